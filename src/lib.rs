@@ -1,0 +1,1 @@
+//! SecureTag Edge: a Pingora reverse proxy with an inline AI security gateway.
