@@ -1,0 +1,286 @@
+//! Configuration: one YAML file in, one validated [`Config`] out.
+//!
+//! The file is parsed into [`raw`] types that mirror it, then resolved by [`validate`] into
+//! the types below, which are the only ones the request path sees: addresses resolved, CIDRs
+//! parsed, header values built, certificates loaded. A reload builds a whole new `Config` and
+//! swaps it in atomically; a config that fails validation is never half-applied.
+//!
+//! Every problem is reported as `FILE:LINE: key.path: what is wrong`, all of them in one run,
+//! so `securetag-edge check` behaves like `nginx -t`.
+
+pub mod raw;
+mod source;
+pub mod tls;
+pub mod units;
+mod validate;
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderName, HeaderValue};
+use ipnet::IpNet;
+
+pub use source::{ConfigError, ConfigErrors};
+
+/// Where `run` and `check` look when no `-c` is given.
+pub const DEFAULT_PATH: &str = "conf/securetag-edge.yaml";
+
+/// The upstream the implicit default route points at.
+pub const DEFAULT_UPSTREAM: &str = "core-api";
+
+/// A validated configuration, ready for the request path.
+#[derive(Debug)]
+pub struct Config {
+    pub file: PathBuf,
+    pub server: ServerSettings,
+    pub admin: Option<SocketAddr>,
+    pub logging: LoggingSettings,
+    pub listeners: Vec<Listener>,
+    pub client_ip: ClientIpPolicy,
+    pub limits: Limits,
+    pub upstreams: BTreeMap<String, Arc<UpstreamSpec>>,
+    /// In the order written: the first matching prefix wins.
+    pub routes: Vec<Arc<Route>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerSettings {
+    pub threads: usize,
+    pub work_stealing: bool,
+    pub grace_period: Duration,
+    pub shutdown_timeout: Duration,
+    pub pid_file: String,
+    pub upgrade_sock: String,
+    pub keepalive_pool_size: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct LoggingSettings {
+    pub level: String,
+    pub access_log: AccessLogTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessLogTarget {
+    Stdout,
+    Off,
+    File(PathBuf),
+}
+
+#[derive(Debug)]
+pub struct Listener {
+    pub address: SocketAddr,
+    pub tls: Option<TlsListener>,
+    /// `Some(None)`: redirect to the same host on 443; `Some(Some(p))`: on port `p`.
+    pub redirect_https: Option<Option<u16>>,
+}
+
+#[derive(Debug)]
+pub struct TlsListener {
+    /// The first one is served when SNI is missing or matches none.
+    pub certificates: Vec<Arc<tls::CertifiedKey>>,
+    pub http2: bool,
+    pub min_version: TlsVersion,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsVersion {
+    V1_2,
+    V1_3,
+}
+
+/// Which peers may tell us the client's address, and in which headers.
+#[derive(Debug, Clone)]
+pub struct ClientIpPolicy {
+    pub trusted: Vec<IpNet>,
+    pub headers: Vec<HeaderName>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_body_size: u64,
+    pub max_header_size: usize,
+    pub header_read_timeout: Duration,
+    pub body_read_timeout: Duration,
+    pub keepalive_timeout: Duration,
+}
+
+#[derive(Debug)]
+pub struct UpstreamSpec {
+    pub name: String,
+    pub addresses: Vec<SocketAddr>,
+    pub tls: bool,
+    pub sni: String,
+    pub verify_cert: bool,
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+    pub write_timeout: Duration,
+    pub idle_timeout: Duration,
+    pub retries: usize,
+    pub health_check: Option<ActiveHealthCheck>,
+    pub passive: PassiveHealth,
+}
+
+#[derive(Debug, Clone)]
+pub struct ActiveHealthCheck {
+    pub path: Option<String>,
+    pub interval: Duration,
+    pub timeout: Duration,
+    pub healthy_threshold: u32,
+    pub unhealthy_threshold: u32,
+    /// Empty means any 2xx or 3xx.
+    pub expected_status: Vec<u16>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PassiveHealth {
+    pub max_failures: u32,
+    pub cooldown: Duration,
+}
+
+#[derive(Debug)]
+pub struct Route {
+    pub name: String,
+    pub prefix: String,
+    pub upstream: Arc<UpstreamSpec>,
+    pub max_body_size: u64,
+    pub security_headers: SecurityHeaders,
+    pub cors: Option<Cors>,
+    pub strip_prefix: bool,
+    pub set_headers: Vec<(HeaderName, HeaderValue)>,
+}
+
+impl Route {
+    /// Segment-aware prefix match: `/ai` matches `/ai` and `/ai/x` but not `/aix`.
+    pub fn matches(&self, path: &str) -> bool {
+        match path.strip_prefix(self.prefix.as_str()) {
+            None => false,
+            Some(rest) => {
+                self.prefix.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?'])
+            }
+        }
+    }
+}
+
+/// Headers added to responses that lack them; HSTS only on TLS listeners.
+#[derive(Debug, Clone, Default)]
+pub struct SecurityHeaders {
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub hsts: Option<HeaderValue>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cors {
+    /// `*` without credentials; never true together with `allow_credentials`.
+    pub any_origin: bool,
+    /// Lower-cased exact origins.
+    pub origins: Vec<String>,
+    pub allow_methods: HeaderValue,
+    pub allow_headers: HeaderValue,
+    pub expose_headers: Option<HeaderValue>,
+    pub allow_credentials: bool,
+    pub max_age: HeaderValue,
+}
+
+impl Cors {
+    pub fn allows(&self, origin: &str) -> bool {
+        self.any_origin || self.origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
+    }
+}
+
+impl Config {
+    /// Loads and validates `path`, expanding `${VAR}` from the process environment.
+    pub fn load(path: &Path) -> Result<Config, ConfigErrors> {
+        Self::load_with_env(path, &|k| std::env::var(k).ok())
+    }
+
+    /// Like [`Config::load`] with an explicit environment, for tests.
+    pub fn load_with_env(
+        path: &Path,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigErrors> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ConfigErrors(vec![ConfigError {
+                file: path.display().to_string(),
+                line: None,
+                key: String::new(),
+                message: format!("cannot read the configuration file: {e}"),
+            }])
+        })?;
+        Self::from_text(path, &text, env)
+    }
+
+    /// Validates configuration text as if it were the file `path`.
+    pub fn from_text(
+        path: &Path,
+        text: &str,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Config, ConfigErrors> {
+        let mut diag = source::Diagnostics::new(path, text);
+        let raw: Option<raw::RawConfig> = source::parse(text, env, &mut diag);
+        let Some(raw) = raw else {
+            return Err(ConfigErrors(diag.errors));
+        };
+        let config = validate::validate(raw, path, &mut diag);
+        diag.finish(config)
+    }
+
+    /// The route for `path`, if any prefix matches.
+    pub fn route(&self, path: &str) -> Option<&Arc<Route>> {
+        self.routes.iter().find(|r| r.matches(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Config, ConfigErrors> {
+        Config::from_text(Path::new("t.yaml"), text, &|_| None)
+    }
+
+    #[test]
+    fn an_empty_route_list_sends_everything_to_core_api() {
+        let c = load("listeners:\n  - address: 127.0.0.1:0\n").unwrap();
+        let r = c.route("/anything").unwrap();
+        assert_eq!(r.upstream.name, "core-api");
+        assert_eq!(r.upstream.addresses[0].to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    fn all_problems_are_reported_in_one_run() {
+        let text = "listeners:\n  - address: nowhere\n    tsl: {}\nroutes:\n  - prefix: api\n    upstream: missing\n";
+        let e = load(text).unwrap_err();
+        let lines: Vec<String> = e.0.iter().map(|e| e.to_string()).collect();
+        assert!(lines.contains(&"t.yaml:3: listeners[0].tsl: unknown key".to_string()), "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("t.yaml:2: listeners[0].address:")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("t.yaml:5: routes[0].prefix:")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.starts_with("t.yaml:6: routes[0].upstream: no upstream named")), "{lines:?}");
+    }
+
+    #[test]
+    fn shadowed_routes_are_refused() {
+        let text = "listeners: [{address: 127.0.0.1:0}]\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - {prefix: /, upstream: a}\n  - {prefix: /ai/, upstream: a}\n";
+        let e = load(text).unwrap_err();
+        assert!(e.to_string().contains("routes[1].prefix: never matches"), "{e}");
+    }
+
+    #[test]
+    fn wildcard_cors_with_credentials_is_refused() {
+        let text = "listeners: [{address: 127.0.0.1:0}]\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - prefix: /\n    upstream: a\n    cors: {allow_origins: ['*'], allow_credentials: true}\n";
+        let e = load(text).unwrap_err();
+        assert!(e.to_string().contains("cannot be combined with allow_credentials"), "{e}");
+    }
+
+    #[test]
+    fn route_matching_is_segment_aware_and_ordered() {
+        let text = "listeners: [{address: 127.0.0.1:0}]\nupstreams: {a: {addresses: [127.0.0.1:1]}, b: {addresses: [127.0.0.1:2]}}\nroutes:\n  - {prefix: /ai, upstream: a}\n  - {prefix: /, upstream: b}\n";
+        let c = load(text).unwrap();
+        assert_eq!(c.route("/ai/v1").unwrap().upstream.name, "a");
+        assert_eq!(c.route("/ai").unwrap().upstream.name, "a");
+        assert_eq!(c.route("/aix").unwrap().upstream.name, "b");
+    }
+}

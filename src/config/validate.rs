@@ -1,0 +1,513 @@
+//! From the YAML as written ([`RawConfig`]) to the [`Config`] the request path uses.
+//!
+//! Everything the proxy would otherwise parse per request is resolved once here: CIDRs,
+//! header names and values, upstream addresses, route order, certificates. Validation never
+//! stops at the first problem; each one is recorded with its key so `check` prints them all.
+
+use std::collections::{BTreeMap, HashSet};
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::Path;
+use std::sync::Arc;
+
+use http::{HeaderName, HeaderValue};
+use ipnet::IpNet;
+
+use super::raw::*;
+use super::source::Diagnostics;
+use super::*;
+
+pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Config {
+    let server = server(&raw.server);
+    let admin = if raw.admin.address.trim().is_empty() {
+        None
+    } else {
+        socket_addr(&raw.admin.address, "admin.address", d)
+    };
+    let logging = logging(&raw.logging, d);
+    let limits = Limits {
+        max_body_size: raw.limits.max_body_size.0,
+        max_header_size: usize::try_from(raw.limits.max_header_size.0).unwrap_or(usize::MAX),
+        header_read_timeout: raw.limits.header_read_timeout.0,
+        body_read_timeout: raw.limits.body_read_timeout.0,
+        keepalive_timeout: raw.limits.keepalive_timeout.0,
+    };
+    if limits.max_header_size < 1024 {
+        d.error("limits.max_header_size", "must be at least 1KiB");
+    }
+    if limits.header_read_timeout.is_zero() {
+        d.error("limits.header_read_timeout", "must be greater than zero");
+    }
+
+    let listeners = listeners(&raw.listeners, base, d);
+    let client_ip = client_ip(&raw.trusted_proxies, raw.client_ip_headers.as_deref(), d);
+    let base_headers = raw.security_headers.clone();
+
+    let mut raw_upstreams = raw.upstreams;
+    let mut raw_routes = raw.routes;
+    if raw_routes.is_empty() {
+        // The product's promise: with no routes, everything goes to core-api.
+        raw_routes.push(RawRoute {
+            name: Some("default".into()),
+            prefix: "/".into(),
+            upstream: DEFAULT_UPSTREAM.into(),
+            max_body_size: None,
+            security_headers: None,
+            cors: None,
+            strip_prefix: false,
+            set_headers: BTreeMap::new(),
+        });
+        raw_upstreams
+            .entry(DEFAULT_UPSTREAM.into())
+            .or_insert_with(default_core_api);
+    }
+    let upstreams = upstreams(&raw_upstreams, d);
+    let routes = routes(&raw_routes, &upstreams, &base_headers, &limits, d);
+
+    Config {
+        file: base.to_path_buf(),
+        server,
+        admin,
+        logging,
+        listeners,
+        client_ip,
+        limits,
+        upstreams,
+        routes,
+    }
+}
+
+fn default_core_api() -> RawUpstream {
+    RawUpstream::new(vec!["127.0.0.1:8080".into()])
+}
+
+fn server(r: &RawServer) -> ServerSettings {
+    let threads = if r.threads == 0 {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    } else {
+        r.threads
+    };
+    ServerSettings {
+        threads,
+        work_stealing: r.work_stealing,
+        grace_period: r.grace_period.0,
+        shutdown_timeout: r.shutdown_timeout.0,
+        pid_file: r.pid_file.clone(),
+        upgrade_sock: r.upgrade_sock.clone(),
+        keepalive_pool_size: r.keepalive_pool_size,
+    }
+}
+
+fn logging(r: &RawLogging, d: &mut Diagnostics) -> LoggingSettings {
+    if tracing_subscriber::EnvFilter::try_new(&r.level).is_err() {
+        d.error(
+            "logging.level",
+            format!("{:?} is not a log level or filter (use error, warn, info, debug)", r.level),
+        );
+    }
+    let access_log = match r.access_log.as_str() {
+        "stdout" | "" => AccessLogTarget::Stdout,
+        "off" => AccessLogTarget::Off,
+        path => AccessLogTarget::File(path.into()),
+    };
+    LoggingSettings {
+        level: r.level.clone(),
+        access_log,
+    }
+}
+
+fn socket_addr(s: &str, key: &str, d: &mut Diagnostics) -> Option<SocketAddr> {
+    match s.parse::<SocketAddr>() {
+        Ok(a) => Some(a),
+        Err(_) => {
+            d.error(
+                key,
+                format!("{s:?} is not an address; write IP:PORT such as 0.0.0.0:443 or [::]:443"),
+            );
+            None
+        }
+    }
+}
+
+fn listeners(raw: &[RawListener], base: &Path, d: &mut Diagnostics) -> Vec<Listener> {
+    let mut out = Vec::new();
+    let mut seen = HashSet::new();
+    if raw.is_empty() {
+        d.error("listeners", "at least one listener is required");
+    }
+    for (i, l) in raw.iter().enumerate() {
+        let key = format!("listeners[{i}]");
+        let Some(address) = socket_addr(&l.address, &format!("{key}.address"), d) else {
+            continue;
+        };
+        if !seen.insert(address) {
+            d.error(format!("{key}.address"), format!("{address} is used twice"));
+        }
+        let tls = l.tls.as_ref().and_then(|t| tls(t, &format!("{key}.tls"), base, d));
+        let redirect_https = match &l.redirect_https {
+            None | Some(RawRedirect::Enabled(false)) => None,
+            Some(RawRedirect::Enabled(true)) => Some(None),
+            Some(RawRedirect::Port { port }) => Some(Some(*port)),
+        };
+        if redirect_https.is_some() && l.tls.is_some() {
+            d.error(
+                format!("{key}.redirect_https"),
+                "only a plain HTTP listener can redirect to HTTPS",
+            );
+        }
+        out.push(Listener {
+            address,
+            tls,
+            redirect_https,
+        });
+    }
+    out
+}
+
+fn tls(t: &RawTls, key: &str, base: &Path, d: &mut Diagnostics) -> Option<TlsListener> {
+    if t.certificates.is_empty() {
+        d.error(format!("{key}.certificates"), "at least one certificate is required");
+        return None;
+    }
+    let min_version = match t.min_version.as_str() {
+        "1.2" => TlsVersion::V1_2,
+        "1.3" => TlsVersion::V1_3,
+        other => {
+            d.error(
+                format!("{key}.min_version"),
+                format!("{other:?} is not supported; use \"1.2\" or \"1.3\""),
+            );
+            TlsVersion::V1_2
+        }
+    };
+    let mut certificates = Vec::new();
+    for (i, c) in t.certificates.iter().enumerate() {
+        let ckey = format!("{key}.certificates[{i}]");
+        let cert_path = resolve_path(base, &c.cert);
+        let key_path = resolve_path(base, &c.key);
+        match super::tls::CertifiedKey::load(&cert_path, &key_path, &c.server_names) {
+            Ok(ck) => certificates.push(Arc::new(ck)),
+            Err(e) => d.error(ckey, e.to_string()),
+        }
+    }
+    Some(TlsListener {
+        certificates,
+        http2: t.http2,
+        min_version,
+    })
+}
+
+/// Relative paths in the file are relative to the file, so `check` and `run` agree
+/// whatever the working directory.
+pub(super) fn resolve_path(base: &Path, p: &str) -> std::path::PathBuf {
+    let path = Path::new(p);
+    if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        base.parent().unwrap_or(Path::new(".")).join(path)
+    }
+}
+
+fn client_ip(trusted: &[String], headers: Option<&[String]>, d: &mut Diagnostics) -> ClientIpPolicy {
+    let mut nets = Vec::new();
+    for (i, t) in trusted.iter().enumerate() {
+        let parsed = t
+            .parse::<IpNet>()
+            .or_else(|_| t.parse::<std::net::IpAddr>().map(IpNet::from));
+        match parsed {
+            Ok(n) => nets.push(n.trunc()),
+            Err(_) => d.error(
+                format!("trusted_proxies[{i}]"),
+                format!("{t:?} is not an IP address or CIDR such as 173.245.48.0/20"),
+            ),
+        }
+    }
+    let names = headers
+        .map(|h| h.to_vec())
+        .unwrap_or_else(|| vec!["cf-connecting-ip".into(), "x-forwarded-for".into()]);
+    let mut header_names = Vec::new();
+    for (i, h) in names.iter().enumerate() {
+        match HeaderName::from_bytes(h.as_bytes()) {
+            Ok(n) => header_names.push(n),
+            Err(_) => d.error(format!("client_ip_headers[{i}]"), format!("{h:?} is not a header name")),
+        }
+    }
+    ClientIpPolicy {
+        trusted: nets,
+        headers: header_names,
+    }
+}
+
+fn upstreams(
+    raw: &BTreeMap<String, RawUpstream>,
+    d: &mut Diagnostics,
+) -> BTreeMap<String, Arc<UpstreamSpec>> {
+    let mut out = BTreeMap::new();
+    for (name, u) in raw {
+        let key = format!("upstreams.{name}");
+        if u.addresses.is_empty() {
+            d.error(format!("{key}.addresses"), "at least one address is required");
+        }
+        let mut addrs = Vec::new();
+        for (i, a) in u.addresses.iter().enumerate() {
+            match a.to_socket_addrs() {
+                Ok(mut it) => match it.next() {
+                    Some(sa) => addrs.push(sa),
+                    None => d.error(format!("{key}.addresses[{i}]"), format!("{a:?} resolves to no address")),
+                },
+                Err(e) => d.error(
+                    format!("{key}.addresses[{i}]"),
+                    format!("{a:?} is not HOST:PORT or does not resolve ({e})"),
+                ),
+            }
+        }
+        let health_check = u.health_check.as_ref().map(|h| {
+            if let Some(p) = &h.path {
+                if !p.starts_with('/') {
+                    d.error(format!("{key}.health_check.path"), "must start with /");
+                }
+            }
+            if h.interval.0.is_zero() {
+                d.error(format!("{key}.health_check.interval"), "must be greater than zero");
+            }
+            ActiveHealthCheck {
+                path: h.path.clone(),
+                interval: h.interval.0,
+                timeout: h.timeout.0,
+                healthy_threshold: h.healthy_threshold.max(1),
+                unhealthy_threshold: h.unhealthy_threshold.max(1),
+                expected_status: h.expected_status.clone().unwrap_or_default(),
+            }
+        });
+        if u.connect_timeout.0.is_zero() {
+            d.error(format!("{key}.connect_timeout"), "must be greater than zero");
+        }
+        let host = u
+            .addresses
+            .first()
+            .and_then(|a| a.rsplit_once(':').map(|(h, _)| h.trim_matches(['[', ']']).to_string()))
+            .unwrap_or_default();
+        out.insert(
+            name.clone(),
+            Arc::new(UpstreamSpec {
+                name: name.clone(),
+                addresses: addrs,
+                tls: u.tls,
+                sni: u.sni.clone().unwrap_or(host),
+                verify_cert: u.verify_cert.unwrap_or(true),
+                connect_timeout: u.connect_timeout.0,
+                read_timeout: u.read_timeout.0,
+                write_timeout: u.write_timeout.0,
+                idle_timeout: u.idle_timeout.0,
+                retries: u.retries,
+                health_check,
+                passive: PassiveHealth {
+                    max_failures: u.passive_health.max_failures,
+                    cooldown: u.passive_health.cooldown.0,
+                },
+            }),
+        );
+    }
+    out
+}
+
+fn routes(
+    raw: &[RawRoute],
+    upstreams: &BTreeMap<String, Arc<UpstreamSpec>>,
+    base_headers: &RawSecurityHeaders,
+    limits: &Limits,
+    d: &mut Diagnostics,
+) -> Vec<Arc<Route>> {
+    let mut out: Vec<Arc<Route>> = Vec::new();
+    for (i, r) in raw.iter().enumerate() {
+        let key = format!("routes[{i}]");
+        if !r.prefix.starts_with('/') {
+            d.error(format!("{key}.prefix"), format!("{:?} must start with /", r.prefix));
+        }
+        if let Some(earlier) = out.iter().position(|o| prefix_covers(&o.prefix, &r.prefix)) {
+            d.error(
+                format!("{key}.prefix"),
+                format!(
+                    "never matches: routes[{earlier}] (prefix {:?}) comes first and covers it; \
+                     routes are tried in order, so list the longer prefix first",
+                    out[earlier].prefix
+                ),
+            );
+        }
+        let upstream = match upstreams.get(&r.upstream) {
+            Some(u) => Some(u.clone()),
+            None => {
+                let known: Vec<&str> = upstreams.keys().map(String::as_str).collect();
+                d.error(
+                    format!("{key}.upstream"),
+                    format!("no upstream named {:?} (known: {})", r.upstream, known.join(", ")),
+                );
+                None
+            }
+        };
+        let headers = security_headers(base_headers, r.security_headers.as_ref(), &key, d);
+        let cors = r.cors.as_ref().map(|c| cors(c, &format!("{key}.cors"), d));
+        let mut set_headers = Vec::new();
+        for (name, value) in &r.set_headers {
+            let hk = format!("{key}.set_headers.{name}");
+            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+                (Ok(n), Ok(v)) => set_headers.push((n, v)),
+                (Err(_), _) => d.error(hk, format!("{name:?} is not a header name")),
+                (_, Err(_)) => d.error(hk, "the value has characters not allowed in a header"),
+            }
+        }
+        let Some(upstream) = upstream else { continue };
+        out.push(Arc::new(Route {
+            name: r.name.clone().unwrap_or_else(|| r.prefix.clone()),
+            prefix: r.prefix.clone(),
+            upstream,
+            max_body_size: r.max_body_size.map_or(limits.max_body_size, |s| s.0),
+            security_headers: headers,
+            cors,
+            strip_prefix: r.strip_prefix,
+            set_headers,
+        }));
+    }
+    out
+}
+
+/// Whether every path matched by `b` is also matched by the earlier prefix `a`.
+fn prefix_covers(a: &str, b: &str) -> bool {
+    if a.ends_with('/') {
+        b.starts_with(a)
+    } else {
+        b == a || b.strip_prefix(a).is_some_and(|rest| rest.starts_with('/'))
+    }
+}
+
+fn security_headers(
+    base: &RawSecurityHeaders,
+    over: Option<&RawSecurityHeaders>,
+    route_key: &str,
+    d: &mut Diagnostics,
+) -> SecurityHeaders {
+    let pick = |f: fn(&RawSecurityHeaders) -> &Option<String>| -> Option<String> {
+        over.and_then(|o| f(o).clone()).or_else(|| f(base).clone())
+    };
+    let enabled = over
+        .and_then(|o| o.enabled)
+        .or(base.enabled)
+        .unwrap_or(true);
+    let key_of = |k: &str| {
+        if over.is_some() {
+            format!("{route_key}.security_headers.{k}")
+        } else {
+            format!("security_headers.{k}")
+        }
+    };
+    let fields: [(&str, &str, fn(&RawSecurityHeaders) -> &Option<String>, &str); 6] = [
+        (
+            "content_security_policy",
+            "content-security-policy",
+            |h| &h.content_security_policy,
+            "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
+        ),
+        ("x_frame_options", "x-frame-options", |h| &h.x_frame_options, "DENY"),
+        (
+            "x_content_type_options",
+            "x-content-type-options",
+            |h| &h.x_content_type_options,
+            "nosniff",
+        ),
+        (
+            "referrer_policy",
+            "referrer-policy",
+            |h| &h.referrer_policy,
+            "strict-origin-when-cross-origin",
+        ),
+        (
+            "permissions_policy",
+            "permissions-policy",
+            |h| &h.permissions_policy,
+            "",
+        ),
+        (
+            "strict_transport_security",
+            "strict-transport-security",
+            |h| &h.strict_transport_security,
+            "max-age=31536000; includeSubDomains",
+        ),
+    ];
+    let mut headers = Vec::new();
+    let mut hsts = None;
+    if enabled {
+        for (k, name, f, default) in fields {
+            // An empty string in the file turns one header off.
+            let value = pick(f).unwrap_or_else(|| default.to_string());
+            if value.is_empty() {
+                continue;
+            }
+            let Ok(v) = HeaderValue::from_str(&value) else {
+                d.error(key_of(k), "the value has characters not allowed in a header");
+                continue;
+            };
+            let n = HeaderName::from_static(name);
+            if name == "strict-transport-security" {
+                hsts = Some(v);
+            } else {
+                headers.push((n, v));
+            }
+        }
+    }
+    SecurityHeaders { headers, hsts }
+}
+
+fn cors(c: &RawCors, key: &str, d: &mut Diagnostics) -> Cors {
+    let any_origin = c.allow_origins.iter().any(|o| o == "*");
+    if any_origin && c.allow_credentials {
+        d.error(
+            format!("{key}.allow_origins"),
+            "\"*\" cannot be combined with allow_credentials: browsers reject it and it would \
+             let any site act as the user; list the origins",
+        );
+    }
+    let mut origins = Vec::new();
+    for (i, o) in c.allow_origins.iter().enumerate() {
+        if o == "*" {
+            continue;
+        }
+        let ok = (o.starts_with("https://") || o.starts_with("http://"))
+            && !o.ends_with('/')
+            && !o[o.find("://").map_or(0, |p| p + 3)..].contains('/');
+        if !ok {
+            d.error(
+                format!("{key}.allow_origins[{i}]"),
+                format!("{o:?} is not an origin; write scheme://host[:port] without a path"),
+            );
+        }
+        origins.push(o.to_ascii_lowercase());
+    }
+    let join = |v: &[String], k: &str, d: &mut Diagnostics| -> HeaderValue {
+        HeaderValue::from_str(&v.join(", ")).unwrap_or_else(|_| {
+            d.error(format!("{key}.{k}"), "has characters not allowed in a header");
+            HeaderValue::from_static("")
+        })
+    };
+    Cors {
+        any_origin: any_origin && !c.allow_credentials,
+        origins,
+        allow_methods: join(&c.allow_methods, "allow_methods", d),
+        allow_headers: join(&c.allow_headers, "allow_headers", d),
+        expose_headers: (!c.expose_headers.is_empty())
+            .then(|| join(&c.expose_headers, "expose_headers", d)),
+        allow_credentials: c.allow_credentials,
+        max_age: HeaderValue::from(c.max_age.0.as_secs()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefix_cover_is_segment_aware() {
+        assert!(prefix_covers("/", "/ai/"));
+        assert!(prefix_covers("/ai", "/ai/v1"));
+        assert!(!prefix_covers("/ai", "/aix"));
+        assert!(!prefix_covers("/ai/", "/ai"));
+    }
+}

@@ -1,0 +1,174 @@
+//! JSON-lines access log, written off the request path.
+//!
+//! Each request becomes one line. Formatting happens on the request's thread (it is a few
+//! hundred bytes), writing happens on a dedicated thread behind a bounded channel so a slow
+//! stdout or disk never holds a request; if the channel is full the line is dropped and
+//! counted in `securetag_access_log_dropped_total` rather than stalling traffic, the same
+//! trade Nginx makes with a buffered `access_log` on a full disk.
+//!
+//! Query values that carry credentials (`key`, `token`, `password`, …) are masked before
+//! the line is built: the log must never hold a secret.
+
+use std::io::Write;
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use prometheus::IntCounter;
+use serde::Serialize;
+
+use crate::config::AccessLogTarget;
+
+/// One access-log line; field names are stable, dashboards and log pipelines use them.
+#[derive(Serialize)]
+pub struct Entry<'a> {
+    pub time: String,
+    pub request_id: &'a str,
+    pub client_ip: String,
+    pub method: &'a str,
+    pub path: &'a str,
+    pub protocol: &'a str,
+    pub host: &'a str,
+    pub status: u16,
+    pub bytes_sent: usize,
+    pub bytes_received: usize,
+    pub route: &'a str,
+    pub upstream: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_addr: Option<String>,
+    pub duration_ms: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub upstream_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub user_agent: &'a str,
+}
+
+struct Writer {
+    tx: SyncSender<Vec<u8>>,
+    dropped: IntCounter,
+}
+
+static WRITER: OnceLock<Option<Writer>> = OnceLock::new();
+static TARGET: OnceLock<AccessLogTarget> = OnceLock::new();
+
+/// Chooses the destination; call once at start, before the first request.
+pub fn init(target: AccessLogTarget) {
+    let _ = TARGET.set(target);
+}
+
+/// Queues one line; never blocks.
+pub fn write(entry: &Entry<'_>) {
+    let Some(w) = WRITER.get_or_init(start_writer) else {
+        return;
+    };
+    let mut line = match serde_json::to_vec(entry) {
+        Ok(l) => l,
+        Err(_) => return,
+    };
+    line.push(b'\n');
+    if let Err(TrySendError::Full(_)) = w.tx.try_send(line) {
+        w.dropped.inc();
+    }
+}
+
+/// Started lazily so the thread exists in the process that serves (after any fork).
+fn start_writer() -> Option<Writer> {
+    let target = TARGET.get().cloned().unwrap_or(AccessLogTarget::Stdout);
+    let mut out: Box<dyn Write + Send> = match &target {
+        AccessLogTarget::Off => return None,
+        AccessLogTarget::Stdout => Box::new(std::io::stdout()),
+        AccessLogTarget::File(p) => {
+            match std::fs::OpenOptions::new().create(true).append(true).open(p) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    tracing::error!(path = %p.display(), error = %e,
+                        "cannot open the access log; writing it to stdout instead");
+                    Box::new(std::io::stdout())
+                }
+            }
+        }
+    };
+    let dropped = IntCounter::new(
+        "access_log_dropped_total",
+        "Access-log lines dropped because the writer could not keep up",
+    )
+    .ok()?;
+    crate::metrics::get().register(Box::new(dropped.clone()));
+    let (tx, rx) = sync_channel::<Vec<u8>>(65_536);
+    let spawned = std::thread::Builder::new()
+        .name("access-log".into())
+        .spawn(move || {
+            let mut buf = Vec::with_capacity(64 * 1024);
+            while let Ok(line) = rx.recv() {
+                buf.extend_from_slice(&line);
+                // Drain what is already queued so a burst costs one write call.
+                while buf.len() < 60 * 1024 {
+                    match rx.recv_timeout(Duration::from_millis(0)) {
+                        Ok(l) => buf.extend_from_slice(&l),
+                        Err(_) => break,
+                    }
+                }
+                let _ = out.write_all(&buf).and_then(|_| out.flush());
+                buf.clear();
+            }
+        });
+    spawned.ok()?;
+    Some(Writer { tx, dropped })
+}
+
+/// Query parameter names whose values are credentials.
+fn is_sensitive(name: &str) -> bool {
+    const EXACT: &[&str] = &[
+        "key", "apikey", "api_key", "token", "access_token", "refresh_token", "id_token",
+        "password", "passwd", "pwd", "pass", "secret", "client_secret", "signature", "sig",
+        "auth", "authorization", "session", "sessionid", "jwt", "code", "x-api-key",
+    ];
+    let n = name.to_ascii_lowercase();
+    EXACT.contains(&n.as_str())
+        || n.ends_with("_key")
+        || n.ends_with("_token")
+        || n.ends_with("_secret")
+        || n.ends_with("password")
+}
+
+/// The request target with credential values in the query replaced by `***`.
+pub fn mask_query(target: &str) -> std::borrow::Cow<'_, str> {
+    let Some((path, query)) = target.split_once('?') else {
+        return target.into();
+    };
+    let mut changed = false;
+    let parts: Vec<std::borrow::Cow<'_, str>> = query
+        .split('&')
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            let name = percent_encoding::percent_decode_str(k).decode_utf8_lossy();
+            if !v.is_empty() && is_sensitive(&name) {
+                changed = true;
+                format!("{k}=***").into()
+            } else {
+                kv.into()
+            }
+        })
+        .collect();
+    if !changed {
+        return target.into();
+    }
+    format!("{path}?{}", parts.join("&")).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credential_query_values_are_masked() {
+        assert_eq!(
+            mask_query("/x?api_key=sk-123&page=2&access_token=abc&Password=p"),
+            "/x?api_key=***&page=2&access_token=***&Password=***"
+        );
+        assert_eq!(mask_query("/x?%61pi_key=s"), "/x?%61pi_key=***");
+        assert_eq!(mask_query("/plain?page=1"), "/plain?page=1");
+        assert_eq!(mask_query("/nothing"), "/nothing");
+    }
+}

@@ -1,0 +1,80 @@
+//! The listening application: Pingora's proxy wrapped with a header-read deadline.
+//!
+//! Pingora bounds each read of the request head (by the keepalive timeout) but not the
+//! whole head, so a client trickling one byte at a time could hold a connection for ever
+//! (slowloris). This wrapper races each HTTP/1 request against a deadline that is cancelled
+//! the moment the proxy's first phase sees complete headers; past it, the connection is
+//! dropped. HTTP/2 streams are exempt: their headers arrive in frames the h2 layer bounds.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use pingora::apps::{HttpServerApp, HttpServerOptions, ReusedHttpStream};
+use pingora::protocols::http::ServerSession;
+use pingora::proxy::HttpProxy;
+use pingora::server::ShutdownWatch;
+
+use super::proxy::{EdgeProxy, HEADERS_SEEN};
+use super::state::Shared;
+
+pub struct EdgeApp {
+    pub proxy: Arc<HttpProxy<EdgeProxy>>,
+    pub shared: Shared,
+}
+
+#[async_trait]
+impl HttpServerApp for EdgeApp {
+    async fn process_new_http(
+        self: &Arc<Self>,
+        mut session: ServerSession,
+        shutdown: &ShutdownWatch,
+    ) -> Option<ReusedHttpStream> {
+        if session.is_http2() {
+            return self.proxy.process_new_http(session, shutdown).await;
+        }
+        let limits = self.shared.load().config.limits.clone();
+        let reused = session.take_connection_user_context().is_some();
+        let budget = header_budget(limits.header_read_timeout, limits.keepalive_timeout, reused);
+        session.set_keepalive(Some(limits.keepalive_timeout.as_secs().max(1)));
+
+        let seen = Arc::new(AtomicBool::new(false));
+        let work = HEADERS_SEEN.scope(seen.clone(), self.proxy.process_new_http(session, shutdown));
+        tokio::pin!(work);
+        tokio::select! {
+            biased;
+            r = &mut work => r,
+            _ = tokio::time::sleep(budget) => {
+                if seen.load(Ordering::Relaxed) {
+                    work.await
+                } else {
+                    tracing::debug!(timeout = ?budget, "request headers not complete in time; closing");
+                    None
+                }
+            }
+        }
+    }
+
+    fn server_options(&self) -> Option<&HttpServerOptions> {
+        self.proxy.server_options()
+    }
+
+    fn h2_options(&self) -> Option<pingora::protocols::http::v2::server::H2Options> {
+        self.proxy.h2_options()
+    }
+
+    async fn http_cleanup(&self) {
+        self.proxy.http_cleanup().await
+    }
+}
+
+/// A kept-alive connection may idle for the keepalive timeout before its next request
+/// starts, so its deadline includes that wait.
+fn header_budget(header_timeout: Duration, keepalive: Duration, reused: bool) -> Duration {
+    if reused {
+        header_timeout + keepalive
+    } else {
+        header_timeout
+    }
+}

@@ -1,0 +1,136 @@
+//! The one error shape every client sees, OpenAI-style so the SDKs parse it:
+//! `{"error":{"type":"...","code":"...","message":"...","request_id":"..."}}`.
+//!
+//! Every rejection in the edge and the shield is an [`HttpError`]; this file is the only
+//! place that decides how one looks on the wire.
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+use serde::Serialize;
+
+/// A client-facing error: status, machine-readable type and code, human message.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{status} {code}: {message}")]
+pub struct HttpError {
+    pub status: u16,
+    pub kind: &'static str,
+    pub code: &'static str,
+    pub message: Cow<'static, str>,
+    /// Seconds for `Retry-After` (429, 503).
+    pub retry_after: Option<u64>,
+    /// Extra response headers (rate-limit state, `Allow`, …).
+    pub headers: Vec<(&'static str, String)>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: Inner<'a>,
+}
+
+#[derive(Serialize)]
+struct Inner<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    request_id: &'a str,
+}
+
+impl HttpError {
+    pub fn new(
+        status: u16,
+        kind: &'static str,
+        code: &'static str,
+        message: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        HttpError {
+            status,
+            kind,
+            code,
+            message: message.into(),
+            retry_after: None,
+            headers: Vec::new(),
+        }
+    }
+
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs.max(1));
+        self
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The JSON body, carrying the request id so a user can quote it to support.
+    pub fn body(&self, request_id: &str) -> Bytes {
+        let b = Body {
+            error: Inner {
+                kind: self.kind,
+                code: self.code,
+                message: &self.message,
+                request_id,
+            },
+        };
+        serde_json::to_vec(&b).map(Bytes::from).unwrap_or_else(|_| {
+            Bytes::from_static(br#"{"error":{"type":"server_error","code":"internal","message":"internal error"}}"#)
+        })
+    }
+
+    pub fn bad_gateway(upstream: &str) -> Self {
+        Self::new(
+            502,
+            "upstream_error",
+            "bad_gateway",
+            format!("the upstream {upstream} could not be reached or broke the connection"),
+        )
+    }
+
+    pub fn gateway_timeout(upstream: &str) -> Self {
+        Self::new(
+            504,
+            "upstream_error",
+            "gateway_timeout",
+            format!("the upstream {upstream} did not answer in time"),
+        )
+    }
+
+    pub fn not_found_route() -> Self {
+        Self::new(404, "invalid_request_error", "no_route", "no route matches this path")
+    }
+
+    pub fn payload_too_large(limit: u64) -> Self {
+        Self::new(
+            413,
+            "invalid_request_error",
+            "payload_too_large",
+            format!("the request body exceeds the limit of {limit} bytes for this route"),
+        )
+    }
+
+    pub fn bad_request(message: impl Into<Cow<'static, str>>) -> Self {
+        Self::new(400, "invalid_request_error", "bad_request", message)
+    }
+
+    pub fn internal() -> Self {
+        Self::new(500, "server_error", "internal", "internal error; quote the request id to support")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_is_openai_shaped_and_carries_the_request_id() {
+        let e = HttpError::gateway_timeout("core-api");
+        let v: serde_json::Value = serde_json::from_slice(&e.body("req-1")).unwrap();
+        assert_eq!(v["error"]["type"], "upstream_error");
+        assert_eq!(v["error"]["code"], "gateway_timeout");
+        assert_eq!(v["error"]["request_id"], "req-1");
+        assert!(v["error"]["message"].as_str().unwrap().contains("core-api"));
+    }
+}

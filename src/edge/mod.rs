@@ -1,0 +1,19 @@
+//! The edge: the Pingora service that replaces Nginx.
+//!
+//! `server` builds and runs the process, `app` bounds how long a client may take to send
+//! its headers, and `proxy` is the only `ProxyHttp` implementation: it identifies the
+//! client, routes, enforces limits and CORS, and hands `/ai/` to the shield. Everything it
+//! reads per request comes from one [`state::State`] snapshot, swapped atomically on reload.
+
+pub mod access_log;
+pub mod admin;
+pub mod app;
+pub mod client_ip;
+pub mod error;
+pub mod headers;
+pub mod health;
+pub mod proxy;
+pub mod server;
+pub mod state;
+pub mod tls;
+pub mod upstream;

@@ -1,0 +1,544 @@
+//! The only `ProxyHttp` implementation: the life of a request, phase by phase.
+//!
+//! Each phase stays short and delegates: client identity to `client_ip`, header rules to
+//! `headers`, backend choice to `upstream`, error bodies to `error`. Read top to bottom,
+//! this file is the request's path through the edge.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Instant;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use http::header::{self, HeaderValue};
+use pingora::http::ResponseHeader;
+use pingora::prelude::*;
+use pingora::proxy::{FailToProxy, ProxyHttp, Session};
+use pingora::upstreams::peer::HttpPeer;
+use pingora::{ErrorSource, ErrorType};
+
+use super::access_log;
+use super::client_ip;
+use super::error::HttpError;
+use super::headers::{self, Forwarded, X_REQUEST_ID};
+use super::state::{Shared, State};
+use super::upstream::UpstreamGroup;
+use crate::config::Route;
+use crate::metrics;
+
+/// Requests in progress, for a drain that ends as soon as the last one is done.
+pub static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+tokio::task_local! {
+    /// Set once a request's headers are parsed; the header-read deadline checks it.
+    pub static HEADERS_SEEN: Arc<AtomicBool>;
+}
+
+/// Counts a request as in flight for exactly as long as its context lives.
+pub struct InFlight;
+
+impl InFlight {
+    fn new() -> Self {
+        IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
+        metrics::get().in_flight.inc();
+        InFlight
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+        metrics::get().in_flight.dec();
+    }
+}
+
+/// Everything one request carries between phases.
+pub struct RequestCtx {
+    pub state: Option<Arc<State>>,
+    pub request_id: String,
+    pub client_ip: IpAddr,
+    pub peer_ip: IpAddr,
+    pub trusted_peer: bool,
+    pub tls: bool,
+    pub start: Instant,
+    pub route: Option<Arc<Route>>,
+    pub group: Option<Arc<UpstreamGroup>>,
+    pub tried: Vec<SocketAddr>,
+    pub backend: Option<SocketAddr>,
+    pub upstream_start: Option<Instant>,
+    pub upstream_done: Option<Instant>,
+    pub body_bytes: u64,
+    pub cors_origin: Option<HeaderValue>,
+    /// Status of a response the edge wrote itself (redirect, rejection, error).
+    pub own_status: Option<u16>,
+    pub error: Option<String>,
+    _in_flight: InFlight,
+}
+
+/// The edge proxy: shared state in, Pingora phases out.
+pub struct EdgeProxy {
+    pub shared: Shared,
+}
+
+impl EdgeProxy {
+    pub fn new(shared: Shared) -> Self {
+        EdgeProxy { shared }
+    }
+
+    /// Writes a complete response the edge produced itself, with the headers every
+    /// response carries (request id, security headers, CORS).
+    async fn respond(
+        &self,
+        session: &mut Session,
+        ctx: &mut RequestCtx,
+        mut resp: ResponseHeader,
+        body: Bytes,
+    ) -> Result<()> {
+        self.decorate(&mut resp, ctx)?;
+        resp.insert_header(header::CONTENT_LENGTH, body.len().to_string())?;
+        ctx.own_status = Some(resp.status.as_u16());
+        let head_only = session.req_header().method == http::Method::HEAD;
+        let end = body.is_empty() || head_only;
+        session.write_response_header(Box::new(resp), end).await?;
+        if !end {
+            session.write_response_body(Some(body), true).await?;
+        }
+        Ok(())
+    }
+
+    async fn respond_error(&self, session: &mut Session, ctx: &mut RequestCtx, e: &HttpError) -> Result<()> {
+        let mut resp = ResponseHeader::build(e.status, Some(4 + e.headers.len()))?;
+        resp.insert_header(header::CONTENT_TYPE, "application/json")?;
+        if let Some(secs) = e.retry_after {
+            resp.insert_header(header::RETRY_AFTER, secs.to_string())?;
+        }
+        for (k, v) in &e.headers {
+            resp.insert_header(*k, v.as_str())?;
+        }
+        ctx.error = Some(e.code.to_string());
+        let body = e.body(&ctx.request_id);
+        self.respond(session, ctx, resp, body).await
+    }
+
+    /// Request id, security headers and CORS on any response.
+    fn decorate(&self, resp: &mut ResponseHeader, ctx: &RequestCtx) -> Result<()> {
+        resp.insert_header(X_REQUEST_ID, ctx.request_id.as_str())?;
+        if let Some(route) = &ctx.route {
+            headers::apply_security(resp, &route.security_headers, ctx.tls)?;
+            if let (Some(cors), Some(origin)) = (&route.cors, &ctx.cors_origin) {
+                headers::apply_cors(resp, cors, origin)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn redirect_target(&self, session: &Session, port: Option<u16>) -> Option<String> {
+        let req = session.req_header();
+        let host = host_of(session)?;
+        let bare = strip_port(host);
+        let authority = match port {
+            Some(p) if p != 443 => format!("{bare}:{p}"),
+            _ => bare.to_string(),
+        };
+        let path = req.uri.path_and_query().map_or("/", |p| p.as_str());
+        Some(format!("https://{authority}{path}"))
+    }
+}
+
+/// `example.com:80` → `example.com`, `[::1]:80` → `[::1]`.
+fn strip_port(host: &str) -> &str {
+    if host.starts_with('[') {
+        return host.find(']').map_or(host, |i| &host[..=i]);
+    }
+    match host.rsplit_once(':') {
+        Some((h, p)) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => h,
+        _ => host,
+    }
+}
+
+/// The host the client asked for: `Host` (HTTP/1) or the URI authority (HTTP/2).
+pub fn host_of(session: &Session) -> Option<&str> {
+    let req = session.req_header();
+    req.headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| req.uri.authority().map(|a| a.as_str()))
+}
+
+fn peer_ip(session: &Session) -> IpAddr {
+    session
+        .client_addr()
+        .and_then(|a| a.as_inet())
+        .map(|a| client_ip::canonical(a.ip()))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+}
+
+fn classify(e: &Error) -> &'static str {
+    match e.etype() {
+        ErrorType::ConnectTimedout | ErrorType::ReadTimedout | ErrorType::WriteTimedout => "timeout",
+        ErrorType::ConnectRefused | ErrorType::ConnectNoRoute | ErrorType::ConnectError => "connect",
+        _ => "io",
+    }
+}
+
+#[async_trait]
+impl ProxyHttp for EdgeProxy {
+    type CTX = RequestCtx;
+
+    fn new_ctx(&self) -> RequestCtx {
+        RequestCtx {
+            state: None,
+            request_id: String::new(),
+            client_ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            peer_ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            trusted_peer: false,
+            tls: false,
+            start: Instant::now(),
+            route: None,
+            group: None,
+            tried: Vec::new(),
+            backend: None,
+            upstream_start: None,
+            upstream_done: None,
+            body_bytes: 0,
+            cors_origin: None,
+            own_status: None,
+            error: None,
+            _in_flight: InFlight::new(),
+        }
+    }
+
+    /// Headers are in: take the config snapshot, identify the client, name the request.
+    async fn early_request_filter(&self, session: &mut Session, ctx: &mut RequestCtx) -> Result<()> {
+        let _ = HEADERS_SEEN.try_with(|seen| seen.store(true, Ordering::Relaxed));
+        let state = self.shared.load_full();
+        let cfg = &state.config;
+        ctx.peer_ip = peer_ip(session);
+        ctx.trusted_peer = client_ip::is_trusted(&cfg.client_ip.trusted, ctx.peer_ip);
+        ctx.client_ip = client_ip::resolve(&cfg.client_ip, ctx.peer_ip, &session.req_header().headers);
+        ctx.tls = session
+            .digest()
+            .is_some_and(|d| d.ssl_digest.is_some());
+        ctx.request_id = match session.req_header().headers.get(X_REQUEST_ID) {
+            Some(v) if ctx.trusted_peer && headers::valid_request_id(v.as_bytes()) => {
+                String::from_utf8_lossy(v.as_bytes()).into_owned()
+            }
+            _ => headers::new_request_id(),
+        };
+        session.set_read_timeout(Some(cfg.limits.body_read_timeout));
+        ctx.state = Some(state);
+        Ok(())
+    }
+
+    /// Redirects, routing, size limits and CORS preflights, answered before any upstream.
+    async fn request_filter(&self, session: &mut Session, ctx: &mut RequestCtx) -> Result<bool> {
+        let Some(state) = ctx.state.clone() else {
+            return Ok(false);
+        };
+        let cfg = &state.config;
+
+        if headers::header_bytes(session.req_header()) > cfg.limits.max_header_size {
+            session.set_keepalive(None);
+            let e = HttpError::new(431, "invalid_request_error", "headers_too_large",
+                format!("request headers exceed {} bytes", cfg.limits.max_header_size));
+            self.respond_error(session, ctx, &e).await?;
+            return Ok(true);
+        }
+
+        if !ctx.tls {
+            let local = session.server_addr().and_then(|a| a.as_inet()).copied();
+            let redirect = local.and_then(|l| {
+                cfg.listeners
+                    .iter()
+                    .find(|x| x.tls.is_none() && x.address.port() == l.port()
+                        && (x.address.ip().is_unspecified() || x.address.ip() == l.ip()))
+                    .and_then(|x| x.redirect_https)
+            });
+            if let Some(port) = redirect {
+                let Some(location) = self.redirect_target(session, port) else {
+                    let e = HttpError::bad_request("a Host header is required");
+                    self.respond_error(session, ctx, &e).await?;
+                    return Ok(true);
+                };
+                let mut resp = ResponseHeader::build(308, Some(3))?;
+                resp.insert_header(header::LOCATION, location)?;
+                self.respond(session, ctx, resp, Bytes::new()).await?;
+                return Ok(true);
+            }
+        }
+
+        let path = session.req_header().uri.path().to_string();
+        let Some(route) = cfg.route(&path).cloned() else {
+            self.respond_error(session, ctx, &HttpError::not_found_route()).await?;
+            return Ok(true);
+        };
+        ctx.group = state.group(&route.upstream.name).cloned();
+        ctx.route = Some(route.clone());
+
+        if let Some(cors) = &route.cors {
+            if let Some(origin) = session.req_header().headers.get(header::ORIGIN).cloned() {
+                let allowed = origin.to_str().is_ok_and(|o| cors.allows(o));
+                let is_preflight = session.req_header().method == http::Method::OPTIONS
+                    && session.req_header().headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+                if is_preflight {
+                    if !allowed {
+                        let e = HttpError::new(403, "invalid_request_error", "cors_origin_denied",
+                            "this origin may not call this API");
+                        self.respond_error(session, ctx, &e).await?;
+                        return Ok(true);
+                    }
+                    let mut resp = headers::preflight(cors, &origin)?;
+                    resp.insert_header(X_REQUEST_ID, ctx.request_id.as_str())?;
+                    ctx.own_status = Some(204);
+                    session.write_response_header(Box::new(resp), true).await?;
+                    return Ok(true);
+                }
+                if allowed {
+                    ctx.cors_origin = Some(origin);
+                }
+            }
+        }
+
+        let declared = session
+            .req_header()
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > route.max_body_size) {
+            // The body stays unread, so this connection cannot carry another request.
+            session.set_keepalive(None);
+            let e = HttpError::payload_too_large(route.max_body_size);
+            self.respond_error(session, ctx, &e).await?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Round-robin over backends that are up, never the same one twice for one request.
+    async fn upstream_peer(&self, _session: &mut Session, ctx: &mut RequestCtx) -> Result<Box<HttpPeer>> {
+        let Some(group) = ctx.group.clone() else {
+            return Error::e_explain(ErrorType::InternalError, "route has no upstream group");
+        };
+        let Some(backend) = group.select(&ctx.tried) else {
+            return Error::e_explain(ErrorType::ConnectNoRoute, "no backend left to try");
+        };
+        ctx.tried.push(backend.addr);
+        ctx.backend = Some(backend.addr);
+        ctx.upstream_start = Some(Instant::now());
+        Ok(group.peer(backend))
+    }
+
+    /// A failed connect counts against the backend and is retried elsewhere when safe.
+    fn fail_to_connect(&self, session: &mut Session, _peer: &HttpPeer, ctx: &mut RequestCtx, mut e: Box<Error>) -> Box<Error> {
+        if let (Some(group), Some(addr)) = (&ctx.group, ctx.backend) {
+            group.report_connect_failure(addr);
+            metrics::get()
+                .upstream_errors
+                .with_label_values(&[group.spec.name.as_str(), classify(&e)])
+                .inc();
+            let idempotent = session.req_header().method.is_idempotent();
+            let attempts_left = ctx.tried.len() <= group.spec.retries;
+            let others = ctx.tried.len() < group.backends.len();
+            // A request with a body already partly streamed cannot be replayed.
+            let replayable = !session.as_ref().retry_buffer_truncated();
+            e.set_retry(idempotent && attempts_left && others && replayable);
+        }
+        e
+    }
+
+    /// Tells the upstream who the client is, replacing whatever the client claimed.
+    async fn upstream_request_filter(
+        &self,
+        session: &mut Session,
+        req: &mut pingora::http::RequestHeader,
+        ctx: &mut RequestCtx,
+    ) -> Result<()> {
+        let host = host_of(session).map(str::to_owned);
+        if req.headers.get(header::HOST).is_none() {
+            if let Some(h) = &host {
+                req.insert_header(header::HOST, h.as_str())?;
+            }
+        }
+        headers::forward(
+            req,
+            &Forwarded {
+                client_ip: ctx.client_ip,
+                peer_ip: ctx.peer_ip,
+                trusted_peer: ctx.trusted_peer,
+                tls: ctx.tls,
+                host: host.as_deref(),
+                request_id: &ctx.request_id,
+            },
+        )?;
+        if let Some(route) = &ctx.route {
+            for (k, v) in &route.set_headers {
+                req.insert_header(k.clone(), v.clone())?;
+            }
+            if route.strip_prefix && route.prefix != "/" {
+                let pq = req.uri.path_and_query().map_or("/", |p| p.as_str());
+                let rest = pq.strip_prefix(route.prefix.trim_end_matches('/')).unwrap_or(pq);
+                let new = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
+                let uri = new.parse::<http::Uri>().map_err(|e| {
+                    Error::because(ErrorType::InternalError, "rewriting the path", e)
+                })?;
+                req.set_uri(uri);
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts streamed body bytes and stops a chunked upload that outgrows its limit.
+    async fn request_body_filter(
+        &self,
+        session: &mut Session,
+        body: &mut Option<Bytes>,
+        _end_of_stream: bool,
+        ctx: &mut RequestCtx,
+    ) -> Result<()> {
+        if let Some(b) = body {
+            ctx.body_bytes += b.len() as u64;
+            let limit = ctx.route.as_ref().map_or(u64::MAX, |r| r.max_body_size);
+            if ctx.body_bytes > limit {
+                session.set_keepalive(None);
+                return Error::e_explain(ErrorType::HTTPStatus(413), "request body over the route limit");
+            }
+        }
+        Ok(())
+    }
+
+    async fn upstream_response_filter(
+        &self,
+        _session: &mut Session,
+        _resp: &mut ResponseHeader,
+        ctx: &mut RequestCtx,
+    ) -> Result<()> {
+        if let (Some(group), Some(addr)) = (&ctx.group, ctx.backend) {
+            group.report_success(addr);
+        }
+        Ok(())
+    }
+
+    async fn response_filter(&self, _session: &mut Session, resp: &mut ResponseHeader, ctx: &mut RequestCtx) -> Result<()> {
+        self.decorate(resp, ctx)
+    }
+
+    fn response_body_filter(
+        &self,
+        _session: &mut Session,
+        _body: &mut Option<Bytes>,
+        end_of_stream: bool,
+        ctx: &mut RequestCtx,
+    ) -> Result<Option<std::time::Duration>> {
+        if end_of_stream && ctx.upstream_done.is_none() && ctx.upstream_start.is_some() {
+            ctx.upstream_done = Some(Instant::now());
+        }
+        Ok(None)
+    }
+
+    /// Turns a failure into the JSON error, unless the response had already started.
+    async fn fail_to_proxy(&self, session: &mut Session, e: &Error, ctx: &mut RequestCtx) -> FailToProxy {
+        let upstream = ctx.group.as_ref().map_or("upstream", |g| g.spec.name.as_str()).to_string();
+        let http_error = match e.etype() {
+            ErrorType::HTTPStatus(413) => ctx.route.as_ref().map(|r| HttpError::payload_too_large(r.max_body_size)),
+            ErrorType::HTTPStatus(code) if *code >= 400 => Some(HttpError::new(*code, "invalid_request_error", "rejected", "the request was rejected")),
+            _ => match e.esource() {
+                ErrorSource::Upstream => {
+                    if let Some(g) = &ctx.group {
+                        metrics::get().upstream_errors.with_label_values(&[g.spec.name.as_str(), classify(e)]).inc();
+                    }
+                    Some(match classify(e) {
+                        "timeout" => HttpError::gateway_timeout(&upstream),
+                        _ => HttpError::bad_gateway(&upstream),
+                    })
+                }
+                ErrorSource::Downstream => match e.etype() {
+                    ErrorType::WriteError | ErrorType::ReadError | ErrorType::ConnectionClosed => None,
+                    ErrorType::ReadTimedout => Some(HttpError::new(408, "invalid_request_error", "request_timeout", "the request body did not arrive in time")),
+                    _ => Some(HttpError::bad_request("the request could not be read")),
+                },
+                ErrorSource::Internal | ErrorSource::Unset => match e.etype() {
+                    ErrorType::ConnectNoRoute => Some(HttpError::bad_gateway(&upstream)),
+                    _ => Some(HttpError::internal()),
+                },
+            },
+        };
+        ctx.error = Some(e.to_string());
+        let code = match http_error {
+            Some(he) if session.response_written().is_none() => {
+                if ctx.request_id.is_empty() {
+                    ctx.request_id = headers::new_request_id();
+                }
+                let status = he.status;
+                if let Err(w) = self.respond_error(session, ctx, &he).await {
+                    tracing::debug!(error = %w, "could not write the error response");
+                }
+                ctx.error = Some(e.to_string());
+                status
+            }
+            Some(he) => he.status,
+            None => 0,
+        };
+        FailToProxy { error_code: code, can_reuse_downstream: false }
+    }
+
+    /// Metrics and the access-log line, once per request, however it ended.
+    async fn logging(&self, session: &mut Session, e: Option<&Error>, ctx: &mut RequestCtx) {
+        let status = session
+            .response_written()
+            .map(|r| r.status.as_u16())
+            .or(ctx.own_status)
+            .unwrap_or(0);
+        let route = ctx.route.as_ref().map_or("-", |r| r.name.as_str());
+        let elapsed = ctx.start.elapsed();
+        let m = metrics::get();
+        m.requests.with_label_values(&[route, &status.to_string()]).inc();
+        m.request_duration.with_label_values(&[route]).observe(elapsed.as_secs_f64());
+        let upstream_ms = ctx.upstream_start.map(|s| {
+            let end = ctx.upstream_done.unwrap_or_else(Instant::now);
+            end.saturating_duration_since(s)
+        });
+        if let (Some(g), Some(d)) = (&ctx.group, upstream_ms) {
+            m.upstream_duration.with_label_values(&[g.spec.name.as_str()]).observe(d.as_secs_f64());
+        }
+        let req = session.req_header();
+        let target = req.uri.path_and_query().map_or("/", |p| p.as_str());
+        let masked = access_log::mask_query(target);
+        access_log::write(&access_log::Entry {
+            time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            request_id: &ctx.request_id,
+            client_ip: ctx.client_ip.to_string(),
+            method: req.method.as_str(),
+            path: &masked,
+            protocol: if session.is_http2() { "HTTP/2" } else { "HTTP/1.1" },
+            host: host_of(session).unwrap_or("-"),
+            status,
+            bytes_sent: session.body_bytes_sent(),
+            bytes_received: session.body_bytes_read(),
+            route,
+            upstream: ctx.group.as_ref().map_or("-", |g| g.spec.name.as_str()),
+            upstream_addr: ctx.backend.map(|a| a.to_string()),
+            duration_ms: elapsed.as_secs_f64() * 1000.0,
+            upstream_ms: upstream_ms.map(|d| d.as_secs_f64() * 1000.0),
+            error: ctx.error.clone().or_else(|| e.map(|e| e.etype().as_str().to_string())),
+            user_agent: req
+                .headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-"),
+        });
+    }
+
+    /// Marks the connection as reused, so the next request's header deadline allows for
+    /// the keepalive idle time (see `app`).
+    fn persist_connection_context(&self, _session: &Session, _ctx: &RequestCtx) -> Option<Box<dyn std::any::Any + Send + Sync>> {
+        Some(Box::new(()))
+    }
+
+    fn suppress_error_log(&self, _session: &Session, _ctx: &RequestCtx, e: &Error) -> bool {
+        // Clients closing connections and our own 4xx rejections are not server errors.
+        matches!(e.etype(), ErrorType::HTTPStatus(_) | ErrorType::ConnectionClosed)
+            || e.esource() == &ErrorSource::Downstream
+    }
+}

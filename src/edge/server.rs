@@ -1,0 +1,231 @@
+//! Process lifecycle: build the Pingora server from a `Config`, run it, reload it, stop it.
+//!
+//! Signals, chosen so systemd and Docker stop us quickly but never mid-request:
+//! - `SIGTERM`: stop accepting, let in-flight requests finish (bounded by
+//!   `server.shutdown_timeout`), flush background queues, exit. Pingora alone would sleep a
+//!   fixed grace period even when idle; we exit as soon as the last request is done.
+//! - `SIGINT`: fast shutdown.
+//! - `SIGHUP`: reload the file. Routes, upstreams, limits, headers and certificates change
+//!   in place, atomically; a config that fails validation is refused and the old one keeps
+//!   serving. Listener addresses cannot move without re-binding: use the upgrade for that.
+//! - `SIGQUIT`: graceful upgrade. A new process started with `run --upgrade` takes the
+//!   listening sockets over the upgrade socket; this one drains and exits.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use arc_swap::ArcSwap;
+use async_trait::async_trait;
+use pingora::apps::http_app::HttpServer;
+use pingora::server::configuration::{Opt, ServerConf};
+use pingora::server::{ExecutionPhase, RunArgs, Server, ShutdownSignal, ShutdownSignalWatch};
+use pingora::services::background::background_service;
+use pingora::services::listening::Service;
+use tokio::signal::unix::{signal, SignalKind};
+
+use super::admin::Admin;
+use super::app::EdgeApp;
+use super::health::HealthChecker;
+use super::proxy::{EdgeProxy, IN_FLIGHT};
+use super::state::{Shared, State};
+use super::tls::{self, CertSet};
+use crate::config::Config;
+use crate::metrics;
+
+/// Work to run after requests have drained and before the process exits.
+pub type ShutdownHook = Box<dyn FnOnce() + Send>;
+
+/// Runs the edge until a shutdown signal; returns when the process should exit.
+pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::Result<()> {
+    let config = Arc::new(config);
+    super::access_log::init(config.logging.access_log.clone());
+
+    let mut conf = ServerConf {
+        threads: config.server.threads,
+        work_stealing: config.server.work_stealing,
+        pid_file: config.server.pid_file.clone(),
+        upgrade_sock: config.server.upgrade_sock.clone(),
+        upstream_keepalive_pool_size: config.server.keepalive_pool_size,
+        // Our drain ends the process as soon as requests are done; Pingora's own grace
+        // period is only the backstop if that ever fails.
+        grace_period_seconds: Some(config.server.shutdown_timeout.as_secs() + 2),
+        graceful_shutdown_timeout_seconds: Some(1),
+        ..ServerConf::default()
+    };
+    conf.daemon = false;
+    let opt = Opt {
+        upgrade,
+        ..Opt::default()
+    };
+    let mut server = Server::new_with_opt_and_conf(opt, conf);
+    server.bootstrap();
+
+    let shared: Shared = Arc::new(ArcSwap::from_pointee(State::build(config.clone(), None)));
+    let proxy = Arc::new(pingora::proxy::http_proxy(
+        &server.configuration,
+        EdgeProxy::new(shared.clone()),
+    ));
+    let app = EdgeApp {
+        proxy,
+        shared: shared.clone(),
+    };
+    let mut service = Service::new("securetag-edge".to_string(), app);
+    let mut cert_sets: HashMap<SocketAddr, CertSet> = HashMap::new();
+    for l in &config.listeners {
+        let addr = l.address.to_string();
+        match &l.tls {
+            None => service.add_tcp(&addr),
+            Some(t) => {
+                let (settings, certs) = tls::settings(t)
+                    .map_err(|e| anyhow::anyhow!("TLS listener {addr}: {e}"))?;
+                service.add_tls_with_settings(&addr, None, settings);
+                cert_sets.insert(l.address, certs);
+            }
+        }
+    }
+    server.add_service(service);
+
+    if let Some(admin_addr) = config.admin {
+        let mut admin = Service::new(
+            "admin".to_string(),
+            HttpServer::new_app(Admin {
+                shared: shared.clone(),
+            }),
+        );
+        admin.add_tcp(&admin_addr.to_string());
+        admin.threads = Some(1);
+        server.add_service(admin);
+    }
+    server.add_service(background_service(
+        "health checks",
+        HealthChecker {
+            shared: shared.clone(),
+        },
+    ));
+
+    let phases = server.watch_execution_phase();
+    let drain_timeout = config.server.shutdown_timeout;
+    std::thread::Builder::new()
+        .name("drain".into())
+        .spawn(move || drain_then_exit(phases, drain_timeout, hooks))?;
+
+    let reloader = Reloader {
+        file: config.file.clone(),
+        shared,
+        cert_sets,
+    };
+    tracing::info!(
+        listeners = ?config.listeners.iter().map(|l| l.address).collect::<Vec<_>>(),
+        threads = config.server.threads,
+        "securetag-edge starting"
+    );
+    server.run(RunArgs {
+        shutdown_signal: Box::new(Signals { reloader }),
+    });
+    Ok(())
+}
+
+/// Waits for Pingora to enter its grace period, then for the last request, then exits.
+fn drain_then_exit(
+    mut phases: tokio::sync::broadcast::Receiver<ExecutionPhase>,
+    timeout: Duration,
+    hooks: Vec<ShutdownHook>,
+) {
+    loop {
+        match phases.blocking_recv() {
+            Ok(ExecutionPhase::ShutdownGracePeriod) => break,
+            Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    }
+    let start = Instant::now();
+    while IN_FLIGHT.load(Ordering::Relaxed) > 0 && start.elapsed() < timeout {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let left = IN_FLIGHT.load(Ordering::Relaxed);
+    if left > 0 {
+        tracing::warn!(requests = left, ?timeout, "shutdown timeout reached with requests in flight");
+    }
+    for hook in hooks {
+        hook();
+    }
+    tracing::info!(drained_in = ?start.elapsed(), "shutdown complete");
+    std::process::exit(0);
+}
+
+/// Re-reads the configuration file and swaps it in, or keeps the old one.
+pub struct Reloader {
+    pub file: PathBuf,
+    pub shared: Shared,
+    pub cert_sets: HashMap<SocketAddr, CertSet>,
+}
+
+impl Reloader {
+    /// Returns the problems when the new file was refused.
+    pub fn reload(&self) -> Result<(), String> {
+        let new = match Config::load(&self.file) {
+            Ok(c) => c,
+            Err(e) => {
+                metrics::get().config_reloads.with_label_values(&["refused"]).inc();
+                tracing::error!(errors = %e, "reload refused: the new configuration is invalid; still serving the old one");
+                return Err(e.to_string());
+            }
+        };
+        let old = self.shared.load_full();
+        let moved: Vec<String> = new
+            .listeners
+            .iter()
+            .filter(|l| !old.config.listeners.iter().any(|o| o.address == l.address && o.tls.is_some() == l.tls.is_some()))
+            .map(|l| l.address.to_string())
+            .collect();
+        if !moved.is_empty() {
+            tracing::warn!(listeners = ?moved, "listener changes need a graceful upgrade (SIGQUIT + run --upgrade); other changes applied");
+        }
+        for l in &new.listeners {
+            if let (Some(t), Some(set)) = (&l.tls, self.cert_sets.get(&l.address)) {
+                set.store(Arc::new(t.certificates.clone()));
+            }
+        }
+        let state = State::build(Arc::new(new), Some(&old));
+        self.shared.store(Arc::new(state));
+        metrics::get().config_reloads.with_label_values(&["applied"]).inc();
+        tracing::info!(file = %self.file.display(), "configuration reloaded");
+        Ok(())
+    }
+}
+
+struct Signals {
+    reloader: Reloader,
+}
+
+#[async_trait]
+impl ShutdownSignalWatch for Signals {
+    async fn recv(&self) -> ShutdownSignal {
+        let (Ok(mut quit), Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+            signal(SignalKind::quit()),
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            tracing::error!("cannot install signal handlers; shutting down");
+            return ShutdownSignal::FastShutdown;
+        };
+        loop {
+            tokio::select! {
+                _ = quit.recv() => return ShutdownSignal::GracefulUpgrade,
+                _ = term.recv() => {
+                    tracing::info!("SIGTERM: draining in-flight requests");
+                    return ShutdownSignal::GracefulTerminate;
+                }
+                _ = int.recv() => return ShutdownSignal::FastShutdown,
+                _ = hup.recv() => {
+                    let _ = self.reloader.reload();
+                }
+            }
+        }
+    }
+}

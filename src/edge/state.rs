@@ -1,0 +1,44 @@
+//! What a request reads: the validated configuration plus the live upstream groups,
+//! swapped as one unit on reload.
+//!
+//! A request takes one snapshot when it starts and keeps it to the end, so a reload in the
+//! middle of a request never mixes an old route with a new upstream.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+
+use super::upstream::UpstreamGroup;
+use crate::config::Config;
+
+/// One consistent generation of configuration and runtime objects.
+pub struct State {
+    pub config: Arc<Config>,
+    pub upstreams: HashMap<String, Arc<UpstreamGroup>>,
+}
+
+/// The state the proxy, the health checker and the reloader share.
+pub type Shared = Arc<ArcSwap<State>>;
+
+impl State {
+    /// Builds a generation, carrying backend health over from `previous`.
+    pub fn build(config: Arc<Config>, previous: Option<&State>) -> State {
+        let upstreams = config
+            .upstreams
+            .iter()
+            .map(|(name, spec)| {
+                let old = previous.and_then(|p| p.upstreams.get(name));
+                (
+                    name.clone(),
+                    Arc::new(UpstreamGroup::new(spec.clone(), old.map(|g| g.as_ref()))),
+                )
+            })
+            .collect();
+        State { config, upstreams }
+    }
+
+    pub fn group(&self, name: &str) -> Option<&Arc<UpstreamGroup>> {
+        self.upstreams.get(name)
+    }
+}
