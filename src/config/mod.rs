@@ -106,6 +106,7 @@ pub struct Limits {
     pub header_read_timeout: Duration,
     pub body_read_timeout: Duration,
     pub keepalive_timeout: Duration,
+    pub websocket_idle_timeout: Duration,
 }
 
 #[derive(Debug)]

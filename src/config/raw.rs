@@ -132,6 +132,8 @@ pub struct RawLimits {
     pub header_read_timeout: Dur,
     pub body_read_timeout: Dur,
     pub keepalive_timeout: Dur,
+    /// Idle time allowed on an upgraded (WebSocket) connection in either direction.
+    pub websocket_idle_timeout: Dur,
 }
 
 impl Default for RawLimits {
@@ -142,6 +144,7 @@ impl Default for RawLimits {
             header_read_timeout: Dur(std::time::Duration::from_secs(10)),
             body_read_timeout: Dur(std::time::Duration::from_secs(60)),
             keepalive_timeout: Dur(std::time::Duration::from_secs(60)),
+            websocket_idle_timeout: Dur(std::time::Duration::from_secs(3600)),
         }
     }
 }

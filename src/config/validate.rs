@@ -30,6 +30,7 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
         header_read_timeout: raw.limits.header_read_timeout.0,
         body_read_timeout: raw.limits.body_read_timeout.0,
         keepalive_timeout: raw.limits.keepalive_timeout.0,
+        websocket_idle_timeout: raw.limits.websocket_idle_timeout.0,
     };
     if limits.max_header_size < 1024 {
         d.error("limits.max_header_size", "must be at least 1KiB");

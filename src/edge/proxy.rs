@@ -226,7 +226,13 @@ impl ProxyHttp for EdgeProxy {
             }
             _ => headers::new_request_id(),
         };
-        session.set_read_timeout(Some(cfg.limits.body_read_timeout));
+        // A WebSocket sits idle between messages; the body timeout would cut it.
+        let read_timeout = if session.is_upgrade_req() {
+            cfg.limits.websocket_idle_timeout
+        } else {
+            cfg.limits.body_read_timeout
+        };
+        session.set_read_timeout(Some(read_timeout));
         ctx.state = Some(state);
         Ok(())
     }
@@ -317,7 +323,7 @@ impl ProxyHttp for EdgeProxy {
     }
 
     /// Round-robin over backends that are up, never the same one twice for one request.
-    async fn upstream_peer(&self, _session: &mut Session, ctx: &mut RequestCtx) -> Result<Box<HttpPeer>> {
+    async fn upstream_peer(&self, session: &mut Session, ctx: &mut RequestCtx) -> Result<Box<HttpPeer>> {
         let Some(group) = ctx.group.clone() else {
             return Error::e_explain(ErrorType::InternalError, "route has no upstream group");
         };
@@ -327,7 +333,13 @@ impl ProxyHttp for EdgeProxy {
         ctx.tried.push(backend.addr);
         ctx.backend = Some(backend.addr);
         ctx.upstream_start = Some(Instant::now());
-        Ok(group.peer(backend))
+        let mut peer = group.peer(backend);
+        if session.is_upgrade_req() {
+            if let Some(state) = &ctx.state {
+                peer.options.read_timeout = Some(state.config.limits.websocket_idle_timeout);
+            }
+        }
+        Ok(peer)
     }
 
     /// A failed connect counts against the backend and is retried elsewhere when safe.
@@ -471,6 +483,9 @@ impl ProxyHttp for EdgeProxy {
                     ctx.request_id = headers::new_request_id();
                 }
                 let status = he.status;
+                // Pingora will not reuse this connection; say so, or the client's next
+                // request on it would meet a reset.
+                session.set_keepalive(None);
                 if let Err(w) = self.respond_error(session, ctx, &he).await {
                     tracing::debug!(error = %w, "could not write the error response");
                 }

@@ -1,0 +1,212 @@
+//! Shared helpers for integration tests: free ports, the real binary started on a
+//! generated config, small real upstream servers, and test certificates.
+#![allow(dead_code)]
+
+pub mod origin;
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("no free port")
+}
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_securetag-edge")
+}
+
+/// A running `securetag-edge run`, killed when dropped.
+pub struct Edge {
+    pub child: Option<Child>,
+    pub dir: tempfile::TempDir,
+    pub config: PathBuf,
+    pub admin: SocketAddr,
+    pub stdout: Arc<Mutex<Vec<String>>>,
+    pub stderr: Arc<Mutex<Vec<String>>>,
+}
+
+impl Edge {
+    /// Starts the proxy with `yaml` (an `admin:` block is added) and waits until it serves.
+    pub fn start(yaml: &str) -> Edge {
+        Self::start_with_env(yaml, &[])
+    }
+
+    pub fn start_with_env(yaml: &str, env: &[(&str, &str)]) -> Edge {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let admin: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+        let config = dir.path().join("edge.yaml");
+        let pid = dir.path().join("edge.pid");
+        let sock = dir.path().join("upgrade.sock");
+        let full = format!(
+            "admin:\n  address: \"{admin}\"\nserver:\n  threads: 2\n  pid_file: \"{}\"\n  upgrade_sock: \"{}\"\n  shutdown_timeout: 5s\n{yaml}",
+            pid.display(),
+            sock.display()
+        );
+        std::fs::write(&config, full).expect("write config");
+        let mut edge = Edge {
+            child: None,
+            dir,
+            config,
+            admin,
+            stdout: Default::default(),
+            stderr: Default::default(),
+        };
+        edge.spawn(env, false);
+        edge
+    }
+
+    pub fn spawn(&mut self, env: &[(&str, &str)], upgrade: bool) {
+        let mut cmd = Command::new(bin());
+        cmd.arg("run").arg("-c").arg(&self.config);
+        if upgrade {
+            cmd.arg("--upgrade");
+        }
+        cmd.env("SECURETAG_LOG", "info")
+            .current_dir(self.dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("spawn securetag-edge");
+        pump(child.stdout.take(), self.stdout.clone());
+        pump(child.stderr.take(), self.stderr.clone());
+        self.child = Some(child);
+        self.wait_ready();
+    }
+
+    fn wait_ready(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Some(c) = self.child.as_mut() {
+                if let Ok(Some(status)) = c.try_wait() {
+                    panic!("securetag-edge exited early with {status}: {}", self.stderr_text());
+                }
+            }
+            if std::net::TcpStream::connect(self.admin).is_ok() {
+                // The admin service is up; give the proxy service the same moment.
+                std::thread::sleep(Duration::from_millis(100));
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("securetag-edge did not start: {}", self.stderr_text());
+    }
+
+    pub fn pid(&self) -> i32 {
+        self.child.as_ref().map(|c| c.id() as i32).unwrap_or(0)
+    }
+
+    pub fn signal(&self, sig: i32) {
+        unsafe {
+            libc::kill(self.pid(), sig);
+        }
+    }
+
+    /// Waits for the process to exit; returns how long it took.
+    pub fn wait_exit(&mut self, max: Duration) -> Option<Duration> {
+        let start = Instant::now();
+        let child = self.child.as_mut()?;
+        while start.elapsed() < max {
+            if let Ok(Some(_)) = child.try_wait() {
+                return Some(start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    pub fn stdout_text(&self) -> String {
+        self.stdout.lock().unwrap().join("\n")
+    }
+
+    pub fn stderr_text(&self) -> String {
+        self.stderr.lock().unwrap().join("\n")
+    }
+
+    /// Access-log lines (JSON) written so far.
+    pub fn access_log(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// Waits until an access-log line satisfies `pred`.
+    pub fn wait_log(&self, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Some(v) = self.access_log().into_iter().find(|v| pred(v)) {
+                return v;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("no matching access-log line in:\n{}", self.stdout_text());
+    }
+
+    pub fn metrics(&self) -> String {
+        http_get_raw(self.admin, "/metrics")
+    }
+}
+
+impl Drop for Edge {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+fn pump(src: Option<impl Read + Send + 'static>, sink: Arc<Mutex<Vec<String>>>) {
+    let Some(src) = src else { return };
+    std::thread::spawn(move || {
+        for line in BufReader::new(src).lines() {
+            match line {
+                Ok(l) => sink.lock().unwrap().push(l),
+                Err(_) => break,
+            }
+        }
+    });
+}
+
+/// A plain blocking HTTP/1.0 GET, for the admin listener.
+pub fn http_get_raw(addr: SocketAddr, path: &str) -> String {
+    use std::io::Write;
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// A self-signed certificate for `names`, written to `dir`; returns (cert, key, pem).
+pub fn write_cert(dir: &Path, stem: &str, names: &[&str]) -> (PathBuf, PathBuf, String) {
+    let kp = rcgen::KeyPair::generate().unwrap();
+    let params = rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    let cert = params.self_signed(&kp).unwrap();
+    let c = dir.join(format!("{stem}.crt"));
+    let k = dir.join(format!("{stem}.key"));
+    std::fs::write(&c, cert.pem()).unwrap();
+    std::fs::write(&k, kp.serialize_pem()).unwrap();
+    (c, k, cert.pem())
+}
+
+/// A reqwest client with a short timeout that does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap()
+}

@@ -1,0 +1,518 @@
+//! The edge against real origins: routing, headers, limits, TLS, HTTP/2, WebSocket, SSE,
+//! upstream failures, lifecycle. Each test starts its own `securetag-edge` process.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use common::origin::Origin;
+use common::{client, free_port, Edge};
+use futures::{SinkExt, StreamExt};
+
+fn listen() -> (u16, String) {
+    let port = free_port();
+    (port, format!("http://127.0.0.1:{port}"))
+}
+
+fn two_route_config(port: u16, api: &Origin, web: &Origin, extra: &str) -> String {
+    format!(
+        "listeners:\n  - address: 127.0.0.1:{port}\nupstreams:\n  api:\n    addresses: [\"{}\"]\n    read_timeout: 1s\n  web:\n    addresses: [\"{}\"]\nroutes:\n  - prefix: /api/\n    upstream: api\n    max_body_size: 1KiB\n  - prefix: /\n    upstream: web\n{extra}",
+        api.addr, web.addr
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn routes_by_prefix_and_forwards_client_identity() {
+    let (api, web) = (Origin::start("api"), Origin::start("web"));
+    let (port, base) = listen();
+    let edge = Edge::start(&two_route_config(port, &api, &web, ""));
+    let c = client();
+
+    let r = c.get(format!("{base}/api/users?x=1")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["origin"], "api");
+    assert_eq!(v["path"], "/api/users");
+    assert_eq!(v["headers"]["x-real-ip"], "127.0.0.1");
+    assert_eq!(v["headers"]["x-forwarded-for"], "127.0.0.1");
+    assert_eq!(v["headers"]["x-forwarded-proto"], "http");
+    assert_eq!(v["headers"]["x-forwarded-host"], format!("127.0.0.1:{port}"));
+    assert_eq!(v["headers"]["x-request-id"], rid.as_str());
+
+    let v: serde_json::Value = c.get(format!("{base}/app/page")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(v["origin"], "web");
+    drop(edge);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn spoofed_forwarding_headers_from_untrusted_peers_are_ignored() {
+    let (api, web) = (Origin::start("api"), Origin::start("web"));
+    let (port, base) = listen();
+    let _edge = Edge::start(&two_route_config(port, &api, &web, ""));
+    let r = client()
+        .get(format!("{base}/x"))
+        .header("x-forwarded-for", "6.6.6.6")
+        .header("cf-connecting-ip", "7.7.7.7")
+        .header("x-real-ip", "8.8.8.8")
+        .header("x-forwarded-proto", "https")
+        .header("x-request-id", "client-chosen")
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(r.headers()["x-request-id"], "client-chosen");
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["headers"]["x-forwarded-for"], "127.0.0.1");
+    assert_eq!(v["headers"]["x-real-ip"], "127.0.0.1");
+    assert_eq!(v["headers"]["x-forwarded-proto"], "http");
+    assert_ne!(v["headers"]["x-request-id"], "client-chosen");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn trusted_proxy_headers_are_believed() {
+    let (api, web) = (Origin::start("api"), Origin::start("web"));
+    let (port, base) = listen();
+    let _edge = Edge::start(&two_route_config(port, &api, &web, "trusted_proxies: [127.0.0.1/32]\n"));
+    let r = client()
+        .get(format!("{base}/x"))
+        .header("x-forwarded-for", "203.0.113.9")
+        .header("cf-connecting-ip", "198.51.100.7")
+        .header("x-forwarded-proto", "https")
+        .header("x-request-id", "cf-ray-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.headers()["x-request-id"], "cf-ray-123");
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["headers"]["x-real-ip"], "198.51.100.7");
+    assert_eq!(v["headers"]["x-forwarded-for"], "203.0.113.9, 127.0.0.1");
+    assert_eq!(v["headers"]["x-forwarded-proto"], "https");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oversized_bodies_get_413_before_and_during_upload() {
+    let (api, web) = (Origin::start("api"), Origin::start("web"));
+    let (port, base) = listen();
+    let _edge = Edge::start(&two_route_config(port, &api, &web, ""));
+    let c = client();
+
+    let r = c.post(format!("{base}/api/upload")).body(vec![b'a'; 4096]).send().await.unwrap();
+    assert_eq!(r.status(), 413);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "payload_too_large");
+    assert_eq!(api.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0, "upstream must not be called");
+
+    // Chunked: no Content-Length, the limit is enforced as bytes arrive.
+    let chunks = futures::stream::iter((0..8).map(|_| Ok::<_, std::io::Error>(vec![b'b'; 512])));
+    let r = c
+        .post(format!("{base}/api/upload"))
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await;
+    match r {
+        Ok(r) => assert_eq!(r.status(), 413),
+        // The proxy may close while the client is still sending; a reset is acceptable.
+        Err(e) => assert!(e.is_request() || e.is_body(), "{e}"),
+    }
+
+    // Within the limit, a chunked upload passes.
+    let chunks = futures::stream::iter((0..2).map(|_| Ok::<_, std::io::Error>(vec![b'c'; 300])));
+    let r = c.post(format!("{base}/api/upload")).body(reqwest::Body::wrap_stream(chunks)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), "600");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn large_uploads_stream_to_the_upstream() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web, max_body_size: 64MiB}}]\n",
+        web.addr
+    ));
+    let body = vec![7u8; 20 << 20];
+    let r = client().post(format!("{base}/upload")).body(body).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().await.unwrap(), (20 << 20).to_string());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dead_upstream_is_502_and_slow_upstream_is_504_with_json() {
+    let (api, web) = (Origin::start("api"), Origin::start("web"));
+    let (port, base) = listen();
+    let dead = free_port();
+    let extra = format!("  - prefix: /dead\n    upstream: dead\n");
+    let cfg = two_route_config(port, &api, &web, "")
+        .replace("routes:\n", &format!("routes:\n{extra}"))
+        .replace("upstreams:\n", &format!("upstreams:\n  dead:\n    addresses: [\"127.0.0.1:{dead}\"]\n"));
+    let _edge = Edge::start(&cfg);
+    let c = client();
+
+    let r = c.get(format!("{base}/dead/x")).send().await.unwrap();
+    assert_eq!(r.status(), 502);
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "bad_gateway");
+    assert_eq!(v["error"]["request_id"], rid.as_str());
+
+    let r = c.get(format!("{base}/api/slow?ms=3000")).send().await.unwrap();
+    assert_eq!(r.status(), 504);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "gateway_timeout");
+    assert!(!v["error"]["request_id"].as_str().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_failures_retry_on_another_backend() {
+    let web = Origin::start("web");
+    let dead = free_port();
+    let (port, base) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams:\n  web:\n    addresses: [\"127.0.0.1:{dead}\", \"{}\"]\n    retries: 1\n",
+        web.addr
+    ).replace("upstreams:", "routes: [{prefix: /, upstream: web}]\nupstreams:"));
+    let c = client();
+    for _ in 0..6 {
+        let r = c.get(format!("{base}/x")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "a GET is retried on the live backend");
+    }
+    // POST is not idempotent: when it lands on the dead backend first, it is not replayed.
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        statuses.push(c.post(format!("{base}/x")).body("{}").send().await.unwrap().status().as_u16());
+    }
+    assert!(statuses.iter().all(|s| *s == 200 || *s == 502), "{statuses:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn active_health_checks_take_a_failing_backend_out() {
+    let (a, b) = (Origin::start("a"), Origin::start("b"));
+    let (port, base) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nroutes: [{{prefix: /, upstream: web}}]\nupstreams:\n  web:\n    addresses: [\"{}\", \"{}\"]\n    health_check: {{path: /healthz, interval: 200ms, unhealthy_threshold: 1, healthy_threshold: 1}}\n",
+        a.addr, b.addr
+    ));
+    b.state.healthy.store(false, std::sync::atomic::Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let c = client();
+    for _ in 0..6 {
+        let v: serde_json::Value = c.get(format!("{base}/x")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(v["origin"], "a");
+    }
+    b.state.healthy.store(true, std::sync::atomic::Ordering::Relaxed);
+    tokio::time::sleep(Duration::from_millis(900)).await;
+    let mut seen_b = false;
+    for _ in 0..6 {
+        let v: serde_json::Value = c.get(format!("{base}/x")).send().await.unwrap().json().await.unwrap();
+        seen_b |= v["origin"] == "b";
+    }
+    assert!(seen_b, "a recovered backend takes traffic again");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sse_first_event_arrives_before_the_upstream_finishes() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    let r = client().get(format!("{base}/sse?n=3&gap_ms=700")).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "text/event-stream");
+    let mut stream = r.bytes_stream();
+    let first = stream.next().await.unwrap().unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("event 0"));
+    assert!(!web.state.sse_finished.load(std::sync::atomic::Ordering::SeqCst), "first event must not wait for the end of the stream");
+    let mut rest = Vec::new();
+    while let Some(c) = stream.next().await {
+        rest.extend_from_slice(&c.unwrap());
+    }
+    let rest = String::from_utf8_lossy(&rest);
+    assert!(rest.contains("event 2") && rest.contains("[DONE]"), "{rest}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn websocket_upgrade_echoes_through_the_edge() {
+    let web = Origin::start("web");
+    let (port, _) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    let (mut ws, resp) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/ws")).await.unwrap();
+    assert_eq!(resp.status(), 101);
+    for i in 0..5 {
+        ws.send(tokio_tungstenite::tungstenite::Message::Text(format!("hello {i}"))).await.unwrap();
+        let m = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap().unwrap().unwrap();
+        assert_eq!(m.into_text().unwrap(), format!("hello {i}"));
+    }
+    ws.close(None).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tls_picks_the_certificate_by_sni_and_speaks_http2() {
+    let web = Origin::start("web");
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let (c1, k1, pem1) = common::write_cert(dir.path(), "one", &["one.test"]);
+    let (c2, k2, pem2) = common::write_cert(dir.path(), "two", &["two.test"]);
+    let _edge = Edge::start(&format!(
+        "listeners:\n  - address: 127.0.0.1:{port}\n    tls:\n      certificates:\n        - {{cert: \"{}\", key: \"{}\"}}\n        - {{cert: \"{}\", key: \"{}\"}}\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        c1.display(), k1.display(), c2.display(), k2.display(), web.addr
+    ));
+    for (host, pem, other) in [("one.test", &pem1, &pem2), ("two.test", &pem2, &pem1)] {
+        let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let ok = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
+            .resolve(host, addr)
+            .build()
+            .unwrap();
+        let r = ok.get(format!("https://{host}:{port}/x")).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.version(), reqwest::Version::HTTP_2, "ALPN must select h2");
+        assert!(r.headers().contains_key("strict-transport-security"));
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["headers"]["x-forwarded-proto"], "https");
+        // Trusting only the other certificate must fail: the right one was served.
+        let wrong = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(other.as_bytes()).unwrap())
+            .tls_built_in_root_certs(false)
+            .resolve(host, addr)
+            .build()
+            .unwrap();
+        assert!(wrong.get(format!("https://{host}:{port}/x")).send().await.is_err());
+        // HTTP/1.1 over TLS still works.
+        let h1 = reqwest::Client::builder()
+            .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
+            .http1_only()
+            .resolve(host, addr)
+            .build()
+            .unwrap();
+        let r = h1.get(format!("https://{host}:{port}/x")).send().await.unwrap();
+        assert_eq!(r.version(), reqwest::Version::HTTP_11);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plain_listener_redirects_to_https_with_308() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}, redirect_https: true}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    let r = client().get(format!("{base}/a/b?c=1")).header("host", "example.com").send().await.unwrap();
+    assert_eq!(r.status(), 308);
+    assert_eq!(r.headers()["location"], "https://example.com/a/b?c=1");
+    assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn security_headers_and_cors_per_route() {
+    let (api, web) = (Origin::start("api"), Origin::start("web"));
+    let (port, base) = listen();
+    let cfg = format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{api: {{addresses: [\"{}\"]}}, web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - prefix: /api/\n    upstream: api\n    cors: {{allow_origins: [\"https://app.example.com\"], allow_credentials: true}}\n    security_headers: {{x_frame_options: SAMEORIGIN}}\n  - prefix: /\n    upstream: web\n",
+        api.addr, web.addr
+    );
+    let _edge = Edge::start(&cfg);
+    let c = client();
+    let r = c.get(format!("{base}/page")).send().await.unwrap();
+    assert_eq!(r.headers()["x-frame-options"], "DENY");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert!(r.headers().contains_key("content-security-policy"));
+    assert!(r.headers().contains_key("referrer-policy"));
+    assert!(!r.headers().contains_key("strict-transport-security"), "HSTS only over TLS");
+
+    let r = c.get(format!("{base}/api/x")).header("origin", "https://app.example.com").send().await.unwrap();
+    assert_eq!(r.headers()["x-frame-options"], "SAMEORIGIN");
+    assert_eq!(r.headers()["access-control-allow-origin"], "https://app.example.com");
+    assert_eq!(r.headers()["access-control-allow-credentials"], "true");
+
+    let r = c
+        .request(reqwest::Method::OPTIONS, format!("{base}/api/x"))
+        .header("origin", "https://app.example.com")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(r.headers()["access-control-allow-origin"], "https://app.example.com");
+    assert!(r.headers()["access-control-allow-methods"].to_str().unwrap().contains("POST"));
+    assert_eq!(api.state.hits.load(std::sync::atomic::Ordering::Relaxed), 1, "preflight answered at the edge");
+
+    let r = c
+        .request(reqwest::Method::OPTIONS, format!("{base}/api/x"))
+        .header("origin", "https://evil.example.net")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = c.get(format!("{base}/api/x")).header("origin", "https://evil.example.net").send().await.unwrap();
+    assert!(!r.headers().contains_key("access-control-allow-origin"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn access_log_masks_credentials_and_metrics_count_requests() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web, name: site}}]\n",
+        web.addr
+    ));
+    let r = client().get(format!("{base}/cb?api_key=sk-live-SECRET&token=T0KEN&page=2")).send().await.unwrap();
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let line = edge.wait_log(|v| v["request_id"] == rid.as_str());
+    assert_eq!(line["path"], "/cb?api_key=***&token=***&page=2");
+    assert_eq!(line["status"], 200);
+    assert_eq!(line["route"], "site");
+    assert_eq!(line["client_ip"], "127.0.0.1");
+    assert!(line["duration_ms"].as_f64().unwrap() >= 0.0);
+    let all = edge.stdout_text() + &edge.stderr_text();
+    assert!(!all.contains("sk-live-SECRET") && !all.contains("T0KEN"));
+    let m = edge.metrics();
+    assert!(m.contains("securetag_http_requests_total{route=\"site\",status=\"200\"} 1"), "{m}");
+    assert!(m.contains("securetag_http_request_duration_seconds_bucket"));
+    assert!(m.contains("securetag_upstream_healthy"));
+    let health = common::http_get_raw(edge.admin, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200") && health.contains("\"status\":\"ok\""), "{health}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_header_senders_are_cut_off() {
+    let web = Origin::start("web");
+    let (port, _) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nlimits: {{header_read_timeout: 1s}}\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    let start = Instant::now();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    // One header line every 300 ms: each read is quick, the whole head never completes.
+    let mut closed = false;
+    for i in 0..15 {
+        let line = if i == 0 { "GET / HTTP/1.1\r\n".to_string() } else { format!("X-Slow-{i}: a\r\n") };
+        if s.write_all(line.as_bytes()).is_err() {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    if !closed {
+        let mut buf = [0u8; 64];
+        closed = matches!(s.read(&mut buf), Ok(0) | Err(_));
+    }
+    assert!(closed, "connection must be closed");
+    assert!(start.elapsed() < Duration::from_secs(4), "closed after {:?}", start.elapsed());
+    assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oversized_headers_get_431() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nlimits: {{max_header_size: 4KiB}}\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    let r = client().get(format!("{base}/x")).header("x-big", "a".repeat(8000)).send().await.unwrap();
+    assert_eq!(r.status(), 431);
+    let r = client().get(format!("{base}/x")).header("x-small", "a".repeat(100)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_finishes_in_flight_requests_then_exits() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let mut edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"], read_timeout: 10s}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    let c = client();
+    let inflight = tokio::spawn({
+        let c = c.clone();
+        let url = format!("{base}/slow?ms=1500");
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    edge.signal(libc::SIGTERM);
+    let body = inflight.await.unwrap();
+    assert_eq!(body, "slow done by web");
+    let took = edge.wait_exit(Duration::from_secs(8)).expect("exits after draining");
+    assert!(took < Duration::from_secs(5), "exited {took:?} after the request finished");
+    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "no longer listening");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sighup_reloads_routes_and_refuses_a_broken_file() {
+    let (a, b) = (Origin::start("a"), Origin::start("b"));
+    let (port, base) = listen();
+    let cfg = |up: &str| {
+        format!(
+            "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{a: {{addresses: [\"{}\"]}}, b: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: {up}}}]\n",
+            a.addr, b.addr
+        )
+    };
+    let edge = Edge::start(&cfg("a"));
+    let c = client();
+    let get = |c: reqwest::Client| {
+        let url = format!("{base}/x");
+        async move { c.get(url).send().await.unwrap().json::<serde_json::Value>().await.unwrap()["origin"].clone() }
+    };
+    assert_eq!(get(c.clone()).await, "a");
+    let head = std::fs::read_to_string(&edge.config).unwrap();
+    let prefix = &head[..head.find("listeners:").unwrap()];
+    std::fs::write(&edge.config, format!("{prefix}{}", cfg("b"))).unwrap();
+    edge.signal(libc::SIGHUP);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(get(c.clone()).await, "b");
+
+    std::fs::write(&edge.config, format!("{prefix}{}\nroutse: []\n", cfg("a"))).unwrap();
+    edge.signal(libc::SIGHUP);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(get(c.clone()).await, "b", "a broken file leaves the running config in place");
+    assert!(edge.stderr_text().contains("reload refused"));
+    assert!(edge.metrics().contains("securetag_config_reloads_total{result=\"refused\"} 1"));
+}
+
+#[test]
+fn check_reports_a_misspelled_key_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("bad.yaml");
+    std::fs::write(&f, "listeners:\n  - address: 127.0.0.1:8000\nupstreams:\n  core-api:\n    adresses: [\"127.0.0.1:8080\"]\n").unwrap();
+    let out = std::process::Command::new(common::bin()).args(["check", "-c"]).arg(&f).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:5: upstreams.core-api.adresses: unknown key", f.display())), "{err}");
+
+    std::fs::write(&f, "listeners:\n  - address: 127.0.0.1:8000\n").unwrap();
+    let out = std::process::Command::new(common::bin()).args(["check", "-c"]).arg(&f).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("configuration ok"));
+}
+
+#[test]
+fn check_names_an_unset_environment_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("env.yaml");
+    std::fs::write(&f, "listeners:\n  - address: \"${EDGE_TEST_UNSET_ADDR}\"\n").unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["check", "-c"])
+        .arg(&f)
+        .env_remove("EDGE_TEST_UNSET_ADDR")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(":2: listeners[0].address: environment variable EDGE_TEST_UNSET_ADDR is not set"), "{err}");
+}
+
+#[test]
+fn version_flag_prints_the_version() {
+    let out = std::process::Command::new(common::bin()).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
+}
