@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use securetag_edge::config::{self, Config};
 
 #[derive(Parser)]
-#[command(name = "securetag-edge", version, about = "Edge proxy and AI security gateway")]
+#[command(
+    name = "securetag-edge",
+    version,
+    about = "Edge proxy and AI security gateway"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -52,7 +56,11 @@ fn main() -> ExitCode {
             }
             Err(errors) => {
                 eprintln!("{errors}");
-                eprintln!("{}: configuration has {} error(s)", config.display(), errors.0.len());
+                eprintln!(
+                    "{}: configuration has {} error(s)",
+                    config.display(),
+                    errors.0.len()
+                );
                 ExitCode::from(1)
             }
         },

@@ -31,6 +31,8 @@ const LATENCY_BUCKETS: &[f64] = &[
     60.0, 120.0,
 ];
 
+const DEFINED: &str = "built-in metric definitions are valid";
+
 static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::build);
 
 /// The process's metrics.
@@ -43,7 +45,10 @@ impl Metrics {
         let registry = Registry::new_custom(Some("securetag".into()), None)
             .unwrap_or_else(|_| Registry::new());
         let requests = IntCounterVec::new(
-            Opts::new("http_requests_total", "Requests answered, by route and status"),
+            Opts::new(
+                "http_requests_total",
+                "Requests answered, by route and status",
+            ),
             &["route", "status"],
         );
         let request_duration = HistogramVec::new(
@@ -70,7 +75,10 @@ impl Metrics {
             &["upstream", "kind"],
         );
         let upstream_healthy = IntGaugeVec::new(
-            Opts::new("upstream_healthy", "1 when the backend takes traffic, 0 when it is out"),
+            Opts::new(
+                "upstream_healthy",
+                "1 when the backend takes traffic, 0 when it is out",
+            ),
             &["upstream", "address"],
         );
         let in_flight = IntGauge::new("http_requests_in_flight", "Requests being served now");
@@ -82,17 +90,17 @@ impl Metrics {
             Opts::new("config_reloads_total", "Configuration reloads, by result"),
             &["result"],
         );
-        // Construction of these fixed metric definitions cannot fail; a failure would be a
-        // programming error caught by the unit test below, so fall back to unregistered ones.
+        // These definitions are constants: they fail only if this file is wrong, which the
+        // unit test below catches before any release.
         let m = Metrics {
-            requests: requests.unwrap_or_else(|e| unreachable_metric(e)),
-            request_duration: request_duration.unwrap_or_else(|e| unreachable_metric(e)),
-            upstream_duration: upstream_duration.unwrap_or_else(|e| unreachable_metric(e)),
-            upstream_errors: upstream_errors.unwrap_or_else(|e| unreachable_metric(e)),
-            upstream_healthy: upstream_healthy.unwrap_or_else(|e| unreachable_metric(e)),
-            in_flight: in_flight.unwrap_or_else(|e| unreachable_metric(e)),
-            open_connections: open_connections.unwrap_or_else(|e| unreachable_metric(e)),
-            config_reloads: config_reloads.unwrap_or_else(|e| unreachable_metric(e)),
+            requests: requests.expect(DEFINED),
+            request_duration: request_duration.expect(DEFINED),
+            upstream_duration: upstream_duration.expect(DEFINED),
+            upstream_errors: upstream_errors.expect(DEFINED),
+            upstream_healthy: upstream_healthy.expect(DEFINED),
+            in_flight: in_flight.expect(DEFINED),
+            open_connections: open_connections.expect(DEFINED),
+            config_reloads: config_reloads.expect(DEFINED),
             registry,
         };
         m.register_all();
@@ -110,7 +118,9 @@ impl Metrics {
         let _ = r.register(Box::new(self.open_connections.clone()));
         let _ = r.register(Box::new(self.config_reloads.clone()));
         #[cfg(target_os = "linux")]
-        let _ = r.register(Box::new(prometheus::process_collector::ProcessCollector::for_self()));
+        let _ = r.register(Box::new(
+            prometheus::process_collector::ProcessCollector::for_self(),
+        ));
     }
 
     /// Registers a collector owned by another module (shield, alerts, sast).
@@ -128,12 +138,6 @@ impl Metrics {
         }
         buf
     }
-}
-
-#[cold]
-fn unreachable_metric<T>(e: prometheus::Error) -> T {
-    // Definitions above are constants; reaching this means the source is wrong.
-    panic!("invalid built-in metric definition: {e}")
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The edge against real origins: routing, headers, limits, TLS, HTTP/2, WebSocket, SSE,
 //! upstream failures, lifecycle. Each test starts its own `securetag-edge` process.
+#![allow(clippy::unwrap_used)]
 
 mod common;
 
@@ -38,10 +39,20 @@ async fn routes_by_prefix_and_forwards_client_identity() {
     assert_eq!(v["headers"]["x-real-ip"], "127.0.0.1");
     assert_eq!(v["headers"]["x-forwarded-for"], "127.0.0.1");
     assert_eq!(v["headers"]["x-forwarded-proto"], "http");
-    assert_eq!(v["headers"]["x-forwarded-host"], format!("127.0.0.1:{port}"));
+    assert_eq!(
+        v["headers"]["x-forwarded-host"],
+        format!("127.0.0.1:{port}")
+    );
     assert_eq!(v["headers"]["x-request-id"], rid.as_str());
 
-    let v: serde_json::Value = c.get(format!("{base}/app/page")).send().await.unwrap().json().await.unwrap();
+    let v: serde_json::Value = c
+        .get(format!("{base}/app/page"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v["origin"], "web");
     drop(edge);
 }
@@ -73,7 +84,12 @@ async fn spoofed_forwarding_headers_from_untrusted_peers_are_ignored() {
 async fn trusted_proxy_headers_are_believed() {
     let (api, web) = (Origin::start("api"), Origin::start("web"));
     let (port, base) = listen();
-    let _edge = Edge::start(&two_route_config(port, &api, &web, "trusted_proxies: [127.0.0.1/32]\n"));
+    let _edge = Edge::start(&two_route_config(
+        port,
+        &api,
+        &web,
+        "trusted_proxies: [127.0.0.1/32]\n",
+    ));
     let r = client()
         .get(format!("{base}/x"))
         .header("x-forwarded-for", "203.0.113.9")
@@ -97,11 +113,20 @@ async fn oversized_bodies_get_413_before_and_during_upload() {
     let _edge = Edge::start(&two_route_config(port, &api, &web, ""));
     let c = client();
 
-    let r = c.post(format!("{base}/api/upload")).body(vec![b'a'; 4096]).send().await.unwrap();
+    let r = c
+        .post(format!("{base}/api/upload"))
+        .body(vec![b'a'; 4096])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 413);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "payload_too_large");
-    assert_eq!(api.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0, "upstream must not be called");
+    assert_eq!(
+        api.state.hits.load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "upstream must not be called"
+    );
 
     // Chunked: no Content-Length, the limit is enforced as bytes arrive.
     let chunks = futures::stream::iter((0..8).map(|_| Ok::<_, std::io::Error>(vec![b'b'; 512])));
@@ -118,7 +143,12 @@ async fn oversized_bodies_get_413_before_and_during_upload() {
 
     // Within the limit, a chunked upload passes.
     let chunks = futures::stream::iter((0..2).map(|_| Ok::<_, std::io::Error>(vec![b'c'; 300])));
-    let r = c.post(format!("{base}/api/upload")).body(reqwest::Body::wrap_stream(chunks)).send().await.unwrap();
+    let r = c
+        .post(format!("{base}/api/upload"))
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), "600");
 }
@@ -132,7 +162,12 @@ async fn large_uploads_stream_to_the_upstream() {
         web.addr
     ));
     let body = vec![7u8; 20 << 20];
-    let r = client().post(format!("{base}/upload")).body(body).send().await.unwrap();
+    let r = client()
+        .post(format!("{base}/upload"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.text().await.unwrap(), (20 << 20).to_string());
 }
@@ -142,10 +177,13 @@ async fn dead_upstream_is_502_and_slow_upstream_is_504_with_json() {
     let (api, web) = (Origin::start("api"), Origin::start("web"));
     let (port, base) = listen();
     let dead = free_port();
-    let extra = format!("  - prefix: /dead\n    upstream: dead\n");
+    let extra = "  - prefix: /dead\n    upstream: dead\n";
     let cfg = two_route_config(port, &api, &web, "")
         .replace("routes:\n", &format!("routes:\n{extra}"))
-        .replace("upstreams:\n", &format!("upstreams:\n  dead:\n    addresses: [\"127.0.0.1:{dead}\"]\n"));
+        .replace(
+            "upstreams:\n",
+            &format!("upstreams:\n  dead:\n    addresses: [\"127.0.0.1:{dead}\"]\n"),
+        );
     let _edge = Edge::start(&cfg);
     let c = client();
 
@@ -156,7 +194,11 @@ async fn dead_upstream_is_502_and_slow_upstream_is_504_with_json() {
     assert_eq!(v["error"]["code"], "bad_gateway");
     assert_eq!(v["error"]["request_id"], rid.as_str());
 
-    let r = c.get(format!("{base}/api/slow?ms=3000")).send().await.unwrap();
+    let r = c
+        .get(format!("{base}/api/slow?ms=3000"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 504);
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["error"]["code"], "gateway_timeout");
@@ -180,9 +222,20 @@ async fn connect_failures_retry_on_another_backend() {
     // POST is not idempotent: when it lands on the dead backend first, it is not replayed.
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        statuses.push(c.post(format!("{base}/x")).body("{}").send().await.unwrap().status().as_u16());
+        statuses.push(
+            c.post(format!("{base}/x"))
+                .body("{}")
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16(),
+        );
     }
-    assert!(statuses.iter().all(|s| *s == 200 || *s == 502), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|s| *s == 200 || *s == 502),
+        "{statuses:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -193,18 +246,36 @@ async fn active_health_checks_take_a_failing_backend_out() {
         "listeners: [{{address: 127.0.0.1:{port}}}]\nroutes: [{{prefix: /, upstream: web}}]\nupstreams:\n  web:\n    addresses: [\"{}\", \"{}\"]\n    health_check: {{path: /healthz, interval: 200ms, unhealthy_threshold: 1, healthy_threshold: 1}}\n",
         a.addr, b.addr
     ));
-    b.state.healthy.store(false, std::sync::atomic::Ordering::Relaxed);
+    b.state
+        .healthy
+        .store(false, std::sync::atomic::Ordering::Relaxed);
     tokio::time::sleep(Duration::from_millis(900)).await;
     let c = client();
     for _ in 0..6 {
-        let v: serde_json::Value = c.get(format!("{base}/x")).send().await.unwrap().json().await.unwrap();
+        let v: serde_json::Value = c
+            .get(format!("{base}/x"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         assert_eq!(v["origin"], "a");
     }
-    b.state.healthy.store(true, std::sync::atomic::Ordering::Relaxed);
+    b.state
+        .healthy
+        .store(true, std::sync::atomic::Ordering::Relaxed);
     tokio::time::sleep(Duration::from_millis(900)).await;
     let mut seen_b = false;
     for _ in 0..6 {
-        let v: serde_json::Value = c.get(format!("{base}/x")).send().await.unwrap().json().await.unwrap();
+        let v: serde_json::Value = c
+            .get(format!("{base}/x"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         seen_b |= v["origin"] == "b";
     }
     assert!(seen_b, "a recovered backend takes traffic again");
@@ -218,35 +289,64 @@ async fn sse_first_event_arrives_before_the_upstream_finishes() {
         "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
         web.addr
     ));
-    let r = client().get(format!("{base}/sse?n=3&gap_ms=700")).send().await.unwrap();
+    let r = client()
+        .get(format!("{base}/sse?n=3&gap_ms=700"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["content-type"], "text/event-stream");
     let mut stream = r.bytes_stream();
     let first = stream.next().await.unwrap().unwrap();
     assert!(String::from_utf8_lossy(&first).contains("event 0"));
-    assert!(!web.state.sse_finished.load(std::sync::atomic::Ordering::SeqCst), "first event must not wait for the end of the stream");
+    assert!(
+        !web.state
+            .sse_finished
+            .load(std::sync::atomic::Ordering::SeqCst),
+        "first event must not wait for the end of the stream"
+    );
     let mut rest = Vec::new();
     while let Some(c) = stream.next().await {
         rest.extend_from_slice(&c.unwrap());
     }
     let rest = String::from_utf8_lossy(&rest);
-    assert!(rest.contains("event 2") && rest.contains("[DONE]"), "{rest}");
+    assert!(
+        rest.contains("event 2") && rest.contains("[DONE]"),
+        "{rest}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn websocket_upgrade_echoes_through_the_edge() {
     let web = Origin::start("web");
     let (port, _) = listen();
-    let _edge = Edge::start(&format!(
+    let edge = Edge::start(&format!(
         "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
         web.addr
     ));
-    let (mut ws, resp) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/ws")).await.unwrap();
+    let (mut ws, resp) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/ws"))
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 101);
     for i in 0..5 {
-        ws.send(tokio_tungstenite::tungstenite::Message::Text(format!("hello {i}"))).await.unwrap();
-        let m = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.unwrap().unwrap().unwrap();
+        ws.send(tokio_tungstenite::tungstenite::Message::Text(format!(
+            "hello {i}"
+        )))
+        .await
+        .unwrap();
+        let m = tokio::time::timeout(Duration::from_secs(5), ws.next())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
         assert_eq!(m.into_text().unwrap(), format!("hello {i}"));
     }
+    let open: i64 = edge
+        .metrics()
+        .lines()
+        .find_map(|l| l.strip_prefix("securetag_downstream_connections_open "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap();
+    assert!(open >= 1, "the open WebSocket is counted as a connection");
     ws.close(None).await.unwrap();
 }
 
@@ -268,7 +368,11 @@ async fn tls_picks_the_certificate_by_sni_and_speaks_http2() {
             .resolve(host, addr)
             .build()
             .unwrap();
-        let r = ok.get(format!("https://{host}:{port}/x")).send().await.unwrap();
+        let r = ok
+            .get(format!("https://{host}:{port}/x"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.version(), reqwest::Version::HTTP_2, "ALPN must select h2");
         assert!(r.headers().contains_key("strict-transport-security"));
@@ -281,7 +385,11 @@ async fn tls_picks_the_certificate_by_sni_and_speaks_http2() {
             .resolve(host, addr)
             .build()
             .unwrap();
-        assert!(wrong.get(format!("https://{host}:{port}/x")).send().await.is_err());
+        assert!(wrong
+            .get(format!("https://{host}:{port}/x"))
+            .send()
+            .await
+            .is_err());
         // HTTP/1.1 over TLS still works.
         let h1 = reqwest::Client::builder()
             .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
@@ -289,7 +397,11 @@ async fn tls_picks_the_certificate_by_sni_and_speaks_http2() {
             .resolve(host, addr)
             .build()
             .unwrap();
-        let r = h1.get(format!("https://{host}:{port}/x")).send().await.unwrap();
+        let r = h1
+            .get(format!("https://{host}:{port}/x"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.version(), reqwest::Version::HTTP_11);
     }
 }
@@ -302,7 +414,12 @@ async fn plain_listener_redirects_to_https_with_308() {
         "listeners: [{{address: 127.0.0.1:{port}, redirect_https: true}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
         web.addr
     ));
-    let r = client().get(format!("{base}/a/b?c=1")).header("host", "example.com").send().await.unwrap();
+    let r = client()
+        .get(format!("{base}/a/b?c=1"))
+        .header("host", "example.com")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 308);
     assert_eq!(r.headers()["location"], "https://example.com/a/b?c=1");
     assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
@@ -323,11 +440,22 @@ async fn security_headers_and_cors_per_route() {
     assert_eq!(r.headers()["x-content-type-options"], "nosniff");
     assert!(r.headers().contains_key("content-security-policy"));
     assert!(r.headers().contains_key("referrer-policy"));
-    assert!(!r.headers().contains_key("strict-transport-security"), "HSTS only over TLS");
+    assert!(
+        !r.headers().contains_key("strict-transport-security"),
+        "HSTS only over TLS"
+    );
 
-    let r = c.get(format!("{base}/api/x")).header("origin", "https://app.example.com").send().await.unwrap();
+    let r = c
+        .get(format!("{base}/api/x"))
+        .header("origin", "https://app.example.com")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.headers()["x-frame-options"], "SAMEORIGIN");
-    assert_eq!(r.headers()["access-control-allow-origin"], "https://app.example.com");
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
     assert_eq!(r.headers()["access-control-allow-credentials"], "true");
 
     let r = c
@@ -338,9 +466,19 @@ async fn security_headers_and_cors_per_route() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    assert_eq!(r.headers()["access-control-allow-origin"], "https://app.example.com");
-    assert!(r.headers()["access-control-allow-methods"].to_str().unwrap().contains("POST"));
-    assert_eq!(api.state.hits.load(std::sync::atomic::Ordering::Relaxed), 1, "preflight answered at the edge");
+    assert_eq!(
+        r.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+    assert!(r.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("POST"));
+    assert_eq!(
+        api.state.hits.load(std::sync::atomic::Ordering::Relaxed),
+        1,
+        "preflight answered at the edge"
+    );
 
     let r = c
         .request(reqwest::Method::OPTIONS, format!("{base}/api/x"))
@@ -350,7 +488,12 @@ async fn security_headers_and_cors_per_route() {
         .await
         .unwrap();
     assert_eq!(r.status(), 403);
-    let r = c.get(format!("{base}/api/x")).header("origin", "https://evil.example.net").send().await.unwrap();
+    let r = c
+        .get(format!("{base}/api/x"))
+        .header("origin", "https://evil.example.net")
+        .send()
+        .await
+        .unwrap();
     assert!(!r.headers().contains_key("access-control-allow-origin"));
 }
 
@@ -362,7 +505,13 @@ async fn access_log_masks_credentials_and_metrics_count_requests() {
         "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web, name: site}}]\n",
         web.addr
     ));
-    let r = client().get(format!("{base}/cb?api_key=sk-live-SECRET&token=T0KEN&page=2")).send().await.unwrap();
+    let r = client()
+        .get(format!(
+            "{base}/cb?api_key=sk-live-SECRET&token=T0KEN&page=2"
+        ))
+        .send()
+        .await
+        .unwrap();
     let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
     let line = edge.wait_log(|v| v["request_id"] == rid.as_str());
     assert_eq!(line["path"], "/cb?api_key=***&token=***&page=2");
@@ -373,11 +522,17 @@ async fn access_log_masks_credentials_and_metrics_count_requests() {
     let all = edge.stdout_text() + &edge.stderr_text();
     assert!(!all.contains("sk-live-SECRET") && !all.contains("T0KEN"));
     let m = edge.metrics();
-    assert!(m.contains("securetag_http_requests_total{route=\"site\",status=\"200\"} 1"), "{m}");
+    assert!(
+        m.contains("securetag_http_requests_total{route=\"site\",status=\"200\"} 1"),
+        "{m}"
+    );
     assert!(m.contains("securetag_http_request_duration_seconds_bucket"));
     assert!(m.contains("securetag_upstream_healthy"));
     let health = common::http_get_raw(edge.admin, "/healthz");
-    assert!(health.starts_with("HTTP/1.1 200") && health.contains("\"status\":\"ok\""), "{health}");
+    assert!(
+        health.starts_with("HTTP/1.1 200") && health.contains("\"status\":\"ok\""),
+        "{health}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -394,7 +549,11 @@ async fn slow_header_senders_are_cut_off() {
     // One header line every 300 ms: each read is quick, the whole head never completes.
     let mut closed = false;
     for i in 0..15 {
-        let line = if i == 0 { "GET / HTTP/1.1\r\n".to_string() } else { format!("X-Slow-{i}: a\r\n") };
+        let line = if i == 0 {
+            "GET / HTTP/1.1\r\n".to_string()
+        } else {
+            format!("X-Slow-{i}: a\r\n")
+        };
         if s.write_all(line.as_bytes()).is_err() {
             closed = true;
             break;
@@ -406,7 +565,11 @@ async fn slow_header_senders_are_cut_off() {
         closed = matches!(s.read(&mut buf), Ok(0) | Err(_));
     }
     assert!(closed, "connection must be closed");
-    assert!(start.elapsed() < Duration::from_secs(4), "closed after {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "closed after {:?}",
+        start.elapsed()
+    );
     assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
 }
 
@@ -418,9 +581,19 @@ async fn oversized_headers_get_431() {
         "listeners: [{{address: 127.0.0.1:{port}}}]\nlimits: {{max_header_size: 4KiB}}\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
         web.addr
     ));
-    let r = client().get(format!("{base}/x")).header("x-big", "a".repeat(8000)).send().await.unwrap();
+    let r = client()
+        .get(format!("{base}/x"))
+        .header("x-big", "a".repeat(8000))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 431);
-    let r = client().get(format!("{base}/x")).header("x-small", "a".repeat(100)).send().await.unwrap();
+    let r = client()
+        .get(format!("{base}/x"))
+        .header("x-small", "a".repeat(100))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 }
 
@@ -442,9 +615,17 @@ async fn sigterm_finishes_in_flight_requests_then_exits() {
     edge.signal(libc::SIGTERM);
     let body = inflight.await.unwrap();
     assert_eq!(body, "slow done by web");
-    let took = edge.wait_exit(Duration::from_secs(8)).expect("exits after draining");
-    assert!(took < Duration::from_secs(5), "exited {took:?} after the request finished");
-    assert!(std::net::TcpStream::connect(("127.0.0.1", port)).is_err(), "no longer listening");
+    let took = edge
+        .wait_exit(Duration::from_secs(8))
+        .expect("exits after draining");
+    assert!(
+        took < Duration::from_secs(5),
+        "exited {took:?} after the request finished"
+    );
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "no longer listening"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -461,7 +642,16 @@ async fn sighup_reloads_routes_and_refuses_a_broken_file() {
     let c = client();
     let get = |c: reqwest::Client| {
         let url = format!("{base}/x");
-        async move { c.get(url).send().await.unwrap().json::<serde_json::Value>().await.unwrap()["origin"].clone() }
+        async move {
+            c.get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()["origin"]
+                .clone()
+        }
     };
     assert_eq!(get(c.clone()).await, "a");
     let head = std::fs::read_to_string(&edge.config).unwrap();
@@ -474,9 +664,15 @@ async fn sighup_reloads_routes_and_refuses_a_broken_file() {
     std::fs::write(&edge.config, format!("{prefix}{}\nroutse: []\n", cfg("a"))).unwrap();
     edge.signal(libc::SIGHUP);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(get(c.clone()).await, "b", "a broken file leaves the running config in place");
+    assert_eq!(
+        get(c.clone()).await,
+        "b",
+        "a broken file leaves the running config in place"
+    );
     assert!(edge.stderr_text().contains("reload refused"));
-    assert!(edge.metrics().contains("securetag_config_reloads_total{result=\"refused\"} 1"));
+    assert!(edge
+        .metrics()
+        .contains("securetag_config_reloads_total{result=\"refused\"} 1"));
 }
 
 #[test]
@@ -484,13 +680,27 @@ fn check_reports_a_misspelled_key_with_its_line() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("bad.yaml");
     std::fs::write(&f, "listeners:\n  - address: 127.0.0.1:8000\nupstreams:\n  core-api:\n    adresses: [\"127.0.0.1:8080\"]\n").unwrap();
-    let out = std::process::Command::new(common::bin()).args(["check", "-c"]).arg(&f).output().unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["check", "-c"])
+        .arg(&f)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(&format!("{}:5: upstreams.core-api.adresses: unknown key", f.display())), "{err}");
+    assert!(
+        err.contains(&format!(
+            "{}:5: upstreams.core-api.adresses: unknown key",
+            f.display()
+        )),
+        "{err}"
+    );
 
     std::fs::write(&f, "listeners:\n  - address: 127.0.0.1:8000\n").unwrap();
-    let out = std::process::Command::new(common::bin()).args(["check", "-c"]).arg(&f).output().unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["check", "-c"])
+        .arg(&f)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("configuration ok"));
 }
@@ -508,11 +718,19 @@ fn check_names_an_unset_environment_variable() {
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(":2: listeners[0].address: environment variable EDGE_TEST_UNSET_ADDR is not set"), "{err}");
+    assert!(
+        err.contains(
+            ":2: listeners[0].address: environment variable EDGE_TEST_UNSET_ADDR is not set"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn version_flag_prints_the_version() {
-    let out = std::process::Command::new(common::bin()).arg("--version").output().unwrap();
+    let out = std::process::Command::new(common::bin())
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&out.stdout).contains(env!("CARGO_PKG_VERSION")));
 }

@@ -256,24 +256,49 @@ mod tests {
         let text = "listeners:\n  - address: nowhere\n    tsl: {}\nroutes:\n  - prefix: api\n    upstream: missing\n";
         let e = load(text).unwrap_err();
         let lines: Vec<String> = e.0.iter().map(|e| e.to_string()).collect();
-        assert!(lines.contains(&"t.yaml:3: listeners[0].tsl: unknown key".to_string()), "{lines:?}");
-        assert!(lines.iter().any(|l| l.starts_with("t.yaml:2: listeners[0].address:")), "{lines:?}");
-        assert!(lines.iter().any(|l| l.starts_with("t.yaml:5: routes[0].prefix:")), "{lines:?}");
-        assert!(lines.iter().any(|l| l.starts_with("t.yaml:6: routes[0].upstream: no upstream named")), "{lines:?}");
+        assert!(
+            lines.contains(&"t.yaml:3: listeners[0].tsl: unknown key".to_string()),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("t.yaml:2: listeners[0].address:")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("t.yaml:5: routes[0].prefix:")),
+            "{lines:?}"
+        );
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.starts_with("t.yaml:6: routes[0].upstream: no upstream named")),
+            "{lines:?}"
+        );
     }
 
     #[test]
     fn shadowed_routes_are_refused() {
         let text = "listeners: [{address: 127.0.0.1:0}]\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - {prefix: /, upstream: a}\n  - {prefix: /ai/, upstream: a}\n";
         let e = load(text).unwrap_err();
-        assert!(e.to_string().contains("routes[1].prefix: never matches"), "{e}");
+        assert!(
+            e.to_string().contains("routes[1].prefix: never matches"),
+            "{e}"
+        );
     }
 
     #[test]
     fn wildcard_cors_with_credentials_is_refused() {
         let text = "listeners: [{address: 127.0.0.1:0}]\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - prefix: /\n    upstream: a\n    cors: {allow_origins: ['*'], allow_credentials: true}\n";
         let e = load(text).unwrap_err();
-        assert!(e.to_string().contains("cannot be combined with allow_credentials"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("cannot be combined with allow_credentials"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -228,12 +228,12 @@ pub fn expand_str(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Strin
             None => (expr, None),
         };
         let valid = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             && !name.starts_with(|c: char| c.is_ascii_digit());
         if !valid {
-            return Err(format!("${{{expr}}} is not a valid environment variable name"));
+            return Err(format!(
+                "${{{expr}}} is not a valid environment variable name"
+            ));
         }
         match (env(name), default) {
             (Some(v), _) => out.push_str(&v),
@@ -313,8 +313,7 @@ impl MarkedEventReceiver for IndexBuilder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let line = mark.line();
         // A scalar in key position names the next value instead of being one.
-        if let (Event::Scalar(s, ..), Some(Frame::Map { path, key })) =
-            (&ev, self.stack.last_mut())
+        if let (Event::Scalar(s, ..), Some(Frame::Map { path, key })) = (&ev, self.stack.last_mut())
         {
             if key.is_none() {
                 let full = join_key(path, s);

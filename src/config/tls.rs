@@ -18,7 +18,9 @@ pub struct CertifiedKey {
 impl std::fmt::Debug for CertifiedKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // Never print key material, even by accident in a debug log.
-        f.debug_struct("CertifiedKey").field("names", &self.names).finish()
+        f.debug_struct("CertifiedKey")
+            .field("names", &self.names)
+            .finish()
     }
 }
 
@@ -76,7 +78,10 @@ impl CertifiedKey {
         let names = if server_names.is_empty() {
             names_in(leaf)
         } else {
-            server_names.iter().map(|n| n.to_ascii_lowercase()).collect()
+            server_names
+                .iter()
+                .map(|n| n.to_ascii_lowercase())
+                .collect()
         };
         if names.is_empty() {
             return Err(CertError::NoNames {

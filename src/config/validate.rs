@@ -102,7 +102,10 @@ fn logging(r: &RawLogging, d: &mut Diagnostics) -> LoggingSettings {
     if tracing_subscriber::EnvFilter::try_new(&r.level).is_err() {
         d.error(
             "logging.level",
-            format!("{:?} is not a log level or filter (use error, warn, info, debug)", r.level),
+            format!(
+                "{:?} is not a log level or filter (use error, warn, info, debug)",
+                r.level
+            ),
         );
     }
     let access_log = match r.access_log.as_str() {
@@ -143,7 +146,10 @@ fn listeners(raw: &[RawListener], base: &Path, d: &mut Diagnostics) -> Vec<Liste
         if !seen.insert(address) {
             d.error(format!("{key}.address"), format!("{address} is used twice"));
         }
-        let tls = l.tls.as_ref().and_then(|t| tls(t, &format!("{key}.tls"), base, d));
+        let tls = l
+            .tls
+            .as_ref()
+            .and_then(|t| tls(t, &format!("{key}.tls"), base, d));
         let redirect_https = match &l.redirect_https {
             None | Some(RawRedirect::Enabled(false)) => None,
             Some(RawRedirect::Enabled(true)) => Some(None),
@@ -166,7 +172,10 @@ fn listeners(raw: &[RawListener], base: &Path, d: &mut Diagnostics) -> Vec<Liste
 
 fn tls(t: &RawTls, key: &str, base: &Path, d: &mut Diagnostics) -> Option<TlsListener> {
     if t.certificates.is_empty() {
-        d.error(format!("{key}.certificates"), "at least one certificate is required");
+        d.error(
+            format!("{key}.certificates"),
+            "at least one certificate is required",
+        );
         return None;
     }
     let min_version = match t.min_version.as_str() {
@@ -208,7 +217,11 @@ pub(super) fn resolve_path(base: &Path, p: &str) -> std::path::PathBuf {
     }
 }
 
-fn client_ip(trusted: &[String], headers: Option<&[String]>, d: &mut Diagnostics) -> ClientIpPolicy {
+fn client_ip(
+    trusted: &[String],
+    headers: Option<&[String]>,
+    d: &mut Diagnostics,
+) -> ClientIpPolicy {
     let mut nets = Vec::new();
     for (i, t) in trusted.iter().enumerate() {
         let parsed = t
@@ -229,7 +242,10 @@ fn client_ip(trusted: &[String], headers: Option<&[String]>, d: &mut Diagnostics
     for (i, h) in names.iter().enumerate() {
         match HeaderName::from_bytes(h.as_bytes()) {
             Ok(n) => header_names.push(n),
-            Err(_) => d.error(format!("client_ip_headers[{i}]"), format!("{h:?} is not a header name")),
+            Err(_) => d.error(
+                format!("client_ip_headers[{i}]"),
+                format!("{h:?} is not a header name"),
+            ),
         }
     }
     ClientIpPolicy {
@@ -246,14 +262,20 @@ fn upstreams(
     for (name, u) in raw {
         let key = format!("upstreams.{name}");
         if u.addresses.is_empty() {
-            d.error(format!("{key}.addresses"), "at least one address is required");
+            d.error(
+                format!("{key}.addresses"),
+                "at least one address is required",
+            );
         }
         let mut addrs = Vec::new();
         for (i, a) in u.addresses.iter().enumerate() {
             match a.to_socket_addrs() {
                 Ok(mut it) => match it.next() {
                     Some(sa) => addrs.push(sa),
-                    None => d.error(format!("{key}.addresses[{i}]"), format!("{a:?} resolves to no address")),
+                    None => d.error(
+                        format!("{key}.addresses[{i}]"),
+                        format!("{a:?} resolves to no address"),
+                    ),
                 },
                 Err(e) => d.error(
                     format!("{key}.addresses[{i}]"),
@@ -268,7 +290,10 @@ fn upstreams(
                 }
             }
             if h.interval.0.is_zero() {
-                d.error(format!("{key}.health_check.interval"), "must be greater than zero");
+                d.error(
+                    format!("{key}.health_check.interval"),
+                    "must be greater than zero",
+                );
             }
             ActiveHealthCheck {
                 path: h.path.clone(),
@@ -280,12 +305,18 @@ fn upstreams(
             }
         });
         if u.connect_timeout.0.is_zero() {
-            d.error(format!("{key}.connect_timeout"), "must be greater than zero");
+            d.error(
+                format!("{key}.connect_timeout"),
+                "must be greater than zero",
+            );
         }
         let host = u
             .addresses
             .first()
-            .and_then(|a| a.rsplit_once(':').map(|(h, _)| h.trim_matches(['[', ']']).to_string()))
+            .and_then(|a| {
+                a.rsplit_once(':')
+                    .map(|(h, _)| h.trim_matches(['[', ']']).to_string())
+            })
             .unwrap_or_default();
         out.insert(
             name.clone(),
@@ -322,7 +353,10 @@ fn routes(
     for (i, r) in raw.iter().enumerate() {
         let key = format!("routes[{i}]");
         if !r.prefix.starts_with('/') {
-            d.error(format!("{key}.prefix"), format!("{:?} must start with /", r.prefix));
+            d.error(
+                format!("{key}.prefix"),
+                format!("{:?} must start with /", r.prefix),
+            );
         }
         if let Some(earlier) = out.iter().position(|o| prefix_covers(&o.prefix, &r.prefix)) {
             d.error(
@@ -340,7 +374,11 @@ fn routes(
                 let known: Vec<&str> = upstreams.keys().map(String::as_str).collect();
                 d.error(
                     format!("{key}.upstream"),
-                    format!("no upstream named {:?} (known: {})", r.upstream, known.join(", ")),
+                    format!(
+                        "no upstream named {:?} (known: {})",
+                        r.upstream,
+                        known.join(", ")
+                    ),
                 );
                 None
             }
@@ -350,7 +388,10 @@ fn routes(
         let mut set_headers = Vec::new();
         for (name, value) in &r.set_headers {
             let hk = format!("{key}.set_headers.{name}");
-            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+            match (
+                HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
                 (Ok(n), Ok(v)) => set_headers.push((n, v)),
                 (Err(_), _) => d.error(hk, format!("{name:?} is not a header name")),
                 (_, Err(_)) => d.error(hk, "the value has characters not allowed in a header"),
@@ -380,6 +421,14 @@ fn prefix_covers(a: &str, b: &str) -> bool {
     }
 }
 
+/// (YAML key, header name, accessor, default value).
+type HeaderField = (
+    &'static str,
+    &'static str,
+    fn(&RawSecurityHeaders) -> &Option<String>,
+    &'static str,
+);
+
 fn security_headers(
     base: &RawSecurityHeaders,
     over: Option<&RawSecurityHeaders>,
@@ -400,14 +449,19 @@ fn security_headers(
             format!("security_headers.{k}")
         }
     };
-    let fields: [(&str, &str, fn(&RawSecurityHeaders) -> &Option<String>, &str); 6] = [
+    let fields: [HeaderField; 6] = [
         (
             "content_security_policy",
             "content-security-policy",
             |h| &h.content_security_policy,
             "frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
         ),
-        ("x_frame_options", "x-frame-options", |h| &h.x_frame_options, "DENY"),
+        (
+            "x_frame_options",
+            "x-frame-options",
+            |h| &h.x_frame_options,
+            "DENY",
+        ),
         (
             "x_content_type_options",
             "x-content-type-options",
@@ -443,7 +497,10 @@ fn security_headers(
                 continue;
             }
             let Ok(v) = HeaderValue::from_str(&value) else {
-                d.error(key_of(k), "the value has characters not allowed in a header");
+                d.error(
+                    key_of(k),
+                    "the value has characters not allowed in a header",
+                );
                 continue;
             };
             let n = HeaderName::from_static(name);
@@ -484,7 +541,10 @@ fn cors(c: &RawCors, key: &str, d: &mut Diagnostics) -> Cors {
     }
     let join = |v: &[String], k: &str, d: &mut Diagnostics| -> HeaderValue {
         HeaderValue::from_str(&v.join(", ")).unwrap_or_else(|_| {
-            d.error(format!("{key}.{k}"), "has characters not allowed in a header");
+            d.error(
+                format!("{key}.{k}"),
+                "has characters not allowed in a header",
+            );
             HeaderValue::from_static("")
         })
     };

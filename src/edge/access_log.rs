@@ -79,7 +79,11 @@ fn start_writer() -> Option<Writer> {
         AccessLogTarget::Off => return None,
         AccessLogTarget::Stdout => Box::new(std::io::stdout()),
         AccessLogTarget::File(p) => {
-            match std::fs::OpenOptions::new().create(true).append(true).open(p) {
+            match std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+            {
                 Ok(f) => Box::new(f),
                 Err(e) => {
                     tracing::error!(path = %p.display(), error = %e,
@@ -120,9 +124,28 @@ fn start_writer() -> Option<Writer> {
 /// Query parameter names whose values are credentials.
 fn is_sensitive(name: &str) -> bool {
     const EXACT: &[&str] = &[
-        "key", "apikey", "api_key", "token", "access_token", "refresh_token", "id_token",
-        "password", "passwd", "pwd", "pass", "secret", "client_secret", "signature", "sig",
-        "auth", "authorization", "session", "sessionid", "jwt", "code", "x-api-key",
+        "key",
+        "apikey",
+        "api_key",
+        "token",
+        "access_token",
+        "refresh_token",
+        "id_token",
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "secret",
+        "client_secret",
+        "signature",
+        "sig",
+        "auth",
+        "authorization",
+        "session",
+        "sessionid",
+        "jwt",
+        "code",
+        "x-api-key",
     ];
     let n = name.to_ascii_lowercase();
     EXACT.contains(&n.as_str())

@@ -51,7 +51,11 @@ impl ServeHttp for Admin {
                 reply(200, "application/json", body.to_string().into_bytes())
             }
             "/metrics" => reply(200, "text/plain; version=0.0.4", metrics::get().render()),
-            _ => reply(404, "application/json", br#"{"error":"not found"}"#.to_vec()),
+            _ => reply(
+                404,
+                "application/json",
+                br#"{"error":"not found"}"#.to_vec(),
+            ),
         }
     }
 }

@@ -11,8 +11,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use pingora::apps::{HttpServerApp, HttpServerOptions, ReusedHttpStream};
+use pingora::apps::{HttpServerApp, HttpServerOptions, ReusedHttpStream, ServerApp};
 use pingora::protocols::http::ServerSession;
+use pingora::protocols::Stream;
 use pingora::proxy::HttpProxy;
 use pingora::server::ShutdownWatch;
 
@@ -76,5 +77,27 @@ fn header_budget(header_timeout: Duration, keepalive: Duration, reused: bool) ->
         header_timeout + keepalive
     } else {
         header_timeout
+    }
+}
+
+/// Counts open client connections around the whole life of each one.
+pub struct CountConnections(pub Arc<EdgeApp>);
+
+#[async_trait]
+impl ServerApp for CountConnections {
+    async fn process_new(
+        self: &Arc<Self>,
+        stream: Stream,
+        shutdown: &ShutdownWatch,
+    ) -> Option<Stream> {
+        let gauge = &crate::metrics::get().open_connections;
+        gauge.inc();
+        let r = self.0.process_new(stream, shutdown).await;
+        gauge.dec();
+        r
+    }
+
+    async fn cleanup(&self) {
+        self.0.cleanup().await
     }
 }

@@ -113,24 +113,42 @@ mod tests {
     #[test]
     fn untrusted_peer_headers_are_ignored() {
         let p = policy(&["173.245.48.0/20"]);
-        let h = headers(&[("x-forwarded-for", "1.1.1.1"), ("cf-connecting-ip", "2.2.2.2")]);
-        assert_eq!(resolve(&p, "9.9.9.9".parse().unwrap(), &h), "9.9.9.9".parse::<IpAddr>().unwrap());
+        let h = headers(&[
+            ("x-forwarded-for", "1.1.1.1"),
+            ("cf-connecting-ip", "2.2.2.2"),
+        ]);
+        assert_eq!(
+            resolve(&p, "9.9.9.9".parse().unwrap(), &h),
+            "9.9.9.9".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]
     fn trusted_peer_cf_header_wins() {
         let p = policy(&["173.245.48.0/20"]);
-        let h = headers(&[("x-forwarded-for", "1.1.1.1"), ("cf-connecting-ip", "2.2.2.2")]);
-        assert_eq!(resolve(&p, "173.245.48.7".parse().unwrap(), &h), "2.2.2.2".parse::<IpAddr>().unwrap());
+        let h = headers(&[
+            ("x-forwarded-for", "1.1.1.1"),
+            ("cf-connecting-ip", "2.2.2.2"),
+        ]);
+        assert_eq!(
+            resolve(&p, "173.245.48.7".parse().unwrap(), &h),
+            "2.2.2.2".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]
     fn forwarded_for_is_read_right_to_left_skipping_trusted_hops() {
         let p = policy(&["10.0.0.0/8"]);
         let h = headers(&[("x-forwarded-for", "6.6.6.6, 5.5.5.5, 10.0.0.2")]);
-        assert_eq!(resolve(&p, "10.0.0.1".parse().unwrap(), &h), "5.5.5.5".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            resolve(&p, "10.0.0.1".parse().unwrap(), &h),
+            "5.5.5.5".parse::<IpAddr>().unwrap()
+        );
         let h = headers(&[("x-forwarded-for", "garbage, 10.0.0.3")]);
-        assert_eq!(resolve(&p, "10.0.0.1".parse().unwrap(), &h), "10.0.0.3".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            resolve(&p, "10.0.0.1".parse().unwrap(), &h),
+            "10.0.0.3".parse::<IpAddr>().unwrap()
+        );
     }
 
     #[test]
@@ -138,6 +156,9 @@ mod tests {
         let p = policy(&["127.0.0.0/8"]);
         let h = headers(&[("cf-connecting-ip", "[2001:db8::1]:443")]);
         let peer: IpAddr = "::ffff:127.0.0.1".parse().unwrap();
-        assert_eq!(resolve(&p, peer, &h), "2001:db8::1".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            resolve(&p, peer, &h),
+            "2001:db8::1".parse::<IpAddr>().unwrap()
+        );
     }
 }

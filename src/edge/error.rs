@@ -99,7 +99,12 @@ impl HttpError {
     }
 
     pub fn not_found_route() -> Self {
-        Self::new(404, "invalid_request_error", "no_route", "no route matches this path")
+        Self::new(
+            404,
+            "invalid_request_error",
+            "no_route",
+            "no route matches this path",
+        )
     }
 
     pub fn payload_too_large(limit: u64) -> Self {
@@ -116,7 +121,12 @@ impl HttpError {
     }
 
     pub fn internal() -> Self {
-        Self::new(500, "server_error", "internal", "internal error; quote the request id to support")
+        Self::new(
+            500,
+            "server_error",
+            "internal",
+            "internal error; quote the request id to support",
+        )
     }
 }
 

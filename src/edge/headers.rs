@@ -14,8 +14,7 @@ pub const X_REQUEST_ID: &str = "x-request-id";
 pub fn valid_request_id(v: &[u8]) -> bool {
     !v.is_empty()
         && v.len() <= 128
-        && v
-            .iter()
+        && v.iter()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
 }
 
@@ -70,7 +69,11 @@ pub fn forward(req: &mut RequestHeader, f: &Forwarded<'_>) -> pingora::Result<()
 }
 
 /// Adds security headers the upstream did not set itself; HSTS only over TLS.
-pub fn apply_security(resp: &mut ResponseHeader, sec: &SecurityHeaders, tls: bool) -> pingora::Result<()> {
+pub fn apply_security(
+    resp: &mut ResponseHeader,
+    sec: &SecurityHeaders,
+    tls: bool,
+) -> pingora::Result<()> {
     for (name, value) in &sec.headers {
         if !resp.headers.contains_key(name) {
             resp.insert_header(name.clone(), value.clone())?;
@@ -87,7 +90,11 @@ pub fn apply_security(resp: &mut ResponseHeader, sec: &SecurityHeaders, tls: boo
 }
 
 /// CORS headers for an allowed `origin` on an actual (non-preflight) response.
-pub fn apply_cors(resp: &mut ResponseHeader, cors: &Cors, origin: &HeaderValue) -> pingora::Result<()> {
+pub fn apply_cors(
+    resp: &mut ResponseHeader,
+    cors: &Cors,
+    origin: &HeaderValue,
+) -> pingora::Result<()> {
     let allow_origin = if cors.any_origin {
         HeaderValue::from_static("*")
     } else {
@@ -110,8 +117,14 @@ pub fn apply_cors(resp: &mut ResponseHeader, cors: &Cors, origin: &HeaderValue) 
 pub fn preflight(cors: &Cors, origin: &HeaderValue) -> pingora::Result<ResponseHeader> {
     let mut resp = ResponseHeader::build(204, Some(8))?;
     apply_cors(&mut resp, cors, origin)?;
-    resp.insert_header(header::ACCESS_CONTROL_ALLOW_METHODS, cors.allow_methods.clone())?;
-    resp.insert_header(header::ACCESS_CONTROL_ALLOW_HEADERS, cors.allow_headers.clone())?;
+    resp.insert_header(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        cors.allow_methods.clone(),
+    )?;
+    resp.insert_header(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        cors.allow_headers.clone(),
+    )?;
     resp.insert_header(header::ACCESS_CONTROL_MAX_AGE, cors.max_age.clone())?;
     resp.insert_header(header::CONTENT_LENGTH, "0")?;
     Ok(resp)
@@ -150,7 +163,11 @@ mod tests {
 
     #[test]
     fn untrusted_forwarding_headers_are_replaced() {
-        let mut r = req(&[("x-forwarded-for", "6.6.6.6"), ("x-forwarded-proto", "https"), ("x-real-ip", "6.6.6.6")]);
+        let mut r = req(&[
+            ("x-forwarded-for", "6.6.6.6"),
+            ("x-forwarded-proto", "https"),
+            ("x-real-ip", "6.6.6.6"),
+        ]);
         forward(&mut r, &f(false, false)).unwrap();
         assert_eq!(r.headers["x-forwarded-for"], "1.2.3.4");
         assert_eq!(r.headers["x-real-ip"], "1.2.3.4");
@@ -161,7 +178,10 @@ mod tests {
 
     #[test]
     fn trusted_chain_is_extended() {
-        let mut r = req(&[("x-forwarded-for", "1.2.3.4"), ("x-forwarded-proto", "https")]);
+        let mut r = req(&[
+            ("x-forwarded-for", "1.2.3.4"),
+            ("x-forwarded-proto", "https"),
+        ]);
         forward(&mut r, &f(true, false)).unwrap();
         assert_eq!(r.headers["x-forwarded-for"], "1.2.3.4, 10.0.0.1");
         assert_eq!(r.headers["x-forwarded-proto"], "https");

@@ -31,7 +31,9 @@ impl BackgroundService for HealthChecker {
             let state = self.shared.load_full();
             let mut probes = Vec::new();
             for (name, group) in &state.upstreams {
-                let Some(hc) = &group.spec.health_check else { continue };
+                let Some(hc) = &group.spec.health_check else {
+                    continue;
+                };
                 let due = last.get(name).is_none_or(|t| t.elapsed() >= hc.interval);
                 if !due {
                     continue;
@@ -40,7 +42,8 @@ impl BackgroundService for HealthChecker {
                 for b in &group.backends {
                     let (group, b, hc) = (group.clone(), b.clone(), hc.clone());
                     probes.push(async move {
-                        let ok = probe(b.addr, hc.path.as_deref(), &hc.expected_status, hc.timeout).await;
+                        let ok = probe(b.addr, hc.path.as_deref(), &hc.expected_status, hc.timeout)
+                            .await;
                         group.record_probe(&b, ok);
                     });
                 }

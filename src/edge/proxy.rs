@@ -107,7 +107,12 @@ impl EdgeProxy {
         Ok(())
     }
 
-    async fn respond_error(&self, session: &mut Session, ctx: &mut RequestCtx, e: &HttpError) -> Result<()> {
+    async fn respond_error(
+        &self,
+        session: &mut Session,
+        ctx: &mut RequestCtx,
+        e: &HttpError,
+    ) -> Result<()> {
         let mut resp = ResponseHeader::build(e.status, Some(4 + e.headers.len()))?;
         resp.insert_header(header::CONTENT_TYPE, "application/json")?;
         if let Some(secs) = e.retry_after {
@@ -176,8 +181,12 @@ fn peer_ip(session: &Session) -> IpAddr {
 
 fn classify(e: &Error) -> &'static str {
     match e.etype() {
-        ErrorType::ConnectTimedout | ErrorType::ReadTimedout | ErrorType::WriteTimedout => "timeout",
-        ErrorType::ConnectRefused | ErrorType::ConnectNoRoute | ErrorType::ConnectError => "connect",
+        ErrorType::ConnectTimedout | ErrorType::ReadTimedout | ErrorType::WriteTimedout => {
+            "timeout"
+        }
+        ErrorType::ConnectRefused | ErrorType::ConnectNoRoute | ErrorType::ConnectError => {
+            "connect"
+        }
         _ => "io",
     }
 }
@@ -210,16 +219,19 @@ impl ProxyHttp for EdgeProxy {
     }
 
     /// Headers are in: take the config snapshot, identify the client, name the request.
-    async fn early_request_filter(&self, session: &mut Session, ctx: &mut RequestCtx) -> Result<()> {
+    async fn early_request_filter(
+        &self,
+        session: &mut Session,
+        ctx: &mut RequestCtx,
+    ) -> Result<()> {
         let _ = HEADERS_SEEN.try_with(|seen| seen.store(true, Ordering::Relaxed));
         let state = self.shared.load_full();
         let cfg = &state.config;
         ctx.peer_ip = peer_ip(session);
         ctx.trusted_peer = client_ip::is_trusted(&cfg.client_ip.trusted, ctx.peer_ip);
-        ctx.client_ip = client_ip::resolve(&cfg.client_ip, ctx.peer_ip, &session.req_header().headers);
-        ctx.tls = session
-            .digest()
-            .is_some_and(|d| d.ssl_digest.is_some());
+        ctx.client_ip =
+            client_ip::resolve(&cfg.client_ip, ctx.peer_ip, &session.req_header().headers);
+        ctx.tls = session.digest().is_some_and(|d| d.ssl_digest.is_some());
         ctx.request_id = match session.req_header().headers.get(X_REQUEST_ID) {
             Some(v) if ctx.trusted_peer && headers::valid_request_id(v.as_bytes()) => {
                 String::from_utf8_lossy(v.as_bytes()).into_owned()
@@ -246,8 +258,15 @@ impl ProxyHttp for EdgeProxy {
 
         if headers::header_bytes(session.req_header()) > cfg.limits.max_header_size {
             session.set_keepalive(None);
-            let e = HttpError::new(431, "invalid_request_error", "headers_too_large",
-                format!("request headers exceed {} bytes", cfg.limits.max_header_size));
+            let e = HttpError::new(
+                431,
+                "invalid_request_error",
+                "headers_too_large",
+                format!(
+                    "request headers exceed {} bytes",
+                    cfg.limits.max_header_size
+                ),
+            );
             self.respond_error(session, ctx, &e).await?;
             return Ok(true);
         }
@@ -257,8 +276,11 @@ impl ProxyHttp for EdgeProxy {
             let redirect = local.and_then(|l| {
                 cfg.listeners
                     .iter()
-                    .find(|x| x.tls.is_none() && x.address.port() == l.port()
-                        && (x.address.ip().is_unspecified() || x.address.ip() == l.ip()))
+                    .find(|x| {
+                        x.tls.is_none()
+                            && x.address.port() == l.port()
+                            && (x.address.ip().is_unspecified() || x.address.ip() == l.ip())
+                    })
                     .and_then(|x| x.redirect_https)
             });
             if let Some(port) = redirect {
@@ -276,7 +298,8 @@ impl ProxyHttp for EdgeProxy {
 
         let path = session.req_header().uri.path().to_string();
         let Some(route) = cfg.route(&path).cloned() else {
-            self.respond_error(session, ctx, &HttpError::not_found_route()).await?;
+            self.respond_error(session, ctx, &HttpError::not_found_route())
+                .await?;
             return Ok(true);
         };
         ctx.group = state.group(&route.upstream.name).cloned();
@@ -286,11 +309,18 @@ impl ProxyHttp for EdgeProxy {
             if let Some(origin) = session.req_header().headers.get(header::ORIGIN).cloned() {
                 let allowed = origin.to_str().is_ok_and(|o| cors.allows(o));
                 let is_preflight = session.req_header().method == http::Method::OPTIONS
-                    && session.req_header().headers.contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+                    && session
+                        .req_header()
+                        .headers
+                        .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
                 if is_preflight {
                     if !allowed {
-                        let e = HttpError::new(403, "invalid_request_error", "cors_origin_denied",
-                            "this origin may not call this API");
+                        let e = HttpError::new(
+                            403,
+                            "invalid_request_error",
+                            "cors_origin_denied",
+                            "this origin may not call this API",
+                        );
                         self.respond_error(session, ctx, &e).await?;
                         return Ok(true);
                     }
@@ -323,7 +353,11 @@ impl ProxyHttp for EdgeProxy {
     }
 
     /// Round-robin over backends that are up, never the same one twice for one request.
-    async fn upstream_peer(&self, session: &mut Session, ctx: &mut RequestCtx) -> Result<Box<HttpPeer>> {
+    async fn upstream_peer(
+        &self,
+        session: &mut Session,
+        ctx: &mut RequestCtx,
+    ) -> Result<Box<HttpPeer>> {
         let Some(group) = ctx.group.clone() else {
             return Error::e_explain(ErrorType::InternalError, "route has no upstream group");
         };
@@ -343,7 +377,13 @@ impl ProxyHttp for EdgeProxy {
     }
 
     /// A failed connect counts against the backend and is retried elsewhere when safe.
-    fn fail_to_connect(&self, session: &mut Session, _peer: &HttpPeer, ctx: &mut RequestCtx, mut e: Box<Error>) -> Box<Error> {
+    fn fail_to_connect(
+        &self,
+        session: &mut Session,
+        _peer: &HttpPeer,
+        ctx: &mut RequestCtx,
+        mut e: Box<Error>,
+    ) -> Box<Error> {
         if let (Some(group), Some(addr)) = (&ctx.group, ctx.backend) {
             group.report_connect_failure(addr);
             metrics::get()
@@ -390,8 +430,14 @@ impl ProxyHttp for EdgeProxy {
             }
             if route.strip_prefix && route.prefix != "/" {
                 let pq = req.uri.path_and_query().map_or("/", |p| p.as_str());
-                let rest = pq.strip_prefix(route.prefix.trim_end_matches('/')).unwrap_or(pq);
-                let new = if rest.starts_with('/') { rest.to_string() } else { format!("/{rest}") };
+                let rest = pq
+                    .strip_prefix(route.prefix.trim_end_matches('/'))
+                    .unwrap_or(pq);
+                let new = if rest.starts_with('/') {
+                    rest.to_string()
+                } else {
+                    format!("/{rest}")
+                };
                 let uri = new.parse::<http::Uri>().map_err(|e| {
                     Error::because(ErrorType::InternalError, "rewriting the path", e)
                 })?;
@@ -414,7 +460,10 @@ impl ProxyHttp for EdgeProxy {
             let limit = ctx.route.as_ref().map_or(u64::MAX, |r| r.max_body_size);
             if ctx.body_bytes > limit {
                 session.set_keepalive(None);
-                return Error::e_explain(ErrorType::HTTPStatus(413), "request body over the route limit");
+                return Error::e_explain(
+                    ErrorType::HTTPStatus(413),
+                    "request body over the route limit",
+                );
             }
         }
         Ok(())
@@ -432,7 +481,12 @@ impl ProxyHttp for EdgeProxy {
         Ok(())
     }
 
-    async fn response_filter(&self, _session: &mut Session, resp: &mut ResponseHeader, ctx: &mut RequestCtx) -> Result<()> {
+    async fn response_filter(
+        &self,
+        _session: &mut Session,
+        resp: &mut ResponseHeader,
+        ctx: &mut RequestCtx,
+    ) -> Result<()> {
         self.decorate(resp, ctx)
     }
 
@@ -450,15 +504,35 @@ impl ProxyHttp for EdgeProxy {
     }
 
     /// Turns a failure into the JSON error, unless the response had already started.
-    async fn fail_to_proxy(&self, session: &mut Session, e: &Error, ctx: &mut RequestCtx) -> FailToProxy {
-        let upstream = ctx.group.as_ref().map_or("upstream", |g| g.spec.name.as_str()).to_string();
+    async fn fail_to_proxy(
+        &self,
+        session: &mut Session,
+        e: &Error,
+        ctx: &mut RequestCtx,
+    ) -> FailToProxy {
+        let upstream = ctx
+            .group
+            .as_ref()
+            .map_or("upstream", |g| g.spec.name.as_str())
+            .to_string();
         let http_error = match e.etype() {
-            ErrorType::HTTPStatus(413) => ctx.route.as_ref().map(|r| HttpError::payload_too_large(r.max_body_size)),
-            ErrorType::HTTPStatus(code) if *code >= 400 => Some(HttpError::new(*code, "invalid_request_error", "rejected", "the request was rejected")),
+            ErrorType::HTTPStatus(413) => ctx
+                .route
+                .as_ref()
+                .map(|r| HttpError::payload_too_large(r.max_body_size)),
+            ErrorType::HTTPStatus(code) if *code >= 400 => Some(HttpError::new(
+                *code,
+                "invalid_request_error",
+                "rejected",
+                "the request was rejected",
+            )),
             _ => match e.esource() {
                 ErrorSource::Upstream => {
                     if let Some(g) = &ctx.group {
-                        metrics::get().upstream_errors.with_label_values(&[g.spec.name.as_str(), classify(e)]).inc();
+                        metrics::get()
+                            .upstream_errors
+                            .with_label_values(&[g.spec.name.as_str(), classify(e)])
+                            .inc();
                     }
                     Some(match classify(e) {
                         "timeout" => HttpError::gateway_timeout(&upstream),
@@ -466,8 +540,15 @@ impl ProxyHttp for EdgeProxy {
                     })
                 }
                 ErrorSource::Downstream => match e.etype() {
-                    ErrorType::WriteError | ErrorType::ReadError | ErrorType::ConnectionClosed => None,
-                    ErrorType::ReadTimedout => Some(HttpError::new(408, "invalid_request_error", "request_timeout", "the request body did not arrive in time")),
+                    ErrorType::WriteError | ErrorType::ReadError | ErrorType::ConnectionClosed => {
+                        None
+                    }
+                    ErrorType::ReadTimedout => Some(HttpError::new(
+                        408,
+                        "invalid_request_error",
+                        "request_timeout",
+                        "the request body did not arrive in time",
+                    )),
                     _ => Some(HttpError::bad_request("the request could not be read")),
                 },
                 ErrorSource::Internal | ErrorSource::Unset => match e.etype() {
@@ -495,7 +576,10 @@ impl ProxyHttp for EdgeProxy {
             Some(he) => he.status,
             None => 0,
         };
-        FailToProxy { error_code: code, can_reuse_downstream: false }
+        FailToProxy {
+            error_code: code,
+            can_reuse_downstream: false,
+        }
     }
 
     /// Metrics and the access-log line, once per request, however it ended.
@@ -508,14 +592,20 @@ impl ProxyHttp for EdgeProxy {
         let route = ctx.route.as_ref().map_or("-", |r| r.name.as_str());
         let elapsed = ctx.start.elapsed();
         let m = metrics::get();
-        m.requests.with_label_values(&[route, &status.to_string()]).inc();
-        m.request_duration.with_label_values(&[route]).observe(elapsed.as_secs_f64());
+        m.requests
+            .with_label_values(&[route, &status.to_string()])
+            .inc();
+        m.request_duration
+            .with_label_values(&[route])
+            .observe(elapsed.as_secs_f64());
         let upstream_ms = ctx.upstream_start.map(|s| {
             let end = ctx.upstream_done.unwrap_or_else(Instant::now);
             end.saturating_duration_since(s)
         });
         if let (Some(g), Some(d)) = (&ctx.group, upstream_ms) {
-            m.upstream_duration.with_label_values(&[g.spec.name.as_str()]).observe(d.as_secs_f64());
+            m.upstream_duration
+                .with_label_values(&[g.spec.name.as_str()])
+                .observe(d.as_secs_f64());
         }
         let req = session.req_header();
         let target = req.uri.path_and_query().map_or("/", |p| p.as_str());
@@ -526,7 +616,11 @@ impl ProxyHttp for EdgeProxy {
             client_ip: ctx.client_ip.to_string(),
             method: req.method.as_str(),
             path: &masked,
-            protocol: if session.is_http2() { "HTTP/2" } else { "HTTP/1.1" },
+            protocol: if session.is_http2() {
+                "HTTP/2"
+            } else {
+                "HTTP/1.1"
+            },
             host: host_of(session).unwrap_or("-"),
             status,
             bytes_sent: session.body_bytes_sent(),
@@ -536,7 +630,10 @@ impl ProxyHttp for EdgeProxy {
             upstream_addr: ctx.backend.map(|a| a.to_string()),
             duration_ms: elapsed.as_secs_f64() * 1000.0,
             upstream_ms: upstream_ms.map(|d| d.as_secs_f64() * 1000.0),
-            error: ctx.error.clone().or_else(|| e.map(|e| e.etype().as_str().to_string())),
+            error: ctx
+                .error
+                .clone()
+                .or_else(|| e.map(|e| e.etype().as_str().to_string())),
             user_agent: req
                 .headers
                 .get(header::USER_AGENT)
@@ -547,13 +644,19 @@ impl ProxyHttp for EdgeProxy {
 
     /// Marks the connection as reused, so the next request's header deadline allows for
     /// the keepalive idle time (see `app`).
-    fn persist_connection_context(&self, _session: &Session, _ctx: &RequestCtx) -> Option<Box<dyn std::any::Any + Send + Sync>> {
+    fn persist_connection_context(
+        &self,
+        _session: &Session,
+        _ctx: &RequestCtx,
+    ) -> Option<Box<dyn std::any::Any + Send + Sync>> {
         Some(Box::new(()))
     }
 
     fn suppress_error_log(&self, _session: &Session, _ctx: &RequestCtx, e: &Error) -> bool {
         // Clients closing connections and our own 4xx rejections are not server errors.
-        matches!(e.etype(), ErrorType::HTTPStatus(_) | ErrorType::ConnectionClosed)
-            || e.esource() == &ErrorSource::Downstream
+        matches!(
+            e.etype(),
+            ErrorType::HTTPStatus(_) | ErrorType::ConnectionClosed
+        ) || e.esource() == &ErrorSource::Downstream
     }
 }

@@ -28,7 +28,7 @@ use pingora::services::listening::Service;
 use tokio::signal::unix::{signal, SignalKind};
 
 use super::admin::Admin;
-use super::app::EdgeApp;
+use super::app::{CountConnections, EdgeApp};
 use super::health::HealthChecker;
 use super::proxy::{EdgeProxy, IN_FLIGHT};
 use super::state::{Shared, State};
@@ -73,15 +73,18 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         proxy,
         shared: shared.clone(),
     };
-    let mut service = Service::new("securetag-edge".to_string(), app);
+    let mut service = Service::new(
+        "securetag-edge".to_string(),
+        CountConnections(Arc::new(app)),
+    );
     let mut cert_sets: HashMap<SocketAddr, CertSet> = HashMap::new();
     for l in &config.listeners {
         let addr = l.address.to_string();
         match &l.tls {
             None => service.add_tcp(&addr),
             Some(t) => {
-                let (settings, certs) = tls::settings(t)
-                    .map_err(|e| anyhow::anyhow!("TLS listener {addr}: {e}"))?;
+                let (settings, certs) =
+                    tls::settings(t).map_err(|e| anyhow::anyhow!("TLS listener {addr}: {e}"))?;
                 service.add_tls_with_settings(&addr, None, settings);
                 cert_sets.insert(l.address, certs);
             }
@@ -148,7 +151,11 @@ fn drain_then_exit(
     }
     let left = IN_FLIGHT.load(Ordering::Relaxed);
     if left > 0 {
-        tracing::warn!(requests = left, ?timeout, "shutdown timeout reached with requests in flight");
+        tracing::warn!(
+            requests = left,
+            ?timeout,
+            "shutdown timeout reached with requests in flight"
+        );
     }
     for hook in hooks {
         hook();
@@ -170,7 +177,10 @@ impl Reloader {
         let new = match Config::load(&self.file) {
             Ok(c) => c,
             Err(e) => {
-                metrics::get().config_reloads.with_label_values(&["refused"]).inc();
+                metrics::get()
+                    .config_reloads
+                    .with_label_values(&["refused"])
+                    .inc();
                 tracing::error!(errors = %e, "reload refused: the new configuration is invalid; still serving the old one");
                 return Err(e.to_string());
             }
@@ -179,7 +189,12 @@ impl Reloader {
         let moved: Vec<String> = new
             .listeners
             .iter()
-            .filter(|l| !old.config.listeners.iter().any(|o| o.address == l.address && o.tls.is_some() == l.tls.is_some()))
+            .filter(|l| {
+                !old.config
+                    .listeners
+                    .iter()
+                    .any(|o| o.address == l.address && o.tls.is_some() == l.tls.is_some())
+            })
             .map(|l| l.address.to_string())
             .collect();
         if !moved.is_empty() {
@@ -192,7 +207,10 @@ impl Reloader {
         }
         let state = State::build(Arc::new(new), Some(&old));
         self.shared.store(Arc::new(state));
-        metrics::get().config_reloads.with_label_values(&["applied"]).inc();
+        metrics::get()
+            .config_reloads
+            .with_label_values(&["applied"])
+            .inc();
         tracing::info!(file = %self.file.display(), "configuration reloaded");
         Ok(())
     }

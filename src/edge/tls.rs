@@ -26,7 +26,10 @@ struct SniResolver {
 }
 
 /// Picks the certificate for `server_name` (lower-cased), falling back to the first one.
-pub fn pick<'a>(certs: &'a [Arc<CertifiedKey>], server_name: Option<&str>) -> Option<&'a Arc<CertifiedKey>> {
+pub fn pick<'a>(
+    certs: &'a [Arc<CertifiedKey>],
+    server_name: Option<&str>,
+) -> Option<&'a Arc<CertifiedKey>> {
     let by_name = server_name.and_then(|name| {
         let name = name.to_ascii_lowercase();
         let exact = certs.iter().find(|c| c.names.iter().any(|n| n == &name));
@@ -68,8 +71,9 @@ pub fn settings(l: &TlsListener) -> pingora::Result<(TlsSettings, CertSet)> {
         TlsVersion::V1_2 => SslVersion::TLS1_2,
         TlsVersion::V1_3 => SslVersion::TLS1_3,
     };
-    s.set_min_proto_version(Some(min))
-        .map_err(|e| pingora::Error::because(pingora::ErrorType::InternalError, "TLS minimum version", e))?;
+    s.set_min_proto_version(Some(min)).map_err(|e| {
+        pingora::Error::because(pingora::ErrorType::InternalError, "TLS minimum version", e)
+    })?;
     if l.http2 {
         s.enable_h2();
     }
@@ -82,10 +86,11 @@ mod tests {
 
     fn ck(names: &[&str]) -> Arc<CertifiedKey> {
         let kp = rcgen::KeyPair::generate().unwrap();
-        let cert = rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-            .unwrap()
-            .self_signed(&kp)
-            .unwrap();
+        let cert =
+            rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                .unwrap()
+                .self_signed(&kp)
+                .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let (c, k) = (dir.path().join("c.pem"), dir.path().join("k.pem"));
         std::fs::write(&c, cert.pem()).unwrap();
@@ -97,8 +102,14 @@ mod tests {
     fn sni_picks_exact_then_wildcard_then_default() {
         let certs = vec![ck(&["a.test"]), ck(&["*.b.test"]), ck(&["c.test"])];
         assert_eq!(pick(&certs, Some("C.TEST")).unwrap().names, vec!["c.test"]);
-        assert_eq!(pick(&certs, Some("x.b.test")).unwrap().names, vec!["*.b.test"]);
-        assert_eq!(pick(&certs, Some("x.y.b.test")).unwrap().names, vec!["a.test"]);
+        assert_eq!(
+            pick(&certs, Some("x.b.test")).unwrap().names,
+            vec!["*.b.test"]
+        );
+        assert_eq!(
+            pick(&certs, Some("x.y.b.test")).unwrap().names,
+            vec!["a.test"]
+        );
         assert_eq!(pick(&certs, None).unwrap().names, vec!["a.test"]);
     }
 }

@@ -130,7 +130,8 @@ impl UpstreamGroup {
         let failures = b.passive_failures.fetch_add(1, Ordering::Relaxed) + 1;
         if failures >= max {
             let cooldown = u64::try_from(self.spec.passive.cooldown.as_millis()).unwrap_or(0);
-            b.ejected_until.store(now_ms() + cooldown, Ordering::Relaxed);
+            b.ejected_until
+                .store(now_ms() + cooldown, Ordering::Relaxed);
             b.passive_failures.store(0, Ordering::Relaxed);
             tracing::warn!(upstream = %self.spec.name, backend = %addr, failures,
                 cooldown_ms = cooldown, "backend ejected after consecutive connect failures");
@@ -158,7 +159,11 @@ impl UpstreamGroup {
             return;
         }
         let streak = backend.active_streak.fetch_add(1, Ordering::Relaxed) + 1;
-        let needed = if ok { hc.healthy_threshold } else { hc.unhealthy_threshold };
+        let needed = if ok {
+            hc.healthy_threshold
+        } else {
+            hc.unhealthy_threshold
+        };
         if streak >= needed {
             backend.active_up.store(ok, Ordering::Relaxed);
             backend.active_streak.store(0, Ordering::Relaxed);
@@ -183,7 +188,12 @@ impl UpstreamGroup {
 }
 
 /// Probes one backend: a TCP connect, or an HTTP/1.1 GET of `path` when one is set.
-pub async fn probe(addr: SocketAddr, path: Option<&str>, expected: &[u16], timeout: Duration) -> bool {
+pub async fn probe(
+    addr: SocketAddr,
+    path: Option<&str>,
+    expected: &[u16],
+    timeout: Duration,
+) -> bool {
     let attempt = async {
         let mut stream = tokio::net::TcpStream::connect(addr).await.ok()?;
         let Some(path) = path else { return Some(true) };
@@ -243,7 +253,10 @@ mod tests {
 
     #[test]
     fn round_robin_skips_tried_and_ejected_backends() {
-        let g = UpstreamGroup::new(spec(&["127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"], 2), None);
+        let g = UpstreamGroup::new(
+            spec(&["127.0.0.1:1", "127.0.0.1:2", "127.0.0.1:3"], 2),
+            None,
+        );
         let picks: Vec<u16> = (0..6).map(|_| g.select(&[]).unwrap().addr.port()).collect();
         assert_eq!(picks, vec![1, 2, 3, 1, 2, 3]);
         let b2: SocketAddr = "127.0.0.1:2".parse().unwrap();
@@ -252,7 +265,10 @@ mod tests {
         for _ in 0..6 {
             assert_ne!(g.select(&[]).unwrap().addr, b2);
         }
-        let tried: Vec<SocketAddr> = vec!["127.0.0.1:1".parse().unwrap(), "127.0.0.1:3".parse().unwrap()];
+        let tried: Vec<SocketAddr> = vec![
+            "127.0.0.1:1".parse().unwrap(),
+            "127.0.0.1:3".parse().unwrap(),
+        ];
         // Everything else tried or out: the ejected one is still offered rather than nothing.
         assert_eq!(g.select(&tried).unwrap().addr, b2);
     }

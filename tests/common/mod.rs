@@ -1,5 +1,6 @@
 //! Shared helpers for integration tests: free ports, the real binary started on a
 //! generated config, small real upstream servers, and test certificates.
+#![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
 pub mod origin;
@@ -88,7 +89,10 @@ impl Edge {
         while Instant::now() < deadline {
             if let Some(c) = self.child.as_mut() {
                 if let Ok(Some(status)) = c.try_wait() {
-                    panic!("securetag-edge exited early with {status}: {}", self.stderr_text());
+                    panic!(
+                        "securetag-edge exited early with {status}: {}",
+                        self.stderr_text()
+                    );
                 }
             }
             if std::net::TcpStream::connect(self.admin).is_ok() {
@@ -184,7 +188,11 @@ fn pump(src: Option<impl Read + Send + 'static>, sink: Arc<Mutex<Vec<String>>>) 
 pub fn http_get_raw(addr: SocketAddr, path: &str) -> String {
     use std::io::Write;
     let mut s = std::net::TcpStream::connect(addr).expect("connect");
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     out
@@ -193,7 +201,9 @@ pub fn http_get_raw(addr: SocketAddr, path: &str) -> String {
 /// A self-signed certificate for `names`, written to `dir`; returns (cert, key, pem).
 pub fn write_cert(dir: &Path, stem: &str, names: &[&str]) -> (PathBuf, PathBuf, String) {
     let kp = rcgen::KeyPair::generate().unwrap();
-    let params = rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    let params =
+        rcgen::CertificateParams::new(names.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+            .unwrap();
     let cert = params.self_signed(&kp).unwrap();
     let c = dir.join(format!("{stem}.crt"));
     let k = dir.join(format!("{stem}.key"));

@@ -70,18 +70,29 @@ impl Origin {
             });
         });
         let addr = addr_rx.recv().unwrap();
-        Origin { addr, state, _stop: tx }
+        Origin {
+            addr,
+            state,
+            _stop: tx,
+        }
     }
 }
 
 async fn echo(State(s): State<Arc<OriginState>>, req: Request) -> Response {
     s.hits.fetch_add(1, Ordering::Relaxed);
     let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
+    let body = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     let headers: BTreeMap<String, String> = parts
         .headers
         .iter()
-        .map(|(k, v)| (k.to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let v = serde_json::json!({
         "origin": s.name,
