@@ -16,3 +16,4 @@
 pub mod config;
 pub mod edge;
 pub mod metrics;
+pub mod scan;

@@ -1,0 +1,141 @@
+//! Tenant-defined entities: regexes and keyword lists from configuration, reported as
+//! `category: "custom"` under the tenant's entity name.
+//!
+//! Keywords are a deny list: each one found as a whole word (ASCII case-insensitive) is a
+//! finding, e.g. internal project code names. Regexes are compiled once at start; all of a
+//! scanner's custom regexes are first tried together as one `RegexSet`, so a prompt that
+//! matches none of them costs one pass whatever their number.
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexSet};
+
+use super::error::ScanError;
+use super::finding::{Category, Finding};
+use super::text::touches_alnum;
+
+/// A tenant's entity definition, as the configuration layer hands it over.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomEntity {
+    /// Entity name reported in findings, e.g. `EMPLOYEE_ID`.
+    pub name: String,
+    /// Patterns whose matches are findings (Rust `regex` syntax).
+    pub regexes: Vec<String>,
+    /// Words or phrases that are findings wherever they occur as whole words.
+    pub keywords: Vec<String>,
+    /// Score given to this entity's findings, 0..=1.
+    pub score: f32,
+}
+
+pub(crate) struct CustomDetector {
+    set: Option<RegexSet>,
+    regexes: Vec<(Regex, usize)>,
+    keywords: Option<AhoCorasick>,
+    keyword_entity: Vec<usize>,
+    names: Vec<(Arc<str>, f32)>,
+}
+
+impl CustomDetector {
+    pub(crate) fn new(entities: Vec<CustomEntity>) -> Result<Self, ScanError> {
+        let mut regexes = Vec::new();
+        let mut sources = Vec::new();
+        let mut words = Vec::new();
+        let mut keyword_entity = Vec::new();
+        let mut names = Vec::new();
+        for (i, e) in entities.iter().enumerate() {
+            let bad = |reason: String| ScanError::CustomEntity { name: e.name.clone(), reason };
+            if e.name.trim().is_empty() {
+                return Err(bad("name is empty".to_owned()));
+            }
+            if !(0.0..=1.0).contains(&e.score) {
+                return Err(bad(format!("score {} is outside 0..=1", e.score)));
+            }
+            if e.regexes.is_empty() && e.keywords.is_empty() {
+                return Err(bad("has neither regexes nor keywords".to_owned()));
+            }
+            for r in &e.regexes {
+                let re = Regex::new(r).map_err(|err| bad(format!("regex {r:?}: {err}")))?;
+                if re.is_match("") {
+                    return Err(bad(format!("regex {r:?} matches the empty string")));
+                }
+                regexes.push((re, i));
+                sources.push(r.clone());
+            }
+            for k in e.keywords.iter().filter(|k| !k.trim().is_empty()) {
+                words.push(k.trim().to_owned());
+                keyword_entity.push(i);
+            }
+            names.push((Arc::from(e.name.as_str()), e.score));
+        }
+        let set = if sources.is_empty() {
+            None
+        } else {
+            Some(RegexSet::new(&sources).map_err(|e| ScanError::CustomEntity { name: "(all)".to_owned(), reason: e.to_string() })?)
+        };
+        let keywords = if words.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .ascii_case_insensitive(true)
+                    .build(&words)
+                    .map_err(|e| ScanError::CustomEntity { name: "(keywords)".to_owned(), reason: e.to_string() })?,
+            )
+        };
+        Ok(CustomDetector { set, regexes, keywords, keyword_entity, names })
+    }
+
+    pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+        if let Some(set) = &self.set {
+            for idx in set.matches(text).iter() {
+                let (re, e) = &self.regexes[idx];
+                let (name, score) = &self.names[*e];
+                for m in re.find_iter(text).filter(|m| !m.is_empty()) {
+                    out.push(Finding { category: Category::Custom, entity: Arc::clone(name), start: m.start(), end: m.end(), score: *score });
+                }
+            }
+        }
+        if let Some(ac) = &self.keywords {
+            for m in ac.find_iter(text) {
+                if touches_alnum(text, m.start(), m.end()) {
+                    continue;
+                }
+                let (name, score) = &self.names[self.keyword_entity[m.pattern().as_usize()]];
+                out.push(Finding { category: Category::Custom, entity: Arc::clone(name), start: m.start(), end: m.end(), score: *score });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regexes_and_keywords() {
+        let d = CustomDetector::new(vec![CustomEntity {
+            name: "EMPLOYEE_ID".into(),
+            regexes: vec![r"\bEMP-\d{6}\b".into()],
+            keywords: vec!["Project Falcon".into()],
+            score: 0.9,
+        }])
+        .unwrap();
+        let t = "EMP-004211 works on project falcon, not falconry.";
+        let mut v = Vec::new();
+        d.scan(t, &mut v);
+        let got: Vec<&str> = v.iter().map(|f| &t[f.start..f.end]).collect();
+        assert_eq!(got, vec!["EMP-004211", "project falcon"]);
+        assert!(v.iter().all(|f| f.category == Category::Custom && &*f.entity == "EMPLOYEE_ID"));
+    }
+
+    #[test]
+    fn bad_definitions_are_errors() {
+        let e = |regexes: Vec<String>, score| CustomEntity { name: "X".into(), regexes, keywords: vec![], score };
+        assert!(CustomDetector::new(vec![e(vec!["(".into()], 0.5)]).is_err());
+        assert!(CustomDetector::new(vec![e(vec!["a*".into()], 0.5)]).is_err());
+        assert!(CustomDetector::new(vec![e(vec!["a".into()], 1.5)]).is_err());
+        assert!(CustomDetector::new(vec![e(vec![], 0.5)]).is_err());
+    }
+}

@@ -1,0 +1,182 @@
+//! The name gazetteer: given names, surnames and a stop list, in one Aho-Corasick automaton.
+//!
+//! The data files under `data/` are plain text written for this project, one entry a line in
+//! descending order of frequency (the line number is the rank), from public name-frequency
+//! statistics: US Census surnames and SSA given names, INEGI (Mexico) and INE (Spain). The
+//! stop list holds capitalised words that must never be a `PERSON` on their own: function
+//! words, greetings, months and days, job titles, places (countries, states, cities) and
+//! products or companies. A word may be both a name and a stop word (`Jordan`, `Rosa`, `May`);
+//! `person.rs` then treats it as weak evidence that needs a neighbour or a cue.
+//!
+//! Why one automaton: a look-up happens at every capitalised word, anchored at its start, so
+//! the cost per word is the length of the word, whatever the list size, and multi-word stop
+//! phrases (`San Francisco`, `Visual Studio`) come out of the same search. Accented entries
+//! are also added without accents, because people type `Garcia` as often as `García`;
+//! matching is ASCII-case-insensitive so `GARCIA` in forms is found too.
+//!
+//! Rejected: a `HashMap<String, _>` per word. It needs a lowercase copy per look-up and
+//! cannot match multi-word phrases without a second structure.
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use super::error::ScanError;
+
+const GIVEN_EN: &str = include_str!("data/given_en.txt");
+const GIVEN_ES: &str = include_str!("data/given_es.txt");
+const SURNAMES_EN: &str = include_str!("data/surnames_en.txt");
+const SURNAMES_ES: &str = include_str!("data/surnames_es.txt");
+const STOP_WORDS: &str = include_str!("data/stop_words.txt");
+const PLACES: &str = include_str!("data/places.txt");
+const PRODUCTS: &str = include_str!("data/products.txt");
+
+/// What the gazetteer knows about one string. Weights are 0 when the string is not that kind.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Entry {
+    /// Given-name weight from its rank: 1.0 for the most common, down to 0.7.
+    pub(crate) given: f32,
+    /// Surname weight, same scale.
+    pub(crate) surname: f32,
+    /// On the stop list (common word, place or product).
+    pub(crate) stop: bool,
+}
+
+impl Entry {
+    pub(crate) fn is_name(&self) -> bool {
+        self.given > 0.0 || self.surname > 0.0
+    }
+}
+
+/// The compiled gazetteer.
+pub(crate) struct Gazetteer {
+    ac: AhoCorasick,
+    entries: Vec<Entry>,
+}
+
+fn weight(rank: usize) -> f32 {
+    match rank {
+        0..=199 => 1.0,
+        200..=599 => 0.9,
+        600..=999 => 0.8,
+        _ => 0.7,
+    }
+}
+
+fn lines(data: &str) -> impl Iterator<Item = &str> {
+    data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+fn strip_accents(s: &str) -> String {
+    s.nfd().filter(|c| !is_combining_mark(*c)).collect()
+}
+
+impl Gazetteer {
+    pub(crate) fn new() -> Result<Self, ScanError> {
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut keys: Vec<String> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut add = |name: &str, f: &dyn Fn(&mut Entry)| {
+            let mut variants = vec![name.to_owned()];
+            let plain = strip_accents(name);
+            if plain != name {
+                variants.push(plain);
+            }
+            for v in variants {
+                let key = v.to_lowercase();
+                let i = *index.entry(key).or_insert_with(|| {
+                    keys.push(v.clone());
+                    entries.push(Entry::default());
+                    entries.len() - 1
+                });
+                f(&mut entries[i]);
+            }
+        };
+        for data in [GIVEN_EN, GIVEN_ES] {
+            for (rank, name) in lines(data).enumerate() {
+                let w = weight(rank);
+                add(name, &|e| e.given = e.given.max(w));
+            }
+        }
+        for data in [SURNAMES_EN, SURNAMES_ES] {
+            for (rank, name) in lines(data).enumerate() {
+                let w = weight(rank);
+                add(name, &|e| e.surname = e.surname.max(w));
+            }
+        }
+        for data in [STOP_WORDS, PLACES, PRODUCTS] {
+            for word in lines(data) {
+                add(word, &|e| e.stop = true);
+            }
+        }
+        let ac = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
+            .ascii_case_insensitive(true)
+            .build(&keys)
+            .map_err(|e| ScanError::builtin("gazetteer", e))?;
+        Ok(Gazetteer { ac, entries })
+    }
+
+    /// The entry for exactly `text[start..end]` (one word), if any.
+    pub(crate) fn word(&self, text: &str, start: usize, end: usize) -> Option<Entry> {
+        let input = Input::new(text).span(start..end).anchored(Anchored::Yes);
+        let m = self.ac.find(input)?;
+        (m.end() == end).then(|| self.entries[m.pattern().as_usize()])
+    }
+
+    /// The longest multi-word stop phrase starting at `start` and ending at a word boundary
+    /// beyond `word_end`, if any; returns its end.
+    pub(crate) fn stop_phrase(&self, text: &str, start: usize, word_end: usize) -> Option<usize> {
+        let limit = super::text::floor_boundary(text, start + 48);
+        if limit <= word_end {
+            return None;
+        }
+        let input = Input::new(text).span(start..limit).anchored(Anchored::Yes);
+        let m = self.ac.find(input)?;
+        let boundary = super::text::char_at(text, m.end()).is_none_or(|c| !c.is_alphanumeric());
+        (m.end() > word_end && boundary && self.entries[m.pattern().as_usize()].stop).then_some(m.end())
+    }
+
+    /// Number of distinct strings compiled in.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_have_the_promised_size_and_no_duplicates_within_a_file() {
+        let given = lines(GIVEN_EN).count() + lines(GIVEN_ES).count();
+        let surnames = lines(SURNAMES_EN).count() + lines(SURNAMES_ES).count();
+        assert!(given >= 1400, "{given} given names");
+        assert!(surnames >= 1400, "{surnames} surnames");
+        for (name, data) in [("given_en", GIVEN_EN), ("given_es", GIVEN_ES), ("surnames_en", SURNAMES_EN), ("surnames_es", SURNAMES_ES)] {
+            let mut seen = std::collections::HashSet::new();
+            for l in lines(data) {
+                assert!(seen.insert(l.to_lowercase()), "{name}: duplicate {l}");
+            }
+        }
+    }
+
+    #[test]
+    fn looks_up_with_and_without_accents_and_case() {
+        let g = Gazetteer::new().unwrap();
+        let t = "García Garcia GARCIA Maria Xqzv";
+        assert!(g.word(t, 0, 7).unwrap().surname > 0.0);
+        assert!(g.word(t, 8, 14).unwrap().surname > 0.0);
+        assert!(g.word(t, 15, 21).unwrap().surname > 0.0);
+        assert!(g.word(t, 22, 27).unwrap().given > 0.0);
+        assert_eq!(g.word(t, 28, 32), None);
+        // A prefix of a longer word is not a match.
+        assert_eq!(g.word("Mariaxyz", 0, 8), None);
+        let p = "San Francisco is";
+        assert_eq!(g.stop_phrase(p, 0, 3), Some(13));
+        assert!(g.word("Jordan", 0, 6).unwrap().stop);
+        assert!(g.len() > 3000);
+    }
+}

@@ -1,0 +1,192 @@
+//! Operator rules in gitleaks' TOML format, so public rule sets work unchanged.
+//!
+//! Supported: `[[rules]]` with `id`, `description`, `regex`, `keywords`, `entropy`,
+//! `secretGroup`, and allowlists in both spellings (`[rules.allowlist]` and
+//! `[[rules.allowlists]]`) with `regexes`, `regexTarget` (`secret`, `match`, `line`),
+//! `stopwords` and `condition` (`OR`, `AND`); plus the global `[allowlist]`/`[[allowlists]]`.
+//! Path and commit criteria have no meaning for a prompt and are ignored; a rule that has
+//! only a `path` cannot apply to text and is reported.
+//!
+//! Go's RE2 and Rust's `regex` share most syntax but not all; a rule whose regex does not
+//! compile here is reported by id in the returned error list, never silently dropped, and
+//! the rest of the file still loads. A file that is not valid TOML is an error.
+
+use std::sync::Arc;
+
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use super::error::{RuleError, ScanError};
+use super::secrets::{Allowlist, Check, SecretRule, Target};
+
+/// What one file yields.
+pub(crate) struct Parsed {
+    pub(crate) rules: Vec<SecretRule>,
+    pub(crate) allowlists: Vec<Allowlist>,
+    pub(crate) errors: Vec<RuleError>,
+}
+
+#[derive(Deserialize)]
+struct File {
+    #[serde(default)]
+    rules: Vec<RawRule>,
+    allowlist: Option<RawAllow>,
+    #[serde(default)]
+    allowlists: Vec<RawAllow>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawRule {
+    id: Option<String>,
+    regex: Option<String>,
+    path: Option<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    entropy: Option<f64>,
+    secret_group: Option<usize>,
+    allowlist: Option<RawAllow>,
+    #[serde(default)]
+    allowlists: Vec<RawAllow>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawAllow {
+    condition: Option<String>,
+    #[serde(default)]
+    regexes: Vec<String>,
+    regex_target: Option<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+}
+
+/// Regex size limit per rule: generous for public rule sets, bounded for memory.
+const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
+
+fn compile(pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| e.to_string().lines().last().unwrap_or("invalid regex").trim().to_owned())
+}
+
+fn allowlist(raw: &RawAllow) -> Result<Allowlist, String> {
+    let target = match raw.regex_target.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None | Some("secret") => Target::Secret,
+        Some("match") => Target::Match,
+        Some("line") => Target::Line,
+        Some(other) => return Err(format!("allowlist regexTarget {other:?} is not secret, match or line")),
+    };
+    let and = match raw.condition.as_deref().map(str::to_ascii_uppercase).as_deref() {
+        None | Some("OR") => false,
+        Some("AND") => true,
+        Some(other) => return Err(format!("allowlist condition {other:?} is not OR or AND")),
+    };
+    let regexes = raw.regexes.iter().map(|r| compile(r).map_err(|e| format!("allowlist regex {r:?}: {e}"))).collect::<Result<Vec<_>, _>>()?;
+    Ok(Allowlist { regexes, stopwords: raw.stopwords.iter().map(|s| s.to_lowercase()).collect(), target, and })
+}
+
+/// `aws-access-token` → `AWS_ACCESS_TOKEN`, the entity name operator findings carry.
+fn entity_name(id: &str) -> String {
+    id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
+}
+
+/// Parses one gitleaks TOML file.
+pub(crate) fn parse(toml_text: &str) -> Result<Parsed, ScanError> {
+    let file: File = toml::from_str(toml_text)?;
+    let mut parsed = Parsed { rules: Vec::new(), allowlists: Vec::new(), errors: Vec::new() };
+    for raw in file.allowlist.iter().chain(&file.allowlists) {
+        match allowlist(raw) {
+            Ok(a) => parsed.allowlists.push(a),
+            Err(reason) => parsed.errors.push(RuleError { id: "[allowlist]".to_owned(), reason }),
+        }
+    }
+    for (n, raw) in file.rules.iter().enumerate() {
+        let id = raw.id.clone().unwrap_or_else(|| format!("rules[{n}]"));
+        match rule(&id, raw) {
+            Ok(r) => parsed.rules.push(r),
+            Err(reason) => parsed.errors.push(RuleError { id, reason }),
+        }
+    }
+    Ok(parsed)
+}
+
+fn rule(id: &str, raw: &RawRule) -> Result<SecretRule, String> {
+    let Some(pattern) = raw.regex.as_deref() else {
+        return Err(if raw.path.is_some() {
+            "path-only rule: it matches file names, which a prompt does not have".to_owned()
+        } else {
+            "rule has no regex".to_owned()
+        });
+    };
+    let regex = compile(pattern)?;
+    if let Some(g) = raw.secret_group {
+        if g >= regex.captures_len() {
+            return Err(format!("secretGroup {g} but the regex has {} groups", regex.captures_len() - 1));
+        }
+    }
+    let allow = raw.allowlist.iter().chain(&raw.allowlists).map(allowlist).collect::<Result<Vec<_>, _>>()?;
+    Ok(SecretRule {
+        id: Arc::from(id),
+        entity: Arc::from(entity_name(id).as_str()),
+        regex,
+        ci: raw.keywords.iter().map(|k| k.to_lowercase()).filter(|k| !k.is_empty()).collect(),
+        cs: Vec::new(),
+        entropy: raw.entropy.unwrap_or(0.0) as f32,
+        group: raw.secret_group.filter(|&g| g > 0),
+        score: 0.85,
+        multiline: pattern.contains("\\n") || pattern.contains("(?s"),
+        check: Check::None,
+        allow,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FILE: &str = r#"
+title = "test rules"
+
+[allowlist]
+regexes = ['''EXAMPLEONLY''']
+
+[[rules]]
+id = "acme-token"
+description = "Acme API token"
+regex = '''\b(acme_[a-z0-9]{24})\b'''
+keywords = ["acme_"]
+entropy = 3.0
+secretGroup = 1
+
+[[rules]]
+id = "lookaround"
+regex = '''(?<=key=)[a-z]+'''
+keywords = ["key="]
+
+[[rules]]
+id = "pkcs12-file"
+path = '''\.p12$'''
+
+[[rules]]
+id = "with-allowlist"
+regex = '''widget-[0-9]{6}'''
+keywords = ["widget-"]
+[[rules.allowlists]]
+regexes = ['''widget-000000''']
+"#;
+
+    #[test]
+    fn loads_good_rules_and_reports_bad_ones_by_id() {
+        let p = parse(FILE).unwrap();
+        let ids: Vec<&str> = p.rules.iter().map(|r| &*r.id).collect();
+        assert_eq!(ids, vec!["acme-token", "with-allowlist"]);
+        let bad: Vec<&str> = p.errors.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(bad, vec!["lookaround", "pkcs12-file"]);
+        assert_eq!(&*p.rules[0].entity, "ACME_TOKEN");
+        assert_eq!(p.allowlists.len(), 1);
+    }
+
+    #[test]
+    fn invalid_toml_is_an_error() {
+        assert!(parse("[[rules]\nid=").is_err());
+    }
+}

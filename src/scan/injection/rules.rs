@@ -1,0 +1,265 @@
+//! The weighted injection rules, English and Spanish, written against the normalised view
+//! (lowercase, accents stripped, obfuscation undone; see `normalize.rs`).
+//!
+//! Each rule names the literal keywords one of which must be present for its regex to run;
+//! the detector puts all keywords into one Aho-Corasick prefilter. Weights are the
+//! probability-like strength of one match; the detector combines fired rules with a noisy-or,
+//! so one strong rule (0.85+) or two medium ones cross the default 0.8 threshold, while a lone
+//! weak cue ("from now on", a chat-template tag) stays under it.
+//!
+//! The override rules only accept a closed list of words between the verb and the object
+//! ("ignore all of your previous instructions"), which is what keeps "ignore the previous
+//! error and retry" and "disregard my last message" at zero.
+
+/// One weighted rule.
+pub(crate) struct RuleDef {
+    pub(crate) name: &'static str,
+    pub(crate) weight: f32,
+    pub(crate) keywords: &'static [&'static str],
+    pub(crate) pattern: &'static str,
+}
+
+const OVERRIDE_OBJECTS: &str = r"(?:instructions?|prompts?|directives?|directions|rules|guidelines|commands|context|programming|guardrails|restrictions|constraints|polic(?:y|ies)|orders|training|filters?|safeguards)";
+
+/// The English rules.
+pub(crate) fn rules() -> Vec<(RuleDef, String)> {
+    let defs: Vec<RuleDef> = vec![
+        RuleDef {
+            name: "override_instructions",
+            weight: 0.92,
+            keywords: &["ignore", "disregard", "forget", "skip", "bypass", "override", "overlook", "set aside", "discard", "neglect"],
+            pattern: r"\b(?:ignore|disregard|forget(?:\s+about)?|skip|bypass|override|overlook|set\s+aside|discard|neglect)(?:\s+(?:all|any|every|each|of|the|your|these|those|this|that|previous|previously|prior|above|earlier|preceding|foregoing|former|initial|original|system|developer|safety|other|existing|current|given|old|received|provided|stated|mentioned|and|or|you|were|have|been|got|given|told))*\s+OBJ\b",
+        },
+        RuleDef {
+            name: "override_forget_everything",
+            weight: 0.85,
+            keywords: &["forget", "ignore", "disregard", "erase", "reset"],
+            pattern: r"\b(?:forget|ignore|disregard|erase|reset)\s+(?:about\s+)?(?:everything|all(?:\s+(?:that|of\s+that))?|anything|whatever)\s+(?:(?:that\s+)?you(?:'ve|\s+have|\s+were|\s+had)?\s+(?:been\s+)?(?:told|given|taught|learned|instructed|said)|(?:said\s+)?(?:above|before|previously|so\s+far|until\s+now|prior|earlier))\b",
+        },
+        RuleDef {
+            name: "new_instructions",
+            weight: 0.45,
+            keywords: &["instructions", "rules", "directives", "system prompt"],
+            pattern: r"\b(?:new|updated|real|actual|true|revised|overriding|secret|additional)\s+(?:instructions|rules|directives|system\s+prompt)\s*(?::|are\b|follow\b|take\s+precedence)",
+        },
+        RuleDef {
+            name: "role_unrestricted",
+            weight: 0.8,
+            keywords: &["you are now", "you're now", "from now on", "act as", "acting as", "pretend", "roleplay", "role-play", "role play", "simulate", "behave"],
+            pattern: r"\b(?:you\s+are\s+now|you're\s+now|from\s+now\s+on\s*,?\s+(?:you\s+(?:are|will\s+be|will\s+act\s+as|act\s+as)|act\s+as|be)|act(?:ing)?\s+as|pretend\s+(?:to\s+be|you\s+are|you're|that\s+you\s+are)|role-?\s?play(?:ing)?\s+as|simulate|behave\s+(?:as|like))\s+(?:an?\s+|the\s+|my\s+)?(?:[a-z'-]+\s+){0,3}?(?:unrestricted|unfiltered|uncensored|jailbroken|evil|rogue|unethical|amoral|unbound|unlimited|lawless|unaligned|dan|stan|dude|aim|developer\s+mode|god\s+mode|(?:an?\s+)?ai\s+(?:with\s+no|without)|without\s+(?:any\s+)?(?:restrictions|rules|limits|filters|guidelines|morals|ethics|censorship))\b",
+        },
+        RuleDef {
+            name: "jailbreak_mode",
+            weight: 0.85,
+            keywords: &["anything now", "mode", "you are going to", "you are about to"],
+            pattern: r"\bdo\s+anything\s+now\b|\b(?:enable|enter|activate|switch\s+to|turn\s+on|go\s+into)\s+(?:the\s+)?(?:developer|dev|god|debug|jailbreak|jailbroken|unrestricted|dan|evil|chaos)\s+mode\b|\b(?:developer|dev|god|dan|jailbreak|unrestricted)\s+mode\s+(?:is\s+)?(?:enabled|activated|on|engaged)\b|\bhello\s*,?\s+(?:chatgpt|gpt|claude|assistant)\s*\.?\s+you\s+are\s+(?:going\s+to|about\s+to)\s+(?:pretend|act|immerse)",
+        },
+        RuleDef {
+            name: "jailbreak_word",
+            weight: 0.4,
+            keywords: &["jailbr"],
+            pattern: r"\bjailbr(?:eak|eaking|oken)\b",
+        },
+        RuleDef {
+            name: "no_restrictions",
+            weight: 0.5,
+            keywords: &["restriction", "filter", "limit", "censor", "rules", "guideline", "ethic", "moral", "polic"],
+            pattern: r"\b(?:you\s+(?:have|has)\s+no|you\s+are\s+(?:free\s+(?:from|of)|not\s+bound\s+by|no\s+longer\s+bound\s+by)|without\s+(?:any\s+)?|free\s+(?:from|of)\s+(?:all\s+|any\s+)?|not\s+bound\s+by\s+(?:any\s+)?|no\s+longer\s+(?:bound|restricted)\s+by\s+(?:any\s+)?|there\s+are\s+no)\s*(?:(?:your|the|any|openai's|anthropic's)\s+)?(?:restrictions|filters|limitations|censorship|rules|guidelines|ethics|ethical\s+(?:guidelines|constraints)|morals|content\s+polic(?:y|ies)|safety\s+(?:guidelines|filters|rules))\b",
+        },
+        RuleDef {
+            name: "disable_safety",
+            weight: 0.6,
+            keywords: &["disable", "turn off", "switch off", "deactivate", "bypass", "circumvent", "evade", "remove", "ignore", "override"],
+            pattern: r"\b(?:disable|turn\s+off|switch\s+off|deactivate|bypass|circumvent|evade|remove|ignore|override)\s+(?:all\s+|any\s+|your\s+|the\s+|its\s+|of\s+)*(?:(?:safety|content|ethical|moderation|security|safe|ai)\s+)?(?:filters?|guardrails?|safeguards?|moderation|censorship|alignment|safety\s+(?:measures|protocols|features|settings|training)|ethics|morals)\b",
+        },
+        RuleDef {
+            name: "system_prompt_extraction",
+            weight: 0.86,
+            keywords: &["prompt", "instruction", "message", "directive", "rules", "guidelines", "configuration", "context", "above", "before this"],
+            pattern: r"\b(?:reveal|show|print|output|repeat|display|tell|give|leak|dump|share|expose|return|write\s+out|spell\s+out|recite|echo|paste|list|disclose|what\s+(?:is|are|was|were))\s+(?:me\s+|us\s+)?(?:all\s+(?:of\s+)?|exactly\s+|verbatim\s+|word\s+for\s+word\s+)?(?:(?:your|its)\s+(?:(?:full|complete|entire|exact|original|initial|hidden|secret|internal|confidential|system|developer|pre-?|first|above|actual|real)\s*){0,3}(?:prompts?|instructions|system\s+messages?|directives|rules|guidelines|configuration|initial\s+context)|the\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:hidden|secret|internal|confidential|system|developer|initial|pre)[\s-]*(?:prompts?|instructions|messages?|directives)|(?:your|the)\s+(?:text|words|content)\s+(?:above|before\s+this))\b",
+        },
+        RuleDef {
+            name: "repeat_above",
+            weight: 0.6,
+            keywords: &["above", "preceding", "beginning", "start with", "starting with", "begins with"],
+            pattern: r"\b(?:repeat|print|output|copy|echo|recite)\s+(?:back\s+)?(?:all\s+|everything\s+|the\s+)?(?:(?:text|words|content|lines|messages?|instructions|prompt)\s+)?(?:above|before\s+this|preceding|from\s+the\s+(?:very\s+)?(?:beginning|start))\b|\b(?:start(?:ing)?|begin(?:ning|s)?)\s+with\s+.?you\s+are\s+(?:a|an|chatgpt|claude|gpt)\b",
+        },
+        RuleDef {
+            name: "delimiter_injection",
+            weight: 0.72,
+            keywords: &["<|", "[inst]", "[/inst]", "<<sys", "<system", "</system", "[system", "[sys", "##", "<instruction", "</instruction"],
+            pattern: r"(?m)<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>|\[/?inst\]|<<\s*/?sys\s*>>|<\s*/?\s*(?:system|instructions?)\s*>|\[(?:system|sys)\]|^\s*#{2,}\s*(?:system|instructions?|new\s+instructions|admin)\b\s*:?",
+        },
+        RuleDef {
+            name: "fake_role_turn",
+            weight: 0.35,
+            keywords: &["system", "developer", "admin"],
+            pattern: r"(?m)^\s*(?:system|developer|admin)(?:\s+(?:message|prompt|note))?\s*:\s*\S",
+        },
+        RuleDef {
+            name: "end_of_input_marker",
+            weight: 0.35,
+            keywords: &["end of", "end_of"],
+            pattern: r"\bend[\s_]+of[\s_]+(?:the[\s_]+)?(?:user[\s_]+)?(?:input|prompt|instructions|system[\s_]+prompt|context)\b",
+        },
+        RuleDef {
+            name: "indirect_ai_address",
+            weight: 0.65,
+            keywords: &["ai", "a.i.", "assistant", "llm", "language model", "chatbot", "gpt", "claude", "gemini", "model", "bot", "agent"],
+            pattern: r"\b(?:if\s+you\s+are|if\s+you're|attention|note\s+to|message\s+(?:to|for)|instructions?\s+(?:to|for)|important\s+(?:note\s+)?(?:to|for)|to\s+(?:the|any))\s+(?:an?\s+|the\s+|any\s+|all\s+)?(?:ai|a\.i\.|assistant|llm|large\s+language\s+model|language\s+model|chatbot|gpt|chatgpt|claude|gemini|ai\s+model|bot|ai\s+agent|agent)s?\b(?:\s*(?:reading|processing|summari[sz]ing|analy[sz]ing|parsing|reviewing|that\s+reads|that\s+processes))?",
+        },
+        RuleDef {
+            name: "indirect_task_hijack",
+            weight: 0.65,
+            keywords: &["summar", "read", "process", "analyz", "analys", "translat"],
+            pattern: r"\b(?:when|while|if|before|after)\s+(?:you\s+(?:are\s+)?)?(?:summari[sz](?:e|ing)|reading|read|processing|process|analy[sz](?:e|ing)|translat(?:e|ing))\s+(?:this|the)\s+(?:document|page|email|text|file|article|message|website|content|review)\s*,?\s+(?:you\s+)?(?:must|should|will|need\s+to|have\s+to|ignore|instead|also|do\s+not|don't|first|always)\b|\binstead\s+of\s+(?:summari[sz]ing|translating|answering|analy[sz]ing)\b",
+        },
+        RuleDef {
+            name: "exfiltration",
+            weight: 0.6,
+            keywords: &["send", "forward", "email", "e-mail", "post", "upload", "exfiltrat", "leak", "transmit"],
+            pattern: r"\b(?:send|forward|email|e-mail|post|upload|exfiltrate|leak|transmit)\s+(?:all\s+|the\s+|this\s+|your\s+|any\s+|every\s+|of\s+)*(?:conversation|chat\s+history|previous\s+messages|user(?:'s)?\s+(?:data|messages|information|credentials|emails)|credentials|api\s+keys?|secrets|passwords|system\s+prompt|personal\s+data|memory|session\s+tokens?)\b.{0,60}?\b(?:to|into|at|via)\b",
+        },
+        RuleDef {
+            name: "markdown_exfiltration",
+            weight: 0.6,
+            keywords: &["![", "<img"],
+            pattern: r#"(?:!\[[^\]]{0,40}\]\(\s*|<img[^>]{0,40}src\s*=\s*["']?)https?://[^)\s"']{0,200}[?&][a-z_]{1,20}=(?:\{|%7b|\$|\[|<)"#,
+        },
+        RuleDef {
+            name: "hidden_instruction",
+            weight: 0.5,
+            keywords: &["hidden", "secret", "invisible"],
+            pattern: r"\b(?:hidden|secret|invisible)\s+(?:instructions?|prompt|command|message)\s+(?:for|to)\s+(?:the\s+)?(?:ai|assistant|model|llm|bot)\b",
+        },
+        RuleDef {
+            name: "obedience_demand",
+            weight: 0.4,
+            keywords: &["obey", "comply", "your only", "your new", "your sole", "your real"],
+            pattern: r"\byou\s+(?:must|will|shall)\s+(?:now\s+)?(?:obey|comply\s+with)\s+(?:me|my|only|these|the\s+following)\b|\byour\s+(?:only|new|sole|real)\s+(?:goal|task|purpose|objective|job|mission)\s+(?:is|now\s+is)\b",
+        },
+        RuleDef {
+            name: "refusal_suppression",
+            weight: 0.5,
+            keywords: &["refuse", "decline", "apologi", "say", "warn", "disclaimer"],
+            pattern: r"\b(?:never|do\s+not|don't|must\s+not|you\s+can't|you\s+cannot)\s+(?:ever\s+)?(?:refuse|decline|say\s+(?:no|you\s+can't|you\s+cannot|sorry|that\s+you\s+can't)|apologi[sz]e|warn\s+me|add\s+(?:any\s+)?(?:warnings|disclaimers))\b",
+        },
+        // Spanish. The view has no accents, so "instrucción" is written "instruccion".
+        RuleDef {
+            name: "override_instructions_es",
+            weight: 0.92,
+            keywords: &["ignor", "olvid", "omit", "descart", "caso omiso", "no sigas", "no hagas caso", "desobedec", "pasa por alto", "salta"],
+            pattern: r"\b(?:ignora|ignore|ignoren|ignorar|ignores|olvida|olvidate\s+de|olvides|olviden|olvidar|omite|omitir|omitan|descarta|descartar|haz\s+caso\s+omiso\s+(?:a|de)|no\s+sigas|no\s+hagas\s+caso\s+(?:a|de)|desobedece|pasa\s+por\s+alto|saltate|salta)(?:\s+(?:a|de|del|las|los|la|el|lo|tus|sus|mis|todas?|todos?|cualquier|cada|anteriores|previas?|previos?|anterior|iniciales|originales|primeras?|que|te|dieron|di|han|dado|dio|recibiste|y))*\s+(?:instrucciones|instruccion|indicaciones|reglas|ordenes|directrices|directivas|restricciones|normas|politicas|prompts?|comandos|limitaciones|pautas|filtros|programacion|entrenamiento)\b",
+        },
+        RuleDef {
+            name: "override_forget_everything_es",
+            weight: 0.85,
+            keywords: &["todo"],
+            pattern: r"\b(?:olvida|olvidate\s+de|ignora|borra|descarta)\s+todo\s+(?:lo\s+)?(?:anterior|(?:lo\s+)?que\s+(?:te\s+)?(?:dije|dijeron|han\s+dicho|ensenaron|indicaron)|lo\s+de\s+antes|hasta\s+ahora)\b",
+        },
+        RuleDef {
+            name: "role_unrestricted_es",
+            weight: 0.8,
+            keywords: &["eres", "actua", "finge", "haz de cuenta", "comportate", "simula", "papel", "seras"],
+            pattern: r"\b(?:ahora\s+eres|a\s+partir\s+de\s+ahora\s*,?\s+(?:eres|seras|actuaras\s+como|actua\s+como)|actua\s+como|actuaras\s+como|finge\s+(?:ser|que\s+eres)|haz\s+de\s+cuenta\s+que\s+eres|comportate\s+como|simula\s+ser|interpreta\s+el\s+papel\s+de)\s+(?:un\s+|una\s+|el\s+|la\s+)?(?:[a-z]+\s+){0,3}?(?:sin\s+(?:ningun\s+tipo\s+de\s+)?(?:restricciones|censura|filtros|limites|reglas|etica|moral)|malvad[oa]|sin\s+escrupulos|libre\s+de\s+(?:reglas|restricciones)|dan|desbloquead[oa]|modo\s+desarrollador)\b",
+        },
+        RuleDef {
+            name: "jailbreak_mode_es",
+            weight: 0.85,
+            keywords: &["modo", "cualquier cosa ahora"],
+            pattern: r"\b(?:activa|habilita|entra\s+en|cambia\s+a|enciende|pasa\s+a)\s+(?:el\s+)?modo\s+(?:desarrollador|dios|sin\s+restricciones|dan|jailbreak|sin\s+censura)\b|\bmodo\s+(?:desarrollador|dios|dan|sin\s+restricciones)\s+(?:esta\s+)?(?:activado|habilitado|encendido)\b|\bhaz\s+cualquier\s+cosa\s+ahora\b",
+        },
+        RuleDef {
+            name: "no_restrictions_es",
+            weight: 0.5,
+            keywords: &["restricc", "censura", "filtro", "limit", "reglas", "etic", "normas", "politicas"],
+            pattern: r"\b(?:no\s+tienes|ya\s+no\s+tienes|ya\s+no\s+estas\s+sujeto\s+a|no\s+estas\s+sujeto\s+a|libre\s+de|sin)\s+(?:ningun[ao]?\s+|ningunas?\s+|tus\s+|las\s+|los\s+)?(?:tipo\s+de\s+)?(?:restricciones|censura|filtros|limites|limitaciones|reglas|etica|principios\s+eticos|politicas\s+de\s+contenido|normas)\b",
+        },
+        RuleDef {
+            name: "disable_safety_es",
+            weight: 0.6,
+            keywords: &["desactiv", "apaga", "elimina", "quita", "evita", "evade", "salta", "ignora", "omite", "deshabilit"],
+            pattern: r"\b(?:desactiva|desactivar|apaga|elimina|quita|evita|evade|saltate|salta|ignora|omite|deshabilita)\s+(?:todos?\s+|todas?\s+|tus\s+|los\s+|las\s+|el\s+|la\s+|sus\s+)*(?:filtros?|salvaguardas?|moderacion|censura|protecciones|medidas\s+de\s+seguridad|barreras\s+de\s+seguridad|politicas\s+de\s+(?:seguridad|contenido)|filtros\s+de\s+(?:seguridad|contenido))\b",
+        },
+        RuleDef {
+            name: "system_prompt_extraction_es",
+            weight: 0.86,
+            keywords: &["instruccion", "indicaciones", "prompt", "reglas", "mensaje", "configuracion", "directrices"],
+            pattern: r"\b(?:muestra(?:me)?|revela(?:me)?|dime|repite(?:me)?|imprime|ensena(?:me)?|escribe(?:me)?|comparte|filtra|copia|dame|devuelve|cual(?:es)?\s+(?:es|son))\s+(?:cuales\s+son\s+)?(?:exactamente\s+|textualmente\s+|palabra\s+por\s+palabra\s+)?(?:(?:tus|tu)\s+(?:instrucciones|indicaciones|reglas|prompt|mensaje|directrices)(?:\s+(?:del?\s+sistema|de\s+sistema|iniciales|originales|ocultas|secretas|internas|previas|completas))?|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|prompt|mensaje|configuracion)\s+(?:del?\s+sistema|iniciales|originales|ocultas|secretas|internas)|(?:prompt|mensaje)\s+(?:del?\s+)?sistema))\b",
+        },
+        RuleDef {
+            name: "repeat_above_es",
+            weight: 0.6,
+            keywords: &["anterior", "arriba", "principio", "inicio"],
+            pattern: r"\b(?:repite|imprime|copia|escribe)\s+(?:todo\s+)?(?:el\s+texto|las\s+palabras|lo|todo)?\s*(?:anterior|de\s+arriba|que\s+esta\s+arriba|desde\s+el\s+(?:principio|inicio))\b.{0,40}?\b(?:palabra\s+por\s+palabra|textualmente|incluyendo|empezando|comenzando)\b",
+        },
+        RuleDef {
+            name: "indirect_ai_address_es",
+            weight: 0.65,
+            keywords: &["ia", "inteligencia artificial", "asistente", "modelo", "chatbot", "bot", "llm", "agente"],
+            pattern: r"\b(?:si\s+eres|nota\s+para|mensaje\s+para|instrucciones?\s+para|atencion|aviso\s+para|importante\s+para)\s+(?:un\s+|una\s+|el\s+|la\s+|cualquier\s+)?(?:ia|inteligencia\s+artificial|asistente(?:\s+de\s+ia)?|modelo(?:\s+de\s+(?:lenguaje|ia))?|chatbot|bot|llm|agente(?:\s+de\s+ia)?)\b",
+        },
+        RuleDef {
+            name: "exfiltration_es",
+            weight: 0.6,
+            keywords: &["envia", "manda", "reenvia", "sube", "publica", "filtra", "comparte"],
+            pattern: r"\b(?:envia|manda|reenvia|sube|publica|filtra|comparte)\s+(?:toda\s+|todo\s+|todas\s+|todos\s+)?(?:la\s+|el\s+|las\s+|los\s+|tus\s+|sus\s+)?(?:conversacion|historial(?:\s+de\s+chat)?|mensajes\s+anteriores|datos\s+(?:del\s+usuario|personales)|credenciales|contrasenas|claves(?:\s+de\s+(?:la\s+)?api)?|secretos|tokens|prompt\s+del\s+sistema)\b.{0,60}?\b(?:a|al|hacia|en)\b",
+        },
+        RuleDef {
+            name: "new_instructions_es",
+            weight: 0.45,
+            keywords: &["instrucciones", "reglas", "indicaciones", "ordenes"],
+            pattern: r"\b(?:nuevas|verdaderas|autenticas|reales|actualizadas|secretas)\s+(?:instrucciones|reglas|indicaciones|ordenes)\s*(?::|son\b)",
+        },
+        RuleDef {
+            name: "obedience_demand_es",
+            weight: 0.4,
+            keywords: &["obedec", "tarea", "mision", "funcion", "objetivo"],
+            pattern: r"\b(?:debes|tienes\s+que)\s+obedecer(?:me)?\b|\btu\s+(?:unica|nueva|verdadera)\s+(?:tarea|mision|funcion|objetivo)\s+(?:es|ahora\s+es)\b",
+        },
+        RuleDef {
+            name: "refusal_suppression_es",
+            weight: 0.5,
+            keywords: &["niegues", "rechaces", "no puedes", "disculpas", "eres una ia", "advertencias"],
+            pattern: r"\b(?:nunca|no)\s+(?:te\s+niegues|rechaces|digas\s+que\s+no\s+puedes|pidas\s+disculpas|menciones\s+que\s+eres\s+una\s+ia|agregues\s+advertencias)\b",
+        },
+    ];
+    defs.into_iter()
+        .map(|d| {
+            let p = d.pattern.replace("OBJ", OVERRIDE_OBJECTS);
+            (d, p)
+        })
+        .collect()
+}
+
+/// Topic words: the text is about injection, not necessarily doing it.
+pub(crate) const DISCUSSION_TOPIC: &str = r"\b(?:prompt[\s-]+injections?|jailbreak(?:s|ing)?|inyecci(?:on|ones)\s+de\s+(?:prompts?|instrucciones)|injection\s+attacks?|ataques?\s+de\s+inyeccion|malicious\s+prompts?|prompts?\s+maliciosos?|adversarial\s+prompts?)\b";
+
+/// Meta words: asking about, defending against, classifying or writing about the topic.
+pub(crate) const DISCUSSION_META: &str = r"\b(?:what\s+(?:is|are|does)|explain|define|definition|examples?|e\.g\.|such\s+as|like\s+(?:the\s+)?phrase|phrases?|how\s+(?:do|can|to|should|does)|prevent|detect|defend|mitigat|protect|block|classif|filter|sanitiz|research|paper|article|blog|owasp|training|awareness|red[\s-]?team|dataset|benchmark|test\s+(?:cases?|suite)|que\s+es|que\s+son|explica|ejemplos?|como\s+(?:puedo|podemos|se)|prevenir|detectar|evitar|mitigar|proteger|bloquear|articulo|investigacion|capacitacion|frases?\s+como)";
+
+/// Vocabulary that re-segments letters joined by `normalize::collapse_spaced`.
+pub(crate) const VOCAB: &[&str] = &[
+    "ignore", "all", "previous", "prior", "instructions", "instruction", "system", "prompt", "reveal", "your", "the",
+    "you", "are", "now", "forget", "everything", "above", "disregard", "rules", "show", "me", "print", "repeat",
+    "developer", "mode", "enable", "act", "as", "an", "unrestricted", "ignora", "las", "todas", "instrucciones",
+    "anteriores", "olvida", "todo", "lo", "anterior", "muestra", "tu", "tus", "del", "sistema", "eres", "ahora", "sin",
+    "restricciones", "modo", "desarrollador", "do", "anything", "jailbreak", "dan", "bypass", "safety", "filters",
+    "and", "new", "reglas", "previas", "of", "any", "guidelines", "pretend", "to", "be", "no", "tell", "what", "is",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_keywords_that_are_lowercase() {
+        for (d, _) in rules() {
+            assert!(!d.keywords.is_empty(), "{}", d.name);
+            for k in d.keywords {
+                assert_eq!(*k, k.to_lowercase(), "{}", d.name);
+            }
+            assert!(d.weight > 0.0 && d.weight < 1.0, "{}", d.name);
+        }
+    }
+}

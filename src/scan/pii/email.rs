@@ -1,0 +1,133 @@
+//! E-mail addresses, found from each `@` outward instead of by regex, which keeps the cost
+//! proportional to the number of `@` signs rather than to the text.
+//!
+//! Decisions: IDN (Unicode letters in local part and domain, and `xn--` labels) is accepted.
+//! A domain must have a dot and an alphabetic TLD, so `user@localhost`, `pkg@1.2.3` and SSH
+//! targets in code are not findings; `git@github.com:org/repo` is a remote, not a person.
+//! RFC 2606 reserved names (`example.com`, `*.test`, `*.invalid`, `*.localhost`, `*.example`)
+//! are placeholders by definition and are skipped. `user:pass@host` in a URL belongs to the
+//! connection-string secret rule, not here. `icon@2x.png` has a file extension, not a TLD.
+
+use super::super::text::{char_at, char_before};
+
+const FILE_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "js", "mjs", "cjs", "ts", "tsx", "jsx", "css", "scss", "json",
+    "yaml", "yml", "toml", "lock", "html", "htm", "txt", "log", "map", "wasm", "gz", "tar", "tgz", "exe", "dll", "so", "pdf",
+    "csv", "xml", "md", "py", "rb", "java", "kt", "swift", "php", "sh", "vue", "svelte",
+];
+
+fn local_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '\'')
+}
+
+fn domain_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '-')
+}
+
+/// Pushes `(start, end, score)` for every address in `text`.
+pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize, f32)>) {
+    for at in memchr::memchr_iter(b'@', text.as_bytes()) {
+        // Local part, walking back at most 64 chars.
+        let mut start = at;
+        let mut n = 0;
+        while let Some(c) = char_before(text, start) {
+            if !local_char(c) || n >= 64 {
+                break;
+            }
+            start -= c.len_utf8();
+            n += 1;
+        }
+        while text.as_bytes().get(start).is_some_and(|b| matches!(b, b'.' | b'\'' | b'-' | b'+')) {
+            start += 1;
+        }
+        if start >= at {
+            continue;
+        }
+        // Domain, walking forward at most 255 bytes.
+        let mut end = at + 1;
+        while let Some(c) = char_at(text, end) {
+            if !domain_char(c) || end - at > 255 {
+                break;
+            }
+            end += c.len_utf8();
+        }
+        while end > at + 1 && matches!(text.as_bytes()[end - 1], b'.' | b'-') {
+            end -= 1;
+        }
+        let (Some(local), Some(domain)) = (text.get(start..at), text.get(at + 1..end)) else { continue };
+        if !valid_local(local) || !valid_domain(domain) {
+            continue;
+        }
+        if char_at(text, end) == Some('@') || char_before(text, start).is_some_and(|c| matches!(c, '/' | '@')) {
+            continue;
+        }
+        // user:password@host inside a URL.
+        if char_before(text, start) == Some(':') {
+            let lead = text.get(start.saturating_sub(80)..start).unwrap_or("");
+            let token = lead.rsplit(char::is_whitespace).next().unwrap_or("");
+            if token.contains("://") {
+                continue;
+            }
+        }
+        if local == "git" && char_at(text, end) == Some(':') {
+            continue;
+        }
+        out.push((start, end, 0.95));
+    }
+}
+
+fn valid_local(l: &str) -> bool {
+    !l.is_empty() && !l.contains("..") && !l.ends_with('.') && l.chars().any(char::is_alphanumeric)
+}
+
+fn valid_domain(d: &str) -> bool {
+    let labels: Vec<&str> = d.split('.').collect();
+    if labels.len() < 2 || d.len() > 253 {
+        return false;
+    }
+    if labels.iter().any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-')) {
+        return false;
+    }
+    let tld = labels[labels.len() - 1];
+    let tld_ok = (tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic)) || tld.starts_with("xn--");
+    if !tld_ok {
+        return false;
+    }
+    let lower = d.to_lowercase();
+    if FILE_EXTENSIONS.contains(&tld.to_ascii_lowercase().as_str()) {
+        return false;
+    }
+    let reserved = ["example.com", "example.net", "example.org"];
+    if reserved.iter().any(|r| lower == *r || lower.ends_with(&format!(".{r}"))) {
+        return false;
+    }
+    !matches!(tld.to_ascii_lowercase().as_str(), "test" | "invalid" | "localhost" | "example" | "local")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(t: &str) -> Vec<&str> {
+        let mut v = Vec::new();
+        find(t, &mut v);
+        v.into_iter().map(|(s, e, _)| &t[s..e]).collect()
+    }
+
+    #[test]
+    fn finds_plain_plus_subdomain_and_idn() {
+        assert_eq!(spans("mail ana.lopez+news@mail.corp.mx."), vec!["ana.lopez+news@mail.corp.mx"]);
+        assert_eq!(spans("escribe a josé@correo.españa.es"), vec!["josé@correo.españa.es"]);
+        assert_eq!(spans("<bob_o'neil@xn--bcher-kva.de>"), vec!["bob_o'neil@xn--bcher-kva.de"]);
+    }
+
+    #[test]
+    fn skips_non_addresses() {
+        assert!(spans("ssh user@localhost").is_empty());
+        assert!(spans("npm i react@18.2.0 @types/node").is_empty());
+        assert!(spans("git clone git@github.com:org/repo.git").is_empty());
+        assert!(spans("postgres://admin:s3cret@db.internal.net/app").is_empty());
+        assert!(spans("see icon@2x.png").is_empty());
+        assert!(spans("contact john@example.com").is_empty());
+    }
+}

@@ -1,0 +1,182 @@
+//! IPv4 and IPv6 addresses.
+//!
+//! Decisions: loopback, unspecified, broadcast, multicast, netmasks and the documentation
+//! ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) are not findings:
+//! they identify no host. Private, link-local and CGNAT addresses are findings with a lower
+//! score (0.6): they map the internal network, which should not reach an LLM provider, but a
+//! tenant can drop them with `min_score` above 0.6. Four dotted numbers after `version`,
+//! `build`, `release`, `firmware` (EN/ES) or a leading `v` are versions; octets with leading
+//! zeros (`01.02.03.04`) are never addresses in practice.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+use std::str::FromStr;
+
+use super::super::text::{has_any, lower_before};
+
+const VERSION_CUES: &[&str] = &[
+    "version", "versi\u{f3}n", "ver ", "ver.", "ver:", "release", "build", "firmware", "fw ", "sdk", "v.", "rev ", "rev.",
+    "revision", "lanzamiento", "compilaci", "oid", "snmp",
+];
+
+/// Pushes `(start, end, score)` for every address in `text`.
+pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize, f32)>) {
+    find_v4(text, out);
+    find_v6(text, out);
+}
+
+fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b'_')) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut octets = [0u32; 4];
+        let mut n = 0;
+        let mut ok = true;
+        loop {
+            let os = i;
+            while i < b.len() && b[i].is_ascii_digit() && i - os < 4 {
+                i += 1;
+            }
+            let len = i - os;
+            if len == 0 || len > 3 || (len > 1 && b[os] == b'0') {
+                ok = false;
+                break;
+            }
+            octets[n] = b[os..i].iter().fold(0, |a, d| a * 10 + u32::from(d - b'0'));
+            n += 1;
+            if n == 4 {
+                break;
+            }
+            if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            } else {
+                ok = false;
+                break;
+            }
+        }
+        if !ok || n != 4 || octets.iter().any(|&o| o > 255) {
+            while i < b.len() && (b[i].is_ascii_digit() || b[i] == b'.') {
+                i += 1;
+            }
+            continue;
+        }
+        let end = i;
+        // A fifth part (`1.2.3.4.5`, an OID) or a glued letter means this is not an address.
+        let glued = match b.get(end) {
+            Some(c) if c.is_ascii_alphanumeric() || *c == b'_' => true,
+            Some(b'.') => b.get(end + 1).is_some_and(u8::is_ascii_digit),
+            _ => false,
+        };
+        if glued || has_any(&lower_before(text, start, 24), VERSION_CUES) {
+            i = end;
+            continue;
+        }
+        let ip = Ipv4Addr::new(octets[0] as u8, octets[1] as u8, octets[2] as u8, octets[3] as u8);
+        if let Some(score) = v4_score(ip) {
+            out.push((start, end, score));
+        }
+        i = end;
+    }
+}
+
+fn v4_score(ip: Ipv4Addr) -> Option<f32> {
+    let o = ip.octets();
+    let documentation = matches!(o, [192, 0, 2, _] | [198, 51, 100, _] | [203, 0, 113, _]);
+    if ip.is_loopback() || ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast() || documentation || o[0] == 255 || o[0] == 0 {
+        return None;
+    }
+    let cgnat = o[0] == 100 && (64..128).contains(&o[1]);
+    if ip.is_private() || ip.is_link_local() || cgnat {
+        Some(0.6)
+    } else {
+        Some(0.85)
+    }
+}
+
+fn v6_char(c: u8) -> bool {
+    c.is_ascii_hexdigit() || c == b':' || c == b'.'
+}
+
+fn find_v6(text: &str, out: &mut Vec<(usize, usize, f32)>) {
+    let b = text.as_bytes();
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(b':', &b[from..]) {
+        let colon = from + p;
+        // Expand to the maximal run of hex digits, colons and dots around this colon.
+        let mut s = colon;
+        while s > 0 && v6_char(b[s - 1]) {
+            s -= 1;
+        }
+        let mut e = colon;
+        while e < b.len() && v6_char(b[e]) {
+            e += 1;
+        }
+        from = e.max(colon + 1);
+        while e > s && matches!(b[e - 1], b'.' | b':') && !b[s..e].ends_with(b"::") {
+            e -= 1;
+        }
+        if (s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_')) || b.get(e).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+            continue;
+        }
+        let run = &b[s..e];
+        let colons = run.iter().filter(|&&c| c == b':').count();
+        let hexdigits = run.iter().filter(|c| c.is_ascii_hexdigit()).count();
+        if colons < 3 || hexdigits < 4 || !run.iter().any(u8::is_ascii_digit) {
+            continue;
+        }
+        let Some(candidate) = text.get(s..e) else { continue };
+        let Ok(ip) = Ipv6Addr::from_str(candidate) else { continue };
+        if let Some(score) = v6_score(ip) {
+            out.push((s, e, score));
+        }
+    }
+}
+
+fn v6_score(ip: Ipv6Addr) -> Option<f32> {
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return v4_score(v4);
+    }
+    let seg = ip.segments();
+    if ip.is_loopback() || ip.is_unspecified() || ip.is_multicast() || (seg[0] == 0x2001 && seg[1] == 0x0db8) {
+        return None;
+    }
+    let unique_local = (seg[0] & 0xfe00) == 0xfc00;
+    let link_local = (seg[0] & 0xffc0) == 0xfe80;
+    if unique_local || link_local {
+        Some(0.6)
+    } else {
+        Some(0.85)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans(t: &str) -> Vec<(&str, f32)> {
+        let mut v = Vec::new();
+        find(t, &mut v);
+        v.into_iter().map(|(s, e, sc)| (&t[s..e], sc)).collect()
+    }
+
+    #[test]
+    fn v4_public_private_and_skipped() {
+        assert_eq!(spans("from 8.8.4.4:53"), vec![("8.8.4.4", 0.85)]);
+        assert_eq!(spans("host 10.0.12.7."), vec![("10.0.12.7", 0.6)]);
+        assert!(spans("bind 127.0.0.1 and 0.0.0.0, mask 255.255.255.0").is_empty());
+        assert!(spans("docs use 192.0.2.10").is_empty());
+        assert!(spans("version: 1.2.3.4").is_empty());
+        assert!(spans("v1.2.3.4 and 1.3.6.1.4.1 and 01.02.03.04 and 300.1.1.1").is_empty());
+    }
+
+    #[test]
+    fn v6_addresses() {
+        assert_eq!(spans("peer [2a03:2880:f12f:83:face:b00c::25de]:443"), vec![("2a03:2880:f12f:83:face:b00c::25de", 0.85)]);
+        assert_eq!(spans("ula fd12:3456:789a:1::1 ok"), vec![("fd12:3456:789a:1::1", 0.6)]);
+        assert!(spans("::1 and 2001:db8::1 and std::io::Result and 12:30:45 and 00:1a:2b:3c:4d:5e").is_empty());
+    }
+}

@@ -1,0 +1,101 @@
+//! Personal data detectors. Each submodule owns one family and returns candidate spans with
+//! scores; this module turns them into [`Finding`]s for the entities the caller enabled.
+//!
+//! Families run only when one of their entities is enabled, so a tenant that only redacts
+//! e-mail pays for one `memchr` pass.
+
+mod codes;
+mod email;
+mod ip;
+mod numbers;
+mod person;
+
+use std::sync::Arc;
+
+use super::error::ScanError;
+use super::finding::{Category, EntitySet, Finding, PiiEntity};
+use super::gazetteer::Gazetteer;
+
+/// The compiled PII detectors.
+pub(crate) struct PiiDetector {
+    person: person::PersonDetector,
+    names: Vec<Arc<str>>,
+}
+
+impl PiiDetector {
+    pub(crate) fn new() -> Result<Self, ScanError> {
+        Ok(PiiDetector {
+            person: person::PersonDetector::new(Gazetteer::new()?),
+            names: PiiEntity::ALL.iter().map(|e| Arc::from(e.name())).collect(),
+        })
+    }
+
+    fn finding(&self, e: PiiEntity, start: usize, end: usize, score: f32) -> Finding {
+        Finding { category: Category::Pii, entity: Arc::clone(&self.names[e as usize]), start, end, score }
+    }
+
+    /// Appends the findings for every enabled entity.
+    pub(crate) fn scan(&self, text: &str, enabled: EntitySet, out: &mut Vec<Finding>) {
+        let mut spans = Vec::new();
+        if enabled.contains(PiiEntity::Email) {
+            email::find(text, &mut spans);
+            out.extend(spans.drain(..).map(|(s, e, sc)| self.finding(PiiEntity::Email, s, e, sc)));
+        }
+        if enabled.contains(PiiEntity::Ip) {
+            ip::find(text, &mut spans);
+            out.extend(spans.drain(..).map(|(s, e, sc)| self.finding(PiiEntity::Ip, s, e, sc)));
+        }
+        if enabled.contains(PiiEntity::Person) {
+            self.person.find(text, &mut spans);
+            out.extend(spans.drain(..).map(|(s, e, sc)| self.finding(PiiEntity::Person, s, e, sc)));
+        }
+        let mut typed = Vec::new();
+        let numeric = [PiiEntity::Phone, PiiEntity::CreditCard, PiiEntity::Ssn, PiiEntity::Clabe];
+        if numeric.iter().any(|&e| enabled.contains(e)) {
+            numbers::find(text, &mut typed);
+        }
+        let coded = [PiiEntity::Curp, PiiEntity::Rfc, PiiEntity::Vin, PiiEntity::Iban];
+        if coded.iter().any(|&e| enabled.contains(e)) {
+            codes::find(text, &mut typed);
+        }
+        out.extend(typed.into_iter().filter(|(e, ..)| enabled.contains(*e)).map(|(e, s, en, sc)| self.finding(e, s, en, sc)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn people(t: &str) -> Vec<&str> {
+        let d = PiiDetector::new().unwrap();
+        let mut v = Vec::new();
+        d.scan(t, EntitySet::none().with(PiiEntity::Person), &mut v);
+        v.into_iter().map(|f| &t[f.start..f.end]).collect()
+    }
+
+    #[test]
+    fn person_in_english_prose() {
+        assert_eq!(people("Please send the report to John Smith by Friday."), vec!["John Smith"]);
+        assert_eq!(people("Dear Margaret,\nthanks for the update."), vec!["Margaret"]);
+        assert_eq!(people("My name is Olusegun Adeyemi."), vec!["Olusegun Adeyemi"]);
+        assert_eq!(people("Best regards,\nEmily Clarke"), vec!["Emily Clarke"]);
+        assert_eq!(people("Ask Mr. Thompson about it."), vec!["Thompson"]);
+    }
+
+    #[test]
+    fn person_in_spanish_prose() {
+        assert_eq!(people("Hola, me llamo María José García López y vivo en Puebla."), vec!["María José García López"]);
+        assert_eq!(people("La Lic. Martínez firmó el contrato."), vec!["Martínez"]);
+        assert_eq!(people("Atentamente,\nJosé Luis Hernández de la Cruz"), vec!["José Luis Hernández de la Cruz"]);
+        assert_eq!(people("Estimada Sra. Guadalupe Ramírez:"), vec!["Guadalupe Ramírez"]);
+    }
+
+    #[test]
+    fn person_negatives() {
+        assert!(people("We deployed Microsoft Teams in San Francisco and Mexico City.").is_empty());
+        assert!(people("The Quarterly Revenue Report Summary is ready.").is_empty());
+        assert!(people("Error: Connection Refused by Server").is_empty());
+        assert!(people("Enviamos el Pedido a Guadalajara el Lunes.").is_empty());
+        assert!(people("let userName = getUser_Name(); class HttpServer {}").is_empty());
+    }
+}

@@ -1,0 +1,439 @@
+//! Numeric entities: PHONE (US and Mexico), CREDIT_CARD, SSN and CLABE.
+//!
+//! One pass splits the text into clusters of digit groups joined by single separators
+//! (`555.555.5555`, `+52 1 (55) 1234-5678`, `4111 1111 1111 1111`); then, at each group, the
+//! known shapes are tried in order card → CLABE → phone → SSN, and a shape only counts if its
+//! validator agrees (Luhn and brand, CLABE check digit, NANP ranges, SSN ranges).
+//!
+//! Shapes, not bare digit counts, are what keep order numbers, timestamps (`2024-01-15 10`),
+//! ZIP+4 (`12345-6789`), versions and IPs out: none of them forms a phone shape, and a shape
+//! glued to more digits by `-`, `.` or `/` on either side is part of something bigger.
+//! Ten contiguous digits, nine contiguous digits (SSN) and 18 (CLABE without a known bank
+//! prefix) are only findings with a cue word nearby; a cue like "order" or "folio" vetoes them.
+
+use super::super::text::{has_any, lower_after, lower_before};
+use super::super::validate;
+use crate::scan::finding::PiiEntity;
+
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    /// First byte of the group, including a leading `+` or `(`.
+    start: usize,
+    /// One past the last byte, including a closing `)`.
+    end: usize,
+    /// Where the digits are.
+    ds: usize,
+    de: usize,
+    plus: bool,
+    paren: bool,
+    /// Separator byte before this group (0 for the first group or a glued `)`).
+    sep: u8,
+}
+
+impl Group {
+    fn len(&self) -> usize {
+        self.de - self.ds
+    }
+}
+
+const PHONE_CUES: &[&str] = &[
+    "phone", "tel", "cell", "mobile", "call", "text me", "whatsapp", "fax", "contact", "llam", "celular", "tel\u{e9}fono",
+    "telefono", "movil", "m\u{f3}vil", "n\u{fa}mero", "numero", "number", "marca", "lada", "cel.", "cel:", "sms", "dial",
+];
+const NUMBER_VETO: &[&str] = &[
+    "order", "pedido", "invoice", "factura", "ticket", "folio", "ref", "sku", "tracking", "gu\u{ed}a", "guia", "isbn",
+    "version", "build", "port", "pid", "serial", "account", "cuenta", "id:", "id ", "id#", "#", "no.", "n\u{fa}m. de",
+    "transaction", "transacci", "timestamp", "epoch", "ms", "bytes", "imei", "lote", "batch", "clabe", "iban", "nss",
+];
+const CARD_CUES: &[&str] = &[
+    "card", "tarjeta", "visa", "mastercard", "amex", "american express", "discover", "cc", "payment", "pago", "cr\u{e9}dito",
+    "credito", "d\u{e9}bito", "debito", "pan",
+];
+const SSN_CUES: &[&str] = &["ssn", "social security", "seguro social", "social sec", "tax id", "tin"];
+const CLABE_CUES: &[&str] = &["clabe", "cuenta", "spei", "transfer", "banco", "bank", "dep\u{f3}sit", "deposit"];
+/// Banks and institutions whose three-digit CLABE prefixes are common (Banxico catalogue).
+const CLABE_BANKS: &[&[u8; 3]] = &[
+    b"002", b"006", b"009", b"012", b"014", b"019", b"021", b"030", b"032", b"036", b"037", b"042", b"044", b"058", b"059",
+    b"060", b"062", b"072", b"600", b"601", b"602", b"605", b"606", b"607", b"608", b"610", b"614", b"615", b"616", b"617",
+    b"618", b"619", b"620", b"621", b"622", b"623", b"626", b"627", b"628", b"629", b"630", b"631", b"632", b"633", b"634",
+    b"636", b"637", b"638", b"640", b"642", b"646", b"647", b"648", b"649", b"651", b"652", b"653", b"655", b"656", b"659",
+    b"670", b"901", b"902",
+];
+
+/// Pushes `(entity, start, end, score)` for every numeric entity in `text`.
+pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let starts = c.is_ascii_digit()
+            || ((c == b'+' || c == b'(') && b.get(i + 1).is_some_and(u8::is_ascii_digit));
+        if !starts {
+            i += 1;
+            continue;
+        }
+        // A cluster glued to a letter or to `_` is an identifier, not a number.
+        if i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_' || b[i - 1].is_ascii_digit()) {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            continue;
+        }
+        let groups = cluster(b, i);
+        let next = groups.last().map_or(i + 1, |g| g.end.max(i + 1));
+        if !groups.is_empty() {
+            match_groups(text, &groups, out);
+        }
+        i = next;
+    }
+}
+
+/// Reads the digit groups of one cluster starting at `i`.
+fn cluster(b: &[u8], mut i: usize) -> Vec<Group> {
+    let mut groups: Vec<Group> = Vec::new();
+    let mut sep = 0u8;
+    loop {
+        let start = i;
+        let plus = groups.is_empty() && b.get(i) == Some(&b'+');
+        if plus {
+            i += 1;
+        }
+        let paren = b.get(i) == Some(&b'(');
+        if paren {
+            i += 1;
+        }
+        let ds = i;
+        while i < b.len() && b[i].is_ascii_digit() && i - ds < 24 {
+            i += 1;
+        }
+        let de = i;
+        if de == ds {
+            break;
+        }
+        if paren {
+            if b.get(i) != Some(&b')') {
+                break;
+            }
+            i += 1;
+        }
+        groups.push(Group { start, end: i, ds, de, plus, paren, sep });
+        if groups.len() >= 8 {
+            break;
+        }
+        // What joins this group to the next one?
+        match b.get(i) {
+            Some(&s @ (b' ' | b'-' | b'.' | b'/'))
+                if b.get(i + 1).is_some_and(|n| n.is_ascii_digit() || (*n == b'(' && s == b' ')) =>
+            {
+                sep = s;
+                i += 1;
+            }
+            Some(d) if d.is_ascii_digit() && paren => sep = 0,
+            _ => break,
+        }
+        if b.get(i) == Some(&b'(') && !b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            break;
+        }
+    }
+    groups
+}
+
+fn digits(text: &[u8], g: &[Group]) -> Vec<u8> {
+    g.iter().flat_map(|x| text[x.ds..x.de].iter().copied()).collect()
+}
+
+/// Tries every shape at every group of one cluster.
+fn match_groups(text: &str, g: &[Group], out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
+    let b = text.as_bytes();
+    let mut a = 0;
+    while a < g.len() {
+        let attempt = try_card(text, g, a)
+            .or_else(|| try_clabe(text, g, a))
+            .or_else(|| try_phone(text, g, a))
+            .or_else(|| try_ssn(text, g, a));
+        match attempt {
+            Some((entity, z, score)) => {
+                let (start, end) = (g[a].start, g[z - 1].end);
+                if detached(b, g, a, z) {
+                    out.push((entity, start, end, score));
+                    a = z;
+                    continue;
+                }
+                a += 1;
+            }
+            None => a += 1,
+        }
+    }
+}
+
+/// Whether groups `a..z` stand alone: not glued by `-`, `.` or `/` to a neighbouring group,
+/// and not followed by a letter, digit or a decimal part.
+fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
+    if a > 0 && matches!(g[a].sep, b'-' | b'.' | b'/') {
+        return false;
+    }
+    if z < g.len() && matches!(g[z].sep, b'-' | b'.' | b'/') {
+        return false;
+    }
+    let end = g[z - 1].end;
+    match b.get(end) {
+        Some(c) if c.is_ascii_alphanumeric() || *c == b'_' => false,
+        Some(b'.' | b',') => !b.get(end + 1).is_some_and(u8::is_ascii_digit),
+        _ => {
+            // Preceded by `x.`/`x-`/`x/` where x is alphanumeric: part of an identifier or path.
+            let s = g[a].start;
+            !(s >= 2 && matches!(b[s - 1], b'.' | b'-' | b'/' | b'#' | b':' | b'=') && b[s - 2].is_ascii_alphanumeric() && a == 0
+                && !(b[s - 1] == b':' && s >= 4 && b[s - 4..s - 1].eq_ignore_ascii_case(b"tel")))
+        }
+    }
+}
+
+fn same_seps(g: &[Group], allowed: &[u8]) -> bool {
+    g.iter().skip(1).all(|x| allowed.contains(&x.sep)) && g.windows(2).all(|w| w.len() < 2 || w[0].sep == 0 || w[1].sep == w[0].sep || w[0].paren)
+}
+
+fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
+    let b = text.as_bytes();
+    if g[a].plus || g[a].paren {
+        return None;
+    }
+    let shapes: &[&[usize]] = &[&[4, 4, 4, 4, 3], &[4, 4, 4, 4], &[4, 6, 5], &[4, 6, 4], &[4, 4, 4, 3], &[4, 4, 4, 2]];
+    let mut found = None;
+    for shape in shapes {
+        let z = a + shape.len();
+        if z > g.len() {
+            continue;
+        }
+        let gs = &g[a..z];
+        if gs.iter().zip(shape.iter()).all(|(x, &n)| x.len() == n && !x.paren) && same_seps(gs, b" -") {
+            found = Some((z, 0.9));
+            break;
+        }
+    }
+    if found.is_none() && (13..=19).contains(&g[a].len()) {
+        found = Some((a + 1, 0.85));
+    }
+    let (z, mut score) = found?;
+    let d = digits(b, &g[a..z]);
+    if !validate::luhn(&d) || !validate::card_brand_ok(&d) {
+        return None;
+    }
+    let before = lower_before(text, g[a].start, 40);
+    if has_any(&before, CARD_CUES) {
+        score += 0.08;
+    } else if z == a + 1 && has_any(&before, NUMBER_VETO) {
+        return None;
+    }
+    Some((PiiEntity::CreditCard, z, score))
+}
+
+fn try_clabe(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
+    let b = text.as_bytes();
+    let z = if g[a].len() == 18 && !g[a].plus && !g[a].paren {
+        a + 1
+    } else if a + 4 <= g.len()
+        && [3, 3, 11, 1].iter().zip(&g[a..a + 4]).all(|(&n, x)| x.len() == n && !x.paren && !x.plus)
+        && same_seps(&g[a..a + 4], b" -")
+    {
+        a + 4
+    } else {
+        return None;
+    };
+    let d = digits(b, &g[a..z]);
+    if !validate::clabe(&d) {
+        return None;
+    }
+    let before = lower_before(text, g[a].start, 48);
+    let cue = has_any(&before, CLABE_CUES);
+    let bank = CLABE_BANKS.iter().any(|p| p[..] == d[..3]);
+    match (cue, bank) {
+        (true, _) => Some((PiiEntity::Clabe, z, 0.95)),
+        (false, true) if !has_any(&before, NUMBER_VETO) => Some((PiiEntity::Clabe, z, 0.8)),
+        _ => None,
+    }
+}
+
+fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
+    let b = text.as_bytes();
+    let first = &b[g[a].ds..g[a].de];
+    // Country code: +1 / 1- (US) or +52 (Mexico), optionally +52 1 (old mobile prefix).
+    let mut k = a;
+    let mut cc: Option<&[u8]> = None;
+    if g[a].plus && (first == b"1" || first == b"52") {
+        cc = Some(first);
+        k += 1;
+    } else if first == b"1" && !g[a].paren && a + 1 < g.len() && g[a + 1].sep != 0 {
+        cc = Some(b"1");
+        k += 1;
+    }
+    if cc == Some(b"52".as_slice()) && k < g.len() && g[k].len() == 1 && &b[g[k].ds..g[k].de] == b"1" {
+        k += 1;
+    }
+    // +525512345678 / +15555550123 written without separators.
+    if g[a].plus && cc.is_none() && g[a].len() >= 11 {
+        let d = first;
+        let national = if d.len() == 11 && d[0] == b'1' {
+            Some(&d[1..])
+        } else if d.len() == 12 && d.starts_with(b"52") {
+            Some(&d[2..])
+        } else if d.len() == 13 && d.starts_with(b"521") {
+            Some(&d[3..])
+        } else {
+            None
+        }?;
+        return (national[0] >= b'2').then_some((PiiEntity::Phone, a + 1, 0.85));
+    }
+    if k >= g.len() {
+        return None;
+    }
+    let shapes: &[&[usize]] = &[&[2, 2, 2, 2, 2], &[3, 3, 2, 2], &[3, 3, 4], &[2, 4, 4], &[3, 7], &[2, 8], &[10]];
+    for shape in shapes {
+        let z = k + shape.len();
+        if z > g.len() {
+            continue;
+        }
+        let gs = &g[k..z];
+        if !gs.iter().zip(shape.iter()).all(|(x, &n)| x.len() == n) {
+            continue;
+        }
+        // Only the first group of the national number may be in parentheses; no `/` inside.
+        if gs.iter().skip(1).any(|x| x.paren || x.sep == b'/') || gs.iter().any(|x| x.plus && cc.is_some()) {
+            continue;
+        }
+        if cc.is_none() && (gs[0].plus || (shape.len() == 2 && !gs[0].paren)) {
+            continue;
+        }
+        let national = digits(b, gs);
+        if national[0] < b'2' {
+            continue;
+        }
+        if cc == Some(b"1".as_slice()) && !validate::nanp(&national) {
+            continue;
+        }
+        let before = lower_before(text, g[a].start, 32);
+        let cue = has_any(&before, PHONE_CUES);
+        let veto = has_any(&before, NUMBER_VETO);
+        let contiguous = shape.len() == 1;
+        let score = match (cc.is_some(), contiguous) {
+            (true, _) => 0.85,
+            (false, false) => {
+                // Dotted 3.3.4 is a phone; dotted anything else reads like a version or an id.
+                if gs.iter().skip(1).any(|x| x.sep == b'.') && shape.len() != 3 {
+                    continue;
+                }
+                if veto && !cue {
+                    0.4
+                } else {
+                    0.75
+                }
+            }
+            (false, true) => {
+                if cue && !veto {
+                    0.7
+                } else {
+                    continue;
+                }
+            }
+        };
+        let after = lower_after(text, g[z - 1].end, 12);
+        let score = if cue || after.trim_start().starts_with("ext") { score + 0.1 } else { score };
+        return Some((PiiEntity::Phone, z, score));
+    }
+    None
+}
+
+fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
+    let b = text.as_bytes();
+    if g[a].plus || g[a].paren {
+        return None;
+    }
+    let before = lower_before(text, g[a].start, 40);
+    let cue = has_any(&before, SSN_CUES);
+    let (z, score) = if a + 3 <= g.len()
+        && g[a].len() == 3
+        && g[a + 1].len() == 2
+        && g[a + 2].len() == 4
+        && !g[a + 1].paren
+        && !g[a + 2].paren
+        && g[a + 1].sep == g[a + 2].sep
+        && matches!(g[a + 1].sep, b'-' | b' ')
+    {
+        // Space-separated 3-2-4 is only an SSN when something says so.
+        if g[a + 1].sep == b' ' && !cue {
+            return None;
+        }
+        (a + 3, if cue { 0.95 } else { 0.85 })
+    } else if g[a].len() == 9 && cue {
+        (a + 1, 0.85)
+    } else {
+        return None;
+    };
+    let d = digits(b, &g[a..z]);
+    validate::ssn(&d).then_some((PiiEntity::Ssn, z, score))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What would be reported at the default minimum score of 0.5.
+    fn found(t: &str) -> Vec<(PiiEntity, &str)> {
+        let mut v = Vec::new();
+        find(t, &mut v);
+        v.into_iter().filter(|x| x.3 >= 0.5).map(|(e, s, en, _)| (e, &t[s..en])).collect()
+    }
+
+    #[test]
+    fn us_phones() {
+        for p in ["+1 415 555 2671", "(415) 555-2671", "415.555.2671", "415-555-2671", "1-800-555-0199", "+14155552671"] {
+            assert_eq!(found(&format!("call {p} now")), vec![(PiiEntity::Phone, p)], "{p}");
+        }
+    }
+
+    #[test]
+    fn mexican_phones() {
+        for p in ["+52 55 1234 5678", "+52 1 55 1234 5678", "(55) 1234-5678", "55 1234 5678", "+52 (33) 3123 4567", "81-8123-4567", "+525512345678"] {
+            assert_eq!(found(&format!("mi número es {p}.")), vec![(PiiEntity::Phone, p)], "{p}");
+        }
+        assert_eq!(found("tel 5512345678"), vec![(PiiEntity::Phone, "5512345678")]);
+    }
+
+    #[test]
+    fn phone_negatives() {
+        for t in [
+            "order 5512345678 shipped",
+            "2024-01-15 10:30:00",
+            "ZIP 90210-1234",
+            "version 1.2.3.4",
+            "id 5512345678",
+            "v10.12.1234.5678",
+            "ts=1699999999123",
+            "pedido 55 1234 5678",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    #[test]
+    fn cards_need_luhn_and_brand() {
+        assert_eq!(found("card 4111 1111 1111 1111"), vec![(PiiEntity::CreditCard, "4111 1111 1111 1111")]);
+        assert_eq!(found("amex 3782-822463-10005"), vec![(PiiEntity::CreditCard, "3782-822463-10005")]);
+        assert_eq!(found("5555555555554444"), vec![(PiiEntity::CreditCard, "5555555555554444")]);
+        assert!(found("card 4111 1111 1111 1112").is_empty());
+        assert!(found("ref 1234567812345678").is_empty());
+    }
+
+    #[test]
+    fn ssn_with_and_without_dashes() {
+        assert_eq!(found("SSN 536-22-8411"), vec![(PiiEntity::Ssn, "536-22-8411")]);
+        assert_eq!(found("my ssn is 536228411"), vec![(PiiEntity::Ssn, "536228411")]);
+        assert!(found("536228411").is_empty());
+        assert!(found("ssn 666-22-8411 or 536-00-8411 or 912-22-8411").is_empty());
+    }
+
+    #[test]
+    fn clabe_with_check_digit() {
+        assert_eq!(found("CLABE 032180000118359719"), vec![(PiiEntity::Clabe, "032180000118359719")]);
+        assert!(found("CLABE 032180000118359718").is_empty());
+    }
+}

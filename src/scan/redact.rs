@@ -1,0 +1,301 @@
+//! Redaction: rewriting a text so that none of its findings survive.
+//!
+//! Four modes, chosen per entity:
+//!
+//! * `Mask` writes `****` whatever the value's length, so not even the length leaks.
+//! * `Placeholder` writes `<EMAIL_1>`, numbered per entity and stable within one request:
+//!   the same value gets the same placeholder in every message of the request, so the model
+//!   can still tell "the same person" from "another person".
+//! * `Hash` writes `<EMAIL#3f9a1c2b7d4e5f60>`, an HMAC-SHA256 of the value under the caller's
+//!   key, truncated to 64 bits: equal values are linkable across requests (for analytics or
+//!   incident correlation) but cannot be reversed without the key. Without a key, `Hash`
+//!   falls back to `Mask` rather than produce an unkeyed, dictionary-attackable digest.
+//! * `Pseudonymize` writes placeholders and records each one's value in the request's
+//!   [`Vault`], so the answer can be restored for the client.
+//!
+//! The per-request [`RedactionState`] numbers values by a SHA-256 digest of entity and value,
+//! never by the value itself; only the vault holds values, and it cannot be printed.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use hmac::{Hmac, Mac};
+use sha2::{Digest, Sha256};
+
+use super::finding::Finding;
+
+/// How one entity's values are replaced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RedactionMode {
+    /// `****`.
+    Mask,
+    /// `<EMAIL_1>`, stable per request.
+    Placeholder,
+    /// `<EMAIL#…>`, a keyed hash.
+    Hash,
+    /// Placeholder plus a vault entry to restore the answer.
+    Pseudonymize,
+}
+
+impl RedactionMode {
+    /// Parses `mask`, `placeholder`, `hash` or `pseudonymize` (as written in tenant config).
+    pub fn from_name(name: &str) -> Option<RedactionMode> {
+        match name.to_ascii_lowercase().as_str() {
+            "mask" => Some(RedactionMode::Mask),
+            "placeholder" => Some(RedactionMode::Placeholder),
+            "hash" => Some(RedactionMode::Hash),
+            "pseudonymize" | "pseudonymise" => Some(RedactionMode::Pseudonymize),
+            _ => None,
+        }
+    }
+}
+
+/// Which mode each entity gets, and the key for `Hash`. Built per tenant at config load.
+#[derive(Clone)]
+pub struct RedactionPolicy {
+    default: RedactionMode,
+    per_entity: HashMap<String, RedactionMode>,
+    hash_key: Vec<u8>,
+}
+
+impl fmt::Debug for RedactionPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedactionPolicy")
+            .field("default", &self.default)
+            .field("per_entity", &self.per_entity)
+            .field("hash_key", &if self.hash_key.is_empty() { "unset" } else { "set" })
+            .finish()
+    }
+}
+
+impl RedactionPolicy {
+    /// Every entity gets `default` unless overridden.
+    pub fn new(default: RedactionMode) -> Self {
+        RedactionPolicy { default, per_entity: HashMap::new(), hash_key: Vec::new() }
+    }
+
+    /// Overrides the mode of one entity (by its contract name, e.g. `EMAIL`).
+    pub fn with_entity(mut self, entity: &str, mode: RedactionMode) -> Self {
+        self.per_entity.insert(entity.to_owned(), mode);
+        self
+    }
+
+    /// Sets the HMAC key for `Hash` mode (per tenant; never logged).
+    pub fn with_hash_key(mut self, key: &[u8]) -> Self {
+        self.hash_key = key.to_vec();
+        self
+    }
+
+    /// The mode for `entity`.
+    pub fn mode_for(&self, entity: &str) -> RedactionMode {
+        self.per_entity.get(entity).copied().unwrap_or(self.default)
+    }
+}
+
+/// Placeholder values of one request, so a streaming response can be restored.
+///
+/// Deliberately has no `Debug`, `Display`, `Clone` or `Serialize` that could print a value:
+/// the only way out of the vault is [`Vault::restore`].
+#[derive(Default)]
+pub struct Vault {
+    values: HashMap<String, String>,
+    max_len: usize,
+}
+
+impl fmt::Debug for Vault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Vault {{ {} entries }}", self.values.len())
+    }
+}
+
+impl Vault {
+    /// Replaces every placeholder this vault knows with its original value.
+    pub fn restore(&self, text: &str) -> String {
+        if self.values.is_empty() {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(open) = rest.find('<') {
+            out.push_str(&rest[..open]);
+            let tail = &rest[open..];
+            let close = tail.get(..self.max_len.min(tail.len())).and_then(|w| w.find('>'));
+            match close.and_then(|c| self.values.get(&tail[..=c]).map(|v| (c, v))) {
+                Some((c, v)) => {
+                    out.push_str(v);
+                    rest = &tail[c + 1..];
+                }
+                None => {
+                    out.push('<');
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Length in bytes of the longest placeholder stored: a streaming caller holds back this
+    /// many bytes minus one so a placeholder split across chunks is still restored.
+    pub fn max_placeholder_len(&self) -> usize {
+        self.max_len
+    }
+
+    /// Number of distinct values stored.
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether nothing was pseudonymised.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+}
+
+/// Per-request redaction state: placeholder numbering and the pseudonym vault. Create one
+/// per request and pass it to every [`redact`] call of that request.
+#[derive(Default)]
+pub struct RedactionState {
+    assigned: HashMap<[u8; 32], String>,
+    counters: HashMap<String, u32>,
+    vault: Vault,
+}
+
+impl fmt::Debug for RedactionState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RedactionState {{ {} placeholders, {:?} }}", self.assigned.len(), self.vault)
+    }
+}
+
+impl RedactionState {
+    /// A fresh state for a new request.
+    pub fn new() -> Self {
+        RedactionState::default()
+    }
+
+    /// The vault filled by `Pseudonymize` redactions.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// Takes the vault out, e.g. to keep it for the response while the state is dropped.
+    pub fn into_vault(self) -> Vault {
+        self.vault
+    }
+
+    fn placeholder(&mut self, entity: &str, value: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(entity.as_bytes());
+        h.update([0u8]);
+        h.update(value.as_bytes());
+        let key: [u8; 32] = h.finalize().into();
+        if let Some(p) = self.assigned.get(&key) {
+            return p.clone();
+        }
+        let n = self.counters.entry(entity.to_owned()).or_insert(0);
+        *n += 1;
+        let p = format!("<{entity}_{n}>");
+        self.assigned.insert(key, p.clone());
+        p
+    }
+}
+
+fn keyed_hash(key: &[u8], entity: &str, value: &str) -> Option<String> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
+    mac.update(entity.as_bytes());
+    mac.update(&[0u8]);
+    mac.update(value.as_bytes());
+    let tag = mac.finalize().into_bytes();
+    Some(format!("<{entity}#{}>", hex::encode(&tag[..8])))
+}
+
+/// Rewrites `text` with every finding replaced per `policy`. Findings must come from a scan
+/// of this same `text` (sorted and non-overlapping); any that is not is skipped rather than
+/// trusted, so a caller's mistake cannot panic or corrupt the output.
+pub fn redact(text: &str, findings: &[Finding], policy: &RedactionPolicy, state: &mut RedactionState) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for f in findings {
+        if f.start < pos || f.end <= f.start {
+            continue;
+        }
+        let (Some(before), Some(value)) = (text.get(pos..f.start), text.get(f.start..f.end)) else { continue };
+        out.push_str(before);
+        let entity = &*f.entity;
+        match policy.mode_for(entity) {
+            RedactionMode::Mask => out.push_str("****"),
+            RedactionMode::Placeholder => out.push_str(&state.placeholder(entity, value)),
+            RedactionMode::Hash => match (!policy.hash_key.is_empty()).then(|| keyed_hash(&policy.hash_key, entity, value)).flatten() {
+                Some(h) => out.push_str(&h),
+                None => out.push_str("****"),
+            },
+            RedactionMode::Pseudonymize => {
+                let p = state.placeholder(entity, value);
+                state.vault.max_len = state.vault.max_len.max(p.len());
+                state.vault.values.insert(p.clone(), value.to_owned());
+                out.push_str(&p);
+            }
+        }
+        pos = f.end;
+    }
+    out.push_str(text.get(pos..).unwrap_or(""));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::finding::Category;
+    use std::sync::Arc;
+
+    fn f(e: &str, s: usize, en: usize) -> Finding {
+        Finding { category: Category::Pii, entity: Arc::from(e), start: s, end: en, score: 0.9 }
+    }
+
+    #[test]
+    fn placeholders_are_stable_across_messages_of_a_request() {
+        let p = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut st = RedactionState::new();
+        let a = "a@x.io b@x.io a@x.io";
+        let out1 = redact(a, &[f("EMAIL", 0, 6), f("EMAIL", 7, 13), f("EMAIL", 14, 20)], &p, &mut st);
+        assert_eq!(out1, "<EMAIL_1> <EMAIL_2> <EMAIL_1>");
+        let out2 = redact("b@x.io", &[f("EMAIL", 0, 6)], &p, &mut st);
+        assert_eq!(out2, "<EMAIL_2>");
+        assert!(!format!("{st:?}").contains("x.io"));
+    }
+
+    #[test]
+    fn pseudonyms_restore_and_vault_never_prints_values() {
+        let p = RedactionPolicy::new(RedactionMode::Pseudonymize);
+        let mut st = RedactionState::new();
+        let t = "call Ana at 555";
+        let red = redact(t, &[f("PERSON", 5, 8), f("PHONE", 12, 15)], &p, &mut st);
+        assert_eq!(red, "call <PERSON_1> at <PHONE_1>");
+        let v = st.vault();
+        assert_eq!(v.restore("Hi <PERSON_1>, <PHONE_1> <UNKNOWN_1> <"), "Hi Ana, 555 <UNKNOWN_1> <");
+        assert_eq!(v.max_placeholder_len(), "<PERSON_1>".len());
+        assert!(!format!("{v:?}").contains("Ana"));
+    }
+
+    #[test]
+    fn hash_is_keyed_and_mask_hides_length() {
+        let t = "a@x.io";
+        let fs = [f("EMAIL", 0, 6)];
+        let k1 = RedactionPolicy::new(RedactionMode::Hash).with_hash_key(b"k1");
+        let k2 = RedactionPolicy::new(RedactionMode::Hash).with_hash_key(b"k2");
+        let h1 = redact(t, &fs, &k1, &mut RedactionState::new());
+        assert_eq!(h1, redact(t, &fs, &k1, &mut RedactionState::new()));
+        assert_ne!(h1, redact(t, &fs, &k2, &mut RedactionState::new()));
+        assert!(h1.starts_with("<EMAIL#") && h1.len() == "<EMAIL#>".len() + 16);
+        let unkeyed = RedactionPolicy::new(RedactionMode::Hash);
+        assert_eq!(redact(t, &fs, &unkeyed, &mut RedactionState::new()), "****");
+        assert!(!format!("{k1:?}").contains("k1"));
+    }
+
+    #[test]
+    fn bad_findings_are_skipped_not_trusted() {
+        let p = RedactionPolicy::new(RedactionMode::Mask);
+        let t = "héllo";
+        assert_eq!(redact(t, &[f("X", 1, 2), f("X", 0, 99)], &p, &mut RedactionState::new()), "héllo");
+    }
+}

@@ -1,0 +1,99 @@
+//! Overlap resolution and recurrence.
+//!
+//! Detectors run independently and may claim overlapping spans (a JWT inside a bearer header,
+//! a phone number inside a card-like run, a name inside an e-mail). Exactly one must win, and
+//! the same input must always give the same answer: sort by length (longest first), then
+//! score, then start, then category and entity name, and keep each finding that overlaps
+//! none kept before it.
+//!
+//! Then every kept value is searched again in the whole text: a name found once with a cue
+//! ("Dear Ana Ruiz") is found again where it appears without one ("Ana Ruiz said"), so
+//! redaction never leaves a second copy of something it hid. Recurrences must stand alone
+//! as words and not overlap a kept finding; they carry the original's score less 0.05.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+use super::finding::Finding;
+use super::text::touches_alnum;
+
+/// Shortest value that is searched for again (shorter ones are too likely to be a common word).
+const MIN_RECUR_LEN: usize = 3;
+
+pub(crate) fn resolve(text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        (b.end - b.start)
+            .cmp(&(a.end - a.start))
+            .then(b.score.total_cmp(&a.score))
+            .then(a.start.cmp(&b.start))
+            .then(a.category.cmp(&b.category))
+            .then(a.entity.cmp(&b.entity))
+    });
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        if !kept.iter().any(|k| f.start < k.end && k.start < f.end) {
+            kept.push(f);
+        }
+    }
+    kept.sort_by_key(|f| f.start);
+    recur(text, kept)
+}
+
+fn recur(text: &str, mut kept: Vec<Finding>) -> Vec<Finding> {
+    let mut values: Vec<&str> = Vec::new();
+    let mut origin: Vec<usize> = Vec::new();
+    for (i, f) in kept.iter().enumerate() {
+        if let Some(v) = f.value(text) {
+            if v.len() >= MIN_RECUR_LEN && !values.contains(&v) {
+                values.push(v);
+                origin.push(i);
+            }
+        }
+    }
+    if values.is_empty() {
+        return kept;
+    }
+    let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&values) else {
+        return kept;
+    };
+    let mut extra = Vec::new();
+    for m in ac.find_iter(text) {
+        let (s, e) = (m.start(), m.end());
+        if touches_alnum(text, s, e) || kept.iter().any(|k| s < k.end && k.start < e) {
+            continue;
+        }
+        let src = &kept[origin[m.pattern().as_usize()]];
+        extra.push(Finding { start: s, end: e, score: (src.score - 0.05).max(0.0), ..src.clone() });
+    }
+    if !extra.is_empty() {
+        kept.extend(extra);
+        kept.sort_by_key(|f| f.start);
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::finding::Category;
+    use std::sync::Arc;
+
+    fn f(e: &str, s: usize, en: usize, score: f32) -> Finding {
+        Finding { category: Category::Pii, entity: Arc::from(e), start: s, end: en, score }
+    }
+
+    #[test]
+    fn longest_then_highest_score_wins() {
+        let text = "x".repeat(40);
+        let out = resolve(&text, vec![f("A", 0, 10, 0.9), f("B", 5, 20, 0.5), f("C", 5, 20, 0.6), f("D", 20, 25, 0.5)]);
+        let got: Vec<&str> = out.iter().map(|x| &*x.entity).collect();
+        assert_eq!(got, vec!["C", "D"]);
+    }
+
+    #[test]
+    fn recurrences_are_found() {
+        let text = "Dear Ana Ruiz, ... Ana Ruiz said. Anabel no.";
+        let out = resolve(text, vec![f("PERSON", 5, 13, 0.9)]);
+        let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(spans, vec!["Ana Ruiz", "Ana Ruiz"]);
+    }
+}

@@ -1,0 +1,96 @@
+//! The built-in secret rules, written for this project from the providers' published token
+//! formats. Keywords are the literal prefixes or words the regex cannot match without; the
+//! engine's prefilter only runs a rule where one of them occurs.
+//!
+//! `ci` keywords are matched ASCII-case-insensitively (gitleaks semantics); `cs` keywords
+//! case-sensitively, which matters for short prefixes (`SK`, `AKIA`, `eyJ`) that would
+//! otherwise hit ordinary words on every line.
+//!
+//! Spans cover the secret value only (the regex's secret group), not the `password=` before
+//! it, so redaction keeps the surrounding config readable for the model.
+
+use super::filter::Check;
+
+/// One built-in rule.
+pub(crate) struct Def {
+    pub(crate) id: &'static str,
+    pub(crate) entity: &'static str,
+    pub(crate) regex: &'static str,
+    pub(crate) ci: &'static [&'static str],
+    pub(crate) cs: &'static [&'static str],
+    pub(crate) entropy: f32,
+    pub(crate) score: f32,
+    pub(crate) multiline: bool,
+    pub(crate) check: Check,
+}
+
+#[allow(clippy::too_many_arguments)] // a table row per rule reads better than a struct literal per rule
+const fn def(id: &'static str, entity: &'static str, regex: &'static str, ci: &'static [&'static str], cs: &'static [&'static str], entropy: f32, score: f32, check: Check) -> Def {
+    Def { id, entity, regex, ci, cs, entropy, score, multiline: false, check }
+}
+
+/// All built-in rules. Group 1 of every regex is the secret.
+pub(crate) const RULES: &[Def] = &[
+    def("aws-access-key-id", "AWS_ACCESS_KEY", r"\b((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\b", &[], &["AKIA", "ASIA", "ABIA", "ACCA", "A3T"], 3.0, 0.95, Check::None),
+    def("aws-secret-access-key", "AWS_SECRET_KEY", r#"(?i)(?:aws|amazon)[\w.\- ]{0,24}(?:secret|private|sk)[\w.\- ]{0,24}["']?\s*(?:=|:|=>|:=)\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#, &["aws", "amazon"], &[], 4.0, 0.9, Check::None),
+    def("github-token", "GITHUB_TOKEN", r"\b(gh[pousr]_[A-Za-z0-9]{36,251})\b", &[], &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], 3.0, 0.97, Check::None),
+    def("github-fine-grained-pat", "GITHUB_TOKEN", r"\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b", &[], &["github_pat_"], 3.0, 0.97, Check::None),
+    def("gitlab-token", "GITLAB_TOKEN", r"\b((?:glpat|gldt|glrt|glptt|glcbt|glimt|glagent|glsoat|glffct|gloas)-[A-Za-z0-9_\-]{20,})\b", &[], &["glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glimt-", "glagent-", "glsoat-", "glffct-", "gloas-"], 3.0, 0.95, Check::None),
+    def("gitlab-runner-registration", "GITLAB_TOKEN", r"\b(GR1348941[A-Za-z0-9_\-]{20})\b", &[], &["GR1348941"], 3.0, 0.95, Check::None),
+    def("anthropic-api-key", "ANTHROPIC_API_KEY", r"\b(sk-ant-[a-z0-9]{3,10}-[A-Za-z0-9_\-]{32,200})", &[], &["sk-ant-"], 3.5, 0.98, Check::None),
+    def("openai-api-key", "OPENAI_API_KEY", r"\b(sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_\-]{20,200})(?:[^A-Za-z0-9_\-]|$)", &[], &["sk-"], 3.5, 0.95, Check::OpenAi),
+    def("slack-token", "SLACK_TOKEN", r"\b(xox[abposre]-[0-9A-Za-z\-]{10,250})\b", &[], &["xoxb-", "xoxa-", "xoxp-", "xoxo-", "xoxs-", "xoxr-", "xoxe-"], 3.0, 0.95, Check::None),
+    def("slack-app-token", "SLACK_TOKEN", r"\b(xapp-\d-[A-Z0-9]+-\d+-[a-z0-9]+)\b", &[], &["xapp-"], 3.0, 0.95, Check::None),
+    def("slack-webhook", "SLACK_WEBHOOK", r"(https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_\-]{20,})", &["hooks.slack.com"], &[], 3.0, 0.95, Check::None),
+    def("stripe-key", "STRIPE_KEY", r"\b((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,247})\b", &[], &["sk_live_", "sk_test_", "sk_prod_", "rk_live_", "rk_test_", "rk_prod_"], 3.0, 0.95, Check::None),
+    def("stripe-webhook-secret", "STRIPE_KEY", r"\b(whsec_[A-Za-z0-9+/=]{32,})", &[], &["whsec_"], 3.0, 0.9, Check::None),
+    def("google-api-key", "GOOGLE_API_KEY", r"\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$)", &[], &["AIza"], 3.0, 0.95, Check::None),
+    def("google-oauth-client-secret", "GOOGLE_OAUTH_SECRET", r"\b(GOCSPX-[A-Za-z0-9_\-]{28})", &[], &["GOCSPX-"], 3.0, 0.95, Check::None),
+    def("twilio-api-key", "TWILIO_API_KEY", r"\b(SK[0-9a-fA-F]{32})\b", &[], &["SK"], 3.0, 0.85, Check::None),
+    def("twilio-auth-token", "TWILIO_AUTH_TOKEN", r#"(?i)twilio[\w.\- ]{0,30}(?:auth|token|secret)[\w.\- ]{0,12}["']?\s*(?:=|:)\s*["']?([a-f0-9]{32})\b"#, &["twilio"], &[], 3.0, 0.9, Check::None),
+    def("sendgrid-api-key", "SENDGRID_API_KEY", r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})\b", &[], &["SG."], 3.0, 0.97, Check::None),
+    def("npm-token", "NPM_TOKEN", r"\b(npm_[A-Za-z0-9]{36})\b", &[], &["npm_"], 3.0, 0.95, Check::None),
+    def("npmrc-auth-token", "NPM_TOKEN", r#"(?i)_authToken\s*=\s*["']?([A-Za-z0-9\-_.+/=]{20,})"#, &["_authtoken"], &[], 3.0, 0.9, Check::Password),
+    def("pypi-token", "PYPI_TOKEN", r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,})", &[], &["pypi-AgEIcHlwaS5vcmc"], 3.0, 0.97, Check::None),
+    def("azure-storage-key", "AZURE_STORAGE_KEY", r"(?i)AccountKey\s*=\s*([A-Za-z0-9+/]{86,88}={0,2})", &["accountkey"], &[], 4.0, 0.95, Check::None),
+    def("azure-sas-token", "AZURE_SAS_TOKEN", r"(?i)[?&]sig=([A-Za-z0-9%+/]{40,}(?:%3D|=){0,2})", &["sig="], &[], 3.5, 0.85, Check::None),
+    def("azure-ad-client-secret", "AZURE_CLIENT_SECRET", r"(?:^|[^A-Za-z0-9_~.\-])([A-Za-z0-9_~.]{3}\dQ~[A-Za-z0-9_~.\-]{31,34})(?:[^A-Za-z0-9_~.\-]|$)", &[], &["Q~"], 3.0, 0.9, Check::None),
+    def("jwt", "JWT", r"\b(eyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]*)", &[], &["eyJ"], 3.0, 0.95, Check::Jwt),
+    Def {
+        id: "private-key",
+        entity: "PRIVATE_KEY",
+        regex: r"(-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,\-]{64,}))",
+        ci: &[],
+        cs: &["-----BEGIN"],
+        entropy: 0.0,
+        score: 0.99,
+        multiline: true,
+        check: Check::Pem,
+    },
+    def("url-password", "CONNECTION_STRING", r#"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://[^\s:/?#@'"<>\[\]]{1,128}:([^\s/?@'"<>]{1,256})@[A-Za-z0-9.\-_\[\]]+"#, &["://"], &[], 0.0, 0.9, Check::Password),
+    def("connection-string-password", "CONNECTION_STRING", r#"(?i)(?:server|data source|host|user id|uid|database|initial catalog|address)\s*=[^;\n]{0,200};[^\n]{0,300}?\b(?:password|pwd)\s*=\s*([^;'"\s]{3,128})"#, &["password", "pwd"], &[], 0.0, 0.9, Check::Password),
+    def("authorization-bearer", "BEARER_TOKEN", r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)", &["bearer"], &[], 3.3, 0.85, Check::Generic),
+    def("authorization-basic", "BASIC_AUTH", r"(?i)\bauthorization\s*:\s*basic\s+([A-Za-z0-9+/]{12,}={0,2})", &["basic"], &[], 3.0, 0.85, Check::None),
+    def("generic-assignment", "GENERIC_SECRET", r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave)[A-Za-z0-9_.\-]{0,20}["'\]]?\s*(?:=|:|:=|=>|\?=)\s*["'`]?([^\s"'`;,<>{}()\[\]]{6,200})"#, &["password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "api_key", "api-key", "access_key", "access-key", "accesskey", "auth_key", "authkey", "private_key", "privatekey", "client_secret", "credential", "contraseña", "contrasena", "clave"], &[], 2.8, 0.75, Check::Generic),
+    def("password-in-prose", "GENERIC_SECRET", r#"(?i)\b(?:password|passcode|passphrase|contrase(?:ñ|n)a|clave(?: de acceso)?)\s+(?:is|es|was|era|ser[ií]a|would be|sigue siendo)\s*:?\s*["'`]?([^\s"'`]{6,64})"#, &["password", "passcode", "passphrase", "contraseña", "contrasena", "clave"], &[], 2.5, 0.8, Check::Generic),
+    def("huggingface-token", "HUGGINGFACE_TOKEN", r"\b(hf_[A-Za-z]{34})\b", &[], &["hf_"], 3.0, 0.9, Check::None),
+    def("digitalocean-token", "DIGITALOCEAN_TOKEN", r"\b(do[opr]_v1_[a-f0-9]{64})\b", &[], &["dop_v1_", "doo_v1_", "dor_v1_"], 3.0, 0.95, Check::None),
+    def("shopify-token", "SHOPIFY_TOKEN", r"\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})\b", &[], &["shpat_", "shpca_", "shppa_", "shpss_"], 3.0, 0.95, Check::None),
+    def("telegram-bot-token", "TELEGRAM_BOT_TOKEN", r"\b(\d{8,10}:AA[0-9A-Za-z_\-]{33})\b", &[], &[":AA"], 3.0, 0.9, Check::None),
+    def("mailgun-key", "MAILGUN_API_KEY", r"\b(key-[0-9a-f]{32})\b", &[], &["key-"], 3.0, 0.85, Check::None),
+    def("mailchimp-key", "MAILCHIMP_API_KEY", r"\b([0-9a-f]{32}-us\d{1,2})\b", &[], &["-us"], 3.0, 0.9, Check::None),
+    def("databricks-token", "DATABRICKS_TOKEN", r"\b(dapi[a-f0-9]{32}(?:-\d)?)\b", &[], &["dapi"], 3.0, 0.9, Check::None),
+    def("postman-key", "POSTMAN_API_KEY", r"\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})\b", &[], &["PMAK-"], 3.0, 0.95, Check::None),
+    def("vault-token", "VAULT_TOKEN", r"\b(hv[sb]\.[A-Za-z0-9_\-]{90,200})\b", &[], &["hvs.", "hvb."], 3.0, 0.95, Check::None),
+    def("grafana-token", "GRAFANA_TOKEN", r"\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,2})", &[], &["glsa_", "glc_"], 3.0, 0.95, Check::None),
+    def("linear-api-key", "LINEAR_API_KEY", r"\b(lin_api_[A-Za-z0-9]{40})\b", &[], &["lin_api_"], 3.0, 0.95, Check::None),
+    def("notion-token", "NOTION_TOKEN", r"\b(ntn_[0-9]{11}[A-Za-z0-9]{35})\b", &[], &["ntn_"], 3.0, 0.95, Check::None),
+    def("doppler-token", "DOPPLER_TOKEN", r"\b(dp\.pt\.[A-Za-z0-9]{43})\b", &[], &["dp.pt."], 3.0, 0.95, Check::None),
+    def("square-token", "SQUARE_TOKEN", r"\b(sq0(?:atp|csp)-[0-9A-Za-z\-_]{22,43})\b", &[], &["sq0atp-", "sq0csp-"], 3.0, 0.95, Check::None),
+    def("atlassian-token", "ATLASSIAN_API_TOKEN", r"\b(ATATT3[A-Za-z0-9_\-=]{150,250})", &[], &["ATATT3"], 3.0, 0.95, Check::None),
+    def("discord-webhook", "DISCORD_WEBHOOK", r"(https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/\d+/[A-Za-z0-9_\-]{60,})", &["discord"], &[], 3.0, 0.95, Check::None),
+    def("groq-api-key", "GROQ_API_KEY", r"\b(gsk_[A-Za-z0-9]{52})\b", &[], &["gsk_"], 3.0, 0.95, Check::None),
+    def("xai-api-key", "XAI_API_KEY", r"\b(xai-[A-Za-z0-9]{80})\b", &[], &["xai-"], 3.0, 0.95, Check::None),
+    def("replicate-token", "REPLICATE_API_TOKEN", r"\b(r8_[A-Za-z0-9]{37})\b", &[], &["r8_"], 3.0, 0.95, Check::None),
+    def("heroku-api-key", "HEROKU_API_KEY", r#"(?i)heroku[\w.\- ]{0,24}["']?\s*(?:=|:)\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#, &["heroku"], &[], 3.0, 0.9, Check::None),
+];

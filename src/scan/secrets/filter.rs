@@ -1,0 +1,173 @@
+//! What turns a regex match into a finding: placeholders, entropy and per-rule checks.
+//!
+//! Documentation is full of key-shaped strings (`AKIAIOSFODNN7EXAMPLE`, `YOUR_API_KEY`,
+//! `sk-xxxxxxxx`, `${DB_PASSWORD}`); prompts quote documentation all day, so a finding on one
+//! would teach tenants to ignore the detector. The placeholder list is data
+//! (`data/placeholders.txt`), matched as lowercase substrings of the secret value.
+
+use base64::Engine as _;
+
+const PLACEHOLDERS: &str = include_str!("../data/placeholders.txt");
+
+/// Extra validation some built-in rules need beyond their regex.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Check {
+    /// Nothing beyond regex, entropy and placeholders.
+    None,
+    /// `sk-` keys: not an Anthropic key, and mixed case with a digit like every real key.
+    OpenAi,
+    /// A JWT whose header decodes to a JSON object naming an `alg`.
+    Jwt,
+    /// A PEM block with a real body (at least 64 base64 characters).
+    Pem,
+    /// A password in a URL or a connection string: not a template or a dummy word.
+    Password,
+    /// A generic assignment: looks like a credential, not like code or a type name.
+    Generic,
+}
+
+pub(crate) struct Placeholders {
+    needles: Vec<String>,
+}
+
+impl Placeholders {
+    pub(crate) fn new() -> Self {
+        let needles = PLACEHOLDERS
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_lowercase)
+            .collect();
+        Placeholders { needles }
+    }
+
+    /// Whether `value` is a documented placeholder, a template reference or filler.
+    pub(crate) fn is_placeholder(&self, value: &str) -> bool {
+        let lower = value.to_lowercase();
+        if self.needles.iter().any(|n| lower.contains(n.as_str())) {
+            return true;
+        }
+        let distinct = {
+            let mut seen = [false; 256];
+            value.bytes().filter(|&b| !std::mem::replace(&mut seen[usize::from(b)], true)).count()
+        };
+        distinct <= 3 || is_run(value.as_bytes())
+    }
+}
+
+/// `123456789`, `abcdefgh`: ascending runs are filler.
+fn is_run(b: &[u8]) -> bool {
+    b.len() >= 6 && b.windows(2).all(|w| w[1] == w[0].wrapping_add(1))
+}
+
+/// Applies `check`; returns the length of the secret to keep (trailing punctuation dropped).
+pub(crate) fn check(check: Check, value: &str) -> Option<usize> {
+    match check {
+        Check::None => Some(value.len()),
+        Check::OpenAi => {
+            let body = value.get(3..).unwrap_or("");
+            let ok = !value.starts_with("sk-ant-")
+                && body.bytes().any(|b| b.is_ascii_digit())
+                && body.bytes().any(|b| b.is_ascii_uppercase())
+                && body.bytes().any(|b| b.is_ascii_lowercase());
+            ok.then_some(value.len())
+        }
+        Check::Jwt => jwt(value).then_some(value.len()),
+        Check::Pem => {
+            let body = value.lines().filter(|l| !l.contains("-----")).collect::<String>();
+            let b64 = body.bytes().filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/').count();
+            (b64 >= 64 && !body.contains("...")).then_some(value.len())
+        }
+        Check::Password => password(value),
+        Check::Generic => generic(value),
+    }
+}
+
+fn jwt(value: &str) -> bool {
+    let mut parts = value.split('.');
+    let (Some(h), Some(_p)) = (parts.next(), parts.next()) else { return false };
+    let sig = parts.next().unwrap_or("");
+    let Ok(header) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(h.trim_end_matches('=')) else {
+        return false;
+    };
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&header) else { return false };
+    let Some(alg) = json.get("alg").and_then(|a| a.as_str()) else { return false };
+    alg.eq_ignore_ascii_case("none") || sig.len() >= 16
+}
+
+fn trim_trailing(value: &str) -> &str {
+    value.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '`'])
+}
+
+fn password(value: &str) -> Option<usize> {
+    let v = trim_trailing(value);
+    let lower = v.to_lowercase();
+    let dummy = ["password", "passwd", "pass", "pwd", "secret", "user", "username", "usuario", "contraseña", "contrasena", "clave", "root", "admin", "test", "guest", "x", "xx", "xxx"];
+    if v.len() < 3 || dummy.contains(&lower.as_str()) || v.starts_with('$') || v.starts_with('%') || v.starts_with('{') || v.starts_with('<') {
+        return None;
+    }
+    Some(v.len())
+}
+
+fn generic(value: &str) -> Option<usize> {
+    let v = trim_trailing(value);
+    if v.len() < 6 {
+        return None;
+    }
+    let code_like = v.contains('(')
+        || v.contains(')')
+        || v.starts_with('$')
+        || v.starts_with('@')
+        || v.starts_with('&')
+        || v.starts_with('*')
+        || v.contains("::")
+        || v.contains("->")
+        || ["self.", "this.", "config.", "settings.", "os.", "process.", "env.", "request.", "req.", "params.", "args.", "options.", "ctx.", "secrets.", "vars.", "props."]
+            .iter()
+            .any(|p| v.to_lowercase().starts_with(p));
+    if code_like {
+        return None;
+    }
+    let lower = v.bytes().any(|b| b.is_ascii_lowercase());
+    let upper = v.bytes().any(|b| b.is_ascii_uppercase());
+    let digit = v.bytes().any(|b| b.is_ascii_digit());
+    let symbol = v.bytes().any(|b| !b.is_ascii_alphanumeric());
+    let classes = [lower, upper, digit, symbol].iter().filter(|&&x| x).count();
+    // Identifiers: snake_case, kebab-case, dotted.names and CamelCase are names, not secrets.
+    let identifier = v.bytes().all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.')) && !digit;
+    if identifier || classes < 2 || !(digit || symbol && (upper || lower) && v.len() >= 10) {
+        return None;
+    }
+    Some(v.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_recognised() {
+        let p = Placeholders::new();
+        for v in ["AKIAIOSFODNN7EXAMPLE", "YOUR_API_KEY", "sk-xxxxxxxxxxxxxxxxxxxx", "${DB_PASSWORD}", "<your-token>", "aaaaaaaaaaaa", "123456789"] {
+            assert!(p.is_placeholder(v), "{v}");
+        }
+        for v in ["ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe", "S3cr3tP@ss!"] {
+            assert!(!p.is_placeholder(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn checks() {
+        assert_eq!(check(Check::OpenAi, "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"), None);
+        assert!(check(Check::OpenAi, "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z").is_some());
+        assert_eq!(check(Check::OpenAi, "sk-learn-contrib-project-templates"), None);
+        assert_eq!(check(Check::Password, "${PASS}"), None);
+        assert_eq!(check(Check::Password, "Tr0ub4dor&3"), Some(11));
+        assert_eq!(check(Check::Generic, "get_password()"), None);
+        assert_eq!(check(Check::Generic, "PasswordField"), None);
+        assert_eq!(check(Check::Generic, "hunter22."), Some(8));
+        let header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+        assert!(check(Check::Jwt, &format!("{header}.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl")).is_some());
+        assert!(check(Check::Jwt, "eyJub3Rqc29u.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl").is_none());
+    }
+}

@@ -1,0 +1,294 @@
+//! Secret detection: built-in provider rules plus operator rules from gitleaks TOML, behind
+//! one keyword prefilter.
+//!
+//! Every rule names keywords (token prefixes, or words like `password`). One pass of two
+//! Aho-Corasick automata (case-insensitive and case-sensitive keywords) finds which rules can
+//! match at all and where; a rule's regex then runs only in windows around its keyword hits
+//! (the whole text when it is small). On a typical prompt no keyword hits and no regex runs,
+//! and a rule file of hundreds of rules costs the same single pass.
+//!
+//! A match becomes a finding only after the secret value (the regex's secret group) passes
+//! the rule's entropy floor, the placeholder list, the rule's check, and every allowlist.
+//! Rules without keywords (allowed in gitleaks files) run on the whole text.
+
+mod builtin;
+mod filter;
+
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+
+use super::error::ScanError;
+use super::finding::{Category, Finding};
+use super::text::{ceil_boundary, entropy, floor_boundary, merge_windows};
+pub(crate) use filter::Check;
+
+/// Texts up to this size are searched whole by every rule whose keyword occurs.
+const WHOLE_TEXT_MAX: usize = 8 * 1024;
+const WINDOW_BEFORE: usize = 1024;
+const WINDOW_AFTER: usize = 2048;
+/// PEM blocks run long (a 4096-bit RSA key is about 3.2 KB).
+const MULTILINE_AFTER: usize = 64 * 1024;
+
+/// What part of a match an allowlist regex is tested against (gitleaks `regexTarget`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    Secret,
+    Match,
+    Line,
+}
+
+/// A gitleaks allowlist: a finding is dropped when it matches.
+pub(crate) struct Allowlist {
+    pub(crate) regexes: Vec<Regex>,
+    pub(crate) stopwords: Vec<String>,
+    pub(crate) target: Target,
+    /// `condition = "AND"`: every configured criterion must match, not just one.
+    pub(crate) and: bool,
+}
+
+impl Allowlist {
+    fn allows(&self, secret: &str, matched: &str, line: &str) -> bool {
+        let hay = match self.target {
+            Target::Secret => secret,
+            Target::Match => matched,
+            Target::Line => line,
+        };
+        let lower = secret.to_lowercase();
+        let by_regex = (!self.regexes.is_empty()).then(|| self.regexes.iter().any(|r| r.is_match(hay)));
+        let by_stop = (!self.stopwords.is_empty()).then(|| self.stopwords.iter().any(|w| lower.contains(w.as_str())));
+        let checks = [by_regex, by_stop].into_iter().flatten().collect::<Vec<bool>>();
+        if checks.is_empty() {
+            return false;
+        }
+        if self.and {
+            checks.iter().all(|&c| c)
+        } else {
+            checks.iter().any(|&c| c)
+        }
+    }
+}
+
+/// One compiled rule, built-in or from a gitleaks file.
+pub(crate) struct SecretRule {
+    pub(crate) id: Arc<str>,
+    pub(crate) entity: Arc<str>,
+    pub(crate) regex: Regex,
+    /// Keywords matched ASCII-case-insensitively (stored lowercase).
+    pub(crate) ci: Vec<String>,
+    /// Keywords matched case-sensitively.
+    pub(crate) cs: Vec<String>,
+    pub(crate) entropy: f32,
+    /// Capture group holding the secret; `None` means the first group that took part, or
+    /// the whole match when the regex has no groups.
+    pub(crate) group: Option<usize>,
+    pub(crate) score: f32,
+    pub(crate) multiline: bool,
+    pub(crate) check: Check,
+    pub(crate) allow: Vec<Allowlist>,
+}
+
+/// The compiled secret rules and their prefilter.
+pub(crate) struct SecretDetector {
+    rules: Vec<SecretRule>,
+    ci: AhoCorasick,
+    ci_rules: Vec<Vec<usize>>,
+    cs: AhoCorasick,
+    cs_rules: Vec<Vec<usize>>,
+    always: Vec<usize>,
+    global_allow: Vec<Allowlist>,
+    placeholders: filter::Placeholders,
+}
+
+fn keyword_index(keys: &mut Vec<String>, map: &mut Vec<Vec<usize>>, k: &str, rule: usize) {
+    match keys.iter().position(|x| x == k) {
+        Some(p) => map[p].push(rule),
+        None => {
+            keys.push(k.to_owned());
+            map.push(vec![rule]);
+        }
+    }
+}
+
+impl SecretDetector {
+    /// Compiles the built-in rules and appends the operator's.
+    pub(crate) fn new(extra: Vec<SecretRule>, global_allow: Vec<Allowlist>) -> Result<Self, ScanError> {
+        let mut rules = Vec::with_capacity(builtin::RULES.len() + extra.len());
+        for d in builtin::RULES {
+            let regex = Regex::new(d.regex).map_err(|e| ScanError::builtin(d.id, e))?;
+            rules.push(SecretRule {
+                id: Arc::from(d.id),
+                entity: Arc::from(d.entity),
+                regex,
+                ci: d.ci.iter().map(|k| k.to_lowercase()).collect(),
+                cs: d.cs.iter().map(|k| (*k).to_owned()).collect(),
+                entropy: d.entropy,
+                group: Some(1),
+                score: d.score,
+                multiline: d.multiline,
+                check: d.check,
+                allow: Vec::new(),
+            });
+        }
+        rules.extend(extra);
+        let (mut ci_keys, mut ci_rules, mut cs_keys, mut cs_rules, mut always) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, r) in rules.iter().enumerate() {
+            if r.ci.is_empty() && r.cs.is_empty() {
+                always.push(i);
+            }
+            for k in &r.ci {
+                keyword_index(&mut ci_keys, &mut ci_rules, k, i);
+            }
+            for k in &r.cs {
+                keyword_index(&mut cs_keys, &mut cs_rules, k, i);
+            }
+        }
+        let ci = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .ascii_case_insensitive(true)
+            .build(&ci_keys)
+            .map_err(|e| ScanError::builtin("secret-prefilter-ci", e))?;
+        let cs = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&cs_keys)
+            .map_err(|e| ScanError::builtin("secret-prefilter-cs", e))?;
+        Ok(SecretDetector { rules, ci, ci_rules, cs, cs_rules, always, global_allow, placeholders: filter::Placeholders::new() })
+    }
+
+    pub(crate) fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Appends a finding for every secret in `text`.
+    pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+        let mut hits: Vec<(usize, usize)> = Vec::new();
+        for m in self.ci.find_overlapping_iter(text) {
+            hits.extend(self.ci_rules[m.pattern().as_usize()].iter().map(|&r| (r, m.start())));
+        }
+        for m in self.cs.find_overlapping_iter(text) {
+            hits.extend(self.cs_rules[m.pattern().as_usize()].iter().map(|&r| (r, m.start())));
+        }
+        hits.extend(self.always.iter().map(|&r| (r, 0)));
+        if hits.is_empty() {
+            return;
+        }
+        hits.sort_unstable();
+        let mut i = 0;
+        while i < hits.len() {
+            let r = hits[i].0;
+            let mut j = i;
+            while j < hits.len() && hits[j].0 == r {
+                j += 1;
+            }
+            let rule = &self.rules[r];
+            let windows = if text.len() <= WHOLE_TEXT_MAX || self.always.contains(&r) {
+                vec![(0, text.len())]
+            } else {
+                let after = if rule.multiline { MULTILINE_AFTER } else { WINDOW_AFTER };
+                merge_windows(
+                    hits[i..j]
+                        .iter()
+                        .map(|&(_, p)| (floor_boundary(text, p.saturating_sub(WINDOW_BEFORE)), ceil_boundary(text, p.saturating_add(after))))
+                        .collect(),
+                )
+            };
+            for (ws, we) in windows {
+                self.run_rule(rule, text, ws, we, out);
+            }
+            i = j;
+        }
+    }
+
+    fn run_rule(&self, rule: &SecretRule, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
+        let Some(slice) = text.get(ws..we) else { return };
+        for caps in rule.regex.captures_iter(slice) {
+            let Some(whole) = caps.get(0) else { continue };
+            let secret = match rule.group {
+                Some(g) => caps.get(g),
+                None if caps.len() > 1 => (1..caps.len()).find_map(|g| caps.get(g)),
+                None => Some(whole),
+            };
+            let Some(secret) = secret else { continue };
+            let value = secret.as_str();
+            if value.is_empty() || (rule.entropy > 0.0 && entropy(value) < rule.entropy) {
+                continue;
+            }
+            if self.placeholders.is_placeholder(value) {
+                continue;
+            }
+            let Some(len) = filter::check(rule.check, value) else { continue };
+            // gitleaks drops generic-rule secrets without a digit; keep its semantics.
+            if rule.id.contains("generic") && rule.check == Check::None && !value.bytes().any(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let start = ws + secret.start();
+            let end = ceil_boundary(text, start + len);
+            let line = line_of(text, ws + whole.start(), ws + whole.end());
+            let kept = text.get(start..end).unwrap_or("");
+            if rule.allow.iter().chain(&self.global_allow).any(|a| a.allows(kept, whole.as_str(), line)) {
+                continue;
+            }
+            out.push(Finding { category: Category::Secret, entity: Arc::clone(&rule.entity), start, end, score: rule.score });
+        }
+    }
+}
+
+/// The full line(s) a match spans, for allowlists targeting `line`.
+fn line_of(text: &str, s: usize, e: usize) -> &str {
+    let ls = text.get(..s).and_then(|h| h.rfind('\n')).map_or(0, |p| p + 1);
+    let le = text.get(e..).and_then(|t| t.find('\n')).map_or(text.len(), |p| e + p);
+    text.get(ls..le).unwrap_or("")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(t: &str) -> Vec<(String, String)> {
+        let d = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
+        let mut v = Vec::new();
+        d.scan(t, &mut v);
+        v.into_iter().map(|f| (f.entity.to_string(), t[f.start..f.end].to_owned())).collect()
+    }
+
+    fn has(t: &str, entity: &str, value: &str) {
+        let f = found(t);
+        assert!(f.iter().any(|(e, v)| e == entity && v == value), "{t:?}: {f:?}");
+    }
+
+    #[test]
+    fn provider_tokens() {
+        has("key AKIAZ3MHPQ2X7LRT4WVB here", "AWS_ACCESS_KEY", "AKIAZ3MHPQ2X7LRT4WVB");
+        has("aws_secret_access_key = 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", "AWS_SECRET_KEY", "kZ7q9Vt2Lw0xR4pN8sJ3mY6bH1cF5gD2eA9uT0iQ");
+        has("token ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u", "GITHUB_TOKEN", "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u");
+        has("OPENAI_API_KEY=sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ7rT", "OPENAI_API_KEY", "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ7rT");
+        has("SLACK=xoxb-2938475610-9384756102-Zq8Xw7Vu6Ts5Rq4Po3Nm", "SLACK_TOKEN", "xoxb-2938475610-9384756102-Zq8Xw7Vu6Ts5Rq4Po3Nm");
+        has("db: postgres://app:Vq8#zL2m@db.internal:5432/app", "CONNECTION_STRING", "Vq8#zL2m");
+        has("Authorization: Bearer 7fG2kL9qXz3VbN8mR4tY1wP6sD0hJ5cA", "BEARER_TOKEN", "7fG2kL9qXz3VbN8mR4tY1wP6sD0hJ5cA");
+        has("DB_PASSWORD=\"Tr0ub4dor&3xq\"", "GENERIC_SECRET", "Tr0ub4dor&3xq");
+    }
+
+    #[test]
+    fn pem_block_spans_lines() {
+        let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\nVJTUt9Us8cKjMzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n";
+        let pem = format!("-----BEGIN PRIVATE KEY-----\n{body}-----END PRIVATE KEY-----");
+        has(&format!("key:\n{pem}\nend"), "PRIVATE_KEY", &pem);
+    }
+
+    #[test]
+    fn placeholders_and_prose_are_not_secrets() {
+        for t in [
+            "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+            "export OPENAI_API_KEY=YOUR_API_KEY",
+            "password = ${DB_PASSWORD}",
+            "the token expired yesterday, please refresh it",
+            "postgres://user:password@localhost/db",
+            "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
+            "api_key: sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "token = get_token()",
+        ] {
+            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
+        }
+    }
+}
