@@ -13,7 +13,12 @@
 //! `config` turns the YAML file into the validated `Config` every module reads; `metrics`
 //! is the one Prometheus registry. Nothing below `edge` knows about Pingora sessions.
 
+pub mod audit;
 pub mod config;
+pub mod crypto;
 pub mod edge;
+pub mod error;
 pub mod metrics;
 pub mod scan;
+pub mod shield;
+pub mod store;

@@ -1,10 +1,14 @@
 //! `securetag-edge`: the command line. Each subcommand is a thin shell over the library.
 
+use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use securetag_edge::config::{self, Config};
+use securetag_edge::scan::Scanner;
+use securetag_edge::store::postgres::PgStore;
 
 #[derive(Parser)]
 #[command(
@@ -32,6 +36,68 @@ enum Command {
         #[arg(short, long, default_value = config::DEFAULT_PATH)]
         config: PathBuf,
     },
+    /// Scan UTF-8 text on stdin for PII, secrets and prompt injection; print JSON.
+    Scan {
+        /// Read `{"id":..,"text":..}` per line and print one result per line.
+        #[arg(long)]
+        jsonl: bool,
+    },
+    /// Apply database migrations (ai.database_url, or DATABASE_URL).
+    Migrate {
+        #[arg(short, long, default_value = config::DEFAULT_PATH)]
+        config: PathBuf,
+        #[arg(long, env = "DATABASE_URL")]
+        database_url: Option<String>,
+    },
+    /// Manage tenants in the production store.
+    Tenant {
+        #[command(subcommand)]
+        action: TenantAction,
+        #[arg(long, env = "DATABASE_URL", global = true)]
+        database_url: Option<String>,
+    },
+    /// Manage API keys in the production store.
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+        #[arg(long, env = "DATABASE_URL", global = true)]
+        database_url: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum TenantAction {
+    /// Create a tenant (gateway enabled unless --disabled).
+    Create {
+        name: String,
+        #[arg(long, default_value_t = 0.0)]
+        credits: f64,
+        #[arg(long)]
+        disabled: bool,
+    },
+    /// List tenants with balance and key count.
+    List,
+}
+
+#[derive(Subcommand)]
+enum KeyAction {
+    /// Create a key; it is printed once and only its hash is stored.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        rpm: Option<u32>,
+    },
+    /// Revoke a key (by id or display prefix) now.
+    Revoke { key: String },
+    /// Issue a new key; the old one stays valid for the grace period.
+    Rotate {
+        key: String,
+        #[arg(long, default_value = "24h")]
+        grace: String,
+    },
+    /// Print the SHA-256 of a key read from stdin, for `key_sha256` in the embedded config.
+    Hash,
 }
 
 fn init_logging(level: &str) {
@@ -44,6 +110,36 @@ fn init_logging(level: &str) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("securetag-edge: {msg}");
+    ExitCode::from(1)
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime can be built")
+}
+
+/// The database for operator commands: the flag or env, else the config file's.
+fn database(url: Option<String>, config: Option<&PathBuf>) -> Result<PgStore, String> {
+    let url = match url {
+        Some(u) => u,
+        None => {
+            let path = config
+                .cloned()
+                .unwrap_or_else(|| PathBuf::from(config::DEFAULT_PATH));
+            let cfg = Config::load(&path).map_err(|e| e.to_string())?;
+            cfg.ai
+                .as_ref()
+                .and_then(|a| a.database_url.clone())
+                .ok_or("no database: set DATABASE_URL or ai.database_url")?
+        }
+    };
+    PgStore::connect_lazy(&url, 2).map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
@@ -77,9 +173,157 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     tracing::error!(error = %e, "securetag-edge failed to start");
-                    eprintln!("securetag-edge: {e:#}");
-                    ExitCode::from(1)
+                    fail(format!("{e:#}"))
                 }
+            }
+        }
+        Command::Scan { jsonl } => {
+            let scanner = match Scanner::builtin() {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            if jsonl {
+                let stdin = std::io::stdin();
+                let stdout = std::io::stdout();
+                return match securetag_edge::scan::cli::run_jsonl(
+                    &scanner,
+                    stdin.lock(),
+                    stdout.lock(),
+                ) {
+                    Ok(_) => ExitCode::SUCCESS,
+                    Err(e) => fail(e),
+                };
+            }
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+                return fail(format!("cannot read stdin: {e}"));
+            }
+            let Ok(text) = String::from_utf8(bytes) else {
+                return fail("stdin is not valid UTF-8");
+            };
+            println!("{}", securetag_edge::scan::cli::run_text(&scanner, &text));
+            ExitCode::SUCCESS
+        }
+        Command::Migrate {
+            config,
+            database_url,
+        } => {
+            let store = match database(database_url, Some(&config)) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            match runtime().block_on(store.migrate()) {
+                Ok(()) => {
+                    println!("migrations applied");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Tenant {
+            action,
+            database_url,
+        } => {
+            let store = match database(database_url, None) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            let rt = runtime();
+            match action {
+                TenantAction::Create {
+                    name,
+                    credits,
+                    disabled,
+                } => {
+                    let Some(cents) = securetag_edge::shield::settings::to_cents(credits) else {
+                        return fail(
+                            "credits must be a non-negative amount with at most two decimals",
+                        );
+                    };
+                    match rt.block_on(store.create_tenant(&name, cents, disabled)) {
+                        Ok(id) => {
+                            println!("{id}");
+                            ExitCode::SUCCESS
+                        }
+                        Err(e) => fail(e),
+                    }
+                }
+                TenantAction::List => match rt.block_on(store.list_tenants()) {
+                    Ok(rows) => {
+                        println!(
+                            "{:<36}  {:<24}  {:>12}  {:<8}  keys",
+                            "id", "name", "credits", "gateway"
+                        );
+                        for r in rows {
+                            println!(
+                                "{:<36}  {:<24}  {:>12.2}  {:<8}  {}",
+                                r.id,
+                                r.name,
+                                r.credits_cents as f64 / 100.0,
+                                if r.enabled { "on" } else { "off" },
+                                r.keys
+                            );
+                        }
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(e),
+                },
+            }
+        }
+        Command::Key {
+            action,
+            database_url,
+        } => {
+            if let KeyAction::Hash = action {
+                let mut key = String::new();
+                if std::io::stdin().read_to_string(&mut key).is_err() {
+                    return fail("cannot read the key from stdin");
+                }
+                println!(
+                    "{}",
+                    securetag_edge::crypto::sha256_hex(key.trim().as_bytes())
+                );
+                return ExitCode::SUCCESS;
+            }
+            let store = match database(database_url, None) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            let rt = runtime();
+            let print_new = |k: securetag_edge::store::admin::NewKey| {
+                println!("{}", k.key);
+                eprintln!(
+                    "key id {} ({}); store this key now, it is not shown again",
+                    k.id, k.prefix
+                );
+                ExitCode::SUCCESS
+            };
+            match action {
+                KeyAction::Create { tenant, rpm } => {
+                    match rt.block_on(store.create_key(&tenant, rpm)) {
+                        Ok(k) => print_new(k),
+                        Err(e) => fail(e),
+                    }
+                }
+                KeyAction::Revoke { key } => match rt.block_on(store.revoke_key(&key)) {
+                    Ok(0) => fail(format!("no active key {key:?}")),
+                    Ok(_) => {
+                        println!("revoked");
+                        ExitCode::SUCCESS
+                    }
+                    Err(e) => fail(e),
+                },
+                KeyAction::Rotate { key, grace } => {
+                    let grace = match config::units::parse_duration(&grace) {
+                        Ok(g) => g,
+                        Err(e) => return fail(e),
+                    };
+                    match rt.block_on(store.rotate_key(&key, grace.max(Duration::ZERO))) {
+                        Ok(k) => print_new(k),
+                        Err(e) => fail(e),
+                    }
+                }
+                KeyAction::Hash => ExitCode::SUCCESS,
             }
         }
     }

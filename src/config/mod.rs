@@ -9,10 +9,12 @@
 //! so `securetag-edge check` behaves like `nginx -t`.
 
 pub mod raw;
-mod source;
+pub(crate) mod source;
 pub mod tls;
 pub mod units;
 mod validate;
+
+pub(crate) use validate::resolve_path;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -44,6 +46,7 @@ pub struct Config {
     pub upstreams: BTreeMap<String, Arc<UpstreamSpec>>,
     /// In the order written: the first matching prefix wins.
     pub routes: Vec<Arc<Route>>,
+    pub ai: Option<Arc<crate::shield::settings::AiSettings>>,
 }
 
 #[derive(Debug, Clone)]

@@ -22,6 +22,8 @@ pub struct RawConfig {
     pub security_headers: RawSecurityHeaders,
     pub upstreams: BTreeMap<String, RawUpstream>,
     pub routes: Vec<RawRoute>,
+    /// The AI gateway under its prefix (`/ai/` by default); absent means no gateway.
+    pub ai: Option<crate::shield::settings::RawAi>,
 }
 
 #[derive(Debug, Deserialize)]

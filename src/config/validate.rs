@@ -63,6 +63,9 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
     }
     let upstreams = upstreams(&raw_upstreams, d);
     let routes = routes(&raw_routes, &upstreams, &base_headers, &limits, d);
+    let ai = raw
+        .ai
+        .map(|a| Arc::new(crate::shield::settings::validate(a, base, d)));
 
     Config {
         file: base.to_path_buf(),
@@ -74,6 +77,7 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
         limits,
         upstreams,
         routes,
+        ai,
     }
 }
 
@@ -208,7 +212,7 @@ fn tls(t: &RawTls, key: &str, base: &Path, d: &mut Diagnostics) -> Option<TlsLis
 
 /// Relative paths in the file are relative to the file, so `check` and `run` agree
 /// whatever the working directory.
-pub(super) fn resolve_path(base: &Path, p: &str) -> std::path::PathBuf {
+pub(crate) fn resolve_path(base: &Path, p: &str) -> std::path::PathBuf {
     let path = Path::new(p);
     if path.is_absolute() {
         path.to_path_buf()

@@ -7,9 +7,9 @@
 
 pub mod access_log;
 pub mod admin;
+pub mod ai;
 pub mod app;
 pub mod client_ip;
-pub mod error;
 pub mod headers;
 pub mod health;
 pub mod proxy;

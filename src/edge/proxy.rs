@@ -20,11 +20,11 @@ use pingora::{ErrorSource, ErrorType};
 
 use super::access_log;
 use super::client_ip;
-use super::error::HttpError;
 use super::headers::{self, Forwarded, X_REQUEST_ID};
 use super::state::{Shared, State};
 use super::upstream::UpstreamGroup;
 use crate::config::Route;
+use crate::error::HttpError;
 use crate::metrics;
 
 /// Requests in progress, for a drain that ends as soon as the last one is done.
@@ -73,6 +73,8 @@ pub struct RequestCtx {
     /// Status of a response the edge wrote itself (redirect, rejection, error).
     pub own_status: Option<u16>,
     pub error: Option<String>,
+    /// Served by the AI shield rather than proxied.
+    pub ai: bool,
     _in_flight: InFlight,
 }
 
@@ -127,7 +129,7 @@ impl EdgeProxy {
     }
 
     /// Request id, security headers and CORS on any response.
-    fn decorate(&self, resp: &mut ResponseHeader, ctx: &RequestCtx) -> Result<()> {
+    pub(crate) fn decorate(&self, resp: &mut ResponseHeader, ctx: &RequestCtx) -> Result<()> {
         resp.insert_header(X_REQUEST_ID, ctx.request_id.as_str())?;
         if let Some(route) = &ctx.route {
             headers::apply_security(resp, &route.security_headers, ctx.tls)?;
@@ -136,6 +138,34 @@ impl EdgeProxy {
             }
         }
         Ok(())
+    }
+
+    /// The AI gateway answers the whole request itself (see `shield::provider` for why).
+    async fn serve_ai(
+        &self,
+        shield: &crate::shield::Shield,
+        session: &mut Session,
+        ctx: &mut RequestCtx,
+    ) -> Result<bool> {
+        let method = session.req_header().method.as_str().to_string();
+        let path = session.req_header().uri.path().to_string();
+        let headers = session.req_header().headers.clone();
+        let request_id = ctx.request_id.clone();
+        let client_ip = ctx.client_ip;
+        let req = crate::shield::Request {
+            method: &method,
+            path: &path,
+            headers: &headers,
+            client_ip,
+            request_id: &request_id,
+        };
+        let mut down = super::ai::SessionDownstream {
+            proxy: self,
+            session,
+            ctx,
+        };
+        shield.serve(&req, &mut down).await;
+        Ok(true)
     }
 
     fn redirect_target(&self, session: &Session, port: Option<u16>) -> Option<String> {
@@ -214,6 +244,7 @@ impl ProxyHttp for EdgeProxy {
             cors_origin: None,
             own_status: None,
             error: None,
+            ai: false,
             _in_flight: InFlight::new(),
         }
     }
@@ -297,15 +328,23 @@ impl ProxyHttp for EdgeProxy {
         }
 
         let path = session.req_header().uri.path().to_string();
-        let Some(route) = cfg.route(&path).cloned() else {
+        let shield = state.shield.as_ref().filter(|s| s.owns(&path)).cloned();
+        ctx.ai = shield.is_some();
+        let route = cfg.route(&path).cloned();
+        if route.is_none() && shield.is_none() {
             self.respond_error(session, ctx, &HttpError::not_found_route())
                 .await?;
             return Ok(true);
-        };
-        ctx.group = state.group(&route.upstream.name).cloned();
-        ctx.route = Some(route.clone());
+        }
+        if shield.is_none() {
+            ctx.group = route
+                .as_ref()
+                .and_then(|r| state.group(&r.upstream.name))
+                .cloned();
+        }
+        ctx.route = route.clone();
 
-        if let Some(cors) = &route.cors {
+        if let Some(cors) = route.as_ref().and_then(|r| r.cors.as_ref()) {
             if let Some(origin) = session.req_header().headers.get(header::ORIGIN).cloned() {
                 let allowed = origin.to_str().is_ok_and(|o| cors.allows(o));
                 let is_preflight = session.req_header().method == http::Method::OPTIONS
@@ -336,6 +375,10 @@ impl ProxyHttp for EdgeProxy {
             }
         }
 
+        if let Some(shield) = shield {
+            return self.serve_ai(&shield, session, ctx).await;
+        }
+        let Some(route) = route else { return Ok(true) };
         let declared = session
             .req_header()
             .headers
@@ -589,7 +632,11 @@ impl ProxyHttp for EdgeProxy {
             .map(|r| r.status.as_u16())
             .or(ctx.own_status)
             .unwrap_or(0);
-        let route = ctx.route.as_ref().map_or("-", |r| r.name.as_str());
+        let route = if ctx.ai {
+            "ai"
+        } else {
+            ctx.route.as_ref().map_or("-", |r| r.name.as_str())
+        };
         let elapsed = ctx.start.elapsed();
         let m = metrics::get();
         m.requests

@@ -35,6 +35,10 @@ use super::state::{Shared, State};
 use super::tls::{self, CertSet};
 use crate::config::Config;
 use crate::metrics;
+use crate::shield::{Background, Shield};
+use parking_lot::Mutex;
+use pingora::server::ShutdownWatch;
+use pingora::services::background::BackgroundService;
 
 /// Work to run after requests have drained and before the process exits.
 pub type ShutdownHook = Box<dyn FnOnce() + Send>;
@@ -64,7 +68,29 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
     let mut server = Server::new_with_opt_and_conf(opt, conf);
     server.bootstrap();
 
-    let shared: Shared = Arc::new(ArcSwap::from_pointee(State::build(config.clone(), None)));
+    let mut hooks = hooks;
+    let shield = match &config.ai {
+        Some(ai) => {
+            let (shield, background) = Shield::build(ai.clone())?;
+            server.add_service(background_service(
+                "ai shield",
+                ShieldWorkers(Mutex::new(Some(background))),
+            ));
+            let flush = shield.auditor().clone();
+            hooks.push(Box::new(move || {
+                if !flush.flush_blocking(Duration::from_secs(5)) {
+                    tracing::warn!("audit queue not confirmed flushed at shutdown; unsent records are in the spool or lost with the queue");
+                }
+            }));
+            Some(shield)
+        }
+        None => None,
+    };
+    let shared: Shared = Arc::new(ArcSwap::from_pointee(State::build(
+        config.clone(),
+        None,
+        shield,
+    )));
     let proxy = Arc::new(pingora::proxy::http_proxy(
         &server.configuration,
         EdgeProxy::new(shared.clone()),
@@ -130,6 +156,24 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         shutdown_signal: Box::new(Signals { reloader }),
     });
     Ok(())
+}
+
+/// Runs the shield's background work (audit writer, ban refresh, Redis connection).
+struct ShieldWorkers(Mutex<Option<Background>>);
+
+#[async_trait]
+impl BackgroundService for ShieldWorkers {
+    async fn start(&self, mut shutdown: ShutdownWatch) {
+        let Some(bg) = self.0.lock().take() else {
+            return;
+        };
+        tokio::select! {
+            _ = bg.run() => {}
+            // The writer keeps running until the drain hook has flushed it; the process
+            // exit ends it, never a dropped batch.
+            _ = async { let _ = shutdown.changed().await; std::future::pending::<()>().await } => {}
+        }
+    }
 }
 
 /// Waits for Pingora to enter its grace period, then for the last request, then exits.
@@ -205,7 +249,10 @@ impl Reloader {
                 set.store(Arc::new(t.certificates.clone()));
             }
         }
-        let state = State::build(Arc::new(new), Some(&old));
+        if format!("{:?}", new.ai) != format!("{:?}", old.config.ai) {
+            tracing::warn!("changes under ai: take effect after a restart or graceful upgrade; other changes applied");
+        }
+        let state = State::build(Arc::new(new), Some(&old), old.shield.clone());
         self.shared.store(Arc::new(state));
         metrics::get()
             .config_reloads

@@ -11,11 +11,14 @@ use arc_swap::ArcSwap;
 
 use super::upstream::UpstreamGroup;
 use crate::config::Config;
+use crate::shield::Shield;
 
 /// One consistent generation of configuration and runtime objects.
 pub struct State {
     pub config: Arc<Config>,
     pub upstreams: HashMap<String, Arc<UpstreamGroup>>,
+    /// The AI gateway, built once at start (its stores and queues outlive reloads).
+    pub shield: Option<Arc<Shield>>,
 }
 
 /// The state the proxy, the health checker and the reloader share.
@@ -23,7 +26,11 @@ pub type Shared = Arc<ArcSwap<State>>;
 
 impl State {
     /// Builds a generation, carrying backend health over from `previous`.
-    pub fn build(config: Arc<Config>, previous: Option<&State>) -> State {
+    pub fn build(
+        config: Arc<Config>,
+        previous: Option<&State>,
+        shield: Option<Arc<Shield>>,
+    ) -> State {
         let upstreams = config
             .upstreams
             .iter()
@@ -35,7 +42,11 @@ impl State {
                 )
             })
             .collect();
-        State { config, upstreams }
+        State {
+            config,
+            upstreams,
+            shield,
+        }
     }
 
     pub fn group(&self, name: &str) -> Option<&Arc<UpstreamGroup>> {

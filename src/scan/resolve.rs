@@ -52,7 +52,10 @@ fn recur(text: &str, mut kept: Vec<Finding>) -> Vec<Finding> {
     if values.is_empty() {
         return kept;
     }
-    let Ok(ac) = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).build(&values) else {
+    let Ok(ac) = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .build(&values)
+    else {
         return kept;
     };
     let mut extra = Vec::new();
@@ -62,7 +65,12 @@ fn recur(text: &str, mut kept: Vec<Finding>) -> Vec<Finding> {
             continue;
         }
         let src = &kept[origin[m.pattern().as_usize()]];
-        extra.push(Finding { start: s, end: e, score: (src.score - 0.05).max(0.0), ..src.clone() });
+        extra.push(Finding {
+            start: s,
+            end: e,
+            score: (src.score - 0.05).max(0.0),
+            ..src.clone()
+        });
     }
     if !extra.is_empty() {
         kept.extend(extra);
@@ -78,13 +86,27 @@ mod tests {
     use std::sync::Arc;
 
     fn f(e: &str, s: usize, en: usize, score: f32) -> Finding {
-        Finding { category: Category::Pii, entity: Arc::from(e), start: s, end: en, score }
+        Finding {
+            category: Category::Pii,
+            entity: Arc::from(e),
+            start: s,
+            end: en,
+            score,
+        }
     }
 
     #[test]
     fn longest_then_highest_score_wins() {
         let text = "x".repeat(40);
-        let out = resolve(&text, vec![f("A", 0, 10, 0.9), f("B", 5, 20, 0.5), f("C", 5, 20, 0.6), f("D", 20, 25, 0.5)]);
+        let out = resolve(
+            &text,
+            vec![
+                f("A", 0, 10, 0.9),
+                f("B", 5, 20, 0.5),
+                f("C", 5, 20, 0.6),
+                f("D", 20, 25, 0.5),
+            ],
+        );
         let got: Vec<&str> = out.iter().map(|x| &*x.entity).collect();
         assert_eq!(got, vec!["C", "D"]);
     }

@@ -34,7 +34,8 @@ pub(crate) fn char_at(s: &str, i: usize) -> Option<char> {
 
 /// Whether a letter or digit (any script) touches the span on either side.
 pub(crate) fn touches_alnum(s: &str, start: usize, end: usize) -> bool {
-    char_before(s, start).is_some_and(char::is_alphanumeric) || char_at(s, end).is_some_and(char::is_alphanumeric)
+    char_before(s, start).is_some_and(char::is_alphanumeric)
+        || char_at(s, end).is_some_and(char::is_alphanumeric)
 }
 
 /// The `n` bytes before `start` (shrunk to a char boundary), ASCII-lowercased, for cue words.
@@ -103,7 +104,10 @@ mod tests {
 
     #[test]
     fn windows_merge() {
-        assert_eq!(merge_windows(vec![(5, 9), (0, 3), (2, 6), (20, 30)]), vec![(0, 9), (20, 30)]);
+        assert_eq!(
+            merge_windows(vec![(5, 9), (0, 3), (2, 6), (20, 30)]),
+            vec![(0, 9), (20, 30)]
+        );
     }
 
     #[test]

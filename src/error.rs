@@ -21,6 +21,8 @@ pub struct HttpError {
     pub retry_after: Option<u64>,
     /// Extra response headers (rate-limit state, `Allow`, …).
     pub headers: Vec<(&'static str, String)>,
+    /// The request field at fault, as OpenAI's `param` (e.g. `messages[2].content`).
+    pub param: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -34,6 +36,8 @@ struct Inner<'a> {
     kind: &'a str,
     code: &'a str,
     message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    param: Option<&'a str>,
     #[serde(skip_serializing_if = "str::is_empty")]
     request_id: &'a str,
 }
@@ -52,7 +56,13 @@ impl HttpError {
             message: message.into(),
             retry_after: None,
             headers: Vec::new(),
+            param: None,
         }
+    }
+
+    pub fn with_param(mut self, param: impl Into<String>) -> Self {
+        self.param = Some(param.into());
+        self
     }
 
     pub fn with_retry_after(mut self, secs: u64) -> Self {
@@ -72,6 +82,7 @@ impl HttpError {
                 kind: self.kind,
                 code: self.code,
                 message: &self.message,
+                param: self.param.as_deref(),
                 request_id,
             },
         };

@@ -1,0 +1,323 @@
+//! The audit trail: every `/ai/` request leaves one record, and no record is ever lost.
+//!
+//! The request path calls [`Auditor::record`], which never waits: the record goes into a
+//! bounded queue, or, if the queue is full, straight to the on-disk spool. A background
+//! writer drains the queue in batches into the sink (Postgres, or a JSONL file for the
+//! embedded store). When the sink fails, the batch is appended to the spool and every later
+//! record follows it there, so order is kept; once the sink answers again the spool is
+//! replayed oldest first and removed. Replays are idempotent (the log's `request_id` is
+//! unique), so a crash in the middle of one costs nothing but a second attempt.
+//!
+//! Records hold hashes or ciphertext of prompts, counts of PII by entity, and rule names;
+//! never a prompt, a PII value, a key or a secret.
+
+mod record;
+mod spool;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use prometheus::{IntCounter, IntCounterVec, IntGauge, Opts};
+use tokio::sync::mpsc;
+
+pub use record::{AuditRecord, Incident};
+pub use spool::Spool;
+
+use crate::shield::settings::AuditSettings;
+
+/// Where batches of records end up.
+#[async_trait]
+pub trait AuditSink: Send + Sync {
+    async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("audit sink failed: {0}")]
+pub struct SinkError(pub String);
+
+/// The embedded store's sink: one JSON line per record, appended.
+pub struct JsonlSink {
+    path: std::path::PathBuf,
+}
+
+impl JsonlSink {
+    pub fn new(path: std::path::PathBuf) -> Self {
+        JsonlSink { path }
+    }
+}
+
+#[async_trait]
+impl AuditSink for JsonlSink {
+    async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
+        let mut buf = Vec::with_capacity(batch.len() * 512);
+        for r in batch {
+            serde_json::to_writer(&mut buf, r).map_err(|e| SinkError(e.to_string()))?;
+            buf.push(b'\n');
+        }
+        let path = self.path.clone();
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            use std::io::Write;
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)?;
+            f.write_all(&buf)?;
+            f.flush()
+        })
+        .await
+        .map_err(|e| SinkError(e.to_string()))?
+        .map_err(|e| SinkError(e.to_string()))
+    }
+}
+
+enum Msg {
+    Record(Box<AuditRecord>),
+    Flush(std::sync::mpsc::Sender<()>),
+}
+
+struct Metrics {
+    written: IntCounter,
+    spooled: IntCounterVec,
+    spool_depth: IntGauge,
+    sink_errors: IntCounter,
+}
+
+impl Metrics {
+    fn new() -> Arc<Self> {
+        let m = Metrics {
+            written: IntCounter::new(
+                "audit_records_written_total",
+                "Audit records stored in the sink",
+            )
+            .expect("valid metric"),
+            spooled: IntCounterVec::new(
+                Opts::new(
+                    "audit_records_spooled_total",
+                    "Audit records written to the disk spool, by reason",
+                ),
+                &["reason"],
+            )
+            .expect("valid metric"),
+            spool_depth: IntGauge::new(
+                "audit_spool_records",
+                "Audit records waiting in the disk spool",
+            )
+            .expect("valid metric"),
+            sink_errors: IntCounter::new("audit_sink_errors_total", "Failed audit batch writes")
+                .expect("valid metric"),
+        };
+        let reg = crate::metrics::get();
+        reg.register(Box::new(m.written.clone()));
+        reg.register(Box::new(m.spooled.clone()));
+        reg.register(Box::new(m.spool_depth.clone()));
+        reg.register(Box::new(m.sink_errors.clone()));
+        Arc::new(m)
+    }
+}
+
+/// The request path's handle: cheap to clone, never blocks on the database.
+#[derive(Clone)]
+pub struct Auditor {
+    tx: mpsc::Sender<Msg>,
+    spool: Arc<Spool>,
+    metrics: Arc<Metrics>,
+}
+
+/// The background half: run [`Writer::run`] on a runtime that outlives requests.
+pub struct Writer {
+    rx: mpsc::Receiver<Msg>,
+    sink: Arc<dyn AuditSink>,
+    spool: Arc<Spool>,
+    settings: AuditSettings,
+    metrics: Arc<Metrics>,
+}
+
+/// Builds the queue, the spool and the writer for `sink`.
+pub fn channel(
+    sink: Arc<dyn AuditSink>,
+    settings: &AuditSettings,
+) -> std::io::Result<(Auditor, Writer)> {
+    let spool = Arc::new(Spool::open(&settings.spool_dir)?);
+    let metrics = Metrics::new();
+    metrics
+        .spool_depth
+        .set(i64::try_from(spool.pending()).unwrap_or(i64::MAX));
+    let (tx, rx) = mpsc::channel(settings.queue_capacity);
+    Ok((
+        Auditor {
+            tx,
+            spool: spool.clone(),
+            metrics: metrics.clone(),
+        },
+        Writer {
+            rx,
+            sink,
+            spool,
+            settings: settings.clone(),
+            metrics,
+        },
+    ))
+}
+
+impl Auditor {
+    /// Queues `record`; if the queue is full it goes to the spool. Never waits on I/O
+    /// other than, in that overflow case, one buffered file append.
+    pub fn record(&self, record: AuditRecord) {
+        match self.tx.try_send(Msg::Record(Box::new(record))) {
+            Ok(()) => {}
+            Err(mpsc::error::TrySendError::Full(Msg::Record(r)))
+            | Err(mpsc::error::TrySendError::Closed(Msg::Record(r))) => {
+                self.metrics
+                    .spooled
+                    .with_label_values(&["queue_full"])
+                    .inc();
+                if let Err(e) = self.spool.append(std::slice::from_ref(&*r)) {
+                    tracing::error!(error = %e, request_id = %r.request_id, "audit record could not be queued or spooled");
+                } else {
+                    self.metrics.spool_depth.inc();
+                }
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// Asks the writer to store everything queued so far; waits at most `timeout`.
+    /// Used at shutdown, from a plain thread.
+    pub fn flush_blocking(&self, timeout: Duration) -> bool {
+        let (ack_tx, ack_rx) = std::sync::mpsc::channel();
+        let sent = self.tx.try_send(Msg::Flush(ack_tx)).is_ok();
+        sent && ack_rx.recv_timeout(timeout).is_ok()
+    }
+}
+
+impl Writer {
+    /// Runs until every `Auditor` is dropped; owns batching, spooling and replay.
+    pub async fn run(mut self) {
+        let mut batch: Vec<AuditRecord> = Vec::with_capacity(self.settings.batch_size);
+        let mut replay_tick = tokio::time::interval(Duration::from_secs(1));
+        replay_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            let mut acks = Vec::new();
+            tokio::select! {
+                msg = self.rx.recv() => match msg {
+                    None => {
+                        self.store(std::mem::take(&mut batch)).await;
+                        return;
+                    }
+                    Some(m) => self.take(m, &mut batch, &mut acks),
+                },
+                _ = replay_tick.tick() => {
+                    self.replay().await;
+                    continue;
+                }
+            }
+            // Gather more for the same batch, up to the flush interval.
+            let deadline = tokio::time::Instant::now() + self.settings.flush_interval;
+            while batch.len() < self.settings.batch_size && acks.is_empty() {
+                match tokio::time::timeout_at(deadline, self.rx.recv()).await {
+                    Ok(Some(m)) => self.take(m, &mut batch, &mut acks),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            self.store(std::mem::take(&mut batch)).await;
+            if !acks.is_empty() {
+                self.replay().await;
+            }
+            for a in acks {
+                let _ = a.send(());
+            }
+        }
+    }
+
+    fn take(
+        &self,
+        m: Msg,
+        batch: &mut Vec<AuditRecord>,
+        acks: &mut Vec<std::sync::mpsc::Sender<()>>,
+    ) {
+        match m {
+            Msg::Record(r) => batch.push(*r),
+            Msg::Flush(a) => acks.push(a),
+        }
+    }
+
+    /// Writes a batch to the sink, or to the spool when the spool already holds older
+    /// records or the sink fails.
+    async fn store(&self, batch: Vec<AuditRecord>) {
+        if batch.is_empty() {
+            return;
+        }
+        if self.spool.pending() == 0 {
+            match self.sink.write(&batch).await {
+                Ok(()) => {
+                    self.metrics.written.inc_by(batch.len() as u64);
+                    return;
+                }
+                Err(e) => {
+                    self.metrics.sink_errors.inc();
+                    tracing::warn!(error = %e, records = batch.len(), "audit sink unavailable; spooling to disk");
+                }
+            }
+            self.spool_batch(&batch, "sink_error");
+        } else {
+            self.spool_batch(&batch, "keep_order");
+            self.replay().await;
+        }
+    }
+
+    fn spool_batch(&self, batch: &[AuditRecord], reason: &str) {
+        match self.spool.append(batch) {
+            Ok(()) => {
+                self.metrics
+                    .spooled
+                    .with_label_values(&[reason])
+                    .inc_by(batch.len() as u64);
+                self.metrics.spool_depth.add(batch.len() as i64);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, records = batch.len(), "audit spool write failed")
+            }
+        }
+    }
+
+    /// Replays the spool oldest first while the sink accepts batches.
+    async fn replay(&self) {
+        if self.spool.pending() == 0 {
+            return;
+        }
+        loop {
+            let chunk = match self.spool.peek(self.settings.batch_size) {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, "audit spool unreadable");
+                    return;
+                }
+            };
+            if chunk.is_empty() {
+                return;
+            }
+            if let Err(e) = self.sink.write(&chunk).await {
+                self.metrics.sink_errors.inc();
+                tracing::debug!(error = %e, "audit spool replay deferred; sink still unavailable");
+                return;
+            }
+            self.metrics.written.inc_by(chunk.len() as u64);
+            if let Err(e) = self.spool.consume(chunk.len()) {
+                tracing::error!(error = %e, "audit spool could not be advanced");
+                return;
+            }
+            self.metrics
+                .spool_depth
+                .set(i64::try_from(self.spool.pending()).unwrap_or(i64::MAX));
+            tracing::info!(
+                records = chunk.len(),
+                left = self.spool.pending(),
+                "audit spool replayed"
+            );
+        }
+    }
+}

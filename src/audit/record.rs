@@ -1,0 +1,48 @@
+//! One audit record per `/ai/` request: who, what, what happened, never the prompt itself.
+
+use serde::{Deserialize, Serialize};
+
+/// A PII incident: how many values of one entity were found in one direction.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Incident {
+    /// `in` (prompt) or `out` (answer).
+    pub direction: String,
+    pub entity: String,
+    pub count: u32,
+    /// `redacted`, `blocked` or `logged`.
+    pub action_taken: String,
+}
+
+/// The row written to `ai_gateway_log` (and its incidents), or one JSONL line.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AuditRecord {
+    pub request_id: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub tenant_id: Option<String>,
+    pub tenant: Option<String>,
+    pub api_key_id: Option<String>,
+    pub client_ip: Option<String>,
+    pub model: Option<String>,
+    pub provider: Option<String>,
+    pub stream: bool,
+    pub status: u16,
+    /// `allowed`, `redacted`, `pseudonymized`, `blocked` or `error`.
+    pub action: String,
+    /// Names of the rules and entities that fired; never matched text.
+    pub rules: Vec<String>,
+    pub tokens_in: u32,
+    pub tokens_out: u32,
+    /// Credits charged after refunds, in hundredths.
+    pub credits_charged_cents: i64,
+    pub latency_ms: f32,
+    pub upstream_ms: Option<f32>,
+    pub shield_ms: f32,
+    pub prompt_hash: Option<String>,
+    pub prompt_encrypted: Option<String>,
+    pub pii_in: u32,
+    pub pii_out: u32,
+    /// `completed`, `client_disconnected`, `upstream_error`, `blocked`, `rejected`, …
+    pub outcome: String,
+    pub error: Option<String>,
+    pub incidents: Vec<Incident>,
+}

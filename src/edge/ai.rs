@@ -1,0 +1,131 @@
+//! Hands `/ai/` requests to the shield: the shield's [`Downstream`] over a Pingora session.
+//!
+//! Every response written here carries the same headers as proxied ones (request id,
+//! security headers, CORS), so clients cannot tell the gateway from the rest of the edge.
+
+use async_trait::async_trait;
+use bytes::{Bytes, BytesMut};
+use http::header;
+use pingora::http::ResponseHeader;
+use pingora::proxy::Session;
+
+use super::proxy::{EdgeProxy, RequestCtx};
+use crate::shield::{BodyError, Downstream, Gone};
+
+pub struct SessionDownstream<'a> {
+    pub proxy: &'a EdgeProxy,
+    pub session: &'a mut Session,
+    pub ctx: &'a mut RequestCtx,
+}
+
+impl SessionDownstream<'_> {
+    fn head(
+        &self,
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+    ) -> Result<ResponseHeader, Gone> {
+        let mut resp = ResponseHeader::build(status, Some(headers.len() + 8)).map_err(|_| Gone)?;
+        for (k, v) in headers {
+            resp.insert_header(k, v).map_err(|_| Gone)?;
+        }
+        self.proxy.decorate(&mut resp, self.ctx).map_err(|_| Gone)?;
+        Ok(resp)
+    }
+}
+
+#[async_trait]
+impl Downstream for SessionDownstream<'_> {
+    async fn read_body(&mut self, limit: u64) -> Result<Bytes, BodyError> {
+        let declared = self
+            .session
+            .req_header()
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > limit) {
+            self.session.set_keepalive(None);
+            return Err(BodyError::TooLarge(limit));
+        }
+        let expects_continue = self
+            .session
+            .req_header()
+            .headers
+            .get(header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        if expects_continue {
+            self.session
+                .write_continue_response()
+                .await
+                .map_err(|e| BodyError::Io(e.to_string()))?;
+        }
+        let mut buf =
+            BytesMut::with_capacity(declared.map_or(8192, |n| usize::try_from(n).unwrap_or(8192)));
+        while let Some(chunk) = self
+            .session
+            .read_request_body()
+            .await
+            .map_err(|e| BodyError::Io(e.to_string()))?
+        {
+            if (buf.len() + chunk.len()) as u64 > limit {
+                self.session.set_keepalive(None);
+                return Err(BodyError::TooLarge(limit));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        self.ctx.body_bytes = buf.len() as u64;
+        Ok(buf.freeze())
+    }
+
+    async fn respond(
+        &mut self,
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Bytes,
+    ) -> Result<(), Gone> {
+        let mut resp = self.head(status, headers)?;
+        resp.insert_header(header::CONTENT_LENGTH, body.len().to_string())
+            .map_err(|_| Gone)?;
+        self.ctx.own_status = Some(status);
+        let end = body.is_empty();
+        self.session
+            .write_response_header(Box::new(resp), end)
+            .await
+            .map_err(|_| Gone)?;
+        if !end {
+            self.session
+                .write_response_body(Some(body), true)
+                .await
+                .map_err(|_| Gone)?;
+        }
+        Ok(())
+    }
+
+    async fn start_stream(
+        &mut self,
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+    ) -> Result<(), Gone> {
+        let mut resp = self.head(status, headers)?;
+        if !self.session.is_http2() {
+            // Without a length, HTTP/1.1 needs chunked framing or the client waits for close.
+            resp.insert_header(header::TRANSFER_ENCODING, "chunked")
+                .map_err(|_| Gone)?;
+        }
+        self.ctx.own_status = Some(status);
+        self.session
+            .write_response_header(Box::new(resp), false)
+            .await
+            .map_err(|_| Gone)
+    }
+
+    async fn send(&mut self, chunk: Bytes, end: bool) -> Result<(), Gone> {
+        if chunk.is_empty() && !end {
+            return Ok(());
+        }
+        self.session
+            .write_response_body(Some(chunk), end)
+            .await
+            .map_err(|_| Gone)
+    }
+}

@@ -1,0 +1,232 @@
+//! Who is calling: API key lookup with a TTL cache, bans, and brute-force protection.
+//!
+//! Keys are looked up by SHA-256, never by value. Results are cached for `cache_ttl`,
+//! unknown keys included, so a flood of made-up keys is answered from memory and never
+//! reaches the database. Bans are read from the store every few seconds into a set the
+//! request path checks without I/O; a ban this instance issues applies at once.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Mutex, RwLock};
+
+use crate::store::{Ban, BanKind, KeyRecord, Store, StoreError};
+
+/// The key a client presented: `Authorization: Bearer …` or `x-api-key`.
+pub fn presented_key<'a>(
+    authorization: Option<&'a str>,
+    x_api_key: Option<&'a str>,
+) -> Option<&'a str> {
+    let bearer = authorization.and_then(|v| {
+        let (scheme, rest) = v.trim().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| rest.trim())
+    });
+    bearer
+        .or(x_api_key.map(str::trim))
+        .filter(|k| !k.is_empty())
+}
+
+const SHARDS: usize = 16;
+
+/// Key records by hash, positive and negative, expiring after a TTL.
+pub struct KeyCache {
+    ttl: Duration,
+    shards: Vec<Mutex<HashMap<String, (Instant, Option<Arc<KeyRecord>>)>>>,
+    capacity_per_shard: usize,
+}
+
+impl KeyCache {
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
+        KeyCache {
+            ttl,
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+            capacity_per_shard: (capacity / SHARDS).max(16),
+        }
+    }
+
+    fn shard(&self, hash: &str) -> &Mutex<HashMap<String, (Instant, Option<Arc<KeyRecord>>)>> {
+        // The key is already a uniform hex digest: its first byte picks the shard.
+        let b = hash.as_bytes().first().copied().unwrap_or(0);
+        &self.shards[usize::from(b) % SHARDS]
+    }
+
+    /// The record for `hash`: from the cache while fresh, else from the store.
+    pub async fn get(
+        &self,
+        store: &dyn Store,
+        hash: &str,
+    ) -> Result<Option<Arc<KeyRecord>>, StoreError> {
+        if let Some((t, v)) = self.shard(hash).lock().get(hash) {
+            if t.elapsed() < self.ttl {
+                return Ok(v.clone());
+            }
+        }
+        let fresh = store.key_by_hash(hash).await?.map(Arc::new);
+        let mut shard = self.shard(hash).lock();
+        if shard.len() >= self.capacity_per_shard {
+            let ttl = self.ttl;
+            shard.retain(|_, (t, _)| t.elapsed() < ttl);
+            if shard.len() >= self.capacity_per_shard {
+                shard.clear();
+            }
+        }
+        shard.insert(hash.to_string(), (Instant::now(), fresh.clone()));
+        Ok(fresh)
+    }
+}
+
+/// Bans in force, refreshed from the store in the background.
+#[derive(Default)]
+pub struct BanList {
+    active: RwLock<HashMap<(BanKind, String), Option<chrono::DateTime<chrono::Utc>>>>,
+}
+
+impl BanList {
+    /// Whether `value` is banned as `kind` now.
+    pub fn is_banned(&self, kind: BanKind, value: &str) -> bool {
+        let now = chrono::Utc::now();
+        self.active
+            .read()
+            .get(&(kind, value.to_string()))
+            .is_some_and(|until| until.is_none_or(|u| u > now))
+    }
+
+    /// Replaces the list with what the store holds, keeping local bans not yet visible there.
+    pub fn replace(&self, bans: Vec<Ban>) {
+        let now = chrono::Utc::now();
+        let mut map: HashMap<(BanKind, String), Option<chrono::DateTime<chrono::Utc>>> = bans
+            .into_iter()
+            .map(|b| ((b.kind, b.value), b.until))
+            .collect();
+        for (k, until) in self.active.read().iter() {
+            if until.is_some_and(|u| u > now) {
+                map.entry(k.clone()).or_insert(*until);
+            }
+        }
+        *self.active.write() = map;
+    }
+
+    pub fn insert(&self, ban: &Ban) {
+        self.active
+            .write()
+            .insert((ban.kind, ban.value.clone()), ban.until);
+    }
+
+    /// Refreshes from `store` every `every` until the process ends.
+    pub async fn refresh_loop(self: Arc<Self>, store: Arc<dyn Store>, every: Duration) {
+        let mut warned = false;
+        loop {
+            match store.active_bans().await {
+                Ok(b) => {
+                    self.replace(b);
+                    warned = false;
+                }
+                Err(e) if !warned => {
+                    tracing::warn!(error = %e, "cannot refresh bans; keeping the last known list");
+                    warned = true;
+                }
+                Err(_) => {}
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+}
+
+/// Failed-auth counting per client IP, in a fixed window.
+pub struct BruteForce {
+    max: u32,
+    window: Duration,
+    ban_for: Duration,
+    counts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl BruteForce {
+    pub fn new(max: u32, window: Duration, ban_for: Duration) -> Self {
+        BruteForce {
+            max,
+            window,
+            ban_for,
+            counts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts a failure; returns the ban to issue when `ip` just crossed the limit.
+    pub fn failure(&self, ip: IpAddr) -> Option<Ban> {
+        if self.max == 0 {
+            return None;
+        }
+        let mut counts = self.counts.lock();
+        if counts.len() > 100_000 {
+            let w = self.window;
+            counts.retain(|_, (t, _)| t.elapsed() < w);
+        }
+        let e = counts.entry(ip).or_insert((Instant::now(), 0));
+        if e.0.elapsed() >= self.window {
+            *e = (Instant::now(), 0);
+        }
+        e.1 += 1;
+        if e.1 < self.max {
+            return None;
+        }
+        counts.remove(&ip);
+        Some(Ban {
+            kind: BanKind::Ip,
+            value: ip.to_string(),
+            until: chrono::Duration::from_std(self.ban_for)
+                .ok()
+                .map(|d| chrono::Utc::now() + d),
+            reason: format!(
+                "{} failed API key attempts within {:?}",
+                self.max, self.window
+            ),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_and_x_api_key_are_accepted() {
+        assert_eq!(presented_key(Some("Bearer sk-1"), None), Some("sk-1"));
+        assert_eq!(presented_key(Some("bearer   sk-2 "), None), Some("sk-2"));
+        assert_eq!(presented_key(None, Some("sk-3")), Some("sk-3"));
+        assert_eq!(presented_key(Some("Basic abc"), Some("sk-4")), Some("sk-4"));
+        assert_eq!(presented_key(Some("Bearer "), None), None);
+        assert_eq!(presented_key(None, None), None);
+    }
+
+    #[test]
+    fn brute_force_bans_after_the_limit_within_the_window() {
+        let bf = BruteForce::new(3, Duration::from_secs(60), Duration::from_secs(600));
+        let ip: IpAddr = "203.0.113.7".parse().unwrap();
+        assert!(bf.failure(ip).is_none());
+        assert!(bf.failure(ip).is_none());
+        let ban = bf.failure(ip).unwrap();
+        assert_eq!(ban.kind, BanKind::Ip);
+        assert_eq!(ban.value, "203.0.113.7");
+        assert!(ban.until.unwrap() > chrono::Utc::now());
+    }
+
+    #[test]
+    fn ban_list_honours_expiry() {
+        let bans = BanList::default();
+        bans.insert(&Ban {
+            kind: BanKind::Ip,
+            value: "1.1.1.1".into(),
+            until: Some(chrono::Utc::now() - chrono::Duration::seconds(1)),
+            reason: String::new(),
+        });
+        bans.insert(&Ban {
+            kind: BanKind::Tenant,
+            value: "t".into(),
+            until: None,
+            reason: String::new(),
+        });
+        assert!(!bans.is_banned(BanKind::Ip, "1.1.1.1"));
+        assert!(bans.is_banned(BanKind::Tenant, "t"));
+    }
+}

@@ -1,0 +1,260 @@
+//! The AI Shield: everything under the `/ai/` prefix.
+//!
+//! The life of `POST /ai/v1/chat/completions`, in the order [`Shield::serve`] runs it:
+//!
+//! 1. **auth**: the key from `Authorization: Bearer` or `x-api-key`, looked up by SHA-256
+//!    (cached, unknown keys too); revoked, expired, disabled, or banned by IP, key or tenant
+//!    ends here. Failed attempts count toward an IP ban.
+//! 2. **rate limits**: per key and per tenant, in one atomic Redis script (local fallback).
+//! 3. **body and policy**: the JSON is read (size-capped) and checked: model allowed for the
+//!    tenant and the key, `max_tokens`, roles, message sizes. Errors name the field.
+//! 4. **credits**: one atomic upfront charge; short balance is 402.
+//! 5. **inspection**: every text the provider would read is scanned; injection blocks,
+//!    secrets and PII block or are rewritten as the tenant's policy says.
+//! 6. **provider**: chosen by model, called with the tenant's own key (BYOK) or the
+//!    operator's; the answer is guarded (redacted, pseudonyms restored), streams included.
+//! 7. **audit**: one record, prompt as a hash or ciphertext, PII as counts per entity;
+//!    refunds down to the blocked price when the request was blocked or the provider failed.
+//!
+//! The shield knows nothing of Pingora sessions: the edge hands it a [`Downstream`].
+
+pub mod answer;
+pub mod auth;
+pub mod echo;
+pub mod guard;
+pub mod inspect;
+mod pipeline;
+pub mod policy;
+pub mod provider;
+pub mod settings;
+pub mod stream;
+pub mod wire;
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, Opts};
+use tokio::sync::Semaphore;
+
+use crate::audit::{self, AuditSink, Auditor};
+use crate::scan::{RedactionMode, RedactionPolicy, Scanner};
+use crate::store::memory::MemoryStore;
+use crate::store::postgres::PgStore;
+use crate::store::ratelimit::RateLimiter;
+use crate::store::Store;
+use settings::AiSettings;
+
+/// The client side of an `/ai/` exchange, implemented by the edge over its session.
+#[async_trait]
+pub trait Downstream: Send {
+    /// The whole request body; `Err(TooLarge)` past `limit` bytes.
+    async fn read_body(&mut self, limit: u64) -> Result<Bytes, BodyError>;
+    /// A complete response with an exact `Content-Length`.
+    async fn respond(
+        &mut self,
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Bytes,
+    ) -> Result<(), Gone>;
+    /// Starts a streamed (chunked) response.
+    async fn start_stream(
+        &mut self,
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+    ) -> Result<(), Gone>;
+    async fn send(&mut self, chunk: Bytes, end: bool) -> Result<(), Gone>;
+}
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum BodyError {
+    #[error("the request body is larger than {0} bytes")]
+    TooLarge(u64),
+    #[error("the request body could not be read: {0}")]
+    Io(String),
+}
+
+/// The client went away; nothing more can be sent.
+#[derive(Debug, thiserror::Error)]
+#[error("client disconnected")]
+pub struct Gone;
+
+/// What the edge knows about the request before the shield takes it.
+pub struct Request<'a> {
+    pub method: &'a str,
+    /// Path without the query string.
+    pub path: &'a str,
+    pub headers: &'a http::HeaderMap,
+    pub client_ip: IpAddr,
+    pub request_id: &'a str,
+}
+
+struct ShieldMetrics {
+    requests: IntCounterVec,
+    findings: IntCounterVec,
+    overhead: HistogramVec,
+}
+
+impl ShieldMetrics {
+    fn new() -> Self {
+        let m = ShieldMetrics {
+            requests: IntCounterVec::new(
+                Opts::new(
+                    "ai_requests_total",
+                    "AI gateway requests, by outcome and status",
+                ),
+                &["outcome", "status"],
+            )
+            .expect("valid metric"),
+            findings: IntCounterVec::new(
+                Opts::new(
+                    "ai_findings_total",
+                    "Values found by the scanners, by direction and entity",
+                ),
+                &["direction", "entity"],
+            )
+            .expect("valid metric"),
+            overhead: HistogramVec::new(
+                HistogramOpts::new(
+                    "ai_shield_seconds",
+                    "Time the shield itself spends on a request (not the provider)",
+                )
+                .buckets(vec![
+                    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05,
+                ]),
+                &["stream"],
+            )
+            .expect("valid metric"),
+        };
+        let r = crate::metrics::get();
+        r.register(Box::new(m.requests.clone()));
+        r.register(Box::new(m.findings.clone()));
+        r.register(Box::new(m.overhead.clone()));
+        m
+    }
+}
+
+/// The shield and everything it holds for the life of the process (or one reload).
+pub struct Shield {
+    pub settings: Arc<AiSettings>,
+    store: Arc<dyn Store>,
+    limiter: Arc<RateLimiter>,
+    auditor: Auditor,
+    scanner: Arc<Scanner>,
+    providers: provider::Providers,
+    keys: auth::KeyCache,
+    bans: Arc<auth::BanList>,
+    brute: auth::BruteForce,
+    streams: Arc<Semaphore>,
+    redactions: inspect::Redactions,
+    metrics: ShieldMetrics,
+}
+
+/// Background work the shield needs: the audit writer, ban refresh, Redis connection.
+pub struct Background {
+    pub writer: audit::Writer,
+    pub bans: Arc<auth::BanList>,
+    pub store: Arc<dyn Store>,
+    pub limiter: Arc<RateLimiter>,
+}
+
+impl Background {
+    /// Runs until the process ends.
+    pub async fn run(self) {
+        self.limiter.connect();
+        tokio::spawn(
+            self.bans
+                .clone()
+                .refresh_loop(self.store.clone(), Duration::from_secs(5)),
+        );
+        self.writer.run().await;
+    }
+}
+
+impl Shield {
+    /// Builds the shield from its settings: store, limiter, scanner, audit queue.
+    pub fn build(settings: Arc<AiSettings>) -> anyhow::Result<(Arc<Shield>, Background)> {
+        let (store, sink): (Arc<dyn Store>, Arc<dyn AuditSink>) = match &settings.database_url {
+            Some(url) => {
+                let pg = Arc::new(PgStore::connect_lazy(url, settings.db_pool_size)?);
+                (pg.clone(), pg)
+            }
+            None => (
+                Arc::new(MemoryStore::from_settings(&settings)),
+                Arc::new(audit::JsonlSink::new(settings.audit.file.clone())),
+            ),
+        };
+        let limiter =
+            Arc::new(RateLimiter::new(settings.redis_url.as_deref()).map_err(anyhow::Error::msg)?);
+        let (auditor, writer) = audit::channel(sink, &settings.audit).map_err(|e| {
+            anyhow::anyhow!("audit spool {}: {e}", settings.audit.spool_dir.display())
+        })?;
+        let mut builder = Scanner::builder();
+        for c in &settings.custom_entities {
+            builder = builder.custom_entity(c.clone());
+        }
+        if let Some(rules) = &settings.gitleaks_rules {
+            builder = builder.gitleaks_toml(rules);
+        }
+        let built = builder
+            .build()
+            .map_err(|e| anyhow::anyhow!("scanner: {e}"))?;
+        for e in &built.rule_errors {
+            tracing::error!(rule = %e, "gitleaks rule skipped");
+        }
+        let hash_key = settings
+            .keyring
+            .as_ref()
+            .map(|k| k.derive(crate::crypto::Purpose::RedactionHash).to_vec())
+            .unwrap_or_default();
+        let placeholder = RedactionPolicy::new(RedactionMode::Placeholder).with_hash_key(&hash_key);
+        let mut pseudonymize = placeholder.clone();
+        for e in crate::scan::PiiEntity::ALL {
+            pseudonymize = pseudonymize.with_entity(e.name(), RedactionMode::Pseudonymize);
+        }
+        let bans = Arc::new(auth::BanList::default());
+        let shield = Shield {
+            store: store.clone(),
+            limiter: limiter.clone(),
+            auditor,
+            scanner: Arc::new(built.scanner),
+            providers: provider::Providers::new(settings.providers.clone()),
+            keys: auth::KeyCache::new(settings.cache_ttl, 100_000),
+            bans: bans.clone(),
+            brute: auth::BruteForce::new(
+                settings.brute_force_max,
+                settings.brute_force_window,
+                settings.brute_force_ban,
+            ),
+            streams: Arc::new(Semaphore::new(settings.max_concurrent_streams)),
+            redactions: inspect::Redactions {
+                placeholder,
+                pseudonymize,
+            },
+            metrics: ShieldMetrics::new(),
+            settings,
+        };
+        Ok((
+            Arc::new(shield),
+            Background {
+                writer,
+                bans,
+                store,
+                limiter,
+            },
+        ))
+    }
+
+    /// Whether `path` belongs to the shield.
+    pub fn owns(&self, path: &str) -> bool {
+        path.starts_with(&self.settings.prefix)
+            || path == self.settings.prefix.trim_end_matches('/')
+    }
+
+    /// The audit queue, so shutdown can flush it.
+    pub fn auditor(&self) -> &Auditor {
+        &self.auditor
+    }
+}

@@ -1,0 +1,868 @@
+//! [`Shield::serve`]: one `/ai/` request from the first header to the audit record.
+//!
+//! Each step returns `Result<_, Stop>`; a `Stop` carries the client-facing error, so the
+//! happy path reads top to bottom and every refusal is answered in one place.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use serde_json::{json, Value};
+
+use super::answer::{self, Guarded};
+use super::guard::OutputGuard;
+use super::inspect::{self, Verdict};
+use super::policy::PromptLogging;
+use super::provider::{ProviderError, Upstream};
+use super::stream::SseFilter;
+use super::{BodyError, Downstream, Request, Shield};
+use crate::audit::{AuditRecord, Incident};
+use crate::crypto::{self, Purpose};
+use crate::error::HttpError;
+use crate::scan::RedactionState;
+use crate::store::ratelimit::Quota;
+use crate::store::{BanKind, KeyRecord};
+
+/// Why a request ends before (or instead of) a provider answer.
+enum Stop {
+    Reject(HttpError),
+    /// The client left; nothing can be sent.
+    Gone,
+}
+
+impl From<HttpError> for Stop {
+    fn from(e: HttpError) -> Self {
+        Stop::Reject(e)
+    }
+}
+
+/// Everything the audit record needs, filled in as the request advances.
+struct Trail {
+    record: AuditRecord,
+    started: Instant,
+    /// Time spent waiting on the provider, subtracted from the shield's own time.
+    upstream: Duration,
+    charged: Option<(String, i64)>,
+    refund: bool,
+}
+
+fn auth_error(code: &'static str, message: &'static str) -> HttpError {
+    HttpError::new(401, "authentication_error", code, message)
+}
+
+fn forbidden(code: &'static str, message: impl Into<std::borrow::Cow<'static, str>>) -> HttpError {
+    HttpError::new(403, "permission_error", code, message)
+}
+
+fn unavailable(code: &'static str, message: &'static str) -> HttpError {
+    HttpError::new(503, "service_unavailable", code, message).with_retry_after(1)
+}
+
+fn invalid(message: impl Into<std::borrow::Cow<'static, str>>, param: &str) -> HttpError {
+    HttpError::new(400, "invalid_request_error", "invalid_request", message).with_param(param)
+}
+
+impl Shield {
+    /// Serves one request under the prefix; returns the status sent (0 if none could be).
+    pub async fn serve(&self, req: &Request<'_>, down: &mut dyn Downstream) -> u16 {
+        let rest = req
+            .path
+            .strip_prefix(self.settings.prefix.as_str())
+            .unwrap_or("");
+        let (status, outcome) = match (req.method, rest) {
+            ("GET", "health") => self.health(down).await,
+            ("GET", "v1/models") => self.models(req, down).await,
+            ("POST", "v1/chat/completions") => return self.chat(req, down).await,
+            (_, "health" | "v1/models" | "v1/chat/completions") => {
+                let e = HttpError::new(
+                    405,
+                    "invalid_request_error",
+                    "method_not_allowed",
+                    "method not allowed on this endpoint",
+                );
+                (self.reject(req, down, &e, Vec::new()).await, "rejected")
+            }
+            _ => {
+                let e = HttpError::new(
+                    404,
+                    "invalid_request_error",
+                    "unknown_endpoint",
+                    "no such endpoint under the AI gateway",
+                );
+                (self.reject(req, down, &e, Vec::new()).await, "rejected")
+            }
+        };
+        self.metrics
+            .requests
+            .with_label_values(&[outcome, &status.to_string()])
+            .inc();
+        status
+    }
+
+    async fn reject(
+        &self,
+        req: &Request<'_>,
+        down: &mut dyn Downstream,
+        e: &HttpError,
+        mut headers: Vec<(&'static str, String)>,
+    ) -> u16 {
+        headers.push(("content-type", "application/json".into()));
+        if let Some(s) = e.retry_after {
+            headers.push(("retry-after", s.to_string()));
+        }
+        headers.extend(e.headers.iter().cloned());
+        match down
+            .respond(e.status, headers, e.body(req.request_id))
+            .await
+        {
+            Ok(()) => e.status,
+            Err(_) => 0,
+        }
+    }
+
+    async fn health(&self, down: &mut dyn Downstream) -> (u16, &'static str) {
+        let store = self.store.ping().await.is_ok();
+        let body = json!({"status": if store { "ok" } else { "degraded" }, "store": store,
+            "providers": self.providers.specs.iter().map(|p| p.name.clone()).collect::<Vec<_>>()});
+        let status = if store { 200 } else { 503 };
+        let _ = down
+            .respond(
+                status,
+                vec![("content-type", "application/json".into())],
+                Bytes::from(body.to_string()),
+            )
+            .await;
+        (status, "health")
+    }
+
+    async fn models(&self, req: &Request<'_>, down: &mut dyn Downstream) -> (u16, &'static str) {
+        let key = match self.authenticate(req).await {
+            Ok(k) => k,
+            Err(Stop::Reject(e)) => {
+                return (self.reject(req, down, &e, Vec::new()).await, "rejected")
+            }
+            Err(Stop::Gone) => return (0, "client_disconnected"),
+        };
+        let data: Vec<Value> = self
+            .providers
+            .listed_models()
+            .into_iter()
+            .filter(|(m, _)| key.policy.model_allowed(m) && key.may_use(m))
+            .map(|(m, owner)| json!({"id": m, "object": "model", "created": 0, "owned_by": owner}))
+            .collect();
+        let body = json!({"object": "list", "data": data});
+        let _ = down
+            .respond(
+                200,
+                vec![("content-type", "application/json".into())],
+                Bytes::from(body.to_string()),
+            )
+            .await;
+        (200, "models")
+    }
+
+    /// Step 1: who is calling, and may they.
+    async fn authenticate(&self, req: &Request<'_>) -> Result<std::sync::Arc<KeyRecord>, Stop> {
+        let ip = req.client_ip.to_string();
+        if self.bans.is_banned(BanKind::Ip, &ip) {
+            return Err(
+                forbidden("ip_banned", "this address is banned from the AI gateway").into(),
+            );
+        }
+        let header = |n: &str| req.headers.get(n).and_then(|v| v.to_str().ok());
+        let Some(key) = super::auth::presented_key(header("authorization"), header("x-api-key"))
+        else {
+            return Err(auth_error(
+                "missing_api_key",
+                "no API key: send Authorization: Bearer <key> or x-api-key",
+            )
+            .into());
+        };
+        let hash = crypto::sha256_hex(key.as_bytes());
+        let record = self
+            .keys
+            .get(self.store.as_ref(), &hash)
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "key lookup failed");
+                Stop::Reject(unavailable(
+                    "store_unavailable",
+                    "the key store is unavailable; retry shortly",
+                ))
+            })?;
+        let Some(record) = record else {
+            if let Some(ban) = self.brute.failure(req.client_ip) {
+                tracing::warn!(client_ip = %ip, reason = %ban.reason, "banning address after failed key attempts");
+                self.bans.insert(&ban);
+                let store = self.store.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = store.add_ban(&ban).await {
+                        tracing::error!(error = %e, "could not persist an IP ban");
+                    }
+                });
+            }
+            return Err(auth_error("invalid_api_key", "the API key is not valid").into());
+        };
+        if record.revoked {
+            return Err(auth_error("api_key_revoked", "this API key was revoked").into());
+        }
+        if record.expires_at.is_some_and(|t| t <= chrono::Utc::now()) {
+            return Err(auth_error("api_key_expired", "this API key has expired").into());
+        }
+        if !record.key_enabled {
+            return Err(forbidden(
+                "api_key_disabled",
+                "this API key is disabled for the AI gateway",
+            )
+            .into());
+        }
+        if !record.tenant_enabled || !record.policy.is_enabled {
+            return Err(forbidden(
+                "gateway_disabled",
+                "the AI gateway is not enabled for this tenant",
+            )
+            .into());
+        }
+        if self.bans.is_banned(BanKind::ApiKey, &record.key_id)
+            || self.bans.is_banned(BanKind::Tenant, &record.tenant_id)
+        {
+            return Err(
+                forbidden("banned", "this key or tenant is banned from the AI gateway").into(),
+            );
+        }
+        Ok(record)
+    }
+
+    async fn chat(&self, req: &Request<'_>, down: &mut dyn Downstream) -> u16 {
+        let mut trail = Trail {
+            record: AuditRecord {
+                request_id: req.request_id.to_string(),
+                created_at: chrono::Utc::now(),
+                tenant_id: None,
+                tenant: None,
+                api_key_id: None,
+                client_ip: Some(req.client_ip.to_string()),
+                model: None,
+                provider: None,
+                stream: false,
+                status: 0,
+                action: "allowed".into(),
+                rules: Vec::new(),
+                tokens_in: 0,
+                tokens_out: 0,
+                credits_charged_cents: 0,
+                latency_ms: 0.0,
+                upstream_ms: None,
+                shield_ms: 0.0,
+                prompt_hash: None,
+                prompt_encrypted: None,
+                pii_in: 0,
+                pii_out: 0,
+                outcome: "completed".into(),
+                error: None,
+                incidents: Vec::new(),
+            },
+            started: Instant::now(),
+            upstream: Duration::ZERO,
+            charged: None,
+            refund: false,
+        };
+        let mut rl_headers = Vec::new();
+        let result = self
+            .chat_steps(req, down, &mut trail, &mut rl_headers)
+            .await;
+        let status = match result {
+            Ok(status) => status,
+            Err(Stop::Reject(e)) => {
+                if trail.record.outcome == "completed" {
+                    trail.record.outcome = "rejected".into();
+                }
+                trail.record.error = Some(e.code.to_string());
+                if trail.record.action == "allowed" {
+                    trail.record.action = "error".into();
+                }
+                self.reject(req, down, &e, rl_headers).await
+            }
+            Err(Stop::Gone) => {
+                trail.record.outcome = "client_disconnected".into();
+                0
+            }
+        };
+        self.finish(trail, status).await;
+        status
+    }
+
+    /// Settles credits, records metrics, queues the audit record.
+    async fn finish(&self, mut trail: Trail, status: u16) {
+        let r = &mut trail.record;
+        r.status = status;
+        if let Some((tenant, cents)) = &trail.charged {
+            let mut charged = *cents;
+            if trail.refund && *cents > self.settings.price_blocked {
+                let back = cents - self.settings.price_blocked;
+                match self.store.refund(tenant, back).await {
+                    Ok(()) => charged = self.settings.price_blocked,
+                    Err(e) => tracing::error!(error = %e, tenant = %tenant, "refund failed"),
+                }
+            }
+            r.credits_charged_cents = charged;
+        }
+        let total = trail.started.elapsed();
+        r.latency_ms = total.as_secs_f32() * 1000.0;
+        r.upstream_ms = (!trail.upstream.is_zero()).then(|| trail.upstream.as_secs_f32() * 1000.0);
+        let own = total.saturating_sub(trail.upstream);
+        r.shield_ms = own.as_secs_f32() * 1000.0;
+        self.metrics
+            .overhead
+            .with_label_values(&[if r.stream { "true" } else { "false" }])
+            .observe(own.as_secs_f64());
+        self.metrics
+            .requests
+            .with_label_values(&[r.outcome.as_str(), &status.to_string()])
+            .inc();
+        for i in &r.incidents {
+            self.metrics
+                .findings
+                .with_label_values(&[i.direction.as_str(), i.entity.as_str()])
+                .inc_by(u64::from(i.count));
+        }
+        self.auditor.record(trail.record);
+    }
+
+    async fn chat_steps(
+        &self,
+        req: &Request<'_>,
+        down: &mut dyn Downstream,
+        trail: &mut Trail,
+        rl_headers: &mut Vec<(&'static str, String)>,
+    ) -> Result<u16, Stop> {
+        // 1. Who is calling.
+        let key = self.authenticate(req).await?;
+        trail.record.tenant_id = Some(key.tenant_id.clone());
+        trail.record.tenant = Some(key.tenant_name.clone());
+        trail.record.api_key_id = Some(key.key_id.clone());
+        let policy = key.policy.clone();
+
+        // 2. Rate limits, per key and per tenant, consumed together or not at all.
+        let mut limits = Vec::with_capacity(2);
+        if key.rate_limit_rpm > 0 {
+            limits.push((
+                format!("key:{}", key.key_id),
+                Quota::per_minute(key.rate_limit_rpm),
+            ));
+        }
+        if policy.max_requests_per_minute > 0 {
+            limits.push((
+                format!("tenant:{}", key.tenant_id),
+                Quota::per_minute(policy.max_requests_per_minute),
+            ));
+        }
+        let d = self.limiter.check(&limits).await;
+        rl_headers.push(("x-ratelimit-limit-requests", d.limit.to_string()));
+        rl_headers.push(("x-ratelimit-remaining-requests", d.remaining.to_string()));
+        rl_headers.push((
+            "x-ratelimit-reset-requests",
+            format!("{}ms", d.reset_after.as_millis()),
+        ));
+        if !d.allowed {
+            let which = match d.denied_by.and_then(|i| limits.get(i)) {
+                Some((k, _)) if k.starts_with("tenant:") => "tenant",
+                _ => "API key",
+            };
+            trail.record.outcome = "rate_limited".into();
+            let secs = d.retry_after.as_secs_f64().ceil() as u64;
+            return Err(HttpError::new(
+                429,
+                "rate_limit_error",
+                "rate_limit_exceeded",
+                format!("rate limit of the {which} reached; retry in {secs}s"),
+            )
+            .with_retry_after(secs)
+            .into());
+        }
+
+        // 3. Body and policy.
+        let raw = match down.read_body(self.settings.max_body_size).await {
+            Ok(b) => b,
+            Err(BodyError::TooLarge(n)) => {
+                return Err(HttpError::new(
+                    413,
+                    "invalid_request_error",
+                    "request_too_large",
+                    format!("the request body exceeds {n} bytes"),
+                )
+                .into())
+            }
+            Err(BodyError::Io(_)) => return Err(Stop::Gone),
+        };
+        let mut body: Value = serde_json::from_slice(&raw).map_err(|e| {
+            HttpError::new(
+                400,
+                "invalid_request_error",
+                "invalid_json",
+                format!(
+                    "the body is not valid JSON: {e} (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })?;
+        let (model, stream) = self.check_request(&body, &key)?;
+        trail.record.model = Some(model.clone());
+        trail.record.stream = stream;
+        let Some(provider) = self.providers.for_model(&model).cloned() else {
+            return Err(HttpError::new(
+                404,
+                "invalid_request_error",
+                "model_not_found",
+                format!("no provider serves the model {model:?}"),
+            )
+            .with_param("model")
+            .into());
+        };
+        trail.record.provider = Some(provider.name.clone());
+        trail.record.tokens_in = super::wire::estimate_tokens(raw.len());
+        trail.record.prompt_hash = Some(crypto::sha256_hex(&raw));
+        if policy.prompt_logging == PromptLogging::Encrypted {
+            if let Some(k) = &self.settings.keyring {
+                trail.record.prompt_encrypted = Some(k.seal(Purpose::Prompt, &raw));
+                trail.record.prompt_hash = None;
+            }
+        }
+        let _permit = if stream {
+            match tokio::time::timeout(
+                self.settings.stream_slot_wait,
+                self.streams.clone().acquire_owned(),
+            )
+            .await
+            {
+                Ok(Ok(p)) => Some(p),
+                _ => {
+                    trail.record.outcome = "too_many_streams".into();
+                    return Err(HttpError::new(
+                        503,
+                        "service_unavailable",
+                        "too_many_streams",
+                        "too many streaming requests in progress; retry shortly",
+                    )
+                    .with_retry_after(5)
+                    .into());
+                }
+            }
+        } else {
+            None
+        };
+
+        // 4. Credits, charged upfront.
+        match self
+            .store
+            .charge(&key.tenant_id, self.settings.price_proxied)
+            .await
+        {
+            Ok(Some(_)) => {
+                trail.charged = Some((key.tenant_id.clone(), self.settings.price_proxied))
+            }
+            Ok(None) => {
+                trail.record.outcome = "insufficient_credits".into();
+                return Err(HttpError::new(
+                    402,
+                    "insufficient_quota",
+                    "insufficient_credits",
+                    "the tenant's credit balance is too low for this request",
+                )
+                .into());
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "credit charge failed");
+                return Err(unavailable(
+                    "store_unavailable",
+                    "the credit store is unavailable; retry shortly",
+                )
+                .into());
+            }
+        }
+
+        // 5. Inspection and rewrite.
+        let mut state = RedactionState::new();
+        let insp = inspect::inspect_request(
+            &self.scanner,
+            &policy,
+            &key.custom_entities,
+            &mut body,
+            &self.redactions,
+            &mut state,
+        );
+        trail.record.rules = insp.rule_names();
+        trail.record.pii_in = insp.pii.values().sum::<u32>() + insp.secrets.values().sum::<u32>();
+        let blocked = matches!(insp.verdict(), Verdict::Block { .. });
+        let pii_taken = match (blocked, policy.pii_action) {
+            (true, _) => "blocked",
+            (false, super::policy::PiiAction::LogOnly) => "logged",
+            (false, _) => "redacted",
+        };
+        let secret_taken = if blocked { "blocked" } else { "redacted" };
+        for (map, taken) in [(&insp.pii, pii_taken), (&insp.secrets, secret_taken)] {
+            for (entity, count) in map {
+                trail.record.incidents.push(Incident {
+                    direction: "in".into(),
+                    entity: entity.clone(),
+                    count: *count,
+                    action_taken: taken.into(),
+                });
+            }
+        }
+        match insp.verdict() {
+            Verdict::Block {
+                code,
+                message,
+                param,
+            } => {
+                trail.record.action = "blocked".into();
+                trail.record.outcome = "blocked".into();
+                trail.refund = true;
+                let mut e = HttpError::new(422, "content_policy_violation", code, message.clone());
+                if let Some(p) = param {
+                    e = e.with_param(p.clone());
+                }
+                return Err(e.into());
+            }
+            Verdict::Rewrite => {
+                trail.record.action = if state.vault().is_empty() {
+                    "redacted"
+                } else {
+                    "pseudonymized"
+                }
+                .into();
+            }
+            Verdict::Allow => {}
+        }
+        let upstream_body = if matches!(insp.verdict(), Verdict::Rewrite) {
+            Bytes::from(serde_json::to_vec(&body).map_err(|_| HttpError::internal())?)
+        } else {
+            raw.clone()
+        };
+
+        // 6. The provider.
+        let api_key = self.provider_key(&key, &provider.name, provider.api_key.as_deref());
+        let t = Instant::now();
+        let sent = self
+            .providers
+            .send(
+                &provider,
+                api_key.as_deref(),
+                upstream_body,
+                stream,
+                req.request_id,
+            )
+            .await;
+        trail.upstream += t.elapsed();
+        let mut up = match sent {
+            Ok(u) => u,
+            Err(e) => return Err(self.provider_failed(trail, &e)),
+        };
+        let mut guard =
+            OutputGuard::new(&self.scanner, &policy, &self.redactions.placeholder, state);
+        let status = if (200..300).contains(&up.status) && up.is_event_stream() {
+            self.relay_stream(down, &mut up, &mut guard, trail, rl_headers)
+                .await?
+        } else {
+            self.relay_whole(down, &mut up, &mut guard, trail, rl_headers)
+                .await?
+        };
+        trail.record.pii_out = guard.total_found();
+        trail.record.incidents.extend(guard.incidents());
+        self.providers.release(up).await;
+        Ok(status)
+    }
+
+    /// Step 3's checks; returns the model and whether the client asked for a stream.
+    fn check_request(&self, body: &Value, key: &KeyRecord) -> Result<(String, bool), Stop> {
+        let s = &self.settings;
+        if !body.is_object() {
+            return Err(invalid("the body must be a JSON object", "").into());
+        }
+        let model = match body.get("model") {
+            Some(Value::String(m)) if !m.is_empty() => m.clone(),
+            _ => return Err(invalid("model is required and must be a string", "model").into()),
+        };
+        if !key.policy.model_allowed(&model) {
+            return Err(forbidden(
+                "model_not_allowed",
+                format!("this tenant may not use the model {model:?}"),
+            )
+            .with_param("model")
+            .into());
+        }
+        if !key.may_use(&model) {
+            return Err(forbidden(
+                "model_not_allowed",
+                format!("this API key may not use the model {model:?}"),
+            )
+            .with_param("model")
+            .into());
+        }
+        let stream = match body.get("stream") {
+            None | Some(Value::Null) => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(invalid("stream must be a boolean", "stream").into()),
+        };
+        for field in ["max_tokens", "max_completion_tokens"] {
+            let Some(v) = body.get(field) else { continue };
+            if v.is_null() {
+                continue;
+            }
+            let Some(n) = v.as_u64() else {
+                return Err(invalid(format!("{field} must be a positive integer"), field).into());
+            };
+            if n == 0 || n > u64::from(s.max_tokens_cap) {
+                return Err(invalid(
+                    format!("{field} must be between 1 and {}", s.max_tokens_cap),
+                    field,
+                )
+                .into());
+            }
+            if n > u64::from(key.policy.max_tokens_per_request) {
+                return Err(invalid(
+                    format!(
+                        "{field} exceeds this tenant's limit of {}",
+                        key.policy.max_tokens_per_request
+                    ),
+                    field,
+                )
+                .into());
+            }
+        }
+        let Some(messages) = body.get("messages").and_then(Value::as_array) else {
+            return Err(invalid("messages is required and must be an array", "messages").into());
+        };
+        if messages.is_empty() {
+            return Err(invalid("messages must not be empty", "messages").into());
+        }
+        for (i, m) in messages.iter().enumerate() {
+            let Some(role) = m.get("role").and_then(Value::as_str) else {
+                return Err(invalid(
+                    format!("messages[{i}].role is required"),
+                    &format!("messages[{i}].role"),
+                )
+                .into());
+            };
+            if !s.allowed_roles.contains(role) {
+                return Err(invalid(
+                    format!("messages[{i}].role {role:?} is not allowed"),
+                    &format!("messages[{i}].role"),
+                )
+                .into());
+            }
+            let chars = match m.get("content") {
+                Some(Value::String(c)) => c.chars().count(),
+                Some(Value::Array(parts)) => parts
+                    .iter()
+                    .filter_map(|p| p.get("text").and_then(Value::as_str))
+                    .map(|t| t.chars().count())
+                    .sum(),
+                _ => 0,
+            };
+            if chars > s.max_content_chars {
+                return Err(HttpError::new(
+                    413,
+                    "invalid_request_error",
+                    "content_too_long",
+                    format!(
+                        "messages[{i}].content has {chars} characters; the limit is {}",
+                        s.max_content_chars
+                    ),
+                )
+                .with_param(format!("messages[{i}].content"))
+                .into());
+            }
+        }
+        Ok((model, stream))
+    }
+
+    /// The key to present to `provider`: the tenant's own (BYOK) if it has one.
+    fn provider_key(
+        &self,
+        key: &KeyRecord,
+        provider: &str,
+        default: Option<&str>,
+    ) -> Option<String> {
+        if let (Some(sealed), Some(ring)) =
+            (key.provider_keys.get(provider), &self.settings.keyring)
+        {
+            match ring.open(Purpose::ProviderKey, sealed) {
+                Ok(k) => return String::from_utf8(k).ok(),
+                Err(e) => {
+                    tracing::error!(error = %e, key_id = %key.key_id, provider, "BYOK key cannot be decrypted; using the default key")
+                }
+            }
+        }
+        default.map(str::to_owned)
+    }
+
+    fn provider_failed(&self, trail: &mut Trail, e: &ProviderError) -> Stop {
+        tracing::warn!(error = %e, request_id = %trail.record.request_id, "provider call failed");
+        trail.refund = true;
+        trail.record.outcome = "upstream_error".into();
+        trail.record.action = "error".into();
+        let provider = trail.record.provider.clone().unwrap_or_default();
+        Stop::Reject(match e {
+            ProviderError::Timeout => HttpError::new(
+                504,
+                "upstream_error",
+                "provider_timeout",
+                format!("the provider {provider} did not answer in time"),
+            ),
+            _ => HttpError::new(
+                502,
+                "upstream_error",
+                "provider_unavailable",
+                format!("the provider {provider} could not be reached"),
+            ),
+        })
+    }
+
+    /// A whole (non-streamed) answer: read, guard, send with an exact length.
+    async fn relay_whole(
+        &self,
+        down: &mut dyn Downstream,
+        up: &mut Upstream,
+        guard: &mut OutputGuard<'_>,
+        trail: &mut Trail,
+        rl_headers: &[(&'static str, String)],
+    ) -> Result<u16, Stop> {
+        let t = Instant::now();
+        let body = up.read_all(32 << 20).await;
+        trail.upstream += t.elapsed();
+        let body = body.map_err(|e| self.provider_failed(trail, &e))?;
+        let status = up.status;
+        if status >= 500 || status == 401 || status == 403 {
+            // The provider's own failure or our credentials to it: not the client's doing.
+            trail.refund = true;
+            trail.record.outcome = "upstream_error".into();
+            trail.record.error = Some(format!("provider status {status}"));
+            return Err(Stop::Reject(HttpError::new(
+                502,
+                "upstream_error",
+                "provider_error",
+                format!("the provider answered {status}; the request was refunded"),
+            )));
+        }
+        let mut headers: Vec<(&'static str, String)> = rl_headers.to_vec();
+        headers.push((
+            "content-type",
+            up.content_type
+                .clone()
+                .unwrap_or_else(|| "application/json".into()),
+        ));
+        if let Some(r) = &up.retry_after {
+            headers.push(("retry-after", r.clone()));
+        }
+        let out = if (200..300).contains(&status) {
+            let (guarded, usage) = answer::guard(guard, &body);
+            let (tin, tout) = usage.unwrap_or((super::wire::estimate_tokens(body.len()), 0));
+            trail.record.tokens_in = tin;
+            trail.record.tokens_out = tout;
+            match guarded {
+                Guarded::Unchanged => body,
+                Guarded::Rewritten(b) => b,
+                Guarded::Blocked(b) => {
+                    trail.record.action = "blocked".into();
+                    trail.record.outcome = "answer_blocked".into();
+                    return Err(Stop::Reject(HttpError::new(
+                        422,
+                        "content_policy_violation",
+                        b.code,
+                        format!(
+                            "the answer contained {} and this tenant's policy blocks it",
+                            b.entity
+                        ),
+                    )));
+                }
+            }
+        } else {
+            trail.record.outcome = "provider_rejected".into();
+            body
+        };
+        down.respond(status, headers, out)
+            .await
+            .map_err(|_| Stop::Gone)?;
+        Ok(status)
+    }
+
+    /// A streamed answer: events are guarded as they arrive and sent in order.
+    async fn relay_stream(
+        &self,
+        down: &mut dyn Downstream,
+        up: &mut Upstream,
+        guard: &mut OutputGuard<'_>,
+        trail: &mut Trail,
+        rl_headers: &[(&'static str, String)],
+    ) -> Result<u16, Stop> {
+        let mut headers: Vec<(&'static str, String)> = rl_headers.to_vec();
+        headers.push(("content-type", "text/event-stream".into()));
+        headers.push(("cache-control", "no-cache".into()));
+        headers.push(("x-accel-buffering", "no".into()));
+        down.start_stream(up.status, headers)
+            .await
+            .map_err(|_| Stop::Gone)?;
+        let mut filter = SseFilter::new(
+            guard,
+            self.settings.holdback_chars,
+            self.settings.max_event_bytes,
+        );
+        loop {
+            let t = Instant::now();
+            let next = up.next().await;
+            trail.upstream += t.elapsed();
+            let chunk = match next {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    // Headers are out: tell the client in-band and end the stream.
+                    trail.record.outcome = "upstream_error".into();
+                    trail.record.error = Some(e.to_string());
+                    let mut tail = filter.finish().to_vec();
+                    let err = json!({"error": {"type": "upstream_error", "code": "provider_stream_broken",
+                        "message": "the provider's stream broke off"}});
+                    tail.extend_from_slice(format!("data: {err}\n\n").as_bytes());
+                    let _ = down.send(Bytes::from(tail), true).await;
+                    return Ok(up.status);
+                }
+            };
+            let out = match filter.push(&chunk) {
+                Ok(o) => o,
+                Err(e) => {
+                    trail.record.outcome = "upstream_error".into();
+                    trail.record.error = Some(e.to_string());
+                    let _ = down.send(Bytes::new(), true).await;
+                    return Ok(up.status);
+                }
+            };
+            if !out.is_empty() && down.send(out, false).await.is_err() {
+                trail.record.outcome = "client_disconnected".into();
+                return Ok(up.status);
+            }
+            if filter.blocked.is_some() {
+                break;
+            }
+        }
+        let tail = filter.finish();
+        if filter.malformed > 0 {
+            trail.record.error = Some(format!("{} malformed SSE events dropped", filter.malformed));
+        }
+        if let Some(b) = &filter.blocked {
+            trail.record.action = "blocked".into();
+            trail.record.outcome = "answer_blocked".into();
+            trail.record.error = Some(b.code.to_string());
+        } else if !filter.done_seen && trail.record.outcome == "completed" {
+            trail.record.outcome = "stream_incomplete".into();
+        }
+        let (tin, tout) = filter.usage.unwrap_or((
+            trail.record.tokens_in,
+            super::wire::estimate_tokens(filter.text_chars),
+        ));
+        trail.record.tokens_in = tin;
+        trail.record.tokens_out = tout;
+        down.send(tail, true).await.map_err(|_| Stop::Gone)?;
+        Ok(up.status)
+    }
+}

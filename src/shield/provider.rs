@@ -1,0 +1,294 @@
+//! LLM providers: which one serves a model, and one call to it.
+//!
+//! Calls go through Pingora's own HTTP connector, so provider connections share Pingora's
+//! keepalive pool, TLS stack and timeouts with the rest of the edge. The shield reads the
+//! whole prompt before it can choose a provider (the model name is in the body) and must
+//! send a rewritten body with an exact `Content-Length`, which Pingora's proxy phases cannot
+//! do for bodies over 64 KiB; so the shield makes the upstream call itself, through the same
+//! connector.
+//!
+//! Host names are resolved with the system resolver and cached for a minute, so a provider
+//! moving addresses (as large APIs do) is followed without a restart.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use parking_lot::Mutex;
+use pingora::connectors::http::Connector;
+use pingora::http::RequestHeader;
+use pingora::protocols::http::client::HttpSession;
+use pingora::upstreams::peer::HttpPeer;
+
+use super::settings::{ProviderKind, ProviderSpec};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProviderError {
+    #[error("cannot resolve {host}: {detail}")]
+    Dns { host: String, detail: String },
+    #[error("cannot connect to the provider: {0}")]
+    Connect(String),
+    #[error("the provider did not answer in time")]
+    Timeout,
+    #[error("the provider connection failed: {0}")]
+    Io(String),
+    #[error("the provider's answer is larger than {0} bytes")]
+    TooLarge(usize),
+}
+
+impl ProviderError {
+    fn from_pingora(e: pingora::BError) -> Self {
+        use pingora::ErrorType as T;
+        match e.etype() {
+            T::ConnectTimedout | T::ReadTimedout | T::WriteTimedout => ProviderError::Timeout,
+            T::ConnectRefused | T::ConnectNoRoute | T::ConnectError | T::TLSHandshakeFailure => {
+                ProviderError::Connect(e.to_string())
+            }
+            _ => ProviderError::Io(e.to_string()),
+        }
+    }
+}
+
+/// Every configured provider, and the connection pool they share.
+pub struct Providers {
+    pub specs: Vec<Arc<ProviderSpec>>,
+    connector: Connector,
+    dns: Mutex<HashMap<String, (Instant, Vec<SocketAddr>)>>,
+    next: AtomicUsize,
+}
+
+const DNS_TTL: Duration = Duration::from_secs(60);
+
+impl Providers {
+    pub fn new(specs: Vec<Arc<ProviderSpec>>) -> Self {
+        Providers {
+            specs,
+            connector: Connector::new(None),
+            dns: Mutex::new(HashMap::new()),
+            next: AtomicUsize::new(0),
+        }
+    }
+
+    /// The first provider whose model globs match `model`, in configuration order.
+    pub fn for_model(&self, model: &str) -> Option<&Arc<ProviderSpec>> {
+        self.specs.iter().find(|p| p.serves(model))
+    }
+
+    /// Concrete model names (not globs) the providers declare, for `/v1/models`.
+    pub fn listed_models(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for p in &self.specs {
+            for m in &p.model_names {
+                if !m.contains(['*', '?']) {
+                    out.push((m.clone(), p.name.clone()));
+                }
+            }
+        }
+        out
+    }
+
+    async fn resolve(&self, spec: &ProviderSpec) -> Result<SocketAddr, ProviderError> {
+        let cached = {
+            let dns = self.dns.lock();
+            dns.get(&spec.host)
+                .filter(|(t, a)| t.elapsed() < DNS_TTL && !a.is_empty())
+                .map(|(_, a)| a.clone())
+        };
+        let addrs = match cached {
+            Some(a) => a,
+            None => {
+                let found: Vec<SocketAddr> =
+                    tokio::net::lookup_host((spec.host.as_str(), spec.port))
+                        .await
+                        .map_err(|e| ProviderError::Dns {
+                            host: spec.host.clone(),
+                            detail: e.to_string(),
+                        })?
+                        .collect();
+                if found.is_empty() {
+                    return Err(ProviderError::Dns {
+                        host: spec.host.clone(),
+                        detail: "no addresses".into(),
+                    });
+                }
+                self.dns
+                    .lock()
+                    .insert(spec.host.clone(), (Instant::now(), found.clone()));
+                found
+            }
+        };
+        let i = self.next.fetch_add(1, Ordering::Relaxed) % addrs.len();
+        Ok(addrs[i])
+    }
+
+    /// Sends `body` to `spec` and returns once the response head has arrived.
+    pub async fn send(
+        &self,
+        spec: &ProviderSpec,
+        api_key: Option<&str>,
+        body: Bytes,
+        stream: bool,
+        request_id: &str,
+    ) -> Result<Upstream, ProviderError> {
+        if spec.kind == ProviderKind::Echo {
+            return Ok(super::echo::respond(&body, stream));
+        }
+        let addr = self.resolve(spec).await?;
+        let mut peer = HttpPeer::new(addr, spec.tls, spec.host.clone());
+        peer.options.connection_timeout = Some(spec.connect_timeout);
+        peer.options.read_timeout = Some(spec.timeout);
+        peer.options.write_timeout = Some(spec.timeout);
+        peer.options.idle_timeout = Some(Duration::from_secs(90));
+        peer.options.verify_cert = spec.verify_cert;
+        peer.options.verify_hostname = spec.verify_cert;
+
+        let (mut session, _reused) = self
+            .connector
+            .get_http_session(&peer)
+            .await
+            .map_err(ProviderError::from_pingora)?;
+        let path = format!("{}/chat/completions", spec.base_path);
+        let mut req = RequestHeader::build("POST", path.as_bytes(), Some(8))
+            .map_err(ProviderError::from_pingora)?;
+        let host = if (spec.tls && spec.port == 443) || (!spec.tls && spec.port == 80) {
+            spec.host.clone()
+        } else {
+            format!("{}:{}", spec.host, spec.port)
+        };
+        let headers: [(&str, String); 6] = [
+            ("host", host),
+            ("content-type", "application/json".into()),
+            ("content-length", body.len().to_string()),
+            (
+                "accept",
+                if stream {
+                    "text/event-stream"
+                } else {
+                    "application/json"
+                }
+                .into(),
+            ),
+            (
+                "user-agent",
+                concat!("securetag-edge/", env!("CARGO_PKG_VERSION")).into(),
+            ),
+            ("x-request-id", request_id.into()),
+        ];
+        for (k, v) in headers {
+            req.insert_header(k, v)
+                .map_err(ProviderError::from_pingora)?;
+        }
+        if let Some(key) = api_key {
+            req.insert_header("authorization", format!("Bearer {key}"))
+                .map_err(ProviderError::from_pingora)?;
+        }
+        let exchange = async {
+            session.write_request_header(Box::new(req)).await?;
+            session.write_request_body(body, true).await?;
+            session.finish_request_body().await?;
+            session.read_response_header().await?;
+            Ok::<(), pingora::BError>(())
+        };
+        match tokio::time::timeout(spec.timeout, exchange).await {
+            Err(_) => return Err(ProviderError::Timeout),
+            Ok(Err(e)) => return Err(ProviderError::from_pingora(e)),
+            Ok(Ok(())) => {}
+        }
+        let Some(head) = session.response_header() else {
+            return Err(ProviderError::Io("no response header".into()));
+        };
+        let status = head.status.as_u16();
+        let content_type = head
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let retry_after = head
+            .headers
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        Ok(Upstream {
+            status,
+            content_type,
+            retry_after,
+            body: Body::Remote {
+                session: Box::new(session),
+                peer: Box::new(peer),
+            },
+        })
+    }
+
+    /// Returns a finished connection to the pool.
+    pub async fn release(&self, up: Upstream) {
+        if let Body::Remote { mut session, peer } = up.body {
+            if session.response_done() {
+                self.connector
+                    .release_http_session(*session, &*peer, Some(Duration::from_secs(90)))
+                    .await;
+            } else {
+                session.shutdown().await;
+            }
+        }
+    }
+}
+
+/// A provider's answer, read chunk by chunk.
+pub struct Upstream {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub retry_after: Option<String>,
+    body: Body,
+}
+
+enum Body {
+    Remote {
+        session: Box<HttpSession>,
+        peer: Box<HttpPeer>,
+    },
+    Memory(VecDeque<Bytes>),
+}
+
+impl Upstream {
+    /// An answer produced in process (the echo provider).
+    pub fn memory(status: u16, content_type: &str, chunks: Vec<Bytes>) -> Self {
+        Upstream {
+            status,
+            content_type: Some(content_type.into()),
+            retry_after: None,
+            body: Body::Memory(chunks.into()),
+        }
+    }
+
+    pub fn is_event_stream(&self) -> bool {
+        self.content_type
+            .as_deref()
+            .is_some_and(|c| c.starts_with("text/event-stream"))
+    }
+
+    /// The next piece of the body, `None` at the end.
+    pub async fn next(&mut self) -> Result<Option<Bytes>, ProviderError> {
+        match &mut self.body {
+            Body::Memory(q) => Ok(q.pop_front()),
+            Body::Remote { session, .. } => session
+                .read_response_body()
+                .await
+                .map_err(ProviderError::from_pingora),
+        }
+    }
+
+    /// The whole body, refusing more than `limit` bytes.
+    pub async fn read_all(&mut self, limit: usize) -> Result<Bytes, ProviderError> {
+        let mut buf = bytes::BytesMut::new();
+        while let Some(chunk) = self.next().await? {
+            if buf.len() + chunk.len() > limit {
+                return Err(ProviderError::TooLarge(limit));
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        Ok(buf.freeze())
+    }
+}

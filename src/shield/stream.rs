@@ -1,0 +1,481 @@
+//! Redaction inside a streamed answer (SSE), without buffering the stream.
+//!
+//! Provider bytes arrive cut at arbitrary places; [`SseFilter::push`] reassembles complete
+//! events (any of `\n`, `\r\n`, `\r` line endings), and passes comments, keep-alives,
+//! `[DONE]`, usage chunks and every field it does not rewrite through unchanged.
+//!
+//! For each text field of each choice (content, refusal, tool-call arguments) it keeps a
+//! small hold-back of not-yet-sent text. On every delta it scans the held text and sends
+//! the part that can no longer change: everything except the last `holdback_chars`
+//! characters, never cutting inside a whitespace-free token (a key, an email, a
+//! placeholder) or inside a finding, and holding from an unfinished `-----BEGIN` block.
+//! A value split across three deltas is therefore still seen whole. The hold-back is
+//! flushed into the chunk that carries the choice's `finish_reason`, or into a synthetic
+//! chunk before `[DONE]` or the end of the stream. Memory is bounded by the hold-back and
+//! the longest event, not by the stream's length.
+
+use std::collections::BTreeMap;
+
+use bytes::{BufMut, Bytes, BytesMut};
+use serde_json::{json, Map, Value};
+
+use super::guard::{Blocked, OutputGuard};
+
+/// A whitespace-free run longer than this is cut anyway, so a pathological token cannot
+/// hold the stream.
+const MAX_TOKEN_HOLD: usize = 4096;
+/// An unfinished PEM block is held at most this long.
+const MAX_PEM_HOLD: usize = 16 * 1024;
+
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum StreamError {
+    #[error("an event exceeded {0} bytes without ending")]
+    EventTooLarge(usize),
+}
+
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Field {
+    Content,
+    Refusal,
+    ToolArgs(u64),
+}
+
+pub struct SseFilter<'g, 'a> {
+    guard: &'g mut OutputGuard<'a>,
+    holdback: usize,
+    max_event: usize,
+    /// Bytes of the event being assembled.
+    partial: Vec<u8>,
+    /// Complete lines of the event being assembled.
+    lines: Vec<Vec<u8>>,
+    pending: BTreeMap<(u64, Field), String>,
+    /// `id`, `object`, `created`, `model` of the last chunk, for synthetic flush chunks.
+    meta: Map<String, Value>,
+    /// Events that were not valid JSON and were dropped.
+    pub malformed: u32,
+    /// The client was told the answer is blocked; nothing more is sent.
+    pub blocked: Option<Blocked>,
+    pub usage: Option<(u32, u32)>,
+    pub done_seen: bool,
+    /// Characters of answer text forwarded.
+    pub text_chars: usize,
+}
+
+impl<'g, 'a> SseFilter<'g, 'a> {
+    pub fn new(
+        guard: &'g mut OutputGuard<'a>,
+        holdback_chars: usize,
+        max_event_bytes: usize,
+    ) -> Self {
+        let holdback = holdback_chars.max(guard.max_placeholder_len());
+        SseFilter {
+            guard,
+            holdback,
+            max_event: max_event_bytes,
+            partial: Vec::new(),
+            lines: Vec::new(),
+            pending: BTreeMap::new(),
+            meta: Map::new(),
+            malformed: 0,
+            blocked: None,
+            usage: None,
+            done_seen: false,
+            text_chars: 0,
+        }
+    }
+
+    /// Feeds provider bytes; returns what can be sent to the client now.
+    pub fn push(&mut self, input: &[u8]) -> Result<Bytes, StreamError> {
+        let mut out = BytesMut::new();
+        if self.blocked.is_some() {
+            return Ok(out.freeze());
+        }
+        self.partial.extend_from_slice(input);
+        let mut start = 0;
+        let mut i = 0;
+        let buf = std::mem::take(&mut self.partial);
+        while i < buf.len() {
+            let b = buf[i];
+            if b == b'\n' || b == b'\r' {
+                // A lone `\r` at the end may be the first half of `\r\n`: wait for more.
+                if b == b'\r' && i + 1 == buf.len() {
+                    break;
+                }
+                let end = if b == b'\r' && buf[i + 1] == b'\n' {
+                    i + 2
+                } else {
+                    i + 1
+                };
+                let line = &buf[start..end];
+                if line_body(line).is_empty() {
+                    self.event(&mut out);
+                    if self.blocked.is_some() {
+                        return Ok(out.freeze());
+                    }
+                } else {
+                    self.lines.push(line.to_vec());
+                }
+                start = end;
+                i = end;
+                continue;
+            }
+            i += 1;
+        }
+        self.partial = buf[start..].to_vec();
+        let held: usize = self.partial.len() + self.lines.iter().map(Vec::len).sum::<usize>();
+        if held > self.max_event {
+            return Err(StreamError::EventTooLarge(self.max_event));
+        }
+        Ok(out.freeze())
+    }
+
+    /// The upstream ended: flush held text (and a trailing event without a blank line).
+    pub fn finish(&mut self) -> Bytes {
+        let mut out = BytesMut::new();
+        if self.blocked.is_some() {
+            return out.freeze();
+        }
+        if !self.partial.is_empty() {
+            let rest = std::mem::take(&mut self.partial);
+            self.lines.push(rest);
+        }
+        if !self.lines.is_empty() {
+            self.event(&mut out);
+        }
+        self.flush_all(&mut out);
+        out.freeze()
+    }
+
+    fn event(&mut self, out: &mut BytesMut) {
+        let lines = std::mem::take(&mut self.lines);
+        if lines.is_empty() {
+            return;
+        }
+        let mut data: Option<String> = None;
+        let mut other: Vec<&Vec<u8>> = Vec::new();
+        for l in &lines {
+            let body = line_body(l);
+            if let Some(v) = body.strip_prefix(b"data:") {
+                let v = v.strip_prefix(b" ").unwrap_or(v);
+                let v = String::from_utf8_lossy(v);
+                match &mut data {
+                    Some(d) => {
+                        d.push('\n');
+                        d.push_str(&v);
+                    }
+                    None => data = Some(v.into_owned()),
+                }
+            } else {
+                other.push(l);
+            }
+        }
+        let Some(data) = data else {
+            // Comments, keep-alives, `event:`/`id:`/`retry:` only: pass as they came.
+            for l in &lines {
+                out.put_slice(l);
+            }
+            out.put_slice(b"\n");
+            return;
+        };
+        if data.trim() == "[DONE]" {
+            self.done_seen = true;
+            self.flush_all(out);
+            for l in &lines {
+                out.put_slice(l);
+            }
+            out.put_slice(b"\n");
+            return;
+        }
+        let mut chunk: Value = match serde_json::from_str(&data) {
+            Ok(v @ Value::Object(_)) => v,
+            _ => {
+                // Cannot be inspected, so it is not forwarded.
+                self.malformed += 1;
+                return;
+            }
+        };
+        if let Err(b) = self.rewrite_chunk(&mut chunk, out) {
+            self.block(b, out);
+            return;
+        }
+        for l in other {
+            out.put_slice(l);
+        }
+        write_data(out, &chunk);
+    }
+
+    fn rewrite_chunk(&mut self, chunk: &mut Value, out: &mut BytesMut) -> Result<(), Blocked> {
+        if let Some(u) = super::wire::usage(chunk) {
+            self.usage = Some(u);
+        }
+        for k in ["id", "object", "created", "model", "system_fingerprint"] {
+            if let Some(v) = chunk.get(k) {
+                self.meta.insert(k.into(), v.clone());
+            }
+        }
+        let Some(choices) = chunk.get_mut("choices").and_then(Value::as_array_mut) else {
+            return Ok(());
+        };
+        for c in choices.iter_mut() {
+            let index = c.get("index").and_then(Value::as_u64).unwrap_or(0);
+            let finished = c.get("finish_reason").is_some_and(|f| !f.is_null());
+            let Some(delta) = c.get_mut("delta").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (name, field) in [("content", Field::Content), ("refusal", Field::Refusal)] {
+                if let Some(Value::String(s)) = delta.get_mut(name) {
+                    let text = std::mem::take(s);
+                    *s = self.take((index, field.clone()), &text, finished)?;
+                }
+            }
+            if let Some(calls) = delta.get_mut("tool_calls").and_then(Value::as_array_mut) {
+                for call in calls.iter_mut() {
+                    let k = call.get("index").and_then(Value::as_u64).unwrap_or(0);
+                    if let Some(Value::String(s)) = call
+                        .get_mut("function")
+                        .and_then(|f| f.get_mut("arguments"))
+                    {
+                        let text = std::mem::take(s);
+                        *s = self.take((index, Field::ToolArgs(k)), &text, finished)?;
+                    }
+                }
+            }
+            if finished {
+                // Whatever is still held for this choice goes out with its last chunk.
+                let keys: Vec<(u64, Field)> = self
+                    .pending
+                    .keys()
+                    .filter(|(i, _)| *i == index)
+                    .cloned()
+                    .collect();
+                for key in keys {
+                    let rest = self.flush_key(&key)?;
+                    if rest.is_empty() {
+                        continue;
+                    }
+                    append_field(delta, &key.1, &rest);
+                }
+            }
+        }
+        let _ = out;
+        Ok(())
+    }
+
+    /// Adds `text` to a field's hold-back and returns what may be sent now.
+    fn take(&mut self, key: (u64, Field), text: &str, finished: bool) -> Result<String, Blocked> {
+        let mut pending = self.pending.remove(&key).unwrap_or_default();
+        pending.push_str(text);
+        if finished {
+            let findings = self.guard.scan(&pending);
+            let out = self.guard.clean(&pending, &findings)?;
+            self.text_chars += out.chars().count();
+            return Ok(out);
+        }
+        let findings = self.guard.scan(&pending);
+        let cut = safe_cut(&pending, self.holdback, &findings);
+        let head_findings: Vec<_> = findings.iter().filter(|f| f.end <= cut).cloned().collect();
+        let out = self.guard.clean(&pending[..cut], &head_findings)?;
+        pending.drain(..cut);
+        if !pending.is_empty() {
+            self.pending.insert(key, pending);
+        }
+        self.text_chars += out.chars().count();
+        Ok(out)
+    }
+
+    fn flush_key(&mut self, key: &(u64, Field)) -> Result<String, Blocked> {
+        let Some(pending) = self.pending.remove(key) else {
+            return Ok(String::new());
+        };
+        let findings = self.guard.scan(&pending);
+        let out = self.guard.clean(&pending, &findings)?;
+        self.text_chars += out.chars().count();
+        Ok(out)
+    }
+
+    /// Sends every field still held, one synthetic chunk per choice.
+    fn flush_all(&mut self, out: &mut BytesMut) {
+        let keys: Vec<(u64, Field)> = self.pending.keys().cloned().collect();
+        let mut by_choice: BTreeMap<u64, Map<String, Value>> = BTreeMap::new();
+        for key in keys {
+            match self.flush_key(&key) {
+                Ok(rest) if !rest.is_empty() => {
+                    append_field(by_choice.entry(key.0).or_default(), &key.1, &rest)
+                }
+                Ok(_) => {}
+                Err(b) => {
+                    self.block(b, out);
+                    return;
+                }
+            }
+        }
+        for (index, delta) in by_choice {
+            let mut chunk = Value::Object(self.meta.clone());
+            chunk["choices"] = json!([{"index": index, "delta": delta, "finish_reason": null}]);
+            write_data(out, &chunk);
+        }
+    }
+
+    fn block(&mut self, b: Blocked, out: &mut BytesMut) {
+        self.pending.clear();
+        let err = json!({"error": {"type": "content_policy_violation", "code": b.code,
+            "message": format!("the answer was stopped: it contained {} and this tenant's policy blocks it", b.entity)}});
+        write_data(out, &err);
+        out.put_slice(b"data: [DONE]\n\n");
+        self.blocked = Some(b);
+    }
+}
+
+fn write_data(out: &mut BytesMut, v: &Value) {
+    out.put_slice(b"data: ");
+    out.put_slice(v.to_string().as_bytes());
+    out.put_slice(b"\n\n");
+}
+
+/// Appends `text` to a delta's field (creating it), for flushed hold-back.
+fn append_field(delta: &mut Map<String, Value>, field: &Field, text: &str) {
+    match field {
+        Field::Content | Field::Refusal => {
+            let name = if *field == Field::Content {
+                "content"
+            } else {
+                "refusal"
+            };
+            match delta.get_mut(name) {
+                Some(Value::String(s)) => s.push_str(text),
+                _ => {
+                    delta.insert(name.into(), Value::String(text.into()));
+                }
+            }
+        }
+        Field::ToolArgs(k) => {
+            let calls = delta.entry("tool_calls").or_insert_with(|| json!([]));
+            let Some(arr) = calls.as_array_mut() else {
+                return;
+            };
+            let existing = arr
+                .iter_mut()
+                .find(|c| c.get("index").and_then(Value::as_u64) == Some(*k));
+            match existing {
+                Some(c) => match c.get_mut("function").and_then(|f| f.get_mut("arguments")) {
+                    Some(Value::String(s)) => s.push_str(text),
+                    _ => c["function"]["arguments"] = Value::String(text.into()),
+                },
+                None => arr.push(json!({"index": k, "function": {"arguments": text}})),
+            }
+        }
+    }
+}
+
+/// The line without its terminator.
+fn line_body(line: &[u8]) -> &[u8] {
+    let l = line.strip_suffix(b"\n").unwrap_or(line);
+    l.strip_suffix(b"\r").unwrap_or(l)
+}
+
+/// The byte index up to which `pending` can be sent: all but the last `holdback` chars,
+/// moved back to the start of a token or finding that crosses it, or of an open PEM block.
+pub fn safe_cut(pending: &str, holdback: usize, findings: &[crate::scan::Finding]) -> usize {
+    let mut cut = match pending.char_indices().rev().nth(holdback.saturating_sub(1)) {
+        Some((i, _)) if holdback > 0 => i,
+        Some(_) => pending.len(),
+        None => 0,
+    };
+    if holdback == 0 {
+        cut = pending.len();
+    }
+    // Do not split a whitespace-free token (a key, an address, a placeholder).
+    let bytes = pending.as_bytes();
+    let token_start = {
+        let mut s = cut;
+        while s > 0 && !bytes[s - 1].is_ascii_whitespace() && cut - s < MAX_TOKEN_HOLD {
+            s -= 1;
+        }
+        while !pending.is_char_boundary(s) {
+            s += 1;
+        }
+        s
+    };
+    if cut < pending.len() && !bytes[cut].is_ascii_whitespace() {
+        cut = token_start;
+    }
+    // Do not split a finding.
+    for f in findings.iter().rev() {
+        if f.start < cut && f.end > cut {
+            cut = f.start;
+        }
+    }
+    // Hold an unfinished PEM block from its BEGIN line.
+    if let Some(b) = pending[..cut].rfind("-----BEGIN ") {
+        if !pending[b..].contains("-----END ") && pending.len() - b < MAX_PEM_HOLD {
+            cut = b;
+        }
+    }
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::{RedactionMode, RedactionPolicy, RedactionState, Scanner};
+    use crate::shield::policy::{resolve, RawPolicy};
+
+    fn policy() -> crate::shield::policy::Policy {
+        resolve(
+            &RawPolicy {
+                is_enabled: true,
+                ..RawPolicy::default()
+            },
+            &mut |_, _| {},
+        )
+    }
+
+    #[test]
+    fn safe_cut_keeps_tokens_whole() {
+        let text = "hello there my address is someone@example.com";
+        let cut = safe_cut(text, 5, &[]);
+        assert_eq!(&text[..cut], "hello there my address is ");
+        assert_eq!(safe_cut("short", 10, &[]), 0);
+        assert_eq!(safe_cut("a b c d e f", 0, &[]), "a b c d e f".len());
+    }
+
+    #[test]
+    fn events_split_anywhere_and_crlf_survive() {
+        let scanner = Scanner::builtin().unwrap();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let input = b": keep-alive\r\n\r\ndata: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi there, friend\"},\"finish_reason\":null}]}\r\n\r\ndata: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\r\n\r\ndata: [DONE]\r\n\r\n";
+        let mut out = Vec::new();
+        for b in input.chunks(1) {
+            out.extend_from_slice(&f.push(b).unwrap());
+        }
+        out.extend_from_slice(&f.finish());
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.starts_with(": keep-alive\r\n\n"), "{s}");
+        assert!(s.contains("[DONE]"));
+        let text: String = s
+            .split("\n\n")
+            .filter_map(|e| e.strip_prefix("data: "))
+            .filter(|d| *d != "[DONE]\r\n" && !d.starts_with("[DONE]"))
+            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+            .filter_map(|v| {
+                v["choices"][0]["delta"]["content"]
+                    .as_str()
+                    .map(String::from)
+            })
+            .collect();
+        assert_eq!(text, "Hi there, friend");
+    }
+
+    #[test]
+    fn oversized_events_are_refused() {
+        let scanner = Scanner::builtin().unwrap();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 64);
+        assert_eq!(f.push(&[b'a'; 100]), Err(StreamError::EventTooLarge(64)));
+    }
+}

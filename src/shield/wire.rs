@@ -1,0 +1,153 @@
+//! The OpenAI chat-completions wire format, as far as the shield needs to understand it.
+//!
+//! Bodies stay `serde_json::Value` end to end: the shield reads and rewrites the few fields
+//! it cares about (message texts, model, limits) and every other field, including ones
+//! OpenAI adds next year, passes through untouched.
+
+use serde_json::Value;
+
+/// Calls `f(path, text)` for every text a provider would read in a request: message
+/// `content` (a string, or the `text` of text parts), tool results, and tool-call
+/// arguments. Image and audio parts are not text and are passed as they are.
+pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (i, m) in messages.iter_mut().enumerate() {
+        visit_content(m.get_mut("content"), &format!("messages[{i}].content"), f);
+        visit_tool_calls(m, &format!("messages[{i}]"), f);
+    }
+}
+
+/// Calls `f(path, text)` for every text in a non-streaming answer: each choice's content,
+/// refusal and tool-call arguments.
+pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    let Some(choices) = body.get_mut("choices").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (i, c) in choices.iter_mut().enumerate() {
+        let Some(m) = c.get_mut("message") else {
+            continue;
+        };
+        visit_content(
+            m.get_mut("content"),
+            &format!("choices[{i}].message.content"),
+            f,
+        );
+        if let Some(Value::String(s)) = m.get_mut("refusal") {
+            f(&format!("choices[{i}].message.refusal"), s);
+        }
+        visit_tool_calls(m, &format!("choices[{i}].message"), f);
+    }
+}
+
+fn visit_content(content: Option<&mut Value>, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    match content {
+        Some(Value::String(s)) => f(path, s),
+        Some(Value::Array(parts)) => {
+            for (j, p) in parts.iter_mut().enumerate() {
+                let is_text = p
+                    .get("type")
+                    .and_then(Value::as_str)
+                    .is_none_or(|t| t == "text" || t == "input_text");
+                if !is_text {
+                    continue;
+                }
+                if let Some(Value::String(s)) = p.get_mut("text") {
+                    f(&format!("{path}[{j}].text"), s);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    if let Some(calls) = m.get_mut("tool_calls").and_then(Value::as_array_mut) {
+        for (k, c) in calls.iter_mut().enumerate() {
+            if let Some(Value::String(s)) =
+                c.get_mut("function").and_then(|f| f.get_mut("arguments"))
+            {
+                f(&format!("{path}.tool_calls[{k}].function.arguments"), s);
+            }
+        }
+    }
+    if let Some(Value::String(s)) = m
+        .get_mut("function_call")
+        .and_then(|f| f.get_mut("arguments"))
+    {
+        f(&format!("{path}.function_call.arguments"), s);
+    }
+}
+
+/// Token counts from a `usage` object, if the provider sent one.
+pub fn usage(body: &Value) -> Option<(u32, u32)> {
+    let u = body.get("usage")?;
+    let get = |k: &str| {
+        u.get(k)
+            .and_then(Value::as_u64)
+            .and_then(|v| u32::try_from(v).ok())
+    };
+    Some((
+        get("prompt_tokens").unwrap_or(0),
+        get("completion_tokens").unwrap_or(0),
+    ))
+}
+
+/// A rough token estimate (four bytes per token) when the provider reports none.
+pub fn estimate_tokens(bytes: usize) -> u32 {
+    u32::try_from(bytes.div_ceil(4)).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_text_a_provider_reads_is_visited() {
+        let mut body = json!({
+            "model": "m",
+            "messages": [
+                {"role": "system", "content": "sys"},
+                {"role": "user", "content": [
+                    {"type": "text", "text": "part"},
+                    {"type": "image_url", "image_url": {"url": "https://x/y.png"}}
+                ]},
+                {"role": "assistant", "content": null, "tool_calls": [
+                    {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\"q\":1}"}}
+                ]},
+                {"role": "tool", "tool_call_id": "c1", "content": "result"}
+            ]
+        });
+        let mut seen = Vec::new();
+        visit_request_texts(&mut body, &mut |p, s| {
+            seen.push(format!("{p}={s}"));
+            s.push('!');
+        });
+        assert_eq!(
+            seen,
+            [
+                "messages[0].content=sys",
+                "messages[1].content[0].text=part",
+                "messages[2].tool_calls[0].function.arguments={\"q\":1}",
+                "messages[3].content=result"
+            ]
+        );
+        assert_eq!(
+            body["messages"][1]["content"][1]["image_url"]["url"],
+            "https://x/y.png"
+        );
+        assert_eq!(body["messages"][3]["content"], "result!");
+    }
+
+    #[test]
+    fn answers_expose_content_refusal_and_arguments() {
+        let mut body = json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "a", "refusal": "r",
+            "tool_calls": [{"function": {"name": "f", "arguments": "x"}}]}}], "usage": {"prompt_tokens": 3, "completion_tokens": 4}});
+        let mut n = 0;
+        visit_answer_texts(&mut body, &mut |_, _| n += 1);
+        assert_eq!(n, 3);
+        assert_eq!(usage(&body), Some((3, 4)));
+    }
+}

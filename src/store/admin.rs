@@ -1,0 +1,197 @@
+//! Operator commands on the production store: tenants and keys.
+//!
+//! A key is shown exactly once, when created; only its SHA-256 is stored. Rotation issues
+//! a new key and lets the old one live for a grace period, so clients can switch without
+//! an outage.
+
+use rand::Rng;
+use sqlx::Row;
+
+use super::postgres::PgStore;
+use super::StoreError;
+use crate::crypto;
+use crate::shield::settings::{display_prefix, Cents};
+
+/// A freshly generated key: the secret (print once) and what is stored.
+pub struct NewKey {
+    pub key: String,
+    pub hash: String,
+    pub prefix: String,
+    pub id: String,
+}
+
+/// `sk-st-` and 40 random alphanumerics (about 238 bits).
+pub fn generate_key() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rngs::OsRng;
+    let body: String = (0..40)
+        .map(|_| char::from(ALPHABET[rng.gen_range(0..ALPHABET.len())]))
+        .collect();
+    format!("sk-st-{body}")
+}
+
+#[derive(Debug)]
+pub struct TenantRow {
+    pub id: String,
+    pub name: String,
+    pub credits_cents: Cents,
+    pub enabled: bool,
+    pub keys: i64,
+}
+
+impl PgStore {
+    /// Creates a tenant with its gateway policy row (enabled unless `disabled`).
+    pub async fn create_tenant(
+        &self,
+        name: &str,
+        credits: Cents,
+        disabled: bool,
+    ) -> Result<String, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id: String = sqlx::query_scalar(
+            "INSERT INTO securetag.tenant (name, credits_balance) VALUES ($1, $2::numeric / 100) RETURNING id::text",
+        )
+        .bind(name)
+        .bind(credits)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match &e {
+            sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Invalid(format!("a tenant named {name:?} already exists")),
+            _ => e.into(),
+        })?;
+        sqlx::query(
+            "INSERT INTO securetag.ai_gateway_config (tenant_id, is_enabled) VALUES ($1::uuid, $2)",
+        )
+        .bind(&id)
+        .bind(!disabled)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    pub async fn list_tenants(&self) -> Result<Vec<TenantRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id::text AS id, t.name, (t.credits_balance * 100)::bigint AS cents, \
+             COALESCE(c.is_enabled, FALSE) AND t.ai_gateway_enabled AS enabled, \
+             (SELECT count(*) FROM securetag.api_key k WHERE k.tenant_id = t.id AND k.revoked_at IS NULL) AS keys \
+             FROM securetag.tenant t LEFT JOIN securetag.ai_gateway_config c ON c.tenant_id = t.id ORDER BY t.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(TenantRow {
+                    id: r.try_get("id")?,
+                    name: r.try_get("name")?,
+                    credits_cents: r.try_get("cents")?,
+                    enabled: r.try_get("enabled")?,
+                    keys: r.try_get("keys")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+
+    /// Resolves a tenant given by id or by name.
+    pub async fn tenant_id(&self, tenant: &str) -> Result<String, StoreError> {
+        sqlx::query_scalar("SELECT id::text FROM securetag.tenant WHERE id::text = $1 OR name = $1")
+            .bind(tenant)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or_else(|| StoreError::Invalid(format!("no tenant {tenant:?}")))
+    }
+
+    /// Creates a key for `tenant` with its per-key config; returns the key to print once.
+    pub async fn create_key(
+        &self,
+        tenant: &str,
+        rate_limit_rpm: Option<u32>,
+    ) -> Result<NewKey, StoreError> {
+        let tenant_id = self.tenant_id(tenant).await?;
+        let key = generate_key();
+        let hash = crypto::sha256_hex(key.as_bytes());
+        let prefix = display_prefix(&key);
+        let mut tx = self.pool.begin().await?;
+        let id: String = sqlx::query_scalar(
+            "INSERT INTO securetag.api_key (tenant_id, key_hash, display_prefix) VALUES ($1::uuid, $2, $3) RETURNING id::text",
+        )
+        .bind(&tenant_id)
+        .bind(&hash)
+        .bind(&prefix)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query("INSERT INTO securetag.ai_gateway_key_config (api_key_id, rate_limit_rpm) VALUES ($1::uuid, $2)")
+            .bind(&id)
+            .bind(i32::try_from(rate_limit_rpm.unwrap_or(30)).unwrap_or(i32::MAX))
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(NewKey {
+            key,
+            hash,
+            prefix,
+            id,
+        })
+    }
+
+    /// Revokes a key now, given its id or its display prefix.
+    pub async fn revoke_key(&self, key: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE securetag.api_key SET revoked_at = now() WHERE (id::text = $1 OR display_prefix = $1) AND revoked_at IS NULL",
+        )
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Issues a new key for the same tenant and settings; the old one expires after `grace`.
+    pub async fn rotate_key(
+        &self,
+        key: &str,
+        grace: std::time::Duration,
+    ) -> Result<NewKey, StoreError> {
+        let row = sqlx::query(
+            "SELECT k.id::text AS id, k.tenant_id::text AS tenant_id, COALESCE(kc.rate_limit_rpm, 30) AS rpm \
+             FROM securetag.api_key k LEFT JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id \
+             WHERE (k.id::text = $1 OR k.display_prefix = $1) AND k.revoked_at IS NULL",
+        )
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or_else(|| StoreError::Invalid(format!("no active key {key:?}")))?;
+        let old_id: String = row.try_get("id")?;
+        let tenant_id: String = row.try_get("tenant_id")?;
+        let rpm: i32 = row.try_get("rpm")?;
+        let new = self.create_key(&tenant_id, u32::try_from(rpm).ok()).await?;
+        sqlx::query(
+            "UPDATE securetag.ai_gateway_key_config n SET model_access = o.model_access, provider_keys_encrypted = o.provider_keys_encrypted \
+             FROM securetag.ai_gateway_key_config o WHERE n.api_key_id = $1::uuid AND o.api_key_id = $2::uuid",
+        )
+        .bind(&new.id)
+        .bind(&old_id)
+        .execute(&self.pool)
+        .await?;
+        let secs = i64::try_from(grace.as_secs()).unwrap_or(i64::MAX);
+        sqlx::query(
+            "UPDATE securetag.api_key SET expires_at = LEAST(COALESCE(expires_at, 'infinity'), now() + make_interval(secs => $2)) WHERE id = $1::uuid",
+        )
+        .bind(&old_id)
+        .bind(secs as f64)
+        .execute(&self.pool)
+        .await?;
+        Ok(new)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_keys_are_long_random_and_prefixed() {
+        let a = super::generate_key();
+        let b = super::generate_key();
+        assert!(a.starts_with("sk-st-") && a.len() == 46);
+        assert_ne!(a, b);
+    }
+}

@@ -1,0 +1,121 @@
+//! Persistent state behind small traits: tenants, keys, bans, credits ([`Store`]), rate
+//! counters ([`ratelimit`]), and the audit sink.
+//!
+//! Two implementations of [`Store`]: [`postgres::PgStore`] for production (several
+//! instances share it) and [`memory::MemoryStore`] for the embedded default, filled from the
+//! YAML file. The shield sees only the trait, so every pipeline test runs against both.
+
+pub mod admin;
+pub mod memory;
+pub mod postgres;
+pub mod ratelimit;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::shield::policy::Policy;
+use crate::shield::settings::Cents;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("database query failed: {0}")]
+    Query(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                StoreError::Unavailable(e.to_string())
+            }
+            other => StoreError::Query(other.to_string()),
+        }
+    }
+}
+
+/// Everything the pipeline needs to know about an API key, loaded in one lookup.
+#[derive(Debug, Clone)]
+pub struct KeyRecord {
+    pub key_id: String,
+    pub tenant_id: String,
+    pub tenant_name: String,
+    pub display_prefix: String,
+    /// The key's own switch (`api_key.ai_gateway_enabled` and its config's `is_active`).
+    pub key_enabled: bool,
+    /// `tenant.ai_gateway_enabled`.
+    pub tenant_enabled: bool,
+    pub revoked: bool,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub rate_limit_rpm: u32,
+    pub model_access: Vec<String>,
+    /// Provider name → sealed BYOK key.
+    pub provider_keys: BTreeMap<String, String>,
+    pub policy: Arc<Policy>,
+    pub custom_entities: Vec<String>,
+}
+
+impl KeyRecord {
+    /// Whether this key's own model list admits `model` (the tenant's policy is separate).
+    pub fn may_use(&self, model: &str) -> bool {
+        self.model_access
+            .iter()
+            .any(|g| wildmatch::WildMatch::new(g).matches(model))
+    }
+}
+
+/// What a ban applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BanKind {
+    Ip,
+    ApiKey,
+    Tenant,
+}
+
+impl BanKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BanKind::Ip => "ip",
+            BanKind::ApiKey => "api_key",
+            BanKind::Tenant => "tenant",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "ip" => Some(BanKind::Ip),
+            "api_key" => Some(BanKind::ApiKey),
+            "tenant" => Some(BanKind::Tenant),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ban {
+    pub kind: BanKind,
+    pub value: String,
+    /// `None`: until an operator lifts it.
+    pub until: Option<chrono::DateTime<chrono::Utc>>,
+    pub reason: String,
+}
+
+/// Tenants, keys, bans and credits.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// The key whose SHA-256 hex is `hash`, with its tenant and policy.
+    async fn key_by_hash(&self, hash: &str) -> Result<Option<KeyRecord>, StoreError>;
+    /// Bans in force now.
+    async fn active_bans(&self) -> Result<Vec<Ban>, StoreError>;
+    async fn add_ban(&self, ban: &Ban) -> Result<(), StoreError>;
+    /// Takes `cents` from the tenant if the balance covers it, atomically; returns the new
+    /// balance, or `None` when it was short.
+    async fn charge(&self, tenant_id: &str, cents: Cents) -> Result<Option<Cents>, StoreError>;
+    async fn refund(&self, tenant_id: &str, cents: Cents) -> Result<(), StoreError>;
+    async fn ping(&self) -> Result<(), StoreError>;
+}

@@ -1,0 +1,264 @@
+//! The production store: Postgres through sqlx, schema `securetag`.
+//!
+//! Queries are plain SQL checked by the integration tests against a real server (not the
+//! compile-time macros, which would need a database to build). The pool connects lazily, so
+//! a database that is down at start delays nothing but `/ai/`, which answers 503 until it
+//! returns.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::types::Json;
+use sqlx::Row;
+
+use super::{Ban, BanKind, KeyRecord, Store, StoreError};
+use crate::audit::{AuditRecord, AuditSink, SinkError};
+use crate::shield::policy::{self, RawPolicy};
+use crate::shield::settings::Cents;
+
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+#[derive(Clone)]
+pub struct PgStore {
+    pub pool: PgPool,
+}
+
+impl PgStore {
+    /// A lazily connecting pool; nothing is dialled until the first query.
+    pub fn connect_lazy(url: &str, max_connections: u32) -> Result<Self, StoreError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .min_connections(0)
+            .acquire_timeout(Duration::from_secs(2))
+            .idle_timeout(Some(Duration::from_secs(300)))
+            .connect_lazy(url)
+            .map_err(|e| StoreError::Invalid(format!("bad database URL: {e}")))?;
+        Ok(PgStore { pool })
+    }
+
+    /// Applies every migration not yet applied.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        MIGRATOR
+            .run(&self.pool)
+            .await
+            .map_err(|e| StoreError::Query(format!("migration failed: {e}")))
+    }
+}
+
+const KEY_QUERY: &str = r#"
+SELECT k.id::text AS key_id, k.tenant_id::text AS tenant_id, t.name AS tenant_name,
+       k.display_prefix, k.ai_gateway_enabled AS key_enabled, t.ai_gateway_enabled AS tenant_enabled,
+       (k.revoked_at IS NOT NULL AND k.revoked_at <= now()) AS revoked, k.expires_at,
+       COALESCE(kc.rate_limit_rpm, 30) AS rate_limit_rpm,
+       COALESCE(kc.model_access, '["*"]'::jsonb) AS model_access,
+       COALESCE(kc.provider_keys_encrypted, '{}'::jsonb) AS provider_keys,
+       COALESCE(kc.is_active, TRUE) AS key_active,
+       c.tenant_id IS NOT NULL AS has_config,
+       c.is_enabled, c.allowed_models, c.blocked_models, c.max_tokens_per_request,
+       c.max_requests_per_minute, c.pii_action, c.pii_entities, c.prompt_injection_enabled,
+       c.injection_threshold, c.secrets_scanning_enabled, c.secrets_action,
+       c.output_scanning_enabled, c.prompt_logging_mode
+FROM securetag.api_key k
+JOIN securetag.tenant t ON t.id = k.tenant_id
+LEFT JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id
+LEFT JOIN securetag.ai_gateway_config c ON c.tenant_id = k.tenant_id
+WHERE k.key_hash = $1
+"#;
+
+fn policy_from_row(row: &sqlx::postgres::PgRow) -> Result<RawPolicy, sqlx::Error> {
+    let d = RawPolicy::default();
+    if !row.try_get::<bool, _>("has_config")? {
+        return Ok(d);
+    }
+    Ok(RawPolicy {
+        is_enabled: row.try_get("is_enabled")?,
+        allowed_models: row.try_get::<Json<Vec<String>>, _>("allowed_models")?.0,
+        blocked_models: row.try_get::<Json<Vec<String>>, _>("blocked_models")?.0,
+        max_tokens_per_request: u32::try_from(row.try_get::<i32, _>("max_tokens_per_request")?)
+            .unwrap_or(d.max_tokens_per_request),
+        max_requests_per_minute: u32::try_from(row.try_get::<i32, _>("max_requests_per_minute")?)
+            .unwrap_or(0),
+        pii_action: row.try_get("pii_action")?,
+        pii_entities: row.try_get::<Json<Vec<String>>, _>("pii_entities")?.0,
+        prompt_injection_enabled: row.try_get("prompt_injection_enabled")?,
+        injection_threshold: row.try_get("injection_threshold")?,
+        secrets_scanning_enabled: row.try_get("secrets_scanning_enabled")?,
+        secrets_action: row.try_get("secrets_action")?,
+        output_scanning_enabled: row.try_get("output_scanning_enabled")?,
+        prompt_logging_mode: row.try_get("prompt_logging_mode")?,
+    })
+}
+
+#[async_trait]
+impl Store for PgStore {
+    async fn key_by_hash(&self, hash: &str) -> Result<Option<KeyRecord>, StoreError> {
+        let Some(row) = sqlx::query(KEY_QUERY)
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let raw = policy_from_row(&row)?;
+        let tenant_id: String = row.try_get("tenant_id")?;
+        let policy = policy::resolve(&raw, &mut |k, msg| {
+            tracing::warn!(tenant = %tenant_id, key = k, problem = %msg, "invalid ai_gateway_config value; using the default");
+        });
+        let provider_keys: BTreeMap<String, String> = row
+            .try_get::<Json<BTreeMap<String, String>>, _>("provider_keys")
+            .map(|j| j.0)
+            .unwrap_or_default();
+        Ok(Some(KeyRecord {
+            key_id: row.try_get("key_id")?,
+            tenant_id,
+            tenant_name: row.try_get("tenant_name")?,
+            display_prefix: row.try_get("display_prefix")?,
+            key_enabled: row.try_get::<bool, _>("key_enabled")?
+                && row.try_get::<bool, _>("key_active")?,
+            tenant_enabled: row.try_get("tenant_enabled")?,
+            revoked: row.try_get("revoked")?,
+            expires_at: row.try_get("expires_at")?,
+            rate_limit_rpm: u32::try_from(row.try_get::<i32, _>("rate_limit_rpm")?).unwrap_or(0),
+            model_access: row.try_get::<Json<Vec<String>>, _>("model_access")?.0,
+            provider_keys,
+            policy: Arc::new(policy),
+            custom_entities: Vec::new(),
+        }))
+    }
+
+    async fn active_bans(&self) -> Result<Vec<Ban>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT type, value, banned_until, reason FROM securetag.security_ban \
+             WHERE is_banned AND (banned_until IS NULL OR banned_until > now())",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut bans = Vec::with_capacity(rows.len());
+        for r in rows {
+            let kind: String = r.try_get("type")?;
+            let Some(kind) = BanKind::parse(&kind) else {
+                continue;
+            };
+            bans.push(Ban {
+                kind,
+                value: r.try_get("value")?,
+                until: r.try_get("banned_until")?,
+                reason: r.try_get("reason")?,
+            });
+        }
+        Ok(bans)
+    }
+
+    async fn add_ban(&self, ban: &Ban) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO securetag.security_ban (type, value, is_banned, banned_until, reason) VALUES ($1, $2, TRUE, $3, $4)")
+            .bind(ban.kind.as_str())
+            .bind(&ban.value)
+            .bind(ban.until)
+            .bind(&ban.reason)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn charge(&self, tenant_id: &str, cents: Cents) -> Result<Option<Cents>, StoreError> {
+        let row = sqlx::query(
+            "UPDATE securetag.tenant SET credits_balance = credits_balance - ($2::numeric / 100) \
+             WHERE id = $1::uuid AND credits_balance >= ($2::numeric / 100) \
+             RETURNING (credits_balance * 100)::bigint AS cents",
+        )
+        .bind(tenant_id)
+        .bind(cents)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            Some(r) => Some(r.try_get::<i64, _>("cents")?),
+            None => None,
+        })
+    }
+
+    async fn refund(&self, tenant_id: &str, cents: Cents) -> Result<(), StoreError> {
+        sqlx::query("UPDATE securetag.tenant SET credits_balance = credits_balance + ($2::numeric / 100) WHERE id = $1::uuid")
+            .bind(tenant_id)
+            .bind(cents)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AuditSink for PgStore {
+    /// One transaction per batch; a record already stored (same request id) is skipped,
+    /// which makes spool replays idempotent.
+    async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
+        let run = async {
+            let mut tx = self.pool.begin().await?;
+            for r in batch {
+                let id: Option<i64> = sqlx::query_scalar(
+                    "INSERT INTO securetag.ai_gateway_log (request_id, tenant_id, api_key_id, client_ip, model, provider, \
+                     stream, status, action, rules, tokens_in, tokens_out, credits_charged, latency_ms, upstream_ms, \
+                     shield_ms, prompt_hash, prompt_encrypted, pii_in, pii_out, outcome, error, created_at) \
+                     VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, ($13::numeric / 100), $14, $15, \
+                     $16, $17, $18, $19, $20, $21, $22, $23) \
+                     ON CONFLICT (request_id) DO NOTHING RETURNING id",
+                )
+                .bind(&r.request_id)
+                .bind(uuid_or_null(r.tenant_id.as_deref()))
+                .bind(uuid_or_null(r.api_key_id.as_deref()))
+                .bind(&r.client_ip)
+                .bind(&r.model)
+                .bind(&r.provider)
+                .bind(r.stream)
+                .bind(i32::from(r.status))
+                .bind(&r.action)
+                .bind(&r.rules)
+                .bind(i32::try_from(r.tokens_in).unwrap_or(i32::MAX))
+                .bind(i32::try_from(r.tokens_out).unwrap_or(i32::MAX))
+                .bind(r.credits_charged_cents)
+                .bind(r.latency_ms)
+                .bind(r.upstream_ms)
+                .bind(r.shield_ms)
+                .bind(&r.prompt_hash)
+                .bind(&r.prompt_encrypted)
+                .bind(i32::try_from(r.pii_in).unwrap_or(i32::MAX))
+                .bind(i32::try_from(r.pii_out).unwrap_or(i32::MAX))
+                .bind(&r.outcome)
+                .bind(&r.error)
+                .bind(r.created_at)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(log_id) = id else { continue };
+                for i in &r.incidents {
+                    sqlx::query(
+                        "INSERT INTO securetag.ai_gateway_pii_incident (log_id, direction, entity, count, action_taken) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(log_id)
+                    .bind(&i.direction)
+                    .bind(&i.entity)
+                    .bind(i32::try_from(i.count).unwrap_or(i32::MAX))
+                    .bind(&i.action_taken)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok::<(), sqlx::Error>(())
+        };
+        run.await.map_err(|e| SinkError(e.to_string()))
+    }
+}
+
+/// Embedded-store ids are names, not UUIDs; they are stored as NULL rather than failing.
+fn uuid_or_null(s: Option<&str>) -> Option<String> {
+    s.filter(|v| uuid::Uuid::parse_str(v).is_ok())
+        .map(str::to_owned)
+}
