@@ -69,9 +69,19 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
     server.bootstrap();
 
     let mut hooks = hooks;
+    // Database pools spawn housekeeping tasks when built; they live on this small runtime,
+    // which outlives every request (Pingora's runtimes only exist once `run` starts).
+    let support = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("support")
+        .enable_all()
+        .build()?;
     let shield = match &config.ai {
         Some(ai) => {
-            let (shield, background) = Shield::build(ai.clone())?;
+            let (shield, background) = {
+                let _inside = support.enter();
+                Shield::build(ai.clone())?
+            };
             server.add_service(background_service(
                 "ai shield",
                 ShieldWorkers(Mutex::new(Some(background))),
@@ -155,6 +165,7 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
     server.run(RunArgs {
         shutdown_signal: Box::new(Signals { reloader }),
     });
+    support.shutdown_background();
     Ok(())
 }
 

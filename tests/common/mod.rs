@@ -3,7 +3,10 @@
 #![allow(clippy::unwrap_used)]
 #![allow(dead_code)]
 
+pub mod db;
 pub mod origin;
+pub mod provider;
+pub mod services;
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, TcpListener};
