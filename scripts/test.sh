@@ -46,7 +46,14 @@ psql "postgres://postgres:postgres@127.0.0.1:${PGPORT}/postgres" -qtAc \
   "SELECT 1 FROM pg_database WHERE datname = 'securetag_test'" | grep -q 1 ||
   psql "postgres://postgres:postgres@127.0.0.1:${PGPORT}/postgres" -qc "CREATE DATABASE securetag_test"
 
+# The official OpenAI SDK, for the client compatibility tests.
+if ! .venv/bin/python -c 'import openai' >/dev/null 2>&1; then
+  python3 -m venv .venv
+  .venv/bin/pip install -q 'openai>=1.40,<4'
+fi
+
 cargo fmt --all -- --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked --no-run
+cargo run --locked --quiet -- migrate --database-url "$DATABASE_URL"
 cargo test --locked

@@ -13,6 +13,7 @@ use axum::extract::{Request, State};
 use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
+use futures::StreamExt;
 use serde_json::{json, Value};
 
 /// One scripted answer.
@@ -24,6 +25,8 @@ pub enum Answer {
     Text(String),
     /// Raw SSE bytes, sent in these pieces with `gap` between them.
     Sse { pieces: Vec<Vec<u8>>, gap: Duration },
+    /// These SSE pieces, then the connection breaks mid-stream.
+    SseAbort { pieces: Vec<Vec<u8>> },
     /// A status code with an OpenAI error body.
     Status(u16),
     /// Wait this long before answering with `Echo`.
@@ -136,6 +139,24 @@ async fn complete(State(s): State<Arc<ProviderState>>, req: Request) -> Response
                     .to_string(),
             ))
             .unwrap(),
+        Answer::SseAbort { pieces } => {
+            let items: Vec<Result<Bytes, std::io::Error>> = pieces
+                .into_iter()
+                .map(|p| Ok(Bytes::from(p)))
+                .chain(std::iter::once(Err(std::io::Error::other(
+                    "provider crashed",
+                ))))
+                .collect();
+            // Paced, so the head and the first events are on the wire before the crash.
+            let paced = futures::stream::iter(items).then(|item| async move {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                item
+            });
+            Response::builder()
+                .header("content-type", "text/event-stream")
+                .body(Body::from_stream(paced))
+                .unwrap()
+        }
         Answer::Sse { pieces, gap } => {
             s.finished.store(false, Ordering::SeqCst);
             let st = s.clone();
