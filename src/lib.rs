@@ -13,6 +13,8 @@
 //! `config` turns the YAML file into the validated `Config` every module reads; `metrics`
 //! is the one Prometheus registry. Nothing below `edge` knows about Pingora sessions.
 
+pub mod alerts;
+pub mod appguard;
 pub mod audit;
 pub mod config;
 pub mod crypto;

@@ -47,6 +47,8 @@ pub struct Config {
     /// In the order written: the first matching prefix wins.
     pub routes: Vec<Arc<Route>>,
     pub ai: Option<Arc<crate::shield::settings::AiSettings>>,
+    pub redis_url: Option<String>,
+    pub alerts: Option<Arc<crate::alerts::AlertSettings>>,
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +157,7 @@ pub struct Route {
     pub cors: Option<Cors>,
     pub strip_prefix: bool,
     pub set_headers: Vec<(HeaderName, HeaderValue)>,
+    pub guards: crate::appguard::RouteGuards,
 }
 
 impl Route {

@@ -24,6 +24,10 @@ pub struct RawConfig {
     pub routes: Vec<RawRoute>,
     /// The AI gateway under its prefix (`/ai/` by default); absent means no gateway.
     pub ai: Option<crate::shield::settings::RawAi>,
+    /// Redis shared by instances for rate limits and login lockouts (`ai.redis_url` too).
+    pub redis_url: Option<String>,
+    /// Alert rules and the webhook that receives matches.
+    pub alerts: Option<crate::alerts::RawAlerts>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -262,6 +266,17 @@ pub struct RawRoute {
     /// Extra request headers for the upstream (Nginx `proxy_set_header`).
     #[serde(default)]
     pub set_headers: BTreeMap<String, String>,
+    /// Verify a JWT before anything reaches the upstream.
+    #[serde(default)]
+    pub jwt: Option<crate::appguard::jwt::RawJwt>,
+    #[serde(default)]
+    pub rate_limit: Option<crate::appguard::RawRouteLimit>,
+    /// Marks a login endpoint: failed answers count toward a lockout.
+    #[serde(default)]
+    pub login: Option<crate::appguard::RawLogin>,
+    /// Apply the alert rules to this route's JSON bodies and WebSocket messages.
+    #[serde(default)]
+    pub alerts: Option<crate::appguard::RawRouteAlerts>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -56,16 +56,35 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
             cors: None,
             strip_prefix: false,
             set_headers: BTreeMap::new(),
+            jwt: None,
+            rate_limit: None,
+            login: None,
+            alerts: None,
         });
         raw_upstreams
             .entry(DEFAULT_UPSTREAM.into())
             .or_insert_with(default_core_api);
     }
     let upstreams = upstreams(&raw_upstreams, d);
-    let routes = routes(&raw_routes, &upstreams, &base_headers, &limits, d);
+    let routes = routes(&raw_routes, &upstreams, &base_headers, &limits, base, d);
     let ai = raw
         .ai
         .map(|a| Arc::new(crate::shield::settings::validate(a, base, d)));
+    let alerts = raw.alerts.map(|a| Arc::new(crate::alerts::validate(a, d)));
+    let redis_url = raw.redis_url.filter(|u| !u.trim().is_empty());
+    if let Some(u) = &redis_url {
+        if !(u.starts_with("redis://") || u.starts_with("rediss://")) {
+            d.error("redis_url", "must be a redis:// or rediss:// URL");
+        }
+    }
+    for (i, r) in raw_routes.iter().enumerate() {
+        if r.alerts.is_some() && alerts.is_none() {
+            d.error(
+                format!("routes[{i}].alerts"),
+                "needs a top-level alerts: section with rules and a webhook",
+            );
+        }
+    }
 
     Config {
         file: base.to_path_buf(),
@@ -78,6 +97,8 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
         upstreams,
         routes,
         ai,
+        redis_url,
+        alerts,
     }
 }
 
@@ -351,6 +372,7 @@ fn routes(
     upstreams: &BTreeMap<String, Arc<UpstreamSpec>>,
     base_headers: &RawSecurityHeaders,
     limits: &Limits,
+    base: &Path,
     d: &mut Diagnostics,
 ) -> Vec<Arc<Route>> {
     let mut out: Vec<Arc<Route>> = Vec::new();
@@ -401,6 +423,15 @@ fn routes(
                 (_, Err(_)) => d.error(hk, "the value has characters not allowed in a header"),
             }
         }
+        let guards = crate::appguard::validate(
+            r.jwt.as_ref(),
+            r.rate_limit.as_ref(),
+            r.login.as_ref(),
+            r.alerts.as_ref(),
+            &key,
+            base,
+            d,
+        );
         let Some(upstream) = upstream else { continue };
         out.push(Arc::new(Route {
             name: r.name.clone().unwrap_or_else(|| r.prefix.clone()),
@@ -411,6 +442,7 @@ fn routes(
             cors,
             strip_prefix: r.strip_prefix,
             set_headers,
+            guards,
         }));
     }
     out

@@ -10,6 +10,7 @@ pub mod admin;
 pub mod ai;
 pub mod app;
 pub mod client_ip;
+pub mod guard;
 pub mod headers;
 pub mod health;
 pub mod proxy;

@@ -75,6 +75,7 @@ pub struct RequestCtx {
     pub error: Option<String>,
     /// Served by the AI shield rather than proxied.
     pub ai: bool,
+    pub guard: super::guard::GuardCtx,
     _in_flight: InFlight,
 }
 
@@ -109,7 +110,7 @@ impl EdgeProxy {
         Ok(())
     }
 
-    async fn respond_error(
+    pub(crate) async fn respond_error(
         &self,
         session: &mut Session,
         ctx: &mut RequestCtx,
@@ -245,6 +246,7 @@ impl ProxyHttp for EdgeProxy {
             own_status: None,
             error: None,
             ai: false,
+            guard: Default::default(),
             _in_flight: InFlight::new(),
         }
     }
@@ -379,6 +381,9 @@ impl ProxyHttp for EdgeProxy {
             return self.serve_ai(&shield, session, ctx).await;
         }
         let Some(route) = route else { return Ok(true) };
+        if super::guard::admit(self, session, ctx, &state, &route).await? {
+            return Ok(true);
+        }
         let declared = session
             .req_header()
             .headers
@@ -467,6 +472,7 @@ impl ProxyHttp for EdgeProxy {
                 request_id: &ctx.request_id,
             },
         )?;
+        super::guard::forward_claims(req, ctx)?;
         if let Some(route) = &ctx.route {
             for (k, v) in &route.set_headers {
                 req.insert_header(k.clone(), v.clone())?;
@@ -495,9 +501,12 @@ impl ProxyHttp for EdgeProxy {
         &self,
         session: &mut Session,
         body: &mut Option<Bytes>,
-        _end_of_stream: bool,
+        end_of_stream: bool,
         ctx: &mut RequestCtx,
     ) -> Result<()> {
+        if let Some(state) = ctx.state.clone() {
+            super::guard::on_body(&state, ctx, body, end_of_stream);
+        }
         if let Some(b) = body {
             ctx.body_bytes += b.len() as u64;
             let limit = ctx.route.as_ref().map_or(u64::MAX, |r| r.max_body_size);
@@ -515,11 +524,14 @@ impl ProxyHttp for EdgeProxy {
     async fn upstream_response_filter(
         &self,
         _session: &mut Session,
-        _resp: &mut ResponseHeader,
+        resp: &mut ResponseHeader,
         ctx: &mut RequestCtx,
     ) -> Result<()> {
         if let (Some(group), Some(addr)) = (&ctx.group, ctx.backend) {
             group.report_success(addr);
+        }
+        if let Some(state) = ctx.state.clone() {
+            super::guard::on_upstream_status(&state, ctx, resp.status.as_u16()).await;
         }
         Ok(())
     }

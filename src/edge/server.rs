@@ -33,9 +33,13 @@ use super::health::HealthChecker;
 use super::proxy::{EdgeProxy, IN_FLIGHT};
 use super::state::{Shared, State};
 use super::tls::{self, CertSet};
+use crate::alerts::Alerts;
+use crate::appguard::{GuardMetrics, Guards};
 use crate::config::Config;
 use crate::metrics;
-use crate::shield::{Background, Shield};
+use crate::shield::Shield;
+use crate::store::lockout::Lockouts;
+use crate::store::ratelimit::RateLimiter;
 use parking_lot::Mutex;
 use pingora::server::ShutdownWatch;
 use pingora::services::background::BackgroundService;
@@ -76,16 +80,53 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         .thread_name("support")
         .enable_all()
         .build()?;
+    let redis_url = config
+        .redis_url
+        .clone()
+        .or_else(|| config.ai.as_ref().and_then(|a| a.redis_url.clone()));
+    let redis = redis_url
+        .as_deref()
+        .map(crate::store::redis::client)
+        .transpose()
+        .map_err(anyhow::Error::msg)?;
+    let limiter = Arc::new(RateLimiter::new(redis.clone()).map_err(anyhow::Error::msg)?);
+    let scanner = Shield::scanner(config.ai.as_deref())?;
+    let alerts = config.alerts.as_ref().map(|a| {
+        let (alerts, deliverer) = Alerts::new(a.clone(), scanner.clone());
+        server.add_service(background_service(
+            "alert webhooks",
+            Once::new(deliverer.run()),
+        ));
+        alerts
+    });
+    if let Some(r) = &redis {
+        let r = r.clone();
+        server.add_service(background_service(
+            "redis",
+            Once::new(async move {
+                crate::store::redis::start(&r);
+                std::future::pending::<()>().await
+            }),
+        ));
+    }
+    let guards = Arc::new(Guards {
+        limiter: limiter.clone(),
+        lockouts: Lockouts::new(redis.clone()),
+        alerts: alerts.clone(),
+        account_key: config
+            .ai
+            .as_ref()
+            .and_then(|a| a.keyring.as_ref())
+            .map(|k| k.derive(crate::crypto::Purpose::RedactionHash).to_vec()),
+        metrics: GuardMetrics::new(),
+    });
     let shield = match &config.ai {
         Some(ai) => {
             let (shield, background) = {
                 let _inside = support.enter();
-                Shield::build(ai.clone())?
+                Shield::build(ai.clone(), scanner.clone(), limiter.clone(), alerts.clone())?
             };
-            server.add_service(background_service(
-                "ai shield",
-                ShieldWorkers(Mutex::new(Some(background))),
-            ));
+            server.add_service(background_service("ai shield", Once::new(background.run())));
             let flush = shield.auditor().clone();
             hooks.push(Box::new(move || {
                 if !flush.flush_blocking(Duration::from_secs(5)) {
@@ -100,6 +141,7 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         config.clone(),
         None,
         shield,
+        guards,
     )));
     let proxy = Arc::new(pingora::proxy::http_proxy(
         &server.configuration,
@@ -169,21 +211,24 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
     Ok(())
 }
 
-/// Runs the shield's background work (audit writer, ban refresh, Redis connection).
-struct ShieldWorkers(Mutex<Option<Background>>);
+/// A future run once as a Pingora background service, until it ends or the process does.
+struct Once(Mutex<Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>>);
+
+impl Once {
+    fn new(f: impl std::future::Future<Output = ()> + Send + 'static) -> Self {
+        Once(Mutex::new(Some(Box::pin(f))))
+    }
+}
 
 #[async_trait]
-impl BackgroundService for ShieldWorkers {
-    async fn start(&self, mut shutdown: ShutdownWatch) {
-        let Some(bg) = self.0.lock().take() else {
+impl BackgroundService for Once {
+    async fn start(&self, _shutdown: ShutdownWatch) {
+        // Background work (audit writer, webhooks) keeps running through the drain; the
+        // drain hooks flush it and the process exit ends it, never a dropped batch.
+        let Some(f) = self.0.lock().take() else {
             return;
         };
-        tokio::select! {
-            _ = bg.run() => {}
-            // The writer keeps running until the drain hook has flushed it; the process
-            // exit ends it, never a dropped batch.
-            _ = async { let _ = shutdown.changed().await; std::future::pending::<()>().await } => {}
-        }
+        f.await;
     }
 }
 
@@ -263,7 +308,12 @@ impl Reloader {
         if format!("{:?}", new.ai) != format!("{:?}", old.config.ai) {
             tracing::warn!("changes under ai: take effect after a restart or graceful upgrade; other changes applied");
         }
-        let state = State::build(Arc::new(new), Some(&old), old.shield.clone());
+        let state = State::build(
+            Arc::new(new),
+            Some(&old),
+            old.shield.clone(),
+            old.guards.clone(),
+        );
         self.shared.store(Arc::new(state));
         metrics::get()
             .config_reloads

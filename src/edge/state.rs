@@ -10,6 +10,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 
 use super::upstream::UpstreamGroup;
+use crate::appguard::Guards;
 use crate::config::Config;
 use crate::shield::Shield;
 
@@ -19,6 +20,8 @@ pub struct State {
     pub upstreams: HashMap<String, Arc<UpstreamGroup>>,
     /// The AI gateway, built once at start (its stores and queues outlive reloads).
     pub shield: Option<Arc<Shield>>,
+    /// Rate limiter, lockouts and alerts of the per-route guards, built once at start.
+    pub guards: Arc<Guards>,
 }
 
 /// The state the proxy, the health checker and the reloader share.
@@ -30,6 +33,7 @@ impl State {
         config: Arc<Config>,
         previous: Option<&State>,
         shield: Option<Arc<Shield>>,
+        guards: Arc<Guards>,
     ) -> State {
         let upstreams = config
             .upstreams
@@ -46,6 +50,7 @@ impl State {
             config,
             upstreams,
             shield,
+            guards,
         }
     }
 

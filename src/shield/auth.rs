@@ -30,10 +30,16 @@ pub fn presented_key<'a>(
 
 const SHARDS: usize = 16;
 
+/// One shard of the key cache: hash → (fetched at, record or known-unknown).
+type Shard = Mutex<HashMap<String, (Instant, Option<Arc<KeyRecord>>)>>;
+
+/// Active bans: (kind, value) → end (`None`: until lifted).
+type BanMap = HashMap<(BanKind, String), Option<chrono::DateTime<chrono::Utc>>>;
+
 /// Key records by hash, positive and negative, expiring after a TTL.
 pub struct KeyCache {
     ttl: Duration,
-    shards: Vec<Mutex<HashMap<String, (Instant, Option<Arc<KeyRecord>>)>>>,
+    shards: Vec<Shard>,
     capacity_per_shard: usize,
 }
 
@@ -46,7 +52,7 @@ impl KeyCache {
         }
     }
 
-    fn shard(&self, hash: &str) -> &Mutex<HashMap<String, (Instant, Option<Arc<KeyRecord>>)>> {
+    fn shard(&self, hash: &str) -> &Shard {
         // The key is already a uniform hex digest: its first byte picks the shard.
         let b = hash.as_bytes().first().copied().unwrap_or(0);
         &self.shards[usize::from(b) % SHARDS]
@@ -80,7 +86,7 @@ impl KeyCache {
 /// Bans in force, refreshed from the store in the background.
 #[derive(Default)]
 pub struct BanList {
-    active: RwLock<HashMap<(BanKind, String), Option<chrono::DateTime<chrono::Utc>>>>,
+    active: RwLock<BanMap>,
 }
 
 impl BanList {
@@ -96,7 +102,7 @@ impl BanList {
     /// Replaces the list with what the store holds, keeping local bans not yet visible there.
     pub fn replace(&self, bans: Vec<Ban>) {
         let now = chrono::Utc::now();
-        let mut map: HashMap<(BanKind, String), Option<chrono::DateTime<chrono::Utc>>> = bans
+        let mut map: BanMap = bans
             .into_iter()
             .map(|b| ((b.kind, b.value), b.until))
             .collect();

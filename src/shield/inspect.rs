@@ -254,8 +254,8 @@ mod tests {
     fn pii_and_secrets_are_redacted_with_stable_placeholders() {
         let (s, p, r) = setup("redact");
         let mut body = json!({"model": "m", "messages": [
-            {"role": "user", "content": "mail ana.lopez@example.com key AKIAQ7XK4PLMNBV2RT5Z"},
-            {"role": "user", "content": "again ana.lopez@example.com"}
+            {"role": "user", "content": "mail ana.lopez@correo-mx.com key AKIAQ7XK4PLMNBV2RT5Z"},
+            {"role": "user", "content": "again ana.lopez@correo-mx.com"}
         ]});
         let mut st = RedactionState::new();
         let i = inspect_request(&s, &p, &[], &mut body, &r, &mut st);
@@ -306,7 +306,7 @@ mod tests {
     #[test]
     fn block_and_log_only_actions() {
         let (s, p, r) = setup("block");
-        let mut body = json!({"messages": [{"role": "user", "content": "hi"}, {"role": "user", "content": "call 555-867-5309 or write bob.smith@example.org"}]});
+        let mut body = json!({"messages": [{"role": "user", "content": "hi"}, {"role": "user", "content": "call 555-867-5309 or write bob.smith@northwind-mail.com"}]});
         let i = inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
         match i.verdict() {
             Verdict::Block { code, param, .. } => {
@@ -316,7 +316,7 @@ mod tests {
             v => panic!("{v:?}"),
         }
         let (s, p, r) = setup("log_only");
-        let original = "write bob.smith@example.org";
+        let original = "write bob.smith@northwind-mail.com";
         let mut body = json!({"messages": [{"role": "user", "content": original}]});
         let i = inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
         assert_eq!(i.verdict(), &Verdict::Allow);
@@ -327,7 +327,7 @@ mod tests {
     #[test]
     fn pseudonyms_go_into_the_vault_and_secrets_do_not() {
         let (s, p, r) = setup("pseudonymize");
-        let mut body = json!({"messages": [{"role": "user", "content": "email ana.lopez@example.com, token ghp_R4nd0mT0k3nV4lu3AbCdEfGh1jKlMn0pQr5t"}]});
+        let mut body = json!({"messages": [{"role": "user", "content": "email ana.lopez@correo-mx.com, token ghp_R4nd0mT0k3nV4lu3AbCdEfGh1jKlMn0pQr5t"}]});
         let mut st = RedactionState::new();
         inspect_request(&s, &p, &[], &mut body, &r, &mut st);
         let text = body["messages"][0]["content"].as_str().unwrap().to_string();
@@ -336,7 +336,7 @@ mod tests {
             "{text}"
         );
         let restored = st.vault().restore(&text);
-        assert!(restored.contains("ana.lopez@example.com"), "{restored}");
+        assert!(restored.contains("ana.lopez@correo-mx.com"), "{restored}");
         assert!(
             !restored.contains("ghp_"),
             "secrets are never restored: {restored}"

@@ -150,6 +150,7 @@ pub struct Shield {
     streams: Arc<Semaphore>,
     redactions: inspect::Redactions,
     metrics: ShieldMetrics,
+    alerts: Option<Arc<crate::alerts::Alerts>>,
 }
 
 /// Background work the shield needs: the audit writer, ban refresh, Redis connection.
@@ -157,13 +158,11 @@ pub struct Background {
     pub writer: audit::Writer,
     pub bans: Arc<auth::BanList>,
     pub store: Arc<dyn Store>,
-    pub limiter: Arc<RateLimiter>,
 }
 
 impl Background {
     /// Runs until the process ends.
     pub async fn run(self) {
-        self.limiter.connect();
         tokio::spawn(
             self.bans
                 .clone()
@@ -175,7 +174,12 @@ impl Background {
 
 impl Shield {
     /// Builds the shield from its settings: store, limiter, scanner, audit queue.
-    pub fn build(settings: Arc<AiSettings>) -> anyhow::Result<(Arc<Shield>, Background)> {
+    pub fn build(
+        settings: Arc<AiSettings>,
+        scanner: Arc<Scanner>,
+        limiter: Arc<RateLimiter>,
+        alerts: Option<Arc<crate::alerts::Alerts>>,
+    ) -> anyhow::Result<(Arc<Shield>, Background)> {
         let (store, sink): (Arc<dyn Store>, Arc<dyn AuditSink>) = match &settings.database_url {
             Some(url) => {
                 let pg = Arc::new(PgStore::connect_lazy(url, settings.db_pool_size)?);
@@ -186,24 +190,9 @@ impl Shield {
                 Arc::new(audit::JsonlSink::new(settings.audit.file.clone())),
             ),
         };
-        let limiter =
-            Arc::new(RateLimiter::new(settings.redis_url.as_deref()).map_err(anyhow::Error::msg)?);
         let (auditor, writer) = audit::channel(sink, &settings.audit).map_err(|e| {
             anyhow::anyhow!("audit spool {}: {e}", settings.audit.spool_dir.display())
         })?;
-        let mut builder = Scanner::builder();
-        for c in &settings.custom_entities {
-            builder = builder.custom_entity(c.clone());
-        }
-        if let Some(rules) = &settings.gitleaks_rules {
-            builder = builder.gitleaks_toml(rules);
-        }
-        let built = builder
-            .build()
-            .map_err(|e| anyhow::anyhow!("scanner: {e}"))?;
-        for e in &built.rule_errors {
-            tracing::error!(rule = %e, "gitleaks rule skipped");
-        }
         let hash_key = settings
             .keyring
             .as_ref()
@@ -219,7 +208,7 @@ impl Shield {
             store: store.clone(),
             limiter: limiter.clone(),
             auditor,
-            scanner: Arc::new(built.scanner),
+            scanner,
             providers: provider::Providers::new(settings.providers.clone()),
             keys: auth::KeyCache::new(settings.cache_ttl, 100_000),
             bans: bans.clone(),
@@ -234,6 +223,7 @@ impl Shield {
                 pseudonymize,
             },
             metrics: ShieldMetrics::new(),
+            alerts,
             settings,
         };
         Ok((
@@ -242,7 +232,6 @@ impl Shield {
                 writer,
                 bans,
                 store,
-                limiter,
             },
         ))
     }
@@ -251,6 +240,27 @@ impl Shield {
     pub fn owns(&self, path: &str) -> bool {
         path.starts_with(&self.settings.prefix)
             || path == self.settings.prefix.trim_end_matches('/')
+    }
+
+    /// The scanner every part of the process shares, with the operator's custom entities
+    /// and gitleaks rules when an `ai:` section provides them.
+    pub fn scanner(settings: Option<&AiSettings>) -> anyhow::Result<Arc<Scanner>> {
+        let mut builder = Scanner::builder();
+        if let Some(s) = settings {
+            for c in &s.custom_entities {
+                builder = builder.custom_entity(c.clone());
+            }
+            if let Some(rules) = &s.gitleaks_rules {
+                builder = builder.gitleaks_toml(rules);
+            }
+        }
+        let built = builder
+            .build()
+            .map_err(|e| anyhow::anyhow!("scanner: {e}"))?;
+        for e in &built.rule_errors {
+            tracing::error!(rule = %e, "gitleaks rule skipped");
+        }
+        Ok(Arc::new(built.scanner))
     }
 
     /// The audit queue, so shutdown can flush it.

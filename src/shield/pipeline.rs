@@ -24,14 +24,14 @@ use crate::store::{BanKind, KeyRecord};
 
 /// Why a request ends before (or instead of) a provider answer.
 enum Stop {
-    Reject(HttpError),
+    Reject(Box<HttpError>),
     /// The client left; nothing can be sent.
     Gone,
 }
 
 impl From<HttpError> for Stop {
     fn from(e: HttpError) -> Self {
-        Stop::Reject(e)
+        Stop::Reject(Box::new(e))
     }
 }
 
@@ -184,7 +184,7 @@ impl Shield {
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "key lookup failed");
-                Stop::Reject(unavailable(
+                Stop::from(unavailable(
                     "store_unavailable",
                     "the key store is unavailable; retry shortly",
                 ))
@@ -308,7 +308,8 @@ impl Shield {
         }
         let total = trail.started.elapsed();
         r.latency_ms = total.as_secs_f32() * 1000.0;
-        r.upstream_ms = (!trail.upstream.is_zero()).then(|| trail.upstream.as_secs_f32() * 1000.0);
+        r.upstream_ms =
+            (!trail.upstream.is_zero()).then_some(trail.upstream.as_secs_f32() * 1000.0);
         let own = total.saturating_sub(trail.upstream);
         r.shield_ms = own.as_secs_f32() * 1000.0;
         self.metrics
@@ -420,6 +421,14 @@ impl Shield {
             .into());
         };
         trail.record.provider = Some(provider.name.clone());
+        if let Some(alerts) = self.alerts.as_ref().filter(|a| a.settings.ai_prompts) {
+            let origin = crate::alerts::Origin {
+                request_id: req.request_id,
+                tenant: Some(&key.tenant_name),
+                route: "ai",
+            };
+            alerts.check(&origin, &super::wire::user_texts(&body));
+        }
         trail.record.tokens_in = super::wire::estimate_tokens(raw.len());
         trail.record.prompt_hash = Some(crypto::sha256_hex(&raw));
         if policy.prompt_logging == PromptLogging::Encrypted {
@@ -704,7 +713,7 @@ impl Shield {
         trail.record.outcome = "upstream_error".into();
         trail.record.action = "error".into();
         let provider = trail.record.provider.clone().unwrap_or_default();
-        Stop::Reject(match e {
+        Stop::from(match e {
             ProviderError::Timeout => HttpError::new(
                 504,
                 "upstream_error",
@@ -739,7 +748,7 @@ impl Shield {
             trail.refund = true;
             trail.record.outcome = "upstream_error".into();
             trail.record.error = Some(format!("provider status {status}"));
-            return Err(Stop::Reject(HttpError::new(
+            return Err(Stop::from(HttpError::new(
                 502,
                 "upstream_error",
                 "provider_error",
@@ -767,7 +776,7 @@ impl Shield {
                 Guarded::Blocked(b) => {
                     trail.record.action = "blocked".into();
                     trail.record.outcome = "answer_blocked".into();
-                    return Err(Stop::Reject(HttpError::new(
+                    return Err(Stop::from(HttpError::new(
                         422,
                         "content_policy_violation",
                         b.code,

@@ -80,6 +80,30 @@ fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut Stri
     }
 }
 
+/// What the end user wrote: the texts of `user` messages, for alert rules.
+pub fn user_texts(body: &Value) -> Vec<String> {
+    let Some(messages) = body.get("messages").and_then(Value::as_array) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for m in messages
+        .iter()
+        .filter(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+    {
+        match m.get("content") {
+            Some(Value::String(s)) => out.push(s.clone()),
+            Some(Value::Array(parts)) => out.extend(
+                parts
+                    .iter()
+                    .filter_map(|p| p.get("text").and_then(Value::as_str))
+                    .map(str::to_owned),
+            ),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Token counts from a `usage` object, if the provider sent one.
 pub fn usage(body: &Value) -> Option<(u32, u32)> {
     let u = body.get("usage")?;

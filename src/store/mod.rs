@@ -6,9 +6,11 @@
 //! YAML file. The shield sees only the trait, so every pipeline test runs against both.
 
 pub mod admin;
+pub mod lockout;
 pub mod memory;
 pub mod postgres;
 pub mod ratelimit;
+pub mod redis;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -108,46 +108,21 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// A limiter on `redis_url`, or purely local without one. Never fails: an unreachable
-    /// Redis only means the local fallback answers until it comes back.
-    pub fn new(redis_url: Option<&str>) -> Result<Self, String> {
+    /// A limiter on `redis` (shared with other users of the connection), or purely
+    /// local without one. An unreachable Redis only means the local fallback answers.
+    pub fn new(redis: Option<Client>) -> Result<Self, String> {
         let fallback = IntCounter::new(
             "ratelimit_fallback_total",
             "Rate-limit decisions taken in process because Redis was unreachable",
         )
         .map_err(|e| e.to_string())?;
         crate::metrics::get().register(Box::new(fallback.clone()));
-        let redis = match redis_url {
-            None => None,
-            Some(url) => {
-                let config = Config::from_url(url).map_err(|e| format!("bad Redis URL: {e}"))?;
-                let client = Builder::from_config(config)
-                    .with_performance_config(|p| {
-                        p.default_command_timeout = Duration::from_millis(250);
-                    })
-                    .with_connection_config(|c| {
-                        c.connection_timeout = Duration::from_millis(500);
-                        c.internal_command_timeout = Duration::from_millis(500);
-                    })
-                    .set_policy(ReconnectPolicy::new_exponential(0, 100, 2_000, 2))
-                    .build()
-                    .map_err(|e| format!("Redis client: {e}"))?;
-                Some((client, Script::from_lua(SCRIPT)))
-            }
-        };
         Ok(RateLimiter {
-            redis,
+            redis: redis.map(|c| (c, Script::from_lua(SCRIPT))),
             local: Local::default(),
             fallback,
             prefix: "securetag:rl:".into(),
         })
-    }
-
-    /// Starts the Redis connection task; call once on a runtime that outlives requests.
-    pub fn connect(&self) {
-        if let Some((client, _)) = &self.redis {
-            let _ = client.connect();
-        }
     }
 
     /// Checks one request against `limits` (name, quota), consuming from all or none.

@@ -12,7 +12,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 use futures::StreamExt;
 
@@ -44,7 +44,8 @@ impl Origin {
             .route("/slow", any(slow))
             .route("/ws", get(ws))
             .route("/healthz", get(health))
-            .route("/upload", any(upload));
+            .route("/upload", any(upload))
+            .route("/login", post(login));
         let app = Router::new()
             .merge(endpoints.clone())
             .nest("/api", endpoints)
@@ -193,5 +194,16 @@ async fn ws_echo(mut socket: WebSocket, user: Option<String>) {
         if socket.send(reply).await.is_err() {
             break;
         }
+    }
+}
+
+/// A login endpoint: 200 for password "right", 401 otherwise.
+async fn login(State(s): State<Arc<OriginState>>, body: Bytes) -> Response {
+    s.hits.fetch_add(1, Ordering::Relaxed);
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    if v["password"] == "right" {
+        "welcome".into_response()
+    } else {
+        (StatusCode::UNAUTHORIZED, "wrong credentials").into_response()
     }
 }

@@ -1,0 +1,470 @@
+//! JWT verification at the edge, per route.
+//!
+//! The token is taken from `Authorization: Bearer`, a named cookie, or (for WebSocket
+//! clients that cannot set headers) the `access_token` query parameter, in that order.
+//! Signatures are checked with `jsonwebtoken` (HS256, RS256, ES256) against keys from the
+//! configuration or a JWKS file; `exp`, `nbf`, `iss` and `aud` are checked with a small
+//! leeway. `alg: none` and any algorithm not configured for the key are refused: the
+//! algorithm is taken from our key list, never from the token.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::config::source::Diagnostics;
+use crate::config::units::Dur;
+
+#[derive(Debug, Deserialize)]
+pub struct RawJwt {
+    /// Inline keys: `{alg: HS256, secret: ...}`, `{alg: RS256|ES256, public_key: PEM or path}`.
+    #[serde(default)]
+    pub keys: Vec<RawJwtKey>,
+    /// A JWKS file (RFC 7517), keys chosen by `kid`.
+    #[serde(default)]
+    pub jwks_file: Option<String>,
+    #[serde(default)]
+    pub issuer: Option<String>,
+    #[serde(default)]
+    pub audience: Vec<String>,
+    #[serde(default = "d_leeway")]
+    pub leeway: Dur,
+    /// Cookie that may carry the token.
+    #[serde(default)]
+    pub cookie: Option<String>,
+    /// Accept `?access_token=` (for WebSocket clients); on by default only for upgrades.
+    #[serde(default)]
+    pub query_param: Option<bool>,
+    /// Claim → request header for the upstream, e.g. `sub: X-User-Id`.
+    #[serde(default = "d_forward")]
+    pub forward_claims: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawJwtKey {
+    pub alg: String,
+    #[serde(default)]
+    pub secret: Option<String>,
+    #[serde(default)]
+    pub public_key: Option<String>,
+    #[serde(default)]
+    pub kid: Option<String>,
+}
+
+fn d_leeway() -> Dur {
+    Dur(Duration::from_secs(30))
+}
+
+fn d_forward() -> BTreeMap<String, String> {
+    BTreeMap::from([("sub".to_string(), "x-user-id".to_string())])
+}
+
+struct Key {
+    kid: Option<String>,
+    alg: Algorithm,
+    key: DecodingKey,
+}
+
+/// A route's verifier, built once from configuration.
+pub struct JwtVerifier {
+    keys: Vec<Key>,
+    issuer: Option<String>,
+    audience: Vec<String>,
+    leeway: u64,
+    pub cookie: Option<String>,
+    pub query_param: Option<bool>,
+    /// (claim, lower-cased header name) pairs.
+    pub forward: Vec<(String, http::HeaderName)>,
+}
+
+impl std::fmt::Debug for JwtVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JwtVerifier")
+            .field("keys", &self.keys.len())
+            .field("issuer", &self.issuer)
+            .field("audience", &self.audience)
+            .finish()
+    }
+}
+
+/// Why a token was refused; the label of `securetag_jwt_rejections_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reject {
+    Missing,
+    Malformed,
+    Algorithm,
+    UnknownKey,
+    Signature,
+    Expired,
+    NotYetValid,
+    Issuer,
+    Audience,
+}
+
+impl Reject {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reject::Missing => "missing",
+            Reject::Malformed => "malformed",
+            Reject::Algorithm => "algorithm",
+            Reject::UnknownKey => "unknown_key",
+            Reject::Signature => "signature",
+            Reject::Expired => "expired",
+            Reject::NotYetValid => "not_yet_valid",
+            Reject::Issuer => "issuer",
+            Reject::Audience => "audience",
+        }
+    }
+
+    pub fn message(self) -> &'static str {
+        match self {
+            Reject::Missing => "a bearer token is required",
+            Reject::Malformed => "the token is not a well-formed JWT",
+            Reject::Algorithm => "the token's algorithm is not accepted",
+            Reject::UnknownKey => "the token was signed by an unknown key",
+            Reject::Signature => "the token's signature is invalid",
+            Reject::Expired => "the token has expired",
+            Reject::NotYetValid => "the token is not valid yet",
+            Reject::Issuer => "the token's issuer is not accepted",
+            Reject::Audience => "the token's audience is not accepted",
+        }
+    }
+}
+
+fn parse_alg(s: &str) -> Option<Algorithm> {
+    match s {
+        "HS256" => Some(Algorithm::HS256),
+        "RS256" => Some(Algorithm::RS256),
+        "ES256" => Some(Algorithm::ES256),
+        _ => None,
+    }
+}
+
+impl JwtVerifier {
+    /// Builds a verifier; problems are reported under `key` (`routes[i].jwt`).
+    pub(crate) fn build(
+        raw: &RawJwt,
+        key: &str,
+        base: &std::path::Path,
+        d: &mut Diagnostics,
+    ) -> Option<JwtVerifier> {
+        let mut keys = Vec::new();
+        for (i, k) in raw.keys.iter().enumerate() {
+            let kk = format!("{key}.keys[{i}]");
+            let Some(alg) = parse_alg(&k.alg) else {
+                d.error(
+                    format!("{kk}.alg"),
+                    format!("{:?} is not supported; use HS256, RS256 or ES256", k.alg),
+                );
+                continue;
+            };
+            let decoding = match alg {
+                Algorithm::HS256 => match &k.secret {
+                    Some(s) if s.len() >= 32 => Ok(DecodingKey::from_secret(s.as_bytes())),
+                    Some(_) => Err("an HS256 secret must be at least 32 bytes".to_string()),
+                    None => Err("HS256 needs secret".to_string()),
+                },
+                _ => match &k.public_key {
+                    None => Err(format!(
+                        "{} needs public_key (PEM text or a file path)",
+                        k.alg
+                    )),
+                    Some(pk) => {
+                        let pem = if pk.contains("-----BEGIN") {
+                            Ok(pk.clone().into_bytes())
+                        } else {
+                            std::fs::read(crate::config::resolve_path(base, pk))
+                                .map_err(|e| format!("cannot read {pk}: {e}"))
+                        };
+                        pem.and_then(|pem| {
+                            let r = if alg == Algorithm::RS256 {
+                                DecodingKey::from_rsa_pem(&pem)
+                            } else {
+                                DecodingKey::from_ec_pem(&pem)
+                            };
+                            r.map_err(|e| format!("not a {} public key in PEM: {e}", k.alg))
+                        })
+                    }
+                },
+            };
+            match decoding {
+                Ok(dk) => keys.push(Key {
+                    kid: k.kid.clone(),
+                    alg,
+                    key: dk,
+                }),
+                Err(e) => d.error(kk, e),
+            }
+        }
+        if let Some(path) = &raw.jwks_file {
+            let p = crate::config::resolve_path(base, path);
+            match std::fs::read_to_string(&p)
+                .map_err(|e| e.to_string())
+                .and_then(|t| serde_json::from_str::<JwkSet>(&t).map_err(|e| e.to_string()))
+            {
+                Ok(set) => {
+                    for jwk in &set.keys {
+                        use jsonwebtoken::jwk::{AlgorithmParameters, KeyAlgorithm};
+                        // `alg` is optional in a JWK; the key type then implies ours.
+                        let alg = match (jwk.common.key_algorithm, &jwk.algorithm) {
+                            (Some(KeyAlgorithm::HS256), _) => Some(Algorithm::HS256),
+                            (Some(KeyAlgorithm::RS256), _) => Some(Algorithm::RS256),
+                            (Some(KeyAlgorithm::ES256), _) => Some(Algorithm::ES256),
+                            (Some(_), _) => None,
+                            (None, AlgorithmParameters::RSA(_)) => Some(Algorithm::RS256),
+                            (None, AlgorithmParameters::EllipticCurve(_)) => Some(Algorithm::ES256),
+                            (None, AlgorithmParameters::OctetKey(_)) => Some(Algorithm::HS256),
+                            (None, _) => None,
+                        };
+                        let (Some(alg), Ok(dk)) = (alg, DecodingKey::from_jwk(jwk)) else {
+                            d.error(
+                                format!("{key}.jwks_file"),
+                                format!(
+                                    "{}: a key without a supported alg (HS256, RS256, ES256)",
+                                    p.display()
+                                ),
+                            );
+                            continue;
+                        };
+                        keys.push(Key {
+                            kid: jwk.common.key_id.clone(),
+                            alg,
+                            key: dk,
+                        });
+                    }
+                }
+                Err(e) => d.error(
+                    format!("{key}.jwks_file"),
+                    format!("cannot load {}: {e}", p.display()),
+                ),
+            }
+        }
+        if keys.is_empty() {
+            d.error(
+                key.to_string(),
+                "at least one key (keys or jwks_file) is required",
+            );
+            return None;
+        }
+        let mut forward = Vec::new();
+        for (claim, header) in &raw.forward_claims {
+            match http::HeaderName::from_bytes(header.to_ascii_lowercase().as_bytes()) {
+                Ok(h) => forward.push((claim.clone(), h)),
+                Err(_) => d.error(
+                    format!("{key}.forward_claims.{claim}"),
+                    format!("{header:?} is not a header name"),
+                ),
+            }
+        }
+        Some(JwtVerifier {
+            keys,
+            issuer: raw.issuer.clone(),
+            audience: raw.audience.clone(),
+            leeway: raw.leeway.0.as_secs(),
+            cookie: raw.cookie.clone(),
+            query_param: raw.query_param,
+            forward,
+        })
+    }
+
+    /// Verifies `token`; returns its claims.
+    pub fn verify(&self, token: &str) -> Result<serde_json::Map<String, Value>, Reject> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::InvalidAlgorithmName => Reject::Algorithm,
+            _ => Reject::Malformed,
+        })?;
+        let candidates: Vec<&Key> = self
+            .keys
+            .iter()
+            .filter(|k| k.alg == header.alg)
+            .filter(|k| match (&header.kid, &k.kid) {
+                (Some(want), Some(have)) => want == have,
+                _ => true,
+            })
+            .collect();
+        if candidates.is_empty() {
+            return Err(if self.keys.iter().any(|k| k.alg == header.alg) {
+                Reject::UnknownKey
+            } else {
+                Reject::Algorithm
+            });
+        }
+        let mut validation = Validation::new(header.alg);
+        validation.leeway = self.leeway;
+        validation.validate_nbf = true;
+        validation.required_spec_claims = ["exp".to_string()].into_iter().collect();
+        match &self.issuer {
+            Some(i) => validation.set_issuer(&[i]),
+            None => validation.iss = None,
+        }
+        if self.audience.is_empty() {
+            validation.validate_aud = false;
+        } else {
+            validation.set_audience(&self.audience);
+        }
+        let mut last = Reject::Signature;
+        for k in candidates {
+            match jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, &k.key, &validation)
+            {
+                Ok(data) => return Ok(data.claims),
+                Err(e) => {
+                    use jsonwebtoken::errors::ErrorKind as K;
+                    last = match e.kind() {
+                        K::InvalidSignature => Reject::Signature,
+                        K::ExpiredSignature => return Err(Reject::Expired),
+                        K::ImmatureSignature => return Err(Reject::NotYetValid),
+                        K::InvalidIssuer => return Err(Reject::Issuer),
+                        K::InvalidAudience => return Err(Reject::Audience),
+                        K::MissingRequiredClaim(_) => return Err(Reject::Malformed),
+                        K::InvalidAlgorithm => Reject::Algorithm,
+                        _ => Reject::Malformed,
+                    };
+                }
+            }
+        }
+        Err(last)
+    }
+}
+
+/// The token from the request: bearer header, then cookie, then (when allowed) query.
+pub fn token_from<'a>(
+    headers: &'a http::HeaderMap,
+    query: Option<&'a str>,
+    cookie: Option<&str>,
+    allow_query: bool,
+) -> Option<std::borrow::Cow<'a, str>> {
+    if let Some(t) = headers
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.split_once(' ')
+                .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
+                .map(|(_, t)| t.trim())
+        })
+        .filter(|t| !t.is_empty())
+    {
+        return Some(t.into());
+    }
+    if let Some(name) = cookie {
+        for h in headers.get_all(http::header::COOKIE) {
+            let Ok(s) = h.to_str() else { continue };
+            for pair in s.split(';') {
+                if let Some((k, v)) = pair.trim().split_once('=') {
+                    if k == name && !v.is_empty() {
+                        return Some(v.into());
+                    }
+                }
+            }
+        }
+    }
+    if allow_query {
+        for pair in query.unwrap_or("").split('&') {
+            if let Some(v) = pair.strip_prefix("access_token=") {
+                if !v.is_empty() {
+                    return Some(percent_encoding::percent_decode_str(v).decode_utf8_lossy());
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jsonwebtoken::{encode, EncodingKey, Header};
+    use serde_json::json;
+
+    const SECRET: &str = "0123456789abcdef0123456789abcdef-hs";
+
+    fn verifier(aud: &[&str]) -> JwtVerifier {
+        let raw: RawJwt = serde_yaml::from_str(&format!(
+            "keys: [{{alg: HS256, secret: \"{SECRET}\"}}]\nissuer: https://auth.test\naudience: [{}]\n",
+            aud.join(",")
+        ))
+        .unwrap();
+        let mut d = Diagnostics::new(std::path::Path::new("t.yaml"), "");
+        JwtVerifier::build(&raw, "jwt", std::path::Path::new("t.yaml"), &mut d).unwrap()
+    }
+
+    fn token(claims: Value) -> String {
+        encode(
+            &Header::default(),
+            &claims,
+            &EncodingKey::from_secret(SECRET.as_bytes()),
+        )
+        .unwrap()
+    }
+
+    fn now() -> i64 {
+        chrono::Utc::now().timestamp()
+    }
+
+    #[test]
+    fn valid_tokens_pass_and_bad_ones_say_why() {
+        let v = verifier(&["app"]);
+        let ok = token(
+            json!({"sub": "u1", "iss": "https://auth.test", "aud": "app", "exp": now() + 60}),
+        );
+        assert_eq!(v.verify(&ok).unwrap()["sub"], "u1");
+        let expired = token(
+            json!({"sub": "u1", "iss": "https://auth.test", "aud": "app", "exp": now() - 120}),
+        );
+        assert_eq!(v.verify(&expired), Err(Reject::Expired));
+        let within_leeway =
+            token(json!({"sub": "u1", "iss": "https://auth.test", "aud": "app", "exp": now() - 5}));
+        assert!(v.verify(&within_leeway).is_ok());
+        let aud = token(
+            json!({"sub": "u1", "iss": "https://auth.test", "aud": "other", "exp": now() + 60}),
+        );
+        assert_eq!(v.verify(&aud), Err(Reject::Audience));
+        let iss = token(
+            json!({"sub": "u1", "iss": "https://evil.test", "aud": "app", "exp": now() + 60}),
+        );
+        assert_eq!(v.verify(&iss), Err(Reject::Issuer));
+        let nbf = token(
+            json!({"sub": "u1", "iss": "https://auth.test", "aud": "app", "exp": now() + 600, "nbf": now() + 300}),
+        );
+        assert_eq!(v.verify(&nbf), Err(Reject::NotYetValid));
+        let mut tampered = ok.clone();
+        tampered.pop();
+        tampered.push(if ok.ends_with('A') { 'B' } else { 'A' });
+        assert_eq!(v.verify(&tampered), Err(Reject::Signature));
+        // alg: none, hand-made.
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let none = format!(
+            "{}.{}.",
+            b64.encode(br#"{"alg":"none","typ":"JWT"}"#),
+            b64.encode(json!({"sub": "u1", "exp": now() + 60}).to_string())
+        );
+        assert!(matches!(
+            v.verify(&none),
+            Err(Reject::Algorithm | Reject::Malformed)
+        ));
+        assert_eq!(v.verify("not.a.jwt"), Err(Reject::Malformed));
+    }
+
+    #[test]
+    fn tokens_come_from_header_cookie_or_query() {
+        let mut h = http::HeaderMap::new();
+        h.insert("cookie", "a=1; session=tok2".parse().unwrap());
+        assert_eq!(
+            token_from(&h, None, Some("session"), false).as_deref(),
+            Some("tok2")
+        );
+        assert_eq!(
+            token_from(&h, Some("x=1&access_token=tok%33"), None, true).as_deref(),
+            Some("tok3")
+        );
+        assert_eq!(token_from(&h, Some("access_token=tok3"), None, false), None);
+        h.insert("authorization", "Bearer tok1".parse().unwrap());
+        assert_eq!(
+            token_from(&h, None, Some("session"), true).as_deref(),
+            Some("tok1")
+        );
+    }
+}

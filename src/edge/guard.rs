@@ -1,0 +1,286 @@
+//! The per-route guards in the request's life: what `proxy` calls, phase by phase.
+//!
+//! `admit` runs in `request_filter` (JWT, rate limit, login lock) and answers the client
+//! itself when a guard refuses; the other functions follow the request into the upstream
+//! phases (claims as headers, login outcomes) and the body (alert rules).
+
+use bytes::Bytes;
+use http::header;
+use pingora::http::RequestHeader;
+use pingora::prelude::*;
+use pingora::proxy::Session;
+
+use super::proxy::{EdgeProxy, RequestCtx};
+use super::state::State;
+use crate::appguard::jwt::{token_from, Reject};
+use crate::appguard::wsframe::FrameReader;
+use crate::appguard::{body, LimitKey, LoginGuard};
+use crate::config::Route;
+use crate::error::HttpError;
+
+/// Guard state a request carries between phases.
+#[derive(Default)]
+pub struct GuardCtx {
+    /// Verified claims to send upstream, and the header names to strip from the client.
+    forward: Vec<(http::HeaderName, String)>,
+    strip: Vec<http::HeaderName>,
+    subject: Option<String>,
+    login: Option<(Vec<String>, LoginGuard)>,
+    alert_buf: Option<Vec<u8>>,
+    alert_fields: Vec<String>,
+    ws: Option<FrameReader>,
+}
+
+/// Largest body kept for login accounts and alert rules; matches Pingora's retry buffer.
+const BODY_PEEK: usize = 64 * 1024;
+
+fn claim_string(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Runs the route's guards; `Ok(true)` when the edge already answered.
+pub async fn admit(
+    proxy: &EdgeProxy,
+    session: &mut Session,
+    ctx: &mut RequestCtx,
+    state: &State,
+    route: &Route,
+) -> Result<bool> {
+    let g = &route.guards;
+    let m = &state.guards.metrics;
+    if let Some(v) = &g.jwt {
+        let allow_query = v.query_param.unwrap_or_else(|| session.is_upgrade_req());
+        let req = session.req_header();
+        let verdict = match token_from(
+            &req.headers,
+            req.uri.query(),
+            v.cookie.as_deref(),
+            allow_query,
+        ) {
+            Some(t) => v.verify(&t),
+            None => Err(Reject::Missing),
+        };
+        ctx.guard.strip = v.forward.iter().map(|(_, h)| h.clone()).collect();
+        match verdict {
+            Ok(claims) => {
+                ctx.guard.subject = claims.get("sub").map(claim_string);
+                ctx.guard.forward = v
+                    .forward
+                    .iter()
+                    .filter_map(|(c, h)| claims.get(c).map(|val| (h.clone(), claim_string(val))))
+                    .filter(|(_, val)| http::HeaderValue::from_str(val).is_ok())
+                    .collect();
+            }
+            Err(r) => {
+                m.jwt_rejections
+                    .with_label_values(&[route.name.as_str(), r.as_str()])
+                    .inc();
+                session.set_keepalive(None);
+                let e = HttpError::new(401, "authentication_error", "invalid_token", r.message())
+                    .with_header(
+                        "www-authenticate",
+                        format!(
+                            "Bearer error=\"invalid_token\", error_description=\"{}\"",
+                            r.message()
+                        ),
+                    );
+                proxy.respond_error(session, ctx, &e).await?;
+                return Ok(true);
+            }
+        }
+    }
+    if let Some(l) = &g.rate_limit {
+        let ip = ctx.client_ip.to_string();
+        let who = match &l.by {
+            LimitKey::Ip => ip,
+            LimitKey::JwtSubject => ctx.guard.subject.clone().map_or(ip, |s| format!("sub:{s}")),
+            LimitKey::Header(h) => session
+                .req_header()
+                .headers
+                .get(h)
+                .and_then(|v| v.to_str().ok())
+                .map_or(ip, |v| format!("h:{v}")),
+        };
+        let d = state
+            .guards
+            .limiter
+            .check(&[(format!("route:{}:{who}", route.name), l.quota)])
+            .await;
+        if !d.allowed {
+            m.rate_limited
+                .with_label_values(&[route.name.as_str()])
+                .inc();
+            let secs = d.retry_after.as_secs_f64().ceil() as u64;
+            let e = HttpError::new(
+                429,
+                "rate_limit_error",
+                "rate_limit_exceeded",
+                format!("too many requests; retry in {secs}s"),
+            )
+            .with_retry_after(secs)
+            .with_header("x-ratelimit-limit", d.limit.to_string())
+            .with_header("x-ratelimit-remaining", "0");
+            proxy.respond_error(session, ctx, &e).await?;
+            return Ok(true);
+        }
+    }
+    let alerts_on = g.alerts.is_some() && state.guards.alerts.is_some();
+    if let Some(login) = &g.login {
+        // The body is read here to find the account, so it must be replayed upstream:
+        // Pingora's retry buffer does that for bodies up to 64 KiB, plenty for a login form.
+        session.as_mut().enable_retry_buffering();
+        let mut buf = Vec::new();
+        while let Some(chunk) = session.read_request_body().await? {
+            if buf.len() + chunk.len() > BODY_PEEK {
+                session.set_keepalive(None);
+                proxy
+                    .respond_error(
+                        session,
+                        ctx,
+                        &HttpError::payload_too_large(BODY_PEEK as u64),
+                    )
+                    .await?;
+                return Ok(true);
+            }
+            buf.extend_from_slice(&chunk);
+        }
+        let content_type = session
+            .req_header()
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok());
+        let mut subjects = vec![format!("{}:ip:{}", route.name, ctx.client_ip)];
+        if let Some(account) = body::field(&buf, content_type, &login.account_field) {
+            subjects.push(format!(
+                "{}:acct:{}",
+                route.name,
+                state.guards.account_digest(&route.name, &account)
+            ));
+        }
+        if let Some(left) = state.guards.lockouts.locked(&subjects).await {
+            m.lockouts
+                .with_label_values(&[route.name.as_str(), "refused"])
+                .inc();
+            let secs = left.as_secs_f64().ceil() as u64;
+            let e = HttpError::new(
+                429,
+                "rate_limit_error",
+                "login_locked",
+                format!("too many failed logins; retry in {secs}s"),
+            )
+            .with_retry_after(secs);
+            proxy.respond_error(session, ctx, &e).await?;
+            return Ok(true);
+        }
+        ctx.guard.login = Some((subjects, login.clone()));
+        if alerts_on {
+            check_json(state, ctx, route, &buf);
+        }
+        return Ok(false);
+    }
+    if let (true, Some(a)) = (alerts_on, &g.alerts) {
+        ctx.guard.alert_fields = a.json_fields.clone();
+        if session.is_upgrade_req() {
+            if a.websocket {
+                ctx.guard.ws = Some(FrameReader::default());
+            }
+        } else {
+            ctx.guard.alert_buf = Some(Vec::new());
+        }
+    }
+    Ok(false)
+}
+
+/// Replaces client-sent claim headers with the verified claims.
+pub fn forward_claims(req: &mut RequestHeader, ctx: &RequestCtx) -> Result<()> {
+    for h in &ctx.guard.strip {
+        req.remove_header(h);
+    }
+    for (h, v) in &ctx.guard.forward {
+        req.insert_header(h.clone(), v.as_str())?;
+    }
+    Ok(())
+}
+
+/// Counts a login's outcome once the upstream has answered.
+pub async fn on_upstream_status(state: &State, ctx: &RequestCtx, status: u16) {
+    let Some((subjects, login)) = &ctx.guard.login else {
+        return;
+    };
+    let route = ctx.route.as_ref().map_or("-", |r| r.name.as_str());
+    if login.failure_statuses.contains(&status) {
+        if let Some(cool) = state.guards.lockouts.failure(subjects, &login.policy).await {
+            state
+                .guards
+                .metrics
+                .lockouts
+                .with_label_values(&[route, "locked"])
+                .inc();
+            tracing::warn!(route, client_ip = %ctx.client_ip, cooldown_s = cool.as_secs(), "login locked after repeated failures");
+        }
+    } else if (200..300).contains(&status) {
+        state.guards.lockouts.success(subjects).await;
+    }
+}
+
+/// Watches request bytes for alert rules: JSON bodies at their end, WebSocket messages
+/// as they complete. The bytes themselves pass on unchanged and undelayed.
+pub fn on_body(state: &State, ctx: &mut RequestCtx, body: &Option<Bytes>, end: bool) {
+    let Some(route) = ctx.route.clone() else {
+        return;
+    };
+    if let Some(ws) = ctx.guard.ws.as_mut() {
+        if let Some(b) = body {
+            let msgs = ws.push(b);
+            if !msgs.is_empty() {
+                let texts: Vec<String> = msgs
+                    .iter()
+                    .flat_map(|m| {
+                        let parsed = body::json_texts(m.as_bytes(), &ctx.guard.alert_fields);
+                        if parsed.is_empty() {
+                            vec![m.clone()]
+                        } else {
+                            parsed
+                        }
+                    })
+                    .collect();
+                alert(state, ctx, &route, &texts);
+            }
+        }
+        return;
+    }
+    if let Some(buf) = ctx.guard.alert_buf.as_mut() {
+        if let Some(b) = body {
+            let room = BODY_PEEK.saturating_sub(buf.len());
+            buf.extend_from_slice(&b[..b.len().min(room)]);
+        }
+        if end {
+            if let Some(buf) = ctx.guard.alert_buf.take() {
+                check_json(state, ctx, &route, &buf);
+            }
+        }
+    }
+}
+
+fn check_json(state: &State, ctx: &RequestCtx, route: &Route, buf: &[u8]) {
+    let texts = body::json_texts(buf, &ctx.guard.alert_fields);
+    if !texts.is_empty() {
+        alert(state, ctx, route, &texts);
+    }
+}
+
+fn alert(state: &State, ctx: &RequestCtx, route: &Route, texts: &[String]) {
+    if let Some(a) = &state.guards.alerts {
+        a.check(
+            &crate::alerts::Origin {
+                request_id: &ctx.request_id,
+                tenant: None,
+                route: &route.name,
+            },
+            texts,
+        );
+    }
+}

@@ -1,0 +1,535 @@
+//! Guarding the apps behind the edge: JWT (WebSocket too), route rate limits, login
+//! lockout and alert webhooks, against real origins, a real Redis and a real receiver.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::origin::Origin;
+use common::{client, free_port, Edge};
+use futures::{SinkExt, StreamExt};
+use jsonwebtoken::{encode, EncodingKey, Header};
+use serde_json::{json, Value};
+
+const JWT_SECRET: &str = "jwt-test-secret-0123456789abcdef-0123";
+
+fn token(claims: Value) -> String {
+    encode(
+        &Header::default(),
+        &claims,
+        &EncodingKey::from_secret(JWT_SECRET.as_bytes()),
+    )
+    .unwrap()
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+fn good() -> String {
+    token(json!({"sub": "user-42", "iss": "https://auth.test", "aud": "chat", "exp": now() + 300}))
+}
+
+fn jwt_config(port: u16, web: &Origin) -> String {
+    format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - prefix: /ws\n    upstream: web\n    jwt: {{keys: [{{alg: HS256, secret: \"{JWT_SECRET}\"}}], issuer: \"https://auth.test\", audience: [chat]}}\n  - prefix: /api/\n    upstream: web\n    jwt: {{keys: [{{alg: HS256, secret: \"{JWT_SECRET}\"}}], issuer: \"https://auth.test\", audience: [chat], cookie: session}}\n  - prefix: /\n    upstream: web\n",
+        web.addr
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
+    let web = Origin::start("web");
+    let port = free_port();
+    let edge = Edge::start(&jwt_config(port, &web));
+    let url = format!("http://127.0.0.1:{port}/api/profile");
+    let c = client();
+    let r = c
+        .get(&url)
+        .bearer_auth(good())
+        .header("x-user-id", "admin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(
+        v["headers"]["x-user-id"], "user-42",
+        "the verified subject, not the client's header"
+    );
+    let r = c
+        .get(&url)
+        .header("cookie", format!("theme=dark; session={}", good()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        200,
+        "the token may come in the configured cookie"
+    );
+
+    let expired =
+        token(json!({"sub": "u", "iss": "https://auth.test", "aud": "chat", "exp": now() - 600}));
+    let wrong_aud = token(
+        json!({"sub": "u", "iss": "https://auth.test", "aud": "billing", "exp": now() + 300}),
+    );
+    let mut tampered = good();
+    // Change one character inside the payload (the claims), keeping the signature.
+    let at = tampered.find('.').unwrap() + 6;
+    let swapped = if &tampered[at..at + 1] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    tampered.replace_range(at..at + 1, swapped);
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let none = format!(
+        "{}.{}.",
+        b64.encode(br#"{"alg":"none","typ":"JWT"}"#),
+        b64.encode(
+            json!({"sub": "admin", "iss": "https://auth.test", "aud": "chat", "exp": now() + 300})
+                .to_string()
+        )
+    );
+    let hits_before = web.state.hits.load(std::sync::atomic::Ordering::Relaxed);
+    for (t, why) in [
+        (expired, "expired"),
+        (wrong_aud, "audience"),
+        (tampered, "tampered"),
+        (none, "alg none"),
+    ] {
+        let r = c
+            .get(&url)
+            .bearer_auth(t)
+            .header("x-user-id", "admin")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{why}");
+        assert!(r.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer"));
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "invalid_token", "{why}");
+    }
+    assert_eq!(
+        c.get(&url).send().await.unwrap().status(),
+        401,
+        "no token at all"
+    );
+    assert_eq!(
+        web.state.hits.load(std::sync::atomic::Ordering::Relaxed),
+        hits_before,
+        "nothing reached the upstream"
+    );
+    let m = edge.metrics();
+    assert!(
+        m.contains("securetag_jwt_rejections_total{reason=\"expired\""),
+        "{m}"
+    );
+    assert!(m.contains("reason=\"audience\""));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn websocket_upgrades_need_a_token_and_then_echo() {
+    let web = Origin::start("web");
+    let port = free_port();
+    let _edge = Edge::start(&jwt_config(port, &web));
+    let refused = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/ws")).await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => assert_eq!(resp.status(), 401),
+        other => panic!("the upgrade must be refused, got {other:?}"),
+    }
+    let (mut ws, resp) = tokio_tungstenite::connect_async(format!(
+        "ws://127.0.0.1:{port}/ws?access_token={}",
+        good()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(resp.status(), 101);
+    ws.send(tokio_tungstenite::tungstenite::Message::Text("hola".into()))
+        .await
+        .unwrap();
+    let m = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        m.into_text().unwrap(),
+        "user-42: hola",
+        "the origin saw the verified X-User-Id"
+    );
+}
+
+fn limit_config(port: u16, web: &Origin, redis: &str) -> String {
+    format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\ntrusted_proxies: [127.0.0.1/32]\nredis_url: \"{redis}\"\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - name: search\n    prefix: /search\n    upstream: web\n    rate_limit: {{by: ip, rate: 3, per: 1m, burst: 3}}\n  - prefix: /\n    upstream: web\n",
+        web.addr
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn route_rate_limits_are_shared_and_survive_redis_going_away() {
+    let web = Origin::start("web");
+    let mut redis = common::services::RedisInstance::start();
+    let (p1, p2) = (free_port(), free_port());
+    let _a = Edge::start(&limit_config(p1, &web, &redis.url()));
+    let _b = Edge::start(&limit_config(p2, &web, &redis.url()));
+    let c = client();
+    let ip = format!(
+        "203.0.113.{}",
+        uuid::Uuid::new_v4().as_bytes()[0] % 200 + 10
+    );
+    let get = |port: u16, ip: String| {
+        let c = c.clone();
+        async move {
+            c.get(format!("http://127.0.0.1:{port}/search?q=x"))
+                .header("x-forwarded-for", ip)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mut statuses = Vec::new();
+    for i in 0..5 {
+        statuses.push(
+            get(if i % 2 == 0 { p1 } else { p2 }, ip.clone())
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(
+        statuses,
+        [200, 200, 200, 429, 429],
+        "3 per minute across both instances"
+    );
+    let r = get(p1, ip.clone()).await;
+    assert!(
+        r.headers()["retry-after"]
+            .to_str()
+            .unwrap()
+            .parse::<u64>()
+            .unwrap()
+            >= 1
+    );
+    assert_eq!(
+        get(p1, "198.51.100.77".into()).await.status(),
+        200,
+        "other clients have their own budget"
+    );
+    assert_eq!(
+        c.get(format!("http://127.0.0.1:{p1}/other"))
+            .header("x-forwarded-for", ip.clone())
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "other routes are not limited"
+    );
+
+    redis.stop();
+    let fresh = "192.0.2.55".to_string();
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        statuses.push(get(p1, fresh.clone()).await.status().as_u16());
+    }
+    assert_eq!(
+        statuses,
+        [200, 200, 200, 429, 429],
+        "still limited in process without Redis"
+    );
+}
+
+fn login_config(port: u16, web: &Origin) -> String {
+    format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\ntrusted_proxies: [127.0.0.1/32]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - name: login\n    prefix: /login\n    upstream: web\n    login: {{max_failures: 3, window: 1m, lockout: 1s, max_lockout: 1m, account_field: email}}\n  - prefix: /\n    upstream: web\n",
+        web.addr
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_logins_lock_the_address_and_the_account() {
+    let web = Origin::start("web");
+    let port = free_port();
+    let edge = Edge::start(&login_config(port, &web));
+    let c = client();
+    let url = format!("http://127.0.0.1:{port}/login");
+    let attempt = |ip: &str, email: &str, password: &str| {
+        c.post(&url)
+            .header("x-forwarded-for", ip.to_string())
+            .json(&json!({"email": email, "password": password}))
+            .send()
+    };
+    let hits = || web.state.hits.load(std::sync::atomic::Ordering::Relaxed);
+    for _ in 0..3 {
+        assert_eq!(
+            attempt("203.0.113.10", "victim@corp-mail.com", "wrong")
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+    }
+    let before = hits();
+    let r = attempt("203.0.113.10", "other@corp-mail.com", "right")
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 429, "the address is locked");
+    assert!(r.headers().contains_key("retry-after"));
+    assert_eq!(
+        attempt("198.51.100.20", "victim@corp-mail.com", "right")
+            .await
+            .unwrap()
+            .status(),
+        429,
+        "the account is locked from anywhere"
+    );
+    assert_eq!(hits(), before, "the upstream is not called while locked");
+
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    assert_eq!(
+        attempt("203.0.113.10", "victim@corp-mail.com", "right")
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "the cool-down expired"
+    );
+    // A success reset the count: two failures do not lock again.
+    for _ in 0..2 {
+        assert_eq!(
+            attempt("203.0.113.10", "victim@corp-mail.com", "wrong")
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+    }
+    assert_eq!(
+        attempt("203.0.113.10", "victim@corp-mail.com", "right")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let logs = edge.stdout_text() + &edge.stderr_text() + &edge.metrics();
+    assert!(
+        !logs.contains("victim@corp-mail.com"),
+        "the account never appears in logs"
+    );
+    assert!(edge
+        .metrics()
+        .contains("securetag_login_lockouts_total{event=\"locked\",route=\"login\"}"));
+}
+
+struct Receiver {
+    url: String,
+    got: Arc<Mutex<Vec<(Instant, String, String)>>>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+/// A webhook receiver that answers `fail_first` times with 503, then 200.
+fn receiver(fail_first: usize) -> Receiver {
+    use axum::routing::post;
+    let got: Arc<Mutex<Vec<(Instant, String, String)>>> = Default::default();
+    let seen = got.clone();
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move |headers: axum::http::HeaderMap, body: String| {
+            let seen = seen.clone();
+            let calls = calls.clone();
+            async move {
+                let n = calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let sig = headers
+                    .get("x-securetag-signature")
+                    .map(|v| v.to_str().unwrap().to_string())
+                    .unwrap_or_default();
+                seen.lock().unwrap().push((Instant::now(), sig, body));
+                if n < fail_first {
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE
+                } else {
+                    axum::http::StatusCode::OK
+                }
+            }
+        }),
+    );
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let (atx, arx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            atx.send(l.local_addr().unwrap()).unwrap();
+            axum::serve(l, app)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .await
+                .unwrap();
+        });
+    });
+    let addr = arx.recv().unwrap();
+    Receiver {
+        url: format!("http://{addr}/hook"),
+        got,
+        _stop: tx,
+    }
+}
+
+fn alert_config(port: u16, web: &Origin, hook: &str) -> String {
+    format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - name: chat\n    prefix: /chat\n    upstream: web\n    strip_prefix: true\n    alerts: {{json_fields: [message]}}\n  - prefix: /\n    upstream: web\nalerts:\n  webhook: {{url: \"{hook}\", secret: \"webhook-secret-0123456789\", timeout: 1s, max_attempts: 4, backoff: 100ms}}\n  rules:\n    - {{name: safety, category: safety, priority: high, keywords: [\"fallan los frenos\", \"brake failure\", \"fuga de combustible\"]}}\n    - {{name: human, category: human, priority: low, keywords: [\"hablar con una persona\", \"speak to a human\"]}}\n",
+        web.addr
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_spanish_safety_message_reaches_the_webhook_signed_and_redacted() {
+    let web = Origin::start("web");
+    let hook = receiver(2);
+    let port = free_port();
+    let edge = Edge::start(&alert_config(port, &web, &hook.url));
+    let msg =
+        "Hola, soy Carlos (carlos.mendoza@correo-mx.com) y se me fallan los frenos en la autopista";
+    let sent = Instant::now();
+    let r = client()
+        .post(format!("http://127.0.0.1:{port}/chat/send"))
+        .json(&json!({"message": msg, "lang": "es"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while hook.got.lock().unwrap().len() < 3 {
+        assert!(
+            Instant::now() < deadline,
+            "webhook not delivered with retries"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let got = hook.got.lock().unwrap().clone();
+    assert!(
+        got[0].0 - sent < Duration::from_secs(1),
+        "first delivery within a second"
+    );
+    let (_, sig, body) = &got[2];
+    assert_eq!(
+        sig,
+        &securetag_edge::alerts::signature("webhook-secret-0123456789", body.as_bytes())
+    );
+    let v: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(v["category"], "safety");
+    assert_eq!(v["priority"], "high");
+    assert_eq!(v["route"], "chat");
+    assert!(v["request_id"].as_str().unwrap().len() >= 16);
+    let m = v["message"].as_str().unwrap();
+    assert!(
+        m.contains("fallan los frenos") && !m.contains("carlos.mendoza"),
+        "{m}"
+    );
+    assert!(edge
+        .metrics()
+        .contains("securetag_alert_webhook_deliveries_total{outcome=\"retried\"} 2"));
+    assert!(edge
+        .metrics()
+        .contains("securetag_alert_webhook_deliveries_total{outcome=\"delivered\"} 1"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dead_receiver_never_slows_the_request_and_websocket_messages_alert_too() {
+    let web = Origin::start("web");
+    // A receiver that accepts connections and never answers: every delivery waits out its timeout.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hook = format!("http://{}/hook", silent.local_addr().unwrap());
+    let port = free_port();
+    let edge = Edge::start(&alert_config(port, &web, &hook));
+    let c = client();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = c
+            .post(format!("http://127.0.0.1:{port}/chat/send"))
+            .json(&json!({"message": "I need to speak to a human now"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(
+            t.elapsed() < Duration::from_millis(900),
+            "the request did not wait for the 1 s webhook timeout: {:?}",
+            t.elapsed()
+        );
+    }
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/chat/ws"))
+        .await
+        .unwrap();
+    ws.send(tokio_tungstenite::tungstenite::Message::Text(
+        "there is a fuga de combustible here".into(),
+    ))
+    .await
+    .unwrap();
+    let echo = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        echo.into_text().unwrap(),
+        "there is a fuga de combustible here"
+    );
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let m = edge.metrics();
+    assert!(
+        m.contains("securetag_alerts_total{category=\"human\",queued=\"queued\"} 3"),
+        "{m}"
+    );
+    assert!(
+        m.contains("securetag_alerts_total{category=\"safety\",queued=\"queued\"} 1"),
+        "the WebSocket message matched: {m}"
+    );
+    drop(silent);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ai_prompts_are_checked_by_the_same_rules() {
+    let web = Origin::start("web");
+    let hook = receiver(0);
+    let port = free_port();
+    let cfg = alert_config(port, &web, &hook.url)
+        + "ai:\n  system_secret: \"alert-test-secret-0123456789abcdef-00\"\n  audit: {file: audit.jsonl, spool_dir: spool}\n  providers: [{name: echo, kind: echo, models: [echo]}]\n  tenants:\n    - name: acme\n      credits: 10\n      policy: {is_enabled: true}\n      keys: [{key: sk-st-alerts-test-00000000000000001}]\n";
+    let _edge = Edge::start(&cfg);
+    let r = client()
+        .post(format!("http://127.0.0.1:{port}/ai/v1/chat/completions"))
+        .bearer_auth("sk-st-alerts-test-00000000000000001")
+        .json(&json!({"model": "echo", "messages": [{"role": "user", "content": "Quiero hablar con una persona, me llamo Ana y mi tel es 55 1234 5678"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while hook.got.lock().unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "no webhook for the AI prompt");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let v: Value = serde_json::from_str(&hook.got.lock().unwrap()[0].2).unwrap();
+    assert_eq!(
+        (
+            v["category"].as_str(),
+            v["tenant"].as_str(),
+            v["route"].as_str()
+        ),
+        (Some("human"), Some("acme"), Some("ai"))
+    );
+    assert!(!v["message"].as_str().unwrap().contains("1234 5678"), "{v}");
+}
