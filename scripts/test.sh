@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
 build_deps
-apt_install postgresql postgresql-contrib redis-server python3 python3-venv python3-pip
+# systemd only for `systemd-analyze verify` of the unit; nothing here runs systemd.
+apt_install postgresql postgresql-contrib redis-server python3 python3-venv python3-pip systemd
 
 export PGHOST=127.0.0.1 PGPORT=${PGPORT:-5432}
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres:postgres@127.0.0.1:${PGPORT}/securetag_test}

@@ -119,6 +119,23 @@ impl RuleSet {
         }
     }
 
+    /// Compiles a YAML list of rules, for tools and benchmarks.
+    pub fn from_yaml(text: &str) -> Result<RuleSet, String> {
+        let raw: Vec<RawAlertRule> = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        let mut d = Diagnostics::new(std::path::Path::new("<rules>"), text);
+        let set = Self::build(&raw, "rules", &mut d);
+        if d.errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(d
+                .errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; "))
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
     }

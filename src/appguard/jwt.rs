@@ -270,6 +270,23 @@ impl JwtVerifier {
         })
     }
 
+    /// Builds a verifier from the YAML of one `jwt:` block, for tools and benchmarks.
+    pub fn from_yaml(text: &str) -> Result<JwtVerifier, String> {
+        let raw: RawJwt = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+        let file = std::path::Path::new("<jwt>");
+        let mut d = Diagnostics::new(file, text);
+        let v = Self::build(&raw, "jwt", file, &mut d);
+        match (v, d.errors.is_empty()) {
+            (Some(v), true) => Ok(v),
+            _ => Err(d
+                .errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")),
+        }
+    }
+
     /// Verifies `token`; returns its claims.
     pub fn verify(&self, token: &str) -> Result<serde_json::Map<String, Value>, Reject> {
         let header = jsonwebtoken::decode_header(token).map_err(|e| match e.kind() {

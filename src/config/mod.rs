@@ -55,7 +55,6 @@ pub struct Config {
 pub struct ServerSettings {
     pub threads: usize,
     pub work_stealing: bool,
-    pub grace_period: Duration,
     pub shutdown_timeout: Duration,
     pub pid_file: String,
     pub upgrade_sock: String,

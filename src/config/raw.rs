@@ -36,10 +36,7 @@ pub struct RawServer {
     /// Worker threads for the proxy service; 0 means one per CPU core.
     pub threads: usize,
     pub work_stealing: bool,
-    /// After SIGTERM: how long new connections are still accepted while load balancers
-    /// notice we are going away. Pingora's default is 300 s, far too long for systemd.
-    pub grace_period: Dur,
-    /// After the grace period: how long in-flight requests get to finish.
+    /// After SIGTERM: how long in-flight requests get to finish before the process exits.
     pub shutdown_timeout: Dur,
     pub pid_file: String,
     pub upgrade_sock: String,
@@ -52,7 +49,6 @@ impl Default for RawServer {
         RawServer {
             threads: 0,
             work_stealing: true,
-            grace_period: Dur(std::time::Duration::from_secs(0)),
             shutdown_timeout: Dur(std::time::Duration::from_secs(10)),
             pid_file: "/tmp/securetag-edge.pid".into(),
             upgrade_sock: "/tmp/securetag-edge-upgrade.sock".into(),

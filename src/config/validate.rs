@@ -115,7 +115,6 @@ fn server(r: &RawServer) -> ServerSettings {
     ServerSettings {
         threads,
         work_stealing: r.work_stealing,
-        grace_period: r.grace_period.0,
         shutdown_timeout: r.shutdown_timeout.0,
         pid_file: r.pid_file.clone(),
         upgrade_sock: r.upgrade_sock.clone(),

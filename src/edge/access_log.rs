@@ -57,6 +57,11 @@ pub fn init(target: AccessLogTarget) {
     let _ = TARGET.set(target);
 }
 
+/// Whether lines are written at all; callers skip building an entry when not.
+pub fn enabled() -> bool {
+    !matches!(TARGET.get(), Some(AccessLogTarget::Off))
+}
+
 /// Queues one line; never blocks.
 pub fn write(entry: &Entry<'_>) {
     let Some(w) = WRITER.get_or_init(start_writer) else {

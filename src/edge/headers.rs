@@ -132,7 +132,9 @@ pub fn preflight(cors: &Cors, origin: &HeaderValue) -> pingora::Result<ResponseH
 
 /// Approximate bytes of the request line and headers, as a client sent them.
 pub fn header_bytes(req: &RequestHeader) -> usize {
-    let line = req.method.as_str().len() + req.uri.to_string().len() + 12;
+    let target = req.uri.path_and_query().map_or(1, |p| p.as_str().len())
+        + req.uri.authority().map_or(0, |a| a.as_str().len());
+    let line = req.method.as_str().len() + target + 12;
     req.headers
         .iter()
         .fold(line, |n, (k, v)| n + k.as_str().len() + v.len() + 4)

@@ -666,6 +666,9 @@ impl ProxyHttp for EdgeProxy {
                 .with_label_values(&[g.spec.name.as_str()])
                 .observe(d.as_secs_f64());
         }
+        if !access_log::enabled() {
+            return;
+        }
         let req = session.req_header();
         let target = req.uri.path_and_query().map_or("/", |p| p.as_str());
         let masked = access_log::mask_query(target);

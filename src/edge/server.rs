@@ -188,6 +188,15 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         },
     ));
 
+    // Pingora writes its pid file only when daemonizing; operators and the upgrade
+    // procedure want it in the foreground too.
+    let pid_file = config.server.pid_file.clone();
+    if let Err(e) = std::fs::write(&pid_file, format!("{}\n", std::process::id())) {
+        tracing::warn!(path = %pid_file, error = %e, "cannot write the pid file");
+    }
+    hooks.push(Box::new(move || {
+        let _ = std::fs::remove_file(&pid_file);
+    }));
     let phases = server.watch_execution_phase();
     let drain_timeout = config.server.shutdown_timeout;
     std::thread::Builder::new()

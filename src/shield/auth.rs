@@ -39,14 +39,21 @@ type BanMap = HashMap<(BanKind, String), Option<chrono::DateTime<chrono::Utc>>>;
 /// Key records by hash, positive and negative, expiring after a TTL.
 pub struct KeyCache {
     ttl: Duration,
+    /// Applied to tenants that have no policy row of their own.
+    default_policy: Arc<crate::shield::policy::Policy>,
     shards: Vec<Shard>,
     capacity_per_shard: usize,
 }
 
 impl KeyCache {
-    pub fn new(ttl: Duration, capacity: usize) -> Self {
+    pub fn new(
+        ttl: Duration,
+        capacity: usize,
+        default_policy: Arc<crate::shield::policy::Policy>,
+    ) -> Self {
         KeyCache {
             ttl,
+            default_policy,
             shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
             capacity_per_shard: (capacity / SHARDS).max(16),
         }
@@ -69,7 +76,13 @@ impl KeyCache {
                 return Ok(v.clone());
             }
         }
-        let fresh = store.key_by_hash(hash).await?.map(Arc::new);
+        let fresh = store.key_by_hash(hash).await?.map(|mut k| {
+            if !k.has_policy {
+                k.policy = self.default_policy.clone();
+                k.has_policy = true;
+            }
+            Arc::new(k)
+        });
         let mut shard = self.shard(hash).lock();
         if shard.len() >= self.capacity_per_shard {
             let ttl = self.ttl;

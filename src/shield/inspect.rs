@@ -131,7 +131,8 @@ pub fn inspect_request(
             .findings
             .into_iter()
             .filter(|f| {
-                f.category != Category::Custom || custom_entities.iter().any(|c| **c == *f.entity)
+                f.category != Category::Custom
+                    || custom_entities.iter().any(|c| c == "*" || **c == *f.entity)
             })
             .collect();
         for f in &kept {

@@ -210,7 +210,7 @@ impl Shield {
             auditor,
             scanner,
             providers: provider::Providers::new(settings.providers.clone()),
-            keys: auth::KeyCache::new(settings.cache_ttl, 100_000),
+            keys: auth::KeyCache::new(settings.cache_ttl, 100_000, settings.default_policy.clone()),
             bans: bans.clone(),
             brute: auth::BruteForce::new(
                 settings.brute_force_max,

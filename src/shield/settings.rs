@@ -188,8 +188,8 @@ pub struct RawTenant {
     pub policy: Option<RawPolicy>,
     #[serde(default)]
     pub keys: Vec<RawKey>,
-    /// Names of `custom_entities` this tenant's prompts are scanned for.
-    #[serde(default)]
+    /// Names of `custom_entities` this tenant's prompts are scanned for (`*`: all).
+    #[serde(default = "star")]
     pub custom_entities: Vec<String>,
 }
 
@@ -447,7 +447,7 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
             None => default_policy.clone(),
         };
         for (j, c) in t.custom_entities.iter().enumerate() {
-            if !custom_names.contains(c.as_str()) {
+            if c != "*" && !custom_names.contains(c.as_str()) {
                 d.error(
                     format!("{tk}.custom_entities[{j}]"),
                     format!("no custom entity named {c:?} under ai.custom_entities"),

@@ -42,6 +42,7 @@ impl MemoryStore {
                         model_access: k.model_access.clone(),
                         provider_keys: k.provider_keys.clone(),
                         policy: Arc::clone(&t.policy),
+                        has_policy: true,
                         custom_entities: t.custom_entities.clone(),
                     },
                 );

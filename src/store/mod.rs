@@ -59,6 +59,10 @@ pub struct KeyRecord {
     /// Provider name → sealed BYOK key.
     pub provider_keys: BTreeMap<String, String>,
     pub policy: Arc<Policy>,
+    /// False when the tenant has no policy row: the shield then applies
+    /// `ai.default_policy` instead of the table's defaults.
+    pub has_policy: bool,
+    /// Custom entities scanned for this tenant (`*`: all configured).
     pub custom_entities: Vec<String>,
 }
 

@@ -60,7 +60,8 @@ SELECT k.id::text AS key_id, k.tenant_id::text AS tenant_id, t.name AS tenant_na
        c.is_enabled, c.allowed_models, c.blocked_models, c.max_tokens_per_request,
        c.max_requests_per_minute, c.pii_action, c.pii_entities, c.prompt_injection_enabled,
        c.injection_threshold, c.secrets_scanning_enabled, c.secrets_action,
-       c.output_scanning_enabled, c.prompt_logging_mode
+       c.output_scanning_enabled, c.prompt_logging_mode,
+       COALESCE(c.custom_entities, '["*"]'::jsonb) AS custom_entities
 FROM securetag.api_key k
 JOIN securetag.tenant t ON t.id = k.tenant_id
 LEFT JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id
@@ -102,6 +103,7 @@ impl Store for PgStore {
         else {
             return Ok(None);
         };
+        let has_policy: bool = row.try_get("has_config")?;
         let raw = policy_from_row(&row)?;
         let tenant_id: String = row.try_get("tenant_id")?;
         let policy = policy::resolve(&raw, &mut |k, msg| {
@@ -125,7 +127,8 @@ impl Store for PgStore {
             model_access: row.try_get::<Json<Vec<String>>, _>("model_access")?.0,
             provider_keys,
             policy: Arc::new(policy),
-            custom_entities: Vec::new(),
+            has_policy,
+            custom_entities: row.try_get::<Json<Vec<String>>, _>("custom_entities")?.0,
         }))
     }
 
