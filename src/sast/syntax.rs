@@ -142,7 +142,7 @@ const GO: Syntax = Syntax {
 };
 
 const PHP: Syntax = Syntax {
-    strings: &["string", "encapsed_string", "heredoc", "nowdoc"],
+    strings: &["string", "encapsed_string", "heredoc", "nowdoc", "shell_command_expression"],
     interpolations: &["variable_name", "subscript_expression", "member_access_expression", "dynamic_variable_name"],
     literals: &["integer", "float", "boolean", "null"],
     binaries: &["binary_expression"],
