@@ -101,13 +101,41 @@ impl<'a> Flow<'a> {
             return false;
         }
         if self.syn.strings.contains(&kind) {
-            return !self.has_interpolation(n);
+            return self.interpolations(n).into_iter().all(|i| {
+                if self.syn.identifiers.contains(&i.kind()) {
+                    self.constant_at(i, depth + 1)
+                } else {
+                    named_children(i).all(|c| self.constant_at(c, depth + 1))
+                }
+            });
         }
         if self.syn.literals.contains(&kind) {
             return true;
         }
-        if self.syn.binaries.contains(&kind) || kind == "unary_expression" || kind == "unary_operator" {
+        if self.syn.binaries.contains(&kind) {
+            // Repeating a constant (`["%s"] * len(ids)`, `b"\0" * 16`) yields constants
+            // whatever the count.
+            let op = n.child_by_field_name("operator").map(|o| self.text(o));
+            if op == Some("*") {
+                let repeats_constant = named_children(n).any(|c| {
+                    let c = self.unwrap(c);
+                    (self.syn.strings.contains(&c.kind()) || self.syn.arrays.contains(&c.kind()))
+                        && self.constant_at(c, depth)
+                });
+                if repeats_constant {
+                    return true;
+                }
+            }
             return named_children(n).all(|c| self.constant_at(c, depth));
+        }
+        if kind == "unary_expression" || kind == "unary_operator" {
+            return named_children(n).all(|c| self.constant_at(c, depth));
+        }
+        if kind == "type_conversion_expression" {
+            // Go `[]byte("…")`.
+            return n
+                .child_by_field_name("operand")
+                .is_some_and(|o| self.constant_at(o, depth));
         }
         if self.syn.arrays.contains(&kind) || kind == "literal_value" {
             return named_children(n)
@@ -141,7 +169,10 @@ impl<'a> Flow<'a> {
             return false;
         };
         let name = last_segment(self.text(func));
-        let conversion = CONVERSIONS.contains(&name) || func.kind().contains("type");
+        // Formatting only constants (`", ".join(["%s"] * n)`) also yields a constant.
+        let conversion = CONVERSIONS.contains(&name)
+            || self.syn.format_fns.contains(&name)
+            || func.kind().contains("type");
         if !conversion {
             return false;
         }
@@ -161,12 +192,36 @@ impl<'a> Flow<'a> {
     }
 
     fn has_interpolation(&self, n: Node<'_>) -> bool {
+        !self.interpolations(n).is_empty()
+    }
+
+    /// The outermost interpolation nodes inside a string literal.
+    fn interpolations<'t>(&self, n: Node<'t>) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
         if self.syn.interpolations.is_empty() {
-            return false;
+            return out;
         }
-        let mut stack = vec![n];
+        let mut stack: Vec<Node<'t>> = named_children(n).collect();
         while let Some(x) = stack.pop() {
             if self.syn.interpolations.contains(&x.kind()) {
+                out.push(x);
+            } else {
+                stack.extend(named_children(x));
+            }
+        }
+        out
+    }
+
+    /// A call to one of the language's cleansers (`htmlspecialchars(…)`, `int(…)`).
+    fn is_cleanser_call(&self, n: Node<'_>) -> bool {
+        self.syn.calls.contains(&n.kind())
+            && callee(n).is_some_and(|f| self.syn.cleansers.contains(&last_segment(self.text(f))))
+    }
+
+    fn contains_cleanser(&self, n: Node<'_>) -> bool {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if self.is_cleanser_call(x) {
                 return true;
             }
             stack.extend(named_children(x));
@@ -231,7 +286,9 @@ impl<'a> Flow<'a> {
             return false;
         }
         let receiver_dynamic = receiver(func).is_some_and(|o| {
-            self.syn.strings.contains(&self.unwrap(o).kind()) && !self.constant_at(o, depth)
+            let o = self.unwrap(o);
+            (self.syn.strings.contains(&o.kind()) && !self.constant_at(o, depth))
+                || (self.syn.identifiers.contains(&o.kind()) && self.dynamic_at(o, depth + 1))
         });
         let args_dynamic = n
             .child_by_field_name("arguments")
@@ -257,11 +314,16 @@ impl<'a> Flow<'a> {
     }
 
     fn source_at(&self, n: Node<'_>, depth: u8) -> bool {
-        if depth > MAX_DEPTH {
+        if depth > MAX_DEPTH || self.is_cleanser_call(n) {
             return false;
         }
         if self.sources.is_match(self.text(n)) {
-            return true;
+            // A source wrapped in a cleanser (`intval($_GET['p'])`) is clean; look inside
+            // only when there is one.
+            if !self.contains_cleanser(n) {
+                return true;
+            }
+            return named_children(n).any(|c| self.source_at(c, depth));
         }
         self.identifiers_in(n).into_iter().any(|id| {
             self.handler_param(id)
@@ -371,6 +433,9 @@ impl<'a> Flow<'a> {
         let mut out = Vec::new();
         let mut stack = vec![n];
         while let Some(x) = stack.pop() {
+            if self.is_cleanser_call(x) {
+                continue;
+            }
             if self.syn.identifiers.contains(&x.kind()) {
                 // Skip the property part of `obj.prop` and keyword-argument names.
                 let is_name_only = x.parent().is_some_and(|p| {
@@ -478,6 +543,19 @@ impl<'a> Flow<'a> {
                 augmented,
                 end: x.end_byte(),
             });
+        }
+        if self.syn.calls.contains(&kind) && !self.syn.appenders.is_empty() {
+            if let Some(func) = callee(x) {
+                let appends = self.syn.appenders.contains(&last_segment(self.text(func)));
+                if appends && receiver(func).is_some_and(|r| self.text(r) == name) {
+                    let args = x.child_by_field_name("arguments")?;
+                    return Some(Def {
+                        value: args,
+                        augmented: true,
+                        end: x.end_byte(),
+                    });
+                }
+            }
         }
         if self.syn.calls.contains(&kind) && !self.syn.writers.is_empty() {
             let func = callee(x)?;
@@ -700,6 +778,23 @@ mod tests {
         assert!(!c);
         let (c, ..) = ask(Lang::Java, "class A { void f() { byte[] iv = \"abc\".getBytes(); x(iv); } }", "iv");
         assert!(c);
+        let (c, ..) = ask(Lang::Go, "package m\nfunc f() {\n iv := []byte(\"0000\")\n x(iv)\n}\n", "iv");
+        assert!(c);
+        let (c, d, ..) = ask(Lang::Python, "p = ', '.join(['%s'] * len(ids))\nx(p)\n", "p");
+        assert!(c && !d, "joining a repeated constant list is constant");
+    }
+
+    #[test]
+    fn appends_and_cleansers() {
+        let code = "class A { void f(String q) { StringBuilder sb = new StringBuilder(\"S \"); sb.append(q); run(sb.toString()); } }";
+        let (_, d, ..) = ask(Lang::Java, code, "sb.toString()");
+        assert!(d, "StringBuilder.append of a parameter builds a dynamic string");
+        let (.., s, _) = ask(Lang::Php, "<?php\n$p = intval($_GET['p']);\necho $p;\n", "$p");
+        assert!(!s, "intval cleans the source");
+        let (.., s, _) = ask(Lang::Php, "<?php\n$p = trim($_GET['p']);\necho $p;\n", "$p");
+        assert!(s);
+        let (c, d, ..) = ask(Lang::JavaScript, "const T = 'users';\nq(`SELECT * FROM ${T}`);\n", "`SELECT * FROM ${T}`");
+        assert!(c && !d, "interpolating a constant is constant");
     }
 
     #[test]

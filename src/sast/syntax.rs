@@ -44,6 +44,12 @@ pub(crate) struct Syntax {
     pub arrays: &'static [&'static str],
     /// Well-known sources of untrusted input, matched against expression text.
     pub sources: &'static str,
+    /// Calls whose result is clean whatever goes in (escaping, integer conversion, base
+    /// names): taint does not flow through them.
+    pub cleansers: &'static [&'static str],
+    /// Methods that append their arguments to the receiver (`sb.append(x)`,
+    /// `parts.append(x)`), which counts as an augmented assignment to the receiver.
+    pub appenders: &'static [&'static str],
 }
 
 const PY: Syntax = Syntax {
@@ -61,6 +67,8 @@ const PY: Syntax = Syntax {
     wrappers: &["parenthesized_expression", "expression_statement"],
     arrays: &["list", "tuple"],
     sources: r"\brequest\.(args|form|values|json|data|files|cookies|headers|get_json|GET|POST|query_params|body|path_params)\b|\binput\(|\bsys\.argv\b|\bflask\.request\b",
+    cleansers: &["escape", "quote", "secure_filename", "basename", "int", "float", "bool", "escape_filter_chars", "quote_plus", "urlencode", "clean"],
+    appenders: &["append", "extend", "write"],
 };
 
 const JS: Syntax = Syntax {
@@ -89,6 +97,8 @@ const JS: Syntax = Syntax {
     wrappers: &["parenthesized_expression", "as_expression", "non_null_expression", "await_expression"],
     arrays: &["array"],
     sources: r"\breq\.(query|body|params|headers|cookies|url|originalUrl)\b|\brequest\.(query|body|params|headers|url)\b|\bprocess\.argv\b|\blocation\.(hash|search|href)\b|\bctx\.(query|params|request)\b|\bsearchParams\.get\(|\bevent\.(body|queryStringParameters)\b",
+    cleansers: &["encodeURIComponent", "encodeURI", "escape", "escapeHtml", "basename", "parseInt", "parseFloat", "Number", "Boolean", "sanitize", "String"],
+    appenders: &["push", "concat"],
 };
 
 const JAVA: Syntax = Syntax {
@@ -112,11 +122,13 @@ const JAVA: Syntax = Syntax {
     ],
     functions: &["method_declaration", "constructor_declaration", "lambda_expression"],
     calls: &["method_invocation", "object_creation_expression"],
-    format_fns: &["format", "formatted", "concat", "join", "append"],
+    format_fns: &["format", "formatted", "concat", "join", "toString"],
     writers: &[],
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["array_initializer", "array_creation_expression"],
     sources: r"\bgetParameter(Values|Map)?\(|\bgetHeader\(|\bgetQueryString\(|\bgetCookies\(|\bgetInputStream\(|\bgetReader\(|@RequestParam|@PathVariable|@RequestBody|\bgetPathInfo\(|\bgetRequestURI\(",
+    cleansers: &["forHtml", "htmlEscape", "escapeHtml4", "escapeHtml", "parseInt", "parseLong", "valueOf", "getName", "encode", "quote"],
+    appenders: &["append", "add", "concat"],
 };
 
 const GO: Syntax = Syntax {
@@ -139,6 +151,8 @@ const GO: Syntax = Syntax {
     wrappers: &["parenthesized_expression", "expression_list", "literal_element"],
     arrays: &["composite_literal"],
     sources: r"\.URL\.Query\(\)|\.FormValue\(|\.PostFormValue\(|\.URL\.Path\b|\.Form\.Get\(|\bc\.(Param|Query|PostForm|DefaultQuery|FormValue|QueryParam)\(|\bos\.Args\b|\bmux\.Vars\(|\br\.Body\b|\br\.Header\.Get\(",
+    cleansers: &["Base", "EscapeString", "HTMLEscapeString", "QueryEscape", "PathEscape", "Atoi", "ParseInt", "Quote"],
+    appenders: &["WriteString", "Write"],
 };
 
 const PHP: Syntax = Syntax {
@@ -159,6 +173,8 @@ const PHP: Syntax = Syntax {
     wrappers: &["parenthesized_expression", "argument"],
     arrays: &["array_creation_expression"],
     sources: r"\$_(GET|POST|REQUEST|COOKIE|SERVER|FILES)\b|\bfile_get_contents\(\s*'php://input'|\$request->(input|get|query|post)\(",
+    cleansers: &["htmlspecialchars", "htmlentities", "intval", "floatval", "boolval", "strip_tags", "escapeshellarg", "basename", "urlencode", "rawurlencode", "json_encode", "ldap_escape", "quote", "real_escape_string", "mysqli_real_escape_string", "filter_var", "abs"],
+    appenders: &[],
 };
 
 const C: Syntax = Syntax {
@@ -179,6 +195,8 @@ const C: Syntax = Syntax {
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["initializer_list"],
     sources: r"\bargv\[|\bgetenv\(|\bfgets\(|\bscanf\(|\brecv\(|\bread\(|\bstd::cin\b|\bgetline\(",
+    cleansers: &["atoi", "atol", "strtol", "strtoul"],
+    appenders: &["append", "push_back"],
 };
 
 const RUBY: Syntax = Syntax {
@@ -196,6 +214,8 @@ const RUBY: Syntax = Syntax {
     wrappers: &["parenthesized_statements", "argument_list"],
     arrays: &["array"],
     sources: r"\bparams\b|\brequest\.(params|query_string|body|headers|cookies)\b|\bcookies\[|\bARGV\b|\bgets\b",
+    cleansers: &["escape", "h", "html_escape", "escapeHTML", "basename", "to_i", "to_f", "sanitize", "shellescape", "quote"],
+    appenders: &["concat", "push"],
 };
 
 const BASH: Syntax = Syntax {
@@ -213,6 +233,8 @@ const BASH: Syntax = Syntax {
     wrappers: &[],
     arrays: &["array"],
     sources: r"\$\{?[0-9@*]|\$\{?(QUERY_STRING|REQUEST_URI|HTTP_\w+)\b|\bread\s",
+    cleansers: &[],
+    appenders: &[],
 };
 
 /// The table for a parsed language; config formats have none.
