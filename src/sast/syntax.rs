@@ -202,7 +202,7 @@ const C: Syntax = Syntax {
 const RUBY: Syntax = Syntax {
     strings: &["string", "subshell", "heredoc_body", "string_array"],
     interpolations: &["interpolation"],
-    literals: &["integer", "float", "true", "false", "nil", "simple_symbol"],
+    literals: &["integer", "float", "true", "false", "nil", "simple_symbol", "constant"],
     binaries: &["binary"],
     concat_ops: &["+", "<<", "%"],
     identifiers: &["identifier", "instance_variable"],
