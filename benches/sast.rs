@@ -81,7 +81,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(engine.scan_markdown(black_box(&answer), None)))
     });
     group.finish();
-    c.bench_function("engine_new", |b| b.iter(|| black_box(Engine::new(&[]).map(|e| e.rule_count()))));
+    c.bench_function("engine_new", |b| {
+        b.iter(|| black_box(Engine::new(&[]).map(|e| e.rule_count())))
+    });
 }
 
 criterion_group! {

@@ -38,7 +38,10 @@ impl StandInSecrets {
             (r"ghp_[A-Za-z0-9]{36}", "GITHUB_TOKEN"),
             (r"sk_live_[0-9a-zA-Z]{24,}", "STRIPE_SECRET_KEY"),
             (r"xox[baprs]-[0-9A-Za-z-]{10,}", "SLACK_TOKEN"),
-            (r"-----BEGIN (RSA |EC |OPENSSH )?PRIVATE KEY-----", "PRIVATE_KEY"),
+            (
+                r"-----BEGIN (RSA |EC |OPENSSH )?PRIVATE KEY-----",
+                "PRIVATE_KEY",
+            ),
         ];
         let patterns = table
             .iter()
@@ -84,7 +87,11 @@ fn label(text: &str) -> Option<BTreeSet<String>> {
     let re = regex::Regex::new(r"expect:\s*(.*)$").expect("static pattern");
     let line = text.lines().take(2).find_map(|l| re.captures(l))?;
     let value = line.get(1)?.as_str();
-    let value = value.trim().trim_end_matches("-->").trim_end_matches("*/").trim();
+    let value = value
+        .trim()
+        .trim_end_matches("-->")
+        .trim_end_matches("*/")
+        .trim();
     if value == "safe" {
         return Some(BTreeSet::new());
     }
@@ -118,8 +125,10 @@ fn corpus_precision_and_recall() {
     let mut mismatches = Vec::new();
     let (mut safe_files, mut safe_clean, mut exact) = (0usize, 0usize, 0usize);
     for path in &files {
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let expected = label(&text).unwrap_or_else(|| panic!("{} has no `expect:` label", path.display()));
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let expected =
+            label(&text).unwrap_or_else(|| panic!("{} has no `expect:` label", path.display()));
         let name = path.file_name().and_then(|n| n.to_str());
         let findings = cli::scan(&engine, name, &text, Some(&secrets));
         let found: BTreeSet<String> = findings
@@ -143,14 +152,26 @@ fn corpus_precision_and_recall() {
         if expected == found {
             exact += 1;
         } else {
-            let rel = path.strip_prefix(&root).unwrap_or(path).display().to_string();
-            let rules: Vec<String> = findings.iter().map(|f| format!("{}@{}:{}", f.rule_id, f.block_index, f.line)).collect();
-            mismatches.push(format!("{rel}: expected {expected:?}, found {found:?} {rules:?}"));
+            let rel = path
+                .strip_prefix(&root)
+                .unwrap_or(path)
+                .display()
+                .to_string();
+            let rules: Vec<String> = findings
+                .iter()
+                .map(|f| format!("{}@{}:{}", f.rule_id, f.block_index, f.line))
+                .collect();
+            mismatches.push(format!(
+                "{rel}: expected {expected:?}, found {found:?} {rules:?}"
+            ));
         }
     }
 
     let (mut tp, mut fp, mut fn_) = (0, 0, 0);
-    println!("\n{:<10} {:>4} {:>4} {:>4} {:>9} {:>7}", "CWE", "TP", "FP", "FN", "precision", "recall");
+    println!(
+        "\n{:<10} {:>4} {:>4} {:>4} {:>9} {:>7}",
+        "CWE", "TP", "FP", "FN", "precision", "recall"
+    );
     for (cwe, c) in &per_cwe {
         println!(
             "{:<10} {:>4} {:>4} {:>4} {:>9.3} {:>7.3}",
@@ -185,8 +206,18 @@ fn corpus_precision_and_recall() {
         println!("  {m}");
     }
 
-    assert!(files.len() >= MIN_FILES, "corpus shrank to {} files", files.len());
-    assert!(precision >= MIN_PRECISION, "precision {precision:.3} < {MIN_PRECISION}");
+    assert!(
+        files.len() >= MIN_FILES,
+        "corpus shrank to {} files",
+        files.len()
+    );
+    assert!(
+        precision >= MIN_PRECISION,
+        "precision {precision:.3} < {MIN_PRECISION}"
+    );
     assert!(recall >= MIN_RECALL, "recall {recall:.3} < {MIN_RECALL}");
-    assert!(safe_rate >= MIN_SAFE_CLEAN, "clean safe files {safe_rate:.3} < {MIN_SAFE_CLEAN}");
+    assert!(
+        safe_rate >= MIN_SAFE_CLEAN,
+        "clean safe files {safe_rate:.3} < {MIN_SAFE_CLEAN}"
+    );
 }

@@ -79,7 +79,15 @@ mod tests {
         let out = run(engine(), Some("a.py"), "import os\nos.system('ls ' + d)\n");
         let v: serde_json::Value = serde_json::from_str(&out).expect("json");
         let f = &v["findings"][0];
-        for key in ["rule_id", "cwe", "severity", "block_index", "line", "message", "fix"] {
+        for key in [
+            "rule_id",
+            "cwe",
+            "severity",
+            "block_index",
+            "line",
+            "message",
+            "fix",
+        ] {
             assert!(f.get(key).is_some(), "missing {key} in {out}");
         }
         assert_eq!(f["line"], 2);

@@ -35,29 +35,105 @@ static SIGNALS: LazyLock<Vec<Signal>> = LazyLock::new(|| {
         (Lang::Go, 3, r":=\s"),
         (Lang::Go, 3, r#"(?m)^import\s+\(\s*$|^import\s+"\w+""#),
         (Lang::C, 6, r"(?m)^#include\s*<\w+\.h>"),
-        (Lang::C, 3, r"\bint\s+main\s*\(|\b(printf|malloc|free|strcpy|sizeof|fgets)\s*\("),
-        (Lang::Cpp, 8, r"(?m)^#include\s*<(iostream|string|vector|memory|map)>|std::|\bnamespace\s+\w+|\bcout\s*<<"),
-        (Lang::Java, 8, r"(?m)^\s*(public|private|protected)\s+(static\s+)?(final\s+)?(class|interface|void|String)\b"),
-        (Lang::Java, 6, r"(?m)^import\s+(java|javax|org|com)\.[\w.]+;"),
-        (Lang::Java, 3, r"System\.out\.println|@Override|new\s+\w+\(.*\);"),
-        (Lang::Python, 6, r"(?m)^\s*def\s+\w+\(.*\)\s*(->\s*[\w\[\], ]+)?:\s*$"),
-        (Lang::Python, 5, r"(?m)^(from\s+[\w.]+\s+)?import\s+[\w.]+(\s+as\s+\w+)?(,\s*\w+)*\s*$"),
-        (Lang::Python, 3, r#"(?m)^\s*(if|for|while|with|elif|else|try|except)\b.*:\s*$|\bself\.|print\(|f""#),
+        (
+            Lang::C,
+            3,
+            r"\bint\s+main\s*\(|\b(printf|malloc|free|strcpy|sizeof|fgets)\s*\(",
+        ),
+        (
+            Lang::Cpp,
+            8,
+            r"(?m)^#include\s*<(iostream|string|vector|memory|map)>|std::|\bnamespace\s+\w+|\bcout\s*<<",
+        ),
+        (
+            Lang::Java,
+            8,
+            r"(?m)^\s*(public|private|protected)\s+(static\s+)?(final\s+)?(class|interface|void|String)\b",
+        ),
+        (
+            Lang::Java,
+            6,
+            r"(?m)^import\s+(java|javax|org|com)\.[\w.]+;",
+        ),
+        (
+            Lang::Java,
+            3,
+            r"System\.out\.println|@Override|new\s+\w+\(.*\);",
+        ),
+        (
+            Lang::Python,
+            6,
+            r"(?m)^\s*def\s+\w+\(.*\)\s*(->\s*[\w\[\], ]+)?:\s*$",
+        ),
+        (
+            Lang::Python,
+            5,
+            r"(?m)^(from\s+[\w.]+\s+)?import\s+[\w.]+(\s+as\s+\w+)?(,\s*\w+)*\s*$",
+        ),
+        (
+            Lang::Python,
+            3,
+            r#"(?m)^\s*(if|for|while|with|elif|else|try|except)\b.*:\s*$|\bself\.|print\(|f""#,
+        ),
         (Lang::Ruby, 6, r"(?m)^\s*def\s+\w+[!?]?(\(.*\))?\s*$"),
         (Lang::Ruby, 4, r"(?m)^\s*end\s*$"),
-        (Lang::Ruby, 4, r"(?m)^\s*(require\s+'|class\s+\w+\s*<\s*\w+|puts\s|attr_accessor\b)|\bdo\s*\|\w+\|"),
-        (Lang::JavaScript, 5, r"\brequire\(\s*['\x22]|\bmodule\.exports\b|\bconsole\.log\(|=>\s*\{|\bdocument\.|\bawait\s+fetch\("),
-        (Lang::JavaScript, 4, r"(?m)^\s*(const|let|var)\s+\w+\s*(:\s*[\w<>\[\]]+\s*)?=|^\s*function\s+\w+\s*\(|^import\s+.*\s+from\s+['\x22]"),
-        (Lang::TypeScript, 7, r"(?m)^\s*(interface|type)\s+\w+\s*(=|\{)|:\s*(string|number|boolean|void|Promise<)\b"),
-        (Lang::Bash, 5, r"(?m)^\s*(sudo\s+)?(apt(-get)?|yum|dnf|brew|pip3?|npm|curl|wget|chmod|chown|export|echo|cd|mkdir|systemctl|docker|kubectl)\s"),
-        (Lang::Bash, 3, r"(?m)^\s*(if\s+\[|fi\s*$|then\s*$|done\s*$)|\$\{\w+\}"),
+        (
+            Lang::Ruby,
+            4,
+            r"(?m)^\s*(require\s+'|class\s+\w+\s*<\s*\w+|puts\s|attr_accessor\b)|\bdo\s*\|\w+\|",
+        ),
+        (
+            Lang::JavaScript,
+            5,
+            r"\brequire\(\s*['\x22]|\bmodule\.exports\b|\bconsole\.log\(|=>\s*\{|\bdocument\.|\bawait\s+fetch\(",
+        ),
+        (
+            Lang::JavaScript,
+            4,
+            r"(?m)^\s*(const|let|var)\s+\w+\s*(:\s*[\w<>\[\]]+\s*)?=|^\s*function\s+\w+\s*\(|^import\s+.*\s+from\s+['\x22]",
+        ),
+        (
+            Lang::TypeScript,
+            7,
+            r"(?m)^\s*(interface|type)\s+\w+\s*(=|\{)|:\s*(string|number|boolean|void|Promise<)\b",
+        ),
+        (
+            Lang::Bash,
+            5,
+            r"(?m)^\s*(sudo\s+)?(apt(-get)?|yum|dnf|brew|pip3?|npm|curl|wget|chmod|chown|export|echo|cd|mkdir|systemctl|docker|kubectl)\s",
+        ),
+        (
+            Lang::Bash,
+            3,
+            r"(?m)^\s*(if\s+\[|fi\s*$|then\s*$|done\s*$)|\$\{\w+\}",
+        ),
         (Lang::Dockerfile, 12, r"(?m)\A(\s*#.*\n)*\s*FROM\s+\S+"),
-        (Lang::Dockerfile, 4, r"(?m)^(RUN|COPY|ADD|CMD|ENTRYPOINT|WORKDIR|EXPOSE|USER|ENV)\s"),
+        (
+            Lang::Dockerfile,
+            4,
+            r"(?m)^(RUN|COPY|ADD|CMD|ENTRYPOINT|WORKDIR|EXPOSE|USER|ENV)\s",
+        ),
         (Lang::Yaml, 12, r"(?m)^apiVersion:\s*\S+"),
-        (Lang::Yaml, 6, r"(?m)^kind:\s*\w+|^services:\s*$|^\s+image:\s*\S+"),
-        (Lang::Terraform, 12, r#"(?m)^\s*(resource|provider|module|data|variable)\s+"[\w-]+"(\s+"[\w-]+")?\s*\{"#),
-        (Lang::Nginx, 12, r"(?m)^\s*(server|http|upstream\s+\w+|location\s+\S+)\s*\{"),
-        (Lang::Nginx, 4, r"(?m)^\s*(listen|server_name|proxy_pass|root|ssl_certificate)\s+[^;]+;"),
+        (
+            Lang::Yaml,
+            6,
+            r"(?m)^kind:\s*\w+|^services:\s*$|^\s+image:\s*\S+",
+        ),
+        (
+            Lang::Terraform,
+            12,
+            r#"(?m)^\s*(resource|provider|module|data|variable)\s+"[\w-]+"(\s+"[\w-]+")?\s*\{"#,
+        ),
+        (
+            Lang::Nginx,
+            12,
+            r"(?m)^\s*(server|http|upstream\s+\w+|location\s+\S+)\s*\{",
+        ),
+        (
+            Lang::Nginx,
+            4,
+            r"(?m)^\s*(listen|server_name|proxy_pass|root|ssl_certificate)\s+[^;]+;",
+        ),
     ];
     table
         .iter()
@@ -114,19 +190,43 @@ mod tests {
     #[test]
     fn detects_common_snippets() {
         let cases: &[(&str, Lang)] = &[
-            ("import os\n\ndef run(cmd):\n    os.system(cmd)\n", Lang::Python),
-            ("const express = require('express');\nconst app = express();\n", Lang::JavaScript),
-            ("interface User { name: string }\nconst u: User = { name: 'a' };\n", Lang::TypeScript),
+            (
+                "import os\n\ndef run(cmd):\n    os.system(cmd)\n",
+                Lang::Python,
+            ),
+            (
+                "const express = require('express');\nconst app = express();\n",
+                Lang::JavaScript,
+            ),
+            (
+                "interface User { name: string }\nconst u: User = { name: 'a' };\n",
+                Lang::TypeScript,
+            ),
             ("package main\n\nfunc main() {\n}\n", Lang::Go),
             ("<?php\necho $_GET['x'];\n", Lang::Php),
-            ("#include <stdio.h>\nint main(void) { return 0; }\n", Lang::C),
-            ("#include <iostream>\nint main() { std::cout << 1; }\n", Lang::Cpp),
-            ("public class A {\n  public static void main(String[] a) {}\n}\n", Lang::Java),
-            ("class A < B\n  def run\n    puts 1\n  end\nend\n", Lang::Ruby),
+            (
+                "#include <stdio.h>\nint main(void) { return 0; }\n",
+                Lang::C,
+            ),
+            (
+                "#include <iostream>\nint main() { std::cout << 1; }\n",
+                Lang::Cpp,
+            ),
+            (
+                "public class A {\n  public static void main(String[] a) {}\n}\n",
+                Lang::Java,
+            ),
+            (
+                "class A < B\n  def run\n    puts 1\n  end\nend\n",
+                Lang::Ruby,
+            ),
             ("#!/bin/bash\nset -e\necho hi\n", Lang::Bash),
             ("FROM python:3.12\nRUN pip install x\n", Lang::Dockerfile),
             ("apiVersion: v1\nkind: Pod\n", Lang::Yaml),
-            ("resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n", Lang::Terraform),
+            (
+                "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"x\"\n}\n",
+                Lang::Terraform,
+            ),
             ("server {\n  listen 80;\n  server_name a;\n}\n", Lang::Nginx),
         ];
         for (code, lang) in cases {

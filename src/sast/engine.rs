@@ -36,16 +36,28 @@ use tree_sitter::{ParseOptions, Parser, Tree};
 const BUILTIN_RULES: &[(&str, &str)] = &[
     ("builtin:common.yaml", include_str!("rules/common.yaml")),
     ("builtin:python.yaml", include_str!("rules/python.yaml")),
-    ("builtin:javascript.yaml", include_str!("rules/javascript.yaml")),
+    (
+        "builtin:javascript.yaml",
+        include_str!("rules/javascript.yaml"),
+    ),
     ("builtin:java.yaml", include_str!("rules/java.yaml")),
     ("builtin:go.yaml", include_str!("rules/go.yaml")),
     ("builtin:php.yaml", include_str!("rules/php.yaml")),
     ("builtin:ruby.yaml", include_str!("rules/ruby.yaml")),
     ("builtin:c.yaml", include_str!("rules/c.yaml")),
     ("builtin:bash.yaml", include_str!("rules/bash.yaml")),
-    ("builtin:dockerfile.yaml", include_str!("rules/dockerfile.yaml")),
-    ("builtin:kubernetes.yaml", include_str!("rules/kubernetes.yaml")),
-    ("builtin:terraform.yaml", include_str!("rules/terraform.yaml")),
+    (
+        "builtin:dockerfile.yaml",
+        include_str!("rules/dockerfile.yaml"),
+    ),
+    (
+        "builtin:kubernetes.yaml",
+        include_str!("rules/kubernetes.yaml"),
+    ),
+    (
+        "builtin:terraform.yaml",
+        include_str!("rules/terraform.yaml"),
+    ),
     ("builtin:nginx.yaml", include_str!("rules/nginx.yaml")),
 ];
 
@@ -195,7 +207,11 @@ impl Engine {
     /// Scans every fenced block of a Markdown answer. A block's language comes from its info
     /// string, or is detected from its content; blocks of unknown language only get the
     /// secrets check.
-    pub fn scan_markdown(&self, markdown: &str, secrets: Option<&dyn SecretFinder>) -> Vec<Finding> {
+    pub fn scan_markdown(
+        &self,
+        markdown: &str,
+        secrets: Option<&dyn SecretFinder>,
+    ) -> Vec<Finding> {
         let mut out = Vec::new();
         for block in fenced_blocks(markdown) {
             if block.index >= self.limits.max_blocks {
@@ -217,7 +233,12 @@ impl Engine {
     }
 
     /// Scans one source file or snippet of a known language (`block_index` 0).
-    pub fn scan_source(&self, lang: Lang, code: &str, secrets: Option<&dyn SecretFinder>) -> Vec<Finding> {
+    pub fn scan_source(
+        &self,
+        lang: Lang,
+        code: &str,
+        secrets: Option<&dyn SecretFinder>,
+    ) -> Vec<Finding> {
         let mut out = self.scan_block(Some(lang), code, 0, secrets);
         normalize(&mut out);
         out
@@ -281,7 +302,10 @@ impl Engine {
                 }
             }
         }
-        out.extend(hits.into_iter().map(|h: Hit| self.finding(h.rule, block, h.row)));
+        out.extend(
+            hits.into_iter()
+                .map(|h: Hit| self.finding(h.rule, block, h.row)),
+        );
         out
     }
 
@@ -346,7 +370,10 @@ impl Engine {
                 if !tree.root_node().has_error() {
                     return Some((tree, code.to_string()));
                 }
-                for (pre, post) in [("class __Snippet { ", "\n}"), ("class __Snippet { void __snippet() { ", "\n}}")] {
+                for (pre, post) in [
+                    ("class __Snippet { ", "\n}"),
+                    ("class __Snippet { void __snippet() { ", "\n}}"),
+                ] {
                     let text = format!("{pre}{code}{post}");
                     let wrapped = parse(&text)?;
                     if !wrapped.root_node().has_error() {
@@ -394,7 +421,9 @@ fn timeout_finding(block: usize, phase: &str) -> Finding {
     limit_finding(
         LIMIT_RULE_TIMEOUT,
         block,
-        format!("The scan ran out of time while {phase} this block; results for it may be incomplete."),
+        format!(
+            "The scan ran out of time while {phase} this block; results for it may be incomplete."
+        ),
     )
 }
 
@@ -470,7 +499,11 @@ mod tests {
             "cursor.execute(\"SELECT * FROM t WHERE a = '{}'\".format(a))\n",
             "q = \"SELECT * FROM t WHERE a = '\" + a + \"'\"\ncursor.execute(q)\n",
         ] {
-            assert_eq!(ids(&e.scan_source(Lang::Python, bad, None)), vec!["py-sql-injection"], "{bad}");
+            assert_eq!(
+                ids(&e.scan_source(Lang::Python, bad, None)),
+                vec!["py-sql-injection"],
+                "{bad}"
+            );
         }
     }
 
@@ -479,7 +512,10 @@ mod tests {
         let e = engine();
         let md = "Here:\n\n```python\nimport os\n\nos.system(\"ping \" + host)\n```\n\nand\n\n```\nimport pickle\n\ndef load(b):\n    return pickle.loads(b)\n```\n";
         let f = e.scan_markdown(md, None);
-        let got: Vec<_> = f.iter().map(|x| (x.block_index, x.line, x.cwe.as_str())).collect();
+        let got: Vec<_> = f
+            .iter()
+            .map(|x| (x.block_index, x.line, x.cwe.as_str()))
+            .collect();
         assert_eq!(got, vec![(0, 3, "CWE-78"), (1, 4, "CWE-502")]);
     }
 
@@ -494,7 +530,10 @@ mod tests {
         assert!(e.scan_source(Lang::Python, code, None).is_empty());
         // Unlabeled prose blocks still get the secrets check.
         let md = "```text\nAKIAABCDEFGHIJKLMNOP\n```\n";
-        assert_eq!(ids(&e.scan_markdown(md, Some(&AwsKeys))), vec!["hardcoded-credential"]);
+        assert_eq!(
+            ids(&e.scan_markdown(md, Some(&AwsKeys))),
+            vec!["hardcoded-credential"]
+        );
     }
 
     #[test]
@@ -519,7 +558,11 @@ mod tests {
         let code = "(".repeat(200_000) + &"[{".repeat(200_000);
         let start = Instant::now();
         let f = e.scan_source(Lang::JavaScript, &code, None);
-        assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "took {:?}",
+            start.elapsed()
+        );
         assert_eq!(ids(&f), vec![LIMIT_RULE_TIMEOUT]);
     }
 
@@ -532,19 +575,34 @@ mod tests {
         let md = "```python\neval(x)\n```\n".repeat(4);
         let f = e.scan_markdown(&md, None);
         assert_eq!(
-            f.iter().map(|x| (x.block_index, x.rule_id.as_str())).collect::<Vec<_>>(),
-            vec![(0, "py-eval-exec"), (1, "py-eval-exec"), (2, LIMIT_RULE_TOO_MANY_BLOCKS)]
+            f.iter()
+                .map(|x| (x.block_index, x.rule_id.as_str()))
+                .collect::<Vec<_>>(),
+            vec![
+                (0, "py-eval-exec"),
+                (1, "py-eval-exec"),
+                (2, LIMIT_RULE_TOO_MANY_BLOCKS)
+            ]
         );
     }
 
     #[test]
     fn php_without_open_tag_and_bare_java_methods_parse() {
         let e = engine();
-        let f = e.scan_source(Lang::Php, "$r = mysqli_query($c, \"SELECT * FROM u WHERE id=\" . $_GET['id']);\n", None);
+        let f = e.scan_source(
+            Lang::Php,
+            "$r = mysqli_query($c, \"SELECT * FROM u WHERE id=\" . $_GET['id']);\n",
+            None,
+        );
         assert_eq!(ids(&f), vec!["php-sql-injection"]);
         let java = "public void run(String cmd) throws Exception {\n    Runtime.getRuntime().exec(\"sh -c \" + cmd);\n}\n";
         let f = e.scan_source(Lang::Java, java, None);
-        assert_eq!(f.iter().map(|x| (x.line, x.cwe.as_str())).collect::<Vec<_>>(), vec![(2, "CWE-78")]);
+        assert_eq!(
+            f.iter()
+                .map(|x| (x.line, x.cwe.as_str()))
+                .collect::<Vec<_>>(),
+            vec![(2, "CWE-78")]
+        );
     }
 
     #[test]
@@ -552,17 +610,27 @@ mod tests {
         let extra = "rules:\n  - id: ops-no-telnet\n    languages: [bash]\n    cwe: CWE-319\n    severity: low\n    message: telnet is cleartext.\n    query: |\n      (command name: (command_name) @n (#eq? @n \"telnet\")) @c\n";
         let e = Engine::new(&[("ops.yaml", extra)]).expect("valid extra rules");
         assert_eq!(e.rule_count(), engine().rule_count() + 1);
-        assert_eq!(ids(&e.scan_source(Lang::Bash, "telnet host 23\n", None)), vec!["ops-no-telnet"]);
+        assert_eq!(
+            ids(&e.scan_source(Lang::Bash, "telnet host 23\n", None)),
+            vec!["ops-no-telnet"]
+        );
         let bad = extra.replace("CWE-319", "319");
         let err = Engine::new(&[("ops.yaml", &bad)]).err().unwrap_or_default();
         assert_eq!(err.len(), 1);
-        assert_eq!((err[0].origin.as_str(), err[0].rule_id.as_str()), ("ops.yaml", "ops-no-telnet"));
+        assert_eq!(
+            (err[0].origin.as_str(), err[0].rule_id.as_str()),
+            ("ops.yaml", "ops-no-telnet")
+        );
         // A query that does not fit the grammar is named with its language and position.
         let bad = extra.replace("command_name", "no_such_node");
         let err = Engine::new(&[("ops.yaml", &bad)]).err().unwrap_or_default();
         assert_eq!(err.len(), 1, "{err:?}");
         assert_eq!(err[0].rule_id, "ops-no-telnet");
-        assert!(err[0].problem.contains("for bash at row 1"), "{}", err[0].problem);
+        assert!(
+            err[0].problem.contains("for bash at row 1"),
+            "{}",
+            err[0].problem
+        );
     }
 
     #[test]

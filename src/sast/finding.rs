@@ -80,7 +80,10 @@ mod tests {
     fn normalize_sorts_and_dedups() {
         let mut v = vec![f(1, 2, "b"), f(0, 9, "a"), f(1, 2, "a"), f(1, 2, "b")];
         normalize(&mut v);
-        let keys: Vec<_> = v.iter().map(|x| (x.block_index, x.line, x.rule_id.clone())).collect();
+        let keys: Vec<_> = v
+            .iter()
+            .map(|x| (x.block_index, x.line, x.rule_id.clone()))
+            .collect();
         assert_eq!(
             keys,
             vec![(0, 9, "a".into()), (1, 2, "a".into()), (1, 2, "b".into())]
@@ -89,7 +92,10 @@ mod tests {
 
     #[test]
     fn severity_serializes_lowercase_and_orders() {
-        assert_eq!(serde_json::to_string(&Severity::High).ok().as_deref(), Some("\"high\""));
+        assert_eq!(
+            serde_json::to_string(&Severity::High).ok().as_deref(),
+            Some("\"high\"")
+        );
         assert!(Severity::Critical > Severity::Info);
         assert_eq!(Severity::Medium.as_str(), "medium");
     }

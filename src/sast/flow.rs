@@ -34,13 +34,27 @@ const MAX_DEPTH: u8 = 4;
 /// Calls that only convert a constant into another constant (`"k".encode()`,
 /// `Buffer.from("…")`, `[]byte("…")`, `bytes.fromhex("00")`).
 const CONVERSIONS: &[&str] = &[
-    "encode", "getBytes", "toCharArray", "from", "alloc", "bytes", "bytearray", "fromhex",
-    "unhexlify", "str", "String", "b", "of", "repeat", "toString",
+    "encode",
+    "getBytes",
+    "toCharArray",
+    "from",
+    "alloc",
+    "bytes",
+    "bytearray",
+    "fromhex",
+    "unhexlify",
+    "str",
+    "String",
+    "b",
+    "of",
+    "repeat",
+    "toString",
 ];
 
 /// Decorators/annotations that make a function an HTTP handler, whose parameters are
 /// untrusted (`@app.route`, `@GetMapping`, `@router.post`).
-const HANDLER_MARKS: &str = r"(?i)@\s*[\w.]*(route|mapping|\.get|\.post|\.put|\.delete|\.patch|api_view)\b";
+const HANDLER_MARKS: &str =
+    r"(?i)@\s*[\w.]*(route|mapping|\.get|\.post|\.put|\.delete|\.patch|api_view)\b";
 
 /// Answers the questions above for one parsed snippet.
 pub(crate) struct Flow<'a> {
@@ -155,7 +169,9 @@ impl<'a> Flow<'a> {
         let name = self.text(n);
         let bare = name.trim_start_matches('$');
         if bare.len() > 1
-            && bare.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && bare
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
             && bare.chars().any(|c| c.is_ascii_uppercase())
         {
             return true;
@@ -366,7 +382,9 @@ impl<'a> Flow<'a> {
             .parent()
             .filter(|p| p.kind() == "decorated_definition")
             .map_or(func.start_byte(), |p| p.start_byte());
-        let head_end = self.params_node(func).map_or(func.start_byte(), |p| p.end_byte());
+        let head_end = self
+            .params_node(func)
+            .map_or(func.start_byte(), |p| p.end_byte());
         let head = self.src.get(head_start..head_end).unwrap_or("");
         self.handler.is_match(head)
     }
@@ -417,7 +435,8 @@ impl<'a> Flow<'a> {
                 if self.syn.identifiers.contains(&x.kind()) && self.text(x) == name {
                     // A default value's identifiers are not bindings.
                     let is_default = x.parent().is_some_and(|p| {
-                        p.child_by_field_name("value").is_some_and(|v| v.id() == x.id())
+                        p.child_by_field_name("value")
+                            .is_some_and(|v| v.id() == x.id())
                     });
                     if !is_default {
                         return Some(decl);
@@ -439,9 +458,10 @@ impl<'a> Flow<'a> {
             if self.syn.identifiers.contains(&x.kind()) {
                 // Skip the property part of `obj.prop` and keyword-argument names.
                 let is_name_only = x.parent().is_some_and(|p| {
-                    ["attribute", "property", "name", "field"].iter().any(|f| {
-                        p.child_by_field_name(f).is_some_and(|c| c.id() == x.id())
-                    }) && p.kind() != "variable_name"
+                    ["attribute", "property", "name", "field"]
+                        .iter()
+                        .any(|f| p.child_by_field_name(f).is_some_and(|c| c.id() == x.id()))
+                        && p.kind() != "variable_name"
                         && !self.syn.identifiers.contains(&p.kind())
                 });
                 if !is_name_only {
@@ -526,7 +546,11 @@ impl<'a> Flow<'a> {
                 .map(|t| t.trim().trim_start_matches(['*', '&']).trim())
                 .collect();
             let pos = targets.iter().position(|t| *t == name)?;
-            let op = self.src.get(left.end_byte()..right.start_byte()).unwrap_or("").trim();
+            let op = self
+                .src
+                .get(left.end_byte()..right.start_byte())
+                .unwrap_or("")
+                .trim();
             let augmented = !(op == "=" || op == ":=" || op.is_empty());
             let value = if targets.len() > 1 {
                 let parts: Vec<Node<'t>> = named_children(right).collect();
@@ -700,7 +724,11 @@ mod tests {
 
     #[test]
     fn python_concatenation_and_fstrings_are_dynamic() {
-        let (c, d, _, p) = ask(Lang::Python, "def f(u):\n    q = 'SELECT ' + u\n    run(q)\n", "q");
+        let (c, d, _, p) = ask(
+            Lang::Python,
+            "def f(u):\n    q = 'SELECT ' + u\n    run(q)\n",
+            "q",
+        );
         assert!(!c && d && p);
         let (c, d, ..) = ask(Lang::Python, "q = f\"SELECT {u}\"\nrun(q)\n", "q");
         assert!(!c && d);
@@ -712,7 +740,11 @@ mod tests {
 
     #[test]
     fn python_constants_and_placeholders_are_not_dynamic() {
-        let (c, d, ..) = ask(Lang::Python, "q = 'SELECT 1 WHERE a = %s'\nrun(q, (u,))\n", "q");
+        let (c, d, ..) = ask(
+            Lang::Python,
+            "q = 'SELECT 1 WHERE a = %s'\nrun(q, (u,))\n",
+            "q",
+        );
         assert!(c && !d);
         let (c, d, ..) = ask(Lang::Python, "Q = 'a' + 'b'\nrun(Q)\n", "Q");
         assert!(c && !d);
@@ -724,7 +756,11 @@ mod tests {
     fn augmented_append_makes_a_variable_dynamic() {
         let (_, d, ..) = ask(Lang::Python, "q = 'SELECT '\nq += name\nrun(q)\n", "q");
         assert!(d);
-        let (_, d, ..) = ask(Lang::Php, "<?php\n$q = 'S';\n$q .= $_GET['a'];\nrun($q);\n", "$q");
+        let (_, d, ..) = ask(
+            Lang::Php,
+            "<?php\n$q = 'S';\n$q .= $_GET['a'];\nrun($q);\n",
+            "$q",
+        );
         assert!(d);
     }
 
@@ -749,7 +785,11 @@ mod tests {
 
     #[test]
     fn js_template_literals_and_java_concat() {
-        let (_, d, s, _) = ask(Lang::JavaScript, "const q = `S ${req.query.id}`;\ndb.query(q);\n", "q");
+        let (_, d, s, _) = ask(
+            Lang::JavaScript,
+            "const q = `S ${req.query.id}`;\ndb.query(q);\n",
+            "q",
+        );
         assert!(d && s);
         let (_, d, ..) = ask(Lang::JavaScript, "const q = `S 1`;\ndb.query(q);\n", "q");
         assert!(!d);
@@ -760,7 +800,8 @@ mod tests {
 
     #[test]
     fn go_sprintf_and_c_writer_calls() {
-        let code = "package m\nfunc f(id string) {\n q := fmt.Sprintf(\"S %s\", id)\n db.Query(q)\n}\n";
+        let code =
+            "package m\nfunc f(id string) {\n q := fmt.Sprintf(\"S %s\", id)\n db.Query(q)\n}\n";
         let (_, d, _, p) = ask(Lang::Go, code, "q");
         assert!(d && p);
         let code = "void f(char *a) { char b[64]; sprintf(b, \"ls %s\", a); system(b); }";
@@ -772,15 +813,35 @@ mod tests {
     fn constant_byte_conversions() {
         let (c, ..) = ask(Lang::Python, "iv = b'0123456789abcdef'\nx(iv)\n", "iv");
         assert!(c);
-        let (c, ..) = ask(Lang::JavaScript, "const iv = Buffer.alloc(16, 0);\nx(iv);\n", "iv");
+        let (c, ..) = ask(
+            Lang::JavaScript,
+            "const iv = Buffer.alloc(16, 0);\nx(iv);\n",
+            "iv",
+        );
         assert!(c);
-        let (c, ..) = ask(Lang::JavaScript, "const iv = crypto.randomBytes(16);\nx(iv);\n", "iv");
+        let (c, ..) = ask(
+            Lang::JavaScript,
+            "const iv = crypto.randomBytes(16);\nx(iv);\n",
+            "iv",
+        );
         assert!(!c);
-        let (c, ..) = ask(Lang::Java, "class A { void f() { byte[] iv = \"abc\".getBytes(); x(iv); } }", "iv");
+        let (c, ..) = ask(
+            Lang::Java,
+            "class A { void f() { byte[] iv = \"abc\".getBytes(); x(iv); } }",
+            "iv",
+        );
         assert!(c);
-        let (c, ..) = ask(Lang::Go, "package m\nfunc f() {\n iv := []byte(\"0000\")\n x(iv)\n}\n", "iv");
+        let (c, ..) = ask(
+            Lang::Go,
+            "package m\nfunc f() {\n iv := []byte(\"0000\")\n x(iv)\n}\n",
+            "iv",
+        );
         assert!(c);
-        let (c, d, ..) = ask(Lang::Python, "p = ', '.join(['%s'] * len(ids))\nx(p)\n", "p");
+        let (c, d, ..) = ask(
+            Lang::Python,
+            "p = ', '.join(['%s'] * len(ids))\nx(p)\n",
+            "p",
+        );
         assert!(c && !d, "joining a repeated constant list is constant");
     }
 
@@ -788,12 +849,23 @@ mod tests {
     fn appends_and_cleansers() {
         let code = "class A { void f(String q) { StringBuilder sb = new StringBuilder(\"S \"); sb.append(q); run(sb.toString()); } }";
         let (_, d, ..) = ask(Lang::Java, code, "sb.toString()");
-        assert!(d, "StringBuilder.append of a parameter builds a dynamic string");
-        let (.., s, _) = ask(Lang::Php, "<?php\n$p = intval($_GET['p']);\necho $p;\n", "$p");
+        assert!(
+            d,
+            "StringBuilder.append of a parameter builds a dynamic string"
+        );
+        let (.., s, _) = ask(
+            Lang::Php,
+            "<?php\n$p = intval($_GET['p']);\necho $p;\n",
+            "$p",
+        );
         assert!(!s, "intval cleans the source");
         let (.., s, _) = ask(Lang::Php, "<?php\n$p = trim($_GET['p']);\necho $p;\n", "$p");
         assert!(s);
-        let (c, d, ..) = ask(Lang::JavaScript, "const T = 'users';\nq(`SELECT * FROM ${T}`);\n", "`SELECT * FROM ${T}`");
+        let (c, d, ..) = ask(
+            Lang::JavaScript,
+            "const T = 'users';\nq(`SELECT * FROM ${T}`);\n",
+            "`SELECT * FROM ${T}`",
+        );
         assert!(c && !d, "interpolating a constant is constant");
     }
 

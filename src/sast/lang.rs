@@ -107,7 +107,9 @@ impl Lang {
     pub fn from_path(path: &str) -> Option<Lang> {
         let base = path.rsplit(['/', '\\']).next().unwrap_or(path);
         let lower = base.to_ascii_lowercase();
-        if lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile")
+        if lower == "dockerfile"
+            || lower.starts_with("dockerfile.")
+            || lower.ends_with(".dockerfile")
         {
             return Some(Lang::Dockerfile);
         }
@@ -172,9 +174,7 @@ fn from_alias(word: &str) -> Option<Lang> {
         "ruby" | "rb" | "rails" | "erb-ruby" => Lang::Ruby,
         "bash" | "sh" | "shell" | "zsh" | "shellscript" | "console-bash" => Lang::Bash,
         "dockerfile" | "docker" | "containerfile" => Lang::Dockerfile,
-        "yaml" | "yml" | "k8s" | "kubernetes" | "helm" | "docker-compose" | "compose" => {
-            Lang::Yaml
-        }
+        "yaml" | "yml" | "k8s" | "kubernetes" | "helm" | "docker-compose" | "compose" => Lang::Yaml,
         "terraform" | "tf" | "hcl" => Lang::Terraform,
         "nginx" | "nginxconf" | "nginx.conf" => Lang::Nginx,
         _ => return None,

@@ -102,7 +102,9 @@ fn strip_indent(line: &str, n: usize) -> &str {
 }
 
 fn leading_ws(line: &str) -> usize {
-    line.bytes().take_while(|b| *b == b' ' || *b == b'\t').count()
+    line.bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t')
+        .count()
 }
 
 fn fence_run(rest: &str) -> Option<(u8, usize)> {

@@ -211,7 +211,10 @@ pub(crate) enum Test {
     /// Dynamic, or from a source: a string an attacker can shape.
     UnsafeString,
     Matches(Regex, bool),
-    Kwarg { name: String, matches: Option<Regex> },
+    Kwarg {
+        name: String,
+        matches: Option<Regex>,
+    },
     NoKwarg(String),
 }
 
@@ -224,8 +227,13 @@ pub(crate) fn parse_rule_file(
     text: &str,
     seen: &mut HashSet<String>,
 ) -> Result<Vec<Rule>, Vec<RuleError>> {
-    let file: RawFile = serde_yaml::from_str(text)
-        .map_err(|e| vec![RuleError::new(origin, "<file>", format!("not a rule file: {e}"))])?;
+    let file: RawFile = serde_yaml::from_str(text).map_err(|e| {
+        vec![RuleError::new(
+            origin,
+            "<file>",
+            format!("not a rule file: {e}"),
+        )]
+    })?;
     let mut rules = Vec::new();
     let mut errors = Vec::new();
     for (i, value) in file.rules.into_iter().enumerate() {
@@ -242,7 +250,9 @@ pub(crate) fn parse_rule_file(
         };
         match validate(origin, raw, seen) {
             Ok(rule) => rules.push(rule),
-            Err(problems) => errors.extend(problems.into_iter().map(|p| RuleError::new(origin, &id, p))),
+            Err(problems) => {
+                errors.extend(problems.into_iter().map(|p| RuleError::new(origin, &id, p)))
+            }
         }
     }
     if errors.is_empty() {
@@ -261,7 +271,9 @@ fn validate(origin: &str, raw: RawRule, seen: &mut HashSet<String>) -> Result<Ru
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && raw.id.as_bytes()[0].is_ascii_lowercase();
     if !id_ok {
-        problems.push("id must be lowercase letters, digits and dashes, starting with a letter".to_string());
+        problems.push(
+            "id must be lowercase letters, digits and dashes, starting with a letter".to_string(),
+        );
     }
     if !seen.insert(raw.id.clone()) {
         problems.push("duplicate id (ids must be unique across all rule files)".to_string());
@@ -336,10 +348,13 @@ fn build_matcher(raw: &RawRule, langs: &[Lang], problems: &mut Vec<String>) -> O
         raw.secrets,
     ];
     if kinds.iter().filter(|k| **k).count() != 1 {
-        problems.push("needs exactly one of `query`, `pattern`, `missing`, `secrets: true`".to_string());
+        problems.push(
+            "needs exactly one of `query`, `pattern`, `missing`, `secrets: true`".to_string(),
+        );
         return None;
     }
-    let query_only = !raw.conditions.is_empty() || raw.report.is_some() || !raw.sanitizers.is_empty();
+    let query_only =
+        !raw.conditions.is_empty() || raw.report.is_some() || !raw.sanitizers.is_empty();
     if query_only && raw.query.is_none() {
         problems.push("`where`, `report` and `sanitizers` only apply to `query` rules".to_string());
     }
@@ -539,18 +554,27 @@ rules:
     fn unknown_field_names_the_rule() {
         let p = problems("rules:\n  - id: a-b\n    languages: [go]\n    cwe: CWE-1\n    severity: low\n    message: m\n    secrets: true\n    colour: red\n");
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].starts_with("test.yaml: rule `a-b`:") && p[0].contains("colour"), "{p:?}");
+        assert!(
+            p[0].starts_with("test.yaml: rule `a-b`:") && p[0].contains("colour"),
+            "{p:?}"
+        );
     }
 
     #[test]
     fn bad_cwe_severity_language_and_id_are_reported_together() {
         let p = problems("rules:\n  - id: Bad_Id\n    languages: [cobol]\n    cwe: \"89\"\n    severity: high\n    message: m\n    secrets: true\n");
         let all = p.join("\n");
-        assert!(all.contains("Bad_Id") && all.contains("id must be"), "{all}");
+        assert!(
+            all.contains("Bad_Id") && all.contains("id must be"),
+            "{all}"
+        );
         assert!(all.contains("cwe `89`"), "{all}");
         assert!(all.contains("unknown language `cobol`"), "{all}");
         let p = problems("rules:\n  - id: a\n    languages: [go]\n    cwe: CWE-1\n    severity: urgent\n    message: m\n    secrets: true\n");
-        assert!(p[0].contains("rule `a`") && p[0].contains("urgent"), "{p:?}");
+        assert!(
+            p[0].contains("rule `a`") && p[0].contains("urgent"),
+            "{p:?}"
+        );
     }
 
     #[test]
@@ -582,7 +606,9 @@ rules:
         let mut seen = HashSet::new();
         let text = "rules:\n  - id: dup\n    languages: [go]\n    cwe: CWE-1\n    severity: low\n    message: m\n    secrets: true\n";
         assert!(parse_rule_file("a.yaml", text, &mut seen).is_ok());
-        let e = parse_rule_file("b.yaml", text, &mut seen).err().unwrap_or_default();
+        let e = parse_rule_file("b.yaml", text, &mut seen)
+            .err()
+            .unwrap_or_default();
         assert_eq!(e.len(), 1);
         assert_eq!(e[0].origin, "b.yaml");
         assert!(e[0].problem.contains("duplicate"));
@@ -591,6 +617,9 @@ rules:
     #[test]
     fn not_a_rule_file() {
         let p = problems("- just a list\n");
-        assert!(p[0].contains("rule `<file>`") && p[0].contains("not a rule file"), "{p:?}");
+        assert!(
+            p[0].contains("rule `<file>`") && p[0].contains("not a rule file"),
+            "{p:?}"
+        );
     }
 }

@@ -59,7 +59,10 @@ const PY: Syntax = Syntax {
     binaries: &["binary_operator"],
     concat_ops: &["+", "%"],
     identifiers: &["identifier"],
-    assignments: &[("assignment", "left", "right"), ("augmented_assignment", "left", "right")],
+    assignments: &[
+        ("assignment", "left", "right"),
+        ("augmented_assignment", "left", "right"),
+    ],
     functions: &["function_definition", "lambda"],
     calls: &["call"],
     format_fns: &["format", "format_map", "join"],
@@ -67,7 +70,19 @@ const PY: Syntax = Syntax {
     wrappers: &["parenthesized_expression", "expression_statement"],
     arrays: &["list", "tuple"],
     sources: r"\brequest\.(args|form|values|json|data|files|cookies|headers|get_json|GET|POST|query_params|body|path_params)\b|\binput\(|\bsys\.argv\b|\bflask\.request\b",
-    cleansers: &["escape", "quote", "secure_filename", "basename", "int", "float", "bool", "escape_filter_chars", "quote_plus", "urlencode", "clean"],
+    cleansers: &[
+        "escape",
+        "quote",
+        "secure_filename",
+        "basename",
+        "int",
+        "float",
+        "bool",
+        "escape_filter_chars",
+        "quote_plus",
+        "urlencode",
+        "clean",
+    ],
     appenders: &["append", "extend", "write"],
 };
 
@@ -94,10 +109,27 @@ const JS: Syntax = Syntax {
     calls: &["call_expression", "new_expression"],
     format_fns: &["format", "concat", "join"],
     writers: &[],
-    wrappers: &["parenthesized_expression", "as_expression", "non_null_expression", "await_expression"],
+    wrappers: &[
+        "parenthesized_expression",
+        "as_expression",
+        "non_null_expression",
+        "await_expression",
+    ],
     arrays: &["array"],
     sources: r"\breq\.(query|body|params|headers|cookies|url|originalUrl)\b|\brequest\.(query|body|params|headers|url)\b|\bprocess\.argv\b|\blocation\.(hash|search|href)\b|\bctx\.(query|params|request)\b|\bsearchParams\.get\(|\bevent\.(body|queryStringParameters)\b",
-    cleansers: &["encodeURIComponent", "encodeURI", "escape", "escapeHtml", "basename", "parseInt", "parseFloat", "Number", "Boolean", "sanitize", "String"],
+    cleansers: &[
+        "encodeURIComponent",
+        "encodeURI",
+        "escape",
+        "escapeHtml",
+        "basename",
+        "parseInt",
+        "parseFloat",
+        "Number",
+        "Boolean",
+        "sanitize",
+        "String",
+    ],
     appenders: &["push", "concat"],
 };
 
@@ -120,21 +152,43 @@ const JAVA: Syntax = Syntax {
         ("variable_declarator", "name", "value"),
         ("assignment_expression", "left", "right"),
     ],
-    functions: &["method_declaration", "constructor_declaration", "lambda_expression"],
+    functions: &[
+        "method_declaration",
+        "constructor_declaration",
+        "lambda_expression",
+    ],
     calls: &["method_invocation", "object_creation_expression"],
     format_fns: &["format", "formatted", "concat", "join", "toString"],
     writers: &[],
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["array_initializer", "array_creation_expression"],
     sources: r"\bgetParameter(Values|Map)?\(|\bgetHeader\(|\bgetQueryString\(|\bgetCookies\(|\bgetInputStream\(|\bgetReader\(|@RequestParam|@PathVariable|@RequestBody|\bgetPathInfo\(|\bgetRequestURI\(",
-    cleansers: &["forHtml", "htmlEscape", "escapeHtml4", "escapeHtml", "parseInt", "parseLong", "valueOf", "getName", "encode", "quote"],
+    cleansers: &[
+        "forHtml",
+        "htmlEscape",
+        "escapeHtml4",
+        "escapeHtml",
+        "parseInt",
+        "parseLong",
+        "valueOf",
+        "getName",
+        "encode",
+        "quote",
+    ],
     appenders: &["append", "add", "concat"],
 };
 
 const GO: Syntax = Syntax {
     strings: &["interpreted_string_literal", "raw_string_literal"],
     interpolations: &[],
-    literals: &["int_literal", "float_literal", "true", "false", "nil", "rune_literal"],
+    literals: &[
+        "int_literal",
+        "float_literal",
+        "true",
+        "false",
+        "nil",
+        "rune_literal",
+    ],
     binaries: &["binary_expression"],
     concat_ops: &["+"],
     identifiers: &["identifier"],
@@ -148,16 +202,40 @@ const GO: Syntax = Syntax {
     calls: &["call_expression"],
     format_fns: &["Sprintf", "Sprint", "Sprintln", "Join"],
     writers: &[],
-    wrappers: &["parenthesized_expression", "expression_list", "literal_element"],
+    wrappers: &[
+        "parenthesized_expression",
+        "expression_list",
+        "literal_element",
+    ],
     arrays: &["composite_literal"],
     sources: r"\.URL\.Query\(\)|\.FormValue\(|\.PostFormValue\(|\.URL\.Path\b|\.Form\.Get\(|\bc\.(Param|Query|PostForm|DefaultQuery|FormValue|QueryParam)\(|\bos\.Args\b|\bmux\.Vars\(|\br\.Body\b|\br\.Header\.Get\(",
-    cleansers: &["Base", "EscapeString", "HTMLEscapeString", "QueryEscape", "PathEscape", "Atoi", "ParseInt", "Quote"],
+    cleansers: &[
+        "Base",
+        "EscapeString",
+        "HTMLEscapeString",
+        "QueryEscape",
+        "PathEscape",
+        "Atoi",
+        "ParseInt",
+        "Quote",
+    ],
     appenders: &["WriteString", "Write"],
 };
 
 const PHP: Syntax = Syntax {
-    strings: &["string", "encapsed_string", "heredoc", "nowdoc", "shell_command_expression"],
-    interpolations: &["variable_name", "subscript_expression", "member_access_expression", "dynamic_variable_name"],
+    strings: &[
+        "string",
+        "encapsed_string",
+        "heredoc",
+        "nowdoc",
+        "shell_command_expression",
+    ],
+    interpolations: &[
+        "variable_name",
+        "subscript_expression",
+        "member_access_expression",
+        "dynamic_variable_name",
+    ],
     literals: &["integer", "float", "boolean", "null"],
     binaries: &["binary_expression"],
     concat_ops: &["."],
@@ -166,21 +244,59 @@ const PHP: Syntax = Syntax {
         ("assignment_expression", "left", "right"),
         ("augmented_assignment_expression", "left", "right"),
     ],
-    functions: &["function_definition", "method_declaration", "anonymous_function", "arrow_function"],
-    calls: &["function_call_expression", "member_call_expression", "scoped_call_expression"],
+    functions: &[
+        "function_definition",
+        "method_declaration",
+        "anonymous_function",
+        "arrow_function",
+    ],
+    calls: &[
+        "function_call_expression",
+        "member_call_expression",
+        "scoped_call_expression",
+    ],
     format_fns: &["sprintf", "vsprintf", "implode", "str_replace", "strtr"],
     writers: &[],
     wrappers: &["parenthesized_expression", "argument"],
     arrays: &["array_creation_expression"],
     sources: r"\$_(GET|POST|REQUEST|COOKIE|SERVER|FILES)\b|\bfile_get_contents\(\s*'php://input'|\$request->(input|get|query|post)\(",
-    cleansers: &["htmlspecialchars", "htmlentities", "intval", "floatval", "boolval", "strip_tags", "escapeshellarg", "basename", "urlencode", "rawurlencode", "json_encode", "ldap_escape", "quote", "real_escape_string", "mysqli_real_escape_string", "filter_var", "abs"],
+    cleansers: &[
+        "htmlspecialchars",
+        "htmlentities",
+        "intval",
+        "floatval",
+        "boolval",
+        "strip_tags",
+        "escapeshellarg",
+        "basename",
+        "urlencode",
+        "rawurlencode",
+        "json_encode",
+        "ldap_escape",
+        "quote",
+        "real_escape_string",
+        "mysqli_real_escape_string",
+        "filter_var",
+        "abs",
+    ],
     appenders: &[],
 };
 
 const C: Syntax = Syntax {
-    strings: &["string_literal", "concatenated_string", "raw_string_literal"],
+    strings: &[
+        "string_literal",
+        "concatenated_string",
+        "raw_string_literal",
+    ],
     interpolations: &[],
-    literals: &["number_literal", "char_literal", "true", "false", "null", "nullptr"],
+    literals: &[
+        "number_literal",
+        "char_literal",
+        "true",
+        "false",
+        "null",
+        "nullptr",
+    ],
     binaries: &["binary_expression"],
     concat_ops: &["+"],
     identifiers: &["identifier"],
@@ -191,7 +307,16 @@ const C: Syntax = Syntax {
     functions: &["function_definition", "lambda_expression"],
     calls: &["call_expression"],
     format_fns: &["format", "str"],
-    writers: &["sprintf", "snprintf", "strcpy", "strncpy", "strcat", "strncat", "vsprintf", "vsnprintf"],
+    writers: &[
+        "sprintf",
+        "snprintf",
+        "strcpy",
+        "strncpy",
+        "strcat",
+        "strncat",
+        "vsprintf",
+        "vsnprintf",
+    ],
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["initializer_list"],
     sources: r"\bargv\[|\bgetenv\(|\bfgets\(|\bscanf\(|\brecv\(|\bread\(|\bstd::cin\b|\bgetline\(",
@@ -202,11 +327,22 @@ const C: Syntax = Syntax {
 const RUBY: Syntax = Syntax {
     strings: &["string", "subshell", "heredoc_body", "string_array"],
     interpolations: &["interpolation"],
-    literals: &["integer", "float", "true", "false", "nil", "simple_symbol", "constant"],
+    literals: &[
+        "integer",
+        "float",
+        "true",
+        "false",
+        "nil",
+        "simple_symbol",
+        "constant",
+    ],
     binaries: &["binary"],
     concat_ops: &["+", "<<", "%"],
     identifiers: &["identifier", "instance_variable"],
-    assignments: &[("assignment", "left", "right"), ("operator_assignment", "left", "right")],
+    assignments: &[
+        ("assignment", "left", "right"),
+        ("operator_assignment", "left", "right"),
+    ],
     functions: &["method", "singleton_method", "block", "do_block", "lambda"],
     calls: &["call"],
     format_fns: &["format", "sprintf", "join"],
@@ -214,7 +350,18 @@ const RUBY: Syntax = Syntax {
     wrappers: &["parenthesized_statements", "argument_list"],
     arrays: &["array"],
     sources: r"\bparams\b|\brequest\.(params|query_string|body|headers|cookies)\b|\bcookies\[|\bARGV\b|\bgets\b",
-    cleansers: &["escape", "h", "html_escape", "escapeHTML", "basename", "to_i", "to_f", "sanitize", "shellescape", "quote"],
+    cleansers: &[
+        "escape",
+        "h",
+        "html_escape",
+        "escapeHTML",
+        "basename",
+        "to_i",
+        "to_f",
+        "sanitize",
+        "shellescape",
+        "quote",
+    ],
     appenders: &["concat", "push"],
 };
 
@@ -284,12 +431,18 @@ mod tests {
             ];
             for kind in lists.iter().flat_map(|k| k.iter()) {
                 // Kinds shared by a table across grammars (JS/TS, C/C++) may be absent in one.
-                let shared = matches!(l, Lang::TypeScript | Lang::Tsx | Lang::JavaScript | Lang::C | Lang::Cpp);
+                let shared = matches!(
+                    l,
+                    Lang::TypeScript | Lang::Tsx | Lang::JavaScript | Lang::C | Lang::Cpp
+                );
                 let id = g.id_for_node_kind(kind, true);
                 assert!(id != 0 || shared, "{l:?} has no node kind {kind}");
             }
             for (kind, left, right) in s.assignments {
-                assert!(g.id_for_node_kind(kind, true) != 0 || l == Lang::C, "{l:?} {kind}");
+                assert!(
+                    g.id_for_node_kind(kind, true) != 0 || l == Lang::C,
+                    "{l:?} {kind}"
+                );
                 assert!(g.field_id_for_name(left).is_some(), "{l:?} field {left}");
                 assert!(g.field_id_for_name(right).is_some(), "{l:?} field {right}");
             }

@@ -142,18 +142,38 @@ mod tests {
 
     #[test]
     fn brace_headers_track_nesting() {
-        let lines = ["resource \"aws_security_group\" \"a\" {", "  ingress {", "    x = 1", "  }", "  egress { y = 2 }", "}"];
+        let lines = [
+            "resource \"aws_security_group\" \"a\" {",
+            "  ingress {",
+            "    x = 1",
+            "  }",
+            "  egress { y = 2 }",
+            "}",
+        ];
         let h = brace_headers(&lines);
-        assert_eq!(h[2], vec!["resource \"aws_security_group\" \"a\"", "ingress"]);
+        assert_eq!(
+            h[2],
+            vec!["resource \"aws_security_group\" \"a\"", "ingress"]
+        );
         assert_eq!(h[4], vec!["resource \"aws_security_group\" \"a\""]);
         assert!(h[5].len() == 1);
     }
 
     #[test]
     fn yaml_headers_follow_indentation() {
-        let lines = ["spec:", "  containers:", "    - name: a", "      securityContext:", "        privileged: true", "  hostNetwork: true"];
+        let lines = [
+            "spec:",
+            "  containers:",
+            "    - name: a",
+            "      securityContext:",
+            "        privileged: true",
+            "  hostNetwork: true",
+        ];
         let h = yaml_headers(&lines);
-        assert_eq!(h[4], vec!["spec:", "containers:", "- name: a", "securityContext:"]);
+        assert_eq!(
+            h[4],
+            vec!["spec:", "containers:", "- name: a", "securityContext:"]
+        );
         assert_eq!(h[5], vec!["spec:"]);
     }
 }

@@ -158,10 +158,12 @@ impl LangQuery {
             if !all_hold {
                 continue;
             }
-            let report = entry
-                .report
-                .and_then(node_for)
-                .or_else(|| m.captures.iter().map(|c| c.node).min_by_key(Node::start_byte));
+            let report = entry.report.and_then(node_for).or_else(|| {
+                m.captures
+                    .iter()
+                    .map(|c| c.node)
+                    .min_by_key(Node::start_byte)
+            });
             let Some(report) = report else {
                 continue;
             };
@@ -237,7 +239,10 @@ fn attribute_errors(
         errors.push(RuleError {
             origin: "engine".to_string(),
             rule_id: "<combined>".to_string(),
-            problem: format!("the combined {} query does not compile although each rule does", lang.name()),
+            problem: format!(
+                "the combined {} query does not compile although each rule does",
+                lang.name()
+            ),
         });
     }
     errors
