@@ -10,10 +10,10 @@
 //!   interpolated string (f-string, template literal, `"#{x}"`, `"$x"`), `%`/`.format`/
 //!   `Sprintf` formatting. `execute(q, params)` with a constant `q` is not dynamic; `execute(
 //!   "…" + user)` is.
-//! * [`Flow::from_source`]: mentions a well-known untrusted source (`request.args`,
+//! * [`Flow::flows_from_source`]: mentions a well-known untrusted source (`request.args`,
 //!   `req.query`, `$_GET`, `params[…]`, a route handler's parameters), directly or through a
 //!   variable.
-//! * [`Flow::from_param`]: flows from a parameter of the enclosing function.
+//! * [`Flow::flows_from_param`]: flows from a parameter of the enclosing function.
 //!
 //! Invariants: every walk is bounded ([`MAX_DEPTH`] variable hops, one scope chain), so cost
 //! is linear in the snippet for each question; an unknown construct is never "constant" and
@@ -325,7 +325,7 @@ impl<'a> Flow<'a> {
     // ----- sources and parameters -----------------------------------------------------------
 
     /// True when the value mentions a known untrusted source, directly or via variables.
-    pub(crate) fn from_source(&self, n: Node<'_>) -> bool {
+    pub(crate) fn flows_from_source(&self, n: Node<'_>) -> bool {
         self.source_at(n, 0)
     }
 
@@ -351,7 +351,7 @@ impl<'a> Flow<'a> {
     }
 
     /// True when the value flows from a parameter of the enclosing function.
-    pub(crate) fn from_param(&self, n: Node<'_>) -> bool {
+    pub(crate) fn flows_from_param(&self, n: Node<'_>) -> bool {
         self.param_at(n, 0)
     }
 
@@ -717,8 +717,8 @@ mod tests {
         (
             flow.is_constant(n),
             flow.is_dynamic(n),
-            flow.from_source(n),
-            flow.from_param(n),
+            flow.flows_from_source(n),
+            flow.flows_from_param(n),
         )
     }
 

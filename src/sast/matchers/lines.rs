@@ -177,3 +177,55 @@ mod tests {
         assert_eq!(h[5], vec!["spec:"]);
     }
 }
+
+#[cfg(test)]
+mod rule_tests {
+    use super::*;
+    use crate::sast::rules::parse_rule_file;
+    use std::collections::HashSet;
+
+    /// Runs the rules of `yaml` (all enabled) over `code` and returns (rule id, 1-based line).
+    fn hits(lang: Lang, yaml: &str, code: &str) -> Vec<(String, usize)> {
+        let rules = parse_rule_file("t.yaml", yaml, &mut HashSet::new()).expect("valid rules");
+        let enabled: Vec<usize> = (0..rules.len()).collect();
+        run(lang, code, &rules, &enabled)
+            .into_iter()
+            .map(|h| (rules[h.rule].id.clone(), h.row + 1))
+            .collect()
+    }
+
+    const HEAD: &str = "rules:\n  - id: r\n    languages: [terraform, yaml, dockerfile, nginx]\n    cwe: CWE-1\n    severity: low\n    message: m\n";
+
+    #[test]
+    fn pattern_reports_each_matching_line_but_not_comments_or_excluded_lines() {
+        let yaml =
+            format!("{HEAD}    pattern: \"privileged:\\\\s*true\"\n    unless_line: \"#keep\"\n");
+        let code = "a:\n  privileged: true\n  # privileged: true\n  privileged: true #keep\n";
+        assert_eq!(hits(Lang::Yaml, &yaml, code), vec![("r".to_string(), 2)]);
+    }
+
+    #[test]
+    fn inside_checks_the_innermost_block_header() {
+        let yaml =
+            format!("{HEAD}    pattern: \"0\\\\.0\\\\.0\\\\.0/0\"\n    inside: \"^ingress\"\n");
+        let code = "resource \"aws_security_group\" \"a\" {\n  ingress {\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n  egress {\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
+        assert_eq!(
+            hits(Lang::Terraform, &yaml, code),
+            vec![("r".to_string(), 3)]
+        );
+    }
+
+    #[test]
+    fn missing_fires_once_at_the_anchor_unless_a_qualifying_line_exists() {
+        let yaml = format!(
+            "{HEAD}    missing: \"^\\\\s*USER\\\\s+\\\\S+\"\n    unless_line: \"USER\\\\s+root\"\n    anchor: \"^FROM\"\n"
+        );
+        let root = "# base\nFROM alpine\nUSER root\nCMD x\n";
+        assert_eq!(
+            hits(Lang::Dockerfile, &yaml, root),
+            vec![("r".to_string(), 2)]
+        );
+        let ok = "FROM alpine\nUSER 1000\n";
+        assert!(hits(Lang::Dockerfile, &yaml, ok).is_empty());
+    }
+}

@@ -193,10 +193,10 @@ fn holds(flow: &Flow<'_>, cond: &Condition, n: Node<'_>) -> bool {
     match &cond.test {
         Test::Dynamic(want) => flow.is_dynamic(n) == *want,
         Test::Constant(want) => flow.is_constant(n) == *want,
-        Test::FromSource(want) => flow.from_source(n) == *want,
-        Test::FromParam => flow.from_param(n),
-        Test::Tainted => flow.from_source(n) || flow.from_param(n),
-        Test::UnsafeString => flow.is_dynamic(n) || flow.from_source(n),
+        Test::FromSource(want) => flow.flows_from_source(n) == *want,
+        Test::FromParam => flow.flows_from_param(n),
+        Test::Tainted => flow.flows_from_source(n) || flow.flows_from_param(n),
+        Test::UnsafeString => flow.is_dynamic(n) || flow.flows_from_source(n),
         Test::Matches(re, want) => re.is_match(flow.text(n)) == *want,
         Test::Kwarg { name, matches } => match flow.keyword_value(n, name) {
             Some(v) => matches.as_ref().is_none_or(|re| re.is_match(flow.text(v))),
@@ -246,4 +246,101 @@ fn attribute_errors(
         });
     }
     errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sast::rules::parse_rule_file;
+    use crate::sast::syntax::syntax;
+    use regex::Regex;
+    use std::collections::HashSet;
+    use std::time::Duration;
+
+    /// Compiles the rules of `yaml` for Python, runs them over `code` with every rule enabled,
+    /// and returns (rule id, 1-based line) per hit.
+    fn hits(yaml: &str, code: &str) -> Vec<(String, usize)> {
+        let rules = parse_rule_file("t.yaml", yaml, &mut HashSet::new()).expect("valid rules");
+        let q = LangQuery::build(Lang::Python, &rules)
+            .expect("query compiles")
+            .expect("has query rules");
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&Lang::Python.grammar().expect("grammar"))
+            .expect("language");
+        let tree = parser.parse(code, None).expect("tree");
+        let syn = syntax(Lang::Python).expect("syntax");
+        let sources = Regex::new(syn.sources).expect("sources");
+        let handler = Flow::handler_regex().expect("handler");
+        let flow = Flow::new(code, syn, &sources, &handler);
+        let enabled = vec![true; rules.len()];
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let (hits, timed_out) = q.run(&tree, code, &flow, &rules, &enabled, deadline);
+        assert!(!timed_out);
+        hits.into_iter()
+            .map(|h| (rules[h.rule].id.clone(), h.row + 1))
+            .collect()
+    }
+
+    fn rule(id: &str, body: &str) -> String {
+        format!(
+            "  - id: {id}\n    languages: [python]\n    cwe: CWE-1\n    severity: low\n    message: m\n{body}"
+        )
+    }
+
+    #[test]
+    fn kwarg_and_no_kwarg_conditions() {
+        let yaml = format!(
+            "rules:\n{}{}",
+            rule(
+                "shell-true",
+                "    query: \"(call function: (attribute) @f) @call\"\n    where:\n      - kwarg: {capture: call, name: shell, matches: \"^True$\"}\n"
+            ),
+            rule(
+                "no-timeout",
+                "    query: \"(call function: (attribute) @f) @call\"\n    where:\n      - no_kwarg: {capture: call, name: timeout}\n"
+            )
+        );
+        let code = "sp.run(c, shell=True)\nsp.run(c, shell=False, timeout=3)\n";
+        assert_eq!(
+            hits(&yaml, code),
+            vec![("shell-true".to_string(), 1), ("no-timeout".to_string(), 1)]
+        );
+    }
+
+    #[test]
+    fn report_capture_sanitizers_and_per_pattern_conditions() {
+        let yaml = format!(
+            "rules:\n{}",
+            rule(
+                "sink",
+                "    query: |\n      (call function: (identifier) @f arguments: (argument_list . (_) @arg) (#eq? @f \"sink\")) @call\n      (call function: (identifier) @g (#eq? @g \"always\")) @other\n    where:\n      - from_source: arg\n    report: arg\n    sanitizers: [\"clean\\\\(\"]\n"
+            )
+        );
+        // Line 3: the report capture is the argument on the line after the call opens.
+        let code = "def h():\n    sink(\n        request.args['x'])\n    sink('const')\n    always()\n\ndef g():\n    v = clean(request.args['y'])\n    sink(request.args['z'])\n";
+        assert_eq!(
+            hits(&yaml, code),
+            vec![("sink".to_string(), 3), ("sink".to_string(), 5)]
+        );
+    }
+
+    #[test]
+    fn dynamic_constant_and_param_conditions() {
+        let yaml = format!(
+            "rules:\n{}{}{}",
+            rule("dyn", "    query: \"(call function: (identifier) @f arguments: (argument_list . (_) @a) (#eq? @f \\\"q\\\"))\"\n    where:\n      - dynamic: a\n"),
+            rule("const", "    query: \"(call function: (identifier) @f arguments: (argument_list . (_) @a) (#eq? @f \\\"k\\\"))\"\n    where:\n      - constant: a\n"),
+            rule("param", "    query: \"(call function: (identifier) @f arguments: (argument_list . (_) @a) (#eq? @f \\\"p\\\"))\"\n    where:\n      - from_param: a\n")
+        );
+        let code = "def f(user):\n    q('a' + user)\n    q('a')\n    k(b'\\x00' * 16)\n    k(os.urandom(16))\n    p(user.strip())\n    p(GLOBAL)\n";
+        assert_eq!(
+            hits(&yaml, code),
+            vec![
+                ("dyn".to_string(), 2),
+                ("const".to_string(), 4),
+                ("param".to_string(), 6)
+            ]
+        );
+    }
 }
