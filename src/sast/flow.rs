@@ -160,9 +160,28 @@ impl<'a> Flow<'a> {
             return self.identifier_constant(n, depth);
         }
         if self.syn.calls.contains(&kind) {
-            return self.conversion_of_constants(n, depth);
+            return self.numeric_call(n) || self.conversion_of_constants(n, depth);
+        }
+        if kind == "cast_expression" {
+            // `(int) $x`, `(long) n`: a numeric cast cannot carry syntax.
+            let ty = n
+                .child_by_field_name("type")
+                .map(|t| self.text(t))
+                .unwrap_or("");
+            return matches!(
+                ty,
+                "int" | "integer" | "float" | "double" | "long" | "bool" | "boolean"
+            );
         }
         false
+    }
+
+    /// A call whose result is a number or boolean, whatever its input.
+    fn numeric_call(&self, n: Node<'_>) -> bool {
+        callee(n).is_some_and(|f| {
+            let text = self.text(f);
+            self.syn.numeric.contains(&last_segment(text)) || self.syn.numeric.contains(&text)
+        })
     }
 
     fn identifier_constant(&self, n: Node<'_>, depth: u8) -> bool {
@@ -843,6 +862,30 @@ mod tests {
             "p",
         );
         assert!(c && !d, "joining a repeated constant list is constant");
+    }
+
+    #[test]
+    fn numeric_conversions_cannot_carry_syntax() {
+        let (c, d, ..) = ask(
+            Lang::JavaScript,
+            "q('SELECT 1 WHERE id = ' + Number(id));\n",
+            "'SELECT 1 WHERE id = ' + Number(id)",
+        );
+        assert!(c && !d);
+        let (c, ..) = ask(
+            Lang::Php,
+            "<?php\n$id = (int) $_GET['id'];\nq($id);\n",
+            "$id",
+        );
+        assert!(c);
+        let (c, ..) = ask(
+            Lang::Go,
+            "package m\nfunc f(id int) {\n q(\"S \" + strconv.Itoa(id))\n}\n",
+            "\"S \" + strconv.Itoa(id)",
+        );
+        assert!(c);
+        let (c, ..) = ask(Lang::Python, "q('S ' + str(n))\n", "'S ' + str(n)");
+        assert!(!c, "str() is not numeric");
     }
 
     #[test]

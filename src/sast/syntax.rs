@@ -47,6 +47,9 @@ pub(crate) struct Syntax {
     /// Calls whose result is clean whatever goes in (escaping, integer conversion, base
     /// names): taint does not flow through them.
     pub cleansers: &'static [&'static str],
+    /// Calls that turn any value into a number or boolean: their result cannot carry SQL,
+    /// shell or HTML syntax, so it counts as constant (`int(x)`, `Number(x)`, `intval($x)`).
+    pub numeric: &'static [&'static str],
     /// Methods that append their arguments to the receiver (`sb.append(x)`,
     /// `parts.append(x)`), which counts as an augmented assignment to the receiver.
     pub appenders: &'static [&'static str],
@@ -83,6 +86,7 @@ const PY: Syntax = Syntax {
         "urlencode",
         "clean",
     ],
+    numeric: &["int", "float", "bool", "len", "round", "abs"],
     appenders: &["append", "extend", "write"],
 };
 
@@ -130,6 +134,16 @@ const JS: Syntax = Syntax {
         "sanitize",
         "String",
     ],
+    numeric: &[
+        "Number",
+        "parseInt",
+        "parseFloat",
+        "Boolean",
+        "Math.floor",
+        "floor",
+        "ceil",
+        "round",
+    ],
     appenders: &["push", "concat"],
 };
 
@@ -175,6 +189,15 @@ const JAVA: Syntax = Syntax {
         "encode",
         "quote",
     ],
+    numeric: &[
+        "parseInt",
+        "parseLong",
+        "parseDouble",
+        "intValue",
+        "longValue",
+        "size",
+        "length",
+    ],
     appenders: &["append", "add", "concat"],
 };
 
@@ -218,6 +241,14 @@ const GO: Syntax = Syntax {
         "Atoi",
         "ParseInt",
         "Quote",
+    ],
+    numeric: &[
+        "Itoa",
+        "FormatInt",
+        "FormatUint",
+        "FormatFloat",
+        "FormatBool",
+        "len",
     ],
     appenders: &["WriteString", "Write"],
 };
@@ -279,6 +310,7 @@ const PHP: Syntax = Syntax {
         "filter_var",
         "abs",
     ],
+    numeric: &["intval", "floatval", "boolval", "count", "abs"],
     appenders: &[],
 };
 
@@ -321,6 +353,7 @@ const C: Syntax = Syntax {
     arrays: &["initializer_list"],
     sources: r"\bargv\[|\bgetenv\(|\bfgets\(|\bscanf\(|\brecv\(|\bread\(|\bstd::cin\b|\bgetline\(",
     cleansers: &["atoi", "atol", "strtol", "strtoul"],
+    numeric: &["atoi", "atol", "strtol", "strtoul", "strlen", "sizeof"],
     appenders: &["append", "push_back"],
 };
 
@@ -362,6 +395,9 @@ const RUBY: Syntax = Syntax {
         "shellescape",
         "quote",
     ],
+    numeric: &[
+        "to_i", "to_f", "Integer", "Float", "size", "length", "count",
+    ],
     appenders: &["concat", "push"],
 };
 
@@ -381,6 +417,7 @@ const BASH: Syntax = Syntax {
     arrays: &["array"],
     sources: r"\$\{?[0-9@*]|\$\{?(QUERY_STRING|REQUEST_URI|HTTP_\w+)\b|\bread\s",
     cleansers: &[],
+    numeric: &[],
     appenders: &[],
 };
 
