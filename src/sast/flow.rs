@@ -15,9 +15,11 @@
 //!   variable.
 //! * [`Flow::flows_from_param`]: flows from a parameter of the enclosing function.
 //!
-//! Invariants: every walk is bounded ([`MAX_DEPTH`] variable hops, one scope chain), so cost
-//! is linear in the snippet for each question; an unknown construct is never "constant" and
-//! never "dynamic", so uncertainty falls on the side of silence for the `dynamic`-style checks
+//! Invariants: every question is bounded — at most [`MAX_DEPTH`] variable hops, at most
+//! [`VISIT_BUDGET`] nodes visited and [`MAX_NESTING`] levels of recursion — so a
+//! pathological snippet costs milliseconds and never overflows a worker's stack; an
+//! exhausted question answers `false`. An unknown construct is never "constant" and never
+//! "dynamic", so uncertainty falls on the side of silence for the `dynamic`-style checks
 //! and of reporting for the `not_constant` ones, which rules choose knowingly.
 //!
 //! Rejected: real inter-procedural data flow. It needs whole programs and type information,
@@ -26,10 +28,20 @@
 
 use super::syntax::Syntax;
 use regex::Regex;
+use std::cell::Cell;
 use tree_sitter::Node;
 
 /// How many variable-to-assignment hops a question may follow.
 const MAX_DEPTH: u8 = 4;
+
+/// How many nodes one question may visit. Questions on normal code visit tens to hundreds;
+/// the cap keeps a pathological snippet (a 20,000-term concatenation) from turning a
+/// condition into a hang. An exhausted question answers `false`.
+const VISIT_BUDGET: u32 = 20_000;
+
+/// How deep the recursive questions may nest (nested binary expressions). Worker threads
+/// have small stacks; past this the answer is `false` instead of a stack overflow.
+const MAX_NESTING: u32 = 200;
 
 /// Calls that only convert a constant into another constant (`"k".encode()`,
 /// `Buffer.from("…")`, `[]byte("…")`, `bytes.fromhex("00")`).
@@ -62,6 +74,19 @@ pub(crate) struct Flow<'a> {
     syn: &'static Syntax,
     sources: &'a Regex,
     handler: &'a Regex,
+    /// Nodes the current question may still visit (see [`VISIT_BUDGET`]).
+    budget: Cell<u32>,
+    /// Current nesting of recursive calls (see [`MAX_NESTING`]).
+    nesting: Cell<u32>,
+}
+
+/// Leaves one level of nesting when dropped.
+struct Nest<'f>(&'f Cell<u32>);
+
+impl Drop for Nest<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
 }
 
 impl<'a> Flow<'a> {
@@ -76,7 +101,26 @@ impl<'a> Flow<'a> {
             syn,
             sources,
             handler,
+            budget: Cell::new(VISIT_BUDGET),
+            nesting: Cell::new(0),
         }
+    }
+
+    /// Starts a new question with a full visit budget.
+    pub(crate) fn begin(&self) {
+        self.budget.set(VISIT_BUDGET);
+        self.nesting.set(0);
+    }
+
+    /// Spends one visit and enters one nesting level; `None` when either limit is reached.
+    fn enter(&self) -> Option<Nest<'_>> {
+        let left = self.budget.get();
+        if left == 0 || self.nesting.get() >= MAX_NESTING {
+            return None;
+        }
+        self.budget.set(left - 1);
+        self.nesting.set(self.nesting.get() + 1);
+        Some(Nest(&self.nesting))
     }
 
     /// The regex behind [`HANDLER_MARKS`]; compiled once by the engine.
@@ -109,6 +153,9 @@ impl<'a> Flow<'a> {
     }
 
     fn constant_at(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
         let n = self.unwrap(n);
         let kind = n.kind();
         if depth > MAX_DEPTH {
@@ -272,6 +319,9 @@ impl<'a> Flow<'a> {
     }
 
     fn dynamic_at(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
         let n = self.unwrap(n);
         let kind = n.kind();
         if depth > MAX_DEPTH {
@@ -300,6 +350,9 @@ impl<'a> Flow<'a> {
 
     /// A binary expression that involves a string (so `+` concatenates rather than adds).
     fn stringish(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
         named_children(n).any(|c| {
             let c = self.unwrap(c);
             self.syn.strings.contains(&c.kind())
@@ -349,6 +402,9 @@ impl<'a> Flow<'a> {
     }
 
     fn source_at(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
         if depth > MAX_DEPTH || self.is_cleanser_call(n) {
             return false;
         }
@@ -375,6 +431,9 @@ impl<'a> Flow<'a> {
     }
 
     fn param_at(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
         if depth > MAX_DEPTH {
             return false;
         }
@@ -535,6 +594,11 @@ impl<'a> Flow<'a> {
             if x.start_byte() >= before {
                 continue;
             }
+            let left = self.budget.get();
+            if left == 0 {
+                break;
+            }
+            self.budget.set(left - 1);
             if x.id() != scope.id() && self.syn.functions.contains(&x.kind()) {
                 continue;
             }
@@ -910,6 +974,21 @@ mod tests {
             "`SELECT * FROM ${T}`",
         );
         assert!(c && !d, "interpolating a constant is constant");
+    }
+
+    #[test]
+    fn pathological_concatenation_is_bounded() {
+        // 20,000 terms: deep nesting and, without the budget, exponential re-walks.
+        let terms: Vec<String> = (0..20_000).map(|i| format!("v{i}")).collect();
+        let code = format!("q = 'S ' + {}\nrun(q)\n", terms.join(" + "));
+        let start = std::time::Instant::now();
+        let (c, ..) = ask(Lang::Python, &code, "q");
+        assert!(!c);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

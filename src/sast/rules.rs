@@ -26,8 +26,10 @@
 //! Parsing is two-step, as in the rest of the crate: serde types that mirror the YAML
 //! (`deny_unknown_fields`), then validation into the compiled form the hot path uses.
 //! Every problem is reported, not just the first, each naming its origin and rule id.
-//! Tree-sitter queries are compiled here per language, so an invalid node kind or field is a
-//! load-time error naming the rule and the language, never a silent no-match.
+//! Regexes use the `regex` crate (linear time), so an operator's pattern cannot make a scan
+//! backtrack catastrophically. Tree-sitter queries are compiled by the engine at start, one
+//! combined query per language, so an invalid node kind or field is a load-time error naming
+//! the rule and the language, never a silent no-match.
 
 use super::finding::Severity;
 use super::lang::Lang;

@@ -190,13 +190,24 @@ impl LangQuery {
 
 /// Evaluates one condition on the captured node.
 fn holds(flow: &Flow<'_>, cond: &Condition, n: Node<'_>) -> bool {
+    flow.begin();
     match &cond.test {
         Test::Dynamic(want) => flow.is_dynamic(n) == *want,
         Test::Constant(want) => flow.is_constant(n) == *want,
         Test::FromSource(want) => flow.flows_from_source(n) == *want,
         Test::FromParam => flow.flows_from_param(n),
-        Test::Tainted => flow.flows_from_source(n) || flow.flows_from_param(n),
-        Test::UnsafeString => flow.is_dynamic(n) || flow.flows_from_source(n),
+        Test::Tainted => {
+            flow.flows_from_source(n) || {
+                flow.begin();
+                flow.flows_from_param(n)
+            }
+        }
+        Test::UnsafeString => {
+            flow.is_dynamic(n) || {
+                flow.begin();
+                flow.flows_from_source(n)
+            }
+        }
         Test::Matches(re, want) => re.is_match(flow.text(n)) == *want,
         Test::Kwarg { name, matches } => match flow.keyword_value(n, name) {
             Some(v) => matches.as_ref().is_none_or(|re| re.is_match(flow.text(v))),
