@@ -8,9 +8,10 @@
 //! A scan of one snippet: check the size cap, parse with a deadline, run the language's
 //! combined query (same deadline), run line rules for config formats, hand the text to the
 //! caller's [`SecretFinder`] if one was given, then turn hits into [`Finding`]s sorted by
-//! (block, line, rule). Snippets over the size cap, parses or walks over the deadline and
-//! answers with too many blocks produce an `info` finding (CWE-400) instead of hanging or
-//! failing the whole answer: the caller always gets an answer, and it says what was skipped.
+//! (block, line, rule). Snippets over the size cap, parses or walks over the deadline, and
+//! answers with too many blocks or past their time budget produce an `info` finding
+//! (CWE-400) instead of hanging or failing the whole answer: the caller always gets an
+//! answer, and it says what was skipped.
 //!
 //! Snippets are usually fragments. Two repairs make fragments parse as their language: PHP
 //! without `<?php` gets the tag prepended (on the same line, so line numbers hold), and Java
@@ -71,6 +72,10 @@ pub struct Limits {
     pub snippet_timeout: Duration,
     /// Blocks after this many in one answer are not scanned.
     pub max_blocks: usize,
+    /// Time budget for a whole answer: blocks still unscanned when it runs out are skipped
+    /// (an `info` finding says so), so 64 blocks each near their own deadline cannot hold a
+    /// worker for 64 × 2 × `snippet_timeout`.
+    pub answer_timeout: Duration,
 }
 
 impl Default for Limits {
@@ -79,6 +84,7 @@ impl Default for Limits {
             max_snippet_bytes: 256 * 1024,
             snippet_timeout: Duration::from_millis(250),
             max_blocks: 64,
+            answer_timeout: Duration::from_secs(2),
         }
     }
 }
@@ -213,7 +219,17 @@ impl Engine {
         secrets: Option<&dyn SecretFinder>,
     ) -> Vec<Finding> {
         let mut out = Vec::new();
+        let answer_deadline = Instant::now() + self.limits.answer_timeout;
         for block in fenced_blocks(markdown) {
+            if Instant::now() >= answer_deadline {
+                out.push(limit_finding(
+                    LIMIT_RULE_TIMEOUT,
+                    block.index,
+                    "The answer's scan time budget ran out; blocks from this one on were not scanned."
+                        .to_string(),
+                ));
+                break;
+            }
             if block.index >= self.limits.max_blocks {
                 out.push(limit_finding(
                     LIMIT_RULE_TOO_MANY_BLOCKS,
@@ -226,7 +242,7 @@ impl Engine {
                 break;
             }
             let lang = Lang::from_info(block.info).or_else(|| detect(&block.code));
-            out.extend(self.scan_block(lang, &block.code, block.index, secrets));
+            out.extend(self.scan_block(lang, &block.code, block.index, secrets, answer_deadline));
         }
         normalize(&mut out);
         out
@@ -239,7 +255,8 @@ impl Engine {
         code: &str,
         secrets: Option<&dyn SecretFinder>,
     ) -> Vec<Finding> {
-        let mut out = self.scan_block(Some(lang), code, 0, secrets);
+        let deadline = Instant::now() + self.limits.answer_timeout;
+        let mut out = self.scan_block(Some(lang), code, 0, secrets, deadline);
         normalize(&mut out);
         out
     }
@@ -250,6 +267,7 @@ impl Engine {
         code: &str,
         block: usize,
         secrets: Option<&dyn SecretFinder>,
+        answer_deadline: Instant,
     ) -> Vec<Finding> {
         if code.len() > self.limits.max_snippet_bytes {
             return vec![limit_finding(
@@ -270,9 +288,10 @@ impl Engine {
                 let list: Vec<usize> = (0..self.rules.len()).filter(|i| enabled[*i]).collect();
                 hits.extend(lines::run(lang, code, &self.rules, &list));
             } else if let Some(q) = &self.queries[lang.index()] {
-                match self.parse(lang, code) {
+                match self.parse(lang, code, answer_deadline) {
                     Some((tree, text)) => {
-                        let (h, timed_out) = self.run_query(lang, q, &tree, &text, &enabled);
+                        let (h, timed_out) =
+                            self.run_query(lang, q, &tree, &text, &enabled, answer_deadline);
                         hits.extend(h);
                         if timed_out {
                             out.push(timeout_finding(block, "walking its syntax tree"));
@@ -326,22 +345,23 @@ impl Engine {
         tree: &Tree,
         text: &str,
         enabled: &[bool],
+        answer_deadline: Instant,
     ) -> (Vec<Hit>, bool) {
         let (Some(syn), Some(sources)) = (syntax(lang), self.sources[lang.index()].as_ref()) else {
             return (Vec::new(), false);
         };
         let flow = Flow::new(text, syn, sources, &self.handler);
-        let deadline = Instant::now() + self.limits.snippet_timeout;
+        let deadline = (Instant::now() + self.limits.snippet_timeout).min(answer_deadline);
         q.run(tree, text, &flow, &self.rules, enabled, deadline)
     }
 
     /// Parses `code` as `lang` within the deadline, repairing fragments (see module docs).
     /// Returns the tree and the text it was parsed from, or `None` on timeout.
-    fn parse(&self, lang: Lang, code: &str) -> Option<(Tree, String)> {
+    fn parse(&self, lang: Lang, code: &str, answer_deadline: Instant) -> Option<(Tree, String)> {
         let grammar = lang.grammar()?;
         let mut parser = Parser::new();
         parser.set_language(&grammar).ok()?;
-        let deadline = Instant::now() + self.limits.snippet_timeout;
+        let deadline = (Instant::now() + self.limits.snippet_timeout).min(answer_deadline);
         let mut parse = |text: &str| {
             let bytes = text.as_bytes();
             let mut check = |_: &tree_sitter::ParseState| {
@@ -581,6 +601,24 @@ mod tests {
         // The budget may cut the question short; either way the scan ends and reports
         // nothing false about unrelated lines.
         assert!(f.iter().all(|x| x.line == 1), "{f:?}");
+    }
+
+    #[test]
+    fn answer_time_budget_skips_remaining_blocks() {
+        let e = limited(Limits {
+            answer_timeout: Duration::from_millis(1),
+            snippet_timeout: Duration::from_millis(1),
+            max_snippet_bytes: 64 * 1024 * 1024,
+            ..Limits::default()
+        });
+        let slow = "(".repeat(200_000);
+        let md = format!("```js\n{slow}\n```\n```python\neval(x)\n```\n");
+        let f = e.scan_markdown(&md, None);
+        let got: Vec<_> = f
+            .iter()
+            .map(|x| (x.block_index, x.rule_id.as_str()))
+            .collect();
+        assert_eq!(got, vec![(0, LIMIT_RULE_TIMEOUT), (1, LIMIT_RULE_TIMEOUT)]);
     }
 
     #[test]
