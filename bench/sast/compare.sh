@@ -18,6 +18,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Belt and braces: no metrics, no version check, whatever the flags below say.
+export SEMGREP_SEND_METRICS=off SEMGREP_ENABLE_VERSION_CHECK=0
 SEMGREP_VERSION=${SEMGREP_VERSION:-1.182.0}
 VENV=${VENV:-$ROOT/bench/sast/.venv}
 WORK=${WORK:-$(mktemp -d)}
@@ -49,7 +51,7 @@ t2=$(now)
 
 echo "== machine"
 echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "semgrep $("$VENV/bin/semgrep" --version 2>/dev/null | tail -1)"
+echo "semgrep $("$VENV/bin/pip" show semgrep 2>/dev/null | awk '/^Version/ {print $2}')"
 echo "engine: $(cat "$WORK/ours.err")"
 echo
 python3 "$ROOT/bench/sast/score.py" "$WORK/corpus" "$WORK/ours.jsonl" "$WORK/semgrep.json" \
