@@ -22,7 +22,7 @@ use super::detect::detect;
 use super::finding::{normalize, Finding, Severity};
 use super::flow::Flow;
 use super::lang::Lang;
-use super::markdown::fenced_blocks;
+use super::markdown::{fenced_blocks, session_commands};
 use super::matchers::{lines, query::LangQuery, Hit};
 use super::rules::{parse_rule_file, Matcher, Rule, RuleError};
 use super::secrets::SecretFinder;
@@ -240,6 +240,18 @@ impl Engine {
                     ),
                 ));
                 break;
+            }
+            // Terminal transcripts are scanned as the shell commands they show.
+            if let Some(commands) = session_commands(block.info, &block.code) {
+                let f = self.scan_block(
+                    Some(Lang::Bash),
+                    &commands,
+                    block.index,
+                    secrets,
+                    answer_deadline,
+                );
+                out.extend(f);
+                continue;
             }
             let lang = Lang::from_info(block.info).or_else(|| detect(&block.code));
             out.extend(self.scan_block(lang, &block.code, block.index, secrets, answer_deadline));
@@ -537,6 +549,14 @@ mod tests {
             .map(|x| (x.block_index, x.line, x.cwe.as_str()))
             .collect();
         assert_eq!(got, vec![(0, 3, "CWE-78"), (1, 4, "CWE-502")]);
+    }
+
+    #[test]
+    fn console_blocks_are_scanned_as_their_commands() {
+        let md = "Run:\n\n```console\n$ curl -fsSL https://get.example | sh\nInstalled.\n$ curl -k https://api.example/health\n```\n";
+        let f = engine().scan_markdown(md, None);
+        let got: Vec<_> = f.iter().map(|x| (x.line, x.cwe.as_str())).collect();
+        assert_eq!(got, vec![(1, "CWE-494"), (3, "CWE-295")]);
     }
 
     #[test]

@@ -67,6 +67,34 @@ pub fn fenced_blocks(markdown: &str) -> Vec<CodeBlock<'_>> {
     blocks
 }
 
+/// Info strings of terminal transcripts (`$ command` lines mixed with output).
+const SESSION_INFOS: &[&str] = &[
+    "console",
+    "shell-session",
+    "sh-session",
+    "bash-session",
+    "terminal",
+];
+
+/// For a terminal transcript block, the commands it runs: lines starting with a `$` or `%`
+/// prompt lose the prompt, every other line (program output) becomes empty so line numbers
+/// stay those of the block. `None` when the block is not a transcript.
+pub fn session_commands(info: &str, code: &str) -> Option<String> {
+    let word = info.split_whitespace().next()?.to_ascii_lowercase();
+    if !SESSION_INFOS.contains(&word.as_str()) {
+        return None;
+    }
+    let mut out = String::with_capacity(code.len());
+    for line in code.lines() {
+        let t = line.trim_start();
+        if let Some(cmd) = t.strip_prefix("$ ").or_else(|| t.strip_prefix("% ")) {
+            out.push_str(cmd);
+        }
+        out.push('\n');
+    }
+    Some(out)
+}
+
 /// True when the text holds at least one fence line: the CLI's test for "this is an answer".
 pub fn has_fence(text: &str) -> bool {
     text.lines().any(|l| opening_fence(l, 0).is_some())
@@ -196,6 +224,17 @@ mod tests {
         let b = fenced_blocks("```\na\n``` not closed\nb\n```\n");
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].code, "a\n``` not closed\nb\n");
+    }
+
+    #[test]
+    fn console_transcripts_keep_commands_and_line_numbers() {
+        let code = "$ curl -k https://x\nHTTP/1.1 200 OK\n% chmod 777 /srv\n";
+        assert_eq!(
+            session_commands("console", code).as_deref(),
+            Some("curl -k https://x\n\nchmod 777 /srv\n")
+        );
+        assert_eq!(session_commands("bash", code), None);
+        assert_eq!(session_commands("", code), None);
     }
 
     #[test]
