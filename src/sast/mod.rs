@@ -17,12 +17,13 @@
 //! * [`cli`] is the `securetag-edge sast` contract as a pure function.
 //!
 //! Invariants: the engine is pure and synchronous — no I/O, no async, no clock other than the
-//! per-snippet deadline, no global state except compiled tables built once. It knows nothing
+//! scan deadlines, no global state except compiled tables built once. It knows nothing
 //! of HTTP, SQL stores or the rest of the crate, and depends on none of it. Every scan is
 //! bounded in time and memory by [`Limits`]; over-limit input yields an `info` finding, never a
 //! hang or a panic.
 //!
-//! Rejected: shelling out to Semgrep (a Python runtime per worker and ~1 s start-up per call;
+//! Rejected: shelling out to Semgrep (a Python runtime per worker and about a second of
+//! start-up per call even on no files;
 //! `bench/sast/compare.sh` measures it against this engine), and regex-only rules (they cannot
 //! tell `execute(q, params)` from `execute("…" + user)`, which is the difference that matters).
 
