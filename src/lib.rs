@@ -21,6 +21,7 @@ pub mod crypto;
 pub mod edge;
 pub mod error;
 pub mod metrics;
+pub mod sast;
 pub mod scan;
 pub mod shield;
 pub mod store;

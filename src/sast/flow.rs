@@ -1,0 +1,771 @@
+//! Taint-lite: what a value in the syntax tree is made of.
+//!
+//! A query finds the sink (`cursor.execute(…)`); these functions decide whether the argument
+//! there is dangerous. They answer four questions about a node, looking through parentheses
+//! and, for a variable, at its assignments earlier in the same function (then in enclosing
+//! scopes):
+//!
+//! * [`Flow::is_constant`]: built only from literals (`"SELECT 1"`, `b"\x00" * 16`, `CONST`).
+//! * [`Flow::is_dynamic`]: a string built from a non-constant part: concatenation, an
+//!   interpolated string (f-string, template literal, `"#{x}"`, `"$x"`), `%`/`.format`/
+//!   `Sprintf` formatting. `execute(q, params)` with a constant `q` is not dynamic; `execute(
+//!   "…" + user)` is.
+//! * [`Flow::flows_from_source`]: mentions a well-known untrusted source (`request.args`,
+//!   `req.query`, `$_GET`, `params[…]`, a route handler's parameters), directly or through a
+//!   variable.
+//! * [`Flow::flows_from_param`]: flows from a parameter of the enclosing function.
+//!
+//! Invariants: every question is bounded — at most [`MAX_DEPTH`] variable hops, at most
+//! [`VISIT_BUDGET`] nodes visited and [`MAX_NESTING`] levels of recursion — so a
+//! pathological snippet costs milliseconds and never overflows a worker's stack; an
+//! exhausted question answers `false`. An unknown construct is never "constant" and never
+//! "dynamic", so uncertainty falls on the side of silence for the `dynamic`-style checks
+//! and of reporting for the `not_constant` ones, which rules choose knowingly.
+//!
+//! Rejected: real inter-procedural data flow. It needs whole programs and type information,
+//! which answer snippets do not have; the local, syntactic view catches the patterns LLMs
+//! actually produce (a string built one or two lines above the sink) at a fraction of the cost.
+
+use super::syntax::Syntax;
+use regex::Regex;
+use std::cell::Cell;
+use tree_sitter::Node;
+
+/// How many variable-to-assignment hops a question may follow.
+const MAX_DEPTH: u8 = 4;
+
+/// How many nodes one question may visit. Questions on normal code visit tens to hundreds;
+/// the cap keeps a pathological snippet (a 20,000-term concatenation) from turning a
+/// condition into a hang. An exhausted question answers `false`.
+const VISIT_BUDGET: u32 = 20_000;
+
+/// How deep the recursive questions may nest (nested binary expressions). Worker threads
+/// have small stacks; past this the answer is `false` instead of a stack overflow.
+const MAX_NESTING: u32 = 200;
+
+/// Calls that only convert a constant into another constant (`"k".encode()`,
+/// `Buffer.from("…")`, `[]byte("…")`, `bytes.fromhex("00")`).
+const CONVERSIONS: &[&str] = &[
+    "encode",
+    "getBytes",
+    "toCharArray",
+    "from",
+    "alloc",
+    "bytes",
+    "bytearray",
+    "fromhex",
+    "unhexlify",
+    "str",
+    "String",
+    "b",
+    "of",
+    "repeat",
+    "toString",
+];
+
+/// Decorators/annotations that make a function an HTTP handler, whose parameters are
+/// untrusted (`@app.route`, `@GetMapping`, `@router.post`).
+const HANDLER_MARKS: &str =
+    r"(?i)@\s*[\w.]*(route|mapping|\.get|\.post|\.put|\.delete|\.patch|api_view)\b";
+
+/// Answers the questions above for one parsed snippet.
+pub(crate) struct Flow<'a> {
+    src: &'a str,
+    syn: &'static Syntax,
+    sources: &'a Regex,
+    handler: &'a Regex,
+    /// Nodes the current question may still visit (see [`VISIT_BUDGET`]).
+    budget: Cell<u32>,
+    /// Current nesting of recursive calls (see [`MAX_NESTING`]).
+    nesting: Cell<u32>,
+}
+
+/// Leaves one level of nesting when dropped.
+struct Nest<'f>(&'f Cell<u32>);
+
+impl Drop for Nest<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
+}
+
+impl<'a> Flow<'a> {
+    pub(crate) fn new(
+        src: &'a str,
+        syn: &'static Syntax,
+        sources: &'a Regex,
+        handler: &'a Regex,
+    ) -> Self {
+        Flow {
+            src,
+            syn,
+            sources,
+            handler,
+            budget: Cell::new(VISIT_BUDGET),
+            nesting: Cell::new(0),
+        }
+    }
+
+    /// Starts a new question with a full visit budget.
+    pub(crate) fn begin(&self) {
+        self.budget.set(VISIT_BUDGET);
+        self.nesting.set(0);
+    }
+
+    /// Spends one visit and enters one nesting level; `None` when either limit is reached.
+    fn enter(&self) -> Option<Nest<'_>> {
+        let left = self.budget.get();
+        if left == 0 || self.nesting.get() >= MAX_NESTING {
+            return None;
+        }
+        self.budget.set(left - 1);
+        self.nesting.set(self.nesting.get() + 1);
+        Some(Nest(&self.nesting))
+    }
+
+    /// The regex behind [`HANDLER_MARKS`]; compiled once by the engine.
+    pub(crate) fn handler_regex() -> Result<Regex, regex::Error> {
+        Regex::new(HANDLER_MARKS)
+    }
+
+    /// The source text of a node (empty if the range is not on char boundaries, which
+    /// tree-sitter guarantees for valid UTF-8 input).
+    pub(crate) fn text(&self, n: Node<'_>) -> &'a str {
+        self.src.get(n.byte_range()).unwrap_or("")
+    }
+
+    /// Looks through parentheses, casts and single-element wrappers.
+    fn unwrap<'t>(&self, mut n: Node<'t>) -> Node<'t> {
+        while self.syn.wrappers.contains(&n.kind()) && n.named_child_count() == 1 {
+            match n.named_child(0) {
+                Some(c) => n = c,
+                None => break,
+            }
+        }
+        n
+    }
+
+    // ----- constant -------------------------------------------------------------------------
+
+    /// True when the value is built only from literals.
+    pub(crate) fn is_constant(&self, n: Node<'_>) -> bool {
+        self.constant_at(n, 0)
+    }
+
+    fn constant_at(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
+        let n = self.unwrap(n);
+        let kind = n.kind();
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        if self.syn.strings.contains(&kind) {
+            return self.interpolations(n).into_iter().all(|i| {
+                if self.syn.identifiers.contains(&i.kind()) {
+                    self.constant_at(i, depth + 1)
+                } else {
+                    named_children(i).all(|c| self.constant_at(c, depth + 1))
+                }
+            });
+        }
+        if self.syn.literals.contains(&kind) {
+            return true;
+        }
+        if self.syn.binaries.contains(&kind) {
+            // Repeating a constant (`["%s"] * len(ids)`, `b"\0" * 16`) yields constants
+            // whatever the count.
+            let op = n.child_by_field_name("operator").map(|o| self.text(o));
+            if op == Some("*") {
+                let repeats_constant = named_children(n).any(|c| {
+                    let c = self.unwrap(c);
+                    (self.syn.strings.contains(&c.kind()) || self.syn.arrays.contains(&c.kind()))
+                        && self.constant_at(c, depth)
+                });
+                if repeats_constant {
+                    return true;
+                }
+            }
+            return named_children(n).all(|c| self.constant_at(c, depth));
+        }
+        if kind == "unary_expression" || kind == "unary_operator" {
+            return named_children(n).all(|c| self.constant_at(c, depth));
+        }
+        if kind == "type_conversion_expression" {
+            // Go `[]byte("…")`.
+            return n
+                .child_by_field_name("operand")
+                .is_some_and(|o| self.constant_at(o, depth));
+        }
+        if self.syn.arrays.contains(&kind) || kind == "literal_value" {
+            return named_children(n)
+                .filter(|c| !c.kind().contains("type") && !c.kind().contains("dimensions"))
+                .all(|c| self.constant_at(c, depth));
+        }
+        if self.syn.identifiers.contains(&kind) {
+            return self.identifier_constant(n, depth);
+        }
+        if self.syn.calls.contains(&kind) {
+            return self.numeric_call(n) || self.conversion_of_constants(n, depth);
+        }
+        if kind == "cast_expression" {
+            // `(int) $x`, `(long) n`: a numeric cast cannot carry syntax.
+            let ty = n
+                .child_by_field_name("type")
+                .map(|t| self.text(t))
+                .unwrap_or("");
+            return matches!(
+                ty,
+                "int" | "integer" | "float" | "double" | "long" | "bool" | "boolean"
+            );
+        }
+        false
+    }
+
+    /// A call whose result is a number or boolean, whatever its input.
+    fn numeric_call(&self, n: Node<'_>) -> bool {
+        callee(n).is_some_and(|f| {
+            let text = self.text(f);
+            self.syn.numeric.contains(&last_segment(text)) || self.syn.numeric.contains(&text)
+        })
+    }
+
+    fn identifier_constant(&self, n: Node<'_>, depth: u8) -> bool {
+        let name = self.text(n);
+        let bare = name.trim_start_matches('$');
+        if bare.len() > 1
+            && bare
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && bare.chars().any(|c| c.is_ascii_uppercase())
+        {
+            return true;
+        }
+        let defs = self.definitions(n);
+        !defs.is_empty() && defs.iter().all(|d| self.constant_at(d.value, depth + 1))
+    }
+
+    fn conversion_of_constants(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(func) = callee(n) else {
+            return false;
+        };
+        let name = last_segment(self.text(func));
+        // Formatting only constants (`", ".join(["%s"] * n)`) also yields a constant.
+        let conversion = CONVERSIONS.contains(&name)
+            || self.syn.format_fns.contains(&name)
+            || func.kind().contains("type");
+        if !conversion {
+            return false;
+        }
+        if let Some(obj) = receiver(func) {
+            let ok = self.constant_at(obj, depth)
+                || (self.syn.identifiers.contains(&obj.kind())
+                    && self.text(obj).starts_with(|c: char| c.is_ascii_uppercase()))
+                || self.text(obj) == "bytes";
+            if !ok {
+                return false;
+            }
+        }
+        match n.child_by_field_name("arguments") {
+            Some(args) => named_children(args).all(|a| self.constant_at(a, depth)),
+            None => true,
+        }
+    }
+
+    fn has_interpolation(&self, n: Node<'_>) -> bool {
+        !self.interpolations(n).is_empty()
+    }
+
+    /// The outermost interpolation nodes inside a string literal.
+    fn interpolations<'t>(&self, n: Node<'t>) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        if self.syn.interpolations.is_empty() {
+            return out;
+        }
+        let mut stack: Vec<Node<'t>> = named_children(n).collect();
+        while let Some(x) = stack.pop() {
+            if self.syn.interpolations.contains(&x.kind()) {
+                out.push(x);
+            } else {
+                stack.extend(named_children(x));
+            }
+        }
+        out
+    }
+
+    /// A call to one of the language's cleansers (`htmlspecialchars(…)`, `int(…)`).
+    fn is_cleanser_call(&self, n: Node<'_>) -> bool {
+        self.syn.calls.contains(&n.kind())
+            && callee(n).is_some_and(|f| self.syn.cleansers.contains(&last_segment(self.text(f))))
+    }
+
+    fn contains_cleanser(&self, n: Node<'_>) -> bool {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if self.is_cleanser_call(x) {
+                return true;
+            }
+            stack.extend(named_children(x));
+        }
+        false
+    }
+
+    // ----- dynamic --------------------------------------------------------------------------
+
+    /// True when the value is a string built from at least one non-constant part.
+    pub(crate) fn is_dynamic(&self, n: Node<'_>) -> bool {
+        self.dynamic_at(n, 0)
+    }
+
+    fn dynamic_at(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
+        let n = self.unwrap(n);
+        let kind = n.kind();
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        if self.syn.strings.contains(&kind) {
+            return self.has_interpolation(n) && !self.constant_at(n, depth);
+        }
+        if self.syn.binaries.contains(&kind) {
+            let op = n
+                .child_by_field_name("operator")
+                .map(|o| self.text(o))
+                .unwrap_or("");
+            return self.syn.concat_ops.contains(&op)
+                && self.stringish(n, depth)
+                && !self.constant_at(n, depth);
+        }
+        if self.syn.calls.contains(&kind) {
+            return self.formatting_call(n, depth);
+        }
+        if self.syn.identifiers.contains(&kind) {
+            return self.identifier_dynamic(n, depth);
+        }
+        false
+    }
+
+    /// A binary expression that involves a string (so `+` concatenates rather than adds).
+    fn stringish(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
+        named_children(n).any(|c| {
+            let c = self.unwrap(c);
+            self.syn.strings.contains(&c.kind())
+                || (self.syn.binaries.contains(&c.kind()) && self.stringish(c, depth))
+                || self.dynamic_at(c, depth + 1)
+                || (self.syn.identifiers.contains(&c.kind())
+                    && self.definitions(c).iter().any(|d| {
+                        let v = self.unwrap(d.value);
+                        self.syn.strings.contains(&v.kind()) || self.dynamic_at(v, depth + 1)
+                    }))
+        })
+    }
+
+    fn formatting_call(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(func) = callee(n) else {
+            return false;
+        };
+        if !self.syn.format_fns.contains(&last_segment(self.text(func))) {
+            return false;
+        }
+        let receiver_dynamic = receiver(func).is_some_and(|o| {
+            let o = self.unwrap(o);
+            (self.syn.strings.contains(&o.kind()) && !self.constant_at(o, depth))
+                || (self.syn.identifiers.contains(&o.kind()) && self.dynamic_at(o, depth + 1))
+        });
+        let args_dynamic = n
+            .child_by_field_name("arguments")
+            .is_some_and(|a| named_children(a).any(|x| !self.constant_at(x, depth)));
+        receiver_dynamic || args_dynamic
+    }
+
+    fn identifier_dynamic(&self, n: Node<'_>, depth: u8) -> bool {
+        self.definitions(n).iter().any(|d| {
+            if d.augmented {
+                !self.constant_at(d.value, depth + 1)
+            } else {
+                self.dynamic_at(d.value, depth + 1)
+            }
+        })
+    }
+
+    // ----- sources and parameters -----------------------------------------------------------
+
+    /// True when the value mentions a known untrusted source, directly or via variables.
+    pub(crate) fn flows_from_source(&self, n: Node<'_>) -> bool {
+        self.source_at(n, 0)
+    }
+
+    fn source_at(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
+        if depth > MAX_DEPTH || self.is_cleanser_call(n) {
+            return false;
+        }
+        if self.sources.is_match(self.text(n)) {
+            // A source wrapped in a cleanser (`intval($_GET['p'])`) is clean; look inside
+            // only when there is one.
+            if !self.contains_cleanser(n) {
+                return true;
+            }
+            return named_children(n).any(|c| self.source_at(c, depth));
+        }
+        self.identifiers_in(n).into_iter().any(|id| {
+            self.handler_param(id)
+                || self
+                    .definitions(id)
+                    .iter()
+                    .any(|d| self.source_at(d.value, depth + 1))
+        })
+    }
+
+    /// True when the value flows from a parameter of the enclosing function.
+    pub(crate) fn flows_from_param(&self, n: Node<'_>) -> bool {
+        self.param_at(n, 0)
+    }
+
+    fn param_at(&self, n: Node<'_>, depth: u8) -> bool {
+        let Some(_nest) = self.enter() else {
+            return false;
+        };
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        self.identifiers_in(n).into_iter().any(|id| {
+            let defs = self.definitions(id);
+            if defs.is_empty() {
+                self.param_of_enclosing(id).is_some()
+            } else {
+                defs.iter().any(|d| self.param_at(d.value, depth + 1))
+            }
+        })
+    }
+
+    /// True when `id` is a parameter of an HTTP handler, or its declaration carries a
+    /// request annotation (`@RequestParam String q`).
+    fn handler_param(&self, id: Node<'_>) -> bool {
+        let Some((func, decl)) = self.param_of_enclosing(id) else {
+            return false;
+        };
+        if self.sources.is_match(self.text(decl)) {
+            return true;
+        }
+        let head_start = func
+            .parent()
+            .filter(|p| p.kind() == "decorated_definition")
+            .map_or(func.start_byte(), |p| p.start_byte());
+        let head_end = self
+            .params_node(func)
+            .map_or(func.start_byte(), |p| p.end_byte());
+        let head = self.src.get(head_start..head_end).unwrap_or("");
+        self.handler.is_match(head)
+    }
+
+    /// The enclosing function and the parameter declaration that binds `id`'s name, if any.
+    fn param_of_enclosing<'t>(&self, id: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+        let name = self.text(id);
+        if name.is_empty() || name == "self" || name == "this" {
+            return None;
+        }
+        let mut cur = id.parent();
+        while let Some(n) = cur {
+            if self.syn.functions.contains(&n.kind()) {
+                if let Some(params) = self.params_node(n) {
+                    if let Some(decl) = self.binding_param(params, name) {
+                        return Some((n, decl));
+                    }
+                }
+            }
+            cur = n.parent();
+        }
+        None
+    }
+
+    /// The parameter list of a function node (C-like grammars keep it in the declarator).
+    fn params_node<'t>(&self, func: Node<'t>) -> Option<Node<'t>> {
+        if let Some(p) = func.child_by_field_name("parameters") {
+            return Some(p);
+        }
+        let mut d = func.child_by_field_name("declarator");
+        while let Some(x) = d {
+            if let Some(p) = x.child_by_field_name("parameters") {
+                return Some(p);
+            }
+            d = x.child_by_field_name("declarator");
+        }
+        None
+    }
+
+    /// The parameter declaration within `params` that binds `name`.
+    fn binding_param<'t>(&self, params: Node<'t>, name: &str) -> Option<Node<'t>> {
+        if self.syn.identifiers.contains(&params.kind()) {
+            return (self.text(params) == name).then_some(params);
+        }
+        for decl in named_children(params) {
+            let mut stack = vec![decl];
+            while let Some(x) = stack.pop() {
+                if self.syn.identifiers.contains(&x.kind()) && self.text(x) == name {
+                    // A default value's identifiers are not bindings.
+                    let is_default = x.parent().is_some_and(|p| {
+                        p.child_by_field_name("value")
+                            .is_some_and(|v| v.id() == x.id())
+                    });
+                    if !is_default {
+                        return Some(decl);
+                    }
+                }
+                stack.extend(named_children(x));
+            }
+        }
+        None
+    }
+
+    fn identifiers_in<'t>(&self, n: Node<'t>) -> Vec<Node<'t>> {
+        let mut out = Vec::new();
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if self.is_cleanser_call(x) {
+                continue;
+            }
+            if self.syn.identifiers.contains(&x.kind()) {
+                // Skip the property part of `obj.prop` and keyword-argument names.
+                let is_name_only = x.parent().is_some_and(|p| {
+                    ["attribute", "property", "name", "field"]
+                        .iter()
+                        .any(|f| p.child_by_field_name(f).is_some_and(|c| c.id() == x.id()))
+                        && p.kind() != "variable_name"
+                        && !self.syn.identifiers.contains(&p.kind())
+                });
+                if !is_name_only {
+                    out.push(x);
+                }
+            }
+            stack.extend(named_children(x));
+        }
+        out
+    }
+
+    // ----- definitions ----------------------------------------------------------------------
+
+    /// The assignments that give the variable `id` its value at its use: the last plain
+    /// assignment before the use and every augmented one (`+=`, `.=`) after it, searched in
+    /// the innermost scope that assigns the name, then outwards.
+    fn definitions<'t>(&self, id: Node<'t>) -> Vec<Def<'t>> {
+        let name = self.text(id);
+        if name.is_empty() {
+            return Vec::new();
+        }
+        let mut scope = self.scope_of(id);
+        loop {
+            let defs = self.definitions_in(scope, name, id.start_byte());
+            if !defs.is_empty() {
+                return defs;
+            }
+            match scope.parent().map(|p| self.scope_of(p)) {
+                Some(outer) if outer.id() != scope.id() => scope = outer,
+                _ => return Vec::new(),
+            }
+        }
+    }
+
+    fn scope_of<'t>(&self, n: Node<'t>) -> Node<'t> {
+        let mut cur = n;
+        loop {
+            if self.syn.functions.contains(&cur.kind()) {
+                return cur;
+            }
+            match cur.parent() {
+                Some(p) => cur = p,
+                None => return cur,
+            }
+        }
+    }
+
+    fn definitions_in<'t>(&self, scope: Node<'t>, name: &str, before: usize) -> Vec<Def<'t>> {
+        let mut all: Vec<Def<'t>> = Vec::new();
+        let mut stack = vec![scope];
+        while let Some(x) = stack.pop() {
+            if x.start_byte() >= before {
+                continue;
+            }
+            let left = self.budget.get();
+            if left == 0 {
+                break;
+            }
+            self.budget.set(left - 1);
+            if x.id() != scope.id() && self.syn.functions.contains(&x.kind()) {
+                continue;
+            }
+            if let Some(d) = self.as_definition(x, name) {
+                if d.end <= before {
+                    all.push(d);
+                }
+            }
+            stack.extend(named_children(x));
+        }
+        all.sort_by_key(|d| d.end);
+        let last_plain = all.iter().rposition(|d| !d.augmented);
+        match last_plain {
+            Some(i) => all.split_off(i),
+            None => all,
+        }
+    }
+
+    /// `x` as an assignment to `name`, if it is one.
+    fn as_definition<'t>(&self, x: Node<'t>, name: &str) -> Option<Def<'t>> {
+        let kind = x.kind();
+        if let Some((_, lf, rf)) = self.syn.assignments.iter().find(|(k, _, _)| *k == kind) {
+            let left = x.child_by_field_name(lf)?;
+            let right = x.child_by_field_name(rf)?;
+            let targets: Vec<&str> = self
+                .text(left)
+                .split(',')
+                .map(|t| t.trim().trim_start_matches(['*', '&']).trim())
+                .collect();
+            let pos = targets.iter().position(|t| *t == name)?;
+            let op = self
+                .src
+                .get(left.end_byte()..right.start_byte())
+                .unwrap_or("")
+                .trim();
+            let augmented = !(op == "=" || op == ":=" || op.is_empty());
+            let value = if targets.len() > 1 {
+                let parts: Vec<Node<'t>> = named_children(right).collect();
+                if parts.len() == targets.len() {
+                    parts[pos]
+                } else {
+                    right
+                }
+            } else {
+                right
+            };
+            return Some(Def {
+                value,
+                augmented,
+                end: x.end_byte(),
+            });
+        }
+        if self.syn.calls.contains(&kind) && !self.syn.appenders.is_empty() {
+            if let Some(func) = callee(x) {
+                let appends = self.syn.appenders.contains(&last_segment(self.text(func)));
+                if appends && receiver(func).is_some_and(|r| self.text(r) == name) {
+                    let args = x.child_by_field_name("arguments")?;
+                    return Some(Def {
+                        value: args,
+                        augmented: true,
+                        end: x.end_byte(),
+                    });
+                }
+            }
+        }
+        if self.syn.calls.contains(&kind) && !self.syn.writers.is_empty() {
+            let func = callee(x)?;
+            if !self.syn.writers.contains(&self.text(func)) {
+                return None;
+            }
+            let args = x.child_by_field_name("arguments")?;
+            let first = named_children(args).next()?;
+            if self.text(first) != name {
+                return None;
+            }
+            return Some(Def {
+                value: args,
+                augmented: true,
+                end: x.end_byte(),
+            });
+        }
+        None
+    }
+
+    // ----- keyword arguments ----------------------------------------------------------------
+
+    /// The value of keyword argument / option `name` in a call (Python `f(x=1)`, Ruby
+    /// `f(x: 1)`, an options object `f({x: 1})`).
+    pub(crate) fn keyword_value<'t>(&self, call: Node<'t>, name: &str) -> Option<Node<'t>> {
+        let args = call.child_by_field_name("arguments").unwrap_or(call);
+        let mut stack: Vec<Node<'t>> = named_children(args).collect();
+        while let Some(a) = stack.pop() {
+            let a = self.unwrap(a);
+            match a.kind() {
+                "keyword_argument" | "pair" | "keyed_element" => {
+                    let key = a
+                        .child_by_field_name("name")
+                        .or_else(|| a.child_by_field_name("key"))
+                        .or_else(|| a.named_child(0));
+                    let key_text = key.map(|k| self.text(k)).unwrap_or("");
+                    let key_text = key_text.trim_matches(|c| c == '"' || c == '\'' || c == ':');
+                    if key_text == name {
+                        return a.child_by_field_name("value").or_else(|| a.named_child(1));
+                    }
+                }
+                "object" | "hash" | "dictionary" | "literal_value" | "argument_list" => {
+                    stack.extend(named_children(a));
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The text of the innermost function around `n`, or the whole snippet: the region a
+    /// rule's sanitizer patterns are looked for in.
+    pub(crate) fn enclosing_text(&self, n: Node<'_>) -> &'a str {
+        let scope = self.scope_of(n);
+        self.text(scope)
+    }
+}
+
+/// One assignment that contributes to a variable's value.
+struct Def<'t> {
+    value: Node<'t>,
+    augmented: bool,
+    end: usize,
+}
+
+fn named_children<'t>(n: Node<'t>) -> impl Iterator<Item = Node<'t>> {
+    (0..n.named_child_count()).filter_map(move |i| n.named_child(i as u32))
+}
+
+/// The function part of a call node, across grammars.
+fn callee(call: Node<'_>) -> Option<Node<'_>> {
+    call.child_by_field_name("function")
+        .or_else(|| call.child_by_field_name("name"))
+        .or_else(|| call.child_by_field_name("method"))
+        .or_else(|| call.child_by_field_name("constructor"))
+        .or_else(|| call.child_by_field_name("type"))
+}
+
+/// The object of a member access used as a callee (`obj` in `obj.f`), across grammars.
+fn receiver(func: Node<'_>) -> Option<Node<'_>> {
+    let parent_call = func.parent();
+    func.child_by_field_name("object")
+        .or_else(|| func.child_by_field_name("operand"))
+        .or_else(|| {
+            // Java and Ruby keep the receiver on the call node itself.
+            parent_call.and_then(|c| {
+                c.child_by_field_name("object")
+                    .or_else(|| c.child_by_field_name("receiver"))
+                    .filter(|o| o.id() != func.id())
+            })
+        })
+}
+
+/// `format` from `"…".format`, `fmt.Sprintf`, `$x->query`, `String::from`.
+fn last_segment(name: &str) -> &str {
+    let name = name.trim();
+    let cut = [".", "->", "::"]
+        .iter()
+        .filter_map(|sep| name.rfind(sep).map(|i| i + sep.len()))
+        .max()
+        .unwrap_or(0);
+    name.get(cut..).unwrap_or(name).trim()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,228 @@
+use super::*;
+use crate::sast::lang::Lang;
+use crate::sast::syntax::syntax;
+
+/// Parses `code`, finds the first node of `kind` whose text is `target`, and returns
+/// the four answers for it.
+fn ask(lang: Lang, code: &str, target: &str) -> (bool, bool, bool, bool) {
+    let mut p = tree_sitter::Parser::new();
+    let grammar = lang.grammar().expect("grammar");
+    p.set_language(&grammar).expect("language");
+    let tree = p.parse(code, None).expect("tree");
+    let syn = syntax(lang).expect("syntax");
+    let sources = Regex::new(syn.sources).expect("sources");
+    let handler = Flow::handler_regex().expect("handler");
+    let flow = Flow::new(code, syn, &sources, &handler);
+    // The last node with that exact text: the use, not the definition.
+    let mut found = None;
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        if flow.text(n) == target && n.is_named() {
+            match found {
+                Some(f) if Node::start_byte(&f) >= n.start_byte() => {}
+                _ => found = Some(n),
+            }
+        }
+        stack.extend(named_children(n));
+    }
+    let n = found.expect("target node");
+    (
+        flow.is_constant(n),
+        flow.is_dynamic(n),
+        flow.flows_from_source(n),
+        flow.flows_from_param(n),
+    )
+}
+
+#[test]
+fn python_concatenation_and_fstrings_are_dynamic() {
+    let (c, d, _, p) = ask(
+        Lang::Python,
+        "def f(u):\n    q = 'SELECT ' + u\n    run(q)\n",
+        "q",
+    );
+    assert!(!c && d && p);
+    let (c, d, ..) = ask(Lang::Python, "q = f\"SELECT {u}\"\nrun(q)\n", "q");
+    assert!(!c && d);
+    let (_, d, ..) = ask(Lang::Python, "run('a %s' % u)\n", "'a %s' % u");
+    assert!(d);
+    let (_, d, ..) = ask(Lang::Python, "run('a {}'.format(u))\n", "'a {}'.format(u)");
+    assert!(d);
+}
+
+#[test]
+fn python_constants_and_placeholders_are_not_dynamic() {
+    let (c, d, ..) = ask(
+        Lang::Python,
+        "q = 'SELECT 1 WHERE a = %s'\nrun(q, (u,))\n",
+        "q",
+    );
+    assert!(c && !d);
+    let (c, d, ..) = ask(Lang::Python, "Q = 'a' + 'b'\nrun(Q)\n", "Q");
+    assert!(c && !d);
+    let (_, d, ..) = ask(Lang::Python, "n = a + b\nrun(n)\n", "n");
+    assert!(!d, "numeric addition is not string building");
+}
+
+#[test]
+fn augmented_append_makes_a_variable_dynamic() {
+    let (_, d, ..) = ask(Lang::Python, "q = 'SELECT '\nq += name\nrun(q)\n", "q");
+    assert!(d);
+    let (_, d, ..) = ask(
+        Lang::Php,
+        "<?php\n$q = 'S';\n$q .= $_GET['a'];\nrun($q);\n",
+        "$q",
+    );
+    assert!(d);
+}
+
+#[test]
+fn later_reassignment_to_constant_wins() {
+    let (c, d, ..) = ask(Lang::Python, "q = 'a' + u\nq = 'b'\nrun(q)\n", "q");
+    assert!(c && !d);
+}
+
+#[test]
+fn sources_are_found_through_variables_and_handlers() {
+    let code = "def h():\n    name = request.args.get('n')\n    run(name)\n";
+    let (.., s, _) = ask(Lang::Python, code, "name");
+    assert!(s);
+    let code = "@app.route('/u/<uid>')\ndef h(uid):\n    run(uid)\n";
+    let (.., s, _) = ask(Lang::Python, code, "uid");
+    assert!(s);
+    let code = "def helper(uid):\n    run(uid)\n";
+    let (.., s, p) = ask(Lang::Python, code, "uid");
+    assert!(!s && p);
+}
+
+#[test]
+fn js_template_literals_and_java_concat() {
+    let (_, d, s, _) = ask(
+        Lang::JavaScript,
+        "const q = `S ${req.query.id}`;\ndb.query(q);\n",
+        "q",
+    );
+    assert!(d && s);
+    let (_, d, ..) = ask(Lang::JavaScript, "const q = `S 1`;\ndb.query(q);\n", "q");
+    assert!(!d);
+    let code = "class A { void f(String n) { String q = \"S\" + n; st.execute(q); } }";
+    let (_, d, _, p) = ask(Lang::Java, code, "q");
+    assert!(d && p);
+}
+
+#[test]
+fn go_sprintf_and_c_writer_calls() {
+    let code = "package m\nfunc f(id string) {\n q := fmt.Sprintf(\"S %s\", id)\n db.Query(q)\n}\n";
+    let (_, d, _, p) = ask(Lang::Go, code, "q");
+    assert!(d && p);
+    let code = "void f(char *a) { char b[64]; sprintf(b, \"ls %s\", a); system(b); }";
+    let (c, d, _, p) = ask(Lang::C, code, "b");
+    assert!(!c && d && p, "sprintf into a buffer counts as building it");
+}
+
+#[test]
+fn constant_byte_conversions() {
+    let (c, ..) = ask(Lang::Python, "iv = b'0123456789abcdef'\nx(iv)\n", "iv");
+    assert!(c);
+    let (c, ..) = ask(
+        Lang::JavaScript,
+        "const iv = Buffer.alloc(16, 0);\nx(iv);\n",
+        "iv",
+    );
+    assert!(c);
+    let (c, ..) = ask(
+        Lang::JavaScript,
+        "const iv = crypto.randomBytes(16);\nx(iv);\n",
+        "iv",
+    );
+    assert!(!c);
+    let (c, ..) = ask(
+        Lang::Java,
+        "class A { void f() { byte[] iv = \"abc\".getBytes(); x(iv); } }",
+        "iv",
+    );
+    assert!(c);
+    let (c, ..) = ask(
+        Lang::Go,
+        "package m\nfunc f() {\n iv := []byte(\"0000\")\n x(iv)\n}\n",
+        "iv",
+    );
+    assert!(c);
+    let (c, d, ..) = ask(
+        Lang::Python,
+        "p = ', '.join(['%s'] * len(ids))\nx(p)\n",
+        "p",
+    );
+    assert!(c && !d, "joining a repeated constant list is constant");
+}
+
+#[test]
+fn numeric_conversions_cannot_carry_syntax() {
+    let (c, d, ..) = ask(
+        Lang::JavaScript,
+        "q('SELECT 1 WHERE id = ' + Number(id));\n",
+        "'SELECT 1 WHERE id = ' + Number(id)",
+    );
+    assert!(c && !d);
+    let (c, ..) = ask(
+        Lang::Php,
+        "<?php\n$id = (int) $_GET['id'];\nq($id);\n",
+        "$id",
+    );
+    assert!(c);
+    let (c, ..) = ask(
+        Lang::Go,
+        "package m\nfunc f(id int) {\n q(\"S \" + strconv.Itoa(id))\n}\n",
+        "\"S \" + strconv.Itoa(id)",
+    );
+    assert!(c);
+    let (c, ..) = ask(Lang::Python, "q('S ' + str(n))\n", "'S ' + str(n)");
+    assert!(!c, "str() is not numeric");
+}
+
+#[test]
+fn appends_and_cleansers() {
+    let code = "class A { void f(String q) { StringBuilder sb = new StringBuilder(\"S \"); sb.append(q); run(sb.toString()); } }";
+    let (_, d, ..) = ask(Lang::Java, code, "sb.toString()");
+    assert!(
+        d,
+        "StringBuilder.append of a parameter builds a dynamic string"
+    );
+    let (.., s, _) = ask(
+        Lang::Php,
+        "<?php\n$p = intval($_GET['p']);\necho $p;\n",
+        "$p",
+    );
+    assert!(!s, "intval cleans the source");
+    let (.., s, _) = ask(Lang::Php, "<?php\n$p = trim($_GET['p']);\necho $p;\n", "$p");
+    assert!(s);
+    let (c, d, ..) = ask(
+        Lang::JavaScript,
+        "const T = 'users';\nq(`SELECT * FROM ${T}`);\n",
+        "`SELECT * FROM ${T}`",
+    );
+    assert!(c && !d, "interpolating a constant is constant");
+}
+
+#[test]
+fn pathological_concatenation_is_bounded() {
+    // 20,000 terms: deep nesting and, without the budget, exponential re-walks.
+    let terms: Vec<String> = (0..20_000).map(|i| format!("v{i}")).collect();
+    let code = format!("q = 'S ' + {}\nrun(q)\n", terms.join(" + "));
+    let start = std::time::Instant::now();
+    let (c, ..) = ask(Lang::Python, &code, "q");
+    assert!(!c);
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn last_segment_splits_on_every_separator() {
+    assert_eq!(last_segment("fmt.Sprintf"), "Sprintf");
+    assert_eq!(last_segment("$pdo->query"), "query");
+    assert_eq!(last_segment("String::from"), "from");
+    assert_eq!(last_segment("eval"), "eval");
+}

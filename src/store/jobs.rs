@@ -1,0 +1,365 @@
+//! SAST jobs: a queue several instances share (Postgres) or one process keeps (memory).
+//!
+//! Postgres hands a job to exactly one worker with `FOR UPDATE SKIP LOCKED`, and a job
+//! whose lease has run out (its process died mid-job) is handed out again. Job content is
+//! sealed with AES-GCM at rest and erased when the job is finished: generated code can
+//! hold credentials.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use parking_lot::Mutex;
+use serde::Serialize;
+use sqlx::Row;
+
+use super::postgres::PgStore;
+use super::StoreError;
+use crate::crypto::{Keyring, Purpose};
+
+/// A job to create.
+#[derive(Debug, Clone)]
+pub struct NewJob {
+    pub tenant_id: Option<String>,
+    pub request_id: Option<String>,
+    /// `answer` (from an /ai/ answer) or `api` (submitted).
+    pub source: &'static str,
+    pub filename: Option<String>,
+    pub content: String,
+}
+
+/// A job handed to a worker.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub id: String,
+    pub tenant_id: Option<String>,
+    pub request_id: Option<String>,
+    pub filename: Option<String>,
+    pub content: String,
+    pub attempts: u32,
+    pub max_attempts: u32,
+}
+
+/// One finding as stored and served.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StoredFinding {
+    pub rule_id: String,
+    pub cwe: String,
+    pub severity: String,
+    pub block_index: u32,
+    pub line: u32,
+    pub message: String,
+    pub fix: Option<String>,
+    pub explanation: Option<String>,
+}
+
+/// A job as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobView {
+    pub id: String,
+    pub status: String,
+    pub source: String,
+    pub request_id: Option<String>,
+    pub filename: Option<String>,
+    pub attempts: u32,
+    pub error: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub findings: Vec<StoredFinding>,
+}
+
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    async fn enqueue(&self, job: NewJob, max_attempts: u32) -> Result<String, StoreError>;
+    /// Takes the oldest ready job for `worker`, leasing it for `lease`.
+    async fn claim(&self, worker: &str, lease: Duration) -> Result<Option<Job>, StoreError>;
+    async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError>;
+    /// Marks an attempt failed; the job is queued again if `retry` and attempts remain.
+    async fn fail(&self, job: &Job, error: &str, retry: bool) -> Result<(), StoreError>;
+    async fn job(&self, tenant_id: Option<&str>, id: &str) -> Result<Option<JobView>, StoreError>;
+    async fn findings_for_request(&self, tenant_id: Option<&str>, request_id: &str) -> Result<Vec<StoredFinding>, StoreError>;
+}
+
+/// Postgres jobs; content sealed with the operator's keyring.
+pub struct PgJobs {
+    pub store: PgStore,
+    pub keyring: Keyring,
+}
+
+fn finding_from_row(r: &sqlx::postgres::PgRow) -> Result<StoredFinding, sqlx::Error> {
+    Ok(StoredFinding {
+        rule_id: r.try_get("rule_id")?,
+        cwe: r.try_get("cwe")?,
+        severity: r.try_get("severity")?,
+        block_index: u32::try_from(r.try_get::<i32, _>("block_index")?).unwrap_or(0),
+        line: u32::try_from(r.try_get::<i32, _>("line")?).unwrap_or(0),
+        message: r.try_get("message")?,
+        fix: r.try_get("fix")?,
+        explanation: r.try_get("explanation")?,
+    })
+}
+
+const FINDING_COLUMNS: &str = "rule_id, cwe, severity, block_index, line, message, fix, explanation";
+
+#[async_trait]
+impl JobStore for PgJobs {
+    async fn enqueue(&self, job: NewJob, max_attempts: u32) -> Result<String, StoreError> {
+        let sealed = self.keyring.seal(Purpose::SastJob, job.content.as_bytes());
+        let id: String = sqlx::query_scalar(
+            "INSERT INTO securetag.sast_job (tenant_id, request_id, source, filename, content_sealed, max_attempts) \
+             VALUES ($1::uuid, $2, $3, $4, $5, $6) RETURNING id::text",
+        )
+        .bind(job.tenant_id.filter(|t| uuid::Uuid::parse_str(t).is_ok()))
+        .bind(job.request_id)
+        .bind(job.source)
+        .bind(job.filename)
+        .bind(sealed)
+        .bind(i32::try_from(max_attempts).unwrap_or(3))
+        .fetch_one(&self.store.pool)
+        .await?;
+        Ok(id)
+    }
+
+    async fn claim(&self, worker: &str, lease: Duration) -> Result<Option<Job>, StoreError> {
+        let secs = lease.as_secs_f64();
+        let row = sqlx::query(
+            "UPDATE securetag.sast_job SET status = 'running', attempts = attempts + 1, locked_by = $1, \
+             started_at = now(), lease_until = now() + make_interval(secs => $2) \
+             WHERE id = (SELECT id FROM securetag.sast_job \
+                         WHERE status = 'queued' OR (status = 'running' AND lease_until < now()) \
+                         ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1) \
+             RETURNING id::text AS id, tenant_id::text AS tenant_id, request_id, filename, content_sealed, attempts, max_attempts",
+        )
+        .bind(worker)
+        .bind(secs)
+        .fetch_optional(&self.store.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        let id: String = r.try_get("id")?;
+        let sealed: Option<String> = r.try_get("content_sealed")?;
+        let content = sealed
+            .as_deref()
+            .map(|s| self.keyring.open(Purpose::SastJob, s))
+            .transpose()
+            .map_err(|e| StoreError::Invalid(format!("job {id}: {e}")))?
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default();
+        Ok(Some(Job {
+            id,
+            tenant_id: r.try_get("tenant_id")?,
+            request_id: r.try_get("request_id")?,
+            filename: r.try_get("filename")?,
+            content,
+            attempts: u32::try_from(r.try_get::<i32, _>("attempts")?).unwrap_or(1),
+            max_attempts: u32::try_from(r.try_get::<i32, _>("max_attempts")?).unwrap_or(3),
+        }))
+    }
+
+    async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError> {
+        let mut tx = self.store.pool.begin().await?;
+        // A job that lost its lease to another worker may already be done: keep one result.
+        let done = sqlx::query(
+            "UPDATE securetag.sast_job SET status = 'done', finished_at = now(), content_sealed = NULL, error = NULL \
+             WHERE id = $1::uuid AND status = 'running'",
+        )
+        .bind(&job.id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(());
+        }
+        for f in findings {
+            sqlx::query(
+                "INSERT INTO securetag.sast_finding (job_id, tenant_id, request_id, block_index, line, rule_id, cwe, severity, message, fix, explanation) \
+                 VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            )
+            .bind(&job.id)
+            .bind(job.tenant_id.as_deref().filter(|t| uuid::Uuid::parse_str(t).is_ok()))
+            .bind(&job.request_id)
+            .bind(i32::try_from(f.block_index).unwrap_or(i32::MAX))
+            .bind(i32::try_from(f.line).unwrap_or(i32::MAX))
+            .bind(&f.rule_id)
+            .bind(&f.cwe)
+            .bind(&f.severity)
+            .bind(&f.message)
+            .bind(&f.fix)
+            .bind(&f.explanation)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn fail(&self, job: &Job, error: &str, retry: bool) -> Result<(), StoreError> {
+        let again = retry && job.attempts < job.max_attempts;
+        sqlx::query(
+            "UPDATE securetag.sast_job SET status = $2, error = $3, lease_until = NULL, \
+             finished_at = CASE WHEN $2 = 'failed' THEN now() END, \
+             content_sealed = CASE WHEN $2 = 'failed' THEN NULL ELSE content_sealed END \
+             WHERE id = $1::uuid AND status = 'running'",
+        )
+        .bind(&job.id)
+        .bind(if again { "queued" } else { "failed" })
+        .bind(error)
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn job(&self, tenant_id: Option<&str>, id: &str) -> Result<Option<JobView>, StoreError> {
+        if uuid::Uuid::parse_str(id).is_err() {
+            return Ok(None);
+        }
+        let Some(r) = sqlx::query(
+            "SELECT id::text AS id, status, source, request_id, filename, attempts, error, created_at, finished_at \
+             FROM securetag.sast_job WHERE id = $1::uuid AND tenant_id IS NOT DISTINCT FROM $2::uuid",
+        )
+        .bind(id)
+        .bind(tenant_id)
+        .fetch_optional(&self.store.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let findings = sqlx::query(&format!("SELECT {FINDING_COLUMNS} FROM securetag.sast_finding WHERE job_id = $1::uuid ORDER BY block_index, line, rule_id"))
+            .bind(id)
+            .fetch_all(&self.store.pool)
+            .await?
+            .iter()
+            .map(finding_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(JobView {
+            id: r.try_get("id")?,
+            status: r.try_get("status")?,
+            source: r.try_get("source")?,
+            request_id: r.try_get("request_id")?,
+            filename: r.try_get("filename")?,
+            attempts: u32::try_from(r.try_get::<i32, _>("attempts")?).unwrap_or(0),
+            error: r.try_get("error")?,
+            created_at: r.try_get("created_at")?,
+            finished_at: r.try_get("finished_at")?,
+            findings,
+        }))
+    }
+
+    async fn findings_for_request(&self, tenant_id: Option<&str>, request_id: &str) -> Result<Vec<StoredFinding>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {FINDING_COLUMNS} FROM securetag.sast_finding WHERE request_id = $1 AND tenant_id IS NOT DISTINCT FROM $2::uuid \
+             ORDER BY block_index, line, rule_id"
+        ))
+        .bind(request_id)
+        .bind(tenant_id)
+        .fetch_all(&self.store.pool)
+        .await?;
+        rows.iter().map(finding_from_row).collect::<Result<_, _>>().map_err(Into::into)
+    }
+}
+
+struct MemJob {
+    job: Job,
+    view: JobView,
+}
+
+/// The embedded store's jobs: in memory, gone at restart (like its credits).
+#[derive(Default)]
+pub struct MemoryJobs {
+    inner: Mutex<(HashMap<String, MemJob>, VecDeque<String>)>,
+}
+
+#[async_trait]
+impl JobStore for MemoryJobs {
+    async fn enqueue(&self, job: NewJob, max_attempts: u32) -> Result<String, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let view = JobView {
+            id: id.clone(),
+            status: "queued".into(),
+            source: job.source.into(),
+            request_id: job.request_id.clone(),
+            filename: job.filename.clone(),
+            attempts: 0,
+            error: None,
+            created_at: chrono::Utc::now(),
+            finished_at: None,
+            findings: Vec::new(),
+        };
+        let j = Job {
+            id: id.clone(),
+            tenant_id: job.tenant_id,
+            request_id: job.request_id,
+            filename: job.filename,
+            content: job.content,
+            attempts: 0,
+            max_attempts,
+        };
+        let mut g = self.inner.lock();
+        g.0.insert(id.clone(), MemJob { job: j, view });
+        g.1.push_back(id.clone());
+        Ok(id)
+    }
+
+    async fn claim(&self, _worker: &str, _lease: Duration) -> Result<Option<Job>, StoreError> {
+        let mut g = self.inner.lock();
+        while let Some(id) = g.1.pop_front() {
+            if let Some(m) = g.0.get_mut(&id) {
+                if m.view.status == "queued" {
+                    m.view.status = "running".into();
+                    m.job.attempts += 1;
+                    m.view.attempts = m.job.attempts;
+                    return Ok(Some(m.job.clone()));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError> {
+        if let Some(m) = self.inner.lock().0.get_mut(&job.id) {
+            m.view.status = "done".into();
+            m.view.findings = findings.to_vec();
+            m.view.finished_at = Some(chrono::Utc::now());
+            m.job.content.clear();
+        }
+        Ok(())
+    }
+
+    async fn fail(&self, job: &Job, error: &str, retry: bool) -> Result<(), StoreError> {
+        let mut g = self.inner.lock();
+        let again = retry && job.attempts < job.max_attempts;
+        if let Some(m) = g.0.get_mut(&job.id) {
+            m.view.error = Some(error.to_string());
+            if again {
+                m.view.status = "queued".into();
+            } else {
+                m.view.status = "failed".into();
+                m.view.finished_at = Some(chrono::Utc::now());
+                m.job.content.clear();
+            }
+        }
+        if again {
+            g.1.push_back(job.id.clone());
+        }
+        Ok(())
+    }
+
+    async fn job(&self, tenant_id: Option<&str>, id: &str) -> Result<Option<JobView>, StoreError> {
+        Ok(self
+            .inner
+            .lock()
+            .0
+            .get(id)
+            .filter(|m| m.job.tenant_id.as_deref() == tenant_id)
+            .map(|m| m.view.clone()))
+    }
+
+    async fn findings_for_request(&self, tenant_id: Option<&str>, request_id: &str) -> Result<Vec<StoredFinding>, StoreError> {
+        Ok(self
+            .inner
+            .lock()
+            .0
+            .values()
+            .filter(|m| m.job.tenant_id.as_deref() == tenant_id && m.job.request_id.as_deref() == Some(request_id))
+            .flat_map(|m| m.view.findings.clone())
+            .collect())
+    }
+}

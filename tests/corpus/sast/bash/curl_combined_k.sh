@@ -1,0 +1,2 @@
+# expect: CWE-295
+curl -sSLk -o artifact.tgz https://builds.example.com/latest.tgz

@@ -1,0 +1,2 @@
+# expect: safe
+curl --cacert /etc/ssl/internal-ca.pem -fsS https://internal.example.com/api/status

@@ -1,0 +1,6 @@
+// expect: safe
+#include <string.h>
+
+void reset(char *buf) {
+    strcpy(buf, "none");
+}

@@ -1,0 +1,13 @@
+// expect: CWE-79
+package main
+
+import (
+	"net/http"
+	"text/template"
+)
+
+var page = template.Must(template.New("p").Parse("<p>{{.}}</p>"))
+
+func show(w http.ResponseWriter, r *http.Request) {
+	page.Execute(w, r.URL.Query().Get("q"))
+}

@@ -1,0 +1,7 @@
+// expect: CWE-942
+@RestController
+@CrossOrigin(origins = "*")
+public class ApiController {
+    @GetMapping("/api/me")
+    public User me() { return current(); }
+}

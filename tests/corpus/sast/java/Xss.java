@@ -1,0 +1,6 @@
+// expect: CWE-79
+public class HelloServlet extends HttpServlet {
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.getWriter().println("<h1>Hello " + req.getParameter("name") + "</h1>");
+    }
+}

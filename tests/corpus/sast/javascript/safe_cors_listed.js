@@ -1,0 +1,3 @@
+// expect: safe
+const cors = require('cors');
+app.use(cors({ origin: ['https://app.example.com'], credentials: true }));

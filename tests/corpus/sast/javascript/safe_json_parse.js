@@ -1,0 +1,4 @@
+// expect: safe
+function parseConfig(text) {
+  return JSON.parse(text);
+}

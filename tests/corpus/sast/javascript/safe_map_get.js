@@ -1,0 +1,6 @@
+// expect: safe
+const cache = new Map();
+
+function lookup(key) {
+  return cache.get(`user:${key}`);
+}

@@ -1,0 +1,5 @@
+// expect: safe
+function schedule(fn, delay) {
+  setTimeout(fn, delay);
+  setTimeout(() => console.log('done'), 1000);
+}

@@ -1,0 +1,4 @@
+// expect: CWE-95
+function schedule(action, delay) {
+  setTimeout("run('" + action + "')", delay);
+}

@@ -1,0 +1,4 @@
+// expect: CWE-95
+export function parseConfig(raw: string) {
+  return eval('(' + raw + ')');
+}

@@ -1,0 +1,3 @@
+// expect: CWE-79
+const params = new URLSearchParams(window.location.search);
+document.write('<h1>' + params.get('title') + '</h1>');

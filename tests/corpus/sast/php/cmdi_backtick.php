@@ -1,0 +1,4 @@
+<?php // expect: CWE-78
+$file = $_POST['file'];
+$out = `cat /var/log/$file`;
+echo nl2br(htmlspecialchars($out));

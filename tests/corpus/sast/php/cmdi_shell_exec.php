@@ -1,0 +1,4 @@
+<?php // expect: CWE-78
+function convert($src) {
+    return shell_exec("convert $src out.png");
+}

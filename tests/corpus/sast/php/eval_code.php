@@ -1,0 +1,3 @@
+<?php // expect: CWE-95
+$code = $_POST['code'];
+eval($code);

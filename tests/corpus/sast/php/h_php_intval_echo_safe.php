@@ -1,0 +1,3 @@
+<?php // expect: safe
+$page = intval($_GET['page']);
+echo "<p>Page " . $page . "</p>";

@@ -1,0 +1,3 @@
+<?php // expect: CWE-90
+$filter = "(uid=" . $_POST['user'] . ")";
+$sr = ldap_search($ds, "dc=example,dc=com", $filter);

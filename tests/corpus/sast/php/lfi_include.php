@@ -1,0 +1,3 @@
+<?php // expect: CWE-98
+$page = $_GET['page'];
+include($page . '.php');

@@ -1,0 +1,3 @@
+<?php // expect: CWE-601
+header("Location: " . $_GET['return']);
+exit;

@@ -1,0 +1,2 @@
+<?php // expect: safe
+exec('php artisan cache:clear', $output);

@@ -1,0 +1,2 @@
+<?php // expect: safe
+$prefs = json_decode($_COOKIE['prefs'], true);

@@ -1,0 +1,3 @@
+<?php // expect: safe
+$file = basename($_GET['file']);
+readfile('/var/www/uploads/' . $file);

@@ -1,0 +1,3 @@
+<?php // expect: safe
+header("Location: /dashboard.php");
+exit;

@@ -1,0 +1,2 @@
+<?php // expect: safe
+$prefs = unserialize($_COOKIE['prefs'], ['allowed_classes' => false]);

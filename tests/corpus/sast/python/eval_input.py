@@ -1,0 +1,4 @@
+# expect: CWE-95
+def calculator():
+    expr = input("Enter expression: ")
+    print(eval(expr))

@@ -1,0 +1,5 @@
+# expect: CWE-95
+def run_plugin(code):
+    namespace = {}
+    exec(code, namespace)
+    return namespace.get("result")

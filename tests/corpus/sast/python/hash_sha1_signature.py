@@ -1,0 +1,5 @@
+# expect: CWE-328
+import hashlib
+
+def sign(payload, secret):
+    return hashlib.sha1(secret + payload).hexdigest()

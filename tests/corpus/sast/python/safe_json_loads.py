@@ -1,0 +1,5 @@
+# expect: safe
+import json
+
+def restore(data):
+    return json.loads(data)

@@ -1,0 +1,4 @@
+# expect: safe
+import os
+
+os.system("clear")

@@ -1,0 +1,6 @@
+# expect: safe
+import random
+
+def deal(deck):
+    random.shuffle(deck)
+    return deck[:5]

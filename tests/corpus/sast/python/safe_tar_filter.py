@@ -1,0 +1,6 @@
+# expect: safe
+import tarfile
+
+def unpack(archive, dest):
+    with tarfile.open(archive) as tar:
+        tar.extractall(dest, filter="data")

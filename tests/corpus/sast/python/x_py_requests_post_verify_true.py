@@ -1,0 +1,5 @@
+# expect: safe
+import requests
+
+def notify(url, payload):
+    requests.post(url, json=payload, timeout=5, verify=True)

@@ -1,0 +1,4 @@
+# expect: CWE-78
+def whois(domain)
+  `whois #{domain}`
+end

@@ -1,0 +1,4 @@
+# expect: CWE-78
+def thumbnail(path)
+  system("convert #{path} -resize 100x100 thumb.png")
+end

@@ -1,0 +1,6 @@
+# expect: safe
+STATUS = "active"
+
+def active_users
+  User.where("status = '#{STATUS}'")
+end

@@ -1,0 +1,4 @@
+# expect: CWE-915
+def user_params
+  params.require(:user).permit!
+end

@@ -1,0 +1,4 @@
+# expect: CWE-601
+def after_login
+  redirect_to params[:return_to]
+end

@@ -1,0 +1,4 @@
+# expect: safe
+def divider
+  "<hr class='sep'>".html_safe
+end

@@ -1,0 +1,4 @@
+# expect: safe
+def generate_token
+  self.token = SecureRandom.urlsafe_base64(32)
+end

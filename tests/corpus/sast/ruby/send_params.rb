@@ -1,0 +1,4 @@
+# expect: CWE-470
+def show
+  @report = Report.send(params[:type])
+end
