@@ -43,6 +43,7 @@ pub enum Purpose {
     ProviderKey,
     Prompt,
     RedactionHash,
+    SastJob,
 }
 
 impl Purpose {
@@ -51,6 +52,7 @@ impl Purpose {
             Purpose::ProviderKey => b"securetag-edge/v1/byok-provider-key",
             Purpose::Prompt => b"securetag-edge/v1/prompt-log",
             Purpose::RedactionHash => b"securetag-edge/v1/redaction-hash",
+            Purpose::SastJob => b"securetag-edge/v1/sast-job",
         }
     }
 }

@@ -42,6 +42,11 @@ enum Command {
         #[arg(long)]
         jsonl: bool,
     },
+    /// Scan a Markdown answer or a source file for vulnerable code; print JSON findings.
+    Sast {
+        /// A file (its extension names the language; `.md` or fences mean Markdown), or `-`.
+        file: Option<PathBuf>,
+    },
     /// Apply database migrations (ai.database_url, or DATABASE_URL).
     Migrate {
         #[arg(short, long, default_value = config::DEFAULT_PATH)]
@@ -202,6 +207,49 @@ fn main() -> ExitCode {
                 return fail("stdin is not valid UTF-8");
             };
             println!("{}", securetag_edge::scan::cli::run_text(&scanner, &text));
+            ExitCode::SUCCESS
+        }
+        Command::Sast { file } => {
+            let (name, text) = match file.as_deref().filter(|f| f.as_os_str() != "-") {
+                Some(path) => match std::fs::read(path) {
+                    Ok(b) => (Some(path.display().to_string()), b),
+                    Err(e) => return fail(format!("cannot read {}: {e}", path.display())),
+                },
+                None => {
+                    let mut b = Vec::new();
+                    if let Err(e) = std::io::stdin().read_to_end(&mut b) {
+                        return fail(format!("cannot read stdin: {e}"));
+                    }
+                    (None, b)
+                }
+            };
+            let Ok(text) = String::from_utf8(text) else {
+                return fail("the input is not valid UTF-8");
+            };
+            let engine = match securetag_edge::sast::Engine::new(&[]) {
+                Ok(e) => e,
+                Err(errs) => {
+                    return fail(
+                        errs.iter()
+                            .map(|e| e.to_string())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                }
+            };
+            let secrets = match Scanner::builtin() {
+                Ok(s) => securetag_edge::sast::pool::ScanSecrets(std::sync::Arc::new(s)),
+                Err(e) => return fail(e),
+            };
+            println!(
+                "{}",
+                securetag_edge::sast::cli::run_with_secrets(
+                    &engine,
+                    name.as_deref(),
+                    &text,
+                    Some(&secrets)
+                )
+            );
             ExitCode::SUCCESS
         }
         Command::Migrate {

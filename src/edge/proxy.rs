@@ -150,12 +150,14 @@ impl EdgeProxy {
     ) -> Result<bool> {
         let method = session.req_header().method.as_str().to_string();
         let path = session.req_header().uri.path().to_string();
+        let query = session.req_header().uri.query().map(str::to_owned);
         let headers = session.req_header().headers.clone();
         let request_id = ctx.request_id.clone();
         let client_ip = ctx.client_ip;
         let req = crate::shield::Request {
             method: &method,
             path: &path,
+            query: query.as_deref(),
             headers: &headers,
             client_ip,
             request_id: &request_id,

@@ -90,15 +90,24 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         .transpose()
         .map_err(anyhow::Error::msg)?;
     let limiter = Arc::new(RateLimiter::new(redis.clone()).map_err(anyhow::Error::msg)?);
-    let scanner = Shield::scanner(config.ai.as_deref())?;
-    let alerts = config.alerts.as_ref().map(|a| {
-        let (alerts, deliverer) = Alerts::new(a.clone(), scanner.clone());
-        server.add_service(background_service(
-            "alert webhooks",
-            Once::new(deliverer.run()),
-        ));
-        alerts
-    });
+    // The detectors cost a few MB of compiled patterns: built only when something uses them.
+    let scanner = if config.ai.is_some() || config.alerts.is_some() {
+        Some(Shield::scanner(config.ai.as_deref())?)
+    } else {
+        None
+    };
+    let alerts = config
+        .alerts
+        .as_ref()
+        .zip(scanner.as_ref())
+        .map(|(a, scanner)| {
+            let (alerts, deliverer) = Alerts::new(a.clone(), scanner.clone());
+            server.add_service(background_service(
+                "alert webhooks",
+                Once::new(deliverer.run()),
+            ));
+            alerts
+        });
     if let Some(r) = &redis {
         let r = r.clone();
         server.add_service(background_service(
@@ -124,7 +133,10 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         Some(ai) => {
             let (shield, background) = {
                 let _inside = support.enter();
-                Shield::build(ai.clone(), scanner.clone(), limiter.clone(), alerts.clone())?
+                let scanner = scanner
+                    .clone()
+                    .ok_or_else(|| anyhow::anyhow!("no scanner"))?;
+                Shield::build(ai.clone(), scanner, limiter.clone(), alerts.clone())?
             };
             server.add_service(background_service("ai shield", Once::new(background.run())));
             let flush = shield.auditor().clone();

@@ -35,6 +35,7 @@ mod flow;
 pub mod lang;
 pub mod markdown;
 mod matchers;
+pub mod pool;
 pub mod rules;
 pub mod secrets;
 mod syntax;

@@ -21,11 +21,13 @@
 pub mod answer;
 pub mod auth;
 pub mod echo;
+pub mod explain;
 pub mod guard;
 pub mod inspect;
 mod pipeline;
 pub mod policy;
 pub mod provider;
+mod sast_api;
 pub mod settings;
 pub mod stream;
 pub mod wire;
@@ -41,6 +43,7 @@ use tokio::sync::Semaphore;
 
 use crate::audit::{self, AuditSink, Auditor};
 use crate::scan::{RedactionMode, RedactionPolicy, Scanner};
+use crate::store::jobs::{JobStore, MemoryJobs, PgJobs};
 use crate::store::memory::MemoryStore;
 use crate::store::postgres::PgStore;
 use crate::store::ratelimit::RateLimiter;
@@ -86,6 +89,7 @@ pub struct Request<'a> {
     pub method: &'a str,
     /// Path without the query string.
     pub path: &'a str,
+    pub query: Option<&'a str>,
     pub headers: &'a http::HeaderMap,
     pub client_ip: IpAddr,
     pub request_id: &'a str,
@@ -143,7 +147,8 @@ pub struct Shield {
     limiter: Arc<RateLimiter>,
     auditor: Auditor,
     scanner: Arc<Scanner>,
-    providers: provider::Providers,
+    providers: Arc<provider::Providers>,
+    sast: Option<Arc<crate::sast::pool::SastPool>>,
     keys: auth::KeyCache,
     bans: Arc<auth::BanList>,
     brute: auth::BruteForce,
@@ -158,6 +163,7 @@ pub struct Background {
     pub writer: audit::Writer,
     pub bans: Arc<auth::BanList>,
     pub store: Arc<dyn Store>,
+    pub sast: Option<(Arc<crate::sast::pool::SastPool>, crate::sast::pool::Intake)>,
 }
 
 impl Background {
@@ -168,6 +174,9 @@ impl Background {
                 .clone()
                 .refresh_loop(self.store.clone(), Duration::from_secs(5)),
         );
+        if let Some((pool, intake)) = self.sast {
+            tokio::spawn(pool.run(intake));
+        }
         self.writer.run().await;
     }
 }
@@ -180,15 +189,67 @@ impl Shield {
         limiter: Arc<RateLimiter>,
         alerts: Option<Arc<crate::alerts::Alerts>>,
     ) -> anyhow::Result<(Arc<Shield>, Background)> {
-        let (store, sink): (Arc<dyn Store>, Arc<dyn AuditSink>) = match &settings.database_url {
-            Some(url) => {
-                let pg = Arc::new(PgStore::connect_lazy(url, settings.db_pool_size)?);
-                (pg.clone(), pg)
+        let (store, sink, jobs): (Arc<dyn Store>, Arc<dyn AuditSink>, Arc<dyn JobStore>) =
+            match &settings.database_url {
+                Some(url) => {
+                    let pg = Arc::new(PgStore::connect_lazy(url, settings.db_pool_size)?);
+                    let keyring = settings.keyring.clone().ok_or_else(|| {
+                        anyhow::anyhow!("ai.system_secret is required with a database")
+                    })?;
+                    let jobs = Arc::new(PgJobs {
+                        store: (*pg).clone(),
+                        keyring,
+                    });
+                    (pg.clone(), pg, jobs)
+                }
+                None => (
+                    Arc::new(MemoryStore::from_settings(&settings)),
+                    Arc::new(audit::JsonlSink::new(settings.audit.file.clone())),
+                    Arc::new(MemoryJobs::default()),
+                ),
+            };
+        let providers = Arc::new(provider::Providers::new(settings.providers.clone()));
+        let sast = match &settings.sast {
+            None => None,
+            Some(s) => {
+                let refs: Vec<(&str, &str)> = s
+                    .rule_texts
+                    .iter()
+                    .map(|(o, t)| (o.as_str(), t.as_str()))
+                    .collect();
+                let engine = crate::sast::Engine::new(&refs).map_err(|errs| {
+                    anyhow::anyhow!(
+                        "SAST rules: {}",
+                        errs.iter()
+                            .map(|e| e.to_string())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    )
+                })?;
+                let explainer: Option<Arc<dyn crate::sast::pool::Explainer>> =
+                    s.deep_model.as_ref().map(|m| {
+                        Arc::new(explain::ModelExplainer {
+                            providers: providers.clone(),
+                            scanner: scanner.clone(),
+                            model: m.clone(),
+                            timeout: s.deep_timeout,
+                        }) as Arc<dyn crate::sast::pool::Explainer>
+                    });
+                Some(crate::sast::pool::SastPool::new(
+                    jobs,
+                    engine,
+                    scanner.clone(),
+                    explainer,
+                    crate::sast::pool::PoolSettings {
+                        workers: s.workers,
+                        job_timeout: s.job_timeout,
+                        max_attempts: s.max_attempts,
+                        queue_capacity: s.queue_capacity,
+                        poll: s.poll_interval,
+                        explain_max: s.deep_max,
+                    },
+                ))
             }
-            None => (
-                Arc::new(MemoryStore::from_settings(&settings)),
-                Arc::new(audit::JsonlSink::new(settings.audit.file.clone())),
-            ),
         };
         let (auditor, writer) = audit::channel(sink, &settings.audit).map_err(|e| {
             anyhow::anyhow!("audit spool {}: {e}", settings.audit.spool_dir.display())
@@ -209,7 +270,8 @@ impl Shield {
             limiter: limiter.clone(),
             auditor,
             scanner,
-            providers: provider::Providers::new(settings.providers.clone()),
+            providers,
+            sast: sast.as_ref().map(|(p, _)| p.clone()),
             keys: auth::KeyCache::new(settings.cache_ttl, 100_000, settings.default_policy.clone()),
             bans: bans.clone(),
             brute: auth::BruteForce::new(
@@ -232,6 +294,7 @@ impl Shield {
                 writer,
                 bans,
                 store,
+                sast,
             },
         ))
     }

@@ -23,10 +23,20 @@ use crate::store::ratelimit::Quota;
 use crate::store::{BanKind, KeyRecord};
 
 /// Why a request ends before (or instead of) a provider answer.
-enum Stop {
+pub(super) enum Stop {
     Reject(Box<HttpError>),
     /// The client left; nothing can be sent.
     Gone,
+}
+
+impl Stop {
+    /// The error to answer with; a client that is gone gets nothing anyway.
+    pub(super) fn into_error(self) -> HttpError {
+        match self {
+            Stop::Reject(e) => *e,
+            Stop::Gone => HttpError::internal(),
+        }
+    }
 }
 
 impl From<HttpError> for Stop {
@@ -72,6 +82,10 @@ impl Shield {
             ("GET", "health") => self.health(down).await,
             ("GET", "v1/models") => self.models(req, down).await,
             ("POST", "v1/chat/completions") => return self.chat(req, down).await,
+            (_, r) if r.starts_with("v1/sast/") => {
+                let status = self.sast(req, down, &r["v1/sast/".len()..]).await;
+                (status, "sast")
+            }
             (_, "health" | "v1/models" | "v1/chat/completions") => {
                 let e = HttpError::new(
                     405,
@@ -98,7 +112,7 @@ impl Shield {
         status
     }
 
-    async fn reject(
+    pub(super) async fn reject(
         &self,
         req: &Request<'_>,
         down: &mut dyn Downstream,
@@ -161,7 +175,10 @@ impl Shield {
     }
 
     /// Step 1: who is calling, and may they.
-    async fn authenticate(&self, req: &Request<'_>) -> Result<std::sync::Arc<KeyRecord>, Stop> {
+    pub(super) async fn authenticate(
+        &self,
+        req: &Request<'_>,
+    ) -> Result<std::sync::Arc<KeyRecord>, Stop> {
         let ip = req.client_ip.to_string();
         if self.bans.is_banned(BanKind::Ip, &ip) {
             return Err(
@@ -687,6 +704,21 @@ impl Shield {
         Ok((model, stream))
     }
 
+    /// Hands an answer with fenced code to the SAST pool; never waits.
+    fn code_to_sast(&self, trail: &Trail, text: &str) {
+        let Some(pool) = &self.sast else { return };
+        if !text.contains("```") && !text.contains("~~~") {
+            return;
+        }
+        pool.enqueue(crate::store::jobs::NewJob {
+            tenant_id: trail.record.tenant_id.clone(),
+            request_id: Some(trail.record.request_id.clone()),
+            source: "answer",
+            filename: None,
+            content: text.to_string(),
+        });
+    }
+
     /// The key to present to `provider`: the tenant's own (BYOK) if it has one.
     fn provider_key(
         &self,
@@ -771,8 +803,14 @@ impl Shield {
             trail.record.tokens_in = tin;
             trail.record.tokens_out = tout;
             match guarded {
-                Guarded::Unchanged => body,
-                Guarded::Rewritten(b) => b,
+                Guarded::Unchanged => {
+                    self.code_to_sast(trail, &super::wire::answer_text(&body));
+                    body
+                }
+                Guarded::Rewritten(b) => {
+                    self.code_to_sast(trail, &super::wire::answer_text(&b));
+                    b
+                }
                 Guarded::Blocked(b) => {
                     trail.record.action = "blocked".into();
                     trail.record.outcome = "answer_blocked".into();
@@ -855,6 +893,7 @@ impl Shield {
             }
         }
         let tail = filter.finish();
+        self.code_to_sast(trail, &filter.captured);
         if filter.malformed > 0 {
             trail.record.error = Some(format!("{} malformed SSE events dropped", filter.malformed));
         }

@@ -42,6 +42,58 @@ pub struct RawAi {
     pub custom_entities: Vec<RawCustomEntity>,
     /// A gitleaks-format TOML file with extra secret rules.
     pub gitleaks_rules: Option<String>,
+    pub sast: RawSast,
+}
+
+/// The SAST pool and API (`/ai/v1/sast/`), and scanning of code in answers.
+#[derive(Debug, Deserialize)]
+#[serde(default)]
+pub struct RawSast {
+    pub enabled: bool,
+    /// Concurrent analyses; 0 means one per CPU core.
+    pub workers: usize,
+    pub job_timeout: Dur,
+    pub max_attempts: u32,
+    pub queue_capacity: usize,
+    /// How often idle workers look for jobs queued by other instances.
+    pub poll_interval: Dur,
+    /// Extra rule files (YAML, the built-in rules' format).
+    pub rules: Vec<String>,
+    /// Ask a model (an OpenAI-compatible provider) to explain findings; off by default.
+    pub deep_analysis: Option<RawDeepAnalysis>,
+}
+
+impl Default for RawSast {
+    fn default() -> Self {
+        RawSast {
+            enabled: true,
+            workers: 0,
+            job_timeout: Dur(Duration::from_secs(10)),
+            max_attempts: 3,
+            queue_capacity: 1000,
+            poll_interval: Dur(Duration::from_secs(1)),
+            rules: Vec::new(),
+            deep_analysis: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RawDeepAnalysis {
+    /// A model served by one of `ai.providers`, e.g. securetag-v1.
+    pub model: String,
+    #[serde(default = "d_deep_timeout")]
+    pub timeout: Dur,
+    /// Findings per job sent to the model.
+    #[serde(default = "d_deep_max")]
+    pub max_findings: usize,
+}
+
+fn d_deep_timeout() -> Dur {
+    Dur(Duration::from_secs(20))
+}
+fn d_deep_max() -> usize {
+    5
 }
 
 impl Default for RawAi {
@@ -77,6 +129,7 @@ impl Default for RawAi {
             tenants: Vec::new(),
             custom_entities: Vec::new(),
             gitleaks_rules: None,
+            sast: RawSast::default(),
         }
     }
 }
@@ -286,6 +339,22 @@ pub struct AiSettings {
     pub tenants: Vec<EmbeddedTenant>,
     pub custom_entities: Vec<CustomEntity>,
     pub gitleaks_rules: Option<String>,
+    pub sast: Option<SastSettings>,
+}
+
+/// Validated SAST settings; the rule files are read and checked at load.
+#[derive(Debug)]
+pub struct SastSettings {
+    pub workers: usize,
+    pub job_timeout: Duration,
+    pub max_attempts: u32,
+    pub queue_capacity: usize,
+    pub poll_interval: Duration,
+    /// (origin, YAML text) of operator rule files.
+    pub rule_texts: Vec<(String, String)>,
+    pub deep_model: Option<String>,
+    pub deep_timeout: Duration,
+    pub deep_max: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -572,7 +641,65 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
             .ok()
     });
 
+    let sast = raw.sast.enabled.then(|| {
+        let mut rule_texts = Vec::new();
+        for (i, f) in raw.sast.rules.iter().enumerate() {
+            let path = crate::config::resolve_path(base, f);
+            match std::fs::read_to_string(&path) {
+                Ok(t) => rule_texts.push((path.display().to_string(), t)),
+                Err(e) => d.error(
+                    k(&format!("sast.rules[{i}]")),
+                    format!("cannot read {}: {e}", path.display()),
+                ),
+            }
+        }
+        let refs: Vec<(&str, &str)> = rule_texts
+            .iter()
+            .map(|(o, t)| (o.as_str(), t.as_str()))
+            .collect();
+        if let Err(errors) = crate::sast::Engine::new(&refs) {
+            for e in errors {
+                d.error(k("sast.rules"), e.to_string());
+            }
+        }
+        if let Some(deep) = &raw.sast.deep_analysis {
+            if !providers.iter().any(|p| p.serves(&deep.model)) {
+                d.error(
+                    k("sast.deep_analysis.model"),
+                    format!("no provider serves {:?}", deep.model),
+                );
+            }
+        }
+        if raw.sast.job_timeout.0.is_zero() {
+            d.error(k("sast.job_timeout"), "must be greater than zero");
+        }
+        SastSettings {
+            workers: if raw.sast.workers == 0 {
+                std::thread::available_parallelism().map_or(1, |n| n.get())
+            } else {
+                raw.sast.workers
+            },
+            job_timeout: raw.sast.job_timeout.0,
+            max_attempts: raw.sast.max_attempts.max(1),
+            queue_capacity: raw.sast.queue_capacity.max(1),
+            poll_interval: raw.sast.poll_interval.0,
+            rule_texts,
+            deep_model: raw.sast.deep_analysis.as_ref().map(|d| d.model.clone()),
+            deep_timeout: raw
+                .sast
+                .deep_analysis
+                .as_ref()
+                .map_or(Duration::from_secs(20), |d| d.timeout.0),
+            deep_max: raw
+                .sast
+                .deep_analysis
+                .as_ref()
+                .map_or(0, |d| d.max_findings),
+        }
+    });
+
     AiSettings {
+        sast,
         prefix: raw.prefix,
         keyring,
         database_url,

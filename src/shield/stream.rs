@@ -59,7 +59,12 @@ pub struct SseFilter<'g, 'a> {
     pub done_seen: bool,
     /// Characters of answer text forwarded.
     pub text_chars: usize,
+    /// The content forwarded, up to [`MAX_CAPTURE`] bytes, for the SAST pool.
+    pub captured: String,
 }
+
+/// Answer text kept per stream for code analysis.
+const MAX_CAPTURE: usize = 256 * 1024;
 
 impl<'g, 'a> SseFilter<'g, 'a> {
     pub fn new(
@@ -81,6 +86,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             usage: None,
             done_seen: false,
             text_chars: 0,
+            captured: String::new(),
         }
     }
 
@@ -268,7 +274,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         if finished {
             let findings = self.guard.scan(&pending);
             let out = self.guard.clean(&pending, &findings)?;
-            self.text_chars += out.chars().count();
+            self.note(&key.1, &out);
             return Ok(out);
         }
         let findings = self.guard.scan(&pending);
@@ -276,10 +282,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         let head_findings: Vec<_> = findings.iter().filter(|f| f.end <= cut).cloned().collect();
         let out = self.guard.clean(&pending[..cut], &head_findings)?;
         pending.drain(..cut);
+        self.note(&key.1, &out);
         if !pending.is_empty() {
             self.pending.insert(key, pending);
         }
-        self.text_chars += out.chars().count();
         Ok(out)
     }
 
@@ -289,8 +295,15 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         };
         let findings = self.guard.scan(&pending);
         let out = self.guard.clean(&pending, &findings)?;
-        self.text_chars += out.chars().count();
+        self.note(&key.1, &out);
         Ok(out)
+    }
+
+    fn note(&mut self, field: &Field, out: &str) {
+        self.text_chars += out.chars().count();
+        if *field == Field::Content && self.captured.len() + out.len() <= MAX_CAPTURE {
+            self.captured.push_str(out);
+        }
     }
 
     /// Sends every field still held, one synthetic chunk per choice.

@@ -104,6 +104,22 @@ pub fn user_texts(body: &Value) -> Vec<String> {
     out
 }
 
+/// The answer's content texts (every choice), joined, for code analysis.
+pub fn answer_text(body: &[u8]) -> String {
+    let Ok(v) = serde_json::from_slice::<Value>(body) else {
+        return String::new();
+    };
+    v.get("choices")
+        .and_then(Value::as_array)
+        .map(|cs| {
+            cs.iter()
+                .filter_map(|c| c.pointer("/message/content").and_then(Value::as_str))
+                .collect::<Vec<_>>()
+                .join("\n\n")
+        })
+        .unwrap_or_default()
+}
+
 /// Token counts from a `usage` object, if the provider sent one.
 pub fn usage(body: &Value) -> Option<(u32, u32)> {
     let u = body.get("usage")?;

@@ -77,7 +77,11 @@ pub trait JobStore: Send + Sync {
     /// Marks an attempt failed; the job is queued again if `retry` and attempts remain.
     async fn fail(&self, job: &Job, error: &str, retry: bool) -> Result<(), StoreError>;
     async fn job(&self, tenant_id: Option<&str>, id: &str) -> Result<Option<JobView>, StoreError>;
-    async fn findings_for_request(&self, tenant_id: Option<&str>, request_id: &str) -> Result<Vec<StoredFinding>, StoreError>;
+    async fn findings_for_request(
+        &self,
+        tenant_id: Option<&str>,
+        request_id: &str,
+    ) -> Result<Vec<StoredFinding>, StoreError>;
 }
 
 /// Postgres jobs; content sealed with the operator's keyring.
@@ -99,7 +103,8 @@ fn finding_from_row(r: &sqlx::postgres::PgRow) -> Result<StoredFinding, sqlx::Er
     })
 }
 
-const FINDING_COLUMNS: &str = "rule_id, cwe, severity, block_index, line, message, fix, explanation";
+const FINDING_COLUMNS: &str =
+    "rule_id, cwe, severity, block_index, line, message, fix, explanation";
 
 #[async_trait]
 impl JobStore for PgJobs {
@@ -243,7 +248,11 @@ impl JobStore for PgJobs {
         }))
     }
 
-    async fn findings_for_request(&self, tenant_id: Option<&str>, request_id: &str) -> Result<Vec<StoredFinding>, StoreError> {
+    async fn findings_for_request(
+        &self,
+        tenant_id: Option<&str>,
+        request_id: &str,
+    ) -> Result<Vec<StoredFinding>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {FINDING_COLUMNS} FROM securetag.sast_finding WHERE request_id = $1 AND tenant_id IS NOT DISTINCT FROM $2::uuid \
              ORDER BY block_index, line, rule_id"
@@ -252,7 +261,10 @@ impl JobStore for PgJobs {
         .bind(tenant_id)
         .fetch_all(&self.store.pool)
         .await?;
-        rows.iter().map(finding_from_row).collect::<Result<_, _>>().map_err(Into::into)
+        rows.iter()
+            .map(finding_from_row)
+            .collect::<Result<_, _>>()
+            .map_err(Into::into)
     }
 }
 
@@ -352,13 +364,20 @@ impl JobStore for MemoryJobs {
             .map(|m| m.view.clone()))
     }
 
-    async fn findings_for_request(&self, tenant_id: Option<&str>, request_id: &str) -> Result<Vec<StoredFinding>, StoreError> {
+    async fn findings_for_request(
+        &self,
+        tenant_id: Option<&str>,
+        request_id: &str,
+    ) -> Result<Vec<StoredFinding>, StoreError> {
         Ok(self
             .inner
             .lock()
             .0
             .values()
-            .filter(|m| m.job.tenant_id.as_deref() == tenant_id && m.job.request_id.as_deref() == Some(request_id))
+            .filter(|m| {
+                m.job.tenant_id.as_deref() == tenant_id
+                    && m.job.request_id.as_deref() == Some(request_id)
+            })
             .flat_map(|m| m.view.findings.clone())
             .collect())
     }

@@ -1,0 +1,258 @@
+//! The SAST pool: background workers that take jobs from the shared queue, run the engine
+//! off the async runtime, and store what it found.
+//!
+//! The request path never waits here: [`SastPool::enqueue`] is a `try_send` on a bounded
+//! channel (a full channel drops the job and counts it), and a small task moves queued jobs
+//! into the store. Workers claim jobs from the store, so the pools of every instance share
+//! one queue; each job runs on Tokio's blocking pool under a timeout, with the engine's own
+//! time budget set to the same timeout so a slow snippet frees its thread too. Failures are
+//! retried up to the job's cap; a timeout is final, since the same input would time out again.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use prometheus::{IntCounterVec, Opts};
+use tokio::sync::{mpsc, Notify};
+
+use super::{Engine, Finding, SecretFinder, SecretHit};
+use crate::scan::{Category, ScanOptions, Scanner};
+use crate::store::jobs::{Job, JobStore, NewJob, StoredFinding};
+use crate::store::StoreError;
+
+/// The crate's secrets detector as the engine's [`SecretFinder`], for `hardcoded-credential`.
+pub struct ScanSecrets(pub Arc<Scanner>);
+
+impl SecretFinder for ScanSecrets {
+    fn find_secrets(&self, code: &str) -> Vec<SecretHit> {
+        let opts = ScanOptions {
+            pii: crate::scan::EntitySet::none(),
+            secrets: true,
+            custom: false,
+            injection: false,
+            ..ScanOptions::default()
+        };
+        self.0
+            .scan(code, &opts)
+            .findings
+            .into_iter()
+            .filter(|f| f.category == Category::Secret)
+            .map(|f| SecretHit {
+                start: f.start,
+                end: f.end,
+                entity: f.entity.to_string(),
+            })
+            .collect()
+    }
+}
+
+/// Optional deeper analysis of a finding by a model; never fails a job.
+#[async_trait]
+pub trait Explainer: Send + Sync {
+    async fn explain(&self, finding: &Finding, code: &str) -> Option<String>;
+}
+
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub workers: usize,
+    pub job_timeout: Duration,
+    pub max_attempts: u32,
+    pub queue_capacity: usize,
+    /// How often idle workers look for jobs other instances queued.
+    pub poll: Duration,
+    /// Findings per job sent to the explainer.
+    pub explain_max: usize,
+}
+
+pub struct SastPool {
+    store: Arc<dyn JobStore>,
+    engine: Arc<Engine>,
+    secrets: Arc<ScanSecrets>,
+    explainer: Option<Arc<dyn Explainer>>,
+    settings: PoolSettings,
+    tx: mpsc::Sender<NewJob>,
+    wake: Notify,
+    jobs: IntCounterVec,
+    instance: String,
+}
+
+/// What [`SastPool::run`] consumes: the channel the request path fills.
+pub struct Intake(mpsc::Receiver<NewJob>);
+
+impl SastPool {
+    pub fn new(
+        store: Arc<dyn JobStore>,
+        engine: Engine,
+        scanner: Arc<Scanner>,
+        explainer: Option<Arc<dyn Explainer>>,
+        settings: PoolSettings,
+    ) -> (Arc<SastPool>, Intake) {
+        let limits = super::Limits {
+            answer_timeout: settings.job_timeout,
+            ..super::Limits::default()
+        };
+        let engine = Arc::new(engine.with_limits(limits));
+        let (tx, rx) = mpsc::channel(settings.queue_capacity.max(1));
+        let jobs = IntCounterVec::new(
+            Opts::new(
+                "sast_jobs_total",
+                "SAST jobs, by event (queued, dropped, done, retried, timeout)",
+            ),
+            &["event"],
+        )
+        .expect("valid metric");
+        crate::metrics::get().register(Box::new(jobs.clone()));
+        let pool = SastPool {
+            store,
+            engine,
+            secrets: Arc::new(ScanSecrets(scanner)),
+            explainer,
+            settings,
+            tx,
+            wake: Notify::new(),
+            jobs,
+            instance: format!("{}-{}", hostname(), std::process::id()),
+        };
+        (Arc::new(pool), Intake(rx))
+    }
+
+    /// Queues a job from the request path; never waits, never fails the request.
+    pub fn enqueue(&self, job: NewJob) {
+        let event = match self.tx.try_send(job) {
+            Ok(()) => "queued",
+            Err(_) => "dropped",
+        };
+        self.jobs.with_label_values(&[event]).inc();
+    }
+
+    /// Stores a submitted job at once (the API answers 202 with its id).
+    pub async fn submit(&self, job: NewJob) -> Result<String, StoreError> {
+        let id = self.store.enqueue(job, self.settings.max_attempts).await?;
+        self.jobs.with_label_values(&["queued"]).inc();
+        self.wake.notify_one();
+        Ok(id)
+    }
+
+    pub fn store(&self) -> &Arc<dyn JobStore> {
+        &self.store
+    }
+
+    /// Runs the intake and the workers until the process ends.
+    pub async fn run(self: Arc<Self>, intake: Intake) {
+        let mut rx = intake.0;
+        let me = self.clone();
+        tokio::spawn(async move {
+            while let Some(job) = rx.recv().await {
+                match me.store.enqueue(job, me.settings.max_attempts).await {
+                    Ok(_) => me.wake.notify_one(),
+                    Err(e) => {
+                        me.jobs.with_label_values(&["dropped"]).inc();
+                        tracing::warn!(error = %e, "SAST job could not be stored");
+                    }
+                }
+            }
+        });
+        let workers: Vec<_> = (0..self.settings.workers.max(1))
+            .map(|i| {
+                let me = self.clone();
+                tokio::spawn(async move { me.work(i).await })
+            })
+            .collect();
+        for w in workers {
+            let _ = w.await;
+        }
+    }
+
+    async fn work(&self, index: usize) {
+        let name = format!("{}#{index}", self.instance);
+        // Long enough that a live worker never loses its job, short enough that a dead
+        // one's job is soon picked up again.
+        let lease = self.settings.job_timeout * 2 + Duration::from_secs(5);
+        loop {
+            match self.store.claim(&name, lease).await {
+                Ok(Some(job)) => self.process(job).await,
+                Ok(None) => {
+                    tokio::select! {
+                        _ = self.wake.notified() => {}
+                        _ = tokio::time::sleep(self.settings.poll) => {}
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot take SAST jobs; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+
+    async fn process(&self, job: Job) {
+        let (engine, secrets) = (self.engine.clone(), self.secrets.clone());
+        let (name, content) = (job.filename.clone(), job.content.clone());
+        let run = tokio::task::spawn_blocking(move || {
+            super::cli::scan(&engine, name.as_deref(), &content, Some(secrets.as_ref()))
+        });
+        let result = match tokio::time::timeout(self.settings.job_timeout, run).await {
+            Err(_) => {
+                self.jobs.with_label_values(&["timeout"]).inc();
+                let msg = format!("timed out after {:?}", self.settings.job_timeout);
+                self.store.fail(&job, &msg, false).await
+            }
+            Ok(Err(e)) => {
+                self.jobs.with_label_values(&["retried"]).inc();
+                tracing::error!(job = %job.id, error = %e, "SAST engine failed");
+                self.store.fail(&job, "the analysis failed", true).await
+            }
+            Ok(Ok(findings))
+                if findings
+                    .iter()
+                    .any(|f| f.rule_id == super::engine::LIMIT_RULE_TIMEOUT) =>
+            {
+                // The engine stopped itself at the job's time budget: same outcome.
+                self.jobs.with_label_values(&["timeout"]).inc();
+                let msg = format!("timed out after {:?}", self.settings.job_timeout);
+                self.store.fail(&job, &msg, false).await
+            }
+            Ok(Ok(findings)) => {
+                let stored = self.explained(&findings, &job.content).await;
+                self.jobs.with_label_values(&["done"]).inc();
+                self.store.complete(&job, &stored).await
+            }
+        };
+        if let Err(e) = result {
+            tracing::error!(job = %job.id, error = %e, "SAST job result could not be stored");
+        }
+    }
+
+    async fn explained(&self, findings: &[Finding], content: &str) -> Vec<StoredFinding> {
+        let mut out: Vec<StoredFinding> = findings.iter().map(stored).collect();
+        if let Some(x) = &self.explainer {
+            for (f, s) in findings
+                .iter()
+                .zip(out.iter_mut())
+                .take(self.settings.explain_max)
+            {
+                s.explanation = x.explain(f, content).await;
+            }
+        }
+        out
+    }
+}
+
+fn stored(f: &Finding) -> StoredFinding {
+    StoredFinding {
+        rule_id: f.rule_id.clone(),
+        cwe: f.cwe.clone(),
+        severity: f.severity.as_str().to_string(),
+        block_index: u32::try_from(f.block_index).unwrap_or(u32::MAX),
+        line: u32::try_from(f.line).unwrap_or(u32::MAX),
+        message: f.message.clone(),
+        fix: f.fix.clone(),
+        explanation: None,
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|_| "edge".into())
+}

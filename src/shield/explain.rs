@@ -1,0 +1,87 @@
+//! The optional deeper analysis of SAST findings by a model (`securetag-v1`), through the
+//! same providers as chat completions. Off unless configured; any failure (model down,
+//! timeout, bad answer) leaves the finding without an explanation and the job unharmed.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use serde_json::{json, Value};
+
+use super::provider::Providers;
+use crate::sast::pool::Explainer;
+use crate::sast::Finding;
+use crate::scan::{redact, RedactionMode, RedactionPolicy, RedactionState, ScanOptions, Scanner};
+
+pub struct ModelExplainer {
+    pub providers: Arc<Providers>,
+    pub scanner: Arc<Scanner>,
+    pub model: String,
+    pub timeout: Duration,
+}
+
+/// Code sent to the model is capped, and its secrets and PII replaced, like any prompt.
+const MAX_CODE: usize = 4000;
+
+#[async_trait]
+impl Explainer for ModelExplainer {
+    async fn explain(&self, f: &Finding, code: &str) -> Option<String> {
+        let spec = self.providers.for_model(&self.model)?.clone();
+        let mut end = code.len().min(MAX_CODE);
+        while !code.is_char_boundary(end) {
+            end -= 1;
+        }
+        let excerpt = &code[..end];
+        let found = self
+            .scanner
+            .scan(
+                excerpt,
+                &ScanOptions {
+                    injection: false,
+                    ..ScanOptions::default()
+                },
+            )
+            .findings;
+        let clean = redact(
+            excerpt,
+            &found,
+            &RedactionPolicy::new(RedactionMode::Placeholder),
+            &mut RedactionState::new(),
+        );
+        let body = json!({
+            "model": self.model,
+            "max_tokens": 400,
+            "messages": [
+                {"role": "system", "content": "You are an application security reviewer. Explain the risk of the finding in two sentences, then give a corrected code snippet."},
+                {"role": "user", "content": format!("Finding {} ({}, {}) at block {}, line {}: {}\n\nCode:\n{}", f.rule_id, f.cwe, f.severity.as_str(), f.block_index, f.line, f.message, clean)}
+            ]
+        });
+        let bytes = Bytes::from(serde_json::to_vec(&body).ok()?);
+        let call = async {
+            let mut up = self
+                .providers
+                .send(&spec, spec.api_key.as_deref(), bytes, false, "sast-explain")
+                .await
+                .ok()?;
+            let answer = up.read_all(1 << 20).await.ok();
+            let status = up.status;
+            self.providers.release(up).await;
+            let answer = answer?;
+            if !(200..300).contains(&status) {
+                return None;
+            }
+            let v: Value = serde_json::from_slice(&answer).ok()?;
+            v["choices"][0]["message"]["content"]
+                .as_str()
+                .map(str::to_owned)
+        };
+        match tokio::time::timeout(self.timeout, call).await {
+            Ok(text) => text,
+            Err(_) => {
+                tracing::debug!(rule = %f.rule_id, "deeper analysis timed out");
+                None
+            }
+        }
+    }
+}

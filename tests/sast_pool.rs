@@ -1,0 +1,348 @@
+//! The SAST pool on the real PostgreSQL: code in answers becomes stored findings, pools
+//! share the queue without running a job twice, a dead process's job is finished after a
+//! restart, and a job over its time budget fails without stopping the pool.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::db;
+use common::provider::{Answer, Provider};
+use common::{free_port, Edge};
+use securetag_edge::crypto::Keyring;
+use securetag_edge::store::jobs::{JobStore, NewJob, PgJobs};
+use serde_json::{json, Value};
+
+const SECRET: &str = "sast-test-secret-0123456789abcdef-0000";
+
+const VULNERABLE: &str = "Here is the lookup:\n\n```python\ndef find(cur, name):\n    cur.execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\")\n    return cur.fetchall()\n```\n";
+
+fn config(port: u16, provider: &Provider, sast: &str) -> String {
+    format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nroutes: [{{prefix: /, upstream: core-api}}]\nupstreams: {{core-api: {{addresses: [\"127.0.0.1:{}\"]}}}}\nai:\n  system_secret: \"{SECRET}\"\n  database_url: \"{}\"\n  redis_url: \"{}\"\n  audit: {{file: audit.jsonl, spool_dir: spool, flush_interval: 20ms}}\n  providers: [{{name: mock, base_url: \"{}\", models: [\"mock-*\"]}}]\n  sast: {{poll_interval: 100ms{sast}}}\n",
+        free_port(),
+        db::database_url(),
+        db::redis_url(),
+        provider.base_url()
+    )
+}
+
+async fn wait_for<T>(mut f: impl FnMut() -> futures::future::BoxFuture<'static, Option<T>>) -> T {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Some(v) = f().await {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn code_in_an_answer_becomes_findings_for_its_request_id() {
+    let store = db::store().await;
+    let (_, _, key) = db::tenant(&store, 10_000).await;
+    let provider = Provider::start();
+    provider.push(Answer::Text(VULNERABLE.into()));
+    let port = free_port();
+    let _edge = Edge::start(&config(port, &provider, ""));
+    let c = common::client();
+    let r = c
+        .post(format!("http://127.0.0.1:{port}/ai/v1/chat/completions"))
+        .bearer_auth(&key)
+        .json(&json!({"model": "mock-1", "messages": [{"role": "user", "content": "write a user lookup"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let url = format!("http://127.0.0.1:{port}/ai/v1/sast/findings?request_id={rid}");
+    let findings: Vec<Value> = wait_for(|| {
+        let (c, url, key) = (c.clone(), url.clone(), key.clone());
+        Box::pin(async move {
+            let v: Value = c
+                .get(url)
+                .bearer_auth(key)
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            let f = v["findings"].as_array()?.clone();
+            (!f.is_empty()).then_some(f)
+        })
+    })
+    .await;
+    assert_eq!(findings[0]["rule_id"], "py-sql-injection");
+    assert_eq!(findings[0]["cwe"], "CWE-89");
+    assert_eq!(findings[0]["line"], 2);
+    assert!(findings[0]["fix"].as_str().unwrap().contains("execute"));
+    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM securetag.sast_finding WHERE request_id = $1 AND rule_id = 'py-sql-injection'")
+        .bind(&rid)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1);
+    // Another tenant cannot see them.
+    let (_, _, other) = db::tenant(&store, 100).await;
+    let v: Value = c
+        .get(&url)
+        .bearer_auth(other)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(v["findings"], json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn submitted_jobs_are_served_to_their_tenant_only() {
+    let store = db::store().await;
+    let (_, _, key) = db::tenant(&store, 10_000).await;
+    let (_, _, other) = db::tenant(&store, 10_000).await;
+    let provider = Provider::start();
+    let port = free_port();
+    let _edge = Edge::start(&config(port, &provider, ""));
+    let c = common::client();
+    let base = format!("http://127.0.0.1:{port}/ai/v1/sast");
+    let r = c
+        .post(format!("{base}/jobs"))
+        .bearer_auth(&key)
+        .json(&json!({"filename": "app.js", "content": "const q = req.query.q;\nres.send('<p>' + q + '</p>');\neval(req.body.code);\n"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let job: Value = wait_for(|| {
+        let (c, url, key) = (c.clone(), format!("{base}/jobs/{id}"), key.clone());
+        Box::pin(async move {
+            let v: Value = c
+                .get(url)
+                .bearer_auth(key)
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            (v["status"] == "done").then_some(v)
+        })
+    })
+    .await;
+    let rules: Vec<&str> = job["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(rules.iter().any(|r| r.contains("eval")), "{rules:?}");
+    assert_eq!(
+        c.get(format!("{base}/jobs/{id}"))
+            .bearer_auth(&other)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let sealed: Option<String> =
+        sqlx::query_scalar("SELECT content_sealed FROM securetag.sast_job WHERE id = $1::uuid")
+            .bind(&id)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+    assert_eq!(sealed, None, "content is erased once the job is done");
+    let r = c
+        .post(format!("{base}/jobs"))
+        .bearer_auth(&key)
+        .json(&json!({"content": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_pools_share_jobs_and_run_each_once() {
+    let store = db::store().await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let jobs = PgJobs {
+        store: store.clone(),
+        keyring: Keyring::new(SECRET.as_bytes()).unwrap(),
+    };
+    let mut ids = Vec::new();
+    for i in 0..30 {
+        let content = VULNERABLE.replace("find", &format!("find_{i}"));
+        ids.push(
+            jobs.enqueue(
+                NewJob {
+                    tenant_id: Some(tenant.clone()),
+                    request_id: Some(format!("shared-{i}")),
+                    source: "api",
+                    filename: None,
+                    content,
+                },
+                3,
+            )
+            .await
+            .unwrap(),
+        );
+    }
+    let provider = Provider::start();
+    let (p1, p2) = (free_port(), free_port());
+    let _a = Edge::start(&config(p1, &provider, ""));
+    let _b = Edge::start(&config(p2, &provider, ""));
+    let pool = store.pool.clone();
+    let t = tenant.clone();
+    wait_for(|| {
+        let (pool, t) = (pool.clone(), t.clone());
+        Box::pin(async move {
+            let left: i64 = sqlx::query_scalar("SELECT count(*) FROM securetag.sast_job WHERE tenant_id = $1::uuid AND status <> 'done'")
+                .bind(t)
+                .fetch_one(&pool)
+                .await
+                .ok()?;
+            (left == 0).then_some(())
+        })
+    })
+    .await;
+    let rows: Vec<(i32, i64)> = sqlx::query_as(
+        "SELECT j.attempts, (SELECT count(*) FROM securetag.sast_finding f WHERE f.job_id = j.id) FROM securetag.sast_job j WHERE j.tenant_id = $1::uuid",
+    )
+    .bind(&tenant)
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 30);
+    for (attempts, findings) in rows {
+        assert_eq!(attempts, 1, "no job was taken twice");
+        assert_eq!(findings, 1, "each job stored its finding once");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_left_running_by_a_dead_process_is_completed_after_restart() {
+    let store = db::store().await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let jobs = PgJobs {
+        store: store.clone(),
+        keyring: Keyring::new(SECRET.as_bytes()).unwrap(),
+    };
+    let id = jobs
+        .enqueue(
+            NewJob {
+                tenant_id: Some(tenant.clone()),
+                request_id: Some("orphan".into()),
+                source: "answer",
+                filename: None,
+                content: VULNERABLE.into(),
+            },
+            3,
+        )
+        .await
+        .unwrap();
+    // What a process killed mid-job leaves behind: running, attempt 1, lease run out.
+    sqlx::query("UPDATE securetag.sast_job SET status = 'running', attempts = 1, locked_by = 'dead-host-1#0', started_at = now() - interval '5 minutes', lease_until = now() - interval '1 minute' WHERE id = $1::uuid")
+        .bind(&id)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    let provider = Provider::start();
+    let port = free_port();
+    let _edge = Edge::start(&config(port, &provider, ""));
+    let pool = store.pool.clone();
+    let jid = id.clone();
+    let (status, attempts): (String, i32) = wait_for(|| {
+        let (pool, jid) = (pool.clone(), jid.clone());
+        Box::pin(async move {
+            let r: (String, i32) = sqlx::query_as(
+                "SELECT status, attempts FROM securetag.sast_job WHERE id = $1::uuid",
+            )
+            .bind(jid)
+            .fetch_one(&pool)
+            .await
+            .ok()?;
+            (r.0 == "done").then_some(r)
+        })
+    })
+    .await;
+    assert_eq!((status.as_str(), attempts), ("done", 2));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_over_its_time_budget_fails_and_the_pool_keeps_going() {
+    let store = db::store().await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let jobs = PgJobs {
+        store: store.clone(),
+        keyring: Keyring::new(SECRET.as_bytes()).unwrap(),
+    };
+    // Many large blocks: far more work than a 30 ms budget.
+    let block = format!(
+        "```python\n{}```\n\n",
+        "def f(cur, x):\n    cur.execute(\"SELECT \" + x)\n".repeat(3000)
+    );
+    let heavy = jobs
+        .enqueue(
+            NewJob {
+                tenant_id: Some(tenant.clone()),
+                request_id: Some("heavy".into()),
+                source: "api",
+                filename: None,
+                content: block.repeat(20),
+            },
+            3,
+        )
+        .await
+        .unwrap();
+    let light = jobs
+        .enqueue(
+            NewJob {
+                tenant_id: Some(tenant.clone()),
+                request_id: Some("light".into()),
+                source: "api",
+                filename: Some("x.py".into()),
+                content: "import pickle\npickle.loads(data)\n".into(),
+            },
+            3,
+        )
+        .await
+        .unwrap();
+    let provider = Provider::start();
+    let port = free_port();
+    let edge = Edge::start(&config(port, &provider, ", job_timeout: 30ms, workers: 1"));
+    let pool = store.pool.clone();
+    let (h, l) = (heavy.clone(), light.clone());
+    let states: (String, Option<String>, String) = wait_for(|| {
+        let (pool, h, l) = (pool.clone(), h.clone(), l.clone());
+        Box::pin(async move {
+            let (hs, he): (String, Option<String>) =
+                sqlx::query_as("SELECT status, error FROM securetag.sast_job WHERE id = $1::uuid")
+                    .bind(h)
+                    .fetch_one(&pool)
+                    .await
+                    .ok()?;
+            let ls: String =
+                sqlx::query_scalar("SELECT status FROM securetag.sast_job WHERE id = $1::uuid")
+                    .bind(l)
+                    .fetch_one(&pool)
+                    .await
+                    .ok()?;
+            (hs != "queued" && hs != "running" && ls == "done").then_some((hs, he, ls))
+        })
+    })
+    .await;
+    assert_eq!(states.0, "failed");
+    assert!(states.1.unwrap().contains("timed out"));
+    assert!(edge
+        .metrics()
+        .contains("securetag_sast_jobs_total{event=\"timeout\"}"));
+}
