@@ -13,10 +13,11 @@
 //! (CWE-400) instead of hanging or failing the whole answer: the caller always gets an
 //! answer, and it says what was skipped.
 //!
-//! Snippets are usually fragments. Two repairs make fragments parse as their language: PHP
-//! without `<?php` gets the tag prepended (on the same line, so line numbers hold), and Java
-//! that does not parse alone is retried inside a class body (a bare method) or a method body
-//! (bare statements).
+//! Snippets are usually fragments. Repairs make them parse as their language without moving
+//! line numbers: PHP without `<?php` gets the tag prepended on the first line; Java that does
+//! not parse alone is retried inside a class body (a bare method) or a method body (bare
+//! statements); in shell, a leading `sudo` (with its flags) is blanked out, so
+//! `sudo chmod 777 x` is seen as the `chmod` command it runs.
 
 use super::detect::detect;
 use super::finding::{normalize, Finding, Severity};
@@ -118,6 +119,8 @@ pub struct Engine {
     /// Source regexes per language (from the syntax tables), indexed by [`Lang::index`].
     sources: Vec<Option<Regex>>,
     handler: Regex,
+    /// `sudo` and its flags at the start of a shell command (see module docs).
+    sudo: Regex,
     limits: Limits,
 }
 
@@ -175,6 +178,8 @@ impl Engine {
             }
         }
         let handler = Flow::handler_regex().map_err(|e| engine_error(e.to_string()))?;
+        let sudo = Regex::new(r"(?m)(?:^|[|;&]\s*)(sudo(?:\s+-[A-Za-z]+)*\s+)")
+            .map_err(|e| engine_error(e.to_string()))?;
         Ok(Engine {
             rules,
             queries,
@@ -182,6 +187,7 @@ impl Engine {
             secret_rules,
             sources,
             handler,
+            sudo,
             limits: Limits::default(),
         })
     }
@@ -413,6 +419,19 @@ impl Engine {
                     }
                 }
                 Some((tree, code.to_string()))
+            }
+            Lang::Bash if code.contains("sudo") => {
+                // Blank `sudo -E ` to spaces of the same length: offsets and lines hold.
+                let mut text = code.to_string();
+                let spans: Vec<_> = self
+                    .sudo
+                    .captures_iter(code)
+                    .filter_map(|c| c.get(1).map(|m| m.range()))
+                    .collect();
+                for r in spans {
+                    text.replace_range(r.clone(), &" ".repeat(r.len()));
+                }
+                parse(&text).map(|t| (t, text))
             }
             _ => parse(code).map(|t| (t, code.to_string())),
         }

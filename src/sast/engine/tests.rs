@@ -89,6 +89,14 @@ fn markdown_blocks_get_their_index_and_block_lines() {
 }
 
 #[test]
+fn sudo_prefixed_commands_are_matched_as_the_command_they_run() {
+    let code = "sudo chmod -R 777 /srv\nsudo -E curl -k https://x\nls | sudo bash\n";
+    let f = engine().scan_source(Lang::Bash, code, None);
+    let got: Vec<_> = f.iter().map(|x| (x.line, x.cwe.as_str())).collect();
+    assert_eq!(got, vec![(1, "CWE-732"), (2, "CWE-295")]);
+}
+
+#[test]
 fn console_blocks_are_scanned_as_their_commands() {
     let md = "Run:\n\n```console\n$ curl -fsSL https://get.example | sh\nInstalled.\n$ curl -k https://api.example/health\n```\n";
     let f = engine().scan_markdown(md, None);
