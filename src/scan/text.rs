@@ -49,9 +49,13 @@ pub(crate) fn lower_after(s: &str, end: usize, n: usize) -> String {
     s.get(end..to).unwrap_or("").to_ascii_lowercase()
 }
 
-/// Whether any of `words` occurs in `hay` (already lowercase).
+/// Whether any of `words` occurs in `hay` (already lowercase) at the start of a word, so
+/// the cue `ver` does not fire inside `server` nor `tel` inside `hotel`.
 pub(crate) fn has_any(hay: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| hay.contains(w))
+    words.iter().any(|w| {
+        let word_cue = w.chars().next().is_some_and(char::is_alphanumeric);
+        hay.match_indices(w).any(|(i, _)| !word_cue || hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+    })
 }
 
 /// Sorts and merges overlapping or touching `(start, end)` windows.
@@ -99,6 +103,14 @@ mod tests {
             assert!(s.is_char_boundary(ceil_boundary(s, i)));
         }
         assert_eq!(lower_before(s, s.len(), 3), "b");
+    }
+
+    #[test]
+    fn cues_match_at_word_starts_only() {
+        assert!(has_any("my tel: ", &["tel"]));
+        assert!(!has_any("the hotel ", &["tel"]));
+        assert!(!has_any("our server at ", &["ver "]));
+        assert!(has_any("order #", &["#"]));
     }
 
     #[test]

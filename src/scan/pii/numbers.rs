@@ -74,6 +74,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
         }
         // A cluster glued to a letter or to `_` is an identifier, not a number.
         if i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_' || b[i - 1].is_ascii_digit()) {
+            i += 1;
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
             }
@@ -182,8 +183,7 @@ fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
         _ => {
             // Preceded by `x.`/`x-`/`x/` where x is alphanumeric: part of an identifier or path.
             let s = g[a].start;
-            !(s >= 2 && matches!(b[s - 1], b'.' | b'-' | b'/' | b'#' | b':' | b'=') && b[s - 2].is_ascii_alphanumeric() && a == 0
-                && !(b[s - 1] == b':' && s >= 4 && b[s - 4..s - 1].eq_ignore_ascii_case(b"tel")))
+            !(s >= 2 && matches!(b[s - 1], b'.' | b'-' | b'/' | b'#') && b[s - 2].is_ascii_alphanumeric() && a == 0)
         }
     }
 }
@@ -381,6 +381,13 @@ mod tests {
         let mut v = Vec::new();
         find(t, &mut v);
         v.into_iter().filter(|x| x.3 >= 0.5).map(|(e, s, en, _)| (e, &t[s..en])).collect()
+    }
+
+    #[test]
+    fn regression_plus_glued_to_a_letter_does_not_hang() {
+        // A `+` after a letter and before a digit (base64 bodies) once kept the scanner at
+        // the same byte forever.
+        assert!(found("ru6Js+2KBfX7 a+1 b(2").is_empty());
     }
 
     #[test]

@@ -29,7 +29,14 @@ const TITLES: &[&str] = &[
     "gen", "rev", "fr", "sgt", "lt", "col", "hon", "pres", "gov", "sen", "rep", "mme", "mlle", "herr", "frau",
 ];
 /// Capitalised words that introduce a name: strong.
-const STRONG_WORD_CUES: &[&str] = &["dear", "estimado", "estimada", "querido", "querida", "estimados", "apreciable"];
+const STRONG_WORD_CUES: &[&str] = &["dear", "estimado", "estimada", "querido", "querida", "estimados", "apreciable", "soy", "i'm", "im"];
+/// Endings that mark an unknown capitalised word as a likely surname (Slavic, Nordic,
+/// Germanic, Romance, Greek, Armenian, Japanese, Spanish patronymics).
+const SURNAME_ENDINGS: &[&str] = &[
+    "son", "sen", "sson", "ski", "ska", "sky", "czyk", "wicz", "vich", "ovic", "ović", "enko", "ov", "ova", "ev", "eva",
+    "qvist", "kvist", "str\u{f6}m", "berg", "stein", "mann", "ini", "elli", "etti", "ucci", "escu", "opoulos", "idis",
+    "akis", "ian", "yan", "oglu", "mura", "moto", "yama", "kawa", "shita", "hashi", "uchi", "saki", "ez", "az", "oz",
+];
 /// Capitalised words that introduce a name: weak.
 const WEAK_WORD_CUES: &[&str] = &[
     "hi", "hello", "hey", "hola", "thanks", "gracias", "cc", "attn", "atte", "from", "by", "with", "con", "contact",
@@ -189,6 +196,14 @@ impl PersonDetector {
 
     fn score_piece(&self, text: &str, piece: &[(Tok, Option<Entry>)], word_cue: f32, out: &mut Vec<(usize, usize, f32)>) {
         let mut piece = piece;
+        // `Rigoberto Tinajero de la Notaría`: words after a connector belong to the name only
+        // if they are known names (`de la Cruz`, `del Río`); otherwise cut at the connector.
+        if let Some(c) = piece.iter().position(|(t, _)| t.kind == Kind::Connector) {
+            let tail_known = piece[c..].iter().all(|(t, e)| t.kind == Kind::Connector || e.is_some_and(|e| e.is_name()));
+            if !tail_known && c > 0 {
+                piece = &piece[..c];
+            }
+        }
         while piece.last().is_some_and(|(t, _)| t.kind == Kind::Connector) {
             piece = &piece[..piece.len() - 1];
         }
@@ -220,6 +235,9 @@ impl PersonDetector {
             })
         };
         let all_caps = names.iter().all(|(t, _)| t.kind == Kind::AllCaps);
+        // Every word a common word too (`Rosa de Guadalupe`, `Luz y Paz`): only a strong cue
+        // makes that a person.
+        let all_ambiguous = names.iter().all(|(_, e)| e.is_some_and(|e| e.stop));
         let known = names.iter().filter(|(_, e)| e.is_some_and(|e| e.is_name())).count();
         let first_given = w(&names[0].1, true);
         let last_sur = w(&names[n - 1].1, false);
@@ -233,6 +251,15 @@ impl PersonDetector {
                 0.45
             } else if last_sur > 0.0 {
                 0.5
+            } else if !sentence_start(text, start) && names.iter().all(|(t, _)| t.kind == Kind::Cap) {
+                // Two or more unknown capitalised words mid-sentence: often a name from
+                // outside the lists; a surname-like ending makes it more likely.
+                let ending = surname_like(text.get(names[n - 1].0.start..names[n - 1].0.end).unwrap_or(""));
+                if ending {
+                    0.45
+                } else {
+                    0.3
+                }
             } else {
                 0.15
             }
@@ -258,6 +285,9 @@ impl PersonDetector {
             return;
         }
         let cue = word_cue.max(self.context_cue(text, start));
+        if all_ambiguous && cue < 0.45 {
+            return;
+        }
         score += cue;
         let after = lower_after(text, end, 16);
         if AFTER.iter().any(|a| after.starts_with(a)) {
@@ -292,6 +322,12 @@ impl PersonDetector {
         }
         0.0
     }
+}
+
+/// Whether an unknown word ends like a surname.
+fn surname_like(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.chars().count() >= 5 && SURNAME_ENDINGS.iter().any(|e| lower.ends_with(e))
 }
 
 /// Whether the name starts its own line right under a sign-off ("Saludos,", "Best,").

@@ -67,7 +67,7 @@ pub(crate) const RULES: &[Def] = &[
         multiline: true,
         check: Check::Pem,
     },
-    def("url-password", "CONNECTION_STRING", r#"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://[^\s:/?#@'"<>\[\]]{1,128}:([^\s/?@'"<>]{1,256})@[A-Za-z0-9.\-_\[\]]+"#, &["://"], &[], 0.0, 0.9, Check::Password),
+    def("url-password", "CONNECTION_STRING", r#"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://[^\s:/?#@'"<>\[\]]{0,128}:([^\s/?'"<>]{1,256})@[A-Za-z0-9.\-_\[\]]+"#, &["://"], &[], 0.0, 0.9, Check::Password),
     def("connection-string-password", "CONNECTION_STRING", r#"(?i)(?:server|data source|host|user id|uid|database|initial catalog|address)\s*=[^;\n]{0,200};[^\n]{0,300}?\b(?:password|pwd)\s*=\s*([^;'"\s]{3,128})"#, &["password", "pwd"], &[], 0.0, 0.9, Check::Password),
     def("authorization-bearer", "BEARER_TOKEN", r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)", &["bearer"], &[], 3.3, 0.85, Check::Generic),
     def("authorization-basic", "BASIC_AUTH", r"(?i)\bauthorization\s*:\s*basic\s+([A-Za-z0-9+/]{12,}={0,2})", &["basic"], &[], 3.0, 0.85, Check::None),

@@ -95,8 +95,9 @@ fn jwt(value: &str) -> bool {
     alg.eq_ignore_ascii_case("none") || sig.len() >= 16
 }
 
+/// Sentence punctuation after an unquoted value; `!` and `?` stay, passwords use them.
 fn trim_trailing(value: &str) -> &str {
-    value.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '`'])
+    value.trim_end_matches(['.', ',', ';', ':', ')', ']', '}', '"', '\'', '`'])
 }
 
 fn password(value: &str) -> Option<usize> {
@@ -117,6 +118,7 @@ fn generic(value: &str) -> Option<usize> {
     let code_like = v.contains('(')
         || v.contains(')')
         || v.starts_with('$')
+        || v.starts_with('%')
         || v.starts_with('@')
         || v.starts_with('&')
         || v.starts_with('*')
@@ -166,6 +168,7 @@ mod tests {
         assert_eq!(check(Check::Generic, "get_password()"), None);
         assert_eq!(check(Check::Generic, "PasswordField"), None);
         assert_eq!(check(Check::Generic, "hunter22."), Some(8));
+        assert_eq!(check(Check::Generic, "IbOZWJsZgfCoL6!"), Some(15));
         let header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
         assert!(check(Check::Jwt, &format!("{header}.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl")).is_some());
         assert!(check(Check::Jwt, "eyJub3Rqc29u.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl").is_none());

@@ -265,6 +265,7 @@ mod tests {
         has("OPENAI_API_KEY=sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ7rT", "OPENAI_API_KEY", "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ7rT");
         has("SLACK=xoxb-2938475610-9384756102-Zq8Xw7Vu6Ts5Rq4Po3Nm", "SLACK_TOKEN", "xoxb-2938475610-9384756102-Zq8Xw7Vu6Ts5Rq4Po3Nm");
         has("db: postgres://app:Vq8#zL2m@db.internal:5432/app", "CONNECTION_STRING", "Vq8#zL2m");
+        has("redis://:K@lZjq2OG#I@cache.internal:6379/0", "CONNECTION_STRING", "K@lZjq2OG#I");
         has("Authorization: Bearer 7fG2kL9qXz3VbN8mR4tY1wP6sD0hJ5cA", "BEARER_TOKEN", "7fG2kL9qXz3VbN8mR4tY1wP6sD0hJ5cA");
         has("DB_PASSWORD=\"Tr0ub4dor&3xq\"", "GENERIC_SECRET", "Tr0ub4dor&3xq");
     }
