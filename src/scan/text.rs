@@ -71,6 +71,13 @@ pub(crate) fn merge_windows(mut w: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     out
 }
 
+/// Rewrites `\b` as the ASCII word boundary `(?-u:\b)`. The rules read a folded, mostly
+/// ASCII view, and a Unicode `\b` makes the regex crate leave its lazy DFA for a slower
+/// engine on any non-ASCII byte: measured at 10x the cost per rule on Spanish text.
+pub(crate) fn ascii_boundaries(pattern: &str) -> String {
+    pattern.replace("\\b", "(?-u:\\b)")
+}
+
 /// Shannon entropy in bits per byte; random base64 scores about 5.5–6, English words 3–4.
 pub(crate) fn entropy(s: &str) -> f32 {
     if s.is_empty() {

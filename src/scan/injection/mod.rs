@@ -23,7 +23,7 @@ use regex::Regex;
 use super::error::ScanError;
 use super::finding::InjectionVerdict;
 use super::normalize;
-use super::text::{ceil_boundary, floor_boundary, merge_windows};
+use super::text::{ascii_boundaries, ceil_boundary, floor_boundary, merge_windows};
 
 /// Views longer than this are searched in windows around keyword hits instead of whole.
 const WHOLE_VIEW_MAX: usize = 16 * 1024;
@@ -58,7 +58,7 @@ impl InjectionDetector {
         let mut keywords: Vec<&'static str> = Vec::new();
         let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
         for (i, (def, pattern)) in rules::rules().into_iter().enumerate() {
-            let regex = Regex::new(&pattern).map_err(|e| ScanError::builtin(def.name, e))?;
+            let regex = Regex::new(&ascii_boundaries(&pattern)).map_err(|e| ScanError::builtin(def.name, e))?;
             for k in def.keywords {
                 match keywords.iter().position(|x| x == k) {
                     Some(p) => keyword_rules[p].push(i),

@@ -124,7 +124,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
             name: "markdown_exfiltration",
             weight: 0.6,
             keywords: &["![", "<img"],
-            pattern: r#"(?:!\[[^\]]{0,40}\]\(\s*|<img[^>]{0,40}src\s*=\s*["']?)https?://[^)\s"']{0,200}[?&][a-z_]{1,20}=(?:\{|%7b|\$|\[|<)"#,
+            pattern: r#"(?:!\[[^\]]{0,40}\]\(\s*|<img[^>]{0,40}src\s*=\s*["']?)https?://[^)\s"']*[?&][a-z_]{1,20}=(?:\{|%7b|\$|\[|<)"#,
         },
         RuleDef {
             name: "credential_request",

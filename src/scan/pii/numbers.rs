@@ -347,8 +347,7 @@ fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)>
     if g[a].plus || g[a].paren {
         return None;
     }
-    let before = lower_before(text, g[a].start, 40);
-    let cue = has_any(&before, SSN_CUES);
+    let cue = || has_any(&lower_before(text, g[a].start, 40), SSN_CUES);
     let (z, score) = if a + 3 <= g.len()
         && g[a].len() == 3
         && g[a + 1].len() == 2
@@ -359,11 +358,12 @@ fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)>
         && matches!(g[a + 1].sep, b'-' | b' ')
     {
         // Space-separated 3-2-4 is only an SSN when something says so.
+        let cue = cue();
         if g[a + 1].sep == b' ' && !cue {
             return None;
         }
         (a + 3, if cue { 0.95 } else { 0.85 })
-    } else if g[a].len() == 9 && cue {
+    } else if g[a].len() == 9 && cue() {
         (a + 1, 0.85)
     } else {
         return None;

@@ -8,6 +8,9 @@
 //!
 //! Spans cover the secret value only (the regex's secret group), not the `password=` before
 //! it, so redaction keeps the surrounding config readable for the model.
+//!
+//! Classes are ASCII where the text they match is ASCII: a Unicode `\w` under a `{0,24}`
+//! repetition compiled to 5 MB per rule, which measured as most of the scanner's memory.
 
 use super::filter::Check;
 
@@ -32,7 +35,7 @@ const fn def(id: &'static str, entity: &'static str, regex: &'static str, ci: &'
 /// All built-in rules. Group 1 of every regex is the secret.
 pub(crate) const RULES: &[Def] = &[
     def("aws-access-key-id", "AWS_ACCESS_KEY", r"\b((?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16})\b", &[], &["AKIA", "ASIA", "ABIA", "ACCA", "A3T"], 3.0, 0.95, Check::None),
-    def("aws-secret-access-key", "AWS_SECRET_KEY", r#"(?i)(?:aws|amazon)[\w.\- ]{0,24}(?:secret|private|sk)[\w.\- ]{0,24}["']?\s*(?:=|:|=>|:=)\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#, &["aws", "amazon"], &[], 4.0, 0.9, Check::None),
+    def("aws-secret-access-key", "AWS_SECRET_KEY", r#"(?i)(?:aws|amazon)[A-Za-z0-9_.\- ]{0,24}(?:secret|private|sk)[A-Za-z0-9_.\- ]{0,24}["']?\s*(?:=|:|=>|:=)\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#, &["aws", "amazon"], &[], 4.0, 0.9, Check::None),
     def("github-token", "GITHUB_TOKEN", r"\b(gh[pousr]_[A-Za-z0-9]{36,251})\b", &[], &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], 3.0, 0.97, Check::None),
     def("github-fine-grained-pat", "GITHUB_TOKEN", r"\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b", &[], &["github_pat_"], 3.0, 0.97, Check::None),
     def("gitlab-token", "GITLAB_TOKEN", r"\b((?:glpat|gldt|glrt|glptt|glcbt|glimt|glagent|glsoat|glffct|gloas)-[A-Za-z0-9_\-]{20,})\b", &[], &["glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glimt-", "glagent-", "glsoat-", "glffct-", "gloas-"], 3.0, 0.95, Check::None),
@@ -47,7 +50,7 @@ pub(crate) const RULES: &[Def] = &[
     def("google-api-key", "GOOGLE_API_KEY", r"\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$)", &[], &["AIza"], 3.0, 0.95, Check::None),
     def("google-oauth-client-secret", "GOOGLE_OAUTH_SECRET", r"\b(GOCSPX-[A-Za-z0-9_\-]{28})", &[], &["GOCSPX-"], 3.0, 0.95, Check::None),
     def("twilio-api-key", "TWILIO_API_KEY", r"\b(SK[0-9a-fA-F]{32})\b", &[], &["SK"], 3.0, 0.85, Check::None),
-    def("twilio-auth-token", "TWILIO_AUTH_TOKEN", r#"(?i)twilio[\w.\- ]{0,30}(?:auth|token|secret)[\w.\- ]{0,12}["']?\s*(?:=|:)\s*["']?([a-f0-9]{32})\b"#, &["twilio"], &[], 3.0, 0.9, Check::None),
+    def("twilio-auth-token", "TWILIO_AUTH_TOKEN", r#"(?i)twilio[A-Za-z0-9_.\- ]{0,30}(?:auth|token|secret)[A-Za-z0-9_.\- ]{0,12}["']?\s*(?:=|:)\s*["']?([a-f0-9]{32})\b"#, &["twilio"], &[], 3.0, 0.9, Check::None),
     def("sendgrid-api-key", "SENDGRID_API_KEY", r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})\b", &[], &["SG."], 3.0, 0.97, Check::None),
     def("npm-token", "NPM_TOKEN", r"\b(npm_[A-Za-z0-9]{36})\b", &[], &["npm_"], 3.0, 0.95, Check::None),
     def("npmrc-auth-token", "NPM_TOKEN", r#"(?i)_authToken\s*=\s*["']?([A-Za-z0-9\-_.+/=]{20,})"#, &["_authtoken"], &[], 3.0, 0.9, Check::Password),
@@ -67,8 +70,8 @@ pub(crate) const RULES: &[Def] = &[
         multiline: true,
         check: Check::Pem,
     },
-    def("url-password", "CONNECTION_STRING", r#"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://[^\s:/?#@'"<>\[\]]{0,128}:([^\s/?'"<>]{1,256})@[A-Za-z0-9.\-_\[\]]+"#, &["://"], &[], 0.0, 0.9, Check::Password),
-    def("connection-string-password", "CONNECTION_STRING", r#"(?i)(?:server|data source|host|user id|uid|database|initial catalog|address)\s*=[^;\n]{0,200};[^\n]{0,300}?\b(?:password|pwd)\s*=\s*([^;'"\s]{3,128})"#, &["password", "pwd"], &[], 0.0, 0.9, Check::Password),
+    def("url-password", "CONNECTION_STRING", r#"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://[^\s:/?#@'"<>\[\]]*:([^\s/?'"<>]+)@[A-Za-z0-9.\-_\[\]]+"#, &["://"], &[], 0.0, 0.9, Check::Password),
+    def("connection-string-password", "CONNECTION_STRING", r#"(?i)(?:server|data source|host|user id|uid|database|initial catalog|address)\s*=[^;\n]*;[^\n]*?\b(?:password|pwd)\s*=\s*([^;'"\s]{3,128})"#, &["password", "pwd"], &[], 0.0, 0.9, Check::Password),
     def("authorization-bearer", "BEARER_TOKEN", r"(?i)\bbearer\s+([A-Za-z0-9\-._~+/]{16,}=*)", &["bearer"], &[], 3.3, 0.85, Check::Generic),
     def("authorization-basic", "BASIC_AUTH", r"(?i)\bauthorization\s*:\s*basic\s+([A-Za-z0-9+/]{12,}={0,2})", &["basic"], &[], 3.0, 0.85, Check::None),
     def("generic-assignment", "GENERIC_SECRET", r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave)[A-Za-z0-9_.\-]{0,20}["'\]]?\s*(?:=|:|:=|=>|\?=)\s*["'`]?([^\s"'`;,<>{}()\[\]]{6,200})"#, &["password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "api_key", "api-key", "access_key", "access-key", "accesskey", "auth_key", "authkey", "private_key", "privatekey", "client_secret", "credential", "contraseña", "contrasena", "clave"], &[], 2.8, 0.75, Check::Generic),
@@ -92,5 +95,5 @@ pub(crate) const RULES: &[Def] = &[
     def("groq-api-key", "GROQ_API_KEY", r"\b(gsk_[A-Za-z0-9]{52})\b", &[], &["gsk_"], 3.0, 0.95, Check::None),
     def("xai-api-key", "XAI_API_KEY", r"\b(xai-[A-Za-z0-9]{80})\b", &[], &["xai-"], 3.0, 0.95, Check::None),
     def("replicate-token", "REPLICATE_API_TOKEN", r"\b(r8_[A-Za-z0-9]{37})\b", &[], &["r8_"], 3.0, 0.95, Check::None),
-    def("heroku-api-key", "HEROKU_API_KEY", r#"(?i)heroku[\w.\- ]{0,24}["']?\s*(?:=|:)\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#, &["heroku"], &[], 3.0, 0.9, Check::None),
+    def("heroku-api-key", "HEROKU_API_KEY", r#"(?i)heroku[A-Za-z0-9_.\- ]{0,24}["']?\s*(?:=|:)\s*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#, &["heroku"], &[], 3.0, 0.9, Check::None),
 ];

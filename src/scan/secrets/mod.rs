@@ -21,7 +21,7 @@ use regex::Regex;
 
 use super::error::ScanError;
 use super::finding::{Category, Finding};
-use super::text::{ceil_boundary, entropy, floor_boundary, merge_windows};
+use super::text::{ascii_boundaries, ceil_boundary, entropy, floor_boundary, merge_windows};
 pub(crate) use filter::Check;
 
 /// Texts up to this size are searched whole by every rule whose keyword occurs.
@@ -116,7 +116,7 @@ impl SecretDetector {
     pub(crate) fn new(extra: Vec<SecretRule>, global_allow: Vec<Allowlist>) -> Result<Self, ScanError> {
         let mut rules = Vec::with_capacity(builtin::RULES.len() + extra.len());
         for d in builtin::RULES {
-            let regex = Regex::new(d.regex).map_err(|e| ScanError::builtin(d.id, e))?;
+            let regex = Regex::new(&ascii_boundaries(d.regex)).map_err(|e| ScanError::builtin(d.id, e))?;
             rules.push(SecretRule {
                 id: Arc::from(d.id),
                 entity: Arc::from(d.entity),
