@@ -14,12 +14,13 @@
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::finding::Finding;
-use super::text::touches_alnum;
+use super::text::{char_at, char_before};
 
 /// Shortest value that is searched for again (shorter ones are too likely to be a common word).
 const MIN_RECUR_LEN: usize = 3;
-/// Up to this many distinct values, each is searched with `memmem` instead of an automaton.
-const MEMMEM_MAX_VALUES: usize = 24;
+/// While values × text length stays under this many bytes, each value is searched with
+/// `memmem`; above it, one automaton is built (its build cost then pays for itself).
+const MEMMEM_MAX_WORK: usize = 4 << 20;
 
 pub(crate) fn resolve(text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
     findings.sort_by(|a, b| {
@@ -58,12 +59,12 @@ fn recur(text: &str, mut kept: Vec<Finding>) -> Vec<Finding> {
     // (no build), many with the non-contiguous NFA, which builds in microseconds where the
     // default automaton for few patterns (a DFA) took ~100 µs per scan.
     let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-    if values.len() <= MEMMEM_MAX_VALUES {
+    if values.len().saturating_mul(text.len()) <= MEMMEM_MAX_WORK {
         for (i, v) in values.iter().enumerate() {
             hits.extend(memchr::memmem::find_iter(text.as_bytes(), v.as_bytes()).map(|s| (s, s + v.len(), i)));
         }
     } else {
-        let built = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).kind(Some(AhoCorasickKind::NoncontiguousNFA)).build(&values);
+        let built = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).kind(Some(AhoCorasickKind::NoncontiguousNFA)).prefilter(false).build(&values);
         let Ok(ac) = built else {
             return kept;
         };
@@ -71,7 +72,11 @@ fn recur(text: &str, mut kept: Vec<Finding>) -> Vec<Finding> {
     }
     let mut extra: Vec<Finding> = Vec::new();
     for (s, e, p) in hits {
-        if !text.is_char_boundary(s) || !text.is_char_boundary(e) || touches_alnum(text, s, e) || kept.iter().chain(&extra).any(|k| s < k.end && k.start < e) {
+        // A neighbour that is itself being replaced does not glue the copy to a word: after
+        // redaction the copy would stand alone (found by the randomized property test).
+        let glued_before = char_before(text, s).is_some_and(char::is_alphanumeric) && !kept.iter().any(|k| k.end == s);
+        let glued_after = char_at(text, e).is_some_and(char::is_alphanumeric) && !kept.iter().any(|k| k.start == e);
+        if !text.is_char_boundary(s) || !text.is_char_boundary(e) || glued_before || glued_after || kept.iter().chain(&extra).any(|k| s < k.end && k.start < e) {
             continue;
         }
         let src = &kept[origin[p]];
@@ -96,10 +101,18 @@ mod tests {
 
     #[test]
     fn longest_then_highest_score_wins() {
-        let text = "x".repeat(40);
+        // Distinct letters, so no value recurs.
+        let text: String = (0..40u8).map(|i| char::from(b'a' + i % 26)).collect();
         let out = resolve(&text, vec![f("A", 0, 10, 0.9), f("B", 5, 20, 0.5), f("C", 5, 20, 0.6), f("D", 20, 25, 0.5)]);
         let got: Vec<&str> = out.iter().map(|x| &*x.entity).collect();
         assert_eq!(got, vec!["C", "D"]);
+    }
+
+    #[test]
+    fn regression_copy_glued_to_a_replaced_finding_is_found() {
+        let text = "(415) 555-2671(415) 555-2671.x";
+        let out = resolve(text, vec![f("PHONE", 0, 14, 0.8)]);
+        assert_eq!(out.len(), 2, "{out:?}");
     }
 
     #[test]

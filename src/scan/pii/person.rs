@@ -152,7 +152,8 @@ impl PersonDetector {
                 continue;
             }
             // Multi-word stop phrases (`San Francisco`, `Visual Studio Code`) cover tokens.
-            if let Some(pe) = self.gaz.stop_phrase(text, t.start, t.end) {
+            let phrase = if i + 1 < run.len() { self.gaz.stop_phrase(text, t.start, t.end) } else { None };
+            if let Some(pe) = phrase {
                 self.score_piece(text, &piece, cue, out);
                 piece.clear();
                 cue = 0.0;
@@ -162,7 +163,8 @@ impl PersonDetector {
                 continue;
             }
             let word = text.get(t.start..t.end).unwrap_or("");
-            let lower = word.to_lowercase();
+            // Titles and cue words are short; skip the lowercase copy for longer words.
+            let lower = if word.len() <= 12 { word.to_lowercase() } else { String::new() };
             let bare = lower.trim_end_matches('.');
             if t.kind != Kind::Initial && TITLES.contains(&bare) {
                 self.score_piece(text, &piece, cue, out);
@@ -307,8 +309,10 @@ impl PersonDetector {
     fn context_cue(&self, text: &str, start: usize) -> f32 {
         let before = lower_before(text, start, 40);
         let trimmed = before.trim_end_matches([' ', '\t']);
+        let last = trimmed.as_bytes().last().copied();
         let ends_with_word = |cue: &str| {
-            trimmed.ends_with(cue)
+            cue.as_bytes().last().copied() == last
+                && trimmed.ends_with(cue)
                 && trimmed[..trimmed.len() - cue.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
         };
         if STRONG_BEFORE.iter().any(|c| ends_with_word(c)) {
@@ -372,23 +376,23 @@ fn gap_joins(gap: &str, prev: Option<Kind>, text: &str, prev_start: usize, prev_
 fn classify(word: &str) -> Option<Kind> {
     let mut chars = word.chars();
     let first = chars.next()?;
-    if CONNECTORS.contains(&word) {
-        return Some(Kind::Connector);
-    }
     if !first.is_uppercase() {
-        return None;
+        // Called for every word of the text: compare with the connectors only when short.
+        return (word.len() <= 3 && CONNECTORS.contains(&word)).then_some(Kind::Connector);
     }
-    let rest: Vec<char> = chars.collect();
-    if rest.is_empty() {
+    let (mut letters, mut uppers) = (0usize, 0usize);
+    for c in chars.filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        uppers += usize::from(c.is_uppercase());
+    }
+    if word.chars().count() == 1 {
         return Some(Kind::Initial);
     }
-    let letters: Vec<&char> = rest.iter().filter(|c| c.is_alphabetic()).collect();
-    if letters.iter().all(|c| c.is_uppercase()) {
+    if letters > 0 && uppers == letters {
         return Some(Kind::AllCaps);
     }
     // `McDonald` and `DeShawn` are fine; `iPhone` never gets here; `HTTPServer` does not pass.
-    let uppers = letters.iter().filter(|c| c.is_uppercase()).count();
-    (uppers <= 2).then_some(Kind::Cap)
+    (uppers < 2).then_some(Kind::Cap)
 }
 
 /// End of the name in `John's`: before the possessive.
