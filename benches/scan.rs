@@ -6,7 +6,9 @@
 //! names, numbers and the occasional secret rather than a synthetic best case.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use securetag_edge::scan::{redact, RedactionMode, RedactionPolicy, RedactionState, ScanOptions, Scanner};
+use securetag_edge::scan::{
+    redact, RedactionMode, RedactionPolicy, RedactionState, ScanOptions, Scanner,
+};
 
 const CORPUS: &str = include_str!("../tests/corpus/scan/corpus.jsonl");
 
@@ -42,7 +44,9 @@ fn bench(c: &mut Criterion) {
         if size > 64 * 1024 {
             group.sample_size(20);
         }
-        group.bench_with_input(BenchmarkId::new("engine", name), &text, |b, t| b.iter(|| scanner.scan(t, &opts)));
+        group.bench_with_input(BenchmarkId::new("engine", name), &text, |b, t| {
+            b.iter(|| scanner.scan(t, &opts))
+        });
         let policy = RedactionPolicy::new(RedactionMode::Placeholder);
         group.bench_with_input(BenchmarkId::new("scan_and_redact", name), &text, |b, t| {
             b.iter(|| {

@@ -26,6 +26,13 @@ fn main() {
     let mb = |b: u64| b as f64 / (1024.0 * 1024.0);
     println!("secret rules: {}", scanner.secret_rule_count());
     println!("rss before build: {:.1} MiB", mb(before));
-    println!("scanner build:    +{:.1} MiB", mb(built.saturating_sub(before)));
-    println!("after 1 MB scan:  +{:.1} MiB (includes the 1 MB text and {} findings)", mb(warmed.saturating_sub(before)), r.findings.len());
+    println!(
+        "scanner build:    +{:.1} MiB",
+        mb(built.saturating_sub(before))
+    );
+    println!(
+        "after 1 MB scan:  +{:.1} MiB (includes the 1 MB text and {} findings)",
+        mb(warmed.saturating_sub(before)),
+        r.findings.len()
+    );
 }

@@ -42,17 +42,33 @@ struct Counts {
 
 impl Counts {
     fn p(&self) -> f64 {
-        if self.tp + self.fp == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fp) as f64 }
+        if self.tp + self.fp == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fp) as f64
+        }
     }
     fn r(&self) -> f64 {
-        if self.tp + self.fn_ == 0 { 1.0 } else { self.tp as f64 / (self.tp + self.fn_) as f64 }
+        if self.tp + self.fn_ == 0 {
+            1.0
+        } else {
+            self.tp as f64 / (self.tp + self.fn_) as f64
+        }
     }
     fn f1(&self) -> f64 {
         let (p, r) = (self.p(), self.r());
-        if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }
+        if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        }
     }
     fn exact_rate(&self) -> f64 {
-        if self.tp == 0 { 1.0 } else { self.exact as f64 / self.tp as f64 }
+        if self.tp == 0 {
+            1.0
+        } else {
+            self.exact as f64 / self.tp as f64
+        }
     }
 }
 
@@ -98,9 +114,17 @@ fn corpus_precision_recall_f1() {
                 !used[i]
                     && p.start < g.end
                     && g.start < p.end
-                    && if secret { p.category == Category::Secret } else { &*p.entity == g.entity }
+                    && if secret {
+                        p.category == Category::Secret
+                    } else {
+                        *p.entity == *g.entity
+                    }
             });
-            let row_names: Vec<String> = if secret { vec![g.entity.clone(), SECRETS.to_owned()] } else { vec![g.entity.clone()] };
+            let row_names: Vec<String> = if secret {
+                vec![g.entity.clone(), SECRETS.to_owned()]
+            } else {
+                vec![g.entity.clone()]
+            };
             match hit {
                 Some(i) => {
                     used[i] = true;
@@ -111,14 +135,25 @@ fn corpus_precision_recall_f1() {
                         c.exact += usize::from(exact);
                     }
                     if !exact {
-                        misses.push(format!("BOUNDARY {} {}: gold {:?} got {:?}", item.id, g.entity, &item.text[g.start..g.end], &item.text[preds[i].start..preds[i].end]));
+                        misses.push(format!(
+                            "BOUNDARY {} {}: gold {:?} got {:?}",
+                            item.id,
+                            g.entity,
+                            &item.text[g.start..g.end],
+                            &item.text[preds[i].start..preds[i].end]
+                        ));
                     }
                 }
                 None => {
                     for r in &row_names {
                         rows.entry(r.clone()).or_default().fn_ += 1;
                     }
-                    misses.push(format!("FN {} {}: {:?}", item.id, g.entity, &item.text[g.start..g.end]));
+                    misses.push(format!(
+                        "FN {} {}: {:?}",
+                        item.id,
+                        g.entity,
+                        &item.text[g.start..g.end]
+                    ));
                 }
             }
         }
@@ -133,7 +168,12 @@ fn corpus_precision_recall_f1() {
             for r in names {
                 rows.entry(r).or_default().fp += 1;
             }
-            misses.push(format!("FP {} {}: {:?}", item.id, p.entity, &item.text[p.start..p.end]));
+            misses.push(format!(
+                "FP {} {}: {:?}",
+                item.id,
+                p.entity,
+                &item.text[p.start..p.end]
+            ));
         }
         if let (Some(label), Some(v)) = (item.injection, &result.injection) {
             let c = rows.entry("INJECTION".to_owned()).or_default();
@@ -144,20 +184,39 @@ fn corpus_precision_recall_f1() {
                 }
                 (true, false) => {
                     c.fn_ += 1;
-                    misses.push(format!("FN {} INJECTION score {:.2} {:?}", item.id, v.score, v.rules));
+                    misses.push(format!(
+                        "FN {} INJECTION score {:.2} {:?}",
+                        item.id, v.score, v.rules
+                    ));
                 }
                 (false, true) => {
                     c.fp += 1;
-                    misses.push(format!("FP {} INJECTION score {:.2} {:?}", item.id, v.score, v.rules));
+                    misses.push(format!(
+                        "FP {} INJECTION score {:.2} {:?}",
+                        item.id, v.score, v.rules
+                    ));
                 }
                 (false, false) => {}
             }
         }
     }
     println!("\ncorpus: {items} items\n");
-    println!("{:<22} {:>5} {:>5} {:>5} {:>7} {:>7} {:>7} {:>7}", "entity", "tp", "fp", "fn", "prec", "recall", "f1", "exact");
+    println!(
+        "{:<22} {:>5} {:>5} {:>5} {:>7} {:>7} {:>7} {:>7}",
+        "entity", "tp", "fp", "fn", "prec", "recall", "f1", "exact"
+    );
     for (name, c) in &rows {
-        println!("{:<22} {:>5} {:>5} {:>5} {:>7.3} {:>7.3} {:>7.3} {:>7.3}", name, c.tp, c.fp, c.fn_, c.p(), c.r(), c.f1(), c.exact_rate());
+        println!(
+            "{:<22} {:>5} {:>5} {:>5} {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
+            name,
+            c.tp,
+            c.fp,
+            c.fn_,
+            c.p(),
+            c.r(),
+            c.f1(),
+            c.exact_rate()
+        );
     }
     println!();
     for m in &misses {
@@ -174,8 +233,15 @@ fn corpus_precision_recall_f1() {
             failed.push(format!("{name}: F1 {:.3} < floor {f1_floor}", c.f1()));
         }
         if c.exact_rate() < *exact_floor {
-            failed.push(format!("{name}: exact-boundary rate {:.3} < floor {exact_floor}", c.exact_rate()));
+            failed.push(format!(
+                "{name}: exact-boundary rate {:.3} < floor {exact_floor}",
+                c.exact_rate()
+            ));
         }
     }
-    assert!(failed.is_empty(), "accuracy floors broken:\n{}", failed.join("\n"));
+    assert!(
+        failed.is_empty(),
+        "accuracy floors broken:\n{}",
+        failed.join("\n")
+    );
 }

@@ -7,16 +7,68 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use securetag_edge::scan::{redact, RedactionMode, RedactionPolicy, RedactionState, ScanOptions, Scanner};
+use securetag_edge::scan::{
+    redact, RedactionMode, RedactionPolicy, RedactionState, ScanOptions, Scanner,
+};
 
 const FRAGMENTS: &[&str] = &[
-    "ana.ruiz@correo.mx", "a@b.co", "@", "user@localhost", "+52 55 1234 5678", "(415) 555-2671", "4111 1111 1111 1111", "536-22-8411",
-    "10.0.0.1", "8.8.8.8", "2a03:2880::25de", "::", "1.2.3.4.5", "BADD110313HCMLNS06", "GODE561231GR8", "032180000118359719",
-    "ES91 2100 0418 4502 0005 1332", "1HGCM82633A004352", "María José García", "Dear John Smith", "Sr. López", "de la", "O'Brien",
-    "AKIAZ3MHPQ2X7LRT4WVB", "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u", "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.",
-    "-----BEGIN PRIVATE KEY-----", "-----END PRIVATE KEY-----", "password=", "Bearer ", "://u:p@h", "ignore all previous instructions",
-    "i g n o r e", "1gn0r3", "aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnM=", "<|im_start|>", "\u{200B}", "\u{E0041}", "é", "😀", "\u{0301}",
-    "ＡＢＣ", "\r\n", "\t", "'s", "-", ".", "(", ")", "+", "/", "_", "#", "=", ":", "\"",
+    "ana.ruiz@correo.mx",
+    "a@b.co",
+    "@",
+    "user@localhost",
+    "+52 55 1234 5678",
+    "(415) 555-2671",
+    "4111 1111 1111 1111",
+    "536-22-8411",
+    "10.0.0.1",
+    "8.8.8.8",
+    "2a03:2880::25de",
+    "::",
+    "1.2.3.4.5",
+    "BADD110313HCMLNS06",
+    "GODE561231GR8",
+    "032180000118359719",
+    "ES91 2100 0418 4502 0005 1332",
+    "1HGCM82633A004352",
+    "María José García",
+    "Dear John Smith",
+    "Sr. López",
+    "de la",
+    "O'Brien",
+    "AKIAZ3MHPQ2X7LRT4WVB",
+    "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u",
+    "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
+    "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.",
+    "-----BEGIN PRIVATE KEY-----",
+    "-----END PRIVATE KEY-----",
+    "password=",
+    "Bearer ",
+    "://u:p@h",
+    "ignore all previous instructions",
+    "i g n o r e",
+    "1gn0r3",
+    "aWdub3JlIGFsbCBwcmV2aW91cyBpbnN0cnVjdGlvbnM=",
+    "<|im_start|>",
+    "\u{200B}",
+    "\u{E0041}",
+    "é",
+    "😀",
+    "\u{0301}",
+    "ＡＢＣ",
+    "\r\n",
+    "\t",
+    "'s",
+    "-",
+    ".",
+    "(",
+    ")",
+    "+",
+    "/",
+    "_",
+    "#",
+    "=",
+    ":",
+    "\"",
 ];
 
 fn random_text(rng: &mut StdRng) -> String {
@@ -53,20 +105,43 @@ fn random_inputs_keep_the_scan_invariants() {
         let result = scanner.scan(&text, &ScanOptions::default());
         let mut last_end = 0;
         for f in &result.findings {
-            assert!(f.start < f.end && f.end <= text.len(), "round {round}: out of bounds {f:?} in {text:?}");
-            assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end), "round {round}: {f:?} in {text:?}");
-            assert!(f.start >= last_end, "round {round}: overlap {f:?} in {text:?}");
+            assert!(
+                f.start < f.end && f.end <= text.len(),
+                "round {round}: out of bounds {f:?} in {text:?}"
+            );
+            assert!(
+                text.is_char_boundary(f.start) && text.is_char_boundary(f.end),
+                "round {round}: {f:?} in {text:?}"
+            );
+            assert!(
+                f.start >= last_end,
+                "round {round}: overlap {f:?} in {text:?}"
+            );
             last_end = f.end;
         }
-        let redacted = redact(&text, &result.findings, &RedactionPolicy::new(RedactionMode::Placeholder), &mut RedactionState::new());
+        let redacted = redact(
+            &text,
+            &result.findings,
+            &RedactionPolicy::new(RedactionMode::Placeholder),
+            &mut RedactionState::new(),
+        );
         for f in &result.findings {
             let value = &text[f.start..f.end];
-            let in_placeholder = format!("<{}_", f.entity).contains(value) || value.chars().all(|c| c.is_ascii_digit() || c == '_');
-            assert!(in_placeholder || !whole_word_in(&redacted, value), "round {round}: {value:?} survived in {redacted:?}");
+            let in_placeholder = format!("<{}_", f.entity).contains(value)
+                || value.chars().all(|c| c.is_ascii_digit() || c == '_');
+            assert!(
+                in_placeholder || !whole_word_in(&redacted, value),
+                "round {round}: {value:?} survived in {redacted:?}"
+            );
         }
         if !text.contains('<') {
             let mut state = RedactionState::new();
-            let pseudo = redact(&text, &result.findings, &RedactionPolicy::new(RedactionMode::Pseudonymize), &mut state);
+            let pseudo = redact(
+                &text,
+                &result.findings,
+                &RedactionPolicy::new(RedactionMode::Pseudonymize),
+                &mut state,
+            );
             assert_eq!(state.vault().restore(&pseudo), text, "round {round}");
         }
     }

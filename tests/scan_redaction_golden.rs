@@ -3,17 +3,23 @@
 //! `tests/golden/redaction_*.txt`. Set `UPDATE_GOLDEN=1` to rewrite them after an intended
 //! change, and review the diff like code.
 
-use securetag_edge::scan::{redact, RedactionMode, RedactionPolicy, RedactionState, ScanOptions, Scanner};
+use securetag_edge::scan::{
+    redact, RedactionMode, RedactionPolicy, RedactionState, ScanOptions, Scanner,
+};
 
 const INPUT: &str = include_str!("golden/redaction_input.txt");
 
 fn check(name: &str, actual: &str) {
-    let path = format!("{}/tests/golden/redaction_{name}.txt", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/golden/redaction_{name}.txt",
+        env!("CARGO_MANIFEST_DIR")
+    );
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} (run with UPDATE_GOLDEN=1)"));
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (run with UPDATE_GOLDEN=1)"));
     assert_eq!(actual, expected, "golden file {path} differs");
 }
 
@@ -51,6 +57,9 @@ fn golden_pseudonymize_and_restore() {
     let (out, state) = run(RedactionMode::Pseudonymize);
     check("pseudonymize", &out);
     let restored = state.vault().restore(&out);
-    let original: String = INPUT.split("\n---\n").map(|m| format!("{m}\n---\n")).collect();
+    let original: String = INPUT
+        .split("\n---\n")
+        .map(|m| format!("{m}\n---\n"))
+        .collect();
     assert_eq!(restored, original);
 }

@@ -7,8 +7,9 @@ Entities a tool does not claim to detect are shown as n/a, not as zero recall, a
 that tool's predictions of unmapped types (DATE_TIME, LOCATION, URL, ...) count as errors.
 Presidio is shown at score threshold 0.5 (the floor our engine applies by default) and at 0
 (its default: everything it returns).
-detect-secrets reports secrets per line: its findings are placed on the line's occurrence
-of the secret value (or the whole line when the value is not recoverable).
+detect-secrets runs as `detect-secrets scan` does (a file per item, default plugins and
+filters) and reports secrets per line: its findings are placed on the line's occurrence of
+the secret value (or the whole line when the value is not recoverable).
 """
 import argparse, collections, json, subprocess, sys, time
 
@@ -121,30 +122,47 @@ def run_presidio(items):
 
 
 def run_detect_secrets(items):
-    from detect_secrets.core.scan import scan_line
+    """What `detect-secrets scan` does: one file per item, default plugins and filters.
+    (Its `scan_line` ad-hoc mode drops the entropy limits and flags nearly every word.)"""
+    import os, tempfile
+    from detect_secrets import SecretsCollection
     from detect_secrets.settings import default_settings
     preds = []
-    t = time.perf_counter()
-    with default_settings():
-        for it in items:
-            text, ps, pos = it['text'], [], 0
-            bo = byte_offsets(text)
-            for line in text.split('\n'):
-                for s in scan_line(line):
-                    v = s.secret_value or ''
+    with tempfile.TemporaryDirectory() as d:
+        paths = []
+        for i, it in enumerate(items):
+            p = os.path.join(d, f"item{i}.txt")
+            with open(p, 'w', encoding='utf-8') as f:
+                f.write(it['text'])
+            paths.append(p)
+        t = time.perf_counter()
+        with default_settings():
+            for it, p in zip(items, paths):
+                coll = SecretsCollection()
+                coll.scan_file(p)
+                text, ps = it['text'], []
+                bo = byte_offsets(text)
+                lines = text.split('\n')
+                starts = [0]
+                for l in lines:
+                    starts.append(starts[-1] + len(l) + 1)
+                for _, secret in coll:
+                    n = secret.line_number - 1
+                    if n >= len(lines):
+                        continue
+                    line, v = lines[n], secret.secret_value or ''
                     k = line.find(v) if v else -1
-                    cs, ce = (pos + k, pos + k + len(v)) if k >= 0 else (pos, pos + len(line))
+                    cs, ce = (starts[n] + k, starts[n] + k + len(v)) if k >= 0 else (starts[n], starts[n] + len(line))
                     ps.append(('SECRET', bo[cs], bo[ce]))
-                pos += len(line) + 1
-            # Several plugins may report the same value: count each span once.
-            ps = sorted(set(ps), key=lambda x: (x[1], -x[2]))
-            merged = []
-            for p in ps:
-                if merged and p[1] < merged[-1][2]:
-                    continue
-                merged.append(p)
-            preds.append(merged)
-    return preds, time.perf_counter() - t
+                ps = sorted(set(ps), key=lambda x: (x[1], -x[2]))
+                merged = []
+                for q in ps:
+                    if merged and q[1] < merged[-1][2]:
+                        continue
+                    merged.append(q)
+                preds.append(merged)
+        el = time.perf_counter() - t
+    return preds, el
 
 
 def main():

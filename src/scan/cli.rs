@@ -25,19 +25,29 @@ pub struct JsonlSummary {
 pub fn report(scanner: &Scanner, text: &str) -> Report {
     let result = scanner.scan(text, &ScanOptions::default());
     let mut state = RedactionState::new();
-    let redacted = redact(text, &result.findings, &RedactionPolicy::new(RedactionMode::Placeholder), &mut state);
+    let redacted = redact(
+        text,
+        &result.findings,
+        &RedactionPolicy::new(RedactionMode::Placeholder),
+        &mut state,
+    );
     Report::new(&result, redacted)
 }
 
 /// The one JSON object `securetag-edge scan` prints for `text` (no trailing newline).
 pub fn run_text(scanner: &Scanner, text: &str) -> String {
-    serde_json::to_string(&report(scanner, text)).unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
+    serde_json::to_string(&report(scanner, text))
+        .unwrap_or_else(|e| format!("{{\"error\":{:?}}}", e.to_string()))
 }
 
 /// Reads `{"id":..,"text":..}` lines and writes one report line per input line, with the
 /// same `id`. A line that is not UTF-8, not JSON, or lacks a string `text` gets an error
 /// object naming its line number; the run goes on. Blank lines are skipped.
-pub fn run_jsonl<R: BufRead, W: Write>(scanner: &Scanner, mut input: R, mut out: W) -> io::Result<JsonlSummary> {
+pub fn run_jsonl<R: BufRead, W: Write>(
+    scanner: &Scanner,
+    mut input: R,
+    mut out: W,
+) -> io::Result<JsonlSummary> {
     let mut summary = JsonlSummary::default();
     let mut buf = Vec::new();
     let mut line_no = 0usize;
@@ -52,7 +62,10 @@ pub fn run_jsonl<R: BufRead, W: Write>(scanner: &Scanner, mut input: R, mut out:
         }
         summary.lines += 1;
         let line = match parse_line(&buf, line_no) {
-            Ok((id, text)) => serde_json::to_string(&JsonlLine { id: &id, report: report(scanner, &text) }),
+            Ok((id, text)) => serde_json::to_string(&JsonlLine {
+                id: &id,
+                report: report(scanner, &text),
+            }),
             Err(err) => {
                 summary.errors += 1;
                 serde_json::to_string(&err)
@@ -67,11 +80,20 @@ pub fn run_jsonl<R: BufRead, W: Write>(scanner: &Scanner, mut input: R, mut out:
 }
 
 fn parse_line(buf: &[u8], line: usize) -> Result<(serde_json::Value, String), JsonlError> {
-    let fail = |id: serde_json::Value, msg: String| JsonlError { id, line, error: format!("line {line}: {msg}") };
-    let s = std::str::from_utf8(buf).map_err(|e| fail(serde_json::Value::Null, format!("not UTF-8 ({e})")))?;
-    let v: serde_json::Value = serde_json::from_str(s.trim()).map_err(|e| fail(serde_json::Value::Null, format!("not JSON ({e})")))?;
+    let fail = |id: serde_json::Value, msg: String| JsonlError {
+        id,
+        line,
+        error: format!("line {line}: {msg}"),
+    };
+    let s = std::str::from_utf8(buf)
+        .map_err(|e| fail(serde_json::Value::Null, format!("not UTF-8 ({e})")))?;
+    let v: serde_json::Value = serde_json::from_str(s.trim())
+        .map_err(|e| fail(serde_json::Value::Null, format!("not JSON ({e})")))?;
     let serde_json::Value::Object(mut obj) = v else {
-        return Err(fail(serde_json::Value::Null, "expected an object {\"id\":..,\"text\":..}".to_owned()));
+        return Err(fail(
+            serde_json::Value::Null,
+            "expected an object {\"id\":..,\"text\":..}".to_owned(),
+        ));
     };
     let id = obj.remove("id").unwrap_or(serde_json::Value::Null);
     match obj.remove("text") {
@@ -105,13 +127,26 @@ mod tests {
         let input = b"{\"id\":7,\"text\":\"ssn 536-22-8411\"}\n\nnot json\n{\"id\":\"x\"}\n\xff\xfe\n{\"id\":[1],\"text\":\"ok\"}\n";
         let mut out = Vec::new();
         let sum = run_jsonl(&s, &input[..], &mut out).unwrap();
-        assert_eq!(sum, JsonlSummary { lines: 5, errors: 3 });
-        let lines: Vec<serde_json::Value> = String::from_utf8(out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(
+            sum,
+            JsonlSummary {
+                lines: 5,
+                errors: 3
+            }
+        );
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
         assert_eq!(lines[0]["id"], 7);
         assert_eq!(lines[0]["findings"][0]["entity"], "SSN");
         assert!(lines[1]["error"].as_str().unwrap().starts_with("line 3:"));
         assert_eq!(lines[2]["id"], "x");
-        assert!(lines[2]["error"].as_str().unwrap().contains("missing \"text\""));
+        assert!(lines[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("missing \"text\""));
         assert_eq!(lines[3]["line"], 5);
         assert_eq!(lines[4]["id"], serde_json::json!([1]));
     }

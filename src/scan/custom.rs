@@ -44,7 +44,10 @@ impl CustomDetector {
         let mut keyword_entity = Vec::new();
         let mut names = Vec::new();
         for (i, e) in entities.iter().enumerate() {
-            let bad = |reason: String| ScanError::CustomEntity { name: e.name.clone(), reason };
+            let bad = |reason: String| ScanError::CustomEntity {
+                name: e.name.clone(),
+                reason,
+            };
             if e.name.trim().is_empty() {
                 return Err(bad("name is empty".to_owned()));
             }
@@ -71,7 +74,12 @@ impl CustomDetector {
         let set = if sources.is_empty() {
             None
         } else {
-            Some(RegexSet::new(&sources).map_err(|e| ScanError::CustomEntity { name: "(all)".to_owned(), reason: e.to_string() })?)
+            Some(
+                RegexSet::new(&sources).map_err(|e| ScanError::CustomEntity {
+                    name: "(all)".to_owned(),
+                    reason: e.to_string(),
+                })?,
+            )
         };
         let keywords = if words.is_empty() {
             None
@@ -81,10 +89,19 @@ impl CustomDetector {
                     .match_kind(MatchKind::LeftmostLongest)
                     .ascii_case_insensitive(true)
                     .build(&words)
-                    .map_err(|e| ScanError::CustomEntity { name: "(keywords)".to_owned(), reason: e.to_string() })?,
+                    .map_err(|e| ScanError::CustomEntity {
+                        name: "(keywords)".to_owned(),
+                        reason: e.to_string(),
+                    })?,
             )
         };
-        Ok(CustomDetector { set, regexes, keywords, keyword_entity, names })
+        Ok(CustomDetector {
+            set,
+            regexes,
+            keywords,
+            keyword_entity,
+            names,
+        })
     }
 
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
@@ -93,7 +110,13 @@ impl CustomDetector {
                 let (re, e) = &self.regexes[idx];
                 let (name, score) = &self.names[*e];
                 for m in re.find_iter(text).filter(|m| !m.is_empty()) {
-                    out.push(Finding { category: Category::Custom, entity: Arc::clone(name), start: m.start(), end: m.end(), score: *score });
+                    out.push(Finding {
+                        category: Category::Custom,
+                        entity: Arc::clone(name),
+                        start: m.start(),
+                        end: m.end(),
+                        score: *score,
+                    });
                 }
             }
         }
@@ -103,7 +126,13 @@ impl CustomDetector {
                     continue;
                 }
                 let (name, score) = &self.names[self.keyword_entity[m.pattern().as_usize()]];
-                out.push(Finding { category: Category::Custom, entity: Arc::clone(name), start: m.start(), end: m.end(), score: *score });
+                out.push(Finding {
+                    category: Category::Custom,
+                    entity: Arc::clone(name),
+                    start: m.start(),
+                    end: m.end(),
+                    score: *score,
+                });
             }
         }
     }
@@ -127,12 +156,19 @@ mod tests {
         d.scan(t, &mut v);
         let got: Vec<&str> = v.iter().map(|f| &t[f.start..f.end]).collect();
         assert_eq!(got, vec!["EMP-004211", "project falcon"]);
-        assert!(v.iter().all(|f| f.category == Category::Custom && &*f.entity == "EMPLOYEE_ID"));
+        assert!(v
+            .iter()
+            .all(|f| f.category == Category::Custom && &*f.entity == "EMPLOYEE_ID"));
     }
 
     #[test]
     fn bad_definitions_are_errors() {
-        let e = |regexes: Vec<String>, score| CustomEntity { name: "X".into(), regexes, keywords: vec![], score };
+        let e = |regexes: Vec<String>, score| CustomEntity {
+            name: "X".into(),
+            regexes,
+            keywords: vec![],
+            score,
+        };
         assert!(CustomDetector::new(vec![e(vec!["(".into()], 0.5)]).is_err());
         assert!(CustomDetector::new(vec![e(vec!["a*".into()], 0.5)]).is_err());
         assert!(CustomDetector::new(vec![e(vec!["a".into()], 1.5)]).is_err());

@@ -44,6 +44,9 @@ impl fmt::Display for RuleError {
 
 impl ScanError {
     pub(crate) fn builtin(id: &str, e: impl std::error::Error + Send + Sync + 'static) -> Self {
-        ScanError::Builtin { id: id.to_owned(), source: Box::new(e) }
+        ScanError::Builtin {
+            id: id.to_owned(),
+            source: Box::new(e),
+        }
     }
 }

@@ -110,7 +110,9 @@ impl PiiEntity {
 
     /// Parses a contract entity name (as tenants write them in config).
     pub fn from_name(name: &str) -> Option<PiiEntity> {
-        PiiEntity::ALL.into_iter().find(|e| e.name().eq_ignore_ascii_case(name))
+        PiiEntity::ALL
+            .into_iter()
+            .find(|e| e.name().eq_ignore_ascii_case(name))
     }
 }
 
@@ -121,7 +123,9 @@ pub struct EntitySet(u16);
 impl EntitySet {
     /// Every built-in PII entity.
     pub fn all() -> Self {
-        PiiEntity::ALL.into_iter().fold(EntitySet(0), EntitySet::with)
+        PiiEntity::ALL
+            .into_iter()
+            .fold(EntitySet(0), EntitySet::with)
     }
     /// No PII detection at all.
     pub fn none() -> Self {

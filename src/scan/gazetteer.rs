@@ -64,7 +64,9 @@ fn weight(rank: usize) -> f32 {
 }
 
 fn lines(data: &str) -> impl Iterator<Item = &str> {
-    data.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
+    data.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 fn strip_accents(s: &str) -> String {
@@ -138,7 +140,8 @@ impl Gazetteer {
         let input = Input::new(text).span(start..limit).anchored(Anchored::Yes);
         let m = self.ac.find(input)?;
         let boundary = super::text::char_at(text, m.end()).is_none_or(|c| !c.is_alphanumeric());
-        (m.end() > word_end && boundary && self.entries[m.pattern().as_usize()].stop).then_some(m.end())
+        (m.end() > word_end && boundary && self.entries[m.pattern().as_usize()].stop)
+            .then_some(m.end())
     }
 
     /// Number of distinct strings compiled in.
@@ -158,7 +161,12 @@ mod tests {
         let surnames = lines(SURNAMES_EN).count() + lines(SURNAMES_ES).count();
         assert!(given >= 1400, "{given} given names");
         assert!(surnames >= 1400, "{surnames} surnames");
-        for (name, data) in [("given_en", GIVEN_EN), ("given_es", GIVEN_ES), ("surnames_en", SURNAMES_EN), ("surnames_es", SURNAMES_ES)] {
+        for (name, data) in [
+            ("given_en", GIVEN_EN),
+            ("given_es", GIVEN_ES),
+            ("surnames_en", SURNAMES_EN),
+            ("surnames_es", SURNAMES_ES),
+        ] {
             let mut seen = std::collections::HashSet::new();
             for l in lines(data) {
                 assert!(seen.insert(l.to_lowercase()), "{name}: duplicate {l}");

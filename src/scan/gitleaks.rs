@@ -65,38 +65,86 @@ struct RawAllow {
 const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
 
 fn compile(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).build().map_err(|e| e.to_string().lines().last().unwrap_or("invalid regex").trim().to_owned())
+    RegexBuilder::new(pattern)
+        .size_limit(REGEX_SIZE_LIMIT)
+        .build()
+        .map_err(|e| {
+            e.to_string()
+                .lines()
+                .last()
+                .unwrap_or("invalid regex")
+                .trim()
+                .to_owned()
+        })
 }
 
 fn allowlist(raw: &RawAllow) -> Result<Allowlist, String> {
-    let target = match raw.regex_target.as_deref().map(str::to_ascii_lowercase).as_deref() {
+    let target = match raw
+        .regex_target
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         None | Some("secret") => Target::Secret,
         Some("match") => Target::Match,
         Some("line") => Target::Line,
-        Some(other) => return Err(format!("allowlist regexTarget {other:?} is not secret, match or line")),
+        Some(other) => {
+            return Err(format!(
+                "allowlist regexTarget {other:?} is not secret, match or line"
+            ))
+        }
     };
-    let and = match raw.condition.as_deref().map(str::to_ascii_uppercase).as_deref() {
+    let and = match raw
+        .condition
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
         None | Some("OR") => false,
         Some("AND") => true,
         Some(other) => return Err(format!("allowlist condition {other:?} is not OR or AND")),
     };
-    let regexes = raw.regexes.iter().map(|r| compile(r).map_err(|e| format!("allowlist regex {r:?}: {e}"))).collect::<Result<Vec<_>, _>>()?;
-    Ok(Allowlist { regexes, stopwords: raw.stopwords.iter().map(|s| s.to_lowercase()).collect(), target, and })
+    let regexes = raw
+        .regexes
+        .iter()
+        .map(|r| compile(r).map_err(|e| format!("allowlist regex {r:?}: {e}")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Allowlist {
+        regexes,
+        stopwords: raw.stopwords.iter().map(|s| s.to_lowercase()).collect(),
+        target,
+        and,
+    })
 }
 
 /// `aws-access-token` → `AWS_ACCESS_TOKEN`, the entity name operator findings carry.
 fn entity_name(id: &str) -> String {
-    id.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_uppercase() } else { '_' }).collect()
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// Parses one gitleaks TOML file.
 pub(crate) fn parse(toml_text: &str) -> Result<Parsed, ScanError> {
     let file: File = toml::from_str(toml_text)?;
-    let mut parsed = Parsed { rules: Vec::new(), allowlists: Vec::new(), errors: Vec::new() };
+    let mut parsed = Parsed {
+        rules: Vec::new(),
+        allowlists: Vec::new(),
+        errors: Vec::new(),
+    };
     for raw in file.allowlist.iter().chain(&file.allowlists) {
         match allowlist(raw) {
             Ok(a) => parsed.allowlists.push(a),
-            Err(reason) => parsed.errors.push(RuleError { id: "[allowlist]".to_owned(), reason }),
+            Err(reason) => parsed.errors.push(RuleError {
+                id: "[allowlist]".to_owned(),
+                reason,
+            }),
         }
     }
     for (n, raw) in file.rules.iter().enumerate() {
@@ -120,15 +168,28 @@ fn rule(id: &str, raw: &RawRule) -> Result<SecretRule, String> {
     let regex = compile(pattern)?;
     if let Some(g) = raw.secret_group {
         if g >= regex.captures_len() {
-            return Err(format!("secretGroup {g} but the regex has {} groups", regex.captures_len() - 1));
+            return Err(format!(
+                "secretGroup {g} but the regex has {} groups",
+                regex.captures_len() - 1
+            ));
         }
     }
-    let allow = raw.allowlist.iter().chain(&raw.allowlists).map(allowlist).collect::<Result<Vec<_>, _>>()?;
+    let allow = raw
+        .allowlist
+        .iter()
+        .chain(&raw.allowlists)
+        .map(allowlist)
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(SecretRule {
         id: Arc::from(id),
         entity: Arc::from(entity_name(id).as_str()),
         regex,
-        ci: raw.keywords.iter().map(|k| k.to_lowercase()).filter(|k| !k.is_empty()).collect(),
+        ci: raw
+            .keywords
+            .iter()
+            .map(|k| k.to_lowercase())
+            .filter(|k| !k.is_empty())
+            .collect(),
         cs: Vec::new(),
         entropy: raw.entropy.unwrap_or(0.0) as f32,
         group: raw.secret_group.filter(|&g| g > 0),

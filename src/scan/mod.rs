@@ -63,7 +63,9 @@ mod validate;
 
 pub use custom::CustomEntity;
 pub use error::{RuleError, ScanError};
-pub use finding::{Category, EntitySet, Finding, InjectionVerdict, PiiEntity, ScanOptions, ScanResult};
+pub use finding::{
+    Category, EntitySet, Finding, InjectionVerdict, PiiEntity, ScanOptions, ScanResult,
+};
 pub use redact::{redact, RedactionMode, RedactionPolicy, RedactionState, Vault};
 pub use report::{JsonlError, JsonlLine, Report};
 
@@ -122,7 +124,10 @@ impl ScannerBuilder {
             injection: injection::InjectionDetector::new()?,
             custom: custom::CustomDetector::new(self.custom)?,
         };
-        Ok(Built { scanner, rule_errors })
+        Ok(Built {
+            scanner,
+            rule_errors,
+        })
     }
 }
 
@@ -157,7 +162,10 @@ impl Scanner {
         } else {
             None
         };
-        ScanResult { findings, injection }
+        ScanResult {
+            findings,
+            injection,
+        }
     }
 
     /// Number of secret rules compiled in (built-in plus operator rules), for the start log.

@@ -64,7 +64,14 @@ impl fmt::Debug for RedactionPolicy {
         f.debug_struct("RedactionPolicy")
             .field("default", &self.default)
             .field("per_entity", &self.per_entity)
-            .field("hash_key", &if self.hash_key.is_empty() { "unset" } else { "set" })
+            .field(
+                "hash_key",
+                &if self.hash_key.is_empty() {
+                    "unset"
+                } else {
+                    "set"
+                },
+            )
             .finish()
     }
 }
@@ -72,7 +79,11 @@ impl fmt::Debug for RedactionPolicy {
 impl RedactionPolicy {
     /// Every entity gets `default` unless overridden.
     pub fn new(default: RedactionMode) -> Self {
-        RedactionPolicy { default, per_entity: HashMap::new(), hash_key: Vec::new() }
+        RedactionPolicy {
+            default,
+            per_entity: HashMap::new(),
+            hash_key: Vec::new(),
+        }
     }
 
     /// Overrides the mode of one entity (by its contract name, e.g. `EMAIL`).
@@ -122,7 +133,9 @@ impl Vault {
             let tail = &rest[open..];
             // The window must end on a char boundary or `get` refuses it (a regression the
             // randomized property test found: a zero-width space right after a placeholder).
-            let close = tail.get(..floor_boundary(tail, self.max_len)).and_then(|w| w.find('>'));
+            let close = tail
+                .get(..floor_boundary(tail, self.max_len))
+                .and_then(|w| w.find('>'));
             match close.and_then(|c| self.values.get(&tail[..=c]).map(|v| (c, v))) {
                 Some((c, v)) => {
                     out.push_str(v);
@@ -166,7 +179,12 @@ pub struct RedactionState {
 
 impl fmt::Debug for RedactionState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "RedactionState {{ {} placeholders, {:?} }}", self.assigned.len(), self.vault)
+        write!(
+            f,
+            "RedactionState {{ {} placeholders, {:?} }}",
+            self.assigned.len(),
+            self.vault
+        )
     }
 }
 
@@ -215,20 +233,30 @@ fn keyed_hash(key: &[u8], entity: &str, value: &str) -> Option<String> {
 /// Rewrites `text` with every finding replaced per `policy`. Findings must come from a scan
 /// of this same `text` (sorted and non-overlapping); any that is not is skipped rather than
 /// trusted, so a caller's mistake cannot panic or corrupt the output.
-pub fn redact(text: &str, findings: &[Finding], policy: &RedactionPolicy, state: &mut RedactionState) -> String {
+pub fn redact(
+    text: &str,
+    findings: &[Finding],
+    policy: &RedactionPolicy,
+    state: &mut RedactionState,
+) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;
     for f in findings {
         if f.start < pos || f.end <= f.start {
             continue;
         }
-        let (Some(before), Some(value)) = (text.get(pos..f.start), text.get(f.start..f.end)) else { continue };
+        let (Some(before), Some(value)) = (text.get(pos..f.start), text.get(f.start..f.end)) else {
+            continue;
+        };
         out.push_str(before);
         let entity = &*f.entity;
         match policy.mode_for(entity) {
             RedactionMode::Mask => out.push_str("****"),
             RedactionMode::Placeholder => out.push_str(&state.placeholder(entity, value)),
-            RedactionMode::Hash => match (!policy.hash_key.is_empty()).then(|| keyed_hash(&policy.hash_key, entity, value)).flatten() {
+            RedactionMode::Hash => match (!policy.hash_key.is_empty())
+                .then(|| keyed_hash(&policy.hash_key, entity, value))
+                .flatten()
+            {
                 Some(h) => out.push_str(&h),
                 None => out.push_str("****"),
             },
@@ -252,7 +280,13 @@ mod tests {
     use std::sync::Arc;
 
     fn f(e: &str, s: usize, en: usize) -> Finding {
-        Finding { category: Category::Pii, entity: Arc::from(e), start: s, end: en, score: 0.9 }
+        Finding {
+            category: Category::Pii,
+            entity: Arc::from(e),
+            start: s,
+            end: en,
+            score: 0.9,
+        }
     }
 
     #[test]
@@ -260,7 +294,12 @@ mod tests {
         let p = RedactionPolicy::new(RedactionMode::Placeholder);
         let mut st = RedactionState::new();
         let a = "a@x.io b@x.io a@x.io";
-        let out1 = redact(a, &[f("EMAIL", 0, 6), f("EMAIL", 7, 13), f("EMAIL", 14, 20)], &p, &mut st);
+        let out1 = redact(
+            a,
+            &[f("EMAIL", 0, 6), f("EMAIL", 7, 13), f("EMAIL", 14, 20)],
+            &p,
+            &mut st,
+        );
         assert_eq!(out1, "<EMAIL_1> <EMAIL_2> <EMAIL_1>");
         let out2 = redact("b@x.io", &[f("EMAIL", 0, 6)], &p, &mut st);
         assert_eq!(out2, "<EMAIL_2>");
@@ -275,7 +314,10 @@ mod tests {
         let red = redact(t, &[f("PERSON", 5, 8), f("PHONE", 12, 15)], &p, &mut st);
         assert_eq!(red, "call <PERSON_1> at <PHONE_1>");
         let v = st.vault();
-        assert_eq!(v.restore("Hi <PERSON_1>, <PHONE_1> <UNKNOWN_1> <"), "Hi Ana, 555 <UNKNOWN_1> <");
+        assert_eq!(
+            v.restore("Hi <PERSON_1>, <PHONE_1> <UNKNOWN_1> <"),
+            "Hi Ana, 555 <UNKNOWN_1> <"
+        );
         assert_eq!(v.max_placeholder_len(), "<PERSON_1>".len());
         assert!(!format!("{v:?}").contains("Ana"));
     }
@@ -310,6 +352,14 @@ mod tests {
     fn bad_findings_are_skipped_not_trusted() {
         let p = RedactionPolicy::new(RedactionMode::Mask);
         let t = "héllo";
-        assert_eq!(redact(t, &[f("X", 1, 2), f("X", 0, 99)], &p, &mut RedactionState::new()), "héllo");
+        assert_eq!(
+            redact(
+                t,
+                &[f("X", 1, 2), f("X", 0, 99)],
+                &p,
+                &mut RedactionState::new()
+            ),
+            "héllo"
+        );
     }
 }

@@ -68,10 +68,20 @@ impl Report {
             })
             .collect();
         let injection = match &result.injection {
-            Some(v) => ReportInjection { score: two_decimals(v.score), detected: v.detected },
-            None => ReportInjection { score: 0.0, detected: false },
+            Some(v) => ReportInjection {
+                score: two_decimals(v.score),
+                detected: v.detected,
+            },
+            None => ReportInjection {
+                score: 0.0,
+                detected: false,
+            },
         };
-        Report { findings, injection, redacted }
+        Report {
+            findings,
+            injection,
+            redacted,
+        }
     }
 }
 

@@ -61,26 +61,48 @@ fn recur(text: &str, mut kept: Vec<Finding>) -> Vec<Finding> {
     let mut hits: Vec<(usize, usize, usize)> = Vec::new();
     if values.len().saturating_mul(text.len()) <= MEMMEM_MAX_WORK {
         for (i, v) in values.iter().enumerate() {
-            hits.extend(memchr::memmem::find_iter(text.as_bytes(), v.as_bytes()).map(|s| (s, s + v.len(), i)));
+            hits.extend(
+                memchr::memmem::find_iter(text.as_bytes(), v.as_bytes())
+                    .map(|s| (s, s + v.len(), i)),
+            );
         }
     } else {
-        let built = AhoCorasick::builder().match_kind(MatchKind::LeftmostLongest).kind(Some(AhoCorasickKind::NoncontiguousNFA)).prefilter(false).build(&values);
+        let built = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
+            .prefilter(false)
+            .build(&values);
         let Ok(ac) = built else {
             return kept;
         };
-        hits.extend(ac.find_iter(text).map(|m| (m.start(), m.end(), m.pattern().as_usize())));
+        hits.extend(
+            ac.find_iter(text)
+                .map(|m| (m.start(), m.end(), m.pattern().as_usize())),
+        );
     }
     let mut extra: Vec<Finding> = Vec::new();
     for (s, e, p) in hits {
         // A neighbour that is itself being replaced does not glue the copy to a word: after
         // redaction the copy would stand alone (found by the randomized property test).
-        let glued_before = char_before(text, s).is_some_and(char::is_alphanumeric) && !kept.iter().any(|k| k.end == s);
-        let glued_after = char_at(text, e).is_some_and(char::is_alphanumeric) && !kept.iter().any(|k| k.start == e);
-        if !text.is_char_boundary(s) || !text.is_char_boundary(e) || glued_before || glued_after || kept.iter().chain(&extra).any(|k| s < k.end && k.start < e) {
+        let glued_before = char_before(text, s).is_some_and(char::is_alphanumeric)
+            && !kept.iter().any(|k| k.end == s);
+        let glued_after = char_at(text, e).is_some_and(char::is_alphanumeric)
+            && !kept.iter().any(|k| k.start == e);
+        if !text.is_char_boundary(s)
+            || !text.is_char_boundary(e)
+            || glued_before
+            || glued_after
+            || kept.iter().chain(&extra).any(|k| s < k.end && k.start < e)
+        {
             continue;
         }
         let src = &kept[origin[p]];
-        extra.push(Finding { start: s, end: e, score: (src.score - 0.05).max(0.0), ..src.clone() });
+        extra.push(Finding {
+            start: s,
+            end: e,
+            score: (src.score - 0.05).max(0.0),
+            ..src.clone()
+        });
     }
     if !extra.is_empty() {
         kept.extend(extra);
@@ -96,14 +118,28 @@ mod tests {
     use std::sync::Arc;
 
     fn f(e: &str, s: usize, en: usize, score: f32) -> Finding {
-        Finding { category: Category::Pii, entity: Arc::from(e), start: s, end: en, score }
+        Finding {
+            category: Category::Pii,
+            entity: Arc::from(e),
+            start: s,
+            end: en,
+            score,
+        }
     }
 
     #[test]
     fn longest_then_highest_score_wins() {
         // Distinct letters, so no value recurs.
         let text: String = (0..40u8).map(|i| char::from(b'a' + i % 26)).collect();
-        let out = resolve(&text, vec![f("A", 0, 10, 0.9), f("B", 5, 20, 0.5), f("C", 5, 20, 0.6), f("D", 20, 25, 0.5)]);
+        let out = resolve(
+            &text,
+            vec![
+                f("A", 0, 10, 0.9),
+                f("B", 5, 20, 0.5),
+                f("C", 5, 20, 0.6),
+                f("D", 20, 25, 0.5),
+            ],
+        );
         let got: Vec<&str> = out.iter().map(|x| &*x.entity).collect();
         assert_eq!(got, vec!["C", "D"]);
     }

@@ -34,7 +34,8 @@ pub(crate) fn char_at(s: &str, i: usize) -> Option<char> {
 
 /// Whether a letter or digit (any script) touches the span on either side.
 pub(crate) fn touches_alnum(s: &str, start: usize, end: usize) -> bool {
-    char_before(s, start).is_some_and(char::is_alphanumeric) || char_at(s, end).is_some_and(char::is_alphanumeric)
+    char_before(s, start).is_some_and(char::is_alphanumeric)
+        || char_at(s, end).is_some_and(char::is_alphanumeric)
 }
 
 /// The `n` bytes before `start` (shrunk to a char boundary), ASCII-lowercased, for cue words.
@@ -54,7 +55,13 @@ pub(crate) fn lower_after(s: &str, end: usize, n: usize) -> String {
 pub(crate) fn has_any(hay: &str, words: &[&str]) -> bool {
     words.iter().any(|w| {
         let word_cue = w.chars().next().is_some_and(char::is_alphanumeric);
-        hay.match_indices(w).any(|(i, _)| !word_cue || hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric()))
+        hay.match_indices(w).any(|(i, _)| {
+            !word_cue
+                || hay[..i]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
+        })
     })
 }
 
@@ -122,7 +129,10 @@ mod tests {
 
     #[test]
     fn windows_merge() {
-        assert_eq!(merge_windows(vec![(5, 9), (0, 3), (2, 6), (20, 30)]), vec![(0, 9), (20, 30)]);
+        assert_eq!(
+            merge_windows(vec![(5, 9), (0, 3), (2, 6), (20, 30)]),
+            vec![(0, 9), (20, 30)]
+        );
     }
 
     #[test]

@@ -35,9 +35,11 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
 pub(crate) fn card_brand_ok(d: &[u8]) -> bool {
     let n = d.len();
     let p = |k: usize| -> u32 {
-        d.iter().take(k).fold(0u32, |acc, &b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
+        d.iter()
+            .take(k)
+            .fold(0u32, |acc, &b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
     };
-    if n < 13 || n > 19 {
+    if !(13..=19).contains(&n) {
         return false;
     }
     let (p1, p2, p3, p4, p6) = (p(1), p(2), p(3), p(4), p(6));
@@ -45,10 +47,14 @@ pub(crate) fn card_brand_ok(d: &[u8]) -> bool {
         || ((51..=55).contains(&p2) && n == 16)
         || ((2221..=2720).contains(&p4) && n == 16)
         || (matches!(p2, 34 | 37) && n == 15)
-        || ((p4 == 6011 || p2 == 65 || (644..=649).contains(&p3) || (622126..=622925).contains(&p6))
+        || ((p4 == 6011
+            || p2 == 65
+            || (644..=649).contains(&p3)
+            || (622126..=622925).contains(&p6))
             && (16..=19).contains(&n))
         || ((3528..=3589).contains(&p4) && (16..=19).contains(&n))
-        || (((300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39) && (14..=19).contains(&n))
+        || (((300..=305).contains(&p3) || p2 == 36 || p2 == 38 || p2 == 39)
+            && (14..=19).contains(&n))
         || (p2 == 62 && (16..=19).contains(&n))
         || ((p2 == 50 || (56..=69).contains(&p2)) && (12..=19).contains(&n))
 }
@@ -78,7 +84,10 @@ pub(crate) fn nanp(d: &[u8]) -> bool {
     if d.len() != 10 || !d.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    d[0] >= b'2' && d[3] >= b'2' && !(d[1] == b'1' && d[2] == b'1') && !(d[4] == b'1' && d[5] == b'1')
+    d[0] >= b'2'
+        && d[3] >= b'2'
+        && !(d[1] == b'1' && d[2] == b'1')
+        && !(d[4] == b'1' && d[5] == b'1')
 }
 
 /// CLABE (Mexican interbank account, 18 digits): weights 3,7,1 over the first 17 digits,
@@ -88,7 +97,11 @@ pub(crate) fn clabe(d: &[u8]) -> bool {
         return false;
     }
     const W: [u32; 3] = [3, 7, 1];
-    let sum: u32 = d[..17].iter().enumerate().map(|(i, &b)| (u32::from(b - b'0') * W[i % 3]) % 10).sum();
+    let sum: u32 = d[..17]
+        .iter()
+        .enumerate()
+        .map(|(i, &b)| (u32::from(b - b'0') * W[i % 3]) % 10)
+        .sum();
     (10 - sum % 10) % 10 == u32::from(d[17] - b'0')
 }
 
@@ -97,7 +110,11 @@ pub(crate) fn iban(s: &[u8]) -> bool {
     if s.len() < 15 || s.len() > 34 || !s.iter().all(u8::is_ascii_alphanumeric) {
         return false;
     }
-    if !s[0].is_ascii_uppercase() || !s[1].is_ascii_uppercase() || !s[2].is_ascii_digit() || !s[3].is_ascii_digit() {
+    if !s[0].is_ascii_uppercase()
+        || !s[1].is_ascii_uppercase()
+        || !s[2].is_ascii_digit()
+        || !s[3].is_ascii_digit()
+    {
         return false;
     }
     match iban_length(&s[..2]) {
@@ -111,7 +128,11 @@ pub(crate) fn iban(s: &[u8]) -> bool {
             b'A'..=b'Z' => u32::from(b - b'A') + 10,
             _ => return false,
         };
-        rem = if v >= 10 { (rem * 100 + v) % 97 } else { (rem * 10 + v) % 97 };
+        rem = if v >= 10 {
+            (rem * 100 + v) % 97
+        } else {
+            (rem * 10 + v) % 97
+        };
     }
     rem == 1
 }
@@ -225,9 +246,9 @@ pub(crate) fn vin(s: &[u8]) -> bool {
 
 /// Mexican state codes used in CURP positions 12-13 (NE: born abroad).
 const CURP_STATES: [&[u8; 2]; 33] = [
-    b"AS", b"BC", b"BS", b"CC", b"CL", b"CM", b"CS", b"CH", b"DF", b"DG", b"GT", b"GR", b"HG", b"JC", b"MC", b"MN",
-    b"MS", b"NT", b"NL", b"OC", b"PL", b"QT", b"QR", b"SP", b"SL", b"SR", b"TC", b"TS", b"TL", b"VZ", b"YN", b"ZS",
-    b"NE",
+    b"AS", b"BC", b"BS", b"CC", b"CL", b"CM", b"CS", b"CH", b"DF", b"DG", b"GT", b"GR", b"HG",
+    b"JC", b"MC", b"MN", b"MS", b"NT", b"NL", b"OC", b"PL", b"QT", b"QR", b"SP", b"SL", b"SR",
+    b"TC", b"TS", b"TL", b"VZ", b"YN", b"ZS", b"NE",
 ];
 
 fn valid_yymmdd(d: &[u8]) -> bool {
@@ -247,7 +268,9 @@ pub(crate) fn curp(s: &[u8]) -> bool {
         return false;
     }
     let letters = s[..4].iter().all(u8::is_ascii_uppercase);
-    let consonants = s[13..16].iter().all(|b| b.is_ascii_uppercase() && !b"AEIOU".contains(b));
+    let consonants = s[13..16]
+        .iter()
+        .all(|b| b.is_ascii_uppercase() && !b"AEIOU".contains(b));
     if !letters
         || !valid_yymmdd(&s[4..10])
         || !matches!(s[10], b'H' | b'M' | b'X')
@@ -281,10 +304,15 @@ pub(crate) fn rfc(s: &[u8]) -> bool {
         return false;
     }
     let nl = n - 9;
-    if !s[..nl].iter().all(|b| b.is_ascii_uppercase() || *b == b'&') || !valid_yymmdd(&s[nl..nl + 6]) {
+    if !s[..nl].iter().all(|b| b.is_ascii_uppercase() || *b == b'&')
+        || !valid_yymmdd(&s[nl..nl + 6])
+    {
         return false;
     }
-    if !s[nl + 6..].iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+    if !s[nl + 6..]
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+    {
         return false;
     }
     if s == b"XAXX010101000" || s == b"XEXX010101000" {

@@ -10,7 +10,17 @@ use super::super::validate;
 use crate::scan::finding::PiiEntity;
 
 const RFC_CUES: &[&str] = &["rfc", "fiscal", "sat", "factura", "tax"];
-const VIN_CUES: &[&str] = &["vin", "niv", "chasis", "serie", "vehicle", "veh\u{ed}culo", "vehiculo", "car", "auto"];
+const VIN_CUES: &[&str] = &[
+    "vin",
+    "niv",
+    "chasis",
+    "serie",
+    "vehicle",
+    "veh\u{ed}culo",
+    "vehiculo",
+    "car",
+    "auto",
+];
 
 fn code_byte(c: u8) -> bool {
     c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'&'
@@ -31,7 +41,8 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
         }
         let e = i;
         let glued = (s > 0 && (b[s - 1].is_ascii_lowercase() || b[s - 1] == b'_'))
-            || b.get(e).is_some_and(|c| c.is_ascii_lowercase() || *c == b'_');
+            || b.get(e)
+                .is_some_and(|c| c.is_ascii_lowercase() || *c == b'_');
         if glued {
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
@@ -44,7 +55,10 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
                 let cue = has_any(&lower_before(text, s, 32), RFC_CUES);
                 out.push((PiiEntity::Rfc, s, e, if cue { 0.95 } else { 0.85 }));
             }
-            17 if validate::vin(tok) && tok.iter().any(u8::is_ascii_digit) && tok.iter().any(u8::is_ascii_uppercase) => {
+            17 if validate::vin(tok)
+                && tok.iter().any(u8::is_ascii_digit)
+                && tok.iter().any(u8::is_ascii_uppercase) =>
+            {
                 let cue = has_any(&lower_before(text, s, 32), VIN_CUES);
                 out.push((PiiEntity::Vin, s, e, if cue { 0.95 } else { 0.8 }));
             }
@@ -65,7 +79,11 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
 /// four joined by single spaces; returns the end if the joined code validates.
 fn spaced_iban(b: &[u8], s: usize) -> Option<usize> {
     let head = b.get(s..s + 4)?;
-    if !(head[0].is_ascii_uppercase() && head[1].is_ascii_uppercase() && head[2].is_ascii_digit() && head[3].is_ascii_digit()) {
+    if !(head[0].is_ascii_uppercase()
+        && head[1].is_ascii_uppercase()
+        && head[2].is_ascii_digit()
+        && head[3].is_ascii_digit())
+    {
         return None;
     }
     let mut compact: Vec<u8> = head.to_vec();
@@ -74,7 +92,8 @@ fn spaced_iban(b: &[u8], s: usize) -> Option<usize> {
     while b.get(i) == Some(&b' ') && compact.len() < 34 {
         let gs = i + 1;
         let mut ge = gs;
-        while ge < b.len() && ge - gs < 4 && (b[ge].is_ascii_uppercase() || b[ge].is_ascii_digit()) {
+        while ge < b.len() && ge - gs < 4 && (b[ge].is_ascii_uppercase() || b[ge].is_ascii_digit())
+        {
             ge += 1;
         }
         if ge == gs || b.get(ge).is_some_and(u8::is_ascii_alphanumeric) {
@@ -104,17 +123,38 @@ mod tests {
 
     #[test]
     fn codes_with_valid_check_characters() {
-        assert_eq!(found("CURP: BADD110313HCMLNS06."), vec![(PiiEntity::Curp, "BADD110313HCMLNS06")]);
-        assert_eq!(found("RFC GODE561231GR8"), vec![(PiiEntity::Rfc, "GODE561231GR8")]);
-        assert_eq!(found("VIN 1HGCM82633A004352"), vec![(PiiEntity::Vin, "1HGCM82633A004352")]);
-        assert_eq!(found("IBAN ES9121000418450200051332"), vec![(PiiEntity::Iban, "ES9121000418450200051332")]);
-        assert_eq!(found("IBAN ES91 2100 0418 4502 0005 1332 ok"), vec![(PiiEntity::Iban, "ES91 2100 0418 4502 0005 1332")]);
-        assert_eq!(found("FR14 2004 1010 0505 0001 3M02 606"), vec![(PiiEntity::Iban, "FR14 2004 1010 0505 0001 3M02 606")]);
+        assert_eq!(
+            found("CURP: BADD110313HCMLNS06."),
+            vec![(PiiEntity::Curp, "BADD110313HCMLNS06")]
+        );
+        assert_eq!(
+            found("RFC GODE561231GR8"),
+            vec![(PiiEntity::Rfc, "GODE561231GR8")]
+        );
+        assert_eq!(
+            found("VIN 1HGCM82633A004352"),
+            vec![(PiiEntity::Vin, "1HGCM82633A004352")]
+        );
+        assert_eq!(
+            found("IBAN ES9121000418450200051332"),
+            vec![(PiiEntity::Iban, "ES9121000418450200051332")]
+        );
+        assert_eq!(
+            found("IBAN ES91 2100 0418 4502 0005 1332 ok"),
+            vec![(PiiEntity::Iban, "ES91 2100 0418 4502 0005 1332")]
+        );
+        assert_eq!(
+            found("FR14 2004 1010 0505 0001 3M02 606"),
+            vec![(PiiEntity::Iban, "FR14 2004 1010 0505 0001 3M02 606")]
+        );
     }
 
     #[test]
     fn look_alikes_with_wrong_check_characters() {
-        assert!(found("BADD110313HCMLNS09 GODE561231GR9 1HGCM82643A004352 ES9121000418450200051333").is_empty());
+        assert!(found(
+            "BADD110313HCMLNS09 GODE561231GR9 1HGCM82643A004352 ES9121000418450200051333"
+        )
+        .is_empty());
         assert!(found("ES91 2100 0418 4502 0005 1333").is_empty());
         assert!(found("hash 1HGCM82633A004352x").is_empty());
     }

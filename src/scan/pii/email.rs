@@ -11,9 +11,10 @@
 use super::super::text::{char_at, char_before};
 
 const FILE_EXTENSIONS: &[&str] = &[
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "js", "mjs", "cjs", "ts", "tsx", "jsx", "css", "scss", "json",
-    "yaml", "yml", "toml", "lock", "html", "htm", "txt", "log", "map", "wasm", "gz", "tar", "tgz", "exe", "dll", "so", "pdf",
-    "csv", "xml", "md", "py", "rb", "java", "kt", "swift", "php", "sh", "vue", "svelte",
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "js", "mjs", "cjs", "ts", "tsx",
+    "jsx", "css", "scss", "json", "yaml", "yml", "toml", "lock", "html", "htm", "txt", "log",
+    "map", "wasm", "gz", "tar", "tgz", "exe", "dll", "so", "pdf", "csv", "xml", "md", "py", "rb",
+    "java", "kt", "swift", "php", "sh", "vue", "svelte",
 ];
 
 fn local_char(c: char) -> bool {
@@ -37,7 +38,11 @@ pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize, f32)>) {
             start -= c.len_utf8();
             n += 1;
         }
-        while text.as_bytes().get(start).is_some_and(|b| matches!(b, b'.' | b'\'' | b'-' | b'+')) {
+        while text
+            .as_bytes()
+            .get(start)
+            .is_some_and(|b| matches!(b, b'.' | b'\'' | b'-' | b'+'))
+        {
             start += 1;
         }
         if start >= at {
@@ -54,16 +59,25 @@ pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         while end > at + 1 && matches!(text.as_bytes()[end - 1], b'.' | b'-') {
             end -= 1;
         }
-        let (Some(local), Some(domain)) = (text.get(start..at), text.get(at + 1..end)) else { continue };
+        let (Some(local), Some(domain)) = (text.get(start..at), text.get(at + 1..end)) else {
+            continue;
+        };
         if !valid_local(local) || !valid_domain(domain) {
             continue;
         }
-        if char_at(text, end) == Some('@') || char_before(text, start).is_some_and(|c| matches!(c, '/' | '@')) {
+        if char_at(text, end) == Some('@')
+            || char_before(text, start).is_some_and(|c| matches!(c, '/' | '@'))
+        {
             continue;
         }
         // user:password@host inside a URL (the password may hold any character).
-        let lead = text.get(super::super::text::ceil_boundary(text, at.saturating_sub(256))..at).unwrap_or("");
-        let token = lead.rsplit(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '`').next().unwrap_or("");
+        let lead = text
+            .get(super::super::text::ceil_boundary(text, at.saturating_sub(256))..at)
+            .unwrap_or("");
+        let token = lead
+            .rsplit(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '`')
+            .next()
+            .unwrap_or("");
         if token.contains("://") {
             continue;
         }
@@ -83,11 +97,15 @@ fn valid_domain(d: &str) -> bool {
     if labels.len() < 2 || d.len() > 253 {
         return false;
     }
-    if labels.iter().any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-')) {
+    if labels
+        .iter()
+        .any(|l| l.is_empty() || l.len() > 63 || l.starts_with('-') || l.ends_with('-'))
+    {
         return false;
     }
     let tld = labels[labels.len() - 1];
-    let tld_ok = (tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic)) || tld.starts_with("xn--");
+    let tld_ok = (tld.chars().count() >= 2 && tld.chars().all(char::is_alphabetic))
+        || tld.starts_with("xn--");
     if !tld_ok {
         return false;
     }
@@ -96,10 +114,16 @@ fn valid_domain(d: &str) -> bool {
         return false;
     }
     let reserved = ["example.com", "example.net", "example.org"];
-    if reserved.iter().any(|r| lower == *r || lower.ends_with(&format!(".{r}"))) {
+    if reserved
+        .iter()
+        .any(|r| lower == *r || lower.ends_with(&format!(".{r}")))
+    {
         return false;
     }
-    !matches!(tld.to_ascii_lowercase().as_str(), "test" | "invalid" | "localhost" | "example" | "local")
+    !matches!(
+        tld.to_ascii_lowercase().as_str(),
+        "test" | "invalid" | "localhost" | "example" | "local"
+    )
 }
 
 #[cfg(test)]
@@ -114,9 +138,18 @@ mod tests {
 
     #[test]
     fn finds_plain_plus_subdomain_and_idn() {
-        assert_eq!(spans("mail ana.lopez+news@mail.corp.mx."), vec!["ana.lopez+news@mail.corp.mx"]);
-        assert_eq!(spans("escribe a josé@correo.españa.es"), vec!["josé@correo.españa.es"]);
-        assert_eq!(spans("<bob_o'neil@xn--bcher-kva.de>"), vec!["bob_o'neil@xn--bcher-kva.de"]);
+        assert_eq!(
+            spans("mail ana.lopez+news@mail.corp.mx."),
+            vec!["ana.lopez+news@mail.corp.mx"]
+        );
+        assert_eq!(
+            spans("escribe a josé@correo.españa.es"),
+            vec!["josé@correo.españa.es"]
+        );
+        assert_eq!(
+            spans("<bob_o'neil@xn--bcher-kva.de>"),
+            vec!["bob_o'neil@xn--bcher-kva.de"]
+        );
     }
 
     #[test]

@@ -14,8 +14,24 @@ use std::str::FromStr;
 use super::super::text::{has_any, lower_before};
 
 const VERSION_CUES: &[&str] = &[
-    "version", "versi\u{f3}n", "ver ", "ver.", "ver:", "release", "build", "firmware", "fw ", "sdk", "v.", "rev ", "rev.",
-    "revision", "lanzamiento", "compilaci", "oid", "snmp",
+    "version",
+    "versi\u{f3}n",
+    "ver ",
+    "ver.",
+    "ver:",
+    "release",
+    "build",
+    "firmware",
+    "fw ",
+    "sdk",
+    "v.",
+    "rev ",
+    "rev.",
+    "revision",
+    "lanzamiento",
+    "compilaci",
+    "oid",
+    "snmp",
 ];
 
 /// Pushes `(start, end, score)` for every address in `text`.
@@ -28,7 +44,9 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if !b[i].is_ascii_digit() || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b'_')) {
+        if !b[i].is_ascii_digit()
+            || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b'_'))
+        {
             i += 1;
             continue;
         }
@@ -72,12 +90,19 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
             _ => false,
         };
         // `10.0.0.0/8` names a network, not a host.
-        let network = octets[3] == 0 && b.get(end) == Some(&b'/') && b.get(end + 1).is_some_and(u8::is_ascii_digit);
+        let network = octets[3] == 0
+            && b.get(end) == Some(&b'/')
+            && b.get(end + 1).is_some_and(u8::is_ascii_digit);
         if glued || network || has_any(&lower_before(text, start, 24), VERSION_CUES) {
             i = end;
             continue;
         }
-        let ip = Ipv4Addr::new(octets[0] as u8, octets[1] as u8, octets[2] as u8, octets[3] as u8);
+        let ip = Ipv4Addr::new(
+            octets[0] as u8,
+            octets[1] as u8,
+            octets[2] as u8,
+            octets[3] as u8,
+        );
         if let Some(score) = v4_score(ip) {
             out.push((start, end, score));
         }
@@ -88,7 +113,14 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
 fn v4_score(ip: Ipv4Addr) -> Option<f32> {
     let o = ip.octets();
     let documentation = matches!(o, [192, 0, 2, _] | [198, 51, 100, _] | [203, 0, 113, _]);
-    if ip.is_loopback() || ip.is_unspecified() || ip.is_broadcast() || ip.is_multicast() || documentation || o[0] == 255 || o[0] == 0 {
+    if ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_multicast()
+        || documentation
+        || o[0] == 255
+        || o[0] == 0
+    {
         return None;
     }
     let cgnat = o[0] == 100 && (64..128).contains(&o[1]);
@@ -121,7 +153,10 @@ fn find_v6(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         while e > s && matches!(b[e - 1], b'.' | b':') && !b[s..e].ends_with(b"::") {
             e -= 1;
         }
-        if (s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_')) || b.get(e).is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') {
+        if (s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_'))
+            || b.get(e)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        {
             continue;
         }
         let run = &b[s..e];
@@ -130,8 +165,12 @@ fn find_v6(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         if colons < 3 || hexdigits < 4 || !run.iter().any(u8::is_ascii_digit) {
             continue;
         }
-        let Some(candidate) = text.get(s..e) else { continue };
-        let Ok(ip) = Ipv6Addr::from_str(candidate) else { continue };
+        let Some(candidate) = text.get(s..e) else {
+            continue;
+        };
+        let Ok(ip) = Ipv6Addr::from_str(candidate) else {
+            continue;
+        };
         if let Some(score) = v6_score(ip) {
             out.push((s, e, score));
         }
@@ -143,7 +182,11 @@ fn v6_score(ip: Ipv6Addr) -> Option<f32> {
         return v4_score(v4);
     }
     let seg = ip.segments();
-    if ip.is_loopback() || ip.is_unspecified() || ip.is_multicast() || (seg[0] == 0x2001 && seg[1] == 0x0db8) {
+    if ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (seg[0] == 0x2001 && seg[1] == 0x0db8)
+    {
         return None;
     }
     let unique_local = (seg[0] & 0xfe00) == 0xfc00;
@@ -179,8 +222,17 @@ mod tests {
 
     #[test]
     fn v6_addresses() {
-        assert_eq!(spans("peer [2a03:2880:f12f:83:face:b00c::25de]:443"), vec![("2a03:2880:f12f:83:face:b00c::25de", 0.85)]);
-        assert_eq!(spans("ula fd12:3456:789a:1::1 ok"), vec![("fd12:3456:789a:1::1", 0.6)]);
-        assert!(spans("::1 and 2001:db8::1 and std::io::Result and 12:30:45 and 00:1a:2b:3c:4d:5e").is_empty());
+        assert_eq!(
+            spans("peer [2a03:2880:f12f:83:face:b00c::25de]:443"),
+            vec![("2a03:2880:f12f:83:face:b00c::25de", 0.85)]
+        );
+        assert_eq!(
+            spans("ula fd12:3456:789a:1::1 ok"),
+            vec![("fd12:3456:789a:1::1", 0.6)]
+        );
+        assert!(spans(
+            "::1 and 2001:db8::1 and std::io::Result and 12:30:45 and 00:1a:2b:3c:4d:5e"
+        )
+        .is_empty());
     }
 }

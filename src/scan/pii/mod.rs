@@ -31,7 +31,13 @@ impl PiiDetector {
     }
 
     fn finding(&self, e: PiiEntity, start: usize, end: usize, score: f32) -> Finding {
-        Finding { category: Category::Pii, entity: Arc::clone(&self.names[e as usize]), start, end, score }
+        Finding {
+            category: Category::Pii,
+            entity: Arc::clone(&self.names[e as usize]),
+            start,
+            end,
+            score,
+        }
     }
 
     /// Appends the findings for every enabled entity.
@@ -39,26 +45,53 @@ impl PiiDetector {
         let mut spans = Vec::new();
         if enabled.contains(PiiEntity::Email) {
             email::find(text, &mut spans);
-            out.extend(spans.drain(..).map(|(s, e, sc)| self.finding(PiiEntity::Email, s, e, sc)));
+            out.extend(
+                spans
+                    .drain(..)
+                    .map(|(s, e, sc)| self.finding(PiiEntity::Email, s, e, sc)),
+            );
         }
         if enabled.contains(PiiEntity::Ip) {
             ip::find(text, &mut spans);
-            out.extend(spans.drain(..).map(|(s, e, sc)| self.finding(PiiEntity::Ip, s, e, sc)));
+            out.extend(
+                spans
+                    .drain(..)
+                    .map(|(s, e, sc)| self.finding(PiiEntity::Ip, s, e, sc)),
+            );
         }
         if enabled.contains(PiiEntity::Person) {
             self.person.find(text, &mut spans);
-            out.extend(spans.drain(..).map(|(s, e, sc)| self.finding(PiiEntity::Person, s, e, sc)));
+            out.extend(
+                spans
+                    .drain(..)
+                    .map(|(s, e, sc)| self.finding(PiiEntity::Person, s, e, sc)),
+            );
         }
         let mut typed = Vec::new();
-        let numeric = [PiiEntity::Phone, PiiEntity::CreditCard, PiiEntity::Ssn, PiiEntity::Clabe];
+        let numeric = [
+            PiiEntity::Phone,
+            PiiEntity::CreditCard,
+            PiiEntity::Ssn,
+            PiiEntity::Clabe,
+        ];
         if numeric.iter().any(|&e| enabled.contains(e)) {
             numbers::find(text, &mut typed);
         }
-        let coded = [PiiEntity::Curp, PiiEntity::Rfc, PiiEntity::Vin, PiiEntity::Iban];
+        let coded = [
+            PiiEntity::Curp,
+            PiiEntity::Rfc,
+            PiiEntity::Vin,
+            PiiEntity::Iban,
+        ];
         if coded.iter().any(|&e| enabled.contains(e)) {
             codes::find(text, &mut typed);
         }
-        out.extend(typed.into_iter().filter(|(e, ..)| enabled.contains(*e)).map(|(e, s, en, sc)| self.finding(e, s, en, sc)));
+        out.extend(
+            typed
+                .into_iter()
+                .filter(|(e, ..)| enabled.contains(*e))
+                .map(|(e, s, en, sc)| self.finding(e, s, en, sc)),
+        );
     }
 }
 
@@ -75,19 +108,40 @@ mod tests {
 
     #[test]
     fn person_in_english_prose() {
-        assert_eq!(people("Please send the report to John Smith by Friday."), vec!["John Smith"]);
-        assert_eq!(people("Dear Margaret,\nthanks for the update."), vec!["Margaret"]);
-        assert_eq!(people("My name is Olusegun Adeyemi."), vec!["Olusegun Adeyemi"]);
+        assert_eq!(
+            people("Please send the report to John Smith by Friday."),
+            vec!["John Smith"]
+        );
+        assert_eq!(
+            people("Dear Margaret,\nthanks for the update."),
+            vec!["Margaret"]
+        );
+        assert_eq!(
+            people("My name is Olusegun Adeyemi."),
+            vec!["Olusegun Adeyemi"]
+        );
         assert_eq!(people("Best regards,\nEmily Clarke"), vec!["Emily Clarke"]);
         assert_eq!(people("Ask Mr. Thompson about it."), vec!["Thompson"]);
     }
 
     #[test]
     fn person_in_spanish_prose() {
-        assert_eq!(people("Hola, me llamo María José García López y vivo en Puebla."), vec!["María José García López"]);
-        assert_eq!(people("La Lic. Martínez firmó el contrato."), vec!["Martínez"]);
-        assert_eq!(people("Atentamente,\nJosé Luis Hernández de la Cruz"), vec!["José Luis Hernández de la Cruz"]);
-        assert_eq!(people("Estimada Sra. Guadalupe Ramírez:"), vec!["Guadalupe Ramírez"]);
+        assert_eq!(
+            people("Hola, me llamo María José García López y vivo en Puebla."),
+            vec!["María José García López"]
+        );
+        assert_eq!(
+            people("La Lic. Martínez firmó el contrato."),
+            vec!["Martínez"]
+        );
+        assert_eq!(
+            people("Atentamente,\nJosé Luis Hernández de la Cruz"),
+            vec!["José Luis Hernández de la Cruz"]
+        );
+        assert_eq!(
+            people("Estimada Sra. Guadalupe Ramírez:"),
+            vec!["Guadalupe Ramírez"]
+        );
     }
 
     #[test]

@@ -37,26 +37,112 @@ impl Group {
 }
 
 const PHONE_CUES: &[&str] = &[
-    "phone", "tel", "cell", "mobile", "call", "text me", "whatsapp", "fax", "contact", "llam", "celular", "tel\u{e9}fono",
-    "telefono", "movil", "m\u{f3}vil", "n\u{fa}mero", "numero", "number", "marca", "lada", "cel.", "cel:", "sms", "dial",
+    "phone",
+    "tel",
+    "cell",
+    "mobile",
+    "call",
+    "text me",
+    "whatsapp",
+    "fax",
+    "contact",
+    "llam",
+    "celular",
+    "tel\u{e9}fono",
+    "telefono",
+    "movil",
+    "m\u{f3}vil",
+    "n\u{fa}mero",
+    "numero",
+    "number",
+    "marca",
+    "lada",
+    "cel.",
+    "cel:",
+    "sms",
+    "dial",
 ];
 const NUMBER_VETO: &[&str] = &[
-    "order", "pedido", "invoice", "factura", "ticket", "folio", "ref", "sku", "tracking", "gu\u{ed}a", "guia", "isbn",
-    "version", "build", "port", "pid", "serial", "account", "cuenta", "id:", "id ", "id#", "#", "no.", "n\u{fa}m. de",
-    "transaction", "transacci", "timestamp", "epoch", "ms", "bytes", "imei", "lote", "batch", "clabe", "iban", "nss",
+    "order",
+    "pedido",
+    "invoice",
+    "factura",
+    "ticket",
+    "folio",
+    "ref",
+    "sku",
+    "tracking",
+    "gu\u{ed}a",
+    "guia",
+    "isbn",
+    "version",
+    "build",
+    "port",
+    "pid",
+    "serial",
+    "account",
+    "cuenta",
+    "id:",
+    "id ",
+    "id#",
+    "#",
+    "no.",
+    "n\u{fa}m. de",
+    "transaction",
+    "transacci",
+    "timestamp",
+    "epoch",
+    "ms",
+    "bytes",
+    "imei",
+    "lote",
+    "batch",
+    "clabe",
+    "iban",
+    "nss",
 ];
 const CARD_CUES: &[&str] = &[
-    "card", "tarjeta", "visa", "mastercard", "amex", "american express", "discover", "cc", "payment", "pago", "cr\u{e9}dito",
-    "credito", "d\u{e9}bito", "debito", "pan",
+    "card",
+    "tarjeta",
+    "visa",
+    "mastercard",
+    "amex",
+    "american express",
+    "discover",
+    "cc",
+    "payment",
+    "pago",
+    "cr\u{e9}dito",
+    "credito",
+    "d\u{e9}bito",
+    "debito",
+    "pan",
 ];
-const SSN_CUES: &[&str] = &["ssn", "social security", "seguro social", "social sec", "tax id", "tin"];
-const CLABE_CUES: &[&str] = &["clabe", "cuenta", "spei", "transfer", "banco", "bank", "dep\u{f3}sit", "deposit"];
+const SSN_CUES: &[&str] = &[
+    "ssn",
+    "social security",
+    "seguro social",
+    "social sec",
+    "tax id",
+    "tin",
+];
+const CLABE_CUES: &[&str] = &[
+    "clabe",
+    "cuenta",
+    "spei",
+    "transfer",
+    "banco",
+    "bank",
+    "dep\u{f3}sit",
+    "deposit",
+];
 /// Banks and institutions whose three-digit CLABE prefixes are common (Banxico catalogue).
 const CLABE_BANKS: &[&[u8; 3]] = &[
-    b"002", b"006", b"009", b"012", b"014", b"019", b"021", b"030", b"032", b"036", b"037", b"042", b"044", b"058", b"059",
-    b"060", b"062", b"072", b"600", b"601", b"602", b"605", b"606", b"607", b"608", b"610", b"614", b"615", b"616", b"617",
-    b"618", b"619", b"620", b"621", b"622", b"623", b"626", b"627", b"628", b"629", b"630", b"631", b"632", b"633", b"634",
-    b"636", b"637", b"638", b"640", b"642", b"646", b"647", b"648", b"649", b"651", b"652", b"653", b"655", b"656", b"659",
+    b"002", b"006", b"009", b"012", b"014", b"019", b"021", b"030", b"032", b"036", b"037", b"042",
+    b"044", b"058", b"059", b"060", b"062", b"072", b"600", b"601", b"602", b"605", b"606", b"607",
+    b"608", b"610", b"614", b"615", b"616", b"617", b"618", b"619", b"620", b"621", b"622", b"623",
+    b"626", b"627", b"628", b"629", b"630", b"631", b"632", b"633", b"634", b"636", b"637", b"638",
+    b"640", b"642", b"646", b"647", b"648", b"649", b"651", b"652", b"653", b"655", b"656", b"659",
     b"670", b"901", b"902",
 ];
 
@@ -73,7 +159,9 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
             continue;
         }
         // A cluster glued to a letter or to `_` is an identifier, not a number.
-        if i > 0 && (b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_' || b[i - 1].is_ascii_digit()) {
+        if i > 0
+            && (b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_' || b[i - 1].is_ascii_digit())
+        {
             i += 1;
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
@@ -117,14 +205,23 @@ fn cluster(b: &[u8], mut i: usize) -> Vec<Group> {
             }
             i += 1;
         }
-        groups.push(Group { start, end: i, ds, de, plus, paren, sep });
+        groups.push(Group {
+            start,
+            end: i,
+            ds,
+            de,
+            plus,
+            paren,
+            sep,
+        });
         if groups.len() >= 8 {
             break;
         }
         // What joins this group to the next one?
         match b.get(i) {
             Some(&s @ (b' ' | b'-' | b'.' | b'/'))
-                if b.get(i + 1).is_some_and(|n| n.is_ascii_digit() || (*n == b'(' && s == b' ')) =>
+                if b.get(i + 1)
+                    .is_some_and(|n| n.is_ascii_digit() || (*n == b'(' && s == b' ')) =>
             {
                 sep = s;
                 i += 1;
@@ -140,7 +237,9 @@ fn cluster(b: &[u8], mut i: usize) -> Vec<Group> {
 }
 
 fn digits(text: &[u8], g: &[Group]) -> Vec<u8> {
-    g.iter().flat_map(|x| text[x.ds..x.de].iter().copied()).collect()
+    g.iter()
+        .flat_map(|x| text[x.ds..x.de].iter().copied())
+        .collect()
 }
 
 /// Tries every shape at every group of one cluster.
@@ -183,13 +282,18 @@ fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
         _ => {
             // Preceded by `x.`/`x-`/`x/` where x is alphanumeric: part of an identifier or path.
             let s = g[a].start;
-            !(s >= 2 && matches!(b[s - 1], b'.' | b'-' | b'/' | b'#') && b[s - 2].is_ascii_alphanumeric() && a == 0)
+            !(s >= 2
+                && matches!(b[s - 1], b'.' | b'-' | b'/' | b'#')
+                && b[s - 2].is_ascii_alphanumeric()
+                && a == 0)
         }
     }
 }
 
 fn same_seps(g: &[Group], allowed: &[u8]) -> bool {
-    g.iter().skip(1).all(|x| allowed.contains(&x.sep)) && g.windows(2).all(|w| w.len() < 2 || w[0].sep == 0 || w[1].sep == w[0].sep || w[0].paren)
+    g.iter().skip(1).all(|x| allowed.contains(&x.sep))
+        && g.windows(2)
+            .all(|w| w.len() < 2 || w[0].sep == 0 || w[1].sep == w[0].sep || w[0].paren)
 }
 
 fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
@@ -197,7 +301,14 @@ fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)
     if g[a].plus || g[a].paren {
         return None;
     }
-    let shapes: &[&[usize]] = &[&[4, 4, 4, 4, 3], &[4, 4, 4, 4], &[4, 6, 5], &[4, 6, 4], &[4, 4, 4, 3], &[4, 4, 4, 2]];
+    let shapes: &[&[usize]] = &[
+        &[4, 4, 4, 4, 3],
+        &[4, 4, 4, 4],
+        &[4, 6, 5],
+        &[4, 6, 4],
+        &[4, 4, 4, 3],
+        &[4, 4, 4, 2],
+    ];
     let mut found = None;
     for shape in shapes {
         let z = a + shape.len();
@@ -205,7 +316,12 @@ fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)
             continue;
         }
         let gs = &g[a..z];
-        if gs.iter().zip(shape.iter()).all(|(x, &n)| x.len() == n && !x.paren) && same_seps(gs, b" -") {
+        if gs
+            .iter()
+            .zip(shape.iter())
+            .all(|(x, &n)| x.len() == n && !x.paren)
+            && same_seps(gs, b" -")
+        {
             found = Some((z, 0.9));
             break;
         }
@@ -232,7 +348,10 @@ fn try_clabe(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
     let z = if g[a].len() == 18 && !g[a].plus && !g[a].paren {
         a + 1
     } else if a + 4 <= g.len()
-        && [3, 3, 11, 1].iter().zip(&g[a..a + 4]).all(|(&n, x)| x.len() == n && !x.paren && !x.plus)
+        && [3, 3, 11, 1]
+            .iter()
+            .zip(&g[a..a + 4])
+            .all(|(&n, x)| x.len() == n && !x.paren && !x.plus)
         && same_seps(&g[a..a + 4], b" -")
     {
         a + 4
@@ -266,7 +385,11 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
         cc = Some(b"1");
         k += 1;
     }
-    if cc == Some(b"52".as_slice()) && k < g.len() && g[k].len() == 1 && &b[g[k].ds..g[k].de] == b"1" {
+    if cc == Some(b"52".as_slice())
+        && k < g.len()
+        && g[k].len() == 1
+        && &b[g[k].ds..g[k].de] == b"1"
+    {
         k += 1;
     }
     // +525512345678 / +15555550123 written without separators.
@@ -286,7 +409,15 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
     if k >= g.len() {
         return None;
     }
-    let shapes: &[&[usize]] = &[&[2, 2, 2, 2, 2], &[3, 3, 2, 2], &[3, 3, 4], &[2, 4, 4], &[3, 7], &[2, 8], &[10]];
+    let shapes: &[&[usize]] = &[
+        &[2, 2, 2, 2, 2],
+        &[3, 3, 2, 2],
+        &[3, 3, 4],
+        &[2, 4, 4],
+        &[3, 7],
+        &[2, 8],
+        &[10],
+    ];
     for shape in shapes {
         let z = k + shape.len();
         if z > g.len() {
@@ -297,7 +428,9 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
             continue;
         }
         // Only the first group of the national number may be in parentheses; no `/` inside.
-        if gs.iter().skip(1).any(|x| x.paren || x.sep == b'/') || gs.iter().any(|x| x.plus && cc.is_some()) {
+        if gs.iter().skip(1).any(|x| x.paren || x.sep == b'/')
+            || gs.iter().any(|x| x.plus && cc.is_some())
+        {
             continue;
         }
         if cc.is_none() && (gs[0].plus || (shape.len() == 2 && !gs[0].paren)) {
@@ -336,7 +469,11 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
             }
         };
         let after = lower_after(text, g[z - 1].end, 12);
-        let score = if cue || after.trim_start().starts_with("ext") { score + 0.1 } else { score };
+        let score = if cue || after.trim_start().starts_with("ext") {
+            score + 0.1
+        } else {
+            score
+        };
         return Some((PiiEntity::Phone, z, score));
     }
     None
@@ -380,7 +517,10 @@ mod tests {
     fn found(t: &str) -> Vec<(PiiEntity, &str)> {
         let mut v = Vec::new();
         find(t, &mut v);
-        v.into_iter().filter(|x| x.3 >= 0.5).map(|(e, s, en, _)| (e, &t[s..en])).collect()
+        v.into_iter()
+            .filter(|x| x.3 >= 0.5)
+            .map(|(e, s, en, _)| (e, &t[s..en]))
+            .collect()
     }
 
     #[test]
@@ -392,17 +532,43 @@ mod tests {
 
     #[test]
     fn us_phones() {
-        for p in ["+1 415 555 2671", "(415) 555-2671", "415.555.2671", "415-555-2671", "1-800-555-0199", "+14155552671"] {
-            assert_eq!(found(&format!("call {p} now")), vec![(PiiEntity::Phone, p)], "{p}");
+        for p in [
+            "+1 415 555 2671",
+            "(415) 555-2671",
+            "415.555.2671",
+            "415-555-2671",
+            "1-800-555-0199",
+            "+14155552671",
+        ] {
+            assert_eq!(
+                found(&format!("call {p} now")),
+                vec![(PiiEntity::Phone, p)],
+                "{p}"
+            );
         }
     }
 
     #[test]
     fn mexican_phones() {
-        for p in ["+52 55 1234 5678", "+52 1 55 1234 5678", "(55) 1234-5678", "55 1234 5678", "+52 (33) 3123 4567", "81-8123-4567", "+525512345678"] {
-            assert_eq!(found(&format!("mi número es {p}.")), vec![(PiiEntity::Phone, p)], "{p}");
+        for p in [
+            "+52 55 1234 5678",
+            "+52 1 55 1234 5678",
+            "(55) 1234-5678",
+            "55 1234 5678",
+            "+52 (33) 3123 4567",
+            "81-8123-4567",
+            "+525512345678",
+        ] {
+            assert_eq!(
+                found(&format!("mi número es {p}.")),
+                vec![(PiiEntity::Phone, p)],
+                "{p}"
+            );
         }
-        assert_eq!(found("tel 5512345678"), vec![(PiiEntity::Phone, "5512345678")]);
+        assert_eq!(
+            found("tel 5512345678"),
+            vec![(PiiEntity::Phone, "5512345678")]
+        );
     }
 
     #[test]
@@ -423,24 +589,42 @@ mod tests {
 
     #[test]
     fn cards_need_luhn_and_brand() {
-        assert_eq!(found("card 4111 1111 1111 1111"), vec![(PiiEntity::CreditCard, "4111 1111 1111 1111")]);
-        assert_eq!(found("amex 3782-822463-10005"), vec![(PiiEntity::CreditCard, "3782-822463-10005")]);
-        assert_eq!(found("5555555555554444"), vec![(PiiEntity::CreditCard, "5555555555554444")]);
+        assert_eq!(
+            found("card 4111 1111 1111 1111"),
+            vec![(PiiEntity::CreditCard, "4111 1111 1111 1111")]
+        );
+        assert_eq!(
+            found("amex 3782-822463-10005"),
+            vec![(PiiEntity::CreditCard, "3782-822463-10005")]
+        );
+        assert_eq!(
+            found("5555555555554444"),
+            vec![(PiiEntity::CreditCard, "5555555555554444")]
+        );
         assert!(found("card 4111 1111 1111 1112").is_empty());
         assert!(found("ref 1234567812345678").is_empty());
     }
 
     #[test]
     fn ssn_with_and_without_dashes() {
-        assert_eq!(found("SSN 536-22-8411"), vec![(PiiEntity::Ssn, "536-22-8411")]);
-        assert_eq!(found("my ssn is 536228411"), vec![(PiiEntity::Ssn, "536228411")]);
+        assert_eq!(
+            found("SSN 536-22-8411"),
+            vec![(PiiEntity::Ssn, "536-22-8411")]
+        );
+        assert_eq!(
+            found("my ssn is 536228411"),
+            vec![(PiiEntity::Ssn, "536228411")]
+        );
         assert!(found("536228411").is_empty());
         assert!(found("ssn 666-22-8411 or 536-00-8411 or 912-22-8411").is_empty());
     }
 
     #[test]
     fn clabe_with_check_digit() {
-        assert_eq!(found("CLABE 032180000118359719"), vec![(PiiEntity::Clabe, "032180000118359719")]);
+        assert_eq!(
+            found("CLABE 032180000118359719"),
+            vec![(PiiEntity::Clabe, "032180000118359719")]
+        );
         assert!(found("CLABE 032180000118359718").is_empty());
     }
 }

@@ -21,55 +21,320 @@ use super::super::gazetteer::{Entry, Gazetteer};
 use super::super::text::{char_before, lower_after, lower_before};
 
 /// Lower-case words allowed inside a name: `María de la Luz`, `Ludwig van Beethoven`.
-const CONNECTORS: &[&str] = &["de", "del", "la", "las", "los", "y", "van", "von", "der", "den", "da", "das", "do", "dos", "di", "du", "le", "bin", "ibn", "al", "e"];
+const CONNECTORS: &[&str] = &[
+    "de", "del", "la", "las", "los", "y", "van", "von", "der", "den", "da", "das", "do", "dos",
+    "di", "du", "le", "bin", "ibn", "al", "e",
+];
 /// Titles (lowercase, without the dot) that introduce a name.
 const TITLES: &[&str] = &[
-    "sr", "sra", "srta", "dr", "dra", "lic", "licda", "licdo", "ing", "mr", "mrs", "ms", "miss", "mx", "prof", "profa", "mtro",
-    "mtra", "don", "do\u{f1}a", "sir", "madam", "se\u{f1}or", "se\u{f1}ora", "se\u{f1}orita", "arq", "abog", "cp", "c.p", "capt",
-    "gen", "rev", "fr", "sgt", "lt", "col", "hon", "pres", "gov", "sen", "rep", "mme", "mlle", "herr", "frau",
+    "sr",
+    "sra",
+    "srta",
+    "dr",
+    "dra",
+    "lic",
+    "licda",
+    "licdo",
+    "ing",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "mx",
+    "prof",
+    "profa",
+    "mtro",
+    "mtra",
+    "don",
+    "do\u{f1}a",
+    "sir",
+    "madam",
+    "se\u{f1}or",
+    "se\u{f1}ora",
+    "se\u{f1}orita",
+    "arq",
+    "abog",
+    "cp",
+    "c.p",
+    "capt",
+    "gen",
+    "rev",
+    "fr",
+    "sgt",
+    "lt",
+    "col",
+    "hon",
+    "pres",
+    "gov",
+    "sen",
+    "rep",
+    "mme",
+    "mlle",
+    "herr",
+    "frau",
 ];
 /// Capitalised words that introduce a name: strong.
-const STRONG_WORD_CUES: &[&str] = &["dear", "estimado", "estimada", "querido", "querida", "estimados", "apreciable", "soy", "i'm", "im"];
+const STRONG_WORD_CUES: &[&str] = &[
+    "dear",
+    "estimado",
+    "estimada",
+    "querido",
+    "querida",
+    "estimados",
+    "apreciable",
+    "soy",
+    "i'm",
+    "im",
+];
 /// Endings that mark an unknown capitalised word as a likely surname (Slavic, Nordic,
 /// Germanic, Romance, Greek, Armenian, Japanese, Spanish patronymics).
 const SURNAME_ENDINGS: &[&str] = &[
-    "son", "sen", "sson", "ski", "ska", "sky", "czyk", "wicz", "vich", "ovic", "ović", "enko", "ov", "ova", "ev", "eva",
-    "qvist", "kvist", "str\u{f6}m", "berg", "stein", "mann", "ini", "elli", "etti", "ucci", "escu", "opoulos", "idis",
-    "akis", "ian", "yan", "oglu", "mura", "moto", "yama", "kawa", "shita", "hashi", "uchi", "saki", "ez", "az", "oz",
+    "son",
+    "sen",
+    "sson",
+    "ski",
+    "ska",
+    "sky",
+    "czyk",
+    "wicz",
+    "vich",
+    "ovic",
+    "ović",
+    "enko",
+    "ov",
+    "ova",
+    "ev",
+    "eva",
+    "qvist",
+    "kvist",
+    "str\u{f6}m",
+    "berg",
+    "stein",
+    "mann",
+    "ini",
+    "elli",
+    "etti",
+    "ucci",
+    "escu",
+    "opoulos",
+    "idis",
+    "akis",
+    "ian",
+    "yan",
+    "oglu",
+    "mura",
+    "moto",
+    "yama",
+    "kawa",
+    "shita",
+    "hashi",
+    "uchi",
+    "saki",
+    "ez",
+    "az",
+    "oz",
 ];
 /// Capitalised words that introduce a name: weak.
 const WEAK_WORD_CUES: &[&str] = &[
-    "hi", "hello", "hey", "hola", "thanks", "gracias", "cc", "attn", "atte", "from", "by", "with", "con", "contact",
-    "contacto", "cliente", "paciente", "patient", "customer", "employee", "empleado", "welcome", "bienvenido",
-    "bienvenida", "congratulations", "felicidades", "ask", "tell", "call", "email", "ping", "invite", "meet", "cont\u{e1}ctame",
+    "hi",
+    "hello",
+    "hey",
+    "hola",
+    "thanks",
+    "gracias",
+    "cc",
+    "attn",
+    "atte",
+    "from",
+    "by",
+    "with",
+    "con",
+    "contact",
+    "contacto",
+    "cliente",
+    "paciente",
+    "patient",
+    "customer",
+    "employee",
+    "empleado",
+    "welcome",
+    "bienvenido",
+    "bienvenida",
+    "congratulations",
+    "felicidades",
+    "ask",
+    "tell",
+    "call",
+    "email",
+    "ping",
+    "invite",
+    "meet",
+    "cont\u{e1}ctame",
 ];
 /// Lowercase text right before a name that introduces it: strong.
 const STRONG_BEFORE: &[&str] = &[
-    "my name is", "name is", "me llamo", "mi nombre es", "nombre:", "name:", "nombre completo:", "full name:", "i am", "i'm",
-    "soy", "this is", "le saluda", "habla", "signed", "firmado", "firma:", "author:", "autor:", "from:", "de:", "para:",
-    "to:", "cc:", "contacto:", "contact:", "paciente:", "patient:", "cliente:", "customer:", "employee:", "empleado:",
-    "titular:", "beneficiario:", "named", "llamado", "llamada", "dear", "estimado", "estimada", "querido", "querida",
-    "hola", "hi", "hello", "hey", "nombre del cliente:", "passenger:", "pasajero:", "alumno:", "student:", "reported by",
-    "assigned to", "asignado a", "owner:", "responsable:", "se llama", "is called", "called", "mr.", "mrs.", "ms.",
-    "sr.", "sra.", "dr.", "dra.", "lic.", "ing.",
+    "my name is",
+    "name is",
+    "me llamo",
+    "mi nombre es",
+    "nombre:",
+    "name:",
+    "nombre completo:",
+    "full name:",
+    "i am",
+    "i'm",
+    "soy",
+    "this is",
+    "le saluda",
+    "habla",
+    "signed",
+    "firmado",
+    "firma:",
+    "author:",
+    "autor:",
+    "from:",
+    "de:",
+    "para:",
+    "to:",
+    "cc:",
+    "contacto:",
+    "contact:",
+    "paciente:",
+    "patient:",
+    "cliente:",
+    "customer:",
+    "employee:",
+    "empleado:",
+    "titular:",
+    "beneficiario:",
+    "named",
+    "llamado",
+    "llamada",
+    "dear",
+    "estimado",
+    "estimada",
+    "querido",
+    "querida",
+    "hola",
+    "hi",
+    "hello",
+    "hey",
+    "nombre del cliente:",
+    "passenger:",
+    "pasajero:",
+    "alumno:",
+    "student:",
+    "reported by",
+    "assigned to",
+    "asignado a",
+    "owner:",
+    "responsable:",
+    "se llama",
+    "is called",
+    "called",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "sr.",
+    "sra.",
+    "dr.",
+    "dra.",
+    "lic.",
+    "ing.",
 ];
 /// Lowercase text right before a name that hints at it: weak.
 const WEAK_BEFORE: &[&str] = &[
-    "with", "con", "from", "by", "de parte de", "and", "y", "thanks", "gracias", "ask", "tell", "email", "call", "llama a",
-    "escr\u{ed}bele a", "preg\u{fa}ntale a", "met", "conoc\u{ed} a", "a", "to", "cc", "contact", "contacta a", "para",
-    "seg\u{fa}n", "according to", "about", "sobre", "meet", "invite", "ping",
+    "with",
+    "con",
+    "from",
+    "by",
+    "de parte de",
+    "and",
+    "y",
+    "thanks",
+    "gracias",
+    "ask",
+    "tell",
+    "email",
+    "call",
+    "llama a",
+    "escr\u{ed}bele a",
+    "preg\u{fa}ntale a",
+    "met",
+    "conoc\u{ed} a",
+    "a",
+    "to",
+    "cc",
+    "contact",
+    "contacta a",
+    "para",
+    "seg\u{fa}n",
+    "according to",
+    "about",
+    "sobre",
+    "meet",
+    "invite",
+    "ping",
 ];
 /// Lowercase text right after a name that hints at it.
 const AFTER: &[&str] = &[
-    " said", " dijo", " wrote", " escribi\u{f3}", " coment\u{f3}", " asked", " pregunt\u{f3}", ", ceo", ", cto", ", cfo",
-    ", director", ", gerente", " (ceo", " is my", " es mi", " was born", " naci\u{f3}", " will ", " can ", " has ",
-    " mentioned", " called", " llam\u{f3}", " and i", " y yo", " told", " replied", " respondi\u{f3}",
+    " said",
+    " dijo",
+    " wrote",
+    " escribi\u{f3}",
+    " coment\u{f3}",
+    " asked",
+    " pregunt\u{f3}",
+    ", ceo",
+    ", cto",
+    ", cfo",
+    ", director",
+    ", gerente",
+    " (ceo",
+    " is my",
+    " es mi",
+    " was born",
+    " naci\u{f3}",
+    " will ",
+    " can ",
+    " has ",
+    " mentioned",
+    " called",
+    " llam\u{f3}",
+    " and i",
+    " y yo",
+    " told",
+    " replied",
+    " respondi\u{f3}",
 ];
 /// Lines that end a message just above a signature.
 const SIGN_OFFS: &[&str] = &[
-    "regards", "best regards", "kind regards", "warm regards", "best", "thanks", "thank you", "many thanks", "cheers",
-    "sincerely", "yours truly", "atentamente", "saludos", "un saludo", "saludos cordiales", "cordialmente", "gracias",
-    "muchas gracias", "abrazos", "un abrazo", "--", "\u{2014}", "respectfully", "br", "xoxo", "love",
+    "regards",
+    "best regards",
+    "kind regards",
+    "warm regards",
+    "best",
+    "thanks",
+    "thank you",
+    "many thanks",
+    "cheers",
+    "sincerely",
+    "yours truly",
+    "atentamente",
+    "saludos",
+    "un saludo",
+    "saludos cordiales",
+    "cordialmente",
+    "gracias",
+    "muchas gracias",
+    "abrazos",
+    "un abrazo",
+    "--",
+    "\u{2014}",
+    "respectfully",
+    "br",
+    "xoxo",
+    "love",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,18 +372,35 @@ impl PersonDetector {
         let mut run: Vec<Tok> = Vec::new();
         let mut prev_end = 0usize;
         for (ws, we) in Words::new(text) {
-            let Some(word) = text.get(ws..we) else { continue };
+            let Some(word) = text.get(ws..we) else {
+                continue;
+            };
             let gap = text.get(prev_end..ws).unwrap_or("");
             let kind = classify(word);
-            let joins = !run.is_empty() && gap_joins(gap, run.last().map(|t| t.kind), text, run.last().map_or(0, |t| t.start), prev_end);
+            let joins = !run.is_empty()
+                && gap_joins(
+                    gap,
+                    run.last().map(|t| t.kind),
+                    text,
+                    run.last().map_or(0, |t| t.start),
+                    prev_end,
+                );
             match kind {
-                Some(Kind::Connector) if joins => run.push(Tok { start: ws, end: we, kind: Kind::Connector }),
+                Some(Kind::Connector) if joins => run.push(Tok {
+                    start: ws,
+                    end: we,
+                    kind: Kind::Connector,
+                }),
                 Some(k @ (Kind::Cap | Kind::AllCaps | Kind::Initial)) => {
                     if !joins {
                         self.flush(text, &mut run, out);
                     }
                     let end = possessive_end(text, ws, we);
-                    run.push(Tok { start: ws, end, kind: k });
+                    run.push(Tok {
+                        start: ws,
+                        end,
+                        kind: k,
+                    });
                 }
                 _ => self.flush(text, &mut run, out),
             }
@@ -152,7 +434,11 @@ impl PersonDetector {
                 continue;
             }
             // Multi-word stop phrases (`San Francisco`, `Visual Studio Code`) cover tokens.
-            let phrase = if i + 1 < run.len() { self.gaz.stop_phrase(text, t.start, t.end) } else { None };
+            let phrase = if i + 1 < run.len() {
+                self.gaz.stop_phrase(text, t.start, t.end)
+            } else {
+                None
+            };
             if let Some(pe) = phrase {
                 self.score_piece(text, &piece, cue, out);
                 piece.clear();
@@ -164,7 +450,11 @@ impl PersonDetector {
             }
             let word = text.get(t.start..t.end).unwrap_or("");
             // Titles and cue words are short; skip the lowercase copy for longer words.
-            let lower = if word.len() <= 12 { word.to_lowercase() } else { String::new() };
+            let lower = if word.len() <= 12 {
+                word.to_lowercase()
+            } else {
+                String::new()
+            };
             let bare = lower.trim_end_matches('.');
             if t.kind != Kind::Initial && TITLES.contains(&bare) {
                 self.score_piece(text, &piece, cue, out);
@@ -196,12 +486,20 @@ impl PersonDetector {
         self.score_piece(text, &piece, cue, out);
     }
 
-    fn score_piece(&self, text: &str, piece: &[(Tok, Option<Entry>)], word_cue: f32, out: &mut Vec<(usize, usize, f32)>) {
+    fn score_piece(
+        &self,
+        text: &str,
+        piece: &[(Tok, Option<Entry>)],
+        word_cue: f32,
+        out: &mut Vec<(usize, usize, f32)>,
+    ) {
         let mut piece = piece;
         // `Rigoberto Tinajero de la Notaría`: words after a connector belong to the name only
         // if they are known names (`de la Cruz`, `del Río`); otherwise cut at the connector.
         if let Some(c) = piece.iter().position(|(t, _)| t.kind == Kind::Connector) {
-            let tail_known = piece[c..].iter().all(|(t, e)| t.kind == Kind::Connector || e.is_some_and(|e| e.is_name()));
+            let tail_known = piece[c..]
+                .iter()
+                .all(|(t, e)| t.kind == Kind::Connector || e.is_some_and(|e| e.is_name()));
             if !tail_known && c > 0 {
                 piece = &piece[..c];
             }
@@ -209,7 +507,10 @@ impl PersonDetector {
         while piece.last().is_some_and(|(t, _)| t.kind == Kind::Connector) {
             piece = &piece[..piece.len() - 1];
         }
-        let names: Vec<&(Tok, Option<Entry>)> = piece.iter().filter(|(t, _)| t.kind != Kind::Connector).collect();
+        let names: Vec<&(Tok, Option<Entry>)> = piece
+            .iter()
+            .filter(|(t, _)| t.kind != Kind::Connector)
+            .collect();
         if names.is_empty() || names.iter().all(|(t, _)| t.kind == Kind::Initial) {
             return;
         }
@@ -217,7 +518,11 @@ impl PersonDetector {
         let mut start = names[0].0.start;
         // A capitalised unknown word opening a sentence before a given name is a verb or a
         // filler ("Ask John Smith", "Call Ana"), not part of the name.
-        if names.len() >= 2 && names[0].1.is_none() && names[1].1.is_some_and(|e| e.given > 0.0) && sentence_start(text, start) {
+        if names.len() >= 2
+            && names[0].1.is_none()
+            && names[1].1.is_some_and(|e| e.given > 0.0)
+            && sentence_start(text, start)
+        {
             names.remove(0);
             start = names[0].0.start;
         }
@@ -240,7 +545,10 @@ impl PersonDetector {
         // Every word a common word too (`Rosa de Guadalupe`, `Luz y Paz`): only a strong cue
         // makes that a person.
         let all_ambiguous = names.iter().all(|(_, e)| e.is_some_and(|e| e.stop));
-        let known = names.iter().filter(|(_, e)| e.is_some_and(|e| e.is_name())).count();
+        let known = names
+            .iter()
+            .filter(|(_, e)| e.is_some_and(|e| e.is_name()))
+            .count();
         let first_given = w(&names[0].1, true);
         let last_sur = w(&names[n - 1].1, false);
         let ambiguous_single = n == 1 && names[0].1.is_some_and(|e| e.stop);
@@ -249,14 +557,22 @@ impl PersonDetector {
                 0.75 + 0.1 * first_given.min(last_sur)
             } else if first_given > 0.0 {
                 0.6
-            } else if last_sur > 0.0 && names.iter().all(|(_, e)| e.is_some_and(|e| e.surname > 0.0)) {
+            } else if last_sur > 0.0
+                && names
+                    .iter()
+                    .all(|(_, e)| e.is_some_and(|e| e.surname > 0.0))
+            {
                 0.45
             } else if last_sur > 0.0 {
                 0.5
-            } else if !sentence_start(text, start) && names.iter().all(|(t, _)| t.kind == Kind::Cap) {
+            } else if !sentence_start(text, start) && names.iter().all(|(t, _)| t.kind == Kind::Cap)
+            {
                 // Two or more unknown capitalised words mid-sentence: often a name from
                 // outside the lists; a surname-like ending makes it more likely.
-                let ending = surname_like(text.get(names[n - 1].0.start..names[n - 1].0.end).unwrap_or(""));
+                let ending = surname_like(
+                    text.get(names[n - 1].0.start..names[n - 1].0.end)
+                        .unwrap_or(""),
+                );
                 if ending {
                     0.45
                 } else {
@@ -313,7 +629,10 @@ impl PersonDetector {
         let ends_with_word = |cue: &str| {
             cue.as_bytes().last().copied() == last
                 && trimmed.ends_with(cue)
-                && trimmed[..trimmed.len() - cue.len()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+                && trimmed[..trimmed.len() - cue.len()]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !c.is_alphanumeric())
         };
         if STRONG_BEFORE.iter().any(|c| ends_with_word(c)) {
             return 0.45;
@@ -342,7 +661,12 @@ fn signature_line(text: &str, start: usize) -> bool {
         return false;
     }
     let above = head[..line_start - 1].trim_end();
-    let prev_line = above.rsplit('\n').next().unwrap_or("").trim().to_lowercase();
+    let prev_line = above
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_lowercase();
     let bare = prev_line.trim_end_matches([',', '.', '!']);
     SIGN_OFFS.contains(&bare)
 }
@@ -350,14 +674,26 @@ fn signature_line(text: &str, start: usize) -> bool {
 /// Whether `start` opens a sentence (start of text or line, or after `.`, `!`, `?`, `:`).
 fn sentence_start(text: &str, start: usize) -> bool {
     let head = text.get(..start).unwrap_or("");
-    match head.trim_end_matches([' ', '\t', '"', '\'', '\u{201c}', '\u{bf}', '\u{a1}', '(', '*', '-', '>', '#']).chars().next_back() {
+    match head
+        .trim_end_matches([
+            ' ', '\t', '"', '\'', '\u{201c}', '\u{bf}', '\u{a1}', '(', '*', '-', '>', '#',
+        ])
+        .chars()
+        .next_back()
+    {
         None => true,
         Some(c) => matches!(c, '.' | '!' | '?' | '\n' | ':' | ';' | '\u{2026}'),
     }
 }
 
 /// Whether the gap between two words keeps them in one run.
-fn gap_joins(gap: &str, prev: Option<Kind>, text: &str, prev_start: usize, prev_end: usize) -> bool {
+fn gap_joins(
+    gap: &str,
+    prev: Option<Kind>,
+    text: &str,
+    prev_start: usize,
+    prev_end: usize,
+) -> bool {
     if gap == " " || gap == "\u{a0}" {
         return true;
     }
@@ -450,7 +786,8 @@ impl Iterator for Words<'_> {
                     end = start + off + ch.len_utf8();
                     continue;
                 }
-                let inner = matches!(ch, '\'' | '\u{2019}' | '-') && it.peek().is_some_and(|(_, n)| n.is_alphabetic());
+                let inner = matches!(ch, '\'' | '\u{2019}' | '-')
+                    && it.peek().is_some_and(|(_, n)| n.is_alphabetic());
                 if !inner {
                     break;
                 }
@@ -458,7 +795,13 @@ impl Iterator for Words<'_> {
             self.pos = end.max(start + 1);
             // A word glued to a digit or `_` is part of an identifier (`user_Name`, `v2Beta`).
             let glued = |c: char| c.is_ascii_digit() || c == '_';
-            if char_before(self.text, start).is_some_and(glued) || self.text.get(end..).and_then(|r| r.chars().next()).is_some_and(glued) {
+            if char_before(self.text, start).is_some_and(glued)
+                || self
+                    .text
+                    .get(end..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(glued)
+            {
                 continue;
             }
             return Some((start, end));

@@ -49,7 +49,10 @@ impl Placeholders {
         }
         let distinct = {
             let mut seen = [false; 256];
-            value.bytes().filter(|&b| !std::mem::replace(&mut seen[usize::from(b)], true)).count()
+            value
+                .bytes()
+                .filter(|&b| !std::mem::replace(&mut seen[usize::from(b)], true))
+                .count()
         };
         distinct <= 3 || is_run(value.as_bytes())
     }
@@ -74,8 +77,14 @@ pub(crate) fn check(check: Check, value: &str) -> Option<usize> {
         }
         Check::Jwt => jwt(value).then_some(value.len()),
         Check::Pem => {
-            let body = value.lines().filter(|l| !l.contains("-----")).collect::<String>();
-            let b64 = body.bytes().filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/').count();
+            let body = value
+                .lines()
+                .filter(|l| !l.contains("-----"))
+                .collect::<String>();
+            let b64 = body
+                .bytes()
+                .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
+                .count();
             (b64 >= 64 && !body.contains("...")).then_some(value.len())
         }
         Check::Password => password(value),
@@ -85,13 +94,21 @@ pub(crate) fn check(check: Check, value: &str) -> Option<usize> {
 
 fn jwt(value: &str) -> bool {
     let mut parts = value.split('.');
-    let (Some(h), Some(_p)) = (parts.next(), parts.next()) else { return false };
-    let sig = parts.next().unwrap_or("");
-    let Ok(header) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(h.trim_end_matches('=')) else {
+    let (Some(h), Some(_p)) = (parts.next(), parts.next()) else {
         return false;
     };
-    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&header) else { return false };
-    let Some(alg) = json.get("alg").and_then(|a| a.as_str()) else { return false };
+    let sig = parts.next().unwrap_or("");
+    let Ok(header) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(h.trim_end_matches('='))
+    else {
+        return false;
+    };
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(&header) else {
+        return false;
+    };
+    let Some(alg) = json.get("alg").and_then(|a| a.as_str()) else {
+        return false;
+    };
     alg.eq_ignore_ascii_case("none") || sig.len() >= 16
 }
 
@@ -103,8 +120,33 @@ fn trim_trailing(value: &str) -> &str {
 fn password(value: &str) -> Option<usize> {
     let v = trim_trailing(value);
     let lower = v.to_lowercase();
-    let dummy = ["password", "passwd", "pass", "pwd", "secret", "user", "username", "usuario", "contraseña", "contrasena", "clave", "root", "admin", "test", "guest", "x", "xx", "xxx"];
-    if v.len() < 3 || dummy.contains(&lower.as_str()) || v.starts_with('$') || v.starts_with('%') || v.starts_with('{') || v.starts_with('<') {
+    let dummy = [
+        "password",
+        "passwd",
+        "pass",
+        "pwd",
+        "secret",
+        "user",
+        "username",
+        "usuario",
+        "contraseña",
+        "contrasena",
+        "clave",
+        "root",
+        "admin",
+        "test",
+        "guest",
+        "x",
+        "xx",
+        "xxx",
+    ];
+    if v.len() < 3
+        || dummy.contains(&lower.as_str())
+        || v.starts_with('$')
+        || v.starts_with('%')
+        || v.starts_with('{')
+        || v.starts_with('<')
+    {
         return None;
     }
     Some(v.len())
@@ -124,9 +166,26 @@ fn generic(value: &str) -> Option<usize> {
         || v.starts_with('*')
         || v.contains("::")
         || v.contains("->")
-        || ["self.", "this.", "config.", "settings.", "os.", "process.", "env.", "request.", "req.", "params.", "args.", "options.", "ctx.", "secrets.", "vars.", "props."]
-            .iter()
-            .any(|p| v.to_lowercase().starts_with(p));
+        || [
+            "self.",
+            "this.",
+            "config.",
+            "settings.",
+            "os.",
+            "process.",
+            "env.",
+            "request.",
+            "req.",
+            "params.",
+            "args.",
+            "options.",
+            "ctx.",
+            "secrets.",
+            "vars.",
+            "props.",
+        ]
+        .iter()
+        .any(|p| v.to_lowercase().starts_with(p));
     if code_like {
         return None;
     }
@@ -136,7 +195,10 @@ fn generic(value: &str) -> Option<usize> {
     let symbol = v.bytes().any(|b| !b.is_ascii_alphanumeric());
     let classes = [lower, upper, digit, symbol].iter().filter(|&&x| x).count();
     // Identifiers: snake_case, kebab-case, dotted.names and CamelCase are names, not secrets.
-    let identifier = v.bytes().all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.')) && !digit;
+    let identifier = v
+        .bytes()
+        .all(|b| b.is_ascii_alphabetic() || matches!(b, b'_' | b'-' | b'.'))
+        && !digit;
     if identifier || classes < 2 || !(digit || symbol && (upper || lower) && v.len() >= 10) {
         return None;
     }
@@ -150,7 +212,15 @@ mod tests {
     #[test]
     fn placeholders_are_recognised() {
         let p = Placeholders::new();
-        for v in ["AKIAIOSFODNN7EXAMPLE", "YOUR_API_KEY", "sk-xxxxxxxxxxxxxxxxxxxx", "${DB_PASSWORD}", "<your-token>", "aaaaaaaaaaaa", "123456789"] {
+        for v in [
+            "AKIAIOSFODNN7EXAMPLE",
+            "YOUR_API_KEY",
+            "sk-xxxxxxxxxxxxxxxxxxxx",
+            "${DB_PASSWORD}",
+            "<your-token>",
+            "aaaaaaaaaaaa",
+            "123456789",
+        ] {
             assert!(p.is_placeholder(v), "{v}");
         }
         for v in ["ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe", "S3cr3tP@ss!"] {
@@ -160,17 +230,35 @@ mod tests {
 
     #[test]
     fn checks() {
-        assert_eq!(check(Check::OpenAi, "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"), None);
+        assert_eq!(
+            check(
+                Check::OpenAi,
+                "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"
+            ),
+            None
+        );
         assert!(check(Check::OpenAi, "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z").is_some());
-        assert_eq!(check(Check::OpenAi, "sk-learn-contrib-project-templates"), None);
+        assert_eq!(
+            check(Check::OpenAi, "sk-learn-contrib-project-templates"),
+            None
+        );
         assert_eq!(check(Check::Password, "${PASS}"), None);
         assert_eq!(check(Check::Password, "Tr0ub4dor&3"), Some(11));
         assert_eq!(check(Check::Generic, "get_password()"), None);
         assert_eq!(check(Check::Generic, "PasswordField"), None);
         assert_eq!(check(Check::Generic, "hunter22."), Some(8));
         assert_eq!(check(Check::Generic, "IbOZWJsZgfCoL6!"), Some(15));
-        let header = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
-        assert!(check(Check::Jwt, &format!("{header}.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl")).is_some());
-        assert!(check(Check::Jwt, "eyJub3Rqc29u.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl").is_none());
+        let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+        assert!(check(
+            Check::Jwt,
+            &format!("{header}.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl")
+        )
+        .is_some());
+        assert!(check(
+            Check::Jwt,
+            "eyJub3Rqc29u.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl"
+        )
+        .is_none());
     }
 }

@@ -56,9 +56,14 @@ impl Allowlist {
             Target::Line => line,
         };
         let lower = secret.to_lowercase();
-        let by_regex = (!self.regexes.is_empty()).then(|| self.regexes.iter().any(|r| r.is_match(hay)));
-        let by_stop = (!self.stopwords.is_empty()).then(|| self.stopwords.iter().any(|w| lower.contains(w.as_str())));
-        let checks = [by_regex, by_stop].into_iter().flatten().collect::<Vec<bool>>();
+        let by_regex =
+            (!self.regexes.is_empty()).then(|| self.regexes.iter().any(|r| r.is_match(hay)));
+        let by_stop = (!self.stopwords.is_empty())
+            .then(|| self.stopwords.iter().any(|w| lower.contains(w.as_str())));
+        let checks = [by_regex, by_stop]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<bool>>();
         if checks.is_empty() {
             return false;
         }
@@ -113,10 +118,14 @@ fn keyword_index(keys: &mut Vec<String>, map: &mut Vec<Vec<usize>>, k: &str, rul
 
 impl SecretDetector {
     /// Compiles the built-in rules and appends the operator's.
-    pub(crate) fn new(extra: Vec<SecretRule>, global_allow: Vec<Allowlist>) -> Result<Self, ScanError> {
+    pub(crate) fn new(
+        extra: Vec<SecretRule>,
+        global_allow: Vec<Allowlist>,
+    ) -> Result<Self, ScanError> {
         let mut rules = Vec::with_capacity(builtin::RULES.len() + extra.len());
         for d in builtin::RULES {
-            let regex = Regex::new(&ascii_boundaries(d.regex)).map_err(|e| ScanError::builtin(d.id, e))?;
+            let regex =
+                Regex::new(&ascii_boundaries(d.regex)).map_err(|e| ScanError::builtin(d.id, e))?;
             rules.push(SecretRule {
                 id: Arc::from(d.id),
                 entity: Arc::from(d.entity),
@@ -132,7 +141,8 @@ impl SecretDetector {
             });
         }
         rules.extend(extra);
-        let (mut ci_keys, mut ci_rules, mut cs_keys, mut cs_rules, mut always) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut ci_keys, mut ci_rules, mut cs_keys, mut cs_rules, mut always) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (i, r) in rules.iter().enumerate() {
             if r.ci.is_empty() && r.cs.is_empty() {
                 always.push(i);
@@ -153,7 +163,16 @@ impl SecretDetector {
             .match_kind(MatchKind::Standard)
             .build(&cs_keys)
             .map_err(|e| ScanError::builtin("secret-prefilter-cs", e))?;
-        Ok(SecretDetector { rules, ci, ci_rules, cs, cs_rules, always, global_allow, placeholders: filter::Placeholders::new() })
+        Ok(SecretDetector {
+            rules,
+            ci,
+            ci_rules,
+            cs,
+            cs_rules,
+            always,
+            global_allow,
+            placeholders: filter::Placeholders::new(),
+        })
     }
 
     pub(crate) fn rule_count(&self) -> usize {
@@ -164,10 +183,18 @@ impl SecretDetector {
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
         let mut hits: Vec<(usize, usize)> = Vec::new();
         for m in self.ci.find_overlapping_iter(text) {
-            hits.extend(self.ci_rules[m.pattern().as_usize()].iter().map(|&r| (r, m.start())));
+            hits.extend(
+                self.ci_rules[m.pattern().as_usize()]
+                    .iter()
+                    .map(|&r| (r, m.start())),
+            );
         }
         for m in self.cs.find_overlapping_iter(text) {
-            hits.extend(self.cs_rules[m.pattern().as_usize()].iter().map(|&r| (r, m.start())));
+            hits.extend(
+                self.cs_rules[m.pattern().as_usize()]
+                    .iter()
+                    .map(|&r| (r, m.start())),
+            );
         }
         hits.extend(self.always.iter().map(|&r| (r, 0)));
         if hits.is_empty() {
@@ -185,11 +212,20 @@ impl SecretDetector {
             let windows = if text.len() <= WHOLE_TEXT_MAX || self.always.contains(&r) {
                 vec![(0, text.len())]
             } else {
-                let after = if rule.multiline { MULTILINE_AFTER } else { WINDOW_AFTER };
+                let after = if rule.multiline {
+                    MULTILINE_AFTER
+                } else {
+                    WINDOW_AFTER
+                };
                 merge_windows(
                     hits[i..j]
                         .iter()
-                        .map(|&(_, p)| (floor_boundary(text, p.saturating_sub(WINDOW_BEFORE)), ceil_boundary(text, p.saturating_add(after))))
+                        .map(|&(_, p)| {
+                            (
+                                floor_boundary(text, p.saturating_sub(WINDOW_BEFORE)),
+                                ceil_boundary(text, p.saturating_add(after)),
+                            )
+                        })
                         .collect(),
                 )
             };
@@ -200,8 +236,17 @@ impl SecretDetector {
         }
     }
 
-    fn run_rule(&self, rule: &SecretRule, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
-        let Some(slice) = text.get(ws..we) else { return };
+    fn run_rule(
+        &self,
+        rule: &SecretRule,
+        text: &str,
+        ws: usize,
+        we: usize,
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(slice) = text.get(ws..we) else {
+            return;
+        };
         for caps in rule.regex.captures_iter(slice) {
             let Some(whole) = caps.get(0) else { continue };
             let secret = match rule.group {
@@ -217,27 +262,49 @@ impl SecretDetector {
             if self.placeholders.is_placeholder(value) {
                 continue;
             }
-            let Some(len) = filter::check(rule.check, value) else { continue };
+            let Some(len) = filter::check(rule.check, value) else {
+                continue;
+            };
             // gitleaks drops generic-rule secrets without a digit; keep its semantics.
-            if rule.id.contains("generic") && rule.check == Check::None && !value.bytes().any(|b| b.is_ascii_digit()) {
+            if rule.id.contains("generic")
+                && rule.check == Check::None
+                && !value.bytes().any(|b| b.is_ascii_digit())
+            {
                 continue;
             }
             let start = ws + secret.start();
             let end = ceil_boundary(text, start + len);
             let line = line_of(text, ws + whole.start(), ws + whole.end());
             let kept = text.get(start..end).unwrap_or("");
-            if rule.allow.iter().chain(&self.global_allow).any(|a| a.allows(kept, whole.as_str(), line)) {
+            if rule
+                .allow
+                .iter()
+                .chain(&self.global_allow)
+                .any(|a| a.allows(kept, whole.as_str(), line))
+            {
                 continue;
             }
-            out.push(Finding { category: Category::Secret, entity: Arc::clone(&rule.entity), start, end, score: rule.score });
+            out.push(Finding {
+                category: Category::Secret,
+                entity: Arc::clone(&rule.entity),
+                start,
+                end,
+                score: rule.score,
+            });
         }
     }
 }
 
 /// The full line(s) a match spans, for allowlists targeting `line`.
 fn line_of(text: &str, s: usize, e: usize) -> &str {
-    let ls = text.get(..s).and_then(|h| h.rfind('\n')).map_or(0, |p| p + 1);
-    let le = text.get(e..).and_then(|t| t.find('\n')).map_or(text.len(), |p| e + p);
+    let ls = text
+        .get(..s)
+        .and_then(|h| h.rfind('\n'))
+        .map_or(0, |p| p + 1);
+    let le = text
+        .get(e..)
+        .and_then(|t| t.find('\n'))
+        .map_or(text.len(), |p| e + p);
     text.get(ls..le).unwrap_or("")
 }
 
@@ -249,25 +316,66 @@ mod tests {
         let d = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
         let mut v = Vec::new();
         d.scan(t, &mut v);
-        v.into_iter().map(|f| (f.entity.to_string(), t[f.start..f.end].to_owned())).collect()
+        v.into_iter()
+            .map(|f| (f.entity.to_string(), t[f.start..f.end].to_owned()))
+            .collect()
     }
 
     fn has(t: &str, entity: &str, value: &str) {
         let f = found(t);
-        assert!(f.iter().any(|(e, v)| e == entity && v == value), "{t:?}: {f:?}");
+        assert!(
+            f.iter().any(|(e, v)| e == entity && v == value),
+            "{t:?}: {f:?}"
+        );
     }
 
     #[test]
     fn provider_tokens() {
-        has("key AKIAZ3MHPQ2X7LRT4WVB here", "AWS_ACCESS_KEY", "AKIAZ3MHPQ2X7LRT4WVB");
-        has("aws_secret_access_key = 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", "AWS_SECRET_KEY", "kZ7q9Vt2Lw0xR4pN8sJ3mY6bH1cF5gD2eA9uT0iQ");
-        has("token ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u", "GITHUB_TOKEN", "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u");
-        has("OPENAI_API_KEY=sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ7rT", "OPENAI_API_KEY", "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ7rT");
-        has("SLACK=xoxb-2938475610-9384756102-Zq8Xw7Vu6Ts5Rq4Po3Nm", "SLACK_TOKEN", "xoxb-2938475610-9384756102-Zq8Xw7Vu6Ts5Rq4Po3Nm");
-        has("db: postgres://app:Vq8#zL2m@db.internal:5432/app", "CONNECTION_STRING", "Vq8#zL2m");
-        has("redis://:K@lZjq2OG#I@cache.internal:6379/0", "CONNECTION_STRING", "K@lZjq2OG#I");
-        has("Authorization: Bearer 7fG2kL9qXz3VbN8mR4tY1wP6sD0hJ5cA", "BEARER_TOKEN", "7fG2kL9qXz3VbN8mR4tY1wP6sD0hJ5cA");
-        has("DB_PASSWORD=\"Tr0ub4dor&3xq\"", "GENERIC_SECRET", "Tr0ub4dor&3xq");
+        has(
+            "key AKIAZ3MHPQ2X7LRT4WVB here",
+            "AWS_ACCESS_KEY",
+            "AKIAZ3MHPQ2X7LRT4WVB",
+        );
+        has(
+            "aws_secret_access_key = kZ7q9Vt2Lw0xR4pN8sJ3mY6bH1cF5gD2eA9uT0iQ",
+            "AWS_SECRET_KEY",
+            "kZ7q9Vt2Lw0xR4pN8sJ3mY6bH1cF5gD2eA9uT0iQ",
+        );
+        has(
+            "token ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u",
+            "GITHUB_TOKEN",
+            "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u",
+        );
+        has(
+            "OPENAI_API_KEY=sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ7rT",
+            "OPENAI_API_KEY",
+            "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zQ7rT",
+        );
+        has(
+            "SLACK=xoxb-2938475610-9384756102-Zq8Xw7Vu6Ts5Rq4Po3Nm",
+            "SLACK_TOKEN",
+            "xoxb-2938475610-9384756102-Zq8Xw7Vu6Ts5Rq4Po3Nm",
+        );
+        has(
+            "db: postgres://app:Vq8#zL2m@db.internal:5432/app",
+            "CONNECTION_STRING",
+            "Vq8#zL2m",
+        );
+        has(
+            "redis://:K@lZjq2OG#I@cache.internal:6379/0",
+            "CONNECTION_STRING",
+            "K@lZjq2OG#I",
+        );
+        has(
+            "Authorization: Bearer 7fG2kL9qXz3VbN8mR4tY1wP6sD0hJ5cA",
+            "BEARER_TOKEN",
+            "7fG2kL9qXz3VbN8mR4tY1wP6sD0hJ5cA",
+        );
+        has(
+            "DB_PASSWORD=\"Tr0ub4dor&3xq\"",
+            "GENERIC_SECRET",
+            "Tr0ub4dor&3xq",
+        );
     }
 
     #[test]
