@@ -53,14 +53,17 @@ pub(crate) fn lower_after(s: &str, end: usize, n: usize) -> String {
 /// Whether any of `words` occurs in `hay` (already lowercase) at the start of a word, so
 /// the cue `ver` does not fire inside `server` nor `tel` inside `hotel`.
 pub(crate) fn has_any(hay: &str, words: &[&str]) -> bool {
+    // `hay` is a few dozen bytes: a plain window comparison beats building a substring
+    // searcher per cue, which profiling showed as 7% of a whole scan.
+    let h = hay.as_bytes();
     words.iter().any(|w| {
-        let word_cue = w.chars().next().is_some_and(char::is_alphanumeric);
-        hay.match_indices(w).any(|(i, _)| {
-            !word_cue
-                || hay[..i]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric())
+        let w = w.as_bytes();
+        let Some(first) = w.first() else { return false };
+        let word_cue = first.is_ascii_alphanumeric();
+        // A non-ASCII byte before the cue is taken as part of a word (`ñtel` is no `tel`).
+        h.windows(w.len()).enumerate().any(|(i, win)| {
+            win == w
+                && (!word_cue || i == 0 || (!h[i - 1].is_ascii_alphanumeric() && h[i - 1] < 0x80))
         })
     })
 }
