@@ -31,17 +31,53 @@ pub(crate) fn resolve(text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
             .then(a.category.cmp(&b.category))
             .then(a.entity.cmp(&b.entity))
     });
+    let mut taken = Taken::default();
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
-        if !kept.iter().any(|k| f.start < k.end && k.start < f.end) {
+        if taken.insert(f.start, f.end) {
             kept.push(f);
         }
     }
     kept.sort_by_key(|f| f.start);
-    recur(text, kept)
+    recur(text, kept, taken)
 }
 
-fn recur(text: &str, mut kept: Vec<Finding>) -> Vec<Finding> {
+/// Disjoint spans kept so far, keyed by start: an overlap test is one ordered look-up, so
+/// resolution stays O(n log n) on a document with thousands of findings.
+#[derive(Default)]
+struct Taken(std::collections::BTreeMap<usize, usize>);
+
+impl Taken {
+    fn overlaps(&self, s: usize, e: usize) -> bool {
+        // Spans are disjoint, so among those starting before `e` the last one ends last.
+        self.0
+            .range(..e)
+            .next_back()
+            .is_some_and(|(_, &end)| end > s)
+    }
+
+    /// Adds `[s, e)` unless it overlaps a span already taken.
+    fn insert(&mut self, s: usize, e: usize) -> bool {
+        if self.overlaps(s, e) {
+            return false;
+        }
+        self.0.insert(s, e);
+        true
+    }
+
+    fn ends_at(&self, pos: usize) -> bool {
+        self.0
+            .range(..pos)
+            .next_back()
+            .is_some_and(|(_, &end)| end == pos)
+    }
+
+    fn starts_at(&self, pos: usize) -> bool {
+        self.0.contains_key(&pos)
+    }
+}
+
+fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
     let mut values: Vec<&str> = Vec::new();
     let mut origin: Vec<usize> = Vec::new();
     for (i, f) in kept.iter().enumerate() {
@@ -84,15 +120,15 @@ fn recur(text: &str, mut kept: Vec<Finding>) -> Vec<Finding> {
     for (s, e, p) in hits {
         // A neighbour that is itself being replaced does not glue the copy to a word: after
         // redaction the copy would stand alone (found by the randomized property test).
-        let glued_before = char_before(text, s).is_some_and(char::is_alphanumeric)
-            && !kept.iter().any(|k| k.end == s);
-        let glued_after = char_at(text, e).is_some_and(char::is_alphanumeric)
-            && !kept.iter().any(|k| k.start == e);
+        let glued_before =
+            char_before(text, s).is_some_and(char::is_alphanumeric) && !taken.ends_at(s);
+        let glued_after =
+            char_at(text, e).is_some_and(char::is_alphanumeric) && !taken.starts_at(e);
         if !text.is_char_boundary(s)
             || !text.is_char_boundary(e)
             || glued_before
             || glued_after
-            || kept.iter().chain(&extra).any(|k| s < k.end && k.start < e)
+            || !taken.insert(s, e)
         {
             continue;
         }
