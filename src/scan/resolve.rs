@@ -16,8 +16,10 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use super::finding::Finding;
 use super::text::{char_at, char_before};
 
-/// Shortest value that is searched for again (shorter ones are too likely to be a common word).
-const MIN_RECUR_LEN: usize = 3;
+/// Shortest value that is searched for again. Every value is: the fuzzer found a two-letter
+/// name ("Ma", after "Querida") left visible in a second place when short values were exempt,
+/// and recurrences must stand alone as words anyway, so "Ma" never hides part of "Mamá".
+const MIN_RECUR_LEN: usize = 1;
 /// While values × text length stays under this many bytes, each value is searched with
 /// `memmem`; above it, one automaton is built (its build cost then pays for itself).
 const MEMMEM_MAX_WORK: usize = 4 << 20;
@@ -185,6 +187,14 @@ mod tests {
         let text = "(415) 555-2671(415) 555-2671.x";
         let out = resolve(text, vec![f("PHONE", 0, 14, 0.8)]);
         assert_eq!(out.len(), 2, "{out:?}");
+    }
+
+    #[test]
+    fn regression_fuzz_short_name_recurs() {
+        let text = "Querida Ma\u{b}[cruz:\n Ma\u{b}[cruz: Mamá";
+        let out = resolve(text, vec![f("PERSON", 8, 10, 0.55)]);
+        let spans: Vec<(usize, usize)> = out.iter().map(|x| (x.start, x.end)).collect();
+        assert_eq!(spans, vec![(8, 10), (19, 21)]);
     }
 
     #[test]
