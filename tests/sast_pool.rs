@@ -28,6 +28,16 @@ fn config(port: u16, provider: &Provider, sast: &str) -> String {
     )
 }
 
+/// The job queue is shared by every pool on the database, as in production; these tests
+/// therefore run one at a time, each starting from an empty queue.
+static QUEUE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn exclusive_queue(store: &securetag_edge::store::postgres::PgStore) -> tokio::sync::MutexGuard<'static, ()> {
+    let guard = QUEUE.lock().await;
+    sqlx::query("DELETE FROM securetag.sast_job").execute(&store.pool).await.unwrap();
+    guard
+}
+
 async fn wait_for<T>(mut f: impl FnMut() -> futures::future::BoxFuture<'static, Option<T>>) -> T {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -42,6 +52,7 @@ async fn wait_for<T>(mut f: impl FnMut() -> futures::future::BoxFuture<'static, 
 #[tokio::test(flavor = "multi_thread")]
 async fn code_in_an_answer_becomes_findings_for_its_request_id() {
     let store = db::store().await;
+    let _queue = exclusive_queue(&store).await;
     let (_, _, key) = db::tenant(&store, 10_000).await;
     let provider = Provider::start();
     provider.push(Answer::Text(VULNERABLE.into()));
@@ -102,6 +113,7 @@ async fn code_in_an_answer_becomes_findings_for_its_request_id() {
 #[tokio::test(flavor = "multi_thread")]
 async fn submitted_jobs_are_served_to_their_tenant_only() {
     let store = db::store().await;
+    let _queue = exclusive_queue(&store).await;
     let (_, _, key) = db::tenant(&store, 10_000).await;
     let (_, _, other) = db::tenant(&store, 10_000).await;
     let provider = Provider::start();
@@ -173,6 +185,7 @@ async fn submitted_jobs_are_served_to_their_tenant_only() {
 #[tokio::test(flavor = "multi_thread")]
 async fn two_pools_share_jobs_and_run_each_once() {
     let store = db::store().await;
+    let _queue = exclusive_queue(&store).await;
     let (tenant, _, _) = db::tenant(&store, 100).await;
     let jobs = PgJobs {
         store: store.clone(),
@@ -231,6 +244,7 @@ async fn two_pools_share_jobs_and_run_each_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_job_left_running_by_a_dead_process_is_completed_after_restart() {
     let store = db::store().await;
+    let _queue = exclusive_queue(&store).await;
     let (tenant, _, _) = db::tenant(&store, 100).await;
     let jobs = PgJobs {
         store: store.clone(),
@@ -280,6 +294,7 @@ async fn a_job_left_running_by_a_dead_process_is_completed_after_restart() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_job_over_its_time_budget_fails_and_the_pool_keeps_going() {
     let store = db::store().await;
+    let _queue = exclusive_queue(&store).await;
     let (tenant, _, _) = db::tenant(&store, 100).await;
     let jobs = PgJobs {
         store: store.clone(),

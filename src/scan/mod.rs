@@ -187,6 +187,60 @@ mod tests {
     }
 
     #[test]
+    fn scanner_is_shareable_across_request_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Scanner>();
+        assert_send_sync::<ScanResult>();
+        assert_send_sync::<RedactionState>();
+    }
+
+    #[test]
+    fn custom_entities_and_gitleaks_rules_reach_the_scan() {
+        let toml = r#"
+[[rules]]
+id = "acme-token"
+regex = '''\b(acme_[a-z0-9]{24})\b'''
+keywords = ["acme_"]
+secretGroup = 1
+
+[[rules]]
+id = "broken"
+regex = '''(?<=x)y'''
+"#;
+        let built = Scanner::builder()
+            .custom_entity(CustomEntity {
+                name: "EMPLOYEE_ID".into(),
+                regexes: vec![r"\bEMP-\d{6}\b".into()],
+                keywords: vec![],
+                score: 0.9,
+            })
+            .gitleaks_toml(toml)
+            .build()
+            .unwrap();
+        assert_eq!(built.rule_errors.len(), 1);
+        assert_eq!(built.rule_errors[0].id, "broken");
+        let text = "EMP-123456 used acme_q8w7e6r5t4y3u2i1o9p0a8s7";
+        let r = built.scanner.scan(text, &ScanOptions::default());
+        let got: Vec<(&str, &str)> = r
+            .findings
+            .iter()
+            .map(|f| (&*f.entity, &text[f.start..f.end]))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("EMPLOYEE_ID", "EMP-123456"),
+                ("ACME_TOKEN", "acme_q8w7e6r5t4y3u2i1o9p0a8s7")
+            ]
+        );
+        let no_custom = ScanOptions {
+            custom: false,
+            ..ScanOptions::default()
+        };
+        assert_eq!(built.scanner.scan(text, &no_custom).findings.len(), 1);
+    }
+
+    #[test]
     fn scan_is_sorted_and_non_overlapping() {
         let s = Scanner::builtin().unwrap();
         let text = "Email ana.garcia@correo.mx or call +52 55 1234 5678, card 4111 1111 1111 1111.";

@@ -16,7 +16,6 @@
 use aho_corasick::AhoCorasick;
 use base64::Engine as _;
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
 
 /// Upper bound on bytes decoded from base64/hex segments of one text.
 const MAX_DECODED: usize = 64 * 1024;
@@ -67,18 +66,24 @@ pub(crate) fn fold(text: &str) -> String {
         return text.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(text.len());
-    for c in text.nfkd() {
-        if is_combining_mark(c) || is_invisible(c) {
+    for c in text.chars() {
+        // Most of any text is ASCII even when some of it is not: skip decomposition there.
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
             continue;
         }
         if let Some(t) = tag_to_ascii(c) {
             out.push(t.to_ascii_lowercase());
             continue;
         }
-        let c = confusable(c);
-        for l in c.to_lowercase() {
-            out.push(l);
-        }
+        unicode_normalization::char::decompose_compatible(c, |d| {
+            if is_combining_mark(d) || is_invisible(d) {
+                return;
+            }
+            for l in confusable(d).to_lowercase() {
+                out.push(l);
+            }
+        });
     }
     out
 }
@@ -141,15 +146,16 @@ fn confusable(c: char) -> char {
 pub(crate) fn unleet(s: &str) -> String {
     let b = s.as_bytes();
     let letter = |i: usize| b.get(i).is_some_and(u8::is_ascii_lowercase);
-    let mut out = String::with_capacity(s.len());
-    for (i, c) in s.char_indices() {
+    // Byte-wise: only ASCII bytes are replaced, by ASCII bytes, so UTF-8 stays valid.
+    let mut out = Vec::with_capacity(b.len());
+    for (i, &c) in b.iter().enumerate() {
         let mapped = match c {
-            '0' => Some('o'),
-            '1' | '!' | '|' => Some('i'),
-            '3' => Some('e'),
-            '4' | '@' => Some('a'),
-            '5' | '$' => Some('s'),
-            '7' | '+' => Some('t'),
+            b'0' => Some(b'o'),
+            b'1' | b'!' | b'|' => Some(b'i'),
+            b'3' => Some(b'e'),
+            b'4' | b'@' => Some(b'a'),
+            b'5' | b'$' => Some(b's'),
+            b'7' | b'+' => Some(b't'),
             _ => None,
         };
         match mapped {
@@ -160,7 +166,7 @@ pub(crate) fn unleet(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Joins letters spaced out one by one (`i g n o r e`, `i.g.n.o.r.e`, `i-g-n-o-r-e`) and
@@ -179,7 +185,11 @@ pub(crate) fn collapse_spaced(s: &str, vocab: &AhoCorasick) -> String {
                 && (k == 0 || !b[k - 1].is_ascii_alphanumeric())
                 && (k + 1 >= b.len() || !b[k + 1].is_ascii_alphanumeric())
         };
-        if lone(i) {
+        // Cheap look-ahead first: most lone letters ("a", "y") are not the start of a run.
+        if lone(i)
+            && b.get(i + 1).is_some_and(|&x| is_sep(x))
+            && b.get(i + 2).is_some_and(|x| x.is_ascii_lowercase())
+        {
             let mut letters = vec![b[i]];
             let mut j = i + 1;
             loop {

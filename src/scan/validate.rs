@@ -39,7 +39,7 @@ pub(crate) fn card_brand_ok(d: &[u8]) -> bool {
             .take(k)
             .fold(0u32, |acc, &b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
     };
-    if n < 13 || n > 19 {
+    if !(13..=19).contains(&n) {
         return false;
     }
     let (p1, p2, p3, p4, p6) = (p(1), p(2), p(3), p(4), p(6));

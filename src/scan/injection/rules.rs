@@ -226,7 +226,19 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
             name: "markdown_exfiltration",
             weight: 0.6,
             keywords: &["![", "<img"],
-            pattern: r#"(?:!\[[^\]]{0,40}\]\(\s*|<img[^>]{0,40}src\s*=\s*["']?)https?://[^)\s"']{0,200}[?&][a-z_]{1,20}=(?:\{|%7b|\$|\[|<)"#,
+            pattern: r#"(?:!\[[^\]]{0,40}\]\(\s*|<img[^>]{0,40}src\s*=\s*["']?)https?://[^)\s"']*[?&][a-z_]{1,20}=(?:\{|%7b|\$|\[|<)"#,
+        },
+        RuleDef {
+            name: "credential_request",
+            weight: 0.5,
+            keywords: &[
+                "password",
+                "credential",
+                "api key",
+                "secret key",
+                "private key",
+            ],
+            pattern: r"\b(?:respond|reply|answer|output|print|reveal|tell|give|share|return|list)\b(?:\s+\w+){0,4}?\s+(?:the\s+|your\s+|all\s+)?(?:admin|root|system|database|db|user)?\s*(?:passwords?|credentials|api\s+keys?|secret\s+keys?|private\s+keys?)\b",
         },
         RuleDef {
             name: "hidden_instruction",

@@ -70,13 +70,16 @@ pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         {
             continue;
         }
-        // user:password@host inside a URL.
-        if char_before(text, start) == Some(':') {
-            let lead = text.get(start.saturating_sub(80)..start).unwrap_or("");
-            let token = lead.rsplit(char::is_whitespace).next().unwrap_or("");
-            if token.contains("://") {
-                continue;
-            }
+        // user:password@host inside a URL (the password may hold any character).
+        let lead = text
+            .get(super::super::text::ceil_boundary(text, at.saturating_sub(256))..at)
+            .unwrap_or("");
+        let token = lead
+            .rsplit(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '`')
+            .next()
+            .unwrap_or("");
+        if token.contains("://") {
+            continue;
         }
         if local == "git" && char_at(text, end) == Some(':') {
             continue;
@@ -155,6 +158,7 @@ mod tests {
         assert!(spans("npm i react@18.2.0 @types/node").is_empty());
         assert!(spans("git clone git@github.com:org/repo.git").is_empty());
         assert!(spans("postgres://admin:s3cret@db.internal.net/app").is_empty());
+        assert!(spans("redis://:c&Aic%^oCD4@cache.internal.net:6379/0").is_empty());
         assert!(spans("see icon@2x.png").is_empty());
         assert!(spans("contact john@example.com").is_empty());
     }

@@ -89,7 +89,11 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
             Some(b'.') => b.get(end + 1).is_some_and(u8::is_ascii_digit),
             _ => false,
         };
-        if glued || has_any(&lower_before(text, start, 24), VERSION_CUES) {
+        // `10.0.0.0/8` names a network, not a host.
+        let network = octets[3] == 0
+            && b.get(end) == Some(&b'/')
+            && b.get(end + 1).is_some_and(u8::is_ascii_digit);
+        if glued || network || has_any(&lower_before(text, start, 24), VERSION_CUES) {
             i = end;
             continue;
         }
@@ -210,6 +214,8 @@ mod tests {
         assert_eq!(spans("host 10.0.12.7."), vec![("10.0.12.7", 0.6)]);
         assert!(spans("bind 127.0.0.1 and 0.0.0.0, mask 255.255.255.0").is_empty());
         assert!(spans("docs use 192.0.2.10").is_empty());
+        assert!(spans("route 10.0.0.0/8 via gw").is_empty());
+        assert_eq!(spans("nameserver 9.9.9.9"), vec![("9.9.9.9", 0.85)]);
         assert!(spans("version: 1.2.3.4").is_empty());
         assert!(spans("v1.2.3.4 and 1.3.6.1.4.1 and 01.02.03.04 and 300.1.1.1").is_empty());
     }

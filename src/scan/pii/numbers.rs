@@ -162,6 +162,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
         if i > 0
             && (b[i - 1].is_ascii_alphabetic() || b[i - 1] == b'_' || b[i - 1].is_ascii_digit())
         {
+            i += 1;
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
             }
@@ -282,10 +283,9 @@ fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
             // Preceded by `x.`/`x-`/`x/` where x is alphanumeric: part of an identifier or path.
             let s = g[a].start;
             !(s >= 2
-                && matches!(b[s - 1], b'.' | b'-' | b'/' | b'#' | b':' | b'=')
+                && matches!(b[s - 1], b'.' | b'-' | b'/' | b'#')
                 && b[s - 2].is_ascii_alphanumeric()
-                && a == 0
-                && !(b[s - 1] == b':' && s >= 4 && b[s - 4..s - 1].eq_ignore_ascii_case(b"tel")))
+                && a == 0)
         }
     }
 }
@@ -484,8 +484,7 @@ fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)>
     if g[a].plus || g[a].paren {
         return None;
     }
-    let before = lower_before(text, g[a].start, 40);
-    let cue = has_any(&before, SSN_CUES);
+    let cue = || has_any(&lower_before(text, g[a].start, 40), SSN_CUES);
     let (z, score) = if a + 3 <= g.len()
         && g[a].len() == 3
         && g[a + 1].len() == 2
@@ -496,11 +495,12 @@ fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)>
         && matches!(g[a + 1].sep, b'-' | b' ')
     {
         // Space-separated 3-2-4 is only an SSN when something says so.
+        let cue = cue();
         if g[a + 1].sep == b' ' && !cue {
             return None;
         }
         (a + 3, if cue { 0.95 } else { 0.85 })
-    } else if g[a].len() == 9 && cue {
+    } else if g[a].len() == 9 && cue() {
         (a + 1, 0.85)
     } else {
         return None;
@@ -521,6 +521,13 @@ mod tests {
             .filter(|x| x.3 >= 0.5)
             .map(|(e, s, en, _)| (e, &t[s..en]))
             .collect()
+    }
+
+    #[test]
+    fn regression_plus_glued_to_a_letter_does_not_hang() {
+        // A `+` after a letter and before a digit (base64 bodies) once kept the scanner at
+        // the same byte forever.
+        assert!(found("ru6Js+2KBfX7 a+1 b(2").is_empty());
     }
 
     #[test]

@@ -82,6 +82,57 @@ const STRONG_WORD_CUES: &[&str] = &[
     "querida",
     "estimados",
     "apreciable",
+    "soy",
+    "i'm",
+    "im",
+];
+/// Endings that mark an unknown capitalised word as a likely surname (Slavic, Nordic,
+/// Germanic, Romance, Greek, Armenian, Japanese, Spanish patronymics).
+const SURNAME_ENDINGS: &[&str] = &[
+    "son",
+    "sen",
+    "sson",
+    "ski",
+    "ska",
+    "sky",
+    "czyk",
+    "wicz",
+    "vich",
+    "ovic",
+    "ović",
+    "enko",
+    "ov",
+    "ova",
+    "ev",
+    "eva",
+    "qvist",
+    "kvist",
+    "str\u{f6}m",
+    "berg",
+    "stein",
+    "mann",
+    "ini",
+    "elli",
+    "etti",
+    "ucci",
+    "escu",
+    "opoulos",
+    "idis",
+    "akis",
+    "ian",
+    "yan",
+    "oglu",
+    "mura",
+    "moto",
+    "yama",
+    "kawa",
+    "shita",
+    "hashi",
+    "uchi",
+    "saki",
+    "ez",
+    "az",
+    "oz",
 ];
 /// Capitalised words that introduce a name: weak.
 const WEAK_WORD_CUES: &[&str] = &[
@@ -383,7 +434,12 @@ impl PersonDetector {
                 continue;
             }
             // Multi-word stop phrases (`San Francisco`, `Visual Studio Code`) cover tokens.
-            if let Some(pe) = self.gaz.stop_phrase(text, t.start, t.end) {
+            let phrase = if i + 1 < run.len() {
+                self.gaz.stop_phrase(text, t.start, t.end)
+            } else {
+                None
+            };
+            if let Some(pe) = phrase {
                 self.score_piece(text, &piece, cue, out);
                 piece.clear();
                 cue = 0.0;
@@ -393,7 +449,12 @@ impl PersonDetector {
                 continue;
             }
             let word = text.get(t.start..t.end).unwrap_or("");
-            let lower = word.to_lowercase();
+            // Titles and cue words are short; skip the lowercase copy for longer words.
+            let lower = if word.len() <= 12 {
+                word.to_lowercase()
+            } else {
+                String::new()
+            };
             let bare = lower.trim_end_matches('.');
             if t.kind != Kind::Initial && TITLES.contains(&bare) {
                 self.score_piece(text, &piece, cue, out);
@@ -433,6 +494,16 @@ impl PersonDetector {
         out: &mut Vec<(usize, usize, f32)>,
     ) {
         let mut piece = piece;
+        // `Rigoberto Tinajero de la Notaría`: words after a connector belong to the name only
+        // if they are known names (`de la Cruz`, `del Río`); otherwise cut at the connector.
+        if let Some(c) = piece.iter().position(|(t, _)| t.kind == Kind::Connector) {
+            let tail_known = piece[c..]
+                .iter()
+                .all(|(t, e)| t.kind == Kind::Connector || e.is_some_and(|e| e.is_name()));
+            if !tail_known && c > 0 {
+                piece = &piece[..c];
+            }
+        }
         while piece.last().is_some_and(|(t, _)| t.kind == Kind::Connector) {
             piece = &piece[..piece.len() - 1];
         }
@@ -471,6 +542,9 @@ impl PersonDetector {
             })
         };
         let all_caps = names.iter().all(|(t, _)| t.kind == Kind::AllCaps);
+        // Every word a common word too (`Rosa de Guadalupe`, `Luz y Paz`): only a strong cue
+        // makes that a person.
+        let all_ambiguous = names.iter().all(|(_, e)| e.is_some_and(|e| e.stop));
         let known = names
             .iter()
             .filter(|(_, e)| e.is_some_and(|e| e.is_name()))
@@ -491,6 +565,19 @@ impl PersonDetector {
                 0.45
             } else if last_sur > 0.0 {
                 0.5
+            } else if !sentence_start(text, start) && names.iter().all(|(t, _)| t.kind == Kind::Cap)
+            {
+                // Two or more unknown capitalised words mid-sentence: often a name from
+                // outside the lists; a surname-like ending makes it more likely.
+                let ending = surname_like(
+                    text.get(names[n - 1].0.start..names[n - 1].0.end)
+                        .unwrap_or(""),
+                );
+                if ending {
+                    0.45
+                } else {
+                    0.3
+                }
             } else {
                 0.15
             }
@@ -516,6 +603,9 @@ impl PersonDetector {
             return;
         }
         let cue = word_cue.max(self.context_cue(text, start));
+        if all_ambiguous && cue < 0.45 {
+            return;
+        }
         score += cue;
         let after = lower_after(text, end, 16);
         if AFTER.iter().any(|a| after.starts_with(a)) {
@@ -535,8 +625,10 @@ impl PersonDetector {
     fn context_cue(&self, text: &str, start: usize) -> f32 {
         let before = lower_before(text, start, 40);
         let trimmed = before.trim_end_matches([' ', '\t']);
+        let last = trimmed.as_bytes().last().copied();
         let ends_with_word = |cue: &str| {
-            trimmed.ends_with(cue)
+            cue.as_bytes().last().copied() == last
+                && trimmed.ends_with(cue)
                 && trimmed[..trimmed.len() - cue.len()]
                     .chars()
                     .next_back()
@@ -553,6 +645,12 @@ impl PersonDetector {
         }
         0.0
     }
+}
+
+/// Whether an unknown word ends like a surname.
+fn surname_like(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    lower.chars().count() >= 5 && SURNAME_ENDINGS.iter().any(|e| lower.ends_with(e))
 }
 
 /// Whether the name starts its own line right under a sign-off ("Saludos,", "Best,").
@@ -614,23 +712,23 @@ fn gap_joins(
 fn classify(word: &str) -> Option<Kind> {
     let mut chars = word.chars();
     let first = chars.next()?;
-    if CONNECTORS.contains(&word) {
-        return Some(Kind::Connector);
-    }
     if !first.is_uppercase() {
-        return None;
+        // Called for every word of the text: compare with the connectors only when short.
+        return (word.len() <= 3 && CONNECTORS.contains(&word)).then_some(Kind::Connector);
     }
-    let rest: Vec<char> = chars.collect();
-    if rest.is_empty() {
+    let (mut letters, mut uppers) = (0usize, 0usize);
+    for c in chars.filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        uppers += usize::from(c.is_uppercase());
+    }
+    if word.chars().count() == 1 {
         return Some(Kind::Initial);
     }
-    let letters: Vec<&char> = rest.iter().filter(|c| c.is_alphabetic()).collect();
-    if letters.iter().all(|c| c.is_uppercase()) {
+    if letters > 0 && uppers == letters {
         return Some(Kind::AllCaps);
     }
     // `McDonald` and `DeShawn` are fine; `iPhone` never gets here; `HTTPServer` does not pass.
-    let uppers = letters.iter().filter(|c| c.is_uppercase()).count();
-    (uppers <= 2).then_some(Kind::Cap)
+    (uppers < 2).then_some(Kind::Cap)
 }
 
 /// End of the name in `John's`: before the possessive.

@@ -112,8 +112,9 @@ fn jwt(value: &str) -> bool {
     alg.eq_ignore_ascii_case("none") || sig.len() >= 16
 }
 
+/// Sentence punctuation after an unquoted value; `!` and `?` stay, passwords use them.
 fn trim_trailing(value: &str) -> &str {
-    value.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}', '"', '\'', '`'])
+    value.trim_end_matches(['.', ',', ';', ':', ')', ']', '}', '"', '\'', '`'])
 }
 
 fn password(value: &str) -> Option<usize> {
@@ -159,6 +160,7 @@ fn generic(value: &str) -> Option<usize> {
     let code_like = v.contains('(')
         || v.contains(')')
         || v.starts_with('$')
+        || v.starts_with('%')
         || v.starts_with('@')
         || v.starts_with('&')
         || v.starts_with('*')
@@ -245,6 +247,7 @@ mod tests {
         assert_eq!(check(Check::Generic, "get_password()"), None);
         assert_eq!(check(Check::Generic, "PasswordField"), None);
         assert_eq!(check(Check::Generic, "hunter22."), Some(8));
+        assert_eq!(check(Check::Generic, "IbOZWJsZgfCoL6!"), Some(15));
         let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(r#"{"alg":"HS256","typ":"JWT"}"#);
         assert!(check(

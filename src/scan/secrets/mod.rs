@@ -21,7 +21,7 @@ use regex::Regex;
 
 use super::error::ScanError;
 use super::finding::{Category, Finding};
-use super::text::{ceil_boundary, entropy, floor_boundary, merge_windows};
+use super::text::{ascii_boundaries, ceil_boundary, entropy, floor_boundary, merge_windows};
 pub(crate) use filter::Check;
 
 /// Texts up to this size are searched whole by every rule whose keyword occurs.
@@ -124,7 +124,8 @@ impl SecretDetector {
     ) -> Result<Self, ScanError> {
         let mut rules = Vec::with_capacity(builtin::RULES.len() + extra.len());
         for d in builtin::RULES {
-            let regex = Regex::new(d.regex).map_err(|e| ScanError::builtin(d.id, e))?;
+            let regex =
+                Regex::new(&ascii_boundaries(d.regex)).map_err(|e| ScanError::builtin(d.id, e))?;
             rules.push(SecretRule {
                 id: Arc::from(d.id),
                 entity: Arc::from(d.entity),
@@ -359,6 +360,11 @@ mod tests {
             "db: postgres://app:Vq8#zL2m@db.internal:5432/app",
             "CONNECTION_STRING",
             "Vq8#zL2m",
+        );
+        has(
+            "redis://:K@lZjq2OG#I@cache.internal:6379/0",
+            "CONNECTION_STRING",
+            "K@lZjq2OG#I",
         );
         has(
             "Authorization: Bearer 7fG2kL9qXz3VbN8mR4tY1wP6sD0hJ5cA",
