@@ -32,9 +32,14 @@ fn config(port: u16, provider: &Provider, sast: &str) -> String {
 /// therefore run one at a time, each starting from an empty queue.
 static QUEUE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-async fn exclusive_queue(store: &securetag_edge::store::postgres::PgStore) -> tokio::sync::MutexGuard<'static, ()> {
+async fn exclusive_queue(
+    store: &securetag_edge::store::postgres::PgStore,
+) -> tokio::sync::MutexGuard<'static, ()> {
     let guard = QUEUE.lock().await;
-    sqlx::query("DELETE FROM securetag.sast_job").execute(&store.pool).await.unwrap();
+    sqlx::query("DELETE FROM securetag.sast_job")
+        .execute(&store.pool)
+        .await
+        .unwrap();
     guard
 }
 
