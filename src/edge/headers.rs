@@ -37,17 +37,15 @@ pub struct Forwarded<'a> {
 pub fn forward(req: &mut RequestHeader, f: &Forwarded<'_>) -> pingora::Result<()> {
     let xff = if f.trusted_peer {
         // A trusted proxy's chain is kept and extended with the hop we saw.
-        let prior: Vec<&str> = req
-            .headers
-            .get_all("x-forwarded-for")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .collect();
-        if prior.is_empty() {
-            f.peer_ip.to_string()
-        } else {
-            format!("{}, {}", prior.join(", "), f.peer_ip)
+        let mut chain = String::new();
+        for v in req.headers.get_all("x-forwarded-for") {
+            if let Ok(s) = v.to_str() {
+                chain.push_str(s);
+                chain.push_str(", ");
+            }
         }
+        chain.push_str(&f.peer_ip.to_string());
+        chain
     } else {
         f.client_ip.to_string()
     };

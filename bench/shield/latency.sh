@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# What the AI shield adds on top of calling the provider directly, in one run, on loopback:
+# p50/p99 latency of POST /v1/chat/completions with a 4 KB prompt at 1 and 64 concurrent
+# clients (wrk), through securetag-edge (every scanner on, embedded store, then Postgres +
+# Redis when available) and straight to the provider, plus the edge's peak RSS; then
+# time-to-first-token of a streamed answer through the edge and direct.
+#
+# The provider is an Nginx that answers a fixed chat completion, so the difference is the
+# shield's own cost: auth, limits, credits, JSON, scanning, rewrite, answer guard, audit.
+#
+#   bench/shield/latency.sh            # DURATION=10 by default
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/setup.sh
+build_deps
+apt_install nginx wrk curl
+DURATION=${DURATION:-10}
+BIN=${BIN:-target/release/securetag-edge}
+[ -x "$BIN" ] || cargo build --release --locked
+
+work=$(mktemp -d)
+cleanup() {
+  for f in "$work"/*.pid; do [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true; done
+  [ -n "${edge_pid:-}" ] && kill "$edge_pid" 2>/dev/null || true
+  [ -n "${sse_pid:-}" ] && kill "$sse_pid" 2>/dev/null || true
+  sleep 0.3; rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+PROVIDER=$(free_port); EDGE=$(free_port); ADMIN=$(free_port); SSE=$(free_port)
+
+answer='{"id":"chatcmpl-b","object":"chat.completion","created":1,"model":"bench-1","choices":[{"index":0,"message":{"role":"assistant","content":"Rotate the key, then redeploy the service with the new one from the vault."},"finish_reason":"stop"}],"usage":{"prompt_tokens":900,"completion_tokens":20,"total_tokens":920}}'
+cat > "$work/provider.conf" <<CONF
+worker_processes 1; pid $work/provider.pid; error_log $work/provider.err warn; daemon on;
+events { worker_connections 4096; }
+http { access_log off; keepalive_requests 100000; client_body_buffer_size 64k;
+  client_body_temp_path $work/b; proxy_temp_path $work/p; fastcgi_temp_path $work/f; uwsgi_temp_path $work/u; scgi_temp_path $work/s;
+  server { listen 127.0.0.1:$PROVIDER; location / { default_type application/json; return 200 '$answer'; } } }
+CONF
+nginx -c "$work/provider.conf" -p "$work"
+
+# A 4 KB prompt of ordinary chat text with an email and a phone number to redact.
+python3 - "$work" <<'PY'
+import json, sys
+text = ("Hello team, I am reviewing the quarterly report and need help rewriting the summary so it reads "
+        "well for the board. The numbers look fine but the narrative is too long and repeats itself. ")
+prompt = (text * 30)[:3900] + " Contact me at dana.whitfield@northwind-mail.com or 415-555-0134."
+body = {"model": "bench-1", "max_tokens": 256, "messages": [{"role": "system", "content": "You are a helpful editor."},
+        {"role": "user", "content": prompt}]}
+open(sys.argv[1] + "/body.json", "w").write(json.dumps(body))
+PY
+cat > "$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer sk-st-bench-key-000000000000000000000001"
+local f = io.open("$work/body.json"); wrk.body = f:read("*a"); f:close()
+LUA
+
+edge_config() { # $1: extra ai lines
+cat > "$work/edge.yaml" <<YAML
+server: {threads: 2, pid_file: $work/edge.pid, upgrade_sock: $work/edge.sock}
+admin: {address: "127.0.0.1:$ADMIN"}
+logging: {level: warn, access_log: "off"}
+listeners: [{address: "127.0.0.1:$EDGE"}]
+upstreams: {core-api: {addresses: ["127.0.0.1:$PROVIDER"]}}
+routes: [{prefix: /, upstream: core-api}]
+ai:
+  system_secret: "bench-system-secret-0123456789abcdef-000000"
+  audit: {file: $work/audit.jsonl, spool_dir: $work/spool}
+  providers:
+    - {name: bench, base_url: "http://127.0.0.1:$PROVIDER/v1", models: ["bench-*"]}
+    - {name: sse, base_url: "http://127.0.0.1:$SSE/v1", models: ["sse-*"]}
+  sast: {enabled: false}
+$1
+YAML
+}
+start_edge() {
+  "$BIN" run -c "$work/edge.yaml" >/dev/null 2>"$work/edge.log" & edge_pid=$!
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$ADMIN/healthz" >/dev/null 2>&1 && return; sleep 0.1; done
+  cat "$work/edge.log"; exit 1
+}
+stop_edge() { kill "$edge_pid"; wait "$edge_pid" 2>/dev/null || true; edge_pid=; }
+
+measure() { # $1 label $2 url $3 conns
+  wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$work/post.lua" "$2" > "$work/wrk.out"
+  local rps p50 p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
+  p50=$(awk '$1=="50%" {print $2}' "$work/wrk.out"); p99=$(awk '$1=="99%" {print $2}' "$work/wrk.out")
+  non2xx=$(awk '/Non-2xx/ {print $4}' "$work/wrk.out")
+  printf "| %-30s | %5s | %9s | %8s | %8s | %s\n" "$1" "$3" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx}"
+}
+
+run_set() { # $1 store label
+  for c in 1 64; do
+    wrk -t1 -c"$c" -d2s -s "$work/post.lua" "http://127.0.0.1:$EDGE/ai/v1/chat/completions" >/dev/null
+    measure "direct to provider" "http://127.0.0.1:$PROVIDER/v1/chat/completions" "$c"
+    measure "through the shield ($1)" "http://127.0.0.1:$EDGE/ai/v1/chat/completions" "$c"
+  done
+  echo "edge peak RSS ($1): $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$edge_pid/status)"
+}
+
+echo "machine: $(nproc) cores, $(uname -r); wrk -t1 -d${DURATION}s, 4 KB prompt, every scanner on"
+echo "| path                           | conns |     req/s |      p50 |      p99 |"
+echo "|--------------------------------|-------|-----------|----------|----------|"
+edge_config "  tenants:
+    - name: bench
+      credits: 99999999
+      policy: {is_enabled: true, max_requests_per_minute: 0}
+      keys: [{key: sk-st-bench-key-000000000000000000000001, rate_limit_rpm: 0}]"
+start_edge
+run_set embedded
+stop_edge
+
+if [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
+  "$BIN" migrate --database-url "$DATABASE_URL" >/dev/null
+  tenant=$(DATABASE_URL=$DATABASE_URL "$BIN" tenant create "bench-$(date +%s%N)" --credits 99999999)
+  key=$(DATABASE_URL=$DATABASE_URL "$BIN" key create --tenant "$tenant" --rpm 0 2>/dev/null)
+  psql "$DATABASE_URL" -qc "UPDATE securetag.ai_gateway_config SET max_requests_per_minute = 0 WHERE tenant_id = '$tenant'"
+  sed -i "s/sk-st-bench-key-000000000000000000000001/$key/" "$work/post.lua"
+  edge_config "  database_url: \"$DATABASE_URL\"
+  redis_url: \"$REDIS_URL\""
+  start_edge
+  run_set "postgres+redis"
+  stop_edge
+fi
+
+# Time to first token: a provider that streams 20 events 50 ms apart.
+python3 - "$SSE" > "$work/sse.log" 2>&1 <<'PY' &
+import json, socket, sys, threading, time
+port = int(sys.argv[1])
+def serve(c):
+    try:
+        buf = b""
+        while b"\r\n\r\n" not in buf:
+            buf += c.recv(65536)
+        head, rest = buf.split(b"\r\n\r\n", 1)
+        n = int([l.split(b":")[1] for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")][0])
+        while len(rest) < n:
+            rest += c.recv(65536)
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+        for i in range(20):
+            ev = json.dumps({"id": "c", "object": "chat.completion.chunk", "created": 1, "model": "sse-1",
+                             "choices": [{"index": 0, "delta": {"content": f"token{i} "}, "finish_reason": None}]})
+            data = f"data: {ev}\n\n".encode()
+            c.sendall(b"%x\r\n%s\r\n" % (len(data), data))
+            time.sleep(0.05)
+        done = b"data: [DONE]\n\n"
+        c.sendall(b"%x\r\n%s\r\n0\r\n\r\n" % (len(done), done))
+    finally:
+        c.close()
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("127.0.0.1", port)); s.listen(64)
+while True:
+    c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+sse_pid=$!
+edge_config "  tenants:
+    - name: bench
+      credits: 99999999
+      policy: {is_enabled: true, max_requests_per_minute: 0}
+      keys: [{key: sk-st-bench-key-000000000000000000000001, rate_limit_rpm: 0}]"
+start_edge
+sleep 0.5
+python3 - "$EDGE" "$SSE" <<'PY'
+import http.client, json, statistics, sys, time
+edge, sse = int(sys.argv[1]), int(sys.argv[2])
+body = json.dumps({"model": "sse-1", "stream": True, "messages": [{"role": "user", "content": "Write a short note about key rotation."}]})
+def ttft(port, path, headers):
+    c = http.client.HTTPConnection("127.0.0.1", port)
+    t = time.perf_counter(); c.request("POST", path, body, headers); r = c.getresponse()
+    first = None; total = None
+    while True:
+        line = r.fp.readline()
+        if not line: break
+        if line.startswith(b"data: {") and b'"content":"token' in line and first is None:
+            first = time.perf_counter() - t
+    total = time.perf_counter() - t
+    c.close(); return first, total
+h = {"Content-Type": "application/json", "Authorization": "Bearer sk-st-bench-key-000000000000000000000001"}
+for label, port, path in [("direct", sse, "/v1/chat/completions"), ("through the shield", edge, "/ai/v1/chat/completions")]:
+    firsts = [ttft(port, path, h)[0] * 1000 for _ in range(20)]
+    firsts.sort()
+    print(f"TTFT {label:20s} p50 {statistics.median(firsts):7.2f} ms   max {firsts[-1]:7.2f} ms  (20 streams, 20 events 50 ms apart)")
+PY
