@@ -17,6 +17,8 @@ DURATION=${DURATION:-10}
 THREADS=${THREADS:-2}
 BIN=${BIN:-target/release/securetag-edge}
 [ -x "$BIN" ] || cargo build --release --locked
+BARE=${BARE:-target/release/examples/bare_pingora}
+[ -x "$BARE" ] || cargo build --release --locked --example bare_pingora
 
 work=$(mktemp -d)
 pids=()
@@ -30,7 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-ORIGIN=$(free_port); NGINX=$(free_port); EDGE=$(free_port); ADMIN=$(free_port)
+ORIGIN=$(free_port); NGINX=$(free_port); EDGE=$(free_port); ADMIN=$(free_port); PINGORA=$(free_port)
 
 nginx_conf() { # $1 name, $2 body of http{}
   cat > "$work/$1.conf" <<CONF
@@ -73,6 +75,11 @@ edge_pid=$!
 pids+=("$edge_pid")
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$EDGE/" >/dev/null 2>&1 && break; sleep 0.1; done
 
+LISTEN="127.0.0.1:$PINGORA" ORIGIN="127.0.0.1:$ORIGIN" THREADS=${EDGE_THREADS:-2} TIMEOUTS=1 "$BARE" >/dev/null 2>&1 &
+bare_pid=$!
+pids+=("$bare_pid")
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PINGORA/" >/dev/null 2>&1 && break; sleep 0.1; done
+
 run() { # $1 label $2 port $3 connections
   wrk -t"$THREADS" -c"$3" -d"${DURATION}s" --latency "http://127.0.0.1:$2/" > "$work/wrk.out"
   local rps p50 p99
@@ -89,7 +96,10 @@ for c in 64 512; do
   # Warm both (connection pools, page cache), then measure each in turn.
   wrk -t2 -c"$c" -d2s "http://127.0.0.1:$NGINX/" >/dev/null
   wrk -t2 -c"$c" -d2s "http://127.0.0.1:$EDGE/" >/dev/null
+  wrk -t2 -c"$c" -d2s "http://127.0.0.1:$PINGORA/" >/dev/null
   run nginx "$NGINX" "$c"
+  run "bare pingora" "$PINGORA" "$c"
   run securetag-edge "$EDGE" "$c"
 done
-echo "securetag-edge peak RSS: $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$edge_pid/status)"
+rss() { awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$1/status"; }
+echo "peak RSS: securetag-edge $(rss "$edge_pid"), bare pingora $(rss "$bare_pid")"
