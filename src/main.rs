@@ -129,8 +129,12 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a tokio runtime can be built")
 }
 
-/// The database for operator commands: the flag or env, else the config file's.
-fn database(url: Option<String>, config: Option<&PathBuf>) -> Result<PgStore, String> {
+/// The database for operator commands (the flag or env, else the config file's), with the
+/// runtime it lives on: the pool spawns its maintenance task when it is created.
+fn database(
+    url: Option<String>,
+    config: Option<&PathBuf>,
+) -> Result<(tokio::runtime::Runtime, PgStore), String> {
     let url = match url {
         Some(u) => u,
         None => {
@@ -144,7 +148,12 @@ fn database(url: Option<String>, config: Option<&PathBuf>) -> Result<PgStore, St
                 .ok_or("no database: set DATABASE_URL or ai.database_url")?
         }
     };
-    PgStore::connect_lazy(&url, 2).map_err(|e| e.to_string())
+    let rt = runtime();
+    let store = {
+        let _inside = rt.enter();
+        PgStore::connect_lazy(&url, 2).map_err(|e| e.to_string())?
+    };
+    Ok((rt, store))
 }
 
 fn main() -> ExitCode {
@@ -256,11 +265,11 @@ fn main() -> ExitCode {
             config,
             database_url,
         } => {
-            let store = match database(database_url, Some(&config)) {
+            let (rt, store) = match database(database_url, Some(&config)) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            match runtime().block_on(store.migrate()) {
+            match rt.block_on(store.migrate()) {
                 Ok(()) => {
                     println!("migrations applied");
                     ExitCode::SUCCESS
@@ -272,11 +281,10 @@ fn main() -> ExitCode {
             action,
             database_url,
         } => {
-            let store = match database(database_url, None) {
+            let (rt, store) = match database(database_url, None) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            let rt = runtime();
             match action {
                 TenantAction::Create {
                     name,
@@ -333,11 +341,10 @@ fn main() -> ExitCode {
                 );
                 return ExitCode::SUCCESS;
             }
-            let store = match database(database_url, None) {
+            let (rt, store) = match database(database_url, None) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
-            let rt = runtime();
             let print_new = |k: securetag_edge::store::admin::NewKey| {
                 println!("{}", k.key);
                 eprintln!(

@@ -205,3 +205,119 @@ async fn a_reload_swaps_certificates_without_dropping_an_open_stream() {
         "the open stream completed: {rest}"
     );
 }
+
+/// Runs the binary with `args` and `stdin`; returns (success, stdout, stderr).
+fn cli(args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(common::bin())
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
+    let url = common::db::database_url();
+    let store = common::db::store().await;
+    let db = ["--database-url", url.as_str()];
+
+    // Migrations are idempotent.
+    for _ in 0..2 {
+        let (ok, out, err) = cli(&[&["migrate"][..], &db].concat(), "");
+        assert!(ok && out.contains("migrations applied"), "{out}{err}");
+    }
+
+    let name = format!("cli-{}", uuid::Uuid::new_v4().simple());
+    let (ok, tenant, err) = cli(
+        &[&["tenant", "create", &name, "--credits", "12.5"][..], &db].concat(),
+        "",
+    );
+    assert!(ok, "{err}");
+    let tenant = tenant.trim().to_string();
+    assert!(uuid::Uuid::parse_str(&tenant).is_ok(), "{tenant}");
+    let (ok, list, err) = cli(&[&["tenant", "list"][..], &db].concat(), "");
+    assert!(ok, "{err}");
+    let row = list.lines().find(|l| l.contains(&name)).unwrap();
+    assert!(row.contains("12.50") && row.contains("on"), "{row}");
+
+    // The key is printed once; only its SHA-256 is stored.
+    let (ok, key, err) = cli(
+        &[
+            &["key", "create", "--tenant", &tenant, "--rpm", "10"][..],
+            &db,
+        ]
+        .concat(),
+        "",
+    );
+    assert!(ok && err.contains("not shown again"), "{err}");
+    let key = key.trim().to_string();
+    let (ok, hash, _) = cli(&["key", "hash"], &key);
+    assert!(ok);
+    let stored: Vec<String> = sqlx::query_scalar(
+        "SELECT key_hash FROM securetag.api_key WHERE tenant_id = $1::uuid AND revoked_at IS NULL",
+    )
+    .bind(&tenant)
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, vec![hash.trim().to_string()]);
+    assert_ne!(stored[0], key);
+
+    // Rotation issues a different key and keeps the old one for the grace period.
+    let key_id: String =
+        sqlx::query_scalar("SELECT id::text FROM securetag.api_key WHERE tenant_id = $1::uuid")
+            .bind(&tenant)
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+    let (ok, rotated, err) = cli(
+        &[&["key", "rotate", &key_id, "--grace", "1h"][..], &db].concat(),
+        "",
+    );
+    assert!(ok, "{err}");
+    assert_ne!(rotated.trim(), key);
+    let live: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM securetag.api_key WHERE tenant_id = $1::uuid AND revoked_at IS NULL \
+         AND (expires_at IS NULL OR expires_at > now())",
+    )
+    .bind(&tenant)
+    .fetch_one(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(live, 2);
+
+    // Revocation, then revoking again names the key that is not active.
+    let (ok, out, err) = cli(&[&["key", "revoke", &key_id][..], &db].concat(), "");
+    assert!(ok && out.contains("revoked"), "{out}{err}");
+    let (ok, _, err) = cli(&[&["key", "revoke", &key_id][..], &db].concat(), "");
+    assert!(!ok && err.contains("no active key"), "{err}");
+
+    // Bad input and a dead database are clear errors, not panics.
+    let (ok, _, err) = cli(
+        &[&["tenant", "create", "x", "--credits=-1"][..], &db].concat(),
+        "",
+    );
+    assert!(!ok && err.contains("credits"), "{err}");
+    let dead = format!("postgres://postgres@127.0.0.1:{}/none", free_port());
+    let (ok, _, err) = cli(&["migrate", "--database-url", &dead], "");
+    assert!(
+        !ok && err.starts_with("securetag-edge: ") && !err.contains("panicked"),
+        "{err}"
+    );
+}
