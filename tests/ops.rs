@@ -321,3 +321,171 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
         "{err}"
     );
 }
+
+/// Values for the secrets `docker/.env.example` leaves empty, so the test can fill them.
+const ENV_FILL: &[(&str, &str)] = &[
+    ("POSTGRES_PASSWORD", "pg-test-password-0123"),
+    ("REDIS_PASSWORD", "redis-test-password-0123"),
+    (
+        "SECURETAG_SYSTEM_SECRET",
+        "a-production-like-system-secret-of-48-bytes-000000",
+    ),
+    ("OPENAI_API_KEY", "sk-test"),
+    (
+        "RUNPOD_OPENAI_BASE_URL",
+        "https://api.runpod.ai/v2/abc/openai/v1",
+    ),
+    ("RUNPOD_API_KEY", "rp-test"),
+    ("APP_JWT_SECRET", "0123456789abcdef0123456789abcdef"),
+    ("ALERT_WEBHOOK_URL", "https://hooks.example/securetag"),
+    ("ALERT_WEBHOOK_SECRET", "0123456789abcdef0"),
+];
+
+/// Expands compose-style `${NAME}`, `${NAME:-default}` and `${NAME:?message}`; `$$` is a
+/// literal `$` left for the container's shell.
+fn interpolate(text: &str, vars: &std::collections::HashMap<String, String>) -> String {
+    let re = regex::Regex::new(r"\$\$|\$\{([A-Z_][A-Z0-9_]*)(?::([?-])([^}]*))?\}").unwrap();
+    re.replace_all(text, |c: &regex::Captures| {
+        if &c[0] == "$$" {
+            return "$".to_string();
+        }
+        let value = vars.get(&c[1]).filter(|v| !v.is_empty());
+        match (value, c.get(2).map(|m| m.as_str())) {
+            (Some(v), _) => v.clone(),
+            (None, Some("-")) => c[3].to_string(),
+            (None, _) => panic!("compose would refuse to start: {} is unset", &c[1]),
+        }
+    })
+    .into_owned()
+}
+
+#[test]
+fn the_container_setup_gives_the_edge_everything_its_config_needs() {
+    // What an operator's docker/.env holds: the example with its blanks filled.
+    let example = std::fs::read_to_string(root().join("docker/.env.example")).unwrap();
+    let mut vars = std::collections::HashMap::new();
+    let mut blanks = Vec::new();
+    for line in example.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (k, v) = line.split_once('=').unwrap();
+        if v.is_empty() {
+            blanks.push(k.to_string());
+        }
+        vars.insert(k.to_string(), v.to_string());
+    }
+    let mut fill: Vec<String> = ENV_FILL.iter().map(|(k, _)| k.to_string()).collect();
+    fill.sort();
+    blanks.sort();
+    assert_eq!(blanks, fill, "every secret in .env.example is left blank");
+    for (k, v) in ENV_FILL {
+        vars.insert(k.to_string(), v.to_string());
+    }
+
+    // The compose file takes every value from .env (none written in it) and expands.
+    let raw = std::fs::read_to_string(root().join("docker/docker-compose.yml")).unwrap();
+    let compose: serde_yaml::Value = serde_yaml::from_str(&interpolate(&raw, &vars)).unwrap();
+    let unexpanded: serde_yaml::Value = serde_yaml::from_str(&raw).unwrap();
+    let services = ["edge", "migrate", "postgres", "redis"];
+    for svc in services {
+        let env = unexpanded["services"][svc]["environment"]
+            .as_mapping()
+            .unwrap();
+        for (k, v) in env {
+            let (k, v) = (k.as_str().unwrap(), v.as_str().unwrap());
+            if ["PASSWORD", "SECRET", "KEY", "DATABASE_URL", "REDIS_URL"]
+                .iter()
+                .any(|s| k.contains(s))
+            {
+                assert!(v.contains("${"), "{svc}.{k} is written in the compose file");
+            }
+        }
+    }
+    let edge = &compose["services"]["edge"];
+    assert_eq!(
+        edge["depends_on"]["migrate"]["condition"],
+        "service_completed_successfully"
+    );
+    assert_eq!(compose["services"]["migrate"]["command"][0], "migrate");
+    assert!(edge["volumes"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .filter_map(|v| v.as_str())
+        .filter(|v| v.contains("/etc/securetag-edge"))
+        .all(|v| v.ends_with(":ro")));
+
+    // The edge's environment in the container: the image's ENV plus the service's.
+    let dockerfile = std::fs::read_to_string(root().join("docker/Dockerfile")).unwrap();
+    let mut env: Vec<(String, String)> = regex::Regex::new(r"(SECURETAG_[A-Z_]+)=(\S+)")
+        .unwrap()
+        .captures_iter(&dockerfile)
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .collect();
+    assert!(env.iter().any(|(k, _)| k == "SECURETAG_TLS_DIR"), "{env:?}");
+    for (k, v) in edge["environment"].as_mapping().unwrap() {
+        env.push((k.as_str().unwrap().into(), v.as_str().unwrap().into()));
+    }
+    // Two things only Docker provides: the certificates' mount and the core-api name.
+    let tls = tempfile::tempdir().unwrap();
+    let (c, k, _) = common::write_cert(tls.path(), "edge", &["edge.securetag.example"]);
+    std::fs::rename(c, tls.path().join("fullchain.pem")).unwrap();
+    std::fs::rename(k, tls.path().join("privkey.pem")).unwrap();
+    for (k, v) in env.iter_mut() {
+        match k.as_str() {
+            "SECURETAG_TLS_DIR" => *v = tls.path().display().to_string(),
+            "CORE_API_ADDR" => *v = "127.0.0.1:8080".into(),
+            _ => {}
+        }
+    }
+    // The image's CMD names the path compose mounts the configuration at.
+    assert!(dockerfile.contains(r#"CMD ["run", "-c", "/etc/securetag-edge/securetag-edge.yaml"]"#));
+    let mut cmd = Command::new(common::bin());
+    cmd.args(["check", "-c"])
+        .arg(root().join("conf/production.yaml"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (k, v) in &env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && text.contains("configuration ok"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_image_healthcheck_tells_a_serving_edge_from_a_dead_one() {
+    let dockerfile = std::fs::read_to_string(root().join("docker/Dockerfile")).unwrap();
+    let line = dockerfile
+        .lines()
+        .find(|l| l.trim_start().starts_with("CMD [\"bash\""))
+        .unwrap();
+    let argv: Vec<String> =
+        serde_json::from_str(line.trim_start().trim_start_matches("CMD ")).unwrap();
+    let run = |port: u16| {
+        let args: Vec<String> = argv
+            .iter()
+            .map(|a| a.replace("127.0.0.1/9901", &format!("127.0.0.1/{port}")))
+            .collect();
+        Command::new(&args[0])
+            .args(&args[1..])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    let origin = Origin::start("core");
+    let edge = Edge::start(&format!(
+        "listeners:\n  - address: \"127.0.0.1:{}\"\nupstreams:\n  core-api:\n    addresses: [\"{}\"]\n",
+        free_port(),
+        origin.addr
+    ));
+    assert!(run(edge.admin.port()), "healthy edge reported unhealthy");
+    drop(edge);
+    assert!(!run(free_port()), "nothing listening reported healthy");
+}

@@ -483,6 +483,33 @@ mod tests {
     }
 
     #[test]
+    fn held_state_does_not_grow_with_the_stream() {
+        let scanner = Scanner::builtin().unwrap();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 96, 1 << 20);
+        let (mut peak, mut sent) = (0, 0);
+        for i in 0..20_000 {
+            let word = if i % 100 == 0 {
+                "mail ops@northwind-mail.com "
+            } else {
+                "the rollout went fine "
+            };
+            let ev = format!("data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{word}\"}},\"finish_reason\":null}}]}}\n\n");
+            sent += f.push(ev.as_bytes()).unwrap().len();
+            let held = f.pending.values().map(String::len).sum::<usize>()
+                + f.partial.len()
+                + f.lines.iter().map(Vec::len).sum::<usize>();
+            peak = peak.max(held);
+        }
+        // The hold-back (96 chars, ASCII here) plus at most one unfinished token.
+        assert!(peak <= 96 + 64, "held {peak} bytes");
+        assert!(f.captured.len() <= MAX_CAPTURE);
+        assert!(sent > 20_000 * 80, "only {sent} bytes forwarded");
+    }
+
+    #[test]
     fn oversized_events_are_refused() {
         let scanner = Scanner::builtin().unwrap();
         let p = policy();
