@@ -18,7 +18,7 @@
 //! above carry most of the signal and sentence structure is often missing.
 
 use super::super::gazetteer::{Entry, Gazetteer};
-use super::super::text::{char_before, lower_after, lower_before};
+use super::super::text::{char_at, char_before, lower_after, lower_before};
 
 /// Lower-case words allowed inside a name: `María de la Luz`, `Ludwig van Beethoven`.
 const CONNECTORS: &[&str] = &[
@@ -371,7 +371,17 @@ impl PersonDetector {
     pub(crate) fn find(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
         let mut run: Vec<Tok> = Vec::new();
         let mut prev_end = 0usize;
-        for (ws, we) in Words::new(text) {
+        let mut words = Words::new(text);
+        loop {
+            // With no run open, a word that does not start with a capital changes nothing
+            // (it could only join or end a run), so jump to the next capitalised word. Most
+            // words of any text are skipped this way without being classified.
+            if run.is_empty() {
+                words.skip_to_capital();
+            }
+            let Some((ws, we)) = words.next() else {
+                break;
+            };
             let Some(word) = text.get(ws..we) else {
                 continue;
             };
@@ -753,6 +763,76 @@ impl<'t> Words<'t> {
     fn new(text: &'t str) -> Self {
         Words { text, pos: 0 }
     }
+
+    /// Moves to the start of the next word whose first letter is upper case (or to the end of
+    /// the text), so that `next` returns that word. Words are not split on the way: a capital
+    /// inside a word (`McDonald`, `Jean-Luc`) is skipped with the rest of its word.
+    fn skip_to_capital(&mut self) {
+        let b = self.text.as_bytes();
+        while let Some(off) = b
+            .get(self.pos..)
+            .and_then(|r| r.iter().position(|&c| c.is_ascii_uppercase() || c >= 0x80))
+        {
+            let p = self.pos + off;
+            let Some(ch) = char_at(self.text, p) else {
+                self.pos = p + 1;
+                continue;
+            };
+            if !ch.is_uppercase() {
+                self.pos = p + ch.len_utf8();
+                continue;
+            }
+            if starts_word(self.text, p) {
+                self.pos = p;
+                return;
+            }
+            self.pos = word_end(self.text, p).max(p + 1);
+        }
+        self.pos = b.len();
+    }
+}
+
+/// Whether the letter at `p` starts a word as [`Words`] splits them: it does unless a letter,
+/// or an inner `'`, `’` or `-` right after a letter, comes before it.
+fn starts_word(text: &str, p: usize) -> bool {
+    match char_before(text, p) {
+        None => true,
+        Some(c) if c.is_alphabetic() => false,
+        Some(c @ ('\'' | '\u{2019}' | '-')) => {
+            !char_before(text, p - c.len_utf8()).is_some_and(char::is_alphabetic)
+        }
+        Some(_) => true,
+    }
+}
+
+/// End of the word that contains the letter at `start`: letters, and `'`, `’` or `-` between
+/// letters (`O'Brien`, `Jean-Luc`). ASCII letters are stepped over bytewise.
+fn word_end(text: &str, start: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = start;
+    let mut end = start;
+    while let Some(&c) = b.get(i) {
+        if c.is_ascii_alphabetic() {
+            i += 1;
+            end = i;
+            continue;
+        }
+        let Some(ch) = char_at(text, i) else {
+            break;
+        };
+        if ch.is_alphabetic() {
+            i += ch.len_utf8();
+            end = i;
+            continue;
+        }
+        let inner = matches!(ch, '\'' | '\u{2019}' | '-')
+            && char_at(text, i + ch.len_utf8()).is_some_and(char::is_alphabetic);
+        if !inner {
+            break;
+        }
+        i += ch.len_utf8();
+    }
+    end
 }
 
 impl Iterator for Words<'_> {
@@ -778,20 +858,10 @@ impl Iterator for Words<'_> {
                 self.pos += ch.len_utf8();
             }
             let start = self.pos;
-            let mut end = start;
-            let rest = self.text.get(start..)?;
-            let mut it = rest.char_indices().peekable();
-            while let Some((off, ch)) = it.next() {
-                if ch.is_alphabetic() {
-                    end = start + off + ch.len_utf8();
-                    continue;
-                }
-                let inner = matches!(ch, '\'' | '\u{2019}' | '-')
-                    && it.peek().is_some_and(|(_, n)| n.is_alphabetic());
-                if !inner {
-                    break;
-                }
+            if !self.text.is_char_boundary(start) {
+                return None;
             }
+            let end = word_end(self.text, start);
             self.pos = end.max(start + 1);
             // A word glued to a digit or `_` is part of an identifier (`user_Name`, `v2Beta`).
             let glued = |c: char| c.is_ascii_digit() || c == '_';
