@@ -34,7 +34,7 @@ pub(crate) struct View {
 pub(crate) fn view(text: &str, vocab: &AhoCorasick) -> View {
     let mut budget = MAX_DECODED;
     let mut out = String::with_capacity(text.len() + 16);
-    out.push_str(&surface(text, vocab));
+    surface_into(text, vocab, &mut out);
     let decoded_from = out.len();
     decode_into(text, vocab, 0, &mut budget, &mut out);
     View {
@@ -43,8 +43,12 @@ pub(crate) fn view(text: &str, vocab: &AhoCorasick) -> View {
     }
 }
 
-fn surface(text: &str, vocab: &AhoCorasick) -> String {
-    collapse_spaced(&unleet(&fold(text)), vocab)
+/// Appends the folded, un-leeted, collapsed form of `text` to `out`. The leet step rewrites
+/// the folded copy in place and the collapse step appends straight to `out`: one copy of the
+/// text instead of four (building the view was about a tenth of a 4 KB scan).
+fn surface_into(text: &str, vocab: &AhoCorasick, out: &mut String) {
+    let folded = unleet_owned(fold(text));
+    collapse_spaced_into(&folded, vocab, out);
 }
 
 fn decode_into(text: &str, vocab: &AhoCorasick, depth: u8, budget: &mut usize, out: &mut String) {
@@ -53,7 +57,7 @@ fn decode_into(text: &str, vocab: &AhoCorasick, depth: u8, budget: &mut usize, o
     }
     for decoded in decoded_segments(text, budget) {
         out.push('\n');
-        out.push_str(&surface(&decoded, vocab));
+        surface_into(&decoded, vocab, out);
         decode_into(&decoded, vocab, depth + 1, budget, out);
     }
 }
@@ -66,12 +70,28 @@ pub(crate) fn fold(text: &str) -> String {
         return text.to_ascii_lowercase();
     }
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        // Most of any text is ASCII even when some of it is not: skip decomposition there.
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
+    let mut rest = text;
+    while !rest.is_empty() {
+        // Most of any text is ASCII even when some of it is not: copy and lowercase each
+        // ASCII run in bulk (char-by-char pushes were most of this function's cost) and
+        // decompose only the rest.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        if let Some((run, tail)) = rest.split_at_checked(ascii) {
+            let from = out.len();
+            out.push_str(run);
+            if let Some(pushed) = out.get_mut(from..) {
+                pushed.make_ascii_lowercase();
+            }
+            rest = tail;
         }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else {
+            break;
+        };
+        rest = chars.as_str();
         if let Some(t) = tag_to_ascii(c) {
             out.push(t.to_ascii_lowercase());
             continue;
@@ -141,41 +161,68 @@ fn confusable(c: char) -> char {
     }
 }
 
+/// The letter each leetspeak digit or symbol stands for, indexed by byte; 0 for none.
+const LEET: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'0' as usize] = b'o';
+    t[b'1' as usize] = b'i';
+    t[b'!' as usize] = b'i';
+    t[b'|' as usize] = b'i';
+    t[b'3' as usize] = b'e';
+    t[b'4' as usize] = b'a';
+    t[b'@' as usize] = b'a';
+    t[b'5' as usize] = b's';
+    t[b'$' as usize] = b's';
+    t[b'7' as usize] = b't';
+    t[b'+' as usize] = b't';
+    t
+};
+
 /// Maps leetspeak digits and symbols to letters, but only inside words (next to a letter), so
 /// numbers in ordinary text stay numbers.
+#[cfg(test)]
 pub(crate) fn unleet(s: &str) -> String {
-    let b = s.as_bytes();
-    let letter = |i: usize| b.get(i).is_some_and(u8::is_ascii_lowercase);
-    // Byte-wise: only ASCII bytes are replaced, by ASCII bytes, so UTF-8 stays valid.
-    let mut out = Vec::with_capacity(b.len());
-    for (i, &c) in b.iter().enumerate() {
-        let mapped = match c {
-            b'0' => Some(b'o'),
-            b'1' | b'!' | b'|' => Some(b'i'),
-            b'3' => Some(b'e'),
-            b'4' | b'@' => Some(b'a'),
-            b'5' | b'$' => Some(b's'),
-            b'7' | b'+' => Some(b't'),
-            _ => None,
-        };
-        match mapped {
-            Some(m) if (i > 0 && letter(i - 1)) && letter(i + 1) => out.push(m),
-            Some(m) if c.is_ascii_digit() && ((i > 0 && letter(i - 1)) || letter(i + 1)) => {
-                out.push(m)
+    unleet_owned(s.to_owned())
+}
+
+/// [`unleet`] on an owned string, rewritten in place. A symbol is replaced when both
+/// neighbours are letters, a digit when either is; neighbours are read as they were before
+/// any replacement, so `a11b` reads `aiib`.
+fn unleet_owned(s: String) -> String {
+    let mut b = s.into_bytes();
+    // Whether the byte before `i` was an ASCII lowercase letter before this pass changed it.
+    let mut prev_letter = false;
+    for i in 0..b.len() {
+        let c = b[i];
+        let this_letter = c.is_ascii_lowercase();
+        let m = LEET[usize::from(c)];
+        if m != 0 {
+            let next_letter = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+            if (prev_letter && next_letter) || (c.is_ascii_digit() && (prev_letter || next_letter))
+            {
+                b[i] = m;
             }
-            _ => out.push(c),
         }
+        prev_letter = this_letter;
     }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    // Only ASCII bytes were replaced, by ASCII bytes, so this is still valid UTF-8.
+    String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// Joins letters spaced out one by one (`i g n o r e`, `i.g.n.o.r.e`, `i-g-n-o-r-e`) and
 /// re-inserts word breaks with the rules' vocabulary, so `i g n o r e a l l p r e v i o u s`
 /// reads `ignore all previous`. Runs shorter than four letters are left alone ("a b c").
+#[cfg(test)]
 pub(crate) fn collapse_spaced(s: &str, vocab: &AhoCorasick) -> String {
+    let mut out = String::with_capacity(s.len());
+    collapse_spaced_into(s, vocab, &mut out);
+    out
+}
+
+/// [`collapse_spaced`], appending to `out`.
+fn collapse_spaced_into(s: &str, vocab: &AhoCorasick, out: &mut String) {
     let b = s.as_bytes();
     let is_sep = |x: u8| matches!(x, b' ' | b'.' | b'-' | b'_' | b'*' | b'|' | b'\t');
-    let mut out = String::with_capacity(s.len());
     let mut i = 0;
     let mut copied = 0;
     while i < b.len() {
@@ -185,9 +232,11 @@ pub(crate) fn collapse_spaced(s: &str, vocab: &AhoCorasick) -> String {
                 && (k == 0 || !b[k - 1].is_ascii_alphanumeric())
                 && (k + 1 >= b.len() || !b[k + 1].is_ascii_alphanumeric())
         };
-        // Cheap look-ahead first: most lone letters ("a", "y") are not the start of a run.
-        if lone(i)
-            && b.get(i + 1).is_some_and(|&x| is_sep(x))
+        // Cheap look-ahead first: most bytes are not followed by a separator, and most lone
+        // letters ("a", "y") are not the start of a run. (A separator after `k` already makes
+        // `k` end a word, so testing it first changes nothing but the cost.)
+        if b.get(i + 1).is_some_and(|&x| is_sep(x))
+            && lone(i)
             && b.get(i + 2).is_some_and(|x| x.is_ascii_lowercase())
         {
             let mut letters = vec![b[i]];
@@ -223,7 +272,6 @@ pub(crate) fn collapse_spaced(s: &str, vocab: &AhoCorasick) -> String {
         i += 1;
     }
     out.push_str(s.get(copied..).unwrap_or(""));
-    out
 }
 
 /// Splits run-together words at vocabulary matches: `ignoreallprevious` → `ignore all previous`.
@@ -250,17 +298,32 @@ fn segment(joined: &str, vocab: &AhoCorasick) -> String {
 pub(crate) fn decoded_segments(text: &str, budget: &mut usize) -> Vec<String> {
     let b = text.as_bytes();
     let mut out = Vec::new();
+    // Only runs of at least `MIN_ENCODED` bytes matter, so the search probes the last byte
+    // of the shortest such run starting at `i`: when it is not base64, no run worth decoding
+    // starts in `i..=probe` and the whole stretch is skipped. Testing every byte mispredicted
+    // a branch at each word boundary and cost about 2 ns per byte of every text.
+    // Invariant: `i` is 0 or follows a non-base64 byte, so no run begins before `i` and
+    // continues past it.
     let mut i = 0;
-    while i < b.len() && *budget > 0 {
-        if !is_b64(b[i]) || (i > 0 && is_b64(b[i - 1])) {
-            i += 1;
+    while *budget > 0 {
+        let probe = i + MIN_ENCODED - 1;
+        let Some(&p) = b.get(probe) else {
+            break;
+        };
+        if !is_b64(p) {
+            i = probe + 1;
             continue;
         }
-        let mut j = i;
+        // The maximal run holding `probe`.
+        let mut s = probe;
+        while s > i && is_b64(b[s - 1]) {
+            s -= 1;
+        }
+        let mut j = probe + 1;
         while j < b.len() && is_b64(b[j]) {
             j += 1;
         }
-        let run = &b[i..j];
+        let run = &b[s..j];
         let trimmed_len = run.iter().rposition(|&c| c != b'=').map_or(0, |p| p + 1);
         if trimmed_len >= MIN_ENCODED {
             let take = run.len().min(*budget * 2);
@@ -270,13 +333,28 @@ pub(crate) fn decoded_segments(text: &str, budget: &mut usize) -> Vec<String> {
                 out.push(s);
             }
         }
-        i = j;
+        // `b[j]` (if any) is not base64, so the invariant holds.
+        i = j + 1;
     }
     out
 }
 
+/// Bytes of standard and URL-safe base64 (and so of hex), with padding, indexed by byte: a
+/// table because every byte of every text is tested, and the chain of comparisons was most
+/// of the cost of finding runs.
+const B64: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'-' | b'_');
+        c += 1;
+    }
+    t
+};
+
 fn is_b64(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'+' | b'/' | b'=' | b'-' | b'_')
+    B64[usize::from(c)]
 }
 
 fn decode_hex(run: &[u8]) -> Option<String> {
@@ -287,7 +365,12 @@ fn decode_hex(run: &[u8]) -> Option<String> {
 }
 
 fn decode_b64(run: &[u8]) -> Option<String> {
-    let body: Vec<u8> = run.iter().copied().filter(|&c| c != b'=').collect();
+    // Most runs (words, paths, ids) have no padding: borrow them instead of copying.
+    let body: std::borrow::Cow<'_, [u8]> = if run.contains(&b'=') {
+        run.iter().copied().filter(|&c| c != b'=').collect()
+    } else {
+        run.into()
+    };
     let url = body.iter().any(|&c| c == b'-' || c == b'_');
     let engine = if url {
         &base64::engine::general_purpose::URL_SAFE_NO_PAD

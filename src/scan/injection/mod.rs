@@ -17,7 +17,7 @@
 
 mod rules;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::error::ScanError;
@@ -75,8 +75,12 @@ impl InjectionDetector {
                 regex,
             });
         }
+        // Over 100 keywords the builder's default is a contiguous NFA; this automaton reads
+        // every byte of every text, and a DFA reads it about twice as fast for a few hundred
+        // KB of tables built once (same matches: the kind never changes what is found).
         let prefilter = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&keywords)
             .map_err(|e| ScanError::builtin("injection-prefilter", e))?;
         let vocab = AhoCorasick::builder()

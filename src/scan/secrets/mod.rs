@@ -97,6 +97,9 @@ pub(crate) struct SecretRule {
 /// The compiled secret rules and their prefilter.
 pub(crate) struct SecretDetector {
     rules: Vec<SecretRule>,
+    /// Per rule: whether its id names a generic rule (gitleaks' digit requirement), worked
+    /// out once instead of a substring search per match.
+    generic: Vec<bool>,
     ci: AhoCorasick,
     ci_rules: Vec<Vec<usize>>,
     cs: AhoCorasick,
@@ -164,6 +167,7 @@ impl SecretDetector {
             .build(&cs_keys)
             .map_err(|e| ScanError::builtin("secret-prefilter-cs", e))?;
         Ok(SecretDetector {
+            generic: rules.iter().map(|r| r.id.contains("generic")).collect(),
             rules,
             ci,
             ci_rules,
@@ -230,7 +234,8 @@ impl SecretDetector {
                 )
             };
             for (ws, we) in windows {
-                self.run_rule(rule, text, ws, we, out);
+                let generic = self.generic.get(r).copied().unwrap_or(false);
+                self.run_rule(rule, generic, text, ws, we, out);
             }
             i = j;
         }
@@ -239,6 +244,7 @@ impl SecretDetector {
     fn run_rule(
         &self,
         rule: &SecretRule,
+        generic: bool,
         text: &str,
         ws: usize,
         we: usize,
@@ -266,10 +272,7 @@ impl SecretDetector {
                 continue;
             };
             // gitleaks drops generic-rule secrets without a digit; keep its semantics.
-            if rule.id.contains("generic")
-                && rule.check == Check::None
-                && !value.bytes().any(|b| b.is_ascii_digit())
-            {
+            if generic && rule.check == Check::None && !value.bytes().any(|b| b.is_ascii_digit()) {
                 continue;
             }
             let start = ws + secret.start();
