@@ -80,6 +80,7 @@ bare_pid=$!
 pids+=("$bare_pid")
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PINGORA/" >/dev/null 2>&1 && break; sleep 0.1; done
 
+rss() { awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$1/status"; }
 run() { # $1 label $2 port $3 connections
   wrk -t"$THREADS" -c"$3" -d"${DURATION}s" --latency "http://127.0.0.1:$2/" > "$work/wrk.out"
   local rps p50 p99
@@ -100,6 +101,5 @@ for c in 64 512; do
   run nginx "$NGINX" "$c"
   run "bare pingora" "$PINGORA" "$c"
   run securetag-edge "$EDGE" "$c"
+  echo "peak RSS after the $c-connection runs: securetag-edge $(rss "$edge_pid"), bare pingora $(rss "$bare_pid")"
 done
-rss() { awk '/VmHWM/ {printf "%.1f MB", $2/1024}' "/proc/$1/status"; }
-echo "peak RSS: securetag-edge $(rss "$edge_pid"), bare pingora $(rss "$bare_pid")"

@@ -171,8 +171,10 @@ def ttft(port, path, headers):
     while True:
         line = r.fp.readline()
         if not line: break
-        if line.startswith(b"data: {") and b'"content":"token' in line and first is None:
-            first = time.perf_counter() - t
+        if first is None and line.startswith(b"data: {"):
+            delta = json.loads(line[6:])["choices"][0]["delta"]
+            if (delta.get("content") or "").startswith("token"):
+                first = time.perf_counter() - t
     total = time.perf_counter() - t
     c.close(); return first, total
 h = {"Content-Type": "application/json", "Authorization": "Bearer sk-st-bench-key-000000000000000000000001"}
