@@ -49,6 +49,15 @@ fn production_env(tls_dir: &Path) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// A directory laid out like the production TLS directory, with a test certificate.
+fn production_tls() -> tempfile::TempDir {
+    let tls = tempfile::tempdir().unwrap();
+    let (c, k, _) = common::write_cert(tls.path(), "edge", &["edge.securetag.example"]);
+    std::fs::rename(c, tls.path().join("fullchain.pem")).unwrap();
+    std::fs::rename(k, tls.path().join("privkey.pem")).unwrap();
+    tls
+}
+
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -57,10 +66,7 @@ fn root() -> &'static Path {
 fn every_shipped_config_passes_check() {
     let (ok, out) = check(&root().join("conf/securetag-edge.yaml"), &[]);
     assert!(ok, "{out}");
-    let tls = tempfile::tempdir().unwrap();
-    let (c, k, _) = common::write_cert(tls.path(), "edge", &["edge.securetag.example"]);
-    std::fs::rename(c, tls.path().join("fullchain.pem")).unwrap();
-    std::fs::rename(k, tls.path().join("privkey.pem")).unwrap();
+    let tls = production_tls();
     let (ok, out) = check(
         &root().join("conf/production.yaml"),
         &production_env(tls.path()),
@@ -71,10 +77,7 @@ fn every_shipped_config_passes_check() {
 
 #[test]
 fn broken_variants_of_the_production_config_name_file_line_and_key() {
-    let tls = tempfile::tempdir().unwrap();
-    let (c, k, _) = common::write_cert(tls.path(), "edge", &["edge.securetag.example"]);
-    std::fs::rename(c, tls.path().join("fullchain.pem")).unwrap();
-    std::fs::rename(k, tls.path().join("privkey.pem")).unwrap();
+    let tls = production_tls();
     let original = std::fs::read_to_string(root().join("conf/production.yaml")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("prod.yaml");
@@ -428,10 +431,7 @@ fn the_container_setup_gives_the_edge_everything_its_config_needs() {
         env.push((k.as_str().unwrap().into(), v.as_str().unwrap().into()));
     }
     // Two things only Docker provides: the certificates' mount and the core-api name.
-    let tls = tempfile::tempdir().unwrap();
-    let (c, k, _) = common::write_cert(tls.path(), "edge", &["edge.securetag.example"]);
-    std::fs::rename(c, tls.path().join("fullchain.pem")).unwrap();
-    std::fs::rename(k, tls.path().join("privkey.pem")).unwrap();
+    let tls = production_tls();
     for (k, v) in env.iter_mut() {
         match k.as_str() {
             "SECURETAG_TLS_DIR" => *v = tls.path().display().to_string(),
