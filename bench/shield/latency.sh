@@ -170,7 +170,8 @@ def ttft(port, path, headers):
     first = None; total = None
     while True:
         line = r.fp.readline()
-        if not line: break
+        # The edge keeps the connection alive after the last chunk: stop at [DONE], not EOF.
+        if not line or line.startswith(b"data: [DONE]"): break
         if first is None and line.startswith(b"data: {"):
             delta = json.loads(line[6:])["choices"][0]["delta"]
             if (delta.get("content") or "").startswith("token"):

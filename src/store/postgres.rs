@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::types::Json;
 use sqlx::Row;
 
@@ -24,19 +24,35 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 #[derive(Clone)]
 pub struct PgStore {
     pub pool: PgPool,
+    /// Credit debits and refunds only: its sessions run with `synchronous_commit = off`.
+    ///
+    /// Waiting for the WAL flush of each debit was most of the latency the production store
+    /// added to a request (about 0.6 ms at p50 and 2.5 ms at p99 on the droplet's disk),
+    /// and every request pays it. Without the wait a debit is still atomic, ordered and
+    /// checked against the balance exactly as before; what a PostgreSQL *crash* (not an edge
+    /// crash) can lose is the last few hundred milliseconds of debits, so those requests go
+    /// unbilled. Nothing is ever charged twice, and audit rows (which record every charge)
+    /// keep the durable pool, so the loss can be reconciled.
+    credits: PgPool,
 }
 
 impl PgStore {
-    /// A lazily connecting pool; nothing is dialled until the first query.
+    /// Lazily connecting pools; nothing is dialled until the first query.
     pub fn connect_lazy(url: &str, max_connections: u32) -> Result<Self, StoreError> {
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .min_connections(0)
-            .acquire_timeout(Duration::from_secs(2))
-            .idle_timeout(Some(Duration::from_secs(300)))
-            .connect_lazy(url)
+        let options: PgConnectOptions = url
+            .parse()
             .map_err(|e| StoreError::Invalid(format!("bad database URL: {e}")))?;
-        Ok(PgStore { pool })
+        let pool_options = || {
+            PgPoolOptions::new()
+                .max_connections(max_connections)
+                .min_connections(0)
+                .acquire_timeout(Duration::from_secs(2))
+                .idle_timeout(Some(Duration::from_secs(300)))
+        };
+        let credits = pool_options()
+            .connect_lazy_with(options.clone().options([("synchronous_commit", "off")]));
+        let pool = pool_options().connect_lazy_with(options);
+        Ok(PgStore { pool, credits })
     }
 
     /// Applies every migration not yet applied.
@@ -174,7 +190,7 @@ impl Store for PgStore {
         )
         .bind(tenant_id)
         .bind(cents)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&self.credits)
         .await?;
         Ok(match row {
             Some(r) => Some(r.try_get::<i64, _>("cents")?),
@@ -186,7 +202,7 @@ impl Store for PgStore {
         sqlx::query("UPDATE securetag.tenant SET credits_balance = credits_balance + ($2::numeric / 100) WHERE id = $1::uuid")
             .bind(tenant_id)
             .bind(cents)
-            .execute(&self.pool)
+            .execute(&self.credits)
             .await?;
         Ok(())
     }
