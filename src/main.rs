@@ -105,6 +105,23 @@ enum KeyAction {
     Hash,
 }
 
+/// Keeps the proxy's heap on 4 KiB pages. The kernel may back allocator arenas
+/// with 2 MiB transparent huge pages, and then a few live buffers pin a whole 2 MiB: in one
+/// of two otherwise equal 512-connection runs, 16 MiB of a 58 MiB RSS were huge pages (with
+/// them off: 48 MiB). A proxy's allocations are small and short-lived, so it gains no TLB
+/// benefit worth that. Inherited by a graceful-upgrade child. Failure only costs memory.
+fn opt_out_of_huge_pages() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: PR_SET_THP_DISABLE takes plain integers and only sets a flag on this process.
+        let rc = unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) };
+        if rc != 0 {
+            let e = std::io::Error::last_os_error();
+            tracing::debug!(error = %e, "could not disable transparent huge pages");
+        }
+    }
+}
+
 fn init_logging(level: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SECURETAG_LOG")
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(level))
@@ -183,6 +200,7 @@ fn main() -> ExitCode {
                 }
             };
             init_logging(&cfg.logging.level);
+            opt_out_of_huge_pages();
             match securetag_edge::edge::server::run(cfg, upgrade, Vec::new()) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

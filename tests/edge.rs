@@ -54,6 +54,16 @@ async fn routes_by_prefix_and_forwards_client_identity() {
         .await
         .unwrap();
     assert_eq!(v["origin"], "web");
+
+    // The proxy opted out of transparent huge pages (see `opt_out_of_huge_pages`).
+    let pid = edge.child.as_ref().unwrap().id();
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let thp = status.lines().find(|l| l.starts_with("THP_enabled:"));
+    assert_eq!(
+        thp.map(|l| l.split_whitespace().last()),
+        Some(Some("0")),
+        "{status}"
+    );
     drop(edge);
 }
 
