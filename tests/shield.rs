@@ -767,3 +767,80 @@ async fn the_embedded_store_serves_keys_from_the_file() {
     );
     assert!(audit.contains("\"action\":\"pseudonymized\""), "{audit}");
 }
+
+/// The Postgres audit sink writes a batch in one statement: a request id twice in a batch
+/// and a replayed batch each leave one row with the first copy's incidents, and rule names
+/// with commas or quotes come back exactly.
+#[tokio::test(flavor = "multi_thread")]
+async fn audit_batches_store_each_request_once_with_its_incidents() {
+    use securetag_edge::audit::{AuditRecord, AuditSink, Incident};
+    let store = db::store().await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let rid = format!("batch-{}", uuid::Uuid::new_v4().simple());
+    let other = format!("batch-{}", uuid::Uuid::new_v4().simple());
+    let rules = vec!["pii:EMAIL".to_string(), "custom:A,B \"q\" {x}".to_string()];
+    let record = |id: &str, count: u32| AuditRecord {
+        request_id: id.to_string(),
+        created_at: chrono::Utc::now(),
+        tenant_id: Some(tenant.clone()),
+        tenant: None,
+        api_key_id: Some("not-a-uuid".into()),
+        client_ip: Some("203.0.113.9".into()),
+        model: Some("m".into()),
+        provider: None,
+        stream: true,
+        status: 200,
+        action: "redacted".into(),
+        rules: rules.clone(),
+        tokens_in: 7,
+        tokens_out: 9,
+        credits_charged_cents: 10,
+        latency_ms: 1.5,
+        upstream_ms: None,
+        shield_ms: 0.25,
+        prompt_hash: Some("a".repeat(64)),
+        prompt_encrypted: None,
+        pii_in: count,
+        pii_out: 0,
+        outcome: "completed".into(),
+        error: None,
+        incidents: vec![Incident {
+            direction: "in".into(),
+            entity: "EMAIL".into(),
+            count,
+            action_taken: "redacted".into(),
+        }],
+    };
+    store
+        .write(&[record(&rid, 1), record(&rid, 2), record(&other, 4)])
+        .await
+        .unwrap();
+    store.write(&[record(&rid, 3)]).await.unwrap();
+
+    let rows: Vec<(String, Vec<String>, i32, Option<String>, Option<f32>, i64)> = sqlx::query_as(
+        "SELECT request_id, rules, pii_in, api_key_id::text, upstream_ms, (credits_charged * 100)::bigint \
+         FROM securetag.ai_gateway_log WHERE request_id IN ($1, $2) ORDER BY id",
+    )
+    .bind(&rid)
+    .bind(&other)
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (rid.clone(), rules.clone(), 1, None, None, 10),
+            (other.clone(), rules.clone(), 4, None, None, 10)
+        ]
+    );
+    let incidents: Vec<(String, i32)> = sqlx::query_as(
+        "SELECT l.request_id, i.count FROM securetag.ai_gateway_pii_incident i \
+         JOIN securetag.ai_gateway_log l ON l.id = i.log_id WHERE l.request_id IN ($1, $2) ORDER BY i.id",
+    )
+    .bind(&rid)
+    .bind(&other)
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(incidents, vec![(rid, 1), (other, 4)]);
+}
