@@ -49,8 +49,18 @@ impl PgStore {
                 .acquire_timeout(Duration::from_secs(2))
                 .idle_timeout(Some(Duration::from_secs(300)))
         };
+        // A `SET` after connecting rather than a startup option: PgBouncer refuses unknown
+        // startup parameters unless told to ignore them.
         let credits = pool_options()
-            .connect_lazy_with(options.clone().options([("synchronous_commit", "off")]));
+            .after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("SET synchronous_commit = off")
+                        .execute(conn)
+                        .await
+                        .map(|_| ())
+                })
+            })
+            .connect_lazy_with(options.clone());
         let pool = pool_options().connect_lazy_with(options);
         Ok(PgStore { pool, credits })
     }
