@@ -817,7 +817,8 @@ async fn audit_batches_store_each_request_once_with_its_incidents() {
         .unwrap();
     store.write(&[record(&rid, 3)]).await.unwrap();
 
-    let rows: Vec<(String, Vec<String>, i32, Option<String>, Option<f32>, i64)> = sqlx::query_as(
+    type LogRow = (String, Vec<String>, i32, Option<String>, Option<f32>, i64);
+    let rows: Vec<LogRow> = sqlx::query_as(
         "SELECT request_id, rules, pii_in, api_key_id::text, upstream_ms, (credits_charged * 100)::bigint \
          FROM securetag.ai_gateway_log WHERE request_id IN ($1, $2) ORDER BY id",
     )
