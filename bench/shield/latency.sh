@@ -9,12 +9,15 @@
 # shield's own cost: auth, limits, credits, JSON, scanning, rewrite, answer guard, audit.
 #
 #   bench/shield/latency.sh            # DURATION=10 by default
+#   RPM=100000000 bench/shield/latency.sh  # rate limits on (never reached): with Redis,
+#                                          # each request also runs the GCRA script
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/setup.sh
 build_deps
 apt_install nginx wrk curl
 DURATION=${DURATION:-10}
+RPM=${RPM:-0}   # per key and per tenant; 0 = no limit, so no rate-limit work at all
 BIN=${BIN:-target/release/securetag-edge}
 [ -x "$BIN" ] || cargo build --release --locked
 
@@ -105,8 +108,8 @@ echo "|--------------------------------|-------|-----------|----------|---------
 edge_config "  tenants:
     - name: bench
       credits: 99999999
-      policy: {is_enabled: true, max_requests_per_minute: 0}
-      keys: [{key: sk-st-bench-key-000000000000000000000001, rate_limit_rpm: 0}]"
+      policy: {is_enabled: true, max_requests_per_minute: $RPM}
+      keys: [{key: sk-st-bench-key-000000000000000000000001, rate_limit_rpm: $RPM}]"
 start_edge
 run_set embedded
 stop_edge
@@ -114,8 +117,8 @@ stop_edge
 if [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
   "$BIN" migrate --database-url "$DATABASE_URL" >/dev/null
   tenant=$(DATABASE_URL=$DATABASE_URL "$BIN" tenant create "bench-$(date +%s%N)" --credits 99999999)
-  key=$(DATABASE_URL=$DATABASE_URL "$BIN" key create --tenant "$tenant" --rpm 0 2>/dev/null)
-  psql "$DATABASE_URL" -qc "UPDATE securetag.ai_gateway_config SET max_requests_per_minute = 0 WHERE tenant_id = '$tenant'"
+  key=$(DATABASE_URL=$DATABASE_URL "$BIN" key create --tenant "$tenant" --rpm "$RPM" 2>/dev/null)
+  psql "$DATABASE_URL" -qc "UPDATE securetag.ai_gateway_config SET max_requests_per_minute = $RPM WHERE tenant_id = '$tenant'"
   sed -i "s/sk-st-bench-key-000000000000000000000001/$key/" "$work/post.lua"
   edge_config "  database_url: \"$DATABASE_URL\"
   redis_url: \"$REDIS_URL\""
@@ -156,8 +159,8 @@ sse_pid=$!
 edge_config "  tenants:
     - name: bench
       credits: 99999999
-      policy: {is_enabled: true, max_requests_per_minute: 0}
-      keys: [{key: sk-st-bench-key-000000000000000000000001, rate_limit_rpm: 0}]"
+      policy: {is_enabled: true, max_requests_per_minute: $RPM}
+      keys: [{key: sk-st-bench-key-000000000000000000000001, rate_limit_rpm: $RPM}]"
 start_edge
 sleep 0.5
 python3 - "$EDGE" "$SSE" <<'PY'
