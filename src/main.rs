@@ -105,11 +105,11 @@ enum KeyAction {
     Hash,
 }
 
-/// Keeps the proxy's heap on 4 KiB pages. The kernel may back allocator arenas
-/// with 2 MiB transparent huge pages, and then a few live buffers pin a whole 2 MiB: in one
-/// of two otherwise equal 512-connection runs, 16 MiB of a 58 MiB RSS were huge pages (with
-/// them off: 48 MiB). A proxy's allocations are small and short-lived, so it gains no TLB
-/// benefit worth that. Inherited by a graceful-upgrade child. Failure only costs memory.
+/// Keeps the proxy's heap on 4 KiB pages. The kernel may back allocator arenas with 2 MiB
+/// transparent huge pages, and then a few live buffers pin a whole 2 MiB: in one of two
+/// otherwise equal 512-connection runs, 16 MiB of a 58 MiB RSS were huge pages (with them
+/// off: 48 MiB). A proxy's allocations are small and short-lived, so it gains no TLB benefit
+/// worth that. Needs no privilege; a failure only costs memory.
 fn opt_out_of_huge_pages() {
     #[cfg(target_os = "linux")]
     {
