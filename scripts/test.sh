@@ -39,9 +39,11 @@ start_redis() {
 start_postgres
 start_redis
 
-# A password for the postgres role makes the URL work under trust and md5/scram alike.
+# A password for the postgres role makes the URL work under trust and md5/scram alike. It is
+# set over the local socket (peer auth), not over TCP: PGHOST above points at 127.0.0.1,
+# where a fresh Debian cluster asks for the very password that is not set yet.
 if ! psql "postgres://postgres:postgres@127.0.0.1:${PGPORT}/postgres" -qtAc 'select 1' >/dev/null 2>&1; then
-  as_root su postgres -c "psql -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
+  as_root su postgres -c "PGHOST=/var/run/postgresql psql -p $PGPORT -qc \"ALTER USER postgres PASSWORD 'postgres'\"" >/dev/null
 fi
 psql "postgres://postgres:postgres@127.0.0.1:${PGPORT}/postgres" -qtAc \
   "SELECT 1 FROM pg_database WHERE datname = 'securetag_test'" | grep -q 1 ||
