@@ -7,7 +7,7 @@
 use rand::Rng;
 use sqlx::Row;
 
-use super::postgres::PgStore;
+use super::postgres::{clamp_i32, PgStore};
 use super::StoreError;
 use crate::crypto;
 use crate::shield::settings::{display_prefix, Cents};
@@ -123,7 +123,7 @@ impl PgStore {
         .await?;
         sqlx::query("INSERT INTO securetag.ai_gateway_key_config (api_key_id, rate_limit_rpm) VALUES ($1::uuid, $2)")
             .bind(&id)
-            .bind(i32::try_from(rate_limit_rpm.unwrap_or(30)).unwrap_or(i32::MAX))
+            .bind(clamp_i32(rate_limit_rpm.unwrap_or(30)))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -13,7 +13,7 @@ use parking_lot::Mutex;
 use serde::Serialize;
 use sqlx::Row;
 
-use super::postgres::PgStore;
+use super::postgres::{clamp_i32, PgStore};
 use super::StoreError;
 use crate::crypto::{Keyring, Purpose};
 
@@ -181,8 +181,8 @@ impl JobStore for PgJobs {
             .bind(&job.id)
             .bind(job.tenant_id.as_deref().filter(|t| uuid::Uuid::parse_str(t).is_ok()))
             .bind(&job.request_id)
-            .bind(i32::try_from(f.block_index).unwrap_or(i32::MAX))
-            .bind(i32::try_from(f.line).unwrap_or(i32::MAX))
+            .bind(clamp_i32(f.block_index))
+            .bind(clamp_i32(f.line))
             .bind(&f.rule_id)
             .bind(&f.cwe)
             .bind(&f.severity)

@@ -15,7 +15,7 @@ use sqlx::types::Json;
 use sqlx::Row;
 
 use super::{Ban, BanKind, KeyRecord, Store, StoreError};
-use crate::audit::{AuditRecord, AuditSink, SinkError};
+use crate::audit::{AuditRecord, AuditSink, Incident, SinkError};
 use crate::shield::policy::{self, RawPolicy};
 use crate::shield::settings::Cents;
 
@@ -244,13 +244,14 @@ const INCIDENT_INSERT: &str = "\
 INSERT INTO securetag.ai_gateway_pii_incident (log_id, direction, entity, count, action_taken) \
 SELECT * FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::int4[], $5::text[])";
 
-/// One field of every record, for binding as an array.
-fn column<'a, T>(batch: &'a [AuditRecord], f: impl Fn(&'a AuditRecord) -> T) -> Vec<T> {
-    batch.iter().map(f).collect()
+/// One field of every row, for binding as an array.
+fn column<'a, R, T>(rows: &'a [R], f: impl Fn(&'a R) -> T) -> Vec<T> {
+    rows.iter().map(f).collect()
 }
 
-fn clamp_i32(n: u32) -> i32 {
-    i32::try_from(n).unwrap_or(i32::MAX)
+/// A count or index as PostgreSQL's `integer`, saturating (none comes near in practice).
+pub(crate) fn clamp_i32(n: impl TryInto<i32>) -> i32 {
+    n.try_into().unwrap_or(i32::MAX)
 }
 
 #[async_trait]
@@ -290,30 +291,18 @@ impl AuditSink for PgStore {
             // A request id twice in one batch is stored once, with the first copy's incidents.
             let mut ids: HashMap<&str, i64> =
                 stored.iter().map(|(id, r)| (r.as_str(), *id)).collect();
-            let mut log_id = Vec::new();
-            let mut direction = Vec::new();
-            let mut entity = Vec::new();
-            let mut count = Vec::new();
-            let mut action = Vec::new();
-            for r in batch {
-                let Some(id) = ids.remove(r.request_id.as_str()) else {
-                    continue;
-                };
-                for i in &r.incidents {
-                    log_id.push(id);
-                    direction.push(i.direction.as_str());
-                    entity.push(i.entity.as_str());
-                    count.push(clamp_i32(i.count));
-                    action.push(i.action_taken.as_str());
-                }
-            }
-            if !log_id.is_empty() {
+            let incidents: Vec<(i64, &Incident)> = batch
+                .iter()
+                .filter_map(|r| Some((ids.remove(r.request_id.as_str())?, r)))
+                .flat_map(|(id, r)| r.incidents.iter().map(move |i| (id, i)))
+                .collect();
+            if !incidents.is_empty() {
                 sqlx::query(INCIDENT_INSERT)
-                    .bind(log_id)
-                    .bind(direction)
-                    .bind(entity)
-                    .bind(count)
-                    .bind(action)
+                    .bind(column(&incidents, |(id, _)| *id))
+                    .bind(column(&incidents, |(_, i)| i.direction.as_str()))
+                    .bind(column(&incidents, |(_, i)| i.entity.as_str()))
+                    .bind(column(&incidents, |(_, i)| clamp_i32(i.count)))
+                    .bind(column(&incidents, |(_, i)| i.action_taken.as_str()))
                     .execute(&mut *tx)
                     .await?;
             }
