@@ -19,6 +19,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use super::super::gazetteer::{Entry, Gazetteer};
 use super::super::text::{char_at, char_before, lower_after, lower_before};
 
@@ -371,7 +373,7 @@ pub(crate) struct PersonDetector {
     /// Every title and word cue with its bits: one hash look-up per capitalised word instead
     /// of a lowercase copy and a string comparison against each of ~90 list entries (about a
     /// tenth of this detector's time).
-    cues: HashMap<&'static str, u8>,
+    cues: HashMap<&'static str, u8, FixedState>,
     /// [`STRONG_BEFORE`] and [`WEAK_BEFORE`] bucketed by their last byte: a cue can only end
     /// the text before a name if its last byte is that text's last byte, so each candidate
     /// compares with a handful of cues instead of all hundred.
@@ -392,7 +394,7 @@ fn by_last_byte(cues: &[&'static str]) -> Vec<Vec<&'static str>> {
 
 impl PersonDetector {
     pub(crate) fn new(gaz: Gazetteer) -> Self {
-        let mut cues: HashMap<&'static str, u8> = HashMap::new();
+        let mut cues: HashMap<&'static str, u8, FixedState> = HashMap::default();
         for (list, bit) in [
             (TITLES, TITLE),
             (STRONG_WORD_CUES, STRONG_CUE),
