@@ -127,6 +127,12 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
     }
     let mut extra: Vec<Finding> = Vec::new();
     for (s, e, p) in hits {
+        // Most hits are the kept findings themselves: a binary search over `kept` (sorted,
+        // disjoint) turns them away before the ordered-map look-ups below.
+        let i = kept.partition_point(|f| f.start < e);
+        if i > 0 && kept[i - 1].end > s {
+            continue;
+        }
         // A neighbour that is itself being replaced does not glue the copy to a word: after
         // redaction the copy would stand alone (found by the randomized property test).
         let glued_before =
