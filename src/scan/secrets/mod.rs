@@ -1,9 +1,9 @@
 //! Secret detection: built-in provider rules plus operator rules from gitleaks TOML, behind
 //! one keyword prefilter.
 //!
-//! Every rule names keywords (token prefixes, or words like `password`). One pass of two
-//! Aho-Corasick automata (case-insensitive and case-sensitive keywords) finds which rules can
-//! match at all and where; a rule's regex then runs only in windows around its keyword hits
+//! Every rule names keywords (token prefixes, or words like `password`). One pass of one
+//! Aho-Corasick automaton (case-sensitive keywords are checked at their hits) finds which
+//! rules can match at all and where; a rule's regex then runs only in windows around its keyword hits
 //! (the whole text when it is small). On a typical prompt no keyword hits and no regex runs,
 //! and a rule file of hundreds of rules costs the same single pass.
 //!
@@ -16,7 +16,7 @@ mod filter;
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::error::ScanError;
@@ -100,26 +100,40 @@ pub(crate) struct SecretDetector {
     /// Per rule: whether its id names a generic rule (gitleaks' digit requirement), worked
     /// out once instead of a substring search per match.
     generic: Vec<bool>,
-    ci: AhoCorasick,
-    ci_rules: Vec<Vec<usize>>,
-    cs: AhoCorasick,
-    cs_rules: Vec<Vec<usize>>,
+    /// Every keyword, matched ASCII-case-insensitively in one pass; see [`Keyword`].
+    keywords: AhoCorasick,
+    keyword_meta: Vec<Keyword>,
     always: Vec<usize>,
     global_allow: Vec<Allowlist>,
     placeholders: filter::Placeholders,
 }
 
-fn keyword_index(keys: &mut Vec<String>, map: &mut Vec<Vec<usize>>, k: &str, rule: usize) {
-    match keys.iter().position(|x| x == k) {
-        Some(p) => map[p].push(rule),
-        None => {
-            keys.push(k.to_owned());
-            map.push(vec![rule]);
-        }
-    }
+/// One keyword of the prefilter: the rules it gates, and for a case-sensitive keyword the
+/// exact bytes a hit must have. Case-sensitive keywords sit in the same case-insensitive
+/// automaton and are checked at each hit: one pass over the text instead of two (each pass
+/// steps an automaton over every byte, and was a twentieth of a 4 KB scan).
+struct Keyword {
+    rules: Vec<usize>,
+    exact: Option<Box<[u8]>>,
 }
 
 impl SecretDetector {
+    /// The prefilter automaton: a DFA, which reads every byte about twice as fast as the
+    /// contiguous NFA the builder picks above 100 patterns; if an operator's rule file makes
+    /// the DFA too large to build, the builder's choice.
+    fn keyword_automaton(keys: &[&str]) -> Result<AhoCorasick, ScanError> {
+        let build = |kind| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .ascii_case_insensitive(true)
+                .kind(kind)
+                .build(keys)
+        };
+        build(Some(AhoCorasickKind::DFA))
+            .or_else(|_| build(None))
+            .map_err(|e| ScanError::builtin("secret-prefilter", e))
+    }
+
     /// Compiles the built-in rules and appends the operator's.
     pub(crate) fn new(
         extra: Vec<SecretRule>,
@@ -144,35 +158,38 @@ impl SecretDetector {
             });
         }
         rules.extend(extra);
-        let (mut ci_keys, mut ci_rules, mut cs_keys, mut cs_rules, mut always) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut keys: Vec<&str> = Vec::new();
+        let mut keyword_meta: Vec<Keyword> = Vec::new();
+        let mut always = Vec::new();
         for (i, r) in rules.iter().enumerate() {
             if r.ci.is_empty() && r.cs.is_empty() {
                 always.push(i);
             }
-            for k in &r.ci {
-                keyword_index(&mut ci_keys, &mut ci_rules, k, i);
-            }
-            for k in &r.cs {
-                keyword_index(&mut cs_keys, &mut cs_rules, k, i);
+            let ci = r.ci.iter().map(|k| (k, false));
+            for (k, exact) in ci.chain(r.cs.iter().map(|k| (k, true))) {
+                let same = |m: &Keyword| m.exact.is_some() == exact;
+                match keys
+                    .iter()
+                    .zip(&keyword_meta)
+                    .position(|(x, m)| x == k && same(m))
+                {
+                    Some(p) => keyword_meta[p].rules.push(i),
+                    None => {
+                        keys.push(k);
+                        keyword_meta.push(Keyword {
+                            rules: vec![i],
+                            exact: exact.then(|| k.as_bytes().into()),
+                        });
+                    }
+                }
             }
         }
-        let ci = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .ascii_case_insensitive(true)
-            .build(&ci_keys)
-            .map_err(|e| ScanError::builtin("secret-prefilter-ci", e))?;
-        let cs = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&cs_keys)
-            .map_err(|e| ScanError::builtin("secret-prefilter-cs", e))?;
+        let keywords = Self::keyword_automaton(&keys)?;
         Ok(SecretDetector {
             generic: rules.iter().map(|r| r.id.contains("generic")).collect(),
+            keywords,
+            keyword_meta,
             rules,
-            ci,
-            ci_rules,
-            cs,
-            cs_rules,
             always,
             global_allow,
             placeholders: filter::Placeholders::new(),
@@ -186,19 +203,15 @@ impl SecretDetector {
     /// Appends a finding for every secret in `text`.
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
         let mut hits: Vec<(usize, usize)> = Vec::new();
-        for m in self.ci.find_overlapping_iter(text) {
-            hits.extend(
-                self.ci_rules[m.pattern().as_usize()]
-                    .iter()
-                    .map(|&r| (r, m.start())),
-            );
-        }
-        for m in self.cs.find_overlapping_iter(text) {
-            hits.extend(
-                self.cs_rules[m.pattern().as_usize()]
-                    .iter()
-                    .map(|&r| (r, m.start())),
-            );
+        for m in self.keywords.find_overlapping_iter(text) {
+            let k = &self.keyword_meta[m.pattern().as_usize()];
+            if k.exact
+                .as_deref()
+                .is_some_and(|exact| text.as_bytes().get(m.start()..m.end()) != Some(exact))
+            {
+                continue;
+            }
+            hits.extend(k.rules.iter().map(|&r| (r, m.start())));
         }
         hits.extend(self.always.iter().map(|&r| (r, 0)));
         if hits.is_empty() {
