@@ -5,12 +5,12 @@
 //! of which checks the shape and the check character. A run glued to a lower-case letter
 //! is a word or an identifier and is skipped whole.
 
-use super::super::text::{has_any, lower_before};
+use super::super::text::{has_any, lower_before, Cues};
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
 
-const RFC_CUES: &[&str] = &["rfc", "fiscal", "sat", "factura", "tax"];
-const VIN_CUES: &[&str] = &[
+const RFC_CUES: Cues = Cues::new(&["rfc", "fiscal", "sat", "factura", "tax"]);
+const VIN_CUES: Cues = Cues::new(&[
     "vin",
     "niv",
     "chasis",
@@ -20,7 +20,7 @@ const VIN_CUES: &[&str] = &[
     "vehiculo",
     "car",
     "auto",
-];
+]);
 
 fn code_byte(c: u8) -> bool {
     c.is_ascii_uppercase() || c.is_ascii_digit() || c == b'&'
@@ -52,14 +52,14 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
         let tok = &b[s..e];
         match tok.len() {
             12 | 13 if validate::rfc(tok) => {
-                let cue = has_any(&lower_before(text, s, 32), RFC_CUES);
+                let cue = has_any(&lower_before(text, s, 32), &RFC_CUES);
                 out.push((PiiEntity::Rfc, s, e, if cue { 0.95 } else { 0.85 }));
             }
             17 if validate::vin(tok)
                 && tok.iter().any(u8::is_ascii_digit)
                 && tok.iter().any(u8::is_ascii_uppercase) =>
             {
-                let cue = has_any(&lower_before(text, s, 32), VIN_CUES);
+                let cue = has_any(&lower_before(text, s, 32), &VIN_CUES);
                 out.push((PiiEntity::Vin, s, e, if cue { 0.95 } else { 0.8 }));
             }
             18 if validate::curp(tok) => out.push((PiiEntity::Curp, s, e, 0.95)),

@@ -11,9 +11,9 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-use super::super::text::{has_any, lower_before};
+use super::super::text::{has_any, lower_before, Cues};
 
-const VERSION_CUES: &[&str] = &[
+const VERSION_CUES: Cues = Cues::new(&[
     "version",
     "versi\u{f3}n",
     "ver ",
@@ -32,7 +32,7 @@ const VERSION_CUES: &[&str] = &[
     "compilaci",
     "oid",
     "snmp",
-];
+]);
 
 /// Pushes `(start, end, score)` for every address in `text`.
 pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize, f32)>) {
@@ -93,7 +93,7 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         let network = octets[3] == 0
             && b.get(end) == Some(&b'/')
             && b.get(end + 1).is_some_and(u8::is_ascii_digit);
-        if glued || network || has_any(&lower_before(text, start, 24), VERSION_CUES) {
+        if glued || network || has_any(&lower_before(text, start, 24), &VERSION_CUES) {
             i = end;
             continue;
         }

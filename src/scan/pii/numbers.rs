@@ -11,7 +11,7 @@
 //! Ten contiguous digits, nine contiguous digits (SSN) and 18 (CLABE without a known bank
 //! prefix) are only findings with a cue word nearby; a cue like "order" or "folio" vetoes them.
 
-use super::super::text::{has_any, lower_after, lower_before};
+use super::super::text::{has_any, lower_after, lower_before, Cues};
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
 
@@ -36,7 +36,7 @@ impl Group {
     }
 }
 
-const PHONE_CUES: &[&str] = &[
+const PHONE_CUES: Cues = Cues::new(&[
     "phone",
     "tel",
     "cell",
@@ -61,8 +61,8 @@ const PHONE_CUES: &[&str] = &[
     "cel:",
     "sms",
     "dial",
-];
-const NUMBER_VETO: &[&str] = &[
+]);
+const NUMBER_VETO: Cues = Cues::new(&[
     "order",
     "pedido",
     "invoice",
@@ -100,8 +100,8 @@ const NUMBER_VETO: &[&str] = &[
     "clabe",
     "iban",
     "nss",
-];
-const CARD_CUES: &[&str] = &[
+]);
+const CARD_CUES: Cues = Cues::new(&[
     "card",
     "tarjeta",
     "visa",
@@ -117,16 +117,16 @@ const CARD_CUES: &[&str] = &[
     "d\u{e9}bito",
     "debito",
     "pan",
-];
-const SSN_CUES: &[&str] = &[
+]);
+const SSN_CUES: Cues = Cues::new(&[
     "ssn",
     "social security",
     "seguro social",
     "social sec",
     "tax id",
     "tin",
-];
-const CLABE_CUES: &[&str] = &[
+]);
+const CLABE_CUES: Cues = Cues::new(&[
     "clabe",
     "cuenta",
     "spei",
@@ -135,7 +135,7 @@ const CLABE_CUES: &[&str] = &[
     "bank",
     "dep\u{f3}sit",
     "deposit",
-];
+]);
 /// Banks and institutions whose three-digit CLABE prefixes are common (Banxico catalogue).
 const CLABE_BANKS: &[&[u8; 3]] = &[
     b"002", b"006", b"009", b"012", b"014", b"019", b"021", b"030", b"032", b"036", b"037", b"042",
@@ -335,9 +335,9 @@ fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)
         return None;
     }
     let before = lower_before(text, g[a].start, 40);
-    if has_any(&before, CARD_CUES) {
+    if has_any(&before, &CARD_CUES) {
         score += 0.08;
-    } else if z == a + 1 && has_any(&before, NUMBER_VETO) {
+    } else if z == a + 1 && has_any(&before, &NUMBER_VETO) {
         return None;
     }
     Some((PiiEntity::CreditCard, z, score))
@@ -363,11 +363,11 @@ fn try_clabe(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
         return None;
     }
     let before = lower_before(text, g[a].start, 48);
-    let cue = has_any(&before, CLABE_CUES);
+    let cue = has_any(&before, &CLABE_CUES);
     let bank = CLABE_BANKS.iter().any(|p| p[..] == d[..3]);
     match (cue, bank) {
         (true, _) => Some((PiiEntity::Clabe, z, 0.95)),
-        (false, true) if !has_any(&before, NUMBER_VETO) => Some((PiiEntity::Clabe, z, 0.8)),
+        (false, true) if !has_any(&before, &NUMBER_VETO) => Some((PiiEntity::Clabe, z, 0.8)),
         _ => None,
     }
 }
@@ -444,8 +444,8 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
             continue;
         }
         let before = lower_before(text, g[a].start, 32);
-        let cue = has_any(&before, PHONE_CUES);
-        let veto = has_any(&before, NUMBER_VETO);
+        let cue = has_any(&before, &PHONE_CUES);
+        let veto = has_any(&before, &NUMBER_VETO);
         let contiguous = shape.len() == 1;
         let score = match (cc.is_some(), contiguous) {
             (true, _) => 0.85,
@@ -484,7 +484,7 @@ fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)>
     if g[a].plus || g[a].paren {
         return None;
     }
-    let cue = || has_any(&lower_before(text, g[a].start, 40), SSN_CUES);
+    let cue = || has_any(&lower_before(text, g[a].start, 40), &SSN_CUES);
     let (z, score) = if a + 3 <= g.len()
         && g[a].len() == 3
         && g[a + 1].len() == 2
