@@ -100,6 +100,27 @@ pub(crate) fn has_any(hay: &str, cues: &Cues) -> bool {
     })
 }
 
+/// Index of the first ASCII digit in `b` at or after `from`, or `b.len()`.
+pub(crate) fn next_digit(b: &[u8], from: usize) -> usize {
+    // Prose has few digits, and the number and address scanners tested every byte on the
+    // way to the next one with a branch. A 16-byte block is tested without one (the compiler
+    // turns it into vector compares), and only the block that has a digit is searched.
+    let mut i = from;
+    while let Some(block) = b.get(i..i.saturating_add(16)) {
+        if block
+            .iter()
+            .fold(0u8, |any, c| any | u8::from(c.is_ascii_digit()))
+            != 0
+        {
+            break;
+        }
+        i += 16;
+    }
+    b.get(i..)
+        .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
+        .map_or(b.len(), |p| i + p)
+}
+
 /// Sorts and merges overlapping or touching `(start, end)` windows.
 pub(crate) fn merge_windows(mut w: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     w.sort_unstable();
@@ -164,6 +185,35 @@ mod tests {
         assert!(!has_any("our server at ", &Cues::new(&["ver "])));
         assert!(has_any("order #", &Cues::new(&["#"])));
         assert!(!has_any("", &Cues::new(&["", "x"])));
+    }
+
+    #[test]
+    fn next_digit_finds_the_first_digit_at_or_after_from() {
+        let naive = |b: &[u8], from: usize| {
+            (from..b.len())
+                .find(|&i| b[i].is_ascii_digit())
+                .unwrap_or(b.len())
+        };
+        let mut text = "x".repeat(70).into_bytes();
+        for at in [
+            None,
+            Some(0),
+            Some(15),
+            Some(16),
+            Some(17),
+            Some(40),
+            Some(69),
+        ] {
+            let mut b = text.clone();
+            if let Some(at) = at {
+                b[at] = b'7';
+            }
+            for from in 0..=b.len() {
+                assert_eq!(next_digit(&b, from), naive(&b, from), "{at:?} {from}");
+            }
+        }
+        text.truncate(3);
+        assert_eq!(next_digit(&text, 9), 3);
     }
 
     #[test]

@@ -11,7 +11,7 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
-use super::super::text::{has_any, lower_before, Cues};
+use super::super::text::{has_any, lower_before, next_digit, Cues};
 
 const VERSION_CUES: Cues = Cues::new(&[
     "version",
@@ -44,9 +44,11 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
     let b = text.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        if !b[i].is_ascii_digit()
-            || (i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b'_'))
-        {
+        if !b[i].is_ascii_digit() {
+            i = next_digit(b, i);
+            continue;
+        }
+        if i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'.' || b[i - 1] == b'_') {
             i += 1;
             continue;
         }

@@ -11,7 +11,7 @@
 //! Ten contiguous digits, nine contiguous digits (SSN) and 18 (CLABE without a known bank
 //! prefix) are only findings with a cue word nearby; a cue like "order" or "folio" vetoes them.
 
-use super::super::text::{has_any, lower_after, lower_before, Cues};
+use super::super::text::{has_any, lower_after, lower_before, next_digit, Cues};
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
 
@@ -155,7 +155,8 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
         let starts = c.is_ascii_digit()
             || ((c == b'+' || c == b'(') && b.get(i + 1).is_some_and(u8::is_ascii_digit));
         if !starts {
-            i += 1;
+            // The next start is the next digit, or the `+` or `(` right before it.
+            i = next_digit(b, i + 1).saturating_sub(1).max(i + 1);
             continue;
         }
         // A cluster glued to a letter or to `_` is an identifier, not a number.
