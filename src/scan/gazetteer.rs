@@ -17,7 +17,7 @@
 //! ASCII-case-insensitively, so `GARCIA` in forms is found too; accented entries are also
 //! added without accents, because people type `Garcia` as often as `García`.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use foldhash::fast::FixedState;
@@ -57,6 +57,10 @@ pub(crate) struct Gazetteer {
     entries: Vec<Entry>,
     /// Every string, ASCII-lowercased, to its index in `entries`.
     words: HashMap<Box<[u8]>, usize, FixedState>,
+    /// Every ASCII-lowercased head of a string that the string continues past with a
+    /// non-letter (`san` of `San Francisco`, `node` of `Node.js`): only a word in this set can
+    /// open a multi-word phrase, so other words skip the automaton search.
+    phrase_heads: HashSet<Box<[u8]>, FixedState>,
 }
 
 /// Longest word lowercased on the stack; longer words (none are names) take a heap copy.
@@ -136,29 +140,51 @@ impl Gazetteer {
                 .entry(k.as_bytes().to_ascii_lowercase().into_boxed_slice())
                 .or_insert(i);
         }
-        Ok(Gazetteer { ac, entries, words })
+        let mut phrase_heads = HashSet::default();
+        for k in &keys {
+            for (i, _) in k.char_indices().filter(|(_, c)| !c.is_alphabetic()) {
+                phrase_heads.insert(k.as_bytes()[..i].to_ascii_lowercase().into_boxed_slice());
+            }
+        }
+        Ok(Gazetteer {
+            ac,
+            entries,
+            words,
+            phrase_heads,
+        })
+    }
+
+    /// Looks `text[start..end]`, ASCII-lowercased, up with `probe`; the copy is on the stack
+    /// for any word up to [`STACK_WORD`] bytes.
+    fn lowered<R>(text: &str, start: usize, end: usize, probe: impl FnOnce(&[u8]) -> R) -> R {
+        let word = text.as_bytes().get(start..end).unwrap_or_default();
+        let mut buf = [0u8; STACK_WORD];
+        match buf.get_mut(..word.len()) {
+            Some(lower) => {
+                lower.copy_from_slice(word);
+                lower.make_ascii_lowercase();
+                probe(lower)
+            }
+            None => probe(&word.to_ascii_lowercase()),
+        }
     }
 
     /// The entry for exactly `text[start..end]` (one word), if any.
     pub(crate) fn word(&self, text: &str, start: usize, end: usize) -> Option<Entry> {
-        let word = text.as_bytes().get(start..end)?;
-        let mut buf = [0u8; STACK_WORD];
-        let i = match buf.get_mut(..word.len()) {
-            Some(lower) => {
-                lower.copy_from_slice(word);
-                lower.make_ascii_lowercase();
-                self.words.get(&*lower)
-            }
-            None => self.words.get(&*word.to_ascii_lowercase()),
-        };
-        i.map(|&i| self.entries[i])
+        // A span off the text or off a char boundary names no word.
+        text.get(start..end)?;
+        Self::lowered(text, start, end, |w| self.words.get(w).copied()).map(|i| self.entries[i])
     }
 
     /// The longest multi-word stop phrase starting at `start` and ending at a word boundary
     /// beyond `word_end`, if any; returns its end.
     pub(crate) fn stop_phrase(&self, text: &str, start: usize, word_end: usize) -> Option<usize> {
         let limit = super::text::floor_boundary(text, start + 48);
-        if limit <= word_end {
+        // A phrase that runs past the word has the word as its head, followed by the
+        // non-letter that ends the word.
+        if limit <= word_end
+            || !Self::lowered(text, start, word_end, |w| self.phrase_heads.contains(w))
+        {
             return None;
         }
         let input = Input::new(text).span(start..limit).anchored(Anchored::Yes);
