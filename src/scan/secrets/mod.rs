@@ -192,7 +192,7 @@ impl SecretDetector {
             rules,
             always,
             global_allow,
-            placeholders: filter::Placeholders::new(),
+            placeholders: filter::Placeholders::new()?,
         })
     }
 
