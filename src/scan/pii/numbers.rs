@@ -149,6 +149,7 @@ const CLABE_BANKS: &[&[u8; 3]] = &[
 /// Pushes `(entity, start, end, score)` for every numeric entity in `text`.
 pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
     let b = text.as_bytes();
+    let mut groups = Vec::with_capacity(8);
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -169,7 +170,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
             }
             continue;
         }
-        let groups = cluster(b, i);
+        cluster(b, i, &mut groups);
         let next = groups.last().map_or(i + 1, |g| g.end.max(i + 1));
         if !groups.is_empty() {
             match_groups(text, &groups, out);
@@ -178,9 +179,10 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
     }
 }
 
-/// Reads the digit groups of one cluster starting at `i`.
-fn cluster(b: &[u8], mut i: usize) -> Vec<Group> {
-    let mut groups: Vec<Group> = Vec::new();
+/// Reads the digit groups of one cluster starting at `i` into `groups` (cleared first; one
+/// buffer serves every cluster of a text instead of an allocation per number).
+fn cluster(b: &[u8], mut i: usize, groups: &mut Vec<Group>) {
+    groups.clear();
     let mut sep = 0u8;
     loop {
         let start = i;
@@ -234,7 +236,6 @@ fn cluster(b: &[u8], mut i: usize) -> Vec<Group> {
             break;
         }
     }
-    groups
 }
 
 fn digits(text: &[u8], g: &[Group]) -> Vec<u8> {
