@@ -361,6 +361,9 @@ struct Tok {
     kind: Kind,
 }
 
+/// The words of one piece of a run, with what the gazetteer knows of each.
+type Piece = Vec<(Tok, Option<Entry>)>;
+
 /// Bits of [`PersonDetector::cue_flags`]: the word is in [`TITLES`], [`STRONG_WORD_CUES`] or
 /// [`WEAK_WORD_CUES`].
 const TITLE: u8 = 1;
@@ -425,6 +428,7 @@ impl PersonDetector {
     /// Pushes `(start, end, score)` for every name in `text`.
     pub(crate) fn find(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
         let mut run: Vec<Tok> = Vec::new();
+        let mut piece = Piece::new();
         let mut prev_end = 0usize;
         let mut words = Words::new(text);
         loop {
@@ -458,7 +462,7 @@ impl PersonDetector {
                 }),
                 Some(k @ (Kind::Cap | Kind::AllCaps | Kind::Initial)) => {
                     if !joins {
-                        self.flush(text, &mut run, out);
+                        self.flush(text, &mut run, &mut piece, out);
                     }
                     let end = possessive_end(text, ws, we);
                     run.push(Tok {
@@ -467,26 +471,39 @@ impl PersonDetector {
                         kind: k,
                     });
                 }
-                _ => self.flush(text, &mut run, out),
+                _ => self.flush(text, &mut run, &mut piece, out),
             }
             prev_end = we;
         }
-        self.flush(text, &mut run, out);
+        self.flush(text, &mut run, &mut piece, out);
     }
 
-    fn flush(&self, text: &str, run: &mut Vec<Tok>, out: &mut Vec<(usize, usize, f32)>) {
+    /// Scores the open run and empties it; `piece` is scratch space reused across runs.
+    fn flush(
+        &self,
+        text: &str,
+        run: &mut Vec<Tok>,
+        piece: &mut Piece,
+        out: &mut Vec<(usize, usize, f32)>,
+    ) {
         while run.last().is_some_and(|t| t.kind == Kind::Connector) {
             run.pop();
         }
         if !run.is_empty() {
-            self.evaluate(text, run, out);
+            self.evaluate(text, run, piece, out);
         }
         run.clear();
     }
 
     /// Splits a run at stop words, titles and cue words, and scores each piece.
-    fn evaluate(&self, text: &str, run: &[Tok], out: &mut Vec<(usize, usize, f32)>) {
-        let mut piece: Vec<(Tok, Option<Entry>)> = Vec::new();
+    fn evaluate(
+        &self,
+        text: &str,
+        run: &[Tok],
+        piece: &mut Piece,
+        out: &mut Vec<(usize, usize, f32)>,
+    ) {
+        piece.clear();
         let mut cue = 0.0f32;
         let mut i = 0;
         while i < run.len() {
@@ -505,7 +522,7 @@ impl PersonDetector {
                 None
             };
             if let Some(pe) = phrase {
-                self.score_piece(text, &piece, cue, out);
+                self.score_piece(text, piece, cue, out);
                 piece.clear();
                 cue = 0.0;
                 while i < run.len() && run[i].start < pe {
@@ -521,7 +538,7 @@ impl PersonDetector {
                 0
             };
             if t.kind != Kind::Initial && flags & TITLE != 0 {
-                self.score_piece(text, &piece, cue, out);
+                self.score_piece(text, piece, cue, out);
                 piece.clear();
                 cue = 0.45;
                 i += 1;
@@ -532,7 +549,7 @@ impl PersonDetector {
             let weak = flags & WEAK_CUE != 0;
             let is_stop = entry.is_some_and(|e| e.stop && !e.is_name());
             if strong || weak || is_stop {
-                self.score_piece(text, &piece, cue, out);
+                self.score_piece(text, piece, cue, out);
                 piece.clear();
                 cue = if strong {
                     0.45
@@ -547,7 +564,7 @@ impl PersonDetector {
             piece.push((t, entry));
             i += 1;
         }
-        self.score_piece(text, &piece, cue, out);
+        self.score_piece(text, piece, cue, out);
     }
 
     fn score_piece(
@@ -571,14 +588,26 @@ impl PersonDetector {
         while piece.last().is_some_and(|(t, _)| t.kind == Kind::Connector) {
             piece = &piece[..piece.len() - 1];
         }
-        let names: Vec<&(Tok, Option<Entry>)> = piece
-            .iter()
-            .filter(|(t, _)| t.kind != Kind::Connector)
-            .collect();
+        // Gathered on the stack: seven or more names never score (at most one is dropped
+        // below, and more than five is no name), so an eighth ends the piece here.
+        let none = Tok {
+            start: 0,
+            end: 0,
+            kind: Kind::Cap,
+        };
+        let mut buf = [(none, None); 7];
+        let mut count = 0;
+        for &name in piece.iter().filter(|(t, _)| t.kind != Kind::Connector) {
+            let Some(slot) = buf.get_mut(count) else {
+                return;
+            };
+            *slot = name;
+            count += 1;
+        }
+        let mut names = &buf[..count];
         if names.is_empty() || names.iter().all(|(t, _)| t.kind == Kind::Initial) {
             return;
         }
-        let mut names = names;
         let mut start = names[0].0.start;
         // A capitalised unknown word opening a sentence before a given name is a verb or a
         // filler ("Ask John Smith", "Call Ana"), not part of the name.
@@ -587,7 +616,7 @@ impl PersonDetector {
             && names[1].1.is_some_and(|e| e.given > 0.0)
             && sentence_start(text, start)
         {
-            names.remove(0);
+            names = &names[1..];
             start = names[0].0.start;
         }
         let end = names[names.len() - 1].0.end;
