@@ -3,8 +3,8 @@
 //!
 //! Every rule names keywords (token prefixes, or words like `password`). One pass of one
 //! Aho-Corasick automaton (case-sensitive keywords are checked at their hits) finds which
-//! rules can match at all and where; a rule's regex then runs only in windows around its keyword hits
-//! (the whole text when it is small). On a typical prompt no keyword hits and no regex runs,
+//! rules can match at all and where; a rule's regex then runs only in windows around its
+//! keyword hits (the whole text when it is small). On a typical prompt no keyword hits and no regex runs,
 //! and a rule file of hundreds of rules costs the same single pass.
 //!
 //! A match becomes a finding only after the secret value (the regex's secret group) passes
@@ -391,6 +391,41 @@ mod tests {
             "DB_PASSWORD=\"Tr0ub4dor&3xq\"",
             "GENERIC_SECRET",
             "Tr0ub4dor&3xq",
+        );
+    }
+
+    #[test]
+    fn a_keyword_can_be_case_sensitive_for_one_rule_and_not_for_another() {
+        // An operator rule whose (case-insensitive) keyword is a built-in case-sensitive one:
+        // both sit in the one automaton, and each keeps its own case rule.
+        let extra = SecretRule {
+            id: Arc::from("shouty-ghp"),
+            entity: Arc::from("SHOUTY"),
+            regex: Regex::new(r"\b(GHP_[A-Z0-9]{8})\b").unwrap(),
+            ci: vec!["ghp_".into()],
+            cs: Vec::new(),
+            entropy: 0.0,
+            group: Some(1),
+            score: 0.9,
+            multiline: false,
+            check: Check::None,
+            allow: Vec::new(),
+        };
+        let d = SecretDetector::new(vec![extra], Vec::new()).unwrap();
+        let text = "GHP_Q8W7E6R5 and ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u";
+        let mut v = Vec::new();
+        d.scan(text, &mut v);
+        let mut got: Vec<(&str, &str)> = v
+            .iter()
+            .map(|f| (&*f.entity, &text[f.start..f.end]))
+            .collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            vec![
+                ("GITHUB_TOKEN", "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u"),
+                ("SHOUTY", "GHP_Q8W7E6R5"),
+            ]
         );
     }
 
