@@ -172,7 +172,7 @@ impl Vault {
 /// Per-request redaction state: placeholder numbering and the pseudonym vault. Create one
 /// per request and pass it to every [`redact`] call of that request.
 ///
-/// Its maps use foldhash (seeded per process, so request content cannot aim at its buckets):
+/// Its maps use foldhash, randomly seeded (so request content cannot aim at its buckets):
 /// with SipHash, hashing was a quarter of redacting a prompt.
 #[derive(Default)]
 pub struct RedactionState {
