@@ -13,7 +13,7 @@ use parking_lot::Mutex;
 use serde::Serialize;
 use sqlx::Row;
 
-use super::postgres::{clamp_i32, PgStore};
+use super::postgres::{clamp_i32, uuid_or_null, PgStore};
 use super::StoreError;
 use crate::crypto::{Keyring, Purpose};
 
@@ -114,7 +114,7 @@ impl JobStore for PgJobs {
             "INSERT INTO securetag.sast_job (tenant_id, request_id, source, filename, content_sealed, max_attempts) \
              VALUES ($1::uuid, $2, $3, $4, $5, $6) RETURNING id::text",
         )
-        .bind(job.tenant_id.filter(|t| uuid::Uuid::parse_str(t).is_ok()))
+        .bind(uuid_or_null(job.tenant_id.as_deref()))
         .bind(job.request_id)
         .bind(job.source)
         .bind(job.filename)
@@ -179,7 +179,7 @@ impl JobStore for PgJobs {
                  VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(&job.id)
-            .bind(job.tenant_id.as_deref().filter(|t| uuid::Uuid::parse_str(t).is_ok()))
+            .bind(uuid_or_null(job.tenant_id.as_deref()))
             .bind(&job.request_id)
             .bind(clamp_i32(f.block_index))
             .bind(clamp_i32(f.line))

@@ -313,7 +313,7 @@ impl AuditSink for PgStore {
     }
 }
 
-fn uuid_or_null(s: Option<&str>) -> Option<String> {
+/// Embedded-store ids are names, not UUIDs; they are stored as NULL rather than failing.
+pub(crate) fn uuid_or_null(s: Option<&str>) -> Option<&str> {
     s.filter(|v| uuid::Uuid::parse_str(v).is_ok())
-        .map(str::to_owned)
 }
