@@ -86,6 +86,20 @@ fn strip_accents(s: &str) -> String {
     s.nfd().filter(|c| !is_combining_mark(*c)).collect()
 }
 
+/// Calls `probe` with `word` ASCII-lowercased, on the stack for any word up to
+/// [`STACK_WORD`] bytes.
+fn ascii_lowered<R>(word: &[u8], probe: impl FnOnce(&[u8]) -> R) -> R {
+    let mut buf = [0u8; STACK_WORD];
+    match buf.get_mut(..word.len()) {
+        Some(lower) => {
+            lower.copy_from_slice(word);
+            lower.make_ascii_lowercase();
+            probe(lower)
+        }
+        None => probe(&word.to_ascii_lowercase()),
+    }
+}
+
 impl Gazetteer {
     pub(crate) fn new() -> Result<Self, ScanError> {
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -155,26 +169,10 @@ impl Gazetteer {
         })
     }
 
-    /// Looks `text[start..end]`, ASCII-lowercased, up with `probe`; the copy is on the stack
-    /// for any word up to [`STACK_WORD`] bytes.
-    fn lowered<R>(text: &str, start: usize, end: usize, probe: impl FnOnce(&[u8]) -> R) -> R {
-        let word = text.as_bytes().get(start..end).unwrap_or_default();
-        let mut buf = [0u8; STACK_WORD];
-        match buf.get_mut(..word.len()) {
-            Some(lower) => {
-                lower.copy_from_slice(word);
-                lower.make_ascii_lowercase();
-                probe(lower)
-            }
-            None => probe(&word.to_ascii_lowercase()),
-        }
-    }
-
     /// The entry for exactly `text[start..end]` (one word), if any.
     pub(crate) fn word(&self, text: &str, start: usize, end: usize) -> Option<Entry> {
-        // A span off the text or off a char boundary names no word.
-        text.get(start..end)?;
-        Self::lowered(text, start, end, |w| self.words.get(w).copied()).map(|i| self.entries[i])
+        let word = text.get(start..end)?;
+        ascii_lowered(word.as_bytes(), |w| self.words.get(w).copied()).map(|i| self.entries[i])
     }
 
     /// The longest multi-word stop phrase starting at `start` and ending at a word boundary
@@ -183,9 +181,8 @@ impl Gazetteer {
         let limit = super::text::floor_boundary(text, start + 48);
         // A phrase that runs past the word has the word as its head, followed by the
         // non-letter that ends the word.
-        if limit <= word_end
-            || !Self::lowered(text, start, word_end, |w| self.phrase_heads.contains(w))
-        {
+        let head = text.get(start..word_end)?.as_bytes();
+        if limit <= word_end || !ascii_lowered(head, |w| self.phrase_heads.contains(w)) {
             return None;
         }
         let input = Input::new(text).span(start..limit).anchored(Anchored::Yes);

@@ -246,7 +246,7 @@ const BYTE_CLASS: [u8; 256] = {
 /// [`collapse_spaced`], appending to `out`.
 fn collapse_spaced_into(s: &str, vocab: &AhoCorasick, out: &mut String) {
     let b = s.as_bytes();
-    let is_sep = |x: u8| matches!(x, b' ' | b'.' | b'-' | b'_' | b'*' | b'|' | b'\t');
+    let is_sep = |x: u8| BYTE_CLASS[usize::from(x)] & SEP != 0;
     let mut i = 0;
     let mut copied = 0;
     while i < b.len() {
