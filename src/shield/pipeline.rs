@@ -478,12 +478,27 @@ impl Shield {
             None
         };
 
-        // 4. Credits, charged upfront.
-        match self
+        // 4. Credits, charged upfront, and 5. inspection. The debit is sent before the scan
+        // and awaited after it, so the database round trip runs alongside the scan; the scan
+        // is synchronous, so nothing can return early while the debit is in flight.
+        let mut charge = self
             .store
-            .charge(&key.tenant_id, self.settings.price_proxied)
-            .await
-        {
+            .charge(&key.tenant_id, self.settings.price_proxied);
+        let sent = futures::poll!(&mut charge);
+        let mut state = RedactionState::new();
+        let insp = inspect::inspect_request(
+            &self.scanner,
+            &policy,
+            &key.custom_entities,
+            &mut body,
+            &self.redactions,
+            &mut state,
+        );
+        let charged = match sent {
+            std::task::Poll::Ready(r) => r,
+            std::task::Poll::Pending => charge.await,
+        };
+        match charged {
             Ok(Some(_)) => {
                 trail.charged = Some((key.tenant_id.clone(), self.settings.price_proxied))
             }
@@ -506,17 +521,6 @@ impl Shield {
                 .into());
             }
         }
-
-        // 5. Inspection and rewrite.
-        let mut state = RedactionState::new();
-        let insp = inspect::inspect_request(
-            &self.scanner,
-            &policy,
-            &key.custom_entities,
-            &mut body,
-            &self.redactions,
-            &mut state,
-        );
         trail.record.rules = insp.rule_names();
         trail.record.pii_in = insp.pii.values().sum::<u32>() + insp.secrets.values().sum::<u32>();
         let blocked = matches!(insp.verdict(), Verdict::Block { .. });

@@ -12,12 +12,15 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::types::Json;
-use sqlx::Row;
+use sqlx::{Connection, Row};
 
 use super::{Ban, BanKind, KeyRecord, Store, StoreError};
 use crate::audit::{AuditRecord, AuditSink, Incident, SinkError};
 use crate::shield::policy::{self, RawPolicy};
 use crate::shield::settings::Cents;
+
+/// How long a pooled connection may sit unused before it is pinged again on acquire.
+const RETEST_IDLE_AFTER: Duration = Duration::from_secs(1);
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -48,6 +51,19 @@ impl PgStore {
                 .min_connections(0)
                 .acquire_timeout(Duration::from_secs(2))
                 .idle_timeout(Some(Duration::from_secs(300)))
+                // sqlx pings every connection when it comes back to the pool, and by default
+                // again when it is taken out: a second round trip on every request's debit.
+                // Only a connection that sat idle long enough for the server to have gone
+                // away since that last ping is tested again.
+                .test_before_acquire(false)
+                .before_acquire(|conn, meta| {
+                    Box::pin(async move {
+                        if meta.idle_for >= RETEST_IDLE_AFTER {
+                            conn.ping().await?;
+                        }
+                        Ok(true)
+                    })
+                })
         };
         // A `SET` after connecting rather than a startup option: PgBouncer refuses unknown
         // startup parameters unless told to ignore them.
