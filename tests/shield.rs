@@ -770,7 +770,7 @@ async fn the_embedded_store_serves_keys_from_the_file() {
 
 /// The Postgres audit sink writes a batch in one statement: a request id twice in a batch
 /// and a replayed batch each leave one row with the first copy's incidents, and rule names
-/// with commas or quotes come back exactly.
+/// with commas, quotes, braces or backslashes come back exactly.
 #[tokio::test(flavor = "multi_thread")]
 async fn audit_batches_store_each_request_once_with_its_incidents() {
     use securetag_edge::audit::{AuditRecord, AuditSink, Incident};
@@ -778,7 +778,11 @@ async fn audit_batches_store_each_request_once_with_its_incidents() {
     let (tenant, _, _) = db::tenant(&store, 100).await;
     let rid = format!("batch-{}", uuid::Uuid::new_v4().simple());
     let other = format!("batch-{}", uuid::Uuid::new_v4().simple());
-    let rules = vec!["pii:EMAIL".to_string(), "custom:A,B \"q\" {x}".to_string()];
+    let rules = vec![
+        "pii:EMAIL".to_string(),
+        "custom:A,B \"q\" {x} \\ NULL".to_string(),
+        "NULL".to_string(),
+    ];
     let record = |id: &str, count: u32| AuditRecord {
         request_id: id.to_string(),
         created_at: chrono::Utc::now(),

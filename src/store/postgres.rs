@@ -246,7 +246,7 @@ const LOG_INSERT: &str = "\
 INSERT INTO securetag.ai_gateway_log (request_id, tenant_id, api_key_id, client_ip, model, provider, \
   stream, status, action, rules, tokens_in, tokens_out, credits_charged, latency_ms, upstream_ms, \
   shield_ms, prompt_hash, prompt_encrypted, pii_in, pii_out, outcome, error, created_at) \
-SELECT r, t::uuid, k::uuid, ip, m, p, s, st, a, ARRAY(SELECT jsonb_array_elements_text(ru::jsonb)), \
+SELECT r, t::uuid, k::uuid, ip, m, p, s, st, a, ru::text[], \
   ti, tout, c::numeric / 100, l, u, sh, ph, pe, pin, pout, o, e, ca \
 FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], \
   $8::int4[], $9::text[], $10::text[], $11::int4[], $12::int4[], $13::int8[], $14::float4[], \
@@ -287,7 +287,7 @@ impl AuditSink for PgStore {
                 .bind(column(batch, |r| r.stream))
                 .bind(column(batch, |r| i32::from(r.status)))
                 .bind(column(batch, |r| r.action.as_str()))
-                .bind(column(batch, |r| serde_json::to_string(&r.rules).ok()))
+                .bind(column(batch, |r| text_array_literal(&r.rules)))
                 .bind(column(batch, |r| clamp_i32(r.tokens_in)))
                 .bind(column(batch, |r| clamp_i32(r.tokens_out)))
                 .bind(column(batch, |r| r.credits_charged_cents))
@@ -327,6 +327,29 @@ impl AuditSink for PgStore {
         };
         run.await.map_err(|e| SinkError(e.to_string()))
     }
+}
+
+/// `items` as a PostgreSQL array literal (`{"a","b"}`), so a batch can carry each row's
+/// list in one `text[]` column and PostgreSQL casts it: rows' lists differ in length, which
+/// a two-dimensional array cannot hold, and the cast is several times cheaper than JSON.
+fn text_array_literal(items: &[String]) -> String {
+    let mut out = String::with_capacity(2 + items.iter().map(|i| i.len() + 3).sum::<usize>());
+    out.push('{');
+    for (n, item) in items.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push('"');
+        for c in item.chars() {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    }
+    out.push('}');
+    out
 }
 
 /// Embedded-store ids are names, not UUIDs; they are stored as NULL rather than failing.
