@@ -9,6 +9,8 @@
 # shield's own cost: auth, limits, credits, JSON, scanning, rewrite, answer guard, audit.
 #
 #   bench/shield/latency.sh            # DURATION=10 by default
+#   PAIRS=9 DURATION=4 bench/shield/latency.sh  # more, shorter pairs for the added-latency
+#                                               # medians on a noisy host
 #   RPM=100000000 bench/shield/latency.sh  # rate limits on (never reached): with Redis,
 #                                          # each request also runs the GCRA script
 set -euo pipefail
@@ -18,6 +20,7 @@ build_deps
 apt_install nginx wrk curl
 DURATION=${DURATION:-10}
 RPM=${RPM:-0}   # per key and per tenant; 0 = no limit, so no rate-limit work at all
+PAIRS=${PAIRS:-5}  # alternating direct/shield pairs at one client for the added-latency line; 0: none
 BIN=${BIN:-target/release/securetag-edge}
 [ -x "$BIN" ] || cargo build --release --locked
 
@@ -91,6 +94,24 @@ measure() { # $1 label $2 url $3 conns
   p50=$(awk '$1=="50%" {print $2}' "$work/wrk.out"); p99=$(awk '$1=="99%" {print $2}' "$work/wrk.out")
   non2xx=$(awk '/Non-2xx/ {print $4}' "$work/wrk.out")
   printf "| %-30s | %5s | %9s | %8s | %8s | %s\n" "$1" "$3" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx}"
+  # For added_at_one: p50 and p99 in microseconds, appended to $work/pairs.
+  printf "%s %s\n" "$(to_us "$p50")" "$(to_us "$p99")" >> "$work/pairs"
+}
+to_us() { # wrk's "141.00us" / "1.54ms" / "1.02s" -> microseconds
+  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1000000; printf "%.0f", n }'
+}
+# On a shared VM the direct call's own p99 moves by milliseconds between runs, so a single
+# direct-then-shield pair says little. This alternates PAIRS pairs at one client and prints
+# the median of (shield - direct) over the pairs, for p50 and p99.
+added_at_one() { # $1 store label
+  : > "$work/pairs"
+  for _ in $(seq 1 "$PAIRS"); do
+    measure "direct to provider" "http://127.0.0.1:$PROVIDER/v1/chat/completions" 1
+    measure "through the shield ($1)" "http://127.0.0.1:$EDGE/ai/v1/chat/completions" 1
+  done
+  awk 'NR % 2 == 1 { d50 = $1; d99 = $2; next } { print $1 - d50, $2 - d99 }' "$work/pairs" > "$work/diffs"
+  median() { cut -d' ' -f"$1" "$work/diffs" | sort -n | awk '{ v[NR] = $1 } END { printf "%+.3f", v[int((NR + 1) / 2)] / 1000 }'; }
+  echo "added at 1 client ($1), median of $PAIRS alternating pairs: p50 $(median 1) ms, p99 $(median 2) ms"
 }
 
 run_set() { # $1 store label
@@ -99,6 +120,7 @@ run_set() { # $1 store label
     measure "direct to provider" "http://127.0.0.1:$PROVIDER/v1/chat/completions" "$c"
     measure "through the shield ($1)" "http://127.0.0.1:$EDGE/ai/v1/chat/completions" "$c"
   done
+  if [ "$PAIRS" -gt 0 ]; then added_at_one "$1"; fi
   echo "edge peak RSS ($1): $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$edge_pid/status)"
 }
 
