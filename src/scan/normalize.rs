@@ -246,21 +246,20 @@ const BYTE_CLASS: [u8; 256] = {
 /// [`collapse_spaced`], appending to `out`.
 fn collapse_spaced_into(s: &str, vocab: &AhoCorasick, out: &mut String) {
     let b = s.as_bytes();
+    // Past either end of the text a byte has no class.
+    let class = |k: usize| b.get(k).map_or(0, |&x| BYTE_CLASS[usize::from(x)]);
     let is_sep = |x: u8| BYTE_CLASS[usize::from(x)] & SEP != 0;
+    // A lowercase letter with no letter or digit on either side.
+    let lone = |k: usize| {
+        class(k) & LOWER != 0 && (k == 0 || class(k - 1) & ALNUM == 0) && class(k + 1) & ALNUM == 0
+    };
     let mut i = 0;
     let mut copied = 0;
     while i < b.len() {
-        // A spaced run starts at a lone letter: preceded by start/separator, followed by sep+letter.
-        let lone = |k: usize| {
-            b[k].is_ascii_lowercase()
-                && (k == 0 || !b[k - 1].is_ascii_alphanumeric())
-                && (k + 1 >= b.len() || !b[k + 1].is_ascii_alphanumeric())
-        };
         // A run starts at a lowercase letter with no letter or digit before it and a
         // separator after it (which already ends its word), then a letter. All four tests
         // are table bits combined without branching: tested one by one, the separator test
         // alone was a mispredicted branch every few bytes and most of building the view.
-        let class = |k: usize| b.get(k).map_or(0, |&x| BYTE_CLASS[usize::from(x)]);
         let before = if i == 0 { 0 } else { class(i - 1) };
         if (class(i) & LOWER) & (class(i + 1) >> 2) & (class(i + 2) & LOWER) & !(before >> 1) != 0 {
             let mut letters = vec![b[i]];

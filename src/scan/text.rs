@@ -85,14 +85,18 @@ pub(crate) fn has_any(hay: &str, cues: &Cues) -> bool {
     let h = hay.as_bytes();
     h.iter().enumerate().any(|(i, &b)| {
         let mut bits = cues.by_first[usize::from(b)];
+        if bits == 0 {
+            return false;
+        }
+        // A cue that starts with a letter or digit must start a word; a non-ASCII byte
+        // before it is taken as part of a word (`ñtel` is no `tel`).
+        let at_word_start = !b.is_ascii_alphanumeric()
+            || i == 0
+            || (!h[i - 1].is_ascii_alphanumeric() && h[i - 1] < 0x80);
         while bits != 0 {
             let w = cues.words[bits.trailing_zeros() as usize].as_bytes();
             bits &= bits - 1;
-            let word_cue = b.is_ascii_alphanumeric();
-            // A non-ASCII byte before the cue is taken as part of a word (`ñtel` is no `tel`).
-            if h[i..].starts_with(w)
-                && (!word_cue || i == 0 || (!h[i - 1].is_ascii_alphanumeric() && h[i - 1] < 0x80))
-            {
+            if at_word_start && h[i..].starts_with(w) {
                 return true;
             }
         }

@@ -4,8 +4,8 @@
 //! Every rule names keywords (token prefixes, or words like `password`). One pass of one
 //! Aho-Corasick automaton (case-sensitive keywords are checked at their hits) finds which
 //! rules can match at all and where; a rule's regex then runs only in windows around its
-//! keyword hits (the whole text when it is small). On a typical prompt no keyword hits and no regex runs,
-//! and a rule file of hundreds of rules costs the same single pass.
+//! keyword hits (the whole text when it is small). On a typical prompt no keyword hits and
+//! no regex runs, and a rule file of hundreds of rules costs the same single pass.
 //!
 //! A match becomes a finding only after the secret value (the regex's secret group) passes
 //! the rule's entropy floor, the placeholder list, the rule's check, and every allowlist.
