@@ -94,11 +94,11 @@ measure() { # $1 label $2 url $3 conns
   p50=$(awk '$1=="50%" {print $2}' "$work/wrk.out"); p99=$(awk '$1=="99%" {print $2}' "$work/wrk.out")
   non2xx=$(awk '/Non-2xx/ {print $4}' "$work/wrk.out")
   printf "| %-30s | %5s | %9s | %8s | %8s | %s\n" "$1" "$3" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx}"
-  # For added_at_one: p50 and p99 in microseconds, appended to $work/pairs.
-  printf "%s %s\n" "$(to_us "$p50")" "$(to_us "$p99")" >> "$work/pairs"
 }
-to_us() { # wrk's "141.00us" / "1.54ms" / "1.02s" -> microseconds
-  awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1000000; printf "%.0f", n }'
+last_us() { # p50 and p99 of the last measure, in microseconds ("141.00us", "1.54ms", "1.02s")
+  awk '$1 == "50%" || $1 == "99%" { v = $2; n = v + 0
+    if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1000000; printf "%.0f ", n }
+    END { print "" }' "$work/wrk.out"
 }
 # On a shared VM the direct call's own p99 moves by milliseconds between runs, so a single
 # direct-then-shield pair says little. This alternates PAIRS pairs at one client and prints
@@ -107,7 +107,9 @@ added_at_one() { # $1 store label
   : > "$work/pairs"
   for _ in $(seq 1 "$PAIRS"); do
     measure "direct to provider" "http://127.0.0.1:$PROVIDER/v1/chat/completions" 1
+    last_us >> "$work/pairs"
     measure "through the shield ($1)" "http://127.0.0.1:$EDGE/ai/v1/chat/completions" 1
+    last_us >> "$work/pairs"
   done
   awk 'NR % 2 == 1 { d50 = $1; d99 = $2; next } { print $1 - d50, $2 - d99 }' "$work/pairs" > "$work/diffs"
   median() { cut -d' ' -f"$1" "$work/diffs" | sort -n | awk '{ v[NR] = $1 } END { printf "%+.3f", v[int((NR + 1) / 2)] / 1000 }'; }
