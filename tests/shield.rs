@@ -769,11 +769,12 @@ async fn the_embedded_store_serves_keys_from_the_file() {
 }
 
 /// The Postgres audit sink writes a batch in one statement: a request id twice in a batch
-/// and a replayed batch each leave one row with the first copy's incidents, and rule names
-/// with commas, quotes, braces or backslashes come back exactly.
+/// and a replayed batch (both fail the plain insert and take the skipping one) each leave
+/// one row with the first copy's incidents, and rule names with commas, quotes, braces or
+/// backslashes come back exactly.
 #[tokio::test(flavor = "multi_thread")]
 async fn audit_batches_store_each_request_once_with_its_incidents() {
-    use securetag_edge::audit::{AuditRecord, AuditSink, Incident};
+    use securetag_edge::audit::AuditSink;
     let store = db::store().await;
     let (tenant, _, _) = db::tenant(&store, 100).await;
     let rid = format!("batch-{}", uuid::Uuid::new_v4().simple());
@@ -783,43 +784,18 @@ async fn audit_batches_store_each_request_once_with_its_incidents() {
         "custom:A,B \"q\" {x} \\ NULL".to_string(),
         "NULL".to_string(),
     ];
-    let record = |id: &str, count: u32| AuditRecord {
-        request_id: id.to_string(),
-        created_at: chrono::Utc::now(),
-        tenant_id: Some(tenant.clone()),
-        tenant: None,
-        api_key_id: Some("not-a-uuid".into()),
-        client_ip: Some("203.0.113.9".into()),
-        model: Some("m".into()),
-        provider: None,
-        stream: true,
-        status: 200,
-        action: "redacted".into(),
-        rules: rules.clone(),
-        tokens_in: 7,
-        tokens_out: 9,
-        credits_charged_cents: 10,
-        latency_ms: 1.5,
-        upstream_ms: None,
-        shield_ms: 0.25,
-        prompt_hash: Some("a".repeat(64)),
-        prompt_encrypted: None,
-        pii_in: count,
-        pii_out: 0,
-        outcome: "completed".into(),
-        error: None,
-        incidents: vec![Incident {
-            direction: "in".into(),
-            entity: "EMAIL".into(),
-            count,
-            action_taken: "redacted".into(),
-        }],
-    };
     store
-        .write(&[record(&rid, 1), record(&rid, 2), record(&other, 4)])
+        .write(&[
+            audit_record(&rid, &tenant, &rules, 1),
+            audit_record(&rid, &tenant, &rules, 2),
+            audit_record(&other, &tenant, &rules, 4),
+        ])
         .await
         .unwrap();
-    store.write(&[record(&rid, 3)]).await.unwrap();
+    store
+        .write(&[audit_record(&rid, &tenant, &rules, 3)])
+        .await
+        .unwrap();
 
     type LogRow = (String, Vec<String>, i32, Option<String>, Option<f32>, i64);
     let rows: Vec<LogRow> = sqlx::query_as(
@@ -848,4 +824,110 @@ async fn audit_batches_store_each_request_once_with_its_incidents() {
     .await
     .unwrap();
     assert_eq!(incidents, vec![(rid, 1), (other, 4)]);
+}
+
+/// One audit record as the writer would queue it, with one EMAIL incident of `count`.
+fn audit_record(
+    id: &str,
+    tenant: &str,
+    rules: &[String],
+    count: u32,
+) -> securetag_edge::audit::AuditRecord {
+    use securetag_edge::audit::{AuditRecord, Incident};
+    AuditRecord {
+        request_id: id.to_string(),
+        created_at: chrono::Utc::now(),
+        tenant_id: Some(tenant.to_string()),
+        tenant: None,
+        api_key_id: Some("not-a-uuid".into()),
+        client_ip: Some("203.0.113.9".into()),
+        model: Some("m".into()),
+        provider: None,
+        stream: true,
+        status: 200,
+        action: "redacted".into(),
+        rules: rules.to_vec(),
+        tokens_in: 7,
+        tokens_out: 9,
+        credits_charged_cents: 10,
+        latency_ms: 1.5,
+        upstream_ms: None,
+        shield_ms: 0.25,
+        prompt_hash: Some("a".repeat(64)),
+        prompt_encrypted: None,
+        pii_in: count,
+        pii_out: 0,
+        outcome: "completed".into(),
+        error: None,
+        incidents: vec![Incident {
+            direction: "in".into(),
+            entity: "EMAIL".into(),
+            count,
+            action_taken: "redacted".into(),
+        }],
+    }
+}
+
+/// Deleting log rows (retention) removes their incidents and no others, and truncating the
+/// log empties the incidents too: the cascade is a trigger, not a foreign key (migration 4).
+#[tokio::test(flavor = "multi_thread")]
+async fn deleting_audit_rows_deletes_their_incidents() {
+    use securetag_edge::audit::AuditSink;
+    let store = db::store().await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let gone = format!("cascade-{}", uuid::Uuid::new_v4().simple());
+    let kept = format!("cascade-{}", uuid::Uuid::new_v4().simple());
+    store
+        .write(&[
+            audit_record(&gone, &tenant, &[], 1),
+            audit_record(&kept, &tenant, &[], 2),
+        ])
+        .await
+        .unwrap();
+    let log_id = |rid: String| {
+        let pool = store.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT id FROM securetag.ai_gateway_log WHERE request_id = $1",
+            )
+            .bind(rid)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let (gone_id, kept_id) = (log_id(gone.clone()).await, log_id(kept).await);
+    let incidents = "SELECT count(*) FROM securetag.ai_gateway_pii_incident WHERE log_id = $1";
+    let count = |id: i64| {
+        let pool = store.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(incidents)
+                .bind(id)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!((count(gone_id).await, count(kept_id).await), (1, 1));
+
+    sqlx::query("DELETE FROM securetag.ai_gateway_log WHERE request_id = $1")
+        .bind(&gone)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!((count(gone_id).await, count(kept_id).await), (0, 1));
+
+    // Inside a transaction that is rolled back: the other tests share these tables.
+    let mut tx = store.pool.begin().await.unwrap();
+    sqlx::query("TRUNCATE securetag.ai_gateway_log")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM securetag.ai_gateway_pii_incident")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
+    tx.rollback().await.unwrap();
+    assert_eq!(count(kept_id).await, 1);
 }

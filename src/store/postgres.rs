@@ -242,19 +242,32 @@ impl Store for PgStore {
 /// A batch of audit rows as one array per column: the whole batch is one `INSERT … SELECT
 /// FROM UNNEST(…)`. A statement per row (and one per incident) was three round trips and
 /// three statements of PostgreSQL CPU per request, on the cores the requests need.
-const LOG_INSERT: &str = "\
-INSERT INTO securetag.ai_gateway_log (request_id, tenant_id, api_key_id, client_ip, model, provider, \
-  stream, status, action, rules, tokens_in, tokens_out, credits_charged, latency_ms, upstream_ms, \
-  shield_ms, prompt_hash, prompt_encrypted, pii_in, pii_out, outcome, error, created_at) \
-SELECT r, t::uuid, k::uuid, ip, m, p, s, st, a, ru::text[], \
-  ti, tout, c::numeric / 100, l, u, sh, ph, pe, pin, pout, o, e, ca \
-FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bool[], \
-  $8::int4[], $9::text[], $10::text[], $11::int4[], $12::int4[], $13::int8[], $14::float4[], \
-  $15::float4[], $16::float4[], $17::text[], $18::text[], $19::int4[], $20::int4[], $21::text[], \
-  $22::text[], $23::timestamptz[]) \
-  AS x(r, t, k, ip, m, p, s, st, a, ru, ti, tout, c, l, u, sh, ph, pe, pin, pout, o, e, ca) \
-ON CONFLICT (request_id) DO NOTHING \
-RETURNING id, request_id";
+macro_rules! log_insert {
+    ($on_conflict:literal) => {
+        concat!(
+            "INSERT INTO securetag.ai_gateway_log (request_id, tenant_id, api_key_id, client_ip, \
+               model, provider, stream, status, action, rules, tokens_in, tokens_out, \
+               credits_charged, latency_ms, upstream_ms, shield_ms, prompt_hash, prompt_encrypted, \
+               pii_in, pii_out, outcome, error, created_at) \
+             SELECT r, t::uuid, k::uuid, ip, m, p, s, st, a, ru::text[], \
+               ti, tout, c::numeric / 100, l, u, sh, ph, pe, pin, pout, o, e, ca \
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+               $7::bool[], $8::int4[], $9::text[], $10::text[], $11::int4[], $12::int4[], \
+               $13::int8[], $14::float4[], $15::float4[], $16::float4[], $17::text[], $18::text[], \
+               $19::int4[], $20::int4[], $21::text[], $22::text[], $23::timestamptz[]) \
+               AS x(r, t, k, ip, m, p, s, st, a, ru, ti, tout, c, l, u, sh, ph, pe, pin, pout, o, e, ca) ",
+            $on_conflict,
+            " RETURNING id, request_id"
+        )
+    };
+}
+
+/// The usual case: none of the batch's request ids is stored yet.
+const LOG_INSERT: &str = log_insert!("");
+
+/// After [`LOG_INSERT`] met a request id already stored: a spool replay of rows that made it
+/// before a crash, or a trusted proxy's reused id. Those rows are skipped.
+const LOG_INSERT_OR_SKIP: &str = log_insert!("ON CONFLICT (request_id) DO NOTHING");
 
 const INCIDENT_INSERT: &str = "\
 INSERT INTO securetag.ai_gateway_pii_incident (log_id, direction, entity, count, action_taken) \
@@ -274,59 +287,78 @@ pub(crate) fn clamp_i32(n: impl TryInto<i32>) -> i32 {
 impl AuditSink for PgStore {
     /// One transaction per batch; a record already stored (same request id) is skipped,
     /// which makes spool replays idempotent.
+    ///
+    /// The batch goes in with a plain `INSERT` first and only after a unique violation with
+    /// `ON CONFLICT`: the conflict check on every row was about a tenth of the batch's
+    /// database CPU, and a stored id is rare (the failed attempt is rolled back whole).
     async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
-        let run = async {
-            let mut tx = self.pool.begin().await?;
-            let stored: Vec<(i64, String)> = sqlx::query_as(LOG_INSERT)
-                .bind(column(batch, |r| r.request_id.as_str()))
-                .bind(column(batch, |r| uuid_or_null(r.tenant_id.as_deref())))
-                .bind(column(batch, |r| uuid_or_null(r.api_key_id.as_deref())))
-                .bind(column(batch, |r| r.client_ip.as_deref()))
-                .bind(column(batch, |r| r.model.as_deref()))
-                .bind(column(batch, |r| r.provider.as_deref()))
-                .bind(column(batch, |r| r.stream))
-                .bind(column(batch, |r| i32::from(r.status)))
-                .bind(column(batch, |r| r.action.as_str()))
-                .bind(column(batch, |r| text_array_literal(&r.rules)))
-                .bind(column(batch, |r| clamp_i32(r.tokens_in)))
-                .bind(column(batch, |r| clamp_i32(r.tokens_out)))
-                .bind(column(batch, |r| r.credits_charged_cents))
-                .bind(column(batch, |r| r.latency_ms))
-                .bind(column(batch, |r| r.upstream_ms))
-                .bind(column(batch, |r| r.shield_ms))
-                .bind(column(batch, |r| r.prompt_hash.as_deref()))
-                .bind(column(batch, |r| r.prompt_encrypted.as_deref()))
-                .bind(column(batch, |r| clamp_i32(r.pii_in)))
-                .bind(column(batch, |r| clamp_i32(r.pii_out)))
-                .bind(column(batch, |r| r.outcome.as_str()))
-                .bind(column(batch, |r| r.error.as_deref()))
-                .bind(column(batch, |r| r.created_at))
-                .fetch_all(&mut *tx)
-                .await?;
-            // Incidents of the rows just stored (a replayed row keeps the ones it has).
-            // A request id twice in one batch is stored once, with the first copy's incidents.
-            let mut ids: HashMap<&str, i64> =
-                stored.iter().map(|(id, r)| (r.as_str(), *id)).collect();
-            let incidents: Vec<(i64, &Incident)> = batch
-                .iter()
-                .filter_map(|r| Some((ids.remove(r.request_id.as_str())?, r)))
-                .flat_map(|(id, r)| r.incidents.iter().map(move |i| (id, i)))
-                .collect();
-            if !incidents.is_empty() {
-                sqlx::query(INCIDENT_INSERT)
-                    .bind(column(&incidents, |(id, _)| *id))
-                    .bind(column(&incidents, |(_, i)| i.direction.as_str()))
-                    .bind(column(&incidents, |(_, i)| i.entity.as_str()))
-                    .bind(column(&incidents, |(_, i)| clamp_i32(i.count)))
-                    .bind(column(&incidents, |(_, i)| i.action_taken.as_str()))
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            tx.commit().await?;
-            Ok::<(), sqlx::Error>(())
+        let written = match self.write_batch(batch, LOG_INSERT).await {
+            Err(e) if is_unique_violation(&e) => self.write_batch(batch, LOG_INSERT_OR_SKIP).await,
+            other => other,
         };
-        run.await.map_err(|e| SinkError(e.to_string()))
+        written.map_err(|e| SinkError(e.to_string()))
     }
+}
+
+impl PgStore {
+    /// The log rows with `log_insert`, then the incidents of the rows it stored.
+    async fn write_batch(
+        &self,
+        batch: &[AuditRecord],
+        log_insert: &str,
+    ) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let stored: Vec<(i64, String)> = sqlx::query_as(log_insert)
+            .bind(column(batch, |r| r.request_id.as_str()))
+            .bind(column(batch, |r| uuid_or_null(r.tenant_id.as_deref())))
+            .bind(column(batch, |r| uuid_or_null(r.api_key_id.as_deref())))
+            .bind(column(batch, |r| r.client_ip.as_deref()))
+            .bind(column(batch, |r| r.model.as_deref()))
+            .bind(column(batch, |r| r.provider.as_deref()))
+            .bind(column(batch, |r| r.stream))
+            .bind(column(batch, |r| i32::from(r.status)))
+            .bind(column(batch, |r| r.action.as_str()))
+            .bind(column(batch, |r| text_array_literal(&r.rules)))
+            .bind(column(batch, |r| clamp_i32(r.tokens_in)))
+            .bind(column(batch, |r| clamp_i32(r.tokens_out)))
+            .bind(column(batch, |r| r.credits_charged_cents))
+            .bind(column(batch, |r| r.latency_ms))
+            .bind(column(batch, |r| r.upstream_ms))
+            .bind(column(batch, |r| r.shield_ms))
+            .bind(column(batch, |r| r.prompt_hash.as_deref()))
+            .bind(column(batch, |r| r.prompt_encrypted.as_deref()))
+            .bind(column(batch, |r| clamp_i32(r.pii_in)))
+            .bind(column(batch, |r| clamp_i32(r.pii_out)))
+            .bind(column(batch, |r| r.outcome.as_str()))
+            .bind(column(batch, |r| r.error.as_deref()))
+            .bind(column(batch, |r| r.created_at))
+            .fetch_all(&mut *tx)
+            .await?;
+        // Incidents of the rows just stored (a replayed row keeps the ones it has).
+        // A request id twice in one batch is stored once, with the first copy's incidents.
+        let mut ids: HashMap<&str, i64> = stored.iter().map(|(id, r)| (r.as_str(), *id)).collect();
+        let incidents: Vec<(i64, &Incident)> = batch
+            .iter()
+            .filter_map(|r| Some((ids.remove(r.request_id.as_str())?, r)))
+            .flat_map(|(id, r)| r.incidents.iter().map(move |i| (id, i)))
+            .collect();
+        if !incidents.is_empty() {
+            sqlx::query(INCIDENT_INSERT)
+                .bind(column(&incidents, |(id, _)| *id))
+                .bind(column(&incidents, |(_, i)| i.direction.as_str()))
+                .bind(column(&incidents, |(_, i)| i.entity.as_str()))
+                .bind(column(&incidents, |(_, i)| clamp_i32(i.count)))
+                .bind(column(&incidents, |(_, i)| i.action_taken.as_str()))
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
 }
 
 /// `items` as a PostgreSQL array literal (`{"a","b"}`), so a batch can carry each row's
