@@ -6,6 +6,7 @@
 //! YAML file. The shield sees only the trait, so every pipeline test runs against both.
 
 pub mod admin;
+mod debits;
 pub mod jobs;
 pub mod lockout;
 pub mod memory;

@@ -14,13 +14,11 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::types::Json;
 use sqlx::{Connection, Row};
 
+use super::debits::{DebitPool, RETEST_IDLE_AFTER};
 use super::{Ban, BanKind, KeyRecord, Store, StoreError};
 use crate::audit::{AuditRecord, AuditSink, Incident, SinkError};
 use crate::shield::policy::{self, RawPolicy};
 use crate::shield::settings::Cents;
-
-/// How long a pooled connection may sit unused before it is pinged again on acquire.
-const RETEST_IDLE_AFTER: Duration = Duration::from_secs(1);
 
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
@@ -35,8 +33,9 @@ pub struct PgStore {
     /// checked against the balance exactly as before; what a PostgreSQL *crash* (not an edge
     /// crash) can lose is the last few hundred milliseconds of debits, so those requests go
     /// unbilled. Nothing is ever charged twice, and audit rows (which record every charge)
-    /// keep the durable pool, so the loss can be reconciled.
-    credits: PgPool,
+    /// keep the durable pool, so the loss can be reconciled. Not a sqlx pool: see
+    /// [`super::debits`] for why.
+    credits: DebitPool,
 }
 
 impl PgStore {
@@ -45,39 +44,25 @@ impl PgStore {
         let options: PgConnectOptions = url
             .parse()
             .map_err(|e| StoreError::Invalid(format!("bad database URL: {e}")))?;
-        let pool_options = || {
-            PgPoolOptions::new()
-                .max_connections(max_connections)
-                .min_connections(0)
-                .acquire_timeout(Duration::from_secs(2))
-                .idle_timeout(Some(Duration::from_secs(300)))
-                // sqlx pings every connection when it comes back to the pool, and by default
-                // again when it is taken out: a second round trip on every request's debit.
-                // Only a connection that sat idle long enough for the server to have gone
-                // away since that last ping is tested again.
-                .test_before_acquire(false)
-                .before_acquire(|conn, meta| {
-                    Box::pin(async move {
-                        if meta.idle_for >= RETEST_IDLE_AFTER {
-                            conn.ping().await?;
-                        }
-                        Ok(true)
-                    })
-                })
-        };
-        // A `SET` after connecting rather than a startup option: PgBouncer refuses unknown
-        // startup parameters unless told to ignore them.
-        let credits = pool_options()
-            .after_connect(|conn, _| {
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .min_connections(0)
+            .acquire_timeout(Duration::from_secs(2))
+            .idle_timeout(Some(Duration::from_secs(300)))
+            // sqlx pings every connection when it comes back to the pool, and by default
+            // again when it is taken out. Only a connection that sat idle long enough for the
+            // server to have gone away since that last ping is tested again.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
                 Box::pin(async move {
-                    sqlx::query("SET synchronous_commit = off")
-                        .execute(conn)
-                        .await
-                        .map(|_| ())
+                    if meta.idle_for >= RETEST_IDLE_AFTER {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
                 })
             })
             .connect_lazy_with(options.clone());
-        let pool = pool_options().connect_lazy_with(options);
+        let credits = DebitPool::new(options, max_connections)?;
         Ok(PgStore { pool, credits })
     }
 
@@ -209,6 +194,7 @@ impl Store for PgStore {
     }
 
     async fn charge(&self, tenant_id: &str, cents: Cents) -> Result<Option<Cents>, StoreError> {
+        let mut conn = self.credits.get().await?;
         let row = sqlx::query(
             "UPDATE securetag.tenant SET credits_balance = credits_balance - ($2::numeric / 100) \
              WHERE id = $1::uuid AND credits_balance >= ($2::numeric / 100) \
@@ -216,8 +202,9 @@ impl Store for PgStore {
         )
         .bind(tenant_id)
         .bind(cents)
-        .fetch_optional(&self.credits)
-        .await?;
+        .fetch_optional(&mut *conn)
+        .await;
+        let row = DebitPool::settle(conn, row)?;
         Ok(match row {
             Some(r) => Some(r.try_get::<i64, _>("cents")?),
             None => None,
@@ -225,12 +212,13 @@ impl Store for PgStore {
     }
 
     async fn refund(&self, tenant_id: &str, cents: Cents) -> Result<(), StoreError> {
-        sqlx::query("UPDATE securetag.tenant SET credits_balance = credits_balance + ($2::numeric / 100) WHERE id = $1::uuid")
+        let mut conn = self.credits.get().await?;
+        let done = sqlx::query("UPDATE securetag.tenant SET credits_balance = credits_balance + ($2::numeric / 100) WHERE id = $1::uuid")
             .bind(tenant_id)
             .bind(cents)
-            .execute(&self.credits)
-            .await?;
-        Ok(())
+            .execute(&mut *conn)
+            .await;
+        DebitPool::settle(conn, done).map(|_| ())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
