@@ -103,14 +103,30 @@ last_us() { # p50 and p99 of the last measure, in microseconds ("141.00us", "1.5
 # On a shared VM the direct call's own p99 moves by milliseconds between runs, so a single
 # direct-then-shield pair says little. This alternates PAIRS pairs at one client and prints
 # the median of (shield - direct) over the pairs, for p50 and p99.
+# CPU seconds are steadier than latency on such a host: the edge's, and PostgreSQL's (all
+# its local processes; 0 when it runs elsewhere), in clock ticks.
+ticks() { # $1.. pids
+  local t=0 p
+  for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$t"
+}
 added_at_one() { # $1 store label
   : > "$work/pairs"
+  local requests=0 edge_ticks=0 pg_ticks=0 e0 p0
   for _ in $(seq 1 "$PAIRS"); do
     measure "direct to provider" "http://127.0.0.1:$PROVIDER/v1/chat/completions" 1
     last_us >> "$work/pairs"
+    e0=$(ticks "$edge_pid"); p0=$(ticks $(pgrep -u postgres || true))
     measure "through the shield ($1)" "http://127.0.0.1:$EDGE/ai/v1/chat/completions" 1
+    sleep 0.3  # the audit writer's last batch (flush interval 200 ms)
+    edge_ticks=$((edge_ticks + $(ticks "$edge_pid") - e0))
+    pg_ticks=$((pg_ticks + $(ticks $(pgrep -u postgres || true)) - p0))
+    requests=$((requests + $(awk '/requests in/ { print $1 }' "$work/wrk.out")))
     last_us >> "$work/pairs"
   done
+  local hz; hz=$(getconf CLK_TCK)
+  awk -v r="$requests" -v e="$edge_ticks" -v p="$pg_ticks" -v hz="$hz" -v l="$1" 'BEGIN {
+    printf "CPU per request at 1 client (%s): edge %.0f us, PostgreSQL %.0f us\n", l, e * 1e6 / hz / r, p * 1e6 / hz / r }'
   awk 'NR % 2 == 1 { d50 = $1; d99 = $2; next } { print $1 - d50, $2 - d99 }' "$work/pairs" > "$work/diffs"
   median() { cut -d' ' -f"$1" "$work/diffs" | sort -n | awk '{ v[NR] = $1 } END { printf "%+.3f", v[int((NR + 1) / 2)] / 1000 }'; }
   echo "added at 1 client ($1), median of $PAIRS alternating pairs: p50 $(median 1) ms, p99 $(median 2) ms"
