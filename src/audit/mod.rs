@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use prometheus::{IntCounter, IntCounterVec, IntGauge, Opts};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
 
 pub use record::{AuditRecord, Incident};
 pub use spool::Spool;
@@ -123,6 +123,10 @@ impl Metrics {
 #[derive(Clone)]
 pub struct Auditor {
     tx: mpsc::Sender<Msg>,
+    /// Wakes a gathering writer early, once `wake_at` records are queued (a whole batch, or
+    /// half the queue if that is smaller); see [`Writer::run`].
+    full: Arc<Notify>,
+    wake_at: usize,
     spool: Arc<Spool>,
     metrics: Arc<Metrics>,
 }
@@ -130,6 +134,7 @@ pub struct Auditor {
 /// The background half: run [`Writer::run`] on a runtime that outlives requests.
 pub struct Writer {
     rx: mpsc::Receiver<Msg>,
+    full: Arc<Notify>,
     sink: Arc<dyn AuditSink>,
     spool: Arc<Spool>,
     settings: AuditSettings,
@@ -147,14 +152,18 @@ pub fn channel(
         .spool_depth
         .set(i64::try_from(spool.pending()).unwrap_or(i64::MAX));
     let (tx, rx) = mpsc::channel(settings.queue_capacity);
+    let full = Arc::new(Notify::new());
     Ok((
         Auditor {
             tx,
+            full: full.clone(),
+            wake_at: settings.batch_size.min(settings.queue_capacity / 2).max(1),
             spool: spool.clone(),
             metrics: metrics.clone(),
         },
         Writer {
             rx,
+            full,
             sink,
             spool,
             settings: settings.clone(),
@@ -168,7 +177,11 @@ impl Auditor {
     /// other than, in that overflow case, one buffered file append.
     pub fn record(&self, record: AuditRecord) {
         match self.tx.try_send(Msg::Record(Box::new(record))) {
-            Ok(()) => {}
+            Ok(()) => {
+                if self.tx.max_capacity() - self.tx.capacity() >= self.wake_at {
+                    self.full.notify_one();
+                }
+            }
             Err(mpsc::error::TrySendError::Full(Msg::Record(r)))
             | Err(mpsc::error::TrySendError::Closed(Msg::Record(r))) => {
                 self.metrics
@@ -190,6 +203,7 @@ impl Auditor {
     pub fn flush_blocking(&self, timeout: Duration) -> bool {
         let (ack_tx, ack_rx) = std::sync::mpsc::channel();
         let sent = self.tx.try_send(Msg::Flush(ack_tx)).is_ok();
+        self.full.notify_one();
         sent && ack_rx.recv_timeout(timeout).is_ok()
     }
 }
@@ -215,12 +229,24 @@ impl Writer {
                     continue;
                 }
             }
-            // Gather more for the same batch, up to the flush interval.
+            // Gather more for the same batch, up to the flush interval. The writer sleeps
+            // through it instead of waiting on the queue: a waiting receiver is woken by
+            // every record, a thread wakeup per request on the cores the requests need.
+            // The request path wakes it early once a whole batch is queued (or half the
+            // queue, so a queue smaller than a batch does not overflow to the spool).
             let deadline = tokio::time::Instant::now() + self.settings.flush_interval;
-            while batch.len() < self.settings.batch_size && acks.is_empty() {
-                match tokio::time::timeout_at(deadline, self.rx.recv()).await {
-                    Ok(Some(m)) => self.take(m, &mut batch, &mut acks),
-                    Ok(None) | Err(_) => break,
+            loop {
+                let open = self.drain(&mut batch, &mut acks);
+                if !open
+                    || batch.len() >= self.settings.batch_size
+                    || !acks.is_empty()
+                    || tokio::time::Instant::now() >= deadline
+                {
+                    break;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep_until(deadline) => {}
+                    _ = self.full.notified() => {}
                 }
             }
             self.store(std::mem::take(&mut batch)).await;
@@ -231,6 +257,23 @@ impl Writer {
                 let _ = a.send(());
             }
         }
+    }
+
+    /// Takes what is queued, without waiting, until the batch is full or a flush is asked
+    /// for; false once every `Auditor` is gone.
+    fn drain(
+        &mut self,
+        batch: &mut Vec<AuditRecord>,
+        acks: &mut Vec<std::sync::mpsc::Sender<()>>,
+    ) -> bool {
+        while batch.len() < self.settings.batch_size && acks.is_empty() {
+            match self.rx.try_recv() {
+                Ok(m) => self.take(m, batch, acks),
+                Err(mpsc::error::TryRecvError::Empty) => return true,
+                Err(mpsc::error::TryRecvError::Disconnected) => return false,
+            }
+        }
+        true
     }
 
     fn take(
@@ -319,5 +362,87 @@ impl Writer {
                 "audit spool replayed"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Keeps every batch it is given, in order.
+    #[derive(Default)]
+    struct Batches(Mutex<Vec<Vec<String>>>);
+
+    #[async_trait]
+    impl AuditSink for Batches {
+        async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
+            let ids = batch.iter().map(|r| r.request_id.clone()).collect();
+            self.0
+                .lock()
+                .map_err(|e| SinkError(e.to_string()))?
+                .push(ids);
+            Ok(())
+        }
+    }
+
+    fn writer(
+        batch_size: usize,
+        flush_interval: Duration,
+        dir: &std::path::Path,
+    ) -> (Auditor, Arc<Batches>, tokio::task::JoinHandle<()>) {
+        let sink = Arc::new(Batches::default());
+        let settings = AuditSettings {
+            file: dir.join("audit.jsonl"),
+            spool_dir: dir.join("spool"),
+            queue_capacity: 100,
+            batch_size,
+            flush_interval,
+        };
+        let (auditor, writer) = channel(sink.clone(), &settings).unwrap();
+        (auditor, sink, tokio::spawn(writer.run()))
+    }
+
+    async fn batches_within(sink: &Batches, n: usize, limit: Duration) -> Vec<Vec<String>> {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let seen = sink.0.lock().unwrap().clone();
+            if seen.len() >= n || tokio::time::Instant::now() >= deadline {
+                return seen;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    /// A whole batch is written at once, long before the flush interval: the request path
+    /// wakes the sleeping writer.
+    #[tokio::test]
+    async fn a_full_batch_is_written_without_waiting_for_the_interval() {
+        let dir = tempfile::tempdir().unwrap();
+        let (auditor, sink, _writer) = writer(3, Duration::from_secs(600), dir.path());
+        for id in ["a", "b", "c", "d", "e", "f"] {
+            auditor.record(AuditRecord::sample(id));
+        }
+        let seen = batches_within(&sink, 2, Duration::from_secs(10)).await;
+        assert_eq!(seen, [["a", "b", "c"], ["d", "e", "f"]]);
+    }
+
+    /// Fewer records than a batch go in together once the interval has passed, and the
+    /// writer stores what is left and stops when every handle is gone.
+    #[tokio::test]
+    async fn a_partial_batch_waits_for_the_interval_and_the_rest_for_shutdown() {
+        let dir = tempfile::tempdir().unwrap();
+        let (auditor, sink, writer) = writer(50, Duration::from_millis(200), dir.path());
+        auditor.record(AuditRecord::sample("a"));
+        auditor.record(AuditRecord::sample("b"));
+        let seen = batches_within(&sink, 1, Duration::from_secs(10)).await;
+        assert_eq!(seen, [["a", "b"]]);
+        auditor.record(AuditRecord::sample("c"));
+        drop(auditor);
+        tokio::time::timeout(Duration::from_secs(10), writer)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(*sink.0.lock().unwrap(), [vec!["a", "b"], vec!["c"]]);
     }
 }

@@ -46,3 +46,37 @@ pub struct AuditRecord {
     pub error: Option<String>,
     pub incidents: Vec<Incident>,
 }
+
+#[cfg(test)]
+impl AuditRecord {
+    /// A plain allowed request, for tests.
+    pub(crate) fn sample(id: &str) -> Self {
+        AuditRecord {
+            request_id: id.into(),
+            created_at: chrono::Utc::now(),
+            tenant_id: None,
+            tenant: None,
+            api_key_id: None,
+            client_ip: None,
+            model: None,
+            provider: None,
+            stream: false,
+            status: 200,
+            action: "allowed".into(),
+            rules: vec![],
+            tokens_in: 0,
+            tokens_out: 0,
+            credits_charged_cents: 10,
+            latency_ms: 1.0,
+            upstream_ms: None,
+            shield_ms: 0.1,
+            prompt_hash: None,
+            prompt_encrypted: None,
+            pii_in: 0,
+            pii_out: 0,
+            outcome: "completed".into(),
+            error: None,
+            incidents: vec![],
+        }
+    }
+}
