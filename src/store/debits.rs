@@ -1,8 +1,8 @@
 //! The credit debits' connections: a pool that does not ping a connection it gets back.
 //!
 //! Every `/ai/` request debits once. sqlx's own pool pings each connection as it returns
-//! (one more round trip, and one more PostgreSQL wakeup, per request): measured on the
-//! benchmark VM, that ping cost as much database CPU as the debit itself. The ping guards
+//! (one more round trip, and one more PostgreSQL wakeup, per request): on the benchmark VM
+//! a round trip is nearly the whole cost of the debit itself. The ping guards
 //! against two things handled here instead: a connection a cancelled query left with
 //! unread replies (sqlx-postgres reads them off before its next query anyway), and a dead
 //! connection (dropped from the pool on the first error that is not the database's own
