@@ -421,7 +421,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (auditor, sink, _writer) = writer(3, Duration::from_secs(600), dir.path());
         for id in ["a", "b", "c", "d", "e", "f"] {
-            auditor.record(AuditRecord::sample(id));
+            auditor.record(AuditRecord::new(id.into(), None));
         }
         let seen = batches_within(&sink, 2, Duration::from_secs(10)).await;
         assert_eq!(seen, [["a", "b", "c"], ["d", "e", "f"]]);
@@ -433,11 +433,11 @@ mod tests {
     async fn a_partial_batch_waits_for_the_interval_and_the_rest_for_shutdown() {
         let dir = tempfile::tempdir().unwrap();
         let (auditor, sink, writer) = writer(50, Duration::from_millis(200), dir.path());
-        auditor.record(AuditRecord::sample("a"));
-        auditor.record(AuditRecord::sample("b"));
+        auditor.record(AuditRecord::new("a".into(), None));
+        auditor.record(AuditRecord::new("b".into(), None));
         let seen = batches_within(&sink, 1, Duration::from_secs(10)).await;
         assert_eq!(seen, [["a", "b"]]);
-        auditor.record(AuditRecord::sample("c"));
+        auditor.record(AuditRecord::new("c".into(), None));
         drop(auditor);
         tokio::time::timeout(Duration::from_secs(10), writer)
             .await

@@ -47,36 +47,36 @@ pub struct AuditRecord {
     pub incidents: Vec<Incident>,
 }
 
-#[cfg(test)]
 impl AuditRecord {
-    /// A plain allowed request, for tests.
-    pub(crate) fn sample(id: &str) -> Self {
+    /// The record of a request that has just arrived: allowed and completed until the
+    /// pipeline learns otherwise, nothing counted or charged yet.
+    pub fn new(request_id: String, client_ip: Option<String>) -> Self {
         AuditRecord {
-            request_id: id.into(),
+            request_id,
             created_at: chrono::Utc::now(),
             tenant_id: None,
             tenant: None,
             api_key_id: None,
-            client_ip: None,
+            client_ip,
             model: None,
             provider: None,
             stream: false,
-            status: 200,
+            status: 0,
             action: "allowed".into(),
-            rules: vec![],
+            rules: Vec::new(),
             tokens_in: 0,
             tokens_out: 0,
-            credits_charged_cents: 10,
-            latency_ms: 1.0,
+            credits_charged_cents: 0,
+            latency_ms: 0.0,
             upstream_ms: None,
-            shield_ms: 0.1,
+            shield_ms: 0.0,
             prompt_hash: None,
             prompt_encrypted: None,
             pii_in: 0,
             pii_out: 0,
             outcome: "completed".into(),
             error: None,
-            incidents: vec![],
+            incidents: Vec::new(),
         }
     }
 }

@@ -145,7 +145,7 @@ mod tests {
     use super::*;
 
     fn rec(id: &str) -> AuditRecord {
-        AuditRecord::sample(id)
+        AuditRecord::new(id.into(), None)
     }
 
     #[test]
