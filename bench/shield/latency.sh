@@ -100,9 +100,6 @@ last_us() { # p50 and p99 of the last measure, in microseconds ("141.00us", "1.5
     if (v ~ /ms$/) n *= 1000; else if (v ~ /[0-9]s$/) n *= 1000000; printf "%.0f ", n }
     END { print "" }' "$work/wrk.out"
 }
-# On a shared VM the direct call's own p99 moves by milliseconds between runs, so a single
-# direct-then-shield pair says little. This alternates PAIRS pairs at one client and prints
-# the median of (shield - direct) over the pairs, for p50 and p99.
 # CPU seconds are steadier than latency on such a host: the edge's, and PostgreSQL's (all
 # its local processes; 0 when it runs elsewhere), in clock ticks.
 ticks() { # $1.. pids
@@ -110,6 +107,10 @@ ticks() { # $1.. pids
   for p in "$@"; do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done
   echo "$t"
 }
+# On a shared VM the direct call's own p99 moves by milliseconds between runs, so a single
+# direct-then-shield pair says little. This alternates PAIRS pairs at one client and prints
+# the median of (shield - direct) over the pairs, for p50 and p99.
+# It also prints the CPU per request of those shield runs.
 added_at_one() { # $1 store label
   : > "$work/pairs"
   local requests=0 edge_ticks=0 pg_ticks=0 e0 p0
