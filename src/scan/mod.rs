@@ -52,6 +52,7 @@ mod finding;
 mod gazetteer;
 mod gitleaks;
 mod injection;
+mod keywords;
 mod normalize;
 mod pii;
 mod redact;

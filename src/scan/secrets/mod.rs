@@ -16,11 +16,11 @@ mod filter;
 
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::Regex;
 
 use super::error::ScanError;
 use super::finding::{Category, Finding};
+use super::keywords::KeywordSet;
 use super::text::{ascii_boundaries, ceil_boundary, entropy, floor_boundary, merge_windows};
 pub(crate) use filter::Check;
 
@@ -101,7 +101,7 @@ pub(crate) struct SecretDetector {
     /// out once instead of a substring search per match.
     generic: Vec<bool>,
     /// Every keyword, matched ASCII-case-insensitively in one pass; see [`Keyword`].
-    keywords: AhoCorasick,
+    keywords: KeywordSet,
     keyword_meta: Vec<Keyword>,
     always: Vec<usize>,
     global_allow: Vec<Allowlist>,
@@ -118,22 +118,6 @@ struct Keyword {
 }
 
 impl SecretDetector {
-    /// The prefilter automaton: a DFA, which reads every byte about twice as fast as the
-    /// contiguous NFA the builder picks above 100 patterns; if an operator's rule file makes
-    /// the DFA too large to build, the builder's choice.
-    fn keyword_automaton(keys: &[&str]) -> Result<AhoCorasick, ScanError> {
-        let build = |kind| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .ascii_case_insensitive(true)
-                .kind(kind)
-                .build(keys)
-        };
-        build(Some(AhoCorasickKind::DFA))
-            .or_else(|_| build(None))
-            .map_err(|e| ScanError::builtin("secret-prefilter", e))
-    }
-
     /// Compiles the built-in rules and appends the operator's.
     pub(crate) fn new(
         extra: Vec<SecretRule>,
@@ -184,7 +168,8 @@ impl SecretDetector {
                 }
             }
         }
-        let keywords = Self::keyword_automaton(&keys)?;
+        let keywords =
+            KeywordSet::new(&keys, true).map_err(|e| ScanError::builtin("secret-prefilter", e))?;
         Ok(SecretDetector {
             generic: rules.iter().map(|r| r.id.contains("generic")).collect(),
             keywords,
@@ -203,15 +188,15 @@ impl SecretDetector {
     /// Appends a finding for every secret in `text`.
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
         let mut hits: Vec<(usize, usize)> = Vec::new();
-        for m in self.keywords.find_overlapping_iter(text) {
-            let k = &self.keyword_meta[m.pattern().as_usize()];
+        for m in self.keywords.find_all(text.as_bytes()) {
+            let k = &self.keyword_meta[m.pattern];
             if k.exact
                 .as_deref()
-                .is_some_and(|exact| text.as_bytes().get(m.start()..m.end()) != Some(exact))
+                .is_some_and(|exact| text.as_bytes().get(m.start..m.end) != Some(exact))
             {
                 continue;
             }
-            hits.extend(k.rules.iter().map(|&r| (r, m.start())));
+            hits.extend(k.rules.iter().map(|&r| (r, m.start)));
         }
         hits.extend(self.always.iter().map(|&r| (r, 0)));
         if hits.is_empty() {
