@@ -33,7 +33,7 @@ pub(crate) struct View {
 /// [`collapse_spaced`]).
 pub(crate) fn view(text: &str, vocab: &AhoCorasick) -> View {
     let mut budget = MAX_DECODED;
-    let mut out = String::with_capacity(text.len() + 16);
+    let mut out = String::new();
     surface_into(text, vocab, &mut out);
     let decoded_from = out.len();
     decode_into(text, vocab, 0, &mut budget, &mut out);
@@ -44,11 +44,18 @@ pub(crate) fn view(text: &str, vocab: &AhoCorasick) -> View {
 }
 
 /// Appends the folded, un-leeted, collapsed form of `text` to `out`. The leet step rewrites
-/// the folded copy in place and the collapse step appends straight to `out`: one copy of the
-/// text instead of four (building the view was about a tenth of a 4 KB scan).
+/// the folded copy in place; when nothing is spaced out (the usual case) that copy becomes
+/// `out` itself if `out` is empty, so the text is copied once, not twice (on a megabyte the
+/// second copy's fresh pages cost more than the copying).
 fn surface_into(text: &str, vocab: &AhoCorasick, out: &mut String) {
     let folded = unleet_owned(fold(text));
-    collapse_spaced_into(&folded, vocab, out);
+    if !collapse_spaced_into(&folded, vocab, out) {
+        if out.is_empty() {
+            *out = folded;
+        } else {
+            out.push_str(&folded);
+        }
+    }
 }
 
 fn decode_into(text: &str, vocab: &AhoCorasick, depth: u8, budget: &mut usize, out: &mut String) {
@@ -192,21 +199,46 @@ fn unleet_owned(s: String) -> String {
     let mut b = s.into_bytes();
     // Whether the byte before `i` was an ASCII lowercase letter before this pass changed it.
     let mut prev_letter = false;
-    for i in 0..b.len() {
-        let c = b[i];
-        let this_letter = c.is_ascii_lowercase();
-        let m = LEET[usize::from(c)];
-        if m != 0 {
-            let next_letter = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
-            if (prev_letter && next_letter) || (c.is_ascii_digit() && (prev_letter || next_letter))
-            {
-                b[i] = m;
+    let mut i = 0;
+    while i < b.len() {
+        // Most blocks of prose hold no digit or symbol at all; a whole block is screened at
+        // once (the test vectorizes) and stepped over, leaving `prev_letter` as the last byte
+        // says, since nothing in the block was replaced.
+        let end = (i + BLOCK).min(b.len());
+        if let Some(block) = b.get(i..end) {
+            if end - i == BLOCK && !block.iter().fold(false, |any, &c| any | maybe_leet(c)) {
+                prev_letter = block[BLOCK - 1].is_ascii_lowercase();
+                i = end;
+                continue;
             }
         }
-        prev_letter = this_letter;
+        while i < end {
+            let c = b[i];
+            let this_letter = c.is_ascii_lowercase();
+            let m = LEET[usize::from(c)];
+            if m != 0 {
+                let next_letter = b.get(i + 1).is_some_and(u8::is_ascii_lowercase);
+                if (prev_letter && next_letter)
+                    || (c.is_ascii_digit() && (prev_letter || next_letter))
+                {
+                    b[i] = m;
+                }
+            }
+            prev_letter = this_letter;
+            i += 1;
+        }
     }
     // Only ASCII bytes were replaced, by ASCII bytes, so this is still valid UTF-8.
     String::from_utf8(b).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Bytes screened at once by the view's per-byte passes.
+const BLOCK: usize = 64;
+
+/// Whether `c` may have a [`LEET`] letter: every byte that has one, plus `2` and `6`. Plain
+/// comparisons, so a block's test compiles to vector compares instead of table loads.
+fn maybe_leet(c: u8) -> bool {
+    (c.wrapping_sub(b'0') < 8) | matches!(c, b'!' | b'|' | b'@' | b'$' | b'+')
 }
 
 /// Joins letters spaced out one by one (`i g n o r e`, `i.g.n.o.r.e`, `i-g-n-o-r-e`) and
@@ -215,7 +247,9 @@ fn unleet_owned(s: String) -> String {
 #[cfg(test)]
 pub(crate) fn collapse_spaced(s: &str, vocab: &AhoCorasick) -> String {
     let mut out = String::with_capacity(s.len());
-    collapse_spaced_into(s, vocab, &mut out);
+    if !collapse_spaced_into(s, vocab, &mut out) {
+        out.push_str(s);
+    }
     out
 }
 
@@ -243,8 +277,9 @@ const BYTE_CLASS: [u8; 256] = {
     t
 };
 
-/// [`collapse_spaced`], appending to `out`.
-fn collapse_spaced_into(s: &str, vocab: &AhoCorasick, out: &mut String) {
+/// [`collapse_spaced`], appending to `out`; returns false, with nothing appended, when no run
+/// collapses and the text would be appended unchanged.
+fn collapse_spaced_into(s: &str, vocab: &AhoCorasick, out: &mut String) -> bool {
     let b = s.as_bytes();
     // Past either end of the text a byte has no class.
     let class = |k: usize| b.get(k).map_or(0, |&x| BYTE_CLASS[usize::from(x)]);
@@ -256,45 +291,86 @@ fn collapse_spaced_into(s: &str, vocab: &AhoCorasick, out: &mut String) {
     let mut i = 0;
     let mut copied = 0;
     while i < b.len() {
-        // A run starts at a lowercase letter with no letter or digit before it and a
-        // separator after it (which already ends its word), then a letter. All four tests
-        // are table bits combined without branching: tested one by one, the separator test
-        // alone was a mispredicted branch every few bytes and most of building the view.
-        let before = if i == 0 { 0 } else { class(i - 1) };
-        if (class(i) & LOWER) & (class(i + 1) >> 2) & (class(i + 2) & LOWER) & !(before >> 1) != 0 {
-            let mut letters = vec![b[i]];
-            let mut j = i + 1;
-            loop {
-                let mut k = j;
-                let mut seps = 0;
-                while k < b.len() && is_sep(b[k]) && seps < 3 {
-                    k += 1;
-                    seps += 1;
+        // Blocks where no run can start are stepped over whole (see [`may_start_run`]); the
+        // first byte and the last two are always tested one by one.
+        let end = (i + BLOCK).min(b.len());
+        if i > 0 && end + 2 <= b.len() && !may_start_run(b, i, end) {
+            i = end;
+            continue;
+        }
+        while i < end {
+            // A run starts at a lowercase letter with no letter or digit before it and a
+            // separator after it (which already ends its word), then a letter. All four tests
+            // are table bits combined without branching: tested one by one, the separator test
+            // alone was a mispredicted branch every few bytes and most of building the view.
+            let before = if i == 0 { 0 } else { class(i - 1) };
+            if (class(i) & LOWER) & (class(i + 1) >> 2) & (class(i + 2) & LOWER) & !(before >> 1)
+                != 0
+            {
+                let mut letters = vec![b[i]];
+                let mut j = i + 1;
+                loop {
+                    let mut k = j;
+                    let mut seps = 0;
+                    while k < b.len() && is_sep(b[k]) && seps < 3 {
+                        k += 1;
+                        seps += 1;
+                    }
+                    if seps == 0 || k >= b.len() || !lone(k) {
+                        break;
+                    }
+                    if seps > 1 {
+                        letters.push(b' ');
+                    }
+                    letters.push(b[k]);
+                    j = k + 1;
                 }
-                if seps == 0 || k >= b.len() || !lone(k) {
-                    break;
+                let count = letters.iter().filter(|c| c.is_ascii_lowercase()).count();
+                if count >= 4 {
+                    out.push_str(s.get(copied..i).unwrap_or(""));
+                    let joined = String::from_utf8_lossy(&letters).into_owned();
+                    out.push_str(&segment(&joined, vocab));
+                    copied = j;
+                    i = j;
+                    continue;
                 }
-                if seps > 1 {
-                    letters.push(b' ');
-                }
-                letters.push(b[k]);
-                j = k + 1;
-            }
-            let count = letters.iter().filter(|c| c.is_ascii_lowercase()).count();
-            if count >= 4 {
-                out.push_str(s.get(copied..i).unwrap_or(""));
-                let joined = String::from_utf8_lossy(&letters).into_owned();
-                out.push_str(&segment(&joined, vocab));
-                copied = j;
                 i = j;
                 continue;
             }
-            i = j;
-            continue;
+            i += 1;
         }
-        i += 1;
+    }
+    if copied == 0 {
+        return false;
     }
     out.push_str(s.get(copied..).unwrap_or(""));
+    true
+}
+
+/// Whether the run-start test of [`collapse_spaced_into`] may hold at some `i` in
+/// `from..to` (`from >= 1`, `to + 2 <= b.len()`): a lowercase letter after a byte that is
+/// not a letter or digit, then a separator, then a lowercase letter. The same test in plain
+/// comparisons over four shifted slices, which vectorizes; a block of prose is then one
+/// vector pass instead of sixty-four table look-ups.
+fn may_start_run(b: &[u8], from: usize, to: usize) -> bool {
+    let (Some(prev), Some(cur), Some(next), Some(next2)) = (
+        b.get(from - 1..to - 1),
+        b.get(from..to),
+        b.get(from + 1..to + 1),
+        b.get(from + 2..to + 2),
+    ) else {
+        return true;
+    };
+    let lower = |c: u8| c.wrapping_sub(b'a') < 26;
+    let alnum = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26 || c.wrapping_sub(b'0') < 10;
+    let sep = |c: u8| matches!(c, b' ' | b'.' | b'-' | b'_' | b'*' | b'|' | b'\t');
+    prev.iter()
+        .zip(cur)
+        .zip(next)
+        .zip(next2)
+        .fold(false, |any, (((&p, &c), &n), &n2)| {
+            any | (lower(c) & sep(n) & lower(n2) & !alnum(p))
+        })
 }
 
 /// Splits run-together words at vocabulary matches: `ignoreallprevious` → `ignore all previous`.
@@ -464,6 +540,32 @@ mod tests {
         );
         assert_eq!(collapse_spaced("i.g.n.o.r.e", &v).trim(), "ignore");
         assert_eq!(collapse_spaced("plan a b c", &v), "plan a b c");
+    }
+
+    #[test]
+    fn block_screens_miss_nothing_at_any_offset() {
+        // Both passes step over 64-byte blocks they screen as clean; a leet word and a
+        // spaced-out run are slid across block edges (and the text's two ends) and must read
+        // the same wherever they sit.
+        let v = vocab();
+        for pad in 0..140 {
+            for tail in [0, 1, 2, 70] {
+                let text = format!(
+                    "{}1gn0r3 x i g n o r e a l l{}",
+                    "w".repeat(pad),
+                    " z".repeat(tail)
+                );
+                let mut out = String::new();
+                surface_into(&text, &v, &mut out);
+                let words: Vec<&str> = out.split_whitespace().collect();
+                assert_eq!(
+                    words.get(1..4),
+                    Some(&["x", "ignore", "all"][..]),
+                    "pad {pad} tail {tail}: {out}"
+                );
+                assert!(words[0].ends_with("ignore"), "pad {pad}: {out}");
+            }
+        }
     }
 
     #[test]
