@@ -34,7 +34,7 @@ pub(crate) struct Hit {
 /// A compiled keyword set. A DFA when it can be built; otherwise (an operator's rule file so
 /// large the DFA would not fit its limits) the builder's own choice, walked once.
 pub(crate) enum KeywordSet {
-    Dfa(DFA),
+    Dfa(Box<DFA>),
     Other(AhoCorasick),
 }
 
@@ -55,7 +55,7 @@ impl KeywordSet {
             .prefilter(false)
             .build(keywords.clone());
         match dfa {
-            Ok(dfa) => Ok(KeywordSet::Dfa(dfa)),
+            Ok(dfa) => Ok(KeywordSet::Dfa(Box::new(dfa))),
             Err(_) => AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .ascii_case_insensitive(ascii_case_insensitive)
