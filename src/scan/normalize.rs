@@ -283,58 +283,37 @@ fn collapse_spaced_into(s: &str, vocab: &AhoCorasick, out: &mut String) -> bool 
     let b = s.as_bytes();
     // Past either end of the text a byte has no class.
     let class = |k: usize| b.get(k).map_or(0, |&x| BYTE_CLASS[usize::from(x)]);
-    let is_sep = |x: u8| BYTE_CLASS[usize::from(x)] & SEP != 0;
-    // A lowercase letter with no letter or digit on either side.
-    let lone = |k: usize| {
-        class(k) & LOWER != 0 && (k == 0 || class(k - 1) & ALNUM == 0) && class(k + 1) & ALNUM == 0
-    };
     let mut i = 0;
     let mut copied = 0;
     while i < b.len() {
-        // Blocks where no run can start are stepped over whole (see [`may_start_run`]); the
-        // first byte and the last two are always tested one by one.
+        // Inside the text, a block's run starts come from one vectorized pass (see
+        // [`run_starts`]) and only those positions are visited: ordinary text has one every
+        // few dozen bytes (`i am`, `y a`), so testing each byte was most of building the view.
+        // The first byte and the last two are tested one by one.
         let end = (i + BLOCK).min(b.len());
-        if i > 0 && end + 2 <= b.len() && !may_start_run(b, i, end) {
-            i = end;
+        if let Some(starts) = run_starts(b, i) {
+            for (w, word) in starts.chunks_exact(8).enumerate() {
+                let mut word = u64::from_le_bytes(word.try_into().unwrap_or([0; 8]));
+                while word != 0 {
+                    let at = end - BLOCK + w * 8 + word.trailing_zeros() as usize / 8;
+                    word &= word - 1;
+                    // A run collapsed earlier may have consumed this start.
+                    if at >= i {
+                        i = collapse_run(s, at, vocab, out, &mut copied);
+                    }
+                }
+            }
+            i = i.max(end);
             continue;
         }
         while i < end {
             // A run starts at a lowercase letter with no letter or digit before it and a
-            // separator after it (which already ends its word), then a letter. All four tests
-            // are table bits combined without branching: tested one by one, the separator test
-            // alone was a mispredicted branch every few bytes and most of building the view.
+            // separator after it (which already ends its word), then a letter.
             let before = if i == 0 { 0 } else { class(i - 1) };
             if (class(i) & LOWER) & (class(i + 1) >> 2) & (class(i + 2) & LOWER) & !(before >> 1)
                 != 0
             {
-                let mut letters = vec![b[i]];
-                let mut j = i + 1;
-                loop {
-                    let mut k = j;
-                    let mut seps = 0;
-                    while k < b.len() && is_sep(b[k]) && seps < 3 {
-                        k += 1;
-                        seps += 1;
-                    }
-                    if seps == 0 || k >= b.len() || !lone(k) {
-                        break;
-                    }
-                    if seps > 1 {
-                        letters.push(b' ');
-                    }
-                    letters.push(b[k]);
-                    j = k + 1;
-                }
-                let count = letters.iter().filter(|c| c.is_ascii_lowercase()).count();
-                if count >= 4 {
-                    out.push_str(s.get(copied..i).unwrap_or(""));
-                    let joined = String::from_utf8_lossy(&letters).into_owned();
-                    out.push_str(&segment(&joined, vocab));
-                    copied = j;
-                    i = j;
-                    continue;
-                }
-                i = j;
+                i = collapse_run(s, i, vocab, out, &mut copied);
                 continue;
             }
             i += 1;
@@ -347,30 +326,76 @@ fn collapse_spaced_into(s: &str, vocab: &AhoCorasick, out: &mut String) -> bool 
     true
 }
 
-/// Whether the run-start test of [`collapse_spaced_into`] may hold at some `i` in
-/// `from..to` (`from >= 1`, `to + 2 <= b.len()`): a lowercase letter after a byte that is
-/// not a letter or digit, then a separator, then a lowercase letter. The same test in plain
-/// comparisons over four shifted slices, which vectorizes; a block of prose is then one
-/// vector pass instead of sixty-four table look-ups.
-fn may_start_run(b: &[u8], from: usize, to: usize) -> bool {
-    let (Some(prev), Some(cur), Some(next), Some(next2)) = (
-        b.get(from - 1..to - 1),
-        b.get(from..to),
-        b.get(from + 1..to + 1),
-        b.get(from + 2..to + 2),
-    ) else {
-        return true;
+/// Follows the run of spaced-out letters that starts at `at` and, when it has at least four
+/// letters, appends the text since `copied` and the run's segmented word to `out`. Returns
+/// where the scan goes on: past the run's last letter.
+fn collapse_run(
+    s: &str,
+    at: usize,
+    vocab: &AhoCorasick,
+    out: &mut String,
+    copied: &mut usize,
+) -> usize {
+    let b = s.as_bytes();
+    let class = |k: usize| b.get(k).map_or(0, |&x| BYTE_CLASS[usize::from(x)]);
+    let is_sep = |x: u8| BYTE_CLASS[usize::from(x)] & SEP != 0;
+    // A lowercase letter with no letter or digit on either side.
+    let lone = |k: usize| {
+        class(k) & LOWER != 0 && (k == 0 || class(k - 1) & ALNUM == 0) && class(k + 1) & ALNUM == 0
     };
+    let mut letters = vec![b[at]];
+    let mut j = at + 1;
+    loop {
+        let mut k = j;
+        let mut seps = 0;
+        while k < b.len() && is_sep(b[k]) && seps < 3 {
+            k += 1;
+            seps += 1;
+        }
+        if seps == 0 || k >= b.len() || !lone(k) {
+            break;
+        }
+        if seps > 1 {
+            letters.push(b' ');
+        }
+        letters.push(b[k]);
+        j = k + 1;
+    }
+    let count = letters.iter().filter(|c| c.is_ascii_lowercase()).count();
+    if count >= 4 {
+        out.push_str(s.get(*copied..at).unwrap_or(""));
+        let joined = String::from_utf8_lossy(&letters).into_owned();
+        out.push_str(&segment(&joined, vocab));
+        *copied = j;
+    }
+    j
+}
+
+/// For the `BLOCK` bytes that end at `from + BLOCK`: 1 where a run of spaced-out letters may
+/// start (a lowercase letter after a byte that is not a letter or digit, then a separator,
+/// then a lowercase letter), else 0. `None` at the text's first byte and within `BLOCK + 2`
+/// bytes of its end. The test is plain comparisons over four shifted slices, which the
+/// compiler turns into vector compares: one pass per block instead of a table look-up per
+/// byte.
+fn run_starts(b: &[u8], from: usize) -> Option<[u8; BLOCK]> {
+    if from == 0 || from + BLOCK + 2 > b.len() {
+        return None;
+    }
+    let window = |at: usize| -> Option<&[u8; BLOCK]> { b.get(at..at + BLOCK)?.try_into().ok() };
+    let (prev, cur, next, next2) = (
+        window(from - 1)?,
+        window(from)?,
+        window(from + 1)?,
+        window(from + 2)?,
+    );
     let lower = |c: u8| c.wrapping_sub(b'a') < 26;
     let alnum = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26 || c.wrapping_sub(b'0') < 10;
     let sep = |c: u8| matches!(c, b' ' | b'.' | b'-' | b'_' | b'*' | b'|' | b'\t');
-    prev.iter()
-        .zip(cur)
-        .zip(next)
-        .zip(next2)
-        .fold(false, |any, (((&p, &c), &n), &n2)| {
-            any | (lower(c) & sep(n) & lower(n2) & !alnum(p))
-        })
+    let mut starts = [0u8; BLOCK];
+    for (k, slot) in starts.iter_mut().enumerate() {
+        *slot = u8::from(lower(cur[k]) & sep(next[k]) & lower(next2[k]) & !alnum(prev[k]));
+    }
+    Some(starts)
 }
 
 /// Splits run-together words at vocabulary matches: `ignoreallprevious` → `ignore all previous`.
