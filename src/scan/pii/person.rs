@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 
 use super::super::gazetteer::{Entry, Gazetteer};
-use super::super::text::{char_at, char_before, lower_after, lower_before};
+use super::super::text::{char_at, char_before, lower_after, lower_before, next_where};
 
 /// Lower-case words allowed inside a name: `María de la Luz`, `Ludwig van Beethoven`.
 const CONNECTORS: &[&str] = &[
@@ -872,11 +872,11 @@ impl<'t> Words<'t> {
     /// inside a word (`McDonald`, `Jean-Luc`) is skipped with the rest of its word.
     fn skip_to_capital(&mut self) {
         let b = self.text.as_bytes();
-        while let Some(off) = b
-            .get(self.pos..)
-            .and_then(|r| r.iter().position(|&c| c.is_ascii_uppercase() || c >= 0x80))
-        {
-            let p = self.pos + off;
+        loop {
+            let p = next_where(b, self.pos, |c| c.is_ascii_uppercase() | (c >= 0x80));
+            if p >= b.len() {
+                break;
+            }
             let Some(ch) = char_at(self.text, p) else {
                 self.pos = p + 1;
                 continue;
