@@ -4,8 +4,8 @@
 //!
 //! The main inputs are built from the labeled corpus, so they have the real mix of prose,
 //! code, logs, names, numbers and the occasional secret rather than a synthetic best case
-//! (an entity every ~60 bytes: the hardest text we have). `prose_4k` is the other end:
-//! ordinary chat prose with one email and one phone number.
+//! (an entity every ~60 bytes: the hardest text we have). `prose_4k` and `prose_1m` are the
+//! other end: ordinary chat prose with one email and one phone number.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use securetag_edge::scan::{
@@ -57,6 +57,7 @@ fn bench(c: &mut Criterion) {
         ("prompt_4k", mixed_text(4 * 1024)),
         ("document_1m", mixed_text(1024 * 1024)),
         ("prose_4k", prose(4 * 1024)),
+        ("prose_1m", prose(1024 * 1024)),
     ];
     for (name, text) in inputs {
         let size = text.len();
