@@ -120,15 +120,14 @@ fn find_dfa(dfa: &DFA, hay: &[u8]) -> Vec<Hit> {
         s1 = dfa.next_state(Anchored::No, s1, b1);
         s2 = dfa.next_state(Anchored::No, s2, b2);
         s3 = dfa.next_state(Anchored::No, s3, b3);
-        // One rarely taken branch for the four lanes.
+        // One rarely taken branch for the four lanes, to code kept out of the loop so the
+        // loop's registers hold only what every step needs.
         if dfa.is_match(s0) | dfa.is_match(s1) | dfa.is_match(s2) | dfa.is_match(s3) {
-            for (k, sid) in [s0, s1, s2, s3].into_iter().enumerate() {
-                let at = from[k] + i;
-                if dfa.is_match(sid) && at >= own[k] {
-                    let sink = if k == 0 { &mut out } else { &mut late[k] };
-                    report(dfa, sid, at, sink);
-                }
-            }
+            let lanes = Lanes {
+                from: &from,
+                own: &own,
+            };
+            lanes.report(dfa, [s0, s1, s2, s3], i, &mut out, &mut late);
         }
     }
     for (k, sid) in [s0, s1, s2, s3].into_iter().enumerate() {
@@ -138,6 +137,35 @@ fn find_dfa(dfa: &DFA, hay: &[u8]) -> Vec<Hit> {
         walk(dfa, hay, sid, from[k] + steps, own[k], own[k + 1], &mut out);
     }
     out
+}
+
+/// Where the lanes read and what they own, for reporting a lockstep step's matches.
+struct Lanes<'a> {
+    from: &'a [usize; LANES],
+    own: &'a [usize; LANES + 1],
+}
+
+impl Lanes<'_> {
+    /// Reports the matches of the lanes in a match state after lockstep step `i`; lane 0's
+    /// go straight to `out`, the others' wait in `late` to keep the overall order.
+    #[cold]
+    #[inline(never)]
+    fn report(
+        &self,
+        dfa: &DFA,
+        states: [aho_corasick::automaton::StateID; LANES],
+        i: usize,
+        out: &mut Vec<Hit>,
+        late: &mut [Vec<Hit>; LANES],
+    ) {
+        for (k, sid) in states.into_iter().enumerate() {
+            let at = self.from[k] + i;
+            if dfa.is_match(sid) && at >= self.own[k] {
+                let sink = if k == 0 { &mut *out } else { &mut late[k] };
+                report(dfa, sid, at, sink);
+            }
+        }
+    }
 }
 
 /// Walks `hay[from..to]` from state `sid`, reporting matches whose last byte is at or after
