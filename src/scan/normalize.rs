@@ -258,6 +258,11 @@ pub(crate) fn collapse_spaced(s: &str, vocab: &AhoCorasick) -> String {
 const LOWER: u8 = 1;
 const ALNUM: u8 = 2;
 const SEP: u8 = 4;
+/// A byte that may stand between spaced-out letters.
+const fn separates_letters(c: u8) -> bool {
+    matches!(c, b' ' | b'.' | b'-' | b'_' | b'*' | b'|' | b'\t')
+}
+
 const BYTE_CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
@@ -269,7 +274,7 @@ const BYTE_CLASS: [u8; 256] = {
         if b.is_ascii_alphanumeric() {
             t[c] |= ALNUM;
         }
-        if matches!(b, b' ' | b'.' | b'-' | b'_' | b'*' | b'|' | b'\t') {
+        if separates_letters(b) {
             t[c] |= SEP;
         }
         c += 1;
@@ -388,12 +393,14 @@ fn run_starts(b: &[u8], from: usize) -> Option<[u8; BLOCK]> {
         window(from + 1)?,
         window(from + 2)?,
     );
-    let lower = |c: u8| c.wrapping_sub(b'a') < 26;
-    let alnum = |c: u8| (c | 0x20).wrapping_sub(b'a') < 26 || c.wrapping_sub(b'0') < 10;
-    let sep = |c: u8| matches!(c, b' ' | b'.' | b'-' | b'_' | b'*' | b'|' | b'\t');
     let mut starts = [0u8; BLOCK];
     for (k, slot) in starts.iter_mut().enumerate() {
-        *slot = u8::from(lower(cur[k]) & sep(next[k]) & lower(next2[k]) & !alnum(prev[k]));
+        *slot = u8::from(
+            cur[k].is_ascii_lowercase()
+                & separates_letters(next[k])
+                & next2[k].is_ascii_lowercase()
+                & !prev[k].is_ascii_alphanumeric(),
+        );
     }
     Some(starts)
 }
