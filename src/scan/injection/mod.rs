@@ -107,8 +107,9 @@ impl InjectionDetector {
                 hits[r].push(m.start);
             }
         }
-        let discussion =
-            hits.iter().any(|h| !h.is_empty()) && self.topic.is_match(v) && self.meta.is_match(v);
+        // Whether the text discusses injection: two searches of the whole view, needed only
+        // once a rule matches, which most texts with a keyword never reach.
+        let mut discussion: Option<bool> = None;
         let mut fired: Vec<(&'static str, f32)> = Vec::new();
         let mut encoded = false;
         for (r, positions) in hits.iter().enumerate() {
@@ -136,6 +137,8 @@ impl InjectionDetector {
                 let Some(slice) = v.get(ws..we) else { continue };
                 for m in rule.regex.find_iter(slice) {
                     let at = ws + m.start();
+                    let discussion = *discussion
+                        .get_or_insert_with(|| self.topic.is_match(v) && self.meta.is_match(v));
                     let f = usage_factor(v, at, discussion);
                     best = best.max(rule.weight * f);
                     if at >= view.decoded_from {
