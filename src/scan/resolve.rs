@@ -175,14 +175,11 @@ fn searched_occurrences(text: &[u8], values: &[&str]) -> Vec<(usize, usize, usiz
     out
 }
 
-/// Every occurrence of each value as [`searched_occurrences`] reports them (leftmost
-/// first, none overlapping an earlier one of the same value), grouped by value in `values`
-/// order, as `(start, end, value index)`.
-///
-/// One walk of the text instead of one search per value: a prompt dense with findings has
-/// dozens of distinct values, and a `memmem` finder built and run per value was an eighth of
-/// its scan. Each position is tested against a bitmap of the values' first two bytes, and
-/// only a position that starts like some value is compared with those values.
+/// The hits of [`searched_occurrences`], in the same order, from one walk of the text
+/// instead of one search per value: a prompt dense with findings has dozens of distinct
+/// values, and a `memmem` finder built and run per value was an eighth of its scan. Each
+/// position is tested against a bitmap of the values' first two bytes, and only a position
+/// that starts like some value is compared with those values.
 fn occurrences(text: &[u8], values: &[&str]) -> Vec<(usize, usize, usize)> {
     /// A value's first two bytes; one-byte values (a lone initial) have none.
     fn head(b: &[u8]) -> Option<u16> {
