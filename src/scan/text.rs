@@ -119,9 +119,8 @@ pub(crate) fn next_digit(b: &[u8], from: usize) -> usize {
 #[inline]
 pub(crate) fn next_where(b: &[u8], from: usize, hit: impl Fn(u8) -> bool) -> usize {
     let rest = b.get(from..).unwrap_or_default();
-    let mut blocks = rest.chunks_exact(BLOCK);
     let mut skipped = 0;
-    for block in &mut blocks {
+    for block in rest.chunks_exact(BLOCK) {
         let Ok(block) = <&[u8; BLOCK]>::try_from(block) else {
             break;
         };
