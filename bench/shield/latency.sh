@@ -13,6 +13,8 @@
 #                                               # medians on a noisy host
 #   RPM=100000000 bench/shield/latency.sh  # rate limits on (never reached): with Redis,
 #                                          # each request also runs the GCRA script
+#   STORES=postgres TTFT=0 bench/shield/latency.sh  # only the PostgreSQL + Redis runs
+#                                                   # (STORES=embedded: only those)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/setup.sh
@@ -22,6 +24,14 @@ DURATION=${DURATION:-10}
 RPM=${RPM:-0}   # per key and per tenant; 0 = no limit, so no rate-limit work at all
 PAIRS=${PAIRS:-5}  # alternating direct/shield pairs at one client for the added-latency line; 0: none
 BIN=${BIN:-target/release/securetag-edge}
+STORES=${STORES:-both}  # embedded, postgres (needs DATABASE_URL and REDIS_URL) or both
+TTFT=${TTFT:-1}         # 0: skip the time-to-first-token runs
+case "$STORES" in
+  embedded|both) ;;
+  postgres) [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ] ||
+    { echo "STORES=postgres needs DATABASE_URL and REDIS_URL" >&2; exit 2; } ;;
+  *) echo "STORES must be embedded, postgres or both, not '$STORES'" >&2; exit 2 ;;
+esac
 [ -x "$BIN" ] || cargo build --release --locked
 
 work=$(mktemp -d)
@@ -151,11 +161,13 @@ edge_config "  tenants:
       credits: 99999999
       policy: {is_enabled: true, max_requests_per_minute: $RPM}
       keys: [{key: sk-st-bench-key-000000000000000000000001, rate_limit_rpm: $RPM}]"
-start_edge
-run_set embedded
-stop_edge
+if [ "$STORES" != postgres ]; then
+  start_edge
+  run_set embedded
+  stop_edge
+fi
 
-if [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
+if [ "$STORES" != embedded ] && [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
   "$BIN" migrate --database-url "$DATABASE_URL" >/dev/null
   tenant=$(DATABASE_URL=$DATABASE_URL "$BIN" tenant create "bench-$(date +%s%N)" --credits 99999999)
   key=$(DATABASE_URL=$DATABASE_URL "$BIN" key create --tenant "$tenant" --rpm "$RPM" 2>/dev/null)
@@ -168,6 +180,7 @@ if [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
   stop_edge
 fi
 
+[ "$TTFT" = 0 ] && exit 0
 # Time to first token: a provider that streams 20 events 50 ms apart.
 python3 - "$SSE" > "$work/sse.log" 2>&1 <<'PY' &
 import json, socket, sys, threading, time
