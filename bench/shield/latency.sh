@@ -17,13 +17,6 @@
 #                                                   # (STORES=embedded: only those)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-. scripts/setup.sh
-build_deps
-apt_install nginx wrk curl
-DURATION=${DURATION:-10}
-RPM=${RPM:-0}   # per key and per tenant; 0 = no limit, so no rate-limit work at all
-PAIRS=${PAIRS:-5}  # alternating direct/shield pairs at one client for the added-latency line; 0: none
-BIN=${BIN:-target/release/securetag-edge}
 STORES=${STORES:-both}  # embedded, postgres (needs DATABASE_URL and REDIS_URL) or both
 TTFT=${TTFT:-1}         # 0: skip the time-to-first-token runs
 case "$STORES" in
@@ -32,6 +25,13 @@ case "$STORES" in
     { echo "STORES=postgres needs DATABASE_URL and REDIS_URL" >&2; exit 2; } ;;
   *) echo "STORES must be embedded, postgres or both, not '$STORES'" >&2; exit 2 ;;
 esac
+. scripts/setup.sh
+build_deps
+apt_install nginx wrk curl
+DURATION=${DURATION:-10}
+RPM=${RPM:-0}   # per key and per tenant; 0 = no limit, so no rate-limit work at all
+PAIRS=${PAIRS:-5}  # alternating direct/shield pairs at one client for the added-latency line; 0: none
+BIN=${BIN:-target/release/securetag-edge}
 [ -x "$BIN" ] || cargo build --release --locked
 
 work=$(mktemp -d)
