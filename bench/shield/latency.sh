@@ -19,10 +19,12 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 STORES=${STORES:-both}  # embedded, postgres (needs DATABASE_URL and REDIS_URL) or both
 TTFT=${TTFT:-1}         # 0: skip the time-to-first-token runs
-case "$STORES" in
-  embedded|both) ;;
-  postgres) [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ] ||
-    { echo "STORES=postgres needs DATABASE_URL and REDIS_URL" >&2; exit 2; } ;;
+db_urls=; [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ] && db_urls=1
+case "$STORES" in  # run_pg: the PostgreSQL + Redis runs happen
+  embedded) run_pg= ;;
+  both) run_pg=$db_urls ;;
+  postgres) [ -n "$db_urls" ] || { echo "STORES=postgres needs DATABASE_URL and REDIS_URL" >&2; exit 2; }
+    run_pg=1 ;;
   *) echo "STORES must be embedded, postgres or both, not '$STORES'" >&2; exit 2 ;;
 esac
 . scripts/setup.sh
@@ -156,18 +158,20 @@ run_set() { # $1 store label
 echo "machine: $(nproc) cores, $(uname -r); wrk -t1 -d${DURATION}s, 4 KB prompt, every scanner on"
 echo "| path                           | conns |     req/s |      p50 |      p99 |"
 echo "|--------------------------------|-------|-----------|----------|----------|"
-edge_config "  tenants:
+# The embedded store's tenant: the 1-client, 64-client and TTFT runs without a database.
+embedded_tenants="  tenants:
     - name: bench
       credits: 99999999
       policy: {is_enabled: true, max_requests_per_minute: $RPM}
       keys: [{key: sk-st-bench-key-000000000000000000000001, rate_limit_rpm: $RPM}]"
 if [ "$STORES" != postgres ]; then
+  edge_config "$embedded_tenants"
   start_edge
   run_set embedded
   stop_edge
 fi
 
-if [ "$STORES" != embedded ] && [ -n "${DATABASE_URL:-}" ] && [ -n "${REDIS_URL:-}" ]; then
+if [ -n "$run_pg" ]; then
   "$BIN" migrate --database-url "$DATABASE_URL" >/dev/null
   tenant=$(DATABASE_URL=$DATABASE_URL "$BIN" tenant create "bench-$(date +%s%N)" --credits 99999999)
   key=$(DATABASE_URL=$DATABASE_URL "$BIN" key create --tenant "$tenant" --rpm "$RPM" 2>/dev/null)
@@ -210,11 +214,7 @@ while True:
     c, _ = s.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
 PY
 sse_pid=$!
-edge_config "  tenants:
-    - name: bench
-      credits: 99999999
-      policy: {is_enabled: true, max_requests_per_minute: $RPM}
-      keys: [{key: sk-st-bench-key-000000000000000000000001, rate_limit_rpm: $RPM}]"
+edge_config "$embedded_tenants"
 start_edge
 sleep 0.5
 python3 - "$EDGE" "$SSE" <<'PY'
