@@ -100,6 +100,10 @@ pub(crate) struct SecretDetector {
     /// Per rule: whether its id names a generic rule (gitleaks' digit requirement), worked
     /// out once instead of a substring search per match.
     generic: Vec<bool>,
+    /// Per rule: whether its secret group always spans the whole match, so a plain search
+    /// finds the secret without resolving capture groups (on a document with thousands of
+    /// matches, resolving them was most of the secret rules' time).
+    whole_group: Vec<bool>,
     /// Every keyword, matched ASCII-case-insensitively in one pass; see [`Keyword`].
     keywords: KeywordSet,
     keyword_meta: Vec<Keyword>,
@@ -172,6 +176,10 @@ impl SecretDetector {
             KeywordSet::new(&keys, true).map_err(|e| ScanError::builtin("secret-prefilter", e))?;
         Ok(SecretDetector {
             generic: rules.iter().map(|r| r.id.contains("generic")).collect(),
+            whole_group: rules
+                .iter()
+                .map(|r| group_spans_match(r.regex.as_str(), r.group))
+                .collect(),
             keywords,
             keyword_meta,
             rules,
@@ -232,8 +240,7 @@ impl SecretDetector {
                 )
             };
             for (ws, we) in windows {
-                let generic = self.generic.get(r).copied().unwrap_or(false);
-                self.run_rule(rule, generic, text, ws, we, out);
+                self.run_rule(rule, r, text, ws, we, out);
             }
             i = j;
         }
@@ -242,7 +249,7 @@ impl SecretDetector {
     fn run_rule(
         &self,
         rule: &SecretRule,
-        generic: bool,
+        r: usize,
         text: &str,
         ws: usize,
         we: usize,
@@ -251,6 +258,12 @@ impl SecretDetector {
         let Some(slice) = text.get(ws..we) else {
             return;
         };
+        if self.whole_group.get(r).copied().unwrap_or(false) {
+            for m in rule.regex.find_iter(slice) {
+                self.consider(rule, r, text, ws, m, m, out);
+            }
+            return;
+        }
         for caps in rule.regex.captures_iter(slice) {
             let Some(whole) = caps.get(0) else { continue };
             let secret = match rule.group {
@@ -258,41 +271,88 @@ impl SecretDetector {
                 None if caps.len() > 1 => (1..caps.len()).find_map(|g| caps.get(g)),
                 None => Some(whole),
             };
-            let Some(secret) = secret else { continue };
-            let value = secret.as_str();
-            if value.is_empty() || (rule.entropy > 0.0 && entropy(value) < rule.entropy) {
-                continue;
+            if let Some(secret) = secret {
+                self.consider(rule, r, text, ws, whole, secret, out);
             }
-            if self.placeholders.is_placeholder(value) {
-                continue;
-            }
-            let Some(len) = filter::check(rule.check, value) else {
-                continue;
-            };
-            // gitleaks drops generic-rule secrets without a digit; keep its semantics.
-            if generic && rule.check == Check::None && !value.bytes().any(|b| b.is_ascii_digit()) {
-                continue;
-            }
-            let start = ws + secret.start();
-            let end = ceil_boundary(text, start + len);
-            let line = line_of(text, ws + whole.start(), ws + whole.end());
-            let kept = text.get(start..end).unwrap_or("");
-            if rule
-                .allow
-                .iter()
-                .chain(&self.global_allow)
-                .any(|a| a.allows(kept, whole.as_str(), line))
-            {
-                continue;
-            }
-            out.push(Finding {
-                category: Category::Secret,
-                entity: Arc::clone(&rule.entity),
-                start,
-                end,
-                score: rule.score,
-            });
         }
+    }
+
+    /// Turns one match of rule `r` in the window starting at `ws` into a finding, unless
+    /// its secret fails the entropy floor, the placeholder list, the rule's check or an
+    /// allowlist.
+    #[allow(clippy::too_many_arguments)] // the match, its window and its rule, no more
+    fn consider(
+        &self,
+        rule: &SecretRule,
+        r: usize,
+        text: &str,
+        ws: usize,
+        whole: regex::Match<'_>,
+        secret: regex::Match<'_>,
+        out: &mut Vec<Finding>,
+    ) {
+        let value = secret.as_str();
+        if value.is_empty() || (rule.entropy > 0.0 && entropy(value) < rule.entropy) {
+            return;
+        }
+        if self.placeholders.is_placeholder(value) {
+            return;
+        }
+        let Some(len) = filter::check(rule.check, value) else {
+            return;
+        };
+        // gitleaks drops generic-rule secrets without a digit; keep its semantics.
+        let generic = self.generic.get(r).copied().unwrap_or(false);
+        if generic && rule.check == Check::None && !value.bytes().any(|b| b.is_ascii_digit()) {
+            return;
+        }
+        let start = ws + secret.start();
+        let end = ceil_boundary(text, start + len);
+        let line = line_of(text, ws + whole.start(), ws + whole.end());
+        let kept = text.get(start..end).unwrap_or("");
+        if rule
+            .allow
+            .iter()
+            .chain(&self.global_allow)
+            .any(|a| a.allows(kept, whole.as_str(), line))
+        {
+            return;
+        }
+        out.push(Finding {
+            category: Category::Secret,
+            entity: Arc::clone(&rule.entity),
+            start,
+            end,
+            score: rule.score,
+        });
+    }
+}
+
+/// Whether the secret group of `pattern` (`None`: the first group that takes part, or the
+/// whole match) always spans exactly the match: the pattern is that one group, with at most
+/// zero-width assertions (`\b`, `^`) around it. Anything else, or a pattern that does not
+/// parse, answers `false` and keeps capture resolution.
+fn group_spans_match(pattern: &str, group: Option<usize>) -> bool {
+    use regex_syntax::hir::{Hir, HirKind};
+    let Ok(hir) = regex_syntax::parse(pattern) else {
+        return false;
+    };
+    let groups = hir.properties().explicit_captures_len();
+    let group = match group {
+        Some(g) => g,
+        None if groups == 0 => return true,
+        None => 1,
+    };
+    let is_group = |h: &Hir| matches!(h.kind(), HirKind::Capture(c) if c.index as usize == group);
+    match hir.kind() {
+        HirKind::Capture(_) => is_group(&hir),
+        HirKind::Concat(parts) => {
+            let mut rest = parts
+                .iter()
+                .filter(|h| !matches!(h.kind(), HirKind::Look(_)));
+            rest.next().is_some_and(is_group) && rest.next().is_none()
+        }
+        _ => false,
     }
 }
 
@@ -435,5 +495,54 @@ mod tests {
         ] {
             assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
         }
+    }
+
+    #[test]
+    fn whole_group_is_read_from_the_pattern() {
+        for (pattern, group, whole) in [
+            (r"(?-u:\b)(AKIA[A-Z2-7]{16})(?-u:\b)", Some(1), true),
+            (r"^(x+)$", Some(1), true),
+            (r"(-----BEGIN[\s\S]*?-----)", Some(1), true),
+            (r"abc", None, true),
+            (r"((a)b)", Some(1), true),
+            (r"((a)b)", Some(2), false),
+            (r"key=(\w+)", Some(1), false),
+            (r"(a)|(b)", None, false),
+            (r"(a)b?", Some(1), false),
+            (r"(a)(b)", None, false),
+            (r"(", Some(1), false),
+        ] {
+            assert_eq!(
+                group_spans_match(pattern, group),
+                whole,
+                "{pattern} {group:?}"
+            );
+        }
+    }
+
+    /// The plain search that whole-group rules take finds what resolving captures found, on
+    /// every corpus text and on the corpus as one document (long enough for windows).
+    #[test]
+    fn whole_group_search_finds_what_captures_find() {
+        let corpus = include_str!("../../../tests/corpus/scan/corpus.jsonl");
+        let texts: Vec<String> = corpus
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["text"].as_str().map(str::to_owned))
+            .collect();
+        let document = texts.join("\n\n");
+        let fast = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
+        let mut slow = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
+        assert!(fast.whole_group.iter().filter(|&&w| w).count() > 30);
+        slow.whole_group.fill(false);
+        let mut total = 0;
+        for t in texts.iter().chain([&document]) {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            fast.scan(t, &mut a);
+            slow.scan(t, &mut b);
+            assert_eq!(a, b, "{t:?}");
+            total += a.len();
+        }
+        assert!(total > 300, "{total} secrets found");
     }
 }
