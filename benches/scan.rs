@@ -5,7 +5,10 @@
 //! The main inputs are built from the labeled corpus, so they have the real mix of prose,
 //! code, logs, names, numbers and the occasional secret rather than a synthetic best case
 //! (an entity every ~60 bytes: the hardest text we have). `prose_4k` and `prose_1m` are the
-//! other end: ordinary chat prose with one email and one phone number.
+//! other end: ordinary chat prose with one email and one phone number. `one_line_1m` is the
+//! corpus megabyte on a single line and `assignments_1m` a megabyte of `password=…` pairs on
+//! one line, the shape of minified JSON or a log without breaks: both once cost time in the
+//! square of the line's length (a search back to the line's start for each candidate).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use securetag_edge::scan::{
@@ -58,6 +61,11 @@ fn bench(c: &mut Criterion) {
         ("document_1m", mixed_text(1024 * 1024)),
         ("prose_4k", prose(4 * 1024)),
         ("prose_1m", prose(1024 * 1024)),
+        ("one_line_1m", mixed_text(1024 * 1024).replace('\n', " ")),
+        (
+            "assignments_1m",
+            "password=Xy7pQ2zR9w ".repeat(1024 * 1024 / 20),
+        ),
     ];
     for (name, text) in inputs {
         let size = text.len();

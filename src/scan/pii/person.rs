@@ -824,11 +824,14 @@ fn surname_like(word: &str) -> bool {
 /// Whether the name starts its own line right under a sign-off ("Saludos,", "Best,").
 fn signature_line(text: &str, start: usize) -> bool {
     let head = text.get(..start).unwrap_or("");
-    let line_start = head.rfind('\n').map_or(0, |p| p + 1);
-    if !head[line_start..].trim().is_empty() || line_start == 0 {
+    // Only blanks may stand between the line's start and the name. Walking back over them,
+    // rather than searching back for the line's start, keeps a long line (a megabyte of
+    // minified JSON) linear: that search ran once per candidate name.
+    let before = head.trim_end_matches(|c: char| c.is_whitespace() && c != '\n');
+    let Some(above) = before.strip_suffix('\n') else {
         return false;
-    }
-    let above = head[..line_start - 1].trim_end();
+    };
+    let above = above.trim_end();
     let prev_line = above
         .rsplit('\n')
         .next()
@@ -1013,5 +1016,26 @@ impl Iterator for Words<'_> {
             }
             return Some((start, end));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signature_line;
+
+    /// The sign-off is the last non-blank line above the name, which opens its own line.
+    #[test]
+    fn signature_lines() {
+        let at = |t: &str| signature_line(t, t.rfind("Ana").unwrap());
+        assert!(at("Thanks for the help.\nBest,\nAna"));
+        assert!(at("Saludos,\n\n  \t\nAna Ruiz"));
+        assert!(at("Saludos,\r\n  Ana"));
+        assert!(at("  Kind regards!!\nAna"));
+        assert!(!at("Best,\nwrote Ana"));
+        assert!(!at("Best, Ana"));
+        assert!(!at("\nAna"));
+        assert!(!at("  Ana"));
+        assert!(!at("Best regards to you\nAna"));
+        assert!(!at(&format!("{}Best,\nAna", "x".repeat(100_000))));
     }
 }

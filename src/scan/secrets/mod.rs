@@ -308,15 +308,19 @@ impl SecretDetector {
         }
         let start = ws + secret.start();
         let end = ceil_boundary(text, start + len);
-        let line = line_of(text, ws + whole.start(), ws + whole.end());
-        let kept = text.get(start..end).unwrap_or("");
-        if rule
-            .allow
-            .iter()
-            .chain(&self.global_allow)
-            .any(|a| a.allows(kept, whole.as_str(), line))
-        {
-            return;
+        let allowlists = || rule.allow.iter().chain(&self.global_allow);
+        if allowlists().next().is_some() {
+            // The line is looked for only when an allowlist tests it: on one long line (a
+            // megabyte of minified JSON) that search costs the line's length for each match.
+            let line = if allowlists().any(|a| a.target == Target::Line) {
+                line_of(text, ws + whole.start(), ws + whole.end())
+            } else {
+                ""
+            };
+            let kept = text.get(start..end).unwrap_or("");
+            if allowlists().any(|a| a.allows(kept, whole.as_str(), line)) {
+                return;
+            }
         }
         out.push(Finding {
             category: Category::Secret,
@@ -544,5 +548,44 @@ mod tests {
             total += a.len();
         }
         assert!(total > 300, "{total} secrets found");
+    }
+
+    /// Allowlists by secret, by match and by line, on a short text (searched whole) and
+    /// behind 20 KB of filler (searched in windows); only the line target needs the line.
+    #[test]
+    fn allowlists_drop_by_secret_match_or_line() {
+        let file = r#"
+[[rules]]
+id = "widget"
+regex = '''id=(widget-[0-9]{6})'''
+keywords = ["widget-"]
+secretGroup = 1
+[[rules.allowlists]]
+regexTarget = "line"
+regexes = ['''# test fixture''']
+[[rules.allowlists]]
+regexTarget = "match"
+regexes = ['''^id=widget-1''']
+[[rules.allowlists]]
+regexes = ['''999$''']
+"#;
+        let parsed = crate::scan::gitleaks::parse(file).unwrap();
+        let d = SecretDetector::new(parsed.rules, parsed.allowlists).unwrap();
+        let text = "a id=widget-234567 b\nid=widget-234568 # test fixture\n\
+                    id=widget-134567 id=widget-234999 id=widget-345678";
+        for t in [
+            text.to_owned(),
+            format!("{}\n{text}", "filler ".repeat(3000)),
+        ] {
+            let mut v = Vec::new();
+            d.scan(&t, &mut v);
+            let values: Vec<&str> = v.iter().map(|f| &t[f.start..f.end]).collect();
+            assert_eq!(
+                values,
+                ["widget-234567", "widget-345678"],
+                "{} bytes",
+                t.len()
+            );
+        }
     }
 }
