@@ -159,23 +159,32 @@ pub(crate) fn ascii_boundaries(pattern: &str) -> String {
 }
 
 /// Shannon entropy in bits per byte; random base64 scores about 5.5–6, English words 3–4.
+///
+/// Only the byte values present are visited, in ascending order (so the terms are added in
+/// the same order as over all 256 counts): a secret candidate has a few dozen distinct
+/// bytes, and walking all 256 counts for each of a document's thousands of candidates
+/// showed in profiles.
 pub(crate) fn entropy(s: &str) -> f32 {
     if s.is_empty() {
         return 0.0;
     }
     let mut counts = [0u32; 256];
+    let mut present = [0u64; 4];
     for b in s.bytes() {
         counts[usize::from(b)] += 1;
+        present[usize::from(b >> 6)] |= 1 << (b & 63);
     }
     let n = s.len() as f32;
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
-            let p = c as f32 / n;
-            -p * p.log2()
-        })
-        .sum()
+    let mut sum = 0.0f32;
+    for (block, &bits) in present.iter().enumerate() {
+        let mut bits = bits;
+        while bits != 0 {
+            let p = counts[block * 64 + bits.trailing_zeros() as usize] as f32 / n;
+            sum += -p * p.log2();
+            bits &= bits - 1;
+        }
+    }
+    sum
 }
 
 #[cfg(test)]
@@ -243,6 +252,33 @@ mod tests {
             merge_windows(vec![(5, 9), (0, 3), (2, 6), (20, 30)]),
             vec![(0, 9), (20, 30)]
         );
+    }
+
+    /// The same value as summing over all 256 counts, for every length and byte mix.
+    #[test]
+    fn entropy_visits_present_bytes_only() {
+        let all_counts = |s: &str| -> f32 {
+            let mut counts = [0u32; 256];
+            s.bytes().for_each(|b| counts[usize::from(b)] += 1);
+            let n = s.len() as f32;
+            counts
+                .iter()
+                .filter(|&&c| c > 0)
+                .map(|&c| -(c as f32 / n) * (c as f32 / n).log2())
+                .sum()
+        };
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 1..300 {
+            let s: String = (0..len)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    char::from_u32((seed % 0x250) as u32).unwrap_or('x')
+                })
+                .collect();
+            assert_eq!(entropy(&s), all_counts(&s), "{s:?}");
+        }
     }
 
     #[test]

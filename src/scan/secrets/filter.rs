@@ -159,6 +159,27 @@ fn password(value: &str) -> Option<usize> {
     Some(v.len())
 }
 
+/// How a reference to configuration or a variable starts (`self.api_key`, `os.environ[...]`):
+/// code that names a secret, not the secret.
+const CODE_PREFIXES: [&str; 16] = [
+    "self.",
+    "this.",
+    "config.",
+    "settings.",
+    "os.",
+    "process.",
+    "env.",
+    "request.",
+    "req.",
+    "params.",
+    "args.",
+    "options.",
+    "ctx.",
+    "secrets.",
+    "vars.",
+    "props.",
+];
+
 fn generic(value: &str) -> Option<usize> {
     let v = trim_trailing(value);
     if v.len() < 6 {
@@ -173,26 +194,11 @@ fn generic(value: &str) -> Option<usize> {
         || v.starts_with('*')
         || v.contains("::")
         || v.contains("->")
-        || [
-            "self.",
-            "this.",
-            "config.",
-            "settings.",
-            "os.",
-            "process.",
-            "env.",
-            "request.",
-            "req.",
-            "params.",
-            "args.",
-            "options.",
-            "ctx.",
-            "secrets.",
-            "vars.",
-            "props.",
-        ]
-        .iter()
-        .any(|p| v.to_lowercase().starts_with(p));
+        || {
+            // Lowercased once, not once per prefix.
+            let lower = v.to_lowercase();
+            CODE_PREFIXES.iter().any(|p| lower.starts_with(p))
+        };
     if code_like {
         return None;
     }
