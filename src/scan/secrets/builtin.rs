@@ -361,10 +361,13 @@ pub(crate) const RULES: &[Def] = &[
         0.85,
         Check::None,
     ),
+    // The value runs to its end: a cap (it was 200 chars) left the rest of a longer secret
+    // unredacted, and its bounded repetition made the regex's automaton six times larger,
+    // which every match paid for when its secret group was resolved.
     def(
         "generic-assignment",
         "GENERIC_SECRET",
-        r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave)[A-Za-z0-9_.\-]{0,20}["'\]]?\s*(?:=|:|:=|=>|\?=)\s*["'`]?([^\s"'`;,<>{}()\[\]]{6,200})"#,
+        r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave)[A-Za-z0-9_.\-]{0,20}["'\]]?\s*(?:=|:|:=|=>|\?=)\s*["'`]?([^\s"'`;,<>{}()\[\]]{6,})"#,
         &[
             "password",
             "passwd",

@@ -486,6 +486,12 @@ mod tests {
     }
 
     #[test]
+    fn a_long_assigned_value_is_found_whole() {
+        let value = "Xy7pQ2zR9w".repeat(30);
+        has(&format!("token = {value} end"), "GENERIC_SECRET", &value);
+    }
+
+    #[test]
     fn placeholders_and_prose_are_not_secrets() {
         for t in [
             "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
