@@ -38,16 +38,54 @@ pub(crate) fn touches_alnum(s: &str, start: usize, end: usize) -> bool {
         || char_at(s, end).is_some_and(char::is_alphanumeric)
 }
 
-/// The `n` bytes before `start` (shrunk to a char boundary), ASCII-lowercased, for cue words.
-pub(crate) fn lower_before(s: &str, start: usize, n: usize) -> String {
-    let from = ceil_boundary(s, start.saturating_sub(n));
-    s.get(from..start).unwrap_or("").to_ascii_lowercase()
+/// The most bytes of context [`lower_before`] and [`lower_after`] give; callers ask for 48 or
+/// fewer.
+const CONTEXT_MAX: usize = 64;
+
+/// Text next to a candidate, ASCII-lowercased into a buffer on the stack. Every number,
+/// code, address and name candidate looks at one or two of these, and a `String` for each
+/// was a malloc and a free.
+pub(crate) struct Context {
+    buf: [u8; CONTEXT_MAX],
+    len: usize,
 }
 
-/// The `n` bytes after `end` (shrunk to a char boundary), ASCII-lowercased.
-pub(crate) fn lower_after(s: &str, end: usize, n: usize) -> String {
-    let to = floor_boundary(s, end.saturating_add(n));
-    s.get(end..to).unwrap_or("").to_ascii_lowercase()
+impl Context {
+    fn of(src: &str) -> Context {
+        let mut c = Context {
+            buf: [0; CONTEXT_MAX],
+            len: 0,
+        };
+        if let Some(dst) = c.buf.get_mut(..src.len()) {
+            dst.copy_from_slice(src.as_bytes());
+            dst.make_ascii_lowercase();
+            c.len = src.len();
+        }
+        c
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+
+    /// The whole window: it was cut on char boundaries and ASCII lowercasing keeps UTF-8
+    /// valid. Checked here, once per call, rather than assumed.
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+}
+
+/// The `n` bytes (at most 64) before `start`, shrunk to a char boundary and ASCII-lowercased,
+/// for cue words.
+pub(crate) fn lower_before(s: &str, start: usize, n: usize) -> Context {
+    let from = ceil_boundary(s, start.saturating_sub(n.min(CONTEXT_MAX)));
+    Context::of(s.get(from..start).unwrap_or(""))
+}
+
+/// The `n` bytes (at most 64) after `end`, shrunk to a char boundary and ASCII-lowercased.
+pub(crate) fn lower_after(s: &str, end: usize, n: usize) -> Context {
+    let to = floor_boundary(s, end.saturating_add(n.min(CONTEXT_MAX)));
+    Context::of(s.get(end..to).unwrap_or(""))
 }
 
 /// A list of cue words with each word's index bucketed by its first byte, built at compile
@@ -75,14 +113,13 @@ impl Cues {
     }
 }
 
-/// Whether any of `cues` occurs in `hay` (already lowercase) at the start of a word, so
+/// Whether any of `cues` occurs in `h` (already lowercase) at the start of a word, so
 /// the cue `ver` does not fire inside `server` nor `tel` inside `hotel`.
-pub(crate) fn has_any(hay: &str, cues: &Cues) -> bool {
+pub(crate) fn has_any(h: &[u8], cues: &Cues) -> bool {
     // Called for every number and code candidate with a window of a few dozen bytes: one
     // table look-up per byte finds the cues that start there (comparing every cue at every
     // byte was a twentieth of a whole scan); a substring searcher per cue costs more than it
     // saves at this size.
-    let h = hay.as_bytes();
     h.iter().enumerate().any(|(i, &b)| {
         let mut bits = cues.by_first[usize::from(b)];
         if bits == 0 {
@@ -198,19 +235,19 @@ mod tests {
             assert!(s.is_char_boundary(floor_boundary(s, i)));
             assert!(s.is_char_boundary(ceil_boundary(s, i)));
         }
-        assert_eq!(lower_before(s, s.len(), 3), "b");
+        assert_eq!(lower_before(s, s.len(), 3).as_str(), "b");
     }
 
     #[test]
     fn cues_match_at_word_starts_only() {
         const TEL: Cues = Cues::new(&["tel", "fax"]);
-        assert!(has_any("my tel: ", &TEL));
-        assert!(has_any("fax", &TEL));
-        assert!(!has_any("the hotel ", &TEL));
-        assert!(!has_any("fa", &TEL));
-        assert!(!has_any("our server at ", &Cues::new(&["ver "])));
-        assert!(has_any("order #", &Cues::new(&["#"])));
-        assert!(!has_any("", &Cues::new(&["", "x"])));
+        assert!(has_any(b"my tel: ", &TEL));
+        assert!(has_any(b"fax", &TEL));
+        assert!(!has_any(b"the hotel ", &TEL));
+        assert!(!has_any(b"fa", &TEL));
+        assert!(!has_any(b"our server at ", &Cues::new(&["ver "])));
+        assert!(has_any(b"order #", &Cues::new(&["#"])));
+        assert!(!has_any(b"", &Cues::new(&["", "x"])));
     }
 
     #[test]

@@ -53,14 +53,14 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
         let tok = &b[s..e];
         match tok.len() {
             12 | 13 if validate::rfc(tok) => {
-                let cue = has_any(&lower_before(text, s, 32), &RFC_CUES);
+                let cue = has_any(lower_before(text, s, 32).as_bytes(), &RFC_CUES);
                 out.push((PiiEntity::Rfc, s, e, if cue { 0.95 } else { 0.85 }));
             }
             17 if validate::vin(tok)
                 && tok.iter().any(u8::is_ascii_digit)
                 && tok.iter().any(u8::is_ascii_uppercase) =>
             {
-                let cue = has_any(&lower_before(text, s, 32), &VIN_CUES);
+                let cue = has_any(lower_before(text, s, 32).as_bytes(), &VIN_CUES);
                 out.push((PiiEntity::Vin, s, e, if cue { 0.95 } else { 0.8 }));
             }
             18 if validate::curp(tok) => out.push((PiiEntity::Curp, s, e, 0.95)),

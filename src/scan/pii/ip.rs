@@ -95,7 +95,7 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         let network = octets[3] == 0
             && b.get(end) == Some(&b'/')
             && b.get(end + 1).is_some_and(u8::is_ascii_digit);
-        if glued || network || has_any(&lower_before(text, start, 24), &VERSION_CUES) {
+        if glued || network || has_any(lower_before(text, start, 24).as_bytes(), &VERSION_CUES) {
             i = end;
             continue;
         }

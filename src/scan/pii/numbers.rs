@@ -337,9 +337,9 @@ fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)
         return None;
     }
     let before = lower_before(text, g[a].start, 40);
-    if has_any(&before, &CARD_CUES) {
+    if has_any(before.as_bytes(), &CARD_CUES) {
         score += 0.08;
-    } else if z == a + 1 && has_any(&before, &NUMBER_VETO) {
+    } else if z == a + 1 && has_any(before.as_bytes(), &NUMBER_VETO) {
         return None;
     }
     Some((PiiEntity::CreditCard, z, score))
@@ -365,11 +365,13 @@ fn try_clabe(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
         return None;
     }
     let before = lower_before(text, g[a].start, 48);
-    let cue = has_any(&before, &CLABE_CUES);
+    let cue = has_any(before.as_bytes(), &CLABE_CUES);
     let bank = CLABE_BANKS.iter().any(|p| p[..] == d[..3]);
     match (cue, bank) {
         (true, _) => Some((PiiEntity::Clabe, z, 0.95)),
-        (false, true) if !has_any(&before, &NUMBER_VETO) => Some((PiiEntity::Clabe, z, 0.8)),
+        (false, true) if !has_any(before.as_bytes(), &NUMBER_VETO) => {
+            Some((PiiEntity::Clabe, z, 0.8))
+        }
         _ => None,
     }
 }
@@ -446,8 +448,8 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
             continue;
         }
         let before = lower_before(text, g[a].start, 32);
-        let cue = has_any(&before, &PHONE_CUES);
-        let veto = has_any(&before, &NUMBER_VETO);
+        let cue = has_any(before.as_bytes(), &PHONE_CUES);
+        let veto = has_any(before.as_bytes(), &NUMBER_VETO);
         let contiguous = shape.len() == 1;
         let score = match (cc.is_some(), contiguous) {
             (true, _) => 0.85,
@@ -471,7 +473,7 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
             }
         };
         let after = lower_after(text, g[z - 1].end, 12);
-        let score = if cue || after.trim_start().starts_with("ext") {
+        let score = if cue || after.as_str().trim_start().starts_with("ext") {
             score + 0.1
         } else {
             score
@@ -486,7 +488,7 @@ fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)>
     if g[a].plus || g[a].paren {
         return None;
     }
-    let cue = || has_any(&lower_before(text, g[a].start, 40), &SSN_CUES);
+    let cue = || has_any(lower_before(text, g[a].start, 40).as_bytes(), &SSN_CUES);
     let (z, score) = if a + 3 <= g.len()
         && g[a].len() == 3
         && g[a + 1].len() == 2

@@ -368,6 +368,18 @@ const SIGN_OFFS: &[&str] = &[
     "xoxo",
     "love",
 ];
+/// The longest of [`SIGN_OFFS`], in bytes.
+const SIGN_OFF_MAX: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < SIGN_OFFS.len() {
+        if SIGN_OFFS[i].len() > max {
+            max = SIGN_OFFS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Kind {
@@ -771,7 +783,7 @@ impl PersonDetector {
     /// Cue strength from the text before the name and from a sign-off line above it.
     fn context_cue(&self, text: &str, start: usize) -> f32 {
         let before = lower_before(text, start, 40);
-        let trimmed = before.trim_end_matches([' ', '\t']);
+        let trimmed = before.as_str().trim_end_matches([' ', '\t']);
         // No cue is empty, so nothing ends an empty text.
         let last = trimmed.as_bytes().last().map(|&b| usize::from(b));
         let ends_with_word = |cue: &&str| {
@@ -842,14 +854,18 @@ fn signature_line(text: &str, start: usize) -> bool {
         return false;
     };
     let above = above.trim_end();
-    let prev_line = above
-        .rsplit('\n')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_lowercase();
+    let prev_line = above.rsplit('\n').next().unwrap_or("").trim();
+    // Lowercasing neither makes nor removes `,` `.` `!`, so they are trimmed first. A char
+    // lowercases to no fewer than a third of its bytes (the Kelvin sign to `k`), so a longer
+    // line is no sign-off and is not copied; an ASCII one is compared in place.
     let bare = prev_line.trim_end_matches([',', '.', '!']);
-    SIGN_OFFS.contains(&bare)
+    if bare.len() > 3 * SIGN_OFF_MAX {
+        false
+    } else if bare.is_ascii() {
+        SIGN_OFFS.iter().any(|s| s.eq_ignore_ascii_case(bare))
+    } else {
+        SIGN_OFFS.contains(&bare.to_lowercase().as_str())
+    }
 }
 
 /// Whether `start` opens a sentence (start of text or line, or after `.`, `!`, `?`, `:`).
@@ -1060,5 +1076,14 @@ mod tests {
         assert!(!at("  Ana"));
         assert!(!at("Best regards to you\nAna"));
         assert!(!at(&format!("{}Best,\nAna", "x".repeat(100_000))));
+        // The Kelvin sign lowercases to `k`; long lines and other scripts are compared too.
+        assert!(at("\u{212a}ind regards\nAna"));
+        assert!(at(
+            "SALUDOS CORDIALES!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\nAna"
+        ));
+        assert!(at("\u{2014}\nAna"));
+        assert!(!at(
+            "Best regards to everyone on the team and thanks again\nAna"
+        ));
     }
 }
