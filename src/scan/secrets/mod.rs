@@ -101,8 +101,8 @@ pub(crate) struct SecretDetector {
     /// out once instead of a substring search per match.
     generic: Vec<bool>,
     /// Per rule: whether its secret group always spans the whole match, so a plain search
-    /// finds the secret without resolving capture groups (on a document with thousands of
-    /// matches, resolving them was most of the secret rules' time).
+    /// finds the secret without resolving capture groups (a backtracking pass over each
+    /// match, which a document with thousands of matches pays thousands of times).
     whole_group: Vec<bool>,
     /// Every keyword, matched ASCII-case-insensitively in one pass; see [`Keyword`].
     keywords: KeywordSet,
