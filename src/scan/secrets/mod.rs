@@ -240,27 +240,20 @@ impl SecretDetector {
                 )
             };
             for (ws, we) in windows {
-                self.run_rule(rule, r, text, ws, we, out);
+                self.run_rule(r, text, ws, we, out);
             }
             i = j;
         }
     }
 
-    fn run_rule(
-        &self,
-        rule: &SecretRule,
-        r: usize,
-        text: &str,
-        ws: usize,
-        we: usize,
-        out: &mut Vec<Finding>,
-    ) {
-        let Some(slice) = text.get(ws..we) else {
+    /// Runs rule `r` over the window `ws..we` of `text`.
+    fn run_rule(&self, r: usize, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
+        let (Some(rule), Some(slice)) = (self.rules.get(r), text.get(ws..we)) else {
             return;
         };
         if self.whole_group.get(r).copied().unwrap_or(false) {
             for m in rule.regex.find_iter(slice) {
-                self.consider(rule, r, text, ws, m, m, out);
+                self.consider(r, text, ws, m, m, out);
             }
             return;
         }
@@ -272,7 +265,7 @@ impl SecretDetector {
                 None => Some(whole),
             };
             if let Some(secret) = secret {
-                self.consider(rule, r, text, ws, whole, secret, out);
+                self.consider(r, text, ws, whole, secret, out);
             }
         }
     }
@@ -280,10 +273,8 @@ impl SecretDetector {
     /// Turns one match of rule `r` in the window starting at `ws` into a finding, unless
     /// its secret fails the entropy floor, the placeholder list, the rule's check or an
     /// allowlist.
-    #[allow(clippy::too_many_arguments)] // the match, its window and its rule, no more
     fn consider(
         &self,
-        rule: &SecretRule,
         r: usize,
         text: &str,
         ws: usize,
@@ -291,6 +282,9 @@ impl SecretDetector {
         secret: regex::Match<'_>,
         out: &mut Vec<Finding>,
     ) {
+        let Some(rule) = self.rules.get(r) else {
+            return;
+        };
         let value = secret.as_str();
         if value.is_empty() || (rule.entropy > 0.0 && entropy(value) < rule.entropy) {
             return;
