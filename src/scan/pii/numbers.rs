@@ -38,7 +38,14 @@ impl Group {
 
 const PHONE_CUES: Cues = Cues::new(&[
     "phone",
-    "tel",
+    // `tel` only as a word of its own or an abbreviation: as a prefix it was `tell`,
+    // `telemetry` and `television`.
+    "tel.",
+    "tel:",
+    "tel ",
+    "tel/",
+    "telf",
+    "telephone",
     "cell",
     "mobile",
     "call",
@@ -47,6 +54,7 @@ const PHONE_CUES: Cues = Cues::new(&[
     "fax",
     "contact",
     "llam",
+    "ll\u{e1}m",
     "celular",
     "tel\u{e9}fono",
     "telefono",
@@ -59,9 +67,12 @@ const PHONE_CUES: Cues = Cues::new(&[
     "lada",
     "cel.",
     "cel:",
+    "cel ",
     "sms",
     "dial",
 ]);
+/// Bytes before a number in which a phone cue counts as naming that number itself.
+const NEAR_CUE: usize = 12;
 const NUMBER_VETO: Cues = Cues::new(&[
     "order",
     "pedido",
@@ -311,31 +322,22 @@ fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)
         &[4, 4, 4, 3],
         &[4, 4, 4, 2],
     ];
-    let mut found = None;
-    for shape in shapes {
+    // Every shape that fits is tried, longest first: a 16-digit card followed by a CVV or
+    // an amount (`4152 3138 1234 5671 123`) also fits the 19-digit shape, which fails Luhn.
+    let grouped = shapes.iter().filter_map(|shape| {
         let z = a + shape.len();
-        if z > g.len() {
-            continue;
-        }
-        let gs = &g[a..z];
-        if gs
-            .iter()
+        let gs = g.get(a..z)?;
+        (gs.iter()
             .zip(shape.iter())
             .all(|(x, &n)| x.len() == n && !x.paren)
-            && same_seps(gs, b" -")
-        {
-            found = Some((z, 0.9));
-            break;
-        }
-    }
-    if found.is_none() && (13..=19).contains(&g[a].len()) {
-        found = Some((a + 1, 0.85));
-    }
-    let (z, mut score) = found?;
-    let d = digits(b, &g[a..z]);
-    if !validate::luhn(&d) || !validate::card_brand_ok(&d) {
-        return None;
-    }
+            && same_seps(gs, b" -"))
+        .then_some((z, 0.9))
+    });
+    let run = (13..=19).contains(&g[a].len()).then_some((a + 1, 0.85));
+    let (z, mut score) = grouped.chain(run).find(|&(z, _)| {
+        let d = digits(b, &g[a..z]);
+        validate::luhn(&d) && validate::card_brand_ok(&d)
+    })?;
     let before = lower_before(text, g[a].start, 40);
     if has_any(before.as_bytes(), &CARD_CUES) {
         score += 0.08;
@@ -449,13 +451,23 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
         }
         let before = lower_before(text, g[a].start, 32);
         let cue = has_any(before.as_bytes(), &PHONE_CUES);
-        let veto = has_any(before.as_bytes(), &NUMBER_VETO);
+        // A cue right before the number (`customer phone 55…`, `teléfono: 55…`) outweighs
+        // an id word further back (`Ticket #4521:`, `Datos de la cuenta`).
+        let veto = has_any(before.as_bytes(), &NUMBER_VETO)
+            && !has_any(
+                lower_before(text, g[a].start, NEAR_CUE).as_bytes(),
+                &PHONE_CUES,
+            );
         let contiguous = shape.len() == 1;
         let score = match (cc.is_some(), contiguous) {
             (true, _) => 0.85,
             (false, false) => {
                 // Dotted 3.3.4 is a phone; dotted anything else reads like a version or an id.
                 if gs.iter().skip(1).any(|x| x.sep == b'.') && shape.len() != 3 {
+                    continue;
+                }
+                // Five pairs of digits are as often grades, sizes or a row of numbers.
+                if shape.len() == 5 && !cue {
                     continue;
                 }
                 if veto && !cue {
@@ -485,11 +497,12 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
 
 fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
     let b = text.as_bytes();
-    if g[a].plus || g[a].paren {
+    if g[a].plus || g[a].paren || !matches!(g[a].len(), 3 | 9) {
         return None;
     }
-    let cue = || has_any(lower_before(text, g[a].start, 40).as_bytes(), &SSN_CUES);
-    let (z, score) = if a + 3 <= g.len()
+    let before = lower_before(text, g[a].start, 40);
+    let cue = has_any(before.as_bytes(), &SSN_CUES);
+    let z = if a + 3 <= g.len()
         && g[a].len() == 3
         && g[a + 1].len() == 2
         && g[a + 2].len() == 4
@@ -499,16 +512,20 @@ fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)>
         && matches!(g[a + 1].sep, b'-' | b' ')
     {
         // Space-separated 3-2-4 is only an SSN when something says so.
-        let cue = cue();
         if g[a + 1].sep == b' ' && !cue {
             return None;
         }
-        (a + 3, if cue { 0.95 } else { 0.85 })
-    } else if g[a].len() == 9 && cue() {
-        (a + 1, 0.85)
+        a + 3
+    } else if g[a].len() == 9 && cue {
+        a + 1
     } else {
         return None;
     };
+    // Without a cue, an id word before it (`Order`, `Pedido`, `ticket #`) makes it an id.
+    if !cue && has_any(before.as_bytes(), &NUMBER_VETO) {
+        return None;
+    }
+    let score = if cue && z == a + 3 { 0.95 } else { 0.85 };
     let d = digits(b, &g[a..z]);
     validate::ssn(&d).then_some((PiiEntity::Ssn, z, score))
 }
@@ -630,5 +647,46 @@ mod tests {
             vec![(PiiEntity::Clabe, "032180000118359719")]
         );
         assert!(found("CLABE 032180000118359718").is_empty());
+    }
+
+    #[test]
+    fn a_card_followed_by_a_short_group_is_still_a_card() {
+        // The 19-digit shape fits too and fails Luhn; the 16-digit one must still be tried.
+        for t in [
+            "card 4152 3138 1234 5671 123",
+            "cobrar 4152 3138 1234 5671 200 pesos",
+        ] {
+            assert_eq!(
+                found(t),
+                vec![(PiiEntity::CreditCard, "4152 3138 1234 5671")],
+                "{t}"
+            );
+        }
+    }
+
+    #[test]
+    fn phone_cues_are_words_and_a_near_cue_beats_an_id_word() {
+        assert!(found("Tell me if 2147483647 is prime").is_empty());
+        assert!(found("Calificaciones: 85 90 78 92 88").is_empty());
+        assert_eq!(
+            found("llámame al 55 12 34 56 78"),
+            vec![(PiiEntity::Phone, "55 12 34 56 78")]
+        );
+        for t in [
+            "Ticket #4521: customer phone 5512345678",
+            "Datos de la cuenta - teléfono 5512345678",
+            "mi cel es 5512345678",
+        ] {
+            assert_eq!(found(t), vec![(PiiEntity::Phone, "5512345678")], "{t}");
+        }
+    }
+
+    #[test]
+    fn an_id_word_before_an_ssn_shape_makes_it_an_id() {
+        assert!(found("Order 536-22-8411 shipped").is_empty());
+        assert_eq!(
+            found("order for SSN 536-22-8411"),
+            vec![(PiiEntity::Ssn, "536-22-8411")]
+        );
     }
 }
