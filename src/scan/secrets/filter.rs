@@ -84,10 +84,15 @@ pub(crate) fn check(check: Check, value: &str) -> Option<usize> {
         }
         Check::Jwt => jwt(value).then_some(value.len()),
         Check::Pem => {
+            // The text between the `-----BEGIN …-----` and `-----END …-----` markers (the even
+            // pieces between runs of dashes), so a key written on one line with `\n` escapes
+            // (a service-account JSON, a `.env` value) has a body too.
             let body = value
-                .lines()
-                .filter(|l| !l.contains("-----"))
-                .collect::<String>();
+                .split("-----")
+                .step_by(2)
+                .collect::<String>()
+                .replace("\\n", "\n")
+                .replace("\\r", "");
             let b64 = body
                 .bytes()
                 .filter(|b| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/')
@@ -194,6 +199,9 @@ fn generic(value: &str) -> Option<usize> {
         || v.starts_with('*')
         || v.contains("::")
         || v.contains("->")
+        // A link (`password reset link is https://…`); one with credentials in it is the
+        // connection-string rule's.
+        || v.contains("://")
         || {
             // Lowercased once, not once per prefix.
             let lower = v.to_lowercase();
