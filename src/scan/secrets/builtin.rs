@@ -396,10 +396,12 @@ pub(crate) const RULES: &[Def] = &[
         0.75,
         Check::Generic,
     ),
+    // Up to four words may say whose password it is: "the password for the admin panel
+    // is …", "la contraseña del wifi es: …".
     def(
         "password-in-prose",
         "GENERIC_SECRET",
-        r#"(?i)\b(?:password|passcode|passphrase|contrase(?:ñ|n)a|clave(?: de acceso)?)\s+(?:is|es|was|era|ser[ií]a|would be|sigue siendo)\s*:?\s*["'`]?([^\s"'`]{6,64})"#,
+        r#"(?i)\b(?:password|passcode|passphrase|contrase(?:ñ|n)a|clave(?: de acceso)?)(?:\s+[^\s"'`:=]+){0,4}?\s+(?:is|es|was|era|ser[ií]a|would be|sigue siendo)\s*:?\s*["'`]?([^\s"'`]{6,64})"#,
         &[
             "password",
             "passcode",
