@@ -172,7 +172,13 @@ impl Gazetteer {
     /// The entry for exactly `text[start..end]` (one word), if any.
     pub(crate) fn word(&self, text: &str, start: usize, end: usize) -> Option<Entry> {
         let word = text.get(start..end)?;
-        ascii_lowered(word.as_bytes(), |w| self.words.get(w).copied()).map(|i| self.entries[i])
+        let found = if word.chars().any(|c| !c.is_ascii() && c.is_uppercase()) {
+            // `JOSÉ`, `NÚÑEZ`: forms and records write names in capitals, accents kept.
+            self.words.get(word.to_lowercase().as_bytes()).copied()
+        } else {
+            ascii_lowered(word.as_bytes(), |w| self.words.get(w).copied())
+        };
+        found.map(|i| self.entries[i])
     }
 
     /// The longest multi-word stop phrase starting at `start` and ending at a word boundary
