@@ -32,6 +32,13 @@ const VERSION_CUES: Cues = Cues::new(&[
     "compilaci",
     "oid",
     "snmp",
+    // Document numbering: `section 2.3.1.4 of RFC 9110`.
+    "section",
+    "secci\u{f3}n",
+    "chapter",
+    "cap\u{ed}tulo",
+    "clause",
+    "\u{a7}",
 ]);
 
 /// Pushes `(start, end, score)` for every address in `text`.
@@ -95,7 +102,7 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         let network = octets[3] == 0
             && b.get(end) == Some(&b'/')
             && b.get(end + 1).is_some_and(u8::is_ascii_digit);
-        if glued || network || has_any(lower_before(text, start, 24).as_bytes(), &VERSION_CUES) {
+        if glued || network || after_version_cue(text, start) {
             i = end;
             continue;
         }
@@ -110,6 +117,14 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         }
         i = end;
     }
+}
+
+/// Whether the words before `start` say a version or a section number follows; `version`
+/// counts inside a key too (`AssemblyVersion("`, `"appVersion": "`), where it starts no word.
+fn after_version_cue(text: &str, start: usize) -> bool {
+    let before = lower_before(text, start, 24);
+    let before = before.as_bytes();
+    has_any(before, &VERSION_CUES) || memchr::memmem::find(before, b"version").is_some()
 }
 
 fn v4_score(ip: Ipv4Addr) -> Option<f32> {
