@@ -3,7 +3,8 @@
 //! Supported: `[[rules]]` with `id`, `description`, `regex`, `keywords`, `entropy`,
 //! `secretGroup`, and allowlists in both spellings (`[rules.allowlist]` and
 //! `[[rules.allowlists]]`) with `regexes`, `regexTarget` (`secret`, `match`, `line`),
-//! `stopwords` and `condition` (`OR`, `AND`); plus the global `[allowlist]`/`[[allowlists]]`.
+//! `stopwords` and `condition` (`OR`, `AND`); plus the global `[allowlist]`/`[[allowlists]]`,
+//! which `targetRules` scopes to rules of the same file.
 //! Path and commit criteria have no meaning for a prompt and are ignored; a rule that has
 //! only a `path` cannot apply to text and is reported.
 //!
@@ -59,6 +60,9 @@ struct RawAllow {
     regex_target: Option<String>,
     #[serde(default)]
     stopwords: Vec<String>,
+    /// Global allowlists only (gitleaks 8.25+): the rules it applies to, by id.
+    #[serde(default)]
+    target_rules: Vec<String>,
 }
 
 /// Regex size limit per rule: generous for public rule sets, bounded for memory.
@@ -138,20 +142,41 @@ pub(crate) fn parse(toml_text: &str) -> Result<Parsed, ScanError> {
         allowlists: Vec::new(),
         errors: Vec::new(),
     };
-    for raw in file.allowlist.iter().chain(&file.allowlists) {
-        match allowlist(raw) {
-            Ok(a) => parsed.allowlists.push(a),
-            Err(reason) => parsed.errors.push(RuleError {
-                id: "[allowlist]".to_owned(),
-                reason,
-            }),
-        }
-    }
     for (n, raw) in file.rules.iter().enumerate() {
         let id = raw.id.clone().unwrap_or_else(|| format!("rules[{n}]"));
         match rule(&id, raw) {
             Ok(r) => parsed.rules.push(r),
             Err(reason) => parsed.errors.push(RuleError { id, reason }),
+        }
+    }
+    for raw in file.allowlist.iter().chain(&file.allowlists) {
+        let compiled = match allowlist(raw) {
+            Ok(a) => a,
+            Err(reason) => {
+                parsed.errors.push(RuleError {
+                    id: "[allowlist]".to_owned(),
+                    reason,
+                });
+                continue;
+            }
+        };
+        if raw.target_rules.is_empty() {
+            parsed.allowlists.push(compiled);
+            continue;
+        }
+        // Scoped to some rules: it joins theirs, and never becomes global (where it would
+        // also silence the built-in rules).
+        for target in &raw.target_rules {
+            match parsed.rules.iter_mut().find(|r| &*r.id == target.as_str()) {
+                Some(r) => r.allow.push(compiled.clone()),
+                None => parsed.errors.push(RuleError {
+                    id: "[allowlist]".to_owned(),
+                    reason: format!(
+                        "targetRules names {target:?}, which this file does not define; \
+                         not applied to it"
+                    ),
+                }),
+            }
         }
     }
     Ok(parsed)
@@ -244,6 +269,30 @@ regexes = ['''widget-000000''']
         assert_eq!(bad, vec!["lookaround", "pkcs12-file"]);
         assert_eq!(&*p.rules[0].entity, "ACME_TOKEN");
         assert_eq!(p.allowlists.len(), 1);
+    }
+
+    #[test]
+    fn a_targeted_allowlist_joins_its_rules_and_is_not_global() {
+        let p = parse(
+            r#"
+[[rules]]
+id = "acme-token"
+regex = 'acme_[a-z0-9]{8}'
+
+[[allowlists]]
+targetRules = ["acme-token", "not-here"]
+stopwords = ["acme_test"]
+"#,
+        )
+        .unwrap();
+        assert!(p.allowlists.is_empty());
+        assert_eq!(p.rules[0].allow.len(), 1);
+        assert_eq!(p.errors.len(), 1);
+        assert!(
+            p.errors[0].reason.contains("\"not-here\""),
+            "{:?}",
+            p.errors
+        );
     }
 
     #[test]

@@ -40,6 +40,7 @@ pub(crate) enum Target {
 }
 
 /// A gitleaks allowlist: a finding is dropped when it matches.
+#[derive(Clone)]
 pub(crate) struct Allowlist {
     pub(crate) regexes: Vec<Regex>,
     pub(crate) stopwords: Vec<String>,
