@@ -222,7 +222,17 @@ fn main() -> ExitCode {
                     stdin.lock(),
                     stdout.lock(),
                 ) {
-                    Ok(_) => ExitCode::SUCCESS,
+                    // Each bad line was answered in-band with its id, so the run succeeded;
+                    // the count goes to stderr for whoever watches the batch.
+                    Ok(summary) => {
+                        if summary.errors > 0 {
+                            eprintln!(
+                                "scan --jsonl: {} of {} lines answered with an error object",
+                                summary.errors, summary.lines
+                            );
+                        }
+                        ExitCode::SUCCESS
+                    }
                     Err(e) => fail(e),
                 };
             }

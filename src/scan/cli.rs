@@ -12,7 +12,8 @@ use super::redact::{redact, RedactionMode, RedactionPolicy, RedactionState};
 use super::report::{JsonlError, JsonlLine, Report};
 use super::Scanner;
 
-/// Counts from one `--jsonl` run, for the exit status and a closing log line.
+/// Counts from one `--jsonl` run, for a closing line on stderr (bad lines are answered
+/// in-band, each with its id, so they do not fail the run).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct JsonlSummary {
     /// Non-blank input lines read.
