@@ -19,7 +19,63 @@ pub(crate) struct RuleDef {
     pub(crate) pattern: &'static str,
 }
 
-const OVERRIDE_OBJECTS: &str = r"(?:instructions?|prompts?|directives?|directions|rules|guidelines|commands|context|programming|guardrails|restrictions|constraints|polic(?:y|ies)|orders|training|filters?|safeguards)";
+const OVERRIDE_OBJECTS: &str = r"(?:instructions?|prompts?|directives?|directions|rules|guidelines|guidance|commands|context|programming|guardrails|restrictions|constraints|polic(?:y|ies)|orders|training|filters?|safeguards)";
+
+const OVERRIDE_VERBS: &str = r"(?:ignore|disregard|forget(?:\s+about)?|skip|bypass|override|overlook|set\s+aside|discard|neglect)";
+
+const OVERRIDE_VERB_KEYWORDS: &[&str] = &[
+    "ignore",
+    "disregard",
+    "forget",
+    "skip",
+    "bypass",
+    "override",
+    "overlook",
+    "set aside",
+    "discard",
+    "neglect",
+];
+
+/// Words between an override verb and its object that point at the model's instructions.
+const OVERRIDE_QUALIFIERS: &str = r"(?:all|every|your|you|previous|previously|prior|above|earlier|preceding|foregoing|former|initial|original|system|developer|safety|existing|old|received|provided|stated|mentioned|given|told|were|have|been|got)";
+
+/// Words that may stand between the verb and its object but point at nothing.
+const OVERRIDE_FILLERS: &str = r"(?:any|each|of|the|these|those|this|that|other|current|and|or)";
+
+/// What must follow "the system instructions" or "the developer messages" for a request to
+/// be about the model's own: the end of the request, or words that point at the model.
+/// "The system messages from the kernel log" and "the system instructions for resetting the
+/// router" go on about something else.
+const END_OF_ASK: &str = r#"(?:\s*(?:[.?!;:,)"'\]]|(?m:$))|\s+(?:you\b|that\s+you|which\s+you|given|above|verbatim|exactly|word\s+for\s+word|in\s+full|now|please))"#;
+
+/// [`END_OF_ASK`] for Spanish: "el mensaje del sistema cuando falla el login" is a log.
+const END_OF_ASK_ES: &str = r#"(?:\s*(?:[.?!;:,)"'\]]|(?m:$))|\s+(?:que\s+te|tal\s+cual|textualmente|exactamente|palabra\s+por\s+palabra|completas?|completos?|ahora|por\s+favor))"#;
+
+const OVERRIDE_VERB_KEYWORDS_ES: &[&str] = &[
+    "ignor",
+    "olvid",
+    "omit",
+    "descart",
+    "caso omiso",
+    "no sigas",
+    "no hagas caso",
+    "desobedec",
+    "pasa por alto",
+    "salta",
+];
+
+const OVERRIDE_VERBS_ES: &str = r"(?:ignora|ignore|ignoren|ignorar|ignores|olvida|olvidate\s+de|olvides|olviden|olvidar|omite|omitir|omitan|descarta|descartar|haz\s+caso\s+omiso\s+(?:a|de)|no\s+sigas|no\s+hagas\s+caso\s+(?:a|de)|desobedece|pasa\s+por\s+alto|saltate|salta)";
+
+const OVERRIDE_OBJECTS_ES: &str = r"(?:instrucciones|instruccion|indicaciones|reglas|ordenes|directrices|directivas|restricciones|normas|politicas|prompts?|comandos|limitaciones|pautas|filtros|programacion|entrenamiento)";
+
+const OVERRIDE_QUALIFIERS_ES: &str = r"(?:tus|tu|todas?|todos?|anteriores|previas?|previos?|anterior|iniciales|originales|primeras?|te|dieron|di|han|dado|dio|recibiste)";
+
+const OVERRIDE_FILLERS_ES: &str = r"(?:a|de|del|las|los|la|el|lo|sus|mis|cualquier|cada|que|y)";
+
+const OVERRIDE_TRAILERS_ES: &str = r"(?:anteriores|previas|previos|originales|iniciales|de\s+antes|que\s+(?:te\s+)?(?:dieron|di|dio|han\s+dado|recibiste|tienes)|del\s+sistema|de\s+seguridad|recibidas|dadas)";
+
+/// Words after the object that make it the model's instructions.
+const OVERRIDE_TRAILERS: &str = r"(?:above|before|previously|earlier|so\s+far|until\s+now|(?:that\s+|which\s+)?(?:you|i)(?:'ve|\s+have|\s+had|\s+were|\s+was)?\s+(?:been\s+)?(?:given|told|received|gave|provided|got)|from\s+(?:before|earlier|your|the\s+(?:system|developer|above)))";
 
 /// The English rules.
 pub(crate) fn rules() -> Vec<(RuleDef, String)> {
@@ -27,19 +83,19 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
         RuleDef {
             name: "override_instructions",
             weight: 0.92,
-            keywords: &[
-                "ignore",
-                "disregard",
-                "forget",
-                "skip",
-                "bypass",
-                "override",
-                "overlook",
-                "set aside",
-                "discard",
-                "neglect",
-            ],
-            pattern: r"\b(?:ignore|disregard|forget(?:\s+about)?|skip|bypass|override|overlook|set\s+aside|discard|neglect)(?:\s+(?:all|any|every|each|of|the|your|these|those|this|that|previous|previously|prior|above|earlier|preceding|foregoing|former|initial|original|system|developer|safety|other|existing|current|given|old|received|provided|stated|mentioned|and|or|you|were|have|been|got|given|told))*\s+OBJ\b",
+            keywords: OVERRIDE_VERB_KEYWORDS,
+            // The object must be the model's own instructions: a qualifier before it ("all",
+            // "your", "previous"), or after it ("… above", "… you were given"). "Skip the
+            // instructions for Windows" and "ignore the context menu" name none.
+            pattern: r"\bVERB(?:\s+(?:QUAL|WEAK))*?\s+QUAL(?:\s+(?:QUAL|WEAK))*\s+OBJ\b|\bVERB(?:\s+(?:QUAL|WEAK))*\s+OBJ\s+TRAIL\b|\bVERB\s+(?:all\s+(?:of\s+)?|everything\s+)?(?:the\s+)?(?:text\s+|messages?\s+)?above(?:\s*[.,;:!]|\s+(?:and|then|instead)\b|\s*(?m:$))",
+        },
+        RuleDef {
+            name: "override_generic",
+            weight: 0.45,
+            keywords: OVERRIDE_VERB_KEYWORDS,
+            // The same verbs and objects without a qualifier: an order to a model as often as
+            // a step in a how-to, so evidence that needs another rule beside it.
+            pattern: r"\bVERB(?:\s+(?:QUAL|WEAK))*\s+OBJ\b",
         },
         RuleDef {
             name: "override_forget_everything",
@@ -136,7 +192,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "above",
                 "before this",
             ],
-            pattern: r"\b(?:reveal|show|print|output|repeat|display|tell|give|leak|dump|share|expose|return|write\s+out|spell\s+out|recite|echo|paste|list|disclose|what\s+(?:is|are|was|were))\s+(?:me\s+|us\s+)?(?:all\s+(?:of\s+)?|exactly\s+|verbatim\s+|word\s+for\s+word\s+)?(?:(?:your|its)\s+(?:(?:full|complete|entire|exact|original|initial|hidden|secret|internal|confidential|system|developer|pre-?|first|above|actual|real)\s*){0,3}(?:prompts?|instructions|system\s+messages?|directives|rules|guidelines|configuration|initial\s+context)|the\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:hidden|secret|internal|confidential|system|developer|initial|pre)[\s-]*(?:prompts?|instructions|messages?|directives)|(?:your|the)\s+(?:text|words|content)\s+(?:above|before\s+this))\b",
+            pattern: r"\b(?:reveal|show|print|output|repeat|display|tell|give|leak|dump|share|expose|return|write\s+out|spell\s+out|recite|echo|paste|list|disclose|what\s+(?:is|are|was|were))\s+(?:me\s+|us\s+)?(?:all\s+(?:of\s+)?|exactly\s+|verbatim\s+|word\s+for\s+word\s+)?(?:(?:(?:your|its)\s+(?:(?:full|complete|entire|exact|original|initial|hidden|secret|internal|confidential|system|developer|pre-?|first|above|actual|real)\s*){0,3}(?:prompts?|instructions|system\s+messages?|directives|rules|guidelines|configuration|initial\s+context)|the\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:(?:hidden|secret|internal|confidential|system|developer|initial|pre)[\s-]*prompts?|(?:hidden|secret|confidential)[\s-]*(?:instructions|messages?|directives))|(?:your|the)\s+(?:text|words|content)\s+(?:above|before\s+this))\b|the\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:system|developer|initial|internal|pre)[\s-]*(?:instructions|messages?|directives)\bEND_OF_ASK)",
         },
         RuleDef {
             name: "repeat_above",
@@ -167,7 +223,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "<instruction",
                 "</instruction",
             ],
-            pattern: r"(?m)<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>|\[/?inst\]|<<\s*/?sys\s*>>|<\s*/?\s*(?:system|instructions?)\s*>|\[(?:system|sys)\]|^\s*#{2,}\s*(?:system|instructions?|new\s+instructions|admin)\b\s*:?",
+            pattern: r"(?m)<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>|\[/?inst\]|<<\s*/?sys\s*>>|<\s*/?\s*(?:system|instructions?)\s*>|\[(?:system|sys)\]|^\s*#{2,}\s*(?:(?:system|admin)(?:\s+(?:prompt|message|instructions?|override))?\s*:?[ \t]*(?m:$)|new\s+instructions\b)",
         },
         RuleDef {
             name: "fake_role_turn",
@@ -269,19 +325,17 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
         RuleDef {
             name: "override_instructions_es",
             weight: 0.92,
-            keywords: &[
-                "ignor",
-                "olvid",
-                "omit",
-                "descart",
-                "caso omiso",
-                "no sigas",
-                "no hagas caso",
-                "desobedec",
-                "pasa por alto",
-                "salta",
-            ],
-            pattern: r"\b(?:ignora|ignore|ignoren|ignorar|ignores|olvida|olvidate\s+de|olvides|olviden|olvidar|omite|omitir|omitan|descarta|descartar|haz\s+caso\s+omiso\s+(?:a|de)|no\s+sigas|no\s+hagas\s+caso\s+(?:a|de)|desobedece|pasa\s+por\s+alto|saltate|salta)(?:\s+(?:a|de|del|las|los|la|el|lo|tus|sus|mis|todas?|todos?|cualquier|cada|anteriores|previas?|previos?|anterior|iniciales|originales|primeras?|que|te|dieron|di|han|dado|dio|recibiste|y))*\s+(?:instrucciones|instruccion|indicaciones|reglas|ordenes|directrices|directivas|restricciones|normas|politicas|prompts?|comandos|limitaciones|pautas|filtros|programacion|entrenamiento)\b",
+            keywords: OVERRIDE_VERB_KEYWORDS_ES,
+            // As in English, the object must be the model's instructions: "omite las
+            // instrucciones de instalación" names none, "ignora las instrucciones anteriores"
+            // and "ignora todas tus reglas" do.
+            pattern: r"\bVERB_ES(?:\s+(?:QUAL_ES|WEAK_ES))*?\s+QUAL_ES(?:\s+(?:QUAL_ES|WEAK_ES))*\s+OBJ_ES\b|\bVERB_ES(?:\s+(?:QUAL_ES|WEAK_ES))*\s+OBJ_ES\s+TRAIL_ES\b",
+        },
+        RuleDef {
+            name: "override_generic_es",
+            weight: 0.45,
+            keywords: OVERRIDE_VERB_KEYWORDS_ES,
+            pattern: r"\bVERB_ES(?:\s+(?:QUAL_ES|WEAK_ES))*\s+OBJ_ES\b",
         },
         RuleDef {
             name: "override_forget_everything_es",
@@ -354,7 +408,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "configuracion",
                 "directrices",
             ],
-            pattern: r"\b(?:muestra(?:me)?|revela(?:me)?|dime|repite(?:me)?|imprime|ensena(?:me)?|escribe(?:me)?|comparte|filtra|copia|dame|devuelve|cual(?:es)?\s+(?:es|son))\s+(?:cuales\s+son\s+)?(?:exactamente\s+|textualmente\s+|palabra\s+por\s+palabra\s+)?(?:(?:tus|tu)\s+(?:instrucciones|indicaciones|reglas|prompt|mensaje|directrices)(?:\s+(?:del?\s+sistema|de\s+sistema|iniciales|originales|ocultas|secretas|internas|previas|completas))?|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|prompt|mensaje|configuracion)\s+(?:del?\s+sistema|iniciales|originales|ocultas|secretas|internas)|(?:prompt|mensaje)\s+(?:del?\s+)?sistema))\b",
+            pattern: r"\b(?:muestra(?:me)?|revela(?:me)?|dime|repite(?:me)?|imprime|ensena(?:me)?|escribe(?:me)?|comparte|filtra|copia|dame|devuelve|cual(?:es)?\s+(?:es|son))\s+(?:cuales\s+son\s+)?(?:exactamente\s+|textualmente\s+|palabra\s+por\s+palabra\s+)?(?:(?:(?:tus|tu)\s+(?:instrucciones|indicaciones|reglas|prompt|mensaje|directrices)(?:\s+(?:del?\s+sistema|de\s+sistema|iniciales|originales|ocultas|secretas|internas|previas|completas))?|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|prompt|mensaje|configuracion)\s+(?:iniciales|originales|ocultas|secretas|internas)|prompt\s+(?:del?\s+)?sistema))\b|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|configuracion|mensaje)\s+del?\s+sistema|mensaje\s+sistema)\bEND_OF_ASK_ES)",
         },
         RuleDef {
             name: "repeat_above_es",
@@ -413,7 +467,20 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
     ];
     defs.into_iter()
         .map(|d| {
-            let p = d.pattern.replace("OBJ", OVERRIDE_OBJECTS);
+            let p = d
+                .pattern
+                .replace("END_OF_ASK_ES", END_OF_ASK_ES)
+                .replace("END_OF_ASK", END_OF_ASK)
+                .replace("OBJ_ES", OVERRIDE_OBJECTS_ES)
+                .replace("VERB_ES", OVERRIDE_VERBS_ES)
+                .replace("QUAL_ES", OVERRIDE_QUALIFIERS_ES)
+                .replace("WEAK_ES", OVERRIDE_FILLERS_ES)
+                .replace("TRAIL_ES", OVERRIDE_TRAILERS_ES)
+                .replace("OBJ", OVERRIDE_OBJECTS)
+                .replace("VERB", OVERRIDE_VERBS)
+                .replace("QUAL", OVERRIDE_QUALIFIERS)
+                .replace("WEAK", OVERRIDE_FILLERS)
+                .replace("TRAIL", OVERRIDE_TRAILERS);
             (d, p)
         })
         .collect()
