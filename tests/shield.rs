@@ -299,6 +299,43 @@ async fn every_refusal_has_its_status_and_an_openai_error() {
         (st, v["error"]["param"].as_str()),
         (400, Some("messages[0].role"))
     );
+    // Content of the wrong type, or missing outside an assistant turn, is named; a model
+    // name with a control character never reaches the logs or the audit table.
+    for (messages, param) in [
+        (
+            json!([{"role": "user", "content": 5}]),
+            "messages[0].content",
+        ),
+        (json!([{"role": "user"}]), "messages[0].content"),
+        (
+            json!([{"role": "user", "content": ["hi"]}]),
+            "messages[0].content[0]",
+        ),
+    ] {
+        let body = json!({"model": "mock-1", "messages": messages});
+        let (st, _, v) = error_code(post(&s, &s.key, &body).await).await;
+        assert_eq!(
+            (st, v["error"]["param"].as_str()),
+            (400, Some(param)),
+            "{body}"
+        );
+    }
+    let (st, _, v) = error_code(
+        post(
+            &s,
+            &s.key,
+            &json!({"model": "mock-1\u{0}x", "messages": [{"role": "user", "content": "x"}]}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!((st, v["error"]["param"].as_str()), (400, Some("model")));
+    let tool_turn = json!({"model": "mock-1", "messages": [
+        {"role": "user", "content": "weather?"},
+        {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "w", "arguments": "{}"}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "sunny"}
+    ]});
+    assert_eq!(post(&s, &s.key, &tool_turn).await.status(), 200);
     // 404: no provider for the model; 413: content over 100K characters.
     assert_eq!(
         error_code(
@@ -635,8 +672,18 @@ async fn provider_failures_are_refunded_and_mapped() {
     assert_eq!(outcome, "upstream_error");
     assert_eq!(db::balance(&s.store, &s.tenant).await, 999);
     s.provider.push(Answer::Status(400));
-    let (st, _, _) = error_code(post(&s, &s.key, &chat("x")).await).await;
+    let r = post(&s, &s.key, &chat("x")).await;
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let (st, _, _) = error_code(r).await;
     assert_eq!(st, 400, "the provider's own 4xx reaches the client");
+    // The audit record is queued after the refund: once it is stored, the refund is done.
+    let (_, _, _, outcome) = db::audit_row(&s.store, &rid).await;
+    assert_eq!(outcome, "provider_rejected");
+    assert_eq!(
+        db::balance(&s.store, &s.tenant).await,
+        998,
+        "a request the provider refused is charged the blocked price"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -709,6 +756,36 @@ async fn key_rotation_keeps_the_old_key_for_the_grace_period() {
         error_code(post(&s, &rotated.key, &chat("x")).await).await.1,
         "api_key_expired"
     );
+}
+
+/// A display prefix is a few characters of a key and can be shared: revoking or rotating
+/// by one that names two active keys refuses rather than touching both, or one at random.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_display_prefix_revokes_nothing() {
+    let store = db::store().await;
+    let (a, _, _) = db::tenant(&store, 100).await;
+    let (b, _, _) = db::tenant(&store, 100).await;
+    let ka = store.create_key(&a, None).await.unwrap();
+    let kb = store.create_key(&b, None).await.unwrap();
+    sqlx::query("UPDATE securetag.api_key SET display_prefix = $1 WHERE id = $2::uuid")
+        .bind(&ka.prefix)
+        .bind(&kb.id)
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    let e = store.revoke_key(&ka.prefix).await.unwrap_err();
+    assert!(e.to_string().contains("more than one active key"), "{e}");
+    assert!(store.rotate_key(&ka.prefix, Duration::ZERO).await.is_err());
+    let revoked: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM securetag.api_key WHERE id IN ($1::uuid, $2::uuid) AND revoked_at IS NOT NULL",
+    )
+    .bind(&ka.id)
+    .bind(&kb.id)
+    .fetch_one(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(revoked, 0);
+    assert_eq!(store.revoke_key(&ka.id).await.unwrap(), 1);
 }
 
 fn rand_octet() -> u8 {
@@ -835,6 +912,41 @@ async fn audit_batches_store_each_request_once_with_its_incidents() {
     .await
     .unwrap();
     assert_eq!(incidents, vec![(rid, 1), (other, 4)]);
+}
+
+/// A record PostgreSQL refuses never holds up the others: a NUL (which `text` cannot hold)
+/// is replaced, and a record that breaks a constraint (an incident count of 0) is dropped
+/// alone while the rest of its batch is stored.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_record_the_database_refuses_does_not_stop_the_others() {
+    use securetag_edge::audit::AuditSink;
+    let store = db::store().await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let ids: Vec<String> = (0..3)
+        .map(|_| format!("poison-{}", uuid::Uuid::new_v4().simple()))
+        .collect();
+    let rules = vec!["pii:EMAIL".to_string()];
+    let mut nul = audit_record(&ids[0], &tenant, &rules, 1);
+    nul.model = Some("echo\0x".into());
+    let refused = audit_record(&ids[1], &tenant, &rules, 0);
+    let fine = audit_record(&ids[2], &tenant, &rules, 2);
+    store.write(&[nul, refused, fine]).await.unwrap();
+
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
+        "SELECT request_id, model FROM securetag.ai_gateway_log \
+         WHERE request_id = ANY($1) ORDER BY id",
+    )
+    .bind(&ids)
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        vec![
+            (ids[0].clone(), Some("echo\u{fffd}x".to_string())),
+            (ids[2].clone(), Some("m".to_string())),
+        ]
+    );
 }
 
 /// One audit record as the writer would queue it, with one EMAIL incident of `count`.

@@ -67,6 +67,9 @@ fn unavailable(code: &'static str, message: &'static str) -> HttpError {
     HttpError::new(503, "service_unavailable", code, message).with_retry_after(1)
 }
 
+/// Longest model name accepted; names reach logs, metrics and the audit table.
+const MAX_MODEL_LEN: usize = 256;
+
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>, param: &str) -> HttpError {
     HttpError::new(400, "invalid_request_error", "invalid_request", message).with_param(param)
 }
@@ -565,15 +568,17 @@ impl Shield {
         };
         let mut guard =
             OutputGuard::new(&self.scanner, &policy, &self.redactions.placeholder, state);
-        let status = if (200..300).contains(&up.status) && up.is_event_stream() {
+        let relayed = if (200..300).contains(&up.status) && up.is_event_stream() {
             self.relay_stream(down, &mut up, &mut guard, trail, rl_headers)
-                .await?
+                .await
         } else {
             self.relay_whole(down, &mut up, &mut guard, trail, rl_headers)
-                .await?
+                .await
         };
+        // Recorded whatever the relay's end: a blocked answer's findings are incidents too.
         trail.record.pii_out = guard.total_found();
         trail.record.incidents.extend(guard.incidents());
+        let status = relayed?;
         self.providers.release(up).await;
         Ok(status)
     }
@@ -588,6 +593,14 @@ impl Shield {
             Some(Value::String(m)) if !m.is_empty() => m.clone(),
             _ => return Err(invalid("model is required and must be a string", "model").into()),
         };
+        // The name reaches logs, metrics and the audit table (PostgreSQL text holds no NUL).
+        if model.len() > MAX_MODEL_LEN || model.chars().any(char::is_control) {
+            return Err(invalid(
+                format!("model must be a name of at most {MAX_MODEL_LEN} bytes without control characters"),
+                "model",
+            )
+            .into());
+        }
         if !key.policy.model_allowed(&model) {
             return Err(forbidden(
                 "model_not_allowed",
@@ -656,14 +669,35 @@ impl Shield {
                 )
                 .into());
             }
+            let param = format!("messages[{i}].content");
             let chars = match m.get("content") {
                 Some(Value::String(c)) => c.chars().count(),
-                Some(Value::Array(parts)) => parts
-                    .iter()
-                    .filter_map(|p| p.get("text").and_then(Value::as_str))
-                    .map(|t| t.chars().count())
-                    .sum(),
-                _ => 0,
+                Some(Value::Array(parts)) => {
+                    if let Some(j) = parts.iter().position(|p| !p.is_object()) {
+                        return Err(invalid(
+                            format!("{param}[{j}] must be a content part object"),
+                            &format!("{param}[{j}]"),
+                        )
+                        .into());
+                    }
+                    parts
+                        .iter()
+                        .filter_map(|p| p.get("text").and_then(Value::as_str))
+                        .map(|t| t.chars().count())
+                        .sum()
+                }
+                // An assistant turn that only calls tools (or refused) has no content.
+                None | Some(Value::Null) if role == "assistant" => 0,
+                None | Some(Value::Null) => {
+                    return Err(invalid(format!("{param} is required"), &param).into())
+                }
+                Some(_) => {
+                    return Err(invalid(
+                        format!("{param} must be a string or an array of content parts"),
+                        &param,
+                    )
+                    .into())
+                }
             };
             if chars > s.max_content_chars {
                 return Err(HttpError::new(
@@ -675,7 +709,7 @@ impl Shield {
                         s.max_content_chars
                     ),
                 )
-                .with_param(format!("messages[{i}].content"))
+                .with_param(param)
                 .into());
             }
         }
@@ -790,6 +824,8 @@ impl Shield {
                     b
                 }
                 Guarded::Blocked(b) => {
+                    // Blocked, like a blocked prompt: charged the blocked price.
+                    trail.refund = true;
                     trail.record.action = "blocked".into();
                     trail.record.outcome = "answer_blocked".into();
                     return Err(Stop::from(HttpError::new(
@@ -804,6 +840,9 @@ impl Shield {
                 }
             }
         } else {
+            // The provider's 4xx (a rate limit, a parameter it refuses) reaches the client
+            // as it is; the request failed upstream, so it is charged the blocked price.
+            trail.refund = true;
             trail.record.outcome = "provider_rejected".into();
             body
         };
@@ -843,6 +882,7 @@ impl Shield {
                 Ok(None) => break,
                 Err(e) => {
                     // Headers are out: tell the client in-band and end the stream.
+                    trail.refund = true;
                     trail.record.outcome = "upstream_error".into();
                     trail.record.error = Some(e.to_string());
                     let mut tail = filter.finish().to_vec();
@@ -876,6 +916,7 @@ impl Shield {
             trail.record.error = Some(format!("{} malformed SSE events dropped", filter.malformed));
         }
         if let Some(b) = &filter.blocked {
+            trail.refund = true;
             trail.record.action = "blocked".into();
             trail.record.outcome = "answer_blocked".into();
             trail.record.error = Some(b.code.to_string());

@@ -137,13 +137,34 @@ impl PgStore {
 
     /// Revokes a key now, given its id or its display prefix.
     pub async fn revoke_key(&self, key: &str) -> Result<u64, StoreError> {
+        let Some(id) = self.active_key_id(key).await? else {
+            return Ok(0);
+        };
         let done = sqlx::query(
-            "UPDATE securetag.api_key SET revoked_at = now() WHERE (id::text = $1 OR display_prefix = $1) AND revoked_at IS NULL",
+            "UPDATE securetag.api_key SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL",
         )
-        .bind(key)
+        .bind(&id)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected())
+    }
+
+    /// The id of the one active key with this id or display prefix. A display prefix is a
+    /// few characters of the key and may be shared; then nothing is chosen for the operator.
+    async fn active_key_id(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id::text FROM securetag.api_key WHERE (id::text = $1 OR display_prefix = $1) AND revoked_at IS NULL LIMIT 2",
+        )
+        .bind(key)
+        .fetch_all(&self.pool)
+        .await?;
+        match ids.as_slice() {
+            [] => Ok(None),
+            [id] => Ok(Some(id.clone())),
+            _ => Err(StoreError::Invalid(format!(
+                "{key:?} is the display prefix of more than one active key; give the key's id"
+            ))),
+        }
     }
 
     /// Issues a new key for the same tenant and settings; the old one expires after `grace`.
@@ -152,12 +173,16 @@ impl PgStore {
         key: &str,
         grace: std::time::Duration,
     ) -> Result<NewKey, StoreError> {
+        let id = self
+            .active_key_id(key)
+            .await?
+            .ok_or_else(|| StoreError::Invalid(format!("no active key {key:?}")))?;
         let row = sqlx::query(
             "SELECT k.id::text AS id, k.tenant_id::text AS tenant_id, COALESCE(kc.rate_limit_rpm, 30) AS rpm \
              FROM securetag.api_key k LEFT JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id \
-             WHERE (k.id::text = $1 OR k.display_prefix = $1) AND k.revoked_at IS NULL",
+             WHERE k.id = $1::uuid AND k.revoked_at IS NULL",
         )
-        .bind(key)
+        .bind(&id)
         .fetch_optional(&self.pool)
         .await?
         .ok_or_else(|| StoreError::Invalid(format!("no active key {key:?}")))?;
