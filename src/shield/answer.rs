@@ -17,11 +17,11 @@ pub enum Guarded {
     Blocked(Blocked),
 }
 
-/// Guards a JSON chat-completion body; a body that is not JSON is left alone (the caller
-/// only hands over 2xx JSON answers).
+/// Guards a chat-completion body: a JSON body field by field, any other body (plain text,
+/// JSON cut short) as one text, since the client reads it all the same.
 pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32, u32)>) {
     let Ok(mut v) = serde_json::from_slice::<Value>(body) else {
-        return (Guarded::Unchanged, None);
+        return (guard_text(guard, body), None);
     };
     let usage = wire::usage(&v);
     if !guard.is_active() {
@@ -47,5 +47,53 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     match serde_json::to_vec(&v) {
         Ok(b) => (Guarded::Rewritten(Bytes::from(b)), usage),
         Err(_) => (Guarded::Unchanged, usage),
+    }
+}
+
+/// A body that is not JSON, guarded as one text (bytes that are not UTF-8 read as U+FFFD).
+fn guard_text(guard: &mut OutputGuard<'_>, body: &[u8]) -> Guarded {
+    if !guard.is_active() {
+        return Guarded::Unchanged;
+    }
+    let text = String::from_utf8_lossy(body);
+    let findings = guard.scan(&text);
+    match guard.clean(&text, &findings) {
+        Err(b) => Guarded::Blocked(b),
+        Ok(clean) if guard.changed => Guarded::Rewritten(Bytes::from(clean)),
+        Ok(_) => Guarded::Unchanged,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::{RedactionMode, RedactionPolicy, RedactionState, Scanner};
+    use crate::shield::policy::{resolve, RawPolicy};
+
+    #[test]
+    fn an_answer_that_is_not_json_is_guarded_as_text() {
+        let scanner = Scanner::builtin().unwrap();
+        let policy = resolve(
+            &RawPolicy {
+                is_enabled: true,
+                ..RawPolicy::default()
+            },
+            &mut |_, _| {},
+        );
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        for body in [
+            &b"call me at ana.lopez@correo-mx.com AKIAQ7XK4PLMNBV2RT5Z"[..],
+            &b"{\"choices\":[{\"message\":{\"content\":\"ana.lopez@correo-mx.com"[..],
+        ] {
+            let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+            let (Guarded::Rewritten(out), None) = guard(&mut g, body) else {
+                panic!("not rewritten: {}", String::from_utf8_lossy(body));
+            };
+            let out = String::from_utf8(out.to_vec()).unwrap();
+            assert!(
+                !out.contains("ana.lopez") && out.contains("<EMAIL_1>"),
+                "{out}"
+            );
+        }
     }
 }

@@ -37,8 +37,19 @@ pub enum StreamError {
 enum Field {
     Content,
     Refusal,
+    /// The thinking of reasoning models on OpenAI-compatible servers, shown to users too.
+    Reasoning,
     ToolArgs(u64),
+    /// The legacy `function_call.arguments`.
+    FunctionArgs,
 }
+
+/// The plain text fields of a delta, by name.
+const TEXT_FIELDS: [(&str, Field); 3] = [
+    ("content", Field::Content),
+    ("refusal", Field::Refusal),
+    ("reasoning_content", Field::Reasoning),
+];
 
 pub struct SseFilter<'g, 'a> {
     guard: &'g mut OutputGuard<'a>,
@@ -228,11 +239,18 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             let Some(delta) = c.get_mut("delta").and_then(Value::as_object_mut) else {
                 continue;
             };
-            for (name, field) in [("content", Field::Content), ("refusal", Field::Refusal)] {
-                if let Some(Value::String(s)) = delta.get_mut(name) {
+            for (name, field) in &TEXT_FIELDS {
+                if let Some(Value::String(s)) = delta.get_mut(*name) {
                     let text = std::mem::take(s);
                     *s = self.take((index, field.clone()), &text, finished)?;
                 }
+            }
+            if let Some(Value::String(s)) = delta
+                .get_mut("function_call")
+                .and_then(|f| f.get_mut("arguments"))
+            {
+                let text = std::mem::take(s);
+                *s = self.take((index, Field::FunctionArgs), &text, finished)?;
             }
             if let Some(calls) = delta.get_mut("tool_calls").and_then(Value::as_array_mut) {
                 for call in calls.iter_mut() {
@@ -348,16 +366,25 @@ fn write_data(out: &mut BytesMut, v: &Value) {
 /// Appends `text` to a delta's field (creating it), for flushed hold-back.
 fn append_field(delta: &mut Map<String, Value>, field: &Field, text: &str) {
     match field {
-        Field::Content | Field::Refusal => {
-            let name = if *field == Field::Content {
-                "content"
-            } else {
-                "refusal"
+        Field::Content | Field::Refusal | Field::Reasoning => {
+            let Some((name, _)) = TEXT_FIELDS.iter().find(|(_, f)| f == field) else {
+                return;
             };
-            match delta.get_mut(name) {
+            match delta.get_mut(*name) {
                 Some(Value::String(s)) => s.push_str(text),
                 _ => {
-                    delta.insert(name.into(), Value::String(text.into()));
+                    delta.insert((*name).into(), Value::String(text.into()));
+                }
+            }
+        }
+        Field::FunctionArgs => {
+            let call = delta.entry("function_call").or_insert_with(|| json!({}));
+            match call.get_mut("arguments") {
+                Some(Value::String(s)) => s.push_str(text),
+                _ => {
+                    if let Some(obj) = call.as_object_mut() {
+                        obj.insert("arguments".into(), Value::String(text.into()));
+                    }
                 }
             }
         }
@@ -480,6 +507,38 @@ mod tests {
             })
             .collect();
         assert_eq!(text, "Hi there, friend");
+    }
+
+    #[test]
+    fn reasoning_and_legacy_function_arguments_are_scanned() {
+        let scanner = Scanner::builtin().unwrap();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let mut out = Vec::new();
+        for delta in [
+            r#"{"reasoning_content":"The key is AKIAQ7XK4PLMNBV2RT5Z and "}"#,
+            r#"{"reasoning_content":"mail ana.lopez@correo-mx.com."}"#,
+            r#"{"function_call":{"name":"f","arguments":"{\"k\": \"AKIAQ7X"}}"#,
+            r#"{"function_call":{"arguments":"K4PLMNBV2RT5Z\"}"}}"#,
+        ] {
+            let ev = format!(
+                "data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{delta},\"finish_reason\":null}}]}}\n\n"
+            );
+            out.extend_from_slice(&f.push(ev.as_bytes()).unwrap());
+        }
+        let last = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        out.extend_from_slice(&f.push(last.as_bytes()).unwrap());
+        out.extend_from_slice(&f.finish());
+        let s = String::from_utf8(out).unwrap();
+        for leaked in ["AKIAQ7X", "K4PLMNBV2RT5Z", "ana.lopez"] {
+            assert!(!s.contains(leaked), "{leaked} in {s}");
+        }
+        assert!(
+            s.contains("<AWS_ACCESS_KEY_1>") && s.contains("<EMAIL_1>"),
+            "{s}"
+        );
     }
 
     #[test]

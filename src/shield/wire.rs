@@ -7,14 +7,18 @@
 use serde_json::Value;
 
 /// Calls `f(path, text)` for every text a provider would read in a request: message
-/// `content` (a string, or the `text` of text parts), tool results, and tool-call
-/// arguments. Image and audio parts are not text and are passed as they are.
+/// `content` (a string, or the `text` of text and refusal parts), the participant `name`,
+/// tool results, and tool-call arguments. Image and audio parts are not text and are passed
+/// as they are.
 pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
         return;
     };
     for (i, m) in messages.iter_mut().enumerate() {
         visit_content(m.get_mut("content"), &format!("messages[{i}].content"), f);
+        if let Some(Value::String(s)) = m.get_mut("name") {
+            f(&format!("messages[{i}].name"), s);
+        }
         visit_tool_calls(m, &format!("messages[{i}]"), f);
     }
 }
@@ -34,8 +38,12 @@ pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)
             &format!("choices[{i}].message.content"),
             f,
         );
-        if let Some(Value::String(s)) = m.get_mut("refusal") {
-            f(&format!("choices[{i}].message.refusal"), s);
+        // `reasoning_content`: the thinking that reasoning models behind OpenAI-compatible
+        // servers (DeepSeek, vLLM) return beside the answer, shown to users as well.
+        for field in ["refusal", "reasoning_content"] {
+            if let Some(Value::String(s)) = m.get_mut(field) {
+                f(&format!("choices[{i}].message.{field}"), s);
+            }
         }
         visit_tool_calls(m, &format!("choices[{i}].message"), f);
     }
@@ -46,15 +54,14 @@ fn visit_content(content: Option<&mut Value>, path: &str, f: &mut dyn FnMut(&str
         Some(Value::String(s)) => f(path, s),
         Some(Value::Array(parts)) => {
             for (j, p) in parts.iter_mut().enumerate() {
-                let is_text = p
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .is_none_or(|t| t == "text" || t == "input_text");
-                if !is_text {
-                    continue;
-                }
-                if let Some(Value::String(s)) = p.get_mut("text") {
-                    f(&format!("{path}[{j}].text"), s);
+                let field = match p.get("type").and_then(Value::as_str) {
+                    None | Some("text" | "input_text") => "text",
+                    // An assistant turn's refusal part: text the model reads back.
+                    Some("refusal") => "refusal",
+                    Some(_) => continue,
+                };
+                if let Some(Value::String(s)) = p.get_mut(field) {
+                    f(&format!("{path}[{j}].{field}"), s);
                 }
             }
         }
