@@ -343,3 +343,53 @@ async fn a_block_policy_replaces_the_answer_with_an_error() {
     assert!(!v.to_string().contains("536-22-8812"));
     let _ = (&s.edge, &s.tenant);
 }
+
+/// HTTP/1.0 has no chunked framing: a stream to such a client is delimited by the close of
+/// the connection, with no `Transfer-Encoding` and no chunk sizes in the body.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_http10_client_gets_a_close_delimited_stream() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let s = setup("redact").await;
+    s.provider.push(Answer::Sse {
+        pieces: split_every(&sse_stream(&["Hello ", "there, friend."], false), 7),
+        gap: Duration::from_millis(1),
+    });
+    let body = ask("hi", true).to_string();
+    let addr = s
+        .url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut conn = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let head = format!(
+        "POST /ai/v1/chat/completions HTTP/1.0\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        s.key,
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(body.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), conn.read_to_end(&mut raw))
+        .await
+        .expect("the connection closes when the stream ends")
+        .unwrap();
+    let raw = String::from_utf8(raw).unwrap();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap();
+    assert!(
+        head.starts_with("HTTP/1.") && head.contains(" 200 "),
+        "{head}"
+    );
+    assert!(
+        !head.to_ascii_lowercase().contains("transfer-encoding"),
+        "{head}"
+    );
+    assert!(
+        body.starts_with("data: "),
+        "no chunk size before the events: {body:?}"
+    );
+    assert!(body.trim_end().ends_with("data: [DONE]"), "{body:?}");
+    assert_eq!(content_of(body), "Hello there, friend.");
+}

@@ -107,7 +107,12 @@ impl Downstream for SessionDownstream<'_> {
         headers: Vec<(&'static str, String)>,
     ) -> Result<(), Gone> {
         let mut resp = self.head(status, headers)?;
-        if !self.session.is_http2() {
+        if self.session.req_header().version == http::Version::HTTP_10 {
+            // HTTP/1.0 has no chunked framing: the stream ends when the connection does.
+            self.session.set_keepalive(None);
+            resp.insert_header(header::CONNECTION, "close")
+                .map_err(|_| Gone)?;
+        } else if !self.session.is_http2() {
             // Without a length, HTTP/1.1 needs chunked framing or the client waits for close.
             resp.insert_header(header::TRANSFER_ENCODING, "chunked")
                 .map_err(|_| Gone)?;
