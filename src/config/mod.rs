@@ -296,6 +296,17 @@ mod tests {
     }
 
     #[test]
+    fn a_tenant_name_defined_twice_is_refused() {
+        let text = "listeners: [{address: 127.0.0.1:0}]\nai:\n  tenants:\n    - {name: acme, credits: 100}\n    - {name: acme, credits: 0}\n";
+        let e = load(text).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("ai.tenants[1].name: tenant \"acme\" is defined twice"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn wildcard_cors_with_credentials_is_refused() {
         let text = "listeners: [{address: 127.0.0.1:0}]\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - prefix: /\n    upstream: a\n    cors: {allow_origins: ['*'], allow_credentials: true}\n";
         let e = load(text).unwrap_err();

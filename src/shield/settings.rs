@@ -497,6 +497,9 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
 
     let mut tenants = Vec::new();
     let mut seen_hashes = HashSet::new();
+    // Credits and rate limits are kept by tenant name: two tenants of one name would share
+    // them, the second's balance replacing the first's.
+    let mut seen_names = HashSet::new();
     let custom_names: HashSet<&str> = raw
         .custom_entities
         .iter()
@@ -504,6 +507,12 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
         .collect();
     for (i, t) in raw.tenants.iter().enumerate() {
         let tk = k(&format!("tenants[{i}]"));
+        if !seen_names.insert(t.name.as_str()) {
+            d.error(
+                format!("{tk}.name"),
+                format!("tenant {:?} is defined twice", t.name),
+            );
+        }
         let credits = to_cents(t.credits).unwrap_or_else(|| {
             d.error(
                 format!("{tk}.credits"),
