@@ -66,9 +66,22 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "aws-secret-access-key",
         "AWS_SECRET_KEY",
-        r#"(?i)(?:aws|amazon)[A-Za-z0-9_.\- ]{0,24}(?:secret|private|sk)[A-Za-z0-9_.\- ]{0,24}["']?\s*(?:=|:|=>|:=)\s*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        r#"(?i)(?:aws|amazon)[A-Za-z0-9_.\- ]{0,24}(?:secret|private|sk)[A-Za-z0-9_.\- ]{0,24}["']?(?:\s*(?:=|:|=>|:=)\s*|\s+(?:is|es)\s+)["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
         &["aws", "amazon"],
         &[],
+        4.0,
+        0.9,
+        Check::None,
+    ),
+    // The secret right after its access key id, as the console's credentials.csv and
+    // `aws configure` transcripts have it: `AKIA…,<secret>`, `AKIA… / <secret>`, or on the
+    // next line. A 40-char hex hash there (a commit id) stays under the entropy floor.
+    def(
+        "aws-secret-after-key-id",
+        "AWS_SECRET_KEY",
+        r#"\b(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}\b(?:[^A-Za-z0-9/+=\n]{1,6}|[ \t]+/[ \t]+|[ \t]*\r?\n[ \t]*|[^A-Za-z0-9/+=\n]{1,6}(?i:secret(?:[ _]access)?(?:[ _]key)?|sk)[^A-Za-z0-9/+=\n]{1,6})([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        &[],
+        &["AKIA", "ASIA", "ABIA", "ACCA", "A3T"],
         4.0,
         0.9,
         Check::None,

@@ -482,6 +482,10 @@ REVIEW = [
     ('es', f"La contraseña del wifi es: {L('GENERIC_SECRET', 'Tortuga123')}"),
     ('en', f"the password for the admin panel is {L('GENERIC_SECRET', 'Tr0ub4dor&3')}; the password for the admin panel is stored in Vault."),
     ('en', "Your password reset link is https://accounts.example.com/reset?t=Ab12Cd34 and expires soon."),
+    ('en', f"Access key ID,Secret access key\n{L('AWS_ACCESS_KEY', 'AKIAK4ZRI3R2WYOJFLJO')},{L('AWS_SECRET_KEY', 'Db/xHKas1VOqg6YYZYn9ZhyiA4uoRgnatmUdjAWt')}"),
+    ('es', f"aws configure: {L('AWS_ACCESS_KEY', 'AKIAQ7XK4PLMNBV2RT5Z')} / {L('AWS_SECRET_KEY', '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')}"),
+    ('en', f"deploy key {L('AWS_ACCESS_KEY', 'AKIAZ3MXW7Q2RTB5LKPD')} commit 3f9a1c2e7b4d8e0f6a5c1b2d3e4f5a6b7c8d9e0f"),
+    ('en', f"my aws secret is {L('AWS_SECRET_KEY', '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')}, rotate it"),
 ]
 for lang, text in REVIEW:
     add('review', lang, text)
