@@ -185,6 +185,28 @@ async fn submitted_jobs_are_served_to_their_tenant_only() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+
+    // Submissions count against the key's request limit like chat requests.
+    let (_, _, limited) = db::tenant(&store, 10_000).await;
+    sqlx::query(
+        "UPDATE securetag.ai_gateway_key_config SET rate_limit_rpm = 2          WHERE api_key_id = (SELECT id FROM securetag.api_key WHERE key_hash = $1)",
+    )
+    .bind(securetag_edge::crypto::sha256_hex(limited.as_bytes()))
+    .execute(&store.pool)
+    .await
+    .unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        let r = c
+            .post(format!("{base}/jobs"))
+            .bearer_auth(&limited)
+            .json(&json!({"content": "eval(x)"}))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, [202, 202, 429]);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -338,41 +338,9 @@ impl Shield {
         let policy = key.policy.clone();
 
         // 2. Rate limits, per key and per tenant, consumed together or not at all.
-        let mut limits = Vec::with_capacity(2);
-        if key.rate_limit_rpm > 0 {
-            limits.push((
-                format!("key:{}", key.key_id),
-                Quota::per_minute(key.rate_limit_rpm),
-            ));
-        }
-        if policy.max_requests_per_minute > 0 {
-            limits.push((
-                format!("tenant:{}", key.tenant_id),
-                Quota::per_minute(policy.max_requests_per_minute),
-            ));
-        }
-        let d = self.limiter.check(&limits).await;
-        rl_headers.push(("x-ratelimit-limit-requests", d.limit.to_string()));
-        rl_headers.push(("x-ratelimit-remaining-requests", d.remaining.to_string()));
-        rl_headers.push((
-            "x-ratelimit-reset-requests",
-            format!("{}ms", d.reset_after.as_millis()),
-        ));
-        if !d.allowed {
-            let which = match d.denied_by.and_then(|i| limits.get(i)) {
-                Some((k, _)) if k.starts_with("tenant:") => "tenant",
-                _ => "API key",
-            };
+        if let Err(e) = self.check_rate_limits(&key, rl_headers).await {
             trail.record.outcome = "rate_limited".into();
-            let secs = d.retry_after.as_secs_f64().ceil() as u64;
-            return Err(HttpError::new(
-                429,
-                "rate_limit_error",
-                "rate_limit_exceeded",
-                format!("rate limit of the {which} reached; retry in {secs}s"),
-            )
-            .with_retry_after(secs)
-            .into());
+            return Err(e.into());
         }
 
         // 3. Body and policy.
@@ -581,6 +549,50 @@ impl Shield {
         let status = relayed?;
         self.providers.release(up).await;
         Ok(status)
+    }
+
+    /// Consumes one request from the key's and the tenant's limits, together or not at all,
+    /// and adds the `x-ratelimit-*` headers; a 429 when either is spent.
+    pub(super) async fn check_rate_limits(
+        &self,
+        key: &KeyRecord,
+        rl_headers: &mut Vec<(&'static str, String)>,
+    ) -> Result<(), HttpError> {
+        let mut limits = Vec::with_capacity(2);
+        if key.rate_limit_rpm > 0 {
+            limits.push((
+                format!("key:{}", key.key_id),
+                Quota::per_minute(key.rate_limit_rpm),
+            ));
+        }
+        if key.policy.max_requests_per_minute > 0 {
+            limits.push((
+                format!("tenant:{}", key.tenant_id),
+                Quota::per_minute(key.policy.max_requests_per_minute),
+            ));
+        }
+        let d = self.limiter.check(&limits).await;
+        rl_headers.push(("x-ratelimit-limit-requests", d.limit.to_string()));
+        rl_headers.push(("x-ratelimit-remaining-requests", d.remaining.to_string()));
+        rl_headers.push((
+            "x-ratelimit-reset-requests",
+            format!("{}ms", d.reset_after.as_millis()),
+        ));
+        if d.allowed {
+            return Ok(());
+        }
+        let which = match d.denied_by.and_then(|i| limits.get(i)) {
+            Some((k, _)) if k.starts_with("tenant:") => "tenant",
+            _ => "API key",
+        };
+        let secs = d.retry_after.as_secs_f64().ceil() as u64;
+        Err(HttpError::new(
+            429,
+            "rate_limit_error",
+            "rate_limit_exceeded",
+            format!("rate limit of the {which} reached; retry in {secs}s"),
+        )
+        .with_retry_after(secs))
     }
 
     /// Step 3's checks; returns the model and whether the client asked for a stream.

@@ -71,6 +71,9 @@ impl Shield {
         };
         match (req.method, rest) {
             ("POST", "jobs") => {
+                // A submission is CPU for the pool and rows in the store: it counts against
+                // the key's and the tenant's request limits like a chat request.
+                self.check_rate_limits(&key, &mut Vec::new()).await?;
                 let raw = down.read_body(MAX_SUBMISSION).await.map_err(|e| {
                     HttpError::new(
                         413,
