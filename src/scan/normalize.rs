@@ -194,9 +194,10 @@ pub(crate) fn unleet(s: &str) -> String {
 
 /// [`unleet`] on an owned string, rewritten in place. A digit is replaced when a neighbour
 /// is a letter. A symbol is replaced inside a word (a letter on one side, a letter or a
-/// leet digit on the other: `pr3v!0us`), `!`, `@` and `$` at the start of a word before a
-/// letter (`!gn0r3`, `@ll`; not `|`, which opens `<|im_start|>`), and `$` at the end of one (`!n$truct!0n$`). Neighbours are read as they were
-/// before any replacement, so `a11b` reads `aiib`.
+/// leet digit on the other: `pr3v!0us`); `!`, `@` and `$` also at the start of a word,
+/// before a letter (`!gn0r3`, `@ll`; not `|`, which opens `<|im_start|>`), and `$` at the
+/// end of one (`!n$truct!0n$`). Neighbours are read as they were before any replacement,
+/// so `a11b` reads `aiib`.
 fn unleet_owned(s: String) -> String {
     let mut b = s.into_bytes();
     // The byte before `i` as it was before this pass changed it.
