@@ -205,6 +205,19 @@ pub fn inspect_request(
             return;
         }
         *text = redact(text, &findings, mode, state);
+        if path.ends_with(".name") {
+            // Providers accept names of `[A-Za-z0-9_-]` only: `<EMAIL_1>` → `_EMAIL_1_`.
+            *text = text
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+        }
         rewrote = true;
     });
     insp.verdict = Some(if rewrote {
@@ -219,7 +232,6 @@ fn names(m: &BTreeMap<String, u32>) -> String {
     m.keys().cloned().collect::<Vec<_>>().join(", ")
 }
 
-/// `messages[3].content…` → 3.
 /// Joins a message's consecutive text parts into one where the joined text says more than
 /// the parts do: an injection that only reads as one across parts, or a value split across
 /// them (`"AKIAQ7X"`, `"K4PLMNBV2RT5Z"`). The model reads the parts as one text, so the
@@ -281,6 +293,7 @@ fn reads_differently(scanner: &Scanner, opts: &ScanOptions, parts: &[Value]) -> 
             .any(|f| bounds.iter().any(|&b| f.start < b && b < f.end))
 }
 
+/// `messages[3].content…` → 3.
 fn message_index(path: &str) -> Option<usize> {
     let rest = path.strip_prefix("messages[")?;
     rest[..rest.find(']')?].parse().ok()
@@ -338,6 +351,17 @@ mod tests {
         assert!(i
             .rule_names()
             .contains(&"secret:AWS_ACCESS_KEY".to_string()));
+    }
+
+    #[test]
+    fn a_participant_name_is_redacted_to_a_name_providers_accept() {
+        let (s, p, r) = setup("redact");
+        let mut body = json!({"messages": [
+            {"role": "user", "name": "ana.lopez@correo-mx.com", "content": "hello"}
+        ]});
+        let i = inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
+        assert_eq!(i.verdict(), &Verdict::Rewrite);
+        assert_eq!(body["messages"][0]["name"], "_EMAIL_1_");
     }
 
     #[test]
