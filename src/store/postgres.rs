@@ -281,89 +281,55 @@ impl AuditSink for PgStore {
     /// database CPU, and a stored id is rare (the failed attempt is rolled back whole).
     ///
     /// A batch PostgreSQL refuses for its data (a class 22 or 23 error: a value it cannot
-    /// store) is written record by record, and a record refused alone is dropped with a
+    /// store) is written record by record, each with its NULs replaced (the one character
+    /// valid UTF-8 may hold and `text` may not); a record still refused is dropped with a
     /// log line naming its request id: retried, it would stop every later record behind it.
     async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
-        let batch = scrub_nul(batch);
-        match self.write_or_skip(&batch).await {
-            Err(e) if is_data_error(&e) && batch.len() > 1 => {
-                for one in batch.chunks(1) {
-                    if let Err(e) = self.write_or_skip(one).await {
-                        if !is_data_error(&e) {
-                            return Err(SinkError(e.to_string()));
-                        }
-                        tracing::error!(request_id = %one[0].request_id, error = %e,
-                            "audit record refused by the database; dropped");
-                    }
-                }
-                Ok(())
-            }
-            Err(e) if is_data_error(&e) => {
-                tracing::error!(request_id = %batch[0].request_id, error = %e,
-                    "audit record refused by the database; dropped");
-                Ok(())
-            }
-            other => other.map_err(|e| SinkError(e.to_string())),
+        match self.write_or_skip(batch).await {
+            Err(e) if is_data_error(&e) => {}
+            other => return other.map_err(|e| SinkError(e.to_string())),
         }
+        for r in batch {
+            match self.write_or_skip(&[without_nul(r)]).await {
+                Ok(()) => {}
+                Err(e) if is_data_error(&e) => tracing::error!(request_id = %r.request_id,
+                    error = %e, "audit record refused by the database; dropped"),
+                Err(e) => return Err(SinkError(e.to_string())),
+            }
+        }
+        Ok(())
     }
 }
 
-/// `batch` with every NUL in its text replaced by U+FFFD: the one character valid UTF-8 may
-/// hold and PostgreSQL's `text` may not. Borrowed unchanged in the usual case.
-fn scrub_nul(batch: &[AuditRecord]) -> std::borrow::Cow<'_, [AuditRecord]> {
-    let has_nul = |s: &str| s.contains('\0');
-    let opt = |s: &Option<String>| s.as_deref().is_some_and(has_nul);
-    let dirty = |r: &AuditRecord| {
-        [&r.request_id, &r.action, &r.outcome]
-            .into_iter()
-            .any(|s| has_nul(s))
-            || [
-                &r.tenant_id,
-                &r.api_key_id,
-                &r.client_ip,
-                &r.model,
-                &r.provider,
-                &r.prompt_hash,
-                &r.prompt_encrypted,
-                &r.error,
-            ]
-            .into_iter()
-            .any(opt)
-            || r.rules.iter().any(|s| has_nul(s))
-            || r.incidents.iter().any(|i| has_nul(&i.entity))
-    };
-    if !batch.iter().any(dirty) {
-        return std::borrow::Cow::Borrowed(batch);
-    }
+/// `r` with every NUL in its text replaced by U+FFFD.
+fn without_nul(r: &AuditRecord) -> AuditRecord {
+    let mut r = r.clone();
     let fix = |s: &mut String| {
         if s.contains('\0') {
             *s = s.replace('\0', "\u{fffd}");
         }
     };
-    let mut owned = batch.to_vec();
-    for r in &mut owned {
-        for s in [&mut r.request_id, &mut r.action, &mut r.outcome] {
-            fix(s);
-        }
-        for s in [
-            &mut r.tenant_id,
-            &mut r.api_key_id,
-            &mut r.client_ip,
-            &mut r.model,
-            &mut r.provider,
-            &mut r.prompt_hash,
-            &mut r.prompt_encrypted,
-            &mut r.error,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            fix(s);
-        }
-        r.rules.iter_mut().for_each(fix);
-        r.incidents.iter_mut().for_each(|i| fix(&mut i.entity));
+    for s in [&mut r.request_id, &mut r.action, &mut r.outcome] {
+        fix(s);
     }
-    std::borrow::Cow::Owned(owned)
+    for s in [
+        &mut r.tenant_id,
+        &mut r.api_key_id,
+        &mut r.client_ip,
+        &mut r.model,
+        &mut r.provider,
+        &mut r.prompt_hash,
+        &mut r.prompt_encrypted,
+        &mut r.error,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        fix(s);
+    }
+    r.rules.iter_mut().for_each(fix);
+    r.incidents.iter_mut().for_each(|i| fix(&mut i.entity));
+    r
 }
 
 /// Whether PostgreSQL refused the statement for its data (SQLSTATE class 22, data exception,
