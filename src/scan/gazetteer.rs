@@ -172,7 +172,7 @@ impl Gazetteer {
     /// The entry for exactly `text[start..end]` (one word), if any.
     pub(crate) fn word(&self, text: &str, start: usize, end: usize) -> Option<Entry> {
         let word = text.get(start..end)?;
-        let found = if word.chars().any(|c| !c.is_ascii() && c.is_uppercase()) {
+        let found = if !word.is_ascii() && word.chars().any(|c| !c.is_ascii() && c.is_uppercase()) {
             // `JOSÉ`, `NÚÑEZ`: forms and records write names in capitals, accents kept.
             self.words.get(word.to_lowercase().as_bytes()).copied()
         } else {

@@ -467,24 +467,32 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
     ];
     defs.into_iter()
         .map(|d| {
-            let p = d
-                .pattern
-                .replace("END_OF_ASK_ES", END_OF_ASK_ES)
-                .replace("END_OF_ASK", END_OF_ASK)
-                .replace("OBJ_ES", OVERRIDE_OBJECTS_ES)
-                .replace("VERB_ES", OVERRIDE_VERBS_ES)
-                .replace("QUAL_ES", OVERRIDE_QUALIFIERS_ES)
-                .replace("WEAK_ES", OVERRIDE_FILLERS_ES)
-                .replace("TRAIL_ES", OVERRIDE_TRAILERS_ES)
-                .replace("OBJ", OVERRIDE_OBJECTS)
-                .replace("VERB", OVERRIDE_VERBS)
-                .replace("QUAL", OVERRIDE_QUALIFIERS)
-                .replace("WEAK", OVERRIDE_FILLERS)
-                .replace("TRAIL", OVERRIDE_TRAILERS);
+            let p = EXPANSIONS
+                .iter()
+                .fold(d.pattern.to_owned(), |p, (name, text)| {
+                    p.replace(name, text)
+                });
             (d, p)
         })
         .collect()
 }
+
+/// The shared pieces rule patterns name in capitals, expanded in this order (a name that
+/// is a prefix of another comes after it).
+const EXPANSIONS: [(&str, &str); 12] = [
+    ("END_OF_ASK_ES", END_OF_ASK_ES),
+    ("END_OF_ASK", END_OF_ASK),
+    ("OBJ_ES", OVERRIDE_OBJECTS_ES),
+    ("VERB_ES", OVERRIDE_VERBS_ES),
+    ("QUAL_ES", OVERRIDE_QUALIFIERS_ES),
+    ("WEAK_ES", OVERRIDE_FILLERS_ES),
+    ("TRAIL_ES", OVERRIDE_TRAILERS_ES),
+    ("OBJ", OVERRIDE_OBJECTS),
+    ("VERB", OVERRIDE_VERBS),
+    ("QUAL", OVERRIDE_QUALIFIERS),
+    ("WEAK", OVERRIDE_FILLERS),
+    ("TRAIL", OVERRIDE_TRAILERS),
+];
 
 /// Topic words: the text is about injection, not necessarily doing it.
 pub(crate) const DISCUSSION_TOPIC: &str = r"\b(?:prompt[\s-]+injections?|jailbreak(?:s|ing)?|inyecci(?:on|ones)\s+de\s+(?:prompts?|instrucciones)|injection\s+attacks?|ataques?\s+de\s+inyeccion|malicious\s+prompts?|prompts?\s+maliciosos?|adversarial\s+prompts?)\b";

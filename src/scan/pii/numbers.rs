@@ -450,14 +450,12 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
             continue;
         }
         let before = lower_before(text, g[a].start, 32);
-        let cue = has_any(before.as_bytes(), &PHONE_CUES);
+        let ctx = before.as_bytes();
+        let cue = has_any(ctx, &PHONE_CUES);
         // A cue right before the number (`customer phone 55…`, `teléfono: 55…`) outweighs
         // an id word further back (`Ticket #4521:`, `Datos de la cuenta`).
-        let veto = has_any(before.as_bytes(), &NUMBER_VETO)
-            && !has_any(
-                lower_before(text, g[a].start, NEAR_CUE).as_bytes(),
-                &PHONE_CUES,
-            );
+        let veto = has_any(ctx, &NUMBER_VETO)
+            && !has_any(&ctx[ctx.len().saturating_sub(NEAR_CUE)..], &PHONE_CUES);
         let contiguous = shape.len() == 1;
         let score = match (cc.is_some(), contiguous) {
             (true, _) => 0.85,
