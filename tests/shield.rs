@@ -301,18 +301,14 @@ async fn every_refusal_has_its_status_and_an_openai_error() {
     );
     // Content of the wrong type, or missing outside an assistant turn, is named; a model
     // name with a control character never reaches the logs or the audit table.
-    for (messages, param) in [
-        (
-            json!([{"role": "user", "content": 5}]),
-            "messages[0].content",
-        ),
-        (json!([{"role": "user"}]), "messages[0].content"),
-        (
-            json!([{"role": "user", "content": ["hi"]}]),
-            "messages[0].content[0]",
-        ),
+    let user = |content: Value| json!([{"role": "user", "content": content}]);
+    for (model, messages, param) in [
+        ("mock-1", user(json!(5)), "messages[0].content"),
+        ("mock-1", json!([{"role": "user"}]), "messages[0].content"),
+        ("mock-1", user(json!(["hi"])), "messages[0].content[0]"),
+        ("mock-1\u{0}x", user(json!("x")), "model"),
     ] {
-        let body = json!({"model": "mock-1", "messages": messages});
+        let body = json!({"model": model, "messages": messages});
         let (st, _, v) = error_code(post(&s, &s.key, &body).await).await;
         assert_eq!(
             (st, v["error"]["param"].as_str()),
@@ -320,16 +316,6 @@ async fn every_refusal_has_its_status_and_an_openai_error() {
             "{body}"
         );
     }
-    let (st, _, v) = error_code(
-        post(
-            &s,
-            &s.key,
-            &json!({"model": "mock-1\u{0}x", "messages": [{"role": "user", "content": "x"}]}),
-        )
-        .await,
-    )
-    .await;
-    assert_eq!((st, v["error"]["param"].as_str()), (400, Some("model")));
     let tool_turn = json!({"model": "mock-1", "messages": [
         {"role": "user", "content": "weather?"},
         {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "w", "arguments": "{}"}}]},

@@ -68,18 +68,11 @@ fn guard_text(guard: &mut OutputGuard<'_>, body: &[u8]) -> Guarded {
 mod tests {
     use super::*;
     use crate::scan::{RedactionMode, RedactionPolicy, RedactionState, Scanner};
-    use crate::shield::policy::{resolve, RawPolicy};
 
     #[test]
     fn an_answer_that_is_not_json_is_guarded_as_text() {
         let scanner = Scanner::builtin().unwrap();
-        let policy = resolve(
-            &RawPolicy {
-                is_enabled: true,
-                ..RawPolicy::default()
-            },
-            &mut |_, _| {},
-        );
+        let policy = crate::shield::policy::enabled_for_tests();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
         for body in [
             &b"call me at ana.lopez@correo-mx.com AKIAQ7XK4PLMNBV2RT5Z"[..],

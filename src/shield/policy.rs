@@ -191,6 +191,18 @@ pub(crate) fn from_raw(raw: &RawPolicy, key: &str, d: &mut Diagnostics) -> Polic
     resolve(raw, &mut |k, msg| d.error(format!("{key}.{k}"), msg))
 }
 
+/// The default policy, switched on: what the guards' unit tests run under.
+#[cfg(test)]
+pub(crate) fn enabled_for_tests() -> Policy {
+    resolve(
+        &RawPolicy {
+            is_enabled: true,
+            ..RawPolicy::default()
+        },
+        &mut |_, _| {},
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

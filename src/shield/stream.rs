@@ -458,17 +458,8 @@ pub fn safe_cut(pending: &str, holdback: usize, findings: &[crate::scan::Finding
 mod tests {
     use super::*;
     use crate::scan::{RedactionMode, RedactionPolicy, RedactionState, Scanner};
-    use crate::shield::policy::{resolve, RawPolicy};
 
-    fn policy() -> crate::shield::policy::Policy {
-        resolve(
-            &RawPolicy {
-                is_enabled: true,
-                ..RawPolicy::default()
-            },
-            &mut |_, _| {},
-        )
-    }
+    use crate::shield::policy::enabled_for_tests as policy;
 
     #[test]
     fn safe_cut_keeps_tokens_whole() {
