@@ -4,8 +4,12 @@
 //! only runs of the lengths these codes have (12, 13, 15–34) go on to the validators, each
 //! of which checks the shape and the check character. A run glued to a lower-case letter
 //! is a word or an identifier and is skipped whole.
+//!
+//! People also type these codes in lower case or split by dashes (`mi curp es
+//! badd110313hcmlns06`, `RFC GODE-561231-GR8`). Such shapes are common in identifiers and
+//! slugs, so they count only with the code's own name in the 32 bytes before them.
 
-use super::super::text::{has_any, lower_before, next_where, Cues};
+use super::super::text::{char_at, char_before, has_any, lower_before, next_where, Cues};
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
 
@@ -22,6 +26,16 @@ const VIN_CUES: Cues = Cues::new(&[
     "auto",
 ]);
 
+/// Cues that let a lower-case or dashed code count: the code's own name, or (VIN, IBAN)
+/// words that only come before that kind of number.
+const CURP_LOOSE_CUES: Cues = Cues::new(&["curp"]);
+const RFC_LOOSE_CUES: Cues = Cues::new(&["rfc", "r.f.c"]);
+const VIN_LOOSE_CUES: Cues = Cues::new(&["vin", "niv", "chasis"]);
+const IBAN_LOOSE_CUES: Cues = Cues::new(&["iban"]);
+
+/// The longest code content (an IBAN), and how far back a compound's start is looked for.
+const LONGEST: usize = 34;
+
 fn code_byte(c: u8) -> bool {
     c.is_ascii_uppercase() | c.is_ascii_digit() | (c == b'&')
 }
@@ -30,6 +44,8 @@ fn code_byte(c: u8) -> bool {
 pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
     let b = text.as_bytes();
     let mut i = 0;
+    // End of the last compound `loose` read: a date or a UUID has several runs, one read.
+    let mut loose_read = 0;
     while i < b.len() {
         if !code_byte(b[i]) {
             // Prose is mostly lower case: jump to the next code byte a block at a time.
@@ -48,7 +64,22 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
             while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
                 i += 1;
             }
+            // Most glued words are short identifiers (`utf8`, `x86_64`) or longer than any
+            // code (hashes). Every code has nine to 34 characters from its first digit on
+            // (`badd110313…`: fourteen), so only such words, or a group before a dash, are
+            // read as lower-case codes.
+            if (9..=LONGEST).contains(&(i - s)) || b.get(i) == Some(&b'-') {
+                if let Some(end) = loose_at(text, s, &mut loose_read, out) {
+                    i = end;
+                }
+            }
             continue;
+        }
+        if (s > 0 && b[s - 1] == b'-') || b.get(e) == Some(&b'-') {
+            if let Some(end) = loose_at(text, s, &mut loose_read, out) {
+                i = end;
+                continue;
+            }
         }
         let tok = &b[s..e];
         match tok.len() {
@@ -73,6 +104,89 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
             }
             _ => {}
         }
+    }
+}
+
+/// Pushes the lower-case or dashed code around `at` unless `at` is in a compound already
+/// read (`read`, which this moves on); returns the code's end.
+fn loose_at(
+    text: &str,
+    at: usize,
+    read: &mut usize,
+    out: &mut Vec<(PiiEntity, usize, usize, f32)>,
+) -> Option<usize> {
+    if at < *read {
+        return None;
+    }
+    match loose(text, at) {
+        Loose::Code(entity, cs, ce) => {
+            out.push((entity, cs, ce, 0.9));
+            Some(ce)
+        }
+        Loose::Not(end) => {
+            *read = end;
+            None
+        }
+    }
+}
+
+/// What [`loose`] read: a code and its span, or none in a compound that ends where given.
+enum Loose {
+    Code(PiiEntity, usize, usize),
+    Not(usize),
+}
+
+/// A code in lower case or in dash-joined groups around byte `at`, validated upper-cased and
+/// kept only after its own cue.
+fn loose(text: &str, at: usize) -> Loose {
+    let b = text.as_bytes();
+    let part = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
+    let mut cs = at;
+    while cs > 0 && part(b[cs - 1]) && at - cs <= LONGEST + 8 {
+        cs -= 1;
+    }
+    // A letter of any script or an underscore next to it makes it part of a word.
+    let in_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+    if in_word(char_before(text, cs)) {
+        return Loose::Not(at);
+    }
+    // Groups joined by single dashes; a leading, trailing or doubled dash ends the code.
+    while b.get(cs) == Some(&b'-') {
+        cs += 1;
+    }
+    let mut code = [0u8; LONGEST];
+    let mut n = 0;
+    let mut ce = cs;
+    while ce < b.len() {
+        let c = b[ce];
+        if c == b'-' && b.get(ce + 1).is_some_and(u8::is_ascii_alphanumeric) && ce > cs {
+            ce += 1;
+            continue;
+        }
+        if !c.is_ascii_alphanumeric() {
+            break;
+        }
+        if let Some(slot) = code.get_mut(n) {
+            *slot = c.to_ascii_uppercase();
+        }
+        n += 1;
+        ce += 1;
+    }
+    if n > LONGEST || b.get(ce) == Some(&b'-') || in_word(char_at(text, ce)) {
+        return Loose::Not(ce);
+    }
+    let code = &code[..n];
+    let (entity, cues) = match n {
+        18 if validate::curp(code) => (PiiEntity::Curp, &CURP_LOOSE_CUES),
+        12 | 13 if validate::rfc(code) => (PiiEntity::Rfc, &RFC_LOOSE_CUES),
+        17 if validate::vin(code) => (PiiEntity::Vin, &VIN_LOOSE_CUES),
+        15..=LONGEST if validate::iban(code) => (PiiEntity::Iban, &IBAN_LOOSE_CUES),
+        _ => return Loose::Not(ce),
+    };
+    if has_any(lower_before(text, cs, 32).as_bytes(), cues) {
+        Loose::Code(entity, cs, ce)
+    } else {
+        Loose::Not(ce)
     }
 }
 
@@ -158,5 +272,45 @@ mod tests {
         .is_empty());
         assert!(found("ES91 2100 0418 4502 0005 1333").is_empty());
         assert!(found("hash 1HGCM82633A004352x").is_empty());
+    }
+
+    #[test]
+    fn lower_case_and_dashed_codes_after_their_cue() {
+        assert_eq!(
+            found("mi curp es badd110313hcmlns06 gracias"),
+            vec![(PiiEntity::Curp, "badd110313hcmlns06")]
+        );
+        assert_eq!(
+            found("RFC: GODE-561231-GR8."),
+            vec![(PiiEntity::Rfc, "GODE-561231-GR8")]
+        );
+        assert_eq!(
+            found("rfc gode561231gr8"),
+            vec![(PiiEntity::Rfc, "gode561231gr8")]
+        );
+        assert_eq!(
+            found("my iban is es9121000418450200051332"),
+            vec![(PiiEntity::Iban, "es9121000418450200051332")]
+        );
+        assert_eq!(
+            found("IBAN ES91-2100-0418-4502-0005-1332"),
+            vec![(PiiEntity::Iban, "ES91-2100-0418-4502-0005-1332")]
+        );
+        assert_eq!(
+            found("vin: 1hgcm82633a004352"),
+            vec![(PiiEntity::Vin, "1hgcm82633a004352")]
+        );
+    }
+
+    #[test]
+    fn lower_case_and_dashed_codes_need_their_cue() {
+        // Valid check characters, but no cue: slugs, ids and file names look like this.
+        assert!(found("see badd110313hcmlns06 and gode561231gr8").is_empty());
+        assert!(found("build GODE-561231-GR8 done").is_empty());
+        assert!(found("id es9121000418450200051332").is_empty());
+        // The cue is there but the check character is wrong, or the code runs on.
+        assert!(found("curp badd110313hcmlns09").is_empty());
+        assert!(found("rfc gode-561231-gr8-x1").is_empty());
+        assert!(found("rfc gode561231gr8_old").is_empty());
     }
 }
