@@ -96,6 +96,13 @@ const NUMBER_VETO: Cues = Cues::new(&[
     "id:",
     "id ",
     "id#",
+    "id\"",
+    "id'",
+    "id=",
+    "snowflake",
+    "discord",
+    "guild",
+    "tweet",
     "#",
     "no.",
     "n\u{fa}m. de",
@@ -645,6 +652,14 @@ mod tests {
             vec![(PiiEntity::Clabe, "032180000118359719")]
         );
         assert!(found("CLABE 032180000118359718").is_empty());
+        // Chat-platform ids have 18 digits too; one with a bank's prefix and a fitting
+        // check digit is an id when its key says so.
+        assert_eq!(
+            found("transfer to 646230178455122932"),
+            vec![(PiiEntity::Clabe, "646230178455122932")]
+        );
+        assert!(found(r#"{"channel_id": "646230178455122932"}"#).is_empty());
+        assert!(found("discord user 646230178455122932").is_empty());
     }
 
     #[test]
