@@ -145,6 +145,30 @@ mod tests {
     }
 
     #[test]
+    fn surname_particles_and_two_people() {
+        assert_eq!(
+            people("Escríbele a Ana De la Fuente mañana."),
+            vec!["Ana De la Fuente"]
+        );
+        assert_eq!(people("Mr. Van der Berg called."), vec!["Van der Berg"]);
+        assert_eq!(
+            people("Vincent van Gogh and Ludwig van Beethoven"),
+            vec!["Vincent van Gogh", "Ludwig van Beethoven"]
+        );
+        assert_eq!(
+            people("Juan Carlos de León y María del Carmen Pérez firmaron."),
+            vec!["Juan Carlos de León", "María del Carmen Pérez"]
+        );
+        assert_eq!(people("Nombre: JOSÉ DE LA CRUZ"), vec!["JOSÉ DE LA CRUZ"]);
+        // Spanish particles keep to surnames the gazetteer knows: an office is no surname.
+        assert_eq!(
+            people("Rigoberto Tinajero de la Notaría 5 firmó."),
+            vec!["Rigoberto Tinajero"]
+        );
+        assert!(people("El Banco de México y la Secretaría de Hacienda.").is_empty());
+    }
+
+    #[test]
     fn person_negatives() {
         assert!(people("We deployed Microsoft Teams in San Francisco and Mexico City.").is_empty());
         assert!(people("The Quarterly Revenue Report Summary is ready.").is_empty());

@@ -553,8 +553,20 @@ impl PersonDetector {
         let mut i = 0;
         while i < run.len() {
             let t = run[i];
-            if t.kind == Kind::Connector {
-                if !piece.is_empty() {
+            let particle = !matches!(t.kind, Kind::Connector | Kind::Initial)
+                && (!piece.is_empty() || cue > 0.0)
+                && run.get(i + 1).is_some_and(|n| n.kind != Kind::Initial)
+                && capital_connector(text.get(t.start..t.end).unwrap_or(""));
+            if t.kind == Kind::Connector || particle {
+                let t = Tok {
+                    kind: Kind::Connector,
+                    ..t
+                };
+                if self.and_before_given(text, t, run.get(i + 1)) {
+                    self.score_piece(text, piece, cue, out);
+                    piece.clear();
+                    cue = 0.0;
+                } else if !piece.is_empty() || particle {
                     piece.push((t, None));
                 }
                 i += 1;
@@ -626,10 +638,15 @@ impl PersonDetector {
             let tail_known = piece[c..]
                 .iter()
                 .all(|(t, e)| t.kind == Kind::Connector || e.is_some_and(|e| e.is_name()));
-            if !tail_known && c > 0 {
+            if !tail_known && c > 0 && !particle_surname(text, &piece[c..]) {
                 piece = &piece[..c];
             }
         }
+        // `Sr. De la Fuente`, `Mr. Van der Berg`: a particle after a title opens the surname.
+        let lead = piece
+            .first()
+            .filter(|(t, _)| t.kind == Kind::Connector)
+            .map(|(t, _)| t.start);
         while piece.last().is_some_and(|(t, _)| t.kind == Kind::Connector) {
             piece = &piece[..piece.len() - 1];
         }
@@ -653,10 +670,11 @@ impl PersonDetector {
         if names.is_empty() || names.iter().all(|(t, _)| t.kind == Kind::Initial) {
             return;
         }
-        let mut start = names[0].0.start;
+        let mut start = lead.unwrap_or(names[0].0.start);
         // A capitalised unknown word opening a sentence before a given name is a verb or a
         // filler ("Ask John Smith", "Call Ana"), not part of the name.
-        if names.len() >= 2
+        if lead.is_none()
+            && names.len() >= 2
             && names[0].1.is_none()
             && names[1].1.is_some_and(|e| e.given > 0.0)
             && sentence_start(text, start)
@@ -756,6 +774,19 @@ impl PersonDetector {
         if score >= 0.5 {
             out.push((start, end, score));
         }
+    }
+
+    /// `Juan y María`: an `y` or `e` before a given name joins two people, not two surnames
+    /// (`Ortega y Gasset`).
+    fn and_before_given(&self, text: &str, t: Tok, next: Option<&Tok>) -> bool {
+        let Some(next) = next else {
+            return false;
+        };
+        matches!(text.get(t.start..t.end), Some("y" | "e" | "Y" | "E"))
+            && self
+                .gaz
+                .word(text, next.start, next.end)
+                .is_some_and(|e| e.given > 0.0 && e.given >= e.surname)
     }
 
     /// Whether the gap between two words keeps them in one run.
@@ -881,6 +912,43 @@ fn sentence_start(text: &str, start: usize) -> bool {
         None => true,
         Some(c) => matches!(c, '.' | '!' | '?' | '\n' | ':' | ';' | '\u{2026}'),
     }
+}
+
+/// `De`, `VAN`: a connector written with a capital, as inside a name (`Ana De la Fuente`,
+/// `JOSÉ DE LA CRUZ`) or after a title (`Mr. Van der Berg`).
+fn capital_connector(word: &str) -> bool {
+    let mut lower = [0u8; 3];
+    let Some(dst) = lower.get_mut(..word.len()) else {
+        return false;
+    };
+    dst.copy_from_slice(word.as_bytes());
+    dst.make_ascii_lowercase();
+    let key = pack3(dst);
+    key != 0 && CONNECTOR_KEYS.contains(&key) && !matches!(&*dst, b"y" | b"e")
+}
+
+/// Particles that open a surname whatever word follows (`van Gogh`, `da Vinci`, `bin
+/// Salman`). Spanish `de`, `del` and `la` also open institutions (`de la Notaría`), so they
+/// keep to surnames the gazetteer knows.
+const SURNAME_PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "da", "di", "du", "le", "dos", "das", "do", "bin", "ibn", "al",
+];
+
+/// Whether `tail` (from a piece's first connector on) is particles and then one capitalised
+/// word that is not a common word: a surname the gazetteer need not list.
+fn particle_surname(text: &str, tail: &[(Tok, Option<Entry>)]) -> bool {
+    let Some(((first, _), rest)) = tail.split_first() else {
+        return false;
+    };
+    let opens = text
+        .get(first.start..first.end)
+        .is_some_and(|w| SURNAME_PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(w)));
+    let mut words = rest.iter().filter(|(t, _)| t.kind != Kind::Connector);
+    let one = words.next();
+    opens
+        && words.next().is_none()
+        && one.is_some_and(|(t, e)| t.kind == Kind::Cap && !e.is_some_and(|e| e.stop))
+        && rest.last().is_some_and(|(t, _)| t.kind != Kind::Connector)
 }
 
 /// `Cap`, `AllCaps`, `Initial` or `Connector`, or `None` for any other word.
