@@ -494,8 +494,10 @@ const EXPANSIONS: [(&str, &str); 12] = [
     ("TRAIL", OVERRIDE_TRAILERS),
 ];
 
-/// Topic words: the text is about injection, not necessarily doing it.
-pub(crate) const DISCUSSION_TOPIC: &str = r"\b(?:prompt[\s-]+injections?|jailbreak(?:s|ing)?|inyecci(?:on|ones)\s+de\s+(?:prompts?|instrucciones)|injection\s+attacks?|ataques?\s+de\s+inyeccion|malicious\s+prompts?|prompts?\s+maliciosos?|adversarial\s+prompts?)\b";
+/// Topic words: the text is about injection, not necessarily doing it. The defences count:
+/// "does our WAF block prompts like ignore previous instructions" quotes an attack to ask
+/// about a filter.
+pub(crate) const DISCUSSION_TOPIC: &str = r"\b(?:prompt[\s-]+injections?|jailbreak(?:s|ing)?|inyecci(?:on|ones)\s+de\s+(?:prompts?|instrucciones)|injection\s+attacks?|ataques?\s+de\s+inyeccion|malicious\s+prompts?|prompts?\s+maliciosos?|adversarial\s+prompts?|waf|web\s+application\s+firewall|(?:llm|ai)\s+firewall|guardrails?|(?:prompt|content|input)\s+(?:filters?|shields?|guards?)|filtros?\s+de\s+(?:contenido|prompts?))\b";
 
 /// Meta words: asking about, defending against, classifying or writing about the topic.
 pub(crate) const DISCUSSION_META: &str = r"\b(?:what\s+(?:is|are|does)|explain|define|definition|examples?|e\.g\.|such\s+as|like\s+(?:the\s+)?phrase|phrases?|how\s+(?:do|can|to|should|does)|prevent|detect|defend|mitigat|protect|block|classif|filter|sanitiz|research|paper|article|blog|owasp|training|awareness|red[\s-]?team|dataset|benchmark|test\s+(?:cases?|suite)|que\s+es|que\s+son|explica|ejemplos?|como\s+(?:puedo|podemos|se)|prevenir|detectar|evitar|mitigar|proteger|bloquear|articulo|investigacion|capacitacion|frases?\s+como)";
