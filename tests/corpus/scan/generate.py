@@ -509,6 +509,25 @@ REVIEW_INJ_NEG = [
 ]
 for t in REVIEW_INJ_POS: add('review', 'en', t, True)
 for lang, t in REVIEW_INJ_NEG: add('review', lang, t, False)
+# What the 2026-12-04 review left, fixed in the evening: codes in lower case or with
+# dashes after their own name, snowflake ids with a bank's prefix inside JSON keys, surname
+# particles (`De la`, `van der`), two people joined by `y`, and a filter question that
+# quotes an attack.
+REVIEW_2 = [
+    ('es', f"Mi CURP es {L('CURP', 'badd110313hcmlns06')} y mi RFC es {L('RFC', 'GODE-561231-GR8')}."),
+    ('en', f"my iban is {L('IBAN', 'ES91-2100-0418-4502-0005-1332')}, vin: {L('VIN', '1hgcm82633a004352')}"),
+    ('en', "Deploy slug badd110313hcmlns06 and build GODE-561231-GR8 are ready."),
+    ('en', '{"channel_id": "646230178455122932", "guild_id": "612345678901234560"}'),
+    ('es', f"Transferir a la cuenta {L('CLABE', '646230178455122932')} hoy."),
+    ('es', f"Escríbele a {L('PERSON', 'Ana De la Fuente')} mañana. La Sra. {L('PERSON', 'De la Fuente')} llegó."),
+    ('en', f"Mr. {L('PERSON', 'Van der Berg')} called about {L('PERSON', 'Vincent van Gogh')}'s painting."),
+    ('es', f"{L('PERSON', 'Juan Carlos de León')} y {L('PERSON', 'María del Carmen Pérez')} firmaron."),
+    ('es', f"Nombre: {L('PERSON', 'JOSÉ DE LA CRUZ')}"),
+    ('es', "El Banco de México y la Secretaría de Hacienda publicaron la norma."),
+]
+for lang, text in REVIEW_2:
+    add('review', lang, text)
+add('review', 'en', "Our WAF blocks prompts like ignore previous instructions, is that enough?", False)
 # Every other item is an injection negative too (ordinary prompts, code, logs).
 for it in items:
     it.setdefault('injection', False)
