@@ -169,6 +169,18 @@ mod tests {
     }
 
     #[test]
+    fn surname_comma_given_in_lists() {
+        assert_eq!(
+            people("Attendees: Johnson, Emily; García López, María."),
+            vec!["Johnson, Emily", "García López, María"]
+        );
+        assert_eq!(people("Nombre: Pérez, Ana Lucía"), vec!["Pérez, Ana Lucía"]);
+        // Not a list item: the comma ends a clause.
+        assert_eq!(people("I told Smith, John was late."), vec!["John"]);
+        assert_eq!(people("Thanks, John."), vec!["John"]);
+    }
+
+    #[test]
     fn person_negatives() {
         assert!(people("We deployed Microsoft Teams in San Francisco and Mexico City.").is_empty());
         assert!(people("The Quarterly Revenue Report Summary is ready.").is_empty());

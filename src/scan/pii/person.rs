@@ -772,7 +772,71 @@ impl PersonDetector {
         }
         let score = score.min(0.95);
         if score >= 0.5 {
+            let given_only = names.iter().all(|(_, e)| e.is_some_and(|e| e.given > 0.0));
+            let start = if given_only {
+                self.surname_first(text, start)
+            } else {
+                start
+            };
             out.push((start, end, score));
+        }
+    }
+
+    /// `Smith, John` and `García López, María` in lists and records: known surnames and a
+    /// comma before given names are the same person, and leaving them out would leave the
+    /// surname readable after redaction. Returns where the name then starts.
+    fn surname_first(&self, text: &str, start: usize) -> usize {
+        let Some(head) = text.get(..start).and_then(|h| h.strip_suffix(", ")) else {
+            return start;
+        };
+        // Up to three capitalised known surnames, each joined to the next by one space.
+        let mut from = head.len();
+        for taken in 0..3 {
+            let word_end = if taken == 0 {
+                from
+            } else {
+                match head[..from].strip_suffix(' ') {
+                    Some(rest) => rest.len(),
+                    None => break,
+                }
+            };
+            let word_start = head[..word_end]
+                .char_indices()
+                .rev()
+                .take_while(|(_, c)| c.is_alphabetic() || *c == '-' || *c == '\'')
+                .last()
+                .map_or(word_end, |(i, _)| i);
+            let known = head[word_start..word_end]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+                && self
+                    .gaz
+                    .word(text, word_start, word_end)
+                    .is_some_and(|e| e.surname > 0.0 && !e.stop);
+            if !known {
+                break;
+            }
+            from = word_start;
+        }
+        if from == head.len() {
+            return start;
+        }
+        // The surname opens a list item or a field, not a sentence ("… told Smith, John").
+        let opens = head[..from]
+            .trim_end_matches([' ', '\t'])
+            .chars()
+            .next_back()
+            .is_none_or(|c| {
+                matches!(
+                    c,
+                    '\n' | ':' | ';' | ',' | '(' | '[' | '|' | '"' | '-' | '*' | '\u{2022}'
+                )
+            });
+        if opens {
+            from
+        } else {
+            start
         }
     }
 
