@@ -60,9 +60,6 @@ const PHONE_CUES: Cues = Cues::new(&[
     "telefono",
     "movil",
     "m\u{f3}vil",
-    "n\u{fa}mero",
-    "numero",
-    "number",
     "marca",
     "lada",
     "cel.",
@@ -70,6 +67,37 @@ const PHONE_CUES: Cues = Cues::new(&[
     "cel ",
     "sms",
     "dial",
+]);
+/// "Number" names a phone ("my number is …") unless an id noun says which number it is
+/// ("order number", "número de cliente").
+const NUMBER_WORDS: Cues = Cues::new(&["n\u{fa}mero", "numero", "number"]);
+/// Nouns that make a "number" an id; only with a number word, since alone (`Cliente: 55 …`)
+/// they head phone numbers as often.
+const ID_NOUNS: Cues = Cues::new(&[
+    "orden",
+    "cliente",
+    "customer",
+    "case",
+    "caso",
+    "confirmation",
+    "confirmaci",
+    "reservation",
+    "reservaci",
+    "booking",
+    "member",
+    "socio",
+    "policy",
+    "p\u{f3}liza",
+    "poliza",
+    "contract",
+    "contrato",
+    "claim",
+    "expediente",
+    "employee",
+    "empleado",
+    "student",
+    "matr\u{ed}cula",
+    "matricula",
 ]);
 /// Bytes before a number in which a phone cue counts as naming that number itself.
 const NEAR_CUE: usize = 12;
@@ -458,11 +486,12 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
         }
         let before = lower_before(text, g[a].start, 32);
         let ctx = before.as_bytes();
-        let cue = has_any(ctx, &PHONE_CUES);
+        let number_word = has_any(ctx, &NUMBER_WORDS);
+        let id_word = has_any(ctx, &NUMBER_VETO) || (number_word && has_any(ctx, &ID_NOUNS));
+        let cue = has_any(ctx, &PHONE_CUES) || (number_word && !id_word);
         // A cue right before the number (`customer phone 55…`, `teléfono: 55…`) outweighs
         // an id word further back (`Ticket #4521:`, `Datos de la cuenta`).
-        let veto = has_any(ctx, &NUMBER_VETO)
-            && !has_any(&ctx[ctx.len().saturating_sub(NEAR_CUE)..], &PHONE_CUES);
+        let veto = id_word && !has_any(&ctx[ctx.len().saturating_sub(NEAR_CUE)..], &PHONE_CUES);
         let contiguous = shape.len() == 1;
         let score = match (cc.is_some(), contiguous) {
             (true, _) => 0.85,
@@ -689,9 +718,30 @@ mod tests {
             "Ticket #4521: customer phone 5512345678",
             "Datos de la cuenta - teléfono 5512345678",
             "mi cel es 5512345678",
+            "my number is 5512345678",
+            "mi número: 5512345678",
         ] {
             assert_eq!(found(t), vec![(PiiEntity::Phone, "5512345678")], "{t}");
         }
+    }
+
+    #[test]
+    fn a_number_named_by_an_id_noun_is_an_id() {
+        for t in [
+            "Order number: 4155552671",
+            "Your order number is 4155552671.",
+            "Case number 4155552671 has been updated.",
+            "Confirmation number: 415-555-2671",
+            "Tu número de orden es 5512345678",
+            "Número de cliente 5512345678",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+        // The noun alone heads phone numbers as often.
+        assert_eq!(
+            found("Cliente: 55-1234-5678"),
+            vec![(PiiEntity::Phone, "55-1234-5678")]
+        );
     }
 
     #[test]
