@@ -102,7 +102,7 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         let network = octets[3] == 0
             && b.get(end) == Some(&b'/')
             && b.get(end + 1).is_some_and(u8::is_ascii_digit);
-        if glued || network || after_version_cue(text, start) {
+        if glued || network || version_shape(b, start) || after_version_cue(text, start) {
             i = end;
             continue;
         }
@@ -116,6 +116,18 @@ fn find_v4(text: &str, out: &mut Vec<(usize, usize, f32)>) {
             out.push((start, end, score));
         }
         i = end;
+    }
+}
+
+/// `Chrome/120.0.0.0` (a product token: every reduced User-Agent ends in `.0.0.0`) and
+/// `requests==2.31.0.1` (a pinned dependency) are versions; a URL's `//` or a user's `@`
+/// before an address is not a product name.
+fn version_shape(b: &[u8], start: usize) -> bool {
+    let before = |k: usize| start.checked_sub(k).and_then(|i| b.get(i)).copied();
+    match (before(2), before(1)) {
+        (Some(p), Some(b'/')) => p.is_ascii_alphabetic(),
+        (Some(p), Some(b'=')) => matches!(p, b'=' | b'<' | b'>' | b'~' | b'!'),
+        _ => false,
     }
 }
 
@@ -235,6 +247,13 @@ mod tests {
         assert_eq!(spans("nameserver 9.9.9.9"), vec![("9.9.9.9", 0.85)]);
         assert!(spans("version: 1.2.3.4").is_empty());
         assert!(spans("v1.2.3.4 and 1.3.6.1.4.1 and 01.02.03.04 and 300.1.1.1").is_empty());
+        // Product tokens and pinned dependencies; a URL or a login still holds an address.
+        assert!(spans("(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36").is_empty());
+        assert!(spans("requests==2.31.0.1, numpy>=1.26.4.2").is_empty());
+        assert_eq!(
+            spans("GET http://8.8.4.4/health as root@9.9.9.9"),
+            vec![("8.8.4.4", 0.85), ("9.9.9.9", 0.85)]
+        );
     }
 
     #[test]
