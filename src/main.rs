@@ -1,6 +1,6 @@
 //! `securetag-edge`: the command line. Each subcommand is a thin shell over the library.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -139,6 +139,18 @@ fn fail(msg: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(1)
 }
 
+/// Writes a command's result to stdout. A reader that stopped reading (`… | head`) ends the
+/// command quietly, as ripgrep does; `println!` would panic with a backtrace.
+fn emit(result: impl std::fmt::Display) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match writeln!(stdout, "{result}").and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            fail(format!("cannot write stdout: {e}"))
+        }
+        _ => ExitCode::SUCCESS,
+    }
+}
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -233,6 +245,7 @@ fn main() -> ExitCode {
                         }
                         ExitCode::SUCCESS
                     }
+                    Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
                     Err(e) => fail(e),
                 };
             }
@@ -243,8 +256,7 @@ fn main() -> ExitCode {
             let Ok(text) = String::from_utf8(bytes) else {
                 return fail("stdin is not valid UTF-8");
             };
-            println!("{}", securetag_edge::scan::cli::run_text(&scanner, &text));
-            ExitCode::SUCCESS
+            emit(securetag_edge::scan::cli::run_text(&scanner, &text))
         }
         Command::Sast { file } => {
             let (name, text) = match file.as_deref().filter(|f| f.as_os_str() != "-") {
@@ -278,16 +290,12 @@ fn main() -> ExitCode {
                 Ok(s) => securetag_edge::sast::pool::ScanSecrets(std::sync::Arc::new(s)),
                 Err(e) => return fail(e),
             };
-            println!(
-                "{}",
-                securetag_edge::sast::cli::run_with_secrets(
-                    &engine,
-                    name.as_deref(),
-                    &text,
-                    Some(&secrets)
-                )
-            );
-            ExitCode::SUCCESS
+            emit(securetag_edge::sast::cli::run_with_secrets(
+                &engine,
+                name.as_deref(),
+                &text,
+                Some(&secrets),
+            ))
         }
         Command::Migrate {
             config,

@@ -234,6 +234,34 @@ fn cli(args: &[&str], stdin: &str) -> (bool, String, String) {
     )
 }
 
+#[test]
+fn scan_output_into_a_closed_pipe_ends_quietly() {
+    // `securetag-edge scan --jsonl < big | head`: the reader goes away mid-output.
+    use std::io::{Read, Write};
+    let line = r#"{"id":1,"text":"mail ana.garcia@correo.mx or call +52 55 1234 5678"}"#;
+    let input = format!("{line}\n").repeat(5_000);
+    for args in [&["scan", "--jsonl"][..], &["scan"][..]] {
+        let mut child = Command::new(common::bin())
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let feed = input.clone();
+        let writer = std::thread::spawn(move || stdin.write_all(feed.as_bytes()));
+        let mut first = [0u8; 64];
+        child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+        // The read end is dropped here, with most of the output still to come.
+        let _ = writer.join();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
     let url = common::db::database_url();
