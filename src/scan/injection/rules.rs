@@ -46,7 +46,16 @@ const OVERRIDE_FILLERS: &str = r"(?:any|each|of|the|these|those|this|that|other|
 /// be about the model's own: the end of the request, or words that point at the model.
 /// "The system messages from the kernel log" and "the system instructions for resetting the
 /// router" go on about something else.
-const END_OF_ASK: &str = r#"(?:\s*(?:[.?!;:,)"'\]]|(?m:$))|\s+(?:you\b|that\s+you|which\s+you|given|above|verbatim|exactly|word\s+for\s+word|in\s+full|now|please))"#;
+const END_OF_ASK: &str = r#"(?:\s*(?:[.?!;:,)"'\]]|(?m:$))|\s+(?:you\b|that\s+you|which\s+you|given|above|verbatim|exactly|word\s+for\s+word|in\s+full|now|please|in\s+(?:a\s+)?(?:code\s+block|txt|markdown|json)))"#;
+
+/// Verbs that order the model to show something, and the question that asks for it.
+const EXTRACT_ORDERS: &str = r"(?:reveal|show|print|output|repeat|display|tell|give|leak|dump|share|expose|return|write\s+out|spell\s+out|recite|echo|paste|list|disclose)";
+const EXTRACT_ASKS: &str = r"what\s+(?:is|are|was|were)";
+/// Between the verb and the object: `me`, `all of`, `verbatim` …
+const EXTRACT_FILLER: &str =
+    r"(?:me\s+|us\s+)?(?:all\s+(?:of\s+)?|exactly\s+|verbatim\s+|word\s+for\s+word\s+)?";
+/// What the model's own instructions are called after "your".
+const OWN_INSTRUCTIONS: &str = r"(?:prompts?|instructions|system\s+messages?|directives|rules|guidelines|configuration|initial\s+context)";
 
 /// [`END_OF_ASK`] for Spanish: "el mensaje del sistema cuando falla el login" is a log.
 const END_OF_ASK_ES: &str = r#"(?:\s*(?:[.?!;:,)"'\]]|(?m:$))|\s+(?:que\s+te|tal\s+cual|textualmente|exactamente|palabra\s+por\s+palabra|completas?|completos?|ahora|por\s+favor))"#;
@@ -192,7 +201,42 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "above",
                 "before this",
             ],
-            pattern: r"\b(?:reveal|show|print|output|repeat|display|tell|give|leak|dump|share|expose|return|write\s+out|spell\s+out|recite|echo|paste|list|disclose|what\s+(?:is|are|was|were))\s+(?:me\s+|us\s+)?(?:all\s+(?:of\s+)?|exactly\s+|verbatim\s+|word\s+for\s+word\s+)?(?:(?:(?:your|its)\s+(?:(?:full|complete|entire|exact|original|initial|hidden|secret|internal|confidential|system|developer|pre-?|first|above|actual|real)\s*){0,3}(?:prompts?|instructions|system\s+messages?|directives|rules|guidelines|configuration|initial\s+context)|the\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:(?:hidden|secret|internal|confidential|system|developer|initial|pre)[\s-]*prompts?|(?:hidden|secret|confidential)[\s-]*(?:instructions|messages?|directives))|(?:your|the)\s+(?:text|words|content)\s+(?:above|before\s+this))\b|the\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:system|developer|initial|internal|pre)[\s-]*(?:instructions|messages?|directives)\bEND_OF_ASK)",
+            // Asked for the model's hidden or original instructions, any way; for its bare
+            // "instructions" or "the system prompt" only when the request ends there or
+            // points at the model ("what is the system prompt in the OpenAI API", "show your
+            // instructions for installing it" are developer questions).
+            pattern: r"\b(?:ORDER|ASK)\s+EXTRA(?:(?:your|its)\s+(?:(?:full|complete|entire|exact|original|initial|hidden|secret|internal|confidential|system|developer|pre-?|first|above|actual|real)\s*){1,3}OWN|the\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:hidden|secret|internal|confidential)[\s-]*(?:prompts?|instructions|messages?|directives))\b|\bORDER\s+EXTRA(?:your|its)\s+OWN\bEND_OF_ASK|\b(?:ORDER|ASK)\s+EXTRAthe\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:system|developer|initial|internal|pre)[\s-]*(?:prompts?|instructions|messages?|directives)\bEND_OF_ASK",
+        },
+        RuleDef {
+            name: "instructions_question",
+            weight: 0.6,
+            keywords: &[
+                "instructions",
+                "prompt",
+                "rules",
+                "guidelines",
+                "directives",
+            ],
+            // "What are your instructions?" probes, but as often asks for a how-to: evidence
+            // that needs another rule beside it.
+            pattern: r"\bASK\s+EXTRA(?:your|its)\s+OWN\bEND_OF_ASK",
+        },
+        RuleDef {
+            name: "repeat_above_verbatim",
+            weight: 0.7,
+            keywords: &[
+                "verbatim",
+                "word for word",
+                "exactly",
+                "starting with",
+                "beginning with",
+                "include everything",
+                "code block",
+                "in full",
+            ],
+            // Repeating "the text above" is an edit ("in Spanish", "in uppercase") unless it
+            // must come out whole and exact, the way the system prompt is pulled out.
+            pattern: r"\b(?:repeat|print|output|copy|echo|recite|write)\s+(?:back\s+|out\s+)?(?:all\s+|everything\s+|the\s+)?(?:(?:text|words|content|lines|messages?|instructions|prompt)\s+)?(?:above|before\s+this|preceding)\b.{0,60}?\b(?:verbatim|word\s+for\s+word|exactly|starting\s+with|beginning\s+with|include\s+everything|code\s+block|in\s+full)\b",
         },
         RuleDef {
             name: "repeat_above",
@@ -479,9 +523,13 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
 
 /// The shared pieces rule patterns name in capitals, expanded in this order (a name that
 /// is a prefix of another comes after it).
-const EXPANSIONS: [(&str, &str); 12] = [
+const EXPANSIONS: [(&str, &str); 16] = [
     ("END_OF_ASK_ES", END_OF_ASK_ES),
     ("END_OF_ASK", END_OF_ASK),
+    ("ORDER", EXTRACT_ORDERS),
+    ("ASK", EXTRACT_ASKS),
+    ("EXTRA", EXTRACT_FILLER),
+    ("OWN", OWN_INSTRUCTIONS),
     ("OBJ_ES", OVERRIDE_OBJECTS_ES),
     ("VERB_ES", OVERRIDE_VERBS_ES),
     ("QUAL_ES", OVERRIDE_QUALIFIERS_ES),
