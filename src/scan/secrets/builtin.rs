@@ -51,7 +51,7 @@ const fn def(
     }
 }
 
-/// All built-in rules. Group 1 of every regex is the secret.
+/// All built-in rules. The first capture group that takes part is the secret.
 pub(crate) const RULES: &[Def] = &[
     def(
         "aws-access-key-id",
@@ -364,6 +364,50 @@ pub(crate) const RULES: &[Def] = &[
         0.85,
         Check::Generic,
     ),
+    // Other `Authorization` schemes carry the same kind of value: Django REST Framework's
+    // and GitHub's `Token`, `ApiKey`, GoDaddy's `sso-key`.
+    def(
+        "authorization-token",
+        "AUTH_TOKEN",
+        r"(?i)\bauthorization\s*:\s*(?:token|api-?key|sso-key|key)\s+([A-Za-z0-9\-._~+/:]{16,}=*)",
+        &["authorization"],
+        &[],
+        3.0,
+        0.85,
+        Check::None,
+    ),
+    // Session cookies in a pasted request or HAR: whoever holds one is logged in.
+    def(
+        "session-cookie",
+        "SESSION_COOKIE",
+        r"(?i)\b(?:sessionid|phpsessid|jsessionid|connect\.sid|laravel_session|asp\.net_sessionid|_session_id|(?:cookie:\s*(?:[^\n;]*;\s*)*)session)=([A-Za-z0-9%\-._~+/]{16,})",
+        &[
+            "sessionid",
+            "phpsessid",
+            "jsessionid",
+            "connect.sid",
+            "laravel_session",
+            "asp.net_sessionid",
+            "_session_id",
+            "cookie",
+        ],
+        &[],
+        3.0,
+        0.85,
+        Check::None,
+    ),
+    // Passwords given to command-line tools: `curl -u user:pass`, `sshpass -p …`,
+    // `mysql -p…`, `docker login -p …`, `redis-cli -a …`.
+    def(
+        "cli-password",
+        "GENERIC_SECRET",
+        r#"(?i)(?:\bcurl\b[^\n]*?\s(?:-u|--user)\s+['"]?[^\s:'"]+:|\bsshpass\s+-p\s*|\b(?:mysql|mysqldump|mysqladmin)\b[^\n]*?\s-p|\bdocker\s+login\b[^\n]*?\s(?:-p|--password)[\s=]+|\bredis-cli\b[^\n]*?\s-a\s+)['"]?([^\s'"@]{6,})"#,
+        &["curl", "sshpass", "mysql", "docker", "redis-cli"],
+        &[],
+        2.5,
+        0.85,
+        Check::Password,
+    ),
     def(
         "authorization-basic",
         "BASIC_AUTH",
@@ -374,13 +418,15 @@ pub(crate) const RULES: &[Def] = &[
         0.85,
         Check::None,
     ),
+    // A quoted value runs to its closing quote (Django's keys hold `(`, `)` and `=`); an
+    // unquoted one to a delimiter.
     // The value runs to its end: a cap (it was 200 chars) left the rest of a longer secret
     // unredacted, and its bounded repetition made the regex's automaton six times larger,
     // which every match paid for when its secret group was resolved.
     def(
         "generic-assignment",
         "GENERIC_SECRET",
-        r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave)[A-Za-z0-9_.\-]{0,20}["'\]]?\s*(?:=|:|:=|=>|\?=)\s*["'`]?([^\s"'`;,<>{}()\[\]]{6,})"#,
+        r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave)[A-Za-z0-9_.\-]{0,20}["'\]]?\s*(?:=|:|:=|=>|\?=)\s*(?:"([^"\s]{6,})"|'([^'\s]{6,})'|["'`]?([^\s"'`;,<>{}()\[\]]{6,}))"#,
         &[
             "password",
             "passwd",

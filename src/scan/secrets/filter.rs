@@ -71,7 +71,7 @@ fn is_run(b: &[u8]) -> bool {
 }
 
 /// Applies `check`; returns the length of the secret to keep (trailing punctuation dropped).
-pub(crate) fn check(check: Check, value: &str) -> Option<usize> {
+pub(crate) fn check(check: Check, value: &str, quoted: bool) -> Option<usize> {
     match check {
         Check::None => Some(value.len()),
         Check::OpenAi => {
@@ -100,8 +100,33 @@ pub(crate) fn check(check: Check, value: &str) -> Option<usize> {
             (b64 >= 64 && !body.contains("...")).then_some(value.len())
         }
         Check::Password => password(value),
-        Check::Generic => generic(value),
+        Check::Generic => generic(value, quoted),
     }
+}
+
+/// Key names that hold a secret's name, id, type or location rather than the secret
+/// (`secret_name: prod/db/credentials`, `token_type=bearer`), and .NET's public
+/// `PublicKeyToken=b03f5f7f11d50a3a`, which every assembly-load error prints.
+pub(crate) fn names_no_secret(assignment: &str) -> bool {
+    let key = assignment
+        .trim_end_matches(|c: char| !c.is_ascii_alphanumeric())
+        .rsplit(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    const SUFFIXES: [&str; 14] = [
+        "name", "id", "arn", "type", "url", "uri", "endpoint", "path", "file", "length", "len",
+        "ttl", "expiry", "header",
+    ];
+    key.ends_with("publickeytoken")
+        || SUFFIXES.iter().any(|s| {
+            key.strip_suffix(s).is_some_and(|k| {
+                k.ends_with(['_', '-', '.'])
+                    || k.ends_with("secret")
+                    || k.ends_with("token")
+                    || k.ends_with("key")
+            })
+        })
 }
 
 fn jwt(value: &str) -> bool {
@@ -185,13 +210,26 @@ const CODE_PREFIXES: [&str; 16] = [
     "props.",
 ];
 
-fn generic(value: &str) -> Option<usize> {
-    let v = trim_trailing(value);
+fn generic(value: &str, quoted: bool) -> Option<usize> {
+    // In a URL's query the next parameter starts at `&name=`: `?api_key=…&format=json`.
+    let v = match value.match_indices('&').find(|&(i, _)| {
+        let rest = &value.as_bytes()[i + 1..];
+        let name = rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        name > 0 && rest.get(name) == Some(&b'=')
+    }) {
+        Some((i, _)) => &value[..i],
+        None => value,
+    };
+    let v = if quoted { v } else { trim_trailing(v) };
     if v.len() < 6 {
         return None;
     }
-    let code_like = v.contains('(')
-        || v.contains(')')
+    let code_like = (!quoted && (v.contains('(') || v.contains(')')))
+        || v.ends_with("()")
+        || v.starts_with('{')
         || v.starts_with('$')
         || v.starts_with('%')
         || v.starts_with('@')
@@ -231,6 +269,29 @@ mod tests {
     use super::*;
 
     #[test]
+    fn key_names_that_hold_no_secret() {
+        for k in [
+            "secret_name: ",
+            "AWS_SECRET_ID=",
+            "token_type=",
+            "private_key_path = ",
+            "Culture=neutral, PublicKeyToken=",
+            "secretName: ",
+        ] {
+            assert!(names_no_secret(k), "{k}");
+        }
+        for k in [
+            "password = ",
+            "DB_PASSWORD=",
+            "api_key: ",
+            "client_secret=",
+            "token: ",
+        ] {
+            assert!(!names_no_secret(k), "{k}");
+        }
+    }
+
+    #[test]
     fn placeholders_are_recognised() {
         let p = Placeholders::new().unwrap();
         for v in [
@@ -258,17 +319,36 @@ mod tests {
             ),
             None
         );
-        assert!(check(Check::OpenAi, "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z").is_some());
+        assert!(check(
+            Check::OpenAi,
+            "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z",
+            false
+        )
+        .is_some());
         assert_eq!(
-            check(Check::OpenAi, "sk-learn-contrib-project-templates"),
+            check(Check::OpenAi, "sk-learn-contrib-project-templates", false),
             None
         );
-        assert_eq!(check(Check::Password, "${PASS}"), None);
-        assert_eq!(check(Check::Password, "Tr0ub4dor&3"), Some(11));
-        assert_eq!(check(Check::Generic, "get_password()"), None);
-        assert_eq!(check(Check::Generic, "PasswordField"), None);
-        assert_eq!(check(Check::Generic, "hunter22."), Some(8));
-        assert_eq!(check(Check::Generic, "IbOZWJsZgfCoL6!"), Some(15));
+        assert_eq!(check(Check::Password, "${PASS}", false), None);
+        assert_eq!(check(Check::Password, "Tr0ub4dor&3", false), Some(11));
+        assert_eq!(check(Check::Generic, "get_password()", false), None);
+        assert_eq!(check(Check::Generic, "PasswordField", false), None);
+        assert_eq!(check(Check::Generic, "hunter22.", false), Some(8));
+        assert_eq!(check(Check::Generic, "IbOZWJsZgfCoL6!", false), Some(15));
+        // Between quotes a value is a literal, parentheses and all; a URL's next parameter
+        // is not part of the value.
+        let django = "6g)k7zx5_b4ct-$@@z^kk6oa)m89oz6w!w3r&9#_ay=6i7)9n1";
+        assert_eq!(check(Check::Generic, django, true), Some(django.len()));
+        assert_eq!(check(Check::Generic, django, false), None);
+        assert_eq!(
+            check(
+                Check::Generic,
+                "C3J27XDCG2LmlZGEONYlgCtjfIZ4SOcM&format=json",
+                false
+            ),
+            Some(32)
+        );
+        assert_eq!(check(Check::Generic, "Tr0ub4dor&3xyz", false), Some(14));
         let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(r#"{"alg":"HS256","typ":"JWT"}"#);
         assert!(check(

@@ -139,7 +139,7 @@ impl SecretDetector {
                 ci: d.ci.iter().map(|k| k.to_lowercase()).collect(),
                 cs: d.cs.iter().map(|k| (*k).to_owned()).collect(),
                 entropy: d.entropy,
-                group: Some(1),
+                group: None,
                 score: d.score,
                 multiline: d.multiline,
                 check: d.check,
@@ -293,9 +293,21 @@ impl SecretDetector {
         if self.placeholders.is_placeholder(value) {
             return;
         }
-        let Some(len) = filter::check(rule.check, value) else {
+        // A value between quotes is a literal, whatever it holds (`'…)a(2r…'`).
+        let quoted = text
+            .as_bytes()
+            .get((ws + secret.start()).wrapping_sub(1))
+            .is_some_and(|q| {
+                matches!(q, b'"' | b'\'') && text.as_bytes().get(ws + secret.end()) == Some(q)
+            });
+        let Some(len) = filter::check(rule.check, value, quoted) else {
             return;
         };
+        if rule.check == Check::Generic
+            && filter::names_no_secret(&whole.as_str()[..secret.start() - whole.start()])
+        {
+            return;
+        }
         // gitleaks drops generic-rule secrets without a digit; keep its semantics.
         let generic = self.generic.get(r).copied().unwrap_or(false);
         if generic && rule.check == Check::None && !value.bytes().any(|b| b.is_ascii_digit()) {
@@ -497,8 +509,50 @@ mod tests {
             "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----",
             "api_key: sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
             "token = get_token()",
+            "Version=13.0.0.0, Culture=neutral, PublicKeyToken=30ad4fe6b2a6aeed",
+            "secret_name: prod/db/credentials",
+            "query = \"SELECT * FROM users WHERE password = '{password}'\"",
+            "ssh -p 2222 root@host; docker run -p 8080:80 nginx; mysql -p mydb",
         ] {
             assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
+        }
+    }
+
+    #[test]
+    fn quoted_values_sessions_other_schemes_and_command_lines() {
+        let django = "i!+eqh5+24^yng5by1#+)a(2r_o@gubbb^8ay*n1_b7o+259ow";
+        has(
+            &format!("SECRET_KEY = '{django}'"),
+            "GENERIC_SECRET",
+            django,
+        );
+        has(
+            "GET /v1/data?api_key=C3J27XDCG2LmlZGEONYlgCtjfIZ4SOcM&format=json",
+            "GENERIC_SECRET",
+            "C3J27XDCG2LmlZGEONYlgCtjfIZ4SOcM",
+        );
+        has(
+            "Authorization: Token 9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+            "AUTH_TOKEN",
+            "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b",
+        );
+        has(
+            "Cookie: theme=dark; session=k2v9x8q7w6e5r4t3y2u1i0o9p8a7s6d5; lang=en",
+            "SESSION_COOKIE",
+            "k2v9x8q7w6e5r4t3y2u1i0o9p8a7s6d5",
+        );
+        has(
+            "Cookie: PHPSESSID=9b1c3e5a7d2f4b6c8e0a1d3f5b7c9e2a",
+            "SESSION_COOKIE",
+            "9b1c3e5a7d2f4b6c8e0a1d3f5b7c9e2a",
+        );
+        for t in [
+            "curl -u admin:Xk9mP2vL7qR4 https://api.example.com",
+            "sshpass -p 'Xk9mP2vL7qR4' ssh root@server",
+            "mysql -u root -pXk9mP2vL7qR4 mydb",
+            "docker login -u admin -p Xk9mP2vL7qR4 registry.example.com",
+        ] {
+            has(t, "GENERIC_SECRET", "Xk9mP2vL7qR4");
         }
     }
 
