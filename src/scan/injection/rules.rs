@@ -73,7 +73,7 @@ const OVERRIDE_VERB_KEYWORDS_ES: &[&str] = &[
     "salta",
 ];
 
-const OVERRIDE_VERBS_ES: &str = r"(?:ignora|ignore|ignoren|ignorar|ignores|olvida|olvidate\s+de|olvides|olviden|olvidar|omite|omitir|omitan|descarta|descartar|haz\s+caso\s+omiso\s+(?:a|de)|no\s+sigas|no\s+hagas\s+caso\s+(?:a|de)|desobedece|pasa\s+por\s+alto|saltate|salta)";
+const OVERRIDE_VERBS_ES: &str = r"(?:ignora|ignore|ignoren|ignorar|ignores|olvida|olvidate\s+de|olvides|olviden|olvidar|omite|omitir|omitan|descarta|descartar|haz\s+caso\s+omiso\s+(?:a|de)|no\s+sigas|no\s+hagas\s+caso\s+(?:a|de)|desobedece|pasa\s+por\s+alto|saltate|salta|deja\s+de\s+lado)";
 
 const OVERRIDE_OBJECTS_ES: &str = r"(?:instrucciones|instruccion|indicaciones|reglas|ordenes|directrices|directivas|restricciones|normas|politicas|prompts?|comandos|limitaciones|pautas|filtros|programacion|entrenamiento)";
 
@@ -115,8 +115,8 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
         RuleDef {
             name: "new_instructions",
             weight: 0.45,
-            keywords: &["instructions", "rules", "directives", "system prompt"],
-            pattern: r"\b(?:new|updated|real|actual|true|revised|overriding|secret|additional)\s+(?:instructions|rules|directives|system\s+prompt)\s*(?::|are\b|follow\b|take\s+precedence)",
+            keywords: &["instructions", "rules", "directives", "system prompt", "polic"],
+            pattern: r"\b(?:new|updated|real|actual|true|revised|overriding|secret|additional)\s+(?:instructions|rules|directives|system\s+prompt|polic(?:y|ies))\s*(?::|are\b|is\b|follow\b|take\s+precedence)",
         },
         RuleDef {
             name: "role_unrestricted",
@@ -205,7 +205,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
             // "instructions" or "the system prompt" only when the request ends there or
             // points at the model ("what is the system prompt in the OpenAI API", "show your
             // instructions for installing it" are developer questions).
-            pattern: r"\b(?:ORDER|ASK)\s+EXTRA(?:(?:your|its)\s+(?:(?:full|complete|entire|exact|original|initial|hidden|secret|internal|confidential|system|developer|pre-?|first|above|actual|real)\s*){1,3}OWN|the\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:hidden|secret|internal|confidential)[\s-]*(?:prompts?|instructions|messages?|directives))\b|\bORDER\s+EXTRA(?:your|its)\s+OWN\bEND_OF_ASK|\b(?:ORDER|ASK)\s+EXTRAthe\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:system|developer|initial|internal|pre)[\s-]*(?:prompts?|instructions|messages?|directives)\bEND_OF_ASK",
+            pattern: r"\b(?:ORDER|ASK)\s+EXTRA(?:(?:your|its)\s+(?:(?:full|complete|entire|exact|original|initial|hidden|secret|internal|confidential|system|developer|pre-?|first|above|actual|real)\s*){1,3}OWN|the\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:hidden|secret|internal|confidential)[\s-]*(?:prompts?|instructions|messages?|directives))\b|\bORDER\s+EXTRA(?:your|its)\s+OWN\bEND_OF_ASK|\b(?:ORDER|ASK)\s+EXTRAthe\s+(?:(?:full|complete|entire|exact|original|actual)\s+)?(?:system|developer|initial|internal|pre)[\s-]*(?:prompts?|instructions|messages?|directives)\bEND_OF_ASK|\b(?:ORDER|ASK)\s+EXTRAthe\s+(?:(?:full|complete|entire|exact|original|actual|first)\s+)?(?:instructions|rules|guidelines|directives|prompt)\s+(?:you\s+(?:were|have\s+been)\s+given|you\s+(?:received|got)|given\s+to\s+you)\b",
         },
         RuleDef {
             name: "instructions_question",
@@ -304,7 +304,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
             name: "indirect_task_hijack",
             weight: 0.65,
             keywords: &["summar", "read", "process", "analyz", "analys", "translat"],
-            pattern: r"\b(?:when|while|if|before|after)\s+(?:you\s+(?:are\s+)?)?(?:summari[sz](?:e|ing)|reading|read|processing|process|analy[sz](?:e|ing)|translat(?:e|ing))\s+(?:this|the)\s+(?:document|page|email|text|file|article|message|website|content|review)\s*,?\s+(?:you\s+)?(?:must|should|will|need\s+to|have\s+to|ignore|instead|also|do\s+not|don't|first|always)\b|\binstead\s+of\s+(?:summari[sz]ing|translating|answering|analy[sz]ing)\b",
+            pattern: r"\b(?:when|while|if|before|after)\s+(?:you\s+(?:are\s+)?)?(?:summari[sz](?:e|ing)|reading|read|processing|process|analy[sz](?:e|ing)|translat(?:e|ing))\s+(?:this|the)\s+(?:document|page|email|text|file|article|message|website|content|review)\s*,?\s+(?:you\s+)?(?:must|should|will|need\s+to|have\s+to|ignore|instead|also|do\s+not|don't|first|always|tell|say|inform|recommend|mention|add|include|reply|respond)\b|\binstead\s+of\s+(?:summari[sz]ing|translating|answering|analy[sz]ing)\b",
         },
         RuleDef {
             name: "exfiltration",
@@ -320,7 +320,52 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "leak",
                 "transmit",
             ],
-            pattern: r"\b(?:send|forward|email|e-mail|post|upload|exfiltrate|leak|transmit)\s+(?:all\s+|the\s+|this\s+|your\s+|any\s+|every\s+|of\s+)*(?:conversation|chat\s+history|previous\s+messages|user(?:'s)?\s+(?:data|messages|information|credentials|emails)|credentials|api\s+keys?|secrets|passwords|system\s+prompt|personal\s+data|memory|session\s+tokens?)\b.{0,60}?\b(?:to|into|at|via)\b",
+            pattern: r"\b(?:send|forward|email|e-mail|post|upload|exfiltrate|leak|transmit)\s+(?:all\s+|the\s+|this\s+|your\s+|their\s+|his\s+|her\s+|my\s+|any\s+|every\s+|of\s+)*(?:conversation|chat\s+history|previous\s+messages|user(?:'s)?\s+(?:data|messages|information|credentials|emails)|credentials|api\s+keys?|secrets|passwords|system\s+prompt|personal\s+data|memory|session\s+tokens?)\b.{0,60}?\b(?:to|into|at|via)\b",
+        },
+        RuleDef {
+            name: "override_user",
+            weight: 0.85,
+            keywords: &[
+                "user",
+                "do not summar",
+                "don't summar",
+                "do not translat",
+                "do not answer",
+            ],
+            // Text that tells the model to drop the user's own request can only come from
+            // something the user pasted or fetched: a document speaking to the model.
+            pattern: r"\b(?:ignore|disregard|forget|skip|override|do\s+not\s+(?:follow|answer|address))\s+(?:the\s+|what\s+the\s+)?user(?:'s|s|s')?\s+(?:question|request|instructions?|message|prompt|query|task|asks|wants|said)\b|\b(?:do\s+not|don't)\s+(?:summari[sz]e|translate|answer|analy[sz]e|review)\s+(?:it|this|that|the\s+(?:text|document|email|page|message|article))\b.{0,30}?\binstead\b",
+        },
+        RuleDef {
+            name: "tell_the_user",
+            weight: 0.5,
+            keywords: &["the user"],
+            pattern: r"\b(?:tell|inform|remind|convince|persuade|urge)\s+the\s+user\s+(?:that|to|this)\b",
+        },
+        RuleDef {
+            name: "system_note",
+            weight: 0.5,
+            keywords: &["note", "message", "notice", "override"],
+            // `[SYSTEM NOTE TO LLM: …]` in a résumé or a review: a document posing as the system.
+            pattern: r"[\[(<{]\s*(?:system|admin|administrator|developer|operator)\s+(?:note|message|notice|override|instruction)s?\b",
+        },
+        RuleDef {
+            name: "unrestricted_persona",
+            weight: 0.8,
+            keywords: &["you are", "you're", "no longer bound", "eres", "como si no"],
+            pattern: r"\b(?:you\s+are|you're)\s+(?:an?\s+)?(?:(?:unrestricted|unfiltered|uncensored|jailbroken|unaligned)\s+(?:ai|assistant|model|chatbot|bot)|(?:ai|assistant|model|chatbot|bot)\s+(?:with\s+no|without)\s+(?:any\s+)?(?:content\s+)?(?:polic(?:y|ies)|restrictions|rules|limits|filters|guidelines|morals|ethics|censorship))\b|\b(?:you\s+are|you're)\s+no\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|\beres\s+(?:un|una)\s+(?:ia|asistente|modelo|chatbot|bot)\s+(?:sin|libre\s+de)\s+(?:ningun[ao]?\s+)?(?:politicas|restricciones|reglas|filtros|limites|censura|etica)\b|\b(?:actua|responde|comportate)\s+como\s+si\s+no\s+tuvieras\s+(?:reglas|filtros|restricciones|limites|politicas|censura)\b",
+        },
+        RuleDef {
+            name: "stay_in_character",
+            weight: 0.45,
+            keywords: &["character", "personaje"],
+            pattern: r"\b(?:stay|remain|keep)\s+in\s+character\b|\b(?:never|don't|do\s+not)\s+break\s+character\b|\bno\s+(?:rompas|salgas\s+de)\s+(?:el\s+)?personaje\b|\bmantente\s+en\s+(?:el\s+)?personaje\b",
+        },
+        RuleDef {
+            name: "override_user_es",
+            weight: 0.85,
+            keywords: &["usuario", "no hagas", "no escribas", "no generes"],
+            pattern: r"\b(?:ignora|omite|olvida|no\s+sigas|no\s+respondas)\s+(?:la\s+(?:peticion|pregunta|solicitud|instruccion|tarea)|lo\s+que\s+(?:pide|dice|pregunta|quiere))\s+(?:del?\s+)?(?:el\s+)?usuario\b|\bno\s+(?:hagas|escribas|generes)\s+(?:el\s+|la\s+)?(?:resumen|traduccion|analisis)\b.{0,30}?\ben\s+su\s+lugar\b",
         },
         RuleDef {
             name: "markdown_exfiltration",
@@ -337,8 +382,9 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "api key",
                 "secret key",
                 "private key",
+                "secrets",
             ],
-            pattern: r"\b(?:respond|reply|answer|output|print|reveal|tell|give|share|return|list)\b(?:\s+\w+){0,4}?\s+(?:the\s+|your\s+|all\s+)?(?:admin|root|system|database|db|user)?\s*(?:passwords?|credentials|api\s+keys?|secret\s+keys?|private\s+keys?)\b",
+            pattern: r"\b(?:respond|reply|answer|output|print|reveal|tell|give|share|return|list)\b(?:\s+\w+){0,4}?\s+(?:the\s+|your\s+|all\s+)?(?:admin|root|system|database|db|user)?\s*(?:passwords?|credentials|api\s+keys?|secret\s+keys?|private\s+keys?|secrets)\b",
         },
         RuleDef {
             name: "hidden_instruction",
@@ -400,7 +446,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "papel",
                 "seras",
             ],
-            pattern: r"\b(?:ahora\s+eres|a\s+partir\s+de\s+ahora\s*,?\s+(?:eres|seras|actuaras\s+como|actua\s+como)|actua\s+como|actuaras\s+como|finge\s+(?:ser|que\s+eres)|haz\s+de\s+cuenta\s+que\s+eres|comportate\s+como|simula\s+ser|interpreta\s+el\s+papel\s+de)\s+(?:un\s+|una\s+|el\s+|la\s+)?(?:[a-z]+\s+){0,3}?(?:sin\s+(?:ningun\s+tipo\s+de\s+)?(?:restricciones|censura|filtros|limites|reglas|etica|moral)|malvad[oa]|sin\s+escrupulos|libre\s+de\s+(?:reglas|restricciones)|dan|desbloquead[oa]|modo\s+desarrollador)\b",
+            pattern: r"\b(?:ahora\s+eres|a\s+partir\s+de\s+ahora\s*,?\s+(?:eres|seras|actuaras\s+como|actua\s+como)|actua\s+como|actuaras\s+como|vas\s+a\s+actuar\s+como|finge\s+(?:ser|que\s+eres)|haz\s+de\s+cuenta\s+que\s+eres|comportate\s+como|simula\s+ser|interpreta\s+el\s+papel\s+de)\s+(?:un\s+|una\s+|el\s+|la\s+)?(?:[a-z]+\s+){0,3}?(?:sin\s+(?:ningun\s+tipo\s+de\s+)?(?:restricciones|censura|filtros|limites|reglas|etica|moral)|malvad[oa]|sin\s+escrupulos|libre\s+de\s+(?:reglas|restricciones)|dan|desbloquead[oa]|modo\s+desarrollador)\b",
         },
         RuleDef {
             name: "jailbreak_mode_es",
@@ -452,7 +498,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "configuracion",
                 "directrices",
             ],
-            pattern: r"\b(?:muestra(?:me)?|revela(?:me)?|dime|repite(?:me)?|imprime|ensena(?:me)?|escribe(?:me)?|comparte|filtra|copia|dame|devuelve|cual(?:es)?\s+(?:es|son))\s+(?:cuales\s+son\s+)?(?:exactamente\s+|textualmente\s+|palabra\s+por\s+palabra\s+)?(?:(?:(?:tus|tu)\s+(?:instrucciones|indicaciones|reglas|prompt|mensaje|directrices)(?:\s+(?:del?\s+sistema|de\s+sistema|iniciales|originales|ocultas|secretas|internas|previas|completas))?|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|prompt|mensaje|configuracion)\s+(?:iniciales|originales|ocultas|secretas|internas)|prompt\s+(?:del?\s+)?sistema))\b|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|configuracion|mensaje)\s+del?\s+sistema|mensaje\s+sistema)\bEND_OF_ASK_ES)",
+            pattern: r"\b(?:muestra(?:me)?|revela(?:me)?|dime|repite(?:me)?|imprime|ensena(?:me)?|escribe(?:me)?|comparte|filtra|copia|dame|devuelve|cual(?:es)?\s+(?:es|son))\s+(?:cuales\s+son\s+)?(?:exactamente\s+|textualmente\s+|palabra\s+por\s+palabra\s+)?(?:(?:las|los)\s+(?:instrucciones|indicaciones|reglas|directrices)\s+que\s+te\s+(?:dio|dieron|ha\s+dado|han\s+dado|dieron)|(?:(?:tus|tu)\s+(?:instrucciones|indicaciones|reglas|prompt|mensaje|directrices|configuracion)(?:\s+(?:del?\s+sistema|de\s+sistema|iniciales|originales|ocultas|secretas|internas|previas|completas))?|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|prompt|mensaje|configuracion)\s+(?:iniciales|originales|ocultas|secretas|internas)|prompt\s+(?:del?\s+)?sistema))\b|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|configuracion|mensaje)\s+del?\s+sistema|mensaje\s+sistema)\bEND_OF_ASK_ES)",
         },
         RuleDef {
             name: "repeat_above_es",
