@@ -169,6 +169,43 @@ mod tests {
     }
 
     #[test]
+    fn names_typed_in_lower_case_after_an_introduction() {
+        assert_eq!(people("me llamo juan pérez"), vec!["juan pérez"]);
+        assert_eq!(
+            people("my name is john smith and I need help"),
+            vec!["john smith"]
+        );
+        assert_eq!(people("Hola! me llamo Juan pérez"), vec!["Juan pérez"]);
+        assert_eq!(
+            people("mi nombre es juan carlos de la cruz y vivo en puebla"),
+            vec!["juan carlos de la cruz"]
+        );
+        assert!(people("me llamo la atención ese libro").is_empty());
+        // A surname the lists lack counts when the clause ends after it.
+        assert_eq!(
+            people("hi, my name is rachel lindqvist and my email is below"),
+            vec!["rachel lindqvist"]
+        );
+        assert_eq!(
+            people("me llamo juan necesito ayuda con mi cuenta"),
+            vec!["juan"]
+        );
+    }
+
+    #[test]
+    fn greetings_kin_words_and_departments_are_not_names() {
+        for t in [
+            "Feliz Navidad y Próspero Año Nuevo a toda la familia",
+            "Querida Abuela, te extraño mucho.",
+            "Gracias,\nAtención a Clientes",
+            "Cheers,\nDevOps",
+            "Col. Crédito Constructor, CDMX",
+        ] {
+            assert!(people(t).is_empty(), "{t}: {:?}", people(t));
+        }
+    }
+
+    #[test]
     fn surname_comma_given_in_lists() {
         assert_eq!(
             people("Attendees: Johnson, Emily; García López, María."),

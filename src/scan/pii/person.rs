@@ -467,6 +467,96 @@ impl PersonDetector {
 
     /// Pushes `(start, end, score)` for every name in `text`.
     pub(crate) fn find(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
+        self.introduced(text, out);
+        self.capitalised(text, out);
+    }
+
+    /// Names given after "me llamo", "mi nombre es" or "my name is", typed in lower case as
+    /// often as not on a phone: known names only, since no capital marks them.
+    fn introduced(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
+        const INTROS: [(&str, &str); 3] = [
+            ("llamo ", "me "),
+            ("nombre es ", "mi "),
+            ("name is ", "my "),
+        ];
+        for (phrase, before) in INTROS {
+            for at in memchr::memmem::find_iter(text.as_bytes(), phrase.as_bytes()) {
+                if !lower_before(text, at, before.len() + 1)
+                    .as_str()
+                    .ends_with(before)
+                {
+                    continue;
+                }
+                if let Some((s, e)) = self.known_words_from(text, at + phrase.len()) {
+                    out.push((s, e, 0.85));
+                }
+            }
+        }
+    }
+
+    /// The run of known names (joined by connectors) starting at `from`, if the first is a
+    /// given name: after the cue even one that is also a common word (`rosa`, `will`).
+    fn known_words_from(&self, text: &str, from: usize) -> Option<(usize, usize)> {
+        let mut end = None;
+        let mut at = from;
+        for k in 0..6 {
+            let rest = text.get(at..)?;
+            let len = rest
+                .char_indices()
+                .find(|(_, c)| !c.is_alphabetic())
+                .map_or(rest.len(), |(i, _)| i);
+            if len == 0 {
+                break;
+            }
+            let word = &rest[..len];
+            let entry = self.gaz.word(text, at, at + len);
+            let name = match k {
+                0 => entry.is_some_and(|e| e.given > 0.0),
+                // A surname the lists lack (`rachel lindqvist and …`) still counts when a
+                // known name or the end of the clause follows it.
+                _ => {
+                    entry.is_some_and(|e| e.is_name())
+                        || (entry.is_none() && self.clause_ends_after(text, at + len))
+                }
+            };
+            if name {
+                end = Some(at + len);
+            } else if k == 0 || classify(word) != Some(Kind::Connector) {
+                break;
+            }
+            if !rest[len..].starts_with(' ') {
+                break;
+            }
+            at += len + 1;
+        }
+        end.map(|e| (from, e))
+    }
+
+    /// Whether the text after byte `at` ends the clause: punctuation, the end, or a word
+    /// that joins clauses or is itself a known name.
+    fn clause_ends_after(&self, text: &str, at: usize) -> bool {
+        let Some(rest) = text.get(at..) else {
+            return true;
+        };
+        let Some(next) = rest.strip_prefix(' ') else {
+            return !rest.starts_with(char::is_alphanumeric);
+        };
+        let len = next
+            .char_indices()
+            .find(|(_, c)| !c.is_alphabetic())
+            .map_or(next.len(), |(i, _)| i);
+        let word = &next[..len];
+        matches!(
+            word,
+            "and" | "y" | "e" | "from" | "de" | "my" | "mi" | "i" | "soy" | "here"
+        ) || self
+            .gaz
+            .word(text, at + 1, at + 1 + len)
+            .is_some_and(|e| e.is_name() && !e.stop)
+    }
+
+    /// Names in capitalised words, with their cues.
+    fn capitalised(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
         let mut run: Vec<Tok> = Vec::new();
         let mut piece = Piece::new();
         let mut prev_end = 0usize;
