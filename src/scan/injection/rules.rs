@@ -115,7 +115,13 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
         RuleDef {
             name: "new_instructions",
             weight: 0.45,
-            keywords: &["instructions", "rules", "directives", "system prompt", "polic"],
+            keywords: &[
+                "instructions",
+                "rules",
+                "directives",
+                "system prompt",
+                "polic",
+            ],
             pattern: r"\b(?:new|updated|real|actual|true|revised|overriding|secret|additional)\s+(?:instructions|rules|directives|system\s+prompt|polic(?:y|ies))\s*(?::|are\b|is\b|follow\b|take\s+precedence)",
         },
         RuleDef {

@@ -26,8 +26,8 @@ const VIN_CUES: Cues = Cues::new(&[
     "auto",
 ]);
 
-/// Cues that let a lower-case or dashed code count: the code's own name, or (VIN, IBAN)
-/// words that only come before that kind of number.
+/// Cues that let a lower-case or dashed code count: the code's own name (a VIN's also in
+/// Spanish, `niv`, and on a chassis plate, `chasis`).
 const CURP_LOOSE_CUES: Cues = Cues::new(&["curp"]);
 const RFC_LOOSE_CUES: Cues = Cues::new(&["rfc", "r.f.c"]);
 const VIN_LOOSE_CUES: Cues = Cues::new(&["vin", "niv", "chasis"]);

@@ -467,8 +467,23 @@ impl PersonDetector {
 
     /// Pushes `(start, end, score)` for every name in `text`.
     pub(crate) fn find(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
+        let from = out.len();
         self.introduced(text, out);
         self.capitalised(text, out);
+        // An introduced name is found again by its capitals (`me llamo Juan pérez`), and a
+        // `Surname, Given` extension covers the surname found alone: keep the longest.
+        let found = &mut out[from..];
+        found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+        let mut kept_end = 0;
+        let mut keep = Vec::with_capacity(found.len());
+        for &(s, e, score) in found.iter() {
+            if e > kept_end {
+                keep.push((s, e, score));
+                kept_end = kept_end.max(e);
+            }
+        }
+        out.truncate(from);
+        out.extend(keep);
     }
 
     /// Names given after "me llamo", "mi nombre es" or "my name is", typed in lower case as

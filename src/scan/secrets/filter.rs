@@ -315,7 +315,8 @@ mod tests {
         assert_eq!(
             check(
                 Check::OpenAi,
-                "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789"
+                "sk-ant-api03-abcdefghijklmnopqrstuvwxyz0123456789",
+                false
             ),
             None
         );
@@ -353,12 +354,14 @@ mod tests {
             .encode(r#"{"alg":"HS256","typ":"JWT"}"#);
         assert!(check(
             Check::Jwt,
-            &format!("{header}.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl")
+            &format!("{header}.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl"),
+            false
         )
         .is_some());
         assert!(check(
             Check::Jwt,
-            "eyJub3Rqc29u.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl"
+            "eyJub3Rqc29u.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl",
+            false
         )
         .is_none());
     }
