@@ -1,5 +1,5 @@
-//! E-mail addresses, found from each `@` outward instead of by regex, which keeps the cost
-//! proportional to the number of `@` signs rather than to the text.
+//! E-mail addresses, found from each `@` (or URL-encoded `%40`) outward instead of by regex,
+//! which keeps the cost proportional to the number of `@` signs rather than to the text.
 //!
 //! Decisions: IDN (Unicode letters in local part and domain, and `xn--` labels) is accepted.
 //! A domain must have a dot and an alphabetic TLD, so `user@localhost`, `pkg@1.2.3` and SSH
@@ -25,52 +25,69 @@ fn domain_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '.' | '-')
 }
 
-/// Pushes `(start, end, score)` for every address in `text`.
+/// Pushes `(start, end, score)` for every address in `text`: around each `@`, and around
+/// each `%40` (an address URL-encoded in a query string or a `mailto:`, as access logs
+/// print it).
 pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize, f32)>) {
     for at in memchr::memchr_iter(b'@', text.as_bytes()) {
-        // Local part, walking back at most 64 chars.
-        let mut start = at;
-        let mut n = 0;
-        while let Some(c) = char_before(text, start) {
-            if !local_char(c) || n >= 64 {
-                break;
-            }
-            start -= c.len_utf8();
-            n += 1;
+        if let Some((start, end)) = address_at(text, at, 1) {
+            out.push((start, end, 0.95));
         }
-        while text
-            .as_bytes()
-            .get(start)
-            .is_some_and(|b| matches!(b, b'.' | b'\'' | b'-' | b'+'))
-        {
-            start += 1;
+    }
+    for at in memchr::memmem::find_iter(text.as_bytes(), b"%40") {
+        if let Some((start, end)) = address_at(text, at, 3) {
+            out.push((start, end, 0.9));
         }
-        if start >= at {
-            continue;
+    }
+}
+
+/// The address whose `@` (or its `%40`, `sep` bytes long) is at byte `at`.
+fn address_at(text: &str, at: usize, sep: usize) -> Option<(usize, usize)> {
+    // Local part, walking back at most 64 chars.
+    let mut start = at;
+    let mut n = 0;
+    while let Some(c) = char_before(text, start) {
+        if !local_char(c) || n >= 64 {
+            break;
         }
-        // Domain, walking forward at most 255 bytes.
-        let mut end = at + 1;
-        while let Some(c) = char_at(text, end) {
-            if !domain_char(c) || end - at > 255 {
-                break;
-            }
-            end += c.len_utf8();
+        start -= c.len_utf8();
+        n += 1;
+    }
+    while text
+        .as_bytes()
+        .get(start)
+        .is_some_and(|b| matches!(b, b'.' | b'\'' | b'-' | b'+'))
+    {
+        start += 1;
+    }
+    if start >= at {
+        return None;
+    }
+    // Domain, walking forward at most 255 bytes.
+    let from = at + sep;
+    let mut end = from;
+    while let Some(c) = char_at(text, end) {
+        if !domain_char(c) || end - at > 255 {
+            break;
         }
-        while end > at + 1 && matches!(text.as_bytes()[end - 1], b'.' | b'-') {
-            end -= 1;
-        }
-        let (Some(local), Some(domain)) = (text.get(start..at), text.get(at + 1..end)) else {
-            continue;
-        };
-        if !valid_local(local) || !valid_domain(domain) {
-            continue;
-        }
-        if char_at(text, end) == Some('@')
-            || char_before(text, start).is_some_and(|c| matches!(c, '/' | '@'))
-        {
-            continue;
-        }
-        // user:password@host inside a URL (the password may hold any character).
+        end += c.len_utf8();
+    }
+    while end > from && matches!(text.as_bytes()[end - 1], b'.' | b'-') {
+        end -= 1;
+    }
+    let local = text.get(start..at)?;
+    let domain = text.get(from..end)?;
+    if !valid_local(local) || !valid_domain(domain) {
+        return None;
+    }
+    if char_at(text, end) == Some('@')
+        || char_before(text, start).is_some_and(|c| matches!(c, '/' | '@'))
+    {
+        return None;
+    }
+    if sep == 1 {
+        // user:password@host inside a URL (the password may hold any character); an
+        // encoded `%40` is never that delimiter.
         let lead = text
             .get(super::super::text::ceil_boundary(text, at.saturating_sub(256))..at)
             .unwrap_or("");
@@ -79,13 +96,13 @@ pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize, f32)>) {
             .next()
             .unwrap_or("");
         if token.contains("://") {
-            continue;
+            return None;
         }
-        if local == "git" && char_at(text, end) == Some(':') {
-            continue;
-        }
-        out.push((start, end, 0.95));
     }
+    if local == "git" && char_at(text, end) == Some(':') {
+        return None;
+    }
+    Some((start, end))
 }
 
 fn valid_local(l: &str) -> bool {
@@ -161,5 +178,18 @@ mod tests {
         assert!(spans("redis://:c&Aic%^oCD4@cache.internal.net:6379/0").is_empty());
         assert!(spans("see icon@2x.png").is_empty());
         assert!(spans("contact john@example.com").is_empty());
+    }
+
+    #[test]
+    fn url_encoded_addresses_in_logs() {
+        assert_eq!(
+            spans("GET /api/users?email=juan.perez%40gmail.com&page=2 HTTP/1.1"),
+            vec!["juan.perez%40gmail.com"]
+        );
+        assert_eq!(
+            spans("https://app.io/invite?to=ana%40corp.mx"),
+            vec!["ana%40corp.mx"]
+        );
+        assert!(spans("progress 100%40 files, width:50%40px").is_empty());
     }
 }
