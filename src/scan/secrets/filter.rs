@@ -212,14 +212,20 @@ const CODE_PREFIXES: [&str; 16] = [
 
 fn generic(value: &str, quoted: bool) -> Option<usize> {
     // In a URL's query the next parameter starts at `&name=`: `?api_key=…&format=json`.
-    let v = match value.match_indices('&').find(|&(i, _)| {
-        let rest = &value.as_bytes()[i + 1..];
-        let name = rest
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
-            .count();
-        name > 0 && rest.get(name) == Some(&b'=')
-    }) {
+    // Between quotes `&x=` is part of the literal (Django's alphabet has both).
+    let next_parameter = if quoted {
+        None
+    } else {
+        value.match_indices('&').find(|&(i, _)| {
+            let rest = &value.as_bytes()[i + 1..];
+            let name = rest
+                .iter()
+                .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+                .count();
+            name > 0 && rest.get(name) == Some(&b'=')
+        })
+    };
+    let v = match next_parameter {
         Some((i, _)) => &value[..i],
         None => value,
     };
@@ -350,6 +356,8 @@ mod tests {
             Some(32)
         );
         assert_eq!(check(Check::Generic, "Tr0ub4dor&3xyz", false), Some(14));
+        let quoted = "k7#zx5&ab=6i7)9n1w!w3r";
+        assert_eq!(check(Check::Generic, quoted, true), Some(quoted.len()));
         let header = base64::engine::general_purpose::URL_SAFE_NO_PAD
             .encode(r#"{"alg":"HS256","typ":"JWT"}"#);
         assert!(check(
