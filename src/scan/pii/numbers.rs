@@ -384,8 +384,10 @@ fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)
 
 fn try_clabe(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
     let b = text.as_bytes();
-    let z = if g[a].len() == 18 && !g[a].plus && !g[a].paren {
-        a + 1
+    // The bank's own layout (3-3-11-1) and one run of 18 stand on a bank prefix; any other
+    // grouping (`0321 8000 0118 3597 19`, as apps print it for copying) needs the cue.
+    let (z, shaped) = if g[a].len() == 18 && !g[a].plus && !g[a].paren {
+        (a + 1, true)
     } else if a + 4 <= g.len()
         && [3, 3, 11, 1]
             .iter()
@@ -393,9 +395,9 @@ fn try_clabe(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
             .all(|(&n, x)| x.len() == n && !x.paren && !x.plus)
         && same_seps(&g[a..a + 4], b" -")
     {
-        a + 4
+        (a + 4, true)
     } else {
-        return None;
+        (grouped_18(g, a)?, false)
     };
     let d = digits(b, &g[a..z]);
     if !validate::clabe(&d) {
@@ -406,11 +408,31 @@ fn try_clabe(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
     let bank = CLABE_BANKS.iter().any(|p| p[..] == d[..3]);
     match (cue, bank) {
         (true, _) => Some((PiiEntity::Clabe, z, 0.95)),
-        (false, true) if !has_any(before.as_bytes(), &NUMBER_VETO) => {
+        (false, true) if shaped && !has_any(before.as_bytes(), &NUMBER_VETO) => {
             Some((PiiEntity::Clabe, z, 0.8))
         }
         _ => None,
     }
+}
+
+/// The end of groups from `a` that hold exactly 18 digits in groups of two to six, joined
+/// by one kind of space or dash, and not the tail of a longer run joined the same way.
+fn grouped_18(g: &[Group], a: usize) -> Option<usize> {
+    if a > 0 && g.get(a + 1).is_some_and(|next| next.sep == g[a].sep) {
+        return None;
+    }
+    let mut total = 0;
+    for (z, x) in g.iter().enumerate().skip(a) {
+        if !(2..=6).contains(&x.len()) || x.paren || x.plus {
+            return None;
+        }
+        total += x.len();
+        if total >= 18 {
+            let z = z + 1;
+            return (total == 18 && z - a >= 3 && same_seps(&g[a..z], b" -")).then_some(z);
+        }
+    }
+    None
 }
 
 fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
@@ -689,6 +711,26 @@ mod tests {
         );
         assert!(found(r#"{"channel_id": "646230178455122932"}"#).is_empty());
         assert!(found("discord user 646230178455122932").is_empty());
+    }
+
+    #[test]
+    fn clabe_in_short_groups_needs_its_cue() {
+        for t in [
+            "CLABE: 0321 8000 0118 3597 19",
+            "mi cuenta 032-180-0001-1835-9719 para el depósito",
+            "transfer to 032 180 000 118 359 719",
+        ] {
+            let v = found(t);
+            assert_eq!(v.len(), 1, "{t}: {v:?}");
+            assert_eq!(v[0].0, PiiEntity::Clabe, "{t}");
+            let digits: String = v[0].1.chars().filter(char::is_ascii_digit).collect();
+            assert_eq!(digits, "032180000118359719", "{t}");
+        }
+        // The same digits without a cue, with a wrong check digit, or glued to more groups.
+        assert!(found("ref 0321 8000 0118 3597 19").is_empty());
+        assert!(found("CLABE: 0321 8000 0118 3597 18").is_empty());
+        assert!(found("CLABE: 0321 8000 0118 3597 1900").is_empty());
+        assert!(found("CLABE: 12 0321 8000 0118 3597 19").is_empty());
     }
 
     #[test]
