@@ -408,6 +408,18 @@ pub(crate) const RULES: &[Def] = &[
         0.85,
         Check::Password,
     ),
+    // Registry logins: Docker's `config.json` (`"auths": {host: {"auth": …}}`) and npm's
+    // `_auth`. The value is only base64 of `user:password`.
+    def(
+        "registry-auth",
+        "BASIC_AUTH",
+        r#"(?:"auth"\s*:\s*"|(?:^|[^A-Za-z0-9_])_auth\s*=\s*["']?)([A-Za-z0-9+/]{8,}={0,2})"#,
+        &[],
+        &["\"auth\"", "_auth"],
+        2.5,
+        0.9,
+        Check::UserPass,
+    ),
     def(
         "authorization-basic",
         "BASIC_AUTH",

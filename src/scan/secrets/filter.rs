@@ -27,6 +27,8 @@ pub(crate) enum Check {
     Password,
     /// A generic assignment: looks like a credential, not like code or a type name.
     Generic,
+    /// Base64 of `user:password` with a password that is not a dummy word.
+    UserPass,
 }
 
 pub(crate) struct Placeholders {
@@ -101,6 +103,22 @@ pub(crate) fn check(check: Check, value: &str, quoted: bool) -> Option<usize> {
         }
         Check::Password => password(value),
         Check::Generic => generic(value, quoted),
+        Check::UserPass => user_pass(value).then_some(value.len()),
+    }
+}
+
+/// Registry files keep logins as `base64(user:password)`, which reads as a random string
+/// but is the password in the clear to anyone who decodes it.
+fn user_pass(value: &str) -> bool {
+    let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(value) else {
+        return false;
+    };
+    let Ok(pair) = std::str::from_utf8(&raw) else {
+        return false;
+    };
+    match pair.split_once(':') {
+        Some((user, pass)) => !user.is_empty() && password(pass).is_some(),
+        None => false,
     }
 }
 

@@ -557,6 +557,29 @@ mod tests {
     }
 
     #[test]
+    fn registry_logins_are_base64_pairs() {
+        // base64("deploy:Xk9mP2vL7qR4")
+        let auth = "ZGVwbG95OlhrOW1QMnZMN3FSNA==";
+        has(
+            &format!(r#"{{"auths": {{"ghcr.io": {{"auth": "{auth}"}}}}}}"#),
+            "BASIC_AUTH",
+            auth,
+        );
+        has(
+            &format!("//registry.npmjs.org/:_auth={auth}"),
+            "BASIC_AUTH",
+            auth,
+        );
+        // A base64 value that is not a pair, and a pair whose password is a dummy word.
+        for t in [
+            r#"{"auth": "aGVsbG8gd29ybGQgdGhpcyBpcyBub3Q="}"#,
+            r#"{"auth": "dXNlcjpwYXNzd29yZA=="}"#,
+        ] {
+            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
+        }
+    }
+
+    #[test]
     fn whole_group_is_read_from_the_pattern() {
         for (pattern, group, whole) in [
             (r"(?-u:\b)(AKIA[A-Z2-7]{16})(?-u:\b)", Some(1), true),
