@@ -326,7 +326,10 @@ fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
     let end = g[z - 1].end;
     match b.get(end) {
         Some(c) if c.is_ascii_alphanumeric() || *c == b'_' => false,
-        Some(b'.' | b',') => !b.get(end + 1).is_some_and(u8::is_ascii_digit),
+        Some(b'.') => !b.get(end + 1).is_some_and(u8::is_ascii_digit),
+        // A comma continues a number only as a thousands separator, after at most three
+        // digits; after a longer group it ends a CSV field (`4152…9089,1500`).
+        Some(b',') => g[z - 1].len() > 3 || !b.get(end + 1).is_some_and(u8::is_ascii_digit),
         _ => {
             // Preceded by `x.`/`x-`/`x/` where x is alphanumeric: part of an identifier or path.
             let s = g[a].start;
@@ -711,6 +714,32 @@ mod tests {
         );
         assert!(found(r#"{"channel_id": "646230178455122932"}"#).is_empty());
         assert!(found("discord user 646230178455122932").is_empty());
+    }
+
+    #[test]
+    fn a_number_before_a_csv_field_that_starts_with_a_digit() {
+        for (t, entity, value) in [
+            (
+                "1,Luis,4152526018159089,1500",
+                PiiEntity::CreditCard,
+                "4152526018159089",
+            ),
+            ("Ana,(312) 555-0199,42", PiiEntity::Phone, "(312) 555-0199"),
+            (
+                "SSN 536-22-8741,2 dependents",
+                PiiEntity::Ssn,
+                "536-22-8741",
+            ),
+            (
+                "CLABE,032180000118359719,1500.00",
+                PiiEntity::Clabe,
+                "032180000118359719",
+            ),
+        ] {
+            assert_eq!(found(t), vec![(entity, value)], "{t}");
+        }
+        // A thousands separator still joins: no card inside an amount.
+        assert!(found("total 4,152,526,018,159,089 units").is_empty());
     }
 
     #[test]
