@@ -80,24 +80,27 @@ fn address_at(text: &str, at: usize, sep: usize) -> Option<(usize, usize)> {
     if !valid_local(local) || !valid_domain(domain) {
         return None;
     }
+    let lead = text
+        .get(super::super::text::ceil_boundary(text, at.saturating_sub(256))..at)
+        .unwrap_or("");
+    let token = lead
+        .rsplit(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | '<'))
+        .next()
+        .unwrap_or("");
+    // Where the URL this `@` is in (if any) has its path or query: an address there
+    // (`/users/ana@acme.mx`, `?email=ana@acme.mx`) is someone's, while before it the `@`
+    // ends a login (`https://user:password@host`; the password may hold any character).
+    let url = token.rfind("://").map(|i| &token[i + 3..]);
+    // (`#` is left out: passwords hold it more often than fragments hold addresses.)
+    let in_path = url.is_some_and(|rest| rest.contains(['/', '?']));
     if char_at(text, end) == Some('@')
-        || char_before(text, start).is_some_and(|c| matches!(c, '/' | '@'))
+        || char_before(text, start).is_some_and(|c| c == '@' || (c == '/' && !in_path))
     {
         return None;
     }
-    if sep == 1 {
-        // user:password@host inside a URL (the password may hold any character); an
-        // encoded `%40` is never that delimiter.
-        let lead = text
-            .get(super::super::text::ceil_boundary(text, at.saturating_sub(256))..at)
-            .unwrap_or("");
-        let token = lead
-            .rsplit(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '`')
-            .next()
-            .unwrap_or("");
-        if token.contains("://") {
-            return None;
-        }
+    // An encoded `%40` is never a login's delimiter.
+    if sep == 1 && url.is_some() && !in_path {
+        return None;
     }
     if local == "git" && char_at(text, end) == Some(':') {
         return None;
@@ -191,5 +194,33 @@ mod tests {
             vec!["ana%40corp.mx"]
         );
         assert!(spans("progress 100%40 files, width:50%40px").is_empty());
+    }
+
+    #[test]
+    fn addresses_in_a_url_path_or_query() {
+        for (t, want) in [
+            (
+                "https://acme.io/unsubscribe?email=luis.perez@gmail.com&id=3",
+                "luis.perez@gmail.com",
+            ),
+            (
+                "Not Found for url: https://api.acme.io/v1/users/luis.perez@gmail.com",
+                "luis.perez@gmail.com",
+            ),
+            (
+                "[link](https://acme.io/invite?to=ana@acme.mx)",
+                "ana@acme.mx",
+            ),
+            (
+                r#"<a href="https://acme.io/u?e=ana@acme.mx">Unsubscribe</a>"#,
+                "ana@acme.mx",
+            ),
+        ] {
+            assert_eq!(spans(t), vec![want], "{t}");
+        }
+        // The login part of a URL stays the secret rule's.
+        assert!(spans("https://deploy:p4ss@git.acme.io/repo?ref=main").is_empty());
+        assert!(spans("(postgres://admin:s3cret@db.internal.net/app)").is_empty());
+        assert!(spans("redis://:O6!uWB#u^D^h@cache.internal.net:6379/0").is_empty());
     }
 }
