@@ -438,7 +438,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "generic-assignment",
         "GENERIC_SECRET",
-        r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave)[A-Za-z0-9_.\-]{0,20}["'\]]?\s*(?:=|:|:=|=>|\?=)\s*(?:"([^"\s]{6,})"|'([^'\s]{6,})'|["'`]?([^\s"'`;,<>{}()\[\]]{6,}))"#,
+        r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave)[A-Za-z0-9_.\-]{0,20}(?:["'\]`]|\*\*|__)?\s*(?:=|:|:=|=>|\?=)\s*(?:\*\*([^\s*]{6,})\*\*|(?:\*\*|__|</[a-z]{1,6}>)?\s*(?:"([^"\s]{6,})"|'([^'\s]{6,})'|["'`]?([^\s"'`;,<>{}()\[\]]{6,})))"#,
         &[
             "password",
             "passwd",
@@ -459,6 +459,7 @@ pub(crate) const RULES: &[Def] = &[
             "client_secret",
             "credential",
             "contraseña",
+            "contraseÑa",
             "contrasena",
             "clave",
         ],
@@ -467,17 +468,47 @@ pub(crate) const RULES: &[Def] = &[
         0.75,
         Check::Generic,
     ),
+    // Environment lists name a variable and give its value in the next key: Kubernetes
+    // and ECS (`- name: DB_PASSWORD` / `value: …`, `{"name": …, "value": …}`).
+    // `valueFrom:` (a reference to a Secret) is not a value.
+    def(
+        "env-name-value",
+        "GENERIC_SECRET",
+        r#"(?i)\bname["']?\s*:\s*["']?[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key|credentials?)[A-Za-z0-9_.\-]{0,20}["']?\s*,?\s*["']?value["']?\s*:\s*(?:"([^"\s]{6,})"|'([^'\s]{6,})'|([^\s"'`,}]{6,}))"#,
+        &[
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "api-key",
+            "access_key",
+            "access-key",
+            "private_key",
+            "private-key",
+            "credential",
+        ],
+        &[],
+        2.8,
+        0.8,
+        Check::Generic,
+    ),
     // Up to four words may say whose password it is: "the password for the admin panel
-    // is …", "la contraseña del wifi es: …".
+    // is …", "la contraseña del wifi es: …", "Contraseña nueva: …", "Password (temporary):
+    // …". Pasted from a wiki or a ticket, the label is often bold (`**Password:** …`).
+    // "Clave" alone is any code ("clave de elector", "clave de rastreo"), so it takes
+    // only the qualifiers that make it a password.
     def(
         "password-in-prose",
         "GENERIC_SECRET",
-        r#"(?i)\b(?:password|passcode|passphrase|contrase(?:ñ|n)a|clave(?: de acceso)?)(?:\s+[^\s"'`:=]+){0,4}?\s+(?:is|es|was|era|ser[ií]a|would be|sigue siendo)\s*:?\s*["'`]?([^\s"'`]{6,64})"#,
+        r#"(?i)\b(?:(?:password|passcode|passphrase|contrase(?:ñ|n)a)(?:\s+[^\s"'`:=]+){0,4}?|clave(?:\s+(?:de\s+acceso|del?\s+(?:la\s+)?(?:wifi|wi-fi|red|internet|cuenta|correo|usuario|root|admin|administrador|servidor|base\s+de\s+datos)))?)(?:\s+(?:is|es|was|era|ser[ií]a|would be|sigue siendo)\s*:?|(?:\*\*|__|`)?\s*:)\s*(?:\*\*([^\s*]{6,64})\*\*|(?:\*\*|__|</[a-z]{1,6}>)?\s*["'`]?([^\s"'`;,<>{}()\[\]]{6,64}))"#,
         &[
             "password",
             "passcode",
             "passphrase",
             "contraseña",
+            "contraseÑa",
             "contrasena",
             "clave",
         ],

@@ -122,6 +122,16 @@ fn user_pass(value: &str) -> bool {
     }
 }
 
+/// `postgres://postgres:postgres@db`, `redis://default:default@cache`: a login whose
+/// password repeats its user name is a well-known default, and as a finding it would
+/// hide every other "postgres" in the text (found values are searched for again).
+pub(crate) fn repeats_user(before: &str, value: &str) -> bool {
+    before
+        .strip_suffix(':')
+        .and_then(|b| b.strip_suffix(value))
+        .is_some_and(|b| b.ends_with("//"))
+}
+
 /// Key names that hold a secret's name, id, type or location rather than the secret
 /// (`secret_name: prod/db/credentials`, `token_type=bearer`), and .NET's public
 /// `PublicKeyToken=b03f5f7f11d50a3a`, which every assembly-load error prints.

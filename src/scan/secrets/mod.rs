@@ -136,7 +136,9 @@ impl SecretDetector {
                 id: Arc::from(d.id),
                 entity: Arc::from(d.entity),
                 regex,
-                ci: d.ci.iter().map(|k| k.to_lowercase()).collect(),
+                // ASCII-lowercased only: `contraseÑa` must stay apart from `contraseña`
+                // for `CONTRASEÑA` to match, since the automaton folds ASCII alone.
+                ci: d.ci.iter().map(|k| k.to_ascii_lowercase()).collect(),
                 cs: d.cs.iter().map(|k| (*k).to_owned()).collect(),
                 entropy: d.entropy,
                 group: None,
@@ -303,8 +305,9 @@ impl SecretDetector {
         let Some(len) = filter::check(rule.check, value, quoted) else {
             return;
         };
-        if rule.check == Check::Generic
-            && filter::names_no_secret(&whole.as_str()[..secret.start() - whole.start()])
+        let before = &whole.as_str()[..secret.start() - whole.start()];
+        if (rule.check == Check::Generic && filter::names_no_secret(before))
+            || (rule.check == Check::Password && filter::repeats_user(before, value))
         {
             return;
         }
@@ -513,6 +516,8 @@ mod tests {
             "secret_name: prod/db/credentials",
             "query = \"SELECT * FROM users WHERE password = '{password}'\"",
             "ssh -p 2222 root@host; docker run -p 8080:80 nginx; mysql -p mydb",
+            "DATABASE_URL: postgres://postgres:postgres@db:5432/postgres",
+            "redis://default:default@cache:6379 uses the default user",
         ] {
             assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
         }
@@ -553,6 +558,61 @@ mod tests {
             "docker login -u admin -p Xk9mP2vL7qR4 registry.example.com",
         ] {
             has(t, "GENERIC_SECRET", "Xk9mP2vL7qR4");
+        }
+    }
+
+    #[test]
+    fn labels_with_qualifiers_markup_or_capitals() {
+        for t in [
+            "**Password:** Tl4x#9pQw2",
+            "**Password**: Tl4x#9pQw2",
+            "password: **Tl4x#9pQw2**",
+            "<strong>Contraseña:</strong> Tl4x#9pQw2",
+            "- **Token:** Tl4x#9pQw2",
+            "Contraseña nueva: Tl4x#9pQw2",
+            "contraseña del wifi: Tl4x#9pQw2",
+            "clave de acceso: Tl4x#9pQw2",
+            "la clave del wifi es: Tl4x#9pQw2",
+            "CONTRASEÑA: Tl4x#9pQw2",
+            "Password (temporary): Tl4x#9pQw2",
+        ] {
+            has(t, "GENERIC_SECRET", "Tl4x#9pQw2");
+        }
+        for t in [
+            "Password requirements: at least 8 characters",
+            "password field: required",
+            "**Password:** see the vault",
+            "Clave de elector: GMMRCR85031209H400",
+            "Clave de rastreo SPEI: 2024060340014TRASPASO00123456",
+            "clave del empleado: EMP20451",
+            "def login(username: Optional[str], password: Optional[HiddenText]) -> None:",
+        ] {
+            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
+        }
+    }
+
+    #[test]
+    fn environment_lists_name_then_value() {
+        has(
+            "env:\n- name: DB_PASSWORD\n  value: \"Xk9#mQ2v$Lp7wRt4\"",
+            "GENERIC_SECRET",
+            "Xk9#mQ2v$Lp7wRt4",
+        );
+        has(
+            "- name: API_TOKEN\n  value: fPkzSrAsQtA9dtVK4wAAb3XZxPmzUzn8aB5kBh0f",
+            "GENERIC_SECRET",
+            "fPkzSrAsQtA9dtVK4wAAb3XZxPmzUzn8aB5kBh0f",
+        );
+        has(
+            r#""environment": [{"name": "DB_PASSWORD", "value": "Xk9#mQ2v$Lp7wRt4"}]"#,
+            "GENERIC_SECRET",
+            "Xk9#mQ2v$Lp7wRt4",
+        );
+        for t in [
+            "- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db-secret",
+            "- name: TOKEN_TTL\n  value: \"3600\"",
+        ] {
+            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
         }
     }
 
