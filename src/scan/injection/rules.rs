@@ -151,7 +151,10 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "you are going to",
                 "you are about to",
             ],
-            pattern: r"\bdo\s+anything\s+now\b|\b(?:enable|enter|activate|switch\s+to|turn\s+on|go\s+into)\s+(?:the\s+)?(?:developer|dev|god|debug|jailbreak|jailbroken|unrestricted|dan|evil|chaos)\s+mode\b|\b(?:developer|dev|god|dan|jailbreak|unrestricted)\s+mode\s+(?:is\s+)?(?:enabled|activated|on|engaged)\b|\bhello\s*,?\s+(?:chatgpt|gpt|claude|assistant)\s*\.?\s+you\s+are\s+(?:going\s+to|about\s+to)\s+(?:pretend|act|immerse)",
+            // Phones, browsers and Windows have a developer mode too ("enable developer
+            // mode in Windows settings"): that one counts only where nothing says whose
+            // it is, as a sentence of its own or leading into more orders.
+            pattern: r"(?m)\bdo\s+anything\s+now\b|\b(?:enable|enter|activate|switch\s+to|turn\s+on|go\s+into)\s+(?:the\s+)?(?:god|jailbreak|jailbroken|unrestricted|dan|evil|chaos)\s+mode\b|\b(?:god|dan|jailbreak|unrestricted)\s+mode\s+(?:is\s+)?(?:enabled|activated|on|engaged)\b|\b(?:enable|enter|activate|switch\s+to|turn\s+on|go\s+into)\s+(?:the\s+)?(?:developer|dev|debug)\s+mode(?:\s*(?:[.!:]|$)|\s*,?\s+(?:and|then|now|where|which|from\s+now)\b)|\b(?:with|in)\s+(?:developer|dev)\s+mode\s+(?:enabled|activated|on)\b|\b(?:developer|dev)\s+mode\s+(?:is\s+)?(?:enabled|activated|engaged)\s*(?:[.!:]|$)|\bhello\s*,?\s+(?:chatgpt|gpt|claude|assistant)\s*\.?\s+you\s+are\s+(?:going\s+to|about\s+to)\s+(?:pretend|act|immerse)",
         },
         RuleDef {
             name: "jailbreak_word",
@@ -359,13 +362,13 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
             name: "unrestricted_persona",
             weight: 0.8,
             keywords: &["you are", "you're", "no longer bound", "eres", "como si no"],
-            pattern: r"\b(?:you\s+are|you're)\s+(?:an?\s+)?(?:(?:unrestricted|unfiltered|uncensored|jailbroken|unaligned)\s+(?:ai|assistant|model|chatbot|bot)|(?:ai|assistant|model|chatbot|bot)\s+(?:with\s+no|without)\s+(?:any\s+)?(?:content\s+)?(?:polic(?:y|ies)|restrictions|rules|limits|filters|guidelines|morals|ethics|censorship))\b|\b(?:you\s+are|you're)\s+no\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|\beres\s+(?:un|una)\s+(?:ia|asistente|modelo|chatbot|bot)\s+(?:sin|libre\s+de)\s+(?:ningun[ao]?\s+)?(?:politicas|restricciones|reglas|filtros|limites|censura|etica)\b|\b(?:actua|responde|comportate)\s+como\s+si\s+no\s+tuvieras\s+(?:reglas|filtros|restricciones|limites|politicas|censura)\b",
+            pattern: r"\b(?:you\s+are|you're)\s+(?:[^\s.]+\s+){0,2}?(?:an?\s+)?(?:(?:unrestricted|unfiltered|uncensored|jailbroken|unaligned)\s+(?:ai|assistant|model|chatbot|bot)|(?:ai|assistant|model|chatbot|bot)\s+(?:with\s+no|without)\s+(?:any\s+)?(?:content\s+)?(?:polic(?:y|ies)|restrictions|rules|limits|filters|guidelines|morals|ethics|censorship))\b|\b(?:you\s+are|you're)\s+no\s+longer\s+(?:bound|restricted|limited|constrained)\s+by\b|\beres\s+(?:[^\s.]+\s+){0,2}?(?:un|una)\s+(?:ia|asistente|modelo|chatbot|bot)\s+(?:sin|libre\s+de)\s+(?:ningun[ao]?\s+)?(?:politicas|restricciones|reglas|filtros|limites|censura|etica)\b|\b(?:actua|responde|comportate)\s+como\s+si\s+no\s+tuvieras\s+(?:reglas|filtros|restricciones|limites|politicas|censura)\b",
         },
         RuleDef {
             name: "stay_in_character",
             weight: 0.45,
             keywords: &["character", "personaje"],
-            pattern: r"\b(?:stay|remain|keep)\s+in\s+character\b|\b(?:never|don't|do\s+not)\s+break\s+character\b|\bno\s+(?:rompas|salgas\s+de)\s+(?:el\s+)?personaje\b|\bmantente\s+en\s+(?:el\s+)?personaje\b",
+            pattern: r"\b(?:stay|remain|keep)\s+in\s+character\b|\b(?:never|don't|do\s+not)\s+break\s+character\b|\bno\s+(?:rompas|salgas\s+de)\s+(?:el\s+)?personaje\b|\bno\s+salgas\s+del\s+personaje\b|\bmantente\s+en\s+(?:el\s+)?personaje\b",
         },
         RuleDef {
             name: "override_user_es",
@@ -458,7 +461,9 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
             name: "jailbreak_mode_es",
             weight: 0.85,
             keywords: &["modo", "cualquier cosa ahora"],
-            pattern: r"\b(?:activa|habilita|entra\s+en|cambia\s+a|enciende|pasa\s+a)\s+(?:el\s+)?modo\s+(?:desarrollador|dios|sin\s+restricciones|dan|jailbreak|sin\s+censura)\b|\bmodo\s+(?:desarrollador|dios|dan|sin\s+restricciones)\s+(?:esta\s+)?(?:activado|habilitado|encendido)\b|\bhaz\s+cualquier\s+cosa\s+ahora\b",
+            // As in English, a device's "modo desarrollador" ("actívalo en Windows 11")
+            // is not an order to the model.
+            pattern: r"(?m)\b(?:activa|habilita|entra\s+en|cambia\s+a|enciende|pasa\s+a)\s+(?:el\s+)?modo\s+(?:dios|sin\s+restricciones|dan|jailbreak|sin\s+censura)\b|\bmodo\s+(?:dios|dan|sin\s+restricciones)\s+(?:esta\s+)?(?:activado|habilitado|encendido)\b|\b(?:activa|habilita|entra\s+en|cambia\s+a|enciende|pasa\s+a)\s+(?:el\s+)?modo\s+desarrollador(?:\s*(?:[.!:]|$)|\s*,?\s+(?:y|luego|ahora|donde|a\s+partir)\b)|\bmodo\s+desarrollador\s+(?:esta\s+)?(?:activado|habilitado|encendido)\s*(?:[.!:]|$)|\b(?:haz|puedes|puede|podra|podras)\s+hacer\s+cualquier\s+cosa\s+ahora\b|\bhaz\s+cualquier\s+cosa\s+ahora\b",
         },
         RuleDef {
             name: "no_restrictions_es",
@@ -504,7 +509,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "configuracion",
                 "directrices",
             ],
-            pattern: r"\b(?:muestra(?:me)?|revela(?:me)?|dime|repite(?:me)?|imprime|ensena(?:me)?|escribe(?:me)?|comparte|filtra|copia|dame|devuelve|cual(?:es)?\s+(?:es|son))\s+(?:cuales\s+son\s+)?(?:exactamente\s+|textualmente\s+|palabra\s+por\s+palabra\s+)?(?:(?:las|los)\s+(?:instrucciones|indicaciones|reglas|directrices)\s+que\s+te\s+(?:dio|dieron|ha\s+dado|han\s+dado|dieron)|(?:(?:tus|tu)\s+(?:instrucciones|indicaciones|reglas|prompt|mensaje|directrices|configuracion)(?:\s+(?:del?\s+sistema|de\s+sistema|iniciales|originales|ocultas|secretas|internas|previas|completas))?|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|prompt|mensaje|configuracion)\s+(?:iniciales|originales|ocultas|secretas|internas)|prompt\s+(?:del?\s+)?sistema))\b|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|configuracion|mensaje)\s+del?\s+sistema|mensaje\s+sistema)\bEND_OF_ASK_ES)",
+            pattern: r"\b(?:muestra(?:me)?|revela(?:me)?|dime|repite(?:me)?|imprime|ensena(?:me)?|escribe(?:me)?|comparte|filtra|copia|dame|devuelve|cual(?:es)?\s+(?:es|son|fueron))\s+(?:cuales\s+(?:son|fueron)\s+)?(?:exactamente\s+|textualmente\s+|palabra\s+por\s+palabra\s+)?(?:(?:las|los)\s+(?:instrucciones|indicaciones|reglas|directrices)\s+que\s+(?:te\s+(?:dio|dieron|ha\s+dado|han\s+dado)|recibiste)|(?:(?:tus|tu)\s+(?:system\s+prompt|instrucciones|indicaciones|reglas|prompt|mensaje|directrices|configuracion)(?:\s+(?:del?\s+sistema|de\s+sistema|iniciales|originales|ocultas|secretas|internas|previas|completas))?|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|prompt|mensaje|configuracion)\s+(?:iniciales|originales|ocultas|secretas|internas)|prompt\s+(?:del?\s+)?sistema|system\s+prompt))\b|(?:el|las|los|la)\s+(?:(?:instrucciones|indicaciones|reglas|configuracion|mensaje)\s+del?\s+sistema|mensaje\s+sistema)\bEND_OF_ASK_ES)",
         },
         RuleDef {
             name: "repeat_above_es",
