@@ -11,7 +11,7 @@
 //! Ten contiguous digits, nine contiguous digits (SSN) and 18 (CLABE without a known bank
 //! prefix) are only findings with a cue word nearby; a cue like "order" or "folio" vetoes them.
 
-use super::super::text::{has_any, lower_after, lower_before, next_digit, Cues};
+use super::super::text::{floor_boundary, has_any, lower_after, lower_before, next_digit, Cues};
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
 
@@ -196,6 +196,7 @@ const CLABE_BANKS: &[&[u8; 3]] = &[
 pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
     let b = text.as_bytes();
     let mut groups = Vec::with_capacity(8);
+    let mut last_phone = None;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -219,7 +220,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
         cluster(b, i, &mut groups);
         let next = groups.last().map_or(i + 1, |g| g.end.max(i + 1));
         if !groups.is_empty() {
-            match_groups(text, &groups, out);
+            match_groups(text, &groups, &mut last_phone, out);
         }
         i = next;
     }
@@ -290,19 +291,28 @@ fn digits(text: &[u8], g: &[Group]) -> Vec<u8> {
         .collect()
 }
 
-/// Tries every shape at every group of one cluster.
-fn match_groups(text: &str, g: &[Group], out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
+/// Tries every shape at every group of one cluster. `last_phone` is where the last phone
+/// found so far ends.
+fn match_groups(
+    text: &str,
+    g: &[Group],
+    last_phone: &mut Option<usize>,
+    out: &mut Vec<(PiiEntity, usize, usize, f32)>,
+) {
     let b = text.as_bytes();
     let mut a = 0;
     while a < g.len() {
         let attempt = try_card(text, g, a)
             .or_else(|| try_clabe(text, g, a))
-            .or_else(|| try_phone(text, g, a))
+            .or_else(|| try_phone(text, g, a, *last_phone))
             .or_else(|| try_ssn(text, g, a));
         match attempt {
             Some((entity, z, score)) => {
                 let (start, end) = (g[a].start, g[z - 1].end);
                 if detached(b, g, a, z) {
+                    if entity == PiiEntity::Phone && score >= 0.5 {
+                        *last_phone = Some(end);
+                    }
                     out.push((entity, start, end, score));
                     a = z;
                     continue;
@@ -438,7 +448,12 @@ fn grouped_18(g: &[Group], a: usize) -> Option<usize> {
     None
 }
 
-fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
+fn try_phone(
+    text: &str,
+    g: &[Group],
+    a: usize,
+    last_phone: Option<usize>,
+) -> Option<(PiiEntity, usize, f32)> {
     let b = text.as_bytes();
     let first = &b[g[a].ds..g[a].de];
     // Country code: +1 / 1- (US) or +52 (Mexico), optionally +52 1 (old mobile prefix).
@@ -536,7 +551,11 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
                 }
             }
             (false, true) => {
-                if cue && !veto {
+                let listed = || {
+                    in_a_list(text, last_phone, g[a].start)
+                        || csv_phone_column(text, g[a].start, g[z - 1].end)
+                };
+                if !veto && (cue || listed()) {
                     0.7
                 } else {
                     continue;
@@ -552,6 +571,72 @@ fn try_phone(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
         return Some((PiiEntity::Phone, z, score));
     }
     None
+}
+
+/// How far after one phone the next bare ten digits still belong to the same list.
+const LIST_REACH: usize = 400;
+
+/// Whether a phone found just before `start` (no blank line between) makes this number the
+/// next entry of a contact list: "Contactos:\nLuis 5512345678\nAna 3319876543" names the
+/// list once, at its head.
+fn in_a_list(text: &str, last_phone: Option<usize>, start: usize) -> bool {
+    last_phone.is_some_and(|end| {
+        start >= end
+            && start - end <= LIST_REACH
+            && text
+                .get(end..start)
+                .is_some_and(|between| !between.contains("\n\n") && !between.contains("\n\r\n"))
+    })
+}
+
+/// Header words of a phone column.
+const PHONE_COLUMNS: Cues = Cues::new(&[
+    "phone",
+    "tel",
+    "cel",
+    "mobile",
+    "movil",
+    "m\u{f3}vil",
+    "whatsapp",
+    "fax",
+]);
+/// How far up a header is looked for (a first row's phone then carries the list down).
+const HEADER_REACH: usize = 4096;
+
+/// Whether `start..end` is a whole field of a delimited row (`,`, `;`, tab or `|`) whose
+/// header, a row above with as many fields, names its column a phone: a CSV export says
+/// "telefono" once, at the top, not next to each number.
+fn csv_phone_column(text: &str, start: usize, end: usize) -> bool {
+    let b = text.as_bytes();
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let line = text[line_start..line_end].trim_end_matches('\r');
+    let before = (start > line_start).then(|| b[start - 1]);
+    let after = b.get(end).filter(|c| !matches!(c, b'\n' | b'\r')).copied();
+    let Some(sep) = before.or(after) else {
+        return false;
+    };
+    if !matches!(sep, b',' | b';' | b'\t' | b'|')
+        || before.is_some_and(|c| c != sep)
+        || after.is_some_and(|c| c != sep)
+    {
+        return false;
+    }
+    let column = text[line_start..start]
+        .bytes()
+        .filter(|&c| c == sep)
+        .count();
+    let fields = line.bytes().filter(|&c| c == sep).count();
+    let floor = floor_boundary(text, line_start.saturating_sub(HEADER_REACH));
+    text[floor..line_start.saturating_sub(1)]
+        .rsplit('\n')
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| l.bytes().filter(|&c| c == sep).count() == fields)
+        .find_map(|header| {
+            let name = header.split(char::from(sep)).nth(column)?;
+            (!name.bytes().any(|c| c.is_ascii_digit())).then(|| name.to_lowercase())
+        })
+        .is_some_and(|name| has_any(name.as_bytes(), &PHONE_COLUMNS))
 }
 
 fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
@@ -740,6 +825,36 @@ mod tests {
         }
         // A thousands separator still joins: no card inside an amount.
         assert!(found("total 4,152,526,018,159,089 units").is_empty());
+    }
+
+    #[test]
+    fn bare_phones_in_a_contact_list_or_a_phone_column() {
+        let phones = |t: &str| -> Vec<String> {
+            found(t)
+                .into_iter()
+                .filter(|x| x.0 == PiiEntity::Phone)
+                .map(|x| x.1.to_owned())
+                .collect()
+        };
+        assert_eq!(
+            phones("Contactos:\nLuis Pérez 5512345678\nAna López 3319876543\nJorge 8112345678"),
+            ["5512345678", "3319876543", "8112345678"]
+        );
+        assert_eq!(
+            phones("nombre,apellidos,telefono,correo\nLuis,Pérez Soto,5512345678,luis@correo.mx\nAna,Hernández,3319876543,ana@correo.mx"),
+            ["5512345678", "3319876543"]
+        );
+        assert_eq!(
+            phones("name;phone\r\nJohn Carter;3125550199\r\nMary Jones;6465550123\r\n"),
+            ["3125550199", "6465550123"]
+        );
+        // Another column, an id word, or a blank line between: not phones.
+        assert!(phones(
+            "phone,account,customer_name_full,notes\nn/a,3125550199,Jonathan Smithson,none"
+        )
+        .is_empty());
+        assert!(phones("Tel: 5512345678\nOrder 4412345678").len() == 1);
+        assert!(phones("Tel: 5512345678\n\nBatch 4412345678 done").len() == 1);
     }
 
     #[test]
