@@ -26,6 +26,7 @@ pub struct JsonlSummary {
 pub fn report(scanner: &Scanner, text: &str) -> Report {
     let result = scanner.scan(text, &ScanOptions::default());
     let mut state = RedactionState::new();
+    state.reserve_existing(text);
     let redacted = redact(
         text,
         &result.findings,

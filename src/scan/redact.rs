@@ -222,6 +222,40 @@ impl RedactionState {
         self.vault
     }
 
+    /// Numbers new placeholders after those `text` already holds. A chat's history carries
+    /// earlier turns' placeholders (`<EMAIL_1>` in the model's last answer); a new value
+    /// given the same one would merge two people for the model, and a pseudonym vault
+    /// would restore the old one as the new value.
+    pub fn reserve_existing(&mut self, text: &str) {
+        let b = text.as_bytes();
+        for open in memchr::memchr_iter(b'<', b) {
+            let body = &b[open + 1..];
+            let name = body
+                .iter()
+                .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || **c == b'_')
+                .count();
+            if body.get(name) != Some(&b'>') {
+                continue;
+            }
+            let Some(cut) = body[..name].iter().rposition(|&c| c == b'_') else {
+                continue;
+            };
+            let (entity, digits) = (&text[open + 1..open + 1 + cut], &body[cut + 1..name]);
+            if entity.is_empty() || digits.is_empty() || digits.len() > 9 {
+                continue;
+            }
+            let n = digits
+                .iter()
+                .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+            match self.counters.get_mut(entity) {
+                Some(c) => *c = (*c).max(n),
+                None => {
+                    self.counters.insert(entity.to_owned(), n);
+                }
+            }
+        }
+    }
+
     fn placeholder(&mut self, entity: &str, value: &str) -> &str {
         let mut h = Sha256::new();
         h.update(entity.as_bytes());
@@ -335,6 +369,22 @@ mod tests {
         let out2 = redact("b@x.io", &[f("EMAIL", 0, 6)], &p, &mut st);
         assert_eq!(out2, "<EMAIL_2>");
         assert!(!format!("{st:?}").contains("x.io"));
+    }
+
+    #[test]
+    fn placeholders_already_in_the_text_keep_their_numbers() {
+        let p = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut st = RedactionState::new();
+        let t = "Earlier you wrote to <EMAIL_1> and <CREDIT_CARD_12>. Now a@x.io, <EMAIL_>, <x_3>";
+        st.reserve_existing(t);
+        let at = t.find("a@x.io").unwrap();
+        let out = redact(t, &[f("EMAIL", at, at + 6)], &p, &mut st);
+        assert!(
+            out.contains("<EMAIL_1> and <CREDIT_CARD_12>. Now <EMAIL_2>,"),
+            "{out}"
+        );
+        let out = redact("4111", &[f("CREDIT_CARD", 0, 4)], &p, &mut st);
+        assert_eq!(out, "<CREDIT_CARD_13>");
     }
 
     #[test]

@@ -192,6 +192,8 @@ pub fn inspect_request(
     // One pass per text: findings are disjoint, and the pseudonymize policy maps only PII
     // entities to the vault, so secrets stay plain placeholders there too.
     let mode = pii_policy.unwrap_or(&redactions.placeholder);
+    // Earlier turns' placeholders, echoed back in the history, keep their numbers.
+    wire::visit_request_texts(body, &mut |_, text| state.reserve_existing(text));
     let mut rewrote = false;
     let mut it = found.into_iter().peekable();
     wire::visit_request_texts(body, &mut |path, text| {
@@ -351,6 +353,23 @@ mod tests {
         assert!(i
             .rule_names()
             .contains(&"secret:AWS_ACCESS_KEY".to_string()));
+    }
+
+    #[test]
+    fn a_new_value_never_takes_a_placeholder_from_the_history() {
+        let (s, p, r) = setup("pseudonymize");
+        let mut body = json!({"model": "m", "messages": [
+            {"role": "user", "content": "write to <EMAIL_1>"},
+            {"role": "assistant", "content": "Done, I wrote to <EMAIL_1>."},
+            {"role": "user", "content": "now also luis@acme-mail.mx"}
+        ]});
+        let mut st = RedactionState::new();
+        inspect_request(&s, &p, &[], &mut body, &r, &mut st);
+        assert_eq!(body["messages"][2]["content"], "now also <EMAIL_2>");
+        assert_eq!(
+            st.vault().restore("<EMAIL_1> and <EMAIL_2>"),
+            "<EMAIL_1> and luis@acme-mail.mx"
+        );
     }
 
     #[test]
