@@ -147,12 +147,13 @@ impl Gazetteer {
             .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(&keys)
             .map_err(|e| ScanError::builtin("gazetteer", e))?;
-        // `index` dedupes on the Unicode lowercase, so no two keys share an ASCII lowercase;
-        // were they to, the first would win, as it does in the automaton.
+        // Keyed by the Unicode lowercase, which is what `word` looks up: an ASCII lowercase
+        // kept `Á` in `Álvarez` and `Ángel`, and no word starting with an accented capital
+        // was ever found. `index` dedupes on the same lowercase, so keys are unique.
         let mut words = HashMap::with_capacity_and_hasher(keys.len(), FixedState::default());
         for (i, k) in keys.iter().enumerate() {
             words
-                .entry(k.as_bytes().to_ascii_lowercase().into_boxed_slice())
+                .entry(k.to_lowercase().into_bytes().into_boxed_slice())
                 .or_insert(i);
         }
         let mut phrase_heads = HashSet::default();
@@ -208,6 +209,16 @@ impl Gazetteer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_with_an_accented_capital_are_found() {
+        let g = Gazetteer::new().unwrap();
+        for w in [
+            "Álvarez", "ÁLVAREZ", "álvarez", "Alvarez", "Óscar", "José", "JOSÉ",
+        ] {
+            assert!(g.word(w, 0, w.len()).is_some_and(|e| e.is_name()), "{w}");
+        }
+    }
 
     #[test]
     fn lists_have_the_promised_size_and_no_duplicates_within_a_file() {
