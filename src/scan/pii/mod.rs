@@ -193,6 +193,38 @@ mod tests {
     }
 
     #[test]
+    fn compound_given_names_with_de_los_and_de_dios() {
+        assert_eq!(
+            people("Firma: María de los Ángeles Treviño Garza"),
+            vec!["María de los Ángeles Treviño Garza"]
+        );
+        assert_eq!(
+            people("Cliente: Juan de Dios Ramírez"),
+            vec!["Juan de Dios Ramírez"]
+        );
+        assert!(people("Vivo en Los Ángeles desde 2019.").is_empty());
+    }
+
+    #[test]
+    fn streets_boroughs_and_stations_named_after_people() {
+        for t in [
+            "Col. Del Valle, alcaldía Benito Juárez",
+            "Av. Miguel Hidalgo 123, Col. Centro",
+            "Aeropuerto Internacional Benito Juárez",
+            "la estación Metro Miguel Ángel de Quevedo",
+            "vivo en la calle Emiliano Zapata 45",
+            "We met at the Lincoln Memorial.",
+        ] {
+            assert!(people(t).is_empty(), "{t}: {:?}", people(t));
+        }
+        // The person still counts where no place word stands next to the name.
+        assert_eq!(
+            people("Lo firmó Benito Juárez en 1857; la avenida lleva su nombre."),
+            vec!["Benito Juárez"]
+        );
+    }
+
+    #[test]
     fn greetings_kin_words_and_departments_are_not_names() {
         for t in [
             "Feliz Navidad y Próspero Año Nuevo a toda la familia",

@@ -401,6 +401,9 @@ struct Tok {
     kind: Kind,
 }
 
+/// The cue a piece gets after a place word: below every real cue, and never a name.
+const AFTER_PLACE: f32 = -1.0;
+
 /// The words of one piece of a run, with what the gazetteer knows of each.
 type Piece = Vec<(Tok, Option<Entry>)>;
 
@@ -409,6 +412,49 @@ type Piece = Vec<(Tok, Option<Entry>)>;
 const TITLE: u8 = 1;
 const STRONG_CUE: u8 = 2;
 const WEAK_CUE: u8 = 4;
+const PLACE: u8 = 8;
+
+/// Words (lowercase, without the dot) that make the name after them a street, a borough,
+/// a station or an airport: Mexican addresses are full of heroes (`Av. Miguel Hidalgo`,
+/// `alcaldía Benito Juárez`, `Col. Del Valle`). `col` is also Colonel's title; in the
+/// addresses this gateway reads it is mostly `colonia`. Capitalised, they also end a name
+/// before them (`Lincoln Memorial`, `Kennedy Airport`).
+const PLACE_WORDS: &[&str] = &[
+    "av",
+    "avenida",
+    "calle",
+    "blvd",
+    "boulevard",
+    "bulevar",
+    "calzada",
+    "calz",
+    "col",
+    "colonia",
+    "fracc",
+    "fraccionamiento",
+    "alcald\u{ed}a",
+    "alcaldia",
+    "delegaci\u{f3}n",
+    "delegacion",
+    "municipio",
+    "metro",
+    "estaci\u{f3}n",
+    "estacion",
+    "aeropuerto",
+    "parque",
+    "plaza",
+    "hospital",
+    "escuela",
+    "universidad",
+    "instituto",
+    "street",
+    "avenue",
+    "ave",
+    "airport",
+    "memorial",
+    "bridge",
+    "university",
+];
 
 /// The `PERSON` detector.
 pub(crate) struct PersonDetector {
@@ -442,6 +488,7 @@ impl PersonDetector {
             (TITLES, TITLE),
             (STRONG_WORD_CUES, STRONG_CUE),
             (WEAK_WORD_CUES, WEAK_CUE),
+            (PLACE_WORDS, PLACE),
         ] {
             for &w in list {
                 *cues.entry(w).or_default() |= bit;
@@ -699,6 +746,13 @@ impl PersonDetector {
             } else {
                 0
             };
+            if t.kind != Kind::Initial && flags & PLACE != 0 {
+                // The words before are the place's name, and so are those after.
+                piece.clear();
+                cue = AFTER_PLACE;
+                i += 1;
+                continue;
+            }
             if t.kind != Kind::Initial && flags & TITLE != 0 {
                 self.score_piece(text, piece, cue, out);
                 piece.clear();
@@ -736,6 +790,13 @@ impl PersonDetector {
         word_cue: f32,
         out: &mut Vec<(usize, usize, f32)>,
     ) {
+        if word_cue == AFTER_PLACE
+            || piece
+                .first()
+                .is_some_and(|(t, _)| self.after_place_word(text, t.start))
+        {
+            return;
+        }
         let mut piece = piece;
         // `Rigoberto Tinajero de la Notaría`: words after a connector belong to the name only
         // if they are known names (`de la Cruz`, `del Río`); otherwise cut at the connector.
@@ -981,6 +1042,19 @@ impl PersonDetector {
     }
 
     /// Cue strength from the text before the name and from a sign-off line above it.
+    /// Whether the word right before `start` is a place word (`calle`, `Av.`, `alcaldía`).
+    fn after_place_word(&self, text: &str, start: usize) -> bool {
+        let before = lower_before(text, start, 24);
+        let word = before
+            .as_str()
+            .trim_end_matches([' ', '\t'])
+            .trim_end_matches('.')
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
+        !word.is_empty() && self.cue_flags(word) & PLACE != 0
+    }
+
     fn context_cue(&self, text: &str, start: usize) -> f32 {
         let before = lower_before(text, start, 40);
         let trimmed = before.as_str().trim_end_matches([' ', '\t']);
