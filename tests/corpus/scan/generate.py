@@ -589,6 +589,14 @@ REVIEW_5 = [
     ('es', "Clave de elector: GMMRCR85031209H400. Clave de rastreo SPEI: 2024060340014TRASPASO00123456."),
     ('en', "def login(username: Optional[str], password: Optional[HiddenText]) -> None: ..."),
 ]
+REVIEW_5 += [
+    ('es', f"Contactos:\n{L('PERSON', 'Luis Pérez')} {L('PHONE', '5512345678')}\n{L('PERSON', 'Ana López')} {L('PHONE', '3319876543')}\n{L('PERSON', 'Jorge Ramírez')} {L('PHONE', '8112345678')}"),
+    ('es', f"nombre,telefono\n{L('PERSON', 'Luis Pérez')},{L('PHONE', '5512345678')}\n{L('PERSON', 'Ana López')},{L('PHONE', '3319876543')}"),
+    ('es', f"Firma: {L('PERSON', 'María de los Ángeles Treviño Garza')}\nCliente: {L('PERSON', 'Juan de Dios Ramírez')}"),
+    ('es', f"Atendió la Lic. {L('PERSON', 'Ángela Álvarez Ávila')} en la sucursal."),
+    ('es', "Entrega en Av. Miguel Hidalgo 123, Col. Del Valle, alcaldía Benito Juárez, cerca del Metro Miguel Ángel de Quevedo."),
+    ('en', "write to the Free Software Foundation, Inc., 51 Franklin Street, Fifth Floor, Boston, MA"),
+]
 for lang, text in REVIEW_5:
     add('review', lang, text)
 REVIEW_5_INJ_POS_ES = [
