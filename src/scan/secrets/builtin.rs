@@ -438,7 +438,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "generic-assignment",
         "GENERIC_SECRET",
-        r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave)[A-Za-z0-9_.\-]{0,20}(?:["'\]`]|\*\*|__)?\s*(?:=|:|:=|=>|\?=)\s*(?:\*\*([^\s*]{6,})\*\*|(?:\*\*|__|</[a-z]{1,6}>)?\s*(?:"([^"\s]{6,})"|'([^'\s]{6,})'|["'`]?([^\s"'`;,<>{}()\[\]]{6,})))"#,
+        r#"(?i)(?:^|[^A-Za-z0-9])[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|pwd|passphrase|secret|token|api[_\-]?key|apikey|access[_\-]?key|auth[_\-]?key|private[_\-]?key|(?:encryption|signing|master|hmac)[_\-]?key|client[_\-]?secret|credentials?|contrase(?:ñ|n)a|clave|_pass\b)[A-Za-z0-9_.\-]{0,20}(?:["'\]`]{1,2}|\*\*|__)?\s*(?:=|:|:=|=>|\?=)\s*(?:\*\*([^\s*]{6,})\*\*|(?:\*\*|__|</[a-z]{1,6}>)?\s*(?:"([^"\s]{6,})"|'([^'\s]{6,})'|["'`]?([^\s"'`;,<>{}()\[\]]{6,})))"#,
         &[
             "password",
             "passwd",
@@ -462,10 +462,47 @@ pub(crate) const RULES: &[Def] = &[
             "contraseÑa",
             "contrasena",
             "clave",
+            "encryption_key",
+            "encryption-key",
+            "encryptionkey",
+            "signing_key",
+            "signing-key",
+            "signingkey",
+            "master_key",
+            "master-key",
+            "masterkey",
+            "hmac_key",
+            "hmac-key",
+            "hmackey",
+            "_pass",
         ],
         &[],
         2.8,
         0.75,
+        Check::Generic,
+    ),
+    // XML configuration: an element named for a secret (Maven's `<password>`, `<api-key>`)
+    // and .NET / Java key-value elements (`<add key="ClientSecret" value="…"/>`,
+    // `<property name="hibernate.connection.password" value="…"/>`).
+    def(
+        "xml-secret",
+        "GENERIC_SECRET",
+        r#"(?i)<[A-Za-z0-9_.:\-]{0,30}?(?:password|passwd|secret|token|api[_\-]?key|apikey|credential)[A-Za-z0-9_.:\-]{0,20}>([^<\s]{6,})</|\b(?:key|name)\s*=\s*"[^"
+]{0,40}?(?:password|passwd|secret|token|api[_\-]?key|apikey|credential)[^"
+]{0,20}"\s+value\s*=\s*"([^"\s]{6,})""#,
+        &[
+            "password",
+            "passwd",
+            "secret",
+            "token",
+            "apikey",
+            "api_key",
+            "api-key",
+            "credential",
+        ],
+        &[],
+        2.8,
+        0.8,
         Check::Generic,
     ),
     // Environment lists name a variable and give its value in the next key: Kubernetes

@@ -142,17 +142,46 @@ pub(crate) fn names_no_secret(assignment: &str) -> bool {
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
-    const SUFFIXES: [&str; 14] = [
-        "name", "id", "arn", "type", "url", "uri", "endpoint", "path", "file", "length", "len",
-        "ttl", "expiry", "header",
+    // Settings about a secret rather than holding one (`password_hasher: bcrypt_sha256`,
+    // `token_cache: ~/.cache/…`, `<passwordPolicy>`) name it the same way.
+    const SUFFIXES: &[&str] = &[
+        "name",
+        "id",
+        "arn",
+        "type",
+        "url",
+        "uri",
+        "endpoint",
+        "path",
+        "file",
+        "length",
+        "len",
+        "ttl",
+        "expiry",
+        "header",
+        "policy",
+        "hasher",
+        "provider",
+        "cache",
+        "store",
+        "backend",
+        "field",
+        "hint",
+        "format",
+        "manager",
+        "strategy",
+        "algorithm",
     ];
     key.ends_with("publickeytoken")
+        || key.ends_with("tokenizer")
         || SUFFIXES.iter().any(|s| {
             key.strip_suffix(s).is_some_and(|k| {
                 k.ends_with(['_', '-', '.'])
                     || k.ends_with("secret")
                     || k.ends_with("token")
                     || k.ends_with("key")
+                    || k.ends_with("password")
+                    || k.ends_with("credentials")
             })
         })
 }

@@ -617,6 +617,35 @@ mod tests {
     }
 
     #[test]
+    fn more_key_names_and_xml_configuration() {
+        let v = "u8jzPde0IgxLd6GncfBAepfJBd0Kh8oO";
+        for t in [
+            format!("DB_PASS={v}"),
+            format!("ansible_become_pass: {v}"),
+            format!("$db_pass = '{v}';"),
+            format!("ENCRYPTION_KEY={v}"),
+            format!("\"SigningKey\": \"{v}\""),
+            format!("app.config[\"SECRET_KEY\"] = \"{v}\""),
+            format!("<add key=\"ClientSecret\" value=\"{v}\" />"),
+            format!("<server><id>nexus</id><password>{v}</password></server>"),
+            format!("<property name=\"hibernate.connection.password\" value=\"{v}\"/>"),
+        ] {
+            has(&t, "GENERIC_SECRET", v);
+        }
+        for t in [
+            "compass: N45E12345",
+            "<passwordPolicy>minLength8</passwordPolicy>",
+            "tokenizer: cl100k_base",
+            "password_hasher: bcrypt_sha256",
+            "token_cache: ~/.cache/token2.json",
+            "credentials_provider: aws_sdk_v2",
+            "<add key=\"TokenLifetime\" value=\"3600\" />",
+        ] {
+            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
+        }
+    }
+
+    #[test]
     fn registry_logins_are_base64_pairs() {
         // base64("deploy:Xk9mP2vL7qR4")
         let auth = "ZGVwbG95OlhrOW1QMnZMN3FSNA==";
