@@ -487,19 +487,9 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "xml-secret",
         "GENERIC_SECRET",
-        r#"(?i)<[A-Za-z0-9_.:\-]{0,30}?(?:password|passwd|secret|token|api[_\-]?key|apikey|credential)[A-Za-z0-9_.:\-]{0,20}>([^<\s]{6,})</|\b(?:key|name)\s*=\s*"[^"
-]{0,40}?(?:password|passwd|secret|token|api[_\-]?key|apikey|credential)[^"
-]{0,20}"\s+value\s*=\s*"([^"\s]{6,})""#,
-        &[
-            "password",
-            "passwd",
-            "secret",
-            "token",
-            "apikey",
-            "api_key",
-            "api-key",
-            "credential",
-        ],
+        r#"(?i)<[A-Za-z0-9_.:\-]{0,30}?(?:password|passwd|secret|token|api[_\-]?key|apikey|credential)[A-Za-z0-9_.:\-]{0,20}>([^<\s]{6,})</|\b(?:key|name)\s*=\s*"[^"\n]{0,40}?(?:password|passwd|secret|token|api[_\-]?key|apikey|credential)[^"\n]{0,20}"\s+value\s*=\s*"([^"\s]{6,})""#,
+        // Each form has its own literal, rarer than the secret words.
+        &["</", "value"],
         &[],
         2.8,
         0.8,
@@ -512,20 +502,8 @@ pub(crate) const RULES: &[Def] = &[
         "env-name-value",
         "GENERIC_SECRET",
         r#"(?i)\bname["']?\s*:\s*["']?[A-Za-z0-9_.\-]{0,40}?(?:password|passwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key|credentials?)[A-Za-z0-9_.\-]{0,20}["']?\s*,?\s*["']?value["']?\s*:\s*(?:"([^"\s]{6,})"|'([^'\s]{6,})'|([^\s"'`,}]{6,}))"#,
-        &[
-            "password",
-            "passwd",
-            "secret",
-            "token",
-            "apikey",
-            "api_key",
-            "api-key",
-            "access_key",
-            "access-key",
-            "private_key",
-            "private-key",
-            "credential",
-        ],
+        // The one literal every match has, rarer than the secret words.
+        &["value"],
         &[],
         2.8,
         0.8,
