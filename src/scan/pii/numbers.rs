@@ -11,7 +11,7 @@
 //! Ten contiguous digits, nine contiguous digits (SSN) and 18 (CLABE without a known bank
 //! prefix) are only findings with a cue word nearby; a cue like "order" or "folio" vetoes them.
 
-use super::super::text::{floor_boundary, has_any, lower_after, lower_before, next_digit, Cues};
+use super::super::text::{has_any, lower_after, lower_before, next_digit, Cues};
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
 
@@ -600,15 +600,17 @@ const PHONE_COLUMNS: Cues = Cues::new(&[
     "whatsapp",
     "fax",
 ]);
-/// How far up a header is looked for (a first row's phone then carries the list down).
-const HEADER_REACH: usize = 4096;
-
-/// Whether `start..end` is a whole field of a delimited row (`,`, `;`, tab or `|`) whose
-/// header, a row above with as many fields, names its column a phone: a CSV export says
-/// "telefono" once, at the top, not next to each number.
+/// Whether `start..end` is a whole field of a delimited row (`,`, `;`, tab or `|`) right
+/// below a header with as many fields that names its column a phone: a CSV export says
+/// "telefono" once, at the top, not next to each number. Only the line above is read, so a
+/// long column of other ten-digit ids costs each row one short look back; the rows after
+/// the first phone continue its list.
 fn csv_phone_column(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let Some(nl) = text[..start].rfind('\n') else {
+        return false;
+    };
+    let line_start = nl + 1;
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
     let line = text[line_start..line_end].trim_end_matches('\r');
     let before = (start > line_start).then(|| b[start - 1]);
@@ -627,16 +629,14 @@ fn csv_phone_column(text: &str, start: usize, end: usize) -> bool {
         .filter(|&c| c == sep)
         .count();
     let fields = line.bytes().filter(|&c| c == sep).count();
-    let floor = floor_boundary(text, line_start.saturating_sub(HEADER_REACH));
-    text[floor..line_start.saturating_sub(1)]
-        .rsplit('\n')
-        .map(|l| l.trim_end_matches('\r'))
-        .filter(|l| l.bytes().filter(|&c| c == sep).count() == fields)
-        .find_map(|header| {
-            let name = header.split(char::from(sep)).nth(column)?;
-            (!name.bytes().any(|c| c.is_ascii_digit())).then(|| name.to_lowercase())
-        })
-        .is_some_and(|name| has_any(name.as_bytes(), &PHONE_COLUMNS))
+    let header_start = text[..nl].rfind('\n').map_or(0, |i| i + 1);
+    let header = text[header_start..nl].trim_end_matches('\r');
+    header.bytes().filter(|&c| c == sep).count() == fields
+        && header
+            .split(char::from(sep))
+            .nth(column)
+            .filter(|name| !name.bytes().any(|c| c.is_ascii_digit()))
+            .is_some_and(|name| has_any(name.to_lowercase().as_bytes(), &PHONE_COLUMNS))
 }
 
 fn try_ssn(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
@@ -843,6 +843,14 @@ mod tests {
         assert_eq!(
             phones("nombre,apellidos,telefono,correo\nLuis,Pérez Soto,5512345678,luis@correo.mx\nAna,Hernández,3319876543,ana@correo.mx"),
             ["5512345678", "3319876543"]
+        );
+        assert_eq!(
+            phones("Here is the export:\n\nname,phone\nJohn Carter,3125550199"),
+            ["3125550199"]
+        );
+        // Below a data row, only a phone found just before continues the column.
+        assert!(
+            phones("name,phone\nJonathan Carter Smithson,n/a\nMary Jones,6465550123").is_empty()
         );
         assert_eq!(
             phones("name;phone\r\nJohn Carter;3125550199\r\nMary Jones;6465550123\r\n"),
