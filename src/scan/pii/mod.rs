@@ -203,6 +203,8 @@ mod tests {
             vec!["Juan de Dios Ramírez"]
         );
         assert!(people("Vivo en Los Ángeles desde 2019.").is_empty());
+        // A surname that is also a place word keeps the name found.
+        assert!(!people("Atiende Juan Plaza.").is_empty());
     }
 
     #[test]

@@ -418,7 +418,8 @@ const PLACE: u8 = 8;
 /// a station or an airport: Mexican addresses are full of heroes (`Av. Miguel Hidalgo`,
 /// `alcaldía Benito Juárez`, `Col. Del Valle`). `col` is also Colonel's title; in the
 /// addresses this gateway reads it is mostly `colonia`. Capitalised, they also end a name
-/// before them (`Lincoln Memorial`, `Kennedy Airport`).
+/// before them (`Lincoln Memorial`, `Kennedy Airport`). Words that are also surnames
+/// (`Plaza`) stay out: `Juan Plaza` would lose its given name.
 const PLACE_WORDS: &[&str] = &[
     "av",
     "avenida",
@@ -442,7 +443,6 @@ const PLACE_WORDS: &[&str] = &[
     "estacion",
     "aeropuerto",
     "parque",
-    "plaza",
     "hospital",
     "escuela",
     "universidad",
