@@ -790,11 +790,7 @@ impl PersonDetector {
         word_cue: f32,
         out: &mut Vec<(usize, usize, f32)>,
     ) {
-        if word_cue == AFTER_PLACE
-            || piece
-                .first()
-                .is_some_and(|(t, _)| self.after_place_word(text, t.start))
-        {
+        if word_cue == AFTER_PLACE {
             return;
         }
         let mut piece = piece;
@@ -924,7 +920,11 @@ impl PersonDetector {
         if all_caps && (n < 2 || known < n) {
             return;
         }
-        let cue = word_cue.max(self.context_cue(text, start));
+        let context = self.context_cue(text, start);
+        if context == AFTER_PLACE {
+            return;
+        }
+        let cue = word_cue.max(context);
         if all_ambiguous && cue < 0.45 {
             return;
         }
@@ -1041,23 +1041,20 @@ impl PersonDetector {
         false
     }
 
-    /// Cue strength from the text before the name and from a sign-off line above it.
-    /// Whether the word right before `start` is a place word (`calle`, `Av.`, `alcaldía`).
-    fn after_place_word(&self, text: &str, start: usize) -> bool {
-        let before = lower_before(text, start, 24);
-        let word = before
-            .as_str()
-            .trim_end_matches([' ', '\t'])
+    /// Cue strength from the text before the name and from a sign-off line above it;
+    /// [`AFTER_PLACE`] right after a place word.
+    fn context_cue(&self, text: &str, start: usize) -> f32 {
+        let before = lower_before(text, start, 40);
+        let trimmed = before.as_str().trim_end_matches([' ', '\t']);
+        // A place word right before the name (`calle`, `Av.`, `alcaldía`) makes it a place.
+        let word = trimmed
             .trim_end_matches('.')
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
             .unwrap_or("");
-        !word.is_empty() && self.cue_flags(word) & PLACE != 0
-    }
-
-    fn context_cue(&self, text: &str, start: usize) -> f32 {
-        let before = lower_before(text, start, 40);
-        let trimmed = before.as_str().trim_end_matches([' ', '\t']);
+        if !word.is_empty() && self.cue_flags(word) & PLACE != 0 {
+            return AFTER_PLACE;
+        }
         // No cue is empty, so nothing ends an empty text.
         let last = trimmed.as_bytes().last().map(|&b| usize::from(b));
         let ends_with_word = |cue: &&str| {
