@@ -192,8 +192,11 @@ pub fn inspect_request(
     // One pass per text: findings are disjoint, and the pseudonymize policy maps only PII
     // entities to the vault, so secrets stay plain placeholders there too.
     let mode = pii_policy.unwrap_or(&redactions.placeholder);
-    // Earlier turns' placeholders, echoed back in the history, keep their numbers.
-    wire::visit_request_texts(body, &mut |_, text| state.reserve_existing(text));
+    // Earlier turns' placeholders, echoed back in the history, keep their numbers (read
+    // only when something is about to be rewritten).
+    if !found.is_empty() {
+        wire::visit_request_texts(body, &mut |_, text| state.reserve_existing(text));
+    }
     let mut rewrote = false;
     let mut it = found.into_iter().peekable();
     wire::visit_request_texts(body, &mut |path, text| {
