@@ -396,6 +396,13 @@ mod tests {
             .collect()
     }
 
+    /// Asserts that none of `texts` holds a finding.
+    fn none_in(texts: &[&str]) {
+        for t in texts {
+            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
+        }
+    }
+
     fn has(t: &str, entity: &str, value: &str) {
         let f = found(t);
         assert!(
@@ -503,7 +510,7 @@ mod tests {
 
     #[test]
     fn placeholders_and_prose_are_not_secrets() {
-        for t in [
+        none_in(&[
             "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
             "export OPENAI_API_KEY=YOUR_API_KEY",
             "password = ${DB_PASSWORD}",
@@ -518,9 +525,7 @@ mod tests {
             "ssh -p 2222 root@host; docker run -p 8080:80 nginx; mysql -p mydb",
             "DATABASE_URL: postgres://postgres:postgres@db:5432/postgres",
             "redis://default:default@cache:6379 uses the default user",
-        ] {
-            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
-        }
+        ]);
     }
 
     #[test]
@@ -578,7 +583,7 @@ mod tests {
         ] {
             has(t, "GENERIC_SECRET", "Tl4x#9pQw2");
         }
-        for t in [
+        none_in(&[
             "Password requirements: at least 8 characters",
             "password field: required",
             "**Password:** see the vault",
@@ -586,9 +591,7 @@ mod tests {
             "Clave de rastreo SPEI: 2024060340014TRASPASO00123456",
             "clave del empleado: EMP20451",
             "def login(username: Optional[str], password: Optional[HiddenText]) -> None:",
-        ] {
-            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
-        }
+        ]);
     }
 
     #[test]
@@ -608,12 +611,10 @@ mod tests {
             "GENERIC_SECRET",
             "Xk9#mQ2v$Lp7wRt4",
         );
-        for t in [
+        none_in(&[
             "- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef:\n      name: db-secret",
             "- name: TOKEN_TTL\n  value: \"3600\"",
-        ] {
-            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
-        }
+        ]);
     }
 
     #[test]
@@ -632,7 +633,7 @@ mod tests {
         ] {
             has(&t, "GENERIC_SECRET", v);
         }
-        for t in [
+        none_in(&[
             "compass: N45E12345",
             "<passwordPolicy>minLength8</passwordPolicy>",
             "tokenizer: cl100k_base",
@@ -640,9 +641,7 @@ mod tests {
             "token_cache: ~/.cache/token2.json",
             "credentials_provider: aws_sdk_v2",
             "<add key=\"TokenLifetime\" value=\"3600\" />",
-        ] {
-            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
-        }
+        ]);
     }
 
     #[test]
@@ -660,12 +659,10 @@ mod tests {
             auth,
         );
         // A base64 value that is not a pair, and a pair whose password is a dummy word.
-        for t in [
+        none_in(&[
             r#"{"auth": "aGVsbG8gd29ybGQgdGhpcyBpcyBub3Q="}"#,
             r#"{"auth": "dXNlcjpwYXNzd29yZA=="}"#,
-        ] {
-            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
-        }
+        ]);
     }
 
     #[test]
