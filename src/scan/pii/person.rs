@@ -519,18 +519,17 @@ impl PersonDetector {
         self.capitalised(text, out);
         // An introduced name is found again by its capitals (`me llamo Juan pérez`), and a
         // `Surname, Given` extension covers the surname found alone: keep the longest.
-        let found = &mut out[from..];
-        found.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
-        let mut kept_end = 0;
-        let mut keep = Vec::with_capacity(found.len());
-        for &(s, e, score) in found.iter() {
-            if e > kept_end {
-                keep.push((s, e, score));
-                kept_end = kept_end.max(e);
+        out[from..].sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+        // Compacted in place: a span is kept when it ends past every span kept before it.
+        let (mut write, mut kept_end) = (from, 0);
+        for read in from..out.len() {
+            if out[read].1 > kept_end {
+                kept_end = out[read].1;
+                out[write] = out[read];
+                write += 1;
             }
         }
-        out.truncate(from);
-        out.extend(keep);
+        out.truncate(write);
     }
 
     /// Names given after "me llamo", "mi nombre es" or "my name is", typed in lower case as
