@@ -141,6 +141,22 @@ pub(crate) fn has_any(h: &[u8], cues: &Cues) -> bool {
     })
 }
 
+/// The typographic separator at `i`, as the ASCII one it stands for, and its length:
+/// no-break spaces (U+00A0, U+202F) as `' '`, and the hyphens and dashes (U+2010–U+2013)
+/// as `'-'`. Word processors and PDFs put them between a number's groups so a phone or an
+/// account number never wraps across lines.
+pub(crate) fn typographic_separator(b: &[u8], i: usize) -> Option<(u8, usize)> {
+    match (b.get(i)?, b.get(i + 1)?) {
+        (0xC2, 0xA0) => Some((b' ', 2)),
+        (0xE2, 0x80) => match b.get(i + 2)? {
+            0xAF => Some((b' ', 3)),
+            0x90..=0x93 => Some((b'-', 3)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// Index of the first ASCII digit in `b` at or after `from`, or `b.len()`.
 pub(crate) fn next_digit(b: &[u8], from: usize) -> usize {
     next_where(b, from, |c| c.is_ascii_digit())

@@ -9,7 +9,9 @@
 //! badd110313hcmlns06`, `RFC GODE-561231-GR8`). Such shapes are common in identifiers and
 //! slugs, so they count only with the code's own name in the 32 bytes before them.
 
-use super::super::text::{char_at, char_before, has_any, lower_before, next_where, Cues};
+use super::super::text::{
+    char_at, char_before, has_any, lower_before, next_where, typographic_separator, Cues,
+};
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
 
@@ -191,7 +193,7 @@ fn loose(text: &str, at: usize) -> Loose {
 }
 
 /// `ES91 2100 0418 4502 0005 1332`: a country code and check digits, then groups of up to
-/// four joined by single spaces; returns the end if the joined code validates.
+/// four joined by single (or no-break) spaces; returns the end if the joined code validates.
 fn spaced_iban(b: &[u8], s: usize) -> Option<usize> {
     let head = b.get(s..s + 4)?;
     if !(head[0].is_ascii_uppercase()
@@ -204,8 +206,14 @@ fn spaced_iban(b: &[u8], s: usize) -> Option<usize> {
     let mut compact: Vec<u8> = head.to_vec();
     let mut i = s + 4;
     let mut best = None;
-    while b.get(i) == Some(&b' ') && compact.len() < 34 {
-        let gs = i + 1;
+    while compact.len() < 34 {
+        let gs = match b.get(i) {
+            Some(b' ') => i + 1,
+            _ => match typographic_separator(b, i) {
+                Some((b' ', n)) => i + n,
+                _ => break,
+            },
+        };
         let mut ge = gs;
         while ge < b.len() && ge - gs < 4 && (b[ge].is_ascii_uppercase() || b[ge].is_ascii_digit())
         {
@@ -234,6 +242,18 @@ mod tests {
         let mut v = Vec::new();
         find(t, &mut v);
         v.into_iter().map(|(e, s, en, _)| (e, &t[s..en])).collect()
+    }
+
+    #[test]
+    fn iban_groups_joined_by_no_break_spaces() {
+        let t = "IBAN: ES91\u{a0}2100\u{a0}0418\u{a0}4502\u{a0}0005\u{a0}1332 gracias";
+        assert_eq!(
+            found(t),
+            vec![(
+                PiiEntity::Iban,
+                "ES91\u{a0}2100\u{a0}0418\u{a0}4502\u{a0}0005\u{a0}1332"
+            )]
+        );
     }
 
     #[test]

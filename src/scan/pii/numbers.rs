@@ -11,7 +11,9 @@
 //! Ten contiguous digits, nine contiguous digits (SSN) and 18 (CLABE without a known bank
 //! prefix) are only findings with a cue word nearby; a cue like "order" or "folio" vetoes them.
 
-use super::super::text::{has_any, lower_after, lower_before, next_digit, Cues};
+use super::super::text::{
+    has_any, lower_after, lower_before, next_digit, typographic_separator, Cues,
+};
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
 
@@ -233,8 +235,10 @@ fn cluster(b: &[u8], mut i: usize, groups: &mut Vec<Group>) {
     let mut sep = 0u8;
     loop {
         let start = i;
-        let plus = groups.is_empty() && b.get(i) == Some(&b'+');
-        if plus {
+        let sign = groups.is_empty() && b.get(i) == Some(&b'+');
+        // A WhatsApp link's number is international without its `+`.
+        let plus = sign || (groups.is_empty() && after_chat_link(b, i));
+        if sign {
             i += 1;
         }
         let paren = b.get(i) == Some(&b'(');
@@ -268,15 +272,21 @@ fn cluster(b: &[u8], mut i: usize, groups: &mut Vec<Group>) {
             break;
         }
         // What joins this group to the next one?
-        match b.get(i) {
-            Some(&s @ (b' ' | b'-' | b'.' | b'/'))
-                if b.get(i + 1)
-                    .is_some_and(|n| n.is_ascii_digit() || (*n == b'(' && s == b' ')) =>
+        let joint = match b.get(i) {
+            Some(&s @ (b' ' | b'-' | b'.' | b'/')) => Some((s, 1)),
+            Some(d) if d.is_ascii_digit() && paren => Some((0, 0)),
+            Some(_) => typographic_separator(b, i),
+            None => None,
+        };
+        match joint {
+            Some((s, n))
+                if s == 0
+                    || b.get(i + n)
+                        .is_some_and(|c| c.is_ascii_digit() || (*c == b'(' && s == b' ')) =>
             {
                 sep = s;
-                i += 1;
+                i += n;
             }
-            Some(d) if d.is_ascii_digit() && paren => sep = 0,
             _ => break,
         }
         if b.get(i) == Some(&b'(') && !b.get(i + 1).is_some_and(u8::is_ascii_digit) {
@@ -346,9 +356,15 @@ fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
             !(s >= 2
                 && matches!(b[s - 1], b'.' | b'-' | b'/' | b'#')
                 && b[s - 2].is_ascii_alphanumeric()
-                && a == 0)
+                && a == 0
+                && !after_chat_link(b, s))
         }
     }
+}
+
+/// Whether `i` follows `wa.me/`, the click-to-chat link whose path is a phone number.
+fn after_chat_link(b: &[u8], i: usize) -> bool {
+    i >= 6 && b[i - 6..i].eq_ignore_ascii_case(b"wa.me/")
 }
 
 fn same_seps(g: &[Group], allowed: &[u8]) -> bool {
@@ -898,6 +914,56 @@ mod tests {
                 "{t}"
             );
         }
+    }
+
+    #[test]
+    fn a_whatsapp_link_holds_a_phone() {
+        assert_eq!(
+            found("Escríbeme: https://wa.me/5215512345678?text=hola"),
+            vec![(PiiEntity::Phone, "5215512345678")]
+        );
+        assert_eq!(
+            found("[chat](https://WA.me/14155552671)"),
+            vec![(PiiEntity::Phone, "14155552671")]
+        );
+        // Other paths keep their numbers to themselves.
+        assert!(found("https://example.com/5215512345678").is_empty());
+    }
+
+    #[test]
+    fn groups_joined_by_no_break_spaces_and_typographic_dashes() {
+        // Word and PDF signatures keep a number on one line with these.
+        for (t, e, v) in [
+            (
+                "Tel.: +52\u{a0}55\u{a0}1234\u{a0}5678",
+                PiiEntity::Phone,
+                "+52\u{a0}55\u{a0}1234\u{a0}5678",
+            ),
+            (
+                "Cel. 55\u{2011}1234\u{2011}5678.",
+                PiiEntity::Phone,
+                "55\u{2011}1234\u{2011}5678",
+            ),
+            (
+                "call (415)\u{202f}555\u{2013}2671",
+                PiiEntity::Phone,
+                "(415)\u{202f}555\u{2013}2671",
+            ),
+            (
+                "tarjeta 4152\u{a0}3138\u{a0}1234\u{a0}5671",
+                PiiEntity::CreditCard,
+                "4152\u{a0}3138\u{a0}1234\u{a0}5671",
+            ),
+            (
+                "SSN 536\u{2013}22\u{2013}8411",
+                PiiEntity::Ssn,
+                "536\u{2013}22\u{2013}8411",
+            ),
+        ] {
+            assert_eq!(found(t), vec![(e, v)], "{t}");
+        }
+        // A range of years or pages is still no phone.
+        assert!(found("de 1990\u{2013}2000, págs. 120\u{2013}135").is_empty());
     }
 
     #[test]
