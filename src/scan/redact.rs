@@ -13,9 +13,11 @@
 //! * `Pseudonymize` writes placeholders and records each one's value in the request's
 //!   [`Vault`], so the answer can be restored for the client.
 //!
-//! The per-request [`RedactionState`] numbers values by a SHA-256 digest of entity and value,
-//! never by the value itself; only the vault holds values, and it cannot be printed.
+//! The per-request [`RedactionState`] numbers values by a SHA-256 digest of entity and value
+//! (in one spelling per entity: case, spaces and dashes do not make a second value), never by
+//! the value itself; only the vault holds values, and it cannot be printed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -260,7 +262,7 @@ impl RedactionState {
         let mut h = Sha256::new();
         h.update(entity.as_bytes());
         h.update([0u8]);
-        h.update(value.as_bytes());
+        h.update(canonical(entity, value).as_bytes());
         let key = DigestKey(h.finalize().into());
         let counters = &mut self.counters;
         self.assigned.entry(key).or_insert_with(|| {
@@ -286,11 +288,53 @@ impl RedactionState {
     }
 }
 
+/// The spelling a value is numbered and hashed by, so two spellings of one value share a
+/// placeholder or a hash: `Ana@Acme.MX` and `ana@acme.mx`, a spaced and a compact IBAN or
+/// card, `JUAN PÉREZ` and `Juan Pérez`. Other entities (secrets above all) count as written.
+fn canonical<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
+    let keep = |c: char| -> bool {
+        match entity {
+            "PHONE" | "CREDIT_CARD" | "SSN" | "CLABE" => c.is_ascii_digit(),
+            _ => c.is_ascii_alphanumeric(),
+        }
+    };
+    match entity {
+        "EMAIL" | "IP" => {
+            if value.bytes().any(|c| c.is_ascii_uppercase() || c == b'%') {
+                Cow::Owned(value.to_ascii_lowercase().replace("%40", "@"))
+            } else {
+                Cow::Borrowed(value)
+            }
+        }
+        "PHONE" | "CREDIT_CARD" | "SSN" | "CLABE" | "IBAN" | "CURP" | "RFC" | "VIN" => {
+            if value.chars().all(|c| keep(c) && !c.is_ascii_lowercase()) {
+                Cow::Borrowed(value)
+            } else {
+                Cow::Owned(
+                    value
+                        .chars()
+                        .filter(|&c| keep(c))
+                        .map(|c| c.to_ascii_uppercase())
+                        .collect(),
+                )
+            }
+        }
+        "PERSON" => Cow::Owned(
+            value
+                .split_whitespace()
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        _ => Cow::Borrowed(value),
+    }
+}
+
 fn keyed_hash(key: &[u8], entity: &str, value: &str) -> Option<String> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
     mac.update(entity.as_bytes());
     mac.update(&[0u8]);
-    mac.update(value.as_bytes());
+    mac.update(canonical(entity, value).as_bytes());
     let tag = mac.finalize().into_bytes();
     Some(format!("<{entity}#{}>", hex::encode(&tag[..8])))
 }
@@ -328,7 +372,12 @@ pub fn redact(
             RedactionMode::Pseudonymize => {
                 let p = state.placeholder(entity, value).to_owned();
                 state.vault.max_len = state.vault.max_len.max(p.len());
-                state.vault.values.insert(p.clone(), value.to_owned());
+                // The first spelling is the one restored for all of them.
+                state
+                    .vault
+                    .values
+                    .entry(p.clone())
+                    .or_insert_with(|| value.to_owned());
                 out.push_str(&p);
             }
         }
@@ -369,6 +418,54 @@ mod tests {
         let out2 = redact("b@x.io", &[f("EMAIL", 0, 6)], &p, &mut st);
         assert_eq!(out2, "<EMAIL_2>");
         assert!(!format!("{st:?}").contains("x.io"));
+    }
+
+    #[test]
+    fn two_spellings_of_one_value_share_a_placeholder_and_a_hash() {
+        let t =
+            "Ana@Acme.MX, ana@acme.mx; ES91 2100 0418 4502 0005 1332 = ES9121000418450200051332; \
+                 JUAN PÉREZ y Juan Pérez; b@acme.mx";
+        let at = |v: &str, from: usize| t[from..].find(v).unwrap() + from;
+        let spans = [
+            ("EMAIL", "Ana@Acme.MX", 0),
+            ("EMAIL", "ana@acme.mx", 1),
+            ("IBAN", "ES91 2100 0418 4502 0005 1332", 0),
+            ("IBAN", "ES9121000418450200051332", 0),
+            ("PERSON", "JUAN PÉREZ", 0),
+            ("PERSON", "Juan Pérez", 0),
+            ("EMAIL", "b@acme.mx", 0),
+        ];
+        let found: Vec<Finding> = spans
+            .iter()
+            .map(|(e, v, from)| {
+                let s = at(v, *from);
+                f(e, s, s + v.len())
+            })
+            .collect();
+        let p = RedactionPolicy::new(RedactionMode::Pseudonymize);
+        let mut st = RedactionState::new();
+        let out = redact(t, &found, &p, &mut st);
+        assert_eq!(
+            out,
+            "<EMAIL_1>, <EMAIL_1>; <IBAN_1> = <IBAN_1>; <PERSON_1> y <PERSON_1>; <EMAIL_2>"
+        );
+        // The vault gives back the first spelling for both.
+        assert_eq!(
+            st.vault().restore("<EMAIL_1> <PERSON_1>"),
+            "Ana@Acme.MX JUAN PÉREZ"
+        );
+        let h = RedactionPolicy::new(RedactionMode::Hash).with_hash_key(b"k");
+        let hashed = redact(t, &found, &h, &mut RedactionState::new());
+        let tags: Vec<&str> = hashed
+            .split(|c| c == ',' || c == ';' || c == '=' || c == 'y')
+            .map(str::trim)
+            .collect();
+        assert_eq!(tags[0], tags[1], "{hashed}");
+        assert_eq!(tags[2], tags[3], "{hashed}");
+        assert_eq!(tags[4], tags[5], "{hashed}");
+        assert_ne!(tags[0], tags[6], "{hashed}");
+        // Secrets are compared exactly: case can be the whole difference.
+        assert_ne!(canonical("SECRET", "abcDEF"), canonical("SECRET", "ABCdef"));
     }
 
     #[test]
