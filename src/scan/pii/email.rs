@@ -93,13 +93,23 @@ fn address_at(text: &str, at: usize, sep: usize) -> Option<(usize, usize)> {
     let url = token.rfind("://").map(|i| &token[i + 3..]);
     // (`#` is left out: passwords hold it more often than fragments hold addresses.)
     let in_path = url.is_some_and(|rest| rest.contains(['/', '?']));
+    // `smtp://ana@acme.mx:password@host`: the login's user name is this address when a
+    // password and a second `@` follow it inside the authority.
+    let user_is_address = || {
+        char_at(text, end) == Some(':')
+            && text[end..]
+                .split(|c: char| c.is_whitespace() || matches!(c, '/' | '?' | '"' | '\'' | '>'))
+                .next()
+                .is_some_and(|authority| authority.contains('@'))
+    };
     if char_at(text, end) == Some('@')
-        || char_before(text, start).is_some_and(|c| c == '@' || (c == '/' && !in_path))
+        || char_before(text, start)
+            .is_some_and(|c| c == '@' || (c == '/' && !in_path && !user_is_address()))
     {
         return None;
     }
     // An encoded `%40` is never a login's delimiter.
-    if sep == 1 && url.is_some() && !in_path {
+    if sep == 1 && url.is_some() && !in_path && !user_is_address() {
         return None;
     }
     if local == "git" && char_at(text, end) == Some(':') {
@@ -220,6 +230,12 @@ mod tests {
         }
         // The login part of a URL stays the secret rule's.
         assert!(spans("https://deploy:p4ss@git.acme.io/repo?ref=main").is_empty());
+        // A login whose user name is an address: the address is found (the password is
+        // the secret rules').
+        assert_eq!(
+            spans("EMAIL_URL=smtp://alerts@acme.mx:Sm7#tP2x@smtp.acme.mx:587"),
+            vec!["alerts@acme.mx"]
+        );
         assert!(spans("(postgres://admin:s3cret@db.internal.net/app)").is_empty());
         assert!(spans("redis://:O6!uWB#u^D^h@cache.internal.net:6379/0").is_empty());
     }

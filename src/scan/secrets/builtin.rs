@@ -337,7 +337,8 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "url-password",
         "CONNECTION_STRING",
-        r#"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://[^\s:/?#@'"<>\[\]]*:([^\s/?'"<>]+)@[A-Za-z0-9.\-_\[\]]+"#,
+        // The user may be an e-mail address (`smtp://ana@acme.mx:pw@smtp.acme.mx`).
+        r#"\b[A-Za-z][A-Za-z0-9+.\-]{1,30}://[^\s:/?#'"<>\[\]]*:([^\s/?'"<>]+)@[A-Za-z0-9.\-_\[\]]+"#,
         &["://"],
         &[],
         0.0,
@@ -407,6 +408,89 @@ pub(crate) const RULES: &[Def] = &[
         2.5,
         0.85,
         Check::Password,
+    ),
+    // SQL that sets a password, as migrations and DBA tickets carry it: MySQL's and
+    // Oracle's `IDENTIFIED BY '…'`, PostgreSQL's `CREATE|ALTER USER|ROLE … PASSWORD '…'`.
+    def(
+        "sql-password",
+        "GENERIC_SECRET",
+        r#"(?i)\bidentified\s+(?:with\s+[A-Za-z0-9_]+\s+)?by\s+(?:password\s+)?['"]([^'"\n]{3,128})['"]|\b(?:create|alter)\s+(?:user|role)\b[^;\n]{0,120}?\bpassword\s+['"]([^'"\n]{3,128})['"]"#,
+        &["identified", "create", "alter"],
+        &[],
+        0.0,
+        0.85,
+        Check::Password,
+    ),
+    // PHP constants: `define('DB_PASSWORD', '…')` and WordPress's keys and salts
+    // (`define('AUTH_KEY', '…')`), the first lines of every `wp-config.php`.
+    def(
+        "php-define",
+        "GENERIC_SECRET",
+        r#"(?i)\bdefine\s*\(\s*['"][A-Za-z0-9_]{0,40}?(?:password|passwd|_pass|secret|token|api_?key|auth_key|_salt)['"]\s*,\s*(?:'([^'\n]{6,256})'|"([^"\n]{6,256})")"#,
+        &["define"],
+        &[],
+        2.8,
+        0.8,
+        Check::Generic,
+    ),
+    // A Terraform variable named for a secret with its value as the default.
+    def(
+        "terraform-default",
+        "GENERIC_SECRET",
+        r#"(?i)\bvariable\s+"[A-Za-z0-9_\-]{0,40}?(?:password|passwd|secret|token|api_?key|access_key|private_key)[A-Za-z0-9_\-]{0,20}"\s*\{[^}]{0,400}?\bdefault\s*=\s*"([^"\n]{6,256})""#,
+        &["variable"],
+        &[],
+        2.8,
+        0.8,
+        Check::Generic,
+    ),
+    // `.netrc` (curl, git, ftp): `machine host login user password …`, on one line or
+    // several.
+    def(
+        "netrc-password",
+        "GENERIC_SECRET",
+        r"(?i)\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s]{3,128})",
+        &["machine"],
+        &[],
+        0.0,
+        0.85,
+        Check::Password,
+    ),
+    // `.pgpass`: `host:port:database:user:password`, one login a line. The port (or `*`) is
+    // the literal every line has.
+    def(
+        "pgpass-password",
+        "GENERIC_SECRET",
+        r"(?m)^[ \t]*(?:[A-Za-z0-9.\-]+|\*):(?:5432|\*):[^:\s]+:[^:\s]+:([^\s]{3,128})[ \t]*\r?$",
+        &[],
+        &[":5432:", ":*:"],
+        0.0,
+        0.85,
+        Check::Password,
+    ),
+    // Azure API Management and Azure Functions keys, sent in their own headers.
+    def(
+        "azure-api-key",
+        "AZURE_API_KEY",
+        r#"(?i)\b(?:ocp-apim-subscription-key|x-functions-key)["']?\s*[:=,]\s*["']?([A-Za-z0-9_\-]{20,}={0,2})"#,
+        &["ocp-apim-subscription-key", "x-functions-key"],
+        &[],
+        3.0,
+        0.9,
+        Check::Generic,
+    ),
+    // A PEM private key stored base64-encoded, as Kubernetes Secrets (`tls.key:`) and CI
+    // variables keep it: `LS0tLS1CRUdJTi` is `-----BEGIN`. Certificates decode too, and
+    // are not secrets; the check reads the header.
+    def(
+        "private-key-base64",
+        "PRIVATE_KEY",
+        r"\b(LS0tLS1CRUdJTi[A-Za-z0-9+/]{100,}={0,2})",
+        &[],
+        &["LS0tLS1CRUdJTi"],
+        0.0,
+        0.99,
+        Check::PemBase64,
     ),
     // Registry logins: Docker's `config.json` (`"auths": {host: {"auth": …}}`) and npm's
     // `_auth`. The value is only base64 of `user:password`.

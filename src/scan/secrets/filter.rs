@@ -29,6 +29,8 @@ pub(crate) enum Check {
     Generic,
     /// Base64 of `user:password` with a password that is not a dummy word.
     UserPass,
+    /// Base64 of a PEM block whose header names a private key (not a certificate).
+    PemBase64,
 }
 
 pub(crate) struct Placeholders {
@@ -104,7 +106,22 @@ pub(crate) fn check(check: Check, value: &str, quoted: bool) -> Option<usize> {
         Check::Password => password(value),
         Check::Generic => generic(value, quoted),
         Check::UserPass => user_pass(value).then_some(value.len()),
+        Check::PemBase64 => pem_base64(value).then_some(value.len()),
     }
+}
+
+/// Whether base64 `value` opens with a private key's PEM header: the first 64 characters
+/// decode to `-----BEGIN … PRIVATE KEY` (RSA, EC, OpenSSH, PKCS#8, encrypted, PGP).
+fn pem_base64(value: &str) -> bool {
+    let head = value.get(..64).unwrap_or(value);
+    let Ok(raw) = base64::engine::general_purpose::STANDARD.decode(head) else {
+        return false;
+    };
+    let header = raw
+        .strip_prefix(b"-----BEGIN ")
+        .and_then(|h| h.split(|&c| c == b'-').next())
+        .unwrap_or_default();
+    header.ends_with(b"PRIVATE KEY") || header.ends_with(b"PRIVATE KEY BLOCK")
 }
 
 /// Registry files keep logins as `base64(user:password)`, which reads as a random string

@@ -567,6 +567,58 @@ mod tests {
     }
 
     #[test]
+    fn sql_php_terraform_netrc_pgpass_and_azure_headers() {
+        for t in [
+            "CREATE USER 'app'@'%' IDENTIFIED BY 'Xk9mP2vL7qR4';",
+            "ALTER USER app IDENTIFIED WITH mysql_native_password BY 'Xk9mP2vL7qR4';",
+            "CREATE ROLE app WITH LOGIN PASSWORD 'Xk9mP2vL7qR4';",
+            "define( 'DB_PASSWORD', 'Xk9mP2vL7qR4' );",
+            "variable \"db_password\" {\n  type    = string\n  default = \"Xk9mP2vL7qR4\"\n}",
+            "machine api.github.com\n  login octocat\n  password Xk9mP2vL7qR4",
+            "db.internal:5432:app:app_user:Xk9mP2vL7qR4",
+        ] {
+            has(t, "GENERIC_SECRET", "Xk9mP2vL7qR4");
+        }
+        has(
+            "define('AUTH_KEY', 'q:L]x8{V^#b2Gm)tR5!pZ@w7Ke?Yc3|Nf6%Ha9&Ju1');",
+            "GENERIC_SECRET",
+            "q:L]x8{V^#b2Gm)tR5!pZ@w7Ke?Yc3|Nf6%Ha9&Ju1",
+        );
+        for t in [
+            "Ocp-Apim-Subscription-Key: 3f9a1c2b7d4e4f60a1b2c3d4e5f60718",
+            "headers = {'x-functions-key': '3f9a1c2b7d4e4f60a1b2c3d4e5f60718'}",
+        ] {
+            has(t, "AZURE_API_KEY", "3f9a1c2b7d4e4f60a1b2c3d4e5f60718");
+        }
+        has(
+            "smtp://ana@acme.mx:Xk9mP2vL7qR4@smtp.acme.mx:587",
+            "CONNECTION_STRING",
+            "Xk9mP2vL7qR4",
+        );
+        none_in(&[
+            "CREATE USER app IDENTIFIED BY 'password';",
+            "define('DB_PASSWORD', getenv('DB_PASSWORD'));",
+            "define('WP_DEBUG', false);",
+            "variable \"db_password\" {\n  type      = string\n  sensitive = true\n}",
+            "machine example.com login anonymous password ${FTP_PASSWORD}",
+            "2024-01-15 10:32:07:5432:ok",
+            "Ocp-Apim-Subscription-Key: {{subscription_key}}",
+            "https://user@example.com/path",
+        ]);
+    }
+
+    #[test]
+    fn a_base64_pem_private_key_but_not_a_certificate() {
+        let key = "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcwQkFRRUZBQVNDQktjd2dnU2pBZ0VBQW9JQkFRQzdWSlRVdDlVczhjS2pNekVmWXlqaVdBNFI0L00yYlMxR0I0dDdOWHA5OEMzU0M2ZFZNdkR1aWN0R2V1clQ4ak5idkpaSHRDU3VZRXZ1Tk1vU2ZtNzZvcUZ2QXA4R3kwaXo1c3hqWm1Tblh5Q2RQRW92R2hMYTBWek1hUThzK0NMT3lTNTZZeUNGR2VKWgotLS0tLUVORCBQUklWQVRFIEtFWS0tLS0tCg==";
+        has(
+            &format!("apiVersion: v1\nkind: Secret\ndata:\n  tls.key: {key}\n"),
+            "PRIVATE_KEY",
+            key,
+        );
+        none_in(&["data:\n  tls.crt: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUV2UUlCQURBTkJna3Foa2lHOXcwQkFRRUZBQVNDQktjd2dnU2pBZ0VBQW9JQkFRQzdWSlRVdDlVczhjS2pNekVmWXlqaVdBNFI0L00yYlMxR0I0dDdOWHA5OEMzU0M2ZFZNdkR1aWN0R2V1clQ4ak5idkpaSHRDU3VZRXZ1Tk1vU2ZtNzZvcUZ2QXA4R3kwaXo1c3hqWm1Tblh5Q2RQRW92R2hMYTBWek1hUThzK0NMT3lTNTZZeUNGR2VKWgotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==\n"]);
+    }
+
+    #[test]
     fn labels_with_qualifiers_markup_or_capitals() {
         for t in [
             "**Password:** Tl4x#9pQw2",
