@@ -276,7 +276,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "<instruction",
                 "</instruction",
             ],
-            pattern: r"(?m)<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>|\[/?inst\]|<<\s*/?sys\s*>>|<\s*/?\s*(?:system|instructions?)\s*>|\[(?:system|sys)\]|^\s*#{2,}\s*(?:(?:system|admin)(?:\s+(?:prompt|message|instructions?|override))?\s*:?[ \t]*(?m:$)|new\s+instructions\b)",
+            pattern: r"(?m)<\|(?:im_start|im_end|system|user|assistant|endoftext|start_header_id|end_header_id|eot_id)\|>|\[/?inst\]|<<\s*/?sys\s*>>|<\s*/?\s*(?:system|instructions?)\s*>|\[(?:system|sys)\]|^\s*#{2,}\s*(?:(?:system|admin)(?:\s+(?:prompt|message|instructions?|override))?\s*:?[ \t]*(?m:$)|new\s+instructions\b|(?:system|admin)\s*:\s*(?:new|updated|revised|override)\s+(?:polic(?:y|ies)|instructions|rules|directive)\b)",
         },
         RuleDef {
             name: "fake_role_turn",
@@ -421,6 +421,39 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
             pattern: r"\b(?:never|do\s+not|don't|must\s+not|you\s+can't|you\s+cannot)\s+(?:ever\s+)?(?:refuse|decline|say\s+(?:no|you\s+can't|you\s+cannot|sorry|that\s+you\s+can't)|apologi[sz]e|warn\s+me|add\s+(?:any\s+)?(?:warnings|disclaimers))\b",
         },
         // Spanish. The view has no accents, so "instrucción" is written "instruccion".
+        // Turning the model against whoever set it up, or declaring its instructions
+        // changed: "do not obey your creators", "your instructions have been updated." The
+        // clause must end there; "your rules have been updated in the dashboard" is a
+        // notice about something else.
+        RuleDef {
+            name: "disown_makers",
+            weight: 0.8,
+            keywords: &[
+                "creator",
+                "developer",
+                "maker",
+                "programmer",
+                "openai",
+                "anthropic",
+                "have been",
+                "has been",
+                "creador",
+                "desarrollador",
+                "programador",
+                "han sido",
+                "fueron",
+            ],
+            pattern: r#"\b(?:don't|do\s+not|never|stop|no\s+longer)\s+(?:obey(?:ing)?|listen(?:ing)?\s+to|follow(?:ing)?|serv(?:e|ing))\s+(?:your\s+)?(?:creators?|developers?|makers?|programmers?|openai|anthropic)(?:\s*(?:[.,;:!]|(?m:$))|\s+(?:anymore|any\s+longer|now|and)\b)|\b(?:your|the\s+system)\s+(?:instructions|rules|guidelines|polic(?:y|ies)|system\s+prompt|programming|restrictions)\s+(?:have|has)\s+(?:just\s+)?(?:been\s+)?(?:updated|changed|replaced|revoked|lifted|removed|suspended|overridden|disabled)(?:\s*(?:[.;:!]|(?m:$))|\s+(?:and|by\s+(?:the\s+)?(?:admin|administrator|developers?|openai|anthropic))\b)|\bno\s+(?:obedezcas|sigas|escuches|hagas\s+caso)\s+(?:a\s+)?(?:tus|los)\s+(?:creadores|desarrolladores|programadores)\b|\btus\s+(?:instrucciones|reglas|directrices|politicas|restricciones|normas)\s+(?:han\s+sido|fueron)\s+(?:actualizadas|cambiadas|reemplazadas|revocadas|eliminadas|suspendidas|anuladas|desactivadas)\b"#,
+        },
+        // An order for an AI reader that decides something for a human: approve the pull
+        // request, rate the candidate, mark the mail safe. Weak alone (a person may write
+        // "approve this PR"); with a line addressed to the AI it crosses the threshold.
+        RuleDef {
+            name: "ai_verdict_order",
+            weight: 0.45,
+            keywords: &["approve", "merge", "mark", "rate", "recommend", "score"],
+            pattern: r"\b(?:approve|merge)\s+(?:this|the)\s+(?:pr|pull\s+request|change|merge\s+request|code|request|application|invoice|transaction)\b|\bmark\s+(?:this|it|the\s+\w+)\s+as\s+(?:safe|approved|passing|legitimate|not\s+spam|verified|low\s+risk)\b|\b(?:rate|score)\s+(?:this|it|the\s+candidate|this\s+candidate)\s+(?:as\s+)?(?:10/10|100|5/5|highly|the\s+highest|a\s+perfect)|\brecommend\s+(?:hiring|approving|this\s+candidate)\b",
+        },
         RuleDef {
             name: "override_instructions_es",
             weight: 0.92,
