@@ -449,7 +449,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "netrc-password",
         "GENERIC_SECRET",
-        r"(?i)\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s]{3,128})",
+        r"(?i)\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s]{6,128})",
         &["machine"],
         &[],
         0.0,
