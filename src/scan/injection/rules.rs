@@ -154,7 +154,7 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
             // Phones, browsers and Windows have a developer mode too ("enable developer
             // mode in Windows settings"): that one counts only where nothing says whose
             // it is, as a sentence of its own or leading into more orders.
-            pattern: r"(?m)\bdo\s+anything\s+now\b|\b(?:enable|enter|activate|switch\s+to|turn\s+on|go\s+into)\s+(?:the\s+)?(?:god|jailbreak|jailbroken|unrestricted|dan|evil|chaos)\s+mode\b|\b(?:god|dan|jailbreak|unrestricted)\s+mode\s+(?:is\s+)?(?:enabled|activated|on|engaged)\b|\b(?:enable|enter|activate|switch\s+to|turn\s+on|go\s+into)\s+(?:the\s+)?(?:developer|dev|debug)\s+mode(?:\s*(?:[.!:]|$)|\s*,?\s+(?:and|then|now|where|which|from\s+now)\b)|\b(?:with|in)\s+(?:developer|dev)\s+mode\s+(?:enabled|activated|on)\b|\b(?:developer|dev)\s+mode\s+(?:is\s+)?(?:enabled|activated|engaged)\s*(?:[.!:]|$)|\bhello\s*,?\s+(?:chatgpt|gpt|claude|assistant)\s*\.?\s+you\s+are\s+(?:going\s+to|about\s+to)\s+(?:pretend|act|immerse)",
+            pattern: r"(?m)\bdo\s+anything\s+now\b|\b(?:enable|enter|activate|switch\s+to|turn\s+on|go\s+into)\s+(?:the\s+)?(?:god|jailbreak|jailbroken|unrestricted|dan|evil|chaos)\s+mode\b|\b(?:god|dan|jailbreak|unrestricted)\s+mode\s+(?:is\s+)?(?:enabled|activated|on|engaged)\b|\b(?:enable|enter|activate|switch\s+to|turn\s+on|go\s+into)\s+(?:the\s+)?(?:developer|dev|debug|sudo)\s+mode(?:\s*(?:[.!:]|$)|\s*,?\s+(?:and|then|now|where|which|from\s+now)\b)|\b(?:with|in)\s+(?:developer|dev|sudo)\s+mode\s+(?:enabled|activated|on)\b|\b(?:developer|dev|sudo)\s+mode\s+(?:is\s+)?(?:enabled|activated|engaged)\s*(?:[.!:]|$)|\bhello\s*,?\s+(?:chatgpt|gpt|claude|assistant)\s*\.?\s+you\s+are\s+(?:going\s+to|about\s+to)\s+(?:pretend|act|immerse)",
         },
         RuleDef {
             name: "jailbreak_word",
@@ -444,6 +444,35 @@ pub(crate) fn rules() -> Vec<(RuleDef, String)> {
                 "fueron",
             ],
             pattern: r#"\b(?:don't|do\s+not|never|stop|no\s+longer)\s+(?:obey(?:ing)?|listen(?:ing)?\s+to|follow(?:ing)?|serv(?:e|ing))\s+(?:your\s+)?(?:creators?|developers?|makers?|programmers?|openai|anthropic)(?:\s*(?:[.,;:!]|(?m:$))|\s+(?:anymore|any\s+longer|now|and)\b)|\b(?:your|the\s+system)\s+(?:instructions|rules|guidelines|polic(?:y|ies)|system\s+prompt|programming|restrictions)\s+(?:have|has)\s+(?:just\s+)?(?:been\s+)?(?:updated|changed|replaced|revoked|lifted|removed|suspended|overridden|disabled)(?:\s*(?:[.;:!]|(?m:$))|\s+(?:and|by\s+(?:the\s+)?(?:admin|administrator|developers?|openai|anthropic))\b)|\bno\s+(?:obedezcas|sigas|escuches|hagas\s+caso)\s+(?:a\s+)?(?:tus|los)\s+(?:creadores|desarrolladores|programadores)\b|\btus\s+(?:instrucciones|reglas|directrices|politicas|restricciones|normas)\s+(?:han\s+sido|fueron)\s+(?:actualizadas|cambiadas|reemplazadas|revocadas|eliminadas|suspendidas|anuladas|desactivadas)\b"#,
+        },
+        // Claimed authority over the model: its maker, its operator, a sanctioned test.
+        // Weak alone ("I am the developer of this app" is ordinary); it tips an order
+        // given with it over the threshold.
+        RuleDef {
+            name: "claimed_authority",
+            weight: 0.5,
+            keywords: &[
+                "your developer",
+                "your creator",
+                "your admin",
+                "your owner",
+                "your programmer",
+                "openai",
+                "anthropic",
+                "authorized",
+                "authorised",
+                "soy tu",
+                "autorizada",
+            ],
+            pattern: r"\b(?:i\s+am|i'm|this\s+is)\s+(?:your|the\s+model's)\s+(?:developer|creator|admin|administrator|owner|programmer|operator)s?\b|\b(?:i\s+am|i'm|i\s+work)\s+(?:an?\s+)?(?:engineer\s+|developer\s+|researcher\s+)?(?:from|with|at|for)\s+(?:openai|anthropic)\b|\b(?:this\s+is\s+)?an?\s+(?:authorized|authorised|sanctioned|approved)\s+(?:red[\s-]?team(?:ing)?|security|penetration|jailbreak|safety)\s+(?:test|exercise|engagement|evaluation|audit)\b|\bsoy\s+tu\s+(?:desarrollador|creador|administrador|programador|duen[oa])\b|\b(?:es\s+)?una\s+prueba\s+(?:autorizada|aprobada)\b",
+        },
+        // Known role-play jailbreaks by their opening: AIM ("always intelligent and
+        // Machiavellian") and the late grandmother who used to read out what is refused.
+        RuleDef {
+            name: "roleplay_jailbreak",
+            weight: 0.85,
+            keywords: &["machiavellian", "grandm", "grandpa", "grandfather", "abuel"],
+            pattern: r"\balways\s+intelligent\s+and\s+machiavellian\b|\b(?:act|pretend|behave|roleplay)\s+(?:to\s+be\s+|as\s+|like\s+)?my\s+(?:deceased|late|dead)\s+(?:grandma|grandmother|grandpa|grandfather)\b[^.]*?\bused\s+to\s+(?:tell|read|give|recite|whisper)|\b(?:actua|finge|haz)\s+(?:como|de|ser)\s+mi\s+(?:difunt[ao]|fallecid[ao])\s+abuel[ao]\b[^.]*?\b(?:me\s+)?(?:contaba|leia|recitaba|decia)\b",
         },
         // An order for an AI reader that decides something for a human: approve the pull
         // request, rate the candidate, mark the mail safe. Weak alone (a person may write

@@ -348,7 +348,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "connection-string-password",
         "CONNECTION_STRING",
-        r#"(?i)(?:server|data source|host|user id|uid|database|initial catalog|address)\s*=[^;\n]*;[^\n]*?\b(?:password|pwd)\s*=\s*([^;'"\s]{3,128})"#,
+        r#"(?i)(?:server|data source|host|user id|uid|database|initial catalog|address)\s*=[^;\n]*;[^\n]*?\b(?:password|pwd)\s*=\s*([^;'"\s]{3}[^;'"\s]*)"#,
         &["password", "pwd"],
         &[],
         0.0,
@@ -409,12 +409,15 @@ pub(crate) const RULES: &[Def] = &[
         0.85,
         Check::Password,
     ),
+    // The next rules leave a value's length to their check: a Unicode class under a counted
+    // repetition compiles to an automaton state per count (start-up grew by a fifth).
+    //
     // SQL that sets a password, as migrations and DBA tickets carry it: MySQL's and
     // Oracle's `IDENTIFIED BY '…'`, PostgreSQL's `CREATE|ALTER USER|ROLE … PASSWORD '…'`.
     def(
         "sql-password",
         "GENERIC_SECRET",
-        r#"(?i)\bidentified\s+(?:with\s+[A-Za-z0-9_]+\s+)?by\s+(?:password\s+)?['"]([^'"\n]{3,128})['"]|\b(?:create|alter)\s+(?:user|role)\b[^;\n]{0,120}?\bpassword\s+['"]([^'"\n]{3,128})['"]"#,
+        r#"(?i)\bidentified\s+(?:with\s+[A-Za-z0-9_]+\s+)?by\s+(?:password\s+)?['"]([^'"\n]+)['"]|\b(?:create|alter)\s+(?:user|role)\b[^;\n]*?\bpassword\s+['"]([^'"\n]+)['"]"#,
         &["identified", "create", "alter"],
         &[],
         0.0,
@@ -426,7 +429,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "php-define",
         "GENERIC_SECRET",
-        r#"(?i)\bdefine\s*\(\s*['"][A-Za-z0-9_]{0,40}?(?:password|passwd|_pass|secret|token|api_?key|auth_key|_salt)['"]\s*,\s*(?:'([^'\n]{6,256})'|"([^"\n]{6,256})")"#,
+        r#"(?i)\bdefine\s*\(\s*['"][A-Za-z0-9_]{0,40}?(?:password|passwd|_pass|secret|token|api_?key|auth_key|_salt)['"]\s*,\s*(?:'([^'\n]+)'|"([^"\n]+)")"#,
         &["define"],
         &[],
         2.8,
@@ -437,7 +440,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "terraform-default",
         "GENERIC_SECRET",
-        r#"(?i)\bvariable\s+"[A-Za-z0-9_\-]{0,40}?(?:password|passwd|secret|token|api_?key|access_key|private_key)[A-Za-z0-9_\-]{0,20}"\s*\{[^}]{0,400}?\bdefault\s*=\s*"([^"\n]{6,256})""#,
+        r#"(?i)\bvariable\s+"[A-Za-z0-9_\-]{0,40}?(?:password|passwd|secret|token|api_?key|access_key|private_key)[A-Za-z0-9_\-]{0,20}"\s*\{[^}]*?\bdefault\s*=\s*"([^"\n]+)""#,
         &["variable"],
         &[],
         2.8,
@@ -449,7 +452,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "netrc-password",
         "GENERIC_SECRET",
-        r"(?i)\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+([^\s]{6,128})",
+        r"(?i)\bmachine\s+[^\s]+\s+login\s+[^\s]+\s+password\s+(\S{6}\S*)",
         &["machine"],
         &[],
         0.0,
@@ -461,7 +464,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "pgpass-password",
         "GENERIC_SECRET",
-        r"(?m)^[ \t]*(?:[A-Za-z0-9.\-]+|\*):(?:5432|\*):[^:\s]+:[^:\s]+:([^\s]{3,128})[ \t]*\r?$",
+        r"(?m)^[ \t]*(?:[A-Za-z0-9.\-]+|\*):(?:5432|\*):[^:\s]+:[^:\s]+:(\S+)[ \t]*\r?$",
         &[],
         &[":5432:", ":*:"],
         0.0,
@@ -601,7 +604,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "password-in-prose",
         "GENERIC_SECRET",
-        r#"(?i)\b(?:(?:password|passcode|passphrase|contrase(?:ñ|n)a)(?:\s+[^\s"'`:=]+){0,4}?|clave(?:\s+(?:de\s+acceso|del?\s+(?:la\s+)?(?:wifi|wi-fi|red|internet|cuenta|correo|usuario|root|admin|administrador|servidor|base\s+de\s+datos)))?)(?:\s+(?:is|es|was|era|ser[ií]a|would be|sigue siendo)\s*:?|(?:\*\*|__|`)?\s*:)\s*(?:\*\*([^\s*]{6,64})\*\*|(?:\*\*|__|</[a-z]{1,6}>)?\s*["'`]?([^\s"'`;,<>{}()\[\]]{6,64}))"#,
+        r#"(?i)\b(?:(?:password|passcode|passphrase|contrase(?:ñ|n)a)(?:\s+[^\s"'`:=]+){0,4}?|clave(?:\s+(?:de\s+acceso|del?\s+(?:la\s+)?(?:wifi|wi-fi|red|internet|cuenta|correo|usuario|root|admin|administrador|servidor|base\s+de\s+datos)))?)(?:\s+(?:is|es|was|era|ser[ií]a|would be|sigue siendo)\s*:?|(?:\*\*|__|`)?\s*:)\s*(?:\*\*([^\s*]{6}[^\s*]*)\*\*|(?:\*\*|__|</[a-z]{1,6}>)?\s*["'`]?([^\s"'`;,<>{}()\[\]]{6}[^\s"'`;,<>{}()\[\]]*))"#,
         &[
             "password",
             "passcode",
