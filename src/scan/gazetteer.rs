@@ -173,7 +173,11 @@ impl Gazetteer {
     /// The entry for exactly `text[start..end]` (one word), if any.
     pub(crate) fn word(&self, text: &str, start: usize, end: usize) -> Option<Entry> {
         let word = text.get(start..end)?;
-        let found = if !word.is_ascii() && word.chars().any(|c| !c.is_ascii() && c.is_uppercase()) {
+        let found = if !word.is_ascii() && word.chars().any(is_combining_mark) {
+            // `Jose\u{301}`: decomposed accents (macOS file names, some PDFs) composed first.
+            let composed: String = word.nfc().collect();
+            self.words.get(composed.to_lowercase().as_bytes()).copied()
+        } else if !word.is_ascii() && word.chars().any(|c| !c.is_ascii() && c.is_uppercase()) {
             // `JOSÉ`, `NÚÑEZ`: forms and records write names in capitals, accents kept.
             self.words.get(word.to_lowercase().as_bytes()).copied()
         } else {

@@ -25,6 +25,7 @@ use std::hash::{Hash, Hasher};
 use foldhash::fast::RandomState;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use unicode_normalization::UnicodeNormalization;
 
 use super::finding::Finding;
 use super::text::floor_boundary;
@@ -290,7 +291,8 @@ impl RedactionState {
 
 /// The spelling a value is numbered and hashed by, so two spellings of one value share a
 /// placeholder or a hash: `Ana@Acme.MX` and `ana@acme.mx`, a spaced and a compact IBAN or
-/// card, `JUAN PÉREZ` and `Juan Pérez`. Other entities (secrets above all) count as written.
+/// card, `JUAN PÉREZ` and `Juan Pérez` (accent composed or not). Other entities (secrets
+/// above all) count as written.
 fn canonical<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
     let keep = |c: char| -> bool {
         match entity {
@@ -319,8 +321,11 @@ fn canonical<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
                 )
             }
         }
+        // Decomposed accents (`e` + U+0301) composed, as the gazetteer reads them.
         "PERSON" => Cow::Owned(
             value
+                .nfc()
+                .collect::<String>()
                 .split_whitespace()
                 .map(str::to_lowercase)
                 .collect::<Vec<_>>()
@@ -424,7 +429,7 @@ mod tests {
     fn two_spellings_of_one_value_share_a_placeholder_and_a_hash() {
         let t =
             "Ana@Acme.MX, ana@acme.mx; ES91 2100 0418 4502 0005 1332 = ES9121000418450200051332; \
-                 JUAN PÉREZ y Juan Pérez; b@acme.mx";
+                 JUAN PÉREZ y Juan Pe\u{301}rez; b@acme.mx";
         let at = |v: &str, from: usize| t[from..].find(v).unwrap() + from;
         let spans = [
             ("EMAIL", "Ana@Acme.MX", 0),
@@ -432,7 +437,7 @@ mod tests {
             ("IBAN", "ES91 2100 0418 4502 0005 1332", 0),
             ("IBAN", "ES9121000418450200051332", 0),
             ("PERSON", "JUAN PÉREZ", 0),
-            ("PERSON", "Juan Pérez", 0),
+            ("PERSON", "Juan Pe\u{301}rez", 0),
             ("EMAIL", "b@acme.mx", 0),
         ];
         let found: Vec<Finding> = spans

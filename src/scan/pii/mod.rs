@@ -145,6 +145,16 @@ mod tests {
     }
 
     #[test]
+    fn names_with_decomposed_accents() {
+        // macOS file names and some PDFs write `é` as `e` and U+0301.
+        let t = "Firma: Jose\u{301} A\u{301}lvarez Nu\u{303}n\u{303}ez, gerente.";
+        assert_eq!(
+            people(t),
+            vec!["Jose\u{301} A\u{301}lvarez Nu\u{303}n\u{303}ez"]
+        );
+    }
+
+    #[test]
     fn surname_particles_and_two_people() {
         assert_eq!(
             people("Escríbele a Ana De la Fuente mañana."),

@@ -20,6 +20,7 @@
 use std::collections::HashMap;
 
 use foldhash::fast::FixedState;
+use unicode_normalization::char::is_combining_mark;
 
 use super::super::gazetteer::{Entry, Gazetteer};
 use super::super::text::{char_at, char_before, lower_before, next_where};
@@ -1278,8 +1279,8 @@ fn starts_word(text: &str, p: usize) -> bool {
     }
 }
 
-/// End of the word that contains the letter at `start`: letters, and `'`, `’` or `-` between
-/// letters (`O'Brien`, `Jean-Luc`). ASCII letters are stepped over bytewise.
+/// End of the word that contains the letter at `start`: letters and their combining accents,
+/// and `'`, `’` or `-` between letters (`O'Brien`, `Jean-Luc`). ASCII letters are stepped over bytewise.
 fn word_end(text: &str, start: usize) -> usize {
     let b = text.as_bytes();
     let mut i = start;
@@ -1293,7 +1294,7 @@ fn word_end(text: &str, start: usize) -> usize {
         let Some(ch) = char_at(text, i) else {
             break;
         };
-        if ch.is_alphabetic() {
+        if ch.is_alphabetic() || is_combining_mark(ch) {
             i += ch.len_utf8();
             end = i;
             continue;
