@@ -25,6 +25,7 @@ use std::hash::{Hash, Hasher};
 use foldhash::fast::RandomState;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use super::finding::Finding;
@@ -321,16 +322,27 @@ fn canonical<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
                 )
             }
         }
-        // Decomposed accents (`e` + U+0301) composed, as the gazetteer reads them.
-        "PERSON" => Cow::Owned(
-            value
-                .nfc()
-                .collect::<String>()
-                .split_whitespace()
-                .map(str::to_lowercase)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
+        "PERSON" => {
+            // Decomposed accents (`e` + U+0301) composed first, as the gazetteer reads them.
+            let composed: Cow<'v, str> =
+                if !value.is_ascii() && value.chars().any(is_combining_mark) {
+                    Cow::Owned(value.nfc().collect())
+                } else {
+                    Cow::Borrowed(value)
+                };
+            let mut out = String::with_capacity(value.len());
+            for w in composed.split_whitespace() {
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                if w.is_ascii() {
+                    out.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                } else {
+                    out.extend(w.chars().flat_map(char::to_lowercase));
+                }
+            }
+            Cow::Owned(out)
+        }
         _ => Cow::Borrowed(value),
     }
 }
