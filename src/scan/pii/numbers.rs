@@ -257,6 +257,19 @@ fn cluster(b: &[u8], mut i: usize, groups: &mut Vec<Group>) {
             if b.get(i) != Some(&b')') {
                 break;
             }
+            if de - ds > 4 {
+                // `(4152313812345671)`: a whole number in parentheses, not an area code.
+                groups.push(Group {
+                    start: ds,
+                    end: de,
+                    ds,
+                    de,
+                    plus: false,
+                    paren: false,
+                    sep,
+                });
+                break;
+            }
             i += 1;
         }
         groups.push(Group {
@@ -914,6 +927,28 @@ mod tests {
                 "{t}"
             );
         }
+    }
+
+    #[test]
+    fn a_number_in_parentheses() {
+        // The card again, compact, after its spaced form; the parentheses stay outside.
+        assert_eq!(
+            found("tarjeta 4152 3138 1234 5671 (4152313812345671)"),
+            vec![
+                (PiiEntity::CreditCard, "4152 3138 1234 5671"),
+                (PiiEntity::CreditCard, "4152313812345671")
+            ]
+        );
+        assert_eq!(
+            found("Llámame (5512345678)"),
+            vec![(PiiEntity::Phone, "5512345678")]
+        );
+        // An area code in parentheses is still one.
+        assert_eq!(
+            found("call (415) 555-2671"),
+            vec![(PiiEntity::Phone, "(415) 555-2671")]
+        );
+        assert!(found("build (20240115) passed").is_empty());
     }
 
     #[test]
