@@ -473,10 +473,7 @@ mod tests {
         );
         let h = RedactionPolicy::new(RedactionMode::Hash).with_hash_key(b"k");
         let hashed = redact(t, &found, &h, &mut RedactionState::new());
-        let tags: Vec<&str> = hashed
-            .split(|c| c == ',' || c == ';' || c == '=' || c == 'y')
-            .map(str::trim)
-            .collect();
+        let tags: Vec<&str> = hashed.split([',', ';', '=', 'y']).map(str::trim).collect();
         assert_eq!(tags[0], tags[1], "{hashed}");
         assert_eq!(tags[2], tags[3], "{hashed}");
         assert_eq!(tags[4], tags[5], "{hashed}");
