@@ -259,15 +259,18 @@ fn cluster(b: &[u8], mut i: usize, groups: &mut Vec<Group>) {
             }
             if de - ds > 4 {
                 // `(4152313812345671)`: a whole number in parentheses, not an area code.
-                groups.push(Group {
-                    start: ds,
-                    end: de,
-                    ds,
-                    de,
-                    plus: false,
-                    paren: false,
-                    sep,
-                });
+                // After other groups it ends their cluster and is read as one of its own.
+                if groups.is_empty() {
+                    groups.push(Group {
+                        start: ds,
+                        end: de,
+                        ds,
+                        de,
+                        plus: false,
+                        paren: false,
+                        sep,
+                    });
+                }
                 break;
             }
             i += 1;
@@ -949,6 +952,11 @@ mod tests {
             vec![(PiiEntity::Phone, "(415) 555-2671")]
         );
         assert!(found("build (20240115) passed").is_empty());
+        // After another group it stands alone, and the parentheses stay outside.
+        assert_eq!(
+            found("tel 55 (5512345678)"),
+            vec![(PiiEntity::Phone, "5512345678")]
+        );
     }
 
     #[test]
