@@ -429,7 +429,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "php-define",
         "GENERIC_SECRET",
-        r#"(?i)\bdefine\s*\(\s*['"][A-Za-z0-9_]{0,40}?(?:password|passwd|_pass|secret|token|api_?key|auth_key|_salt)['"]\s*,\s*(?:'([^'\n]+)'|"([^"\n]+)")"#,
+        r#"(?i)\bdefine\s*\(\s*['"][A-Za-z0-9_]{0,40}?(?:password|passwd|_pass|secret|token|api_?key|_key|_salt)['"]\s*,\s*(?:'([^'\n]+)'|"([^"\n]+)")"#,
         &["define"],
         &[],
         2.8,

@@ -580,7 +580,7 @@ mod tests {
             has(t, "GENERIC_SECRET", "Xk9mP2vL7qR4");
         }
         has(
-            "define('AUTH_KEY', 'q:L]x8{V^#b2Gm)tR5!pZ@w7Ke?Yc3|Nf6%Ha9&Ju1');",
+            "define('NONCE_KEY', 'q:L]x8{V^#b2Gm)tR5!pZ@w7Ke?Yc3|Nf6%Ha9&Ju1');",
             "GENERIC_SECRET",
             "q:L]x8{V^#b2Gm)tR5!pZ@w7Ke?Yc3|Nf6%Ha9&Ju1",
         );
