@@ -1280,7 +1280,8 @@ fn starts_word(text: &str, p: usize) -> bool {
 }
 
 /// End of the word that contains the letter at `start`: letters and their combining accents,
-/// and `'`, `’` or `-` between letters (`O'Brien`, `Jean-Luc`). ASCII letters are stepped over bytewise.
+/// and `'`, `’` or `-` between letters (`O'Brien`, `Jean-Luc`). ASCII letters are stepped
+/// over bytewise.
 fn word_end(text: &str, start: usize) -> usize {
     let b = text.as_bytes();
     let mut i = start;
