@@ -69,6 +69,21 @@ const FRAGMENTS: &[&str] = &[
     "=",
     ":",
     "\"",
+    "\u{a0}",
+    "\u{2011}",
+    "\u{2013}",
+    "\u{202f}",
+    "wa.me/",
+    "(4152313812345671)",
+    "Jose\u{301} A\u{301}lvarez",
+    "ANA.RUIZ@CORREO.MX",
+    "[\"",
+    "\", ",
+    "smtp://a@b.co:Xk9mP2vL@h.io",
+    "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t",
+    "IDENTIFIED BY '",
+    "define('DB_PASSWORD', '",
+    "machine h login u password ",
 ];
 
 fn random_text(rng: &mut StdRng) -> String {
@@ -100,6 +115,7 @@ fn whole_word_in(hay: &str, needle: &str) -> bool {
 fn random_inputs_keep_the_scan_invariants() {
     let scanner = Scanner::builtin().unwrap();
     let mut rng = StdRng::seed_from_u64(0x5ec7a9);
+    let mut merged = 0;
     for round in 0..3000 {
         let text = random_text(&mut rng);
         let result = scanner.scan(&text, &ScanOptions::default());
@@ -142,7 +158,20 @@ fn random_inputs_keep_the_scan_invariants() {
                 &RedactionPolicy::new(RedactionMode::Pseudonymize),
                 &mut state,
             );
-            assert_eq!(state.vault().restore(&pseudo), text, "round {round}");
+            // Two spellings of one value share a placeholder and restore as the first one
+            // (a unit test in `redact.rs` covers that); otherwise restoring is exact.
+            let distinct: std::collections::HashSet<(&str, &str)> = result
+                .findings
+                .iter()
+                .map(|f| (&*f.entity, &text[f.start..f.end]))
+                .collect();
+            if state.vault().len() == distinct.len() {
+                assert_eq!(state.vault().restore(&pseudo), text, "round {round}");
+            } else {
+                merged += 1;
+            }
         }
     }
+    // The exact check must be the rule, not the exception.
+    assert!(merged < 300, "{merged} of 3000 rounds merged spellings");
 }

