@@ -295,12 +295,6 @@ impl RedactionState {
 /// card, `JUAN PÉREZ` and `Juan Pérez` (accent composed or not). Other entities (secrets
 /// above all) count as written.
 fn canonical<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
-    let keep = |c: char| -> bool {
-        match entity {
-            "PHONE" | "CREDIT_CARD" | "SSN" | "CLABE" => c.is_ascii_digit(),
-            _ => c.is_ascii_alphanumeric(),
-        }
-    };
     match entity {
         "EMAIL" | "IP" => {
             if value.bytes().any(|c| c.is_ascii_uppercase() || c == b'%') {
@@ -309,19 +303,8 @@ fn canonical<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
                 Cow::Borrowed(value)
             }
         }
-        "PHONE" | "CREDIT_CARD" | "SSN" | "CLABE" | "IBAN" | "CURP" | "RFC" | "VIN" => {
-            if value.chars().all(|c| keep(c) && !c.is_ascii_lowercase()) {
-                Cow::Borrowed(value)
-            } else {
-                Cow::Owned(
-                    value
-                        .chars()
-                        .filter(|&c| keep(c))
-                        .map(|c| c.to_ascii_uppercase())
-                        .collect(),
-                )
-            }
-        }
+        "PHONE" | "CREDIT_CARD" | "SSN" | "CLABE" => kept_upper(value, |c| c.is_ascii_digit()),
+        "IBAN" | "CURP" | "RFC" | "VIN" => kept_upper(value, |c| c.is_ascii_alphanumeric()),
         "PERSON" => {
             // Decomposed accents (`e` + U+0301) composed first, as the gazetteer reads them.
             let composed: Cow<'v, str> =
@@ -344,6 +327,21 @@ fn canonical<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
             Cow::Owned(out)
         }
         _ => Cow::Borrowed(value),
+    }
+}
+
+/// `value` with only the chars `keep` accepts, upper-cased; borrowed when that is `value`.
+fn kept_upper(value: &str, keep: fn(char) -> bool) -> Cow<'_, str> {
+    if value.chars().all(|c| keep(c) && !c.is_ascii_lowercase()) {
+        Cow::Borrowed(value)
+    } else {
+        Cow::Owned(
+            value
+                .chars()
+                .filter(|&c| keep(c))
+                .map(|c| c.to_ascii_uppercase())
+                .collect(),
+        )
     }
 }
 
