@@ -323,10 +323,15 @@ pub(crate) const RULES: &[Def] = &[
         0.95,
         Check::Jwt,
     ),
+    // The body holds no `--` (base64, `Proc-Type:`/`DEK-Info:` headers, `\n` escapes), so a
+    // block cut before its end marker stops at the next block's dashes instead of running on
+    // to that block's end with the text between. It also bounds the search back for a match's
+    // start: under `[\s\S]*?` it walked back over all the text since the previous match (2.0
+    // of 11.5 ms of secret rules on the dense megabyte; 0.4 ms now).
     Def {
         id: "private-key",
         entity: "PRIVATE_KEY",
-        regex: r"(-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:[\s\S]*?-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,\-]{64,}))",
+        regex: r"(-----BEGIN[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:(?:[^-]|-[^-])*?-----END[ A-Z0-9]{0,40}PRIVATE KEY(?: BLOCK)?-----|[A-Za-z0-9+/=\s\\:,\-]{64,}))",
         ci: &[],
         cs: &["-----BEGIN"],
         entropy: 0.0,

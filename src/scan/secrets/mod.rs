@@ -503,6 +503,19 @@ mod tests {
     }
 
     #[test]
+    fn a_cut_pem_block_ends_before_the_next_one() {
+        // A block pasted without its end marker, then prose, then a whole block: two keys,
+        // and the prose between them is neither (the body never runs past a `--`).
+        let body =
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKjMzEfYyjiWA4R4\n";
+        let cut = format!("-----BEGIN PRIVATE KEY-----\n{body}");
+        let whole = format!("-----BEGIN PRIVATE KEY-----\n{body}-----END PRIVATE KEY-----");
+        let got = found(&format!("{cut}; and the other one: {whole}"));
+        let values: Vec<&str> = got.iter().map(|(_, v)| v.as_str()).collect();
+        assert_eq!(values, vec![cut.as_str(), whole.as_str()], "{got:?}");
+    }
+
+    #[test]
     fn a_long_assigned_value_is_found_whole() {
         let value = "Xy7pQ2zR9w".repeat(30);
         has(&format!("token = {value} end"), "GENERIC_SECRET", &value);
