@@ -18,6 +18,7 @@
 //! ASCII-case-insensitively, so `GARCIA` in forms is found too; accented entries are also
 //! added without accents, because people type `Garcia` as often as `García`.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
@@ -26,6 +27,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
 use super::error::ScanError;
+use super::text::composed;
 
 const GIVEN_EN: &str = include_str!("data/given_en.txt");
 const GIVEN_ES: &str = include_str!("data/given_es.txt");
@@ -173,9 +175,8 @@ impl Gazetteer {
     /// The entry for exactly `text[start..end]` (one word), if any.
     pub(crate) fn word(&self, text: &str, start: usize, end: usize) -> Option<Entry> {
         let word = text.get(start..end)?;
-        let found = if !word.is_ascii() && word.chars().any(is_combining_mark) {
-            // `Jose\u{301}`: decomposed accents (macOS file names, some PDFs) composed first.
-            let composed: String = word.nfc().collect();
+        let found = if let Cow::Owned(composed) = composed(word) {
+            // `Jose\u{301}`: decomposed accents composed first.
             self.words.get(composed.to_lowercase().as_bytes()).copied()
         } else if !word.is_ascii() && word.chars().any(|c| !c.is_ascii() && c.is_uppercase()) {
             // `JOSÉ`, `NÚÑEZ`: forms and records write names in capitals, accents kept.

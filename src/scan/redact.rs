@@ -25,11 +25,9 @@ use std::hash::{Hash, Hasher};
 use foldhash::fast::RandomState;
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
 
 use super::finding::Finding;
-use super::text::floor_boundary;
+use super::text::{composed, floor_boundary};
 
 /// How one entity's values are replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -307,12 +305,7 @@ fn canonical<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
         "IBAN" | "CURP" | "RFC" | "VIN" => kept_upper(value, |c| c.is_ascii_alphanumeric()),
         "PERSON" => {
             // Decomposed accents (`e` + U+0301) composed first, as the gazetteer reads them.
-            let composed: Cow<'v, str> =
-                if !value.is_ascii() && value.chars().any(is_combining_mark) {
-                    Cow::Owned(value.nfc().collect())
-                } else {
-                    Cow::Borrowed(value)
-                };
+            let composed = composed(value);
             let mut out = String::with_capacity(value.len());
             for w in composed.split_whitespace() {
                 if !out.is_empty() {

@@ -1,6 +1,21 @@
 //! Small byte/char helpers shared by the detectors, so every slice is taken at a checked
 //! char boundary and context checks read the same way everywhere.
 
+use std::borrow::Cow;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+/// `s` with decomposed accents composed (`e` + U+0301 as `é`; macOS file names and some
+/// PDFs write them so), borrowed when it holds none, which is nearly always.
+pub(crate) fn composed(s: &str) -> Cow<'_, str> {
+    if !s.is_ascii() && s.chars().any(is_combining_mark) {
+        Cow::Owned(s.nfc().collect())
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// Largest char boundary at or below `i`.
 pub(crate) fn floor_boundary(s: &str, i: usize) -> usize {
     if i >= s.len() {
