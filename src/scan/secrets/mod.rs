@@ -14,6 +14,7 @@
 mod builtin;
 mod filter;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use regex::Regex;
@@ -105,6 +106,8 @@ pub(crate) struct SecretDetector {
     /// finds the secret without resolving capture groups (a backtracking pass over each
     /// match, which a document with thousands of matches pays thousands of times).
     whole_group: Vec<bool>,
+    /// Per rule: its compiled [`builtin::Tail`], if it has one (built-in rules only).
+    tails: Vec<Option<CompiledTail>>,
     /// Every keyword, matched ASCII-case-insensitively in one pass; see [`Keyword`].
     keywords: KeywordSet,
     keyword_meta: Vec<Keyword>,
@@ -129,9 +132,12 @@ impl SecretDetector {
         global_allow: Vec<Allowlist>,
     ) -> Result<Self, ScanError> {
         let mut rules = Vec::with_capacity(builtin::RULES.len() + extra.len());
+        let mut tails = Vec::with_capacity(builtin::RULES.len());
         for d in builtin::RULES {
             let regex =
                 Regex::new(&ascii_boundaries(d.regex)).map_err(|e| ScanError::builtin(d.id, e))?;
+            let tail = d.tail.as_ref();
+            tails.push(tail.map(|t| CompiledTail::new(d, t, &regex)).transpose()?);
             rules.push(SecretRule {
                 id: Arc::from(d.id),
                 entity: Arc::from(d.entity),
@@ -183,6 +189,7 @@ impl SecretDetector {
                 .iter()
                 .map(|r| group_spans_match(r.regex.as_str(), r.group))
                 .collect(),
+            tails,
             keywords,
             keyword_meta,
             rules,
@@ -254,21 +261,31 @@ impl SecretDetector {
         let (Some(rule), Some(slice)) = (self.rules.get(r), text.get(ws..we)) else {
             return;
         };
+        if let Some(tail) = self.tails.get(r).and_then(Option::as_ref) {
+            for whole in rule.regex.find_iter(slice) {
+                let whole = whole.range();
+                let secret = tail.secret(slice, whole.clone(), rule.group).or_else(|| {
+                    // Not reached by the built-in rules (a test holds every corpus match to
+                    // the whole pattern's answer); kept so a wrong `opens` costs time only.
+                    let caps = rule.regex.captures_at(slice, whole.start)?;
+                    secret_group(&caps, rule.group).map(|m| m.range())
+                });
+                if let Some(secret) = secret {
+                    self.consider(r, text, ws, whole, secret, out);
+                }
+            }
+            return;
+        }
         if self.whole_group.get(r).copied().unwrap_or(false) {
             for m in rule.regex.find_iter(slice) {
-                self.consider(r, text, ws, m, m, out);
+                self.consider(r, text, ws, m.range(), m.range(), out);
             }
             return;
         }
         for caps in rule.regex.captures_iter(slice) {
             let Some(whole) = caps.get(0) else { continue };
-            let secret = match rule.group {
-                Some(g) => caps.get(g),
-                None if caps.len() > 1 => (1..caps.len()).find_map(|g| caps.get(g)),
-                None => Some(whole),
-            };
-            if let Some(secret) = secret {
-                self.consider(r, text, ws, whole, secret, out);
+            if let Some(secret) = secret_group(&caps, rule.group) {
+                self.consider(r, text, ws, whole.range(), secret.range(), out);
             }
         }
     }
@@ -281,14 +298,17 @@ impl SecretDetector {
         r: usize,
         text: &str,
         ws: usize,
-        whole: regex::Match<'_>,
-        secret: regex::Match<'_>,
+        whole: Range<usize>,
+        secret: Range<usize>,
         out: &mut Vec<Finding>,
     ) {
-        let Some(rule) = self.rules.get(r) else {
+        let (Some(rule), Some(whole_str), Some(value)) = (
+            self.rules.get(r),
+            text.get(ws + whole.start..ws + whole.end),
+            text.get(ws + secret.start..ws + secret.end),
+        ) else {
             return;
         };
-        let value = secret.as_str();
         if value.is_empty() || (rule.entropy > 0.0 && entropy(value) < rule.entropy) {
             return;
         }
@@ -298,14 +318,14 @@ impl SecretDetector {
         // A value between quotes is a literal, whatever it holds (`'…)a(2r…'`).
         let quoted = text
             .as_bytes()
-            .get((ws + secret.start()).wrapping_sub(1))
+            .get((ws + secret.start).wrapping_sub(1))
             .is_some_and(|q| {
-                matches!(q, b'"' | b'\'') && text.as_bytes().get(ws + secret.end()) == Some(q)
+                matches!(q, b'"' | b'\'') && text.as_bytes().get(ws + secret.end) == Some(q)
             });
         let Some(len) = filter::check(rule.check, value, quoted) else {
             return;
         };
-        let before = &whole.as_str()[..secret.start() - whole.start()];
+        let before = whole_str.get(..secret.start - whole.start).unwrap_or("");
         if (rule.check == Check::Generic && filter::names_no_secret(before))
             || (rule.check == Check::Password && filter::repeats_user(before, value))
         {
@@ -316,19 +336,19 @@ impl SecretDetector {
         if generic && rule.check == Check::None && !value.bytes().any(|b| b.is_ascii_digit()) {
             return;
         }
-        let start = ws + secret.start();
+        let start = ws + secret.start;
         let end = ceil_boundary(text, start + len);
         let allowlists = || rule.allow.iter().chain(&self.global_allow);
         if allowlists().next().is_some() {
             // The line is looked for only when an allowlist tests it: on one long line (a
             // megabyte of minified JSON) that search costs the line's length for each match.
             let line = if allowlists().any(|a| a.target == Target::Line) {
-                line_of(text, ws + whole.start(), ws + whole.end())
+                line_of(text, ws + whole.start, ws + whole.end)
             } else {
                 ""
             };
             let kept = text.get(start..end).unwrap_or("");
-            if allowlists().any(|a| a.allows(kept, whole.as_str(), line)) {
+            if allowlists().any(|a| a.allows(kept, whole_str, line)) {
                 return;
             }
         }
@@ -339,6 +359,86 @@ impl SecretDetector {
             end,
             score: rule.score,
         });
+    }
+}
+
+/// The secret of one match: group `group`, or the first group that took part, or the whole
+/// match when the pattern has no groups.
+fn secret_group<'h>(caps: &regex::Captures<'h>, group: Option<usize>) -> Option<regex::Match<'h>> {
+    match group {
+        Some(g) => caps.get(g),
+        None if caps.len() > 1 => (1..caps.len()).find_map(|g| caps.get(g)),
+        None => caps.get(0),
+    }
+}
+
+/// A rule's [`builtin::Tail`], compiled: the tail pattern anchored at its start.
+struct CompiledTail {
+    opens: &'static [u8],
+    regex: Regex,
+}
+
+impl CompiledTail {
+    /// Compiles `tail` with the flags that open `def`'s regex, and checks that it can stand
+    /// for the whole pattern: a suffix of it, with every group and no look-around.
+    fn new(def: &builtin::Def, tail: &builtin::Tail, whole: &Regex) -> Result<Self, ScanError> {
+        let fail = |why: &str| ScanError::Builtin {
+            id: def.id.to_owned(),
+            source: format!("tail: {why}").into(),
+        };
+        let Some(head) = def.regex.strip_suffix(tail.pattern) else {
+            return Err(fail("not a suffix of the regex"));
+        };
+        let flags = head
+            .strip_prefix("(?")
+            .and_then(|h| h.split_once(')'))
+            .filter(|(f, _)| f.chars().all(|c| c.is_ascii_alphabetic() || c == '-'))
+            .map_or(String::new(), |(f, _)| format!("(?{f})"));
+        let pattern = format!(r"{flags}\A(?:{})", tail.pattern);
+        let hir = regex_syntax::parse(&pattern).map_err(|e| fail(&e.to_string()))?;
+        if hir.properties().look_set()
+            != regex_syntax::hir::LookSet::singleton(regex_syntax::hir::Look::Start)
+        {
+            return Err(fail("look-around in the tail"));
+        }
+        let regex = Regex::new(&pattern).map_err(|e| fail(&e.to_string()))?;
+        if regex.captures_len() != whole.captures_len() {
+            return Err(fail("groups before the tail"));
+        }
+        Ok(CompiledTail {
+            opens: tail.opens,
+            regex,
+        })
+    }
+
+    /// The secret of `whole`, a match of the rule in `slice`, read by the tail alone; `None`
+    /// when the tail does not read the match the way the whole pattern did.
+    ///
+    /// The same answer as the whole pattern's groups: every way the pattern can match up to
+    /// the tail ends at the same operator (the first opener past the match's first byte), the
+    /// tail has no look-around, so cutting the text at the match's end takes from it only
+    /// ways that the whole pattern did not choose, and its preferred way, the one the whole
+    /// pattern took after its preferred head, still ends at the match's end.
+    fn secret(
+        &self,
+        slice: &str,
+        whole: Range<usize>,
+        group: Option<usize>,
+    ) -> Option<Range<usize>> {
+        let bytes = slice.as_bytes().get(whole.clone())?;
+        let first = usize::from(bytes.first().is_some_and(|b| self.opens.contains(b)));
+        let op = whole.start
+            + first
+            + bytes
+                .get(first..)?
+                .iter()
+                .position(|b| self.opens.contains(b))?;
+        let caps = self.regex.captures(slice.get(op..whole.end)?)?;
+        if caps.get(0)?.end() != whole.end - op {
+            return None;
+        }
+        let m = secret_group(&caps, group)?;
+        Some(op + m.start()..op + m.end())
     }
 }
 
@@ -777,6 +877,95 @@ mod tests {
             total += a.len();
         }
         assert!(total > 300, "{total} secrets found");
+    }
+
+    /// A tail reads every match's secret as the whole pattern's groups do: over the corpus,
+    /// and over operators, quotes and markup that make the alternatives compete.
+    #[test]
+    fn a_tail_finds_what_the_whole_pattern_finds() {
+        let corpus = include_str!("../../../tests/corpus/scan/corpus.jsonl");
+        let mut texts: Vec<String> = corpus
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v["text"].as_str().map(str::to_owned))
+            .collect();
+        for sep in ["=", ":", ":=", "=>", "?=", " = ", ": ", "=\t"] {
+            for value in [
+                "**s3cr3tVal**",
+                "__ 'Xy7pQ2zR9w'",
+                "</b> \"Xy7pQ2zR9w\"",
+                "`Xy7pQ2zR9w`",
+                ">Xy7pQ2zR9w",
+                "**Xy7pQ2zR9w",
+                "'Xy7pQ2zR9w",
+            ] {
+                for key in [
+                    "password",
+                    "=api_key",
+                    ":DB_PASSWORD\"",
+                    "x.token**",
+                    "?secret__",
+                ] {
+                    texts.push(format!("{key}{sep}{value}; next"));
+                }
+            }
+        }
+        let fast = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
+        let mut slow = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
+        let r = fast.tails.iter().position(Option::is_some).unwrap();
+        let (tail, rule) = (fast.tails[r].as_ref().unwrap(), &fast.rules[r]);
+        let mut matches = 0;
+        for t in &texts {
+            for caps in rule.regex.captures_iter(t) {
+                let whole = caps.get(0).unwrap().range();
+                let want = secret_group(&caps, None).map(|m| m.range());
+                assert_eq!(tail.secret(t, whole, None), want, "{t:?}");
+                matches += 1;
+            }
+        }
+        assert!(matches > 300, "{matches} matches");
+        slow.tails.iter_mut().for_each(|t| *t = None);
+        let document = texts.join("\n\n");
+        for t in texts.iter().chain([&document]) {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            fast.scan(t, &mut a);
+            slow.scan(t, &mut b);
+            assert_eq!(a, b, "{t:?}");
+        }
+    }
+
+    #[test]
+    fn a_tail_that_cannot_stand_for_its_pattern_is_refused() {
+        let def = |regex, tail| builtin::Def {
+            id: "t",
+            entity: "T",
+            regex,
+            ci: &[],
+            cs: &[],
+            entropy: 0.0,
+            score: 0.5,
+            multiline: false,
+            check: Check::None,
+            tail: Some(builtin::Tail {
+                opens: b"=",
+                pattern: tail,
+            }),
+        };
+        for (regex, tail, why) in [
+            (r"(?i)key=(\w+)", r"=(\w+)", None),
+            (r"key=(\w+)", r"=(\d+)", Some("not a suffix")),
+            (r"(key)=(\w+)", r"=(\w+)", Some("groups before")),
+            (r"key=(\w+)\b", r"=(\w+)\b", Some("look-around")),
+        ] {
+            let d = def(regex, tail);
+            let whole = Regex::new(regex).unwrap();
+            let got = CompiledTail::new(&d, d.tail.as_ref().unwrap(), &whole).err();
+            match (got, why) {
+                (None, None) => {}
+                (Some(e), Some(why)) => assert!(e.to_string().contains(why), "{e}"),
+                (got, why) => panic!("{regex}: got {got:?}, wanted {why:?}"),
+            }
+        }
     }
 
     /// Allowlists by secret, by match and by line, on a short text (searched whole) and
