@@ -16,7 +16,7 @@ use super::Scanner;
 /// in-band, each with its id, so they do not fail the run).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct JsonlSummary {
-    /// Non-blank input lines read.
+    /// Input lines read.
     pub lines: usize,
     /// Lines answered with an error object.
     pub errors: usize,
@@ -43,8 +43,9 @@ pub fn run_text(scanner: &Scanner, text: &str) -> String {
 }
 
 /// Reads `{"id":..,"text":..}` lines and writes one report line per input line, with the
-/// same `id`. A line that is not UTF-8, not JSON, or lacks a string `text` gets an error
-/// object naming its line number; the run goes on. Blank lines are skipped.
+/// same `id`. A line that is blank, not UTF-8, not JSON, or lacks a string `text` gets an
+/// error object naming its line number, so output line N always answers input line N (a
+/// caller may pair them without reading ids); the run goes on.
 pub fn run_jsonl<R: BufRead, W: Write>(
     scanner: &Scanner,
     mut input: R,
@@ -59,9 +60,6 @@ pub fn run_jsonl<R: BufRead, W: Write>(
             break;
         }
         line_no += 1;
-        if buf.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
         summary.lines += 1;
         let line = match parse_line(&buf, line_no) {
             Ok((id, text)) => serde_json::to_string(&JsonlLine {
@@ -89,6 +87,12 @@ fn parse_line(buf: &[u8], line: usize) -> Result<(serde_json::Value, String), Js
     };
     let s = std::str::from_utf8(buf)
         .map_err(|e| fail(serde_json::Value::Null, format!("not UTF-8 ({e})")))?;
+    if s.trim().is_empty() {
+        return Err(fail(
+            serde_json::Value::Null,
+            "blank (expected {\"id\":..,\"text\":..})".to_owned(),
+        ));
+    }
     let v: serde_json::Value = serde_json::from_str(s.trim())
         .map_err(|e| fail(serde_json::Value::Null, format!("not JSON ({e})")))?;
     let serde_json::Value::Object(mut obj) = v else {
@@ -132,8 +136,8 @@ mod tests {
         assert_eq!(
             sum,
             JsonlSummary {
-                lines: 5,
-                errors: 3
+                lines: 6,
+                errors: 4
             }
         );
         let lines: Vec<serde_json::Value> = String::from_utf8(out)
@@ -141,15 +145,21 @@ mod tests {
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
             .collect();
+        // One answer per input line, in order, so a caller may pair them by position.
+        assert_eq!(lines.len(), 6);
         assert_eq!(lines[0]["id"], 7);
         assert_eq!(lines[0]["findings"][0]["entity"], "SSN");
-        assert!(lines[1]["error"].as_str().unwrap().starts_with("line 3:"));
-        assert_eq!(lines[2]["id"], "x");
-        assert!(lines[2]["error"]
+        assert!(lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("line 2: blank"));
+        assert!(lines[2]["error"].as_str().unwrap().starts_with("line 3:"));
+        assert_eq!(lines[3]["id"], "x");
+        assert!(lines[3]["error"]
             .as_str()
             .unwrap()
             .contains("missing \"text\""));
-        assert_eq!(lines[3]["line"], 5);
-        assert_eq!(lines[4]["id"], serde_json::json!([1]));
+        assert_eq!(lines[4]["line"], 5);
+        assert_eq!(lines[5]["id"], serde_json::json!([1]));
     }
 }
