@@ -46,6 +46,8 @@ pub(crate) struct Entry {
     pub(crate) surname: f32,
     /// On the stop list (common word, place or product).
     pub(crate) stop: bool,
+    /// On a Spanish list (given names or surnames from INEGI or INE).
+    pub(crate) spanish: bool,
 }
 
 impl Entry {
@@ -123,16 +125,22 @@ impl Gazetteer {
                 f(&mut entries[i]);
             }
         };
-        for data in [GIVEN_EN, GIVEN_ES] {
+        for (data, spanish) in [(GIVEN_EN, false), (GIVEN_ES, true)] {
             for (rank, name) in lines(data).enumerate() {
                 let w = weight(rank);
-                add(name, &|e| e.given = e.given.max(w));
+                add(name, &|e| {
+                    e.given = e.given.max(w);
+                    e.spanish |= spanish;
+                });
             }
         }
-        for data in [SURNAMES_EN, SURNAMES_ES] {
+        for (data, spanish) in [(SURNAMES_EN, false), (SURNAMES_ES, true)] {
             for (rank, name) in lines(data).enumerate() {
                 let w = weight(rank);
-                add(name, &|e| e.surname = e.surname.max(w));
+                add(name, &|e| {
+                    e.surname = e.surname.max(w);
+                    e.spanish |= spanish;
+                });
             }
         }
         for data in [STOP_WORDS, PLACES, PRODUCTS] {

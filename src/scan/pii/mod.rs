@@ -222,6 +222,8 @@ mod tests {
         for t in [
             "Col. Del Valle, alcaldía Benito Juárez",
             "Av. Miguel Hidalgo 123, Col. Centro",
+            "Entrega en Col. Benito Juárez, CDMX",
+            "Col. Miguel Hidalgo, C.P. 11410",
             "Aeropuerto Internacional Benito Juárez",
             "la estación Metro Miguel Ángel de Quevedo",
             "vivo en la calle Emiliano Zapata 45",
@@ -234,6 +236,20 @@ mod tests {
             people("Lo firmó Benito Juárez en 1857; la avenida lleva su nombre."),
             vec!["Benito Juárez"]
         );
+    }
+
+    #[test]
+    fn colonel_before_an_english_given_name() {
+        assert_eq!(
+            people("Col. John Smith approved the plan."),
+            vec!["John Smith"]
+        );
+        assert_eq!(
+            people("We met Col. Robert Miller today."),
+            vec!["Robert Miller"]
+        );
+        // A given name that Spanish lists also hold keeps `Col.` a colonia.
+        assert!(people("Col. Emily, CDMX").is_empty());
     }
 
     #[test]

@@ -418,7 +418,8 @@ const PLACE: u8 = 8;
 /// Words (lowercase, without the dot) that make the name after them a street, a borough,
 /// a station or an airport: Mexican addresses are full of heroes (`Av. Miguel Hidalgo`,
 /// `alcaldía Benito Juárez`, `Col. Del Valle`). `col` is also Colonel's title; in the
-/// addresses this gateway reads it is mostly `colonia`. Capitalised, they also end a name
+/// addresses this gateway reads it is mostly `colonia`, unless an English given name follows
+/// (see [`PersonDetector::colonel`]). Capitalised, they also end a name
 /// before them (`Lincoln Memorial`, `Kennedy Airport`). Words that are also surnames
 /// (`Plaza`) stay out: `Juan Plaza` would lose its given name.
 const PLACE_WORDS: &[&str] = &[
@@ -506,6 +507,19 @@ impl PersonDetector {
     /// The list bits of `lower`, an already lowercased word.
     fn cue_flags(&self, lower: &str) -> u8 {
         self.cues.get(lower).copied().unwrap_or(0)
+    }
+
+    /// Whether a word that is both a place word and a title (`Col.`) is the title here: when
+    /// the next word is a given name that no Spanish list holds (`Col. John Smith`).
+    /// Colonias are named after Mexican heroes and places (`Col. Benito Juárez`, `Col. Del
+    /// Valle`), whose names the Spanish lists hold.
+    fn colonel(&self, text: &str, flags: u8, next: Option<(usize, usize)>) -> bool {
+        flags & TITLE != 0
+            && next.is_some_and(|(s, e)| {
+                self.gaz
+                    .word(text, s, e)
+                    .is_some_and(|e| e.given > 0.0 && !e.spanish && !e.stop)
+            })
     }
 
     /// Whether `word`, lowercased, is a title.
@@ -746,7 +760,10 @@ impl PersonDetector {
             } else {
                 0
             };
-            if t.kind != Kind::Initial && flags & PLACE != 0 {
+            if t.kind != Kind::Initial
+                && flags & PLACE != 0
+                && !self.colonel(text, flags, run.get(i + 1).map(|n| (n.start, n.end)))
+            {
                 // The words before are the place's name, and so are those after.
                 piece.clear();
                 cue = AFTER_PLACE;
@@ -1052,7 +1069,12 @@ impl PersonDetector {
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
             .unwrap_or("");
-        if !word.is_empty() && self.cue_flags(word) & PLACE != 0 {
+        let flags = if word.is_empty() {
+            0
+        } else {
+            self.cue_flags(word)
+        };
+        if flags & PLACE != 0 && !self.colonel(text, flags, Some((start, word_end(text, start)))) {
             return AFTER_PLACE;
         }
         // No cue is empty, so nothing ends an empty text.
