@@ -206,8 +206,29 @@ pub(crate) fn next_where(b: &[u8], from: usize, hit: impl Fn(u8) -> bool) -> usi
 /// Bytes [`next_where`] tests at once: two SSE2 registers, one AVX2 register.
 const BLOCK: usize = 32;
 
+/// The windows of `text` from `before` bytes ahead of each position to `after` bytes past
+/// it, widened to char boundaries, sorted and merged: what a rule reads around its keyword
+/// hits.
+pub(crate) fn windows_around(
+    text: &str,
+    positions: impl Iterator<Item = usize>,
+    before: usize,
+    after: usize,
+) -> Vec<(usize, usize)> {
+    merge_windows(
+        positions
+            .map(|p| {
+                (
+                    floor_boundary(text, p.saturating_sub(before)),
+                    ceil_boundary(text, p.saturating_add(after)),
+                )
+            })
+            .collect(),
+    )
+}
+
 /// Sorts and merges overlapping or touching `(start, end)` windows.
-pub(crate) fn merge_windows(mut w: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+fn merge_windows(mut w: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
     w.sort_unstable();
     let mut out: Vec<(usize, usize)> = Vec::with_capacity(w.len());
     for (s, e) in w {

@@ -24,7 +24,7 @@ use super::error::ScanError;
 use super::finding::InjectionVerdict;
 use super::keywords::KeywordSet;
 use super::normalize;
-use super::text::{ascii_boundaries, ceil_boundary, floor_boundary, merge_windows};
+use super::text::{ascii_boundaries, floor_boundary, windows_around};
 
 /// A rule's regex reads only the view around its keyword hits, these many bytes before and
 /// after each: a match is built around one of its keywords and is a sentence or two long.
@@ -120,17 +120,7 @@ impl InjectionDetector {
                 continue;
             }
             let rule = &self.rules[r];
-            let windows = merge_windows(
-                positions
-                    .iter()
-                    .map(|&p| {
-                        (
-                            floor_boundary(v, p.saturating_sub(WINDOW_BEFORE)),
-                            ceil_boundary(v, p + WINDOW_AFTER),
-                        )
-                    })
-                    .collect(),
-            );
+            let windows = windows_around(v, positions.iter().copied(), WINDOW_BEFORE, WINDOW_AFTER);
             let (mut best, mut best_literal) = (0.0f32, 0.0f32);
             for (ws, we) in windows {
                 let Some(slice) = v.get(ws..we) else { continue };

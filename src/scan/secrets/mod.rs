@@ -22,7 +22,7 @@ use regex::Regex;
 use super::error::ScanError;
 use super::finding::{Category, Finding};
 use super::keywords::KeywordSet;
-use super::text::{ascii_boundaries, ceil_boundary, entropy, floor_boundary, merge_windows};
+use super::text::{ascii_boundaries, ceil_boundary, entropy, windows_around};
 pub(crate) use filter::Check;
 
 /// Texts up to this size are searched whole by every rule whose keyword occurs.
@@ -237,16 +237,11 @@ impl SecretDetector {
                 } else {
                     WINDOW_AFTER
                 };
-                merge_windows(
-                    hits[i..j]
-                        .iter()
-                        .map(|&(_, p)| {
-                            (
-                                floor_boundary(text, p.saturating_sub(WINDOW_BEFORE)),
-                                ceil_boundary(text, p.saturating_add(after)),
-                            )
-                        })
-                        .collect(),
+                windows_around(
+                    text,
+                    hits[i..j].iter().map(|&(_, p)| p),
+                    WINDOW_BEFORE,
+                    after,
                 )
             };
             for (ws, we) in windows {
