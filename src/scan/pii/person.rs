@@ -419,7 +419,7 @@ const PLACE: u8 = 8;
 /// a station or an airport: Mexican addresses are full of heroes (`Av. Miguel Hidalgo`,
 /// `alcaldía Benito Juárez`, `Col. Del Valle`). `col` is also Colonel's title; in the
 /// addresses this gateway reads it is mostly `colonia`, unless an English given name follows
-/// (see [`PersonDetector::colonel`]). Capitalised, they also end a name
+/// (see [`PersonDetector::names_a_place`]). Capitalised, they also end a name
 /// before them (`Lincoln Memorial`, `Kennedy Airport`). Words that are also surnames
 /// (`Plaza`) stay out: `Juan Plaza` would lose its given name.
 const PLACE_WORDS: &[&str] = &[
@@ -509,17 +509,20 @@ impl PersonDetector {
         self.cues.get(lower).copied().unwrap_or(0)
     }
 
-    /// Whether a word that is both a place word and a title (`Col.`) is the title here: when
-    /// the next word is a given name that no Spanish list holds (`Col. John Smith`).
-    /// Colonias are named after Mexican heroes and places (`Col. Benito Juárez`, `Col. Del
-    /// Valle`), whose names the Spanish lists hold.
-    fn colonel(&self, text: &str, flags: u8, next: Option<(usize, usize)>) -> bool {
-        flags & TITLE != 0
-            && next.is_some_and(|(s, e)| {
+    /// Whether a word with cue bits `flags` makes the word at `next` part of a place's name.
+    /// A word that is both a place word and a title (`Col.`) is the title when the next word
+    /// is a given name that no Spanish list holds (`Col. John Smith`): colonias are named
+    /// after Mexican heroes and places (`Col. Benito Juárez`, `Col. Del Valle`), whose names
+    /// the Spanish lists hold.
+    fn names_a_place(&self, text: &str, flags: u8, next: Option<(usize, usize)>) -> bool {
+        let colonel = || {
+            next.is_some_and(|(s, e)| {
                 self.gaz
                     .word(text, s, e)
                     .is_some_and(|e| e.given > 0.0 && !e.spanish && !e.stop)
             })
+        };
+        flags & PLACE != 0 && !(flags & TITLE != 0 && colonel())
     }
 
     /// Whether `word`, lowercased, is a title.
@@ -761,8 +764,7 @@ impl PersonDetector {
                 0
             };
             if t.kind != Kind::Initial
-                && flags & PLACE != 0
-                && !self.colonel(text, flags, run.get(i + 1).map(|n| (n.start, n.end)))
+                && self.names_a_place(text, flags, run.get(i + 1).map(|n| (n.start, n.end)))
             {
                 // The words before are the place's name, and so are those after.
                 piece.clear();
@@ -1069,12 +1071,11 @@ impl PersonDetector {
             .rsplit(|c: char| !c.is_alphanumeric())
             .next()
             .unwrap_or("");
-        let flags = if word.is_empty() {
-            0
-        } else {
-            self.cue_flags(word)
-        };
-        if flags & PLACE != 0 && !self.colonel(text, flags, Some((start, word_end(text, start)))) {
+        if self.names_a_place(
+            text,
+            self.cue_flags(word),
+            Some((start, word_end(text, start))),
+        ) {
             return AFTER_PLACE;
         }
         // No cue is empty, so nothing ends an empty text.
