@@ -102,12 +102,8 @@ pub(crate) struct SecretDetector {
     /// Per rule: whether its id names a generic rule (gitleaks' digit requirement), worked
     /// out once instead of a substring search per match.
     generic: Vec<bool>,
-    /// Per rule: whether its secret group always spans the whole match, so a plain search
-    /// finds the secret without resolving capture groups (a backtracking pass over each
-    /// match, which a document with thousands of matches pays thousands of times).
-    whole_group: Vec<bool>,
-    /// Per rule: its compiled [`builtin::Tail`], if it has one (built-in rules only).
-    tails: Vec<Option<CompiledTail>>,
+    /// Per rule: how the secret is read out of each match.
+    spans: Vec<SecretSpan>,
     /// Every keyword, matched ASCII-case-insensitively in one pass; see [`Keyword`].
     keywords: KeywordSet,
     keyword_meta: Vec<Keyword>,
@@ -132,12 +128,14 @@ impl SecretDetector {
         global_allow: Vec<Allowlist>,
     ) -> Result<Self, ScanError> {
         let mut rules = Vec::with_capacity(builtin::RULES.len() + extra.len());
-        let mut tails = Vec::with_capacity(builtin::RULES.len());
+        let mut spans = Vec::with_capacity(builtin::RULES.len() + extra.len());
         for d in builtin::RULES {
             let regex =
                 Regex::new(&ascii_boundaries(d.regex)).map_err(|e| ScanError::builtin(d.id, e))?;
-            let tail = d.tail.as_ref();
-            tails.push(tail.map(|t| CompiledTail::new(d, t, &regex)).transpose()?);
+            spans.push(match &d.tail {
+                Some(t) => SecretSpan::Tail(CompiledTail::new(d, t, &regex)?),
+                None => SecretSpan::of(&regex, None),
+            });
             rules.push(SecretRule {
                 id: Arc::from(d.id),
                 entity: Arc::from(d.entity),
@@ -154,6 +152,7 @@ impl SecretDetector {
                 allow: Vec::new(),
             });
         }
+        spans.extend(extra.iter().map(|r| SecretSpan::of(&r.regex, r.group)));
         rules.extend(extra);
         let mut keys: Vec<&str> = Vec::new();
         let mut keyword_meta: Vec<Keyword> = Vec::new();
@@ -185,11 +184,7 @@ impl SecretDetector {
             KeywordSet::new(&keys, true).map_err(|e| ScanError::builtin("secret-prefilter", e))?;
         Ok(SecretDetector {
             generic: rules.iter().map(|r| r.id.contains("generic")).collect(),
-            whole_group: rules
-                .iter()
-                .map(|r| group_spans_match(r.regex.as_str(), r.group))
-                .collect(),
-            tails,
+            spans,
             keywords,
             keyword_meta,
             rules,
@@ -256,31 +251,34 @@ impl SecretDetector {
         let (Some(rule), Some(slice)) = (self.rules.get(r), text.get(ws..we)) else {
             return;
         };
-        if let Some(tail) = self.tails.get(r).and_then(Option::as_ref) {
-            for whole in rule.regex.find_iter(slice) {
-                let whole = whole.range();
-                let secret = tail.secret(slice, whole.clone(), rule.group).or_else(|| {
-                    // Not reached by the built-in rules (a test holds every corpus match to
-                    // the whole pattern's answer); kept so a wrong `opens` costs time only.
-                    let caps = rule.regex.captures_at(slice, whole.start)?;
-                    secret_group(&caps, rule.group).map(|m| m.range())
-                });
-                if let Some(secret) = secret {
-                    self.consider(r, text, ws, whole, secret, out);
+        match self.spans.get(r) {
+            Some(SecretSpan::Whole) => {
+                for m in rule.regex.find_iter(slice) {
+                    self.consider(r, text, ws, m.range(), m.range(), out);
                 }
             }
-            return;
-        }
-        if self.whole_group.get(r).copied().unwrap_or(false) {
-            for m in rule.regex.find_iter(slice) {
-                self.consider(r, text, ws, m.range(), m.range(), out);
+            Some(SecretSpan::Tail(tail)) => {
+                for whole in rule.regex.find_iter(slice) {
+                    let whole = whole.range();
+                    let secret = tail.secret(slice, whole.clone(), rule.group).or_else(|| {
+                        // Not reached by the built-in rules (a test holds every corpus match
+                        // to the whole pattern's answer); kept so a wrong `opens` costs time
+                        // only.
+                        let caps = rule.regex.captures_at(slice, whole.start)?;
+                        secret_group(&caps, rule.group).map(|m| m.range())
+                    });
+                    if let Some(secret) = secret {
+                        self.consider(r, text, ws, whole, secret, out);
+                    }
+                }
             }
-            return;
-        }
-        for caps in rule.regex.captures_iter(slice) {
-            let Some(whole) = caps.get(0) else { continue };
-            if let Some(secret) = secret_group(&caps, rule.group) {
-                self.consider(r, text, ws, whole.range(), secret.range(), out);
+            Some(SecretSpan::Groups) | None => {
+                for caps in rule.regex.captures_iter(slice) {
+                    let Some(whole) = caps.get(0) else { continue };
+                    if let Some(secret) = secret_group(&caps, rule.group) {
+                        self.consider(r, text, ws, whole.range(), secret.range(), out);
+                    }
+                }
             }
         }
     }
@@ -354,6 +352,29 @@ impl SecretDetector {
             end,
             score: rule.score,
         });
+    }
+}
+
+/// How a rule's secret is read out of each of its matches.
+enum SecretSpan {
+    /// The secret group always spans the whole match: a plain search finds it, without
+    /// resolving capture groups (a backtracking pass over each match, which a document with
+    /// thousands of matches pays thousands of times).
+    Whole,
+    /// The groups are resolved by the rule's [`builtin::Tail`] alone.
+    Tail(CompiledTail),
+    /// The groups are resolved with the whole pattern.
+    Groups,
+}
+
+impl SecretSpan {
+    /// `Whole` when the pattern allows it, else `Groups`.
+    fn of(regex: &Regex, group: Option<usize>) -> Self {
+        if group_spans_match(regex.as_str(), group) {
+            SecretSpan::Whole
+        } else {
+            SecretSpan::Groups
+        }
     }
 }
 
@@ -861,8 +882,13 @@ mod tests {
         let document = texts.join("\n\n");
         let fast = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
         let mut slow = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
-        assert!(fast.whole_group.iter().filter(|&&w| w).count() > 30);
-        slow.whole_group.fill(false);
+        let whole = |s: &SecretSpan| matches!(s, SecretSpan::Whole);
+        assert!(fast.spans.iter().filter(|s| whole(s)).count() > 30);
+        for s in slow.spans.iter_mut() {
+            if whole(s) {
+                *s = SecretSpan::Groups;
+            }
+        }
         let mut total = 0;
         for t in texts.iter().chain([&document]) {
             let (mut a, mut b) = (Vec::new(), Vec::new());
@@ -907,8 +933,15 @@ mod tests {
         }
         let fast = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
         let mut slow = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
-        let r = fast.tails.iter().position(Option::is_some).unwrap();
-        let (tail, rule) = (fast.tails[r].as_ref().unwrap(), &fast.rules[r]);
+        let r = fast
+            .spans
+            .iter()
+            .position(|s| matches!(s, SecretSpan::Tail(_)))
+            .unwrap();
+        let SecretSpan::Tail(tail) = &fast.spans[r] else {
+            unreachable!()
+        };
+        let rule = &fast.rules[r];
         let mut matches = 0;
         for t in &texts {
             for caps in rule.regex.captures_iter(t) {
@@ -919,7 +952,11 @@ mod tests {
             }
         }
         assert!(matches > 300, "{matches} matches");
-        slow.tails.iter_mut().for_each(|t| *t = None);
+        for s in slow.spans.iter_mut() {
+            if matches!(s, SecretSpan::Tail(_)) {
+                *s = SecretSpan::Groups;
+            }
+        }
         let document = texts.join("\n\n");
         for t in texts.iter().chain([&document]) {
             let (mut a, mut b) = (Vec::new(), Vec::new());
