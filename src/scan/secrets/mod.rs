@@ -22,7 +22,9 @@ use regex::Regex;
 use super::error::ScanError;
 use super::finding::{Category, Finding};
 use super::keywords::KeywordSet;
-use super::text::{ascii_boundaries, ceil_boundary, entropy, windows_around};
+use super::text::{
+    ascii_boundaries, ceil_boundary, entropy, floor_boundary, merge_windows, windows_around,
+};
 pub(crate) use filter::Check;
 
 /// Texts up to this size are searched whole by every rule whose keyword occurs.
@@ -198,8 +200,9 @@ impl SecretDetector {
         self.rules.len()
     }
 
-    /// Appends a finding for every secret in `text`.
-    pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+    /// Each rule whose keyword occurs in `text`, with where: `(rule, keyword start)`,
+    /// sorted; rules without keywords are listed at 0.
+    fn keyword_hits(&self, text: &str) -> Vec<(usize, usize)> {
         let mut hits: Vec<(usize, usize)> = Vec::new();
         for m in self.keywords.find_all(text.as_bytes()) {
             let k = &self.keyword_meta[m.pattern];
@@ -212,10 +215,13 @@ impl SecretDetector {
             hits.extend(k.rules.iter().map(|&r| (r, m.start)));
         }
         hits.extend(self.always.iter().map(|&r| (r, 0)));
-        if hits.is_empty() {
-            return;
-        }
         hits.sort_unstable();
+        hits
+    }
+
+    /// Appends a finding for every secret in `text`.
+    pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
+        let hits = self.keyword_hits(text);
         let mut i = 0;
         while i < hits.len() {
             let r = hits[i].0;
@@ -224,6 +230,18 @@ impl SecretDetector {
                 j += 1;
             }
             let rule = &self.rules[r];
+            if let Some(SecretSpan::Tail(tail)) = self.spans.get(r) {
+                let keys = hits[i..j].iter().map(|&(_, p)| p);
+                self.run_assignments(
+                    r,
+                    tail,
+                    text,
+                    &assignment_windows(text, keys, tail.opens),
+                    out,
+                );
+                i = j;
+                continue;
+            }
             let windows = if text.len() <= WHOLE_TEXT_MAX || self.always.contains(&r) {
                 vec![(0, text.len())]
             } else {
@@ -257,27 +275,53 @@ impl SecretDetector {
                     self.consider(r, text, ws, m.range(), m.range(), out);
                 }
             }
-            Some(SecretSpan::Tail(tail)) => {
-                for whole in rule.regex.find_iter(slice) {
-                    let whole = whole.range();
-                    let secret = tail.secret(slice, whole.clone(), rule.group).or_else(|| {
-                        // Not reached by the built-in rules (a test holds every corpus match
-                        // to the whole pattern's answer); kept so a wrong `opens` costs time
-                        // only.
-                        let caps = rule.regex.captures_at(slice, whole.start)?;
-                        secret_group(&caps, rule.group).map(|m| m.range())
-                    });
-                    if let Some(secret) = secret {
-                        self.consider(r, text, ws, whole, secret, out);
-                    }
-                }
-            }
-            Some(SecretSpan::Groups) | None => {
+            Some(SecretSpan::Groups | SecretSpan::Tail(_)) | None => {
                 for caps in rule.regex.captures_iter(slice) {
                     let Some(whole) = caps.get(0) else { continue };
                     if let Some(secret) = secret_group(&caps, rule.group) {
                         self.consider(r, text, ws, whole.range(), secret.range(), out);
                     }
+                }
+            }
+        }
+    }
+
+    /// Runs assignment rule `r`, whose secret `tail` reads, over `windows` of `text` (from
+    /// [`assignment_windows`]): the matches of one search of the whole text, since every
+    /// match lies inside one window. Each window is searched in `text` cut at its end, from
+    /// its start, so `^` and the byte before the window read as they do in the whole text.
+    fn run_assignments(
+        &self,
+        r: usize,
+        tail: &CompiledTail,
+        text: &str,
+        windows: &[(usize, usize)],
+        out: &mut Vec<Finding>,
+    ) {
+        let Some(rule) = self.rules.get(r) else {
+            return;
+        };
+        let mut at = 0;
+        for &(ws, we) in windows {
+            let Some(hay) = text.get(..we) else { continue };
+            at = at.max(ws);
+            while at < we {
+                let Some(m) = rule.regex.find_at(hay, at) else {
+                    break;
+                };
+                let whole = m.range();
+                // A match is never empty (its value is six bytes or more); the guard keeps
+                // the loop finite if a rule ever allows one.
+                at = if whole.is_empty() { we } else { whole.end };
+                let secret = tail.secret(hay, whole.clone(), rule.group).or_else(|| {
+                    // Not reached by the built-in rules (a test holds every corpus match
+                    // to the whole pattern's answer); kept so a wrong `opens` costs time
+                    // only.
+                    let caps = rule.regex.captures_at(hay, whole.start)?;
+                    secret_group(&caps, rule.group).map(|m| m.range())
+                });
+                if let Some(secret) = secret {
+                    self.consider(r, text, 0, whole, secret, out);
                 }
             }
         }
@@ -484,6 +528,57 @@ fn group_spans_match(pattern: &str, group: Option<usize>) -> bool {
         }
         _ => false,
     }
+}
+
+/// Bytes an assignment's match can start before its keyword: a delimiter (up to four
+/// bytes) and a key prefix of up to 40 characters, which under `(?i)` may be `K` (Kelvin,
+/// three bytes) or `ſ` (two).
+const KEY_BEFORE: usize = 4 + 40 * 3;
+
+/// Where an assignment rule (one with a [`builtin::Tail`]) can match in `text`, given where
+/// its keywords occur: around each keyword followed by the rest of a key and an operator (a
+/// byte of `opens`), from [`KEY_BEFORE`] bytes before it to the end of the third run of
+/// non-blank bytes from the operator on (the operator, a `**`, `__` or `</b>` marker, the
+/// value), merged. Keywords in prose ("reset your password") have no operator after them,
+/// so a prompt's rule search reads a few hundred bytes instead of all of it.
+///
+/// Each step accepts more than the pattern does (any non-ASCII byte is taken for a letter
+/// or a blank), so every match contains one of these windows' keywords and lies inside the
+/// window.
+fn assignment_windows(
+    text: &str,
+    keywords: impl Iterator<Item = usize>,
+    opens: &[u8],
+) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    let skip = |mut i: usize, take: &dyn Fn(u8) -> bool| {
+        while b.get(i).is_some_and(|&c| take(c)) {
+            i += 1;
+        }
+        i
+    };
+    let mut windows: Vec<(usize, usize)> = keywords
+        .filter_map(|k| {
+            let i = skip(k, &|c| {
+                c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-') || !c.is_ascii()
+            });
+            let i = skip(i, &|c| {
+                matches!(c, b'"' | b'\'' | b']' | b'`' | b'*' | b'_')
+            });
+            let op = skip(i, &|c| blank(c) || !c.is_ascii());
+            if !b.get(op).is_some_and(|c| opens.contains(c)) {
+                return None;
+            }
+            let mut end = op;
+            for _ in 0..3 {
+                end = skip(skip(end, &blank), &|c| !blank(c));
+            }
+            Some((floor_boundary(text, k.saturating_sub(KEY_BEFORE)), end))
+        })
+        .collect();
+    merge_windows(&mut windows);
+    windows
 }
 
 /// The full line(s) a match spans, for allowlists targeting `line`.
@@ -806,6 +901,10 @@ mod tests {
             format!("ansible_become_pass: {v}"),
             format!("$db_pass = '{v}';"),
             format!("ENCRYPTION_KEY={v}"),
+            // Hyphenated key names need keywords of their own: the rule runs only where
+            // one occurs.
+            format!("private-key = {v}"),
+            format!("auth-key: {v}"),
             format!("\"SigningKey\": \"{v}\""),
             format!("app.config[\"SECRET_KEY\"] = \"{v}\""),
             format!("<add key=\"ClientSecret\" value=\"{v}\" />"),
@@ -964,6 +1063,89 @@ mod tests {
             slow.scan(t, &mut b);
             assert_eq!(a, b, "{t:?}");
         }
+    }
+
+    #[test]
+    fn assignment_windows_hold_every_match_of_a_whole_text_search() {
+        let d = SecretDetector::new(Vec::new(), Vec::new()).unwrap();
+        let (r, tail) = d
+            .spans
+            .iter()
+            .enumerate()
+            .find_map(|(r, s)| match s {
+                SecretSpan::Tail(t) => Some((r, t)),
+                _ => None,
+            })
+            .unwrap();
+        let long_lead = "k".repeat(45);
+        let long_key = format!("{}_token", "a".repeat(38));
+        let leads = ["", "x", "ñ", "—", "\n", "https://h/?", &long_lead];
+        let keys = [
+            "password",
+            "DB_PASSWORD",
+            "client-secret",
+            "private-key",
+            "contraseña",
+            "\"api_key\"",
+            "[token]",
+            "**secret**",
+            "my.auth-key.value",
+            &long_key,
+        ];
+        let seps = [
+            "=",
+            " = ",
+            ":",
+            ":\n\n  ",
+            ":=",
+            " => ",
+            "?=",
+            "\u{a0}=\u{a0}",
+            "= **",
+            ": __",
+            "= </b> ",
+            " is ",
+        ];
+        let values = [
+            "Xy7pQ2zR9wLk",
+            "\"Qw8Er5Ty2U\"",
+            "'ab12CD34ef'",
+            "**Zx9Kq2Lm7P**",
+            "ñandú-Secreto-99",
+            "V4lu3\u{3000}tail",
+            "short",
+        ];
+        let mut texts = Vec::new();
+        for lead in leads {
+            for key in keys {
+                for sep in seps {
+                    for value in values {
+                        texts.push(format!("{lead}{key}{sep}{value} and more"));
+                    }
+                }
+            }
+        }
+        // Documents: many assignments in one text, with keywords in prose between them.
+        let prose = "\n\nReset your password in settings; the token expires soon.\n\n";
+        let documents: Vec<String> = texts.chunks(40).map(|c| c.join(prose)).collect();
+        let mut found = 0;
+        for t in texts.iter().chain(&documents) {
+            let hits = d.keyword_hits(t);
+            let keys = hits.iter().filter(|&&(x, _)| x == r).map(|&(_, p)| p);
+            let mut windowed = Vec::new();
+            d.run_assignments(
+                r,
+                tail,
+                t,
+                &assignment_windows(t, keys, tail.opens),
+                &mut windowed,
+            );
+            let mut whole = Vec::new();
+            d.run_rule(r, t, 0, t.len(), &mut whole);
+            assert_eq!(windowed, whole, "{t:?}");
+            found += whole.len();
+        }
+        assert!(found > 4000, "{found} findings");
     }
 
     #[test]
