@@ -938,10 +938,15 @@ mod tests {
             "BASIC_AUTH",
             auth,
         );
-        // A base64 value that is not a pair, and a pair whose password is a dummy word.
+        // `_auth` opens the text or follows a non-word byte, not a word (`my_auth`).
+        has(&format!("_auth = \"{auth}\""), "BASIC_AUTH", auth);
+        has(&format!("é_auth={auth}"), "BASIC_AUTH", auth);
+        // A base64 value that is not a pair, a pair whose password is a dummy word, and a
+        // key that only ends in `_auth`.
         none_in(&[
             r#"{"auth": "aGVsbG8gd29ybGQgdGhpcyBpcyBub3Q="}"#,
             r#"{"auth": "dXNlcjpwYXNzd29yZA=="}"#,
+            &format!("my_auth={auth}"),
         ]);
     }
 
@@ -1221,3 +1226,4 @@ regexes = ['''999$''']
         }
     }
 }
+
