@@ -274,10 +274,11 @@ impl InjectionDetector {
         })
     }
 
-    /// Whether the rest of the match's line takes the user's own earlier text back.
+    /// Whether the rest of the match's line takes the user's own earlier text back. Reads
+    /// 80 bytes at most: not to the line's end, which on a text of one long line is all of it.
     fn self_correction(&self, after: &str) -> bool {
-        let line = after.split('\n').next().unwrap_or("");
-        let line = &line[..floor_boundary(line, line.len().min(80))];
+        let near = &after[..floor_boundary(after, 80)];
+        let line = near.split('\n').next().unwrap_or("");
         self.corrections.is_match(line)
     }
 
@@ -352,16 +353,24 @@ impl InjectionDetector {
     }
 }
 
+/// How far [`whole_literal`] reads from a match for its quotes. Listed phrases are short, and
+/// on a text of one long line (minified JSON, a log without breaks) reading to the line's
+/// ends for every match made a megabyte's scan take 0.3 s instead of 40 ms.
+const LITERAL_REACH: usize = 512;
+
 /// Whether the match at `at..end` lies in a string literal that is an item of a list, a
 /// call's argument or an assignment in code: a filter's list of the phrases it looks for
 /// (`BLOCKLIST = ["ignore previous instructions", …]`), where each is data. Quoted phrases
-/// in prose, and an order that goes on after its closing quote, are not.
+/// in prose, and an order that goes on after its closing quote, are not. Quotes further than
+/// [`LITERAL_REACH`] from the match do not count.
 fn whole_literal(v: &str, at: usize, end: usize) -> bool {
     let b = v.as_bytes();
-    let line_start = b[..at]
+    let reach = at.saturating_sub(LITERAL_REACH);
+    let newline = b[reach..at]
         .iter()
         .rposition(|&c| c == b'\n')
-        .map_or(0, |i| i + 1);
+        .map(|i| reach + i);
+    let line_start = newline.map_or(reach, |i| i + 1);
     let Some(open) = b[line_start..at]
         .iter()
         .rposition(|c| matches!(c, b'"' | b'\'' | b'`'))
@@ -376,7 +385,7 @@ fn whole_literal(v: &str, at: usize, end: usize) -> bool {
     } else {
         end
     };
-    let Some(close) = b[from..]
+    let Some(close) = b[from..b.len().min(from + LITERAL_REACH)]
         .iter()
         .take_while(|&&c| c != b'\n')
         .position(|&c| c == q)
@@ -396,7 +405,7 @@ fn whole_literal(v: &str, at: usize, end: usize) -> bool {
     let lead = &b[line_start..open];
     match lead.iter().rposition(|c| !matches!(c, b' ' | b'\t')) {
         Some(k) => matches!(lead[k], b'[' | b'(' | b',' | b'{' | b'='),
-        None => !lead.is_empty() && line_start > 0,
+        None => !lead.is_empty() && newline.is_some(),
     }
 }
 
