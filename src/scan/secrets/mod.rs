@@ -27,7 +27,8 @@ use super::text::{
 };
 pub(crate) use filter::Check;
 
-/// Texts up to this size are searched whole by every rule whose keyword occurs.
+/// Texts up to this size are searched whole by every rule whose keyword occurs, except the
+/// assignment rules, which read [`assignment_windows`] at any size.
 const WHOLE_TEXT_MAX: usize = 8 * 1024;
 const WINDOW_BEFORE: usize = 1024;
 const WINDOW_AFTER: usize = 2048;
@@ -275,6 +276,8 @@ impl SecretDetector {
                     self.consider(r, text, ws, m.range(), m.range(), out);
                 }
             }
+            // Assignment rules come here from tests only, as the whole-text reference for
+            // `run_assignments`, which `scan` uses for them.
             Some(SecretSpan::Groups | SecretSpan::Tail(_)) | None => {
                 for caps in rule.regex.captures_iter(slice) {
                     let Some(whole) = caps.get(0) else { continue };
