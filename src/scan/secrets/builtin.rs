@@ -587,6 +587,8 @@ pub(crate) const RULES: &[Def] = &[
             "private-key",
             "privatekey",
             "client_secret",
+            "client-secret",
+            "clientsecret",
             "credential",
             "contraseña",
             "contraseÑa",

@@ -537,51 +537,122 @@ fn group_spans_match(pattern: &str, group: Option<usize>) -> bool {
 /// bytes) and a key prefix of up to 40 characters, which under `(?i)` may be `K` (Kelvin,
 /// three bytes) or `ſ` (two).
 const KEY_BEFORE: usize = 4 + 40 * 3;
+/// Bytes a key can run from its keyword's start: the keyword (at most [`KEYWORD_MAX`]) and
+/// up to 20 more characters of up to three bytes each.
+const KEY_AFTER: usize = KEYWORD_MAX + 20 * 3;
+/// The longest keyword of an assignment rule; a test holds the built-in rule to it.
+const KEYWORD_MAX: usize = 32;
 
 /// Where an assignment rule (one with a [`builtin::Tail`]) can match in `text`, given where
-/// its keywords occur: around each keyword followed by the rest of a key and an operator (a
-/// byte of `opens`), from [`KEY_BEFORE`] bytes before it to the end of the third run of
-/// non-blank bytes from the operator on (the operator, a `**`, `__` or `</b>` marker, the
-/// value), merged. Keywords in prose ("reset your password") have no operator after them,
-/// so a prompt's rule search reads a few hundred bytes instead of all of it.
+/// its keywords occur, in order: around each keyword followed by the rest of a key, at most
+/// two closing quotes or marker bytes, white space and an operator (a byte of `opens`), from
+/// [`KEY_BEFORE`] bytes before it to the end of the third run of non-blank bytes from the
+/// operator on (the operator, a `**`, `__` or `</b>` marker, the value), merged. Keywords
+/// in prose ("reset your password") have no operator after them, so a prompt's rule search
+/// reads a few hundred bytes instead of all of it.
 ///
-/// Each step accepts more than the pattern does (any non-ASCII byte is taken for a letter
-/// or a blank), so every match contains one of these windows' keywords and lies inside the
-/// window.
+/// Each step accepts what the pattern does and more (any non-ASCII letter is taken for one
+/// of the key, and runs end at ASCII blanks only), and every keyword of the pattern is
+/// one of the rule's keywords, so every match contains one of these keywords and lies inside
+/// its window. Each step is bounded or read once, so the cost stays linear in the text
+/// however many keywords share a line (minified JSON).
 fn assignment_windows(
     text: &str,
     keywords: impl Iterator<Item = usize>,
     opens: &[u8],
 ) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
-    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-    let skip = |mut i: usize, take: &dyn Fn(u8) -> bool| {
-        while b.get(i).is_some_and(|&c| take(c)) {
-            i += 1;
-        }
-        i
+    let key_char = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '_' | '.' | '-')
+            || !(c.is_ascii() || c.is_whitespace())
     };
-    let mut windows: Vec<(usize, usize)> = keywords
-        .filter_map(|k| {
-            let i = skip(k, &|c| {
-                c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-') || !c.is_ascii()
-            });
-            let i = skip(i, &|c| {
-                matches!(c, b'"' | b'\'' | b']' | b'`' | b'*' | b'_')
-            });
-            let op = skip(i, &|c| blank(c) || !c.is_ascii());
-            if !b.get(op).is_some_and(|c| opens.contains(c)) {
-                return None;
+    let mut runs = Runs::new(b);
+    // The last white space crossed, as (where it starts, where it ends): keywords of one key
+    // (`passwordtoken`) reach the same stretch.
+    let mut gap = (usize::MAX, 0);
+    let mut windows = Vec::new();
+    for k in keywords {
+        // The rest of the key, no further than a key reaches. Non-ASCII letters count:
+        // under `(?i)` the key's class holds `K` and `ſ`.
+        let reach = k.saturating_add(KEY_AFTER);
+        let rest = text.get(k..).unwrap_or("");
+        let mut i = k + rest
+            .char_indices()
+            .find(|&(p, c)| k + p >= reach || !key_char(c))
+            .map_or(rest.len(), |(p, _)| p);
+        for _ in 0..2 {
+            if b.get(i)
+                .is_some_and(|c| matches!(c, b'"' | b'\'' | b']' | b'`' | b'*' | b'_'))
+            {
+                i += 1;
             }
-            let mut end = op;
-            for _ in 0..3 {
-                end = skip(skip(end, &blank), &|c| !blank(c));
-            }
-            Some((floor_boundary(text, k.saturating_sub(KEY_BEFORE)), end))
-        })
-        .collect();
+        }
+        if gap.0 != i {
+            let rest = text.get(i..).unwrap_or("");
+            let space = rest.len() - rest.trim_start_matches(char::is_whitespace).len();
+            gap = (i, i + space);
+        }
+        let op = gap.1;
+        if b.get(op).is_some_and(|c| opens.contains(c)) {
+            windows.push((
+                floor_boundary(text, k.saturating_sub(KEY_BEFORE)),
+                runs.third_end(op),
+            ));
+        }
+    }
     merge_windows(&mut windows);
     windows
+}
+
+/// The runs of non-blank bytes of a text, read left to right once, so that window ends for
+/// keywords that share one long run cost one read of it.
+struct Runs<'t> {
+    b: &'t [u8],
+    /// Where reading resumes.
+    read: usize,
+    /// Runs read and not yet passed: the one holding the last position asked for, and after.
+    ahead: std::collections::VecDeque<(usize, usize)>,
+}
+
+impl<'t> Runs<'t> {
+    fn new(b: &'t [u8]) -> Self {
+        Runs {
+            b,
+            read: 0,
+            ahead: std::collections::VecDeque::with_capacity(4),
+        }
+    }
+
+    /// The end of the third run from `at` (a non-blank byte) on: `at`'s run, then two more,
+    /// or the text's end if fewer follow.
+    fn third_end(&mut self, at: usize) -> usize {
+        let blank = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+        if self.ahead.front().is_some_and(|r| r.0 > at) {
+            // Asked for a position behind: read again from it.
+            self.ahead.clear();
+            self.read = at;
+        }
+        while self.ahead.front().is_some_and(|r| r.1 <= at) {
+            self.ahead.pop_front();
+        }
+        if self.ahead.is_empty() {
+            self.read = self.read.max(at);
+        }
+        while self.ahead.len() < 3 {
+            let rest = self.b.get(self.read..).unwrap_or_default();
+            let Some(s) = rest.iter().position(|c| !blank(c)).map(|p| self.read + p) else {
+                return self.b.len();
+            };
+            let e = self.b[s..]
+                .iter()
+                .position(blank)
+                .map_or(self.b.len(), |p| s + p);
+            self.ahead.push_back((s, e));
+            self.read = e;
+        }
+        self.ahead[2].1
+    }
 }
 
 /// The full line(s) a match spans, for allowlists targeting `line`.
@@ -1086,8 +1157,19 @@ mod tests {
             })
             .unwrap();
         let long_lead = "k".repeat(45);
+        // Forty Kelvin signs: letters of the key under `(?i)`, three bytes each.
+        let kelvin_lead = format!(" {}", "\u{212a}".repeat(40));
         let long_key = format!("{}_token", "a".repeat(38));
-        let leads = ["", "x", "ñ", "—", "\n", "https://h/?", &long_lead];
+        let leads = [
+            "",
+            "x",
+            "ñ",
+            "—",
+            "\n",
+            "https://h/?",
+            &long_lead,
+            &kelvin_lead,
+        ];
         let keys = [
             "password",
             "DB_PASSWORD",
@@ -1098,9 +1180,13 @@ mod tests {
             "[token]",
             "**secret**",
             "my.auth-key.value",
+            "clientsecret",
+            "client-secret",
             &long_key,
         ];
+        let spaced = format!("{}=", "\u{a0}".repeat(60));
         let seps = [
+            &spaced,
             "=",
             " = ",
             ":",
@@ -1135,7 +1221,15 @@ mod tests {
         }
         // Documents: many assignments in one text, with keywords in prose between them.
         let prose = "\n\nReset your password in settings; the token expires soon.\n\n";
-        let documents: Vec<String> = texts.chunks(40).map(|c| c.join(prose)).collect();
+        let mut documents: Vec<String> = texts.chunks(40).map(|c| c.join(prose)).collect();
+        // Minified JSON: keywords and operators on one line without a blank.
+        let usage = r#"{"prompt_tokens":12,"completion_tokens":34,"api_key":"Xy7pQ2zR9wLk"},"#;
+        documents.push(usage.repeat(2000));
+        assert!(builtin::RULES
+            .iter()
+            .filter(|d| d.tail.is_some())
+            .flat_map(|d| d.ci.iter().chain(d.cs))
+            .all(|k| k.len() <= KEYWORD_MAX));
         let mut found = 0;
         for t in texts.iter().chain(&documents) {
             let hits = d.keyword_hits(t);
@@ -1153,7 +1247,7 @@ mod tests {
             assert_eq!(windowed, whole, "{t:?}");
             found += whole.len();
         }
-        assert!(found > 4000, "{found} findings");
+        assert!(found > 6000, "{found} findings");
     }
 
     #[test]
