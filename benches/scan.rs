@@ -9,6 +9,8 @@
 //! corpus megabyte on a single line and `assignments_1m` a megabyte of `password=…` pairs on
 //! one line, the shape of minified JSON or a log without breaks: both once cost time in the
 //! square of the line's length (a search back to the line's start for each candidate).
+//! `usage_json_1m` is minified JSON with a secret keyword (`tokens`) and an operator every
+//! 20 bytes and no blank at all, which once cost the same (a walk to the run's end for each).
 //! `secrets_4k` is the megabyte's eighth 4 KB piece (dotenv files, cloud keys, tokens,
 //! `password=` lines): `prompt_4k`, the first piece, is one of the cheapest of the 256, and
 //! this one of the dearest (bench/README.md has the spread). `pieces_4k_in_turn` scans all
@@ -84,6 +86,11 @@ fn bench(c: &mut Criterion) {
         (
             "assignments_1m",
             "password=Xy7pQ2zR9w ".repeat(1024 * 1024 / 20),
+        ),
+        (
+            "usage_json_1m",
+            r#"{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46},"#
+                .repeat(1024 * 1024 / 62),
         ),
     ];
     for (name, text) in inputs {
