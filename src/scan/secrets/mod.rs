@@ -14,6 +14,7 @@
 mod builtin;
 mod filter;
 
+use std::collections::VecDeque;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -23,7 +24,8 @@ use super::error::ScanError;
 use super::finding::{Category, Finding};
 use super::keywords::KeywordSet;
 use super::text::{
-    ascii_boundaries, ceil_boundary, entropy, floor_boundary, merge_windows, windows_around,
+    ascii_boundaries, ceil_boundary, entropy, floor_boundary, merge_windows, next_where,
+    windows_around,
 };
 pub(crate) use filter::Check;
 
@@ -612,7 +614,7 @@ struct Runs<'t> {
     /// Where reading resumes.
     read: usize,
     /// Runs read and not yet passed: the one holding the last position asked for, and after.
-    ahead: std::collections::VecDeque<(usize, usize)>,
+    ahead: VecDeque<(usize, usize)>,
 }
 
 impl<'t> Runs<'t> {
@@ -620,14 +622,14 @@ impl<'t> Runs<'t> {
         Runs {
             b,
             read: 0,
-            ahead: std::collections::VecDeque::with_capacity(4),
+            ahead: VecDeque::with_capacity(4),
         }
     }
 
     /// The end of the third run from `at` (a non-blank byte) on: `at`'s run, then two more,
     /// or the text's end if fewer follow.
     fn third_end(&mut self, at: usize) -> usize {
-        let blank = |c: &u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+        let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
         if self.ahead.front().is_some_and(|r| r.0 > at) {
             // Asked for a position behind: read again from it.
             self.ahead.clear();
@@ -640,14 +642,11 @@ impl<'t> Runs<'t> {
             self.read = self.read.max(at);
         }
         while self.ahead.len() < 3 {
-            let rest = self.b.get(self.read..).unwrap_or_default();
-            let Some(s) = rest.iter().position(|c| !blank(c)).map(|p| self.read + p) else {
+            let s = next_where(self.b, self.read, |c| !blank(c));
+            if s >= self.b.len() {
                 return self.b.len();
-            };
-            let e = self.b[s..]
-                .iter()
-                .position(blank)
-                .map_or(self.b.len(), |p| s + p);
+            }
+            let e = next_where(self.b, s, blank);
             self.ahead.push_back((s, e));
             self.read = e;
         }
