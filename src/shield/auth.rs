@@ -60,9 +60,14 @@ impl KeyCache {
     }
 
     fn shard(&self, hash: &str) -> &Shard {
-        // The key is already a uniform hex digest: its first byte picks the shard.
-        let b = hash.as_bytes().first().copied().unwrap_or(0);
-        &self.shards[usize::from(b) % SHARDS]
+        // The key is already a uniform hex digest: its first digit picks one of 16 shards
+        // (the digit's value, not its ASCII code, which would leave six shards unused).
+        let d = hash
+            .chars()
+            .next()
+            .and_then(|c| c.to_digit(16))
+            .unwrap_or(0);
+        &self.shards[d as usize % SHARDS]
     }
 
     /// The record for `hash`: from the cache while fresh, else from the store.
@@ -87,6 +92,11 @@ impl KeyCache {
         if shard.len() >= self.capacity_per_shard {
             let ttl = self.ttl;
             shard.retain(|_, (t, _)| t.elapsed() < ttl);
+            // A flood of made-up keys fills shards with negatives: those go before real keys,
+            // whose owners would otherwise all go back to the database at once.
+            if shard.len() >= self.capacity_per_shard {
+                shard.retain(|_, (_, v)| v.is_some());
+            }
             if shard.len() >= self.capacity_per_shard {
                 shard.clear();
             }
@@ -100,6 +110,9 @@ impl KeyCache {
 #[derive(Default)]
 pub struct BanList {
     active: RwLock<BanMap>,
+    /// Bans this instance issued that the store has not shown yet. Once a refresh shows one,
+    /// the store alone decides, so an operator who lifts it there lifts it everywhere.
+    pending: Mutex<BanMap>,
 }
 
 impl BanList {
@@ -119,18 +132,19 @@ impl BanList {
             .into_iter()
             .map(|b| ((b.kind, b.value), b.until))
             .collect();
-        for (k, until) in self.active.read().iter() {
-            if until.is_some_and(|u| u > now) {
-                map.entry(k.clone()).or_insert(*until);
-            }
+        let mut pending = self.pending.lock();
+        pending.retain(|k, until| until.is_none_or(|u| u > now) && !map.contains_key(k));
+        for (k, until) in pending.iter() {
+            map.insert(k.clone(), *until);
         }
         *self.active.write() = map;
     }
 
+    /// A ban issued here: in force at once, and kept until the store shows it.
     pub fn insert(&self, ban: &Ban) {
-        self.active
-            .write()
-            .insert((ban.kind, ban.value.clone()), ban.until);
+        let key = (ban.kind, ban.value.clone());
+        self.pending.lock().insert(key.clone(), ban.until);
+        self.active.write().insert(key, ban.until);
     }
 
     /// Refreshes from `store` every `every` until the process ends.
@@ -207,6 +221,7 @@ impl BruteForce {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shield::settings::Cents;
 
     #[test]
     fn bearer_and_x_api_key_are_accepted() {
@@ -247,5 +262,115 @@ mod tests {
         });
         assert!(!bans.is_banned(BanKind::Ip, "1.1.1.1"));
         assert!(bans.is_banned(BanKind::Tenant, "t"));
+    }
+
+    /// A local ban survives refreshes that do not show it yet; once the store has shown it,
+    /// lifting it there lifts it here.
+    #[test]
+    fn a_local_ban_holds_until_the_store_shows_it_then_the_store_decides() {
+        let bans = BanList::default();
+        let ban = Ban {
+            kind: BanKind::Ip,
+            value: "198.51.100.9".into(),
+            until: Some(chrono::Utc::now() + chrono::Duration::minutes(15)),
+            reason: String::new(),
+        };
+        bans.insert(&ban);
+        bans.replace(Vec::new());
+        assert!(
+            bans.is_banned(BanKind::Ip, "198.51.100.9"),
+            "not yet stored"
+        );
+        bans.replace(vec![ban.clone()]);
+        assert!(bans.is_banned(BanKind::Ip, "198.51.100.9"));
+        bans.replace(Vec::new());
+        assert!(
+            !bans.is_banned(BanKind::Ip, "198.51.100.9"),
+            "lifted by the operator"
+        );
+    }
+
+    fn record(n: usize) -> KeyRecord {
+        KeyRecord {
+            key_id: format!("k{n}"),
+            tenant_id: "t".into(),
+            tenant_name: "t".into(),
+            display_prefix: String::new(),
+            key_enabled: true,
+            tenant_enabled: true,
+            revoked: false,
+            expires_at: None,
+            rate_limit_rpm: 0,
+            model_access: Vec::new(),
+            provider_keys: Default::default(),
+            policy: Arc::new(crate::shield::policy::enabled_for_tests()),
+            has_policy: true,
+            custom_entities: Vec::new(),
+        }
+    }
+
+    /// Counts look-ups, so a test can tell a cache hit from a trip to the store.
+    struct Counting {
+        known: HashMap<String, KeyRecord>,
+        lookups: std::sync::atomic::AtomicUsize,
+    }
+
+    #[async_trait::async_trait]
+    impl Store for Counting {
+        async fn key_by_hash(&self, hash: &str) -> Result<Option<KeyRecord>, StoreError> {
+            self.lookups
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Ok(self.known.get(hash).cloned())
+        }
+        async fn active_bans(&self) -> Result<Vec<Ban>, StoreError> {
+            Ok(Vec::new())
+        }
+        async fn add_ban(&self, _: &Ban) -> Result<(), StoreError> {
+            Ok(())
+        }
+        async fn charge(&self, _: &str, _: Cents) -> Result<Option<Cents>, StoreError> {
+            Ok(None)
+        }
+        async fn refund(&self, _: &str, _: Cents) -> Result<(), StoreError> {
+            Ok(())
+        }
+        async fn ping(&self) -> Result<(), StoreError> {
+            Ok(())
+        }
+    }
+
+    /// Every hex digit has a shard of its own, and a flood of unknown keys that fills the
+    /// cache pushes out negatives, not the keys in use.
+    #[tokio::test]
+    async fn a_flood_of_unknown_keys_does_not_evict_known_ones() {
+        let known: HashMap<String, KeyRecord> = "0123456789abcdef"
+            .chars()
+            .enumerate()
+            .map(|(n, c)| (format!("{c}-known-{n}"), record(n)))
+            .collect();
+        let store = Counting {
+            known: known.clone(),
+            lookups: Default::default(),
+        };
+        let cache = KeyCache::new(
+            Duration::from_secs(600),
+            16 * 16,
+            Arc::new(crate::shield::policy::enabled_for_tests()),
+        );
+        for h in known.keys() {
+            assert!(cache.get(&store, h).await.unwrap().is_some());
+        }
+        let shards_used = cache.shards.iter().filter(|s| !s.lock().is_empty()).count();
+        assert_eq!(shards_used, SHARDS);
+        for n in 0..5_000 {
+            let bad = format!("{:x}-unknown-{n}", n % 16);
+            assert!(cache.get(&store, &bad).await.unwrap().is_none());
+        }
+        let before = store.lookups.load(std::sync::atomic::Ordering::Relaxed);
+        for h in known.keys() {
+            assert!(cache.get(&store, h).await.unwrap().is_some());
+        }
+        let after = store.lookups.load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(after, before, "every known key was still cached");
     }
 }
