@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::db;
-use common::provider::{Answer, Provider};
+use common::provider::{split_every, Answer, Provider};
 use common::{free_port, Edge};
 use serde_json::{json, Value};
 
@@ -112,6 +112,32 @@ async fn a_clean_prompt_reaches_the_provider_and_is_audited() {
         ("allowed", 200, "completed")
     );
     assert_eq!(db::balance(&s.store, &s.tenant).await, 990);
+}
+
+/// A trusted proxy may pass a client's own `x-request-id` through; two requests sending the
+/// same one still leave two audit rows, each under the id its response names.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reused_request_id_from_the_client_cannot_hide_a_request_from_the_audit() {
+    let s = setup(1000, "").await;
+    let mut ids = Vec::new();
+    for prompt in ["first", "second"] {
+        let r = common::client()
+            .post(format!("{}/chat/completions", s.base))
+            .bearer_auth(&s.key)
+            .header("x-request-id", "client-chosen-id")
+            .json(&chat(prompt))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        ids.push(r.headers()["x-request-id"].to_str().unwrap().to_string());
+    }
+    assert_ne!(ids[0], ids[1]);
+    assert!(!ids.contains(&"client-chosen-id".to_string()), "{ids:?}");
+    for id in &ids {
+        let (action, status, _, _) = db::audit_row(&s.store, id).await;
+        assert_eq!((action.as_str(), status), ("allowed", 200));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -338,6 +364,25 @@ async fn every_refusal_has_its_status_and_an_openai_error() {
     );
     let (st, code, _) = error_code(post(&s, &s.key, &chat(&"a".repeat(100_001))).await).await;
     assert_eq!((st, code.as_str()), (413, "content_too_long"));
+    // Refusal parts and tool-call arguments are scanned, so they are held to the limit too.
+    let long = "é".repeat(100_001);
+    let refusal = json!({"model": "mock-1", "messages": [
+        {"role": "assistant", "content": [{"type": "refusal", "refusal": long}]},
+        {"role": "user", "content": "why?"}
+    ]});
+    let arguments = json!({"model": "mock-1", "messages": [
+        {"role": "user", "content": "weather?"},
+        {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "w", "arguments": long}}]},
+        {"role": "tool", "tool_call_id": "c1", "content": "sunny"}
+    ]});
+    for (body, param) in [
+        (refusal, "messages[0].content"),
+        (arguments, "messages[1].tool_calls[0].function.arguments"),
+    ] {
+        let (st, code, v) = error_code(post(&s, &s.key, &body).await).await;
+        assert_eq!((st, code.as_str()), (413, "content_too_long"));
+        assert_eq!(v["error"]["param"], param);
+    }
     // 403: model blocked for the tenant, key disabled, tenant disabled.
     sqlx::query("UPDATE securetag.ai_gateway_config SET blocked_models = '[\"mock-secret*\"]' WHERE tenant_id = $1::uuid")
         .bind(&s.tenant).execute(&s.store.pool).await.unwrap();
@@ -463,6 +508,23 @@ async fn concurrent_requests_never_overdraw_the_balance() {
     assert_eq!(db::balance(&s.store, &s.tenant).await, 0);
 }
 
+/// With no limit on the key or the tenant there is nothing to count down, and no
+/// `x-ratelimit-*` headers: "0 remaining" would make SDKs back off for nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_rate_limit_headers_when_no_limit_applies() {
+    let s = setup(1000, "").await;
+    let unlimited = s.store.create_key(&s.tenant, Some(0)).await.unwrap().key;
+    sqlx::query("UPDATE securetag.ai_gateway_config SET max_requests_per_minute = 0 WHERE tenant_id = $1::uuid")
+        .bind(&s.tenant).execute(&s.store.pool).await.unwrap();
+    let r = post(&s, &unlimited, &chat("x")).await;
+    assert_eq!(r.status(), 200);
+    let named: Vec<&str> = r.headers().keys().map(|k| k.as_str()).collect();
+    assert!(
+        !named.iter().any(|k| k.starts_with("x-ratelimit")),
+        "{named:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn rate_limits_are_shared_by_two_instances_on_one_redis() {
     let store = db::store().await;
@@ -565,9 +627,10 @@ async fn requests_are_still_served_and_limited_when_redis_is_down() {
         statuses[2..].contains(&429),
         "still limited in process: {statuses:?}"
     );
-    assert!(edge
-        .metrics()
-        .contains("securetag_ratelimit_fallback_total"));
+    assert!(
+        edge.metric("securetag_ratelimit_fallback_total") >= 4.0,
+        "each decision without Redis is counted"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -616,8 +679,7 @@ async fn audit_rows_survive_a_postgres_outage() {
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(
-        edge.metrics()
-            .contains("securetag_audit_records_spooled_total"),
+        edge.metric("securetag_audit_records_spooled_total") >= 10.0,
         "records went to the spool"
     );
     pg.resume();
@@ -672,6 +734,49 @@ async fn provider_failures_are_refunded_and_mapped() {
     );
 }
 
+/// The provider's timeout bounds its whole answer, not only the head: one that sends its
+/// head at once and then trickles the body is cut off with a 504 and the request refunded.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_provider_that_trickles_its_answer_runs_into_its_timeout() {
+    let store = db::store().await;
+    let (tenant, _, key) = db::tenant(&store, 1000).await;
+    let provider = Provider::start();
+    let port = free_port();
+    let slow = format!(
+        "    - {{name: slow, base_url: \"{}\", timeout: 1s, models: [\"slow-*\"]}}\n",
+        provider.base_url()
+    );
+    let _edge = Edge::start(&config(
+        port,
+        &provider,
+        Some(&db::database_url()),
+        Some(&db::redis_url()),
+        &slow,
+    ));
+    let answer = json!({"id": "c", "object": "chat.completion", "created": 1, "model": "slow-1",
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": "late"}, "finish_reason": "stop"}]});
+    provider.push(Answer::Trickle {
+        pieces: split_every(answer.to_string().as_bytes(), 16),
+        gap: Duration::from_millis(200),
+    });
+    let started = std::time::Instant::now();
+    let r = common::client()
+        .post(format!("http://127.0.0.1:{port}/ai/v1/chat/completions"))
+        .bearer_auth(&key)
+        .json(&json!({"model": "slow-1", "messages": [{"role": "user", "content": "x"}]}))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_code(r).await;
+    assert_eq!((status, code.as_str()), (504, "provider_timeout"));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        db::balance(&store, &tenant).await,
+        999,
+        "refunded to the blocked price"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn byok_keys_are_used_for_their_provider() {
     let s = setup(1000, "").await;
@@ -689,6 +794,25 @@ async fn byok_keys_are_used_for_their_provider() {
     let stored: String = sqlx::query_scalar("SELECT provider_keys_encrypted::text FROM securetag.ai_gateway_key_config WHERE api_key_id = $1::uuid")
         .bind(&k.id).fetch_one(&s.store.pool).await.unwrap();
     assert!(!stored.contains("sk-tenant-own-key"));
+
+    // A stored key that does not open is refused, never swapped for the operator's key.
+    let k2 = s.store.create_key(&s.tenant, None).await.unwrap();
+    let mut tampered = sealed.into_bytes();
+    let mid = tampered.len() / 2;
+    tampered[mid] = if tampered[mid] == b'A' { b'B' } else { b'A' };
+    let tampered = String::from_utf8(tampered).unwrap();
+    sqlx::query("UPDATE securetag.ai_gateway_key_config SET provider_keys_encrypted = jsonb_build_object('mock', $2::text) WHERE api_key_id = $1::uuid")
+        .bind(&k2.id).bind(&tampered).execute(&s.store.pool).await.unwrap();
+    let seen = s.provider.received().len();
+    let before = db::balance(&s.store, &s.tenant).await;
+    let (status, code, _) = error_code(post(&s, &k2.key, &chat("x")).await).await;
+    assert_eq!((status, code.as_str()), (502, "byok_key_invalid"));
+    assert_eq!(
+        s.provider.received().len(),
+        seen,
+        "nothing reached the provider"
+    );
+    assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -253,6 +253,7 @@ async fn broken_streams_and_malformed_events_are_audited_without_a_panic() {
     s.provider.push(Answer::SseAbort {
         pieces: vec![half[..half.len() / 3].to_vec()],
     });
+    let before = db::balance(&s.store, &s.tenant).await;
     let r = common::client()
         .post(&s.url)
         .bearer_auth(&s.key)
@@ -265,6 +266,35 @@ async fn broken_streams_and_malformed_events_are_audited_without_a_panic() {
     assert!(raw.contains("provider_stream_broken"), "{raw}");
     let (_, _, _, outcome) = db::audit_row(&s.store, &rid).await;
     assert_eq!(outcome, "upstream_error");
+    // Charged only the blocked price (0.01), as for any failed provider call.
+    assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
+
+    // An event longer than `max_event_bytes` (1 MiB) cannot be inspected: the text before
+    // it still arrives, then an error event, and the request is refunded the same way.
+    let whole = String::from_utf8(sse_stream(&["all of this arrives "], false)).unwrap();
+    let mut big: Vec<u8> = whole
+        .split_inclusive("\n\n")
+        .take(2)
+        .collect::<String>()
+        .into();
+    big.extend_from_slice(b"data: ");
+    big.extend_from_slice(&vec![b'x'; (1 << 20) + 10]);
+    s.provider.push(Answer::Sse {
+        pieces: vec![big],
+        gap: Duration::ZERO,
+    });
+    let before = db::balance(&s.store, &s.tenant).await;
+    let (raw, text, rid) = stream(&s, "x").await;
+    assert_eq!(text, "all of this arrives ");
+    assert!(
+        raw.contains("provider_event_too_large"),
+        "{}",
+        &raw[..raw.len().min(500)]
+    );
+    assert!(raw.len() < 10_000, "the oversized event was not passed on");
+    let (_, _, _, outcome) = db::audit_row(&s.store, &rid).await;
+    assert_eq!(outcome, "upstream_error");
+    assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
 
     // A client that leaves mid-stream.
     let deltas: Vec<String> = (0..20).map(|i| format!("part {i} ")).collect();

@@ -24,6 +24,9 @@ use crate::config::AccessLogTarget;
 pub struct Entry<'a> {
     pub time: String,
     pub request_id: &'a str,
+    /// A trusted proxy's `x-request-id` that the AI gateway replaced with its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub peer_request_id: Option<&'a str>,
     pub client_ip: String,
     pub method: &'a str,
     pub path: &'a str,

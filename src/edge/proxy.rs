@@ -57,6 +57,10 @@ impl Drop for InFlight {
 pub struct RequestCtx {
     pub state: Option<Arc<State>>,
     pub request_id: String,
+    /// Whether `request_id` is the `x-request-id` a trusted proxy in front sent.
+    pub request_id_from_peer: bool,
+    /// That id, when the AI gateway gave the request its own instead.
+    pub peer_request_id: Option<String>,
     pub client_ip: IpAddr,
     pub peer_ip: IpAddr,
     pub trusted_peer: bool,
@@ -152,6 +156,17 @@ impl EdgeProxy {
         let path = session.req_header().uri.path().to_string();
         let query = session.req_header().uri.query().map(str::to_owned);
         let headers = session.req_header().headers.clone();
+        // The audit log keys every `/ai/` request by its id, so it must be unique, and a
+        // trusted proxy may pass a client's own header through (Cloudflare does): a client
+        // choosing its ids could otherwise make its requests collide in the log. The
+        // peer's id stays in the access log.
+        if ctx.request_id_from_peer {
+            ctx.request_id_from_peer = false;
+            ctx.peer_request_id = Some(std::mem::replace(
+                &mut ctx.request_id,
+                headers::new_request_id(),
+            ));
+        }
         let request_id = ctx.request_id.clone();
         let client_ip = ctx.client_ip;
         let req = crate::shield::Request {
@@ -232,6 +247,8 @@ impl ProxyHttp for EdgeProxy {
         RequestCtx {
             state: None,
             request_id: String::new(),
+            request_id_from_peer: false,
+            peer_request_id: None,
             client_ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
             peer_ip: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
             trusted_peer: false,
@@ -269,6 +286,7 @@ impl ProxyHttp for EdgeProxy {
         ctx.tls = session.digest().is_some_and(|d| d.ssl_digest.is_some());
         ctx.request_id = match session.req_header().headers.get(X_REQUEST_ID) {
             Some(v) if ctx.trusted_peer && headers::valid_request_id(v.as_bytes()) => {
+                ctx.request_id_from_peer = true;
                 String::from_utf8_lossy(v.as_bytes()).into_owned()
             }
             _ => headers::new_request_id(),
@@ -678,6 +696,7 @@ impl ProxyHttp for EdgeProxy {
         access_log::write(&access_log::Entry {
             time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             request_id: &ctx.request_id,
+            peer_request_id: ctx.peer_request_id.as_deref(),
             client_ip: ctx.client_ip.to_string(),
             method: req.method.as_str(),
             path: &masked,

@@ -517,7 +517,16 @@ impl Shield {
         };
 
         // 6. The provider.
-        let api_key = self.provider_key(&key, &provider.name, provider.api_key.as_deref());
+        let api_key = match self.provider_key(&key, &provider.name, provider.api_key.as_deref()) {
+            Ok(k) => k,
+            Err(e) => {
+                trail.refund = true;
+                trail.record.outcome = "upstream_error".into();
+                trail.record.action = "error".into();
+                trail.record.error = Some(BYOK_KEY_INVALID.into());
+                return Err(e);
+            }
+        };
         let t = Instant::now();
         let sent = self
             .providers
@@ -570,6 +579,10 @@ impl Shield {
                 format!("tenant:{}", key.tenant_id),
                 Quota::per_minute(key.policy.max_requests_per_minute),
             ));
+        }
+        if limits.is_empty() {
+            // No limit applies: "limit 0, remaining 0" would make clients back off for nothing.
+            return Ok(());
         }
         let d = self.limiter.check(&limits).await;
         rl_headers.push(("x-ratelimit-limit-requests", d.limit.to_string()));
@@ -692,9 +705,11 @@ impl Shield {
                         )
                         .into());
                     }
+                    // Every part the scan reads: text, and an assistant turn's refusal.
                     parts
                         .iter()
-                        .filter_map(|p| p.get("text").and_then(Value::as_str))
+                        .filter_map(|p| p.get("text").or_else(|| p.get("refusal")))
+                        .filter_map(Value::as_str)
                         .map(|t| t.chars().count())
                         .sum()
                 }
@@ -711,18 +726,39 @@ impl Shield {
                     .into())
                 }
             };
-            if chars > s.max_content_chars {
-                return Err(HttpError::new(
-                    413,
-                    "invalid_request_error",
-                    "content_too_long",
-                    format!(
-                        "messages[{i}].content has {chars} characters; the limit is {}",
-                        s.max_content_chars
-                    ),
-                )
-                .with_param(param)
-                .into());
+            // Tool-call arguments are scanned too, so they meet the same limit.
+            let calls = m.get("tool_calls").and_then(Value::as_array);
+            let arguments = calls
+                .into_iter()
+                .flatten()
+                .enumerate()
+                .filter_map(|(k, c)| {
+                    let a = c.get("function")?.get("arguments")?.as_str()?;
+                    Some((
+                        format!("messages[{i}].tool_calls[{k}].function.arguments"),
+                        a,
+                    ))
+                });
+            let legacy = m.get("function_call").and_then(|f| f.get("arguments"));
+            let legacy = legacy
+                .and_then(Value::as_str)
+                .map(|a| (format!("messages[{i}].function_call.arguments"), a));
+            let texts = std::iter::once((param, chars))
+                .chain(arguments.chain(legacy).map(|(p, a)| (p, a.chars().count())));
+            for (param, chars) in texts {
+                if chars > s.max_content_chars {
+                    return Err(HttpError::new(
+                        413,
+                        "invalid_request_error",
+                        "content_too_long",
+                        format!(
+                            "{param} has {chars} characters; the limit is {}",
+                            s.max_content_chars
+                        ),
+                    )
+                    .with_param(param)
+                    .into());
+                }
             }
         }
         Ok((model, stream))
@@ -744,23 +780,35 @@ impl Shield {
     }
 
     /// The key to present to `provider`: the tenant's own (BYOK) if it has one.
+    ///
+    /// A stored key that does not open (tampered, or sealed under another system secret) is
+    /// an error, not a reason to fall back: the operator's key would carry, and pay for, a
+    /// tenant's traffic that was meant to go on the tenant's own account.
     fn provider_key(
         &self,
         key: &KeyRecord,
         provider: &str,
         default: Option<&str>,
-    ) -> Option<String> {
-        if let (Some(sealed), Some(ring)) =
-            (key.provider_keys.get(provider), &self.settings.keyring)
-        {
-            match ring.open(Purpose::ProviderKey, sealed) {
-                Ok(k) => return String::from_utf8(k).ok(),
-                Err(e) => {
-                    tracing::error!(error = %e, key_id = %key.key_id, provider, "BYOK key cannot be decrypted; using the default key")
-                }
-            }
-        }
-        default.map(str::to_owned)
+    ) -> Result<Option<String>, Stop> {
+        let Some(sealed) = key.provider_keys.get(provider) else {
+            return Ok(default.map(str::to_owned));
+        };
+        let opened = match &self.settings.keyring {
+            Some(ring) => ring
+                .open(Purpose::ProviderKey, sealed)
+                .map_err(|e| e.to_string())
+                .and_then(|k| String::from_utf8(k).map_err(|_| "not UTF-8".to_string())),
+            None => Err("no system secret is configured to open it".to_string()),
+        };
+        opened.map(Some).map_err(|e| {
+            tracing::error!(error = %e, key_id = %key.key_id, provider, "BYOK provider key cannot be opened; request refused");
+            Stop::from(HttpError::new(
+                502,
+                "upstream_error",
+                BYOK_KEY_INVALID,
+                format!("this API key's own key for provider {provider} cannot be decrypted; ask the operator to set it again"),
+            ))
+        })
     }
 
     fn provider_failed(&self, trail: &mut Trail, e: &ProviderError) -> Stop {
@@ -893,24 +941,17 @@ impl Shield {
                 Ok(Some(c)) => c,
                 Ok(None) => break,
                 Err(e) => {
-                    // Headers are out: tell the client in-band and end the stream.
-                    trail.refund = true;
-                    trail.record.outcome = "upstream_error".into();
-                    trail.record.error = Some(e.to_string());
-                    let mut tail = filter.finish().to_vec();
-                    let err = json!({"error": {"type": "upstream_error", "code": "provider_stream_broken",
-                        "message": "the provider's stream broke off"}});
-                    tail.extend_from_slice(format!("data: {err}\n\n").as_bytes());
-                    let _ = down.send(Bytes::from(tail), true).await;
+                    let broken = ("provider_stream_broken", "the provider's stream broke off");
+                    end_broken_stream(down, &mut filter, trail, e.to_string(), broken).await;
                     return Ok(up.status);
                 }
             };
             let out = match filter.push(&chunk) {
                 Ok(o) => o,
                 Err(e) => {
-                    trail.record.outcome = "upstream_error".into();
-                    trail.record.error = Some(e.to_string());
-                    let _ = down.send(Bytes::new(), true).await;
+                    let code = "provider_event_too_large";
+                    let msg = "the provider sent a stream event too large to inspect";
+                    end_broken_stream(down, &mut filter, trail, e.to_string(), (code, msg)).await;
                     return Ok(up.status);
                 }
             };
@@ -944,4 +985,26 @@ impl Shield {
         down.send(tail, true).await.map_err(|_| Stop::Gone)?;
         Ok(up.status)
     }
+}
+
+/// The error code of a request whose key's own provider key does not open.
+const BYOK_KEY_INVALID: &str = "byok_key_invalid";
+
+/// Ends a stream the provider broke off, or one it sent an event too large to inspect in:
+/// the headers are out, so the text held back goes out and then an in-band error event.
+/// The request is refunded down to the blocked price, like any failed provider call.
+async fn end_broken_stream(
+    down: &mut dyn Downstream,
+    filter: &mut SseFilter<'_, '_>,
+    trail: &mut Trail,
+    error: String,
+    (code, message): (&str, &str),
+) {
+    trail.refund = true;
+    trail.record.outcome = "upstream_error".into();
+    trail.record.error = Some(error);
+    let mut tail = filter.finish().to_vec();
+    let err = json!({"error": {"type": "upstream_error", "code": code, "message": message}});
+    tail.extend_from_slice(format!("data: {err}\n\n").as_bytes());
+    let _ = down.send(Bytes::from(tail), true).await;
 }

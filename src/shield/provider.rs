@@ -136,6 +136,8 @@ impl Providers {
         if spec.kind == ProviderKind::Echo {
             return Ok(super::echo::respond(&body, stream));
         }
+        // The timeout bounds the whole answer of a non-streaming call (see `read_all`).
+        let deadline = tokio::time::Instant::now() + spec.timeout;
         let addr = self.resolve(spec).await?;
         let mut peer = HttpPeer::new(addr, spec.tls, spec.host.clone());
         peer.options.connection_timeout = Some(spec.connect_timeout);
@@ -192,7 +194,7 @@ impl Providers {
             session.read_response_header().await?;
             Ok::<(), pingora::BError>(())
         };
-        match tokio::time::timeout(spec.timeout, exchange).await {
+        match tokio::time::timeout_at(deadline, exchange).await {
             Err(_) => return Err(ProviderError::Timeout),
             Ok(Err(e)) => return Err(ProviderError::from_pingora(e)),
             Ok(Ok(())) => {}
@@ -218,13 +220,17 @@ impl Providers {
             body: Body::Remote {
                 session: Box::new(session),
                 peer: Box::new(peer),
+                deadline,
             },
         })
     }
 
     /// Returns a finished connection to the pool.
     pub async fn release(&self, up: Upstream) {
-        if let Body::Remote { mut session, peer } = up.body {
+        if let Body::Remote {
+            mut session, peer, ..
+        } = up.body
+        {
             if session.response_done() {
                 self.connector
                     .release_http_session(*session, &*peer, Some(Duration::from_secs(90)))
@@ -248,6 +254,8 @@ enum Body {
     Remote {
         session: Box<HttpSession>,
         peer: Box<HttpPeer>,
+        /// When the provider's timeout, counted from the request, runs out.
+        deadline: tokio::time::Instant,
     },
     Memory(VecDeque<Bytes>),
 }
@@ -280,15 +288,29 @@ impl Upstream {
         }
     }
 
-    /// The whole body, refusing more than `limit` bytes.
+    /// The whole body, refusing more than `limit` bytes or a body still arriving when the
+    /// provider's timeout runs out: the per-read timeout alone would let a provider that
+    /// trickles its answer hold the request for ever.
     pub async fn read_all(&mut self, limit: usize) -> Result<Bytes, ProviderError> {
-        let mut buf = bytes::BytesMut::new();
-        while let Some(chunk) = self.next().await? {
-            if buf.len() + chunk.len() > limit {
-                return Err(ProviderError::TooLarge(limit));
+        let deadline = match &self.body {
+            Body::Remote { deadline, .. } => Some(*deadline),
+            Body::Memory(_) => None,
+        };
+        let read = async {
+            let mut buf = bytes::BytesMut::new();
+            while let Some(chunk) = self.next().await? {
+                if buf.len() + chunk.len() > limit {
+                    return Err(ProviderError::TooLarge(limit));
+                }
+                buf.extend_from_slice(&chunk);
             }
-            buf.extend_from_slice(&chunk);
+            Ok(buf.freeze())
+        };
+        match deadline {
+            Some(d) => tokio::time::timeout_at(d, read)
+                .await
+                .unwrap_or(Err(ProviderError::Timeout)),
+            None => read.await,
         }
-        Ok(buf.freeze())
     }
 }

@@ -141,6 +141,9 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         self.partial = buf[start..].to_vec();
         let held: usize = self.partial.len() + self.lines.iter().map(Vec::len).sum::<usize>();
         if held > self.max_event {
+            // Dropped unread, so `finish` still flushes the text held back before it.
+            self.partial.clear();
+            self.lines.clear();
             return Err(StreamError::EventTooLarge(self.max_event));
         }
         Ok(out.freeze())

@@ -188,6 +188,18 @@ impl Edge {
     pub fn metrics(&self) -> String {
         http_get_raw(self.admin, "/metrics")
     }
+
+    /// The sum of a metric's samples over all its labels (0 when it has none yet).
+    pub fn metric(&self, name: &str) -> f64 {
+        self.metrics()
+            .lines()
+            .filter(|l| {
+                l.strip_prefix(name)
+                    .is_some_and(|rest| rest.starts_with([' ', '{']))
+            })
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+            .sum()
+    }
 }
 
 impl Drop for Edge {

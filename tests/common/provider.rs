@@ -31,6 +31,9 @@ pub enum Answer {
     Status(u16),
     /// Wait this long before answering with `Echo`.
     Slow(Duration),
+    /// A JSON answer in these pieces with `gap` between them: the head at once, the body
+    /// slowly.
+    Trickle { pieces: Vec<Vec<u8>>, gap: Duration },
 }
 
 #[derive(Default)]
@@ -148,39 +151,47 @@ async fn complete(State(s): State<Arc<ProviderState>>, req: Request) -> Response
                 ))))
                 .collect();
             // Paced, so the head and the first events are on the wire before the crash.
-            let paced = futures::stream::iter(items).then(|item| async move {
+            let slow = futures::stream::iter(items).then(|item| async move {
                 tokio::time::sleep(Duration::from_millis(50)).await;
                 item
             });
             Response::builder()
                 .header("content-type", "text/event-stream")
-                .body(Body::from_stream(paced))
+                .body(Body::from_stream(slow))
                 .unwrap()
         }
-        Answer::Sse { pieces, gap } => {
-            s.finished.store(false, Ordering::SeqCst);
-            let st = s.clone();
-            let n = pieces.len();
-            let stream =
-                futures::stream::unfold((pieces.into_iter(), 0usize), move |(mut it, i)| {
-                    let st = st.clone();
-                    async move {
-                        let p = it.next()?;
-                        if i > 0 {
-                            tokio::time::sleep(gap).await;
-                        }
-                        if i + 1 == n {
-                            st.finished.store(true, Ordering::SeqCst);
-                        }
-                        Some((Ok::<_, Infallible>(Bytes::from(p)), (it, i + 1)))
-                    }
-                });
-            Response::builder()
-                .header("content-type", "text/event-stream")
-                .body(Body::from_stream(stream))
-                .unwrap()
-        }
+        Answer::Sse { pieces, gap } => paced(&s, "text/event-stream", pieces, gap),
+        Answer::Trickle { pieces, gap } => paced(&s, "application/json", pieces, gap),
     }
+}
+
+/// A response whose body goes out in `pieces`, `gap` apart.
+fn paced(
+    s: &Arc<ProviderState>,
+    content_type: &str,
+    pieces: Vec<Vec<u8>>,
+    gap: Duration,
+) -> Response {
+    s.finished.store(false, Ordering::SeqCst);
+    let st = s.clone();
+    let n = pieces.len();
+    let stream = futures::stream::unfold((pieces.into_iter(), 0usize), move |(mut it, i)| {
+        let st = st.clone();
+        async move {
+            let p = it.next()?;
+            if i > 0 {
+                tokio::time::sleep(gap).await;
+            }
+            if i + 1 == n {
+                st.finished.store(true, Ordering::SeqCst);
+            }
+            Some((Ok::<_, Infallible>(Bytes::from(p)), (it, i + 1)))
+        }
+    });
+    Response::builder()
+        .header("content-type", content_type)
+        .body(Body::from_stream(stream))
+        .unwrap()
 }
 
 /// SSE bytes for a stream whose content deltas are `deltas`, with `[DONE]`.
