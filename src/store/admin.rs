@@ -168,35 +168,44 @@ impl PgStore {
     }
 
     /// Issues a new key for the same tenant and settings; the old one expires after `grace`.
+    ///
+    /// One transaction: a failure half-way must not leave a new key with wider access than
+    /// the old one (the table's default `["*"]`), or an old key without its end. The new key
+    /// keeps everything the old one had: its switch, its own expiry, model access, rate
+    /// limit, BYOK keys and whether it is active.
     pub async fn rotate_key(
         &self,
         key: &str,
         grace: std::time::Duration,
     ) -> Result<NewKey, StoreError> {
-        let id = self
-            .active_key_id(key)
-            .await?
-            .ok_or_else(|| StoreError::Invalid(format!("no active key {key:?}")))?;
-        let row = sqlx::query(
-            "SELECT k.id::text AS id, k.tenant_id::text AS tenant_id, COALESCE(kc.rate_limit_rpm, 30) AS rpm \
-             FROM securetag.api_key k LEFT JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id \
-             WHERE k.id = $1::uuid AND k.revoked_at IS NULL",
+        let missing = || StoreError::Invalid(format!("no active key {key:?}"));
+        let old_id = self.active_key_id(key).await?.ok_or_else(missing)?;
+        let key = generate_key();
+        let hash = crypto::sha256_hex(key.as_bytes());
+        let prefix = display_prefix(&key);
+        let mut tx = self.pool.begin().await?;
+        let new_id: String = sqlx::query_scalar(
+            "INSERT INTO securetag.api_key (tenant_id, key_hash, display_prefix, ai_gateway_enabled, expires_at) \
+             SELECT tenant_id, $2, $3, ai_gateway_enabled, expires_at FROM securetag.api_key \
+             WHERE id = $1::uuid AND revoked_at IS NULL FOR UPDATE RETURNING id::text",
         )
-        .bind(&id)
-        .fetch_optional(&self.pool)
-        .await?
-        .ok_or_else(|| StoreError::Invalid(format!("no active key {key:?}")))?;
-        let old_id: String = row.try_get("id")?;
-        let tenant_id: String = row.try_get("tenant_id")?;
-        let rpm: i32 = row.try_get("rpm")?;
-        let new = self.create_key(&tenant_id, u32::try_from(rpm).ok()).await?;
-        sqlx::query(
-            "UPDATE securetag.ai_gateway_key_config n SET model_access = o.model_access, provider_keys_encrypted = o.provider_keys_encrypted \
-             FROM securetag.ai_gateway_key_config o WHERE n.api_key_id = $1::uuid AND o.api_key_id = $2::uuid",
-        )
-        .bind(&new.id)
         .bind(&old_id)
-        .execute(&self.pool)
+        .bind(&hash)
+        .bind(&prefix)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(missing)?;
+        // A key made before its config row existed gets the table's defaults, as it had.
+        sqlx::query(
+            "INSERT INTO securetag.ai_gateway_key_config (api_key_id, model_access, rate_limit_rpm, provider_keys_encrypted, is_active) \
+             SELECT $1::uuid, o.model_access, o.rate_limit_rpm, o.provider_keys_encrypted, o.is_active \
+             FROM securetag.ai_gateway_key_config o WHERE o.api_key_id = $2::uuid \
+             UNION ALL SELECT $1::uuid, '[\"*\"]', 30, '{}', TRUE \
+             WHERE NOT EXISTS (SELECT 1 FROM securetag.ai_gateway_key_config WHERE api_key_id = $2::uuid)",
+        )
+        .bind(&new_id)
+        .bind(&old_id)
+        .execute(&mut *tx)
         .await?;
         let secs = i64::try_from(grace.as_secs()).unwrap_or(i64::MAX);
         sqlx::query(
@@ -204,9 +213,15 @@ impl PgStore {
         )
         .bind(&old_id)
         .bind(secs as f64)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(new)
+        tx.commit().await?;
+        Ok(NewKey {
+            key,
+            hash,
+            prefix,
+            id: new_id,
+        })
     }
 }
 
