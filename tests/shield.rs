@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::db;
-use common::provider::{split_every, Answer, Provider};
+use common::provider::{split_every, sse_stream, Answer, Provider};
 use common::{free_port, Edge};
 use serde_json::{json, Value};
 
@@ -767,14 +767,65 @@ async fn a_provider_that_trickles_its_answer_runs_into_its_timeout() {
         .send()
         .await
         .unwrap();
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
     let (status, code, _) = error_code(r).await;
     assert_eq!((status, code.as_str()), (504, "provider_timeout"));
     assert!(started.elapsed() < Duration::from_secs(10));
+    // Credits are settled once the answer is out, before the audit record is queued.
+    let (_, _, _, outcome) = db::audit_row(&store, &rid).await;
+    assert_eq!(outcome, "upstream_error");
     assert_eq!(
         db::balance(&store, &tenant).await,
         999,
         "refunded to the blocked price"
     );
+}
+
+/// Streams beyond `max_concurrent_streams` wait `stream_slot_wait` for a slot, then get a
+/// 503 with `Retry-After`; a finished stream gives its slot back.
+#[tokio::test(flavor = "multi_thread")]
+async fn streams_over_the_cap_wait_then_get_503() {
+    let s = setup(
+        1000,
+        "  max_concurrent_streams: 1\n  stream_slot_wait: 300ms\n",
+    )
+    .await;
+    let streaming =
+        json!({"model": "mock-1", "stream": true, "messages": [{"role": "user", "content": "x"}]});
+    let deltas: Vec<String> = (0..8).map(|i| format!("part {i} ")).collect();
+    let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
+    let pieces: Vec<Vec<u8>> = String::from_utf8(sse_stream(&refs, false))
+        .unwrap()
+        .split_inclusive("\n\n")
+        .map(|p| p.as_bytes().to_vec())
+        .collect();
+    s.provider.push(Answer::Sse {
+        pieces,
+        gap: Duration::from_millis(150),
+    });
+    s.provider.push(Answer::Sse {
+        pieces: vec![sse_stream(&["quick"], false)],
+        gap: Duration::ZERO,
+    });
+    let first = post(&s, &s.key, &streaming).await;
+    assert_eq!(first.status(), 200);
+    let started = std::time::Instant::now();
+    let second = post(&s, &s.key, &streaming).await;
+    assert!(
+        started.elapsed() >= Duration::from_millis(250),
+        "it waited for a slot"
+    );
+    assert_eq!(second.headers()["retry-after"], "5");
+    let (status, code, _) = error_code(second).await;
+    assert_eq!((status, code.as_str()), (503, "too_many_streams"));
+    assert!(first.text().await.unwrap().contains("[DONE]"));
+    let third = post(&s, &s.key, &streaming).await;
+    assert_eq!(
+        third.status(),
+        200,
+        "the finished stream gave its slot back"
+    );
+    assert!(third.text().await.unwrap().contains("[DONE]"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -805,13 +856,16 @@ async fn byok_keys_are_used_for_their_provider() {
         .bind(&k2.id).bind(&tampered).execute(&s.store.pool).await.unwrap();
     let seen = s.provider.received().len();
     let before = db::balance(&s.store, &s.tenant).await;
-    let (status, code, _) = error_code(post(&s, &k2.key, &chat("x")).await).await;
+    let r = post(&s, &k2.key, &chat("x")).await;
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let (status, code, _) = error_code(r).await;
     assert_eq!((status, code.as_str()), (502, "byok_key_invalid"));
     assert_eq!(
         s.provider.received().len(),
         seen,
         "nothing reached the provider"
     );
+    db::audit_row(&s.store, &rid).await;
     assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
 }
 
@@ -835,6 +889,27 @@ async fn models_lists_what_the_key_may_use_and_health_answers() {
         .map(|m| m["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, vec!["gpt-4o-mini", "echo"]);
+    // A key limited to some models sees only those, including ones a provider serves
+    // through a glob (`mock-*`), and none that no provider serves.
+    let narrow = s.store.create_key(&s.tenant, None).await.unwrap();
+    sqlx::query("UPDATE securetag.ai_gateway_key_config SET model_access = '[\"mock-1\", \"gpt-4o-mini\", \"claude-9\"]' WHERE api_key_id = $1::uuid")
+        .bind(&narrow.id).execute(&s.store.pool).await.unwrap();
+    let v: Value = c
+        .get(format!("{}/models", s.base))
+        .bearer_auth(&narrow.key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let listed: Vec<(&str, &str)> = v["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["id"].as_str().unwrap(), m["owned_by"].as_str().unwrap()))
+        .collect();
+    assert_eq!(listed, vec![("gpt-4o-mini", "mock"), ("mock-1", "mock")]);
     let h = c
         .get(s.base.replace("/v1", "/health"))
         .send()
@@ -866,6 +941,37 @@ async fn key_rotation_keeps_the_old_key_for_the_grace_period() {
         error_code(post(&s, &rotated.key, &chat("x")).await).await.1,
         "api_key_expired"
     );
+
+    // The new key keeps what the old one had: its own end, model access and rate limit,
+    // BYOK keys and switch; it never gets wider access than the key it replaces.
+    let narrow = s.store.create_key(&s.tenant, Some(7)).await.unwrap();
+    sqlx::query(
+        "UPDATE securetag.api_key SET expires_at = '2099-01-01T00:00:00Z' WHERE id = $1::uuid",
+    )
+    .bind(&narrow.id)
+    .execute(&s.store.pool)
+    .await
+    .unwrap();
+    sqlx::query("UPDATE securetag.ai_gateway_key_config SET model_access = '[\"mock-1\"]', provider_keys_encrypted = '{\"mock\": \"sealed\"}', is_active = false WHERE api_key_id = $1::uuid")
+        .bind(&narrow.id).execute(&s.store.pool).await.unwrap();
+    let next = s
+        .store
+        .rotate_key(&narrow.id, Duration::from_secs(60))
+        .await
+        .unwrap();
+    let copied: (String, i32, String, bool, String) = sqlx::query_as(
+        "SELECT kc.model_access::text, kc.rate_limit_rpm, kc.provider_keys_encrypted::text, kc.is_active, (k.expires_at AT TIME ZONE 'UTC')::text \
+         FROM securetag.api_key k JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id WHERE k.id = $1::uuid",
+    )
+    .bind(&next.id)
+    .fetch_one(&s.store.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (copied.0.as_str(), copied.1, copied.2.as_str(), copied.3),
+        ("[\"mock-1\"]", 7, "{\"mock\": \"sealed\"}", false)
+    );
+    assert!(copied.4.starts_with("2099-01-01"), "{}", copied.4);
 }
 
 /// A display prefix is a few characters of a key and can be shared: revoking or rotating

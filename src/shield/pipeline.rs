@@ -159,12 +159,18 @@ impl Shield {
             }
             Err(Stop::Gone) => return (0, "client_disconnected"),
         };
+        // The providers' own names, then the names the tenant's policy and the key list
+        // that a provider serves through a glob (`gpt-*` lists nothing by itself).
+        let named = key.policy.allowed_models.iter().chain(&key.model_access);
+        let mut seen = std::collections::HashSet::new();
         let data: Vec<Value> = self
             .providers
             .listed_models()
-            .into_iter()
-            .filter(|(m, _)| key.policy.model_allowed(m) && key.may_use(m))
-            .map(|(m, owner)| json!({"id": m, "object": "model", "created": 0, "owned_by": owner}))
+            .chain(named.filter(|m| !m.contains(['*', '?'])))
+            .filter(|m| key.policy.model_allowed(m) && key.may_use(m))
+            .filter_map(|m| Some((&self.providers.for_model(m)?.name, m)))
+            .filter(|(_, m)| seen.insert(m.as_str()))
+            .map(|(owner, m)| json!({"id": m, "object": "model", "created": 0, "owned_by": owner}))
             .collect();
         let body = json!({"object": "list", "data": data});
         let _ = down

@@ -78,16 +78,11 @@ impl Providers {
     }
 
     /// Concrete model names (not globs) the providers declare, for `/v1/models`.
-    pub fn listed_models(&self) -> Vec<(String, String)> {
-        let mut out = Vec::new();
-        for p in &self.specs {
-            for m in &p.model_names {
-                if !m.contains(['*', '?']) {
-                    out.push((m.clone(), p.name.clone()));
-                }
-            }
-        }
-        out
+    pub fn listed_models(&self) -> impl Iterator<Item = &String> {
+        self.specs
+            .iter()
+            .flat_map(|p| &p.model_names)
+            .filter(|m| !m.contains(['*', '?']))
     }
 
     async fn resolve(&self, spec: &ProviderSpec) -> Result<SocketAddr, ProviderError> {
