@@ -103,6 +103,20 @@ enum KeyAction {
     },
     /// Print the SHA-256 of a key read from stdin, for `key_sha256` in the embedded config.
     Hash,
+    /// Set (from stdin) or clear this key's own provider key (BYOK), sealed with the system
+    /// secret; the key never appears on the command line.
+    Byok {
+        key: String,
+        /// The provider's name in `ai.providers`.
+        #[arg(long)]
+        provider: String,
+        /// Remove the key's own key for the provider; its requests use the default again.
+        #[arg(long)]
+        clear: bool,
+        /// The proxy's `ai.system_secret`; needed to seal.
+        #[arg(long, env = "SECURETAG_SYSTEM_SECRET", hide_env_values = true)]
+        system_secret: Option<String>,
+    },
 }
 
 /// Keeps the proxy's heap on 4 KiB pages. The kernel may back allocator arenas with 2 MiB
@@ -132,6 +146,24 @@ fn init_logging(level: &str) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// The provider key read from stdin, sealed for storage under `system_secret`.
+fn seal_provider_key(system_secret: Option<&str>) -> Result<String, String> {
+    let secret = system_secret
+        .filter(|s| !s.is_empty())
+        .ok_or("the system secret is needed to seal the key: set SECURETAG_SYSTEM_SECRET or --system-secret to the proxy's ai.system_secret")?;
+    let ring = securetag_edge::crypto::Keyring::new(secret.as_bytes())
+        .map_err(|e| format!("system secret: {e}"))?;
+    let mut key = String::new();
+    std::io::stdin()
+        .read_to_string(&mut key)
+        .map_err(|e| format!("cannot read the provider key from stdin: {e}"))?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err("no provider key on stdin".into());
+    }
+    Ok(ring.seal(securetag_edge::crypto::Purpose::ProviderKey, key.as_bytes()))
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -411,6 +443,34 @@ fn main() -> ExitCode {
                     };
                     match rt.block_on(store.rotate_key(&key, grace.max(Duration::ZERO))) {
                         Ok(k) => print_new(k),
+                        Err(e) => fail(e),
+                    }
+                }
+                KeyAction::Byok {
+                    key,
+                    provider,
+                    clear,
+                    system_secret,
+                } => {
+                    let sealed = if clear {
+                        None
+                    } else {
+                        match seal_provider_key(system_secret.as_deref()) {
+                            Ok(s) => Some(s),
+                            Err(e) => return fail(e),
+                        }
+                    };
+                    let done =
+                        rt.block_on(store.set_provider_key(&key, &provider, sealed.as_deref()));
+                    match done {
+                        Ok(()) if clear => {
+                            println!("cleared; {provider} uses its default key for this key");
+                            ExitCode::SUCCESS
+                        }
+                        Ok(()) => {
+                            println!("set; requests with this key to {provider} use it");
+                            ExitCode::SUCCESS
+                        }
                         Err(e) => fail(e),
                     }
                 }

@@ -333,6 +333,44 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
     .unwrap();
     assert_eq!(live, 2);
 
+    // A key's own provider key: read from stdin, stored sealed, opened with the secret;
+    // cleared again on request. Without the secret nothing is stored.
+    let secret = "ops-test-system-secret-0123456789abcdef";
+    let byok = |extra: &[&str], stdin: &str| {
+        let args = [
+            &["key", "byok", &key_id, "--provider", "openai"][..],
+            extra,
+            &db,
+        ]
+        .concat();
+        cli(&args, stdin)
+    };
+    let stored_keys = || async {
+        let v: serde_json::Value = sqlx::query_scalar(
+            "SELECT provider_keys_encrypted FROM securetag.ai_gateway_key_config WHERE api_key_id = $1::uuid",
+        )
+        .bind(&key_id)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+        v
+    };
+    let (ok, _, err) = byok(&[], "sk-proj-tenant-own\n");
+    assert!(!ok && err.contains("SECURETAG_SYSTEM_SECRET"), "{err}");
+    assert_eq!(stored_keys().await, serde_json::json!({}));
+    let (ok, out, err) = byok(&["--system-secret", secret], "sk-proj-tenant-own\n");
+    assert!(ok && out.contains("set"), "{out}{err}");
+    let sealed = stored_keys().await["openai"].as_str().unwrap().to_string();
+    assert!(!sealed.contains("sk-proj-tenant-own"));
+    let ring = securetag_edge::crypto::Keyring::new(secret.as_bytes()).unwrap();
+    let opened = ring
+        .open(securetag_edge::crypto::Purpose::ProviderKey, &sealed)
+        .unwrap();
+    assert_eq!(opened, b"sk-proj-tenant-own");
+    let (ok, _, err) = byok(&["--clear"], "");
+    assert!(ok, "{err}");
+    assert_eq!(stored_keys().await, serde_json::json!({}));
+
     // Revocation, then revoking again names the key that is not active.
     let (ok, out, err) = cli(&[&["key", "revoke", &key_id][..], &db].concat(), "");
     assert!(ok && out.contains("revoked"), "{out}{err}");

@@ -167,6 +167,33 @@ impl PgStore {
         }
     }
 
+    /// Stores `sealed` as the key's own key for `provider`, or removes it when `None`.
+    pub async fn set_provider_key(
+        &self,
+        key: &str,
+        provider: &str,
+        sealed: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let id = self
+            .active_key_id(key)
+            .await?
+            .ok_or_else(|| StoreError::Invalid(format!("no active key {key:?}")))?;
+        // A key made before its config row existed gets one with the table's defaults.
+        sqlx::query(
+            "INSERT INTO securetag.ai_gateway_key_config (api_key_id, provider_keys_encrypted) \
+             VALUES ($1::uuid, CASE WHEN $3::text IS NULL THEN '{}'::jsonb ELSE jsonb_build_object($2::text, $3::text) END) \
+             ON CONFLICT (api_key_id) DO UPDATE SET updated_at = now(), provider_keys_encrypted = \
+               CASE WHEN $3::text IS NULL THEN ai_gateway_key_config.provider_keys_encrypted - $2::text \
+               ELSE ai_gateway_key_config.provider_keys_encrypted || jsonb_build_object($2::text, $3::text) END",
+        )
+        .bind(&id)
+        .bind(provider)
+        .bind(sealed)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Issues a new key for the same tenant and settings; the old one expires after `grace`.
     ///
     /// One transaction: a failure half-way must not leave a new key with wider access than
