@@ -3,9 +3,10 @@
 //! Two passes over the request body: the first scans every text and decides (block or
 //! not); only when the request goes on does the second rewrite the texts, with one
 //! [`RedactionState`] for the whole request so the same value gets the same placeholder in
-//! every message. System and developer messages are scanned for secrets and PII but not
-//! scored for injection: they are the application's own instructions, not user input, and
-//! they legitimately talk about "ignoring" and "system prompts".
+//! every message. Messages in the policy's trusted roles (system and developer by default)
+//! are scanned for secrets and PII but not scored for injection: they are the
+//! application's own instructions, not user input, and they legitimately talk about
+//! "ignoring" and "system prompts".
 
 use std::collections::BTreeMap;
 
@@ -103,18 +104,20 @@ pub fn inspect_request(
         })
         .unwrap_or_default();
     let opts = options(policy, !custom_entities.is_empty());
-    merge_split_parts(scanner, &opts, body, &roles);
+    let trusted: Vec<bool> = roles
+        .iter()
+        .map(|r| policy.injection_trusted_roles.contains(r))
+        .collect();
+    merge_split_parts(scanner, &opts, body, &trusted);
     let mut found: Vec<(String, Vec<Finding>)> = Vec::new();
     let mut insp = Inspection::default();
     let mut first_secret: Option<String> = None;
     let mut first_pii: Option<String> = None;
 
     wire::visit_request_texts(body, &mut |path, text| {
-        let role = message_index(path)
-            .and_then(|i| roles.get(i))
-            .map_or("", String::as_str);
+        let trusted_role = message_index(path).and_then(|i| trusted.get(i));
         let mut o = opts;
-        o.injection &= !matches!(role, "system" | "developer");
+        o.injection &= trusted_role != Some(&true);
         let r = scanner.scan(text, &o);
         if let Some(inj) = &r.injection {
             if inj.score > insp.injection_score {
@@ -241,7 +244,7 @@ fn names(m: &BTreeMap<String, u32>) -> String {
 /// the parts do: an injection that only reads as one across parts, or a value split across
 /// them (`"AKIAQ7X"`, `"K4PLMNBV2RT5Z"`). The model reads the parts as one text, so the
 /// scan must too; parts are left as they are otherwise (they may carry fields of their own).
-fn merge_split_parts(scanner: &Scanner, opts: &ScanOptions, body: &mut Value, roles: &[String]) {
+fn merge_split_parts(scanner: &Scanner, opts: &ScanOptions, body: &mut Value, trusted: &[bool]) {
     let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
         return;
     };
@@ -250,10 +253,7 @@ fn merge_split_parts(scanner: &Scanner, opts: &ScanOptions, body: &mut Value, ro
             continue;
         };
         let mut o = *opts;
-        o.injection &= !matches!(
-            roles.get(i).map(String::as_str),
-            Some("system" | "developer")
-        );
+        o.injection &= trusted.get(i) != Some(&true);
         let mut start = 0;
         while start < parts.len() {
             let run = parts[start..]
@@ -438,9 +438,33 @@ mod tests {
             "a blocked body is not rewritten"
         );
 
-        let mut body = json!({"messages": [{"role": "system", "content": attack}, {"role": "user", "content": "hi"}]});
-        let i = inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
+        let system = json!({"messages": [{"role": "system", "content": attack}, {"role": "user", "content": "hi"}]});
+        let i = inspect_request(
+            &s,
+            &p,
+            &[],
+            &mut system.clone(),
+            &r,
+            &mut RedactionState::new(),
+        );
         assert_eq!(i.verdict(), &Verdict::Allow);
+
+        // A tenant whose clients write the system role themselves trusts no role.
+        let raw = RawPolicy {
+            is_enabled: true,
+            injection_trusted_roles: Vec::new(),
+            ..RawPolicy::default()
+        };
+        let strict = resolve(&raw, &mut |k, m| panic!("{k}: {m}"));
+        let i = inspect_request(
+            &s,
+            &strict,
+            &[],
+            &mut system.clone(),
+            &r,
+            &mut RedactionState::new(),
+        );
+        assert!(matches!(i.verdict(), Verdict::Block { .. }), "{i:?}");
     }
 
     #[test]

@@ -54,6 +54,7 @@ pub struct RawPolicy {
     pub pii_entities: Vec<String>,
     pub prompt_injection_enabled: bool,
     pub injection_threshold: f32,
+    pub injection_trusted_roles: Vec<String>,
     pub secrets_scanning_enabled: bool,
     pub secrets_action: String,
     pub output_scanning_enabled: bool,
@@ -74,6 +75,7 @@ impl Default for RawPolicy {
                 .to_vec(),
             prompt_injection_enabled: true,
             injection_threshold: 0.8,
+            injection_trusted_roles: vec!["system".into(), "developer".into()],
             secrets_scanning_enabled: true,
             secrets_action: "redact".into(),
             output_scanning_enabled: true,
@@ -95,6 +97,10 @@ pub struct Policy {
     pub pii_entities: EntitySet,
     pub injection_enabled: bool,
     pub injection_threshold: f32,
+    /// Roles not scored for injection: the application's own instructions, which talk
+    /// about "ignoring" and "system prompts" as a matter of course. Only where the
+    /// application, not its users, writes these roles is that safe; hence per tenant.
+    pub injection_trusted_roles: Vec<String>,
     pub secrets_enabled: bool,
     pub secrets_action: SecretsAction,
     pub output_scanning: bool,
@@ -108,6 +114,16 @@ impl Policy {
             && !self.blocked.iter().any(|g| g.matches(model))
     }
 }
+
+/// The roles of OpenAI's chat format, old and new.
+pub const CHAT_ROLES: [&str; 6] = [
+    "system",
+    "developer",
+    "user",
+    "assistant",
+    "tool",
+    "function",
+];
 
 /// Resolves `raw`, calling `report(key, message)` for every bad value (which then takes
 /// its default), so the YAML path and the database path share one parser.
@@ -157,6 +173,17 @@ pub fn resolve(raw: &RawPolicy, report: &mut dyn FnMut(&str, String)) -> Policy 
     if !(0.0..=1.0).contains(&raw.injection_threshold) {
         report("injection_threshold", "must be between 0 and 1".into());
     }
+    let mut injection_trusted_roles = Vec::new();
+    for (i, role) in raw.injection_trusted_roles.iter().enumerate() {
+        if CHAT_ROLES.contains(&role.as_str()) {
+            injection_trusted_roles.push(role.clone());
+        } else {
+            report(
+                &format!("injection_trusted_roles[{i}]"),
+                format!("{role:?} is not one of {}", CHAT_ROLES.join(", ")),
+            );
+        }
+    }
     if raw.max_tokens_per_request == 0 {
         report("max_tokens_per_request", "must be at least 1".into());
     }
@@ -179,6 +206,7 @@ pub fn resolve(raw: &RawPolicy, report: &mut dyn FnMut(&str, String)) -> Policy 
         pii_entities,
         injection_enabled: raw.prompt_injection_enabled,
         injection_threshold: raw.injection_threshold.clamp(0.0, 1.0),
+        injection_trusted_roles,
         secrets_enabled: raw.secrets_scanning_enabled,
         secrets_action,
         output_scanning: raw.output_scanning_enabled,
@@ -216,6 +244,23 @@ mod tests {
         assert!(p.pii_entities.contains(PiiEntity::Email));
         assert!(!p.pii_entities.contains(PiiEntity::Iban));
         assert!(p.model_allowed("gpt-4o"));
+        assert_eq!(p.injection_trusted_roles, ["system", "developer"]);
+    }
+
+    #[test]
+    fn an_unknown_trusted_role_is_reported() {
+        let raw = RawPolicy {
+            injection_trusted_roles: vec!["sytem".into()],
+            ..RawPolicy::default()
+        };
+        let mut seen = Vec::new();
+        let p = resolve(&raw, &mut |k, m| seen.push(format!("{k}: {m}")));
+        assert!(p.injection_trusted_roles.is_empty());
+        assert_eq!(seen.len(), 1);
+        assert!(
+            seen[0].starts_with("injection_trusted_roles[0]: \"sytem\" is not one of"),
+            "{seen:?}"
+        );
     }
 
     #[test]

@@ -111,16 +111,7 @@ impl Default for RawAi {
             max_body_size: Size(8 << 20),
             max_content_chars: 100_000,
             max_tokens_cap: 128 * 1024,
-            allowed_roles: [
-                "system",
-                "developer",
-                "user",
-                "assistant",
-                "tool",
-                "function",
-            ]
-            .map(String::from)
-            .to_vec(),
+            allowed_roles: super::policy::CHAT_ROLES.map(String::from).to_vec(),
             brute_force: RawBruteForce::default(),
             audit: RawAudit::default(),
             stream: RawStream::default(),

@@ -88,7 +88,8 @@ SELECT k.id::text AS key_id, k.tenant_id::text AS tenant_id, t.name AS tenant_na
        c.max_requests_per_minute, c.pii_action, c.pii_entities, c.prompt_injection_enabled,
        c.injection_threshold, c.secrets_scanning_enabled, c.secrets_action,
        c.output_scanning_enabled, c.prompt_logging_mode,
-       COALESCE(c.custom_entities, '["*"]'::jsonb) AS custom_entities
+       COALESCE(c.custom_entities, '["*"]'::jsonb) AS custom_entities,
+       c.injection_trusted_roles
 FROM securetag.api_key k
 JOIN securetag.tenant t ON t.id = k.tenant_id
 LEFT JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id
@@ -113,6 +114,9 @@ fn policy_from_row(row: &sqlx::postgres::PgRow) -> Result<RawPolicy, sqlx::Error
         pii_entities: row.try_get::<Json<Vec<String>>, _>("pii_entities")?.0,
         prompt_injection_enabled: row.try_get("prompt_injection_enabled")?,
         injection_threshold: row.try_get("injection_threshold")?,
+        injection_trusted_roles: row
+            .try_get::<Json<Vec<String>>, _>("injection_trusted_roles")?
+            .0,
         secrets_scanning_enabled: row.try_get("secrets_scanning_enabled")?,
         secrets_action: row.try_get("secrets_action")?,
         output_scanning_enabled: row.try_get("output_scanning_enabled")?,
