@@ -140,6 +140,11 @@ pub struct Auditor {
 /// 10–20, +0.7 ms with no audit writes at all).
 const WAKE_AT: usize = 16;
 
+/// The longest a batch may take to reach the sink before it goes to the spool instead.
+const SINK_TIMEOUT: Duration = Duration::from_secs(10);
+/// The same while a flush is awaited: shutdown waits 5 s for the writer.
+const FLUSH_SINK_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// The background half: run [`Writer::run`] on a runtime that outlives requests.
 pub struct Writer {
     rx: mpsc::Receiver<Msg>,
@@ -217,10 +222,25 @@ impl Auditor {
     /// Asks the writer to store everything queued so far; waits at most `timeout`.
     /// Used at shutdown, from a plain thread.
     pub fn flush_blocking(&self, timeout: Duration) -> bool {
+        let deadline = std::time::Instant::now() + timeout;
         let (ack_tx, ack_rx) = std::sync::mpsc::channel();
-        let sent = self.tx.try_send(Msg::Flush(ack_tx)).is_ok();
+        let mut msg = Msg::Flush(ack_tx);
+        // A full queue is being drained: wait for room rather than give up at once.
+        loop {
+            match self.tx.try_send(msg) {
+                Ok(()) => break,
+                Err(mpsc::error::TrySendError::Full(m)) if std::time::Instant::now() < deadline => {
+                    msg = m;
+                    self.full.notify_one();
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(_) => return false,
+            }
+        }
         self.full.notify_one();
-        sent && ack_rx.recv_timeout(timeout).is_ok()
+        ack_rx
+            .recv_timeout(deadline.saturating_duration_since(std::time::Instant::now()))
+            .is_ok()
     }
 }
 
@@ -235,13 +255,13 @@ impl Writer {
             tokio::select! {
                 msg = self.rx.recv() => match msg {
                     None => {
-                        self.store(std::mem::take(&mut batch)).await;
+                        self.store(std::mem::take(&mut batch), FLUSH_SINK_TIMEOUT).await;
                         return;
                     }
                     Some(m) => self.take(m, &mut batch, &mut acks),
                 },
                 _ = replay_tick.tick() => {
-                    self.replay().await;
+                    self.replay(SINK_TIMEOUT).await;
                     continue;
                 }
             }
@@ -264,9 +284,16 @@ impl Writer {
                     _ = self.full.notified() => {}
                 }
             }
-            self.store(std::mem::take(&mut batch)).await;
+            // Someone waits for a flush (a shutdown): a hung database must not make it miss
+            // its deadline, so the batch goes to the spool sooner.
+            let limit = if acks.is_empty() {
+                SINK_TIMEOUT
+            } else {
+                FLUSH_SINK_TIMEOUT
+            };
+            self.store(std::mem::take(&mut batch), limit).await;
             if !acks.is_empty() {
-                self.replay().await;
+                self.replay(limit).await;
             }
             for a in acks {
                 let _ = a.send(());
@@ -305,12 +332,12 @@ impl Writer {
 
     /// Writes a batch to the sink, or to the spool when the spool already holds older
     /// records or the sink fails.
-    async fn store(&self, batch: Vec<AuditRecord>) {
+    async fn store(&self, batch: Vec<AuditRecord>, limit: Duration) {
         if batch.is_empty() {
             return;
         }
         if self.spool.pending() == 0 {
-            match self.sink.write(&batch).await {
+            match self.write_sink(&batch, limit).await {
                 Ok(()) => {
                     self.metrics.written.inc_by(batch.len() as u64);
                     return;
@@ -320,14 +347,36 @@ impl Writer {
                     tracing::warn!(error = %e, records = batch.len(), "audit sink unavailable; spooling to disk");
                 }
             }
-            self.spool_batch(&batch, "sink_error");
+            if !self.spool_batch(&batch, "sink_error") {
+                tracing::error!(
+                    records = batch.len(),
+                    "audit records lost: neither the sink nor the spool took them"
+                );
+            }
+        } else if self.spool_batch(&batch, "keep_order") {
+            self.replay(limit).await;
         } else {
-            self.spool_batch(&batch, "keep_order");
-            self.replay().await;
+            // The spool is failing (a full disk): the sink out of order beats losing them.
+            match self.write_sink(&batch, limit).await {
+                Ok(()) => self.metrics.written.inc_by(batch.len() as u64),
+                Err(e) => tracing::error!(error = %e, records = batch.len(),
+                    "audit records lost: neither the spool nor the sink took them"),
+            }
         }
     }
 
-    fn spool_batch(&self, batch: &[AuditRecord], reason: &str) {
+    /// The sink's write, bounded: a hung database (a partition, not a refused connection)
+    /// must not stop the writer while records pile up. A write that timed out may still
+    /// land; its replay from the spool is then skipped by request id.
+    async fn write_sink(&self, batch: &[AuditRecord], limit: Duration) -> Result<(), SinkError> {
+        match tokio::time::timeout(limit, self.sink.write(batch)).await {
+            Ok(done) => done,
+            Err(_) => Err(SinkError(format!("no answer within {limit:?}"))),
+        }
+    }
+
+    /// Appends to the spool; false when the spool could not take the batch.
+    fn spool_batch(&self, batch: &[AuditRecord], reason: &str) -> bool {
         match self.spool.append(batch) {
             Ok(()) => {
                 self.metrics
@@ -335,15 +384,17 @@ impl Writer {
                     .with_label_values(&[reason])
                     .inc_by(batch.len() as u64);
                 self.metrics.spool_depth.add(batch.len() as i64);
+                true
             }
             Err(e) => {
-                tracing::error!(error = %e, records = batch.len(), "audit spool write failed")
+                tracing::error!(error = %e, records = batch.len(), "audit spool write failed");
+                false
             }
         }
     }
 
     /// Replays the spool oldest first while the sink accepts batches.
-    async fn replay(&self) {
+    async fn replay(&self, limit: Duration) {
         if self.spool.pending() == 0 {
             return;
         }
@@ -356,15 +407,23 @@ impl Writer {
                 }
             };
             if chunk.is_empty() {
+                // Nothing readable left: move past any unreadable lines, or they would hold
+                // every later batch in the spool.
+                if let Err(e) = self.spool.consume_peeked() {
+                    tracing::error!(error = %e, "audit spool could not be advanced");
+                }
+                self.metrics
+                    .spool_depth
+                    .set(i64::try_from(self.spool.pending()).unwrap_or(i64::MAX));
                 return;
             }
-            if let Err(e) = self.sink.write(&chunk).await {
+            if let Err(e) = self.write_sink(&chunk, limit).await {
                 self.metrics.sink_errors.inc();
                 tracing::debug!(error = %e, "audit spool replay deferred; sink still unavailable");
                 return;
             }
             self.metrics.written.inc_by(chunk.len() as u64);
-            if let Err(e) = self.spool.consume(chunk.len()) {
+            if let Err(e) = self.spool.consume_peeked() {
                 tracing::error!(error = %e, "audit spool could not be advanced");
                 return;
             }
@@ -506,6 +565,31 @@ mod tests {
         let sizes: Vec<usize> = seen.iter().map(Vec::len).collect();
         assert_eq!(sizes, [WAKE_AT, 50, WAKE_AT]);
         assert_eq!(seen.concat(), ids);
+    }
+
+    /// A database that hangs (neither answers nor fails) does not hold the records: after
+    /// the sink's timeout they are in the spool, and a flush is answered within its budget.
+    #[tokio::test(start_paused = true)]
+    async fn a_hung_sink_sends_the_batch_to_the_spool() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = Arc::new(Gated {
+            batches: Batches::default(),
+            permits: tokio::sync::Semaphore::new(0),
+        });
+        let (auditor, _, _writer) = writer_to(sink, 50, Duration::from_millis(100), dir.path());
+        for id in ["a", "b", "c"] {
+            auditor.record(AuditRecord::new(id.into(), None));
+        }
+        tokio::time::sleep(SINK_TIMEOUT + Duration::from_secs(1)).await;
+        assert_eq!(auditor.spool.pending(), 3);
+        let ids: Vec<String> = auditor
+            .spool
+            .peek(10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.request_id)
+            .collect();
+        assert_eq!(ids, ["a", "b", "c"]);
     }
 
     /// Fewer records than a batch go in together once the interval has passed, and the

@@ -2,8 +2,12 @@
 //!
 //! A JSONL file plus a byte offset of what was already replayed. The offset is advanced
 //! (atomically, via rename) only after the sink accepted a chunk; when everything is
-//! replayed the file is truncated. A crash can at worst replay a chunk twice, which the
-//! sink ignores by request id.
+//! replayed the offset goes back to 0 first and the file is truncated second. A crash can
+//! at worst replay a chunk twice, which the Postgres sink ignores by request id.
+//!
+//! Only whole lines count. A crash (or a full disk) in the middle of an append leaves a
+//! torn last line, of records whose append never returned: it is cut off before the next
+//! append and when the spool is opened, so it never glues onto a good record.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
@@ -21,9 +25,12 @@ pub struct Spool {
 
 struct State {
     offset: u64,
+    /// Bytes of whole lines in the file; anything after them is a torn append.
+    len: u64,
+    /// Lines after `offset`, readable or not.
     pending: usize,
-    /// Byte length of each record returned by the last `peek`, so `consume` knows how far
-    /// to advance.
+    /// Bytes of the lines the last `peek` read, readable or not, so `consume` can move past
+    /// all of them.
     peeked: Vec<u64>,
 }
 
@@ -33,25 +40,39 @@ impl Spool {
         fs::create_dir_all(dir)?;
         let data = dir.join("audit-spool.jsonl");
         let offset_file = dir.join("audit-spool.offset");
-        let offset = fs::read_to_string(&offset_file)
+        let mut offset = fs::read_to_string(&offset_file)
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
             .unwrap_or(0);
-        let mut pending = 0;
+        let (mut len, mut pending, mut lines) = (0, 0, 0);
         if let Ok(f) = File::open(&data) {
             let mut r = BufReader::new(f);
-            r.seek(SeekFrom::Start(offset))?;
-            pending = r
-                .lines()
-                .map_while(Result::ok)
-                .filter(|l| !l.trim().is_empty())
-                .count();
+            let mut line = Vec::new();
+            loop {
+                line.clear();
+                let n = r.read_until(b'\n', &mut line)? as u64;
+                if n == 0 || line.last() != Some(&b'\n') {
+                    break;
+                }
+                len += n;
+                lines += 1;
+                if len > offset {
+                    pending += 1;
+                }
+            }
+        }
+        // The offset outran the file: a crash between its write and a truncation, or a
+        // file replaced by hand. What the file holds was not replayed.
+        if offset > len {
+            offset = 0;
+            pending = lines;
         }
         Ok(Spool {
             data,
             offset_file,
             state: Mutex::new(State {
                 offset,
+                len,
                 pending,
                 peeked: Vec::new(),
             }),
@@ -75,13 +96,17 @@ impl Spool {
             .create(true)
             .append(true)
             .open(&self.data)?;
+        if f.metadata()?.len() != st.len {
+            f.set_len(st.len)?;
+        }
         f.write_all(&buf)?;
         f.sync_data()?;
+        st.len += buf.len() as u64;
         st.pending += records.len();
         Ok(())
     }
 
-    /// The oldest `max` records not yet replayed.
+    /// The oldest `max` records not yet replayed; an unreadable line is logged and passed.
     pub fn peek(&self, max: usize) -> io::Result<Vec<AuditRecord>> {
         let mut st = self.state.lock();
         st.peeked.clear();
@@ -92,41 +117,44 @@ impl Spool {
         };
         let mut r = BufReader::new(f);
         r.seek(SeekFrom::Start(st.offset))?;
+        let mut at = st.offset;
         let mut out = Vec::new();
         let mut line = String::new();
         while out.len() < max {
             line.clear();
-            let n = r.read_line(&mut line)?;
-            if n == 0 {
+            let n = r.read_line(&mut line)? as u64;
+            if n == 0 || at + n > st.len || !line.ends_with('\n') {
+                // The end, or a torn append that the next append cuts off.
                 break;
             }
-            if !line.ends_with('\n') {
-                // A torn last line from a crash mid-append: not a record yet.
-                break;
-            }
+            at += n;
             match serde_json::from_str::<AuditRecord>(line.trim_end()) {
                 Ok(rec) => out.push(rec),
                 Err(e) => tracing::error!(error = %e, "skipping an unreadable audit spool line"),
             }
-            st.peeked.push(n as u64);
+            st.peeked.push(n);
         }
         Ok(out)
     }
 
-    /// Marks the first `n` peeked records as stored in the sink.
-    pub fn consume(&self, n: usize) -> io::Result<()> {
+    /// Marks every line the last `peek` read as done: its records are in the sink.
+    pub fn consume_peeked(&self) -> io::Result<()> {
         let mut st = self.state.lock();
-        let take = n.min(st.peeked.len());
-        let advance: u64 = st.peeked[..take].iter().sum();
+        let advance: u64 = st.peeked.iter().sum();
+        let lines = st.peeked.len();
         st.peeked.clear();
         st.offset += advance;
-        st.pending = st.pending.saturating_sub(take);
-        let len = fs::metadata(&self.data).map(|m| m.len()).unwrap_or(0);
-        if st.offset >= len {
-            // Everything replayed: start the next outage from an empty file.
+        st.pending = st.pending.saturating_sub(lines);
+        if st.offset >= st.len {
+            // Everything replayed: start the next outage from an empty file. The offset goes
+            // to 0 first; truncating first, a crash in between would leave an offset past
+            // the end that hid the next outage's first records.
+            write_atomic(&self.offset_file, b"0")?;
             File::create(&self.data)?;
             st.offset = 0;
+            st.len = 0;
             st.pending = 0;
+            return Ok(());
         }
         write_atomic(&self.offset_file, st.offset.to_string().as_bytes())
     }
@@ -162,13 +190,13 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["a", "b"]
         );
-        s.consume(2).unwrap();
+        s.consume_peeked().unwrap();
         drop(s);
         let s = Spool::open(dir.path()).unwrap();
         assert_eq!(s.pending(), 1);
         let rest = s.peek(10).unwrap();
         assert_eq!(rest[0].request_id, "c");
-        s.consume(1).unwrap();
+        s.consume_peeked().unwrap();
         assert_eq!(s.pending(), 0);
         assert_eq!(
             fs::metadata(dir.path().join("audit-spool.jsonl"))
@@ -189,5 +217,70 @@ mod tests {
             .unwrap();
         f.write_all(b"{\"request_id\":\"torn").unwrap();
         assert_eq!(s.peek(10).unwrap().len(), 1);
+    }
+
+    /// A crash mid-append leaves a torn line: the reopened spool counts only whole lines,
+    /// and the next append cuts the tear off instead of gluing a record onto it.
+    #[test]
+    fn a_torn_append_is_cut_off_not_glued_to_the_next_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Spool::open(dir.path()).unwrap();
+        s.append(&[rec("a")]).unwrap();
+        drop(s);
+        let data = dir.path().join("audit-spool.jsonl");
+        let mut f = OpenOptions::new().append(true).open(&data).unwrap();
+        f.write_all(b"{\"request_id\":\"torn").unwrap();
+        let s = Spool::open(dir.path()).unwrap();
+        assert_eq!(s.pending(), 1);
+        s.append(&[rec("b")]).unwrap();
+        let ids: Vec<String> = s
+            .peek(10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.request_id)
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(s.pending(), 2);
+    }
+
+    /// An offset past the end of the file (a crash between writing it and truncating, in
+    /// the old order) replays the whole file instead of hiding its first records.
+    #[test]
+    fn an_offset_past_the_end_replays_from_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("audit-spool.offset"), "50000").unwrap();
+        let s = Spool::open(dir.path()).unwrap();
+        s.append(&[rec("a"), rec("b")]).unwrap();
+        drop(s);
+        let s = Spool::open(dir.path()).unwrap();
+        assert_eq!(s.pending(), 2);
+        assert_eq!(s.peek(10).unwrap().len(), 2);
+    }
+
+    /// An unreadable line is passed over once, and the records around it are replayed once.
+    #[test]
+    fn an_unreadable_line_is_consumed_with_its_chunk() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Spool::open(dir.path()).unwrap();
+        s.append(&[rec("a")]).unwrap();
+        drop(s);
+        let data = dir.path().join("audit-spool.jsonl");
+        let mut f = OpenOptions::new().append(true).open(&data).unwrap();
+        f.write_all(b"not json\n").unwrap();
+        let s = Spool::open(dir.path()).unwrap();
+        s.append(&[rec("b"), rec("c")]).unwrap();
+        assert_eq!(s.pending(), 4);
+        let first = s.peek(2).unwrap();
+        assert_eq!(first.len(), 2, "a, then the bad line, then b");
+        s.consume_peeked().unwrap();
+        let rest: Vec<String> = s
+            .peek(10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.request_id)
+            .collect();
+        assert_eq!(rest, ["c"]);
+        s.consume_peeked().unwrap();
+        assert_eq!(s.pending(), 0);
     }
 }
