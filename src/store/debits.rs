@@ -88,8 +88,13 @@ impl DebitPool {
         result: Result<T, sqlx::Error>,
     ) -> Result<T, StoreError> {
         if matches!(&result, Err(e) if e.as_database_error().is_none()) {
-            drop(Object::take(conn));
+            Self::discard(conn);
         }
         result.map_err(StoreError::from)
+    }
+
+    /// Closes `conn` instead of returning it: it may be mid-statement or dead.
+    pub(super) fn discard(conn: Object<Manager>) {
+        drop(Object::take(conn));
     }
 }
