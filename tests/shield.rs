@@ -380,7 +380,7 @@ async fn every_refusal_has_its_status_and_an_openai_error() {
     // Refusal parts and tool-call arguments are scanned, so they are held to the limit too.
     let long = "é".repeat(100_001);
     let refusal = json!({"model": "mock-1", "messages": [
-        {"role": "assistant", "content": [{"type": "refusal", "refusal": long}]},
+        {"role": "assistant", "content": [{"type": "refusal", "text": "x", "refusal": long}]},
         {"role": "user", "content": "why?"}
     ]});
     let arguments = json!({"model": "mock-1", "messages": [

@@ -271,10 +271,16 @@ async fn broken_streams_and_malformed_events_are_audited_without_a_panic() {
 
     // An event longer than `max_event_bytes` (1 MiB) cannot be inspected: the text before
     // it still arrives, then an error event, and the request is refunded the same way.
-    let whole = String::from_utf8(sse_stream(&["all of this arrives "], false)).unwrap();
+    // More text than the hold-back (32 characters here), in the same read as the big event.
+    let said = [
+        "all of this arrives, ",
+        "every part of it, ",
+        "before the event that is too large ",
+    ];
+    let whole = String::from_utf8(sse_stream(&said, false)).unwrap();
     let mut big: Vec<u8> = whole
         .split_inclusive("\n\n")
-        .take(2)
+        .take(4)
         .collect::<String>()
         .into();
     big.extend_from_slice(b"data: ");
@@ -285,7 +291,7 @@ async fn broken_streams_and_malformed_events_are_audited_without_a_panic() {
     });
     let before = db::balance(&s.store, &s.tenant).await;
     let (raw, text, rid) = stream(&s, "x").await;
-    assert_eq!(text, "all of this arrives ");
+    assert_eq!(text, said.concat());
     assert!(
         raw.contains("provider_event_too_large"),
         "{}",

@@ -711,11 +711,10 @@ impl Shield {
                         )
                         .into());
                     }
-                    // Every part the scan reads: text, and an assistant turn's refusal.
+                    // Exactly the fields the scan reads.
                     parts
                         .iter()
-                        .filter_map(|p| p.get("text").or_else(|| p.get("refusal")))
-                        .filter_map(Value::as_str)
+                        .filter_map(|p| p.get(super::wire::part_text_field(p)?)?.as_str())
                         .map(|t| t.chars().count())
                         .sum()
                 }
@@ -732,7 +731,7 @@ impl Shield {
                     .into())
                 }
             };
-            // Tool-call arguments are scanned too, so they meet the same limit.
+            // Tool-call arguments and the name are scanned too, so they meet the same limit.
             let calls = m.get("tool_calls").and_then(Value::as_array);
             let arguments = calls
                 .into_iter()
@@ -749,8 +748,14 @@ impl Shield {
             let legacy = legacy
                 .and_then(Value::as_str)
                 .map(|a| (format!("messages[{i}].function_call.arguments"), a));
-            let texts = std::iter::once((param, chars))
-                .chain(arguments.chain(legacy).map(|(p, a)| (p, a.chars().count())));
+            let name = m.get("name").and_then(Value::as_str);
+            let name = name.map(|n| (format!("messages[{i}].name"), n));
+            let texts = std::iter::once((param, chars)).chain(
+                arguments
+                    .chain(legacy)
+                    .chain(name)
+                    .map(|(p, a)| (p, a.chars().count())),
+            );
             for (param, chars) in texts {
                 if chars > s.max_content_chars {
                     return Err(HttpError::new(

@@ -57,6 +57,8 @@ pub struct SseFilter<'g, 'a> {
     max_event: usize,
     /// Bytes of the event being assembled.
     partial: Vec<u8>,
+    /// Output of the events before one too large, for `finish` to send first.
+    unsent: BytesMut,
     /// Complete lines of the event being assembled.
     lines: Vec<Vec<u8>>,
     pending: BTreeMap<(u64, Field), String>,
@@ -92,6 +94,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             lines: Vec::new(),
             pending: BTreeMap::new(),
             meta: Map::new(),
+            unsent: BytesMut::new(),
             malformed: 0,
             blocked: None,
             usage: None,
@@ -141,9 +144,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         self.partial = buf[start..].to_vec();
         let held: usize = self.partial.len() + self.lines.iter().map(Vec::len).sum::<usize>();
         if held > self.max_event {
-            // Dropped unread, so `finish` still flushes the text held back before it.
+            // Dropped unread; `finish` still sends what came before it, held back or not.
             self.partial.clear();
             self.lines.clear();
+            self.unsent = out;
             return Err(StreamError::EventTooLarge(self.max_event));
         }
         Ok(out.freeze())
@@ -151,7 +155,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 
     /// The upstream ended: flush held text (and a trailing event without a blank line).
     pub fn finish(&mut self) -> Bytes {
-        let mut out = BytesMut::new();
+        let mut out = std::mem::take(&mut self.unsent);
         if self.blocked.is_some() {
             return out.freeze();
         }

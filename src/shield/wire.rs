@@ -54,11 +54,8 @@ fn visit_content(content: Option<&mut Value>, path: &str, f: &mut dyn FnMut(&str
         Some(Value::String(s)) => f(path, s),
         Some(Value::Array(parts)) => {
             for (j, p) in parts.iter_mut().enumerate() {
-                let field = match p.get("type").and_then(Value::as_str) {
-                    None | Some("text" | "input_text") => "text",
-                    // An assistant turn's refusal part: text the model reads back.
-                    Some("refusal") => "refusal",
-                    Some(_) => continue,
+                let Some(field) = part_text_field(p) else {
+                    continue;
                 };
                 if let Some(Value::String(s)) = p.get_mut(field) {
                     f(&format!("{path}[{j}].{field}"), s);
@@ -66,6 +63,16 @@ fn visit_content(content: Option<&mut Value>, path: &str, f: &mut dyn FnMut(&str
             }
         }
         _ => {}
+    }
+}
+
+/// The field of a content part that holds text a model reads, if the part has one.
+pub fn part_text_field(part: &Value) -> Option<&'static str> {
+    match part.get("type").and_then(Value::as_str) {
+        None | Some("text" | "input_text") => Some("text"),
+        // An assistant turn's refusal part: text the model reads back.
+        Some("refusal") => Some("refusal"),
+        Some(_) => None,
     }
 }
 

@@ -55,7 +55,8 @@ pub struct Decision {
     pub limit: u32,
     /// Requests left right now under the tightest limit.
     pub remaining: u32,
-    /// When denied: how long until a retry can succeed.
+    /// When denied: how long until a retry can succeed, under every limit that denied (a
+    /// retry after the first one's wait alone would meet the next).
     pub retry_after: Duration,
     /// How long until the tightest limit is fully replenished.
     pub reset_after: Duration,
@@ -77,9 +78,9 @@ for i = 1, n do
   if tat < now then tat = now end
   local new_tat = tat + interval
   local allow_at = new_tat - burst * interval
-  if allow_at > now and denied == 0 then
-    denied = i
-    retry = allow_at - now
+  if allow_at > now then
+    if denied == 0 then denied = i end
+    if allow_at - now > retry then retry = allow_at - now end
   end
   tats[i] = new_tat
 end
@@ -229,9 +230,11 @@ impl Local {
             let tat = map.get(k).copied().unwrap_or(0).max(now);
             let new_tat = tat + interval;
             let allow_at = new_tat.saturating_sub(u64::from(q.burst) * interval);
-            if allow_at > now && denied == 0 {
-                denied = i64::try_from(i + 1).unwrap_or(i64::MAX);
-                retry = i64::try_from(allow_at - now).unwrap_or(i64::MAX);
+            if allow_at > now {
+                if denied == 0 {
+                    denied = i64::try_from(i + 1).unwrap_or(i64::MAX);
+                }
+                retry = retry.max(i64::try_from(allow_at - now).unwrap_or(i64::MAX));
             }
             tats.push(new_tat);
         }
@@ -292,6 +295,30 @@ mod tests {
         assert!(
             d.retry_after > Duration::from_secs(15) && d.retry_after <= Duration::from_secs(20),
             "{:?}",
+            d.retry_after
+        );
+    }
+
+    /// When the key and the tenant both deny, the retry time is the longer wait.
+    #[test]
+    fn retry_after_waits_for_every_limit_that_denies() {
+        let l = Local::default();
+        let tight = |rate| Quota {
+            rate,
+            period: Duration::from_secs(60),
+            burst: 1,
+        };
+        let limits = vec![
+            ("key".to_string(), tight(6)),
+            ("tenant".to_string(), tight(1)),
+        ];
+        assert!(l.check(&limits).allowed);
+        let d = l.check(&limits);
+        assert!(!d.allowed);
+        assert_eq!(d.denied_by, Some(0), "the key's limit is named");
+        assert!(
+            d.retry_after > Duration::from_secs(55),
+            "{:?}: the tenant's 60 s, not the key's 10 s",
             d.retry_after
         );
     }
