@@ -116,6 +116,10 @@ enum KeyAction {
         /// The proxy's `ai.system_secret`; needed to seal.
         #[arg(long, env = "SECURETAG_SYSTEM_SECRET", hide_env_values = true)]
         system_secret: Option<String>,
+        /// The proxy's configuration, to refuse a provider name it does not have (a typo
+        /// would store a key no request ever uses).
+        #[arg(short, long)]
+        config: Option<PathBuf>,
     },
 }
 
@@ -146,6 +150,29 @@ fn init_logging(level: &str) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+/// Refuses `provider` when the configuration at `path` has no such provider; without a
+/// configuration, says that the name was not checked.
+fn check_provider(path: Option<&std::path::Path>, provider: &str) -> Result<(), String> {
+    let Some(path) = path else {
+        eprintln!("note: provider name {provider:?} not checked; pass -c FILE to check it against ai.providers");
+        return Ok(());
+    };
+    let cfg = Config::load(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let names: Vec<&str> = cfg
+        .ai
+        .as_ref()
+        .map(|ai| ai.providers.iter().map(|p| p.name.as_str()).collect())
+        .unwrap_or_default();
+    if names.contains(&provider) {
+        return Ok(());
+    }
+    Err(format!(
+        "{}: ai.providers has no provider {provider:?} (it has: {})",
+        path.display(),
+        names.join(", ")
+    ))
 }
 
 /// The provider key read from stdin, sealed for storage under `system_secret`.
@@ -451,7 +478,11 @@ fn main() -> ExitCode {
                     provider,
                     clear,
                     system_secret,
+                    config,
                 } => {
+                    if let Err(e) = check_provider(config.as_deref(), &provider) {
+                        return fail(e);
+                    }
                     let sealed = if clear {
                         None
                     } else {

@@ -370,6 +370,26 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
     let (ok, _, err) = byok(&["--clear"], "");
     assert!(ok, "{err}");
     assert_eq!(stored_keys().await, serde_json::json!({}));
+    // With the proxy's configuration, a provider name it lacks is refused, not stored.
+    let conf = root().join("conf/securetag-edge.yaml");
+    let conf = conf.to_str().unwrap();
+    let typo = [
+        &["key", "byok", &key_id, "--provider", "opnai", "-c", conf][..],
+        &db,
+    ]
+    .concat();
+    let (ok, _, err) = cli(
+        &[&typo[..], &["--system-secret", secret]].concat(),
+        "sk-x\n",
+    );
+    assert!(
+        !ok && err.contains("no provider \"opnai\"") && err.contains("openai"),
+        "{err}"
+    );
+    assert_eq!(stored_keys().await, serde_json::json!({}));
+    let (ok, _, err) = byok(&["-c", conf, "--system-secret", secret], "sk-y\n");
+    assert!(ok, "{err}");
+    assert!(stored_keys().await["openai"].is_string());
 
     // Revocation, then revoking again names the key that is not active.
     let (ok, out, err) = cli(&[&["key", "revoke", &key_id][..], &db].concat(), "");
