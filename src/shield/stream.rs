@@ -252,6 +252,23 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     *s = self.take((index, field.clone()), &text, finished)?;
                 }
             }
+            // Some OpenAI-compatible servers stream content as an array of parts.
+            if let Some(parts) = delta.get_mut("content").and_then(Value::as_array_mut) {
+                for part in parts.iter_mut() {
+                    let Some(name) = super::wire::part_text_field(part) else {
+                        continue;
+                    };
+                    let field = if name == "refusal" {
+                        Field::Refusal
+                    } else {
+                        Field::Content
+                    };
+                    if let Some(Value::String(s)) = part.get_mut(name) {
+                        let text = std::mem::take(s);
+                        *s = self.take((index, field), &text, finished)?;
+                    }
+                }
+            }
             if let Some(Value::String(s)) = delta
                 .get_mut("function_call")
                 .and_then(|f| f.get_mut("arguments"))
@@ -379,6 +396,7 @@ fn append_field(delta: &mut Map<String, Value>, field: &Field, text: &str) {
             };
             match delta.get_mut(*name) {
                 Some(Value::String(s)) => s.push_str(text),
+                Some(Value::Array(parts)) => parts.push(json!({"type": "text", "text": text})),
                 _ => {
                     delta.insert((*name).into(), Value::String(text.into()));
                 }
@@ -537,6 +555,35 @@ mod tests {
             s.contains("<AWS_ACCESS_KEY_1>") && s.contains("<EMAIL_1>"),
             "{s}"
         );
+    }
+
+    /// Content streamed as an array of parts is held back and scanned like a string.
+    #[test]
+    fn content_streamed_as_parts_is_scanned() {
+        let scanner = Scanner::builtin().unwrap();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let mut out = Vec::new();
+        for delta in [
+            r#"{"content":[{"type":"text","text":"Write to ana.lopez@"}]}"#,
+            r#"{"content":[{"type":"text","text":"correo-mx.com or use AKIAQ7XK4PL"}]}"#,
+            r#"{"content":[{"type":"text","text":"MNBV2RT5Z today"}]}"#,
+        ] {
+            let ev = format!(
+                "data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{delta},\"finish_reason\":null}}]}}\n\n"
+            );
+            out.extend_from_slice(&f.push(ev.as_bytes()).unwrap());
+        }
+        let last = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        out.extend_from_slice(&f.push(last.as_bytes()).unwrap());
+        out.extend_from_slice(&f.finish());
+        let s = String::from_utf8(out).unwrap();
+        for leaked in ["ana.lopez", "correo-mx", "AKIAQ7XK4PL", "MNBV2RT5Z"] {
+            assert!(!s.contains(leaked), "{leaked} in {s}");
+        }
+        assert!(s.contains("<EMAIL_1>") && s.contains("today"), "{s}");
     }
 
     #[test]
