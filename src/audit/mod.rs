@@ -14,6 +14,7 @@
 mod record;
 mod spool;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -129,6 +130,15 @@ pub struct Auditor {
     wake_at: usize,
     spool: Arc<Spool>,
     metrics: Arc<Metrics>,
+    flush: Arc<FlushSignal>,
+}
+
+/// A shutdown's flush, told to the writer ahead of the queue: the flush message waits
+/// behind every queued record, and a write to a hung database would outlast the shutdown.
+#[derive(Default)]
+struct FlushSignal {
+    asked: AtomicBool,
+    now: Notify,
 }
 
 /// Queued records at which a gathering writer stops waiting and writes. A write takes
@@ -142,8 +152,12 @@ const WAKE_AT: usize = 16;
 
 /// The longest a batch may take to reach the sink before it goes to the spool instead.
 const SINK_TIMEOUT: Duration = Duration::from_secs(10);
-/// The same while a flush is awaited: shutdown waits 5 s for the writer.
+/// The same once a shutdown's flush was asked for: shutdown waits 5 s for the writer.
 const FLUSH_SINK_TIMEOUT: Duration = Duration::from_secs(2);
+/// After a failed write the sink is left alone this long: batches go straight to the
+/// spool, and the replay timer tries again. A hung database then costs one timeout per
+/// second at most, not one per batch.
+const SINK_BACKOFF: Duration = Duration::from_secs(1);
 
 /// The background half: run [`Writer::run`] on a runtime that outlives requests.
 pub struct Writer {
@@ -154,6 +168,9 @@ pub struct Writer {
     spool: Arc<Spool>,
     settings: AuditSettings,
     metrics: Arc<Metrics>,
+    flush: Arc<FlushSignal>,
+    /// Until when the sink is not tried after a failure; see [`SINK_BACKOFF`].
+    retry_at: parking_lot::Mutex<Option<tokio::time::Instant>>,
 }
 
 /// Builds the queue, the spool and the writer for `sink`.
@@ -168,6 +185,7 @@ pub fn channel(
         .set(i64::try_from(spool.pending()).unwrap_or(i64::MAX));
     let (tx, rx) = mpsc::channel(settings.queue_capacity);
     let full = Arc::new(Notify::new());
+    let flush = Arc::new(FlushSignal::default());
     // Half the queue at most, so a small queue does not overflow to the spool first.
     let wake_at = WAKE_AT
         .min(settings.batch_size)
@@ -180,6 +198,7 @@ pub fn channel(
             wake_at,
             spool: spool.clone(),
             metrics: metrics.clone(),
+            flush: flush.clone(),
         },
         Writer {
             rx,
@@ -189,6 +208,8 @@ pub fn channel(
             spool,
             settings: settings.clone(),
             metrics,
+            flush,
+            retry_at: parking_lot::Mutex::new(None),
         },
     ))
 }
@@ -223,6 +244,8 @@ impl Auditor {
     /// Used at shutdown, from a plain thread.
     pub fn flush_blocking(&self, timeout: Duration) -> bool {
         let deadline = std::time::Instant::now() + timeout;
+        self.flush.asked.store(true, Ordering::SeqCst);
+        self.flush.now.notify_waiters();
         let (ack_tx, ack_rx) = std::sync::mpsc::channel();
         let mut msg = Msg::Flush(ack_tx);
         // A full queue is being drained: wait for room rather than give up at once.
@@ -255,13 +278,13 @@ impl Writer {
             tokio::select! {
                 msg = self.rx.recv() => match msg {
                     None => {
-                        self.store(std::mem::take(&mut batch), FLUSH_SINK_TIMEOUT).await;
+                        self.store(std::mem::take(&mut batch)).await;
                         return;
                     }
                     Some(m) => self.take(m, &mut batch, &mut acks),
                 },
                 _ = replay_tick.tick() => {
-                    self.replay(SINK_TIMEOUT).await;
+                    self.replay().await;
                     continue;
                 }
             }
@@ -284,16 +307,9 @@ impl Writer {
                     _ = self.full.notified() => {}
                 }
             }
-            // Someone waits for a flush (a shutdown): a hung database must not make it miss
-            // its deadline, so the batch goes to the spool sooner.
-            let limit = if acks.is_empty() {
-                SINK_TIMEOUT
-            } else {
-                FLUSH_SINK_TIMEOUT
-            };
-            self.store(std::mem::take(&mut batch), limit).await;
+            self.store(std::mem::take(&mut batch)).await;
             if !acks.is_empty() {
-                self.replay(limit).await;
+                self.replay().await;
             }
             for a in acks {
                 let _ = a.send(());
@@ -331,13 +347,13 @@ impl Writer {
     }
 
     /// Writes a batch to the sink, or to the spool when the spool already holds older
-    /// records or the sink fails.
-    async fn store(&self, batch: Vec<AuditRecord>, limit: Duration) {
+    /// records, the sink failed moments ago, or it fails now.
+    async fn store(&self, batch: Vec<AuditRecord>) {
         if batch.is_empty() {
             return;
         }
-        if self.spool.pending() == 0 {
-            match self.write_sink(&batch, limit).await {
+        if self.spool.pending() == 0 && !self.backing_off() {
+            match self.write_sink(&batch).await {
                 Ok(()) => {
                     self.metrics.written.inc_by(batch.len() as u64);
                     return;
@@ -354,10 +370,10 @@ impl Writer {
                 );
             }
         } else if self.spool_batch(&batch, "keep_order") {
-            self.replay(limit).await;
+            self.replay().await;
         } else {
             // The spool is failing (a full disk): the sink out of order beats losing them.
-            match self.write_sink(&batch, limit).await {
+            match self.write_sink(&batch).await {
                 Ok(()) => self.metrics.written.inc_by(batch.len() as u64),
                 Err(e) => tracing::error!(error = %e, records = batch.len(),
                     "audit records lost: neither the spool nor the sink took them"),
@@ -366,13 +382,38 @@ impl Writer {
     }
 
     /// The sink's write, bounded: a hung database (a partition, not a refused connection)
-    /// must not stop the writer while records pile up. A write that timed out may still
-    /// land; its replay from the spool is then skipped by request id.
-    async fn write_sink(&self, batch: &[AuditRecord], limit: Duration) -> Result<(), SinkError> {
-        match tokio::time::timeout(limit, self.sink.write(batch)).await {
-            Ok(done) => done,
-            Err(_) => Err(SinkError(format!("no answer within {limit:?}"))),
-        }
+    /// must not stop the writer while records pile up, nor outlast a shutdown, which
+    /// abandons it. A write that timed out may still land: the Postgres sink then skips
+    /// its replay by request id; the JSONL file gets the records twice (readers dedupe by
+    /// `request_id`).
+    async fn write_sink(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
+        // Made before `asked` is read, so a flush asked in between still wakes it.
+        let abandon = self.flush.now.notified();
+        let flushing = self.flush.asked.load(Ordering::SeqCst);
+        let limit = if flushing {
+            FLUSH_SINK_TIMEOUT
+        } else {
+            SINK_TIMEOUT
+        };
+        let done = tokio::select! {
+            done = tokio::time::timeout(limit, self.sink.write(batch)) => match done {
+                Ok(done) => done,
+                Err(_) => Err(SinkError(format!("no answer within {limit:?}"))),
+            },
+            _ = abandon, if !flushing => Err(SinkError("abandoned for a shutdown".into())),
+        };
+        *self.retry_at.lock() = match done {
+            Ok(()) => None,
+            Err(_) => Some(tokio::time::Instant::now() + SINK_BACKOFF),
+        };
+        done
+    }
+
+    /// Whether the sink failed less than [`SINK_BACKOFF`] ago.
+    fn backing_off(&self) -> bool {
+        self.retry_at
+            .lock()
+            .is_some_and(|t| tokio::time::Instant::now() < t)
     }
 
     /// Appends to the spool; false when the spool could not take the batch.
@@ -394,8 +435,8 @@ impl Writer {
     }
 
     /// Replays the spool oldest first while the sink accepts batches.
-    async fn replay(&self, limit: Duration) {
-        if self.spool.pending() == 0 {
+    async fn replay(&self) {
+        if self.spool.pending() == 0 || self.backing_off() {
             return;
         }
         loop {
@@ -417,7 +458,7 @@ impl Writer {
                     .set(i64::try_from(self.spool.pending()).unwrap_or(i64::MAX));
                 return;
             }
-            if let Err(e) = self.write_sink(&chunk, limit).await {
+            if let Err(e) = self.write_sink(&chunk).await {
                 self.metrics.sink_errors.inc();
                 tracing::debug!(error = %e, "audit spool replay deferred; sink still unavailable");
                 return;
@@ -590,6 +631,44 @@ mod tests {
             .map(|r| r.request_id)
             .collect();
         assert_eq!(ids, ["a", "b", "c"]);
+    }
+
+    /// A shutdown's flush is answered within its budget while a write hangs on the
+    /// database: the write is abandoned, and it and everything queued go to the spool.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flush_abandons_a_hung_write_and_spools_the_queue() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = Arc::new(Gated {
+            batches: Batches::default(),
+            permits: tokio::sync::Semaphore::new(0),
+        });
+        let (auditor, _, _writer) = writer_to(sink, 2, Duration::from_millis(10), dir.path());
+        let ids: Vec<String> = (0..7).map(|n| format!("r{n}")).collect();
+        for id in &ids {
+            auditor.record(AuditRecord::new(id.clone(), None));
+        }
+        // The first batch's write is under way, and hangs.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(auditor.spool.pending(), 0);
+        let a = auditor.clone();
+        let started = std::time::Instant::now();
+        let flushed = tokio::task::spawn_blocking(move || a.flush_blocking(Duration::from_secs(5)))
+            .await
+            .unwrap();
+        assert!(flushed, "the flush was answered");
+        assert!(
+            started.elapsed() < SINK_TIMEOUT / 4,
+            "{:?}",
+            started.elapsed()
+        );
+        let spooled: Vec<String> = auditor
+            .spool
+            .peek(10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.request_id)
+            .collect();
+        assert_eq!(spooled, ids);
     }
 
     /// Fewer records than a batch go in together once the interval has passed, and the

@@ -10,7 +10,7 @@
 //! append and when the spool is opened, so it never glues onto a good record.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufRead, BufReader, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use parking_lot::Mutex;
@@ -34,18 +34,11 @@ struct State {
     peeked: Vec<u64>,
 }
 
-impl Spool {
-    /// Opens (or creates) the spool in `dir`, counting what an earlier run left behind.
-    pub fn open(dir: &Path) -> io::Result<Spool> {
-        fs::create_dir_all(dir)?;
-        let data = dir.join("audit-spool.jsonl");
-        let offset_file = dir.join("audit-spool.offset");
-        let mut offset = fs::read_to_string(&offset_file)
-            .ok()
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .unwrap_or(0);
+impl State {
+    /// What `data` holds past `offset`: whole lines only.
+    fn read(data: &Path, mut offset: u64) -> io::Result<State> {
         let (mut len, mut pending, mut lines) = (0, 0, 0);
-        if let Ok(f) = File::open(&data) {
+        if let Ok(f) = File::open(data) {
             let mut r = BufReader::new(f);
             let mut line = Vec::new();
             loop {
@@ -67,15 +60,30 @@ impl Spool {
             offset = 0;
             pending = lines;
         }
+        Ok(State {
+            offset,
+            len,
+            pending,
+            peeked: Vec::new(),
+        })
+    }
+}
+
+impl Spool {
+    /// Opens (or creates) the spool in `dir`, counting what an earlier run left behind.
+    pub fn open(dir: &Path) -> io::Result<Spool> {
+        fs::create_dir_all(dir)?;
+        let data = dir.join("audit-spool.jsonl");
+        let offset_file = dir.join("audit-spool.offset");
+        let offset = fs::read_to_string(&offset_file)
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        let state = State::read(&data, offset)?;
         Ok(Spool {
             data,
             offset_file,
-            state: Mutex::new(State {
-                offset,
-                len,
-                pending,
-                peeked: Vec::new(),
-            }),
+            state: Mutex::new(state),
         })
     }
 
@@ -96,6 +104,17 @@ impl Spool {
             .create(true)
             .append(true)
             .open(&self.data)?;
+        let on_disk = f.metadata()?.len();
+        if on_disk < st.len {
+            // Shrunk or replaced from outside: start again from what it holds, rather than
+            // pad it to the old length and glue the next record onto the padding.
+            tracing::error!(
+                expected = st.len,
+                found = on_disk,
+                "audit spool file changed under the proxy; re-reading it"
+            );
+            *st = State::read(&self.data, st.offset)?;
+        }
         if f.metadata()?.len() != st.len {
             f.set_len(st.len)?;
         }
@@ -115,20 +134,21 @@ impl Spool {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
-        let mut r = BufReader::new(f);
-        r.seek(SeekFrom::Start(st.offset))?;
-        let mut at = st.offset;
+        let mut f = f;
+        f.seek(SeekFrom::Start(st.offset))?;
+        // Whole lines only: a torn append after them is never read. Bytes, not a String,
+        // so a line that is not UTF-8 is one unreadable line rather than an error that
+        // stops every replay behind it.
+        let mut r = BufReader::new(f.take(st.len.saturating_sub(st.offset)));
         let mut out = Vec::new();
-        let mut line = String::new();
+        let mut line = Vec::new();
         while out.len() < max {
             line.clear();
-            let n = r.read_line(&mut line)? as u64;
-            if n == 0 || at + n > st.len || !line.ends_with('\n') {
-                // The end, or a torn append that the next append cuts off.
+            let n = r.read_until(b'\n', &mut line)? as u64;
+            if n == 0 || line.last() != Some(&b'\n') {
                 break;
             }
-            at += n;
-            match serde_json::from_str::<AuditRecord>(line.trim_end()) {
+            match serde_json::from_slice::<AuditRecord>(&line) {
                 Ok(rec) => out.push(rec),
                 Err(e) => tracing::error!(error = %e, "skipping an unreadable audit spool line"),
             }
@@ -160,12 +180,18 @@ impl Spool {
     }
 }
 
+/// Replaces `path` with `data`, durably: the rename itself is synced through the
+/// directory, or a power cut could keep an older offset beside newer data.
 fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     let tmp = path.with_extension("tmp");
     let mut f = File::create(&tmp)?;
     f.write_all(data)?;
     f.sync_data()?;
-    fs::rename(&tmp, path)
+    fs::rename(&tmp, path)?;
+    match path.parent() {
+        Some(dir) => File::open(dir)?.sync_all(),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -255,6 +281,39 @@ mod tests {
         let s = Spool::open(dir.path()).unwrap();
         assert_eq!(s.pending(), 2);
         assert_eq!(s.peek(10).unwrap().len(), 2);
+    }
+
+    /// A line that is not even UTF-8 is one unreadable line, not an error that stops every
+    /// replay; a spool file shrunk from outside is re-read, not padded.
+    #[test]
+    fn bad_bytes_and_a_shrunk_file_lose_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("audit-spool.jsonl");
+        let s = Spool::open(dir.path()).unwrap();
+        s.append(&[rec("a")]).unwrap();
+        let mut f = OpenOptions::new().append(true).open(&data).unwrap();
+        f.write_all(b"\xff\xfe not utf-8\n").unwrap();
+        drop(s);
+        let s = Spool::open(dir.path()).unwrap();
+        s.append(&[rec("b")]).unwrap();
+        let ids: Vec<String> = s
+            .peek(10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.request_id)
+            .collect();
+        assert_eq!(ids, ["a", "b"]);
+
+        fs::write(&data, b"").unwrap();
+        s.append(&[rec("c")]).unwrap();
+        let ids: Vec<String> = s
+            .peek(10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.request_id)
+            .collect();
+        assert_eq!(ids, ["c"]);
+        assert_eq!(s.pending(), 1);
     }
 
     /// An unreadable line is passed over once, and the records around it are replayed once.
