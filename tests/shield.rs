@@ -388,7 +388,10 @@ async fn every_refusal_has_its_status_and_an_openai_error() {
         {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "w", "arguments": long}}]},
         {"role": "tool", "tool_call_id": "c1", "content": "sunny"}
     ]});
+    let name =
+        json!({"model": "mock-1", "messages": [{"role": "user", "name": long, "content": "x"}]});
     for (body, param) in [
+        (name, "messages[0].name"),
         (refusal, "messages[0].content"),
         (arguments, "messages[1].tool_calls[0].function.arguments"),
     ] {

@@ -301,7 +301,15 @@ impl Shield {
                 let back = cents - self.settings.price_blocked;
                 match self.store.refund(tenant, back).await {
                     Ok(()) => charged = self.settings.price_blocked,
-                    Err(e) => tracing::error!(error = %e, tenant = %tenant, "refund failed"),
+                    Err(e) => {
+                        tracing::error!(error = %e, tenant = %tenant, "refund failed");
+                        // The row says the full price; this says it may have been refunded
+                        // after all (a timed-out statement can still commit).
+                        r.error = Some(match r.error.take() {
+                            Some(was) => format!("{was}; refund_unconfirmed"),
+                            None => "refund_unconfirmed".into(),
+                        });
+                    }
                 }
             }
             r.credits_charged_cents = charged;
