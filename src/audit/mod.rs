@@ -5,8 +5,14 @@
 //! writer drains the queue in batches into the sink (Postgres, or a JSONL file for the
 //! embedded store). When the sink fails, the batch is appended to the spool and every later
 //! record follows it there, so order is kept; once the sink answers again the spool is
-//! replayed oldest first and removed. Replays are idempotent (the log's `request_id` is
-//! unique), so a crash in the middle of one costs nothing but a second attempt.
+//! replayed oldest first and removed. Replays into Postgres are idempotent (the log's
+//! `request_id` is unique), so a crash in the middle of one costs nothing but a second
+//! attempt; the embedded store's JSONL file may then hold a record twice, and its readers
+//! dedupe by `request_id`.
+//!
+//! A record that finds the queue full goes to the spool at once, ahead of older records
+//! still queued: order is kept within the queue and within the spool, and `created_at`
+//! always says when each request happened.
 //!
 //! Records hold hashes or ciphertext of prompts, counts of PII by entity, and rule names;
 //! never a prompt, a PII value, a key or a secret.
