@@ -160,10 +160,15 @@ const WAKE_AT: usize = 16;
 const SINK_TIMEOUT: Duration = Duration::from_secs(10);
 /// The same once a shutdown's flush was asked for: shutdown waits 5 s for the writer.
 const FLUSH_SINK_TIMEOUT: Duration = Duration::from_secs(2);
-/// After a failed write the sink is left alone this long: batches go straight to the
-/// spool, and the replay timer tries again. A hung database then costs one timeout per
-/// second at most, not one per batch.
+/// After a failed write the sink is left alone this long, doubling with each failure in
+/// a row up to [`MAX_SINK_BACKOFF`]: batches go straight to the spool meanwhile, and the
+/// replay timer tries again. A hung database then costs one timeout per backoff, not one
+/// per batch.
 const SINK_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_SINK_BACKOFF: Duration = Duration::from_secs(30);
+/// A replay's write: a spooled chunk goes to a database that was failing moments ago, so
+/// a hang is likelier, and it is retried anyway.
+const REPLAY_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The background half: run [`Writer::run`] on a runtime that outlives requests.
 pub struct Writer {
@@ -175,8 +180,9 @@ pub struct Writer {
     settings: AuditSettings,
     metrics: Arc<Metrics>,
     flush: Arc<FlushSignal>,
-    /// Until when the sink is not tried after a failure; see [`SINK_BACKOFF`].
-    retry_at: parking_lot::Mutex<Option<tokio::time::Instant>>,
+    /// Until when the sink is not tried after a failure, and the backoff that set it; see
+    /// [`SINK_BACKOFF`].
+    retry_at: parking_lot::Mutex<Option<(tokio::time::Instant, Duration)>>,
 }
 
 /// Builds the queue, the spool and the writer for `sink`.
@@ -359,7 +365,7 @@ impl Writer {
             return;
         }
         if self.spool.pending() == 0 && !self.backing_off() {
-            match self.write_sink(&batch).await {
+            match self.write_sink(&batch, SINK_TIMEOUT).await {
                 Ok(()) => {
                     self.metrics.written.inc_by(batch.len() as u64);
                     return;
@@ -379,7 +385,7 @@ impl Writer {
             self.replay().await;
         } else {
             // The spool is failing (a full disk): the sink out of order beats losing them.
-            match self.write_sink(&batch).await {
+            match self.write_sink(&batch, SINK_TIMEOUT).await {
                 Ok(()) => self.metrics.written.inc_by(batch.len() as u64),
                 Err(e) => tracing::error!(error = %e, records = batch.len(),
                     "audit records lost: neither the spool nor the sink took them"),
@@ -387,39 +393,48 @@ impl Writer {
         }
     }
 
-    /// The sink's write, bounded: a hung database (a partition, not a refused connection)
-    /// must not stop the writer while records pile up, nor outlast a shutdown, which
-    /// abandons it. A write that timed out may still land: the Postgres sink then skips
-    /// its replay by request id; the JSONL file gets the records twice (readers dedupe by
-    /// `request_id`).
-    async fn write_sink(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
+    /// The sink's write, bounded by `limit`: a hung database (a partition, not a refused
+    /// connection) must not stop the writer while records pile up. Once a shutdown's flush
+    /// is asked for, the write gets [`FLUSH_SINK_TIMEOUT`] more at most. A write that timed
+    /// out may still land: the Postgres sink then skips its replay by request id; the
+    /// JSONL file gets the records twice (readers dedupe by `request_id`).
+    async fn write_sink(&self, batch: &[AuditRecord], limit: Duration) -> Result<(), SinkError> {
         // Made before `asked` is read, so a flush asked in between still wakes it.
-        let abandon = self.flush.now.notified();
+        let asked = self.flush.now.notified();
         let flushing = self.flush.asked.load(Ordering::SeqCst);
         let limit = if flushing {
-            FLUSH_SINK_TIMEOUT
+            limit.min(FLUSH_SINK_TIMEOUT)
         } else {
-            SINK_TIMEOUT
+            limit
         };
+        let write = tokio::time::timeout(limit, self.sink.write(batch));
+        tokio::pin!(write);
         let done = tokio::select! {
-            done = tokio::time::timeout(limit, self.sink.write(batch)) => match done {
-                Ok(done) => done,
-                Err(_) => Err(SinkError(format!("no answer within {limit:?}"))),
-            },
-            _ = abandon, if !flushing => Err(SinkError("abandoned for a shutdown".into())),
+            done = &mut write => done,
+            _ = asked, if !flushing => {
+                tokio::time::timeout(FLUSH_SINK_TIMEOUT, &mut write).await.unwrap_or(Ok(Err(
+                    SinkError("cut short by a shutdown".into()),
+                )))
+            }
         };
-        *self.retry_at.lock() = match done {
-            Ok(()) => None,
-            Err(_) => Some(tokio::time::Instant::now() + SINK_BACKOFF),
+        let done = done.unwrap_or_else(|_| Err(SinkError(format!("no answer within {limit:?}"))));
+        let mut retry = self.retry_at.lock();
+        *retry = match (&done, *retry) {
+            (Ok(()), _) => None,
+            (Err(_), None) => Some((tokio::time::Instant::now() + SINK_BACKOFF, SINK_BACKOFF)),
+            (Err(_), Some((_, last))) => {
+                let next = (last * 2).min(MAX_SINK_BACKOFF);
+                Some((tokio::time::Instant::now() + next, next))
+            }
         };
         done
     }
 
-    /// Whether the sink failed less than [`SINK_BACKOFF`] ago.
+    /// Whether the sink failed too recently to try it again; see [`SINK_BACKOFF`].
     fn backing_off(&self) -> bool {
         self.retry_at
             .lock()
-            .is_some_and(|t| tokio::time::Instant::now() < t)
+            .is_some_and(|(t, _)| tokio::time::Instant::now() < t)
     }
 
     /// Appends to the spool; false when the spool could not take the batch.
@@ -464,7 +479,7 @@ impl Writer {
                     .set(i64::try_from(self.spool.pending()).unwrap_or(i64::MAX));
                 return;
             }
-            if let Err(e) = self.write_sink(&chunk).await {
+            if let Err(e) = self.write_sink(&chunk, REPLAY_TIMEOUT).await {
                 self.metrics.sink_errors.inc();
                 tracing::debug!(error = %e, "audit spool replay deferred; sink still unavailable");
                 return;
@@ -640,7 +655,7 @@ mod tests {
     }
 
     /// A shutdown's flush is answered within its budget while a write hangs on the
-    /// database: the write is abandoned, and it and everything queued go to the spool.
+    /// database: the write is cut short, and it and everything queued go to the spool.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_flush_abandons_a_hung_write_and_spools_the_queue() {
         let dir = tempfile::tempdir().unwrap();
@@ -662,10 +677,12 @@ mod tests {
             .await
             .unwrap();
         assert!(flushed, "the flush was answered");
+        // The hung write gets FLUSH_SINK_TIMEOUT more, then everything goes to the spool
+        // without trying the sink again (it is backing off).
+        let took = started.elapsed();
         assert!(
-            started.elapsed() < SINK_TIMEOUT / 4,
-            "{:?}",
-            started.elapsed()
+            took < FLUSH_SINK_TIMEOUT + Duration::from_secs(1),
+            "{took:?}"
         );
         let spooled: Vec<String> = auditor
             .spool
@@ -675,6 +692,28 @@ mod tests {
             .map(|r| r.request_id)
             .collect();
         assert_eq!(spooled, ids);
+    }
+
+    /// A write that is slow but alive when a shutdown's flush is asked for still lands in
+    /// the sink, not the spool (whose directory a container may not keep).
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_flush_lets_a_slow_write_finish() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = Arc::new(Gated {
+            batches: Batches::default(),
+            permits: tokio::sync::Semaphore::new(0),
+        });
+        let (auditor, sink, _writer) = writer_to(sink, 2, Duration::from_millis(10), dir.path());
+        auditor.record(AuditRecord::new("a".into(), None));
+        auditor.record(AuditRecord::new("b".into(), None));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let a = auditor.clone();
+        let flush = tokio::task::spawn_blocking(move || a.flush_blocking(Duration::from_secs(5)));
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        sink.permits.add_permits(10);
+        assert!(flush.await.unwrap());
+        assert_eq!(*sink.batches.0.lock().unwrap(), [["a", "b"]]);
+        assert_eq!(auditor.spool.pending(), 0);
     }
 
     /// Fewer records than a batch go in together once the interval has passed, and the

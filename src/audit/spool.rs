@@ -106,14 +106,15 @@ impl Spool {
             .open(&self.data)?;
         let on_disk = f.metadata()?.len();
         if on_disk < st.len {
-            // Shrunk or replaced from outside: start again from what it holds, rather than
-            // pad it to the old length and glue the next record onto the padding.
+            // Shrunk or replaced from outside: replay all it holds (duplicates are skipped;
+            // an old offset could start mid-record), rather than pad it to the old length
+            // and glue the next record onto the padding.
             tracing::error!(
                 expected = st.len,
                 found = on_disk,
-                "audit spool file changed under the proxy; re-reading it"
+                "audit spool file changed under the proxy; replaying it from the start"
             );
-            *st = State::read(&self.data, st.offset)?;
+            *st = State::read(&self.data, 0)?;
         }
         if f.metadata()?.len() != st.len {
             f.set_len(st.len)?;
@@ -180,18 +181,25 @@ impl Spool {
     }
 }
 
-/// Replaces `path` with `data`, durably: the rename itself is synced through the
-/// directory, or a power cut could keep an older offset beside newer data.
+/// Replaces `path` with `data`, durably where the file system allows: the rename is
+/// synced through the directory, or a power cut could keep an older offset beside newer
+/// data.
 fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
     let tmp = path.with_extension("tmp");
     let mut f = File::create(&tmp)?;
     f.write_all(data)?;
     f.sync_data()?;
     fs::rename(&tmp, path)?;
-    match path.parent() {
-        Some(dir) => File::open(dir)?.sync_all(),
-        None => Ok(()),
+    // Best effort, as PostgreSQL does: some file systems refuse to sync a directory, and
+    // the rename has happened either way.
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if let Err(e) = File::open(dir).and_then(|d| d.sync_all()) {
+        tracing::debug!(error = %e, "audit spool directory not synced");
     }
+    Ok(())
 }
 
 #[cfg(test)]
