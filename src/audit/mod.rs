@@ -630,7 +630,7 @@ mod tests {
     }
 
     /// A database that hangs (neither answers nor fails) does not hold the records: after
-    /// the sink's timeout they are in the spool, and a flush is answered within its budget.
+    /// the sink's timeout they are in the spool.
     #[tokio::test(start_paused = true)]
     async fn a_hung_sink_sends_the_batch_to_the_spool() {
         let dir = tempfile::tempdir().unwrap();

@@ -80,6 +80,11 @@ impl Spool {
             .and_then(|s| s.trim().parse::<u64>().ok())
             .unwrap_or(0);
         let state = State::read(&data, offset)?;
+        if state.offset != offset {
+            // Written down at once: a stale offset on disk would hide records on the next
+            // start, once the file has grown past it again.
+            write_atomic(&offset_file, b"0")?;
+        }
         Ok(Spool {
             data,
             offset_file,
@@ -115,6 +120,7 @@ impl Spool {
                 "audit spool file changed under the proxy; replaying it from the start"
             );
             *st = State::read(&self.data, 0)?;
+            write_atomic(&self.offset_file, b"0")?;
         }
         if f.metadata()?.len() != st.len {
             f.set_len(st.len)?;
@@ -289,6 +295,10 @@ mod tests {
         let s = Spool::open(dir.path()).unwrap();
         assert_eq!(s.pending(), 2);
         assert_eq!(s.peek(10).unwrap().len(), 2);
+        // The reset offset is on disk too: a file grown past the stale one would hide
+        // records on the next start.
+        let on_disk = fs::read_to_string(dir.path().join("audit-spool.offset")).unwrap();
+        assert_eq!(on_disk, "0");
     }
 
     /// A line that is not even UTF-8 is one unreadable line, not an error that stops every
