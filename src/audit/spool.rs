@@ -6,8 +6,9 @@
 //! at worst replay a chunk twice, which the Postgres sink ignores by request id.
 //!
 //! Only whole lines count. A crash (or a full disk) in the middle of an append leaves a
-//! torn last line, of records whose append never returned: it is cut off before the next
-//! append and when the spool is opened, so it never glues onto a good record.
+//! torn last line, of records whose append never returned: the next append closes it off
+//! with a newline first, so it is read as one unreadable line and never glues onto a good
+//! record.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
@@ -25,7 +26,8 @@ pub struct Spool {
 
 struct State {
     offset: u64,
-    /// Bytes of whole lines in the file; anything after them is a torn append.
+    /// Bytes of the file known to end in whole lines; anything after is a torn append (or
+    /// another process's, during a graceful upgrade).
     len: u64,
     /// Lines after `offset`, readable or not.
     pending: usize,
@@ -107,6 +109,7 @@ impl Spool {
         let mut st = self.state.lock();
         let mut f = OpenOptions::new()
             .create(true)
+            .read(true)
             .append(true)
             .open(&self.data)?;
         let on_disk = f.metadata()?.len();
@@ -122,13 +125,22 @@ impl Spool {
             *st = State::read(&self.data, 0)?;
             write_atomic(&self.offset_file, b"0")?;
         }
-        if f.metadata()?.len() != st.len {
-            f.set_len(st.len)?;
+        // A torn last line (a crash or a failed append mid-write) is closed off, to be
+        // passed over as one unreadable line, rather than cut: during a graceful upgrade
+        // the old process appends to the same file, and cutting could destroy its record.
+        let mut last = [0u8; 1];
+        let torn = on_disk > 0
+            && std::os::unix::fs::FileExt::read_exact_at(&f, &mut last, on_disk - 1).is_ok()
+            && last[0] != b'\n';
+        if torn {
+            buf.insert(0, b'\n');
         }
         f.write_all(&buf)?;
         f.sync_data()?;
-        st.len += buf.len() as u64;
-        st.pending += records.len();
+        // Everything up to here ends with a newline (appends never interleave), another
+        // process's records included.
+        st.len = f.metadata()?.len();
+        st.pending += records.len() + usize::from(torn);
         Ok(())
     }
 
@@ -260,9 +272,9 @@ mod tests {
     }
 
     /// A crash mid-append leaves a torn line: the reopened spool counts only whole lines,
-    /// and the next append cuts the tear off instead of gluing a record onto it.
+    /// and the next append closes the tear off instead of gluing a record onto it.
     #[test]
-    fn a_torn_append_is_cut_off_not_glued_to_the_next_record() {
+    fn a_torn_append_is_closed_off_not_glued_to_the_next_record() {
         let dir = tempfile::tempdir().unwrap();
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("a")]).unwrap();
@@ -280,7 +292,29 @@ mod tests {
             .map(|r| r.request_id)
             .collect();
         assert_eq!(ids, ["a", "b"]);
-        assert_eq!(s.pending(), 2);
+        // a, the closed-off tear (passed over when read), b.
+        assert_eq!(s.pending(), 3);
+    }
+
+    /// During a graceful upgrade two processes append to one spool: neither cuts off what
+    /// the other wrote.
+    #[test]
+    fn two_processes_appending_keep_each_others_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = Spool::open(dir.path()).unwrap();
+        old.append(&[rec("a")]).unwrap();
+        let new = Spool::open(dir.path()).unwrap();
+        old.append(&[rec("b")]).unwrap();
+        new.append(&[rec("c")]).unwrap();
+        old.append(&[rec("d")]).unwrap();
+        let ids: Vec<String> = Spool::open(dir.path())
+            .unwrap()
+            .peek(10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.request_id)
+            .collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
     }
 
     /// An offset past the end of the file (a crash between writing it and truncating, in
