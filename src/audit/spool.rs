@@ -185,6 +185,14 @@ impl Spool {
         st.offset += advance;
         st.pending = st.pending.saturating_sub(lines);
         if st.offset >= st.len {
+            let on_disk = fs::metadata(&self.data).map(|m| m.len()).unwrap_or(0);
+            if on_disk > st.offset {
+                // Another process appended meanwhile (the old one, in a graceful upgrade):
+                // its records are read next time, not truncated away.
+                st.len = on_disk;
+                st.pending = st.pending.max(1);
+                return write_atomic(&self.offset_file, st.offset.to_string().as_bytes());
+            }
             // Everything replayed: start the next outage from an empty file. The offset goes
             // to 0 first; truncating first, a crash in between would leave an offset past
             // the end that hid the next outage's first records.
@@ -315,6 +323,29 @@ mod tests {
             .map(|r| r.request_id)
             .collect();
         assert_eq!(ids, ["a", "b", "c", "d"]);
+    }
+
+    /// One process replaying all it knows of a shared spool does not truncate away what
+    /// the other appended meanwhile.
+    #[test]
+    fn a_drained_spool_keeps_what_another_process_appended() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = Spool::open(dir.path()).unwrap();
+        old.append(&[rec("a")]).unwrap();
+        let new = Spool::open(dir.path()).unwrap();
+        new.append(&[rec("b")]).unwrap();
+        assert_eq!(old.peek(10).unwrap().len(), 1);
+        old.consume_peeked().unwrap();
+        assert!(old.pending() > 0, "b is still to replay");
+        let ids: Vec<String> = old
+            .peek(10)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.request_id)
+            .collect();
+        assert_eq!(ids, ["b"]);
+        old.consume_peeked().unwrap();
+        assert_eq!(old.pending(), 0);
     }
 
     /// An offset past the end of the file (a crash between writing it and truncating, in
