@@ -89,25 +89,20 @@ pub fn inspect_request(
     redactions: &Redactions,
     state: &mut RedactionState,
 ) -> Inspection {
-    let roles: Vec<String> = body
+    // Per message: whether its role is one the policy does not score for injection.
+    let trusted: Vec<bool> = body
         .get("messages")
         .and_then(Value::as_array)
         .map(|ms| {
             ms.iter()
                 .map(|m| {
-                    m.get("role")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string()
+                    let role = m.get("role").and_then(Value::as_str).unwrap_or("");
+                    policy.injection_trusted_roles.iter().any(|r| r == role)
                 })
                 .collect()
         })
         .unwrap_or_default();
     let opts = options(policy, !custom_entities.is_empty());
-    let trusted: Vec<bool> = roles
-        .iter()
-        .map(|r| policy.injection_trusted_roles.contains(r))
-        .collect();
     merge_split_parts(scanner, &opts, body, &trusted);
     let mut found: Vec<(String, Vec<Finding>)> = Vec::new();
     let mut insp = Inspection::default();

@@ -740,43 +740,46 @@ impl Shield {
                 }
             };
             // Tool-call arguments and the name are scanned too, so they meet the same limit.
+            // A field's name is only spelled out for the error.
+            let too_long = |param: String, chars: usize| -> Stop {
+                HttpError::new(
+                    413,
+                    "invalid_request_error",
+                    "content_too_long",
+                    format!(
+                        "{param} has {chars} characters; the limit is {}",
+                        s.max_content_chars
+                    ),
+                )
+                .with_param(param)
+                .into()
+            };
+            if chars > s.max_content_chars {
+                return Err(too_long(param, chars));
+            }
             let calls = m.get("tool_calls").and_then(Value::as_array);
-            let arguments = calls
-                .into_iter()
-                .flatten()
-                .enumerate()
-                .filter_map(|(k, c)| {
-                    let a = c.get("function")?.get("arguments")?.as_str()?;
-                    Some((
-                        format!("messages[{i}].tool_calls[{k}].function.arguments"),
-                        a,
-                    ))
-                });
-            let legacy = m.get("function_call").and_then(|f| f.get("arguments"));
-            let legacy = legacy
-                .and_then(Value::as_str)
-                .map(|a| (format!("messages[{i}].function_call.arguments"), a));
-            let name = m.get("name").and_then(Value::as_str);
-            let name = name.map(|n| (format!("messages[{i}].name"), n));
-            let texts = std::iter::once((param, chars)).chain(
-                arguments
-                    .chain(legacy)
-                    .chain(name)
-                    .map(|(p, a)| (p, a.chars().count())),
-            );
-            for (param, chars) in texts {
-                if chars > s.max_content_chars {
-                    return Err(HttpError::new(
-                        413,
-                        "invalid_request_error",
-                        "content_too_long",
-                        format!(
-                            "{param} has {chars} characters; the limit is {}",
-                            s.max_content_chars
-                        ),
-                    )
-                    .with_param(param)
-                    .into());
+            for (k, c) in calls.into_iter().flatten().enumerate() {
+                let args = c.get("function").and_then(|f| f.get("arguments"));
+                let n = args
+                    .and_then(Value::as_str)
+                    .map_or(0, |a| a.chars().count());
+                if n > s.max_content_chars {
+                    let param = format!("messages[{i}].tool_calls[{k}].function.arguments");
+                    return Err(too_long(param, n));
+                }
+            }
+            for (field, text) in [
+                (
+                    "function_call.arguments",
+                    m.get("function_call").and_then(|f| f.get("arguments")),
+                ),
+                ("name", m.get("name")),
+            ] {
+                let n = text
+                    .and_then(Value::as_str)
+                    .map_or(0, |t| t.chars().count());
+                if n > s.max_content_chars {
+                    return Err(too_long(format!("messages[{i}].{field}"), n));
                 }
             }
         }
