@@ -7,7 +7,7 @@ mod common;
 use std::time::Duration;
 
 use common::db;
-use common::provider::{split_every, sse_stream, Answer, Provider};
+use common::provider::{split_every, sse_events_of_parts, sse_stream, Answer, Provider};
 use common::{free_port, Edge};
 use serde_json::{json, Value};
 
@@ -808,13 +808,7 @@ async fn streams_over_the_cap_wait_then_get_503() {
     .await;
     let streaming =
         json!({"model": "mock-1", "stream": true, "messages": [{"role": "user", "content": "x"}]});
-    let deltas: Vec<String> = (0..8).map(|i| format!("part {i} ")).collect();
-    let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
-    let pieces: Vec<Vec<u8>> = String::from_utf8(sse_stream(&refs, false))
-        .unwrap()
-        .split_inclusive("\n\n")
-        .map(|p| p.as_bytes().to_vec())
-        .collect();
+    let pieces = sse_events_of_parts(8);
     s.provider.push(Answer::Sse {
         pieces,
         gap: Duration::from_millis(150),
@@ -885,19 +879,24 @@ async fn byok_keys_are_used_for_their_provider() {
     assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn models_lists_what_the_key_may_use_and_health_answers() {
-    let s = setup(1000, "").await;
-    let c = common::client();
-    let v: Value = c
+/// `GET /v1/models` with `key`.
+async fn models(s: &Setup, key: &str) -> Value {
+    common::client()
         .get(format!("{}/models", s.base))
-        .bearer_auth(&s.key)
+        .bearer_auth(key)
         .send()
         .await
         .unwrap()
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn models_lists_what_the_key_may_use_and_health_answers() {
+    let s = setup(1000, "").await;
+    let c = common::client();
+    let v = models(&s, &s.key).await;
     let ids: Vec<&str> = v["data"]
         .as_array()
         .unwrap()
@@ -910,15 +909,7 @@ async fn models_lists_what_the_key_may_use_and_health_answers() {
     let narrow = s.store.create_key(&s.tenant, None).await.unwrap();
     sqlx::query("UPDATE securetag.ai_gateway_key_config SET model_access = '[\"mock-1\", \"gpt-4o-mini\", \"claude-9\"]' WHERE api_key_id = $1::uuid")
         .bind(&narrow.id).execute(&s.store.pool).await.unwrap();
-    let v: Value = c
-        .get(format!("{}/models", s.base))
-        .bearer_auth(&narrow.key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = models(&s, &narrow.key).await;
     let listed: Vec<(&str, &str)> = v["data"]
         .as_array()
         .unwrap()

@@ -8,7 +8,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use common::db;
-use common::provider::{split_every, sse_stream, Answer, Provider};
+use common::provider::{split_every, sse_events_of_parts, sse_stream, Answer, Provider};
 use common::{free_port, Edge};
 use futures::StreamExt;
 use serde_json::{json, Value};
@@ -303,13 +303,7 @@ async fn broken_streams_and_malformed_events_are_audited_without_a_panic() {
     assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
 
     // A client that leaves mid-stream.
-    let deltas: Vec<String> = (0..20).map(|i| format!("part {i} ")).collect();
-    let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
-    let pieces: Vec<Vec<u8>> = String::from_utf8(sse_stream(&refs, false))
-        .unwrap()
-        .split_inclusive("\n\n")
-        .map(|p| p.as_bytes().to_vec())
-        .collect();
+    let pieces = sse_events_of_parts(20);
     s.provider.push(Answer::Sse {
         pieces,
         gap: Duration::from_millis(100),

@@ -528,6 +528,16 @@ mod tests {
         permits: tokio::sync::Semaphore,
     }
 
+    impl Gated {
+        /// A sink whose writes all wait until the test adds permits.
+        fn held() -> Arc<Gated> {
+            Arc::new(Gated {
+                batches: Batches::default(),
+                permits: tokio::sync::Semaphore::new(0),
+            })
+        }
+    }
+
     #[async_trait]
     impl AuditSink for Gated {
         async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
@@ -600,10 +610,7 @@ mod tests {
     #[tokio::test]
     async fn batches_stay_small_until_records_pile_up_behind_a_slow_write() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = Arc::new(Gated {
-            batches: Batches::default(),
-            permits: tokio::sync::Semaphore::new(0),
-        });
+        let sink = Gated::held();
         let (auditor, sink, _writer) = writer_to(sink, 50, Duration::from_secs(600), dir.path());
         let ids: Vec<String> = (0..WAKE_AT + 50 + WAKE_AT)
             .map(|n| format!("r{n}"))
@@ -634,24 +641,14 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_hung_sink_sends_the_batch_to_the_spool() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = Arc::new(Gated {
-            batches: Batches::default(),
-            permits: tokio::sync::Semaphore::new(0),
-        });
+        let sink = Gated::held();
         let (auditor, _, _writer) = writer_to(sink, 50, Duration::from_millis(100), dir.path());
         for id in ["a", "b", "c"] {
             auditor.record(AuditRecord::new(id.into(), None));
         }
         tokio::time::sleep(SINK_TIMEOUT + Duration::from_secs(1)).await;
         assert_eq!(auditor.spool.pending(), 3);
-        let ids: Vec<String> = auditor
-            .spool
-            .peek(10)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.request_id)
-            .collect();
-        assert_eq!(ids, ["a", "b", "c"]);
+        assert_eq!(auditor.spool.peek_ids(10), ["a", "b", "c"]);
     }
 
     /// A shutdown's flush is answered within its budget while a write hangs on the
@@ -659,10 +656,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_flush_abandons_a_hung_write_and_spools_the_queue() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = Arc::new(Gated {
-            batches: Batches::default(),
-            permits: tokio::sync::Semaphore::new(0),
-        });
+        let sink = Gated::held();
         let (auditor, _, _writer) = writer_to(sink, 2, Duration::from_millis(10), dir.path());
         let ids: Vec<String> = (0..7).map(|n| format!("r{n}")).collect();
         for id in &ids {
@@ -684,14 +678,7 @@ mod tests {
             took < FLUSH_SINK_TIMEOUT + Duration::from_secs(1),
             "{took:?}"
         );
-        let spooled: Vec<String> = auditor
-            .spool
-            .peek(10)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.request_id)
-            .collect();
-        assert_eq!(spooled, ids);
+        assert_eq!(auditor.spool.peek_ids(10), ids);
     }
 
     /// A write that is slow but alive when a shutdown's flush is asked for still lands in
@@ -699,10 +686,7 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_flush_lets_a_slow_write_finish() {
         let dir = tempfile::tempdir().unwrap();
-        let sink = Arc::new(Gated {
-            batches: Batches::default(),
-            permits: tokio::sync::Semaphore::new(0),
-        });
+        let sink = Gated::held();
         let (auditor, sink, _writer) = writer_to(sink, 2, Duration::from_millis(10), dir.path());
         auditor.record(AuditRecord::new("a".into(), None));
         auditor.record(AuditRecord::new("b".into(), None));

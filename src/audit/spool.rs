@@ -207,6 +207,15 @@ impl Spool {
     }
 }
 
+#[cfg(test)]
+impl Spool {
+    /// The request ids `peek` returns, for tests.
+    pub(super) fn peek_ids(&self, max: usize) -> Vec<String> {
+        let records = self.peek(max).expect("spool readable");
+        records.into_iter().map(|r| r.request_id).collect()
+    }
+}
+
 /// Replaces `path` with `data`, durably where the file system allows: the rename is
 /// synced through the directory, or a power cut could keep an older offset beside newer
 /// data.
@@ -234,6 +243,13 @@ mod tests {
 
     fn rec(id: &str) -> AuditRecord {
         AuditRecord::new(id.into(), None)
+    }
+
+    /// Bytes written to the spool file behind its back, as a crash or a hand edit would.
+    fn append_raw(dir: &Path, bytes: &[u8]) {
+        let data = dir.join("audit-spool.jsonl");
+        let mut f = OpenOptions::new().append(true).open(data).unwrap();
+        f.write_all(bytes).unwrap();
     }
 
     #[test]
@@ -271,11 +287,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("a")]).unwrap();
-        let mut f = OpenOptions::new()
-            .append(true)
-            .open(dir.path().join("audit-spool.jsonl"))
-            .unwrap();
-        f.write_all(b"{\"request_id\":\"torn").unwrap();
+        append_raw(dir.path(), b"{\"request_id\":\"torn");
         assert_eq!(s.peek(10).unwrap().len(), 1);
     }
 
@@ -287,19 +299,11 @@ mod tests {
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("a")]).unwrap();
         drop(s);
-        let data = dir.path().join("audit-spool.jsonl");
-        let mut f = OpenOptions::new().append(true).open(&data).unwrap();
-        f.write_all(b"{\"request_id\":\"torn").unwrap();
+        append_raw(dir.path(), b"{\"request_id\":\"torn");
         let s = Spool::open(dir.path()).unwrap();
         assert_eq!(s.pending(), 1);
         s.append(&[rec("b")]).unwrap();
-        let ids: Vec<String> = s
-            .peek(10)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.request_id)
-            .collect();
-        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(s.peek_ids(10), ["a", "b"]);
         // a, the closed-off tear (passed over when read), b.
         assert_eq!(s.pending(), 3);
     }
@@ -315,14 +319,10 @@ mod tests {
         old.append(&[rec("b")]).unwrap();
         new.append(&[rec("c")]).unwrap();
         old.append(&[rec("d")]).unwrap();
-        let ids: Vec<String> = Spool::open(dir.path())
-            .unwrap()
-            .peek(10)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.request_id)
-            .collect();
-        assert_eq!(ids, ["a", "b", "c", "d"]);
+        assert_eq!(
+            Spool::open(dir.path()).unwrap().peek_ids(10),
+            ["a", "b", "c", "d"]
+        );
     }
 
     /// One process replaying all it knows of a shared spool does not truncate away what
@@ -337,13 +337,7 @@ mod tests {
         assert_eq!(old.peek(10).unwrap().len(), 1);
         old.consume_peeked().unwrap();
         assert!(old.pending() > 0, "b is still to replay");
-        let ids: Vec<String> = old
-            .peek(10)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.request_id)
-            .collect();
-        assert_eq!(ids, ["b"]);
+        assert_eq!(old.peek_ids(10), ["b"]);
         old.consume_peeked().unwrap();
         assert_eq!(old.pending(), 0);
     }
@@ -374,28 +368,15 @@ mod tests {
         let data = dir.path().join("audit-spool.jsonl");
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("a")]).unwrap();
-        let mut f = OpenOptions::new().append(true).open(&data).unwrap();
-        f.write_all(b"\xff\xfe not utf-8\n").unwrap();
+        append_raw(dir.path(), b"\xff\xfe not utf-8\n");
         drop(s);
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("b")]).unwrap();
-        let ids: Vec<String> = s
-            .peek(10)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.request_id)
-            .collect();
-        assert_eq!(ids, ["a", "b"]);
+        assert_eq!(s.peek_ids(10), ["a", "b"]);
 
         fs::write(&data, b"").unwrap();
         s.append(&[rec("c")]).unwrap();
-        let ids: Vec<String> = s
-            .peek(10)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.request_id)
-            .collect();
-        assert_eq!(ids, ["c"]);
+        assert_eq!(s.peek_ids(10), ["c"]);
         assert_eq!(s.pending(), 1);
     }
 
@@ -406,21 +387,14 @@ mod tests {
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("a")]).unwrap();
         drop(s);
-        let data = dir.path().join("audit-spool.jsonl");
-        let mut f = OpenOptions::new().append(true).open(&data).unwrap();
-        f.write_all(b"not json\n").unwrap();
+        append_raw(dir.path(), b"not json\n");
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("b"), rec("c")]).unwrap();
         assert_eq!(s.pending(), 4);
         let first = s.peek(2).unwrap();
         assert_eq!(first.len(), 2, "a, then the bad line, then b");
         s.consume_peeked().unwrap();
-        let rest: Vec<String> = s
-            .peek(10)
-            .unwrap()
-            .into_iter()
-            .map(|r| r.request_id)
-            .collect();
+        let rest: Vec<String> = s.peek_ids(10);
         assert_eq!(rest, ["c"]);
         s.consume_peeked().unwrap();
         assert_eq!(s.pending(), 0);

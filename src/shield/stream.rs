@@ -527,27 +527,12 @@ mod tests {
 
     #[test]
     fn reasoning_and_legacy_function_arguments_are_scanned() {
-        let scanner = Scanner::builtin().unwrap();
-        let p = policy();
-        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
-        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
-        let mut out = Vec::new();
-        for delta in [
+        let s = guarded_stream(&[
             r#"{"reasoning_content":"The key is AKIAQ7XK4PLMNBV2RT5Z and "}"#,
             r#"{"reasoning_content":"mail ana.lopez@correo-mx.com."}"#,
             r#"{"function_call":{"name":"f","arguments":"{\"k\": \"AKIAQ7X"}}"#,
             r#"{"function_call":{"arguments":"K4PLMNBV2RT5Z\"}"}}"#,
-        ] {
-            let ev = format!(
-                "data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{delta},\"finish_reason\":null}}]}}\n\n"
-            );
-            out.extend_from_slice(&f.push(ev.as_bytes()).unwrap());
-        }
-        let last = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
-        out.extend_from_slice(&f.push(last.as_bytes()).unwrap());
-        out.extend_from_slice(&f.finish());
-        let s = String::from_utf8(out).unwrap();
+        ]);
         for leaked in ["AKIAQ7X", "K4PLMNBV2RT5Z", "ana.lopez"] {
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }
@@ -557,20 +542,16 @@ mod tests {
         );
     }
 
-    /// Content streamed as an array of parts is held back and scanned like a string.
-    #[test]
-    fn content_streamed_as_parts_is_scanned() {
+    /// What the client gets for a stream of these deltas (JSON objects), ended by `stop`
+    /// and `[DONE]`, through a guard holding back 8 characters.
+    fn guarded_stream(deltas: &[&str]) -> String {
         let scanner = Scanner::builtin().unwrap();
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
         let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let mut out = Vec::new();
-        for delta in [
-            r#"{"content":[{"type":"text","text":"Write to ana.lopez@"}]}"#,
-            r#"{"content":[{"type":"text","text":"correo-mx.com or use AKIAQ7XK4PL"}]}"#,
-            r#"{"content":[{"type":"text","text":"MNBV2RT5Z today"}]}"#,
-        ] {
+        for delta in deltas {
             let ev = format!(
                 "data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{delta},\"finish_reason\":null}}]}}\n\n"
             );
@@ -579,7 +560,17 @@ mod tests {
         let last = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
         out.extend_from_slice(&f.push(last.as_bytes()).unwrap());
         out.extend_from_slice(&f.finish());
-        let s = String::from_utf8(out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Content streamed as an array of parts is held back and scanned like a string.
+    #[test]
+    fn content_streamed_as_parts_is_scanned() {
+        let s = guarded_stream(&[
+            r#"{"content":[{"type":"text","text":"Write to ana.lopez@"}]}"#,
+            r#"{"content":[{"type":"text","text":"correo-mx.com or use AKIAQ7XK4PL"}]}"#,
+            r#"{"content":[{"type":"text","text":"MNBV2RT5Z today"}]}"#,
+        ]);
         for leaked in ["ana.lopez", "correo-mx", "AKIAQ7XK4PL", "MNBV2RT5Z"] {
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }

@@ -222,6 +222,18 @@ pub fn sse_stream(deltas: &[&str], crlf: bool) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A stream of `n` deltas ("part 0 ", "part 1 ", …), one piece per event, for answers
+/// paced event by event.
+pub fn sse_events_of_parts(n: usize) -> Vec<Vec<u8>> {
+    let deltas: Vec<String> = (0..n).map(|i| format!("part {i} ")).collect();
+    let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
+    String::from_utf8(sse_stream(&refs, false))
+        .expect("SSE text is UTF-8")
+        .split_inclusive("\n\n")
+        .map(|p| p.as_bytes().to_vec())
+        .collect()
+}
+
 /// Splits `bytes` into pieces of `size` bytes.
 pub fn split_every(bytes: &[u8], size: usize) -> Vec<Vec<u8>> {
     bytes.chunks(size.max(1)).map(|c| c.to_vec()).collect()
