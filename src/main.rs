@@ -182,15 +182,20 @@ fn seal_provider_key(system_secret: Option<&str>) -> Result<String, String> {
         .ok_or("the system secret is needed to seal the key: set SECURETAG_SYSTEM_SECRET or --system-secret to the proxy's ai.system_secret")?;
     let ring = securetag_edge::crypto::Keyring::new(secret.as_bytes())
         .map_err(|e| format!("system secret: {e}"))?;
-    let mut key = String::new();
-    std::io::stdin()
-        .read_to_string(&mut key)
-        .map_err(|e| format!("cannot read the provider key from stdin: {e}"))?;
-    let key = key.trim();
+    let key = key_from_stdin()?;
     if key.is_empty() {
         return Err("no provider key on stdin".into());
     }
     Ok(ring.seal(securetag_edge::crypto::Purpose::ProviderKey, key.as_bytes()))
+}
+
+/// A key on stdin, without the surrounding whitespace a shell or file adds.
+fn key_from_stdin() -> Result<String, String> {
+    let mut key = String::new();
+    std::io::stdin()
+        .read_to_string(&mut key)
+        .map_err(|e| format!("cannot read the key from stdin: {e}"))?;
+    Ok(key.trim().to_string())
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
@@ -426,14 +431,11 @@ fn main() -> ExitCode {
             database_url,
         } => {
             if let KeyAction::Hash = action {
-                let mut key = String::new();
-                if std::io::stdin().read_to_string(&mut key).is_err() {
-                    return fail("cannot read the key from stdin");
-                }
-                println!(
-                    "{}",
-                    securetag_edge::crypto::sha256_hex(key.trim().as_bytes())
-                );
+                let key = match key_from_stdin() {
+                    Ok(k) => k,
+                    Err(e) => return fail(e),
+                };
+                println!("{}", securetag_edge::crypto::sha256_hex(key.as_bytes()));
                 return ExitCode::SUCCESS;
             }
             let (rt, store) = match database(database_url, None) {
@@ -481,15 +483,11 @@ fn main() -> ExitCode {
                     config,
                 } => {
                     // Clearing needs no check: the provider may be gone from the file.
-                    if !clear {
-                        if let Err(e) = check_provider(config.as_deref(), &provider) {
-                            return fail(e);
-                        }
-                    }
                     let sealed = if clear {
                         None
                     } else {
-                        match seal_provider_key(system_secret.as_deref()) {
+                        let checked = check_provider(config.as_deref(), &provider);
+                        match checked.and_then(|()| seal_provider_key(system_secret.as_deref())) {
                             Ok(s) => Some(s),
                             Err(e) => return fail(e),
                         }
