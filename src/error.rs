@@ -141,6 +141,37 @@ impl HttpError {
     }
 }
 
+/// A Pingora error as one log line, without its context strings: Pingora fills the context
+/// with what it was reading (an unparsable response head's whole buffer, cookies and all),
+/// and a log line must never carry traffic. Source and kind of each link, then an I/O cause.
+pub fn pingora_error_line(e: &pingora::Error) -> String {
+    let mut out = String::new();
+    let mut link = Some(e);
+    while let Some(err) = link {
+        if !out.is_empty() {
+            out.push_str(" <- ");
+        }
+        out.push_str(err.source_str());
+        if !err.source_str().is_empty() {
+            out.push(' ');
+        }
+        out.push_str(err.reason_str());
+        link = None;
+        if let Some(cause) = err.cause.as_deref() {
+            if let Some(next) = cause.downcast_ref::<pingora::BError>() {
+                link = Some(next.as_ref());
+            } else if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+                // The kind and OS code only: a custom I/O message may quote what was read.
+                out.push_str(&format!(" <- io {:?}", io.kind()));
+                if let Some(code) = io.raw_os_error() {
+                    out.push_str(&format!(" (os error {code})"));
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,5 +184,27 @@ mod tests {
         assert_eq!(v["error"]["code"], "gateway_timeout");
         assert_eq!(v["error"]["request_id"], "req-1");
         assert!(v["error"]["message"].as_str().unwrap().contains("core-api"));
+    }
+
+    #[test]
+    fn pingora_error_line_drops_context_text() {
+        let inner = pingora::Error::explain(
+            pingora::ErrorType::InvalidHTTPHeader,
+            "buf: HTTP/1.1 200 OK\r\nSet-Cookie: s=SECRET",
+        );
+        let mut outer =
+            pingora::Error::because(pingora::ErrorType::ReadError, "while reading C00KIE", inner);
+        outer.as_up();
+        let line = super::pingora_error_line(&outer);
+        assert_eq!(line, "Upstream ReadError <- InvalidHTTPHeader");
+        let io = pingora::Error::because(
+            pingora::ErrorType::ConnectRefused,
+            "to 10.0.0.1",
+            std::io::Error::from_raw_os_error(111),
+        );
+        assert_eq!(
+            super::pingora_error_line(&io),
+            "ConnectRefused <- io ConnectionRefused (os error 111)"
+        );
     }
 }

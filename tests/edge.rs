@@ -507,6 +507,45 @@ async fn security_headers_and_cors_per_route() {
     assert!(!r.headers().contains_key("access-control-allow-origin"));
 }
 
+/// A failed upstream is logged by Pingora's error path, not the access log: neither may
+/// print the query's tokens or the bytes the upstream sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_upstreams_log_no_query_tokens_and_no_upstream_bytes() {
+    // An upstream whose answer head cannot be parsed (a header line without a colon).
+    let broken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let broken_addr = broken.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in broken.incoming().take(4) {
+            let Ok(mut conn) = conn else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(
+                b"HTTP/1.1 200 OK\r\nSet-Cookie: session=C00KIE-SECRET\r\nBroken header line\r\n\r\n",
+            );
+        }
+    });
+    let dead = free_port();
+    let (port, base) = listen();
+    let edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{broken: {{addresses: [\"{broken_addr}\"]}}, dead: {{addresses: [\"127.0.0.1:{dead}\"]}}}}\nroutes: [{{prefix: /broken, upstream: broken}}, {{prefix: /dead, upstream: dead}}]\n"
+    ));
+    for (path, status) in [
+        ("/broken/x?access_token=T0KEN-ONE", 502),
+        ("/dead/x?api_key=T0KEN-TWO&page=1", 502),
+    ] {
+        let r = client().get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(r.status(), status, "{path}");
+        let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+        let line = edge.wait_log(|v| v["request_id"] == rid.as_str());
+        assert!(line["error"].as_str().is_some(), "{line}");
+    }
+    let logs = edge.stdout_text() + &edge.stderr_text();
+    assert!(logs.contains("could not proxy"), "{logs}");
+    for secret in ["T0KEN-ONE", "T0KEN-TWO", "C00KIE-SECRET"] {
+        assert!(!logs.contains(secret), "a log line holds {secret}:\n{logs}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn access_log_masks_credentials_and_metrics_count_requests() {
     let web = Origin::start("web");

@@ -129,22 +129,17 @@ fn start_writer() -> Option<Writer> {
     Some(Writer { tx, dropped })
 }
 
-/// Query parameter names whose values are credentials.
+/// Query parameter names whose values are credentials. Names are compared lower-cased with
+/// `-` and `_` dropped, so `api-key`, `apiKey` and `API_KEY` are one name; a suffix match
+/// masks some harmless names too (`sortkey`), which costs a log reader less than a leak.
 fn is_sensitive(name: &str) -> bool {
     const EXACT: &[&str] = &[
-        "key",
-        "apikey",
-        "api_key",
         "token",
-        "access_token",
-        "refresh_token",
-        "id_token",
         "password",
         "passwd",
         "pwd",
         "pass",
         "secret",
-        "client_secret",
         "signature",
         "sig",
         "auth",
@@ -153,14 +148,23 @@ fn is_sensitive(name: &str) -> bool {
         "sessionid",
         "jwt",
         "code",
-        "x-api-key",
+        "credential",
+        "credentials",
     ];
-    let n = name.to_ascii_lowercase();
-    EXACT.contains(&n.as_str())
-        || n.ends_with("_key")
-        || n.ends_with("_token")
-        || n.ends_with("_secret")
-        || n.ends_with("password")
+    const SUFFIXES: &[&str] = &[
+        "key",
+        "token",
+        "secret",
+        "password",
+        "signature",
+        "credential",
+    ];
+    let n: String = name
+        .chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    EXACT.contains(&n.as_str()) || SUFFIXES.iter().any(|s| n.ends_with(s))
 }
 
 /// The request target with credential values in the query replaced by `***`.
@@ -199,6 +203,10 @@ mod tests {
             "/x?api_key=***&page=2&access_token=***&Password=***"
         );
         assert_eq!(mask_query("/x?%61pi_key=s"), "/x?%61pi_key=***");
+        assert_eq!(
+            mask_query("/s?X-Amz-Signature=a&X-Amz-Security-Token=b&accessToken=c&api-key=d&client-secret=e&X-Amz-Credential=f&id=7"),
+            "/s?X-Amz-Signature=***&X-Amz-Security-Token=***&accessToken=***&api-key=***&client-secret=***&X-Amz-Credential=***&id=7"
+        );
         assert_eq!(mask_query("/plain?page=1"), "/plain?page=1");
         assert_eq!(mask_query("/nothing"), "/nothing");
     }

@@ -24,7 +24,7 @@ use super::headers::{self, Forwarded, X_REQUEST_ID};
 use super::state::{Shared, State};
 use super::upstream::UpstreamGroup;
 use crate::config::Route;
-use crate::error::HttpError;
+use crate::error::{pingora_error_line, HttpError};
 use crate::metrics;
 
 /// Requests in progress, for a drain that ends as soon as the last one is done.
@@ -632,7 +632,7 @@ impl ProxyHttp for EdgeProxy {
                 },
             },
         };
-        ctx.error = Some(e.to_string());
+        ctx.error = Some(pingora_error_line(e));
         let code = match http_error {
             Some(he) if session.response_written().is_none() => {
                 if ctx.request_id.is_empty() {
@@ -645,12 +645,19 @@ impl ProxyHttp for EdgeProxy {
                 if let Err(w) = self.respond_error(session, ctx, &he).await {
                     tracing::debug!(error = %w, "could not write the error response");
                 }
-                ctx.error = Some(e.to_string());
                 status
             }
             Some(he) => he.status,
             None => 0,
         };
+        if !quiet_error(e) {
+            tracing::error!(
+                error = %pingora_error_line(e),
+                status = code,
+                request = %self.request_summary(session, ctx),
+                "could not proxy"
+            );
+        }
         FailToProxy {
             error_code: code,
             can_reuse_downstream: false,
@@ -736,13 +743,49 @@ impl ProxyHttp for EdgeProxy {
         Some(Box::new(()))
     }
 
-    fn suppress_error_log(&self, _session: &Session, _ctx: &RequestCtx, e: &Error) -> bool {
-        // Clients closing connections and our own 4xx rejections are not server errors.
-        matches!(
-            e.etype(),
-            ErrorType::HTTPStatus(_) | ErrorType::ConnectionClosed
-        ) || e.esource() == &ErrorSource::Downstream
+    /// Pingora's own error line prints the error's context, which can hold what it was
+    /// reading; `fail_to_proxy` logs a line of ours instead.
+    fn suppress_error_log(&self, _session: &Session, _ctx: &RequestCtx, _e: &Error) -> bool {
+        true
     }
+
+    /// The same for the line Pingora logs before retrying an upstream.
+    fn suppress_proxy_warn_log(
+        &self,
+        session: &Session,
+        ctx: &RequestCtx,
+        e: &Error,
+        _context: pingora::proxy::ProxyWarnLogContext,
+    ) -> bool {
+        tracing::warn!(
+            error = %pingora_error_line(e),
+            request = %self.request_summary(session, ctx),
+            "upstream failed, retrying"
+        );
+        true
+    }
+
+    /// Method, target with credentials masked, host and request id: the query string may
+    /// carry tokens (`?access_token=` on WebSocket upgrades), and Pingora logs this line.
+    fn request_summary(&self, session: &Session, ctx: &RequestCtx) -> String {
+        let req = session.req_header();
+        let target = req.uri.path_and_query().map_or("/", |p| p.as_str());
+        format!(
+            "{} {}, Host: {}, request_id: {}",
+            req.method,
+            access_log::mask_query(target),
+            host_of(session).unwrap_or("-"),
+            ctx.request_id
+        )
+    }
+}
+
+/// Clients closing connections and our own 4xx rejections are not server errors.
+fn quiet_error(e: &Error) -> bool {
+    matches!(
+        e.etype(),
+        ErrorType::HTTPStatus(_) | ErrorType::ConnectionClosed
+    ) || e.esource() == &ErrorSource::Downstream
 }
 
 /// The decimal text of a status code without a heap allocation, for metric labels.

@@ -45,9 +45,9 @@ impl ProviderError {
         match e.etype() {
             T::ConnectTimedout | T::ReadTimedout | T::WriteTimedout => ProviderError::Timeout,
             T::ConnectRefused | T::ConnectNoRoute | T::ConnectError | T::TLSHandshakeFailure => {
-                ProviderError::Connect(e.to_string())
+                ProviderError::Connect(crate::error::pingora_error_line(&e))
             }
-            _ => ProviderError::Io(e.to_string()),
+            _ => ProviderError::Io(crate::error::pingora_error_line(&e)),
         }
     }
 }
