@@ -169,7 +169,7 @@ async fn websocket_upgrades_need_a_token_and_then_echo() {
 
 fn limit_config(port: u16, web: &Origin, redis: &str) -> String {
     format!(
-        "listeners: [{{address: 127.0.0.1:{port}}}]\ntrusted_proxies: [127.0.0.1/32]\nredis_url: \"{redis}\"\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - name: search\n    prefix: /search\n    upstream: web\n    rate_limit: {{by: ip, rate: 3, per: 1m, burst: 3}}\n  - prefix: /\n    upstream: web\n",
+        "listeners: [{{address: 127.0.0.1:{port}}}]\ntrusted_proxies: [127.0.0.1/32]\nredis_url: \"{redis}\"\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - name: search\n    prefix: /search\n    upstream: web\n    rate_limit: {{by: ip, rate: 3, per: 1m, burst: 3}}\n  - name: keyed\n    prefix: /keyed\n    upstream: web\n    rate_limit: {{by: \"header:x-api-key\", rate: 2, per: 1m, burst: 2}}\n  - prefix: /\n    upstream: web\n",
         web.addr
     )
 }
@@ -234,6 +234,28 @@ async fn route_rate_limits_are_shared_and_survive_redis_going_away() {
         200,
         "other routes are not limited"
     );
+
+    // Callers named by a header share one budget across instances, and Redis holds a
+    // digest of the header, never the credential in it.
+    let mut statuses = Vec::new();
+    for port in [p1, p2, p1] {
+        let r = c
+            .get(format!("http://127.0.0.1:{port}/keyed"))
+            .header("x-api-key", "sk-live-CALLER-SECRET-42")
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 429]);
+    let port = redis.url().rsplit(':').next().unwrap().to_string();
+    let keys = std::process::Command::new("redis-cli")
+        .args(["-p", &port, "--scan"])
+        .output()
+        .unwrap();
+    let keys = String::from_utf8_lossy(&keys.stdout);
+    assert!(keys.contains("route:keyed:h:"), "{keys}");
+    assert!(!keys.contains("CALLER-SECRET"), "{keys}");
 
     redis.stop();
     let fresh = "192.0.2.55".to_string();

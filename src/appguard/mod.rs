@@ -270,20 +270,33 @@ impl Default for GuardMetrics {
 impl Guards {
     /// The stored form of a submitted account name: a digest, never the name.
     pub fn account_digest(&self, route: &str, account: &str) -> String {
+        self.digest("login", route, &account.trim().to_lowercase())
+    }
+
+    /// The stored form of a caller picked out by a header or a token subject: the value may
+    /// be a credential or an e-mail address, and Redis keys are read by whoever reads Redis.
+    pub fn caller_digest(&self, route: &str, caller: &str) -> String {
+        self.digest("caller", route, caller)
+    }
+
+    /// Keyed with the guard's secret when one is set, so a digest cannot be tested against
+    /// guesses by whoever reads it.
+    fn digest(&self, domain: &str, route: &str, value: &str) -> String {
         use hmac::{Hmac, Mac};
         use sha2::{Digest, Sha256};
-        let normalized = account.trim().to_lowercase();
         match &self.account_key {
             Some(k) => {
                 let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(k)
                     .expect("HMAC takes keys of any length");
-                mac.update(route.as_bytes());
-                mac.update(b"\0");
-                mac.update(normalized.as_bytes());
+                for part in [domain, route] {
+                    mac.update(part.as_bytes());
+                    mac.update(b"\0");
+                }
+                mac.update(value.as_bytes());
                 hex::encode(mac.finalize().into_bytes())
             }
             None => hex::encode(Sha256::digest(format!(
-                "securetag-login\0{route}\0{normalized}"
+                "securetag-{domain}\0{route}\0{value}"
             ))),
         }
     }

@@ -96,13 +96,14 @@ pub async fn admit(
         let ip = ctx.client_ip.to_string();
         let who = match &l.by {
             LimitKey::Ip => ip,
-            LimitKey::JwtSubject => ctx.guard.subject.clone().map_or(ip, |s| format!("sub:{s}")),
-            LimitKey::Header(h) => session
-                .req_header()
-                .headers
-                .get(h)
-                .and_then(|v| v.to_str().ok())
-                .map_or(ip, |v| format!("h:{v}")),
+            LimitKey::JwtSubject => ctx.guard.subject.as_deref().map_or(ip, |s| {
+                format!("sub:{}", state.guards.caller_digest(&route.name, s))
+            }),
+            // A header names a caller by its value, which may be the caller's credential.
+            LimitKey::Header(h) => session.req_header().headers.get(h).map_or(ip, |v| {
+                let v = String::from_utf8_lossy(v.as_bytes());
+                format!("h:{}", state.guards.caller_digest(&route.name, &v))
+            }),
         };
         let d = state
             .guards
