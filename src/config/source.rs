@@ -122,7 +122,8 @@ pub fn parse<T: DeserializeOwned>(
             return None;
         }
     };
-    expand_env(&mut value, String::new(), env, diag);
+    let mut expanded = Vec::new();
+    expand_env(&mut value, String::new(), env, diag, &mut expanded);
 
     let mut unknown = Vec::new();
     let mut on_unknown = |p: serde_ignored::Path<'_>| unknown.push(ignored_path(&p));
@@ -136,7 +137,7 @@ pub fn parse<T: DeserializeOwned>(
         Err(e) => {
             let key = e.path().to_string();
             let key = if key == "." { String::new() } else { key };
-            diag.error(key, strip_location(e.inner()));
+            diag.error(key, unexpand(strip_location(e.inner()), &expanded));
             None
         }
     }
@@ -170,20 +171,47 @@ fn join_key(parent: &str, key: &str) -> String {
     }
 }
 
+/// A serde message with every expanded value written back as the `${...}` text it came
+/// from: a type error quotes the value, and `${OPENAI_KEY}` where a map belongs would print
+/// the key to stderr and the journal.
+fn unexpand(mut message: String, expanded: &[(String, String)]) -> String {
+    let mut pairs: Vec<&(String, String)> = expanded.iter().collect();
+    pairs.sort_by_key(|(_, value)| std::cmp::Reverse(value.len()));
+    for (original, value) in pairs {
+        if value.is_empty() {
+            continue;
+        }
+        let escaped = format!("{value:?}");
+        let escaped = &escaped[1..escaped.len() - 1];
+        message = message.replace(value.as_str(), original);
+        if escaped != value {
+            message = message.replace(escaped, original);
+        }
+    }
+    message
+}
+
+/// Expands `${ENV}` in every string, noting each (original, expanded) pair that changed.
 fn expand_env(
     v: &mut Value,
     path: String,
     env: &dyn Fn(&str) -> Option<String>,
     diag: &mut Diagnostics,
+    expanded: &mut Vec<(String, String)>,
 ) {
     match v {
         Value::String(s) if s.contains('$') => match expand_str(s, env) {
-            Ok(out) => *s = out,
+            Ok(out) => {
+                if out != *s {
+                    expanded.push((s.clone(), out.clone()));
+                }
+                *s = out;
+            }
             Err(msg) => diag.error(path, msg),
         },
         Value::Sequence(items) => {
             for (i, item) in items.iter_mut().enumerate() {
-                expand_env(item, format!("{path}[{i}]"), env, diag);
+                expand_env(item, format!("{path}[{i}]"), env, diag, expanded);
             }
         }
         Value::Mapping(map) => {
@@ -194,10 +222,10 @@ fn expand_env(
                         .map(|s| s.trim().to_string())
                         .unwrap_or_default(),
                 };
-                expand_env(item, join_key(&path, &key), env, diag);
+                expand_env(item, join_key(&path, &key), env, diag, expanded);
             }
         }
-        Value::Tagged(t) => expand_env(&mut t.value, path, env, diag),
+        Value::Tagged(t) => expand_env(&mut t.value, path, env, diag, expanded),
         _ => {}
     }
 }
@@ -412,6 +440,22 @@ mod tests {
         assert_eq!(d.errors.len(), 1);
         assert!(d.errors[0].message.contains("MISSING is not set"));
         assert_eq!(d.errors[0].line, Some(1));
+    }
+
+    #[test]
+    fn type_errors_never_print_an_expanded_value() {
+        let env = |k: &str| (k == "KEY").then(|| "sk-live-\"S3CRET\"".to_string());
+        for text in [
+            "name: x\nitems: ${KEY}\n",
+            "name: x\nitems:\n  - port: \"${KEY}\"\n",
+        ] {
+            let mut d = Diagnostics::new(Path::new("f.yaml"), text);
+            let v: Option<Demo> = parse(text, &env, &mut d);
+            assert!(v.is_none());
+            let msg = d.errors[0].to_string();
+            assert!(!msg.contains("S3CRET"), "{msg}");
+            assert!(msg.contains("${KEY}"), "{msg}");
+        }
     }
 
     #[test]
