@@ -41,6 +41,9 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     if let Some(b) = blocked {
         return (Guarded::Blocked(b), usage);
     }
+    if guard.scans() && wire::drop_logprobs(&mut v) {
+        guard.changed = true;
+    }
     if !guard.changed {
         return (Guarded::Unchanged, usage);
     }

@@ -66,6 +66,12 @@ impl<'a> OutputGuard<'a> {
         self.opts.is_some() || !self.state.vault().is_empty()
     }
 
+    /// Whether answers are scanned; token log-probabilities spell the answer's text, so
+    /// they cannot pass a scan and are dropped when one runs.
+    pub fn scans(&self) -> bool {
+        self.opts.is_some()
+    }
+
     /// Longest placeholder the vault may need to see whole.
     pub fn max_placeholder_len(&self) -> usize {
         self.state.vault().max_placeholder_len()

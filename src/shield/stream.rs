@@ -237,6 +237,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 self.meta.insert(k.into(), v.clone());
             }
         }
+        if self.guard.scans() {
+            // Sent at once, they would spell the text the hold-back is still scanning.
+            super::wire::drop_logprobs(chunk);
+        }
         let Some(choices) = chunk.get_mut("choices").and_then(Value::as_array_mut) else {
             return Ok(());
         };

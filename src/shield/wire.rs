@@ -6,20 +6,31 @@
 
 use serde_json::Value;
 
-/// Calls `f(path, text)` for every text a provider would read in a request: message
-/// `content` (a string, or the `text` of text and refusal parts), the participant `name`,
-/// tool results, and tool-call arguments. Image and audio parts are not text and are passed
-/// as they are.
+/// Calls `f(path, text)` for every text a provider would read or keep in a request:
+/// message `content` (a string, or the `text` of text and refusal parts), an assistant
+/// turn's `refusal`, the participant `name`, tool results, tool-call arguments, the
+/// predicted output (`prediction.content`) and the end-user id (`user`, often an e-mail
+/// address). Image, audio and file parts are not text and are passed as they are.
 pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
-    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
-        return;
-    };
-    for (i, m) in messages.iter_mut().enumerate() {
-        visit_content(m.get_mut("content"), &format!("messages[{i}].content"), f);
-        if let Some(Value::String(s)) = m.get_mut("name") {
-            f(&format!("messages[{i}].name"), s);
+    if let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) {
+        for (i, m) in messages.iter_mut().enumerate() {
+            visit_content(m.get_mut("content"), &format!("messages[{i}].content"), f);
+            for field in ["refusal", "name"] {
+                if let Some(Value::String(s)) = m.get_mut(field) {
+                    f(&format!("messages[{i}].{field}"), s);
+                }
+            }
+            visit_tool_calls(m, &format!("messages[{i}]"), f);
         }
-        visit_tool_calls(m, &format!("messages[{i}]"), f);
+    }
+    visit_content(
+        body.get_mut("prediction")
+            .and_then(|p| p.get_mut("content")),
+        "prediction.content",
+        f,
+    );
+    if let Some(Value::String(s)) = body.get_mut("user") {
+        f("user", s);
     }
 }
 
@@ -94,6 +105,22 @@ fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut Stri
     }
 }
 
+/// Sets every choice's `logprobs` to null; returns whether any held data. Each token's
+/// text and bytes spell the answer, so they would carry what the scan redacts or blocks.
+pub fn drop_logprobs(body: &mut Value) -> bool {
+    let Some(choices) = body.get_mut("choices").and_then(Value::as_array_mut) else {
+        return false;
+    };
+    let mut dropped = false;
+    for c in choices {
+        if let Some(lp) = c.get_mut("logprobs").filter(|lp| !lp.is_null()) {
+            *lp = Value::Null;
+            dropped = true;
+        }
+    }
+    dropped
+}
+
 /// What the end user wrote: the texts of `user` messages, for alert rules.
 pub fn user_texts(body: &Value) -> Vec<String> {
     let Some(messages) = body.get("messages").and_then(Value::as_array) else {
@@ -106,11 +133,13 @@ pub fn user_texts(body: &Value) -> Vec<String> {
     {
         match m.get("content") {
             Some(Value::String(s)) => out.push(s.clone()),
-            Some(Value::Array(parts)) => out.extend(
+            // One text per message, as the provider reads it: a value split over two parts
+            // is found (and redacted for the alert) only when they are read together.
+            Some(Value::Array(parts)) => out.push(
                 parts
                     .iter()
                     .filter_map(|p| p.get("text").and_then(Value::as_str))
-                    .map(str::to_owned),
+                    .collect(),
             ),
             _ => {}
         }
@@ -136,7 +165,8 @@ pub fn answer_text(body: &[u8]) -> String {
 
 /// Token counts from a `usage` object, if the provider sent one.
 pub fn usage(body: &Value) -> Option<(u32, u32)> {
-    let u = body.get("usage")?;
+    // Streams with `include_usage` send `"usage": null` on every chunk but the last.
+    let u = body.get("usage").filter(|u| u.is_object())?;
     let get = |k: &str| {
         u.get(k)
             .and_then(Value::as_u64)
@@ -171,8 +201,11 @@ mod tests {
                 {"role": "assistant", "content": null, "tool_calls": [
                     {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\"q\":1}"}}
                 ]},
-                {"role": "tool", "tool_call_id": "c1", "content": "result"}
-            ]
+                {"role": "tool", "tool_call_id": "c1", "content": "result"},
+                {"role": "assistant", "content": null, "refusal": "no"}
+            ],
+            "prediction": {"type": "content", "content": "draft"},
+            "user": "ana@x.mx"
         });
         let mut seen = Vec::new();
         visit_request_texts(&mut body, &mut |p, s| {
@@ -185,7 +218,10 @@ mod tests {
                 "messages[0].content=sys",
                 "messages[1].content[0].text=part",
                 "messages[2].tool_calls[0].function.arguments={\"q\":1}",
-                "messages[3].content=result"
+                "messages[3].content=result",
+                "messages[4].refusal=no",
+                "prediction.content=draft",
+                "user=ana@x.mx"
             ]
         );
         assert_eq!(
@@ -203,5 +239,11 @@ mod tests {
         visit_answer_texts(&mut body, &mut |_, _| n += 1);
         assert_eq!(n, 3);
         assert_eq!(usage(&body), Some((3, 4)));
+        assert_eq!(usage(&json!({"choices": [], "usage": null})), None);
+        let mut lp =
+            json!({"choices": [{"logprobs": {"content": [{"token": "x"}]}}, {"logprobs": null}]});
+        assert!(drop_logprobs(&mut lp));
+        assert!(lp["choices"][0]["logprobs"].is_null());
+        assert!(!drop_logprobs(&mut lp));
     }
 }
