@@ -200,7 +200,8 @@ async fn pii_and_secrets_are_redacted_before_the_provider_sees_them() {
         "536-22-8812",
         "AKIAQ7XK4PLMNBV2RT5Z",
         s.key.as_str(),
-        "What is",
+        prompt,
+        ", SSN ",
     ] {
         assert!(!logs.contains(v), "a log line holds {v}");
     }
@@ -346,6 +347,8 @@ async fn every_refusal_has_its_status_and_an_openai_error() {
         ("mock-1", json!([{"role": "user"}]), "messages[0].content"),
         ("mock-1", user(json!(["hi"])), "messages[0].content[0]"),
         ("mock-1\u{0}x", user(json!("x")), "model"),
+        ("mock-1 maria", user(json!("x")), "model"),
+        ("mock-maria.gonzalez@acme.io", user(json!("x")), "model"),
     ] {
         let body = json!({"model": model, "messages": messages});
         let (st, _, v) = error_code(post(&s, &s.key, &body).await).await;
@@ -868,6 +871,11 @@ async fn byok_keys_are_used_for_their_provider() {
     let before = db::balance(&s.store, &s.tenant).await;
     let r = post(&s, &k2.key, &chat("x")).await;
     let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(
+        r.headers()["x-should-retry"],
+        "false",
+        "an SDK would retry a 502"
+    );
     let (status, code, _) = error_code(r).await;
     assert_eq!((status, code.as_str()), (502, "byok_key_invalid"));
     assert_eq!(
@@ -877,6 +885,94 @@ async fn byok_keys_are_used_for_their_provider() {
     );
     db::audit_row(&s.store, &rid).await;
     assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn token_limits_are_filled_in_and_what_cannot_be_scanned_is_refused() {
+    let s = setup(1000, "").await;
+    let with = |extra: Value| {
+        let mut b = chat("hello");
+        for (k, v) in extra.as_object().unwrap() {
+            b[k] = v.clone();
+        }
+        b
+    };
+    // No limit asked: the tenant's (4096) goes out, split over the choices.
+    for (extra, want) in [(json!({}), 4096), (json!({"n": 2}), 2048)] {
+        assert_eq!(post(&s, &s.key, &with(extra)).await.status(), 200);
+        let (body, _) = s.provider.received().pop().unwrap();
+        assert_eq!(body["max_completion_tokens"], want, "{body}");
+    }
+    // A limit asked is sent as it is; times n it must fit the tenant's.
+    assert_eq!(
+        post(&s, &s.key, &with(json!({"max_tokens": 100, "n": 3})))
+            .await
+            .status(),
+        200
+    );
+    let (body, _) = s.provider.received().pop().unwrap();
+    assert!(body.get("max_completion_tokens").is_none(), "{body}");
+    for (extra, param) in [
+        (json!({"max_tokens": 3000, "n": 2}), "n"),
+        (json!({"n": 0}), "n"),
+        (json!({"n": 129}), "n"),
+        (json!({"logprobs": true, "top_logprobs": 3}), "logprobs"),
+        (
+            json!({"modalities": ["text", "audio"], "audio": {"voice": "alloy", "format": "wav"}}),
+            "modalities",
+        ),
+    ] {
+        let (st, _, v) = error_code(post(&s, &s.key, &with(extra.clone())).await).await;
+        assert_eq!(
+            (st, v["error"]["param"].as_str()),
+            (400, Some(param)),
+            "{extra}"
+        );
+    }
+    assert_eq!(
+        post(&s, &s.key, &with(json!({"logprobs": false})))
+            .await
+            .status(),
+        200
+    );
+
+    // Log-probabilities a provider sends anyway spell the answer: they are dropped, in a
+    // whole answer and in a stream, where they would pass the hold-back.
+    let ssn = "536-22-8812";
+    let logprobs = json!({"content": [{"token": ssn, "logprob": -0.1, "bytes": ssn.as_bytes(), "top_logprobs": []}]});
+    let whole = json!({"id": "c1", "object": "chat.completion", "created": 1, "model": "mock-1",
+        "choices": [{"index": 0, "finish_reason": "stop", "logprobs": logprobs,
+                     "message": {"role": "assistant", "content": format!("SSN {ssn}")}}]});
+    s.provider.push(Answer::Trickle {
+        pieces: vec![whole.to_string().into_bytes()],
+        gap: Duration::ZERO,
+    });
+    let r = post(&s, &s.key, &chat("hello")).await;
+    assert_eq!(r.status(), 200);
+    let v: Value = r.json().await.unwrap();
+    assert!(v["choices"][0]["logprobs"].is_null(), "{v}");
+    assert!(!v.to_string().contains(ssn), "{v}");
+    let chunk = |delta: Value, finish: Value| {
+        format!(
+            "data: {}\n\n",
+            json!({"id": "c2", "object": "chat.completion.chunk", "created": 1, "model": "mock-1",
+                   "choices": [{"index": 0, "delta": delta, "logprobs": logprobs, "finish_reason": finish}]})
+        )
+    };
+    let events = chunk(json!({"content": format!("SSN {ssn}")}), Value::Null)
+        + &chunk(json!({}), json!("stop"))
+        + "data: [DONE]\n\n";
+    s.provider.push(Answer::Sse {
+        pieces: vec![events.into_bytes()],
+        gap: Duration::ZERO,
+    });
+    let mut b = chat("hello");
+    b["stream"] = json!(true);
+    let r = post(&s, &s.key, &b).await;
+    assert_eq!(r.status(), 200);
+    let text = r.text().await.unwrap();
+    assert!(text.contains("SSN ") && text.contains("[DONE]"), "{text}");
+    assert!(!text.contains(ssn) && !text.contains("[53,"), "{text}");
 }
 
 /// `GET /v1/models` with `key`.
@@ -917,6 +1013,39 @@ async fn models_lists_what_the_key_may_use_and_health_answers() {
         .map(|m| (m["id"].as_str().unwrap(), m["owned_by"].as_str().unwrap()))
         .collect();
     assert_eq!(listed, vec![("gpt-4o-mini", "mock"), ("mock-1", "mock")]);
+    // `models.retrieve`: a model the key may use, listed or served through a glob.
+    let retrieve = |key: String, id: &str| {
+        let url = format!("{}/models/{id}", s.base);
+        async move {
+            let r = common::client()
+                .get(url)
+                .bearer_auth(key)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (st, v) = retrieve(narrow.key.clone(), "mock-1").await;
+    assert_eq!(
+        (st, v["id"].as_str(), v["owned_by"].as_str()),
+        (200, Some("mock-1"), Some("mock"))
+    );
+    assert_eq!(
+        retrieve(s.key.clone(), "mock-77").await.0,
+        200,
+        "a glob serves it"
+    );
+    let (st, v) = retrieve(narrow.key.clone(), "mock-77").await;
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (404, Some("model_not_found"))
+    );
+    assert_eq!(
+        retrieve(s.key.clone(), "claude-9").await.0,
+        404,
+        "no provider serves it"
+    );
     let h = c
         .get(s.base.replace("/v1", "/health"))
         .send()

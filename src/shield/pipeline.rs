@@ -18,7 +18,7 @@ use super::{BodyError, Downstream, Request, Shield};
 use crate::audit::{AuditRecord, Incident};
 use crate::crypto::{self, Purpose};
 use crate::error::HttpError;
-use crate::scan::RedactionState;
+use crate::scan::{RedactionState, ScanOptions, Scanner};
 use crate::store::ratelimit::Quota;
 use crate::store::{BanKind, KeyRecord};
 
@@ -70,6 +70,46 @@ fn unavailable(code: &'static str, message: &'static str) -> HttpError {
 /// Longest model name accepted; names reach logs, metrics and the audit table.
 const MAX_MODEL_LEN: usize = 256;
 
+/// OpenAI's own bound on `n`.
+const MAX_CHOICES: u64 = 128;
+
+/// The name reaches logs and the audit table, so it is held to what model names are made
+/// of (`ft:gpt-4o:org:x:id`, `meta-llama/Llama-3.1-8B`, `llama3.1:8b`) and must not look
+/// like personal data or a secret.
+fn check_model_name(scanner: &Scanner, model: &str) -> Result<(), Stop> {
+    let byte_ok = |b: u8| {
+        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b':' | b'/' | b'@' | b'+')
+    };
+    if model.len() > MAX_MODEL_LEN || !model.bytes().all(byte_ok) {
+        return Err(invalid(
+            format!("model must be a name of at most {MAX_MODEL_LEN} bytes of letters, digits and . _ - : / @ +"),
+            "model",
+        )
+        .into());
+    }
+    let opts = ScanOptions {
+        custom: false,
+        injection: false,
+        ..ScanOptions::default()
+    };
+    if !scanner.scan(model, &opts).findings.is_empty() {
+        return Err(invalid(
+            "model looks like it holds personal data or a secret, not a model name",
+            "model",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// What step 3 learned about a request.
+struct Checked {
+    model: String,
+    stream: bool,
+    /// The tenant's token limit was added to the body, which must be sent rewritten.
+    limit_added: bool,
+}
+
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>, param: &str) -> HttpError {
     HttpError::new(400, "invalid_request_error", "invalid_request", message).with_param(param)
 }
@@ -83,7 +123,10 @@ impl Shield {
             .unwrap_or("");
         let (status, outcome) = match (req.method, rest) {
             ("GET", "health") => self.health(down).await,
-            ("GET", "v1/models") => self.models(req, down).await,
+            ("GET", "v1/models") => self.models(req, down, None).await,
+            ("GET", r) if r.starts_with("v1/models/") => {
+                self.models(req, down, Some(&r["v1/models/".len()..])).await
+            }
             ("POST", "v1/chat/completions") => return self.chat(req, down).await,
             (_, r) if r.starts_with("v1/sast/") => {
                 let status = self.sast(req, down, &r["v1/sast/".len()..]).await;
@@ -151,7 +194,14 @@ impl Shield {
         (status, "health")
     }
 
-    async fn models(&self, req: &Request<'_>, down: &mut dyn Downstream) -> (u16, &'static str) {
+    /// `GET /v1/models`, or with `id` the SDK's `models.retrieve(id)`: any model this key
+    /// may use and a provider serves, listed or reached through a glob.
+    async fn models(
+        &self,
+        req: &Request<'_>,
+        down: &mut dyn Downstream,
+        id: Option<&str>,
+    ) -> (u16, &'static str) {
         let key = match self.authenticate(req).await {
             Ok(k) => k,
             Err(Stop::Reject(e)) => {
@@ -159,6 +209,32 @@ impl Shield {
             }
             Err(Stop::Gone) => return (0, "client_disconnected"),
         };
+        if let Some(id) = id {
+            let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
+            let owner = self
+                .providers
+                .for_model(&id)
+                .filter(|_| key.policy.model_allowed(&id) && key.may_use(&id));
+            let Some(owner) = owner else {
+                let e = HttpError::new(
+                    404,
+                    "invalid_request_error",
+                    "model_not_found",
+                    "this API key has no such model",
+                )
+                .with_param("model");
+                return (self.reject(req, down, &e, Vec::new()).await, "rejected");
+            };
+            let body = json!({"id": id, "object": "model", "created": 0, "owned_by": owner.name});
+            let _ = down
+                .respond(
+                    200,
+                    vec![("content-type", "application/json".into())],
+                    Bytes::from(body.to_string()),
+                )
+                .await;
+            return (200, "models");
+        }
         // The providers' own names, then the names the tenant's policy and the key list
         // that a provider serves through a glob (`gpt-*` lists nothing by itself).
         let named = key.policy.allowed_models.iter().chain(&key.model_access);
@@ -383,7 +459,11 @@ impl Shield {
                 ),
             )
         })?;
-        let (model, stream) = self.check_request(&body, &key)?;
+        let Checked {
+            model,
+            stream,
+            limit_added,
+        } = self.check_request(&mut body, &key)?;
         trail.record.model = Some(model.clone());
         trail.record.stream = stream;
         let Some(provider) = self.providers.for_model(&model).cloned() else {
@@ -524,7 +604,7 @@ impl Shield {
             }
             Verdict::Allow => {}
         }
-        let upstream_body = if matches!(insp.verdict(), Verdict::Rewrite) {
+        let upstream_body = if limit_added || matches!(insp.verdict(), Verdict::Rewrite) {
             Bytes::from(serde_json::to_vec(&body).map_err(|_| HttpError::internal())?)
         } else {
             raw.clone()
@@ -622,8 +702,9 @@ impl Shield {
         .with_retry_after(secs))
     }
 
-    /// Step 3's checks; returns the model and whether the client asked for a stream.
-    fn check_request(&self, body: &Value, key: &KeyRecord) -> Result<(String, bool), Stop> {
+    /// Step 3's checks. A request that names no token limit gets the tenant's, split over
+    /// its `n` choices: a provider's default can be far above it.
+    fn check_request(&self, body: &mut Value, key: &KeyRecord) -> Result<Checked, Stop> {
         let s = &self.settings;
         if !body.is_object() {
             return Err(invalid("the body must be a JSON object", "").into());
@@ -632,14 +713,7 @@ impl Shield {
             Some(Value::String(m)) if !m.is_empty() => m.clone(),
             _ => return Err(invalid("model is required and must be a string", "model").into()),
         };
-        // The name reaches logs, metrics and the audit table (PostgreSQL text holds no NUL).
-        if model.len() > MAX_MODEL_LEN || model.chars().any(char::is_control) {
-            return Err(invalid(
-                format!("model must be a name of at most {MAX_MODEL_LEN} bytes without control characters"),
-                "model",
-            )
-            .into());
-        }
+        check_model_name(&self.scanner, &model)?;
         if !key.policy.model_allowed(&model) {
             return Err(forbidden(
                 "model_not_allowed",
@@ -661,11 +735,50 @@ impl Shield {
             Some(Value::Bool(b)) => *b,
             Some(_) => return Err(invalid("stream must be a boolean", "stream").into()),
         };
+        if key.policy.output_scanning {
+            // What the scan cannot read must not come back beside what it redacts.
+            if body
+                .get("logprobs")
+                .is_some_and(|v| v.as_bool() != Some(false) && !v.is_null())
+            {
+                return Err(invalid(
+                    "logprobs cannot be returned while answers are scanned: each token's text would show what the scan redacts",
+                    "logprobs",
+                )
+                .into());
+            }
+            let audio = body.get("audio").is_some_and(|v| !v.is_null())
+                || body
+                    .get("modalities")
+                    .and_then(Value::as_array)
+                    .is_some_and(|m| m.iter().any(|x| x.as_str() == Some("audio")));
+            if audio {
+                return Err(invalid(
+                    "audio answers cannot be scanned, and answers are scanned for this tenant; ask for text",
+                    "modalities",
+                )
+                .into());
+            }
+        }
+        let choices = match body.get("n") {
+            None | Some(Value::Null) => 1,
+            Some(v) => match v.as_u64().filter(|n| (1..=MAX_CHOICES).contains(n)) {
+                Some(n) => n,
+                None => {
+                    return Err(
+                        invalid(format!("n must be between 1 and {MAX_CHOICES}"), "n").into(),
+                    )
+                }
+            },
+        };
+        let limit = u64::from(key.policy.max_tokens_per_request);
+        let mut asked = false;
         for field in ["max_tokens", "max_completion_tokens"] {
             let Some(v) = body.get(field) else { continue };
             if v.is_null() {
                 continue;
             }
+            asked = true;
             let Some(n) = v.as_u64() else {
                 return Err(invalid(format!("{field} must be a positive integer"), field).into());
             };
@@ -676,15 +789,32 @@ impl Shield {
                 )
                 .into());
             }
-            if n > u64::from(key.policy.max_tokens_per_request) {
+            if n > limit {
                 return Err(invalid(
-                    format!(
-                        "{field} exceeds this tenant's limit of {}",
-                        key.policy.max_tokens_per_request
-                    ),
+                    format!("{field} exceeds this tenant's limit of {limit}"),
                     field,
                 )
                 .into());
+            }
+            if n * choices > limit {
+                return Err(invalid(
+                    format!("{field} × n = {} exceeds this tenant's limit of {limit} tokens per request", n * choices),
+                    "n",
+                )
+                .into());
+            }
+        }
+        if !asked {
+            let each = limit / choices;
+            if each == 0 {
+                return Err(invalid(
+                    format!("n exceeds this tenant's limit of {limit} tokens per request"),
+                    "n",
+                )
+                .into());
+            }
+            if let Some(o) = body.as_object_mut() {
+                o.insert("max_completion_tokens".into(), Value::from(each));
             }
         }
         let Some(messages) = body.get("messages").and_then(Value::as_array) else {
@@ -783,7 +913,11 @@ impl Shield {
                 }
             }
         }
-        Ok((model, stream))
+        Ok(Checked {
+            model,
+            stream,
+            limit_added: !asked,
+        })
     }
 
     /// Hands an answer with fenced code to the SAST pool; never waits.
@@ -829,7 +963,8 @@ impl Shield {
                 "upstream_error",
                 BYOK_KEY_INVALID,
                 format!("this API key's own key for provider {provider} cannot be decrypted; ask the operator to set it again"),
-            ))
+            )
+            .with_header(NO_RETRY.0, NO_RETRY.1))
         })
     }
 
@@ -874,12 +1009,17 @@ impl Shield {
             trail.refund = true;
             trail.record.outcome = "upstream_error".into();
             trail.record.error = Some(format!("provider status {status}"));
-            return Err(Stop::from(HttpError::new(
+            let mut e = HttpError::new(
                 502,
                 "upstream_error",
                 "provider_error",
                 format!("the provider answered {status}; the request was refunded"),
-            )));
+            );
+            if status < 500 {
+                // Refused credentials stay refused: an SDK's retries would only pay again.
+                e = e.with_header(NO_RETRY.0, NO_RETRY.1);
+            }
+            return Err(Stop::from(e));
         }
         let mut headers: Vec<(&'static str, String)> = rl_headers.to_vec();
         headers.push((
@@ -1012,6 +1152,9 @@ impl Shield {
 /// The error code of a request whose key's own provider key does not open.
 const BYOK_KEY_INVALID: &str = "byok_key_invalid";
 
+/// Tells the OpenAI SDKs not to retry an error that a retry cannot mend (they retry 5xx).
+const NO_RETRY: (&str, &str) = ("x-should-retry", "false");
+
 /// Ends a stream the provider broke off, or one it sent an event too large to inspect in:
 /// the headers are out, so the text held back goes out and then an in-band error event.
 /// The request is refunded down to the blocked price, like any failed provider call.
@@ -1029,4 +1172,48 @@ async fn end_broken_stream(
     let err = json!({"error": {"type": "upstream_error", "code": code, "message": message}});
     tail.extend_from_slice(format!("data: {err}\n\n").as_bytes());
     let _ = down.send(Bytes::from(tail), true).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_names_are_names() {
+        let scanner = Scanner::builtin().unwrap();
+        for ok in [
+            "gpt-4o",
+            "gpt-4o-2024-08-06",
+            "o3-mini",
+            "ft:gpt-4o-mini:my-org:custom:abc123",
+            "meta-llama/Llama-3.1-8B-Instruct",
+            "Qwen/Qwen2.5-Coder-32B-Instruct",
+            "accounts/fireworks/models/llama-v3p1-70b-instruct",
+            "llama3.1:8b",
+            "claude-3-5-sonnet@20240620",
+            "claude-3-5-sonnet-20241022",
+            "mistral-large-2411",
+            "gemini-1.5-pro-002",
+            "securetag-v1",
+        ] {
+            assert!(check_model_name(&scanner, ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "gpt-4o maria",
+            "gpt-4o\n",
+            "maria.gonzalez@acme.io",
+            "gpt-4o:4111111111111111",
+            "ghp_R8sT3uV4wX5yZ6aB7cD8eF9gH0iJ1kL2mN3o",
+            &"a".repeat(MAX_MODEL_LEN + 1),
+        ] {
+            let Err(Stop::Reject(e)) = check_model_name(&scanner, bad) else {
+                panic!("{bad} passed");
+            };
+            assert_eq!(
+                (e.status, e.param.as_deref()),
+                (400, Some("model")),
+                "{bad}"
+            );
+        }
+    }
 }
