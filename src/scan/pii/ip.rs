@@ -4,32 +4,22 @@
 //! ranges (192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32) are not findings:
 //! they identify no host. Private, link-local and CGNAT addresses are findings with a lower
 //! score (0.6): they map the internal network, which should not reach an LLM provider, but a
-//! tenant can drop them with `min_score` above 0.6. Four dotted numbers after `version`,
-//! `build`, `release`, `firmware` (EN/ES) or a leading `v` are versions; octets with leading
-//! zeros (`01.02.03.04`) are never addresses in practice.
+//! tenant can drop them with `min_score` above 0.6. Four dotted numbers after `version` or
+//! `firmware` (EN/ES), right after `ver`, `build` or `release`, or with a leading `v` are
+//! versions; octets with leading zeros (`01.02.03.04`) are never addresses in practice.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::str::FromStr;
 
 use super::super::text::{has_any, lower_before, next_digit, Cues};
 
+/// Words that make four dotted numbers anywhere after them (within 24 bytes) a version or a
+/// section number.
 const VERSION_CUES: Cues = Cues::new(&[
     "version",
     "versi\u{f3}n",
-    "ver ",
-    "ver.",
-    "ver:",
-    "release",
-    "build",
     "firmware",
-    "fw ",
-    "sdk",
-    "v.",
-    "rev ",
-    "rev.",
     "revision",
-    "lanzamiento",
-    "compilaci",
     "oid",
     "snmp",
     // Document numbering: `section 2.3.1.4 of RFC 9110`.
@@ -40,6 +30,24 @@ const VERSION_CUES: Cues = Cues::new(&[
     "clause",
     "\u{a7}",
 ]);
+
+/// Words that say version only right before the number (`ver 1.2.3.4`, `build: 10.0.19041.1`):
+/// further off they are everyday words, Spanish `ver` ("to see") above all, and `the build
+/// server at 52.3.4.5` names a host.
+const ADJACENT_VERSION_WORDS: &[&str] = &[
+    "ver",
+    "ver.",
+    "v.",
+    "fw",
+    "build",
+    "release",
+    "rev",
+    "rev.",
+    "sdk",
+    "lanzamiento",
+    "compilaci\u{f3}n",
+    "compilacion",
+];
 
 /// Pushes `(start, end, score)` for every address in `text`.
 pub(crate) fn find(text: &str, out: &mut Vec<(usize, usize, f32)>) {
@@ -136,7 +144,20 @@ fn version_shape(b: &[u8], start: usize) -> bool {
 fn after_version_cue(text: &str, start: usize) -> bool {
     let before = lower_before(text, start, 24);
     let before = before.as_bytes();
-    has_any(before, &VERSION_CUES) || memchr::memmem::find(before, b"version").is_some()
+    if has_any(before, &VERSION_CUES) || memchr::memmem::find(before, b"version").is_some() {
+        return true;
+    }
+    // The last word before the number, past blanks, `:`, `#` and `=`.
+    let trimmed = before
+        .iter()
+        .rposition(|c| !matches!(c, b' ' | b'\t' | b':' | b'#' | b'='))
+        .map_or(&before[..0], |k| &before[..=k]);
+    let word_start = trimmed
+        .iter()
+        .rposition(|c| !(c.is_ascii_alphanumeric() || *c == b'.' || *c >= 0x80))
+        .map_or(0, |k| k + 1);
+    let word = &trimmed[word_start..];
+    ADJACENT_VERSION_WORDS.iter().any(|w| word == w.as_bytes())
 }
 
 fn v4_score(ip: Ipv4Addr) -> Option<f32> {
@@ -246,6 +267,28 @@ mod tests {
         assert!(spans("route 10.0.0.0/8 via gw").is_empty());
         assert_eq!(spans("nameserver 9.9.9.9"), vec![("9.9.9.9", 0.85)]);
         assert!(spans("version: 1.2.3.4").is_empty());
+        for version in [
+            "ver 1.2.3.4",
+            "Ver. 1.2.3.4",
+            "build: 10.0.19041.1",
+            "fw 2.4.1.8",
+            "release #5.1.2.3",
+        ] {
+            assert!(spans(version).is_empty(), "{version}");
+        }
+        // Everyday words further off do not make a host a version.
+        assert_eq!(
+            spans("Puedes ver el servidor en 189.203.45.12"),
+            vec![("189.203.45.12", 0.85)]
+        );
+        assert_eq!(
+            spans("abre el fw para 200.57.3.10"),
+            vec![("200.57.3.10", 0.85)]
+        );
+        assert_eq!(
+            spans("the build server at 52.3.4.5"),
+            vec![("52.3.4.5", 0.85)]
+        );
         assert!(spans("v1.2.3.4 and 1.3.6.1.4.1 and 01.02.03.04 and 300.1.1.1").is_empty());
         // Product tokens and pinned dependencies; a URL or a login still holds an address.
         assert!(spans("(KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36").is_empty());
