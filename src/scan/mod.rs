@@ -157,7 +157,11 @@ impl Scanner {
             self.custom.scan(text, &mut findings);
         }
         findings.retain(|f| f.score >= opts.min_score);
-        let findings = resolve::resolve(text, findings);
+        let mut findings = resolve::resolve(text, findings);
+        // A value's copies score a little under the value, never under the floor it passed.
+        for f in &mut findings {
+            f.score = f.score.max(opts.min_score);
+        }
         let injection = if opts.injection {
             Some(self.injection.score(text, opts.injection_threshold))
         } else {

@@ -113,6 +113,9 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         } else {
             searched_occurrences(text.as_bytes(), &values)
         };
+        // Leftmost, then longest, as the automaton below finds them: a given name found
+        // alone must not take the copy of the full name it starts, or the surname stays.
+        hits.sort_unstable_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
     } else {
         let built = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
@@ -298,6 +301,25 @@ mod tests {
         let want = searched_occurrences(text.as_bytes(), &values);
         assert!(want.len() > 10, "{want:?}");
         assert_eq!(occurrences(text.as_bytes(), &values), want);
+    }
+
+    #[test]
+    fn a_copy_of_a_full_name_goes_to_the_full_name() {
+        // The given name alone is found first (a salutation), the full name later (a title):
+        // the third copy must go whole, or its surname would stay visible.
+        let text = "Dear Xochitl,\nI met Dr. Xochitl Quispe today; later Xochitl Quispe left.";
+        let at = |needle: &str, from: usize| from + text[from..].find(needle).unwrap();
+        let first = at("Xochitl", 0);
+        let full = at("Xochitl Quispe", 0);
+        let out = resolve(
+            text,
+            vec![
+                f("PERSON", first, first + 7, 0.55),
+                f("PERSON", full, full + 14, 0.75),
+            ],
+        );
+        let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(spans, vec!["Xochitl", "Xochitl Quispe", "Xochitl Quispe"]);
     }
 
     #[test]
