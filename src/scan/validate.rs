@@ -137,29 +137,34 @@ pub(crate) fn iban(s: &[u8]) -> bool {
     rem == 1
 }
 
-/// IBAN lengths of the SEPA countries and the other common issuers.
+/// IBAN lengths of every country in SWIFT's IBAN registry (release 2024).
 fn iban_length(cc: &[u8]) -> Option<usize> {
     Some(match cc {
         b"AD" => 24,
         b"AE" => 23,
+        b"AL" => 28,
         b"AT" => 20,
         b"AZ" => 28,
         b"BA" => 20,
         b"BE" => 16,
         b"BG" => 22,
         b"BH" => 22,
+        b"BI" => 27,
         b"BR" => 29,
+        b"BY" => 28,
         b"CH" => 21,
         b"CR" => 22,
         b"CY" => 28,
         b"CZ" => 24,
         b"DE" => 22,
+        b"DJ" => 27,
         b"DK" => 18,
         b"DO" => 28,
         b"EE" => 20,
         b"EG" => 29,
         b"ES" => 24,
         b"FI" => 18,
+        b"FK" => 18,
         b"FO" => 18,
         b"FR" => 27,
         b"GB" => 22,
@@ -168,29 +173,36 @@ fn iban_length(cc: &[u8]) -> Option<usize> {
         b"GL" => 18,
         b"GR" => 27,
         b"GT" => 28,
+        b"HN" => 28,
         b"HR" => 21,
         b"HU" => 28,
         b"IE" => 22,
         b"IL" => 23,
+        b"IQ" => 23,
         b"IS" => 26,
         b"IT" => 27,
         b"JO" => 30,
         b"KW" => 30,
         b"KZ" => 20,
         b"LB" => 28,
+        b"LC" => 32,
         b"LI" => 21,
         b"LT" => 20,
         b"LU" => 20,
         b"LV" => 21,
+        b"LY" => 25,
         b"MC" => 27,
         b"MD" => 24,
         b"ME" => 22,
         b"MK" => 19,
+        b"MN" => 20,
         b"MR" => 27,
         b"MT" => 31,
         b"MU" => 30,
+        b"NI" => 28,
         b"NL" => 18,
         b"NO" => 15,
+        b"OM" => 23,
         b"PK" => 24,
         b"PL" => 28,
         b"PS" => 29,
@@ -198,16 +210,25 @@ fn iban_length(cc: &[u8]) -> Option<usize> {
         b"QA" => 29,
         b"RO" => 24,
         b"RS" => 22,
+        b"RU" => 33,
         b"SA" => 24,
+        b"SC" => 31,
+        b"SD" => 18,
         b"SE" => 24,
         b"SI" => 19,
         b"SK" => 24,
         b"SM" => 27,
+        b"SO" => 23,
+        b"ST" => 25,
+        b"SV" => 28,
+        b"TL" => 23,
         b"TN" => 24,
         b"TR" => 26,
         b"UA" => 29,
+        b"VA" => 22,
         b"VG" => 24,
         b"XK" => 20,
+        b"YE" => 30,
         _ => return None,
     })
 }
@@ -404,6 +425,16 @@ mod tests {
     fn iban_mod97() {
         assert!(iban(b"GB82WEST12345698765432"));
         assert!(iban(b"DE89370400440532013000"));
+        for newer in [
+            &b"VA59001123000012345678"[..],
+            b"AL47212110090000000235698741",
+            b"BY13NBRB3600900000002Z00AB00",
+            b"SV62CENR00000000000000700025",
+            b"IQ98NBIQ850123456789012",
+            b"RU0204452560040702810412345678901",
+        ] {
+            assert!(iban(newer), "{}", String::from_utf8_lossy(newer));
+        }
         assert!(iban(b"ES9121000418450200051332"));
         assert!(iban(b"FR1420041010050500013M02606"));
         assert!(iban(b"NL91ABNA0417164300"));
