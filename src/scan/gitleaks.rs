@@ -63,13 +63,92 @@ struct RawAllow {
     /// Global allowlists only (gitleaks 8.25+): the rules it applies to, by id.
     #[serde(default)]
     target_rules: Vec<String>,
+    /// File paths and commits: a prompt has neither, so only their presence matters.
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    commits: Vec<String>,
 }
 
 /// Regex size limit per rule: generous for public rule sets, bounded for memory.
 const REGEX_SIZE_LIMIT: usize = 8 * 1024 * 1024;
 
+/// `\w`, `\d`, `\s` and `\b` as gitleaks means them: Go's RE2 reads them as ASCII, the
+/// regex crate as Unicode. Besides matching what the rule's authors tested, the ASCII forms
+/// keep public rules compilable: gitleaks' own `generic-api-key` repeats `\w` in bounded
+/// runs, and with Unicode classes it outgrows the size limit. A pattern that does not parse
+/// is returned as it is, for `compile` to report.
+fn re2_classes(pattern: &str) -> String {
+    use regex_syntax::ast::{self, Ast, ClassPerlKind, ClassSetItem};
+
+    struct Spans(Vec<(usize, usize, String)>);
+
+    fn class(kind: &ClassPerlKind, negated: bool) -> String {
+        let set = match kind {
+            ClassPerlKind::Digit => "0-9",
+            ClassPerlKind::Space => "\\t\\n\\f\\r ",
+            ClassPerlKind::Word => "0-9A-Za-z_",
+        };
+        format!("[{}{set}]", if negated { "^" } else { "" })
+    }
+
+    impl ast::Visitor for Spans {
+        type Output = Vec<(usize, usize, String)>;
+        type Err = ();
+        fn finish(self) -> Result<Self::Output, ()> {
+            Ok(self.0)
+        }
+        fn visit_pre(&mut self, a: &Ast) -> Result<(), ()> {
+            match a {
+                Ast::ClassPerl(c) => {
+                    let s = c.span;
+                    self.0
+                        .push((s.start.offset, s.end.offset, class(&c.kind, c.negated)));
+                }
+                Ast::Assertion(x) => {
+                    let text = match x.kind {
+                        ast::AssertionKind::WordBoundary => "(?-u:\\b)",
+                        ast::AssertionKind::NotWordBoundary => "(?-u:\\B)",
+                        _ => return Ok(()),
+                    };
+                    self.0
+                        .push((x.span.start.offset, x.span.end.offset, text.to_owned()));
+                }
+                _ => {}
+            }
+            Ok(())
+        }
+        fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), ()> {
+            // Inside brackets a nested class is a union: `[\w.-]` → `[[0-9A-Za-z_].-]`.
+            if let ClassSetItem::Perl(c) = item {
+                let s = c.span;
+                self.0
+                    .push((s.start.offset, s.end.offset, class(&c.kind, c.negated)));
+            }
+            Ok(())
+        }
+    }
+
+    let Ok(parsed) = ast::parse::Parser::new().parse(pattern) else {
+        return pattern.to_owned();
+    };
+    let Ok(mut spans) = ast::visit(&parsed, Spans(Vec::new())) else {
+        return pattern.to_owned();
+    };
+    spans.sort_by_key(|&(start, _, _)| start);
+    let mut out = String::with_capacity(pattern.len() + spans.len() * 12);
+    let mut at = 0;
+    for (start, end, text) in spans {
+        out.push_str(&pattern[at..start]);
+        out.push_str(&text);
+        at = end;
+    }
+    out.push_str(&pattern[at..]);
+    out
+}
+
 fn compile(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(pattern)
+    RegexBuilder::new(&re2_classes(pattern))
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| {
@@ -82,7 +161,9 @@ fn compile(pattern: &str) -> Result<Regex, String> {
         })
 }
 
-fn allowlist(raw: &RawAllow) -> Result<Allowlist, String> {
+/// `None` for an allowlist that can never apply to a prompt: one whose `AND` condition
+/// needs a path or a commit to match.
+fn allowlist(raw: &RawAllow) -> Result<Option<Allowlist>, String> {
     let target = match raw
         .regex_target
         .as_deref()
@@ -113,12 +194,15 @@ fn allowlist(raw: &RawAllow) -> Result<Allowlist, String> {
         .iter()
         .map(|r| compile(r).map_err(|e| format!("allowlist regex {r:?}: {e}")))
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Allowlist {
+    if and && (!raw.paths.is_empty() || !raw.commits.is_empty()) {
+        return Ok(None);
+    }
+    Ok(Some(Allowlist {
         regexes,
         stopwords: raw.stopwords.iter().map(|s| s.to_lowercase()).collect(),
         target,
         and,
-    })
+    }))
 }
 
 /// `aws-access-token` → `AWS_ACCESS_TOKEN`, the entity name operator findings carry.
@@ -151,7 +235,8 @@ pub(crate) fn parse(toml_text: &str) -> Result<Parsed, ScanError> {
     }
     for raw in file.allowlist.iter().chain(&file.allowlists) {
         let compiled = match allowlist(raw) {
-            Ok(a) => a,
+            Ok(Some(a)) => a,
+            Ok(None) => continue,
             Err(reason) => {
                 parsed.errors.push(RuleError {
                     id: "[allowlist]".to_owned(),
@@ -204,6 +289,7 @@ fn rule(id: &str, raw: &RawRule) -> Result<SecretRule, String> {
         .iter()
         .chain(&raw.allowlists)
         .map(allowlist)
+        .filter_map(Result::transpose)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(SecretRule {
         id: Arc::from(id),
@@ -216,7 +302,12 @@ fn rule(id: &str, raw: &RawRule) -> Result<SecretRule, String> {
             .filter(|k| !k.is_empty())
             .collect(),
         cs: Vec::new(),
-        entropy: raw.entropy.unwrap_or(0.0) as f32,
+        // gitleaks drops a secret whose entropy is at or below the floor; the shared check
+        // drops it below, so the floor moves up by one step. Zero stays "no floor".
+        entropy: raw
+            .entropy
+            .filter(|&e| e > 0.0)
+            .map_or(0.0, |e| f32::from_bits((e as f32).to_bits() + 1)),
         group: raw.secret_group.filter(|&g| g > 0),
         score: 0.85,
         multiline: pattern.contains("\\n") || pattern.contains("(?s"),
@@ -293,6 +384,70 @@ stopwords = ["acme_test"]
             "{:?}",
             p.errors
         );
+    }
+
+    #[test]
+    fn and_allowlists_that_need_a_path_never_apply() {
+        let p = parse(
+            r#"
+[[rules]]
+id = "acme-token"
+regex = 'acme_[a-z0-9]{8}'
+[[rules.allowlists]]
+condition = "AND"
+paths = ['''\.md$''']
+regexes = ['''acme_test''']
+[[rules.allowlists]]
+regexes = ['''acme_demo''']
+
+[[allowlists]]
+condition = "AND"
+commits = ["abc123"]
+stopwords = ["acme"]
+"#,
+        )
+        .unwrap();
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert!(p.allowlists.is_empty());
+        assert_eq!(p.rules[0].allow.len(), 1);
+    }
+
+    #[test]
+    fn entropy_floor_is_exclusive_as_in_gitleaks() {
+        let p = parse("[[rules]]\nid = \"e\"\nregex = 'x'\nentropy = 3.0\n").unwrap();
+        // A secret at exactly 3.0 (`abcdefgh`) is dropped by gitleaks: the shared `<` check
+        // gets the next float up.
+        assert_eq!(p.rules[0].entropy, f32::from_bits(3.0f32.to_bits() + 1));
+        assert!(p.rules[0].entropy > 3.0 && p.rules[0].entropy < 3.000_001);
+    }
+
+    /// gitleaks' own `generic-api-key` (default config, 8.x): its many `\w` repetitions
+    /// must compile within the size limit and find what gitleaks finds.
+    #[test]
+    fn the_default_generic_api_key_rule_loads_and_finds() {
+        let file = r#"
+[[rules]]
+id = "generic-api-key"
+regex = '''(?i)[\w.-]{0,50}?(?:access|auth|(?-i:[Aa]pi|API)|credential|creds|key|passw(?:or)?d|secret|token)(?:[ \t\w.-]{0,20})[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}([\w.=-]{10,150}|[a-z0-9][a-z0-9+/]{11,}={0,3})(?:[\x60'"\s;]|\\[nr]|$)'''
+entropy = 3.5
+keywords = ["access","api","auth","key","credential","creds","passwd","password","secret","token"]
+"#;
+        let p = parse(file).unwrap();
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let text = "config: db_password = \"Xq9vL2mP8rT4wZ7k\"\n";
+        let caps = p.rules[0].regex.captures(text).unwrap();
+        assert_eq!(&caps[1], "Xq9vL2mP8rT4wZ7k");
+    }
+
+    #[test]
+    fn perl_classes_read_as_ascii_like_re2() {
+        assert_eq!(
+            re2_classes(r"\bk\w+[\w.-]\d\s\B[^\W]\\w"),
+            r"(?-u:\b)k[0-9A-Za-z_]+[[0-9A-Za-z_].-][0-9][\t\n\f\r ](?-u:\B)[^[^0-9A-Za-z_]]\\w"
+        );
+        assert_eq!(re2_classes("(unclosed"), "(unclosed");
+        let r = compile(r"key=(\w+)").unwrap();
+        assert_eq!(&r.captures("key=abcé").unwrap()[1], "abc");
     }
 
     #[test]
