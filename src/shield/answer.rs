@@ -92,4 +92,25 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn redacted_tool_arguments_stay_json() {
+        let scanner = Scanner::builtin().unwrap();
+        let policy = crate::shield::policy::enabled_for_tests();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let args = r#"{"name": "Ana", "phone": 4155550134, "card": 4111111111111111}"#;
+        let body = serde_json::json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": null,
+            "tool_calls": [{"id": "c", "type": "function", "function": {"name": "save", "arguments": args}}]}}]});
+        let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+        let (Guarded::Rewritten(out), _) = guard(&mut g, body.to_string().as_bytes()) else {
+            panic!("not rewritten");
+        };
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let args = v["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+            .as_str()
+            .unwrap();
+        let parsed: Value = serde_json::from_str(args).expect("arguments are still JSON");
+        assert_eq!(parsed["card"], "<CREDIT_CARD_1>", "{args}");
+        assert!(!args.contains("4111"), "{args}");
+    }
 }

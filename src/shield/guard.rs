@@ -116,7 +116,12 @@ impl<'a> OutputGuard<'a> {
             text.to_string()
         } else {
             self.changed = true;
-            redact(text, &to_redact, self.placeholders, &mut self.state)
+            match super::wire::quote_bare_json(text, &to_redact) {
+                Some((quoted, moved)) => {
+                    redact(&quoted, &moved, self.placeholders, &mut self.state)
+                }
+                None => redact(text, &to_redact, self.placeholders, &mut self.state),
+            }
         };
         if self.state.vault().is_empty() {
             return Ok(redacted);

@@ -207,7 +207,10 @@ pub fn inspect_request(
         if findings.is_empty() {
             return;
         }
-        *text = redact(text, &findings, mode, state);
+        *text = match wire::quote_bare_json(text, &findings) {
+            Some((quoted, moved)) => redact(&quoted, &moved, mode, state),
+            None => redact(text, &findings, mode, state),
+        };
         if path.ends_with(".name") {
             // Providers accept names of `[A-Za-z0-9_-]` only: `<EMAIL_1>` → `_EMAIL_1_`.
             *text = text

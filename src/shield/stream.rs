@@ -37,18 +37,21 @@ pub enum StreamError {
 enum Field {
     Content,
     Refusal,
-    /// The thinking of reasoning models on OpenAI-compatible servers, shown to users too.
+    /// The thinking of reasoning models on OpenAI-compatible servers, shown to users too:
+    /// `reasoning_content` (DeepSeek, vLLM) and `reasoning` (OpenRouter, newer vLLM).
     Reasoning,
+    ReasoningText,
     ToolArgs(u64),
     /// The legacy `function_call.arguments`.
     FunctionArgs,
 }
 
 /// The plain text fields of a delta, by name.
-const TEXT_FIELDS: [(&str, Field); 3] = [
+const TEXT_FIELDS: [(&str, Field); 4] = [
     ("content", Field::Content),
     ("refusal", Field::Refusal),
     ("reasoning_content", Field::Reasoning),
+    ("reasoning", Field::ReasoningText),
 ];
 
 pub struct SseFilter<'g, 'a> {
@@ -394,7 +397,7 @@ fn write_data(out: &mut BytesMut, v: &Value) {
 /// Appends `text` to a delta's field (creating it), for flushed hold-back.
 fn append_field(delta: &mut Map<String, Value>, field: &Field, text: &str) {
     match field {
-        Field::Content | Field::Refusal | Field::Reasoning => {
+        Field::Content | Field::Refusal | Field::Reasoning | Field::ReasoningText => {
             let Some((name, _)) = TEXT_FIELDS.iter().find(|(_, f)| f == field) else {
                 return;
             };
@@ -536,8 +539,10 @@ mod tests {
             r#"{"reasoning_content":"mail ana.lopez@correo-mx.com."}"#,
             r#"{"function_call":{"name":"f","arguments":"{\"k\": \"AKIAQ7X"}}"#,
             r#"{"function_call":{"arguments":"K4PLMNBV2RT5Z\"}"}}"#,
+            r#"{"reasoning":"and the card 4111 1111 "}"#,
+            r#"{"reasoning":"1111 1111 is hers."}"#,
         ]);
-        for leaked in ["AKIAQ7X", "K4PLMNBV2RT5Z", "ana.lopez"] {
+        for leaked in ["AKIAQ7X", "K4PLMNBV2RT5Z", "ana.lopez", "4111"] {
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }
         assert!(

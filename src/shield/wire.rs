@@ -6,6 +6,8 @@
 
 use serde_json::Value;
 
+use crate::scan::Finding;
+
 /// Calls `f(path, text)` for every text a provider would read or keep in a request:
 /// message `content` (a string, or the `text` of text and refusal parts), an assistant
 /// turn's `refusal`, the participant `name`, tool results, tool-call arguments, the
@@ -49,9 +51,10 @@ pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)
             &format!("choices[{i}].message.content"),
             f,
         );
-        // `reasoning_content`: the thinking that reasoning models behind OpenAI-compatible
-        // servers (DeepSeek, vLLM) return beside the answer, shown to users as well.
-        for field in ["refusal", "reasoning_content"] {
+        // `reasoning_content` and `reasoning`: the thinking that reasoning models behind
+        // OpenAI-compatible servers (DeepSeek, vLLM, OpenRouter) return beside the answer,
+        // shown to users as well.
+        for field in ["refusal", "reasoning_content", "reasoning"] {
             if let Some(Value::String(s)) = m.get_mut(field) {
                 f(&format!("choices[{i}].message.{field}"), s);
             }
@@ -119,6 +122,60 @@ pub fn drop_logprobs(body: &mut Value) -> bool {
         }
     }
     dropped
+}
+
+/// Puts quotes around findings that stand as bare tokens in a text that is JSON (a phone
+/// or card written as a number), so that a placeholder in their place leaves valid JSON:
+/// `{"phone": 5558675309}` would become `{"phone": <PHONE_1>}`, which tool-call arguments
+/// and structured answers must not. Returns the quoted text with the findings moved to
+/// match, or `None` when no finding is bare or the text is not JSON. `findings` are sorted
+/// and disjoint, as a scan returns them.
+pub fn quote_bare_json(text: &str, findings: &[Finding]) -> Option<(String, Vec<Finding>)> {
+    if !matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'[')) {
+        return None;
+    }
+    // Whether each finding starts outside every string literal.
+    let b = text.as_bytes();
+    let mut bare = Vec::with_capacity(findings.len());
+    let (mut in_string, mut escaped, mut at) = (false, false, 0);
+    for f in findings {
+        while at < f.start.min(b.len()) {
+            match (in_string, escaped, b[at]) {
+                (true, true, _) => escaped = false,
+                (true, false, b'\\') => escaped = true,
+                (_, false, b'"') => in_string = !in_string,
+                _ => {}
+            }
+            at += 1;
+        }
+        let span = text.get(f.start..f.end).unwrap_or("\"");
+        bare.push(!in_string && !span.contains('"'));
+    }
+    if !bare.contains(&true) || serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 2 * findings.len());
+    let mut moved = Vec::with_capacity(findings.len());
+    let mut from = 0;
+    for (f, bare) in findings.iter().zip(bare) {
+        let mut g = f.clone();
+        if bare {
+            out.push_str(&text[from..f.start]);
+            out.push('"');
+            g.start = out.len();
+            out.push_str(&text[f.start..f.end]);
+            g.end = out.len();
+            out.push('"');
+            from = f.end;
+        } else {
+            let shift = out.len() - from;
+            g.start += shift;
+            g.end += shift;
+        }
+        moved.push(g);
+    }
+    out.push_str(&text[from..]);
+    Some((out, moved))
 }
 
 /// What the end user wrote: the texts of `user` messages, for alert rules.
@@ -232,12 +289,47 @@ mod tests {
     }
 
     #[test]
+    fn bare_json_findings_are_quoted_and_strings_left_alone() {
+        use crate::scan::{Category, Finding};
+        let text = r#"{"phone": 5558675309, "mail": "a@b.mx", "note": "call \"5558675309\""}"#;
+        let at = |needle: &str| {
+            let s = text.find(needle).unwrap();
+            Finding {
+                category: Category::Pii,
+                entity: "X".into(),
+                start: s,
+                end: s + needle.len(),
+                score: 0.9,
+            }
+        };
+        let findings = vec![at("5558675309"), at("a@b.mx")];
+        let (out, moved) = quote_bare_json(text, &findings).unwrap();
+        assert_eq!(
+            out,
+            r#"{"phone": "5558675309", "mail": "a@b.mx", "note": "call \"5558675309\""}"#
+        );
+        for (f, g) in findings.iter().zip(&moved) {
+            assert_eq!(&text[f.start..f.end], &out[g.start..g.end]);
+        }
+        // All inside strings, or not JSON: nothing to do.
+        assert!(quote_bare_json(text, &findings[1..]).is_none());
+        assert!(quote_bare_json("phone 5558675309", &[]).is_none());
+        let not_json = "{phone: 5558675309";
+        let f = Finding {
+            start: 8,
+            end: 18,
+            ..findings[0].clone()
+        };
+        assert!(quote_bare_json(not_json, &[f]).is_none());
+    }
+
+    #[test]
     fn answers_expose_content_refusal_and_arguments() {
         let mut body = json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "a", "refusal": "r",
-            "tool_calls": [{"function": {"name": "f", "arguments": "x"}}]}}], "usage": {"prompt_tokens": 3, "completion_tokens": 4}});
+            "reasoning": "t", "tool_calls": [{"function": {"name": "f", "arguments": "x"}}]}}], "usage": {"prompt_tokens": 3, "completion_tokens": 4}});
         let mut n = 0;
         visit_answer_texts(&mut body, &mut |_, _| n += 1);
-        assert_eq!(n, 3);
+        assert_eq!(n, 4);
         assert_eq!(usage(&body), Some((3, 4)));
         assert_eq!(usage(&json!({"choices": [], "usage": null})), None);
         let mut lp =
