@@ -141,11 +141,11 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "gitlab-token",
         "GITLAB_TOKEN",
-        r"\b((?:glpat|gldt|glrt|glptt|glcbt|glimt|glagent|glsoat|glffct|gloas)-[A-Za-z0-9_\-]{20,})\b",
+        r"\b((?:glpat|gldt|glrt|glptt|glcbt|glimt|glagent|glsoat|glffct|glft|gloas)-[A-Za-z0-9_\-]{20,})\b",
         &[],
         &[
             "glpat-", "gldt-", "glrt-", "glptt-", "glcbt-", "glimt-", "glagent-", "glsoat-",
-            "glffct-", "gloas-",
+            "glffct-", "glft-", "gloas-",
         ],
         3.0,
         0.95,
@@ -206,7 +206,7 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "slack-webhook",
         "SLACK_WEBHOOK",
-        r"(https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_\-]{20,})",
+        r"((?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_\-]{20,})",
         &["hooks.slack.com"],
         &[],
         3.0,
@@ -308,9 +308,10 @@ pub(crate) const RULES: &[Def] = &[
     def(
         "pypi-token",
         "PYPI_TOKEN",
-        r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,})",
+        // pypi.org and test.pypi.org macaroons.
+        r"\b(pypi-Ag(?:EIcHlwaS5vcmc|ENdGVzdC5weXBpLm9yZw)[A-Za-z0-9_\-]{50,})",
         &[],
-        &["pypi-AgEIcHlwaS5vcmc"],
+        &["pypi-AgEIcHlwaS5vcmc", "pypi-AgENdGVzdC5weXBpLm9yZw"],
         3.0,
         0.97,
         Check::None,

@@ -742,6 +742,16 @@ mod tests {
             "GENERIC_SECRET",
             "Tr0ub4dor&3xq",
         );
+        has(
+            "feed glft-Zq8Xw7Vu6Ts5Rq4Po3NmK2 ok",
+            "GITLAB_TOKEN",
+            "glft-Zq8Xw7Vu6Ts5Rq4Po3NmK2",
+        );
+        let test_pypi =
+            "pypi-AgENdGVzdC5weXBpLm9yZwIkZjRkOWQ4ZTItN2IxZS00ZmQ5LWI5YTMtOWQ2NzQwZTlkZTc2";
+        has(&format!("password = {test_pypi}"), "PYPI_TOKEN", test_pypi);
+        let hook = "hooks.slack.com/services/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";
+        has(&format!("post to {hook} now"), "SLACK_WEBHOOK", hook);
     }
 
     #[test]
