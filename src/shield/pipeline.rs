@@ -18,7 +18,7 @@ use super::{BodyError, Downstream, Request, Shield};
 use crate::audit::{AuditRecord, Incident};
 use crate::crypto::{self, Purpose};
 use crate::error::HttpError;
-use crate::scan::{RedactionState, ScanOptions, Scanner};
+use crate::scan::{PiiEntity, RedactionState, ScanOptions, Scanner};
 use crate::store::ratelimit::Quota;
 use crate::store::{BanKind, KeyRecord};
 
@@ -87,7 +87,17 @@ fn check_model_name(scanner: &Scanner, model: &str) -> Result<(), Stop> {
         )
         .into());
     }
+    // Contact and card numbers and secrets: names (`Hermes`, `Euryale`) and version-like
+    // numbers are what model names are made of.
     let opts = ScanOptions {
+        pii: [
+            PiiEntity::Email,
+            PiiEntity::Phone,
+            PiiEntity::CreditCard,
+            PiiEntity::Ssn,
+        ]
+        .into_iter()
+        .collect(),
         custom: false,
         injection: false,
         ..ScanOptions::default()
@@ -100,14 +110,6 @@ fn check_model_name(scanner: &Scanner, model: &str) -> Result<(), Stop> {
         .into());
     }
     Ok(())
-}
-
-/// What step 3 learned about a request.
-struct Checked {
-    model: String,
-    stream: bool,
-    /// The tenant's token limit was added to the body, which must be sent rewritten.
-    limit_added: bool,
 }
 
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>, param: &str) -> HttpError {
@@ -211,10 +213,12 @@ impl Shield {
         };
         if let Some(id) = id {
             let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
+            // What chat would refuse is no model of this key's.
             let owner = self
                 .providers
                 .for_model(&id)
-                .filter(|_| key.policy.model_allowed(&id) && key.may_use(&id));
+                .filter(|_| key.policy.model_allowed(&id) && key.may_use(&id))
+                .filter(|_| check_model_name(&self.scanner, &id).is_ok());
             let Some(owner) = owner else {
                 let e = HttpError::new(
                     404,
@@ -459,11 +463,7 @@ impl Shield {
                 ),
             )
         })?;
-        let Checked {
-            model,
-            stream,
-            limit_added,
-        } = self.check_request(&mut body, &key)?;
+        let (model, stream) = self.check_request(&body, &key)?;
         trail.record.model = Some(model.clone());
         trail.record.stream = stream;
         let Some(provider) = self.providers.for_model(&model).cloned() else {
@@ -604,7 +604,8 @@ impl Shield {
             }
             Verdict::Allow => {}
         }
-        let upstream_body = if limit_added || matches!(insp.verdict(), Verdict::Rewrite) {
+        let user_masked = inspect::mask_user_id(&self.scanner, &mut body, &self.redactions);
+        let upstream_body = if user_masked || matches!(insp.verdict(), Verdict::Rewrite) {
             Bytes::from(serde_json::to_vec(&body).map_err(|_| HttpError::internal())?)
         } else {
             raw.clone()
@@ -702,9 +703,13 @@ impl Shield {
         .with_retry_after(secs))
     }
 
-    /// Step 3's checks. A request that names no token limit gets the tenant's, split over
-    /// its `n` choices: a provider's default can be far above it.
-    fn check_request(&self, body: &mut Value, key: &KeyRecord) -> Result<Checked, Stop> {
+    /// Step 3's checks; returns the model and whether the client asked for a stream.
+    ///
+    /// The tenant's token limit bounds what a request asks for, times its `n` choices. A
+    /// request that asks for no limit is not given one: the provider's default depends on
+    /// the model (its context window, its output cap, reasoning spent inside the limit),
+    /// and a limit the gateway inserted would turn prompts that fit into 400s.
+    fn check_request(&self, body: &Value, key: &KeyRecord) -> Result<(String, bool), Stop> {
         let s = &self.settings;
         if !body.is_object() {
             return Err(invalid("the body must be a JSON object", "").into());
@@ -772,13 +777,11 @@ impl Shield {
             },
         };
         let limit = u64::from(key.policy.max_tokens_per_request);
-        let mut asked = false;
         for field in ["max_tokens", "max_completion_tokens"] {
             let Some(v) = body.get(field) else { continue };
             if v.is_null() {
                 continue;
             }
-            asked = true;
             let Some(n) = v.as_u64() else {
                 return Err(invalid(format!("{field} must be a positive integer"), field).into());
             };
@@ -804,19 +807,7 @@ impl Shield {
                 .into());
             }
         }
-        if !asked {
-            let each = limit / choices;
-            if each == 0 {
-                return Err(invalid(
-                    format!("n exceeds this tenant's limit of {limit} tokens per request"),
-                    "n",
-                )
-                .into());
-            }
-            if let Some(o) = body.as_object_mut() {
-                o.insert("max_completion_tokens".into(), Value::from(each));
-            }
-        }
+
         let Some(messages) = body.get("messages").and_then(Value::as_array) else {
             return Err(invalid("messages is required and must be an array", "messages").into());
         };
@@ -913,11 +904,7 @@ impl Shield {
                 }
             }
         }
-        Ok(Checked {
-            model,
-            stream,
-            limit_added: !asked,
-        })
+        Ok((model, stream))
     }
 
     /// Hands an answer with fenced code to the SAST pool; never waits.
@@ -1195,6 +1182,12 @@ mod tests {
             "mistral-large-2411",
             "gemini-1.5-pro-002",
             "securetag-v1",
+            "NousResearch/Hermes-3-Llama-3.1-8B",
+            "Sao10K/L3-8B-Euryale-v2.1",
+            "gpt-4o-mini.ft-0123456789abcdef0123456789abcdef",
+            "anthropic.claude-3-5-sonnet-20241022-v2:0",
+            "meta-llama/llama-3.1-8b-instruct:free",
+            "Maria-7B",
         ] {
             assert!(check_model_name(&scanner, ok).is_ok(), "{ok}");
         }
