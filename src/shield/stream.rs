@@ -65,6 +65,8 @@ pub struct SseFilter<'g, 'a> {
     /// Complete lines of the event being assembled.
     lines: Vec<Vec<u8>>,
     pending: BTreeMap<(u64, Field), String>,
+    /// Per choice: the tool call last written to, and how many calls it has begun.
+    calls: BTreeMap<u64, (u64, u64)>,
     /// `id`, `object`, `created`, `model` of the last chunk, for synthetic flush chunks.
     meta: Map<String, Value>,
     /// Events that were not valid JSON and were dropped.
@@ -82,6 +84,9 @@ pub struct SseFilter<'g, 'a> {
 /// Answer text kept per stream for code analysis.
 const MAX_CAPTURE: usize = 256 * 1024;
 
+/// Tool-call arguments held whole per call; longer ones go out behind the usual hold-back.
+const MAX_HELD_ARGUMENTS: usize = 64 * 1024;
+
 impl<'g, 'a> SseFilter<'g, 'a> {
     pub fn new(
         guard: &'g mut OutputGuard<'a>,
@@ -96,6 +101,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             partial: Vec::new(),
             lines: Vec::new(),
             pending: BTreeMap::new(),
+            calls: BTreeMap::new(),
             meta: Map::new(),
             unsent: BytesMut::new(),
             malformed: 0,
@@ -250,6 +256,12 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         for c in choices.iter_mut() {
             let index = c.get("index").and_then(Value::as_u64).unwrap_or(0);
             let finished = c.get("finish_reason").is_some_and(|f| !f.is_null());
+            if finished && c.get("delta").is_none() {
+                // What is still held goes out with the last chunk, which needs a delta for it.
+                if let Some(o) = c.as_object_mut() {
+                    o.insert("delta".into(), json!({}));
+                }
+            }
             let Some(delta) = c.get_mut("delta").and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -285,7 +297,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             }
             if let Some(calls) = delta.get_mut("tool_calls").and_then(Value::as_array_mut) {
                 for call in calls.iter_mut() {
-                    let k = call.get("index").and_then(Value::as_u64).unwrap_or(0);
+                    let k = self.call_index(index, call);
                     if let Some(Value::String(s)) = call
                         .get_mut("function")
                         .and_then(|f| f.get_mut("arguments"))
@@ -316,10 +328,38 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         Ok(())
     }
 
+    /// Which call of choice `choice` a tool-call delta continues. Some servers send calls
+    /// without an `index`: one that carries an `id` starts the next call, one without
+    /// continues the last.
+    fn call_index(&mut self, choice: u64, call: &Value) -> u64 {
+        let (last, count) = self.calls.entry(choice).or_insert((0, 0));
+        match call.get("index").and_then(Value::as_u64) {
+            Some(k) => {
+                *last = k;
+                *count = (*count).max(k.saturating_add(1));
+            }
+            None if call.get("id").is_some() || *count == 0 => {
+                *last = *count;
+                *count += 1;
+            }
+            None => {}
+        }
+        *last
+    }
+
     /// Adds `text` to a field's hold-back and returns what may be sent now.
+    ///
+    /// Arguments of a call are held whole until their choice finishes (up to
+    /// [`MAX_HELD_ARGUMENTS`]): clients parse them only once complete, and only whole JSON
+    /// can be redacted into JSON (`{"phone": 4155550134}` must become a quoted placeholder).
     fn take(&mut self, key: (u64, Field), text: &str, finished: bool) -> Result<String, Blocked> {
         let mut pending = self.pending.remove(&key).unwrap_or_default();
         pending.push_str(text);
+        let arguments = matches!(key.1, Field::ToolArgs(_) | Field::FunctionArgs);
+        if arguments && !finished && pending.len() <= MAX_HELD_ARGUMENTS {
+            self.pending.insert(key, pending);
+            return Ok(String::new());
+        }
         if finished {
             let findings = self.guard.scan(&pending);
             let out = self.guard.clean(&pending, &findings)?;
@@ -570,6 +610,40 @@ mod tests {
         out.extend_from_slice(&f.push(last.as_bytes()).unwrap());
         out.extend_from_slice(&f.finish());
         String::from_utf8(out).unwrap()
+    }
+
+    /// Arguments are held whole, so a value written as a bare number is redacted into JSON
+    /// however the provider splits it; calls without an `index` keep their own arguments.
+    #[test]
+    fn streamed_arguments_stay_json_after_redaction() {
+        let args = r#"{"note": "customer asked to be called back about the renewal", "card": 4111111111111111}"#;
+        let (a, b) = args.split_at(70);
+        let deltas: Vec<String> = [a, b]
+            .iter()
+            .map(|piece| {
+                json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}).to_string()
+            })
+            .chain(std::iter::once(
+                json!({"tool_calls": [{"id": "c2", "type": "function", "function": {"name": "g", "arguments": "{}"}}]})
+                    .to_string(),
+            ))
+            .collect();
+        let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
+        let s = guarded_stream(&refs);
+        let mut joined = String::new();
+        for data in s
+            .split("data: ")
+            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+        {
+            if let Some(calls) = data["choices"][0]["delta"]["tool_calls"].as_array() {
+                for call in calls.iter().filter(|c| c["index"] == 0) {
+                    joined.push_str(call["function"]["arguments"].as_str().unwrap_or(""));
+                }
+            }
+        }
+        let v: Value = serde_json::from_str(&joined).expect("arguments are JSON");
+        assert_eq!(v["card"], "<CREDIT_CARD_1>", "{joined}");
+        assert!(!s.contains("4111"), "{s}");
     }
 
     /// Content streamed as an array of parts is held back and scanned like a string.

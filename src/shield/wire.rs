@@ -8,11 +8,11 @@ use serde_json::Value;
 
 use crate::scan::Finding;
 
-/// Calls `f(path, text)` for every text a provider would read or keep in a request:
-/// message `content` (a string, or the `text` of text and refusal parts), an assistant
-/// turn's `refusal`, the participant `name`, tool results, tool-call arguments, the
-/// predicted output (`prediction.content`) and the end-user id (`user`, often an e-mail
-/// address). Image, audio and file parts are not text and are passed as they are.
+/// Calls `f(path, text)` for every text a provider would read in a request: message
+/// `content` (a string, or the `text` of text and refusal parts), an assistant turn's
+/// `refusal`, the participant `name`, tool results, tool-call arguments and the predicted
+/// output (`prediction.content`). Image, audio and file parts are not text and are passed
+/// as they are; the end-user id has its own rule (`inspect::mask_user_id`).
 pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     if let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) {
         for (i, m) in messages.iter_mut().enumerate() {
@@ -31,9 +31,6 @@ pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String
         "prediction.content",
         f,
     );
-    if let Some(Value::String(s)) = body.get_mut("user") {
-        f("user", s);
-    }
 }
 
 /// Calls `f(path, text)` for every text in a non-streaming answer: each choice's content,
@@ -157,16 +154,30 @@ pub fn quote_bare_json(text: &str, findings: &[Finding]) -> Option<(String, Vec<
     let mut out = String::with_capacity(text.len() + 2 * findings.len());
     let mut moved = Vec::with_capacity(findings.len());
     let mut from = 0;
-    for (f, bare) in findings.iter().zip(bare) {
+    for (i, (f, bare)) in findings.iter().zip(bare).enumerate() {
+        let next = findings.get(i + 1).map_or(b.len(), |n| n.start);
         let mut g = f.clone();
         if bare {
-            out.push_str(&text[from..f.start]);
+            // The whole number token goes inside the quotes (`-4111…`, `1` + a phone, `…e0`).
+            let number =
+                |c: &u8| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E');
+            let mut start = f.start;
+            while start > from && b.get(start - 1).is_some_and(number) {
+                start -= 1;
+            }
+            let mut end = f.end;
+            while end < next && b.get(end).is_some_and(number) {
+                end += 1;
+            }
+            out.push_str(&text[from..start]);
             out.push('"');
+            out.push_str(&text[start..f.start]);
             g.start = out.len();
             out.push_str(&text[f.start..f.end]);
             g.end = out.len();
+            out.push_str(&text[f.end..end]);
             out.push('"');
-            from = f.end;
+            from = end;
         } else {
             let shift = out.len() - from;
             g.start += shift;
@@ -277,8 +288,7 @@ mod tests {
                 "messages[2].tool_calls[0].function.arguments={\"q\":1}",
                 "messages[3].content=result",
                 "messages[4].refusal=no",
-                "prediction.content=draft",
-                "user=ana@x.mx"
+                "prediction.content=draft"
             ]
         );
         assert_eq!(
@@ -311,6 +321,17 @@ mod tests {
         for (f, g) in findings.iter().zip(&moved) {
             assert_eq!(&text[f.start..f.end], &out[g.start..g.end]);
         }
+        // A finding inside a number token quotes the whole token.
+        let signed = r#"{"card": -4111111111111111e0}"#;
+        let s = signed.find("4111").unwrap();
+        let f = Finding {
+            start: s,
+            end: s + 16,
+            ..findings[0].clone()
+        };
+        let (out, moved) = quote_bare_json(signed, &[f]).unwrap();
+        assert_eq!(out, r#"{"card": "-4111111111111111e0"}"#);
+        assert_eq!(&out[moved[0].start..moved[0].end], "4111111111111111");
         // All inside strings, or not JSON: nothing to do.
         assert!(quote_bare_json(text, &findings[1..]).is_none());
         assert!(quote_bare_json("phone 5558675309", &[]).is_none());
