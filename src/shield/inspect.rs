@@ -66,6 +66,35 @@ impl Inspection {
 pub struct Redactions {
     pub placeholder: RedactionPolicy,
     pub pseudonymize: RedactionPolicy,
+    /// For the end-user id: a keyed digest, so one user stays one user at the provider.
+    pub user_id: RedactionPolicy,
+}
+
+/// The request's end-user id (`user`), with any PII or secret in it replaced by a keyed
+/// digest (`<EMAIL#3f9a…>`; masked when no system secret is set). Providers keep the id to
+/// tell users apart for abuse handling, and apps often send an e-mail address: a
+/// placeholder would make every user `<EMAIL_1>`, and the tenant's block policy is meant
+/// for what users write, not for who they are. Returns whether the body changed.
+pub fn mask_user_id(scanner: &Scanner, body: &mut Value, redactions: &Redactions) -> bool {
+    let Some(Value::String(user)) = body.get_mut("user") else {
+        return false;
+    };
+    let opts = ScanOptions {
+        custom: false,
+        injection: false,
+        ..ScanOptions::default()
+    };
+    let findings = scanner.scan(user, &opts).findings;
+    if findings.is_empty() {
+        return false;
+    }
+    *user = redact(
+        user,
+        &findings,
+        &redactions.user_id,
+        &mut RedactionState::new(),
+    );
+    true
 }
 
 /// Scan options for `policy`.
@@ -325,8 +354,31 @@ mod tests {
             Redactions {
                 placeholder: RedactionPolicy::new(RedactionMode::Placeholder),
                 pseudonymize: pseudo,
+                user_id: RedactionPolicy::new(RedactionMode::Hash).with_hash_key(b"k"),
             },
         )
+    }
+
+    #[test]
+    fn an_end_user_id_with_pii_becomes_a_keyed_digest() {
+        let (scanner, _, r) = setup("block");
+        let mut body = json!({"user": "ana.garcia@correo.mx", "messages": []});
+        assert!(mask_user_id(&scanner, &mut body, &r));
+        let first = body["user"].as_str().unwrap().to_string();
+        assert!(
+            first.starts_with("<EMAIL#") && !first.contains("ana"),
+            "{first}"
+        );
+        // Stable per user, distinct between users; an opaque id is left alone.
+        let mut again = json!({"user": "ana.garcia@correo.mx"});
+        mask_user_id(&scanner, &mut again, &r);
+        assert_eq!(again["user"], first.as_str());
+        let mut other = json!({"user": "luis.perez@correo.mx"});
+        mask_user_id(&scanner, &mut other, &r);
+        assert_ne!(other["user"], first.as_str());
+        let mut opaque = json!({"user": "user-7f3a9"});
+        assert!(!mask_user_id(&scanner, &mut opaque, &r));
+        assert_eq!(opaque["user"], "user-7f3a9");
     }
 
     #[test]

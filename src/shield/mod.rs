@@ -283,6 +283,7 @@ impl Shield {
             redactions: inspect::Redactions {
                 placeholder,
                 pseudonymize,
+                user_id: RedactionPolicy::new(RedactionMode::Hash).with_hash_key(&hash_key),
             },
             metrics: ShieldMetrics::new(),
             alerts,
