@@ -257,6 +257,20 @@ mod tests {
     }
 
     #[test]
+    fn validators_never_print_a_value_from_the_environment() {
+        let env =
+            |k: &str| (k == "LLM_URL").then(|| "ftp://user:Hunter2pass@llm.internal".to_string());
+        let text = "listeners:\n  - address: ${LLM_URL}\nai:\n  providers: [{name: p, base_url: \"${LLM_URL}\", models: [\"*\"]}]\n";
+        let e = Config::from_text(Path::new("t.yaml"), text, &env).unwrap_err();
+        let lines: Vec<String> = e.0.iter().map(|e| e.to_string()).collect();
+        assert!(lines.len() >= 2, "{lines:?}");
+        for l in &lines {
+            assert!(!l.contains("Hunter2pass"), "{l}");
+        }
+        assert!(lines.iter().any(|l| l.contains("${LLM_URL}")), "{lines:?}");
+    }
+
+    #[test]
     fn all_problems_are_reported_in_one_run() {
         let text = "listeners:\n  - address: nowhere\n    tsl: {}\nroutes:\n  - prefix: api\n    upstream: missing\n";
         let e = load(text).unwrap_err();

@@ -62,6 +62,9 @@ pub struct Diagnostics {
     file: String,
     lines: LineIndex,
     pub errors: Vec<ConfigError>,
+    /// `(${...} as written, value)` for every expanded string, so no message prints a value
+    /// that came from the environment (a key, a URL with a password).
+    expanded: Vec<(String, String)>,
 }
 
 impl Diagnostics {
@@ -70,6 +73,7 @@ impl Diagnostics {
             file: file.display().to_string(),
             lines: LineIndex::build(text),
             errors: Vec::new(),
+            expanded: Vec::new(),
         }
     }
 
@@ -81,7 +85,7 @@ impl Diagnostics {
             file: self.file.clone(),
             line,
             key,
-            message: message.into(),
+            message: unexpand(message.into(), &self.expanded),
         });
     }
 
@@ -90,7 +94,7 @@ impl Diagnostics {
             file: self.file.clone(),
             line,
             key: String::new(),
-            message,
+            message: unexpand(message, &self.expanded),
         });
     }
 
@@ -124,6 +128,7 @@ pub fn parse<T: DeserializeOwned>(
     };
     let mut expanded = Vec::new();
     expand_env(&mut value, String::new(), env, diag, &mut expanded);
+    diag.expanded.extend(expanded);
 
     let mut unknown = Vec::new();
     let mut on_unknown = |p: serde_ignored::Path<'_>| unknown.push(ignored_path(&p));
@@ -137,7 +142,7 @@ pub fn parse<T: DeserializeOwned>(
         Err(e) => {
             let key = e.path().to_string();
             let key = if key == "." { String::new() } else { key };
-            diag.error(key, unexpand(strip_location(e.inner()), &expanded));
+            diag.error(key, strip_location(e.inner()));
             None
         }
     }
@@ -171,14 +176,16 @@ fn join_key(parent: &str, key: &str) -> String {
     }
 }
 
-/// A serde message with every expanded value written back as the `${...}` text it came
-/// from: a type error quotes the value, and `${OPENAI_KEY}` where a map belongs would print
-/// the key to stderr and the journal.
+/// A message with every expanded value written back as the `${...}` text it came from: a
+/// serde type error or a validator quotes the value, and `${OPENAI_KEY}` where a map
+/// belongs would print the key to stderr and the journal. Values under six bytes (a port,
+/// a flag) are left: they are no secrets, and replacing them would garble the message.
 fn unexpand(mut message: String, expanded: &[(String, String)]) -> String {
+    const MIN_HIDDEN: usize = 6;
     let mut pairs: Vec<&(String, String)> = expanded.iter().collect();
     pairs.sort_by_key(|(_, value)| std::cmp::Reverse(value.len()));
     for (original, value) in pairs {
-        if value.is_empty() {
+        if value.len() < MIN_HIDDEN {
             continue;
         }
         let escaped = format!("{value:?}");
