@@ -270,18 +270,18 @@ impl Default for GuardMetrics {
 impl Guards {
     /// The stored form of a submitted account name: a digest, never the name.
     pub fn account_digest(&self, route: &str, account: &str) -> String {
-        self.digest("login", route, &account.trim().to_lowercase())
+        self.digest("login", route, account.trim().to_lowercase().as_bytes())
     }
 
     /// The stored form of a caller picked out by a header or a token subject: the value may
     /// be a credential or an e-mail address, and Redis keys are read by whoever reads Redis.
-    pub fn caller_digest(&self, route: &str, caller: &str) -> String {
+    pub fn caller_digest(&self, route: &str, caller: &[u8]) -> String {
         self.digest("caller", route, caller)
     }
 
     /// Keyed with the guard's secret when one is set, so a digest cannot be tested against
     /// guesses by whoever reads it.
-    fn digest(&self, domain: &str, route: &str, value: &str) -> String {
+    fn digest(&self, domain: &str, route: &str, value: &[u8]) -> String {
         use hmac::{Hmac, Mac};
         use sha2::{Digest, Sha256};
         match &self.account_key {
@@ -292,12 +292,16 @@ impl Guards {
                     mac.update(part.as_bytes());
                     mac.update(b"\0");
                 }
-                mac.update(value.as_bytes());
+                mac.update(value);
                 hex::encode(mac.finalize().into_bytes())
             }
-            None => hex::encode(Sha256::digest(format!(
-                "securetag-{domain}\0{route}\0{value}"
-            ))),
+            None => {
+                let mut h = Sha256::new();
+                for part in [domain.as_bytes(), b"\0", route.as_bytes(), b"\0", value] {
+                    h.update(part);
+                }
+                hex::encode(h.finalize())
+            }
         }
     }
 }

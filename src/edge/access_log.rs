@@ -150,6 +150,8 @@ fn is_sensitive(name: &str) -> bool {
         "code",
         "credential",
         "credentials",
+        "idtokenhint",
+        "oauthverifier",
     ];
     const SUFFIXES: &[&str] = &[
         "key",

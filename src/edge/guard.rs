@@ -97,12 +97,17 @@ pub async fn admit(
         let who = match &l.by {
             LimitKey::Ip => ip,
             LimitKey::JwtSubject => ctx.guard.subject.as_deref().map_or(ip, |s| {
-                format!("sub:{}", state.guards.caller_digest(&route.name, s))
+                format!(
+                    "sub:{}",
+                    state.guards.caller_digest(&route.name, s.as_bytes())
+                )
             }),
             // A header names a caller by its value, which may be the caller's credential.
             LimitKey::Header(h) => session.req_header().headers.get(h).map_or(ip, |v| {
-                let v = String::from_utf8_lossy(v.as_bytes());
-                format!("h:{}", state.guards.caller_digest(&route.name, &v))
+                format!(
+                    "h:{}",
+                    state.guards.caller_digest(&route.name, v.as_bytes())
+                )
             }),
         };
         let d = state
