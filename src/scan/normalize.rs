@@ -536,7 +536,10 @@ fn escaped_segments(b: &[u8], budget: &mut usize, out: &mut Vec<String>) {
             let start = from + k;
             let mut bytes = Vec::new();
             let mut at = start;
-            while let Some(esc) = b.get(at..at + width) {
+            while bytes.len() < *budget {
+                let Some(esc) = b.get(at..at + width) else {
+                    break;
+                };
                 let hex = &esc[lead.len()..];
                 if !esc.starts_with(lead) || !hex.iter().all(u8::is_ascii_hexdigit) {
                     break;

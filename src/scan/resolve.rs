@@ -113,8 +113,10 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         } else {
             searched_occurrences(text.as_bytes(), &values)
         };
-        // Leftmost, then longest, as the automaton below finds them: a given name found
+        // Leftmost, then longest, as the automaton below prefers them: a given name found
         // alone must not take the copy of the full name it starts, or the surname stays.
+        // (Not identical: where the longer copy is glued to a word and refused, this path
+        // still offers the shorter value there, which the automaton never reports.)
         hits.sort_unstable_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), p));
     } else {
         let built = AhoCorasick::builder()

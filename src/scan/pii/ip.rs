@@ -147,10 +147,16 @@ fn after_version_cue(text: &str, start: usize) -> bool {
     if has_any(before, &VERSION_CUES) || memchr::memmem::find(before, b"version").is_some() {
         return true;
     }
-    // The last word before the number, past blanks, `:`, `#` and `=`.
+    // The last word before the number, past blanks, punctuation and quotes (`build: `,
+    // `"build": "`, `fw (`).
     let trimmed = before
         .iter()
-        .rposition(|c| !matches!(c, b' ' | b'\t' | b':' | b'#' | b'='))
+        .rposition(|c| {
+            !matches!(
+                c,
+                b' ' | b'\t' | b':' | b'#' | b'=' | b'"' | b'\'' | b'`' | b'(' | b'['
+            )
+        })
         .map_or(&before[..0], |k| &before[..=k]);
     let word_start = trimmed
         .iter()
@@ -273,6 +279,9 @@ mod tests {
             "build: 10.0.19041.1",
             "fw 2.4.1.8",
             "release #5.1.2.3",
+            "{\"build\": \"10.0.19041.1\"}",
+            "fw (2.4.1.8)",
+            "release '5.1.2.3'",
         ] {
             assert!(spans(version).is_empty(), "{version}");
         }
