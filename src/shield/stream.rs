@@ -11,8 +11,10 @@
 //! placeholder) or inside a finding, and holding from an unfinished `-----BEGIN` block.
 //! A value split across three deltas is therefore still seen whole. The hold-back is
 //! flushed into the chunk that carries the choice's `finish_reason`, or into a synthetic
-//! chunk before `[DONE]` or the end of the stream. Memory is bounded by the hold-back and
-//! the longest event, not by the stream's length.
+//! chunk before `[DONE]` or the end of the stream. Tool-call arguments are held whole
+//! until their call is complete (the next call begins, or the choice finishes), up to 16 KB
+//! a call and 256 KB a stream, so that redaction can keep them JSON. Memory is bounded by
+//! those limits, the hold-back and the longest event, not by the stream's length.
 
 use std::collections::BTreeMap;
 
@@ -65,8 +67,8 @@ pub struct SseFilter<'g, 'a> {
     /// Complete lines of the event being assembled.
     lines: Vec<Vec<u8>>,
     pending: BTreeMap<(u64, Field), String>,
-    /// Per choice: the tool call last written to, and how many calls it has begun.
-    calls: BTreeMap<u64, (u64, u64)>,
+    /// Per choice, the tool calls begun, in order: how the provider addressed each.
+    calls: BTreeMap<u64, Vec<CallAddress>>,
     /// `id`, `object`, `created`, `model` of the last chunk, for synthetic flush chunks.
     meta: Map<String, Value>,
     /// Events that were not valid JSON and were dropped.
@@ -85,7 +87,17 @@ pub struct SseFilter<'g, 'a> {
 const MAX_CAPTURE: usize = 256 * 1024;
 
 /// Tool-call arguments held whole per call; longer ones go out behind the usual hold-back.
-const MAX_HELD_ARGUMENTS: usize = 64 * 1024;
+/// Kept well under 64 KB, the line limit of some SSE clients (Go's `bufio.Scanner`).
+const MAX_HELD_ARGUMENTS: usize = 16 * 1024;
+/// Arguments held whole over a whole stream (many choices, many calls).
+const MAX_HELD_ARGUMENTS_TOTAL: usize = 256 * 1024;
+
+/// How the provider addressed one tool call, so its held arguments go back to it.
+#[derive(Clone, Debug, Default)]
+struct CallAddress {
+    index: Option<u64>,
+    id: Option<String>,
+}
 
 impl<'g, 'a> SseFilter<'g, 'a> {
     pub fn new(
@@ -256,7 +268,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         for c in choices.iter_mut() {
             let index = c.get("index").and_then(Value::as_u64).unwrap_or(0);
             let finished = c.get("finish_reason").is_some_and(|f| !f.is_null());
-            if finished && c.get("delta").is_none() {
+            if finished && !c.get("delta").is_some_and(Value::is_object) {
                 // What is still held goes out with the last chunk, which needs a delta for it.
                 if let Some(o) = c.as_object_mut() {
                     o.insert("delta".into(), json!({}));
@@ -296,8 +308,19 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 *s = self.take((index, Field::FunctionArgs), &text, finished)?;
             }
             if let Some(calls) = delta.get_mut("tool_calls").and_then(Value::as_array_mut) {
+                // A call that begins completes the ones before it: their held arguments go
+                // out first, addressed as the provider addressed them.
+                let mut completed = Vec::new();
                 for call in calls.iter_mut() {
-                    let k = self.call_index(index, call);
+                    let (k, began) = self.call_index(index, call);
+                    if began {
+                        for j in 0..k {
+                            let rest = self.flush_key(&(index, Field::ToolArgs(j)))?;
+                            if !rest.is_empty() {
+                                completed.push(self.call_entry(index, j, rest));
+                            }
+                        }
+                    }
                     if let Some(Value::String(s)) = call
                         .get_mut("function")
                         .and_then(|f| f.get_mut("arguments"))
@@ -306,6 +329,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                         *s = self.take((index, Field::ToolArgs(k)), &text, finished)?;
                     }
                 }
+                calls.splice(0..0, completed);
             }
             if finished {
                 // Whatever is still held for this choice goes out with its last chunk.
@@ -320,7 +344,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     if rest.is_empty() {
                         continue;
                     }
-                    append_field(delta, &key.1, &rest);
+                    self.append_held(delta, key, &rest);
                 }
             }
         }
@@ -328,23 +352,72 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         Ok(())
     }
 
-    /// Which call of choice `choice` a tool-call delta continues. Some servers send calls
-    /// without an `index`: one that carries an `id` starts the next call, one without
-    /// continues the last.
-    fn call_index(&mut self, choice: u64, call: &Value) -> u64 {
-        let (last, count) = self.calls.entry(choice).or_insert((0, 0));
-        match call.get("index").and_then(Value::as_u64) {
-            Some(k) => {
-                *last = k;
-                *count = (*count).max(k.saturating_add(1));
-            }
-            None if call.get("id").is_some() || *count == 0 => {
-                *last = *count;
-                *count += 1;
-            }
-            None => {}
+    /// Which call of choice `choice` a tool-call delta belongs to (our own count, from 0),
+    /// and whether it begins one. A delta with an `id` not seen last begins a call: some
+    /// servers give every parallel call index 0, others send no index at all. Without an
+    /// `id`, a delta continues the last call with its index (or the last call).
+    fn call_index(&mut self, choice: u64, call: &Value) -> (u64, bool) {
+        let calls = self.calls.entry(choice).or_default();
+        let index = call.get("index").and_then(Value::as_u64);
+        let id = call.get("id").and_then(Value::as_str);
+        let known = match id {
+            Some(id) => calls
+                .last()
+                .filter(|c| c.id.as_deref() == Some(id))
+                .map(|_| calls.len() - 1),
+            None => match index {
+                Some(i) => calls.iter().rposition(|c| c.index == Some(i)),
+                None => calls.len().checked_sub(1),
+            },
+        };
+        if let Some(k) = known {
+            return (k as u64, false);
         }
-        *last
+        calls.push(CallAddress {
+            index,
+            id: id.map(str::to_owned),
+        });
+        (calls.len() as u64 - 1, true)
+    }
+
+    /// A `tool_calls` entry carrying held arguments of call `k`, addressed as the
+    /// provider addressed it. It goes out before the next call's first delta, so a client
+    /// that follows calls by order or by index puts it on the right call.
+    fn call_entry(&self, choice: u64, k: u64, arguments: String) -> Value {
+        let address = usize::try_from(k)
+            .ok()
+            .and_then(|k| self.calls.get(&choice)?.get(k).cloned())
+            .unwrap_or_default();
+        // Never the id: the SDKs merge a call's deltas by index and join string fields, so
+        // a repeated id would double, and a client following calls in order would take it
+        // for a new call.
+        let mut entry = Map::new();
+        if let Some(i) = address.index {
+            entry.insert("index".into(), i.into());
+        }
+        entry.insert("function".into(), json!({ "arguments": arguments }));
+        Value::Object(entry)
+    }
+
+    /// Adds flushed text of `key` to a delta: text fields in place, call arguments as an
+    /// entry of their own.
+    fn append_held(&self, delta: &mut Map<String, Value>, key: (u64, Field), text: &str) {
+        match key.1 {
+            Field::ToolArgs(k) => {
+                let entry = self.call_entry(key.0, k, text.to_owned());
+                match delta
+                    .entry("tool_calls")
+                    .or_insert_with(|| json!([]))
+                    .as_array_mut()
+                {
+                    Some(calls) => calls.push(entry),
+                    None => {
+                        delta.insert("tool_calls".into(), json!([entry]));
+                    }
+                }
+            }
+            field => append_field(delta, &field, text),
+        }
     }
 
     /// Adds `text` to a field's hold-back and returns what may be sent now.
@@ -355,10 +428,16 @@ impl<'g, 'a> SseFilter<'g, 'a> {
     fn take(&mut self, key: (u64, Field), text: &str, finished: bool) -> Result<String, Blocked> {
         let mut pending = self.pending.remove(&key).unwrap_or_default();
         pending.push_str(text);
-        let arguments = matches!(key.1, Field::ToolArgs(_) | Field::FunctionArgs);
-        if arguments && !finished && pending.len() <= MAX_HELD_ARGUMENTS {
-            self.pending.insert(key, pending);
-            return Ok(String::new());
+        let is_arguments = |f: &Field| matches!(f, Field::ToolArgs(_) | Field::FunctionArgs);
+        if is_arguments(&key.1) && !finished && pending.len() <= MAX_HELD_ARGUMENTS {
+            let held: usize = (self.pending.iter())
+                .filter(|((_, f), _)| is_arguments(f))
+                .map(|(_, t)| t.len())
+                .sum();
+            if held + pending.len() <= MAX_HELD_ARGUMENTS_TOTAL {
+                self.pending.insert(key, pending);
+                return Ok(String::new());
+            }
         }
         if finished {
             let findings = self.guard.scan(&pending);
@@ -402,7 +481,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         for key in keys {
             match self.flush_key(&key) {
                 Ok(rest) if !rest.is_empty() => {
-                    append_field(by_choice.entry(key.0).or_default(), &key.1, &rest)
+                    self.append_held(by_choice.entry(key.0).or_default(), key, &rest)
                 }
                 Ok(_) => {}
                 Err(b) => {
@@ -460,22 +539,8 @@ fn append_field(delta: &mut Map<String, Value>, field: &Field, text: &str) {
                 }
             }
         }
-        Field::ToolArgs(k) => {
-            let calls = delta.entry("tool_calls").or_insert_with(|| json!([]));
-            let Some(arr) = calls.as_array_mut() else {
-                return;
-            };
-            let existing = arr
-                .iter_mut()
-                .find(|c| c.get("index").and_then(Value::as_u64) == Some(*k));
-            match existing {
-                Some(c) => match c.get_mut("function").and_then(|f| f.get_mut("arguments")) {
-                    Some(Value::String(s)) => s.push_str(text),
-                    _ => c["function"]["arguments"] = Value::String(text.into()),
-                },
-                None => arr.push(json!({"index": k, "function": {"arguments": text}})),
-            }
-        }
+        // Call arguments go out as entries of their own (`append_held`).
+        Field::ToolArgs(_) => {}
     }
 }
 
@@ -618,32 +683,60 @@ mod tests {
     fn streamed_arguments_stay_json_after_redaction() {
         let args = r#"{"note": "customer asked to be called back about the renewal", "card": 4111111111111111}"#;
         let (a, b) = args.split_at(70);
-        let deltas: Vec<String> = [a, b]
-            .iter()
-            .map(|piece| {
-                json!({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]}).to_string()
-            })
-            .chain(std::iter::once(
-                json!({"tool_calls": [{"id": "c2", "type": "function", "function": {"name": "g", "arguments": "{}"}}]})
-                    .to_string(),
-            ))
-            .collect();
-        let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
-        let s = guarded_stream(&refs);
-        let mut joined = String::new();
-        for data in s
-            .split("data: ")
-            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
-        {
-            if let Some(calls) = data["choices"][0]["delta"]["tool_calls"].as_array() {
-                for call in calls.iter().filter(|c| c["index"] == 0) {
-                    joined.push_str(call["function"]["arguments"].as_str().unwrap_or(""));
+        let call = |extra: Value, arguments: &str| {
+            let mut c = json!({"function": {"arguments": arguments}});
+            for (k, v) in extra.as_object().unwrap() {
+                c[k] = v.clone();
+            }
+            json!({ "tool_calls": [c] }).to_string()
+        };
+        // OpenAI's shape; a server that gives every call index 0 (new ids); one that
+        // gives no index.
+        for (first, next) in [
+            (
+                json!({"index": 0, "id": "c1"}),
+                json!({"index": 1, "id": "c2"}),
+            ),
+            (
+                json!({"index": 0, "id": "c1"}),
+                json!({"index": 0, "id": "c2"}),
+            ),
+            (json!({"id": "c1"}), json!({"id": "c2"})),
+        ] {
+            let rest = first
+                .get("index")
+                .map_or(json!({}), |i| json!({ "index": i }));
+            let deltas = [
+                call(first.clone(), a),
+                call(rest, b),
+                call(next.clone(), "{}"),
+            ];
+            let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
+            let s = guarded_stream(&refs);
+            assert!(!s.contains("4111"), "{s}");
+            // Calls rebuilt as a client following them in order does: an entry with an id
+            // begins a call, one without continues the last.
+            let mut calls: Vec<(String, String)> = Vec::new();
+            for data in s
+                .split("data: ")
+                .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+            {
+                let entries = data["choices"][0]["delta"]["tool_calls"]
+                    .as_array()
+                    .cloned();
+                for e in entries.into_iter().flatten() {
+                    if let Some(id) = e["id"].as_str() {
+                        calls.push((id.to_owned(), String::new()));
+                    }
+                    let text = e["function"]["arguments"].as_str().unwrap_or("");
+                    calls.last_mut().expect("a call began").1.push_str(text);
                 }
             }
+            assert_eq!(calls.len(), 2, "{first} {next}: {calls:?}");
+            let v: Value = serde_json::from_str(&calls[0].1).expect("arguments are JSON");
+            assert_eq!(v["card"], "<CREDIT_CARD_1>", "{first}: {}", calls[0].1);
+            assert_eq!((calls[1].0.as_str(), calls[1].1.as_str()), ("c2", "{}"));
         }
-        let v: Value = serde_json::from_str(&joined).expect("arguments are JSON");
-        assert_eq!(v["card"], "<CREDIT_CARD_1>", "{joined}");
-        assert!(!s.contains("4111"), "{s}");
     }
 
     /// Content streamed as an array of parts is held back and scanned like a string.
