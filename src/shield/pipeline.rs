@@ -705,10 +705,11 @@ impl Shield {
 
     /// Step 3's checks; returns the model and whether the client asked for a stream.
     ///
-    /// The tenant's token limit bounds what a request asks for, times its `n` choices. A
-    /// request that asks for no limit is not given one: the provider's default depends on
-    /// the model (its context window, its output cap, reasoning spent inside the limit),
-    /// and a limit the gateway inserted would turn prompts that fit into 400s.
+    /// The tenant's token limit bounds what a request asks for, times its `n` choices; with
+    /// more than one choice a limit must be asked. A request of one choice that asks for no
+    /// limit is not given one: the provider's default depends on the model (its context
+    /// window, its output cap, reasoning spent inside the limit), and a limit the gateway
+    /// inserted would turn prompts that fit into 400s.
     fn check_request(&self, body: &Value, key: &KeyRecord) -> Result<(String, bool), Stop> {
         let s = &self.settings;
         if !body.is_object() {
@@ -777,11 +778,13 @@ impl Shield {
             },
         };
         let limit = u64::from(key.policy.max_tokens_per_request);
+        let mut asked = false;
         for field in ["max_tokens", "max_completion_tokens"] {
             let Some(v) = body.get(field) else { continue };
             if v.is_null() {
                 continue;
             }
+            asked = true;
             let Some(n) = v.as_u64() else {
                 return Err(invalid(format!("{field} must be a positive integer"), field).into());
             };
@@ -806,6 +809,15 @@ impl Shield {
                 )
                 .into());
             }
+        }
+        if choices > 1 && !asked {
+            // Several answers at the provider's default length each: one request's charge
+            // for many times the output, with nothing bounding it.
+            return Err(invalid(
+                format!("n > 1 needs max_tokens or max_completion_tokens; n × it must be at most {limit}"),
+                "n",
+            )
+            .into());
         }
 
         let Some(messages) = body.get("messages").and_then(Value::as_array) else {
