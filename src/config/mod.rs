@@ -258,8 +258,10 @@ mod tests {
 
     #[test]
     fn validators_never_print_a_value_from_the_environment() {
-        let env =
-            |k: &str| (k == "LLM_URL").then(|| "ftp://user:Hunter2pass@llm.internal".to_string());
+        // A URL whose parts (a port after the password's colon) would be quoted alone.
+        let env = |k: &str| {
+            (k == "LLM_URL").then(|| "https://user:Hunter2pass@llm.internal/v1".to_string())
+        };
         let text = "listeners:\n  - address: ${LLM_URL}\nai:\n  providers: [{name: p, base_url: \"${LLM_URL}\", models: [\"*\"]}]\n";
         let e = Config::from_text(Path::new("t.yaml"), text, &env).unwrap_err();
         let lines: Vec<String> = e.0.iter().map(|e| e.to_string()).collect();

@@ -809,6 +809,13 @@ fn parse_base_url(url: &str) -> Result<(bool, String, u16, String), String> {
         None => (rest, ""),
     };
     let default_port = if tls { 443 } else { 80 };
+    // Messages quote the whole URL only: configuration errors hide values that came from
+    // the environment, and a part of one (a password before `@`) would escape that.
+    if authority.contains('@') {
+        return Err(format!(
+            "{url:?}: credentials in the URL are not used; put the key in api_key"
+        ));
+    }
     let (host, port) = if let Some(h) = authority.strip_prefix('[') {
         let (h, after) = h
             .split_once(']')
@@ -822,7 +829,7 @@ fn parse_base_url(url: &str) -> Result<(bool, String, u16, String), String> {
         match authority.rsplit_once(':') {
             Some((h, p)) => (
                 h.to_string(),
-                p.parse().map_err(|_| format!("{url:?}: bad port {p:?}"))?,
+                p.parse().map_err(|_| format!("{url:?}: bad port"))?,
             ),
             None => (authority.to_string(), default_port),
         }
