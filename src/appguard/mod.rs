@@ -279,29 +279,62 @@ impl Guards {
         self.digest("caller", route, caller)
     }
 
-    /// Keyed with the guard's secret when one is set, so a digest cannot be tested against
-    /// guesses by whoever reads it.
     fn digest(&self, domain: &str, route: &str, value: &[u8]) -> String {
+        subject_digest(self.account_key.as_deref(), domain, route, value)
+    }
+}
+
+/// Keyed with the guard's secret when one is set, so a digest cannot be tested against
+/// guesses by whoever reads it.
+fn subject_digest(key: Option<&[u8]>, domain: &str, route: &str, value: &[u8]) -> String {
+    use hmac::{Hmac, Mac};
+    use sha2::{Digest, Sha256};
+    match key {
+        Some(k) => {
+            let mut mac =
+                <Hmac<Sha256> as Mac>::new_from_slice(k).expect("HMAC takes keys of any length");
+            // Login digests keep the layout of earlier releases (no domain), so an upgrade
+            // keeps accounts' lockouts and escalation levels in Redis.
+            if domain != "login" {
+                mac.update(domain.as_bytes());
+                mac.update(b"\0");
+            }
+            mac.update(route.as_bytes());
+            mac.update(b"\0");
+            mac.update(value);
+            hex::encode(mac.finalize().into_bytes())
+        }
+        None => {
+            let mut h = Sha256::new();
+            h.update(b"securetag-");
+            for part in [domain.as_bytes(), b"\0", route.as_bytes(), b"\0", value] {
+                h.update(part);
+            }
+            hex::encode(h.finalize())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn login_digests_keep_the_form_of_earlier_releases() {
         use hmac::{Hmac, Mac};
         use sha2::{Digest, Sha256};
-        match &self.account_key {
-            Some(k) => {
-                let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(k)
-                    .expect("HMAC takes keys of any length");
-                for part in [domain, route] {
-                    mac.update(part.as_bytes());
-                    mac.update(b"\0");
-                }
-                mac.update(value);
-                hex::encode(mac.finalize().into_bytes())
-            }
-            None => {
-                let mut h = Sha256::new();
-                for part in [domain.as_bytes(), b"\0", route.as_bytes(), b"\0", value] {
-                    h.update(part);
-                }
-                hex::encode(h.finalize())
-            }
-        }
+        let plain = hex::encode(Sha256::digest("securetag-login\0login\0ana@x.mx"));
+        assert_eq!(subject_digest(None, "login", "login", b"ana@x.mx"), plain);
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(b"k").unwrap();
+        mac.update(b"login\0ana@x.mx");
+        let keyed = hex::encode(mac.finalize().into_bytes());
+        assert_eq!(
+            subject_digest(Some(b"k"), "login", "login", b"ana@x.mx"),
+            keyed
+        );
+        assert_ne!(
+            subject_digest(Some(b"k"), "caller", "login", b"ana@x.mx"),
+            keyed
+        );
     }
 }
