@@ -12,8 +12,9 @@
 //! A value split across three deltas is therefore still seen whole. The hold-back is
 //! flushed into the chunk that carries the choice's `finish_reason`, or into a synthetic
 //! chunk before `[DONE]` or the end of the stream. Tool-call arguments are held whole
-//! until their call is complete (the next call begins, or the choice finishes), up to 16 KB
-//! a call and 256 KB a stream, so that redaction can keep them JSON. Memory is bounded by
+//! until their call is complete (the next call begins and they parse as JSON, or the
+//! choice finishes), up to 16 KB at a time a call and 256 KB a stream, so that redaction
+//! can keep them JSON. Memory is bounded by
 //! those limits, the hold-back and the longest event, not by the stream's length.
 
 use std::collections::BTreeMap;
@@ -308,16 +309,17 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 *s = self.take((index, Field::FunctionArgs), &text, finished)?;
             }
             if let Some(calls) = delta.get_mut("tool_calls").and_then(Value::as_array_mut) {
-                // A call that begins completes the ones before it: their held arguments go
-                // out first, addressed as the provider addressed them.
-                let mut completed = Vec::new();
-                for call in calls.iter_mut() {
-                    let (k, began) = self.call_index(index, call);
+                // A call that begins shows the earlier ones are complete, if their arguments
+                // are whole JSON (a server that interleaves calls may still be sending
+                // theirs): those go out first, just before the entry that begins the call.
+                let mut entries = Vec::with_capacity(calls.len());
+                for mut call in std::mem::take(calls) {
+                    let (k, began) = self.call_index(index, &call);
                     if began {
-                        for j in 0..k {
+                        for j in self.complete_calls(index, k) {
                             let rest = self.flush_key(&(index, Field::ToolArgs(j)))?;
                             if !rest.is_empty() {
-                                completed.push(self.call_entry(index, j, rest));
+                                entries.push(self.call_entry(index, j, rest));
                             }
                         }
                     }
@@ -328,8 +330,9 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                         let text = std::mem::take(s);
                         *s = self.take((index, Field::ToolArgs(k)), &text, finished)?;
                     }
+                    entries.push(call);
                 }
-                calls.splice(0..0, completed);
+                *calls = entries;
             }
             if finished {
                 // Whatever is still held for this choice goes out with its last chunk.
@@ -361,10 +364,8 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         let index = call.get("index").and_then(Value::as_u64);
         let id = call.get("id").and_then(Value::as_str);
         let known = match id {
-            Some(id) => calls
-                .last()
-                .filter(|c| c.id.as_deref() == Some(id))
-                .map(|_| calls.len() - 1),
+            // Some servers repeat the id on every delta of a call.
+            Some(id) => calls.iter().rposition(|c| c.id.as_deref() == Some(id)),
             None => match index {
                 Some(i) => calls.iter().rposition(|c| c.index == Some(i)),
                 None => calls.len().checked_sub(1),
@@ -378,6 +379,20 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             id: id.map(str::to_owned),
         });
         (calls.len() as u64 - 1, true)
+    }
+
+    /// Calls of `choice` before call `k` whose held arguments are whole JSON.
+    fn complete_calls(&self, choice: u64, k: u64) -> Vec<u64> {
+        let from = (choice, Field::ToolArgs(0));
+        let to = (choice, Field::ToolArgs(k));
+        self.pending
+            .range(from..to)
+            .filter(|(_, text)| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
+            .filter_map(|((_, f), _)| match f {
+                Field::ToolArgs(j) => Some(*j),
+                _ => None,
+            })
+            .collect()
     }
 
     /// A `tool_calls` entry carrying held arguments of call `k`, addressed as the
@@ -422,9 +437,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 
     /// Adds `text` to a field's hold-back and returns what may be sent now.
     ///
-    /// Arguments of a call are held whole until their choice finishes (up to
-    /// [`MAX_HELD_ARGUMENTS`]): clients parse them only once complete, and only whole JSON
-    /// can be redacted into JSON (`{"phone": 4155550134}` must become a quoted placeholder).
+    /// Arguments of a call are held whole until the call is complete (the next call begins
+    /// and these parse as JSON, or the choice finishes), up to [`MAX_HELD_ARGUMENTS`] at a
+    /// time: clients parse them only once complete, and only whole JSON can be redacted
+    /// into JSON (`{"phone": 4155550134}` must become a quoted placeholder).
     fn take(&mut self, key: (u64, Field), text: &str, finished: bool) -> Result<String, Blocked> {
         let mut pending = self.pending.remove(&key).unwrap_or_default();
         pending.push_str(text);
@@ -737,6 +753,81 @@ mod tests {
             assert_eq!(v["card"], "<CREDIT_CARD_1>", "{first}: {}", calls[0].1);
             assert_eq!((calls[1].0.as_str(), calls[1].1.as_str()), ("c2", "{}"));
         }
+    }
+
+    /// Calls interleaved by index: a call that has not sent all its arguments is not
+    /// flushed when the next begins, so a value split across its fragments is still seen
+    /// whole.
+    #[test]
+    fn interleaved_calls_are_scanned_whole() {
+        let frag = |i: u64, id: Option<&str>, args: &str| {
+            let mut c = json!({"index": i, "function": {"arguments": args}});
+            if let Some(id) = id {
+                c["id"] = json!(id);
+            }
+            json!({ "tool_calls": [c] }).to_string()
+        };
+        let deltas = [
+            frag(0, Some("c1"), r#"{"card": 41111111"#),
+            frag(1, Some("c2"), r#"{"q": "#),
+            frag(0, None, "11111111}"),
+            frag(1, None, r#""x"}"#),
+        ];
+        let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
+        let s = guarded_stream(&refs);
+        let mut by_index: BTreeMap<u64, String> = BTreeMap::new();
+        for data in s
+            .split("data: ")
+            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+        {
+            let entries = data["choices"][0]["delta"]["tool_calls"]
+                .as_array()
+                .cloned();
+            for e in entries.into_iter().flatten() {
+                let i = e["index"].as_u64().unwrap();
+                let text = e["function"]["arguments"].as_str().unwrap_or("");
+                by_index.entry(i).or_default().push_str(text);
+            }
+        }
+        assert!(!by_index[&0].contains("4111"), "{by_index:?}");
+        let v: Value = serde_json::from_str(&by_index[&0]).expect("JSON");
+        assert_eq!(v["card"], "<CREDIT_CARD_1>");
+        assert_eq!(by_index[&1], r#"{"q": "x"}"#);
+    }
+
+    /// Whole calls in one delta, without an index: each call's arguments go out just
+    /// before the entry that begins the next call, so order puts them on their own call.
+    #[test]
+    fn whole_calls_in_one_delta_keep_their_arguments() {
+        let delta = json!({"tool_calls": [
+            {"id": "c1", "function": {"name": "f", "arguments": "{\"a\": 1}"}},
+            {"id": "c2", "function": {"name": "g", "arguments": "{\"b\": 2}"}}
+        ]})
+        .to_string();
+        let s = guarded_stream(&[&delta]);
+        let mut calls: Vec<(String, String)> = Vec::new();
+        for data in s
+            .split("data: ")
+            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+        {
+            let entries = data["choices"][0]["delta"]["tool_calls"]
+                .as_array()
+                .cloned();
+            for e in entries.into_iter().flatten() {
+                if let Some(id) = e["id"].as_str() {
+                    calls.push((id.to_owned(), String::new()));
+                }
+                let text = e["function"]["arguments"].as_str().unwrap_or("");
+                calls.last_mut().expect("a call began").1.push_str(text);
+            }
+        }
+        assert_eq!(
+            calls,
+            vec![
+                ("c1".into(), "{\"a\": 1}".into()),
+                ("c2".into(), "{\"b\": 2}".into())
+            ]
+        );
     }
 
     /// Content streamed as an array of parts is held back and scanned like a string.
