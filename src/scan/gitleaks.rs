@@ -34,6 +34,8 @@ struct File {
     allowlist: Option<RawAllow>,
     #[serde(default)]
     allowlists: Vec<RawAllow>,
+    /// gitleaks' `[extend]` (its default rules, another file): not followed here.
+    extend: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -226,6 +228,15 @@ pub(crate) fn parse(toml_text: &str) -> Result<Parsed, ScanError> {
         allowlists: Vec::new(),
         errors: Vec::new(),
     };
+    if file.extend.is_some() {
+        parsed.errors.push(RuleError {
+            id: "[extend]".to_owned(),
+            reason: "not followed: the rules it would add (gitleaks' defaults or another file) \
+                     are not loaded; the built-in rules cover the major providers, and any \
+                     other rule must be in this file"
+                .to_owned(),
+        });
+    }
     for (n, raw) in file.rules.iter().enumerate() {
         let id = raw.id.clone().unwrap_or_else(|| format!("rules[{n}]"));
         match rule(&id, raw) {
@@ -272,7 +283,9 @@ fn rule(id: &str, raw: &RawRule) -> Result<SecretRule, String> {
         return Err(if raw.path.is_some() {
             "path-only rule: it matches file names, which a prompt does not have".to_owned()
         } else {
-            "rule has no regex".to_owned()
+            "rule has no regex (a rule that only adds allowlists to an [extend]ed rule has \
+             nothing to extend here)"
+                .to_owned()
         });
     };
     let regex = compile(pattern)?;
@@ -384,6 +397,14 @@ stopwords = ["acme_test"]
             "{:?}",
             p.errors
         );
+    }
+
+    #[test]
+    fn extend_is_reported_not_silently_dropped() {
+        let p =
+            parse("[extend]\nuseDefault = true\n\n[[rules]]\nid = \"generic-api-key\"\n").unwrap();
+        let ids: Vec<&str> = p.errors.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(ids, vec!["[extend]", "generic-api-key"]);
     }
 
     #[test]
