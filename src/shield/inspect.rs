@@ -74,12 +74,23 @@ pub struct Redactions {
 /// digest (`<EMAIL#3f9a…>`; masked when no system secret is set). Providers keep the id to
 /// tell users apart for abuse handling, and apps often send an e-mail address: a
 /// placeholder would make every user `<EMAIL_1>`, and the tenant's block policy is meant
-/// for what users write, not for who they are. Returns whether the body changed.
-pub fn mask_user_id(scanner: &Scanner, body: &mut Value, redactions: &Redactions) -> bool {
+/// for what users write, not for who they are. The tenant's entities and secrets switch
+/// apply; a `log_only` tenant's ids pass as they are. Returns whether the body changed.
+pub fn mask_user_id(
+    scanner: &Scanner,
+    policy: &Policy,
+    body: &mut Value,
+    redactions: &Redactions,
+) -> bool {
+    if policy.pii_action == PiiAction::LogOnly {
+        return false;
+    }
     let Some(Value::String(user)) = body.get_mut("user") else {
         return false;
     };
     let opts = ScanOptions {
+        pii: policy.pii_entities,
+        secrets: policy.secrets_enabled,
         custom: false,
         injection: false,
         ..ScanOptions::default()
@@ -361,9 +372,9 @@ mod tests {
 
     #[test]
     fn an_end_user_id_with_pii_becomes_a_keyed_digest() {
-        let (scanner, _, r) = setup("block");
+        let (scanner, policy, r) = setup("block");
         let mut body = json!({"user": "ana.garcia@correo.mx", "messages": []});
-        assert!(mask_user_id(&scanner, &mut body, &r));
+        assert!(mask_user_id(&scanner, &policy, &mut body, &r));
         let first = body["user"].as_str().unwrap().to_string();
         assert!(
             first.starts_with("<EMAIL#") && !first.contains("ana"),
@@ -371,14 +382,18 @@ mod tests {
         );
         // Stable per user, distinct between users; an opaque id is left alone.
         let mut again = json!({"user": "ana.garcia@correo.mx"});
-        mask_user_id(&scanner, &mut again, &r);
+        mask_user_id(&scanner, &policy, &mut again, &r);
         assert_eq!(again["user"], first.as_str());
         let mut other = json!({"user": "luis.perez@correo.mx"});
-        mask_user_id(&scanner, &mut other, &r);
+        mask_user_id(&scanner, &policy, &mut other, &r);
         assert_ne!(other["user"], first.as_str());
         let mut opaque = json!({"user": "user-7f3a9"});
-        assert!(!mask_user_id(&scanner, &mut opaque, &r));
+        assert!(!mask_user_id(&scanner, &policy, &mut opaque, &r));
         assert_eq!(opaque["user"], "user-7f3a9");
+        // A tenant that only logs PII keeps its users' ids as sent.
+        let (_, log_only, _) = setup("log_only");
+        let mut kept = json!({"user": "ana.garcia@correo.mx"});
+        assert!(!mask_user_id(&scanner, &log_only, &mut kept, &r));
     }
 
     #[test]

@@ -604,7 +604,8 @@ impl Shield {
             }
             Verdict::Allow => {}
         }
-        let user_masked = inspect::mask_user_id(&self.scanner, &mut body, &self.redactions);
+        let user_masked =
+            inspect::mask_user_id(&self.scanner, &policy, &mut body, &self.redactions);
         let upstream_body = if user_masked || matches!(insp.verdict(), Verdict::Rewrite) {
             Bytes::from(serde_json::to_vec(&body).map_err(|_| HttpError::internal())?)
         } else {
