@@ -505,7 +505,7 @@ async fn a_dead_receiver_never_slows_the_request_and_websocket_messages_alert_to
         .await
         .unwrap()
         .unwrap()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("{e}; the edge's log:\n{}", edge.stderr_text()));
     assert_eq!(
         echo.into_text().unwrap(),
         "there is a fuga de combustible here"
