@@ -333,10 +333,10 @@ async fn websocket_upgrade_echoes_through_the_edge() {
         "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
         web.addr
     ));
-    let (mut ws, resp) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/ws"))
-        .await
-        .unwrap();
+    let (mut ws, resp, first) =
+        common::ws_open(&format!("ws://127.0.0.1:{port}/ws"), "hello").await;
     assert_eq!(resp.status(), 101);
+    assert_eq!(first, "hello");
     for i in 0..5 {
         ws.send(tokio_tungstenite::tungstenite::Message::Text(format!(
             "hello {i}"
