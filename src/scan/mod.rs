@@ -246,6 +246,21 @@ regex = '''(?<=x)y'''
     }
 
     #[test]
+    fn copies_of_a_value_keep_the_min_score_it_passed() {
+        let s = Scanner::builtin().unwrap();
+        let text = "My SSN is 536-22-8812. Again: 536-22-8812 ok";
+        let first = s.scan(text, &ScanOptions::default()).findings;
+        let floor = first.iter().map(|f| f.score).fold(0.0, f32::max);
+        let opts = ScanOptions {
+            min_score: floor,
+            ..ScanOptions::default()
+        };
+        let found = s.scan(text, &opts).findings;
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found.iter().all(|f| f.score >= floor), "{found:?}");
+    }
+
+    #[test]
     fn scan_is_sorted_and_non_overlapping() {
         let s = Scanner::builtin().unwrap();
         let text = "Email ana.garcia@correo.mx or call +52 55 1234 5678, card 4111 1111 1111 1111.";

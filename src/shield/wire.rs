@@ -345,6 +345,16 @@ mod tests {
     }
 
     #[test]
+    fn user_texts_read_a_messages_parts_as_one() {
+        let body = json!({"messages": [
+            {"role": "system", "content": "sys"},
+            {"role": "user", "content": [{"type": "text", "text": "key AKIAQ7XK4P"}, {"type": "text", "text": "LMNBV2RT5Z"}]},
+            {"role": "user", "content": "plain"}
+        ]});
+        assert_eq!(user_texts(&body), vec!["key AKIAQ7XK4PLMNBV2RT5Z", "plain"]);
+    }
+
+    #[test]
     fn answers_expose_content_refusal_and_arguments() {
         let mut body = json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "a", "refusal": "r",
             "reasoning": "t", "tool_calls": [{"function": {"name": "f", "arguments": "x"}}]}}], "usage": {"prompt_tokens": 3, "completion_tokens": 4}});
