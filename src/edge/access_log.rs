@@ -174,24 +174,33 @@ pub fn mask_query(target: &str) -> std::borrow::Cow<'_, str> {
     let Some((path, query)) = target.split_once('?') else {
         return target.into();
     };
+    // Pairs end at `&` or, as some servers and frameworks read them, `;`.
+    let mut out = String::with_capacity(target.len());
     let mut changed = false;
-    let parts: Vec<std::borrow::Cow<'_, str>> = query
-        .split('&')
-        .map(|kv| {
-            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-            let name = percent_encoding::percent_decode_str(k).decode_utf8_lossy();
-            if !v.is_empty() && is_sensitive(&name) {
-                changed = true;
-                format!("{k}=***").into()
-            } else {
-                kv.into()
-            }
-        })
-        .collect();
+    for (i, kv) in query.split_inclusive(['&', ';']).enumerate() {
+        let (body, sep) = match kv.strip_suffix(['&', ';']) {
+            Some(b) => (b, &kv[b.len()..]),
+            None => (kv, ""),
+        };
+        if i == 0 {
+            out.push_str(path);
+            out.push('?');
+        }
+        let (k, v) = body.split_once('=').unwrap_or((body, ""));
+        let name = percent_encoding::percent_decode_str(k).decode_utf8_lossy();
+        if !v.is_empty() && is_sensitive(&name) {
+            changed = true;
+            out.push_str(k);
+            out.push_str("=***");
+        } else {
+            out.push_str(body);
+        }
+        out.push_str(sep);
+    }
     if !changed {
         return target.into();
     }
-    format!("{path}?{}", parts.join("&")).into()
+    out.into()
 }
 
 #[cfg(test)]
@@ -210,6 +219,10 @@ mod tests {
             "/s?X-Amz-Signature=***&X-Amz-Security-Token=***&accessToken=***&api-key=***&client-secret=***&X-Amz-Credential=***&id=7"
         );
         assert_eq!(mask_query("/plain?page=1"), "/plain?page=1");
+        assert_eq!(
+            mask_query("/s?a=1;token=T0K;b=2&&sig=x&"),
+            "/s?a=1;token=***;b=2&&sig=***&"
+        );
         assert_eq!(mask_query("/nothing"), "/nothing");
     }
 }
