@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::policy::{PiiAction, Policy, SecretsAction};
 use super::wire;
 use crate::scan::{
-    redact, Category, Finding, RedactionPolicy, RedactionState, ScanOptions, Scanner,
+    redact, Category, EntitySet, Finding, RedactionPolicy, RedactionState, ScanOptions, Scanner,
 };
 
 /// What to do with the request.
@@ -75,21 +75,27 @@ pub struct Redactions {
 /// tell users apart for abuse handling, and apps often send an e-mail address: a
 /// placeholder would make every user `<EMAIL_1>`, and the tenant's block policy is meant
 /// for what users write, not for who they are. The tenant's entities and secrets switch
-/// apply; a `log_only` tenant's ids pass as they are. Returns whether the body changed.
+/// apply; a `log_only` tenant's PII passes as sent, its secrets do not (as in messages).
+/// Returns whether the body changed.
 pub fn mask_user_id(
     scanner: &Scanner,
     policy: &Policy,
     body: &mut Value,
     redactions: &Redactions,
 ) -> bool {
-    if policy.pii_action == PiiAction::LogOnly {
-        return false;
-    }
     let Some(Value::String(user)) = body.get_mut("user") else {
         return false;
     };
+    let pii = if policy.pii_action == PiiAction::LogOnly {
+        EntitySet::none()
+    } else {
+        policy.pii_entities
+    };
+    if pii.is_empty() && !policy.secrets_enabled {
+        return false;
+    }
     let opts = ScanOptions {
-        pii: policy.pii_entities,
+        pii,
         secrets: policy.secrets_enabled,
         custom: false,
         injection: false,
@@ -390,10 +396,16 @@ mod tests {
         let mut opaque = json!({"user": "user-7f3a9"});
         assert!(!mask_user_id(&scanner, &policy, &mut opaque, &r));
         assert_eq!(opaque["user"], "user-7f3a9");
-        // A tenant that only logs PII keeps its users' ids as sent.
+        // A tenant that only logs PII keeps its users' e-mails as sent, not their secrets.
         let (_, log_only, _) = setup("log_only");
         let mut kept = json!({"user": "ana.garcia@correo.mx"});
         assert!(!mask_user_id(&scanner, &log_only, &mut kept, &r));
+        let mut secret = json!({"user": "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u"});
+        assert!(mask_user_id(&scanner, &log_only, &mut secret, &r));
+        assert!(
+            !secret["user"].as_str().unwrap().contains("ghp_R8k2"),
+            "{secret}"
+        );
     }
 
     #[test]

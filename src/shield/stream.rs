@@ -381,17 +381,27 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         (calls.len() as u64 - 1, true)
     }
 
-    /// Calls of `choice` before call `k` whose held arguments are whole JSON.
+    /// Calls of `choice` before call `k` that are complete: their held arguments are whole
+    /// JSON, or the provider gives calls no index (it cannot interleave them then, and a
+    /// leftover sent later could only be read as the last call's).
     fn complete_calls(&self, choice: u64, k: u64) -> Vec<u64> {
         let from = (choice, Field::ToolArgs(0));
         let to = (choice, Field::ToolArgs(k));
+        let calls = self.calls.get(&choice);
         self.pending
             .range(from..to)
-            .filter(|(_, text)| serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok())
-            .filter_map(|((_, f), _)| match f {
-                Field::ToolArgs(j) => Some(*j),
+            .filter_map(|((_, f), text)| match f {
+                Field::ToolArgs(j) => Some((*j, text)),
                 _ => None,
             })
+            .filter(|(j, text)| {
+                let unindexed = usize::try_from(*j)
+                    .ok()
+                    .and_then(|j| calls?.get(j))
+                    .is_some_and(|c| c.index.is_none());
+                unindexed || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+            })
+            .map(|(j, _)| j)
             .collect()
     }
 
@@ -693,6 +703,28 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// Tool calls rebuilt as a client following them in order does: an entry with an id
+    /// begins a call, one without continues the last; (id, arguments) per call.
+    fn calls_in_order(sse: &str) -> Vec<(String, String)> {
+        let mut calls: Vec<(String, String)> = Vec::new();
+        for data in sse
+            .split("data: ")
+            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
+        {
+            let entries = data["choices"][0]["delta"]["tool_calls"]
+                .as_array()
+                .cloned();
+            for e in entries.into_iter().flatten() {
+                if let Some(id) = e["id"].as_str() {
+                    calls.push((id.to_owned(), String::new()));
+                }
+                let text = e["function"]["arguments"].as_str().unwrap_or("");
+                calls.last_mut().expect("a call began").1.push_str(text);
+            }
+        }
+        calls
+    }
+
     /// Arguments are held whole, so a value written as a bare number is redacted into JSON
     /// however the provider splits it; calls without an `index` keep their own arguments.
     #[test]
@@ -730,24 +762,7 @@ mod tests {
             let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
             let s = guarded_stream(&refs);
             assert!(!s.contains("4111"), "{s}");
-            // Calls rebuilt as a client following them in order does: an entry with an id
-            // begins a call, one without continues the last.
-            let mut calls: Vec<(String, String)> = Vec::new();
-            for data in s
-                .split("data: ")
-                .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
-            {
-                let entries = data["choices"][0]["delta"]["tool_calls"]
-                    .as_array()
-                    .cloned();
-                for e in entries.into_iter().flatten() {
-                    if let Some(id) = e["id"].as_str() {
-                        calls.push((id.to_owned(), String::new()));
-                    }
-                    let text = e["function"]["arguments"].as_str().unwrap_or("");
-                    calls.last_mut().expect("a call began").1.push_str(text);
-                }
-            }
+            let calls = calls_in_order(&s);
             assert_eq!(calls.len(), 2, "{first} {next}: {calls:?}");
             let v: Value = serde_json::from_str(&calls[0].1).expect("arguments are JSON");
             assert_eq!(v["card"], "<CREDIT_CARD_1>", "{first}: {}", calls[0].1);
@@ -805,27 +820,30 @@ mod tests {
         ]})
         .to_string();
         let s = guarded_stream(&[&delta]);
-        let mut calls: Vec<(String, String)> = Vec::new();
-        for data in s
-            .split("data: ")
-            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
-        {
-            let entries = data["choices"][0]["delta"]["tool_calls"]
-                .as_array()
-                .cloned();
-            for e in entries.into_iter().flatten() {
-                if let Some(id) = e["id"].as_str() {
-                    calls.push((id.to_owned(), String::new()));
-                }
-                let text = e["function"]["arguments"].as_str().unwrap_or("");
-                calls.last_mut().expect("a call began").1.push_str(text);
-            }
-        }
+        let calls = calls_in_order(&s);
         assert_eq!(
             calls,
             vec![
                 ("c1".into(), "{\"a\": 1}".into()),
                 ("c2".into(), "{\"b\": 2}".into())
+            ]
+        );
+    }
+
+    /// Arguments that are not JSON (a model's slip) from a server without indexes still go
+    /// out before the next call begins, not onto the last call at the end.
+    #[test]
+    fn unparsable_arguments_without_indexes_stay_on_their_call() {
+        let d1 = json!({"tool_calls": [{"id": "c1", "function": {"name": "f", "arguments": "{\"a\": 1,}"}}]});
+        let d2 =
+            json!({"tool_calls": [{"id": "c2", "function": {"name": "g", "arguments": "{}"}}]});
+        let s = guarded_stream(&[&d1.to_string(), &d2.to_string()]);
+        let calls = calls_in_order(&s);
+        assert_eq!(
+            calls,
+            vec![
+                ("c1".into(), "{\"a\": 1,}".into()),
+                ("c2".into(), "{}".into())
             ]
         );
     }
