@@ -270,17 +270,19 @@ impl Default for GuardMetrics {
 impl Guards {
     /// The stored form of a submitted account name: a digest, never the name.
     pub fn account_digest(&self, route: &str, account: &str) -> String {
-        self.digest("login", route, account.trim().to_lowercase().as_bytes())
+        let account = account.trim().to_lowercase();
+        subject_digest(
+            self.account_key.as_deref(),
+            "login",
+            route,
+            account.as_bytes(),
+        )
     }
 
     /// The stored form of a caller picked out by a header or a token subject: the value may
     /// be a credential or an e-mail address, and Redis keys are read by whoever reads Redis.
     pub fn caller_digest(&self, route: &str, caller: &[u8]) -> String {
-        self.digest("caller", route, caller)
-    }
-
-    fn digest(&self, domain: &str, route: &str, value: &[u8]) -> String {
-        subject_digest(self.account_key.as_deref(), domain, route, value)
+        subject_digest(self.account_key.as_deref(), "caller", route, caller)
     }
 }
 

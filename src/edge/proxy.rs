@@ -632,7 +632,7 @@ impl ProxyHttp for EdgeProxy {
                 },
             },
         };
-        ctx.error = Some(pingora_error_line(e));
+        let line = pingora_error_line(e);
         let code = match http_error {
             Some(he) if session.response_written().is_none() => {
                 if ctx.request_id.is_empty() {
@@ -652,12 +652,13 @@ impl ProxyHttp for EdgeProxy {
         };
         if !quiet_error(e) {
             tracing::error!(
-                error = %pingora_error_line(e),
+                error = %line,
                 status = code,
                 request = %self.request_summary(session, ctx),
                 "could not proxy"
             );
         }
+        ctx.error = Some(line);
         FailToProxy {
             error_code: code,
             can_reuse_downstream: false,

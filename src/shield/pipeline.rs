@@ -112,6 +112,11 @@ fn check_model_name(scanner: &Scanner, model: &str) -> Result<(), Stop> {
     Ok(())
 }
 
+/// One entry of `/v1/models`, as OpenAI writes it.
+fn model_object(id: &str, owner: &str) -> Value {
+    json!({"id": id, "object": "model", "created": 0, "owned_by": owner})
+}
+
 fn invalid(message: impl Into<std::borrow::Cow<'static, str>>, param: &str) -> HttpError {
     HttpError::new(400, "invalid_request_error", "invalid_request", message).with_param(param)
 }
@@ -211,48 +216,44 @@ impl Shield {
             }
             Err(Stop::Gone) => return (0, "client_disconnected"),
         };
-        if let Some(id) = id {
-            let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
-            // What chat would refuse is no model of this key's.
-            let owner = self
-                .providers
-                .for_model(&id)
-                .filter(|_| key.policy.model_allowed(&id) && key.may_use(&id))
-                .filter(|_| check_model_name(&self.scanner, &id).is_ok());
-            let Some(owner) = owner else {
-                let e = HttpError::new(
-                    404,
-                    "invalid_request_error",
-                    "model_not_found",
-                    "this API key has no such model",
-                )
-                .with_param("model");
-                return (self.reject(req, down, &e, Vec::new()).await, "rejected");
-            };
-            let body = json!({"id": id, "object": "model", "created": 0, "owned_by": owner.name});
-            let _ = down
-                .respond(
-                    200,
-                    vec![("content-type", "application/json".into())],
-                    Bytes::from(body.to_string()),
-                )
-                .await;
-            return (200, "models");
-        }
-        // The providers' own names, then the names the tenant's policy and the key list
-        // that a provider serves through a glob (`gpt-*` lists nothing by itself).
-        let named = key.policy.allowed_models.iter().chain(&key.model_access);
-        let mut seen = std::collections::HashSet::new();
-        let data: Vec<Value> = self
-            .providers
-            .listed_models()
-            .chain(named.filter(|m| !m.contains(['*', '?'])))
-            .filter(|m| key.policy.model_allowed(m) && key.may_use(m))
-            .filter_map(|m| Some((&self.providers.for_model(m)?.name, m)))
-            .filter(|(_, m)| seen.insert(m.as_str()))
-            .map(|(owner, m)| json!({"id": m, "object": "model", "created": 0, "owned_by": owner}))
-            .collect();
-        let body = json!({"object": "list", "data": data});
+        let body = match id {
+            Some(id) => {
+                let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
+                // What chat would refuse is no model of this key's.
+                let owner = self
+                    .providers
+                    .for_model(&id)
+                    .filter(|_| key.policy.model_allowed(&id) && key.may_use(&id))
+                    .filter(|_| check_model_name(&self.scanner, &id).is_ok());
+                let Some(owner) = owner else {
+                    let e = HttpError::new(
+                        404,
+                        "invalid_request_error",
+                        "model_not_found",
+                        "this API key has no such model",
+                    )
+                    .with_param("model");
+                    return (self.reject(req, down, &e, Vec::new()).await, "rejected");
+                };
+                model_object(&id, &owner.name)
+            }
+            None => {
+                // The providers' own names, then the names the tenant's policy and the key
+                // list that a provider serves through a glob (`gpt-*` lists nothing alone).
+                let named = key.policy.allowed_models.iter().chain(&key.model_access);
+                let mut seen = std::collections::HashSet::new();
+                let data: Vec<Value> = self
+                    .providers
+                    .listed_models()
+                    .chain(named.filter(|m| !m.contains(['*', '?'])))
+                    .filter(|m| key.policy.model_allowed(m) && key.may_use(m))
+                    .filter_map(|m| Some((&self.providers.for_model(m)?.name, m)))
+                    .filter(|(_, m)| seen.insert(m.as_str()))
+                    .map(|(owner, m)| model_object(m, owner))
+                    .collect();
+                json!({"object": "list", "data": data})
+            }
+        };
         let _ = down
             .respond(
                 200,

@@ -810,42 +810,34 @@ mod tests {
         assert_eq!(by_index[&1], r#"{"q": "x"}"#);
     }
 
-    /// Whole calls in one delta, without an index: each call's arguments go out just
-    /// before the entry that begins the next call, so order puts them on their own call.
+    /// Calls from a server that gives them no index: each call's arguments go out just
+    /// before the entry that begins the next call, so order puts them on their own call,
+    /// whether the calls come whole in one delta or one per delta, and also when the
+    /// arguments are not JSON (a model's slip), which are then not held to the end.
     #[test]
-    fn whole_calls_in_one_delta_keep_their_arguments() {
-        let delta = json!({"tool_calls": [
-            {"id": "c1", "function": {"name": "f", "arguments": "{\"a\": 1}"}},
-            {"id": "c2", "function": {"name": "g", "arguments": "{\"b\": 2}"}}
-        ]})
-        .to_string();
-        let s = guarded_stream(&[&delta]);
-        let calls = calls_in_order(&s);
-        assert_eq!(
-            calls,
-            vec![
-                ("c1".into(), "{\"a\": 1}".into()),
-                ("c2".into(), "{\"b\": 2}".into())
-            ]
-        );
-    }
-
-    /// Arguments that are not JSON (a model's slip) from a server without indexes still go
-    /// out before the next call begins, not onto the last call at the end.
-    #[test]
-    fn unparsable_arguments_without_indexes_stay_on_their_call() {
-        let d1 = json!({"tool_calls": [{"id": "c1", "function": {"name": "f", "arguments": "{\"a\": 1,}"}}]});
-        let d2 =
-            json!({"tool_calls": [{"id": "c2", "function": {"name": "g", "arguments": "{}"}}]});
-        let s = guarded_stream(&[&d1.to_string(), &d2.to_string()]);
-        let calls = calls_in_order(&s);
-        assert_eq!(
-            calls,
-            vec![
-                ("c1".into(), "{\"a\": 1,}".into()),
-                ("c2".into(), "{}".into())
-            ]
-        );
+    fn calls_without_indexes_keep_their_arguments() {
+        let call =
+            |id: &str, args: &str| json!({"id": id, "function": {"name": "f", "arguments": args}});
+        let one_delta =
+            json!({ "tool_calls": [call("c1", "{\"a\": 1}"), call("c2", "{\"b\": 2}")] });
+        let first = json!({ "tool_calls": [call("c1", "{\"a\": 1,}")] });
+        let second = json!({ "tool_calls": [call("c2", "{}")] });
+        for (deltas, want) in [
+            (
+                vec![one_delta],
+                [("c1", "{\"a\": 1}"), ("c2", "{\"b\": 2}")],
+            ),
+            (vec![first, second], [("c1", "{\"a\": 1,}"), ("c2", "{}")]),
+        ] {
+            let texts: Vec<String> = deltas.iter().map(Value::to_string).collect();
+            let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+            let calls = calls_in_order(&guarded_stream(&refs));
+            let want: Vec<(String, String)> = want
+                .iter()
+                .map(|(i, a)| (i.to_string(), a.to_string()))
+                .collect();
+            assert_eq!(calls, want);
+        }
     }
 
     /// Content streamed as an array of parts is held back and scanned like a string.
