@@ -252,6 +252,72 @@ async fn injection_is_blocked_with_422_and_charged_the_blocked_price() {
     assert_eq!((status, code.as_str()), (422, "prompt_injection_detected"));
 }
 
+/// A text document attached as a `file` part is a prompt too; an image is passed unread
+/// and named in the audit row, or refused where the tenant's policy says so.
+#[tokio::test(flavor = "multi_thread")]
+async fn attached_text_is_redacted_and_what_cannot_be_read_follows_the_policy() {
+    use base64::Engine;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let s = setup(1000, "").await;
+    let doc =
+        "host,user,password\ndb1,admin,AKIAQ7XK4PLMNBV2RT5Z\nowner,maria.gonzalez@acme-corp.io\n";
+    let request = json!({"model": "mock-1", "messages": [{"role": "user", "content": [
+        {"type": "text", "text": "Which rows look wrong?"},
+        {"type": "file", "file": {"filename": "hosts.csv",
+            "file_data": format!("data:text/csv;base64,{}", b64.encode(doc))}},
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
+    ]}]});
+    let r = post(&s, &s.key, &request).await;
+    assert_eq!(r.status(), 200);
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let (body, _) = s.provider.received().pop().unwrap();
+    let parts = &body["messages"][0]["content"];
+    let url = parts[1]["file"]["file_data"].as_str().unwrap();
+    let data = url.strip_prefix("data:text/csv;base64,").unwrap();
+    let seen = String::from_utf8(b64.decode(data).unwrap()).unwrap();
+    assert_eq!(
+        seen,
+        "host,user,password\ndb1,admin,<AWS_ACCESS_KEY_1>\nowner,<EMAIL_1>\n"
+    );
+    assert_eq!(parts[2], request["messages"][0]["content"][2]);
+    let (action, _, rules, _) = db::audit_row(&s.store, &rid).await;
+    assert_eq!(action, "redacted");
+    for rule in ["unscanned:image_url", "secret:AWS_ACCESS_KEY", "pii:EMAIL"] {
+        assert!(rules.contains(&rule.to_string()), "{rules:?}");
+    }
+
+    let (strict, _, strict_key) = db::tenant(&s.store, 1000).await;
+    sqlx::query("UPDATE securetag.ai_gateway_config SET unscannable_parts_action = 'block' WHERE tenant_id = $1::uuid")
+        .bind(&strict).execute(&s.store.pool).await.unwrap();
+    let hits = || {
+        s.provider
+            .state
+            .hits
+            .load(std::sync::atomic::Ordering::SeqCst)
+    };
+    let before = hits();
+    let r = post(&s, &strict_key, &request).await;
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let (status, code, v) = error_code(r).await;
+    assert_eq!((status, code.as_str()), (422, "unscannable_content"), "{v}");
+    assert_eq!(v["error"]["param"], "messages[0].content[2]");
+    assert_eq!(
+        hits(),
+        before,
+        "a refused request never reaches the provider"
+    );
+    let (action, _, rules, _) = db::audit_row(&s.store, &rid).await;
+    assert_eq!(action, "blocked");
+    assert!(
+        rules.contains(&"unscanned:image_url".to_string()),
+        "{rules:?}"
+    );
+    let logs = s.edge.stdout_text() + &s.edge.stderr_text();
+    for v in ["AKIAQ7XK4PLMNBV2RT5Z", "maria.gonzalez", &b64.encode(doc)] {
+        assert!(!logs.contains(v), "a log line holds {v}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn every_refusal_has_its_status_and_an_openai_error() {
     let s = setup(1000, "  max_body_size: 256KiB\n").await;

@@ -855,11 +855,7 @@ impl Shield {
                         .into());
                     }
                     // Exactly the fields the scan reads.
-                    parts
-                        .iter()
-                        .filter_map(|p| p.get(super::wire::part_text_field(p)?)?.as_str())
-                        .map(|t| t.chars().count())
-                        .sum()
+                    parts.iter().map(super::wire::part_chars).sum()
                 }
                 // An assistant turn that only calls tools (or refused) has no content.
                 None | Some(Value::Null) if role == "assistant" => 0,

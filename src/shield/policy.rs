@@ -59,6 +59,7 @@ pub struct RawPolicy {
     pub secrets_action: String,
     pub output_scanning_enabled: bool,
     pub prompt_logging_mode: String,
+    pub unscannable_parts_action: String,
 }
 
 impl Default for RawPolicy {
@@ -80,6 +81,7 @@ impl Default for RawPolicy {
             secrets_action: "redact".into(),
             output_scanning_enabled: true,
             prompt_logging_mode: "hash".into(),
+            unscannable_parts_action: "allow".into(),
         }
     }
 }
@@ -105,6 +107,9 @@ pub struct Policy {
     pub secrets_action: SecretsAction,
     pub output_scanning: bool,
     pub prompt_logging: PromptLogging,
+    /// Refuse content parts the scan cannot read (images, audio, PDFs, files by id)
+    /// instead of passing them unread. Off by default: chat apps send images.
+    pub block_unscannable: bool,
 }
 
 impl Policy {
@@ -160,6 +165,17 @@ pub fn resolve(raw: &RawPolicy, report: &mut dyn FnMut(&str, String)) -> Policy 
             PromptLogging::Hash
         }
     };
+    let block_unscannable = match raw.unscannable_parts_action.as_str() {
+        "allow" => false,
+        "block" => true,
+        other => {
+            report(
+                "unscannable_parts_action",
+                format!("{other:?} is not one of allow, block"),
+            );
+            false
+        }
+    };
     let mut pii_entities = EntitySet::none();
     for (i, name) in raw.pii_entities.iter().enumerate() {
         match PiiEntity::from_name(name) {
@@ -211,6 +227,7 @@ pub fn resolve(raw: &RawPolicy, report: &mut dyn FnMut(&str, String)) -> Policy 
         secrets_action,
         output_scanning: raw.output_scanning_enabled,
         prompt_logging,
+        block_unscannable,
     }
 }
 
@@ -245,6 +262,7 @@ mod tests {
         assert!(!p.pii_entities.contains(PiiEntity::Iban));
         assert!(p.model_allowed("gpt-4o"));
         assert_eq!(p.injection_trusted_roles, ["system", "developer"]);
+        assert!(!p.block_unscannable);
     }
 
     #[test]
@@ -282,13 +300,16 @@ mod tests {
         let raw = RawPolicy {
             pii_action: "shred".into(),
             pii_entities: vec!["EMAIL".into(), "SHOE_SIZE".into()],
+            unscannable_parts_action: "refuse".into(),
             ..RawPolicy::default()
         };
         let mut problems = Vec::new();
         let p = resolve(&raw, &mut |k, m| problems.push(format!("{k}: {m}")));
         assert_eq!(p.pii_action, PiiAction::Redact);
         assert!(p.pii_entities.contains(PiiEntity::Email));
-        assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[1].starts_with("pii_entities[1]"));
+        assert!(!p.block_unscannable);
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[1].starts_with("unscannable_parts_action: \"refuse\" is not one of"));
+        assert!(problems[2].starts_with("pii_entities[1]"));
     }
 }

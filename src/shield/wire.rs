@@ -4,6 +4,7 @@
 //! it cares about (message texts, model, limits) and every other field, including ones
 //! OpenAI adds next year, passes through untouched.
 
+use base64::Engine;
 use serde_json::Value;
 
 use crate::scan::Finding;
@@ -11,8 +12,10 @@ use crate::scan::Finding;
 /// Calls `f(path, text)` for every text a provider would read in a request: message
 /// `content` (a string, or the `text` of text and refusal parts), an assistant turn's
 /// `refusal`, the participant `name`, tool results, tool-call arguments and the predicted
-/// output (`prediction.content`). Image, audio and file parts are not text and are passed
-/// as they are; the end-user id has its own rule (`inspect::mask_user_id`).
+/// output (`prediction.content`), and a `file` part's name and, when it is text, its
+/// decoded document (rewritten documents are encoded again as they came). Images, audio
+/// and other files are not text ([`opaque_parts`] names them); the end-user id has its
+/// own rule (`inspect::mask_user_id`).
 pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     if let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) {
         for (i, m) in messages.iter_mut().enumerate() {
@@ -65,16 +68,163 @@ fn visit_content(content: Option<&mut Value>, path: &str, f: &mut dyn FnMut(&str
         Some(Value::String(s)) => f(path, s),
         Some(Value::Array(parts)) => {
             for (j, p) in parts.iter_mut().enumerate() {
-                let Some(field) = part_text_field(p) else {
-                    continue;
-                };
-                if let Some(Value::String(s)) = p.get_mut(field) {
-                    f(&format!("{path}[{j}].{field}"), s);
+                match part_text_field(p) {
+                    Some(field) => {
+                        if let Some(Value::String(s)) = p.get_mut(field) {
+                            f(&format!("{path}[{j}].{field}"), s);
+                        }
+                    }
+                    None => visit_file(p, &format!("{path}[{j}].file"), f),
                 }
             }
         }
         _ => {}
     }
+}
+
+/// A `file` part's name, and its document when that is text.
+fn visit_file(part: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    if part.get("type").and_then(Value::as_str) != Some("file") {
+        return;
+    }
+    let Some(file) = part.get_mut("file") else {
+        return;
+    };
+    if let Some(Value::String(name)) = file.get_mut("filename") {
+        f(&format!("{path}.filename"), name);
+    }
+    let Some(Value::String(data)) = file.get_mut("file_data") else {
+        return;
+    };
+    let Some((head, text)) = decode_text_file(data) else {
+        return;
+    };
+    let mut seen = text.clone();
+    f(&format!("{path}.file_data"), &mut seen);
+    if seen != text {
+        let mut out = data[..head].to_owned();
+        BASE64.encode_string(seen, &mut out);
+        *data = out;
+    }
+}
+
+/// Standard base64, padding optional: what data URLs carry.
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+/// A base64 data URL holding UTF-8 text (`data:text/csv;base64,…`): the length of its
+/// head, up to and with the comma, and the decoded text. A data URL without a media type
+/// is text by definition (RFC 2397). PDFs, images, office files and texts that are not
+/// UTF-8 give `None`: the scan cannot read them.
+fn decode_text_file(data: &str) -> Option<(usize, String)> {
+    let comma = data.find(',')?;
+    let head = data.get(..5)?;
+    if !head.eq_ignore_ascii_case("data:") {
+        return None;
+    }
+    let mut params = data[5..comma].split(';');
+    let mime = params.next().unwrap_or("").trim().to_ascii_lowercase();
+    if !params.any(|p| p.trim().eq_ignore_ascii_case("base64")) || !is_text_media_type(&mime) {
+        return None;
+    }
+    let bytes = BASE64.decode(data[comma + 1..].trim()).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    Some((comma + 1, text))
+}
+
+/// Media types whose documents are plain text: `text/*`, JSON, XML, YAML and the source
+/// and data formats chat clients attach.
+fn is_text_media_type(mime: &str) -> bool {
+    mime.is_empty()
+        || mime.starts_with("text/")
+        || mime.ends_with("+json")
+        || mime.ends_with("+xml")
+        || matches!(
+            mime,
+            "application/json"
+                | "application/x-ndjson"
+                | "application/jsonl"
+                | "application/xml"
+                | "application/yaml"
+                | "application/x-yaml"
+                | "application/toml"
+                | "application/csv"
+                | "application/sql"
+                | "application/graphql"
+                | "application/javascript"
+                | "application/x-javascript"
+                | "application/typescript"
+                | "application/x-sh"
+                | "application/x-httpd-php"
+                | "application/x-python"
+        )
+}
+
+/// The characters of a content part that the scan reads: its text, or a file's name and
+/// text document.
+pub fn part_chars(part: &Value) -> usize {
+    let chars = |t: Option<&str>| t.map_or(0, |t| t.chars().count());
+    if let Some(field) = part_text_field(part) {
+        return chars(part.get(field).and_then(Value::as_str));
+    }
+    if part.get("type").and_then(Value::as_str) != Some("file") {
+        return 0;
+    }
+    chars(part.pointer("/file/filename").and_then(Value::as_str))
+        + chars(text_document(part).as_deref())
+}
+
+/// A `file` part's document, decoded, when it is text.
+fn text_document(part: &Value) -> Option<String> {
+    if part.get("type").and_then(Value::as_str) != Some("file") {
+        return None;
+    }
+    decode_text_file(part.pointer("/file/file_data")?.as_str()?).map(|(_, t)| t)
+}
+
+/// The non-text part types of OpenAI and the servers that copy its format.
+const OPAQUE_PART_TYPES: [&str; 7] = [
+    "image_url",
+    "input_image",
+    "input_audio",
+    "audio_url",
+    "video_url",
+    "file",
+    "input_file",
+];
+
+/// Every content part of the messages that holds what the scan cannot read (an image,
+/// audio, a PDF or other binary file, a file uploaded earlier and named by id, a part
+/// type it does not know), as `(path, part type)`. Policy decides whether they may pass.
+pub fn opaque_parts(body: &Value) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    let Some(messages) = body.get("messages").and_then(Value::as_array) else {
+        return out;
+    };
+    for (i, m) in messages.iter().enumerate() {
+        let Some(parts) = m.get("content").and_then(Value::as_array) else {
+            continue;
+        };
+        for (j, p) in parts.iter().enumerate() {
+            if part_text_field(p).is_some() {
+                continue;
+            }
+            // Named as the wire names them, or `unknown`: the type is the client's text and
+            // goes into the audit row.
+            let kind = p
+                .get("type")
+                .and_then(Value::as_str)
+                .and_then(|t| OPAQUE_PART_TYPES.into_iter().find(|k| *k == t))
+                .unwrap_or("unknown");
+            if text_document(p).is_none() {
+                out.push((format!("messages[{i}].content[{j}]"), kind));
+            }
+        }
+    }
+    out
 }
 
 /// The field of a content part that holds text a model reads, if the part has one.
@@ -189,7 +339,8 @@ pub fn quote_bare_json(text: &str, findings: &[Finding]) -> Option<(String, Vec<
     Some((out, moved))
 }
 
-/// What the end user wrote: the texts of `user` messages, for alert rules.
+/// What the end user wrote: the texts of `user` messages and the text documents attached
+/// to them, for alert rules.
 pub fn user_texts(body: &Value) -> Vec<String> {
     let Some(messages) = body.get("messages").and_then(Value::as_array) else {
         return Vec::new();
@@ -203,12 +354,15 @@ pub fn user_texts(body: &Value) -> Vec<String> {
             Some(Value::String(s)) => out.push(s.clone()),
             // One text per message, as the provider reads it: a value split over two parts
             // is found (and redacted for the alert) only when they are read together.
-            Some(Value::Array(parts)) => out.push(
-                parts
-                    .iter()
-                    .filter_map(|p| p.get("text").and_then(Value::as_str))
-                    .collect(),
-            ),
+            Some(Value::Array(parts)) => {
+                out.push(
+                    parts
+                        .iter()
+                        .filter_map(|p| p.get("text").and_then(Value::as_str))
+                        .collect(),
+                );
+                out.extend(parts.iter().filter_map(text_document));
+            }
             _ => {}
         }
     }
@@ -264,7 +418,10 @@ mod tests {
                 {"role": "system", "content": "sys"},
                 {"role": "user", "content": [
                     {"type": "text", "text": "part"},
-                    {"type": "image_url", "image_url": {"url": "https://x/y.png"}}
+                    {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+                    // "doc" as a text file (padding left off, as some clients do), a PDF.
+                    {"type": "file", "file": {"filename": "a.txt", "file_data": "data:text/plain;charset=utf-8;base64,ZG9j"}},
+                    {"type": "file", "file": {"filename": "b.pdf", "file_data": "data:application/pdf;base64,JVBERi0="}}
                 ]},
                 {"role": "assistant", "content": null, "tool_calls": [
                     {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\"q\":1}"}}
@@ -285,6 +442,9 @@ mod tests {
             [
                 "messages[0].content=sys",
                 "messages[1].content[0].text=part",
+                "messages[1].content[2].file.filename=a.txt",
+                "messages[1].content[2].file.file_data=doc",
+                "messages[1].content[3].file.filename=b.pdf",
                 "messages[2].tool_calls[0].function.arguments={\"q\":1}",
                 "messages[3].content=result",
                 "messages[4].refusal=no",
@@ -296,6 +456,41 @@ mod tests {
             "https://x/y.png"
         );
         assert_eq!(body["messages"][3]["content"], "result!");
+        let files = &body["messages"][1]["content"];
+        assert_eq!(
+            files[2]["file"]["file_data"],
+            "data:text/plain;charset=utf-8;base64,ZG9jIQ=="
+        );
+        assert_eq!(
+            files[3]["file"]["file_data"],
+            "data:application/pdf;base64,JVBERi0="
+        );
+        assert_eq!(part_chars(&files[2]), "a.txt!".len() + "doc!".len());
+        assert_eq!(
+            opaque_parts(&body),
+            [
+                ("messages[1].content[1]".to_string(), "image_url"),
+                ("messages[1].content[3]".to_string(), "file"),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_base64_utf8_text_documents_are_read() {
+        for (url, text) in [
+            ("data:text/plain;base64,aGk=", Some("hi")),
+            ("DATA:Application/JSON;base64,e30=", Some("{}")),
+            ("data:;base64,aGk", Some("hi")),
+            ("data:application/vnd.api+json;base64,e30=", Some("{}")),
+            ("data:text/plain,hi", None),
+            ("data:text/plain;base64,/w==", None),
+            ("data:text/plain;base64,not base64!", None),
+            ("data:image/png;base64,aGk=", None),
+            ("https://example.com/a.txt", None),
+        ] {
+            let got = decode_text_file(url).map(|(_, t)| t);
+            assert_eq!(got.as_deref(), text, "{url}");
+        }
     }
 
     #[test]
@@ -348,10 +543,14 @@ mod tests {
     fn user_texts_read_a_messages_parts_as_one() {
         let body = json!({"messages": [
             {"role": "system", "content": "sys"},
-            {"role": "user", "content": [{"type": "text", "text": "key AKIAQ7XK4P"}, {"type": "text", "text": "LMNBV2RT5Z"}]},
+            {"role": "user", "content": [{"type": "text", "text": "key AKIAQ7XK4P"}, {"type": "text", "text": "LMNBV2RT5Z"},
+                {"type": "file", "file": {"file_data": "data:text/plain;base64,ZG9j"}}]},
             {"role": "user", "content": "plain"}
         ]});
-        assert_eq!(user_texts(&body), vec!["key AKIAQ7XK4PLMNBV2RT5Z", "plain"]);
+        assert_eq!(
+            user_texts(&body),
+            vec!["key AKIAQ7XK4PLMNBV2RT5Z", "doc", "plain"]
+        );
     }
 
     #[test]

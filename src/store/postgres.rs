@@ -95,7 +95,7 @@ SELECT k.id::text AS key_id, k.tenant_id::text AS tenant_id, t.name AS tenant_na
        c.injection_threshold, c.secrets_scanning_enabled, c.secrets_action,
        c.output_scanning_enabled, c.prompt_logging_mode,
        COALESCE(c.custom_entities, '["*"]'::jsonb) AS custom_entities,
-       c.injection_trusted_roles
+       c.injection_trusted_roles, c.unscannable_parts_action
 FROM securetag.api_key k
 JOIN securetag.tenant t ON t.id = k.tenant_id
 LEFT JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id
@@ -127,6 +127,7 @@ fn policy_from_row(row: &sqlx::postgres::PgRow) -> Result<RawPolicy, sqlx::Error
         secrets_action: row.try_get("secrets_action")?,
         output_scanning_enabled: row.try_get("output_scanning_enabled")?,
         prompt_logging_mode: row.try_get("prompt_logging_mode")?,
+        unscannable_parts_action: row.try_get("unscannable_parts_action")?,
     })
 }
 
