@@ -12,10 +12,11 @@ use crate::scan::Finding;
 /// Calls `f(path, text)` for every text a provider would read in a request: message
 /// `content` (a string, or the `text` of text and refusal parts), an assistant turn's
 /// `refusal`, the participant `name`, tool results, tool-call arguments and the predicted
-/// output (`prediction.content`), and a `file` part's name and, when it is text, its
-/// decoded document (rewritten documents are encoded again as they came). Images, audio
-/// and other files are not text ([`opaque_parts`] names them); the end-user id has its
-/// own rule (`inspect::mask_user_id`).
+/// output (`prediction.content`), a `file` part's name and, when it is text, its decoded
+/// document (rewritten documents are encoded again as they came), and the developer's
+/// texts beside the messages ([`DEVELOPER_FIELDS`]). Images, audio and other files are
+/// not text ([`opaque_parts`] names them); the end-user id has its own rule
+/// (`inspect::mask_user_id`).
 pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     if let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) {
         for (i, m) in messages.iter_mut().enumerate() {
@@ -34,6 +35,72 @@ pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String
         "prediction.content",
         f,
     );
+    visit_developer_texts(body, f);
+}
+
+/// Request fields beside the messages that the developer writes: tool and schema
+/// descriptions, which the model reads, and `metadata`, which the provider stores. They
+/// are scanned for PII and secrets like a system prompt, and not scored for injection.
+const DEVELOPER_FIELDS: [&str; 4] = ["tools", "functions", "response_format", "metadata"];
+
+/// Whether `path` (as the visitors name it) lies in one of the [`DEVELOPER_FIELDS`].
+pub fn is_developer_text(path: &str) -> bool {
+    DEVELOPER_FIELDS.iter().any(|f| {
+        path.strip_prefix(f)
+            .is_some_and(|rest| rest.starts_with(['[', '.']))
+    })
+}
+
+fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    for field in ["tools", "functions"] {
+        let Some(list) = body.get_mut(field).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for (k, t) in list.iter_mut().enumerate() {
+            // `tools[k].function`; the legacy `functions[k]` is the function itself.
+            let (func, path) = match field {
+                "tools" => (t.get_mut("function"), format!("tools[{k}].function")),
+                _ => (Some(t), format!("functions[{k}]")),
+            };
+            if let Some(func) = func {
+                visit_descriptions(func, &path, f);
+            }
+        }
+    }
+    if let Some(schema) = body.pointer_mut("/response_format/json_schema") {
+        visit_descriptions(schema, "response_format.json_schema", f);
+    }
+    if let Some(Value::Object(meta)) = body.get_mut("metadata") {
+        for (key, v) in meta.iter_mut() {
+            if let Value::String(s) = v {
+                f(&format!("metadata.{key}"), s);
+            }
+        }
+    }
+}
+
+/// Every `description` string in a function or JSON schema, at any depth (properties,
+/// items, `$defs`, `anyOf`). Names, enums and defaults are left: they are the contract
+/// the model must answer in.
+fn visit_descriptions(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    match v {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let here = format!("{path}.{key}");
+                match child {
+                    Value::String(s) if key == "description" => f(&here, s),
+                    Value::Object(_) | Value::Array(_) => visit_descriptions(child, &here, f),
+                    _ => {}
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                visit_descriptions(child, &format!("{path}[{i}]"), f);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Calls `f(path, text)` for every text in a non-streaming answer: each choice's content,
@@ -430,7 +497,12 @@ mod tests {
                 {"role": "assistant", "content": null, "refusal": "no"}
             ],
             "prediction": {"type": "content", "content": "draft"},
-            "user": "ana@x.mx"
+            "user": "ana@x.mx",
+            "tools": [{"type": "function", "function": {"name": "f", "description": "td",
+                "parameters": {"type": "object", "properties": {"q": {"type": "string", "description": "qd", "enum": ["e"]}}}}}],
+            "functions": [{"name": "g", "description": "fd"}],
+            "response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": {"type": "object", "description": "sd"}}},
+            "metadata": {"k": "mv"}
         });
         let mut seen = Vec::new();
         visit_request_texts(&mut body, &mut |p, s| {
@@ -448,9 +520,22 @@ mod tests {
                 "messages[2].tool_calls[0].function.arguments={\"q\":1}",
                 "messages[3].content=result",
                 "messages[4].refusal=no",
-                "prediction.content=draft"
+                "prediction.content=draft",
+                "tools[0].function.description=td",
+                "tools[0].function.parameters.properties.q.description=qd",
+                "functions[0].description=fd",
+                "response_format.json_schema.schema.description=sd",
+                "metadata.k=mv",
             ]
         );
+        for path in &seen {
+            let path = &path[..path.find('=').unwrap()];
+            let developer = ["tools", "functions", "response_format", "metadata"]
+                .iter()
+                .any(|f| path.starts_with(f));
+            assert_eq!(is_developer_text(path), developer, "{path}");
+        }
+        assert!(!is_developer_text("toolsy.x") && !is_developer_text("metadata"));
         assert_eq!(
             body["messages"][1]["content"][1]["image_url"]["url"],
             "https://x/y.png"
