@@ -144,7 +144,10 @@ impl HttpError {
 /// A Pingora error as one log line, without its context strings: Pingora fills the context
 /// with what it was reading (an unparsable response head's whole buffer, cookies and all),
 /// and a log line must never carry traffic. Source and kind of each link, then an I/O cause.
+/// TLS failures keep their context: Pingora writes OpenSSL's reason and the configured SNI
+/// there, never bytes it read, and without it a certificate problem has no name.
 pub fn pingora_error_line(e: &pingora::Error) -> String {
+    use pingora::ErrorType::{InvalidCert, TLSHandshakeFailure};
     let mut out = String::new();
     let mut link = Some(e);
     while let Some(err) = link {
@@ -156,6 +159,17 @@ pub fn pingora_error_line(e: &pingora::Error) -> String {
             out.push(' ');
         }
         out.push_str(err.reason_str());
+        if matches!(err.etype(), TLSHandshakeFailure | InvalidCert) {
+            if let Some(context) = &err.context {
+                let context = context.as_str();
+                let cut = (0..=context.len().min(300))
+                    .rev()
+                    .find(|&i| context.is_char_boundary(i))
+                    .unwrap_or(0);
+                out.push_str(": ");
+                out.push_str(&context[..cut]);
+            }
+        }
         link = None;
         if let Some(cause) = err.cause.as_deref() {
             if let Some(next) = cause.downcast_ref::<pingora::BError>() {
@@ -187,7 +201,7 @@ mod tests {
     }
 
     #[test]
-    fn pingora_error_line_drops_context_text() {
+    fn pingora_error_line_keeps_no_context_but_a_tls_reason() {
         let inner = pingora::Error::explain(
             pingora::ErrorType::InvalidHTTPHeader,
             "buf: HTTP/1.1 200 OK\r\nSet-Cookie: s=SECRET",
@@ -205,6 +219,14 @@ mod tests {
         assert_eq!(
             super::pingora_error_line(&io),
             "ConnectRefused <- io ConnectionRefused (os error 111)"
+        );
+        let tls = pingora::Error::explain(
+            pingora::ErrorType::InvalidCert,
+            "TLS connect() failed: certificate verify failed, SNI: core.internal",
+        );
+        assert_eq!(
+            super::pingora_error_line(&tls),
+            "InvalidCert: TLS connect() failed: certificate verify failed, SNI: core.internal"
         );
     }
 }
