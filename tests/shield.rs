@@ -273,7 +273,9 @@ async fn attached_text_is_redacted_and_what_cannot_be_read_follows_the_policy() 
     let (body, _) = s.provider.received().pop().unwrap();
     let parts = &body["messages"][0]["content"];
     let url = parts[1]["file"]["file_data"].as_str().unwrap();
-    let data = url.strip_prefix("data:text/csv;base64,").unwrap();
+    let data = url
+        .strip_prefix("data:text/csv;charset=utf-8;base64,")
+        .unwrap();
     let seen = String::from_utf8(b64.decode(data).unwrap()).unwrap();
     assert_eq!(
         seen,
@@ -285,6 +287,19 @@ async fn attached_text_is_redacted_and_what_cannot_be_read_follows_the_policy() 
     for rule in ["unscanned:image_url", "secret:AWS_ACCESS_KEY", "pii:EMAIL"] {
         assert!(rules.contains(&rule.to_string()), "{rules:?}");
     }
+
+    // Text that cannot be read as text, and text over the content limit, never go out.
+    let file = |data: String| {
+        json!({"model": "mock-1", "messages": [{"role": "user", "content": [
+            {"type": "file", "file": {"filename": "a.txt", "file_data": data}}]}]})
+    };
+    let broken = file("data:text/plain;base64,QUtJQf9RN1hL".into());
+    let (status, code, v) = error_code(post(&s, &s.key, &broken).await).await;
+    assert_eq!((status, code.as_str()), (400, "unreadable_document"), "{v}");
+    assert_eq!(v["error"]["param"], "messages[0].content[0].file.file_data");
+    let long = file(format!("data:text/plain;base64,{}", b64.encode("a".repeat(100_001))));
+    let (status, code, v) = error_code(post(&s, &s.key, &long).await).await;
+    assert_eq!((status, code.as_str()), (413, "content_too_long"), "{v}");
 
     let (strict, _, strict_key) = db::tenant(&s.store, 1000).await;
     sqlx::query("UPDATE securetag.ai_gateway_config SET unscannable_parts_action = 'block' WHERE tenant_id = $1::uuid")

@@ -155,7 +155,7 @@ pub fn inspect_request(
     // Named before split parts are joined, so a path is the client's own.
     let opaque = wire::opaque_parts(body);
     let opts = options(policy, !custom_entities.is_empty());
-    merge_split_parts(scanner, &opts, body, &trusted);
+    let merged = merge_split_parts(scanner, &opts, body, &trusted);
     let mut found: Vec<(String, Vec<Finding>)> = Vec::new();
     let mut insp = Inspection::default();
     for (_, kind) in &opaque {
@@ -195,7 +195,7 @@ pub fn inspect_request(
                 Category::Pii | Category::Custom => (&mut insp.pii, &mut first_pii),
             };
             *map.entry(f.entity.to_string()).or_insert(0) += 1;
-            first.get_or_insert_with(|| path.to_string());
+            first.get_or_insert_with(|| client_path(path, &merged));
         }
         if !kept.is_empty() {
             found.push((path.to_string(), kept));
@@ -258,10 +258,12 @@ pub fn inspect_request(
     // entities to the vault, so secrets stay plain placeholders there too.
     let mode = pii_policy.unwrap_or(&redactions.placeholder);
     // Earlier turns' placeholders, echoed back in the history, keep their numbers (read
-    // only when something is about to be rewritten).
-    if !found.is_empty() {
-        wire::visit_request_texts(body, &mut |_, text| state.reserve_existing(text));
+    // only when something is about to be rewritten; so is every text).
+    if found.is_empty() {
+        insp.verdict = Some(Verdict::Allow);
+        return insp;
     }
+    wire::visit_request_texts(body, &mut |_, text| state.reserve_existing(text));
     let mut rewrote = false;
     let mut it = found.into_iter().peekable();
     wire::visit_request_texts(body, &mut |path, text| {
@@ -309,9 +311,16 @@ fn names(m: &BTreeMap<String, u32>) -> String {
 /// the parts do: an injection that only reads as one across parts, or a value split across
 /// them (`"AKIAQ7X"`, `"K4PLMNBV2RT5Z"`). The model reads the parts as one text, so the
 /// scan must too; parts are left as they are otherwise (they may carry fields of their own).
-fn merge_split_parts(scanner: &Scanner, opts: &ScanOptions, body: &mut Value, trusted: &[bool]) {
+/// Returns, per message whose parts were joined, each part's index as the client sent it.
+fn merge_split_parts(
+    scanner: &Scanner,
+    opts: &ScanOptions,
+    body: &mut Value,
+    trusted: &[bool],
+) -> BTreeMap<usize, Vec<usize>> {
+    let mut merged = BTreeMap::new();
     let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
-        return;
+        return merged;
     };
     for (i, m) in messages.iter_mut().enumerate() {
         let Some(parts) = m.get_mut("content").and_then(Value::as_array_mut) else {
@@ -319,6 +328,7 @@ fn merge_split_parts(scanner: &Scanner, opts: &ScanOptions, body: &mut Value, tr
         };
         let mut o = *opts;
         o.injection &= trusted.get(i) != Some(&true);
+        let mut sent: Vec<usize> = (0..parts.len()).collect();
         let mut start = 0;
         while start < parts.len() {
             let run = parts[start..]
@@ -334,18 +344,37 @@ fn merge_split_parts(scanner: &Scanner, opts: &ScanOptions, body: &mut Value, tr
                     start..start + run,
                     [serde_json::json!({"type": "text", "text": joined})],
                 );
+                sent.drain(start + 1..start + run);
+                merged.insert(i, sent.clone());
             }
             start += run.max(1);
         }
     }
+    merged
+}
+
+/// `path` with its part index as the client sent it, before [`merge_split_parts`].
+fn client_path(path: &str, merged: &BTreeMap<usize, Vec<usize>>) -> String {
+    let sent = |i: usize, rest: &str| -> Option<String> {
+        let rest = rest.strip_prefix(".content[")?;
+        let close = rest.find(']')?;
+        let k: usize = rest[..close].parse().ok()?;
+        let was = merged.get(&i)?.get(k)?;
+        Some(format!(
+            "messages[{i}].content[{was}]{}",
+            &rest[close + 1..]
+        ))
+    };
+    message_index(path)
+        .and_then(|i| sent(i, &path[path.find(']')? + 1..]))
+        .unwrap_or_else(|| path.to_string())
 }
 
 /// The text of a text part, or `None` for any other part.
 fn part_text(p: &Value) -> Option<&str> {
-    match p.get("type").and_then(Value::as_str) {
-        None | Some("text" | "input_text") => p.get("text").and_then(Value::as_str),
-        Some(_) => None,
-    }
+    (wire::part_text_field(p) == Some("text"))
+        .then(|| p.get("text").and_then(Value::as_str))
+        .flatten()
 }
 
 /// Whether `parts` joined hold an injection or a finding that crosses a part boundary.
@@ -509,6 +538,40 @@ mod tests {
         assert!(!content.contains("K4PLMNBV2RT5Z"), "{content}");
         assert!(content.contains("<AWS_ACCESS_KEY_1>"), "{content}");
 
+        // A finding after joined parts is named at the part the client sent.
+        let mut p = p.clone();
+        p.pii_action = PiiAction::Block;
+        let mut body = json!({"messages": [{"role": "user", "content": [
+            {"type": "text", "text": "key AKIAQ7X"},
+            {"type": "text", "text": "K4PLMNBV2RT5Z"},
+            {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+            {"type": "text", "text": "mail ana.lopez@correo-mx.com"},
+        ]}]});
+        let i = inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
+        let Verdict::Block { code, param, .. } = i.verdict() else {
+            panic!("{i:?}");
+        };
+        assert_eq!(
+            (*code, param.as_deref()),
+            ("pii_detected", Some("messages[0].content[3].text"))
+        );
+        let mut body = json!({"messages": [{"role": "user", "content": [
+            {"type": "text", "text": "hello "},
+            {"type": "text", "text": "AKIAQ7X"},
+            {"type": "text", "text": "K4PLMNBV2RT5Z"},
+            {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
+            {"type": "text", "text": "y"},
+        ]}]});
+        let merged = merge_split_parts(&s, &options(&p, false), &mut body, &[]);
+        assert_eq!(merged.get(&0), Some(&vec![0, 3, 4]), "{body}");
+        for (path, sent) in [
+            ("messages[0].content[2].text", "messages[0].content[4].text"),
+            ("messages[0].content[0].text", "messages[0].content[0].text"),
+            ("messages[1].content[2].text", "messages[1].content[2].text"),
+        ] {
+            assert_eq!(client_path(path, &merged), sent);
+        }
+
         // Parts that say nothing more together are left as they were.
         let mut body = parts(&["hello ", "world"]);
         inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
@@ -538,7 +601,7 @@ mod tests {
         let csv = "name,email\nAna,ana.lopez@correo-mx.com\nkey,AKIAQ7XK4PLMNBV2RT5Z\n";
         let mut body = json!({"messages": [{"role": "user", "content": [
             {"type": "text", "text": "summarise the attached file"},
-            file_part("text/csv", csv, "from ana.lopez@correo-mx.com"),
+            file_part("text/csv", csv, "ana.lopez@correo-mx.com contacts.csv"),
         ]}]});
         let i = inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
         assert_eq!(i.verdict(), &Verdict::Rewrite);
@@ -551,8 +614,8 @@ mod tests {
         assert!(part["file"]["file_data"]
             .as_str()
             .unwrap()
-            .starts_with("data:text/csv;base64,"));
-        assert_eq!(part["file"]["filename"], "from <EMAIL_1>");
+            .starts_with("data:text/csv;charset=utf-8;base64,"));
+        assert_eq!(part["file"]["filename"], "<EMAIL_1> contacts.csv");
         assert!(i.unscanned.is_empty(), "{i:?}");
 
         // An injection in an attached document blocks as it would in the message.

@@ -20,6 +20,7 @@
 
 pub mod answer;
 pub mod auth;
+pub mod document;
 pub mod echo;
 pub mod explain;
 pub mod guard;

@@ -854,8 +854,27 @@ impl Shield {
                         )
                         .into());
                     }
-                    // Exactly the fields the scan reads.
-                    parts.iter().map(super::wire::part_chars).sum()
+                    // Exactly the fields the scan reads. A document that says it is text
+                    // and is not would go to the provider unread: refused whatever the policy.
+                    let mut sum = 0;
+                    for (j, p) in parts.iter().enumerate() {
+                        let Some(n) = super::wire::part_chars(p) else {
+                            let at = format!("{param}[{j}].file.file_data");
+                            return Err(HttpError::new(
+                                400,
+                                "invalid_request_error",
+                                "unreadable_document",
+                                format!(
+                                    "{at} declares a text media type but is not base64 (or \
+                                     percent-encoded) text in UTF-8 or the charset it names"
+                                ),
+                            )
+                            .with_param(at)
+                            .into());
+                        };
+                        sum += n;
+                    }
+                    sum
                 }
                 // An assistant turn that only calls tools (or refused) has no content.
                 None | Some(Value::Null) if role == "assistant" => 0,

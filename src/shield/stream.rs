@@ -290,10 +290,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     let Some(name) = super::wire::part_text_field(part) else {
                         continue;
                     };
-                    let field = if name == "refusal" {
-                        Field::Refusal
-                    } else {
-                        Field::Content
+                    let field = match name {
+                        "refusal" => Field::Refusal,
+                        "thinking" => Field::ReasoningText,
+                        _ => Field::Content,
                     };
                     if let Some(Value::String(s)) = part.get_mut(name) {
                         let text = std::mem::take(s);

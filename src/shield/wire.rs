@@ -4,9 +4,9 @@
 //! it cares about (message texts, model, limits) and every other field, including ones
 //! OpenAI adds next year, passes through untouched.
 
-use base64::Engine;
 use serde_json::Value;
 
+use super::document::{self, Document};
 use crate::scan::Finding;
 
 /// Calls `f(path, text)` for every text a provider would read in a request: message
@@ -158,98 +158,56 @@ fn visit_file(part: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)
         return;
     };
     if let Some(Value::String(name)) = file.get_mut("filename") {
+        // The provider tells a file's kind by its extension: a redacted name keeps it.
+        let ext = extension(name).map(str::to_owned);
         f(&format!("{path}.filename"), name);
+        if let Some(ext) = ext.filter(|e| !name.ends_with(e.as_str())) {
+            name.push_str(&ext);
+        }
     }
     let Some(Value::String(data)) = file.get_mut("file_data") else {
         return;
     };
-    let Some((head, text)) = decode_text_file(data) else {
+    let Document::Text { media_type, text } = document::read(data) else {
         return;
     };
     let mut seen = text.clone();
     f(&format!("{path}.file_data"), &mut seen);
     if seen != text {
-        let mut out = data[..head].to_owned();
-        BASE64.encode_string(seen, &mut out);
-        *data = out;
+        *data = document::data_url(&media_type, &seen);
     }
 }
 
-/// Standard base64, padding optional: what data URLs carry.
-const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
-    &base64::alphabet::STANDARD,
-    base64::engine::GeneralPurposeConfig::new()
-        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
-);
-
-/// A base64 data URL holding UTF-8 text (`data:text/csv;base64,…`): the length of its
-/// head, up to and with the comma, and the decoded text. A data URL without a media type
-/// is text by definition (RFC 2397). PDFs, images, office files and texts that are not
-/// UTF-8 give `None`: the scan cannot read them.
-fn decode_text_file(data: &str) -> Option<(usize, String)> {
-    let comma = data.find(',')?;
-    let head = data.get(..5)?;
-    if !head.eq_ignore_ascii_case("data:") {
-        return None;
-    }
-    let mut params = data[5..comma].split(';');
-    let mime = params.next().unwrap_or("").trim().to_ascii_lowercase();
-    if !params.any(|p| p.trim().eq_ignore_ascii_case("base64")) || !is_text_media_type(&mime) {
-        return None;
-    }
-    let bytes = BASE64.decode(data[comma + 1..].trim()).ok()?;
-    let text = String::from_utf8(bytes).ok()?;
-    Some((comma + 1, text))
+/// `.csv` of `report.csv`: a dot, then one to eight ASCII letters or digits.
+fn extension(name: &str) -> Option<&str> {
+    let ext = &name[name.rfind('.')?..];
+    (ext.len() >= 2 && ext.len() <= 9 && ext[1..].bytes().all(|b| b.is_ascii_alphanumeric()))
+        .then_some(ext)
 }
 
-/// Media types whose documents are plain text: `text/*`, JSON, XML, YAML and the source
-/// and data formats chat clients attach.
-fn is_text_media_type(mime: &str) -> bool {
-    mime.is_empty()
-        || mime.starts_with("text/")
-        || mime.ends_with("+json")
-        || mime.ends_with("+xml")
-        || matches!(
-            mime,
-            "application/json"
-                | "application/x-ndjson"
-                | "application/jsonl"
-                | "application/xml"
-                | "application/yaml"
-                | "application/x-yaml"
-                | "application/toml"
-                | "application/csv"
-                | "application/sql"
-                | "application/graphql"
-                | "application/javascript"
-                | "application/x-javascript"
-                | "application/typescript"
-                | "application/x-sh"
-                | "application/x-httpd-php"
-                | "application/x-python"
-        )
+/// A `file` part's inline document, as it reads; `None` for other parts and files
+/// without `file_data`.
+pub fn part_document(part: &Value) -> Option<Document> {
+    if part.get("type").and_then(Value::as_str) != Some("file") {
+        return None;
+    }
+    Some(document::read(part.pointer("/file/file_data")?.as_str()?))
 }
 
 /// The characters of a content part that the scan reads: its text, or a file's name and
-/// text document.
-pub fn part_chars(part: &Value) -> usize {
+/// text document. `None` for a document that declares text but cannot be read as text.
+pub fn part_chars(part: &Value) -> Option<usize> {
     let chars = |t: Option<&str>| t.map_or(0, |t| t.chars().count());
     if let Some(field) = part_text_field(part) {
-        return chars(part.get(field).and_then(Value::as_str));
+        return Some(chars(part.get(field).and_then(Value::as_str)));
     }
-    if part.get("type").and_then(Value::as_str) != Some("file") {
-        return 0;
+    let name = chars(part.pointer("/file/filename").and_then(Value::as_str));
+    match part_document(part) {
+        None => Some(0),
+        Some(Document::NotText) => Some(name),
+        Some(Document::Text { text, .. }) => Some(name + text.chars().count()),
+        Some(Document::Unreadable) => None,
     }
-    chars(part.pointer("/file/filename").and_then(Value::as_str))
-        + chars(text_document(part).as_deref())
-}
-
-/// A `file` part's document, decoded, when it is text.
-fn text_document(part: &Value) -> Option<String> {
-    if part.get("type").and_then(Value::as_str) != Some("file") {
-        return None;
-    }
-    decode_text_file(part.pointer("/file/file_data")?.as_str()?).map(|(_, t)| t)
 }
 
 /// The non-text part types of OpenAI and the servers that copy its format.
@@ -286,7 +244,11 @@ pub fn opaque_parts(body: &Value) -> Vec<(String, &'static str)> {
                 .and_then(Value::as_str)
                 .and_then(|t| OPAQUE_PART_TYPES.into_iter().find(|k| *k == t))
                 .unwrap_or("unknown");
-            if text_document(p).is_none() {
+            // A file named by id or URL is fetched by the provider, whatever it holds inline.
+            let fetched = ["file_id", "file_url"]
+                .iter()
+                .any(|k| p.get("file").and_then(|f| f.get(k)).is_some());
+            if fetched || !matches!(part_document(p), Some(Document::Text { .. })) {
                 out.push((format!("messages[{i}].content[{j}]"), kind));
             }
         }
@@ -297,12 +259,27 @@ pub fn opaque_parts(body: &Value) -> Vec<(String, &'static str)> {
 /// The field of a content part that holds text a model reads, if the part has one.
 pub fn part_text_field(part: &Value) -> Option<&'static str> {
     match part.get("type").and_then(Value::as_str) {
-        None | Some("text" | "input_text") => Some("text"),
+        // vLLM reads a part without a type by its keys: a media key makes it media.
+        None if MEDIA_KEYS.iter().any(|k| part.get(k).is_some()) => None,
+        None | Some("text" | "input_text" | "output_text") => Some("text"),
         // An assistant turn's refusal part: text the model reads back.
         Some("refusal") => Some("refusal"),
+        // A reasoning model's earlier thinking, sent back (vLLM reads it as text).
+        Some("thinking") => Some("thinking"),
         Some(_) => None,
     }
 }
+
+/// Keys by which a part without a `type` is read as media.
+const MEDIA_KEYS: [&str; 7] = [
+    "image_url",
+    "input_image",
+    "image_embeds",
+    "audio_url",
+    "input_audio",
+    "video_url",
+    "file",
+];
 
 fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
     if let Some(calls) = m.get_mut("tool_calls").and_then(Value::as_array_mut) {
@@ -428,7 +405,10 @@ pub fn user_texts(body: &Value) -> Vec<String> {
                         .filter_map(|p| p.get("text").and_then(Value::as_str))
                         .collect(),
                 );
-                out.extend(parts.iter().filter_map(text_document));
+                out.extend(parts.iter().filter_map(|p| match part_document(p)? {
+                    Document::Text { text, .. } => Some(text),
+                    _ => None,
+                }));
             }
             _ => {}
         }
@@ -550,7 +530,14 @@ mod tests {
             files[3]["file"]["file_data"],
             "data:application/pdf;base64,JVBERi0="
         );
-        assert_eq!(part_chars(&files[2]), "a.txt!".len() + "doc!".len());
+        assert_eq!(
+            files[2]["file"]["filename"], "a.txt!.txt",
+            "the extension is kept"
+        );
+        assert_eq!(
+            part_chars(&files[2]),
+            Some("a.txt!.txt".len() + "doc!".len())
+        );
         assert_eq!(
             opaque_parts(&body),
             [
@@ -558,24 +545,6 @@ mod tests {
                 ("messages[1].content[3]".to_string(), "file"),
             ]
         );
-    }
-
-    #[test]
-    fn only_base64_utf8_text_documents_are_read() {
-        for (url, text) in [
-            ("data:text/plain;base64,aGk=", Some("hi")),
-            ("DATA:Application/JSON;base64,e30=", Some("{}")),
-            ("data:;base64,aGk", Some("hi")),
-            ("data:application/vnd.api+json;base64,e30=", Some("{}")),
-            ("data:text/plain,hi", None),
-            ("data:text/plain;base64,/w==", None),
-            ("data:text/plain;base64,not base64!", None),
-            ("data:image/png;base64,aGk=", None),
-            ("https://example.com/a.txt", None),
-        ] {
-            let got = decode_text_file(url).map(|(_, t)| t);
-            assert_eq!(got.as_deref(), text, "{url}");
-        }
     }
 
     #[test]
@@ -622,6 +591,39 @@ mod tests {
             ..findings[0].clone()
         };
         assert!(quote_bare_json(not_json, &[f]).is_none());
+    }
+
+    #[test]
+    fn parts_are_read_as_vllm_reads_them_and_files_by_id_are_opaque() {
+        let text = "data:text/plain;base64,aGk=";
+        let body = json!({"messages": [{"role": "user", "content": [
+            {"text": "typeless text"},
+            {"image_url": {"url": "https://x/y.png"}},
+            {"type": "thinking", "thinking": "earlier thoughts"},
+            {"type": "output_text", "text": "earlier answer"},
+            {"type": "file", "file": {"file_id": "file-abc", "file_data": text}},
+            {"type": "file", "file": {"file_data": text}},
+        ]}]});
+        let parts = body["messages"][0]["content"].as_array().unwrap();
+        let fields: Vec<_> = parts.iter().map(part_text_field).collect();
+        assert_eq!(
+            fields,
+            [
+                Some("text"),
+                None,
+                Some("thinking"),
+                Some("text"),
+                None,
+                None
+            ]
+        );
+        assert_eq!(
+            opaque_parts(&body),
+            [
+                ("messages[0].content[1]".to_string(), "unknown"),
+                ("messages[0].content[4]".to_string(), "file"),
+            ]
+        );
     }
 
     #[test]
