@@ -297,7 +297,10 @@ async fn attached_text_is_redacted_and_what_cannot_be_read_follows_the_policy() 
     let (status, code, v) = error_code(post(&s, &s.key, &broken).await).await;
     assert_eq!((status, code.as_str()), (400, "unreadable_document"), "{v}");
     assert_eq!(v["error"]["param"], "messages[0].content[0].file.file_data");
-    let long = file(format!("data:text/plain;base64,{}", b64.encode("a".repeat(100_001))));
+    let long = file(format!(
+        "data:text/plain;base64,{}",
+        b64.encode("a".repeat(100_001))
+    ));
     let (status, code, v) = error_code(post(&s, &s.key, &long).await).await;
     assert_eq!((status, code.as_str()), (413, "content_too_long"), "{v}");
 
