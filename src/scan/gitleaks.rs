@@ -149,6 +149,44 @@ fn re2_classes(pattern: &str) -> String {
     out
 }
 
+/// Whether a match can run on across lines for longer than a window: a repetition
+/// without a small bound over something that matches a line break and letters too
+/// (`[\s\S]*`, `[A-Za-z0-9+/\s]+`, `(?s).+`), as rules for key bodies read them.
+/// Blanks alone (`\s*`) do not count: runs of empty lines do not carry secrets.
+fn spans_lines(pattern: &str) -> bool {
+    use regex_syntax::hir::{Class, Hir, HirKind};
+
+    fn crosses(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Class(Class::Unicode(c)) => {
+                let has = |x: char| c.ranges().iter().any(|r| r.start() <= x && x <= r.end());
+                has('\n') && (has('a') || has('A') || has('0'))
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                let has = |x: u8| c.ranges().iter().any(|r| r.start() <= x && x <= r.end());
+                has(b'\n') && (has(b'a') || has(b'A') || has(b'0'))
+            }
+            HirKind::Repetition(r) => crosses(&r.sub),
+            HirKind::Capture(c) => crosses(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(crosses),
+            _ => false,
+        }
+    }
+    fn long(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Repetition(r) => {
+                (r.max.is_none_or(|m| m > 256) && crosses(&r.sub)) || long(&r.sub)
+            }
+            HirKind::Capture(c) => long(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(long),
+            _ => false,
+        }
+    }
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .is_ok_and(|h| long(&h))
+}
+
 fn compile(pattern: &str) -> Result<Regex, String> {
     RegexBuilder::new(&re2_classes(pattern))
         .size_limit(REGEX_SIZE_LIMIT)
@@ -304,6 +342,8 @@ fn rule(id: &str, raw: &RawRule) -> Result<SecretRule, String> {
         .map(allowlist)
         .filter_map(Result::transpose)
         .collect::<Result<Vec<_>, _>>()?;
+    let multiline =
+        pattern.contains("\\n") || pattern.contains("(?s") || spans_lines(regex.as_str());
     Ok(SecretRule {
         id: Arc::from(id),
         entity: Arc::from(entity_name(id).as_str()),
@@ -323,7 +363,7 @@ fn rule(id: &str, raw: &RawRule) -> Result<SecretRule, String> {
             .map_or(0.0, |e| f32::from_bits((e as f32).to_bits() + 1)),
         group: raw.secret_group.filter(|&g| g > 0),
         score: 0.85,
-        multiline: pattern.contains("\\n") || pattern.contains("(?s"),
+        multiline,
         check: Check::None,
         allow,
     })
@@ -397,6 +437,25 @@ stopwords = ["acme_test"]
             "{:?}",
             p.errors
         );
+    }
+
+    #[test]
+    fn rules_whose_matches_run_across_lines_are_seen_as_multiline() {
+        for (pattern, crosses) in [
+            (r"-----BEGIN ACME-----[\s\S]*?-----END ACME-----", true),
+            (r"(?s)vault:.+end", true),
+            (r"body:[A-Za-z0-9+/\s]{100,}", true),
+            (r#"[^"]*"#, true),
+            (r"password\s*=\s*(\w+)", false),
+            (r"[\s\S]{0,40}", false),
+            (r"acme_[a-z0-9]{8}", false),
+        ] {
+            assert_eq!(spans_lines(&re2_classes(pattern)), crosses, "{pattern}");
+        }
+        let p =
+            parse("[[rules]]\nid = \"vault-blob\"\nregex = '''VAULT-BEGIN[\\s\\S]+?VAULT-END'''\n")
+                .unwrap();
+        assert!(p.rules[0].multiline);
     }
 
     #[test]

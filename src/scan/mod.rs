@@ -199,6 +199,31 @@ mod tests {
         assert_send_sync::<RedactionState>();
     }
 
+    /// A long text is read in windows around each keyword; a rule whose matches run on for
+    /// kilobytes (a key body) must get a window that holds them.
+    #[test]
+    fn an_operator_rule_for_a_key_body_finds_it_in_a_long_text() {
+        let toml = r#"
+[[rules]]
+id = "vault-blob"
+regex = '''VAULT-BEGIN[\s\S]+?VAULT-END'''
+keywords = ["vault-begin"]
+"#;
+        let built = Scanner::builder().gitleaks_toml(toml).build().unwrap();
+        let line = "Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx5d2FsZG9mcmVk\n";
+        let block = format!("VAULT-BEGIN\n{}VAULT-END", line.repeat(60));
+        let text = format!("{}{block}\n", "Some ordinary words of a log. ".repeat(400));
+        assert!(text.len() > 12 * 1024 && block.len() > 3 * 1024);
+        let r = built.scanner.scan(&text, &ScanOptions::default());
+        let got: Vec<&str> = r
+            .findings
+            .iter()
+            .filter(|f| &*f.entity == "VAULT_BLOB")
+            .map(|f| &text[f.start..f.end])
+            .collect();
+        assert_eq!(got, [block.as_str()]);
+    }
+
     #[test]
     fn custom_entities_and_gitleaks_rules_reach_the_scan() {
         let toml = r#"
