@@ -13,8 +13,13 @@ use base64::Engine;
 pub enum Document {
     /// Not a text media type (a PDF, an image, an office file), or not a data URL at all.
     NotText,
-    /// Text: the media type as declared (lower-cased) and the decoded text.
-    Text { media_type: String, text: String },
+    /// Text: the media type as declared (lower-cased), the decoded text, and whether it
+    /// came as UTF-8 in standard base64 (any other reading may not be the provider's).
+    Text {
+        media_type: String,
+        text: String,
+        plain: bool,
+    },
     /// Declares a text media type, but its bytes are not text in UTF-8 or the charset it
     /// names: broken base64, invalid bytes, NULs (UTF-16 without a byte-order mark).
     Unreadable,
@@ -56,6 +61,11 @@ pub fn read(data: &str) -> Document {
             }
         }
     }
+    let standard = base64
+        && payload.len() % 4 == 0
+        && payload
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
     let bytes = if base64 {
         let clean: Vec<u8> = payload
             .bytes()
@@ -74,14 +84,19 @@ pub fn read(data: &str) -> Document {
         percent_encoding::percent_decode_str(payload).collect()
     };
     match decode(&bytes, charset) {
-        Some(text) if !text.contains('\0') => Document::Text { media_type, text },
+        Some((text, utf8)) if !text.contains('\0') => Document::Text {
+            media_type,
+            text,
+            plain: standard && utf8,
+        },
         _ => Document::Unreadable,
     }
 }
 
-/// The text of `bytes`: in the encoding of its byte-order mark, else the declared charset,
-/// else UTF-8; `None` where a byte does not decode or the charset is unknown.
-fn decode(bytes: &[u8], charset: Option<&str>) -> Option<String> {
+/// The text of `bytes`, and whether it was UTF-8 without a byte-order mark: in the
+/// encoding of its byte-order mark, else the declared charset, else UTF-8; `None` where a
+/// byte does not decode or the charset is unknown.
+fn decode(bytes: &[u8], charset: Option<&str>) -> Option<(String, bool)> {
     let (encoding, bom) = match encoding_rs::Encoding::for_bom(bytes) {
         Some(found) => found,
         None => match charset {
@@ -89,9 +104,11 @@ fn decode(bytes: &[u8], charset: Option<&str>) -> Option<String> {
             None => (encoding_rs::UTF_8, 0),
         },
     };
-    encoding
-        .decode_without_bom_handling_and_without_replacement(&bytes[bom..])
-        .map(|t| t.into_owned())
+    let text = encoding.decode_without_bom_handling_and_without_replacement(&bytes[bom..])?;
+    Some((
+        text.into_owned(),
+        encoding == encoding_rs::UTF_8 && bom == 0,
+    ))
 }
 
 /// The data URL that carries `text` as `media_type`: always base64 in UTF-8, whatever
@@ -160,12 +177,26 @@ mod tests {
             assert_eq!(text(url).as_deref(), Some(want), "{url}");
         }
         assert_eq!(
-            read("data:Text/CSV;base64,YQ=="),
+            read("data:Text/CSV;charset=UTF-8;base64,YQ=="),
             Document::Text {
                 media_type: "text/csv".into(),
-                text: "a".into()
+                text: "a".into(),
+                plain: true,
             }
         );
+        // Anything else is not plain: the provider may read it otherwise.
+        for url in [
+            "data:text/plain;base64,aGk",
+            "data:text/plain;base64,aGk-Pj8=",
+            "data:text/plain,hi",
+            "data:text/plain;base64,//5oAGkA",
+            "data:text/plain;charset=latin1;base64,aGk=",
+        ] {
+            assert!(
+                matches!(read(url), Document::Text { plain: false, .. }),
+                "{url}"
+            );
+        }
     }
 
     #[test]

@@ -607,11 +607,12 @@ impl Shield {
         }
         let user_masked =
             inspect::mask_user_id(&self.scanner, &policy, &mut body, &self.redactions);
-        let upstream_body = if user_masked || matches!(insp.verdict(), Verdict::Rewrite) {
-            Bytes::from(serde_json::to_vec(&body).map_err(|_| HttpError::internal())?)
-        } else {
-            raw.clone()
-        };
+        let upstream_body =
+            if user_masked || insp.recoded || matches!(insp.verdict(), Verdict::Rewrite) {
+                Bytes::from(serde_json::to_vec(&body).map_err(|_| HttpError::internal())?)
+            } else {
+                raw.clone()
+            };
 
         // 6. The provider.
         let api_key = match self.provider_key(&key, &provider.name, provider.api_key.as_deref()) {

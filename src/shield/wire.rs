@@ -57,13 +57,15 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
             continue;
         };
         for (k, t) in list.iter_mut().enumerate() {
-            // `tools[k].function`; the legacy `functions[k]` is the function itself.
-            let (func, path) = match field {
-                "tools" => (t.get_mut("function"), format!("tools[{k}].function")),
-                _ => (Some(t), format!("functions[{k}]")),
-            };
-            if let Some(func) = func {
-                visit_descriptions(func, &path, f);
+            if field == "functions" {
+                // The legacy `functions[k]` is the function itself.
+                visit_descriptions(t, &format!("functions[{k}]"), f);
+                continue;
+            }
+            for kind in ["function", "custom"] {
+                if let Some(tool) = t.get_mut(kind) {
+                    visit_descriptions(tool, &format!("tools[{k}].{kind}"), f);
+                }
             }
         }
     }
@@ -80,12 +82,15 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
 }
 
 /// Every `description` string in a function or JSON schema, at any depth (properties,
-/// items, `$defs`, `anyOf`). Names, enums and defaults are left: they are the contract
-/// the model must answer in.
+/// items, `$defs`, `anyOf`). Names, enums, defaults and examples are left, inside as well:
+/// they are the contract the model must answer in.
 fn visit_descriptions(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
     match v {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
+                if ["enum", "const", "default", "examples", "example"].contains(&key.as_str()) {
+                    continue;
+                }
                 let here = format!("{path}.{key}");
                 match child {
                     Value::String(s) if key == "description" => f(&here, s),
@@ -168,7 +173,10 @@ fn visit_file(part: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)
     let Some(Value::String(data)) = file.get_mut("file_data") else {
         return;
     };
-    let Document::Text { media_type, text } = document::read(data) else {
+    let Document::Text {
+        media_type, text, ..
+    } = document::read(data)
+    else {
         return;
     };
     let mut seen = text.clone();
@@ -178,11 +186,51 @@ fn visit_file(part: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)
     }
 }
 
-/// `.csv` of `report.csv`: a dot, then one to eight ASCII letters or digits.
+/// `.csv` of `report.csv`, for the kinds of file chat clients attach. Only those: the
+/// tail of a redacted value (`.com` of an address, `.100` of an IP) is not an extension.
 fn extension(name: &str) -> Option<&str> {
     let ext = &name[name.rfind('.')?..];
-    (ext.len() >= 2 && ext.len() <= 9 && ext[1..].bytes().all(|b| b.is_ascii_alphanumeric()))
+    FILE_EXTENSIONS
+        .iter()
+        .any(|e| ext[1..].eq_ignore_ascii_case(e))
         .then_some(ext)
+}
+
+const FILE_EXTENSIONS: [&str; 44] = [
+    "txt", "md", "csv", "tsv", "json", "jsonl", "xml", "yaml", "yml", "toml", "ini", "cfg", "conf",
+    "log", "html", "htm", "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "rtf", "py",
+    "js", "ts", "java", "go", "rs", "c", "h", "cpp", "rb", "php", "sh", "sql", "png", "jpg",
+    "jpeg", "gif", "webp", "mp3",
+];
+
+/// Re-encodes every text document that was not sent as UTF-8 in standard base64, as the
+/// UTF-8 text the scan reads. A provider that ignores the declared charset (ASCII bytes
+/// labelled UTF-16 read as CJK here, as a key there) then reads what was scanned. Returns
+/// whether any changed.
+pub fn recode_documents(body: &mut Value) -> bool {
+    let mut changed = false;
+    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
+        return false;
+    };
+    for m in messages {
+        let Some(parts) = m.get_mut("content").and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for p in parts {
+            if let Some(Document::Text {
+                media_type,
+                text,
+                plain: false,
+            }) = part_document(p)
+            {
+                if let Some(data) = p.pointer_mut("/file/file_data") {
+                    *data = Value::String(document::data_url(&media_type, &text));
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
 }
 
 /// A `file` part's inline document, as it reads; `None` for other parts and files
