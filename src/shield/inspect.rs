@@ -532,6 +532,25 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_never_takes_a_placeholder_from_the_history() {
+        let (s, p, r) = setup("redact");
+        assert!(p.output_scanning);
+        let mut body = json!({"messages": [
+            {"role": "assistant", "content": "Done, I wrote to <EMAIL_1>."},
+            {"role": "user", "content": "thanks"}
+        ]});
+        let mut st = RedactionState::new();
+        let i = inspect_request(&s, &p, &[], &mut body, &r, &mut st);
+        assert_eq!(i.verdict(), &Verdict::Allow);
+        let answer = "I also wrote to luis@acme-mail.mx";
+        let found = s.scan(answer, &options(&p, false)).findings;
+        assert_eq!(
+            redact(answer, &found, &r.placeholder, &mut st),
+            "I also wrote to <EMAIL_2>"
+        );
+    }
+
+    #[test]
     fn a_participant_name_is_redacted_to_a_name_providers_accept() {
         let (s, p, r) = setup("redact");
         let mut body = json!({"messages": [
