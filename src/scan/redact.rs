@@ -102,6 +102,21 @@ impl RedactionPolicy {
         self
     }
 
+    /// A copy whose hash key is derived for `scope` (a tenant id): equal values hash alike
+    /// within the scope and differently across scopes. Without a key it stays without one.
+    pub fn scoped(&self, scope: &[u8]) -> Self {
+        let mut out = self.clone();
+        let mac = Some(&self.hash_key)
+            .filter(|k| !k.is_empty())
+            .and_then(|k| Hmac::<Sha256>::new_from_slice(k).ok());
+        if let Some(mut mac) = mac {
+            mac.update(b"scope\0");
+            mac.update(scope);
+            out.hash_key = mac.finalize().into_bytes().to_vec();
+        }
+        out
+    }
+
     /// The mode for `entity`.
     pub fn mode_for(&self, entity: &str) -> RedactionMode {
         self.per_entity.get(entity).copied().unwrap_or(self.default)

@@ -81,12 +81,14 @@ pub struct Redactions {
 /// digest (`<EMAIL#3f9a…>`; masked when no system secret is set). Providers keep the id to
 /// tell users apart for abuse handling, and apps often send an e-mail address: a
 /// placeholder would make every user `<EMAIL_1>`, and the tenant's block policy is meant
-/// for what users write, not for who they are. The tenant's entities and secrets switch
+/// for what users write, not for who they are. The digest is keyed per tenant, so the
+/// provider cannot link one person across two tenants. The tenant's entities and secrets switch
 /// apply; a `log_only` tenant's PII passes as sent, its secrets do not (as in messages).
 /// Returns whether the body changed.
 pub fn mask_user_id(
     scanner: &Scanner,
     policy: &Policy,
+    tenant_id: &str,
     body: &mut Value,
     redactions: &Redactions,
 ) -> bool {
@@ -115,7 +117,7 @@ pub fn mask_user_id(
     *user = redact(
         user,
         &findings,
-        &redactions.user_id,
+        &redactions.user_id.scoped(tenant_id.as_bytes()),
         &mut RedactionState::new(),
     );
     true
@@ -459,7 +461,7 @@ mod tests {
     fn an_end_user_id_with_pii_becomes_a_keyed_digest() {
         let (scanner, policy, r) = setup("block");
         let mut body = json!({"user": "ana.garcia@correo.mx", "messages": []});
-        assert!(mask_user_id(&scanner, &policy, &mut body, &r));
+        assert!(mask_user_id(&scanner, &policy, "t1", &mut body, &r));
         let first = body["user"].as_str().unwrap().to_string();
         assert!(
             first.starts_with("<EMAIL#") && !first.contains("ana"),
@@ -467,20 +469,28 @@ mod tests {
         );
         // Stable per user, distinct between users; an opaque id is left alone.
         let mut again = json!({"user": "ana.garcia@correo.mx"});
-        mask_user_id(&scanner, &policy, &mut again, &r);
+        mask_user_id(&scanner, &policy, "t1", &mut again, &r);
         assert_eq!(again["user"], first.as_str());
+        let mut elsewhere = json!({"user": "ana.garcia@correo.mx"});
+        mask_user_id(&scanner, &policy, "t2", &mut elsewhere, &r);
+        assert!(elsewhere["user"].as_str().unwrap().starts_with("<EMAIL#"));
+        assert_ne!(
+            elsewhere["user"],
+            first.as_str(),
+            "not linkable across tenants"
+        );
         let mut other = json!({"user": "luis.perez@correo.mx"});
-        mask_user_id(&scanner, &policy, &mut other, &r);
+        mask_user_id(&scanner, &policy, "t1", &mut other, &r);
         assert_ne!(other["user"], first.as_str());
         let mut opaque = json!({"user": "user-7f3a9"});
-        assert!(!mask_user_id(&scanner, &policy, &mut opaque, &r));
+        assert!(!mask_user_id(&scanner, &policy, "t1", &mut opaque, &r));
         assert_eq!(opaque["user"], "user-7f3a9");
         // A tenant that only logs PII keeps its users' e-mails as sent, not their secrets.
         let (_, log_only, _) = setup("log_only");
         let mut kept = json!({"user": "ana.garcia@correo.mx"});
-        assert!(!mask_user_id(&scanner, &log_only, &mut kept, &r));
+        assert!(!mask_user_id(&scanner, &log_only, "t1", &mut kept, &r));
         let mut secret = json!({"user": "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe7u"});
-        assert!(mask_user_id(&scanner, &log_only, &mut secret, &r));
+        assert!(mask_user_id(&scanner, &log_only, "t1", &mut secret, &r));
         assert!(
             !secret["user"].as_str().unwrap().contains("ghp_R8k2"),
             "{secret}"

@@ -605,8 +605,13 @@ impl Shield {
             }
             Verdict::Allow => {}
         }
-        let user_masked =
-            inspect::mask_user_id(&self.scanner, &policy, &mut body, &self.redactions);
+        let user_masked = inspect::mask_user_id(
+            &self.scanner,
+            &policy,
+            &key.tenant_id,
+            &mut body,
+            &self.redactions,
+        );
         let upstream_body =
             if user_masked || insp.recoded || matches!(insp.verdict(), Verdict::Rewrite) {
                 Bytes::from(serde_json::to_vec(&body).map_err(|_| HttpError::internal())?)
