@@ -297,6 +297,23 @@ async fn attached_text_is_redacted_and_what_cannot_be_read_follows_the_policy() 
     let (status, code, v) = error_code(post(&s, &s.key, &broken).await).await;
     assert_eq!((status, code.as_str()), (400, "unreadable_document"), "{v}");
     assert_eq!(v["error"]["param"], "messages[0].content[0].file.file_data");
+    // A document in a charset a provider might ignore goes out as the text we read, even
+    // when nothing in it is redacted.
+    let utf16 = file(format!(
+        "data:text/plain;charset=utf-16le;base64,{}",
+        b64.encode("hello world!")
+    ));
+    assert_eq!(post(&s, &s.key, &utf16).await.status(), 200);
+    let (body, _) = s.provider.received().pop().unwrap();
+    let url = body["messages"][0]["content"][0]["file"]["file_data"]
+        .as_str()
+        .unwrap();
+    let data = url
+        .strip_prefix("data:text/plain;charset=utf-8;base64,")
+        .unwrap_or_else(|| panic!("{url}"));
+    let sent = String::from_utf8(b64.decode(data).unwrap()).unwrap();
+    assert_eq!(sent.chars().count(), 6, "{sent}");
+    assert!(!sent.contains("hello"), "{sent}");
     let long = file(format!(
         "data:text/plain;base64,{}",
         b64.encode("a".repeat(100_001))

@@ -156,26 +156,37 @@ fn re2_classes(pattern: &str) -> String {
 fn spans_lines(pattern: &str) -> bool {
     use regex_syntax::hir::{Class, Hir, HirKind};
 
-    fn crosses(h: &Hir) -> bool {
+    /// Whether some part of `h` matches a line break, and some part letters or digits:
+    /// repeated, the two together run across lines (`(?:[A-Za-z0-9+/=]+\s+)+`).
+    fn reach(h: &Hir) -> (bool, bool) {
+        let either = |v: &[Hir]| {
+            v.iter()
+                .map(reach)
+                .fold((false, false), |a, b| (a.0 || b.0, a.1 || b.1))
+        };
         match h.kind() {
             HirKind::Class(Class::Unicode(c)) => {
                 let has = |x: char| c.ranges().iter().any(|r| r.start() <= x && x <= r.end());
-                has('\n') && (has('a') || has('A') || has('0'))
+                (has('\n'), has('a') || has('A') || has('0'))
             }
             HirKind::Class(Class::Bytes(c)) => {
                 let has = |x: u8| c.ranges().iter().any(|r| r.start() <= x && x <= r.end());
-                has(b'\n') && (has(b'a') || has(b'A') || has(b'0'))
+                (has(b'\n'), has(b'a') || has(b'A') || has(b'0'))
             }
-            HirKind::Repetition(r) => crosses(&r.sub),
-            HirKind::Capture(c) => crosses(&c.sub),
-            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(crosses),
-            _ => false,
+            HirKind::Literal(l) => (
+                l.0.contains(&b'\n'),
+                l.0.iter().any(u8::is_ascii_alphanumeric),
+            ),
+            HirKind::Repetition(r) => reach(&r.sub),
+            HirKind::Capture(c) => reach(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => either(v),
+            _ => (false, false),
         }
     }
     fn long(h: &Hir) -> bool {
         match h.kind() {
             HirKind::Repetition(r) => {
-                (r.max.is_none_or(|m| m > 256) && crosses(&r.sub)) || long(&r.sub)
+                (r.max.is_none_or(|m| m > 256) && reach(&r.sub) == (true, true)) || long(&r.sub)
             }
             HirKind::Capture(c) => long(&c.sub),
             HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(long),
@@ -445,6 +456,8 @@ stopwords = ["acme_test"]
             (r"-----BEGIN ACME-----[\s\S]*?-----END ACME-----", true),
             (r"(?s)vault:.+end", true),
             (r"body:[A-Za-z0-9+/\s]{100,}", true),
+            (r"(?:[A-Za-z0-9+/=]+\s+)+", true),
+            (r"(?:[A-Za-z0-9+/=]{64}\n)+", true),
             (r#"[^"]*"#, true),
             (r"password\s*=\s*(\w+)", false),
             (r"[\s\S]{0,40}", false),

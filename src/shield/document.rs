@@ -51,17 +51,26 @@ pub fn read(data: &str) -> Document {
     if !is_text_media_type(&media_type) {
         return Document::NotText;
     }
-    let (mut base64, mut charset) = (false, None);
+    let (mut base64, mut charset, mut others) = (false, None, 0);
     for p in params {
         if p.eq_ignore_ascii_case("base64") {
             base64 = true;
-        } else if let Some((k, v)) = p.split_once('=') {
-            if k.trim().eq_ignore_ascii_case("charset") {
-                charset = Some(v.trim().trim_matches('"'));
+            continue;
+        }
+        match p.split_once('=') {
+            Some((k, v)) if k.trim().eq_ignore_ascii_case("charset") => {
+                // Two charsets: which one a provider follows is anyone's guess.
+                if charset.replace(v.trim().trim_matches('"')).is_some() {
+                    return Document::Unreadable;
+                }
             }
+            _ => others += 1,
         }
     }
+    // Plain: `data:TYPE[;charset=utf-8];base64,` and standard base64, nothing else.
     let standard = base64
+        && others == 0
+        && charset.is_none_or(|c| c.eq_ignore_ascii_case("utf-8"))
         && payload.len() % 4 == 0
         && payload
             .bytes()
@@ -191,6 +200,8 @@ mod tests {
             "data:text/plain,hi",
             "data:text/plain;base64,//5oAGkA",
             "data:text/plain;charset=latin1;base64,aGk=",
+            "data:text/plain;charset=utf8;base64,aGk=",
+            "data:text/plain;name=a.txt;base64,aGk=",
         ] {
             assert!(
                 matches!(read(url), Document::Text { plain: false, .. }),
@@ -208,6 +219,7 @@ mod tests {
             // UTF-16 without a byte-order mark: valid UTF-8 full of NULs.
             "data:text/plain;base64,aABpAA==",
             "data:text/plain;charset=x-unknown;base64,aGk=",
+            "data:text/plain;charset=utf-8;charset=utf-16le;base64,aGk=",
         ] {
             assert_eq!(read(url), Document::Unreadable, "{url}");
         }

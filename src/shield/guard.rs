@@ -32,6 +32,8 @@ pub struct OutputGuard<'a> {
     pub found: BTreeMap<String, (u32, bool)>,
     /// Whether anything was redacted or restored.
     pub changed: bool,
+    /// The request asked for JSON: streamed content is read as JSON piece by piece.
+    json_answer: bool,
 }
 
 impl<'a> OutputGuard<'a> {
@@ -58,7 +60,19 @@ impl<'a> OutputGuard<'a> {
             state,
             found: BTreeMap::new(),
             changed: false,
+            json_answer: false,
         }
+    }
+
+    /// Marks the answer as JSON (the request's `response_format`), so that a bare number
+    /// redacted in a streamed piece becomes a quoted placeholder.
+    pub fn with_json_answer(mut self, json: bool) -> Self {
+        self.json_answer = json;
+        self
+    }
+
+    pub fn json_answer(&self) -> bool {
+        self.json_answer
     }
 
     /// Whether this guard can change anything at all; when not, answers pass untouched.
@@ -87,6 +101,28 @@ impl<'a> OutputGuard<'a> {
 
     /// Redacts `findings` in `text` and restores the vault's placeholders.
     pub fn clean(&mut self, text: &str, findings: &[Finding]) -> Result<String, Blocked> {
+        self.clean_with(text, findings, None)
+    }
+
+    /// [`Self::clean`] for a piece of streamed JSON content that starts where `lex` says,
+    /// which moves on past what is sent.
+    pub fn clean_json_piece(
+        &mut self,
+        text: &str,
+        findings: &[Finding],
+        lex: &mut super::wire::JsonLex,
+    ) -> Result<String, Blocked> {
+        let out = self.clean_with(text, findings, Some(*lex))?;
+        lex.advance(&out);
+        Ok(out)
+    }
+
+    fn clean_with(
+        &mut self,
+        text: &str,
+        findings: &[Finding],
+        piece: Option<super::wire::JsonLex>,
+    ) -> Result<String, Blocked> {
         for f in findings {
             self.found
                 .entry(f.entity.to_string())
@@ -116,7 +152,11 @@ impl<'a> OutputGuard<'a> {
             text.to_string()
         } else {
             self.changed = true;
-            match super::wire::quote_bare_json(text, &to_redact) {
+            let quoted = match piece {
+                Some(lex) => super::wire::quote_bare_json_piece(text, &to_redact, lex),
+                None => super::wire::quote_bare_json(text, &to_redact),
+            };
+            match quoted {
                 Some((quoted, moved)) => {
                     redact(&quoted, &moved, self.placeholders, &mut self.state)
                 }

@@ -708,7 +708,9 @@ mod tests {
                                 "enum": [email], "default": {"description": email}},
                             // A key with dots spells the same path as the nesting below it.
                             "a.properties.b": {"description": "key AKIAQ7XK4PLMNBV2RT5Z"},
-                            "a": {"properties": {"b": {"description": "harmless"}}}}}}},
+                            "a": {"properties": {"b": {"description": "harmless"}}},
+                            // A property may be named as a keyword is.
+                            "default": {"type": "string", "description": format!("cc {email}")}}}}},
                     {"type": "custom", "custom": {"name": "grep", "description": format!("mail {email}")}}],
                 "metadata": {"owner": "AKIAQ7XK4PLMNBV2RT5Z", "name": email, "note": attack}})
         };
@@ -724,6 +726,7 @@ mod tests {
             "key <AWS_ACCESS_KEY_1>"
         );
         assert_eq!(props["a"]["properties"]["b"]["description"], "harmless");
+        assert_eq!(props["default"]["description"], "cc <EMAIL_1>");
         assert_eq!(body["tools"][1]["custom"]["description"], "mail <EMAIL_1>");
         assert_eq!(body["metadata"]["owner"], "<AWS_ACCESS_KEY_1>");
         assert_eq!(

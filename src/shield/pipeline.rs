@@ -465,6 +465,7 @@ impl Shield {
             )
         })?;
         let (model, stream) = self.check_request(&body, &key)?;
+        let json_answer = super::wire::asks_for_json(&body);
         trail.record.model = Some(model.clone());
         trail.record.stream = stream;
         let Some(provider) = self.providers.for_model(&model).cloned() else {
@@ -647,7 +648,8 @@ impl Shield {
             Err(e) => return Err(self.provider_failed(trail, &e)),
         };
         let mut guard =
-            OutputGuard::new(&self.scanner, &policy, &self.redactions.placeholder, state);
+            OutputGuard::new(&self.scanner, &policy, &self.redactions.placeholder, state)
+                .with_json_answer(json_answer);
         let relayed = if (200..300).contains(&up.status) && up.is_event_stream() {
             self.relay_stream(down, &mut up, &mut guard, trail, rl_headers)
                 .await

@@ -44,6 +44,8 @@ enum Field {
     /// `reasoning_content` (DeepSeek, vLLM) and `reasoning` (OpenRouter, newer vLLM).
     Reasoning,
     ReasoningText,
+    /// `thinking` content parts (vLLM), sent back as such.
+    Thinking,
     ToolArgs(u64),
     /// The legacy `function_call.arguments`.
     FunctionArgs,
@@ -70,6 +72,8 @@ pub struct SseFilter<'g, 'a> {
     pending: BTreeMap<(u64, Field), String>,
     /// Per choice, the tool calls begun, in order: how the provider addressed each.
     calls: BTreeMap<u64, Vec<CallAddress>>,
+    /// Per choice, where its JSON content stands (when the request asked for JSON).
+    json_lex: BTreeMap<u64, super::wire::JsonLex>,
     /// `id`, `object`, `created`, `model` of the last chunk, for synthetic flush chunks.
     meta: Map<String, Value>,
     /// Events that were not valid JSON and were dropped.
@@ -115,6 +119,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             lines: Vec::new(),
             pending: BTreeMap::new(),
             calls: BTreeMap::new(),
+            json_lex: BTreeMap::new(),
             meta: Map::new(),
             unsent: BytesMut::new(),
             malformed: 0,
@@ -292,7 +297,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     };
                     let field = match name {
                         "refusal" => Field::Refusal,
-                        "thinking" => Field::ReasoningText,
+                        "thinking" => Field::Thinking,
                         _ => Field::Content,
                     };
                     if let Some(Value::String(s)) = part.get_mut(name) {
@@ -467,14 +472,14 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         }
         if finished {
             let findings = self.guard.scan(&pending);
-            let out = self.guard.clean(&pending, &findings)?;
+            let out = self.clean(&key, &pending, &findings)?;
             self.note(&key.1, &out);
             return Ok(out);
         }
         let findings = self.guard.scan(&pending);
         let cut = safe_cut(&pending, self.holdback, &findings);
         let head_findings: Vec<_> = findings.iter().filter(|f| f.end <= cut).cloned().collect();
-        let out = self.guard.clean(&pending[..cut], &head_findings)?;
+        let out = self.clean(&key, &pending[..cut], &head_findings)?;
         pending.drain(..cut);
         self.note(&key.1, &out);
         if !pending.is_empty() {
@@ -488,9 +493,24 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             return Ok(String::new());
         };
         let findings = self.guard.scan(&pending);
-        let out = self.guard.clean(&pending, &findings)?;
+        let out = self.clean(key, &pending, &findings)?;
         self.note(&key.1, &out);
         Ok(out)
+    }
+
+    /// Redacts a piece of `key`'s text. JSON content is read on from where its last piece
+    /// ended, so a bare number becomes a quoted placeholder as in a whole answer.
+    fn clean(
+        &mut self,
+        key: &(u64, Field),
+        text: &str,
+        findings: &[crate::scan::Finding],
+    ) -> Result<String, Blocked> {
+        if key.1 == Field::Content && self.guard.json_answer() {
+            let lex = self.json_lex.entry(key.0).or_default();
+            return self.guard.clean_json_piece(text, findings, lex);
+        }
+        self.guard.clean(text, findings)
     }
 
     fn note(&mut self, field: &Field, out: &str) {
@@ -551,6 +571,19 @@ fn append_field(delta: &mut Map<String, Value>, field: &Field, text: &str) {
                 Some(Value::Array(parts)) => parts.push(json!({"type": "text", "text": text})),
                 _ => {
                     delta.insert((*name).into(), Value::String(text.into()));
+                }
+            }
+        }
+        Field::Thinking => {
+            let part = json!({"type": "thinking", "thinking": text});
+            match delta.get_mut("content") {
+                Some(Value::Array(parts)) => parts.push(part),
+                Some(Value::String(s)) => {
+                    let said = json!({"type": "text", "text": std::mem::take(s)});
+                    delta.insert("content".into(), json!([said, part]));
+                }
+                _ => {
+                    delta.insert("content".into(), json!([part]));
                 }
             }
         }
@@ -685,10 +718,15 @@ mod tests {
     /// What the client gets for a stream of these deltas (JSON objects), ended by `stop`
     /// and `[DONE]`, through a guard holding back 8 characters.
     fn guarded_stream(deltas: &[&str]) -> String {
+        guarded_stream_as(deltas, false)
+    }
+
+    fn guarded_stream_as(deltas: &[&str], json: bool) -> String {
         let scanner = Scanner::builtin().unwrap();
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut g =
+            OutputGuard::new(&scanner, &p, &ph, RedactionState::new()).with_json_answer(json);
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let mut out = Vec::new();
         for delta in deltas {
@@ -774,6 +812,35 @@ mod tests {
     /// flushed when the next begins, so a value split across its fragments is still seen
     /// whole.
     #[test]
+    fn streamed_json_content_stays_json_after_redaction() {
+        let pieces = [
+            r#"{"content":"{\"name\": \"x\", \"note\": \"call 415 "}"#,
+            r#"{"content":"555 0134\\\" ok\", \"phone\": 41555"}"#,
+            r#"{"content":"50199, \"n\": 7}"}"#,
+        ];
+        let content = |sse: &str| -> String {
+            sse.lines()
+                .filter_map(|l| l.strip_prefix("data: "))
+                .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+                .filter_map(|v| {
+                    v["choices"][0]["delta"]["content"]
+                        .as_str()
+                        .map(String::from)
+                })
+                .collect()
+        };
+        let json = content(&guarded_stream_as(&pieces, true));
+        let v: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+        assert_eq!(v["phone"], "<PHONE_2>", "{json}");
+        assert_eq!(v["note"], "call <PHONE_1>\" ok", "{json}");
+        assert_eq!(v["n"], 7);
+        // Read as plain text, the same answer loses its JSON: what the flag is for.
+        let text = content(&guarded_stream_as(&pieces, false));
+        assert!(text.contains(": <PHONE_2>,"), "{text}");
+        assert!(serde_json::from_str::<Value>(&text).is_err());
+    }
+
+    #[test]
     fn interleaved_calls_are_scanned_whole() {
         let frag = |i: u64, id: Option<&str>, args: &str| {
             let mut c = json!({"index": i, "function": {"arguments": args}});
@@ -852,6 +919,26 @@ mod tests {
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }
         assert!(s.contains("<EMAIL_1>") && s.contains("today"), "{s}");
+
+        // Thinking parts are held apart and go back out as thinking parts.
+        let s = guarded_stream(&[
+            r#"{"content":[{"type":"thinking","thinking":"I will write to ana.lopez@"}]}"#,
+            r#"{"content":[{"type":"thinking","thinking":"correo-mx.com"}]}"#,
+        ]);
+        assert!(!s.contains("ana.lopez") && !s.contains("reasoning"), "{s}");
+        let thought: String = s
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+            .flat_map(|v| {
+                v["choices"][0]["delta"]["content"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .filter_map(|p| p["thinking"].as_str().map(String::from))
+            .collect();
+        assert_eq!(thought, "I will write to <EMAIL_1>");
     }
 
     #[test]

@@ -59,18 +59,18 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
         for (k, t) in list.iter_mut().enumerate() {
             if field == "functions" {
                 // The legacy `functions[k]` is the function itself.
-                visit_descriptions(t, &format!("functions[{k}]"), f);
+                visit_descriptions(t, &format!("functions[{k}]"), false, f);
                 continue;
             }
             for kind in ["function", "custom"] {
                 if let Some(tool) = t.get_mut(kind) {
-                    visit_descriptions(tool, &format!("tools[{k}].{kind}"), f);
+                    visit_descriptions(tool, &format!("tools[{k}].{kind}"), false, f);
                 }
             }
         }
     }
     if let Some(schema) = body.pointer_mut("/response_format/json_schema") {
-        visit_descriptions(schema, "response_format.json_schema", f);
+        visit_descriptions(schema, "response_format.json_schema", false, f);
     }
     if let Some(Value::Object(meta)) = body.get_mut("metadata") {
         for (key, v) in meta.iter_mut() {
@@ -83,25 +83,43 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
 
 /// Every `description` string in a function or JSON schema, at any depth (properties,
 /// items, `$defs`, `anyOf`). Names, enums, defaults and examples are left, inside as well:
-/// they are the contract the model must answer in.
-fn visit_descriptions(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+/// they are the contract the model must answer in. `names` says `v` maps names to schemas
+/// (`properties`, `$defs`), where `default` is a property's name, not a keyword.
+fn visit_descriptions(
+    v: &mut Value,
+    path: &str,
+    names: bool,
+    f: &mut dyn FnMut(&str, &mut String),
+) {
     match v {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                if ["enum", "const", "default", "examples", "example"].contains(&key.as_str()) {
+                let key = key.as_str();
+                if !names && ["enum", "const", "default", "examples", "example"].contains(&key) {
                     continue;
                 }
                 let here = format!("{path}.{key}");
+                let maps_names = !names
+                    && [
+                        "properties",
+                        "patternProperties",
+                        "$defs",
+                        "definitions",
+                        "dependentSchemas",
+                    ]
+                    .contains(&key);
                 match child {
-                    Value::String(s) if key == "description" => f(&here, s),
-                    Value::Object(_) | Value::Array(_) => visit_descriptions(child, &here, f),
+                    Value::String(s) if key == "description" && !names => f(&here, s),
+                    Value::Object(_) | Value::Array(_) => {
+                        visit_descriptions(child, &here, maps_names, f)
+                    }
                     _ => {}
                 }
             }
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
-                visit_descriptions(child, &format!("{path}[{i}]"), f);
+                visit_descriptions(child, &format!("{path}[{i}]"), false, f);
             }
         }
         _ => {}
@@ -282,7 +300,7 @@ pub fn opaque_parts(body: &Value) -> Vec<(String, &'static str)> {
             continue;
         };
         for (j, p) in parts.iter().enumerate() {
-            if part_text_field(p).is_some() {
+            if part_text_field(p).is_some() && !typeless_media(p) {
                 continue;
             }
             // Named as the wire names them, or `unknown`: the type is the client's text and
@@ -307,8 +325,9 @@ pub fn opaque_parts(body: &Value) -> Vec<(String, &'static str)> {
 /// The field of a content part that holds text a model reads, if the part has one.
 pub fn part_text_field(part: &Value) -> Option<&'static str> {
     match part.get("type").and_then(Value::as_str) {
-        // vLLM reads a part without a type by its keys: a media key makes it media.
-        None if MEDIA_KEYS.iter().any(|k| part.get(k).is_some()) => None,
+        // vLLM reads a part without a type by its keys: a media key makes it media, but
+        // a text beside it is read (and [`opaque_parts`] still counts the media).
+        None if typeless_media(part) && part.get("text").is_none() => None,
         None | Some("text" | "input_text" | "output_text") => Some("text"),
         // An assistant turn's refusal part: text the model reads back.
         Some("refusal") => Some("refusal"),
@@ -316,6 +335,14 @@ pub fn part_text_field(part: &Value) -> Option<&'static str> {
         Some("thinking") => Some("thinking"),
         Some(_) => None,
     }
+}
+
+/// Whether a part without a `type` carries media (a non-null media key).
+fn typeless_media(part: &Value) -> bool {
+    part.get("type").is_none()
+        && MEDIA_KEYS
+            .iter()
+            .any(|k| part.get(k).is_some_and(|v| !v.is_null()))
 }
 
 /// Keys by which a part without a `type` is read as media.
@@ -373,30 +400,73 @@ pub fn quote_bare_json(text: &str, findings: &[Finding]) -> Option<(String, Vec<
     if !matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'[')) {
         return None;
     }
-    // Whether each finding starts outside every string literal.
-    let b = text.as_bytes();
-    let mut bare = Vec::with_capacity(findings.len());
-    let (mut in_string, mut escaped, mut at) = (false, false, 0);
-    for f in findings {
-        while at < f.start.min(b.len()) {
-            match (in_string, escaped, b[at]) {
-                (true, true, _) => escaped = false,
-                (true, false, b'\\') => escaped = true,
-                (_, false, b'"') => in_string = !in_string,
-                _ => {}
-            }
-            at += 1;
-        }
-        let span = text.get(f.start..f.end).unwrap_or("\"");
-        bare.push(!in_string && !span.contains('"'));
-    }
+    let bare = bare_findings(text, findings, JsonLex::default());
     if !bare.contains(&true) || serde_json::from_str::<serde::de::IgnoredAny>(text).is_err() {
         return None;
     }
+    Some(quote_bare(text, findings, &bare))
+}
+
+/// [`quote_bare_json`] for one piece of a JSON answer streamed in pieces, which is not JSON
+/// by itself: `lex` says where the piece starts, and the request asked for JSON.
+pub fn quote_bare_json_piece(
+    text: &str,
+    findings: &[Finding],
+    lex: JsonLex,
+) -> Option<(String, Vec<Finding>)> {
+    let bare = bare_findings(text, findings, lex);
+    bare.contains(&true)
+        .then(|| quote_bare(text, findings, &bare))
+}
+
+/// Where a JSON text stands after the bytes read so far: inside a string literal or not,
+/// just after a backslash in one or not.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct JsonLex {
+    in_string: bool,
+    escaped: bool,
+}
+
+impl JsonLex {
+    fn step(&mut self, b: u8) {
+        match (self.in_string, self.escaped, b) {
+            (true, true, _) => self.escaped = false,
+            (true, false, b'\\') => self.escaped = true,
+            (_, false, b'"') => self.in_string = !self.in_string,
+            _ => {}
+        }
+    }
+
+    /// Reads `text` on from here.
+    pub fn advance(&mut self, text: &str) {
+        text.bytes().for_each(|b| self.step(b));
+    }
+}
+
+/// Whether each finding starts outside every string literal, reading from `lex`.
+fn bare_findings(text: &str, findings: &[Finding], mut lex: JsonLex) -> Vec<bool> {
+    let b = text.as_bytes();
+    let mut at = 0;
+    findings
+        .iter()
+        .map(|f| {
+            while at < f.start.min(b.len()) {
+                lex.step(b[at]);
+                at += 1;
+            }
+            let span = text.get(f.start..f.end).unwrap_or("\"");
+            !lex.in_string && !span.contains('"')
+        })
+        .collect()
+}
+
+/// `text` with quotes around the number token of each bare finding, and the findings moved.
+fn quote_bare(text: &str, findings: &[Finding], bare: &[bool]) -> (String, Vec<Finding>) {
+    let b = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 2 * findings.len());
     let mut moved = Vec::with_capacity(findings.len());
     let mut from = 0;
-    for (i, (f, bare)) in findings.iter().zip(bare).enumerate() {
+    for (i, (f, &bare)) in findings.iter().zip(bare).enumerate() {
         let next = findings.get(i + 1).map_or(b.len(), |n| n.start);
         let mut g = f.clone();
         if bare {
@@ -428,7 +498,17 @@ pub fn quote_bare_json(text: &str, findings: &[Finding]) -> Option<(String, Vec<
         moved.push(g);
     }
     out.push_str(&text[from..]);
-    Some((out, moved))
+    (out, moved)
+}
+
+/// Whether the request asks for its answer as JSON (`response_format` of type
+/// `json_object` or `json_schema`): then streamed content is JSON too, piece by piece.
+pub fn asks_for_json(body: &Value) -> bool {
+    matches!(
+        body.pointer("/response_format/type")
+            .and_then(Value::as_str),
+        Some("json_object" | "json_schema")
+    )
 }
 
 /// What the end user wrote: the texts of `user` messages and the text documents attached
@@ -651,6 +731,8 @@ mod tests {
             {"type": "output_text", "text": "earlier answer"},
             {"type": "file", "file": {"file_id": "file-abc", "file_data": text}},
             {"type": "file", "file": {"file_data": text}},
+            {"text": "caption", "image_url": {"url": "https://x/y.png"}},
+            {"text": "plain", "image_url": null},
         ]}]});
         let parts = body["messages"][0]["content"].as_array().unwrap();
         let fields: Vec<_> = parts.iter().map(part_text_field).collect();
@@ -662,7 +744,9 @@ mod tests {
                 Some("thinking"),
                 Some("text"),
                 None,
-                None
+                None,
+                Some("text"),
+                Some("text")
             ]
         );
         assert_eq!(
@@ -670,6 +754,7 @@ mod tests {
             [
                 ("messages[0].content[1]".to_string(), "unknown"),
                 ("messages[0].content[4]".to_string(), "file"),
+                ("messages[0].content[6]".to_string(), "unknown"),
             ]
         );
     }
