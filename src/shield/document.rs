@@ -59,8 +59,12 @@ pub fn read(data: &str) -> Document {
         }
         match p.split_once('=') {
             Some((k, v)) if k.trim().eq_ignore_ascii_case("charset") => {
-                // Two charsets: which one a provider follows is anyone's guess.
-                if charset.replace(v.trim().trim_matches('"')).is_some() {
+                // Two different charsets: which one a provider follows is anyone's guess.
+                let v = v.trim().trim_matches('"');
+                if charset
+                    .replace(v)
+                    .is_some_and(|c| !c.eq_ignore_ascii_case(v))
+                {
                     return Document::Unreadable;
                 }
             }
@@ -179,6 +183,10 @@ mod tests {
             // Wrapped at 4 columns, URL-safe alphabet (`-` for `+`): "hi>>?" is aGk+Pj8=.
             ("data:text/plain;base64,aGk-\r\nPj8=", "hi>>?"),
             ("data:text/plain,hi%20there", "hi there"),
+            (
+                "data:text/plain;charset=utf-8;charset=UTF-8;base64,aGk=",
+                "hi",
+            ),
             // Latin-1 declared; UTF-16 with its byte-order mark.
             ("data:text/csv;charset=ISO-8859-1;base64,Sm9z6Q==", "José"),
             ("data:text/plain;base64,//5oAGkA", "hi"),

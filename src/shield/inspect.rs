@@ -77,14 +77,14 @@ pub struct Redactions {
     pub user_id: RedactionPolicy,
 }
 
-/// The request's end-user id (`user`), with any PII or secret in it replaced by a keyed
-/// digest (`<EMAIL#3f9a…>`; masked when no system secret is set). Providers keep the id to
-/// tell users apart for abuse handling, and apps often send an e-mail address: a
-/// placeholder would make every user `<EMAIL_1>`, and the tenant's block policy is meant
-/// for what users write, not for who they are. The digest is keyed per tenant, so the
-/// provider cannot link one person across two tenants. The tenant's entities and secrets switch
-/// apply; a `log_only` tenant's PII passes as sent, its secrets do not (as in messages).
-/// Returns whether the body changed.
+/// The request's end-user ids (`user`, `safety_identifier` that replaces it, and
+/// `prompt_cache_key`), with any PII or secret in them replaced by a keyed digest
+/// (`<EMAIL#3f9a…>`; masked when no system secret is set). Providers keep the ids to tell
+/// users apart, and apps often send an e-mail address: a placeholder would make every user
+/// `<EMAIL_1>`, and the tenant's block policy is meant for what users write, not for who
+/// they are. The digest is keyed per tenant, so the provider cannot link one person across
+/// two tenants. The tenant's entities and secrets switch apply; a `log_only` tenant's PII
+/// passes as sent, its secrets do not (as in messages). Returns whether the body changed.
 pub fn mask_user_id(
     scanner: &Scanner,
     policy: &Policy,
@@ -92,9 +92,22 @@ pub fn mask_user_id(
     body: &mut Value,
     redactions: &Redactions,
 ) -> bool {
-    let Some(Value::String(user)) = body.get_mut("user") else {
-        return false;
-    };
+    let mut changed = false;
+    for field in ["user", "safety_identifier", "prompt_cache_key"] {
+        if let Some(Value::String(id)) = body.get_mut(field) {
+            changed |= mask_id(scanner, policy, tenant_id, id, redactions);
+        }
+    }
+    changed
+}
+
+fn mask_id(
+    scanner: &Scanner,
+    policy: &Policy,
+    tenant_id: &str,
+    user: &mut String,
+    redactions: &Redactions,
+) -> bool {
     let pii = if policy.pii_action == PiiAction::LogOnly {
         EntitySet::none()
     } else {
@@ -479,6 +492,11 @@ mod tests {
             first.as_str(),
             "not linkable across tenants"
         );
+        let mut newer = json!({"safety_identifier": "ana.garcia@correo.mx",
+            "prompt_cache_key": "ana.garcia@correo.mx"});
+        assert!(mask_user_id(&scanner, &policy, "t1", &mut newer, &r));
+        assert_eq!(newer["safety_identifier"], first.as_str());
+        assert_eq!(newer["prompt_cache_key"], first.as_str());
         let mut other = json!({"user": "luis.perez@correo.mx"});
         mask_user_id(&scanner, &policy, "t1", &mut other, &r);
         assert_ne!(other["user"], first.as_str());

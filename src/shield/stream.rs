@@ -29,6 +29,9 @@ use super::guard::{Blocked, OutputGuard};
 const MAX_TOKEN_HOLD: usize = 4096;
 /// An unfinished PEM block is held at most this long.
 const MAX_PEM_HOLD: usize = 16 * 1024;
+/// Bytes of a field's text already sent that are read again before what is held: a value
+/// that needs a cue (a phone after "phone is", a name after "Dear") is found only with it.
+const CUE_CONTEXT: usize = 64;
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum StreamError {
@@ -70,6 +73,8 @@ pub struct SseFilter<'g, 'a> {
     /// Complete lines of the event being assembled.
     lines: Vec<Vec<u8>>,
     pending: BTreeMap<(u64, Field), String>,
+    /// Per field, the end of its text already sent, as the provider wrote it (the cues).
+    sent_context: BTreeMap<(u64, Field), String>,
     /// Per choice, the tool calls begun, in order: how the provider addressed each.
     calls: BTreeMap<u64, Vec<CallAddress>>,
     /// Per choice, where its JSON content stands (when the request asked for JSON).
@@ -118,6 +123,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             partial: Vec::new(),
             lines: Vec::new(),
             pending: BTreeMap::new(),
+            sent_context: BTreeMap::new(),
             calls: BTreeMap::new(),
             json_lex: BTreeMap::new(),
             meta: Map::new(),
@@ -352,11 +358,16 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     if rest.is_empty() {
                         continue;
                     }
+                    if key.1 == Field::Thinking {
+                        // Ahead of this chunk, in a chunk of its own: merged, it would turn
+                        // a string `content` into parts.
+                        write_data(out, &self.thinking_chunk(index, &rest));
+                        continue;
+                    }
                     self.append_held(delta, key, &rest);
                 }
             }
         }
-        let _ = out;
         Ok(())
     }
 
@@ -471,15 +482,23 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             }
         }
         if finished {
-            let findings = self.guard.scan(&pending);
+            let findings = self.scan_held(&key, &pending);
+            self.sent_context.remove(&key);
             let out = self.clean(&key, &pending, &findings)?;
             self.note(&key.1, &out);
             return Ok(out);
         }
-        let findings = self.guard.scan(&pending);
+        let findings = self.scan_held(&key, &pending);
         let cut = safe_cut(&pending, self.holdback, &findings);
         let head_findings: Vec<_> = findings.iter().filter(|f| f.end <= cut).cloned().collect();
         let out = self.clean(&key, &pending[..cut], &head_findings)?;
+        let context = self.sent_context.entry(key.clone()).or_default();
+        context.push_str(&pending[..cut]);
+        let mut keep = context.len().saturating_sub(CUE_CONTEXT);
+        while !context.is_char_boundary(keep) {
+            keep += 1;
+        }
+        context.drain(..keep);
         pending.drain(..cut);
         self.note(&key.1, &out);
         if !pending.is_empty() {
@@ -492,10 +511,30 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         let Some(pending) = self.pending.remove(key) else {
             return Ok(String::new());
         };
-        let findings = self.guard.scan(&pending);
+        let findings = self.scan_held(key, &pending);
+        self.sent_context.remove(key);
         let out = self.clean(key, &pending, &findings)?;
         self.note(&key.1, &out);
         Ok(out)
+    }
+
+    /// Findings in `key`'s held text, read after the end of what was sent before it; one
+    /// that began in what was sent is cut to its part still held.
+    fn scan_held(&self, key: &(u64, Field), pending: &str) -> Vec<crate::scan::Finding> {
+        let Some(context) = self.sent_context.get(key).filter(|c| !c.is_empty()) else {
+            return self.guard.scan(pending);
+        };
+        let n = context.len();
+        self.guard
+            .scan(&format!("{context}{pending}"))
+            .into_iter()
+            .filter(|f| f.end > n)
+            .map(|mut f| {
+                f.start = f.start.max(n) - n;
+                f.end -= n;
+                f
+            })
+            .collect()
     }
 
     /// Redacts a piece of `key`'s text. JSON content is read on from where its last piece
@@ -520,12 +559,23 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         }
     }
 
+    /// A synthetic chunk carrying held thinking text of choice `index` as a thinking part.
+    fn thinking_chunk(&self, index: u64, text: &str) -> Value {
+        let mut chunk = Value::Object(self.meta.clone());
+        chunk["choices"] = json!([{"index": index, "delta": {"content": [
+            {"type": "thinking", "thinking": text}]}, "finish_reason": null}]);
+        chunk
+    }
+
     /// Sends every field still held, one synthetic chunk per choice.
     fn flush_all(&mut self, out: &mut BytesMut) {
         let keys: Vec<(u64, Field)> = self.pending.keys().cloned().collect();
         let mut by_choice: BTreeMap<u64, Map<String, Value>> = BTreeMap::new();
         for key in keys {
             match self.flush_key(&key) {
+                Ok(rest) if !rest.is_empty() && key.1 == Field::Thinking => {
+                    write_data(out, &self.thinking_chunk(key.0, &rest));
+                }
                 Ok(rest) if !rest.is_empty() => {
                     self.append_held(by_choice.entry(key.0).or_default(), key, &rest)
                 }
@@ -574,19 +624,8 @@ fn append_field(delta: &mut Map<String, Value>, field: &Field, text: &str) {
                 }
             }
         }
-        Field::Thinking => {
-            let part = json!({"type": "thinking", "thinking": text});
-            match delta.get_mut("content") {
-                Some(Value::Array(parts)) => parts.push(part),
-                Some(Value::String(s)) => {
-                    let said = json!({"type": "text", "text": std::mem::take(s)});
-                    delta.insert("content".into(), json!([said, part]));
-                }
-                _ => {
-                    delta.insert("content".into(), json!([part]));
-                }
-            }
-        }
+        // Sent in chunks of their own (`thinking_chunk`).
+        Field::Thinking => {}
         Field::FunctionArgs => {
             let call = delta.entry("function_call").or_insert_with(|| json!({}));
             match call.get_mut("arguments") {
@@ -834,10 +873,45 @@ mod tests {
         assert_eq!(v["phone"], "<PHONE_2>", "{json}");
         assert_eq!(v["note"], "call <PHONE_1>\" ok", "{json}");
         assert_eq!(v["n"], 7);
+        // A quote before the JSON puts the reading out of step: a number inside a string
+        // must still not be quoted, so only a number in a value's place is.
+        let stray = [
+            r#"{"content":"Height 5'10\" then {\"phone\": \"41555"}"#,
+            r#"{"content":"50199\"}"}"#,
+        ];
+        let out = content(&guarded_stream_as(&stray, true));
+        assert_eq!(out, r#"Height 5'10" then {"phone": "<PHONE_1>"}"#);
         // Read as plain text, the same answer loses its JSON: what the flag is for.
         let text = content(&guarded_stream_as(&pieces, false));
         assert!(text.contains(": <PHONE_2>,"), "{text}");
         assert!(serde_json::from_str::<Value>(&text).is_err());
+    }
+
+    #[test]
+    fn a_value_found_by_its_cue_is_found_after_the_cue_was_sent() {
+        // A bare phone is a phone only after "phone"; the hold-back sends the cue first.
+        let text = "Sure. Your phone is 4155550199 and that is all, thanks for asking.";
+        let chars: Vec<char> = text.chars().collect();
+        let deltas: Vec<String> = chars
+            .chunks(3)
+            .map(|c| json!({"content": c.iter().collect::<String>()}).to_string())
+            .collect();
+        let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
+        let sse = guarded_stream(&refs);
+        let content: String = sse
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+            .filter_map(|v| {
+                v["choices"][0]["delta"]["content"]
+                    .as_str()
+                    .map(String::from)
+            })
+            .collect();
+        assert_eq!(
+            content,
+            "Sure. Your phone is <PHONE_1> and that is all, thanks for asking."
+        );
     }
 
     #[test]
@@ -920,11 +994,22 @@ mod tests {
         }
         assert!(s.contains("<EMAIL_1>") && s.contains("today"), "{s}");
 
-        // Thinking parts are held apart and go back out as thinking parts.
+        // Thinking parts are held apart and go back out as thinking parts, in chunks of
+        // their own: the answer's string content stays a string.
         let s = guarded_stream(&[
             r#"{"content":[{"type":"thinking","thinking":"I will write to ana.lopez@"}]}"#,
             r#"{"content":[{"type":"thinking","thinking":"correo-mx.com"}]}"#,
+            r#"{"content":"Done."}"#,
         ]);
+        let said: Vec<Value> = s
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+            .map(|v| v["choices"][0]["delta"]["content"].clone())
+            .filter(|c| c.as_str().is_some_and(|c| !c.is_empty()))
+            .collect();
+        assert!(!s.contains(r#""type":"text""#), "{s}");
+        assert_eq!(said, [json!("Done.")], "{s}");
         assert!(!s.contains("ana.lopez") && !s.contains("reasoning"), "{s}");
         let thought: String = s
             .lines()

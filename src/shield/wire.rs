@@ -159,11 +159,14 @@ fn visit_content(content: Option<&mut Value>, path: &str, f: &mut dyn FnMut(&str
         Some(Value::Array(parts)) => {
             for (j, p) in parts.iter_mut().enumerate() {
                 match part_text_field(p) {
-                    Some(field) => {
-                        if let Some(Value::String(s)) = p.get_mut(field) {
-                            f(&format!("{path}[{j}].{field}"), s);
+                    Some(field) => match p.get_mut(field) {
+                        Some(Value::String(s)) => f(&format!("{path}[{j}].{field}"), s),
+                        // Thinking written as parts of its own (Mistral).
+                        Some(inner @ Value::Array(_)) => {
+                            visit_content(Some(inner), &format!("{path}[{j}].{field}"), f)
                         }
-                    }
+                        _ => {}
+                    },
                     None => visit_file(p, &format!("{path}[{j}].file"), f),
                 }
             }
@@ -414,7 +417,23 @@ pub fn quote_bare_json_piece(
     findings: &[Finding],
     lex: JsonLex,
 ) -> Option<(String, Vec<Finding>)> {
-    let bare = bare_findings(text, findings, lex);
+    // The piece alone cannot be parsed, so a bare finding is quoted only where it is a
+    // number in a value's place: after `:`, `,` or `[`, or where the piece begins.
+    let b = text.as_bytes();
+    let number = |c: &u8| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E');
+    let bare: Vec<bool> = bare_findings(text, findings, lex)
+        .into_iter()
+        .zip(findings)
+        .map(|(bare, f)| {
+            let mut start = f.start;
+            while start > 0 && b.get(start - 1).is_some_and(number) {
+                start -= 1;
+            }
+            let before = b[..start].iter().rev().find(|c| !c.is_ascii_whitespace());
+            bare && b.get(f.start..f.end).is_some_and(|s| s.iter().all(number))
+                && before.is_none_or(|c| matches!(c, b':' | b',' | b'['))
+        })
+        .collect();
     bare.contains(&true)
         .then(|| quote_bare(text, findings, &bare))
 }
@@ -727,7 +746,7 @@ mod tests {
         let body = json!({"messages": [{"role": "user", "content": [
             {"text": "typeless text"},
             {"image_url": {"url": "https://x/y.png"}},
-            {"type": "thinking", "thinking": "earlier thoughts"},
+            {"type": "thinking", "thinking": [{"type": "text", "text": "earlier thoughts"}]},
             {"type": "output_text", "text": "earlier answer"},
             {"type": "file", "file": {"file_id": "file-abc", "file_data": text}},
             {"type": "file", "file": {"file_data": text}},
@@ -755,6 +774,22 @@ mod tests {
                 ("messages[0].content[1]".to_string(), "unknown"),
                 ("messages[0].content[4]".to_string(), "file"),
                 ("messages[0].content[6]".to_string(), "unknown"),
+            ]
+        );
+        let mut body = body;
+        let mut seen = Vec::new();
+        visit_request_texts(&mut body, &mut |p, s| seen.push(format!("{p}={s}")));
+        assert_eq!(
+            seen,
+            [
+                "messages[0].content[0].text=typeless text",
+                "messages[0].content[2].thinking[0].text=earlier thoughts",
+                "messages[0].content[3].text=earlier answer",
+                // Named by id too, so counted as unscanned; what it holds inline is read.
+                "messages[0].content[4].file.file_data=hi",
+                "messages[0].content[5].file.file_data=hi",
+                "messages[0].content[6].text=caption",
+                "messages[0].content[7].text=plain",
             ]
         );
     }
