@@ -117,6 +117,11 @@ impl RedactionPolicy {
         out
     }
 
+    /// Whether `Hash` mode has a key; without one it masks.
+    pub fn has_hash_key(&self) -> bool {
+        !self.hash_key.is_empty()
+    }
+
     /// The mode for `entity`.
     pub fn mode_for(&self, entity: &str) -> RedactionMode {
         self.per_entity.get(entity).copied().unwrap_or(self.default)

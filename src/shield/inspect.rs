@@ -79,7 +79,8 @@ pub struct Redactions {
 
 /// The request's end-user ids (`user`, `safety_identifier` that replaces it, and
 /// `prompt_cache_key`), with any PII or secret in them replaced by a keyed digest
-/// (`<EMAIL#3f9a…>`; masked when no system secret is set). Providers keep the ids to tell
+/// (`<EMAIL#3f9a…>`; without a system secret to key it, the field is left out: one mask
+/// for every user would make them one user to the provider). Providers keep the ids to tell
 /// users apart, and apps often send an e-mail address: a placeholder would make every user
 /// `<EMAIL_1>`, and the tenant's block policy is meant for what users write, not for who
 /// they are. The digest is keyed per tenant, so the provider cannot link one person across
@@ -94,27 +95,40 @@ pub fn mask_user_id(
 ) -> bool {
     let mut changed = false;
     for field in ["user", "safety_identifier", "prompt_cache_key"] {
-        if let Some(Value::String(id)) = body.get_mut(field) {
-            changed |= mask_id(scanner, policy, tenant_id, id, redactions);
+        let Some(Value::String(id)) = body.get_mut(field) else {
+            continue;
+        };
+        let findings = id_findings(scanner, policy, id);
+        if findings.is_empty() {
+            continue;
         }
+        changed = true;
+        if !redactions.user_id.has_hash_key() {
+            if let Some(o) = body.as_object_mut() {
+                o.remove(field);
+            }
+            continue;
+        }
+        *id = redact(
+            id,
+            &findings,
+            &redactions.user_id.scoped(tenant_id.as_bytes()),
+            &mut RedactionState::new(),
+        );
     }
     changed
 }
 
-fn mask_id(
-    scanner: &Scanner,
-    policy: &Policy,
-    tenant_id: &str,
-    user: &mut String,
-    redactions: &Redactions,
-) -> bool {
+/// What in an id the tenant's policy hides: its PII entities (none for `log_only`) and
+/// secrets.
+fn id_findings(scanner: &Scanner, policy: &Policy, id: &str) -> Vec<Finding> {
     let pii = if policy.pii_action == PiiAction::LogOnly {
         EntitySet::none()
     } else {
         policy.pii_entities
     };
     if pii.is_empty() && !policy.secrets_enabled {
-        return false;
+        return Vec::new();
     }
     let opts = ScanOptions {
         pii,
@@ -123,17 +137,7 @@ fn mask_id(
         injection: false,
         ..ScanOptions::default()
     };
-    let findings = scanner.scan(user, &opts).findings;
-    if findings.is_empty() {
-        return false;
-    }
-    *user = redact(
-        user,
-        &findings,
-        &redactions.user_id.scoped(tenant_id.as_bytes()),
-        &mut RedactionState::new(),
-    );
-    true
+    scanner.scan(id, &opts).findings
 }
 
 /// Scan options for `policy`.
@@ -497,6 +501,14 @@ mod tests {
         assert!(mask_user_id(&scanner, &policy, "t1", &mut newer, &r));
         assert_eq!(newer["safety_identifier"], first.as_str());
         assert_eq!(newer["prompt_cache_key"], first.as_str());
+        // Without a key to make a digest, the ids are left out, not masked alike.
+        let unkeyed = Redactions {
+            user_id: RedactionPolicy::new(RedactionMode::Hash),
+            ..setup("block").2
+        };
+        let mut body = json!({"user": "ana.garcia@correo.mx", "prompt_cache_key": "app-v2"});
+        assert!(mask_user_id(&scanner, &policy, "t1", &mut body, &unkeyed));
+        assert_eq!(body, json!({"prompt_cache_key": "app-v2"}));
         let mut other = json!({"user": "luis.perez@correo.mx"});
         mask_user_id(&scanner, &policy, "t1", &mut other, &r);
         assert_ne!(other["user"], first.as_str());

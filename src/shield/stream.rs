@@ -492,13 +492,15 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         let cut = safe_cut(&pending, self.holdback, &findings);
         let head_findings: Vec<_> = findings.iter().filter(|f| f.end <= cut).cloned().collect();
         let out = self.clean(&key, &pending[..cut], &head_findings)?;
-        let context = self.sent_context.entry(key.clone()).or_default();
-        context.push_str(&pending[..cut]);
-        let mut keep = context.len().saturating_sub(CUE_CONTEXT);
-        while !context.is_char_boundary(keep) {
-            keep += 1;
+        if cut > 0 {
+            let context = self.sent_context.entry(key.clone()).or_default();
+            context.push_str(&pending[..cut]);
+            let mut keep = context.len().saturating_sub(CUE_CONTEXT);
+            while !context.is_char_boundary(keep) {
+                keep += 1;
+            }
+            context.drain(..keep);
         }
-        context.drain(..keep);
         pending.drain(..cut);
         self.note(&key.1, &out);
         if !pending.is_empty() {
@@ -509,6 +511,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 
     fn flush_key(&mut self, key: &(u64, Field)) -> Result<String, Blocked> {
         let Some(pending) = self.pending.remove(key) else {
+            self.sent_context.remove(key);
             return Ok(String::new());
         };
         let findings = self.scan_held(key, &pending);
@@ -519,7 +522,8 @@ impl<'g, 'a> SseFilter<'g, 'a> {
     }
 
     /// Findings in `key`'s held text, read after the end of what was sent before it; one
-    /// that began in what was sent is cut to its part still held.
+    /// that began in what was sent is cut to its part still held, from its first non-blank
+    /// byte (a placeholder must not swallow the blank after a word already sent).
     fn scan_held(&self, key: &(u64, Field), pending: &str) -> Vec<crate::scan::Finding> {
         let Some(context) = self.sent_context.get(key).filter(|c| !c.is_empty()) else {
             return self.guard.scan(pending);
@@ -529,10 +533,15 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             .scan(&format!("{context}{pending}"))
             .into_iter()
             .filter(|f| f.end > n)
-            .map(|mut f| {
+            .filter_map(|mut f| {
                 f.start = f.start.max(n) - n;
                 f.end -= n;
-                f
+                let blank = pending.as_bytes()[f.start..f.end]
+                    .iter()
+                    .take_while(|b| b.is_ascii_whitespace())
+                    .count();
+                f.start += blank;
+                (f.start < f.end).then_some(f)
             })
             .collect()
     }
@@ -912,6 +921,21 @@ mod tests {
             content,
             "Sure. Your phone is <PHONE_1> and that is all, thanks for asking."
         );
+    }
+
+    #[test]
+    fn a_value_begun_in_what_was_sent_is_cut_at_its_first_word() {
+        let scanner = Scanner::builtin().unwrap();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let key = (0, Field::Content);
+        f.sent_context.insert(key.clone(), "I spoke to Ana".into());
+        let pending = " García yesterday about it.";
+        let found = f.scan_held(&key, pending);
+        let spans: Vec<&str> = found.iter().map(|x| &pending[x.start..x.end]).collect();
+        assert_eq!(spans, ["García"], "{found:?}");
     }
 
     #[test]

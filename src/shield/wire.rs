@@ -418,7 +418,8 @@ pub fn quote_bare_json_piece(
     lex: JsonLex,
 ) -> Option<(String, Vec<Finding>)> {
     // The piece alone cannot be parsed, so a bare finding is quoted only where it is a
-    // number in a value's place: after `:`, `,` or `[`, or where the piece begins.
+    // number in a value's place: after `:`, `,` or `[` (read in an earlier piece if need
+    // be), or at the very start of the answer.
     let b = text.as_bytes();
     let number = |c: &u8| c.is_ascii_digit() || matches!(c, b'-' | b'+' | b'.' | b'e' | b'E');
     let bare: Vec<bool> = bare_findings(text, findings, lex)
@@ -429,9 +430,14 @@ pub fn quote_bare_json_piece(
             while start > 0 && b.get(start - 1).is_some_and(number) {
                 start -= 1;
             }
-            let before = b[..start].iter().rev().find(|c| !c.is_ascii_whitespace());
+            let before = b[..start]
+                .iter()
+                .rev()
+                .find(|c| !c.is_ascii_whitespace())
+                .copied()
+                .unwrap_or(lex.last);
             bare && b.get(f.start..f.end).is_some_and(|s| s.iter().all(number))
-                && before.is_none_or(|c| matches!(c, b':' | b',' | b'['))
+                && matches!(before, 0 | b':' | b',' | b'[')
         })
         .collect();
     bare.contains(&true)
@@ -439,11 +445,13 @@ pub fn quote_bare_json_piece(
 }
 
 /// Where a JSON text stands after the bytes read so far: inside a string literal or not,
-/// just after a backslash in one or not.
+/// just after a backslash in one or not, and the last byte outside blanks and strings
+/// (`"` for a string that closed; 0 before any).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct JsonLex {
     in_string: bool,
     escaped: bool,
+    last: u8,
 }
 
 impl JsonLex {
@@ -451,7 +459,11 @@ impl JsonLex {
         match (self.in_string, self.escaped, b) {
             (true, true, _) => self.escaped = false,
             (true, false, b'\\') => self.escaped = true,
-            (_, false, b'"') => self.in_string = !self.in_string,
+            (_, false, b'"') => {
+                self.in_string = !self.in_string;
+                self.last = b'"';
+            }
+            (false, _, b) if !b.is_ascii_whitespace() => self.last = b,
             _ => {}
         }
     }
@@ -692,6 +704,29 @@ mod tests {
                 ("messages[1].content[3]".to_string(), "file"),
             ]
         );
+    }
+
+    #[test]
+    fn a_piece_quotes_a_number_only_in_a_values_place() {
+        use crate::scan::{Category, Finding};
+        let phone = Finding {
+            category: Category::Pii,
+            entity: "PHONE".into(),
+            start: 0,
+            end: 10,
+            score: 0.9,
+        };
+        let piece = "4155550199 today";
+        let after = |before: &str| {
+            let mut lex = JsonLex::default();
+            lex.advance(before);
+            quote_bare_json_piece(piece, std::slice::from_ref(&phone), lex).map(|(q, _)| q)
+        };
+        assert_eq!(after(r#"{"n": "#).as_deref(), Some(r#""4155550199" today"#));
+        assert_eq!(after("").as_deref(), Some(r#""4155550199" today"#));
+        // A stray quote put the reading out of step: it believes "call " is outside a
+        // string, and the word before the number keeps it from being quoted.
+        assert_eq!(after(r#"5'10" then {"tel": "call "#), None);
     }
 
     #[test]
