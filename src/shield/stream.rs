@@ -366,6 +366,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     }
                     self.append_held(delta, key, &rest);
                 }
+                self.sent_context.retain(|(i, _), _| *i != index);
             }
         }
         Ok(())
@@ -604,6 +605,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 
     fn block(&mut self, b: Blocked, out: &mut BytesMut) {
         self.pending.clear();
+        self.sent_context.clear();
         let err = json!({"error": {"type": "content_policy_violation", "code": b.code,
             "message": format!("the answer was stopped: it contained {} and this tenant's policy blocks it", b.entity)}});
         write_data(out, &err);
@@ -1070,9 +1072,14 @@ mod tests {
                 + f.partial.len()
                 + f.lines.iter().map(Vec::len).sum::<usize>();
             peak = peak.max(held);
+            let context: usize = f.sent_context.values().map(String::len).sum();
+            assert!(context <= CUE_CONTEXT, "{context} bytes of sent context");
         }
         // The hold-back (96 chars, ASCII here) plus at most one unfinished token.
         assert!(peak <= 96 + 64, "held {peak} bytes");
+        let end = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n";
+        f.push(end.as_bytes()).unwrap();
+        assert!(f.sent_context.is_empty() && f.pending.is_empty());
         assert!(f.captured.len() <= MAX_CAPTURE);
         assert!(sent > 20_000 * 80, "only {sent} bytes forwarded");
     }
