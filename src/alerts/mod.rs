@@ -189,7 +189,7 @@ impl Alerts {
             if matched.is_empty() {
                 continue;
             }
-            let message = self.redacted(text);
+            let message = excerpt(self.redacted(text));
             for rule in matched {
                 let alert = Alert {
                     request_id: origin.request_id.to_string(),
@@ -228,6 +228,24 @@ impl Alerts {
         let policy = RedactionPolicy::new(RedactionMode::Placeholder);
         redact(text, &findings, &policy, &mut RedactionState::new())
     }
+}
+
+/// Longest message an alert carries. A prompt can hold a whole attached document; a
+/// person reads the start, chat webhooks refuse long posts, and the queue stays small.
+const MAX_MESSAGE_BYTES: usize = 4096;
+
+/// `message` cut to [`MAX_MESSAGE_BYTES`] on a char boundary, marked where it was cut.
+/// It is redacted before it is cut, so a value at the cut is never half shown.
+fn excerpt(mut message: String) -> String {
+    if message.len() > MAX_MESSAGE_BYTES {
+        let mut cut = MAX_MESSAGE_BYTES;
+        while !message.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        message.truncate(cut);
+        message.push('…');
+    }
+    message
 }
 
 /// `sha256=` and the hex HMAC-SHA256 of `body` under `secret`.
@@ -306,6 +324,18 @@ async fn deliver(client: &reqwest::Client, s: &AlertSettings, m: &Metrics, alert
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn long_messages_are_cut_on_a_char_boundary() {
+        use super::{excerpt, MAX_MESSAGE_BYTES};
+        let short = "necesito hablar con una persona".to_string();
+        assert_eq!(excerpt(short.clone()), short);
+        // Two-byte chars after one byte: the limit falls inside a char.
+        let long = format!("a{}", "ñ".repeat(MAX_MESSAGE_BYTES));
+        let cut = excerpt(long);
+        assert!(cut.ends_with("ñ…"), "{} bytes", cut.len());
+        assert_eq!(cut.len(), MAX_MESSAGE_BYTES - 1 + '…'.len_utf8());
+    }
+
     #[test]
     fn signatures_are_hmac_sha256_hex() {
         // RFC 4231 test case 2.
