@@ -174,10 +174,9 @@ pub fn inspect_request(
                 .collect()
         })
         .unwrap_or_default();
-    // Documents the provider could read otherwise than we do go out as the text we read.
-    let recoded = wire::recode_documents(body);
-    // Named before split parts are joined, so a path is the client's own.
-    let opaque = wire::opaque_parts(body);
+    // Documents the provider could read otherwise than we do go out as the text we read;
+    // unread parts are named before split parts are joined, so a path is the client's own.
+    let wire::PartsRead { opaque, recoded } = wire::read_parts(body);
     // Tool and schema descriptions are the application's instructions where it trusts its
     // own roles; where it trusts none, they may carry a poisoned tool's text and are scored.
     let descriptions_trusted = policy
@@ -203,6 +202,9 @@ pub fn inspect_request(
     wire::visit_request_texts(body, &mut |path, text| {
         let at = visited;
         visited += 1;
+        // Earlier turns' placeholders, echoed back in the history, keep their numbers, in
+        // the prompt and in a scanned answer alike.
+        state.reserve_existing(text);
         let exempt = match message_index(path) {
             Some(i) => trusted.get(i) == Some(&true),
             // Stored by the provider, never read by the model.
@@ -300,11 +302,6 @@ pub fn inspect_request(
     // One pass per text: findings are disjoint, and the pseudonymize policy maps only PII
     // entities to the vault, so secrets stay plain placeholders there too.
     let mode = pii_policy.unwrap_or(&redactions.placeholder);
-    // Earlier turns' placeholders, echoed back in the history, keep their numbers, in the
-    // prompt and in a scanned answer alike.
-    if !found.is_empty() || policy.output_scanning {
-        wire::visit_request_texts(body, &mut |_, text| state.reserve_existing(text));
-    }
     if found.is_empty() {
         insp.verdict = Some(Verdict::Allow);
         return insp;

@@ -15,7 +15,7 @@ use crate::scan::Finding;
 /// output (`prediction.content`), a `file` part's name and, when it is text, its decoded
 /// document (rewritten documents are encoded again as they came), and the developer's
 /// texts beside the messages ([`DEVELOPER_FIELDS`]). Images, audio and other files are
-/// not text ([`opaque_parts`] names them); the end-user id has its own rule
+/// not text ([`read_parts`] names them); the end-user id has its own rule
 /// (`inspect::mask_user_id`).
 pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     if let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) {
@@ -224,36 +224,6 @@ const FILE_EXTENSIONS: [&str; 44] = [
     "jpeg", "gif", "webp", "mp3",
 ];
 
-/// Re-encodes every text document that was not sent as UTF-8 in standard base64, as the
-/// UTF-8 text the scan reads. A provider that ignores the declared charset (ASCII bytes
-/// labelled UTF-16 read as CJK here, as a key there) then reads what was scanned. Returns
-/// whether any changed.
-pub fn recode_documents(body: &mut Value) -> bool {
-    let mut changed = false;
-    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
-        return false;
-    };
-    for m in messages {
-        let Some(parts) = m.get_mut("content").and_then(Value::as_array_mut) else {
-            continue;
-        };
-        for p in parts {
-            if let Some(Document::Text {
-                media_type,
-                text,
-                plain: false,
-            }) = part_document(p)
-            {
-                if let Some(data) = p.pointer_mut("/file/file_data") {
-                    *data = Value::String(document::data_url(&media_type, &text));
-                    changed = true;
-                }
-            }
-        }
-    }
-    changed
-}
-
 /// A `file` part's inline document, as it reads; `None` for other parts and files
 /// without `file_data`.
 pub fn part_document(part: &Value) -> Option<Document> {
@@ -290,19 +260,31 @@ const OPAQUE_PART_TYPES: [&str; 7] = [
     "input_file",
 ];
 
-/// Every content part of the messages that holds what the scan cannot read (an image,
-/// audio, a PDF or other binary file, a file uploaded earlier and named by id, a part
-/// type it does not know), as `(path, part type)`. Policy decides whether they may pass.
-pub fn opaque_parts(body: &Value) -> Vec<(String, &'static str)> {
-    let mut out = Vec::new();
-    let Some(messages) = body.get("messages").and_then(Value::as_array) else {
+/// What the messages' content parts hold besides text, read in one walk.
+#[derive(Debug, Default)]
+pub struct PartsRead {
+    /// Parts that hold what the scan cannot read (an image, audio, a PDF or other binary
+    /// file, a file uploaded earlier and named by id, a part type it does not know), as
+    /// `(path, part type)`. Policy decides whether they may pass.
+    pub opaque: Vec<(String, &'static str)>,
+    /// Text documents that were not sent as UTF-8 in standard base64 were re-encoded as
+    /// the UTF-8 text the scan reads: a provider that ignores the declared charset (ASCII
+    /// bytes labelled UTF-16 read as CJK here, as a key there) then reads what was scanned.
+    pub recoded: bool,
+}
+
+/// Reads every non-text content part once: names what cannot be read and re-encodes text
+/// documents sent in another form (see [`PartsRead`]).
+pub fn read_parts(body: &mut Value) -> PartsRead {
+    let mut out = PartsRead::default();
+    let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) else {
         return out;
     };
-    for (i, m) in messages.iter().enumerate() {
-        let Some(parts) = m.get("content").and_then(Value::as_array) else {
+    for (i, m) in messages.iter_mut().enumerate() {
+        let Some(parts) = m.get_mut("content").and_then(Value::as_array_mut) else {
             continue;
         };
-        for (j, p) in parts.iter().enumerate() {
+        for (j, p) in parts.iter_mut().enumerate() {
             if part_text_field(p).is_some() && !typeless_media(p) {
                 continue;
             }
@@ -317,8 +299,21 @@ pub fn opaque_parts(body: &Value) -> Vec<(String, &'static str)> {
             let fetched = ["file_id", "file_url"]
                 .iter()
                 .any(|k| p.get("file").and_then(|f| f.get(k)).is_some());
-            if fetched || !matches!(part_document(p), Some(Document::Text { .. })) {
-                out.push((format!("messages[{i}].content[{j}]"), kind));
+            let document = part_document(p);
+            if let Some(Document::Text {
+                media_type,
+                text,
+                plain: false,
+            }) = &document
+            {
+                if let Some(data) = p.pointer_mut("/file/file_data") {
+                    *data = Value::String(document::data_url(media_type, text));
+                    out.recoded = true;
+                }
+            }
+            if fetched || !matches!(document, Some(Document::Text { .. })) {
+                out.opaque
+                    .push((format!("messages[{i}].content[{j}]"), kind));
             }
         }
     }
@@ -329,7 +324,7 @@ pub fn opaque_parts(body: &Value) -> Vec<(String, &'static str)> {
 pub fn part_text_field(part: &Value) -> Option<&'static str> {
     match part.get("type").and_then(Value::as_str) {
         // vLLM reads a part without a type by its keys: a media key makes it media, but
-        // a text beside it is read (and [`opaque_parts`] still counts the media).
+        // a text beside it is read (and [`read_parts`] still counts the media).
         None if typeless_media(part) && part.get("text").is_none() => None,
         None | Some("text" | "input_text" | "output_text") => Some("text"),
         // An assistant turn's refusal part: text the model reads back.
@@ -698,7 +693,7 @@ mod tests {
             Some("a.txt!.txt".len() + "doc!".len())
         );
         assert_eq!(
-            opaque_parts(&body),
+            read_parts(&mut body.clone()).opaque,
             [
                 ("messages[1].content[1]".to_string(), "image_url"),
                 ("messages[1].content[3]".to_string(), "file"),
@@ -804,7 +799,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            opaque_parts(&body),
+            read_parts(&mut body.clone()).opaque,
             [
                 ("messages[0].content[1]".to_string(), "unknown"),
                 ("messages[0].content[4]".to_string(), "file"),
