@@ -791,24 +791,41 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
+    /// The first choice's delta of every event in `sse`, as a client reads them.
+    fn deltas_of(sse: &str) -> Vec<Value> {
+        sse.split("\n\n")
+            .filter_map(|e| e.trim().strip_prefix("data: "))
+            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+            .map(|v| v["choices"][0]["delta"].clone())
+            .collect()
+    }
+
+    /// The content text a client assembles from `sse`.
+    fn content_of(sse: &str) -> String {
+        deltas_of(sse)
+            .iter()
+            .filter_map(|d| d["content"].as_str())
+            .collect()
+    }
+
+    /// Every tool-call entry of `sse`, in order.
+    fn call_entries(sse: &str) -> Vec<Value> {
+        deltas_of(sse)
+            .iter()
+            .flat_map(|d| d["tool_calls"].as_array().cloned().unwrap_or_default())
+            .collect()
+    }
+
     /// Tool calls rebuilt as a client following them in order does: an entry with an id
     /// begins a call, one without continues the last; (id, arguments) per call.
     fn calls_in_order(sse: &str) -> Vec<(String, String)> {
         let mut calls: Vec<(String, String)> = Vec::new();
-        for data in sse
-            .split("data: ")
-            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
-        {
-            let entries = data["choices"][0]["delta"]["tool_calls"]
-                .as_array()
-                .cloned();
-            for e in entries.into_iter().flatten() {
-                if let Some(id) = e["id"].as_str() {
-                    calls.push((id.to_owned(), String::new()));
-                }
-                let text = e["function"]["arguments"].as_str().unwrap_or("");
-                calls.last_mut().expect("a call began").1.push_str(text);
+        for e in call_entries(sse) {
+            if let Some(id) = e["id"].as_str() {
+                calls.push((id.to_owned(), String::new()));
             }
+            let text = e["function"]["arguments"].as_str().unwrap_or("");
+            calls.last_mut().expect("a call began").1.push_str(text);
         }
         calls
     }
@@ -868,18 +885,7 @@ mod tests {
             r#"{"content":"555 0134\\\" ok\", \"phone\": 41555"}"#,
             r#"{"content":"50199, \"n\": 7}"}"#,
         ];
-        let content = |sse: &str| -> String {
-            sse.lines()
-                .filter_map(|l| l.strip_prefix("data: "))
-                .filter_map(|d| serde_json::from_str::<Value>(d).ok())
-                .filter_map(|v| {
-                    v["choices"][0]["delta"]["content"]
-                        .as_str()
-                        .map(String::from)
-                })
-                .collect()
-        };
-        let json = content(&guarded_stream_as(&pieces, true));
+        let json = content_of(&guarded_stream_as(&pieces, true));
         let v: Value = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
         assert_eq!(v["phone"], "<PHONE_2>", "{json}");
         assert_eq!(v["note"], "call <PHONE_1>\" ok", "{json}");
@@ -890,10 +896,10 @@ mod tests {
             r#"{"content":"Height 5'10\" then {\"phone\": \"41555"}"#,
             r#"{"content":"50199\"}"}"#,
         ];
-        let out = content(&guarded_stream_as(&stray, true));
+        let out = content_of(&guarded_stream_as(&stray, true));
         assert_eq!(out, r#"Height 5'10" then {"phone": "<PHONE_1>"}"#);
         // Read as plain text, the same answer loses its JSON: what the flag is for.
-        let text = content(&guarded_stream_as(&pieces, false));
+        let text = content_of(&guarded_stream_as(&pieces, false));
         assert!(text.contains(": <PHONE_2>,"), "{text}");
         assert!(serde_json::from_str::<Value>(&text).is_err());
     }
@@ -909,18 +915,8 @@ mod tests {
             .collect();
         let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
         let sse = guarded_stream(&refs);
-        let content: String = sse
-            .lines()
-            .filter_map(|l| l.strip_prefix("data: "))
-            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
-            .filter_map(|v| {
-                v["choices"][0]["delta"]["content"]
-                    .as_str()
-                    .map(String::from)
-            })
-            .collect();
         assert_eq!(
-            content,
+            content_of(&sse),
             "Sure. Your phone is <PHONE_1> and that is all, thanks for asking."
         );
     }
@@ -958,18 +954,10 @@ mod tests {
         let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
         let s = guarded_stream(&refs);
         let mut by_index: BTreeMap<u64, String> = BTreeMap::new();
-        for data in s
-            .split("data: ")
-            .filter_map(|d| serde_json::from_str::<Value>(d.trim()).ok())
-        {
-            let entries = data["choices"][0]["delta"]["tool_calls"]
-                .as_array()
-                .cloned();
-            for e in entries.into_iter().flatten() {
-                let i = e["index"].as_u64().unwrap();
-                let text = e["function"]["arguments"].as_str().unwrap_or("");
-                by_index.entry(i).or_default().push_str(text);
-            }
+        for e in call_entries(&s) {
+            let i = e["index"].as_u64().unwrap();
+            let text = e["function"]["arguments"].as_str().unwrap_or("");
+            by_index.entry(i).or_default().push_str(text);
         }
         assert!(!by_index[&0].contains("4111"), "{by_index:?}");
         let v: Value = serde_json::from_str(&by_index[&0]).expect("JSON");
@@ -1027,26 +1015,17 @@ mod tests {
             r#"{"content":[{"type":"thinking","thinking":"correo-mx.com"}]}"#,
             r#"{"content":"Done."}"#,
         ]);
-        let said: Vec<Value> = s
-            .lines()
-            .filter_map(|l| l.strip_prefix("data: "))
-            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
-            .map(|v| v["choices"][0]["delta"]["content"].clone())
+        let said: Vec<Value> = deltas_of(&s)
+            .into_iter()
+            .map(|d| d["content"].clone())
             .filter(|c| c.as_str().is_some_and(|c| !c.is_empty()))
             .collect();
         assert!(!s.contains(r#""type":"text""#), "{s}");
         assert_eq!(said, [json!("Done.")], "{s}");
         assert!(!s.contains("ana.lopez") && !s.contains("reasoning"), "{s}");
-        let thought: String = s
-            .lines()
-            .filter_map(|l| l.strip_prefix("data: "))
-            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
-            .flat_map(|v| {
-                v["choices"][0]["delta"]["content"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-            })
+        let thought: String = deltas_of(&s)
+            .iter()
+            .flat_map(|d| d["content"].as_array().cloned().unwrap_or_default())
             .filter_map(|p| p["thinking"].as_str().map(String::from))
             .collect();
         assert_eq!(thought, "I will write to <EMAIL_1>");
