@@ -17,7 +17,7 @@
 //! can keep them JSON. Memory is bounded by
 //! those limits, the hold-back and the longest event, not by the stream's length.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::{BufMut, Bytes, BytesMut};
 use serde_json::{json, Map, Value};
@@ -77,6 +77,9 @@ pub struct SseFilter<'g, 'a> {
     sent_context: BTreeMap<(u64, Field), String>,
     /// Per choice, the tool calls begun, in order: how the provider addressed each.
     calls: BTreeMap<u64, Vec<CallAddress>>,
+    /// Choices whose thinking the provider writes as text parts, so held thinking goes back
+    /// in that shape.
+    thinking_parts: BTreeSet<u64>,
     /// Per choice, where its JSON content stands (when the request asked for JSON).
     json_lex: BTreeMap<u64, super::wire::JsonLex>,
     /// `id`, `object`, `created`, `model` of the last chunk, for synthetic flush chunks.
@@ -126,6 +129,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             sent_context: BTreeMap::new(),
             calls: BTreeMap::new(),
             json_lex: BTreeMap::new(),
+            thinking_parts: BTreeSet::new(),
             meta: Map::new(),
             unsent: BytesMut::new(),
             malformed: 0,
@@ -306,9 +310,23 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                         "thinking" => Field::Thinking,
                         _ => Field::Content,
                     };
-                    if let Some(Value::String(s)) = part.get_mut(name) {
-                        let text = std::mem::take(s);
-                        *s = self.take((index, field), &text, finished)?;
+                    match part.get_mut(name) {
+                        Some(Value::String(s)) => {
+                            let text = std::mem::take(s);
+                            *s = self.take((index, field), &text, finished)?;
+                        }
+                        // Thinking written as parts of its own (Mistral): each text part
+                        // is held and scanned as the thinking it continues.
+                        Some(Value::Array(inner)) if field == Field::Thinking => {
+                            self.thinking_parts.insert(index);
+                            for p in inner.iter_mut() {
+                                if let Some(Value::String(s)) = p.get_mut("text") {
+                                    let text = std::mem::take(s);
+                                    *s = self.take((index, Field::Thinking), &text, finished)?;
+                                }
+                            }
+                        }
+                        _ => {}
                     }
                 }
             }
@@ -571,9 +589,14 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 
     /// A synthetic chunk carrying held thinking text of choice `index` as a thinking part.
     fn thinking_chunk(&self, index: u64, text: &str) -> Value {
+        let thinking = if self.thinking_parts.contains(&index) {
+            json!([{"type": "text", "text": text}])
+        } else {
+            json!(text)
+        };
         let mut chunk = Value::Object(self.meta.clone());
         chunk["choices"] = json!([{"index": index, "delta": {"content": [
-            {"type": "thinking", "thinking": text}]}, "finish_reason": null}]);
+            {"type": "thinking", "thinking": thinking}]}, "finish_reason": null}]);
         chunk
     }
 
@@ -1029,6 +1052,22 @@ mod tests {
             .filter_map(|p| p["thinking"].as_str().map(String::from))
             .collect();
         assert_eq!(thought, "I will write to <EMAIL_1>");
+
+        // Thinking written as text parts of its own (Mistral) is scanned as well, and what
+        // was held goes back in that shape.
+        let s = guarded_stream(&[
+            r#"{"content":[{"type":"thinking","thinking":[{"type":"text","text":"I will write to ana.lopez@"}]}]}"#,
+            r#"{"content":[{"type":"thinking","thinking":[{"type":"text","text":"correo-mx.com now"}]}]}"#,
+            r#"{"content":"Done."}"#,
+        ]);
+        assert!(!s.contains("ana.lopez") && !s.contains("correo-mx"), "{s}");
+        let thought: String = deltas_of(&s)
+            .iter()
+            .flat_map(|d| d["content"].as_array().cloned().unwrap_or_default())
+            .flat_map(|p| p["thinking"].as_array().cloned().unwrap_or_default())
+            .filter_map(|p| p["text"].as_str().map(String::from))
+            .collect();
+        assert_eq!(thought, "I will write to <EMAIL_1> now");
     }
 
     #[test]
