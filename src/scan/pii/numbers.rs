@@ -328,8 +328,15 @@ fn match_groups(
     let b = text.as_bytes();
     let mut a = 0;
     while a < g.len() {
-        let attempt = try_card(text, g, a)
-            .or_else(|| try_clabe(text, g, a))
+        // A run of 18 is a CLABE's length and a rare card's: an STP account (bank 646)
+        // passes Luhn one time in ten and falls in Discover's range. Read as a CLABE first
+        // when its check digit holds; `try_clabe` yields to a card cue.
+        let attempt = if g[a].len() == 18 {
+            try_clabe(text, g, a).or_else(|| try_card(text, g, a))
+        } else {
+            try_card(text, g, a).or_else(|| try_clabe(text, g, a))
+        };
+        let attempt = attempt
             .or_else(|| try_phone(text, g, a, *last_phone))
             .or_else(|| try_ssn(text, g, a));
         match attempt {
@@ -453,7 +460,11 @@ fn try_clabe(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
     let bank = CLABE_BANKS.iter().any(|p| p[..] == d[..3]);
     match (cue, bank) {
         (true, _) => Some((PiiEntity::Clabe, z, 0.95)),
-        (false, true) if shaped && !has_any(before.as_bytes(), &NUMBER_VETO) => {
+        (false, true)
+            if shaped
+                && !has_any(before.as_bytes(), &NUMBER_VETO)
+                && !has_any(before.as_bytes(), &CARD_CUES) =>
+        {
             Some((PiiEntity::Clabe, z, 0.8))
         }
         _ => None,
@@ -831,6 +842,19 @@ mod tests {
         );
         assert!(found(r#"{"channel_id": "646230178455122932"}"#).is_empty());
         assert!(found("discord user 646230178455122932").is_empty());
+        // An STP account that also passes Luhn (and sits in Discover's range) is a CLABE,
+        // bare or with its cue; a card cue still makes it a card.
+        for t in ["deposita a 646180231948757490", "CLABE: 646180231948757490"] {
+            assert_eq!(
+                found(t),
+                vec![(PiiEntity::Clabe, "646180231948757490")],
+                "{t}"
+            );
+        }
+        assert_eq!(
+            found("card number 646180231948757490"),
+            vec![(PiiEntity::CreditCard, "646180231948757490")]
+        );
     }
 
     #[test]
