@@ -9,6 +9,13 @@
 //! torn last line, of records whose append never returned: the next append closes it off
 //! with a newline first, so it is read as one unreadable line and never glues onto a good
 //! record.
+//!
+//! Two processes can share a spool: the old and the new one of a graceful upgrade. Every
+//! change (an append, an offset, the reset) is made under an exclusive lock on a file
+//! beside it, which also holds the spool's generation: each reset counts one up, so a
+//! process whose view is of an older generation starts the file over from its beginning
+//! instead of trusting its offset in it (records read twice are skipped by the sink;
+//! records skipped would be lost).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
@@ -21,10 +28,13 @@ use super::AuditRecord;
 pub struct Spool {
     data: PathBuf,
     offset_file: PathBuf,
+    lock_file: PathBuf,
     state: Mutex<State>,
 }
 
 struct State {
+    /// The generation of the file `offset` and `len` are about.
+    generation: u64,
     offset: u64,
     /// Bytes of the file known to end in whole lines; anything after is a torn append (or
     /// another process's, during a graceful upgrade).
@@ -38,7 +48,7 @@ struct State {
 
 impl State {
     /// What `data` holds past `offset`: whole lines only.
-    fn read(data: &Path, mut offset: u64) -> io::Result<State> {
+    fn read(data: &Path, generation: u64, mut offset: u64) -> io::Result<State> {
         let (mut len, mut pending, mut lines) = (0, 0, 0);
         if let Ok(f) = File::open(data) {
             let mut r = BufReader::new(f);
@@ -63,6 +73,7 @@ impl State {
             pending = lines;
         }
         Ok(State {
+            generation,
             offset,
             len,
             pending,
@@ -81,7 +92,9 @@ impl Spool {
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
             .unwrap_or(0);
-        let state = State::read(&data, offset)?;
+        let lock_file = dir.join("audit-spool.lock");
+        let lock = Exclusive::take(&lock_file)?;
+        let state = State::read(&data, lock.generation(), offset)?;
         if state.offset != offset {
             // Written down at once: a stale offset on disk would hide records on the next
             // start, once the file has grown past it again.
@@ -90,8 +103,16 @@ impl Spool {
         Ok(Spool {
             data,
             offset_file,
+            lock_file,
             state: Mutex::new(state),
         })
+    }
+
+    /// Our view is of a file another process has since reset (or one cut from outside):
+    /// start over from the beginning of the file there is now.
+    fn resync(&self, st: &mut State, generation: u64) -> io::Result<()> {
+        *st = State::read(&self.data, generation, 0)?;
+        Ok(())
     }
 
     /// Records not yet replayed.
@@ -107,22 +128,27 @@ impl Spool {
             buf.push(b'\n');
         }
         let mut st = self.state.lock();
+        let lock = Exclusive::take(&self.lock_file)?;
+        let generation = lock.generation();
         let mut f = OpenOptions::new()
             .create(true)
             .read(true)
             .append(true)
             .open(&self.data)?;
         let on_disk = f.metadata()?.len();
-        if on_disk < st.len {
-            // Shrunk or replaced from outside: replay all it holds (duplicates are skipped;
-            // an old offset could start mid-record), rather than pad it to the old length
-            // and glue the next record onto the padding.
+        if generation != st.generation {
+            // The other process of an upgrade replayed the file and reset it.
+            self.resync(&mut st, generation)?;
+        } else if on_disk < st.len {
+            // Shrunk from outside: replay all it holds (duplicates are skipped; an old offset
+            // could start mid-record), rather than pad it to the old length and glue the
+            // next record onto the padding.
             tracing::error!(
                 expected = st.len,
                 found = on_disk,
                 "audit spool file changed under the proxy; replaying it from the start"
             );
-            *st = State::read(&self.data, 0)?;
+            self.resync(&mut st, generation)?;
             write_atomic(&self.offset_file, b"0")?;
         }
         // A torn last line (a crash or a failed append mid-write) is closed off, to be
@@ -153,6 +179,11 @@ impl Spool {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
+        // Read without the lock: a reset just after is caught by `consume_peeked`.
+        let generation = read_generation(&self.lock_file);
+        if generation != st.generation {
+            self.resync(&mut st, generation)?;
+        }
         let mut f = f;
         f.seek(SeekFrom::Start(st.offset))?;
         // Whole lines only: a torn append after them is never read. Bytes, not a String,
@@ -179,9 +210,16 @@ impl Spool {
     /// Marks every line the last `peek` read as done: its records are in the sink.
     pub fn consume_peeked(&self) -> io::Result<()> {
         let mut st = self.state.lock();
+        let mut lock = Exclusive::take(&self.lock_file)?;
+        let generation = lock.generation();
         let advance: u64 = st.peeked.iter().sum();
         let lines = st.peeked.len();
         st.peeked.clear();
+        if generation != st.generation {
+            // Another process reset the file since we read it: what we just replayed came
+            // from the old one, and the offset on disk is of the new one.
+            return self.resync(&mut st, generation);
+        }
         st.offset += advance;
         st.pending = st.pending.saturating_sub(lines);
         if st.offset >= st.len {
@@ -193,14 +231,15 @@ impl Spool {
                 st.pending = st.pending.max(1);
                 return write_atomic(&self.offset_file, st.offset.to_string().as_bytes());
             }
-            // Everything replayed: start the next outage from an empty file. The offset goes
+            // Everything replayed: start the next outage from an empty file, of a new
+            // generation so the other process of an upgrade sees it changed. The offset goes
             // to 0 first; truncating first, a crash in between would leave an offset past
             // the end that hid the next outage's first records.
+            let next = generation.wrapping_add(1);
+            lock.set_generation(next)?;
             write_atomic(&self.offset_file, b"0")?;
             File::create(&self.data)?;
-            st.offset = 0;
-            st.len = 0;
-            st.pending = 0;
+            *st = State::read(&self.data, next, 0)?;
             return Ok(());
         }
         write_atomic(&self.offset_file, st.offset.to_string().as_bytes())
@@ -213,6 +252,62 @@ impl Spool {
     pub(super) fn peek_ids(&self, max: usize) -> Vec<String> {
         let records = self.peek(max).expect("spool readable");
         records.into_iter().map(|r| r.request_id).collect()
+    }
+}
+
+/// The generation the lock file holds; 0 when it is missing or unreadable (a process that
+/// then disagrees starts over, which repeats records and loses none).
+fn read_generation(lock_file: &Path) -> u64 {
+    fs::read_to_string(lock_file)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// An exclusive `flock` on the spool's lock file, held until dropped; it orders the changes
+/// of two processes sharing the spool. `flock` rather than `File::lock`: the crate's MSRV
+/// predates it.
+struct Exclusive {
+    file: File,
+    path: PathBuf,
+}
+
+impl Exclusive {
+    fn generation(&self) -> u64 {
+        read_generation(&self.path)
+    }
+
+    fn set_generation(&mut self, generation: u64) -> io::Result<()> {
+        use std::os::unix::fs::FileExt;
+        let text = generation.to_string();
+        self.file.set_len(0)?;
+        self.file.write_all_at(text.as_bytes(), 0)?;
+        self.file.sync_data()
+    }
+
+    fn take(path: &Path) -> io::Result<Exclusive> {
+        use std::os::fd::AsRawFd;
+        let f = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(path)?;
+        loop {
+            // SAFETY: `flock` takes a descriptor `f` owns and keeps open for the call; it
+            // reads and writes no memory of ours.
+            let rc = unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) };
+            if rc == 0 {
+                return Ok(Exclusive {
+                    file: f,
+                    path: path.to_owned(),
+                });
+            }
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
     }
 }
 
@@ -250,6 +345,33 @@ mod tests {
         let data = dir.join("audit-spool.jsonl");
         let mut f = OpenOptions::new().append(true).open(data).unwrap();
         f.write_all(bytes).unwrap();
+    }
+
+    /// The old and the new process of a graceful upgrade share the spool: one replays it
+    /// all and starts a new file while the other still holds its view of the old one.
+    #[test]
+    fn two_processes_sharing_a_spool_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (
+            Spool::open(dir.path()).unwrap(),
+            Spool::open(dir.path()).unwrap(),
+        );
+        a.append(&[rec("a1")]).unwrap();
+        b.append(&[rec("b1")]).unwrap();
+        assert_eq!(a.peek_ids(10), ["a1"]);
+        a.consume_peeked().unwrap();
+        // `b` replays both and starts a new file, then spools more into it.
+        assert_eq!(b.peek_ids(10), ["a1", "b1"]);
+        b.consume_peeked().unwrap();
+        b.append(&[rec("b2"), rec("b3")]).unwrap();
+        // `a` still has the old file in view, its offset past `a1`: it reads the new file
+        // from its start, and writes nothing down that would skip a record of it.
+        assert_eq!(a.peek_ids(10), ["b2", "b3"]);
+        assert_eq!(Spool::open(dir.path()).unwrap().peek_ids(10), ["b2", "b3"]);
+        a.consume_peeked().unwrap();
+        assert!(Spool::open(dir.path()).unwrap().peek_ids(10).is_empty());
+        b.append(&[rec("b4")]).unwrap();
+        assert_eq!(b.peek_ids(10), ["b4"]);
     }
 
     #[test]
