@@ -12,6 +12,7 @@ use aes_gcm::{AeadCore, Aes256Gcm, Nonce};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -65,8 +66,44 @@ pub struct Keyring {
 
 impl std::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Keyring(..)")
+        write!(f, "Keyring({})", fingerprint(&self.secret))
     }
+}
+
+/// A credential from the configuration (a provider key, a URL with a password, a webhook
+/// secret): read where it is used, never printed. `Debug` shows only [`fingerprint`], so
+/// settings can derive it, and two loads of a file still compare unequal when a key changed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The value itself, for the one place that sends it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({})", fingerprint(self.0.as_bytes()))
+    }
+}
+
+/// 16 hex digits of HMAC-SHA256 under a key drawn once per process: equal values match
+/// within the process, and nothing printed can be checked against a guess elsewhere.
+fn fingerprint(value: &[u8]) -> String {
+    static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(rand::random);
+    // HMAC takes a key of any length, so this cannot fail.
+    let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(key) else {
+        return String::new();
+    };
+    mac.update(value);
+    hex::encode(&mac.finalize().into_bytes()[..8])
 }
 
 impl Keyring {
@@ -124,6 +161,22 @@ mod tests {
 
     fn ring() -> Keyring {
         Keyring::new(b"0123456789abcdef0123456789abcdef-test").unwrap()
+    }
+
+    #[test]
+    fn secrets_print_as_fingerprints_that_still_tell_a_change() {
+        let key = Secret::new("sk-live-Q8w7E6r5T4y3U2i1");
+        let shown = format!("{key:?} {:?}", ring());
+        assert!(
+            !shown.contains("Q8w7E6") && !shown.contains("0123456789"),
+            "{shown}"
+        );
+        assert_eq!(format!("{key:?}"), format!("{:?}", key.clone()));
+        assert_ne!(
+            format!("{key:?}"),
+            format!("{:?}", Secret::new("sk-live-other"))
+        );
+        assert_eq!(key.expose(), "sk-live-Q8w7E6r5T4y3U2i1");
     }
 
     #[test]

@@ -237,7 +237,8 @@ fn database(
             let cfg = Config::load(&path).map_err(|e| e.to_string())?;
             cfg.ai
                 .as_ref()
-                .and_then(|a| a.database_url.clone())
+                .and_then(|a| a.database_url.as_ref())
+                .map(|u| u.expose().to_owned())
                 .ok_or("no database: set DATABASE_URL or ai.database_url")?
         }
     };

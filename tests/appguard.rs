@@ -58,6 +58,25 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
         v["headers"]["x-user-id"], "user-42",
         "the verified subject, not the client's header"
     );
+    // A route without `jwt` cannot be sent a forged claim header either.
+    let r = c
+        .get(format!("http://127.0.0.1:{port}/public"))
+        .header("x-user-id", "admin")
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert!(v["headers"].get("x-user-id").is_none(), "{v}");
+    // The guarded path in another spelling is still guarded (dot segments are resolved
+    // by the client here; `route_path`'s unit test has them).
+    for path in ["/API/profile", "/%61pi/profile", "//api/profile"] {
+        let r = c
+            .get(format!("http://127.0.0.1:{port}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401, "{path}");
+    }
     let r = c
         .get(&url)
         .header("cookie", format!("theme=dark; session={}", good()))
@@ -328,6 +347,32 @@ async fn wrong_logins_lock_the_address_and_the_account() {
             .status(),
         200
     );
+    // That success cleared the account's count, not the address's: one more wrong guess,
+    // at another account, is the address's third and locks it.
+    assert_eq!(
+        attempt("203.0.113.10", "someone@corp-mail.com", "wrong")
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
+    assert_eq!(
+        attempt("203.0.113.10", "third@corp-mail.com", "right")
+            .await
+            .unwrap()
+            .status(),
+        429
+    );
+    // A compressed body would hide the account from the edge: refused.
+    let r = c
+        .post(&url)
+        .header("content-encoding", "gzip")
+        .header("x-forwarded-for", "192.0.2.77")
+        .body("not really gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 415);
     let logs = edge.stdout_text() + &edge.stderr_text() + &edge.metrics();
     assert!(
         !logs.contains("victim@corp-mail.com"),

@@ -1497,3 +1497,73 @@ async fn incident_count(pool: &sqlx::PgPool, log_id: i64) -> i64 {
         .await
         .unwrap()
 }
+
+/// A shutdown waits `server.shutdown_timeout` for requests in flight; a provider call that
+/// outlasts it is settled anyway: refunded down to the blocked price and audited.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
+    let store = db::store().await;
+    let (tenant, _, key) = db::tenant(&store, 1000).await;
+    let provider = Provider::start();
+    provider.push(Answer::Slow(std::time::Duration::from_secs(20)));
+    let port = free_port();
+    // The harness gives the edge a shutdown timeout of 5 s; the provider takes 20.
+    let mut edge = Edge::start(&config(
+        port,
+        &provider,
+        Some(&db::database_url()),
+        Some(&db::redis_url()),
+        "",
+    ));
+    let url = format!("http://127.0.0.1:{port}/ai/v1/chat/completions");
+    let cut_off = tokio::spawn(async move {
+        common::client()
+            .post(url)
+            .bearer_auth(key)
+            .json(&chat("a question that takes long to answer"))
+            .send()
+            .await
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while provider
+        .state
+        .hits
+        .load(std::sync::atomic::Ordering::SeqCst)
+        == 0
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the provider was not called"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(db::balance(&store, &tenant).await, 990, "charged upfront");
+    edge.signal(libc::SIGTERM);
+    edge.wait_exit(Duration::from_secs(15))
+        .expect("exits after the shutdown timeout");
+    assert!(cut_off.await.unwrap().is_err(), "the answer never came");
+    let rows: Vec<(String, i32, i64, Option<String>)> = sqlx::query_as(
+        "SELECT outcome, status, (credits_charged * 100)::bigint, error \
+         FROM securetag.ai_gateway_log WHERE tenant_id = $1::uuid",
+    )
+    .bind(&tenant)
+    .fetch_all(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [(
+            "interrupted".to_string(),
+            503,
+            1,
+            Some("shutdown".to_string())
+        )],
+        "{}",
+        edge.stderr_text()
+    );
+    assert_eq!(
+        db::balance(&store, &tenant).await,
+        999,
+        "refunded to the blocked price"
+    );
+}

@@ -2,9 +2,9 @@
 //! webhook without ever slowing the request that carried them.
 //!
 //! Matching ([`rules`]) is a few microseconds on the request path; everything else happens
-//! on a background worker: the message is redacted by the `scan` module, put on a bounded
-//! queue (overflow is counted, never silent), and POSTed with an HMAC-SHA256 signature of
-//! the exact body, a timeout, and retries with exponential backoff.
+//! on a background worker: the message goes on a bounded queue (overflow is counted, never
+//! silent), is redacted by the `scan` module, and is POSTed with an HMAC-SHA256 signature
+//! of the exact body, a timeout, and retries with exponential backoff.
 
 pub mod rules;
 
@@ -19,6 +19,7 @@ use tokio::sync::{mpsc, Semaphore};
 
 use crate::config::source::Diagnostics;
 use crate::config::units::Dur;
+use crate::crypto::Secret;
 use crate::scan::{redact, RedactionMode, RedactionPolicy, RedactionState, ScanOptions, Scanner};
 use rules::{RawAlertRule, RuleSet};
 
@@ -70,8 +71,9 @@ fn d_concurrency() -> usize {
 #[derive(Debug)]
 pub struct AlertSettings {
     pub rules: RuleSet,
-    pub url: String,
-    secret: String,
+    /// A chat webhook URL is itself a credential.
+    pub url: Secret,
+    secret: Secret,
     pub timeout: Duration,
     pub max_attempts: u32,
     pub backoff: Duration,
@@ -90,10 +92,16 @@ pub(crate) fn validate(raw: RawAlerts, d: &mut Diagnostics) -> AlertSettings {
             "must be at least 16 characters (it signs every webhook)",
         );
     }
+    if raw.webhook.timeout.0.is_zero() {
+        d.error(
+            "alerts.webhook.timeout",
+            "must be greater than zero (every delivery would time out)",
+        );
+    }
     AlertSettings {
         rules: RuleSet::build(&raw.rules, "alerts.rules", d),
-        url: raw.webhook.url,
-        secret: raw.webhook.secret,
+        url: Secret::new(raw.webhook.url),
+        secret: Secret::new(raw.webhook.secret),
         timeout: raw.webhook.timeout.0,
         max_attempts: raw.webhook.max_attempts.max(1),
         backoff: raw.webhook.backoff.0,
@@ -103,8 +111,9 @@ pub(crate) fn validate(raw: RawAlerts, d: &mut Diagnostics) -> AlertSettings {
     }
 }
 
-/// The webhook body. Field names are a contract with receivers.
-#[derive(Debug, Clone, Serialize)]
+/// The webhook body. Field names are a contract with receivers. No `Debug`: a queued
+/// message is not redacted yet.
+#[derive(Clone, Serialize)]
 pub struct Alert {
     pub request_id: String,
     pub tenant: Option<String>,
@@ -113,7 +122,8 @@ pub struct Alert {
     pub category: String,
     pub priority: String,
     pub time: String,
-    /// The message with PII and secrets replaced by placeholders.
+    /// The message with PII and secrets replaced by placeholders. While queued it is the
+    /// start of the text as sent (see [`queued_text`]); the deliverer redacts it.
     pub message: String,
 }
 
@@ -129,10 +139,10 @@ struct Metrics {
     deliveries: IntCounterVec,
 }
 
-/// The request path's handle: match and enqueue.
+/// The request path's handle: match and enqueue. Redaction (a full scan) is left to the
+/// deliverer, so a flood of matching messages costs the request path a rule match alone.
 pub struct Alerts {
     pub settings: Arc<AlertSettings>,
-    scanner: Arc<Scanner>,
     tx: mpsc::Sender<Alert>,
     metrics: Arc<Metrics>,
 }
@@ -141,6 +151,7 @@ pub struct Alerts {
 pub struct Deliverer {
     rx: mpsc::Receiver<Alert>,
     settings: Arc<AlertSettings>,
+    scanner: Arc<Scanner>,
     metrics: Arc<Metrics>,
 }
 
@@ -170,13 +181,13 @@ impl Alerts {
         (
             Arc::new(Alerts {
                 settings: settings.clone(),
-                scanner,
                 tx,
                 metrics: metrics.clone(),
             }),
             Deliverer {
                 rx,
                 settings,
+                scanner,
                 metrics,
             },
         )
@@ -189,7 +200,7 @@ impl Alerts {
             if matched.is_empty() {
                 continue;
             }
-            let message = excerpt(self.redacted(text));
+            let message = queued_text(text);
             for rule in matched {
                 let alert = Alert {
                     request_id: origin.request_id.to_string(),
@@ -215,19 +226,32 @@ impl Alerts {
             }
         }
     }
+}
 
-    fn redacted(&self, text: &str) -> String {
-        // Every finding, however unsure: a person reads this message, and a word too many
-        // hidden costs less than a value shown.
-        let opts = ScanOptions {
-            injection: false,
-            min_score: 0.0,
-            ..ScanOptions::default()
-        };
-        let findings = self.scanner.scan(text, &opts).findings;
-        let policy = RedactionPolicy::new(RedactionMode::Placeholder);
-        redact(text, &findings, &policy, &mut RedactionState::new())
+/// `text` as the scanner must read it to find every value: every finding, however unsure
+/// (a person reads this message, and a word too many hidden costs less than a value shown).
+fn redacted(scanner: &Scanner, text: &str) -> String {
+    let opts = ScanOptions {
+        injection: false,
+        min_score: 0.0,
+        ..ScanOptions::default()
+    };
+    let findings = scanner.scan(text, &opts).findings;
+    let policy = RedactionPolicy::new(RedactionMode::Placeholder);
+    redact(text, &findings, &policy, &mut RedactionState::new())
+}
+
+/// Bytes of a matched text kept for the deliverer: the message shown plus room for a value
+/// that crosses its end (a PEM block) to be read whole, and so redacted whole.
+const QUEUED_TEXT_BYTES: usize = MAX_MESSAGE_BYTES + 12 * 1024;
+
+/// The start of `text` that is queued, cut on a char boundary.
+fn queued_text(text: &str) -> String {
+    let mut cut = text.len().min(QUEUED_TEXT_BYTES);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
     }
+    text[..cut].to_owned()
 }
 
 /// Longest message an alert carries. A prompt can hold a whole attached document; a
@@ -270,13 +294,25 @@ impl Deliverer {
             }
         };
         let slots = Arc::new(Semaphore::new(self.settings.concurrency));
-        while let Some(alert) = self.rx.recv().await {
+        while let Some(mut alert) = self.rx.recv().await {
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 return;
             };
-            let (client, settings, metrics) =
-                (client.clone(), self.settings.clone(), self.metrics.clone());
+            let (client, settings, metrics, scanner) = (
+                client.clone(),
+                self.settings.clone(),
+                self.metrics.clone(),
+                self.scanner.clone(),
+            );
             tokio::spawn(async move {
+                let raw = std::mem::take(&mut alert.message);
+                let clean =
+                    tokio::task::spawn_blocking(move || excerpt(redacted(&scanner, &raw))).await;
+                // A scan that panicked sends nothing rather than the unredacted text.
+                let Ok(message) = clean else {
+                    return;
+                };
+                alert.message = message;
                 deliver(&client, &settings, &metrics, &alert).await;
                 drop(permit);
             });
@@ -288,11 +324,11 @@ async fn deliver(client: &reqwest::Client, s: &AlertSettings, m: &Metrics, alert
     let Ok(body) = serde_json::to_vec(alert) else {
         return;
     };
-    let sig = signature(&s.secret, &body);
+    let sig = signature(s.secret.expose(), &body);
     let mut delay = s.backoff;
     for attempt in 1..=s.max_attempts {
         let sent = client
-            .post(&s.url)
+            .post(s.url.expose())
             .header("content-type", "application/json")
             .header("x-securetag-signature", &sig)
             .header("x-securetag-request-id", &alert.request_id)

@@ -312,15 +312,21 @@ impl JwtVerifier {
         let mut validation = Validation::new(header.alg);
         validation.leeway = self.leeway;
         validation.validate_nbf = true;
+        // jsonwebtoken checks `iss` and `aud` only when the token has them: a configured
+        // issuer or audience must also make the claim required, or leaving it out passes.
         validation.required_spec_claims = ["exp".to_string()].into_iter().collect();
         match &self.issuer {
-            Some(i) => validation.set_issuer(&[i]),
+            Some(i) => {
+                validation.set_issuer(&[i]);
+                validation.required_spec_claims.insert("iss".into());
+            }
             None => validation.iss = None,
         }
         if self.audience.is_empty() {
             validation.validate_aud = false;
         } else {
             validation.set_audience(&self.audience);
+            validation.required_spec_claims.insert("aud".into());
         }
         let mut last = Reject::Signature;
         for k in candidates {
@@ -335,6 +341,8 @@ impl JwtVerifier {
                         K::ImmatureSignature => return Err(Reject::NotYetValid),
                         K::InvalidIssuer => return Err(Reject::Issuer),
                         K::InvalidAudience => return Err(Reject::Audience),
+                        K::MissingRequiredClaim(c) if c == "iss" => return Err(Reject::Issuer),
+                        K::MissingRequiredClaim(c) if c == "aud" => return Err(Reject::Audience),
                         K::MissingRequiredClaim(_) => return Err(Reject::Malformed),
                         K::InvalidAlgorithm => Reject::Algorithm,
                         _ => Reject::Malformed,
@@ -442,6 +450,11 @@ mod tests {
             json!({"sub": "u1", "iss": "https://evil.test", "aud": "app", "exp": now() + 60}),
         );
         assert_eq!(v.verify(&iss), Err(Reject::Issuer));
+        // A configured issuer or audience is required: leaving the claim out does not pass.
+        let no_iss = token(json!({"sub": "u1", "aud": "app", "exp": now() + 60}));
+        assert_eq!(v.verify(&no_iss), Err(Reject::Issuer));
+        let no_aud = token(json!({"sub": "u1", "iss": "https://auth.test", "exp": now() + 60}));
+        assert_eq!(v.verify(&no_aud), Err(Reject::Audience));
         let nbf = token(
             json!({"sub": "u1", "iss": "https://auth.test", "aud": "app", "exp": now() + 600, "nbf": now() + 300}),
         );

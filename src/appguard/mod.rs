@@ -186,6 +186,12 @@ pub(crate) fn validate(
         if l.max_failures == 0 {
             d.error(format!("{key}.login.max_failures"), "must be at least 1");
         }
+        // Zero would switch the lockout off without a word (Redis expires the key at once).
+        for (name, v) in [("window", l.window.0), ("lockout", l.lockout.0)] {
+            if v.is_zero() {
+                d.error(format!("{key}.login.{name}"), "must be greater than zero");
+            }
+        }
         LoginGuard {
             failure_statuses: l.failure_statuses.clone(),
             account_field: l.account_field.clone(),

@@ -47,7 +47,10 @@ pub struct Config {
     /// In the order written: the first matching prefix wins.
     pub routes: Vec<Arc<Route>>,
     pub ai: Option<Arc<crate::shield::settings::AiSettings>>,
-    pub redis_url: Option<String>,
+    pub redis_url: Option<crate::crypto::Secret>,
+    /// Headers that carry verified claims on some route. They are taken off every request,
+    /// so a route without `jwt` cannot hand the app a forged `X-User-Id`.
+    pub claim_headers: Vec<HeaderName>,
     pub alerts: Option<Arc<crate::alerts::AlertSettings>>,
 }
 
@@ -160,15 +163,86 @@ pub struct Route {
 }
 
 impl Route {
-    /// Segment-aware prefix match: `/ai` matches `/ai` and `/ai/x` but not `/aix`.
+    /// Segment-aware prefix match on a [`route_path`]: `/ai` matches `/ai` and `/ai/x` but
+    /// not `/aix`, and `/admin/` matches `/admin`. Letter case is ignored, as Express ignores
+    /// it: `/API/orders` must not pass a guard that `/api/orders` meets.
     pub fn matches(&self, path: &str) -> bool {
-        match path.strip_prefix(self.prefix.as_str()) {
-            None => false,
+        match strip_prefix_ignore_case(path, &self.prefix) {
+            None => {
+                self.prefix.ends_with('/')
+                    && path.eq_ignore_ascii_case(self.prefix.trim_end_matches('/'))
+            }
             Some(rest) => {
                 self.prefix.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?'])
             }
         }
     }
+}
+
+/// `path` after `prefix`, compared without regard to ASCII case.
+pub fn strip_prefix_ignore_case<'p>(path: &'p str, prefix: &str) -> Option<&'p str> {
+    let head = path.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &path[prefix.len()..])
+}
+
+/// The path routes are matched against, as Nginx matches locations: escapes of unreserved
+/// characters decoded (`%61` → `a`), `//` merged, `.` and `..` segments resolved (never above
+/// the root). An app behind may read `/%61pi/../admin` or `//admin` as `/admin`; the route
+/// that guards `/admin` must too. The request goes upstream as the client wrote it.
+pub fn route_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !path.contains('%') && !path.contains("//") && !path.contains("/.");
+    if plain && path.starts_with('/') {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let decoded = decode_unreserved(path);
+    let mut segments: Vec<&str> = Vec::new();
+    let mut trailing = false;
+    for seg in decoded.split('/') {
+        trailing = matches!(seg, "" | "." | "..");
+        match seg {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s),
+        }
+    }
+    let mut out = String::with_capacity(decoded.len() + 1);
+    for s in &segments {
+        out.push('/');
+        out.push_str(s);
+    }
+    if trailing || segments.is_empty() {
+        out.push('/');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Decodes `%XX` where it spells an unreserved character (RFC 3986 2.3); every other escape
+/// (`%2F` above all, which would make a new segment) is kept as written.
+fn decode_unreserved(path: &str) -> String {
+    let b = path.as_bytes();
+    let mut out = String::with_capacity(path.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                let c = (h * 16 + l) as u8;
+                if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~') {
+                    out.push(c as char);
+                    i += 3;
+                    continue;
+                }
+            }
+        }
+        // `path` is a `&str`, so each char starts where a byte that is not a continuation is.
+        let ch_len = path[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&path[i..i + ch_len]);
+        i += ch_len;
+    }
+    out
 }
 
 /// Headers added to responses that lack them; HSTS only on TLS listeners.
@@ -234,9 +308,10 @@ impl Config {
         diag.finish(config)
     }
 
-    /// The route for `path`, if any prefix matches.
+    /// The route for `path` (as the client sent it), if any prefix matches.
     pub fn route(&self, path: &str) -> Option<&Arc<Route>> {
-        self.routes.iter().find(|r| r.matches(path))
+        let path = route_path(path);
+        self.routes.iter().find(|r| r.matches(&path))
     }
 }
 
@@ -340,5 +415,35 @@ mod tests {
         assert_eq!(c.route("/ai/v1").unwrap().upstream.name, "a");
         assert_eq!(c.route("/ai").unwrap().upstream.name, "a");
         assert_eq!(c.route("/aix").unwrap().upstream.name, "b");
+        // The path an app behind would read picks the route, whatever its spelling.
+        for p in [
+            "/AI/v1",
+            "/%61i/v1",
+            "//ai/v1",
+            "/x/../ai/v1",
+            "/./ai",
+            "/b/%2e%2e/ai/",
+        ] {
+            assert_eq!(c.route(p).unwrap().upstream.name, "a", "{p}");
+        }
+        for p in ["/ai%2Fv1", "/ai/../v1", "/../aix", "/%zz/ai"] {
+            assert_eq!(c.route(p).unwrap().upstream.name, "b", "{p}");
+        }
+    }
+
+    #[test]
+    fn route_paths_resolve_segments_and_keep_other_escapes() {
+        for (raw, want) in [
+            ("/a/b", "/a/b"),
+            ("/a//b/", "/a/b/"),
+            ("/a/./b/..", "/a/"),
+            ("/../../etc", "/etc"),
+            ("/%41%2f%7e", "/A%2f~"),
+            ("/caf%C3%A9/é", "/caf%C3%A9/é"),
+            ("/%", "/%"),
+            ("", "/"),
+        ] {
+            assert_eq!(route_path(raw), want, "{raw}");
+        }
     }
 }

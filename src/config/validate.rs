@@ -86,6 +86,13 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
         }
     }
 
+    let mut claim_headers: Vec<HeaderName> = routes
+        .iter()
+        .filter_map(|r| r.guards.jwt.as_ref())
+        .flat_map(|j| j.forward.iter().map(|(_, h)| h.clone()))
+        .collect();
+    claim_headers.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    claim_headers.dedup();
     Config {
         file: base.to_path_buf(),
         server,
@@ -97,7 +104,8 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
         upstreams,
         routes,
         ai,
-        redis_url,
+        redis_url: redis_url.map(crate::crypto::Secret::new),
+        claim_headers,
         alerts,
     }
 }
@@ -449,8 +457,11 @@ fn routes(
 
 /// Whether every path matched by `b` is also matched by the earlier prefix `a`.
 fn prefix_covers(a: &str, b: &str) -> bool {
+    // Routes match without regard to case, and `/x/` matches `/x` too (`Route::matches`).
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    let (a, b) = (a.as_str(), b.as_str());
     if a.ends_with('/') {
-        b.starts_with(a)
+        b.starts_with(a) || b == a.trim_end_matches('/')
     } else {
         b == a || b.strip_prefix(a).is_some_and(|rest| rest.starts_with('/'))
     }
@@ -604,6 +615,9 @@ mod tests {
         assert!(prefix_covers("/", "/ai/"));
         assert!(prefix_covers("/ai", "/ai/v1"));
         assert!(!prefix_covers("/ai", "/aix"));
-        assert!(!prefix_covers("/ai/", "/ai"));
+        // `/ai/` matches the path `/ai` too, and letter case does not count.
+        assert!(prefix_covers("/ai/", "/ai"));
+        assert!(prefix_covers("/api", "/API/v1"));
+        assert!(!prefix_covers("/ai/", "/aix"));
     }
 }

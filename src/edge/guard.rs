@@ -21,10 +21,12 @@ use crate::error::HttpError;
 /// Guard state a request carries between phases.
 #[derive(Default)]
 pub struct GuardCtx {
-    /// Verified claims to send upstream, and the header names to strip from the client.
+    /// Verified claims to send upstream, and the claim headers of every route, stripped
+    /// from what the client sent.
     forward: Vec<(http::HeaderName, String)>,
     strip: Vec<http::HeaderName>,
     subject: Option<String>,
+    /// A login's lockout subjects (the address first, then the account if found).
     login: Option<(Vec<String>, LoginGuard)>,
     alert_buf: Option<Vec<u8>>,
     alert_fields: Vec<String>,
@@ -51,8 +53,11 @@ pub async fn admit(
 ) -> Result<bool> {
     let g = &route.guards;
     let m = &state.guards.metrics;
+    ctx.guard.strip = state.config.claim_headers.clone();
     if let Some(v) = &g.jwt {
-        let allow_query = v.query_param.unwrap_or_else(|| session.is_upgrade_req());
+        let allow_query = v
+            .query_param
+            .unwrap_or_else(|| is_websocket(session.req_header()));
         let req = session.req_header();
         let verdict = match token_from(
             &req.headers,
@@ -63,7 +68,6 @@ pub async fn admit(
             Some(t) => v.verify(&t),
             None => Err(Reject::Missing),
         };
-        ctx.guard.strip = v.forward.iter().map(|(_, h)| h.clone()).collect();
         match verdict {
             Ok(claims) => {
                 ctx.guard.subject = claims.get("sub").map(claim_string);
@@ -93,7 +97,7 @@ pub async fn admit(
         }
     }
     if let Some(l) = &g.rate_limit {
-        let ip = ctx.client_ip.to_string();
+        let ip = crate::store::client_subject(ctx.client_ip);
         let who = match &l.by {
             LimitKey::Ip => ip,
             LimitKey::JwtSubject => ctx.guard.subject.as_deref().map_or(ip, |s| {
@@ -134,7 +138,28 @@ pub async fn admit(
         }
     }
     let alerts_on = g.alerts.is_some() && state.guards.alerts.is_some();
+    if let (true, Some(a)) = (alerts_on, &g.alerts) {
+        ctx.guard.alert_fields = a.json_fields.clone();
+    }
     if let Some(login) = &g.login {
+        // The account is read from the body as sent. A compressed one would hide it (the
+        // app inflates it, the edge would count the IP alone), and no login form sends one.
+        let encoded = session
+            .req_header()
+            .headers
+            .get(header::CONTENT_ENCODING)
+            .is_some_and(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"));
+        if encoded {
+            let e = HttpError::new(
+                415,
+                "invalid_request_error",
+                "unsupported_content_encoding",
+                "a login request body must not be compressed (Content-Encoding)",
+            );
+            session.set_keepalive(None);
+            proxy.respond_error(session, ctx, &e).await?;
+            return Ok(true);
+        }
         // The body is read here to find the account, so it must be replayed upstream:
         // Pingora's retry buffer does that for bodies up to 64 KiB, plenty for a login form.
         session.as_mut().enable_retry_buffering();
@@ -158,7 +183,11 @@ pub async fn admit(
             .headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
-        let mut subjects = vec![format!("{}:ip:{}", route.name, ctx.client_ip)];
+        let mut subjects = vec![format!(
+            "{}:ip:{}",
+            route.name,
+            crate::store::client_subject(ctx.client_ip)
+        )];
         if let Some(account) = body::field(&buf, content_type, &login.account_field) {
             subjects.push(format!(
                 "{}:acct:{}",
@@ -188,8 +217,7 @@ pub async fn admit(
         return Ok(false);
     }
     if let (true, Some(a)) = (alerts_on, &g.alerts) {
-        ctx.guard.alert_fields = a.json_fields.clone();
-        if session.is_upgrade_req() {
+        if is_websocket(session.req_header()) {
             if a.websocket {
                 ctx.guard.ws = Some(FrameReader::default());
             }
@@ -198,6 +226,21 @@ pub async fn admit(
         }
     }
     Ok(false)
+}
+
+/// Whether the request opens a WebSocket. Pingora's `is_upgrade_req` sees any `Upgrade`
+/// header; a POST with `Upgrade: x` and no `Connection: upgrade` is a plain POST to the
+/// app, and read as frames its body would escape the alert rules.
+fn is_websocket(req: &RequestHeader) -> bool {
+    let has_token = |name: header::HeaderName, token: &str| {
+        req.headers.get_all(name).iter().any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+        })
+    };
+    req.version == http::Version::HTTP_11
+        && has_token(header::CONNECTION, "upgrade")
+        && has_token(header::UPGRADE, "websocket")
 }
 
 /// Replaces client-sent claim headers with the verified claims.
@@ -228,7 +271,12 @@ pub async fn on_upstream_status(state: &State, ctx: &RequestCtx, status: u16) {
             tracing::warn!(route, client_ip = %ctx.client_ip, cooldown_s = cool.as_secs(), "login locked after repeated failures");
         }
     } else if (200..300).contains(&status) {
-        state.guards.lockouts.success(subjects).await;
+        // The address's count stands (see `Lockouts::success`); it is the first subject.
+        state
+            .guards
+            .lockouts
+            .success(subjects.get(1..).unwrap_or(&[]))
+            .await;
     }
 }
 
@@ -288,5 +336,37 @@ fn alert(state: &State, ctx: &RequestCtx, route: &Route, texts: &[String]) {
             },
             texts,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req(method: &str, headers: &[(&str, &str)]) -> RequestHeader {
+        let mut r = RequestHeader::build(method, b"/ws", None).unwrap();
+        for (k, v) in headers {
+            r.append_header(k.to_string(), *v).unwrap();
+        }
+        r
+    }
+
+    #[test]
+    fn only_a_websocket_handshake_counts_as_one() {
+        let ws = req(
+            "GET",
+            &[
+                ("connection", "keep-alive, Upgrade"),
+                ("upgrade", "WebSocket"),
+            ],
+        );
+        assert!(is_websocket(&ws));
+        for headers in [
+            &[("upgrade", "websocket")][..],
+            &[("connection", "upgrade"), ("upgrade", "h2c")][..],
+            &[("connection", "close"), ("upgrade", "websocket")][..],
+        ] {
+            assert!(!is_websocket(&req("POST", headers)), "{headers:?}");
+        }
     }
 }

@@ -498,15 +498,22 @@ impl ProxyHttp for EdgeProxy {
                 req.insert_header(k.clone(), v.clone())?;
             }
             if route.strip_prefix && route.prefix != "/" {
-                let pq = req.uri.path_and_query().map_or("/", |p| p.as_str());
-                let rest = pq
-                    .strip_prefix(route.prefix.trim_end_matches('/'))
-                    .unwrap_or(pq);
-                let new = if rest.starts_with('/') {
+                // The route matched the resolved path, so that is what loses its prefix.
+                let path = crate::config::route_path(req.uri.path());
+                let rest = crate::config::strip_prefix_ignore_case(
+                    &path,
+                    route.prefix.trim_end_matches('/'),
+                )
+                .unwrap_or(&path);
+                let mut new = if rest.starts_with('/') {
                     rest.to_string()
                 } else {
                     format!("/{rest}")
                 };
+                if let Some(q) = req.uri.query() {
+                    new.push('?');
+                    new.push_str(q);
+                }
                 let uri = new.parse::<http::Uri>().map_err(|e| {
                     Error::because(ErrorType::InternalError, "rewriting the path", e)
                 })?;

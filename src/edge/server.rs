@@ -94,8 +94,8 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         .clone()
         .or_else(|| config.ai.as_ref().and_then(|a| a.redis_url.clone()));
     let redis = redis_url
-        .as_deref()
-        .map(crate::store::redis::client)
+        .as_ref()
+        .map(|u| crate::store::redis::client(u.expose()))
         .transpose()
         .map_err(anyhow::Error::msg)?;
     let limiter = Arc::new(RateLimiter::new(redis.clone()).map_err(anyhow::Error::msg)?);
@@ -148,8 +148,11 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
                 Shield::build(ai.clone(), scanner, limiter.clone(), alerts.clone())?
             };
             server.add_service(background_service("ai shield", Once::new(background.run())));
+            let (settle, rt) = (shield.clone(), support.handle().clone());
             let flush = shield.auditor().clone();
             hooks.push(Box::new(move || {
+                // Their rows join the queue before its last flush.
+                settle.settle_interrupted(&rt, Duration::from_secs(5));
                 if !flush.flush_blocking(Duration::from_secs(5)) {
                     tracing::warn!("audit queue not confirmed flushed at shutdown; unsent records are in the spool or lost with the queue");
                 }
@@ -342,8 +345,25 @@ impl Reloader {
                 set.store(Arc::new(t.certificates.clone()));
             }
         }
-        if format!("{:?}", new.ai) != format!("{:?}", old.config.ai) {
-            tracing::warn!("changes under ai: take effect after a restart or graceful upgrade; other changes applied");
+        // Built once at start: the shield, the alert rules and webhook, and the Redis client
+        // of the limiter and lockouts. Secrets compare by fingerprint (`crypto::Secret`).
+        for (section, changed) in [
+            (
+                "ai",
+                format!("{:?}", new.ai) != format!("{:?}", old.config.ai),
+            ),
+            (
+                "alerts",
+                format!("{:?}", new.alerts) != format!("{:?}", old.config.alerts),
+            ),
+            (
+                "redis_url",
+                format!("{:?}", new.redis_url) != format!("{:?}", old.config.redis_url),
+            ),
+        ] {
+            if changed {
+                tracing::warn!("changes under {section}: take effect after a restart or graceful upgrade; other changes applied");
+            }
         }
         let state = State::build(
             Arc::new(new),

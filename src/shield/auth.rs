@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Mutex, RwLock};
 
-use crate::store::{Ban, BanKind, KeyRecord, Store, StoreError};
+use crate::store::{client_subject, Ban, BanKind, KeyRecord, Store, StoreError};
 
 /// The key a client presented: `Authorization: Bearer …` or `x-api-key`.
 pub fn presented_key<'a>(
@@ -167,12 +167,21 @@ impl BanList {
     }
 }
 
-/// Failed-auth counting per client IP, in a fixed window.
+/// Failed-auth counting per client (see [`client_subject`]), in a fixed window.
 pub struct BruteForce {
     max: u32,
     window: Duration,
     ban_for: Duration,
-    counts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    counts: Mutex<FailCounts>,
+}
+
+/// Clients counted past this are pruned of expired windows, at most once a second: a flood
+/// from many addresses must not make every failure walk the whole table.
+const MAX_COUNTED: usize = 100_000;
+
+struct FailCounts {
+    by_client: HashMap<String, (Instant, u32)>,
+    pruned: Instant,
 }
 
 impl BruteForce {
@@ -181,21 +190,36 @@ impl BruteForce {
             max,
             window,
             ban_for,
-            counts: Mutex::new(HashMap::new()),
+            counts: Mutex::new(FailCounts {
+                by_client: HashMap::new(),
+                pruned: Instant::now(),
+            }),
         }
     }
 
-    /// Counts a failure; returns the ban to issue when `ip` just crossed the limit.
+    /// Counts a failure; returns the ban to issue when `ip`'s subject just crossed the limit.
     pub fn failure(&self, ip: IpAddr) -> Option<Ban> {
         if self.max == 0 {
             return None;
         }
+        let subject = client_subject(ip);
         let mut counts = self.counts.lock();
-        if counts.len() > 100_000 {
+        if counts.by_client.len() >= MAX_COUNTED
+            && counts.pruned.elapsed() >= Duration::from_secs(1)
+        {
             let w = self.window;
-            counts.retain(|_, (t, _)| t.elapsed() < w);
+            counts.by_client.retain(|_, (t, _)| t.elapsed() < w);
+            counts.pruned = Instant::now();
         }
-        let e = counts.entry(ip).or_insert((Instant::now(), 0));
+        if counts.by_client.len() >= MAX_COUNTED && !counts.by_client.contains_key(&subject) {
+            // Full of live windows: a new client is not counted until some expire, rather
+            // than the table growing without bound. Its key attempts still fail.
+            return None;
+        }
+        let e = counts
+            .by_client
+            .entry(subject.clone())
+            .or_insert((Instant::now(), 0));
         if e.0.elapsed() >= self.window {
             *e = (Instant::now(), 0);
         }
@@ -203,10 +227,10 @@ impl BruteForce {
         if e.1 < self.max {
             return None;
         }
-        counts.remove(&ip);
+        counts.by_client.remove(&subject);
         Some(Ban {
             kind: BanKind::Ip,
-            value: ip.to_string(),
+            value: subject,
             until: chrono::Duration::from_std(self.ban_for)
                 .ok()
                 .map(|d| chrono::Utc::now() + d),
@@ -243,6 +267,12 @@ mod tests {
         assert_eq!(ban.kind, BanKind::Ip);
         assert_eq!(ban.value, "203.0.113.7");
         assert!(ban.until.unwrap() > chrono::Utc::now());
+        // IPv6 clients are counted and banned by their /64.
+        for host in ["2001:db8:7:1::a", "2001:db8:7:1::b"] {
+            assert!(bf.failure(host.parse().unwrap()).is_none());
+        }
+        let ban = bf.failure("2001:db8:7:1:ffff::1".parse().unwrap()).unwrap();
+        assert_eq!(ban.value, "2001:db8:7:1::/64");
     }
 
     #[test]

@@ -61,7 +61,13 @@ impl Explainer for ModelExplainer {
         let call = async {
             let mut up = self
                 .providers
-                .send(&spec, spec.api_key.as_deref(), bytes, false, "sast-explain")
+                .send(
+                    &spec,
+                    spec.api_key.as_ref().map(crate::crypto::Secret::expose),
+                    bytes,
+                    false,
+                    "sast-explain",
+                )
                 .await
                 .ok()?;
             let answer = up.read_all(1 << 20).await.ok();

@@ -31,6 +31,7 @@ pub mod provider;
 mod sast_api;
 pub mod settings;
 pub mod stream;
+mod unsettled;
 pub mod wire;
 
 use std::net::IpAddr;
@@ -157,6 +158,7 @@ pub struct Shield {
     redactions: inspect::Redactions,
     metrics: ShieldMetrics,
     alerts: Option<Arc<crate::alerts::Alerts>>,
+    unsettled: unsettled::Unsettled,
 }
 
 /// Background work the shield needs: the audit writer, ban refresh, Redis connection.
@@ -193,7 +195,7 @@ impl Shield {
         let (store, sink, jobs): (Arc<dyn Store>, Arc<dyn AuditSink>, Arc<dyn JobStore>) =
             match &settings.database_url {
                 Some(url) => {
-                    let pg = Arc::new(PgStore::connect_lazy(url, settings.db_pool_size)?);
+                    let pg = Arc::new(PgStore::connect_lazy(url.expose(), settings.db_pool_size)?);
                     let keyring = settings.keyring.clone().ok_or_else(|| {
                         anyhow::anyhow!("ai.system_secret is required with a database")
                     })?;
@@ -281,6 +283,7 @@ impl Shield {
                 settings.brute_force_ban,
             ),
             streams: Arc::new(Semaphore::new(settings.max_concurrent_streams)),
+            unsettled: unsettled::Unsettled::default(),
             redactions: inspect::Redactions {
                 placeholder,
                 pseudonymize,
@@ -331,5 +334,40 @@ impl Shield {
     /// The audit queue, so shutdown can flush it.
     pub fn auditor(&self) -> &Auditor {
         &self.auditor
+    }
+
+    /// Settles the requests a shutdown could not wait for (see [`unsettled`]): refunds down
+    /// to the blocked price, within `deadline` in all, and queues their audit rows. Called
+    /// from the drain thread, before the audit queue's last flush.
+    pub fn settle_interrupted(&self, rt: &tokio::runtime::Handle, deadline: Duration) {
+        let until = tokio::time::Instant::now() + deadline;
+        let left = self.unsettled.take_all();
+        if !left.is_empty() {
+            tracing::warn!(
+                requests = left.len(),
+                "settling requests cut off by the shutdown"
+            );
+        }
+        for p in left {
+            let mut r = p.record;
+            r.status = 503;
+            r.outcome = "interrupted".into();
+            r.action = "error".into();
+            r.error = Some("shutdown".into());
+            r.latency_ms = p.started.elapsed().as_secs_f32() * 1000.0;
+            r.credits_charged_cents = p.cents;
+            let back = p.cents - self.settings.price_blocked;
+            if back > 0 {
+                // Made inside the runtime: a timer needs one.
+                let refund = async {
+                    tokio::time::timeout_at(until, self.store.refund(&p.tenant_id, back)).await
+                };
+                match rt.block_on(refund) {
+                    Ok(Ok(())) => r.credits_charged_cents = self.settings.price_blocked,
+                    _ => r.error = Some("shutdown; refund_unconfirmed".into()),
+                }
+            }
+            self.auditor.record(r);
+        }
     }
 }

@@ -16,7 +16,7 @@ use super::provider::{ProviderError, Upstream};
 use super::stream::SseFilter;
 use super::{BodyError, Downstream, Request, Shield};
 use crate::audit::{AuditRecord, Incident};
-use crate::crypto::{self, Purpose};
+use crate::crypto::{self, Purpose, Secret};
 use crate::error::HttpError;
 use crate::scan::{PiiEntity, RedactionState, ScanOptions, Scanner};
 use crate::store::ratelimit::Quota;
@@ -53,6 +53,8 @@ struct Trail {
     upstream: Duration,
     charged: Option<(String, i64)>,
     refund: bool,
+    /// The charge's entry among the requests a shutdown would settle.
+    ticket: Option<u64>,
 }
 
 fn auth_error(code: &'static str, message: &'static str) -> HttpError {
@@ -269,8 +271,11 @@ impl Shield {
         &self,
         req: &Request<'_>,
     ) -> Result<std::sync::Arc<KeyRecord>, Stop> {
-        let ip = req.client_ip.to_string();
-        if self.bans.is_banned(BanKind::Ip, &ip) {
+        // An operator may ban one address; the brute-force guard bans its /64.
+        let subject = crate::store::client_subject(req.client_ip);
+        if self.bans.is_banned(BanKind::Ip, &subject)
+            || self.bans.is_banned(BanKind::Ip, &req.client_ip.to_string())
+        {
             return Err(
                 forbidden("ip_banned", "this address is banned from the AI gateway").into(),
             );
@@ -298,7 +303,7 @@ impl Shield {
             })?;
         let Some(record) = record else {
             if let Some(ban) = self.brute.failure(req.client_ip) {
-                tracing::warn!(client_ip = %ip, reason = %ban.reason, "banning address after failed key attempts");
+                tracing::warn!(client = %ban.value, reason = %ban.reason, "banning address after failed key attempts");
                 self.bans.insert(&ban);
                 let store = self.store.clone();
                 tokio::spawn(async move {
@@ -346,6 +351,7 @@ impl Shield {
             upstream: Duration::ZERO,
             charged: None,
             refund: false,
+            ticket: None,
         };
         let mut rl_headers = Vec::new();
         let result = self
@@ -374,6 +380,10 @@ impl Shield {
 
     /// Settles credits, records metrics, queues the audit record.
     async fn finish(&self, mut trail: Trail, status: u16) {
+        if trail.ticket.is_some_and(|t| !self.unsettled.close(t)) {
+            // A shutdown that could not wait settled it (`Shield::settle_interrupted`).
+            return;
+        }
         let r = &mut trail.record;
         r.status = status;
         if let Some((tenant, cents)) = &trail.charged {
@@ -541,7 +551,13 @@ impl Shield {
         };
         match charged {
             Ok(Some(_)) => {
-                trail.charged = Some((key.tenant_id.clone(), self.settings.price_proxied))
+                trail.charged = Some((key.tenant_id.clone(), self.settings.price_proxied));
+                trail.ticket = Some(self.unsettled.open(super::unsettled::Pending {
+                    record: trail.record.clone(),
+                    started: trail.started,
+                    tenant_id: key.tenant_id.clone(),
+                    cents: self.settings.price_proxied,
+                }));
             }
             Ok(None) => {
                 trail.record.outcome = "insufficient_credits".into();
@@ -621,7 +637,11 @@ impl Shield {
             };
 
         // 6. The provider.
-        let api_key = match self.provider_key(&key, &provider.name, provider.api_key.as_deref()) {
+        let api_key = match self.provider_key(
+            &key,
+            &provider.name,
+            provider.api_key.as_ref().map(Secret::expose),
+        ) {
             Ok(k) => k,
             Err(e) => {
                 trail.refund = true;

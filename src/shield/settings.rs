@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::policy::{self, Policy, RawPolicy};
 use crate::config::source::Diagnostics;
 use crate::config::units::{Dur, Size};
-use crate::crypto::{self, Keyring};
+use crate::crypto::{self, Keyring, Secret};
 use crate::scan::CustomEntity;
 
 #[derive(Debug, Deserialize)]
@@ -307,8 +307,8 @@ pub fn to_cents(v: f64) -> Option<Cents> {
 pub struct AiSettings {
     pub prefix: String,
     pub keyring: Option<Keyring>,
-    pub database_url: Option<String>,
-    pub redis_url: Option<String>,
+    pub database_url: Option<Secret>,
+    pub redis_url: Option<Secret>,
     pub db_pool_size: u32,
     pub cache_ttl: Duration,
     pub price_proxied: Cents,
@@ -373,7 +373,7 @@ pub struct ProviderSpec {
     pub port: u16,
     /// Path prefix of the API, e.g. `/v1`; requests go to `{base_path}/chat/completions`.
     pub base_path: String,
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
     pub models: Vec<wildmatch::WildMatch>,
     /// The patterns as written, for listing concrete model names.
     pub model_names: Vec<String>,
@@ -702,8 +702,8 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
         sast,
         prefix: raw.prefix,
         keyring,
-        database_url,
-        redis_url,
+        database_url: database_url.map(Secret::new),
+        redis_url: redis_url.map(Secret::new),
         db_pool_size: raw.db_pool_size.max(1),
         cache_ttl: raw.cache_ttl.0,
         price_proxied,
@@ -786,7 +786,7 @@ fn provider(p: &RawProvider, pk: &str, d: &mut Diagnostics) -> Option<ProviderSp
         host,
         port,
         base_path,
-        api_key: p.api_key.clone().filter(|k| !k.is_empty()),
+        api_key: p.api_key.clone().filter(|k| !k.is_empty()).map(Secret::new),
         models,
         model_names: p.models.clone(),
         timeout: p.timeout.0,

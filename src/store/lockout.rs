@@ -51,11 +51,37 @@ end
 return math.floor(longest)
 "#;
 
+/// The in-process state, used while Redis is absent or down.
 #[derive(Default)]
 struct Local {
+    /// Per subject: when its window ends, and the failures in it.
     fails: HashMap<String, (Instant, u32)>,
     locks: HashMap<String, Instant>,
     levels: HashMap<String, (Instant, u32)>,
+    pruned: Option<Instant>,
+}
+
+/// Subjects held before expired ones are dropped (at most once a second), and the most
+/// counted at once: each failed login with a made-up account name adds one.
+const PRUNE_ABOVE: usize = 10_000;
+const MAX_LOCAL_SUBJECTS: usize = 100_000;
+
+impl Local {
+    fn prune(&mut self, now: Instant) {
+        let size = self.fails.len() + self.locks.len() + self.levels.len();
+        let recent = self
+            .pruned
+            .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1));
+        if size < PRUNE_ABOVE || recent {
+            return;
+        }
+        self.pruned = Some(now);
+        let level_ttl = Duration::from_millis(LEVEL_TTL_MS.unsigned_abs());
+        self.fails.retain(|_, (end, _)| *end > now);
+        self.locks.retain(|_, until| *until > now);
+        self.levels
+            .retain(|_, (start, _)| now.duration_since(*start) < level_ttl);
+    }
 }
 
 pub struct Lockouts {
@@ -97,10 +123,10 @@ impl Lockouts {
         }
         let mut l = self.local.lock();
         let now = Instant::now();
-        l.locks.retain(|_, until| *until > now);
+        l.prune(now);
         subjects
             .iter()
-            .filter_map(|s| l.locks.get(s).map(|u| *u - now))
+            .filter_map(|s| l.locks.get(s).filter(|u| **u > now).map(|u| *u - now))
             .max()
     }
 
@@ -134,11 +160,16 @@ impl Lockouts {
         }
         let mut l = self.local.lock();
         let now = Instant::now();
+        l.prune(now);
         let mut longest = None;
         for s in subjects {
-            let e = l.fails.entry(s.clone()).or_insert((now, 0));
-            if now.duration_since(e.0) >= p.window {
-                *e = (now, 0);
+            if l.fails.len() >= MAX_LOCAL_SUBJECTS && !l.fails.contains_key(s) {
+                // Bounded memory over counting every made-up name; Redis counts them all.
+                continue;
+            }
+            let e = l.fails.entry(s.clone()).or_insert((now + p.window, 0));
+            if now >= e.0 {
+                *e = (now + p.window, 0);
             }
             e.1 += 1;
             if e.1 < p.max_failures {
@@ -158,7 +189,9 @@ impl Lockouts {
         longest
     }
 
-    /// A success: the subjects' failure counts and lock levels start over.
+    /// A success: the subjects' failure counts and lock levels start over. The caller passes
+    /// the account alone: a success on one's own account must not clear the count of an
+    /// address that has been guessing others'.
     pub async fn success(&self, subjects: &[String]) {
         if let Some((c, _, _)) = self.live() {
             let mut keys = Vec::new();

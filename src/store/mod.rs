@@ -15,12 +15,29 @@ pub mod ratelimit;
 pub mod redis;
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 
 use crate::shield::policy::Policy;
 use crate::shield::settings::Cents;
+
+/// What a client address is counted and banned as: an IPv4 address alone, an IPv6 one by
+/// its /64, the least one subscriber is given. Counted per /128, a client rotating through
+/// its own /64 would never reach a limit.
+pub fn client_subject(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let net = ipnet::Ipv6Net::new(v6, 64).map(|n| n.trunc());
+                net.map_or_else(|_| v6.to_string(), |n| n.to_string())
+            }
+        },
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -126,4 +143,19 @@ pub trait Store: Send + Sync {
     async fn charge(&self, tenant_id: &str, cents: Cents) -> Result<Option<Cents>, StoreError>;
     async fn refund(&self, tenant_id: &str, cents: Cents) -> Result<(), StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clients_are_counted_per_ipv4_address_and_per_ipv6_slash_64() {
+        let subject = |s: &str| client_subject(s.parse().unwrap());
+        assert_eq!(subject("203.0.113.7"), "203.0.113.7");
+        assert_eq!(subject("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(subject("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(subject("2001:db8:1:2:ffff::9"), subject("2001:db8:1:2::1"));
+        assert_ne!(subject("2001:db8:1:3::1"), subject("2001:db8:1:2::1"));
+    }
 }
