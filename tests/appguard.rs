@@ -77,6 +77,18 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
             .unwrap();
         assert_eq!(r.status(), 401, "{path}");
     }
+    // A dot segment hidden from the client's own resolution is refused, guarded or not.
+    let hits = web.state.hits.load(std::sync::atomic::Ordering::Relaxed);
+    let r = c
+        .get(format!("http://127.0.0.1:{port}/public/..%2Fapi/profile"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(
+        web.state.hits.load(std::sync::atomic::Ordering::Relaxed),
+        hits
+    );
     let r = c
         .get(&url)
         .header("cookie", format!("theme=dark; session={}", good()))

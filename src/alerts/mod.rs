@@ -228,17 +228,33 @@ impl Alerts {
     }
 }
 
-/// `text` as the scanner must read it to find every value: every finding, however unsure
-/// (a person reads this message, and a word too many hidden costs less than a value shown).
-fn redacted(scanner: &Scanner, text: &str) -> String {
+/// The message an alert carries: the first [`MAX_MESSAGE_BYTES`] of `text`, redacted, and
+/// marked where it was cut. The whole queued text is scanned, so a value that crosses the
+/// cut is found whole; the cut then moves to its start, so no part of it is shown. Every
+/// finding counts, however unsure: a person reads this, and a word too many hidden costs
+/// less than a value shown.
+fn message(scanner: &Scanner, text: &str) -> String {
     let opts = ScanOptions {
         injection: false,
         min_score: 0.0,
         ..ScanOptions::default()
     };
     let findings = scanner.scan(text, &opts).findings;
+    let mut cut = text.len().min(MAX_MESSAGE_BYTES);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    // Findings are sorted and disjoint: at most one crosses the cut.
+    if let Some(f) = findings.iter().find(|f| f.start < cut && f.end > cut) {
+        cut = f.start;
+    }
+    let shown: Vec<_> = findings.into_iter().filter(|f| f.end <= cut).collect();
     let policy = RedactionPolicy::new(RedactionMode::Placeholder);
-    redact(text, &findings, &policy, &mut RedactionState::new())
+    let mut out = redact(&text[..cut], &shown, &policy, &mut RedactionState::new());
+    if cut < text.len() {
+        out.push('…');
+    }
+    out
 }
 
 /// Bytes of a matched text kept for the deliverer: the message shown plus room for a value
@@ -257,20 +273,6 @@ fn queued_text(text: &str) -> String {
 /// Longest message an alert carries. A prompt can hold a whole attached document; a
 /// person reads the start, chat webhooks refuse long posts, and the queue stays small.
 const MAX_MESSAGE_BYTES: usize = 4096;
-
-/// `message` cut to [`MAX_MESSAGE_BYTES`] on a char boundary, marked where it was cut.
-/// It is redacted before it is cut, so a value at the cut is never half shown.
-fn excerpt(mut message: String) -> String {
-    if message.len() > MAX_MESSAGE_BYTES {
-        let mut cut = MAX_MESSAGE_BYTES;
-        while !message.is_char_boundary(cut) {
-            cut -= 1;
-        }
-        message.truncate(cut);
-        message.push('…');
-    }
-    message
-}
 
 /// `sha256=` and the hex HMAC-SHA256 of `body` under `secret`.
 pub fn signature(secret: &str, body: &[u8]) -> String {
@@ -306,8 +308,7 @@ impl Deliverer {
             );
             tokio::spawn(async move {
                 let raw = std::mem::take(&mut alert.message);
-                let clean =
-                    tokio::task::spawn_blocking(move || excerpt(redacted(&scanner, &raw))).await;
+                let clean = tokio::task::spawn_blocking(move || message(&scanner, &raw)).await;
                 // A scan that panicked sends nothing rather than the unredacted text.
                 let Ok(message) = clean else {
                     return;
@@ -361,15 +362,25 @@ async fn deliver(client: &reqwest::Client, s: &AlertSettings, m: &Metrics, alert
 #[cfg(test)]
 mod tests {
     #[test]
-    fn long_messages_are_cut_on_a_char_boundary() {
-        use super::{excerpt, MAX_MESSAGE_BYTES};
-        let short = "necesito hablar con una persona".to_string();
-        assert_eq!(excerpt(short.clone()), short);
+    fn long_messages_are_cut_on_a_char_boundary_and_never_inside_a_value() {
+        use super::{message, queued_text, MAX_MESSAGE_BYTES};
+        let scanner = crate::scan::Scanner::builtin().unwrap();
+        let short = "necesito hablar con una persona";
+        assert_eq!(message(&scanner, short), short);
         // Two-byte chars after one byte: the limit falls inside a char.
         let long = format!("a{}", "ñ".repeat(MAX_MESSAGE_BYTES));
-        let cut = excerpt(long);
+        let cut = message(&scanner, &queued_text(&long));
         assert!(cut.ends_with("ñ…"), "{} bytes", cut.len());
         assert_eq!(cut.len(), MAX_MESSAGE_BYTES - 1 + '…'.len_utf8());
+        // A card that crosses the limit is left out whole, not shown in part.
+        let card = "4111 1111 1111 1111";
+        let text = format!(
+            "{} card {card} ok",
+            "x ".repeat((MAX_MESSAGE_BYTES - 12) / 2)
+        );
+        let cut = message(&scanner, &queued_text(&text));
+        assert!(!cut.contains("4111"), "{}", &cut[cut.len() - 40..]);
+        assert!(cut.ends_with("card …"), "{}", &cut[cut.len() - 40..]);
     }
 
     #[test]

@@ -32,13 +32,12 @@ pub fn field(body: &[u8], content_type: Option<&str>, field: &str) -> Option<Str
 /// The strings a person wrote in a JSON body: `fields` when given, else every string.
 /// Values under a credential's key (`password`, `client_secret`, …) are never taken, even
 /// when named: alerts leave the edge, and a password has no shape for redaction to see.
-pub fn json_texts(body: &[u8], fields: &[String]) -> Vec<String> {
-    let Ok(v) = serde_json::from_slice::<Value>(body) else {
-        return Vec::new();
-    };
+/// `None` when the body is not JSON.
+pub fn json_texts(body: &[u8], fields: &[String]) -> Option<Vec<String>> {
+    let v = serde_json::from_slice::<Value>(body).ok()?;
     let mut out = Vec::new();
     collect(&v, fields, None, &mut out);
-    out
+    Some(out)
 }
 
 /// Whether a JSON key names a credential; `_`, `-` and case are ignored.
@@ -119,15 +118,26 @@ mod tests {
     #[test]
     fn json_texts_follow_the_field_list() {
         let body = br#"{"message":"hola","meta":{"lang":"es"},"parts":[{"message":"dos"}]}"#;
-        assert_eq!(json_texts(body, &["message".into()]), vec!["hola", "dos"]);
-        assert_eq!(json_texts(body, &[]).len(), 3);
+        assert_eq!(
+            json_texts(body, &["message".into()]).unwrap(),
+            vec!["hola", "dos"]
+        );
+        assert_eq!(json_texts(body, &[]).unwrap().len(), 3);
+        assert_eq!(json_texts(b"plain words", &[]), None);
     }
 
     #[test]
     fn credentials_never_reach_an_alert() {
         let body = br#"{"email":"a@b.c","password":"hunter2 wire transfer","Client-Secret":"s1",
             "auth":{"refresh_token":"r1"},"pin":"1234","note":"wire transfer"}"#;
-        assert_eq!(json_texts(body, &[]), vec!["a@b.c", "wire transfer"]);
-        assert_eq!(json_texts(body, &["password".into()]), Vec::<String>::new());
+        assert_eq!(
+            json_texts(body, &[]).unwrap(),
+            vec!["a@b.c", "wire transfer"]
+        );
+        // JSON whose only string is a password gives nothing, not the message whole.
+        assert_eq!(
+            json_texts(body, &["password".into()]),
+            Some(Vec::<String>::new())
+        );
     }
 }

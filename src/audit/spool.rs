@@ -88,12 +88,13 @@ impl Spool {
         fs::create_dir_all(dir)?;
         let data = dir.join("audit-spool.jsonl");
         let offset_file = dir.join("audit-spool.offset");
+        let lock_file = dir.join("audit-spool.lock");
+        // Taken before the offset is read: a reset in between would make it another file's.
+        let lock = Exclusive::take(&lock_file)?;
         let offset = fs::read_to_string(&offset_file)
             .ok()
             .and_then(|s| s.trim().parse::<u64>().ok())
             .unwrap_or(0);
-        let lock_file = dir.join("audit-spool.lock");
-        let lock = Exclusive::take(&lock_file)?;
         let state = State::read(&data, lock.generation(), offset)?;
         if state.offset != offset {
             // Written down at once: a stale offset on disk would hide records on the next

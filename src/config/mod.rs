@@ -186,37 +186,36 @@ pub fn strip_prefix_ignore_case<'p>(path: &'p str, prefix: &str) -> Option<&'p s
         .then(|| &path[prefix.len()..])
 }
 
-/// The path routes are matched against, as Nginx matches locations: escapes of unreserved
-/// characters decoded (`%61` → `a`), `//` merged, `.` and `..` segments resolved (never above
-/// the root). An app behind may read `/%61pi/../admin` or `//admin` as `/admin`; the route
-/// that guards `/admin` must too. The request goes upstream as the client wrote it.
+/// The path routes are matched against: escapes of unreserved characters decoded (`%61`
+/// → `a`) and `//` merged. An app behind may read `/%61pi` or `//api` as `/api`; the route
+/// that guards `/api` must then match too. Each step only ever makes a path meet a longer
+/// prefix, never a shorter one, so no guard is lost where the app reads it as written.
+/// Dot segments are refused before routing ([`has_dot_segment`]). The request goes
+/// upstream as the client wrote it.
 pub fn route_path(path: &str) -> std::borrow::Cow<'_, str> {
-    let plain = !path.contains('%') && !path.contains("//") && !path.contains("/.");
-    if plain && path.starts_with('/') {
+    if !path.contains('%') && !path.contains("//") && path.starts_with('/') {
         return std::borrow::Cow::Borrowed(path);
     }
     let decoded = decode_unreserved(path);
-    let mut segments: Vec<&str> = Vec::new();
-    let mut trailing = false;
-    for seg in decoded.split('/') {
-        trailing = matches!(seg, "" | "." | "..");
-        match seg {
-            "" | "." => {}
-            ".." => {
-                segments.pop();
-            }
-            s => segments.push(s),
-        }
-    }
     let mut out = String::with_capacity(decoded.len() + 1);
-    for s in &segments {
+    for seg in decoded.split('/').filter(|s| !s.is_empty()) {
         out.push('/');
-        out.push_str(s);
+        out.push_str(seg);
     }
-    if trailing || segments.is_empty() {
+    if decoded.ends_with('/') || out.is_empty() {
         out.push('/');
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether `path` has a `.` or `..` segment in any spelling: `%2e` for a dot, `\` or `%2f`
+/// or `%5c` for a separator. Clients resolve dot segments before sending (RFC 3986 5.2.4),
+/// while apps behind disagree on them (Express keeps them, a static server resolves them),
+/// so a route chosen from one reading could skip the guards the other needs: such a path
+/// is refused.
+pub fn has_dot_segment(path: &str) -> bool {
+    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+    decoded.split(['/', '\\']).any(|s| s == "." || s == "..")
 }
 
 /// Decodes `%XX` where it spells an unreserved character (RFC 3986 2.3); every other escape
@@ -416,34 +415,53 @@ mod tests {
         assert_eq!(c.route("/ai").unwrap().upstream.name, "a");
         assert_eq!(c.route("/aix").unwrap().upstream.name, "b");
         // The path an app behind would read picks the route, whatever its spelling.
-        for p in [
-            "/AI/v1",
-            "/%61i/v1",
-            "//ai/v1",
-            "/x/../ai/v1",
-            "/./ai",
-            "/b/%2e%2e/ai/",
-        ] {
+        for p in ["/AI/v1", "/%61i/v1", "//ai/v1", "/ai//v1", "/%41%49"] {
             assert_eq!(c.route(p).unwrap().upstream.name, "a", "{p}");
         }
-        for p in ["/ai%2Fv1", "/ai/../v1", "/../aix", "/%zz/ai"] {
+        for p in ["/ai%2Fv1", "/%zz/ai", "/aix//y"] {
             assert_eq!(c.route(p).unwrap().upstream.name, "b", "{p}");
         }
     }
 
     #[test]
-    fn route_paths_resolve_segments_and_keep_other_escapes() {
+    fn route_paths_merge_slashes_and_decode_unreserved_escapes_only() {
         for (raw, want) in [
             ("/a/b", "/a/b"),
             ("/a//b/", "/a/b/"),
-            ("/a/./b/..", "/a/"),
-            ("/../../etc", "/etc"),
+            ("//", "/"),
             ("/%41%2f%7e", "/A%2f~"),
             ("/caf%C3%A9/é", "/caf%C3%A9/é"),
             ("/%", "/%"),
+            ("/%4", "/%4"),
             ("", "/"),
         ] {
             assert_eq!(route_path(raw), want, "{raw}");
+        }
+    }
+
+    #[test]
+    fn dot_segments_are_seen_in_every_spelling() {
+        for p in [
+            "/a/../b",
+            "/a/./b",
+            "/..",
+            "/a/%2e%2E/b",
+            "/public/..%2Fadmin",
+            "/public/..%5cadmin",
+            "/public/..\\admin",
+            "/%2e/x",
+        ] {
+            assert!(has_dot_segment(p), "{p}");
+        }
+        for p in [
+            "/a/b",
+            "/.well-known/x",
+            "/a/..b/c",
+            "/v1.2/x",
+            "/a/b.",
+            "/",
+        ] {
+            assert!(!has_dot_segment(p), "{p}");
         }
     }
 }

@@ -228,9 +228,10 @@ pub async fn admit(
     Ok(false)
 }
 
-/// Whether the request opens a WebSocket. Pingora's `is_upgrade_req` sees any `Upgrade`
-/// header; a POST with `Upgrade: x` and no `Connection: upgrade` is a plain POST to the
-/// app, and read as frames its body would escape the alert rules.
+/// Whether the request opens a WebSocket (RFC 6455: a GET with `Connection: upgrade` and
+/// `Upgrade: websocket`). Pingora's `is_upgrade_req` sees any `Upgrade` header; a POST
+/// that carries one is a plain POST to an app without an upgrade handler, and read as
+/// frames its body would escape the alert rules.
 fn is_websocket(req: &RequestHeader) -> bool {
     let has_token = |name: header::HeaderName, token: &str| {
         req.headers.get_all(name).iter().any(|v| {
@@ -238,7 +239,8 @@ fn is_websocket(req: &RequestHeader) -> bool {
                 .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
         })
     };
-    req.version == http::Version::HTTP_11
+    req.method == http::Method::GET
+        && req.version == http::Version::HTTP_11
         && has_token(header::CONNECTION, "upgrade")
         && has_token(header::UPGRADE, "websocket")
 }
@@ -293,12 +295,10 @@ pub fn on_body(state: &State, ctx: &mut RequestCtx, body: &Option<Bytes>, end: b
                 let texts: Vec<String> = msgs
                     .iter()
                     .flat_map(|m| {
-                        let parsed = body::json_texts(m.as_bytes(), &ctx.guard.alert_fields);
-                        if parsed.is_empty() {
-                            vec![m.clone()]
-                        } else {
-                            parsed
-                        }
+                        // A message that is not JSON is text as a person wrote it; one that
+                        // is gives its strings (never those under a credential's key).
+                        body::json_texts(m.as_bytes(), &ctx.guard.alert_fields)
+                            .unwrap_or_else(|| vec![m.clone()])
                     })
                     .collect();
                 alert(state, ctx, &route, &texts);
@@ -320,7 +320,7 @@ pub fn on_body(state: &State, ctx: &mut RequestCtx, body: &Option<Bytes>, end: b
 }
 
 fn check_json(state: &State, ctx: &RequestCtx, route: &Route, buf: &[u8]) {
-    let texts = body::json_texts(buf, &ctx.guard.alert_fields);
+    let texts = body::json_texts(buf, &ctx.guard.alert_fields).unwrap_or_default();
     if !texts.is_empty() {
         alert(state, ctx, route, &texts);
     }
@@ -361,12 +361,19 @@ mod tests {
             ],
         );
         assert!(is_websocket(&ws));
-        for headers in [
-            &[("upgrade", "websocket")][..],
-            &[("connection", "upgrade"), ("upgrade", "h2c")][..],
-            &[("connection", "close"), ("upgrade", "websocket")][..],
+        for (method, headers) in [
+            ("GET", &[("upgrade", "websocket")][..]),
+            ("GET", &[("connection", "upgrade"), ("upgrade", "h2c")][..]),
+            (
+                "GET",
+                &[("connection", "close"), ("upgrade", "websocket")][..],
+            ),
+            (
+                "POST",
+                &[("connection", "upgrade"), ("upgrade", "websocket")][..],
+            ),
         ] {
-            assert!(!is_websocket(&req("POST", headers)), "{headers:?}");
+            assert!(!is_websocket(&req(method, headers)), "{method} {headers:?}");
         }
     }
 }

@@ -350,6 +350,13 @@ impl ProxyHttp for EdgeProxy {
         }
 
         let path = session.req_header().uri.path().to_string();
+        if crate::config::has_dot_segment(&path) {
+            let e = HttpError::bad_request(
+                "the path has a . or .. segment (raw or %-encoded); send it resolved",
+            );
+            self.respond_error(session, ctx, &e).await?;
+            return Ok(true);
+        }
         let shield = state.shield.as_ref().filter(|s| s.owns(&path)).cloned();
         ctx.ai = shield.is_some();
         let route = cfg.route(&path).cloned();

@@ -68,8 +68,11 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         upgrade_sock: config.server.upgrade_sock.clone(),
         upstream_keepalive_pool_size: config.server.keepalive_pool_size,
         // Our drain ends the process as soon as requests are done; Pingora's own grace
-        // period is only the backstop if that ever fails.
-        grace_period_seconds: Some(config.server.shutdown_timeout.as_secs() + 2),
+        // period is only the backstop if that ever fails. It outlasts the drain's hooks
+        // (settling cut-off requests, the audit flush), which run after the timeout.
+        grace_period_seconds: Some(
+            config.server.shutdown_timeout.as_secs() + (SETTLE_BUDGET + FLUSH_BUDGET).as_secs() + 2,
+        ),
         graceful_shutdown_timeout_seconds: Some(1),
         ..ServerConf::default()
     };
@@ -152,8 +155,8 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
             let flush = shield.auditor().clone();
             hooks.push(Box::new(move || {
                 // Their rows join the queue before its last flush.
-                settle.settle_interrupted(&rt, Duration::from_secs(5));
-                if !flush.flush_blocking(Duration::from_secs(5)) {
+                settle.settle_interrupted(&rt, SETTLE_BUDGET);
+                if !flush.flush_blocking(FLUSH_BUDGET) {
                     tracing::warn!("audit queue not confirmed flushed at shutdown; unsent records are in the spool or lost with the queue");
                 }
             }));
@@ -271,6 +274,11 @@ impl BackgroundService for Once {
         f.await;
     }
 }
+
+/// How long the drain thread's hooks may take after the shutdown timeout: refunds of the
+/// requests cut off (all at once), then the audit queue's last flush.
+const SETTLE_BUDGET: Duration = Duration::from_secs(2);
+const FLUSH_BUDGET: Duration = Duration::from_secs(5);
 
 /// Waits for Pingora to enter its grace period, then for the last request, then exits.
 fn drain_then_exit(

@@ -211,10 +211,8 @@ impl BruteForce {
             counts.by_client.retain(|_, (t, _)| t.elapsed() < w);
             counts.pruned = Instant::now();
         }
-        if counts.by_client.len() >= MAX_COUNTED && !counts.by_client.contains_key(&subject) {
-            // Full of live windows: a new client is not counted until some expire, rather
-            // than the table growing without bound. Its key attempts still fail.
-            return None;
+        if !counts.by_client.contains_key(&subject) {
+            crate::store::make_room(&mut counts.by_client, MAX_COUNTED);
         }
         let e = counts
             .by_client

@@ -337,35 +337,39 @@ impl Shield {
     }
 
     /// Settles the requests a shutdown could not wait for (see [`unsettled`]): refunds down
-    /// to the blocked price, within `deadline` in all, and queues their audit rows. Called
-    /// from the drain thread, before the audit queue's last flush.
+    /// to the blocked price, all at once and within `deadline`, and queues their audit rows
+    /// (a refund not confirmed in time is said so in the row). Called from the drain thread,
+    /// before the audit queue's last flush.
     pub fn settle_interrupted(&self, rt: &tokio::runtime::Handle, deadline: Duration) {
-        let until = tokio::time::Instant::now() + deadline;
         let left = self.unsettled.take_all();
-        if !left.is_empty() {
-            tracing::warn!(
-                requests = left.len(),
-                "settling requests cut off by the shutdown"
-            );
+        if left.is_empty() {
+            return;
         }
-        for p in left {
+        tracing::warn!(
+            requests = left.len(),
+            "settling requests cut off by the shutdown"
+        );
+        let blocked = self.settings.price_blocked;
+        let refunds = left.iter().map(|p| async move {
+            let back = p.cents - blocked;
+            back <= 0 || self.store.refund(&p.tenant_id, back).await.is_ok()
+        });
+        // Made inside the runtime: a timer needs one.
+        let all =
+            async { tokio::time::timeout(deadline, futures::future::join_all(refunds)).await };
+        let refunded = rt.block_on(all).unwrap_or_default();
+        for (i, p) in left.into_iter().enumerate() {
             let mut r = p.record;
             r.status = 503;
             r.outcome = "interrupted".into();
             r.action = "error".into();
-            r.error = Some("shutdown".into());
             r.latency_ms = p.started.elapsed().as_secs_f32() * 1000.0;
-            r.credits_charged_cents = p.cents;
-            let back = p.cents - self.settings.price_blocked;
-            if back > 0 {
-                // Made inside the runtime: a timer needs one.
-                let refund = async {
-                    tokio::time::timeout_at(until, self.store.refund(&p.tenant_id, back)).await
-                };
-                match rt.block_on(refund) {
-                    Ok(Ok(())) => r.credits_charged_cents = self.settings.price_blocked,
-                    _ => r.error = Some("shutdown; refund_unconfirmed".into()),
-                }
+            if refunded.get(i).copied().unwrap_or(false) {
+                r.credits_charged_cents = p.cents.min(blocked);
+                r.error = Some("shutdown".into());
+            } else {
+                r.credits_charged_cents = p.cents;
+                r.error = Some("shutdown; refund_unconfirmed".into());
             }
             self.auditor.record(r);
         }

@@ -5,7 +5,7 @@
 //! with their keys already hashed. A plain key in the file (from `${ENV}`) is hashed here and
 //! dropped; only digests reach the running process.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -318,7 +318,7 @@ pub struct AiSettings {
     pub max_body_size: u64,
     pub max_content_chars: usize,
     pub max_tokens_cap: u32,
-    pub allowed_roles: HashSet<String>,
+    pub allowed_roles: BTreeSet<String>,
     pub brute_force_max: u32,
     pub brute_force_window: Duration,
     pub brute_force_ban: Duration,

@@ -163,9 +163,8 @@ impl Lockouts {
         l.prune(now);
         let mut longest = None;
         for s in subjects {
-            if l.fails.len() >= MAX_LOCAL_SUBJECTS && !l.fails.contains_key(s) {
-                // Bounded memory over counting every made-up name; Redis counts them all.
-                continue;
+            if !l.fails.contains_key(s) {
+                super::make_room(&mut l.fails, MAX_LOCAL_SUBJECTS);
             }
             let e = l.fails.entry(s.clone()).or_insert((now + p.window, 0));
             if now >= e.0 {
@@ -193,6 +192,9 @@ impl Lockouts {
     /// the account alone: a success on one's own account must not clear the count of an
     /// address that has been guessing others'.
     pub async fn success(&self, subjects: &[String]) {
+        if subjects.is_empty() {
+            return;
+        }
         if let Some((c, _, _)) = self.live() {
             let mut keys = Vec::new();
             for s in subjects {

@@ -39,6 +39,23 @@ pub fn client_subject(ip: IpAddr) -> String {
     }
 }
 
+/// Makes room in a full table of failure counts: first the subjects with one failure (a
+/// flood of made-up names is those), then, if that is not enough, all of them. Every
+/// subject is still counted afterwards; refusing to count new ones would let whoever
+/// filled the table guess unseen.
+pub fn make_room<K>(
+    counts: &mut std::collections::HashMap<K, (std::time::Instant, u32)>,
+    max: usize,
+) {
+    if counts.len() < max {
+        return;
+    }
+    counts.retain(|_, (_, n)| *n > 1);
+    if counts.len() >= max {
+        counts.clear();
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database unavailable: {0}")]
@@ -157,5 +174,25 @@ mod tests {
         assert_eq!(subject("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
         assert_eq!(subject("2001:db8:1:2:ffff::9"), subject("2001:db8:1:2::1"));
         assert_ne!(subject("2001:db8:1:3::1"), subject("2001:db8:1:2::1"));
+    }
+
+    #[test]
+    fn a_full_count_table_drops_single_failures_first() {
+        let now = std::time::Instant::now();
+        let mut counts: std::collections::HashMap<u32, (std::time::Instant, u32)> =
+            (0..10).map(|i| (i, (now, 1))).collect();
+        counts.insert(99, (now, 4));
+        make_room(&mut counts, 5);
+        assert_eq!(
+            counts.keys().collect::<Vec<_>>(),
+            [&99],
+            "the guesser's count stays"
+        );
+        let mut full: std::collections::HashMap<u32, (std::time::Instant, u32)> =
+            (0..10).map(|i| (i, (now, 3))).collect();
+        make_room(&mut full, 5);
+        assert!(full.is_empty());
+        make_room(&mut full, 5);
+        assert!(full.is_empty());
     }
 }

@@ -329,10 +329,18 @@ fn match_groups(
     let mut a = 0;
     while a < g.len() {
         // A run of 18 is a CLABE's length and a rare card's: an STP account (bank 646)
-        // passes Luhn one time in ten and falls in Discover's range. Read as a CLABE first
-        // when its check digit holds; `try_clabe` yields to a card cue.
+        // passes Luhn one time in ten and falls in Discover's range. When it is both, a
+        // card cue without a CLABE cue makes it a card; else it is a CLABE.
         let attempt = if g[a].len() == 18 {
-            try_clabe(text, g, a).or_else(|| try_card(text, g, a))
+            match (try_clabe(text, g, a), try_card(text, g, a)) {
+                (Some(clabe), Some(card)) => {
+                    let before = lower_before(text, g[a].start, 48);
+                    let carded = has_any(before.as_bytes(), &CARD_CUES)
+                        && !has_any(before.as_bytes(), &CLABE_CUES);
+                    Some(if carded { card } else { clabe })
+                }
+                (clabe, card) => clabe.or(card),
+            }
         } else {
             try_card(text, g, a).or_else(|| try_clabe(text, g, a))
         };
@@ -460,11 +468,7 @@ fn try_clabe(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32
     let bank = CLABE_BANKS.iter().any(|p| p[..] == d[..3]);
     match (cue, bank) {
         (true, _) => Some((PiiEntity::Clabe, z, 0.95)),
-        (false, true)
-            if shaped
-                && !has_any(before.as_bytes(), &NUMBER_VETO)
-                && !has_any(before.as_bytes(), &CARD_CUES) =>
-        {
+        (false, true) if shaped && !has_any(before.as_bytes(), &NUMBER_VETO) => {
             Some((PiiEntity::Clabe, z, 0.8))
         }
         _ => None,
@@ -854,6 +858,11 @@ mod tests {
         assert_eq!(
             found("card number 646180231948757490"),
             vec![(PiiEntity::CreditCard, "646180231948757490")]
+        );
+        // A card word before a CLABE that fails Luhn leaves it a CLABE.
+        assert_eq!(
+            found("Hazme el pago a 646230178455122932"),
+            vec![(PiiEntity::Clabe, "646230178455122932")]
         );
     }
 
