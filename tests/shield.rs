@@ -1567,3 +1567,27 @@ async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
         "refunded to the blocked price"
     );
 }
+
+/// The shield's prefix in another spelling is still the shield's: its answer, not a pass
+/// to the route behind (here a dead upstream, which would answer 502).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_prefix_in_another_spelling_is_answered_by_the_shield() {
+    let s = setup(1000, "").await;
+    let origin = s.base.trim_end_matches("/ai/v1");
+    for path in [
+        "/AI/v1/chat/completions",
+        "//ai/v1/chat/completions",
+        "/%61i/v1/models",
+    ] {
+        let r = common::client()
+            .post(format!("{origin}{path}"))
+            .bearer_auth(&s.key)
+            .json(&chat("hello"))
+            .send()
+            .await
+            .unwrap();
+        let (status, code, _) = error_code(r).await;
+        assert_eq!((status, code.as_str()), (404, "unknown_endpoint"), "{path}");
+    }
+    assert!(s.provider.received().is_empty());
+}

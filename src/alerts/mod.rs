@@ -251,7 +251,13 @@ fn message(scanner: &Scanner, text: &str) -> String {
     let shown: Vec<_> = findings.into_iter().filter(|f| f.end <= cut).collect();
     let policy = RedactionPolicy::new(RedactionMode::Placeholder);
     let mut out = redact(&text[..cut], &shown, &policy, &mut RedactionState::new());
-    if cut < text.len() {
+    // Placeholders can be longer than what they hide; cut again (within one is harmless).
+    let mut room = out.len().min(MAX_MESSAGE_BYTES);
+    while !out.is_char_boundary(room) {
+        room -= 1;
+    }
+    if cut < text.len() || room < out.len() {
+        out.truncate(room);
         out.push('…');
     }
     out

@@ -40,6 +40,36 @@ pub fn json_texts(body: &[u8], fields: &[String]) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// The strings of a WebSocket message: a JSON message's, as [`json_texts`] gives them, also
+/// behind a socket.io packet prefix (`42["event",{...}]`, `42/chat,7[...]`); a message that
+/// is no JSON at all is text as a person wrote it.
+pub fn ws_texts(message: &str, fields: &[String]) -> Vec<String> {
+    if let Some(texts) = json_texts(message.as_bytes(), fields) {
+        return texts;
+    }
+    let payload = socket_io_payload(message);
+    if payload.len() < message.len() {
+        if let Some(texts) = json_texts(payload.as_bytes(), fields) {
+            return texts;
+        }
+    }
+    vec![message.to_owned()]
+}
+
+/// `message` after an engine.io/socket.io prefix: packet-type digits, a `/namespace,`, an
+/// acknowledgement id.
+fn socket_io_payload(message: &str) -> &str {
+    let rest = message.trim_start_matches(|c: char| c.is_ascii_digit());
+    if rest.len() == message.len() {
+        return message;
+    }
+    let rest = match rest.strip_prefix('/') {
+        Some(ns) => ns.split_once(',').map_or(rest, |(_, after)| after),
+        None => rest,
+    };
+    rest.trim_start_matches(|c: char| c.is_ascii_digit())
+}
+
 /// Whether a JSON key names a credential; `_`, `-` and case are ignored.
 fn is_credential_key(key: &str) -> bool {
     let k: String = key
@@ -124,6 +154,23 @@ mod tests {
         );
         assert_eq!(json_texts(body, &[]).unwrap().len(), 3);
         assert_eq!(json_texts(b"plain words", &[]), None);
+    }
+
+    #[test]
+    fn websocket_messages_give_their_strings_socket_io_too() {
+        let none: &[String] = &[];
+        for m in [
+            r#"{"event":"login","password":"hunter2"}"#,
+            r#"42["login",{"password":"hunter2"}]"#,
+            r#"42/chat,7["login",{"password":"hunter2"}]"#,
+        ] {
+            assert_eq!(ws_texts(m, none), vec!["login"], "{m}");
+        }
+        assert_eq!(
+            ws_texts("hola, necesito ayuda", none),
+            vec!["hola, necesito ayuda"]
+        );
+        assert_eq!(ws_texts("3probe", none), vec!["3probe"]);
     }
 
     #[test]

@@ -186,9 +186,10 @@ pub fn strip_prefix_ignore_case<'p>(path: &'p str, prefix: &str) -> Option<&'p s
         .then(|| &path[prefix.len()..])
 }
 
-/// The path routes are matched against: escapes of unreserved characters decoded (`%61`
-/// → `a`) and `//` merged. An app behind may read `/%61pi` or `//api` as `/api`; the route
-/// that guards `/api` must then match too. Each step only ever makes a path meet a longer
+/// The path routes are matched against: escapes of unreserved characters and of `/`
+/// decoded (`%61` → `a`, `%2F` → `/`) and `//` merged. An app behind may read `/%61pi`,
+/// `//api` or `/api%2Fx` (a static server decodes it) as under `/api`; the route that
+/// guards `/api` must then match too. Each step only ever makes a path meet a longer
 /// prefix, never a shorter one, so no guard is lost where the app reads it as written.
 /// Dot segments are refused before routing ([`has_dot_segment`]). The request goes
 /// upstream as the client wrote it.
@@ -218,8 +219,8 @@ pub fn has_dot_segment(path: &str) -> bool {
     decoded.split(['/', '\\']).any(|s| s == "." || s == "..")
 }
 
-/// Decodes `%XX` where it spells an unreserved character (RFC 3986 2.3); every other escape
-/// (`%2F` above all, which would make a new segment) is kept as written.
+/// Decodes `%XX` where it spells an unreserved character (RFC 3986 2.3) or `/`; every
+/// other escape is kept as written.
 fn decode_unreserved(path: &str) -> String {
     let b = path.as_bytes();
     let mut out = String::with_capacity(path.len());
@@ -229,7 +230,7 @@ fn decode_unreserved(path: &str) -> String {
         if b[i] == b'%' && i + 2 < b.len() {
             if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
                 let c = (h * 16 + l) as u8;
-                if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~') {
+                if c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~' | b'/') {
                     out.push(c as char);
                     i += 3;
                     continue;
@@ -415,10 +416,12 @@ mod tests {
         assert_eq!(c.route("/ai").unwrap().upstream.name, "a");
         assert_eq!(c.route("/aix").unwrap().upstream.name, "b");
         // The path an app behind would read picks the route, whatever its spelling.
-        for p in ["/AI/v1", "/%61i/v1", "//ai/v1", "/ai//v1", "/%41%49"] {
+        for p in [
+            "/AI/v1", "/%61i/v1", "//ai/v1", "/ai//v1", "/%41%49", "/ai%2Fv1", "/%2Fai",
+        ] {
             assert_eq!(c.route(p).unwrap().upstream.name, "a", "{p}");
         }
-        for p in ["/ai%2Fv1", "/%zz/ai", "/aix//y"] {
+        for p in ["/ai%5Cv1", "/%zz/ai", "/aix//y"] {
             assert_eq!(c.route(p).unwrap().upstream.name, "b", "{p}");
         }
     }
@@ -429,7 +432,8 @@ mod tests {
             ("/a/b", "/a/b"),
             ("/a//b/", "/a/b/"),
             ("//", "/"),
-            ("/%41%2f%7e", "/A%2f~"),
+            ("/%41%2f%7e", "/A/~"),
+            ("/a%5Cb%20c", "/a%5Cb%20c"),
             ("/caf%C3%A9/é", "/caf%C3%A9/é"),
             ("/%", "/%"),
             ("/%4", "/%4"),

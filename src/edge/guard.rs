@@ -239,8 +239,16 @@ fn is_websocket(req: &RequestHeader) -> bool {
                 .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
         })
     };
+    // A handshake has no body; a GET that declares one is read by the app as a request
+    // (Node upgrades only where the app listens for it), and so must the edge read it.
+    let no_body = !req.headers.contains_key(header::TRANSFER_ENCODING)
+        && req
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .is_none_or(|v| v.as_bytes() == b"0");
     req.method == http::Method::GET
         && req.version == http::Version::HTTP_11
+        && no_body
         && has_token(header::CONNECTION, "upgrade")
         && has_token(header::UPGRADE, "websocket")
 }
@@ -294,12 +302,7 @@ pub fn on_body(state: &State, ctx: &mut RequestCtx, body: &Option<Bytes>, end: b
             if !msgs.is_empty() {
                 let texts: Vec<String> = msgs
                     .iter()
-                    .flat_map(|m| {
-                        // A message that is not JSON is text as a person wrote it; one that
-                        // is gives its strings (never those under a credential's key).
-                        body::json_texts(m.as_bytes(), &ctx.guard.alert_fields)
-                            .unwrap_or_else(|| vec![m.clone()])
-                    })
+                    .flat_map(|m| body::ws_texts(m, &ctx.guard.alert_fields))
                     .collect();
                 alert(state, ctx, &route, &texts);
             }
@@ -371,6 +374,14 @@ mod tests {
             (
                 "POST",
                 &[("connection", "upgrade"), ("upgrade", "websocket")][..],
+            ),
+            (
+                "GET",
+                &[
+                    ("connection", "upgrade"),
+                    ("upgrade", "websocket"),
+                    ("content-length", "40"),
+                ][..],
             ),
         ] {
             assert!(!is_websocket(&req(method, headers)), "{method} {headers:?}");

@@ -304,10 +304,14 @@ impl Shield {
         ))
     }
 
-    /// Whether `path` belongs to the shield.
+    /// Whether `path` belongs to the shield, read as routes read it (`route_path`, any
+    /// case): `/AI/v1/...` is the shield's to answer (its endpoints are exact, so with a
+    /// 404), not a route's to pass to an app behind.
     pub fn owns(&self, path: &str) -> bool {
-        path.starts_with(&self.settings.prefix)
-            || path == self.settings.prefix.trim_end_matches('/')
+        let path = crate::config::route_path(path);
+        let prefix = &self.settings.prefix;
+        crate::config::strip_prefix_ignore_case(&path, prefix).is_some()
+            || path.eq_ignore_ascii_case(prefix.trim_end_matches('/'))
     }
 
     /// The scanner every part of the process shares, with the operator's custom entities
@@ -350,14 +354,18 @@ impl Shield {
             "settling requests cut off by the shutdown"
         );
         let blocked = self.settings.price_blocked;
+        let until = tokio::time::Instant::now() + deadline;
+        // Each under the one deadline, so a refund that hangs does not take the answers of
+        // those that went through with it. Timers are made inside the runtime.
         let refunds = left.iter().map(|p| async move {
             let back = p.cents - blocked;
-            back <= 0 || self.store.refund(&p.tenant_id, back).await.is_ok()
+            back <= 0
+                || matches!(
+                    tokio::time::timeout_at(until, self.store.refund(&p.tenant_id, back)).await,
+                    Ok(Ok(()))
+                )
         });
-        // Made inside the runtime: a timer needs one.
-        let all =
-            async { tokio::time::timeout(deadline, futures::future::join_all(refunds)).await };
-        let refunded = rt.block_on(all).unwrap_or_default();
+        let refunded = rt.block_on(futures::future::join_all(refunds));
         for (i, p) in left.into_iter().enumerate() {
             let mut r = p.record;
             r.status = 503;
