@@ -31,6 +31,18 @@ fn good() -> String {
     token(json!({"sub": "user-42", "iss": "https://auth.test", "aud": "chat", "exp": now() + 300}))
 }
 
+/// Sends `request` as written (no client library rewrites it) and reads the answer whole;
+/// the request asks for `Connection: close`.
+fn raw_request(port: u16, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 fn jwt_config(port: u16, web: &Origin) -> String {
     format!(
         "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - prefix: /ws\n    upstream: web\n    jwt: {{keys: [{{alg: HS256, secret: \"{JWT_SECRET}\"}}], issuer: \"https://auth.test\", audience: [chat]}}\n  - prefix: /api/\n    upstream: web\n    jwt: {{keys: [{{alg: HS256, secret: \"{JWT_SECRET}\"}}], issuer: \"https://auth.test\", audience: [chat], cookie: session}}\n  - prefix: /\n    upstream: web\n",
@@ -67,16 +79,35 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
         .unwrap();
     let v: Value = r.json().await.unwrap();
     assert!(v["headers"].get("x-user-id").is_none(), "{v}");
-    // The guarded path in another spelling is still guarded (dot segments are resolved
-    // by the client here; `route_path`'s unit test has them).
-    for path in ["/API/profile", "/%61pi/profile", "//api/profile"] {
+    // The guarded path in a spelling some app reads as it is refused, not let through
+    // by the catch-all route.
+    for path in [
+        "/API/profile",
+        "/%61pi/profile",
+        "//api/profile",
+        "/api%2Fprofile",
+    ] {
         let r = c
             .get(format!("http://127.0.0.1:{port}{path}"))
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 401, "{path}");
+        assert_eq!(r.status(), 400, "{path}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["code"], "ambiguous_path", "{path}");
     }
+    // Upgrade headers on a request that is no WebSocket handshake (a POST) do not reach
+    // the app, which could otherwise switch to a protocol the edge does not read.
+    let answer = raw_request(
+        port,
+        "POST /public HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, close\r\nUpgrade: websocket\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let body = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
+    assert!(
+        body.contains("\"headers\"") && !body.to_ascii_lowercase().contains("\"upgrade\""),
+        "{body}"
+    );
     // A dot segment hidden from the client's own resolution is refused, guarded or not.
     let hits = web.state.hits.load(std::sync::atomic::Ordering::Relaxed);
     let r = c

@@ -163,21 +163,33 @@ pub struct Route {
 }
 
 impl Route {
-    /// Segment-aware prefix match on a [`route_path`]: `/ai` matches `/ai` and `/ai/x` but
-    /// not `/aix`, and `/admin/` matches `/admin`. Letter case is ignored, as Express ignores
-    /// it: `/API/orders` must not pass a guard that `/api/orders` meets.
-    pub fn matches(&self, path: &str) -> bool {
-        match strip_prefix_ignore_case(path, &self.prefix) {
+    /// Segment-aware prefix match: `/ai` matches `/ai` and `/ai/x` but not `/aix`, and
+    /// `/admin/` matches `/admin`; with `any_case`, letters match in either case.
+    pub fn matches(&self, path: &str, any_case: bool) -> bool {
+        let (prefix, bare) = (self.prefix.as_str(), self.prefix.trim_end_matches('/'));
+        let rest = if any_case {
+            strip_prefix_ignore_case(path, prefix)
+        } else {
+            path.strip_prefix(prefix)
+        };
+        match rest {
             None => {
-                self.prefix.ends_with('/')
-                    && path.eq_ignore_ascii_case(self.prefix.trim_end_matches('/'))
+                prefix.ends_with('/')
+                    && if any_case {
+                        path.eq_ignore_ascii_case(bare)
+                    } else {
+                        path == bare
+                    }
             }
-            Some(rest) => {
-                self.prefix.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?'])
-            }
+            Some(rest) => prefix.ends_with('/') || rest.is_empty() || rest.starts_with(['/', '?']),
         }
     }
 }
+
+/// A path whose readings pick different routes (see [`Config::route`]).
+#[derive(Debug, PartialEq, thiserror::Error)]
+#[error("the path reads as a different route once its escapes, `//` or letter case are read as an app may read them; send it in its plain form")]
+pub struct AmbiguousPath;
 
 /// `path` after `prefix`, compared without regard to ASCII case.
 pub fn strip_prefix_ignore_case<'p>(path: &'p str, prefix: &str) -> Option<&'p str> {
@@ -186,13 +198,10 @@ pub fn strip_prefix_ignore_case<'p>(path: &'p str, prefix: &str) -> Option<&'p s
         .then(|| &path[prefix.len()..])
 }
 
-/// The path routes are matched against: escapes of unreserved characters and of `/`
-/// decoded (`%61` → `a`, `%2F` → `/`) and `//` merged. An app behind may read `/%61pi`,
-/// `//api` or `/api%2Fx` (a static server decodes it) as under `/api`; the route that
-/// guards `/api` must then match too. Each step only ever makes a path meet a longer
-/// prefix, never a shorter one, so no guard is lost where the app reads it as written.
-/// Dot segments are refused before routing ([`has_dot_segment`]). The request goes
-/// upstream as the client wrote it.
+/// The path as a static server or Nginx reads it: escapes of unreserved characters and of
+/// `/` decoded (`%61` → `a`, `%2F` → `/`) and `//` merged. Express reads the path as
+/// written; [`Config::route`] asks that both readings agree. Dot segments are refused
+/// before routing ([`has_dot_segment`]).
 pub fn route_path(path: &str) -> std::borrow::Cow<'_, str> {
     if !path.contains('%') && !path.contains("//") && path.starts_with('/') {
         return std::borrow::Cow::Borrowed(path);
@@ -308,10 +317,27 @@ impl Config {
         diag.finish(config)
     }
 
-    /// The route for `path` (as the client sent it), if any prefix matches.
-    pub fn route(&self, path: &str) -> Option<&Arc<Route>> {
-        let path = route_path(path);
-        self.routes.iter().find(|r| r.matches(&path))
+    /// The route for `path` as the client sent it, if any prefix matches.
+    ///
+    /// Apps behind read a path differently: Express as written and in any case, Nginx or a
+    /// static server with escapes decoded and `//` merged but case kept. A guard must not
+    /// hang on which one is behind (`/%61dmin` is `/admin` to one and not to the other;
+    /// guards do not nest, so a more specific route can have fewer). So the path is read
+    /// every way, and where two readings pick different routes it is refused; a plain path
+    /// reads one way only. The route's prefix then starts the path as written.
+    pub fn route(&self, path: &str) -> Result<Option<&Arc<Route>>, AmbiguousPath> {
+        let pick =
+            |p: &str, any_case: bool| self.routes.iter().position(|r| r.matches(p, any_case));
+        let resolved = route_path(path);
+        let first = pick(path, false);
+        let readings = [(path, true), (&resolved, false), (&resolved, true)];
+        if readings
+            .iter()
+            .any(|(p, any_case)| pick(p, *any_case) != first)
+        {
+            return Err(AmbiguousPath);
+        }
+        Ok(first.and_then(|i| self.routes.get(i)))
     }
 }
 
@@ -326,7 +352,7 @@ mod tests {
     #[test]
     fn an_empty_route_list_sends_everything_to_core_api() {
         let c = load("listeners:\n  - address: 127.0.0.1:0\n").unwrap();
-        let r = c.route("/anything").unwrap();
+        let r = c.route("/anything").unwrap().unwrap();
         assert_eq!(r.upstream.name, "core-api");
         assert_eq!(r.upstream.addresses[0].to_string(), "127.0.0.1:8080");
     }
@@ -410,19 +436,27 @@ mod tests {
 
     #[test]
     fn route_matching_is_segment_aware_and_ordered() {
-        let text = "listeners: [{address: 127.0.0.1:0}]\nupstreams: {a: {addresses: [127.0.0.1:1]}, b: {addresses: [127.0.0.1:2]}}\nroutes:\n  - {prefix: /ai, upstream: a}\n  - {prefix: /, upstream: b}\n";
+        let text = "listeners: [{address: 127.0.0.1:0}]\nupstreams: {a: {addresses: [127.0.0.1:1]}, b: {addresses: [127.0.0.1:2]}}\nroutes:\n  - {prefix: /ai, upstream: a}\n  - {prefix: /admin/, upstream: a}\n  - {prefix: /, upstream: b}\n";
         let c = load(text).unwrap();
-        assert_eq!(c.route("/ai/v1").unwrap().upstream.name, "a");
-        assert_eq!(c.route("/ai").unwrap().upstream.name, "a");
-        assert_eq!(c.route("/aix").unwrap().upstream.name, "b");
-        // The path an app behind would read picks the route, whatever its spelling.
-        for p in [
-            "/AI/v1", "/%61i/v1", "//ai/v1", "/ai//v1", "/%41%49", "/ai%2Fv1", "/%2Fai",
+        let upstream = |p: &str| c.route(p).map(|r| r.unwrap().upstream.name.clone());
+        for (p, want) in [
+            ("/ai/v1", "a"),
+            ("/ai", "a"),
+            ("/admin", "a"),
+            ("/aix", "b"),
+            // Readings that agree: escapes and `//` past the prefix change nothing.
+            ("/ai/x%2Fy//z%41", "a"),
+            ("/Aix", "b"),
+            ("/%zz/ai", "b"),
+            ("/ai%5Cv1", "b"),
         ] {
-            assert_eq!(c.route(p).unwrap().upstream.name, "a", "{p}");
+            assert_eq!(upstream(p), Ok(want.to_string()), "{p}");
         }
-        for p in ["/ai%5Cv1", "/%zz/ai", "/aix//y"] {
-            assert_eq!(c.route(p).unwrap().upstream.name, "b", "{p}");
+        // Readings that pick another route, in some app's eyes, are refused.
+        for p in [
+            "/AI/v1", "/%61i/v1", "//ai/v1", "/ai%2Fv1", "/%2Fai", "/ADMIN",
+        ] {
+            assert_eq!(upstream(p), Err(AmbiguousPath), "{p}");
         }
     }
 

@@ -31,6 +31,9 @@ pub struct GuardCtx {
     alert_buf: Option<Vec<u8>>,
     alert_fields: Vec<String>,
     ws: Option<FrameReader>,
+    /// An `Upgrade` header on a request that is no WebSocket handshake: taken off before
+    /// the app sees it, so the app cannot switch to a protocol the edge does not read.
+    false_upgrade: bool,
 }
 
 /// Largest body kept for login accounts and alert rules; matches Pingora's retry buffer.
@@ -54,6 +57,8 @@ pub async fn admit(
     let g = &route.guards;
     let m = &state.guards.metrics;
     ctx.guard.strip = state.config.claim_headers.clone();
+    let req = session.req_header();
+    ctx.guard.false_upgrade = req.headers.contains_key(header::UPGRADE) && !is_websocket(req);
     if let Some(v) = &g.jwt {
         let allow_query = v
             .query_param
@@ -253,10 +258,15 @@ fn is_websocket(req: &RequestHeader) -> bool {
         && has_token(header::UPGRADE, "websocket")
 }
 
-/// Replaces client-sent claim headers with the verified claims.
+/// Replaces client-sent claim headers with the verified claims, and takes off an `Upgrade`
+/// that is no WebSocket handshake.
 pub fn forward_claims(req: &mut RequestHeader, ctx: &RequestCtx) -> Result<()> {
     for h in &ctx.guard.strip {
         req.remove_header(h);
+    }
+    if ctx.guard.false_upgrade {
+        req.remove_header(&header::UPGRADE);
+        req.remove_header(&header::CONNECTION);
     }
     for (h, v) in &ctx.guard.forward {
         req.insert_header(h.clone(), v.as_str())?;

@@ -359,7 +359,19 @@ impl ProxyHttp for EdgeProxy {
         }
         let shield = state.shield.as_ref().filter(|s| s.owns(&path)).cloned();
         ctx.ai = shield.is_some();
-        let route = cfg.route(&path).cloned();
+        let route = match cfg.route(&path) {
+            Ok(r) => r.cloned(),
+            Err(e) => {
+                let e = HttpError::new(
+                    400,
+                    "invalid_request_error",
+                    "ambiguous_path",
+                    e.to_string(),
+                );
+                self.respond_error(session, ctx, &e).await?;
+                return Ok(true);
+            }
+        };
         if route.is_none() && shield.is_none() {
             self.respond_error(session, ctx, &HttpError::not_found_route())
                 .await?;
@@ -505,22 +517,17 @@ impl ProxyHttp for EdgeProxy {
                 req.insert_header(k.clone(), v.clone())?;
             }
             if route.strip_prefix && route.prefix != "/" {
-                // The route matched the resolved path, so that is what loses its prefix.
-                let path = crate::config::route_path(req.uri.path());
-                let rest = crate::config::strip_prefix_ignore_case(
-                    &path,
-                    route.prefix.trim_end_matches('/'),
-                )
-                .unwrap_or(&path);
-                let mut new = if rest.starts_with('/') {
+                // Every reading of the path picked this route, so its prefix starts the path
+                // as written (`Config::route`).
+                let pq = req.uri.path_and_query().map_or("/", |p| p.as_str());
+                let rest = pq
+                    .strip_prefix(route.prefix.trim_end_matches('/'))
+                    .unwrap_or(pq);
+                let new = if rest.starts_with('/') {
                     rest.to_string()
                 } else {
                     format!("/{rest}")
                 };
-                if let Some(q) = req.uri.query() {
-                    new.push('?');
-                    new.push_str(q);
-                }
                 let uri = new.parse::<http::Uri>().map_err(|e| {
                     Error::because(ErrorType::InternalError, "rewriting the path", e)
                 })?;
