@@ -108,6 +108,18 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
         body.contains("\"headers\"") && !body.to_ascii_lowercase().contains("\"upgrade\""),
         "{body}"
     );
+    // An absolute-form target reaches the app in origin-form (Node would parse the two
+    // forms differently); a backslash that Node reads as a slash is refused.
+    let answer = raw_request(
+        port,
+        &format!("GET http://127.0.0.1:{port}/public?q=1 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"),
+    );
+    assert!(answer.contains(r#""target":"/public?q=1""#), "{answer}");
+    let answer = raw_request(
+        port,
+        "GET /api\\profile HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    );
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
     // A dot segment hidden from the client's own resolution is refused, guarded or not.
     let hits = web.state.hits.load(std::sync::atomic::Ordering::Relaxed);
     let r = c

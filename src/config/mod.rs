@@ -199,14 +199,16 @@ pub fn strip_prefix_ignore_case<'p>(path: &'p str, prefix: &str) -> Option<&'p s
 }
 
 /// The path as a static server or Nginx reads it: escapes of unreserved characters and of
-/// `/` decoded (`%61` → `a`, `%2F` → `/`) and `//` merged. Express reads the path as
-/// written; [`Config::route`] asks that both readings agree. Dot segments are refused
+/// `/` decoded (`%61` → `a`, `%2F` → `/`), `\` read as `/` (Node's `url.parse`, which
+/// Express falls back to for some targets, does), and `//` merged. Express reads the path
+/// as written; [`Config::route`] asks that both readings agree. Dot segments are refused
 /// before routing ([`has_dot_segment`]).
 pub fn route_path(path: &str) -> std::borrow::Cow<'_, str> {
-    if !path.contains('%') && !path.contains("//") && path.starts_with('/') {
+    let plain = !path.contains(['%', '\\']) && !path.contains("//");
+    if plain && path.starts_with('/') {
         return std::borrow::Cow::Borrowed(path);
     }
-    let decoded = decode_unreserved(path);
+    let decoded = decode_unreserved(path).replace('\\', "/");
     let mut out = String::with_capacity(decoded.len() + 1);
     for seg in decoded.split('/').filter(|s| !s.is_empty()) {
         out.push('/');
@@ -454,7 +456,7 @@ mod tests {
         }
         // Readings that pick another route, in some app's eyes, are refused.
         for p in [
-            "/AI/v1", "/%61i/v1", "//ai/v1", "/ai%2Fv1", "/%2Fai", "/ADMIN",
+            "/AI/v1", "/%61i/v1", "//ai/v1", "/ai%2Fv1", "/%2Fai", "/ADMIN", "/ai\\x", "\\ai",
         ] {
             assert_eq!(upstream(p), Err(AmbiguousPath), "{p}");
         }
@@ -468,6 +470,7 @@ mod tests {
             ("//", "/"),
             ("/%41%2f%7e", "/A/~"),
             ("/a%5Cb%20c", "/a%5Cb%20c"),
+            ("/api\\auth\\login", "/api/auth/login"),
             ("/caf%C3%A9/é", "/caf%C3%A9/é"),
             ("/%", "/%"),
             ("/%4", "/%4"),

@@ -390,6 +390,22 @@ fn routes(
                 format!("{key}.prefix"),
                 format!("{:?} must start with /", r.prefix),
             );
+        } else if r.prefix.contains("//")
+            || !r
+                .prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~'))
+        {
+            // Routing reads a path as apps behind may (escapes decoded, `//` merged) and
+            // refuses one they would read as another route: another prefix could never be
+            // met, and one with other characters could be met through their escapes.
+            d.error(
+                format!("{key}.prefix"),
+                format!(
+                    "{:?} must be written with letters, digits, - . _ ~ and single slashes only",
+                    r.prefix
+                ),
+            );
         }
         if let Some(earlier) = out.iter().position(|o| prefix_covers(&o.prefix, &r.prefix)) {
             d.error(

@@ -512,6 +512,28 @@ impl ProxyHttp for EdgeProxy {
             },
         )?;
         super::guard::forward_claims(req, ctx)?;
+        let raw = req.raw_path();
+        let absolute_form = raw
+            .get(..7)
+            .is_some_and(|s| s.eq_ignore_ascii_case(b"http://"))
+            || raw
+                .get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case(b"https://"));
+        if absolute_form {
+            // Absolute-form (`GET http://host/x`; Pingora keeps it verbatim, and its `uri`
+            // holds the path): the app gets the origin-form the route was chosen by. Node
+            // parses the two forms differently (`url.parse` reads `\` as `/`), and the
+            // route must not depend on which.
+            let origin_form = req.uri.path_and_query().map_or("/", |p| p.as_str());
+            let uri = origin_form.parse::<http::Uri>().map_err(|e| {
+                Error::because(
+                    ErrorType::InternalError,
+                    "rewriting an absolute-form target",
+                    e,
+                )
+            })?;
+            req.set_uri(uri);
+        }
         if let Some(route) = &ctx.route {
             for (k, v) in &route.set_headers {
                 req.insert_header(k.clone(), v.clone())?;

@@ -100,6 +100,8 @@ async fn echo(State(s): State<Arc<OriginState>>, req: Request) -> Response {
         "method": parts.method.as_str(),
         "path": parts.uri.path(),
         "query": parts.uri.query(),
+        // The request target as received: origin-form or absolute-form.
+        "target": parts.uri.to_string(),
         "headers": headers,
         "body_len": body.len(),
         "body": String::from_utf8_lossy(&body),
