@@ -14,6 +14,7 @@ use bytes::Bytes;
 use http::header::{self, HeaderValue};
 use pingora::http::ResponseHeader;
 use pingora::prelude::*;
+use pingora::protocols::http::authority::{raw_target_authority, RawTargetAuthority};
 use pingora::proxy::{FailToProxy, ProxyHttp, Session};
 use pingora::upstreams::peer::HttpPeer;
 use pingora::{ErrorSource, ErrorType};
@@ -210,13 +211,18 @@ fn strip_port(host: &str) -> &str {
     }
 }
 
-/// The host the client asked for: `Host` (HTTP/1) or the URI authority (HTTP/2).
+/// The host the client asked for: `Host`, else the URI authority (HTTP/2), else that of an
+/// absolute-form target (HTTP/1 allows it without `Host`; Pingora keeps it out of `uri`).
 pub fn host_of(session: &Session) -> Option<&str> {
     let req = session.req_header();
     req.headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .or_else(|| req.uri.authority().map(|a| a.as_str()))
+        .or_else(|| {
+            let target = raw_target_authority(req.raw_path());
+            target.authority().and_then(|a| std::str::from_utf8(a).ok())
+        })
 }
 
 fn peer_ip(session: &Session) -> IpAddr {
@@ -349,6 +355,15 @@ impl ProxyHttp for EdgeProxy {
             }
         }
 
+        if !session.req_header().raw_path_is_utf8() {
+            // The path routes see would be a lossy copy (U+FFFD) of what the app reads: Node
+            // reads the bytes as Latin-1, and trims a trailing U+00A0 that UTF-8 has not.
+            // Pingora's HTTP/1 parser refuses such bytes today; this holds if it ever lets
+            // them through.
+            let e = HttpError::bad_request("the request target is not UTF-8; %-encode it");
+            self.respond_error(session, ctx, &e).await?;
+            return Ok(true);
+        }
         let path = session.req_header().uri.path().to_string();
         if crate::config::has_dot_segment(&path) {
             let e = HttpError::bad_request(
@@ -512,27 +527,19 @@ impl ProxyHttp for EdgeProxy {
             },
         )?;
         super::guard::forward_claims(req, ctx)?;
-        let raw = req.raw_path();
-        let absolute_form = raw
-            .get(..7)
-            .is_some_and(|s| s.eq_ignore_ascii_case(b"http://"))
-            || raw
-                .get(..8)
-                .is_some_and(|s| s.eq_ignore_ascii_case(b"https://"));
-        if absolute_form {
+        if let RawTargetAuthority::Absolute { path_and_query, .. } =
+            raw_target_authority(req.raw_path())
+        {
             // Absolute-form (`GET http://host/x`; Pingora keeps it verbatim, and its `uri`
-            // holds the path): the app gets the origin-form the route was chosen by. Node
-            // parses the two forms differently (`url.parse` reads `\` as `/`), and the
-            // route must not depend on which.
-            let origin_form = req.uri.path_and_query().map_or("/", |p| p.as_str());
-            let uri = origin_form.parse::<http::Uri>().map_err(|e| {
-                Error::because(
-                    ErrorType::InternalError,
-                    "rewriting an absolute-form target",
-                    e,
-                )
-            })?;
-            req.set_uri(uri);
+            // holds the path): the app gets the origin-form the route was chosen by, as sent.
+            // Node parses the two forms differently (`url.parse` reads `\` as `/`), and the
+            // route must not depend on which. `Host` was set from the target above.
+            let mut target = Vec::with_capacity(path_and_query.len() + 1);
+            if !path_and_query.starts_with(b"/") {
+                target.push(b'/');
+            }
+            target.extend_from_slice(path_and_query);
+            req.set_raw_path(&target)?;
         }
         if let Some(route) = &ctx.route {
             for (k, v) in &route.set_headers {
