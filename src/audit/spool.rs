@@ -216,15 +216,21 @@ impl Spool {
         let advance: u64 = st.peeked.iter().sum();
         let lines = st.peeked.len();
         st.peeked.clear();
-        if generation != st.generation {
-            // Another process reset the file since we read it: what we just replayed came
-            // from the old one, and the offset on disk is of the new one.
+        let on_disk = match fs::metadata(&self.data) {
+            Ok(m) => m.len(),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => 0,
+            Err(e) => return Err(e),
+        };
+        // Another process reset the file since we read it: what we just replayed came from
+        // the old one, and the offset on disk is of the new one. A file shorter than our
+        // view was reset too: `peek` reads the generation without the lock, so it can see
+        // a reset's new generation and still read the file it is about to truncate.
+        if generation != st.generation || on_disk < st.len {
             return self.resync(&mut st, generation);
         }
         st.offset += advance;
         st.pending = st.pending.saturating_sub(lines);
         if st.offset >= st.len {
-            let on_disk = fs::metadata(&self.data).map(|m| m.len()).unwrap_or(0);
             if on_disk > st.offset {
                 // Another process appended meanwhile (the old one, in a graceful upgrade):
                 // its records are read next time, not truncated away.
@@ -373,6 +379,25 @@ mod tests {
         assert!(Spool::open(dir.path()).unwrap().peek_ids(10).is_empty());
         b.append(&[rec("b4")]).unwrap();
         assert_eq!(b.peek_ids(10), ["b4"]);
+    }
+
+    /// `peek` reads the generation without the lock: it can see a reset's new generation
+    /// while the file still holds what the reset is about to truncate.
+    #[test]
+    fn a_peek_in_the_middle_of_another_process_reset_loses_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = Spool::open(dir.path()).unwrap();
+        a.append(&[rec("x1"), rec("x2")]).unwrap();
+        let b = Spool::open(dir.path()).unwrap();
+        // The reset has counted the generation up, not yet truncated the file ...
+        fs::write(dir.path().join("audit-spool.lock"), "1").unwrap();
+        assert_eq!(b.peek_ids(10), ["x1", "x2"]);
+        // ... then it truncates, and a new record is spooled, shorter than what `b` read.
+        File::create(dir.path().join("audit-spool.jsonl")).unwrap();
+        a.append(&[rec("r1")]).unwrap();
+        b.consume_peeked().unwrap();
+        assert_eq!(b.peek_ids(10), ["r1"]);
+        assert_eq!(Spool::open(dir.path()).unwrap().peek_ids(10), ["r1"]);
     }
 
     #[test]

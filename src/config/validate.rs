@@ -473,7 +473,8 @@ fn routes(
 
 /// Whether every path matched by `b` is also matched by the earlier prefix `a`.
 fn prefix_covers(a: &str, b: &str) -> bool {
-    // Routes match without regard to case, and `/x/` matches `/x` too (`Route::matches`).
+    // A later prefix that differs in case only is never served: the any-case reading picks
+    // the earlier route, so the path is refused (`Config::route`). `/x/` matches `/x` too.
     let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
     let (a, b) = (a.as_str(), b.as_str());
     if a.ends_with('/') {
