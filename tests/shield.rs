@@ -828,6 +828,159 @@ async fn audit_rows_survive_a_postgres_outage() {
     assert_eq!(n, 21, "every request has exactly one row");
 }
 
+/// A refund the database cannot take when the request ends (it went away while the
+/// provider was answering) is not lost: it waits in the audit spool with the request's
+/// record and is paid, once, when the record is written.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refund_that_meets_a_postgres_outage_is_paid_when_it_returns() {
+    let pg = common::services::PgInstance::start();
+    let local = securetag_edge::store::postgres::PgStore::connect_lazy(&pg.url(), 2).unwrap();
+    local.migrate().await.unwrap();
+    let (tenant, _, key) = db::tenant(&local, 1000).await;
+    let provider = Provider::start();
+    provider.push(Answer::Slow(Duration::from_secs(10)));
+    let port = free_port();
+    let slow = format!(
+        "    - {{name: slow, base_url: \"{}\", timeout: 2s, models: [\"slow-*\"]}}\n",
+        provider.base_url()
+    );
+    let edge = Edge::start(&config(port, &provider, Some(&pg.url()), None, &slow));
+    let url = format!("http://127.0.0.1:{port}/ai/v1/chat/completions");
+    let call = tokio::spawn(async move {
+        common::client()
+            .post(url)
+            .bearer_auth(key)
+            .json(&json!({"model": "slow-1", "messages": [{"role": "user", "content": "x"}]}))
+            .send()
+            .await
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while provider
+        .state
+        .hits
+        .load(std::sync::atomic::Ordering::SeqCst)
+        == 0
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the provider was not called"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(db::balance(&local, &tenant).await, 990, "charged upfront");
+    // Debits commit without waiting for the WAL to be written, and the stop below is a
+    // crash that would lose this one: a checkpoint writes it first.
+    sqlx::query("CHECKPOINT")
+        .execute(&local.pool)
+        .await
+        .unwrap();
+    drop(local);
+    pg.stop();
+    let r = call.await.unwrap().unwrap();
+    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+    let (status, code, _) = error_code(r).await;
+    assert_eq!((status, code.as_str()), (504, "provider_timeout"));
+    // The refund is tried after the answer is out: wait for it and the record to fail.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while edge.metric("securetag_audit_records_spooled_total") < 1.0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the record was not spooled"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    pg.resume();
+    let back = securetag_edge::store::postgres::PgStore::connect_lazy(&pg.url(), 2).unwrap();
+    let (_, _, _, outcome) = db::audit_row(&back, &rid).await;
+    assert_eq!(outcome, "upstream_error");
+    let (charged, error): (i64, Option<String>) = sqlx::query_as(
+        "SELECT (credits_charged * 100)::bigint, error FROM securetag.ai_gateway_log \
+         WHERE request_id = $1",
+    )
+    .bind(&rid)
+    .fetch_one(&back.pool)
+    .await
+    .unwrap();
+    assert_eq!(charged, 1, "the row says what the tenant pays in the end");
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("refund_deferred")),
+        "{error:?}"
+    );
+    assert_eq!(
+        db::balance(&back, &tenant).await,
+        999,
+        "refunded to the blocked price with the record"
+    );
+    let paid: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM securetag.credit_refund WHERE tenant_id = $1::uuid",
+    )
+    .bind(&tenant)
+    .fetch_one(&back.pool)
+    .await
+    .unwrap();
+    assert_eq!(paid, 1);
+}
+
+/// A refund is paid once per charge, however many times it is asked for: by the request
+/// path, by the audit record that carries it, and by that record replayed.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refund_is_paid_once_per_charge() {
+    use securetag_edge::audit::{AuditRecord, AuditSink, Refund};
+    use securetag_edge::store::Store;
+    let store = db::store().await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let refund = Refund {
+        charge_id: uuid::Uuid::new_v4().to_string(),
+        tenant_id: tenant.clone(),
+        cents: 9,
+    };
+    store.refund(&refund).await.unwrap();
+    assert_eq!(db::balance(&store, &tenant).await, 109);
+    store.refund(&refund).await.unwrap();
+    let record = |id: String, refund: &Refund| AuditRecord {
+        tenant_id: Some(tenant.clone()),
+        refund_owed: Some(refund.clone()),
+        ..AuditRecord::new(id, None)
+    };
+    let first = format!("refund-{}", uuid::Uuid::new_v4().simple());
+    store
+        .write(&[record(first.clone(), &refund)])
+        .await
+        .unwrap();
+    store
+        .write(&[record(first.clone(), &refund)])
+        .await
+        .unwrap();
+    assert_eq!(db::balance(&store, &tenant).await, 109, "paid once");
+    // Another charge of the same tenant, in one batch with a record of the first: the
+    // second is paid, and a batch holding a refund twice pays it once.
+    let other = Refund {
+        charge_id: uuid::Uuid::new_v4().to_string(),
+        ..refund.clone()
+    };
+    let second = format!("refund-{}", uuid::Uuid::new_v4().simple());
+    store
+        .write(&[
+            record(second.clone(), &other),
+            record(first.clone(), &refund),
+            record(format!("{second}-copy"), &other),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(db::balance(&store, &tenant).await, 118);
+    // A refund with ids that are not UUIDs pays nothing and does not hold up its record.
+    let odd = Refund {
+        charge_id: "not-a-uuid".into(),
+        ..refund.clone()
+    };
+    let third = format!("refund-{}", uuid::Uuid::new_v4().simple());
+    store.write(&[record(third.clone(), &odd)]).await.unwrap();
+    db::audit_row(&store, &third).await;
+    assert_eq!(db::balance(&store, &tenant).await, 118);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn provider_failures_are_refunded_and_mapped() {
     let s = setup(1000, "").await;

@@ -28,7 +28,7 @@ use async_trait::async_trait;
 use prometheus::{IntCounter, IntCounterVec, IntGauge, Opts};
 use tokio::sync::{mpsc, Notify};
 
-pub use record::{AuditRecord, Incident};
+pub use record::{AuditRecord, Incident, Refund};
 pub use spool::Spool;
 
 use crate::shield::settings::AuditSettings;

@@ -13,6 +13,16 @@ pub struct Incident {
     pub action_taken: String,
 }
 
+/// Credits given back for one charge. Paying it is idempotent by `charge_id` (a random
+/// UUID per charge, since request ids may repeat): a retry after a statement that timed out
+/// but committed, or a spool replay of the record that carries it, pays nothing twice.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Refund {
+    pub charge_id: String,
+    pub tenant_id: String,
+    pub cents: i64,
+}
+
 /// The row written to `ai_gateway_log` (and its incidents), or one JSONL line.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct AuditRecord {
@@ -45,6 +55,11 @@ pub struct AuditRecord {
     pub outcome: String,
     pub error: Option<String>,
     pub incidents: Vec<Incident>,
+    /// A refund the database could not take when the request ended: the audit writer pays
+    /// it in the transaction that stores this record, so it waits in the spool with the
+    /// record while the database is down. Never stored as a column.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_owed: Option<Refund>,
 }
 
 impl AuditRecord {
@@ -77,6 +92,7 @@ impl AuditRecord {
             outcome: "completed".into(),
             error: None,
             incidents: Vec::new(),
+            refund_owed: None,
         }
     }
 }

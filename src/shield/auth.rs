@@ -359,7 +359,7 @@ mod tests {
         async fn charge(&self, _: &str, _: Cents) -> Result<Option<Cents>, StoreError> {
             Ok(None)
         }
-        async fn refund(&self, _: &str, _: Cents) -> Result<(), StoreError> {
+        async fn refund(&self, _: &crate::audit::Refund) -> Result<(), StoreError> {
             Ok(())
         }
         async fn ping(&self) -> Result<(), StoreError> {

@@ -342,8 +342,9 @@ impl Shield {
 
     /// Settles the requests a shutdown could not wait for (see [`unsettled`]): refunds down
     /// to the blocked price, all at once and within `deadline`, and queues their audit rows
-    /// (a refund not confirmed in time is said so in the row). Called from the drain thread,
-    /// before the audit queue's last flush.
+    /// (a refund not paid in time goes with its row, which pays it; see
+    /// [`AuditRecord::refund_owed`](crate::audit::AuditRecord::refund_owed)). Called from
+    /// the drain thread, before the audit queue's last flush.
     pub fn settle_interrupted(&self, rt: &tokio::runtime::Handle, deadline: Duration) {
         let left = self.unsettled.take_all();
         if left.is_empty() {
@@ -358,27 +359,26 @@ impl Shield {
         // Each under the one deadline, so a refund that hangs does not take the answers of
         // those that went through with it. Timers are made inside the runtime.
         let refunds = left.iter().map(|p| async move {
-            let back = p.cents - blocked;
-            back <= 0
-                || matches!(
-                    tokio::time::timeout_at(until, self.store.refund(&p.tenant_id, back)).await,
-                    Ok(Ok(()))
-                )
+            let refund = p.charge.refund_to(blocked)?;
+            match tokio::time::timeout_at(until, self.store.refund(&refund)).await {
+                Ok(Ok(())) => None,
+                _ => Some(refund),
+            }
         });
-        let refunded = rt.block_on(futures::future::join_all(refunds));
-        for (i, p) in left.into_iter().enumerate() {
+        let owed = rt.block_on(futures::future::join_all(refunds));
+        for (p, owed) in left.into_iter().zip(owed) {
             let mut r = p.record;
             r.status = 503;
             r.outcome = "interrupted".into();
             r.action = "error".into();
             r.latency_ms = p.started.elapsed().as_secs_f32() * 1000.0;
-            if refunded.get(i).copied().unwrap_or(false) {
-                r.credits_charged_cents = p.cents.min(blocked);
-                r.error = Some("shutdown".into());
+            r.credits_charged_cents = p.charge.cents.min(blocked);
+            r.error = Some(if owed.is_some() {
+                "shutdown; refund_deferred".into()
             } else {
-                r.credits_charged_cents = p.cents;
-                r.error = Some("shutdown; refund_unconfirmed".into());
-            }
+                "shutdown".into()
+            });
+            r.refund_owed = owed;
             self.auditor.record(r);
         }
     }

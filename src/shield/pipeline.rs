@@ -51,7 +51,7 @@ struct Trail {
     started: Instant,
     /// Time spent waiting on the provider, subtracted from the shield's own time.
     upstream: Duration,
-    charged: Option<(String, i64)>,
+    charged: Option<super::unsettled::Charge>,
     refund: bool,
     /// The charge's entry among the requests a shutdown would settle.
     ticket: Option<u64>,
@@ -386,24 +386,24 @@ impl Shield {
         }
         let r = &mut trail.record;
         r.status = status;
-        if let Some((tenant, cents)) = &trail.charged {
-            let mut charged = *cents;
-            if trail.refund && *cents > self.settings.price_blocked {
-                let back = cents - self.settings.price_blocked;
-                match self.store.refund(tenant, back).await {
-                    Ok(()) => charged = self.settings.price_blocked,
-                    Err(e) => {
-                        tracing::error!(error = %e, tenant = %tenant, "refund failed");
-                        // The row says the full price; this says it may have been refunded
-                        // after all (a timed-out statement can still commit).
-                        r.error = Some(match r.error.take() {
-                            Some(was) => format!("{was}; refund_unconfirmed"),
-                            None => "refund_unconfirmed".into(),
-                        });
-                    }
+        if let Some(charge) = &trail.charged {
+            r.credits_charged_cents = charge.cents;
+            let refund = trail
+                .refund
+                .then(|| charge.refund_to(self.settings.price_blocked))
+                .flatten();
+            if let Some(refund) = refund {
+                r.credits_charged_cents = self.settings.price_blocked;
+                if let Err(e) = self.store.refund(&refund).await {
+                    tracing::error!(error = %e, tenant = %refund.tenant_id,
+                        "refund failed; the audit writer pays it with the request's record");
+                    r.error = Some(match r.error.take() {
+                        Some(was) => format!("{was}; refund_deferred"),
+                        None => "refund_deferred".into(),
+                    });
+                    r.refund_owed = Some(refund);
                 }
             }
-            r.credits_charged_cents = charged;
         }
         let total = trail.started.elapsed();
         r.latency_ms = total.as_secs_f32() * 1000.0;
@@ -551,13 +551,14 @@ impl Shield {
         };
         match charged {
             Ok(Some(_)) => {
-                trail.charged = Some((key.tenant_id.clone(), self.settings.price_proxied));
+                let charge =
+                    super::unsettled::Charge::new(&key.tenant_id, self.settings.price_proxied);
                 trail.ticket = Some(self.unsettled.open(super::unsettled::Pending {
                     record: trail.record.clone(),
                     started: trail.started,
-                    tenant_id: key.tenant_id.clone(),
-                    cents: self.settings.price_proxied,
+                    charge: charge.clone(),
                 }));
+                trail.charged = Some(charge);
             }
             Ok(None) => {
                 trail.record.outcome = "insufficient_credits".into();

@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use parking_lot::Mutex;
 
 use super::{Ban, KeyRecord, Store, StoreError};
+use crate::audit::Refund;
 use crate::shield::settings::{AiSettings, Cents};
 
 pub struct MemoryStore {
@@ -100,9 +101,10 @@ impl Store for MemoryStore {
         }
     }
 
-    async fn refund(&self, tenant_id: &str, cents: Cents) -> Result<(), StoreError> {
-        if let Some(b) = self.credits.get(tenant_id) {
-            b.fetch_add(cents, Ordering::SeqCst);
+    /// Cannot fail, so it is never retried and needs no record of charges paid back.
+    async fn refund(&self, refund: &Refund) -> Result<(), StoreError> {
+        if let Some(b) = self.credits.get(&refund.tenant_id) {
+            b.fetch_add(refund.cents, Ordering::SeqCst);
         }
         Ok(())
     }

@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::audit::Refund;
 use crate::shield::policy::Policy;
 use crate::shield::settings::Cents;
 
@@ -158,7 +159,8 @@ pub trait Store: Send + Sync {
     /// Takes `cents` from the tenant if the balance covers it, atomically; returns the new
     /// balance, or `None` when it was short.
     async fn charge(&self, tenant_id: &str, cents: Cents) -> Result<Option<Cents>, StoreError>;
-    async fn refund(&self, tenant_id: &str, cents: Cents) -> Result<(), StoreError>;
+    /// Gives back one charge's credits, once however often it is called (see [`Refund`]).
+    async fn refund(&self, refund: &Refund) -> Result<(), StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;
 }
 

@@ -16,7 +16,7 @@ use sqlx::{Connection, Row};
 
 use super::debits::{DebitPool, RETEST_IDLE_AFTER};
 use super::{Ban, BanKind, KeyRecord, Store, StoreError};
-use crate::audit::{AuditRecord, AuditSink, Incident, SinkError};
+use crate::audit::{AuditRecord, AuditSink, Incident, Refund, SinkError};
 use crate::shield::policy::{self, RawPolicy};
 use crate::shield::settings::Cents;
 
@@ -229,11 +229,8 @@ impl Store for PgStore {
 
     /// On the durable pool: refunds are rare (blocked or failed requests), and one lost to
     /// a PostgreSQL crash would leave the tenant charged the full price.
-    async fn refund(&self, tenant_id: &str, cents: Cents) -> Result<(), StoreError> {
-        let credit = sqlx::query("UPDATE securetag.tenant SET credits_balance = credits_balance + ($2::numeric / 100) WHERE id = $1::uuid")
-            .bind(tenant_id)
-            .bind(cents)
-            .execute(&self.pool);
+    async fn refund(&self, refund: &Refund) -> Result<(), StoreError> {
+        let credit = pay_refunds(std::slice::from_ref(&refund)).execute(&self.pool);
         match tokio::time::timeout(STATEMENT_TIMEOUT, credit).await {
             Ok(done) => done.map(|_| ()).map_err(StoreError::from),
             Err(_) => Err(StoreError::Unavailable(format!(
@@ -277,6 +274,38 @@ const LOG_INSERT: &str = log_insert!("");
 /// After [`LOG_INSERT`] met a request id already stored: a spool replay of rows that made it
 /// before a crash, or a trusted proxy's reused id. Those rows are skipped.
 const LOG_INSERT_OR_SKIP: &str = log_insert!("ON CONFLICT (request_id) DO NOTHING");
+
+/// Pays each refund whose charge has none recorded yet, and records it: both in one
+/// statement, so a refund is paid exactly when its row is written (migration 7).
+const REFUND_PAY: &str = "\
+WITH paid AS ( \
+  INSERT INTO securetag.credit_refund (charge_id, tenant_id, cents) \
+  SELECT c::uuid, t::uuid, n FROM UNNEST($1::text[], $2::text[], $3::int8[]) AS x(c, t, n) \
+  ON CONFLICT (charge_id) DO NOTHING \
+  RETURNING tenant_id, cents) \
+UPDATE securetag.tenant AS t SET credits_balance = t.credits_balance + s.cents / 100 \
+FROM (SELECT tenant_id, sum(cents) AS cents FROM paid GROUP BY tenant_id) AS s \
+WHERE t.id = s.tenant_id";
+
+/// [`REFUND_PAY`] for `refunds`, leaving out any whose ids are not UUIDs (none of ours
+/// are; a cast error would refuse the audit batch that carries it).
+fn pay_refunds<'q>(
+    refunds: &[&'q Refund],
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    let valid: Vec<&Refund> = refunds
+        .iter()
+        .copied()
+        .filter(|r| {
+            r.cents > 0
+                && uuid_or_null(Some(&r.charge_id)).is_some()
+                && uuid_or_null(Some(&r.tenant_id)).is_some()
+        })
+        .collect();
+    sqlx::query(REFUND_PAY)
+        .bind(column(&valid, |r| r.charge_id.as_str()))
+        .bind(column(&valid, |r| r.tenant_id.as_str()))
+        .bind(column(&valid, |r| r.cents))
+}
 
 const INCIDENT_INSERT: &str = "\
 INSERT INTO securetag.ai_gateway_pii_incident (log_id, direction, entity, count, action_taken) \
@@ -421,6 +450,17 @@ impl PgStore {
                 .bind(column(&incidents, |(_, i)| i.action_taken.as_str()))
                 .execute(&mut *tx)
                 .await?;
+        }
+        // Refunds the request path could not pay, with the rows that carry them: a batch
+        // that fails goes to the spool and pays them when it is replayed. Every copy of a
+        // record pays, the skipped ones too: a charge is paid once whichever copy comes
+        // first.
+        let owed: Vec<&Refund> = batch
+            .iter()
+            .filter_map(|r| r.refund_owed.as_ref())
+            .collect();
+        if !owed.is_empty() {
+            pay_refunds(&owed).execute(&mut *tx).await?;
         }
         tx.commit().await
     }
