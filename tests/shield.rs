@@ -841,7 +841,7 @@ async fn a_refund_that_meets_a_postgres_outage_is_paid_when_it_returns() {
     provider.push(Answer::Slow(Duration::from_secs(10)));
     let port = free_port();
     let slow = format!(
-        "    - {{name: slow, base_url: \"{}\", timeout: 2s, models: [\"slow-*\"]}}\n",
+        "    - {{name: slow, base_url: \"{}\", timeout: 5s, models: [\"slow-*\"]}}\n",
         provider.base_url()
     );
     let edge = Edge::start(&config(port, &provider, Some(&pg.url()), None, &slow));
@@ -979,6 +979,32 @@ async fn a_refund_is_paid_once_per_charge() {
     store.write(&[record(third.clone(), &odd)]).await.unwrap();
     db::audit_row(&store, &third).await;
     assert_eq!(db::balance(&store, &tenant).await, 118);
+    // A refund the database refuses (the balance would outgrow NUMERIC(10,2)) does not
+    // take its record, or the batch's other records, with it.
+    let (full, _, _) = db::tenant(&store, 9_999_999_995).await;
+    let over = Refund {
+        charge_id: uuid::Uuid::new_v4().to_string(),
+        tenant_id: full.clone(),
+        cents: 9,
+    };
+    let (refused, beside) = (
+        format!("refund-{}", uuid::Uuid::new_v4().simple()),
+        format!("refund-{}", uuid::Uuid::new_v4().simple()),
+    );
+    store
+        .write(&[
+            AuditRecord {
+                tenant_id: Some(full.clone()),
+                refund_owed: Some(over),
+                ..AuditRecord::new(refused.clone(), None)
+            },
+            AuditRecord::new(beside.clone(), None),
+        ])
+        .await
+        .unwrap();
+    db::audit_row(&store, &refused).await;
+    db::audit_row(&store, &beside).await;
+    assert_eq!(db::balance(&store, &full).await, 9_999_999_995);
 }
 
 #[tokio::test(flavor = "multi_thread")]

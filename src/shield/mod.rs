@@ -101,6 +101,7 @@ struct ShieldMetrics {
     requests: IntCounterVec,
     findings: IntCounterVec,
     overhead: HistogramVec,
+    refunds: IntCounterVec,
 }
 
 impl ShieldMetrics {
@@ -133,14 +134,27 @@ impl ShieldMetrics {
                 &["stream"],
             )
             .expect("valid metric"),
+            refunds: IntCounterVec::new(
+                Opts::new(
+                    "ai_refunds_total",
+                    "Refunds of blocked or failed requests, paid at once or deferred",
+                ),
+                &["result"],
+            )
+            .expect("valid metric"),
         };
         let r = crate::metrics::get();
         r.register(Box::new(m.requests.clone()));
         r.register(Box::new(m.findings.clone()));
         r.register(Box::new(m.overhead.clone()));
+        r.register(Box::new(m.refunds.clone()));
         m
     }
 }
+
+/// How long a shutdown waits for requests that were settling themselves when it began;
+/// their refunds are cut short, so what is left is queueing their records.
+const CLOSING_BUDGET: Duration = Duration::from_secs(1);
 
 /// The shield and everything it holds for the life of the process (or one reload).
 pub struct Shield {
@@ -347,9 +361,25 @@ impl Shield {
     /// the drain thread, before the audit queue's last flush.
     pub fn settle_interrupted(&self, rt: &tokio::runtime::Handle, deadline: Duration) {
         let left = self.unsettled.take_all();
-        if left.is_empty() {
-            return;
+        if !left.is_empty() {
+            self.settle(rt, left, deadline);
         }
+        // Requests that were settling themselves stopped waiting on their refunds when
+        // `take_all` began (see `unsettled`): their records join the queue before its flush.
+        if !self
+            .unsettled
+            .wait_closed(std::time::Instant::now() + CLOSING_BUDGET)
+        {
+            tracing::warn!("requests still settling at shutdown; their audit rows may be lost");
+        }
+    }
+
+    fn settle(
+        &self,
+        rt: &tokio::runtime::Handle,
+        left: Vec<unsettled::Pending>,
+        deadline: Duration,
+    ) {
         tracing::warn!(
             requests = left.len(),
             "settling requests cut off by the shutdown"
@@ -357,13 +387,17 @@ impl Shield {
         let blocked = self.settings.price_blocked;
         let until = tokio::time::Instant::now() + deadline;
         // Each under the one deadline, so a refund that hangs does not take the answers of
-        // those that went through with it. Timers are made inside the runtime.
+        // those that went through with it. Timers are made inside the runtime. Each gives
+        // the refund still owed, if any.
         let refunds = left.iter().map(|p| async move {
             let refund = p.charge.refund_to(blocked)?;
-            match tokio::time::timeout_at(until, self.store.refund(&refund)).await {
-                Ok(Ok(())) => None,
-                _ => Some(refund),
-            }
+            let paid = matches!(
+                tokio::time::timeout_at(until, self.store.refund(&refund)).await,
+                Ok(Ok(()))
+            );
+            let result = if paid { "paid" } else { "deferred" };
+            self.metrics.refunds.with_label_values(&[result]).inc();
+            (!paid).then_some(refund)
         });
         let owed = rt.block_on(futures::future::join_all(refunds));
         for (p, owed) in left.into_iter().zip(owed) {

@@ -380,10 +380,15 @@ impl Shield {
 
     /// Settles credits, records metrics, queues the audit record.
     async fn finish(&self, mut trail: Trail, status: u16) {
-        if trail.ticket.is_some_and(|t| !self.unsettled.close(t)) {
-            // A shutdown that could not wait settled it (`Shield::settle_interrupted`).
-            return;
-        }
+        // Held until the record is queued: the shutdown waits for it before its last flush.
+        let _closing = match trail.ticket {
+            Some(t) => match self.unsettled.close(t) {
+                Some(c) => Some(c),
+                // A shutdown that could not wait settled it (`Shield::settle_interrupted`).
+                None => return,
+            },
+            None => None,
+        };
         let r = &mut trail.record;
         r.status = status;
         if let Some(charge) = &trail.charged {
@@ -394,7 +399,17 @@ impl Shield {
                 .flatten();
             if let Some(refund) = refund {
                 r.credits_charged_cents = self.settings.price_blocked;
-                if let Err(e) = self.store.refund(&refund).await {
+                // Polled first, so a refund that cannot wait (the memory store's) is paid.
+                let paid = tokio::select! {
+                    biased;
+                    paid = self.store.refund(&refund) => paid.map_err(|e| e.to_string()),
+                    () = self.unsettled.cut_short() => {
+                        Err("the shutdown could not wait for the database".to_string())
+                    }
+                };
+                let result = if paid.is_ok() { "paid" } else { "deferred" };
+                self.metrics.refunds.with_label_values(&[result]).inc();
+                if let Err(e) = paid {
                     tracing::error!(error = %e, tenant = %refund.tenant_id,
                         "refund failed; the audit writer pays it with the request's record");
                     r.error = Some(match r.error.take() {

@@ -5,12 +5,19 @@
 //! tenant gets back all but the blocked price and the audit log gets their row, as for any
 //! request that fails upstream. Whoever takes a request's entry out settles it, so a
 //! request that ends while the shutdown settles is settled once.
+//!
+//! A request that took its entry out just before may still be waiting on its refund (a
+//! database that hangs holds it for the statement timeout), and the process exits soon
+//! after the shutdown has settled. So the shutdown also cuts those waits short (the refund
+//! then goes with the audit record, which pays it once) and waits for their records to be
+//! queued before the queue's last flush.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Instant;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
+use tokio::sync::Notify;
 
 use crate::audit::{AuditRecord, Refund};
 use crate::shield::settings::Cents;
@@ -57,6 +64,20 @@ pub struct Pending {
 pub struct Unsettled {
     open: Mutex<HashMap<u64, Pending>>,
     next: AtomicU64,
+    /// Requests that took their entry out and have not queued their record yet.
+    closing: AtomicUsize,
+    /// Set once the shutdown settles; wakes [`Unsettled::cut_short`].
+    settling: AtomicBool,
+    cut: Notify,
+}
+
+/// A request settling itself; dropped once its record is queued.
+pub struct Closing<'a>(&'a Unsettled);
+
+impl Drop for Closing<'_> {
+    fn drop(&mut self) {
+        self.0.closing.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Unsettled {
@@ -67,14 +88,48 @@ impl Unsettled {
         ticket
     }
 
-    /// Takes the request's entry back; `false` when a shutdown has settled it already.
-    pub fn close(&self, ticket: u64) -> bool {
-        self.open.lock().remove(&ticket).is_some()
+    /// Takes the request's entry back, to settle it while the guard lives; `None` when a
+    /// shutdown has settled it already.
+    pub fn close(&self, ticket: u64) -> Option<Closing<'_>> {
+        let mut open = self.open.lock();
+        open.remove(&ticket)?;
+        // Counted under the lock, so the shutdown's `take_all` never misses a request
+        // that is neither open nor counted.
+        self.closing.fetch_add(1, Ordering::SeqCst);
+        Some(Closing(self))
     }
 
-    /// Every request still open, for the shutdown to settle.
+    /// Every request still open, for the shutdown to settle; from now on, every wait
+    /// in [`Unsettled::cut_short`] ends.
     pub fn take_all(&self) -> Vec<Pending> {
+        self.settling.store(true, Ordering::SeqCst);
+        self.cut.notify_waiters();
         self.open.lock().drain().map(|(_, p)| p).collect()
+    }
+
+    /// Completes once the shutdown settles: a request settling itself stops waiting on
+    /// its refund then.
+    pub async fn cut_short(&self) {
+        loop {
+            // Registered before the flag is read, so a shutdown in between still wakes it.
+            let woken = self.cut.notified();
+            if self.settling.load(Ordering::SeqCst) {
+                return;
+            }
+            woken.await;
+        }
+    }
+
+    /// Waits (blocking the calling thread) until no request is settling itself, or
+    /// `deadline`; whether none is.
+    pub fn wait_closed(&self, deadline: Instant) -> bool {
+        while self.closing.load(Ordering::SeqCst) > 0 {
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        true
     }
 }
 
@@ -94,11 +149,36 @@ mod tests {
             })
         };
         let (a, b) = (open("r1"), open("r1"));
-        assert!(u.close(a));
+        let closing = u.close(a);
+        assert!(closing.is_some());
         let left = u.take_all();
         assert_eq!(left.len(), 1);
-        assert!(!u.close(b), "the shutdown settled it");
-        assert!(!u.close(a), "settled once");
+        assert!(u.close(b).is_none(), "the shutdown settled it");
+        assert!(u.close(a).is_none(), "settled once");
+        // The shutdown waits for the request that is settling itself.
+        let soon = Instant::now() + Duration::from_millis(30);
+        assert!(!u.wait_closed(soon), "still settling");
+        drop(closing);
+        assert!(u.wait_closed(Instant::now()));
+    }
+
+    #[tokio::test]
+    async fn the_shutdown_cuts_short_a_wait_begun_before_it_and_every_later_one() {
+        let u = std::sync::Arc::new(Unsettled::default());
+        let waiting = tokio::spawn({
+            let u = u.clone();
+            async move { u.cut_short().await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        u.take_all();
+        tokio::time::timeout(Duration::from_secs(5), waiting)
+            .await
+            .expect("woken by the shutdown")
+            .unwrap();
+        tokio::time::timeout(Duration::from_secs(5), u.cut_short())
+            .await
+            .expect("a later wait ends at once");
     }
 
     #[test]

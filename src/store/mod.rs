@@ -159,7 +159,9 @@ pub trait Store: Send + Sync {
     /// Takes `cents` from the tenant if the balance covers it, atomically; returns the new
     /// balance, or `None` when it was short.
     async fn charge(&self, tenant_id: &str, cents: Cents) -> Result<Option<Cents>, StoreError>;
-    /// Gives back one charge's credits, once however often it is called (see [`Refund`]).
+    /// Gives back one charge's credits. PostgreSQL pays a charge once however often it is
+    /// asked (a retry, a replay; see [`Refund`]); the memory store, which cannot fail, is
+    /// asked once per charge.
     async fn refund(&self, refund: &Refund) -> Result<(), StoreError>;
     async fn ping(&self) -> Result<(), StoreError>;
 }

@@ -5,7 +5,7 @@
 //! a database that is down at start delays nothing but `/ai/`, which answers 503 until it
 //! returns.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -39,7 +39,10 @@ pub struct PgStore {
     /// checked against the balance exactly as before; what a PostgreSQL *crash* (not an edge
     /// crash) can lose is the last few hundred milliseconds of debits, so those requests go
     /// unbilled. Nothing is ever charged twice, and audit rows (which record every charge)
-    /// keep the durable pool, so the loss can be reconciled. Not a sqlx pool: see
+    /// keep the durable pool, so the loss can be reconciled. One of those requests that
+    /// also ends blocked or failed, with its refund deferred by the crash (see
+    /// [`AuditRecord::refund_owed`]), is refunded for a debit that was lost: the tenant gains
+    /// the refund (the proxied price less the blocked one). Not a sqlx pool: see
     /// [`super::debits`] for why.
     credits: DebitPool,
 }
@@ -296,9 +299,14 @@ fn pay_refunds<'q>(
         .iter()
         .copied()
         .filter(|r| {
-            r.cents > 0
+            let ok = r.cents > 0
                 && uuid_or_null(Some(&r.charge_id)).is_some()
-                && uuid_or_null(Some(&r.tenant_id)).is_some()
+                && uuid_or_null(Some(&r.tenant_id)).is_some();
+            if !ok {
+                tracing::warn!(charge_id = %r.charge_id, tenant = %r.tenant_id,
+                    cents = r.cents, "refund with ids that are not UUIDs; not paid");
+            }
+            ok
         })
         .collect();
     sqlx::query(REFUND_PAY)
@@ -332,19 +340,41 @@ impl AuditSink for PgStore {
     ///
     /// A batch PostgreSQL refuses for its data (a class 22 or 23 error: a value it cannot
     /// store) is written record by record, each with its NULs replaced (the one character
-    /// valid UTF-8 may hold and `text` may not); a record still refused is dropped with a
-    /// log line naming its request id: retried, it would stop every later record behind it.
+    /// valid UTF-8 may hold and `text` may not). A record still refused that carries a
+    /// refund is tried as two halves, row and refund (the refund may be what was refused: a
+    /// balance at its column's limit). What is still refused is dropped with a log line
+    /// naming it (the refund's charge, tenant and amount, to be paid by hand): retried, it
+    /// would stop every later record behind it.
     async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
+        let failed = |e: sqlx::Error| SinkError(e.to_string());
         match self.write_or_skip(batch).await {
             Err(e) if is_data_error(&e) => {}
-            other => return other.map_err(|e| SinkError(e.to_string())),
+            other => return other.map_err(failed),
         }
         for r in batch {
-            match self.write_or_skip(&[without_nul(r)]).await {
+            let mut r = without_nul(r);
+            let e = match self.write_or_skip(std::slice::from_ref(&r)).await {
+                Ok(()) => continue,
+                Err(e) if is_data_error(&e) => e,
+                Err(e) => return Err(failed(e)),
+            };
+            let Some(refund) = r.refund_owed.take() else {
+                tracing::error!(request_id = %r.request_id, error = %e,
+                    "audit record refused by the database; dropped");
+                continue;
+            };
+            match self.write_or_skip(std::slice::from_ref(&r)).await {
                 Ok(()) => {}
                 Err(e) if is_data_error(&e) => tracing::error!(request_id = %r.request_id,
                     error = %e, "audit record refused by the database; dropped"),
-                Err(e) => return Err(SinkError(e.to_string())),
+                Err(e) => return Err(failed(e)),
+            }
+            match pay_refunds(&[&refund]).execute(&self.pool).await {
+                Ok(_) => {}
+                Err(e) if is_data_error(&e) => tracing::error!(charge_id = %refund.charge_id,
+                    tenant = %refund.tenant_id, cents = refund.cents, error = %e,
+                    "refund refused by the database; not paid"),
+                Err(e) => return Err(failed(e)),
             }
         }
         Ok(())
@@ -460,6 +490,21 @@ impl PgStore {
             .filter_map(|r| r.refund_owed.as_ref())
             .collect();
         if !owed.is_empty() {
+            // Another instance's writer may pay refunds of the same tenants: both lock the
+            // tenant rows in id order first, so neither waits for the other in a cycle.
+            let tenants: BTreeSet<&str> = owed
+                .iter()
+                .filter_map(|r| uuid_or_null(Some(&r.tenant_id)))
+                .collect();
+            if tenants.len() > 1 {
+                sqlx::query(
+                    "SELECT 1 FROM securetag.tenant WHERE id = ANY($1::text[]::uuid[]) \
+                     ORDER BY id FOR NO KEY UPDATE",
+                )
+                .bind(tenants.into_iter().collect::<Vec<_>>())
+                .execute(&mut *tx)
+                .await?;
+            }
             pay_refunds(&owed).execute(&mut *tx).await?;
         }
         tx.commit().await
