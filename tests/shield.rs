@@ -982,6 +982,7 @@ async fn a_refund_is_paid_once_per_charge() {
     // A refund the database refuses (the balance would outgrow NUMERIC(10,2)) does not
     // take its record, or the batch's other records, with it.
     let (full, _, _) = db::tenant(&store, 9_999_999_995).await;
+    let (other_tenant, _, _) = db::tenant(&store, 100).await;
     let over = Refund {
         charge_id: uuid::Uuid::new_v4().to_string(),
         tenant_id: full.clone(),
@@ -995,6 +996,8 @@ async fn a_refund_is_paid_once_per_charge() {
         .write(&[
             AuditRecord {
                 tenant_id: Some(full.clone()),
+                credits_charged_cents: 1,
+                error: Some("provider_timeout; refund_deferred".into()),
                 refund_owed: Some(over),
                 ..AuditRecord::new(refused.clone(), None)
             },
@@ -1005,6 +1008,44 @@ async fn a_refund_is_paid_once_per_charge() {
     db::audit_row(&store, &refused).await;
     db::audit_row(&store, &beside).await;
     assert_eq!(db::balance(&store, &full).await, 9_999_999_995);
+    let (charged, error): (i64, Option<String>) = sqlx::query_as(
+        "SELECT (credits_charged * 100)::bigint, error FROM securetag.ai_gateway_log \
+         WHERE request_id = $1",
+    )
+    .bind(&refused)
+    .fetch_one(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (charged, error.as_deref()),
+        (10, Some("provider_timeout; refund_refused")),
+        "the row says the full price the tenant still pays"
+    );
+    // Refunds of two tenants in one batch (their rows locked in order first).
+    let (a, b) = (
+        format!("refund-{}", uuid::Uuid::new_v4().simple()),
+        format!("refund-{}", uuid::Uuid::new_v4().simple()),
+    );
+    let owed = |tenant: &str| Refund {
+        charge_id: uuid::Uuid::new_v4().to_string(),
+        tenant_id: tenant.to_string(),
+        cents: 9,
+    };
+    store
+        .write(&[
+            AuditRecord {
+                tenant_id: Some(other_tenant.clone()),
+                refund_owed: Some(owed(&other_tenant)),
+                ..AuditRecord::new(a.clone(), None)
+            },
+            record(b.clone(), &owed(&tenant)),
+        ])
+        .await
+        .unwrap();
+    db::audit_row(&store, &a).await;
+    db::audit_row(&store, &b).await;
+    assert_eq!(db::balance(&store, &other_tenant).await, 109);
+    assert_eq!(db::balance(&store, &tenant).await, 127);
 }
 
 #[tokio::test(flavor = "multi_thread")]

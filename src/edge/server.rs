@@ -71,7 +71,10 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         // period is only the backstop if that ever fails. It outlasts the drain's hooks
         // (settling cut-off requests, the audit flush), which run after the timeout.
         grace_period_seconds: Some(
-            config.server.shutdown_timeout.as_secs() + (SETTLE_BUDGET + FLUSH_BUDGET).as_secs() + 2,
+            (config.server.shutdown_timeout + SETTLE_BUDGET + CLOSING_BUDGET + FLUSH_BUDGET)
+                .as_secs_f64()
+                .ceil() as u64
+                + 2,
         ),
         graceful_shutdown_timeout_seconds: Some(1),
         ..ServerConf::default()
@@ -155,7 +158,7 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
             let flush = shield.auditor().clone();
             hooks.push(Box::new(move || {
                 // Their rows join the queue before its last flush.
-                settle.settle_interrupted(&rt, SETTLE_BUDGET);
+                settle.settle_interrupted(&rt, SETTLE_BUDGET, CLOSING_BUDGET);
                 if !flush.flush_blocking(FLUSH_BUDGET) {
                     tracing::warn!("audit queue not confirmed flushed at shutdown; unsent records are in the spool or lost with the queue");
                 }
@@ -276,8 +279,10 @@ impl BackgroundService for Once {
 }
 
 /// How long the drain thread's hooks may take after the shutdown timeout: refunds of the
-/// requests cut off (all at once), then the audit queue's last flush.
+/// requests cut off (all at once), then the records of requests that were settling
+/// themselves (their refunds cut short), then the audit queue's last flush.
 const SETTLE_BUDGET: Duration = Duration::from_secs(2);
+const CLOSING_BUDGET: Duration = Duration::from_secs(1);
 const FLUSH_BUDGET: Duration = Duration::from_secs(5);
 
 /// Waits for Pingora to enter its grace period, then for the last request, then exits.

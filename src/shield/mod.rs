@@ -152,10 +152,6 @@ impl ShieldMetrics {
     }
 }
 
-/// How long a shutdown waits for requests that were settling themselves when it began;
-/// their refunds are cut short, so what is left is queueing their records.
-const CLOSING_BUDGET: Duration = Duration::from_secs(1);
-
 /// The shield and everything it holds for the life of the process (or one reload).
 pub struct Shield {
     pub settings: Arc<AiSettings>,
@@ -359,16 +355,23 @@ impl Shield {
     /// (a refund not paid in time goes with its row, which pays it; see
     /// [`AuditRecord::refund_owed`](crate::audit::AuditRecord::refund_owed)). Called from
     /// the drain thread, before the audit queue's last flush.
-    pub fn settle_interrupted(&self, rt: &tokio::runtime::Handle, deadline: Duration) {
+    ///
+    /// Then waits up to `closing` for requests that were settling themselves: their refunds
+    /// were cut short when this began (see [`unsettled`]), and their records must join the
+    /// queue before its flush too.
+    pub fn settle_interrupted(
+        &self,
+        rt: &tokio::runtime::Handle,
+        deadline: Duration,
+        closing: Duration,
+    ) {
         let left = self.unsettled.take_all();
         if !left.is_empty() {
             self.settle(rt, left, deadline);
         }
-        // Requests that were settling themselves stopped waiting on their refunds when
-        // `take_all` began (see `unsettled`): their records join the queue before its flush.
         if !self
             .unsettled
-            .wait_closed(std::time::Instant::now() + CLOSING_BUDGET)
+            .wait_closed(std::time::Instant::now() + closing)
         {
             tracing::warn!("requests still settling at shutdown; their audit rows may be lost");
         }

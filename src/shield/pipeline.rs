@@ -46,7 +46,7 @@ impl From<HttpError> for Stop {
 }
 
 /// Everything the audit record needs, filled in as the request advances.
-struct Trail {
+struct Trail<'s> {
     record: AuditRecord,
     started: Instant,
     /// Time spent waiting on the provider, subtracted from the shield's own time.
@@ -55,6 +55,8 @@ struct Trail {
     refund: bool,
     /// The charge's entry among the requests a shutdown would settle.
     ticket: Option<u64>,
+    /// Instead of a ticket, for a request charged after the shutdown settled.
+    late: Option<super::unsettled::Closing<'s>>,
 }
 
 fn auth_error(code: &'static str, message: &'static str) -> HttpError {
@@ -352,6 +354,7 @@ impl Shield {
             charged: None,
             refund: false,
             ticket: None,
+            late: None,
         };
         let mut rl_headers = Vec::new();
         let result = self
@@ -379,7 +382,7 @@ impl Shield {
     }
 
     /// Settles credits, records metrics, queues the audit record.
-    async fn finish(&self, mut trail: Trail, status: u16) {
+    async fn finish(&self, mut trail: Trail<'_>, status: u16) {
         // Held until the record is queued: the shutdown waits for it before its last flush.
         let _closing = match trail.ticket {
             Some(t) => match self.unsettled.close(t) {
@@ -387,7 +390,7 @@ impl Shield {
                 // A shutdown that could not wait settled it (`Shield::settle_interrupted`).
                 None => return,
             },
-            None => None,
+            None => trail.late.take(),
         };
         let r = &mut trail.record;
         r.status = status;
@@ -400,18 +403,25 @@ impl Shield {
             if let Some(refund) = refund {
                 r.credits_charged_cents = self.settings.price_blocked;
                 // Polled first, so a refund that cannot wait (the memory store's) is paid.
+                // `None`: cut short by the shutdown.
                 let paid = tokio::select! {
                     biased;
-                    paid = self.store.refund(&refund) => paid.map_err(|e| e.to_string()),
-                    () = self.unsettled.cut_short() => {
-                        Err("the shutdown could not wait for the database".to_string())
-                    }
+                    paid = self.store.refund(&refund) => Some(paid),
+                    () = self.unsettled.cut_short() => None,
                 };
-                let result = if paid.is_ok() { "paid" } else { "deferred" };
+                let result = if matches!(paid, Some(Ok(()))) {
+                    "paid"
+                } else {
+                    "deferred"
+                };
                 self.metrics.refunds.with_label_values(&[result]).inc();
-                if let Err(e) = paid {
-                    tracing::error!(error = %e, tenant = %refund.tenant_id,
-                        "refund failed; the audit writer pays it with the request's record");
+                if !matches!(paid, Some(Ok(()))) {
+                    match paid {
+                        Some(Err(e)) => tracing::error!(error = %e, tenant = %refund.tenant_id,
+                            "refund failed; the audit writer pays it with the request's record"),
+                        _ => tracing::warn!(tenant = %refund.tenant_id,
+                            "refund cut short by the shutdown; the request's record pays it"),
+                    }
                     r.error = Some(match r.error.take() {
                         Some(was) => format!("{was}; refund_deferred"),
                         None => "refund_deferred".into(),
@@ -443,11 +453,11 @@ impl Shield {
         self.auditor.record(trail.record);
     }
 
-    async fn chat_steps(
-        &self,
+    async fn chat_steps<'s>(
+        &'s self,
         req: &Request<'_>,
         down: &mut dyn Downstream,
-        trail: &mut Trail,
+        trail: &mut Trail<'s>,
         rl_headers: &mut Vec<(&'static str, String)>,
     ) -> Result<u16, Stop> {
         // 1. Who is calling.
@@ -568,12 +578,25 @@ impl Shield {
             Ok(Some(_)) => {
                 let charge =
                     super::unsettled::Charge::new(&key.tenant_id, self.settings.price_proxied);
-                trail.ticket = Some(self.unsettled.open(super::unsettled::Pending {
+                let opened = self.unsettled.open(super::unsettled::Pending {
                     record: trail.record.clone(),
                     started: trail.started,
                     charge: charge.clone(),
-                }));
+                });
                 trail.charged = Some(charge);
+                match opened {
+                    Ok(ticket) => trail.ticket = Some(ticket),
+                    Err(late) => {
+                        trail.late = Some(late);
+                        trail.refund = true;
+                        trail.record.outcome = "interrupted".into();
+                        return Err(unavailable(
+                            "shutting_down",
+                            "the gateway is shutting down; retry the request",
+                        )
+                        .into());
+                    }
+                }
             }
             Ok(None) => {
                 trail.record.outcome = "insufficient_credits".into();
@@ -981,7 +1004,7 @@ impl Shield {
     }
 
     /// Hands an answer with fenced code to the SAST pool; never waits.
-    fn code_to_sast(&self, trail: &Trail, text: &str) {
+    fn code_to_sast(&self, trail: &Trail<'_>, text: &str) {
         let Some(pool) = &self.sast else { return };
         if !text.contains("```") && !text.contains("~~~") {
             return;
@@ -1028,7 +1051,7 @@ impl Shield {
         })
     }
 
-    fn provider_failed(&self, trail: &mut Trail, e: &ProviderError) -> Stop {
+    fn provider_failed(&self, trail: &mut Trail<'_>, e: &ProviderError) -> Stop {
         tracing::warn!(error = %e, request_id = %trail.record.request_id, "provider call failed");
         trail.refund = true;
         trail.record.outcome = "upstream_error".into();
@@ -1056,7 +1079,7 @@ impl Shield {
         down: &mut dyn Downstream,
         up: &mut Upstream,
         guard: &mut OutputGuard<'_>,
-        trail: &mut Trail,
+        trail: &mut Trail<'_>,
         rl_headers: &[(&'static str, String)],
     ) -> Result<u16, Stop> {
         let t = Instant::now();
@@ -1140,7 +1163,7 @@ impl Shield {
         down: &mut dyn Downstream,
         up: &mut Upstream,
         guard: &mut OutputGuard<'_>,
-        trail: &mut Trail,
+        trail: &mut Trail<'_>,
         rl_headers: &[(&'static str, String)],
     ) -> Result<u16, Stop> {
         let mut headers: Vec<(&'static str, String)> = rl_headers.to_vec();
@@ -1221,7 +1244,7 @@ const NO_RETRY: (&str, &str) = ("x-should-retry", "false");
 async fn end_broken_stream(
     down: &mut dyn Downstream,
     filter: &mut SseFilter<'_, '_>,
-    trail: &mut Trail,
+    trail: &mut Trail<'_>,
     error: String,
     (code, message): (&str, &str),
 ) {

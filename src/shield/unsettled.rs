@@ -81,11 +81,18 @@ impl Drop for Closing<'_> {
 }
 
 impl Unsettled {
-    /// Records a charged request; the ticket closes it.
-    pub fn open(&self, pending: Pending) -> u64 {
+    /// Records a charged request; the ticket closes it. Once the shutdown has settled, no
+    /// one would settle the request later: it gets a guard instead, to settle itself at
+    /// once while the shutdown waits for it.
+    pub fn open(&self, pending: Pending) -> Result<u64, Closing<'_>> {
+        let mut open = self.open.lock();
+        if self.settling.load(Ordering::SeqCst) {
+            self.closing.fetch_add(1, Ordering::SeqCst);
+            return Err(Closing(self));
+        }
         let ticket = self.next.fetch_add(1, Ordering::Relaxed);
-        self.open.lock().insert(ticket, pending);
-        ticket
+        open.insert(ticket, pending);
+        Ok(ticket)
     }
 
     /// Takes the request's entry back, to settle it while the guard lives; `None` when a
@@ -141,13 +148,12 @@ mod tests {
     fn a_request_is_settled_by_whoever_takes_it_first() {
         let u = Unsettled::default();
         // One request id twice (a client's own, passed by a trusted proxy): two tickets.
-        let open = |id: &str| {
-            u.open(Pending {
-                record: AuditRecord::new(id.into(), None),
-                started: Instant::now(),
-                charge: Charge::new("t", 10),
-            })
+        let pending = |id: &str| Pending {
+            record: AuditRecord::new(id.into(), None),
+            started: Instant::now(),
+            charge: Charge::new("t", 10),
         };
+        let open = |id: &str| u.open(pending(id)).ok().expect("open before the shutdown");
         let (a, b) = (open("r1"), open("r1"));
         let closing = u.close(a);
         assert!(closing.is_some());
@@ -159,6 +165,14 @@ mod tests {
         let soon = Instant::now() + Duration::from_millis(30);
         assert!(!u.wait_closed(soon), "still settling");
         drop(closing);
+        assert!(u.wait_closed(Instant::now()));
+        // A request charged after the shutdown settled settles itself, and is waited for.
+        let late = u
+            .open(pending("r2"))
+            .expect_err("refused after the shutdown");
+        assert!(u.take_all().is_empty());
+        assert!(!u.wait_closed(Instant::now() + Duration::from_millis(30)));
+        drop(late);
         assert!(u.wait_closed(Instant::now()));
     }
 

@@ -341,10 +341,11 @@ impl AuditSink for PgStore {
     /// A batch PostgreSQL refuses for its data (a class 22 or 23 error: a value it cannot
     /// store) is written record by record, each with its NULs replaced (the one character
     /// valid UTF-8 may hold and `text` may not). A record still refused that carries a
-    /// refund is tried as two halves, row and refund (the refund may be what was refused: a
-    /// balance at its column's limit). What is still refused is dropped with a log line
-    /// naming it (the refund's charge, tenant and amount, to be paid by hand): retried, it
-    /// would stop every later record behind it.
+    /// refund is tried as two halves, refund then row (the refund may be what was refused:
+    /// a balance at its column's limit); a refused refund is logged with its charge, tenant
+    /// and amount, to be paid by hand, and its row then says the full price and
+    /// `refund_refused`. A row still refused is dropped with a log line naming it: retried,
+    /// it would stop every later record behind it.
     async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
         let failed = |e: sqlx::Error| SinkError(e.to_string());
         match self.write_or_skip(batch).await {
@@ -363,17 +364,26 @@ impl AuditSink for PgStore {
                     "audit record refused by the database; dropped");
                 continue;
             };
+            match pay_refunds(&[&refund]).execute(&self.pool).await {
+                Ok(_) => {}
+                Err(e) if is_data_error(&e) => {
+                    tracing::error!(charge_id = %refund.charge_id, tenant = %refund.tenant_id,
+                        cents = refund.cents, error = %e, "refund refused by the database; not paid");
+                    r.credits_charged_cents += refund.cents;
+                    r.error = Some(match r.error.take() {
+                        Some(was) if was.contains("refund_deferred") => {
+                            was.replace("refund_deferred", "refund_refused")
+                        }
+                        Some(was) => format!("{was}; refund_refused"),
+                        None => "refund_refused".into(),
+                    });
+                }
+                Err(e) => return Err(failed(e)),
+            }
             match self.write_or_skip(std::slice::from_ref(&r)).await {
                 Ok(()) => {}
                 Err(e) if is_data_error(&e) => tracing::error!(request_id = %r.request_id,
                     error = %e, "audit record refused by the database; dropped"),
-                Err(e) => return Err(failed(e)),
-            }
-            match pay_refunds(&[&refund]).execute(&self.pool).await {
-                Ok(_) => {}
-                Err(e) if is_data_error(&e) => tracing::error!(charge_id = %refund.charge_id,
-                    tenant = %refund.tenant_id, cents = refund.cents, error = %e,
-                    "refund refused by the database; not paid"),
                 Err(e) => return Err(failed(e)),
             }
         }
