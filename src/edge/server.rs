@@ -70,12 +70,16 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         // Our drain ends the process as soon as requests are done; Pingora's own grace
         // period is only the backstop if that ever fails. It outlasts the drain's hooks
         // (settling cut-off requests, the audit flush), which run after the timeout.
-        grace_period_seconds: Some(
-            (config.server.shutdown_timeout + SETTLE_BUDGET + CLOSING_BUDGET + FLUSH_BUDGET)
-                .as_secs_f64()
-                .ceil() as u64
-                + 2,
-        ),
+        grace_period_seconds: Some({
+            let budget = config
+                .server
+                .shutdown_timeout
+                .saturating_add(SETTLE_BUDGET + CLOSING_BUDGET + FLUSH_BUDGET);
+            budget
+                .as_secs()
+                .saturating_add(u64::from(budget.subsec_nanos() > 0))
+                .saturating_add(2)
+        }),
         graceful_shutdown_timeout_seconds: Some(1),
         ..ServerConf::default()
     };

@@ -356,9 +356,9 @@ impl Shield {
     /// [`AuditRecord::refund_owed`](crate::audit::AuditRecord::refund_owed)). Called from
     /// the drain thread, before the audit queue's last flush.
     ///
-    /// Then waits up to `closing` for requests that were settling themselves: their refunds
-    /// were cut short when this began (see [`unsettled`]), and their records must join the
-    /// queue before its flush too.
+    /// Then waits up to `closing` for requests that were settling themselves (their refunds
+    /// cut short when this began) or whose debit was in flight (they refund themselves in
+    /// full): see [`unsettled`]. Their records must join the queue before its flush too.
     pub fn settle_interrupted(
         &self,
         rt: &tokio::runtime::Handle,

@@ -52,7 +52,10 @@ struct Trail<'s> {
     /// Time spent waiting on the provider, subtracted from the shield's own time.
     upstream: Duration,
     charged: Option<super::unsettled::Charge>,
+    /// Refunded down to the blocked price when it ends: blocked, or failed upstream.
     refund: bool,
+    /// With `refund`, refunded in full instead: refused, charged, for a shutdown.
+    refund_all: bool,
     /// The charge's entry among the requests a shutdown would settle.
     ticket: Option<u64>,
     /// Instead of a ticket, for a request charged after the shutdown settled.
@@ -69,6 +72,13 @@ fn forbidden(code: &'static str, message: impl Into<std::borrow::Cow<'static, st
 
 fn unavailable(code: &'static str, message: &'static str) -> HttpError {
     HttpError::new(503, "service_unavailable", code, message).with_retry_after(1)
+}
+
+fn shutting_down() -> HttpError {
+    unavailable(
+        "shutting_down",
+        "the gateway is shutting down; retry the request",
+    )
 }
 
 /// Longest model name accepted; names reach logs, metrics and the audit table.
@@ -353,6 +363,7 @@ impl Shield {
             upstream: Duration::ZERO,
             charged: None,
             refund: false,
+            refund_all: false,
             ticket: None,
             late: None,
         };
@@ -396,12 +407,14 @@ impl Shield {
         r.status = status;
         if let Some(charge) = &trail.charged {
             r.credits_charged_cents = charge.cents;
-            let refund = trail
-                .refund
-                .then(|| charge.refund_to(self.settings.price_blocked))
-                .flatten();
+            let price = if trail.refund_all {
+                0
+            } else {
+                self.settings.price_blocked
+            };
+            let refund = trail.refund.then(|| charge.refund_to(price)).flatten();
             if let Some(refund) = refund {
-                r.credits_charged_cents = self.settings.price_blocked;
+                r.credits_charged_cents = price;
                 // Polled first, so a refund that cannot wait (the memory store's) is paid.
                 // `None`: cut short by the shutdown.
                 let paid = tokio::select! {
@@ -556,7 +569,13 @@ impl Shield {
 
         // 4. Credits, charged upfront, and 5. inspection. The debit is sent before the scan
         // and awaited after it, so the database round trip runs alongside the scan; the scan
-        // is synchronous, so nothing can return early while the debit is in flight.
+        // is synchronous, so nothing can return early while the debit is in flight. A
+        // shutdown that has settled would not settle a request charged now: it is refused
+        // uncharged, and one whose debit is in flight is waited for.
+        let Some(charging) = self.unsettled.charging() else {
+            trail.record.outcome = "interrupted".into();
+            return Err(shutting_down().into());
+        };
         let mut charge = self
             .store
             .charge(&key.tenant_id, self.settings.price_proxied);
@@ -578,23 +597,22 @@ impl Shield {
             Ok(Some(_)) => {
                 let charge =
                     super::unsettled::Charge::new(&key.tenant_id, self.settings.price_proxied);
-                let opened = self.unsettled.open(super::unsettled::Pending {
+                let pending = super::unsettled::Pending {
                     record: trail.record.clone(),
                     started: trail.started,
                     charge: charge.clone(),
-                });
+                };
+                let opened = self.unsettled.open(pending, charging);
                 trail.charged = Some(charge);
                 match opened {
                     Ok(ticket) => trail.ticket = Some(ticket),
                     Err(late) => {
+                        // Not served, and told to retry: refunded in full.
                         trail.late = Some(late);
                         trail.refund = true;
+                        trail.refund_all = true;
                         trail.record.outcome = "interrupted".into();
-                        return Err(unavailable(
-                            "shutting_down",
-                            "the gateway is shutting down; retry the request",
-                        )
-                        .into());
+                        return Err(shutting_down().into());
                     }
                 }
             }

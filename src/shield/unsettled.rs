@@ -10,7 +10,9 @@
 //! database that hangs holds it for the statement timeout), and the process exits soon
 //! after the shutdown has settled. So the shutdown also cuts those waits short (the refund
 //! then goes with the audit record, which pays it once) and waits for their records to be
-//! queued before the queue's last flush.
+//! queued before the queue's last flush. It waits the same way for requests whose debit
+//! was in flight: charged after it settled, they refund themselves in full and answer
+//! 503. No debit is sent once it has settled.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
@@ -81,17 +83,30 @@ impl Drop for Closing<'_> {
 }
 
 impl Unsettled {
-    /// Records a charged request; the ticket closes it. Once the shutdown has settled, no
-    /// one would settle the request later: it gets a guard instead, to settle itself at
-    /// once while the shutdown waits for it.
-    pub fn open(&self, pending: Pending) -> Result<u64, Closing<'_>> {
+    /// Counts a request whose debit is about to be sent, so a shutdown waits for it too;
+    /// `None` once the shutdown has settled, when no one would settle the request later:
+    /// it is then refused before it is charged.
+    pub fn charging(&self) -> Option<Closing<'_>> {
+        let _open = self.open.lock();
+        if self.settling.load(Ordering::SeqCst) {
+            return None;
+        }
+        self.closing.fetch_add(1, Ordering::SeqCst);
+        Some(Closing(self))
+    }
+
+    /// Records a charged request, given its [`Unsettled::charging`] guard; the ticket closes
+    /// it. If the shutdown settled while the debit was in flight, the guard comes back
+    /// instead, for the request to settle itself at once while the shutdown waits for it.
+    pub fn open<'a>(&'a self, pending: Pending, charging: Closing<'a>) -> Result<u64, Closing<'a>> {
         let mut open = self.open.lock();
         if self.settling.load(Ordering::SeqCst) {
-            self.closing.fetch_add(1, Ordering::SeqCst);
-            return Err(Closing(self));
+            return Err(charging);
         }
         let ticket = self.next.fetch_add(1, Ordering::Relaxed);
         open.insert(ticket, pending);
+        // Uncounted only once it is in the table, both under the lock `take_all` drains.
+        drop(charging);
         Ok(ticket)
     }
 
@@ -153,7 +168,12 @@ mod tests {
             started: Instant::now(),
             charge: Charge::new("t", 10),
         };
-        let open = |id: &str| u.open(pending(id)).ok().expect("open before the shutdown");
+        let open = |id: &str| {
+            let charging = u.charging().expect("charging before the shutdown");
+            u.open(pending(id), charging)
+                .ok()
+                .expect("open before the shutdown")
+        };
         let (a, b) = (open("r1"), open("r1"));
         let closing = u.close(a);
         assert!(closing.is_some());
@@ -166,10 +186,14 @@ mod tests {
         assert!(!u.wait_closed(soon), "still settling");
         drop(closing);
         assert!(u.wait_closed(Instant::now()));
-        // A request charged after the shutdown settled settles itself, and is waited for.
-        let late = u
-            .open(pending("r2"))
-            .expect_err("refused after the shutdown");
+        // A debit in flight when the shutdown settles is waited for; charged, the request
+        // settles itself; no debit is sent after.
+        let u = Unsettled::default();
+        let charging = u.charging().expect("before the shutdown");
+        assert!(u.take_all().is_empty());
+        assert!(u.charging().is_none(), "refused uncharged after");
+        assert!(!u.wait_closed(Instant::now() + Duration::from_millis(30)));
+        let late = u.open(pending("r2"), charging).expect_err("settles itself");
         assert!(u.take_all().is_empty());
         assert!(!u.wait_closed(Instant::now() + Duration::from_millis(30)));
         drop(late);
