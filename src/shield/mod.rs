@@ -373,7 +373,10 @@ impl Shield {
             .unsettled
             .wait_closed(std::time::Instant::now() + closing)
         {
-            tracing::warn!("requests still settling at shutdown; their audit rows may be lost");
+            tracing::error!(
+                "requests still settling or charging at shutdown; their audit rows, and the \
+                 refunds of those charged, may be lost"
+            );
         }
     }
 

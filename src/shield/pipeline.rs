@@ -381,6 +381,12 @@ impl Shield {
                 if trail.record.action == "allowed" {
                     trail.record.action = "error".into();
                 }
+                if trail.late.is_some() {
+                    // Charged after the shutdown settled: settled before the answer, which
+                    // a client that does not read could hold past the shutdown's wait.
+                    self.finish(trail, e.status).await;
+                    return self.reject(req, down, &e, rl_headers).await;
+                }
                 self.reject(req, down, &e, rl_headers).await
             }
             Err(Stop::Gone) => {

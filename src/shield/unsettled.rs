@@ -66,14 +66,16 @@ pub struct Pending {
 pub struct Unsettled {
     open: Mutex<HashMap<u64, Pending>>,
     next: AtomicU64,
-    /// Requests that took their entry out and have not queued their record yet.
+    /// Requests the shutdown waits for: those that took their entry out and have not
+    /// queued their record yet, and those whose debit is in flight.
     closing: AtomicUsize,
     /// Set once the shutdown settles; wakes [`Unsettled::cut_short`].
     settling: AtomicBool,
     cut: Notify,
 }
 
-/// A request settling itself; dropped once its record is queued.
+/// A request the shutdown waits for (settling itself, or charging); dropped once its
+/// record is queued, or once it is open or refused.
 pub struct Closing<'a>(&'a Unsettled);
 
 impl Drop for Closing<'_> {
@@ -142,8 +144,8 @@ impl Unsettled {
         }
     }
 
-    /// Waits (blocking the calling thread) until no request is settling itself, or
-    /// `deadline`; whether none is.
+    /// Waits (blocking the calling thread) until no request is settling itself or charging,
+    /// or `deadline`; whether none is.
     pub fn wait_closed(&self, deadline: Instant) -> bool {
         while self.closing.load(Ordering::SeqCst) > 0 {
             if Instant::now() >= deadline {
@@ -159,15 +161,18 @@ impl Unsettled {
 mod tests {
     use super::*;
 
+    fn pending(id: &str) -> Pending {
+        Pending {
+            record: AuditRecord::new(id.into(), None),
+            started: Instant::now(),
+            charge: Charge::new("t", 10),
+        }
+    }
+
     #[test]
     fn a_request_is_settled_by_whoever_takes_it_first() {
         let u = Unsettled::default();
         // One request id twice (a client's own, passed by a trusted proxy): two tickets.
-        let pending = |id: &str| Pending {
-            record: AuditRecord::new(id.into(), None),
-            started: Instant::now(),
-            charge: Charge::new("t", 10),
-        };
         let open = |id: &str| {
             let charging = u.charging().expect("charging before the shutdown");
             u.open(pending(id), charging)
@@ -186,8 +191,12 @@ mod tests {
         assert!(!u.wait_closed(soon), "still settling");
         drop(closing);
         assert!(u.wait_closed(Instant::now()));
-        // A debit in flight when the shutdown settles is waited for; charged, the request
-        // settles itself; no debit is sent after.
+    }
+
+    /// A debit in flight when the shutdown settles is waited for; charged, the request
+    /// settles itself; no debit is sent after.
+    #[test]
+    fn a_debit_in_flight_at_the_shutdown_is_waited_for_and_none_is_sent_after() {
         let u = Unsettled::default();
         let charging = u.charging().expect("before the shutdown");
         assert!(u.take_all().is_empty());
