@@ -360,7 +360,7 @@ impl Writer {
 
     /// Writes a batch to the sink, or to the spool when the spool already holds older
     /// records, the sink failed moments ago, or it fails now.
-    async fn store(&self, batch: Vec<AuditRecord>) {
+    async fn store(&mut self, batch: Vec<AuditRecord>) {
         if batch.is_empty() {
             return;
         }
@@ -384,11 +384,43 @@ impl Writer {
         } else if self.spool_batch(&batch, "keep_order") {
             self.replay().await;
         } else {
-            // The spool is failing (a full disk): the sink out of order beats losing them.
-            match self.write_sink(&batch, SINK_TIMEOUT).await {
-                Ok(()) => self.metrics.written.inc_by(batch.len() as u64),
-                Err(e) => tracing::error!(error = %e, records = batch.len(),
-                    "audit records lost: neither the spool nor the sink took them"),
+            self.sink_out_of_order(&batch).await;
+        }
+    }
+
+    /// For records the spool refused (a full disk) while it holds older ones: the sink out
+    /// of order beats losing them.
+    async fn sink_out_of_order(&self, batch: &[AuditRecord]) {
+        match self.write_sink(batch, SINK_TIMEOUT).await {
+            Ok(()) => self.metrics.written.inc_by(batch.len() as u64),
+            Err(e) => tracing::error!(error = %e, records = batch.len(),
+                "audit records lost: neither the spool nor the sink took them"),
+        }
+    }
+
+    /// Moves what is queued now behind the spool, a batch per append, and answers the
+    /// flushes among it. A replay calls it between chunks: new records belong behind the
+    /// spool anyway (order), and a long replay that left the queue unread would let it
+    /// fill, when each request spools its own record with a sync to disk of its own, on
+    /// the request path.
+    async fn spool_queued(&mut self) {
+        let mut left = self.rx.len();
+        while left > 0 {
+            let (mut batch, mut acks) = (Vec::new(), Vec::new());
+            while left > 0 && batch.len() < self.settings.batch_size && acks.is_empty() {
+                let Ok(m) = self.rx.try_recv() else {
+                    left = 0;
+                    break;
+                };
+                left -= 1;
+                self.take(m, &mut batch, &mut acks);
+            }
+            if !batch.is_empty() && !self.spool_batch(&batch, "keep_order") {
+                self.sink_out_of_order(&batch).await;
+            }
+            // Everything queued before these flushes is stored now.
+            for a in acks {
+                let _ = a.send(());
             }
         }
     }
@@ -456,7 +488,7 @@ impl Writer {
     }
 
     /// Replays the spool oldest first while the sink accepts batches.
-    async fn replay(&self) {
+    async fn replay(&mut self) {
         if self.spool.pending() == 0 || self.backing_off() {
             return;
         }
@@ -489,6 +521,7 @@ impl Writer {
                 tracing::error!(error = %e, "audit spool could not be advanced");
                 return;
             }
+            self.spool_queued().await;
             self.metrics
                 .spool_depth
                 .set(i64::try_from(self.spool.pending()).unwrap_or(i64::MAX));
@@ -698,6 +731,76 @@ mod tests {
         assert!(flush.await.unwrap());
         assert_eq!(*sink.batches.0.lock().unwrap(), [["a", "b"]]);
         assert_eq!(auditor.spool.pending(), 0);
+    }
+
+    /// A [`Batches`] that takes 50 ms a write: a replay of many chunks takes a while.
+    #[derive(Default)]
+    struct Slow(Batches);
+
+    #[async_trait]
+    impl AuditSink for Slow {
+        async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            self.0.write(batch).await
+        }
+    }
+
+    /// A long replay moves the records queued meanwhile behind the spool between its
+    /// chunks: the queue never fills, so no request spools its own record (with a sync to
+    /// disk on the request path), and order is kept.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn records_queued_during_a_replay_go_behind_the_spool_in_batches() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = AuditSettings {
+            file: dir.path().join("audit.jsonl"),
+            spool_dir: dir.path().join("spool"),
+            queue_capacity: 100,
+            batch_size: 10,
+            flush_interval: Duration::from_secs(600),
+        };
+        // 40 chunks of 10 at 50 ms each: a replay of two seconds at least.
+        let old: Vec<String> = (0..400).map(|n| format!("old{n}")).collect();
+        let spooled: Vec<AuditRecord> = old
+            .iter()
+            .map(|id| AuditRecord::new(id.clone(), None))
+            .collect();
+        Spool::open(&settings.spool_dir)
+            .unwrap()
+            .append(&spooled)
+            .unwrap();
+        let sink = Arc::new(Slow::default());
+        let (auditor, writer) = channel(sink.clone(), &settings).unwrap();
+        let _writer = tokio::spawn(writer.run());
+        // 150 records over the first second of the replay, against a queue of 100.
+        let mut new = Vec::new();
+        for n in 0..150 {
+            let id = format!("new{n}");
+            auditor.record(AuditRecord::new(id.clone(), None));
+            new.push(id);
+            if n % 15 == 14 {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        let all = old.len() + new.len();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        let seen = loop {
+            let seen = sink.0 .0.lock().unwrap().concat();
+            if seen.len() >= all || tokio::time::Instant::now() >= deadline {
+                break seen;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert_eq!(
+            auditor
+                .metrics
+                .spooled
+                .with_label_values(&["queue_full"])
+                .get(),
+            0,
+            "no request spooled its own record"
+        );
+        let expected: Vec<String> = old.into_iter().chain(new).collect();
+        assert_eq!(seen, expected, "in order, each once");
     }
 
     /// Fewer records than a batch go in together once the interval has passed, and the
