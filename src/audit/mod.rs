@@ -183,6 +183,10 @@ pub struct Writer {
     /// Until when the sink is not tried after a failure, and the backoff that set it; see
     /// [`SINK_BACKOFF`].
     retry_at: parking_lot::Mutex<Option<(tokio::time::Instant, Duration)>>,
+    /// Flushes met while a replay moved the queue into the spool (see
+    /// [`Writer::spool_queued`]): answered once the replay is over, as flushes always are,
+    /// so a shutdown's flush still sees its records reach the sink when it can.
+    held_acks: Vec<std::sync::mpsc::Sender<()>>,
 }
 
 /// Builds the queue, the spool and the writer for `sink`.
@@ -222,6 +226,7 @@ pub fn channel(
             metrics,
             flush,
             retry_at: parking_lot::Mutex::new(None),
+            held_acks: Vec::new(),
         },
     ))
 }
@@ -398,31 +403,33 @@ impl Writer {
         }
     }
 
-    /// Moves what is queued now behind the spool, a batch per append, and answers the
-    /// flushes among it. A replay calls it between chunks: new records belong behind the
-    /// spool anyway (order), and a long replay that left the queue unread would let it
-    /// fill, when each request spools its own record with a sync to disk of its own, on
-    /// the request path.
-    async fn spool_queued(&mut self) {
+    /// Moves what is queued now behind the spool, a batch per append; false when the
+    /// spool refused a batch. A replay calls it between chunks while older records are
+    /// left: new records belong behind them anyway (order), and a long replay that left
+    /// the queue unread would let it fill, when each request spools its own record with a
+    /// sync to disk of its own, on the request path. Flushes among the queue are held for
+    /// the end of the replay.
+    async fn spool_queued(&mut self) -> bool {
         let mut left = self.rx.len();
         while left > 0 {
-            let (mut batch, mut acks) = (Vec::new(), Vec::new());
-            while left > 0 && batch.len() < self.settings.batch_size && acks.is_empty() {
+            let mut batch = Vec::new();
+            while left > 0 && batch.len() < self.settings.batch_size {
                 let Ok(m) = self.rx.try_recv() else {
                     left = 0;
                     break;
                 };
                 left -= 1;
-                self.take(m, &mut batch, &mut acks);
+                match m {
+                    Msg::Record(r) => batch.push(*r),
+                    Msg::Flush(a) => self.held_acks.push(a),
+                }
             }
             if !batch.is_empty() && !self.spool_batch(&batch, "keep_order") {
                 self.sink_out_of_order(&batch).await;
-            }
-            // Everything queued before these flushes is stored now.
-            for a in acks {
-                let _ = a.send(());
+                return false;
             }
         }
+        true
     }
 
     /// The sink's write, bounded by `limit`: a hung database (a partition, not a refused
@@ -487,8 +494,16 @@ impl Writer {
         }
     }
 
-    /// Replays the spool oldest first while the sink accepts batches.
+    /// Replays the spool oldest first while the sink accepts batches, then answers the
+    /// flushes it held.
     async fn replay(&mut self) {
+        self.replay_chunks().await;
+        for a in std::mem::take(&mut self.held_acks) {
+            let _ = a.send(());
+        }
+    }
+
+    async fn replay_chunks(&mut self) {
         if self.spool.pending() == 0 || self.backing_off() {
             return;
         }
@@ -521,7 +536,11 @@ impl Writer {
                 tracing::error!(error = %e, "audit spool could not be advanced");
                 return;
             }
-            self.spool_queued().await;
+            // Only while older records are left: at the end of the backlog the queue goes to
+            // the sink directly again, or under steady traffic the replay would never end.
+            if self.spool.pending() > 0 && !self.spool_queued().await {
+                return;
+            }
             self.metrics
                 .spool_depth
                 .set(i64::try_from(self.spool.pending()).unwrap_or(i64::MAX));
@@ -749,14 +768,14 @@ mod tests {
     /// chunks: the queue never fills, so no request spools its own record (with a sync to
     /// disk on the request path), and order is kept.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn records_queued_during_a_replay_go_behind_the_spool_in_batches() {
+    async fn records_queued_during_a_replay_go_behind_the_spool() {
         let dir = tempfile::tempdir().unwrap();
         let settings = AuditSettings {
             file: dir.path().join("audit.jsonl"),
             spool_dir: dir.path().join("spool"),
             queue_capacity: 100,
             batch_size: 10,
-            flush_interval: Duration::from_secs(600),
+            flush_interval: Duration::from_millis(20),
         };
         // 40 chunks of 10 at 50 ms each: a replay of two seconds at least.
         let old: Vec<String> = (0..400).map(|n| format!("old{n}")).collect();
@@ -801,6 +820,62 @@ mod tests {
         );
         let expected: Vec<String> = old.into_iter().chain(new).collect();
         assert_eq!(seen, expected, "in order, each once");
+    }
+
+    /// A sink on whose every write one more record arrives: steady traffic during a replay.
+    #[derive(Default)]
+    struct Busy {
+        batches: Batches,
+        auditor: Mutex<Option<Auditor>>,
+        writes: std::sync::atomic::AtomicUsize,
+    }
+
+    #[async_trait]
+    impl AuditSink for Busy {
+        async fn write(&self, batch: &[AuditRecord]) -> Result<(), SinkError> {
+            let n = self.writes.fetch_add(1, Ordering::SeqCst);
+            if let Some(a) = self.auditor.lock().unwrap().as_ref() {
+                a.record(AuditRecord::new(format!("live{n}"), None));
+            }
+            // A replay that never ends must still let the test's timeout fire.
+            tokio::task::yield_now().await;
+            self.batches.write(batch).await
+        }
+    }
+
+    /// Under steady traffic a replay ends once the backlog is gone: the record that
+    /// arrives with the last chunk waits in the queue for the sink, not in the spool for
+    /// another chunk (which would bring another record, and so on).
+    #[tokio::test]
+    async fn a_replay_under_steady_traffic_ends_with_the_backlog() {
+        let dir = tempfile::tempdir().unwrap();
+        let settings = AuditSettings {
+            file: dir.path().join("audit.jsonl"),
+            spool_dir: dir.path().join("spool"),
+            queue_capacity: 100,
+            batch_size: 10,
+            flush_interval: Duration::from_millis(20),
+        };
+        let old: Vec<String> = (0..30).map(|n| format!("old{n}")).collect();
+        let spooled: Vec<AuditRecord> = old
+            .iter()
+            .map(|id| AuditRecord::new(id.clone(), None))
+            .collect();
+        Spool::open(&settings.spool_dir)
+            .unwrap()
+            .append(&spooled)
+            .unwrap();
+        let sink = Arc::new(Busy::default());
+        let (auditor, mut writer) = channel(sink.clone(), &settings).unwrap();
+        *sink.auditor.lock().unwrap() = Some(auditor.clone());
+        tokio::time::timeout(Duration::from_secs(10), writer.replay())
+            .await
+            .expect("the replay ends");
+        assert_eq!(auditor.spool.pending(), 0);
+        assert_eq!(writer.rx.len(), 1, "the last record waits in the queue");
+        let mut expected = old;
+        expected.extend(["live0", "live1", "live2"].map(String::from));
+        assert_eq!(sink.batches.0.lock().unwrap().concat(), expected);
     }
 
     /// Fewer records than a batch go in together once the interval has passed, and the
