@@ -403,33 +403,25 @@ impl Writer {
         }
     }
 
-    /// Moves what is queued now behind the spool, a batch per append; false when the
-    /// spool refused a batch. A replay calls it between chunks while older records are
+    /// Moves what is queued now behind the spool, in one append (one sync to disk); a
+    /// spool that refuses them (a full disk) sends them to the sink out of order, as
+    /// [`Writer::store`] does. A replay calls it between chunks while older records are
     /// left: new records belong behind them anyway (order), and a long replay that left
     /// the queue unread would let it fill, when each request spools its own record with a
     /// sync to disk of its own, on the request path. Flushes among the queue are held for
     /// the end of the replay.
-    async fn spool_queued(&mut self) -> bool {
-        let mut left = self.rx.len();
-        while left > 0 {
-            let mut batch = Vec::new();
-            while left > 0 && batch.len() < self.settings.batch_size {
-                let Ok(m) = self.rx.try_recv() else {
-                    left = 0;
-                    break;
-                };
-                left -= 1;
-                match m {
-                    Msg::Record(r) => batch.push(*r),
-                    Msg::Flush(a) => self.held_acks.push(a),
-                }
-            }
-            if !batch.is_empty() && !self.spool_batch(&batch, "keep_order") {
-                self.sink_out_of_order(&batch).await;
-                return false;
+    async fn spool_queued(&mut self) {
+        let mut batch = Vec::with_capacity(self.rx.len());
+        for _ in 0..self.rx.len() {
+            match self.rx.try_recv() {
+                Ok(Msg::Record(r)) => batch.push(*r),
+                Ok(Msg::Flush(a)) => self.held_acks.push(a),
+                Err(_) => break,
             }
         }
-        true
+        if !batch.is_empty() && !self.spool_batch(&batch, "keep_order") {
+            self.sink_out_of_order(&batch).await;
+        }
     }
 
     /// The sink's write, bounded by `limit`: a hung database (a partition, not a refused
@@ -503,6 +495,7 @@ impl Writer {
         }
     }
 
+    /// [`Writer::replay`]'s work, without answering the held flushes.
     async fn replay_chunks(&mut self) {
         if self.spool.pending() == 0 || self.backing_off() {
             return;
@@ -537,9 +530,11 @@ impl Writer {
                 return;
             }
             // Only while older records are left: at the end of the backlog the queue goes to
-            // the sink directly again, or under steady traffic the replay would never end.
-            if self.spool.pending() > 0 && !self.spool_queued().await {
-                return;
+            // the sink directly again. Moving it at every chunk, the replay would end only
+            // in a lull. It still ends only while records arrive slower than a chunk per
+            // cycle (a sink write, the spool's syncs): the backlog shrinks by the difference.
+            if self.spool.pending() > 0 {
+                self.spool_queued().await;
             }
             self.metrics
                 .spool_depth
