@@ -1788,6 +1788,98 @@ async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
     );
 }
 
+/// A request cut off by a shutdown while PostgreSQL is down: its refund goes to the spool
+/// with its record, and the next start pays it when it replays the spool.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refund_deferred_by_a_shutdown_is_paid_by_the_next_start() {
+    let pg = common::services::PgInstance::start();
+    let local = securetag_edge::store::postgres::PgStore::connect_lazy(&pg.url(), 2).unwrap();
+    local.migrate().await.unwrap();
+    let (tenant, _, key) = db::tenant(&local, 1000).await;
+    let provider = Provider::start();
+    provider.push(Answer::Slow(Duration::from_secs(30)));
+    let port = free_port();
+    // The harness gives the edge a shutdown timeout of 5 s; the provider takes 30.
+    let mut edge = Edge::start(&config(port, &provider, Some(&pg.url()), None, ""));
+    let url = format!("http://127.0.0.1:{port}/ai/v1/chat/completions");
+    let cut_off = tokio::spawn(async move {
+        common::client()
+            .post(url)
+            .bearer_auth(key)
+            .json(&chat("a question that takes long to answer"))
+            .send()
+            .await
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while provider
+        .state
+        .hits
+        .load(std::sync::atomic::Ordering::SeqCst)
+        == 0
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the provider was not called"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(db::balance(&local, &tenant).await, 990, "charged upfront");
+    // Debits do not wait for the WAL; the stop below is a crash that would lose this one.
+    sqlx::query("CHECKPOINT")
+        .execute(&local.pool)
+        .await
+        .unwrap();
+    drop(local);
+    pg.stop();
+    edge.signal(libc::SIGTERM);
+    edge.wait_exit(Duration::from_secs(30))
+        .expect("exits after the shutdown timeout and its budgets");
+    assert!(cut_off.await.unwrap().is_err(), "the answer never came");
+    let spool = std::fs::read_to_string(edge.dir.path().join("spool/audit-spool.jsonl"))
+        .unwrap_or_default();
+    assert!(
+        spool.contains("refund_owed"),
+        "the record and its refund wait in the spool: {spool}\n{}",
+        edge.stderr_text()
+    );
+    pg.resume();
+    edge.spawn(&[], false);
+    let back = securetag_edge::store::postgres::PgStore::connect_lazy(&pg.url(), 2).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let row: (String, i64, Option<String>) = loop {
+        let row = sqlx::query_as(
+            "SELECT outcome, (credits_charged * 100)::bigint, error \
+             FROM securetag.ai_gateway_log WHERE tenant_id = $1::uuid",
+        )
+        .bind(&tenant)
+        .fetch_optional(&back.pool)
+        .await
+        .unwrap();
+        if let Some(row) = row {
+            break row;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the spool was not replayed: {}",
+            edge.stderr_text()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert_eq!(
+        row,
+        (
+            "interrupted".to_string(),
+            1,
+            Some("shutdown; refund_deferred".to_string())
+        )
+    );
+    assert_eq!(
+        db::balance(&back, &tenant).await,
+        999,
+        "refunded to the blocked price by the next start"
+    );
+}
+
 /// The shield's prefix in another spelling is still the shield's: its answer, not a pass
 /// to the route behind (here a dead upstream, which would answer 502).
 #[tokio::test(flavor = "multi_thread")]
