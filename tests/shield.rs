@@ -753,12 +753,57 @@ async fn requests_are_still_served_and_limited_when_redis_is_down() {
     );
 }
 
+/// A PostgreSQL of the test's own (the test stops it), migrated, with one tenant of
+/// `credits_cents` and its key: (instance, store, tenant id, key).
+async fn own_postgres(
+    credits_cents: i64,
+) -> (
+    common::services::PgInstance,
+    securetag_edge::store::postgres::PgStore,
+    String,
+    String,
+) {
+    let pg = common::services::PgInstance::start();
+    let store = securetag_edge::store::postgres::PgStore::connect_lazy(&pg.url(), 2).unwrap();
+    store.migrate().await.unwrap();
+    let (tenant, _, key) = db::tenant(&store, credits_cents).await;
+    (pg, store, tenant, key)
+}
+
+/// Waits until the provider has been called: the request was charged and sent on.
+async fn provider_called(provider: &Provider) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while provider
+        .state
+        .hits
+        .load(std::sync::atomic::Ordering::SeqCst)
+        == 0
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the provider was not called"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Stops `pg` as a crash would, keeping the debits made so far: they commit without
+/// waiting for the WAL, and a crash loses the last of them unless a checkpoint wrote it.
+async fn crash_keeping_debits(
+    pg: &common::services::PgInstance,
+    store: securetag_edge::store::postgres::PgStore,
+) {
+    sqlx::query("CHECKPOINT")
+        .execute(&store.pool)
+        .await
+        .unwrap();
+    drop(store);
+    pg.stop();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn audit_rows_survive_a_postgres_outage() {
-    let pg = common::services::PgInstance::start();
-    let local = securetag_edge::store::postgres::PgStore::connect_lazy(&pg.url(), 2).unwrap();
-    local.migrate().await.unwrap();
-    let (tenant, _, key) = db::tenant(&local, 100_000).await;
+    let (pg, local, tenant, key) = own_postgres(100_000).await;
     let provider = Provider::start();
     let port = free_port();
     let edge = Edge::start(&config(
@@ -833,10 +878,7 @@ async fn audit_rows_survive_a_postgres_outage() {
 /// record and is paid, once, when the record is written.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refund_that_meets_a_postgres_outage_is_paid_when_it_returns() {
-    let pg = common::services::PgInstance::start();
-    let local = securetag_edge::store::postgres::PgStore::connect_lazy(&pg.url(), 2).unwrap();
-    local.migrate().await.unwrap();
-    let (tenant, _, key) = db::tenant(&local, 1000).await;
+    let (pg, local, tenant, key) = own_postgres(1000).await;
     let provider = Provider::start();
     provider.push(Answer::Slow(Duration::from_secs(10)));
     let port = free_port();
@@ -854,28 +896,9 @@ async fn a_refund_that_meets_a_postgres_outage_is_paid_when_it_returns() {
             .send()
             .await
     });
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while provider
-        .state
-        .hits
-        .load(std::sync::atomic::Ordering::SeqCst)
-        == 0
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the provider was not called"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    provider_called(&provider).await;
     assert_eq!(db::balance(&local, &tenant).await, 990, "charged upfront");
-    // Debits commit without waiting for the WAL to be written, and the stop below is a
-    // crash that would lose this one: a checkpoint writes it first.
-    sqlx::query("CHECKPOINT")
-        .execute(&local.pool)
-        .await
-        .unwrap();
-    drop(local);
-    pg.stop();
+    crash_keeping_debits(&pg, local).await;
     let r = call.await.unwrap().unwrap();
     let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
     let (status, code, _) = error_code(r).await;
@@ -1744,19 +1767,7 @@ async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
             .send()
             .await
     });
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while provider
-        .state
-        .hits
-        .load(std::sync::atomic::Ordering::SeqCst)
-        == 0
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the provider was not called"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    provider_called(&provider).await;
     assert_eq!(db::balance(&store, &tenant).await, 990, "charged upfront");
     edge.signal(libc::SIGTERM);
     edge.wait_exit(Duration::from_secs(15))
@@ -1792,10 +1803,7 @@ async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
 /// with its record, and the next start pays it when it replays the spool.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refund_deferred_by_a_shutdown_is_paid_by_the_next_start() {
-    let pg = common::services::PgInstance::start();
-    let local = securetag_edge::store::postgres::PgStore::connect_lazy(&pg.url(), 2).unwrap();
-    local.migrate().await.unwrap();
-    let (tenant, _, key) = db::tenant(&local, 1000).await;
+    let (pg, local, tenant, key) = own_postgres(1000).await;
     let provider = Provider::start();
     provider.push(Answer::Slow(Duration::from_secs(30)));
     let port = free_port();
@@ -1810,27 +1818,9 @@ async fn a_refund_deferred_by_a_shutdown_is_paid_by_the_next_start() {
             .send()
             .await
     });
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    while provider
-        .state
-        .hits
-        .load(std::sync::atomic::Ordering::SeqCst)
-        == 0
-    {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the provider was not called"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    provider_called(&provider).await;
     assert_eq!(db::balance(&local, &tenant).await, 990, "charged upfront");
-    // Debits do not wait for the WAL; the stop below is a crash that would lose this one.
-    sqlx::query("CHECKPOINT")
-        .execute(&local.pool)
-        .await
-        .unwrap();
-    drop(local);
-    pg.stop();
+    crash_keeping_debits(&pg, local).await;
     edge.signal(libc::SIGTERM);
     edge.wait_exit(Duration::from_secs(30))
         .expect("exits after the shutdown timeout and its budgets");

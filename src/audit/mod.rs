@@ -747,6 +747,28 @@ mod tests {
         assert_eq!(auditor.spool.pending(), 0);
     }
 
+    /// Settings for chunks of 10 and a queue of 100, with a spool in `dir` that already
+    /// holds `n` records (`old0`, `old1`, …) to replay; and their ids.
+    fn backlog(dir: &std::path::Path, n: usize) -> (AuditSettings, Vec<String>) {
+        let settings = AuditSettings {
+            file: dir.join("audit.jsonl"),
+            spool_dir: dir.join("spool"),
+            queue_capacity: 100,
+            batch_size: 10,
+            flush_interval: Duration::from_millis(20),
+        };
+        let old: Vec<String> = (0..n).map(|n| format!("old{n}")).collect();
+        let spooled: Vec<AuditRecord> = old
+            .iter()
+            .map(|id| AuditRecord::new(id.clone(), None))
+            .collect();
+        Spool::open(&settings.spool_dir)
+            .unwrap()
+            .append(&spooled)
+            .unwrap();
+        (settings, old)
+    }
+
     /// A [`Batches`] that takes 50 ms a write: a replay of many chunks takes a while.
     #[derive(Default)]
     struct Slow(Batches);
@@ -765,23 +787,8 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn records_queued_during_a_replay_go_behind_the_spool() {
         let dir = tempfile::tempdir().unwrap();
-        let settings = AuditSettings {
-            file: dir.path().join("audit.jsonl"),
-            spool_dir: dir.path().join("spool"),
-            queue_capacity: 100,
-            batch_size: 10,
-            flush_interval: Duration::from_millis(20),
-        };
         // 40 chunks of 10 at 50 ms each: a replay of two seconds at least.
-        let old: Vec<String> = (0..400).map(|n| format!("old{n}")).collect();
-        let spooled: Vec<AuditRecord> = old
-            .iter()
-            .map(|id| AuditRecord::new(id.clone(), None))
-            .collect();
-        Spool::open(&settings.spool_dir)
-            .unwrap()
-            .append(&spooled)
-            .unwrap();
+        let (settings, old) = backlog(dir.path(), 400);
         let sink = Arc::new(Slow::default());
         let (auditor, writer) = channel(sink.clone(), &settings).unwrap();
         let _writer = tokio::spawn(writer.run());
@@ -844,22 +851,7 @@ mod tests {
     #[tokio::test]
     async fn a_replay_under_steady_traffic_ends_with_the_backlog() {
         let dir = tempfile::tempdir().unwrap();
-        let settings = AuditSettings {
-            file: dir.path().join("audit.jsonl"),
-            spool_dir: dir.path().join("spool"),
-            queue_capacity: 100,
-            batch_size: 10,
-            flush_interval: Duration::from_millis(20),
-        };
-        let old: Vec<String> = (0..30).map(|n| format!("old{n}")).collect();
-        let spooled: Vec<AuditRecord> = old
-            .iter()
-            .map(|id| AuditRecord::new(id.clone(), None))
-            .collect();
-        Spool::open(&settings.spool_dir)
-            .unwrap()
-            .append(&spooled)
-            .unwrap();
+        let (settings, old) = backlog(dir.path(), 30);
         let sink = Arc::new(Busy::default());
         let (auditor, mut writer) = channel(sink.clone(), &settings).unwrap();
         *sink.auditor.lock().unwrap() = Some(auditor.clone());

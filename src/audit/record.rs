@@ -95,4 +95,12 @@ impl AuditRecord {
             refund_owed: None,
         }
     }
+
+    /// Adds `code` to the error codes the row names (`provider_timeout; refund_deferred`).
+    pub fn add_error(&mut self, code: &str) {
+        self.error = Some(match self.error.take() {
+            Some(was) => format!("{was}; {code}"),
+            None => code.to_owned(),
+        });
+    }
 }

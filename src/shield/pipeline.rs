@@ -428,23 +428,23 @@ impl Shield {
                     paid = self.store.refund(&refund) => Some(paid),
                     () = self.unsettled.cut_short() => None,
                 };
-                let result = if matches!(paid, Some(Ok(()))) {
-                    "paid"
-                } else {
-                    "deferred"
-                };
-                self.metrics.refunds.with_label_values(&[result]).inc();
-                if !matches!(paid, Some(Ok(()))) {
-                    match paid {
-                        Some(Err(e)) => tracing::error!(error = %e, tenant = %refund.tenant_id,
-                            "refund failed; the audit writer pays it with the request's record"),
-                        _ => tracing::warn!(tenant = %refund.tenant_id,
-                            "refund cut short by the shutdown; the request's record pays it"),
+                let deferred = match paid {
+                    Some(Ok(())) => false,
+                    Some(Err(e)) => {
+                        tracing::error!(error = %e, tenant = %refund.tenant_id,
+                            "refund failed; the audit writer pays it with the request's record");
+                        true
                     }
-                    r.error = Some(match r.error.take() {
-                        Some(was) => format!("{was}; refund_deferred"),
-                        None => "refund_deferred".into(),
-                    });
+                    None => {
+                        tracing::warn!(tenant = %refund.tenant_id,
+                            "refund cut short by the shutdown; the request's record pays it");
+                        true
+                    }
+                };
+                let result = if deferred { "deferred" } else { "paid" };
+                self.metrics.refunds.with_label_values(&[result]).inc();
+                if deferred {
+                    r.add_error("refund_deferred");
                     r.refund_owed = Some(refund);
                 }
             }

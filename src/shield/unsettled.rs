@@ -89,12 +89,13 @@ impl Unsettled {
     /// `None` once the shutdown has settled, when no one would settle the request later:
     /// it is then refused before it is charged.
     pub fn charging(&self) -> Option<Closing<'_>> {
-        let _open = self.open.lock();
-        if self.settling.load(Ordering::SeqCst) {
-            return None;
-        }
+        // Counted before the flag is read (no lock on every request): a shutdown that set
+        // the flag after sees the count in `wait_closed`, and one that set it before is
+        // seen here, and the count given back.
         self.closing.fetch_add(1, Ordering::SeqCst);
-        Some(Closing(self))
+        let counted = Closing(self);
+        // Dropped if refused: the count goes back.
+        (!self.settling.load(Ordering::SeqCst)).then_some(counted)
     }
 
     /// Records a charged request, given its [`Unsettled::charging`] guard; the ticket closes

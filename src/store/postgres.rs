@@ -370,13 +370,12 @@ impl AuditSink for PgStore {
                     tracing::error!(charge_id = %refund.charge_id, tenant = %refund.tenant_id,
                         cents = refund.cents, error = %e, "refund refused by the database; not paid");
                     r.credits_charged_cents += refund.cents;
-                    r.error = Some(match r.error.take() {
-                        Some(was) if was.contains("refund_deferred") => {
-                            was.replace("refund_deferred", "refund_refused")
+                    match &mut r.error {
+                        Some(e) if e.contains("refund_deferred") => {
+                            *e = e.replace("refund_deferred", "refund_refused")
                         }
-                        Some(was) => format!("{was}; refund_refused"),
-                        None => "refund_refused".into(),
-                    });
+                        _ => r.add_error("refund_refused"),
+                    }
                 }
                 Err(e) => return Err(failed(e)),
             }
