@@ -161,6 +161,38 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
         200,
         "the token may come in the configured cookie"
     );
+    // Tokens the edge did not verify do not reach the app: a second cookie pair (spelled
+    // as Node's parser reads it), a query token and a second `Authorization` header.
+    let valid = good();
+    let answer = raw_request(
+        port,
+        format!(
+            "GET /api/profile?room=1&access%5Ftoken=forged HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nAuthorization: Bearer forged\r\nCookie: theme=dark; session =forged\r\nCookie: session={}\r\nConnection: close\r\n\r\n",
+            valid,
+            valid
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let body: Value =
+        serde_json::from_str(&answer[answer.find("\r\n\r\n").unwrap() + 4..]).unwrap();
+    assert_eq!(body["target"], "/api/profile?room=1", "{body}");
+    assert!(!body.to_string().contains("forged"), "{body}");
+    let lines: Vec<&str> = body["header_lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|l| l.starts_with("cookie:") || l.starts_with("authorization:"))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            format!("authorization: Bearer {valid}"),
+            "cookie: theme=dark".to_string(),
+            format!("cookie: session={valid}"),
+        ],
+        "{body}"
+    );
 
     let expired =
         token(json!({"sub": "u", "iss": "https://auth.test", "aud": "chat", "exp": now() - 600}));
@@ -446,6 +478,59 @@ async fn wrong_logins_lock_the_address_and_the_account() {
         .await
         .unwrap();
     assert_eq!(r.status(), 415);
+    // Only a login attempt counts, and only a success at the login path clears an account:
+    // an OPTIONS answered 200, or a 200 from a path under it, does not.
+    let target = "target@corp-mail.com";
+    let wrong = |ip: &'static str| attempt(ip, target, "wrong");
+    assert_eq!(wrong("192.0.2.1").await.unwrap().status(), 401);
+    assert_eq!(wrong("192.0.2.2").await.unwrap().status(), 401);
+    let body = json!({"email": target}).to_string();
+    let r = c
+        .request(reqwest::Method::OPTIONS, &url)
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", "192.0.2.3")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = c
+        .post(format!("{url}/forgot"))
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", "192.0.2.4")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(wrong("192.0.2.5").await.unwrap().status(), 401);
+    assert_eq!(
+        attempt("192.0.2.6", target, "right")
+            .await
+            .unwrap()
+            .status(),
+        429,
+        "three failures lock the account whatever answered 200 between them"
+    );
+    // A body the app may parse and the edge cannot read would hide its account: refused.
+    let before = hits();
+    let deep = format!(
+        r#"{{"email":"{target}","password":"x","pad":{}{}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let r = c
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("x-forwarded-for", "192.0.2.7")
+        .body(deep)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "unreadable_login", "{v}");
+    assert_eq!(hits(), before, "the app never saw it");
     let logs = edge.stdout_text() + &edge.stderr_text() + &edge.metrics();
     assert!(
         !logs.contains("victim@corp-mail.com"),

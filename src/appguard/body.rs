@@ -3,30 +3,48 @@
 
 use serde_json::Value;
 
-/// The value of `field` in a JSON object or an `application/x-www-form-urlencoded` body.
-pub fn field(body: &[u8], content_type: Option<&str>, field: &str) -> Option<String> {
-    let is_form = content_type.is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
-        if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
-            return match map.get(field) {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            };
-        }
-    }
-    let text = std::str::from_utf8(body).ok()?;
-    text.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        let k = percent_encoding::percent_decode_str(&k.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned();
-        (k == field).then(|| {
-            percent_encoding::percent_decode_str(&v.replace('+', " "))
+/// The value of `field` in a JSON object or an `application/x-www-form-urlencoded` body;
+/// `Err` says why a body that is neither could not be read. A login the edge cannot read
+/// must not reach the app: nested past serde's depth limit, behind a byte-order mark or in
+/// UTF-16, a body the app parses would hide its account from the lockout.
+pub fn field(
+    body: &[u8],
+    content_type: Option<&str>,
+    field: &str,
+) -> Result<Option<String>, String> {
+    let is_form = content_type.is_some_and(|c| {
+        c.trim_start()
+            .get(..33)
+            .is_some_and(|t| t.eq_ignore_ascii_case("application/x-www-form-urlencoded"))
+    });
+    if is_form {
+        let text = std::str::from_utf8(body).map_err(|_| "the form is not UTF-8".to_string())?;
+        return Ok(text.split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            let k = percent_encoding::percent_decode_str(&k.replace('+', " "))
                 .decode_utf8_lossy()
-                .into_owned()
-        })
-    })
+                .into_owned();
+            (k == field).then(|| {
+                percent_encoding::percent_decode_str(&v.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+        }));
+    }
+    if body.trim_ascii().is_empty() {
+        return Ok(None);
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(map)) => Ok(match map.get(field) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        }),
+        Ok(_) => Ok(None),
+        Err(e) => Err(format!(
+            "the body is neither a form nor JSON the edge can read ({e})"
+        )),
+    }
 }
 
 /// The strings a person wrote in a JSON body: `fields` when given, else every string.
@@ -130,6 +148,7 @@ mod tests {
                 Some("application/json"),
                 "email"
             )
+            .unwrap()
             .as_deref(),
             Some("a@b.c")
         );
@@ -139,10 +158,31 @@ mod tests {
                 Some("application/x-www-form-urlencoded"),
                 "user"
             )
+            .unwrap()
             .as_deref(),
             Some("jürgen k")
         );
-        assert_eq!(field(b"{}", None, "email"), None);
+        assert_eq!(field(b"{}", None, "email"), Ok(None));
+        assert_eq!(field(b"", Some("application/json"), "email"), Ok(None));
+        // What the app may parse and the edge cannot is refused, not counted by address.
+        let deep = format!(
+            r#"{{"email":"v@x.c","x":{}{}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        for bad in [
+            deep.as_bytes(),
+            b"\xEF\xBB\xBF{\"email\":\"v@x.c\"}",
+            b"{\x00\"\x00e\x00",
+        ] {
+            assert!(field(bad, Some("application/json"), "email").is_err());
+        }
+        assert!(field(
+            b"user=\xff",
+            Some("Application/X-WWW-Form-Urlencoded; charset=utf-8"),
+            "user"
+        )
+        .is_err());
     }
 
     #[test]

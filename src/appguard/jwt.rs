@@ -7,6 +7,7 @@
 //! leeway. `alg: none` and any algorithm not configured for the key are refused: the
 //! algorithm is taken from our key list, never from the token.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -355,46 +356,121 @@ impl JwtVerifier {
 }
 
 /// The token from the request: bearer header, then cookie, then (when allowed) query.
+///
+/// Each carrier is read as the app's own parsers read it (Node's `cookie` trims names,
+/// `URLSearchParams` decodes them), so a spelling the edge skipped cannot hand the app
+/// another token; the edge then takes every other token off (`other_bearer` and the two below).
 pub fn token_from<'a>(
     headers: &'a http::HeaderMap,
     query: Option<&'a str>,
     cookie: Option<&str>,
     allow_query: bool,
-) -> Option<std::borrow::Cow<'a, str>> {
+) -> Option<Cow<'a, str>> {
     if let Some(t) = headers
-        .get(http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split_once(' ')
-                .filter(|(s, _)| s.eq_ignore_ascii_case("bearer"))
-                .map(|(_, t)| t.trim())
-        })
-        .filter(|t| !t.is_empty())
+        .get_all(http::header::AUTHORIZATION)
+        .iter()
+        .find_map(|v| bearer(v.as_bytes()))
     {
-        return Some(t.into());
+        return Some(String::from_utf8_lossy(t));
     }
     if let Some(name) = cookie {
         for h in headers.get_all(http::header::COOKIE) {
-            let Ok(s) = h.to_str() else { continue };
-            for pair in s.split(';') {
-                if let Some((k, v)) = pair.trim().split_once('=') {
-                    if k == name && !v.is_empty() {
-                        return Some(v.into());
-                    }
-                }
+            if let Some((_, v)) =
+                cookie_pairs(h.as_bytes()).find(|(k, v)| *k == name.as_bytes() && !v.is_empty())
+            {
+                return Some(String::from_utf8_lossy(v));
             }
         }
     }
     if allow_query {
-        for pair in query.unwrap_or("").split('&') {
-            if let Some(v) = pair.strip_prefix("access_token=") {
-                if !v.is_empty() {
-                    return Some(percent_encoding::percent_decode_str(v).decode_utf8_lossy());
-                }
-            }
+        let query = query.unwrap_or("").as_bytes();
+        if let Some(v) = query_tokens(query).find(|v| !v.is_empty()) {
+            return Some(Cow::Owned(v));
         }
     }
     None
+}
+
+/// The token of a `Bearer` credential, if `value` is one.
+fn bearer(value: &[u8]) -> Option<&[u8]> {
+    let at = value.iter().position(|&b| b == b' ')?;
+    let (scheme, rest) = value.split_at(at);
+    let token = rest.trim_ascii();
+    (scheme.eq_ignore_ascii_case(b"bearer") && !token.is_empty()).then_some(token)
+}
+
+/// A `Cookie` line's pairs, name and value trimmed as Node's `cookie` package reads them;
+/// bytes, so a line that is not UTF-8 is read too.
+fn cookie_pairs(line: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
+    line.split(|&b| b == b';').filter_map(|pair| {
+        let at = pair.iter().position(|&b| b == b'=')?;
+        Some((pair[..at].trim_ascii(), pair[at + 1..].trim_ascii()))
+    })
+}
+
+/// Decodes a query key or value as `URLSearchParams` does: `+` is a space, then `%xx`.
+fn form_decode(s: &[u8]) -> String {
+    let plus: Vec<u8> = s
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    percent_encoding::percent_decode(&plus)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// The values of every `access_token` pair of `query`, however its name is encoded.
+fn query_tokens(query: &[u8]) -> impl Iterator<Item = String> + '_ {
+    query.split(|&b| b == b'&').filter_map(|pair| {
+        let (k, v) = match pair.iter().position(|&b| b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &[][..]),
+        };
+        (form_decode(k) == "access_token").then(|| form_decode(v))
+    })
+}
+
+/// Whether an `Authorization` value is a `Bearer` credential other than `token`.
+pub fn other_bearer(value: &[u8], token: &str) -> bool {
+    bearer(value).is_some_and(|t| t != token.as_bytes())
+}
+
+/// A `Cookie` line without the pairs named `name` that carry something other than `token`:
+/// `None` when it has none, an empty line when nothing else is left.
+pub fn cookie_line_without_others(line: &[u8], name: &str, token: &str) -> Option<Vec<u8>> {
+    let other = |pair: &[u8]| {
+        cookie_pairs(pair)
+            .next()
+            .is_some_and(|(k, v)| k == name.as_bytes() && v != token.as_bytes())
+    };
+    let pairs = || line.split(|&b| b == b';');
+    if !pairs().any(other) {
+        return None;
+    }
+    let kept: Vec<&[u8]> = pairs()
+        .filter(|p| !other(p))
+        .map(<[u8]>::trim_ascii)
+        .filter(|p| !p.is_empty())
+        .collect();
+    Some(kept.join(&b"; "[..]))
+}
+
+/// A request target without the `access_token` parameters that carry something other than
+/// `token`; `None` when it has none.
+pub fn target_without_others(target: &[u8], token: &str) -> Option<Vec<u8>> {
+    let q = target.iter().position(|&b| b == b'?')?;
+    let (path, query) = (&target[..q], &target[q + 1..]);
+    let other = |pair: &&[u8]| query_tokens(pair).any(|v| v != token);
+    if !query.split(|&b| b == b'&').any(|p| other(&p)) {
+        return None;
+    }
+    let kept: Vec<&[u8]> = query.split(|&b| b == b'&').filter(|p| !other(p)).collect();
+    let mut out = path.to_vec();
+    if !kept.is_empty() {
+        out.push(b'?');
+        out.extend_from_slice(&kept.join(&b'&'));
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -496,5 +572,70 @@ mod tests {
             token_from(&h, None, Some("session"), true).as_deref(),
             Some("tok1")
         );
+    }
+
+    /// The first copy as the app's parsers read it: Node's `cookie` trims names and
+    /// `URLSearchParams` decodes them, so the edge must not skip those spellings.
+    #[test]
+    fn tokens_are_read_as_the_app_reads_them() {
+        let mut h = http::HeaderMap::new();
+        h.insert("cookie", "session =forged; session=valid".parse().unwrap());
+        assert_eq!(
+            token_from(&h, None, Some("session"), false).as_deref(),
+            Some("forged")
+        );
+        let h = http::HeaderMap::new();
+        assert_eq!(
+            token_from(
+                &h,
+                Some("access%5Ftoken=forged&access_token=valid"),
+                None,
+                true
+            )
+            .as_deref(),
+            Some("forged")
+        );
+        let mut h = http::HeaderMap::new();
+        h.append("authorization", "Basic dTpw".parse().unwrap());
+        h.append("authorization", "Bearer second".parse().unwrap());
+        assert_eq!(token_from(&h, None, None, false).as_deref(), Some("second"));
+    }
+
+    #[test]
+    fn other_tokens_are_taken_off() {
+        assert!(other_bearer(b"Bearer forged", "valid"));
+        assert!(!other_bearer(b"bearer valid", "valid"));
+        assert!(!other_bearer(b"Basic dTpw", "valid"));
+        assert_eq!(
+            cookie_line_without_others(
+                b"theme=dark; session =forged;session=valid",
+                "session",
+                "valid"
+            )
+            .as_deref(),
+            Some(&b"theme=dark; session=valid"[..])
+        );
+        assert_eq!(
+            cookie_line_without_others(b"session=forged", "session", "valid").as_deref(),
+            Some(&b""[..])
+        );
+        assert_eq!(
+            cookie_line_without_others(b"a=1; session=valid; sessionx=2", "session", "valid"),
+            None
+        );
+        assert_eq!(
+            target_without_others(
+                b"/ws?room=1&access%5Ftoken=forged&access_token=valid",
+                "valid"
+            )
+            .as_deref(),
+            Some(&b"/ws?room=1&access_token=valid"[..])
+        );
+        assert_eq!(
+            target_without_others(b"/ws?access_token=forged", "valid").as_deref(),
+            Some(&b"/ws"[..])
+        );
+        assert_eq!(target_without_others(b"/ws?room=1", "valid"), None);
+        assert_eq!(target_without_others(b"/ws", "valid"), None);
     }
 }

@@ -12,7 +12,7 @@ use pingora::proxy::Session;
 
 use super::proxy::{EdgeProxy, RequestCtx};
 use super::state::State;
-use crate::appguard::jwt::{token_from, Reject};
+use crate::appguard::jwt::{self, token_from, Reject};
 use crate::appguard::wsframe::FrameReader;
 use crate::appguard::{body, LimitKey, LoginGuard};
 use crate::config::Route;
@@ -26,8 +26,11 @@ pub struct GuardCtx {
     forward: Vec<(http::HeaderName, String)>,
     strip: Vec<http::HeaderName>,
     subject: Option<String>,
-    /// A login's lockout subjects (the address first, then the account if found).
-    login: Option<(Vec<String>, LoginGuard)>,
+    /// The verified token: every other one is taken off before the app sees the request.
+    token: Option<String>,
+    /// A login's lockout subjects (the address first, then the account if found), and
+    /// whether its path is the login path itself, where a success clears them.
+    login: Option<(Vec<String>, LoginGuard, bool)>,
     alert_buf: Option<Vec<u8>>,
     alert_fields: Vec<String>,
     ws: Option<FrameReader>,
@@ -64,17 +67,19 @@ pub async fn admit(
             .query_param
             .unwrap_or_else(|| is_websocket(session.req_header()));
         let req = session.req_header();
-        let verdict = match token_from(
+        let token = token_from(
             &req.headers,
             req.uri.query(),
             v.cookie.as_deref(),
             allow_query,
-        ) {
-            Some(t) => v.verify(&t),
+        );
+        let verdict = match &token {
+            Some(t) => v.verify(t),
             None => Err(Reject::Missing),
         };
         match verdict {
             Ok(claims) => {
+                ctx.guard.token = token.map(|t| t.into_owned());
                 ctx.guard.subject = claims.get("sub").map(claim_string);
                 ctx.guard.forward = v
                     .forward
@@ -146,7 +151,13 @@ pub async fn admit(
     if let (true, Some(a)) = (alerts_on, &g.alerts) {
         ctx.guard.alert_fields = a.json_fields.clone();
     }
-    if let Some(login) = &g.login {
+    // A login attempt carries credentials in its body; an OPTIONS or GET answered 2xx must
+    // not count as a success that clears the account's failures.
+    let attempt = matches!(
+        session.req_header().method,
+        http::Method::POST | http::Method::PUT | http::Method::PATCH
+    );
+    if let Some(login) = g.login.as_ref().filter(|_| attempt) {
         // The account is read from the body as sent. A compressed one would hide it (the
         // app inflates it, the edge would count the IP alone), and no login form sends one.
         let encoded = session
@@ -193,7 +204,16 @@ pub async fn admit(
             route.name,
             crate::store::client_subject(ctx.client_ip)
         )];
-        if let Some(account) = body::field(&buf, content_type, &login.account_field) {
+        let account = match body::field(&buf, content_type, &login.account_field) {
+            Ok(account) => account,
+            Err(why) => {
+                let e = HttpError::new(400, "invalid_request_error", "unreadable_login", why);
+                session.set_keepalive(None);
+                proxy.respond_error(session, ctx, &e).await?;
+                return Ok(true);
+            }
+        };
+        if let Some(account) = account {
             subjects.push(format!(
                 "{}:acct:{}",
                 route.name,
@@ -215,7 +235,11 @@ pub async fn admit(
             proxy.respond_error(session, ctx, &e).await?;
             return Ok(true);
         }
-        ctx.guard.login = Some((subjects, login.clone()));
+        // Failures count anywhere under the prefix; only a success at the login path itself
+        // clears them, not a `/login/forgot` that answers 200 to any address.
+        let path = session.req_header().uri.path();
+        let at_login = path.trim_end_matches('/') == route.prefix.trim_end_matches('/');
+        ctx.guard.login = Some((subjects, login.clone(), at_login));
         if alerts_on {
             check_json(state, ctx, route, &buf);
         }
@@ -237,7 +261,8 @@ pub async fn admit(
 /// `Upgrade: websocket`). Pingora's `is_upgrade_req` sees any `Upgrade` header; a POST
 /// that carries one is a plain POST to an app without an upgrade handler, and read as
 /// frames its body would escape the alert rules.
-fn is_websocket(req: &RequestHeader) -> bool {
+/// Whether `req` is a WebSocket handshake the edge lets through as one.
+pub(crate) fn is_websocket(req: &RequestHeader) -> bool {
     let has_token = |name: header::HeaderName, token: &str| {
         req.headers.get_all(name).iter().any(|v| {
             v.to_str()
@@ -271,12 +296,74 @@ pub fn forward_claims(req: &mut RequestHeader, ctx: &RequestCtx) -> Result<()> {
     for (h, v) in &ctx.guard.forward {
         req.insert_header(h.clone(), v.as_str())?;
     }
+    if let Some(token) = &ctx.guard.token {
+        let cookie = ctx
+            .route
+            .as_ref()
+            .and_then(|r| r.guards.jwt.as_ref())
+            .and_then(|v| v.cookie.as_deref());
+        strip_unverified(req, token, cookie)?;
+    }
     Ok(())
+}
+
+/// Takes every token but the verified one off the request: other `Bearer` credentials,
+/// other pairs of the route's cookie, other `access_token` parameters. An app that reads
+/// its token where the edge did not look (a second cookie pair, the query of a request
+/// whose header was verified) then finds the verified token or none.
+fn strip_unverified(req: &mut RequestHeader, token: &str, cookie: Option<&str>) -> Result<()> {
+    let auth = req.headers.get_all(header::AUTHORIZATION);
+    if auth.iter().any(|v| jwt::other_bearer(v.as_bytes(), token)) {
+        let kept: Vec<http::HeaderValue> = auth
+            .iter()
+            .filter(|v| !jwt::other_bearer(v.as_bytes(), token))
+            .cloned()
+            .collect();
+        req.remove_header(&header::AUTHORIZATION);
+        for v in kept {
+            req.append_header(header::AUTHORIZATION, v)?;
+        }
+    }
+    if let Some(name) = cookie {
+        let lines: Vec<http::HeaderValue> = req
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .cloned()
+            .collect();
+        let rewritten: Vec<Option<Vec<u8>>> = lines
+            .iter()
+            .map(|l| jwt::cookie_line_without_others(l.as_bytes(), name, token))
+            .collect();
+        if rewritten.iter().any(Option::is_some) {
+            req.remove_header(&header::COOKIE);
+            for (line, new) in lines.into_iter().zip(rewritten) {
+                let v = match new {
+                    None => line,
+                    Some(n) if n.is_empty() => continue,
+                    Some(n) => http::HeaderValue::from_bytes(&n)
+                        .map_err(|e| Error::because(ErrorType::InternalError, "cookie", e))?,
+                };
+                req.append_header(header::COOKIE, v)?;
+            }
+        }
+    }
+    if let Some(target) = jwt::target_without_others(req.raw_path(), token) {
+        req.set_raw_path(&target)?;
+    }
+    Ok(())
+}
+
+/// Forgets the body seen so far: a retry replays it from its start.
+pub fn on_retry(ctx: &mut RequestCtx) {
+    if let Some(buf) = &mut ctx.guard.alert_buf {
+        buf.clear();
+    }
 }
 
 /// Counts a login's outcome once the upstream has answered.
 pub async fn on_upstream_status(state: &State, ctx: &RequestCtx, status: u16) {
-    let Some((subjects, login)) = &ctx.guard.login else {
+    let Some((subjects, login, at_login)) = &ctx.guard.login else {
         return;
     };
     let route = ctx.route.as_ref().map_or("-", |r| r.name.as_str());
@@ -290,7 +377,7 @@ pub async fn on_upstream_status(state: &State, ctx: &RequestCtx, status: u16) {
                 .inc();
             tracing::warn!(route, client_ip = %ctx.client_ip, cooldown_s = cool.as_secs(), "login locked after repeated failures");
         }
-    } else if (200..300).contains(&status) {
+    } else if *at_login && (200..300).contains(&status) {
         // The address's count stands (see `Lockouts::success`); it is the first subject.
         state
             .guards

@@ -45,7 +45,8 @@ impl Origin {
             .route("/ws", get(ws))
             .route("/healthz", get(health))
             .route("/upload", any(upload))
-            .route("/login", post(login));
+            // Express answers OPTIONS itself (200, `Allow: POST`); so does this one.
+            .route("/login", post(login).options(|| async { "POST" }));
         let app = Router::new()
             .merge(endpoints.clone())
             .nest("/api", endpoints)
@@ -103,6 +104,8 @@ async fn echo(State(s): State<Arc<OriginState>>, req: Request) -> Response {
         // The request target as received: origin-form or absolute-form.
         "target": parts.uri.to_string(),
         "headers": headers,
+        // Every line as received, repeated names included (`headers` keeps the last).
+        "header_lines": parts.headers.iter().map(|(k, v)| format!("{k}: {}", String::from_utf8_lossy(v.as_bytes()))).collect::<Vec<_>>(),
         "body_len": body.len(),
         "body": String::from_utf8_lossy(&body),
     });
