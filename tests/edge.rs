@@ -330,16 +330,19 @@ async fn websocket_upgrade_echoes_through_the_edge() {
     let web = Origin::start("web");
     let (port, _) = listen();
     let edge = Edge::start(&format!(
-        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web, max_body_size: 1KiB}}]\n",
         web.addr
     ));
     let (mut ws, resp, first) =
         common::ws_open(&format!("ws://127.0.0.1:{port}/ws"), "hello").await;
     assert_eq!(resp.status(), 101);
     assert_eq!(first, "hello");
+    // Messages are no request body: five of 600 bytes pass the route's 1 KiB body limit,
+    // which would cut the socket after the second.
+    let pad = "x".repeat(600);
     for i in 0..5 {
         ws.send(tokio_tungstenite::tungstenite::Message::Text(format!(
-            "hello {i}"
+            "hello {i} {pad}"
         )))
         .await
         .unwrap();
@@ -348,7 +351,7 @@ async fn websocket_upgrade_echoes_through_the_edge() {
             .unwrap()
             .unwrap()
             .unwrap();
-        assert_eq!(m.into_text().unwrap(), format!("hello {i}"));
+        assert_eq!(m.into_text().unwrap(), format!("hello {i} {pad}"));
     }
     let open: i64 = edge
         .metrics()

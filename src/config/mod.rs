@@ -415,6 +415,19 @@ mod tests {
     }
 
     #[test]
+    fn route_names_must_differ_and_timeouts_be_positive() {
+        let text = "listeners: [{address: 127.0.0.1:0}]\nlimits: {body_read_timeout: 0s}\nupstreams: {a: {addresses: [127.0.0.1:1], read_timeout: 0s}}\nroutes:\n  - {prefix: /api/, name: api, upstream: a}\n  - {prefix: /v2/, name: api, upstream: a}\n  - {prefix: /, upstream: a}\n";
+        let e = load(text).unwrap_err().to_string();
+        for want in [
+            "t.yaml:6: routes[1].name: \"api\" is also the name of routes[0]",
+            "limits.body_read_timeout: must be greater than zero",
+            "upstreams.a.read_timeout: must be greater than zero",
+        ] {
+            assert!(e.contains(want), "{want} in {e}");
+        }
+    }
+
+    #[test]
     fn a_tenant_name_defined_twice_is_refused() {
         let text = "listeners: [{address: 127.0.0.1:0}]\nai:\n  tenants:\n    - {name: acme, credits: 100}\n    - {name: acme, credits: 0}\n";
         let e = load(text).unwrap_err();

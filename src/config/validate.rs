@@ -35,8 +35,18 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
     if limits.max_header_size < 1024 {
         d.error("limits.max_header_size", "must be at least 1KiB");
     }
-    if limits.header_read_timeout.is_zero() {
-        d.error("limits.header_read_timeout", "must be greater than zero");
+    // Pingora's timeouts fail at the first wait when zero: every request would.
+    for (key, t) in [
+        ("limits.header_read_timeout", limits.header_read_timeout),
+        ("limits.body_read_timeout", limits.body_read_timeout),
+        (
+            "limits.websocket_idle_timeout",
+            limits.websocket_idle_timeout,
+        ),
+    ] {
+        if t.is_zero() {
+            d.error(key, "must be greater than zero");
+        }
     }
 
     let listeners = listeners(&raw.listeners, base, d);
@@ -321,11 +331,13 @@ fn upstreams(
                     d.error(format!("{key}.health_check.path"), "must start with /");
                 }
             }
-            if h.interval.0.is_zero() {
-                d.error(
-                    format!("{key}.health_check.interval"),
-                    "must be greater than zero",
-                );
+            for (field, t) in [("interval", h.interval.0), ("timeout", h.timeout.0)] {
+                if t.is_zero() {
+                    d.error(
+                        format!("{key}.health_check.{field}"),
+                        "must be greater than zero",
+                    );
+                }
             }
             ActiveHealthCheck {
                 path: h.path.clone(),
@@ -336,11 +348,14 @@ fn upstreams(
                 expected_status: h.expected_status.clone().unwrap_or_default(),
             }
         });
-        if u.connect_timeout.0.is_zero() {
-            d.error(
-                format!("{key}.connect_timeout"),
-                "must be greater than zero",
-            );
+        for (field, t) in [
+            ("connect_timeout", u.connect_timeout.0),
+            ("read_timeout", u.read_timeout.0),
+            ("write_timeout", u.write_timeout.0),
+        ] {
+            if t.is_zero() {
+                d.error(format!("{key}.{field}"), "must be greater than zero");
+            }
         }
         let host = u
             .addresses
@@ -455,9 +470,22 @@ fn routes(
             base,
             d,
         );
+        let name = r.name.clone().unwrap_or_else(|| r.prefix.clone());
+        // A route's name keys its rate-limit buckets, lockout counters and metrics: two
+        // routes of one name would share them.
+        if let Some(j) = raw[..i]
+            .iter()
+            .position(|o| o.name.as_deref().unwrap_or(&o.prefix) == name)
+        {
+            let field = if r.name.is_some() { "name" } else { "prefix" };
+            d.error(
+                format!("{key}.{field}"),
+                format!("{name:?} is also the name of routes[{j}]; route names must differ"),
+            );
+        }
         let Some(upstream) = upstream else { continue };
         out.push(Arc::new(Route {
-            name: r.name.clone().unwrap_or_else(|| r.prefix.clone()),
+            name,
             prefix: r.prefix.clone(),
             upstream,
             max_body_size: r.max_body_size.map_or(limits.max_body_size, |s| s.0),

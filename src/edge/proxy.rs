@@ -297,8 +297,10 @@ impl ProxyHttp for EdgeProxy {
             }
             _ => headers::new_request_id(),
         };
-        // A WebSocket sits idle between messages; the body timeout would cut it.
-        let read_timeout = if session.is_upgrade_req() {
+        // A WebSocket sits idle between messages; the body timeout would cut it. Only a
+        // real handshake: Pingora's `is_upgrade_req` is any `Upgrade` header, which would
+        // stretch a plain POST's timeouts to the WebSocket's hour.
+        let read_timeout = if super::guard::is_websocket(session.req_header()) {
             cfg.limits.websocket_idle_timeout
         } else {
             cfg.limits.body_read_timeout
@@ -463,14 +465,25 @@ impl ProxyHttp for EdgeProxy {
         let Some(group) = ctx.group.clone() else {
             return Error::e_explain(ErrorType::InternalError, "route has no upstream group");
         };
-        let Some(backend) = group.select(&ctx.tried) else {
+        // Pingora retries a request whose pooled connection had gone stale on a fresh one,
+        // and only then are all backends tried here (`fail_to_connect` retries elsewhere
+        // only): with one backend, the default core-api, that retry must go to it again.
+        let Some(backend) = group
+            .select(&ctx.tried)
+            .or_else(|| group.select(&[]).filter(|_| !ctx.tried.is_empty()))
+        else {
             return Error::e_explain(ErrorType::ConnectNoRoute, "no backend left to try");
         };
+        if !ctx.tried.is_empty() {
+            // A retry replays the body from its start through `request_body_filter`.
+            ctx.body_bytes = 0;
+            super::guard::on_retry(ctx);
+        }
         ctx.tried.push(backend.addr);
         ctx.backend = Some(backend.addr);
         ctx.upstream_start = Some(Instant::now());
         let mut peer = group.peer(backend);
-        if session.is_upgrade_req() {
+        if super::guard::is_websocket(session.req_header()) {
             if let Some(state) = &ctx.state {
                 peer.options.read_timeout = Some(state.config.limits.websocket_idle_timeout);
             }
@@ -577,7 +590,9 @@ impl ProxyHttp for EdgeProxy {
         if let Some(state) = ctx.state.clone() {
             super::guard::on_body(&state, ctx, body, end_of_stream);
         }
-        if let Some(b) = body {
+        // After a 101 the bytes are WebSocket messages, which no body limit applies to
+        // (nor does Nginx's): a long chat would be cut at `max_body_size` in total.
+        if let Some(b) = body.as_ref().filter(|_| !session.was_upgraded()) {
             ctx.body_bytes += b.len() as u64;
             let limit = ctx.route.as_ref().map_or(u64::MAX, |r| r.max_body_size);
             if ctx.body_bytes > limit {
