@@ -1000,13 +1000,16 @@ impl Shield {
             }
             let calls = m.get("tool_calls").and_then(Value::as_array);
             for (k, c) in calls.into_iter().flatten().enumerate() {
-                let args = c.get("function").and_then(|f| f.get("arguments"));
-                let n = args
-                    .and_then(Value::as_str)
-                    .map_or(0, |a| a.chars().count());
-                if n > s.max_content_chars {
-                    let param = format!("messages[{i}].tool_calls[{k}].function.arguments");
-                    return Err(too_long(param, n));
+                for (kind, field) in [("function", "arguments"), ("custom", "input")] {
+                    let n = c
+                        .get(kind)
+                        .and_then(|f| f.get(field))
+                        .and_then(Value::as_str)
+                        .map_or(0, |a| a.chars().count());
+                    if n > s.max_content_chars {
+                        let param = format!("messages[{i}].tool_calls[{k}].{kind}.{field}");
+                        return Err(too_long(param, n));
+                    }
                 }
             }
             for (field, text) in [
@@ -1015,6 +1018,8 @@ impl Shield {
                     m.get("function_call").and_then(|f| f.get("arguments")),
                 ),
                 ("name", m.get("name")),
+                ("reasoning_content", m.get("reasoning_content")),
+                ("reasoning", m.get("reasoning")),
             ] {
                 let n = text
                     .and_then(Value::as_str)

@@ -155,7 +155,7 @@ impl Providers {
         } else {
             format!("{}:{}", spec.host, spec.port)
         };
-        let headers: [(&str, String); 6] = [
+        let headers: [(&str, String); 7] = [
             ("host", host),
             ("content-type", "application/json".into()),
             ("content-length", body.len().to_string()),
@@ -173,6 +173,9 @@ impl Providers {
                 concat!("securetag-edge/", env!("CARGO_PKG_VERSION")).into(),
             ),
             ("x-request-id", request_id.into()),
+            // The answer is scanned as it comes: no gzip or br (no Accept-Encoding would
+            // allow any coding, RFC 9110 §12.5.3).
+            ("accept-encoding", "identity".into()),
         ];
         for (k, v) in headers {
             req.insert_header(k, v)
@@ -198,6 +201,17 @@ impl Providers {
             return Err(ProviderError::Io("no response header".into()));
         };
         let status = head.status.as_u16();
+        if let Some(coding) = head
+            .headers
+            .get("content-encoding")
+            .filter(|v| !v.as_bytes().eq_ignore_ascii_case(b"identity"))
+        {
+            // Compressed bytes would pass the scan unread and reach a client told nothing.
+            return Err(ProviderError::Io(format!(
+                "the provider answered with Content-Encoding {:?}, which the gateway cannot scan",
+                String::from_utf8_lossy(coding.as_bytes())
+            )));
+        }
         let content_type = head
             .headers
             .get("content-type")

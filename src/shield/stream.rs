@@ -52,7 +52,19 @@ enum Field {
     ToolArgs(u64),
     /// The legacy `function_call.arguments`.
     FunctionArgs,
+    /// OpenRouter's `reasoning_details`: the thinking again, as `reasoning.text` entries
+    /// and `reasoning.summary` ones.
+    DetailText,
+    DetailSummary,
+    /// The free-text `input` of a custom tool call (`type: "custom"`), by our call count.
+    CustomInput(u64),
 }
+
+/// The `reasoning_details` entries' text fields, by name.
+const DETAIL_FIELDS: [(&str, &str, Field); 2] = [
+    ("text", "reasoning.text", Field::DetailText),
+    ("summary", "reasoning.summary", Field::DetailSummary),
+];
 
 /// The plain text fields of a delta, by name.
 const TEXT_FIELDS: [(&str, Field); 4] = [
@@ -299,6 +311,19 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     *s = self.take((index, field.clone()), &text, finished)?;
                 }
             }
+            if let Some(details) = delta
+                .get_mut("reasoning_details")
+                .and_then(Value::as_array_mut)
+            {
+                for d in details.iter_mut() {
+                    for (name, _, field) in &DETAIL_FIELDS {
+                        if let Some(Value::String(s)) = d.get_mut(*name) {
+                            let text = std::mem::take(s);
+                            *s = self.take((index, field.clone()), &text, finished)?;
+                        }
+                    }
+                }
+            }
             // Some OpenAI-compatible servers stream content as an array of parts.
             if let Some(parts) = delta.get_mut("content").and_then(Value::as_array_mut) {
                 for part in parts.iter_mut() {
@@ -348,7 +373,12 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                         for j in self.complete_calls(index, k) {
                             let rest = self.flush_key(&(index, Field::ToolArgs(j)))?;
                             if !rest.is_empty() {
-                                entries.push(self.call_entry(index, j, rest));
+                                entries.push(self.call_entry(
+                                    index,
+                                    j,
+                                    "function",
+                                    json!({ "arguments": rest }),
+                                ));
                             }
                         }
                     }
@@ -358,6 +388,12 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     {
                         let text = std::mem::take(s);
                         *s = self.take((index, Field::ToolArgs(k)), &text, finished)?;
+                    }
+                    if let Some(Value::String(s)) =
+                        call.get_mut("custom").and_then(|f| f.get_mut("input"))
+                    {
+                        let text = std::mem::take(s);
+                        *s = self.take((index, Field::CustomInput(k)), &text, finished)?;
                     }
                     entries.push(call);
                 }
@@ -443,7 +479,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
     /// A `tool_calls` entry carrying held arguments of call `k`, addressed as the
     /// provider addressed it. It goes out before the next call's first delta, so a client
     /// that follows calls by order or by index puts it on the right call.
-    fn call_entry(&self, choice: u64, k: u64, arguments: String) -> Value {
+    fn call_entry(&self, choice: u64, k: u64, kind: &str, payload: Value) -> Value {
         let address = usize::try_from(k)
             .ok()
             .and_then(|k| self.calls.get(&choice)?.get(k).cloned())
@@ -455,28 +491,29 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         if let Some(i) = address.index {
             entry.insert("index".into(), i.into());
         }
-        entry.insert("function".into(), json!({ "arguments": arguments }));
+        entry.insert(kind.into(), payload);
         Value::Object(entry)
     }
 
     /// Adds flushed text of `key` to a delta: text fields in place, call arguments as an
     /// entry of their own.
     fn append_held(&self, delta: &mut Map<String, Value>, key: (u64, Field), text: &str) {
-        match key.1 {
+        let entry = match key.1 {
             Field::ToolArgs(k) => {
-                let entry = self.call_entry(key.0, k, text.to_owned());
-                match delta
-                    .entry("tool_calls")
-                    .or_insert_with(|| json!([]))
-                    .as_array_mut()
-                {
-                    Some(calls) => calls.push(entry),
-                    None => {
-                        delta.insert("tool_calls".into(), json!([entry]));
-                    }
-                }
+                self.call_entry(key.0, k, "function", json!({ "arguments": text }))
             }
-            field => append_field(delta, &field, text),
+            Field::CustomInput(k) => self.call_entry(key.0, k, "custom", json!({ "input": text })),
+            field => return append_field(delta, &field, text),
+        };
+        match delta
+            .entry("tool_calls")
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+        {
+            Some(calls) => calls.push(entry),
+            None => {
+                delta.insert("tool_calls".into(), json!([entry]));
+            }
         }
     }
 
@@ -501,6 +538,9 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             }
         }
         if finished {
+            if is_arguments(&key.1) {
+                super::wire::unescape_in_place(&mut pending);
+            }
             let findings = self.scan_held(&key, &pending);
             self.sent_context.remove(&key);
             let out = self.clean(&key, &pending, &findings)?;
@@ -529,10 +569,14 @@ impl<'g, 'a> SseFilter<'g, 'a> {
     }
 
     fn flush_key(&mut self, key: &(u64, Field)) -> Result<String, Blocked> {
-        let Some(pending) = self.pending.remove(key) else {
+        let Some(mut pending) = self.pending.remove(key) else {
             self.sent_context.remove(key);
             return Ok(String::new());
         };
+        if matches!(key.1, Field::ToolArgs(_) | Field::FunctionArgs) {
+            // Held whole, so JSON: read with its escapes undone, as a request's are.
+            super::wire::unescape_in_place(&mut pending);
+        }
         let findings = self.scan_held(key, &pending);
         self.sent_context.remove(key);
         let out = self.clean(key, &pending, &findings)?;
@@ -671,8 +715,23 @@ fn append_field(delta: &mut Map<String, Value>, field: &Field, text: &str) {
                 }
             }
         }
-        // Call arguments go out as entries of their own (`append_held`).
-        Field::ToolArgs(_) => {}
+        Field::DetailText | Field::DetailSummary => {
+            let Some((name, kind, _)) = DETAIL_FIELDS.iter().find(|(_, _, f)| f == field) else {
+                return;
+            };
+            let entry = json!({"type": kind, *name: text});
+            match delta
+                .get_mut("reasoning_details")
+                .and_then(Value::as_array_mut)
+            {
+                Some(details) => details.push(entry),
+                None => {
+                    delta.insert("reasoning_details".into(), json!([entry]));
+                }
+            }
+        }
+        // Call arguments and inputs go out as entries of their own (`append_held`).
+        Field::ToolArgs(_) | Field::CustomInput(_) => {}
     }
 }
 
@@ -786,6 +845,50 @@ mod tests {
             s.contains("<AWS_ACCESS_KEY_1>") && s.contains("<EMAIL_1>"),
             "{s}"
         );
+    }
+
+    #[test]
+    fn reasoning_details_custom_inputs_and_escaped_arguments_are_scanned() {
+        let s = guarded_stream(&[
+            r#"{"reasoning":"mail ana.lopez@","reasoning_details":[{"type":"reasoning.text","text":"mail ana.lopez@"}]}"#,
+            r#"{"reasoning":"correo-mx.com now","reasoning_details":[{"type":"reasoning.text","text":"correo-mx.com now"}]}"#,
+            r#"{"tool_calls":[{"index":0,"id":"c1","type":"custom","custom":{"name":"sql","input":"UPDATE t SET card='4111 1111 "}}]}"#,
+            r#"{"tool_calls":[{"index":0,"custom":{"input":"1111 1111' WHERE 1"}}]}"#,
+            r#"{"tool_calls":[{"index":1,"id":"c2","type":"function","function":{"name":"f","arguments":"{\"to\":\"bob.ruiz\\u0040"}}]}"#,
+            r#"{"tool_calls":[{"index":1,"function":{"arguments":"correo-mx.com\"}"}}]}"#,
+        ]);
+        for leaked in ["ana.lopez", "4111", "bob.ruiz"] {
+            assert!(!s.contains(leaked), "{leaked} in {s}");
+        }
+        let deltas = deltas_of(&s);
+        let joined = |pick: &dyn Fn(&Value) -> Option<String>| -> String {
+            deltas.iter().filter_map(pick).collect()
+        };
+        let details = joined(&|d| {
+            Some(
+                d["reasoning_details"]
+                    .as_array()?
+                    .iter()
+                    .filter_map(|e| e["text"].as_str())
+                    .collect(),
+            )
+        });
+        assert_eq!(details, "mail <EMAIL_1> now");
+        let call = |i: u64, kind: &str, field: &str| -> String {
+            deltas
+                .iter()
+                .filter_map(|d| d["tool_calls"].as_array())
+                .flatten()
+                .filter(|c| c["index"] == i)
+                .filter_map(|c| c[kind][field].as_str().map(String::from))
+                .collect()
+        };
+        assert_eq!(
+            call(0, "custom", "input"),
+            "UPDATE t SET card='<CREDIT_CARD_1>' WHERE 1"
+        );
+        let args: Value = serde_json::from_str(&call(1, "function", "arguments")).unwrap();
+        assert_eq!(args["to"], "<EMAIL_2>");
     }
 
     /// What the client gets for a stream of these deltas (JSON objects), ended by `stop`

@@ -20,12 +20,24 @@ use crate::scan::Finding;
 pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     if let Some(messages) = body.get_mut("messages").and_then(Value::as_array_mut) {
         for (i, m) in messages.iter_mut().enumerate() {
+            // A tool's result is often JSON, and Python's `json.dumps` escapes every accent.
+            if matches!(
+                m.get("role").and_then(Value::as_str),
+                Some("tool" | "function")
+            ) {
+                if let Some(Value::String(s)) = m.get_mut("content") {
+                    unescape_in_place(s);
+                }
+            }
             visit_content(m.get_mut("content"), &format!("messages[{i}].content"), f);
-            for field in ["refusal", "name"] {
+            // An assistant turn's thinking goes back too: DeepSeek, Qwen templates under
+            // vLLM and OpenRouter read it.
+            for field in ["refusal", "name", "reasoning_content", "reasoning"] {
                 if let Some(Value::String(s)) = m.get_mut(field) {
                     f(&format!("messages[{i}].{field}"), s);
                 }
             }
+            visit_reasoning_details(m, &format!("messages[{i}]"), f);
             visit_tool_calls(m, &format!("messages[{i}]"), f);
         }
     }
@@ -149,6 +161,7 @@ pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)
                 f(&format!("choices[{i}].message.{field}"), s);
             }
         }
+        visit_reasoning_details(m, &format!("choices[{i}].message"), f);
         visit_tool_calls(m, &format!("choices[{i}].message"), f);
     }
 }
@@ -354,13 +367,34 @@ const MEDIA_KEYS: [&str; 7] = [
     "file",
 ];
 
+/// OpenRouter's `reasoning_details`: the thinking again, beside `reasoning`, as entries
+/// with a `text` or a `summary` (encrypted ones are opaque to everyone but the provider).
+fn visit_reasoning_details(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    let Some(details) = m.get_mut("reasoning_details").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (k, d) in details.iter_mut().enumerate() {
+        for field in ["text", "summary"] {
+            if let Some(Value::String(s)) = d.get_mut(field) {
+                f(&format!("{path}.reasoning_details[{k}].{field}"), s);
+            }
+        }
+    }
+}
+
+/// Tool-call arguments (JSON, read with its escapes undone: see [`unescape_json`]) and the
+/// free-text `input` of custom tool calls.
 fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
     if let Some(calls) = m.get_mut("tool_calls").and_then(Value::as_array_mut) {
         for (k, c) in calls.iter_mut().enumerate() {
             if let Some(Value::String(s)) =
                 c.get_mut("function").and_then(|f| f.get_mut("arguments"))
             {
+                unescape_in_place(s);
                 f(&format!("{path}.tool_calls[{k}].function.arguments"), s);
+            }
+            if let Some(Value::String(s)) = c.get_mut("custom").and_then(|f| f.get_mut("input")) {
+                f(&format!("{path}.tool_calls[{k}].custom.input"), s);
             }
         }
     }
@@ -368,8 +402,95 @@ fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut Stri
         .get_mut("function_call")
         .and_then(|f| f.get_mut("arguments"))
     {
+        unescape_in_place(s);
         f(&format!("{path}.function_call.arguments"), s);
     }
+}
+
+/// Replaces `s` with [`unescape_json`] of it when that differs.
+pub fn unescape_in_place(s: &mut String) {
+    if let Some(u) = unescape_json(s) {
+        *s = u;
+    }
+}
+
+/// `text`, when it is JSON whose strings hide characters behind escapes (`\u0040` for `@`,
+/// `\/` for `/`), with those escapes written out; `None` when it is not JSON or has none.
+///
+/// Whoever reads the JSON next (the client's `json.loads`, a provider filling its template)
+/// sees the characters, so the scan must too: `ana\u0040correo.mx` has no `@` to find, and
+/// Python's `json.dumps` writes every accent so. Escapes that must stay (quotes,
+/// backslashes, control characters) stay; keys keep their order.
+pub fn unescape_json(text: &str) -> Option<String> {
+    if !text.contains("\\u") && !text.contains("\\/") {
+        return None;
+    }
+    serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if !in_string {
+            in_string = c == '"';
+            out.push(c);
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = false;
+                out.push(c);
+            }
+            '\\' => match chars.next() {
+                Some('/') => out.push('/'),
+                Some('u') => {
+                    let unit = |chars: &mut std::str::Chars| -> Option<u32> {
+                        let hex: String = chars.by_ref().take(4).collect();
+                        u32::from_str_radix(&hex, 16).ok()
+                    };
+                    let hi = unit(&mut chars)?;
+                    let code = if (0xD800..0xDC00).contains(&hi) {
+                        // A surrogate pair: valid JSON (checked above) has its low half next.
+                        let rest = chars.as_str();
+                        let lo = rest
+                            .strip_prefix("\\u")
+                            .and_then(|r| u32::from_str_radix(r.get(..4)?, 16).ok())
+                            .filter(|lo| (0xDC00..0xE000).contains(lo));
+                        match lo {
+                            Some(lo) => {
+                                chars = rest[6..].chars();
+                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                            }
+                            None => hi,
+                        }
+                    } else {
+                        hi
+                    };
+                    match char::from_u32(code)
+                        .filter(|c| !c.is_control() && !matches!(c, '"' | '\\'))
+                    {
+                        Some(ch) => out.push(ch),
+                        // A lone surrogate, a control character, a quote or a backslash.
+                        None => {
+                            out.push_str(&format!("\\u{hi:04x}"));
+                            if code != hi {
+                                out.push_str(&format!(
+                                    "\\u{:04x}",
+                                    0xDC00 + ((code - 0x10000) & 0x3FF)
+                                ));
+                            }
+                        }
+                    }
+                }
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            },
+            _ => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 /// Sets every choice's `logprobs` to null; returns whether any held data. Each token's
@@ -624,8 +745,13 @@ mod tests {
                     {"type": "file", "file": {"filename": "a.txt", "file_data": "data:text/plain;charset=utf-8;base64,ZG9j"}},
                     {"type": "file", "file": {"filename": "b.pdf", "file_data": "data:application/pdf;base64,JVBERi0="}}
                 ]},
-                {"role": "assistant", "content": null, "tool_calls": [
-                    {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\"q\":1}"}}
+                {"role": "assistant", "content": null, "reasoning_content": "rc", "reasoning": "r",
+                    "reasoning_details": [{"type": "reasoning.text", "text": "rt"},
+                        {"type": "reasoning.summary", "summary": "rs"},
+                        {"type": "reasoning.encrypted", "data": "opaque"}],
+                    "tool_calls": [
+                    {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{\"q\":\"a\\u0040b\"}"}},
+                    {"id": "c2", "type": "custom", "custom": {"name": "sql", "input": "select 1"}}
                 ]},
                 {"role": "tool", "tool_call_id": "c1", "content": "result"},
                 {"role": "assistant", "content": null, "refusal": "no"}
@@ -651,7 +777,12 @@ mod tests {
                 "messages[1].content[2].file.filename=a.txt",
                 "messages[1].content[2].file.file_data=doc",
                 "messages[1].content[3].file.filename=b.pdf",
-                "messages[2].tool_calls[0].function.arguments={\"q\":1}",
+                "messages[2].reasoning_content=rc",
+                "messages[2].reasoning=r",
+                "messages[2].reasoning_details[0].text=rt",
+                "messages[2].reasoning_details[1].summary=rs",
+                "messages[2].tool_calls[0].function.arguments={\"q\":\"a@b\"}",
+                "messages[2].tool_calls[1].custom.input=select 1",
                 "messages[3].content=result",
                 "messages[4].refusal=no",
                 "prediction.content=draft",
@@ -699,6 +830,37 @@ mod tests {
                 ("messages[1].content[3]".to_string(), "file"),
             ]
         );
+    }
+
+    #[test]
+    fn json_escapes_that_hide_characters_are_written_out() {
+        let cases = [
+            (
+                r#"{"to":"ana\u0040correo.mx"}"#,
+                Some(r#"{"to":"ana@correo.mx"}"#),
+            ),
+            (
+                r#"{"n":"Jos\u00e9 P\u00e9rez","u":"postgres:\/\/a:b@db"}"#,
+                Some(r#"{"n":"José Pérez","u":"postgres://a:b@db"}"#),
+            ),
+            // A pair of surrogates is one character; what must stay escaped stays.
+            (
+                r#"["\ud83d\ude00","\u0022\u005c\u000a\n\""]"#,
+                Some(r#"["😀","\u0022\u005c\u000a\n\""]"#),
+            ),
+            // Keys keep their order; no escape, or no JSON, is left alone.
+            (r#"{"b":1,"a":"x"}"#, None),
+            (r#"not json \u0040"#, None),
+            (r#"{"cut":"\u00"#, None),
+        ];
+        for (text, want) in cases {
+            assert_eq!(unescape_json(text).as_deref(), want, "{text}");
+            if let Some(w) = want {
+                let a: Value = serde_json::from_str(text).unwrap();
+                let b: Value = serde_json::from_str(w).unwrap();
+                assert_eq!(a, b, "the same JSON: {text}");
+            }
+        }
     }
 
     #[test]
