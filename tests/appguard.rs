@@ -512,6 +512,22 @@ async fn wrong_logins_lock_the_address_and_the_account() {
         429,
         "three failures lock the account whatever answered 200 between them"
     );
+    // A client that waits for `100 Continue` before its body gets one from the edge, which
+    // reads the login body before the app is asked.
+    {
+        use std::io::{Read, Write};
+        let body = r#"{"email":"continue@corp-mail.com","password":"right"}"#;
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        write!(s, "POST /login HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.9\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+        let mut first = [0u8; 25];
+        s.read_exact(&mut first).unwrap();
+        assert_eq!(&first, b"HTTP/1.1 100 Continue\r\n\r\n");
+        s.write_all(body.as_bytes()).unwrap();
+        let mut rest = String::new();
+        let _ = s.read_to_string(&mut rest);
+        assert!(rest.starts_with("HTTP/1.1 200"), "{rest}");
+    }
     // A body the app may parse and the edge cannot read would hide its account: refused.
     let before = hits();
     let deep = format!(

@@ -34,6 +34,8 @@ pub struct GuardCtx {
     alert_buf: Option<Vec<u8>>,
     alert_fields: Vec<String>,
     ws: Option<FrameReader>,
+    /// `Expect: 100-continue` answered here (the login guard reads the body first).
+    continued: bool,
     /// An `Upgrade` header on a request that is no WebSocket handshake: taken off before
     /// the app sees it, so the app cannot switch to a protocol the edge does not read.
     false_upgrade: bool,
@@ -179,6 +181,17 @@ pub async fn admit(
         // The body is read here to find the account, so it must be replayed upstream:
         // Pingora's retry buffer does that for bodies up to 64 KiB, plenty for a login form.
         session.as_mut().enable_retry_buffering();
+        // A client that waits for `100 Continue` before sending its body gets it from us,
+        // since we read the body before the app is asked; the app is not asked again.
+        let expects_continue = session
+            .req_header()
+            .headers
+            .get(header::EXPECT)
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
+        if expects_continue {
+            session.write_continue_response().await?;
+            ctx.guard.continued = true;
+        }
         let mut buf = Vec::new();
         while let Some(chunk) = session.read_request_body().await? {
             if buf.len() + chunk.len() > BODY_PEEK {
@@ -288,6 +301,9 @@ pub(crate) fn is_websocket(req: &RequestHeader) -> bool {
 pub fn forward_claims(req: &mut RequestHeader, ctx: &RequestCtx) -> Result<()> {
     for h in &ctx.guard.strip {
         req.remove_header(h);
+    }
+    if ctx.guard.continued {
+        req.remove_header(&header::EXPECT);
     }
     if ctx.guard.false_upgrade {
         req.remove_header(&header::UPGRADE);

@@ -31,10 +31,21 @@ pub struct Forwarded<'a> {
     pub tls: bool,
     pub host: Option<&'a str>,
     pub request_id: &'a str,
+    /// The headers a trusted peer names the client in (`client_ip_headers`).
+    pub client_ip_headers: &'a [http::HeaderName],
 }
 
-/// Sets `X-Real-IP`, `X-Forwarded-For/-Proto/-Host` and `X-Request-Id` on the upstream request.
+/// Sets `X-Real-IP`, `X-Forwarded-For/-Proto/-Host` and `X-Request-Id` on the upstream
+/// request. From a peer that is not trusted, the other client-address headers
+/// (`CF-Connecting-IP`, RFC 7239 `Forwarded`) are taken off: the app must not read a
+/// client address that nobody vouched for.
 pub fn forward(req: &mut RequestHeader, f: &Forwarded<'_>) -> pingora::Result<()> {
+    if !f.trusted_peer {
+        for h in f.client_ip_headers {
+            req.remove_header(h);
+        }
+        req.remove_header(&http::header::FORWARDED);
+    }
     let xff = if f.trusted_peer {
         // A trusted proxy's chain is kept and extended with the hop we saw.
         let mut chain = String::new();
@@ -150,6 +161,11 @@ mod tests {
         r
     }
 
+    static HEADERS: [http::HeaderName; 2] = [
+        http::HeaderName::from_static("cf-connecting-ip"),
+        http::HeaderName::from_static("x-forwarded-for"),
+    ];
+
     fn f<'a>(trusted: bool, tls: bool) -> Forwarded<'a> {
         Forwarded {
             client_ip: "1.2.3.4".parse().unwrap(),
@@ -158,6 +174,7 @@ mod tests {
             tls,
             host: Some("api.example.com"),
             request_id: "rid",
+            client_ip_headers: &HEADERS,
         }
     }
 
@@ -167,8 +184,13 @@ mod tests {
             ("x-forwarded-for", "6.6.6.6"),
             ("x-forwarded-proto", "https"),
             ("x-real-ip", "6.6.6.6"),
+            ("cf-connecting-ip", "6.6.6.6"),
+            ("forwarded", "for=6.6.6.6"),
         ]);
         forward(&mut r, &f(false, false)).unwrap();
+        assert!(
+            !r.headers.contains_key("cf-connecting-ip") && !r.headers.contains_key("forwarded")
+        );
         assert_eq!(r.headers["x-forwarded-for"], "1.2.3.4");
         assert_eq!(r.headers["x-real-ip"], "1.2.3.4");
         assert_eq!(r.headers["x-forwarded-proto"], "http");
@@ -181,8 +203,10 @@ mod tests {
         let mut r = req(&[
             ("x-forwarded-for", "1.2.3.4"),
             ("x-forwarded-proto", "https"),
+            ("cf-connecting-ip", "1.2.3.4"),
         ]);
         forward(&mut r, &f(true, false)).unwrap();
+        assert_eq!(r.headers["cf-connecting-ip"], "1.2.3.4");
         assert_eq!(r.headers["x-forwarded-for"], "1.2.3.4, 10.0.0.1");
         assert_eq!(r.headers["x-forwarded-proto"], "https");
     }

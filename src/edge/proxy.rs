@@ -537,6 +537,10 @@ impl ProxyHttp for EdgeProxy {
                 tls: ctx.tls,
                 host: host.as_deref(),
                 request_id: &ctx.request_id,
+                client_ip_headers: ctx
+                    .state
+                    .as_ref()
+                    .map_or(&[], |s| s.config.client_ip.headers.as_slice()),
             },
         )?;
         super::guard::forward_claims(req, ctx)?;

@@ -236,7 +236,12 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         tracing::warn!(path = %pid_file, error = %e, "cannot write the pid file");
     }
     hooks.push(Box::new(move || {
-        let _ = std::fs::remove_file(&pid_file);
+        // After a graceful upgrade the file names the new process, which wrote it last:
+        // only our own pid is taken away.
+        let ours = format!("{}\n", std::process::id());
+        if std::fs::read_to_string(&pid_file).is_ok_and(|p| p == ours) {
+            let _ = std::fs::remove_file(&pid_file);
+        }
     }));
     let phases = server.watch_execution_phase();
     let drain_timeout = config.server.shutdown_timeout;

@@ -13,7 +13,7 @@ use super::guard::OutputGuard;
 use super::inspect::{self, Verdict};
 use super::policy::PromptLogging;
 use super::provider::{ProviderError, Upstream};
-use super::stream::SseFilter;
+use super::stream::{SseFilter, StreamError};
 use super::{BodyError, Downstream, Request, Shield};
 use crate::audit::{AuditRecord, Incident};
 use crate::crypto::{self, Purpose, Secret};
@@ -1223,8 +1223,16 @@ impl Shield {
             let out = match filter.push(&chunk) {
                 Ok(o) => o,
                 Err(e) => {
-                    let code = "provider_event_too_large";
-                    let msg = "the provider sent a stream event too large to inspect";
+                    let (code, msg) = match e {
+                        StreamError::EventTooLarge(_) => (
+                            "provider_event_too_large",
+                            "the provider sent a stream event too large to inspect",
+                        ),
+                        StreamError::TooManyParts(_) => (
+                            "provider_stream_malformed",
+                            "the provider's stream named more choices or tool calls than it may",
+                        ),
+                    };
                     end_broken_stream(down, &mut filter, trail, e.to_string(), (code, msg)).await;
                     return Ok(up.status);
                 }

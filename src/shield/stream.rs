@@ -37,7 +37,14 @@ const CUE_CONTEXT: usize = 64;
 pub enum StreamError {
     #[error("an event exceeded {0} bytes without ending")]
     EventTooLarge(usize),
+    /// Held text is kept per choice and per call, both named by the provider: a stream
+    /// that keeps naming new ones would hold without bound.
+    #[error("the stream named more than {0} choices or tool calls of a choice")]
+    TooManyParts(usize),
 }
+
+/// Choices (`n` is at most 128 at OpenAI) and tool calls per choice a stream may name.
+const MAX_PARTS: usize = 128;
 
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum Field {
@@ -98,6 +105,8 @@ pub struct SseFilter<'g, 'a> {
     meta: Map<String, Value>,
     /// Events that were not valid JSON and were dropped.
     pub malformed: u32,
+    /// Set when the stream named more choices or calls than [`MAX_PARTS`].
+    overflow: bool,
     /// The client was told the answer is blocked; nothing more is sent.
     pub blocked: Option<Blocked>,
     pub usage: Option<(u32, u32)>,
@@ -145,6 +154,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             meta: Map::new(),
             unsent: BytesMut::new(),
             malformed: 0,
+            overflow: false,
             blocked: None,
             usage: None,
             done_seen: false,
@@ -180,6 +190,12 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     self.event(&mut out);
                     if self.blocked.is_some() {
                         return Ok(out.freeze());
+                    }
+                    if self.overflow {
+                        self.partial.clear();
+                        self.lines.clear();
+                        self.unsent = out;
+                        return Err(StreamError::TooManyParts(MAX_PARTS));
                     }
                 } else {
                     self.lines.push(line.to_vec());
@@ -295,6 +311,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         };
         for c in choices.iter_mut() {
             let index = c.get("index").and_then(Value::as_u64).unwrap_or(0);
+            if index >= MAX_PARTS as u64 {
+                self.overflow = true;
+                return Ok(());
+            }
             let finished = c.get("finish_reason").is_some_and(|f| !f.is_null());
             if finished && !c.get("delta").is_some_and(Value::is_object) {
                 // What is still held goes out with the last chunk, which needs a delta for it.
@@ -444,6 +464,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         };
         if let Some(k) = known {
             return (k as u64, false);
+        }
+        if calls.len() >= MAX_PARTS {
+            self.overflow = true;
+            return (calls.len() as u64 - 1, false);
         }
         calls.push(CallAddress {
             index,
@@ -1213,5 +1237,38 @@ mod tests {
         let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 64);
         assert_eq!(f.push(&[b'a'; 100]), Err(StreamError::EventTooLarge(64)));
+    }
+
+    #[test]
+    fn a_stream_naming_choice_after_choice_is_ended() {
+        let scanner = Scanner::builtin().unwrap();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let run = "x".repeat(4000);
+        let event = |i: usize| {
+            format!(
+                "data: {{\"choices\":[{{\"index\":{i},\"delta\":{{\"content\":\"{run}\"}}}}]}}\n\n"
+            )
+        };
+        for i in 0..MAX_PARTS {
+            assert!(f.push(event(i).as_bytes()).is_ok(), "choice {i}");
+        }
+        assert_eq!(
+            f.push(event(MAX_PARTS).as_bytes()),
+            Err(StreamError::TooManyParts(MAX_PARTS))
+        );
+        // Calls: one new id per delta.
+        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let call = |i: usize| {
+            format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"id\":\"c{i}\",\"function\":{{\"arguments\":\"{{\\\"a\\\":\"}}}}]}}}}]}}\n\n")
+        };
+        let results: Vec<bool> = (0..=MAX_PARTS)
+            .map(|i| f.push(call(i).as_bytes()).is_ok())
+            .collect();
+        assert!(results[..MAX_PARTS].iter().all(|ok| *ok));
+        assert!(!results[MAX_PARTS]);
     }
 }

@@ -248,8 +248,8 @@ impl Local {
             };
             let map = guard_for(&mut guards, shard_of(k));
             if denied == 0 {
-                if map.len() > 100_000 {
-                    map.retain(|_, t| *t > now);
+                if !map.contains_key(k) {
+                    make_room(map, now);
                 }
                 map.insert(k.clone(), tat);
             }
@@ -258,6 +258,28 @@ impl Local {
             out.push(i64::try_from(tat.saturating_sub(now)).unwrap_or(0));
         }
         decide(limits, &out)
+    }
+}
+
+/// Keys one shard holds at most: 16 shards of 8,192 keep the table near 13 MB however many
+/// callers a flood of distinct keys (`by: header`, rotating IPv6) invents.
+const SHARD_KEYS: usize = 8192;
+
+/// Makes room for a new key in a full shard: the keys whose limit has run out go first;
+/// if every key is still limited, an eighth of them is forgotten (those callers start
+/// afresh, as under Redis eviction) rather than the table growing or every request paying
+/// a walk of it.
+fn make_room(map: &mut HashMap<String, u64>, now: u64) {
+    if map.len() < SHARD_KEYS {
+        return;
+    }
+    map.retain(|_, t| *t > now);
+    if map.len() >= SHARD_KEYS {
+        let mut n = 0usize;
+        map.retain(|_, _| {
+            n += 1;
+            n % 8 != 0
+        });
     }
 }
 
@@ -279,6 +301,22 @@ fn guard_for<'a, 'b>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_flood_of_keys_stays_within_the_shards_bound() {
+        let l = Local::default();
+        for i in 0..(16 * SHARD_KEYS * 3) {
+            let d = l.check(&[(format!("route:x:h:{i}"), Quota::per_minute(1))]);
+            assert!(d.allowed);
+        }
+        for shard in &l.shards {
+            assert!(shard.lock().len() <= SHARD_KEYS);
+        }
+        // Limits still hold for a caller that comes back at once.
+        let k = vec![("route:x:h:again".to_string(), Quota::per_minute(1))];
+        assert!(l.check(&k).allowed);
+        assert!(!l.check(&k).allowed);
+    }
 
     #[test]
     fn local_gcra_allows_the_burst_then_denies_with_a_retry_time() {
