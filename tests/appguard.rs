@@ -512,6 +512,43 @@ async fn wrong_logins_lock_the_address_and_the_account() {
         429,
         "three failures lock the account whatever answered 200 between them"
     );
+    // Guesses sent at once, from as many addresses, count while in flight: of eight
+    // overlapping attempts at a fresh account (three allowed), three reach the app.
+    let before = hits();
+    let parallel: Vec<_> = (0..8)
+        .map(|i| {
+            attempt(
+                [
+                    "192.0.2.30",
+                    "192.0.2.31",
+                    "192.0.2.32",
+                    "192.0.2.33",
+                    "192.0.2.34",
+                    "192.0.2.35",
+                    "192.0.2.36",
+                    "192.0.2.37",
+                ][i],
+                "parallel@corp-mail.com",
+                "slow",
+            )
+        })
+        .collect();
+    let statuses: Vec<u16> = futures::future::join_all(parallel)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(hits() - before, 3);
     // A client that waits for `100 Continue` before its body gets one from the edge, which
     // reads the login body before the app is asked.
     {

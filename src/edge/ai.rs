@@ -61,10 +61,17 @@ impl Downstream for SessionDownstream<'_> {
         }
         let mut buf =
             BytesMut::with_capacity(declared.map_or(8192, |n| usize::try_from(n).unwrap_or(8192)));
-        while let Some(chunk) = self
-            .session
-            .read_request_body()
+        // Pingora applies `body_read_timeout` to HTTP/1 reads only; HTTP/2 reads get it here.
+        let timeout = self
+            .ctx
+            .state
+            .as_ref()
+            .map_or(std::time::Duration::from_secs(60), |s| {
+                s.config.limits.body_read_timeout
+            });
+        while let Some(chunk) = tokio::time::timeout(timeout, self.session.read_request_body())
             .await
+            .map_err(|_| BodyError::Io(format!("no body data for {timeout:?}")))?
             .map_err(|e| BodyError::Io(e.to_string()))?
         {
             if (buf.len() + chunk.len()) as u64 > limit {

@@ -17,6 +17,7 @@ use crate::appguard::wsframe::FrameReader;
 use crate::appguard::{body, LimitKey, LoginGuard};
 use crate::config::Route;
 use crate::error::HttpError;
+use crate::store::lockout::Admission;
 
 /// Guard state a request carries between phases.
 #[derive(Default)]
@@ -193,7 +194,21 @@ pub async fn admit(
             ctx.guard.continued = true;
         }
         let mut buf = Vec::new();
-        while let Some(chunk) = session.read_request_body().await? {
+        // Pingora applies `body_read_timeout` to HTTP/1 reads only; HTTP/2 reads get it here.
+        let timeout = state.config.limits.body_read_timeout;
+        loop {
+            let Ok(read) = tokio::time::timeout(timeout, session.read_request_body()).await else {
+                session.set_keepalive(None);
+                let e = HttpError::new(
+                    408,
+                    "invalid_request_error",
+                    "request_timeout",
+                    format!("no request body data for {}s", timeout.as_secs()),
+                );
+                proxy.respond_error(session, ctx, &e).await?;
+                return Ok(true);
+            };
+            let Some(chunk) = read? else { break };
             if buf.len() + chunk.len() > BODY_PEEK {
                 session.set_keepalive(None);
                 proxy
@@ -233,18 +248,29 @@ pub async fn admit(
                 state.guards.account_digest(&route.name, &account)
             ));
         }
-        if let Some(left) = state.guards.lockouts.locked(&subjects).await {
+        let reserve = subjects.get(1..).unwrap_or(&[]);
+        let refusal = match state
+            .guards
+            .lockouts
+            .admit(&subjects, reserve, &login.policy)
+            .await
+        {
+            Admission::Open => None,
+            Admission::Locked(left) => {
+                let secs = left.as_secs_f64().ceil() as u64;
+                Some((secs, format!("too many failed logins; retry in {secs}s")))
+            }
+            Admission::Busy => Some((
+                1,
+                "too many login attempts for this account at once; retry in 1s".to_string(),
+            )),
+        };
+        if let Some((secs, message)) = refusal {
             m.lockouts
                 .with_label_values(&[route.name.as_str(), "refused"])
                 .inc();
-            let secs = left.as_secs_f64().ceil() as u64;
-            let e = HttpError::new(
-                429,
-                "rate_limit_error",
-                "login_locked",
-                format!("too many failed logins; retry in {secs}s"),
-            )
-            .with_retry_after(secs);
+            let e = HttpError::new(429, "rate_limit_error", "login_locked", message)
+                .with_retry_after(secs);
             proxy.respond_error(session, ctx, &e).await?;
             return Ok(true);
         }
@@ -368,6 +394,18 @@ fn strip_unverified(req: &mut RequestHeader, token: &str, cookie: Option<&str>) 
         req.set_raw_path(&target)?;
     }
     Ok(())
+}
+
+/// Ends a login attempt's reservation (see `Lockouts::admit`), once, however the request
+/// ended: answered, failed upstream or cut off.
+pub async fn on_end(state: &State, ctx: &mut RequestCtx) {
+    if let Some((subjects, _, _)) = ctx.guard.login.take() {
+        state
+            .guards
+            .lockouts
+            .release(subjects.get(1..).unwrap_or(&[]))
+            .await;
+    }
 }
 
 /// Forgets the body seen so far: a retry replays it from its start.

@@ -736,6 +736,9 @@ impl ProxyHttp for EdgeProxy {
 
     /// Metrics and the access-log line, once per request, however it ended.
     async fn logging(&self, session: &mut Session, e: Option<&Error>, ctx: &mut RequestCtx) {
+        if let Some(state) = ctx.state.clone() {
+            super::guard::on_end(&state, ctx).await;
+        }
         let status = session
             .response_written()
             .map(|r| r.status.as_u16())

@@ -177,10 +177,15 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         shield,
         guards,
     )));
-    let proxy = Arc::new(pingora::proxy::http_proxy(
-        &server.configuration,
-        EdgeProxy::new(shared.clone()),
-    ));
+    let mut proxy =
+        pingora::proxy::http_proxy(&server.configuration, EdgeProxy::new(shared.clone()));
+    // Pingora closes an idle HTTP/1 connection by the keepalive timeout, an idle HTTP/2
+    // one only when told: without this an HTTP/2 client that sends nothing holds its
+    // connection for ever. Set at start; a reload does not change it.
+    let mut options = proxy.server_options.clone().unwrap_or_default();
+    options.h2_idle_timeout = Some(config.limits.keepalive_timeout.max(Duration::from_secs(1)));
+    proxy.server_options = Some(options);
+    let proxy = Arc::new(proxy);
     let app = EdgeApp {
         proxy,
         shared: shared.clone(),

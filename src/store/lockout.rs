@@ -4,6 +4,10 @@
 //! a window; reaching the limit locks the subject for a cool-down that doubles with every
 //! lockout in the last day (capped), and a success clears both. Each operation is one
 //! Lua script call, so instances never disagree on a count.
+//!
+//! An account's attempts are also counted while they are in flight: the failures of
+//! attempts sent at once are only known when the app answers, and 200 guesses sent in
+//! parallel would all pass the check before the first came back.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -23,14 +27,45 @@ pub struct LockPolicy {
 
 const LEVEL_TTL_MS: i64 = 24 * 3600 * 1000;
 
-const LOCKED: &str = r#"
+/// KEYS: the lock key of every subject, then (fail, inflight) of each reserved one.
+/// Returns the longest lock left in ms, -1 when a reserved subject's failures and attempts
+/// in flight reach the limit, or 0 once the attempt is reserved.
+const ADMIT: &str = r#"
+local locks = tonumber(ARGV[1]); local max = tonumber(ARGV[2]); local window = tonumber(ARGV[3])
 local best = 0
-for i = 1, #KEYS do
+for i = 1, locks do
   local t = redis.call('PTTL', KEYS[i])
   if t > best then best = t end
 end
-return best
+if best > 0 then return best end
+for i = locks + 1, #KEYS, 2 do
+  local n = tonumber(redis.call('GET', KEYS[i]) or '0') + tonumber(redis.call('GET', KEYS[i + 1]) or '0')
+  if n >= max then return -1 end
+end
+for i = locks + 1, #KEYS, 2 do
+  redis.call('INCR', KEYS[i + 1])
+  redis.call('PEXPIRE', KEYS[i + 1], window)
+end
+return 0
 "#;
+
+const RELEASE: &str = r#"
+for i = 1, #KEYS do
+  if redis.call('DECR', KEYS[i]) <= 0 then redis.call('DEL', KEYS[i]) end
+end
+return 0
+"#;
+
+/// What [`Lockouts::admit`] decided.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Admission {
+    /// Let through; the reserved subjects' attempt is counted until [`Lockouts::release`].
+    Open,
+    /// A subject is locked for this long.
+    Locked(Duration),
+    /// A reserved subject has as many attempts failed and in flight as it may have.
+    Busy,
+}
 
 const FAILURE: &str = r#"
 local max = tonumber(ARGV[1]); local window = tonumber(ARGV[2])
@@ -58,6 +93,7 @@ struct Local {
     fails: HashMap<String, (Instant, u32)>,
     locks: HashMap<String, Instant>,
     levels: HashMap<String, (Instant, u32)>,
+    inflight: HashMap<String, u32>,
     pruned: Option<Instant>,
 }
 
@@ -84,8 +120,15 @@ impl Local {
     }
 }
 
+/// The Redis scripts, loaded once per connection.
+struct Scripts {
+    admit: Script,
+    failure: Script,
+    release: Script,
+}
+
 pub struct Lockouts {
-    redis: Option<(Client, Script, Script)>,
+    redis: Option<(Client, Scripts)>,
     local: Mutex<Local>,
     prefix: &'static str,
 }
@@ -93,29 +136,55 @@ pub struct Lockouts {
 impl Lockouts {
     pub fn new(redis: Option<Client>) -> Self {
         Lockouts {
-            redis: redis.map(|c| (c, Script::from_lua(LOCKED), Script::from_lua(FAILURE))),
+            redis: redis.map(|c| {
+                let scripts = Scripts {
+                    admit: Script::from_lua(ADMIT),
+                    failure: Script::from_lua(FAILURE),
+                    release: Script::from_lua(RELEASE),
+                };
+                (c, scripts)
+            }),
             local: Mutex::new(Local::default()),
             prefix: "securetag:login:",
         }
     }
 
-    fn live(&self) -> Option<&(Client, Script, Script)> {
-        self.redis.as_ref().filter(|(c, _, _)| c.is_connected())
+    fn live(&self) -> Option<&(Client, Scripts)> {
+        self.redis.as_ref().filter(|(c, _)| c.is_connected())
     }
 
-    /// How long the longest lock among `subjects` still runs, if any.
-    pub async fn locked(&self, subjects: &[String]) -> Option<Duration> {
-        if let Some((c, locked, _)) = self.live() {
-            let keys: Vec<String> = subjects
+    /// Checks `subjects` for locks and, when none is locked, reserves an attempt for each
+    /// of `reserve` (the account: an address behind a NAT logs many people in at once).
+    /// An `Open` answer must be followed by one [`Self::release`] of `reserve`.
+    pub async fn admit(
+        &self,
+        subjects: &[String],
+        reserve: &[String],
+        p: &LockPolicy,
+    ) -> Admission {
+        let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
+        if let Some((c, scripts)) = self.live() {
+            let mut keys: Vec<String> = subjects
                 .iter()
                 .map(|s| format!("{}lock:{s}", self.prefix))
                 .collect();
-            match locked
-                .evalsha_with_reload::<i64, _, _>(c, keys, Vec::<String>::new())
+            for s in reserve {
+                keys.push(format!("{}fail:{s}", self.prefix));
+                keys.push(format!("{}inflight:{s}", self.prefix));
+            }
+            let args = vec![
+                i64::try_from(subjects.len()).unwrap_or(i64::MAX),
+                i64::from(p.max_failures),
+                ms(p.window),
+            ];
+            match scripts
+                .admit
+                .evalsha_with_reload::<i64, _, _>(c, keys, args)
                 .await
             {
-                Ok(ms) if ms > 0 => return Some(Duration::from_millis(ms.unsigned_abs())),
-                Ok(_) => return None,
+                Ok(0) => return Admission::Open,
+                Ok(-1) => return Admission::Busy,
+                Ok(ms) => return Admission::Locked(Duration::from_millis(ms.unsigned_abs())),
                 Err(e) => {
                     tracing::warn!(error = %e, "Redis lockout check failed; using local state")
                 }
@@ -124,16 +193,68 @@ impl Lockouts {
         let mut l = self.local.lock();
         let now = Instant::now();
         l.prune(now);
-        subjects
+        let locked = subjects
             .iter()
             .filter_map(|s| l.locks.get(s).filter(|u| **u > now).map(|u| *u - now))
-            .max()
+            .max();
+        if let Some(left) = locked {
+            return Admission::Locked(left);
+        }
+        let attempts = |l: &Local, s: &String| {
+            let failed = l
+                .fails
+                .get(s)
+                .filter(|(end, _)| *end > now)
+                .map_or(0, |f| f.1);
+            failed + l.inflight.get(s).copied().unwrap_or(0)
+        };
+        if reserve.iter().any(|s| attempts(&l, s) >= p.max_failures) {
+            return Admission::Busy;
+        }
+        for s in reserve {
+            if !l.inflight.contains_key(s) && l.inflight.len() >= MAX_LOCAL_SUBJECTS {
+                // Bounded like the counts; a reservation forgotten only counts less.
+                l.inflight.clear();
+            }
+            *l.inflight.entry(s.clone()).or_insert(0) += 1;
+        }
+        Admission::Open
+    }
+
+    /// Ends the attempts [`Self::admit`] reserved for `reserve`, whatever their outcome.
+    pub async fn release(&self, reserve: &[String]) {
+        if reserve.is_empty() {
+            return;
+        }
+        if let Some((c, scripts)) = self.live() {
+            let keys: Vec<String> = reserve
+                .iter()
+                .map(|s| format!("{}inflight:{s}", self.prefix))
+                .collect();
+            match scripts
+                .release
+                .evalsha_with_reload::<i64, _, _>(c, keys, Vec::<String>::new())
+                .await
+            {
+                Ok(_) => return,
+                Err(e) => tracing::warn!(error = %e, "Redis lockout release failed"),
+            }
+        }
+        let mut l = self.local.lock();
+        for s in reserve {
+            if let Some(n) = l.inflight.get_mut(s) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    l.inflight.remove(s);
+                }
+            }
+        }
     }
 
     /// Counts a failure for each subject; returns the cool-down if one was just locked.
     pub async fn failure(&self, subjects: &[String], p: &LockPolicy) -> Option<Duration> {
         let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        if let Some((c, _, failure)) = self.live() {
+        if let Some((c, scripts)) = self.live() {
             let mut keys = Vec::with_capacity(subjects.len() * 3);
             for s in subjects {
                 keys.push(format!("{}fail:{s}", self.prefix));
@@ -147,7 +268,8 @@ impl Lockouts {
                 ms(p.max_cooldown),
                 LEVEL_TTL_MS,
             ];
-            match failure
+            match scripts
+                .failure
                 .evalsha_with_reload::<i64, _, _>(c, keys, args)
                 .await
             {
@@ -195,7 +317,7 @@ impl Lockouts {
         if subjects.is_empty() {
             return;
         }
-        if let Some((c, _, _)) = self.live() {
+        if let Some((c, _)) = self.live() {
             let mut keys = Vec::new();
             for s in subjects {
                 keys.push(format!("{}fail:{s}", self.prefix));
@@ -229,9 +351,13 @@ mod tests {
         let who = vec!["ip:1".to_string()];
         assert_eq!(l.failure(&who, &p).await, None);
         assert_eq!(l.failure(&who, &p).await, Some(Duration::from_millis(40)));
-        assert!(l.locked(&who).await.is_some());
+        assert!(matches!(l.admit(&who, &[], &p).await, Admission::Locked(_)));
         tokio::time::sleep(Duration::from_millis(50)).await;
-        assert!(l.locked(&who).await.is_none(), "the cool-down expires");
+        assert_eq!(
+            l.admit(&who, &[], &p).await,
+            Admission::Open,
+            "the cool-down expires"
+        );
         l.failure(&who, &p).await;
         assert_eq!(
             l.failure(&who, &p).await,
@@ -245,5 +371,35 @@ mod tests {
             Some(Duration::from_millis(40)),
             "a success resets the level"
         );
+    }
+
+    /// Attempts in flight count like failures: parallel guesses cannot all pass the check
+    /// before the first failure is known.
+    #[tokio::test]
+    async fn attempts_in_flight_count_until_released() {
+        let l = Lockouts::new(None);
+        let p = LockPolicy {
+            max_failures: 3,
+            window: Duration::from_secs(60),
+            cooldown: Duration::from_secs(1),
+            max_cooldown: Duration::from_secs(10),
+        };
+        let ip = |n: u8| vec![format!("ip:{n}"), "acct:a".to_string()];
+        let acct = vec!["acct:a".to_string()];
+        assert_eq!(l.failure(&acct, &p).await, None);
+        assert_eq!(l.admit(&ip(1), &acct, &p).await, Admission::Open);
+        assert_eq!(l.admit(&ip(2), &acct, &p).await, Admission::Open);
+        assert_eq!(
+            l.admit(&ip(3), &acct, &p).await,
+            Admission::Busy,
+            "1 failed + 2 in flight"
+        );
+        l.release(&acct).await;
+        assert_eq!(l.admit(&ip(4), &acct, &p).await, Admission::Open);
+        // The address is never reserved: many people log in behind one NAT.
+        let other = |n: u8| vec![format!("acct:{n}")];
+        for n in 0..10 {
+            assert_eq!(l.admit(&ip(9), &other(n), &p).await, Admission::Open);
+        }
     }
 }

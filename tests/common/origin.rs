@@ -202,10 +202,14 @@ async fn ws_echo(mut socket: WebSocket, user: Option<String>) {
     }
 }
 
-/// A login endpoint: 200 for password "right", 401 otherwise.
+/// A login endpoint: 200 for password "right", 401 otherwise; "slow" takes half a second
+/// to say 401, so attempts overlap.
 async fn login(State(s): State<Arc<OriginState>>, body: Bytes) -> Response {
     s.hits.fetch_add(1, Ordering::Relaxed);
     let v: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    if v["password"] == "slow" {
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
     if v["password"] == "right" {
         "welcome".into_response()
     } else {
