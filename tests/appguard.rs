@@ -161,15 +161,20 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
         200,
         "the token may come in the configured cookie"
     );
-    // Tokens the edge did not verify do not reach the app: a second cookie pair (spelled
-    // as Node's parser reads it), a query token and a second `Authorization` header.
+    // Tokens that do not verify do not reach the app: a second cookie pair (spelled as
+    // Node's parser reads it), a query token and a second `Authorization` header (tab
+    // after the scheme). Another token that verifies (a session cookie beside a fresher
+    // header token) goes on.
     let valid = good();
+    let other = token(
+        json!({"sub": "user-7", "iss": "https://auth.test", "aud": "chat", "exp": now() + 300}),
+    );
     let answer = raw_request(
         port,
         format!(
-            "GET /api/profile?room=1&access%5Ftoken=forged HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nAuthorization: Bearer forged\r\nCookie: theme=dark; session =forged\r\nCookie: session={}\r\nConnection: close\r\n\r\n",
+            "GET /api/profile?room=1&access%5Ftoken=forged HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nAuthorization: Bearer\tforged\r\nCookie: theme=dark; session =forged\r\nCookie: session={}\r\nConnection: close\r\n\r\n",
             valid,
-            valid
+            other
         ),
     );
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
@@ -189,7 +194,7 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
         [
             format!("authorization: Bearer {valid}"),
             "cookie: theme=dark".to_string(),
-            format!("cookie: session={valid}"),
+            format!("cookie: session={other}"),
         ],
         "{body}"
     );
@@ -549,6 +554,27 @@ async fn wrong_logins_lock_the_address_and_the_account() {
         "{statuses:?}"
     );
     assert_eq!(hits() - before, 3);
+    // A login sent as `multipart/form-data` (a `FormData` through `fetch`) names its
+    // account too: three failures lock it, whatever the form.
+    for i in 0..3 {
+        let form = "--b7\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nform@corp-mail.com\r\n--b7\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nwrong\r\n--b7--\r\n";
+        let r = c
+            .post(&url)
+            .header("x-forwarded-for", format!("192.0.2.{}", 40 + i))
+            .header("content-type", "multipart/form-data; boundary=b7")
+            .body(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 401);
+    }
+    assert_eq!(
+        attempt("192.0.2.50", "form@corp-mail.com", "right")
+            .await
+            .unwrap()
+            .status(),
+        429
+    );
     // A client that waits for `100 Continue` before its body gets one from the edge, which
     // reads the login body before the app is asked.
     {

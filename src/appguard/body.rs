@@ -3,48 +3,117 @@
 
 use serde_json::Value;
 
-/// The value of `field` in a JSON object or an `application/x-www-form-urlencoded` body;
-/// `Err` says why a body that is neither could not be read. A login the edge cannot read
-/// must not reach the app: nested past serde's depth limit, behind a byte-order mark or in
-/// UTF-16, a body the app parses would hide its account from the lockout.
+/// The value of `field` in a JSON object, an `application/x-www-form-urlencoded` form or a
+/// `multipart/form-data` one; `Err` says why a body could not be read. A login the edge
+/// cannot read must not reach the app: nested past serde's depth limit, behind a
+/// byte-order mark or in UTF-16, or with the account as a list (`email[]=…`, which Express
+/// reads as an array and an ORM as `IN (…)`), a body the app parses would hide its
+/// account from the lockout.
 pub fn field(
     body: &[u8],
     content_type: Option<&str>,
     field: &str,
 ) -> Result<Option<String>, String> {
-    let is_form = content_type.is_some_and(|c| {
-        c.trim_start()
-            .get(..33)
-            .is_some_and(|t| t.eq_ignore_ascii_case("application/x-www-form-urlencoded"))
-    });
-    if is_form {
-        let text = std::str::from_utf8(body).map_err(|_| "the form is not UTF-8".to_string())?;
-        return Ok(text.split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=')?;
-            let k = percent_encoding::percent_decode_str(&k.replace('+', " "))
-                .decode_utf8_lossy()
-                .into_owned();
-            (k == field).then(|| {
-                percent_encoding::percent_decode_str(&v.replace('+', " "))
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
-        }));
+    let media = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    match media.as_deref() {
+        Some("application/x-www-form-urlencoded") => form_field(body, field),
+        Some("multipart/form-data") => multipart_field(body, content_type.unwrap_or(""), field),
+        _ => json_field(body, field),
     }
+}
+
+/// Whether a form's field name names `field` as a list or a map (`email[]`, `email[0]`).
+fn bracketed(name: &str, field: &str) -> bool {
+    name.strip_prefix(field).is_some_and(|r| r.starts_with('['))
+}
+
+const LIST_ACCOUNT: &str = "the account field is sent as a list";
+
+fn form_field(body: &[u8], field: &str) -> Result<Option<String>, String> {
+    let text = std::str::from_utf8(body).map_err(|_| "the form is not UTF-8".to_string())?;
+    let decode = |s: &str| {
+        percent_encoding::percent_decode_str(&s.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned()
+    };
+    for pair in text.split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let k = decode(k);
+        if k == field {
+            return Ok(Some(decode(v)));
+        }
+        if bracketed(&k, field) {
+            return Err(LIST_ACCOUNT.into());
+        }
+    }
+    Ok(None)
+}
+
+fn json_field(body: &[u8], field: &str) -> Result<Option<String>, String> {
     if body.trim_ascii().is_empty() {
         return Ok(None);
     }
     match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(match map.get(field) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        }),
+        Ok(Value::Object(map)) => match map.get(field) {
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            None | Some(Value::Null) => Ok(None),
+            Some(_) => Err(format!("the account field {field:?} is not a string")),
+        },
         Ok(_) => Ok(None),
         Err(e) => Err(format!(
             "the body is neither a form nor JSON the edge can read ({e})"
         )),
     }
+}
+
+/// A `multipart/form-data` field, as `fetch` sends a `FormData`: parts split on the
+/// boundary, each named by its `Content-Disposition`.
+fn multipart_field(body: &[u8], content_type: &str, field: &str) -> Result<Option<String>, String> {
+    let boundary = content_type
+        .split(';')
+        .filter_map(|p| p.trim().split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| v.trim().trim_matches('"'))
+        .filter(|b| !b.is_empty())
+        .ok_or("the multipart form has no boundary")?;
+    let delimiter = format!("--{boundary}");
+    let mut rest = body;
+    // Each part follows a delimiter line; the one after the last is `--`.
+    while let Some(at) = memchr::memmem::find(rest, delimiter.as_bytes()) {
+        rest = &rest[at + delimiter.len()..];
+        if rest.starts_with(b"--") {
+            return Ok(None);
+        }
+        let part = rest.strip_prefix(b"\r\n").unwrap_or(rest);
+        let end = memchr::memmem::find(part, delimiter.as_bytes()).unwrap_or(part.len());
+        let part = &part[..end];
+        let Some(split) = memchr::memmem::find(part, b"\r\n\r\n") else {
+            return Err("a multipart part has no blank line after its headers".into());
+        };
+        let head = String::from_utf8_lossy(&part[..split]);
+        let name = head
+            .lines()
+            .filter(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
+            .flat_map(|l| l.split(';'))
+            .filter_map(|p| p.trim().split_once('='))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("name"))
+            .map(|(_, v)| v.trim().trim_matches('"').to_string());
+        let Some(name) = name else { continue };
+        if name == field {
+            let value = &part[split + 4..];
+            let value = value.strip_suffix(b"\r\n").unwrap_or(value);
+            return std::str::from_utf8(value)
+                .map(|v| Some(v.to_string()))
+                .map_err(|_| "the account field is not UTF-8".into());
+        }
+        if bracketed(&name, field) {
+            return Err(LIST_ACCOUNT.into());
+        }
+    }
+    Err("the multipart form does not end with its boundary".into())
 }
 
 /// The strings a person wrote in a JSON body: `fields` when given, else every string.
@@ -180,6 +249,35 @@ mod tests {
         assert!(field(
             b"user=\xff",
             Some("Application/X-WWW-Form-Urlencoded; charset=utf-8"),
+            "user"
+        )
+        .is_err());
+        // The account as a list, in JSON, a form or a multipart form: refused, not read.
+        for (body, ct) in [
+            (&br#"{"email":["v@x.c"],"password":"p"}"#[..], "application/json"),
+            (&b"email%5B%5D=v%40x.c&password=p"[..], "application/x-www-form-urlencoded"),
+            (&b"--b\r\nContent-Disposition: form-data; name=\"email[]\"\r\n\r\nv@x.c\r\n--b--\r\n"[..], "multipart/form-data; boundary=b"),
+        ] {
+            assert!(field(body, Some(ct), "email").is_err(), "{ct}");
+        }
+        assert_eq!(field(br#"{"email":null}"#, None, "email"), Ok(None));
+        // A FormData sent by fetch.
+        let multipart = b"--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nsecret\r\n--XyZ\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nana@x.mx\r\n--XyZ--\r\n";
+        assert_eq!(
+            field(
+                multipart,
+                Some("multipart/form-data; boundary=\"XyZ\""),
+                "email"
+            ),
+            Ok(Some("ana@x.mx".to_string()))
+        );
+        assert_eq!(
+            field(multipart, Some("multipart/form-data; boundary=XyZ"), "user"),
+            Ok(None)
+        );
+        assert!(field(
+            &multipart[..40],
+            Some("multipart/form-data; boundary=XyZ"),
             "user"
         )
         .is_err());

@@ -358,8 +358,10 @@ impl JwtVerifier {
 /// The token from the request: bearer header, then cookie, then (when allowed) query.
 ///
 /// Each carrier is read as the app's own parsers read it (Node's `cookie` trims names,
-/// `URLSearchParams` decodes them), so a spelling the edge skipped cannot hand the app
-/// another token; the edge then takes every other token off (`other_bearer` and the two below).
+/// `URLSearchParams` decodes them); the edge then takes off every other token that does
+/// not verify ([`unkept_bearer`] and the two after it), so no spelling it skipped can
+/// hand the app a token nobody checked. A token in a form body (RFC 6750 §2.2) is not
+/// read: routes that take one are not guarded by the edge.
 pub fn token_from<'a>(
     headers: &'a http::HeaderMap,
     query: Option<&'a str>,
@@ -391,12 +393,22 @@ pub fn token_from<'a>(
     None
 }
 
-/// The token of a `Bearer` credential, if `value` is one.
+/// The token of a `Bearer` credential, if `value` is one: the scheme, then spaces or tabs
+/// (passport's `\s+`), then the token.
 fn bearer(value: &[u8]) -> Option<&[u8]> {
-    let at = value.iter().position(|&b| b == b' ')?;
+    let at = value.iter().position(|&b| b == b' ' || b == b'\t')?;
     let (scheme, rest) = value.split_at(at);
-    let token = rest.trim_ascii();
+    let token = js_trim(rest);
     (scheme.eq_ignore_ascii_case(b"bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Trims what JavaScript's `trim()` trims from a header Node decoded as Latin-1: ASCII
+/// blanks with the vertical tab, and U+00A0 (byte 0xA0). Older `cookie` packages trim so.
+fn js_trim(s: &[u8]) -> &[u8] {
+    let blank = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0xa0);
+    let start = s.iter().position(|b| !blank(b)).unwrap_or(s.len());
+    let end = s.iter().rposition(|b| !blank(b)).map_or(start, |e| e + 1);
+    &s[start..end]
 }
 
 /// A `Cookie` line's pairs, name and value trimmed as Node's `cookie` package reads them;
@@ -404,7 +416,7 @@ fn bearer(value: &[u8]) -> Option<&[u8]> {
 fn cookie_pairs(line: &[u8]) -> impl Iterator<Item = (&[u8], &[u8])> {
     line.split(|&b| b == b';').filter_map(|pair| {
         let at = pair.iter().position(|&b| b == b'=')?;
-        Some((pair[..at].trim_ascii(), pair[at + 1..].trim_ascii()))
+        Some((js_trim(&pair[..at]), js_trim(&pair[at + 1..])))
     })
 }
 
@@ -430,41 +442,46 @@ fn query_tokens(query: &[u8]) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-/// Whether an `Authorization` value is a `Bearer` credential other than `token`.
-pub fn other_bearer(value: &[u8], token: &str) -> bool {
-    bearer(value).is_some_and(|t| t != token.as_bytes())
+/// Whether an `Authorization` value is a `Bearer` credential whose token may not reach the
+/// app (`keep` says which may: the verified one, and others that verify too).
+pub fn unkept_bearer(value: &[u8], keep: &dyn Fn(&[u8]) -> bool) -> bool {
+    bearer(value).is_some_and(|t| !keep(t))
 }
 
-/// A `Cookie` line without the pairs named `name` that carry something other than `token`:
+/// A `Cookie` line without the pairs named `name` whose token may not reach the app:
 /// `None` when it has none, an empty line when nothing else is left.
-pub fn cookie_line_without_others(line: &[u8], name: &str, token: &str) -> Option<Vec<u8>> {
-    let other = |pair: &[u8]| {
+pub fn cookie_line_without_unkept(
+    line: &[u8],
+    name: &str,
+    keep: &dyn Fn(&[u8]) -> bool,
+) -> Option<Vec<u8>> {
+    let unkept = |pair: &[u8]| {
         cookie_pairs(pair)
             .next()
-            .is_some_and(|(k, v)| k == name.as_bytes() && v != token.as_bytes())
+            .is_some_and(|(k, v)| k == name.as_bytes() && !keep(v))
     };
     let pairs = || line.split(|&b| b == b';');
-    if !pairs().any(other) {
+    if !pairs().any(unkept) {
         return None;
     }
     let kept: Vec<&[u8]> = pairs()
-        .filter(|p| !other(p))
+        .filter(|p| !unkept(p))
         .map(<[u8]>::trim_ascii)
         .filter(|p| !p.is_empty())
         .collect();
     Some(kept.join(&b"; "[..]))
 }
 
-/// A request target without the `access_token` parameters that carry something other than
-/// `token`; `None` when it has none.
-pub fn target_without_others(target: &[u8], token: &str) -> Option<Vec<u8>> {
+/// A request target without the `access_token` parameters whose token may not reach the
+/// app; `None` when it has none.
+pub fn target_without_unkept(target: &[u8], keep: &dyn Fn(&[u8]) -> bool) -> Option<Vec<u8>> {
     let q = target.iter().position(|&b| b == b'?')?;
     let (path, query) = (&target[..q], &target[q + 1..]);
-    let other = |pair: &&[u8]| query_tokens(pair).any(|v| v != token);
-    if !query.split(|&b| b == b'&').any(|p| other(&p)) {
+    let unkept = |pair: &&[u8]| query_tokens(pair).any(|v| !keep(v.as_bytes()));
+    if !query.split(|&b| b == b'&').any(|p| unkept(&p)) {
         return None;
     }
-    let kept: Vec<&[u8]> = query.split(|&b| b == b'&').filter(|p| !other(p)).collect();
+    let kept: Vec<&[u8]> = query.split(|&b| b == b'&').filter(|p| !unkept(p)).collect();
     let mut out = path.to_vec();
     if !kept.is_empty() {
         out.push(b'?');
@@ -602,40 +619,52 @@ mod tests {
     }
 
     #[test]
-    fn other_tokens_are_taken_off() {
-        assert!(other_bearer(b"Bearer forged", "valid"));
-        assert!(!other_bearer(b"bearer valid", "valid"));
-        assert!(!other_bearer(b"Basic dTpw", "valid"));
+    fn tokens_that_do_not_verify_are_taken_off() {
+        let keep = |t: &[u8]| t == b"valid" || t == b"other-valid";
+        assert!(unkept_bearer(b"Bearer forged", &keep));
+        assert!(unkept_bearer(b"Bearer\tforged", &keep));
+        assert!(!unkept_bearer(b"bearer valid", &keep));
+        assert!(!unkept_bearer(b"Bearer other-valid", &keep));
+        assert!(!unkept_bearer(b"Basic dTpw", &keep));
         assert_eq!(
-            cookie_line_without_others(
+            cookie_line_without_unkept(
                 b"theme=dark; session =forged;session=valid",
                 "session",
-                "valid"
+                &keep
             )
             .as_deref(),
             Some(&b"theme=dark; session=valid"[..])
         );
+        // Latin-1 U+00A0 is trimmed from a name as JavaScript's trim() does.
         assert_eq!(
-            cookie_line_without_others(b"session=forged", "session", "valid").as_deref(),
+            cookie_line_without_unkept(b"\xA0session=forged; session=valid", "session", &keep)
+                .as_deref(),
+            Some(&b"session=valid"[..])
+        );
+        assert_eq!(
+            cookie_line_without_unkept(b"session=forged", "session", &keep).as_deref(),
             Some(&b""[..])
         );
         assert_eq!(
-            cookie_line_without_others(b"a=1; session=valid; sessionx=2", "session", "valid"),
+            cookie_line_without_unkept(b"a=1; session=other-valid; sessionx=2", "session", &keep),
             None
         );
         assert_eq!(
-            target_without_others(
+            target_without_unkept(
                 b"/ws?room=1&access%5Ftoken=forged&access_token=valid",
-                "valid"
+                &keep
             )
             .as_deref(),
             Some(&b"/ws?room=1&access_token=valid"[..])
         );
         assert_eq!(
-            target_without_others(b"/ws?access_token=forged", "valid").as_deref(),
+            target_without_unkept(b"/ws?access_token=forged", &keep).as_deref(),
             Some(&b"/ws"[..])
         );
-        assert_eq!(target_without_others(b"/ws?room=1", "valid"), None);
-        assert_eq!(target_without_others(b"/ws", "valid"), None);
+        assert_eq!(
+            target_without_unkept(b"/ws?access_token=other-valid", &keep),
+            None
+        );
+        assert_eq!(target_without_unkept(b"/ws", &keep), None);
     }
 }

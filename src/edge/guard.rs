@@ -29,9 +29,7 @@ pub struct GuardCtx {
     subject: Option<String>,
     /// The verified token: every other one is taken off before the app sees the request.
     token: Option<String>,
-    /// A login's lockout subjects (the address first, then the account if found), and
-    /// whether its path is the login path itself, where a success clears them.
-    login: Option<(Vec<String>, LoginGuard, bool)>,
+    login: Option<Login>,
     alert_buf: Option<Vec<u8>>,
     alert_fields: Vec<String>,
     ws: Option<FrameReader>,
@@ -40,6 +38,18 @@ pub struct GuardCtx {
     /// An `Upgrade` header on a request that is no WebSocket handshake: taken off before
     /// the app sees it, so the app cannot switch to a protocol the edge does not read.
     false_upgrade: bool,
+}
+
+/// A login attempt on its way.
+struct Login {
+    /// Lockout subjects: the address first, then the account if found.
+    subjects: Vec<String>,
+    guard: LoginGuard,
+    /// Whether this is a POST, PUT or PATCH at the login path itself, where a success
+    /// clears the account.
+    at_login: bool,
+    /// Where the account's attempt is reserved: in-process (Redis was down) or in Redis.
+    reserved_locally: bool,
 }
 
 /// Largest body kept for login accounts and alert rules; matches Pingora's retry buffer.
@@ -154,12 +164,19 @@ pub async fn admit(
     if let (true, Some(a)) = (alerts_on, &g.alerts) {
         ctx.guard.alert_fields = a.json_fields.clone();
     }
-    // A login attempt carries credentials in its body; an OPTIONS or GET answered 2xx must
-    // not count as a success that clears the account's failures.
-    let attempt = matches!(
-        session.req_header().method,
+    // A login attempt carries credentials in its body, whatever its method (an app may
+    // log in on any); only a POST, PUT or PATCH at the login path can clear an account.
+    let req = session.req_header();
+    let sends = matches!(
+        req.method,
         http::Method::POST | http::Method::PUT | http::Method::PATCH
     );
+    let has_body = req.headers.contains_key(header::TRANSFER_ENCODING)
+        || req
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .is_some_and(|v| v.as_bytes() != b"0");
+    let attempt = sends || has_body;
     if let Some(login) = g.login.as_ref().filter(|_| attempt) {
         // The account is read from the body as sent. A compressed one would hide it (the
         // app inflates it, the edge would count the IP alone), and no login form sends one.
@@ -249,13 +266,17 @@ pub async fn admit(
             ));
         }
         let reserve = subjects.get(1..).unwrap_or(&[]);
+        let mut reserved_locally = false;
         let refusal = match state
             .guards
             .lockouts
             .admit(&subjects, reserve, &login.policy)
             .await
         {
-            Admission::Open => None,
+            Admission::Open { local } => {
+                reserved_locally = local;
+                None
+            }
             Admission::Locked(left) => {
                 let secs = left.as_secs_f64().ceil() as u64;
                 Some((secs, format!("too many failed logins; retry in {secs}s")))
@@ -277,8 +298,13 @@ pub async fn admit(
         // Failures count anywhere under the prefix; only a success at the login path itself
         // clears them, not a `/login/forgot` that answers 200 to any address.
         let path = session.req_header().uri.path();
-        let at_login = path.trim_end_matches('/') == route.prefix.trim_end_matches('/');
-        ctx.guard.login = Some((subjects, login.clone(), at_login));
+        let at_login = sends && path.trim_end_matches('/') == route.prefix.trim_end_matches('/');
+        ctx.guard.login = Some(Login {
+            subjects,
+            guard: login.clone(),
+            at_login,
+            reserved_locally,
+        });
         if alerts_on {
             check_json(state, ctx, route, &buf);
         }
@@ -299,8 +325,7 @@ pub async fn admit(
 /// Whether the request opens a WebSocket (RFC 6455: a GET with `Connection: upgrade` and
 /// `Upgrade: websocket`). Pingora's `is_upgrade_req` sees any `Upgrade` header; a POST
 /// that carries one is a plain POST to an app without an upgrade handler, and read as
-/// frames its body would escape the alert rules.
-/// Whether `req` is a WebSocket handshake the edge lets through as one.
+/// frames its body would escape the alert rules. The edge's timeouts follow it too.
 pub(crate) fn is_websocket(req: &RequestHeader) -> bool {
     let has_token = |name: header::HeaderName, token: &str| {
         req.headers.get_all(name).iter().any(|v| {
@@ -338,27 +363,34 @@ pub fn forward_claims(req: &mut RequestHeader, ctx: &RequestCtx) -> Result<()> {
     for (h, v) in &ctx.guard.forward {
         req.insert_header(h.clone(), v.as_str())?;
     }
-    if let Some(token) = &ctx.guard.token {
-        let cookie = ctx
-            .route
-            .as_ref()
-            .and_then(|r| r.guards.jwt.as_ref())
-            .and_then(|v| v.cookie.as_deref());
-        strip_unverified(req, token, cookie)?;
+    if let (Some(token), Some(v)) = (
+        &ctx.guard.token,
+        ctx.route.as_ref().and_then(|r| r.guards.jwt.as_ref()),
+    ) {
+        // Another token may go on only if it verifies too: a browser's session cookie
+        // beside a fresher header token, a WebSocket's query token beside its cookie.
+        let keep = |t: &[u8]| {
+            t == token.as_bytes() || std::str::from_utf8(t).is_ok_and(|t| v.verify(t).is_ok())
+        };
+        strip_unverified(req, &keep, v.cookie.as_deref())?;
     }
     Ok(())
 }
 
-/// Takes every token but the verified one off the request: other `Bearer` credentials,
-/// other pairs of the route's cookie, other `access_token` parameters. An app that reads
-/// its token where the edge did not look (a second cookie pair, the query of a request
-/// whose header was verified) then finds the verified token or none.
-fn strip_unverified(req: &mut RequestHeader, token: &str, cookie: Option<&str>) -> Result<()> {
+/// Takes every token that does not verify off the request: `Bearer` credentials, pairs of
+/// the route's cookie, `access_token` parameters. An app that reads its token where the
+/// edge did not look (a second cookie pair, the query of a request whose header was
+/// verified) then finds a verified token or none.
+fn strip_unverified(
+    req: &mut RequestHeader,
+    keep: &dyn Fn(&[u8]) -> bool,
+    cookie: Option<&str>,
+) -> Result<()> {
     let auth = req.headers.get_all(header::AUTHORIZATION);
-    if auth.iter().any(|v| jwt::other_bearer(v.as_bytes(), token)) {
+    if auth.iter().any(|v| jwt::unkept_bearer(v.as_bytes(), keep)) {
         let kept: Vec<http::HeaderValue> = auth
             .iter()
-            .filter(|v| !jwt::other_bearer(v.as_bytes(), token))
+            .filter(|v| !jwt::unkept_bearer(v.as_bytes(), keep))
             .cloned()
             .collect();
         req.remove_header(&header::AUTHORIZATION);
@@ -375,7 +407,7 @@ fn strip_unverified(req: &mut RequestHeader, token: &str, cookie: Option<&str>) 
             .collect();
         let rewritten: Vec<Option<Vec<u8>>> = lines
             .iter()
-            .map(|l| jwt::cookie_line_without_others(l.as_bytes(), name, token))
+            .map(|l| jwt::cookie_line_without_unkept(l.as_bytes(), name, keep))
             .collect();
         if rewritten.iter().any(Option::is_some) {
             req.remove_header(&header::COOKIE);
@@ -390,7 +422,7 @@ fn strip_unverified(req: &mut RequestHeader, token: &str, cookie: Option<&str>) 
             }
         }
     }
-    if let Some(target) = jwt::target_without_others(req.raw_path(), token) {
+    if let Some(target) = jwt::target_without_unkept(req.raw_path(), keep) {
         req.set_raw_path(&target)?;
     }
     Ok(())
@@ -399,11 +431,12 @@ fn strip_unverified(req: &mut RequestHeader, token: &str, cookie: Option<&str>) 
 /// Ends a login attempt's reservation (see `Lockouts::admit`), once, however the request
 /// ended: answered, failed upstream or cut off.
 pub async fn on_end(state: &State, ctx: &mut RequestCtx) {
-    if let Some((subjects, _, _)) = ctx.guard.login.take() {
+    if let Some(l) = ctx.guard.login.take() {
+        let reserved = l.subjects.get(1..).unwrap_or(&[]);
         state
             .guards
             .lockouts
-            .release(subjects.get(1..).unwrap_or(&[]))
+            .release(reserved, l.reserved_locally)
             .await;
     }
 }
@@ -417,7 +450,13 @@ pub fn on_retry(ctx: &mut RequestCtx) {
 
 /// Counts a login's outcome once the upstream has answered.
 pub async fn on_upstream_status(state: &State, ctx: &RequestCtx, status: u16) {
-    let Some((subjects, login, at_login)) = &ctx.guard.login else {
+    let Some(Login {
+        subjects,
+        guard: login,
+        at_login,
+        ..
+    }) = &ctx.guard.login
+    else {
         return;
     };
     let route = ctx.route.as_ref().map_or("-", |r| r.name.as_str());

@@ -36,9 +36,9 @@ pub struct Forwarded<'a> {
 }
 
 /// Sets `X-Real-IP`, `X-Forwarded-For/-Proto/-Host` and `X-Request-Id` on the upstream
-/// request. From a peer that is not trusted, the other client-address headers
-/// (`CF-Connecting-IP`, RFC 7239 `Forwarded`) are taken off: the app must not read a
-/// client address that nobody vouched for.
+/// request. From a peer that is not trusted, the other client-address headers (those in
+/// `client_ip_headers`, such as `CF-Connecting-IP`, and RFC 7239 `Forwarded`) are taken
+/// off: the app must not read a client address that nobody vouched for.
 pub fn forward(req: &mut RequestHeader, f: &Forwarded<'_>) -> pingora::Result<()> {
     if !f.trusted_peer {
         for h in f.client_ip_headers {

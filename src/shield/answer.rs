@@ -28,9 +28,14 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
         return (Guarded::Unchanged, usage);
     }
     let mut blocked = None;
-    wire::visit_answer_texts(&mut v, &mut |_, text| {
+    let json = guard.json_answer();
+    wire::visit_answer_texts(&mut v, &mut |path, text| {
         if blocked.is_some() {
             return;
+        }
+        // An answer in JSON mode is JSON the client parses: read with its escapes undone.
+        if json && path.ends_with(".content") {
+            wire::unescape_in_place(text);
         }
         let findings = guard.scan(text);
         match guard.clean(text, &findings) {
@@ -112,5 +117,28 @@ mod tests {
         let parsed: Value = serde_json::from_str(args).expect("arguments are still JSON");
         assert_eq!(parsed["card"], "<CREDIT_CARD_1>", "{args}");
         assert!(!args.contains("4111"), "{args}");
+    }
+
+    /// JSON escapes hide nothing: in tool arguments always, in content when the request
+    /// asked for JSON (the client parses it).
+    #[test]
+    fn escaped_values_are_found_in_arguments_and_json_answers() {
+        let scanner = Scanner::builtin().unwrap();
+        let policy = crate::shield::policy::enabled_for_tests();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let hidden = r#"{"contact": "ana.lopez\u0040correo-mx.com"}"#;
+        let body = serde_json::json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": hidden,
+            "tool_calls": [{"id": "c", "type": "function", "function": {"name": "save", "arguments": hidden}}]}}]});
+        let mut g =
+            OutputGuard::new(&scanner, &policy, &ph, RedactionState::new()).with_json_answer(true);
+        let (Guarded::Rewritten(out), _) = guard(&mut g, body.to_string().as_bytes()) else {
+            panic!("not rewritten");
+        };
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let m = &v["choices"][0]["message"];
+        for text in [&m["content"], &m["tool_calls"][0]["function"]["arguments"]] {
+            let parsed: Value = serde_json::from_str(text.as_str().unwrap()).unwrap();
+            assert_eq!(parsed["contact"], "<EMAIL_1>", "{text}");
+        }
     }
 }

@@ -287,6 +287,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             self.block(b, out);
             return;
         }
+        if self.overflow {
+            // Left unread from the choice that overflowed on: never sent.
+            return;
+        }
         for l in other {
             out.put_slice(l);
         }
@@ -1255,10 +1259,15 @@ mod tests {
         for i in 0..MAX_PARTS {
             assert!(f.push(event(i).as_bytes()).is_ok(), "choice {i}");
         }
+        // The event that overflows carries a secret in a choice read after the one that
+        // overflowed: none of it is sent, then or by `finish`.
+        let over = format!("data: {{\"choices\":[{{\"index\":{MAX_PARTS},\"delta\":{{}}}},{{\"index\":0,\"delta\":{{\"content\":\"AKIAQ7XK4PLMNBV2RT5Z\"}}}}]}}\n\n");
         assert_eq!(
-            f.push(event(MAX_PARTS).as_bytes()),
+            f.push(over.as_bytes()),
             Err(StreamError::TooManyParts(MAX_PARTS))
         );
+        let tail = f.finish();
+        assert!(!String::from_utf8_lossy(&tail).contains("AKIA"));
         // Calls: one new id per delta.
         let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);

@@ -25,8 +25,16 @@ pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String
                 m.get("role").and_then(Value::as_str),
                 Some("tool" | "function")
             ) {
-                if let Some(Value::String(s)) = m.get_mut("content") {
-                    unescape_in_place(s);
+                match m.get_mut("content") {
+                    Some(Value::String(s)) => unescape_in_place(s),
+                    Some(Value::Array(parts)) => {
+                        for p in parts {
+                            if let Some(Value::String(s)) = p.get_mut("text") {
+                                unescape_in_place(s);
+                            }
+                        }
+                    }
+                    _ => {}
                 }
             }
             visit_content(m.get_mut("content"), &format!("messages[{i}].content"), f);
@@ -139,7 +147,8 @@ fn visit_descriptions(
 }
 
 /// Calls `f(path, text)` for every text in a non-streaming answer: each choice's content,
-/// refusal and tool-call arguments.
+/// refusal, thinking (`reasoning_content`, `reasoning`, `reasoning_details`), tool-call
+/// arguments and custom tool inputs.
 pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     let Some(choices) = body.get_mut("choices").and_then(Value::as_array_mut) else {
         return;
@@ -449,7 +458,7 @@ pub fn unescape_json(text: &str) -> Option<String> {
                     };
                     let hi = unit(&mut chars)?;
                     let code = if (0xD800..0xDC00).contains(&hi) {
-                        // A surrogate pair: valid JSON (checked above) has its low half next.
+                        // A surrogate pair, its low half next; a lone half is written back.
                         let rest = chars.as_str();
                         let lo = rest
                             .strip_prefix("\\u")
@@ -754,6 +763,7 @@ mod tests {
                     {"id": "c2", "type": "custom", "custom": {"name": "sql", "input": "select 1"}}
                 ]},
                 {"role": "tool", "tool_call_id": "c1", "content": "result"},
+                {"role": "tool", "tool_call_id": "c2", "content": [{"type": "text", "text": "{\"n\":\"Jos\\u00e9\"}"}]},
                 {"role": "assistant", "content": null, "refusal": "no"}
             ],
             "prediction": {"type": "content", "content": "draft"},
@@ -784,7 +794,8 @@ mod tests {
                 "messages[2].tool_calls[0].function.arguments={\"q\":\"a@b\"}",
                 "messages[2].tool_calls[1].custom.input=select 1",
                 "messages[3].content=result",
-                "messages[4].refusal=no",
+                "messages[4].content[0].text={\"n\":\"José\"}",
+                "messages[5].refusal=no",
                 "prediction.content=draft",
                 "tools[0].function.description=td",
                 "tools[0].function.parameters.properties.q.description=qd",

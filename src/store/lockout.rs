@@ -59,8 +59,9 @@ return 0
 /// What [`Lockouts::admit`] decided.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Admission {
-    /// Let through; the reserved subjects' attempt is counted until [`Lockouts::release`].
-    Open,
+    /// Let through; the reserved subjects' attempt is counted until [`Lockouts::release`],
+    /// which must go where it was reserved (`local`: in-process, Redis being down).
+    Open { local: bool },
     /// A subject is locked for this long.
     Locked(Duration),
     /// A reserved subject has as many attempts failed and in flight as it may have.
@@ -182,7 +183,7 @@ impl Lockouts {
                 .evalsha_with_reload::<i64, _, _>(c, keys, args)
                 .await
             {
-                Ok(0) => return Admission::Open,
+                Ok(0) => return Admission::Open { local: false },
                 Ok(-1) => return Admission::Busy,
                 Ok(ms) => return Admission::Locked(Duration::from_millis(ms.unsigned_abs())),
                 Err(e) => {
@@ -218,15 +219,16 @@ impl Lockouts {
             }
             *l.inflight.entry(s.clone()).or_insert(0) += 1;
         }
-        Admission::Open
+        Admission::Open { local: true }
     }
 
-    /// Ends the attempts [`Self::admit`] reserved for `reserve`, whatever their outcome.
-    pub async fn release(&self, reserve: &[String]) {
+    /// Ends the attempts [`Self::admit`] reserved for `reserve`, whatever their outcome,
+    /// where they were reserved.
+    pub async fn release(&self, reserve: &[String], local: bool) {
         if reserve.is_empty() {
             return;
         }
-        if let Some((c, scripts)) = self.live() {
+        if let Some((c, scripts)) = self.live().filter(|_| !local) {
             let keys: Vec<String> = reserve
                 .iter()
                 .map(|s| format!("{}inflight:{s}", self.prefix))
@@ -236,9 +238,11 @@ impl Lockouts {
                 .evalsha_with_reload::<i64, _, _>(c, keys, Vec::<String>::new())
                 .await
             {
-                Ok(_) => return,
+                Ok(_) => {}
+                // Left to expire with the window.
                 Err(e) => tracing::warn!(error = %e, "Redis lockout release failed"),
             }
+            return;
         }
         let mut l = self.local.lock();
         for s in reserve {
@@ -355,7 +359,7 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(
             l.admit(&who, &[], &p).await,
-            Admission::Open,
+            Admission::Open { local: true },
             "the cool-down expires"
         );
         l.failure(&who, &p).await;
@@ -387,19 +391,31 @@ mod tests {
         let ip = |n: u8| vec![format!("ip:{n}"), "acct:a".to_string()];
         let acct = vec!["acct:a".to_string()];
         assert_eq!(l.failure(&acct, &p).await, None);
-        assert_eq!(l.admit(&ip(1), &acct, &p).await, Admission::Open);
-        assert_eq!(l.admit(&ip(2), &acct, &p).await, Admission::Open);
+        assert_eq!(
+            l.admit(&ip(1), &acct, &p).await,
+            Admission::Open { local: true }
+        );
+        assert_eq!(
+            l.admit(&ip(2), &acct, &p).await,
+            Admission::Open { local: true }
+        );
         assert_eq!(
             l.admit(&ip(3), &acct, &p).await,
             Admission::Busy,
             "1 failed + 2 in flight"
         );
-        l.release(&acct).await;
-        assert_eq!(l.admit(&ip(4), &acct, &p).await, Admission::Open);
+        l.release(&acct, true).await;
+        assert_eq!(
+            l.admit(&ip(4), &acct, &p).await,
+            Admission::Open { local: true }
+        );
         // The address is never reserved: many people log in behind one NAT.
         let other = |n: u8| vec![format!("acct:{n}")];
         for n in 0..10 {
-            assert_eq!(l.admit(&ip(9), &other(n), &p).await, Admission::Open);
+            assert_eq!(
+                l.admit(&ip(9), &other(n), &p).await,
+                Admission::Open { local: true }
+            );
         }
     }
 }
