@@ -808,6 +808,13 @@ impl Shield {
         if !body.is_object() {
             return Err(invalid("the body must be a JSON object", "").into());
         }
+        if let Some(path) = super::wire::case_variant_key(body) {
+            return Err(invalid(
+                format!("{path} is a field the gateway reads, written in another case; providers that read keys without case would take it unscanned"),
+                &path,
+            )
+            .into());
+        }
         let model = match body.get("model") {
             Some(Value::String(m)) if !m.is_empty() => m.clone(),
             _ => return Err(invalid("model is required and must be a string", "model").into()),

@@ -224,8 +224,9 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         if self.blocked.is_some() {
             return out.freeze();
         }
-        if !self.partial.is_empty() {
-            let rest = std::mem::take(&mut self.partial);
+        let rest = std::mem::take(&mut self.partial);
+        // A lone `\r` held back as a possible `\r\n` is the blank line that ends the event.
+        if !line_body(&rest).is_empty() {
             self.lines.push(rest);
         }
         if !self.lines.is_empty() {
@@ -259,20 +260,15 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             }
         }
         let Some(data) = data else {
-            // Comments, keep-alives, `event:`/`id:`/`retry:` only: pass as they came.
-            for l in &lines {
-                out.put_slice(l);
-            }
-            out.put_slice(b"\n");
+            // Comments, keep-alives, `event:`/`id:`/`retry:` only: pass as they came, each
+            // line ended by `\n` (after a `\r` alone, the blank line would read as `\r\n`).
+            pass_lines(out, &lines);
             return;
         };
         if data.trim() == "[DONE]" {
             self.done_seen = true;
             self.flush_all(out);
-            for l in &lines {
-                out.put_slice(l);
-            }
-            out.put_slice(b"\n");
+            pass_lines(out, &lines);
             return;
         }
         let mut chunk: Value = match serde_json::from_str(&data) {
@@ -709,6 +705,15 @@ impl<'g, 'a> SseFilter<'g, 'a> {
     }
 }
 
+/// Writes an event's lines as they came, each ended by `\n`, and the blank line after.
+fn pass_lines(out: &mut BytesMut, lines: &[Vec<u8>]) {
+    for l in lines {
+        out.put_slice(line_body(l));
+        out.put_slice(b"\n");
+    }
+    out.put_slice(b"\n");
+}
+
 fn write_data(out: &mut BytesMut, v: &Value) {
     out.put_slice(b"data: ");
     out.put_slice(v.to_string().as_bytes());
@@ -795,9 +800,10 @@ pub fn safe_cut(pending: &str, holdback: usize, findings: &[crate::scan::Finding
     if cut < pending.len() && !bytes[cut].is_ascii_whitespace() {
         cut = token_start;
     }
-    // Do not split a finding.
+    // Do not split a finding, unless that holds more than a PEM block may: a `private-key`
+    // match runs on to the end of an unfinished block, and every delta rescans what is held.
     for f in findings.iter().rev() {
-        if f.start < cut && f.end > cut {
+        if f.start < cut && f.end > cut && pending.len() - f.start < MAX_PEM_HOLD {
             cut = f.start;
         }
     }
@@ -827,6 +833,29 @@ mod tests {
     }
 
     #[test]
+    fn a_finding_holds_back_at_most_a_pem_blocks_worth() {
+        use crate::scan::{Category, Finding};
+        let body = "QUJDRA== ".repeat(MAX_PEM_HOLD / 9 + 10);
+        let text = format!("-----BEGIN PRIVATE KEY-----\n{body}");
+        let f = |start: usize| Finding {
+            category: Category::Secret,
+            entity: "PRIVATE_KEY".into(),
+            start,
+            end: text.len(),
+            score: 1.0,
+        };
+        // Over the cap from its start: cut inside it, near the end, on a blank.
+        let cut = safe_cut(&text, 8, &[f(0)]);
+        assert!(
+            cut > text.len() - 16 && text.as_bytes()[cut - 1] == b' ',
+            "{cut}"
+        );
+        // Under it: held from its start.
+        let late = text.len() - 100;
+        assert_eq!(safe_cut(&text, 8, &[f(late)]), late);
+    }
+
+    #[test]
     fn events_split_anywhere_and_crlf_survive() {
         let scanner = Scanner::builtin().unwrap();
         let p = policy();
@@ -840,7 +869,17 @@ mod tests {
         }
         out.extend_from_slice(&f.finish());
         let s = String::from_utf8(out).unwrap();
-        assert!(s.starts_with(": keep-alive\r\n\n"), "{s}");
+        assert!(s.starts_with(": keep-alive\n\n"), "{s}");
+        // CR alone ends lines too: an event of `event:` only keeps its blank line, so its
+        // name does not attach to the next data event.
+        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let mut out = f.push(b"event: ping\r\rdata: [DONE]\r\r").unwrap().to_vec();
+        out.extend_from_slice(&f.finish());
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "event: ping\n\ndata: [DONE]\n\n"
+        );
         assert!(s.contains("[DONE]"));
         let text: String = s
             .split("\n\n")

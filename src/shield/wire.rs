@@ -416,6 +416,85 @@ fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut Stri
     }
 }
 
+/// Keys the shield reads in a request. Go's `encoding/json` (Ollama, LocalAI, one-api)
+/// matches keys without case and takes the last, so `"Content"` beside `"content"` would
+/// reach such a provider unscanned.
+const READ_KEYS: [&str; 27] = [
+    "messages",
+    "content",
+    "role",
+    "name",
+    "refusal",
+    "reasoning_content",
+    "reasoning",
+    "reasoning_details",
+    "text",
+    "summary",
+    "thinking",
+    "tool_calls",
+    "function",
+    "arguments",
+    "custom",
+    "input",
+    "function_call",
+    "prediction",
+    "tools",
+    "functions",
+    "response_format",
+    "json_schema",
+    "metadata",
+    "description",
+    "file",
+    "file_data",
+    "filename",
+];
+
+/// The path of the first key that is one the shield reads but written in another case
+/// (`messages[0].Content`), at the top of `body` or inside its messages and prediction.
+/// The developer's fields are left: their schemas name properties freely (`Name`).
+pub fn case_variant_key(body: &Value) -> Option<String> {
+    let Value::Object(top) = body else {
+        return None;
+    };
+    top.iter().find_map(|(k, v)| {
+        if variant(k) {
+            return Some(k.clone());
+        }
+        if k == "messages" || k == "prediction" {
+            return variant_below(v).map(|inner| join(k, &inner));
+        }
+        None
+    })
+}
+
+fn variant(k: &str) -> bool {
+    !READ_KEYS.contains(&k) && READ_KEYS.iter().any(|r| r.eq_ignore_ascii_case(k))
+}
+
+fn join(k: &str, inner: &str) -> String {
+    if inner.starts_with('[') {
+        format!("{k}{inner}")
+    } else {
+        format!("{k}.{inner}")
+    }
+}
+
+fn variant_below(v: &Value) -> Option<String> {
+    match v {
+        Value::Object(map) => map.iter().find_map(|(k, v)| {
+            if variant(k) {
+                return Some(k.clone());
+            }
+            variant_below(v).map(|inner| join(k, &inner))
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, v)| variant_below(v).map(|inner| join(&format!("[{i}]"), &inner))),
+        _ => None,
+    }
+}
+
 /// Replaces `s` with [`unescape_json`] of it when that differs.
 pub fn unescape_in_place(s: &mut String) {
     if let Some(u) = unescape_json(s) {
@@ -841,6 +920,29 @@ mod tests {
                 ("messages[1].content[3]".to_string(), "file"),
             ]
         );
+    }
+
+    #[test]
+    fn keys_read_in_another_case_are_found() {
+        let ok = json!({"model": "m", "messages": [{"role": "user", "content": "hi", "Extra": 1}]});
+        assert_eq!(case_variant_key(&ok), None);
+        let bad = json!({"model": "m", "messages": [{"role": "user", "content": "hi", "Content": "SSN 123-45-6789"}]});
+        assert_eq!(
+            case_variant_key(&bad).as_deref(),
+            Some("messages[0].Content")
+        );
+        let top = json!({"Messages": [{"role": "user", "content": "x"}]});
+        assert_eq!(case_variant_key(&top).as_deref(), Some("Messages"));
+        let parts =
+            json!({"messages": [{"role": "user", "content": [{"type": "text", "Text": "x"}]}]});
+        assert_eq!(
+            case_variant_key(&parts).as_deref(),
+            Some("messages[0].content[0].Text")
+        );
+        // A schema names its properties freely.
+        let schema = json!({"tools": [{"type": "function", "function": {"name": "f",
+            "parameters": {"properties": {"Name": {"type": "string"}}}}}]});
+        assert_eq!(case_variant_key(&schema), None);
     }
 
     #[test]
