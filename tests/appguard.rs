@@ -163,17 +163,21 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
     );
     // Tokens that do not verify do not reach the app: a second cookie pair (spelled as
     // Node's parser reads it), a query token and a second `Authorization` header (tab
-    // after the scheme). Another token that verifies (a session cookie beside a fresher
-    // header token) goes on.
+    // after the scheme), a valid token of another user. Another token of the same user
+    // that verifies (a session cookie beside a fresher header token) goes on.
     let valid = good();
     let other = token(
+        json!({"sub": "user-42", "iss": "https://auth.test", "aud": "chat", "exp": now() + 600}),
+    );
+    let someone_else = token(
         json!({"sub": "user-7", "iss": "https://auth.test", "aud": "chat", "exp": now() + 300}),
     );
     let answer = raw_request(
         port,
         format!(
-            "GET /api/profile?room=1&access%5Ftoken=forged HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nAuthorization: Bearer\tforged\r\nCookie: theme=dark; session =forged\r\nCookie: session={}\r\nConnection: close\r\n\r\n",
+            "GET /api/profile?room=1&access%5Ftoken=forged HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {}\r\nAuthorization: Bearer\tforged\r\nCookie: theme=dark; session =forged; session={}\r\nCookie: session={}\r\nConnection: close\r\n\r\n",
             valid,
+            someone_else,
             other
         ),
     );
@@ -182,6 +186,7 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
         serde_json::from_str(&answer[answer.find("\r\n\r\n").unwrap() + 4..]).unwrap();
     assert_eq!(body["target"], "/api/profile?room=1", "{body}");
     assert!(!body.to_string().contains("forged"), "{body}");
+    assert!(!body.to_string().contains(&someone_else), "{body}");
     let lines: Vec<&str> = body["header_lines"]
         .as_array()
         .unwrap()
@@ -385,18 +390,31 @@ async fn route_rate_limits_are_shared_and_survive_redis_going_away() {
     );
 }
 
-fn login_config(port: u16, web: &Origin) -> String {
+fn login_config(port: u16, web: &Origin, redis: Option<&str>) -> String {
+    let redis = redis.map_or(String::new(), |r| format!("redis_url: \"{r}\"\n"));
     format!(
-        "listeners: [{{address: 127.0.0.1:{port}}}]\ntrusted_proxies: [127.0.0.1/32]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - name: login\n    prefix: /login\n    upstream: web\n    login: {{max_failures: 3, window: 1m, lockout: 1s, max_lockout: 1m, account_field: email}}\n  - prefix: /\n    upstream: web\n",
+        "listeners: [{{address: 127.0.0.1:{port}}}]\ntrusted_proxies: [127.0.0.1/32]\n{redis}upstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - name: login\n    prefix: /login\n    upstream: web\n    login: {{max_failures: 3, window: 1m, lockout: 1s, max_lockout: 1m, account_field: email}}\n  - prefix: /\n    upstream: web\n",
         web.addr
     )
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_logins_lock_the_address_and_the_account() {
+    wrong_logins_lock(None).await;
+}
+
+/// The same through Redis (its own instance), where the counts, locks and attempts in
+/// flight are Lua scripts shared by every instance.
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_logins_lock_the_address_and_the_account_through_redis() {
+    let redis = common::services::RedisInstance::start();
+    wrong_logins_lock(Some(&redis.url())).await;
+}
+
+async fn wrong_logins_lock(redis: Option<&str>) {
     let web = Origin::start("web");
     let port = free_port();
-    let edge = Edge::start(&login_config(port, &web));
+    let edge = Edge::start(&login_config(port, &web, redis));
     let c = client();
     let url = format!("http://127.0.0.1:{port}/login");
     let attempt = |ip: &str, email: &str, password: &str| {
@@ -615,6 +633,10 @@ async fn wrong_logins_lock_the_address_and_the_account() {
         !logs.contains("victim@corp-mail.com"),
         "the account never appears in logs"
     );
+    if redis.is_some() {
+        // Every lockout script ran in Redis: none fell back to in-process state.
+        assert!(!logs.contains("Redis lockout"), "{logs}");
+    }
     assert!(edge
         .metrics()
         .contains("securetag_login_lockouts_total{event=\"locked\",route=\"login\"}"));

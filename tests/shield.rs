@@ -1094,7 +1094,17 @@ async fn provider_failures_are_refunded_and_mapped() {
         db::balance(&s.store, &s.tenant).await,
         998,
         "a request the provider refused is charged the blocked price"
-    );
+    ); // A 4xx that is no OpenAI error (a CDN's HTML page) becomes one, with its status.
+    s.provider.push(Answer::Page(404));
+    let r = post(&s, &s.key, &chat("x")).await;
+    let (st, code, _) = error_code(r).await;
+    assert_eq!((st, code.as_str()), (404, "provider_error"));
+    // An answer compressed although the gateway asked for identity is refused, not passed
+    // on unread.
+    s.provider.push(Answer::Gzip);
+    let r = post(&s, &s.key, &chat("x")).await;
+    let (st, _, _) = error_code(r).await;
+    assert_eq!(st, 502);
 }
 
 /// The provider's timeout bounds its whole answer, not only the head: one that sends its

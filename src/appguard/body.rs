@@ -29,7 +29,26 @@ fn bracketed(name: &str, field: &str) -> bool {
     name.strip_prefix(field).is_some_and(|r| r.starts_with('['))
 }
 
-const LIST_ACCOUNT: &str = "the account field is sent as a list";
+const LIST_ACCOUNT: &str = "the account field is sent more than once or as a list";
+
+/// The one value of `field` among a form's `(name, value)` fields: a second one, or one
+/// written as a list, is refused (Express and multer read both as an array).
+fn only_value(
+    fields: impl Iterator<Item = Result<(String, String), String>>,
+    field: &str,
+) -> Result<Option<String>, String> {
+    let mut found = None;
+    for f in fields {
+        let (name, value) = f?;
+        if bracketed(&name, field) || (name == field && found.is_some()) {
+            return Err(LIST_ACCOUNT.into());
+        }
+        if name == field {
+            found = Some(value);
+        }
+    }
+    Ok(found)
+}
 
 fn form_field(body: &[u8], field: &str) -> Result<Option<String>, String> {
     let text = std::str::from_utf8(body).map_err(|_| "the form is not UTF-8".to_string())?;
@@ -38,17 +57,11 @@ fn form_field(body: &[u8], field: &str) -> Result<Option<String>, String> {
             .decode_utf8_lossy()
             .into_owned()
     };
-    for pair in text.split('&') {
+    let fields = text.split('&').map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let k = decode(k);
-        if k == field {
-            return Ok(Some(decode(v)));
-        }
-        if bracketed(&k, field) {
-            return Err(LIST_ACCOUNT.into());
-        }
-    }
-    Ok(None)
+        Ok((decode(k), decode(v)))
+    });
+    only_value(fields, field)
 }
 
 fn json_field(body: &[u8], field: &str) -> Result<Option<String>, String> {
@@ -69,51 +82,77 @@ fn json_field(body: &[u8], field: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// A `multipart/form-data` field, as `fetch` sends a `FormData`: parts split on the
-/// boundary, each named by its `Content-Disposition`.
+/// A `multipart/form-data` field, read as busboy (multer) reads one: a part starts after a
+/// line `--boundary` (CRLF before it, or the body's start), its name is the quoted or bare
+/// `name` parameter of its `Content-Disposition`.
 fn multipart_field(body: &[u8], content_type: &str, field: &str) -> Result<Option<String>, String> {
-    let boundary = content_type
-        .split(';')
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| k.trim().eq_ignore_ascii_case("boundary"))
-        .map(|(_, v)| v.trim().trim_matches('"'))
+    let boundary = params(content_type)
+        .find(|(k, _)| k.eq_ignore_ascii_case("boundary"))
+        .map(|(_, v)| v)
         .filter(|b| !b.is_empty())
         .ok_or("the multipart form has no boundary")?;
-    let delimiter = format!("--{boundary}");
-    let mut rest = body;
-    // Each part follows a delimiter line; the one after the last is `--`.
-    while let Some(at) = memchr::memmem::find(rest, delimiter.as_bytes()) {
-        rest = &rest[at + delimiter.len()..];
+    let delimiter = format!("\r\n--{boundary}");
+    // The first delimiter may open the body without the CRLF before it.
+    let mut rest: &[u8] = match body.strip_prefix(&delimiter.as_bytes()[2..]) {
+        Some(r) => r,
+        None => {
+            let at = memchr::memmem::find(body, delimiter.as_bytes())
+                .ok_or("the multipart form has no boundary line")?;
+            &body[at + delimiter.len()..]
+        }
+    };
+    let mut fields = Vec::new();
+    loop {
         if rest.starts_with(b"--") {
-            return Ok(None);
+            break;
         }
-        let part = rest.strip_prefix(b"\r\n").unwrap_or(rest);
-        let end = memchr::memmem::find(part, delimiter.as_bytes()).unwrap_or(part.len());
-        let part = &part[..end];
-        let Some(split) = memchr::memmem::find(part, b"\r\n\r\n") else {
-            return Err("a multipart part has no blank line after its headers".into());
-        };
-        let head = String::from_utf8_lossy(&part[..split]);
+        let part = rest
+            .strip_prefix(b"\r\n")
+            .ok_or("a multipart boundary line does not end with CRLF")?;
+        let end = memchr::memmem::find(part, delimiter.as_bytes())
+            .ok_or("the multipart form does not end with its boundary")?;
+        let (this, next) = (&part[..end], &part[end + delimiter.len()..]);
+        let split = memchr::memmem::find(this, b"\r\n\r\n")
+            .ok_or("a multipart part has no blank line after its headers")?;
+        let head = String::from_utf8_lossy(&this[..split]);
         let name = head
-            .lines()
-            .filter(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))
-            .flat_map(|l| l.split(';'))
-            .filter_map(|p| p.trim().split_once('='))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("name"))
-            .map(|(_, v)| v.trim().trim_matches('"').to_string());
-        let Some(name) = name else { continue };
-        if name == field {
-            let value = &part[split + 4..];
-            let value = value.strip_suffix(b"\r\n").unwrap_or(value);
-            return std::str::from_utf8(value)
-                .map(|v| Some(v.to_string()))
-                .map_err(|_| "the account field is not UTF-8".into());
+            .split("\r\n")
+            .filter_map(|l| l.split_once(':'))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition"))
+            .and_then(|(_, v)| params(v).find(|(k, _)| k.eq_ignore_ascii_case("name")))
+            .map(|(_, v)| v);
+        if let Some(name) = name {
+            let value = std::str::from_utf8(&this[split + 4..])
+                .map_err(|_| format!("the multipart field {name:?} is not UTF-8"));
+            fields.push(value.map(|v| (name, v.to_string())));
         }
-        if bracketed(&name, field) {
-            return Err(LIST_ACCOUNT.into());
+        rest = next;
+    }
+    only_value(fields.into_iter(), field)
+}
+
+/// The `key=value` parameters after a header value's first `;`, values unquoted; a `;`
+/// inside quotes does not end one.
+fn params(header: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    let mut parts = Vec::new();
+    let (mut cur, mut quoted, mut escaped) = (String::new(), false, false);
+    for c in header.chars() {
+        match c {
+            _ if escaped => {
+                cur.push(c);
+                escaped = false;
+            }
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            ';' if !quoted => parts.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
         }
     }
-    Err("the multipart form does not end with its boundary".into())
+    parts.push(cur);
+    parts.into_iter().skip(1).filter_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        Some((k.trim().to_string(), v.trim().to_string()))
+    })
 }
 
 /// The strings a person wrote in a JSON body: `fields` when given, else every string.
@@ -281,6 +320,20 @@ mod tests {
             "user"
         )
         .is_err());
+        // Sent twice, the account is a list to Express and multer: refused, however the
+        // second copy is spelled or hidden.
+        assert!(field(
+            b"email=decoy%40x&email=victim%40x",
+            Some("application/x-www-form-urlencoded"),
+            "email"
+        )
+        .is_err());
+        let tricky = b"--B\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\na--B--\r\n--B\r\nContent-Disposition: form-data; x=\"a;name=y\"; name=\"email\"\r\n\r\nvictim@x\r\n--B--\r\n";
+        assert_eq!(
+            field(tricky, Some("multipart/form-data; boundary=B"), "email"),
+            Ok(Some("victim@x".to_string())),
+            "a boundary inside a value and a quoted ; are read as busboy reads them"
+        );
     }
 
     #[test]

@@ -330,6 +330,13 @@ fn upstreams(
                 if !p.starts_with('/') {
                     d.error(format!("{key}.health_check.path"), "must start with /");
                 }
+                if u.tls {
+                    // Every probe would fail and mark the backends down.
+                    d.error(
+                        format!("{key}.health_check.path"),
+                        "active probes speak plain HTTP and this upstream uses tls: true; leave the path out (passive health checks still apply)",
+                    );
+                }
             }
             for (field, t) in [("interval", h.interval.0), ("timeout", h.timeout.0)] {
                 if t.is_zero() {

@@ -71,7 +71,10 @@ impl Downstream for SessionDownstream<'_> {
             });
         while let Some(chunk) = tokio::time::timeout(timeout, self.session.read_request_body())
             .await
-            .map_err(|_| BodyError::Io(format!("no body data for {timeout:?}")))?
+            .map_err(|_| {
+                self.session.set_keepalive(None);
+                BodyError::TimedOut(timeout)
+            })?
             .map_err(|e| BodyError::Io(e.to_string()))?
         {
             if (buf.len() + chunk.len()) as u64 > limit {

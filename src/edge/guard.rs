@@ -27,8 +27,9 @@ pub struct GuardCtx {
     forward: Vec<(http::HeaderName, String)>,
     strip: Vec<http::HeaderName>,
     subject: Option<String>,
-    /// The verified token: every other one is taken off before the app sees the request.
-    token: Option<String>,
+    /// The verified token and its `sub` and `iss`: another token goes on to the app only
+    /// if it verifies and names the same subject.
+    token: Option<(String, Option<serde_json::Value>, Option<serde_json::Value>)>,
     login: Option<Login>,
     alert_buf: Option<Vec<u8>>,
     alert_fields: Vec<String>,
@@ -92,7 +93,13 @@ pub async fn admit(
         };
         match verdict {
             Ok(claims) => {
-                ctx.guard.token = token.map(|t| t.into_owned());
+                ctx.guard.token = token.map(|t| {
+                    (
+                        t.into_owned(),
+                        claims.get("sub").cloned(),
+                        claims.get("iss").cloned(),
+                    )
+                });
                 ctx.guard.subject = claims.get("sub").map(claim_string);
                 ctx.guard.forward = v
                     .forward
@@ -166,17 +173,12 @@ pub async fn admit(
     }
     // A login attempt carries credentials in its body, whatever its method (an app may
     // log in on any); only a POST, PUT or PATCH at the login path can clear an account.
-    let req = session.req_header();
     let sends = matches!(
-        req.method,
+        session.req_header().method,
         http::Method::POST | http::Method::PUT | http::Method::PATCH
     );
-    let has_body = req.headers.contains_key(header::TRANSFER_ENCODING)
-        || req
-            .headers
-            .get(header::CONTENT_LENGTH)
-            .is_some_and(|v| v.as_bytes() != b"0");
-    let attempt = sends || has_body;
+    // Pingora's view covers HTTP/2, where a body needs no Content-Length.
+    let attempt = sends || !session.as_mut().is_body_empty();
     if let Some(login) = g.login.as_ref().filter(|_| attempt) {
         // The account is read from the body as sent. A compressed one would hide it (the
         // app inflates it, the edge would count the IP alone), and no login form sends one.
@@ -363,14 +365,30 @@ pub fn forward_claims(req: &mut RequestHeader, ctx: &RequestCtx) -> Result<()> {
     for (h, v) in &ctx.guard.forward {
         req.insert_header(h.clone(), v.as_str())?;
     }
-    if let (Some(token), Some(v)) = (
+    if let (Some((token, sub, iss)), Some(v)) = (
         &ctx.guard.token,
         ctx.route.as_ref().and_then(|r| r.guards.jwt.as_ref()),
     ) {
-        // Another token may go on only if it verifies too: a browser's session cookie
-        // beside a fresher header token, a WebSocket's query token beside its cookie.
+        // Another token may go on only if it verifies and names the same subject: a
+        // browser's session cookie beside a fresher header token, a WebSocket's query token
+        // beside its cookie. Each is verified once, however many places carry it.
+        let seen: std::cell::RefCell<Vec<(Vec<u8>, bool)>> = Default::default();
         let keep = |t: &[u8]| {
-            t == token.as_bytes() || std::str::from_utf8(t).is_ok_and(|t| v.verify(t).is_ok())
+            if t == token.as_bytes() {
+                return true;
+            }
+            if let Some((_, k)) = seen.borrow().iter().find(|(s, _)| s == t) {
+                return *k;
+            }
+            if seen.borrow().len() >= 8 {
+                return false;
+            }
+            let k = std::str::from_utf8(t).is_ok_and(|t| {
+                v.verify(t)
+                    .is_ok_and(|c| c.get("sub") == sub.as_ref() && c.get("iss") == iss.as_ref())
+            });
+            seen.borrow_mut().push((t.to_vec(), k));
+            k
         };
         strip_unverified(req, &keep, v.cookie.as_deref())?;
     }

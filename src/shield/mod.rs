@@ -79,6 +79,9 @@ pub enum BodyError {
     TooLarge(u64),
     #[error("the request body could not be read: {0}")]
     Io(String),
+    /// No body data came for this long; the connection is not kept.
+    #[error("no request body data for {0:?}")]
+    TimedOut(std::time::Duration),
 }
 
 /// The client went away; nothing more can be sent.

@@ -504,6 +504,15 @@ impl Shield {
                 )
                 .into())
             }
+            Err(BodyError::TimedOut(t)) => {
+                return Err(HttpError::new(
+                    408,
+                    "invalid_request_error",
+                    "request_timeout",
+                    format!("no request body data for {}s", t.as_secs()),
+                )
+                .into())
+            }
             Err(BodyError::Io(_)) => return Err(Stop::Gone),
         };
         let mut body: Value = serde_json::from_slice(&raw).map_err(|e| {
@@ -1182,9 +1191,25 @@ impl Shield {
             }
         } else {
             // The provider's 4xx (a rate limit, a parameter it refuses) reaches the client
-            // as it is; the request failed upstream, so it is charged the blocked price.
+            // as it is when it is an OpenAI-style error; the request failed upstream, so it
+            // is charged the blocked price.
             trail.refund = true;
             trail.record.outcome = "provider_rejected".into();
+            let error_json = serde_json::from_slice::<Value>(&body)
+                .is_ok_and(|v| v.get("error").is_some_and(Value::is_object));
+            if !error_json {
+                // A CDN's HTML page or a plain-text 429: the SDKs read `{"error": {…}}`.
+                let mut e = HttpError::new(
+                    status,
+                    "upstream_error",
+                    "provider_error",
+                    format!("the provider answered {status} without a JSON error"),
+                );
+                if let Some(r) = &up.retry_after {
+                    e = e.with_header("retry-after", r.clone());
+                }
+                return Err(Stop::from(e));
+            }
             body
         };
         down.respond(status, headers, out)

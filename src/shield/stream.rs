@@ -800,10 +800,11 @@ pub fn safe_cut(pending: &str, holdback: usize, findings: &[crate::scan::Finding
     if cut < pending.len() && !bytes[cut].is_ascii_whitespace() {
         cut = token_start;
     }
-    // Do not split a finding, unless that holds more than a PEM block may: a `private-key`
-    // match runs on to the end of an unfinished block, and every delta rescans what is held.
+    // Do not split a finding. A `private-key` match runs on to the end of an unfinished
+    // block, so a long key is held (and rescanned with each delta) up to the secret rules'
+    // multi-line window: sending its head would leave the tail unrecognised.
     for f in findings.iter().rev() {
-        if f.start < cut && f.end > cut && pending.len() - f.start < MAX_PEM_HOLD {
+        if f.start < cut && f.end > cut {
             cut = f.start;
         }
     }
@@ -830,29 +831,6 @@ mod tests {
         assert_eq!(&text[..cut], "hello there my address is ");
         assert_eq!(safe_cut("short", 10, &[]), 0);
         assert_eq!(safe_cut("a b c d e f", 0, &[]), "a b c d e f".len());
-    }
-
-    #[test]
-    fn a_finding_holds_back_at_most_a_pem_blocks_worth() {
-        use crate::scan::{Category, Finding};
-        let body = "QUJDRA== ".repeat(MAX_PEM_HOLD / 9 + 10);
-        let text = format!("-----BEGIN PRIVATE KEY-----\n{body}");
-        let f = |start: usize| Finding {
-            category: Category::Secret,
-            entity: "PRIVATE_KEY".into(),
-            start,
-            end: text.len(),
-            score: 1.0,
-        };
-        // Over the cap from its start: cut inside it, near the end, on a blank.
-        let cut = safe_cut(&text, 8, &[f(0)]);
-        assert!(
-            cut > text.len() - 16 && text.as_bytes()[cut - 1] == b' ',
-            "{cut}"
-        );
-        // Under it: held from its start.
-        let late = text.len() - 100;
-        assert_eq!(safe_cut(&text, 8, &[f(late)]), late);
     }
 
     #[test]
@@ -956,6 +934,31 @@ mod tests {
         );
         let args: Value = serde_json::from_str(&call(1, "function", "arguments")).unwrap();
         assert_eq!(args["to"], "<EMAIL_2>");
+    }
+
+    /// A private key longer than the PEM hold is still held whole by its finding, and
+    /// redacted whole: sending its head early would leave the tail unrecognised.
+    #[test]
+    fn a_key_longer_than_the_hold_is_redacted_as_it_goes() {
+        let line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n";
+        let key = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}-----END PRIVATE KEY-----\n",
+            line.repeat(MAX_PEM_HOLD / line.len() + 40)
+        );
+        let text = format!("Here it is:\n{key}Keep it safe.");
+        let pieces: Vec<String> = text
+            .as_bytes()
+            .chunks(200)
+            .map(|c| json!({"content": String::from_utf8_lossy(c)}).to_string())
+            .collect();
+        let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        let out = guarded_stream(&refs);
+        let content: String = deltas_of(&out)
+            .iter()
+            .filter_map(|d| d["content"].as_str().map(String::from))
+            .collect();
+        assert!(!content.contains("MIIEvQIBADANBgkq"), "{content}");
+        assert!(content.starts_with("Here it is:") && content.ends_with("Keep it safe."));
     }
 
     /// What the client gets for a stream of these deltas (JSON objects), ended by `stop`

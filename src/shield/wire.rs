@@ -449,26 +449,32 @@ const READ_KEYS: [&str; 27] = [
     "filename",
 ];
 
-/// The path of the first key that is one the shield reads but written in another case
-/// (`messages[0].Content`), at the top of `body` or inside its messages and prediction.
-/// The developer's fields are left: their schemas name properties freely (`Name`).
+/// The path of the first key in `body` that is one the shield reads written another way
+/// that Go folds to it (`messages[0].Content`, `meſſages`: `ſ` folds to `s`, `K` to `k`).
+/// Keys that are names, not fields, are left: a schema's `properties`, `$defs` and the
+/// like, `metadata`, and free-form objects (`arguments` or `input` sent as objects).
 pub fn case_variant_key(body: &Value) -> Option<String> {
-    let Value::Object(top) = body else {
-        return None;
-    };
-    top.iter().find_map(|(k, v)| {
-        if variant(k) {
-            return Some(k.clone());
-        }
-        if k == "messages" || k == "prediction" {
-            return variant_below(v).map(|inner| join(k, &inner));
-        }
-        None
-    })
+    variant_below(body, false)
+}
+
+/// Go's `encoding/json` key folding, for the keys it can reach: ASCII case, and the two
+/// characters that fold to ASCII letters.
+fn go_fold(k: &str) -> String {
+    k.chars()
+        .map(|c| match c {
+            '\u{017F}' => 's',
+            '\u{212A}' => 'k',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
 }
 
 fn variant(k: &str) -> bool {
-    !READ_KEYS.contains(&k) && READ_KEYS.iter().any(|r| r.eq_ignore_ascii_case(k))
+    if READ_KEYS.contains(&k) {
+        return false;
+    }
+    let folded = go_fold(k);
+    READ_KEYS.contains(&folded.as_str())
 }
 
 fn join(k: &str, inner: &str) -> String {
@@ -479,18 +485,31 @@ fn join(k: &str, inner: &str) -> String {
     }
 }
 
-fn variant_below(v: &Value) -> Option<String> {
+/// `names`: `v`'s keys are names (of properties, of metadata), not fields.
+fn variant_below(v: &Value, names: bool) -> Option<String> {
+    const NAME_MAPS: [&str; 6] = [
+        "properties",
+        "patternProperties",
+        "$defs",
+        "definitions",
+        "dependentSchemas",
+        "metadata",
+    ];
+    const FREE_FORM: [&str; 4] = ["arguments", "input", "logit_bias", "extra_body"];
     match v {
         Value::Object(map) => map.iter().find_map(|(k, v)| {
-            if variant(k) {
+            if !names && variant(k) {
                 return Some(k.clone());
             }
-            variant_below(v).map(|inner| join(k, &inner))
+            if !names && FREE_FORM.contains(&k.as_str()) {
+                return None;
+            }
+            let maps_names = !names && NAME_MAPS.contains(&k.as_str());
+            variant_below(v, maps_names).map(|inner| join(k, &inner))
         }),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .find_map(|(i, v)| variant_below(v).map(|inner| join(&format!("[{i}]"), &inner))),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, v)| {
+            variant_below(v, false).map(|inner| join(&format!("[{i}]"), &inner))
+        }),
         _ => None,
     }
 }
@@ -939,10 +958,31 @@ mod tests {
             case_variant_key(&parts).as_deref(),
             Some("messages[0].content[0].Text")
         );
-        // A schema names its properties freely.
+        // A schema names its properties freely; free-form objects are not fields.
         let schema = json!({"tools": [{"type": "function", "function": {"name": "f",
-            "parameters": {"properties": {"Name": {"type": "string"}}}}}]});
+            "parameters": {"properties": {"Name": {"type": "string"}}}}}],
+            "metadata": {"Text": "x"},
+            "messages": [{"role": "assistant", "tool_calls": [{"function": {"name": "f", "arguments": {"Content": 1}}}]}]});
         assert_eq!(case_variant_key(&schema), None);
+        // Go folds `ſ` to `s` and reads the tools' and schemas' fields without case too.
+        let long_s =
+            json!({"messages": [], "me\u{17f}\u{17f}ages": [{"role": "user", "content": "x"}]});
+        assert_eq!(
+            case_variant_key(&long_s).as_deref(),
+            Some("me\u{17f}\u{17f}ages")
+        );
+        let tool = json!({"tools": [{"type": "function", "function": {"name": "f", "Description": "x",
+            "parameters": {"properties": {"q": {"type": "string"}}}}}]});
+        assert_eq!(
+            case_variant_key(&tool).as_deref(),
+            Some("tools[0].function.Description")
+        );
+        let prop = json!({"tools": [{"type": "function", "function": {"name": "f",
+            "parameters": {"properties": {"q": {"DESCRIPTION": "x"}}}}}]});
+        assert_eq!(
+            case_variant_key(&prop).as_deref(),
+            Some("tools[0].function.parameters.properties.q.DESCRIPTION")
+        );
     }
 
     #[test]

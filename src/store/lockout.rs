@@ -43,8 +43,9 @@ for i = locks + 1, #KEYS, 2 do
   if n >= max then return -1 end
 end
 for i = locks + 1, #KEYS, 2 do
-  redis.call('INCR', KEYS[i + 1])
-  redis.call('PEXPIRE', KEYS[i + 1], window)
+  -- The window runs from the first attempt in flight, so a count a dead process left
+  -- behind expires even while new attempts keep coming.
+  if redis.call('INCR', KEYS[i + 1]) == 1 then redis.call('PEXPIRE', KEYS[i + 1], window) end
 end
 return 0
 "#;
@@ -228,7 +229,12 @@ impl Lockouts {
         if reserve.is_empty() {
             return;
         }
-        if let Some((c, scripts)) = self.live().filter(|_| !local) {
+        if !local {
+            // Reserved in Redis: released there, or left to expire with its window if Redis
+            // is away now (the in-process counts are other requests').
+            let Some((c, scripts)) = self.live() else {
+                return;
+            };
             let keys: Vec<String> = reserve
                 .iter()
                 .map(|s| format!("{}inflight:{s}", self.prefix))

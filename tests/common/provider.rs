@@ -29,6 +29,10 @@ pub enum Answer {
     SseAbort { pieces: Vec<Vec<u8>> },
     /// A status code with an OpenAI error body.
     Status(u16),
+    /// A status code with an HTML page, as a CDN in front of a provider sends.
+    Page(u16),
+    /// A completion compressed with gzip (`Content-Encoding: gzip`), asked for or not.
+    Gzip,
     /// Wait this long before answering with `Echo`.
     Slow(Duration),
     /// A JSON answer in these pieces with `gap` between them: the head at once, the body
@@ -141,6 +145,19 @@ async fn complete(State(s): State<Arc<ProviderState>>, req: Request) -> Response
                 json!({"error": {"type": "server_error", "message": "scripted failure"}})
                     .to_string(),
             ))
+            .unwrap(),
+        Answer::Page(code) => Response::builder()
+            .status(code)
+            .header("content-type", "text/html")
+            .body(Body::from("<html><body><h1>Not Found</h1></body></html>"))
+            .unwrap(),
+        Answer::Gzip => Response::builder()
+            .header("content-type", "application/json")
+            .header("content-encoding", "gzip")
+            // The gzip magic and deflate bytes the gateway must not pass on unread.
+            .body(Body::from(vec![
+                0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xab, 0xae, 5, 0,
+            ]))
             .unwrap(),
         Answer::SseAbort { pieces } => {
             let items: Vec<Result<Bytes, std::io::Error>> = pieces
