@@ -633,9 +633,19 @@ async fn wrong_logins_lock(redis: Option<&str>) {
         !logs.contains("victim@corp-mail.com"),
         "the account never appears in logs"
     );
-    if redis.is_some() {
-        // Every lockout script ran in Redis: none fell back to in-process state.
+    if let Some(url) = redis {
+        // Every lockout script ran in Redis: none fell back to in-process state, and the
+        // lockout levels are there.
         assert!(!logs.contains("Redis lockout"), "{logs}");
+        let port = url.rsplit(':').next().unwrap();
+        let keys = std::process::Command::new("redis-cli")
+            .args(["-p", port, "--scan", "--pattern", "securetag:login:level:*"])
+            .output()
+            .unwrap();
+        assert!(
+            !String::from_utf8_lossy(&keys.stdout).trim().is_empty(),
+            "no lockout level in Redis"
+        );
     }
     assert!(edge
         .metrics()

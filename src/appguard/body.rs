@@ -114,14 +114,29 @@ fn multipart_field(body: &[u8], content_type: &str, field: &str) -> Result<Optio
         let (this, next) = (&part[..end], &part[end + delimiter.len()..]);
         let split = memchr::memmem::find(this, b"\r\n\r\n")
             .ok_or("a multipart part has no blank line after its headers")?;
-        let head = String::from_utf8_lossy(&this[..split]);
-        let name = head
-            .split("\r\n")
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-disposition"))
-            .and_then(|(_, v)| params(v).find(|(k, _)| k.eq_ignore_ascii_case("name")))
+        // A line that starts with a blank continues the one before (busboy unfolds them).
+        let head = String::from_utf8_lossy(&this[..split])
+            .replace("\r\n ", " ")
+            .replace("\r\n\t", " ");
+        let header = |name: &str| {
+            head.split("\r\n")
+                .filter_map(|l| l.split_once(':'))
+                .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.to_string())
+        };
+        let name = header("content-disposition")
+            .and_then(|v| params(&v).find(|(k, _)| k.eq_ignore_ascii_case("name")))
             .map(|(_, v)| v);
-        if let Some(name) = name {
+        // Only the account is read: other parts may be files, or text in a page's charset.
+        if let Some(name) = name.filter(|n| n == field || bracketed(n, field)) {
+            // busboy decodes a part by its own charset: another one would spell another
+            // account to the app than to the edge.
+            let charset = header("content-type")
+                .and_then(|v| params(&v).find(|(k, _)| k.eq_ignore_ascii_case("charset")))
+                .map(|(_, v)| v.to_ascii_lowercase());
+            if charset.is_some_and(|c| c != "utf-8" && c != "utf8") {
+                return Err(format!("the multipart field {name:?} is not in UTF-8"));
+            }
             let value = std::str::from_utf8(&this[split + 4..])
                 .map_err(|_| format!("the multipart field {name:?} is not UTF-8"));
             fields.push(value.map(|v| (name, v.to_string())));
@@ -334,6 +349,15 @@ mod tests {
             Ok(Some("victim@x".to_string())),
             "a boundary inside a value and a quoted ; are read as busboy reads them"
         );
+        // A folded header line and a part in another charset: read as busboy would, or
+        // refused; another part that is no UTF-8 (a file, a Latin-1 password) is not read.
+        let folded = b"--B\r\nContent-Disposition: form-data;\r\n name=\"email\"\r\n\r\nvictim@x\r\n--B\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n\xF1\r\n--B--\r\n";
+        assert_eq!(
+            field(folded, Some("multipart/form-data; boundary=B"), "email"),
+            Ok(Some("victim@x".to_string()))
+        );
+        let utf16 = b"--B\r\nContent-Disposition: form-data; name=\"email\"\r\nContent-Type: text/plain; charset=utf-16le\r\n\r\nv\0@\0x\0\r\n--B--\r\n";
+        assert!(field(utf16, Some("multipart/form-data; boundary=B"), "email").is_err());
     }
 
     #[test]

@@ -1195,15 +1195,15 @@ impl Shield {
             // is charged the blocked price.
             trail.refund = true;
             trail.record.outcome = "provider_rejected".into();
-            let error_json = serde_json::from_slice::<Value>(&body)
-                .is_ok_and(|v| v.get("error").is_some_and(Value::is_object));
-            if !error_json {
-                // A CDN's HTML page or a plain-text 429: the SDKs read `{"error": {…}}`.
+            trail.record.error = Some(format!("provider status {status}"));
+            // JSON of any shape goes on (TGI's and older vLLM's differ from OpenAI's, and
+            // the SDKs show them); a CDN's HTML page or a plain-text 429 becomes JSON.
+            if serde_json::from_slice::<serde::de::IgnoredAny>(&body).is_err() {
                 let mut e = HttpError::new(
                     status,
                     "upstream_error",
                     "provider_error",
-                    format!("the provider answered {status} without a JSON error"),
+                    format!("the provider answered {status} with a body that is not JSON"),
                 );
                 if let Some(r) = &up.retry_after {
                     e = e.with_header("retry-after", r.clone());

@@ -29,6 +29,10 @@ use super::guard::{Blocked, OutputGuard};
 const MAX_TOKEN_HOLD: usize = 4096;
 /// An unfinished PEM block is held at most this long.
 const MAX_PEM_HOLD: usize = 16 * 1024;
+/// Longest text one finding may hold back. A key block that never ends would otherwise be
+/// held (and rescanned with every delta) to the stream's end; real private keys, even
+/// RSA-16384, are under 13 KiB, so a longer one stops the answer.
+const MAX_FINDING_HOLD: usize = 32 * 1024;
 /// Bytes of a field's text already sent that are read again before what is held: a value
 /// that needs a cue (a phone after "phone is", a name after "Dear") is found only with it.
 const CUE_CONTEXT: usize = 64;
@@ -573,6 +577,19 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         }
         let findings = self.scan_held(&key, &pending);
         let cut = safe_cut(&pending, self.holdback, &findings);
+        if pending.len() - cut > MAX_FINDING_HOLD {
+            if let Some(f) = findings.iter().find(|f| f.start <= cut && f.end > cut) {
+                let secret = f.category == crate::scan::Category::Secret;
+                return Err(Blocked {
+                    code: if secret {
+                        "secret_in_answer"
+                    } else {
+                        "pii_in_answer"
+                    },
+                    entity: f.entity.to_string(),
+                });
+            }
+        }
         let head_findings: Vec<_> = findings.iter().filter(|f| f.end <= cut).cloned().collect();
         let out = self.clean(&key, &pending[..cut], &head_findings)?;
         if cut > 0 {
@@ -959,6 +976,26 @@ mod tests {
             .collect();
         assert!(!content.contains("MIIEvQIBADANBgkq"), "{content}");
         assert!(content.starts_with("Here it is:") && content.ends_with("Keep it safe."));
+    }
+
+    /// A key block that never ends is not held to the stream's end: past 32 KiB the answer
+    /// is stopped, and none of the block was sent.
+    #[test]
+    fn a_key_block_without_end_stops_the_answer() {
+        let line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n";
+        let text = format!(
+            "Here:\n-----BEGIN PRIVATE KEY-----\n{}",
+            line.repeat(MAX_FINDING_HOLD / line.len() + 40)
+        );
+        let pieces: Vec<String> = text
+            .as_bytes()
+            .chunks(200)
+            .map(|c| json!({"content": String::from_utf8_lossy(c)}).to_string())
+            .collect();
+        let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        let out = guarded_stream(&refs);
+        assert!(!out.contains("MIIEvQIBADANBgkq"), "{out}");
+        assert!(out.contains("secret_in_answer"), "{out}");
     }
 
     /// What the client gets for a stream of these deltas (JSON objects), ended by `stop`

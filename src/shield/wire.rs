@@ -487,15 +487,28 @@ fn join(k: &str, inner: &str) -> String {
 
 /// `names`: `v`'s keys are names (of properties, of metadata), not fields.
 fn variant_below(v: &Value, names: bool) -> Option<String> {
-    const NAME_MAPS: [&str; 6] = [
+    const NAME_MAPS: [&str; 8] = [
         "properties",
         "patternProperties",
         "$defs",
         "definitions",
         "dependentSchemas",
+        "dependentRequired",
+        "dependencies",
         "metadata",
     ];
-    const FREE_FORM: [&str; 4] = ["arguments", "input", "logit_bias", "extra_body"];
+    // Values, not fields: free-form objects, and a schema's data (as `visit_descriptions`).
+    const FREE_FORM: [&str; 9] = [
+        "arguments",
+        "input",
+        "logit_bias",
+        "extra_body",
+        "default",
+        "examples",
+        "example",
+        "enum",
+        "const",
+    ];
     match v {
         Value::Object(map) => map.iter().find_map(|(k, v)| {
             if !names && variant(k) {
@@ -962,6 +975,9 @@ mod tests {
         let schema = json!({"tools": [{"type": "function", "function": {"name": "f",
             "parameters": {"properties": {"Name": {"type": "string"}}}}}],
             "metadata": {"Text": "x"},
+            "response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": {"type": "object",
+                "properties": {"user": {"type": "object", "default": {"Name": "anon"}}},
+                "dependentRequired": {"Name": ["Text"]}}}},
             "messages": [{"role": "assistant", "tool_calls": [{"function": {"name": "f", "arguments": {"Content": 1}}}]}]});
         assert_eq!(case_variant_key(&schema), None);
         // Go folds `ſ` to `s` and reads the tools' and schemas' fields without case too.
