@@ -395,10 +395,10 @@ pub fn forward_claims(req: &mut RequestHeader, ctx: &RequestCtx) -> Result<()> {
     Ok(())
 }
 
-/// Takes every token that does not verify off the request: `Bearer` credentials, pairs of
-/// the route's cookie, `access_token` parameters. An app that reads its token where the
-/// edge did not look (a second cookie pair, the query of a request whose header was
-/// verified) then finds a verified token or none.
+/// Takes every token `keep` refuses off the request: `Bearer` credentials, pairs of the
+/// route's cookie, `access_token` parameters. An app that reads its token where the edge
+/// did not look (a second cookie pair, the query of a request whose header was verified)
+/// then finds a token verified for the same subject, or none.
 fn strip_unverified(
     req: &mut RequestHeader,
     keep: &dyn Fn(&[u8]) -> bool,
