@@ -625,6 +625,35 @@ async fn slow_header_senders_are_cut_off() {
     assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
 }
 
+/// A stray `Upgrade` header on a POST is no WebSocket: its stalled body meets the body
+/// timeout (1 s here), not the WebSocket's idle timeout (30 s).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_body_with_a_stray_upgrade_header_times_out_like_any_body() {
+    let web = Origin::start("web");
+    let (port, _) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nlimits: {{body_read_timeout: 1s, websocket_idle_timeout: 30s}}\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    let start = Instant::now();
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    s.write_all(b"POST /upload HTTP/1.1\r\nHost: x\r\nUpgrade: x\r\nConnection: Upgrade\r\nContent-Length: 10\r\n\r\nab")
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        start.elapsed() < Duration::from_secs(6),
+        "answered after {:?}: {answer}",
+        start.elapsed()
+    );
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn oversized_headers_get_431() {
     let web = Origin::start("web");
