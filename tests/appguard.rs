@@ -609,6 +609,15 @@ async fn wrong_logins_lock(redis: Option<&str>) {
         let _ = s.read_to_string(&mut rest);
         assert!(rest.starts_with("HTTP/1.1 200"), "{rest}");
     }
+    // A Content-Type that Node trims (U+00A0, read as Latin-1) and the edge cannot read:
+    // the app would parse a form the edge took for JSON. Refused.
+    let body = br#"["&email=victim%40x.mx&password=guess&"]"#;
+    let mut req = b"POST /login HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.60\r\nContent-Type: application/x-www-form-urlencoded\xA0\r\nConnection: close\r\n".to_vec();
+    req.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    req.extend_from_slice(body);
+    let answer = raw_request(port, req);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("unreadable_login"), "{answer}");
     // A body the app may parse and the edge cannot read would hide its account: refused.
     let before = hits();
     let deep = format!(

@@ -91,16 +91,17 @@ fn multipart_field(body: &[u8], content_type: &str, field: &str) -> Result<Optio
         .map(|(_, v)| v)
         .filter(|b| !b.is_empty())
         .ok_or("the multipart form has no boundary")?;
+    // RFC 2046's boundary characters only: an escape or a blank in a quoted boundary is
+    // read one way here and another by busboy, which could then see other parts.
+    let plain = |c: char| c.is_ascii_alphanumeric() || "'()+_,-./:=?".contains(c);
+    if !boundary.chars().all(plain) || boundary.len() > 70 {
+        return Err("the multipart boundary is not plain RFC 2046 characters".into());
+    }
     let delimiter = format!("\r\n--{boundary}");
-    // The first delimiter may open the body without the CRLF before it.
-    let mut rest: &[u8] = match body.strip_prefix(&delimiter.as_bytes()[2..]) {
-        Some(r) => r,
-        None => {
-            let at = memchr::memmem::find(body, delimiter.as_bytes())
-                .ok_or("the multipart form has no boundary line")?;
-            &body[at + delimiter.len()..]
-        }
-    };
+    // Browsers send no preamble: the body opens with the first delimiter.
+    let mut rest: &[u8] = body
+        .strip_prefix(&delimiter.as_bytes()[2..])
+        .ok_or("the multipart form does not start with its boundary")?;
     let mut fields = Vec::new();
     loop {
         if rest.starts_with(b"--") {
@@ -134,7 +135,17 @@ fn multipart_field(body: &[u8], content_type: &str, field: &str) -> Result<Optio
             let charset = header("content-type")
                 .and_then(|v| params(&v).find(|(k, _)| k.eq_ignore_ascii_case("charset")))
                 .map(|(_, v)| v.to_ascii_lowercase());
-            if charset.is_some_and(|c| c != "utf-8" && c != "utf8") {
+            let value = &this[split + 4..];
+            // ASCII reads the same in UTF-8 and in the charsets that extend ASCII; not in
+            // UTF-16, nor in ISO-2022, whose escapes are ASCII bytes.
+            let extends_ascii = |c: &str| {
+                ["utf-8", "utf8", "us-ascii", "latin1"].contains(&c)
+                    || c.starts_with("iso-8859-")
+                    || c.starts_with("windows-125")
+            };
+            if charset.is_some_and(|c| {
+                !(c == "utf-8" || c == "utf8" || extends_ascii(&c) && value.is_ascii())
+            }) {
                 return Err(format!("the multipart field {name:?} is not in UTF-8"));
             }
             let value = std::str::from_utf8(&this[split + 4..])
@@ -358,6 +369,22 @@ mod tests {
         );
         let utf16 = b"--B\r\nContent-Disposition: form-data; name=\"email\"\r\nContent-Type: text/plain; charset=utf-16le\r\n\r\nv\0@\0x\0\r\n--B--\r\n";
         assert!(field(utf16, Some("multipart/form-data; boundary=B"), "email").is_err());
+        // ASCII in a Latin-1 part (Apache HttpClient's default) reads the same everywhere.
+        let latin1 = b"--B\r\nContent-Disposition: form-data; name=\"email\"\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n\r\nv@x\r\n--B--\r\n";
+        assert_eq!(
+            field(latin1, Some("multipart/form-data; boundary=B"), "email"),
+            Ok(Some("v@x".to_string()))
+        );
+        // A boundary busboy would read otherwise, or a preamble that could hide the parts.
+        let escaped = b"\r\n--ab--\r\n--a\\b\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nv@x\r\n--a\\b--\r\n";
+        assert!(field(
+            escaped,
+            Some("multipart/form-data; boundary=\"a\\b\""),
+            "email"
+        )
+        .is_err());
+        let preamble = b"hello\r\n--B\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nv@x\r\n--B--\r\n";
+        assert!(field(preamble, Some("multipart/form-data; boundary=B"), "email").is_err());
     }
 
     #[test]

@@ -241,11 +241,25 @@ pub async fn admit(
             }
             buf.extend_from_slice(&chunk);
         }
-        let content_type = session
-            .req_header()
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok());
+        // Node reads header bytes as Latin-1 and trims U+00A0: a type that is not visible
+        // ASCII could be a form to the app and JSON here.
+        let content_type = match session.req_header().headers.get(header::CONTENT_TYPE) {
+            None => None,
+            Some(v) => match v.to_str() {
+                Ok(t) => Some(t),
+                Err(_) => {
+                    let e = HttpError::new(
+                        400,
+                        "invalid_request_error",
+                        "unreadable_login",
+                        "the login's Content-Type is not plain ASCII",
+                    );
+                    session.set_keepalive(None);
+                    proxy.respond_error(session, ctx, &e).await?;
+                    return Ok(true);
+                }
+            },
+        };
         let mut subjects = vec![format!(
             "{}:ip:{}",
             route.name,

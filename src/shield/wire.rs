@@ -487,7 +487,8 @@ fn join(k: &str, inner: &str) -> String {
 
 /// `names`: `v`'s keys are names (of properties, of metadata), not fields.
 fn variant_below(v: &Value, names: bool) -> Option<String> {
-    const NAME_MAPS: [&str; 8] = [
+    const NAME_MAPS: [&str; 9] = [
+        "mapping",
         "properties",
         "patternProperties",
         "$defs",
