@@ -1768,15 +1768,7 @@ async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
         Some(&db::redis_url()),
         "",
     ));
-    let url = format!("http://127.0.0.1:{port}/ai/v1/chat/completions");
-    let cut_off = tokio::spawn(async move {
-        common::client()
-            .post(url)
-            .bearer_auth(key)
-            .json(&chat("a question that takes long to answer"))
-            .send()
-            .await
-    });
+    let cut_off = ask_in_background(port, key);
     provider_called(&provider).await;
     assert_eq!(db::balance(&store, &tenant).await, 990, "charged upfront");
     edge.signal(libc::SIGTERM);
@@ -1809,6 +1801,23 @@ async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
     );
 }
 
+/// A chat request to the edge on `port`, sent in the background: the shutdown tests cut
+/// it off and then read what it was charged.
+fn ask_in_background(
+    port: u16,
+    key: String,
+) -> tokio::task::JoinHandle<Result<reqwest::Response, reqwest::Error>> {
+    let url = format!("http://127.0.0.1:{port}/ai/v1/chat/completions");
+    tokio::spawn(async move {
+        common::client()
+            .post(url)
+            .bearer_auth(key)
+            .json(&chat("a question that takes long to answer"))
+            .send()
+            .await
+    })
+}
+
 /// A request cut off by a shutdown while PostgreSQL is down: its refund goes to the spool
 /// with its record, and the next start pays it when it replays the spool.
 #[tokio::test(flavor = "multi_thread")]
@@ -1819,15 +1828,7 @@ async fn a_refund_deferred_by_a_shutdown_is_paid_by_the_next_start() {
     let port = free_port();
     // The harness gives the edge a shutdown timeout of 5 s; the provider takes 30.
     let mut edge = Edge::start(&config(port, &provider, Some(&pg.url()), None, ""));
-    let url = format!("http://127.0.0.1:{port}/ai/v1/chat/completions");
-    let cut_off = tokio::spawn(async move {
-        common::client()
-            .post(url)
-            .bearer_auth(key)
-            .json(&chat("a question that takes long to answer"))
-            .send()
-            .await
-    });
+    let cut_off = ask_in_background(port, key);
     provider_called(&provider).await;
     assert_eq!(db::balance(&local, &tenant).await, 990, "charged upfront");
     crash_keeping_debits(&pg, local).await;

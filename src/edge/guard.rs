@@ -53,6 +53,12 @@ struct Login {
     reserved_locally: bool,
 }
 
+/// A login's subjects past the address: the account, when the body named one. Only these
+/// are reserved while in flight and cleared by a success.
+fn accounts(subjects: &[String]) -> &[String] {
+    subjects.get(1..).unwrap_or(&[])
+}
+
 /// Largest body kept for login accounts and alert rules; matches Pingora's retry buffer.
 const BODY_PEEK: usize = 64 * 1024;
 
@@ -281,7 +287,7 @@ pub async fn admit(
                 state.guards.account_digest(&route.name, &account)
             ));
         }
-        let reserve = subjects.get(1..).unwrap_or(&[]);
+        let reserve = accounts(&subjects);
         let mut reserved_locally = false;
         let refusal = match state
             .guards
@@ -464,11 +470,10 @@ fn strip_unverified(
 /// ended: answered, failed upstream or cut off.
 pub async fn on_end(state: &State, ctx: &mut RequestCtx) {
     if let Some(l) = ctx.guard.login.take() {
-        let reserved = l.subjects.get(1..).unwrap_or(&[]);
         state
             .guards
             .lockouts
-            .release(reserved, l.reserved_locally)
+            .release(accounts(&l.subjects), l.reserved_locally)
             .await;
     }
 }
@@ -504,11 +509,7 @@ pub async fn on_upstream_status(state: &State, ctx: &RequestCtx, status: u16) {
         }
     } else if *at_login && (200..300).contains(&status) {
         // The address's count stands (see `Lockouts::success`); it is the first subject.
-        state
-            .guards
-            .lockouts
-            .success(subjects.get(1..).unwrap_or(&[]))
-            .await;
+        state.guards.lockouts.success(accounts(subjects)).await;
     }
 }
 

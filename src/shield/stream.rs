@@ -953,23 +953,30 @@ mod tests {
         assert_eq!(args["to"], "<EMAIL_2>");
     }
 
-    /// A private key longer than the PEM hold is still held whole by its finding, and
-    /// redacted whole: sending its head early would leave the tail unrecognised.
-    #[test]
-    fn a_key_longer_than_the_hold_is_redacted_as_it_goes() {
-        let line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n";
-        let key = format!(
-            "-----BEGIN PRIVATE KEY-----\n{}-----END PRIVATE KEY-----\n",
-            line.repeat(MAX_PEM_HOLD / line.len() + 40)
-        );
-        let text = format!("Here it is:\n{key}Keep it safe.");
+    /// One line of a PEM key body.
+    const KEY_LINE: &str = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n";
+
+    /// What the client gets for `text` streamed as content in 200-byte deltas.
+    fn streamed_in_pieces(text: &str) -> String {
         let pieces: Vec<String> = text
             .as_bytes()
             .chunks(200)
             .map(|c| json!({"content": String::from_utf8_lossy(c)}).to_string())
             .collect();
         let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
-        let out = guarded_stream(&refs);
+        guarded_stream(&refs)
+    }
+
+    /// A private key longer than the PEM hold is still held whole by its finding, and
+    /// redacted whole: sending its head early would leave the tail unrecognised.
+    #[test]
+    fn a_key_longer_than_the_hold_is_redacted_as_it_goes() {
+        let line = KEY_LINE;
+        let key = format!(
+            "-----BEGIN PRIVATE KEY-----\n{}-----END PRIVATE KEY-----\n",
+            line.repeat(MAX_PEM_HOLD / line.len() + 40)
+        );
+        let out = streamed_in_pieces(&format!("Here it is:\n{key}Keep it safe."));
         let content: String = deltas_of(&out)
             .iter()
             .filter_map(|d| d["content"].as_str().map(String::from))
@@ -982,18 +989,12 @@ mod tests {
     /// is stopped, and none of the block was sent.
     #[test]
     fn a_key_block_without_end_stops_the_answer() {
-        let line = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n";
+        let line = KEY_LINE;
         let text = format!(
             "Here:\n-----BEGIN PRIVATE KEY-----\n{}",
             line.repeat(MAX_FINDING_HOLD / line.len() + 40)
         );
-        let pieces: Vec<String> = text
-            .as_bytes()
-            .chunks(200)
-            .map(|c| json!({"content": String::from_utf8_lossy(c)}).to_string())
-            .collect();
-        let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
-        let out = guarded_stream(&refs);
+        let out = streamed_in_pieces(&text);
         assert!(!out.contains("MIIEvQIBADANBgkq"), "{out}");
         assert!(out.contains("secret_in_answer"), "{out}");
     }

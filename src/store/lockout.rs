@@ -349,15 +349,20 @@ impl Lockouts {
 mod tests {
     use super::*;
 
+    /// A one-minute window and a 10 s cap on the cool-down.
+    fn policy(max_failures: u32, cooldown: Duration) -> LockPolicy {
+        LockPolicy {
+            max_failures,
+            window: Duration::from_secs(60),
+            cooldown,
+            max_cooldown: Duration::from_secs(10),
+        }
+    }
+
     #[tokio::test]
     async fn local_lockout_locks_grows_and_resets() {
         let l = Lockouts::new(None);
-        let p = LockPolicy {
-            max_failures: 2,
-            window: Duration::from_secs(60),
-            cooldown: Duration::from_millis(40),
-            max_cooldown: Duration::from_secs(10),
-        };
+        let p = policy(2, Duration::from_millis(40));
         let who = vec!["ip:1".to_string()];
         assert_eq!(l.failure(&who, &p).await, None);
         assert_eq!(l.failure(&who, &p).await, Some(Duration::from_millis(40)));
@@ -388,12 +393,7 @@ mod tests {
     #[tokio::test]
     async fn attempts_in_flight_count_until_released() {
         let l = Lockouts::new(None);
-        let p = LockPolicy {
-            max_failures: 3,
-            window: Duration::from_secs(60),
-            cooldown: Duration::from_secs(1),
-            max_cooldown: Duration::from_secs(10),
-        };
+        let p = policy(3, Duration::from_secs(1));
         let ip = |n: u8| vec![format!("ip:{n}"), "acct:a".to_string()];
         let acct = vec!["acct:a".to_string()];
         assert_eq!(l.failure(&acct, &p).await, None);
