@@ -419,6 +419,76 @@ async fn tls_picks_the_certificate_by_sni_and_speaks_http2() {
     }
 }
 
+/// Opens a TLS connection with ALPN `h2` to the edge on `port`, writes `first`, and reads
+/// until the edge closes it: whether it did (not the client's 8 s read timeout) and when.
+fn h2_connection_closed(port: u16, first: &[u8]) -> (bool, Duration) {
+    let connector = native_tls::TlsConnector::builder()
+        .danger_accept_invalid_certs(true)
+        .request_alpns(&["h2"])
+        .build()
+        .unwrap();
+    let tcp = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    tcp.set_read_timeout(Some(Duration::from_secs(8))).unwrap();
+    let mut tls = connector.connect("one.test", tcp).unwrap();
+    let start = Instant::now();
+    assert_eq!(tls.negotiated_alpn().unwrap().as_deref(), Some(&b"h2"[..]));
+    tls.write_all(first).unwrap();
+    // The server's SETTINGS frame comes first; read until the connection ends.
+    let mut buf = [0u8; 1024];
+    let closed = loop {
+        match tls.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(_) => continue,
+            Err(e) => {
+                break !matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                )
+            }
+        }
+    };
+    (closed, start.elapsed())
+}
+
+/// An HTTP/2 client that completes TLS and sends no connection preface is cut off after the
+/// header read timeout (1 s here; before, the connection stayed open); one that sends the
+/// preface and then nothing is closed as idle after the keepalive timeout (3 s), and not by
+/// the preface's deadline.
+#[tokio::test(flavor = "multi_thread")]
+async fn silent_http2_clients_are_cut_off() {
+    let web = Origin::start("web");
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, _) = common::write_cert(dir.path(), "one", &["one.test"]);
+    let _edge = Edge::start(&format!(
+        "listeners:\n  - address: 127.0.0.1:{port}\n    tls:\n      certificates:\n        - {{cert: \"{}\", key: \"{}\"}}\nlimits: {{header_read_timeout: 1s, keepalive_timeout: 3s}}\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        cert.display(), key.display(), web.addr
+    ));
+    let (closed, after) = tokio::task::spawn_blocking(move || h2_connection_closed(port, b""))
+        .await
+        .unwrap();
+    assert!(closed, "no preface: must be closed (waited {after:?})");
+    assert!(
+        after < Duration::from_secs(3),
+        "no preface: closed after {after:?}"
+    );
+    // The preface and an empty SETTINGS frame (length 0, type 4, no flags, stream 0).
+    let hello = [
+        &b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"[..],
+        &[0, 0, 0, 4, 0, 0, 0, 0, 0],
+    ]
+    .concat();
+    let (closed, after) = tokio::task::spawn_blocking(move || h2_connection_closed(port, &hello))
+        .await
+        .unwrap();
+    assert!(closed, "idle: must be closed (waited {after:?})");
+    assert!(
+        (Duration::from_millis(2500)..Duration::from_secs(6)).contains(&after),
+        "idle: closed after {after:?}"
+    );
+    assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn plain_listener_redirects_to_https_with_308() {
     let web = Origin::start("web");

@@ -4,7 +4,8 @@
 //! whole head, so a client trickling one byte at a time could hold a connection for ever
 //! (slowloris). This wrapper races each HTTP/1 request against a deadline that is cancelled
 //! the moment the proxy's first phase sees complete headers; past it, the connection is
-//! dropped. HTTP/2 streams are exempt: their headers arrive in frames the h2 layer bounds.
+//! dropped. HTTP/2 streams are exempt: their headers arrive in frames the h2 layer bounds, and
+//! `preface` bounds the wait for an HTTP/2 connection's first bytes.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -82,7 +83,8 @@ fn header_budget(header_timeout: Duration, keepalive: Duration, reused: bool) ->
     }
 }
 
-/// Counts open client connections around the whole life of each one.
+/// Counts open client connections around the whole life of each one, and gives an HTTP/2
+/// client the header read timeout to send its connection preface.
 pub struct CountConnections(pub Arc<EdgeApp>);
 
 #[async_trait]
@@ -94,6 +96,8 @@ impl ServerApp for CountConnections {
     ) -> Option<Stream> {
         let gauge = &crate::metrics::get().open_connections;
         gauge.inc();
+        let preface_timeout = self.0.shared.load().config.limits.header_read_timeout;
+        let stream = super::preface::bound(stream, preface_timeout);
         let r = self.0.process_new(stream, shutdown).await;
         gauge.dec();
         r

@@ -1,7 +1,7 @@
 //! The edge: the Pingora service that replaces Nginx.
 //!
-//! `server` builds and runs the process, `app` bounds how long a client may take to send
-//! its headers, and `proxy` is the only `ProxyHttp` implementation: it identifies the
+//! `server` builds and runs the process, `app` and `preface` bound how long a client may
+//! take to send its headers, and `proxy` is the only `ProxyHttp` implementation: it identifies the
 //! client, routes, enforces limits and CORS, and hands `/ai/` to the shield. Everything it
 //! reads per request comes from one [`state::State`] snapshot, swapped atomically on reload.
 
@@ -13,6 +13,7 @@ pub mod client_ip;
 pub mod guard;
 pub mod headers;
 pub mod health;
+pub mod preface;
 pub mod proxy;
 pub mod server;
 pub mod state;
