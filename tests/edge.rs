@@ -779,6 +779,77 @@ async fn sigterm_finishes_in_flight_requests_then_exits() {
     );
 }
 
+/// The graceful upgrade of docs/operations.md: a second process started with `--upgrade`
+/// takes the listening sockets over when the first gets SIGQUIT. No request is refused
+/// meanwhile, the first exits after draining, and the pid file names the second.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_graceful_upgrade_hands_the_sockets_over_without_refusing_a_request() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let mut edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // A new connection for every request: a refused connect is what the hand-over must
+    // never cause (a kept-alive one closing under a request is the client pool's race).
+    let load = tokio::spawn({
+        let (stop, url) = (stop.clone(), format!("{base}/x"));
+        async move {
+            let c = reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap();
+            let (mut ok, mut failed) = (0u32, Vec::new());
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                match c.get(&url).send().await {
+                    Ok(r) if r.status() == 200 => ok += 1,
+                    other => failed.push(format!("{other:?}")),
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            (ok, failed)
+        }
+    });
+    let mut old = edge.start_successor();
+    // The successor is waiting on the upgrade socket (for up to 5 s).
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    unsafe {
+        libc::kill(old.0.id() as i32, libc::SIGQUIT);
+    }
+    let start = Instant::now();
+    let mut gone = false;
+    while start.elapsed() < Duration::from_secs(20) && !gone {
+        gone = matches!(old.0.try_wait(), Ok(Some(_)));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        gone,
+        "the old process exits after handing over: {}",
+        edge.stderr_text()
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let (ok, failed) = load.await.unwrap();
+    assert!(
+        failed.is_empty(),
+        "{} of {} failed: {:?}",
+        failed.len(),
+        ok as usize + failed.len(),
+        &failed[..failed.len().min(3)]
+    );
+    assert!(ok > 100, "only {ok} requests during the hand-over");
+    let new = edge.child.as_mut().unwrap();
+    assert!(
+        new.try_wait().unwrap().is_none(),
+        "the new process keeps running"
+    );
+    let r = client().get(format!("{base}/x")).send().await.unwrap();
+    assert_eq!(r.status(), 200, "served by the new process alone");
+    let pid_file = std::fs::read_to_string(edge.dir.path().join("edge.pid")).unwrap();
+    assert_eq!(pid_file.trim(), edge.pid().to_string());
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn sighup_reloads_routes_and_refuses_a_broken_file() {
     let (a, b) = (Origin::start("a"), Origin::start("b"));

@@ -132,6 +132,15 @@ impl Edge {
         panic!("securetag-edge did not start: {}", self.stderr_text());
     }
 
+    /// Starts a second process with `--upgrade` beside this one and returns the first, which
+    /// hands its listening sockets over when sent SIGQUIT.
+    pub fn start_successor(&mut self) -> Predecessor {
+        let old = self.child.take().expect("a running process");
+        // Returns at once: the old process's admin listener answers the readiness probe.
+        self.spawn(&[], true);
+        Predecessor(old)
+    }
+
     pub fn pid(&self) -> i32 {
         self.child.as_ref().map(|c| c.id() as i32).unwrap_or(0)
     }
@@ -199,6 +208,16 @@ impl Edge {
             })
             .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
             .sum()
+    }
+}
+
+/// The process a successor took over from; killed if dropped while still running.
+pub struct Predecessor(pub Child);
+
+impl Drop for Predecessor {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 
