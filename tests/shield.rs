@@ -1094,7 +1094,14 @@ async fn provider_failures_are_refunded_and_mapped() {
         db::balance(&s.store, &s.tenant).await,
         998,
         "a request the provider refused is charged the blocked price"
-    ); // A 4xx that is no OpenAI error (a CDN's HTML page) becomes one, with its status.
+    );
+    // JSON of another shape (TGI's, older vLLM's, FastAPI's) reaches the client as it is.
+    let other = json!({"detail": [{"loc": ["body", "max_tokens"], "msg": "too large"}]});
+    s.provider.push(Answer::Json(422, other.clone()));
+    let r = post(&s, &s.key, &chat("x")).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap(), other);
+    // A 4xx that is no JSON (a CDN's HTML page) becomes an OpenAI error, with its status.
     s.provider.push(Answer::Page(404));
     let r = post(&s, &s.key, &chat("x")).await;
     let (st, code, _) = error_code(r).await;

@@ -31,6 +31,8 @@ pub enum Answer {
     Status(u16),
     /// A status code with an HTML page, as a CDN in front of a provider sends.
     Page(u16),
+    /// A status code with this JSON body (an error of another shape than OpenAI's).
+    Json(u16, Value),
     /// A completion compressed with gzip (`Content-Encoding: gzip`), asked for or not.
     Gzip,
     /// Wait this long before answering with `Echo`.
@@ -145,6 +147,11 @@ async fn complete(State(s): State<Arc<ProviderState>>, req: Request) -> Response
                 json!({"error": {"type": "server_error", "message": "scripted failure"}})
                     .to_string(),
             ))
+            .unwrap(),
+        Answer::Json(code, v) => Response::builder()
+            .status(code)
+            .header("content-type", "application/json")
+            .body(Body::from(v.to_string()))
             .unwrap(),
         Answer::Page(code) => Response::builder()
             .status(code)
