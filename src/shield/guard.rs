@@ -99,6 +99,20 @@ impl<'a> OutputGuard<'a> {
         }
     }
 
+    /// [`Self::scan`] of a piece of JSON read with its escapes written out (`\u0040` as
+    /// `@`), the findings mapped back onto `text`: the client parses the JSON and sees
+    /// those characters, and a streamed piece is sent as it came, not rewritten.
+    pub fn scan_json_piece(&self, text: &str) -> Vec<Finding> {
+        let Some((view, from)) = super::wire::decode_escapes(text) else {
+            return self.scan(text);
+        };
+        let mut findings = self.scan(&view);
+        for f in &mut findings {
+            (f.start, f.end) = (from[f.start], from[f.end]);
+        }
+        findings
+    }
+
     /// Redacts `findings` in `text` and restores the vault's placeholders.
     pub fn clean(&mut self, text: &str, findings: &[Finding]) -> Result<String, Blocked> {
         self.clean_with(text, findings, None)

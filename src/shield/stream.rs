@@ -576,7 +576,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             return Ok(out);
         }
         let findings = self.scan_held(&key, &pending);
-        let cut = safe_cut(&pending, self.holdback, &findings);
+        let mut cut = safe_cut(&pending, self.holdback, &findings);
+        if self.reads_json(&key.1) {
+            cut = super::wire::escape_floor(&pending, cut);
+        }
         if pending.len() - cut > MAX_FINDING_HOLD {
             if let Some(f) = findings.iter().find(|f| f.start <= cut && f.end > cut) {
                 let secret = f.category == crate::scan::Category::Secret;
@@ -625,16 +628,29 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         Ok(out)
     }
 
+    /// Whether `field`'s text is JSON the client parses: call arguments, and the content of
+    /// an answer in JSON mode. Its escapes are read written out, and a cut never splits one.
+    fn reads_json(&self, field: &Field) -> bool {
+        match field {
+            Field::ToolArgs(_) | Field::FunctionArgs => true,
+            Field::Content => self.guard.json_answer(),
+            _ => false,
+        }
+    }
+
     /// Findings in `key`'s held text, read after the end of what was sent before it; one
     /// that began in what was sent is cut to its part still held, from its first non-blank
     /// byte (a placeholder must not swallow the blank after a word already sent).
     fn scan_held(&self, key: &(u64, Field), pending: &str) -> Vec<crate::scan::Finding> {
+        let scan = |text: &str| match self.reads_json(&key.1) {
+            true => self.guard.scan_json_piece(text),
+            false => self.guard.scan(text),
+        };
         let Some(context) = self.sent_context.get(key).filter(|c| !c.is_empty()) else {
-            return self.guard.scan(pending);
+            return scan(pending);
         };
         let n = context.len();
-        self.guard
-            .scan(&format!("{context}{pending}"))
+        scan(&format!("{context}{pending}"))
             .into_iter()
             .filter(|f| f.end > n)
             .filter_map(|mut f| {
@@ -841,6 +857,12 @@ mod tests {
 
     use crate::shield::policy::enabled_for_tests as policy;
 
+    /// The built-in scanner, built once: unoptimised, a build is a large part of a test.
+    fn scanner() -> &'static Scanner {
+        static SCANNER: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+        SCANNER.get_or_init(|| Scanner::builtin().unwrap())
+    }
+
     #[test]
     fn safe_cut_keeps_tokens_whole() {
         let text = "hello there my address is someone@example.com";
@@ -852,10 +874,10 @@ mod tests {
 
     #[test]
     fn events_split_anywhere_and_crlf_survive() {
-        let scanner = Scanner::builtin().unwrap();
+        let scanner = scanner();
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let input = b": keep-alive\r\n\r\ndata: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi there, friend\"},\"finish_reason\":null}]}\r\n\r\ndata: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\r\n\r\ndata: [DONE]\r\n\r\n";
         let mut out = Vec::new();
@@ -867,7 +889,7 @@ mod tests {
         assert!(s.starts_with(": keep-alive\n\n"), "{s}");
         // CR alone ends lines too: an event of `event:` only keeps its blank line, so its
         // name does not attach to the next data event.
-        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let mut out = f.push(b"event: ping\r\rdata: [DONE]\r\r").unwrap().to_vec();
         out.extend_from_slice(&f.finish());
@@ -1006,11 +1028,11 @@ mod tests {
     }
 
     fn guarded_stream_as(deltas: &[&str], json: bool) -> String {
-        let scanner = Scanner::builtin().unwrap();
+        let scanner = scanner();
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
         let mut g =
-            OutputGuard::new(&scanner, &p, &ph, RedactionState::new()).with_json_answer(json);
+            OutputGuard::new(scanner, &p, &ph, RedactionState::new()).with_json_answer(json);
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let mut out = Vec::new();
         for delta in deltas {
@@ -1138,6 +1160,70 @@ mod tests {
         assert!(serde_json::from_str::<Value>(&text).is_err());
     }
 
+    /// JSON content and call arguments too long to hold are sent piece by piece as they
+    /// came, but read with their escapes written out: `ana\u0040correo-mx.com` is an
+    /// address to the client that parses them, however the provider splits it.
+    #[test]
+    fn escaped_values_in_streamed_json_are_found() {
+        let answer = r#"{"name": "x", "contact": "ana.maria\u0040correo-mx.com", "web": "https:\/\/example.org"}"#;
+        for at in 1..answer.len() {
+            let (a, b) = answer.split_at(at);
+            let pieces = [
+                json!({ "content": a }).to_string(),
+                json!({ "content": b }).to_string(),
+            ];
+            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            let out = content_of(&guarded_stream_as(&refs, true));
+            let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+            assert_eq!(v["contact"], "<EMAIL_1>", "split at {at}: {out}");
+            assert_eq!(v["web"], "https://example.org", "split at {at}: {out}");
+        }
+        // A token too long to hold whole is sent in parts; split near the escape, the
+        // address after it is still found and the JSON stays JSON.
+        let long = format!(
+            r#"{{"k": "{}\u0040correo-mx.com"}}"#,
+            "a".repeat(MAX_TOKEN_HOLD + 100)
+        );
+        let escape = long.find('\\').unwrap();
+        for at in [escape - 1, escape + 1, escape + 3, escape + 7, escape + 12] {
+            let (a, b) = long.split_at(at);
+            let pieces = [
+                json!({ "content": a }).to_string(),
+                json!({ "content": b }).to_string(),
+            ];
+            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            let out = content_of(&guarded_stream_as(&refs, true));
+            let v: Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("split at {at}: {e}"));
+            assert!(
+                !v["k"].as_str().unwrap().contains("correo-mx"),
+                "split at {at}: {v}"
+            );
+        }
+        // Arguments past the hold are streamed too.
+        let filler = "the renewal was discussed at length with the customer ".repeat(400);
+        let args = format!(r#"{{"note": "{filler}", "to": "ana.maria\u0040correo-mx.com"}}"#);
+        assert!(args.len() > MAX_HELD_ARGUMENTS);
+        let mut pieces = vec![
+            json!({"tool_calls": [{"index": 0, "id": "c1", "type": "function",
+            "function": {"name": "mail", "arguments": ""}}]})
+            .to_string(),
+        ];
+        let bytes = args.as_bytes();
+        for chunk in bytes.chunks(997) {
+            let text = std::str::from_utf8(chunk).unwrap();
+            pieces.push(
+                json!({"tool_calls": [{"index": 0, "function": {"arguments": text}}]}).to_string(),
+            );
+        }
+        let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        let calls = calls_in_order(&guarded_stream(&refs));
+        assert_eq!(calls.len(), 1);
+        let v: Value = serde_json::from_str(&calls[0].1).unwrap();
+        assert_eq!(v["to"], "<EMAIL_1>");
+        assert_eq!(v["note"], filler.as_str());
+    }
+
     #[test]
     fn a_value_found_by_its_cue_is_found_after_the_cue_was_sent() {
         // A bare phone is a phone only after "phone"; the hold-back sends the cue first.
@@ -1157,10 +1243,10 @@ mod tests {
 
     #[test]
     fn a_value_begun_in_what_was_sent_is_cut_at_its_first_word() {
-        let scanner = Scanner::builtin().unwrap();
+        let scanner = scanner();
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let key = (0, Field::Content);
         f.sent_context.insert(key.clone(), "I spoke to Ana".into());
@@ -1283,10 +1369,10 @@ mod tests {
 
     #[test]
     fn held_state_does_not_grow_with_the_stream() {
-        let scanner = Scanner::builtin().unwrap();
+        let scanner = scanner();
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 96, 1 << 20);
         let (mut peak, mut sent) = (0, 0);
         for i in 0..20_000 {
@@ -1315,20 +1401,20 @@ mod tests {
 
     #[test]
     fn oversized_events_are_refused() {
-        let scanner = Scanner::builtin().unwrap();
+        let scanner = scanner();
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 64);
         assert_eq!(f.push(&[b'a'; 100]), Err(StreamError::EventTooLarge(64)));
     }
 
     #[test]
     fn a_stream_naming_choice_after_choice_is_ended() {
-        let scanner = Scanner::builtin().unwrap();
+        let scanner = scanner();
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let run = "x".repeat(4000);
         let event = |i: usize| {
@@ -1349,7 +1435,7 @@ mod tests {
         let tail = f.finish();
         assert!(!String::from_utf8_lossy(&tail).contains("AKIA"));
         // Calls: one new id per delta.
-        let mut g = OutputGuard::new(&scanner, &p, &ph, RedactionState::new());
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let call = |i: usize| {
             format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"id\":\"c{i}\",\"function\":{{\"arguments\":\"{{\\\"a\\\":\"}}}}]}}}}]}}\n\n")

@@ -614,6 +614,99 @@ pub fn unescape_json(text: &str) -> Option<String> {
     Some(out)
 }
 
+/// `text` with the escapes that hide characters written out, as [`unescape_json`] does,
+/// for a piece of JSON that may be cut anywhere; with, for each byte of the result, the
+/// offset in `text` of the escape or character it came from (one more entry for the end).
+/// `None` when there is nothing to write out.
+///
+/// For scanning a streamed piece: findings in the result map back onto `text`, which is
+/// sent as it is, so a cut escape or a stray backslash changes nothing the client gets.
+pub fn decode_escapes(text: &str) -> Option<(String, Vec<usize>)> {
+    if !text.contains("\\u") && !text.contains("\\/") {
+        return None;
+    }
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut from = Vec::with_capacity(text.len() + 1);
+    let hex4 = |at: usize| -> Option<u32> {
+        let h = text.get(at..at + 4)?;
+        h.bytes()
+            .all(|c| c.is_ascii_hexdigit())
+            .then(|| u32::from_str_radix(h, 16).ok())
+            .flatten()
+    };
+    let (mut i, mut changed) = (0, false);
+    while i < b.len() {
+        let (decoded, unit) = match (b[i], b.get(i + 1)) {
+            (b'\\', Some(b'/')) => (Some('/'), 2),
+            (b'\\', Some(b'u')) => match hex4(i + 2) {
+                Some(hi) if (0xD800..0xDC00).contains(&hi) => {
+                    let lo = (b.get(i + 6) == Some(&b'\\') && b.get(i + 7) == Some(&b'u'))
+                        .then(|| hex4(i + 8))
+                        .flatten()
+                        .filter(|lo| (0xDC00..0xE000).contains(lo));
+                    match lo {
+                        Some(lo) => (
+                            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)),
+                            12,
+                        ),
+                        None => (None, 6),
+                    }
+                }
+                Some(code) => (
+                    char::from_u32(code).filter(|c| !c.is_control() && !matches!(c, '"' | '\\')),
+                    6,
+                ),
+                None => (None, 2),
+            },
+            // Any other escape, `\\` among them, is one unit kept as it is: the backslash
+            // it escapes cannot start another.
+            (b'\\', Some(_)) => (None, 2),
+            _ => (None, 1),
+        };
+        match decoded {
+            Some(c) => {
+                from.extend(std::iter::repeat_n(i, c.len_utf8()));
+                out.push(c);
+                i += unit;
+                changed = true;
+            }
+            None => {
+                // Kept as it is, to the end of a char so the result stays UTF-8.
+                let mut end = (i + unit).min(b.len());
+                while !text.is_char_boundary(end) {
+                    end += 1;
+                }
+                from.extend(i..end);
+                out.push_str(&text[i..end]);
+                i = end;
+            }
+        }
+    }
+    from.push(b.len());
+    changed.then_some((out, from))
+}
+
+/// The last offset at or before `cut` that splits no escape of `text` (`\u0040`, `\\`),
+/// reading from its start, which is one's edge: a piece sent up to a split escape leaves a
+/// backslash that the rest, once redacted, may no longer complete.
+pub fn escape_floor(text: &str, cut: usize) -> usize {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < cut {
+        let unit = match (b[i], b.get(i + 1)) {
+            (b'\\', Some(b'u')) => 6,
+            (b'\\', Some(_)) | (b'\\', None) => 2,
+            _ => 1,
+        };
+        if i + unit > cut {
+            return i;
+        }
+        i += unit;
+    }
+    cut
+}
+
 /// Sets every choice's `logprobs` to null; returns whether any held data. Each token's
 /// text and bytes spell the answer, so they would carry what the scan redacts or blocks.
 pub fn drop_logprobs(body: &mut Value) -> bool {
@@ -1031,6 +1124,38 @@ mod tests {
                 assert_eq!(a, b, "the same JSON: {text}");
             }
         }
+    }
+
+    #[test]
+    fn a_cut_piece_is_read_with_its_escapes_written_out() {
+        // Whole JSON reads as `unescape_json` writes it.
+        for text in [
+            r#"{"to":"ana\u0040correo.mx"}"#,
+            r#"{"n":"Jos\u00e9 P\u00e9rez","u":"postgres:\/\/a:b@db"}"#,
+            r#"["\ud83d\ude00","\u0022\u005c\u000a\n\""]"#,
+        ] {
+            let (view, _) = decode_escapes(text).unwrap();
+            assert_eq!(Some(view), unescape_json(text), "{text}");
+        }
+        // A piece cut anywhere: `\\u0040` is a backslash and `u0040`; a cut escape, a bad
+        // one and a lone high surrogate stay as they are; each byte maps to its source.
+        let text = r#"x\\u0040 é\u0040\/ \uzz \ud83d! \u00"#;
+        let (view, from) = decode_escapes(text).unwrap();
+        assert_eq!(view, r#"x\\u0040 é@/ \uzz \ud83d! \u00"#);
+        assert_eq!(from.len(), view.len() + 1);
+        let at = view.find('@').unwrap();
+        assert_eq!(&text[from[at]..from[at + 1]], r"\u0040");
+        let slash = view.find('/').unwrap();
+        assert_eq!(&text[from[slash]..from[slash + 1]], r"\/");
+        assert_eq!(from[view.len()], text.len());
+        assert_eq!(decode_escapes(r#"no escape \\ here \n"#), None);
+        // A cut never splits an escape, `\\` included.
+        let text = r#"ab\u0040c\\d\"e\"#;
+        let floors: Vec<usize> = (0..=text.len()).map(|c| escape_floor(text, c)).collect();
+        assert_eq!(
+            floors,
+            [0, 1, 2, 2, 2, 2, 2, 2, 8, 9, 9, 11, 12, 12, 14, 15, 15]
+        );
     }
 
     #[test]
