@@ -398,6 +398,54 @@ fn login_config(port: u16, web: &Origin, redis: Option<&str>) -> String {
     )
 }
 
+/// A login over HTTP/2 whose body stalls gets a 408 after the body read timeout (1 s
+/// here): the edge reads login bodies itself, and Pingora bounds only HTTP/1 reads.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_http2_login_body_gets_408() {
+    use futures::StreamExt;
+    let web = Origin::start("web");
+    let port = free_port();
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key, pem) = common::write_cert(dir.path(), "one", &["one.test"]);
+    let plain = format!("listeners: [{{address: 127.0.0.1:{port}}}]");
+    let tls = format!(
+        "listeners:\n  - address: 127.0.0.1:{port}\n    tls:\n      certificates: [{{cert: \"{}\", key: \"{}\"}}]\nlimits: {{body_read_timeout: 1s}}",
+        cert.display(),
+        key.display()
+    );
+    let yaml = login_config(port, &web, None);
+    assert!(yaml.contains(&plain));
+    let _edge = Edge::start(&yaml.replacen(&plain, &tls, 1));
+    let c = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
+        .resolve("one.test", format!("127.0.0.1:{port}").parse().unwrap())
+        .build()
+        .unwrap();
+    let first = bytes::Bytes::from_static(b"{\"email\": \"ana@example.org\", ");
+    let stalled =
+        futures::stream::iter([Ok::<_, std::io::Error>(first)]).chain(futures::stream::pending());
+    let start = Instant::now();
+    let sent = c
+        .post(format!("https://one.test:{port}/login"))
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(stalled))
+        .send();
+    let r = tokio::time::timeout(Duration::from_secs(10), sent)
+        .await
+        .expect("an answer before the stalled body ends")
+        .unwrap();
+    assert_eq!(r.version(), reqwest::Version::HTTP_2);
+    assert_eq!(r.status(), 408);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "request_timeout", "{v}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "answered after {:?}",
+        start.elapsed()
+    );
+    assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_logins_lock_the_address_and_the_account() {
     wrong_logins_lock(None).await;
