@@ -798,6 +798,7 @@ async fn a_graceful_upgrade_hands_the_sockets_over_without_refusing_a_request() 
         async move {
             let c = reqwest::Client::builder()
                 .pool_max_idle_per_host(0)
+                .timeout(Duration::from_secs(5))
                 .build()
                 .unwrap();
             let (mut ok, mut failed) = (0u32, Vec::new());

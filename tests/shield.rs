@@ -1586,7 +1586,7 @@ async fn a_stalled_http2_body_gets_408_after_the_body_read_timeout() {
         .resolve("ai.test", format!("127.0.0.1:{port}").parse().unwrap())
         .build()
         .unwrap();
-    let first = bytes::Bytes::from_static(b"{\"model\": \"echo\", ");
+    let first = bytes::Bytes::from_static(b"{\"model\": \"mock-1\", ");
     let stalled =
         futures::stream::iter([Ok::<_, std::io::Error>(first)]).chain(futures::stream::pending());
     let start = std::time::Instant::now();

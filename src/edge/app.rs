@@ -7,9 +7,9 @@
 //! dropped. HTTP/2 streams are exempt: their headers arrive in frames the h2 layer bounds, and
 //! `preface` bounds the wait for an HTTP/2 connection's first bytes.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use pingora::apps::{HttpServerApp, HttpServerOptions, ReusedHttpStream, ServerApp};
@@ -83,6 +83,18 @@ fn header_budget(header_timeout: Duration, keepalive: Duration, reused: bool) ->
     }
 }
 
+/// When the newest client connection reached the app, in ms since [`EPOCH`].
+static NEWEST_CONNECTION_MS: AtomicU64 = AtomicU64::new(0);
+static EPOCH: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+/// How long ago the newest client connection arrived. A request counts as in flight only
+/// once its headers are read, so a drain waits a moment past the last connection.
+pub fn since_newest_connection() -> Duration {
+    let newest = NEWEST_CONNECTION_MS.load(Ordering::Relaxed);
+    let now = u64::try_from(EPOCH.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(now.saturating_sub(newest))
+}
+
 /// Counts open client connections around the whole life of each one, and gives an HTTP/2
 /// client the header read timeout to send its connection preface.
 pub struct CountConnections(pub Arc<EdgeApp>);
@@ -96,6 +108,8 @@ impl ServerApp for CountConnections {
     ) -> Option<Stream> {
         let gauge = &crate::metrics::get().open_connections;
         gauge.inc();
+        let now = u64::try_from(EPOCH.elapsed().as_millis()).unwrap_or(u64::MAX);
+        NEWEST_CONNECTION_MS.fetch_max(now, Ordering::Relaxed);
         let preface_timeout = self.0.shared.load().config.limits.header_read_timeout;
         let stream = super::preface::bound(stream, preface_timeout);
         let r = self.0.process_new(stream, shutdown).await;

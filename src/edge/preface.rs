@@ -72,7 +72,8 @@ impl AsyncRead for PrefaceDeadline {
         if polled.is_ready() {
             let read = buf.filled().len() - before;
             this.unread = this.unread.saturating_sub(read);
-            if this.unread == 0 || read == 0 {
+            // Nothing read into room for it is the end of the stream.
+            if this.unread == 0 || (read == 0 && buf.remaining() > 0) {
                 this.deadline = None;
             }
             return polled;

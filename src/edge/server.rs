@@ -295,6 +295,8 @@ impl BackgroundService for Once {
 /// How long the drain thread's hooks may take after the shutdown timeout: refunds of the
 /// requests cut off (all at once), then the records of requests that were settling
 /// themselves (their refunds cut short), then the audit queue's last flush.
+/// How long a drain waits after the newest connection for its request to be read.
+const NEWEST_CONNECTION_GRACE: Duration = Duration::from_millis(250);
 const SETTLE_BUDGET: Duration = Duration::from_secs(2);
 const CLOSING_BUDGET: Duration = Duration::from_secs(1);
 const FLUSH_BUDGET: Duration = Duration::from_secs(5);
@@ -313,7 +315,13 @@ fn drain_then_exit(
         }
     }
     let start = Instant::now();
-    while IN_FLIGHT.load(Ordering::Relaxed) > 0 && start.elapsed() < timeout {
+    // A connection accepted just before the listeners closed has its request counted only
+    // once its headers are read: exiting at once would drop it unanswered.
+    let busy = || {
+        IN_FLIGHT.load(Ordering::Relaxed) > 0
+            || super::app::since_newest_connection() < NEWEST_CONNECTION_GRACE
+    };
+    while busy() && start.elapsed() < timeout {
         std::thread::sleep(Duration::from_millis(20));
     }
     let left = IN_FLIGHT.load(Ordering::Relaxed);

@@ -135,10 +135,11 @@ impl Edge {
     /// Starts a second process with `--upgrade` beside this one and returns the first, which
     /// hands its listening sockets over when sent SIGQUIT.
     pub fn start_successor(&mut self) -> Predecessor {
-        let old = self.child.take().expect("a running process");
+        // Wrapped first: if the successor fails to start, the old process is killed too.
+        let old = Predecessor(self.child.take().expect("a running process"));
         // Returns at once: the old process's admin listener answers the readiness probe.
         self.spawn(&[], true);
-        Predecessor(old)
+        old
     }
 
     pub fn pid(&self) -> i32 {
