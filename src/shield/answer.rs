@@ -33,11 +33,16 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
         if blocked.is_some() {
             return;
         }
-        // An answer in JSON mode is JSON the client parses: read with its escapes undone.
+        // An answer in JSON mode is JSON the client parses: read with its escapes undone,
+        // as call arguments are.
+        let json_text = path.ends_with(".arguments") || (json && path.ends_with(".content"));
         if json && path.ends_with(".content") {
             wire::unescape_in_place(text);
         }
-        let findings = guard.scan(text);
+        let findings = match json_text {
+            true => guard.scan_json(text),
+            false => guard.scan(text),
+        };
         match guard.clean(text, &findings) {
             Ok(clean) => *text = clean,
             Err(b) => blocked = Some(b),
@@ -126,7 +131,8 @@ mod tests {
         let scanner = Scanner::builtin().unwrap();
         let policy = crate::shield::policy::enabled_for_tests();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let hidden = r#"{"contact": "ana.lopez\u0040correo-mx.com"}"#;
+        // An escape right before a value (`\n`) is no part of it: the JSON stays JSON.
+        let hidden = r#"{"contact": "ana.lopez\u0040correo-mx.com", "note": "sent\nmaria.perez@correo-mx.com"}"#;
         let body = serde_json::json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": hidden,
             "tool_calls": [{"id": "c", "type": "function", "function": {"name": "save", "arguments": hidden}}]}}]});
         let mut g =
@@ -139,6 +145,7 @@ mod tests {
         for text in [&m["content"], &m["tool_calls"][0]["function"]["arguments"]] {
             let parsed: Value = serde_json::from_str(text.as_str().unwrap()).unwrap();
             assert_eq!(parsed["contact"], "<EMAIL_1>", "{text}");
+            assert_eq!(parsed["note"], "sent\n<EMAIL_2>", "{text}");
         }
     }
 }

@@ -99,17 +99,15 @@ impl<'a> OutputGuard<'a> {
         }
     }
 
-    /// [`Self::scan`] of a piece of JSON read with its escapes written out (`\u0040` as
-    /// `@`), the findings mapped back onto `text`: the client parses the JSON and sees
-    /// those characters, and a streamed piece is sent as it came, not rewritten.
-    pub fn scan_json_piece(&self, text: &str) -> Vec<Finding> {
+    /// [`Self::scan`] of JSON text read with its escapes written out (`\u0040` as `@`,
+    /// `\n` as a line break), the findings mapped back onto whole escapes of `text`: the
+    /// client parses the JSON and sees those characters, and a redaction must leave JSON.
+    pub fn scan_json(&self, text: &str) -> Vec<Finding> {
         let Some((view, from)) = super::wire::decode_escapes(text) else {
             return self.scan(text);
         };
         let mut findings = self.scan(&view);
-        for f in &mut findings {
-            (f.start, f.end) = (from[f.start], from[f.end]);
-        }
+        super::wire::map_findings(&mut findings, &from);
         findings
     }
 

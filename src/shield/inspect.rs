@@ -17,7 +17,8 @@ use serde_json::Value;
 use super::policy::{PiiAction, Policy, SecretsAction};
 use super::wire;
 use crate::scan::{
-    redact, Category, EntitySet, Finding, RedactionPolicy, RedactionState, ScanOptions, Scanner,
+    redact, Category, EntitySet, Finding, RedactionPolicy, RedactionState, ScanOptions, ScanResult,
+    Scanner,
 };
 
 /// What to do with the request.
@@ -174,6 +175,21 @@ pub fn inspect_request(
                 .collect()
         })
         .unwrap_or_default();
+    // Per message: whether it is a tool's result, JSON more often than not.
+    let tool_results: Vec<bool> = body
+        .get("messages")
+        .and_then(Value::as_array)
+        .map(|ms| {
+            ms.iter()
+                .map(|m| {
+                    matches!(
+                        m.get("role").and_then(Value::as_str),
+                        Some("tool" | "function")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     // Documents the provider could read otherwise than we do go out as the text we read;
     // unread parts are named before split parts are joined, so a path is the client's own.
     let wire::PartsRead { opaque, recoded } = wire::read_parts(body);
@@ -213,7 +229,9 @@ pub fn inspect_request(
         };
         let mut o = opts;
         o.injection &= !exempt;
-        let r = scanner.scan(text, &o);
+        let json = path.ends_with(".arguments")
+            || message_index(path).is_some_and(|i| tool_results.get(i) == Some(&true));
+        let r = scan_text(scanner, text, &o, json);
         if let Some(inj) = &r.injection {
             if inj.score > insp.injection_score {
                 insp.injection_score = inj.score;
@@ -438,6 +456,20 @@ fn reads_differently(scanner: &Scanner, opts: &ScanOptions, parts: &[Value]) -> 
 }
 
 /// `messages[3].content…` → 3.
+/// Scans `text`; JSON text (call arguments, tool results) is read with its escapes written
+/// out and its findings put on whole escapes ([`wire::decode_escapes`]), so a redaction
+/// leaves JSON: read raw, `"x\nana@correo.mx"` holds the address `nana@correo.mx`.
+fn scan_text(scanner: &Scanner, text: &str, opts: &ScanOptions, json: bool) -> ScanResult {
+    match json.then(|| wire::decode_escapes(text)).flatten() {
+        Some((view, from)) => {
+            let mut r = scanner.scan(&view, opts);
+            wire::map_findings(&mut r.findings, &from);
+            r
+        }
+        None => scanner.scan(text, opts),
+    }
+}
+
 fn message_index(path: &str) -> Option<usize> {
     let rest = path.strip_prefix("messages[")?;
     rest[..rest.find(']')?].parse().ok()
@@ -560,6 +592,29 @@ mod tests {
         assert!(i
             .rule_names()
             .contains(&"secret:AWS_ACCESS_KEY".to_string()));
+    }
+
+    /// Tool results and call arguments are JSON: read with their escapes written out, and
+    /// redacted on whole escapes, so `\u0040` is an `@` and the JSON stays JSON.
+    #[test]
+    fn json_texts_are_read_with_their_escapes_written_out() {
+        let (s, p, r) = setup("redact");
+        let result =
+            r#"{"from": "ana.lopez\u0040correo-mx.com", "body": "Hi\nmaria.perez@correo-mx.com"}"#;
+        let mut body = json!({"model": "m", "messages": [
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "c1", "type": "function",
+                "function": {"name": "read_mail", "arguments": result}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": result}
+        ]});
+        let i = inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
+        assert_eq!(i.verdict(), &Verdict::Rewrite);
+        let args = body["messages"][0]["tool_calls"][0]["function"]["arguments"].clone();
+        for text in [&args, &body["messages"][1]["content"]] {
+            let v: Value = serde_json::from_str(text.as_str().unwrap())
+                .unwrap_or_else(|e| panic!("{e}: {text}"));
+            assert_eq!(v["from"], "<EMAIL_1>", "{text}");
+            assert_eq!(v["body"], "Hi\n<EMAIL_2>", "{text}");
+        }
     }
 
     #[test]

@@ -577,7 +577,8 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         }
         let findings = self.scan_held(&key, &pending);
         let mut cut = safe_cut(&pending, self.holdback, &findings);
-        if self.reads_json(&key.1) {
+        let json = self.reads_json(&key.1);
+        if json {
             cut = super::wire::escape_floor(&pending, cut);
         }
         if pending.len() - cut > MAX_FINDING_HOLD {
@@ -601,6 +602,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             let mut keep = context.len().saturating_sub(CUE_CONTEXT);
             while !context.is_char_boundary(keep) {
                 keep += 1;
+            }
+            if json {
+                // Read from an escape's edge, as the client does: `\\u0040` is no `@`.
+                keep = super::wire::escape_ceil(context, keep);
             }
             context.drain(..keep);
         }
@@ -643,7 +648,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
     /// byte (a placeholder must not swallow the blank after a word already sent).
     fn scan_held(&self, key: &(u64, Field), pending: &str) -> Vec<crate::scan::Finding> {
         let scan = |text: &str| match self.reads_json(&key.1) {
-            true => self.guard.scan_json_piece(text),
+            true => self.guard.scan_json(text),
             false => self.guard.scan(text),
         };
         let Some(context) = self.sent_context.get(key).filter(|c| !c.is_empty()) else {
@@ -1177,6 +1182,21 @@ mod tests {
             let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
             assert_eq!(v["contact"], "<EMAIL_1>", "split at {at}: {out}");
             assert_eq!(v["web"], "https://example.org", "split at {at}: {out}");
+        }
+        // An escape right before a value is no part of it, however the answer is split.
+        let answer = r#"{"a": "x\nana.maria@correo-mx.com\t", "b": "\ud83d\ude00 maria.perez@correo-mx.com"}"#;
+        for at in 1..answer.len() {
+            let (a, b) = answer.split_at(at);
+            let pieces = [
+                json!({ "content": a }).to_string(),
+                json!({ "content": b }).to_string(),
+            ];
+            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            let out = content_of(&guarded_stream_as(&refs, true));
+            let v: Value =
+                serde_json::from_str(&out).unwrap_or_else(|e| panic!("split at {at}: {e}: {out}"));
+            assert_eq!(v["a"], "x\n<EMAIL_1>\t", "split at {at}: {out}");
+            assert_eq!(v["b"], "\u{1F600} <EMAIL_2>", "split at {at}: {out}");
         }
         // A token too long to hold whole is sent in parts; split near the escape, the
         // address after it is still found and the JSON stays JSON.

@@ -614,35 +614,29 @@ pub fn unescape_json(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// `text` with the escapes that hide characters written out, as [`unescape_json`] does,
-/// for a piece of JSON that may be cut anywhere; with, for each byte of the result, the
-/// offset in `text` of the escape or character it came from (one more entry for the end).
-/// `None` when there is nothing to write out.
+/// `text`, a piece of JSON cut anywhere or JSON-like text, with every escape written out
+/// (`\n` as a line break, `\u0040` as `@`, a lone surrogate as U+FFFD); with, for each
+/// byte of the result, the offset in `text` of the escape or character it came from (one
+/// more entry for the end). `None` when `text` has no escape.
 ///
-/// For scanning a streamed piece: findings in the result map back onto `text`, which is
-/// sent as it is, so a cut escape or a stray backslash changes nothing the client gets.
-pub fn decode_escapes(text: &str) -> Option<(String, Vec<usize>)> {
-    if !text.contains("\\u") && !text.contains("\\/") {
+/// For scanning only: findings in the result map back onto escapes' edges in `text`, so a
+/// redaction replaces whole escapes and the JSON stays JSON. Read raw, `x\nana@correo.mx`
+/// has the address `nana@correo.mx`, and its placeholder would leave `x\<EMAIL_1>`.
+pub fn decode_escapes(text: &str) -> Option<(String, Vec<u32>)> {
+    if !text.contains('\\') {
         return None;
     }
     let b = text.as_bytes();
     let mut out = String::with_capacity(text.len());
-    let mut from = Vec::with_capacity(text.len() + 1);
-    let hex4 = |at: usize| -> Option<u32> {
-        let h = text.get(at..at + 4)?;
-        h.bytes()
-            .all(|c| c.is_ascii_hexdigit())
-            .then(|| u32::from_str_radix(h, 16).ok())
-            .flatten()
-    };
+    let mut from: Vec<u32> = Vec::with_capacity(text.len() + 1);
+    let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
     let (mut i, mut changed) = (0, false);
     while i < b.len() {
         let (decoded, unit) = match (b[i], b.get(i + 1)) {
-            (b'\\', Some(b'/')) => (Some('/'), 2),
-            (b'\\', Some(b'u')) => match hex4(i + 2) {
+            (b'\\', Some(b'u')) => match hex4(text, i + 2) {
                 Some(hi) if (0xD800..0xDC00).contains(&hi) => {
                     let lo = (b.get(i + 6) == Some(&b'\\') && b.get(i + 7) == Some(&b'u'))
-                        .then(|| hex4(i + 8))
+                        .then(|| hex4(text, i + 8))
                         .flatten()
                         .filter(|lo| (0xDC00..0xE000).contains(lo));
                     match lo {
@@ -650,23 +644,35 @@ pub fn decode_escapes(text: &str) -> Option<(String, Vec<usize>)> {
                             char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)),
                             12,
                         ),
-                        None => (None, 6),
+                        None => (Some(char::REPLACEMENT_CHARACTER), 6),
                     }
                 }
                 Some(code) => (
-                    char::from_u32(code).filter(|c| !c.is_control() && !matches!(c, '"' | '\\')),
+                    Some(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)),
                     6,
                 ),
+                // Cut short or not hex: kept as it is.
                 None => (None, 2),
             },
-            // Any other escape, `\\` among them, is one unit kept as it is: the backslash
-            // it escapes cannot start another.
-            (b'\\', Some(_)) => (None, 2),
+            (b'\\', Some(&c)) => (
+                match c {
+                    b'"' => Some('"'),
+                    b'\\' => Some('\\'),
+                    b'/' => Some('/'),
+                    b'b' => Some('\u{8}'),
+                    b'f' => Some('\u{c}'),
+                    b'n' => Some('\n'),
+                    b'r' => Some('\r'),
+                    b't' => Some('\t'),
+                    _ => None,
+                },
+                2,
+            ),
             _ => (None, 1),
         };
         match decoded {
             Some(c) => {
-                from.extend(std::iter::repeat_n(i, c.len_utf8()));
+                from.extend(std::iter::repeat_n(offset(i), c.len_utf8()));
                 out.push(c);
                 i += unit;
                 changed = true;
@@ -677,34 +683,72 @@ pub fn decode_escapes(text: &str) -> Option<(String, Vec<usize>)> {
                 while !text.is_char_boundary(end) {
                     end += 1;
                 }
-                from.extend(i..end);
+                from.extend((i..end).map(offset));
                 out.push_str(&text[i..end]);
                 i = end;
             }
         }
     }
-    from.push(b.len());
+    from.push(offset(b.len()));
     changed.then_some((out, from))
 }
 
-/// The last offset at or before `cut` that splits no escape of `text` (`\u0040`, `\\`),
-/// reading from its start, which is one's edge: a piece sent up to a split escape leaves a
-/// backslash that the rest, once redacted, may no longer complete.
+/// Moves findings in the result of [`decode_escapes`] onto the text it was read from.
+pub fn map_findings(findings: &mut [Finding], from: &[u32]) {
+    for f in findings {
+        (f.start, f.end) = (from[f.start] as usize, from[f.end] as usize);
+    }
+}
+
+/// The four hex digits of `text` at `at` as a number.
+fn hex4(text: &str, at: usize) -> Option<u32> {
+    let h = text.get(at..at + 4)?;
+    h.bytes()
+        .all(|c| c.is_ascii_hexdigit())
+        .then(|| u32::from_str_radix(h, 16).ok())
+        .flatten()
+}
+
+/// The last offset at or before `cut` that splits no escape of `text` (`\u0040`, `\\`,
+/// a surrogate pair), reading from its start, which is one's edge: a piece sent up to a
+/// split escape leaves a backslash that the rest, once redacted, may no longer complete.
 pub fn escape_floor(text: &str, cut: usize) -> usize {
-    let b = text.as_bytes();
     let mut i = 0;
     while i < cut {
-        let unit = match (b[i], b.get(i + 1)) {
-            (b'\\', Some(b'u')) => 6,
-            (b'\\', Some(_)) | (b'\\', None) => 2,
-            _ => 1,
-        };
+        let unit = escape_unit(text, i);
         if i + unit > cut {
             return i;
         }
         i += unit;
     }
     cut
+}
+
+/// The first offset at or after `at` that splits no escape of `text`, read as
+/// [`escape_floor`] reads it.
+pub fn escape_ceil(text: &str, at: usize) -> usize {
+    let mut i = 0;
+    while i < at {
+        i += escape_unit(text, i);
+    }
+    i.min(text.len())
+}
+
+/// The length of the escape or byte at `i` of `text`.
+fn escape_unit(text: &str, i: usize) -> usize {
+    let b = text.as_bytes();
+    match (b[i], b.get(i + 1)) {
+        // A surrogate pair is one character: half of it alone is no JSON to a client.
+        (b'\\', Some(b'u'))
+            if hex4(text, i + 2).is_some_and(|h| (0xD800..0xDC00).contains(&h))
+                && text.get(i + 6..i + 8) == Some("\\u") =>
+        {
+            12
+        }
+        (b'\\', Some(b'u')) => 6,
+        (b'\\', _) => 2,
+        _ => 1,
+    }
 }
 
 /// Sets every choice's `logprobs` to null; returns whether any held data. Each token's
@@ -1128,34 +1172,35 @@ mod tests {
 
     #[test]
     fn a_cut_piece_is_read_with_its_escapes_written_out() {
-        // Whole JSON reads as `unescape_json` writes it.
-        for text in [
-            r#"{"to":"ana\u0040correo.mx"}"#,
-            r#"{"n":"Jos\u00e9 P\u00e9rez","u":"postgres:\/\/a:b@db"}"#,
-            r#"["\ud83d\ude00","\u0022\u005c\u000a\n\""]"#,
-        ] {
-            let (view, _) = decode_escapes(text).unwrap();
-            assert_eq!(Some(view), unescape_json(text), "{text}");
-        }
-        // A piece cut anywhere: `\\u0040` is a backslash and `u0040`; a cut escape, a bad
-        // one and a lone high surrogate stay as they are; each byte maps to its source.
-        let text = r#"x\\u0040 é\u0040\/ \uzz \ud83d! \u00"#;
+        // `\\u0040` is a backslash and `u0040`; a cut escape and a bad one stay as they are,
+        // a lone surrogate reads as U+FFFD; each char maps to the whole of its source.
+        let text = r#"x\\u0040 é\u0040\/ \uzz \ud83d! \n\"q\" \ud83d\ude00 \u00"#;
         let (view, from) = decode_escapes(text).unwrap();
-        assert_eq!(view, r#"x\\u0040 é@/ \uzz \ud83d! \u00"#);
+        assert_eq!(view, "x\\u0040 é@/ \\uzz \u{FFFD}! \n\"q\" \u{1F600} \\u00");
         assert_eq!(from.len(), view.len() + 1);
-        let at = view.find('@').unwrap();
-        assert_eq!(&text[from[at]..from[at + 1]], r"\u0040");
-        let slash = view.find('/').unwrap();
-        assert_eq!(&text[from[slash]..from[slash + 1]], r"\/");
-        assert_eq!(from[view.len()], text.len());
-        assert_eq!(decode_escapes(r#"no escape \\ here \n"#), None);
-        // A cut never splits an escape, `\\` included.
+        let source = |c: &str| {
+            let at = view.find(c).unwrap();
+            &text[from[at] as usize..from[at + c.len()] as usize]
+        };
+        assert_eq!(source("@"), r"\u0040");
+        assert_eq!(source("/"), r"\/");
+        assert_eq!(source("\n"), r"\n");
+        assert_eq!(source("\""), r#"\""#);
+        assert_eq!(source("\u{1F600}"), r"\ud83d\ude00");
+        assert_eq!(source("\u{FFFD}"), r"\ud83d");
+        assert_eq!(source("é"), "é");
+        assert_eq!(from[view.len()] as usize, text.len());
+        assert_eq!(decode_escapes("no escape here"), None);
+        // A cut never splits an escape, `\\` and a surrogate pair included.
         let text = r#"ab\u0040c\\d\"e\"#;
         let floors: Vec<usize> = (0..=text.len()).map(|c| escape_floor(text, c)).collect();
         assert_eq!(
             floors,
             [0, 1, 2, 2, 2, 2, 2, 2, 8, 9, 9, 11, 12, 12, 14, 15, 15]
         );
+        let pair = r"\ud83d\ude00x";
+        assert_eq!(escape_floor(pair, 6), 0);
+        assert_eq!(escape_floor(pair, 12), 12);
     }
 
     #[test]
