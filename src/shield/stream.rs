@@ -103,8 +103,9 @@ pub struct SseFilter<'g, 'a> {
     /// Choices whose thinking the provider writes as text parts, so held thinking goes back
     /// in that shape.
     thinking_parts: BTreeSet<u64>,
-    /// Per choice, where its JSON content stands (when the request asked for JSON).
-    json_lex: BTreeMap<u64, super::wire::JsonLex>,
+    /// Per JSON field (content when the request asked for JSON, call arguments), where it
+    /// stands.
+    json_lex: BTreeMap<(u64, Field), super::wire::JsonLex>,
     /// `id`, `object`, `created`, `model` of the last chunk, for synthetic flush chunks.
     meta: Map<String, Value>,
     /// Events that were not valid JSON and were dropped.
@@ -671,16 +672,17 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             .collect()
     }
 
-    /// Redacts a piece of `key`'s text. JSON content is read on from where its last piece
-    /// ended, so a bare number becomes a quoted placeholder as in a whole answer.
+    /// Redacts a piece of `key`'s text. JSON (content in JSON mode, call arguments, whole
+    /// or past the hold) is read on from where its last piece ended, so a bare number
+    /// becomes a quoted placeholder as in a whole answer.
     fn clean(
         &mut self,
         key: &(u64, Field),
         text: &str,
         findings: &[crate::scan::Finding],
     ) -> Result<String, Blocked> {
-        if key.1 == Field::Content && self.guard.json_answer() {
-            let lex = self.json_lex.entry(key.0).or_default();
+        if self.reads_json(&key.1) {
+            let lex = self.json_lex.entry(key.clone()).or_default();
             return self.guard.clean_json_piece(text, findings, lex);
         }
         self.guard.clean(text, findings)
@@ -1220,9 +1222,12 @@ mod tests {
                 "split at {at}: {v}"
             );
         }
-        // Arguments past the hold are streamed too.
+        // Arguments past the hold are streamed too, and a bare number is quoted there
+        // as in arguments held whole.
         let filler = "the renewal was discussed at length with the customer ".repeat(400);
-        let args = format!(r#"{{"note": "{filler}", "to": "ana.maria\u0040correo-mx.com"}}"#);
+        let args = format!(
+            r#"{{"note": "{filler}", "to": "ana.maria\u0040correo-mx.com", "phone": 4155550134}}"#
+        );
         assert!(args.len() > MAX_HELD_ARGUMENTS);
         let mut pieces = vec![
             json!({"tool_calls": [{"index": 0, "id": "c1", "type": "function",
@@ -1241,6 +1246,7 @@ mod tests {
         assert_eq!(calls.len(), 1);
         let v: Value = serde_json::from_str(&calls[0].1).unwrap();
         assert_eq!(v["to"], "<EMAIL_1>");
+        assert_eq!(v["phone"], "<PHONE_1>");
         assert_eq!(v["note"], filler.as_str());
     }
 
