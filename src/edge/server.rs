@@ -292,11 +292,12 @@ impl BackgroundService for Once {
     }
 }
 
+/// How long a drain waits, from its start and from the newest connection, before it may
+/// find nothing in flight.
+const NEWEST_CONNECTION_GRACE: Duration = Duration::from_millis(250);
 /// How long the drain thread's hooks may take after the shutdown timeout: refunds of the
 /// requests cut off (all at once), then the records of requests that were settling
 /// themselves (their refunds cut short), then the audit queue's last flush.
-/// How long a drain waits after the newest connection for its request to be read.
-const NEWEST_CONNECTION_GRACE: Duration = Duration::from_millis(250);
 const SETTLE_BUDGET: Duration = Duration::from_secs(2);
 const CLOSING_BUDGET: Duration = Duration::from_secs(1);
 const FLUSH_BUDGET: Duration = Duration::from_secs(5);
@@ -315,10 +316,13 @@ fn drain_then_exit(
         }
     }
     let start = Instant::now();
-    // A connection accepted just before the listeners closed has its request counted only
-    // once its headers are read: exiting at once would drop it unanswered.
+    // A request counts as in flight only once its headers are read, and the grace period
+    // begins while the accept loops may still take a connection: one whose request is
+    // already on the wire would be dropped by exiting at once. Headers that arrive later
+    // are Pingora's to refuse: its proxy stops reading new requests when the loops end.
     let busy = || {
         IN_FLIGHT.load(Ordering::Relaxed) > 0
+            || start.elapsed() < NEWEST_CONNECTION_GRACE
             || super::app::since_newest_connection() < NEWEST_CONNECTION_GRACE
     };
     while busy() && start.elapsed() < timeout {

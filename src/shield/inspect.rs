@@ -175,21 +175,6 @@ pub fn inspect_request(
                 .collect()
         })
         .unwrap_or_default();
-    // Per message: whether it is a tool's result, JSON more often than not.
-    let tool_results: Vec<bool> = body
-        .get("messages")
-        .and_then(Value::as_array)
-        .map(|ms| {
-            ms.iter()
-                .map(|m| {
-                    matches!(
-                        m.get("role").and_then(Value::as_str),
-                        Some("tool" | "function")
-                    )
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     // Documents the provider could read otherwise than we do go out as the text we read;
     // unread parts are named before split parts are joined, so a path is the client's own.
     let wire::PartsRead { opaque, recoded } = wire::read_parts(body);
@@ -229,8 +214,11 @@ pub fn inspect_request(
         };
         let mut o = opts;
         o.injection &= !exempt;
-        let json = path.ends_with(".arguments")
-            || message_index(path).is_some_and(|i| tool_results.get(i) == Some(&true));
+        // Arguments are JSON by contract (read so even when a model wrote them broken);
+        // any other text is JSON when it parses as an object or array (a tool's result,
+        // pasted JSON). Read as JSON, plain text would lose letters: `CORP\bob` is no
+        // backspace.
+        let json = path.ends_with(".arguments") || wire::is_json_document(text);
         let r = scan_text(scanner, text, &o, json);
         if let Some(inj) = &r.injection {
             if inj.score > insp.injection_score {
@@ -455,10 +443,9 @@ fn reads_differently(scanner: &Scanner, opts: &ScanOptions, parts: &[Value]) -> 
             .any(|f| bounds.iter().any(|&b| f.start < b && b < f.end))
 }
 
-/// `messages[3].content…` → 3.
-/// Scans `text`; JSON text (call arguments, tool results) is read with its escapes written
-/// out and its findings put on whole escapes ([`wire::decode_escapes`]), so a redaction
-/// leaves JSON: read raw, `"x\nana@correo.mx"` holds the address `nana@correo.mx`.
+/// Scans `text`; JSON text is read with its escapes written out and its findings put on
+/// whole escapes ([`wire::decode_escapes`]), so a redaction leaves JSON: read raw,
+/// `"x\nana@correo.mx"` holds the address `nana@correo.mx`.
 fn scan_text(scanner: &Scanner, text: &str, opts: &ScanOptions, json: bool) -> ScanResult {
     match json.then(|| wire::decode_escapes(text)).flatten() {
         Some((view, from)) => {
@@ -470,6 +457,7 @@ fn scan_text(scanner: &Scanner, text: &str, opts: &ScanOptions, json: bool) -> S
     }
 }
 
+/// `messages[3].content…` → 3.
 fn message_index(path: &str) -> Option<usize> {
     let rest = path.strip_prefix("messages[")?;
     rest[..rest.find(']')?].parse().ok()
@@ -615,6 +603,24 @@ mod tests {
             assert_eq!(v["from"], "<EMAIL_1>", "{text}");
             assert_eq!(v["body"], "Hi\n<EMAIL_2>", "{text}");
         }
+        // A tool's plain-text output is no JSON: `\b` there is a backslash and a letter.
+        let mut body = json!({"model": "m", "messages": [
+            {"role": "tool", "tool_call_id": "c1", "content": r"logged in as CORP\bob.smith@corp-mail.com"}
+        ]});
+        inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
+        assert_eq!(
+            body["messages"][0]["content"],
+            r"logged in as CORP\<EMAIL_1>"
+        );
+        // JSON a user pastes is read as JSON too.
+        let mut body = json!({"model": "m", "messages": [
+            {"role": "user", "content": r#"[{"to": "ana.lopez\u0040correo-mx.com", "n": "\u00e9"}]"#}
+        ]});
+        inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
+        assert_eq!(
+            body["messages"][0]["content"],
+            r#"[{"to": "<EMAIL_1>", "n": "\u00e9"}]"#
+        );
     }
 
     #[test]

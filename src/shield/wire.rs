@@ -693,6 +693,13 @@ pub fn decode_escapes(text: &str) -> Option<(String, Vec<u32>)> {
     changed.then_some((out, from))
 }
 
+/// Whether `text` is a JSON object or array, as a tool's result or pasted data often is.
+pub fn is_json_document(text: &str) -> bool {
+    matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
+        && text.contains('\\')
+        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
 /// Moves findings in the result of [`decode_escapes`] onto the text it was read from.
 pub fn map_findings(findings: &mut [Finding], from: &[u32]) {
     for f in findings {
@@ -731,22 +738,33 @@ pub fn escape_ceil(text: &str, at: usize) -> usize {
     while i < at {
         i += escape_unit(text, i);
     }
-    i.min(text.len())
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
-/// The length of the escape or byte at `i` of `text`.
+/// The length of the escape or byte at `i` of `text`, as [`decode_escapes`] reads it: a
+/// backslash before a byte that makes no escape is a byte alone.
 fn escape_unit(text: &str, i: usize) -> usize {
     let b = text.as_bytes();
     match (b[i], b.get(i + 1)) {
-        // A surrogate pair is one character: half of it alone is no JSON to a client.
-        (b'\\', Some(b'u'))
-            if hex4(text, i + 2).is_some_and(|h| (0xD800..0xDC00).contains(&h))
-                && text.get(i + 6..i + 8) == Some("\\u") =>
-        {
-            12
-        }
-        (b'\\', Some(b'u')) => 6,
-        (b'\\', _) => 2,
+        (b'\\', Some(b'u')) => match hex4(text, i + 2) {
+            // A surrogate pair is one character: half of it alone is no JSON to a client.
+            Some(hi)
+                if (0xD800..0xDC00).contains(&hi)
+                    && text.get(i + 6..i + 8) == Some("\\u")
+                    && hex4(text, i + 8).is_some_and(|lo| (0xDC00..0xE000).contains(&lo)) =>
+            {
+                12
+            }
+            Some(_) => 6,
+            None => 2,
+        },
+        (b'\\', Some(c)) if c.is_ascii() => 2,
+        // At the very end: held, since the escape it begins is still to come.
+        (b'\\', None) => 2,
         _ => 1,
     }
 }
@@ -1201,6 +1219,16 @@ mod tests {
         let pair = r"\ud83d\ude00x";
         assert_eq!(escape_floor(pair, 6), 0);
         assert_eq!(escape_floor(pair, 12), 12);
+        // What makes no escape (a backslash before a letter of another script, `\u` without
+        // hex, half a pair before a bad `\u`) never puts an edge inside a character.
+        for text in [r"C:\Документы\", r"\uxéé\ua😀", r"\ud83d\uxé", "ab\\"] {
+            for at in (0..=text.len()).filter(|&at| text.is_char_boundary(at)) {
+                let (floor, ceil) = (escape_floor(text, at), escape_ceil(text, at));
+                assert!(floor <= at && at <= ceil, "{text} at {at}");
+                assert!(text.is_char_boundary(floor), "{text} floor of {at}");
+                assert!(text.is_char_boundary(ceil), "{text} ceil of {at}");
+            }
+        }
     }
 
     #[test]
