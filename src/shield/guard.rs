@@ -103,7 +103,8 @@ impl<'a> OutputGuard<'a> {
     /// `\n` as a line break), the findings mapped back onto whole escapes of `text`: the
     /// client parses the JSON and sees those characters, and a redaction must leave JSON.
     pub fn scan_json(&self, text: &str) -> Vec<Finding> {
-        let Some((view, from)) = super::wire::decode_escapes(text) else {
+        let Some((view, from)) = super::wire::decode_escapes(text, super::wire::Escapes::All)
+        else {
             return self.scan(text);
         };
         let mut findings = self.scan(&view);

@@ -217,8 +217,10 @@ pub fn inspect_request(
         // Arguments are JSON by contract (read so even when a model wrote them broken);
         // any other text is JSON when it parses as an object or array (a tool's result,
         // pasted JSON). Read as JSON, plain text would lose letters: `CORP\bob` is no
-        // backspace.
-        let json = path.ends_with(".arguments") || wire::is_json_document(text);
+        // backspace; its `\u0040` is still read as `@`.
+        let json = path.ends_with(".function.arguments")
+            || path.ends_with(".function_call.arguments")
+            || wire::is_json_document(text);
         let r = scan_text(scanner, text, &o, json);
         if let Some(inj) = &r.injection {
             if inj.score > insp.injection_score {
@@ -443,11 +445,16 @@ fn reads_differently(scanner: &Scanner, opts: &ScanOptions, parts: &[Value]) -> 
             .any(|f| bounds.iter().any(|&b| f.start < b && b < f.end))
 }
 
-/// Scans `text`; JSON text is read with its escapes written out and its findings put on
-/// whole escapes ([`wire::decode_escapes`]), so a redaction leaves JSON: read raw,
-/// `"x\nana@correo.mx"` holds the address `nana@correo.mx`.
+/// Scans `text` read with its escapes written out (every one in JSON, those that hide a
+/// character in other text) and its findings put on whole escapes
+/// ([`wire::decode_escapes`]), so a redaction leaves JSON: read raw, `"x\nana@correo.mx"`
+/// holds the address `nana@correo.mx`.
 fn scan_text(scanner: &Scanner, text: &str, opts: &ScanOptions, json: bool) -> ScanResult {
-    match json.then(|| wire::decode_escapes(text)).flatten() {
+    let which = match json {
+        true => wire::Escapes::All,
+        false => wire::Escapes::Hiding,
+    };
+    match wire::decode_escapes(text, which) {
         Some((view, from)) => {
             let mut r = scanner.scan(&view, opts);
             wire::map_findings(&mut r.findings, &from);
@@ -603,14 +610,20 @@ mod tests {
             assert_eq!(v["from"], "<EMAIL_1>", "{text}");
             assert_eq!(v["body"], "Hi\n<EMAIL_2>", "{text}");
         }
-        // A tool's plain-text output is no JSON: `\b` there is a backslash and a letter.
+        // A tool's plain-text output is no JSON: `\b` there is a backslash and a letter,
+        // while `\u0040` still hides an `@` (JSON Lines are no one JSON document).
         let mut body = json!({"model": "m", "messages": [
-            {"role": "tool", "tool_call_id": "c1", "content": r"logged in as CORP\bob.smith@corp-mail.com"}
+            {"role": "tool", "tool_call_id": "c1", "content": r"logged in as CORP\bob.smith@corp-mail.com"},
+            {"role": "tool", "tool_call_id": "c2", "content": "{\"n\": 1}\n{\"to\": \"ana.lopez\\u0040correo-mx.com\"}"}
         ]});
         inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
         assert_eq!(
             body["messages"][0]["content"],
             r"logged in as CORP\<EMAIL_1>"
+        );
+        assert_eq!(
+            body["messages"][1]["content"],
+            "{\"n\": 1}\n{\"to\": \"<EMAIL_2>\"}"
         );
         // JSON a user pastes is read as JSON too.
         let mut body = json!({"model": "m", "messages": [

@@ -614,16 +614,30 @@ pub fn unescape_json(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// `text`, a piece of JSON cut anywhere or JSON-like text, with every escape written out
+/// Which escapes [`decode_escapes`] writes out.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Escapes {
+    /// Every JSON escape: the text is JSON (or a piece of it).
+    All,
+    /// Only those that hide a character (`\u0040`, `\/`): text that may be JSON or not, where
+    /// `\b` or `\n` could be a backslash and a letter (`CORP\bob`). `\\` stays one unit.
+    Hiding,
+}
+
+/// `text`, a piece of JSON cut anywhere or JSON-like text, with its escapes written out
 /// (`\n` as a line break, `\u0040` as `@`, a lone surrogate as U+FFFD); with, for each
 /// byte of the result, the offset in `text` of the escape or character it came from (one
-/// more entry for the end). `None` when `text` has no escape.
+/// more entry for the end). `None` when there is nothing to write out.
 ///
 /// For scanning only: findings in the result map back onto escapes' edges in `text`, so a
 /// redaction replaces whole escapes and the JSON stays JSON. Read raw, `x\nana@correo.mx`
 /// has the address `nana@correo.mx`, and its placeholder would leave `x\<EMAIL_1>`.
-pub fn decode_escapes(text: &str) -> Option<(String, Vec<u32>)> {
-    if !text.contains('\\') {
+pub fn decode_escapes(text: &str, which: Escapes) -> Option<(String, Vec<u32>)> {
+    let any = match which {
+        Escapes::All => text.contains('\\'),
+        Escapes::Hiding => text.contains("\\u") || text.contains("\\/"),
+    };
+    if !any {
         return None;
     }
     let b = text.as_bytes();
@@ -656,9 +670,10 @@ pub fn decode_escapes(text: &str) -> Option<(String, Vec<u32>)> {
             },
             (b'\\', Some(&c)) => (
                 match c {
+                    b'/' => Some('/'),
+                    _ if which == Escapes::Hiding => None,
                     b'"' => Some('"'),
                     b'\\' => Some('\\'),
-                    b'/' => Some('/'),
                     b'b' => Some('\u{8}'),
                     b'f' => Some('\u{c}'),
                     b'n' => Some('\n'),
@@ -693,7 +708,8 @@ pub fn decode_escapes(text: &str) -> Option<(String, Vec<u32>)> {
     changed.then_some((out, from))
 }
 
-/// Whether `text` is a JSON object or array, as a tool's result or pasted data often is.
+/// Whether `text` is a JSON object or array with an escape in it, as a tool's result or
+/// pasted data often is.
 pub fn is_json_document(text: &str) -> bool {
     matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
         && text.contains('\\')
@@ -705,6 +721,15 @@ pub fn map_findings(findings: &mut [Finding], from: &[u32]) {
     for f in findings {
         (f.start, f.end) = (from[f.start] as usize, from[f.end] as usize);
     }
+}
+
+/// Whether `rest` is a `\\uXXXX` escape cut short by the end of the text, at least its
+/// backslash.
+fn escape_begins(rest: &[u8]) -> bool {
+    (1..6).contains(&rest.len())
+        && rest[0] == b'\\'
+        && rest.get(1).is_none_or(|&u| u == b'u')
+        && rest.iter().skip(2).all(u8::is_ascii_hexdigit)
 }
 
 /// The four hex digits of `text` at `at` as a number.
@@ -754,12 +779,15 @@ fn escape_unit(text: &str, i: usize) -> usize {
             // A surrogate pair is one character: half of it alone is no JSON to a client.
             Some(hi)
                 if (0xD800..0xDC00).contains(&hi)
-                    && text.get(i + 6..i + 8) == Some("\\u")
-                    && hex4(text, i + 8).is_some_and(|lo| (0xDC00..0xE000).contains(&lo)) =>
+                    && (text.get(i + 6..i + 8) == Some("\\u")
+                        && hex4(text, i + 8).is_some_and(|lo| (0xDC00..0xE000).contains(&lo))
+                        || escape_begins(&b[i + 6..])) =>
             {
                 12
             }
             Some(_) => 6,
+            // Cut short at the end: held whole, as what follows may complete it.
+            None if escape_begins(&b[i..]) => 6,
             None => 2,
         },
         (b'\\', Some(c)) if c.is_ascii() => 2,
@@ -1193,7 +1221,7 @@ mod tests {
         // `\\u0040` is a backslash and `u0040`; a cut escape and a bad one stay as they are,
         // a lone surrogate reads as U+FFFD; each char maps to the whole of its source.
         let text = r#"x\\u0040 é\u0040\/ \uzz \ud83d! \n\"q\" \ud83d\ude00 \u00"#;
-        let (view, from) = decode_escapes(text).unwrap();
+        let (view, from) = decode_escapes(text, Escapes::All).unwrap();
         assert_eq!(view, "x\\u0040 é@/ \\uzz \u{FFFD}! \n\"q\" \u{1F600} \\u00");
         assert_eq!(from.len(), view.len() + 1);
         let source = |c: &str| {
@@ -1208,7 +1236,18 @@ mod tests {
         assert_eq!(source("\u{FFFD}"), r"\ud83d");
         assert_eq!(source("é"), "é");
         assert_eq!(from[view.len()] as usize, text.len());
-        assert_eq!(decode_escapes("no escape here"), None);
+        assert_eq!(decode_escapes("no escape here", Escapes::All), None);
+        // Text that may not be JSON: only escapes that hide a character.
+        let (view, _) =
+            decode_escapes(r"CORP\bob \\u0040 ana\u0040x.mx \/", Escapes::Hiding).unwrap();
+        assert_eq!(view, r"CORP\bob \\u0040 ana@x.mx /");
+        assert_eq!(decode_escapes(r"C:\new\table", Escapes::Hiding), None);
+        // An escape cut short at the end is held whole.
+        assert_eq!(escape_floor(r"ab\u00", 6), 2);
+        assert_eq!(escape_floor(r"ab\", 3), 2);
+        assert_eq!(escape_floor(r"\ud83d\ude0", 10), 0);
+        assert_eq!(escape_floor(r"\ud83d\ude0", 6), 0);
+        assert_eq!(escape_floor(r"\ud83dx", 7), 7);
         // A cut never splits an escape, `\\` and a surrogate pair included.
         let text = r#"ab\u0040c\\d\"e\"#;
         let floors: Vec<usize> = (0..=text.len()).map(|c| escape_floor(text, c)).collect();
