@@ -4,8 +4,8 @@
 //! whole head, so a client trickling one byte at a time could hold a connection for ever
 //! (slowloris). This wrapper races each HTTP/1 request against a deadline that is cancelled
 //! the moment the proxy's first phase sees complete headers; past it, the connection is
-//! dropped. HTTP/2 streams are exempt: their headers arrive in frames the h2 layer bounds, and
-//! `preface` bounds the wait for an HTTP/2 connection's first bytes.
+//! dropped. HTTP/2 streams are exempt: their headers arrive in frames the h2 layer bounds,
+//! and `preface` bounds the wait for an HTTP/2 connection's first bytes.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};

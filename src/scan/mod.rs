@@ -59,7 +59,7 @@ mod redact;
 mod report;
 mod resolve;
 mod secrets;
-mod text;
+pub(crate) mod text;
 mod validate;
 
 pub use custom::CustomEntity;
@@ -69,6 +69,7 @@ pub use finding::{
 };
 pub use redact::{redact, RedactionMode, RedactionPolicy, RedactionState, Vault};
 pub use report::{JsonlError, JsonlLine, Report};
+pub use text::{decode_escapes, Escapes};
 
 /// A compiled set of detectors, built once at start and shared by every request.
 pub struct Scanner {

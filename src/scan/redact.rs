@@ -27,7 +27,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::finding::Finding;
-use super::text::{composed, floor_boundary};
+use super::text::{composed, decode_escapes, floor_boundary, Escapes};
 
 /// How one entity's values are replaced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -329,7 +329,18 @@ impl RedactionState {
 /// placeholder or a hash: `Ana@Acme.MX` and `ana@acme.mx`, a spaced and a compact IBAN or
 /// card, `JUAN PÉREZ` and `Juan Pérez` (accent composed or not). Other entities (secrets
 /// above all) count as written.
+///
+/// A finding in JSON text covers its escapes as written (`ana\u0040acme.mx`); it is keyed
+/// as its reader sees it, so the two spellings share a placeholder and a hash.
 fn canonical<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
+    match decode_escapes(value, Escapes::Hiding) {
+        Some((read, _)) => Cow::Owned(canonical_read(entity, &read).into_owned()),
+        None => canonical_read(entity, value),
+    }
+}
+
+/// [`canonical`] of a value without escapes.
+fn canonical_read<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
     match entity {
         "EMAIL" | "IP" => {
             if value.bytes().any(|c| c.is_ascii_uppercase() || c == b'%') {
@@ -508,6 +519,12 @@ mod tests {
         assert_ne!(tags[0], tags[6], "{hashed}");
         // Secrets are compared exactly: case can be the whole difference.
         assert_ne!(canonical("SECRET", "abcDEF"), canonical("SECRET", "ABCdef"));
+        // An escaped spelling from JSON text is the same value.
+        assert_eq!(
+            canonical("EMAIL", r"Ana\u0040Acme.MX"),
+            canonical("EMAIL", "ana@acme.mx")
+        );
+        assert_eq!(canonical("URL", r"https:\/\/x.io"), "https://x.io");
     }
 
     #[test]

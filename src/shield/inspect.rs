@@ -438,7 +438,8 @@ fn reads_differently(scanner: &Scanner, opts: &ScanOptions, parts: &[Value]) -> 
         joined.push_str(t);
         bounds.push(joined.len());
     }
-    let r = scanner.scan(&joined, opts);
+    // Read as the parts themselves are (`ana.lopez` + `\u0040correo.mx` is an address).
+    let r = scan_text(scanner, &joined, opts, wire::is_json_document(&joined));
     r.injection.as_ref().is_some_and(|v| v.detected)
         || r.findings
             .iter()
@@ -700,6 +701,14 @@ mod tests {
         ]);
         let i = inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
         assert!(block_code(&i).is_some(), "{i:?}");
+
+        // An address split at an escape that hides its `@`.
+        let mut body = parts(&["write to ana.lopez", r"\u0040correo-mx.com today"]);
+        inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
+        assert_eq!(
+            body["messages"][0]["content"],
+            json!([{"type": "text", "text": "write to <EMAIL_1> today"}])
+        );
 
         let mut body = parts(&["my key is AKIAQ7X", "K4PLMNBV2RT5Z thanks", "second part"]);
         let i = inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());

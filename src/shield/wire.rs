@@ -7,7 +7,9 @@
 use serde_json::Value;
 
 use super::document::{self, Document};
+use crate::scan::text::hex4;
 use crate::scan::Finding;
+pub use crate::scan::{decode_escapes, Escapes};
 
 /// Calls `f(path, text)` for every text a provider would read in a request: message
 /// `content` (a string, or the `text` of text and refusal parts), an assistant turn's
@@ -614,100 +616,6 @@ pub fn unescape_json(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Which escapes [`decode_escapes`] writes out.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Escapes {
-    /// Every JSON escape: the text is JSON (or a piece of it).
-    All,
-    /// Only those that hide a character (`\u0040`, `\/`): text that may be JSON or not, where
-    /// `\b` or `\n` could be a backslash and a letter (`CORP\bob`). `\\` stays one unit.
-    Hiding,
-}
-
-/// `text`, a piece of JSON cut anywhere or JSON-like text, with its escapes written out
-/// (`\n` as a line break, `\u0040` as `@`, a lone surrogate as U+FFFD); with, for each
-/// byte of the result, the offset in `text` of the escape or character it came from (one
-/// more entry for the end). `None` when there is nothing to write out.
-///
-/// For scanning only: findings in the result map back onto escapes' edges in `text`, so a
-/// redaction replaces whole escapes and the JSON stays JSON. Read raw, `x\nana@correo.mx`
-/// has the address `nana@correo.mx`, and its placeholder would leave `x\<EMAIL_1>`.
-pub fn decode_escapes(text: &str, which: Escapes) -> Option<(String, Vec<u32>)> {
-    let any = match which {
-        Escapes::All => text.contains('\\'),
-        Escapes::Hiding => text.contains("\\u") || text.contains("\\/"),
-    };
-    if !any {
-        return None;
-    }
-    let b = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut from: Vec<u32> = Vec::with_capacity(text.len() + 1);
-    let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
-    let (mut i, mut changed) = (0, false);
-    while i < b.len() {
-        let (decoded, unit) = match (b[i], b.get(i + 1)) {
-            (b'\\', Some(b'u')) => match hex4(text, i + 2) {
-                Some(hi) if (0xD800..0xDC00).contains(&hi) => {
-                    let lo = (b.get(i + 6) == Some(&b'\\') && b.get(i + 7) == Some(&b'u'))
-                        .then(|| hex4(text, i + 8))
-                        .flatten()
-                        .filter(|lo| (0xDC00..0xE000).contains(lo));
-                    match lo {
-                        Some(lo) => (
-                            char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)),
-                            12,
-                        ),
-                        None => (Some(char::REPLACEMENT_CHARACTER), 6),
-                    }
-                }
-                Some(code) => (
-                    Some(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)),
-                    6,
-                ),
-                // Cut short or not hex: kept as it is.
-                None => (None, 2),
-            },
-            (b'\\', Some(&c)) => (
-                match c {
-                    b'/' => Some('/'),
-                    _ if which == Escapes::Hiding => None,
-                    b'"' => Some('"'),
-                    b'\\' => Some('\\'),
-                    b'b' => Some('\u{8}'),
-                    b'f' => Some('\u{c}'),
-                    b'n' => Some('\n'),
-                    b'r' => Some('\r'),
-                    b't' => Some('\t'),
-                    _ => None,
-                },
-                2,
-            ),
-            _ => (None, 1),
-        };
-        match decoded {
-            Some(c) => {
-                from.extend(std::iter::repeat_n(offset(i), c.len_utf8()));
-                out.push(c);
-                i += unit;
-                changed = true;
-            }
-            None => {
-                // Kept as it is, to the end of a char so the result stays UTF-8.
-                let mut end = (i + unit).min(b.len());
-                while !text.is_char_boundary(end) {
-                    end += 1;
-                }
-                from.extend((i..end).map(offset));
-                out.push_str(&text[i..end]);
-                i = end;
-            }
-        }
-    }
-    from.push(offset(b.len()));
-    changed.then_some((out, from))
-}
-
 /// Whether `text` is a JSON object or array with an escape in it, as a tool's result or
 /// pasted data often is.
 pub fn is_json_document(text: &str) -> bool {
@@ -723,22 +631,13 @@ pub fn map_findings(findings: &mut [Finding], from: &[u32]) {
     }
 }
 
-/// Whether `rest` is a `\\uXXXX` escape cut short by the end of the text, at least its
+/// Whether `rest` is a `\uXXXX` escape cut short by the end of the text, at least its
 /// backslash.
 fn escape_begins(rest: &[u8]) -> bool {
     (1..6).contains(&rest.len())
         && rest[0] == b'\\'
         && rest.get(1).is_none_or(|&u| u == b'u')
         && rest.iter().skip(2).all(u8::is_ascii_hexdigit)
-}
-
-/// The four hex digits of `text` at `at` as a number.
-fn hex4(text: &str, at: usize) -> Option<u32> {
-    let h = text.get(at..at + 4)?;
-    h.bytes()
-        .all(|c| c.is_ascii_hexdigit())
-        .then(|| u32::from_str_radix(h, 16).ok())
-        .flatten()
 }
 
 /// The last offset at or before `cut` that splits no escape of `text` (`\u0040`, `\\`,
