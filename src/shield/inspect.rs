@@ -612,10 +612,10 @@ mod tests {
             assert_eq!(v["body"], "Hi\n<EMAIL_2>", "{text}");
         }
         // A tool's plain-text output is no JSON: `\b` there is a backslash and a letter,
-        // while `\u0040` still hides an `@` (JSON Lines are no one JSON document).
+        // while `\u0040` still hides an `@`. JSON Lines are JSON, line by line.
         let mut body = json!({"model": "m", "messages": [
             {"role": "tool", "tool_call_id": "c1", "content": r"logged in as CORP\bob.smith@corp-mail.com"},
-            {"role": "tool", "tool_call_id": "c2", "content": "{\"n\": 1}\n{\"to\": \"ana.lopez\\u0040correo-mx.com\"}"}
+            {"role": "tool", "tool_call_id": "c2", "content": "{\"n\": 1}\n{\"to\": \"ana.lopez\\u0040correo-mx.com\"}\n{\"m\": \"Hi\\nmaria.perez@correo-mx.com\"}\n"}
         ]});
         inspect_request(&s, &p, &[], &mut body, &r, &mut RedactionState::new());
         assert_eq!(
@@ -624,7 +624,7 @@ mod tests {
         );
         assert_eq!(
             body["messages"][1]["content"],
-            "{\"n\": 1}\n{\"to\": \"<EMAIL_2>\"}"
+            "{\"n\": 1}\n{\"to\": \"<EMAIL_2>\"}\n{\"m\": \"Hi\\n<EMAIL_3>\"}\n"
         );
         // JSON a user pastes is read as JSON too.
         let mut body = json!({"model": "m", "messages": [

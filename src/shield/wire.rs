@@ -616,12 +616,16 @@ pub fn unescape_json(text: &str) -> Option<String> {
     Some(out)
 }
 
-/// Whether `text` is a JSON object or array with an escape in it, as a tool's result or
-/// pasted data often is.
+/// Whether `text` is JSON with an escape in it: an object or array, or JSON Lines of them,
+/// as a tool's result, a log or pasted data often is.
 pub fn is_json_document(text: &str) -> bool {
-    matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'['))
-        && text.contains('\\')
-        && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    let object = |t: &str| {
+        matches!(t.trim_start().as_bytes().first(), Some(b'{' | b'['))
+            && serde_json::from_str::<serde::de::IgnoredAny>(t).is_ok()
+    };
+    text.contains('\\')
+        && (object(text)
+            || text.contains('\n') && text.lines().filter(|l| !l.trim().is_empty()).all(object))
 }
 
 /// Moves findings in the result of [`decode_escapes`] onto the text it was read from.
