@@ -402,33 +402,24 @@ fn login_config(port: u16, web: &Origin, redis: Option<&str>) -> String {
 /// here): the edge reads login bodies itself, and Pingora bounds only HTTP/1 reads.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stalled_http2_login_body_gets_408() {
-    use futures::StreamExt;
     let web = Origin::start("web");
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key, pem) = common::write_cert(dir.path(), "one", &["one.test"]);
-    let plain = format!("listeners: [{{address: 127.0.0.1:{port}}}]");
-    let tls = format!(
-        "listeners:\n  - address: 127.0.0.1:{port}\n    tls:\n      certificates: [{{cert: \"{}\", key: \"{}\"}}]\nlimits: {{body_read_timeout: 1s}}",
-        cert.display(),
-        key.display()
-    );
     let yaml = login_config(port, &web, None);
-    assert!(yaml.contains(&plain));
-    let _edge = Edge::start(&yaml.replacen(&plain, &tls, 1));
-    let c = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
-        .resolve("one.test", format!("127.0.0.1:{port}").parse().unwrap())
-        .build()
-        .unwrap();
-    let first = bytes::Bytes::from_static(b"{\"email\": \"ana@example.org\", ");
-    let stalled =
-        futures::stream::iter([Ok::<_, std::io::Error>(first)]).chain(futures::stream::pending());
+    let (yaml, c) = common::over_tls(
+        &yaml,
+        port,
+        "one.test",
+        "{body_read_timeout: 1s}",
+        dir.path(),
+    );
+    let _edge = Edge::start(&yaml);
+    let stalled = common::stalled_body(b"{\"email\": \"ana@example.org\", ");
     let start = Instant::now();
     let sent = c
         .post(format!("https://one.test:{port}/login"))
         .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(stalled))
+        .body(stalled)
         .send();
     let r = tokio::time::timeout(Duration::from_secs(10), sent)
         .await

@@ -1566,35 +1566,26 @@ async fn the_embedded_store_serves_keys_from_the_file() {
 /// the body read timeout: Pingora bounds only HTTP/1 body reads, the shield bounds these.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stalled_http2_body_gets_408_after_the_body_read_timeout() {
-    use futures::StreamExt;
     let provider = Provider::start();
     let port = free_port();
     let dir = tempfile::tempdir().unwrap();
-    let (cert, key, pem) = common::write_cert(dir.path(), "ai", &["ai.test"]);
     let extra = "  tenants:\n    - name: demo\n      credits: 1\n      policy: {is_enabled: true}\n      keys:\n        - key: sk-st-embedded-test-key-0000000002\n";
-    let plain = format!("listeners: [{{address: 127.0.0.1:{port}}}]");
-    let tls = format!(
-        "listeners:\n  - address: 127.0.0.1:{port}\n    tls:\n      certificates: [{{cert: \"{}\", key: \"{}\"}}]\nlimits: {{body_read_timeout: 1s}}",
-        cert.display(),
-        key.display()
-    );
     let yaml = config(port, &provider, None, None, extra);
-    assert!(yaml.contains(&plain));
-    let _edge = Edge::start(&yaml.replacen(&plain, &tls, 1));
-    let client = reqwest::Client::builder()
-        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
-        .resolve("ai.test", format!("127.0.0.1:{port}").parse().unwrap())
-        .build()
-        .unwrap();
-    let first = bytes::Bytes::from_static(b"{\"model\": \"mock-1\", ");
-    let stalled =
-        futures::stream::iter([Ok::<_, std::io::Error>(first)]).chain(futures::stream::pending());
+    let (yaml, client) = common::over_tls(
+        &yaml,
+        port,
+        "ai.test",
+        "{body_read_timeout: 1s}",
+        dir.path(),
+    );
+    let _edge = Edge::start(&yaml);
+    let stalled = common::stalled_body(b"{\"model\": \"mock-1\", ");
     let start = std::time::Instant::now();
     let sent = client
         .post(format!("https://ai.test:{port}/ai/v1/chat/completions"))
         .bearer_auth("sk-st-embedded-test-key-0000000002")
         .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(stalled))
+        .body(stalled)
         .send();
     let r = tokio::time::timeout(Duration::from_secs(10), sent)
         .await

@@ -4,7 +4,7 @@
 //! security headers, CORS), so clients cannot tell the gateway from the rest of the edge.
 
 use async_trait::async_trait;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use http::header;
 use pingora::http::ResponseHeader;
 use pingora::proxy::Session;
@@ -36,32 +36,6 @@ impl SessionDownstream<'_> {
 #[async_trait]
 impl Downstream for SessionDownstream<'_> {
     async fn read_body(&mut self, limit: u64) -> Result<Bytes, BodyError> {
-        let declared = self
-            .session
-            .req_header()
-            .headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > limit) {
-            self.session.set_keepalive(None);
-            return Err(BodyError::TooLarge(limit));
-        }
-        let expects_continue = self
-            .session
-            .req_header()
-            .headers
-            .get(header::EXPECT)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-        if expects_continue {
-            self.session
-                .write_continue_response()
-                .await
-                .map_err(|e| BodyError::Io(e.to_string()))?;
-        }
-        let mut buf =
-            BytesMut::with_capacity(declared.map_or(8192, |n| usize::try_from(n).unwrap_or(8192)));
-        // Pingora applies `body_read_timeout` to HTTP/1 reads only; HTTP/2 reads get it here.
         let timeout = self
             .ctx
             .state
@@ -69,22 +43,9 @@ impl Downstream for SessionDownstream<'_> {
             .map_or(std::time::Duration::from_secs(60), |s| {
                 s.config.limits.body_read_timeout
             });
-        while let Some(chunk) = tokio::time::timeout(timeout, self.session.read_request_body())
-            .await
-            .map_err(|_| {
-                self.session.set_keepalive(None);
-                BodyError::TimedOut(timeout)
-            })?
-            .map_err(|e| BodyError::Io(e.to_string()))?
-        {
-            if (buf.len() + chunk.len()) as u64 > limit {
-                self.session.set_keepalive(None);
-                return Err(BodyError::TooLarge(limit));
-            }
-            buf.extend_from_slice(&chunk);
-        }
-        self.ctx.body_bytes = buf.len() as u64;
-        Ok(buf.freeze())
+        let (body, _) = super::body::read_whole(self.session, limit, timeout).await?;
+        self.ctx.body_bytes = body.len() as u64;
+        Ok(body)
     }
 
     async fn respond(

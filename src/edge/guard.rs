@@ -17,6 +17,7 @@ use crate::appguard::wsframe::FrameReader;
 use crate::appguard::{body, LimitKey, LoginGuard};
 use crate::config::Route;
 use crate::error::HttpError;
+use crate::shield::BodyError;
 use crate::store::lockout::Admission;
 
 /// Guard state a request carries between phases.
@@ -209,44 +210,30 @@ pub async fn admit(
         session.as_mut().enable_retry_buffering();
         // A client that waits for `100 Continue` before sending its body gets it from us,
         // since we read the body before the app is asked; the app is not asked again.
-        let expects_continue = session
-            .req_header()
-            .headers
-            .get(header::EXPECT)
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-        if expects_continue {
-            session.write_continue_response().await?;
-            ctx.guard.continued = true;
-        }
-        let mut buf = Vec::new();
-        // Pingora applies `body_read_timeout` to HTTP/1 reads only; HTTP/2 reads get it here.
         let timeout = state.config.limits.body_read_timeout;
-        loop {
-            let Ok(read) = tokio::time::timeout(timeout, session.read_request_body()).await else {
-                session.set_keepalive(None);
+        let buf = match super::body::read_whole(session, BODY_PEEK as u64, timeout).await {
+            Ok((buf, continued)) => {
+                ctx.guard.continued = continued;
+                buf
+            }
+            Err(BodyError::TimedOut(t)) => {
                 let e = HttpError::new(
                     408,
                     "invalid_request_error",
                     "request_timeout",
-                    format!("no request body data for {}s", timeout.as_secs()),
+                    format!("no request body data for {}s", t.as_secs()),
                 );
                 proxy.respond_error(session, ctx, &e).await?;
                 return Ok(true);
-            };
-            let Some(chunk) = read? else { break };
-            if buf.len() + chunk.len() > BODY_PEEK {
-                session.set_keepalive(None);
+            }
+            Err(BodyError::TooLarge(n)) => {
                 proxy
-                    .respond_error(
-                        session,
-                        ctx,
-                        &HttpError::payload_too_large(BODY_PEEK as u64),
-                    )
+                    .respond_error(session, ctx, &HttpError::payload_too_large(n))
                     .await?;
                 return Ok(true);
             }
-            buf.extend_from_slice(&chunk);
-        }
+            Err(BodyError::Io(e)) => return Err(Error::explain(ReadError, e).into_down()),
+        };
         // Node reads header bytes as Latin-1 and trims U+00A0: a type that is not visible
         // ASCII could be a form to the app and JSON here.
         let content_type = match session.req_header().headers.get(header::CONTENT_TYPE) {

@@ -10,6 +10,7 @@ pub mod access_log;
 pub mod admin;
 pub mod ai;
 pub mod app;
+pub mod body;
 pub mod client_ip;
 pub mod guard;
 pub mod headers;

@@ -1167,6 +1167,17 @@ mod tests {
         assert!(serde_json::from_str::<Value>(&text).is_err());
     }
 
+    /// What the client assembles of JSON-mode content `answer` streamed as two deltas, cut
+    /// at `at`.
+    fn json_content_split_at(answer: &str, at: usize) -> String {
+        let (a, b) = answer.split_at(at);
+        let pieces = [
+            json!({ "content": a }).to_string(),
+            json!({ "content": b }).to_string(),
+        ];
+        content_of(&guarded_stream_as(&[&pieces[0], &pieces[1]], true))
+    }
+
     /// JSON content and call arguments too long to hold are sent piece by piece as they
     /// came, but read with their escapes written out: `ana\u0040correo-mx.com` is an
     /// address to the client that parses them, however the provider splits it.
@@ -1174,13 +1185,7 @@ mod tests {
     fn escaped_values_in_streamed_json_are_found() {
         let answer = r#"{"name": "x", "contact": "ana.maria\u0040correo-mx.com", "web": "https:\/\/example.org"}"#;
         for at in 1..answer.len() {
-            let (a, b) = answer.split_at(at);
-            let pieces = [
-                json!({ "content": a }).to_string(),
-                json!({ "content": b }).to_string(),
-            ];
-            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
-            let out = content_of(&guarded_stream_as(&refs, true));
+            let out = json_content_split_at(answer, at);
             let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
             assert_eq!(v["contact"], "<EMAIL_1>", "split at {at}: {out}");
             assert_eq!(v["web"], "https://example.org", "split at {at}: {out}");
@@ -1188,13 +1193,7 @@ mod tests {
         // An escape right before a value is no part of it, however the answer is split.
         let answer = r#"{"a": "x\nana.maria@correo-mx.com\t", "b": "\ud83d\ude00 maria.perez@correo-mx.com"}"#;
         for at in 1..answer.len() {
-            let (a, b) = answer.split_at(at);
-            let pieces = [
-                json!({ "content": a }).to_string(),
-                json!({ "content": b }).to_string(),
-            ];
-            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
-            let out = content_of(&guarded_stream_as(&refs, true));
+            let out = json_content_split_at(answer, at);
             let v: Value =
                 serde_json::from_str(&out).unwrap_or_else(|e| panic!("split at {at}: {e}: {out}"));
             assert_eq!(v["a"], "x\n<EMAIL_1>\t", "split at {at}: {out}");
@@ -1208,13 +1207,7 @@ mod tests {
         );
         let escape = long.find('\\').unwrap();
         for at in [escape - 1, escape + 1, escape + 3, escape + 7, escape + 12] {
-            let (a, b) = long.split_at(at);
-            let pieces = [
-                json!({ "content": a }).to_string(),
-                json!({ "content": b }).to_string(),
-            ];
-            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
-            let out = content_of(&guarded_stream_as(&refs, true));
+            let out = json_content_split_at(&long, at);
             let v: Value =
                 serde_json::from_str(&out).unwrap_or_else(|e| panic!("split at {at}: {e}"));
             assert!(

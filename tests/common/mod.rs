@@ -271,6 +271,38 @@ pub fn write_cert(dir: &Path, stem: &str, names: &[&str]) -> (PathBuf, PathBuf, 
     (c, k, cert.pem())
 }
 
+/// `yaml`'s plain listener on `port` made a TLS one for `host` (a fresh certificate kept in
+/// `dir`), with `limits` added; and a client that trusts it and finds `host` on `port`.
+pub fn over_tls(
+    yaml: &str,
+    port: u16,
+    host: &str,
+    limits: &str,
+    dir: &Path,
+) -> (String, reqwest::Client) {
+    let (cert, key, pem) = write_cert(dir, "tls", &[host]);
+    let plain = format!("listeners: [{{address: 127.0.0.1:{port}}}]");
+    assert!(yaml.contains(&plain), "{yaml}");
+    let tls = format!(
+        "listeners:\n  - address: 127.0.0.1:{port}\n    tls:\n      certificates: [{{cert: \"{}\", key: \"{}\"}}]\nlimits: {limits}",
+        cert.display(),
+        key.display()
+    );
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
+        .resolve(host, SocketAddr::from(([127, 0, 0, 1], port)))
+        .build()
+        .unwrap();
+    (yaml.replacen(&plain, &tls, 1), client)
+}
+
+/// A request body that sends `first` and then nothing, never ending.
+pub fn stalled_body(first: &'static [u8]) -> reqwest::Body {
+    use futures::StreamExt;
+    let first = futures::stream::iter([Ok::<_, std::io::Error>(bytes::Bytes::from_static(first))]);
+    reqwest::Body::wrap_stream(first.chain(futures::stream::pending()))
+}
+
 /// A reqwest client with a short timeout that does not follow redirects.
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
