@@ -17,12 +17,7 @@ pub async fn read_whole(
     limit: u64,
     timeout: Duration,
 ) -> Result<(Bytes, bool), BodyError> {
-    let declared = session
-        .req_header()
-        .headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = declared_length(session);
     if declared.is_some_and(|n| n > limit) {
         session.set_keepalive(None);
         return Err(BodyError::TooLarge(limit));
@@ -55,4 +50,14 @@ pub async fn read_whole(
         buf.extend_from_slice(&chunk);
     }
     Ok((buf.freeze(), expects_continue))
+}
+
+/// The body length the request declares, when it declares a readable one.
+pub fn declared_length(session: &Session) -> Option<u64> {
+    session
+        .req_header()
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
 }

@@ -440,13 +440,7 @@ impl ProxyHttp for EdgeProxy {
         if super::guard::admit(self, session, ctx, &state, &route).await? {
             return Ok(true);
         }
-        let declared = session
-            .req_header()
-            .headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|n| n > route.max_body_size) {
+        if super::body::declared_length(session).is_some_and(|n| n > route.max_body_size) {
             // The body stays unread, so this connection cannot carry another request.
             session.set_keepalive(None);
             let e = HttpError::payload_too_large(route.max_body_size);
