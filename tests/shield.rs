@@ -595,6 +595,66 @@ async fn bans_by_tenant_and_brute_force_by_ip() {
     assert!(n >= 1, "the ban is persisted for every instance");
 }
 
+/// Two instances on one Redis count failed keys together: guesses spread over both reach
+/// the limit as they would on one, and the ban holds on both.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_keys_are_counted_across_instances() {
+    let extra = "  brute_force: {max_failures: 4, window: 60s, ban_for: 10m}\n";
+    let s = setup(1000, extra).await;
+    let port = free_port();
+    let _second = Edge::start(&config(
+        port,
+        &s.provider,
+        Some(&db::database_url()),
+        Some(&db::redis_url()),
+        extra,
+    ));
+    let bases = [s.base.clone(), format!("http://127.0.0.1:{port}/ai/v1")];
+    // A /64 of its own for each run, so no earlier run's count is in Redis.
+    let id = uuid::Uuid::new_v4();
+    let b = id.as_bytes();
+    let ip = format!(
+        "2001:db8:{:x}:{:x}::7",
+        u16::from_be_bytes([b[0], b[1]]),
+        u16::from_be_bytes([b[2], b[3]])
+    );
+    let send = |base: &str, key: &str| {
+        common::client()
+            .post(format!("{base}/chat/completions"))
+            .bearer_auth(key.to_string())
+            .header("x-forwarded-for", ip.clone())
+            .json(&chat("x"))
+            .send()
+    };
+    let guess = "sk-st-guess-111111111111111111111111111111";
+    for base in [&bases[0], &bases[1], &bases[0]] {
+        assert_eq!(send(base, guess).await.unwrap().status(), 401);
+    }
+    assert_eq!(
+        send(&bases[1], &s.key).await.unwrap().status(),
+        200,
+        "three failures in all: not banned yet"
+    );
+    assert_eq!(send(&bases[1], guess).await.unwrap().status(), 401);
+    // The fourth failure, the second on this instance, bans the /64 here at once...
+    let (st, code, _) = error_code(send(&bases[1], &s.key).await.unwrap()).await;
+    assert_eq!((st, code.as_str()), (403, "ip_banned"));
+    // ...and on the other instance once it reads the bans (every 5 s).
+    let deadline = std::time::Instant::now() + Duration::from_secs(12);
+    loop {
+        let st = send(&bases[0], &s.key).await.unwrap().status();
+        if st == 403 {
+            break;
+        }
+        assert_eq!(st, 200);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the other instance never honoured the ban"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_requests_never_overdraw_the_balance() {
     let s = setup(500, "").await;

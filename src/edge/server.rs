@@ -155,7 +155,13 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
                 let scanner = scanner
                     .clone()
                     .ok_or_else(|| anyhow::anyhow!("no scanner"))?;
-                Shield::build(ai.clone(), scanner, limiter.clone(), alerts.clone())?
+                Shield::build(
+                    ai.clone(),
+                    scanner,
+                    limiter.clone(),
+                    redis.clone(),
+                    alerts.clone(),
+                )?
             };
             server.add_service(background_service("ai shield", Once::new(background.run())));
             let (settle, rt) = (shield.clone(), support.handle().clone());

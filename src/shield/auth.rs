@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Mutex, RwLock};
 
+use crate::store::lockout::{LockPolicy, Lockouts};
 use crate::store::{client_subject, Ban, BanKind, KeyRecord, Store, StoreError};
 
 /// The key a client presented: `Authorization: Bearer …` or `x-api-key`.
@@ -167,74 +168,51 @@ impl BanList {
     }
 }
 
-/// Failed-auth counting per client (see [`client_subject`]), in a fixed window.
-pub struct BruteForce {
-    max: u32,
-    window: Duration,
-    ban_for: Duration,
-    counts: Mutex<FailCounts>,
+/// Failed API key attempts per client (see [`client_subject`]), counted in Redis when there
+/// is one so that every instance adds to the same count: N instances counting alone would
+/// allow N × `max_failures` before the ban. In process while Redis is absent or down.
+pub struct KeyGuesses {
+    counts: Lockouts,
+    /// `None` when `max_failures` is 0: nobody is banned for failed keys.
+    policy: Option<LockPolicy>,
 }
 
-/// Clients counted past this are pruned of expired windows, at most once a second: a flood
-/// from many addresses must not make every failure walk the whole table.
-const MAX_COUNTED: usize = 100_000;
-
-struct FailCounts {
-    by_client: HashMap<String, (Instant, u32)>,
-    pruned: Instant,
-}
-
-impl BruteForce {
-    pub fn new(max: u32, window: Duration, ban_for: Duration) -> Self {
-        BruteForce {
-            max,
-            window,
-            ban_for,
-            counts: Mutex::new(FailCounts {
-                by_client: HashMap::new(),
-                pruned: Instant::now(),
+impl KeyGuesses {
+    pub fn new(
+        redis: Option<fred::prelude::Client>,
+        max: u32,
+        window: Duration,
+        ban_for: Duration,
+    ) -> Self {
+        KeyGuesses {
+            counts: Lockouts::with_prefix(redis, "securetag:keyguess:"),
+            // The ban is the lock; its length does not grow with repeats.
+            policy: (max > 0).then_some(LockPolicy {
+                max_failures: max,
+                window,
+                cooldown: ban_for,
+                max_cooldown: ban_for,
             }),
         }
     }
 
-    /// Counts a failure; returns the ban to issue when `ip`'s subject just crossed the limit.
-    pub fn failure(&self, ip: IpAddr) -> Option<Ban> {
-        if self.max == 0 {
-            return None;
-        }
+    /// Counts a failure; returns the ban to issue when `ip`'s subject just reached the limit.
+    pub async fn failure(&self, ip: IpAddr) -> Option<Ban> {
+        let policy = self.policy.as_ref()?;
         let subject = client_subject(ip);
-        let mut counts = self.counts.lock();
-        if counts.by_client.len() >= MAX_COUNTED
-            && counts.pruned.elapsed() >= Duration::from_secs(1)
-        {
-            let w = self.window;
-            counts.by_client.retain(|_, (t, _)| t.elapsed() < w);
-            counts.pruned = Instant::now();
-        }
-        if !counts.by_client.contains_key(&subject) {
-            crate::store::make_room(&mut counts.by_client, MAX_COUNTED);
-        }
-        let e = counts
-            .by_client
-            .entry(subject.clone())
-            .or_insert((Instant::now(), 0));
-        if e.0.elapsed() >= self.window {
-            *e = (Instant::now(), 0);
-        }
-        e.1 += 1;
-        if e.1 < self.max {
-            return None;
-        }
-        counts.by_client.remove(&subject);
+        let ban_for = self
+            .counts
+            .failure(std::slice::from_ref(&subject), policy)
+            .await?;
         Some(Ban {
             kind: BanKind::Ip,
             value: subject,
-            until: chrono::Duration::from_std(self.ban_for)
+            until: chrono::Duration::from_std(ban_for)
                 .ok()
                 .map(|d| chrono::Utc::now() + d),
             reason: format!(
                 "{} failed API key attempts within {:?}",
-                self.max, self.window
+                policy.max_failures, policy.window
             ),
         })
     }
@@ -255,22 +233,39 @@ mod tests {
         assert_eq!(presented_key(None, None), None);
     }
 
-    #[test]
-    fn brute_force_bans_after_the_limit_within_the_window() {
-        let bf = BruteForce::new(3, Duration::from_secs(60), Duration::from_secs(600));
+    #[tokio::test]
+    async fn key_guesses_ban_after_the_limit_within_the_window() {
+        let g = KeyGuesses::new(None, 3, Duration::from_secs(60), Duration::from_secs(600));
         let ip: IpAddr = "203.0.113.7".parse().unwrap();
-        assert!(bf.failure(ip).is_none());
-        assert!(bf.failure(ip).is_none());
-        let ban = bf.failure(ip).unwrap();
+        assert!(g.failure(ip).await.is_none());
+        assert!(g.failure(ip).await.is_none());
+        let ban = g.failure(ip).await.unwrap();
         assert_eq!(ban.kind, BanKind::Ip);
         assert_eq!(ban.value, "203.0.113.7");
-        assert!(ban.until.unwrap() > chrono::Utc::now());
+        let left = ban.until.unwrap() - chrono::Utc::now();
+        assert!(left > chrono::Duration::seconds(590), "{left:?}");
         // IPv6 clients are counted and banned by their /64.
         for host in ["2001:db8:7:1::a", "2001:db8:7:1::b"] {
-            assert!(bf.failure(host.parse().unwrap()).is_none());
+            assert!(g.failure(host.parse().unwrap()).await.is_none());
         }
-        let ban = bf.failure("2001:db8:7:1:ffff::1".parse().unwrap()).unwrap();
+        let ban = g
+            .failure("2001:db8:7:1:ffff::1".parse().unwrap())
+            .await
+            .unwrap();
         assert_eq!(ban.value, "2001:db8:7:1::/64");
+        // A repeated ban lasts as long as the first.
+        for _ in 0..2 {
+            assert!(g.failure(ip).await.is_none());
+        }
+        let again = g.failure(ip).await.unwrap().until.unwrap() - chrono::Utc::now();
+        assert!(again < chrono::Duration::seconds(601), "{again:?}");
+        let off = KeyGuesses::new(None, 0, Duration::from_secs(60), Duration::from_secs(600));
+        for _ in 0..5 {
+            assert!(
+                off.failure(ip).await.is_none(),
+                "max_failures 0 bans nobody"
+            );
+        }
     }
 
     #[test]

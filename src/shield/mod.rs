@@ -166,7 +166,7 @@ pub struct Shield {
     sast: Option<Arc<crate::sast::pool::SastPool>>,
     keys: auth::KeyCache,
     bans: Arc<auth::BanList>,
-    brute: auth::BruteForce,
+    key_guesses: auth::KeyGuesses,
     streams: Arc<Semaphore>,
     redactions: inspect::Redactions,
     metrics: ShieldMetrics,
@@ -198,11 +198,13 @@ impl Background {
 }
 
 impl Shield {
-    /// Builds the shield from its settings: store, limiter, scanner, audit queue.
+    /// Builds the shield from its settings: store, limiter, scanner, audit queue; `redis`
+    /// shares the count of failed keys with the other instances.
     pub fn build(
         settings: Arc<AiSettings>,
         scanner: Arc<Scanner>,
         limiter: Arc<RateLimiter>,
+        redis: Option<fred::prelude::Client>,
         alerts: Option<Arc<crate::alerts::Alerts>>,
     ) -> anyhow::Result<(Arc<Shield>, Background)> {
         let (store, sink, jobs): (Arc<dyn Store>, Arc<dyn AuditSink>, Arc<dyn JobStore>) =
@@ -290,7 +292,8 @@ impl Shield {
             sast: sast.as_ref().map(|(p, _)| p.clone()),
             keys: auth::KeyCache::new(settings.cache_ttl, 100_000, settings.default_policy.clone()),
             bans: bans.clone(),
-            brute: auth::BruteForce::new(
+            key_guesses: auth::KeyGuesses::new(
+                redis,
                 settings.brute_force_max,
                 settings.brute_force_window,
                 settings.brute_force_ban,

@@ -314,7 +314,7 @@ impl Shield {
                 ))
             })?;
         let Some(record) = record else {
-            if let Some(ban) = self.brute.failure(req.client_ip) {
+            if let Some(ban) = self.key_guesses.failure(req.client_ip).await {
                 tracing::warn!(client = %ban.value, reason = %ban.reason, "banning address after failed key attempts");
                 self.bans.insert(&ban);
                 let store = self.store.clone();

@@ -1,4 +1,5 @@
-//! Login lockout counters, shared through Redis (in-process fallback).
+//! Login lockout counters, shared through Redis (in-process fallback). The AI shield counts
+//! failed API keys with them too, under its own prefix (`shield::auth::KeyGuesses`).
 //!
 //! Per subject (a client IP, or the hash of a submitted account): failures are counted in
 //! a window; reaching the limit locks the subject for a cool-down that doubles with every
@@ -136,7 +137,13 @@ pub struct Lockouts {
 }
 
 impl Lockouts {
+    /// The login lockout's counters.
     pub fn new(redis: Option<Client>) -> Self {
+        Self::with_prefix(redis, "securetag:login:")
+    }
+
+    /// Counters of their own, kept in Redis under `prefix`.
+    pub fn with_prefix(redis: Option<Client>, prefix: &'static str) -> Self {
         Lockouts {
             redis: redis.map(|c| {
                 let scripts = Scripts {
@@ -147,7 +154,7 @@ impl Lockouts {
                 (c, scripts)
             }),
             local: Mutex::new(Local::default()),
-            prefix: "securetag:login:",
+            prefix,
         }
     }
 
