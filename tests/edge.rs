@@ -248,6 +248,107 @@ async fn connect_failures_retry_on_another_backend() {
     );
 }
 
+/// An origin that closes a kept-alive connection when the next request arrives on it (its
+/// idle timer firing as the request lands). An idempotent request is sent again on a fresh
+/// connection with its body replayed, while the body fits Pingora's retry buffer (64 KiB).
+/// A longer body cannot be replayed, and a POST is not sent twice (the app may have acted
+/// on it): both are 502, as with Nginx.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_on_a_stale_pooled_connection_is_replayed_on_a_fresh_one() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let origin = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let origin_addr = origin.local_addr().unwrap();
+    let (conns, requests) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let (c2, r2) = (conns.clone(), requests.clone());
+    std::thread::spawn(move || {
+        for conn in origin.incoming().take(8) {
+            let Ok(mut conn) = conn else { continue };
+            c2.fetch_add(1, Ordering::SeqCst);
+            let requests = r2.clone();
+            std::thread::spawn(move || {
+                conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                for served in 0.. {
+                    // One request: its head, then Content-Length bytes of body.
+                    let mut head = Vec::new();
+                    let mut byte = [0u8; 1];
+                    while !head.ends_with(b"\r\n\r\n") {
+                        if conn.read(&mut byte).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        head.push(byte[0]);
+                    }
+                    let head = String::from_utf8_lossy(&head).to_lowercase();
+                    let len: usize = head
+                        .lines()
+                        .find_map(|l| l.strip_prefix("content-length:"))
+                        .map_or(0, |v| v.trim().parse().unwrap());
+                    let mut body = vec![0u8; len];
+                    if conn.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    requests.fetch_add(1, Ordering::SeqCst);
+                    if served > 0 {
+                        // Closed unanswered, as a keep-alive timeout would.
+                        return;
+                    }
+                    let sum: u64 = body.iter().map(|&b| u64::from(b)).sum();
+                    let answer = format!("{{\"len\":{len},\"sum\":{sum}}}");
+                    let _ = conn.write_all(
+                        format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{answer}",
+                            answer.len()
+                        )
+                        .as_bytes(),
+                    );
+                }
+            });
+        }
+    });
+    let (port, base) = listen();
+    let _edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{core: {{addresses: [\"{origin_addr}\"]}}}}\nroutes: [{{prefix: /, upstream: core}}]\n"
+    ));
+    let body = |n: usize| (0..n).map(|i| (i % 251) as u8).collect::<Vec<u8>>();
+    let expected = |n: usize| {
+        let sum: u64 = body(n).iter().map(|&b| u64::from(b)).sum();
+        serde_json::json!({"len": n, "sum": sum})
+    };
+    let c = client();
+    let send = |method: reqwest::Method, n: usize| {
+        c.request(method, format!("{base}/upload"))
+            .header("content-type", "application/octet-stream")
+            .body(body(n))
+            .send()
+    };
+    let count = || {
+        (
+            conns.load(Ordering::SeqCst),
+            requests.load(Ordering::SeqCst),
+        )
+    };
+    // The first PUT opens the pooled connection; the second lands on it as it closes.
+    for n in [1000, 20_000] {
+        let r = send(reqwest::Method::PUT, n).await.unwrap();
+        assert_eq!(r.status(), 200, "a body of {n} bytes");
+        assert_eq!(r.json::<serde_json::Value>().await.unwrap(), expected(n));
+    }
+    assert_eq!(
+        count(),
+        (2, 3),
+        "the second PUT reached the origin twice, whole both times, the retry on a new connection"
+    );
+    // Past the retry buffer there is nothing to replay from.
+    let r = send(reqwest::Method::PUT, 100 * 1024).await.unwrap();
+    assert_eq!(r.status(), 502);
+    assert_eq!(count(), (2, 4), "no retry without the whole body");
+    let r = send(reqwest::Method::POST, 10).await.unwrap();
+    assert_eq!(r.status(), 200, "a new connection");
+    let r = send(reqwest::Method::POST, 10).await.unwrap();
+    assert_eq!(r.status(), 502);
+    assert_eq!(count(), (3, 6), "a POST is sent once");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn active_health_checks_take_a_failing_backend_out() {
     let (a, b) = (Origin::start("a"), Origin::start("b"));
