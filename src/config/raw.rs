@@ -179,7 +179,7 @@ pub struct RawUpstream {
     pub read_timeout: Dur,
     #[serde(default = "d_io")]
     pub write_timeout: Dur,
-    #[serde(default = "d_io")]
+    #[serde(default = "d_idle")]
     pub idle_timeout: Dur,
     /// Extra attempts on another address when connecting fails (idempotent requests only).
     #[serde(default = "one")]
@@ -201,7 +201,7 @@ impl RawUpstream {
             connect_timeout: d_connect(),
             read_timeout: d_io(),
             write_timeout: d_io(),
-            idle_timeout: d_io(),
+            idle_timeout: d_idle(),
             retries: one(),
             health_check: None,
             passive_health: RawPassiveHealth::default(),
@@ -307,6 +307,12 @@ fn d_connect() -> Dur {
 }
 fn d_io() -> Dur {
     Dur(std::time::Duration::from_secs(60))
+}
+/// Under the 5 s after which Node.js (core-api) closes an idle keep-alive connection: the
+/// edge must drop it first, or a request sent as the app closes it fails, and a POST on
+/// it is not retried (502).
+fn d_idle() -> Dur {
+    Dur(std::time::Duration::from_secs(4))
 }
 fn d_interval() -> Dur {
     Dur(std::time::Duration::from_secs(5))
