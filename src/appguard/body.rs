@@ -24,9 +24,33 @@ pub fn field(
     }
 }
 
-/// Whether a form's field name names `field` as a list or a map (`email[]`, `email[0]`).
+/// Whether a form's field name names `field` as a list or a map (`email[]`, `email[0]`),
+/// or spells it another way qs (Express's form parser) files under `field` (`[email]`).
 fn bracketed(name: &str, field: &str) -> bool {
     name.strip_prefix(field).is_some_and(|r| r.starts_with('['))
+        || (name != field && qs_root(name) == field)
+}
+
+/// The name qs (Express's query and form parser) files a field under: what stands before
+/// its first `[…]` group (one with no bracket inside), or that group's content when nothing
+/// does. `email[0]` and `[email]` are both `email` to the app, so both must be to the edge.
+pub(crate) fn qs_root(name: &str) -> &str {
+    let mut from = 0;
+    while let Some(open) = name[from..].find('[').map(|i| from + i) {
+        let inner = &name[open + 1..];
+        match inner.find(['[', ']']) {
+            Some(close) if inner.as_bytes()[close] == b']' => {
+                return if open == 0 {
+                    &inner[..close]
+                } else {
+                    &name[..open]
+                };
+            }
+            Some(next) => from = open + 1 + next,
+            None => break,
+        }
+    }
+    name
 }
 
 const LIST_ACCOUNT: &str = "the account field is sent more than once or as a list";
@@ -321,11 +345,21 @@ mod tests {
         for (body, ct) in [
             (&br#"{"email":["v@x.c"],"password":"p"}"#[..], "application/json"),
             (&b"email%5B%5D=v%40x.c&password=p"[..], "application/x-www-form-urlencoded"),
+            // qs files `[email]` and `[email][x]` under `email` too.
+            (&b"%5Bemail%5D=v%40x.c&password=p"[..], "application/x-www-form-urlencoded"),
+            (&b"[email][x]=v%40x.c&password=p"[..], "application/x-www-form-urlencoded"),
             (&b"--b\r\nContent-Disposition: form-data; name=\"email[]\"\r\n\r\nv@x.c\r\n--b--\r\n"[..], "multipart/form-data; boundary=b"),
         ] {
             assert!(field(body, Some(ct), "email").is_err(), "{ct}");
         }
         assert_eq!(field(br#"{"email":null}"#, None, "email"), Ok(None));
+        // Names qs files elsewhere are other fields.
+        for other in ["x[email]", "[a[email]", "[emails]", "[email", "[]email"] {
+            assert!(!bracketed(other, "email"), "{other}");
+        }
+        for same in ["[email]", "[email][x]", "[email]x", "email[0]"] {
+            assert!(bracketed(same, "email"), "{same}");
+        }
         // A FormData sent by fetch.
         let multipart = b"--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nsecret\r\n--XyZ\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nana@x.mx\r\n--XyZ--\r\n";
         assert_eq!(

@@ -393,21 +393,42 @@ pub fn token_from<'a>(
     None
 }
 
-/// The token of a `Bearer` credential, if `value` is one: the scheme, then spaces or tabs
-/// (passport's `\s+`), then the token.
+/// The token of a `Bearer` credential, if `value` is one, read as passport-jwt reads it
+/// (`/(\S+)\s+(\S+)/` over the header Node decoded as Latin-1): the first run of non-blanks
+/// is the scheme, the next one the token. U+00A0 is a blank there, so `Bearer\xA0<token>`
+/// is a credential to the app and must be one to the edge.
 fn bearer(value: &[u8]) -> Option<&[u8]> {
-    let at = value.iter().position(|&b| b == b' ' || b == b'\t')?;
-    let (scheme, rest) = value.split_at(at);
-    let token = js_trim(rest);
-    (scheme.eq_ignore_ascii_case(b"bearer") && !token.is_empty()).then_some(token)
+    let words = |s: &[u8]| -> Option<(usize, usize)> {
+        let start = s.iter().position(|b| !js_blank(b))?;
+        let len = s[start..]
+            .iter()
+            .position(js_blank)
+            .unwrap_or(s.len() - start);
+        Some((start, start + len))
+    };
+    let (s0, s1) = words(value)?;
+    let rest = &value[s1..];
+    // The scheme must be followed by a blank, then the token.
+    let (t0, t1) = words(rest).filter(|&(t0, _)| t0 > 0)?;
+    value[s0..s1]
+        .eq_ignore_ascii_case(b"bearer")
+        .then_some(&rest[t0..t1])
 }
 
-/// Trims what JavaScript's `trim()` trims from a header Node decoded as Latin-1: ASCII
-/// blanks with the vertical tab, and U+00A0 (byte 0xA0). Older `cookie` packages trim so.
+/// What JavaScript's `\s` and `trim()` take as blank in a header Node decoded as Latin-1:
+/// ASCII blanks with the vertical tab, and U+00A0 (byte 0xA0).
+fn js_blank(b: &u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0xa0)
+}
+
+/// Trims what JavaScript's `trim()` trims from a header Node decoded as Latin-1. Older
+/// `cookie` packages trim so.
 fn js_trim(s: &[u8]) -> &[u8] {
-    let blank = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | 0xa0);
-    let start = s.iter().position(|b| !blank(b)).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !blank(b)).map_or(start, |e| e + 1);
+    let start = s.iter().position(|b| !js_blank(b)).unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|b| !js_blank(b))
+        .map_or(start, |e| e + 1);
     &s[start..end]
 }
 
@@ -431,14 +452,15 @@ fn form_decode(s: &[u8]) -> String {
         .into_owned()
 }
 
-/// The values of every `access_token` pair of `query`, however its name is encoded.
+/// The values of every `access_token` pair of `query`, however its name is encoded or
+/// bracketed (`[access_token]` is `access_token` to Express's qs).
 fn query_tokens(query: &[u8]) -> impl Iterator<Item = String> + '_ {
     query.split(|&b| b == b'&').filter_map(|pair| {
         let (k, v) = match pair.iter().position(|&b| b == b'=') {
             Some(at) => (&pair[..at], &pair[at + 1..]),
             None => (pair, &[][..]),
         };
-        (form_decode(k) == "access_token").then(|| form_decode(v))
+        (super::body::qs_root(&form_decode(k)) == "access_token").then(|| form_decode(v))
     })
 }
 
@@ -623,6 +645,13 @@ mod tests {
         let keep = |t: &[u8]| t == b"valid" || t == b"other-valid";
         assert!(unkept_bearer(b"Bearer forged", &keep));
         assert!(unkept_bearer(b"Bearer\tforged", &keep));
+        // Blanks as passport-jwt's `\s` reads them, U+00A0 included, around either word.
+        assert!(unkept_bearer(b"Bearer\xA0forged", &keep));
+        assert!(unkept_bearer(b"\xA0Bearer  forged\xA0", &keep));
+        assert!(unkept_bearer(b"Bearer forged valid", &keep));
+        assert!(!unkept_bearer(b"Bearer valid forged", &keep));
+        assert!(!unkept_bearer(b"Bearer", &keep));
+        assert!(!unkept_bearer(b"Bearerforged", &keep));
         assert!(!unkept_bearer(b"bearer valid", &keep));
         assert!(!unkept_bearer(b"Bearer other-valid", &keep));
         assert!(!unkept_bearer(b"Basic dTpw", &keep));
@@ -656,6 +685,11 @@ mod tests {
             )
             .as_deref(),
             Some(&b"/ws?room=1&access_token=valid"[..])
+        );
+        assert_eq!(
+            target_without_unkept(b"/ws?%5Baccess_token%5D=forged&access_token=valid", &keep)
+                .as_deref(),
+            Some(&b"/ws?access_token=valid"[..])
         );
         assert_eq!(
             target_without_unkept(b"/ws?access_token=forged", &keep).as_deref(),
