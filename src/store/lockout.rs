@@ -314,6 +314,17 @@ impl Lockouts {
                 continue;
             }
             l.fails.remove(s);
+            if !l.levels.contains_key(s) {
+                super::make_room(&mut l.levels, MAX_LOCAL_SUBJECTS);
+            }
+            if !l.locks.contains_key(s) && l.locks.len() >= MAX_LOCAL_SUBJECTS {
+                // Bounded like the counts: expired locks go first, then (a flood of locked
+                // made-up accounts) all of them.
+                l.locks.retain(|_, until| *until > now);
+                if l.locks.len() >= MAX_LOCAL_SUBJECTS {
+                    l.locks.clear();
+                }
+            }
             let lvl = l.levels.entry(s.clone()).or_insert((now, 0));
             if now.duration_since(lvl.0) >= Duration::from_millis(LEVEL_TTL_MS.unsigned_abs()) {
                 *lvl = (now, 0);
@@ -393,6 +404,30 @@ mod tests {
             Some(Duration::from_millis(40)),
             "a success resets the level"
         );
+    }
+
+    /// A flood of made-up accounts, each failing enough to be locked, while Redis is away:
+    /// the in-process locks and levels stay bounded like the counts.
+    #[tokio::test]
+    async fn local_locks_and_levels_stay_bounded() {
+        let l = Lockouts::new(None);
+        let p = policy(1, Duration::from_secs(60));
+        for n in 0..MAX_LOCAL_SUBJECTS + 10 {
+            let who = [format!("acct:{n}")];
+            assert!(l.failure(&who, &p).await.is_some());
+        }
+        let local = l.local.lock();
+        assert!(
+            local.locks.len() <= MAX_LOCAL_SUBJECTS,
+            "{}",
+            local.locks.len()
+        );
+        assert!(
+            local.levels.len() <= MAX_LOCAL_SUBJECTS,
+            "{}",
+            local.levels.len()
+        );
+        assert!(local.fails.len() <= MAX_LOCAL_SUBJECTS);
     }
 
     /// Attempts in flight count like failures: parallel guesses cannot all pass the check
