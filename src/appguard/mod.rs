@@ -274,9 +274,13 @@ impl Default for GuardMetrics {
 }
 
 impl Guards {
-    /// The stored form of a submitted account name: a digest, never the name.
+    /// The stored form of a submitted account name: a digest, never the name. Trimmed of
+    /// what JavaScript's `trim()` also takes off (U+FEFF too), so no padding an app trims
+    /// makes a fresh lockout subject of one account.
     pub fn account_digest(&self, route: &str, account: &str) -> String {
-        let account = account.trim().to_lowercase();
+        let account = account
+            .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+            .to_lowercase();
         subject_digest(
             self.account_key.as_deref(),
             "login",
@@ -326,6 +330,26 @@ fn subject_digest(key: Option<&[u8]>, domain: &str, route: &str, value: &[u8]) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_padded_as_javascript_trims_is_one_subject() {
+        let g = Guards {
+            limiter: Arc::new(RateLimiter::new(None).unwrap()),
+            lockouts: Lockouts::new(None),
+            alerts: None,
+            account_key: None,
+            metrics: GuardMetrics::new(),
+        };
+        let one = g.account_digest("login", "ana@x.mx");
+        for padded in [
+            "\u{feff}ana@x.mx",
+            " Ana@X.mx\u{a0}\t",
+            "\u{feff}\u{feff} ana@x.mx\u{3000}",
+        ] {
+            assert_eq!(g.account_digest("login", padded), one, "{padded:?}");
+        }
+        assert_ne!(g.account_digest("login", "ana@x.mx2"), one);
+    }
 
     #[test]
     fn login_digests_keep_the_form_of_earlier_releases() {
