@@ -103,7 +103,10 @@ fn parse_header(b: &[u8]) -> Option<Result<(Frame, usize), ()>> {
     }
     let fin = b[0] & 0x80 != 0;
     let opcode = b[0] & 0x0f;
-    if b[0] & 0x70 != 0 && opcode > 2 && opcode < 8 {
+    // A reserved bit means an extension (permessage-deflate sets RSV1): the payload is not
+    // the text, and reading it as text would show alert rules noise. Reserved opcodes are
+    // not a stream this reader knows.
+    if b[0] & 0x70 != 0 || (3..=7).contains(&opcode) || opcode > 0xA {
         return Some(Err(()));
     }
     let masked = b[1] & 0x80 != 0;
@@ -180,5 +183,20 @@ mod tests {
             assert_eq!(msgs[0], "se me fallaron los frenos");
             assert_eq!(msgs[1].len(), 300);
         }
+    }
+
+    /// A compressed message (RSV1, permessage-deflate) is not text: the stream stops being
+    /// read instead of showing the rules its deflated bytes.
+    #[test]
+    fn an_extension_frame_stops_the_reading() {
+        let mut compressed = frame(1, true, b"\xf2\x48\xcd\xc9\xc9\x07\x00", [1, 2, 3, 4]);
+        compressed[0] |= 0x40;
+        let mut r = FrameReader::default();
+        assert!(r.push(&frame(1, true, b"plain", [1, 1, 1, 1])).len() == 1);
+        assert!(r.push(&compressed).is_empty());
+        assert!(
+            r.push(&frame(1, true, b"after", [1, 1, 1, 1])).is_empty(),
+            "not read past a frame it cannot read"
+        );
     }
 }

@@ -34,7 +34,7 @@ pub struct GuardCtx {
     login: Option<Login>,
     alert_buf: Option<Vec<u8>>,
     alert_fields: Vec<String>,
-    ws: Option<FrameReader>,
+    pub(crate) ws: Option<FrameReader>,
     /// `Expect: 100-continue` answered here (the login guard reads the body first).
     continued: bool,
     /// An `Upgrade` header on a request that is no WebSocket handshake: taken off before

@@ -538,6 +538,11 @@ impl ProxyHttp for EdgeProxy {
             },
         )?;
         super::guard::forward_claims(req, ctx)?;
+        if ctx.guard.ws.is_some() {
+            // The alert rules read the messages: with no extension offered, the app cannot
+            // agree to compress them (permessage-deflate, which browsers always offer).
+            req.remove_header("sec-websocket-extensions");
+        }
         if let RawTargetAuthority::Absolute { path_and_query, .. } =
             raw_target_authority(req.raw_path())
         {

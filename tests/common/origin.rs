@@ -178,20 +178,23 @@ async fn health(State(s): State<Arc<OriginState>>) -> Response {
     }
 }
 
+/// Echoes messages, after `<x-user-id>: ` when the edge forwarded a user, and after
+/// `[extensions] ` when the handshake offered extensions (none is accepted).
 async fn ws(upgrade: WebSocketUpgrade, headers: HeaderMap) -> Response {
     let user = headers
         .get("x-user-id")
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    upgrade.on_upgrade(move |socket| ws_echo(socket, user))
+        .map(|v| format!("{}: ", String::from_utf8_lossy(v.as_bytes())));
+    let extensions = headers
+        .contains_key("sec-websocket-extensions")
+        .then_some("[extensions] ");
+    let prefix = format!("{}{}", extensions.unwrap_or(""), user.unwrap_or_default());
+    upgrade.on_upgrade(move |socket| ws_echo(socket, prefix))
 }
 
-async fn ws_echo(mut socket: WebSocket, user: Option<String>) {
+async fn ws_echo(mut socket: WebSocket, prefix: String) {
     while let Some(Ok(msg)) = socket.recv().await {
         let reply = match msg {
-            Message::Text(t) => match &user {
-                Some(u) => Message::Text(format!("{u}: {t}").into()),
-                None => Message::Text(t),
-            },
+            Message::Text(t) => Message::Text(format!("{prefix}{t}").into()),
             Message::Binary(b) => Message::Binary(b),
             Message::Close(_) => break,
             _ => continue,
