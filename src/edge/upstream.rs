@@ -65,14 +65,19 @@ pub struct UpstreamGroup {
 
 impl UpstreamGroup {
     /// Builds a group, keeping health state of addresses the previous group already had.
+    /// Without an active check in `spec` nothing could mark a backend up again, so one its
+    /// old check had taken out comes back.
     pub fn new(spec: Arc<UpstreamSpec>, previous: Option<&UpstreamGroup>) -> Self {
         let backends = spec
             .addresses
             .iter()
             .map(|a| {
-                previous
-                    .and_then(|p| p.backends.iter().find(|b| b.addr == *a).cloned())
-                    .unwrap_or_else(|| Arc::new(Backend::new(*a)))
+                let kept = previous.and_then(|p| p.backends.iter().find(|b| b.addr == *a));
+                if let (Some(b), None) = (kept, &spec.health_check) {
+                    b.active_up.store(true, Ordering::Relaxed);
+                    b.active_streak.store(0, Ordering::Relaxed);
+                }
+                kept.cloned().unwrap_or_else(|| Arc::new(Backend::new(*a)))
             })
             .collect();
         let g = UpstreamGroup {
@@ -280,5 +285,31 @@ mod tests {
         let new = UpstreamGroup::new(spec(&["127.0.0.1:1", "127.0.0.1:9"], 1), Some(&old));
         assert!(!new.backends[0].is_up());
         assert!(new.backends[1].is_up());
+    }
+
+    /// A backend the active check took out stays out across a reload that keeps the check,
+    /// and comes back when the check is removed: nothing else could bring it back.
+    #[test]
+    fn a_reload_without_the_active_check_brings_its_backends_back() {
+        let checked = |addrs: &[&str]| {
+            let mut s = spec(addrs, 0);
+            Arc::get_mut(&mut s).expect("a fresh spec").health_check =
+                Some(crate::config::ActiveHealthCheck {
+                    path: None,
+                    interval: Duration::from_secs(1),
+                    timeout: Duration::from_secs(1),
+                    healthy_threshold: 1,
+                    unhealthy_threshold: 1,
+                    expected_status: vec![],
+                });
+            s
+        };
+        let old = UpstreamGroup::new(checked(&["127.0.0.1:1"]), None);
+        old.record_probe(&old.backends[0], false);
+        assert!(!old.backends[0].is_up());
+        let still = UpstreamGroup::new(checked(&["127.0.0.1:1"]), Some(&old));
+        assert!(!still.backends[0].is_up());
+        let unchecked = UpstreamGroup::new(spec(&["127.0.0.1:1"], 0), Some(&still));
+        assert!(unchecked.backends[0].is_up());
     }
 }
