@@ -237,7 +237,8 @@ fn expand_env(
     }
 }
 
-/// Expands `${NAME}` and `${NAME:-default}`; `$${` is a literal `${`.
+/// Expands `${NAME}` and `${NAME:-default}` (the default when NAME is unset or empty);
+/// `$${` is a literal `${`.
 pub fn expand_str(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -270,7 +271,11 @@ pub fn expand_str(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Strin
                 "${{{expr}}} is not a valid environment variable name"
             ));
         }
+        // As in the shell and Compose, `:-` also stands in for a variable set but empty
+        // (`SECURETAG_ADMIN_ADDRESS=` in an env file): an empty address would turn the
+        // admin listener off without a word.
         match (env(name), default) {
+            (Some(v), Some(d)) if v.is_empty() => out.push_str(d),
             (Some(v), _) => out.push_str(&v),
             (None, Some(d)) => out.push_str(d),
             (None, None) => {
@@ -473,6 +478,18 @@ mod tests {
         assert_eq!(expand_str("cost $5", &env).unwrap(), "cost $5");
         assert!(expand_str("${A", &env).is_err());
         assert!(expand_str("${1A}", &env).is_err());
+    }
+
+    #[test]
+    fn a_default_stands_in_for_an_empty_variable_too() {
+        let env = |n: &str| (n == "EMPTY").then(String::new);
+        assert_eq!(
+            expand_str("${EMPTY:-127.0.0.1:9901}", &env).unwrap(),
+            "127.0.0.1:9901"
+        );
+        assert_eq!(expand_str("a${EMPTY}b", &env).unwrap(), "ab");
+        let set = |_: &str| Some("v".to_string());
+        assert_eq!(expand_str("${X:-d}", &set).unwrap(), "v");
     }
 
     #[test]
