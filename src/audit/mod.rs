@@ -190,6 +190,18 @@ pub struct Writer {
 }
 
 /// Builds the queue, the spool and the writer for `sink`.
+/// Names the refunds that lost records carried (deferred while the database was away), so
+/// they can still be paid by hand: the record was their only trace.
+fn log_lost_refunds(records: &[AuditRecord]) {
+    for r in records {
+        if let Some(refund) = &r.refund_owed {
+            tracing::error!(request_id = %r.request_id, charge_id = %refund.charge_id,
+                tenant = %refund.tenant_id, cents = refund.cents,
+                "a refund owed was lost with its audit record; not paid");
+        }
+    }
+}
+
 pub fn channel(
     sink: Arc<dyn AuditSink>,
     settings: &AuditSettings,
@@ -249,6 +261,7 @@ impl Auditor {
                     .inc();
                 if let Err(e) = self.spool.append(std::slice::from_ref(&*r)) {
                     tracing::error!(error = %e, request_id = %r.request_id, "audit record could not be queued or spooled");
+                    log_lost_refunds(std::slice::from_ref(&*r));
                 } else {
                     self.metrics.spool_depth.inc();
                 }
@@ -385,6 +398,7 @@ impl Writer {
                     records = batch.len(),
                     "audit records lost: neither the sink nor the spool took them"
                 );
+                log_lost_refunds(&batch);
             }
         } else if self.spool_batch(&batch, "keep_order") {
             self.replay().await;
@@ -398,8 +412,11 @@ impl Writer {
     async fn sink_out_of_order(&self, batch: &[AuditRecord]) {
         match self.write_sink(batch, SINK_TIMEOUT).await {
             Ok(()) => self.metrics.written.inc_by(batch.len() as u64),
-            Err(e) => tracing::error!(error = %e, records = batch.len(),
-                "audit records lost: neither the spool nor the sink took them"),
+            Err(e) => {
+                tracing::error!(error = %e, records = batch.len(),
+                    "audit records lost: neither the spool nor the sink took them");
+                log_lost_refunds(batch);
+            }
         }
     }
 
