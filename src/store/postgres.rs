@@ -134,6 +134,25 @@ fn policy_from_row(row: &sqlx::postgres::PgRow) -> Result<RawPolicy, sqlx::Error
     })
 }
 
+/// The sealed BYOK keys by provider. A value that is not a string (a hand edit) is kept
+/// as one that does not open, so requests to that provider are refused instead of going
+/// out on, and being paid by, the operator's own key; a column that is not an object
+/// fails the lookup with the reason.
+fn provider_keys(v: serde_json::Value) -> Result<BTreeMap<String, String>, StoreError> {
+    let serde_json::Value::Object(map) = v else {
+        return Err(StoreError::Invalid(
+            "provider_keys_encrypted is not a JSON object of provider names to sealed keys".into(),
+        ));
+    };
+    Ok(map
+        .into_iter()
+        .map(|(provider, sealed)| match sealed {
+            serde_json::Value::String(s) => (provider, s),
+            _ => (provider, String::new()),
+        })
+        .collect())
+}
+
 #[async_trait]
 impl Store for PgStore {
     async fn key_by_hash(&self, hash: &str) -> Result<Option<KeyRecord>, StoreError> {
@@ -150,10 +169,10 @@ impl Store for PgStore {
         let policy = policy::resolve(&raw, &mut |k, msg| {
             tracing::warn!(tenant = %tenant_id, key = k, problem = %msg, "invalid ai_gateway_config value; using the default");
         });
-        let provider_keys: BTreeMap<String, String> = row
-            .try_get::<Json<BTreeMap<String, String>>, _>("provider_keys")
-            .map(|j| j.0)
-            .unwrap_or_default();
+        let provider_keys = provider_keys(
+            row.try_get::<Json<serde_json::Value>, _>("provider_keys")?
+                .0,
+        )?;
         Ok(Some(KeyRecord {
             key_id: row.try_get("key_id")?,
             tenant_id,
@@ -551,4 +570,30 @@ fn text_array_literal(items: &[String]) -> String {
 /// Embedded-store ids are names, not UUIDs; they are stored as NULL rather than failing.
 pub(crate) fn uuid_or_null(s: Option<&str>) -> Option<&str> {
     s.filter(|v| uuid::Uuid::parse_str(v).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::crypto::{Keyring, Purpose};
+
+    /// A hand-edited column never makes a tenant's traffic go out on the operator's key:
+    /// a value that is not a string stays as a key that does not open.
+    #[test]
+    fn provider_keys_of_another_shape_do_not_vanish() {
+        let ring = Keyring::new(&[7u8; 32]).expect("a 32-byte secret");
+        let sealed = ring.seal(Purpose::ProviderKey, b"sk-tenant");
+        let keys = provider_keys(serde_json::json!({"openai": sealed, "anthropic": null}))
+            .expect("an object");
+        assert_eq!(keys.len(), 2);
+        assert_eq!(
+            ring.open(Purpose::ProviderKey, &keys["openai"])
+                .ok()
+                .as_deref(),
+            Some(&b"sk-tenant"[..])
+        );
+        assert!(ring.open(Purpose::ProviderKey, &keys["anthropic"]).is_err());
+        assert!(provider_keys(serde_json::json!(["sk-x"])).is_err());
+        assert!(provider_keys(serde_json::json!({})).is_ok_and(|k| k.is_empty()));
+    }
 }
