@@ -1862,6 +1862,20 @@ async fn incident_count(pool: &sqlx::PgPool, log_id: i64) -> i64 {
 /// outlasts it is settled anyway: refunded down to the blocked price and audited.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
+    let took = cut_off_by(libc::SIGTERM).await;
+    assert!(took >= Duration::from_secs(5), "drained first: {took:?}");
+}
+
+/// SIGINT does not wait for requests in flight, but still settles the ones it cuts off.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_fast_shutdown_still_refunds_and_audits_what_it_cuts_off() {
+    let took = cut_off_by(libc::SIGINT).await;
+    assert!(took < Duration::from_secs(4), "no drain: {took:?}");
+}
+
+/// Sends `signal` while a request waits on a slow provider; checks that request's refund and
+/// audit row, and returns how long the edge took to exit.
+async fn cut_off_by(signal: i32) -> Duration {
     let store = db::store().await;
     let (tenant, _, key) = db::tenant(&store, 1000).await;
     let provider = Provider::start();
@@ -1878,8 +1892,9 @@ async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
     let cut_off = ask_in_background(port, key);
     provider_called(&provider).await;
     assert_eq!(db::balance(&store, &tenant).await, 990, "charged upfront");
-    edge.signal(libc::SIGTERM);
-    edge.wait_exit(Duration::from_secs(15))
+    edge.signal(signal);
+    let took = edge
+        .wait_exit(Duration::from_secs(15))
         .expect("exits after the shutdown timeout");
     assert!(cut_off.await.unwrap().is_err(), "the answer never came");
     let rows: Vec<(String, i32, i64, Option<String>)> = sqlx::query_as(
@@ -1906,6 +1921,7 @@ async fn a_request_cut_off_by_a_shutdown_is_refunded_and_audited() {
         999,
         "refunded to the blocked price"
     );
+    took
 }
 
 /// A chat request to the edge on `port`, sent in the background: the shutdown tests cut

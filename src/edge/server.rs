@@ -4,7 +4,8 @@
 //! - `SIGTERM`: stop accepting, let in-flight requests finish (bounded by
 //!   `server.shutdown_timeout`), flush background queues, exit. Pingora alone would sleep a
 //!   fixed grace period even when idle; we exit as soon as the last request is done.
-//! - `SIGINT`: fast shutdown.
+//! - `SIGINT`: fast shutdown: requests in flight are cut off at once, then settled
+//!   (refunded and audited) and the audit queue flushed, as after a drain.
 //! - `SIGHUP`: reload the file. Routes, upstreams, limits, headers and certificates change
 //!   in place, atomically; a config that fails validation is refused and the old one keeps
 //!   serving. Listener addresses cannot move without re-binding: use the upgrade for that.
@@ -308,7 +309,11 @@ const SETTLE_BUDGET: Duration = Duration::from_secs(2);
 const CLOSING_BUDGET: Duration = Duration::from_secs(1);
 const FLUSH_BUDGET: Duration = Duration::from_secs(5);
 
-/// Waits for Pingora to enter its grace period, then for the last request, then exits.
+/// Set by SIGINT: the shutdown does not wait for requests in flight.
+static NO_DRAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Waits for Pingora to enter its grace period, then for the last request (unless SIGINT
+/// asked for no drain), then runs the hooks and exits.
 fn drain_then_exit(
     mut phases: tokio::sync::broadcast::Receiver<ExecutionPhase>,
     timeout: Duration,
@@ -331,7 +336,7 @@ fn drain_then_exit(
             || start.elapsed() < NEWEST_CONNECTION_GRACE
             || super::app::since_newest_connection() < NEWEST_CONNECTION_GRACE
     };
-    while busy() && start.elapsed() < timeout {
+    while busy() && start.elapsed() < timeout && !NO_DRAIN.load(Ordering::Relaxed) {
         std::thread::sleep(Duration::from_millis(20));
     }
     let left = IN_FLIGHT.load(Ordering::Relaxed);
@@ -449,7 +454,14 @@ impl ShutdownSignalWatch for Signals {
                     tracing::info!("SIGTERM: draining in-flight requests");
                     return ShutdownSignal::GracefulTerminate;
                 }
-                _ = int.recv() => return ShutdownSignal::FastShutdown,
+                _ = int.recv() => {
+                    // Pingora's own fast shutdown would stop the runtimes at once, before
+                    // the requests cut off are settled and the audit queue flushed: those
+                    // still run, only the wait for requests in flight is skipped.
+                    tracing::info!("SIGINT: exiting without draining in-flight requests");
+                    NO_DRAIN.store(true, Ordering::Relaxed);
+                    return ShutdownSignal::GracefulTerminate;
+                }
                 _ = hup.recv() => {
                     let _ = self.reloader.reload();
                 }
