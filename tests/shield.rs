@@ -655,6 +655,35 @@ async fn failed_keys_are_counted_across_instances() {
     }
 }
 
+/// A debit held up by a lock on the tenant's row is cancelled by PostgreSQL before the
+/// request gives up on it: the client's 503 means it was not charged, even once the lock
+/// is gone (a debit that went on to commit later would charge for nothing).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_debit_held_past_its_wait_is_not_applied_later() {
+    let s = setup(1000, "").await;
+    let mut lock = s.store.pool.begin().await.unwrap();
+    sqlx::query("SELECT 1 FROM securetag.tenant WHERE id = $1::uuid FOR UPDATE")
+        .bind(&s.tenant)
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let (st, code, _) = error_code(post(&s, &s.key, &chat("x")).await).await;
+    assert_eq!((st, code.as_str()), (503, "store_unavailable"));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    // Held past the request's own 5 s wait, then let go.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    lock.rollback().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(db::balance(&s.store, &s.tenant).await, 1000, "not charged");
+    assert_eq!(post(&s, &s.key, &chat("x")).await.status(), 200);
+    assert_eq!(db::balance(&s.store, &s.tenant).await, 990);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_requests_never_overdraw_the_balance() {
     let s = setup(500, "").await;

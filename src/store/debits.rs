@@ -22,6 +22,12 @@ pub(super) const RETEST_IDLE_AFTER: Duration = Duration::from_secs(1);
 /// How long a debit waits for a free connection, a new one, or a ping, before 503.
 const TIMEOUT: Duration = Duration::from_secs(2);
 
+/// How long PostgreSQL itself lets a debit run: under the request's own wait (see
+/// `postgres::STATEMENT_TIMEOUT`), so a debit held up past it (waiting on the tenant's row
+/// lock, say) is cancelled by the server instead of committing after the request gave up
+/// and was refused with 503, charged for nothing.
+const SERVER_TIMEOUT: &str = "SET statement_timeout = '4s'";
+
 /// Connections whose sessions run with `synchronous_commit = off` (see [`super::postgres`]).
 #[derive(Clone)]
 pub(super) struct DebitPool {
@@ -39,11 +45,12 @@ impl managed::Manager for Manager {
 
     async fn create(&self) -> Result<PgConnection, sqlx::Error> {
         let mut conn = PgConnection::connect_with(&self.options).await?;
-        // A `SET` rather than a startup option: PgBouncer refuses unknown startup
-        // parameters unless told to ignore them.
-        sqlx::query("SET synchronous_commit = off")
-            .execute(&mut conn)
-            .await?;
+        // `SET`s rather than startup options: PgBouncer refuses unknown startup
+        // parameters unless told to ignore them. They are session settings, so a PgBouncer
+        // in front must pool by session (docs/operations.md).
+        for set in ["SET synchronous_commit = off", SERVER_TIMEOUT] {
+            sqlx::query(set).execute(&mut conn).await?;
+        }
         Ok(conn)
     }
 

@@ -24,8 +24,9 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 /// How long a debit or refund may wait for the database before the request gives up: a
 /// hung server (a network partition, unlike a refused connection) would otherwise hold
-/// every request. A debit that timed out may still have been applied; the request is then
-/// refused with 503 and charged without being served, which is rare and in the database.
+/// every request. The server cancels a debit itself a second earlier (`debits.rs`), so one
+/// that was only slow is not applied; one whose answer a partition lost may have been,
+/// and the request is then refused with 503 and charged without being served.
 const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
