@@ -980,10 +980,17 @@ async fn sighup_reloads_routes_and_refuses_a_broken_file() {
     assert_eq!(get(c.clone()).await, "a");
     let head = std::fs::read_to_string(&edge.config).unwrap();
     let prefix = &head[..head.find("listeners:").unwrap()];
+    // A change that needs a restart is accepted, not applied, and said so.
+    let prefix = prefix.replace("threads: 2", "threads: 3");
     std::fs::write(&edge.config, format!("{prefix}{}", cfg("b"))).unwrap();
     edge.signal(libc::SIGHUP);
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(get(c.clone()).await, "b");
+    assert!(
+        edge.stderr_text().contains("changes under server"),
+        "{}",
+        edge.stderr_text()
+    );
 
     std::fs::write(&edge.config, format!("{prefix}{}\nroutse: []\n", cfg("a"))).unwrap();
     edge.signal(libc::SIGHUP);

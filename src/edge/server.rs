@@ -395,9 +395,35 @@ impl Reloader {
                 set.store(Arc::new(t.certificates.clone()));
             }
         }
-        // Built once at start: the shield, the alert rules and webhook, and the Redis client
-        // of the limiter and lockouts. Secrets compare by fingerprint (`crypto::Secret`).
+        // Built once at start: the shield, the alert rules and webhook, the Redis client of
+        // the limiter and lockouts, Pingora's server and its TLS and HTTP/2 settings, the
+        // admin listener and the logger. Secrets compare by fingerprint (`crypto::Secret`).
+        let tls_of = |ls: &[crate::config::Listener]| -> Vec<String> {
+            ls.iter()
+                .filter_map(|l| {
+                    let t = l.tls.as_ref()?;
+                    Some(format!("{} {} {:?}", l.address, t.http2, t.min_version))
+                })
+                .collect()
+        };
         for (section, changed) in [
+            (
+                "server",
+                format!("{:?}", new.server) != format!("{:?}", old.config.server),
+            ),
+            ("admin", new.admin != old.config.admin),
+            (
+                "logging",
+                format!("{:?}", new.logging) != format!("{:?}", old.config.logging),
+            ),
+            (
+                "the TLS listeners' http2 or min_version",
+                tls_of(&new.listeners) != tls_of(&old.config.listeners),
+            ),
+            (
+                "limits.keepalive_timeout (its HTTP/2 idle timeout)",
+                new.limits.keepalive_timeout != old.config.limits.keepalive_timeout,
+            ),
             (
                 "ai",
                 format!("{:?}", new.ai) != format!("{:?}", old.config.ai),
