@@ -181,7 +181,7 @@ pub struct RawUpstream {
     pub write_timeout: Dur,
     #[serde(default = "d_idle")]
     pub idle_timeout: Dur,
-    /// Extra attempts on another address when connecting fails (idempotent requests only).
+    /// Extra attempts on another address when connecting fails (nothing was sent yet).
     #[serde(default = "one")]
     pub retries: usize,
     #[serde(default)]

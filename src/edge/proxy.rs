@@ -485,7 +485,9 @@ impl ProxyHttp for EdgeProxy {
         Ok(peer)
     }
 
-    /// A failed connect counts against the backend and is retried elsewhere when safe.
+    /// A failed connect counts against the backend and is retried elsewhere. Nothing of the
+    /// request reached it, so any method may go again (as Nginx's `proxy_next_upstream
+    /// error` does), as long as its body is still whole.
     fn fail_to_connect(
         &self,
         session: &mut Session,
@@ -499,12 +501,11 @@ impl ProxyHttp for EdgeProxy {
                 .upstream_errors
                 .with_label_values(&[group.spec.name.as_str(), classify(&e)])
                 .inc();
-            let idempotent = session.req_header().method.is_idempotent();
             let attempts_left = ctx.tried.len() <= group.spec.retries;
             let others = ctx.tried.len() < group.backends.len();
             // A request with a body already partly streamed cannot be replayed.
             let replayable = !session.as_ref().retry_buffer_truncated();
-            e.set_retry(idempotent && attempts_left && others && replayable);
+            e.set_retry(attempts_left && others && replayable);
         }
         e
     }
