@@ -359,6 +359,26 @@ mod tests {
         assert_eq!(r.upstream.addresses[0].to_string(), "127.0.0.1:8080");
     }
 
+    /// Each address a name resolves to is a backend, once: not only the first one.
+    #[test]
+    fn every_address_of_a_name_is_a_backend_once() {
+        use std::net::ToSocketAddrs;
+        let c =
+            load("listeners:\n  - address: 127.0.0.1:0\nupstreams:\n  web:\n    addresses: [\"localhost:8080\", \"127.0.0.1:8080\"]\n")
+                .unwrap();
+        let mut expected: Vec<std::net::SocketAddr> = Vec::new();
+        for a in "localhost:8080"
+            .to_socket_addrs()
+            .unwrap()
+            .chain(std::iter::once("127.0.0.1:8080".parse().unwrap()))
+        {
+            if !expected.contains(&a) {
+                expected.push(a);
+            }
+        }
+        assert_eq!(c.upstreams["web"].addresses, expected);
+    }
+
     #[test]
     fn validators_never_print_a_value_from_the_environment() {
         // A URL whose parts (a port after the password's colon) would be quoted alone.

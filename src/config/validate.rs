@@ -310,15 +310,25 @@ fn upstreams(
             );
         }
         let mut addrs = Vec::new();
+        // Every address a name resolves to is a backend (replicas behind one DNS name;
+        // `localhost` as ::1 and 127.0.0.1, of which the app may listen on one only).
         for (i, a) in u.addresses.iter().enumerate() {
             match a.to_socket_addrs() {
-                Ok(mut it) => match it.next() {
-                    Some(sa) => addrs.push(sa),
-                    None => d.error(
-                        format!("{key}.addresses[{i}]"),
-                        format!("{a:?} resolves to no address"),
-                    ),
-                },
+                Ok(it) => {
+                    let mut any = false;
+                    for sa in it {
+                        any = true;
+                        if !addrs.contains(&sa) {
+                            addrs.push(sa);
+                        }
+                    }
+                    if !any {
+                        d.error(
+                            format!("{key}.addresses[{i}]"),
+                            format!("{a:?} resolves to no address"),
+                        );
+                    }
+                }
                 Err(e) => d.error(
                     format!("{key}.addresses[{i}]"),
                     format!("{a:?} is not HOST:PORT or does not resolve ({e})"),
