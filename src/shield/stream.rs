@@ -273,7 +273,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         if data.trim() == "[DONE]" {
             self.done_seen = true;
             self.flush_all(out);
-            pass_lines(out, &lines);
+            // A block while flushing has ended the stream with its own `[DONE]`.
+            if self.blocked.is_none() {
+                pass_lines(out, &lines);
+            }
             return;
         }
         let mut chunk: Value = match serde_json::from_str(&data) {
@@ -320,7 +323,11 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 self.overflow = true;
                 return Ok(());
             }
-            let finished = c.get("finish_reason").is_some_and(|f| !f.is_null());
+            // Some servers (Ollama, SGLang) send `"finish_reason": ""` on every chunk: only
+            // a reason that says something ends the choice, or nothing would be held back.
+            let finished = c
+                .get("finish_reason")
+                .is_some_and(|f| !f.is_null() && f.as_str() != Some(""));
             if finished && !c.get("delta").is_some_and(Value::is_object) {
                 // What is still held goes out with the last chunk, which needs a delta for it.
                 if let Some(o) = c.as_object_mut() {
@@ -917,6 +924,56 @@ mod tests {
             })
             .collect();
         assert_eq!(text, "Hi there, friend");
+    }
+
+    /// `"finish_reason": ""` on every chunk (Ollama, SGLang) does not end the choice: text
+    /// is still held back, and a value split across chunks is found whole.
+    #[test]
+    fn an_empty_finish_reason_does_not_end_the_hold_back() {
+        let scanner = scanner();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let mut out = Vec::new();
+        for piece in [
+            "key AKIAQ7XK4PL",
+            "MNBV2RT5Z and ana.lopez@",
+            "correo-mx.com ok",
+        ] {
+            let ev = format!(
+                "data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{piece}\"}},\"finish_reason\":\"\"}}]}}\n\n"
+            );
+            out.extend_from_slice(&f.push(ev.as_bytes()).unwrap());
+        }
+        out.extend_from_slice(&f.push(b"data: [DONE]\n\n").unwrap());
+        out.extend_from_slice(&f.finish());
+        let s = String::from_utf8(out).unwrap();
+        for leaked in ["AKIAQ7X", "MNBV2RT5Z", "ana.lopez"] {
+            assert!(!s.contains(leaked), "{leaked} in {s}");
+        }
+        assert_eq!(content_of(&s), "key <AWS_ACCESS_KEY_1> and <EMAIL_1> ok");
+        assert_eq!(s.matches("[DONE]").count(), 1, "{s}");
+    }
+
+    /// A secret still held when `[DONE]` comes, under a policy that blocks secrets: the
+    /// stream ends with the error and one `[DONE]`, not the block's and the provider's.
+    #[test]
+    fn a_block_while_flushing_at_done_ends_with_one_done() {
+        let scanner = scanner();
+        let mut p = policy();
+        p.secrets_action = crate::shield::policy::SecretsAction::Block;
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 64, 1 << 20);
+        let ev = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"the key AKIAQ7XK4PLMNBV2RT5Z\"},\"finish_reason\":null}]}\n\n";
+        let mut out = f.push(ev.as_bytes()).unwrap().to_vec();
+        out.extend_from_slice(&f.push(b"data: [DONE]\n\n").unwrap());
+        out.extend_from_slice(&f.finish());
+        let s = String::from_utf8(out).unwrap();
+        assert!(!s.contains("AKIAQ7X"), "{s}");
+        assert!(s.contains("secret_in_answer"), "{s}");
+        assert_eq!(s.matches("[DONE]").count(), 1, "{s}");
     }
 
     #[test]
