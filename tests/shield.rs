@@ -1250,6 +1250,115 @@ async fn a_provider_that_trickles_its_answer_runs_into_its_timeout() {
     );
 }
 
+/// A provider that goes silent in the middle of a stream is cut off once its timeout passes
+/// with nothing read: the client's stream ends with an error event instead of hanging, and
+/// the stream slot is free again.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stream_that_goes_silent_is_cut_off_by_the_provider_timeout() {
+    let store = db::store().await;
+    let (_, _, key) = db::tenant(&store, 1000).await;
+    let provider = Provider::start();
+    let port = free_port();
+    let slow = format!(
+        "    - {{name: slow, base_url: \"{}\", timeout: 1s, models: [\"slow-*\"]}}\n  max_concurrent_streams: 1\n",
+        provider.base_url()
+    );
+    let _edge = Edge::start(&config(
+        port,
+        &provider,
+        Some(&db::database_url()),
+        Some(&db::redis_url()),
+        &slow,
+    ));
+    let event = |text: &str| {
+        format!("data: {{\"id\":\"c\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":null}}]}}\n\n")
+            .into_bytes()
+    };
+    provider.push(Answer::Sse {
+        pieces: vec![
+            event("first words, "),
+            event("then silence"),
+            b"data: [DONE]\n\n".to_vec(),
+        ],
+        gap: Duration::from_secs(6),
+    });
+    let ask = || {
+        common::client()
+            .post(format!("http://127.0.0.1:{port}/ai/v1/chat/completions"))
+            .bearer_auth(&key)
+            .json(&json!({"model": "slow-1", "stream": true, "messages": [{"role": "user", "content": "x"}]}))
+            .send()
+    };
+    let started = std::time::Instant::now();
+    let r = ask().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let body = tokio::time::timeout(Duration::from_secs(5), r.text())
+        .await
+        .expect("the stream ends well before the provider's next event")
+        .unwrap();
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(body.contains("provider_stream_broken"), "{body}");
+    assert!(!body.contains("then silence"), "{body}");
+    // The one stream slot is free again.
+    provider.push(Answer::Echo);
+    let r = ask().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+/// A provider that sends `103 Early Hints` (or `100 Continue`) before its answer: the
+/// answer after it is what the client gets.
+#[tokio::test(flavor = "multi_thread")]
+async fn informational_heads_before_the_answer_are_skipped() {
+    use std::io::{Read, Write};
+    let hints = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let hints_addr = hints.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in hints.incoming().take(2) {
+            let Ok(mut conn) = conn else { continue };
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            // The request head and its JSON body, which ends the request.
+            while !seen.ends_with(b"}") {
+                match conn.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => seen.extend_from_slice(&buf[..n]),
+                }
+            }
+            let answer = json!({"id": "c", "object": "chat.completion", "created": 1, "model": "hints-1",
+                "choices": [{"index": 0, "message": {"role": "assistant", "content": "after the hints"}, "finish_reason": "stop"}]})
+                .to_string();
+            let _ = conn.write_all(
+                format!(
+                    "HTTP/1.1 103 Early Hints\r\nlink: </style.css>; rel=preload\r\n\r\nHTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                    answer.len()
+                )
+                .as_bytes(),
+            );
+        }
+    });
+    let provider = Provider::start();
+    let port = free_port();
+    let extra = format!(
+        "    - {{name: hints, base_url: \"http://{hints_addr}/v1\", timeout: 5s, models: [\"hints-*\"]}}\n  tenants:\n    - name: acme\n      credits: 10\n      policy: {{is_enabled: true}}\n      keys: [{{key: sk-st-hints-test-000000000000000001}}]\n"
+    );
+    let _edge = Edge::start(&config(port, &provider, None, None, &extra));
+    let r = common::client()
+        .post(format!("http://127.0.0.1:{port}/ai/v1/chat/completions"))
+        .bearer_auth("sk-st-hints-test-000000000000000001")
+        .json(&json!({"model": "hints-1", "messages": [{"role": "user", "content": "x"}]}))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["choices"][0]["message"]["content"], "after the hints");
+}
+
 /// Streams beyond `max_concurrent_streams` wait `stream_slot_wait` for a slot, then get a
 /// 503 with `Retry-After`; a finished stream gives its slot back.
 #[tokio::test(flavor = "multi_thread")]

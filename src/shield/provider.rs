@@ -142,11 +142,18 @@ impl Providers {
         peer.options.verify_cert = spec.verify_cert;
         peer.options.verify_hostname = spec.verify_cert;
 
-        let (mut session, _reused) = self
-            .connector
-            .get_http_session(&peer)
-            .await
-            .map_err(ProviderError::from_pingora)?;
+        // The TLS handshake too is bounded by the deadline: `connection_timeout` covers
+        // only the TCP connect.
+        let (mut session, _reused) =
+            tokio::time::timeout_at(deadline, self.connector.get_http_session(&peer))
+                .await
+                .map_err(|_| ProviderError::Timeout)?
+                .map_err(ProviderError::from_pingora)?;
+        // The connector does not put the peer's read and write timeouts on the session
+        // (only Pingora's proxy does): without them a provider that goes silent in the
+        // middle of a stream would hold the request, and its stream permit, for ever.
+        session.set_read_timeout(Some(spec.timeout));
+        session.set_write_timeout(Some(spec.timeout));
         let path = format!("{}/chat/completions", spec.base_path);
         let mut req = RequestHeader::build("POST", path.as_bytes(), Some(8))
             .map_err(ProviderError::from_pingora)?;
@@ -189,7 +196,16 @@ impl Providers {
             session.write_request_header(Box::new(req)).await?;
             session.write_request_body(body, true).await?;
             session.finish_request_body().await?;
-            session.read_response_header().await?;
+            // `100 Continue` or `103 Early Hints` come before the answer's own head.
+            loop {
+                session.read_response_header().await?;
+                if !session
+                    .response_header()
+                    .is_some_and(|h| h.status.is_informational())
+                {
+                    break;
+                }
+            }
             Ok::<(), pingora::BError>(())
         };
         match tokio::time::timeout_at(deadline, exchange).await {
