@@ -464,10 +464,36 @@ fn query_tokens(query: &[u8]) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-/// Whether an `Authorization` value is a `Bearer` credential whose token may not reach the
-/// app (`keep` says which may: the verified one, and others that verify too).
+/// Whether an `Authorization` value holds a token that may not reach the app (`keep` says
+/// which may: the verified one, and others that verify too): the `Bearer` token as
+/// passport-jwt reads it, or any JWT-shaped word however it is written (`Bearer<token>`, a
+/// bare token, `JWT <token>`), which app code of its own may read as the token.
 pub fn unkept_bearer(value: &[u8], keep: &dyn Fn(&[u8]) -> bool) -> bool {
-    bearer(value).is_some_and(|t| !keep(t))
+    if bearer(value).is_some_and(|t| !keep(t)) {
+        return true;
+    }
+    value
+        .split(js_blank)
+        .map(|w| match w.get(..6) {
+            Some(p) if p.eq_ignore_ascii_case(b"bearer") => &w[6..],
+            _ => w,
+        })
+        .any(|w| jwt_shaped(w) && !keep(w))
+}
+
+/// Three dot-separated base64url segments (the last may be empty: an unsigned token).
+fn jwt_shaped(w: &[u8]) -> bool {
+    let b64 = |s: &[u8]| {
+        s.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    };
+    let mut parts = w.split(|&c| c == b'.');
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(h), Some(p), Some(sig), None) => {
+            !h.is_empty() && !p.is_empty() && b64(h) && b64(p) && b64(sig)
+        }
+        _ => false,
+    }
 }
 
 /// A `Cookie` line without the pairs named `name` whose token may not reach the app:
@@ -652,6 +678,20 @@ mod tests {
         assert!(!unkept_bearer(b"Bearer valid forged", &keep));
         assert!(!unkept_bearer(b"Bearer", &keep));
         assert!(!unkept_bearer(b"Bearerforged", &keep));
+        // A JWT-shaped word that does not verify is taken off however it is written: app
+        // code may strip "Bearer" with a replace(), or read the last word.
+        let jwt = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
+        for v in [
+            [&b"Bearer"[..], jwt].concat(),
+            jwt.to_vec(),
+            [&b"JWT "[..], jwt].concat(),
+            [&b"Bearer valid "[..], jwt].concat(),
+            [&b"bearer "[..], &jwt[..jwt.len() - 3]].concat(),
+        ] {
+            assert!(unkept_bearer(&v, &keep), "{}", String::from_utf8_lossy(&v));
+        }
+        assert!(!unkept_bearer(b"Basic dTpw.b3RoZXI.eA", &|_| true));
+        assert!(!unkept_bearer(b"Token a.b", &keep), "not three segments");
         assert!(!unkept_bearer(b"bearer valid", &keep));
         assert!(!unkept_bearer(b"Bearer other-valid", &keep));
         assert!(!unkept_bearer(b"Basic dTpw", &keep));

@@ -189,7 +189,6 @@ pub struct Writer {
     held_acks: Vec<std::sync::mpsc::Sender<()>>,
 }
 
-/// Builds the queue, the spool and the writer for `sink`.
 /// Names the refunds that lost records carried (deferred while the database was away), so
 /// they can still be paid by hand: the record was their only trace.
 fn log_lost_refunds(records: &[AuditRecord]) {
@@ -202,6 +201,7 @@ fn log_lost_refunds(records: &[AuditRecord]) {
     }
 }
 
+/// Builds the queue, the spool and the writer for `sink`.
 pub fn channel(
     sink: Arc<dyn AuditSink>,
     settings: &AuditSettings,

@@ -4,8 +4,9 @@
 //! - `SIGTERM`: stop accepting, let in-flight requests finish (bounded by
 //!   `server.shutdown_timeout`), flush background queues, exit. Pingora alone would sleep a
 //!   fixed grace period even when idle; we exit as soon as the last request is done.
-//! - `SIGINT`: fast shutdown: requests in flight are cut off at once, then settled
-//!   (refunded and audited) and the audit queue flushed, as after a drain.
+//! - `SIGINT`: fast shutdown: no wait for requests in flight; they are settled as
+//!   interrupted (refunded and audited) and the audit queue flushed, as after a drain.
+//!   A second SIGINT exits at once.
 //! - `SIGHUP`: reload the file. Routes, upstreams, limits, headers and certificates change
 //!   in place, atomically; a config that fails validation is refused and the old one keeps
 //!   serving. Listener addresses cannot move without re-binding: use the upgrade for that.
@@ -421,7 +422,7 @@ impl Reloader {
                 tls_of(&new.listeners) != tls_of(&old.config.listeners),
             ),
             (
-                "limits.keepalive_timeout (its HTTP/2 idle timeout)",
+                "limits.keepalive_timeout for HTTP/2 (HTTP/1 takes it now)",
                 new.limits.keepalive_timeout != old.config.limits.keepalive_timeout,
             ),
             (
@@ -486,6 +487,11 @@ impl ShutdownSignalWatch for Signals {
                     // still run, only the wait for requests in flight is skipped.
                     tracing::info!("SIGINT: exiting without draining in-flight requests");
                     NO_DRAIN.store(true, Ordering::Relaxed);
+                    // Settling and flushing may take seconds: a second Ctrl-C means now.
+                    tokio::spawn(async move {
+                        int.recv().await;
+                        std::process::exit(130);
+                    });
                     return ShutdownSignal::GracefulTerminate;
                 }
                 _ = hup.recv() => {

@@ -45,7 +45,17 @@ impl State {
                     Arc::new(UpstreamGroup::new(spec.clone(), old.map(|g| g.as_ref()))),
                 )
             })
-            .collect();
+            .collect::<HashMap<_, _>>();
+        // A backend gone from the file leaves no gauge behind: a stale 0 would keep its
+        // alert firing.
+        for old in previous.iter().flat_map(|p| p.upstreams.values()) {
+            let kept = upstreams.get(&old.spec.name);
+            for b in &old.backends {
+                if !kept.is_some_and(|g| g.backends.iter().any(|k| k.addr == b.addr)) {
+                    UpstreamGroup::unpublish(&old.spec.name, b.addr);
+                }
+            }
+        }
         State {
             config,
             upstreams,

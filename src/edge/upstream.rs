@@ -183,6 +183,13 @@ impl UpstreamGroup {
     }
 
     /// Exposes each backend's state as `securetag_upstream_healthy`.
+    /// Takes the health gauge of a backend no longer configured off the metrics.
+    pub fn unpublish(upstream: &str, addr: SocketAddr) {
+        let _ = metrics::get()
+            .upstream_healthy
+            .remove_label_values(&[upstream, &addr.to_string()]);
+    }
+
     pub fn publish(&self) {
         let g = &metrics::get().upstream_healthy;
         for b in &self.backends {
@@ -285,6 +292,16 @@ mod tests {
         let new = UpstreamGroup::new(spec(&["127.0.0.1:1", "127.0.0.1:9"], 1), Some(&old));
         assert!(!new.backends[0].is_up());
         assert!(new.backends[1].is_up());
+    }
+
+    #[test]
+    fn an_unpublished_backend_leaves_no_gauge() {
+        let rendered = || String::from_utf8_lossy(&metrics::get().render()).into_owned();
+        let series = "address=\"127.0.0.1:47\",upstream=\"t\"";
+        let _g = UpstreamGroup::new(spec(&["127.0.0.1:47"], 1), None);
+        assert!(rendered().contains(series), "{}", rendered());
+        UpstreamGroup::unpublish("t", "127.0.0.1:47".parse().unwrap());
+        assert!(!rendered().contains(series));
     }
 
     /// A backend the active check took out stays out across a reload that keeps the check,
