@@ -27,6 +27,11 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     if !guard.is_active() {
         return (Guarded::Unchanged, usage);
     }
+    if !v.get("choices").is_some_and(Value::is_array) {
+        // Not a chat completion (`{"output": …}`, an error object with a 200): no field to
+        // read by name, and the client reads it all the same, so it is read whole as JSON.
+        return (guard_json_text(guard, body), usage);
+    }
     let mut blocked = None;
     let json = guard.json_answer();
     wire::visit_answer_texts(&mut v, &mut |path, text| {
@@ -63,6 +68,18 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     }
 }
 
+/// A JSON body of another shape, guarded as one JSON text: read with its escapes written
+/// out, redacted so it stays JSON.
+fn guard_json_text(guard: &mut OutputGuard<'_>, body: &[u8]) -> Guarded {
+    let text = String::from_utf8_lossy(body);
+    let findings = guard.scan_json(&text);
+    match guard.clean(&text, &findings) {
+        Err(b) => Guarded::Blocked(b),
+        Ok(clean) if guard.changed => Guarded::Rewritten(Bytes::from(clean)),
+        Ok(_) => Guarded::Unchanged,
+    }
+}
+
 /// A body that is not JSON, guarded as one text (bytes that are not UTF-8 read as U+FFFD).
 fn guard_text(guard: &mut OutputGuard<'_>, body: &[u8]) -> Guarded {
     if !guard.is_active() {
@@ -81,6 +98,7 @@ fn guard_text(guard: &mut OutputGuard<'_>, body: &[u8]) -> Guarded {
 mod tests {
     use super::*;
     use crate::scan::{RedactionMode, RedactionPolicy, RedactionState, Scanner};
+    use serde_json::json;
 
     #[test]
     fn an_answer_that_is_not_json_is_guarded_as_text() {
@@ -101,6 +119,34 @@ mod tests {
                 "{out}"
             );
         }
+    }
+
+    /// Arguments as a JSON object (llama.cpp, TGI) and a JSON body without `choices` are
+    /// read too, and stay JSON of the same shape.
+    #[test]
+    fn object_arguments_and_bodies_of_another_shape_are_guarded() {
+        let scanner = Scanner::builtin().unwrap();
+        let policy = crate::shield::policy::enabled_for_tests();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let body =
+            json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": null,
+            "tool_calls": [{"id": "c", "type": "function", "function": {"name": "pay",
+                "arguments": {"card": "4111111111111111", "n": 2}}}]}}]})
+            .to_string();
+        let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+        let (Guarded::Rewritten(out), _) = guard(&mut g, body.as_bytes()) else {
+            panic!("not rewritten");
+        };
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let args = &v["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"];
+        assert_eq!(args, &json!({"card": "<CREDIT_CARD_1>", "n": 2}), "{v}");
+        let other = br#"{"output":"write to ana.lopez@correo-mx.com","id":7}"#;
+        let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+        let (Guarded::Rewritten(out), _) = guard(&mut g, other) else {
+            panic!("not rewritten");
+        };
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v, json!({"output": "write to <EMAIL_1>", "id": 7}));
     }
 
     #[test]

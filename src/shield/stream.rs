@@ -387,12 +387,16 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     }
                 }
             }
-            if let Some(Value::String(s)) = delta
+            match delta
                 .get_mut("function_call")
                 .and_then(|f| f.get_mut("arguments"))
             {
-                let text = std::mem::take(s);
-                *s = self.take((index, Field::FunctionArgs), &text, finished)?;
+                Some(Value::String(s)) => {
+                    let text = std::mem::take(s);
+                    *s = self.take((index, Field::FunctionArgs), &text, finished)?;
+                }
+                Some(args) => self.clean_whole_json(args)?,
+                None => {}
             }
             if let Some(calls) = delta.get_mut("tool_calls").and_then(Value::as_array_mut) {
                 // A call that begins shows the earlier ones are complete, if their arguments
@@ -414,12 +418,17 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                             }
                         }
                     }
-                    if let Some(Value::String(s)) = call
+                    match call
                         .get_mut("function")
                         .and_then(|f| f.get_mut("arguments"))
                     {
-                        let text = std::mem::take(s);
-                        *s = self.take((index, Field::ToolArgs(k)), &text, finished)?;
+                        Some(Value::String(s)) => {
+                            let text = std::mem::take(s);
+                            *s = self.take((index, Field::ToolArgs(k)), &text, finished)?;
+                        }
+                        // An object comes whole in one delta: cleaned whole.
+                        Some(args) => self.clean_whole_json(args)?,
+                        None => {}
                     }
                     if let Some(Value::String(s)) =
                         call.get_mut("custom").and_then(|f| f.get_mut("input"))
@@ -741,6 +750,21 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         }
     }
 
+    /// Call arguments sent as a JSON object (llama.cpp, TGI) instead of a string: never
+    /// split across deltas, so scanned and cleaned at once, and put back as JSON.
+    fn clean_whole_json(&mut self, args: &mut Value) -> Result<(), Blocked> {
+        let mut blocked = None;
+        let guard = &mut *self.guard;
+        super::wire::visit_json_value(args, "arguments", &mut |_, text| {
+            let findings = guard.scan_json(text);
+            match guard.clean(text, &findings) {
+                Ok(clean) => *text = clean,
+                Err(b) => blocked = Some(b),
+            }
+        });
+        blocked.map_or(Ok(()), Err)
+    }
+
     fn block(&mut self, b: Blocked, out: &mut BytesMut) {
         self.pending.clear();
         self.sent_context.clear();
@@ -974,6 +998,21 @@ mod tests {
         assert!(!s.contains("AKIAQ7X"), "{s}");
         assert!(s.contains("secret_in_answer"), "{s}");
         assert_eq!(s.matches("[DONE]").count(), 1, "{s}");
+    }
+
+    /// Arguments streamed as a JSON object come whole in their delta and are cleaned whole.
+    #[test]
+    fn object_arguments_in_a_delta_are_cleaned() {
+        let s = guarded_stream(&[
+            r#"{"tool_calls":[{"index":0,"id":"c","type":"function","function":{"name":"pay","arguments":{"card":"4111111111111111"}}}]}"#,
+        ]);
+        assert!(!s.contains("4111"), "{s}");
+        let calls = call_entries(&s);
+        let args = calls
+            .iter()
+            .find_map(|c| c["function"]["arguments"].as_object().cloned())
+            .expect("the arguments stay an object");
+        assert_eq!(args["card"], "<CREDIT_CARD_1>");
     }
 
     #[test]

@@ -378,6 +378,20 @@ const MEDIA_KEYS: [&str; 7] = [
     "file",
 ];
 
+/// Arguments sent as a JSON object instead of the string OpenAI sends (llama.cpp's server,
+/// TGI): visited as their JSON text, and put back as JSON when the visit changed them.
+pub fn visit_json_value(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    if !(v.is_object() || v.is_array()) {
+        return;
+    }
+    let before = v.to_string();
+    let mut text = before.clone();
+    f(path, &mut text);
+    if text != before {
+        *v = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    }
+}
+
 /// OpenRouter's `reasoning_details`: the thinking again, beside `reasoning`, as entries
 /// with a `text` or a `summary` (encrypted ones are opaque to everyone but the provider).
 fn visit_reasoning_details(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
@@ -398,23 +412,31 @@ fn visit_reasoning_details(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &m
 fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
     if let Some(calls) = m.get_mut("tool_calls").and_then(Value::as_array_mut) {
         for (k, c) in calls.iter_mut().enumerate() {
-            if let Some(Value::String(s)) =
-                c.get_mut("function").and_then(|f| f.get_mut("arguments"))
-            {
-                unescape_in_place(s);
-                f(&format!("{path}.tool_calls[{k}].function.arguments"), s);
+            let at = format!("{path}.tool_calls[{k}].function.arguments");
+            match c.get_mut("function").and_then(|f| f.get_mut("arguments")) {
+                Some(Value::String(s)) => {
+                    unescape_in_place(s);
+                    f(&at, s);
+                }
+                Some(args) => visit_json_value(args, &at, f),
+                None => {}
             }
             if let Some(Value::String(s)) = c.get_mut("custom").and_then(|f| f.get_mut("input")) {
                 f(&format!("{path}.tool_calls[{k}].custom.input"), s);
             }
         }
     }
-    if let Some(Value::String(s)) = m
+    let at = format!("{path}.function_call.arguments");
+    match m
         .get_mut("function_call")
         .and_then(|f| f.get_mut("arguments"))
     {
-        unescape_in_place(s);
-        f(&format!("{path}.function_call.arguments"), s);
+        Some(Value::String(s)) => {
+            unescape_in_place(s);
+            f(&at, s);
+        }
+        Some(args) => visit_json_value(args, &at, f),
+        None => {}
     }
 }
 
