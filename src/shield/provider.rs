@@ -296,10 +296,15 @@ impl Upstream {
         }
     }
 
+    /// Whether the answer says it is an event stream; media types are case-insensitive
+    /// (`Text/Event-Stream` read whole would be scanned as one flat text). Under another
+    /// type a stream is still read whole, as text: never passed on unread.
     pub fn is_event_stream(&self) -> bool {
-        self.content_type
-            .as_deref()
-            .is_some_and(|c| c.starts_with("text/event-stream"))
+        self.content_type.as_deref().is_some_and(|c| {
+            c.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/event-stream"))
+        })
     }
 
     /// The next piece of the body, `None` at the end.
@@ -336,6 +341,28 @@ impl Upstream {
                 .await
                 .unwrap_or(Err(ProviderError::Timeout)),
             None => read.await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_event_stream_is_known_in_any_case() {
+        for (ct, stream) in [
+            ("text/event-stream", true),
+            ("Text/Event-Stream; charset=utf-8", true),
+            (" text/event-stream", true),
+            ("application/json", false),
+            ("text/event-streamx", false),
+        ] {
+            assert_eq!(
+                Upstream::memory(200, ct, vec![]).is_event_stream(),
+                stream,
+                "{ct}"
+            );
         }
     }
 }
