@@ -334,6 +334,14 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     o.insert("delta".into(), json!({}));
                 }
             }
+            if self.guard.scans() {
+                // Perplexity repeats the answer so far as `message` in every chunk: text the
+                // hold-back has not read, and rescanning it whole each time would cost the
+                // square of the answer. The delta says the same.
+                if let Some(o) = c.as_object_mut() {
+                    o.remove("message");
+                }
+            }
             let Some(delta) = c.get_mut("delta").and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -1013,6 +1021,23 @@ mod tests {
             .find_map(|c| c["function"]["arguments"].as_object().cloned())
             .expect("the arguments stay an object");
         assert_eq!(args["card"], "<CREDIT_CARD_1>");
+    }
+
+    /// A `message` beside the delta (Perplexity sends the answer so far in each chunk) is
+    /// not passed on unread.
+    #[test]
+    fn a_full_message_beside_the_delta_is_not_passed_on() {
+        let scanner = scanner();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let ev = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"mail ana.lopez@correo-mx.com now\"},\"message\":{\"role\":\"assistant\",\"content\":\"mail ana.lopez@correo-mx.com now\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        let mut out = f.push(ev.as_bytes()).unwrap().to_vec();
+        out.extend_from_slice(&f.finish());
+        let s = String::from_utf8(out).unwrap();
+        assert!(!s.contains("ana.lopez"), "{s}");
+        assert_eq!(content_of(&s), "mail <EMAIL_1> now");
     }
 
     #[test]
