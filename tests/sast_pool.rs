@@ -388,3 +388,71 @@ async fn a_job_over_its_time_budget_fails_and_the_pool_keeps_going() {
         .metrics()
         .contains("securetag_sast_jobs_total{event=\"timeout\"}"));
 }
+
+/// Only the attempt that holds a job writes its end: a worker whose lease ran out and was
+/// taken over cannot complete or fail it. A last attempt whose worker died is a failure,
+/// not a job handed out for ever.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_taken_over_is_ended_by_its_new_attempt_only() {
+    let store = db::store().await;
+    let _queue = exclusive_queue(&store).await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let jobs = PgJobs {
+        store: store.clone(),
+        keyring: Keyring::new(SECRET.as_bytes()).unwrap(),
+    };
+    let new = |max: u32| {
+        let jobs = &jobs;
+        let tenant = tenant.clone();
+        async move {
+            jobs.enqueue(
+                NewJob {
+                    tenant_id: Some(tenant),
+                    request_id: Some("lease".into()),
+                    source: "api",
+                    filename: None,
+                    content: VULNERABLE.into(),
+                },
+                max,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let status = |id: String| {
+        let pool = store.pool.clone();
+        async move {
+            sqlx::query_as::<_, (String, Option<String>)>(
+                "SELECT status, error FROM securetag.sast_job WHERE id = $1::uuid",
+            )
+            .bind(id)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let lease = Duration::from_millis(100);
+    let id = new(3).await;
+    let slow = jobs.claim("a#0", lease).await.unwrap().unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let taken = jobs.claim("b#0", lease * 100).await.unwrap().unwrap();
+    assert_eq!((slow.id.as_str(), taken.attempts), (id.as_str(), 2));
+    jobs.fail(&slow, "late", false).await.unwrap();
+    jobs.complete(&slow, &[]).await.unwrap();
+    assert_eq!(
+        status(id.clone()).await.0,
+        "running",
+        "the old attempt wrote nothing"
+    );
+    jobs.complete(&taken, &[]).await.unwrap();
+    assert_eq!(status(id).await.0, "done");
+
+    let last = new(1).await;
+    let dead = jobs.claim("c#0", lease).await.unwrap().unwrap();
+    assert_eq!(dead.id, last);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(jobs.claim("d#0", lease).await.unwrap().is_none());
+    let (st, error) = status(last).await;
+    assert_eq!(st, "failed");
+    assert!(error.unwrap_or_default().contains("worker stopped"));
+}

@@ -92,8 +92,10 @@ impl Default for Limits {
 
 /// The ids of the engine's own `info` findings about skipped work.
 pub const LIMIT_RULE_TOO_LARGE: &str = "sast-snippet-too-large";
-/// See [`LIMIT_RULE_TOO_LARGE`].
+/// See [`LIMIT_RULE_TOO_LARGE`]: one block ran past its own time limit.
 pub const LIMIT_RULE_TIMEOUT: &str = "sast-scan-timeout";
+/// See [`LIMIT_RULE_TOO_LARGE`]: the whole answer's time budget ran out.
+pub const LIMIT_RULE_BUDGET: &str = "sast-answer-budget";
 /// See [`LIMIT_RULE_TOO_LARGE`].
 pub const LIMIT_RULE_TOO_MANY_BLOCKS: &str = "sast-too-many-blocks";
 
@@ -229,7 +231,7 @@ impl Engine {
         for block in fenced_blocks(markdown) {
             if Instant::now() >= answer_deadline {
                 out.push(limit_finding(
-                    LIMIT_RULE_TIMEOUT,
+                    LIMIT_RULE_BUDGET,
                     block.index,
                     "The answer's scan time budget ran out; blocks from this one on were not scanned."
                         .to_string(),

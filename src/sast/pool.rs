@@ -205,9 +205,10 @@ impl SastPool {
             Ok(Ok(findings))
                 if findings
                     .iter()
-                    .any(|f| f.rule_id == super::engine::LIMIT_RULE_TIMEOUT) =>
+                    .any(|f| f.rule_id == super::engine::LIMIT_RULE_BUDGET) =>
             {
-                // The engine stopped itself at the job's time budget: same outcome.
+                // The engine stopped itself at the job's time budget: same outcome. (One
+                // slow block alone is only an `info` finding beside the others'.)
                 self.jobs.with_label_values(&["timeout"]).inc();
                 let msg = format!("timed out after {:?}", self.settings.job_timeout);
                 self.store.fail(&job, &msg, false).await
@@ -223,15 +224,22 @@ impl SastPool {
         }
     }
 
+    /// The findings with the model's explanations, for at most `job_timeout` in all: the
+    /// job's lease (twice that, and 5 s) covers the scan and this, so no other worker takes
+    /// the job up again while it is being explained. Those not reached keep none.
     async fn explained(&self, findings: &[Finding], content: &str) -> Vec<StoredFinding> {
         let mut out: Vec<StoredFinding> = findings.iter().map(stored).collect();
         if let Some(x) = &self.explainer {
+            let deadline = tokio::time::Instant::now() + self.settings.job_timeout;
             for (f, s) in findings
                 .iter()
                 .zip(out.iter_mut())
                 .take(self.settings.explain_max)
             {
-                s.explanation = x.explain(f, content).await;
+                match tokio::time::timeout_at(deadline, x.explain(f, content)).await {
+                    Ok(e) => s.explanation = e,
+                    Err(_) => break,
+                }
             }
         }
         out

@@ -127,11 +127,19 @@ impl JobStore for PgJobs {
 
     async fn claim(&self, worker: &str, lease: Duration) -> Result<Option<Job>, StoreError> {
         let secs = lease.as_secs_f64();
+        // A job whose last allowed attempt lost its lease (its worker died) has failed.
+        sqlx::query(
+            "UPDATE securetag.sast_job SET status = 'failed', finished_at = now(), content_sealed = NULL, \
+             lease_until = NULL, error = 'its worker stopped during the last attempt' \
+             WHERE status = 'running' AND lease_until < now() AND attempts >= max_attempts",
+        )
+        .execute(&self.store.pool)
+        .await?;
         let row = sqlx::query(
             "UPDATE securetag.sast_job SET status = 'running', attempts = attempts + 1, locked_by = $1, \
              started_at = now(), lease_until = now() + make_interval(secs => $2) \
              WHERE id = (SELECT id FROM securetag.sast_job \
-                         WHERE status = 'queued' OR (status = 'running' AND lease_until < now()) \
+                         WHERE status = 'queued' OR (status = 'running' AND lease_until < now() AND attempts < max_attempts) \
                          ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1) \
              RETURNING id::text AS id, tenant_id::text AS tenant_id, request_id, filename, content_sealed, attempts, max_attempts",
         )
@@ -142,13 +150,26 @@ impl JobStore for PgJobs {
         let Some(r) = row else { return Ok(None) };
         let id: String = r.try_get("id")?;
         let sealed: Option<String> = r.try_get("content_sealed")?;
-        let content = sealed
+        let opened = sealed
             .as_deref()
             .map(|s| self.keyring.open(Purpose::SastJob, s))
-            .transpose()
-            .map_err(|e| StoreError::Invalid(format!("job {id}: {e}")))?
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-            .unwrap_or_default();
+            .transpose();
+        let content = match opened {
+            Ok(b) => b
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .unwrap_or_default(),
+            Err(e) => {
+                // Sealed under another system secret: no attempt will open it.
+                sqlx::query(
+                    "UPDATE securetag.sast_job SET status = 'failed', finished_at = now(), lease_until = NULL, \
+                     content_sealed = NULL, error = 'its content cannot be decrypted' WHERE id = $1::uuid",
+                )
+                .bind(&id)
+                .execute(&self.store.pool)
+                .await?;
+                return Err(StoreError::Invalid(format!("job {id}: {e}")));
+            }
+        };
         Ok(Some(Job {
             id,
             tenant_id: r.try_get("tenant_id")?,
@@ -162,12 +183,14 @@ impl JobStore for PgJobs {
 
     async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError> {
         let mut tx = self.store.pool.begin().await?;
-        // A job that lost its lease to another worker may already be done: keep one result.
+        // A job that lost its lease to another worker may already be done, or be another
+        // attempt's now: only the attempt that holds it writes (keep one result).
         let done = sqlx::query(
             "UPDATE securetag.sast_job SET status = 'done', finished_at = now(), content_sealed = NULL, error = NULL \
-             WHERE id = $1::uuid AND status = 'running'",
+             WHERE id = $1::uuid AND status = 'running' AND attempts = $2",
         )
         .bind(&job.id)
+        .bind(i32::try_from(job.attempts).unwrap_or(i32::MAX))
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {
@@ -202,11 +225,12 @@ impl JobStore for PgJobs {
             "UPDATE securetag.sast_job SET status = $2, error = $3, lease_until = NULL, \
              finished_at = CASE WHEN $2 = 'failed' THEN now() END, \
              content_sealed = CASE WHEN $2 = 'failed' THEN NULL ELSE content_sealed END \
-             WHERE id = $1::uuid AND status = 'running'",
+             WHERE id = $1::uuid AND status = 'running' AND attempts = $4",
         )
         .bind(&job.id)
         .bind(if again { "queued" } else { "failed" })
         .bind(error)
+        .bind(i32::try_from(job.attempts).unwrap_or(i32::MAX))
         .execute(&self.store.pool)
         .await?;
         Ok(())
@@ -273,11 +297,17 @@ struct MemJob {
     view: JobView,
 }
 
-/// The embedded store's jobs: in memory, gone at restart (like its credits).
+/// The embedded store's jobs: in memory, gone at restart (like its credits). Finished
+/// jobs keep their findings, not their content, and the oldest finished go once
+/// [`MAX_MEMORY_JOBS`] are held.
 #[derive(Default)]
 pub struct MemoryJobs {
-    inner: Mutex<(HashMap<String, MemJob>, VecDeque<String>)>,
+    /// By id; ids waiting to be claimed; ids finished, oldest first.
+    inner: Mutex<(HashMap<String, MemJob>, VecDeque<String>, VecDeque<String>)>,
 }
+
+/// Jobs the embedded store holds before it forgets the oldest finished ones.
+const MAX_MEMORY_JOBS: usize = 10_000;
 
 #[async_trait]
 impl JobStore for MemoryJobs {
@@ -305,6 +335,10 @@ impl JobStore for MemoryJobs {
             max_attempts,
         };
         let mut g = self.inner.lock();
+        while g.0.len() >= MAX_MEMORY_JOBS {
+            let Some(old) = g.2.pop_front() else { break };
+            g.0.remove(&old);
+        }
         g.0.insert(id.clone(), MemJob { job: j, view });
         g.1.push_back(id.clone());
         Ok(id)
@@ -326,11 +360,13 @@ impl JobStore for MemoryJobs {
     }
 
     async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError> {
-        if let Some(m) = self.inner.lock().0.get_mut(&job.id) {
+        let mut g = self.inner.lock();
+        if let Some(m) = g.0.get_mut(&job.id) {
             m.view.status = "done".into();
             m.view.findings = findings.to_vec();
             m.view.finished_at = Some(chrono::Utc::now());
-            m.job.content.clear();
+            m.job.content = String::new();
+            g.2.push_back(job.id.clone());
         }
         Ok(())
     }
@@ -345,11 +381,13 @@ impl JobStore for MemoryJobs {
             } else {
                 m.view.status = "failed".into();
                 m.view.finished_at = Some(chrono::Utc::now());
-                m.job.content.clear();
+                m.job.content = String::new();
             }
         }
         if again {
             g.1.push_back(job.id.clone());
+        } else {
+            g.2.push_back(job.id.clone());
         }
         Ok(())
     }
@@ -380,5 +418,49 @@ impl JobStore for MemoryJobs {
             })
             .flat_map(|m| m.view.findings.clone())
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A long run of jobs through the embedded store: finished ones give their content
+    /// back at once and the oldest go, so memory stays bounded.
+    #[tokio::test]
+    async fn the_embedded_store_forgets_the_oldest_finished_jobs() {
+        let jobs = MemoryJobs::default();
+        let mut first = None;
+        for i in 0..MAX_MEMORY_JOBS + 10 {
+            let id = jobs
+                .enqueue(
+                    NewJob {
+                        tenant_id: None,
+                        request_id: Some(format!("r{i}")),
+                        source: "api",
+                        filename: None,
+                        content: "x = 1\n".repeat(100),
+                    },
+                    3,
+                )
+                .await
+                .expect("queued");
+            first.get_or_insert(id);
+            let job = jobs
+                .claim("w", Duration::from_secs(1))
+                .await
+                .expect("claimed");
+            let job = job.expect("a job");
+            jobs.complete(&job, &[]).await.expect("done");
+        }
+        let g = jobs.inner.lock();
+        assert!(g.0.len() <= MAX_MEMORY_JOBS, "{}", g.0.len());
+        assert!(g.0.values().all(|m| m.job.content.capacity() == 0));
+        drop(g);
+        let first = first.expect("one job");
+        assert!(
+            jobs.job(None, &first).await.expect("read").is_none(),
+            "the oldest went"
+        );
     }
 }
