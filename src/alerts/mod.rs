@@ -291,8 +291,11 @@ pub fn signature(secret: &str, body: &[u8]) -> String {
 impl Deliverer {
     /// Delivers until the queue closes; each alert on its own task, bounded in number.
     pub async fn run(mut self) {
+        // A redirect is not followed: on 301/302/303 the POST would become a GET without
+        // its body, and the receiver's 2xx to that would count as a delivery.
         let client = match reqwest::Client::builder()
             .timeout(self.settings.timeout)
+            .redirect(reqwest::redirect::Policy::none())
             .build()
         {
             Ok(c) => c,

@@ -887,16 +887,23 @@ pub fn asks_for_json(body: &Value) -> bool {
     )
 }
 
-/// What the end user wrote: the texts of `user` messages and the text documents attached
-/// to them, for alert rules.
+/// What the end user wrote in this turn: the texts of the `user` messages after the last
+/// `assistant` one, and the text documents attached to them, for alert rules. Clients send
+/// the whole conversation each turn; read whole, an earlier message would alert again on
+/// every later turn (and on every tool round trip of an agent).
 pub fn user_texts(body: &Value) -> Vec<String> {
     let Some(messages) = body.get("messages").and_then(Value::as_array) else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for m in messages
+    let role = |m: &Value| m.get("role").and_then(Value::as_str).map(str::to_owned);
+    let turn = messages
         .iter()
-        .filter(|m| m.get("role").and_then(Value::as_str) == Some("user"))
+        .rposition(|m| role(m).as_deref() == Some("assistant"))
+        .map_or(0, |i| i + 1);
+    let mut out = Vec::new();
+    for m in messages[turn..]
+        .iter()
+        .filter(|m| role(m).as_deref() == Some("user"))
     {
         match m.get("content") {
             Some(Value::String(s)) => out.push(s.clone()),
@@ -1330,6 +1337,24 @@ mod tests {
             user_texts(&body),
             vec!["key AKIAQ7XK4PLMNBV2RT5Z", "doc", "plain"]
         );
+    }
+
+    /// Only this turn's user messages: those after the last answer.
+    #[test]
+    fn user_texts_are_this_turns_only() {
+        let body = json!({"messages": [
+            {"role": "user", "content": "I need to speak to a human"},
+            {"role": "assistant", "content": "ok"},
+            {"role": "user", "content": "thanks"},
+            {"role": "user", "content": "and one more"}
+        ]});
+        assert_eq!(user_texts(&body), vec!["thanks", "and one more"]);
+        let tool_round = json!({"messages": [
+            {"role": "user", "content": "I need to speak to a human"},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "c", "type": "function", "function": {"name": "f", "arguments": "{}"}}]},
+            {"role": "tool", "tool_call_id": "c", "content": "result"}
+        ]});
+        assert!(user_texts(&tool_round).is_empty());
     }
 
     #[test]
