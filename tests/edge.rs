@@ -876,6 +876,30 @@ async fn sigterm_finishes_in_flight_requests_then_exits() {
     );
 }
 
+/// Ctrl-C during a drain means now: the process exits without waiting for the request.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigint_during_a_drain_exits_at_once() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let mut edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"], read_timeout: 10s}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    let inflight = tokio::spawn({
+        let url = format!("{base}/slow?ms=4000");
+        async move { client().get(url).send().await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    edge.signal(libc::SIGTERM);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    edge.signal(libc::SIGINT);
+    let took = edge
+        .wait_exit(Duration::from_secs(3))
+        .expect("exits without waiting for the slow request");
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    assert!(inflight.await.unwrap().is_err(), "the request was cut");
+}
+
 /// The graceful upgrade of docs/operations.md: a second process started with `--upgrade`
 /// takes the listening sockets over when the first gets SIGQUIT. No request is refused
 /// meanwhile, the first exits after draining, and the pid file names the second.

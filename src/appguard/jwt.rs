@@ -466,34 +466,32 @@ fn query_tokens(query: &[u8]) -> impl Iterator<Item = String> + '_ {
 
 /// Whether an `Authorization` value holds a token that may not reach the app (`keep` says
 /// which may: the verified one, and others that verify too): the `Bearer` token as
-/// passport-jwt reads it, or any JWT-shaped word however it is written (`Bearer<token>`, a
-/// bare token, `JWT <token>`), which app code of its own may read as the token.
+/// passport-jwt reads it, or any JWT-shaped run in it however it is written
+/// (`Bearer<token>`, a bare token, `JWT <token>`, `Token token="<token>"`, `Bearer:<token>`),
+/// which app code of its own may read as the token.
 pub fn unkept_bearer(value: &[u8], keep: &dyn Fn(&[u8]) -> bool) -> bool {
     if bearer(value).is_some_and(|t| !keep(t)) {
         return true;
     }
+    let token_byte = |c: &u8| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.' | b'=');
     value
-        .split(js_blank)
-        .map(|w| match w.get(..6) {
-            Some(p) if p.eq_ignore_ascii_case(b"bearer") => &w[6..],
-            _ => w,
-        })
+        .split(|c| !token_byte(c))
         .any(|w| jwt_shaped(w) && !keep(w))
 }
 
-/// Three dot-separated base64url segments (the last may be empty: an unsigned token).
+/// Three (a JWS) or five (a JWE) dot-separated base64url segments, padding allowed; the
+/// last may be empty (an unsigned token).
 fn jwt_shaped(w: &[u8]) -> bool {
     let b64 = |s: &[u8]| {
-        s.iter()
+        let body = s.strip_suffix(b"==").or(s.strip_suffix(b"=")).unwrap_or(s);
+        body.iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
     };
-    let mut parts = w.split(|&c| c == b'.');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(h), Some(p), Some(sig), None) => {
-            !h.is_empty() && !p.is_empty() && b64(h) && b64(p) && b64(sig)
-        }
-        _ => false,
-    }
+    let parts: Vec<&[u8]> = w.split(|&c| c == b'.').collect();
+    matches!(parts.len(), 3 | 5)
+        && !parts[0].is_empty()
+        && !parts[1].is_empty()
+        && parts.iter().all(|p| b64(p))
 }
 
 /// A `Cookie` line without the pairs named `name` whose token may not reach the app:
@@ -690,8 +688,17 @@ mod tests {
         ] {
             assert!(unkept_bearer(&v, &keep), "{}", String::from_utf8_lossy(&v));
         }
-        assert!(!unkept_bearer(b"Basic dTpw.b3RoZXI.eA", &|_| true));
+        for v in [
+            [&b"Token token=\""[..], jwt, b"\""].concat(),
+            [&b"Bearer:"[..], jwt].concat(),
+            [jwt, &b"=="[..]].concat(),
+            b"eyJhbGciOiJSU0EtT0FFUCJ9.a2V5.aXY.Y2lwaGVy.dGFn".to_vec(),
+        ] {
+            assert!(unkept_bearer(&v, &keep), "{}", String::from_utf8_lossy(&v));
+        }
+        assert!(!unkept_bearer(b"Basic dXNlcjpwYXNzd29yZA==", &keep));
         assert!(!unkept_bearer(b"Token a.b", &keep), "not three segments");
+        assert!(!unkept_bearer(b"Token a.b.c.d", &keep), "nor four");
         assert!(!unkept_bearer(b"bearer valid", &keep));
         assert!(!unkept_bearer(b"Bearer other-valid", &keep));
         assert!(!unkept_bearer(b"Basic dTpw", &keep));

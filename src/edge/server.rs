@@ -6,7 +6,7 @@
 //!   fixed grace period even when idle; we exit as soon as the last request is done.
 //! - `SIGINT`: fast shutdown: no wait for requests in flight; they are settled as
 //!   interrupted (refunded and audited) and the audit queue flushed, as after a drain.
-//!   A second SIGINT exits at once.
+//!   A SIGINT during any shutdown exits at once.
 //! - `SIGHUP`: reload the file. Routes, upstreams, limits, headers and certificates change
 //!   in place, atomically; a config that fails validation is refused and the old one keeps
 //!   serving. Listener addresses cannot move without re-binding: use the upgrade for that.
@@ -479,6 +479,11 @@ impl ShutdownSignalWatch for Signals {
                 _ = quit.recv() => return ShutdownSignal::GracefulUpgrade,
                 _ = term.recv() => {
                     tracing::info!("SIGTERM: draining in-flight requests");
+                    // Ctrl-C during a drain means now.
+                    tokio::spawn(async move {
+                        int.recv().await;
+                        std::process::exit(130);
+                    });
                     return ShutdownSignal::GracefulTerminate;
                 }
                 _ = int.recv() => {

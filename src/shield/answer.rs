@@ -33,8 +33,10 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
         return (guard_json_text(guard, body), usage);
     }
     let mut blocked = None;
+    let mut visited = false;
     let json = guard.json_answer();
     wire::visit_answer_texts(&mut v, &mut |path, text| {
+        visited = true;
         if blocked.is_some() {
             return;
         }
@@ -55,6 +57,11 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     });
     if let Some(b) = blocked {
         return (Guarded::Blocked(b), usage);
+    }
+    if !visited {
+        // Choices of another shape (a completion's `text`, a `delta` in a whole answer):
+        // no field read by name, so the body is read whole, as one without choices is.
+        return (guard_json_text(guard, body), usage);
     }
     if guard.scans() && wire::drop_logprobs(&mut v) {
         guard.changed = true;
@@ -147,6 +154,14 @@ mod tests {
         };
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v, json!({"output": "write to <EMAIL_1>", "id": 7}));
+        // Choices of another shape: a completion's `text`.
+        let text = br#"{"choices":[{"index":0,"text":"mail ana.lopez@correo-mx.com"}]}"#;
+        let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+        let (Guarded::Rewritten(out), _) = guard(&mut g, text) else {
+            panic!("not rewritten");
+        };
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["choices"][0]["text"], "mail <EMAIL_1>");
     }
 
     #[test]

@@ -328,18 +328,27 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             let finished = c
                 .get("finish_reason")
                 .is_some_and(|f| !f.is_null() && f.as_str() != Some(""));
+            if self.guard.scans() {
+                if c.get("delta").is_some() {
+                    // Perplexity repeats the answer so far as `message` in every chunk: text
+                    // the hold-back has not read, and rescanning it whole each time would
+                    // cost the square of the answer. The delta says the same.
+                    if let Some(o) = c.as_object_mut() {
+                        o.remove("message");
+                    }
+                } else if let Some(m) = c.get_mut("message").and_then(Value::as_object_mut) {
+                    // A chunk that carries only a whole message: read as a whole answer is.
+                    for (name, _) in &TEXT_FIELDS {
+                        if let Some(Value::String(s)) = m.get_mut(*name) {
+                            self.clean_whole_text(s)?;
+                        }
+                    }
+                }
+            }
             if finished && !c.get("delta").is_some_and(Value::is_object) {
                 // What is still held goes out with the last chunk, which needs a delta for it.
                 if let Some(o) = c.as_object_mut() {
                     o.insert("delta".into(), json!({}));
-                }
-            }
-            if self.guard.scans() {
-                // Perplexity repeats the answer so far as `message` in every chunk: text the
-                // hold-back has not read, and rescanning it whole each time would cost the
-                // square of the answer. The delta says the same.
-                if let Some(o) = c.as_object_mut() {
-                    o.remove("message");
                 }
             }
             let Some(delta) = c.get_mut("delta").and_then(Value::as_object_mut) else {
@@ -758,6 +767,13 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         }
     }
 
+    /// A text that comes whole in one chunk, scanned and cleaned at once.
+    fn clean_whole_text(&mut self, text: &mut String) -> Result<(), Blocked> {
+        let findings = self.guard.scan(text);
+        *text = self.guard.clean(text, &findings)?;
+        Ok(())
+    }
+
     /// Call arguments sent as a JSON object (llama.cpp, TGI) instead of a string: never
     /// split across deltas, so scanned and cleaned at once, and put back as JSON.
     fn clean_whole_json(&mut self, args: &mut Value) -> Result<(), Blocked> {
@@ -1038,6 +1054,17 @@ mod tests {
         let s = String::from_utf8(out).unwrap();
         assert!(!s.contains("ana.lopez"), "{s}");
         assert_eq!(content_of(&s), "mail <EMAIL_1> now");
+        // A chunk with only a whole message is read whole.
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let ev = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"mail ana.lopez@correo-mx.com now\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        let mut out = f.push(ev.as_bytes()).unwrap().to_vec();
+        out.extend_from_slice(&f.finish());
+        let s = String::from_utf8(out).unwrap();
+        assert!(
+            s.contains("mail <EMAIL_1> now") && !s.contains("ana.lopez"),
+            "{s}"
+        );
     }
 
     #[test]
