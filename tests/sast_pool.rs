@@ -456,3 +456,30 @@ async fn a_job_taken_over_is_ended_by_its_new_attempt_only() {
     assert_eq!(st, "failed");
     assert!(error.unwrap_or_default().contains("worker stopped"));
 }
+
+/// A submission whose body stalls gets 408 after the body read timeout, as a chat request
+/// does, not 413.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_submission_gets_408() {
+    let store = db::store().await;
+    let (_, _, key) = db::tenant(&store, 10_000).await;
+    let provider = Provider::start();
+    let port = free_port();
+    let _edge = Edge::start(&format!(
+        "{}limits: {{body_read_timeout: 1s}}\n",
+        config(port, &provider, "")
+    ));
+    let started = Instant::now();
+    let r = common::client()
+        .post(format!("http://127.0.0.1:{port}/ai/v1/sast/jobs"))
+        .bearer_auth(&key)
+        .header("content-type", "application/json")
+        .body(common::stalled_body(b"{\"content\": \"x = "))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 408);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["error"]["code"], "request_timeout");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}

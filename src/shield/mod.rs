@@ -84,6 +84,31 @@ pub enum BodyError {
     TimedOut(std::time::Duration),
 }
 
+impl BodyError {
+    /// The `/ai/` endpoints' answer to a body that could not be read (for `Io` the client
+    /// is most likely gone and the answer goes nowhere).
+    pub(crate) fn ai_error(&self) -> crate::error::HttpError {
+        use crate::error::HttpError;
+        match self {
+            BodyError::TooLarge(n) => HttpError::new(
+                413,
+                "invalid_request_error",
+                "request_too_large",
+                format!("the request body exceeds {n} bytes"),
+            ),
+            BodyError::TimedOut(t) => HttpError::new(
+                408,
+                "invalid_request_error",
+                "request_timeout",
+                format!("no request body data for {}s", t.as_secs()),
+            ),
+            BodyError::Io(e) => {
+                HttpError::bad_request(format!("the request body could not be read: {e}"))
+            }
+        }
+    }
+}
+
 /// The client went away; nothing more can be sent.
 #[derive(Debug, thiserror::Error)]
 #[error("client disconnected")]

@@ -495,25 +495,8 @@ impl Shield {
         // 3. Body and policy.
         let raw = match down.read_body(self.settings.max_body_size).await {
             Ok(b) => b,
-            Err(BodyError::TooLarge(n)) => {
-                return Err(HttpError::new(
-                    413,
-                    "invalid_request_error",
-                    "request_too_large",
-                    format!("the request body exceeds {n} bytes"),
-                )
-                .into())
-            }
-            Err(BodyError::TimedOut(t)) => {
-                return Err(HttpError::new(
-                    408,
-                    "invalid_request_error",
-                    "request_timeout",
-                    format!("no request body data for {}s", t.as_secs()),
-                )
-                .into())
-            }
             Err(BodyError::Io(_)) => return Err(Stop::Gone),
+            Err(e) => return Err(e.ai_error().into()),
         };
         let mut body: Value = serde_json::from_slice(&raw).map_err(|e| {
             HttpError::new(

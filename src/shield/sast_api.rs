@@ -74,14 +74,10 @@ impl Shield {
                 // A submission is CPU for the pool and rows in the store: it counts against
                 // the key's and the tenant's request limits like a chat request.
                 self.check_rate_limits(&key, &mut Vec::new()).await?;
-                let raw = down.read_body(MAX_SUBMISSION).await.map_err(|e| {
-                    HttpError::new(
-                        413,
-                        "invalid_request_error",
-                        "request_too_large",
-                        e.to_string(),
-                    )
-                })?;
+                let raw = down
+                    .read_body(MAX_SUBMISSION)
+                    .await
+                    .map_err(|e| e.ai_error())?;
                 let s: Submit = serde_json::from_slice(&raw).map_err(|e| {
                     HttpError::bad_request(format!(
                         "expected {{\"content\": \"...\", \"filename\": \"optional.py\"}}: {e}"
