@@ -49,6 +49,7 @@ impl State {
         // A backend gone from the file leaves no gauge behind: a stale 0 would keep its
         // alert firing.
         for old in previous.iter().flat_map(|p| p.upstreams.values()) {
+            old.retire();
             let kept = upstreams.get(&old.spec.name);
             for b in &old.backends {
                 if !kept.is_some_and(|g| g.backends.iter().any(|k| k.addr == b.addr)) {

@@ -61,6 +61,9 @@ pub struct UpstreamGroup {
     pub spec: Arc<UpstreamSpec>,
     pub backends: Vec<Arc<Backend>>,
     next: AtomicUsize,
+    /// Set once a reload replaced this group: requests that began before it may still
+    /// report to it, and must not bring back the gauges of backends the reload removed.
+    retired: AtomicBool,
 }
 
 impl UpstreamGroup {
@@ -84,6 +87,7 @@ impl UpstreamGroup {
             spec,
             backends,
             next: AtomicUsize::new(0),
+            retired: AtomicBool::new(false),
         };
         g.publish();
         g
@@ -182,7 +186,11 @@ impl UpstreamGroup {
         }
     }
 
-    /// Exposes each backend's state as `securetag_upstream_healthy`.
+    /// Marks this group replaced by a reload: it publishes no more.
+    pub fn retire(&self) {
+        self.retired.store(true, Ordering::Relaxed);
+    }
+
     /// Takes the health gauge of a backend no longer configured off the metrics.
     pub fn unpublish(upstream: &str, addr: SocketAddr) {
         let _ = metrics::get()
@@ -190,7 +198,12 @@ impl UpstreamGroup {
             .remove_label_values(&[upstream, &addr.to_string()]);
     }
 
+    /// Exposes each backend's state as `securetag_upstream_healthy`, while this group is
+    /// the current one.
     pub fn publish(&self) {
+        if self.retired.load(Ordering::Relaxed) {
+            return;
+        }
         let g = &metrics::get().upstream_healthy;
         for b in &self.backends {
             g.with_label_values(&[self.spec.name.as_str(), &b.addr.to_string()])
@@ -298,9 +311,13 @@ mod tests {
     fn an_unpublished_backend_leaves_no_gauge() {
         let rendered = || String::from_utf8_lossy(&metrics::get().render()).into_owned();
         let series = "address=\"127.0.0.1:47\",upstream=\"t\"";
-        let _g = UpstreamGroup::new(spec(&["127.0.0.1:47"], 1), None);
+        let g = UpstreamGroup::new(spec(&["127.0.0.1:47"], 1), None);
         assert!(rendered().contains(series), "{}", rendered());
+        g.retire();
         UpstreamGroup::unpublish("t", "127.0.0.1:47".parse().unwrap());
+        assert!(!rendered().contains(series));
+        // A request that began before the reload reports to the old group: no gauge back.
+        g.report_connect_failure("127.0.0.1:47".parse().unwrap());
         assert!(!rendered().contains(series));
     }
 
