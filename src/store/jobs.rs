@@ -302,8 +302,16 @@ struct MemJob {
 /// [`MAX_MEMORY_JOBS`] are held.
 #[derive(Default)]
 pub struct MemoryJobs {
-    /// By id; ids waiting to be claimed; ids finished, oldest first.
-    inner: Mutex<(HashMap<String, MemJob>, VecDeque<String>, VecDeque<String>)>,
+    inner: Mutex<MemJobs>,
+}
+
+#[derive(Default)]
+struct MemJobs {
+    by_id: HashMap<String, MemJob>,
+    /// Ids waiting to be claimed.
+    queued: VecDeque<String>,
+    /// Ids finished, oldest first.
+    finished: VecDeque<String>,
 }
 
 /// Jobs the embedded store holds before it forgets the oldest finished ones.
@@ -335,19 +343,21 @@ impl JobStore for MemoryJobs {
             max_attempts,
         };
         let mut g = self.inner.lock();
-        while g.0.len() >= MAX_MEMORY_JOBS {
-            let Some(old) = g.2.pop_front() else { break };
-            g.0.remove(&old);
+        while g.by_id.len() >= MAX_MEMORY_JOBS {
+            let Some(old) = g.finished.pop_front() else {
+                break;
+            };
+            g.by_id.remove(&old);
         }
-        g.0.insert(id.clone(), MemJob { job: j, view });
-        g.1.push_back(id.clone());
+        g.by_id.insert(id.clone(), MemJob { job: j, view });
+        g.queued.push_back(id.clone());
         Ok(id)
     }
 
     async fn claim(&self, _worker: &str, _lease: Duration) -> Result<Option<Job>, StoreError> {
         let mut g = self.inner.lock();
-        while let Some(id) = g.1.pop_front() {
-            if let Some(m) = g.0.get_mut(&id) {
+        while let Some(id) = g.queued.pop_front() {
+            if let Some(m) = g.by_id.get_mut(&id) {
                 if m.view.status == "queued" {
                     m.view.status = "running".into();
                     m.job.attempts += 1;
@@ -361,12 +371,12 @@ impl JobStore for MemoryJobs {
 
     async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError> {
         let mut g = self.inner.lock();
-        if let Some(m) = g.0.get_mut(&job.id) {
+        if let Some(m) = g.by_id.get_mut(&job.id) {
             m.view.status = "done".into();
             m.view.findings = findings.to_vec();
             m.view.finished_at = Some(chrono::Utc::now());
             m.job.content = String::new();
-            g.2.push_back(job.id.clone());
+            g.finished.push_back(job.id.clone());
         }
         Ok(())
     }
@@ -374,7 +384,7 @@ impl JobStore for MemoryJobs {
     async fn fail(&self, job: &Job, error: &str, retry: bool) -> Result<(), StoreError> {
         let mut g = self.inner.lock();
         let again = retry && job.attempts < job.max_attempts;
-        if let Some(m) = g.0.get_mut(&job.id) {
+        if let Some(m) = g.by_id.get_mut(&job.id) {
             m.view.error = Some(error.to_string());
             if again {
                 m.view.status = "queued".into();
@@ -385,9 +395,9 @@ impl JobStore for MemoryJobs {
             }
         }
         if again {
-            g.1.push_back(job.id.clone());
+            g.queued.push_back(job.id.clone());
         } else {
-            g.2.push_back(job.id.clone());
+            g.finished.push_back(job.id.clone());
         }
         Ok(())
     }
@@ -396,7 +406,7 @@ impl JobStore for MemoryJobs {
         Ok(self
             .inner
             .lock()
-            .0
+            .by_id
             .get(id)
             .filter(|m| m.job.tenant_id.as_deref() == tenant_id)
             .map(|m| m.view.clone()))
@@ -410,7 +420,7 @@ impl JobStore for MemoryJobs {
         Ok(self
             .inner
             .lock()
-            .0
+            .by_id
             .values()
             .filter(|m| {
                 m.job.tenant_id.as_deref() == tenant_id
@@ -453,10 +463,11 @@ mod tests {
             let job = job.expect("a job");
             jobs.complete(&job, &[]).await.expect("done");
         }
-        let g = jobs.inner.lock();
-        assert!(g.0.len() <= MAX_MEMORY_JOBS, "{}", g.0.len());
-        assert!(g.0.values().all(|m| m.job.content.capacity() == 0));
-        drop(g);
+        {
+            let g = jobs.inner.lock();
+            assert!(g.by_id.len() <= MAX_MEMORY_JOBS, "{}", g.by_id.len());
+            assert!(g.by_id.values().all(|m| m.job.content.capacity() == 0));
+        }
         let first = first.expect("one job");
         assert!(
             jobs.job(None, &first).await.expect("read").is_none(),
