@@ -7,6 +7,8 @@
 
 use std::io::{self, BufRead, Write};
 
+use serde_json::value::RawValue;
+
 use super::finding::ScanOptions;
 use super::redact::{redact, RedactionMode, RedactionPolicy, RedactionState};
 use super::report::{JsonlError, JsonlLine, Report};
@@ -79,29 +81,44 @@ pub fn run_jsonl<R: BufRead, W: Write>(
     Ok(summary)
 }
 
-fn parse_line(buf: &[u8], line: usize) -> Result<(serde_json::Value, String), JsonlError> {
-    let fail = |id: serde_json::Value, msg: String| JsonlError {
+/// The `id` of a line as it was written: through `Value`, a number past 64 bits would be
+/// echoed as a float, and the contract is "the same `id`".
+#[derive(serde::Deserialize)]
+struct RawId<'a> {
+    #[serde(borrow, default)]
+    id: Option<&'a RawValue>,
+}
+
+fn parse_line(buf: &[u8], line: usize) -> Result<(Box<RawValue>, String), JsonlError> {
+    let null = || RawValue::NULL.to_owned();
+    let fail = |id: Box<RawValue>, msg: String| JsonlError {
         id,
         line,
         error: format!("line {line}: {msg}"),
     };
-    let s = std::str::from_utf8(buf)
-        .map_err(|e| fail(serde_json::Value::Null, format!("not UTF-8 ({e})")))?;
+    let s = std::str::from_utf8(buf).map_err(|e| fail(null(), format!("not UTF-8 ({e})")))?;
     if s.trim().is_empty() {
         return Err(fail(
-            serde_json::Value::Null,
+            null(),
             "blank (expected {\"id\":..,\"text\":..})".to_owned(),
         ));
     }
-    let v: serde_json::Value = serde_json::from_str(s.trim())
-        .map_err(|e| fail(serde_json::Value::Null, format!("not JSON ({e})")))?;
+    let v: serde_json::Value =
+        serde_json::from_str(s.trim()).map_err(|e| fail(null(), format!("not JSON ({e})")))?;
     let serde_json::Value::Object(mut obj) = v else {
         return Err(fail(
-            serde_json::Value::Null,
+            null(),
             "expected an object {\"id\":..,\"text\":..}".to_owned(),
         ));
     };
-    let id = obj.remove("id").unwrap_or(serde_json::Value::Null);
+    // A line with `id` twice reads as `Value` does: the last one.
+    let id = match serde_json::from_str::<RawId>(s.trim()) {
+        Ok(RawId { id }) => id.map_or_else(null, |r| r.to_owned()),
+        Err(_) => obj
+            .remove("id")
+            .and_then(|v| RawValue::from_string(v.to_string()).ok())
+            .unwrap_or_else(null),
+    };
     match obj.remove("text") {
         Some(serde_json::Value::String(t)) => Ok((id, t)),
         Some(_) => Err(fail(id, "\"text\" must be a string".to_owned())),
@@ -161,5 +178,28 @@ mod tests {
             .contains("missing \"text\""));
         assert_eq!(lines[4]["line"], 5);
         assert_eq!(lines[5]["id"], serde_json::json!([1]));
+    }
+
+    /// Ids come back as they were written: a number past 64 bits is not turned into a float.
+    #[test]
+    fn jsonl_ids_come_back_as_written() {
+        let s = Scanner::builtin().unwrap();
+        let input =
+            b"{\"id\":123456789012345678901234,\"text\":\"ok\"}\n{\"text\":\"ok\",\"id\":1.50}\n{\"id\":123456789012345678901234}\n";
+        let mut out = Vec::new();
+        run_jsonl(&s, &input[..], &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[0].starts_with("{\"id\":123456789012345678901234,"),
+            "{}",
+            lines[0]
+        );
+        assert!(lines[1].starts_with("{\"id\":1.50,"), "{}", lines[1]);
+        assert!(
+            lines[2].starts_with("{\"id\":123456789012345678901234,"),
+            "{}",
+            lines[2]
+        );
     }
 }

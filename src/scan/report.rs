@@ -88,8 +88,8 @@ impl Report {
 /// One `--jsonl` output line: the input's `id` followed by the report's fields.
 #[derive(Debug, Serialize)]
 pub struct JsonlLine<'a> {
-    /// The `id` from the input line, whatever JSON value it was.
-    pub id: &'a serde_json::Value,
+    /// The `id` from the input line, whatever JSON value it was, as it was written.
+    pub id: &'a serde_json::value::RawValue,
     /// The report, flattened next to `id`.
     #[serde(flatten)]
     pub report: Report,
@@ -98,8 +98,8 @@ pub struct JsonlLine<'a> {
 /// The object printed instead of a report for a line that could not be read.
 #[derive(Debug, Serialize)]
 pub struct JsonlError {
-    /// The line's `id` when it could be read, else `null`.
-    pub id: serde_json::Value,
+    /// The line's `id` when it could be read, as it was written, else `null`.
+    pub id: Box<serde_json::value::RawValue>,
     /// 1-based line number in the input.
     pub line: usize,
     /// What was wrong, naming the line.
