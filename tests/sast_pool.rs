@@ -28,6 +28,14 @@ fn config(port: u16, provider: &Provider, sast: &str) -> String {
     )
 }
 
+/// The Postgres job store, sealing with the edge's secret.
+fn pg_jobs(store: &securetag_edge::store::postgres::PgStore) -> PgJobs {
+    PgJobs {
+        store: store.clone(),
+        keyring: Keyring::new(SECRET.as_bytes()).unwrap(),
+    }
+}
+
 /// The job queue is shared by every pool on the database, as in production; these tests
 /// therefore run one at a time, each starting from an empty queue.
 static QUEUE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -214,10 +222,7 @@ async fn two_pools_share_jobs_and_run_each_once() {
     let store = db::store().await;
     let _queue = exclusive_queue(&store).await;
     let (tenant, _, _) = db::tenant(&store, 100).await;
-    let jobs = PgJobs {
-        store: store.clone(),
-        keyring: Keyring::new(SECRET.as_bytes()).unwrap(),
-    };
+    let jobs = pg_jobs(&store);
     let mut ids = Vec::new();
     for i in 0..30 {
         let content = VULNERABLE.replace("find", &format!("find_{i}"));
@@ -273,10 +278,7 @@ async fn a_job_left_running_by_a_dead_process_is_completed_after_restart() {
     let store = db::store().await;
     let _queue = exclusive_queue(&store).await;
     let (tenant, _, _) = db::tenant(&store, 100).await;
-    let jobs = PgJobs {
-        store: store.clone(),
-        keyring: Keyring::new(SECRET.as_bytes()).unwrap(),
-    };
+    let jobs = pg_jobs(&store);
     let id = jobs
         .enqueue(
             NewJob {
@@ -323,10 +325,7 @@ async fn a_job_over_its_time_budget_fails_and_the_pool_keeps_going() {
     let store = db::store().await;
     let _queue = exclusive_queue(&store).await;
     let (tenant, _, _) = db::tenant(&store, 100).await;
-    let jobs = PgJobs {
-        store: store.clone(),
-        keyring: Keyring::new(SECRET.as_bytes()).unwrap(),
-    };
+    let jobs = pg_jobs(&store);
     // Many large blocks: far more work than a 30 ms budget.
     let block = format!(
         "```python\n{}```\n\n",
@@ -397,10 +396,7 @@ async fn a_job_taken_over_is_ended_by_its_new_attempt_only() {
     let store = db::store().await;
     let _queue = exclusive_queue(&store).await;
     let (tenant, _, _) = db::tenant(&store, 100).await;
-    let jobs = PgJobs {
-        store: store.clone(),
-        keyring: Keyring::new(SECRET.as_bytes()).unwrap(),
-    };
+    let jobs = pg_jobs(&store);
     let new = |max: u32| {
         let jobs = &jobs;
         let tenant = tenant.clone();

@@ -1203,6 +1203,24 @@ async fn provider_failures_are_refunded_and_mapped() {
     assert_eq!(st, 502);
 }
 
+/// An edge on the test stores whose `slow-*` models go to `provider` with a 1 s timeout,
+/// `extra_ai` added under `ai:`; with the port it listens on.
+fn with_slow_provider(provider: &Provider, extra_ai: &str) -> (Edge, u16) {
+    let port = free_port();
+    let slow = format!(
+        "    - {{name: slow, base_url: \"{}\", timeout: 1s, models: [\"slow-*\"]}}\n{extra_ai}",
+        provider.base_url()
+    );
+    let edge = Edge::start(&config(
+        port,
+        provider,
+        Some(&db::database_url()),
+        Some(&db::redis_url()),
+        &slow,
+    ));
+    (edge, port)
+}
+
 /// The provider's timeout bounds its whole answer, not only the head: one that sends its
 /// head at once and then trickles the body is cut off with a 504 and the request refunded.
 #[tokio::test(flavor = "multi_thread")]
@@ -1210,18 +1228,7 @@ async fn a_provider_that_trickles_its_answer_runs_into_its_timeout() {
     let store = db::store().await;
     let (tenant, _, key) = db::tenant(&store, 1000).await;
     let provider = Provider::start();
-    let port = free_port();
-    let slow = format!(
-        "    - {{name: slow, base_url: \"{}\", timeout: 1s, models: [\"slow-*\"]}}\n",
-        provider.base_url()
-    );
-    let _edge = Edge::start(&config(
-        port,
-        &provider,
-        Some(&db::database_url()),
-        Some(&db::redis_url()),
-        &slow,
-    ));
+    let (_edge, port) = with_slow_provider(&provider, "");
     let answer = json!({"id": "c", "object": "chat.completion", "created": 1, "model": "slow-1",
         "choices": [{"index": 0, "message": {"role": "assistant", "content": "late"}, "finish_reason": "stop"}]});
     provider.push(Answer::Trickle {
@@ -1258,18 +1265,7 @@ async fn a_stream_that_goes_silent_is_cut_off_by_the_provider_timeout() {
     let store = db::store().await;
     let (_, _, key) = db::tenant(&store, 1000).await;
     let provider = Provider::start();
-    let port = free_port();
-    let slow = format!(
-        "    - {{name: slow, base_url: \"{}\", timeout: 1s, models: [\"slow-*\"]}}\n  max_concurrent_streams: 1\n",
-        provider.base_url()
-    );
-    let _edge = Edge::start(&config(
-        port,
-        &provider,
-        Some(&db::database_url()),
-        Some(&db::redis_url()),
-        &slow,
-    ));
+    let (_edge, port) = with_slow_provider(&provider, "  max_concurrent_streams: 1\n");
     let event = |text: &str| {
         format!("data: {{\"id\":\"c\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":null}}]}}\n\n")
             .into_bytes()

@@ -487,11 +487,14 @@ fn jwt_shaped(w: &[u8]) -> bool {
         body.iter()
             .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
     };
-    let parts: Vec<&[u8]> = w.split(|&c| c == b'.').collect();
-    matches!(parts.len(), 3 | 5)
-        && !parts[0].is_empty()
-        && !parts[1].is_empty()
-        && parts.iter().all(|p| b64(p))
+    let mut parts = 0;
+    for (i, p) in w.split(|&c| c == b'.').enumerate() {
+        if (i < 2 && p.is_empty()) || !b64(p) {
+            return false;
+        }
+        parts += 1;
+    }
+    matches!(parts, 3 | 5)
 }
 
 /// A `Cookie` line without the pairs named `name` whose token may not reach the app:

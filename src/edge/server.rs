@@ -28,7 +28,7 @@ use pingora::server::configuration::{Opt, ServerConf};
 use pingora::server::{ExecutionPhase, RunArgs, Server, ShutdownSignal, ShutdownSignalWatch};
 use pingora::services::background::background_service;
 use pingora::services::listening::Service;
-use tokio::signal::unix::{signal, SignalKind};
+use tokio::signal::unix::{signal, Signal, SignalKind};
 
 use super::admin::Admin;
 use super::app::{CountConnections, EdgeApp};
@@ -458,6 +458,14 @@ impl Reloader {
     }
 }
 
+/// Once a shutdown has begun, the next SIGINT ends the process at once.
+fn exit_on_next(mut int: Signal) {
+    tokio::spawn(async move {
+        int.recv().await;
+        std::process::exit(130);
+    });
+}
+
 struct Signals {
     reloader: Reloader,
 }
@@ -480,10 +488,7 @@ impl ShutdownSignalWatch for Signals {
                 _ = term.recv() => {
                     tracing::info!("SIGTERM: draining in-flight requests");
                     // Ctrl-C during a drain means now.
-                    tokio::spawn(async move {
-                        int.recv().await;
-                        std::process::exit(130);
-                    });
+                    exit_on_next(int);
                     return ShutdownSignal::GracefulTerminate;
                 }
                 _ = int.recv() => {
@@ -493,10 +498,7 @@ impl ShutdownSignalWatch for Signals {
                     tracing::info!("SIGINT: exiting without draining in-flight requests");
                     NO_DRAIN.store(true, Ordering::Relaxed);
                     // Settling and flushing may take seconds: a second Ctrl-C means now.
-                    tokio::spawn(async move {
-                        int.recv().await;
-                        std::process::exit(130);
-                    });
+                    exit_on_next(int);
                     return ShutdownSignal::GracefulTerminate;
                 }
                 _ = hup.recv() => {

@@ -21,7 +21,7 @@ pub enum Guarded {
 /// JSON cut short) as one text, since the client reads it all the same.
 pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32, u32)>) {
     let Ok(mut v) = serde_json::from_slice::<Value>(body) else {
-        return (guard_text(guard, body), None);
+        return (guard_whole(guard, body, false), None);
     };
     let usage = wire::usage(&v);
     if !guard.is_active() {
@@ -30,7 +30,7 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     if !v.get("choices").is_some_and(Value::is_array) {
         // Not a chat completion (`{"output": …}`, an error object with a 200): no field to
         // read by name, and the client reads it all the same, so it is read whole as JSON.
-        return (guard_json_text(guard, body), usage);
+        return (guard_whole(guard, body, true), usage);
     }
     let mut blocked = None;
     let mut visited = false;
@@ -61,7 +61,7 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     if !visited {
         // Choices of another shape (a completion's `text`, a `delta` in a whole answer):
         // no field read by name, so the body is read whole, as one without choices is.
-        return (guard_json_text(guard, body), usage);
+        return (guard_whole(guard, body, true), usage);
     }
     if guard.scans() && wire::drop_logprobs(&mut v) {
         guard.changed = true;
@@ -75,25 +75,18 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     }
 }
 
-/// A JSON body of another shape, guarded as one JSON text: read with its escapes written
-/// out, redacted so it stays JSON.
-fn guard_json_text(guard: &mut OutputGuard<'_>, body: &[u8]) -> Guarded {
-    let text = String::from_utf8_lossy(body);
-    let findings = guard.scan_json(&text);
-    match guard.clean(&text, &findings) {
-        Err(b) => Guarded::Blocked(b),
-        Ok(clean) if guard.changed => Guarded::Rewritten(Bytes::from(clean)),
-        Ok(_) => Guarded::Unchanged,
-    }
-}
-
-/// A body that is not JSON, guarded as one text (bytes that are not UTF-8 read as U+FFFD).
-fn guard_text(guard: &mut OutputGuard<'_>, body: &[u8]) -> Guarded {
+/// A body read whole: JSON of another shape as one JSON text (escapes written out,
+/// redacted so it stays JSON), anything else as one text (bytes that are not UTF-8 read
+/// as U+FFFD).
+fn guard_whole(guard: &mut OutputGuard<'_>, body: &[u8], json: bool) -> Guarded {
     if !guard.is_active() {
         return Guarded::Unchanged;
     }
     let text = String::from_utf8_lossy(body);
-    let findings = guard.scan(&text);
+    let findings = match json {
+        true => guard.scan_json(&text),
+        false => guard.scan(&text),
+    };
     match guard.clean(&text, &findings) {
         Err(b) => Guarded::Blocked(b),
         Ok(clean) if guard.changed => Guarded::Rewritten(Bytes::from(clean)),

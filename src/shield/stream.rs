@@ -974,29 +974,40 @@ mod tests {
         assert_eq!(text, "Hi there, friend");
     }
 
+    /// What the client gets for these raw SSE bytes, pushed event by event through a guard
+    /// holding back `hold` characters under `p`, the stream then finished.
+    fn filtered(p: &crate::shield::policy::Policy, hold: usize, events: &[&[u8]]) -> String {
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(scanner(), p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, hold, 1 << 20);
+        let mut out = Vec::new();
+        for ev in events {
+            out.extend_from_slice(&f.push(ev).unwrap());
+        }
+        out.extend_from_slice(&f.finish());
+        String::from_utf8(out).unwrap()
+    }
+
     /// `"finish_reason": ""` on every chunk (Ollama, SGLang) does not end the choice: text
     /// is still held back, and a value split across chunks is found whole.
     #[test]
     fn an_empty_finish_reason_does_not_end_the_hold_back() {
-        let scanner = scanner();
-        let p = policy();
-        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
-        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
-        let mut out = Vec::new();
-        for piece in [
+        let mut events: Vec<Vec<u8>> = [
             "key AKIAQ7XK4PL",
             "MNBV2RT5Z and ana.lopez@",
             "correo-mx.com ok",
-        ] {
-            let ev = format!(
+        ]
+        .iter()
+        .map(|piece| {
+            format!(
                 "data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{piece}\"}},\"finish_reason\":\"\"}}]}}\n\n"
-            );
-            out.extend_from_slice(&f.push(ev.as_bytes()).unwrap());
-        }
-        out.extend_from_slice(&f.push(b"data: [DONE]\n\n").unwrap());
-        out.extend_from_slice(&f.finish());
-        let s = String::from_utf8(out).unwrap();
+            )
+            .into_bytes()
+        })
+        .collect();
+        events.push(b"data: [DONE]\n\n".to_vec());
+        let refs: Vec<&[u8]> = events.iter().map(Vec::as_slice).collect();
+        let s = filtered(&policy(), 8, &refs);
         for leaked in ["AKIAQ7X", "MNBV2RT5Z", "ana.lopez"] {
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }
@@ -1008,17 +1019,10 @@ mod tests {
     /// stream ends with the error and one `[DONE]`, not the block's and the provider's.
     #[test]
     fn a_block_while_flushing_at_done_ends_with_one_done() {
-        let scanner = scanner();
         let mut p = policy();
         p.secrets_action = crate::shield::policy::SecretsAction::Block;
-        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
-        let mut f = SseFilter::new(&mut g, 64, 1 << 20);
-        let ev = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"the key AKIAQ7XK4PLMNBV2RT5Z\"},\"finish_reason\":null}]}\n\n";
-        let mut out = f.push(ev.as_bytes()).unwrap().to_vec();
-        out.extend_from_slice(&f.push(b"data: [DONE]\n\n").unwrap());
-        out.extend_from_slice(&f.finish());
-        let s = String::from_utf8(out).unwrap();
+        let ev = b"data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"the key AKIAQ7XK4PLMNBV2RT5Z\"},\"finish_reason\":null}]}\n\n";
+        let s = filtered(&p, 64, &[ev, b"data: [DONE]\n\n"]);
         assert!(!s.contains("AKIAQ7X"), "{s}");
         assert!(s.contains("secret_in_answer"), "{s}");
         assert_eq!(s.matches("[DONE]").count(), 1, "{s}");
@@ -1043,24 +1047,13 @@ mod tests {
     /// not passed on unread.
     #[test]
     fn a_full_message_beside_the_delta_is_not_passed_on() {
-        let scanner = scanner();
-        let p = policy();
-        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
-        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
-        let ev = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"mail ana.lopez@correo-mx.com now\"},\"message\":{\"role\":\"assistant\",\"content\":\"mail ana.lopez@correo-mx.com now\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
-        let mut out = f.push(ev.as_bytes()).unwrap().to_vec();
-        out.extend_from_slice(&f.finish());
-        let s = String::from_utf8(out).unwrap();
+        let ev = b"data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"mail ana.lopez@correo-mx.com now\"},\"message\":{\"role\":\"assistant\",\"content\":\"mail ana.lopez@correo-mx.com now\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        let s = filtered(&policy(), 8, &[ev]);
         assert!(!s.contains("ana.lopez"), "{s}");
         assert_eq!(content_of(&s), "mail <EMAIL_1> now");
         // A chunk with only a whole message is read whole.
-        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
-        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
-        let ev = "data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"mail ana.lopez@correo-mx.com now\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
-        let mut out = f.push(ev.as_bytes()).unwrap().to_vec();
-        out.extend_from_slice(&f.finish());
-        let s = String::from_utf8(out).unwrap();
+        let ev = b"data: {\"id\":\"x\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"mail ana.lopez@correo-mx.com now\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        let s = filtered(&policy(), 8, &[ev]);
         assert!(
             s.contains("mail <EMAIL_1> now") && !s.contains("ana.lopez"),
             "{s}"
