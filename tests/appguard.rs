@@ -818,6 +818,32 @@ async fn a_spanish_safety_message_reaches_the_webhook_signed_and_redacted() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_shutdown_waits_for_queued_alerts_and_their_retries() {
+    let web = Origin::start("web");
+    // Three refusals with 200 ms, 400 ms and 800 ms between attempts: the fourth, the one
+    // that lands, comes about 1.4 s after the message, long after the drain has found
+    // nothing in flight.
+    let hook = receiver(3);
+    let port = free_port();
+    let cfg = alert_config(port, &web, &hook.url).replace("backoff: 100ms", "backoff: 200ms");
+    let mut edge = Edge::start(&cfg);
+    let r = client()
+        .post(format!("http://127.0.0.1:{port}/chat/send"))
+        .json(&json!({"message": "I need to speak to a human"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    edge.signal(libc::SIGTERM);
+    let took = edge.wait_exit(Duration::from_secs(15));
+    assert!(took.is_some(), "the edge did not exit");
+    let got = hook.got.lock().unwrap().clone();
+    assert_eq!(got.len(), 4, "every attempt made before the exit");
+    let v: Value = serde_json::from_str(&got[3].2).unwrap();
+    assert_eq!(v["category"], "human");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_dead_receiver_never_slows_the_request_and_websocket_messages_alert_too() {
     let web = Origin::start("web");
     // A receiver that accepts connections and never answers: every delivery waits out its timeout.

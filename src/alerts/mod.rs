@@ -8,8 +8,9 @@
 
 pub mod rules;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
 use prometheus::{IntCounterVec, Opts};
@@ -145,6 +146,7 @@ pub struct Alerts {
     pub settings: Arc<AlertSettings>,
     tx: mpsc::Sender<Alert>,
     metrics: Arc<Metrics>,
+    pending: Arc<AtomicUsize>,
 }
 
 /// The delivery half, run on a background runtime.
@@ -153,6 +155,17 @@ pub struct Deliverer {
     settings: Arc<AlertSettings>,
     scanner: Arc<Scanner>,
     metrics: Arc<Metrics>,
+    pending: Arc<AtomicUsize>,
+}
+
+/// Counts alerts queued or being delivered, so a shutdown can wait for them; an alert
+/// leaves the count when its task ends, however it ends.
+struct InFlight(Arc<AtomicUsize>);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 impl Alerts {
@@ -178,19 +191,40 @@ impl Alerts {
         crate::metrics::get().register(Box::new(metrics.alerts.clone()));
         crate::metrics::get().register(Box::new(metrics.deliveries.clone()));
         let (tx, rx) = mpsc::channel(settings.queue_capacity);
+        let pending = Arc::new(AtomicUsize::new(0));
         (
             Arc::new(Alerts {
                 settings: settings.clone(),
                 tx,
                 metrics: metrics.clone(),
+                pending: pending.clone(),
             }),
             Deliverer {
                 rx,
                 settings,
                 scanner,
                 metrics,
+                pending,
             },
         )
+    }
+
+    /// Waits up to `budget` for every queued alert to be delivered or given up on (retries
+    /// included); false if some were still pending. Blocks: for the shutdown's drain thread.
+    pub fn flush_blocking(&self, budget: Duration) -> bool {
+        let start = Instant::now();
+        while self.pending() > 0 {
+            if start.elapsed() >= budget {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        true
+    }
+
+    /// Alerts queued or being delivered.
+    pub fn pending(&self) -> usize {
+        self.pending.load(Ordering::Acquire)
     }
 
     /// Checks `texts` against the rules; every match is queued. Never waits.
@@ -212,9 +246,12 @@ impl Alerts {
                     time: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
                     message: message.clone(),
                 };
+                // Counted before it is sent: the deliverer may finish it first.
+                self.pending.fetch_add(1, Ordering::AcqRel);
                 let queued = match self.tx.try_send(alert) {
                     Ok(()) => "queued",
                     Err(_) => {
+                        self.pending.fetch_sub(1, Ordering::AcqRel);
                         tracing::warn!(rule = %rule.name, "alert queue full; alert dropped");
                         "dropped"
                     }
@@ -306,6 +343,7 @@ impl Deliverer {
         };
         let slots = Arc::new(Semaphore::new(self.settings.concurrency));
         while let Some(mut alert) = self.rx.recv().await {
+            let done = InFlight(self.pending.clone());
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 return;
             };
@@ -324,7 +362,7 @@ impl Deliverer {
                 };
                 alert.message = message;
                 deliver(&client, &settings, &metrics, &alert).await;
-                drop(permit);
+                drop((permit, done));
             });
         }
     }

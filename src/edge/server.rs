@@ -76,7 +76,7 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
             let budget = config
                 .server
                 .shutdown_timeout
-                .saturating_add(SETTLE_BUDGET + CLOSING_BUDGET + FLUSH_BUDGET);
+                .saturating_add(SETTLE_BUDGET + CLOSING_BUDGET + FLUSH_BUDGET + ALERT_BUDGET);
             budget
                 .as_secs()
                 .saturating_add(u64::from(budget.subsec_nanos() > 0))
@@ -179,6 +179,18 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         }
         None => None,
     };
+    if let Some(a) = alerts.clone() {
+        // After the refunds and the audit flush, which matter more; a receiver that is
+        // down takes the whole budget.
+        hooks.push(Box::new(move || {
+            if !a.flush_blocking(ALERT_BUDGET) {
+                tracing::warn!(
+                    alerts = a.pending(),
+                    "alerts still undelivered at shutdown are lost"
+                );
+            }
+        }));
+    }
     let shared: Shared = Arc::new(ArcSwap::from_pointee(State::build(
         config.clone(),
         None,
@@ -309,6 +321,8 @@ const NEWEST_CONNECTION_GRACE: Duration = Duration::from_millis(250);
 const SETTLE_BUDGET: Duration = Duration::from_secs(2);
 const CLOSING_BUDGET: Duration = Duration::from_secs(1);
 const FLUSH_BUDGET: Duration = Duration::from_secs(5);
+/// How long the drain waits, last, for queued alerts to be delivered (retries included).
+const ALERT_BUDGET: Duration = Duration::from_secs(2);
 
 /// Set by SIGINT: the shutdown does not wait for requests in flight.
 static NO_DRAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
