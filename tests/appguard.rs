@@ -818,6 +818,35 @@ async fn a_spanish_safety_message_reaches_the_webhook_signed_and_redacted() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_body_past_the_peek_alerts_on_what_the_peek_holds() {
+    let web = Origin::start("web");
+    let hook = receiver(0);
+    let port = free_port();
+    let edge = Edge::start(&alert_config(port, &web, &hook.url));
+    // A chat message with a photo attached: 200 KB of JSON, the text first.
+    let body = json!({"message": "brake failure on the highway", "photo": "QUJD".repeat(50_000)});
+    let r = client()
+        .post(format!("http://127.0.0.1:{port}/chat/send"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while hook.got.lock().unwrap().is_empty() {
+        assert!(Instant::now() < deadline, "no alert for a long body");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let v: Value = serde_json::from_str(&hook.got.lock().unwrap()[0].2).unwrap();
+    assert_eq!(v["category"], "safety");
+    assert!(
+        !v["message"].as_str().unwrap().contains("QUJD"),
+        "only the named field"
+    );
+    drop(edge);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_shutdown_waits_for_queued_alerts_and_their_retries() {
     let web = Origin::start("web");
     // Three refusals with 200 ms, 400 ms and 800 ms between attempts: the fourth, the one

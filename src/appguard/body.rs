@@ -216,10 +216,20 @@ pub fn json_texts(body: &[u8], fields: &[String]) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// The strings of a body cut at the peek limit: [`json_texts`]' choice, read as far as the
+/// JSON goes. Nothing when it does not open as JSON.
+pub fn cut_json_texts(body: &[u8], fields: &[String]) -> Vec<String> {
+    match body.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{' | b'[') => json_prefix_texts(body, fields),
+        _ => Vec::new(),
+    }
+}
+
 /// The strings of a WebSocket message: a JSON message's, as [`json_texts`] gives them, also
 /// behind a socket.io packet prefix (`42["event",{...}]`, `42/chat,7[...]`); a message that
-/// is no JSON at all is text as a person wrote it.
-pub fn ws_texts(message: &str, fields: &[String]) -> Vec<String> {
+/// is no JSON at all is text as a person wrote it. A `cut` message's JSON is read as far
+/// as it goes.
+pub fn ws_texts(message: &str, cut: bool, fields: &[String]) -> Vec<String> {
     if let Some(texts) = json_texts(message.as_bytes(), fields) {
         return texts;
     }
@@ -229,7 +239,108 @@ pub fn ws_texts(message: &str, fields: &[String]) -> Vec<String> {
             return texts;
         }
     }
+    if cut && matches!(payload.trim_start().as_bytes().first(), Some(b'{' | b'[')) {
+        return json_prefix_texts(payload.as_bytes(), fields);
+    }
     vec![message.to_owned()]
+}
+
+/// What [`collect`] takes from a JSON text that stops early, read token by token: strings
+/// whole, the last one up to where it stops, under the same keys.
+fn json_prefix_texts(b: &[u8], fields: &[String]) -> Vec<String> {
+    /// An open object or array: the key its values are under (an array's is its parent's),
+    /// and whether a credential's key is above it.
+    struct Open {
+        object: bool,
+        key: Option<String>,
+        expect_key: bool,
+        hidden: bool,
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'"' => {
+                let (s, next) = json_string(b, i);
+                i = next;
+                match stack.last_mut() {
+                    Some(o) if o.object && o.expect_key => {
+                        o.key = Some(s);
+                        o.expect_key = false;
+                    }
+                    Some(o) => {
+                        let key = o.key.as_deref();
+                        let named =
+                            fields.is_empty() || key.is_some_and(|k| fields.iter().any(|f| f == k));
+                        if named && !o.hidden && !key.is_some_and(is_credential_key) {
+                            out.push(s);
+                        }
+                    }
+                    None if fields.is_empty() => out.push(s),
+                    None => {}
+                }
+                continue;
+            }
+            c @ (b'{' | b'[') => {
+                let (key, hidden) = stack.last().map_or((None, false), |o| {
+                    (
+                        o.key.clone(),
+                        o.hidden || o.key.as_deref().is_some_and(is_credential_key),
+                    )
+                });
+                let object = c == b'{';
+                stack.push(Open {
+                    object,
+                    key: if object { None } else { key },
+                    expect_key: object,
+                    hidden,
+                });
+            }
+            b'}' | b']' => {
+                stack.pop();
+            }
+            b',' => {
+                if let Some(o) = stack.last_mut().filter(|o| o.object) {
+                    o.expect_key = true;
+                    o.key = None;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The JSON string that opens at `b[start]`, decoded, and where reading goes on after it.
+/// One that the end of `b` cuts is read up to its last whole escape and character.
+fn json_string(b: &[u8], start: usize) -> (String, usize) {
+    let mut k = start + 1;
+    let (mut end, next) = loop {
+        match b.get(k) {
+            None => break (k, k),
+            Some(b'"') => break (k, k + 1),
+            Some(b'\\') => {
+                let len = if b.get(k + 1) == Some(&b'u') { 6 } else { 2 };
+                if k + len > b.len() {
+                    break (k, b.len());
+                }
+                k += len;
+            }
+            Some(_) => k += 1,
+        }
+    };
+    if let Err(e) = std::str::from_utf8(&b[start..end]) {
+        if e.error_len().is_none() {
+            end = start + e.valid_up_to();
+        }
+    }
+    let mut quoted = b[start..end].to_vec();
+    quoted.push(b'"');
+    let s = serde_json::from_slice(&quoted)
+        .unwrap_or_else(|_| String::from_utf8_lossy(&b[start + 1..end]).into_owned());
+    (s, next)
 }
 
 /// `message` after an engine.io/socket.io prefix: packet-type digits, a `/namespace,`, an
@@ -440,13 +551,70 @@ mod tests {
             r#"42["login",{"password":"hunter2"}]"#,
             r#"42/chat,7["login",{"password":"hunter2"}]"#,
         ] {
-            assert_eq!(ws_texts(m, none), vec!["login"], "{m}");
+            assert_eq!(ws_texts(m, false, none), vec!["login"], "{m}");
         }
         assert_eq!(
-            ws_texts("hola, necesito ayuda", none),
+            ws_texts("hola, necesito ayuda", false, none),
             vec!["hola, necesito ayuda"]
         );
-        assert_eq!(ws_texts("3probe", none), vec!["3probe"]);
+        assert_eq!(ws_texts("3probe", false, none), vec!["3probe"]);
+        // A whole message that only looks like JSON is a person's text.
+        assert_eq!(
+            ws_texts("[urgent] help", false, none),
+            vec!["[urgent] help"]
+        );
+        // A cut one is read as far as its JSON goes, credentials still left out.
+        let cut = r#"42["chat",{"password":"hunter2","text":"speak to a hu"#;
+        assert_eq!(ws_texts(cut, true, none), vec!["chat", "speak to a hu"]);
+    }
+
+    #[test]
+    fn a_cut_body_gives_the_strings_it_holds_under_the_same_keys() {
+        let body = r#"{"message":"brake failure \"now\" ñ","attachment":{"data":"AAAA","message":"inner"},
+            "password":{"value":"hunter2"},"api_key":["k1","k2"],"parts":[{"message":"dos"},"x"],"message":"tres \u00f1 \u"#;
+        let fields = ["message".to_string()];
+        assert_eq!(
+            cut_json_texts(body.as_bytes(), &fields),
+            vec!["brake failure \"now\" ñ", "inner", "dos", "tres ñ "]
+        );
+        assert_eq!(
+            cut_json_texts(body.as_bytes(), &[]),
+            vec![
+                "brake failure \"now\" ñ",
+                "AAAA",
+                "inner",
+                "dos",
+                "x",
+                "tres ñ "
+            ]
+        );
+        // Wherever it is cut, it reads what [`json_texts`] reads of the whole, or starts of it.
+        let whole = r#"{"message":"brake \"now\" \u00f1","password":{"v":"hunter2"},
+            "api_key":["k1"],"parts":[{"text":"dos"},"x"],"note":"fin"}"#;
+        let mut all = json_texts(whole.as_bytes(), &[]).unwrap();
+        all.sort();
+        for n in 0..=whole.len() {
+            let mut got = cut_json_texts(&whole.as_bytes()[..n], &[]);
+            for g in &got {
+                assert!(
+                    all.iter().any(|a| a.starts_with(g.as_str())),
+                    "at {n}: {g:?}"
+                );
+            }
+            assert!(
+                !got.iter()
+                    .any(|g| g.contains("hunter2") || g.starts_with('k')),
+                "at {n}"
+            );
+            if n == whole.len() {
+                got.sort();
+                assert_eq!(got, all);
+            }
+        }
+        // A cut inside a two-byte character ends the string before it.
+        let b = "{\"m\":\"añ".as_bytes();
+        assert_eq!(cut_json_texts(&b[..b.len() - 1], &[]), vec!["a"]);
+        assert!(cut_json_texts(b"plain words", &[]).is_empty());
     }
 
     #[test]

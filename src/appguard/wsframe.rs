@@ -2,8 +2,17 @@
 //!
 //! The edge forwards the bytes untouched; this decoder only watches them (RFC 6455:
 //! client frames are masked), reassembling fragmented text messages up to a cap so alert
-//! rules can read them. It never buffers more than one frame header plus the capped
-//! message, and a malformed stream simply stops being watched.
+//! rules can read them; a longer message is read up to the cap. It never buffers more than
+//! one frame header plus the capped message, and a malformed stream simply stops being
+//! watched.
+
+/// A text message as the reader saw it.
+#[derive(Debug, PartialEq)]
+pub struct Message {
+    pub text: String,
+    /// Only its first [`MAX_MESSAGE`] bytes are in `text`.
+    pub cut: bool,
+}
 
 /// Incremental decoder of one direction (client → server) of a WebSocket connection.
 #[derive(Default)]
@@ -30,7 +39,7 @@ const MAX_MESSAGE: usize = 64 * 1024;
 
 impl FrameReader {
     /// Feeds bytes; returns every text message completed by them.
-    pub fn push(&mut self, data: &[u8]) -> Vec<String> {
+    pub fn push(&mut self, data: &[u8]) -> Vec<Message> {
         let mut out = Vec::new();
         if self.broken {
             return out;
@@ -83,9 +92,10 @@ impl FrameReader {
                 _ => continue,
             }
             if fin && self.in_text {
-                if !self.overflow {
-                    out.push(String::from_utf8_lossy(&self.message).into_owned());
-                }
+                out.push(Message {
+                    text: String::from_utf8_lossy(&self.message).into_owned(),
+                    cut: self.overflow,
+                });
                 self.message.clear();
                 self.in_text = false;
                 self.overflow = false;
@@ -180,9 +190,31 @@ mod tests {
                 msgs.extend(r.push(c));
             }
             assert_eq!(msgs.len(), 2, "size {size}");
-            assert_eq!(msgs[0], "se me fallaron los frenos");
-            assert_eq!(msgs[1].len(), 300);
+            assert_eq!(msgs[0].text, "se me fallaron los frenos");
+            assert_eq!(msgs[1].text.len(), 300);
+            assert!(!msgs[0].cut && !msgs[1].cut);
         }
+    }
+
+    #[test]
+    fn a_message_over_the_cap_is_read_up_to_it() {
+        let mut long = b"speak to a human ".to_vec();
+        long.resize(MAX_MESSAGE + 1000, b'x');
+        let mut stream = frame(1, false, &long[..40_000], [1, 2, 3, 4]);
+        stream.extend(frame(0, true, &long[40_000..], [5, 6, 7, 8]));
+        stream.extend(frame(1, true, b"next", [1, 1, 1, 1]));
+        let mut r = FrameReader::default();
+        let msgs = r.push(&stream);
+        assert_eq!(msgs.len(), 2);
+        assert!(msgs[0].cut);
+        assert_eq!(msgs[0].text.as_bytes(), &long[..MAX_MESSAGE]);
+        assert_eq!(
+            msgs[1],
+            Message {
+                text: "next".into(),
+                cut: false
+            }
+        );
     }
 
     /// A compressed message (RSV1, permessage-deflate) is not text: the stream stops being

@@ -512,7 +512,7 @@ pub fn on_body(state: &State, ctx: &mut RequestCtx, body: &Option<Bytes>, end: b
             if !msgs.is_empty() {
                 let texts: Vec<String> = msgs
                     .iter()
-                    .flat_map(|m| body::ws_texts(m, &ctx.guard.alert_fields))
+                    .flat_map(|m| body::ws_texts(&m.text, m.cut, &ctx.guard.alert_fields))
                     .collect();
                 alert(state, ctx, &route, &texts);
             }
@@ -520,13 +520,22 @@ pub fn on_body(state: &State, ctx: &mut RequestCtx, body: &Option<Bytes>, end: b
         return;
     }
     if let Some(buf) = ctx.guard.alert_buf.as_mut() {
+        // One byte past the peek marks a body that goes on past it.
         if let Some(b) = body {
-            let room = BODY_PEEK.saturating_sub(buf.len());
+            let room = (BODY_PEEK + 1).saturating_sub(buf.len());
             buf.extend_from_slice(&b[..b.len().min(room)]);
         }
         if end {
-            if let Some(buf) = ctx.guard.alert_buf.take() {
-                check_json(state, ctx, &route, &buf);
+            if let Some(mut buf) = ctx.guard.alert_buf.take() {
+                if buf.len() > BODY_PEEK {
+                    buf.truncate(BODY_PEEK);
+                    let texts = body::cut_json_texts(&buf, &ctx.guard.alert_fields);
+                    if !texts.is_empty() {
+                        alert(state, ctx, &route, &texts);
+                    }
+                } else {
+                    check_json(state, ctx, &route, &buf);
+                }
             }
         }
     }
