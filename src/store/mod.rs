@@ -40,21 +40,23 @@ pub fn client_subject(ip: IpAddr) -> String {
     }
 }
 
-/// Makes room in a full table of failure counts: first the subjects with one failure (a
-/// flood of made-up names is those), then, if that is not enough, all of them. Every
-/// subject is still counted afterwards; refusing to count new ones would let whoever
-/// filled the table guess unseen.
-pub fn make_room<K>(
-    counts: &mut std::collections::HashMap<K, (std::time::Instant, u32)>,
+/// Makes room in a full table by dropping the tenth of its entries that `rank` puts lowest
+/// (for failure counts: the fewest, then the oldest). Whoever fills the table with made-up
+/// names cannot wipe a real guesser's count or lock that way, every subject is still
+/// counted afterwards (refusing new ones would let the guesser go unseen), and the sort
+/// runs once per tenth of `max` new entries.
+pub fn make_room<K, V, R: Ord + Copy>(
+    table: &mut std::collections::HashMap<K, V>,
     max: usize,
+    rank: impl Fn(&V) -> R,
 ) {
-    if counts.len() < max {
+    if table.len() < max {
         return;
     }
-    counts.retain(|_, (_, n)| *n > 1);
-    if counts.len() >= max {
-        counts.clear();
-    }
+    let mut ranks: Vec<R> = table.values().map(&rank).collect();
+    let tenth = ranks.len() / 10;
+    let (_, &mut cut, _) = ranks.select_nth_unstable(tenth);
+    table.retain(|_, v| rank(v) > cut);
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -181,22 +183,27 @@ mod tests {
     }
 
     #[test]
-    fn a_full_count_table_drops_single_failures_first() {
-        let now = std::time::Instant::now();
-        let mut counts: std::collections::HashMap<u32, (std::time::Instant, u32)> =
-            (0..10).map(|i| (i, (now, 1))).collect();
-        counts.insert(99, (now, 4));
-        make_room(&mut counts, 5);
-        assert_eq!(
-            counts.keys().collect::<Vec<_>>(),
-            [&99],
-            "the guesser's count stays"
-        );
-        let mut full: std::collections::HashMap<u32, (std::time::Instant, u32)> =
+    fn a_full_count_table_drops_its_lowest_tenth() {
+        use std::time::{Duration, Instant};
+        let now = Instant::now();
+        let count = |&(end, n): &(Instant, u32)| (n, end);
+        // Made-up names with two failures each, the oldest first, and one guesser with four.
+        let mut counts: std::collections::HashMap<u32, (Instant, u32)> = (0..100)
+            .map(|i| (i, (now + Duration::from_millis(u64::from(i)), 2)))
+            .collect();
+        counts.insert(999, (now, 4));
+        make_room(&mut counts, 200, count);
+        assert_eq!(counts.len(), 101, "not full yet");
+        make_room(&mut counts, 101, count);
+        assert_eq!(counts.len(), 90, "a tenth went");
+        assert!(counts.contains_key(&999), "the guesser's count stays");
+        assert!((0..11).all(|i| !counts.contains_key(&i)), "the oldest went");
+        // Equal ranks all go together: the table still shrinks.
+        let mut tied: std::collections::HashMap<u32, (Instant, u32)> =
             (0..10).map(|i| (i, (now, 3))).collect();
-        make_room(&mut full, 5);
-        assert!(full.is_empty());
-        make_room(&mut full, 5);
-        assert!(full.is_empty());
+        make_room(&mut tied, 5, count);
+        assert!(tied.is_empty());
+        make_room(&mut tied, 5, count);
+        assert!(tied.is_empty());
     }
 }

@@ -266,21 +266,15 @@ impl Local {
 const SHARD_KEYS: usize = 8192;
 
 /// Makes room for a new key in a full shard: the keys whose limit has run out go first;
-/// if every key is still limited, an eighth of them is forgotten (those callers start
-/// afresh, as under Redis eviction) rather than the table growing or every request paying
-/// a walk of it.
+/// if every key is still limited, the tenth nearest to running out is forgotten (those
+/// callers start afresh, as under Redis eviction) rather than the table growing or every
+/// request paying a walk of it.
 fn make_room(map: &mut HashMap<String, u64>, now: u64) {
     if map.len() < SHARD_KEYS {
         return;
     }
     map.retain(|_, t| *t > now);
-    if map.len() >= SHARD_KEYS {
-        let mut n = 0usize;
-        map.retain(|_, _| {
-            n += 1;
-            n % 8 != 0
-        });
-    }
+    super::make_room(map, SHARD_KEYS, |&t| t);
 }
 
 fn shard_of(key: &str) -> usize {
