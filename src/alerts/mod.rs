@@ -338,6 +338,11 @@ impl Deliverer {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!(error = %e, "cannot build the webhook client; alerts will not be delivered");
+                // Closed first, so no alert is queued after the count is taken back.
+                self.rx.close();
+                while self.rx.try_recv().is_ok() {
+                    self.pending.fetch_sub(1, Ordering::AcqRel);
+                }
                 return;
             }
         };

@@ -246,16 +246,21 @@ pub fn ws_texts(message: &str, cut: bool, fields: &[String]) -> Vec<String> {
 }
 
 /// What [`collect`] takes from a JSON text that stops early, read token by token: strings
-/// whole, the last one up to where it stops, under the same keys.
+/// whole, the last one up to where it stops, under the same keys. Reading ends where the
+/// text stops being JSON (a closer that matches nothing, text after the end) and at
+/// serde_json's depth of 128.
 fn json_prefix_texts(b: &[u8], fields: &[String]) -> Vec<String> {
-    /// An open object or array: the key its values are under (an array's is its parent's),
-    /// and whether a credential's key is above it.
+    /// An open object or array. `hidden`: a credential's key is above its values, or is
+    /// the key they are under; `named`: that key is one of `fields` (or `fields` is empty).
+    /// An array's values are under its parent's key.
     struct Open {
         object: bool,
-        key: Option<String>,
         expect_key: bool,
+        hidden_above: bool,
         hidden: bool,
+        named: bool,
     }
+    const MAX_DEPTH: usize = 128;
     let mut stack: Vec<Open> = Vec::new();
     let mut out = Vec::new();
     let mut i = 0;
@@ -266,44 +271,40 @@ fn json_prefix_texts(b: &[u8], fields: &[String]) -> Vec<String> {
                 i = next;
                 match stack.last_mut() {
                     Some(o) if o.object && o.expect_key => {
-                        o.key = Some(s);
+                        o.hidden = o.hidden_above || is_credential_key(&s);
+                        o.named = fields.is_empty() || fields.iter().any(|f| *f == s);
                         o.expect_key = false;
                     }
-                    Some(o) => {
-                        let key = o.key.as_deref();
-                        let named =
-                            fields.is_empty() || key.is_some_and(|k| fields.iter().any(|f| f == k));
-                        if named && !o.hidden && !key.is_some_and(is_credential_key) {
-                            out.push(s);
-                        }
-                    }
-                    None if fields.is_empty() => out.push(s),
-                    None => {}
+                    Some(o) if o.named && !o.hidden => out.push(s),
+                    _ => {}
                 }
                 continue;
             }
             c @ (b'{' | b'[') => {
-                let (key, hidden) = stack.last().map_or((None, false), |o| {
-                    (
-                        o.key.clone(),
-                        o.hidden || o.key.as_deref().is_some_and(is_credential_key),
-                    )
-                });
+                if stack.len() == MAX_DEPTH {
+                    break;
+                }
                 let object = c == b'{';
+                let (hidden, named) = stack
+                    .last()
+                    .map_or((false, fields.is_empty()), |o| (o.hidden, o.named));
                 stack.push(Open {
                     object,
-                    key: if object { None } else { key },
                     expect_key: object,
+                    hidden_above: hidden,
                     hidden,
+                    named: if object { fields.is_empty() } else { named },
                 });
             }
-            b'}' | b']' => {
-                stack.pop();
-            }
+            c @ (b'}' | b']') => match stack.pop() {
+                Some(o) if o.object == (c == b'}') && !stack.is_empty() => {}
+                _ => break,
+            },
             b',' => {
                 if let Some(o) = stack.last_mut().filter(|o| o.object) {
                     o.expect_key = true;
-                    o.key = None;
+                    o.hidden = o.hidden_above;
+                    o.named = fields.is_empty();
                 }
             }
             _ => {}
@@ -322,7 +323,17 @@ fn json_string(b: &[u8], start: usize) -> (String, usize) {
             None => break (k, k),
             Some(b'"') => break (k, k + 1),
             Some(b'\\') => {
-                let len = if b.get(k + 1) == Some(&b'u') { 6 } else { 2 };
+                let len = match b.get(k + 1) {
+                    // A high surrogate is read with the low one that completes it.
+                    Some(b'u')
+                        if high_surrogate(b.get(k + 2..k + 6))
+                            && b.get(k + 6..k + 8).is_none_or(|n| n == b"\\u") =>
+                    {
+                        12
+                    }
+                    Some(b'u') => 6,
+                    _ => 2,
+                };
                 if k + len > b.len() {
                     break (k, b.len());
                 }
@@ -341,6 +352,13 @@ fn json_string(b: &[u8], start: usize) -> (String, usize) {
     let s = serde_json::from_slice(&quoted)
         .unwrap_or_else(|_| String::from_utf8_lossy(&b[start + 1..end]).into_owned());
     (s, next)
+}
+
+/// Whether four hex digits name a UTF-16 high surrogate (`D800`–`DBFF`).
+fn high_surrogate(hex: Option<&[u8]>) -> bool {
+    hex.and_then(|h| std::str::from_utf8(h).ok())
+        .and_then(|h| u16::from_str_radix(h, 16).ok())
+        .is_some_and(|u| (0xD800..0xDC00).contains(&u))
 }
 
 /// `message` after an engine.io/socket.io prefix: packet-type digits, a `/namespace,`, an
@@ -389,10 +407,9 @@ fn is_credential_key(key: &str) -> bool {
         .contains(&k.as_str())
 }
 
+/// `key` is checked for a credential where it is met, in the object: an array under a
+/// long key does not check it again for each element.
 fn collect(v: &Value, fields: &[String], key: Option<&str>, out: &mut Vec<String>) {
-    if key.is_some_and(is_credential_key) {
-        return;
-    }
     match v {
         Value::String(s)
             if fields.is_empty() || key.is_some_and(|k| fields.iter().any(|f| f == k)) =>
@@ -400,7 +417,10 @@ fn collect(v: &Value, fields: &[String], key: Option<&str>, out: &mut Vec<String
             out.push(s.clone())
         }
         Value::Array(a) => a.iter().for_each(|x| collect(x, fields, key, out)),
-        Value::Object(m) => m.iter().for_each(|(k, x)| collect(x, fields, Some(k), out)),
+        Value::Object(m) => m
+            .iter()
+            .filter(|(k, _)| !is_credential_key(k))
+            .for_each(|(k, x)| collect(x, fields, Some(k), out)),
         _ => {}
     }
 }
@@ -611,10 +631,41 @@ mod tests {
                 assert_eq!(got, all);
             }
         }
-        // A cut inside a two-byte character ends the string before it.
+        // A cut inside a two-byte character, or between a surrogate pair's escapes, ends
+        // the string before it; a whole pair is read, and a lone one ends no early.
         let b = "{\"m\":\"añ".as_bytes();
         assert_eq!(cut_json_texts(&b[..b.len() - 1], &[]), vec!["a"]);
+        assert_eq!(
+            cut_json_texts(br#"{"m":"brake \ud83d"#, &[]),
+            vec!["brake "]
+        );
+        assert_eq!(
+            cut_json_texts(br#"{"m":"brake \ud83d\ude"#, &[]),
+            vec!["brake "]
+        );
+        assert_eq!(
+            cut_json_texts(br#"{"m":"a \ud83d\ude00 b"#, &[]),
+            vec!["a \u{1f600} b"]
+        );
+        let lone = cut_json_texts(br#"{"m":"\ud83d","n":"x"#, &[]);
+        assert_eq!(lone.last().map(String::as_str), Some("x"), "{lone:?}");
         assert!(cut_json_texts(b"plain words", &[]).is_empty());
+    }
+
+    #[test]
+    fn a_cut_body_stops_where_it_stops_being_json() {
+        assert!(cut_json_texts(br#"{"password":"x"]"y""#, &[]).is_empty());
+        assert_eq!(
+            cut_json_texts(br#"{"x":"a"}}"password","hunter2""#, &[]),
+            vec!["a"]
+        );
+        // Past serde_json's depth nothing is read, and a long key costs its length once.
+        let deep = format!("{{\"k\":{}\"x\"", "[".repeat(40_000));
+        assert!(cut_json_texts(deep.as_bytes(), &[]).is_empty());
+        let shallow = format!("{{\"k\":{}\"x\"", "[".repeat(100));
+        assert_eq!(cut_json_texts(shallow.as_bytes(), &[]), vec!["x"]);
+        let wide = format!("{{\"{}\":[{}", "a".repeat(32_000), "\"\",".repeat(10_000));
+        assert_eq!(cut_json_texts(wide.as_bytes(), &[]).len(), 10_000);
     }
 
     #[test]

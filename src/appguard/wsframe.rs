@@ -92,8 +92,15 @@ impl FrameReader {
                 _ => continue,
             }
             if fin && self.in_text {
+                // A cut inside a character ends the text before it.
+                let mut text = &self.message[..];
+                if let Err(e) = std::str::from_utf8(text) {
+                    if self.overflow && e.error_len().is_none() {
+                        text = &text[..e.valid_up_to()];
+                    }
+                }
                 out.push(Message {
-                    text: String::from_utf8_lossy(&self.message).into_owned(),
+                    text: String::from_utf8_lossy(text).into_owned(),
                     cut: self.overflow,
                 });
                 self.message.clear();
@@ -199,7 +206,9 @@ mod tests {
     #[test]
     fn a_message_over_the_cap_is_read_up_to_it() {
         let mut long = b"speak to a human ".to_vec();
-        long.resize(MAX_MESSAGE + 1000, b'x');
+        long.resize(MAX_MESSAGE - 1, b'x');
+        // A two-byte character across the cap.
+        long.extend_from_slice("ñ".repeat(500).as_bytes());
         let mut stream = frame(1, false, &long[..40_000], [1, 2, 3, 4]);
         stream.extend(frame(0, true, &long[40_000..], [5, 6, 7, 8]));
         stream.extend(frame(1, true, b"next", [1, 1, 1, 1]));
@@ -207,7 +216,7 @@ mod tests {
         let msgs = r.push(&stream);
         assert_eq!(msgs.len(), 2);
         assert!(msgs[0].cut);
-        assert_eq!(msgs[0].text.as_bytes(), &long[..MAX_MESSAGE]);
+        assert_eq!(msgs[0].text.as_bytes(), &long[..MAX_MESSAGE - 1]);
         assert_eq!(
             msgs[1],
             Message {

@@ -303,7 +303,7 @@ impl Lockouts {
         let mut longest = None;
         for s in subjects {
             if !l.fails.contains_key(s) {
-                super::make_room(&mut l.fails, MAX_LOCAL_SUBJECTS, |&(end, n)| (n, end));
+                super::make_room(&mut l.fails, MAX_LOCAL_SUBJECTS, |_, &(end, n)| (n, end));
             }
             let e = l.fails.entry(s.clone()).or_insert((now + p.window, 0));
             if now >= e.0 {
@@ -315,13 +315,18 @@ impl Lockouts {
             }
             l.fails.remove(s);
             if !l.levels.contains_key(s) {
-                super::make_room(&mut l.levels, MAX_LOCAL_SUBJECTS, |&(start, n)| (n, start));
+                super::make_room(&mut l.levels, MAX_LOCAL_SUBJECTS, |_, &(start, n)| {
+                    (n, start)
+                });
             }
             if !l.locks.contains_key(s) && l.locks.len() >= MAX_LOCAL_SUBJECTS {
                 // Bounded like the counts: expired locks go first, then (a flood of locked
-                // made-up accounts) those that end soonest.
+                // made-up accounts) those at the lowest level that end soonest.
                 l.locks.retain(|_, until| *until > now);
-                super::make_room(&mut l.locks, MAX_LOCAL_SUBJECTS, |&until| until);
+                let Local { locks, levels, .. } = &mut *l;
+                super::make_room(locks, MAX_LOCAL_SUBJECTS, |s, &until| {
+                    (levels.get(s).map_or(0, |lvl| lvl.1), until)
+                });
             }
             let lvl = l.levels.entry(s.clone()).or_insert((now, 0));
             if now.duration_since(lvl.0) >= Duration::from_millis(LEVEL_TTL_MS.unsigned_abs()) {
@@ -404,20 +409,17 @@ mod tests {
         );
     }
 
-    /// A flood of made-up accounts, each failing enough to be locked, while Redis is away:
-    /// the in-process locks and levels stay bounded like the counts, and the lock that ends
-    /// last (a repeated guesser's) outlives the flood.
+    /// A flood of made-up accounts, each failing enough to be locked once, while Redis is
+    /// away: the in-process locks and levels stay bounded like the counts, and a repeated
+    /// guesser's lock (a higher level, under the same policy) outlives the flood.
     #[tokio::test]
     async fn local_locks_and_levels_stay_bounded() {
         let l = Lockouts::new(None);
-        let long = LockPolicy {
-            cooldown: Duration::from_secs(600),
-            max_cooldown: Duration::from_secs(600),
-            ..policy(1, Duration::from_secs(60))
-        };
-        let target = ["acct:target".to_string()];
-        assert!(l.failure(&target, &long).await.is_some());
         let p = policy(1, Duration::from_secs(60));
+        let target = ["acct:target".to_string()];
+        for _ in 0..3 {
+            assert!(l.failure(&target, &p).await.is_some());
+        }
         for n in 0..MAX_LOCAL_SUBJECTS + 10 {
             let who = [format!("acct:{n}")];
             assert!(l.failure(&who, &p).await.is_some());

@@ -41,22 +41,22 @@ pub fn client_subject(ip: IpAddr) -> String {
 }
 
 /// Makes room in a full table by dropping the tenth of its entries that `rank` puts lowest
-/// (for failure counts: the fewest, then the oldest). Whoever fills the table with made-up
-/// names cannot wipe a real guesser's count or lock that way, every subject is still
-/// counted afterwards (refusing new ones would let the guesser go unseen), and the sort
-/// runs once per tenth of `max` new entries.
+/// (for failure counts: the fewest, then the oldest). A flood of made-up names displaces
+/// only what it outranks (a guesser with fewer failures, a lock at a lower level), not the
+/// whole table; every subject is still counted afterwards (refusing new ones would let a
+/// guesser go unseen); and the sort runs once per tenth of `max` new entries.
 pub fn make_room<K, V, R: Ord + Copy>(
     table: &mut std::collections::HashMap<K, V>,
     max: usize,
-    rank: impl Fn(&V) -> R,
+    rank: impl Fn(&K, &V) -> R,
 ) {
     if table.len() < max {
         return;
     }
-    let mut ranks: Vec<R> = table.values().map(&rank).collect();
+    let mut ranks: Vec<R> = table.iter().map(|(k, v)| rank(k, v)).collect();
     let tenth = ranks.len() / 10;
     let (_, &mut cut, _) = ranks.select_nth_unstable(tenth);
-    table.retain(|_, v| rank(v) > cut);
+    table.retain(|k, v| rank(k, v) > cut);
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -186,7 +186,7 @@ mod tests {
     fn a_full_count_table_drops_its_lowest_tenth() {
         use std::time::{Duration, Instant};
         let now = Instant::now();
-        let count = |&(end, n): &(Instant, u32)| (n, end);
+        let count = |_: &u32, &(end, n): &(Instant, u32)| (n, end);
         // Made-up names with two failures each, the oldest first, and one guesser with four.
         let mut counts: std::collections::HashMap<u32, (Instant, u32)> = (0..100)
             .map(|i| (i, (now + Duration::from_millis(u64::from(i)), 2)))

@@ -274,7 +274,7 @@ fn make_room(map: &mut HashMap<String, u64>, now: u64) {
         return;
     }
     map.retain(|_, t| *t > now);
-    super::make_room(map, SHARD_KEYS, |&t| t);
+    super::make_room(map, SHARD_KEYS, |_, &t| t);
 }
 
 fn shard_of(key: &str) -> usize {
