@@ -419,6 +419,24 @@ async fn every_refusal_has_its_status_and_an_openai_error() {
     let (st, code, v) = error_code(r).await;
     assert_eq!((st, code.as_str()), (400, "invalid_json"));
     assert!(v["error"]["message"].as_str().unwrap().contains("line 1"));
+    // A key written twice could be read one way here and the other way by a provider.
+    let r = c
+        .post(format!("{}/chat/completions", s.base))
+        .bearer_auth(&s.key)
+        .header("content-type", "application/json")
+        .body(r#"{"model":"mock-1","messages":[{"role":"user","content":"key AKIAQ7XK4PLMNBV2RT5Z"}],"messages":[{"role":"user","content":"hi"}]}"#)
+        .send()
+        .await
+        .unwrap();
+    let (st, code, v) = error_code(r).await;
+    assert_eq!((st, code.as_str()), (400, "invalid_json"));
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"messages\" appears twice"),
+        "{v}"
+    );
     let (st, _, v) = error_code(post(&s, &s.key, &json!({"model": "mock-1", "max_tokens": 999999, "messages": [{"role": "user", "content": "x"}]})).await).await;
     assert_eq!(
         (st, v["error"]["param"].as_str()),

@@ -31,6 +31,7 @@ pub mod provider;
 mod sast_api;
 pub mod settings;
 pub mod stream;
+mod strict_json;
 mod unsettled;
 pub mod wire;
 

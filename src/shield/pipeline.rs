@@ -498,7 +498,7 @@ impl Shield {
             Err(BodyError::Io(_)) => return Err(Stop::Gone),
             Err(e) => return Err(e.ai_error().into()),
         };
-        let mut body: Value = serde_json::from_slice(&raw).map_err(|e| {
+        let mut body: Value = super::strict_json::parse(&raw).map_err(|e| {
             HttpError::new(
                 400,
                 "invalid_request_error",

@@ -14,7 +14,8 @@ pub use crate::scan::{decode_escapes, Escapes};
 /// Calls `f(path, text)` for every text a provider would read in a request: message
 /// `content` (a string, or the `text` of text and refusal parts), an assistant turn's
 /// `refusal`, the participant `name`, tool results, tool-call arguments and the predicted
-/// output (`prediction.content`), a `file` part's name and, when it is text, its decoded
+/// output (`prediction.content`), vLLM's `documents`, a `file` part's name and, when it is
+/// text, its decoded
 /// document (rewritten documents are encoded again as they came), and the developer's
 /// texts beside the messages ([`DEVELOPER_FIELDS`]). Images, audio and other files are
 /// not text ([`read_parts`] names them); the end-user id has its own rule
@@ -57,6 +58,17 @@ pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String
         "prediction.content",
         f,
     );
+    // vLLM's `documents` (RAG: a list of string maps) are rendered into the prompt by its
+    // chat template: pasted text, read like a message.
+    if let Some(docs) = body.get_mut("documents").and_then(Value::as_array_mut) {
+        for (k, doc) in docs.iter_mut().enumerate() {
+            for (key, v) in doc.as_object_mut().into_iter().flatten() {
+                if let Value::String(s) = v {
+                    f(&format!("documents[{k}].{key}"), s);
+                }
+            }
+        }
+    }
     visit_developer_texts(body, f);
 }
 
@@ -359,9 +371,10 @@ pub fn part_text_field(part: &Value) -> Option<&'static str> {
     }
 }
 
-/// Whether a part without a `type` carries media (a non-null media key).
+/// Whether a part without a `type` carries media (a non-null media key). A `type` that is
+/// not a string (`null`) is none, as [`part_text_field`] reads it.
 fn typeless_media(part: &Value) -> bool {
-    part.get("type").is_none()
+    part.get("type").and_then(Value::as_str).is_none()
         && MEDIA_KEYS
             .iter()
             .any(|k| part.get(k).is_some_and(|v| !v.is_null()))
@@ -443,7 +456,7 @@ fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut Stri
 /// Keys the shield reads in a request. Go's `encoding/json` (Ollama, LocalAI, one-api)
 /// matches keys without case and takes the last, so `"Content"` beside `"content"` would
 /// reach such a provider unscanned.
-const READ_KEYS: [&str; 27] = [
+const READ_KEYS: [&str; 34] = [
     "messages",
     "content",
     "role",
@@ -471,6 +484,13 @@ const READ_KEYS: [&str; 27] = [
     "file",
     "file_data",
     "filename",
+    "file_id",
+    "file_url",
+    "type",
+    "user",
+    "safety_identifier",
+    "prompt_cache_key",
+    "documents",
 ];
 
 /// The path of the first key in `body` that is one the shield reads written another way
@@ -1081,6 +1101,15 @@ mod tests {
         );
         let top = json!({"Messages": [{"role": "user", "content": "x"}]});
         assert_eq!(case_variant_key(&top).as_deref(), Some("Messages"));
+        // The end-user id is masked by its key, and a part's type says whether it is read.
+        let user = json!({"user": "anon", "User": "ana.garcia@correo.mx", "messages": []});
+        assert_eq!(case_variant_key(&user).as_deref(), Some("User"));
+        let typed = json!({"messages": [{"role": "user", "content": [{"type": "image_url",
+            "image_url": {"url": "https://x/a.png"}, "Type": "text", "text": "x"}]}]});
+        assert_eq!(
+            case_variant_key(&typed).as_deref(),
+            Some("messages[0].content[0].Type")
+        );
         let parts =
             json!({"messages": [{"role": "user", "content": [{"type": "text", "Text": "x"}]}]});
         assert_eq!(
@@ -1283,6 +1312,7 @@ mod tests {
             {"type": "file", "file": {"file_data": text}},
             {"text": "caption", "image_url": {"url": "https://x/y.png"}},
             {"text": "plain", "image_url": null},
+            {"type": null, "image_url": {"url": "https://x/y.png"}},
         ]}]});
         let parts = body["messages"][0]["content"].as_array().unwrap();
         let fields: Vec<_> = parts.iter().map(part_text_field).collect();
@@ -1296,7 +1326,8 @@ mod tests {
                 None,
                 None,
                 Some("text"),
-                Some("text")
+                Some("text"),
+                None
             ]
         );
         assert_eq!(
@@ -1305,6 +1336,7 @@ mod tests {
                 ("messages[0].content[1]".to_string(), "unknown"),
                 ("messages[0].content[4]".to_string(), "file"),
                 ("messages[0].content[6]".to_string(), "unknown"),
+                ("messages[0].content[8]".to_string(), "unknown"),
             ]
         );
         let mut body = body;
