@@ -38,6 +38,9 @@ pub(crate) struct Placeholders {
     /// searcher each time, fifty per candidate secret, which showed on documents with
     /// thousands of candidates.
     needles: AhoCorasick,
+    /// Per needle: a run of one filler character (`xxxx`, `****`), which a long random
+    /// value also holds now and then (about one RSA key body in a thousand has `xXXx`).
+    filler: Vec<bool>,
 }
 
 impl Placeholders {
@@ -48,14 +51,32 @@ impl Placeholders {
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
             .map(str::to_lowercase)
             .collect();
+        let filler = needles
+            .iter()
+            .map(|n| n.bytes().all(|b| Some(b) == n.bytes().next()))
+            .collect();
         let needles =
             AhoCorasick::new(&needles).map_err(|e| ScanError::builtin("placeholders", e))?;
-        Ok(Placeholders { needles })
+        Ok(Placeholders { needles, filler })
     }
 
-    /// Whether `value` is a documented placeholder, a template reference or filler.
+    /// Whether `value` is a documented placeholder, a template reference or filler. A
+    /// filler run counts only where filler is a quarter of the value or more
+    /// (`sk-proj-xxxx1234`), not inside a key that happens to hold one.
     pub(crate) fn is_placeholder(&self, value: &str) -> bool {
-        if self.needles.is_match(&value.to_lowercase()) {
+        let lower = value.to_lowercase();
+        let mostly_filler = || {
+            let filler = lower
+                .bytes()
+                .filter(|b| matches!(b, b'x' | b'*' | b'.'))
+                .count();
+            filler * 4 >= lower.len()
+        };
+        if self
+            .needles
+            .find_overlapping_iter(&lower)
+            .any(|m| !self.filler[m.pattern().as_usize()] || mostly_filler())
+        {
             return true;
         }
         let distinct = {
@@ -385,7 +406,13 @@ mod tests {
         ] {
             assert!(p.is_placeholder(v), "{v}");
         }
-        for v in ["ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe", "S3cr3tP@ss!"] {
+        assert!(p.is_placeholder("sk-proj-xxxx1234"));
+        for v in [
+            "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe",
+            "S3cr3tP@ss!",
+            // A random key body that holds a filler run.
+            "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7xXXxq2Lm9Rt4Vb8Nk3Pz",
+        ] {
             assert!(!p.is_placeholder(v), "{v}");
         }
     }
