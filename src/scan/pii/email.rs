@@ -6,15 +6,16 @@
 //! targets in code are not findings; `git@github.com:org/repo` is a remote, not a person.
 //! RFC 2606 reserved names (`example.com`, `*.test`, `*.invalid`, `*.localhost`, `*.example`)
 //! are placeholders by definition and are skipped. `user:pass@host` in a URL belongs to the
-//! connection-string secret rule, not here. `icon@2x.png` has a file extension, not a TLD.
+//! connection-string secret rule, not here. `icon@2x.png` has a file extension, not a TLD;
+//! extensions that are also country domains (`.md`, `.py`, `.sh`, `.so`) are domains.
 
 use super::super::text::{char_at, char_before};
 
 const FILE_EXTENSIONS: &[&str] = &[
     "png", "jpg", "jpeg", "gif", "svg", "webp", "ico", "bmp", "js", "mjs", "cjs", "ts", "tsx",
     "jsx", "css", "scss", "json", "yaml", "yml", "toml", "lock", "html", "htm", "txt", "log",
-    "map", "wasm", "gz", "tar", "tgz", "exe", "dll", "so", "pdf", "csv", "xml", "md", "py", "rb",
-    "java", "kt", "swift", "php", "sh", "vue", "svelte",
+    "map", "wasm", "gz", "tar", "tgz", "exe", "dll", "pdf", "csv", "xml", "rb", "java", "kt",
+    "swift", "php", "vue", "svelte",
 ];
 
 fn local_char(c: char) -> bool {
@@ -190,6 +191,10 @@ mod tests {
         assert!(spans("postgres://admin:s3cret@db.internal.net/app").is_empty());
         assert!(spans("redis://:c&Aic%^oCD4@cache.internal.net:6379/0").is_empty());
         assert!(spans("see icon@2x.png").is_empty());
+        assert_eq!(
+            spans("contacto@empresa.com.py o ana@studio.md, ops@acme.sh"),
+            vec!["contacto@empresa.com.py", "ana@studio.md", "ops@acme.sh"]
+        );
         assert!(spans("contact john@example.com").is_empty());
     }
 

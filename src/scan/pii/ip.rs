@@ -209,10 +209,16 @@ fn find_v6(text: &str, out: &mut Vec<(usize, usize, f32)>) {
         while e > s && matches!(b[e - 1], b'.' | b':') && !b[s..e].ends_with(b"::") {
             e -= 1;
         }
-        if (s > 0 && (b[s - 1].is_ascii_alphanumeric() || b[s - 1] == b'_'))
-            || b.get(e)
-                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
-        {
+        let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+        if s > 0 && word(&b[s - 1]) {
+            // `addr:2001:db8::1`, `src:2a03:…`: the run began inside a label (whose last
+            // letters may be hex) ended by a single colon; the address follows it.
+            match b[s..e].iter().position(|&c| c == b':') {
+                Some(i) if b.get(s + i + 1).is_some_and(|c| *c != b':') => s += i + 1,
+                _ => continue,
+            }
+        }
+        if b.get(e).is_some_and(word) {
             continue;
         }
         let run = &b[s..e];
@@ -322,5 +328,15 @@ mod tests {
             "::1 and 2001:db8::1 and std::io::Result and 12:30:45 and 00:1a:2b:3c:4d:5e"
         )
         .is_empty());
+        // After a `label:`, hex letters at the label's end included.
+        assert_eq!(
+            spans("addr:2001:4860:4860::8888 src:2a03:2880:f12f:83:face:b00c::25de IPv6:2606:4700:4700::1111"),
+            vec![
+                ("2001:4860:4860::8888", 0.85),
+                ("2a03:2880:f12f:83:face:b00c::25de", 0.85),
+                ("2606:4700:4700::1111", 0.85)
+            ]
+        );
+        assert!(spans("ts:2024:01:02:03 and key::2001:db8::1").is_empty());
     }
 }

@@ -69,6 +69,8 @@ const PHONE_CUES: Cues = Cues::new(&[
     "cel ",
     "sms",
     "dial",
+    "ph#",
+    "ph:",
 ]);
 /// "Number" names a phone ("my number is …") unless an id noun says which number it is
 /// ("order number", "número de cliente").
@@ -382,15 +384,43 @@ fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
         // digits; after a longer group it ends a CSV field (`4152…9089,1500`).
         Some(b',') => g[z - 1].len() > 3 || !b.get(end + 1).is_some_and(u8::is_ascii_digit),
         _ => {
-            // Preceded by `x.`/`x-`/`x/` where x is alphanumeric: part of an identifier or path.
+            // Preceded by `x.`/`x-`/`x/`/`x#` where x is alphanumeric: part of an identifier
+            // or path (`Order#5551234567`), unless `#` follows a label that names the value.
             let s = g[a].start;
             !(s >= 2
                 && matches!(b[s - 1], b'.' | b'-' | b'/' | b'#')
                 && b[s - 2].is_ascii_alphanumeric()
                 && a == 0
-                && !after_chat_link(b, s))
+                && !after_chat_link(b, s)
+                && !(b[s - 1] == b'#' && after_value_label(b, s - 1)))
         }
     }
+}
+
+/// Whether the word that ends at `i` labels a number that is PII: `SSN#`, `Card#`, `Ph#`.
+fn after_value_label(b: &[u8], i: usize) -> bool {
+    const LABELS: [&[u8]; 14] = [
+        b"ssn",
+        b"card",
+        b"cc",
+        b"ph",
+        b"tel",
+        b"phone",
+        b"cel",
+        b"cell",
+        b"mobile",
+        b"fax",
+        b"movil",
+        b"tarjeta",
+        b"telefono",
+        b"whatsapp",
+    ];
+    let start = b[..i]
+        .iter()
+        .rposition(|c| !c.is_ascii_alphabetic())
+        .map_or(0, |p| p + 1);
+    let word = &b[start..i];
+    LABELS.iter().any(|l| word.eq_ignore_ascii_case(l))
 }
 
 /// Whether `i` follows `wa.me/`, the click-to-chat link whose path is a phone number.
@@ -573,13 +603,22 @@ fn try_phone(
         }
         let before = lower_before(text, g[a].start, 32);
         let ctx = before.as_bytes();
+        let contiguous = shape.len() == 1;
+        let near = &ctx[ctx.len().saturating_sub(NEAR_CUE)..];
         let number_word = has_any(ctx, &NUMBER_WORDS);
-        let id_word = has_any(ctx, &NUMBER_VETO) || (number_word && has_any(ctx, &ID_NOUNS));
+        // Ten bare digits are an id as often as a phone, so an id word anywhere before
+        // counts; a number written in a phone's groups only loses to one that heads it
+        // (`Order #: 415-555-2671`, not `Team #3 lead Ana 415-555-2671` or `ID 4471 |`).
+        let heading = &near[near
+            .iter()
+            .rposition(u8::is_ascii_digit)
+            .map_or(0, |p| p + 1)..];
+        let veto_ctx = if contiguous { ctx } else { heading };
+        let id_word = has_any(veto_ctx, &NUMBER_VETO) || (number_word && has_any(ctx, &ID_NOUNS));
         let cue = has_any(ctx, &PHONE_CUES) || (number_word && !id_word);
         // A cue right before the number (`customer phone 55…`, `teléfono: 55…`) outweighs
         // an id word further back (`Ticket #4521:`, `Datos de la cuenta`).
-        let veto = id_word && !has_any(&ctx[ctx.len().saturating_sub(NEAR_CUE)..], &PHONE_CUES);
-        let contiguous = shape.len() == 1;
+        let veto = id_word && !has_any(near, &PHONE_CUES);
         let score = match (cc.is_some(), contiguous) {
             (true, _) => 0.85,
             (false, false) => {
@@ -758,6 +797,28 @@ mod tests {
                 "{p}"
             );
         }
+    }
+
+    #[test]
+    fn a_label_glued_by_a_hash_names_the_value_an_identifier_does_not() {
+        assert_eq!(
+            found("SSN#536-22-8411 Card#4111111111111111 Ph#415-555-2671"),
+            vec![
+                (PiiEntity::Ssn, "536-22-8411"),
+                (PiiEntity::CreditCard, "4111111111111111"),
+                (PiiEntity::Phone, "415-555-2671")
+            ]
+        );
+        assert!(found("Order#5551234567 Ticket#4155552671").is_empty());
+        // An id word further back does not take a phone's groups from it.
+        for t in [
+            "Account manager: Ana Ruiz, 415-555-2671",
+            "Ana Ruiz, Sales ID 4471 | (415) 555-2671",
+            "Team #3 lead Ana 415-555-2671",
+        ] {
+            assert_eq!(found(t).len(), 1, "{t}");
+        }
+        assert!(found("Order #: 415-555-2671").is_empty());
     }
 
     #[test]
