@@ -141,9 +141,15 @@ fn version_shape(b: &[u8], start: usize) -> bool {
 
 /// Whether the words before `start` say a version or a section number follows; `version`
 /// counts inside a key too (`AssemblyVersion("`, `"appVersion": "`), where it starts no word.
+/// Only words after the last line break, `;` and number count: a cue there headed that
+/// number (`Version: 2.0\nServer: 52.3.4.5`, `nginx version 1.25 on 52.3.4.5`).
 fn after_version_cue(text: &str, start: usize) -> bool {
     let before = lower_before(text, start, 24);
     let before = before.as_bytes();
+    let before = &before[before
+        .iter()
+        .rposition(|c| c.is_ascii_digit() || matches!(c, b'\n' | b';'))
+        .map_or(0, |k| k + 1)..];
     if has_any(before, &VERSION_CUES) || memchr::memmem::find(before, b"version").is_some() {
         return true;
     }
@@ -290,6 +296,14 @@ mod tests {
             "release '5.1.2.3'",
         ] {
             assert!(spans(version).is_empty(), "{version}");
+        }
+        // A cue that headed another number, or an earlier line or clause, does not.
+        for host in [
+            "Version: 2.0\nServer: 52.3.4.5",
+            "nginx version 1.25 on 52.3.4.5",
+            "Firmware updated; host 52.3.4.5",
+        ] {
+            assert_eq!(spans(host), vec![("52.3.4.5", 0.85)], "{host}");
         }
         // Everyday words further off do not make a host a version.
         assert_eq!(
