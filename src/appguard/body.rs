@@ -272,7 +272,7 @@ fn json_prefix_texts(b: &[u8], fields: &[String]) -> Vec<String> {
                 match stack.last_mut() {
                     Some(o) if o.object && o.expect_key => {
                         o.hidden = o.hidden_above || is_credential_key(&s);
-                        o.named = fields.is_empty() || fields.iter().any(|f| *f == s);
+                        o.named = fields.is_empty() || fields.contains(&s);
                         o.expect_key = false;
                     }
                     Some(o) if o.named && !o.hidden => out.push(s),

@@ -542,8 +542,10 @@ fn variant_below(v: &Value, names: bool) -> Option<String> {
         "dependencies",
         "metadata",
     ];
-    // Values, not fields: free-form objects, and a schema's data (as `visit_descriptions`).
-    const FREE_FORM: [&str; 9] = [
+    // Values, not fields: free-form objects (vLLM's `documents`, whose every string is
+    // read), and a schema's data (as `visit_descriptions`).
+    const FREE_FORM: [&str; 10] = [
+        "documents",
         "arguments",
         "input",
         "logit_bias",
@@ -1104,6 +1106,8 @@ mod tests {
         // The end-user id is masked by its key, and a part's type says whether it is read.
         let user = json!({"user": "anon", "User": "ana.garcia@correo.mx", "messages": []});
         assert_eq!(case_variant_key(&user).as_deref(), Some("User"));
+        let docs = json!({"messages": [], "documents": [{"Type": "memo", "Text": "x"}]});
+        assert_eq!(case_variant_key(&docs), None);
         let typed = json!({"messages": [{"role": "user", "content": [{"type": "image_url",
             "image_url": {"url": "https://x/a.png"}, "Type": "text", "text": "x"}]}]});
         assert_eq!(

@@ -146,10 +146,22 @@ fn version_shape(b: &[u8], start: usize) -> bool {
 fn after_version_cue(text: &str, start: usize) -> bool {
     let before = lower_before(text, start, 24);
     let before = before.as_bytes();
-    let before = &before[before
+    // A list of versions (`versions 10.2.0.4 and 10.2.0.5`) goes on under its cue.
+    let clause = before
         .iter()
-        .rposition(|c| c.is_ascii_digit() || matches!(c, b'\n' | b';'))
-        .map_or(0, |k| k + 1)..];
+        .rposition(|c| matches!(c, b'\n' | b';'))
+        .map_or(0, |k| k + 1);
+    let number = before.iter().rposition(u8::is_ascii_digit).map(|k| k + 1);
+    let listed = number.is_some_and(|k| {
+        let between = std::str::from_utf8(&before[k..]).unwrap_or("");
+        let words = between.trim_matches(|c: char| c == ' ' || c == ',');
+        matches!(words, "" | "and" | "or" | "y" | "o" | "&" | "/")
+    });
+    let from = match number {
+        Some(k) if !listed => k.max(clause),
+        _ => clause,
+    };
+    let before = &before[from..];
     if has_any(before, &VERSION_CUES) || memchr::memmem::find(before, b"version").is_some() {
         return true;
     }
@@ -305,6 +317,7 @@ mod tests {
         ] {
             assert_eq!(spans(host), vec![("52.3.4.5", 0.85)], "{host}");
         }
+        assert!(spans("Fixed in versions 10.2.0.4 and 10.2.0.5").is_empty());
         // Everyday words further off do not make a host a version.
         assert_eq!(
             spans("Puedes ver el servidor en 189.203.45.12"),
@@ -351,6 +364,6 @@ mod tests {
                 ("2606:4700:4700::1111", 0.85)
             ]
         );
-        assert!(spans("ts:2024:01:02:03 and key::2001:db8::1").is_empty());
+        assert!(spans("ts:2024:01:02:03 and key::2606:4700::1111").is_empty());
     }
 }

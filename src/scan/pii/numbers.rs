@@ -606,14 +606,19 @@ fn try_phone(
         let contiguous = shape.len() == 1;
         let near = &ctx[ctx.len().saturating_sub(NEAR_CUE)..];
         let number_word = has_any(ctx, &NUMBER_WORDS);
-        // Ten bare digits are an id as often as a phone, so an id word anywhere before
-        // counts; a number written in a phone's groups only loses to one that heads it
+        // Ten bare digits are an id as often as a phone, and so is a "number" that an id
+        // word names (`Order number: 415-555-2671`), so an id word anywhere before counts;
+        // otherwise a number in a phone's groups only loses to one that heads it
         // (`Order #: 415-555-2671`, not `Team #3 lead Ana 415-555-2671` or `ID 4471 |`).
         let heading = &near[near
             .iter()
             .rposition(u8::is_ascii_digit)
             .map_or(0, |p| p + 1)..];
-        let veto_ctx = if contiguous { ctx } else { heading };
+        let veto_ctx = if contiguous || number_word {
+            ctx
+        } else {
+            heading
+        };
         let id_word = has_any(veto_ctx, &NUMBER_VETO) || (number_word && has_any(ctx, &ID_NOUNS));
         let cue = has_any(ctx, &PHONE_CUES) || (number_word && !id_word);
         // A cue right before the number (`customer phone 55…`, `teléfono: 55…`) outweighs
@@ -819,6 +824,7 @@ mod tests {
             assert_eq!(found(t).len(), 1, "{t}");
         }
         assert!(found("Order #: 415-555-2671").is_empty());
+        assert!(found("Order number: 415-555-2671").is_empty());
     }
 
     #[test]

@@ -65,17 +65,12 @@ impl Placeholders {
     /// (`sk-proj-xxxx1234`), not inside a key that happens to hold one.
     pub(crate) fn is_placeholder(&self, value: &str) -> bool {
         let lower = value.to_lowercase();
-        let mostly_filler = || {
-            let filler = lower
-                .bytes()
-                .filter(|b| matches!(b, b'x' | b'*' | b'.'))
-                .count();
-            filler * 4 >= lower.len()
-        };
+        // Filler of the run's own character (`x`, `*`, `.`, `0`).
+        let mostly = |fill: u8| lower.bytes().filter(|&b| b == fill).count() * 4 >= lower.len();
         if self
             .needles
             .find_overlapping_iter(&lower)
-            .any(|m| !self.filler[m.pattern().as_usize()] || mostly_filler())
+            .any(|m| !self.filler[m.pattern().as_usize()] || mostly(lower.as_bytes()[m.start()]))
         {
             return true;
         }
@@ -407,6 +402,7 @@ mod tests {
             assert!(p.is_placeholder(v), "{v}");
         }
         assert!(p.is_placeholder("sk-proj-xxxx1234"));
+        assert!(p.is_placeholder("Pass0000000000"));
         for v in [
             "ghp_R8k2Lq9ZmV4tX7wP1nB6cY3dF5gH0jKsAe",
             "S3cr3tP@ss!",
