@@ -296,7 +296,8 @@ fn unleet_word(b: &mut [u8], i: usize, vocab: &AhoCorasick) -> usize {
             .find(w)
             .is_some_and(|m| m.start() == 0 && m.end() == w.len())
     };
-    if n > 0 && !known(word) {
+    // A word longer than any of the vocabulary's (keys, hashes) is not spelled out.
+    if n > 0 && word.len() <= vocab.max_pattern_len() && !known(word) {
         let spell = |w: &mut [u8], mask: usize| {
             for (bit, &k) in ones[..n].iter().enumerate() {
                 w[k] = if mask & (1 << bit) != 0 { b'l' } else { b'i' };
@@ -625,48 +626,72 @@ pub(crate) fn decoded_segments(text: &str, budget: &mut usize) -> Vec<String> {
 
 /// Bytes written as separate hex pairs, `49 67 6e 6f …` or `0x49, 0x67, …` (a hex dump, a C
 /// array): at least eight pairs, each two hex digits after an optional `0x`, apart by a
-/// space, a comma or both. Found from the separators, so prose costs a look at each space.
+/// space, a comma or both. Searched like base64 runs: eight pairs fill at least
+/// [`HEX_PAIRS_RUN`] bytes of [`hex_pair_byte`], so one probe that far ahead steps over
+/// most of any prose (looking at every space cost a third of a scan of it).
 fn hex_pair_segments(b: &[u8], budget: &mut usize, out: &mut Vec<String>) {
     const MIN_PAIRS: usize = 8;
-    let mut from = 0;
+    let mut i = 0;
     while *budget > 0 {
-        let Some(k) = memchr::memchr2(b' ', b',', b.get(from..).unwrap_or_default()) else {
+        let probe = i + HEX_PAIRS_RUN - 1;
+        let Some(&p) = b.get(probe) else {
             break;
         };
-        let sep = from + k;
-        from = sep + 1;
-        let Some(start) = [sep.wrapping_sub(4), sep.wrapping_sub(2)]
-            .into_iter()
-            .find(|&s| hex_pair_at(b, s) == Some(sep))
-        else {
+        if !hex_pair_byte(p) {
+            i = probe + 1;
             continue;
-        };
-        let mut bytes = Vec::new();
-        let mut at = start;
-        while let Some(end) = hex_pair_at(b, at) {
-            let digits = &b[end - 2..end];
-            bytes.push(digits.iter().fold(0u8, |v, &h| {
-                v * 16 + (h as char).to_digit(16).unwrap_or(0) as u8
-            }));
-            let gap = match b.get(end..) {
-                Some([b',', b' ', ..]) => 2,
-                Some([b' ' | b',', ..]) => 1,
-                _ => 0,
+        }
+        let mut s = probe;
+        while s > i && hex_pair_byte(b[s - 1]) {
+            s -= 1;
+        }
+        let mut j = probe + 1;
+        while j < b.len() && hex_pair_byte(b[j]) {
+            j += 1;
+        }
+        // Within the run, each stretch of pairs is read from its first token.
+        let mut at = s;
+        while at < j && *budget > 0 {
+            let Some(end) = hex_pair_at(b, at) else {
+                at += 1;
+                continue;
             };
-            at = end + gap;
-            if gap == 0 || bytes.len() >= *budget {
-                break;
+            let mut bytes = Vec::new();
+            let mut pos = at;
+            let mut end = Some(end);
+            while let Some(e) = end {
+                let digits = &b[e - 2..e];
+                bytes.push(digits.iter().fold(0u8, |v, &h| {
+                    v * 16 + (h as char).to_digit(16).unwrap_or(0) as u8
+                }));
+                let gap = match b.get(e..) {
+                    Some([b',', b' ', ..]) => 2,
+                    Some([b' ' | b',', ..]) => 1,
+                    _ => 0,
+                };
+                pos = e + gap;
+                end = (gap > 0 && bytes.len() < *budget)
+                    .then(|| hex_pair_at(b, pos))
+                    .flatten();
+            }
+            at = pos.max(at + 1);
+            if bytes.len() >= MIN_PAIRS {
+                if let Some(s) = printable(bytes) {
+                    *budget = budget.saturating_sub(s.len());
+                    out.push(s);
+                }
             }
         }
-        from = from.max(at);
-        if bytes.len() < MIN_PAIRS {
-            continue;
-        }
-        if let Some(s) = printable(bytes) {
-            *budget = budget.saturating_sub(s.len());
-            out.push(s);
-        }
+        i = j + 1;
     }
+}
+
+/// Bytes the shortest run of eight hex pairs takes (`49 67 6e 6f 72 65 20 61`).
+const HEX_PAIRS_RUN: usize = 8 * 3 - 1;
+
+/// A byte of a run of hex pairs: a hex digit, `x` of `0x`, or a separator.
+fn hex_pair_byte(c: u8) -> bool {
+    c.is_ascii_hexdigit() || matches!(c, b' ' | b',' | b'x' | b'X')
 }
 
 /// Where a hex pair token that starts at `at` (`4f` or `0x4f`, standing alone) ends.
