@@ -342,16 +342,20 @@ fn json_string(b: &[u8], start: usize) -> (String, usize) {
             Some(_) => k += 1,
         }
     };
-    if let Err(e) = std::str::from_utf8(&b[start..end]) {
-        if e.error_len().is_none() {
-            end = start + e.valid_up_to();
-        }
-    }
+    end = start + whole_chars(&b[start..end]).len();
     let mut quoted = b[start..end].to_vec();
     quoted.push(b'"');
     let s = serde_json::from_slice(&quoted)
         .unwrap_or_else(|_| String::from_utf8_lossy(&b[start + 1..end]).into_owned());
     (s, next)
+}
+
+/// `b` without a character its end cuts in two (invalid bytes elsewhere are kept).
+pub(crate) fn whole_chars(b: &[u8]) -> &[u8] {
+    match std::str::from_utf8(b) {
+        Err(e) if e.error_len().is_none() => &b[..e.valid_up_to()],
+        _ => b,
+    }
 }
 
 /// Whether four hex digits name a UTF-16 high surrogate (`D800`–`DBFF`).

@@ -93,12 +93,10 @@ impl FrameReader {
             }
             if fin && self.in_text {
                 // A cut inside a character ends the text before it.
-                let mut text = &self.message[..];
-                if let Err(e) = std::str::from_utf8(text) {
-                    if self.overflow && e.error_len().is_none() {
-                        text = &text[..e.valid_up_to()];
-                    }
-                }
+                let text = match self.overflow {
+                    true => super::body::whole_chars(&self.message),
+                    false => &self.message[..],
+                };
                 out.push(Message {
                     text: String::from_utf8_lossy(text).into_owned(),
                     cut: self.overflow,

@@ -71,7 +71,8 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         upstream_keepalive_pool_size: config.server.keepalive_pool_size,
         // Our drain ends the process as soon as requests are done; Pingora's own grace
         // period is only the backstop if that ever fails. It outlasts the drain's hooks
-        // (settling cut-off requests, the audit flush), which run after the timeout.
+        // (settling cut-off requests, the audit flush, queued alerts), which run after the
+        // timeout.
         grace_period_seconds: Some({
             let budget = config
                 .server
@@ -317,7 +318,8 @@ impl BackgroundService for Once {
 const NEWEST_CONNECTION_GRACE: Duration = Duration::from_millis(250);
 /// How long the drain thread's hooks may take after the shutdown timeout: refunds of the
 /// requests cut off (all at once), then the records of requests that were settling
-/// themselves (their refunds cut short), then the audit queue's last flush.
+/// themselves (their refunds cut short), then the audit queue's last flush, then the
+/// alerts still queued ([`ALERT_BUDGET`]).
 const SETTLE_BUDGET: Duration = Duration::from_secs(2);
 const CLOSING_BUDGET: Duration = Duration::from_secs(1);
 const FLUSH_BUDGET: Duration = Duration::from_secs(5);

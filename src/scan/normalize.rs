@@ -201,8 +201,8 @@ const LEET: [u8; 256] = {
     t
 };
 
-/// Maps leetspeak digits and symbols to letters, but only inside words (next to a letter), so
-/// numbers in ordinary text stay numbers.
+/// Maps leetspeak digits and symbols to letters, but only inside words (digits of a word
+/// that holds a letter, symbols next to one), so numbers in ordinary text stay numbers.
 #[cfg(test)]
 pub(crate) fn unleet(s: &str, vocab: &AhoCorasick) -> String {
     unleet_owned(s.to_owned(), vocab)
@@ -215,7 +215,8 @@ pub(crate) fn unleet(s: &str, vocab: &AhoCorasick) -> String {
 /// and `$` at the end of one (`!n$truct!0n$`).
 fn unleet_owned(s: String, vocab: &AhoCorasick) -> String {
     let mut b = s.into_bytes();
-    // The byte before `i` as it was before this pass changed it.
+    // The byte before `i` as this pass read it ([`unleet_word`] rewrites a word's digits
+    // ahead of `i`, so those are read as their letters).
     let mut prev = 0u8;
     // Where the last word whose digits were read ends: each word is read once.
     let mut word_end = 0;
@@ -354,7 +355,7 @@ fn blank_emphasis(s: String) -> String {
 /// Bytes screened at once by the view's per-byte passes.
 const BLOCK: usize = 64;
 
-/// Whether `c` may have a [`LEET`] letter: every byte that has one, plus `2` and `6`. Plain
+/// Whether `c` may have a [`LEET`] letter: every byte that has one, plus `2`. Plain
 /// comparisons, so a block's test compiles to vector compares instead of table loads.
 fn maybe_leet(c: u8) -> bool {
     (c.wrapping_sub(b'0') < 10) | matches!(c, b'!' | b'|' | b'@' | b'$' | b'+')
@@ -548,31 +549,11 @@ fn segment(joined: &str, vocab: &AhoCorasick) -> String {
 pub(crate) fn decoded_segments(text: &str, budget: &mut usize) -> Vec<String> {
     let b = text.as_bytes();
     let mut out = Vec::new();
-    // Only runs of at least `MIN_ENCODED` bytes matter, so the search probes the last byte
-    // of the shortest such run starting at `i`: when it is not base64, no run worth decoding
-    // starts in `i..=probe` and the whole stretch is skipped. Testing every byte mispredicted
-    // a branch at each word boundary and cost about 2 ns per byte of every text.
-    // Invariant: `i` is 0 or follows a non-base64 byte, so no run begins before `i` and
-    // continues past it.
     let mut i = 0;
     while *budget > 0 {
-        let probe = i + MIN_ENCODED - 1;
-        let Some(&p) = b.get(probe) else {
+        let Some((s, mut j)) = next_run(b, i, MIN_ENCODED, is_b64) else {
             break;
         };
-        if !is_b64(p) {
-            i = probe + 1;
-            continue;
-        }
-        // The maximal run holding `probe`.
-        let mut s = probe;
-        while s > i && is_b64(b[s - 1]) {
-            s -= 1;
-        }
-        let mut j = probe + 1;
-        while j < b.len() && is_b64(b[j]) {
-            j += 1;
-        }
         // Base64 wrapped into lines (76 columns from `base64`, 64 in PEM and MIME): lines of
         // whole quanta and one width, joined by line breaks, read as one run, or a word split
         // at a break ("in|structions") is two halves that no rule reads. Padding ends it.
@@ -624,31 +605,58 @@ pub(crate) fn decoded_segments(text: &str, budget: &mut usize) -> Vec<String> {
     out
 }
 
-/// Bytes written as separate hex pairs, `49 67 6e 6f …` or `0x49, 0x67, …` (a hex dump, a C
-/// array): at least eight pairs, each two hex digits after an optional `0x`, apart by a
-/// space, a comma or both. Searched like base64 runs: eight pairs fill at least
-/// [`HEX_PAIRS_RUN`] bytes of [`hex_pair_byte`], so one probe that far ahead steps over
-/// most of any prose (looking at every space cost a third of a scan of it).
-fn hex_pair_segments(b: &[u8], budget: &mut usize, out: &mut Vec<String>) {
-    const MIN_PAIRS: usize = 8;
-    let mut i = 0;
-    while *budget > 0 {
-        let probe = i + HEX_PAIRS_RUN - 1;
-        let Some(&p) = b.get(probe) else {
-            break;
-        };
-        if !hex_pair_byte(p) {
+/// The next maximal run of `class` bytes at least `min` long, at or after `i` (which is 0 or
+/// follows a byte outside the class, so no run begins before it and goes on past it). The
+/// search probes the last byte of the shortest such run starting at `i`: when it is outside
+/// the class, no run that long starts in `i..=probe` and the whole stretch is skipped.
+/// Testing every byte mispredicted a branch at each word boundary and cost about 2 ns per
+/// byte of every text.
+fn next_run(
+    b: &[u8],
+    mut i: usize,
+    min: usize,
+    class: impl Fn(u8) -> bool,
+) -> Option<(usize, usize)> {
+    loop {
+        let probe = i + min - 1;
+        if !class(*b.get(probe)?) {
             i = probe + 1;
             continue;
         }
         let mut s = probe;
-        while s > i && hex_pair_byte(b[s - 1]) {
+        while s > i && class(b[s - 1]) {
             s -= 1;
         }
         let mut j = probe + 1;
-        while j < b.len() && hex_pair_byte(b[j]) {
+        while j < b.len() && class(b[j]) {
             j += 1;
         }
+        if j - s >= min {
+            return Some((s, j));
+        }
+        i = j + 1;
+    }
+}
+
+/// The byte two hex digits spell.
+fn hex_byte(digits: &[u8]) -> u8 {
+    digits.iter().fold(0u8, |v, &h| {
+        v * 16 + (h as char).to_digit(16).unwrap_or(0) as u8
+    })
+}
+
+/// Bytes written as separate hex pairs, `49 67 6e 6f …` or `0x49, 0x67, …` (a hex dump, a C
+/// array): at least eight pairs, each two hex digits after an optional `0x`, apart by a
+/// space, a comma or both. Searched like base64 runs: eight pairs fill at least
+/// [`HEX_PAIRS_RUN`] bytes of [`hex_pair_byte`] (looking at every space cost a third of a
+/// scan of prose).
+fn hex_pair_segments(b: &[u8], budget: &mut usize, out: &mut Vec<String>) {
+    const MIN_PAIRS: usize = 8;
+    let mut i = 0;
+    while *budget > 0 {
+        let Some((s, j)) = next_run(b, i, HEX_PAIRS_RUN, hex_pair_byte) else {
+            break;
+        };
         // Within the run, each stretch of pairs is read from its first token.
         let mut at = s;
         while at < j && *budget > 0 {
@@ -660,10 +668,7 @@ fn hex_pair_segments(b: &[u8], budget: &mut usize, out: &mut Vec<String>) {
             let mut pos = at;
             let mut end = Some(end);
             while let Some(e) = end {
-                let digits = &b[e - 2..e];
-                bytes.push(digits.iter().fold(0u8, |v, &h| {
-                    v * 16 + (h as char).to_digit(16).unwrap_or(0) as u8
-                }));
+                bytes.push(hex_byte(&b[e - 2..e]));
                 let gap = match b.get(e..) {
                     Some([b',', b' ', ..]) => 2,
                     Some([b' ' | b',', ..]) => 1,
@@ -731,9 +736,7 @@ fn escaped_segments(b: &[u8], budget: &mut usize, out: &mut Vec<String>) {
                 if !esc.starts_with(lead) || !hex.iter().all(u8::is_ascii_hexdigit) {
                     break;
                 }
-                bytes.push(hex.iter().fold(0u8, |v, &h| {
-                    v * 16 + (h as char).to_digit(16).unwrap_or(0) as u8
-                }));
+                bytes.push(hex_byte(hex));
                 at += width;
             }
             from = at.max(start + 1);
@@ -806,15 +809,20 @@ fn decode_b64(run: &[u8]) -> Option<String> {
 }
 
 /// Keeps a decoding only if it is UTF-8 and at least 90% printable, with some letters.
+/// A stray byte that is not UTF-8 (a neighbouring `ff` read with a hex dump) is a
+/// replacement character counted against the 90 %, not a reason to drop the whole text.
 fn printable(bytes: Vec<u8>) -> Option<String> {
-    let s = String::from_utf8(bytes).ok()?;
+    let s = match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
     let total = s.chars().count();
     if total < 8 {
         return None;
     }
     let good = s
         .chars()
-        .filter(|c| !c.is_control() || c.is_whitespace())
+        .filter(|&c| c != char::REPLACEMENT_CHARACTER && (!c.is_control() || c.is_whitespace()))
         .count();
     let letters = s.chars().filter(|c| c.is_alphabetic()).count();
     (good * 10 >= total * 9 && letters * 2 >= total).then_some(s)
@@ -939,6 +947,25 @@ mod tests {
         ] {
             let mut budget = MAX_DECODED;
             assert_eq!(decoded_segments(&text, &mut budget), [secret], "{text}");
+        }
+        // A stray pair that is no UTF-8 beside a dump does not hide it, wherever it sits.
+        for text in [
+            format!("{} ff", spaced.join(" ")),
+            format!("to be {} end", spaced.join(" ")),
+        ] {
+            let mut budget = MAX_DECODED;
+            let segs = decoded_segments(&text, &mut budget);
+            assert!(segs.iter().any(|s| s.contains(secret)), "{text}: {segs:?}");
+        }
+        for pad in 0..30 {
+            for glue in ["", " ", "g"] {
+                let text = format!("{}{glue}{}", "w ".repeat(pad), c_array.join(", "));
+                let mut budget = MAX_DECODED;
+                let segs = decoded_segments(&text, &mut budget);
+                // Glued to a letter the first token is no token: the rest still reads.
+                let want = if glue == "g" { &secret[1..] } else { secret };
+                assert_eq!(segs, [want], "pad {pad} glue {glue:?}");
+            }
         }
         // A word after a line of hex, or after unpadded base64, is not more of it.
         let hexed = hex::encode(secret);
