@@ -765,6 +765,27 @@ fn alert_config(port: u16, web: &Origin, hook: &str) -> String {
     )
 }
 
+/// Posts `body` to the alert route of [`alert_config`]; the app answers 200.
+async fn send_chat(port: u16, body: &Value) {
+    let r = client()
+        .post(format!("http://127.0.0.1:{port}/chat/send"))
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+/// The receiver's deliveries once it holds `n` of them (within 5 s, or `what` fails).
+async fn deliveries(hook: &Receiver, n: usize, what: &str) -> Vec<(Instant, String, String)> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while hook.got.lock().unwrap().len() < n {
+        assert!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    hook.got.lock().unwrap().clone()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_spanish_safety_message_reaches_the_webhook_signed_and_redacted() {
     let web = Origin::start("web");
@@ -774,22 +795,8 @@ async fn a_spanish_safety_message_reaches_the_webhook_signed_and_redacted() {
     let msg =
         "Hola, soy Carlos (carlos.mendoza@correo-mx.com) y se me fallan los frenos en la autopista";
     let sent = Instant::now();
-    let r = client()
-        .post(format!("http://127.0.0.1:{port}/chat/send"))
-        .json(&json!({"message": msg, "lang": "es"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while hook.got.lock().unwrap().len() < 3 {
-        assert!(
-            Instant::now() < deadline,
-            "webhook not delivered with retries"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let got = hook.got.lock().unwrap().clone();
+    send_chat(port, &json!({"message": msg, "lang": "es"})).await;
+    let got = deliveries(&hook, 3, "webhook not delivered with retries").await;
     assert!(
         got[0].0 - sent < Duration::from_secs(1),
         "first delivery within a second"
@@ -827,18 +834,8 @@ async fn a_body_past_the_peek_alerts_on_what_the_peek_holds() {
     // route does not name that would alert too.
     let body = json!({"message": "brake failure on the highway", "note": "brake failure drill",
         "photo": "QUJD".repeat(50_000)});
-    let r = client()
-        .post(format!("http://127.0.0.1:{port}/chat/send"))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while hook.got.lock().unwrap().is_empty() {
-        assert!(Instant::now() < deadline, "no alert for a long body");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    send_chat(port, &body).await;
+    deliveries(&hook, 1, "no alert for a long body").await;
     // Anything else would have been queued with it.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let got = hook.got.lock().unwrap().clone();
@@ -859,13 +856,7 @@ async fn a_shutdown_waits_for_queued_alerts_and_their_retries() {
     let port = free_port();
     let cfg = alert_config(port, &web, &hook.url).replace("backoff: 100ms", "backoff: 200ms");
     let mut edge = Edge::start(&cfg);
-    let r = client()
-        .post(format!("http://127.0.0.1:{port}/chat/send"))
-        .json(&json!({"message": "I need to speak to a human"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    send_chat(port, &json!({"message": "I need to speak to a human"})).await;
     edge.signal(libc::SIGTERM);
     let took = edge.wait_exit(Duration::from_secs(15));
     assert!(took.is_some(), "the edge did not exit");
@@ -955,12 +946,8 @@ async fn ai_prompts_are_checked_by_the_same_rules() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while hook.got.lock().unwrap().is_empty() {
-        assert!(Instant::now() < deadline, "no webhook for the AI prompt");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let v: Value = serde_json::from_str(&hook.got.lock().unwrap()[0].2).unwrap();
+    let got = deliveries(&hook, 1, "no webhook for the AI prompt").await;
+    let v: Value = serde_json::from_str(&got[0].2).unwrap();
     assert_eq!(
         (
             v["category"].as_str(),
