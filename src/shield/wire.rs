@@ -15,9 +15,8 @@ pub use crate::scan::{decode_escapes, Escapes};
 /// `content` (a string, or the `text` of text and refusal parts), an assistant turn's
 /// `refusal`, the participant `name`, tool results, tool-call arguments and the predicted
 /// output (`prediction.content`), vLLM's `documents`, a `file` part's name and, when it is
-/// text, its decoded
-/// document (rewritten documents are encoded again as they came), and the developer's
-/// texts beside the messages ([`DEVELOPER_FIELDS`]). Images, audio and other files are
+/// text, its decoded document (rewritten documents are encoded again as they came), and the
+/// developer's texts beside the messages ([`DEVELOPER_FIELDS`]). Images, audio and other files are
 /// not text ([`read_parts`] names them); the end-user id has its own rule
 /// (`inspect::mask_user_id`).
 pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
