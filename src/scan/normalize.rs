@@ -846,6 +846,13 @@ mod tests {
         assert_eq!(fold("ig\u{200B}no\u{200D}re"), "ignore");
         assert_eq!(fold("instrucciónes"), "instrucciones");
         assert_eq!(fold("𝐢𝐠𝐧𝐨𝐫𝐞"), "ignore");
+        // Small capitals, parenthesized letters and the letters of flags.
+        assert_eq!(fold("ɪɢɴᴏʀᴇ"), "ignore");
+        assert_eq!(fold("⒤⒢⒩⒪⒭⒠"), "ignore");
+        assert_eq!(
+            fold("\u{1F1EE}\u{1F1EC}\u{1F1F3}\u{1F1F4}\u{1F1F7}\u{1F1EA}"),
+            "ignore"
+        );
         let tags: String = "hi"
             .chars()
             .map(|c| char::from_u32(0xE0000 + c as u32).unwrap())
