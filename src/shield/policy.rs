@@ -130,8 +130,10 @@ pub const CHAT_ROLES: [&str; 6] = [
     "function",
 ];
 
-/// Resolves `raw`, calling `report(key, message)` for every bad value (which then takes
-/// its default), so the YAML path and the database path share one parser.
+/// Resolves `raw`, calling `report(key, message)` for every bad value, so the YAML path
+/// (which refuses the file) and the database path share one parser. What the database path
+/// then serves: a bad choice takes its default, a number out of range is clamped into it,
+/// and an unknown entity or role is left out.
 pub fn resolve(raw: &RawPolicy, report: &mut dyn FnMut(&str, String)) -> Policy {
     let pii_action = PiiAction::parse(&raw.pii_action).unwrap_or_else(|| {
         report(

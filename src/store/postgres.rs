@@ -168,7 +168,7 @@ impl Store for PgStore {
         let raw = policy_from_row(&row)?;
         let tenant_id: String = row.try_get("tenant_id")?;
         let policy = policy::resolve(&raw, &mut |k, msg| {
-            tracing::warn!(tenant = %tenant_id, key = k, problem = %msg, "invalid ai_gateway_config value; using the default");
+            tracing::warn!(tenant = %tenant_id, key = k, problem = %msg, "invalid ai_gateway_config value; serving the nearest valid one (a bad choice's default, a number clamped into range, an unknown name left out)");
         });
         let provider_keys = provider_keys(
             row.try_get::<Json<serde_json::Value>, _>("provider_keys")?
