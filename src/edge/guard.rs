@@ -315,7 +315,7 @@ pub async fn admit(
             reserved_locally,
         });
         if alerts_on {
-            check_json(state, ctx, route, &buf);
+            check_json(state, ctx, route, &buf, false);
         }
         return Ok(false);
     }
@@ -527,22 +527,20 @@ pub fn on_body(state: &State, ctx: &mut RequestCtx, body: &Option<Bytes>, end: b
         }
         if end {
             if let Some(mut buf) = ctx.guard.alert_buf.take() {
-                if buf.len() > BODY_PEEK {
-                    buf.truncate(BODY_PEEK);
-                    let texts = body::cut_json_texts(&buf, &ctx.guard.alert_fields);
-                    if !texts.is_empty() {
-                        alert(state, ctx, &route, &texts);
-                    }
-                } else {
-                    check_json(state, ctx, &route, &buf);
-                }
+                let cut = buf.len() > BODY_PEEK;
+                buf.truncate(BODY_PEEK);
+                check_json(state, ctx, &route, &buf, cut);
             }
         }
     }
 }
 
-fn check_json(state: &State, ctx: &RequestCtx, route: &Route, buf: &[u8]) {
-    let texts = body::json_texts(buf, &ctx.guard.alert_fields).unwrap_or_default();
+/// Alerts on the strings of a JSON body; `cut`: only its start is in `buf`.
+fn check_json(state: &State, ctx: &RequestCtx, route: &Route, buf: &[u8], cut: bool) {
+    let texts = match cut {
+        true => body::cut_json_texts(buf, &ctx.guard.alert_fields),
+        false => body::json_texts(buf, &ctx.guard.alert_fields).unwrap_or_default(),
+    };
     if !texts.is_empty() {
         alert(state, ctx, route, &texts);
     }
