@@ -28,6 +28,14 @@ pub struct CustomEntity {
     pub score: f32,
 }
 
+impl CustomEntity {
+    /// Compiles the entity alone, so configuration checks can name the one at fault
+    /// before a scanner is built.
+    pub fn check(&self) -> Result<(), ScanError> {
+        CustomDetector::new(vec![self.clone()]).map(drop)
+    }
+}
+
 pub(crate) struct CustomDetector {
     set: Option<RegexSet>,
     regexes: Vec<(Regex, usize)>,

@@ -108,6 +108,12 @@ impl ScannerBuilder {
         self
     }
 
+    /// Parses a gitleaks rule file as [`build`](Self::build) will, without building a
+    /// scanner: for configuration checks. Returns the rules that would be skipped.
+    pub fn check_gitleaks_toml(toml_text: &str) -> Result<Vec<RuleError>, ScanError> {
+        gitleaks::parse(toml_text).map(|p| p.errors)
+    }
+
     /// Compiles everything. Fails on a malformed TOML file, an invalid custom entity or (never
     /// in a released build, a unit test proves it) a built-in pattern that does not compile.
     pub fn build(self) -> Result<Built, ScanError> {

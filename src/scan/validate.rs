@@ -316,6 +316,9 @@ pub(crate) fn curp(s: &[u8]) -> bool {
 }
 
 /// RFC (Mexican tax id): 3 letters (company) or 4 (person), date, 2-char homoclave and the
+/// The one byte an RFC's `Ñ` (two bytes in UTF-8) stands as for [`rfc`]: its Latin-1 code.
+pub(crate) const RFC_ENYE: u8 = 0xD1;
+
 /// SAT check character: values over "0-9A-N&O-Z Ñ" weighted 13..2 (12-char ids are padded
 /// with a leading space), 11 - sum mod 11, where 11 is `0` and 10 is `A`. The generic ids
 /// `XAXX010101000` and `XEXX010101000` are placeholders by SAT's own rules and are refused.
@@ -325,7 +328,9 @@ pub(crate) fn rfc(s: &[u8]) -> bool {
         return false;
     }
     let nl = n - 9;
-    if !s[..nl].iter().all(|b| b.is_ascii_uppercase() || *b == b'&')
+    if !s[..nl]
+        .iter()
+        .all(|b| b.is_ascii_uppercase() || *b == b'&' || *b == RFC_ENYE)
         || !valid_yymmdd(&s[nl..nl + 6])
     {
         return false;
@@ -346,6 +351,7 @@ pub(crate) fn rfc(s: &[u8]) -> bool {
             b'&' => 24,
             b'O'..=b'Z' => u32::from(b - b'O') + 25,
             b' ' => 37,
+            RFC_ENYE => 38,
             _ => return None,
         })
     };
@@ -477,5 +483,12 @@ mod tests {
         assert!(!rfc(b"GODE561331GR8"));
         assert!(!rfc(b"XAXX010101000"));
         assert!(!rfc(b"GOD561231GR"));
+        // `Ñ` weighs 38 and may stand anywhere in the name part.
+        assert!(rfc(b"MU\xD1O800101AB3"));
+        assert!(rfc(b"\xD1A\xD1950101H24"));
+        assert!(!rfc(b"MU\xD1O800101AB4"));
+        // `N` for `Ñ` changes the check character.
+        assert!(!rfc(b"NA\xD1950101H24"));
+        assert!(!rfc(b"MUO800101A\xD13"));
     }
 }

@@ -1,6 +1,6 @@
 //! Upper-case identity codes: CURP, RFC, VIN and IBAN (compact or in groups of four).
 //!
-//! One pass finds maximal runs of upper-case ASCII letters, digits and `&` (RFC uses it);
+//! One pass finds maximal runs of upper-case ASCII letters, digits, `&` and `Ñ` (RFC uses both);
 //! only runs of the lengths these codes have (12, 13, 15–34) go on to the validators, each
 //! of which checks the shape and the check character. A run glued to a lower-case letter
 //! is a word or an identifier and is skipped whole.
@@ -42,6 +42,31 @@ fn code_byte(c: u8) -> bool {
     c.is_ascii_uppercase() | c.is_ascii_digit() | (c == b'&')
 }
 
+/// `Ñ` in UTF-8: a code letter of two bytes, so runs are extended over it by hand.
+const ENYE: &[u8] = "\u{d1}".as_bytes();
+
+/// Whether a run holding `Ñ` is an RFC (no other code has the letter: a CURP writes it `X`),
+/// read with each `Ñ` as the one byte the validator weighs.
+fn rfc_with_enye(run: &[u8]) -> bool {
+    let mut code = [0u8; 13];
+    let (mut n, mut k) = (0, 0);
+    while k < run.len() {
+        let c = if run[k..].starts_with(ENYE) {
+            k += 2;
+            validate::RFC_ENYE
+        } else {
+            k += 1;
+            run[k - 1]
+        };
+        let Some(slot) = code.get_mut(n) else {
+            return false;
+        };
+        *slot = c;
+        n += 1;
+    }
+    validate::rfc(&code[..n])
+}
+
 /// Pushes `(entity, start, end, score)` for every code in `text`.
 pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
     let b = text.as_bytes();
@@ -54,17 +79,32 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
             i = next_where(b, i, code_byte);
             continue;
         }
-        let s = i;
-        while i < b.len() && code_byte(b[i]) {
-            i += 1;
+        let mut s = i;
+        while s >= 2 && &b[s - 2..s] == ENYE {
+            s -= 2;
+        }
+        while i < b.len() {
+            if code_byte(b[i]) {
+                i += 1;
+            } else if b[i..].starts_with(ENYE) {
+                i += 2;
+            } else {
+                break;
+            }
         }
         let e = i;
         let glued = (s > 0 && (b[s - 1].is_ascii_lowercase() || b[s - 1] == b'_'))
             || b.get(e)
                 .is_some_and(|c| c.is_ascii_lowercase() || *c == b'_');
         if glued {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
-                i += 1;
+            while i < b.len() {
+                if b[i].is_ascii_alphanumeric() || b[i] == b'_' {
+                    i += 1;
+                } else if b[i..].starts_with(ENYE) {
+                    i += 2;
+                } else {
+                    break;
+                }
             }
             // Most glued words are short identifiers (`utf8`, `x86_64`) or longer than any
             // code (hashes). Every code has nine to 34 characters from its first digit on
@@ -84,6 +124,13 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
             }
         }
         let tok = &b[s..e];
+        if tok.contains(&ENYE[0]) {
+            if rfc_with_enye(tok) {
+                let cue = has_any(lower_before(text, s, 32).as_bytes(), &RFC_CUES);
+                out.push((PiiEntity::Rfc, s, e, if cue { 0.95 } else { 0.85 }));
+            }
+            continue;
+        }
         match tok.len() {
             12 | 13 if validate::rfc(tok) => {
                 let cue = has_any(lower_before(text, s, 32).as_bytes(), &RFC_CUES);
@@ -332,5 +379,23 @@ mod tests {
         assert!(found("curp badd110313hcmlns09").is_empty());
         assert!(found("rfc gode-561231-gr8-x1").is_empty());
         assert!(found("rfc gode561231gr8_old").is_empty());
+    }
+
+    #[test]
+    fn rfc_with_enye() {
+        // `Ñ` is a name letter of two bytes, at the start, inside or twice.
+        assert_eq!(
+            found("Mi RFC es MUÑO800101AB3, gracias"),
+            vec![(PiiEntity::Rfc, "MUÑO800101AB3")]
+        );
+        assert_eq!(
+            found("RFC ÑAÑ950101H24."),
+            vec![(PiiEntity::Rfc, "ÑAÑ950101H24")]
+        );
+        // A wrong check character, a run glued to a word, or `Ñ` out of the name part.
+        assert!(found("RFC MUÑO800101AB4").is_empty());
+        assert!(found("xMUÑO800101AB3").is_empty());
+        assert!(found("RFC MUO800101AÑ3").is_empty());
+        assert!(found("AÑO 2024 ÑANDÚ").is_empty());
     }
 }

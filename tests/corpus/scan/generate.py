@@ -692,6 +692,12 @@ REVIEW_7_INJ_NEG = [
     ('en', "What is the DAN (Do Anything Now) prompt and why does it work?"),
 ]
 add_reviews(REVIEW_7_INJ_NEG, False)
+# RFCs whose name part holds Ñ (a letter of two bytes, weighed 38 by the check character).
+REVIEW_8 = [
+    ('es', f"Factura a nombre de {L('PERSON', 'Ramón Muñoz')}, RFC {L('RFC', 'MUÑO800101AB3')}."),
+    ('es', "El RFC MUÑO800101AB4 tiene mal el dígito verificador."),
+]
+add_reviews(REVIEW_8)
 # Every other item is an injection negative too (ordinary prompts, code, logs).
 for it in items:
     it.setdefault('injection', False)
