@@ -447,6 +447,65 @@ mod tests {
         }
     }
 
+    /// Values that `check` once let through and that then failed `run`, or quietly did
+    /// something else: each is refused at its key.
+    #[test]
+    fn values_that_would_fail_at_start_or_do_nothing_are_refused() {
+        let dir = std::env::temp_dir().join(format!("st-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("bad.toml"), "[[rules]\nid = 1\n").unwrap();
+        let text = format!(
+            "listeners: [{{address: 127.0.0.1:0}}]\n\
+             logging: {{level: warning}}\n\
+             limits: {{max_body_size: 0}}\n\
+             upstreams: {{a: {{addresses: [127.0.0.1:1]}}}}\n\
+             routes:\n  - {{prefix: /x/, upstream: nowhere}}\n  - {{prefix: /, upstream: a, \
+             set_headers: {{X-Client: $remote_addr, X-Forwarded-For: 1.2.3.4, X-Env: prod}}}}\n  \
+             - {{prefix: /y/, upstream: a}}\n\
+             ai:\n  \
+             max_body_size: 0\n  \
+             allowed_roles: [system, user, asistant]\n  \
+             brute_force: {{window: 0s}}\n  \
+             gitleaks_rules: {}\n  \
+             default_policy: {{prompt_logging_mode: encrypted}}\n  \
+             providers: [{{name: p, kind: echo, models: ['*'], timeout: 0s}}]\n  \
+             custom_entities:\n    - {{name: OK, regexes: ['EMP-[0-9]{{6}}']}}\n    \
+             - {{name: EMP, regexes: ['EMP-[0-9]{{6']}}\n",
+            dir.join("bad.toml").display()
+        );
+        let e = load(&text).unwrap_err().to_string();
+        for want in [
+            "logging.level: \"warning\" is not a log level",
+            "limits.max_body_size: must be greater than zero",
+            "routes[1].set_headers.X-Client: values are sent as written",
+            "routes[1].set_headers.X-Forwarded-For: \"X-Forwarded-For\" is set by the edge",
+            // The earlier route's index is the one in the file, not among the kept routes.
+            "routes[2].prefix: never matches: routes[1]",
+            "ai.max_body_size: must be greater than zero",
+            "ai.allowed_roles[2]: \"asistant\" is not one of",
+            "ai.brute_force.window: must be greater than zero",
+            "ai.gitleaks_rules: ",
+            "ai.default_policy.prompt_logging_mode: encrypted needs ai.system_secret",
+            "ai.providers[0].timeout: must be greater than zero",
+            "ai.custom_entities[1]: custom entity EMP: regex",
+        ] {
+            assert!(e.contains(want), "{want:?} in\n{e}");
+        }
+        assert!(!e.contains("custom_entities[0]"), "{e}");
+        assert!(!e.contains("X-Env"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        // A filter with targets, and a bare level, are still filters.
+        for level in [
+            "debug",
+            "securetag_edge=debug,pingora=warn",
+            "warn,securetag_edge=info",
+        ] {
+            let text =
+                format!("listeners: [{{address: 127.0.0.1:0}}]\nlogging: {{level: {level:?}}}\n");
+            assert!(load(&text).is_ok(), "{level}");
+        }
+    }
+
     #[test]
     fn a_tenant_name_defined_twice_is_refused() {
         let text = "listeners: [{address: 127.0.0.1:0}]\nai:\n  tenants:\n    - {name: acme, credits: 100}\n    - {name: acme, credits: 0}\n";

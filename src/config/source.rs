@@ -237,8 +237,8 @@ fn expand_env(
     }
 }
 
-/// Expands `${NAME}` and `${NAME:-default}` (the default when NAME is unset or empty);
-/// `$${` is a literal `${`.
+/// Expands `${NAME}` (an error when NAME is unset or empty) and `${NAME:-default}` (the
+/// default when NAME is unset or empty); `$${` is a literal `${`.
 pub fn expand_str(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -274,8 +274,17 @@ pub fn expand_str(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Strin
         // As in the shell and Compose, `:-` also stands in for a variable set but empty
         // (`SECURETAG_ADMIN_ADDRESS=` in an env file): an empty address would turn the
         // admin listener off without a word.
+        // Without a default, set but empty is refused as unset is: `DATABASE_URL=` left in
+        // an env file would quietly switch to the embedded store (no tenants, every key
+        // refused). `${NAME:-}` says an empty value is meant.
         match (env(name), default) {
             (Some(v), Some(d)) if v.is_empty() => out.push_str(d),
+            (Some(v), None) if v.is_empty() => {
+                return Err(format!(
+                    "environment variable {name} is set but empty (referenced as \
+                     ${{{name}}}; write ${{{name}:-}} if empty is meant)"
+                ))
+            }
             (Some(v), _) => out.push_str(&v),
             (None, Some(d)) => out.push_str(d),
             (None, None) => {
@@ -487,7 +496,12 @@ mod tests {
             expand_str("${EMPTY:-127.0.0.1:9901}", &env).unwrap(),
             "127.0.0.1:9901"
         );
-        assert_eq!(expand_str("a${EMPTY}b", &env).unwrap(), "ab");
+        assert_eq!(expand_str("a${EMPTY:-}b", &env).unwrap(), "ab");
+        // Without a default, empty is refused as unset is, and the message says how to
+        // mean it.
+        let e = expand_str("a${EMPTY}b", &env).unwrap_err();
+        assert!(e.contains("EMPTY is set but empty"), "{e}");
+        assert!(e.contains("${EMPTY:-}"), "{e}");
         let set = |_: &str| Some("v".to_string());
         assert_eq!(expand_str("${X:-d}", &set).unwrap(), "v");
     }

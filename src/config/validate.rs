@@ -35,6 +35,13 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
     if limits.max_header_size < 1024 {
         d.error("limits.max_header_size", "must be at least 1KiB");
     }
+    // Nginx reads `client_max_body_size 0` as unlimited; here it would refuse every body.
+    if limits.max_body_size == 0 {
+        d.error(
+            "limits.max_body_size",
+            "must be greater than zero (there is no unlimited; Nginx's 0 has no equivalent)",
+        );
+    }
     // Pingora's timeouts fail at the first wait when zero: every request would.
     for (key, t) in [
         ("limits.header_read_timeout", limits.header_read_timeout),
@@ -141,7 +148,13 @@ fn server(r: &RawServer) -> ServerSettings {
 }
 
 fn logging(r: &RawLogging, d: &mut Diagnostics) -> LoggingSettings {
-    if tracing_subscriber::EnvFilter::try_new(&r.level).is_err() {
+    // A bare word that is not a level parses as a target name at TRACE level, which
+    // silences every event: `warning` or `inof` would switch logging off.
+    let bare_non_level = r.level.split(',').any(|part| {
+        let part = part.trim();
+        !part.contains('=') && part.parse::<tracing::level_filters::LevelFilter>().is_err()
+    });
+    if bare_non_level || tracing_subscriber::EnvFilter::try_new(&r.level).is_err() {
         d.error(
             "logging.level",
             format!(
@@ -439,13 +452,16 @@ fn routes(
                 ),
             );
         }
-        if let Some(earlier) = out.iter().position(|o| prefix_covers(&o.prefix, &r.prefix)) {
+        if let Some(earlier) = raw[..i]
+            .iter()
+            .position(|o| prefix_covers(&o.prefix, &r.prefix))
+        {
             d.error(
                 format!("{key}.prefix"),
                 format!(
                     "never matches: routes[{earlier}] (prefix {:?}) comes first and covers it; \
                      routes are tried in order, so list the longer prefix first",
-                    out[earlier].prefix
+                    raw[earlier].prefix
                 ),
             );
         }
@@ -473,6 +489,19 @@ fn routes(
                 HeaderName::from_bytes(name.as_bytes()),
                 HeaderValue::from_str(value),
             ) {
+                // The edge sets these itself (forwarding, request id, the upstream's Host,
+                // the JWT's claims); a route's value would silently replace them.
+                (Ok(n), _) if managed_header(&n) => d.error(
+                    hk,
+                    format!("{name:?} is set by the edge itself and cannot be overridden"),
+                ),
+                // `proxy_set_header X-Real-IP $remote_addr` carried over from Nginx would send
+                // the literal text: nothing is interpolated here.
+                (Ok(_), Ok(_)) if nginx_variable(value) => d.error(
+                    hk,
+                    "values are sent as written: Nginx variables such as $remote_addr are \
+                     not expanded (the edge sets X-Forwarded-For and X-Real-IP itself)",
+                ),
                 (Ok(n), Ok(v)) => set_headers.push((n, v)),
                 (Err(_), _) => d.error(hk, format!("{name:?} is not a header name")),
                 (_, Err(_)) => d.error(hk, "the value has characters not allowed in a header"),
@@ -514,6 +543,35 @@ fn routes(
         }));
     }
     out
+}
+
+/// Headers the edge writes on every proxied request, and hop-by-hop ones. `Host` is not
+/// one: the client's is passed on, and an upstream's virtual host may need another.
+fn managed_header(name: &HeaderName) -> bool {
+    const MANAGED: [&str; 11] = [
+        "x-forwarded-for",
+        "x-forwarded-proto",
+        "x-forwarded-host",
+        "x-real-ip",
+        "x-request-id",
+        "forwarded",
+        "connection",
+        "transfer-encoding",
+        "upgrade",
+        "te",
+        "content-length",
+    ];
+    MANAGED.contains(&name.as_str())
+}
+
+/// `$name` as Nginx writes its variables (`$remote_addr`, `$host`, `$scheme`).
+fn nginx_variable(value: &str) -> bool {
+    value.match_indices('$').any(|(i, _)| {
+        value[i + 1..]
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_lowercase() || b == b'_' || b == b'{')
+    })
 }
 
 /// Whether every path matched by `b` is also matched by the earlier prefix `a`.

@@ -459,6 +459,38 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
     if raw.max_concurrent_streams == 0 {
         d.error(k("max_concurrent_streams"), "must be at least 1");
     }
+    if raw.max_body_size.0 == 0 {
+        d.error(
+            k("max_body_size"),
+            "must be greater than zero (zero would refuse every request; there is no unlimited)",
+        );
+    }
+    // Zero would switch the ban off (no failure is ever inside the window) or make it end
+    // at once, or have every SAST worker poll PostgreSQL in a loop; `brute_force.
+    // max_failures: 0` is the documented way to switch banning off.
+    for (key, t) in [
+        ("brute_force.window", raw.brute_force.window.0),
+        ("brute_force.ban_for", raw.brute_force.ban_for.0),
+        ("sast.poll_interval", raw.sast.poll_interval.0),
+    ] {
+        if t.is_zero() {
+            d.error(k(key), "must be greater than zero");
+        }
+    }
+    if raw.allowed_roles.is_empty() {
+        d.error(
+            k("allowed_roles"),
+            "an empty list refuses every request; leave the key out for the default",
+        );
+    }
+    for (i, role) in raw.allowed_roles.iter().enumerate() {
+        if !policy::CHAT_ROLES.contains(&role.as_str()) {
+            d.error(
+                k(&format!("allowed_roles[{i}]")),
+                format!("{role:?} is not one of {}", policy::CHAT_ROLES.join(", ")),
+            );
+        }
+    }
     if raw.audit.batch_size == 0 || raw.audit.queue_capacity == 0 {
         d.error(
             k("audit"),
@@ -470,6 +502,16 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
         &k("default_policy"),
         d,
     ));
+    // Without the secret an encrypted prompt log would quietly keep only the hash.
+    let needs_secret = |p: &Policy, key: String, d: &mut Diagnostics| {
+        if p.prompt_logging == policy::PromptLogging::Encrypted && keyring.is_none() {
+            d.error(
+                format!("{key}.prompt_logging_mode"),
+                "encrypted needs ai.system_secret (the key the prompts are sealed with)",
+            );
+        }
+    };
+    needs_secret(&default_policy, k("default_policy"), d);
 
     let mut providers = Vec::new();
     let mut names = HashSet::new();
@@ -512,7 +554,11 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
             0
         });
         let policy = match &t.policy {
-            Some(p) => Arc::new(policy::from_raw(p, &format!("{tk}.policy"), d)),
+            Some(p) => {
+                let p = policy::from_raw(p, &format!("{tk}.policy"), d);
+                needs_secret(&p, format!("{tk}.policy"), d);
+                Arc::new(p)
+            }
             None => default_policy.clone(),
         };
         for (j, c) in t.custom_entities.iter().enumerate() {
@@ -619,7 +665,7 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
         );
     }
 
-    let custom_entities = raw
+    let custom_entities: Vec<CustomEntity> = raw
         .custom_entities
         .iter()
         .map(|c| CustomEntity {
@@ -629,16 +675,29 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
             score: c.score,
         })
         .collect();
+    // Compiled here too, not only when the server builds its scanner, so `check` refuses
+    // what `run` would fail on, and names the entity.
+    for (i, c) in custom_entities.iter().enumerate() {
+        if let Err(e) = CustomEntity::check(c) {
+            d.error(k(&format!("custom_entities[{i}]")), e.to_string());
+        }
+    }
     let gitleaks_rules = raw.gitleaks_rules.as_ref().and_then(|p| {
         let path = crate::config::resolve_path(base, p);
-        std::fs::read_to_string(&path)
+        let text = std::fs::read_to_string(&path)
             .map_err(|e| {
                 d.error(
                     k("gitleaks_rules"),
                     format!("cannot read {}: {e}", path.display()),
                 )
             })
-            .ok()
+            .ok()?;
+        // A rule the regex crate cannot compile is skipped and logged at start, as the
+        // issue asks; a file that is not gitleaks TOML at all stops the start.
+        if let Err(e) = crate::scan::ScannerBuilder::check_gitleaks_toml(&text) {
+            d.error(k("gitleaks_rules"), format!("{}: {e}", path.display()));
+        }
+        Some(text)
     });
 
     let sast = raw.sast.enabled.then(|| {
@@ -779,6 +838,15 @@ fn provider(p: &RawProvider, pk: &str, d: &mut Diagnostics) -> Option<ProviderSp
             }
         },
     };
+    // Zero fails every call at its first wait, as with upstreams.
+    for (key, t) in [
+        ("timeout", p.timeout.0),
+        ("connect_timeout", p.connect_timeout.0),
+    ] {
+        if t.is_zero() {
+            d.error(format!("{pk}.{key}"), "must be greater than zero");
+        }
+    }
     Some(ProviderSpec {
         name: p.name.clone(),
         kind,
