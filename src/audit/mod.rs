@@ -169,6 +169,13 @@ const MAX_SINK_BACKOFF: Duration = Duration::from_secs(30);
 /// A replay's write: a spooled chunk goes to a database that was failing moments ago, so
 /// a hang is likelier, and it is retried anyway.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(2);
+/// The most a replayed chunk holds past its first record, and the time each such chunk
+/// adds to [`REPLAY_TIMEOUT`]: records with encrypted prompts are megabytes each.
+const REPLAY_CHUNK_BYTES: u64 = 4 << 20;
+const REPLAY_TIME_PER_CHUNK: Duration = Duration::from_secs(2);
+/// Replays that keep failing are logged at warn at most this often: the spool grows
+/// meanwhile, and the cause (a missed migration, a revoked grant) must be seen.
+const REPLAY_WARN_EVERY: Duration = Duration::from_secs(60);
 
 /// The background half: run [`Writer::run`] on a runtime that outlives requests.
 pub struct Writer {
@@ -187,6 +194,8 @@ pub struct Writer {
     /// [`Writer::spool_queued`]): answered once the replay is over, as flushes always are,
     /// so a shutdown's flush still sees its records reach the sink when it can.
     held_acks: Vec<std::sync::mpsc::Sender<()>>,
+    /// When a failed replay was last logged at warn; see [`REPLAY_WARN_EVERY`].
+    replay_warned: Option<tokio::time::Instant>,
 }
 
 /// Names the refunds that lost records carried (deferred while the database was away), so
@@ -239,6 +248,7 @@ pub fn channel(
             flush,
             retry_at: parking_lot::Mutex::new(None),
             held_acks: Vec::new(),
+            replay_warned: None,
         },
     ))
 }
@@ -518,7 +528,10 @@ impl Writer {
             return;
         }
         loop {
-            let chunk = match self.spool.peek(self.settings.batch_size) {
+            let chunk = match self
+                .spool
+                .peek(self.settings.batch_size, REPLAY_CHUNK_BYTES)
+            {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = %e, "audit spool unreadable");
@@ -536,9 +549,22 @@ impl Writer {
                     .set(i64::try_from(self.spool.pending()).unwrap_or(i64::MAX));
                 return;
             }
-            if let Err(e) = self.write_sink(&chunk, REPLAY_TIMEOUT).await {
+            let size = self.spool.peeked_bytes();
+            let chunks = u32::try_from(size / REPLAY_CHUNK_BYTES).unwrap_or(u32::MAX);
+            let limit = REPLAY_TIMEOUT.saturating_add(REPLAY_TIME_PER_CHUNK.saturating_mul(chunks));
+            if let Err(e) = self.write_sink(&chunk, limit).await {
                 self.metrics.sink_errors.inc();
-                tracing::debug!(error = %e, "audit spool replay deferred; sink still unavailable");
+                let now = tokio::time::Instant::now();
+                if self
+                    .replay_warned
+                    .is_none_or(|t| now.duration_since(t) >= REPLAY_WARN_EVERY)
+                {
+                    self.replay_warned = Some(now);
+                    tracing::warn!(error = %e, spooled = self.spool.pending(),
+                        "audit spool replay failed; records wait on disk");
+                } else {
+                    tracing::debug!(error = %e, "audit spool replay deferred; sink still unavailable");
+                }
                 return;
             }
             self.metrics.written.inc_by(chunk.len() as u64);

@@ -171,8 +171,12 @@ impl Spool {
         Ok(())
     }
 
-    /// The oldest `max` records not yet replayed; an unreadable line is logged and passed.
-    pub fn peek(&self, max: usize) -> io::Result<Vec<AuditRecord>> {
+    /// The oldest records not yet replayed, at most `max` of them and, past the first, not
+    /// beyond `max_bytes` of lines: an encrypted prompt makes a record megabytes long, and
+    /// a chunk too large to insert before the replay's timeout would be retried forever.
+    /// An unreadable line is logged, copied to the `.rejected` file beside the spool, and
+    /// passed.
+    pub fn peek(&self, max: usize, max_bytes: u64) -> io::Result<Vec<AuditRecord>> {
         let mut st = self.state.lock();
         st.peeked.clear();
         let f = match File::open(&self.data) {
@@ -193,7 +197,8 @@ impl Spool {
         let mut r = BufReader::new(f.take(st.len.saturating_sub(st.offset)));
         let mut out = Vec::new();
         let mut line = Vec::new();
-        while out.len() < max {
+        let mut bytes = 0;
+        while out.len() < max && (out.is_empty() || bytes < max_bytes) {
             line.clear();
             let n = r.read_until(b'\n', &mut line)? as u64;
             if n == 0 || line.last() != Some(&b'\n') {
@@ -201,11 +206,34 @@ impl Spool {
             }
             match serde_json::from_slice::<AuditRecord>(&line) {
                 Ok(rec) => out.push(rec),
-                Err(e) => tracing::error!(error = %e, "skipping an unreadable audit spool line"),
+                Err(e) => self.reject(&line, &e),
             }
             st.peeked.push(n);
+            bytes += n;
         }
         Ok(out)
+    }
+
+    /// Bytes of the lines the last [`peek`](Self::peek) read.
+    pub fn peeked_bytes(&self) -> u64 {
+        self.state.lock().peeked.iter().sum()
+    }
+
+    /// Keeps an unreadable line where a person can look at it (it may carry a refund owed)
+    /// before the replay moves past it.
+    fn reject(&self, line: &[u8], e: &serde_json::Error) {
+        let path = self.data.with_extension("rejected");
+        let kept = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(line));
+        match kept {
+            Ok(()) => tracing::error!(error = %e, file = %path.display(),
+                "an unreadable audit spool line was moved aside"),
+            Err(w) => tracing::error!(error = %e, write_error = %w, file = %path.display(),
+                "an unreadable audit spool line is skipped and could not be kept"),
+        }
     }
 
     /// Marks every line the last `peek` read as done: its records are in the sink.
@@ -257,7 +285,7 @@ impl Spool {
 impl Spool {
     /// The request ids `peek` returns, for tests.
     pub(super) fn peek_ids(&self, max: usize) -> Vec<String> {
-        let records = self.peek(max).expect("spool readable");
+        let records = self.peek(max, u64::MAX).expect("spool readable");
         records.into_iter().map(|r| r.request_id).collect()
     }
 }
@@ -406,7 +434,7 @@ mod tests {
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("a"), rec("b")]).unwrap();
         s.append(&[rec("c")]).unwrap();
-        let first = s.peek(2).unwrap();
+        let first = s.peek(2, u64::MAX).unwrap();
         assert_eq!(
             first
                 .iter()
@@ -418,7 +446,7 @@ mod tests {
         drop(s);
         let s = Spool::open(dir.path()).unwrap();
         assert_eq!(s.pending(), 1);
-        let rest = s.peek(10).unwrap();
+        let rest = s.peek(10, u64::MAX).unwrap();
         assert_eq!(rest[0].request_id, "c");
         s.consume_peeked().unwrap();
         assert_eq!(s.pending(), 0);
@@ -436,7 +464,7 @@ mod tests {
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("a")]).unwrap();
         append_raw(dir.path(), b"{\"request_id\":\"torn");
-        assert_eq!(s.peek(10).unwrap().len(), 1);
+        assert_eq!(s.peek(10, u64::MAX).unwrap().len(), 1);
     }
 
     /// A crash mid-append leaves a torn line: the reopened spool counts only whole lines,
@@ -482,7 +510,7 @@ mod tests {
         old.append(&[rec("a")]).unwrap();
         let new = Spool::open(dir.path()).unwrap();
         new.append(&[rec("b")]).unwrap();
-        assert_eq!(old.peek(10).unwrap().len(), 1);
+        assert_eq!(old.peek(10, u64::MAX).unwrap().len(), 1);
         old.consume_peeked().unwrap();
         assert!(old.pending() > 0, "b is still to replay");
         assert_eq!(old.peek_ids(10), ["b"]);
@@ -501,7 +529,7 @@ mod tests {
         drop(s);
         let s = Spool::open(dir.path()).unwrap();
         assert_eq!(s.pending(), 2);
-        assert_eq!(s.peek(10).unwrap().len(), 2);
+        assert_eq!(s.peek(10, u64::MAX).unwrap().len(), 2);
         // The reset offset is on disk too: a file grown past the stale one would hide
         // records on the next start.
         let on_disk = fs::read_to_string(dir.path().join("audit-spool.offset")).unwrap();
@@ -539,12 +567,34 @@ mod tests {
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("b"), rec("c")]).unwrap();
         assert_eq!(s.pending(), 4);
-        let first = s.peek(2).unwrap();
+        let first = s.peek(2, u64::MAX).unwrap();
         assert_eq!(first.len(), 2, "a, then the bad line, then b");
         s.consume_peeked().unwrap();
         let rest: Vec<String> = s.peek_ids(10);
         assert_eq!(rest, ["c"]);
         s.consume_peeked().unwrap();
         assert_eq!(s.pending(), 0);
+        // The bad line is kept aside for a person, as it was.
+        let kept = fs::read(dir.path().join("audit-spool.rejected")).unwrap();
+        assert_eq!(kept, b"not json\n");
+    }
+
+    /// A chunk stops once it holds `max_bytes` of lines (but always holds one record): a
+    /// record with an encrypted prompt can be megabytes long.
+    #[test]
+    fn a_chunk_is_bounded_by_bytes_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Spool::open(dir.path()).unwrap();
+        let mut big = rec("big");
+        big.prompt_encrypted = Some("x".repeat(10_000));
+        s.append(&[big, rec("a"), rec("b"), rec("c")]).unwrap();
+        let first = s.peek(10, 100).unwrap();
+        assert_eq!(first.len(), 1, "one record even when over the budget");
+        assert!(s.peeked_bytes() > 10_000);
+        s.consume_peeked().unwrap();
+        let one = fs::read_to_string(dir.path().join("audit-spool.jsonl")).unwrap();
+        let line = one.lines().nth(1).unwrap().len() as u64 + 1;
+        assert_eq!(s.peek(10, 2 * line).unwrap().len(), 2);
+        assert_eq!(s.peek(10, 2 * line + 1).unwrap().len(), 3);
     }
 }
