@@ -1208,6 +1208,18 @@ async fn provider_failures_are_refunded_and_mapped() {
     let r = post(&s, &s.key, &chat("x")).await;
     assert_eq!(r.status(), 422);
     assert_eq!(r.json::<Value>().await.unwrap(), other);
+    // Its text is read as an answer's is: a provider quoting a value back does not pass
+    // it on where the answer could not.
+    let quoted = json!({"detail": [{"loc": ["body", "user"], "msg": "unknown user ana.lopez@correo-mx.com"}]});
+    s.provider.push(Answer::Json(422, quoted));
+    let r = post(&s, &s.key, &chat("x")).await;
+    assert_eq!(r.status(), 422);
+    let v = r.json::<Value>().await.unwrap();
+    let msg = v["detail"][0]["msg"].as_str().unwrap_or_default();
+    assert!(
+        msg.starts_with("unknown user ") && !msg.contains("ana.lopez"),
+        "{v}"
+    );
     // A 4xx that is no JSON (a CDN's HTML page) becomes an OpenAI error, with its status.
     s.provider.push(Answer::Page(404));
     let r = post(&s, &s.key, &chat("x")).await;

@@ -269,6 +269,25 @@ async fn broken_streams_and_malformed_events_are_audited_without_a_panic() {
     // Charged only the blocked price (0.01), as for any failed provider call.
     assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
 
+    // A stream that closes cleanly before any choice finished and without `[DONE]` (a
+    // close-delimited upstream that died) is cut too: the SDKs would take it for whole.
+    let cut: String = String::from_utf8(sse_stream(&["partial answer ", "that never ends"], false))
+        .unwrap()
+        .split_inclusive("\n\n")
+        .take(2)
+        .collect();
+    s.provider.push(Answer::Sse {
+        pieces: vec![cut.into_bytes()],
+        gap: Duration::ZERO,
+    });
+    let before = db::balance(&s.store, &s.tenant).await;
+    let (raw, text, rid) = stream(&s, "x").await;
+    assert_eq!(text, "partial answer ");
+    assert!(raw.contains("provider_stream_broken"), "{raw}");
+    let (_, _, _, outcome) = db::audit_row(&s.store, &rid).await;
+    assert_eq!(outcome, "upstream_error");
+    assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
+
     // An event longer than `max_event_bytes` (1 MiB) cannot be inspected: the text before
     // it still arrives, then an error event, and the request is refunded the same way.
     // More text than the hold-back (32 characters here), in the same read as the big event.

@@ -32,10 +32,38 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
         // read by name, and the client reads it all the same, so it is read whole as JSON.
         return (guard_whole(guard, body, true), usage);
     }
+    let visited = match clean_texts(guard, &mut v, wire::visit_answer_texts) {
+        Ok(visited) => visited,
+        Err(b) => return (Guarded::Blocked(b), usage),
+    };
+    if !visited {
+        // Choices of another shape (a completion's `text`, a `delta` in a whole answer):
+        // no field read by name, so the body is read whole, as one without choices is.
+        return (guard_whole(guard, body, true), usage);
+    }
+    if guard.scans() && wire::drop_logprobs(&mut v) {
+        guard.changed = true;
+    }
+    if !guard.changed {
+        return (Guarded::Unchanged, usage);
+    }
+    match serde_json::to_vec(&v) {
+        Ok(b) => (Guarded::Rewritten(Bytes::from(b)), usage),
+        Err(_) => (Guarded::Unchanged, usage),
+    }
+}
+
+/// Scans and cleans in place every text `visit` hands over in `v` (an answer, or a whole
+/// message in a stream's chunk); says whether there was any.
+pub(super) fn clean_texts(
+    guard: &mut OutputGuard<'_>,
+    v: &mut Value,
+    visit: fn(&mut Value, &mut dyn FnMut(&str, &mut String)),
+) -> Result<bool, Blocked> {
     let mut blocked = None;
     let mut visited = false;
     let json = guard.json_answer();
-    wire::visit_answer_texts(&mut v, &mut |path, text| {
+    visit(v, &mut |path, text| {
         visited = true;
         if blocked.is_some() {
             return;
@@ -55,24 +83,7 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
             Err(b) => blocked = Some(b),
         }
     });
-    if let Some(b) = blocked {
-        return (Guarded::Blocked(b), usage);
-    }
-    if !visited {
-        // Choices of another shape (a completion's `text`, a `delta` in a whole answer):
-        // no field read by name, so the body is read whole, as one without choices is.
-        return (guard_whole(guard, body, true), usage);
-    }
-    if guard.scans() && wire::drop_logprobs(&mut v) {
-        guard.changed = true;
-    }
-    if !guard.changed {
-        return (Guarded::Unchanged, usage);
-    }
-    match serde_json::to_vec(&v) {
-        Ok(b) => (Guarded::Rewritten(Bytes::from(b)), usage),
-        Err(_) => (Guarded::Unchanged, usage),
-    }
+    blocked.map_or(Ok(visited), Err)
 }
 
 /// A body read whole: JSON of another shape as one JSON text (escapes written out,
@@ -155,6 +166,14 @@ mod tests {
         };
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["choices"][0]["text"], "mail <EMAIL_1>");
+        // Beside a choice read by field, too (the body is then not read whole).
+        let mixed = br#"{"choices":[{"index":0,"message":{"content":"hi"}},{"index":1,"text":"mail ana.lopez@correo-mx.com"}]}"#;
+        let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+        let (Guarded::Rewritten(out), _) = guard(&mut g, mixed) else {
+            panic!("not rewritten");
+        };
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["choices"][1]["text"], "mail <EMAIL_1>");
     }
 
     #[test]

@@ -377,7 +377,8 @@ impl Shield {
                 if trail.record.outcome == "completed" {
                     trail.record.outcome = "rejected".into();
                 }
-                trail.record.error = Some(e.code.to_string());
+                // Added to, not replacing, what the step noted (the provider's own status).
+                trail.record.add_error(e.code);
                 if trail.record.action == "allowed" {
                     trail.record.action = "error".into();
                 }
@@ -1144,7 +1145,14 @@ impl Shield {
         }
         let out = if (200..300).contains(&status) {
             let (guarded, usage) = answer::guard(guard, &body);
-            let (tin, tout) = usage.unwrap_or((super::wire::estimate_tokens(body.len()), 0));
+            // Without `usage` (some vLLM and TGI set-ups), the prompt's estimate made at
+            // inspection stays, and the answer's is estimated as a stream's is.
+            let (tin, tout) = usage.unwrap_or_else(|| {
+                (
+                    trail.record.tokens_in,
+                    super::wire::estimate_answer_tokens(&body),
+                )
+            });
             trail.record.tokens_in = tin;
             trail.record.tokens_out = tout;
             match guarded {
@@ -1193,7 +1201,26 @@ impl Shield {
                 }
                 return Err(Stop::from(e));
             }
-            body
+            // Its message may quote the request back (a validation error's `input`): read
+            // as an answer is, so placeholders are restored and what the answer side would
+            // not pass does not pass here either.
+            match answer::guard(guard, &body).0 {
+                Guarded::Unchanged => body,
+                Guarded::Rewritten(b) => b,
+                Guarded::Blocked(b) => {
+                    trail.record.add_error(b.code);
+                    return Err(Stop::from(HttpError::new(
+                        status,
+                        "upstream_error",
+                        "provider_error",
+                        format!(
+                            "the provider answered {status}; its error message is withheld: \
+                             it contained {} and this tenant's policy blocks it",
+                            b.entity
+                        ),
+                    )));
+                }
+            }
         };
         down.respond(status, headers, out)
             .await
@@ -1260,6 +1287,17 @@ impl Shield {
                 break;
             }
         }
+        if filter.blocked.is_none() && !filter.done_seen && !filter.finish_seen {
+            // Closed cleanly but before any choice finished (a close-delimited upstream that
+            // died): the SDKs would take the text so far for the whole answer.
+            let broken = (
+                "provider_stream_broken",
+                "the provider's stream ended before the answer did",
+            );
+            let why = "stream closed before [DONE] or a finish_reason".to_owned();
+            end_broken_stream(down, &mut filter, trail, why, broken).await;
+            return Ok(up.status);
+        }
         let tail = filter.finish();
         self.code_to_sast(trail, &filter.captured);
         if filter.malformed > 0 {
@@ -1271,6 +1309,7 @@ impl Shield {
             trail.record.outcome = "answer_blocked".into();
             trail.record.error = Some(b.code.to_string());
         } else if !filter.done_seen && trail.record.outcome == "completed" {
+            // A choice finished, but `[DONE]` never came (servers that omit it).
             trail.record.outcome = "stream_incomplete".into();
         }
         let (tin, tout) = filter.usage.unwrap_or((

@@ -116,6 +116,8 @@ pub struct SseFilter<'g, 'a> {
     pub blocked: Option<Blocked>,
     pub usage: Option<(u32, u32)>,
     pub done_seen: bool,
+    /// A choice said why it finished: without it or `[DONE]`, a stream that closes was cut.
+    pub finish_seen: bool,
     /// Characters of answer text forwarded.
     pub text_chars: usize,
     /// The content forwarded, up to [`MAX_CAPTURE`] bytes, for the SAST pool.
@@ -163,6 +165,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             blocked: None,
             usage: None,
             done_seen: false,
+            finish_seen: false,
             text_chars: 0,
             captured: String::new(),
         }
@@ -315,6 +318,11 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             super::wire::drop_logprobs(chunk);
         }
         let Some(choices) = chunk.get_mut("choices").and_then(Value::as_array_mut) else {
+            // Not a chat chunk (another API's event, an error object): no field to read by
+            // name, and the client reads it all the same, so it is read whole as JSON.
+            if self.guard.is_active() {
+                self.clean_whole_json(chunk)?;
+            }
             return Ok(());
         };
         for c in choices.iter_mut() {
@@ -328,21 +336,25 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             let finished = c
                 .get("finish_reason")
                 .is_some_and(|f| !f.is_null() && f.as_str() != Some(""));
-            if self.guard.scans() {
-                if c.get("delta").is_some() {
+            self.finish_seen |= finished;
+            if c.get("delta").is_some() {
+                if self.guard.scans() {
                     // Perplexity repeats the answer so far as `message` in every chunk: text
                     // the hold-back has not read, and rescanning it whole each time would
                     // cost the square of the answer. The delta says the same.
                     if let Some(o) = c.as_object_mut() {
                         o.remove("message");
                     }
-                } else if let Some(m) = c.get_mut("message").and_then(Value::as_object_mut) {
-                    // A chunk that carries only a whole message: read as a whole answer is.
-                    for (name, _) in &TEXT_FIELDS {
-                        if let Some(Value::String(s)) = m.get_mut(*name) {
-                            self.clean_whole_text(s)?;
-                        }
+                }
+            } else if self.guard.is_active() {
+                match c.get_mut("message") {
+                    // A chunk that carries only a whole message: read as a whole answer is,
+                    // every field of it (calls, content parts, thinking).
+                    Some(m) if m.is_object() => {
+                        super::answer::clean_texts(self.guard, m, visit_message)?;
                     }
+                    // A choice of another shape (a completion's `text`): read whole.
+                    _ => self.clean_whole_json(c)?,
                 }
             }
             if finished && !c.get("delta").is_some_and(Value::is_object) {
@@ -767,13 +779,6 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         }
     }
 
-    /// A text that comes whole in one chunk, scanned and cleaned at once.
-    fn clean_whole_text(&mut self, text: &mut String) -> Result<(), Blocked> {
-        let findings = self.guard.scan(text);
-        *text = self.guard.clean(text, &findings)?;
-        Ok(())
-    }
-
     /// Call arguments sent as a JSON object (llama.cpp, TGI) instead of a string: never
     /// split across deltas, so scanned and cleaned at once, and put back as JSON.
     fn clean_whole_json(&mut self, args: &mut Value) -> Result<(), Blocked> {
@@ -807,6 +812,11 @@ fn pass_lines(out: &mut BytesMut, lines: &[Vec<u8>]) {
         out.put_slice(b"\n");
     }
     out.put_slice(b"\n");
+}
+
+/// A whole message in a chunk, visited as the answer path visits one.
+fn visit_message(m: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    super::wire::visit_message_texts(m, "message", f);
 }
 
 fn write_data(out: &mut BytesMut, v: &Value) {
@@ -1056,6 +1066,49 @@ mod tests {
         let s = filtered(&policy(), 8, &[ev]);
         assert!(
             s.contains("mail <EMAIL_1> now") && !s.contains("ana.lopez"),
+            "{s}"
+        );
+    }
+
+    /// Chunks of shapes the hold-back does not read by field are read whole, never passed
+    /// on unread: a completion's `text`, a whole message's tool calls, another API's event.
+    #[test]
+    fn chunks_of_other_shapes_are_read_whole() {
+        let events: [&[u8]; 3] = [
+            b"data: {\"choices\":[{\"index\":0,\"text\":\"SSN 536-22-8812 and ana.lopez@correo-mx.com\"}]}\n\n",
+            b"data: {\"choices\":[{\"index\":0,\"message\":{\"tool_calls\":[{\"id\":\"c\",\"type\":\"function\",\"function\":{\"name\":\"pay\",\"arguments\":\"{\\\"card\\\":\\\"4111111111111111\\\"}\"}}]},\"finish_reason\":\"tool_calls\"}]}\n\n",
+            b"data: {\"type\":\"content_block_delta\",\"delta\":{\"text\":\"write to bob.ruiz@correo-mx.com\"}}\n\ndata: [DONE]\n\n",
+        ];
+        let s = filtered(&policy(), 8, &events);
+        for leaked in ["536-22-8812", "ana.lopez", "4111111111111111", "bob.ruiz"] {
+            assert!(!s.contains(leaked), "{leaked} in {s}");
+        }
+        // Each stays JSON of its own shape, redacted.
+        let datas: Vec<Value> = s
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .filter_map(|d| serde_json::from_str(d).ok())
+            .collect();
+        assert!(
+            datas.iter().any(|v| v["choices"][0]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("<EMAIL_1>"))),
+            "{s}"
+        );
+        assert!(
+            datas
+                .iter()
+                .any(
+                    |v| v["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+                        .as_str()
+                        .is_some_and(|t| t.contains("<CREDIT_CARD_1>"))
+                ),
+            "{s}"
+        );
+        assert!(
+            datas.iter().any(|v| v["delta"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("<EMAIL_"))),
             "{s}"
         );
     }

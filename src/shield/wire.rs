@@ -161,31 +161,38 @@ fn visit_descriptions(
 
 /// Calls `f(path, text)` for every text in a non-streaming answer: each choice's content,
 /// refusal, thinking (`reasoning_content`, `reasoning`, `reasoning_details`), tool-call
-/// arguments and custom tool inputs.
+/// arguments and custom tool inputs, or a completion-shaped choice's `text`.
 pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     let Some(choices) = body.get_mut("choices").and_then(Value::as_array_mut) else {
         return;
     };
     for (i, c) in choices.iter_mut().enumerate() {
-        let Some(m) = c.get_mut("message") else {
-            continue;
-        };
-        visit_content(
-            m.get_mut("content"),
-            &format!("choices[{i}].message.content"),
-            f,
-        );
-        // `reasoning_content` and `reasoning`: the thinking that reasoning models behind
-        // OpenAI-compatible servers (DeepSeek, vLLM, OpenRouter) return beside the answer,
-        // shown to users as well.
-        for field in ["refusal", "reasoning_content", "reasoning"] {
-            if let Some(Value::String(s)) = m.get_mut(field) {
-                f(&format!("choices[{i}].message.{field}"), s);
+        match c.get_mut("message") {
+            Some(m) => visit_message_texts(m, &format!("choices[{i}].message"), f),
+            // A completion's choice, from a server that answers chat in that shape.
+            None => {
+                if let Some(Value::String(s)) = c.get_mut("text") {
+                    f(&format!("choices[{i}].text"), s);
+                }
             }
         }
-        visit_reasoning_details(m, &format!("choices[{i}].message"), f);
-        visit_tool_calls(m, &format!("choices[{i}].message"), f);
     }
+}
+
+/// The texts of one answer message (see [`visit_answer_texts`]); a stream's chunk may
+/// carry a whole message too.
+pub fn visit_message_texts(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    visit_content(m.get_mut("content"), &format!("{path}.content"), f);
+    // `reasoning_content` and `reasoning`: the thinking that reasoning models behind
+    // OpenAI-compatible servers (DeepSeek, vLLM, OpenRouter) return beside the answer,
+    // shown to users as well.
+    for field in ["refusal", "reasoning_content", "reasoning"] {
+        if let Some(Value::String(s)) = m.get_mut(field) {
+            f(&format!("{path}.{field}"), s);
+        }
+    }
+    visit_reasoning_details(m, path, f);
+    visit_tool_calls(m, path, f);
 }
 
 fn visit_content(content: Option<&mut Value>, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
@@ -984,9 +991,32 @@ pub fn estimate_tokens(bytes: usize) -> u32 {
     u32::try_from(bytes.div_ceil(4)).unwrap_or(u32::MAX)
 }
 
+/// [`estimate_tokens`] of every text a non-streaming answer holds (content, thinking,
+/// call arguments), or of the whole body when it is not a chat completion.
+pub fn estimate_answer_tokens(body: &[u8]) -> u32 {
+    let Ok(mut v) = serde_json::from_slice::<Value>(body) else {
+        return estimate_tokens(body.len());
+    };
+    let mut bytes = 0;
+    let mut seen = false;
+    visit_answer_texts(&mut v, &mut |_, text| {
+        seen = true;
+        bytes += text.len();
+    });
+    estimate_tokens(if seen { bytes } else { body.len() })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answer_tokens_are_estimated_from_its_texts() {
+        let body = json!({"choices": [{"message": {"content": "a".repeat(40),
+            "tool_calls": [{"function": {"name": "f", "arguments": "b".repeat(40)}}]}}]});
+        assert_eq!(estimate_answer_tokens(body.to_string().as_bytes()), 20);
+        assert_eq!(estimate_answer_tokens(b"plain words"), 3);
+    }
     use serde_json::json;
 
     #[test]
