@@ -506,6 +506,32 @@ mod tests {
         }
     }
 
+    /// Route keys the gateway does not apply under its prefix, a JWT claim's header set by
+    /// hand, two Redis URLs, and a section left empty are refused.
+    #[test]
+    fn keys_that_would_be_silently_ignored_are_refused() {
+        let text = "listeners: [{address: 127.0.0.1:0}]\n\
+                    redis_url: redis://127.0.0.1:1/0\n\
+                    upstreams: {a: {addresses: [127.0.0.1:1]}}\n\
+                    routes:\n  \
+                    - {prefix: /ai/v1/, upstream: a, rate_limit: {rate: 10, per: 1m}, cors: {allow_origins: ['https://x.example']}}\n  \
+                    - prefix: /app/\n    upstream: a\n    set_headers: {X-User: me}\n    \
+                    jwt: {keys: [{alg: HS256, secret: 0123456789abcdef0123456789abcdef}], forward_claims: {sub: X-User}}\n  \
+                    - prefix: /\n    upstream: a\n    login:\n      # path: /login\n\
+                    ai:\n  redis_url: redis://127.0.0.1:2/0\n";
+        let e = load(text).unwrap_err().to_string();
+        for want in [
+            "routes[0].rate_limit: is not applied under ai.prefix \"/ai/\"",
+            "routes[1].set_headers.X-User: \"X-User\" carries a verified JWT claim",
+            "routes[2].login: has no value",
+            "ai.redis_url: differs from the top-level redis_url",
+        ] {
+            assert!(e.contains(want), "{want:?} in\n{e}");
+        }
+        // CORS is applied there, so it is not refused.
+        assert!(!e.contains("routes[0].cors"), "{e}");
+    }
+
     #[test]
     fn a_tenant_name_defined_twice_is_refused() {
         let text = "listeners: [{address: 127.0.0.1:0}]\nai:\n  tenants:\n    - {name: acme, credits: 100}\n    - {name: acme, credits: 0}\n";

@@ -126,6 +126,7 @@ pub fn parse<T: DeserializeOwned>(
             return None;
         }
     };
+    empty_values(&value, String::new(), diag);
     let mut expanded = Vec::new();
     expand_env(&mut value, String::new(), env, diag, &mut expanded);
     diag.expanded.extend(expanded);
@@ -145,6 +146,34 @@ pub fn parse<T: DeserializeOwned>(
             diag.error(key, strip_location(e.inner()));
             None
         }
+    }
+}
+
+/// Refuses keys written with nothing after them: YAML reads `jwt:` whose lines are all
+/// commented out as null, which for an optional section means "off", so a route would go
+/// unauthenticated and a listener without TLS, without a word.
+fn empty_values(v: &Value, path: String, diag: &mut Diagnostics) {
+    match v {
+        Value::Mapping(m) => {
+            for (k, child) in m {
+                let key = join_key(&path, k.as_str().unwrap_or("?"));
+                if child.is_null() {
+                    diag.error(
+                        key,
+                        "has no value (an empty section is not \"off\"): remove the key, or \
+                         give it a value",
+                    );
+                } else {
+                    empty_values(child, key, diag);
+                }
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, child) in items.iter().enumerate() {
+                empty_values(child, format!("{path}[{i}]"), diag);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -504,6 +533,19 @@ mod tests {
         assert!(e.contains("${EMPTY:-}"), "{e}");
         let set = |_: &str| Some("v".to_string());
         assert_eq!(expand_str("${X:-d}", &set).unwrap(), "v");
+    }
+
+    #[test]
+    fn a_key_with_no_value_is_refused() {
+        let text = "name: x\nitems:\n  # - a\n";
+        let mut d = Diagnostics::new(Path::new("f.yaml"), text);
+        let _: Option<Demo> = parse(text, &no_env, &mut d);
+        let e: Vec<String> = d.errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            e.iter()
+                .any(|l| l.starts_with("f.yaml:2: items: has no value")),
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -103,6 +103,21 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
         }
     }
 
+    if let (Some(ai), Some(shared)) = (&ai, &redis_url) {
+        if ai.redis_url.as_ref().is_some_and(|u| u.expose() != shared) {
+            d.error(
+                "ai.redis_url",
+                "differs from the top-level redis_url, which the gateway uses too; \
+                 keep one of them",
+            );
+        }
+    }
+    if let Some(ai) = &ai {
+        for (i, r) in raw_routes.iter().enumerate() {
+            ai_route_keys(r, &ai.prefix, &format!("routes[{i}]"), d);
+        }
+    }
+
     let mut claim_headers: Vec<HeaderName> = routes
         .iter()
         .filter_map(|r| r.guards.jwt.as_ref())
@@ -110,6 +125,23 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
         .collect();
     claim_headers.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     claim_headers.dedup();
+    // The edge writes a claim's header after taking out the client's: a route's value
+    // would replace the verified claim.
+    for (i, r) in raw_routes.iter().enumerate() {
+        for name in r.set_headers.keys() {
+            if claim_headers
+                .iter()
+                .any(|h| h.as_str().eq_ignore_ascii_case(name))
+            {
+                d.error(
+                    format!("routes[{i}].set_headers.{name}"),
+                    format!(
+                        "{name:?} carries a verified JWT claim (jwt.forward) and cannot be set"
+                    ),
+                );
+            }
+        }
+    }
     Config {
         file: base.to_path_buf(),
         server,
@@ -543,6 +575,36 @@ fn routes(
         }));
     }
     out
+}
+
+/// Refuses the keys of a route inside `ai.prefix` that the gateway does not apply there:
+/// the shield serves those paths itself (its own keys, rate limits and body limit), and
+/// only the route's CORS and security headers are used.
+fn ai_route_keys(r: &RawRoute, ai_prefix: &str, key: &str, d: &mut Diagnostics) {
+    if !prefix_covers(ai_prefix, &r.prefix) {
+        return;
+    }
+    let unused = [
+        ("jwt", r.jwt.is_some()),
+        ("rate_limit", r.rate_limit.is_some()),
+        ("login", r.login.is_some()),
+        ("alerts", r.alerts.is_some()),
+        ("max_body_size", r.max_body_size.is_some()),
+        ("set_headers", !r.set_headers.is_empty()),
+        ("strip_prefix", r.strip_prefix),
+    ];
+    for (field, set) in unused {
+        if set {
+            d.error(
+                format!("{key}.{field}"),
+                format!(
+                    "is not applied under ai.prefix {ai_prefix:?}: the gateway serves these \
+                     paths with its own limits (ai.max_body_size, per-key rate limits) and \
+                     alert rules (alerts.rules with ai_prompts)"
+                ),
+            );
+        }
+    }
 }
 
 /// Headers the edge writes on every proxied request, and hop-by-hop ones. `Host` is not
