@@ -53,12 +53,15 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     }
 }
 
+/// A walk over the texts of an answer or a message, as the `wire` visitors do.
+pub(super) type Visit = fn(&mut Value, &mut dyn FnMut(&str, &mut String));
+
 /// Scans and cleans in place every text `visit` hands over in `v` (an answer, or a whole
 /// message in a stream's chunk); says whether there was any.
 pub(super) fn clean_texts(
     guard: &mut OutputGuard<'_>,
     v: &mut Value,
-    visit: fn(&mut Value, &mut dyn FnMut(&str, &mut String)),
+    visit: Visit,
 ) -> Result<bool, Blocked> {
     let mut blocked = None;
     let mut visited = false;

@@ -594,6 +594,9 @@ impl Shield {
         };
         match charged {
             Ok(Some(_)) => {
+                // What the scan found goes in before the record is copied for a shutdown to
+                // settle: that copy may be the only row the request gets.
+                note_findings(&mut trail.record, &insp, policy.pii_action);
                 let charge =
                     super::unsettled::Charge::new(&key.tenant_id, self.settings.price_proxied);
                 let pending = super::unsettled::Pending {
@@ -632,25 +635,6 @@ impl Shield {
                     "the credit store is unavailable; retry shortly",
                 )
                 .into());
-            }
-        }
-        trail.record.rules = insp.rule_names();
-        trail.record.pii_in = insp.pii.values().sum::<u32>() + insp.secrets.values().sum::<u32>();
-        let blocked = matches!(insp.verdict(), Verdict::Block { .. });
-        let pii_taken = match (blocked, policy.pii_action) {
-            (true, _) => "blocked",
-            (false, super::policy::PiiAction::LogOnly) => "logged",
-            (false, _) => "redacted",
-        };
-        let secret_taken = if blocked { "blocked" } else { "redacted" };
-        for (map, taken) in [(&insp.pii, pii_taken), (&insp.secrets, secret_taken)] {
-            for (entity, count) in map {
-                trail.record.incidents.push(Incident {
-                    direction: "in".into(),
-                    entity: entity.clone(),
-                    count: *count,
-                    action_taken: taken.into(),
-                });
             }
         }
         match insp.verdict() {
@@ -1320,6 +1304,34 @@ impl Shield {
         trail.record.tokens_out = tout;
         down.send(tail, true).await.map_err(|_| Stop::Gone)?;
         Ok(up.status)
+    }
+}
+
+/// Puts what the prompt's scan found into the audit record: rule names, counts, and one
+/// incident per entity with what was done about it.
+fn note_findings(
+    record: &mut crate::audit::AuditRecord,
+    insp: &inspect::Inspection,
+    pii_action: super::policy::PiiAction,
+) {
+    record.rules = insp.rule_names();
+    record.pii_in = insp.pii.values().sum::<u32>() + insp.secrets.values().sum::<u32>();
+    let blocked = matches!(insp.verdict(), Verdict::Block { .. });
+    let pii_taken = match (blocked, pii_action) {
+        (true, _) => "blocked",
+        (false, super::policy::PiiAction::LogOnly) => "logged",
+        (false, _) => "redacted",
+    };
+    let secret_taken = if blocked { "blocked" } else { "redacted" };
+    for (map, taken) in [(&insp.pii, pii_taken), (&insp.secrets, secret_taken)] {
+        for (entity, count) in map {
+            record.incidents.push(Incident {
+                direction: "in".into(),
+                entity: entity.clone(),
+                count: *count,
+                action_taken: taken.into(),
+            });
+        }
     }
 }
 

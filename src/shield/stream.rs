@@ -33,6 +33,10 @@ const MAX_PEM_HOLD: usize = 16 * 1024;
 /// held (and rescanned with every delta) to the stream's end; real private keys, even
 /// RSA-16384, are under 13 KiB, so a longer one stops the answer.
 const MAX_FINDING_HOLD: usize = 32 * 1024;
+/// Held text beyond this is rescanned only once it has grown by a quarter since the last
+/// scan left it: a long token, an open PEM block or a held finding would otherwise be read
+/// whole again for every delta of a few bytes (a thousand times over for a 4 KiB token).
+const RESCAN_FROM: usize = 256;
 /// Bytes of a field's text already sent that are read again before what is held: a value
 /// that needs a cue (a phone after "phone is", a name after "Dear") is found only with it.
 const CUE_CONTEXT: usize = 64;
@@ -120,6 +124,10 @@ pub struct SseFilter<'g, 'a> {
     pub finish_seen: bool,
     /// Characters of answer text forwarded.
     pub text_chars: usize,
+    /// Per held field, its length when a scan last left it held; see [`RESCAN_FROM`].
+    scanned_at: BTreeMap<(u64, Field), usize>,
+    /// Bytes of held text scanned, context included: what the hold-back costs.
+    pub scanned_bytes: usize,
     /// The content forwarded, up to [`MAX_CAPTURE`] bytes, for the SAST pool.
     pub captured: String,
 }
@@ -166,6 +174,8 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             usage: None,
             done_seen: false,
             finish_seen: false,
+            scanned_at: BTreeMap::new(),
+            scanned_bytes: 0,
             text_chars: 0,
             captured: String::new(),
         }
@@ -612,6 +622,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             }
         }
         if finished {
+            self.scanned_at.remove(&key);
             if is_arguments(&key.1) {
                 super::wire::unescape_in_place(&mut pending);
             }
@@ -620,6 +631,15 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             let out = self.clean(&key, &pending, &findings)?;
             self.note(&key.1, &out);
             return Ok(out);
+        }
+        if let Some(&left) = self.scanned_at.get(&key) {
+            // Crossing the finding limit is always looked at: past it, a finding stops the
+            // answer rather than being held on.
+            let due = (left + left / 4).min((MAX_FINDING_HOLD + 1).max(left + 1));
+            if pending.len() > RESCAN_FROM && pending.len() < due {
+                self.pending.insert(key, pending);
+                return Ok(String::new());
+            }
         }
         let findings = self.scan_held(&key, &pending);
         let mut cut = safe_cut(&pending, self.holdback, &findings);
@@ -657,13 +677,17 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         }
         pending.drain(..cut);
         self.note(&key.1, &out);
-        if !pending.is_empty() {
+        if pending.is_empty() {
+            self.scanned_at.remove(&key);
+        } else {
+            self.scanned_at.insert(key.clone(), pending.len());
             self.pending.insert(key, pending);
         }
         Ok(out)
     }
 
     fn flush_key(&mut self, key: &(u64, Field)) -> Result<String, Blocked> {
+        self.scanned_at.remove(key);
         let Some(mut pending) = self.pending.remove(key) else {
             self.sent_context.remove(key);
             return Ok(String::new());
@@ -692,7 +716,9 @@ impl<'g, 'a> SseFilter<'g, 'a> {
     /// Findings in `key`'s held text, read after the end of what was sent before it; one
     /// that began in what was sent is cut to its part still held, from its first non-blank
     /// byte (a placeholder must not swallow the blank after a word already sent).
-    fn scan_held(&self, key: &(u64, Field), pending: &str) -> Vec<crate::scan::Finding> {
+    fn scan_held(&mut self, key: &(u64, Field), pending: &str) -> Vec<crate::scan::Finding> {
+        let context_len = self.sent_context.get(key).map_or(0, String::len);
+        self.scanned_bytes += context_len + pending.len();
         let scan = |text: &str| match self.reads_json(&key.1) {
             true => self.guard.scan_json(text),
             false => self.guard.scan(text),
@@ -1220,6 +1246,62 @@ mod tests {
         let out = streamed_in_pieces(&text);
         assert!(!out.contains("MIIEvQIBADANBgkq"), "{out}");
         assert!(out.contains("secret_in_answer"), "{out}");
+    }
+
+    /// Text held long (a token without blanks, an open key block) is not read whole again
+    /// for every small delta: the scan reads a few times what arrives, not a thousand.
+    #[test]
+    fn long_held_text_is_not_rescanned_for_every_delta() {
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        // 200 KB of base64 without a blank, then a key and an email, in 4-byte deltas.
+        let blob: String = (0..50_000)
+            .map(|i| ["QUJD", "RGVm", "Z2hp", "amts"][i % 4])
+            .collect();
+        let tail = " then AKIAQ7XK4PLMNBV2RT5Z and ana.lopez@correo-mx.com end";
+        let text = format!("{blob}{tail}");
+        for pem in [false, true] {
+            let text = if pem {
+                format!("-----BEGIN RSA PRIVATE KEY-----\n{}", &text[..12_000])
+            } else {
+                text.clone()
+            };
+            let mut g = OutputGuard::new(scanner(), &p, &ph, RedactionState::new());
+            let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+            let mut out = Vec::new();
+            let bytes = text.as_bytes();
+            for piece in bytes.chunks(4) {
+                let piece = std::str::from_utf8(piece).unwrap();
+                let ev = json!({"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": null}]});
+                out.extend_from_slice(&f.push(format!("data: {ev}\n\n").as_bytes()).unwrap());
+            }
+            let last =
+                "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n";
+            out.extend_from_slice(&f.push(last.as_bytes()).unwrap());
+            out.extend_from_slice(&f.finish());
+            let scanned = f.scanned_bytes;
+            assert!(
+                scanned < 12 * text.len(),
+                "pem {pem}: {scanned} bytes scanned for {}",
+                text.len()
+            );
+            let s = String::from_utf8(out).unwrap();
+            let got: String = deltas_of(&s)
+                .iter()
+                .filter_map(|d| d["content"].as_str().map(String::from))
+                .collect();
+            if pem {
+                // An unfinished key block is one finding to the end of the answer.
+                assert_eq!(got, "<PRIVATE_KEY_1>", "pem");
+            } else {
+                assert!(got.starts_with(&blob), "the token arrives unchanged");
+                assert!(
+                    got.ends_with(" then <AWS_ACCESS_KEY_1> and <EMAIL_1> end"),
+                    "{}",
+                    &got[got.len() - 80..]
+                );
+            }
+        }
     }
 
     /// What the client gets for a stream of these deltas (JSON objects), ended by `stop`
