@@ -287,6 +287,21 @@ async fn broken_streams_and_malformed_events_are_audited_without_a_panic() {
     let (_, _, _, outcome) = db::audit_row(&s.store, &rid).await;
     assert_eq!(outcome, "upstream_error");
     assert_eq!(before - db::balance(&s.store, &s.tenant).await, 1);
+    // One whose last event, with the finish reason, ends without its blank line and
+    // without `[DONE]` is whole: that event is read before the stream is judged.
+    let whole = String::from_utf8(sse_stream(&["all ", "of it"], false)).unwrap();
+    let events: Vec<&str> = whole.split_inclusive("\n\n").collect();
+    let mut unended: String = events[..events.len() - 2].concat();
+    unended.pop();
+    s.provider.push(Answer::Sse {
+        pieces: vec![unended.into_bytes()],
+        gap: Duration::ZERO,
+    });
+    let (raw, text, rid) = stream(&s, "x").await;
+    assert_eq!(text, "all of it");
+    assert!(!raw.contains("provider_stream_broken"), "{raw}");
+    let (_, _, _, outcome) = db::audit_row(&s.store, &rid).await;
+    assert_eq!(outcome, "stream_incomplete");
 
     // An event longer than `max_event_bytes` (1 MiB) cannot be inspected: the text before
     // it still arrives, then an error event, and the request is refunded the same way.

@@ -169,8 +169,9 @@ const MAX_SINK_BACKOFF: Duration = Duration::from_secs(30);
 /// A replay's write: a spooled chunk goes to a database that was failing moments ago, so
 /// a hang is likelier, and it is retried anyway.
 const REPLAY_TIMEOUT: Duration = Duration::from_secs(2);
-/// The most a replayed chunk holds past its first record, and the time each such chunk
-/// adds to [`REPLAY_TIMEOUT`]: records with encrypted prompts are megabytes each.
+/// Bytes of spooled lines after which a replayed chunk stops reading (the line crossing
+/// it is kept), and the time each such amount adds to [`REPLAY_TIMEOUT`]: records with
+/// encrypted prompts are megabytes each.
 const REPLAY_CHUNK_BYTES: u64 = 4 << 20;
 const REPLAY_TIME_PER_CHUNK: Duration = Duration::from_secs(2);
 /// Replays that keep failing are logged at warn at most this often: the spool grows

@@ -99,6 +99,7 @@ impl AuditRecord {
     /// Adds `code` to the error codes the row names (`provider_timeout; refund_deferred`).
     pub fn add_error(&mut self, code: &str) {
         self.error = Some(match self.error.take() {
+            Some(was) if was.split("; ").any(|c| c == code) => was,
             Some(was) => format!("{was}; {code}"),
             None => code.to_owned(),
         });

@@ -44,6 +44,8 @@ struct State {
     /// Bytes of the lines the last `peek` read, readable or not, so `consume` can move past
     /// all of them.
     peeked: Vec<u64>,
+    /// The unreadable lines among them, kept aside once they are moved past.
+    rejected: Vec<(Vec<u8>, String)>,
 }
 
 impl State {
@@ -78,6 +80,7 @@ impl State {
             len,
             pending,
             peeked: Vec::new(),
+            rejected: Vec::new(),
         })
     }
 }
@@ -171,14 +174,15 @@ impl Spool {
         Ok(())
     }
 
-    /// The oldest records not yet replayed, at most `max` of them and, past the first, not
-    /// beyond `max_bytes` of lines: an encrypted prompt makes a record megabytes long, and
-    /// a chunk too large to insert before the replay's timeout would be retried forever.
-    /// An unreadable line is logged, copied to the `.rejected` file beside the spool, and
-    /// passed.
+    /// The oldest records not yet replayed: at most `max` of them, read until `max_bytes`
+    /// of lines are (the line that crosses it is kept): an encrypted prompt makes a record
+    /// megabytes long, and a chunk too large to insert before the replay's timeout would
+    /// be retried forever. An unreadable line is passed, and copied to the `.rejected` file
+    /// beside the spool when [`consume_peeked`](Self::consume_peeked) moves past it.
     pub fn peek(&self, max: usize, max_bytes: u64) -> io::Result<Vec<AuditRecord>> {
         let mut st = self.state.lock();
         st.peeked.clear();
+        st.rejected.clear();
         let f = match File::open(&self.data) {
             Ok(f) => f,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -206,7 +210,7 @@ impl Spool {
             }
             match serde_json::from_slice::<AuditRecord>(&line) {
                 Ok(rec) => out.push(rec),
-                Err(e) => self.reject(&line, &e),
+                Err(e) => st.rejected.push((line.clone(), e.to_string())),
             }
             st.peeked.push(n);
             bytes += n;
@@ -220,8 +224,8 @@ impl Spool {
     }
 
     /// Keeps an unreadable line where a person can look at it (it may carry a refund owed)
-    /// before the replay moves past it.
-    fn reject(&self, line: &[u8], e: &serde_json::Error) {
+    /// as the replay moves past it: once, however often a failing replay read it.
+    fn reject(&self, line: &[u8], e: &str) {
         let path = self.data.with_extension("rejected");
         let kept = OpenOptions::new()
             .create(true)
@@ -244,6 +248,9 @@ impl Spool {
         let advance: u64 = st.peeked.iter().sum();
         let lines = st.peeked.len();
         st.peeked.clear();
+        for (line, e) in std::mem::take(&mut st.rejected) {
+            self.reject(&line, &e);
+        }
         let on_disk = match fs::metadata(&self.data) {
             Ok(m) => m.len(),
             Err(e) if e.kind() == io::ErrorKind::NotFound => 0,
@@ -567,6 +574,8 @@ mod tests {
         let s = Spool::open(dir.path()).unwrap();
         s.append(&[rec("b"), rec("c")]).unwrap();
         assert_eq!(s.pending(), 4);
+        // A replay that fails reads the same lines again: the bad one is kept aside once.
+        s.peek(2, u64::MAX).unwrap();
         let first = s.peek(2, u64::MAX).unwrap();
         assert_eq!(first.len(), 2, "a, then the bad line, then b");
         s.consume_peeked().unwrap();

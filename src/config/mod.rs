@@ -499,6 +499,8 @@ mod tests {
             "debug",
             "securetag_edge=debug,pingora=warn",
             "warn,securetag_edge=info",
+            "securetag_edge",
+            "info,[request]",
         ] {
             let text =
                 format!("listeners: [{{address: 127.0.0.1:0}}]\nlogging: {{level: {level:?}}}\n");
@@ -522,7 +524,7 @@ mod tests {
         let e = load(text).unwrap_err().to_string();
         for want in [
             "routes[0].rate_limit: is not applied under ai.prefix \"/ai/\"",
-            "routes[1].set_headers.X-User: \"X-User\" carries a verified JWT claim",
+            "routes[1].set_headers.X-User: \"X-User\" carries a verified JWT claim on this route",
             "routes[2].login: has no value",
             "ai.redis_url: differs from the top-level redis_url",
         ] {

@@ -125,23 +125,6 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
         .collect();
     claim_headers.sort_by(|a, b| a.as_str().cmp(b.as_str()));
     claim_headers.dedup();
-    // The edge writes a claim's header after taking out the client's: a route's value
-    // would replace the verified claim.
-    for (i, r) in raw_routes.iter().enumerate() {
-        for name in r.set_headers.keys() {
-            if claim_headers
-                .iter()
-                .any(|h| h.as_str().eq_ignore_ascii_case(name))
-            {
-                d.error(
-                    format!("routes[{i}].set_headers.{name}"),
-                    format!(
-                        "{name:?} carries a verified JWT claim (jwt.forward) and cannot be set"
-                    ),
-                );
-            }
-        }
-    }
     Config {
         file: base.to_path_buf(),
         server,
@@ -181,16 +164,19 @@ fn server(r: &RawServer) -> ServerSettings {
 
 fn logging(r: &RawLogging, d: &mut Diagnostics) -> LoggingSettings {
     // A bare word that is not a level parses as a target name at TRACE level, which
-    // silences every event: `warning` or `inof` would switch logging off.
+    // drops every other event: `warning` or `inof` would switch logging off. Bare target
+    // paths (`securetag_edge`, `pingora_core::connectors`) and spans (`[request]`) stay.
     let bare_non_level = r.level.split(',').any(|part| {
         let part = part.trim();
-        !part.contains('=') && part.parse::<tracing::level_filters::LevelFilter>().is_err()
+        !part.contains(['=', '_', ':', '['])
+            && part.parse::<tracing::level_filters::LevelFilter>().is_err()
     });
     if bare_non_level || tracing_subscriber::EnvFilter::try_new(&r.level).is_err() {
         d.error(
             "logging.level",
             format!(
-                "{:?} is not a log level or filter (use error, warn, info, debug)",
+                "{:?} is not a log level or filter: a bare word must be a level (error, warn, \
+                 info, debug, trace, off); write target=level for a target",
                 r.level
             ),
         );
@@ -548,6 +534,25 @@ fn routes(
             base,
             d,
         );
+        // On a JWT route the edge writes each claim's header from the verified token: a
+        // value set here would replace it.
+        if let Some(jwt) = &guards.jwt {
+            for name in r.set_headers.keys() {
+                if jwt
+                    .forward
+                    .iter()
+                    .any(|(_, h)| h.as_str().eq_ignore_ascii_case(name))
+                {
+                    d.error(
+                        format!("{key}.set_headers.{name}"),
+                        format!(
+                            "{name:?} carries a verified JWT claim on this route \
+                             (jwt.forward_claims) and cannot be set"
+                        ),
+                    );
+                }
+            }
+        }
         let name = r.name.clone().unwrap_or_else(|| r.prefix.clone());
         // A route's name keys its rate-limit buckets, lockout counters and metrics: two
         // routes of one name would share them.

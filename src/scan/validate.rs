@@ -315,10 +315,10 @@ pub(crate) fn curp(s: &[u8]) -> bool {
     (10 - sum % 10) % 10 == u32::from(s[17] - b'0')
 }
 
-/// RFC (Mexican tax id): 3 letters (company) or 4 (person), date, 2-char homoclave and the
 /// The one byte an RFC's `Ñ` (two bytes in UTF-8) stands as for [`rfc`]: its Latin-1 code.
 pub(crate) const RFC_ENYE: u8 = 0xD1;
 
+/// RFC (Mexican tax id): 3 letters (company) or 4 (person), date, 2-char homoclave and the
 /// SAT check character: values over "0-9A-N&O-Z Ñ" weighted 13..2 (12-char ids are padded
 /// with a leading space), 11 - sum mod 11, where 11 is `0` and 10 is `A`. The generic ids
 /// `XAXX010101000` and `XEXX010101000` are placeholders by SAT's own rules and are refused.

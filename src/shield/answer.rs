@@ -27,6 +27,11 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     if !guard.is_active() {
         return (Guarded::Unchanged, usage);
     }
+    if wire::case_variant_key(&v).is_some() {
+        // `Content` beside `content`: a client that matches keys without case (Go's
+        // encoding/json) reads the one not read by name here, so every string is read.
+        return (guard_whole(guard, body, true), usage);
+    }
     if !v.get("choices").is_some_and(Value::is_array) {
         // Not a chat completion (`{"output": …}`, an error object with a 200): no field to
         // read by name, and the client reads it all the same, so it is read whole as JSON.
@@ -169,6 +174,14 @@ mod tests {
         };
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["choices"][0]["text"], "mail <EMAIL_1>");
+        // A key written in another case is read too: some clients take it for `content`.
+        let variant = br#"{"choices":[{"index":0,"message":{"content":"hi","Content":"mail ana.lopez@correo-mx.com"}}]}"#;
+        let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+        let (Guarded::Rewritten(out), _) = guard(&mut g, variant) else {
+            panic!("not rewritten");
+        };
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["choices"][0]["message"]["Content"], "mail <EMAIL_1>");
         // Beside a choice read by field, too (the body is then not read whole).
         let mixed = br#"{"choices":[{"index":0,"message":{"content":"hi"}},{"index":1,"text":"mail ana.lopez@correo-mx.com"}]}"#;
         let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());

@@ -1193,7 +1193,7 @@ impl Shield {
                 Guarded::Rewritten(b) => b,
                 Guarded::Blocked(b) => {
                     trail.record.add_error(b.code);
-                    return Err(Stop::from(HttpError::new(
+                    let mut e = HttpError::new(
                         status,
                         "upstream_error",
                         "provider_error",
@@ -1202,7 +1202,11 @@ impl Shield {
                              it contained {} and this tenant's policy blocks it",
                             b.entity
                         ),
-                    )));
+                    );
+                    if let Some(r) = &up.retry_after {
+                        e = e.with_header("retry-after", r.clone());
+                    }
+                    return Err(Stop::from(e));
                 }
             }
         };
@@ -1271,6 +1275,7 @@ impl Shield {
                 break;
             }
         }
+        filter.read_trailing();
         if filter.blocked.is_none() && !filter.done_seen && !filter.finish_seen {
             // Closed cleanly but before any choice finished (a close-delimited upstream that
             // died): the SDKs would take the text so far for the whole answer.

@@ -73,6 +73,9 @@ enum Field {
     DetailSummary,
     /// The free-text `input` of a custom tool call (`type: "custom"`), by our call count.
     CustomInput(u64),
+    /// A completion-shaped choice's `text` (servers that stream chat in that shape), held
+    /// back as content is and sent on as `text`.
+    CompletionText,
 }
 
 /// The `reasoning_details` entries' text fields, by name.
@@ -128,8 +131,10 @@ pub struct SseFilter<'g, 'a> {
     scanned_at: BTreeMap<(u64, Field), usize>,
     /// Bytes of held text scanned, context included: what the hold-back costs.
     pub scanned_bytes: usize,
-    /// The content forwarded, up to [`MAX_CAPTURE`] bytes, for the SAST pool.
+    /// The first choice's content forwarded, up to [`MAX_CAPTURE`] bytes, for the SAST
+    /// pool; see [`Self::note`].
     pub captured: String,
+    capture_full: bool,
 }
 
 /// Answer text kept per stream for code analysis.
@@ -175,6 +180,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             done_seen: false,
             finish_seen: false,
             scanned_at: BTreeMap::new(),
+            capture_full: false,
             scanned_bytes: 0,
             text_chars: 0,
             captured: String::new(),
@@ -236,11 +242,12 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         Ok(out.freeze())
     }
 
-    /// The upstream ended: flush held text (and a trailing event without a blank line).
-    pub fn finish(&mut self) -> Bytes {
-        let mut out = std::mem::take(&mut self.unsent);
+    /// The upstream ended: reads a last event it did not end with a blank line, so that
+    /// [`Self::done_seen`] and [`Self::finish_seen`] are final; its output waits for
+    /// [`Self::finish`].
+    pub fn read_trailing(&mut self) {
         if self.blocked.is_some() {
-            return out.freeze();
+            return;
         }
         let rest = std::mem::take(&mut self.partial);
         // A lone `\r` held back as a possible `\r\n` is the blank line that ends the event.
@@ -248,9 +255,19 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             self.lines.push(rest);
         }
         if !self.lines.is_empty() {
+            let mut out = std::mem::take(&mut self.unsent);
             self.event(&mut out);
+            self.unsent = out;
         }
-        self.flush_all(&mut out);
+    }
+
+    /// The upstream ended: flush held text (and a trailing event without a blank line).
+    pub fn finish(&mut self) -> Bytes {
+        self.read_trailing();
+        let mut out = std::mem::take(&mut self.unsent);
+        if self.blocked.is_none() {
+            self.flush_all(&mut out);
+        }
         out.freeze()
     }
 
@@ -327,6 +344,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             // Sent at once, they would spell the text the hold-back is still scanning.
             super::wire::drop_logprobs(chunk);
         }
+        if self.guard.is_active() && super::wire::case_variant_key(chunk).is_some() {
+            // `Content` beside `content` (see `answer::guard`): read whole, every string.
+            return self.clean_whole_json(chunk);
+        }
         let Some(choices) = chunk.get_mut("choices").and_then(Value::as_array_mut) else {
             // Not a chat chunk (another API's event, an error object): no field to read by
             // name, and the client reads it all the same, so it is read whole as JSON.
@@ -363,8 +384,15 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     Some(m) if m.is_object() => {
                         super::answer::clean_texts(self.guard, m, visit_message)?;
                     }
-                    // A choice of another shape (a completion's `text`): read whole.
-                    _ => self.clean_whole_json(c)?,
+                    _ => match c.get_mut("text") {
+                        // A completion's `text`, held back as a delta's content is.
+                        Some(Value::String(s)) => {
+                            let text = std::mem::take(s);
+                            *s = self.take((index, Field::CompletionText), &text, finished)?;
+                        }
+                        // A choice of another shape: read whole.
+                        _ => self.clean_whole_json(c)?,
+                    },
                 }
             }
             if finished && !c.get("delta").is_some_and(Value::is_object) {
@@ -498,6 +526,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                         write_data(out, &self.thinking_chunk(index, &rest));
                         continue;
                     }
+                    if key.1 == Field::CompletionText {
+                        write_data(out, &self.text_chunk(index, &rest));
+                        continue;
+                    }
                     self.append_held(delta, key, &rest);
                 }
                 self.sent_context.retain(|(i, _), _| *i != index);
@@ -629,7 +661,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             let findings = self.scan_held(&key, &pending);
             self.sent_context.remove(&key);
             let out = self.clean(&key, &pending, &findings)?;
-            self.note(&key.1, &out);
+            self.note(&key, &out);
             return Ok(out);
         }
         if let Some(&left) = self.scanned_at.get(&key) {
@@ -676,7 +708,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             context.drain(..keep);
         }
         pending.drain(..cut);
-        self.note(&key.1, &out);
+        self.note(&key, &out);
         if pending.is_empty() {
             self.scanned_at.remove(&key);
         } else {
@@ -699,7 +731,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         let findings = self.scan_held(key, &pending);
         self.sent_context.remove(key);
         let out = self.clean(key, &pending, &findings)?;
-        self.note(&key.1, &out);
+        self.note(&key, &out);
         Ok(out)
     }
 
@@ -759,10 +791,18 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         self.guard.clean(text, findings)
     }
 
-    fn note(&mut self, field: &Field, out: &str) {
+    /// Counts text sent, and keeps the first choice's content for code analysis: choices
+    /// of one stream interleave, and code with a hole is not the code the model wrote, so
+    /// capture stops for good at the first piece that does not fit.
+    fn note(&mut self, (index, field): &(u64, Field), out: &str) {
         self.text_chars += out.chars().count();
-        if *field == Field::Content && self.captured.len() + out.len() <= MAX_CAPTURE {
+        if *index != 0 || *field != Field::Content || self.capture_full {
+            return;
+        }
+        if self.captured.len() + out.len() <= MAX_CAPTURE {
             self.captured.push_str(out);
+        } else {
+            self.capture_full = true;
         }
     }
 
@@ -779,6 +819,13 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         chunk
     }
 
+    /// A synthetic chunk carrying held completion `text` of choice `index`.
+    fn text_chunk(&self, index: u64, text: &str) -> Value {
+        let mut chunk = Value::Object(self.meta.clone());
+        chunk["choices"] = json!([{"index": index, "text": text, "finish_reason": null}]);
+        chunk
+    }
+
     /// Sends every field still held, one synthetic chunk per choice.
     fn flush_all(&mut self, out: &mut BytesMut) {
         let keys: Vec<(u64, Field)> = self.pending.keys().cloned().collect();
@@ -787,6 +834,9 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             match self.flush_key(&key) {
                 Ok(rest) if !rest.is_empty() && key.1 == Field::Thinking => {
                     write_data(out, &self.thinking_chunk(key.0, &rest));
+                }
+                Ok(rest) if !rest.is_empty() && key.1 == Field::CompletionText => {
+                    write_data(out, &self.text_chunk(key.0, &rest));
                 }
                 Ok(rest) if !rest.is_empty() => {
                     self.append_held(by_choice.entry(key.0).or_default(), key, &rest)
@@ -866,8 +916,8 @@ fn append_field(delta: &mut Map<String, Value>, field: &Field, text: &str) {
                 }
             }
         }
-        // Sent in chunks of their own (`thinking_chunk`).
-        Field::Thinking => {}
+        // Sent in chunks of their own (`flush_all`).
+        Field::Thinking | Field::CompletionText => {}
         Field::FunctionArgs => {
             let call = delta.entry("function_call").or_insert_with(|| json!({}));
             match call.get_mut("arguments") {
@@ -1246,6 +1296,54 @@ mod tests {
         let out = streamed_in_pieces(&text);
         assert!(!out.contains("MIIEvQIBADANBgkq"), "{out}");
         assert!(out.contains("secret_in_answer"), "{out}");
+    }
+
+    /// A completion's `text` streamed in pieces is held back as content is: a value split
+    /// across chunks is found whole, and the text goes on as `text`.
+    #[test]
+    fn completion_text_split_across_chunks_is_found() {
+        let events: Vec<String> = ["mail ana.lo", "pez@correo-mx.com", " now"]
+            .iter()
+            .map(|t| {
+                format!(
+                    "data: {}\n\n",
+                    json!({"choices": [{"index": 0, "text": t, "finish_reason": null}]})
+                )
+            })
+            .collect();
+        let mut events: Vec<&[u8]> = events.iter().map(|e| e.as_bytes()).collect();
+        events.push(b"data: [DONE]\n\n");
+        let s = filtered(&policy(), 8, &events);
+        assert!(!s.contains("ana.lo") && !s.contains("pez@"), "{s}");
+        let text: String = s
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+            .filter_map(|v| v["choices"][0]["text"].as_str().map(String::from))
+            .collect();
+        assert_eq!(text, "mail <EMAIL_1> now");
+    }
+
+    /// Code analysis gets the first choice's content only, not choices interleaved.
+    #[test]
+    fn the_code_captured_is_the_first_choices() {
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(scanner(), &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        for (i, piece) in [
+            (0, "fn main() {"),
+            (1, "def main():"),
+            (0, " run(); }"),
+            (1, " pass"),
+        ] {
+            let ev = json!({"choices": [{"index": i, "delta": {"content": piece}, "finish_reason": null}]});
+            f.push(format!("data: {ev}\n\n").as_bytes()).unwrap();
+        }
+        let last = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"},{\"index\":1,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+        f.push(last.as_bytes()).unwrap();
+        f.finish();
+        assert_eq!(f.captured, "fn main() { run(); }");
     }
 
     /// Text held long (a token without blanks, an open key block) is not read whole again

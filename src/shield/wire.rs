@@ -167,7 +167,7 @@ pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)
         return;
     };
     for (i, c) in choices.iter_mut().enumerate() {
-        match c.get_mut("message") {
+        match c.get_mut("message").filter(|m| m.is_object()) {
             Some(m) => visit_message_texts(m, &format!("choices[{i}].message"), f),
             // A completion's choice, from a server that answers chat in that shape.
             None => {
