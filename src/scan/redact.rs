@@ -386,6 +386,22 @@ fn kept_upper(value: &str, keep: fn(char) -> bool) -> Cow<'_, str> {
     }
 }
 
+/// `value` with the escapes that hide characters written out, unless that would give a
+/// character JSON must escape (a quote, a backslash, a control): restored into an answer's
+/// JSON (call arguments), such a value would break it, so it keeps its escaped spelling.
+fn restorable(value: &str) -> String {
+    match decode_escapes(value, Escapes::Hiding) {
+        Some((read, _))
+            if !read
+                .chars()
+                .any(|c| c == '"' || c == '\\' || c.is_control()) =>
+        {
+            read
+        }
+        _ => value.to_owned(),
+    }
+}
+
 fn keyed_hash(key: &[u8], entity: &str, value: &str) -> Option<String> {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).ok()?;
     mac.update(entity.as_bytes());
@@ -428,12 +444,14 @@ pub fn redact(
             RedactionMode::Pseudonymize => {
                 let p = state.placeholder(entity, value).to_owned();
                 state.vault.max_len = state.vault.max_len.max(p.len());
-                // The first spelling is the one restored for all of them.
+                // The first spelling is the one restored for all of them, as read: a name
+                // found in JSON that Python's `json.dumps` wrote (`Jos\u00e9`) is restored
+                // as `José` into the answer's prose.
                 state
                     .vault
                     .values
                     .entry(p.clone())
-                    .or_insert_with(|| value.to_owned());
+                    .or_insert_with(|| restorable(value));
                 out.push_str(&p);
             }
         }
@@ -457,6 +475,26 @@ mod tests {
             end: en,
             score: 0.9,
         }
+    }
+
+    #[test]
+    fn the_vault_keeps_a_value_as_read() {
+        let p = RedactionPolicy::new(RedactionMode::Pseudonymize);
+        let mut st = RedactionState::new();
+        let t = r#"{"customer": "Jos\u00e9 P\u00e9rez", "note": "a\u0022b"}"#;
+        let name = t.find("Jos").unwrap();
+        let quote = t.find("a\\u0022b").unwrap();
+        let out = redact(
+            t,
+            &[f("PERSON", name, name + 20), f("CUSTOM", quote, quote + 8)],
+            &p,
+            &mut st,
+        );
+        assert_eq!(out, r#"{"customer": "<PERSON_1>", "note": "<CUSTOM_1>"}"#);
+        let values = &st.vault().values;
+        assert_eq!(values["<PERSON_1>"], "José Pérez");
+        // A quote would break JSON it is restored into: the escaped spelling stays.
+        assert_eq!(values["<CUSTOM_1>"], "a\\u0022b");
     }
 
     #[test]

@@ -731,7 +731,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         let findings = self.scan_held(key, &pending);
         self.sent_context.remove(key);
         let out = self.clean(key, &pending, &findings)?;
-        self.note(&key, &out);
+        self.note(key, &out);
         Ok(out)
     }
 
