@@ -64,20 +64,32 @@ impl AuditSink for JsonlSink {
         }
         let path = self.path.clone();
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-            use std::io::Write;
+            use std::io::{Read, Seek, SeekFrom, Write};
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
             let mut f = std::fs::OpenOptions::new()
                 .create(true)
+                .read(true)
                 .append(true)
                 .open(&path)?;
+            // A write cut short (a full disk) left part of a line: end it, or the batch
+            // retried after it would glue its first record onto it.
+            if f.seek(SeekFrom::End(0))? > 0 {
+                let mut last = [0u8; 1];
+                f.seek(SeekFrom::End(-1))?;
+                f.read_exact(&mut last)?;
+                if last[0] != b'\n' {
+                    buf.insert(0, b'\n');
+                }
+            }
             f.write_all(&buf)?;
-            f.flush()
+            // Acknowledged records are dropped from the queue: they must be on disk.
+            f.sync_data()
         })
         .await
         .map_err(|e| SinkError(e.to_string()))?
-        .map_err(|e| SinkError(e.to_string()))
+        .map_err(|e| SinkError(format!("{}: {e}", self.path.display())))
     }
 }
 
@@ -680,6 +692,36 @@ mod tests {
             }
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
+    }
+
+    /// A line cut short by an earlier failed write is ended before the next batch, so the
+    /// batch's first record stays a line of its own.
+    #[tokio::test]
+    async fn the_jsonl_sink_never_glues_a_record_onto_a_torn_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.jsonl");
+        std::fs::write(&path, b"{\"request_id\":\"tor").unwrap();
+        let sink = JsonlSink::new(path.clone());
+        sink.write(&[AuditRecord::new("a".into(), None)])
+            .await
+            .unwrap();
+        sink.write(&[AuditRecord::new("b".into(), None)])
+            .await
+            .unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        for (line, id) in lines[1..].iter().zip(["a", "b"]) {
+            let r: AuditRecord = serde_json::from_str(line).unwrap();
+            assert_eq!(r.request_id, id);
+        }
+        // A sink that cannot write names its file.
+        let blocked = JsonlSink::new(path.join("under-a-file.jsonl"));
+        let e = blocked
+            .write(&[AuditRecord::new("c".into(), None)])
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("under-a-file.jsonl"), "{e}");
     }
 
     /// A whole batch is written at once, long before the flush interval: the request path

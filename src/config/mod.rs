@@ -456,7 +456,7 @@ mod tests {
         std::fs::write(dir.join("bad.toml"), "[[rules]\nid = 1\n").unwrap();
         let text = format!(
             "listeners: [{{address: 127.0.0.1:0}}]\n\
-             logging: {{level: warning}}\n\
+             logging: {{level: warning, access_log: stderr}}\n\
              limits: {{max_body_size: 0}}\n\
              upstreams: {{a: {{addresses: [127.0.0.1:1]}}}}\n\
              routes:\n  - {{prefix: /x/, upstream: nowhere}}\n  - {{prefix: /, upstream: a, \
@@ -476,6 +476,7 @@ mod tests {
         let e = load(&text).unwrap_err().to_string();
         for want in [
             "logging.level: \"warning\" is not a log level",
+            "logging.access_log: \"stderr\" is not a target",
             "limits.max_body_size: must be greater than zero",
             "routes[1].set_headers.X-Client: values are sent as written",
             "routes[1].set_headers.X-Forwarded-For: \"X-Forwarded-For\" is set by the edge",

@@ -23,7 +23,7 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
     } else {
         socket_addr(&raw.admin.address, "admin.address", d)
     };
-    let logging = logging(&raw.logging, d);
+    let logging = logging(&raw.logging, base, d);
     let limits = Limits {
         max_body_size: raw.limits.max_body_size.0,
         max_header_size: usize::try_from(raw.limits.max_header_size.0).unwrap_or(usize::MAX),
@@ -162,7 +162,7 @@ fn server(r: &RawServer) -> ServerSettings {
     }
 }
 
-fn logging(r: &RawLogging, d: &mut Diagnostics) -> LoggingSettings {
+fn logging(r: &RawLogging, base: &Path, d: &mut Diagnostics) -> LoggingSettings {
     // A bare word that is not a level parses as a target name at TRACE level, which
     // drops every other event: `warning` or `inof` would switch logging off. Bare target
     // paths (`securetag_edge`, `pingora_core::connectors`) and spans (`[request]`) stay.
@@ -184,7 +184,16 @@ fn logging(r: &RawLogging, d: &mut Diagnostics) -> LoggingSettings {
     let access_log = match r.access_log.as_str() {
         "stdout" | "" => AccessLogTarget::Stdout,
         "off" => AccessLogTarget::Off,
-        path => AccessLogTarget::File(path.into()),
+        // Would be files of that name in the working directory.
+        word @ ("stderr" | "none" | "false" | "on") => {
+            d.error(
+                "logging.access_log",
+                format!("{word:?} is not a target: write stdout, off, or a file path"),
+            );
+            AccessLogTarget::Stdout
+        }
+        // Relative to this file, as every other path here.
+        path => AccessLogTarget::File(resolve_path(base, path)),
     };
     LoggingSettings {
         level: r.level.clone(),
