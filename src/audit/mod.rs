@@ -68,24 +68,34 @@ impl AuditSink for JsonlSink {
             if let Some(dir) = path.parent() {
                 std::fs::create_dir_all(dir)?;
             }
+            // A write cut short (a full disk) left part of a line: end it, or the batch
+            // retried after it would glue its first record onto it. Only a regular file
+            // that can be read is looked at (the log may be a pipe, or write-only).
+            let torn = std::fs::File::open(&path)
+                .and_then(|mut r| {
+                    if !r.metadata()?.is_file() || r.seek(SeekFrom::End(0))? == 0 {
+                        return Ok(false);
+                    }
+                    let mut last = [0u8; 1];
+                    r.seek(SeekFrom::End(-1))?;
+                    r.read_exact(&mut last)?;
+                    Ok(last[0] != b'\n')
+                })
+                .unwrap_or(false);
+            if torn {
+                buf.insert(0, b'\n');
+            }
             let mut f = std::fs::OpenOptions::new()
                 .create(true)
-                .read(true)
                 .append(true)
                 .open(&path)?;
-            // A write cut short (a full disk) left part of a line: end it, or the batch
-            // retried after it would glue its first record onto it.
-            if f.seek(SeekFrom::End(0))? > 0 {
-                let mut last = [0u8; 1];
-                f.seek(SeekFrom::End(-1))?;
-                f.read_exact(&mut last)?;
-                if last[0] != b'\n' {
-                    buf.insert(0, b'\n');
-                }
-            }
             f.write_all(&buf)?;
-            // Acknowledged records are dropped from the queue: they must be on disk.
-            f.sync_data()
+            // Acknowledged records are dropped from the queue: they must be on disk (a pipe
+            // has no disk to sync to).
+            if f.metadata()?.is_file() {
+                f.sync_data()?;
+            }
+            Ok(())
         })
         .await
         .map_err(|e| SinkError(e.to_string()))?
@@ -552,14 +562,18 @@ impl Writer {
                 }
             };
             if chunk.is_empty() {
-                // Nothing readable left: move past any unreadable lines, or they would hold
-                // every later batch in the spool.
+                // Nothing readable in this chunk: move past its unreadable lines, or they
+                // would hold every later batch in the spool, and go on while lines are left.
                 if let Err(e) = self.spool.consume_peeked() {
                     tracing::error!(error = %e, "audit spool could not be advanced");
+                    return;
                 }
                 self.metrics
                     .spool_depth
                     .set(i64::try_from(self.spool.pending()).unwrap_or(i64::MAX));
+                if self.spool.pending() > 0 {
+                    continue;
+                }
                 return;
             }
             let size = self.spool.peeked_bytes();

@@ -202,7 +202,8 @@ impl Spool {
         let mut out = Vec::new();
         let mut line = Vec::new();
         let mut bytes = 0;
-        while out.len() < max && (out.is_empty() || bytes < max_bytes) {
+        // Unreadable lines count towards the bytes too: they are held until consumed.
+        while out.len() < max && (st.peeked.is_empty() || bytes < max_bytes) {
             line.clear();
             let n = r.read_until(b'\n', &mut line)? as u64;
             if n == 0 || line.last() != Some(&b'\n') {
@@ -586,6 +587,16 @@ mod tests {
         // The bad line is kept aside for a person, as it was.
         let kept = fs::read(dir.path().join("audit-spool.rejected")).unwrap();
         assert_eq!(kept, b"not json\n");
+        // Unreadable lines count towards a chunk's bytes: a spool of them is not read
+        // into memory whole.
+        for _ in 0..5 {
+            append_raw(dir.path(), b"still not json\n");
+        }
+        drop(s);
+        let s = Spool::open(dir.path()).unwrap();
+        assert_eq!(s.pending(), 5);
+        assert!(s.peek(100, 20).unwrap().is_empty());
+        assert_eq!(s.peeked_bytes(), 30, "two lines of 15 bytes");
     }
 
     /// A chunk stops once it holds `max_bytes` of lines (but always holds one record): a

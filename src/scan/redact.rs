@@ -391,10 +391,12 @@ fn kept_upper(value: &str, keep: fn(char) -> bool) -> Cow<'_, str> {
 /// JSON (call arguments), such a value would break it, so it keeps its escaped spelling.
 fn restorable(value: &str) -> String {
     match decode_escapes(value, Escapes::Hiding) {
+        // A lone surrogate escape reads as U+FFFD: the written spelling says more.
         Some((read, _))
             if !read
                 .chars()
-                .any(|c| c == '"' || c == '\\' || c.is_control()) =>
+                .any(|c| c == '"' || c == '\\' || c.is_control())
+                && read.matches('\u{FFFD}').count() == value.matches('\u{FFFD}').count() =>
         {
             read
         }
@@ -493,8 +495,13 @@ mod tests {
         assert_eq!(out, r#"{"customer": "<PERSON_1>", "note": "<CUSTOM_1>"}"#);
         let values = &st.vault().values;
         assert_eq!(values["<PERSON_1>"], "José Pérez");
-        // A quote would break JSON it is restored into: the escaped spelling stays.
+        // A quote would break JSON it is restored into: the escaped spelling stays; so
+        // does a lone surrogate, which would read as U+FFFD.
         assert_eq!(values["<CUSTOM_1>"], "a\\u0022b");
+        let mut st = RedactionState::new();
+        let lone = r"x\ud83dy";
+        redact(lone, &[f("CUSTOM", 0, lone.len())], &p, &mut st);
+        assert_eq!(st.vault().values["<CUSTOM_1>"], lone);
     }
 
     #[test]

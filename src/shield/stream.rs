@@ -317,6 +317,13 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 return;
             }
         };
+        if self.guard.is_active() && super::wire::case_variant_key(&chunk).is_some() {
+            // `Content` beside `content`: a client that matches keys without case (Go's
+            // encoding/json) reads a field the hold-back does not, so it cannot be
+            // inspected as the client reads it either.
+            self.malformed += 1;
+            return;
+        }
         if let Err(b) = self.rewrite_chunk(&mut chunk, out) {
             self.block(b, out);
             return;
@@ -344,10 +351,6 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             // Sent at once, they would spell the text the hold-back is still scanning.
             super::wire::drop_logprobs(chunk);
         }
-        if self.guard.is_active() && super::wire::case_variant_key(chunk).is_some() {
-            // `Content` beside `content` (see `answer::guard`): read whole, every string.
-            return self.clean_whole_json(chunk);
-        }
         let Some(choices) = chunk.get_mut("choices").and_then(Value::as_array_mut) else {
             // Not a chat chunk (another API's event, an error object): no field to read by
             // name, and the client reads it all the same, so it is read whole as JSON.
@@ -368,7 +371,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 .get("finish_reason")
                 .is_some_and(|f| !f.is_null() && f.as_str() != Some(""));
             self.finish_seen |= finished;
-            if c.get("delta").is_some() {
+            if c.get("delta").is_some_and(Value::is_object) {
                 if self.guard.scans() {
                     // Perplexity repeats the answer so far as `message` in every chunk: text
                     // the hold-back has not read, and rescanning it whole each time would
@@ -395,7 +398,9 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     },
                 }
             }
-            if finished && !c.get("delta").is_some_and(Value::is_object) {
+            // A completion's held text goes out in chunks of its own (`text_chunk`).
+            let text_choice = c.get("text").is_some_and(Value::is_string);
+            if finished && !text_choice && !c.get("delta").is_some_and(Value::is_object) {
                 // What is still held goes out with the last chunk, which needs a delta for it.
                 if let Some(o) = c.as_object_mut() {
                     o.insert("delta".into(), json!({}));
@@ -1322,6 +1327,31 @@ mod tests {
             .filter_map(|v| v["choices"][0]["text"].as_str().map(String::from))
             .collect();
         assert_eq!(text, "mail <EMAIL_1> now");
+    }
+
+    /// A chunk whose keys differ from the read ones only in case is not passed on (a Go
+    /// client would read `Content`), and a `text` beside a null delta is read.
+    #[test]
+    fn case_variant_chunks_are_dropped_and_null_deltas_do_not_hide_text() {
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(scanner(), &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let mut out = Vec::new();
+        for ev in [
+            json!({"choices": [{"index": 0, "delta": {"content": "Hello "}, "finish_reason": null}]}),
+            json!({"choices": [{"index": 0, "delta": {"content": "x", "Content": "ana.lopez@correo-mx.com"}, "finish_reason": null}]}),
+            json!({"choices": [{"index": 1, "delta": null, "text": "bob.ruiz@correo-mx.com"}]}),
+        ] {
+            out.extend_from_slice(&f.push(format!("data: {ev}\n\n").as_bytes()).unwrap());
+        }
+        out.extend_from_slice(&f.push(b"data: [DONE]\n\n").unwrap());
+        out.extend_from_slice(&f.finish());
+        let malformed = f.malformed;
+        let s = String::from_utf8(out).unwrap();
+        assert!(!s.contains("ana.lopez") && !s.contains("bob.ruiz"), "{s}");
+        assert!(s.contains("<EMAIL_1>") && s.contains("Hello"), "{s}");
+        assert_eq!(malformed, 1);
     }
 
     /// Code analysis gets the first choice's content only, not choices interleaved.
