@@ -71,17 +71,20 @@ impl AuditSink for JsonlSink {
             // A write cut short (a full disk) left part of a line: end it, or the batch
             // retried after it would glue its first record onto it. Only a regular file
             // that can be read is looked at (the log may be a pipe, or write-only).
-            let torn = std::fs::File::open(&path)
-                .and_then(|mut r| {
-                    if !r.metadata()?.is_file() || r.seek(SeekFrom::End(0))? == 0 {
-                        return Ok(false);
-                    }
-                    let mut last = [0u8; 1];
-                    r.seek(SeekFrom::End(-1))?;
-                    r.read_exact(&mut last)?;
-                    Ok(last[0] != b'\n')
-                })
-                .unwrap_or(false);
+            // Stat first: opening a FIFO to read would wait for a writer, which is us.
+            let regular = std::fs::metadata(&path).is_ok_and(|m| m.is_file());
+            let torn = regular
+                && std::fs::File::open(&path)
+                    .and_then(|mut r| {
+                        if r.seek(SeekFrom::End(0))? == 0 {
+                            return Ok(false);
+                        }
+                        let mut last = [0u8; 1];
+                        r.seek(SeekFrom::End(-1))?;
+                        r.read_exact(&mut last)?;
+                        Ok(last[0] != b'\n')
+                    })
+                    .unwrap_or(false);
             if torn {
                 buf.insert(0, b'\n');
             }
@@ -564,6 +567,9 @@ impl Writer {
             if chunk.is_empty() {
                 // Nothing readable in this chunk: move past its unreadable lines, or they
                 // would hold every later batch in the spool, and go on while lines are left.
+                // A peek that read no whole line (a torn tail) ends the replay: going on
+                // would spin.
+                let moved = self.spool.peeked_bytes() > 0;
                 if let Err(e) = self.spool.consume_peeked() {
                     tracing::error!(error = %e, "audit spool could not be advanced");
                     return;
@@ -571,7 +577,8 @@ impl Writer {
                 self.metrics
                     .spool_depth
                     .set(i64::try_from(self.spool.pending()).unwrap_or(i64::MAX));
-                if self.spool.pending() > 0 {
+                if moved && self.spool.pending() > 0 {
+                    tokio::task::yield_now().await;
                     continue;
                 }
                 return;
@@ -867,6 +874,36 @@ mod tests {
             .append(&spooled)
             .unwrap();
         (settings, old)
+    }
+
+    /// A spool ending in a torn line (a crash mid-append) is replayed up to it, and the
+    /// writer goes on: a peek that reads no whole line ends the replay instead of spinning.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_torn_spool_tail_does_not_stop_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let (settings, old) = backlog(dir.path(), 3);
+        let data = settings.spool_dir.join("audit-spool.jsonl");
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&data)
+            .unwrap();
+        std::io::Write::write_all(&mut f, b"{\"request_id\":\"tor").unwrap();
+        drop(f);
+        let sink = Arc::new(Batches::default());
+        let (auditor, writer) = channel(sink.clone(), &settings).unwrap();
+        let _writer = tokio::spawn(writer.run());
+        auditor.record(AuditRecord::new("new".into(), None));
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let seen = loop {
+            let seen: Vec<String> = sink.0.lock().unwrap().concat();
+            if seen.contains(&"new".to_string()) || tokio::time::Instant::now() >= deadline {
+                break seen;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        let mut want = old.clone();
+        want.push("new".into());
+        assert_eq!(seen, want);
     }
 
     /// A [`Batches`] that takes 50 ms a write: a replay of many chunks takes a while.

@@ -317,7 +317,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 return;
             }
         };
-        if self.guard.is_active() && super::wire::case_variant_key(&chunk).is_some() {
+        if self.guard.is_active() && case_variant_choice(&chunk) {
             // `Content` beside `content`: a client that matches keys without case (Go's
             // encoding/json) reads a field the hold-back does not, so it cannot be
             // inspected as the client reads it either.
@@ -371,6 +371,17 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 .get("finish_reason")
                 .is_some_and(|f| !f.is_null() && f.as_str() != Some(""));
             self.finish_seen |= finished;
+            let delta_or_message = ["delta", "message"]
+                .iter()
+                .any(|k| c.get(*k).is_some_and(Value::is_object));
+            if delta_or_message && self.guard.is_active() {
+                // A `text` beside them is read as a completion's (it is read below only
+                // when they are absent).
+                if let Some(Value::String(s)) = c.get_mut("text") {
+                    let text = std::mem::take(s);
+                    *s = self.take((index, Field::CompletionText), &text, finished)?;
+                }
+            }
             if c.get("delta").is_some_and(Value::is_object) {
                 if self.guard.scans() {
                     // Perplexity repeats the answer so far as `message` in every chunk: text
@@ -895,6 +906,21 @@ fn pass_lines(out: &mut BytesMut, lines: &[Vec<u8>]) {
     out.put_slice(b"\n");
 }
 
+/// Whether a choice's delta or message has a key the hold-back reads written another way
+/// (`Content` beside `content`). Only those objects: `top_logprobs` maps are keyed by
+/// tokens, and `Name` is a common one.
+fn case_variant_choice(chunk: &Value) -> bool {
+    let Some(choices) = chunk.get("choices").and_then(Value::as_array) else {
+        return false;
+    };
+    choices.iter().any(|c| {
+        ["delta", "message"]
+            .iter()
+            .filter_map(|k| c.get(*k))
+            .any(|v| super::wire::case_variant_key(v).is_some())
+    })
+}
+
 /// A whole message in a chunk, visited as the answer path visits one.
 fn visit_message(m: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     super::wire::visit_message_texts(m, "message", f);
@@ -1333,55 +1359,75 @@ mod tests {
     /// client would read `Content`), and a `text` beside a null delta is read.
     #[test]
     fn case_variant_chunks_are_dropped_and_null_deltas_do_not_hide_text() {
+        let (s, malformed) = with_filter(|f| {
+            let mut out = Vec::new();
+            for ev in [
+                json!({"choices": [{"index": 0, "delta": {"content": "Hello "}, "finish_reason": null}]}),
+                json!({"choices": [{"index": 0, "delta": {"content": "x", "Content": "ana.lopez@correo-mx.com"}, "finish_reason": null}]}),
+                json!({"choices": [{"index": 1, "delta": null, "text": "bob.ruiz@correo-mx.com"}]}),
+            ] {
+                out.extend_from_slice(&f.push(format!("data: {ev}\n\n").as_bytes()).unwrap());
+            }
+            out.extend_from_slice(&f.push(b"data: [DONE]\n\n").unwrap());
+            out.extend_from_slice(&f.finish());
+            (String::from_utf8(out).unwrap(), f.malformed)
+        });
+        assert!(!s.contains("ana.lopez") && !s.contains("bob.ruiz"), "{s}");
+        assert!(s.contains("<EMAIL_1>") && s.contains("Hello"), "{s}");
+        assert_eq!(malformed, 1);
+        // Log-probabilities are keyed by tokens (`Name`): not a case variant. A `text`
+        // beside a delta is read too.
+        let (s, malformed) = with_filter(|f| {
+            let ev = json!({"choices": [{"index": 0, "text": "Name: ana.lopez@correo-mx.com", "delta": {"content": "ok"},
+                "logprobs": {"tokens": ["Name"], "top_logprobs": [{"Name": -0.2, " name": -1.9}]}, "finish_reason": "stop"}]});
+            let mut out = f
+                .push(format!("data: {ev}\n\ndata: [DONE]\n\n").as_bytes())
+                .unwrap()
+                .to_vec();
+            out.extend_from_slice(&f.finish());
+            (String::from_utf8(out).unwrap(), f.malformed)
+        });
+        assert_eq!(malformed, 0, "{s}");
+        assert!(
+            s.contains("Name: <EMAIL_1>") && !s.contains("ana.lopez"),
+            "{s}"
+        );
+    }
+
+    /// Runs `run` on a filter over a placeholder guard of the test policy, holding back 8.
+    fn with_filter<T>(run: impl FnOnce(&mut SseFilter<'_, '_>) -> T) -> T {
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
         let mut g = OutputGuard::new(scanner(), &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
-        let mut out = Vec::new();
-        for ev in [
-            json!({"choices": [{"index": 0, "delta": {"content": "Hello "}, "finish_reason": null}]}),
-            json!({"choices": [{"index": 0, "delta": {"content": "x", "Content": "ana.lopez@correo-mx.com"}, "finish_reason": null}]}),
-            json!({"choices": [{"index": 1, "delta": null, "text": "bob.ruiz@correo-mx.com"}]}),
-        ] {
-            out.extend_from_slice(&f.push(format!("data: {ev}\n\n").as_bytes()).unwrap());
-        }
-        out.extend_from_slice(&f.push(b"data: [DONE]\n\n").unwrap());
-        out.extend_from_slice(&f.finish());
-        let malformed = f.malformed;
-        let s = String::from_utf8(out).unwrap();
-        assert!(!s.contains("ana.lopez") && !s.contains("bob.ruiz"), "{s}");
-        assert!(s.contains("<EMAIL_1>") && s.contains("Hello"), "{s}");
-        assert_eq!(malformed, 1);
+        run(&mut f)
     }
 
     /// Code analysis gets the first choice's content only, not choices interleaved.
     #[test]
     fn the_code_captured_is_the_first_choices() {
-        let p = policy();
-        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(scanner(), &p, &ph, RedactionState::new());
-        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
-        for (i, piece) in [
-            (0, "fn main() {"),
-            (1, "def main():"),
-            (0, " run(); }"),
-            (1, " pass"),
-        ] {
-            let ev = json!({"choices": [{"index": i, "delta": {"content": piece}, "finish_reason": null}]});
-            f.push(format!("data: {ev}\n\n").as_bytes()).unwrap();
-        }
-        let last = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"},{\"index\":1,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
-        f.push(last.as_bytes()).unwrap();
-        f.finish();
-        assert_eq!(f.captured, "fn main() { run(); }");
+        let captured = with_filter(|f| {
+            for (i, piece) in [
+                (0, "fn main() {"),
+                (1, "def main():"),
+                (0, " run(); }"),
+                (1, " pass"),
+            ] {
+                let ev = json!({"choices": [{"index": i, "delta": {"content": piece}, "finish_reason": null}]});
+                f.push(format!("data: {ev}\n\n").as_bytes()).unwrap();
+            }
+            let last = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"},{\"index\":1,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n";
+            f.push(last.as_bytes()).unwrap();
+            f.finish();
+            f.captured.clone()
+        });
+        assert_eq!(captured, "fn main() { run(); }");
     }
 
     /// Text held long (a token without blanks, an open key block) is not read whole again
     /// for every small delta: the scan reads a few times what arrives, not a thousand.
     #[test]
     fn long_held_text_is_not_rescanned_for_every_delta() {
-        let p = policy();
-        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
         // 200 KB of base64 without a blank, then a key and an email, in 4-byte deltas.
         let blob: String = (0..50_000)
             .map(|i| ["QUJD", "RGVm", "Z2hp", "amts"][i % 4])
@@ -1394,20 +1440,18 @@ mod tests {
             } else {
                 text.clone()
             };
-            let mut g = OutputGuard::new(scanner(), &p, &ph, RedactionState::new());
-            let mut f = SseFilter::new(&mut g, 8, 1 << 20);
-            let mut out = Vec::new();
-            let bytes = text.as_bytes();
-            for piece in bytes.chunks(4) {
-                let piece = std::str::from_utf8(piece).unwrap();
-                let ev = json!({"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": null}]});
-                out.extend_from_slice(&f.push(format!("data: {ev}\n\n").as_bytes()).unwrap());
-            }
-            let last =
-                "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n";
-            out.extend_from_slice(&f.push(last.as_bytes()).unwrap());
-            out.extend_from_slice(&f.finish());
-            let scanned = f.scanned_bytes;
+            let (out, scanned) = with_filter(|f| {
+                let mut out = Vec::new();
+                for piece in text.as_bytes().chunks(4) {
+                    let piece = std::str::from_utf8(piece).unwrap();
+                    let ev = json!({"choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": null}]});
+                    out.extend_from_slice(&f.push(format!("data: {ev}\n\n").as_bytes()).unwrap());
+                }
+                let last = "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n";
+                out.extend_from_slice(&f.push(last.as_bytes()).unwrap());
+                out.extend_from_slice(&f.finish());
+                (out, f.scanned_bytes)
+            });
             assert!(
                 scanned < 12 * text.len(),
                 "pem {pem}: {scanned} bytes scanned for {}",
