@@ -536,6 +536,27 @@ mod tests {
     }
 
     #[test]
+    fn redirect_https_is_a_flag_or_a_port_and_nothing_else() {
+        let with = |v: &str| {
+            load(&format!(
+                "listeners:\n  - address: 127.0.0.1:0\n    redirect_https: {v}\n"
+            ))
+        };
+        assert!(with("true").is_ok() && with("{port: 8443}").is_ok());
+        for (v, want) in [
+            (
+                "{port: 8443, host: x}",
+                "true, false, or {port: N} with no other key",
+            ),
+            ("yes", "true, false, or {port: N} with no other key"),
+            ("{port: 0}", "redirect_https.port: must be a port"),
+        ] {
+            let e = with(v).unwrap_err().to_string();
+            assert!(e.contains(want), "{v}: {e}");
+        }
+    }
+
+    #[test]
     fn a_tenant_name_defined_twice_is_refused() {
         let text = "listeners: [{address: 127.0.0.1:0}]\nai:\n  tenants:\n    - {name: acme, credits: 100}\n    - {name: acme, credits: 0}\n";
         let e = load(text).unwrap_err();

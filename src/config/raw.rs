@@ -100,11 +100,18 @@ pub struct RawListener {
     pub redirect_https: Option<RawRedirect>,
 }
 
+/// `true`, `false`, or `{port: N}`; a map with other keys is refused, not read as a port.
 #[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, expecting = "true, false, or {port: N} with no other key")]
 pub enum RawRedirect {
     Enabled(bool),
-    Port { port: u16 },
+    Port(RawRedirectPort),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRedirectPort {
+    pub port: u16,
 }
 
 #[derive(Debug, Deserialize)]

@@ -235,7 +235,15 @@ fn listeners(raw: &[RawListener], base: &Path, d: &mut Diagnostics) -> Vec<Liste
         let redirect_https = match &l.redirect_https {
             None | Some(RawRedirect::Enabled(false)) => None,
             Some(RawRedirect::Enabled(true)) => Some(None),
-            Some(RawRedirect::Port { port }) => Some(Some(*port)),
+            Some(RawRedirect::Port(RawRedirectPort { port })) => {
+                if *port == 0 {
+                    d.error(
+                        format!("{key}.redirect_https.port"),
+                        "must be a port, 1 to 65535",
+                    );
+                }
+                Some(Some(*port))
+            }
         };
         if redirect_https.is_some() && l.tls.is_some() {
             d.error(

@@ -1307,7 +1307,11 @@ impl Shield {
         ));
         trail.record.tokens_in = tin;
         trail.record.tokens_out = tout;
-        down.send(tail, true).await.map_err(|_| Stop::Gone)?;
+        // The head went out with the provider's status: a client gone before the tail
+        // still got it, as one gone mid-stream did (the loop above).
+        if down.send(tail, true).await.is_err() {
+            trail.record.outcome = "client_disconnected".into();
+        }
         Ok(up.status)
     }
 }
