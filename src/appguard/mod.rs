@@ -188,9 +188,7 @@ pub(crate) fn validate(
         }
         // Zero would switch the lockout off without a word (Redis expires the key at once).
         for (name, v) in [("window", l.window.0), ("lockout", l.lockout.0)] {
-            if v.is_zero() {
-                d.error(format!("{key}.login.{name}"), "must be greater than zero");
-            }
+            d.positive(format!("{key}.login.{name}"), v);
         }
         LoginGuard {
             failure_statuses: l.failure_statuses.clone(),

@@ -351,6 +351,13 @@ mod tests {
         Config::from_text(Path::new("t.yaml"), text, &|_| None)
     }
 
+    /// Every one of `wants` is among the errors `e` printed.
+    fn assert_all(e: &str, wants: &[&str]) {
+        for want in wants {
+            assert!(e.contains(want), "{want:?} in\n{e}");
+        }
+    }
+
     #[test]
     fn an_empty_route_list_sends_everything_to_core_api() {
         let c = load("listeners:\n  - address: 127.0.0.1:0\n").unwrap();
@@ -438,13 +445,14 @@ mod tests {
     fn route_names_must_differ_and_timeouts_be_positive() {
         let text = "listeners: [{address: 127.0.0.1:0}]\nlimits: {body_read_timeout: 0s}\nupstreams: {a: {addresses: [127.0.0.1:1], read_timeout: 0s}}\nroutes:\n  - {prefix: /api/, name: api, upstream: a}\n  - {prefix: /v2/, name: api, upstream: a}\n  - {prefix: /, upstream: a}\n";
         let e = load(text).unwrap_err().to_string();
-        for want in [
-            "t.yaml:6: routes[1].name: \"api\" is also the name of routes[0]",
-            "limits.body_read_timeout: must be greater than zero",
-            "upstreams.a.read_timeout: must be greater than zero",
-        ] {
-            assert!(e.contains(want), "{want} in {e}");
-        }
+        assert_all(
+            &e,
+            &[
+                "t.yaml:6: routes[1].name: \"api\" is also the name of routes[0]",
+                "limits.body_read_timeout: must be greater than zero",
+                "upstreams.a.read_timeout: must be greater than zero",
+            ],
+        );
     }
 
     /// Values that `check` once let through and that then failed `run`, or quietly did
@@ -474,24 +482,25 @@ mod tests {
             dir.join("bad.toml").display()
         );
         let e = load(&text).unwrap_err().to_string();
-        for want in [
-            "logging.level: \"warning\" is not a log level",
-            "logging.access_log: \"stderr\" is not a target",
-            "limits.max_body_size: must be greater than zero",
-            "routes[1].set_headers.X-Client: values are sent as written",
-            "routes[1].set_headers.X-Forwarded-For: \"X-Forwarded-For\" is set by the edge",
-            // The earlier route's index is the one in the file, not among the kept routes.
-            "routes[2].prefix: never matches: routes[1]",
-            "ai.max_body_size: must be greater than zero",
-            "ai.allowed_roles[2]: \"asistant\" is not one of",
-            "ai.brute_force.window: must be greater than zero",
-            "ai.gitleaks_rules: ",
-            "ai.default_policy.prompt_logging_mode: encrypted needs ai.system_secret",
-            "ai.providers[0].timeout: must be greater than zero",
-            "ai.custom_entities[1]: custom entity EMP: regex",
-        ] {
-            assert!(e.contains(want), "{want:?} in\n{e}");
-        }
+        assert_all(
+            &e,
+            &[
+                "logging.level: \"warning\" is not a log level",
+                "logging.access_log: \"stderr\" is not a target",
+                "limits.max_body_size: must be greater than zero",
+                "routes[1].set_headers.X-Client: values are sent as written",
+                "routes[1].set_headers.X-Forwarded-For: \"X-Forwarded-For\" is set by the edge",
+                // The earlier route's index is the one in the file, not among the kept routes.
+                "routes[2].prefix: never matches: routes[1]",
+                "ai.max_body_size: must be greater than zero",
+                "ai.allowed_roles[2]: \"asistant\" is not one of",
+                "ai.brute_force.window: must be greater than zero",
+                "ai.gitleaks_rules: ",
+                "ai.default_policy.prompt_logging_mode: encrypted needs ai.system_secret",
+                "ai.providers[0].timeout: must be greater than zero",
+                "ai.custom_entities[1]: custom entity EMP: regex",
+            ],
+        );
         assert!(!e.contains("custom_entities[0]"), "{e}");
         assert!(!e.contains("X-Env"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
@@ -523,14 +532,12 @@ mod tests {
                     - prefix: /\n    upstream: a\n    login:\n      # path: /login\n\
                     ai:\n  redis_url: redis://127.0.0.1:2/0\n";
         let e = load(text).unwrap_err().to_string();
-        for want in [
+        assert_all(&e, &[
             "routes[0].rate_limit: is not applied under ai.prefix \"/ai/\"",
             "routes[1].set_headers.X-User: \"X-User\" carries a verified JWT claim on this route",
             "routes[2].login: has no value",
             "ai.redis_url: differs from the top-level redis_url",
-        ] {
-            assert!(e.contains(want), "{want:?} in\n{e}");
-        }
+        ]);
         // CORS is applied there, so it is not refused.
         assert!(!e.contains("routes[0].cors"), "{e}");
     }

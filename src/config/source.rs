@@ -89,6 +89,14 @@ impl Diagnostics {
         });
     }
 
+    /// Records `key` when `d` is zero: a zero timeout or window fails at its first wait,
+    /// or switches off what it bounds, without a word.
+    pub fn positive(&mut self, key: impl Into<String>, d: std::time::Duration) {
+        if d.is_zero() {
+            self.error(key, "must be greater than zero");
+        }
+    }
+
     fn error_at_line(&mut self, line: Option<usize>, message: String) {
         self.errors.push(ConfigError {
             file: self.file.clone(),

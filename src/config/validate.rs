@@ -51,9 +51,7 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
             limits.websocket_idle_timeout,
         ),
     ] {
-        if t.is_zero() {
-            d.error(key, "must be greater than zero");
-        }
+        d.positive(key, t);
     }
 
     let listeners = listeners(&raw.listeners, base, d);
@@ -397,12 +395,7 @@ fn upstreams(
                 }
             }
             for (field, t) in [("interval", h.interval.0), ("timeout", h.timeout.0)] {
-                if t.is_zero() {
-                    d.error(
-                        format!("{key}.health_check.{field}"),
-                        "must be greater than zero",
-                    );
-                }
+                d.positive(format!("{key}.health_check.{field}"), t);
             }
             ActiveHealthCheck {
                 path: h.path.clone(),
@@ -418,9 +411,7 @@ fn upstreams(
             ("read_timeout", u.read_timeout.0),
             ("write_timeout", u.write_timeout.0),
         ] {
-            if t.is_zero() {
-                d.error(format!("{key}.{field}"), "must be greater than zero");
-            }
+            d.positive(format!("{key}.{field}"), t);
         }
         let host = u
             .addresses

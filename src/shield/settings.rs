@@ -473,9 +473,7 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
         ("brute_force.ban_for", raw.brute_force.ban_for.0),
         ("sast.poll_interval", raw.sast.poll_interval.0),
     ] {
-        if t.is_zero() {
-            d.error(k(key), "must be greater than zero");
-        }
+        d.positive(k(key), t);
     }
     if raw.allowed_roles.is_empty() {
         d.error(
@@ -729,9 +727,7 @@ pub(crate) fn validate(raw: RawAi, base: &std::path::Path, d: &mut Diagnostics) 
                 );
             }
         }
-        if raw.sast.job_timeout.0.is_zero() {
-            d.error(k("sast.job_timeout"), "must be greater than zero");
-        }
+        d.positive(k("sast.job_timeout"), raw.sast.job_timeout.0);
         SastSettings {
             workers: if raw.sast.workers == 0 {
                 std::thread::available_parallelism().map_or(1, |n| n.get())
@@ -843,9 +839,7 @@ fn provider(p: &RawProvider, pk: &str, d: &mut Diagnostics) -> Option<ProviderSp
         ("timeout", p.timeout.0),
         ("connect_timeout", p.connect_timeout.0),
     ] {
-        if t.is_zero() {
-            d.error(format!("{pk}.{key}"), "must be greater than zero");
-        }
+        d.positive(format!("{pk}.{key}"), t);
     }
     Some(ProviderSpec {
         name: p.name.clone(),

@@ -371,12 +371,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 .get("finish_reason")
                 .is_some_and(|f| !f.is_null() && f.as_str() != Some(""));
             self.finish_seen |= finished;
-            let delta_or_message = ["delta", "message"]
-                .iter()
-                .any(|k| c.get(*k).is_some_and(Value::is_object));
-            if delta_or_message && self.guard.is_active() {
-                // A `text` beside them is read as a completion's (it is read below only
-                // when they are absent).
+            // A completion's `text` (alone, or beside a delta or a message), held back as a
+            // delta's content is; its held text goes out in chunks of its own (`text_chunk`).
+            let text_choice = c.get("text").is_some_and(Value::is_string);
+            if text_choice && self.guard.is_active() {
                 if let Some(Value::String(s)) = c.get_mut("text") {
                     let text = std::mem::take(s);
                     *s = self.take((index, Field::CompletionText), &text, finished)?;
@@ -398,19 +396,11 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     Some(m) if m.is_object() => {
                         super::answer::clean_texts(self.guard, m, visit_message)?;
                     }
-                    _ => match c.get_mut("text") {
-                        // A completion's `text`, held back as a delta's content is.
-                        Some(Value::String(s)) => {
-                            let text = std::mem::take(s);
-                            *s = self.take((index, Field::CompletionText), &text, finished)?;
-                        }
-                        // A choice of another shape: read whole.
-                        _ => self.clean_whole_json(c)?,
-                    },
+                    // A choice of another shape: read whole.
+                    _ if !text_choice => self.clean_whole_json(c)?,
+                    _ => {}
                 }
             }
-            // A completion's held text goes out in chunks of its own (`text_chunk`).
-            let text_choice = c.get("text").is_some_and(Value::is_string);
             if finished && !text_choice && !c.get("delta").is_some_and(Value::is_object) {
                 // What is still held goes out with the last chunk, which needs a delta for it.
                 if let Some(o) = c.as_object_mut() {
