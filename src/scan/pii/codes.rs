@@ -45,6 +45,11 @@ fn code_byte(c: u8) -> bool {
 /// `Ñ` in UTF-8: a code letter of two bytes, so runs are extended over it by hand.
 const ENYE: &[u8] = "\u{d1}".as_bytes();
 
+/// Whether `Ñ` or `ñ` starts at byte `i`: how a lower-case or dashed RFC spells the letter.
+fn enye_at(b: &[u8], i: usize) -> bool {
+    b.get(i) == Some(&0xC3) && matches!(b.get(i + 1), Some(0x91 | 0xB1))
+}
+
 /// Whether a run holding `Ñ` is an RFC (no other code has the letter: a CURP writes it `X`),
 /// read with each `Ñ` as the one byte the validator weighs.
 fn rfc_with_enye(run: &[u8]) -> bool {
@@ -100,7 +105,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
             while i < b.len() {
                 if b[i].is_ascii_alphanumeric() || b[i] == b'_' {
                     i += 1;
-                } else if b[i..].starts_with(ENYE) {
+                } else if enye_at(b, i) {
                     i += 2;
                 } else {
                     break;
@@ -191,8 +196,14 @@ fn loose(text: &str, at: usize) -> Loose {
     let b = text.as_bytes();
     let part = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
     let mut cs = at;
-    while cs > 0 && part(b[cs - 1]) && at - cs <= LONGEST + 8 {
-        cs -= 1;
+    while at - cs <= LONGEST + 8 {
+        if cs > 0 && part(b[cs - 1]) {
+            cs -= 1;
+        } else if cs > 1 && enye_at(b, cs - 2) {
+            cs -= 2;
+        } else {
+            break;
+        }
     }
     // A letter of any script or an underscore next to it makes it part of a word.
     let in_word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
@@ -208,18 +219,22 @@ fn loose(text: &str, at: usize) -> Loose {
     let mut ce = cs;
     while ce < b.len() {
         let c = b[ce];
-        if c == b'-' && b.get(ce + 1).is_some_and(u8::is_ascii_alphanumeric) && ce > cs {
+        let code_at = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric) || enye_at(b, i);
+        if c == b'-' && code_at(ce + 1) && ce > cs {
             ce += 1;
             continue;
         }
-        if !c.is_ascii_alphanumeric() {
-            break;
-        }
+        // `Ñ` is weighed as the one byte the RFC validator knows; no other code has it.
+        let (letter, width) = match c {
+            _ if c.is_ascii_alphanumeric() => (c.to_ascii_uppercase(), 1),
+            _ if enye_at(b, ce) => (validate::RFC_ENYE, 2),
+            _ => break,
+        };
         if let Some(slot) = code.get_mut(n) {
-            *slot = c.to_ascii_uppercase();
+            *slot = letter;
         }
         n += 1;
-        ce += 1;
+        ce += width;
     }
     if n > LONGEST || b.get(ce) == Some(&b'-') || in_word(char_at(text, ce)) {
         return Loose::Not(ce);
@@ -397,5 +412,34 @@ mod tests {
         assert!(found("xMUÑO800101AB3").is_empty());
         assert!(found("RFC MUO800101AÑ3").is_empty());
         assert!(found("AÑO 2024 ÑANDÚ").is_empty());
+    }
+
+    #[test]
+    fn rfc_with_enye_in_lower_case_or_dashed() {
+        // After its cue, like any lower-case or dashed code; `ñ` and `Ñ` weigh the same.
+        for t in [
+            "rfc muño800101ab3",
+            "RFC MUÑO-800101-AB3",
+            "mi rfc: muño-800101-ab3.",
+            "rfc muÑo800101AB3",
+        ] {
+            let got = found(t);
+            assert_eq!(got.len(), 1, "{t}: {got:?}");
+            assert_eq!(got[0].0, PiiEntity::Rfc, "{t}");
+            assert!(
+                t.ends_with(got[0].1) || t.ends_with(&format!("{}.", got[0].1)),
+                "{t}"
+            );
+        }
+        assert_eq!(
+            found("rfc ñañ-950101-h24"),
+            vec![(PiiEntity::Rfc, "ñañ-950101-h24")]
+        );
+        // Without the cue, with a wrong check character, or glued to a word: nothing.
+        assert!(found("muño800101ab3").is_empty());
+        assert!(found("MUÑO-800101-AB3").is_empty());
+        assert!(found("rfc muño800101ab4").is_empty());
+        assert!(found("rfc xmuño800101ab3").is_empty());
+        assert!(found("rfc muño-800101-ab3-x").is_empty());
     }
 }

@@ -698,6 +698,13 @@ REVIEW_8 = [
     ('es', "El RFC MUÑO800101AB4 tiene mal el dígito verificador."),
 ]
 add_reviews(REVIEW_8)
+# The same RFCs typed in lower case or in dashed groups, after their cue.
+REVIEW_9 = [
+    ('es', f"mi rfc es {L('RFC', 'muño800101ab3')} por favor"),
+    ('es', f"RFC: {L('RFC', 'MUÑO-800101-AB3')} (persona física)"),
+    ('es', "el archivo muño800101ab3.pdf no es un rfc sin su nombre delante"),
+]
+add_reviews(REVIEW_9)
 # Every other item is an injection negative too (ordinary prompts, code, logs).
 for it in items:
     it.setdefault('injection', False)
