@@ -254,7 +254,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { config } => match Config::load(&config) {
-            Ok(_) => {
+            Ok(cfg) => {
+                for w in cfg.warnings() {
+                    eprintln!("{}: warning: {w}", config.display());
+                }
                 println!("{}: configuration ok", config.display());
                 ExitCode::SUCCESS
             }

@@ -1078,6 +1078,39 @@ fn check_names_an_unset_environment_variable() {
 }
 
 #[test]
+fn check_names_a_gitleaks_rule_that_will_be_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.toml"),
+        "[[rules]]\nid = \"acme-key\"\nregex = 'acme_[a-z0-9]{32}'\n\n\
+         [[rules]]\nid = \"look-behind\"\nregex = '(?<=key=)[a-z0-9]{32}'\n",
+    )
+    .unwrap();
+    let f = dir.path().join("edge.yaml");
+    std::fs::write(
+        &f,
+        "listeners:\n  - address: 127.0.0.1:8000\nai:\n\
+         \x20 system_secret: 0123456789abcdef0123456789abcdef\n\
+         \x20 gitleaks_rules: rules.toml\n\
+         \x20 providers:\n    - name: echo\n      kind: echo\n      models: [\"echo\"]\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(common::bin())
+        .args(["check", "-c"])
+        .arg(&f)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Skipped, as at start, but named: `check` still passes.
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning: ai.gitleaks_rules: rule look-behind:"),
+        "{err}"
+    );
+    assert!(!err.contains("acme-key"), "{err}");
+}
+
+#[test]
 fn version_flag_prints_the_version() {
     let out = std::process::Command::new(common::bin())
         .arg("--version")

@@ -319,6 +319,19 @@ impl Config {
         diag.finish(config)
     }
 
+    /// What `check` reports without refusing: gitleaks rules the regex crate cannot compile.
+    /// `run` skips them and logs each at start, as the issue asks of a public rule set.
+    pub fn warnings(&self) -> Vec<String> {
+        let Some(text) = self.ai.as_ref().and_then(|ai| ai.gitleaks_rules.as_ref()) else {
+            return Vec::new();
+        };
+        crate::scan::ScannerBuilder::check_gitleaks_toml(text)
+            .unwrap_or_default()
+            .iter()
+            .map(|e| format!("ai.gitleaks_rules: {e}; it is skipped"))
+            .collect()
+    }
+
     /// The route for `path` as the client sent it, if any prefix matches.
     ///
     /// Apps behind read a path differently: Express as written and in any case, Nginx or a
