@@ -37,7 +37,7 @@ pub(crate) fn run(lang: Lang, code: &str, rules: &[Rule], enabled: &[usize]) -> 
                         continue;
                     }
                     if let Some(inside) = inside {
-                        if !headers[row].last().is_some_and(|h| inside.is_match(h)) {
+                        if !headers[row].is_some_and(|h| inside.is_match(h)) {
                             continue;
                         }
                     }
@@ -74,8 +74,10 @@ fn is_comment(line: &str) -> bool {
     t.starts_with('#') || t.starts_with("//")
 }
 
-/// For each line, the headers of the blocks that enclose it (innermost last).
-fn block_headers<'a>(lang: Lang, lines: &[&'a str]) -> Vec<Vec<&'a str>> {
+/// For each line, the header of the innermost block that encloses it. Only that one, not the
+/// whole chain: a chain per line costs memory in the square of the nesting depth, and 100,000
+/// nested `{` lines fit in a snippet.
+fn block_headers<'a>(lang: Lang, lines: &[&'a str]) -> Vec<Option<&'a str>> {
     if lang == Lang::Yaml {
         yaml_headers(lines)
     } else {
@@ -84,11 +86,11 @@ fn block_headers<'a>(lang: Lang, lines: &[&'a str]) -> Vec<Vec<&'a str>> {
 }
 
 /// Brace formats: a block's header is the text before its `{` on the opening line.
-fn brace_headers<'a>(lines: &[&'a str]) -> Vec<Vec<&'a str>> {
+fn brace_headers<'a>(lines: &[&'a str]) -> Vec<Option<&'a str>> {
     let mut stack: Vec<&'a str> = Vec::new();
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
-        out.push(stack.clone());
+        out.push(stack.last().copied());
         if is_comment(line) {
             continue;
         }
@@ -113,13 +115,13 @@ fn brace_headers<'a>(lines: &[&'a str]) -> Vec<Vec<&'a str>> {
 }
 
 /// YAML: a line's headers are the nearest preceding lines with smaller indentation.
-fn yaml_headers<'a>(lines: &[&'a str]) -> Vec<Vec<&'a str>> {
+fn yaml_headers<'a>(lines: &[&'a str]) -> Vec<Option<&'a str>> {
     let mut stack: Vec<(usize, &'a str)> = Vec::new();
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
         let trimmed = line.trim_start();
         if trimmed.is_empty() || trimmed.starts_with('#') {
-            out.push(stack.iter().map(|(_, h)| *h).collect());
+            out.push(stack.last().map(|(_, h)| *h));
             continue;
         }
         // A list item's dash counts as indentation for its keys.
@@ -130,7 +132,7 @@ fn yaml_headers<'a>(lines: &[&'a str]) -> Vec<Vec<&'a str>> {
         if trimmed.starts_with("---") {
             stack.clear();
         }
-        out.push(stack.iter().map(|(_, h)| *h).collect());
+        out.push(stack.last().map(|(_, h)| *h));
         stack.push((indent, trimmed));
     }
     out
@@ -151,12 +153,25 @@ mod tests {
             "}",
         ];
         let h = brace_headers(&lines);
-        assert_eq!(
-            h[2],
-            vec!["resource \"aws_security_group\" \"a\"", "ingress"]
-        );
-        assert_eq!(h[4], vec!["resource \"aws_security_group\" \"a\""]);
-        assert!(h[5].len() == 1);
+        assert_eq!(h[0], None);
+        assert_eq!(h[2], Some("ingress"));
+        assert_eq!(h[4], Some("resource \"aws_security_group\" \"a\""));
+        assert_eq!(h[5], h[4]);
+    }
+
+    #[test]
+    fn deep_nesting_costs_a_header_per_line() {
+        // 200 KB of `{` lines: a chain of headers per line would want about 80 GB.
+        let code = "x {\n".repeat(100_000);
+        let lines: Vec<&str> = code.lines().collect();
+        let h = brace_headers(&lines);
+        assert_eq!(h.len(), 100_000);
+        assert_eq!((h[0], h[99_999]), (None, Some("x")));
+        let code = (0..2_000)
+            .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+            .collect::<String>();
+        let lines: Vec<&str> = code.lines().collect();
+        assert_eq!(yaml_headers(&lines)[1_999], Some("k1998:"));
     }
 
     #[test]
@@ -170,11 +185,9 @@ mod tests {
             "  hostNetwork: true",
         ];
         let h = yaml_headers(&lines);
-        assert_eq!(
-            h[4],
-            vec!["spec:", "containers:", "- name: a", "securityContext:"]
-        );
-        assert_eq!(h[5], vec!["spec:"]);
+        assert_eq!(h[0], None);
+        assert_eq!(h[4], Some("securityContext:"));
+        assert_eq!(h[5], Some("spec:"));
     }
 }
 
