@@ -370,8 +370,8 @@ impl Engine {
         let (Some(syn), Some(sources)) = (syntax(lang), self.sources[lang.index()].as_ref()) else {
             return (Vec::new(), false);
         };
-        let flow = Flow::new(text, syn, sources, &self.handler);
         let deadline = (Instant::now() + self.limits.snippet_timeout).min(answer_deadline);
+        let flow = Flow::new(text, tree, syn, sources, &self.handler, deadline);
         q.run(tree, text, &flow, &self.rules, enabled, deadline)
     }
 

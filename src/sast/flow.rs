@@ -18,7 +18,10 @@
 //! Invariants: every question is bounded — at most [`MAX_DEPTH`] variable hops, at most
 //! [`VISIT_BUDGET`] nodes visited and [`MAX_NESTING`] levels of recursion — so a
 //! pathological snippet costs milliseconds and never overflows a worker's stack; an
-//! exhausted question answers `false`. An unknown construct is never "constant" and never
+//! exhausted question answers `false`, and a question past the snippet's deadline ends the
+//! walk. Every node a question looks at counts, walks up the tree included: tree-sitter's
+//! `Node::parent` searches down from the root, so scopes are found once per question by one
+//! descent (see [`Flow::scopes`]), never by parent steps per identifier. An unknown construct is never "constant" and never
 //! "dynamic", so uncertainty falls on the side of silence for the `dynamic`-style checks
 //! and of reporting for the `not_constant` ones, which rules choose knowingly.
 //!
@@ -29,7 +32,8 @@
 use super::syntax::Syntax;
 use regex::Regex;
 use std::cell::Cell;
-use tree_sitter::Node;
+use std::time::Instant;
+use tree_sitter::{Node, Tree};
 
 /// How many variable-to-assignment hops a question may follow.
 const MAX_DEPTH: u8 = 4;
@@ -42,6 +46,9 @@ const VISIT_BUDGET: u32 = 20_000;
 /// How deep the recursive questions may nest (nested binary expressions). Worker threads
 /// have small stacks; past this the answer is `false` instead of a stack overflow.
 const MAX_NESTING: u32 = 200;
+
+/// How many visits pass between two looks at the clock.
+const CLOCK_EVERY: u32 = 512;
 
 /// Calls that only convert a constant into another constant (`"k".encode()`,
 /// `Buffer.from("…")`, `[]byte("…")`, `bytes.fromhex("00")`).
@@ -71,6 +78,7 @@ const HANDLER_MARKS: &str =
 /// Answers the questions above for one parsed snippet.
 pub(crate) struct Flow<'a> {
     src: &'a str,
+    root: Node<'a>,
     syn: &'static Syntax,
     sources: &'a Regex,
     handler: &'a Regex,
@@ -78,6 +86,16 @@ pub(crate) struct Flow<'a> {
     budget: Cell<u32>,
     /// Current nesting of recursive calls (see [`MAX_NESTING`]).
     nesting: Cell<u32>,
+    /// When the snippet's time is up; past it every question answers `false`.
+    deadline: Instant,
+    late: Cell<bool>,
+}
+
+/// A function (or the whole snippet) that encloses a node, with the node above it.
+#[derive(Clone, Copy)]
+struct Scope<'a> {
+    node: Node<'a>,
+    parent: Option<Node<'a>>,
 }
 
 /// Leaves one level of nesting when dropped.
@@ -92,35 +110,83 @@ impl Drop for Nest<'_> {
 impl<'a> Flow<'a> {
     pub(crate) fn new(
         src: &'a str,
+        tree: &'a Tree,
         syn: &'static Syntax,
         sources: &'a Regex,
         handler: &'a Regex,
+        deadline: Instant,
     ) -> Self {
         Flow {
             src,
+            root: tree.root_node(),
             syn,
             sources,
             handler,
             budget: Cell::new(VISIT_BUDGET),
             nesting: Cell::new(0),
+            deadline,
+            late: Cell::new(false),
         }
     }
 
-    /// Starts a new question with a full visit budget.
+    /// Starts a new question with a full visit budget (none once the deadline has passed).
     pub(crate) fn begin(&self) {
-        self.budget.set(VISIT_BUDGET);
+        self.budget
+            .set(if self.late.get() { 0 } else { VISIT_BUDGET });
         self.nesting.set(0);
+    }
+
+    /// Whether a question ran into the deadline: the caller's walk should end.
+    pub(crate) fn late(&self) -> bool {
+        self.late.get()
+    }
+
+    /// Spends one visit; false when the budget is gone or the deadline has passed.
+    fn spend(&self) -> bool {
+        let left = self.budget.get();
+        if left == 0 {
+            return false;
+        }
+        if left % CLOCK_EVERY == 0 && Instant::now() >= self.deadline {
+            self.late.set(true);
+            self.budget.set(0);
+            return false;
+        }
+        self.budget.set(left - 1);
+        true
     }
 
     /// Spends one visit and enters one nesting level; `None` when either limit is reached.
     fn enter(&self) -> Option<Nest<'_>> {
-        let left = self.budget.get();
-        if left == 0 || self.nesting.get() >= MAX_NESTING {
+        if self.nesting.get() >= MAX_NESTING || !self.spend() {
             return None;
         }
-        self.budget.set(left - 1);
         self.nesting.set(self.nesting.get() + 1);
         Some(Nest(&self.nesting))
+    }
+
+    /// The functions enclosing `n`, innermost first, then the snippet's root: found by one
+    /// descent from the root, a visit per level.
+    fn scopes(&self, n: Node<'a>) -> Vec<Scope<'a>> {
+        let mut out = vec![Scope {
+            node: self.root,
+            parent: None,
+        }];
+        let mut cur = self.root;
+        while cur.id() != n.id() && self.spend() {
+            let Some(next) = cur.child_with_descendant(n) else {
+                break;
+            };
+            if self.syn.functions.contains(&next.kind()) {
+                out.push(Scope {
+                    node: next,
+                    parent: Some(cur),
+                });
+            }
+            cur = next;
+        }
+        out.reverse();
+        out
     }
 
     /// The regex behind [`HANDLER_MARKS`]; compiled once by the engine.
@@ -148,11 +214,11 @@ impl<'a> Flow<'a> {
     // ----- constant -------------------------------------------------------------------------
 
     /// True when the value is built only from literals.
-    pub(crate) fn is_constant(&self, n: Node<'_>) -> bool {
+    pub(crate) fn is_constant(&self, n: Node<'a>) -> bool {
         self.constant_at(n, 0)
     }
 
-    fn constant_at(&self, n: Node<'_>, depth: u8) -> bool {
+    fn constant_at(&self, n: Node<'a>, depth: u8) -> bool {
         let Some(_nest) = self.enter() else {
             return false;
         };
@@ -231,7 +297,7 @@ impl<'a> Flow<'a> {
         })
     }
 
-    fn identifier_constant(&self, n: Node<'_>, depth: u8) -> bool {
+    fn identifier_constant(&self, n: Node<'a>, depth: u8) -> bool {
         let name = self.text(n);
         let bare = name.trim_start_matches('$');
         if bare.len() > 1
@@ -246,7 +312,7 @@ impl<'a> Flow<'a> {
         !defs.is_empty() && defs.iter().all(|d| self.constant_at(d.value, depth + 1))
     }
 
-    fn conversion_of_constants(&self, n: Node<'_>, depth: u8) -> bool {
+    fn conversion_of_constants(&self, n: Node<'a>, depth: u8) -> bool {
         let Some(func) = callee(n) else {
             return false;
         };
@@ -258,7 +324,7 @@ impl<'a> Flow<'a> {
         if !conversion {
             return false;
         }
-        if let Some(obj) = receiver(func) {
+        if let Some(obj) = receiver(n, func) {
             let ok = self.constant_at(obj, depth)
                 || (self.syn.identifiers.contains(&obj.kind())
                     && self.text(obj).starts_with(|c: char| c.is_ascii_uppercase()))
@@ -273,18 +339,21 @@ impl<'a> Flow<'a> {
         }
     }
 
-    fn has_interpolation(&self, n: Node<'_>) -> bool {
+    fn has_interpolation(&self, n: Node<'a>) -> bool {
         !self.interpolations(n).is_empty()
     }
 
     /// The outermost interpolation nodes inside a string literal.
-    fn interpolations<'t>(&self, n: Node<'t>) -> Vec<Node<'t>> {
+    fn interpolations(&self, n: Node<'a>) -> Vec<Node<'a>> {
         let mut out = Vec::new();
         if self.syn.interpolations.is_empty() {
             return out;
         }
-        let mut stack: Vec<Node<'t>> = named_children(n).collect();
+        let mut stack: Vec<Node<'a>> = named_children(n).collect();
         while let Some(x) = stack.pop() {
+            if !self.spend() {
+                break;
+            }
             if self.syn.interpolations.contains(&x.kind()) {
                 out.push(x);
             } else {
@@ -300,10 +369,11 @@ impl<'a> Flow<'a> {
             && callee(n).is_some_and(|f| self.syn.cleansers.contains(&last_segment(self.text(f))))
     }
 
-    fn contains_cleanser(&self, n: Node<'_>) -> bool {
+    fn contains_cleanser(&self, n: Node<'a>) -> bool {
         let mut stack = vec![n];
         while let Some(x) = stack.pop() {
-            if self.is_cleanser_call(x) {
+            // Out of budget: assume a cleanser, so the source is looked into, not reported.
+            if !self.spend() || self.is_cleanser_call(x) {
                 return true;
             }
             stack.extend(named_children(x));
@@ -314,11 +384,11 @@ impl<'a> Flow<'a> {
     // ----- dynamic --------------------------------------------------------------------------
 
     /// True when the value is a string built from at least one non-constant part.
-    pub(crate) fn is_dynamic(&self, n: Node<'_>) -> bool {
+    pub(crate) fn is_dynamic(&self, n: Node<'a>) -> bool {
         self.dynamic_at(n, 0)
     }
 
-    fn dynamic_at(&self, n: Node<'_>, depth: u8) -> bool {
+    fn dynamic_at(&self, n: Node<'a>, depth: u8) -> bool {
         let Some(_nest) = self.enter() else {
             return false;
         };
@@ -349,7 +419,7 @@ impl<'a> Flow<'a> {
     }
 
     /// A binary expression that involves a string (so `+` concatenates rather than adds).
-    fn stringish(&self, n: Node<'_>, depth: u8) -> bool {
+    fn stringish(&self, n: Node<'a>, depth: u8) -> bool {
         let Some(_nest) = self.enter() else {
             return false;
         };
@@ -366,14 +436,14 @@ impl<'a> Flow<'a> {
         })
     }
 
-    fn formatting_call(&self, n: Node<'_>, depth: u8) -> bool {
+    fn formatting_call(&self, n: Node<'a>, depth: u8) -> bool {
         let Some(func) = callee(n) else {
             return false;
         };
         if !self.syn.format_fns.contains(&last_segment(self.text(func))) {
             return false;
         }
-        let receiver_dynamic = receiver(func).is_some_and(|o| {
+        let receiver_dynamic = receiver(n, func).is_some_and(|o| {
             let o = self.unwrap(o);
             (self.syn.strings.contains(&o.kind()) && !self.constant_at(o, depth))
                 || (self.syn.identifiers.contains(&o.kind()) && self.dynamic_at(o, depth + 1))
@@ -384,7 +454,7 @@ impl<'a> Flow<'a> {
         receiver_dynamic || args_dynamic
     }
 
-    fn identifier_dynamic(&self, n: Node<'_>, depth: u8) -> bool {
+    fn identifier_dynamic(&self, n: Node<'a>, depth: u8) -> bool {
         self.definitions(n).iter().any(|d| {
             if d.augmented {
                 !self.constant_at(d.value, depth + 1)
@@ -397,11 +467,11 @@ impl<'a> Flow<'a> {
     // ----- sources and parameters -----------------------------------------------------------
 
     /// True when the value mentions a known untrusted source, directly or via variables.
-    pub(crate) fn flows_from_source(&self, n: Node<'_>) -> bool {
+    pub(crate) fn flows_from_source(&self, n: Node<'a>) -> bool {
         self.source_at(n, 0)
     }
 
-    fn source_at(&self, n: Node<'_>, depth: u8) -> bool {
+    fn source_at(&self, n: Node<'a>, depth: u8) -> bool {
         let Some(_nest) = self.enter() else {
             return false;
         };
@@ -416,31 +486,35 @@ impl<'a> Flow<'a> {
             }
             return named_children(n).any(|c| self.source_at(c, depth));
         }
+        // Every identifier inside `n` is resolved in `n`'s scopes (a lambda inside the
+        // expression is read as its surroundings): one descent per question, not one per name.
+        let scopes = self.scopes(n);
         self.identifiers_in(n).into_iter().any(|id| {
-            self.handler_param(id)
+            self.handler_param(id, &scopes)
                 || self
-                    .definitions(id)
+                    .definitions_in_scopes(id, &scopes)
                     .iter()
                     .any(|d| self.source_at(d.value, depth + 1))
         })
     }
 
     /// True when the value flows from a parameter of the enclosing function.
-    pub(crate) fn flows_from_param(&self, n: Node<'_>) -> bool {
+    pub(crate) fn flows_from_param(&self, n: Node<'a>) -> bool {
         self.param_at(n, 0)
     }
 
-    fn param_at(&self, n: Node<'_>, depth: u8) -> bool {
+    fn param_at(&self, n: Node<'a>, depth: u8) -> bool {
         let Some(_nest) = self.enter() else {
             return false;
         };
         if depth > MAX_DEPTH {
             return false;
         }
+        let scopes = self.scopes(n);
         self.identifiers_in(n).into_iter().any(|id| {
-            let defs = self.definitions(id);
+            let defs = self.definitions_in_scopes(id, &scopes);
             if defs.is_empty() {
-                self.param_of_enclosing(id).is_some()
+                self.param_of_enclosing(id, &scopes).is_some()
             } else {
                 defs.iter().any(|d| self.param_at(d.value, depth + 1))
             }
@@ -449,15 +523,16 @@ impl<'a> Flow<'a> {
 
     /// True when `id` is a parameter of an HTTP handler, or its declaration carries a
     /// request annotation (`@RequestParam String q`).
-    fn handler_param(&self, id: Node<'_>) -> bool {
-        let Some((func, decl)) = self.param_of_enclosing(id) else {
+    fn handler_param(&self, id: Node<'a>, scopes: &[Scope<'a>]) -> bool {
+        let Some((scope, decl)) = self.param_of_enclosing(id, scopes) else {
             return false;
         };
         if self.sources.is_match(self.text(decl)) {
             return true;
         }
-        let head_start = func
-            .parent()
+        let func = scope.node;
+        let head_start = scope
+            .parent
             .filter(|p| p.kind() == "decorated_definition")
             .map_or(func.start_byte(), |p| p.start_byte());
         let head_end = self
@@ -467,24 +542,24 @@ impl<'a> Flow<'a> {
         self.handler.is_match(head)
     }
 
-    /// The enclosing function and the parameter declaration that binds `id`'s name, if any.
-    fn param_of_enclosing<'t>(&self, id: Node<'t>) -> Option<(Node<'t>, Node<'t>)> {
+    /// The enclosing function (of `scopes`) and the parameter declaration that binds `id`'s
+    /// name, if any.
+    fn param_of_enclosing(
+        &self,
+        id: Node<'a>,
+        scopes: &[Scope<'a>],
+    ) -> Option<(Scope<'a>, Node<'a>)> {
         let name = self.text(id);
         if name.is_empty() || name == "self" || name == "this" {
             return None;
         }
-        let mut cur = id.parent();
-        while let Some(n) = cur {
-            if self.syn.functions.contains(&n.kind()) {
-                if let Some(params) = self.params_node(n) {
-                    if let Some(decl) = self.binding_param(params, name) {
-                        return Some((n, decl));
-                    }
-                }
+        scopes.iter().find_map(|s| {
+            if !self.syn.functions.contains(&s.node.kind()) {
+                return None;
             }
-            cur = n.parent();
-        }
-        None
+            let params = self.params_node(s.node)?;
+            self.binding_param(params, name).map(|decl| (*s, decl))
+        })
     }
 
     /// The parameter list of a function node (C-like grammars keep it in the declarator).
@@ -503,50 +578,61 @@ impl<'a> Flow<'a> {
     }
 
     /// The parameter declaration within `params` that binds `name`.
-    fn binding_param<'t>(&self, params: Node<'t>, name: &str) -> Option<Node<'t>> {
+    fn binding_param(&self, params: Node<'a>, name: &str) -> Option<Node<'a>> {
         if self.syn.identifiers.contains(&params.kind()) {
             return (self.text(params) == name).then_some(params);
         }
         for decl in named_children(params) {
-            let mut stack = vec![decl];
-            while let Some(x) = stack.pop() {
+            let mut stack = vec![(decl, params)];
+            while let Some((x, parent)) = stack.pop() {
+                if !self.spend() {
+                    return None;
+                }
                 if self.syn.identifiers.contains(&x.kind()) && self.text(x) == name {
                     // A default value's identifiers are not bindings.
-                    let is_default = x.parent().is_some_and(|p| {
-                        p.child_by_field_name("value")
-                            .is_some_and(|v| v.id() == x.id())
-                    });
+                    let is_default = parent
+                        .child_by_field_name("value")
+                        .is_some_and(|v| v.id() == x.id());
                     if !is_default {
                         return Some(decl);
                     }
                 }
-                stack.extend(named_children(x));
+                stack.extend(named_children(x).map(|c| (c, x)));
             }
         }
         None
     }
 
-    fn identifiers_in<'t>(&self, n: Node<'t>) -> Vec<Node<'t>> {
-        let mut out = Vec::new();
-        let mut stack = vec![n];
-        while let Some(x) = stack.pop() {
+    /// The variables `n` reads, each name once (its first use): `a + a + …` asks about `a`
+    /// once, however many terms there are.
+    fn identifiers_in(&self, n: Node<'a>) -> Vec<Node<'a>> {
+        let mut out: Vec<Node<'a>> = Vec::new();
+        let mut stack = vec![(n, None::<Node<'a>>)];
+        while let Some((x, parent)) = stack.pop() {
+            if !self.spend() {
+                break;
+            }
             if self.is_cleanser_call(x) {
                 continue;
             }
             if self.syn.identifiers.contains(&x.kind()) {
                 // Skip the property part of `obj.prop` and keyword-argument names.
-                let is_name_only = x.parent().is_some_and(|p| {
+                let is_name_only = parent.is_some_and(|p| {
                     ["attribute", "property", "name", "field"]
                         .iter()
                         .any(|f| p.child_by_field_name(f).is_some_and(|c| c.id() == x.id()))
                         && p.kind() != "variable_name"
                         && !self.syn.identifiers.contains(&p.kind())
                 });
-                if !is_name_only {
+                let name = self.text(x);
+                if !is_name_only && !out.iter().any(|o| self.text(*o) == name) {
                     out.push(x);
                 }
             }
-            stack.extend(named_children(x));
+            // Children pushed last to first, so they are read in source order.
+            let first = stack.len();
+            stack.extend(named_children(x).map(|c| (c, Some(x))));
+            stack[first..].reverse();
         }
         out
     }
@@ -556,49 +642,34 @@ impl<'a> Flow<'a> {
     /// The assignments that give the variable `id` its value at its use: the last plain
     /// assignment before the use and every augmented one (`+=`, `.=`) after it, searched in
     /// the innermost scope that assigns the name, then outwards.
-    fn definitions<'t>(&self, id: Node<'t>) -> Vec<Def<'t>> {
+    fn definitions(&self, id: Node<'a>) -> Vec<Def<'a>> {
+        let scopes = self.scopes(id);
+        self.definitions_in_scopes(id, &scopes)
+    }
+
+    /// [`Flow::definitions`] of `id` searched in `scopes`, innermost first.
+    fn definitions_in_scopes(&self, id: Node<'a>, scopes: &[Scope<'a>]) -> Vec<Def<'a>> {
         let name = self.text(id);
         if name.is_empty() {
             return Vec::new();
         }
-        let mut scope = self.scope_of(id);
-        loop {
-            let defs = self.definitions_in(scope, name, id.start_byte());
-            if !defs.is_empty() {
-                return defs;
-            }
-            match scope.parent().map(|p| self.scope_of(p)) {
-                Some(outer) if outer.id() != scope.id() => scope = outer,
-                _ => return Vec::new(),
-            }
-        }
+        scopes
+            .iter()
+            .map(|s| self.definitions_in(s.node, name, id.start_byte()))
+            .find(|defs| !defs.is_empty())
+            .unwrap_or_default()
     }
 
-    fn scope_of<'t>(&self, n: Node<'t>) -> Node<'t> {
-        let mut cur = n;
-        loop {
-            if self.syn.functions.contains(&cur.kind()) {
-                return cur;
-            }
-            match cur.parent() {
-                Some(p) => cur = p,
-                None => return cur,
-            }
-        }
-    }
-
-    fn definitions_in<'t>(&self, scope: Node<'t>, name: &str, before: usize) -> Vec<Def<'t>> {
-        let mut all: Vec<Def<'t>> = Vec::new();
+    fn definitions_in(&self, scope: Node<'a>, name: &str, before: usize) -> Vec<Def<'a>> {
+        let mut all: Vec<Def<'a>> = Vec::new();
         let mut stack = vec![scope];
         while let Some(x) = stack.pop() {
             if x.start_byte() >= before {
                 continue;
             }
-            let left = self.budget.get();
-            if left == 0 {
+            if !self.spend() {
                 break;
             }
-            self.budget.set(left - 1);
             if x.id() != scope.id() && self.syn.functions.contains(&x.kind()) {
                 continue;
             }
@@ -654,7 +725,7 @@ impl<'a> Flow<'a> {
         if self.syn.calls.contains(&kind) && !self.syn.appenders.is_empty() {
             if let Some(func) = callee(x) {
                 let appends = self.syn.appenders.contains(&last_segment(self.text(func)));
-                if appends && receiver(func).is_some_and(|r| self.text(r) == name) {
+                if appends && receiver(x, func).is_some_and(|r| self.text(r) == name) {
                     let args = x.child_by_field_name("arguments")?;
                     return Some(Def {
                         value: args,
@@ -715,9 +786,10 @@ impl<'a> Flow<'a> {
 
     /// The text of the innermost function around `n`, or the whole snippet: the region a
     /// rule's sanitizer patterns are looked for in.
-    pub(crate) fn enclosing_text(&self, n: Node<'_>) -> &'a str {
-        let scope = self.scope_of(n);
-        self.text(scope)
+    pub(crate) fn enclosing_text(&self, n: Node<'a>) -> &'a str {
+        self.begin();
+        let scopes = self.scopes(n);
+        scopes.first().map_or(self.src, |s| self.text(s.node))
     }
 }
 
@@ -741,18 +813,16 @@ fn callee(call: Node<'_>) -> Option<Node<'_>> {
         .or_else(|| call.child_by_field_name("type"))
 }
 
-/// The object of a member access used as a callee (`obj` in `obj.f`), across grammars.
-fn receiver(func: Node<'_>) -> Option<Node<'_>> {
-    let parent_call = func.parent();
+/// The object of a member access used as `call`'s callee `func` (`obj` in `obj.f`), across
+/// grammars.
+fn receiver<'t>(call: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
     func.child_by_field_name("object")
         .or_else(|| func.child_by_field_name("operand"))
         .or_else(|| {
             // Java and Ruby keep the receiver on the call node itself.
-            parent_call.and_then(|c| {
-                c.child_by_field_name("object")
-                    .or_else(|| c.child_by_field_name("receiver"))
-                    .filter(|o| o.id() != func.id())
-            })
+            call.child_by_field_name("object")
+                .or_else(|| call.child_by_field_name("receiver"))
+                .filter(|o| o.id() != func.id())
         })
 }
 

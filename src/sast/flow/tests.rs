@@ -12,7 +12,8 @@ fn ask(lang: Lang, code: &str, target: &str) -> (bool, bool, bool, bool) {
     let syn = syntax(lang).expect("syntax");
     let sources = Regex::new(syn.sources).expect("sources");
     let handler = Flow::handler_regex().expect("handler");
-    let flow = Flow::new(code, syn, &sources, &handler);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let flow = Flow::new(code, &tree, syn, &sources, &handler, deadline);
     // The last node with that exact text: the use, not the definition.
     let mut found = None;
     let mut stack = vec![tree.root_node()];
@@ -225,4 +226,38 @@ fn last_segment_splits_on_every_separator() {
     assert_eq!(last_segment("$pdo->query"), "query");
     assert_eq!(last_segment("String::from"), "from");
     assert_eq!(last_segment("eval"), "eval");
+}
+
+#[test]
+fn deep_expressions_cost_one_descent_per_question() {
+    // Every identifier once looked for its function and scope by parent steps, each of
+    // which tree-sitter answers by a search down from the root: cubic in the depth, minutes
+    // for this 10,000-term argument. Same names, then distinct ones.
+    for distinct in [false, true] {
+        let terms: Vec<String> = (0..10_000)
+            .map(|i| {
+                if distinct {
+                    format!("v{i}")
+                } else {
+                    "a".into()
+                }
+            })
+            .collect();
+        let arg = format!("{} + a", terms.join(" + "));
+        let code = format!("def f(a):\n    open({arg})\n");
+        let start = std::time::Instant::now();
+        let _ = ask(Lang::Python, &code, &arg);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{distinct}: {:?}",
+            start.elapsed()
+        );
+    }
+    // The shallow case still reads the parameter through a variable.
+    let (.., s, p) = ask(
+        Lang::Python,
+        "@app.route('/f')\ndef f(name):\n    path = 'files/' + name\n    open(path)\n",
+        "path",
+    );
+    assert!(s && p);
 }

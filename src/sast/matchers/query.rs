@@ -107,11 +107,11 @@ impl LangQuery {
 
     /// Runs the combined query over `tree`. `enabled[rule]` says which rules passed their
     /// snippet-level gates. Returns the hits, and whether the deadline cut the walk short.
-    pub(crate) fn run(
+    pub(crate) fn run<'a>(
         &self,
-        tree: &Tree,
+        tree: &'a Tree,
         code: &str,
-        flow: &Flow<'_>,
+        flow: &Flow<'a>,
         rules: &[Rule],
         enabled: &[bool],
         deadline: Instant,
@@ -155,6 +155,11 @@ impl LangQuery {
             let all_hold = entry.conditions.iter().all(|&(capture, ci)| {
                 node_for(capture).is_none_or(|n| holds(flow, &spec.conditions[ci], n))
             });
+            if flow.late() {
+                // A condition ran into the deadline: its `false` is not an answer.
+                timed_out = true;
+                break;
+            }
             if !all_hold {
                 continue;
             }
@@ -189,7 +194,7 @@ impl LangQuery {
 }
 
 /// Evaluates one condition on the captured node.
-fn holds(flow: &Flow<'_>, cond: &Condition, n: Node<'_>) -> bool {
+fn holds<'a>(flow: &Flow<'a>, cond: &Condition, n: Node<'a>) -> bool {
     flow.begin();
     match &cond.test {
         Test::Dynamic(want) => flow.is_dynamic(n) == *want,
@@ -283,9 +288,9 @@ mod tests {
         let syn = syntax(Lang::Python).expect("syntax");
         let sources = Regex::new(syn.sources).expect("sources");
         let handler = Flow::handler_regex().expect("handler");
-        let flow = Flow::new(code, syn, &sources, &handler);
-        let enabled = vec![true; rules.len()];
         let deadline = Instant::now() + Duration::from_secs(5);
+        let flow = Flow::new(code, &tree, syn, &sources, &handler, deadline);
+        let enabled = vec![true; rules.len()];
         let (hits, timed_out) = q.run(&tree, code, &flow, &rules, &enabled, deadline);
         assert!(!timed_out);
         hits.into_iter()
