@@ -437,6 +437,34 @@ async fn a_stalled_http2_login_body_gets_408() {
     assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
 }
 
+/// An error after a `100 Continue` is still answered, and logged as itself: Pingora counts
+/// the 100 as the response written, and the 502 of a login whose app is down was dropped.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_error_after_100_continue_is_still_answered() {
+    use std::io::{Read, Write};
+    let (port, dead) = (free_port(), free_port());
+    let edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"127.0.0.1:{dead}\"]}}}}\nroutes:\n  - name: login\n    prefix: /login\n    upstream: web\n    login: {{max_failures: 3, window: 1m, lockout: 1s, max_lockout: 1m, account_field: email}}\n"
+    ));
+    let body = r#"{"email":"continue@corp-mail.com","password":"right"}"#;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+    let mut first = [0u8; 25];
+    s.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(body.as_bytes()).unwrap();
+    let mut rest = String::new();
+    let _ = s.read_to_string(&mut rest);
+    assert!(rest.starts_with("HTTP/1.1 502"), "{rest:?}");
+    assert!(rest.contains("\"type\""), "the JSON error: {rest}");
+    let m = edge.metrics();
+    assert!(
+        m.contains("securetag_http_requests_total{route=\"login\",status=\"502\"} 1"),
+        "{m}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_logins_lock_the_address_and_the_account() {
     wrong_logins_lock(None).await;

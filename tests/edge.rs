@@ -112,7 +112,9 @@ async fn trusted_proxy_headers_are_believed() {
     assert_eq!(r.headers()["x-request-id"], "cf-ray-123");
     let v: serde_json::Value = r.json().await.unwrap();
     assert_eq!(v["headers"]["x-real-ip"], "198.51.100.7");
-    assert_eq!(v["headers"]["x-forwarded-for"], "203.0.113.9, 127.0.0.1");
+    // The client closes the chain, as after Nginx's `real_ip`: an app that trusts one hop
+    // reads the client there, not the trusted proxy.
+    assert_eq!(v["headers"]["x-forwarded-for"], "203.0.113.9, 198.51.100.7");
     assert_eq!(v["headers"]["x-forwarded-proto"], "https");
 }
 

@@ -47,7 +47,10 @@ pub fn forward(req: &mut RequestHeader, f: &Forwarded<'_>) -> pingora::Result<()
         req.remove_header(&http::header::FORWARDED);
     }
     let xff = if f.trusted_peer {
-        // A trusted proxy's chain is kept and extended with the hop we saw.
+        // A trusted proxy's chain is kept and extended with the client, as Nginx's
+        // `$proxy_add_x_forwarded_for` does after `real_ip`: apps that trust one hop
+        // (Express `trust proxy: 1`) read the last entry, and it must stay the client,
+        // not Cloudflare's address.
         let mut chain = String::new();
         for v in req.headers.get_all("x-forwarded-for") {
             if let Ok(s) = v.to_str() {
@@ -55,7 +58,7 @@ pub fn forward(req: &mut RequestHeader, f: &Forwarded<'_>) -> pingora::Result<()
                 chain.push_str(", ");
             }
         }
-        chain.push_str(&f.peer_ip.to_string());
+        chain.push_str(&f.client_ip.to_string());
         chain
     } else {
         f.client_ip.to_string()
@@ -75,6 +78,34 @@ pub fn forward(req: &mut RequestHeader, f: &Forwarded<'_>) -> pingora::Result<()
     }
     req.insert_header(X_REQUEST_ID, f.request_id)?;
     Ok(())
+}
+
+/// Takes the upstream's hop-by-hop headers off its answer, as Nginx does: `Keep-Alive` (Node
+/// says `timeout=5` while the edge keeps client connections longer), `Proxy-Connection`
+/// and every header its `Connection` names. Pingora writes its own `Connection` on HTTP/1
+/// and drops these on HTTP/2 only. `Upgrade` and the framing headers stay.
+pub fn strip_hop_by_hop(resp: &mut ResponseHeader) {
+    let named: Vec<String> = resp
+        .headers
+        .get_all(http::header::CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().to_ascii_lowercase())
+        .filter(|t| {
+            !matches!(
+                t.as_str(),
+                "" | "close" | "upgrade" | "connection" | "content-length" | "transfer-encoding"
+            )
+        })
+        .collect();
+    for name in named
+        .iter()
+        .map(String::as_str)
+        .chain(["keep-alive", "proxy-connection"])
+    {
+        resp.remove_header(name);
+    }
 }
 
 /// Adds security headers the upstream did not set itself; HSTS only over TLS.
@@ -207,8 +238,36 @@ mod tests {
         ]);
         forward(&mut r, &f(true, false)).unwrap();
         assert_eq!(r.headers["cf-connecting-ip"], "1.2.3.4");
-        assert_eq!(r.headers["x-forwarded-for"], "1.2.3.4, 10.0.0.1");
+        assert_eq!(r.headers["x-forwarded-for"], "1.2.3.4, 1.2.3.4");
         assert_eq!(r.headers["x-forwarded-proto"], "https");
+    }
+
+    #[test]
+    fn hop_by_hop_headers_of_an_answer_are_dropped() {
+        let mut r = ResponseHeader::build(200, None).unwrap();
+        for (k, v) in [
+            ("connection", "keep-alive, X-Hop"),
+            ("keep-alive", "timeout=5"),
+            ("x-hop", "internal"),
+            ("proxy-connection", "keep-alive"),
+            ("content-length", "2"),
+            ("x-app", "kept"),
+        ] {
+            r.append_header(k, v).unwrap();
+        }
+        strip_hop_by_hop(&mut r);
+        for gone in ["keep-alive", "x-hop", "proxy-connection"] {
+            assert!(r.headers.get(gone).is_none(), "{gone}");
+        }
+        assert_eq!(r.headers["x-app"], "kept");
+        assert_eq!(r.headers["content-length"], "2");
+        // An upgrade's answer keeps what the upgrade needs.
+        let mut r = ResponseHeader::build(101, None).unwrap();
+        r.append_header("connection", "Upgrade").unwrap();
+        r.append_header("upgrade", "websocket").unwrap();
+        strip_hop_by_hop(&mut r);
+        assert_eq!(r.headers["upgrade"], "websocket");
+        assert_eq!(r.headers["connection"], "Upgrade");
     }
 
     #[test]

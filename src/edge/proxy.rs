@@ -631,6 +631,7 @@ impl ProxyHttp for EdgeProxy {
         resp: &mut ResponseHeader,
         ctx: &mut RequestCtx,
     ) -> Result<()> {
+        headers::strip_hop_by_hop(resp);
         self.decorate(resp, ctx)
     }
 
@@ -703,7 +704,7 @@ impl ProxyHttp for EdgeProxy {
         };
         let line = pingora_error_line(e);
         let code = match http_error {
-            Some(he) if session.response_written().is_none() => {
+            Some(he) if final_response(session).is_none() => {
                 if ctx.request_id.is_empty() {
                     ctx.request_id = headers::new_request_id();
                 }
@@ -739,8 +740,7 @@ impl ProxyHttp for EdgeProxy {
         if let Some(state) = ctx.state.clone() {
             super::guard::on_end(&state, ctx).await;
         }
-        let status = session
-            .response_written()
+        let status = final_response(session)
             .map(|r| r.status.as_u16())
             .or(ctx.own_status)
             .unwrap_or(0);
@@ -874,6 +874,15 @@ fn status_label(status: u16, buf: &mut [u8; 5]) -> &str {
         }
     }
     std::str::from_utf8(&buf[i..]).unwrap_or("0")
+}
+
+/// The response head the client has, if any. Pingora records a `100 Continue` as written;
+/// it is not an answer, so an error can still follow it and is what gets logged. A `101`
+/// is the answer to an upgrade.
+fn final_response(session: &Session) -> Option<&ResponseHeader> {
+    session.response_written().filter(|r| {
+        !r.status.is_informational() || r.status == http::StatusCode::SWITCHING_PROTOCOLS
+    })
 }
 
 #[cfg(test)]
