@@ -104,7 +104,7 @@ FROM securetag.api_key k
 JOIN securetag.tenant t ON t.id = k.tenant_id
 LEFT JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id
 LEFT JOIN securetag.ai_gateway_config c ON c.tenant_id = k.tenant_id
-WHERE k.key_hash = $1
+WHERE k.key_hash = $1::bpchar
 "#;
 
 fn policy_from_row(row: &sqlx::postgres::PgRow) -> Result<RawPolicy, sqlx::Error> {
@@ -154,14 +154,29 @@ fn provider_keys(v: serde_json::Value) -> Result<BTreeMap<String, String>, Store
         .collect())
 }
 
+/// Runs a statement with the debit's bound: a hung server (a `LOCK TABLE`, a long `ALTER`,
+/// a partition after connecting) must cost a request a 503, not hold it and a pool
+/// connection until the server moves. sqlx closes a connection whose statement was dropped
+/// when it comes back to the pool.
+async fn bounded<T>(
+    what: &str,
+    statement: impl std::future::Future<Output = Result<T, sqlx::Error>>,
+) -> Result<T, StoreError> {
+    match tokio::time::timeout(STATEMENT_TIMEOUT, statement).await {
+        Ok(done) => done.map_err(StoreError::from),
+        Err(_) => Err(StoreError::Unavailable(format!(
+            "the database did not answer the {what} within {STATEMENT_TIMEOUT:?}"
+        ))),
+    }
+}
+
 #[async_trait]
 impl Store for PgStore {
     async fn key_by_hash(&self, hash: &str) -> Result<Option<KeyRecord>, StoreError> {
-        let Some(row) = sqlx::query(KEY_QUERY)
-            .bind(hash)
-            .fetch_optional(&self.pool)
-            .await?
-        else {
+        // `$1::bpchar`: compared as text, the CHAR(64) column's unique index was not used,
+        // and every key that missed the cache scanned the whole table.
+        let lookup = sqlx::query(KEY_QUERY).bind(hash).fetch_optional(&self.pool);
+        let Some(row) = bounded("key lookup", lookup).await? else {
             return Ok(None);
         };
         let has_policy: bool = row.try_get("has_config")?;
@@ -198,8 +213,8 @@ impl Store for PgStore {
             "SELECT type, value, banned_until, reason FROM securetag.security_ban \
              WHERE is_banned AND (banned_until IS NULL OR banned_until > now())",
         )
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(&self.pool);
+        let rows = bounded("ban list", rows).await?;
         let mut bans = Vec::with_capacity(rows.len());
         for r in rows {
             let kind: String = r.try_get("type")?;
@@ -254,16 +269,11 @@ impl Store for PgStore {
     /// a PostgreSQL crash would leave the tenant charged the full price.
     async fn refund(&self, refund: &Refund) -> Result<(), StoreError> {
         let credit = pay_refunds(std::slice::from_ref(&refund)).execute(&self.pool);
-        match tokio::time::timeout(STATEMENT_TIMEOUT, credit).await {
-            Ok(done) => done.map(|_| ()).map_err(StoreError::from),
-            Err(_) => Err(StoreError::Unavailable(format!(
-                "the database did not answer the refund within {STATEMENT_TIMEOUT:?}"
-            ))),
-        }
+        bounded("refund", credit).await.map(|_| ())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        bounded("ping", sqlx::query("SELECT 1").execute(&self.pool)).await?;
         Ok(())
     }
 }
@@ -596,5 +606,47 @@ mod tests {
         assert!(ring.open(Purpose::ProviderKey, &keys["anthropic"]).is_err());
         assert!(provider_keys(serde_json::json!(["sk-x"])).is_err());
         assert!(provider_keys(serde_json::json!({})).is_ok_and(|k| k.is_empty()));
+    }
+
+    /// A server that completes the start-up and then answers nothing: PostgreSQL behind a
+    /// `LOCK TABLE`, or across a partition after the connection was made.
+    async fn silent_server() -> u16 {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let mut len = [0u8; 4];
+                    s.read_exact(&mut len).await.ok()?;
+                    let mut rest = vec![0u8; (u32::from_be_bytes(len) as usize).checked_sub(4)?];
+                    s.read_exact(&mut rest).await.ok()?;
+                    // AuthenticationOk, then ReadyForQuery; nothing after.
+                    s.write_all(b"R\0\0\0\x08\0\0\0\0Z\0\0\0\x05I").await.ok()?;
+                    let mut sink = [0u8; 1024];
+                    while s.read(&mut sink).await.ok()? > 0 {}
+                    Some(())
+                });
+            }
+        });
+        port
+    }
+
+    #[tokio::test]
+    async fn a_silent_database_fails_lookups_instead_of_holding_them() {
+        let port = silent_server().await;
+        let url = format!("postgres://u@127.0.0.1:{port}/db?sslmode=disable");
+        let store = PgStore::connect_lazy(&url, 2).unwrap();
+        let bound = STATEMENT_TIMEOUT * 4;
+        let key = tokio::time::timeout(bound, store.key_by_hash(&"0".repeat(64))).await;
+        assert!(
+            matches!(key, Ok(Err(StoreError::Unavailable(ref m))) if m.contains("key lookup")),
+            "{key:?}"
+        );
+        let bans = tokio::time::timeout(bound, store.active_bans()).await;
+        assert!(
+            matches!(bans, Ok(Err(StoreError::Unavailable(_)))),
+            "{bans:?}"
+        );
     }
 }
