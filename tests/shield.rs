@@ -1655,6 +1655,15 @@ async fn key_rotation_keeps_the_old_key_for_the_grace_period() {
         error_code(post(&s, &rotated.key, &chat("x")).await).await.1,
         "api_key_expired"
     );
+    // An expired key is not rotated: the new key would take its end and be born expired.
+    let Err(e) = s
+        .store
+        .rotate_key(&rotated.id, Duration::from_secs(60))
+        .await
+    else {
+        panic!("an expired key was rotated");
+    };
+    assert!(e.to_string().contains("has expired"), "{e}");
 
     // The new key keeps what the old one had: its own end, model access and rate limit,
     // BYOK keys and switch; it never gets wider access than the key it replaces.

@@ -74,7 +74,9 @@ impl PgStore {
         let rows = sqlx::query(
             "SELECT t.id::text AS id, t.name, (t.credits_balance * 100)::bigint AS cents, \
              COALESCE(c.is_enabled, FALSE) AND t.ai_gateway_enabled AS enabled, \
-             (SELECT count(*) FROM securetag.api_key k WHERE k.tenant_id = t.id AND k.revoked_at IS NULL) AS keys \
+             (SELECT count(*) FROM securetag.api_key k WHERE k.tenant_id = t.id \
+               AND (k.revoked_at IS NULL OR k.revoked_at > now()) \
+               AND (k.expires_at IS NULL OR k.expires_at > now())) AS keys \
              FROM securetag.tenant t LEFT JOIN securetag.ai_gateway_config c ON c.tenant_id = t.id ORDER BY t.name",
         )
         .fetch_all(&self.pool)
@@ -207,6 +209,19 @@ impl PgStore {
     ) -> Result<NewKey, StoreError> {
         let missing = || StoreError::Invalid(format!("no active key {key:?}"));
         let old_id = self.active_key_id(key).await?.ok_or_else(missing)?;
+        // The new key takes the old one's end: past it, it would be printed, "store this key
+        // now", and be refused at once.
+        let expired: bool = sqlx::query_scalar(
+            "SELECT expires_at IS NOT NULL AND expires_at <= now() FROM securetag.api_key WHERE id = $1::uuid",
+        )
+        .bind(&old_id)
+        .fetch_one(&self.pool)
+        .await?;
+        if expired {
+            return Err(StoreError::Invalid(format!(
+                "key {key:?} has expired, so a rotation would issue an expired key; create a new one with `key create`"
+            )));
+        }
         let key = generate_key();
         let hash = crypto::sha256_hex(key.as_bytes());
         let prefix = display_prefix(&key);
