@@ -16,8 +16,8 @@
 //! Snippets are usually fragments. Repairs make them parse as their language without moving
 //! line numbers: PHP without `<?php` gets the tag prepended on the first line; Java that does
 //! not parse alone is retried inside a class body (a bare method) or a method body (bare
-//! statements); in shell, a leading `sudo` (with its flags) is blanked out, so
-//! `sudo chmod 777 x` is seen as the `chmod` command it runs.
+//! statements); in shell, a leading `sudo` (with its flags and their values) is blanked
+//! out, so `sudo -u www chmod 777 x` is seen as the `chmod` command it runs.
 
 use super::detect::detect;
 use super::finding::{normalize, Finding, Severity};
@@ -180,7 +180,11 @@ impl Engine {
             }
         }
         let handler = Flow::handler_regex().map_err(|e| engine_error(e.to_string()))?;
-        let sudo = Regex::new(r"(?m)(?:^|[|;&]\s*)(sudo(?:\s+-[A-Za-z]+)*\s+)")
+        // A flag that takes a value (`-u www-data`, `--user=www-data`) takes its word too,
+        // or the value would be read as the command.
+        let sudo = Regex::new(
+            r"(?m)(?:^|[|;&]\s*)(sudo(?:\s+(?:-[A-Za-z]*[ugCDhpRrTtU]\s+[^\s;|&]+|-[A-Za-z]+|--[a-z-]+(?:=\S+)?))*\s+)",
+        )
             .map_err(|e| engine_error(e.to_string()))?;
         Ok(Engine {
             rules,
