@@ -191,7 +191,10 @@ impl SastPool {
         let run = tokio::task::spawn_blocking(move || {
             super::cli::scan(&engine, name.as_deref(), &content, Some(secrets.as_ref()))
         });
-        let result = match tokio::time::timeout(self.settings.job_timeout, run).await {
+        // The engine stops itself at `job_timeout` and says so in a finding; this guard is
+        // for a scan that does not, a second later.
+        let guard = self.settings.job_timeout + Duration::from_secs(1);
+        let result = match tokio::time::timeout(guard, run).await {
             Err(_) => {
                 self.jobs.with_label_values(&["timeout"]).inc();
                 let msg = format!("timed out after {:?}", self.settings.job_timeout);
@@ -207,11 +210,12 @@ impl SastPool {
                     .iter()
                     .any(|f| f.rule_id == super::engine::LIMIT_RULE_BUDGET) =>
             {
-                // The engine stopped itself at the job's time budget: same outcome. (One
-                // slow block alone is only an `info` finding beside the others'.)
+                // The engine stopped itself at the job's time budget: what the blocks before
+                // it found is kept, beside the `info` finding that says where it stopped.
+                // No time is left to explain them.
                 self.jobs.with_label_values(&["timeout"]).inc();
-                let msg = format!("timed out after {:?}", self.settings.job_timeout);
-                self.store.fail(&job, &msg, false).await
+                let kept: Vec<StoredFinding> = findings.iter().map(stored).collect();
+                self.store.complete(&job, &kept).await
             }
             Ok(Ok(findings)) => {
                 let stored = self.explained(&findings, &job.content).await;
