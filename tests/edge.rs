@@ -754,6 +754,11 @@ async fn access_log_masks_credentials_and_metrics_count_requests() {
         health.starts_with("HTTP/1.1 200") && health.contains("\"status\":\"ok\""),
         "{health}"
     );
+    let other = common::http_get_raw(edge.admin, "/nope");
+    assert!(
+        other.starts_with("HTTP/1.1 404") && other.contains("\"code\":\"not_found\""),
+        "{other}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -187,8 +187,15 @@ pub fn mask_query(target: &str) -> std::borrow::Cow<'_, str> {
             out.push('?');
         }
         let (k, v) = body.split_once('=').unwrap_or((body, ""));
-        let name = percent_encoding::percent_decode_str(k).decode_utf8_lossy();
-        if !v.is_empty() && is_sensitive(&name) {
+        let name = percent_encoding::percent_decode_str(&k.replace('+', " "))
+            .decode_utf8_lossy()
+            .into_owned();
+        // Any part of a bracketed or dotted name: Express's qs files `[access_token]` and
+        // `access_token[]` under `access_token`, and the edge accepts such a WebSocket token.
+        let sensitive = name
+            .split(['[', ']', '.'])
+            .any(|part| !part.trim().is_empty() && is_sensitive(part.trim()));
+        if !v.is_empty() && sensitive {
             changed = true;
             out.push_str(k);
             out.push_str("=***");
@@ -224,5 +231,10 @@ mod tests {
             "/s?a=1;token=***;b=2&&sig=***&"
         );
         assert_eq!(mask_query("/nothing"), "/nothing");
+        // Names qs reads as a credential, however bracketed, dotted or encoded.
+        assert_eq!(
+            mask_query("/ws?[access_token]=a&access_token[]=b&auth[token]=c&session.secret=d&access%5Ftoken=e&page[size]=9"),
+            "/ws?[access_token]=***&access_token[]=***&auth[token]=***&session.secret=***&access%5Ftoken=***&page[size]=9"
+        );
     }
 }

@@ -51,10 +51,18 @@ impl ServeHttp for Admin {
                 reply(200, "application/json", body.to_string().into_bytes())
             }
             "/metrics" => reply(200, "text/plain; version=0.0.4", metrics::get().render()),
+            // The one error shape every listener answers with.
             _ => reply(
                 404,
                 "application/json",
-                br#"{"error":"not found"}"#.to_vec(),
+                crate::error::HttpError::new(
+                    404,
+                    "invalid_request_error",
+                    "not_found",
+                    "the admin listener serves /healthz and /metrics",
+                )
+                .body("")
+                .to_vec(),
             ),
         }
     }

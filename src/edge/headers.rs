@@ -40,6 +40,18 @@ pub struct Forwarded<'a> {
 /// `client_ip_headers`, such as `CF-Connecting-IP`, and RFC 7239 `Forwarded`) are taken
 /// off: the app must not read a client address that nobody vouched for.
 pub fn forward(req: &mut RequestHeader, f: &Forwarded<'_>) -> pingora::Result<()> {
+    // Names with `_` are dropped, as Nginx does by default (`underscores_in_headers off`):
+    // CGI-style apps (PHP, WSGI, Rack) read `X_User_Id` as `X-User-Id`, so the claim and
+    // forwarding headers set here could otherwise be spoofed by their underscore twins.
+    let underscored: Vec<http::HeaderName> = req
+        .headers
+        .keys()
+        .filter(|k| k.as_str().contains('_'))
+        .cloned()
+        .collect();
+    for k in &underscored {
+        req.remove_header(k);
+    }
     if !f.trusted_peer {
         for h in f.client_ip_headers {
             req.remove_header(h);
@@ -227,6 +239,20 @@ mod tests {
         assert_eq!(r.headers["x-forwarded-proto"], "http");
         assert_eq!(r.headers["x-forwarded-host"], "api.example.com");
         assert_eq!(r.headers["x-request-id"], "rid");
+    }
+
+    #[test]
+    fn underscore_twins_of_forwarding_and_claim_headers_are_dropped() {
+        let mut r = req(&[
+            ("x_real_ip", "6.6.6.6"),
+            ("X_User_Id", "admin"),
+            ("x-app", "kept"),
+        ]);
+        forward(&mut r, &f(false, false)).unwrap();
+        assert!(r.headers.get("x_real_ip").is_none());
+        assert!(r.headers.get("x_user_id").is_none());
+        assert_eq!(r.headers["x-app"], "kept");
+        assert_eq!(r.headers["x-real-ip"], "1.2.3.4");
     }
 
     #[test]
