@@ -140,6 +140,34 @@ async fn a_reused_request_id_from_the_client_cannot_hide_a_request_from_the_audi
     }
 }
 
+/// A tenant setting of the wrong shape (a hand edit) fails that tenant's requests closed,
+/// with a code that says so and the column in the operator's log, not as a database that
+/// is down ("retry shortly").
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hand_edited_setting_of_the_wrong_shape_is_named_not_taken_for_an_outage() {
+    let s = setup(1000, "").await;
+    sqlx::query("UPDATE securetag.ai_gateway_config SET allowed_models = '\"mock-1\"' WHERE tenant_id = $1::uuid")
+        .bind(&s.tenant)
+        .execute(&s.store.pool)
+        .await
+        .unwrap();
+    let (st, code, v) = error_code(post(&s, &s.key, &chat("x")).await).await;
+    assert_eq!((st, code.as_str()), (500, "key_config_invalid"), "{v}");
+    let logs = s.edge.stdout_text() + &s.edge.stderr_text();
+    assert!(
+        logs.contains(&format!(
+            "tenant {}: allowed_models is not a JSON list of strings",
+            s.tenant
+        )),
+        "{logs}"
+    );
+    assert_eq!(
+        db::balance(&s.store, &s.tenant).await,
+        1000,
+        "nothing charged"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn pii_and_secrets_are_redacted_before_the_provider_sees_them() {
     let s = setup(1000, "").await;

@@ -308,10 +308,19 @@ impl Shield {
             .await
             .map_err(|e| {
                 tracing::error!(error = %e, "key lookup failed");
-                Stop::from(unavailable(
-                    "store_unavailable",
-                    "the key store is unavailable; retry shortly",
-                ))
+                Stop::from(match e {
+                    // A stored setting of the wrong shape: retrying cannot help.
+                    crate::store::StoreError::Invalid(_) => HttpError::new(
+                        500,
+                        "server_error",
+                        "key_config_invalid",
+                        "this key's gateway settings in the database are invalid; the operator's log names the column",
+                    ),
+                    _ => unavailable(
+                        "store_unavailable",
+                        "the key store is unavailable; retry shortly",
+                    ),
+                })
             })?;
         let Some(record) = record else {
             if let Some(ban) = self.key_guesses.failure(req.client_ip).await {

@@ -107,26 +107,33 @@ LEFT JOIN securetag.ai_gateway_config c ON c.tenant_id = k.tenant_id
 WHERE k.key_hash = $1::bpchar
 "#;
 
-fn policy_from_row(row: &sqlx::postgres::PgRow) -> Result<RawPolicy, sqlx::Error> {
+/// The JSON list of names in `column`. Another shape (a hand edit: `'"gpt-4o"'`) is refused
+/// with the column named, so the key's requests fail closed with that reason rather than
+/// as a database that is down.
+fn names(row: &sqlx::postgres::PgRow, column: &str) -> Result<Vec<String>, StoreError> {
+    let Json(v) = row.try_get::<Json<serde_json::Value>, _>(column)?;
+    serde_json::from_value(v)
+        .map_err(|_| StoreError::Invalid(format!("{column} is not a JSON list of strings")))
+}
+
+fn policy_from_row(row: &sqlx::postgres::PgRow) -> Result<RawPolicy, StoreError> {
     let d = RawPolicy::default();
     if !row.try_get::<bool, _>("has_config")? {
         return Ok(d);
     }
     Ok(RawPolicy {
         is_enabled: row.try_get("is_enabled")?,
-        allowed_models: row.try_get::<Json<Vec<String>>, _>("allowed_models")?.0,
-        blocked_models: row.try_get::<Json<Vec<String>>, _>("blocked_models")?.0,
+        allowed_models: names(row, "allowed_models")?,
+        blocked_models: names(row, "blocked_models")?,
         max_tokens_per_request: u32::try_from(row.try_get::<i32, _>("max_tokens_per_request")?)
             .unwrap_or(d.max_tokens_per_request),
         max_requests_per_minute: u32::try_from(row.try_get::<i32, _>("max_requests_per_minute")?)
             .unwrap_or(0),
         pii_action: row.try_get("pii_action")?,
-        pii_entities: row.try_get::<Json<Vec<String>>, _>("pii_entities")?.0,
+        pii_entities: names(row, "pii_entities")?,
         prompt_injection_enabled: row.try_get("prompt_injection_enabled")?,
         injection_threshold: row.try_get("injection_threshold")?,
-        injection_trusted_roles: row
-            .try_get::<Json<Vec<String>>, _>("injection_trusted_roles")?
-            .0,
+        injection_trusted_roles: names(row, "injection_trusted_roles")?,
         secrets_scanning_enabled: row.try_get("secrets_scanning_enabled")?,
         secrets_action: row.try_get("secrets_action")?,
         output_scanning_enabled: row.try_get("output_scanning_enabled")?,
@@ -180,8 +187,12 @@ impl Store for PgStore {
             return Ok(None);
         };
         let has_policy: bool = row.try_get("has_config")?;
-        let raw = policy_from_row(&row)?;
         let tenant_id: String = row.try_get("tenant_id")?;
+        let in_tenant = |e: StoreError| match e {
+            StoreError::Invalid(m) => StoreError::Invalid(format!("tenant {tenant_id}: {m}")),
+            other => other,
+        };
+        let raw = policy_from_row(&row).map_err(in_tenant)?;
         let policy = policy::resolve(&raw, &mut |k, msg| {
             tracing::warn!(tenant = %tenant_id, key = k, problem = %msg, "invalid ai_gateway_config value; serving the nearest valid one (a bad choice's default, a number clamped into range, an unknown name left out)");
         });
@@ -189,6 +200,8 @@ impl Store for PgStore {
             row.try_get::<Json<serde_json::Value>, _>("provider_keys")?
                 .0,
         )?;
+        let model_access = names(&row, "model_access").map_err(in_tenant)?;
+        let custom_entities = names(&row, "custom_entities").map_err(in_tenant)?;
         Ok(Some(KeyRecord {
             key_id: row.try_get("key_id")?,
             tenant_id,
@@ -200,11 +213,11 @@ impl Store for PgStore {
             revoked: row.try_get("revoked")?,
             expires_at: row.try_get("expires_at")?,
             rate_limit_rpm: u32::try_from(row.try_get::<i32, _>("rate_limit_rpm")?).unwrap_or(0),
-            model_access: row.try_get::<Json<Vec<String>>, _>("model_access")?.0,
+            model_access,
             provider_keys,
             policy: Arc::new(policy),
             has_policy,
-            custom_entities: row.try_get::<Json<Vec<String>>, _>("custom_entities")?.0,
+            custom_entities,
         }))
     }
 
