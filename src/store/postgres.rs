@@ -222,8 +222,14 @@ impl Store for PgStore {
     }
 
     async fn active_bans(&self) -> Result<Vec<Ban>, StoreError> {
+        // Bans that have run out are unflagged on the way: brute-force bans add a row each
+        // and nothing else ends them, so every instance's read every few seconds would grow
+        // with the table's whole history. The partial index on `is_banned` keeps both to
+        // the bans in force.
         let rows = sqlx::query(
-            "SELECT type, value, banned_until, reason FROM securetag.security_ban \
+            "WITH ended AS (UPDATE securetag.security_ban SET is_banned = FALSE \
+               WHERE is_banned AND banned_until <= now() RETURNING 1) \
+             SELECT type, value, banned_until, reason FROM securetag.security_ban \
              WHERE is_banned AND (banned_until IS NULL OR banned_until > now())",
         )
         .fetch_all(&self.pool);
