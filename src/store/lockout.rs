@@ -134,6 +134,7 @@ pub struct Lockouts {
     redis: Option<(Client, Scripts)>,
     local: Mutex<Local>,
     prefix: &'static str,
+    warn: super::redis::WarnEvery,
 }
 
 impl Lockouts {
@@ -155,6 +156,16 @@ impl Lockouts {
             }),
             local: Mutex::new(Local::default()),
             prefix,
+            warn: Default::default(),
+        }
+    }
+
+    /// Logs a Redis failure: at warn once a minute, at debug otherwise.
+    fn failed(&self, e: &fred::error::Error, what: &str) {
+        if self.warn.due() {
+            tracing::warn!(error = %e, "{what} (logged once a minute)");
+        } else {
+            tracing::debug!(error = %e, "{what}");
         }
     }
 
@@ -194,9 +205,7 @@ impl Lockouts {
                 Ok(0) => return Admission::Open { local: false },
                 Ok(-1) => return Admission::Busy,
                 Ok(ms) => return Admission::Locked(Duration::from_millis(ms.unsigned_abs())),
-                Err(e) => {
-                    tracing::warn!(error = %e, "Redis lockout check failed; using local state")
-                }
+                Err(e) => self.failed(&e, "Redis lockout check failed; using local state"),
             }
         }
         let mut l = self.local.lock();
@@ -253,7 +262,7 @@ impl Lockouts {
             {
                 Ok(_) => {}
                 // Left to expire with the window.
-                Err(e) => tracing::warn!(error = %e, "Redis lockout release failed"),
+                Err(e) => self.failed(&e, "Redis lockout release failed"),
             }
             return;
         }
@@ -292,9 +301,7 @@ impl Lockouts {
             {
                 Ok(0) => return None,
                 Ok(n) => return Some(Duration::from_millis(n.unsigned_abs())),
-                Err(e) => {
-                    tracing::warn!(error = %e, "Redis lockout update failed; using local state")
-                }
+                Err(e) => self.failed(&e, "Redis lockout update failed; using local state"),
             }
         }
         let mut l = self.local.lock();
@@ -355,7 +362,7 @@ impl Lockouts {
                 keys.push(format!("{}level:{s}", self.prefix));
             }
             if let Err(e) = c.del::<i64, _>(keys).await {
-                tracing::warn!(error = %e, "Redis lockout reset failed");
+                self.failed(&e, "Redis lockout reset failed");
             }
         }
         let mut l = self.local.lock();

@@ -106,6 +106,7 @@ pub struct RateLimiter {
     local: Local,
     fallback: IntCounter,
     prefix: String,
+    warn: super::redis::WarnEvery,
 }
 
 impl RateLimiter {
@@ -123,6 +124,7 @@ impl RateLimiter {
             local: Local::default(),
             fallback,
             prefix: "securetag:rl:".into(),
+            warn: Default::default(),
         })
     }
 
@@ -143,8 +145,11 @@ impl RateLimiter {
             if client.is_connected() {
                 match self.check_redis(client, script, limits).await {
                     Ok(d) => return d,
+                    Err(e) if self.warn.due() => {
+                        tracing::warn!(error = %e, "Redis rate limit failed; using the local limiter (logged once a minute)")
+                    }
                     Err(e) => {
-                        tracing::warn!(error = %e, "Redis rate limit failed; using the local limiter")
+                        tracing::debug!(error = %e, "Redis rate limit failed; using the local limiter")
                     }
                 }
             }
