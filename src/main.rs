@@ -340,8 +340,16 @@ fn main() -> ExitCode {
                     (None, b)
                 }
             };
-            let Ok(text) = String::from_utf8(text) else {
-                return fail("the input is not valid UTF-8");
+            // Source files in Latin-1 and the like are still code to scan: an invalid byte
+            // reads as U+FFFD, which keeps every line where it was.
+            let text = match String::from_utf8(text) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!(
+                        "warning: the input is not valid UTF-8; invalid bytes are read as U+FFFD"
+                    );
+                    String::from_utf8_lossy(e.as_bytes()).into_owned()
+                }
             };
             let engine = match securetag_edge::sast::Engine::new(&[]) {
                 Ok(e) => e,

@@ -1117,6 +1117,71 @@ fn check_names_a_gitleaks_rule_that_will_be_skipped() {
     assert!(!err.contains("acme-key"), "{err}");
 }
 
+/// The `sast` command's contract (DESIGN.md): one JSON object whose findings carry exactly
+/// the seven fields other tools read; a source file that is not UTF-8 (Latin-1 comments)
+/// is still scanned, with its lines where they were.
+#[test]
+fn sast_prints_the_contract_and_reads_files_that_are_not_utf8() {
+    let dir = tempfile::tempdir().unwrap();
+    let answer = "Here:\n\n```python\nimport os\nos.system(\"ping \" + host)\n```\n";
+    let out = std::process::Command::new(common::bin())
+        .arg("sast")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(answer.as_bytes())?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = &v["findings"][0];
+    let mut keys: Vec<&str> = f.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(
+        keys,
+        [
+            "block_index",
+            "cwe",
+            "fix",
+            "line",
+            "message",
+            "rule_id",
+            "severity"
+        ]
+    );
+    assert_eq!(
+        (
+            f["cwe"].as_str(),
+            f["block_index"].as_u64(),
+            f["line"].as_u64()
+        ),
+        (Some("CWE-78"), Some(0), Some(2))
+    );
+    let file = dir.path().join("legacy.py");
+    std::fs::write(
+        &file,
+        b"# Gr\xfc\xdfe aus M\xfcnchen\nimport os\nos.system(\"ping \" + host)\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(common::bin())
+        .arg("sast")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["cwe"], "CWE-78", "{v}");
+    assert_eq!(v["findings"][0]["line"], 3, "{v}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+}
+
 #[test]
 fn version_flag_prints_the_version() {
     let out = std::process::Command::new(common::bin())
