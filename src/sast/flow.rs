@@ -228,7 +228,10 @@ impl<'a> Flow<'a> {
             return false;
         }
         if self.syn.strings.contains(&kind) {
-            return self.interpolations(n).into_iter().all(|i| {
+            let Some(parts) = self.interpolations(n) else {
+                return false;
+            };
+            return parts.into_iter().all(|i| {
                 if self.syn.identifiers.contains(&i.kind()) {
                     self.constant_at(i, depth + 1)
                 } else {
@@ -340,19 +343,20 @@ impl<'a> Flow<'a> {
     }
 
     fn has_interpolation(&self, n: Node<'a>) -> bool {
-        !self.interpolations(n).is_empty()
+        self.interpolations(n).is_some_and(|i| !i.is_empty())
     }
 
-    /// The outermost interpolation nodes inside a string literal.
-    fn interpolations(&self, n: Node<'a>) -> Vec<Node<'a>> {
+    /// The outermost interpolation nodes inside a string literal; `None` when the budget ran
+    /// out before the whole string was read (a partial list could make it "constant").
+    fn interpolations(&self, n: Node<'a>) -> Option<Vec<Node<'a>>> {
         let mut out = Vec::new();
         if self.syn.interpolations.is_empty() {
-            return out;
+            return Some(out);
         }
         let mut stack: Vec<Node<'a>> = named_children(n).collect();
         while let Some(x) = stack.pop() {
             if !self.spend() {
-                break;
+                return None;
             }
             if self.syn.interpolations.contains(&x.kind()) {
                 out.push(x);
@@ -360,7 +364,7 @@ impl<'a> Flow<'a> {
                 stack.extend(named_children(x));
             }
         }
-        out
+        Some(out)
     }
 
     /// A call to one of the language's cleansers (`htmlspecialchars(…)`, `int(…)`).
@@ -800,6 +804,9 @@ struct Def<'t> {
     end: usize,
 }
 
+/// By index, lazily: tree-sitter keeps a long run of children in balanced hidden nodes, so
+/// finding the i-th costs the log of their number, and a caller that stops early reads no
+/// more.
 fn named_children<'t>(n: Node<'t>) -> impl Iterator<Item = Node<'t>> {
     (0..n.named_child_count()).filter_map(move |i| n.named_child(i as u32))
 }

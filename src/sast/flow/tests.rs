@@ -27,11 +27,16 @@ fn ask(lang: Lang, code: &str, target: &str) -> (bool, bool, bool, bool) {
         stack.extend(named_children(n));
     }
     let n = found.expect("target node");
+    // Each question with its own budget, as the query's conditions ask them.
+    let ask = |q: &dyn Fn(Node<'_>) -> bool| {
+        flow.begin();
+        q(n)
+    };
     (
-        flow.is_constant(n),
-        flow.is_dynamic(n),
-        flow.flows_from_source(n),
-        flow.flows_from_param(n),
+        ask(&|n| flow.is_constant(n)),
+        ask(&|n| flow.is_dynamic(n)),
+        ask(&|n| flow.flows_from_source(n)),
+        ask(&|n| flow.flows_from_param(n)),
     )
 }
 
@@ -260,4 +265,30 @@ fn deep_expressions_cost_one_descent_per_question() {
         "path",
     );
     assert!(s && p);
+}
+
+#[test]
+fn wide_files_list_their_children_once() {
+    // 60,000 top-level statements, all listed when a name's definitions are looked for in
+    // the module: cheap only while finding the i-th child stays cheap (tree-sitter's
+    // balanced hidden nodes for repeats; a walk from the first child would be quadratic).
+    let code = format!("eval(a)\n{}", "x=1\n".repeat(60_000));
+    let start = std::time::Instant::now();
+    let (c, ..) = ask(Lang::Python, &code, "a");
+    assert!(!c, "a name with no definition is not constant");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_string_read_past_the_budget_is_not_constant() {
+    // The escapes come before the interpolation in the walk; running out among them once
+    // left an empty list of interpolations, which made the string "constant".
+    let lit = format!("f\"{{cmd}}{}\"", "\\n".repeat(25_000));
+    let code = format!("cmd = input()\nos.system({lit})\n");
+    let (c, ..) = ask(Lang::Python, &code, &lit);
+    assert!(!c);
 }
