@@ -324,8 +324,8 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
     assert!(ok, "{err}");
     assert_ne!(rotated.trim(), key);
     let live: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM securetag.api_key WHERE tenant_id = $1::uuid AND revoked_at IS NULL \
-         AND (expires_at IS NULL OR expires_at > now())",
+        "SELECT count(*) FROM securetag.api_key WHERE tenant_id = $1::uuid \
+         AND (revoked_at IS NULL OR revoked_at > now()) AND (expires_at IS NULL OR expires_at > now())",
     )
     .bind(&tenant)
     .fetch_one(&store.pool)

@@ -1691,6 +1691,16 @@ async fn key_rotation_keeps_the_old_key_for_the_grace_period() {
         200,
         "old key still valid in the grace period"
     );
+    // A key in its grace period is retired: rotating it again would make a second new key
+    // (and, before, one that took the grace period's end as its own).
+    let Err(e) = s
+        .store
+        .rotate_key(&s.key_id().await, Duration::from_secs(60))
+        .await
+    else {
+        panic!("a key in its grace period was rotated again");
+    };
+    assert!(e.to_string().contains("already rotated"), "{e}");
     s.store
         .rotate_key(&rotated.id, Duration::ZERO)
         .await
@@ -1698,14 +1708,18 @@ async fn key_rotation_keeps_the_old_key_for_the_grace_period() {
     tokio::time::sleep(Duration::from_millis(1200)).await;
     assert_eq!(
         error_code(post(&s, &rotated.key, &chat("x")).await).await.1,
-        "api_key_expired"
+        "api_key_revoked"
     );
     // An expired key is not rotated: the new key would take its end and be born expired.
-    let Err(e) = s
-        .store
-        .rotate_key(&rotated.id, Duration::from_secs(60))
-        .await
-    else {
+    let old = s.store.create_key(&s.tenant, None).await.unwrap();
+    sqlx::query(
+        "UPDATE securetag.api_key SET expires_at = now() - interval '1 minute' WHERE id = $1::uuid",
+    )
+    .bind(&old.id)
+    .execute(&s.store.pool)
+    .await
+    .unwrap();
+    let Err(e) = s.store.rotate_key(&old.id, Duration::from_secs(60)).await else {
         panic!("an expired key was rotated");
     };
     assert!(e.to_string().contains("has expired"), "{e}");

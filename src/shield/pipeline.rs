@@ -310,12 +310,14 @@ impl Shield {
                 tracing::error!(error = %e, "key lookup failed");
                 Stop::from(match e {
                     // A stored setting of the wrong shape: retrying cannot help.
+                    // The SDKs retry a 5xx unless told not to.
                     crate::store::StoreError::Invalid(_) => HttpError::new(
                         500,
                         "server_error",
                         "key_config_invalid",
                         "this key's gateway settings in the database are invalid; the operator's log names the column",
-                    ),
+                    )
+                    .with_header(NO_RETRY.0, NO_RETRY.1),
                     _ => unavailable(
                         "store_unavailable",
                         "the key store is unavailable; retry shortly",

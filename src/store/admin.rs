@@ -137,13 +137,15 @@ impl PgStore {
         })
     }
 
-    /// Revokes a key now, given its id or its display prefix.
+    /// Revokes a key now, given its id or its display prefix; a key rotated out and still in
+    /// its grace period too.
     pub async fn revoke_key(&self, key: &str) -> Result<u64, StoreError> {
-        let Some(id) = self.active_key_id(key).await? else {
+        let Some(id) = self.key_id(key, Usable::InGraceToo).await? else {
             return Ok(0);
         };
         let done = sqlx::query(
-            "UPDATE securetag.api_key SET revoked_at = now() WHERE id = $1::uuid AND revoked_at IS NULL",
+            "UPDATE securetag.api_key SET revoked_at = now() WHERE id = $1::uuid \
+             AND (revoked_at IS NULL OR revoked_at > now())",
         )
         .bind(&id)
         .execute(&self.pool)
@@ -151,12 +153,17 @@ impl PgStore {
         Ok(done.rows_affected())
     }
 
-    /// The id of the one active key with this id or display prefix. A display prefix is a
-    /// few characters of the key and may be shared; then nothing is chosen for the operator.
-    async fn active_key_id(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id::text FROM securetag.api_key WHERE (id::text = $1 OR display_prefix = $1) AND revoked_at IS NULL LIMIT 2",
-        )
+    /// The id of the one key with this id or display prefix that is `usable`. A display
+    /// prefix is a few characters of the key and may be shared; then nothing is chosen for
+    /// the operator.
+    async fn key_id(&self, key: &str, usable: Usable) -> Result<Option<String>, StoreError> {
+        let revoked = match usable {
+            Usable::Active => "revoked_at IS NULL",
+            Usable::InGraceToo => "(revoked_at IS NULL OR revoked_at > now())",
+        };
+        let ids: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT id::text FROM securetag.api_key WHERE (id::text = $1 OR display_prefix = $1) AND {revoked} LIMIT 2",
+        ))
         .bind(key)
         .fetch_all(&self.pool)
         .await?;
@@ -176,8 +183,9 @@ impl PgStore {
         provider: &str,
         sealed: Option<&str>,
     ) -> Result<(), StoreError> {
+        // A key in its grace period still serves requests, with its own provider keys.
         let id = self
-            .active_key_id(key)
+            .key_id(key, Usable::InGraceToo)
             .await?
             .ok_or_else(|| StoreError::Invalid(format!("no active key {key:?}")))?;
         // A key made before its config row existed gets one with the table's defaults.
@@ -196,7 +204,8 @@ impl PgStore {
         Ok(())
     }
 
-    /// Issues a new key for the same tenant and settings; the old one expires after `grace`.
+    /// Issues a new key for the same tenant and settings; the old one is revoked when `grace`
+    /// ends.
     ///
     /// One transaction: a failure half-way must not leave a new key with wider access than
     /// the old one (the table's default `["*"]`), or an old key without its end. The new key
@@ -207,8 +216,15 @@ impl PgStore {
         key: &str,
         grace: std::time::Duration,
     ) -> Result<NewKey, StoreError> {
-        let missing = || StoreError::Invalid(format!("no active key {key:?}"));
-        let old_id = self.active_key_id(key).await?.ok_or_else(missing)?;
+        let missing = || {
+            StoreError::Invalid(format!(
+                "no active key {key:?} (a key already rotated is retired: rotate the key that replaced it)"
+            ))
+        };
+        let old_id = self
+            .key_id(key, Usable::Active)
+            .await?
+            .ok_or_else(missing)?;
         // The new key takes the old one's end: past it, it would be printed, "store this key
         // now", and be refused at once.
         let expired: bool = sqlx::query_scalar(
@@ -229,7 +245,8 @@ impl PgStore {
         let new_id: String = sqlx::query_scalar(
             "INSERT INTO securetag.api_key (tenant_id, key_hash, display_prefix, ai_gateway_enabled, expires_at) \
              SELECT tenant_id, $2, $3, ai_gateway_enabled, expires_at FROM securetag.api_key \
-             WHERE id = $1::uuid AND revoked_at IS NULL FOR UPDATE RETURNING id::text",
+             WHERE id = $1::uuid AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) \
+             FOR UPDATE RETURNING id::text",
         )
         .bind(&old_id)
         .bind(&hash)
@@ -249,9 +266,11 @@ impl PgStore {
         .bind(&old_id)
         .execute(&mut *tx)
         .await?;
+        // Retired by a revocation set for the grace period's end, so its own end stays its
+        // own (the new key copied it) and a second rotation of it is refused.
         let secs = i64::try_from(grace.as_secs()).unwrap_or(i64::MAX);
         sqlx::query(
-            "UPDATE securetag.api_key SET expires_at = LEAST(COALESCE(expires_at, 'infinity'), now() + make_interval(secs => $2)) WHERE id = $1::uuid",
+            "UPDATE securetag.api_key SET revoked_at = now() + make_interval(secs => $2) WHERE id = $1::uuid",
         )
         .bind(&old_id)
         .bind(secs as f64)
@@ -265,6 +284,15 @@ impl PgStore {
             id: new_id,
         })
     }
+}
+
+/// Which keys an operator command may name.
+#[derive(Clone, Copy)]
+enum Usable {
+    /// Not revoked or rotated out.
+    Active,
+    /// Also one rotated out whose grace period runs.
+    InGraceToo,
 }
 
 #[cfg(test)]

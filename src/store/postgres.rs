@@ -199,7 +199,8 @@ impl Store for PgStore {
         let provider_keys = provider_keys(
             row.try_get::<Json<serde_json::Value>, _>("provider_keys")?
                 .0,
-        )?;
+        )
+        .map_err(in_tenant)?;
         let model_access = names(&row, "model_access").map_err(in_tenant)?;
         let custom_entities = names(&row, "custom_entities").map_err(in_tenant)?;
         Ok(Some(KeyRecord {
@@ -222,14 +223,22 @@ impl Store for PgStore {
     }
 
     async fn active_bans(&self) -> Result<Vec<Ban>, StoreError> {
-        // Bans that have run out are unflagged on the way: brute-force bans add a row each
-        // and nothing else ends them, so every instance's read every few seconds would grow
-        // with the table's whole history. The partial index on `is_banned` keeps both to
-        // the bans in force.
+        // Bans that have run out are unflagged first: brute-force bans add a row each and
+        // nothing else ends them, so every instance's read every few seconds would grow with
+        // the table's whole history. The partial index on `is_banned` keeps both to the bans
+        // in force. Best effort: rows someone holds locked are left for a later pass, so an
+        // operator's open transaction never holds up the read.
+        let unflag = sqlx::query(
+            "UPDATE securetag.security_ban SET is_banned = FALSE WHERE id IN ( \
+               SELECT id FROM securetag.security_ban WHERE is_banned AND banned_until <= now() \
+               FOR UPDATE SKIP LOCKED)",
+        )
+        .execute(&self.pool);
+        if let Err(e) = bounded("unflagging of ended bans", unflag).await {
+            tracing::debug!(error = %e, "ended bans not unflagged this time");
+        }
         let rows = sqlx::query(
-            "WITH ended AS (UPDATE securetag.security_ban SET is_banned = FALSE \
-               WHERE is_banned AND banned_until <= now() RETURNING 1) \
-             SELECT type, value, banned_until, reason FROM securetag.security_ban \
+            "SELECT type, value, banned_until, reason FROM securetag.security_ban \
              WHERE is_banned AND (banned_until IS NULL OR banned_until > now())",
         )
         .fetch_all(&self.pool);
