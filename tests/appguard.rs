@@ -43,6 +43,23 @@ fn raw_request(port: u16, request: impl AsRef<[u8]>) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Sends a login that waits for `100 Continue` (with `headers`, each ending in CRLF), checks
+/// that the edge sends one, sends the body, and returns what comes after.
+fn login_after_continue(port: u16, headers: &str) -> String {
+    use std::io::{Read, Write};
+    let body = r#"{"email":"continue@corp-mail.com","password":"right"}"#;
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "POST /login HTTP/1.1\r\nHost: x\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", body.len()).unwrap();
+    let mut first = [0u8; 25];
+    s.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(body.as_bytes()).unwrap();
+    let mut rest = String::new();
+    let _ = s.read_to_string(&mut rest);
+    rest
+}
+
 fn jwt_config(port: u16, web: &Origin) -> String {
     format!(
         "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - prefix: /ws\n    upstream: web\n    jwt: {{keys: [{{alg: HS256, secret: \"{JWT_SECRET}\"}}], issuer: \"https://auth.test\", audience: [chat]}}\n  - prefix: /api/\n    upstream: web\n    jwt: {{keys: [{{alg: HS256, secret: \"{JWT_SECRET}\"}}], issuer: \"https://auth.test\", audience: [chat], cookie: session}}\n  - prefix: /\n    upstream: web\n",
@@ -441,21 +458,11 @@ async fn a_stalled_http2_login_body_gets_408() {
 /// the 100 as the response written, and the 502 of a login whose app is down was dropped.
 #[tokio::test(flavor = "multi_thread")]
 async fn an_error_after_100_continue_is_still_answered() {
-    use std::io::{Read, Write};
     let (port, dead) = (free_port(), free_port());
     let edge = Edge::start(&format!(
         "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"127.0.0.1:{dead}\"]}}}}\nroutes:\n  - name: login\n    prefix: /login\n    upstream: web\n    login: {{max_failures: 3, window: 1m, lockout: 1s, max_lockout: 1m, account_field: email}}\n"
     ));
-    let body = r#"{"email":"continue@corp-mail.com","password":"right"}"#;
-    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-    write!(s, "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", body.len()).unwrap();
-    let mut first = [0u8; 25];
-    s.read_exact(&mut first).unwrap();
-    assert_eq!(&first, b"HTTP/1.1 100 Continue\r\n\r\n");
-    s.write_all(body.as_bytes()).unwrap();
-    let mut rest = String::new();
-    let _ = s.read_to_string(&mut rest);
+    let rest = login_after_continue(port, "");
     assert!(rest.starts_with("HTTP/1.1 502"), "{rest:?}");
     assert!(rest.contains("\"type\""), "the JSON error: {rest}");
     let m = edge.metrics();
@@ -662,20 +669,8 @@ async fn wrong_logins_lock(redis: Option<&str>) {
     );
     // A client that waits for `100 Continue` before its body gets one from the edge, which
     // reads the login body before the app is asked.
-    {
-        use std::io::{Read, Write};
-        let body = r#"{"email":"continue@corp-mail.com","password":"right"}"#;
-        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-        write!(s, "POST /login HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 192.0.2.9\r\nContent-Type: application/json\r\nContent-Length: {}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n", body.len()).unwrap();
-        let mut first = [0u8; 25];
-        s.read_exact(&mut first).unwrap();
-        assert_eq!(&first, b"HTTP/1.1 100 Continue\r\n\r\n");
-        s.write_all(body.as_bytes()).unwrap();
-        let mut rest = String::new();
-        let _ = s.read_to_string(&mut rest);
-        assert!(rest.starts_with("HTTP/1.1 200"), "{rest}");
-    }
+    let rest = login_after_continue(port, "X-Forwarded-For: 192.0.2.9\r\n");
+    assert!(rest.starts_with("HTTP/1.1 200"), "{rest}");
     // A Content-Type that Node trims (U+00A0, read as Latin-1) and the edge cannot read:
     // the app would parse a form the edge took for JSON. Refused.
     let body = br#"["&email=victim%40x.mx&password=guess&"]"#;
