@@ -228,16 +228,15 @@ impl<'a> Flow<'a> {
             return false;
         }
         if self.syn.strings.contains(&kind) {
-            let Some(parts) = self.interpolations(n) else {
-                return false;
-            };
-            return parts.into_iter().all(|i| {
-                if self.syn.identifiers.contains(&i.kind()) {
-                    self.constant_at(i, depth + 1)
-                } else {
-                    named_children(i).all(|c| self.constant_at(c, depth + 1))
-                }
-            });
+            let (parts, whole) = self.interpolations(n);
+            return whole
+                && parts.into_iter().all(|i| {
+                    if self.syn.identifiers.contains(&i.kind()) {
+                        self.constant_at(i, depth + 1)
+                    } else {
+                        named_children(i).all(|c| self.constant_at(c, depth + 1))
+                    }
+                });
         }
         if self.syn.literals.contains(&kind) {
             return true;
@@ -343,28 +342,30 @@ impl<'a> Flow<'a> {
     }
 
     fn has_interpolation(&self, n: Node<'a>) -> bool {
-        self.interpolations(n).is_some_and(|i| !i.is_empty())
+        !self.interpolations(n).0.is_empty()
     }
 
-    /// The outermost interpolation nodes inside a string literal; `None` when the budget ran
-    /// out before the whole string was read (a partial list could make it "constant").
-    fn interpolations(&self, n: Node<'a>) -> Option<Vec<Node<'a>>> {
+    /// The outermost interpolation nodes inside a string literal, and whether the whole
+    /// string was read: a list cut short by the budget shows the string interpolates, never
+    /// that it does not. Leaves (text, escapes) cost no visit: a string's run of them is read
+    /// once, in a line, and 25,000 `\n` must not hide the interpolation after them.
+    fn interpolations(&self, n: Node<'a>) -> (Vec<Node<'a>>, bool) {
         let mut out = Vec::new();
         if self.syn.interpolations.is_empty() {
-            return Some(out);
+            return (out, true);
         }
         let mut stack: Vec<Node<'a>> = named_children(n).collect();
         while let Some(x) = stack.pop() {
-            if !self.spend() {
-                return None;
-            }
             if self.syn.interpolations.contains(&x.kind()) {
                 out.push(x);
-            } else {
+            } else if x.named_child_count() > 0 {
+                if !self.spend() {
+                    return (out, false);
+                }
                 stack.extend(named_children(x));
             }
         }
-        Some(out)
+        (out, true)
     }
 
     /// A call to one of the language's cleansers (`htmlspecialchars(…)`, `int(…)`).
