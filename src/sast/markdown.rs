@@ -96,8 +96,21 @@ pub fn session_commands(info: &str, code: &str) -> Option<String> {
 }
 
 /// True when the text holds at least one fence line: the CLI's test for "this is an answer".
+/// A bare `~~~` line right under a line of text is a reStructuredText heading's underline
+/// (in a Python docstring), not a fence: taken for one, it would make a whole source file an
+/// answer, and its code outside fences would go unscanned.
 pub fn has_fence(text: &str) -> bool {
-    text.lines().any(|l| opening_fence(l, 0).is_some())
+    let mut after_text = false;
+    for raw in text.lines() {
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if let Some(f) = opening_fence(line, 0) {
+            if !(f.ch == b'~' && f.info.is_empty() && after_text) {
+                return true;
+            }
+        }
+        after_text = !line.trim().is_empty();
+    }
+    false
 }
 
 fn finish<'a>(index: usize, f: Fence<'a>, lines: &[&str]) -> CodeBlock<'a> {
@@ -217,6 +230,11 @@ mod tests {
         assert!(fenced_blocks("use ```x``` inline").is_empty());
         assert!(!has_fence("no code here"));
         assert!(has_fence("a\n```\nb\n```"));
+        assert!(has_fence("a\n\n~~~\nb\n~~~"));
+        assert!(has_fence("a\n~~~python\nb\n~~~"));
+        // A docstring's heading underline is not a fence.
+        let src = "def f(p):\n    \"\"\"Reads a file.\n\n    Notes\n    ~~~~~\n    none\n    \"\"\"\n    return open(p)\n";
+        assert!(!has_fence(src));
     }
 
     #[test]
