@@ -151,7 +151,10 @@ async fn a_hand_edited_setting_of_the_wrong_shape_is_named_not_taken_for_an_outa
         .execute(&s.store.pool)
         .await
         .unwrap();
-    let (st, code, v) = error_code(post(&s, &s.key, &chat("x")).await).await;
+    let r = post(&s, &s.key, &chat("x")).await;
+    // The SDKs retry a 5xx unless told not to; retrying cannot help here.
+    assert_eq!(r.headers()["x-should-retry"], "false");
+    let (st, code, v) = error_code(r).await;
     assert_eq!((st, code.as_str()), (500, "key_config_invalid"), "{v}");
     let logs = s.edge.stdout_text() + &s.edge.stderr_text();
     assert!(
@@ -1675,6 +1678,29 @@ async fn models_lists_what_the_key_may_use_and_health_answers() {
         .await
         .unwrap();
     assert_eq!(h.status(), 200);
+}
+
+/// The end of a rotated key's grace period is checked on every request, as an expiry is:
+/// a lookup cached just before it must not serve the key for another `cache_ttl`.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rotated_key_stops_at_its_grace_end_even_when_cached() {
+    let s = setup(1000, "  cache_ttl: 60s\n").await;
+    let rotated = s
+        .store
+        .rotate_key(&s.key_id().await, Duration::from_secs(2))
+        .await
+        .unwrap();
+    assert_eq!(
+        post(&s, &s.key, &chat("x")).await.status(),
+        200,
+        "in its grace"
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        error_code(post(&s, &s.key, &chat("x")).await).await.1,
+        "api_key_revoked"
+    );
+    assert_eq!(post(&s, &rotated.key, &chat("x")).await.status(), 200);
 }
 
 #[tokio::test(flavor = "multi_thread")]

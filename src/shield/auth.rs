@@ -322,6 +322,7 @@ mod tests {
             key_enabled: true,
             tenant_enabled: true,
             revoked: false,
+            revoked_at: None,
             expires_at: None,
             rate_limit_rpm: 0,
             model_access: Vec::new(),

@@ -337,10 +337,11 @@ impl Shield {
             }
             return Err(auth_error("invalid_api_key", "the API key is not valid").into());
         };
-        if record.revoked {
+        let now = chrono::Utc::now();
+        if record.revoked || record.revoked_at.is_some_and(|t| t <= now) {
             return Err(auth_error("api_key_revoked", "this API key was revoked").into());
         }
-        if record.expires_at.is_some_and(|t| t <= chrono::Utc::now()) {
+        if record.expires_at.is_some_and(|t| t <= now) {
             return Err(auth_error("api_key_expired", "this API key has expired").into());
         }
         if !record.key_enabled {

@@ -216,15 +216,15 @@ impl PgStore {
         key: &str,
         grace: std::time::Duration,
     ) -> Result<NewKey, StoreError> {
-        let missing = || {
-            StoreError::Invalid(format!(
-                "no active key {key:?} (a key already rotated is retired: rotate the key that replaced it)"
-            ))
+        let missing = || StoreError::Invalid(format!("no active key {key:?}"));
+        let Some(old_id) = self.key_id(key, Usable::Active).await? else {
+            if self.key_id(key, Usable::InGraceToo).await?.is_some() {
+                return Err(StoreError::Invalid(format!(
+                    "key {key:?} was already rotated and is in its grace period; rotate the key that replaced it"
+                )));
+            }
+            return Err(missing());
         };
-        let old_id = self
-            .key_id(key, Usable::Active)
-            .await?
-            .ok_or_else(missing)?;
         // The new key takes the old one's end: past it, it would be printed, "store this key
         // now", and be refused at once.
         let expired: bool = sqlx::query_scalar(

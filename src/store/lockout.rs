@@ -134,7 +134,7 @@ pub struct Lockouts {
     redis: Option<(Client, Scripts)>,
     local: Mutex<Local>,
     prefix: &'static str,
-    warn: super::redis::WarnEvery,
+    warn: super::WarnEvery,
 }
 
 impl Lockouts {

@@ -38,6 +38,7 @@ impl MemoryStore {
                         key_enabled: k.enabled,
                         tenant_enabled: t.enabled,
                         revoked: false,
+                        revoked_at: None,
                         expires_at: k.expires_at,
                         rate_limit_rpm: k.rate_limit_rpm,
                         model_access: k.model_access.clone(),

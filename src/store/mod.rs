@@ -16,7 +16,9 @@ pub mod redis;
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 
@@ -91,7 +93,11 @@ pub struct KeyRecord {
     pub key_enabled: bool,
     /// `tenant.ai_gateway_enabled`.
     pub tenant_enabled: bool,
+    /// Revoked by the time of the lookup.
     pub revoked: bool,
+    /// When a revocation set for later takes effect (a rotation's grace period ends).
+    /// Checked on every request, as `expires_at` is: the record is cached for a minute.
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
     pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
     pub rate_limit_rpm: u32,
     pub model_access: Vec<String>,
@@ -203,5 +209,59 @@ mod tests {
             (0..10).map(|i| (i, (now, 3))).collect();
         make_room(&mut tied, 5, count);
         assert!(tied.is_empty());
+    }
+}
+
+/// How often a failing dependency is logged at warn by each of its users.
+const WARN_EVERY: Duration = Duration::from_secs(60);
+
+/// Says when a repeated failure is worth a warn line: the first, then one a minute. A Redis
+/// that hangs fails every request the same way after 250 ms, and a line per request would
+/// flood the journal (the fallback metrics count every one); a background task that fails
+/// every few seconds likewise.
+#[derive(Default)]
+pub struct WarnEvery {
+    /// Milliseconds after the process's first use of this at the last warn, plus one (zero:
+    /// never).
+    last: AtomicU64,
+}
+
+impl WarnEvery {
+    /// Whether to log this failure at warn (otherwise at debug).
+    pub fn due(&self) -> bool {
+        static START: OnceLock<Instant> = OnceLock::new();
+        let since_start = START.get_or_init(Instant::now).elapsed().as_millis();
+        self.due_at(
+            u64::try_from(since_start)
+                .unwrap_or(u64::MAX)
+                .saturating_add(1),
+        )
+    }
+
+    /// [`WarnEvery::due`] at `now`, in milliseconds plus one from any fixed start.
+    fn due_at(&self, now: u64) -> bool {
+        let last = self.last.load(Ordering::Relaxed);
+        let every = u64::try_from(WARN_EVERY.as_millis()).unwrap_or(u64::MAX);
+        (last == 0 || now.saturating_sub(last) >= every)
+            && self
+                .last
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+    }
+}
+
+#[cfg(test)]
+mod warn_tests {
+    use super::*;
+
+    #[test]
+    fn the_first_failure_warns_and_the_next_ones_wait_a_minute() {
+        let w = WarnEvery::default();
+        assert!(w.due_at(1));
+        assert!(!w.due_at(2));
+        assert!(!w.due_at(60_000));
+        assert!(w.due_at(60_001));
+        assert!(!w.due_at(60_002));
+        assert!(WarnEvery::default().due());
     }
 }

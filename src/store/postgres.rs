@@ -46,9 +46,27 @@ pub struct PgStore {
     /// the refund (the proxied price less the blocked one). Not a sqlx pool: see
     /// [`super::debits`] for why.
     credits: DebitPool,
+    /// Failures to unflag ended bans, seen at warn once a minute (see `active_bans`).
+    unflag_warn: Arc<super::WarnEvery>,
 }
 
 impl PgStore {
+    /// Unflags bans that have run out, skipping rows and tables locked elsewhere.
+    async fn unflag_ended_bans(&self) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET LOCAL lock_timeout = '100ms'")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE securetag.security_ban SET is_banned = FALSE WHERE id IN ( \
+               SELECT id FROM securetag.security_ban WHERE is_banned AND banned_until <= now() \
+               FOR UPDATE SKIP LOCKED)",
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await
+    }
+
     /// Lazily connecting pools; nothing is dialled until the first query.
     pub fn connect_lazy(url: &str, max_connections: u32) -> Result<Self, StoreError> {
         let options: PgConnectOptions = url
@@ -73,7 +91,11 @@ impl PgStore {
             })
             .connect_lazy_with(options.clone());
         let credits = DebitPool::new(options, max_connections)?;
-        Ok(PgStore { pool, credits })
+        Ok(PgStore {
+            pool,
+            credits,
+            unflag_warn: Arc::default(),
+        })
     }
 
     /// Applies every migration not yet applied.
@@ -88,7 +110,7 @@ impl PgStore {
 const KEY_QUERY: &str = r#"
 SELECT k.id::text AS key_id, k.tenant_id::text AS tenant_id, t.name AS tenant_name,
        k.display_prefix, k.ai_gateway_enabled AS key_enabled, t.ai_gateway_enabled AS tenant_enabled,
-       (k.revoked_at IS NOT NULL AND k.revoked_at <= now()) AS revoked, k.expires_at,
+       (k.revoked_at IS NOT NULL AND k.revoked_at <= now()) AS revoked, k.revoked_at, k.expires_at,
        COALESCE(kc.rate_limit_rpm, 30) AS rate_limit_rpm,
        COALESCE(kc.model_access, '["*"]'::jsonb) AS model_access,
        COALESCE(kc.provider_keys_encrypted, '{}'::jsonb) AS provider_keys,
@@ -212,6 +234,7 @@ impl Store for PgStore {
                 && row.try_get::<bool, _>("key_active")?,
             tenant_enabled: row.try_get("tenant_enabled")?,
             revoked: row.try_get("revoked")?,
+            revoked_at: row.try_get("revoked_at")?,
             expires_at: row.try_get("expires_at")?,
             rate_limit_rpm: u32::try_from(row.try_get::<i32, _>("rate_limit_rpm")?).unwrap_or(0),
             model_access,
@@ -226,16 +249,24 @@ impl Store for PgStore {
         // Bans that have run out are unflagged first: brute-force bans add a row each and
         // nothing else ends them, so every instance's read every few seconds would grow with
         // the table's whole history. The partial index on `is_banned` keeps both to the bans
-        // in force. Best effort: rows someone holds locked are left for a later pass, so an
-        // operator's open transaction never holds up the read.
-        let unflag = sqlx::query(
-            "UPDATE securetag.security_ban SET is_banned = FALSE WHERE id IN ( \
-               SELECT id FROM securetag.security_ban WHERE is_banned AND banned_until <= now() \
-               FOR UPDATE SKIP LOCKED)",
-        )
-        .execute(&self.pool);
-        if let Err(e) = bounded("unflagging of ended bans", unflag).await {
-            tracing::debug!(error = %e, "ended bans not unflagged this time");
+        // in force. Best effort, and never a wait: a lock held elsewhere (an operator's open
+        // transaction, a table lock) leaves the work to a later pass.
+        match tokio::time::timeout(STATEMENT_TIMEOUT, self.unflag_ended_bans()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) if is_lock_unavailable(&e) => {
+                tracing::debug!(error = %e, "ended bans are locked elsewhere; unflagged later");
+            }
+            failed => {
+                let error = match failed {
+                    Ok(Err(e)) => e.to_string(),
+                    _ => format!("no answer within {STATEMENT_TIMEOUT:?}"),
+                };
+                if self.unflag_warn.due() {
+                    tracing::warn!(%error, "cannot unflag ended bans (needs UPDATE on securetag.security_ban); the ban list grows (logged once a minute)");
+                } else {
+                    tracing::debug!(%error, "cannot unflag ended bans");
+                }
+            }
         }
         let rows = sqlx::query(
             "SELECT type, value, banned_until, reason FROM securetag.security_ban \
@@ -576,6 +607,13 @@ impl PgStore {
         }
         tx.commit().await
     }
+}
+
+/// PostgreSQL's `lock_not_available` (55P03): `lock_timeout` ran out.
+fn is_lock_unavailable(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .is_some_and(|c| c == "55P03")
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {

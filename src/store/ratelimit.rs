@@ -106,7 +106,7 @@ pub struct RateLimiter {
     local: Local,
     fallback: IntCounter,
     prefix: String,
-    warn: super::redis::WarnEvery,
+    warn: super::WarnEvery,
 }
 
 impl RateLimiter {
