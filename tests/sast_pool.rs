@@ -18,6 +18,11 @@ const SECRET: &str = "sast-test-secret-0123456789abcdef-0000";
 
 const VULNERABLE: &str = "Here is the lookup:\n\n```python\ndef find(cur, name):\n    cur.execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\")\n    return cur.fetchall()\n```\n";
 
+/// The same code in bare `~~~` fences, each under a line no longer than itself (what a
+/// reStructuredText underline looks like): still an answer's block, where the call is on line
+/// 3, not a source file, where it would be on line 5.
+const VULNERABLE_TILDES: &str = "Or:\n~~~\nimport sqlite3\ndef find(cur, name):\n    cur.execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\")\nf()\n~~~\n";
+
 fn config(port: u16, provider: &Provider, sast: &str) -> String {
     format!(
         "listeners: [{{address: 127.0.0.1:{port}}}]\nroutes: [{{prefix: /, upstream: core-api}}]\nupstreams: {{core-api: {{addresses: [\"127.0.0.1:{}\"]}}}}\nai:\n  system_secret: \"{SECRET}\"\n  database_url: \"{}\"\n  redis_url: \"{}\"\n  audit: {{file: audit.jsonl, spool_dir: spool, flush_interval: 20ms}}\n  providers: [{{name: mock, base_url: \"{}\", models: [\"mock-*\"]}}]\n  sast: {{poll_interval: 100ms{sast}}}\n",
@@ -68,59 +73,64 @@ async fn code_in_an_answer_becomes_findings_for_its_request_id() {
     let _queue = exclusive_queue(&store).await;
     let (_, _, key) = db::tenant(&store, 10_000).await;
     let provider = Provider::start();
-    provider.push(Answer::Text(VULNERABLE.into()));
     let port = free_port();
     let _edge = Edge::start(&config(port, &provider, ""));
     let c = common::client();
-    let r = c
+    for (answer, line) in [(VULNERABLE_TILDES, 3), (VULNERABLE, 2)] {
+        provider.push(Answer::Text(answer.into()));
+        let r = c
         .post(format!("http://127.0.0.1:{port}/ai/v1/chat/completions"))
         .bearer_auth(&key)
         .json(&json!({"model": "mock-1", "messages": [{"role": "user", "content": "write a user lookup"}]}))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 200);
-    let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
-    let url = format!("http://127.0.0.1:{port}/ai/v1/sast/findings?request_id={rid}");
-    let findings: Vec<Value> = wait_for(|| {
-        let (c, url, key) = (c.clone(), url.clone(), key.clone());
-        Box::pin(async move {
-            let v: Value = c
-                .get(url)
-                .bearer_auth(key)
-                .send()
-                .await
-                .ok()?
-                .json()
-                .await
-                .ok()?;
-            let f = v["findings"].as_array()?.clone();
-            (!f.is_empty()).then_some(f)
+        assert_eq!(r.status(), 200);
+        let rid = r.headers()["x-request-id"].to_str().unwrap().to_string();
+        let url = format!("http://127.0.0.1:{port}/ai/v1/sast/findings?request_id={rid}");
+        let findings: Vec<Value> = wait_for(|| {
+            let (c, url, key) = (c.clone(), url.clone(), key.clone());
+            Box::pin(async move {
+                let v: Value = c
+                    .get(url)
+                    .bearer_auth(key)
+                    .send()
+                    .await
+                    .ok()?
+                    .json()
+                    .await
+                    .ok()?;
+                let f = v["findings"].as_array()?.clone();
+                (!f.is_empty()).then_some(f)
+            })
         })
-    })
-    .await;
-    assert_eq!(findings[0]["rule_id"], "py-sql-injection");
-    assert_eq!(findings[0]["cwe"], "CWE-89");
-    assert_eq!(findings[0]["line"], 2);
-    assert!(findings[0]["fix"].as_str().unwrap().contains("execute"));
-    let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM securetag.sast_finding WHERE request_id = $1 AND rule_id = 'py-sql-injection'")
+        .await;
+        assert_eq!(findings[0]["rule_id"], "py-sql-injection");
+        assert_eq!(findings[0]["cwe"], "CWE-89");
+        assert_eq!(findings[0]["line"], line, "{answer}");
+        if answer != VULNERABLE {
+            continue;
+        }
+        assert!(findings[0]["fix"].as_str().unwrap().contains("execute"));
+        let stored: i64 = sqlx::query_scalar("SELECT count(*) FROM securetag.sast_finding WHERE request_id = $1 AND rule_id = 'py-sql-injection'")
         .bind(&rid)
         .fetch_one(&store.pool)
         .await
         .unwrap();
-    assert_eq!(stored, 1);
-    // Another tenant cannot see them.
-    let (_, _, other) = db::tenant(&store, 100).await;
-    let v: Value = c
-        .get(&url)
-        .bearer_auth(other)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(v["findings"], json!([]));
+        assert_eq!(stored, 1);
+        // Another tenant cannot see them.
+        let (_, _, other) = db::tenant(&store, 100).await;
+        let v: Value = c
+            .get(&url)
+            .bearer_auth(other)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["findings"], json!([]));
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -95,20 +95,22 @@ pub fn session_commands(info: &str, code: &str) -> Option<String> {
     Some(out)
 }
 
-/// True when the text holds at least one fence line: the CLI's test for "this is an answer".
-/// A bare `~~~` line right under a line of text is a reStructuredText heading's underline
-/// (in a Python docstring), not a fence: taken for one, it would make a whole source file an
-/// answer, and its code outside fences would go unscanned.
+/// True when the text holds at least one fence line: the test for "this is an answer" of code
+/// sent without a file name (the CLI's stdin, the SAST API; proxied answers are always read
+/// as Markdown). A bare `~~~` line right under a line of text
+/// at most as long is a reStructuredText heading's underline (in a Python docstring), not a
+/// fence: taken for one, it would make a whole source file an answer, and its code outside
+/// fences would go unscanned. An answer's `Here is the code:` above its fence is longer.
 pub fn has_fence(text: &str) -> bool {
-    let mut after_text = false;
+    let mut above = 0;
     for raw in text.lines() {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if let Some(f) = opening_fence(line, 0) {
-            if !(f.ch == b'~' && f.info.is_empty() && after_text) {
+            if !(f.ch == b'~' && f.info.is_empty() && above > 0 && f.len >= above) {
                 return true;
             }
         }
-        after_text = !line.trim().is_empty();
+        above = line.trim().chars().count();
     }
     false
 }
@@ -232,6 +234,7 @@ mod tests {
         assert!(has_fence("a\n```\nb\n```"));
         assert!(has_fence("a\n\n~~~\nb\n~~~"));
         assert!(has_fence("a\n~~~python\nb\n~~~"));
+        assert!(has_fence("Here is the code:\n~~~\nrun()\n~~~"));
         // A docstring's heading underline is not a fence.
         let src = "def f(p):\n    \"\"\"Reads a file.\n\n    Notes\n    ~~~~~\n    none\n    \"\"\"\n    return open(p)\n";
         assert!(!has_fence(src));

@@ -188,8 +188,15 @@ impl SastPool {
     async fn process(&self, job: Job) {
         let (engine, secrets) = (self.engine.clone(), self.secrets.clone());
         let (name, content) = (job.filename.clone(), job.content.clone());
+        // A proxied answer is Markdown whatever its fences look like; only submitted code
+        // is told apart by its name or content.
+        let answer = job.source == "answer";
         let run = tokio::task::spawn_blocking(move || {
-            super::cli::scan(&engine, name.as_deref(), &content, Some(secrets.as_ref()))
+            if answer {
+                engine.scan_markdown(&content, Some(secrets.as_ref()))
+            } else {
+                super::cli::scan(&engine, name.as_deref(), &content, Some(secrets.as_ref()))
+            }
         });
         // The engine stops itself at `job_timeout` and says so in a finding; this guard is
         // for a scan that does not, a second later.

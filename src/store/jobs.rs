@@ -34,6 +34,8 @@ pub struct Job {
     pub id: String,
     pub tenant_id: Option<String>,
     pub request_id: Option<String>,
+    /// `answer` (a proxied answer: Markdown) or `api` (submitted code).
+    pub source: String,
     pub filename: Option<String>,
     pub content: String,
     pub attempts: u32,
@@ -141,7 +143,7 @@ impl JobStore for PgJobs {
              WHERE id = (SELECT id FROM securetag.sast_job \
                          WHERE status = 'queued' OR (status = 'running' AND lease_until < now() AND attempts < max_attempts) \
                          ORDER BY created_at FOR UPDATE SKIP LOCKED LIMIT 1) \
-             RETURNING id::text AS id, tenant_id::text AS tenant_id, request_id, filename, content_sealed, attempts, max_attempts",
+             RETURNING id::text AS id, tenant_id::text AS tenant_id, request_id, source, filename, content_sealed, attempts, max_attempts",
         )
         .bind(worker)
         .bind(secs)
@@ -174,6 +176,7 @@ impl JobStore for PgJobs {
             id,
             tenant_id: r.try_get("tenant_id")?,
             request_id: r.try_get("request_id")?,
+            source: r.try_get("source")?,
             filename: r.try_get("filename")?,
             content,
             attempts: u32::try_from(r.try_get::<i32, _>("attempts")?).unwrap_or(1),
@@ -337,6 +340,7 @@ impl JobStore for MemoryJobs {
             id: id.clone(),
             tenant_id: job.tenant_id,
             request_id: job.request_id,
+            source: job.source.into(),
             filename: job.filename,
             content: job.content,
             attempts: 0,
