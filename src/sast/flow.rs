@@ -18,12 +18,14 @@
 //! Invariants: every question is bounded — at most [`MAX_DEPTH`] variable hops, at most
 //! [`VISIT_BUDGET`] nodes visited and [`MAX_NESTING`] levels of recursion — so a
 //! pathological snippet costs milliseconds and never overflows a worker's stack; an
-//! exhausted question answers `false`, and a question past the snippet's deadline ends the
-//! walk. Every node a question looks at counts, walks up the tree included: tree-sitter's
-//! `Node::parent` searches down from the root, so scopes are found once per question by one
-//! descent (see [`Flow::scopes`]), never by parent steps per identifier. An unknown construct is never "constant" and never
-//! "dynamic", so uncertainty falls on the side of silence for the `dynamic`-style checks
-//! and of reporting for the `not_constant` ones, which rules choose knowingly.
+//! exhausted question answers `false` (except that an interpolation found before the budget
+//! ran out still makes its string dynamic), and a question past the snippet's deadline ends
+//! the walk. Every node a question looks at counts (a string's leaves, 64 to a visit), walks
+//! up the tree included: tree-sitter's `Node::parent` searches down from the root, so scopes
+//! are found once per question by one descent (see [`Flow::scopes`]), never by parent steps
+//! per identifier. An unknown construct is never "constant" and never "dynamic", so
+//! uncertainty falls on the side of silence for the `dynamic`-style checks and of reporting
+//! for the `not_constant` ones, which rules choose knowingly.
 //!
 //! Rejected: real inter-procedural data flow. It needs whole programs and type information,
 //! which answer snippets do not have; the local, syntactic view catches the patterns LLMs
@@ -347,21 +349,28 @@ impl<'a> Flow<'a> {
 
     /// The outermost interpolation nodes inside a string literal, and whether the whole
     /// string was read: a list cut short by the budget shows the string interpolates, never
-    /// that it does not. Leaves (text, escapes) cost no visit: a string's run of them is read
-    /// once, in a line, and 25,000 `\n` must not hide the interpolation after them.
+    /// that it does not. Leaves (text, escapes) cost a visit per 64: 25,000 `\n` must not
+    /// hide the interpolation after them, and still count when a question reads the string
+    /// again and again.
     fn interpolations(&self, n: Node<'a>) -> (Vec<Node<'a>>, bool) {
+        const LEAVES_PER_VISIT: u32 = 64;
         let mut out = Vec::new();
         if self.syn.interpolations.is_empty() {
             return (out, true);
         }
+        let mut leaves = 0u32;
         let mut stack: Vec<Node<'a>> = named_children(n).collect();
         while let Some(x) = stack.pop() {
+            let leaf = x.named_child_count() == 0;
+            if leaf {
+                leaves += 1;
+            }
+            if (!leaf || leaves % LEAVES_PER_VISIT == 0) && !self.spend() {
+                return (out, false);
+            }
             if self.syn.interpolations.contains(&x.kind()) {
                 out.push(x);
-            } else if x.named_child_count() > 0 {
-                if !self.spend() {
-                    return (out, false);
-                }
+            } else if !leaf {
                 stack.extend(named_children(x));
             }
         }
