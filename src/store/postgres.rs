@@ -51,16 +51,21 @@ pub struct PgStore {
 }
 
 impl PgStore {
-    /// Unflags bans that have run out, skipping rows and tables locked elsewhere.
+    /// Unflags up to 1,000 bans that have run out, skipping rows and tables locked
+    /// elsewhere. The server ends it before the caller's bound does: a statement dropped
+    /// mid-way would be rolled back, and a backlog never cleared.
     async fn unflag_ended_bans(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("SET LOCAL lock_timeout = '100ms'")
-            .execute(&mut *tx)
-            .await?;
+        for limit in [
+            "SET LOCAL lock_timeout = '100ms'",
+            "SET LOCAL statement_timeout = '3s'",
+        ] {
+            sqlx::query(limit).execute(&mut *tx).await?;
+        }
         sqlx::query(
             "UPDATE securetag.security_ban SET is_banned = FALSE WHERE id IN ( \
                SELECT id FROM securetag.security_ban WHERE is_banned AND banned_until <= now() \
-               FOR UPDATE SKIP LOCKED)",
+               LIMIT 1000 FOR UPDATE SKIP LOCKED)",
         )
         .execute(&mut *tx)
         .await?;
@@ -110,7 +115,14 @@ impl PgStore {
 const KEY_QUERY: &str = r#"
 SELECT k.id::text AS key_id, k.tenant_id::text AS tenant_id, t.name AS tenant_name,
        k.display_prefix, k.ai_gateway_enabled AS key_enabled, t.ai_gateway_enabled AS tenant_enabled,
-       (k.revoked_at IS NOT NULL AND k.revoked_at <= now()) AS revoked, k.revoked_at, k.expires_at,
+       (k.revoked_at IS NOT NULL AND k.revoked_at <= now()) AS revoked,
+       -- Clamped to what chrono holds: a hand-set 'infinity' or a grace of 300,000 years fits
+       -- a timestamptz and not the decoder.
+       -- (LEAST and GREATEST skip NULLs, so a NULL is kept by hand.)
+       CASE WHEN k.revoked_at IS NOT NULL
+            THEN LEAST(GREATEST(k.revoked_at, '1970-01-01Z'), '9999-12-31Z') END AS revoked_at,
+       CASE WHEN k.expires_at IS NOT NULL
+            THEN LEAST(GREATEST(k.expires_at, '1970-01-01Z'), '9999-12-31Z') END AS expires_at,
        COALESCE(kc.rate_limit_rpm, 30) AS rate_limit_rpm,
        COALESCE(kc.model_access, '["*"]'::jsonb) AS model_access,
        COALESCE(kc.provider_keys_encrypted, '{}'::jsonb) AS provider_keys,
@@ -257,12 +269,17 @@ impl Store for PgStore {
                 tracing::debug!(error = %e, "ended bans are locked elsewhere; unflagged later");
             }
             failed => {
-                let error = match failed {
-                    Ok(Err(e)) => e.to_string(),
-                    _ => format!("no answer within {STATEMENT_TIMEOUT:?}"),
+                let (error, denied) = match failed {
+                    Ok(Err(e)) => (e.to_string(), is_permission_denied(&e)),
+                    _ => (format!("no answer within {STATEMENT_TIMEOUT:?}"), false),
+                };
+                let hint = if denied {
+                    "the edge's role needs UPDATE on securetag.security_ban"
+                } else {
+                    "retried at the next refresh"
                 };
                 if self.unflag_warn.due() {
-                    tracing::warn!(%error, "cannot unflag ended bans (needs UPDATE on securetag.security_ban); the ban list grows (logged once a minute)");
+                    tracing::warn!(%error, hint, "cannot unflag ended bans (logged once a minute)");
                 } else {
                     tracing::debug!(%error, "cannot unflag ended bans");
                 }
@@ -513,9 +530,7 @@ fn without_nul(r: &AuditRecord) -> AuditRecord {
 /// Whether PostgreSQL refused the statement for its data (SQLSTATE class 22, data exception,
 /// or 23, integrity constraint): writing the same rows again cannot succeed.
 fn is_data_error(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .and_then(|d| d.code())
-        .is_some_and(|c| c.starts_with("22") || c.starts_with("23"))
+    sqlstate(e).is_some_and(|c| c.starts_with("22") || c.starts_with("23"))
 }
 
 impl PgStore {
@@ -611,9 +626,18 @@ impl PgStore {
 
 /// PostgreSQL's `lock_not_available` (55P03): `lock_timeout` ran out.
 fn is_lock_unavailable(e: &sqlx::Error) -> bool {
+    sqlstate(e).is_some_and(|c| c == "55P03")
+}
+
+/// PostgreSQL's `insufficient_privilege` (42501).
+fn is_permission_denied(e: &sqlx::Error) -> bool {
+    sqlstate(e).is_some_and(|c| c == "42501")
+}
+
+fn sqlstate(e: &sqlx::Error) -> Option<String> {
     e.as_database_error()
         .and_then(|d| d.code())
-        .is_some_and(|c| c == "55P03")
+        .map(|c| c.into_owned())
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
