@@ -361,16 +361,21 @@ impl<'a> Flow<'a> {
         let mut leaves = 0u32;
         let mut stack: Vec<Node<'a>> = named_children(n).collect();
         while let Some(x) = stack.pop() {
+            if self.syn.interpolations.contains(&x.kind()) {
+                out.push(x);
+                continue;
+            }
             let leaf = x.named_child_count() == 0;
             if leaf {
                 leaves += 1;
+                if leaves % LEAVES_PER_VISIT != 0 {
+                    continue;
+                }
             }
-            if (!leaf || leaves % LEAVES_PER_VISIT == 0) && !self.spend() {
+            if !self.spend() {
                 return (out, false);
             }
-            if self.syn.interpolations.contains(&x.kind()) {
-                out.push(x);
-            } else if !leaf {
+            if !leaf {
                 stack.extend(named_children(x));
             }
         }

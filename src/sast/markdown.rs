@@ -97,20 +97,20 @@ pub fn session_commands(info: &str, code: &str) -> Option<String> {
 
 /// True when the text holds at least one fence line: the test for "this is an answer" of code
 /// sent without a file name (the CLI's stdin, the SAST API; proxied answers are always read
-/// as Markdown). A bare `~~~` line right under a line of text
-/// at most as long is a reStructuredText heading's underline (in a Python docstring), not a
+/// as Markdown). A bare `~~~` line right under a line of text is a reStructuredText heading's
+/// underline (in a Python docstring; docutils accepts one shorter than its title), not a
 /// fence: taken for one, it would make a whole source file an answer, and its code outside
-/// fences would go unscanned. An answer's `Here is the code:` above its fence is longer.
+/// fences would go unscanned.
 pub fn has_fence(text: &str) -> bool {
-    let mut above = 0;
+    let mut after_text = false;
     for raw in text.lines() {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if let Some(f) = opening_fence(line, 0) {
-            if !(f.ch == b'~' && f.info.is_empty() && above > 0 && f.len >= above) {
+            if !(f.ch == b'~' && f.info.is_empty() && after_text) {
                 return true;
             }
         }
-        above = line.trim().chars().count();
+        after_text = !line.trim().is_empty();
     }
     false
 }
@@ -234,10 +234,13 @@ mod tests {
         assert!(has_fence("a\n```\nb\n```"));
         assert!(has_fence("a\n\n~~~\nb\n~~~"));
         assert!(has_fence("a\n~~~python\nb\n~~~"));
-        assert!(has_fence("Here is the code:\n~~~\nrun()\n~~~"));
         // A docstring's heading underline is not a fence.
         let src = "def f(p):\n    \"\"\"Reads a file.\n\n    Notes\n    ~~~~~\n    none\n    \"\"\"\n    return open(p)\n";
         assert!(!has_fence(src));
+        assert!(
+            !has_fence(&src.replace("~~~~~", "~~~")),
+            "an underline shorter than its title"
+        );
     }
 
     #[test]

@@ -52,13 +52,14 @@ pub struct PgStore {
 
 impl PgStore {
     /// Unflags up to 1,000 bans that have run out, skipping rows and tables locked
-    /// elsewhere. The server ends it before the caller's bound does: a statement dropped
-    /// mid-way would be rolled back, and a backlog never cleared.
+    /// elsewhere. The server ends it before the caller's bound does (2 s to acquire, 2 s to
+    /// run, under 5 s): a statement dropped mid-way would be rolled back, and a backlog
+    /// never cleared.
     async fn unflag_ended_bans(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         for limit in [
             "SET LOCAL lock_timeout = '100ms'",
-            "SET LOCAL statement_timeout = '3s'",
+            "SET LOCAL statement_timeout = '2s'",
         ] {
             sqlx::query(limit).execute(&mut *tx).await?;
         }
@@ -112,17 +113,30 @@ impl PgStore {
     }
 }
 
-const KEY_QUERY: &str = r#"
+/// A `timestamptz` column read clamped to what chrono can decode: a hand-set `'infinity'`
+/// (a natural "forever") fits the column and makes the decoder panic. A NULL stays NULL by
+/// hand, since LEAST and GREATEST skip NULLs.
+macro_rules! clamped_time {
+    ($col:literal) => {
+        concat!(
+            "CASE WHEN ",
+            $col,
+            " IS NOT NULL THEN LEAST(GREATEST(",
+            $col,
+            ", '1970-01-01Z'), '9999-12-31Z') END"
+        )
+    };
+}
+
+const KEY_QUERY: &str = concat!(
+    r#"
 SELECT k.id::text AS key_id, k.tenant_id::text AS tenant_id, t.name AS tenant_name,
        k.display_prefix, k.ai_gateway_enabled AS key_enabled, t.ai_gateway_enabled AS tenant_enabled,
-       (k.revoked_at IS NOT NULL AND k.revoked_at <= now()) AS revoked,
-       -- Clamped to what chrono holds: a hand-set 'infinity' or a grace of 300,000 years fits
-       -- a timestamptz and not the decoder.
-       -- (LEAST and GREATEST skip NULLs, so a NULL is kept by hand.)
-       CASE WHEN k.revoked_at IS NOT NULL
-            THEN LEAST(GREATEST(k.revoked_at, '1970-01-01Z'), '9999-12-31Z') END AS revoked_at,
-       CASE WHEN k.expires_at IS NOT NULL
-            THEN LEAST(GREATEST(k.expires_at, '1970-01-01Z'), '9999-12-31Z') END AS expires_at,
+       (k.revoked_at IS NOT NULL AND k.revoked_at <= now()) AS revoked, "#,
+    clamped_time!("k.revoked_at"),
+    " AS revoked_at, ",
+    clamped_time!("k.expires_at"),
+    r#" AS expires_at,
        COALESCE(kc.rate_limit_rpm, 30) AS rate_limit_rpm,
        COALESCE(kc.model_access, '["*"]'::jsonb) AS model_access,
        COALESCE(kc.provider_keys_encrypted, '{}'::jsonb) AS provider_keys,
@@ -139,7 +153,8 @@ JOIN securetag.tenant t ON t.id = k.tenant_id
 LEFT JOIN securetag.ai_gateway_key_config kc ON kc.api_key_id = k.id
 LEFT JOIN securetag.ai_gateway_config c ON c.tenant_id = k.tenant_id
 WHERE k.key_hash = $1::bpchar
-"#;
+"#
+);
 
 /// The JSON list of names in `column`. Another shape (a hand edit: `'"gpt-4o"'`) is refused
 /// with the column named, so the key's requests fail closed with that reason rather than
@@ -285,10 +300,12 @@ impl Store for PgStore {
                 }
             }
         }
-        let rows = sqlx::query(
-            "SELECT type, value, banned_until, reason FROM securetag.security_ban \
-             WHERE is_banned AND (banned_until IS NULL OR banned_until > now())",
-        )
+        let rows = sqlx::query(concat!(
+            "SELECT type, value, ",
+            clamped_time!("banned_until"),
+            " AS banned_until, reason FROM securetag.security_ban \
+                 WHERE is_banned AND (banned_until IS NULL OR banned_until > now())"
+        ))
         .fetch_all(&self.pool);
         let rows = bounded("ban list", rows).await?;
         let mut bans = Vec::with_capacity(rows.len());
