@@ -174,44 +174,6 @@ pub trait Store: Send + Sync {
     async fn ping(&self) -> Result<(), StoreError>;
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn clients_are_counted_per_ipv4_address_and_per_ipv6_slash_64() {
-        let subject = |s: &str| client_subject(s.parse().unwrap());
-        assert_eq!(subject("203.0.113.7"), "203.0.113.7");
-        assert_eq!(subject("::ffff:203.0.113.7"), "203.0.113.7");
-        assert_eq!(subject("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
-        assert_eq!(subject("2001:db8:1:2:ffff::9"), subject("2001:db8:1:2::1"));
-        assert_ne!(subject("2001:db8:1:3::1"), subject("2001:db8:1:2::1"));
-    }
-
-    #[test]
-    fn a_full_count_table_drops_its_lowest_tenth() {
-        use std::time::{Duration, Instant};
-        let now = Instant::now();
-        let count = |_: &u32, &(end, n): &(Instant, u32)| (n, end);
-        // Made-up names with two failures each, the oldest first, and one guesser with four.
-        let mut counts: std::collections::HashMap<u32, (Instant, u32)> = (0..100)
-            .map(|i| (i, (now + Duration::from_millis(u64::from(i)), 2)))
-            .collect();
-        counts.insert(999, (now, 4));
-        make_room(&mut counts, 200, count);
-        assert_eq!(counts.len(), 101, "not full yet");
-        make_room(&mut counts, 101, count);
-        assert_eq!(counts.len(), 90, "a tenth went");
-        assert!(counts.contains_key(&999), "the guesser's count stays");
-        assert!((0..11).all(|i| !counts.contains_key(&i)), "the oldest went");
-        // Equal ranks all go together: the table still shrinks.
-        let mut tied: std::collections::HashMap<u32, (Instant, u32)> =
-            (0..10).map(|i| (i, (now, 3))).collect();
-        make_room(&mut tied, 5, count);
-        assert!(tied.is_empty());
-    }
-}
-
 /// How often a failing dependency is logged at warn by each of its users.
 const WARN_EVERY: Duration = Duration::from_secs(60);
 
@@ -251,8 +213,41 @@ impl WarnEvery {
 }
 
 #[cfg(test)]
-mod warn_tests {
+mod tests {
     use super::*;
+
+    #[test]
+    fn clients_are_counted_per_ipv4_address_and_per_ipv6_slash_64() {
+        let subject = |s: &str| client_subject(s.parse().unwrap());
+        assert_eq!(subject("203.0.113.7"), "203.0.113.7");
+        assert_eq!(subject("::ffff:203.0.113.7"), "203.0.113.7");
+        assert_eq!(subject("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(subject("2001:db8:1:2:ffff::9"), subject("2001:db8:1:2::1"));
+        assert_ne!(subject("2001:db8:1:3::1"), subject("2001:db8:1:2::1"));
+    }
+
+    #[test]
+    fn a_full_count_table_drops_its_lowest_tenth() {
+        use std::time::{Duration, Instant};
+        let now = Instant::now();
+        let count = |_: &u32, &(end, n): &(Instant, u32)| (n, end);
+        // Made-up names with two failures each, the oldest first, and one guesser with four.
+        let mut counts: std::collections::HashMap<u32, (Instant, u32)> = (0..100)
+            .map(|i| (i, (now + Duration::from_millis(u64::from(i)), 2)))
+            .collect();
+        counts.insert(999, (now, 4));
+        make_room(&mut counts, 200, count);
+        assert_eq!(counts.len(), 101, "not full yet");
+        make_room(&mut counts, 101, count);
+        assert_eq!(counts.len(), 90, "a tenth went");
+        assert!(counts.contains_key(&999), "the guesser's count stays");
+        assert!((0..11).all(|i| !counts.contains_key(&i)), "the oldest went");
+        // Equal ranks all go together: the table still shrinks.
+        let mut tied: std::collections::HashMap<u32, (Instant, u32)> =
+            (0..10).map(|i| (i, (now, 3))).collect();
+        make_room(&mut tied, 5, count);
+        assert!(tied.is_empty());
+    }
 
     #[test]
     fn the_first_failure_warns_and_the_next_ones_wait_a_minute() {
