@@ -168,14 +168,18 @@ impl<'a> Flow<'a> {
     }
 
     /// The functions enclosing `n`, innermost first, then the snippet's root: found by one
-    /// descent from the root, a visit per level.
+    /// descent from the root, a visit per level. None at all when the budget ends the descent
+    /// first: outer scopes alone would resolve a name to the wrong definition.
     fn scopes(&self, n: Node<'a>) -> Vec<Scope<'a>> {
         let mut out = vec![Scope {
             node: self.root,
             parent: None,
         }];
         let mut cur = self.root;
-        while cur.id() != n.id() && self.spend() {
+        while cur.id() != n.id() {
+            if !self.spend() {
+                return Vec::new();
+            }
             let Some(next) = cur.child_with_descendant(n) else {
                 break;
             };
