@@ -366,7 +366,12 @@ impl<'a> Flow<'a> {
         let mut stack: Vec<Node<'a>> = named_children(n).collect();
         while let Some(x) = stack.pop() {
             if self.syn.interpolations.contains(&x.kind()) {
+                // Recorded before it is paid for: a string whose last visit finds one still
+                // interpolates.
                 out.push(x);
+                if !self.spend() {
+                    return (out, false);
+                }
                 continue;
             }
             let leaf = x.named_child_count() == 0;

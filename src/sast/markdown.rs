@@ -98,19 +98,21 @@ pub fn session_commands(info: &str, code: &str) -> Option<String> {
 /// True when the text holds at least one fence line: the test for "this is an answer" of code
 /// sent without a file name (the CLI's stdin, the SAST API; proxied answers are always read
 /// as Markdown). A bare `~~~` line right under a line of text is a reStructuredText heading's
-/// underline (in a Python docstring; docutils accepts one shorter than its title), not a
-/// fence: taken for one, it would make a whole source file an answer, and its code outside
-/// fences would go unscanned.
+/// underline (in a Python docstring), not a fence, when docutils would read it so: as long as
+/// the title, or shorter but of four or more; taken for a fence, it would make a whole source
+/// file an answer, and its code outside fences would go unscanned.
 pub fn has_fence(text: &str) -> bool {
-    let mut after_text = false;
+    let mut above = 0;
     for raw in text.lines() {
         let line = raw.strip_suffix('\r').unwrap_or(raw);
         if let Some(f) = opening_fence(line, 0) {
-            if !(f.ch == b'~' && f.info.is_empty() && after_text) {
+            let underline =
+                f.ch == b'~' && f.info.is_empty() && above > 0 && (f.len >= 4 || f.len >= above);
+            if !underline {
                 return true;
             }
         }
-        after_text = !line.trim().is_empty();
+        above = line.trim().chars().count();
     }
     false
 }
@@ -238,9 +240,11 @@ mod tests {
         let src = "def f(p):\n    \"\"\"Reads a file.\n\n    Notes\n    ~~~~~\n    none\n    \"\"\"\n    return open(p)\n";
         assert!(!has_fence(src));
         assert!(
-            !has_fence(&src.replace("~~~~~", "~~~")),
+            !has_fence(&src.replace("~~~~~", "~~~~")),
             "an underline shorter than its title"
         );
+        // Three under a longer line is text to docutils, and a fence to an answer.
+        assert!(has_fence("Here is the code:\n~~~\nrun()\n~~~"));
     }
 
     #[test]

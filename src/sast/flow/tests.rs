@@ -282,3 +282,13 @@ fn an_interpolation_among_many_escapes_is_found() {
         assert!(!c && d, "{}", &lit[..20]);
     }
 }
+
+#[test]
+fn the_last_visit_can_find_an_interpolation() {
+    // Interpolations are paid for like other nodes, so a string with more of them than the
+    // budget runs out among them; those found still make it dynamic, never constant.
+    let lit = format!("f\"{}\"", "{a}".repeat(30_000));
+    let code = format!("a = input()\ncursor.execute({lit})\n");
+    let (c, d, ..) = ask(Lang::Python, &code, &lit);
+    assert!(!c && d);
+}
