@@ -41,7 +41,16 @@ pub async fn read_whole(
             session.set_keepalive(None);
             BodyError::TimedOut(timeout)
         })?
-        .map_err(|e| BodyError::Io(e.to_string()))?
+        .map_err(|e| {
+            // On HTTP/1 Pingora's own read timeout is the same `body_read_timeout` and may
+            // fire first: it is the same slow body, not an unreadable one (408, not 400).
+            if *e.etype() == pingora::ErrorType::ReadTimedout {
+                session.set_keepalive(None);
+                BodyError::TimedOut(timeout)
+            } else {
+                BodyError::Io(e.to_string())
+            }
+        })?
     {
         if (buf.len() + chunk.len()) as u64 > limit {
             session.set_keepalive(None);
