@@ -816,8 +816,10 @@ impl<'a> Flow<'a> {
     /// rule's sanitizer patterns are looked for in.
     pub(crate) fn enclosing_text(&self, n: Node<'a>) -> &'a str {
         self.begin();
+        // Past the budget, the node itself: a sanitizer anywhere in the snippet must not
+        // hide it.
         let scopes = self.scopes(n);
-        scopes.first().map_or(self.src, |s| self.text(s.node))
+        scopes.first().map_or(self.text(n), |s| self.text(s.node))
     }
 }
 

@@ -112,9 +112,20 @@ pub fn has_fence(text: &str) -> bool {
                 return true;
             }
         }
-        above = line.trim().chars().count();
+        above = title_len(line);
     }
     false
+}
+
+/// The length docutils gives a title line: without a docstring's opening quotes (`"""Run`).
+fn title_len(line: &str) -> usize {
+    let t = line.trim();
+    let body = t.trim_start_matches(['r', 'R', 'b', 'B', 'u', 'U', 'f', 'F']);
+    let t = ["\"\"\"", "'''"]
+        .iter()
+        .find_map(|q| body.strip_prefix(q))
+        .unwrap_or(t);
+    t.chars().count()
 }
 
 fn finish<'a>(index: usize, f: Fence<'a>, lines: &[&str]) -> CodeBlock<'a> {
@@ -245,6 +256,11 @@ mod tests {
         );
         // Three under a longer line is text to docutils, and a fence to an answer.
         assert!(has_fence("Here is the code:\n~~~\nrun()\n~~~"));
+        // A title on the docstring's opening line is measured without its quotes.
+        assert!(!has_fence(
+            "def f():\n    \"\"\"Run\n    ~~~\n    \"\"\"\n    os.system(c)\n"
+        ));
+        assert!(!has_fence("def f():\n    r'''Run\n    ~~~\n    '''\n"));
     }
 
     #[test]
