@@ -56,6 +56,18 @@ async fn exclusive_queue(
     guard
 }
 
+/// `GET url` with `key`, as JSON; `None` while it cannot be had yet.
+async fn get_json(c: &reqwest::Client, url: String, key: &str) -> Option<Value> {
+    c.get(url)
+        .bearer_auth(key)
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()
+}
+
 async fn wait_for<T>(mut f: impl FnMut() -> futures::future::BoxFuture<'static, Option<T>>) -> T {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
@@ -91,15 +103,7 @@ async fn code_in_an_answer_becomes_findings_for_its_request_id() {
         let findings: Vec<Value> = wait_for(|| {
             let (c, url, key) = (c.clone(), url.clone(), key.clone());
             Box::pin(async move {
-                let v: Value = c
-                    .get(url)
-                    .bearer_auth(key)
-                    .send()
-                    .await
-                    .ok()?
-                    .json()
-                    .await
-                    .ok()?;
+                let v = get_json(&c, url, &key).await?;
                 let f = v["findings"].as_array()?.clone();
                 (!f.is_empty()).then_some(f)
             })
@@ -159,15 +163,7 @@ async fn submitted_jobs_are_served_to_their_tenant_only() {
     let job: Value = wait_for(|| {
         let (c, url, key) = (c.clone(), format!("{base}/jobs/{id}"), key.clone());
         Box::pin(async move {
-            let v: Value = c
-                .get(url)
-                .bearer_auth(key)
-                .send()
-                .await
-                .ok()?
-                .json()
-                .await
-                .ok()?;
+            let v = get_json(&c, url, &key).await?;
             (v["status"] == "done").then_some(v)
         })
     })
