@@ -124,15 +124,7 @@ async fn code_in_an_answer_becomes_findings_for_its_request_id() {
         assert_eq!(stored, 1);
         // Another tenant cannot see them.
         let (_, _, other) = db::tenant(&store, 100).await;
-        let v: Value = c
-            .get(&url)
-            .bearer_auth(other)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let v = get_json(&c, url.clone(), &other).await.unwrap();
         assert_eq!(v["findings"], json!([]));
     }
 }

@@ -225,24 +225,11 @@ impl PgStore {
             }
             return Err(missing());
         };
-        // The new key takes the old one's end: past it, it would be printed, "store this key
-        // now", and be refused at once.
-        let expired: bool = sqlx::query_scalar(
-            "SELECT expires_at IS NOT NULL AND expires_at <= now() FROM securetag.api_key WHERE id = $1::uuid",
-        )
-        .bind(&old_id)
-        .fetch_one(&self.pool)
-        .await?;
-        if expired {
-            return Err(StoreError::Invalid(format!(
-                "key {key:?} has expired, so a rotation would issue an expired key; create a new one with `key create`"
-            )));
-        }
         let key = generate_key();
         let hash = crypto::sha256_hex(key.as_bytes());
         let prefix = display_prefix(&key);
         let mut tx = self.pool.begin().await?;
-        let new_id: String = sqlx::query_scalar(
+        let new_id: Option<String> = sqlx::query_scalar(
             "INSERT INTO securetag.api_key (tenant_id, key_hash, display_prefix, ai_gateway_enabled, expires_at) \
              SELECT tenant_id, $2, $3, ai_gateway_enabled, expires_at FROM securetag.api_key \
              WHERE id = $1::uuid AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now()) \
@@ -252,8 +239,25 @@ impl PgStore {
         .bind(&hash)
         .bind(&prefix)
         .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(missing)?;
+        .await?;
+        // None: the key's own end has passed (the new key would take it and be refused at
+        // once, after "store this key now"), or it went since it was found.
+        let Some(new_id) = new_id else {
+            let expired: bool = sqlx::query_scalar(
+                "SELECT expires_at IS NOT NULL AND expires_at <= now() FROM securetag.api_key WHERE id = $1::uuid",
+            )
+            .bind(&old_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .unwrap_or(false);
+            return Err(if expired {
+                StoreError::Invalid(format!(
+                    "key {key:?} has expired, so a rotation would issue an expired key; create a new one with `key create`"
+                ))
+            } else {
+                missing()
+            });
+        };
         // A key made before its config row existed gets the table's defaults, as it had.
         sqlx::query(
             "INSERT INTO securetag.ai_gateway_key_config (api_key_id, model_access, rate_limit_rpm, provider_keys_encrypted, is_active) \

@@ -160,15 +160,6 @@ impl Lockouts {
         }
     }
 
-    /// Logs a Redis failure: at warn once a minute, at debug otherwise.
-    fn failed(&self, e: &fred::error::Error, what: &str) {
-        if self.warn.due() {
-            tracing::warn!(error = %e, "{what} (logged once a minute)");
-        } else {
-            tracing::debug!(error = %e, "{what}");
-        }
-    }
-
     fn live(&self) -> Option<&(Client, Scripts)> {
         self.redis.as_ref().filter(|(c, _)| c.is_connected())
     }
@@ -205,7 +196,9 @@ impl Lockouts {
                 Ok(0) => return Admission::Open { local: false },
                 Ok(-1) => return Admission::Busy,
                 Ok(ms) => return Admission::Locked(Duration::from_millis(ms.unsigned_abs())),
-                Err(e) => self.failed(&e, "Redis lockout check failed; using local state"),
+                Err(e) => self
+                    .warn
+                    .log(&e, "Redis lockout check failed; using local state"),
             }
         }
         let mut l = self.local.lock();
@@ -262,7 +255,7 @@ impl Lockouts {
             {
                 Ok(_) => {}
                 // Left to expire with the window.
-                Err(e) => self.failed(&e, "Redis lockout release failed"),
+                Err(e) => self.warn.log(&e, "Redis lockout release failed"),
             }
             return;
         }
@@ -301,7 +294,9 @@ impl Lockouts {
             {
                 Ok(0) => return None,
                 Ok(n) => return Some(Duration::from_millis(n.unsigned_abs())),
-                Err(e) => self.failed(&e, "Redis lockout update failed; using local state"),
+                Err(e) => self
+                    .warn
+                    .log(&e, "Redis lockout update failed; using local state"),
             }
         }
         let mut l = self.local.lock();
@@ -362,7 +357,7 @@ impl Lockouts {
                 keys.push(format!("{}level:{s}", self.prefix));
             }
             if let Err(e) = c.del::<i64, _>(keys).await {
-                self.failed(&e, "Redis lockout reset failed");
+                self.warn.log(&e, "Redis lockout reset failed");
             }
         }
         let mut l = self.local.lock();

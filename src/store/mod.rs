@@ -200,6 +200,15 @@ impl WarnEvery {
         )
     }
 
+    /// Logs a repeated failure: at warn when [`WarnEvery::due`] (saying so), else at debug.
+    pub fn log(&self, error: &dyn std::fmt::Display, what: &str) {
+        if self.due() {
+            tracing::warn!(%error, "{what} (logged once a minute)");
+        } else {
+            tracing::debug!(%error, "{what}");
+        }
+    }
+
     /// [`WarnEvery::due`] at `now`, in milliseconds plus one from any fixed start.
     fn due_at(&self, now: u64) -> bool {
         let last = self.last.load(Ordering::Relaxed);

@@ -283,22 +283,17 @@ impl Store for PgStore {
             Ok(Err(e)) if is_lock_unavailable(&e) => {
                 tracing::debug!(error = %e, "ended bans are locked elsewhere; unflagged later");
             }
-            failed => {
-                let (error, denied) = match failed {
-                    Ok(Err(e)) => (e.to_string(), is_permission_denied(&e)),
-                    _ => (format!("no answer within {STATEMENT_TIMEOUT:?}"), false),
-                };
-                let hint = if denied {
-                    "the edge's role needs UPDATE on securetag.security_ban"
-                } else {
-                    "retried at the next refresh"
-                };
-                if self.unflag_warn.due() {
-                    tracing::warn!(%error, hint, "cannot unflag ended bans (logged once a minute)");
-                } else {
-                    tracing::debug!(%error, "cannot unflag ended bans");
-                }
-            }
+            Ok(Err(e)) if is_permission_denied(&e) => self.unflag_warn.log(
+                &e,
+                "cannot unflag ended bans: the edge's role needs UPDATE on securetag.security_ban",
+            ),
+            Ok(Err(e)) => self
+                .unflag_warn
+                .log(&e, "cannot unflag ended bans; retried at the next refresh"),
+            Err(_) => self.unflag_warn.log(
+                &format_args!("no answer within {STATEMENT_TIMEOUT:?}"),
+                "cannot unflag ended bans; retried at the next refresh",
+            ),
         }
         let rows = sqlx::query(concat!(
             "SELECT type, value, ",

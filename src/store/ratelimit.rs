@@ -145,12 +145,9 @@ impl RateLimiter {
             if client.is_connected() {
                 match self.check_redis(client, script, limits).await {
                     Ok(d) => return d,
-                    Err(e) if self.warn.due() => {
-                        tracing::warn!(error = %e, "Redis rate limit failed; using the local limiter (logged once a minute)")
-                    }
-                    Err(e) => {
-                        tracing::debug!(error = %e, "Redis rate limit failed; using the local limiter")
-                    }
+                    Err(e) => self
+                        .warn
+                        .log(&e, "Redis rate limit failed; using the local limiter"),
                 }
             }
             self.fallback.inc();
