@@ -1281,6 +1281,13 @@ async fn provider_failures_are_refunded_and_mapped() {
     let r = post(&s, &s.key, &chat("x")).await;
     let (st, _, _) = error_code(r).await;
     assert_eq!(st, 502);
+    // A redirect (a base URL moved to https) is the configuration's, and not worth a retry.
+    s.provider.push(Answer::Page(301));
+    let r = post(&s, &s.key, &chat("x")).await;
+    let retry = r.headers().get("x-should-retry").cloned();
+    let (st, code, _) = error_code(r).await;
+    assert_eq!((st, code.as_str()), (502, "provider_error"));
+    assert_eq!(retry.as_ref().and_then(|v| v.to_str().ok()), Some("false"));
 }
 
 /// An edge on the test stores whose `slow-*` models go to `provider` with a 1 s timeout,
@@ -1433,6 +1440,57 @@ async fn informational_heads_before_the_answer_are_skipped() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(status, 200, "{v}");
     assert_eq!(v["choices"][0]["message"]["content"], "after the hints");
+}
+
+/// Two providers on one host (two vLLM servers on one GPU box) are two servers: each
+/// model's request, and its provider's key, reach its own port, whichever was called first.
+#[tokio::test(flavor = "multi_thread")]
+async fn providers_on_one_host_keep_their_ports_and_keys() {
+    let provider = Provider::start();
+    let other = Provider::start();
+    assert_eq!(provider.addr.ip(), other.addr.ip());
+    let port = free_port();
+    let extra = format!(
+        "    - {{name: other, base_url: \"{}\", api_key: sk-operator-other, models: [\"other-*\"]}}\n  tenants:\n    - name: acme\n      credits: 10\n      policy: {{is_enabled: true}}\n      keys: [{{key: sk-st-ports-test-000000000000000001}}]\n",
+        other.base_url()
+    );
+    let _edge = Edge::start(&config(port, &provider, None, None, &extra));
+    for model in ["mock-1", "other-1", "mock-2", "other-2"] {
+        let r = common::client()
+            .post(format!("http://127.0.0.1:{port}/ai/v1/chat/completions"))
+            .bearer_auth("sk-st-ports-test-000000000000000001")
+            .json(&json!({"model": model, "messages": [{"role": "user", "content": "x"}]}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{model}");
+    }
+    let seen = |p: &Provider| -> Vec<(String, String)> {
+        p.received()
+            .into_iter()
+            .map(|(v, auth)| {
+                (
+                    v["model"].as_str().unwrap_or("").to_owned(),
+                    auth.unwrap_or_default(),
+                )
+            })
+            .collect()
+    };
+    let key = |k: &str| format!("Bearer {k}");
+    assert_eq!(
+        seen(&provider),
+        [
+            ("mock-1".into(), key("sk-operator-default")),
+            ("mock-2".into(), key("sk-operator-default"))
+        ]
+    );
+    assert_eq!(
+        seen(&other),
+        [
+            ("other-1".into(), key("sk-operator-other")),
+            ("other-2".into(), key("sk-operator-other"))
+        ]
+    );
 }
 
 /// Streams beyond `max_concurrent_streams` wait `stream_slot_wait` for a slot, then get a

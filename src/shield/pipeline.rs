@@ -799,7 +799,7 @@ impl Shield {
         }
         if let Some(path) = super::wire::case_variant_key(body) {
             return Err(invalid(
-                format!("{path} is a field the gateway reads, written in another case; providers that read keys without case would take it unscanned"),
+                format!("{path} is a field the gateway reads, written in another case; providers that read keys without case would take it unchecked"),
                 &path,
             )
             .into());
@@ -1112,7 +1112,9 @@ impl Shield {
         trail.upstream += t.elapsed();
         let body = body.map_err(|e| self.provider_failed(trail, &e))?;
         let status = up.status;
-        if status >= 500 || status == 401 || status == 403 {
+        // A redirect (an `http://` base URL sent on to `https://`) is the configuration's
+        // fault: relayed, the client would get a 3xx with no `Location` to follow.
+        if status >= 500 || status == 401 || status == 403 || (300..400).contains(&status) {
             // The provider's own failure or our credentials to it: not the client's doing.
             trail.refund = true;
             trail.record.outcome = "upstream_error".into();
@@ -1124,7 +1126,8 @@ impl Shield {
                 format!("the provider answered {status}; the request was refunded"),
             );
             if status < 500 {
-                // Refused credentials stay refused: an SDK's retries would only pay again.
+                // Refused credentials, or a redirect, stay so: an SDK's retries would only
+                // pay again.
                 e = e.with_header(NO_RETRY.0, NO_RETRY.1);
             }
             return Err(Stop::from(e));

@@ -8,7 +8,8 @@
 //! connector.
 //!
 //! Host names are resolved with the system resolver and cached for a minute, so a provider
-//! moving addresses (as large APIs do) is followed without a restart.
+//! moving addresses (as large APIs do) is followed without a restart. A call tries the
+//! host's addresses in turn until one connects.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -52,11 +53,20 @@ impl ProviderError {
     }
 }
 
+/// Whether `e` happened before the connection existed, so another address may serve.
+fn connect_phase(e: &pingora::BError) -> bool {
+    use pingora::ErrorType as T;
+    matches!(
+        e.etype(),
+        T::ConnectTimedout | T::ConnectRefused | T::ConnectNoRoute | T::ConnectError
+    )
+}
+
 /// Every configured provider, and the connection pool they share.
 pub struct Providers {
     pub specs: Vec<Arc<ProviderSpec>>,
     connector: Connector,
-    dns: Mutex<HashMap<String, (Instant, Vec<SocketAddr>)>>,
+    dns: Mutex<HashMap<(String, u16), (Instant, Vec<SocketAddr>)>>,
     next: AtomicUsize,
 }
 
@@ -85,38 +95,80 @@ impl Providers {
             .filter(|m| !m.contains(['*', '?']))
     }
 
-    async fn resolve(&self, spec: &ProviderSpec) -> Result<SocketAddr, ProviderError> {
-        let cached = {
-            let dns = self.dns.lock();
-            dns.get(&spec.host)
-                .filter(|(t, a)| t.elapsed() < DNS_TTL && !a.is_empty())
-                .map(|(_, a)| a.clone())
-        };
+    /// The addresses of `spec`'s host and port, first the one whose turn it is. A lookup
+    /// that fails keeps the addresses last found (a resolver's hiccup is not the
+    /// provider's outage); the cache is keyed by port too, since two providers on one host
+    /// (two vLLM servers on one GPU box) are two servers with two keys.
+    async fn resolve(&self, spec: &ProviderSpec) -> Result<Vec<SocketAddr>, ProviderError> {
+        let key = (spec.host.clone(), spec.port);
+        let cached = self.dns.lock().get(&key).cloned();
         let addrs = match cached {
-            Some(a) => a,
-            None => {
-                let found: Vec<SocketAddr> =
-                    tokio::net::lookup_host((spec.host.as_str(), spec.port))
-                        .await
-                        .map_err(|e| ProviderError::Dns {
+            Some((t, a)) if t.elapsed() < DNS_TTL => a,
+            stale => match tokio::net::lookup_host((spec.host.as_str(), spec.port)).await {
+                Ok(found) => {
+                    let found: Vec<SocketAddr> = found.collect();
+                    if found.is_empty() {
+                        return Err(ProviderError::Dns {
+                            host: spec.host.clone(),
+                            detail: "no addresses".into(),
+                        });
+                    }
+                    self.dns.lock().insert(key, (Instant::now(), found.clone()));
+                    found
+                }
+                Err(e) => match stale {
+                    Some((_, a)) => {
+                        tracing::warn!(provider = %spec.name, host = %spec.host, error = %e,
+                            "provider lookup failed; using the addresses found before");
+                        a
+                    }
+                    None => {
+                        return Err(ProviderError::Dns {
                             host: spec.host.clone(),
                             detail: e.to_string(),
-                        })?
-                        .collect();
-                if found.is_empty() {
-                    return Err(ProviderError::Dns {
-                        host: spec.host.clone(),
-                        detail: "no addresses".into(),
-                    });
-                }
-                self.dns
-                    .lock()
-                    .insert(spec.host.clone(), (Instant::now(), found.clone()));
-                found
-            }
+                        })
+                    }
+                },
+            },
         };
-        let i = self.next.fetch_add(1, Ordering::Relaxed) % addrs.len();
-        Ok(addrs[i])
+        let mut addrs = addrs;
+        let turn = self.next.fetch_add(1, Ordering::Relaxed) % addrs.len();
+        addrs.rotate_left(turn);
+        Ok(addrs)
+    }
+
+    /// A connection to the first of `addrs` that takes one. An address that cannot be
+    /// reached (an AAAA record on a droplet without IPv6, one dead server of several) costs
+    /// its connect attempt, not the request; the lookup and every attempt share `deadline`.
+    async fn connect(
+        &self,
+        spec: &ProviderSpec,
+        addrs: &[SocketAddr],
+        deadline: tokio::time::Instant,
+    ) -> Result<(HttpSession, HttpPeer), ProviderError> {
+        let mut last = ProviderError::Connect("no address to try".into());
+        for &addr in addrs {
+            let mut peer = HttpPeer::new(addr, spec.tls, spec.host.clone());
+            peer.options.connection_timeout = Some(spec.connect_timeout);
+            peer.options.read_timeout = Some(spec.timeout);
+            peer.options.write_timeout = Some(spec.timeout);
+            peer.options.idle_timeout = Some(Duration::from_secs(90));
+            peer.options.verify_cert = spec.verify_cert;
+            peer.options.verify_hostname = spec.verify_cert;
+            // The TLS handshake too is bounded by the deadline: `connection_timeout` covers
+            // only the TCP connect.
+            match tokio::time::timeout_at(deadline, self.connector.get_http_session(&peer)).await {
+                Err(_) => return Err(ProviderError::Timeout),
+                Ok(Ok((session, _reused))) => return Ok((session, peer)),
+                Ok(Err(e)) if connect_phase(&e) => {
+                    tracing::debug!(provider = %spec.name, %addr,
+                        error = %crate::error::pingora_error_line(&e), "provider address failed; trying the next");
+                    last = ProviderError::from_pingora(e);
+                }
+                Ok(Err(e)) => return Err(ProviderError::from_pingora(e)),
+            }
+        }
+        Err(last)
     }
 
     /// Sends `body` to `spec` and returns once the response head has arrived.
@@ -133,22 +185,10 @@ impl Providers {
         }
         // The timeout bounds the whole answer of a non-streaming call (see `read_all`).
         let deadline = tokio::time::Instant::now() + spec.timeout;
-        let addr = self.resolve(spec).await?;
-        let mut peer = HttpPeer::new(addr, spec.tls, spec.host.clone());
-        peer.options.connection_timeout = Some(spec.connect_timeout);
-        peer.options.read_timeout = Some(spec.timeout);
-        peer.options.write_timeout = Some(spec.timeout);
-        peer.options.idle_timeout = Some(Duration::from_secs(90));
-        peer.options.verify_cert = spec.verify_cert;
-        peer.options.verify_hostname = spec.verify_cert;
-
-        // The TLS handshake too is bounded by the deadline: `connection_timeout` covers
-        // only the TCP connect.
-        let (mut session, _reused) =
-            tokio::time::timeout_at(deadline, self.connector.get_http_session(&peer))
-                .await
-                .map_err(|_| ProviderError::Timeout)?
-                .map_err(ProviderError::from_pingora)?;
+        let addrs = tokio::time::timeout_at(deadline, self.resolve(spec))
+            .await
+            .map_err(|_| ProviderError::Timeout)??;
+        let (mut session, peer) = self.connect(spec, &addrs, deadline).await?;
         // The connector does not put the peer's read and write timeouts on the session
         // (only Pingora's proxy does): without them a provider that goes silent in the
         // middle of a stream would hold the request, and its stream permit, for ever.
@@ -157,10 +197,16 @@ impl Providers {
         let path = format!("{}/chat/completions", spec.base_path);
         let mut req = RequestHeader::build("POST", path.as_bytes(), Some(8))
             .map_err(ProviderError::from_pingora)?;
-        let host = if (spec.tls && spec.port == 443) || (!spec.tls && spec.port == 80) {
-            spec.host.clone()
+        // An IPv6 literal is written in brackets in `Host` (RFC 9110 §7.2).
+        let name = if spec.host.contains(':') {
+            format!("[{}]", spec.host)
         } else {
-            format!("{}:{}", spec.host, spec.port)
+            spec.host.clone()
+        };
+        let host = if (spec.tls && spec.port == 443) || (!spec.tls && spec.port == 80) {
+            name
+        } else {
+            format!("{name}:{}", spec.port)
         };
         let headers: [(&str, String); 7] = [
             ("host", host),
@@ -348,6 +394,59 @@ impl Upstream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn spec(host: &str, port: u16) -> ProviderSpec {
+        ProviderSpec {
+            name: "p".into(),
+            kind: ProviderKind::OpenAi,
+            tls: false,
+            host: host.into(),
+            port,
+            base_path: "/v1".into(),
+            api_key: None,
+            models: vec![],
+            model_names: vec![],
+            timeout: Duration::from_secs(5),
+            connect_timeout: Duration::from_secs(1),
+            verify_cert: true,
+        }
+    }
+
+    /// A dead address before a live one (an AAAA record on a host without IPv6) costs its
+    /// attempt, not the call.
+    #[tokio::test]
+    async fn a_dead_address_is_passed_over() {
+        let live = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let live_addr = live.local_addr().unwrap();
+        let dead_addr = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap()
+        };
+        let providers = Providers::new(vec![]);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let s = spec("127.0.0.1", live_addr.port());
+        let (_session, peer) = providers
+            .connect(&s, &[dead_addr, live_addr], deadline)
+            .await
+            .expect("the live address connects");
+        assert_eq!(peer._address.as_inet(), Some(&live_addr));
+        let only_dead = providers.connect(&s, &[dead_addr], deadline).await;
+        assert!(
+            matches!(only_dead, Err(ProviderError::Connect(_))),
+            "{:?}",
+            only_dead.err()
+        );
+    }
+
+    /// Two providers on one host and two ports are cached apart.
+    #[tokio::test]
+    async fn the_address_cache_keeps_ports_apart() {
+        let providers = Providers::new(vec![]);
+        let a = providers.resolve(&spec("127.0.0.1", 8000)).await.unwrap();
+        let b = providers.resolve(&spec("127.0.0.1", 8001)).await.unwrap();
+        assert_eq!(a, ["127.0.0.1:8000".parse::<SocketAddr>().unwrap()]);
+        assert_eq!(b, ["127.0.0.1:8001".parse::<SocketAddr>().unwrap()]);
+    }
 
     #[test]
     fn an_event_stream_is_known_in_any_case() {

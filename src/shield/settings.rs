@@ -866,6 +866,13 @@ fn parse_base_url(url: &str) -> Result<(bool, String, u16, String), String> {
     } else {
         return Err(format!("{url:?} must start with http:// or https://"));
     };
+    // The path is the API's prefix, with `/chat/completions` after it: a query or a
+    // fragment would end up before it (`?api-version=1/chat/completions`).
+    if rest.contains(['?', '#']) {
+        return Err(format!(
+            "{url:?}: a query or fragment cannot be part of a base URL"
+        ));
+    }
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
@@ -922,6 +929,9 @@ mod tests {
         );
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("http://h:port").is_err());
+        let query = parse_base_url("https://x.openai.azure.com/openai?api-version=1").unwrap_err();
+        assert!(query.contains("query or fragment"), "{query}");
+        assert!(parse_base_url("http://h#v1").is_err());
     }
 
     #[test]

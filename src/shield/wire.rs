@@ -504,8 +504,26 @@ const READ_KEYS: [&str; 34] = [
 /// Keys that are names, not fields, are left: a schema's `properties`, `$defs` and the
 /// like, `metadata`, and free-form objects (`arguments` or `input` sent as objects).
 pub fn case_variant_key(body: &Value) -> Option<String> {
-    variant_below(body, false)
+    let top = body.as_object().and_then(|map| {
+        map.keys().find(|k| {
+            !POLICY_KEYS.contains(&k.as_str()) && POLICY_KEYS.contains(&go_fold(k).as_str())
+        })
+    });
+    top.cloned().or_else(|| variant_below(body, false))
 }
+
+/// Top-level keys the policy decides on: `"MODEL"` beside `"model"` would run, on such a
+/// provider, a model the tenant may not use, and `"Max_tokens"` a limit it was refused.
+const POLICY_KEYS: [&str; 8] = [
+    "model",
+    "stream",
+    "n",
+    "max_tokens",
+    "max_completion_tokens",
+    "logprobs",
+    "modalities",
+    "audio",
+];
 
 /// Go's `encoding/json` key folding, for the keys it can reach: ASCII case, and the two
 /// characters that fold to ASCII letters.
@@ -1132,6 +1150,20 @@ mod tests {
         );
         let top = json!({"Messages": [{"role": "user", "content": "x"}]});
         assert_eq!(case_variant_key(&top).as_deref(), Some("Messages"));
+        // What the policy decides on, at the top: a model or a limit it did not see.
+        for key in [
+            "MODEL",
+            "Max_tokens",
+            "N",
+            "Stream",
+            "max_completion_TOKENS",
+        ] {
+            let policy = json!({"model": "small", key: 1, "messages": []});
+            assert_eq!(case_variant_key(&policy).as_deref(), Some(key));
+        }
+        let nested = json!({"model": "m", "messages": [], "metadata": {"Model": "x"},
+            "response_format": {"type": "json_schema", "json_schema": {"name": "s", "N": 1}}});
+        assert_eq!(case_variant_key(&nested), None);
         // The end-user id is masked by its key, and a part's type says whether it is read.
         let user = json!({"user": "anon", "User": "ana.garcia@correo.mx", "messages": []});
         assert_eq!(case_variant_key(&user).as_deref(), Some("User"));
