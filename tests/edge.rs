@@ -718,6 +718,26 @@ async fn failed_upstreams_log_no_query_tokens_and_no_upstream_bytes() {
     }
 }
 
+/// A backend ejected after connect failures takes traffic again when its cooldown ends,
+/// and the health gauge says so (nothing else happens at that moment to publish it).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_health_gauge_returns_when_an_ejection_ends() {
+    let dead = free_port();
+    let (port, base) = listen();
+    let edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams:\n  web:\n    addresses: [\"127.0.0.1:{dead}\"]\n    passive_health: {{max_failures: 1, cooldown: 1s}}\nroutes: [{{prefix: /, upstream: web}}]\n"
+    ));
+    let series =
+        format!("securetag_upstream_healthy{{address=\"127.0.0.1:{dead}\",upstream=\"web\"}}");
+    let r = client().get(format!("{base}/x")).send().await.unwrap();
+    assert_eq!(r.status(), 502);
+    let m = edge.metrics();
+    assert!(m.contains(&format!("{series} 0")), "{m}");
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    let m = edge.metrics();
+    assert!(m.contains(&format!("{series} 1")), "{m}");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn access_log_masks_credentials_and_metrics_count_requests() {
     let web = Origin::start("web");

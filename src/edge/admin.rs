@@ -50,7 +50,14 @@ impl ServeHttp for Admin {
                 });
                 reply(200, "application/json", body.to_string().into_bytes())
             }
-            "/metrics" => reply(200, "text/plain; version=0.0.4", metrics::get().render()),
+            "/metrics" => {
+                // A backend's passive ejection ends by the clock, with no event to publish
+                // it: the gauges are brought up to date when they are read.
+                for g in self.shared.load().upstreams.values() {
+                    g.publish();
+                }
+                reply(200, "text/plain; version=0.0.4", metrics::get().render())
+            }
             // The one error shape every listener answers with.
             _ => reply(
                 404,
