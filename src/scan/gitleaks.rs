@@ -359,11 +359,17 @@ fn rule(id: &str, raw: &RawRule) -> Result<SecretRule, String> {
         id: Arc::from(id),
         entity: Arc::from(entity_name(id).as_str()),
         regex,
+        // gitleaks lowercases the text before it looks for keywords; the automaton folds
+        // ASCII alone, so a keyword with other letters is looked for in upper case too
+        // (`contraseña` in `CONTRASEÑA`).
         ci: raw
             .keywords
             .iter()
-            .map(|k| k.to_lowercase())
             .filter(|k| !k.is_empty())
+            .flat_map(|k| {
+                let upper = (!k.is_ascii()).then(|| k.to_uppercase());
+                std::iter::once(k.to_lowercase()).chain(upper)
+            })
             .collect(),
         cs: Vec::new(),
         // gitleaks drops a secret whose entropy is at or below the floor; the shared check
@@ -541,6 +547,14 @@ keywords = ["access","api","auth","key","credential","creds","passwd","password"
         assert_eq!(re2_classes("(unclosed"), "(unclosed");
         let r = compile(r"key=(\w+)").unwrap();
         assert_eq!(&r.captures("key=abcé").unwrap()[1], "abc");
+    }
+
+    #[test]
+    fn keywords_beyond_ascii_are_found_in_either_case() {
+        let p =
+            parse("[[rules]]\nid = \"pw\"\nregex = 'x'\nkeywords = [\"Contraseña\", \"token\"]\n")
+                .unwrap();
+        assert_eq!(p.rules[0].ci, ["contraseña", "CONTRASEÑA", "token"]);
     }
 
     #[test]

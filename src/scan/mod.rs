@@ -231,6 +231,106 @@ keywords = ["vault-begin"]
         assert_eq!(got, [block.as_str()]);
     }
 
+    /// Operator rules read as gitleaks reads them: with no `secretGroup`, the first group
+    /// that matched something; the digit requirement only for `generic…` rules with an
+    /// entropy floor.
+    #[test]
+    fn operator_rules_pick_their_secret_as_gitleaks_does() {
+        let toml = r#"
+[[rules]]
+id = "acme-key"
+regex = '''ACME_KEY=(["']?)([A-Za-z0-9]{32})'''
+keywords = ["acme_key"]
+
+[[rules]]
+id = "internal-generic-token"
+regex = '''X-Internal-Token:\s*([A-Za-z_-]{24,})'''
+keywords = ["x-internal-token"]
+
+[[rules]]
+id = "generic-word"
+regex = '''wordkey=([a-z]{12,})'''
+keywords = ["wordkey"]
+entropy = 2.0
+"#;
+        let built = Scanner::builder().gitleaks_toml(toml).build().unwrap();
+        let text = "ACME_KEY=Q8w7E6r5T4y3U2i1O9p0A8s7D6f5G4h3\nX-Internal-Token: hTqLmZpRwKxVbNcJdFgSyEuAoW\nwordkey=qwertyuiopasdf\n";
+        let r = built.scanner.scan(text, &ScanOptions::default());
+        let got: Vec<(&str, &str)> = r
+            .findings
+            .iter()
+            .map(|f| (&*f.entity, &text[f.start..f.end]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ACME_KEY", "Q8w7E6r5T4y3U2i1O9p0A8s7D6f5G4h3"),
+                ("INTERNAL_GENERIC_TOKEN", "hTqLmZpRwKxVbNcJdFgSyEuAoW"),
+            ]
+        );
+    }
+
+    /// In a long text a rule reads windows around its keywords; a match still runs to its
+    /// end past a window's edge, and a token that the edge cut in two is read whole.
+    #[test]
+    fn long_tokens_are_read_whole_in_long_texts() {
+        let toml = r#"
+[[rules]]
+id = "blob"
+regex = '''blob_[A-Za-z0-9+/=]{40,}'''
+keywords = ["blob_"]
+"#;
+        let built = Scanner::builder().gitleaks_toml(toml).build().unwrap();
+        let body: String = (0..3000)
+            .map(|i| {
+                char::from(
+                    b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"[i * 7 % 62],
+                )
+            })
+            .collect();
+        let blob = format!("blob_{body}");
+        let prose = "Some ordinary words of a log. ".repeat(400);
+        let text = format!("{prose}{blob} end\n");
+        let r = built.scanner.scan(&text, &ScanOptions::default());
+        let got: Vec<(usize, usize)> = r
+            .findings
+            .iter()
+            .filter(|f| &*f.entity == "BLOB")
+            .map(|f| (f.start, f.end))
+            .collect();
+        assert_eq!(got, [(prose.len(), prose.len() + blob.len())]);
+        // A JWT of a few kilobytes, its only `eyJ` at its start.
+        let s = Scanner::builtin().unwrap();
+        let claims = format!(
+            "{{\"sub\":\"1234567890\",\"groups\":[{}]}}",
+            (0..250)
+                .map(|i| format!("\"group-{i}\""))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let b64 = |b: &[u8]| {
+            use base64::Engine;
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+        };
+        let jwt = format!(
+            "{}.{}.{}",
+            b64(br#"{"alg":"HS256","typ":"JWT"}"#),
+            b64(claims.as_bytes()),
+            b64(&[7u8; 32])
+        );
+        assert!(jwt.len() > 3 * 1024);
+        let text = format!("{prose}token {jwt} end\n");
+        let r = s.scan(&text, &ScanOptions::default());
+        let at = prose.len() + "token ".len();
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| (f.start, f.end) == (at, at + jwt.len())),
+            "{:?}",
+            r.findings
+        );
+    }
+
     #[test]
     fn custom_entities_and_gitleaks_rules_reach_the_scan() {
         let toml = r#"

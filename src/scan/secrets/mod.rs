@@ -92,8 +92,8 @@ pub(crate) struct SecretRule {
     /// Keywords matched case-sensitively.
     pub(crate) cs: Vec<String>,
     pub(crate) entropy: f32,
-    /// Capture group holding the secret; `None` means the first group that took part, or
-    /// the whole match when the regex has no groups.
+    /// Capture group holding the secret; `None` means the first group that matched
+    /// something, else the whole match (see [`secret_group`]).
     pub(crate) group: Option<usize>,
     pub(crate) score: f32,
     pub(crate) multiline: bool,
@@ -188,7 +188,7 @@ impl SecretDetector {
         let keywords =
             KeywordSet::new(&keys, true).map_err(|e| ScanError::builtin("secret-prefilter", e))?;
         Ok(SecretDetector {
-            generic: rules.iter().map(|r| r.id.contains("generic")).collect(),
+            generic: rules.iter().map(|r| r.id.starts_with("generic")).collect(),
             spans,
             keywords,
             keyword_meta,
@@ -253,42 +253,89 @@ impl SecretDetector {
                 } else {
                     WINDOW_AFTER
                 };
-                windows_around(
+                let mut w = windows_around(
                     text,
                     hits[i..j].iter().map(|&(_, p)| p),
                     WINDOW_BEFORE,
                     after,
-                )
+                );
+                // An end inside a token (a JWT, a key body) would cut it where its own
+                // pattern could not match: the window runs on to the token's end.
+                for (_, we) in &mut w {
+                    *we = token_end(text, *we);
+                }
+                merge_windows(&mut w);
+                w
             };
+            // A match read on past its window's end is not found again from the next.
+            let mut done = 0;
             for (ws, we) in windows {
-                self.run_rule(r, text, ws, we, out);
+                if we > done {
+                    done = self.run_rule(r, text, ws.max(done), we, out);
+                }
             }
             i = j;
         }
     }
 
-    /// Runs rule `r` over the window `ws..we` of `text`.
-    fn run_rule(&self, r: usize, text: &str, ws: usize, we: usize, out: &mut Vec<Finding>) {
-        let (Some(rule), Some(slice)) = (self.rules.get(r), text.get(ws..we)) else {
-            return;
+    /// Runs rule `r` over the matches of `text` that start in the window `ws..we`. The
+    /// search begins at `ws` in the whole text, so `^` and `\b` read there as they do in
+    /// it; a match cut by the window's end is read again past it.
+    /// Returns where the search stopped: `we`, or the end of a match read past it.
+    fn run_rule(
+        &self,
+        r: usize,
+        text: &str,
+        ws: usize,
+        we: usize,
+        out: &mut Vec<Finding>,
+    ) -> usize {
+        let (Some(rule), Some(hay)) = (self.rules.get(r), text.get(..we)) else {
+            return we;
         };
-        match self.spans.get(r) {
-            Some(SecretSpan::Whole) => {
-                for m in rule.regex.find_iter(slice) {
-                    self.consider(r, text, ws, m.range(), m.range(), out);
+        let whole_span = matches!(self.spans.get(r), Some(SecretSpan::Whole));
+        let mut at = ws;
+        while at <= we {
+            let Some(mut found) = self.find_at(rule, whole_span, hay, at) else {
+                break;
+            };
+            if found.0.end == we && we < text.len() {
+                let longer = &text[..ceil_boundary(text, found.0.start + MULTILINE_AFTER)];
+                match self.find_at(rule, whole_span, longer, found.0.start) {
+                    Some(f) if f.0.start < we => found = f,
+                    _ => break,
                 }
             }
-            // Assignment rules come here from tests only, as the whole-text reference for
-            // `run_assignments`, which `scan` uses for them.
-            Some(SecretSpan::Groups | SecretSpan::Tail(_)) | None => {
-                for caps in rule.regex.captures_iter(slice) {
-                    let Some(whole) = caps.get(0) else { continue };
-                    if let Some(secret) = secret_group(&caps, rule.group) {
-                        self.consider(r, text, ws, whole.range(), secret.range(), out);
-                    }
-                }
+            let (whole, secret) = found;
+            at = if whole.end > whole.start {
+                whole.end
+            } else {
+                ceil_boundary(text, whole.end + 1)
+            };
+            if let Some(secret) = secret {
+                self.consider(r, text, 0, whole, secret, out);
             }
         }
+        at.max(we)
+    }
+
+    /// The first match of `rule` in `hay` from `at`, and its secret's range.
+    fn find_at(
+        &self,
+        rule: &SecretRule,
+        whole_span: bool,
+        hay: &str,
+        at: usize,
+    ) -> Option<(Range<usize>, Option<Range<usize>>)> {
+        if whole_span {
+            let m = rule.regex.find_at(hay, at)?;
+            return Some((m.range(), Some(m.range())));
+        }
+        // Assignment rules come here from tests only, as the whole-text reference for
+        // `run_assignments`, which `scan` uses for them.
+        let caps = rule.regex.captures_at(hay, at)?;
+        let whole = caps.get(0)?.range();
+        Some((whole, secret_group(&caps, rule.group).map(|m| m.range())))
     }
 
     /// Runs assignment rule `r`, whose secret `tail` reads, over `windows` of `text` (from
@@ -373,9 +420,14 @@ impl SecretDetector {
         {
             return;
         }
-        // gitleaks drops generic-rule secrets without a digit; keep its semantics.
+        // gitleaks 8 drops a secret without a digit from a rule that has an entropy floor
+        // and an id that starts with `generic`; keep its semantics.
         let generic = self.generic.get(r).copied().unwrap_or(false);
-        if generic && rule.check == Check::None && !value.bytes().any(|b| b.is_ascii_digit()) {
+        if generic
+            && rule.check == Check::None
+            && rule.entropy > 0.0
+            && !value.bytes().any(|b| b.is_ascii_digit())
+        {
             return;
         }
         let start = ws + secret.start;
@@ -427,13 +479,27 @@ impl SecretSpan {
     }
 }
 
-/// The secret of one match: group `group`, or the first group that took part, or the whole
-/// match when the pattern has no groups.
+/// The secret of one match: group `group`, or else the first group that matched something,
+/// or else the whole match, as gitleaks reads it (`(["']?)([A-Za-z0-9]{32})` is about its
+/// second group whenever the quote is absent).
 fn secret_group<'h>(caps: &regex::Captures<'h>, group: Option<usize>) -> Option<regex::Match<'h>> {
     match group {
         Some(g) => caps.get(g),
-        None if caps.len() > 1 => (1..caps.len()).find_map(|g| caps.get(g)),
-        None => caps.get(0),
+        None => (1..caps.len())
+            .find_map(|g| caps.get(g).filter(|m| !m.is_empty()))
+            .or_else(|| caps.get(0)),
+    }
+}
+
+/// Where the run of non-blank bytes around `at` ends, at most [`MULTILINE_AFTER`] on.
+fn token_end(text: &str, at: usize) -> usize {
+    let cap = ceil_boundary(text, at.saturating_add(MULTILINE_AFTER));
+    match text.as_bytes().get(at..cap) {
+        Some(rest) => rest
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .map_or(cap, |i| at + i),
+        None => at,
     }
 }
 
