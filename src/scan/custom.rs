@@ -56,8 +56,18 @@ impl CustomDetector {
                 name: e.name.clone(),
                 reason,
             };
-            if e.name.trim().is_empty() {
-                return Err(bad("name is empty".to_owned()));
+            // The name is written into placeholders (`<EMPLOYEE_ID_1>`), which a later
+            // turn's history is searched for in that alphabet alone.
+            if e.name.is_empty()
+                || !e
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+            {
+                return Err(bad(
+                    "name must be upper-case ASCII letters, digits and _ (it is written into placeholders such as <EMPLOYEE_ID_1>)"
+                        .to_owned(),
+                ));
             }
             if !(0.0..=1.0).contains(&e.score) {
                 return Err(bad(format!("score {} is outside 0..=1", e.score)));
@@ -94,7 +104,7 @@ impl CustomDetector {
         } else {
             Some(
                 AhoCorasick::builder()
-                    .match_kind(MatchKind::LeftmostLongest)
+                    .match_kind(MatchKind::Standard)
                     .ascii_case_insensitive(true)
                     .build(&words)
                     .map_err(|e| ScanError::CustomEntity {
@@ -128,8 +138,11 @@ impl CustomDetector {
                 }
             }
         }
+        // Every keyword match, overlapping ones too: the longest at a place may be cut
+        // off from a word (`Falcon Ridge` in `Falcon Ridgeline`) where a shorter one
+        // (`Falcon`) stands whole. Overlaps are resolved with the other findings.
         if let Some(ac) = &self.keywords {
-            for m in ac.find_iter(text) {
+            for m in ac.find_overlapping_iter(text) {
                 if touches_alnum(text, m.start(), m.end()) {
                     continue;
                 }
@@ -181,5 +194,31 @@ mod tests {
         assert!(CustomDetector::new(vec![e(vec!["a*".into()], 0.5)]).is_err());
         assert!(CustomDetector::new(vec![e(vec!["a".into()], 1.5)]).is_err());
         assert!(CustomDetector::new(vec![e(vec![], 0.5)]).is_err());
+        for name in ["Employee", "A>B", "EMPLOYEE ID", ""] {
+            let named = CustomEntity {
+                name: name.into(),
+                ..e(vec!["a".into()], 0.5)
+            };
+            let err = named.check().unwrap_err().to_string();
+            assert!(err.contains("upper-case ASCII letters"), "{name}: {err}");
+        }
+    }
+
+    /// A longer keyword cut off from a word does not hide a shorter one standing whole.
+    #[test]
+    fn a_shorter_keyword_stands_where_a_longer_one_is_cut() {
+        let d = CustomDetector::new(vec![CustomEntity {
+            name: "PLACE".into(),
+            regexes: vec![],
+            keywords: vec!["Falcon".into(), "Falcon Ridge".into()],
+            score: 0.9,
+        }])
+        .unwrap();
+        let t = "Falcon Ridgeline, then Falcon Ridge.";
+        let mut v = Vec::new();
+        d.scan(t, &mut v);
+        let mut got: Vec<(usize, &str)> = v.iter().map(|f| (f.start, &t[f.start..f.end])).collect();
+        got.sort();
+        assert_eq!(got, [(0, "Falcon"), (23, "Falcon"), (23, "Falcon Ridge")]);
     }
 }

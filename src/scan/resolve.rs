@@ -15,7 +15,7 @@ use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use super::finding::Finding;
+use super::finding::{Category, Finding};
 use super::text::{char_at, char_before};
 
 /// Shortest value that is searched for again. Every value is: the fuzzer found a two-letter
@@ -142,10 +142,14 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         }
         // A neighbour that is itself being replaced does not glue the copy to a word: after
         // redaction the copy would stand alone (found by the randomized property test).
+        // A secret is no word: its copy inside an encoded URL (`%3AXq9vL2…`) or after a
+        // literal `\n` is the same credential, and replaced wherever it stands.
+        let src = &kept[origin[p]];
+        let word = src.category != Category::Secret;
         let glued_before =
-            char_before(text, s).is_some_and(char::is_alphanumeric) && !taken.ends_at(s);
+            word && char_before(text, s).is_some_and(char::is_alphanumeric) && !taken.ends_at(s);
         let glued_after =
-            char_at(text, e).is_some_and(char::is_alphanumeric) && !taken.starts_at(e);
+            word && char_at(text, e).is_some_and(char::is_alphanumeric) && !taken.starts_at(e);
         if !text.is_char_boundary(s)
             || !text.is_char_boundary(e)
             || glued_before
@@ -154,7 +158,6 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         {
             continue;
         }
-        let src = &kept[origin[p]];
         extra.push(Finding {
             start: s,
             end: e,
@@ -251,7 +254,6 @@ fn pair_starts(text: &[u8], bitmap: &[u64; 1024]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::finding::Category;
     use std::sync::Arc;
 
     fn f(e: &str, s: usize, en: usize, score: f32) -> Finding {
@@ -286,6 +288,34 @@ mod tests {
         let text = "(415) 555-2671(415) 555-2671.x";
         let out = resolve(text, vec![f("PHONE", 0, 14, 0.8)]);
         assert_eq!(out.len(), 2, "{out:?}");
+    }
+
+    /// A secret's copy glued to other text (an encoded URL, a literal `\n`) is still the
+    /// credential; a name's copy inside a longer word is not the name.
+    #[test]
+    fn a_secret_recurs_wherever_it_stands() {
+        let text = "password = Xq9vL2mP8rT4wZ7k; dsn=postgres%3A%2F%2Fapp%3AXq9vL2mP8rT4wZ7k%40db pw:\\nXq9vL2mP8rT4wZ7k Ana Anabel";
+        let secret = Finding {
+            category: Category::Secret,
+            ..f("PASSWORD", 11, 27, 0.9)
+        };
+        let name = f(
+            "PERSON",
+            text.find("Ana ").unwrap(),
+            text.find("Ana ").unwrap() + 3,
+            0.6,
+        );
+        let out = resolve(text, vec![secret, name]);
+        let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(
+            spans,
+            [
+                "Xq9vL2mP8rT4wZ7k",
+                "Xq9vL2mP8rT4wZ7k",
+                "Xq9vL2mP8rT4wZ7k",
+                "Ana"
+            ]
+        );
     }
 
     #[test]
