@@ -847,6 +847,100 @@ async fn a_spanish_safety_message_reaches_the_webhook_signed_and_redacted() {
         .contains("securetag_alert_webhook_deliveries_total{outcome=\"delivered\"} 1"));
 }
 
+/// A request that repeats a matching message thousands of times, and a client that sends it
+/// again, alert once: a flood must not fill the queue a real alert needs. Another client
+/// alerts on its own; each alert has its own id.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_flood_of_matches_alerts_once_per_rule_and_client() {
+    let web = Origin::start("web");
+    let hook = receiver(0);
+    let port = free_port();
+    let edge = Edge::start(&alert_config(port, &web, &hook.url));
+    let many: Vec<String> = (0..2000).map(|i| format!("brake failure {i}")).collect();
+    send_chat(port, &json!({"message": many})).await;
+    send_chat(port, &json!({"message": "brake failure again"})).await;
+    deliveries(&hook, 1, "no alert for the flood").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let got = hook.got.lock().unwrap().clone();
+    assert_eq!(got.len(), 1, "one alert for one rule and one client");
+    let first: Value = serde_json::from_str(&got[0].2).unwrap();
+    assert!(
+        first["message"]
+            .as_str()
+            .unwrap()
+            .contains("brake failure 1999"),
+        "the newest match is the one shown: {first}"
+    );
+    assert_eq!(
+        edge.metric("securetag_alerts_total{category=\"safety\",queued=\"repeated\"}"),
+        1.0
+    );
+    // Another client (a token's subject is not set here: another address) alerts.
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let r = other
+        .post(format!("http://127.0.0.1:{port}/chat/send"))
+        .json(&json!({"message": "brake failure here too"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let got = deliveries(&hook, 2, "no alert for the second client").await;
+    let second: Value = serde_json::from_str(&got[1].2).unwrap();
+    assert!(
+        first["id"].as_str().is_some_and(|id| id.len() >= 32),
+        "{first}"
+    );
+    assert_ne!(first["id"], second["id"]);
+}
+
+/// A receiver that answers 429 with `Retry-After: 1` is left alone that long.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_retry_after_from_the_receiver_is_kept() {
+    use axum::routing::post;
+    let got: Arc<Mutex<Vec<Instant>>> = Default::default();
+    let seen = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        post(move || {
+            let seen = seen.clone();
+            async move {
+                let mut g = seen.lock().unwrap();
+                g.push(Instant::now());
+                if g.len() == 1 {
+                    (
+                        axum::http::StatusCode::TOO_MANY_REQUESTS,
+                        [("retry-after", "1")],
+                    )
+                } else {
+                    (axum::http::StatusCode::OK, [("retry-after", "0")])
+                }
+            }
+        }),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let hook = format!("http://{}/hook", l.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(l, app).await });
+    let web = Origin::start("web");
+    let port = free_port();
+    let _edge = Edge::start(&alert_config(port, &web, &hook));
+    send_chat(port, &json!({"message": "brake failure"})).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while got.lock().unwrap().len() < 2 {
+        assert!(Instant::now() < deadline, "the alert was not retried");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let times = got.lock().unwrap().clone();
+    // The configured backoff is 100 ms; the receiver asked for a second.
+    assert!(
+        times[1] - times[0] >= Duration::from_millis(950),
+        "retried after {:?}",
+        times[1] - times[0]
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_body_past_the_peek_alerts_on_what_the_peek_holds() {
     let web = Origin::start("web");
@@ -941,8 +1035,10 @@ async fn a_dead_receiver_never_slows_the_request_and_websocket_messages_alert_to
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let m = edge.metrics();
+    // One client, one rule: the first alerts, the repeats are counted.
     assert!(
-        m.contains("securetag_alerts_total{category=\"human\",queued=\"queued\"} 3"),
+        m.contains("securetag_alerts_total{category=\"human\",queued=\"queued\"} 1")
+            && m.contains("securetag_alerts_total{category=\"human\",queued=\"repeated\"} 2"),
         "{m}"
     );
     // At least once: a retried connection (see `ws_open`) may have sent it twice.

@@ -8,6 +8,7 @@
 
 pub mod rules;
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -31,6 +32,9 @@ pub struct RawAlerts {
     /// Apply the rules to `/ai/` prompts too.
     #[serde(default = "yes")]
     pub ai_prompts: bool,
+    /// One alert per rule and client in this time; zero alerts every match.
+    #[serde(default = "d_repeat")]
+    pub repeat_after: Dur,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +71,9 @@ fn d_queue() -> usize {
 fn d_concurrency() -> usize {
     8
 }
+fn d_repeat() -> Dur {
+    Dur(Duration::from_secs(60))
+}
 
 /// Validated alert settings (rules compiled).
 #[derive(Debug)]
@@ -81,6 +88,7 @@ pub struct AlertSettings {
     pub queue_capacity: usize,
     pub concurrency: usize,
     pub ai_prompts: bool,
+    pub repeat_after: Duration,
 }
 
 pub(crate) fn validate(raw: RawAlerts, d: &mut Diagnostics) -> AlertSettings {
@@ -109,6 +117,7 @@ pub(crate) fn validate(raw: RawAlerts, d: &mut Diagnostics) -> AlertSettings {
         queue_capacity: raw.webhook.queue_capacity.max(1),
         concurrency: raw.webhook.concurrency.max(1),
         ai_prompts: raw.ai_prompts,
+        repeat_after: raw.repeat_after.0,
     }
 }
 
@@ -116,6 +125,8 @@ pub(crate) fn validate(raw: RawAlerts, d: &mut Diagnostics) -> AlertSettings {
 /// message is not redacted yet.
 #[derive(Clone, Serialize)]
 pub struct Alert {
+    /// Unique per alert: a receiver tells a retried delivery from a new alert by it.
+    pub id: String,
     pub request_id: String,
     pub tenant: Option<String>,
     pub route: String,
@@ -133,6 +144,9 @@ pub struct Origin<'a> {
     pub request_id: &'a str,
     pub tenant: Option<&'a str>,
     pub route: &'a str,
+    /// Who sent it (an API key, a token's subject, an address), for
+    /// [`AlertSettings::repeat_after`]; never sent to the receiver.
+    pub client: &'a str,
 }
 
 struct Metrics {
@@ -147,7 +161,14 @@ pub struct Alerts {
     tx: mpsc::Sender<Alert>,
     metrics: Arc<Metrics>,
     pending: Arc<AtomicUsize>,
+    /// When each (route, client, rule) last alerted; see [`Alerts::first_in_a_while`].
+    recent: parking_lot::Mutex<HashMap<String, Instant>>,
 }
+
+/// Clients remembered for `repeat_after`. Past this, expired entries are dropped, and if
+/// the table is still full a match alerts unremembered: a flood of new clients costs
+/// queue room (bounded, counted), never a real alert.
+const RECENT_MAX: usize = 10_000;
 
 /// The delivery half, run on a background runtime.
 pub struct Deliverer {
@@ -198,6 +219,7 @@ impl Alerts {
                 tx,
                 metrics: metrics.clone(),
                 pending: pending.clone(),
+                recent: parking_lot::Mutex::new(HashMap::new()),
             }),
             Deliverer {
                 rx,
@@ -227,16 +249,36 @@ impl Alerts {
         self.pending.load(Ordering::Acquire)
     }
 
-    /// Checks `texts` against the rules; every match is queued. Never waits.
+    /// Checks `texts` against the rules and queues one alert per rule that matched, with
+    /// the last text it matched (the newest message of a chat's history), unless the
+    /// same client set it off within `repeat_after`. Never waits.
+    ///
+    /// One request with thousands of matching strings, a WebSocket sending one a
+    /// millisecond, or a chat history that repeats its first message every turn would
+    /// otherwise fill the shared queue, and a real alert behind them would be dropped.
     pub fn check(&self, origin: &Origin<'_>, texts: &[String]) {
-        for text in texts {
+        let mut done: Vec<&str> = Vec::new();
+        for text in texts.iter().rev() {
             let matched = self.settings.rules.matches(text);
-            if matched.is_empty() {
+            let fresh: Vec<_> = matched
+                .into_iter()
+                .filter(|r| !done.contains(&r.name.as_str()))
+                .collect();
+            if fresh.is_empty() {
                 continue;
             }
             let message = queued_text(text);
-            for rule in matched {
+            for rule in fresh {
+                done.push(&rule.name);
+                if !self.first_in_a_while(origin, &rule.name) {
+                    self.metrics
+                        .alerts
+                        .with_label_values(&[rule.category.as_str(), "repeated"])
+                        .inc();
+                    continue;
+                }
                 let alert = Alert {
+                    id: uuid::Uuid::now_v7().to_string(),
                     request_id: origin.request_id.to_string(),
                     tenant: origin.tenant.map(str::to_owned),
                     route: origin.route.to_string(),
@@ -262,6 +304,31 @@ impl Alerts {
                     .inc();
             }
         }
+    }
+
+    /// Whether `rule` may alert for `origin`'s client now, and if so, notes it.
+    fn first_in_a_while(&self, origin: &Origin<'_>, rule: &str) -> bool {
+        let window = self.settings.repeat_after;
+        if window.is_zero() {
+            return true;
+        }
+        let key = format!("{}\0{}\0{rule}", origin.route, origin.client);
+        let now = Instant::now();
+        let mut recent = self.recent.lock();
+        if recent
+            .get(&key)
+            .is_some_and(|t| now.duration_since(*t) < window)
+        {
+            return false;
+        }
+        if recent.len() >= RECENT_MAX && !recent.contains_key(&key) {
+            recent.retain(|_, t| now.duration_since(*t) < window);
+            if recent.len() >= RECENT_MAX {
+                return true;
+            }
+        }
+        recent.insert(key, now);
+        true
     }
 }
 
@@ -347,16 +414,18 @@ impl Deliverer {
             }
         };
         let slots = Arc::new(Semaphore::new(self.settings.concurrency));
+        let pause = Arc::new(Pause::default());
         while let Some(mut alert) = self.rx.recv().await {
             let done = InFlight(self.pending.clone());
             let Ok(permit) = slots.clone().acquire_owned().await else {
                 return;
             };
-            let (client, settings, metrics, scanner) = (
+            let (client, settings, metrics, scanner, pause) = (
                 client.clone(),
                 self.settings.clone(),
                 self.metrics.clone(),
                 self.scanner.clone(),
+                pause.clone(),
             );
             tokio::spawn(async move {
                 let raw = std::mem::take(&mut alert.message);
@@ -366,20 +435,64 @@ impl Deliverer {
                     return;
                 };
                 alert.message = message;
-                deliver(&client, &settings, &metrics, &alert).await;
+                deliver(&client, &settings, &metrics, &pause, &alert).await;
                 drop((permit, done));
             });
         }
     }
 }
 
-async fn deliver(client: &reqwest::Client, s: &AlertSettings, m: &Metrics, alert: &Alert) {
+/// A receiver's `Retry-After`, kept by every delivery: one that refuses posts for a while
+/// is not sent the other slots' posts meanwhile.
+#[derive(Default)]
+struct Pause(parking_lot::Mutex<Option<tokio::time::Instant>>);
+
+/// The longest pause a `Retry-After` is taken for; the backoff's own cap.
+const MAX_PAUSE: Duration = Duration::from_secs(60);
+
+impl Pause {
+    async fn wait(&self) {
+        let until = *self.0.lock();
+        if let Some(t) = until {
+            tokio::time::sleep_until(t).await;
+        }
+    }
+
+    fn extend(&self, by: Duration) {
+        let t = tokio::time::Instant::now() + by.min(MAX_PAUSE);
+        let mut until = self.0.lock();
+        if until.is_none_or(|u| u < t) {
+            *until = Some(t);
+        }
+    }
+}
+
+/// A `Retry-After` value: seconds, or an HTTP date.
+fn retry_after(r: &reqwest::Response) -> Option<Duration> {
+    let v = r.headers().get("retry-after")?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v).ok()?;
+    (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+        .to_std()
+        .ok()
+}
+
+async fn deliver(
+    client: &reqwest::Client,
+    s: &AlertSettings,
+    m: &Metrics,
+    pause: &Pause,
+    alert: &Alert,
+) {
     let Ok(body) = serde_json::to_vec(alert) else {
         return;
     };
     let sig = signature(s.secret.expose(), &body);
     let mut delay = s.backoff;
     for attempt in 1..=s.max_attempts {
+        pause.wait().await;
         let sent = client
             .post(s.url.expose())
             .header("content-type", "application/json")
@@ -393,7 +506,12 @@ async fn deliver(client: &reqwest::Client, s: &AlertSettings, m: &Metrics, alert
                 m.deliveries.with_label_values(&["delivered"]).inc();
                 return;
             }
-            Ok(r) if r.status().is_server_error() || r.status().as_u16() == 429 => true,
+            Ok(r) if r.status().is_server_error() || r.status().as_u16() == 429 => {
+                if let Some(wait) = retry_after(&r) {
+                    pause.extend(wait);
+                }
+                true
+            }
             Ok(r) => {
                 tracing::warn!(status = r.status().as_u16(), rule = %alert.rule, "webhook receiver rejected an alert");
                 m.deliveries.with_label_values(&["rejected"]).inc();

@@ -548,11 +548,16 @@ fn check_json(state: &State, ctx: &RequestCtx, route: &Route, buf: &[u8], cut: b
 
 fn alert(state: &State, ctx: &RequestCtx, route: &Route, texts: &[String]) {
     if let Some(a) = &state.guards.alerts {
+        let client = match &ctx.guard.subject {
+            Some(sub) => format!("sub:{sub}"),
+            None => format!("ip:{}", ctx.client_ip),
+        };
         a.check(
             &crate::alerts::Origin {
                 request_id: &ctx.request_id,
                 tenant: None,
                 route: &route.name,
+                client: &client,
             },
             texts,
         );
