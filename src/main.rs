@@ -280,6 +280,9 @@ fn main() -> ExitCode {
                 }
             };
             init_logging(&cfg.logging.level);
+            for w in cfg.skipped_jwks_keys() {
+                tracing::warn!("{w}");
+            }
             opt_out_of_huge_pages();
             match securetag_edge::edge::server::run(cfg, upgrade, Vec::new()) {
                 Ok(()) => ExitCode::SUCCESS,

@@ -263,15 +263,14 @@ async fn jwt_routes_admit_valid_tokens_and_forward_the_subject() {
         assert!(r.headers()["www-authenticate"]
             .to_str()
             .unwrap()
-            .starts_with("Bearer"));
+            .starts_with("Bearer error=\"invalid_token\""));
         let v: Value = r.json().await.unwrap();
         assert_eq!(v["error"]["code"], "invalid_token", "{why}");
     }
-    assert_eq!(
-        c.get(&url).send().await.unwrap().status(),
-        401,
-        "no token at all"
-    );
+    // No token at all: the bare challenge, no error code (RFC 6750 §3.1).
+    let r = c.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 401, "no token at all");
+    assert_eq!(r.headers()["www-authenticate"], "Bearer");
     assert_eq!(
         web.state.hits.load(std::sync::atomic::Ordering::Relaxed),
         hits_before,

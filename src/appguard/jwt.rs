@@ -11,7 +11,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde::Deserialize;
 use serde_json::Value;
@@ -72,6 +71,8 @@ struct Key {
 /// A route's verifier, built once from configuration.
 pub struct JwtVerifier {
     keys: Vec<Key>,
+    /// JWKS keys left out, and why, for `check` to print.
+    pub skipped: Vec<String>,
     issuer: Option<String>,
     audience: Vec<String>,
     leeway: u64,
@@ -144,6 +145,39 @@ fn parse_alg(s: &str) -> Option<Algorithm> {
     }
 }
 
+/// A JWKS file, its keys read one by one: one this edge cannot use does not spoil the rest.
+#[derive(Deserialize)]
+struct JwksFile {
+    keys: Vec<Value>,
+}
+
+/// One key of a JWKS file, when it is a signing key of an algorithm this edge verifies.
+fn jwks_key(v: &Value) -> Result<Key, String> {
+    use jsonwebtoken::jwk::{AlgorithmParameters, EllipticCurve, Jwk, KeyAlgorithm};
+    if let Some(u) = v.get("use").and_then(Value::as_str).filter(|u| *u != "sig") {
+        return Err(format!("its use is {u:?}, not \"sig\""));
+    }
+    let jwk: Jwk = serde_json::from_value(v.clone()).map_err(|e| format!("unreadable: {e}"))?;
+    // `alg` is optional in a JWK; the key type then implies ours.
+    let alg = match (jwk.common.key_algorithm, &jwk.algorithm) {
+        (Some(KeyAlgorithm::HS256), _) => Algorithm::HS256,
+        (Some(KeyAlgorithm::RS256), _) => Algorithm::RS256,
+        (Some(KeyAlgorithm::ES256), _) => Algorithm::ES256,
+        (None, AlgorithmParameters::RSA(_)) => Algorithm::RS256,
+        (None, AlgorithmParameters::EllipticCurve(ec)) if ec.curve == EllipticCurve::P256 => {
+            Algorithm::ES256
+        }
+        (None, AlgorithmParameters::OctetKey(_)) => Algorithm::HS256,
+        _ => return Err("not an HS256, RS256 or ES256 key".to_owned()),
+    };
+    let key = DecodingKey::from_jwk(&jwk).map_err(|e| e.to_string())?;
+    Ok(Key {
+        kid: jwk.common.key_id.clone(),
+        alg,
+        key,
+    })
+}
+
 impl JwtVerifier {
     /// Builds a verifier; problems are reported under `key` (`routes[i].jwt`).
     pub(crate) fn build(
@@ -200,41 +234,39 @@ impl JwtVerifier {
                 Err(e) => d.error(kk, e),
             }
         }
+        let mut skipped = Vec::new();
         if let Some(path) = &raw.jwks_file {
             let p = crate::config::resolve_path(base, path);
             match std::fs::read_to_string(&p)
                 .map_err(|e| e.to_string())
-                .and_then(|t| serde_json::from_str::<JwkSet>(&t).map_err(|e| e.to_string()))
+                .and_then(|t| serde_json::from_str::<JwksFile>(&t).map_err(|e| e.to_string()))
             {
                 Ok(set) => {
-                    for jwk in &set.keys {
-                        use jsonwebtoken::jwk::{AlgorithmParameters, KeyAlgorithm};
-                        // `alg` is optional in a JWK; the key type then implies ours.
-                        let alg = match (jwk.common.key_algorithm, &jwk.algorithm) {
-                            (Some(KeyAlgorithm::HS256), _) => Some(Algorithm::HS256),
-                            (Some(KeyAlgorithm::RS256), _) => Some(Algorithm::RS256),
-                            (Some(KeyAlgorithm::ES256), _) => Some(Algorithm::ES256),
-                            (Some(_), _) => None,
-                            (None, AlgorithmParameters::RSA(_)) => Some(Algorithm::RS256),
-                            (None, AlgorithmParameters::EllipticCurve(_)) => Some(Algorithm::ES256),
-                            (None, AlgorithmParameters::OctetKey(_)) => Some(Algorithm::HS256),
-                            (None, _) => None,
-                        };
-                        let (Some(alg), Ok(dk)) = (alg, DecodingKey::from_jwk(jwk)) else {
-                            d.error(
-                                format!("{key}.jwks_file"),
-                                format!(
-                                    "{}: a key without a supported alg (HS256, RS256, ES256)",
-                                    p.display()
-                                ),
-                            );
-                            continue;
-                        };
-                        keys.push(Key {
-                            kid: jwk.common.key_id.clone(),
-                            alg,
-                            key: dk,
-                        });
+                    let found = set.keys.len();
+                    for (i, jwk) in set.keys.iter().enumerate() {
+                        match jwks_key(jwk) {
+                            Ok(k) => keys.push(k),
+                            Err(why) => skipped.push(format!(
+                                "{key}.jwks_file: {} key {i}{}: {why}; it is skipped",
+                                p.display(),
+                                jwk.get("kid")
+                                    .and_then(|k| k.as_str())
+                                    .map(|k| format!(" (kid {k:?})"))
+                                    .unwrap_or_default()
+                            )),
+                        }
+                    }
+                    // An identity provider publishes keys for other uses (encryption) and
+                    // other algorithms beside the signing key (RFC 7517 §5: ignored); a
+                    // file with no key this edge can use is an error.
+                    if found > 0 && skipped.len() == found {
+                        d.error(
+                            format!("{key}.jwks_file"),
+                            format!(
+                                "{}: no signing key with a supported alg (HS256, RS256, ES256)",
+                                p.display()
+                            ),
+                        );
                     }
                 }
                 Err(e) => d.error(
@@ -262,6 +294,7 @@ impl JwtVerifier {
         }
         Some(JwtVerifier {
             keys,
+            skipped,
             issuer: raw.issuer.clone(),
             audience: raw.audience.clone(),
             leeway: raw.leeway.0.as_secs(),
@@ -618,6 +651,53 @@ mod tests {
             Err(Reject::Algorithm | Reject::Malformed)
         ));
         assert_eq!(v.verify("not.a.jwt"), Err(Reject::Malformed));
+    }
+
+    /// An identity provider's JWKS holds keys for other uses and algorithms beside the
+    /// signing key (Keycloak publishes an RSA-OAEP encryption key): those are skipped and
+    /// named, the signing key verifies; a file with no usable key is an error.
+    #[test]
+    fn a_jwks_file_keeps_its_usable_keys() {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let dir = std::env::temp_dir().join(format!("jwks-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let oct = json!({"kty": "oct", "kid": "sig", "alg": "HS256", "k": b64.encode(SECRET)});
+        let enc = json!({"kty": "RSA", "kid": "enc", "use": "enc", "alg": "RSA-OAEP", "n": "AQAB", "e": "AQAB"});
+        let es512 = json!({"kty": "EC", "kid": "p521", "alg": "ES512", "crv": "P-521", "x": "AQAB", "y": "AQAB"});
+        let build = |keys: Value| {
+            let path = dir.join("jwks.json");
+            std::fs::write(&path, json!({ "keys": keys }).to_string()).unwrap();
+            let raw: RawJwt =
+                serde_yaml::from_str(&format!("jwks_file: {}\n", path.display())).unwrap();
+            let mut d = Diagnostics::new(std::path::Path::new("t.yaml"), "");
+            let v = JwtVerifier::build(&raw, "jwt", std::path::Path::new("t.yaml"), &mut d);
+            (v, d.errors)
+        };
+        let (v, errors) = build(json!([enc, oct, es512]));
+        assert!(errors.is_empty(), "{errors:?}");
+        let v = v.unwrap();
+        let skipped = v.skipped.join("\n");
+        assert!(
+            v.skipped.len() == 2 && skipped.contains("\"enc\"") && skipped.contains("\"p521\""),
+            "{skipped}"
+        );
+        let mut header = Header::default();
+        header.kid = Some("sig".into());
+        let ok = encode(
+            &header,
+            &json!({"sub": "u1", "exp": now() + 60}),
+            &EncodingKey::from_secret(SECRET.as_bytes()),
+        )
+        .unwrap();
+        assert_eq!(v.verify(&ok).unwrap()["sub"], "u1");
+        let (v, errors) = build(json!([enc]));
+        assert!(v.is_none());
+        assert!(
+            errors.iter().any(|e| e.message.contains("no signing key")),
+            "{errors:?}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

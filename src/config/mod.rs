@@ -319,17 +319,31 @@ impl Config {
         diag.finish(config)
     }
 
-    /// What `check` reports without refusing: gitleaks rules the regex crate cannot compile.
-    /// `run` skips them and logs each at start, as the issue asks of a public rule set.
+    /// What `check` reports without refusing: JWKS keys the edge cannot use, and gitleaks
+    /// rules the regex crate cannot compile. `run` skips both and logs each at start.
     pub fn warnings(&self) -> Vec<String> {
-        let Some(text) = self.ai.as_ref().and_then(|ai| ai.gitleaks_rules.as_ref()) else {
-            return Vec::new();
-        };
-        crate::scan::ScannerBuilder::check_gitleaks_toml(text)
-            .unwrap_or_default()
+        let jwks = self.skipped_jwks_keys().cloned();
+        let gitleaks = self
+            .ai
+            .as_ref()
+            .and_then(|ai| ai.gitleaks_rules.as_ref())
+            .map(|text| {
+                crate::scan::ScannerBuilder::check_gitleaks_toml(text)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|e| format!("ai.gitleaks_rules: {e}; it is skipped"))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        jwks.chain(gitleaks).collect()
+    }
+
+    /// Keys of the routes' JWKS files that are left out (another use, another algorithm).
+    pub fn skipped_jwks_keys(&self) -> impl Iterator<Item = &String> {
+        self.routes
             .iter()
-            .map(|e| format!("ai.gitleaks_rules: {e}; it is skipped"))
-            .collect()
+            .filter_map(|r| r.guards.jwt.as_ref())
+            .flat_map(|j| &j.skipped)
     }
 
     /// The route for `path` as the client sent it, if any prefix matches.

@@ -120,14 +120,17 @@ pub async fn admit(
                     .with_label_values(&[route.name.as_str(), r.as_str()])
                     .inc();
                 session.set_keepalive(None);
+                // A request with no token gets the bare challenge (RFC 6750 §3.1): an
+                // OAuth client reads `invalid_token` as "refresh the token you sent".
+                let challenge = match r {
+                    Reject::Missing => "Bearer".to_owned(),
+                    _ => format!(
+                        "Bearer error=\"invalid_token\", error_description=\"{}\"",
+                        r.message()
+                    ),
+                };
                 let e = HttpError::new(401, "authentication_error", "invalid_token", r.message())
-                    .with_header(
-                        "www-authenticate",
-                        format!(
-                            "Bearer error=\"invalid_token\", error_description=\"{}\"",
-                            r.message()
-                        ),
-                    );
+                    .with_header("www-authenticate", challenge);
                 proxy.respond_error(session, ctx, &e).await?;
                 return Ok(true);
             }

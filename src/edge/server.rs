@@ -392,6 +392,9 @@ impl Reloader {
                 return Err(e.to_string());
             }
         };
+        for w in new.skipped_jwks_keys() {
+            tracing::warn!("{w}");
+        }
         let old = self.shared.load_full();
         let moved: Vec<String> = new
             .listeners
