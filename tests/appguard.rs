@@ -409,7 +409,7 @@ async fn route_rate_limits_are_shared_and_survive_redis_going_away() {
 fn login_config(port: u16, web: &Origin, redis: Option<&str>) -> String {
     let redis = redis.map_or(String::new(), |r| format!("redis_url: \"{r}\"\n"));
     format!(
-        "listeners: [{{address: 127.0.0.1:{port}}}]\ntrusted_proxies: [127.0.0.1/32]\n{redis}upstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - name: login\n    prefix: /login\n    upstream: web\n    login: {{max_failures: 3, window: 1m, lockout: 1s, max_lockout: 1m, account_field: email}}\n  - prefix: /\n    upstream: web\n",
+        "listeners: [{{address: 127.0.0.1:{port}}}]\ntrusted_proxies: [127.0.0.1/32]\n{redis}upstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes:\n  - name: login\n    prefix: /login\n    upstream: web\n    login: {{max_failures: 3, ip_max_failures: 3, window: 1m, lockout: 1s, max_lockout: 1m, account_field: email}}\n  - prefix: /\n    upstream: web\n",
         web.addr
     )
 }
@@ -468,6 +468,48 @@ async fn an_error_after_100_continue_is_still_answered() {
     assert!(
         m.contains("securetag_http_requests_total{route=\"login\",status=\"502\"} 1"),
         "{m}"
+    );
+}
+
+/// By default an address takes many more failures than an account: one person's typos
+/// behind an office NAT lock their account, not everyone's logins.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_address_is_not_locked_by_one_accounts_failures() {
+    let web = Origin::start("web");
+    let port = free_port();
+    let cfg = login_config(port, &web, None).replace("ip_max_failures: 3, ", "");
+    let _edge = Edge::start(&cfg);
+    let c = client();
+    let attempt = |email: &str, password: &str| {
+        c.post(format!("http://127.0.0.1:{port}/login"))
+            .header("x-forwarded-for", "203.0.113.30")
+            .json(&json!({"email": email, "password": password}))
+            .send()
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            attempt("typo@corp-mail.com", "wrong")
+                .await
+                .unwrap()
+                .status(),
+            401
+        );
+    }
+    assert_eq!(
+        attempt("typo@corp-mail.com", "right")
+            .await
+            .unwrap()
+            .status(),
+        429,
+        "the account is locked"
+    );
+    assert_eq!(
+        attempt("colleague@corp-mail.com", "right")
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "the address is not"
     );
 }
 

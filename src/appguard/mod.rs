@@ -50,6 +50,10 @@ pub struct RawLogin {
     pub account_field: String,
     #[serde(default = "d_max")]
     pub max_failures: u32,
+    /// Failures from one address, whatever the accounts, before the address is locked:
+    /// many people log in behind one office or carrier NAT. 0: addresses are not locked.
+    #[serde(default = "d_ip_max")]
+    pub ip_max_failures: u32,
     #[serde(default = "d_window")]
     pub window: Dur,
     /// First lockout; each further lockout within a day doubles it.
@@ -67,6 +71,9 @@ fn d_field() -> String {
 }
 fn d_max() -> u32 {
     5
+}
+fn d_ip_max() -> u32 {
+    20
 }
 fn d_window() -> Dur {
     Dur(Duration::from_secs(900))
@@ -110,7 +117,10 @@ pub struct RouteLimit {
 pub struct LoginGuard {
     pub failure_statuses: Vec<u16>,
     pub account_field: String,
+    /// For the account.
     pub policy: LockPolicy,
+    /// For the address; `None` when addresses are not locked.
+    pub ip_policy: Option<LockPolicy>,
 }
 
 #[derive(Debug, Clone)]
@@ -190,15 +200,20 @@ pub(crate) fn validate(
         for (name, v) in [("window", l.window.0), ("lockout", l.lockout.0)] {
             d.positive(format!("{key}.login.{name}"), v);
         }
+        let policy = LockPolicy {
+            max_failures: l.max_failures.max(1),
+            window: l.window.0,
+            cooldown: l.lockout.0,
+            max_cooldown: l.max_lockout.0.max(l.lockout.0),
+        };
         LoginGuard {
             failure_statuses: l.failure_statuses.clone(),
             account_field: l.account_field.clone(),
-            policy: LockPolicy {
-                max_failures: l.max_failures.max(1),
-                window: l.window.0,
-                cooldown: l.lockout.0,
-                max_cooldown: l.max_lockout.0.max(l.lockout.0),
-            },
+            ip_policy: (l.ip_max_failures > 0).then(|| LockPolicy {
+                max_failures: l.ip_max_failures,
+                ..policy.clone()
+            }),
+            policy,
         }
     });
     let alerts = alerts.map(|a| RouteAlerts {

@@ -488,7 +488,17 @@ pub async fn on_upstream_status(state: &State, ctx: &RequestCtx, status: u16) {
     };
     let route = ctx.route.as_ref().map_or("-", |r| r.name.as_str());
     if login.failure_statuses.contains(&status) {
-        if let Some(cool) = state.guards.lockouts.failure(subjects, &login.policy).await {
+        let lockouts = &state.guards.lockouts;
+        // The address first (see `accounts`), on its own, higher count.
+        let ip = match (&login.ip_policy, subjects.first()) {
+            (Some(p), Some(ip)) => lockouts.failure(std::slice::from_ref(ip), p).await,
+            _ => None,
+        };
+        let account = match accounts(subjects) {
+            [] => None,
+            acct => lockouts.failure(acct, &login.policy).await,
+        };
+        if let Some(cool) = ip.max(account) {
             state
                 .guards
                 .metrics
