@@ -165,11 +165,115 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
             ..src.clone()
         });
     }
+    let respelled = digit_copies(text, &kept, &mut taken);
+    extra.extend(respelled);
     if !extra.is_empty() {
         kept.extend(extra);
         kept.sort_by_key(|f| f.start);
     }
     kept
+}
+
+/// Entities whose value is its digits: the placeholders number their spellings as one
+/// value (`redact::canonical`), so each spelling must be found.
+const DIGIT_VALUED: [&str; 4] = ["PHONE", "CREDIT_CARD", "SSN", "CLABE"];
+
+/// Copies of digit-valued findings written with other separators: `536-22-8812` found
+/// beside its cue, then `536228812` or `536 22 8812` further on, where the detector's
+/// own rules (a cue within reach, one spelling) do not find them. A copy is a whole run
+/// of digit groups joined by one separator each, not glued to a letter or to more digits.
+fn digit_copies(text: &str, kept: &[Finding], taken: &mut Taken) -> Vec<Finding> {
+    /// Digits of a value as (count, number): 38 digits fit a `u128`.
+    fn push(key: (u8, u128), d: u8) -> Option<(u8, u128)> {
+        (key.0 < 38).then(|| (key.0 + 1, key.1 * 10 + u128::from(d - b'0')))
+    }
+    let mut targets: std::collections::HashMap<(u8, u128), usize> = Default::default();
+    for (i, f) in kept.iter().enumerate() {
+        if f.category != Category::Pii || !DIGIT_VALUED.contains(&&*f.entity) {
+            continue;
+        }
+        let Some(v) = f.value(text) else { continue };
+        let key = v
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .try_fold((0u8, 0u128), push);
+        if let Some(key) = key.filter(|k| k.0 >= 7) {
+            targets.entry(key).or_insert(i);
+        }
+    }
+    let Some(longest) = targets.keys().map(|k| k.0).max() else {
+        return Vec::new();
+    };
+    let b = text.as_bytes();
+    let mut groups: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i].is_ascii_digit() {
+            let s = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            groups.push((s, i));
+        } else {
+            i += 1;
+        }
+    }
+    // Groups `g` and `g + 1` read as one number: one separator between them, or `) `.
+    let joined = |g: usize| {
+        groups.get(g + 1).is_some_and(|next| {
+            let gap = &b[groups[g].1..next.0];
+            matches!(gap, [b'-' | b'.' | b' ' | b'/'] | b") ")
+        })
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < groups.len() {
+        let (start, _) = groups[k];
+        // A run starts here: not glued to a word, and not the tail of a longer number
+        // (unless that number is a finding already).
+        let starts = !char_before(text, start).is_some_and(char::is_alphanumeric)
+            && (k == 0 || !joined(k - 1) || taken.ends_at(groups[k - 1].1));
+        let mut key = (0u8, 0u128);
+        let mut j = k;
+        let mut found = None;
+        while starts {
+            let Some(next) = b[groups[j].0..groups[j].1]
+                .iter()
+                .try_fold(key, |key, &d| push(key, d))
+                .filter(|n| n.0 <= longest)
+            else {
+                break;
+            };
+            key = next;
+            let goes_on = joined(j) && !taken.starts_at(groups[j + 1].0);
+            if !goes_on {
+                if let Some(&origin) = targets.get(&key) {
+                    found = Some((origin, groups[j].1));
+                }
+                break;
+            }
+            j += 1;
+        }
+        let Some((origin, end)) = found else {
+            k += 1;
+            continue;
+        };
+        let start = match start.checked_sub(1).map(|p| b[p]) {
+            Some(b'(' | b'+') => start - 1,
+            _ => start,
+        };
+        if !char_at(text, end).is_some_and(char::is_alphanumeric) && taken.insert(start, end) {
+            let src = &kept[origin];
+            out.push(Finding {
+                start,
+                end,
+                score: (src.score - 0.05).max(0.0),
+                ..src.clone()
+            });
+        }
+        k = j + 1;
+    }
+    out
 }
 
 /// Every occurrence of each value, one `memmem` search per value: leftmost first, none
@@ -316,6 +420,36 @@ mod tests {
                 "Ana"
             ]
         );
+    }
+
+    /// A digit value's copies in other spellings are the value: the placeholders already
+    /// number them as one, and the copy must not stay visible.
+    #[test]
+    fn a_number_recurs_in_other_spellings() {
+        let text = "SSN: 536-22-8812. Later, far from any cue: 536228812, 536 22 8812, \
+                    536.22.8812 but not 5362288129, 1536228812, x536228812 or 536 22 88127.";
+        let at = text.find("536-22-8812").unwrap();
+        let out = resolve(text, vec![f("SSN", at, at + 11, 0.9)]);
+        let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(
+            spans,
+            ["536-22-8812", "536228812", "536 22 8812", "536.22.8812"],
+            "{out:?}"
+        );
+        assert!(out[1..]
+            .iter()
+            .all(|x| &*x.entity == "SSN" && x.score < 0.9));
+        // A phone in parentheses, and a copy right after the finding itself.
+        let text = "Call (415) 555-2671 or 4155552671 today";
+        let at = text.find("(415)").unwrap();
+        let out = resolve(text, vec![f("PHONE", at, at + 14, 0.8)]);
+        let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(spans, ["(415) 555-2671", "4155552671"]);
+        let text = "tel 4155552671 (415) 555-2671.";
+        let at = text.find("(415)").unwrap();
+        let out = resolve(text, vec![f("PHONE", at, at + 14, 0.8)]);
+        let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(spans, ["4155552671", "(415) 555-2671"]);
     }
 
     #[test]

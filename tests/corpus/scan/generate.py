@@ -400,7 +400,9 @@ HAND = [
     ('en', "Wire to [[IBAN:GB82 WEST 1234 5698 7654 32]] (ref. invoice 2024-117) and confirm to [[PERSON:Siobhan Murphy]]."),
     ('en', "VIN [[VIN:1HGCM82633A004352]] belongs to the 2003 Accord we sold to [[PERSON:Dmitri Kowalczyk]]."),
     ('en', "ip route add 10.0.0.0/8 via 127.0.0.1; nameserver [[IP:8.8.8.8]]; fallback [[IP:2606:4700:4700::1111]]"),
-    ('es', "Nota: el número de pedido 5512345678 no es un teléfono; el teléfono es [[PHONE:55 1234 5678]]."),
+    # The "order number" has the phone's digits: left visible, it would show the phone,
+    # so it is hidden as the phone's copy (the order-number negative is review-es-0886).
+    ('es', "Nota: el número de pedido [[PHONE:5512345678]] no es un teléfono; el teléfono es [[PHONE:55 1234 5678]]."),
     ('en', "Python 3.11.7 on Ubuntu 22.04.3, pip 23.2.1, node 20.20.2 and npm 11.19.1."),
 ]
 for lang, text in HAND:
@@ -705,6 +707,13 @@ REVIEW_9 = [
     ('es', "el archivo muño800101ab3.pdf no es un rfc sin su nombre delante"),
 ]
 add_reviews(REVIEW_9)
+# A digit value's copies in other spellings, far from any cue, are the value (resolve.rs).
+REVIEW_10 = [
+    ('en', f"SSN: {L('SSN', '536-22-8812')}. Later, with no cue near it: {L('SSN', '536228812')} and {L('SSN', '536 22 8812')}."),
+    ('es', f"Tarjeta {L('CREDIT_CARD', '4111 1111 1111 1111')}; en el recibo sale como {L('CREDIT_CARD', '4111-1111-1111-1111')}."),
+    ('es', f"Nota: el número de pedido 5512345679 no es un teléfono; el teléfono es {L('PHONE', '55 1234 5678')}."),
+]
+add_reviews(REVIEW_10)
 # Every other item is an injection negative too (ordinary prompts, code, logs).
 for it in items:
     it.setdefault('injection', False)
