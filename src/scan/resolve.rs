@@ -4,7 +4,8 @@
 //! a phone number inside a card-like run, a name inside an e-mail). Exactly one must win, and
 //! the same input must always give the same answer: sort by length (longest first), then
 //! score, then start, then category and entity name, and keep each finding that overlaps
-//! none kept before it.
+//! none kept before it. One that a kept finding covers at one end only keeps the rest of
+//! itself, so no part of a found value stays visible.
 //!
 //! Then every kept value is searched again in the whole text: a name found once with a cue
 //! ("Dear Ana Ruiz") is found again where it appears without one ("Ana Ruiz said"), so
@@ -41,6 +42,16 @@ pub(crate) fn resolve(text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
     for f in findings {
         if taken.insert(f.start, f.end) {
             kept.push(f);
+        } else if let Some((s, e)) = taken.remainder(text, f.start, f.end) {
+            // A longer finding took part of this one (an e-mail took the surname of a
+            // name): what it left is still the value's, and must not stay visible.
+            if taken.insert(s, e) {
+                kept.push(Finding {
+                    start: s,
+                    end: e,
+                    ..f
+                });
+            }
         }
     }
     kept.sort_by_key(|f| f.start);
@@ -79,6 +90,28 @@ impl Taken {
 
     fn starts_at(&self, pos: usize) -> bool {
         self.0.contains_key(&pos)
+    }
+
+    /// The part of `[s, e)` outside the spans taken, when the taken spans cover one end
+    /// of it only, trimmed to letters and digits: `None` when nothing of a word is left.
+    fn remainder(&self, text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
+        let mut inside = self.0.range(..e).rev().take_while(|(_, &end)| end > s);
+        let (&first_start, &first_end) = inside.next()?;
+        if inside.next().is_some() {
+            return None;
+        }
+        let (from, to) = match (first_start <= s, first_end >= e) {
+            (true, false) => (first_end, e),
+            (false, true) => (s, first_start),
+            _ => return None,
+        };
+        let part = text.get(from..to)?;
+        let trimmed = part.trim_matches(|c: char| !c.is_alphanumeric());
+        if trimmed.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+            return None;
+        }
+        let at = from + (trimmed.as_ptr() as usize - part.as_ptr() as usize);
+        Some((at, at + trimmed.len()))
     }
 }
 
@@ -383,8 +416,10 @@ mod tests {
                 f("D", 20, 25, 0.5),
             ],
         );
-        let got: Vec<&str> = out.iter().map(|x| &*x.entity).collect();
-        assert_eq!(got, vec!["C", "D"]);
+        let got: Vec<(&str, usize, usize)> =
+            out.iter().map(|x| (&*x.entity, x.start, x.end)).collect();
+        // A keeps what C left of it.
+        assert_eq!(got, vec![("A", 0, 5), ("C", 5, 20), ("D", 20, 25)]);
     }
 
     #[test]
@@ -450,6 +485,40 @@ mod tests {
         let out = resolve(text, vec![f("PHONE", at, at + 14, 0.8)]);
         let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
         assert_eq!(spans, ["4155552671", "(415) 555-2671"]);
+    }
+
+    /// A name whose surname an e-mail took keeps the rest of itself, and its copies go too.
+    #[test]
+    fn what_a_longer_finding_leaves_of_another_is_kept() {
+        let text = "Querida Ana Ruiz Garcia@empresa.mx: luego Ana Ruiz dijo que sí.";
+        let name = text.find("Ana").unwrap();
+        let mail = text.find("Garcia@").unwrap();
+        let out = resolve(
+            text,
+            vec![
+                f("PERSON", name, name + "Ana Ruiz Garcia".len(), 0.7),
+                f("EMAIL", mail, mail + "Garcia@empresa.mx".len(), 0.95),
+            ],
+        );
+        let spans: Vec<(&str, &str)> = out
+            .iter()
+            .map(|x| (&*x.entity, &text[x.start..x.end]))
+            .collect();
+        assert_eq!(
+            spans,
+            [
+                ("PERSON", "Ana Ruiz"),
+                ("EMAIL", "Garcia@empresa.mx"),
+                ("PERSON", "Ana Ruiz")
+            ]
+        );
+        // Covered whole, or cut down to less than a word: nothing is kept.
+        let text = "ab 4111 1111 1111 1111";
+        let out = resolve(
+            text,
+            vec![f("CREDIT_CARD", 3, 22, 0.9), f("PHONE", 2, 12, 0.5)],
+        );
+        assert_eq!(out.len(), 1, "{out:?}");
     }
 
     #[test]
