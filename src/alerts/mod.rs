@@ -32,7 +32,8 @@ pub struct RawAlerts {
     /// Apply the rules to `/ai/` prompts too.
     #[serde(default = "yes")]
     pub ai_prompts: bool,
-    /// One alert per rule and client in this time; zero alerts every match.
+    /// One alert per rule and client in this time (and always one per rule a request);
+    /// zero leaves only the per-request limit.
     #[serde(default = "d_repeat")]
     pub repeat_after: Dur,
 }
@@ -161,8 +162,16 @@ pub struct Alerts {
     tx: mpsc::Sender<Alert>,
     metrics: Arc<Metrics>,
     pending: Arc<AtomicUsize>,
-    /// When each (route, client, rule) last alerted; see [`Alerts::first_in_a_while`].
-    recent: parking_lot::Mutex<HashMap<String, Instant>>,
+    /// When each (route, client, rule) last alerted; see [`Alerts::due`].
+    recent: parking_lot::Mutex<Recent>,
+}
+
+/// The alerts sent lately, by (route, client, rule index).
+struct Recent {
+    sent: HashMap<String, Instant>,
+    /// When expired entries were last dropped: a full table is swept once a second, not
+    /// once per alert.
+    swept: Instant,
 }
 
 /// Clients remembered for `repeat_after`. Past this, expired entries are dropped, and if
@@ -219,7 +228,10 @@ impl Alerts {
                 tx,
                 metrics: metrics.clone(),
                 pending: pending.clone(),
-                recent: parking_lot::Mutex::new(HashMap::new()),
+                recent: parking_lot::Mutex::new(Recent {
+                    sent: HashMap::new(),
+                    swept: Instant::now(),
+                }),
             }),
             Deliverer {
                 rx,
@@ -257,20 +269,21 @@ impl Alerts {
     /// millisecond, or a chat history that repeats its first message every turn would
     /// otherwise fill the shared queue, and a real alert behind them would be dropped.
     pub fn check(&self, origin: &Origin<'_>, texts: &[String]) {
-        let mut done: Vec<&str> = Vec::new();
+        let mut done: Vec<usize> = Vec::new();
         for text in texts.iter().rev() {
             let matched = self.settings.rules.matches(text);
             let fresh: Vec<_> = matched
                 .into_iter()
-                .filter(|r| !done.contains(&r.name.as_str()))
+                .filter(|(i, _)| !done.contains(i))
                 .collect();
             if fresh.is_empty() {
                 continue;
             }
             let message = queued_text(text);
-            for rule in fresh {
-                done.push(&rule.name);
-                if !self.first_in_a_while(origin, &rule.name) {
+            for (index, rule) in fresh {
+                done.push(index);
+                let key = format!("{}\0{}\0{index}", origin.route, origin.client);
+                if !self.due(&key) {
                     self.metrics
                         .alerts
                         .with_label_values(&[rule.category.as_str(), "repeated"])
@@ -291,7 +304,12 @@ impl Alerts {
                 // Counted before it is sent: the deliverer may finish it first.
                 self.pending.fetch_add(1, Ordering::AcqRel);
                 let queued = match self.tx.try_send(alert) {
-                    Ok(()) => "queued",
+                    Ok(()) => {
+                        // Only an alert that went out starts the wait: a dropped one
+                        // must not silence the next.
+                        self.sent(key);
+                        "queued"
+                    }
                     Err(_) => {
                         self.pending.fetch_sub(1, Ordering::AcqRel);
                         tracing::warn!(rule = %rule.name, "alert queue full; alert dropped");
@@ -306,29 +324,39 @@ impl Alerts {
         }
     }
 
-    /// Whether `rule` may alert for `origin`'s client now, and if so, notes it.
-    fn first_in_a_while(&self, origin: &Origin<'_>, rule: &str) -> bool {
+    /// Whether the alert `key` names may go out now: none went out for it within
+    /// `repeat_after`.
+    fn due(&self, key: &str) -> bool {
+        let window = self.settings.repeat_after;
+        window.is_zero()
+            || self
+                .recent
+                .lock()
+                .sent
+                .get(key)
+                .is_none_or(|t| t.elapsed() >= window)
+    }
+
+    /// Notes that the alert `key` names went out. A table full of clients still waiting
+    /// remembers no more (the alert went out; a later one may too).
+    fn sent(&self, key: String) {
         let window = self.settings.repeat_after;
         if window.is_zero() {
-            return true;
+            return;
         }
-        let key = format!("{}\0{}\0{rule}", origin.route, origin.client);
         let now = Instant::now();
         let mut recent = self.recent.lock();
-        if recent
-            .get(&key)
-            .is_some_and(|t| now.duration_since(*t) < window)
-        {
-            return false;
-        }
-        if recent.len() >= RECENT_MAX && !recent.contains_key(&key) {
-            recent.retain(|_, t| now.duration_since(*t) < window);
-            if recent.len() >= RECENT_MAX {
-                return true;
+        if recent.sent.len() >= RECENT_MAX && !recent.sent.contains_key(&key) {
+            if now.duration_since(recent.swept) < Duration::from_secs(1) {
+                return;
+            }
+            recent.swept = now;
+            recent.sent.retain(|_, t| now.duration_since(*t) < window);
+            if recent.sent.len() >= RECENT_MAX {
+                return;
             }
         }
-        recent.insert(key, now);
-        true
+        recent.sent.insert(key, now);
     }
 }
 
@@ -451,10 +479,14 @@ struct Pause(parking_lot::Mutex<Option<tokio::time::Instant>>);
 const MAX_PAUSE: Duration = Duration::from_secs(60);
 
 impl Pause {
+    /// Until the pause ends, however often another delivery moved its end meanwhile.
     async fn wait(&self) {
-        let until = *self.0.lock();
-        if let Some(t) = until {
-            tokio::time::sleep_until(t).await;
+        loop {
+            let until = *self.0.lock();
+            match until {
+                Some(t) if t > tokio::time::Instant::now() => tokio::time::sleep_until(t).await,
+                _ => return,
+            }
         }
     }
 

@@ -141,7 +141,8 @@ impl RuleSet {
     }
 
     /// Rules that match `text`, each once, in rule order.
-    pub fn matches(&self, text: &str) -> Vec<&RuleMeta> {
+    /// The rules `text` sets off, with their places in the list.
+    pub fn matches(&self, text: &str) -> Vec<(usize, &RuleMeta)> {
         let mut hit = vec![false; self.rules.len()];
         if let Some(ac) = &self.keywords {
             let folded = fold(text);
@@ -161,6 +162,7 @@ impl RuleSet {
         }
         self.rules
             .iter()
+            .enumerate()
             .zip(hit)
             .filter(|(_, h)| *h)
             .map(|(r, _)| r)
@@ -193,7 +195,7 @@ mod tests {
         let names = |t: &str| {
             s.matches(t)
                 .iter()
-                .map(|r| r.name.clone())
+                .map(|(_, r)| r.name.clone())
                 .collect::<Vec<_>>()
         };
         assert_eq!(names("Ayuda, ¡FALLAN LOS FRENOS de mi auto!"), ["safety"]);

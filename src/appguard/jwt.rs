@@ -157,6 +157,7 @@ fn jwks_key(v: &Value) -> Result<Key, String> {
     if let Some(u) = v.get("use").and_then(Value::as_str).filter(|u| *u != "sig") {
         return Err(format!("its use is {u:?}, not \"sig\""));
     }
+    // serde's message may quote an enum name (an `alg`, a `kty`), never a string's value.
     let jwk: Jwk = serde_json::from_value(v.clone()).map_err(|e| format!("unreadable: {e}"))?;
     // `alg` is optional in a JWK; the key type then implies ours.
     let alg = match (jwk.common.key_algorithm, &jwk.algorithm) {
@@ -170,7 +171,9 @@ fn jwks_key(v: &Value) -> Result<Key, String> {
         (None, AlgorithmParameters::OctetKey(_)) => Algorithm::HS256,
         _ => return Err("not an HS256, RS256 or ES256 key".to_owned()),
     };
-    let key = DecodingKey::from_jwk(&jwk).map_err(|e| e.to_string())?;
+    // The error's text may quote the key material (a base64 symbol and its offset).
+    let key =
+        DecodingKey::from_jwk(&jwk).map_err(|_| "its key material is not valid".to_owned())?;
     Ok(Key {
         kid: jwk.common.key_id.clone(),
         alg,

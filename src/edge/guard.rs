@@ -563,7 +563,8 @@ fn alert(state: &State, ctx: &RequestCtx, route: &Route, texts: &[String]) {
     if let Some(a) = &state.guards.alerts {
         let client = match &ctx.guard.subject {
             Some(sub) => format!("sub:{sub}"),
-            None => format!("ip:{}", ctx.client_ip),
+            // An IPv6 client counts by its /64, as everywhere else.
+            None => format!("ip:{}", crate::store::client_subject(ctx.client_ip)),
         };
         a.check(
             &crate::alerts::Origin {

@@ -188,6 +188,7 @@ impl UpstreamGroup {
 
     /// Marks this group replaced by a reload: it publishes no more.
     pub fn retire(&self) {
+        let _one_at_a_time = PUBLISHING.lock();
         self.retired.store(true, Ordering::Relaxed);
     }
 
@@ -201,6 +202,9 @@ impl UpstreamGroup {
     /// Exposes each backend's state as `securetag_upstream_healthy`, while this group is
     /// the current one.
     pub fn publish(&self) {
+        // A reload retires this group between the check and the sets otherwise, and a
+        // backend it then unpublishes comes back (`/metrics` publishes on every scrape).
+        let _one_at_a_time = PUBLISHING.lock();
         if self.retired.load(Ordering::Relaxed) {
             return;
         }
@@ -211,6 +215,9 @@ impl UpstreamGroup {
         }
     }
 }
+
+/// Held while gauges are published or a group retired; see [`UpstreamGroup::publish`].
+static PUBLISHING: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 
 /// Probes one backend: a TCP connect, or an HTTP/1.1 GET of `path` when one is set.
 pub async fn probe(

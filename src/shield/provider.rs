@@ -71,6 +71,10 @@ pub struct Providers {
 }
 
 const DNS_TTL: Duration = Duration::from_secs(60);
+/// How long a lookup may take when the addresses found before can serve meanwhile.
+const STALE_LOOKUP: Duration = Duration::from_secs(1);
+/// How long addresses kept past a failed lookup serve before the next lookup.
+const STALE_RETRY: Duration = Duration::from_secs(10);
 
 impl Providers {
     pub fn new(specs: Vec<Arc<ProviderSpec>>) -> Self {
@@ -96,42 +100,58 @@ impl Providers {
     }
 
     /// The addresses of `spec`'s host and port, first the one whose turn it is. A lookup
-    /// that fails keeps the addresses last found (a resolver's hiccup is not the
-    /// provider's outage); the cache is keyed by port too, since two providers on one host
-    /// (two vLLM servers on one GPU box) are two servers with two keys.
-    async fn resolve(&self, spec: &ProviderSpec) -> Result<Vec<SocketAddr>, ProviderError> {
+    /// that fails, or is slow, keeps the addresses last found for another
+    /// [`STALE_RETRY`] (a resolver's hiccup is not the provider's outage); the cache is
+    /// keyed by port too, since two providers on one host (two vLLM servers on one GPU
+    /// box) are two servers with two keys.
+    async fn resolve(
+        &self,
+        spec: &ProviderSpec,
+        deadline: tokio::time::Instant,
+    ) -> Result<Vec<SocketAddr>, ProviderError> {
         let key = (spec.host.clone(), spec.port);
         let cached = self.dns.lock().get(&key).cloned();
-        let addrs = match cached {
+        let mut addrs = match cached {
             Some((t, a)) if t.elapsed() < DNS_TTL => a,
-            stale => match tokio::net::lookup_host((spec.host.as_str(), spec.port)).await {
-                Ok(found) => {
-                    let found: Vec<SocketAddr> = found.collect();
-                    if found.is_empty() {
-                        return Err(ProviderError::Dns {
-                            host: spec.host.clone(),
-                            detail: "no addresses".into(),
-                        });
+            stale => {
+                // With addresses to fall back on, a lookup gets a second, not the call.
+                let wait = match &stale {
+                    Some(_) => deadline.min(tokio::time::Instant::now() + STALE_LOOKUP),
+                    None => deadline,
+                };
+                let lookup = tokio::net::lookup_host((spec.host.as_str(), spec.port));
+                let found = match tokio::time::timeout_at(wait, lookup).await {
+                    Ok(Ok(found)) => Ok(found.collect::<Vec<SocketAddr>>()),
+                    Ok(Err(e)) => Err(e.to_string()),
+                    Err(_) => Err("the lookup timed out".to_owned()),
+                };
+                match (found, stale) {
+                    (Ok(found), _) if !found.is_empty() => {
+                        self.dns.lock().insert(key, (Instant::now(), found.clone()));
+                        found
                     }
-                    self.dns.lock().insert(key, (Instant::now(), found.clone()));
-                    found
-                }
-                Err(e) => match stale {
-                    Some((_, a)) => {
-                        tracing::warn!(provider = %spec.name, host = %spec.host, error = %e,
+                    (found, Some((_, a))) => {
+                        let detail = found.err().unwrap_or_else(|| "no addresses".into());
+                        tracing::warn!(provider = %spec.name, host = %spec.host, error = %detail,
                             "provider lookup failed; using the addresses found before");
+                        let again = Instant::now()
+                            .checked_sub(DNS_TTL - STALE_RETRY)
+                            .unwrap_or_else(Instant::now);
+                        self.dns.lock().insert(key, (again, a.clone()));
                         a
                     }
-                    None => {
+                    (Err(_), None) if tokio::time::Instant::now() >= deadline => {
+                        return Err(ProviderError::Timeout)
+                    }
+                    (found, None) => {
                         return Err(ProviderError::Dns {
                             host: spec.host.clone(),
-                            detail: e.to_string(),
+                            detail: found.err().unwrap_or_else(|| "no addresses".into()),
                         })
                     }
-                },
-            },
+                }
+            }
         };
-        let mut addrs = addrs;
         let turn = self.next.fetch_add(1, Ordering::Relaxed) % addrs.len();
         addrs.rotate_left(turn);
         Ok(addrs)
@@ -185,9 +205,7 @@ impl Providers {
         }
         // The timeout bounds the whole answer of a non-streaming call (see `read_all`).
         let deadline = tokio::time::Instant::now() + spec.timeout;
-        let addrs = tokio::time::timeout_at(deadline, self.resolve(spec))
-            .await
-            .map_err(|_| ProviderError::Timeout)??;
+        let addrs = self.resolve(spec, deadline).await?;
         let (mut session, peer) = self.connect(spec, &addrs, deadline).await?;
         // The connector does not put the peer's read and write timeouts on the session
         // (only Pingora's proxy does): without them a provider that goes silent in the
@@ -438,12 +456,42 @@ mod tests {
         );
     }
 
+    /// A failed lookup keeps the addresses found before, and is not tried again at once.
+    #[tokio::test]
+    async fn addresses_found_before_serve_while_the_lookup_fails() {
+        let providers = Providers::new(vec![]);
+        let s = spec("no-such-host.invalid", 443);
+        let key = (s.host.clone(), 443);
+        let old: Vec<SocketAddr> = vec!["192.0.2.7:443".parse().unwrap()];
+        let expired = Instant::now()
+            .checked_sub(DNS_TTL + Duration::from_secs(1))
+            .expect("the machine has been up a minute");
+        providers
+            .dns
+            .lock()
+            .insert(key.clone(), (expired, old.clone()));
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        assert_eq!(providers.resolve(&s, deadline).await.unwrap(), old);
+        let (kept, _) = providers.dns.lock().get(&key).cloned().unwrap();
+        assert!(
+            kept.elapsed() < DNS_TTL,
+            "the next call uses them without a lookup"
+        );
+    }
+
     /// Two providers on one host and two ports are cached apart.
     #[tokio::test]
     async fn the_address_cache_keeps_ports_apart() {
         let providers = Providers::new(vec![]);
-        let a = providers.resolve(&spec("127.0.0.1", 8000)).await.unwrap();
-        let b = providers.resolve(&spec("127.0.0.1", 8001)).await.unwrap();
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        let a = providers
+            .resolve(&spec("127.0.0.1", 8000), deadline)
+            .await
+            .unwrap();
+        let b = providers
+            .resolve(&spec("127.0.0.1", 8001), deadline)
+            .await
+            .unwrap();
         assert_eq!(a, ["127.0.0.1:8000".parse::<SocketAddr>().unwrap()]);
         assert_eq!(b, ["127.0.0.1:8001".parse::<SocketAddr>().unwrap()]);
     }
