@@ -142,16 +142,28 @@ impl CustomDetector {
         // off from a word (`Falcon Ridge` in `Falcon Ridgeline`) where a shorter one
         // (`Falcon`) stands whole. Overlaps are resolved with the other findings.
         if let Some(ac) = &self.keywords {
-            for m in ac.find_overlapping_iter(text) {
-                if touches_alnum(text, m.start(), m.end()) {
-                    continue;
-                }
-                let (name, score) = &self.names[self.keyword_entity[m.pattern().as_usize()]];
+            let mut whole: Vec<(usize, std::cmp::Reverse<usize>, usize)> = ac
+                .find_overlapping_iter(text)
+                .filter(|m| !touches_alnum(text, m.start(), m.end()))
+                .map(|m| {
+                    (
+                        m.start(),
+                        std::cmp::Reverse(m.end()),
+                        m.pattern().as_usize(),
+                    )
+                })
+                .collect();
+            // The longest whole match at each place: nested keywords (`x`, `x x`, …)
+            // must not multiply the findings.
+            whole.sort_unstable();
+            whole.dedup_by_key(|m| m.0);
+            for (start, std::cmp::Reverse(end), pattern) in whole {
+                let (name, score) = &self.names[self.keyword_entity[pattern]];
                 out.push(Finding {
                     category: Category::Custom,
                     entity: Arc::clone(name),
-                    start: m.start(),
-                    end: m.end(),
+                    start,
+                    end,
                     score: *score,
                 });
             }
@@ -219,6 +231,6 @@ mod tests {
         d.scan(t, &mut v);
         let mut got: Vec<(usize, &str)> = v.iter().map(|f| (f.start, &t[f.start..f.end])).collect();
         got.sort();
-        assert_eq!(got, [(0, "Falcon"), (23, "Falcon"), (23, "Falcon Ridge")]);
+        assert_eq!(got, [(0, "Falcon"), (23, "Falcon Ridge")]);
     }
 }

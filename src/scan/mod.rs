@@ -270,6 +270,39 @@ entropy = 2.0
         );
     }
 
+    /// An operator's pattern that can match nothing ends its search (it once spun at the
+    /// text's end); a keyword beyond ASCII is found in upper case as gitleaks finds it.
+    #[test]
+    fn operator_rules_that_match_nothing_or_name_non_ascii_keywords() {
+        let toml = r#"
+[[rules]]
+id = "loose-key"
+regex = '''(?:api_key=)?[a-z0-9]*'''
+keywords = ["api_key"]
+
+[[rules]]
+id = "pw-es"
+regex = '''(?i)contraseña\s*[:=]\s*(\S{8,})'''
+keywords = ["contraseña"]
+"#;
+        let built = Scanner::builder().gitleaks_toml(toml).build().unwrap();
+        let text = "api_key=q8w7e6r5t4 done, CONTRASEÑA: Zq8wX2mP9kLv";
+        let r = built.scanner.scan(text, &ScanOptions::default());
+        let got: Vec<(&str, &str)> = r
+            .findings
+            .iter()
+            .map(|f| (&*f.entity, &text[f.start..f.end]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("LOOSE_KEY", "api_key=q8w7e6r5t4"),
+                ("LOOSE_KEY", "done"),
+                ("PW_ES", "Zq8wX2mP9kLv")
+            ]
+        );
+    }
+
     /// In a long text a rule reads windows around its keywords; a match still runs to its
     /// end past a window's edge, and a token that the edge cut in two is read whole.
     #[test]

@@ -39,12 +39,18 @@ pub(crate) fn resolve(text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
     });
     let mut taken = Taken::default();
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    let mut cut = Vec::new();
     for f in findings {
         if taken.insert(f.start, f.end) {
             kept.push(f);
-        } else if let Some((s, e)) = taken.remainder(text, f.start, f.end) {
-            // A longer finding took part of this one (an e-mail took the surname of a
-            // name): what it left is still the value's, and must not stay visible.
+        } else {
+            cut.push(f);
+        }
+    }
+    // A longer finding took part of another (an e-mail took the surname of a name): what
+    // it left is still that value's, and must not stay visible. Whole findings go first.
+    for f in cut {
+        if let Some((s, e)) = taken.remainder(text, f.start, f.end) {
             if taken.insert(s, e) {
                 kept.push(Finding {
                     start: s,
@@ -93,7 +99,8 @@ impl Taken {
     }
 
     /// The part of `[s, e)` outside the spans taken, when the taken spans cover one end
-    /// of it only, trimmed to letters and digits: `None` when nothing of a word is left.
+    /// of it only, trimmed to letters and digits: `None` when fewer than four are left
+    /// (`10` left of a phone is no value, and would be looked for everywhere).
     fn remainder(&self, text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
         let mut inside = self.0.range(..e).rev().take_while(|(_, &end)| end > s);
         let (&first_start, &first_end) = inside.next()?;
@@ -107,7 +114,7 @@ impl Taken {
         };
         let part = text.get(from..to)?;
         let trimmed = part.trim_matches(|c: char| !c.is_alphanumeric());
-        if trimmed.chars().filter(|c| c.is_alphanumeric()).count() < 2 {
+        if trimmed.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
             return None;
         }
         let at = from + (trimmed.as_ptr() as usize - part.as_ptr() as usize);
@@ -175,10 +182,11 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         }
         // A neighbour that is itself being replaced does not glue the copy to a word: after
         // redaction the copy would stand alone (found by the randomized property test).
-        // A secret is no word: its copy inside an encoded URL (`%3AXq9vL2…`) or after a
-        // literal `\n` is the same credential, and replaced wherever it stands.
+        // A secret of some length is no word: its copy inside an encoded URL
+        // (`%3AXq9vL2…`) or after a literal `\n` is the same credential, and replaced
+        // wherever it stands. A short one (`tiger`) could be part of `tigerfish`.
         let src = &kept[origin[p]];
-        let word = src.category != Category::Secret;
+        let word = src.category != Category::Secret || e - s < 8;
         let glued_before =
             word && char_before(text, s).is_some_and(char::is_alphanumeric) && !taken.ends_at(s);
         let glued_after =
@@ -512,13 +520,32 @@ mod tests {
                 ("PERSON", "Ana Ruiz")
             ]
         );
-        // Covered whole, or cut down to less than a word: nothing is kept.
-        let text = "ab 4111 1111 1111 1111";
+        // Cut down to fewer than four letters or digits: nothing is kept, nor looked for.
+        let text = "IBAN GB82 WEST 1234 5698 7654 32 10, pay 10 units";
+        let out = resolve(text, vec![f("IBAN", 5, 32, 0.9), f("PHONE", 25, 35, 0.5)]);
+        let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(spans, ["GB82 WEST 1234 5698 7654 32"]);
+        // Whole findings first: a shorter one is not cut for another's remainder.
+        let text = "aaaaa bbbbb ccccc ddddd eeeee fffff ggggg hhhhh";
         let out = resolve(
             text,
-            vec![f("CREDIT_CARD", 3, 22, 0.9), f("PHONE", 2, 12, 0.5)],
+            vec![f("B", 20, 40, 0.5), f("A", 10, 25, 0.5), f("C", 5, 17, 0.9)],
         );
-        assert_eq!(out.len(), 1, "{out:?}");
+        let got: Vec<(&str, usize, usize)> =
+            out.iter().map(|x| (&*x.entity, x.start, x.end)).collect();
+        assert_eq!(got, [("C", 5, 17), ("B", 20, 40)]);
+    }
+
+    /// A short secret's copy inside a word is the word's: `tiger` stays in `tigerfish`.
+    #[test]
+    fn a_short_secret_does_not_recur_inside_words() {
+        let text = "mysql://root:tiger@db:3306/shop and the tigerfish tank";
+        let at = text.find("tiger").unwrap();
+        let secret = Finding {
+            category: Category::Secret,
+            ..f("CONNECTION_STRING", at, at + 5, 0.9)
+        };
+        assert_eq!(resolve(text, vec![secret]).len(), 1);
     }
 
     #[test]

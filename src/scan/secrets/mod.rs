@@ -300,15 +300,20 @@ impl SecretDetector {
                 break;
             };
             if found.0.end == we && we < text.len() {
-                let longer = &text[..ceil_boundary(text, found.0.start + MULTILINE_AFTER)];
+                let end = we.max(found.0.start).saturating_add(MULTILINE_AFTER);
+                let longer = &text[..ceil_boundary(text, end)];
                 match self.find_at(rule, whole_span, longer, found.0.start) {
                     Some(f) if f.0.start < we => found = f,
                     _ => break,
                 }
             }
             let (whole, secret) = found;
+            // An empty match (an operator's pattern may allow one) moves on a character;
+            // at the window's end there is none to move to.
             at = if whole.end > whole.start {
                 whole.end
+            } else if whole.end >= we {
+                break;
             } else {
                 ceil_boundary(text, whole.end + 1)
             };
