@@ -685,8 +685,10 @@ mod tests {
             v.skipped.len() == 2 && skipped.contains("\"enc\"") && skipped.contains("\"p521\""),
             "{skipped}"
         );
-        let mut header = Header::default();
-        header.kid = Some("sig".into());
+        let header = Header {
+            kid: Some("sig".into()),
+            ..Header::default()
+        };
         let ok = encode(
             &header,
             &json!({"sub": "u1", "exp": now() + 60}),

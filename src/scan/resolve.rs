@@ -277,23 +277,21 @@ fn digit_copies(text: &str, kept: &[Finding], taken: &mut Taken) -> Vec<Finding>
         let mut key = (0u8, 0u128);
         let mut j = k;
         let mut found = None;
-        while starts {
-            let Some(next) = b[groups[j].0..groups[j].1]
+        if starts {
+            // Groups joined from `k` on, digits added, until the run ends or is too long.
+            while let Some(next) = b[groups[j].0..groups[j].1]
                 .iter()
                 .try_fold(key, |key, &d| push(key, d))
                 .filter(|n| n.0 <= longest)
-            else {
-                break;
-            };
-            key = next;
-            let goes_on = joined(j) && !taken.starts_at(groups[j + 1].0);
-            if !goes_on {
-                if let Some(&origin) = targets.get(&key) {
-                    found = Some((origin, groups[j].1));
+            {
+                key = next;
+                if joined(j) && !taken.starts_at(groups[j + 1].0) {
+                    j += 1;
+                    continue;
                 }
+                found = targets.get(&key).map(|&origin| (origin, groups[j].1));
                 break;
             }
-            j += 1;
         }
         let Some((origin, end)) = found else {
             k += 1;

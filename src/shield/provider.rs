@@ -62,11 +62,14 @@ fn connect_phase(e: &pingora::BError) -> bool {
     )
 }
 
+/// Addresses by (host, port), with when they were found.
+type AddressCache = HashMap<(String, u16), (Instant, Vec<SocketAddr>)>;
+
 /// Every configured provider, and the connection pool they share.
 pub struct Providers {
     pub specs: Vec<Arc<ProviderSpec>>,
     connector: Connector,
-    dns: Mutex<HashMap<(String, u16), (Instant, Vec<SocketAddr>)>>,
+    dns: Mutex<AddressCache>,
     next: AtomicUsize,
 }
 
