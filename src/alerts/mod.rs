@@ -162,7 +162,7 @@ pub struct Alerts {
     tx: mpsc::Sender<Alert>,
     metrics: Arc<Metrics>,
     pending: Arc<AtomicUsize>,
-    /// When each (route, client, rule) last alerted; see [`Alerts::due`].
+    /// When each (route, client, rule) last alerted; see [`Alerts::reserve`].
     recent: parking_lot::Mutex<Recent>,
 }
 
@@ -283,13 +283,13 @@ impl Alerts {
             for (index, rule) in fresh {
                 done.push(index);
                 let key = format!("{}\0{}\0{index}", origin.route, origin.client);
-                if !self.due(&key) {
+                let Some(before) = self.reserve(&key) else {
                     self.metrics
                         .alerts
                         .with_label_values(&[rule.category.as_str(), "repeated"])
                         .inc();
                     continue;
-                }
+                };
                 let alert = Alert {
                     id: uuid::Uuid::now_v7().to_string(),
                     request_id: origin.request_id.to_string(),
@@ -304,13 +304,11 @@ impl Alerts {
                 // Counted before it is sent: the deliverer may finish it first.
                 self.pending.fetch_add(1, Ordering::AcqRel);
                 let queued = match self.tx.try_send(alert) {
-                    Ok(()) => {
+                    Ok(()) => "queued",
+                    Err(_) => {
                         // Only an alert that went out starts the wait: a dropped one
                         // must not silence the next.
-                        self.sent(key);
-                        "queued"
-                    }
-                    Err(_) => {
+                        self.unreserve(&key, before);
                         self.pending.fetch_sub(1, Ordering::AcqRel);
                         tracing::warn!(rule = %rule.name, "alert queue full; alert dropped");
                         "dropped"
@@ -324,39 +322,47 @@ impl Alerts {
         }
     }
 
-    /// Whether the alert `key` names may go out now: none went out for it within
-    /// `repeat_after`.
-    fn due(&self, key: &str) -> bool {
-        let window = self.settings.repeat_after;
-        window.is_zero()
-            || self
-                .recent
-                .lock()
-                .sent
-                .get(key)
-                .is_none_or(|t| t.elapsed() >= window)
-    }
-
-    /// Notes that the alert `key` names went out. A table full of clients still waiting
-    /// remembers no more (the alert went out; a later one may too).
-    fn sent(&self, key: String) {
+    /// Takes the alert `key` names, when none went out for it within `repeat_after`: what
+    /// it held before, for [`Self::unreserve`]; `None` when it is not due. One look and
+    /// one write under the lock, so requests at once from one client alert once.
+    fn reserve(&self, key: &str) -> Option<Option<Instant>> {
         let window = self.settings.repeat_after;
         if window.is_zero() {
-            return;
+            return Some(None);
         }
         let now = Instant::now();
         let mut recent = self.recent.lock();
-        if recent.sent.len() >= RECENT_MAX && !recent.sent.contains_key(&key) {
+        let before = recent.sent.get(key).copied();
+        if before.is_some_and(|t| now.duration_since(t) < window) {
+            return None;
+        }
+        if before.is_none() && recent.sent.len() >= RECENT_MAX {
+            // Full of clients still waiting: the alert goes, remembered or not; the table
+            // is swept once a second, not once per alert.
             if now.duration_since(recent.swept) < Duration::from_secs(1) {
-                return;
+                return Some(None);
             }
             recent.swept = now;
             recent.sent.retain(|_, t| now.duration_since(*t) < window);
             if recent.sent.len() >= RECENT_MAX {
-                return;
+                return Some(None);
             }
         }
-        recent.sent.insert(key, now);
+        recent.sent.insert(key.to_owned(), now);
+        Some(before)
+    }
+
+    /// Gives back a reservation whose alert was not queued.
+    fn unreserve(&self, key: &str, before: Option<Instant>) {
+        let mut recent = self.recent.lock();
+        match before {
+            Some(t) => {
+                recent.sent.insert(key.to_owned(), t);
+            }
+            None => {
+                recent.sent.remove(key);
+            }
+        }
     }
 }
 

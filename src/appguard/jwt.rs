@@ -157,7 +157,8 @@ fn jwks_key(v: &Value) -> Result<Key, String> {
     if let Some(u) = v.get("use").and_then(Value::as_str).filter(|u| *u != "sig") {
         return Err(format!("its use is {u:?}, not \"sig\""));
     }
-    // serde's message may quote an enum name (an `alg`, a `kty`), never a string's value.
+    // serde's message may quote a field's value (an `alg`, a mistyped `x5c`), never key
+    // material, which sits in an untagged enum.
     let jwk: Jwk = serde_json::from_value(v.clone()).map_err(|e| format!("unreadable: {e}"))?;
     // `alg` is optional in a JWK; the key type then implies ours.
     let alg = match (jwk.common.key_algorithm, &jwk.algorithm) {

@@ -4,7 +4,7 @@
 //! text and prints the contract's JSON. Order of decisions: a name with a source extension is
 //! that language (a `.py` file with ``` in a docstring is still Python); `.md`/`.markdown`, or
 //! any text with a fence, is an answer; otherwise the language is detected from the content,
-//! and text of no known language yields no findings.
+//! and text of no known language gets the secrets check alone (a `.env` file).
 
 use super::engine::Engine;
 use super::finding::Finding;
@@ -61,7 +61,7 @@ pub fn scan(
     }
     match super::detect::detect(text) {
         Some(lang) => engine.scan_source(lang, text, secrets),
-        None => Vec::new(),
+        None => engine.scan_unknown(text, secrets),
     }
 }
 

@@ -285,6 +285,15 @@ impl Engine {
         out
     }
 
+    /// Scans text of no language it knows (a `.env` file, an AWS credentials file): the
+    /// secrets check alone, as an answer's block of unknown language gets.
+    pub fn scan_unknown(&self, code: &str, secrets: Option<&dyn SecretFinder>) -> Vec<Finding> {
+        let deadline = Instant::now() + self.limits.answer_timeout;
+        let mut out = self.scan_block(None, code, 0, secrets, deadline);
+        normalize(&mut out);
+        out
+    }
+
     fn scan_block(
         &self,
         lang: Option<Lang>,

@@ -142,23 +142,21 @@ impl CustomDetector {
         // off from a word (`Falcon Ridge` in `Falcon Ridgeline`) where a shorter one
         // (`Falcon`) stands whole. Overlaps are resolved with the other findings.
         if let Some(ac) = &self.keywords {
-            let mut whole: Vec<(usize, std::cmp::Reverse<usize>, usize)> = ac
+            let mut whole: Vec<(usize, usize, std::cmp::Reverse<usize>)> = ac
                 .find_overlapping_iter(text)
                 .filter(|m| !touches_alnum(text, m.start(), m.end()))
                 .map(|m| {
-                    (
-                        m.start(),
-                        std::cmp::Reverse(m.end()),
-                        m.pattern().as_usize(),
-                    )
+                    let entity = self.keyword_entity[m.pattern().as_usize()];
+                    (m.start(), entity, std::cmp::Reverse(m.end()))
                 })
                 .collect();
-            // The longest whole match at each place: nested keywords (`x`, `x x`, …)
-            // must not multiply the findings.
+            // Each entity's longest whole match at each place: nested keywords (`x`,
+            // `x x`, …) must not multiply the findings. Entities stay apart, for the
+            // overlap resolution to weigh their scores.
             whole.sort_unstable();
-            whole.dedup_by_key(|m| m.0);
-            for (start, std::cmp::Reverse(end), pattern) in whole {
-                let (name, score) = &self.names[self.keyword_entity[pattern]];
+            whole.dedup_by_key(|m| (m.0, m.1));
+            for (start, entity, std::cmp::Reverse(end)) in whole {
+                let (name, score) = &self.names[entity];
                 out.push(Finding {
                     category: Category::Custom,
                     entity: Arc::clone(name),
@@ -232,5 +230,26 @@ mod tests {
         let mut got: Vec<(usize, &str)> = v.iter().map(|f| (f.start, &t[f.start..f.end])).collect();
         got.sort();
         assert_eq!(got, [(0, "Falcon"), (23, "Falcon Ridge")]);
+        // Two entities at one place are both offered: a score decides between them later.
+        let two = CustomDetector::new(vec![
+            CustomEntity {
+                name: "PROJECT".into(),
+                regexes: vec![],
+                keywords: vec!["Falcon Ridge".into()],
+                score: 0.4,
+            },
+            CustomEntity {
+                name: "CODENAME".into(),
+                regexes: vec![],
+                keywords: vec!["Falcon".into()],
+                score: 0.9,
+            },
+        ])
+        .unwrap();
+        let mut v = Vec::new();
+        two.scan("Falcon Ridge", &mut v);
+        let mut got: Vec<(&str, usize)> = v.iter().map(|f| (&*f.entity, f.end)).collect();
+        got.sort();
+        assert_eq!(got, [("CODENAME", 6), ("PROJECT", 12)]);
     }
 }

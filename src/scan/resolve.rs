@@ -4,8 +4,8 @@
 //! a phone number inside a card-like run, a name inside an e-mail). Exactly one must win, and
 //! the same input must always give the same answer: sort by length (longest first), then
 //! score, then start, then category and entity name, and keep each finding that overlaps
-//! none kept before it. One that a kept finding covers at one end only keeps the rest of
-//! itself, so no part of a found value stays visible.
+//! none kept before it. One that kept findings cover in part keeps the rest of itself,
+//! so no part of a found value stays visible.
 //!
 //! Then every kept value is searched again in the whole text: a name found once with a cue
 //! ("Dear Ana Ruiz") is found again where it appears without one ("Ana Ruiz said"), so
@@ -50,12 +50,12 @@ pub(crate) fn resolve(text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
     // A longer finding took part of another (an e-mail took the surname of a name): what
     // it left is still that value's, and must not stay visible. Whole findings go first.
     for f in cut {
-        if let Some((s, e)) = taken.remainder(text, f.start, f.end) {
+        for (s, e) in taken.remainders(text, f.start, f.end) {
             if taken.insert(s, e) {
                 kept.push(Finding {
                     start: s,
                     end: e,
-                    ..f
+                    ..f.clone()
                 });
             }
         }
@@ -98,27 +98,37 @@ impl Taken {
         self.0.contains_key(&pos)
     }
 
-    /// The part of `[s, e)` outside the spans taken, when the taken spans cover one end
-    /// of it only, trimmed to letters and digits: `None` when fewer than four are left
-    /// (`10` left of a phone is no value, and would be looked for everywhere).
-    fn remainder(&self, text: &str, s: usize, e: usize) -> Option<(usize, usize)> {
-        let mut inside = self.0.range(..e).rev().take_while(|(_, &end)| end > s);
-        let (&first_start, &first_end) = inside.next()?;
-        if inside.next().is_some() {
-            return None;
+    /// The parts of `[s, e)` outside the spans taken, each trimmed to letters and digits;
+    /// a part must hold a letter and two characters (`Ana` left of `Ana García@…`), or
+    /// four digits: `10` left of a phone is no value, and would be looked for everywhere.
+    fn remainders(&self, text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
+        let mut gaps = Vec::new();
+        let mut at = s;
+        let covering = self.0.range(..e).rev().take_while(|(_, &end)| end > s);
+        let mut spans: Vec<(usize, usize)> = covering.map(|(&a, &b)| (a, b)).collect();
+        spans.reverse();
+        for (a, b) in spans {
+            if a > at {
+                gaps.push((at, a));
+            }
+            at = at.max(b);
         }
-        let (from, to) = match (first_start <= s, first_end >= e) {
-            (true, false) => (first_end, e),
-            (false, true) => (s, first_start),
-            _ => return None,
-        };
-        let part = text.get(from..to)?;
-        let trimmed = part.trim_matches(|c: char| !c.is_alphanumeric());
-        if trimmed.chars().filter(|c| c.is_alphanumeric()).count() < 4 {
-            return None;
+        if at < e {
+            gaps.push((at, e));
         }
-        let at = from + (trimmed.as_ptr() as usize - part.as_ptr() as usize);
-        Some((at, at + trimmed.len()))
+        gaps.into_iter()
+            .filter_map(|(from, to)| {
+                let part = text.get(from..to)?;
+                let trimmed = part.trim_matches(|c: char| !c.is_alphanumeric());
+                let alnum = trimmed.chars().filter(|c| c.is_alphanumeric()).count();
+                let letters = trimmed.chars().any(char::is_alphabetic);
+                if alnum < if letters { 2 } else { 4 } {
+                    return None;
+                }
+                let at = from + (trimmed.as_ptr() as usize - part.as_ptr() as usize);
+                Some((at, at + trimmed.len()))
+            })
+            .collect()
     }
 }
 
@@ -182,13 +192,15 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         }
         // A neighbour that is itself being replaced does not glue the copy to a word: after
         // redaction the copy would stand alone (found by the randomized property test).
-        // A secret of some length is no word: its copy inside an encoded URL
-        // (`%3AXq9vL2…`) or after a literal `\n` is the same credential, and replaced
-        // wherever it stands. A short one (`tiger`) could be part of `tigerfish`.
+        // A secret of some length is no word: its copy glued to anything is the same
+        // credential, and replaced wherever it stands. A short one (`tiger`) could be part
+        // of `tigerfish`. An escape before a copy (`%3A`, a literal `\n`) is no glue.
         let src = &kept[origin[p]];
         let word = src.category != Category::Secret || e - s < 8;
-        let glued_before =
-            word && char_before(text, s).is_some_and(char::is_alphanumeric) && !taken.ends_at(s);
+        let glued_before = word
+            && char_before(text, s).is_some_and(char::is_alphanumeric)
+            && !taken.ends_at(s)
+            && !escape_before(text.as_bytes(), s);
         let glued_after =
             word && char_at(text, e).is_some_and(char::is_alphanumeric) && !taken.starts_at(e);
         if !text.is_char_boundary(s)
@@ -213,6 +225,15 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         kept.sort_by_key(|f| f.start);
     }
     kept
+}
+
+/// Whether `text[..at]` ends with an escape: `%3A` of a URL, or `\n` written out.
+fn escape_before(text: &[u8], at: usize) -> bool {
+    match text.get(..at) {
+        Some([.., b'%', h, l]) => h.is_ascii_hexdigit() && l.is_ascii_hexdigit(),
+        Some([.., b'\\', c]) => c.is_ascii_alphabetic(),
+        _ => false,
+    }
 }
 
 /// Entities whose value is its digits: the placeholders number their spellings as one
@@ -523,27 +544,51 @@ mod tests {
         let out = resolve(text, vec![f("IBAN", 5, 32, 0.9), f("PHONE", 25, 35, 0.5)]);
         let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
         assert_eq!(spans, ["GB82 WEST 1234 5698 7654 32"]);
-        // Whole findings first: a shorter one is not cut for another's remainder.
+        // Whole findings first: a shorter one is not cut for another's remainder, and what
+        // is left between two of them is kept.
         let text = "aaaaa bbbbb ccccc ddddd eeeee fffff ggggg hhhhh";
         let out = resolve(
             text,
-            vec![f("B", 20, 40, 0.5), f("A", 10, 25, 0.5), f("C", 5, 17, 0.9)],
+            vec![f("B", 24, 47, 0.5), f("A", 10, 30, 0.5), f("C", 5, 17, 0.9)],
         );
         let got: Vec<(&str, usize, usize)> =
             out.iter().map(|x| (&*x.entity, x.start, x.end)).collect();
-        assert_eq!(got, [("C", 5, 17), ("B", 20, 40)]);
+        assert_eq!(got, [("C", 5, 17), ("A", 18, 23), ("B", 24, 47)]);
+        // A short given name left of an e-mail is kept (and its copies found).
+        let text = "Querida Ana García@empresa.mx: luego Ana dijo que sí.";
+        let name = text.find("Ana").unwrap();
+        let mail = text.find("García@").unwrap();
+        let out = resolve(
+            text,
+            vec![
+                f("PERSON", name, name + "Ana García".len(), 0.7),
+                f("EMAIL", mail, mail + "García@empresa.mx".len(), 0.95),
+            ],
+        );
+        let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(spans, ["Ana", "García@empresa.mx", "Ana"]);
     }
 
-    /// A short secret's copy inside a word is the word's: `tiger` stays in `tigerfish`.
+    /// A short secret's copy inside a word is the word's: `tiger` stays in `tigerfish`;
+    /// after an escape it is the secret again.
     #[test]
     fn a_short_secret_does_not_recur_inside_words() {
-        let text = "mysql://root:tiger@db:3306/shop and the tigerfish tank";
+        let text = r"mysql://root:tiger@db:3306/shop, the tigerfish tank, u%3Atiger and pw:\ntiger";
         let at = text.find("tiger").unwrap();
         let secret = Finding {
             category: Category::Secret,
             ..f("CONNECTION_STRING", at, at + 5, 0.9)
         };
-        assert_eq!(resolve(text, vec![secret]).len(), 1);
+        let out = resolve(text, vec![secret]);
+        let starts: Vec<usize> = out.iter().map(|x| x.start).collect();
+        assert_eq!(
+            starts,
+            [
+                at,
+                text.find("%3Atiger").unwrap() + 3,
+                text.rfind("tiger").unwrap()
+            ]
+        );
     }
 
     #[test]

@@ -69,13 +69,13 @@ type AddressCache = HashMap<(String, u16), (Instant, Vec<SocketAddr>)>;
 pub struct Providers {
     pub specs: Vec<Arc<ProviderSpec>>,
     connector: Connector,
-    dns: Mutex<AddressCache>,
+    dns: Arc<Mutex<AddressCache>>,
     next: AtomicUsize,
 }
 
 const DNS_TTL: Duration = Duration::from_secs(60);
-/// How long a lookup may take when the addresses found before can serve meanwhile.
-const STALE_LOOKUP: Duration = Duration::from_secs(1);
+/// How long a background lookup may take.
+const LOOKUP_MAX: Duration = Duration::from_secs(30);
 /// How long addresses kept past a failed lookup serve before the next lookup.
 const STALE_RETRY: Duration = Duration::from_secs(10);
 
@@ -84,7 +84,7 @@ impl Providers {
         Providers {
             specs,
             connector: Connector::new(None),
-            dns: Mutex::new(HashMap::new()),
+            dns: Arc::new(Mutex::new(HashMap::new())),
             next: AtomicUsize::new(0),
         }
     }
@@ -102,11 +102,14 @@ impl Providers {
             .filter(|m| !m.contains(['*', '?']))
     }
 
-    /// The addresses of `spec`'s host and port, first the one whose turn it is. A lookup
-    /// that fails, or is slow, keeps the addresses last found for another
-    /// [`STALE_RETRY`] (a resolver's hiccup is not the provider's outage); the cache is
-    /// keyed by port too, since two providers on one host (two vLLM servers on one GPU
+    /// The addresses of `spec`'s host and port, first the one whose turn it is. The cache
+    /// is keyed by port too, since two providers on one host (two vLLM servers on one GPU
     /// box) are two servers with two keys.
+    ///
+    /// Addresses past their minute serve while one lookup refreshes them in the
+    /// background; a lookup that fails, or hangs, leaves them serving, and the next is
+    /// tried [`STALE_RETRY`] later: a resolver's hiccup is not the provider's outage, and
+    /// calls do not queue behind it. Only a host never resolved waits for its lookup.
     async fn resolve(
         &self,
         spec: &ProviderSpec,
@@ -116,43 +119,51 @@ impl Providers {
         let cached = self.dns.lock().get(&key).cloned();
         let mut addrs = match cached {
             Some((t, a)) if t.elapsed() < DNS_TTL => a,
-            stale => {
-                // With addresses to fall back on, a lookup gets a second, not the call.
-                let wait = match &stale {
-                    Some(_) => deadline.min(tokio::time::Instant::now() + STALE_LOOKUP),
-                    None => deadline,
-                };
+            Some((_, a)) => {
+                // Stamped first: calls meanwhile use these and start no lookup of their own.
+                let again = Instant::now()
+                    .checked_sub(DNS_TTL - STALE_RETRY)
+                    .unwrap_or_else(Instant::now);
+                self.dns.lock().insert(key.clone(), (again, a.clone()));
+                let (dns, name) = (self.dns.clone(), spec.name.clone());
+                tokio::spawn(async move {
+                    let lookup = tokio::net::lookup_host((key.0.as_str(), key.1));
+                    let found = tokio::time::timeout(LOOKUP_MAX, lookup)
+                        .await
+                        .map(|r| r.map(|it| it.collect::<Vec<SocketAddr>>()));
+                    let host = key.0.clone();
+                    match found {
+                        Ok(Ok(found)) if !found.is_empty() => {
+                            dns.lock().insert(key, (Instant::now(), found));
+                        }
+                        Ok(Ok(_)) => tracing::warn!(provider = %name, %host,
+                            "provider lookup found no address; using the addresses found before"),
+                        Ok(Err(e)) => tracing::warn!(provider = %name, %host, error = %e,
+                            "provider lookup failed; using the addresses found before"),
+                        Err(_) => tracing::warn!(provider = %name, %host,
+                            "provider lookup timed out; using the addresses found before"),
+                    }
+                });
+                a
+            }
+            None => {
                 let lookup = tokio::net::lookup_host((spec.host.as_str(), spec.port));
-                let found = match tokio::time::timeout_at(wait, lookup).await {
-                    Ok(Ok(found)) => Ok(found.collect::<Vec<SocketAddr>>()),
-                    Ok(Err(e)) => Err(e.to_string()),
-                    Err(_) => Err("the lookup timed out".to_owned()),
-                };
-                match (found, stale) {
-                    (Ok(found), _) if !found.is_empty() => {
-                        self.dns.lock().insert(key, (Instant::now(), found.clone()));
-                        found
-                    }
-                    (found, Some((_, a))) => {
-                        let detail = found.err().unwrap_or_else(|| "no addresses".into());
-                        tracing::warn!(provider = %spec.name, host = %spec.host, error = %detail,
-                            "provider lookup failed; using the addresses found before");
-                        let again = Instant::now()
-                            .checked_sub(DNS_TTL - STALE_RETRY)
-                            .unwrap_or_else(Instant::now);
-                        self.dns.lock().insert(key, (again, a.clone()));
-                        a
-                    }
-                    (Err(_), None) if tokio::time::Instant::now() >= deadline => {
-                        return Err(ProviderError::Timeout)
-                    }
-                    (found, None) => {
-                        return Err(ProviderError::Dns {
-                            host: spec.host.clone(),
-                            detail: found.err().unwrap_or_else(|| "no addresses".into()),
-                        })
-                    }
+                let found: Vec<SocketAddr> = tokio::time::timeout_at(deadline, lookup)
+                    .await
+                    .map_err(|_| ProviderError::Timeout)?
+                    .map_err(|e| ProviderError::Dns {
+                        host: spec.host.clone(),
+                        detail: e.to_string(),
+                    })?
+                    .collect();
+                if found.is_empty() {
+                    return Err(ProviderError::Dns {
+                        host: spec.host.clone(),
+                        detail: "no addresses".into(),
+                    });
                 }
+                self.dns.lock().insert(key, (Instant::now(), found.clone()));
+                found
             }
         };
         let turn = self.next.fetch_add(1, Ordering::Relaxed) % addrs.len();
@@ -459,7 +470,8 @@ mod tests {
         );
     }
 
-    /// A failed lookup keeps the addresses found before, and is not tried again at once.
+    /// Addresses past their minute serve at once while a lookup refreshes them; a failed
+    /// lookup leaves them, and is not tried again at once.
     #[tokio::test]
     async fn addresses_found_before_serve_while_the_lookup_fails() {
         let providers = Providers::new(vec![]);
@@ -475,11 +487,16 @@ mod tests {
             .insert(key.clone(), (expired, old.clone()));
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
         assert_eq!(providers.resolve(&s, deadline).await.unwrap(), old);
+        // Stamped to be looked up again in STALE_RETRY, not in a minute, not at once.
         let (kept, _) = providers.dns.lock().get(&key).cloned().unwrap();
+        let age = kept.elapsed();
         assert!(
-            kept.elapsed() < DNS_TTL,
-            "the next call uses them without a lookup"
+            age >= DNS_TTL - STALE_RETRY && age < DNS_TTL,
+            "stamped {age:?} ago"
         );
+        // The refresh failed: they still serve.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(providers.resolve(&s, deadline).await.unwrap(), old);
     }
 
     /// Two providers on one host and two ports are cached apart.
