@@ -450,10 +450,21 @@ fn main() -> ExitCode {
                     Ok(k) => k,
                     Err(e) => return fail(e),
                 };
-                println!("{}", securetag_edge::crypto::sha256_hex(key.as_bytes()));
-                return ExitCode::SUCCESS;
+                // The configuration refuses a plain key this short; an empty variable
+                // piped in would otherwise give a hash that opens nothing, silently.
+                if key.chars().count() < 16 {
+                    return fail(
+                        "the key on stdin is shorter than 16 characters (keys are at least 16)",
+                    );
+                }
+                return emit(securetag_edge::crypto::sha256_hex(key.as_bytes()));
             }
-            let (rt, store) = match database(database_url, None) {
+            // `key byok -c FILE` names the configuration, which holds the database too.
+            let config = match &action {
+                KeyAction::Byok { config, .. } => config.clone(),
+                _ => None,
+            };
+            let (rt, store) = match database(database_url, config.as_ref()) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
@@ -473,7 +484,10 @@ fn main() -> ExitCode {
                     }
                 }
                 KeyAction::Revoke { key } => match rt.block_on(store.revoke_key(&key)) {
-                    Ok(0) => fail(format!("no active key {key:?}")),
+                    Ok(0) => fail(format!(
+                        "no active key {}",
+                        securetag_edge::store::admin::named(&key)
+                    )),
                     Ok(_) => {
                         println!("revoked");
                         ExitCode::SUCCESS

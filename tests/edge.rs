@@ -1200,6 +1200,16 @@ fn sast_prints_the_contract_and_reads_files_that_are_not_utf8() {
     assert_eq!(v["findings"][0]["cwe"], "CWE-78", "{v}");
     assert_eq!(v["findings"][0]["line"], 3, "{v}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("not valid UTF-8"));
+    // A file of no language the engine parses still gets the secrets check.
+    let env = dir.path().join(".env");
+    std::fs::write(&env, "AWS_ACCESS_KEY_ID=AKIAQ7XK4PLMNBV2RT5Z\n").unwrap();
+    let out = std::process::Command::new(common::bin())
+        .arg("sast")
+        .arg(&env)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["findings"][0]["cwe"], "CWE-798", "{v}");
 }
 
 #[test]

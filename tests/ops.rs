@@ -300,6 +300,12 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
     let key = key.trim().to_string();
     let (ok, hash, _) = cli(&["key", "hash"], &key);
     assert!(ok);
+    // An empty variable piped in is an error, not the hash of nothing.
+    let (ok, out, err) = cli(&["key", "hash"], "\n");
+    assert!(
+        !ok && out.is_empty() && err.contains("shorter than 16"),
+        "{err}"
+    );
     let stored: Vec<String> = sqlx::query_scalar(
         "SELECT key_hash FROM securetag.api_key WHERE tenant_id = $1::uuid AND revoked_at IS NULL",
     )

@@ -1818,6 +1818,10 @@ async fn key_rotation_keeps_the_old_key_for_the_grace_period() {
         panic!("an expired key was rotated");
     };
     assert!(e.to_string().contains("has expired"), "{e}");
+    assert!(
+        e.to_string().contains(&old.id),
+        "the message names the key given, not a new one: {e}"
+    );
 
     // The new key keeps what the old one had: its own end, model access and rate limit,
     // BYOK keys and switch; it never gets wider access than the key it replaces.
@@ -1879,6 +1883,27 @@ async fn a_shared_display_prefix_revokes_nothing() {
     .unwrap();
     assert_eq!(revoked, 0);
     assert_eq!(store.revoke_key(&ka.id).await.unwrap(), 1);
+}
+
+/// A key is named by its id, its display prefix with or without the `…`, or itself (the
+/// leaked key an operator pastes); a message never repeats a whole key.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_key_is_named_by_its_id_prefix_or_itself() {
+    let store = db::store().await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let by_itself = store.create_key(&tenant, None).await.unwrap();
+    assert_eq!(store.revoke_key(&by_itself.key).await.unwrap(), 1);
+    let by_prefix = store.create_key(&tenant, None).await.unwrap();
+    let bare = by_prefix.prefix.trim_end_matches('…');
+    assert_eq!(store.revoke_key(bare).await.unwrap(), 1);
+    let Err(gone) = store.rotate_key(&by_itself.key, Duration::ZERO).await else {
+        panic!("a revoked key was rotated");
+    };
+    let gone = gone.to_string();
+    assert!(
+        gone.contains(&by_itself.prefix) && !gone.contains(&by_itself.key),
+        "{gone}"
+    );
 }
 
 fn rand_octet() -> u8 {

@@ -97,6 +97,11 @@ fn parse_line(buf: &[u8], line: usize) -> Result<(Box<RawValue>, String), JsonlE
         error: format!("line {line}: {msg}"),
     };
     let s = std::str::from_utf8(buf).map_err(|e| fail(null(), format!("not UTF-8 ({e})")))?;
+    // A byte-order mark opens files that PowerShell and Excel write.
+    let s = match line {
+        1 => s.strip_prefix('\u{feff}').unwrap_or(s),
+        _ => s,
+    };
     if s.trim().is_empty() {
         return Err(fail(
             null(),
@@ -178,6 +183,24 @@ mod tests {
             .contains("missing \"text\""));
         assert_eq!(lines[4]["line"], 5);
         assert_eq!(lines[5]["id"], serde_json::json!([1]));
+    }
+
+    /// A file saved with a byte-order mark (PowerShell, Excel) reads from its first line.
+    #[test]
+    fn jsonl_reads_past_a_byte_order_mark() {
+        let s = Scanner::builtin().unwrap();
+        let input = "\u{feff}{\"id\":1,\"text\":\"ok\"}\n\u{feff}{\"id\":2,\"text\":\"ok\"}\n";
+        let mut out = Vec::new();
+        let sum = run_jsonl(&s, input.as_bytes(), &mut out).unwrap();
+        // Only the file's own mark: one inside is a character the line does not allow.
+        assert_eq!(
+            sum,
+            JsonlSummary {
+                lines: 2,
+                errors: 1
+            }
+        );
+        assert!(String::from_utf8(out).unwrap().starts_with("{\"id\":1,"));
     }
 
     /// Ids come back as they were written: a number past 64 bits is not turned into a float.

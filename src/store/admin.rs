@@ -153,25 +153,30 @@ impl PgStore {
         Ok(done.rows_affected())
     }
 
-    /// The id of the one key with this id or display prefix that is `usable`. A display
-    /// prefix is a few characters of the key and may be shared; then nothing is chosen for
-    /// the operator.
+    /// The id of the one key named by `key` that is `usable`: its id, its display prefix
+    /// (with or without the `…`), or the key itself (the leaked key an operator pastes). A
+    /// display prefix is a few characters of the key and may be shared; then nothing is
+    /// chosen for the operator.
     async fn key_id(&self, key: &str, usable: Usable) -> Result<Option<String>, StoreError> {
         let revoked = match usable {
             Usable::Active => "revoked_at IS NULL",
             Usable::InGraceToo => "(revoked_at IS NULL OR revoked_at > now())",
         };
         let ids: Vec<String> = sqlx::query_scalar(&format!(
-            "SELECT id::text FROM securetag.api_key WHERE (id::text = $1 OR display_prefix = $1) AND {revoked} LIMIT 2",
+            "SELECT id::text FROM securetag.api_key \
+             WHERE (id::text = $1 OR display_prefix IN ($1, $1 || '…') OR key_hash = $2::bpchar) \
+             AND {revoked} LIMIT 2",
         ))
         .bind(key)
+        .bind(crypto::sha256_hex(key.as_bytes()))
         .fetch_all(&self.pool)
         .await?;
         match ids.as_slice() {
             [] => Ok(None),
             [id] => Ok(Some(id.clone())),
             _ => Err(StoreError::Invalid(format!(
-                "{key:?} is the display prefix of more than one active key; give the key's id"
+                "{} is the display prefix of more than one active key; give the key's id",
+                named(key)
             ))),
         }
     }
@@ -187,7 +192,7 @@ impl PgStore {
         let id = self
             .key_id(key, Usable::InGraceToo)
             .await?
-            .ok_or_else(|| StoreError::Invalid(format!("no active key {key:?}")))?;
+            .ok_or_else(|| StoreError::Invalid(format!("no active key {}", named(key))))?;
         // A key made before its config row existed gets one with the table's defaults.
         sqlx::query(
             "INSERT INTO securetag.ai_gateway_key_config (api_key_id, provider_keys_encrypted) \
@@ -216,18 +221,19 @@ impl PgStore {
         key: &str,
         grace: std::time::Duration,
     ) -> Result<NewKey, StoreError> {
-        let missing = || StoreError::Invalid(format!("no active key {key:?}"));
+        let missing = || StoreError::Invalid(format!("no active key {}", named(key)));
         let Some(old_id) = self.key_id(key, Usable::Active).await? else {
             if self.key_id(key, Usable::InGraceToo).await?.is_some() {
                 return Err(StoreError::Invalid(format!(
-                    "key {key:?} was already rotated and is in its grace period; rotate the key that replaced it"
+                    "key {} was already rotated and is in its grace period; rotate the key that replaced it",
+                    named(key)
                 )));
             }
             return Err(missing());
         };
-        let key = generate_key();
-        let hash = crypto::sha256_hex(key.as_bytes());
-        let prefix = display_prefix(&key);
+        let new_key = generate_key();
+        let hash = crypto::sha256_hex(new_key.as_bytes());
+        let prefix = display_prefix(&new_key);
         let mut tx = self.pool.begin().await?;
         let new_id: Option<String> = sqlx::query_scalar(
             "INSERT INTO securetag.api_key (tenant_id, key_hash, display_prefix, ai_gateway_enabled, expires_at) \
@@ -252,7 +258,8 @@ impl PgStore {
             .unwrap_or(false);
             return Err(if expired {
                 StoreError::Invalid(format!(
-                    "key {key:?} has expired, so a rotation would issue an expired key; create a new one with `key create`"
+                    "key {} has expired, so a rotation would issue an expired key; create a new one with `key create`",
+                    named(key)
                 ))
             } else {
                 missing()
@@ -282,11 +289,22 @@ impl PgStore {
         .await?;
         tx.commit().await?;
         Ok(NewKey {
-            key,
+            key: new_key,
             hash,
             prefix,
             id: new_id,
         })
+    }
+}
+
+/// How a message names the key an operator gave: a whole key (pasted to revoke it) by
+/// its display prefix alone, since messages end up in terminals and CI logs; an id or a
+/// prefix as given.
+pub fn named(key: &str) -> String {
+    if key.starts_with("sk-") && key.len() > 16 {
+        format!("{:?}", display_prefix(key))
+    } else {
+        format!("{key:?}")
     }
 }
 
