@@ -272,6 +272,13 @@ fn main() -> ExitCode {
             }
         },
         Command::Run { config, upgrade } => {
+            // Until the signal loop listens, SIGHUP's default would end the process, and
+            // systemd counts that as a clean exit (no restart): a reload sent right after
+            // a start is dropped instead. The loop installs its own handler.
+            // SAFETY: setting a signal's disposition to SIG_IGN, before any thread starts.
+            unsafe {
+                libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            }
             let cfg = match Config::load(&config) {
                 Ok(c) => c,
                 Err(errors) => {

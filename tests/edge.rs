@@ -607,6 +607,118 @@ async fn plain_listener_redirects_to_https_with_308() {
     assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
 }
 
+/// A listener taken out of the file by a reload keeps its socket, and its settings: a
+/// redirect-only port must not become a plain proxy.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_removed_listener_keeps_redirecting_after_a_reload() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let other = free_port();
+    let cfg = |listeners: &str| {
+        format!(
+            "listeners: [{listeners}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+            web.addr
+        )
+    };
+    let edge = Edge::start(&cfg(&format!(
+        "{{address: 127.0.0.1:{port}, redirect_https: true}}, {{address: 127.0.0.1:{other}}}"
+    )));
+    let head = std::fs::read_to_string(&edge.config).unwrap();
+    let prefix = &head[..head.find("listeners:").unwrap()];
+    std::fs::write(
+        &edge.config,
+        format!(
+            "{prefix}{}",
+            cfg(&format!("{{address: 127.0.0.1:{other}}}"))
+        ),
+    )
+    .unwrap();
+    edge.signal(libc::SIGHUP);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(edge
+        .stderr_text()
+        .contains("listeners taken out of the file keep serving"));
+    let r = client()
+        .get(format!("{base}/a"))
+        .header("host", "example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 308);
+    assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 0);
+}
+
+/// A SIGQUIT with no new process waiting for the sockets is refused: the process keeps
+/// serving instead of handing its sockets to nobody and exiting.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigquit_without_a_successor_keeps_serving() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let edge = Edge::start(&format!(
+        "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+        web.addr
+    ));
+    edge.signal(libc::SIGQUIT);
+    // Pingora's hand-over retries for about 5 s before it gives up and shuts down.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    assert!(
+        edge.stderr_text().contains("no new process waits"),
+        "{}",
+        edge.stderr_text()
+    );
+    let r = client().get(format!("{base}/x")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+/// A listener that cannot be bound ends the start, its address named, with a non-zero
+/// exit: Pingora would panic one service thread and leave the process up, serving nothing.
+#[test]
+fn a_port_in_use_fails_the_start() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("edge.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "admin: {{address: \"127.0.0.1:{}\"}}\nserver: {{pid_file: \"{}\", upgrade_sock: \"{}\"}}\nlisteners: [{{address: \"{addr}\"}}]\nupstreams: {{web: {{addresses: [\"127.0.0.1:9\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
+            free_port(),
+            dir.path().join("pid").display(),
+            dir.path().join("sock").display()
+        ),
+    )
+    .unwrap();
+    let mut child = std::process::Command::new(common::bin())
+        .args(["run", "-c"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the edge kept running with its listener unbound");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(!status.success());
+    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+    drop(taken);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn security_headers_and_cors_per_route() {
     let (api, web) = (Origin::start("api"), Origin::start("web"));

@@ -334,14 +334,11 @@ impl ProxyHttp for EdgeProxy {
 
         if !ctx.tls {
             let local = session.server_addr().and_then(|a| a.as_inet()).copied();
+            // A listener a reload took out of the file still has its socket: it keeps
+            // its start-time settings, never turning a redirect into a plain proxy.
             let redirect = local.and_then(|l| {
-                cfg.listeners
-                    .iter()
-                    .find(|x| {
-                        x.tls.is_none()
-                            && x.address.port() == l.port()
-                            && (x.address.ip().is_unspecified() || x.address.ip() == l.ip())
-                    })
+                listener_of(&cfg.listeners, l)
+                    .or_else(|| listener_of(&state.started.listeners, l))
                     .and_then(|x| x.redirect_https)
             });
             if let Some(port) = redirect {
@@ -882,6 +879,18 @@ fn status_label(status: u16, buf: &mut [u8; 5]) -> &str {
 fn final_response(session: &Session) -> Option<&ResponseHeader> {
     session.response_written().filter(|r| {
         !r.status.is_informational() || r.status == http::StatusCode::SWITCHING_PROTOCOLS
+    })
+}
+
+/// The plain listener among `listeners` that a connection to `local` came in on.
+fn listener_of(
+    listeners: &[crate::config::Listener],
+    local: std::net::SocketAddr,
+) -> Option<&crate::config::Listener> {
+    listeners.iter().find(|x| {
+        x.tls.is_none()
+            && x.address.port() == local.port()
+            && (x.address.ip().is_unspecified() || x.address.ip() == local.ip())
     })
 }
 

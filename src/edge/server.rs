@@ -91,6 +91,9 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         upgrade,
         ..Opt::default()
     };
+    if !upgrade {
+        can_bind(&config)?;
+    }
     let mut server = Server::new_with_opt_and_conf(opt, conf);
     server.bootstrap();
 
@@ -286,9 +289,32 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         "securetag-edge starting"
     );
     server.run(RunArgs {
-        shutdown_signal: Box::new(Signals { reloader }),
+        shutdown_signal: Box::new(Signals {
+            reloader,
+            upgrade_sock: config.server.upgrade_sock.clone(),
+        }),
     });
     support.shutdown_background();
+    Ok(())
+}
+
+/// Binds every listener and the admin address at once, then lets them go: Pingora binds
+/// them inside its service threads, where a failure (the port taken, no right to a low
+/// port, `[::]:80` beside `0.0.0.0:80`) panics one thread and leaves the process up,
+/// answering `/healthz`, serving nothing. Here it ends the start with the address named.
+fn can_bind(config: &Config) -> anyhow::Result<()> {
+    let addrs = config
+        .listeners
+        .iter()
+        .map(|l| l.address)
+        .chain(config.admin);
+    let mut held = Vec::new();
+    for addr in addrs {
+        match std::net::TcpListener::bind(addr) {
+            Ok(l) => held.push(l),
+            Err(e) => anyhow::bail!("cannot listen on {addr}: {e}"),
+        }
+    }
     Ok(())
 }
 
@@ -410,6 +436,16 @@ impl Reloader {
         if !moved.is_empty() {
             tracing::warn!(listeners = ?moved, "listener changes need a graceful upgrade (SIGQUIT + run --upgrade); other changes applied");
         }
+        let removed: Vec<String> = old
+            .config
+            .listeners
+            .iter()
+            .filter(|o| !new.listeners.iter().any(|l| l.address == o.address))
+            .map(|o| o.address.to_string())
+            .collect();
+        if !removed.is_empty() {
+            tracing::warn!(listeners = ?removed, "listeners taken out of the file keep serving, as started, until a restart or graceful upgrade; other changes applied");
+        }
         for l in &new.listeners {
             if let (Some(t), Some(set)) = (&l.tls, self.cert_sets.get(&l.address)) {
                 set.store(Arc::new(t.certificates.clone()));
@@ -487,6 +523,8 @@ fn exit_on_next(mut int: Signal) {
 
 struct Signals {
     reloader: Reloader,
+    /// Where a `run --upgrade` process waits for the listening sockets.
+    upgrade_sock: String,
 }
 
 #[async_trait]
@@ -503,7 +541,23 @@ impl ShutdownSignalWatch for Signals {
         };
         loop {
             tokio::select! {
-                _ = quit.recv() => return ShutdownSignal::GracefulUpgrade,
+                _ = quit.recv() => {
+                    // Pingora hands the sockets over and shuts down whether or not a new
+                    // process takes them. A waiting `run --upgrade` has its socket file
+                    // there (it removes it once served or given up); probing it with a
+                    // connection would take the one it accepts.
+                    let waiting = std::fs::metadata(&self.upgrade_sock).is_ok_and(|m| {
+                        use std::os::unix::fs::FileTypeExt;
+                        m.file_type().is_socket()
+                    });
+                    if !waiting {
+                        tracing::warn!(upgrade_sock = %self.upgrade_sock, "SIGQUIT: no new process waits for the sockets (start `run --upgrade` first); still serving");
+                        continue;
+                    }
+                    tracing::info!("SIGQUIT: handing the sockets to the new process, then draining");
+                    exit_on_next(int);
+                    return ShutdownSignal::GracefulUpgrade;
+                }
                 _ = term.recv() => {
                     tracing::info!("SIGTERM: draining in-flight requests");
                     // Ctrl-C during a drain means now.

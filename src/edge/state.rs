@@ -17,6 +17,9 @@ use crate::shield::Shield;
 /// One consistent generation of configuration and runtime objects.
 pub struct State {
     pub config: Arc<Config>,
+    /// The configuration the process started with: its listeners are the sockets bound,
+    /// which a reload cannot move or close.
+    pub started: Arc<Config>,
     pub upstreams: HashMap<String, Arc<UpstreamGroup>>,
     /// The AI gateway, built once at start (its stores and queues outlive reloads).
     pub shield: Option<Arc<Shield>>,
@@ -58,6 +61,7 @@ impl State {
             }
         }
         State {
+            started: previous.map_or_else(|| config.clone(), |p| p.started.clone()),
             config,
             upstreams,
             shield,
