@@ -658,8 +658,11 @@ async fn sigquit_without_a_successor_keeps_serving() {
         "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
         web.addr
     ));
+    // A file left where a killed successor waited is no successor.
+    std::fs::write(edge.dir.path().join("upgrade.sock"), "").unwrap();
     edge.signal(libc::SIGQUIT);
-    // Pingora's hand-over retries for about 5 s before it gives up and shuts down.
+    // The edge looks for a listening successor for 5 s; Pingora's hand-over would retry
+    // as long before it gave up and shut down.
     tokio::time::sleep(Duration::from_secs(7)).await;
     assert!(
         edge.stderr_text().contains("no new process waits"),

@@ -174,6 +174,14 @@ struct Recent {
     swept: Instant,
 }
 
+/// What [`Alerts::reserve`] did, for [`Alerts::unreserve`] to undo.
+enum Reservation {
+    /// Nothing was written (no repeat limit, or a full table).
+    Unrecorded,
+    /// The key now holds this alert's time; `before`, what it held.
+    Recorded { before: Option<Instant> },
+}
+
 /// Clients remembered for `repeat_after`. Past this, expired entries are dropped, and if
 /// the table is still full a match alerts unremembered: a flood of new clients costs
 /// queue room (bounded, counted), never a real alert.
@@ -283,7 +291,7 @@ impl Alerts {
             for (index, rule) in fresh {
                 done.push(index);
                 let key = format!("{}\0{}\0{index}", origin.route, origin.client);
-                let Some(before) = self.reserve(&key) else {
+                let Some(reservation) = self.reserve(&key) else {
                     self.metrics
                         .alerts
                         .with_label_values(&[rule.category.as_str(), "repeated"])
@@ -308,7 +316,7 @@ impl Alerts {
                     Err(_) => {
                         // Only an alert that went out starts the wait: a dropped one
                         // must not silence the next.
-                        self.unreserve(&key, before);
+                        self.unreserve(&key, reservation);
                         self.pending.fetch_sub(1, Ordering::AcqRel);
                         tracing::warn!(rule = %rule.name, "alert queue full; alert dropped");
                         "dropped"
@@ -325,10 +333,10 @@ impl Alerts {
     /// Takes the alert `key` names, when none went out for it within `repeat_after`: what
     /// it held before, for [`Self::unreserve`]; `None` when it is not due. One look and
     /// one write under the lock, so requests at once from one client alert once.
-    fn reserve(&self, key: &str) -> Option<Option<Instant>> {
+    fn reserve(&self, key: &str) -> Option<Reservation> {
         let window = self.settings.repeat_after;
         if window.is_zero() {
-            return Some(None);
+            return Some(Reservation::Unrecorded);
         }
         let now = Instant::now();
         let mut recent = self.recent.lock();
@@ -340,20 +348,23 @@ impl Alerts {
             // Full of clients still waiting: the alert goes, remembered or not; the table
             // is swept once a second, not once per alert.
             if now.duration_since(recent.swept) < Duration::from_secs(1) {
-                return Some(None);
+                return Some(Reservation::Unrecorded);
             }
             recent.swept = now;
             recent.sent.retain(|_, t| now.duration_since(*t) < window);
             if recent.sent.len() >= RECENT_MAX {
-                return Some(None);
+                return Some(Reservation::Unrecorded);
             }
         }
         recent.sent.insert(key.to_owned(), now);
-        Some(before)
+        Some(Reservation::Recorded { before })
     }
 
     /// Gives back a reservation whose alert was not queued.
-    fn unreserve(&self, key: &str, before: Option<Instant>) {
+    fn unreserve(&self, key: &str, reservation: Reservation) {
+        let Reservation::Recorded { before } = reservation else {
+            return;
+        };
         let mut recent = self.recent.lock();
         match before {
             Some(t) => {

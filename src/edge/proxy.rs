@@ -334,12 +334,16 @@ impl ProxyHttp for EdgeProxy {
 
         if !ctx.tls {
             let local = session.server_addr().and_then(|a| a.as_inet()).copied();
-            // A listener a reload took out of the file still has its socket: it keeps
-            // its start-time settings, never turning a redirect into a plain proxy.
+            // The socket is one bound at start; the file's listener of that same address
+            // gives its settings now. One a reload took out (or moved) keeps its start-time
+            // settings: a redirect never turns into a plain proxy.
             let redirect = local.and_then(|l| {
-                listener_of(&cfg.listeners, l)
-                    .or_else(|| listener_of(&state.started.listeners, l))
-                    .and_then(|x| x.redirect_https)
+                let bound = listener_of(&state.started.listeners, l)?;
+                cfg.listeners
+                    .iter()
+                    .find(|x| x.address == bound.address && x.tls.is_none())
+                    .unwrap_or(bound)
+                    .redirect_https
             });
             if let Some(port) = redirect {
                 let Some(location) = self.redirect_target(session, port) else {

@@ -310,13 +310,62 @@ fn can_bind(config: &Config) -> anyhow::Result<()> {
         .chain(config.admin);
     let mut held = Vec::new();
     for addr in addrs {
-        match std::net::TcpListener::bind(addr) {
+        // A port still held for a moment (the process before a restart) is waited for,
+        // as Pingora would.
+        let mut tries = 0;
+        let l = loop {
+            match std::net::TcpListener::bind(addr) {
+                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && tries < BIND_RETRIES => {
+                    tries += 1;
+                    std::thread::sleep(Duration::from_secs(1));
+                }
+                other => break other,
+            }
+        };
+        match l {
             Ok(l) => held.push(l),
             Err(e) => anyhow::bail!("cannot listen on {addr}: {e}"),
         }
     }
     Ok(())
 }
+
+/// Seconds a listener's port may stay taken at start before the start fails.
+const BIND_RETRIES: u32 = 5;
+
+/// Whether a `run --upgrade` process waits for the sockets at `path`: a socket there that
+/// listens (`/proc/net/unix`), within [`UPGRADE_WAIT`] of the SIGQUIT (a script may send it
+/// as the new process starts). The file alone may be left by a successor that was killed;
+/// a connection to it would be the one connection the successor accepts.
+async fn upgrade_waiting(path: &str) -> bool {
+    let absolute = std::path::absolute(path).ok();
+    let listening = || {
+        let Ok(table) = std::fs::read_to_string("/proc/net/unix") else {
+            // No table to read: the file is all there is to go by.
+            return std::fs::metadata(path).is_ok();
+        };
+        table.lines().skip(1).any(|line| {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // Flags 00010000: accepting connections; the path is the last field.
+            f.len() >= 8
+                && f[3] == "00010000"
+                && (f[7] == path || absolute.as_deref().is_some_and(|a| a.as_os_str() == f[7]))
+        })
+    };
+    let until = tokio::time::Instant::now() + UPGRADE_WAIT;
+    loop {
+        if listening() {
+            return true;
+        }
+        if tokio::time::Instant::now() >= until {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// How long a SIGQUIT waits for a `run --upgrade` process to be listening.
+const UPGRADE_WAIT: Duration = Duration::from_secs(5);
 
 /// A future run once as a Pingora background service, until it ends or the process does.
 struct Once(Mutex<Option<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>>>);
@@ -422,11 +471,13 @@ impl Reloader {
             tracing::warn!("{w}");
         }
         let old = self.shared.load_full();
+        // Against the sockets bound at start, not the last file: a listener taken out and
+        // put back never closed.
         let moved: Vec<String> = new
             .listeners
             .iter()
             .filter(|l| {
-                !old.config
+                !old.started
                     .listeners
                     .iter()
                     .any(|o| o.address == l.address && o.tls.is_some() == l.tls.is_some())
@@ -437,7 +488,7 @@ impl Reloader {
             tracing::warn!(listeners = ?moved, "listener changes need a graceful upgrade (SIGQUIT + run --upgrade); other changes applied");
         }
         let removed: Vec<String> = old
-            .config
+            .started
             .listeners
             .iter()
             .filter(|o| !new.listeners.iter().any(|l| l.address == o.address))
@@ -543,14 +594,8 @@ impl ShutdownSignalWatch for Signals {
             tokio::select! {
                 _ = quit.recv() => {
                     // Pingora hands the sockets over and shuts down whether or not a new
-                    // process takes them. A waiting `run --upgrade` has its socket file
-                    // there (it removes it once served or given up); probing it with a
-                    // connection would take the one it accepts.
-                    let waiting = std::fs::metadata(&self.upgrade_sock).is_ok_and(|m| {
-                        use std::os::unix::fs::FileTypeExt;
-                        m.file_type().is_socket()
-                    });
-                    if !waiting {
+                    // process takes them.
+                    if !upgrade_waiting(&self.upgrade_sock).await {
                         tracing::warn!(upgrade_sock = %self.upgrade_sock, "SIGQUIT: no new process waits for the sockets (start `run --upgrade` first); still serving");
                         continue;
                     }

@@ -50,7 +50,8 @@ pub(crate) fn resolve(text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
     // A longer finding took part of another (an e-mail took the surname of a name): what
     // it left is still that value's, and must not stay visible. Whole findings go first.
     for f in cut {
-        for (s, e) in taken.remainders(text, f.start, f.end) {
+        let person = &*f.entity == "PERSON";
+        for (s, e) in taken.remainders(text, f.start, f.end, person) {
             if taken.insert(s, e) {
                 kept.push(Finding {
                     start: s,
@@ -98,10 +99,11 @@ impl Taken {
         self.0.contains_key(&pos)
     }
 
-    /// The parts of `[s, e)` outside the spans taken, each trimmed to letters and digits;
-    /// a part must hold a letter and two characters (`Ana` left of `Ana García@…`), or
-    /// four digits: `10` left of a phone is no value, and would be looked for everywhere.
-    fn remainders(&self, text: &str, s: usize, e: usize) -> Vec<(usize, usize)> {
+    /// The parts of `[s, e)` outside the spans taken, each trimmed to letters and digits
+    /// and four of them at least (`10` left of a phone is no value, and would be looked
+    /// for everywhere); of a `name`, two letters at its start or end (`Ana` left of
+    /// `Ana García@…`).
+    fn remainders(&self, text: &str, s: usize, e: usize, name: bool) -> Vec<(usize, usize)> {
         let mut gaps = Vec::new();
         let mut at = s;
         let covering = self.0.range(..e).rev().take_while(|(_, &end)| end > s);
@@ -121,8 +123,12 @@ impl Taken {
                 let part = text.get(from..to)?;
                 let trimmed = part.trim_matches(|c: char| !c.is_alphanumeric());
                 let alnum = trimmed.chars().filter(|c| c.is_alphanumeric()).count();
-                let letters = trimmed.chars().any(char::is_alphabetic);
-                if alnum < if letters { 2 } else { 4 } {
+                // A short word is a name's only at its start or end (the given name of a
+                // person whose surname went to an e-mail); anywhere else (`de` between two
+                // e-mails) it is a word, and would be looked for everywhere.
+                let at_an_end = from == s || to == e;
+                let short_ok = name && at_an_end && trimmed.chars().any(char::is_alphabetic);
+                if alnum < if short_ok { 2 } else { 4 } {
                     return None;
                 }
                 let at = from + (trimmed.as_ptr() as usize - part.as_ptr() as usize);
@@ -567,6 +573,20 @@ mod tests {
         );
         let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
         assert_eq!(spans, ["Ana", "García@empresa.mx", "Ana"]);
+        // A short word between two findings is no one's: `de` is not looked for.
+        let text = "ventas.norte@acme.mx de soporte.sur@acme.mx, y la casa de Juan";
+        let a = text.find("ventas").unwrap();
+        let b = text.find("soporte").unwrap();
+        let x = text.find("acme.mx de").unwrap();
+        let out = resolve(
+            text,
+            vec![
+                f("EMAIL", a, a + 20, 0.95),
+                f("EMAIL", b, b + 19, 0.95),
+                f("PERSON", x, x + 18, 0.6),
+            ],
+        );
+        assert_eq!(out.len(), 2, "{out:?}");
     }
 
     /// A short secret's copy inside a word is the word's: `tiger` stays in `tigerfish`;

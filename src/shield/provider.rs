@@ -116,15 +116,25 @@ impl Providers {
         deadline: tokio::time::Instant,
     ) -> Result<Vec<SocketAddr>, ProviderError> {
         let key = (spec.host.clone(), spec.port);
-        let cached = self.dns.lock().get(&key).cloned();
+        // Looked at and, when stale, stamped under one lock: calls meanwhile use these
+        // addresses and start no lookup of their own, and a refresh that just landed is
+        // not stamped over.
+        let cached = {
+            let mut dns = self.dns.lock();
+            match dns.get_mut(&key) {
+                Some((t, a)) if t.elapsed() >= DNS_TTL => {
+                    *t = Instant::now()
+                        .checked_sub(DNS_TTL - STALE_RETRY)
+                        .unwrap_or_else(Instant::now);
+                    Some((true, a.clone()))
+                }
+                Some((_, a)) => Some((false, a.clone())),
+                None => None,
+            }
+        };
         let mut addrs = match cached {
-            Some((t, a)) if t.elapsed() < DNS_TTL => a,
-            Some((_, a)) => {
-                // Stamped first: calls meanwhile use these and start no lookup of their own.
-                let again = Instant::now()
-                    .checked_sub(DNS_TTL - STALE_RETRY)
-                    .unwrap_or_else(Instant::now);
-                self.dns.lock().insert(key.clone(), (again, a.clone()));
+            Some((false, a)) => a,
+            Some((true, a)) => {
                 let (dns, name) = (self.dns.clone(), spec.name.clone());
                 tokio::spawn(async move {
                     let lookup = tokio::net::lookup_host((key.0.as_str(), key.1));

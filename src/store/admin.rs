@@ -297,14 +297,14 @@ impl PgStore {
     }
 }
 
-/// How a message names the key an operator gave: a whole key (pasted to revoke it) by
-/// its display prefix alone, since messages end up in terminals and CI logs; an id or a
-/// prefix as given.
+/// How a message names the key an operator gave: an id, or a display prefix, as given;
+/// anything longer (a whole key pasted to revoke it, of any format) by its first
+/// characters alone, since messages end up in terminals and CI logs.
 pub fn named(key: &str) -> String {
-    if key.starts_with("sk-") && key.len() > 16 {
-        format!("{:?}", display_prefix(key))
-    } else {
+    if uuid::Uuid::parse_str(key).is_ok() || key.chars().count() <= 11 {
         format!("{key:?}")
+    } else {
+        format!("{:?}", display_prefix(key))
     }
 }
 
