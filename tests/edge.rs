@@ -658,8 +658,8 @@ async fn sigquit_without_a_successor_keeps_serving() {
         "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\n",
         web.addr
     ));
-    // A file left where a killed successor waited is no successor.
-    std::fs::write(edge.dir.path().join("upgrade.sock"), "").unwrap();
+    // A socket file left where a killed successor waited is no successor.
+    drop(std::os::unix::net::UnixListener::bind(edge.dir.path().join("upgrade.sock")).unwrap());
     edge.signal(libc::SIGQUIT);
     // The edge looks for a listening successor for 5 s; Pingora's hand-over would retry
     // as long before it gave up and shut down.

@@ -17,7 +17,7 @@ use super::source::Diagnostics;
 use super::*;
 
 pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Config {
-    let server = server(&raw.server);
+    let server = server(&raw.server, base);
     let admin = if raw.admin.address.trim().is_empty() {
         None
     } else {
@@ -144,7 +144,7 @@ fn default_core_api() -> RawUpstream {
     RawUpstream::new(vec!["127.0.0.1:8080".into()])
 }
 
-fn server(r: &RawServer) -> ServerSettings {
+fn server(r: &RawServer, base: &Path) -> ServerSettings {
     let threads = if r.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -155,7 +155,12 @@ fn server(r: &RawServer) -> ServerSettings {
         work_stealing: r.work_stealing,
         shutdown_timeout: r.shutdown_timeout.0,
         pid_file: r.pid_file.clone(),
-        upgrade_sock: r.upgrade_sock.clone(),
+        // Absolute, relative to this file: the old process and the new one may run from
+        // other directories, and the old one looks for the new one's socket by its path.
+        upgrade_sock: {
+            let p = resolve_path(base, &r.upgrade_sock);
+            std::path::absolute(&p).unwrap_or(p).display().to_string()
+        },
         keepalive_pool_size: r.keepalive_pool_size,
     }
 }

@@ -308,22 +308,34 @@ fn can_bind(config: &Config) -> anyhow::Result<()> {
         .iter()
         .map(|l| l.address)
         .chain(config.admin);
-    let mut held = Vec::new();
+    let mut held: Vec<std::net::TcpListener> = Vec::new();
     for addr in addrs {
+        // One of this file's own addresses on the port (`[::]:80` beside `0.0.0.0:80`, the
+        // admin address on a listener's) will not let go: no wait for it.
+        let own = held
+            .iter()
+            .any(|h| h.local_addr().is_ok_and(|a| a.port() == addr.port()));
         // A port still held for a moment (the process before a restart) is waited for,
         // as Pingora would.
         let mut tries = 0;
-        let l = loop {
+        let bound = loop {
             match std::net::TcpListener::bind(addr) {
-                Err(e) if e.kind() == std::io::ErrorKind::AddrInUse && tries < BIND_RETRIES => {
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::AddrInUse
+                        && !own
+                        && tries < BIND_RETRIES =>
+                {
                     tries += 1;
                     std::thread::sleep(Duration::from_secs(1));
                 }
                 other => break other,
             }
         };
-        match l {
+        match bound {
             Ok(l) => held.push(l),
+            Err(e) if own => anyhow::bail!(
+                "cannot listen on {addr}: {e} (another address of this file takes the port)"
+            ),
             Err(e) => anyhow::bail!("cannot listen on {addr}: {e}"),
         }
     }
@@ -338,19 +350,18 @@ const BIND_RETRIES: u32 = 5;
 /// as the new process starts). The file alone may be left by a successor that was killed;
 /// a connection to it would be the one connection the successor accepts.
 async fn upgrade_waiting(path: &str) -> bool {
-    let absolute = std::path::absolute(path).ok();
     let listening = || {
         let Ok(table) = std::fs::read_to_string("/proc/net/unix") else {
-            // No table to read: the file is all there is to go by.
-            return std::fs::metadata(path).is_ok();
+            // No table to read: a socket file is all there is to go by.
+            return std::fs::metadata(path).is_ok_and(|m| {
+                use std::os::unix::fs::FileTypeExt;
+                m.file_type().is_socket()
+            });
         };
-        table.lines().skip(1).any(|line| {
-            let f: Vec<&str> = line.split_whitespace().collect();
-            // Flags 00010000: accepting connections; the path is the last field.
-            f.len() >= 8
-                && f[3] == "00010000"
-                && (f[7] == path || absolute.as_deref().is_some_and(|a| a.as_os_str() == f[7]))
-        })
+        table
+            .lines()
+            .skip(1)
+            .any(|line| unix_socket_listens(line).is_some_and(|p| p == path))
     };
     let until = tokio::time::Instant::now() + UPGRADE_WAIT;
     loop {
@@ -362,6 +373,24 @@ async fn upgrade_waiting(path: &str) -> bool {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// The path of a `/proc/net/unix` line's socket when it accepts connections. Seven fields
+/// come first (`Num RefCount Protocol Flags Type St Inode`, the inode padded with spaces);
+/// the path is the rest of the line, spaces and all. Flags `00010000`: accepting.
+fn unix_socket_listens(line: &str) -> Option<&str> {
+    let mut rest = line;
+    let mut flags = "";
+    for i in 0..7 {
+        rest = rest.trim_start();
+        let end = rest.find(char::is_whitespace)?;
+        if i == 3 {
+            flags = &rest[..end];
+        }
+        rest = &rest[end..];
+    }
+    let path = rest.trim_start();
+    (flags == "00010000" && !path.is_empty()).then_some(path)
 }
 
 /// How long a SIGQUIT waits for a `run --upgrade` process to be listening.
@@ -591,25 +620,47 @@ impl ShutdownSignalWatch for Signals {
             return ShutdownSignal::FastShutdown;
         };
         loop {
-            tokio::select! {
-                _ = quit.recv() => {
+            let got = tokio::select! {
+                _ = quit.recv() => Got::Quit,
+                _ = term.recv() => Got::Term,
+                _ = int.recv() => Got::Int,
+                _ = hup.recv() => Got::Hup,
+            };
+            let got = match got {
+                Got::Quit => {
                     // Pingora hands the sockets over and shuts down whether or not a new
-                    // process takes them.
-                    if !upgrade_waiting(&self.upgrade_sock).await {
-                        tracing::warn!(upgrade_sock = %self.upgrade_sock, "SIGQUIT: no new process waits for the sockets (start `run --upgrade` first); still serving");
-                        continue;
+                    // process takes them. While it is looked for, SIGTERM and SIGINT
+                    // still mean what they mean.
+                    let waiting = tokio::select! {
+                        w = upgrade_waiting(&self.upgrade_sock) => Ok(w),
+                        _ = term.recv() => Err(Got::Term),
+                        _ = int.recv() => Err(Got::Int),
+                    };
+                    match waiting {
+                        Ok(true) => {
+                            tracing::info!(
+                                "SIGQUIT: handing the sockets to the new process, then draining"
+                            );
+                            exit_on_next(int);
+                            return ShutdownSignal::GracefulUpgrade;
+                        }
+                        Ok(false) => {
+                            tracing::warn!(upgrade_sock = %self.upgrade_sock, "SIGQUIT: no new process waits for the sockets (start `run --upgrade` first); still serving");
+                            continue;
+                        }
+                        Err(other) => other,
                     }
-                    tracing::info!("SIGQUIT: handing the sockets to the new process, then draining");
-                    exit_on_next(int);
-                    return ShutdownSignal::GracefulUpgrade;
                 }
-                _ = term.recv() => {
+                other => other,
+            };
+            match got {
+                Got::Term => {
                     tracing::info!("SIGTERM: draining in-flight requests");
                     // Ctrl-C during a drain means now.
                     exit_on_next(int);
                     return ShutdownSignal::GracefulTerminate;
                 }
-                _ = int.recv() => {
+                Got::Int => {
                     // Pingora's own fast shutdown would stop the runtimes at once, before
                     // the requests cut off are settled and the audit queue flushed: those
                     // still run, only the wait for requests in flight is skipped.
@@ -619,10 +670,38 @@ impl ShutdownSignalWatch for Signals {
                     exit_on_next(int);
                     return ShutdownSignal::GracefulTerminate;
                 }
-                _ = hup.recv() => {
+                Got::Hup => {
                     let _ = self.reloader.reload();
                 }
+                Got::Quit => {}
             }
         }
+    }
+}
+
+/// The signal the loop woke for.
+enum Got {
+    Quit,
+    Term,
+    Int,
+    Hup,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unix_socket_listens;
+
+    #[test]
+    fn proc_net_unix_lines_give_listening_paths() {
+        let listening =
+            "0000000000000000: 00000002 00000000 00010000 0001 01    4312 /run/edge/a b.sock";
+        assert_eq!(unix_socket_listens(listening), Some("/run/edge/a b.sock"));
+        let connected =
+            "0000000000000000: 00000003 00000000 00000000 0001 03 4313 /run/edge/up.sock";
+        assert_eq!(unix_socket_listens(connected), None);
+        let unnamed = "0000000000000000: 00000002 00000000 00010000 0001 01 4314";
+        assert_eq!(unix_socket_listens(unnamed), None);
+        let header = "Num       RefCount Protocol Flags    Type St Inode Path";
+        assert_eq!(unix_socket_listens(header), None);
     }
 }

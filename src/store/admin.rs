@@ -301,7 +301,10 @@ impl PgStore {
 /// anything longer (a whole key pasted to revoke it, of any format) by its first
 /// characters alone, since messages end up in terminals and CI logs.
 pub fn named(key: &str) -> String {
-    if uuid::Uuid::parse_str(key).is_ok() || key.chars().count() <= 11 {
+    // Only an id as `key revoke` prints them: a migrated key may be 32 hex digits, which
+    // the uuid parser reads as an id too.
+    let id = key.len() == 36 && uuid::Uuid::try_parse(key).is_ok();
+    if id || key.chars().count() <= 11 {
         format!("{key:?}")
     } else {
         format!("{:?}", display_prefix(key))
@@ -319,6 +322,22 @@ enum Usable {
 
 #[cfg(test)]
 mod tests {
+    /// Ids and short prefixes are named as given; any longer value (a whole key, of our
+    /// format or a migrated one, 32 hex digits included) by its start.
+    #[test]
+    fn messages_never_repeat_a_whole_key() {
+        let id = "0b8f5c9e-1f2a-4c3d-9e8f-7a6b5c4d3e2f";
+        assert_eq!(super::named(id), format!("{id:?}"));
+        assert_eq!(super::named("sk-st-AbCd"), "\"sk-st-AbCd\"");
+        for key in [
+            "0b8f5c9e1f2a4c3d9e8f7a6b5c4d3e2f",
+            "sk-st-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd",
+            "legacy-client-key-42",
+        ] {
+            assert!(!super::named(key).contains(key), "{key}");
+        }
+    }
+
     #[test]
     fn generated_keys_are_long_random_and_prefixed() {
         let a = super::generate_key();
