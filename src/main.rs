@@ -93,7 +93,7 @@ enum KeyAction {
         #[arg(long)]
         rpm: Option<u32>,
     },
-    /// Revoke a key (by id or display prefix) now.
+    /// Revoke a key (by id, display prefix, or the key itself) now.
     Revoke { key: String },
     /// Issue a new key; the old one stays valid for the grace period.
     Rotate {

@@ -1819,7 +1819,7 @@ async fn key_rotation_keeps_the_old_key_for_the_grace_period() {
     };
     assert!(e.to_string().contains("has expired"), "{e}");
     assert!(
-        e.to_string().contains(&old.id),
+        e.to_string().contains(&old.id[..10]),
         "the message names the key given, not a new one: {e}"
     );
 

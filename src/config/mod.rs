@@ -590,6 +590,34 @@ mod tests {
         }
     }
 
+    /// The upgrade socket and the pid file are absolute, relative to the file, for an old
+    /// and a new process started from other directories; a socket path past what a Unix
+    /// socket holds is refused here, not by a panic during the upgrade.
+    #[test]
+    fn server_paths_are_absolute_and_the_socket_fits() {
+        let dir = std::env::temp_dir().join("edge-conf");
+        let file = dir.join("edge.yaml");
+        let text = "listeners: [{address: 127.0.0.1:0}]\nserver: {upgrade_sock: run/up.sock, pid_file: edge.pid}\n";
+        let c = Config::from_text(&file, text, &|_| None).unwrap();
+        assert_eq!(
+            c.server.upgrade_sock,
+            dir.join("run/up.sock").display().to_string()
+        );
+        assert_eq!(
+            c.server.pid_file,
+            dir.join("edge.pid").display().to_string()
+        );
+        let long = format!(
+            "listeners: [{{address: 127.0.0.1:0}}]\nserver: {{upgrade_sock: /tmp/{}.sock}}\n",
+            "s".repeat(120)
+        );
+        let e = load(&long).unwrap_err().to_string();
+        assert!(
+            e.contains("server.upgrade_sock: must name a socket file"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn a_tenant_name_defined_twice_is_refused() {
         let text = "listeners: [{address: 127.0.0.1:0}]\nai:\n  tenants:\n    - {name: acme, credits: 100}\n    - {name: acme, credits: 0}\n";

@@ -17,7 +17,7 @@ use super::source::Diagnostics;
 use super::*;
 
 pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Config {
-    let server = server(&raw.server, base);
+    let server = server(&raw.server, base, d);
     let admin = if raw.admin.address.trim().is_empty() {
         None
     } else {
@@ -144,7 +144,24 @@ fn default_core_api() -> RawUpstream {
     RawUpstream::new(vec!["127.0.0.1:8080".into()])
 }
 
-fn server(r: &RawServer, base: &Path) -> ServerSettings {
+fn server(r: &RawServer, base: &Path, d: &mut Diagnostics) -> ServerSettings {
+    // Absolute, relative to this file: the old process and the new one of an upgrade may
+    // run from other directories, and each finds the other's files by these paths.
+    let absolute = |p: &str| {
+        let p = resolve_path(base, p);
+        std::path::absolute(&p).unwrap_or(p).display().to_string()
+    };
+    let upgrade_sock = absolute(&r.upgrade_sock);
+    // A Unix socket's path holds at most 107 bytes; Pingora's upgrade panics past that.
+    if r.upgrade_sock.trim().is_empty() || upgrade_sock.len() > 107 {
+        d.error(
+            "server.upgrade_sock",
+            format!(
+                "must name a socket file of at most 107 bytes as an absolute path (it is {} bytes)",
+                upgrade_sock.len()
+            ),
+        );
+    }
     let threads = if r.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -154,13 +171,8 @@ fn server(r: &RawServer, base: &Path) -> ServerSettings {
         threads,
         work_stealing: r.work_stealing,
         shutdown_timeout: r.shutdown_timeout.0,
-        pid_file: r.pid_file.clone(),
-        // Absolute, relative to this file: the old process and the new one may run from
-        // other directories, and the old one looks for the new one's socket by its path.
-        upgrade_sock: {
-            let p = resolve_path(base, &r.upgrade_sock);
-            std::path::absolute(&p).unwrap_or(p).display().to_string()
-        },
+        pid_file: absolute(&r.pid_file),
+        upgrade_sock,
         keepalive_pool_size: r.keepalive_pool_size,
     }
 }

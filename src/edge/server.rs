@@ -312,9 +312,14 @@ fn can_bind(config: &Config) -> anyhow::Result<()> {
     for addr in addrs {
         // One of this file's own addresses on the port (`[::]:80` beside `0.0.0.0:80`, the
         // admin address on a listener's) will not let go: no wait for it.
-        let own = held
-            .iter()
-            .any(|h| h.local_addr().is_ok_and(|a| a.port() == addr.port()));
+        let own = held.iter().any(|h| {
+            h.local_addr().is_ok_and(|a| {
+                a.port() == addr.port()
+                    && (a.ip() == addr.ip()
+                        || a.ip().is_unspecified()
+                        || addr.ip().is_unspecified())
+            })
+        });
         // A port still held for a moment (the process before a restart) is waited for,
         // as Pingora would.
         let mut tries = 0;
@@ -333,7 +338,7 @@ fn can_bind(config: &Config) -> anyhow::Result<()> {
         };
         match bound {
             Ok(l) => held.push(l),
-            Err(e) if own => anyhow::bail!(
+            Err(e) if own && e.kind() == std::io::ErrorKind::AddrInUse => anyhow::bail!(
                 "cannot listen on {addr}: {e} (another address of this file takes the port)"
             ),
             Err(e) => anyhow::bail!("cannot listen on {addr}: {e}"),
@@ -352,7 +357,8 @@ const BIND_RETRIES: u32 = 5;
 async fn upgrade_waiting(path: &str) -> bool {
     let listening = || {
         let Ok(table) = std::fs::read_to_string("/proc/net/unix") else {
-            // No table to read: a socket file is all there is to go by.
+            // No table to read: a socket file is all there is to go by, and one left by a
+            // killed successor is taken for a live one.
             return std::fs::metadata(path).is_ok_and(|m| {
                 use std::os::unix::fs::FileTypeExt;
                 m.file_type().is_socket()
@@ -626,57 +632,50 @@ impl ShutdownSignalWatch for Signals {
                 _ = int.recv() => Got::Int,
                 _ = hup.recv() => Got::Hup,
             };
-            let got = match got {
+            match got {
                 Got::Quit => {
                     // Pingora hands the sockets over and shuts down whether or not a new
                     // process takes them. While it is looked for, SIGTERM and SIGINT
                     // still mean what they mean.
                     let waiting = tokio::select! {
-                        w = upgrade_waiting(&self.upgrade_sock) => Ok(w),
-                        _ = term.recv() => Err(Got::Term),
-                        _ = int.recv() => Err(Got::Int),
+                        w = upgrade_waiting(&self.upgrade_sock) => w,
+                        _ = term.recv() => return terminate(int),
+                        _ = int.recv() => return interrupt(int),
                     };
-                    match waiting {
-                        Ok(true) => {
-                            tracing::info!(
-                                "SIGQUIT: handing the sockets to the new process, then draining"
-                            );
-                            exit_on_next(int);
-                            return ShutdownSignal::GracefulUpgrade;
-                        }
-                        Ok(false) => {
-                            tracing::warn!(upgrade_sock = %self.upgrade_sock, "SIGQUIT: no new process waits for the sockets (start `run --upgrade` first); still serving");
-                            continue;
-                        }
-                        Err(other) => other,
+                    if waiting {
+                        tracing::info!(
+                            "SIGQUIT: handing the sockets to the new process, then draining"
+                        );
+                        exit_on_next(int);
+                        return ShutdownSignal::GracefulUpgrade;
                     }
+                    tracing::warn!(upgrade_sock = %self.upgrade_sock, "SIGQUIT: no new process waits for the sockets (start `run --upgrade` first); still serving");
                 }
-                other => other,
-            };
-            match got {
-                Got::Term => {
-                    tracing::info!("SIGTERM: draining in-flight requests");
-                    // Ctrl-C during a drain means now.
-                    exit_on_next(int);
-                    return ShutdownSignal::GracefulTerminate;
-                }
-                Got::Int => {
-                    // Pingora's own fast shutdown would stop the runtimes at once, before
-                    // the requests cut off are settled and the audit queue flushed: those
-                    // still run, only the wait for requests in flight is skipped.
-                    tracing::info!("SIGINT: exiting without draining in-flight requests");
-                    NO_DRAIN.store(true, Ordering::Relaxed);
-                    // Settling and flushing may take seconds: a second Ctrl-C means now.
-                    exit_on_next(int);
-                    return ShutdownSignal::GracefulTerminate;
-                }
+                Got::Term => return terminate(int),
+                Got::Int => return interrupt(int),
                 Got::Hup => {
                     let _ = self.reloader.reload();
                 }
-                Got::Quit => {}
             }
         }
     }
+}
+
+/// SIGTERM: drain the requests in flight; a Ctrl-C during the drain means now.
+fn terminate(int: Signal) -> ShutdownSignal {
+    tracing::info!("SIGTERM: draining in-flight requests");
+    exit_on_next(int);
+    ShutdownSignal::GracefulTerminate
+}
+
+/// SIGINT: no wait for the requests in flight. Pingora's own fast shutdown would stop the
+/// runtimes at once, before the requests cut off are settled and the audit queue flushed:
+/// those still run. Settling and flushing may take seconds: a second Ctrl-C means now.
+fn interrupt(int: Signal) -> ShutdownSignal {
+    tracing::info!("SIGINT: exiting without draining in-flight requests");
+    NO_DRAIN.store(true, Ordering::Relaxed);
+    exit_on_next(int);
+    ShutdownSignal::GracefulTerminate
 }
 
 /// The signal the loop woke for.

@@ -232,8 +232,8 @@ keywords = ["vault-begin"]
     }
 
     /// Operator rules read as gitleaks reads them: with no `secretGroup`, the first group
-    /// that matched something; the digit requirement only for `generic…` rules with an
-    /// entropy floor.
+    /// that matched something (here, that holds a letter or digit: not a quote); the digit
+    /// requirement only for `generic…` rules with an entropy floor.
     #[test]
     fn operator_rules_pick_their_secret_as_gitleaks_does() {
         let toml = r#"
@@ -254,7 +254,7 @@ keywords = ["wordkey"]
 entropy = 2.0
 "#;
         let built = Scanner::builder().gitleaks_toml(toml).build().unwrap();
-        let text = "ACME_KEY=Q8w7E6r5T4y3U2i1O9p0A8s7D6f5G4h3\nX-Internal-Token: hTqLmZpRwKxVbNcJdFgSyEuAoW\nwordkey=qwertyuiopasdf\n";
+        let text = "ACME_KEY=Q8w7E6r5T4y3U2i1O9p0A8s7D6f5G4h3\nX-Internal-Token: hTqLmZpRwKxVbNcJdFgSyEuAoW\nwordkey=qwertyuiopasdf\nACME_KEY=\"Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe\"\n";
         let r = built.scanner.scan(text, &ScanOptions::default());
         let got: Vec<(&str, &str)> = r
             .findings
@@ -266,6 +266,8 @@ entropy = 2.0
             [
                 ("ACME_KEY", "Q8w7E6r5T4y3U2i1O9p0A8s7D6f5G4h3"),
                 ("INTERNAL_GENERIC_TOKEN", "hTqLmZpRwKxVbNcJdFgSyEuAoW"),
+                // Quoted: the key, not its quote.
+                ("ACME_KEY", "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe"),
             ]
         );
     }

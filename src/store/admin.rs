@@ -297,14 +297,13 @@ impl PgStore {
     }
 }
 
-/// How a message names the key an operator gave: an id, or a display prefix, as given;
-/// anything longer (a whole key pasted to revoke it, of any format) by its first
-/// characters alone, since messages end up in terminals and CI logs.
+/// How a message names the key an operator gave: a display prefix as given; anything
+/// longer (a whole key pasted to revoke it, of any format, a migrated one shaped like an
+/// id included) by its first characters alone, since messages end up in terminals and CI
+/// logs.
 pub fn named(key: &str) -> String {
-    // Only an id as `key revoke` prints them: a migrated key may be 32 hex digits, which
-    // the uuid parser reads as an id too.
-    let id = key.len() == 36 && uuid::Uuid::try_parse(key).is_ok();
-    if id || key.chars().count() <= 11 {
+    let n = key.chars().count();
+    if n <= 10 || (n == 11 && key.ends_with('…')) {
         format!("{key:?}")
     } else {
         format!("{:?}", display_prefix(key))
@@ -322,14 +321,14 @@ enum Usable {
 
 #[cfg(test)]
 mod tests {
-    /// Ids and short prefixes are named as given; any longer value (a whole key, of our
-    /// format or a migrated one, 32 hex digits included) by its start.
+    /// Display prefixes are named as given; any longer value (a whole key, of our format
+    /// or a migrated one, shaped like an id or 32 hex digits) by its start.
     #[test]
     fn messages_never_repeat_a_whole_key() {
-        let id = "0b8f5c9e-1f2a-4c3d-9e8f-7a6b5c4d3e2f";
-        assert_eq!(super::named(id), format!("{id:?}"));
         assert_eq!(super::named("sk-st-AbCd"), "\"sk-st-AbCd\"");
+        assert_eq!(super::named("sk-st-AbCd…"), "\"sk-st-AbCd…\"");
         for key in [
+            "0b8f5c9e-1f2a-4c3d-9e8f-7a6b5c4d3e2f",
             "0b8f5c9e1f2a4c3d9e8f7a6b5c4d3e2f",
             "sk-st-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcd",
             "legacy-client-key-42",

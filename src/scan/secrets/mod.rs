@@ -92,8 +92,8 @@ pub(crate) struct SecretRule {
     /// Keywords matched case-sensitively.
     pub(crate) cs: Vec<String>,
     pub(crate) entropy: f32,
-    /// Capture group holding the secret; `None` means the first group that matched
-    /// something, else the whole match (see [`secret_group`]).
+    /// Capture group holding the secret; `None` means the first group that matched a
+    /// letter or digit, else the whole match (see [`secret_group`]).
     pub(crate) group: Option<usize>,
     pub(crate) score: f32,
     pub(crate) multiline: bool,
@@ -484,14 +484,18 @@ impl SecretSpan {
     }
 }
 
-/// The secret of one match: group `group`, or else the first group that matched something,
-/// or else the whole match, as gitleaks reads it (`(["']?)([A-Za-z0-9]{32})` is about its
-/// second group whenever the quote is absent).
+/// The secret of one match: group `group`, or else the first group that matched a letter
+/// or digit, or else the whole match. gitleaks takes the first group that matched
+/// anything; in `(["']?)([A-Za-z0-9]{32})` that is the quote when there is one, and
+/// redacting a quote would leave the key beside it.
 fn secret_group<'h>(caps: &regex::Captures<'h>, group: Option<usize>) -> Option<regex::Match<'h>> {
     match group {
         Some(g) => caps.get(g),
         None => (1..caps.len())
-            .find_map(|g| caps.get(g).filter(|m| !m.is_empty()))
+            .find_map(|g| {
+                caps.get(g)
+                    .filter(|m| m.as_str().chars().any(char::is_alphanumeric))
+            })
             .or_else(|| caps.get(0)),
     }
 }
