@@ -231,6 +231,16 @@ keywords = ["vault-begin"]
         assert_eq!(got, [block.as_str()]);
     }
 
+    /// What a scanner with `toml`'s operator rules finds in `text`: `ENTITY value` each.
+    fn operator_findings(toml: &str, text: &str) -> Vec<String> {
+        let built = Scanner::builder().gitleaks_toml(toml).build().unwrap();
+        let r = built.scanner.scan(text, &ScanOptions::default());
+        r.findings
+            .iter()
+            .map(|f| format!("{} {}", f.entity, &text[f.start..f.end]))
+            .collect()
+    }
+
     /// Operator rules read as gitleaks reads them: with no `secretGroup`, the first group
     /// that matched something (here, that holds a letter or digit: not a quote); the digit
     /// requirement only for `generic…` rules with an entropy floor.
@@ -253,21 +263,14 @@ regex = '''wordkey=([a-z]{12,})'''
 keywords = ["wordkey"]
 entropy = 2.0
 "#;
-        let built = Scanner::builder().gitleaks_toml(toml).build().unwrap();
         let text = "ACME_KEY=Q8w7E6r5T4y3U2i1O9p0A8s7D6f5G4h3\nX-Internal-Token: hTqLmZpRwKxVbNcJdFgSyEuAoW\nwordkey=qwertyuiopasdf\nACME_KEY=\"Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe\"\n";
-        let r = built.scanner.scan(text, &ScanOptions::default());
-        let got: Vec<(&str, &str)> = r
-            .findings
-            .iter()
-            .map(|f| (&*f.entity, &text[f.start..f.end]))
-            .collect();
         assert_eq!(
-            got,
+            operator_findings(toml, text),
             [
-                ("ACME_KEY", "Q8w7E6r5T4y3U2i1O9p0A8s7D6f5G4h3"),
-                ("INTERNAL_GENERIC_TOKEN", "hTqLmZpRwKxVbNcJdFgSyEuAoW"),
+                "ACME_KEY Q8w7E6r5T4y3U2i1O9p0A8s7D6f5G4h3",
+                "INTERNAL_GENERIC_TOKEN hTqLmZpRwKxVbNcJdFgSyEuAoW",
                 // Quoted: the key, not its quote.
-                ("ACME_KEY", "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe"),
+                "ACME_KEY Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0Fe",
             ]
         );
     }
@@ -287,20 +290,13 @@ id = "pw-es"
 regex = '''(?i)contraseña\s*[:=]\s*(\S{8,})'''
 keywords = ["contraseña"]
 "#;
-        let built = Scanner::builder().gitleaks_toml(toml).build().unwrap();
         let text = "api_key=q8w7e6r5t4 done, CONTRASEÑA: Zq8wX2mP9kLv";
-        let r = built.scanner.scan(text, &ScanOptions::default());
-        let got: Vec<(&str, &str)> = r
-            .findings
-            .iter()
-            .map(|f| (&*f.entity, &text[f.start..f.end]))
-            .collect();
         assert_eq!(
-            got,
+            operator_findings(toml, text),
             [
-                ("LOOSE_KEY", "api_key=q8w7e6r5t4"),
-                ("LOOSE_KEY", "done"),
-                ("PW_ES", "Zq8wX2mP9kLv")
+                "LOOSE_KEY api_key=q8w7e6r5t4",
+                "LOOSE_KEY done",
+                "PW_ES Zq8wX2mP9kLv"
             ]
         );
     }
