@@ -673,6 +673,54 @@ async fn sigquit_without_a_successor_keeps_serving() {
     assert_eq!(r.status(), 200);
 }
 
+/// A successor whose own set-up fails (here its audit spool cannot be made) exits before it
+/// takes the sockets: the old process, its SIGQUIT finding no taker, keeps serving.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_successor_that_fails_its_set_up_leaves_the_old_process_serving() {
+    let web = Origin::start("web");
+    let (port, base) = listen();
+    let cfg = |spool: &str| {
+        format!(
+            "listeners: [{{address: 127.0.0.1:{port}}}]\nupstreams: {{web: {{addresses: [\"{}\"]}}}}\nroutes: [{{prefix: /, upstream: web}}]\nai:\n  system_secret: \"upgrade-test-secret-0123456789abcdef-00\"\n  audit: {{file: audit.jsonl, spool_dir: \"{spool}\"}}\n  providers: [{{name: echo, kind: echo, models: [echo]}}]\n",
+            web.addr
+        )
+    };
+    let edge = Edge::start(&cfg("spool"));
+    let head = std::fs::read_to_string(&edge.config).unwrap();
+    let prefix = &head[..head.find("listeners:").unwrap()];
+    std::fs::write(&edge.config, format!("{prefix}{}", cfg("/dev/null/spool"))).unwrap();
+    let mut successor = std::process::Command::new(common::bin())
+        .args(["run", "--upgrade", "-c"])
+        .arg(&edge.config)
+        .current_dir(edge.dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    edge.signal(libc::SIGQUIT);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let status = loop {
+        if let Some(s) = successor.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = successor.kill();
+            panic!("the successor kept running with a set-up that cannot work");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(!status.success());
+    // The old process's wait for a taker (5 s) ends with a refusal.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let r = client().get(format!("{base}/x")).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(
+        edge.stderr_text().contains("no new process waits"),
+        "{}",
+        edge.stderr_text()
+    );
+}
+
 /// A listener that cannot be bound ends the start, its address named, with a non-zero
 /// exit: Pingora would panic one service thread and leave the process up, serving nothing.
 #[test]

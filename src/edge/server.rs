@@ -95,7 +95,6 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         can_bind(&config)?;
     }
     let mut server = Server::new_with_opt_and_conf(opt, conf);
-    server.bootstrap();
 
     let mut hooks = hooks;
     // Database pools spawn housekeeping tasks when built; they live on this small runtime,
@@ -257,6 +256,11 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
             shared: shared.clone(),
         },
     ));
+
+    // Only now, with everything built, are an old process's sockets taken (`run
+    // --upgrade`): a set-up that fails (Redis URL, audit spool, TLS files) ends this
+    // process while the old one still serves, its SIGQUIT refused for want of a taker.
+    server.bootstrap();
 
     // Pingora writes its pid file only when daemonizing; operators and the upgrade
     // procedure want it in the foreground too.
