@@ -694,7 +694,7 @@ async fn a_successor_that_fails_its_set_up_leaves_the_old_process_serving() {
         .arg(&edge.config)
         .current_dir(edge.dir.path())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     edge.signal(libc::SIGQUIT);
@@ -710,6 +710,16 @@ async fn a_successor_that_fails_its_set_up_leaves_the_old_process_serving() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     };
     assert!(!status.success());
+    // It failed where this test means it to: building the shield, after the file loaded.
+    let mut err = String::new();
+    use std::io::Read;
+    successor
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(err.contains("spool"), "{err}");
     // The old process's wait for a taker (5 s) ends with a refusal.
     tokio::time::sleep(Duration::from_secs(6)).await;
     let r = client().get(format!("{base}/x")).send().await.unwrap();

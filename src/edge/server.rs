@@ -257,31 +257,33 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         },
     ));
 
-    // Only now, with everything built, are an old process's sockets taken (`run
-    // --upgrade`): a set-up that fails (Redis URL, audit spool, TLS files) ends this
-    // process while the old one still serves, its SIGQUIT refused for want of a taker.
-    server.bootstrap();
-
     // Pingora writes its pid file only when daemonizing; operators and the upgrade
-    // procedure want it in the foreground too.
+    // procedure want it in the foreground too (written below, once the sockets are ours).
     let pid_file = config.server.pid_file.clone();
-    if let Err(e) = std::fs::write(&pid_file, format!("{}\n", std::process::id())) {
-        tracing::warn!(path = %pid_file, error = %e, "cannot write the pid file");
+    let ours = format!("{}\n", std::process::id());
+    {
+        let (pid_file, ours) = (pid_file.clone(), ours.clone());
+        hooks.push(Box::new(move || {
+            // After a graceful upgrade the file names the new process, which wrote it
+            // last: only our own pid is taken away.
+            if std::fs::read_to_string(&pid_file).is_ok_and(|p| p == ours) {
+                let _ = std::fs::remove_file(&pid_file);
+            }
+        }));
     }
-    hooks.push(Box::new(move || {
-        // After a graceful upgrade the file names the new process, which wrote it last:
-        // only our own pid is taken away.
-        let ours = format!("{}\n", std::process::id());
-        if std::fs::read_to_string(&pid_file).is_ok_and(|p| p == ours) {
-            let _ = std::fs::remove_file(&pid_file);
-        }
-    }));
     let phases = server.watch_execution_phase();
     let drain_timeout = config.server.shutdown_timeout;
     std::thread::Builder::new()
         .name("drain".into())
         .spawn(move || drain_then_exit(phases, drain_timeout, hooks))?;
 
+    // Only now, with everything built, are an old process's sockets taken (`run
+    // --upgrade`): a set-up that fails (Redis URL, audit spool, TLS files) ends this
+    // process while the old one still serves, its SIGQUIT refused for want of a taker.
+    server.bootstrap();
+    if let Err(e) = std::fs::write(&pid_file, &ours) {
+        tracing::warn!(path = %pid_file, error = %e, "cannot write the pid file");
+    }
     let reloader = Reloader {
         file: config.file.clone(),
         shared,
