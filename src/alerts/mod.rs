@@ -145,9 +145,29 @@ pub struct Origin<'a> {
     pub request_id: &'a str,
     pub tenant: Option<&'a str>,
     pub route: &'a str,
-    /// Who sent it (an API key, a token's subject, an address), for
-    /// [`AlertSettings::repeat_after`]; never sent to the receiver.
-    pub client: &'a str,
+    /// Who sent it, for [`AlertSettings::repeat_after`]; never sent to the receiver.
+    pub client: Client<'a>,
+}
+
+/// Who sent a message: written out only once a rule matched, not for every text checked.
+#[derive(Clone, Copy)]
+pub enum Client<'a> {
+    /// An API key, by its id.
+    Key(&'a str),
+    /// A token's subject.
+    Subject(&'a str),
+    /// An address; IPv6 by its /64, as everywhere else.
+    Address(std::net::IpAddr),
+}
+
+impl std::fmt::Display for Client<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Client::Key(id) => write!(f, "key:{id}"),
+            Client::Subject(sub) => write!(f, "sub:{sub}"),
+            Client::Address(ip) => write!(f, "ip:{}", crate::store::client_subject(*ip)),
+        }
+    }
 }
 
 struct Metrics {

@@ -187,9 +187,14 @@ pub fn mask_query(target: &str) -> std::borrow::Cow<'_, str> {
             out.push('?');
         }
         let (k, v) = body.split_once('=').unwrap_or((body, ""));
-        let name = percent_encoding::percent_decode_str(&k.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned();
+        let spaced;
+        let k_read = if k.contains('+') {
+            spaced = k.replace('+', " ");
+            spaced.as_str()
+        } else {
+            k
+        };
+        let name = percent_encoding::percent_decode_str(k_read).decode_utf8_lossy();
         // Any part of a bracketed or dotted name: Express's qs files `[access_token]` and
         // `access_token[]` under `access_token`, and the edge accepts such a WebSocket token.
         let sensitive = name

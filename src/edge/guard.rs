@@ -562,16 +562,15 @@ fn check_json(state: &State, ctx: &RequestCtx, route: &Route, buf: &[u8], cut: b
 fn alert(state: &State, ctx: &RequestCtx, route: &Route, texts: &[String]) {
     if let Some(a) = &state.guards.alerts {
         let client = match &ctx.guard.subject {
-            Some(sub) => format!("sub:{sub}"),
-            // An IPv6 client counts by its /64, as everywhere else.
-            None => format!("ip:{}", crate::store::client_subject(ctx.client_ip)),
+            Some(sub) => crate::alerts::Client::Subject(sub),
+            None => crate::alerts::Client::Address(ctx.client_ip),
         };
         a.check(
             &crate::alerts::Origin {
                 request_id: &ctx.request_id,
                 tenant: None,
                 route: &route.name,
-                client: &client,
+                client,
             },
             texts,
         );

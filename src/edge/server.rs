@@ -632,14 +632,8 @@ impl ShutdownSignalWatch for Signals {
             return ShutdownSignal::FastShutdown;
         };
         loop {
-            let got = tokio::select! {
-                _ = quit.recv() => Got::Quit,
-                _ = term.recv() => Got::Term,
-                _ = int.recv() => Got::Int,
-                _ = hup.recv() => Got::Hup,
-            };
-            match got {
-                Got::Quit => {
+            tokio::select! {
+                _ = quit.recv() => {
                     // Pingora hands the sockets over and shuts down whether or not a new
                     // process takes them. While it is looked for, SIGTERM and SIGINT
                     // still mean what they mean.
@@ -657,9 +651,9 @@ impl ShutdownSignalWatch for Signals {
                     }
                     tracing::warn!(upgrade_sock = %self.upgrade_sock, "SIGQUIT: no new process waits for the sockets (start `run --upgrade` first); still serving");
                 }
-                Got::Term => return terminate(int),
-                Got::Int => return interrupt(int),
-                Got::Hup => {
+                _ = term.recv() => return terminate(int),
+                _ = int.recv() => return interrupt(int),
+                _ = hup.recv() => {
                     let _ = self.reloader.reload();
                 }
             }
@@ -682,14 +676,6 @@ fn interrupt(int: Signal) -> ShutdownSignal {
     NO_DRAIN.store(true, Ordering::Relaxed);
     exit_on_next(int);
     ShutdownSignal::GracefulTerminate
-}
-
-/// The signal the loop woke for.
-enum Got {
-    Quit,
-    Term,
-    Int,
-    Hup,
 }
 
 #[cfg(test)]

@@ -349,7 +349,7 @@ fn canonical_read<'v>(entity: &str, value: &'v str) -> Cow<'v, str> {
                 Cow::Borrowed(value)
             }
         }
-        "PHONE" | "CREDIT_CARD" | "SSN" | "CLABE" => kept_upper(value, |c| c.is_ascii_digit()),
+        e if super::resolve::DIGIT_VALUED.contains(&e) => kept_upper(value, |c| c.is_ascii_digit()),
         "IBAN" | "CURP" | "RFC" | "VIN" => kept_upper(value, |c| c.is_ascii_alphanumeric()),
         "PERSON" => {
             // Decomposed accents (`e` + U+0301) composed first, as the gazetteer reads them.

@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::finding::{Category, Finding};
-use super::text::{char_at, char_before};
+use super::text::{char_at, char_before, next_digit, next_where};
 
 /// Shortest value that is searched for again. Every value is: the fuzzer found a two-letter
 /// name ("Ma", after "Querida") left visible in a second place when short values were exempt,
@@ -244,7 +244,7 @@ fn escape_before(text: &[u8], at: usize) -> bool {
 
 /// Entities whose value is its digits: the placeholders number their spellings as one
 /// value (`redact::canonical`), so each spelling must be found.
-const DIGIT_VALUED: [&str; 4] = ["PHONE", "CREDIT_CARD", "SSN", "CLABE"];
+pub(crate) const DIGIT_VALUED: [&str; 4] = ["PHONE", "CREDIT_CARD", "SSN", "CLABE"];
 
 /// Copies of digit-valued findings written with other separators: `536-22-8812` found
 /// beside its cue, then `536228812` or `536 22 8812` further on, where the detector's
@@ -274,17 +274,11 @@ fn digit_copies(text: &str, kept: &[Finding], taken: &mut Taken) -> Vec<Finding>
     };
     let b = text.as_bytes();
     let mut groups: Vec<(usize, usize)> = Vec::new();
-    let mut i = 0;
+    let mut i = next_digit(b, 0);
     while i < b.len() {
-        if b[i].is_ascii_digit() {
-            let s = i;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-            groups.push((s, i));
-        } else {
-            i += 1;
-        }
+        let end = next_where(b, i, |c| !c.is_ascii_digit());
+        groups.push((i, end));
+        i = next_digit(b, end);
     }
     // Groups `g` and `g + 1` read as one number: one separator between them, or `) `.
     let joined = |g: usize| {

@@ -539,12 +539,11 @@ impl Shield {
         };
         trail.record.provider = Some(provider.name.clone());
         if let Some(alerts) = self.alerts.as_ref().filter(|a| a.settings.ai_prompts) {
-            let client = format!("key:{}", key.key_id);
             let origin = crate::alerts::Origin {
                 request_id: req.request_id,
                 tenant: Some(&key.tenant_name),
                 route: "ai",
-                client: &client,
+                client: crate::alerts::Client::Key(&key.key_id),
             };
             alerts.check(&origin, &super::wire::user_texts(&body));
         }

@@ -141,16 +141,15 @@ impl Providers {
                     let found = tokio::time::timeout(LOOKUP_MAX, lookup)
                         .await
                         .map(|r| r.map(|it| it.collect::<Vec<SocketAddr>>()));
-                    let host = key.0.clone();
                     match found {
                         Ok(Ok(found)) if !found.is_empty() => {
                             dns.lock().insert(key, (Instant::now(), found));
                         }
-                        Ok(Ok(_)) => tracing::warn!(provider = %name, %host,
+                        Ok(Ok(_)) => tracing::warn!(provider = %name, host = %key.0,
                             "provider lookup found no address; using the addresses found before"),
-                        Ok(Err(e)) => tracing::warn!(provider = %name, %host, error = %e,
+                        Ok(Err(e)) => tracing::warn!(provider = %name, host = %key.0, error = %e,
                             "provider lookup failed; using the addresses found before"),
-                        Err(_) => tracing::warn!(provider = %name, %host,
+                        Err(_) => tracing::warn!(provider = %name, host = %key.0,
                             "provider lookup timed out; using the addresses found before"),
                     }
                 });

@@ -504,11 +504,9 @@ const READ_KEYS: [&str; 34] = [
 /// Keys that are names, not fields, are left: a schema's `properties`, `$defs` and the
 /// like, `metadata`, and free-form objects (`arguments` or `input` sent as objects).
 pub fn case_variant_key(body: &Value) -> Option<String> {
-    let top = body.as_object().and_then(|map| {
-        map.keys().find(|k| {
-            !POLICY_KEYS.contains(&k.as_str()) && POLICY_KEYS.contains(&go_fold(k).as_str())
-        })
-    });
+    let top = body
+        .as_object()
+        .and_then(|map| map.keys().find(|k| variant(k, &POLICY_KEYS)));
     top.cloned().or_else(|| variant_below(body, false))
 }
 
@@ -525,24 +523,25 @@ const POLICY_KEYS: [&str; 8] = [
     "audio",
 ];
 
-/// Go's `encoding/json` key folding, for the keys it can reach: ASCII case, and the two
-/// characters that fold to ASCII letters.
-fn go_fold(k: &str) -> String {
-    k.chars()
-        .map(|c| match c {
-            '\u{017F}' => 's',
-            '\u{212A}' => 'k',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
+/// Whether Go's `encoding/json` reads key `k` as `field` (lower-case ASCII): the same but
+/// for ASCII case and the two characters that fold to ASCII letters. Compared in place:
+/// every key of every request body passes here.
+fn go_folds_to(k: &str, field: &str) -> bool {
+    let mut want = field.bytes();
+    k.chars().all(|c| {
+        let folded = match c {
+            '\u{017F}' => b's',
+            '\u{212A}' => b'k',
+            c if c.is_ascii() => (c as u8).to_ascii_lowercase(),
+            _ => return false,
+        };
+        want.next() == Some(folded)
+    }) && want.next().is_none()
 }
 
-fn variant(k: &str) -> bool {
-    if READ_KEYS.contains(&k) {
-        return false;
-    }
-    let folded = go_fold(k);
-    READ_KEYS.contains(&folded.as_str())
+/// Whether `k` is one of `fields` written another way that Go folds to it.
+fn variant(k: &str, fields: &[&str]) -> bool {
+    !fields.contains(&k) && fields.iter().any(|f| go_folds_to(k, f))
 }
 
 fn join(k: &str, inner: &str) -> String {
@@ -582,7 +581,7 @@ fn variant_below(v: &Value, names: bool) -> Option<String> {
     ];
     match v {
         Value::Object(map) => map.iter().find_map(|(k, v)| {
-            if !names && variant(k) {
+            if !names && variant(k, &READ_KEYS) {
                 return Some(k.clone());
             }
             if !names && FREE_FORM.contains(&k.as_str()) {

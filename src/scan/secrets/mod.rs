@@ -318,7 +318,7 @@ impl SecretDetector {
                 ceil_boundary(text, whole.end + 1)
             };
             if let Some(secret) = secret {
-                self.consider(r, text, 0, whole, secret, out);
+                self.consider(r, text, whole, secret, out);
             }
         }
         at.max(we)
@@ -378,28 +378,27 @@ impl SecretDetector {
                     secret_group(&caps, rule.group).map(|m| m.range())
                 });
                 if let Some(secret) = secret {
-                    self.consider(r, text, 0, whole, secret, out);
+                    self.consider(r, text, whole, secret, out);
                 }
             }
         }
     }
 
-    /// Turns one match of rule `r` in the window starting at `ws` into a finding, unless
+    /// Turns one match of rule `r` (byte ranges of `text`) into a finding, unless
     /// its secret fails the entropy floor, the placeholder list, the rule's check or an
     /// allowlist.
     fn consider(
         &self,
         r: usize,
         text: &str,
-        ws: usize,
         whole: Range<usize>,
         secret: Range<usize>,
         out: &mut Vec<Finding>,
     ) {
         let (Some(rule), Some(whole_str), Some(value)) = (
             self.rules.get(r),
-            text.get(ws + whole.start..ws + whole.end),
-            text.get(ws + secret.start..ws + secret.end),
+            text.get(whole.clone()),
+            text.get(secret.clone()),
         ) else {
             return;
         };
@@ -412,9 +411,9 @@ impl SecretDetector {
         // A value between quotes is a literal, whatever it holds (`'…)a(2r…'`).
         let quoted = text
             .as_bytes()
-            .get((ws + secret.start).wrapping_sub(1))
+            .get(secret.start.wrapping_sub(1))
             .is_some_and(|q| {
-                matches!(q, b'"' | b'\'') && text.as_bytes().get(ws + secret.end) == Some(q)
+                matches!(q, b'"' | b'\'') && text.as_bytes().get(secret.end) == Some(q)
             });
         let Some(len) = filter::check(rule.check, value, quoted) else {
             return;
@@ -435,14 +434,14 @@ impl SecretDetector {
         {
             return;
         }
-        let start = ws + secret.start;
+        let start = secret.start;
         let end = ceil_boundary(text, start + len);
         let allowlists = || rule.allow.iter().chain(&self.global_allow);
         if allowlists().next().is_some() {
             // The line is looked for only when an allowlist tests it: on one long line (a
             // megabyte of minified JSON) that search costs the line's length for each match.
             let line = if allowlists().any(|a| a.target == Target::Line) {
-                line_of(text, ws + whole.start, ws + whole.end)
+                line_of(text, whole.start, whole.end)
             } else {
                 ""
             };
