@@ -492,3 +492,75 @@ async fn a_stalled_submission_gets_408() {
     assert_eq!(v["error"]["code"], "request_timeout");
     assert!(started.elapsed() < Duration::from_secs(5));
 }
+
+/// A shutdown hands a running job back: queued again with its attempt given back, so the
+/// next process takes it at once instead of after its lease, and restarts do not use up its
+/// attempts. The process does not wait for the job to end.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_running_at_shutdown_goes_back_to_the_queue_with_its_attempt() {
+    let store = db::store().await;
+    let _queue = exclusive_queue(&store).await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let jobs = pg_jobs(&store);
+    let block = format!(
+        "```python\n{}```\n\n",
+        "def f(cur, x):\n    cur.execute(\"SELECT \" + x)\n".repeat(3000)
+    );
+    let heavy = jobs
+        .enqueue(
+            NewJob {
+                tenant_id: Some(tenant.clone()),
+                request_id: Some("cut-by-shutdown".into()),
+                source: "api",
+                filename: None,
+                content: block.repeat(40),
+            },
+            3,
+        )
+        .await
+        .unwrap();
+    let provider = Provider::start();
+    let port = free_port();
+    let mut edge = Edge::start(&config(port, &provider, ", job_timeout: 120s, workers: 1"));
+    let pool = store.pool.clone();
+    let h = heavy.clone();
+    wait_for(|| {
+        let (pool, h) = (pool.clone(), h.clone());
+        Box::pin(async move {
+            let s: String =
+                sqlx::query_scalar("SELECT status FROM securetag.sast_job WHERE id = $1::uuid")
+                    .bind(h)
+                    .fetch_one(&pool)
+                    .await
+                    .ok()?;
+            (s == "running").then_some(())
+        })
+    })
+    .await;
+    edge.signal(libc::SIGTERM);
+    let took = edge
+        .wait_exit(Duration::from_secs(15))
+        .expect("exits without finishing the job");
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    let (status, attempts, locked_by, lease): (String, i32, Option<String>, Option<chrono::DateTime<chrono::Utc>>) =
+        sqlx::query_as(
+            "SELECT status, attempts, locked_by, lease_until FROM securetag.sast_job WHERE id = $1::uuid",
+        )
+        .bind(&heavy)
+        .fetch_one(&store.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        (status.as_str(), attempts, locked_by, lease),
+        ("queued", 0, None, None),
+        "{}",
+        edge.stderr_text()
+    );
+    // Any worker takes it at once, as its first attempt.
+    let again = jobs
+        .claim("next-process#0", Duration::from_secs(60))
+        .await
+        .unwrap()
+        .expect("the job is ready");
+    assert_eq!((again.id.as_str(), again.attempts), (heavy.as_str(), 1));
+}

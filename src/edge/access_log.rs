@@ -12,7 +12,7 @@
 use std::io::Write;
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use prometheus::IntCounter;
 use serde::Serialize;
@@ -48,8 +48,15 @@ pub struct Entry<'a> {
 }
 
 struct Writer {
-    tx: SyncSender<Vec<u8>>,
+    tx: SyncSender<Msg>,
     dropped: IntCounter,
+}
+
+/// What the writer thread is sent: a line, or a shutdown's request to say when every line
+/// before it is written.
+enum Msg {
+    Line(Vec<u8>),
+    Flush(SyncSender<()>),
 }
 
 static WRITER: OnceLock<Option<Writer>> = OnceLock::new();
@@ -75,9 +82,35 @@ pub fn write(entry: &Entry<'_>) {
         Err(_) => return,
     };
     line.push(b'\n');
-    if let Err(TrySendError::Full(_)) = w.tx.try_send(line) {
+    if let Err(TrySendError::Full(_)) = w.tx.try_send(Msg::Line(line)) {
         w.dropped.inc();
     }
+}
+
+/// Waits up to `budget` for the lines queued so far to be written: the process exit would
+/// otherwise end the writer thread with the last requests' lines still queued. Says whether
+/// they were.
+pub fn flush_blocking(budget: Duration) -> bool {
+    let Some(Some(w)) = WRITER.get() else {
+        return true;
+    };
+    let (done, written) = sync_channel(1);
+    let deadline = Instant::now() + budget;
+    let mut msg = Msg::Flush(done);
+    // The queue may be full: retry until the deadline rather than block past it.
+    loop {
+        match w.tx.try_send(msg) {
+            Ok(()) => break,
+            Err(TrySendError::Full(m)) if Instant::now() < deadline => {
+                msg = m;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            Err(_) => return false,
+        }
+    }
+    written
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        .is_ok()
 }
 
 /// Started lazily so the thread exists in the process that serves (after any fork).
@@ -107,22 +140,32 @@ fn start_writer() -> Option<Writer> {
     )
     .ok()?;
     crate::metrics::get().register(Box::new(dropped.clone()));
-    let (tx, rx) = sync_channel::<Vec<u8>>(65_536);
+    let (tx, rx) = sync_channel::<Msg>(65_536);
     let spawned = std::thread::Builder::new()
         .name("access-log".into())
         .spawn(move || {
             let mut buf = Vec::with_capacity(64 * 1024);
-            while let Ok(line) = rx.recv() {
-                buf.extend_from_slice(&line);
-                // Drain what is already queued so a burst costs one write call.
-                while buf.len() < 60 * 1024 {
-                    match rx.recv_timeout(Duration::from_millis(0)) {
-                        Ok(l) => buf.extend_from_slice(&l),
-                        Err(_) => break,
+            while let Ok(first) = rx.recv() {
+                let mut next = Some(first);
+                let mut flushed = None;
+                // Take what is already queued so a burst costs one write call.
+                while let Some(msg) = next.take() {
+                    match msg {
+                        Msg::Line(l) => buf.extend_from_slice(&l),
+                        Msg::Flush(done) => {
+                            flushed = Some(done);
+                            break;
+                        }
+                    }
+                    if buf.len() < 60 * 1024 {
+                        next = rx.try_recv().ok();
                     }
                 }
                 let _ = out.write_all(&buf).and_then(|_| out.flush());
                 buf.clear();
+                if let Some(done) = flushed {
+                    let _ = done.try_send(());
+                }
             }
         });
     spawned.ok()?;

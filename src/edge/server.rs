@@ -74,10 +74,14 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         // (settling cut-off requests, the audit flush, queued alerts), which run after the
         // timeout.
         grace_period_seconds: Some({
-            let budget = config
-                .server
-                .shutdown_timeout
-                .saturating_add(SETTLE_BUDGET + CLOSING_BUDGET + FLUSH_BUDGET + ALERT_BUDGET);
+            let budget = config.server.shutdown_timeout.saturating_add(
+                SETTLE_BUDGET
+                    + CLOSING_BUDGET
+                    + FLUSH_BUDGET
+                    + SAST_BUDGET * 2
+                    + ALERT_BUDGET
+                    + ACCESS_LOG_BUDGET,
+            );
             budget
                 .as_secs()
                 .saturating_add(u64::from(budget.subsec_nanos() > 0))
@@ -97,6 +101,8 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
     let mut server = Server::new_with_opt_and_conf(opt, conf);
 
     let mut hooks = hooks;
+    // Run when the drain begins, before requests have finished.
+    let mut at_drain: Vec<ShutdownHook> = Vec::new();
     // Database pools spawn housekeeping tasks when built; they live on this small runtime,
     // which outlives every request (Pingora's runtimes only exist once `run` starts).
     let support = tokio::runtime::Builder::new_multi_thread()
@@ -171,13 +177,20 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
             server.add_service(background_service("ai shield", Once::new(background.run())));
             let (settle, rt) = (shield.clone(), support.handle().clone());
             let flush = shield.auditor().clone();
+            let sast = shield.sast_pool().cloned();
             hooks.push(Box::new(move || {
                 // Their rows join the queue before its last flush.
                 settle.settle_interrupted(&rt, SETTLE_BUDGET, CLOSING_BUDGET);
                 if !flush.flush_blocking(FLUSH_BUDGET) {
                     tracing::warn!("audit queue not confirmed flushed at shutdown; unsent records are in the spool or lost with the queue");
                 }
+                if let Some(pool) = sast {
+                    pool.hand_back(&rt, SAST_BUDGET);
+                }
             }));
+            if let Some(pool) = shield.sast_pool().cloned() {
+                at_drain.push(Box::new(move || pool.stop_taking_jobs()));
+            }
             Some(shield)
         }
         None => None,
@@ -275,7 +288,7 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
     let drain_timeout = config.server.shutdown_timeout;
     std::thread::Builder::new()
         .name("drain".into())
-        .spawn(move || drain_then_exit(phases, drain_timeout, hooks))?;
+        .spawn(move || drain_then_exit(phases, drain_timeout, at_drain, hooks))?;
 
     // Only now, with everything built, are an old process's sockets taken (`run
     // --upgrade`): a set-up that fails (Redis URL, audit spool, TLS files) ends this
@@ -439,17 +452,23 @@ const NEWEST_CONNECTION_GRACE: Duration = Duration::from_millis(250);
 const SETTLE_BUDGET: Duration = Duration::from_secs(2);
 const CLOSING_BUDGET: Duration = Duration::from_secs(1);
 const FLUSH_BUDGET: Duration = Duration::from_secs(5);
+/// How long the SAST pool waits at exit for its running jobs, and again to give back those
+/// still running (the next process takes them up at once instead of after their lease).
+const SAST_BUDGET: Duration = Duration::from_millis(250);
+/// How long the exit waits for the access log's last queued lines to be written.
+const ACCESS_LOG_BUDGET: Duration = Duration::from_millis(500);
 /// How long the drain waits, last, for queued alerts to be delivered (retries included).
 const ALERT_BUDGET: Duration = Duration::from_secs(2);
 
 /// Set by SIGINT: the shutdown does not wait for requests in flight.
 static NO_DRAIN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
-/// Waits for Pingora to enter its grace period, then for the last request (unless SIGINT
-/// asked for no drain), then runs the hooks and exits.
+/// Waits for Pingora to enter its grace period, runs `at_drain`, waits for the last request
+/// (unless SIGINT asked for no drain), then runs the hooks and exits.
 fn drain_then_exit(
     mut phases: tokio::sync::broadcast::Receiver<ExecutionPhase>,
     timeout: Duration,
+    at_drain: Vec<ShutdownHook>,
     hooks: Vec<ShutdownHook>,
 ) {
     loop {
@@ -460,6 +479,9 @@ fn drain_then_exit(
         }
     }
     let start = Instant::now();
+    for hook in at_drain {
+        hook();
+    }
     // A request counts as in flight only once its headers are read, and the grace period
     // begins while the accept loops may still take a connection: one whose request is
     // already on the wire would be dropped by exiting at once. Headers that arrive later
@@ -482,6 +504,11 @@ fn drain_then_exit(
     }
     for hook in hooks {
         hook();
+    }
+    // Last: the hooks' own requests are not logged, but the drained ones' lines may still
+    // be queued.
+    if !super::access_log::flush_blocking(ACCESS_LOG_BUDGET) {
+        tracing::warn!("the access log's last lines were not written before the exit");
     }
     tracing::info!(drained_in = ?start.elapsed(), "shutdown complete");
     std::process::exit(0);

@@ -7,9 +7,15 @@
 //! one queue; each job runs on Tokio's blocking pool under a timeout, with the engine's own
 //! time budget set to the same timeout so a slow snippet frees its thread too. Failures are
 //! retried up to the job's cap; a timeout is final, since the same input would time out again.
+//!
+//! A shutdown stops the workers taking jobs when its drain begins; at exit the jobs still
+//! running go back to the queue with their attempt given back ([`SastPool::hand_back`]), so
+//! a restart or an upgrade neither uses up a job's attempts nor leaves it to wait out a
+//! lease.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use prometheus::{IntCounterVec, Opts};
@@ -74,6 +80,12 @@ pub struct SastPool {
     wake: Notify,
     jobs: IntCounterVec,
     instance: String,
+    /// Set when a shutdown's drain begins, under the `running` lock: no job is taken after.
+    stopping: AtomicBool,
+    /// The jobs being run, without their content: what an exit hands back.
+    running: parking_lot::Mutex<Vec<Job>>,
+    /// Jobs the request path queued that are not in the store yet.
+    unstored: AtomicUsize,
 }
 
 /// What [`SastPool::run`] consumes: the channel the request path fills.
@@ -112,15 +124,23 @@ impl SastPool {
             wake: Notify::new(),
             jobs,
             instance: format!("{}-{}", hostname(), std::process::id()),
+            stopping: AtomicBool::new(false),
+            running: parking_lot::Mutex::new(Vec::new()),
+            unstored: AtomicUsize::new(0),
         };
         (Arc::new(pool), Intake(rx))
     }
 
     /// Queues a job from the request path; never waits, never fails the request.
     pub fn enqueue(&self, job: NewJob) {
+        // Counted before the send, so the intake never takes it below zero.
+        self.unstored.fetch_add(1, Ordering::AcqRel);
         let event = match self.tx.try_send(job) {
             Ok(()) => "queued",
-            Err(_) => "dropped",
+            Err(_) => {
+                self.unstored.fetch_sub(1, Ordering::AcqRel);
+                "dropped"
+            }
         };
         self.jobs.with_label_values(&[event]).inc();
     }
@@ -150,6 +170,7 @@ impl SastPool {
                         tracing::warn!(error = %e, "SAST job could not be stored");
                     }
                 }
+                me.unstored.fetch_sub(1, Ordering::AcqRel);
             }
         });
         let workers: Vec<_> = (0..self.settings.workers.max(1))
@@ -168,9 +189,16 @@ impl SastPool {
         // Long enough that a live worker never loses its job, short enough that a dead
         // one's job is soon picked up again.
         let lease = self.settings.job_timeout * 2 + Duration::from_secs(5);
-        loop {
+        while !self.stopping.load(Ordering::Acquire) {
             match self.store.claim(&name, lease).await {
-                Ok(Some(job)) => self.process(job).await,
+                Ok(Some(job)) => {
+                    if self.track(&job) {
+                        self.process(&job).await;
+                        self.running.lock().retain(|r| r.id != job.id);
+                    } else if let Err(e) = self.store.release(&job).await {
+                        tracing::warn!(job = %job.id, error = %e, "SAST job taken during a shutdown could not be given back");
+                    }
+                }
                 Ok(None) => {
                     tokio::select! {
                         _ = self.wake.notified() => {}
@@ -185,7 +213,71 @@ impl SastPool {
         }
     }
 
-    async fn process(&self, job: Job) {
+    /// Notes `job` as running, unless a shutdown began since it was claimed.
+    fn track(&self, job: &Job) -> bool {
+        let mut running = self.running.lock();
+        if self.stopping.load(Ordering::Acquire) {
+            return false;
+        }
+        running.push(Job {
+            content: String::new(),
+            ..job.clone()
+        });
+        true
+    }
+
+    /// A shutdown's drain has begun: the workers take no more jobs, and those running may
+    /// finish while requests drain.
+    pub fn stop_taking_jobs(&self) {
+        let _running = self.running.lock();
+        self.stopping.store(true, Ordering::Release);
+        drop(_running);
+        self.wake.notify_waiters();
+    }
+
+    /// At exit: waits up to `wait` for the running jobs to end and for the request path's
+    /// queued jobs to be stored, then gives the jobs still running back to the queue with
+    /// their attempt, each within `wait` again. Says whether none was left behind.
+    pub fn hand_back(&self, rt: &tokio::runtime::Handle, wait: Duration) -> bool {
+        self.stop_taking_jobs();
+        let until = Instant::now() + wait;
+        while Instant::now() < until
+            && (!self.running.lock().is_empty() || self.unstored.load(Ordering::Acquire) > 0)
+        {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let left: Vec<Job> = std::mem::take(&mut *self.running.lock());
+        let mut all = self.unstored.load(Ordering::Acquire) == 0;
+        if !all {
+            tracing::warn!(
+                jobs = self.unstored.load(Ordering::Acquire),
+                "SAST jobs from answers not stored at shutdown are lost"
+            );
+        }
+        if left.is_empty() {
+            return all;
+        }
+        let store = self.store.clone();
+        let given = rt.block_on(async move {
+            let each = left.iter().map(|j| store.release(j));
+            tokio::time::timeout(wait, futures::future::join_all(each)).await
+        });
+        match given {
+            Ok(results) => {
+                for e in results.into_iter().filter_map(Result::err) {
+                    all = false;
+                    tracing::warn!(error = %e, "SAST job running at shutdown could not be given back; it runs again when its lease ends");
+                }
+            }
+            Err(_) => {
+                all = false;
+                tracing::warn!("SAST jobs running at shutdown were not given back in time; they run again when their leases end");
+            }
+        }
+        all
+    }
+
+    async fn process(&self, job: &Job) {
         let (engine, secrets) = (self.engine.clone(), self.secrets.clone());
         let (name, content) = (job.filename.clone(), job.content.clone());
         // A proxied answer is Markdown whatever its fences look like; only submitted code
@@ -205,12 +297,12 @@ impl SastPool {
             Err(_) => {
                 self.jobs.with_label_values(&["timeout"]).inc();
                 let msg = format!("timed out after {:?}", self.settings.job_timeout);
-                self.store.fail(&job, &msg, false).await
+                self.store.fail(job, &msg, false).await
             }
             Ok(Err(e)) => {
                 self.jobs.with_label_values(&["retried"]).inc();
                 tracing::error!(job = %job.id, error = %e, "SAST engine failed");
-                self.store.fail(&job, "the analysis failed", true).await
+                self.store.fail(job, "the analysis failed", true).await
             }
             Ok(Ok(findings))
                 if findings
@@ -222,12 +314,12 @@ impl SastPool {
                 // No time is left to explain them.
                 self.jobs.with_label_values(&["timeout"]).inc();
                 let kept: Vec<StoredFinding> = findings.iter().map(stored).collect();
-                self.store.complete(&job, &kept).await
+                self.store.complete(job, &kept).await
             }
             Ok(Ok(findings)) => {
                 let stored = self.explained(&findings, &job.content).await;
                 self.jobs.with_label_values(&["done"]).inc();
-                self.store.complete(&job, &stored).await
+                self.store.complete(job, &stored).await
             }
         };
         if let Err(e) = result {

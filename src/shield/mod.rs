@@ -382,6 +382,11 @@ impl Shield {
         &self.auditor
     }
 
+    /// The SAST pool, when `ai.sast` is on: a shutdown stops it and hands its jobs back.
+    pub fn sast_pool(&self) -> Option<&Arc<crate::sast::pool::SastPool>> {
+        self.sast.as_ref()
+    }
+
     /// Settles the requests a shutdown could not wait for (see [`unsettled`]): refunds down
     /// to the blocked price, all at once and within `deadline`, and queues their audit rows
     /// (a refund not paid in time goes with its row, which pays it; see

@@ -78,6 +78,9 @@ pub trait JobStore: Send + Sync {
     async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError>;
     /// Marks an attempt failed; the job is queued again if `retry` and attempts remain.
     async fn fail(&self, job: &Job, error: &str, retry: bool) -> Result<(), StoreError>;
+    /// Queues a job taken by a worker that is shutting down again, its attempt given back,
+    /// so any worker can take it at once. Only the attempt that holds it can.
+    async fn release(&self, job: &Job) -> Result<(), StoreError>;
     async fn job(&self, tenant_id: Option<&str>, id: &str) -> Result<Option<JobView>, StoreError>;
     async fn findings_for_request(
         &self,
@@ -233,6 +236,19 @@ impl JobStore for PgJobs {
         .bind(&job.id)
         .bind(if again { "queued" } else { "failed" })
         .bind(error)
+        .bind(i32::try_from(job.attempts).unwrap_or(i32::MAX))
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn release(&self, job: &Job) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE securetag.sast_job SET status = 'queued', attempts = attempts - 1, locked_by = NULL, \
+             lease_until = NULL, started_at = NULL \
+             WHERE id = $1::uuid AND status = 'running' AND attempts = $2",
+        )
+        .bind(&job.id)
         .bind(i32::try_from(job.attempts).unwrap_or(i32::MAX))
         .execute(&self.store.pool)
         .await?;
@@ -406,6 +422,21 @@ impl JobStore for MemoryJobs {
         Ok(())
     }
 
+    async fn release(&self, job: &Job) -> Result<(), StoreError> {
+        let mut g = self.inner.lock();
+        let Some(m) = g.by_id.get_mut(&job.id) else {
+            return Ok(());
+        };
+        if m.view.status != "running" || m.job.attempts != job.attempts {
+            return Ok(());
+        }
+        m.view.status = "queued".into();
+        m.job.attempts = m.job.attempts.saturating_sub(1);
+        m.view.attempts = m.job.attempts;
+        g.queued.push_front(job.id.clone());
+        Ok(())
+    }
+
     async fn job(&self, tenant_id: Option<&str>, id: &str) -> Result<Option<JobView>, StoreError> {
         Ok(self
             .inner
@@ -477,5 +508,36 @@ mod tests {
             jobs.job(None, &first).await.expect("read").is_none(),
             "the oldest went"
         );
+    }
+
+    /// A job handed back at shutdown is next in line with its attempt given back; a stale
+    /// attempt's hand-back changes nothing.
+    #[tokio::test]
+    async fn a_job_handed_back_is_taken_first_as_the_same_attempt() {
+        let jobs = MemoryJobs::default();
+        let new = |name: &str| NewJob {
+            tenant_id: None,
+            request_id: Some(name.into()),
+            source: "api",
+            filename: None,
+            content: "x = 1\n".into(),
+        };
+        let first = jobs.enqueue(new("a"), 3).await.expect("queued");
+        jobs.enqueue(new("b"), 3).await.expect("queued");
+        let lease = Duration::from_secs(1);
+        let taken = jobs.claim("w", lease).await.expect("claim").expect("a job");
+        assert_eq!((taken.id.as_str(), taken.attempts), (first.as_str(), 1));
+        jobs.release(&taken).await.expect("handed back");
+        let view = jobs.job(None, &first).await.expect("read").expect("kept");
+        assert_eq!((view.status.as_str(), view.attempts), ("queued", 0));
+        let again = jobs.claim("w", lease).await.expect("claim").expect("a job");
+        assert_eq!((again.id.as_str(), again.attempts), (first.as_str(), 1));
+        let stale = Job {
+            attempts: 7,
+            ..again.clone()
+        };
+        jobs.release(&stale).await.expect("no error");
+        let view = jobs.job(None, &first).await.expect("read").expect("kept");
+        assert_eq!((view.status.as_str(), view.attempts), ("running", 1));
     }
 }
