@@ -493,47 +493,51 @@ async fn a_stalled_submission_gets_408() {
     assert!(started.elapsed() < Duration::from_secs(5));
 }
 
-/// A shutdown hands a running job back: queued again with its attempt given back, so the
-/// next process takes it at once instead of after its lease, and restarts do not use up its
-/// attempts. The process does not wait for the job to end.
+/// A shutdown hands a running job back: queued again, its cut attempt not counted against
+/// its limit, so the next process takes it at once instead of after its lease and restarts
+/// do not use up its attempts. The process does not wait for the job to end. The job is
+/// held running by its deep analysis: the model answers only after 30 s.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_job_running_at_shutdown_goes_back_to_the_queue_with_its_attempt() {
+async fn a_job_running_at_shutdown_goes_back_to_the_queue() {
     let store = db::store().await;
     let _queue = exclusive_queue(&store).await;
     let (tenant, _, _) = db::tenant(&store, 100).await;
     let jobs = pg_jobs(&store);
-    let block = format!(
-        "```python\n{}```\n\n",
-        "def f(cur, x):\n    cur.execute(\"SELECT \" + x)\n".repeat(3000)
-    );
-    let heavy = jobs
+    let provider = Provider::start();
+    provider.push(Answer::Slow(Duration::from_secs(30)));
+    let id = jobs
         .enqueue(
             NewJob {
                 tenant_id: Some(tenant.clone()),
                 request_id: Some("cut-by-shutdown".into()),
-                source: "api",
+                source: "answer",
                 filename: None,
-                content: block.repeat(40),
+                content: VULNERABLE.into(),
             },
             3,
         )
         .await
         .unwrap();
-    let provider = Provider::start();
     let port = free_port();
-    let mut edge = Edge::start(&config(port, &provider, ", job_timeout: 120s, workers: 1"));
+    let mut edge = Edge::start(&config(
+        port,
+        &provider,
+        ", job_timeout: 60s, workers: 1, deep_analysis: {model: mock-deep, timeout: 60s}",
+    ));
     let pool = store.pool.clone();
-    let h = heavy.clone();
+    let jid = id.clone();
+    let state = provider.state.clone();
     wait_for(|| {
-        let (pool, h) = (pool.clone(), h.clone());
+        let (pool, jid, state) = (pool.clone(), jid.clone(), state.clone());
         Box::pin(async move {
             let s: String =
                 sqlx::query_scalar("SELECT status FROM securetag.sast_job WHERE id = $1::uuid")
-                    .bind(h)
+                    .bind(jid)
                     .fetch_one(&pool)
                     .await
                     .ok()?;
-            (s == "running").then_some(())
+            let asked = !state.received.lock().unwrap().is_empty();
+            (s == "running" && asked).then_some(())
         })
     })
     .await;
@@ -542,25 +546,28 @@ async fn a_job_running_at_shutdown_goes_back_to_the_queue_with_its_attempt() {
         .wait_exit(Duration::from_secs(15))
         .expect("exits without finishing the job");
     assert!(took < Duration::from_secs(5), "{took:?}");
-    let (status, attempts, locked_by, lease): (String, i32, Option<String>, Option<chrono::DateTime<chrono::Utc>>) =
+    let row: (String, i32, i32, Option<String>, Option<chrono::DateTime<chrono::Utc>>) =
         sqlx::query_as(
-            "SELECT status, attempts, locked_by, lease_until FROM securetag.sast_job WHERE id = $1::uuid",
+            "SELECT status, attempts, max_attempts, locked_by, lease_until FROM securetag.sast_job WHERE id = $1::uuid",
         )
-        .bind(&heavy)
+        .bind(&id)
         .fetch_one(&store.pool)
         .await
         .unwrap();
     assert_eq!(
-        (status.as_str(), attempts, locked_by, lease),
-        ("queued", 0, None, None),
+        (row.0.as_str(), row.1, row.2, row.3, row.4),
+        ("queued", 1, 4, None, None),
         "{}",
         edge.stderr_text()
     );
-    // Any worker takes it at once, as its first attempt.
+    // Any worker takes it at once, as a new attempt with the three it had.
     let again = jobs
         .claim("next-process#0", Duration::from_secs(60))
         .await
         .unwrap()
         .expect("the job is ready");
-    assert_eq!((again.id.as_str(), again.attempts), (heavy.as_str(), 1));
+    assert_eq!(
+        (again.id.as_str(), again.attempts, again.max_attempts),
+        (id.as_str(), 2, 4)
+    );
 }

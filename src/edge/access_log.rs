@@ -161,9 +161,10 @@ fn start_writer() -> Option<Writer> {
                         next = rx.try_recv().ok();
                     }
                 }
-                let _ = out.write_all(&buf).and_then(|_| out.flush());
+                let written = out.write_all(&buf).and_then(|_| out.flush()).is_ok();
                 buf.clear();
-                if let Some(done) = flushed {
+                // A failed write is not confirmed: the shutdown logs the lines as unwritten.
+                if let (Some(done), true) = (flushed, written) {
                     let _ = done.try_send(());
                 }
             }

@@ -71,8 +71,8 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         upstream_keepalive_pool_size: config.server.keepalive_pool_size,
         // Our drain ends the process as soon as requests are done; Pingora's own grace
         // period is only the backstop if that ever fails. It outlasts the drain's hooks
-        // (settling cut-off requests, the audit flush, queued alerts), which run after the
-        // timeout.
+        // (settling cut-off requests, the audit flush, the SAST hand-back, queued alerts, the
+        // access log's last lines), which run after the timeout.
         grace_period_seconds: Some({
             let budget = config.server.shutdown_timeout.saturating_add(
                 SETTLE_BUDGET
@@ -447,8 +447,9 @@ impl BackgroundService for Once {
 const NEWEST_CONNECTION_GRACE: Duration = Duration::from_millis(250);
 /// How long the drain thread's hooks may take after the shutdown timeout: refunds of the
 /// requests cut off (all at once), then the records of requests that were settling
-/// themselves (their refunds cut short), then the audit queue's last flush, then the
-/// alerts still queued ([`ALERT_BUDGET`]).
+/// themselves (their refunds cut short), then the audit queue's last flush, then the SAST
+/// jobs still running ([`SAST_BUDGET`]), then the alerts still queued ([`ALERT_BUDGET`]),
+/// then the access log ([`ACCESS_LOG_BUDGET`]).
 const SETTLE_BUDGET: Duration = Duration::from_secs(2);
 const CLOSING_BUDGET: Duration = Duration::from_secs(1);
 const FLUSH_BUDGET: Duration = Duration::from_secs(5);

@@ -9,11 +9,11 @@
 //! retried up to the job's cap; a timeout is final, since the same input would time out again.
 //!
 //! A shutdown stops the workers taking jobs when its drain begins; at exit the jobs still
-//! running go back to the queue with their attempt given back ([`SastPool::hand_back`]), so
-//! a restart or an upgrade neither uses up a job's attempts nor leaves it to wait out a
-//! lease.
+//! running go back to the queue, their cut attempt not counted against their limit
+//! ([`SastPool::hand_back`]), so a restart or an upgrade neither uses up a job's attempts
+//! nor leaves it to wait out a lease.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -80,8 +80,11 @@ pub struct SastPool {
     wake: Notify,
     jobs: IntCounterVec,
     instance: String,
-    /// Set when a shutdown's drain begins, under the `running` lock: no job is taken after.
+    /// Set when a shutdown's drain begins, under the `running` lock: a job claimed after
+    /// it is given back at once instead of run.
     stopping: AtomicBool,
+    /// Claims in flight, counted before `stopping` is read: what a shutdown waits for.
+    claiming: AtomicUsize,
     /// The jobs being run, without their content: what an exit hands back.
     running: parking_lot::Mutex<Vec<Job>>,
     /// Jobs the request path queued that are not in the store yet.
@@ -125,6 +128,7 @@ impl SastPool {
             jobs,
             instance: format!("{}-{}", hostname(), std::process::id()),
             stopping: AtomicBool::new(false),
+            claiming: AtomicUsize::new(0),
             running: parking_lot::Mutex::new(Vec::new()),
             unstored: AtomicUsize::new(0),
         };
@@ -134,11 +138,11 @@ impl SastPool {
     /// Queues a job from the request path; never waits, never fails the request.
     pub fn enqueue(&self, job: NewJob) {
         // Counted before the send, so the intake never takes it below zero.
-        self.unstored.fetch_add(1, Ordering::AcqRel);
+        self.unstored.fetch_add(1, SeqCst);
         let event = match self.tx.try_send(job) {
             Ok(()) => "queued",
             Err(_) => {
-                self.unstored.fetch_sub(1, Ordering::AcqRel);
+                self.unstored.fetch_sub(1, SeqCst);
                 "dropped"
             }
         };
@@ -170,7 +174,7 @@ impl SastPool {
                         tracing::warn!(error = %e, "SAST job could not be stored");
                     }
                 }
-                me.unstored.fetch_sub(1, Ordering::AcqRel);
+                me.unstored.fetch_sub(1, SeqCst);
             }
         });
         let workers: Vec<_> = (0..self.settings.workers.max(1))
@@ -189,16 +193,32 @@ impl SastPool {
         // Long enough that a live worker never loses its job, short enough that a dead
         // one's job is soon picked up again.
         let lease = self.settings.job_timeout * 2 + Duration::from_secs(5);
-        while !self.stopping.load(Ordering::Acquire) {
-            match self.store.claim(&name, lease).await {
-                Ok(Some(job)) => {
-                    if self.track(&job) {
-                        self.process(&job).await;
-                        self.running.lock().retain(|r| r.id != job.id);
-                    } else if let Err(e) = self.store.release(&job).await {
+        loop {
+            // Counted before the check: a shutdown that then finds no claim in flight set
+            // `stopping` before this reads it.
+            self.claiming.fetch_add(1, SeqCst);
+            if self.stopping.load(SeqCst) {
+                self.claiming.fetch_sub(1, SeqCst);
+                return;
+            }
+            let claimed = self.store.claim(&name, lease).await;
+            if let Ok(Some(job)) = &claimed {
+                let ours = self.track(job);
+                if !ours {
+                    if let Err(e) = self.store.release(job).await {
                         tracing::warn!(job = %job.id, error = %e, "SAST job taken during a shutdown could not be given back");
                     }
                 }
+                self.claiming.fetch_sub(1, SeqCst);
+                if ours {
+                    self.process(job).await;
+                    self.running.lock().retain(|r| r.id != job.id);
+                }
+                continue;
+            }
+            self.claiming.fetch_sub(1, SeqCst);
+            match claimed {
+                Ok(Some(_)) => {}
                 Ok(None) => {
                     tokio::select! {
                         _ = self.wake.notified() => {}
@@ -216,12 +236,19 @@ impl SastPool {
     /// Notes `job` as running, unless a shutdown began since it was claimed.
     fn track(&self, job: &Job) -> bool {
         let mut running = self.running.lock();
-        if self.stopping.load(Ordering::Acquire) {
+        if self.stopping.load(SeqCst) {
             return false;
         }
+        // Without the content, which may be megabytes.
         running.push(Job {
+            id: job.id.clone(),
+            tenant_id: job.tenant_id.clone(),
+            request_id: job.request_id.clone(),
+            source: job.source.clone(),
+            filename: job.filename.clone(),
             content: String::new(),
-            ..job.clone()
+            attempts: job.attempts,
+            max_attempts: job.max_attempts,
         });
         true
     }
@@ -229,29 +256,41 @@ impl SastPool {
     /// A shutdown's drain has begun: the workers take no more jobs, and those running may
     /// finish while requests drain.
     pub fn stop_taking_jobs(&self) {
-        let _running = self.running.lock();
-        self.stopping.store(true, Ordering::Release);
-        drop(_running);
+        {
+            let _running = self.running.lock();
+            self.stopping.store(true, SeqCst);
+        }
         self.wake.notify_waiters();
     }
 
-    /// At exit: waits up to `wait` for the running jobs to end and for the request path's
-    /// queued jobs to be stored, then gives the jobs still running back to the queue with
-    /// their attempt, each within `wait` again. Says whether none was left behind.
+    /// At exit: waits up to `wait` for the running jobs to end, the claims in flight to
+    /// land and the request path's queued jobs to be stored, then gives the jobs still
+    /// running back to the queue, all within `wait` again. Says whether none was left
+    /// behind; each one left is logged.
     pub fn hand_back(&self, rt: &tokio::runtime::Handle, wait: Duration) -> bool {
         self.stop_taking_jobs();
         let until = Instant::now() + wait;
-        while Instant::now() < until
-            && (!self.running.lock().is_empty() || self.unstored.load(Ordering::Acquire) > 0)
-        {
+        let busy = || {
+            !self.running.lock().is_empty()
+                || self.unstored.load(SeqCst) > 0
+                || self.claiming.load(SeqCst) > 0
+        };
+        while Instant::now() < until && busy() {
             std::thread::sleep(Duration::from_millis(20));
         }
         let left: Vec<Job> = std::mem::take(&mut *self.running.lock());
-        let mut all = self.unstored.load(Ordering::Acquire) == 0;
-        if !all {
+        let (unstored, claiming) = (self.unstored.load(SeqCst), self.claiming.load(SeqCst));
+        let mut all = unstored == 0 && claiming == 0;
+        if unstored > 0 {
             tracing::warn!(
-                jobs = self.unstored.load(Ordering::Acquire),
-                "SAST jobs from answers not stored at shutdown are lost"
+                jobs = unstored,
+                "SAST jobs from answers not yet stored at shutdown may be lost"
+            );
+        }
+        if claiming > 0 {
+            tracing::warn!(
+                claims = claiming,
+                "SAST jobs being claimed at shutdown run again when their leases end"
             );
         }
         if left.is_empty() {

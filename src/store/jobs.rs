@@ -78,8 +78,10 @@ pub trait JobStore: Send + Sync {
     async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError>;
     /// Marks an attempt failed; the job is queued again if `retry` and attempts remain.
     async fn fail(&self, job: &Job, error: &str, retry: bool) -> Result<(), StoreError>;
-    /// Queues a job taken by a worker that is shutting down again, its attempt given back,
-    /// so any worker can take it at once. Only the attempt that holds it can.
+    /// Queues a job taken by a worker that is shutting down again, so any worker can take
+    /// it at once; the cut attempt does not count against its limit (it raises the limit:
+    /// attempt numbers keep rising, so the old attempt can no longer end the job). Only the
+    /// attempt that holds it can.
     async fn release(&self, job: &Job) -> Result<(), StoreError>;
     async fn job(&self, tenant_id: Option<&str>, id: &str) -> Result<Option<JobView>, StoreError>;
     async fn findings_for_request(
@@ -244,7 +246,7 @@ impl JobStore for PgJobs {
 
     async fn release(&self, job: &Job) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE securetag.sast_job SET status = 'queued', attempts = attempts - 1, locked_by = NULL, \
+            "UPDATE securetag.sast_job SET status = 'queued', max_attempts = max_attempts + 1, locked_by = NULL, \
              lease_until = NULL, started_at = NULL \
              WHERE id = $1::uuid AND status = 'running' AND attempts = $2",
         )
@@ -431,8 +433,7 @@ impl JobStore for MemoryJobs {
             return Ok(());
         }
         m.view.status = "queued".into();
-        m.job.attempts = m.job.attempts.saturating_sub(1);
-        m.view.attempts = m.job.attempts;
+        m.job.max_attempts = m.job.max_attempts.saturating_add(1);
         g.queued.push_front(job.id.clone());
         Ok(())
     }
@@ -510,8 +511,8 @@ mod tests {
         );
     }
 
-    /// A job handed back at shutdown is next in line with its attempt given back; a stale
-    /// attempt's hand-back changes nothing.
+    /// A job handed back at shutdown is next in line, its cut attempt not counted against
+    /// its limit; a stale attempt's hand-back changes nothing.
     #[tokio::test]
     async fn a_job_handed_back_is_taken_first_as_the_same_attempt() {
         let jobs = MemoryJobs::default();
@@ -529,15 +530,18 @@ mod tests {
         assert_eq!((taken.id.as_str(), taken.attempts), (first.as_str(), 1));
         jobs.release(&taken).await.expect("handed back");
         let view = jobs.job(None, &first).await.expect("read").expect("kept");
-        assert_eq!((view.status.as_str(), view.attempts), ("queued", 0));
+        assert_eq!((view.status.as_str(), view.attempts), ("queued", 1));
         let again = jobs.claim("w", lease).await.expect("claim").expect("a job");
-        assert_eq!((again.id.as_str(), again.attempts), (first.as_str(), 1));
+        assert_eq!(
+            (again.id.as_str(), again.attempts, again.max_attempts),
+            (first.as_str(), 2, 4)
+        );
         let stale = Job {
             attempts: 7,
             ..again.clone()
         };
         jobs.release(&stale).await.expect("no error");
         let view = jobs.job(None, &first).await.expect("read").expect("kept");
-        assert_eq!((view.status.as_str(), view.attempts), ("running", 1));
+        assert_eq!((view.status.as_str(), view.attempts), ("running", 2));
     }
 }
