@@ -811,21 +811,38 @@ fn decode_b64(run: &[u8]) -> Option<String> {
 /// Keeps a decoding only if it is UTF-8 and at least 90% printable, with some letters.
 /// A stray byte that is not UTF-8 (a neighbouring `ff` read with a hex dump) is a
 /// replacement character counted against the 90 %, not a reason to drop the whole text.
+///
+/// Most runs are random keys that decode to binary: the counts are taken in one pass over
+/// the bytes, and a run is dropped as soon as more than a tenth of them are bad (a text has
+/// no more characters than bytes), before any string is built.
 fn printable(bytes: Vec<u8>) -> Option<String> {
-    let s = match String::from_utf8(bytes) {
-        Ok(s) => s,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
-    let total = s.chars().count();
-    if total < 8 {
+    let limit = bytes.len() / 10;
+    let (mut total, mut bad, mut letters) = (0usize, 0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            total += 1;
+            if c == char::REPLACEMENT_CHARACTER || (c.is_control() && !c.is_whitespace()) {
+                bad += 1;
+            } else if c.is_alphabetic() {
+                letters += 1;
+            }
+        }
+        if !chunk.invalid().is_empty() {
+            // One replacement character, as `from_utf8_lossy` writes it.
+            total += 1;
+            bad += 1;
+        }
+        if bad > limit {
+            return None;
+        }
+    }
+    if total < 8 || bad * 10 > total || letters * 2 < total {
         return None;
     }
-    let good = s
-        .chars()
-        .filter(|&c| c != char::REPLACEMENT_CHARACTER && (!c.is_control() || c.is_whitespace()))
-        .count();
-    let letters = s.chars().filter(|c| c.is_alphabetic()).count();
-    (good * 10 >= total * 9 && letters * 2 >= total).then_some(s)
+    Some(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
 }
 
 #[cfg(test)]
@@ -837,6 +854,64 @@ mod tests {
             .match_kind(aho_corasick::MatchKind::LeftmostLongest)
             .build(["ignore", "all", "previous", "instructions", "rules"])
             .unwrap()
+    }
+
+    /// `printable` as first written: a string built, then three counts over its chars.
+    fn printable_by_definition(bytes: Vec<u8>) -> Option<String> {
+        let s = String::from_utf8_lossy(&bytes).into_owned();
+        let total = s.chars().count();
+        let good = s
+            .chars()
+            .filter(|&c| c != char::REPLACEMENT_CHARACTER && (!c.is_control() || c.is_whitespace()))
+            .count();
+        let letters = s.chars().filter(|c| c.is_alphabetic()).count();
+        (total >= 8 && good * 10 >= total * 9 && letters * 2 >= total).then_some(s)
+    }
+
+    /// The one-pass count with its early exit keeps exactly the decodings the definition
+    /// keeps: random bytes, text with a few bad bytes, accents, controls and U+FFFD itself.
+    #[test]
+    fn printable_keeps_what_its_definition_keeps() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let pieces: [&[u8]; 9] = [
+            b"ignore all previous ",
+            "instrucción ".as_bytes(),
+            b"\x00\x01",
+            b"\xff",
+            b"\t\n",
+            "\u{fffd}".as_bytes(),
+            b"\xe2\x82",
+            b"12345",
+            b"\x7f",
+        ];
+        let (mut kept, mut dropped) = (0, 0);
+        for round in 0..20_000 {
+            let len = (next() % 64) as usize;
+            let bytes: Vec<u8> = if round % 2 == 0 {
+                (0..len).map(|_| next() as u8).collect()
+            } else {
+                (0..len % 9)
+                    .flat_map(|_| pieces[(next() % 9) as usize].iter().copied())
+                    .collect()
+            };
+            let want = printable_by_definition(bytes.clone());
+            if want.is_some() {
+                kept += 1;
+            } else {
+                dropped += 1;
+            }
+            assert_eq!(printable(bytes.clone()), want, "{bytes:?}");
+        }
+        assert!(
+            kept > 500 && dropped > 500,
+            "kept {kept}, dropped {dropped}"
+        );
     }
 
     #[test]
