@@ -265,9 +265,8 @@ impl SastPool {
 
     /// At exit: waits up to `wait` for the running jobs to end, the claims in flight to
     /// land and the request path's queued jobs to be stored, then gives the jobs still
-    /// running back to the queue, all within `wait` again. Says whether none was left
-    /// behind; each one left is logged.
-    pub fn hand_back(&self, rt: &tokio::runtime::Handle, wait: Duration) -> bool {
+    /// running back to the queue, all within `wait` again. What is left behind is logged.
+    pub fn hand_back(&self, rt: &tokio::runtime::Handle, wait: Duration) {
         self.stop_taking_jobs();
         let until = Instant::now() + wait;
         let busy = || {
@@ -280,7 +279,6 @@ impl SastPool {
         }
         let left: Vec<Job> = std::mem::take(&mut *self.running.lock());
         let (unstored, claiming) = (self.unstored.load(SeqCst), self.claiming.load(SeqCst));
-        let mut all = unstored == 0 && claiming == 0;
         if unstored > 0 {
             tracing::warn!(
                 jobs = unstored,
@@ -290,11 +288,11 @@ impl SastPool {
         if claiming > 0 {
             tracing::warn!(
                 claims = claiming,
-                "SAST jobs being claimed at shutdown run again when their leases end"
+                "SAST jobs being claimed at shutdown may run again only when their leases end"
             );
         }
         if left.is_empty() {
-            return all;
+            return;
         }
         let store = self.store.clone();
         let given = rt.block_on(async move {
@@ -304,16 +302,13 @@ impl SastPool {
         match given {
             Ok(results) => {
                 for e in results.into_iter().filter_map(Result::err) {
-                    all = false;
                     tracing::warn!(error = %e, "SAST job running at shutdown could not be given back; it runs again when its lease ends");
                 }
             }
             Err(_) => {
-                all = false;
                 tracing::warn!("SAST jobs running at shutdown were not given back in time; they run again when their leases end");
             }
         }
-        all
     }
 
     async fn process(&self, job: &Job) {

@@ -79,9 +79,9 @@ pub trait JobStore: Send + Sync {
     /// Marks an attempt failed; the job is queued again if `retry` and attempts remain.
     async fn fail(&self, job: &Job, error: &str, retry: bool) -> Result<(), StoreError>;
     /// Queues a job taken by a worker that is shutting down again, so any worker can take
-    /// it at once; the cut attempt does not count against its limit (it raises the limit:
-    /// attempt numbers keep rising, so the old attempt can no longer end the job). Only the
-    /// attempt that holds it can.
+    /// it at once; the cut attempt does not count against its limit (it raises the limit,
+    /// up to [`MAX_HANDED_BACK_ATTEMPTS`]: attempt numbers keep rising, so the old attempt
+    /// can no longer end the job). Only the attempt that holds it can.
     async fn release(&self, job: &Job) -> Result<(), StoreError>;
     async fn job(&self, tenant_id: Option<&str>, id: &str) -> Result<Option<JobView>, StoreError>;
     async fn findings_for_request(
@@ -246,12 +246,14 @@ impl JobStore for PgJobs {
 
     async fn release(&self, job: &Job) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE securetag.sast_job SET status = 'queued', max_attempts = max_attempts + 1, locked_by = NULL, \
+            "UPDATE securetag.sast_job SET status = 'queued', \
+             max_attempts = LEAST(max_attempts + 1, GREATEST(max_attempts, $3)), locked_by = NULL, \
              lease_until = NULL, started_at = NULL \
              WHERE id = $1::uuid AND status = 'running' AND attempts = $2",
         )
         .bind(&job.id)
         .bind(i32::try_from(job.attempts).unwrap_or(i32::MAX))
+        .bind(i32::try_from(MAX_HANDED_BACK_ATTEMPTS).unwrap_or(i32::MAX))
         .execute(&self.store.pool)
         .await?;
         Ok(())
@@ -335,6 +337,17 @@ struct MemJobs {
     finished: VecDeque<String>,
 }
 
+/// The most attempts that shutdowns handing a job back raise its limit to: a job that is
+/// still running at every exit (a slow model while instances cycle) ends some day.
+pub const MAX_HANDED_BACK_ATTEMPTS: u32 = 16;
+
+impl MemJob {
+    /// Whether `job`'s attempt is the one running this job: only it may end it.
+    fn holds(&self, job: &Job) -> bool {
+        self.view.status == "running" && self.job.attempts == job.attempts
+    }
+}
+
 /// Jobs the embedded store holds before it forgets the oldest finished ones.
 const MAX_MEMORY_JOBS: usize = 10_000;
 
@@ -393,7 +406,7 @@ impl JobStore for MemoryJobs {
 
     async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError> {
         let mut g = self.inner.lock();
-        if let Some(m) = g.by_id.get_mut(&job.id) {
+        if let Some(m) = g.by_id.get_mut(&job.id).filter(|m| m.holds(job)) {
             m.view.status = "done".into();
             m.view.findings = findings.to_vec();
             m.view.finished_at = Some(chrono::Utc::now());
@@ -406,15 +419,16 @@ impl JobStore for MemoryJobs {
     async fn fail(&self, job: &Job, error: &str, retry: bool) -> Result<(), StoreError> {
         let mut g = self.inner.lock();
         let again = retry && job.attempts < job.max_attempts;
-        if let Some(m) = g.by_id.get_mut(&job.id) {
-            m.view.error = Some(error.to_string());
-            if again {
-                m.view.status = "queued".into();
-            } else {
-                m.view.status = "failed".into();
-                m.view.finished_at = Some(chrono::Utc::now());
-                m.job.content = String::new();
-            }
+        let Some(m) = g.by_id.get_mut(&job.id).filter(|m| m.holds(job)) else {
+            return Ok(());
+        };
+        m.view.error = Some(error.to_string());
+        if again {
+            m.view.status = "queued".into();
+        } else {
+            m.view.status = "failed".into();
+            m.view.finished_at = Some(chrono::Utc::now());
+            m.job.content = String::new();
         }
         if again {
             g.queued.push_back(job.id.clone());
@@ -426,14 +440,13 @@ impl JobStore for MemoryJobs {
 
     async fn release(&self, job: &Job) -> Result<(), StoreError> {
         let mut g = self.inner.lock();
-        let Some(m) = g.by_id.get_mut(&job.id) else {
+        let Some(m) = g.by_id.get_mut(&job.id).filter(|m| m.holds(job)) else {
             return Ok(());
         };
-        if m.view.status != "running" || m.job.attempts != job.attempts {
-            return Ok(());
-        }
         m.view.status = "queued".into();
-        m.job.max_attempts = m.job.max_attempts.saturating_add(1);
+        if m.job.max_attempts < MAX_HANDED_BACK_ATTEMPTS {
+            m.job.max_attempts += 1;
+        }
         g.queued.push_front(job.id.clone());
         Ok(())
     }
@@ -514,7 +527,7 @@ mod tests {
     /// A job handed back at shutdown is next in line, its cut attempt not counted against
     /// its limit; a stale attempt's hand-back changes nothing.
     #[tokio::test]
-    async fn a_job_handed_back_is_taken_first_as_the_same_attempt() {
+    async fn a_job_handed_back_is_taken_first_as_a_new_attempt() {
         let jobs = MemoryJobs::default();
         let new = |name: &str| NewJob {
             tenant_id: None,
@@ -541,7 +554,16 @@ mod tests {
             ..again.clone()
         };
         jobs.release(&stale).await.expect("no error");
+        jobs.complete(&stale, &[]).await.expect("no error");
+        jobs.fail(&stale, "stale", false).await.expect("no error");
         let view = jobs.job(None, &first).await.expect("read").expect("kept");
         assert_eq!((view.status.as_str(), view.attempts), ("running", 2));
+        // Shutdowns cut it again and again: its limit stops rising at the cap.
+        let mut held = again;
+        for _ in 0..30 {
+            jobs.release(&held).await.expect("handed back");
+            held = jobs.claim("w", lease).await.expect("claim").expect("a job");
+        }
+        assert_eq!(held.max_attempts, MAX_HANDED_BACK_ATTEMPTS);
     }
 }
