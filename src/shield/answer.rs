@@ -20,8 +20,14 @@ pub enum Guarded {
 /// Guards a chat-completion body: a JSON body field by field, any other body (plain text,
 /// JSON cut short) as one text, since the client reads it all the same.
 pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32, u32)>) {
-    let Ok(mut v) = serde_json::from_slice::<Value>(body) else {
-        return (guard_whole(guard, body, false), None);
+    let mut v = match super::strict_json::parse(body) {
+        Ok(v) => v,
+        Err(_) => match serde_json::from_slice::<Value>(body) {
+            // A key written twice: a client that keeps the first reads what serde_json's
+            // last one hides, so every string is read.
+            Ok(v) => return (guard_whole(guard, body, true), wire::usage(&v)),
+            Err(_) => return (guard_whole(guard, body, false), None),
+        },
     };
     let usage = wire::usage(&v);
     if !guard.is_active() {
@@ -190,6 +196,34 @@ mod tests {
         };
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["choices"][1]["text"], "mail <EMAIL_1>");
+        // A `text` or a `delta` beside a `message`, in the same choice.
+        for beside in [
+            r#""text":"mail ana.lopez@correo-mx.com""#,
+            r#""delta":{"content":"mail ana.lopez@correo-mx.com"}"#,
+        ] {
+            let body =
+                format!(r#"{{"choices":[{{"index":0,"message":{{"content":"ok"}},{beside}}}]}}"#);
+            let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+            let (Guarded::Rewritten(out), _) = guard(&mut g, body.as_bytes()) else {
+                panic!("not rewritten: {body}");
+            };
+            let out = String::from_utf8(out.to_vec()).unwrap();
+            assert!(
+                out.contains("mail <EMAIL_1>") && !out.contains("ana.lopez"),
+                "{out}"
+            );
+        }
+        // A key written twice: the first, hidden from serde_json, is read too.
+        let twice = br#"{"choices":[{"index":0,"message":{"content":"ana.lopez@correo-mx.com","content":"ok"}}]}"#;
+        let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+        let (Guarded::Rewritten(out), _) = guard(&mut g, twice) else {
+            panic!("not rewritten");
+        };
+        let out = String::from_utf8(out.to_vec()).unwrap();
+        assert!(
+            !out.contains("ana.lopez") && out.contains("<EMAIL_1>"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -333,7 +333,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             return;
         }
         for l in other {
-            out.put_slice(l);
+            // Each ended by `\n`: the last line of a stream may have none, and the data
+            // line after it would be glued to it (`id: 9data: …`).
+            out.put_slice(line_body(l));
+            out.put_slice(b"\n");
         }
         write_data(out, &chunk);
     }
@@ -1093,6 +1096,17 @@ mod tests {
         }
         out.extend_from_slice(&f.finish());
         String::from_utf8(out).unwrap()
+    }
+
+    /// A stream that ends inside its last event, on a field line with no line break: the
+    /// field keeps a line of its own and the data line after it is still read.
+    #[test]
+    fn a_last_field_line_without_a_line_break_keeps_its_own_line() {
+        let ev = br#"data: {"id":"x","choices":[{"index":0,"delta":{"content":"hello there"},"finish_reason":"stop"}]}
+id: 9"#;
+        let s = filtered(&policy(), 8, &[&ev[..]]);
+        assert!(s.contains("id: 9\ndata: {"), "{s}");
+        assert_eq!(content_of(&s.replace("id: 9\n", "")), "hello there", "{s}");
     }
 
     /// `"finish_reason": ""` on every chunk (Ollama, SGLang) does not end the choice: text

@@ -161,20 +161,21 @@ fn visit_descriptions(
 
 /// Calls `f(path, text)` for every text in a non-streaming answer: each choice's content,
 /// refusal, thinking (`reasoning_content`, `reasoning`, `reasoning_details`), tool-call
-/// arguments and custom tool inputs, or a completion-shaped choice's `text`.
+/// arguments and custom tool inputs, and a completion-shaped choice's `text` or a `delta`,
+/// beside a `message` or instead of it (a client may read either).
 pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     let Some(choices) = body.get_mut("choices").and_then(Value::as_array_mut) else {
         return;
     };
     for (i, c) in choices.iter_mut().enumerate() {
-        match c.get_mut("message").filter(|m| m.is_object()) {
-            Some(m) => visit_message_texts(m, &format!("choices[{i}].message"), f),
-            // A completion's choice, from a server that answers chat in that shape.
-            None => {
-                if let Some(Value::String(s)) = c.get_mut("text") {
-                    f(&format!("choices[{i}].text"), s);
-                }
+        for key in ["message", "delta"] {
+            if let Some(m) = c.get_mut(key).filter(|m| m.is_object()) {
+                visit_message_texts(m, &format!("choices[{i}].{key}"), f);
             }
+        }
+        // A completion's choice, from a server that answers chat in that shape.
+        if let Some(Value::String(s)) = c.get_mut("text") {
+            f(&format!("choices[{i}].text"), s);
         }
     }
 }
