@@ -802,6 +802,21 @@ async fn no_rate_limit_headers_when_no_limit_applies() {
     );
 }
 
+/// A limit set negative by hand in the database is its default, not no limit at all.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_negative_limit_in_the_database_is_the_default() {
+    let s = setup(1000, "").await;
+    let key = s.store.create_key(&s.tenant, Some(4)).await.unwrap().key;
+    sqlx::query("UPDATE securetag.ai_gateway_config SET max_requests_per_minute = -1 WHERE tenant_id = $1::uuid")
+        .bind(&s.tenant).execute(&s.store.pool).await.unwrap();
+    sqlx::query("UPDATE securetag.ai_gateway_key_config SET rate_limit_rpm = -1 WHERE api_key_id = (SELECT id FROM securetag.api_key WHERE key_hash = $1)")
+        .bind(securetag_edge::crypto::sha256_hex(key.as_bytes()))
+        .execute(&s.store.pool).await.unwrap();
+    let r = post(&s, &key, &chat("x")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-ratelimit-limit-requests"], "30");
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn rate_limits_are_shared_by_two_instances_on_one_redis() {
     let store = db::store().await;

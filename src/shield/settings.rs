@@ -296,10 +296,13 @@ fn d_score() -> f32 {
 /// Credits are handled in hundredths so arithmetic is exact, like `NUMERIC(10,2)`.
 pub type Cents = i64;
 
-/// Converts an amount of credits to cents, refusing what `NUMERIC(10,2)` cannot hold.
+/// Converts an amount of credits to cents, refusing what `NUMERIC(10,2)` cannot hold: a
+/// third decimal (`0.004` would round to a free request) as much as a negative amount.
 pub fn to_cents(v: f64) -> Option<Cents> {
-    let c = (v * 100.0).round();
-    (v.is_finite() && (0.0..1e10).contains(&c)).then_some(c as Cents)
+    let exact = v * 100.0;
+    let c = exact.round();
+    (v.is_finite() && (c - exact).abs() < 1e-6 && (0.0..1e10).contains(&c) && v >= 0.0)
+        .then_some(c as Cents)
 }
 
 /// Validated shield settings.
@@ -941,5 +944,11 @@ mod tests {
         assert_eq!(to_cents(50.0), Some(5000));
         assert_eq!(to_cents(-1.0), None);
         assert_eq!(to_cents(f64::NAN), None);
+        assert_eq!(to_cents(19.99), Some(1999));
+        assert_eq!(to_cents(0.0), Some(0));
+        // A third decimal is refused, not rounded away (to a free request, or from -0.004).
+        assert_eq!(to_cents(0.004), None);
+        assert_eq!(to_cents(-0.004), None);
+        assert_eq!(to_cents(0.105), None);
     }
 }

@@ -28,6 +28,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// that was only slow is not applied; one whose answer a partition lost may have been,
 /// and the request is then refused with 503 and charged without being served.
 const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
+/// A key's requests per minute when its row has none (the column's default).
+const DEFAULT_KEY_RPM: u32 = 30;
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -176,8 +178,9 @@ fn policy_from_row(row: &sqlx::postgres::PgRow) -> Result<RawPolicy, StoreError>
         blocked_models: names(row, "blocked_models")?,
         max_tokens_per_request: u32::try_from(row.try_get::<i32, _>("max_tokens_per_request")?)
             .unwrap_or(d.max_tokens_per_request),
+        // A negative value set by hand is the default, not 0 (no limit at all).
         max_requests_per_minute: u32::try_from(row.try_get::<i32, _>("max_requests_per_minute")?)
-            .unwrap_or(0),
+            .unwrap_or(d.max_requests_per_minute),
         pii_action: row.try_get("pii_action")?,
         pii_entities: names(row, "pii_entities")?,
         prompt_injection_enabled: row.try_get("prompt_injection_enabled")?,
@@ -263,7 +266,9 @@ impl Store for PgStore {
             revoked: row.try_get("revoked")?,
             revoked_at: row.try_get("revoked_at")?,
             expires_at: row.try_get("expires_at")?,
-            rate_limit_rpm: u32::try_from(row.try_get::<i32, _>("rate_limit_rpm")?).unwrap_or(0),
+            // A negative value set by hand is the default, not 0 (no limit at all).
+            rate_limit_rpm: u32::try_from(row.try_get::<i32, _>("rate_limit_rpm")?)
+                .unwrap_or(DEFAULT_KEY_RPM),
             model_access,
             provider_keys,
             policy: Arc::new(policy),
