@@ -78,6 +78,35 @@ enum Field {
     CompletionText,
 }
 
+impl Field {
+    /// The model's thinking, in any of its fields.
+    fn is_thinking(&self) -> bool {
+        matches!(
+            self,
+            Field::Reasoning
+                | Field::ReasoningText
+                | Field::Thinking
+                | Field::DetailText
+                | Field::DetailSummary
+        )
+    }
+}
+
+/// Whether a delta carries answer text: a non-empty `content` string, or a text part (not
+/// a thinking part: Mistral streams its thinking as parts of `content`).
+fn answer_text_in(delta: &Map<String, Value>) -> bool {
+    match delta.get("content") {
+        Some(Value::String(s)) => !s.is_empty(),
+        Some(Value::Array(parts)) => parts.iter().any(|p| {
+            super::wire::part_text_field(p) == Some("text")
+                && p.get("text")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| !t.is_empty())
+        }),
+        _ => false,
+    }
+}
+
 /// The `reasoning_details` entries' text fields, by name.
 const DETAIL_FIELDS: [(&str, &str, Field); 2] = [
     ("text", "reasoning.text", Field::DetailText),
@@ -317,6 +346,14 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 return;
             }
         };
+        if chunk.get("error").is_some() && chunk.get("choices").is_none() {
+            // The provider's error ends the stream for the SDK, which raises on it: what is
+            // still held goes out before it, or the client never gets it.
+            self.flush_all(out);
+            if self.blocked.is_some() {
+                return;
+            }
+        }
         if self.guard.is_active() && case_variant_choice(&chunk) {
             // `Content` beside `content`: a client that matches keys without case (Go's
             // encoding/json) reads a field the hold-back does not, so it cannot be
@@ -413,6 +450,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             let Some(delta) = c.get_mut("delta").and_then(Value::as_object_mut) else {
                 continue;
             };
+            let answer_begins = answer_text_in(delta);
             for (name, field) in &TEXT_FIELDS {
                 if let Some(Value::String(s)) = delta.get_mut(*name) {
                     let text = std::mem::take(s);
@@ -515,6 +553,27 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     entries.push(call);
                 }
                 *calls = entries;
+            }
+            if answer_begins && !finished {
+                // The thinking is over once the answer comes: its held end goes out now, or
+                // a UI that shows the thinking first would show its end after the answer.
+                let thinking: Vec<(u64, Field)> = self
+                    .pending
+                    .keys()
+                    .filter(|(i, f)| *i == index && f.is_thinking())
+                    .cloned()
+                    .collect();
+                for key in thinking {
+                    let rest = self.flush_key(&key)?;
+                    if rest.is_empty() {
+                        continue;
+                    }
+                    if key.1 == Field::Thinking {
+                        write_data(out, &self.thinking_chunk(index, &rest));
+                        continue;
+                    }
+                    self.append_held(delta, key, &rest);
+                }
             }
             if finished {
                 // Whatever is still held for this choice goes out with its last chunk.
@@ -1096,6 +1155,59 @@ mod tests {
         }
         out.extend_from_slice(&f.finish());
         String::from_utf8(out).unwrap()
+    }
+
+    /// The answer's first words end the thinking: its held end goes out before them, not
+    /// with the answer's last chunk.
+    #[test]
+    fn held_thinking_goes_out_when_the_answer_begins() {
+        let chunk = |field: &str, text: &str, finish: &str| {
+            format!(
+                "data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{{\"{field}\":\"{text}\"}},\"finish_reason\":{finish}}}]}}\n\n"
+            )
+        };
+        let events = [
+            chunk(
+                "reasoning_content",
+                "Let me think about it carefully",
+                "null",
+            ),
+            chunk("content", "The answer", "null"),
+            chunk("content", " is forty-two.", "null"),
+            chunk("content", "", "\"stop\""),
+            "data: [DONE]\n\n".to_string(),
+        ];
+        let refs: Vec<&[u8]> = events.iter().map(|e| e.as_bytes()).collect();
+        let s = filtered(&policy(), 8, &refs);
+        let deltas = deltas_of(&s);
+        let last = |field: &str| {
+            deltas
+                .iter()
+                .rposition(|d| d[field].as_str().is_some_and(|t| !t.is_empty()))
+        };
+        let thinking: String = deltas
+            .iter()
+            .filter_map(|d| d["reasoning_content"].as_str())
+            .collect();
+        assert_eq!(thinking, "Let me think about it carefully");
+        assert_eq!(content_of(&s), "The answer is forty-two.");
+        assert!(last("reasoning_content") < last("content"), "{s}");
+    }
+
+    /// The provider's own error event ends the stream for the client: the text still held
+    /// goes out before it.
+    #[test]
+    fn held_text_goes_out_before_the_providers_error_event() {
+        let events: [&[u8]; 2] = [
+            br#"data: {"id":"x","choices":[{"index":0,"delta":{"content":"Here is the whole text"},"finish_reason":null}]}
+
+"#,
+            b"data: {\"error\":{\"message\":\"overloaded\",\"type\":\"server_error\"}}\n\n",
+        ];
+        let s = filtered(&policy(), 8, &events);
+        assert_eq!(content_of(&s), "Here is the whole text");
+        let error_at = s.find("overloaded").expect("the error is passed on");
+        assert!(s.rfind("\"content\"").is_some_and(|c| c < error_at), "{s}");
     }
 
     /// A stream that ends inside its last event, on a field line with no line break: the
