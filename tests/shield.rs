@@ -815,6 +815,11 @@ async fn a_negative_limit_in_the_database_is_the_default() {
     let r = post(&s, &key, &chat("x")).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["x-ratelimit-limit-requests"], "30");
+    // With no key limit, the tenant's: its default, 60.
+    let unlimited = s.store.create_key(&s.tenant, Some(0)).await.unwrap().key;
+    let r = post(&s, &unlimited, &chat("x")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["x-ratelimit-limit-requests"], "60");
 }
 
 #[tokio::test(flavor = "multi_thread")]

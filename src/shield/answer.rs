@@ -48,8 +48,8 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
         Err(b) => return (Guarded::Blocked(b), usage),
     };
     if !visited {
-        // Choices of another shape (a completion's `text`, a `delta` in a whole answer):
-        // no field read by name, so the body is read whole, as one without choices is.
+        // Choices of another shape (no `message`, `delta` or `text`): no field read by
+        // name, so the body is read whole, as one without choices is.
         return (guard_whole(guard, body, true), usage);
     }
     if guard.scans() && wire::drop_logprobs(&mut v) {

@@ -11,7 +11,9 @@
 //! placeholder) or inside a finding, and holding from an unfinished `-----BEGIN` block.
 //! A value split across three deltas is therefore still seen whole. The hold-back is
 //! flushed into the chunk that carries the choice's `finish_reason`, or into a synthetic
-//! chunk before `[DONE]` or the end of the stream. Tool-call arguments are held whole
+//! chunk before `[DONE]` or the end of the stream; a choice's held thinking goes out when
+//! its answer text begins, and everything held before a provider's error event. Tool-call
+//! arguments are held whole
 //! until their call is complete (the next call begins and they parse as JSON, or the
 //! choice finishes), up to 16 KB at a time a call and 256 KB a stream, so that redaction
 //! can keep them JSON. Memory is bounded by
@@ -346,9 +348,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 return;
             }
         };
-        if chunk.get("error").is_some() && chunk.get("choices").is_none() {
-            // The provider's error ends the stream for the SDK, which raises on it: what is
-            // still held goes out before it, or the client never gets it.
+        if chunk.get("error").is_some_and(|e| !e.is_null()) {
+            // The provider's error ends the stream for the SDK, which raises on it (also
+            // when the event has choices, as OpenRouter's has): what is still held goes
+            // out before it, or the client never gets it.
             self.flush_all(out);
             if self.blocked.is_some() {
                 return;
@@ -451,10 +454,13 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 continue;
             };
             let answer_begins = answer_text_in(delta);
+            // Thinking in the delta that begins the answer is its last: sent whole, not
+            // held to go out after the chunk it ends in.
+            let ends = |field: &Field| finished || (answer_begins && field.is_thinking());
             for (name, field) in &TEXT_FIELDS {
                 if let Some(Value::String(s)) = delta.get_mut(*name) {
                     let text = std::mem::take(s);
-                    *s = self.take((index, field.clone()), &text, finished)?;
+                    *s = self.take((index, field.clone()), &text, ends(field))?;
                 }
             }
             if let Some(details) = delta
@@ -465,7 +471,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     for (name, _, field) in &DETAIL_FIELDS {
                         if let Some(Value::String(s)) = d.get_mut(*name) {
                             let text = std::mem::take(s);
-                            *s = self.take((index, field.clone()), &text, finished)?;
+                            *s = self.take((index, field.clone()), &text, ends(field))?;
                         }
                     }
                 }
@@ -484,7 +490,8 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     match part.get_mut(name) {
                         Some(Value::String(s)) => {
                             let text = std::mem::take(s);
-                            *s = self.take((index, field), &text, finished)?;
+                            let end = ends(&field);
+                            *s = self.take((index, field), &text, end)?;
                         }
                         // Thinking written as parts of its own (Mistral): each text part
                         // is held and scanned as the thinking it continues.
@@ -493,7 +500,8 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                             for p in inner.iter_mut() {
                                 if let Some(Value::String(s)) = p.get_mut("text") {
                                     let text = std::mem::take(s);
-                                    *s = self.take((index, Field::Thinking), &text, finished)?;
+                                    let end = ends(&Field::Thinking);
+                                    *s = self.take((index, Field::Thinking), &text, end)?;
                                 }
                             }
                         }
@@ -557,50 +565,42 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             if answer_begins && !finished {
                 // The thinking is over once the answer comes: its held end goes out now, or
                 // a UI that shows the thinking first would show its end after the answer.
-                let thinking: Vec<(u64, Field)> = self
-                    .pending
-                    .keys()
-                    .filter(|(i, f)| *i == index && f.is_thinking())
-                    .cloned()
-                    .collect();
-                for key in thinking {
-                    let rest = self.flush_key(&key)?;
-                    if rest.is_empty() {
-                        continue;
-                    }
-                    if key.1 == Field::Thinking {
-                        write_data(out, &self.thinking_chunk(index, &rest));
-                        continue;
-                    }
-                    self.append_held(delta, key, &rest);
-                }
+                self.flush_choice(index, delta, out, Field::is_thinking)?;
             }
             if finished {
                 // Whatever is still held for this choice goes out with its last chunk.
-                let keys: Vec<(u64, Field)> = self
-                    .pending
-                    .keys()
-                    .filter(|(i, _)| *i == index)
-                    .cloned()
-                    .collect();
-                for key in keys {
-                    let rest = self.flush_key(&key)?;
-                    if rest.is_empty() {
-                        continue;
-                    }
-                    if key.1 == Field::Thinking {
-                        // Ahead of this chunk, in a chunk of its own: merged, it would turn
-                        // a string `content` into parts.
-                        write_data(out, &self.thinking_chunk(index, &rest));
-                        continue;
-                    }
-                    if key.1 == Field::CompletionText {
-                        write_data(out, &self.text_chunk(index, &rest));
-                        continue;
-                    }
-                    self.append_held(delta, key, &rest);
-                }
+                self.flush_choice(index, delta, out, |_| true)?;
                 self.sent_context.retain(|(i, _), _| *i != index);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends what is held for choice `index` in the fields `which` picks: thinking parts and
+    /// a completion's text in chunks of their own ahead of this one (merged, a thinking
+    /// part would turn a string `content` into parts), the rest in `delta`.
+    fn flush_choice(
+        &mut self,
+        index: u64,
+        delta: &mut Map<String, Value>,
+        out: &mut BytesMut,
+        which: fn(&Field) -> bool,
+    ) -> Result<(), Blocked> {
+        let keys: Vec<(u64, Field)> = self
+            .pending
+            .keys()
+            .filter(|(i, f)| *i == index && which(f))
+            .cloned()
+            .collect();
+        for key in keys {
+            let rest = self.flush_key(&key)?;
+            if rest.is_empty() {
+                continue;
+            }
+            match key.1 {
+                Field::Thinking => write_data(out, &self.thinking_chunk(index, &rest)),
+                Field::CompletionText => write_data(out, &self.text_chunk(index, &rest)),
+                _ => self.append_held(delta, key, &rest),
             }
         }
         Ok(())

@@ -1,4 +1,5 @@
-//! Request bodies parsed with duplicate keys refused.
+//! Bodies parsed with duplicate keys refused: a request's, and a provider's answer (which
+//! is then read whole instead).
 //!
 //! serde_json keeps the last of two equal keys; other readers keep the first (gjson,
 //! RapidJSON, simdjson on demand). A body that says `"messages"` twice would be scanned in

@@ -28,7 +28,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// that was only slow is not applied; one whose answer a partition lost may have been,
 /// and the request is then refused with 503 and charged without being served.
 const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
-/// A key's requests per minute when its row has none (the column's default).
+/// A key's requests per minute when its value is negative (the column's default, which
+/// the key query's `COALESCE` also uses for a key without a config row).
 const DEFAULT_KEY_RPM: u32 = 30;
 
 #[derive(Clone)]
