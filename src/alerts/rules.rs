@@ -140,8 +140,7 @@ impl RuleSet {
         self.rules.is_empty()
     }
 
-    /// Rules that match `text`, each once, in rule order.
-    /// The rules `text` sets off, with their places in the list.
+    /// The rules `text` sets off, each once, in rule order, with their places in the list.
     pub fn matches(&self, text: &str) -> Vec<(usize, &RuleMeta)> {
         let mut hit = vec![false; self.rules.len()];
         if let Some(ac) = &self.keywords {

@@ -159,7 +159,7 @@ fn jwks_key(v: &Value) -> Result<Key, String> {
     }
     // serde's message may quote a field's value (an `alg`, a mistyped `x5c`), never key
     // material, which sits in an untagged enum.
-    let jwk: Jwk = serde_json::from_value(v.clone()).map_err(|e| format!("unreadable: {e}"))?;
+    let jwk = Jwk::deserialize(v).map_err(|e| format!("unreadable: {e}"))?;
     // `alg` is optional in a JWK; the key type then implies ours.
     let alg = match (jwk.common.key_algorithm, &jwk.algorithm) {
         (Some(KeyAlgorithm::HS256), _) => Algorithm::HS256,

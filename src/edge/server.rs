@@ -178,6 +178,9 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
             let (settle, rt) = (shield.clone(), support.handle().clone());
             let flush = shield.auditor().clone();
             let sast = shield.sast_pool().cloned();
+            if let Some(pool) = sast.clone() {
+                at_drain.push(Box::new(move || pool.stop_taking_jobs()));
+            }
             hooks.push(Box::new(move || {
                 // Their rows join the queue before its last flush.
                 settle.settle_interrupted(&rt, SETTLE_BUDGET, CLOSING_BUDGET);
@@ -188,9 +191,6 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
                     pool.hand_back(&rt, SAST_BUDGET);
                 }
             }));
-            if let Some(pool) = shield.sast_pool().cloned() {
-                at_drain.push(Box::new(move || pool.stop_taking_jobs()));
-            }
             Some(shield)
         }
         None => None,

@@ -201,31 +201,28 @@ impl SastPool {
                 self.claiming.fetch_sub(1, SeqCst);
                 return;
             }
-            let claimed = self.store.claim(&name, lease).await;
-            if let Ok(Some(job)) = &claimed {
-                let ours = self.track(job);
-                if !ours {
-                    if let Err(e) = self.store.release(job).await {
-                        tracing::warn!(job = %job.id, error = %e, "SAST job taken during a shutdown could not be given back");
-                    }
-                }
-                self.claiming.fetch_sub(1, SeqCst);
-                if ours {
-                    self.process(job).await;
+            match self.store.claim(&name, lease).await {
+                // Run unless a shutdown began since the claim, then given back at once.
+                Ok(Some(job)) if self.track(&job) => {
+                    self.claiming.fetch_sub(1, SeqCst);
+                    self.process(&job).await;
                     self.running.lock().retain(|r| r.id != job.id);
                 }
-                continue;
-            }
-            self.claiming.fetch_sub(1, SeqCst);
-            match claimed {
-                Ok(Some(_)) => {}
+                Ok(Some(job)) => {
+                    if let Err(e) = self.store.release(&job).await {
+                        tracing::warn!(job = %job.id, error = %e, "SAST job taken during a shutdown could not be given back");
+                    }
+                    self.claiming.fetch_sub(1, SeqCst);
+                }
                 Ok(None) => {
+                    self.claiming.fetch_sub(1, SeqCst);
                     tokio::select! {
                         _ = self.wake.notified() => {}
                         _ = tokio::time::sleep(self.settings.poll) => {}
                     }
                 }
                 Err(e) => {
+                    self.claiming.fetch_sub(1, SeqCst);
                     tracing::warn!(error = %e, "cannot take SAST jobs; retrying");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }

@@ -58,12 +58,7 @@ impl CustomDetector {
             };
             // The name is written into placeholders (`<EMPLOYEE_ID_1>`), which a later
             // turn's history is searched for in that alphabet alone.
-            if e.name.is_empty()
-                || !e
-                    .name
-                    .bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
-            {
+            if e.name.is_empty() || !e.name.bytes().all(super::redact::placeholder_name_byte) {
                 return Err(bad(
                     "name must be upper-case ASCII letters, digits and _ (it is written into placeholders such as <EMPLOYEE_ID_1>)"
                         .to_owned(),

@@ -275,7 +275,7 @@ impl RedactionState {
             let body = &b[open + 1..];
             let name = body
                 .iter()
-                .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || **c == b'_')
+                .take_while(|&&c| placeholder_name_byte(c))
                 .count();
             if body.get(name) != Some(&b'>') {
                 continue;
@@ -461,6 +461,12 @@ pub fn redact(
     }
     out.push_str(text.get(pos..).unwrap_or(""));
     out
+}
+
+/// Whether `b` may stand in a placeholder's name (`<EMPLOYEE_ID_1>`): the alphabet a later
+/// turn's history is searched for placeholders in.
+pub(crate) fn placeholder_name_byte(b: u8) -> bool {
+    b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'
 }
 
 #[cfg(test)]

@@ -217,12 +217,7 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         {
             continue;
         }
-        extra.push(Finding {
-            start: s,
-            end: e,
-            score: (src.score - 0.05).max(0.0),
-            ..src.clone()
-        });
+        extra.push(copy_of(src, s, e));
     }
     let respelled = digit_copies(text, &kept, &mut taken);
     extra.extend(respelled);
@@ -231,6 +226,16 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         kept.sort_by_key(|f| f.start);
     }
     kept
+}
+
+/// A copy of `src` at `start..end`: found because `src` was, so scored a little under it.
+fn copy_of(src: &Finding, start: usize, end: usize) -> Finding {
+    Finding {
+        start,
+        end,
+        score: (src.score - 0.05).max(0.0),
+        ..src.clone()
+    }
 }
 
 /// Whether `text[..at]` ends with an escape: `%3A` of a URL, or `\n` written out.
@@ -323,13 +328,7 @@ fn digit_copies(text: &str, kept: &[Finding], taken: &mut Taken) -> Vec<Finding>
             _ => start,
         };
         if !char_at(text, end).is_some_and(char::is_alphanumeric) && taken.insert(start, end) {
-            let src = &kept[origin];
-            out.push(Finding {
-                start,
-                end,
-                score: (src.score - 0.05).max(0.0),
-                ..src.clone()
-            });
+            out.push(copy_of(&kept[origin], start, end));
         }
         k = j + 1;
     }

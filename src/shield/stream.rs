@@ -372,12 +372,9 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             // Left unread from the choice that overflowed on: never sent.
             return;
         }
-        for l in other {
-            // Each ended by `\n`: the last line of a stream may have none, and the data
-            // line after it would be glued to it (`id: 9data: …`).
-            out.put_slice(line_body(l));
-            out.put_slice(b"\n");
-        }
+        // Each ended by `\n`: the last line of a stream may have none, and the data line
+        // after it would be glued to it (`id: 9data: …`).
+        put_lines(out, other);
         write_data(out, &chunk);
     }
 
@@ -577,8 +574,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
     }
 
     /// Sends what is held for choice `index` in the fields `which` picks: thinking parts and
-    /// a completion's text in chunks of their own ahead of this one (merged, a thinking
-    /// part would turn a string `content` into parts), the rest in `delta`.
+    /// a completion's text apart ([`Self::send_apart`]), the rest in `delta`.
     fn flush_choice(
         &mut self,
         index: u64,
@@ -594,16 +590,23 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             .collect();
         for key in keys {
             let rest = self.flush_key(&key)?;
-            if rest.is_empty() {
-                continue;
-            }
-            match key.1 {
-                Field::Thinking => write_data(out, &self.thinking_chunk(index, &rest)),
-                Field::CompletionText => write_data(out, &self.text_chunk(index, &rest)),
-                _ => self.append_held(delta, key, &rest),
+            if !rest.is_empty() && !self.send_apart(&key, &rest, out) {
+                self.append_held(delta, key, &rest);
             }
         }
         Ok(())
+    }
+
+    /// Sends held thinking parts and a completion's text in chunks of their own, ahead of
+    /// the one being written (merged, a thinking part would turn a string `content` into
+    /// parts); says whether `key` was one of those.
+    fn send_apart(&self, key: &(u64, Field), rest: &str, out: &mut BytesMut) -> bool {
+        match key.1 {
+            Field::Thinking => write_data(out, &self.thinking_chunk(key.0, rest)),
+            Field::CompletionText => write_data(out, &self.text_chunk(key.0, rest)),
+            _ => return false,
+        }
+        true
     }
 
     /// Which call of choice `choice` a tool-call delta belongs to (our own count, from 0),
@@ -900,13 +903,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         let mut by_choice: BTreeMap<u64, Map<String, Value>> = BTreeMap::new();
         for key in keys {
             match self.flush_key(&key) {
-                Ok(rest) if !rest.is_empty() && key.1 == Field::Thinking => {
-                    write_data(out, &self.thinking_chunk(key.0, &rest));
-                }
-                Ok(rest) if !rest.is_empty() && key.1 == Field::CompletionText => {
-                    write_data(out, &self.text_chunk(key.0, &rest));
-                }
-                Ok(rest) if !rest.is_empty() => {
+                Ok(rest) if !rest.is_empty() && !self.send_apart(&key, &rest, out) => {
                     self.append_held(by_choice.entry(key.0).or_default(), key, &rest)
                 }
                 Ok(_) => {}
@@ -951,11 +948,16 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 
 /// Writes an event's lines as they came, each ended by `\n`, and the blank line after.
 fn pass_lines(out: &mut BytesMut, lines: &[Vec<u8>]) {
+    put_lines(out, lines);
+    out.put_slice(b"\n");
+}
+
+/// Writes lines as they came, each ended by `\n` (after a `\r` alone, or none at all).
+fn put_lines<'l>(out: &mut BytesMut, lines: impl IntoIterator<Item = &'l Vec<u8>>) {
     for l in lines {
         out.put_slice(line_body(l));
         out.put_slice(b"\n");
     }
-    out.put_slice(b"\n");
 }
 
 /// Whether a choice's delta or message has a key the hold-back reads written another way

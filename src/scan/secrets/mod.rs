@@ -104,9 +104,9 @@ pub(crate) struct SecretRule {
 /// The compiled secret rules and their prefilter.
 pub(crate) struct SecretDetector {
     rules: Vec<SecretRule>,
-    /// Per rule: whether its id names a generic rule (gitleaks' digit requirement), worked
-    /// out once instead of a substring search per match.
-    generic: Vec<bool>,
+    /// Per rule: whether its secret needs a digit (gitleaks 8: an id that starts with
+    /// `generic`, an entropy floor, no check of ours), worked out once, not per match.
+    needs_digit: Vec<bool>,
     /// Per rule: how the secret is read out of each match.
     spans: Vec<SecretSpan>,
     /// Every keyword, matched ASCII-case-insensitively in one pass; see [`Keyword`].
@@ -188,7 +188,10 @@ impl SecretDetector {
         let keywords =
             KeywordSet::new(&keys, true).map_err(|e| ScanError::builtin("secret-prefilter", e))?;
         Ok(SecretDetector {
-            generic: rules.iter().map(|r| r.id.starts_with("generic")).collect(),
+            needs_digit: rules
+                .iter()
+                .map(|r| r.id.starts_with("generic") && r.check == Check::None && r.entropy > 0.0)
+                .collect(),
             spans,
             keywords,
             keyword_meta,
@@ -426,10 +429,7 @@ impl SecretDetector {
         }
         // gitleaks 8 drops a secret without a digit from a rule that has an entropy floor
         // and an id that starts with `generic`; keep its semantics.
-        let generic = self.generic.get(r).copied().unwrap_or(false);
-        if generic
-            && rule.check == Check::None
-            && rule.entropy > 0.0
+        if self.needs_digit.get(r).copied().unwrap_or(false)
             && !value.bytes().any(|b| b.is_ascii_digit())
         {
             return;
@@ -502,13 +502,10 @@ fn secret_group<'h>(caps: &regex::Captures<'h>, group: Option<usize>) -> Option<
 /// Where the run of non-blank bytes around `at` ends, at most [`MULTILINE_AFTER`] on.
 fn token_end(text: &str, at: usize) -> usize {
     let cap = ceil_boundary(text, at.saturating_add(MULTILINE_AFTER));
-    match text.as_bytes().get(at..cap) {
-        Some(rest) => rest
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .map_or(cap, |i| at + i),
-        None => at,
+    if at > cap {
+        return at;
     }
+    next_where(&text.as_bytes()[..cap], at, |c| c.is_ascii_whitespace())
 }
 
 /// A rule's [`builtin::Tail`], compiled: the tail pattern anchored at its start.
