@@ -156,14 +156,12 @@ async fn a_hand_edited_setting_of_the_wrong_shape_is_named_not_taken_for_an_outa
     assert_eq!(r.headers()["x-should-retry"], "false");
     let (st, code, v) = error_code(r).await;
     assert_eq!((st, code.as_str()), (500, "key_config_invalid"), "{v}");
-    let logs = s.edge.stdout_text() + &s.edge.stderr_text();
-    assert!(
-        logs.contains(&format!(
-            "tenant {}: allowed_models is not a JSON list of strings",
-            s.tenant
-        )),
-        "{logs}"
+    let line = format!(
+        "tenant {}: allowed_models is not a JSON list of strings",
+        s.tenant
     );
+    let logs = s.edge.output_with(&line);
+    assert!(logs.contains(&line), "{logs}");
     assert_eq!(
         db::balance(&s.store, &s.tenant).await,
         1000,

@@ -184,6 +184,19 @@ impl Edge {
     }
 
     /// Waits until an access-log line satisfies `pred`.
+    /// Stdout and stderr once `needle` is in them (up to 5 s): the process writes its log
+    /// lines after it answers, and a reader thread collects them after that.
+    pub fn output_with(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        loop {
+            let all = self.stdout_text() + &self.stderr_text();
+            if all.contains(needle) || Instant::now() >= deadline {
+                return all;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     pub fn wait_log(&self, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
