@@ -133,6 +133,12 @@ pub struct SseFilter<'g, 'a> {
     unsent: BytesMut,
     /// Complete lines of the event being assembled.
     lines: Vec<Vec<u8>>,
+    /// Their bytes, so the event's size is known without adding them up per read.
+    held_lines: usize,
+    /// Where in `partial` the search for a line end resumes.
+    searched: usize,
+    /// Bytes searched for line ends: what reading the stream costs.
+    pub searched_bytes: usize,
     pending: BTreeMap<(u64, Field), String>,
     /// Per field, the end of its text already sent, as the provider wrote it (the cues).
     sent_context: BTreeMap<(u64, Field), String>,
@@ -197,6 +203,9 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             max_event: max_event_bytes,
             partial: Vec::new(),
             lines: Vec::new(),
+            held_lines: 0,
+            searched: 0,
+            searched_bytes: 0,
             pending: BTreeMap::new(),
             sent_context: BTreeMap::new(),
             calls: BTreeMap::new(),
@@ -225,48 +234,51 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             return Ok(out.freeze());
         }
         self.partial.extend_from_slice(input);
+        // Only bytes no earlier push looked at are searched, so a long line that arrives in
+        // many reads costs its length once, not once per read.
         let mut start = 0;
-        let mut i = 0;
-        let buf = std::mem::take(&mut self.partial);
-        while i < buf.len() {
-            let b = buf[i];
-            if b == b'\n' || b == b'\r' {
+        let mut from = self.searched;
+        self.searched_bytes += self.partial.len() - from;
+        while let Some(at) = memchr::memchr2(b'\n', b'\r', &self.partial[from..]) {
+            let i = from + at;
+            let end = match (self.partial[i], self.partial.get(i + 1)) {
                 // A lone `\r` at the end may be the first half of `\r\n`: wait for more.
-                if b == b'\r' && i + 1 == buf.len() {
-                    break;
-                }
-                let end = if b == b'\r' && buf[i + 1] == b'\n' {
-                    i + 2
-                } else {
-                    i + 1
-                };
-                let line = &buf[start..end];
-                if line_body(line).is_empty() {
-                    self.event(&mut out);
-                    if self.blocked.is_some() {
-                        return Ok(out.freeze());
-                    }
-                    if self.overflow {
-                        self.partial.clear();
-                        self.lines.clear();
-                        self.unsent = out;
-                        return Err(StreamError::TooManyParts(MAX_PARTS));
-                    }
-                } else {
-                    self.lines.push(line.to_vec());
-                }
-                start = end;
-                i = end;
+                (b'\r', None) => break,
+                (b'\r', Some(b'\n')) => i + 2,
+                _ => i + 1,
+            };
+            from = end;
+            let line = &self.partial[start..end];
+            start = end;
+            if !line_body(line).is_empty() {
+                self.held_lines += line.len();
+                self.lines.push(line.to_vec());
                 continue;
             }
-            i += 1;
+            self.event(&mut out);
+            if self.blocked.is_some() {
+                self.partial.clear();
+                self.searched = 0;
+                return Ok(out.freeze());
+            }
+            if self.overflow {
+                self.partial.clear();
+                self.searched = 0;
+                self.lines.clear();
+                self.held_lines = 0;
+                self.unsent = out;
+                return Err(StreamError::TooManyParts(MAX_PARTS));
+            }
         }
-        self.partial = buf[start..].to_vec();
-        let held: usize = self.partial.len() + self.lines.iter().map(Vec::len).sum::<usize>();
-        if held > self.max_event {
+        self.partial.drain(..start);
+        // Where the next push resumes: the end, or a trailing `\r` still to be paired.
+        self.searched = self.partial.len() - usize::from(self.partial.last() == Some(&b'\r'));
+        if self.partial.len() + self.held_lines > self.max_event {
             // Dropped unread; `finish` still sends what came before it, held back or not.
             self.partial.clear();
+            self.searched = 0;
             self.lines.clear();
+            self.held_lines = 0;
             self.unsent = out;
             return Err(StreamError::EventTooLarge(self.max_event));
         }
@@ -281,6 +293,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             return;
         }
         let rest = std::mem::take(&mut self.partial);
+        self.searched = 0;
         // A lone `\r` held back as a possible `\r\n` is the blank line that ends the event.
         if !line_body(&rest).is_empty() {
             self.lines.push(rest);
@@ -304,6 +317,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 
     fn event(&mut self, out: &mut BytesMut) {
         let lines = std::mem::take(&mut self.lines);
+        self.held_lines = 0;
         if lines.is_empty() {
             return;
         }
@@ -1982,6 +1996,30 @@ id: 9"#;
         assert!(f.sent_context.is_empty() && f.pending.is_empty());
         assert!(f.captured.len() <= MAX_CAPTURE);
         assert!(sent > 20_000 * 80, "only {sent} bytes forwarded");
+    }
+
+    #[test]
+    fn a_long_line_read_in_many_pieces_is_searched_once() {
+        let scanner = scanner();
+        let p = policy();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 96, 1 << 20);
+        let text = "the rollout went fine ".repeat(20_000);
+        let ev = format!("data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":\"stop\"}}]}}\r\n\r\n");
+        let mut sent = Vec::new();
+        for piece in ev.as_bytes().chunks(1000) {
+            sent.extend_from_slice(&f.push(piece).unwrap());
+        }
+        sent.extend_from_slice(&f.finish());
+        assert!(
+            f.searched_bytes <= ev.len(),
+            "{} bytes searched for a {}-byte event",
+            f.searched_bytes,
+            ev.len()
+        );
+        let sent = String::from_utf8(sent).unwrap();
+        assert_eq!(content_of(&sent), text);
     }
 
     #[test]
