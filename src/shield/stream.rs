@@ -626,18 +626,32 @@ impl<'g, 'a> SseFilter<'g, 'a> {
     /// Which call of choice `choice` a tool-call delta belongs to (our own count, from 0),
     /// and whether it begins one. A delta with an `id` not seen last begins a call: some
     /// servers give every parallel call index 0, others send no index at all. Without an
-    /// `id`, a delta continues the last call with its index (or the last call).
+    /// `id`, a delta continues the last call with its index (or the last call); so does one
+    /// with a new id but no name while that call's arguments are not yet whole JSON (some
+    /// servers give every delta a fresh id, like mlx-openai-server before its #216).
     fn call_index(&mut self, choice: u64, call: &Value) -> (u64, bool) {
+        let unfinished = |k: usize| {
+            self.pending
+                .get(&(choice, Field::ToolArgs(k as u64)))
+                .is_none_or(|t| serde_json::from_str::<serde::de::IgnoredAny>(t).is_err())
+        };
+        let named = ["function", "custom"]
+            .iter()
+            .any(|kind| call[*kind].get("name").is_some_and(|n| !n.is_null()));
         let calls = self.calls.entry(choice).or_default();
         let index = call.get("index").and_then(Value::as_u64);
         let id = call.get("id").and_then(Value::as_str);
+        let last_at_index = |calls: &Vec<CallAddress>| match index {
+            Some(i) => calls.iter().rposition(|c| c.index == Some(i)),
+            None => calls.len().checked_sub(1),
+        };
         let known = match id {
             // Some servers repeat the id on every delta of a call.
-            Some(id) => calls.iter().rposition(|c| c.id.as_deref() == Some(id)),
-            None => match index {
-                Some(i) => calls.iter().rposition(|c| c.index == Some(i)),
-                None => calls.len().checked_sub(1),
-            },
+            Some(id) => calls
+                .iter()
+                .rposition(|c| c.id.as_deref() == Some(id))
+                .or_else(|| last_at_index(calls).filter(|k| !named && unfinished(*k))),
+            None => last_at_index(calls),
         };
         if let Some(k) = known {
             return (k as u64, false);
@@ -1884,6 +1898,34 @@ id: 9"#;
         assert_eq!(by_index[&1], r#"{"q": "x"}"#);
     }
 
+    /// A server that gives every delta of a call a fresh id: the deltas after the one that
+    /// names the function continue it, so a value split across them is found.
+    #[test]
+    fn a_fresh_id_on_every_delta_of_a_call_does_not_split_it() {
+        let frag = |id: &str, function: Value| {
+            json!({ "tool_calls": [{"index": 0, "id": id, "function": function}] }).to_string()
+        };
+        let deltas = [
+            frag("a1", json!({"name": "pay", "arguments": ""})),
+            frag("a2", json!({"arguments": "{\"card\": \"4111 1111"})),
+            frag("a3", json!({"arguments": " 1111 1111\"}"})),
+        ];
+        let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
+        let entries = call_entries(&guarded_stream(&refs));
+        let args: String = entries
+            .iter()
+            .filter_map(|e| e["function"]["arguments"].as_str())
+            .collect();
+        assert!(!args.contains("1111 1111"), "{entries:?}");
+        let v: Value = serde_json::from_str(&args).expect("JSON");
+        assert_eq!(v["card"], "<CREDIT_CARD_1>");
+        let names: Vec<&Value> = entries
+            .iter()
+            .filter_map(|e| e["function"].get("name"))
+            .collect();
+        assert_eq!(names, [&json!("pay")], "one call");
+    }
+
     /// Calls from a server that gives them no index: each call's arguments go out just
     /// before the entry that begins the next call, so order puts them on their own call,
     /// whether the calls come whole in one delta or one per delta, and also when the
@@ -2057,11 +2099,11 @@ id: 9"#;
         );
         let tail = f.finish();
         assert!(!String::from_utf8_lossy(&tail).contains("AKIA"));
-        // Calls: one new id per delta.
+        // Calls: a new one named per delta.
         let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let call = |i: usize| {
-            format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"id\":\"c{i}\",\"function\":{{\"arguments\":\"{{\\\"a\\\":\"}}}}]}}}}]}}\n\n")
+            format!("data: {{\"choices\":[{{\"index\":0,\"delta\":{{\"tool_calls\":[{{\"id\":\"c{i}\",\"function\":{{\"name\":\"f\",\"arguments\":\"{{\\\"a\\\":\"}}}}]}}}}]}}\n\n")
         };
         let results: Vec<bool> = (0..=MAX_PARTS)
             .map(|i| f.push(call(i).as_bytes()).is_ok())
