@@ -928,6 +928,68 @@ async fn requests_are_still_served_and_limited_when_redis_is_down() {
     );
 }
 
+/// A Redis that keeps its connections but stops answering costs the request that finds out
+/// one timeout; the requests after it go to the local limiter at once, and Redis is used
+/// again once it answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_redis_that_stops_answering_is_skipped_until_it_answers_again() {
+    let redis = common::services::RedisInstance::start();
+    let store = db::store().await;
+    let (tenant, _, _) = db::tenant(&store, 10_000).await;
+    let key = store.create_key(&tenant, Some(1000)).await.unwrap().key;
+    let provider = Provider::start();
+    let port = free_port();
+    let edge = Edge::start(&config(
+        port,
+        &provider,
+        Some(&db::database_url()),
+        Some(&redis.url()),
+        "",
+    ));
+    let c = common::client();
+    let url = format!("http://127.0.0.1:{port}/ai/v1/chat/completions");
+    let send = || async {
+        c.post(&url)
+            .bearer_auth(&key)
+            .json(&chat("x"))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(send().await, 200);
+    let fallbacks = || edge.metric("securetag_ratelimit_fallback_total");
+    assert_eq!(fallbacks(), 0.0, "Redis answered the first request");
+    redis.pause();
+    for _ in 0..10 {
+        assert_eq!(send().await, 200);
+    }
+    let failures = edge.metric("securetag_redis_failures_total");
+    let skipped = edge.metric("securetag_redis_skipped_total");
+    assert!(
+        (1.0..=2.0).contains(&failures),
+        "{failures} requests waited for the paused Redis"
+    );
+    assert!(skipped >= 8.0, "only {skipped} requests skipped Redis");
+    assert_eq!(fallbacks(), 10.0, "each request was still limited");
+    redis.unpause();
+    // A probe finds Redis again within the longest spell.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let before = fallbacks();
+        assert_eq!(send().await, 200);
+        if fallbacks() == before {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Redis was not used again"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// A PostgreSQL of the test's own (the test stops it), migrated, with one tenant of
 /// `credits_cents` and its key: (instance, store, tenant id, key).
 async fn own_postgres(

@@ -116,7 +116,7 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         .or_else(|| config.ai.as_ref().and_then(|a| a.redis_url.clone()));
     let redis = redis_url
         .as_ref()
-        .map(|u| crate::store::redis::client(u.expose()))
+        .map(|u| crate::store::redis::Redis::new(u.expose()))
         .transpose()
         .map_err(anyhow::Error::msg)?;
     let limiter = Arc::new(RateLimiter::new(redis.clone()).map_err(anyhow::Error::msg)?);
@@ -143,7 +143,7 @@ pub fn run(config: Config, upgrade: bool, hooks: Vec<ShutdownHook>) -> anyhow::R
         server.add_service(background_service(
             "redis",
             Once::new(async move {
-                crate::store::redis::start(&r);
+                r.start();
                 std::future::pending::<()>().await
             }),
         ));

@@ -179,7 +179,7 @@ pub struct KeyGuesses {
 
 impl KeyGuesses {
     pub fn new(
-        redis: Option<fred::prelude::Client>,
+        redis: Option<crate::store::redis::Redis>,
         max: u32,
         window: Duration,
         ban_for: Duration,

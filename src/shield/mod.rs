@@ -230,7 +230,7 @@ impl Shield {
         settings: Arc<AiSettings>,
         scanner: Arc<Scanner>,
         limiter: Arc<RateLimiter>,
-        redis: Option<fred::prelude::Client>,
+        redis: Option<crate::store::redis::Redis>,
         alerts: Option<Arc<crate::alerts::Alerts>>,
     ) -> anyhow::Result<(Arc<Shield>, Background)> {
         let (store, sink, jobs): (Arc<dyn Store>, Arc<dyn AuditSink>, Arc<dyn JobStore>) =

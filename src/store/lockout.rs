@@ -17,6 +17,8 @@ use fred::prelude::*;
 use fred::types::scripts::Script;
 use parking_lot::Mutex;
 
+use super::redis::Redis;
+
 /// How subjects are locked.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LockPolicy {
@@ -131,7 +133,7 @@ struct Scripts {
 }
 
 pub struct Lockouts {
-    redis: Option<(Client, Scripts)>,
+    redis: Option<(Redis, Scripts)>,
     local: Mutex<Local>,
     prefix: &'static str,
     warn: super::WarnEvery,
@@ -139,12 +141,12 @@ pub struct Lockouts {
 
 impl Lockouts {
     /// The login lockout's counters.
-    pub fn new(redis: Option<Client>) -> Self {
+    pub fn new(redis: Option<Redis>) -> Self {
         Self::with_prefix(redis, "securetag:login:")
     }
 
     /// Counters of their own, kept in Redis under `prefix`.
-    pub fn with_prefix(redis: Option<Client>, prefix: &'static str) -> Self {
+    pub fn with_prefix(redis: Option<Redis>, prefix: &'static str) -> Self {
         Lockouts {
             redis: redis.map(|c| {
                 let scripts = Scripts {
@@ -160,8 +162,16 @@ impl Lockouts {
         }
     }
 
-    fn live(&self) -> Option<&(Client, Scripts)> {
-        self.redis.as_ref().filter(|(c, _)| c.is_connected())
+    /// Redis, when a command is worth sending (see [`Redis::ready`]).
+    fn ready(&self) -> Option<(&Redis, &Client, &Scripts)> {
+        let (r, scripts) = self.redis.as_ref()?;
+        Some((r, r.ready()?, scripts))
+    }
+
+    /// Redis whenever connected, to undo what a command did there.
+    fn connected(&self) -> Option<(&Redis, &Client, &Scripts)> {
+        let (r, scripts) = self.redis.as_ref()?;
+        Some((r, r.connected()?, scripts))
     }
 
     /// Checks `subjects` for locks and, when none is locked, reserves an attempt for each
@@ -174,7 +184,7 @@ impl Lockouts {
         p: &LockPolicy,
     ) -> Admission {
         let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        if let Some((c, scripts)) = self.live() {
+        if let Some((r, c, scripts)) = self.ready() {
             let mut keys: Vec<String> = subjects
                 .iter()
                 .map(|s| format!("{}lock:{s}", self.prefix))
@@ -188,11 +198,12 @@ impl Lockouts {
                 i64::from(p.max_failures),
                 ms(p.window),
             ];
-            match scripts
+            let outcome = scripts
                 .admit
                 .evalsha_with_reload::<i64, _, _>(c, keys, args)
-                .await
-            {
+                .await;
+            r.answered(&outcome);
+            match outcome {
                 Ok(0) => return Admission::Open { local: false },
                 Ok(-1) => return Admission::Busy,
                 Ok(ms) => return Admission::Locked(Duration::from_millis(ms.unsigned_abs())),
@@ -241,18 +252,19 @@ impl Lockouts {
         if !local {
             // Reserved in Redis: released there, or left to expire with its window if Redis
             // is away now (the in-process counts are other requests').
-            let Some((c, scripts)) = self.live() else {
+            let Some((r, c, scripts)) = self.connected() else {
                 return;
             };
             let keys: Vec<String> = reserve
                 .iter()
                 .map(|s| format!("{}inflight:{s}", self.prefix))
                 .collect();
-            match scripts
+            let outcome = scripts
                 .release
                 .evalsha_with_reload::<i64, _, _>(c, keys, Vec::<String>::new())
-                .await
-            {
+                .await;
+            r.answered(&outcome);
+            match outcome {
                 Ok(_) => {}
                 // Left to expire with the window.
                 Err(e) => self.warn.log(&e, "Redis lockout release failed"),
@@ -273,7 +285,7 @@ impl Lockouts {
     /// Counts a failure for each subject; returns the cool-down if one was just locked.
     pub async fn failure(&self, subjects: &[String], p: &LockPolicy) -> Option<Duration> {
         let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        if let Some((c, scripts)) = self.live() {
+        if let Some((r, c, scripts)) = self.ready() {
             let mut keys = Vec::with_capacity(subjects.len() * 3);
             for s in subjects {
                 keys.push(format!("{}fail:{s}", self.prefix));
@@ -287,11 +299,12 @@ impl Lockouts {
                 ms(p.max_cooldown),
                 LEVEL_TTL_MS,
             ];
-            match scripts
+            let outcome = scripts
                 .failure
                 .evalsha_with_reload::<i64, _, _>(c, keys, args)
-                .await
-            {
+                .await;
+            r.answered(&outcome);
+            match outcome {
                 Ok(0) => return None,
                 Ok(n) => return Some(Duration::from_millis(n.unsigned_abs())),
                 Err(e) => self
@@ -350,13 +363,15 @@ impl Lockouts {
         if subjects.is_empty() {
             return;
         }
-        if let Some((c, _)) = self.live() {
+        if let Some((r, c, _)) = self.connected() {
             let mut keys = Vec::new();
             for s in subjects {
                 keys.push(format!("{}fail:{s}", self.prefix));
                 keys.push(format!("{}level:{s}", self.prefix));
             }
-            if let Err(e) = c.del::<i64, _>(keys).await {
+            let outcome = c.del::<i64, _>(keys).await;
+            r.answered(&outcome);
+            if let Err(e) = outcome {
                 self.warn.log(&e, "Redis lockout reset failed");
             }
         }

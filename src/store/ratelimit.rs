@@ -102,7 +102,7 @@ return out
 "#;
 
 pub struct RateLimiter {
-    redis: Option<(Client, Script)>,
+    redis: Option<(super::redis::Redis, Script)>,
     local: Local,
     fallback: IntCounter,
     prefix: String,
@@ -112,7 +112,7 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// A limiter on `redis` (shared with other users of the connection), or purely
     /// local without one. An unreachable Redis only means the local fallback answers.
-    pub fn new(redis: Option<Client>) -> Result<Self, String> {
+    pub fn new(redis: Option<super::redis::Redis>) -> Result<Self, String> {
         let fallback = IntCounter::new(
             "ratelimit_fallback_total",
             "Rate-limit decisions taken in process because Redis was unreachable",
@@ -141,9 +141,11 @@ impl RateLimiter {
                 local: false,
             };
         }
-        if let Some((client, script)) = &self.redis {
-            if client.is_connected() {
-                match self.check_redis(client, script, limits).await {
+        if let Some((redis, script)) = &self.redis {
+            if let Some(client) = redis.ready() {
+                let outcome = self.check_redis(client, script, limits).await;
+                redis.answered(&outcome);
+                match outcome {
                     Ok(d) => return d,
                     Err(e) => self
                         .warn
