@@ -17,11 +17,40 @@ pub fn field(
     let media = content_type
         .and_then(|c| c.split(';').next())
         .map(|m| m.trim().to_ascii_lowercase());
-    match media.as_deref() {
-        Some("application/x-www-form-urlencoded") => form_field(body, field),
-        Some("multipart/form-data") => multipart_field(body, content_type.unwrap_or(""), field),
-        _ => json_field(body, field),
+    let value = match media.as_deref() {
+        // Each part says its own charset.
+        Some("multipart/form-data") => {
+            return multipart_field(body, content_type.unwrap_or(""), field);
+        }
+        Some("application/x-www-form-urlencoded") => form_field(body, field)?,
+        _ => json_field(body, field)?,
+    };
+    // Express decodes a body by its declared charset (UTF-7 too, where `+AHY-` is `v`):
+    // one the edge would read otherwise spells the app another account.
+    if let Some(c) = content_type.and_then(charset) {
+        let ascii = body.is_ascii() && value.as_deref().is_none_or(str::is_ascii);
+        if !reads_as_utf8(&c, ascii) {
+            return Err(format!("the body's charset {c:?} is not UTF-8"));
+        }
     }
+    Ok(value)
+}
+
+/// The `charset` parameter of a `Content-Type`, lowercase.
+fn charset(content_type: &str) -> Option<String> {
+    params(content_type)
+        .find(|(k, _)| k.eq_ignore_ascii_case("charset"))
+        .map(|(_, v)| v.to_ascii_lowercase())
+}
+
+/// Whether text in `charset` reads as the edge reads it: it is UTF-8, or it extends ASCII
+/// and what was read is `ascii`. Not UTF-16, nor UTF-7 or ISO-2022, whose escapes are ASCII
+/// bytes.
+fn reads_as_utf8(charset: &str, ascii: bool) -> bool {
+    let extends_ascii = ["us-ascii", "latin1"].contains(&charset)
+        || charset.starts_with("iso-8859-")
+        || charset.starts_with("windows-125");
+    charset == "utf-8" || charset == "utf8" || extends_ascii && ascii
 }
 
 /// Whether a form's field name names `field` as a list or a map (`email[]`, `email[0]`),
@@ -95,7 +124,9 @@ fn json_field(body: &[u8], field: &str) -> Result<Option<String>, String> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(map)) => match map.get(field) {
             Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(Value::Number(n)) => js_integer(n)
+                .map(Some)
+                .ok_or_else(|| format!("the account field {field:?} is not a whole number")),
             None | Some(Value::Null) => Ok(None),
             Some(_) => Err(format!("the account field {field:?} is not a string")),
         },
@@ -104,6 +135,13 @@ fn json_field(body: &[u8], field: &str) -> Result<Option<String>, String> {
             "the body is neither a form nor JSON the edge can read ({e})"
         )),
     }
+}
+
+/// A number as JavaScript writes it, when it is a whole one: `5551234.0`, `5.551234e6` and
+/// `5551234` are one number to the app, so one account to the edge.
+fn js_integer(n: &serde_json::Number) -> Option<String> {
+    let f = n.as_f64()?;
+    (f.fract() == 0.0 && f.abs() < 1e21).then(|| format!("{f:.0}"))
 }
 
 /// A `multipart/form-data` field, read as busboy (multer) reads one: a part starts after a
@@ -149,27 +187,30 @@ fn multipart_field(body: &[u8], content_type: &str, field: &str) -> Result<Optio
                 .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
                 .map(|(_, v)| v.to_string())
         };
-        let name = header("content-disposition")
-            .and_then(|v| params(&v).find(|(k, _)| k.eq_ignore_ascii_case("name")))
-            .map(|(_, v)| v);
+        // busboy before 1.0 (multer 1.4.4 and older) took the last `name` and read
+        // `name*` as one: a part that names itself twice names two fields.
+        let mut names = header("content-disposition")
+            .map(|v| {
+                params(&v)
+                    .filter(|(k, _)| {
+                        k.eq_ignore_ascii_case("name") || k.eq_ignore_ascii_case("name*")
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default();
+        if names.len() > 1 || names.iter().any(|(k, _)| k.ends_with('*')) {
+            return Err("a multipart part is named twice or in RFC 5987 form".into());
+        }
+        let name = names.pop().map(|(_, v)| v);
         // Only the account is read: other parts may be files, or text in a page's charset.
         if let Some(name) = name.filter(|n| n == field || bracketed(n, field)) {
             // busboy decodes a part by its own charset: another one would spell another
             // account to the app than to the edge.
-            let charset = header("content-type")
-                .and_then(|v| params(&v).find(|(k, _)| k.eq_ignore_ascii_case("charset")))
-                .map(|(_, v)| v.to_ascii_lowercase());
             let value = &this[split + 4..];
-            // ASCII reads the same in UTF-8 and in the charsets that extend ASCII; not in
-            // UTF-16, nor in ISO-2022, whose escapes are ASCII bytes.
-            let extends_ascii = |c: &str| {
-                ["utf-8", "utf8", "us-ascii", "latin1"].contains(&c)
-                    || c.starts_with("iso-8859-")
-                    || c.starts_with("windows-125")
-            };
-            if charset.is_some_and(|c| {
-                !(c == "utf-8" || c == "utf8" || extends_ascii(&c) && value.is_ascii())
-            }) {
+            if header("content-type")
+                .and_then(|v| charset(&v))
+                .is_some_and(|c| !reads_as_utf8(&c, value.is_ascii()))
+            {
                 return Err(format!("the multipart field {name:?} is not in UTF-8"));
             }
             let value = std::str::from_utf8(&this[split + 4..])
@@ -554,6 +595,98 @@ mod tests {
         .is_err());
         let preamble = b"hello\r\n--B\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nv@x\r\n--B--\r\n";
         assert!(field(preamble, Some("multipart/form-data; boundary=B"), "email").is_err());
+    }
+
+    /// Bodies Express reads as another account than their bytes spell in UTF-8 are refused.
+    #[test]
+    fn a_login_in_a_charset_the_app_reads_otherwise_is_refused() {
+        let json = "application/json";
+        let form = "application/x-www-form-urlencoded";
+        for (body, ct) in [
+            // UTF-7: `+AHY-` is `v` to iconv-lite.
+            (
+                &br#"{"email":"+AHY-ictim@x.mx"}"#[..],
+                format!("{json}; charset=utf-7"),
+            ),
+            (
+                &b"email=+AHY-ictim%40x.mx"[..],
+                format!("{form}; charset=UTF-7"),
+            ),
+            // Latin-1: `%E9` is `\u{e9}` to the app, a replacement character to UTF-8.
+            (
+                &b"email=jos%E9%40x.mx"[..],
+                format!("{form}; charset=iso-8859-1"),
+            ),
+            (
+                &b"email=jos%C3%A9%40x.mx"[..],
+                format!("{form}; charset=iso-8859-1"),
+            ),
+        ] {
+            assert!(field(body, Some(&ct), "email").is_err(), "{ct}");
+        }
+        // ASCII reads the same in every charset that extends it; UTF-8 is read as it is.
+        for (body, ct, want) in [
+            (
+                &br#"{"email":"v@x.mx"}"#[..],
+                format!("{json}; charset=ISO-8859-1"),
+                "v@x.mx",
+            ),
+            (
+                &b"email=v%40x.mx"[..],
+                format!("{form}; charset=windows-1252"),
+                "v@x.mx",
+            ),
+            (
+                &b"email=jos%C3%A9%40x.mx"[..],
+                format!("{form}; charset=UTF-8"),
+                "jos\u{e9}@x.mx",
+            ),
+        ] {
+            assert_eq!(
+                field(body, Some(&ct), "email"),
+                Ok(Some(want.to_string())),
+                "{ct}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_numeric_account_is_one_account_however_it_is_written() {
+        for body in [
+            r#"{"phone":5551234}"#,
+            r#"{"phone":5551234.0}"#,
+            r#"{"phone":5.551234e6}"#,
+        ] {
+            assert_eq!(
+                field(body.as_bytes(), None, "phone"),
+                Ok(Some("5551234".to_string())),
+                "{body}"
+            );
+        }
+        assert!(field(br#"{"phone":5551234.5}"#, None, "phone").is_err());
+    }
+
+    /// Old busboy took a part's last `name`, and `name*` for `name`: either could hide the
+    /// account from the edge.
+    #[test]
+    fn a_part_named_twice_is_refused() {
+        for disposition in [
+            "form-data; name=\"x\"; name=\"email\"",
+            "form-data; name*=utf-8''email",
+            "form-data; name=\"x\"; NAME*=utf-8''email",
+        ] {
+            let body =
+                format!("--B\r\nContent-Disposition: {disposition}\r\n\r\nvictim@x\r\n--B--\r\n");
+            assert!(
+                field(
+                    body.as_bytes(),
+                    Some("multipart/form-data; boundary=B"),
+                    "email"
+                )
+                .is_err(),
+                "{disposition}"
+            );
+        }
     }
 
     #[test]
