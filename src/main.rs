@@ -140,9 +140,26 @@ fn opt_out_of_huge_pages() {
     }
 }
 
-fn init_logging(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("SECURETAG_LOG")
-        .or_else(|_| tracing_subscriber::EnvFilter::try_new(level))
+/// `SECURETAG_LOG`, which overrides `logging.level`: unset or blank is no override, and a
+/// value that would switch logging off by a slip is refused like the key.
+fn log_override() -> Result<Option<String>, String> {
+    let Some(v) = std::env::var_os("SECURETAG_LOG") else {
+        return Ok(None);
+    };
+    let v = v
+        .into_string()
+        .map_err(|_| "SECURETAG_LOG: not UTF-8".to_string())?;
+    if v.trim().is_empty() {
+        return Ok(None);
+    }
+    match securetag_edge::config::log_filter_problem(&v) {
+        Some(problem) => Err(format!("SECURETAG_LOG: {problem}")),
+        None => Ok(Some(v)),
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()
         .json()
@@ -253,15 +270,19 @@ fn database(
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { config } => match Config::load(&config) {
-            Ok(cfg) => {
+        Command::Check { config } => match log_override().and(Ok(Config::load(&config))) {
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(1)
+            }
+            Ok(Ok(cfg)) => {
                 for w in cfg.warnings() {
                     eprintln!("{}: warning: {w}", config.display());
                 }
                 println!("{}: configuration ok", config.display());
                 ExitCode::SUCCESS
             }
-            Err(errors) => {
+            Ok(Err(errors)) => {
                 eprintln!("{errors}");
                 eprintln!(
                     "{}: configuration has {} error(s)",
@@ -286,7 +307,14 @@ fn main() -> ExitCode {
                     return ExitCode::from(1);
                 }
             };
-            init_logging(&cfg.logging.level);
+            let filter = match log_override() {
+                Ok(f) => f.unwrap_or_else(|| cfg.logging.level.clone()),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(1);
+                }
+            };
+            init_logging(&filter);
             for w in cfg.skipped_jwks_keys() {
                 tracing::warn!("{w}");
             }

@@ -75,6 +75,47 @@ fn every_shipped_config_passes_check() {
     assert!(out.contains("configuration ok"));
 }
 
+/// `SECURETAG_LOG` overrides `logging.level`: blank is no override, and a slip that would
+/// switch logging off (`warning` parses as a target's name) is refused by `check` and at
+/// start, naming the variable.
+#[test]
+fn a_log_filter_from_the_environment_is_checked_like_the_key() {
+    let file = root().join("conf/securetag-edge.yaml");
+    for good in ["", "  ", "debug", "info,pingora=warn"] {
+        let (ok, out) = check(&file, &[("SECURETAG_LOG", good.into())]);
+        assert!(ok, "{good:?}: {out}");
+    }
+    for bad in ["warning", "inof"] {
+        let (ok, out) = check(&file, &[("SECURETAG_LOG", bad.into())]);
+        assert!(
+            !ok && out.contains("SECURETAG_LOG") && out.contains(bad),
+            "{bad}: {out}"
+        );
+    }
+    let mut run = Command::new(common::bin())
+        .args(["run", "-c"])
+        .arg(&file)
+        .env("SECURETAG_LOG", "warning")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = run.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = run.kill();
+            panic!("the proxy started with SECURETAG_LOG=warning");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut run.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!status.success() && err.contains("SECURETAG_LOG"), "{err}");
+}
+
 #[test]
 fn broken_variants_of_the_production_config_name_file_line_and_key() {
     let tls = production_tls();

@@ -26,6 +26,7 @@ use http::{HeaderName, HeaderValue};
 use ipnet::IpNet;
 
 pub use source::{ConfigError, ConfigErrors};
+pub use validate::log_filter_problem;
 
 /// Where `run` and `check` look when no `-c` is given.
 pub const DEFAULT_PATH: &str = "conf/securetag-edge.yaml";

@@ -177,24 +177,27 @@ fn server(r: &RawServer, base: &Path, d: &mut Diagnostics) -> ServerSettings {
     }
 }
 
-fn logging(r: &RawLogging, base: &Path, d: &mut Diagnostics) -> LoggingSettings {
-    // A bare word that is not a level parses as a target name at TRACE level, which
-    // drops every other event: `warning` or `inof` would switch logging off. Bare target
-    // paths (`securetag_edge`, `pingora_core::connectors`) and spans (`[request]`) stay.
-    let bare_non_level = r.level.split(',').any(|part| {
+/// What is wrong with a log filter (`logging.level`, `SECURETAG_LOG`), if anything. A bare
+/// word that is not a level parses as a target name at TRACE level, which drops every other
+/// event: `warning` or `inof` would switch logging off. Bare target paths (`securetag_edge`,
+/// `pingora_core::connectors`) and spans (`[request]`) stay.
+pub fn log_filter_problem(filter: &str) -> Option<String> {
+    let bare_non_level = filter.split(',').any(|part| {
         let part = part.trim();
         !part.contains(['=', '_', ':', '['])
             && part.parse::<tracing::level_filters::LevelFilter>().is_err()
     });
-    if bare_non_level || tracing_subscriber::EnvFilter::try_new(&r.level).is_err() {
-        d.error(
-            "logging.level",
-            format!(
-                "{:?} is not a log level or filter: a bare word must be a level (error, warn, \
-                 info, debug, trace, off); write target=level for a target",
-                r.level
-            ),
-        );
+    (bare_non_level || tracing_subscriber::EnvFilter::try_new(filter).is_err()).then(|| {
+        format!(
+            "{filter:?} is not a log level or filter: a bare word must be a level (error, warn, \
+             info, debug, trace, off); write target=level for a target"
+        )
+    })
+}
+
+fn logging(r: &RawLogging, base: &Path, d: &mut Diagnostics) -> LoggingSettings {
+    if let Some(problem) = log_filter_problem(&r.level) {
+        d.error("logging.level", problem);
     }
     let access_log = match r.access_log.as_str() {
         "stdout" | "" => AccessLogTarget::Stdout,
