@@ -394,12 +394,32 @@ mod tests {
         assert_eq!(r.upstream.addresses[0].to_string(), "127.0.0.1:8080");
     }
 
+    /// A misspelled upstream is named, not left unused while the traffic goes elsewhere.
+    #[test]
+    fn an_upstream_no_route_uses_is_an_error() {
+        let e = load("listeners:\n  - address: 127.0.0.1:0\nupstreams:\n  core_api:\n    addresses: [\"10.0.0.5:8080\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert_all(
+            &e,
+            &[
+                "t.yaml:4: upstreams.core_api: no route uses it",
+                "\"core-api\"",
+            ],
+        );
+        let e = load("listeners:\n  - address: 127.0.0.1:0\nupstreams:\n  app:\n    addresses: [\"127.0.0.1:8080\"]\n  apps:\n    addresses: [\"127.0.0.1:8081\"]\nroutes:\n  - prefix: /\n    upstream: app\n")
+            .unwrap_err()
+            .to_string();
+        assert_all(&e, &["t.yaml:6: upstreams.apps: no route uses it"]);
+        assert!(!e.contains("upstreams.app:"), "{e}");
+    }
+
     /// Each address a name resolves to is a backend, once: not only the first one.
     #[test]
     fn every_address_of_a_name_is_a_backend_once() {
         use std::net::ToSocketAddrs;
         let c =
-            load("listeners:\n  - address: 127.0.0.1:0\nupstreams:\n  web:\n    addresses: [\"localhost:8080\", \"127.0.0.1:8080\"]\n")
+            load("listeners:\n  - address: 127.0.0.1:0\nupstreams:\n  web:\n    addresses: [\"localhost:8080\", \"127.0.0.1:8080\"]\nroutes:\n  - prefix: /\n    upstream: web\n")
                 .unwrap();
         let mut expected: Vec<std::net::SocketAddr> = Vec::new();
         for a in "localhost:8080"

@@ -60,7 +60,8 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
 
     let mut raw_upstreams = raw.upstreams;
     let mut raw_routes = raw.routes;
-    if raw_routes.is_empty() {
+    let implicit_route = raw_routes.is_empty();
+    if implicit_route {
         // The product's promise: with no routes, everything goes to core-api.
         raw_routes.push(RawRoute {
             name: Some("default".into()),
@@ -82,6 +83,23 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
     }
     let upstreams = upstreams(&raw_upstreams, d);
     let routes = routes(&raw_routes, &upstreams, &base_headers, &limits, base, d);
+    // A misspelled name would sit unused while the traffic went elsewhere: with no routes,
+    // to an implicit `core-api` on 127.0.0.1:8080.
+    for name in upstreams.keys() {
+        if !raw_routes.iter().any(|r| &r.upstream == name) {
+            d.error(
+                format!("upstreams.{name}"),
+                if implicit_route {
+                    format!(
+                        "no route uses it: with no routes: section everything goes to the \
+                         upstream named {DEFAULT_UPSTREAM:?}"
+                    )
+                } else {
+                    "no route uses it (routes[].upstream names the ones in use)".to_string()
+                },
+            );
+        }
+    }
     let ai = raw
         .ai
         .map(|a| Arc::new(crate::shield::settings::validate(a, base, d)));
