@@ -394,9 +394,10 @@ mod tests {
         assert_eq!(r.upstream.addresses[0].to_string(), "127.0.0.1:8080");
     }
 
-    /// A misspelled upstream is named, not left unused while the traffic goes elsewhere.
+    /// A misspelled upstream is named, not left unused while the traffic goes elsewhere;
+    /// beside routes, a spare one is kept for a reload to switch to.
     #[test]
-    fn an_upstream_no_route_uses_is_an_error() {
+    fn an_upstream_beside_the_implicit_route_is_an_error() {
         let e = load("listeners:\n  - address: 127.0.0.1:0\nupstreams:\n  core_api:\n    addresses: [\"10.0.0.5:8080\"]\n")
             .unwrap_err()
             .to_string();
@@ -407,11 +408,37 @@ mod tests {
                 "\"core-api\"",
             ],
         );
-        let e = load("listeners:\n  - address: 127.0.0.1:0\nupstreams:\n  app:\n    addresses: [\"127.0.0.1:8080\"]\n  apps:\n    addresses: [\"127.0.0.1:8081\"]\nroutes:\n  - prefix: /\n    upstream: app\n")
+        assert!(load("listeners:\n  - address: 127.0.0.1:0\nupstreams:\n  core-api:\n    addresses: [\"10.0.0.5:8080\"]\n").is_ok());
+        assert!(load("listeners:\n  - address: 127.0.0.1:0\nupstreams:\n  blue:\n    addresses: [\"127.0.0.1:8080\"]\n  green:\n    addresses: [\"127.0.0.1:8081\"]\nroutes:\n  - prefix: /\n    upstream: blue\n").is_ok());
+    }
+
+    #[test]
+    fn a_header_limit_the_http1_reader_would_never_reach_is_refused() {
+        let e = load("listeners:\n  - address: 127.0.0.1:0\nlimits: {max_header_size: 2MiB}\n")
             .unwrap_err()
             .to_string();
-        assert_all(&e, &["t.yaml:6: upstreams.apps: no route uses it"]);
-        assert!(!e.contains("upstreams.app:"), "{e}");
+        assert_all(&e, &["limits.max_header_size: must be at most 1023KiB"]);
+        assert!(
+            load("listeners:\n  - address: 127.0.0.1:0\nlimits: {max_header_size: 1023KiB}\n")
+                .is_ok()
+        );
+    }
+
+    /// Only Nginx's own variables are taken for a carried-over `proxy_set_header`: a secret
+    /// with a `$` in it is a value like any other.
+    #[test]
+    fn a_dollar_in_a_header_value_is_refused_only_as_an_nginx_variable() {
+        let route = |value: &str| {
+            load(&format!(
+                "listeners: [{{address: 127.0.0.1:0}}]\nupstreams: {{a: {{addresses: [127.0.0.1:1]}}}}\nroutes: [{{prefix: /, upstream: a, set_headers: {{X-Key: \"{value}\"}}}}]\n"
+            ))
+        };
+        for secret in ["Ab$cd$5", "$hostname9", "pre$$", "x$"] {
+            assert!(route(secret).is_ok(), "{secret}");
+        }
+        for nginx in ["$remote_addr", "$host", "for=$http_x_real_ip", "$arg_token"] {
+            assert!(route(nginx).is_err(), "{nginx}");
+        }
     }
 
     /// Each address a name resolves to is a backend, once: not only the first one.

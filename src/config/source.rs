@@ -300,6 +300,13 @@ pub fn expand_str(s: &str, env: &dyn Fn(&str) -> Option<String>) -> Result<Strin
             Some((n, d)) => (n, Some(d)),
             None => (expr, None),
         };
+        // Compose nests `${A:-${B}}`; here the first `}` ends the default, which would
+        // leave `${B` in the value.
+        if default.is_some_and(|d| d.contains("${")) {
+            return Err(format!(
+                "${{{expr}}}: a default cannot hold another ${{...}}; set {name} itself"
+            ));
+        }
         let valid = !name.is_empty()
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
             && !name.starts_with(|c: char| c.is_ascii_digit());
@@ -524,6 +531,9 @@ mod tests {
         assert_eq!(expand_str("cost $5", &env).unwrap(), "cost $5");
         assert!(expand_str("${A", &env).is_err());
         assert!(expand_str("${1A}", &env).is_err());
+        // Compose's nesting is refused, not read as the literal `${B`.
+        let e = expand_str("${A:-${B}}", &env).unwrap_err();
+        assert!(e.contains("cannot hold another"), "{e}");
     }
 
     #[test]

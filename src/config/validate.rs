@@ -35,6 +35,13 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
     if limits.max_header_size < 1024 {
         d.error("limits.max_header_size", "must be at least 1KiB");
     }
+    // Pingora's HTTP/1 reader refuses a larger head with a bare 400 before the edge sees it.
+    if limits.max_header_size > 1023 << 10 {
+        d.error(
+            "limits.max_header_size",
+            "must be at most 1023KiB: larger heads are refused by the HTTP/1 reader first",
+        );
+    }
     // Nginx reads `client_max_body_size 0` as unlimited; here it would refuse every body.
     if limits.max_body_size == 0 {
         d.error(
@@ -83,20 +90,17 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
     }
     let upstreams = upstreams(&raw_upstreams, d);
     let routes = routes(&raw_routes, &upstreams, &base_headers, &limits, base, d);
-    // A misspelled name would sit unused while the traffic went elsewhere: with no routes,
-    // to an implicit `core-api` on 127.0.0.1:8080.
-    for name in upstreams.keys() {
-        if !raw_routes.iter().any(|r| &r.upstream == name) {
+    // With no routes, everything goes to an implicit `core-api` on 127.0.0.1:8080, so
+    // another upstream is a misspelled one that would sit unused. With routes, a spare one
+    // is how a reload switches between two (blue and green).
+    if implicit_route {
+        for name in upstreams.keys().filter(|n| *n != DEFAULT_UPSTREAM) {
             d.error(
                 format!("upstreams.{name}"),
-                if implicit_route {
-                    format!(
-                        "no route uses it: with no routes: section everything goes to the \
-                         upstream named {DEFAULT_UPSTREAM:?}"
-                    )
-                } else {
-                    "no route uses it (routes[].upstream names the ones in use)".to_string()
-                },
+                format!(
+                    "no route uses it: with no routes: section everything goes to the \
+                     upstream named {DEFAULT_UPSTREAM:?}"
+                ),
             );
         }
     }
@@ -679,11 +683,56 @@ fn managed_header(name: &HeaderName) -> bool {
 
 /// `$name` as Nginx writes its variables (`$remote_addr`, `$host`, `$scheme`).
 fn nginx_variable(value: &str) -> bool {
+    // Nginx's own names only: a secret from the environment may hold a `$` (`Ab$cd…`).
+    const NAMES: &[&str] = &[
+        "args",
+        "binary_remote_addr",
+        "connection",
+        "content_length",
+        "content_type",
+        "document_uri",
+        "host",
+        "hostname",
+        "https",
+        "msec",
+        "proxy_add_x_forwarded_for",
+        "proxy_host",
+        "proxy_port",
+        "query_string",
+        "realip_remote_addr",
+        "remote_addr",
+        "remote_port",
+        "remote_user",
+        "request",
+        "request_id",
+        "request_method",
+        "request_uri",
+        "scheme",
+        "server_addr",
+        "server_name",
+        "server_port",
+        "time_iso8601",
+        "uri",
+    ];
+    const PREFIXES: &[&str] = &[
+        "arg_",
+        "cookie_",
+        "http_",
+        "sent_http_",
+        "ssl_",
+        "upstream_",
+    ];
     value.match_indices('$').any(|(i, _)| {
-        value[i + 1..]
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_lowercase() || b == b'_' || b == b'{')
+        let rest = &value[i + 1..];
+        let rest = rest.strip_prefix('{').unwrap_or(rest);
+        let end = rest
+            .find(|c: char| !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = &rest[..end];
+        NAMES.contains(&name)
+            || PREFIXES
+                .iter()
+                .any(|p| name.len() > p.len() && name.starts_with(p))
     })
 }
 
