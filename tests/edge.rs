@@ -106,11 +106,16 @@ async fn trusted_proxy_headers_are_believed() {
         .header("cf-connecting-ip", "198.51.100.7")
         .header("x-forwarded-proto", "https")
         .header("x-request-id", "cf-ray-123")
+        .header("forwarded", "for=127.0.0.1;proto=https")
         .send()
         .await
         .unwrap();
     assert_eq!(r.headers()["x-request-id"], "cf-ray-123");
     let v: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        v["headers"].get("forwarded").is_none(),
+        "a client's own Forwarded is dropped, relayed or not"
+    );
     assert_eq!(v["headers"]["x-real-ip"], "198.51.100.7");
     // The client closes the chain, as after Nginx's `real_ip`: an app that trusts one hop
     // reads the client there, not the trusted proxy.
@@ -800,6 +805,15 @@ async fn security_headers_and_cors_per_route() {
         "HSTS only over TLS"
     );
 
+    // Without an origin the answer has no CORS headers, and says it varies by origin.
+    let r = c.get(format!("{base}/api/x")).send().await.unwrap();
+    assert!(!r.headers().contains_key("access-control-allow-origin"));
+    assert!(
+        r.headers().get_all("vary").iter().any(|v| v == "Origin"),
+        "{:?}",
+        r.headers()
+    );
+
     let r = c
         .get(format!("{base}/api/x"))
         .header("origin", "https://app.example.com")
@@ -831,7 +845,7 @@ async fn security_headers_and_cors_per_route() {
         .contains("POST"));
     assert_eq!(
         api.state.hits.load(std::sync::atomic::Ordering::Relaxed),
-        1,
+        2,
         "preflight answered at the edge"
     );
 

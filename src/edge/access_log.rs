@@ -196,6 +196,13 @@ fn is_sensitive(name: &str) -> bool {
         "credentials",
         "idtokenhint",
         "oauthverifier",
+        "otp",
+        "passcode",
+        "pin",
+        "sid",
+        "ticket",
+        "samlresponse",
+        "samlrequest",
     ];
     const SUFFIXES: &[&str] = &[
         "key",
@@ -204,6 +211,7 @@ fn is_sensitive(name: &str) -> bool {
         "password",
         "signature",
         "credential",
+        "hash",
     ];
     let n: String = name
         .chars()
@@ -275,6 +283,12 @@ mod tests {
             "/s?X-Amz-Signature=***&X-Amz-Security-Token=***&accessToken=***&api-key=***&client-secret=***&X-Amz-Credential=***&id=7"
         );
         assert_eq!(mask_query("/plain?page=1"), "/plain?page=1");
+        assert_eq!(
+            mask_query(
+                "/auth/confirm?token_hash=h&otp=1&sid=s&ticket=t&SAMLResponse=r&type=signup"
+            ),
+            "/auth/confirm?token_hash=***&otp=***&sid=***&ticket=***&SAMLResponse=***&type=signup"
+        );
         assert_eq!(
             mask_query("/s?a=1;token=T0K;b=2&&sig=x&"),
             "/s?a=1;token=***;b=2&&sig=***&"

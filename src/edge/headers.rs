@@ -57,8 +57,10 @@ pub fn forward(req: &mut RequestHeader, f: &Forwarded<'_>) -> pingora::Result<()
         for h in f.client_ip_headers {
             req.remove_header(h);
         }
-        req.remove_header(&http::header::FORWARDED);
     }
+    // The edge writes no `Forwarded`, and Cloudflare neither sets nor cleans one: what
+    // arrives is the client's own, whoever relayed it.
+    req.remove_header(&http::header::FORWARDED);
     let xff = if f.trusted_peer {
         // A trusted proxy's chain is kept and extended with the client, as Nginx's
         // `$proxy_add_x_forwarded_for` does after `real_ip`: apps that trust one hop

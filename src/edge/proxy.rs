@@ -139,8 +139,16 @@ impl EdgeProxy {
         resp.insert_header(X_REQUEST_ID, ctx.request_id.as_str())?;
         if let Some(route) = &ctx.route {
             headers::apply_security(resp, &route.security_headers, ctx.tls)?;
-            if let (Some(cors), Some(origin)) = (&route.cors, &ctx.cors_origin) {
-                headers::apply_cors(resp, cors, origin)?;
+            if let Some(cors) = &route.cors {
+                match &ctx.cors_origin {
+                    Some(origin) => headers::apply_cors(resp, cors, origin)?,
+                    // The answer differs by origin: a cache must not give this one, made
+                    // without CORS headers, to an allowed origin.
+                    None if !cors.any_origin => {
+                        resp.append_header(header::VARY, "Origin")?;
+                    }
+                    None => {}
+                }
             }
         }
         Ok(())
