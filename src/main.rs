@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use securetag_edge::config::{self, Config};
+use securetag_edge::sast::lang::Lang;
 use securetag_edge::scan::Scanner;
 use securetag_edge::store::postgres::PgStore;
 
@@ -46,6 +47,10 @@ enum Command {
     Sast {
         /// A file (its extension names the language; `.md` or fences mean Markdown), or `-`.
         file: Option<PathBuf>,
+        /// Read the input as this language (python, js, go, …) instead of telling it from
+        /// the name and content: for snippets on stdin.
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
     },
     /// Apply database migrations (ai.database_url, or DATABASE_URL).
     Migrate {
@@ -364,7 +369,18 @@ fn main() -> ExitCode {
             };
             emit(securetag_edge::scan::cli::run_text(&scanner, &text))
         }
-        Command::Sast { file } => {
+        Command::Sast { file, lang } => {
+            let lang = match lang.as_deref().map(|l| (l, Lang::from_info(l))) {
+                None => None,
+                Some((_, Some(lang))) => Some(lang),
+                Some((l, None)) => {
+                    let known: Vec<&str> = Lang::ALL.iter().map(|l| l.name()).collect();
+                    return fail(format!(
+                        "--lang {l:?} is not a language the SAST engine reads (it reads: {})",
+                        known.join(", ")
+                    ));
+                }
+            };
             let (name, text) = match file.as_deref().filter(|f| f.as_os_str() != "-") {
                 Some(path) => match std::fs::read(path) {
                     Ok(b) => (Some(path.display().to_string()), b),
@@ -404,12 +420,17 @@ fn main() -> ExitCode {
                 Ok(s) => securetag_edge::sast::pool::ScanSecrets(std::sync::Arc::new(s)),
                 Err(e) => return fail(e),
             };
-            emit(securetag_edge::sast::cli::run_with_secrets(
-                &engine,
-                name.as_deref(),
-                &text,
-                Some(&secrets),
-            ))
+            emit(match lang {
+                Some(lang) => {
+                    securetag_edge::sast::cli::run_as(&engine, lang, &text, Some(&secrets))
+                }
+                None => securetag_edge::sast::cli::run_with_secrets(
+                    &engine,
+                    name.as_deref(),
+                    &text,
+                    Some(&secrets),
+                ),
+            })
         }
         Command::Migrate {
             config,

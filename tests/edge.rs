@@ -1399,6 +1399,44 @@ fn sast_prints_the_contract_and_reads_files_that_are_not_utf8() {
     assert_eq!(v["findings"][0]["cwe"], "CWE-798", "{v}");
 }
 
+/// A snippet on stdin too short for its language to be told is read as `--lang` says; a
+/// language the engine does not read is refused, naming the ones it does.
+#[test]
+fn sast_reads_a_snippet_on_stdin_as_the_language_named() {
+    let sast = |args: &[&str]| {
+        std::process::Command::new(common::bin())
+            .arg("sast")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut c| {
+                use std::io::Write;
+                c.stdin
+                    .take()
+                    .unwrap()
+                    .write_all(b"import os\nos.system(\"ls \" + name)\n")?;
+                c.wait_with_output()
+            })
+            .unwrap()
+    };
+    let cwe = |out: &std::process::Output| {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["findings"][0]["cwe"].as_str().map(str::to_owned)
+    };
+    assert_eq!(cwe(&sast(&["-"])), None, "two lines do not tell Python");
+    for lang in ["python", "py"] {
+        let out = sast(&["--lang", lang, "-"]);
+        assert!(out.status.success());
+        assert_eq!(cwe(&out).as_deref(), Some("CWE-78"), "--lang {lang}");
+    }
+    let out = sast(&["--lang", "cobol"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("\"cobol\"") && err.contains("python"), "{err}");
+}
+
 #[test]
 fn version_flag_prints_the_version() {
     let out = std::process::Command::new(common::bin())

@@ -31,13 +31,24 @@ pub fn run_with_secrets(
     text: &str,
     secrets: Option<&dyn SecretFinder>,
 ) -> String {
-    let findings = scan(engine, name, text, secrets);
+    render(&scan(engine, name, text, secrets))
+}
+
+/// [`run_with_secrets`] for text the caller says is `lang`: a snippet on stdin too short for
+/// its language to be told from its content.
+pub fn run_as(
+    engine: &Engine,
+    lang: Lang,
+    text: &str,
+    secrets: Option<&dyn SecretFinder>,
+) -> String {
+    render(&engine.scan_source(lang, text, secrets))
+}
+
+fn render(findings: &[Finding]) -> String {
     // Serializing plain strings and numbers cannot fail; the fallback keeps the contract's
     // shape even so.
-    serde_json::to_string(&Output {
-        findings: &findings,
-    })
-    .unwrap_or_else(|_| "{\"findings\":[]}".to_string())
+    serde_json::to_string(&Output { findings }).unwrap_or_else(|_| "{\"findings\":[]}".to_string())
 }
 
 /// The findings behind [`run`], for callers that want the structs.
