@@ -526,6 +526,43 @@ async fn wrong_logins_lock_the_address_and_the_account_through_redis() {
     wrong_logins_lock(Some(&redis.url())).await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn parallel_guesses_from_one_address_meet_its_limit_in_flight() {
+    for redis in [None, Some(common::services::RedisInstance::start())] {
+        let web = Origin::start("web");
+        let port = free_port();
+        let edge = Edge::start(&login_config(
+            port,
+            &web,
+            redis.as_ref().map(|r| r.url()).as_deref(),
+        ));
+        let c = client();
+        let url = format!("http://127.0.0.1:{port}/login");
+        // Six accounts at once, each answered after half a second: the address's limit
+        // (3) holds them, though no account and no failure reached it yet.
+        let guesses = (0..6).map(|n| {
+            c.post(&url)
+                .header("x-forwarded-for", "203.0.113.50")
+                .json(&json!({"email": format!("user{n}@corp-mail.com"), "password": "slow"}))
+                .send()
+        });
+        let mut statuses: Vec<u16> = futures::future::join_all(guesses)
+            .await
+            .into_iter()
+            .map(|r| r.unwrap().status().as_u16())
+            .collect();
+        statuses.sort_unstable();
+        assert_eq!(
+            statuses,
+            [401, 401, 401, 429, 429, 429],
+            "redis: {}",
+            redis.is_some()
+        );
+        assert_eq!(web.state.hits.load(std::sync::atomic::Ordering::Relaxed), 3);
+        drop(edge);
+    }
+}
+
 async fn wrong_logins_lock(redis: Option<&str>) {
     let web = Origin::start("web");
     let port = free_port();

@@ -50,14 +50,25 @@ struct Login {
     /// Whether this is a POST, PUT or PATCH at the login path itself, where a success
     /// clears the account.
     at_login: bool,
-    /// Where the account's attempt is reserved: in-process (Redis was down) or in Redis.
+    /// Where the attempt is reserved: in-process (Redis was down) or in Redis.
     reserved_locally: bool,
 }
 
 /// A login's subjects past the address: the account, when the body named one. Only these
-/// are reserved while in flight and cleared by a success.
+/// are cleared by a success.
 fn accounts(subjects: &[String]) -> &[String] {
     subjects.get(1..).unwrap_or(&[])
+}
+
+/// The subjects whose attempts in flight count against their limit: the account, and the
+/// address when it has a limit of its own (a burst of parallel guesses at many accounts
+/// from one address would otherwise all reach the app before its first failure counts).
+fn reserved<'s>(subjects: &'s [String], login: &LoginGuard) -> &'s [String] {
+    if login.ip_policy.is_some() {
+        subjects
+    } else {
+        accounts(subjects)
+    }
 }
 
 /// Largest body kept for login accounts and alert rules; matches Pingora's retry buffer.
@@ -277,12 +288,20 @@ pub async fn admit(
                 state.guards.account_digest(&route.name, &account)
             ));
         }
-        let reserve = accounts(&subjects);
+        let ip_max = login.ip_policy.as_ref().map(|p| p.max_failures);
+        let reserve: Vec<(&str, u32)> = reserved(&subjects, login)
+            .iter()
+            .enumerate()
+            .map(|(i, s)| match (i, ip_max) {
+                (0, Some(max)) => (s.as_str(), max),
+                _ => (s.as_str(), login.policy.max_failures),
+            })
+            .collect();
         let mut reserved_locally = false;
         let refusal = match state
             .guards
             .lockouts
-            .admit(&subjects, reserve, &login.policy)
+            .admit(&subjects, &reserve, login.policy.window)
             .await
         {
             Admission::Open { local } => {
@@ -295,7 +314,9 @@ pub async fn admit(
             }
             Admission::Busy => Some((
                 1,
-                "too many login attempts for this account at once; retry in 1s".to_string(),
+                "too many login attempts at once for this account or from this address; \
+                 retry in 1s"
+                    .to_string(),
             )),
         };
         if let Some((secs, message)) = refusal {
@@ -463,7 +484,7 @@ pub async fn on_end(state: &State, ctx: &mut RequestCtx) {
         state
             .guards
             .lockouts
-            .release(accounts(&l.subjects), l.reserved_locally)
+            .release(reserved(&l.subjects, &l.guard), l.reserved_locally)
             .await;
     }
 }

@@ -30,11 +30,12 @@ pub struct LockPolicy {
 
 const LEVEL_TTL_MS: i64 = 24 * 3600 * 1000;
 
-/// KEYS: the lock key of every subject, then (fail, inflight) of each reserved one.
-/// Returns the longest lock left in ms, -1 when a reserved subject's failures and attempts
-/// in flight reach the limit, or 0 once the attempt is reserved.
+/// KEYS: the lock key of every subject, then (fail, inflight) of each reserved one; ARGV:
+/// the number of subjects, the window, then each reserved subject's limit. Returns the
+/// longest lock left in ms, -1 when a reserved subject's failures and attempts in flight
+/// reach its limit, or 0 once the attempt is reserved.
 const ADMIT: &str = r#"
-local locks = tonumber(ARGV[1]); local max = tonumber(ARGV[2]); local window = tonumber(ARGV[3])
+local locks = tonumber(ARGV[1]); local window = tonumber(ARGV[2])
 local best = 0
 for i = 1, locks do
   local t = redis.call('PTTL', KEYS[i])
@@ -42,6 +43,7 @@ for i = 1, locks do
 end
 if best > 0 then return best end
 for i = locks + 1, #KEYS, 2 do
+  local max = tonumber(ARGV[2 + (i - locks + 1) / 2])
   local n = tonumber(redis.call('GET', KEYS[i]) or '0') + tonumber(redis.call('GET', KEYS[i + 1]) or '0')
   if n >= max then return -1 end
 end
@@ -175,13 +177,14 @@ impl Lockouts {
     }
 
     /// Checks `subjects` for locks and, when none is locked, reserves an attempt for each
-    /// of `reserve` (the account: an address behind a NAT logs many people in at once).
-    /// An `Open` answer must be followed by one [`Self::release`] of `reserve`.
+    /// of `reserve` (subject, limit): its failures in `window` and attempts in flight must
+    /// stay under its limit, so parallel guesses cannot all pass before the first failure
+    /// is known. An `Open` answer must be followed by one [`Self::release`] of `reserve`.
     pub async fn admit(
         &self,
         subjects: &[String],
-        reserve: &[String],
-        p: &LockPolicy,
+        reserve: &[(&str, u32)],
+        window: Duration,
     ) -> Admission {
         let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
         if let Some((r, c, scripts)) = self.ready() {
@@ -189,15 +192,15 @@ impl Lockouts {
                 .iter()
                 .map(|s| format!("{}lock:{s}", self.prefix))
                 .collect();
-            for s in reserve {
+            let mut args = vec![
+                i64::try_from(subjects.len()).unwrap_or(i64::MAX),
+                ms(window),
+            ];
+            for (s, max) in reserve {
                 keys.push(format!("{}fail:{s}", self.prefix));
                 keys.push(format!("{}inflight:{s}", self.prefix));
+                args.push(i64::from(*max));
             }
-            let args = vec![
-                i64::try_from(subjects.len()).unwrap_or(i64::MAX),
-                i64::from(p.max_failures),
-                ms(p.window),
-            ];
             let outcome = scripts
                 .admit
                 .evalsha_with_reload::<i64, _, _>(c, keys, args)
@@ -222,7 +225,7 @@ impl Lockouts {
         if let Some(left) = locked {
             return Admission::Locked(left);
         }
-        let attempts = |l: &Local, s: &String| {
+        let attempts = |l: &Local, s: &str| {
             let failed = l
                 .fails
                 .get(s)
@@ -230,15 +233,15 @@ impl Lockouts {
                 .map_or(0, |f| f.1);
             failed + l.inflight.get(s).copied().unwrap_or(0)
         };
-        if reserve.iter().any(|s| attempts(&l, s) >= p.max_failures) {
+        if reserve.iter().any(|(s, max)| attempts(&l, s) >= *max) {
             return Admission::Busy;
         }
-        for s in reserve {
-            if !l.inflight.contains_key(s) && l.inflight.len() >= MAX_LOCAL_SUBJECTS {
+        for (s, _) in reserve {
+            if !l.inflight.contains_key(*s) && l.inflight.len() >= MAX_LOCAL_SUBJECTS {
                 // Bounded like the counts; a reservation forgotten only counts less.
                 l.inflight.clear();
             }
-            *l.inflight.entry(s.clone()).or_insert(0) += 1;
+            *l.inflight.entry((*s).to_string()).or_insert(0) += 1;
         }
         Admission::Open { local: true }
     }
@@ -404,10 +407,13 @@ mod tests {
         let who = vec!["ip:1".to_string()];
         assert_eq!(l.failure(&who, &p).await, None);
         assert_eq!(l.failure(&who, &p).await, Some(Duration::from_millis(40)));
-        assert!(matches!(l.admit(&who, &[], &p).await, Admission::Locked(_)));
+        assert!(matches!(
+            l.admit(&who, &[], p.window).await,
+            Admission::Locked(_)
+        ));
         tokio::time::sleep(Duration::from_millis(50)).await;
         assert_eq!(
-            l.admit(&who, &[], &p).await,
+            l.admit(&who, &[], p.window).await,
             Admission::Open { local: true },
             "the cool-down expires"
         );
@@ -460,39 +466,53 @@ mod tests {
     }
 
     /// Attempts in flight count like failures: parallel guesses cannot all pass the check
-    /// before the first failure is known.
+    /// before the first failure is known. Each reserved subject has its own limit.
     #[tokio::test]
     async fn attempts_in_flight_count_until_released() {
         let l = Lockouts::new(None);
         let p = policy(3, Duration::from_secs(1));
         let ip = |n: u8| vec![format!("ip:{n}"), "acct:a".to_string()];
-        let acct = vec!["acct:a".to_string()];
-        assert_eq!(l.failure(&acct, &p).await, None);
+        let acct = [("acct:a", 3)];
+        assert_eq!(l.failure(&["acct:a".to_string()], &p).await, None);
         assert_eq!(
-            l.admit(&ip(1), &acct, &p).await,
+            l.admit(&ip(1), &acct, p.window).await,
             Admission::Open { local: true }
         );
         assert_eq!(
-            l.admit(&ip(2), &acct, &p).await,
+            l.admit(&ip(2), &acct, p.window).await,
             Admission::Open { local: true }
         );
         assert_eq!(
-            l.admit(&ip(3), &acct, &p).await,
+            l.admit(&ip(3), &acct, p.window).await,
             Admission::Busy,
             "1 failed + 2 in flight"
         );
-        l.release(&acct, true).await;
+        l.release(&["acct:a".to_string()], true).await;
         assert_eq!(
-            l.admit(&ip(4), &acct, &p).await,
+            l.admit(&ip(4), &acct, p.window).await,
             Admission::Open { local: true }
         );
-        // The address is never reserved: many people log in behind one NAT.
-        let other = |n: u8| vec![format!("acct:{n}")];
-        for n in 0..10 {
+        // An address guessing many accounts at once meets its own, higher limit.
+        let from_nine = |n: u8| vec!["ip:9".to_string(), format!("acct:{n}")];
+        for n in 0..5u8 {
+            let acct = format!("acct:{n}");
             assert_eq!(
-                l.admit(&ip(9), &other(n), &p).await,
+                l.admit(&from_nine(n), &[("ip:9", 5), (&acct, 3)], p.window)
+                    .await,
                 Admission::Open { local: true }
             );
         }
+        let acct = "acct:5".to_string();
+        assert_eq!(
+            l.admit(&from_nine(5), &[("ip:9", 5), (&acct, 3)], p.window)
+                .await,
+            Admission::Busy,
+            "five in flight from the address"
+        );
+        assert_eq!(
+            l.admit(&from_nine(5), &[(&acct, 3)], p.window).await,
+            Admission::Open { local: true },
+            "the account alone was free"
+        );
     }
 }
