@@ -925,6 +925,52 @@ async fn a_spanish_safety_message_reaches_the_webhook_signed_and_redacted() {
         .contains("securetag_alert_webhook_deliveries_total{outcome=\"delivered\"} 1"));
 }
 
+/// Express inflates gzip and deflate bodies before the app reads them: so does the edge
+/// before its alert rules read them.
+#[tokio::test(flavor = "multi_thread")]
+async fn compressed_bodies_are_read_as_the_app_reads_them() {
+    use std::io::Write;
+    let web = Origin::start("web");
+    let hook = receiver(0);
+    let port = free_port();
+    let _edge = Edge::start(&alert_config(port, &web, &hook.url));
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(
+        json!({"message": "brake failure on the highway"})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    let mut zl = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    zl.write_all(
+        json!({"message": "I want to speak to a human"})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap();
+    for (coding, body) in [
+        ("gzip", gz.finish().unwrap()),
+        ("deflate", zl.finish().unwrap()),
+    ] {
+        let r = client()
+            .post(format!("http://127.0.0.1:{port}/chat/send"))
+            .header("content-type", "application/json")
+            .header("content-encoding", coding)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let got = deliveries(&hook, 2, "no alert for a compressed body").await;
+    let mut categories: Vec<String> = got
+        .iter()
+        .map(|(_, _, b)| serde_json::from_str::<Value>(b).unwrap()["category"].to_string())
+        .collect();
+    categories.sort_unstable();
+    assert_eq!(categories, ["\"human\"", "\"safety\""]);
+}
+
 /// A request that repeats a matching message thousands of times, and a client that sends it
 /// again, alert once: a flood must not fill the queue a real alert needs. Another client
 /// alerts on its own; each alert has its own id.

@@ -246,6 +246,57 @@ fn params(header: &str) -> impl Iterator<Item = (String, String)> + '_ {
     })
 }
 
+/// A request body's `Content-Encoding`, as Express's body parsers inflate it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Coding {
+    Identity,
+    Gzip,
+    /// HTTP's `deflate`: zlib-wrapped.
+    Deflate,
+}
+
+impl Coding {
+    /// The coding a `Content-Encoding` value names; `None` for one the edge does not read
+    /// (`br`, `zstd`, a list).
+    pub fn from_header(value: Option<&[u8]>) -> Option<Coding> {
+        let v = value.map(<[u8]>::trim_ascii).unwrap_or_default();
+        match v.to_ascii_lowercase().as_slice() {
+            b"" | b"identity" => Some(Coding::Identity),
+            b"gzip" | b"x-gzip" => Some(Coding::Gzip),
+            b"deflate" => Some(Coding::Deflate),
+            _ => None,
+        }
+    }
+}
+
+/// The start of a body as the app reads it: inflated up to `limit` bytes when compressed.
+/// `cut` says there was more (or `sent` was already only the body's start); a stream that
+/// stops early gives what it decoded.
+pub fn decoded(sent: &[u8], coding: Coding, limit: usize, cut: bool) -> (Vec<u8>, bool) {
+    use std::io::Read;
+    let mut reader: Box<dyn Read + '_> = match coding {
+        Coding::Identity => {
+            return (
+                sent[..sent.len().min(limit)].to_vec(),
+                cut || sent.len() > limit,
+            );
+        }
+        Coding::Gzip => Box::new(flate2::read::GzDecoder::new(sent)),
+        Coding::Deflate => Box::new(flate2::read::ZlibDecoder::new(sent)),
+    };
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 8192];
+    while out.len() <= limit {
+        match reader.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => out.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let more = out.len() > limit;
+    out.truncate(limit);
+    (out, cut || more)
+}
+
 /// The strings a person wrote in a JSON body: `fields` when given, else every string.
 /// Values under a credential's key (`password`, `client_secret`, …) are never taken, even
 /// when named: alerts leave the edge, and a password has no shape for redaction to see.
@@ -687,6 +738,33 @@ mod tests {
                 "{disposition}"
             );
         }
+    }
+
+    #[test]
+    fn compressed_bodies_are_inflated_up_to_the_limit() {
+        use std::io::Write;
+        let text = br#"{"message":"brake failure"}"#;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(text).unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(
+            decoded(&gz, Coding::Gzip, 1024, false),
+            (text.to_vec(), false)
+        );
+        // A cut stream gives what it decoded; a bomb stops at the limit.
+        let (start, cut) = decoded(&gz[..gz.len() - 8], Coding::Gzip, 1024, true);
+        assert!(cut && text.starts_with(&start), "{start:?}");
+        let mut zl = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        zl.write_all(&vec![b'a'; 10 << 20]).unwrap();
+        let (out, cut) = decoded(&zl.finish().unwrap(), Coding::Deflate, 4096, false);
+        assert_eq!((out.len(), cut), (4096, true));
+        assert_eq!(
+            decoded(b"abc", Coding::Identity, 2, false),
+            (b"ab".to_vec(), true)
+        );
+        assert_eq!(Coding::from_header(Some(b" GZIP ")), Some(Coding::Gzip));
+        assert_eq!(Coding::from_header(None), Some(Coding::Identity));
+        assert_eq!(Coding::from_header(Some(b"br")), None);
     }
 
     #[test]

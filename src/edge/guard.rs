@@ -33,6 +33,8 @@ pub struct GuardCtx {
     token: Option<(String, Option<serde_json::Value>, Option<serde_json::Value>)>,
     login: Option<Login>,
     alert_buf: Option<Vec<u8>>,
+    /// How the app will inflate `alert_buf`.
+    alert_coding: Option<body::Coding>,
     alert_fields: Vec<String>,
     pub(crate) ws: Option<FrameReader>,
     /// `Expect: 100-continue` answered here (the login guard reads the body first).
@@ -349,7 +351,17 @@ pub async fn admit(
                 ctx.guard.ws = Some(FrameReader::default());
             }
         } else {
-            ctx.guard.alert_buf = Some(Vec::new());
+            let value = session.req_header().headers.get(header::CONTENT_ENCODING);
+            match body::Coding::from_header(value.map(|v| v.as_bytes())) {
+                Some(coding) => {
+                    ctx.guard.alert_buf = Some(Vec::new());
+                    ctx.guard.alert_coding = Some(coding);
+                }
+                None => tracing::debug!(
+                    route = %route.name,
+                    "alert rules skip a body in a content coding the edge does not read"
+                ),
+            }
         }
     }
     Ok(false)
@@ -560,10 +572,12 @@ pub fn on_body(state: &State, ctx: &mut RequestCtx, body: &Option<Bytes>, end: b
             buf.extend_from_slice(&b[..b.len().min(room)]);
         }
         if end {
-            if let Some(mut buf) = ctx.guard.alert_buf.take() {
-                let cut = buf.len() > BODY_PEEK;
-                buf.truncate(BODY_PEEK);
-                check_json(state, ctx, &route, &buf, cut);
+            if let Some(buf) = ctx.guard.alert_buf.take() {
+                let coding = ctx.guard.alert_coding.unwrap_or(body::Coding::Identity);
+                // A compressed peek that was cut is still read as far as it inflates.
+                let sent = &buf[..buf.len().min(BODY_PEEK)];
+                let (text, cut) = body::decoded(sent, coding, BODY_PEEK, buf.len() > BODY_PEEK);
+                check_json(state, ctx, &route, &text, cut);
             }
         }
     }
