@@ -441,6 +441,25 @@ mod tests {
         }
     }
 
+    /// A bad top-level header value is reported once, at its own key; a route's section
+    /// under a top level that turned headers off is told it would send nothing.
+    #[test]
+    fn security_header_errors_are_reported_where_they_are_written() {
+        let e = load("listeners: [{address: 127.0.0.1:0}]\nsecurity_headers: {referrer_policy: \"a\\nb\"}\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - {prefix: /x/, upstream: a, security_headers: {x_frame_options: SAMEORIGIN}}\n  - {prefix: /, upstream: a}\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e.matches("referrer_policy").count(), 1, "{e}");
+        assert_all(&e, &["t.yaml:2: security_headers.referrer_policy"]);
+        let e = load("listeners: [{address: 127.0.0.1:0}]\nsecurity_headers: {enabled: false}\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - {prefix: /, upstream: a, security_headers: {content_security_policy: \"default-src 'self'\"}}\n")
+            .unwrap_err()
+            .to_string();
+        assert_all(
+            &e,
+            &["routes[0].security_headers: security_headers.enabled is false"],
+        );
+        assert!(load("listeners: [{address: 127.0.0.1:0}]\nsecurity_headers: {enabled: false}\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - {prefix: /, upstream: a, security_headers: {enabled: true, content_security_policy: \"default-src 'self'\"}}\n").is_ok());
+    }
+
     /// Each address a name resolves to is a backend, once: not only the first one.
     #[test]
     fn every_address_of_a_name_is_a_backend_once() {

@@ -64,6 +64,8 @@ pub(super) fn validate(raw: RawConfig, base: &Path, d: &mut Diagnostics) -> Conf
     let listeners = listeners(&raw.listeners, base, d);
     let client_ip = client_ip(&raw.trusted_proxies, raw.client_ip_headers.as_deref(), d);
     let base_headers = raw.security_headers.clone();
+    // The top-level values are checked once here; each route checks its own.
+    security_headers(&base_headers, None, "", d);
 
     let mut raw_upstreams = raw.upstreams;
     let mut raw_routes = raw.routes;
@@ -757,6 +759,8 @@ type HeaderField = (
     &'static str,
 );
 
+/// The headers of a route whose own section is `over` (`route_key`), or of the top-level
+/// section alone (`route_key` empty). A bad value is reported where it is written.
 fn security_headers(
     base: &RawSecurityHeaders,
     over: Option<&RawSecurityHeaders>,
@@ -770,11 +774,14 @@ fn security_headers(
         .and_then(|o| o.enabled)
         .or(base.enabled)
         .unwrap_or(true);
-    let key_of = |k: &str| {
-        if over.is_some() {
-            format!("{route_key}.security_headers.{k}")
+    // Where a bad value is written, if this call reports it.
+    let key_of = |k: &str, f: fn(&RawSecurityHeaders) -> &Option<String>| {
+        if over.is_some_and(|o| f(o).is_some()) {
+            Some(format!("{route_key}.security_headers.{k}"))
         } else {
-            format!("security_headers.{k}")
+            route_key
+                .is_empty()
+                .then(|| format!("security_headers.{k}"))
         }
     };
     let fields: [HeaderField; 6] = [
@@ -815,6 +822,18 @@ fn security_headers(
             "max-age=31536000; includeSubDomains",
         ),
     ];
+    if let Some(o) = over {
+        if o.enabled.is_none()
+            && base.enabled == Some(false)
+            && fields.iter().any(|f| f.2(o).is_some())
+        {
+            d.error(
+                format!("{route_key}.security_headers"),
+                "security_headers.enabled is false at the top level, so this route's headers \
+                 would not be sent: add enabled: true here",
+            );
+        }
+    }
     let mut headers = Vec::new();
     let mut hsts = None;
     if enabled {
@@ -825,10 +844,9 @@ fn security_headers(
                 continue;
             }
             let Ok(v) = HeaderValue::from_str(&value) else {
-                d.error(
-                    key_of(k),
-                    "the value has characters not allowed in a header",
-                );
+                if let Some(key) = key_of(k, f) {
+                    d.error(key, "the value has characters not allowed in a header");
+                }
                 continue;
             };
             let n = HeaderName::from_static(name);
