@@ -198,6 +198,31 @@ pub struct Shield {
     metrics: ShieldMetrics,
     alerts: Option<Arc<crate::alerts::Alerts>>,
     unsettled: unsettled::Unsettled,
+    health: HealthProbe,
+}
+
+/// How long a store check answers `/ai/health`: the endpoint needs no key, and a flood of it
+/// must not take the connections that key lookups, refunds and audit batches need.
+const HEALTH_FRESH: Duration = Duration::from_secs(1);
+
+/// The store's last health check, shared: one check at a time, at most one per
+/// [`HEALTH_FRESH`].
+#[derive(Default)]
+struct HealthProbe(tokio::sync::Mutex<Option<(std::time::Instant, bool)>>);
+
+impl HealthProbe {
+    /// The last answer while fresh, else `check`'s; callers during a check wait for it.
+    async fn get<F: std::future::Future<Output = bool>>(&self, check: impl FnOnce() -> F) -> bool {
+        let mut last = self.0.lock().await;
+        match *last {
+            Some((at, up)) if at.elapsed() < HEALTH_FRESH => up,
+            _ => {
+                let up = check().await;
+                *last = Some((std::time::Instant::now(), up));
+                up
+            }
+        }
+    }
 }
 
 /// Background work the shield needs: the audit writer, ban refresh, Redis connection.
@@ -326,6 +351,7 @@ impl Shield {
             ),
             streams: Arc::new(Semaphore::new(settings.max_concurrent_streams)),
             unsettled: unsettled::Unsettled::default(),
+            health: HealthProbe::default(),
             redactions: inspect::Redactions {
                 placeholder,
                 pseudonymize,
@@ -458,5 +484,44 @@ impl Shield {
             r.refund_owed = owed;
             self.auditor.record(r);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    /// A flood of health checks, at once or one after another, costs the store one check.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn health_checks_the_store_once_for_many_callers() {
+        let probe = Arc::new(HealthProbe::default());
+        let checks = Arc::new(AtomicU32::new(0));
+        let ask = |probe: Arc<HealthProbe>, checks: Arc<AtomicU32>| async move {
+            probe
+                .get(|| async {
+                    checks.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    true
+                })
+                .await
+        };
+        let at_once: Vec<_> = (0..50)
+            .map(|_| tokio::spawn(ask(probe.clone(), checks.clone())))
+            .collect();
+        for t in at_once {
+            assert!(t.await.unwrap());
+        }
+        for _ in 0..50 {
+            assert!(ask(probe.clone(), checks.clone()).await);
+        }
+        // One check, or two if this machine stalled past the second the answer is kept.
+        assert!(checks.load(Ordering::SeqCst) <= 2, "{checks:?}");
+        *probe.0.lock().await = Some((std::time::Instant::now() - HEALTH_FRESH, true));
+        ask(probe.clone(), checks.clone()).await;
+        assert!(
+            checks.load(Ordering::SeqCst) >= 2,
+            "a stale answer is checked again"
+        );
     }
 }

@@ -201,7 +201,10 @@ impl Shield {
     }
 
     async fn health(&self, down: &mut dyn Downstream) -> (u16, &'static str) {
-        let store = self.store.ping().await.is_ok();
+        let store = self
+            .health
+            .get(|| async { self.store.ping().await.is_ok() })
+            .await;
         let body = json!({"status": if store { "ok" } else { "degraded" }, "store": store,
             "providers": self.providers.specs.iter().map(|p| p.name.clone()).collect::<Vec<_>>()});
         let status = if store { 200 } else { 503 };
