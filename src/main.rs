@@ -100,7 +100,7 @@ enum KeyAction {
     },
     /// Revoke a key (by id, display prefix, or the key itself) now.
     Revoke { key: String },
-    /// Issue a new key; the old one stays valid for the grace period.
+    /// Issue a new key; the old one stays valid for the grace period (at most 30 days).
     Rotate {
         key: String,
         #[arg(long, default_value = "24h")]
@@ -162,6 +162,9 @@ fn log_override() -> Result<Option<String>, String> {
         None => Ok(Some(v)),
     }
 }
+
+/// The longest a rotated key stays valid beside its successor.
+const MAX_GRACE: Duration = Duration::from_secs(30 * 24 * 3600);
 
 fn init_logging(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
@@ -554,8 +557,21 @@ fn main() -> ExitCode {
                     Err(e) => fail(e),
                 },
                 KeyAction::Rotate { key, grace } => {
+                    // A bare `24` would be 24 seconds, the old key's end a surprise; and a
+                    // grace with no bound is a second key nobody lists.
+                    if grace.trim().parse::<f64>().is_ok() {
+                        return fail(format!(
+                            "--grace {grace:?} needs a unit, e.g. \"24h\" or \"30m\""
+                        ));
+                    }
                     let grace = match config::units::parse_duration(&grace) {
-                        Ok(g) => g,
+                        Ok(g) if g <= MAX_GRACE => g,
+                        Ok(_) => {
+                            return fail(format!(
+                                "--grace {grace:?} is longer than the 30 days a rotated key may \
+                                 stay valid; revoke it later by hand if more is needed"
+                            ))
+                        }
                         Err(e) => return fail(e),
                     };
                     match rt.block_on(store.rotate_key(&key, grace.max(Duration::ZERO))) {

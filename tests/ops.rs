@@ -364,6 +364,14 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
             .fetch_one(&store.pool)
             .await
             .unwrap();
+    // A grace without a unit (24 would be seconds) or past 30 days is refused.
+    for (grace, why) in [("24", "needs a unit"), ("40d", "longer than the 30 days")] {
+        let (ok, _, err) = cli(
+            &[&["key", "rotate", &key_id, "--grace", grace][..], &db].concat(),
+            "",
+        );
+        assert!(!ok && err.contains(why), "{grace}: {err}");
+    }
     let (ok, rotated, err) = cli(
         &[&["key", "rotate", &key_id, "--grace", "1h"][..], &db].concat(),
         "",
@@ -455,6 +463,30 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
     assert!(
         !ok && err.starts_with("securetag-edge: ") && !err.contains("panicked"),
         "{err}"
+    );
+    // A tenant named with another tenant's id does not take that id's keys.
+    let (ok, _, err) = cli(&[&["tenant", "create", &tenant][..], &db].concat(), "");
+    assert!(ok, "{err}");
+    let (ok, _, err) = cli(
+        &[
+            &["key", "create", "--tenant", &tenant.to_uppercase()][..],
+            &db,
+        ]
+        .concat(),
+        "",
+    );
+    assert!(ok, "{err}");
+    let keys_of_the_namesake: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM securetag.api_key k JOIN securetag.tenant t ON t.id = k.tenant_id \
+         WHERE t.name = $1",
+    )
+    .bind(&tenant)
+    .fetch_one(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        keys_of_the_namesake, 0,
+        "the key went to the tenant with that id"
     );
 }
 

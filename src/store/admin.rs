@@ -95,13 +95,24 @@ impl PgStore {
             .map_err(Into::into)
     }
 
-    /// Resolves a tenant given by id or by name.
+    /// Resolves a tenant given by id or by name. An id wins over a name that spells another
+    /// tenant's id; two tenants of one name are refused, not one picked.
     pub async fn tenant_id(&self, tenant: &str) -> Result<String, StoreError> {
-        sqlx::query_scalar("SELECT id::text FROM securetag.tenant WHERE id::text = $1 OR name = $1")
-            .bind(tenant)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or_else(|| StoreError::Invalid(format!("no tenant {tenant:?}")))
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id::text FROM securetag.tenant WHERE id::text = lower($1) OR name = $1 \
+             ORDER BY (id::text = lower($1)) DESC LIMIT 2",
+        )
+        .bind(tenant)
+        .fetch_all(&self.pool)
+        .await?;
+        match ids.as_slice() {
+            [] => Err(StoreError::Invalid(format!("no tenant {tenant:?}"))),
+            [one] => Ok(one.clone()),
+            [first, ..] if first.eq_ignore_ascii_case(tenant) => Ok(first.clone()),
+            _ => Err(StoreError::Invalid(format!(
+                "more than one tenant is named {tenant:?}: give its id (tenant list)"
+            ))),
+        }
     }
 
     /// Creates a key for `tenant` with its per-key config; returns the key to print once.
