@@ -27,7 +27,7 @@ pub fn field(
     };
     // Express decodes a body by its declared charset (UTF-7 too, where `+AHY-` is `v`):
     // one the edge would read otherwise spells the app another account.
-    if let Some(c) = content_type.and_then(charset) {
+    if let Some(c) = content_type.map(charset).transpose()?.flatten() {
         let ascii = body.is_ascii() && value.as_deref().is_none_or(str::is_ascii);
         if !reads_as_utf8(&c, ascii) {
             return Err(format!("the body's charset {c:?} is not UTF-8"));
@@ -36,19 +36,24 @@ pub fn field(
     Ok(value)
 }
 
-/// The `charset` parameter of a `Content-Type`, lowercase.
-fn charset(content_type: &str) -> Option<String> {
-    params(content_type)
-        .find(|(k, _)| k.eq_ignore_ascii_case("charset"))
-        .map(|(_, v)| v.to_ascii_lowercase())
+/// The `charset` parameter of a `Content-Type`, lowercase. Two are refused: Express takes
+/// the last, and `charset=utf-8; charset=utf-7` would read one way here and another there.
+fn charset(content_type: &str) -> Result<Option<String>, String> {
+    let mut all = params(content_type).filter(|(k, _)| k.eq_ignore_ascii_case("charset"));
+    let first = all.next().map(|(_, v)| v.to_ascii_lowercase());
+    match all.next() {
+        Some(_) => Err("the Content-Type names a charset twice".into()),
+        None => Ok(first),
+    }
 }
 
 /// Whether text in `charset` reads as the edge reads it: it is UTF-8, or it extends ASCII
 /// and what was read is `ascii`. Not UTF-16, nor UTF-7 or ISO-2022, whose escapes are ASCII
 /// bytes.
 fn reads_as_utf8(charset: &str, ascii: bool) -> bool {
-    let extends_ascii = ["us-ascii", "latin1"].contains(&charset)
+    let extends_ascii = ["us-ascii", "ascii", "latin1"].contains(&charset)
         || charset.starts_with("iso-8859-")
+        || charset.starts_with("iso_8859-")
         || charset.starts_with("windows-125");
     charset == "utf-8" || charset == "utf8" || extends_ascii && ascii
 }
@@ -137,11 +142,17 @@ fn json_field(body: &[u8], field: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// A number as JavaScript writes it, when it is a whole one: `5551234.0`, `5.551234e6` and
-/// `5551234` are one number to the app, so one account to the edge.
+/// A whole number as JavaScript writes it: `5551234.0`, `5.551234e6` and `5551234` are one
+/// number to the app, so one account to the edge. Rust's `Display` gives the same shortest
+/// round-trip digits with no exponent below 1e21 (2^60 is `1152921504606847000` in both);
+/// `-0` is `0` in JavaScript.
 fn js_integer(n: &serde_json::Number) -> Option<String> {
     let f = n.as_f64()?;
-    (f.fract() == 0.0 && f.abs() < 1e21).then(|| format!("{f:.0}"))
+    match f {
+        0.0 => Some("0".into()),
+        f if f.fract() == 0.0 && f.abs() < 1e21 => Some(format!("{f}")),
+        _ => None,
+    }
 }
 
 /// A `multipart/form-data` field, read as busboy (multer) reads one: a part starts after a
@@ -208,7 +219,9 @@ fn multipart_field(body: &[u8], content_type: &str, field: &str) -> Result<Optio
             // account to the app than to the edge.
             let value = &this[split + 4..];
             if header("content-type")
-                .and_then(|v| charset(&v))
+                .map(|v| charset(&v))
+                .transpose()?
+                .flatten()
                 .is_some_and(|c| !reads_as_utf8(&c, value.is_ascii()))
             {
                 return Err(format!("the multipart field {name:?} is not in UTF-8"));
@@ -281,7 +294,8 @@ pub fn decoded(sent: &[u8], coding: Coding, limit: usize, cut: bool) -> (Vec<u8>
                 cut || sent.len() > limit,
             );
         }
-        Coding::Gzip => Box::new(flate2::read::GzDecoder::new(sent)),
+        // Node's gunzip reads every member of a concatenated stream.
+        Coding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(sent)),
         Coding::Deflate => Box::new(flate2::read::ZlibDecoder::new(sent)),
     };
     let mut out = Vec::new();
@@ -672,6 +686,11 @@ mod tests {
                 &b"email=jos%C3%A9%40x.mx"[..],
                 format!("{form}; charset=iso-8859-1"),
             ),
+            // Express takes the last of two.
+            (
+                &br#"{"email":"+AHY-ictim@x.mx"}"#[..],
+                format!("{json}; charset=utf-8; charset=utf-7"),
+            ),
         ] {
             assert!(field(body, Some(&ct), "email").is_err(), "{ct}");
         }
@@ -715,6 +734,17 @@ mod tests {
             );
         }
         assert!(field(br#"{"phone":5551234.5}"#, None, "phone").is_err());
+        for (body, want) in [
+            (r#"{"phone":-0}"#, "0"),
+            (r#"{"phone":-0.0}"#, "0"),
+            (r#"{"phone":1152921504606846976}"#, "1152921504606847000"),
+        ] {
+            assert_eq!(
+                field(body.as_bytes(), None, "phone"),
+                Ok(Some(want.into())),
+                "{body}"
+            );
+        }
     }
 
     /// Old busboy took a part's last `name`, and `name*` for `name`: either could hide the
@@ -750,6 +780,12 @@ mod tests {
         assert_eq!(
             decoded(&gz, Coding::Gzip, 1024, false),
             (text.to_vec(), false)
+        );
+        // Two members, as Node's gunzip reads them: both.
+        let twice = [gz.clone(), gz.clone()].concat();
+        assert_eq!(
+            decoded(&twice, Coding::Gzip, 1024, false).0,
+            [&text[..], &text[..]].concat()
         );
         // A cut stream gives what it decoded; a bomb stops at the limit.
         let (start, cut) = decoded(&gz[..gz.len() - 8], Coding::Gzip, 1024, true);

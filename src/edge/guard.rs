@@ -290,14 +290,19 @@ pub async fn admit(
                 state.guards.account_digest(&route.name, &account)
             ));
         }
-        let ip_max = login.ip_policy.as_ref().map(|p| p.max_failures);
-        let reserve: Vec<(&str, u32)> = reserved(&subjects, login)
-            .iter()
-            .enumerate()
-            .map(|(i, s)| match (i, ip_max) {
-                (0, Some(max)) => (s.as_str(), max),
-                _ => (s.as_str(), login.policy.max_failures),
-            })
+        // The same subjects as `reserved`, each with its limit.
+        let address = login
+            .ip_policy
+            .as_ref()
+            .zip(subjects.first())
+            .map(|(p, ip)| (ip.as_str(), p.max_failures));
+        let reserve: Vec<(&str, u32)> = address
+            .into_iter()
+            .chain(
+                accounts(&subjects)
+                    .iter()
+                    .map(|a| (a.as_str(), login.policy.max_failures)),
+            )
             .collect();
         let mut reserved_locally = false;
         let refusal = match state

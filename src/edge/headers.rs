@@ -163,6 +163,20 @@ pub fn apply_cors(
         resp.insert_header(header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone())?;
     }
     if !cors.any_origin {
+        vary_origin(resp)?;
+    }
+    Ok(())
+}
+
+/// Says the answer varies by `Origin`, unless it says so already (Express's `cors` does).
+pub fn vary_origin(resp: &mut ResponseHeader) -> pingora::Result<()> {
+    let said = resp.headers.get_all(header::VARY).iter().any(|v| {
+        v.to_str().is_ok_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == "*" || t.trim().eq_ignore_ascii_case("origin"))
+        })
+    });
+    if !said {
         resp.append_header(header::VARY, "Origin")?;
     }
     Ok(())

@@ -144,9 +144,7 @@ impl EdgeProxy {
                     Some(origin) => headers::apply_cors(resp, cors, origin)?,
                     // The answer differs by origin: a cache must not give this one, made
                     // without CORS headers, to an allowed origin.
-                    None if !cors.any_origin => {
-                        resp.append_header(header::VARY, "Origin")?;
-                    }
+                    None if !cors.any_origin => headers::vary_origin(resp)?,
                     None => {}
                 }
             }

@@ -2054,8 +2054,9 @@ id: 9"#;
             sent.extend_from_slice(&f.push(piece).unwrap());
         }
         sent.extend_from_slice(&f.finish());
+        // Each byte once; a read that ends on a `\r` looks at it again with the next.
         assert!(
-            f.searched_bytes <= ev.len(),
+            f.searched_bytes <= ev.len() + ev.len() / 1000,
             "{} bytes searched for a {}-byte event",
             f.searched_bytes,
             ev.len()

@@ -6,9 +6,11 @@
 //! lockout in the last day (capped), and a success clears both. Each operation is one
 //! Lua script call, so instances never disagree on a count.
 //!
-//! An account's attempts are also counted while they are in flight: the failures of
-//! attempts sent at once are only known when the app answers, and 200 guesses sent in
-//! parallel would all pass the check before the first came back.
+//! Attempts are also counted while they are in flight (an account's, and an address's
+//! when it has a limit): the failures of attempts sent at once are only known when the app
+//! answers, and 200 guesses sent in parallel would all pass the check before the first came
+//! back. A count in flight lasts at most [`MAX_IN_FLIGHT`] in Redis: one a Redis that paused
+//! ran after the edge had given up on it is never released.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -17,7 +19,7 @@ use fred::prelude::*;
 use fred::types::scripts::Script;
 use parking_lot::Mutex;
 
-use super::redis::Redis;
+use super::redis::{Redis, Ticket};
 
 /// How subjects are locked.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,12 +32,17 @@ pub struct LockPolicy {
 
 const LEVEL_TTL_MS: i64 = 24 * 3600 * 1000;
 
+/// The longest an attempt counts as in flight in Redis: past any login's answer, short of a
+/// failure window, so a stray count holds an address for minutes, not for the window.
+const MAX_IN_FLIGHT: Duration = Duration::from_secs(120);
+
 /// KEYS: the lock key of every subject, then (fail, inflight) of each reserved one; ARGV:
-/// the number of subjects, the window, then each reserved subject's limit. Returns the
+/// the number of subjects, how long a count in flight lasts, then each reserved subject's
+/// limit. Returns the
 /// longest lock left in ms, -1 when a reserved subject's failures and attempts in flight
 /// reach its limit, or 0 once the attempt is reserved.
 const ADMIT: &str = r#"
-local locks = tonumber(ARGV[1]); local window = tonumber(ARGV[2])
+local locks = tonumber(ARGV[1]); local inflight_ttl = tonumber(ARGV[2])
 local best = 0
 for i = 1, locks do
   local t = redis.call('PTTL', KEYS[i])
@@ -48,9 +55,9 @@ for i = locks + 1, #KEYS, 2 do
   if n >= max then return -1 end
 end
 for i = locks + 1, #KEYS, 2 do
-  -- The window runs from the first attempt in flight, so a count a dead process left
+  -- The lifetime runs from the first attempt in flight, so a count a dead process left
   -- behind expires even while new attempts keep coming.
-  if redis.call('INCR', KEYS[i + 1]) == 1 then redis.call('PEXPIRE', KEYS[i + 1], window) end
+  if redis.call('INCR', KEYS[i + 1]) == 1 then redis.call('PEXPIRE', KEYS[i + 1], inflight_ttl) end
 end
 return 0
 "#;
@@ -165,21 +172,24 @@ impl Lockouts {
     }
 
     /// Redis, when a command is worth sending (see [`Redis::ready`]).
-    fn ready(&self) -> Option<(&Redis, &Client, &Scripts)> {
+    fn ready(&self) -> Option<(&Redis, &Client, Ticket, &Scripts)> {
         let (r, scripts) = self.redis.as_ref()?;
-        Some((r, r.ready()?, scripts))
+        let (c, ticket) = r.ready()?;
+        Some((r, c, ticket, scripts))
     }
 
     /// Redis whenever connected, to undo what a command did there.
-    fn connected(&self) -> Option<(&Redis, &Client, &Scripts)> {
+    fn connected(&self) -> Option<(&Redis, &Client, Ticket, &Scripts)> {
         let (r, scripts) = self.redis.as_ref()?;
-        Some((r, r.connected()?, scripts))
+        let (c, ticket) = r.connected()?;
+        Some((r, c, ticket, scripts))
     }
 
     /// Checks `subjects` for locks and, when none is locked, reserves an attempt for each
-    /// of `reserve` (subject, limit): its failures in `window` and attempts in flight must
-    /// stay under its limit, so parallel guesses cannot all pass before the first failure
-    /// is known. An `Open` answer must be followed by one [`Self::release`] of `reserve`.
+    /// of `reserve` (subject, limit): its failures and attempts in flight must stay under
+    /// its limit, so parallel guesses cannot all pass before the first failure is known. A
+    /// count in flight lasts no longer than the failure `window` (nor [`MAX_IN_FLIGHT`]). An
+    /// `Open` answer must be followed by one [`Self::release`] of `reserve`.
     pub async fn admit(
         &self,
         subjects: &[String],
@@ -187,14 +197,14 @@ impl Lockouts {
         window: Duration,
     ) -> Admission {
         let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        if let Some((r, c, scripts)) = self.ready() {
+        if let Some((r, c, ticket, scripts)) = self.ready() {
             let mut keys: Vec<String> = subjects
                 .iter()
                 .map(|s| format!("{}lock:{s}", self.prefix))
                 .collect();
             let mut args = vec![
                 i64::try_from(subjects.len()).unwrap_or(i64::MAX),
-                ms(window),
+                ms(window.min(MAX_IN_FLIGHT)),
             ];
             for (s, max) in reserve {
                 keys.push(format!("{}fail:{s}", self.prefix));
@@ -205,7 +215,7 @@ impl Lockouts {
                 .admit
                 .evalsha_with_reload::<i64, _, _>(c, keys, args)
                 .await;
-            r.answered(&outcome);
+            r.answered(ticket, &outcome);
             match outcome {
                 Ok(0) => return Admission::Open { local: false },
                 Ok(-1) => return Admission::Busy,
@@ -255,7 +265,7 @@ impl Lockouts {
         if !local {
             // Reserved in Redis: released there, or left to expire with its window if Redis
             // is away now (the in-process counts are other requests').
-            let Some((r, c, scripts)) = self.connected() else {
+            let Some((r, c, ticket, scripts)) = self.connected() else {
                 return;
             };
             let keys: Vec<String> = reserve
@@ -266,7 +276,7 @@ impl Lockouts {
                 .release
                 .evalsha_with_reload::<i64, _, _>(c, keys, Vec::<String>::new())
                 .await;
-            r.answered(&outcome);
+            r.answered(ticket, &outcome);
             match outcome {
                 Ok(_) => {}
                 // Left to expire with the window.
@@ -288,7 +298,7 @@ impl Lockouts {
     /// Counts a failure for each subject; returns the cool-down if one was just locked.
     pub async fn failure(&self, subjects: &[String], p: &LockPolicy) -> Option<Duration> {
         let ms = |d: Duration| i64::try_from(d.as_millis()).unwrap_or(i64::MAX);
-        if let Some((r, c, scripts)) = self.ready() {
+        if let Some((r, c, ticket, scripts)) = self.ready() {
             let mut keys = Vec::with_capacity(subjects.len() * 3);
             for s in subjects {
                 keys.push(format!("{}fail:{s}", self.prefix));
@@ -306,7 +316,7 @@ impl Lockouts {
                 .failure
                 .evalsha_with_reload::<i64, _, _>(c, keys, args)
                 .await;
-            r.answered(&outcome);
+            r.answered(ticket, &outcome);
             match outcome {
                 Ok(0) => return None,
                 Ok(n) => return Some(Duration::from_millis(n.unsigned_abs())),
@@ -366,14 +376,14 @@ impl Lockouts {
         if subjects.is_empty() {
             return;
         }
-        if let Some((r, c, _)) = self.connected() {
+        if let Some((r, c, ticket, _)) = self.ready() {
             let mut keys = Vec::new();
             for s in subjects {
                 keys.push(format!("{}fail:{s}", self.prefix));
                 keys.push(format!("{}level:{s}", self.prefix));
             }
             let outcome = c.del::<i64, _>(keys).await;
-            r.answered(&outcome);
+            r.answered(ticket, &outcome);
             if let Err(e) = outcome {
                 self.warn.log(&e, "Redis lockout reset failed");
             }

@@ -142,9 +142,9 @@ impl RateLimiter {
             };
         }
         if let Some((redis, script)) = &self.redis {
-            if let Some(client) = redis.ready() {
+            if let Some((client, ticket)) = redis.ready() {
                 let outcome = self.check_redis(client, script, limits).await;
-                redis.answered(&outcome);
+                redis.answered(ticket, &outcome);
                 match outcome {
                     Ok(d) => return d,
                     Err(e) => self

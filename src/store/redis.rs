@@ -54,35 +54,46 @@ impl Redis {
     }
 
     /// The client when a command is worth sending: connected, and not failing lately or
-    /// this caller's turn to probe. Every command sent must be followed by [`Self::answered`].
-    pub fn ready(&self) -> Option<&Client> {
+    /// this caller's turn to probe. The command's outcome goes to [`Self::answered`] with the
+    /// ticket.
+    pub fn ready(&self) -> Option<(&Client, Ticket)> {
         if !self.client.is_connected() {
             return None;
         }
-        if self.breaker.ready(now_ms()) {
-            Some(&self.client)
-        } else {
-            self.breaker.skipped.inc();
-            None
+        match self.breaker.ready(now_ms()) {
+            Some(ticket) => Some((&self.client, ticket)),
+            None => {
+                self.breaker.skipped.inc();
+                None
+            }
         }
     }
 
     /// The client whenever connected, failing or not: for undoing something done in Redis a
     /// moment ago, which left undone would hold until it expired.
-    pub fn connected(&self) -> Option<&Client> {
-        self.client.is_connected().then_some(&self.client)
+    pub fn connected(&self) -> Option<(&Client, Ticket)> {
+        self.client
+            .is_connected()
+            .then_some((&self.client, Ticket { probe: false }))
     }
 
     /// Records how a command ended.
-    pub fn answered<T>(&self, outcome: &Result<T, Error>) {
+    pub fn answered<T>(&self, ticket: Ticket, outcome: &Result<T, Error>) {
         match outcome {
             Ok(_) => self.breaker.succeeded(),
             Err(_) => {
                 self.breaker.failures.inc();
-                self.breaker.failed(now_ms());
+                self.breaker.failed(ticket, now_ms());
             }
         }
     }
+}
+
+/// Whether a command was the probe of a Redis that failed: only a probe's failure lengthens
+/// the spell, not the other commands that were waiting when Redis stopped answering.
+#[derive(Clone, Copy, Debug)]
+pub struct Ticket {
+    probe: bool,
 }
 
 /// When commands are skipped. Times are milliseconds since [`START`], plus one.
@@ -116,35 +127,48 @@ impl Breaker {
         })
     }
 
-    fn ready(&self, now: u64) -> bool {
+    fn ready(&self, now: u64) -> Option<Ticket> {
         let until = self.open_until.load(Ordering::Acquire);
+        if until == 0 {
+            return Some(Ticket { probe: false });
+        }
         // Past the spell, one caller wins the probe; the spell is pushed ahead meanwhile,
         // so a probe whose request is dropped unanswered only delays the next one.
-        until == 0
-            || (now >= until
-                && self
-                    .open_until
-                    .compare_exchange(
-                        until,
-                        now + self.spell.load(Ordering::Relaxed),
-                        Ordering::AcqRel,
-                        Ordering::Relaxed,
-                    )
-                    .is_ok())
+        (now >= until
+            && self
+                .open_until
+                .compare_exchange(
+                    until,
+                    now + self.spell.load(Ordering::Relaxed),
+                    Ordering::AcqRel,
+                    Ordering::Relaxed,
+                )
+                .is_ok())
+        .then_some(Ticket { probe: true })
     }
 
     fn succeeded(&self) {
         if self.open_until.load(Ordering::Relaxed) != 0 {
             self.open_until.store(0, Ordering::Release);
-            self.spell.store(ms(FIRST_SPELL), Ordering::Relaxed);
         }
+        self.spell.store(ms(FIRST_SPELL), Ordering::Relaxed);
     }
 
-    fn failed(&self, now: u64) {
-        let spell = self.spell.load(Ordering::Relaxed);
-        self.open_until.store(now + spell, Ordering::Release);
-        self.spell
-            .store((spell * 2).min(ms(MAX_SPELL)), Ordering::Relaxed);
+    fn failed(&self, ticket: Ticket, now: u64) {
+        if ticket.probe {
+            let spell = (self.spell.load(Ordering::Relaxed) * 2).min(ms(MAX_SPELL));
+            self.spell.store(spell, Ordering::Relaxed);
+            self.open_until.store(now + spell, Ordering::Release);
+        } else {
+            // The first failure opens a short spell; the others that were waiting with it,
+            // or sent just before it, leave the spell as it is.
+            let _ = self.open_until.compare_exchange(
+                0,
+                now + ms(FIRST_SPELL),
+                Ordering::AcqRel,
+                Ordering::Relaxed,
+            );
+        }
     }
 }
 
@@ -173,28 +197,37 @@ mod tests {
         }
     }
 
+    const PLAIN: Ticket = Ticket { probe: false };
+
     #[test]
     fn a_failure_skips_commands_for_a_spell_then_one_caller_probes() {
         let b = breaker();
-        assert!(b.ready(1) && b.ready(2));
-        b.failed(10);
+        assert!(b.ready(1).is_some() && b.ready(2).is_some());
+        b.failed(PLAIN, 10);
+        // Commands that were waiting with the first one fail too: the spell stays short.
+        b.failed(PLAIN, 11);
+        b.failed(PLAIN, 12);
         assert!(
-            !b.ready(11) && !b.ready(509),
+            b.ready(11).is_none() && b.ready(509).is_none(),
             "skipped within the first spell"
         );
-        assert!(b.ready(510), "the first caller after it probes");
-        assert!(!b.ready(510) && !b.ready(1500), "one probe at a time");
-        b.failed(520);
-        assert!(!b.ready(1519), "a failed probe doubles the spell");
-        assert!(b.ready(1520));
+        let probe = b.ready(510).expect("the first caller after it probes");
+        assert!(
+            b.ready(510).is_none() && b.ready(1009).is_none(),
+            "one probe at a time"
+        );
+        b.failed(probe, 520);
+        assert!(b.ready(1519).is_none(), "a failed probe doubles the spell");
+        b.failed(PLAIN, 600);
+        assert!(b.ready(1520).is_some(), "a late failure leaves it as it is");
         b.succeeded();
         assert!(
-            b.ready(1521) && b.ready(1522),
+            b.ready(1521).is_some() && b.ready(1522).is_some(),
             "an answer ends the skipping"
         );
-        b.failed(2000);
+        b.failed(PLAIN, 2000);
         assert!(
-            !b.ready(2499) && b.ready(2500),
+            b.ready(2499).is_none() && b.ready(2500).is_some(),
             "and the spell starts short again"
         );
     }
@@ -202,13 +235,14 @@ mod tests {
     #[test]
     fn the_spell_stops_growing_at_its_longest() {
         let b = breaker();
+        b.failed(PLAIN, 1);
         let mut now = 1;
         for _ in 0..20 {
-            b.failed(now);
-            now += ms(MAX_SPELL) + 1;
+            now += ms(MAX_SPELL);
+            let probe = b.ready(now).expect("a probe once the spell is over");
+            b.failed(probe, now);
         }
-        b.failed(now);
-        assert!(!b.ready(now + ms(MAX_SPELL) - 1));
-        assert!(b.ready(now + ms(MAX_SPELL)));
+        assert!(b.ready(now + ms(MAX_SPELL) - 1).is_none());
+        assert!(b.ready(now + ms(MAX_SPELL)).is_some());
     }
 }
