@@ -82,6 +82,9 @@ impl KeyCache {
                 return Ok(v.clone());
             }
         }
+        // Entries are stamped with when their query began: a slow lookup that began before a
+        // `key revoke` must not replace the revoked record a later one already cached.
+        let started = Instant::now();
         let fresh = store.key_by_hash(hash).await?.map(|mut k| {
             if !k.has_policy {
                 k.policy = self.default_policy.clone();
@@ -102,15 +105,42 @@ impl KeyCache {
                 shard.clear();
             }
         }
-        shard.insert(hash.to_string(), (Instant::now(), fresh.clone()));
+        if let Some((_, newer)) = shard.get(hash).filter(|(t, _)| *t > started) {
+            return Ok(newer.clone());
+        }
+        shard.insert(hash.to_string(), (started, fresh.clone()));
         Ok(fresh)
     }
 }
 
-/// Bans in force, refreshed from the store in the background.
+/// One spelling per banned value: addresses and networks as they are printed here
+/// (lower-case, compressed, a mapped IPv4 address as IPv4, a network cut to its prefix), and
+/// ids in lower case.
+fn canonical(kind: BanKind, value: &str) -> String {
+    let v = value.trim();
+    if kind == BanKind::Ip {
+        if let Ok(ip) = v.parse::<IpAddr>() {
+            return match ip {
+                IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+                v4 => v4,
+            }
+            .to_string();
+        }
+        if let Ok(net) = v.parse::<ipnet::IpNet>() {
+            return net.trunc().to_string();
+        }
+    }
+    v.to_ascii_lowercase()
+}
+
+/// Bans in force, refreshed from the store in the background. Values are compared in one
+/// spelling ([`canonical`]): an operator's `2001:DB8::1` or upper-case tenant id bans what it
+/// names. An address ban may be a network (`203.0.113.0/24`).
 #[derive(Default)]
 pub struct BanList {
     active: RwLock<BanMap>,
+    /// The address bans that are networks, with their ends.
+    networks: RwLock<Vec<(ipnet::IpNet, Option<chrono::DateTime<chrono::Utc>>)>>,
     /// Bans this instance issued that the store has not shown yet. Once a refresh shows one,
     /// the store alone decides, so an operator who lifts it there lifts it everywhere.
     pending: Mutex<BanMap>,
@@ -119,11 +149,41 @@ pub struct BanList {
 impl BanList {
     /// Whether `value` is banned as `kind` now.
     pub fn is_banned(&self, kind: BanKind, value: &str) -> bool {
-        let now = chrono::Utc::now();
+        self.holds(kind, canonical(kind, value), chrono::Utc::now())
+    }
+
+    fn holds(&self, kind: BanKind, value: String, now: chrono::DateTime<chrono::Utc>) -> bool {
         self.active
             .read()
-            .get(&(kind, value.to_string()))
+            .get(&(kind, value))
             .is_some_and(|until| until.is_none_or(|u| u > now))
+    }
+
+    /// Whether `ip` is banned now: itself, its counting subject (an IPv6 /64), or a network
+    /// that holds it.
+    pub fn is_ip_banned(&self, ip: IpAddr) -> bool {
+        let now = chrono::Utc::now();
+        let ip = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        self.holds(BanKind::Ip, ip.to_string(), now)
+            || self.holds(BanKind::Ip, client_subject(ip), now)
+            || self
+                .networks
+                .read()
+                .iter()
+                .any(|(net, until)| net.contains(&ip) && until.is_none_or(|u| u > now))
+    }
+
+    fn publish(&self, map: BanMap) {
+        let networks = map
+            .iter()
+            .filter(|((kind, _), _)| *kind == BanKind::Ip)
+            .filter_map(|((_, v), until)| Some((v.parse::<ipnet::IpNet>().ok()?, *until)))
+            .collect();
+        *self.networks.write() = networks;
+        *self.active.write() = map;
     }
 
     /// Replaces the list with what the store holds, keeping local bans not yet visible there.
@@ -131,21 +191,23 @@ impl BanList {
         let now = chrono::Utc::now();
         let mut map: BanMap = bans
             .into_iter()
-            .map(|b| ((b.kind, b.value), b.until))
+            .map(|b| ((b.kind, canonical(b.kind, &b.value)), b.until))
             .collect();
         let mut pending = self.pending.lock();
         pending.retain(|k, until| until.is_none_or(|u| u > now) && !map.contains_key(k));
         for (k, until) in pending.iter() {
             map.insert(k.clone(), *until);
         }
-        *self.active.write() = map;
+        self.publish(map);
     }
 
     /// A ban issued here: in force at once, and kept until the store shows it.
     pub fn insert(&self, ban: &Ban) {
-        let key = (ban.kind, ban.value.clone());
+        let key = (ban.kind, canonical(ban.kind, &ban.value));
         self.pending.lock().insert(key.clone(), ban.until);
-        self.active.write().insert(key, ban.until);
+        let mut map = self.active.read().clone();
+        map.insert(key, ban.until);
+        self.publish(map);
     }
 
     /// Refreshes from `store` every `every` until the process ends.
@@ -333,18 +395,30 @@ mod tests {
         }
     }
 
-    /// Counts look-ups, so a test can tell a cache hit from a trip to the store.
+    /// Counts look-ups, so a test can tell a cache hit from a trip to the store. With
+    /// `slow_first`, the first look-up takes that long; with `revoked_after_first`, the
+    /// later ones find the key revoked (an operator revoked it meanwhile).
+    #[derive(Default)]
     struct Counting {
         known: HashMap<String, KeyRecord>,
         lookups: std::sync::atomic::AtomicUsize,
+        slow_first: Duration,
+        revoked_after_first: bool,
     }
 
     #[async_trait::async_trait]
     impl Store for Counting {
         async fn key_by_hash(&self, hash: &str) -> Result<Option<KeyRecord>, StoreError> {
-            self.lookups
+            let n = self
+                .lookups
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            Ok(self.known.get(hash).cloned())
+            if n == 0 {
+                tokio::time::sleep(self.slow_first).await;
+            }
+            Ok(self.known.get(hash).cloned().map(|mut k| {
+                k.revoked |= n > 0 && self.revoked_after_first;
+                k
+            }))
         }
         async fn active_bans(&self) -> Result<Vec<Ban>, StoreError> {
             Ok(Vec::new())
@@ -374,7 +448,7 @@ mod tests {
             .collect();
         let store = Counting {
             known: known.clone(),
-            lookups: Default::default(),
+            ..Default::default()
         };
         let cache = KeyCache::new(
             Duration::from_secs(600),
@@ -396,5 +470,67 @@ mod tests {
         }
         let after = store.lookups.load(std::sync::atomic::Ordering::Relaxed);
         assert_eq!(after, before, "every known key was still cached");
+    }
+
+    /// A slow look-up that began before a revocation finishes after a later one that saw
+    /// it: the cache keeps the later answer.
+    #[tokio::test]
+    async fn a_slow_lookup_does_not_replace_a_later_ones_answer() {
+        let store = Counting {
+            known: HashMap::from([("k".to_string(), record(1))]),
+            slow_first: Duration::from_millis(200),
+            revoked_after_first: true,
+            ..Default::default()
+        };
+        let cache = KeyCache::new(
+            Duration::from_secs(60),
+            1024,
+            Arc::new(crate::shield::policy::enabled_for_tests()),
+        );
+        let early = cache.get(&store, "k");
+        let late = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            cache.get(&store, "k").await
+        };
+        let (early, late) = tokio::join!(early, late);
+        assert!(late.unwrap().unwrap().revoked);
+        assert!(
+            early.unwrap().unwrap().revoked,
+            "the older answer gave way to the newer"
+        );
+        assert!(cache.get(&store, "k").await.unwrap().unwrap().revoked);
+        assert_eq!(store.lookups.load(std::sync::atomic::Ordering::Relaxed), 2);
+    }
+
+    /// Bans are matched in one spelling, and an address ban may be a network.
+    #[test]
+    fn bans_match_however_the_operator_spelled_them() {
+        let bans = BanList::default();
+        let ban = |kind, value: &str| Ban {
+            kind,
+            value: value.into(),
+            until: None,
+            reason: String::new(),
+        };
+        bans.replace(vec![
+            ban(BanKind::Ip, " 2001:DB8:0:0::1 "),
+            ban(BanKind::Ip, "203.0.113.0/24"),
+            ban(BanKind::Ip, "::ffff:198.51.100.7"),
+            ban(BanKind::Tenant, "5C6E0F3A-0000-4000-8000-00000000000A"),
+        ]);
+        let ip = |s: &str| s.parse::<IpAddr>().unwrap();
+        assert!(bans.is_ip_banned(ip("2001:db8::1")));
+        assert!(bans.is_ip_banned(ip("203.0.113.200")));
+        assert!(bans.is_ip_banned(ip("198.51.100.7")));
+        assert!(bans.is_ip_banned(ip("::ffff:203.0.113.9")));
+        assert!(!bans.is_ip_banned(ip("203.0.114.1")));
+        assert!(!bans.is_ip_banned(ip("2001:db8::2")));
+        assert!(bans.is_banned(BanKind::Tenant, "5c6e0f3a-0000-4000-8000-00000000000a"));
+        // A network ban ends like any other.
+        bans.replace(vec![Ban {
+            until: Some(chrono::Utc::now() - chrono::Duration::seconds(1)),
+            ..ban(BanKind::Ip, "203.0.113.0/24")
+        }]);
+        assert!(!bans.is_ip_banned(ip("203.0.113.200")));
     }
 }

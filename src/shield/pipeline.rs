@@ -286,11 +286,8 @@ impl Shield {
         &self,
         req: &Request<'_>,
     ) -> Result<std::sync::Arc<KeyRecord>, Stop> {
-        // An operator may ban one address; the brute-force guard bans its /64.
-        let subject = crate::store::client_subject(req.client_ip);
-        if self.bans.is_banned(BanKind::Ip, &subject)
-            || self.bans.is_banned(BanKind::Ip, &req.client_ip.to_string())
-        {
+        // An operator may ban an address or a network; the brute-force guard bans its /64.
+        if self.bans.is_ip_banned(req.client_ip) {
             return Err(
                 forbidden("ip_banned", "this address is banned from the AI gateway").into(),
             );
