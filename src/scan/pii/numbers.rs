@@ -12,7 +12,8 @@
 //! prefix) are only findings with a cue word nearby; a cue like "order" or "folio" vetoes them.
 
 use super::super::text::{
-    has_any, lower_after, lower_before, next_digit, typographic_separator, Cues,
+    ceil_boundary, floor_boundary, has_any, lower_after, lower_before, next_digit,
+    typographic_separator, Cues,
 };
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
@@ -691,18 +692,29 @@ const PHONE_COLUMNS: Cues = Cues::new(&[
     "whatsapp",
     "fax",
 ]);
+/// The longest row [`csv_phone_column`] reads, and the longest header: each number costs at
+/// most a few of these, however long the text's lines (one 1 MB line of numbers was read
+/// whole for each of its numbers).
+const MAX_ROW: usize = 1024;
+
 /// Whether `start..end` is a whole field of a delimited row (`,`, `;`, tab or `|`) right
 /// below a header with as many fields that names its column a phone: a CSV export says
 /// "telefono" once, at the top, not next to each number. Only the line above is read, so a
 /// long column of other ten-digit ids costs each row one short look back; the rows after
-/// the first phone continue its list.
+/// the first phone continue its list. Rows and headers longer than [`MAX_ROW`] are not read.
 fn csv_phone_column(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
-    let Some(nl) = text[..start].rfind('\n') else {
+    let from = floor_boundary(text, start.saturating_sub(MAX_ROW));
+    let Some(nl) = text[from..start].rfind('\n').map(|i| from + i) else {
         return false;
     };
     let line_start = nl + 1;
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let to = ceil_boundary(text, (end + MAX_ROW).min(text.len()));
+    let line_end = match text[end..to].find('\n') {
+        Some(i) => end + i,
+        None if to == text.len() => to,
+        None => return false,
+    };
     let line = text[line_start..line_end].trim_end_matches('\r');
     let before = (start > line_start).then(|| b[start - 1]);
     let after = b.get(end).filter(|c| !matches!(c, b'\n' | b'\r')).copied();
@@ -720,7 +732,12 @@ fn csv_phone_column(text: &str, start: usize, end: usize) -> bool {
         .filter(|&c| c == sep)
         .count();
     let fields = line.bytes().filter(|&c| c == sep).count();
-    let header_start = text[..nl].rfind('\n').map_or(0, |i| i + 1);
+    let above = floor_boundary(text, nl.saturating_sub(MAX_ROW));
+    let header_start = match text[above..nl].rfind('\n') {
+        Some(i) => above + i + 1,
+        None if above == 0 => 0,
+        None => return false,
+    };
     let header = text[header_start..nl].trim_end_matches('\r');
     header.bytes().filter(|&c| c == sep).count() == fields
         && header
@@ -995,6 +1012,21 @@ mod tests {
         .is_empty());
         assert!(phones("Tel: 5512345678\nOrder 4412345678").len() == 1);
         assert!(phones("Tel: 5512345678\n\nBatch 4412345678 done").len() == 1);
+        // Rows past MAX_ROW are not read: a text that is one long line of numbers costs
+        // each of them a bounded look, not a walk back to the line's start.
+        let row = |notes: usize| {
+            format!(
+                "name,notes,phone\nJohn Carter,{},3125550199",
+                "x".repeat(notes)
+            )
+        };
+        assert_eq!(phones(&row(100)), ["3125550199"]);
+        assert!(phones(&row(MAX_ROW)).is_empty());
+        let header = |pad: usize| format!("phone,{}\n3125550199,x", "n".repeat(pad));
+        assert_eq!(phones(&header(100)), ["3125550199"]);
+        assert!(phones(&header(MAX_ROW)).is_empty());
+        let one_line = format!("x\n{}", "5551234567,".repeat(20_000));
+        assert!(phones(&one_line).is_empty());
     }
 
     #[test]
