@@ -153,6 +153,18 @@ impl Scanner {
     /// Scans `text` with the detectors `opts` enables. Findings come back sorted by start,
     /// non-overlapping, with scores at or above `opts.min_score`.
     pub fn scan(&self, text: &str, opts: &ScanOptions) -> ScanResult {
+        self.scan_keeping(text, opts, &|_| true)
+    }
+
+    /// [`Self::scan`] with `keep` choosing the findings that count before overlaps are
+    /// resolved: one left out afterwards would already have hidden what it covered (a
+    /// custom entity a tenant did not pick, over an email).
+    pub fn scan_keeping(
+        &self,
+        text: &str,
+        opts: &ScanOptions,
+        keep: &dyn Fn(&Finding) -> bool,
+    ) -> ScanResult {
         let mut findings = Vec::new();
         if !opts.pii.is_empty() {
             self.pii.scan(text, opts.pii, &mut findings);
@@ -163,7 +175,7 @@ impl Scanner {
         if opts.custom {
             self.custom.scan(text, &mut findings);
         }
-        findings.retain(|f| f.score >= opts.min_score);
+        findings.retain(|f| f.score >= opts.min_score && keep(f));
         let mut findings = resolve::resolve(text, findings);
         // A value's copies score a little under the value, never under the floor it passed.
         for f in &mut findings {

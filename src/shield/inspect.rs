@@ -185,7 +185,11 @@ pub fn inspect_request(
         .iter()
         .any(|r| r == "system" || r == "developer");
     let opts = options(policy, !custom_entities.is_empty());
-    let merged = merge_split_parts(scanner, &opts, body, &trusted);
+    let picked = |f: &Finding| {
+        f.category != Category::Custom
+            || custom_entities.iter().any(|c| c == "*" || **c == *f.entity)
+    };
+    let merged = merge_split_parts(scanner, &opts, &picked, body, &trusted);
     // Findings by the text's place in the visit order: paths name fields for people, and
     // two schema keys (`"a.b"` and `a` → `b`) can spell the same path.
     let mut found: Vec<(usize, Vec<Finding>)> = Vec::new();
@@ -221,7 +225,7 @@ pub fn inspect_request(
         let json = path.ends_with(".function.arguments")
             || path.ends_with(".function_call.arguments")
             || wire::is_json_document(text);
-        let r = scan_text(scanner, text, &o, json);
+        let r = scan_text(scanner, text, &o, &picked, json);
         if let Some(inj) = &r.injection {
             if inj.score > insp.injection_score {
                 insp.injection_score = inj.score;
@@ -234,14 +238,7 @@ pub fn inspect_request(
                 }
             }
         }
-        let kept: Vec<Finding> = r
-            .findings
-            .into_iter()
-            .filter(|f| {
-                f.category != Category::Custom
-                    || custom_entities.iter().any(|c| c == "*" || **c == *f.entity)
-            })
-            .collect();
+        let kept = r.findings;
         for f in &kept {
             let (map, first) = match f.category {
                 Category::Secret => (&mut insp.secrets, &mut first_secret),
@@ -368,6 +365,7 @@ fn names(m: &BTreeMap<String, u32>) -> String {
 fn merge_split_parts(
     scanner: &Scanner,
     opts: &ScanOptions,
+    keep: &dyn Fn(&Finding) -> bool,
     body: &mut Value,
     trusted: &[bool],
 ) -> BTreeMap<usize, Vec<usize>> {
@@ -388,7 +386,7 @@ fn merge_split_parts(
                 .iter()
                 .take_while(|p| part_text(p).is_some())
                 .count();
-            if run >= 2 && reads_differently(scanner, &o, &parts[start..start + run]) {
+            if run >= 2 && reads_differently(scanner, &o, keep, &parts[start..start + run]) {
                 let joined: String = parts[start..start + run]
                     .iter()
                     .filter_map(part_text)
@@ -431,7 +429,12 @@ fn part_text(p: &Value) -> Option<&str> {
 }
 
 /// Whether `parts` joined hold an injection or a finding that crosses a part boundary.
-fn reads_differently(scanner: &Scanner, opts: &ScanOptions, parts: &[Value]) -> bool {
+fn reads_differently(
+    scanner: &Scanner,
+    opts: &ScanOptions,
+    keep: &dyn Fn(&Finding) -> bool,
+    parts: &[Value],
+) -> bool {
     let mut joined = String::new();
     let mut bounds = Vec::with_capacity(parts.len());
     for t in parts.iter().filter_map(part_text) {
@@ -439,7 +442,13 @@ fn reads_differently(scanner: &Scanner, opts: &ScanOptions, parts: &[Value]) -> 
         bounds.push(joined.len());
     }
     // Read as the parts themselves are (`ana.lopez` + `\u0040correo.mx` is an address).
-    let r = scan_text(scanner, &joined, opts, wire::is_json_document(&joined));
+    let r = scan_text(
+        scanner,
+        &joined,
+        opts,
+        keep,
+        wire::is_json_document(&joined),
+    );
     r.injection.as_ref().is_some_and(|v| v.detected)
         || r.findings
             .iter()
@@ -450,18 +459,24 @@ fn reads_differently(scanner: &Scanner, opts: &ScanOptions, parts: &[Value]) -> 
 /// character in other text) and its findings put on whole escapes
 /// ([`wire::decode_escapes`]), so a redaction leaves JSON: read raw, `"x\nana@correo.mx"`
 /// holds the address `nana@correo.mx`.
-fn scan_text(scanner: &Scanner, text: &str, opts: &ScanOptions, json: bool) -> ScanResult {
+fn scan_text(
+    scanner: &Scanner,
+    text: &str,
+    opts: &ScanOptions,
+    keep: &dyn Fn(&Finding) -> bool,
+    json: bool,
+) -> ScanResult {
     let which = match json {
         true => wire::Escapes::All,
         false => wire::Escapes::Hiding,
     };
     match wire::decode_escapes(text, which) {
         Some((view, from)) => {
-            let mut r = scanner.scan(&view, opts);
+            let mut r = scanner.scan_keeping(&view, opts, keep);
             wire::map_findings(&mut r.findings, &from);
             r
         }
-        None => scanner.scan(text, opts),
+        None => scanner.scan_keeping(text, opts, keep),
     }
 }
 
@@ -560,6 +575,34 @@ mod tests {
         assert!(
             !secret["user"].as_str().unwrap().contains("ghp_R8k2"),
             "{secret}"
+        );
+    }
+
+    /// A custom entity the tenant did not pick neither counts nor hides the email under it.
+    #[test]
+    fn an_entity_the_tenant_did_not_pick_hides_nothing() {
+        let (_, p, r) = setup("redact");
+        let entity = |name: &str, regex: &str| crate::scan::CustomEntity {
+            name: name.into(),
+            regexes: vec![regex.into()],
+            keywords: vec![],
+            score: 0.9,
+        };
+        let s = Scanner::builder()
+            .custom_entity(entity("EMPLOYEE_ID", r"\bEMP-\d{6}\b"))
+            .custom_entity(entity("INTERNAL_URL", r"https://intranet\.acme\.mx/\S+"))
+            .build()
+            .unwrap()
+            .scanner;
+        let prompt = "See https://intranet.acme.mx/hr?email=ana.lopez@gmail.com for EMP-123456";
+        let mut body = json!({"model": "m", "messages": [{"role": "user", "content": prompt}]});
+        let picked = ["EMPLOYEE_ID".to_string()];
+        inspect_request(&s, &p, &picked, &mut body, &r, &mut RedactionState::new());
+        let sent = body["messages"][0]["content"].as_str().unwrap();
+        assert!(!sent.contains("ana.lopez"), "{sent}");
+        assert!(
+            sent.contains("intranet.acme.mx") && !sent.contains("EMP-123456"),
+            "{sent}"
         );
     }
 
@@ -757,7 +800,7 @@ mod tests {
             {"type": "image_url", "image_url": {"url": "https://x/y.png"}},
             {"type": "text", "text": "y"},
         ]}]});
-        let merged = merge_split_parts(&s, &options(&p, false), &mut body, &[]);
+        let merged = merge_split_parts(&s, &options(&p, false), &|_| true, &mut body, &[]);
         assert_eq!(merged.get(&0), Some(&vec![0, 3, 4]), "{body}");
         for (path, sent) in [
             ("messages[0].content[2].text", "messages[0].content[4].text"),
