@@ -284,7 +284,13 @@ impl RedactionState {
                 continue;
             };
             let (entity, digits) = (&text[open + 1..open + 1 + cut], &body[cut + 1..name]);
-            if entity.is_empty() || digits.is_empty() || digits.len() > 9 {
+            // Nine digits at most stay far below u32::MAX; a name byte that is a letter
+            // (`<EMAIL_Z9>`) is no number of ours.
+            if entity.is_empty()
+                || digits.is_empty()
+                || digits.len() > 9
+                || !digits.iter().all(u8::is_ascii_digit)
+            {
                 continue;
             }
             let n = digits
@@ -305,7 +311,7 @@ impl RedactionState {
         self.assigned.entry(key).or_insert_with(|| {
             let n = match counters.get_mut(entity) {
                 Some(n) => {
-                    *n += 1;
+                    *n = n.saturating_add(1);
                     *n
                 }
                 None => {
@@ -592,6 +598,14 @@ mod tests {
         );
         let out = redact("4111", &[f("CREDIT_CARD", 0, 4)], &p, &mut st);
         assert_eq!(out, "<CREDIT_CARD_13>");
+        // Letters where the digits go are no number of ours: no overflow, no wrap to a
+        // number already in use.
+        let mut st = RedactionState::new();
+        let t = "<EMAIL_Z94967295> <EMAIL_ZZZZZZZZZ> <EMAIL_1> a@x.io";
+        st.reserve_existing(t);
+        let at = t.find("a@x.io").unwrap();
+        let out = redact(t, &[f("EMAIL", at, at + 6)], &p, &mut st);
+        assert!(out.ends_with("<EMAIL_1> <EMAIL_2>"), "{out}");
     }
 
     #[test]
