@@ -903,6 +903,9 @@ mod tests {
             "ssh -p 2222 root@host; docker run -p 8080:80 nginx; mysql -p mydb",
             "DATABASE_URL: postgres://postgres:postgres@db:5432/postgres",
             "redis://default:default@cache:6379 uses the default user",
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;",
+            "Authorization: Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
+            "stripe.api_key = \"sk_test_4eC39HqLyjWDarjtT1zdp7dc\"",
         ]);
     }
 
