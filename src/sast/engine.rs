@@ -181,9 +181,10 @@ impl Engine {
         }
         let handler = Flow::handler_regex().map_err(|e| engine_error(e.to_string()))?;
         // A flag that takes a value (`-u www-data`, `--user=www-data`) takes its word too,
-        // or the value would be read as the command.
+        // or the value would be read as the command. Blanks only, never a line break: the
+        // next line's findings keep their line.
         let sudo = Regex::new(
-            r"(?m)(?:^|[|;&]\s*)(sudo(?:\s+(?:-[A-Za-z]*[ugCDhpRrTtU]\s+[^\s;|&]+|-[A-Za-z]+|--[a-z-]+(?:=\S+)?))*\s+)",
+            r"(?m)(?:^|[|;&][ \t]*)(sudo(?:[ \t]+(?:-[A-Za-z]*[ugCDhpRrTtU][ \t]+[^\s;|&]+|-[A-Za-z]+|--[a-z-]+(?:=\S+)?))*[ \t]+)",
         )
             .map_err(|e| engine_error(e.to_string()))?;
         Ok(Engine {

@@ -308,7 +308,8 @@ impl<'a> Flow<'a> {
     fn identifier_constant(&self, n: Node<'a>, depth: u8) -> bool {
         let name = self.text(n);
         let bare = name.trim_start_matches('$');
-        if bare.len() > 1
+        if self.syn.caps_are_constants
+            && bare.len() > 1
             && bare
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
@@ -677,7 +678,15 @@ impl<'a> Flow<'a> {
 
     /// [`Flow::definitions`] of `id` searched in `scopes`, innermost first.
     fn definitions_in_scopes(&self, id: Node<'a>, scopes: &[Scope<'a>]) -> Vec<Def<'a>> {
-        let name = self.text(id);
+        let name = match id.kind() {
+            // Shell reads `$cmd` and `${cmd}` where it assigns `cmd`.
+            "simple_expansion" | "expansion" => self
+                .text(id)
+                .trim_start_matches('$')
+                .trim_start_matches('{')
+                .trim_end_matches('}'),
+            _ => self.text(id),
+        };
         if name.is_empty() {
             return Vec::new();
         }

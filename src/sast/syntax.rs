@@ -42,6 +42,9 @@ pub(crate) struct Syntax {
     pub wrappers: &'static [&'static str],
     /// Array/list literal kinds: constant when all elements are.
     pub arrays: &'static [&'static str],
+    /// Whether an ALL-CAPS name is a constant by convention. Not in PHP (`$_GET`) nor in
+    /// shell, where capitals are the environment's (`$QUERY_STRING`).
+    pub caps_are_constants: bool,
     /// Well-known sources of untrusted input, matched against expression text.
     pub sources: &'static str,
     /// Calls whose result is clean whatever goes in (escaping, integer conversion, base
@@ -72,6 +75,7 @@ const PY: Syntax = Syntax {
     writers: &[],
     wrappers: &["parenthesized_expression", "expression_statement"],
     arrays: &["list", "tuple"],
+    caps_are_constants: true,
     sources: r"\brequest\.(args|form|values|json|data|files|cookies|headers|get_json|GET|POST|query_params|body|path_params)\b|\binput\(|\bsys\.argv\b|\bflask\.request\b",
     cleansers: &[
         "escape",
@@ -120,6 +124,7 @@ const JS: Syntax = Syntax {
         "await_expression",
     ],
     arrays: &["array"],
+    caps_are_constants: true,
     sources: r"\breq\.(query|body|params|headers|cookies|url|originalUrl)\b|\brequest\.(query|body|params|headers|url)\b|\bprocess\.argv\b|\blocation\.(hash|search|href)\b|\bctx\.(query|params|request)\b|\bsearchParams\.get\(|\bevent\.(body|queryStringParameters)\b",
     cleansers: &[
         "encodeURIComponent",
@@ -176,6 +181,7 @@ const JAVA: Syntax = Syntax {
     writers: &[],
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["array_initializer", "array_creation_expression"],
+    caps_are_constants: true,
     sources: r"\bgetParameter(Values|Map)?\(|\bgetHeader\(|\bgetQueryString\(|\bgetCookies\(|\bgetInputStream\(|\bgetReader\(|@RequestParam|@PathVariable|@RequestBody|\bgetPathInfo\(|\bgetRequestURI\(",
     cleansers: &[
         "forHtml",
@@ -231,6 +237,7 @@ const GO: Syntax = Syntax {
         "literal_element",
     ],
     arrays: &["composite_literal"],
+    caps_are_constants: true,
     sources: r"\.URL\.Query\(\)|\.FormValue\(|\.PostFormValue\(|\.URL\.Path\b|\.Form\.Get\(|\bc\.(Param|Query|PostForm|DefaultQuery|FormValue|QueryParam)\(|\bos\.Args\b|\bmux\.Vars\(|\br\.Body\b|\br\.Header\.Get\(",
     cleansers: &[
         "Base",
@@ -290,6 +297,7 @@ const PHP: Syntax = Syntax {
     writers: &[],
     wrappers: &["parenthesized_expression", "argument"],
     arrays: &["array_creation_expression"],
+    caps_are_constants: false,
     sources: r"\$_(GET|POST|REQUEST|COOKIE|SERVER|FILES)\b|\bfile_get_contents\(\s*'php://input'|\$request->(input|get|query|post)\(",
     cleansers: &[
         "htmlspecialchars",
@@ -351,6 +359,7 @@ const C: Syntax = Syntax {
     ],
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["initializer_list"],
+    caps_are_constants: true,
     sources: r"\bargv\[|\bgetenv\(|\bfgets\(|\bscanf\(|\brecv\(|\bread\(|\bstd::cin\b|\bgetline\(",
     cleansers: &["atoi", "atol", "strtol", "strtoul"],
     numeric: &["atoi", "atol", "strtol", "strtoul", "strlen", "sizeof"],
@@ -382,6 +391,7 @@ const RUBY: Syntax = Syntax {
     writers: &[],
     wrappers: &["parenthesized_statements", "argument_list"],
     arrays: &["array"],
+    caps_are_constants: true,
     sources: r"\bparams\b|\brequest\.(params|query_string|body|headers|cookies)\b|\bcookies\[|\bARGV\b|\bgets\b",
     cleansers: &[
         "escape",
@@ -415,6 +425,7 @@ const BASH: Syntax = Syntax {
     writers: &[],
     wrappers: &[],
     arrays: &["array"],
+    caps_are_constants: false,
     sources: r"\$\{?[0-9@*]|\$\{?(QUERY_STRING|REQUEST_URI|HTTP_\w+)\b|\bread\s",
     cleansers: &[],
     numeric: &[],

@@ -94,6 +94,11 @@ fn sudo_prefixed_commands_are_matched_as_the_command_they_run() {
     let f = engine().scan_source(Lang::Bash, code, None);
     let got: Vec<_> = f.iter().map(|x| (x.line, x.cwe.as_str())).collect();
     assert_eq!(got, vec![(1, "CWE-732"), (2, "CWE-295")]);
+    // A sudo that ends its line leaves the next lines where they are.
+    let code = "sudo -i\n\nchmod 777 /srv\n";
+    let f = engine().scan_source(Lang::Bash, code, None);
+    let got: Vec<_> = f.iter().map(|x| (x.line, x.cwe.as_str())).collect();
+    assert_eq!(got, vec![(3, "CWE-732")]);
 }
 
 #[test]
@@ -261,4 +266,39 @@ fn results_are_deterministic() {
     let a = e.scan_markdown(md, None);
     assert_eq!(a, e.scan_markdown(md, None));
     assert!(a.windows(2).all(|w| w[0].sort_key() <= w[1].sort_key()));
+}
+
+#[test]
+fn shell_variables_follow_their_assignments_and_capitals_are_not_constants() {
+    let e = engine();
+    let eval =
+        |code: &str| ids(&e.scan_source(Lang::Bash, code, None)).contains(&"sh-eval-injection");
+    assert!(!eval("cmd=\"ls -la\"\neval \"$cmd\"\n"));
+    assert!(!eval("CMD=\"ls\"\neval \"${CMD}\"\n"));
+    assert!(eval("read CMD\neval \"$CMD\"\n"));
+    assert!(eval("eval $QUERY_STRING\n"));
+    assert!(eval("cmd=\"ls $1\"\neval \"$cmd\"\n"));
+    // PHP's superglobals are input, however capital.
+    let php = "<?php\n$r = mysqli_query($c, \"SELECT * FROM u WHERE id='{$_GET['id']}'\");\n";
+    assert_eq!(
+        ids(&e.scan_source(Lang::Php, php, None)),
+        ["php-sql-injection"]
+    );
+}
+
+#[test]
+fn http_and_cache_clients_are_not_databases() {
+    let e = engine();
+    let sqli = |code: &str| {
+        ids(&e.scan_source(Lang::JavaScript, code, None)).contains(&"js-sql-injection")
+    };
+    assert!(!sqli("const r = await apiClient.get(`/users/${id}`);"));
+    assert!(!sqli("const s = await redisClient.get(`session:${sid}`);"));
+    assert!(!sqli("const r = await this.client.get(`/x/${y}`);"));
+    assert!(sqli(
+        "const r = await client.query(`SELECT * FROM u WHERE id = ${id}`);"
+    ));
+    assert!(sqli(
+        "await pgClient.query(\"SELECT * FROM u WHERE id = \" + id);"
+    ));
 }
