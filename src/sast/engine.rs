@@ -269,7 +269,7 @@ impl Engine {
             let lang = Lang::from_info(block.info).or_else(|| detect(&block.code));
             out.extend(self.scan_block(lang, &block.code, block.index, secrets, answer_deadline));
         }
-        normalize(&mut out);
+        finish(&mut out);
         out
     }
 
@@ -282,7 +282,7 @@ impl Engine {
     ) -> Vec<Finding> {
         let deadline = Instant::now() + self.limits.answer_timeout;
         let mut out = self.scan_block(Some(lang), code, 0, secrets, deadline);
-        normalize(&mut out);
+        finish(&mut out);
         out
     }
 
@@ -291,7 +291,7 @@ impl Engine {
     pub fn scan_unknown(&self, code: &str, secrets: Option<&dyn SecretFinder>) -> Vec<Finding> {
         let deadline = Instant::now() + self.limits.answer_timeout;
         let mut out = self.scan_block(None, code, 0, secrets, deadline);
-        normalize(&mut out);
+        finish(&mut out);
         out
     }
 
@@ -470,6 +470,45 @@ impl Engine {
 fn gates_pass(rule: &Rule, code: &str) -> bool {
     rule.only_if.as_ref().is_none_or(|re| re.is_match(code))
         && rule.unless.as_ref().is_none_or(|re| !re.is_match(code))
+}
+
+/// Findings one rule reports in one block before the rest are summed up: the same md5 call
+/// on 70,000 lines of a submitted file says nothing new after a few, and each would be a
+/// row in the store.
+const MAX_PER_RULE: usize = 20;
+/// See [`LIMIT_RULE_TOO_LARGE`]: a rule's findings in a block past [`MAX_PER_RULE`].
+pub const LIMIT_RULE_TOO_MANY_FINDINGS: &str = "sast-too-many-findings";
+
+/// Sorts and dedups `out`, and keeps [`MAX_PER_RULE`] findings per rule and block, saying
+/// how many more there were.
+fn finish(out: &mut Vec<Finding>) {
+    normalize(out);
+    let mut counts: std::collections::BTreeMap<(usize, String), usize> = Default::default();
+    out.retain(|f| {
+        let n = counts
+            .entry((f.block_index, f.rule_id.clone()))
+            .or_insert(0);
+        *n += 1;
+        *n <= MAX_PER_RULE
+    });
+    let summaries: Vec<Finding> = counts
+        .into_iter()
+        .filter(|(_, n)| *n > MAX_PER_RULE)
+        .map(|((block, rule), n)| {
+            limit_finding(
+                LIMIT_RULE_TOO_MANY_FINDINGS,
+                block,
+                format!(
+                    "{rule} matched {} more times in this block; only the first {MAX_PER_RULE} are listed.",
+                    n - MAX_PER_RULE
+                ),
+            )
+        })
+        .collect();
+    if !summaries.is_empty() {
+        out.extend(summaries);
+        normalize(out);
+    }
 }
 
 fn limit_finding(rule_id: &str, block: usize, message: String) -> Finding {

@@ -302,3 +302,19 @@ fn http_and_cache_clients_are_not_databases() {
         "await pgClient.query(\"SELECT * FROM u WHERE id = \" + id);"
     ));
 }
+
+#[test]
+fn a_rule_repeated_on_every_line_is_listed_a_few_times_then_summed_up() {
+    let code = "import hashlib\n".to_string() + &"h = hashlib.md5(data)\n".repeat(500);
+    let f = engine().scan_source(Lang::Python, &code, None);
+    let (limit, rest): (Vec<_>, Vec<_>) = f
+        .iter()
+        .partition(|x| x.rule_id == LIMIT_RULE_TOO_MANY_FINDINGS);
+    assert_eq!(rest.len(), MAX_PER_RULE, "{rest:?}");
+    assert_eq!(limit.len(), 1);
+    assert!(
+        limit[0].message.contains("480 more times"),
+        "{}",
+        limit[0].message
+    );
+}
