@@ -226,7 +226,7 @@ async fn two_pools_share_jobs_and_run_each_once() {
         let content = VULNERABLE.replace("find", &format!("find_{i}"));
         ids.push(
             jobs.enqueue(
-                NewJob {
+                &NewJob {
                     tenant_id: Some(tenant.clone()),
                     request_id: Some(format!("shared-{i}")),
                     source: "api",
@@ -279,7 +279,7 @@ async fn a_job_left_running_by_a_dead_process_is_completed_after_restart() {
     let jobs = pg_jobs(&store);
     let id = jobs
         .enqueue(
-            NewJob {
+            &NewJob {
                 tenant_id: Some(tenant.clone()),
                 request_id: Some("orphan".into()),
                 source: "answer",
@@ -331,7 +331,7 @@ async fn a_job_over_its_time_budget_keeps_what_it_found_and_the_pool_keeps_going
     );
     let heavy = jobs
         .enqueue(
-            NewJob {
+            &NewJob {
                 tenant_id: Some(tenant.clone()),
                 request_id: Some("heavy".into()),
                 source: "api",
@@ -348,7 +348,7 @@ async fn a_job_over_its_time_budget_keeps_what_it_found_and_the_pool_keeps_going
         .unwrap();
     let light = jobs
         .enqueue(
-            NewJob {
+            &NewJob {
                 tenant_id: Some(tenant.clone()),
                 request_id: Some("light".into()),
                 source: "api",
@@ -415,7 +415,7 @@ async fn a_job_taken_over_is_ended_by_its_new_attempt_only() {
         let tenant = tenant.clone();
         async move {
             jobs.enqueue(
-                NewJob {
+                &NewJob {
                     tenant_id: Some(tenant),
                     request_id: Some("lease".into()),
                     source: "api",
@@ -507,7 +507,7 @@ async fn a_job_running_at_shutdown_goes_back_to_the_queue() {
     provider.push(Answer::Slow(Duration::from_secs(30)));
     let id = jobs
         .enqueue(
-            NewJob {
+            &NewJob {
                 tenant_id: Some(tenant.clone()),
                 request_id: Some("cut-by-shutdown".into()),
                 source: "answer",
@@ -570,4 +570,53 @@ async fn a_job_running_at_shutdown_goes_back_to_the_queue() {
         (again.id.as_str(), again.attempts, again.max_attempts),
         (id.as_str(), 2, 4)
     );
+}
+
+/// Code from an answer that arrives while PostgreSQL restarts is stored once it is back,
+/// not dropped at the first failed insert.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_queued_while_the_database_restarts_is_stored_when_it_returns() {
+    let pg = common::services::PgInstance::start();
+    let store = securetag_edge::store::postgres::PgStore::connect_lazy(&pg.url(), 2).unwrap();
+    store.migrate().await.unwrap();
+    let (pool, intake) = securetag_edge::sast::pool::SastPool::new(
+        std::sync::Arc::new(pg_jobs(&store)),
+        securetag_edge::sast::Engine::new(&[]).unwrap(),
+        std::sync::Arc::new(securetag_edge::scan::Scanner::builtin().unwrap()),
+        None,
+        securetag_edge::sast::pool::PoolSettings {
+            workers: 1,
+            job_timeout: Duration::from_secs(5),
+            max_attempts: 3,
+            queue_capacity: 8,
+            poll: Duration::from_millis(200),
+            explain_max: 0,
+        },
+    );
+    pg.stop();
+    tokio::spawn(pool.clone().run(intake));
+    pool.enqueue(NewJob {
+        tenant_id: None,
+        request_id: Some("while-restarting".into()),
+        source: "answer",
+        filename: None,
+        content: VULNERABLE.into(),
+    });
+    // Longer than the store's 2 s wait for a connection: the first insert fails.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    pg.resume();
+    let pool = store.pool.clone();
+    wait_for(|| {
+        let pool = pool.clone();
+        Box::pin(async move {
+            let n: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM securetag.sast_job WHERE request_id = 'while-restarting'",
+            )
+            .fetch_one(&pool)
+            .await
+            .ok()?;
+            (n == 1).then_some(())
+        })
+    })
+    .await;
 }

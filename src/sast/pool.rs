@@ -91,6 +91,10 @@ pub struct SastPool {
     unstored: AtomicUsize,
 }
 
+/// The longest pause between tries to store a job from an answer: about 15 s of tries in all
+/// (0.5 s doubling), then the job is dropped and counted.
+const INTAKE_PATIENCE: Duration = Duration::from_secs(8);
+
 /// What [`SastPool::run`] consumes: the channel the request path fills.
 pub struct Intake(mpsc::Receiver<NewJob>);
 
@@ -151,7 +155,7 @@ impl SastPool {
 
     /// Stores a submitted job at once (the API answers 202 with its id).
     pub async fn submit(&self, job: NewJob) -> Result<String, StoreError> {
-        let id = self.store.enqueue(job, self.settings.max_attempts).await?;
+        let id = self.store.enqueue(&job, self.settings.max_attempts).await?;
         self.jobs.with_label_values(&["queued"]).inc();
         self.wake.notify_one();
         Ok(id)
@@ -167,12 +171,25 @@ impl SastPool {
         let me = self.clone();
         tokio::spawn(async move {
             while let Some(job) = rx.recv().await {
-                match me.store.enqueue(job, me.settings.max_attempts).await {
-                    Ok(_) => me.wake.notify_one(),
-                    Err(e) => {
-                        me.jobs.with_label_values(&["dropped"]).inc();
-                        tracing::warn!(error = %e, "SAST job could not be stored");
+                // A store that is away for a moment (a PostgreSQL restart) is waited for,
+                // a while: the queue behind holds what comes meanwhile, and what does not
+                // fit is dropped and counted where it is sent.
+                let mut wait = Duration::from_millis(500);
+                loop {
+                    match me.store.enqueue(&job, me.settings.max_attempts).await {
+                        Ok(_) => me.wake.notify_one(),
+                        Err(e) if wait <= INTAKE_PATIENCE => {
+                            tracing::debug!(error = %e, "SAST job not stored yet; retrying");
+                            tokio::time::sleep(wait).await;
+                            wait *= 2;
+                            continue;
+                        }
+                        Err(e) => {
+                            me.jobs.with_label_values(&["dropped"]).inc();
+                            tracing::warn!(error = %e, "SAST job could not be stored");
+                        }
                     }
+                    break;
                 }
                 me.unstored.fetch_sub(1, SeqCst);
             }

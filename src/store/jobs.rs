@@ -72,7 +72,7 @@ pub struct JobView {
 
 #[async_trait]
 pub trait JobStore: Send + Sync {
-    async fn enqueue(&self, job: NewJob, max_attempts: u32) -> Result<String, StoreError>;
+    async fn enqueue(&self, job: &NewJob, max_attempts: u32) -> Result<String, StoreError>;
     /// Takes the oldest ready job for `worker`, leasing it for `lease`.
     async fn claim(&self, worker: &str, lease: Duration) -> Result<Option<Job>, StoreError>;
     async fn complete(&self, job: &Job, findings: &[StoredFinding]) -> Result<(), StoreError>;
@@ -115,16 +115,16 @@ const FINDING_COLUMNS: &str =
 
 #[async_trait]
 impl JobStore for PgJobs {
-    async fn enqueue(&self, job: NewJob, max_attempts: u32) -> Result<String, StoreError> {
+    async fn enqueue(&self, job: &NewJob, max_attempts: u32) -> Result<String, StoreError> {
         let sealed = self.keyring.seal(Purpose::SastJob, job.content.as_bytes());
         let id: String = sqlx::query_scalar(
             "INSERT INTO securetag.sast_job (tenant_id, request_id, source, filename, content_sealed, max_attempts) \
              VALUES ($1::uuid, $2, $3, $4, $5, $6) RETURNING id::text",
         )
         .bind(uuid_or_null(job.tenant_id.as_deref()))
-        .bind(job.request_id)
+        .bind(&job.request_id)
         .bind(job.source)
-        .bind(job.filename)
+        .bind(&job.filename)
         .bind(sealed)
         .bind(i32::try_from(max_attempts).unwrap_or(3))
         .fetch_one(&self.store.pool)
@@ -353,7 +353,7 @@ const MAX_MEMORY_JOBS: usize = 10_000;
 
 #[async_trait]
 impl JobStore for MemoryJobs {
-    async fn enqueue(&self, job: NewJob, max_attempts: u32) -> Result<String, StoreError> {
+    async fn enqueue(&self, job: &NewJob, max_attempts: u32) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let view = JobView {
             id: id.clone(),
@@ -369,11 +369,11 @@ impl JobStore for MemoryJobs {
         };
         let j = Job {
             id: id.clone(),
-            tenant_id: job.tenant_id,
-            request_id: job.request_id,
+            tenant_id: job.tenant_id.clone(),
+            request_id: job.request_id.clone(),
             source: job.source.into(),
-            filename: job.filename,
-            content: job.content,
+            filename: job.filename.clone(),
+            content: job.content.clone(),
             attempts: 0,
             max_attempts,
         };
@@ -493,7 +493,7 @@ mod tests {
         for i in 0..MAX_MEMORY_JOBS + 10 {
             let id = jobs
                 .enqueue(
-                    NewJob {
+                    &NewJob {
                         tenant_id: None,
                         request_id: Some(format!("r{i}")),
                         source: "api",
@@ -536,8 +536,8 @@ mod tests {
             filename: None,
             content: "x = 1\n".into(),
         };
-        let first = jobs.enqueue(new("a"), 3).await.expect("queued");
-        jobs.enqueue(new("b"), 3).await.expect("queued");
+        let first = jobs.enqueue(&new("a"), 3).await.expect("queued");
+        jobs.enqueue(&new("b"), 3).await.expect("queued");
         let lease = Duration::from_secs(1);
         let taken = jobs.claim("w", lease).await.expect("claim").expect("a job");
         assert_eq!((taken.id.as_str(), taken.attempts), (first.as_str(), 1));
