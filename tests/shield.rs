@@ -872,12 +872,21 @@ async fn rate_limits_are_shared_by_two_instances_on_one_redis() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn requests_are_still_served_and_limited_when_redis_is_down() {
-    let mut redis = common::services::RedisInstance::start();
+/// An edge on the shared PostgreSQL and a Redis of the test's own, with a key limited to
+/// `rpm`: the Redis, the provider (kept alive with the edge), the edge, the key, the URL.
+async fn edge_on_own_redis(
+    rpm: u32,
+) -> (
+    common::services::RedisInstance,
+    Provider,
+    Edge,
+    String,
+    String,
+) {
+    let redis = common::services::RedisInstance::start();
     let store = db::store().await;
     let (tenant, _, _) = db::tenant(&store, 10_000).await;
-    let key = store.create_key(&tenant, Some(3)).await.unwrap().key;
+    let key = store.create_key(&tenant, Some(rpm)).await.unwrap().key;
     let provider = Provider::start();
     let port = free_port();
     let edge = Edge::start(&config(
@@ -887,31 +896,31 @@ async fn requests_are_still_served_and_limited_when_redis_is_down() {
         Some(&redis.url()),
         "",
     ));
-    let c = common::client();
     let url = format!("http://127.0.0.1:{port}/ai/v1/chat/completions");
-    assert_eq!(
-        c.post(&url)
-            .bearer_auth(&key)
-            .json(&chat("x"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        200
-    );
+    (redis, provider, edge, key, url)
+}
+
+/// The status of one small chat completion sent with `key`.
+async fn chat_status(c: &reqwest::Client, url: &str, key: &str) -> u16 {
+    c.post(url)
+        .bearer_auth(key)
+        .json(&chat("x"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_are_still_served_and_limited_when_redis_is_down() {
+    let (mut redis, _provider, edge, key, url) = edge_on_own_redis(3).await;
+    let c = common::client();
+    assert_eq!(chat_status(&c, &url, &key).await, 200);
     redis.stop();
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        statuses.push(
-            c.post(&url)
-                .bearer_auth(&key)
-                .json(&chat("x"))
-                .send()
-                .await
-                .unwrap()
-                .status()
-                .as_u16(),
-        );
+        statuses.push(chat_status(&c, &url, &key).await);
     }
     assert_eq!(
         &statuses[..2],
@@ -933,31 +942,9 @@ async fn requests_are_still_served_and_limited_when_redis_is_down() {
 /// again once it answers.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_redis_that_stops_answering_is_skipped_until_it_answers_again() {
-    let redis = common::services::RedisInstance::start();
-    let store = db::store().await;
-    let (tenant, _, _) = db::tenant(&store, 10_000).await;
-    let key = store.create_key(&tenant, Some(1000)).await.unwrap().key;
-    let provider = Provider::start();
-    let port = free_port();
-    let edge = Edge::start(&config(
-        port,
-        &provider,
-        Some(&db::database_url()),
-        Some(&redis.url()),
-        "",
-    ));
+    let (redis, _provider, edge, key, url) = edge_on_own_redis(1000).await;
     let c = common::client();
-    let url = format!("http://127.0.0.1:{port}/ai/v1/chat/completions");
-    let send = || async {
-        c.post(&url)
-            .bearer_auth(&key)
-            .json(&chat("x"))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
-    };
+    let send = || chat_status(&c, &url, &key);
     assert_eq!(send().await, 200);
     let fallbacks = || edge.metric("securetag_ratelimit_fallback_total");
     assert_eq!(fallbacks(), 0.0, "Redis answered the first request");

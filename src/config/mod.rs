@@ -458,6 +458,13 @@ mod tests {
             &["routes[0].security_headers: security_headers.enabled is false"],
         );
         assert!(load("listeners: [{address: 127.0.0.1:0}]\nsecurity_headers: {enabled: false}\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - {prefix: /, upstream: a, security_headers: {enabled: true, content_security_policy: \"default-src 'self'\"}}\n").is_ok());
+        // Turning one header off sends nothing either way: no conflict.
+        assert!(load("listeners: [{address: 127.0.0.1:0}]\nsecurity_headers: {enabled: false}\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - {prefix: /, upstream: a, security_headers: {x_frame_options: \"\"}}\n").is_ok());
+        // A bad value at a top level that is off is still reported: a route may turn it on.
+        let e = load("listeners: [{address: 127.0.0.1:0}]\nsecurity_headers: {enabled: false, referrer_policy: \"a\\nb\"}\nupstreams: {a: {addresses: [127.0.0.1:1]}}\nroutes:\n  - {prefix: /, upstream: a, security_headers: {enabled: true}}\n")
+            .unwrap_err()
+            .to_string();
+        assert_all(&e, &["security_headers.referrer_policy"]);
     }
 
     /// Each address a name resolves to is a backend, once: not only the first one.

@@ -842,7 +842,9 @@ fn security_headers(
     if let Some(o) = over {
         if o.enabled.is_none()
             && base.enabled == Some(false)
-            && fields.iter().any(|f| f.2(o).is_some())
+            && fields
+                .iter()
+                .any(|f| f.2(o).as_deref().is_some_and(|v| !v.is_empty()))
         {
             d.error(
                 format!("{route_key}.security_headers"),
@@ -853,7 +855,9 @@ fn security_headers(
     }
     let mut headers = Vec::new();
     let mut hsts = None;
-    if enabled {
+    // The top level's own check reads its values even when it turns them off: a route may
+    // turn them back on and inherit them.
+    if enabled || route_key.is_empty() {
         for (k, name, f, default) in fields {
             // An empty string in the file turns one header off.
             let value = pick(f).unwrap_or_else(|| default.to_string());

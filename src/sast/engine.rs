@@ -184,7 +184,7 @@ impl Engine {
         // or the value would be read as the command. Blanks only, never a line break: the
         // next line's findings keep their line.
         let sudo = Regex::new(
-            r"(?m)(?:^|[|;&][ \t]*)(sudo(?:[ \t]+(?:-[A-Za-z]*[ugCDhpRrTtU][ \t]+[^\s;|&]+|-[A-Za-z]+|--[a-z-]+(?:=\S+)?))*[ \t]+)",
+            r"(?m)(?:^[ \t]*|[|;&]\s*)(sudo(?:[ \t]+(?:-[A-Za-z]*[ugCDhpRrTtU][ \t]+[^\s;|&]+|-[A-Za-z]+|--[a-z-]+(?:=\S+)?))*[ \t]+)",
         )
             .map_err(|e| engine_error(e.to_string()))?;
         Ok(Engine {
@@ -479,8 +479,8 @@ const MAX_PER_RULE: usize = 20;
 /// See [`LIMIT_RULE_TOO_LARGE`]: a rule's findings in a block past [`MAX_PER_RULE`].
 pub const LIMIT_RULE_TOO_MANY_FINDINGS: &str = "sast-too-many-findings";
 
-/// Sorts and dedups `out`, and keeps [`MAX_PER_RULE`] findings per rule and block, saying
-/// how many more there were.
+/// Sorts and dedups `out`, and keeps [`MAX_PER_RULE`] findings per rule and block, saying in
+/// one finding per block how many more each rule had.
 fn finish(out: &mut Vec<Finding>) {
     normalize(out);
     let mut counts: std::collections::BTreeMap<(usize, String), usize> = Default::default();
@@ -491,24 +491,26 @@ fn finish(out: &mut Vec<Finding>) {
         *n += 1;
         *n <= MAX_PER_RULE
     });
-    let summaries: Vec<Finding> = counts
-        .into_iter()
-        .filter(|(_, n)| *n > MAX_PER_RULE)
-        .map(|((block, rule), n)| {
-            limit_finding(
-                LIMIT_RULE_TOO_MANY_FINDINGS,
-                block,
-                format!(
-                    "{rule} matched {} more times in this block; only the first {MAX_PER_RULE} are listed.",
-                    n - MAX_PER_RULE
-                ),
-            )
-        })
-        .collect();
-    if !summaries.is_empty() {
-        out.extend(summaries);
-        normalize(out);
+    let mut more: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for ((block, rule), n) in counts.into_iter().filter(|(_, n)| *n > MAX_PER_RULE) {
+        more.entry(block)
+            .or_default()
+            .push(format!("{rule} {} more", n - MAX_PER_RULE));
     }
+    if more.is_empty() {
+        return;
+    }
+    for (block, rules) in more {
+        out.push(limit_finding(
+            LIMIT_RULE_TOO_MANY_FINDINGS,
+            block,
+            format!(
+                "Only the first {MAX_PER_RULE} findings of a rule are listed per block; not listed here: {}.",
+                rules.join(", ")
+            ),
+        ));
+    }
+    normalize(out);
 }
 
 fn limit_finding(rule_id: &str, block: usize, message: String) -> Finding {

@@ -91,8 +91,9 @@ pub struct SastPool {
     unstored: AtomicUsize,
 }
 
-/// The longest pause between tries to store a job from an answer: about 15 s of tries in all
-/// (0.5 s doubling), then the job is dropped and counted.
+/// The longest pause between tries to store a job from an answer while the store is
+/// unreachable: 15.5 s of pauses in all (0.5 s doubling; each try may also wait 2 s for a
+/// connection), then the job is dropped and counted.
 const INTAKE_PATIENCE: Duration = Duration::from_secs(8);
 
 /// What [`SastPool::run`] consumes: the channel the request path fills.
@@ -178,7 +179,8 @@ impl SastPool {
                 loop {
                     match me.store.enqueue(&job, me.settings.max_attempts).await {
                         Ok(_) => me.wake.notify_one(),
-                        Err(e) if wait <= INTAKE_PATIENCE => {
+                        // Only an unreachable store is waited for; a refused job never stores.
+                        Err(e @ StoreError::Unavailable(_)) if wait <= INTAKE_PATIENCE => {
                             tracing::debug!(error = %e, "SAST job not stored yet; retrying");
                             tokio::time::sleep(wait).await;
                             wait *= 2;

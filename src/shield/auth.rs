@@ -127,10 +127,45 @@ fn canonical(kind: BanKind, value: &str) -> String {
             .to_string();
         }
         if let Ok(net) = v.parse::<ipnet::IpNet>() {
-            return net.trunc().to_string();
+            return ipv4_if_mapped(net).trunc().to_string();
         }
     }
     v.to_ascii_lowercase()
+}
+
+/// `::ffff:203.0.113.0/120` as the IPv4 network it is: clients are compared as IPv4.
+fn ipv4_if_mapped(net: ipnet::IpNet) -> ipnet::IpNet {
+    match net {
+        ipnet::IpNet::V6(v6) if v6.prefix_len() >= 96 => v6
+            .addr()
+            .to_ipv4_mapped()
+            .and_then(|a| ipnet::Ipv4Net::new(a, v6.prefix_len() - 96).ok())
+            .map_or(net, ipnet::IpNet::V4),
+        other => other,
+    }
+}
+
+/// Active bans and, apart, the address bans that are networks a client must be looked up in.
+#[derive(Default)]
+struct Bans {
+    map: BanMap,
+    networks: Vec<(ipnet::IpNet, Option<chrono::DateTime<chrono::Utc>>)>,
+}
+
+impl Bans {
+    fn add(&mut self, key: (BanKind, String), until: Option<chrono::DateTime<chrono::Utc>>) {
+        // An IPv6 /64 is a counting subject, found by its exact value; any other network is
+        // searched.
+        if key.0 == BanKind::Ip {
+            if let Ok(net) = key.1.parse::<ipnet::IpNet>() {
+                if !matches!(net, ipnet::IpNet::V6(n) if n.prefix_len() == 64) {
+                    self.networks.retain(|(n, _)| *n != net);
+                    self.networks.push((net, until));
+                }
+            }
+        }
+        self.map.insert(key, until);
+    }
 }
 
 /// Bans in force, refreshed from the store in the background. Values are compared in one
@@ -138,9 +173,7 @@ fn canonical(kind: BanKind, value: &str) -> String {
 /// names. An address ban may be a network (`203.0.113.0/24`).
 #[derive(Default)]
 pub struct BanList {
-    active: RwLock<BanMap>,
-    /// The address bans that are networks, with their ends.
-    networks: RwLock<Vec<(ipnet::IpNet, Option<chrono::DateTime<chrono::Utc>>)>>,
+    active: RwLock<Bans>,
     /// Bans this instance issued that the store has not shown yet. Once a refresh shows one,
     /// the store alone decides, so an operator who lifts it there lifts it everywhere.
     pending: Mutex<BanMap>,
@@ -155,6 +188,7 @@ impl BanList {
     fn holds(&self, kind: BanKind, value: String, now: chrono::DateTime<chrono::Utc>) -> bool {
         self.active
             .read()
+            .map
             .get(&(kind, value))
             .is_some_and(|until| until.is_none_or(|u| u > now))
     }
@@ -170,44 +204,36 @@ impl BanList {
         self.holds(BanKind::Ip, ip.to_string(), now)
             || self.holds(BanKind::Ip, client_subject(ip), now)
             || self
-                .networks
+                .active
                 .read()
+                .networks
                 .iter()
                 .any(|(net, until)| net.contains(&ip) && until.is_none_or(|u| u > now))
-    }
-
-    fn publish(&self, map: BanMap) {
-        let networks = map
-            .iter()
-            .filter(|((kind, _), _)| *kind == BanKind::Ip)
-            .filter_map(|((_, v), until)| Some((v.parse::<ipnet::IpNet>().ok()?, *until)))
-            .collect();
-        *self.networks.write() = networks;
-        *self.active.write() = map;
     }
 
     /// Replaces the list with what the store holds, keeping local bans not yet visible there.
     pub fn replace(&self, bans: Vec<Ban>) {
         let now = chrono::Utc::now();
-        let mut map: BanMap = bans
-            .into_iter()
-            .map(|b| ((b.kind, canonical(b.kind, &b.value)), b.until))
-            .collect();
-        let mut pending = self.pending.lock();
-        pending.retain(|k, until| until.is_none_or(|u| u > now) && !map.contains_key(k));
-        for (k, until) in pending.iter() {
-            map.insert(k.clone(), *until);
+        let mut fresh = Bans::default();
+        for b in bans {
+            fresh.add((b.kind, canonical(b.kind, &b.value)), b.until);
         }
-        self.publish(map);
+        // Under the pending lock, which `insert` also takes first: a ban issued meanwhile is
+        // either in `pending` now or inserted after this replacement, never lost between.
+        let mut pending = self.pending.lock();
+        pending.retain(|k, until| until.is_none_or(|u| u > now) && !fresh.map.contains_key(k));
+        for (k, until) in pending.iter() {
+            fresh.add(k.clone(), *until);
+        }
+        *self.active.write() = fresh;
     }
 
     /// A ban issued here: in force at once, and kept until the store shows it.
     pub fn insert(&self, ban: &Ban) {
         let key = (ban.kind, canonical(ban.kind, &ban.value));
-        self.pending.lock().insert(key.clone(), ban.until);
-        let mut map = self.active.read().clone();
-        map.insert(key, ban.until);
-        self.publish(map);
+        let mut pending = self.pending.lock();
+        pending.insert(key.clone(), ban.until);
+        self.active.write().add(key, ban.until);
     }
 
     /// Refreshes from `store` every `every` until the process ends.
@@ -516,6 +542,7 @@ mod tests {
             ban(BanKind::Ip, " 2001:DB8:0:0::1 "),
             ban(BanKind::Ip, "203.0.113.0/24"),
             ban(BanKind::Ip, "::ffff:198.51.100.7"),
+            ban(BanKind::Ip, "::FFFF:192.0.2.0/120"),
             ban(BanKind::Tenant, "5C6E0F3A-0000-4000-8000-00000000000A"),
         ]);
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
@@ -525,6 +552,10 @@ mod tests {
         assert!(bans.is_ip_banned(ip("::ffff:203.0.113.9")));
         assert!(!bans.is_ip_banned(ip("203.0.114.1")));
         assert!(!bans.is_ip_banned(ip("2001:db8::2")));
+        assert!(
+            bans.is_ip_banned(ip("192.0.2.77")),
+            "a mapped network is an IPv4 one"
+        );
         assert!(bans.is_banned(BanKind::Tenant, "5c6e0f3a-0000-4000-8000-00000000000a"));
         // A network ban ends like any other.
         bans.replace(vec![Ban {

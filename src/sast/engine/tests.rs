@@ -94,7 +94,12 @@ fn sudo_prefixed_commands_are_matched_as_the_command_they_run() {
     let f = engine().scan_source(Lang::Bash, code, None);
     let got: Vec<_> = f.iter().map(|x| (x.line, x.cwe.as_str())).collect();
     assert_eq!(got, vec![(1, "CWE-732"), (2, "CWE-295")]);
-    // A sudo that ends its line leaves the next lines where they are.
+    // A sudo that ends its line leaves the next lines where they are; one on a continued or
+    // indented line is still taken off.
+    let code = "apt-get update &&\n    sudo chmod 777 /srv\n";
+    let f = engine().scan_source(Lang::Bash, code, None);
+    let got: Vec<_> = f.iter().map(|x| (x.line, x.cwe.as_str())).collect();
+    assert_eq!(got, vec![(2, "CWE-732")]);
     let code = "sudo -i\n\nchmod 777 /srv\n";
     let f = engine().scan_source(Lang::Bash, code, None);
     let got: Vec<_> = f.iter().map(|x| (x.line, x.cwe.as_str())).collect();
@@ -294,7 +299,9 @@ fn http_and_cache_clients_are_not_databases() {
     };
     assert!(!sqli("const r = await apiClient.get(`/users/${id}`);"));
     assert!(!sqli("const s = await redisClient.get(`session:${sid}`);"));
-    assert!(!sqli("const r = await this.client.get(`/x/${y}`);"));
+    assert!(sqli(
+        "const r = await this.client.query(`SELECT * FROM u WHERE id = ${id}`);"
+    ));
     assert!(sqli(
         "const r = await client.query(`SELECT * FROM u WHERE id = ${id}`);"
     ));
@@ -313,8 +320,21 @@ fn a_rule_repeated_on_every_line_is_listed_a_few_times_then_summed_up() {
     assert_eq!(rest.len(), MAX_PER_RULE, "{rest:?}");
     assert_eq!(limit.len(), 1);
     assert!(
-        limit[0].message.contains("480 more times"),
+        limit[0].message.contains("py-weak-hash 480 more"),
         "{}",
         limit[0].message
+    );
+    // Two rules over the cap in one block are both named, in its one summary.
+    let two = format!("import pickle\n{code}{}", "pickle.loads(blob)\n".repeat(30));
+    let f = engine().scan_source(Lang::Python, &two, None);
+    let summary: Vec<_> = f
+        .iter()
+        .filter(|x| x.rule_id == LIMIT_RULE_TOO_MANY_FINDINGS)
+        .collect();
+    assert_eq!(summary.len(), 1);
+    assert!(
+        summary[0].message.contains("480 more") && summary[0].message.contains(" 10 more"),
+        "{}",
+        summary[0].message
     );
 }

@@ -194,7 +194,7 @@ const ADDRESSED_ORDERS: [&str; 10] = [
 
 /// The model named in the third person before a modal ("the assistant should ignore …"):
 /// an order to it as much as "you should", even in a text that names the topic.
-const MODEL_NAMES: [&str; 11] = [
+const MODEL_NAMES: [&str; 13] = [
     "assistant",
     "model",
     "ai",
@@ -203,18 +203,19 @@ const MODEL_NAMES: [&str; 11] = [
     "llm",
     "agent",
     "gpt",
+    "chatgpt",
+    "claude",
     "asistente",
     "modelo",
     "ia",
 ];
-const MODALS: [&str; 10] = [
+/// Modals of obligation only: "the model will ignore …" predicts as often as it orders.
+const MODALS: [&str; 8] = [
     "should",
     "must",
-    "will",
     "shall",
     "needs to",
     "has to",
-    "is to",
     "debe",
     "tiene que",
     "va a",

@@ -692,16 +692,17 @@ const PHONE_COLUMNS: Cues = Cues::new(&[
     "whatsapp",
     "fax",
 ]);
-/// The longest row [`csv_phone_column`] reads, and the longest header: each number costs at
-/// most a few of these, however long the text's lines (one 1 MB line of numbers was read
-/// whole for each of its numbers).
+/// How far [`csv_phone_column`] reads before and after a number for its row's ends, and
+/// before the row for its header's start: each number costs at most a few of these, however
+/// long the text's lines (one 1 MB line of numbers was read whole for each of its numbers).
 const MAX_ROW: usize = 1024;
 
 /// Whether `start..end` is a whole field of a delimited row (`,`, `;`, tab or `|`) right
 /// below a header with as many fields that names its column a phone: a CSV export says
 /// "telefono" once, at the top, not next to each number. Only the line above is read, so a
 /// long column of other ten-digit ids costs each row one short look back; the rows after
-/// the first phone continue its list. Rows and headers longer than [`MAX_ROW`] are not read.
+/// the first phone continue its list. A row whose ends are farther than [`MAX_ROW`] from the
+/// number, or a longer header, is not read.
 fn csv_phone_column(text: &str, start: usize, end: usize) -> bool {
     let b = text.as_bytes();
     let from = floor_boundary(text, start.saturating_sub(MAX_ROW));
