@@ -278,7 +278,7 @@ fn database(
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { config } => match log_override().and(Ok(Config::load(&config))) {
+        Command::Check { config } => match log_override().map(|_| Config::load(&config)) {
             Err(e) => {
                 eprintln!("{e}");
                 ExitCode::from(1)

@@ -1404,36 +1404,21 @@ fn sast_prints_the_contract_and_reads_files_that_are_not_utf8() {
 #[test]
 fn sast_reads_a_snippet_on_stdin_as_the_language_named() {
     let sast = |args: &[&str]| {
-        std::process::Command::new(common::bin())
-            .arg("sast")
-            .args(args)
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .and_then(|mut c| {
-                use std::io::Write;
-                c.stdin
-                    .take()
-                    .unwrap()
-                    .write_all(b"import os\nos.system(\"ls \" + name)\n")?;
-                c.wait_with_output()
-            })
-            .unwrap()
+        let args = [&["sast"][..], args].concat();
+        common::cli(&args, "import os\nos.system(\"ls \" + name)\n")
     };
-    let cwe = |out: &std::process::Output| {
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let cwe = |stdout: &str| {
+        let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
         v["findings"][0]["cwe"].as_str().map(str::to_owned)
     };
-    assert_eq!(cwe(&sast(&["-"])), None, "two lines do not tell Python");
+    assert_eq!(cwe(&sast(&["-"]).1), None, "two lines do not tell Python");
     for lang in ["python", "py"] {
-        let out = sast(&["--lang", lang, "-"]);
-        assert!(out.status.success());
+        let (ok, out, _) = sast(&["--lang", lang, "-"]);
+        assert!(ok);
         assert_eq!(cwe(&out).as_deref(), Some("CWE-78"), "--lang {lang}");
     }
-    let out = sast(&["--lang", "cobol"]);
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (ok, _, err) = sast(&["--lang", "cobol"]);
+    assert!(!ok);
     assert!(err.contains("\"cobol\"") && err.contains("python"), "{err}");
 }
 

@@ -250,29 +250,6 @@ async fn a_reload_swaps_certificates_without_dropping_an_open_stream() {
     );
 }
 
-/// Runs the binary with `args` and `stdin`; returns (success, stdout, stderr).
-fn cli(args: &[&str], stdin: &str) -> (bool, String, String) {
-    use std::io::Write;
-    let mut child = Command::new(common::bin())
-        .args(args)
-        .env_remove("DATABASE_URL")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // A command that refuses its arguments may exit before it reads stdin.
-    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
-        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
-    }
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn scan_output_into_a_closed_pipe_ends_quietly() {
     // `securetag-edge scan --jsonl < big | head`: the reader goes away mid-output.
@@ -309,25 +286,25 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
 
     // Migrations are idempotent.
     for _ in 0..2 {
-        let (ok, out, err) = cli(&[&["migrate"][..], &db].concat(), "");
+        let (ok, out, err) = common::cli(&[&["migrate"][..], &db].concat(), "");
         assert!(ok && out.contains("migrations applied"), "{out}{err}");
     }
 
     let name = format!("cli-{}", uuid::Uuid::new_v4().simple());
-    let (ok, tenant, err) = cli(
+    let (ok, tenant, err) = common::cli(
         &[&["tenant", "create", &name, "--credits", "12.5"][..], &db].concat(),
         "",
     );
     assert!(ok, "{err}");
     let tenant = tenant.trim().to_string();
     assert!(uuid::Uuid::parse_str(&tenant).is_ok(), "{tenant}");
-    let (ok, list, err) = cli(&[&["tenant", "list"][..], &db].concat(), "");
+    let (ok, list, err) = common::cli(&[&["tenant", "list"][..], &db].concat(), "");
     assert!(ok, "{err}");
     let row = list.lines().find(|l| l.contains(&name)).unwrap();
     assert!(row.contains("12.50") && row.contains("on"), "{row}");
 
     // The key is printed once; only its SHA-256 is stored.
-    let (ok, key, err) = cli(
+    let (ok, key, err) = common::cli(
         &[
             &["key", "create", "--tenant", &tenant, "--rpm", "10"][..],
             &db,
@@ -337,10 +314,10 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
     );
     assert!(ok && err.contains("not shown again"), "{err}");
     let key = key.trim().to_string();
-    let (ok, hash, _) = cli(&["key", "hash"], &key);
+    let (ok, hash, _) = common::cli(&["key", "hash"], &key);
     assert!(ok);
     // An empty variable piped in is an error, not the hash of nothing.
-    let (ok, out, err) = cli(&["key", "hash"], "\n");
+    let (ok, out, err) = common::cli(&["key", "hash"], "\n");
     assert!(
         !ok && out.is_empty() && err.contains("no key on stdin"),
         "{err}"
@@ -364,13 +341,13 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
             .unwrap();
     // A grace without a unit (24 would be seconds) or past 30 days is refused.
     for (grace, why) in [("24", "needs a unit"), ("40d", "longer than the 30 days")] {
-        let (ok, _, err) = cli(
+        let (ok, _, err) = common::cli(
             &[&["key", "rotate", &key_id, "--grace", grace][..], &db].concat(),
             "",
         );
         assert!(!ok && err.contains(why), "{grace}: {err}");
     }
-    let (ok, rotated, err) = cli(
+    let (ok, rotated, err) = common::cli(
         &[&["key", "rotate", &key_id, "--grace", "1h"][..], &db].concat(),
         "",
     );
@@ -396,7 +373,7 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
             &db,
         ]
         .concat();
-        cli(&args, stdin)
+        common::cli(&args, stdin)
     };
     let stored_keys = || async {
         let v: serde_json::Value = sqlx::query_scalar(
@@ -431,7 +408,7 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
         &db,
     ]
     .concat();
-    let (ok, _, err) = cli(
+    let (ok, _, err) = common::cli(
         &[&typo[..], &["--system-secret", secret]].concat(),
         "sk-x\n",
     );
@@ -445,29 +422,29 @@ async fn the_operator_cli_migrates_and_manages_tenants_and_keys() {
     assert!(stored_keys().await["openai"].is_string());
 
     // Revocation, then revoking again names the key that is not active.
-    let (ok, out, err) = cli(&[&["key", "revoke", &key_id][..], &db].concat(), "");
+    let (ok, out, err) = common::cli(&[&["key", "revoke", &key_id][..], &db].concat(), "");
     assert!(ok && out.contains("revoked"), "{out}{err}");
-    let (ok, _, err) = cli(&[&["key", "revoke", &key_id][..], &db].concat(), "");
+    let (ok, _, err) = common::cli(&[&["key", "revoke", &key_id][..], &db].concat(), "");
     assert!(!ok && err.contains("no active key"), "{err}");
 
     // Bad input and a dead database are clear errors, not panics.
-    let (ok, _, err) = cli(
+    let (ok, _, err) = common::cli(
         &[&["tenant", "create", "x", "--credits=-1"][..], &db].concat(),
         "",
     );
     assert!(!ok && err.contains("credits"), "{err}");
     let dead = format!("postgres://postgres@127.0.0.1:{}/none", free_port());
-    let (ok, _, err) = cli(&["migrate", "--database-url", &dead], "");
+    let (ok, _, err) = common::cli(&["migrate", "--database-url", &dead], "");
     assert!(
         !ok && err.starts_with("securetag-edge: ") && !err.contains("panicked"),
         "{err}"
     );
     // A tenant named with another tenant's id does not take that id's keys.
-    let (ok, _, err) = cli(&[&["tenant", "create", &tenant][..], &db].concat(), "");
+    let (ok, _, err) = common::cli(&[&["tenant", "create", &tenant][..], &db].concat(), "");
     assert!(ok, "{err}");
     // Given exactly as the other's name, and in capitals: the id wins both times.
     for given in [tenant.clone(), tenant.to_uppercase()] {
-        let (ok, _, err) = cli(
+        let (ok, _, err) = common::cli(
             &[&["key", "create", "--tenant", &given][..], &db].concat(),
             "",
         );

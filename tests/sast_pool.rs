@@ -33,6 +33,17 @@ fn config(port: u16, provider: &Provider, sast: &str) -> String {
     )
 }
 
+/// A job holding [`VULNERABLE`] for `tenant`, keyed by `request_id`.
+fn vulnerable_job(tenant: Option<&str>, request_id: &str, source: &'static str) -> NewJob {
+    NewJob {
+        tenant_id: tenant.map(str::to_owned),
+        request_id: Some(request_id.into()),
+        source,
+        filename: None,
+        content: VULNERABLE.into(),
+    }
+}
+
 /// The Postgres job store, sealing with the edge's secret.
 fn pg_jobs(store: &securetag_edge::store::postgres::PgStore) -> PgJobs {
     PgJobs {
@@ -278,16 +289,7 @@ async fn a_job_left_running_by_a_dead_process_is_completed_after_restart() {
     let (tenant, _, _) = db::tenant(&store, 100).await;
     let jobs = pg_jobs(&store);
     let id = jobs
-        .enqueue(
-            &NewJob {
-                tenant_id: Some(tenant.clone()),
-                request_id: Some("orphan".into()),
-                source: "answer",
-                filename: None,
-                content: VULNERABLE.into(),
-            },
-            3,
-        )
+        .enqueue(&vulnerable_job(Some(&tenant), "orphan", "answer"), 3)
         .await
         .unwrap();
     // What a process killed mid-job leaves behind: running, attempt 1, lease run out.
@@ -414,18 +416,9 @@ async fn a_job_taken_over_is_ended_by_its_new_attempt_only() {
         let jobs = &jobs;
         let tenant = tenant.clone();
         async move {
-            jobs.enqueue(
-                &NewJob {
-                    tenant_id: Some(tenant),
-                    request_id: Some("lease".into()),
-                    source: "api",
-                    filename: None,
-                    content: VULNERABLE.into(),
-                },
-                max,
-            )
-            .await
-            .unwrap()
+            jobs.enqueue(&vulnerable_job(Some(&tenant), "lease", "api"), max)
+                .await
+                .unwrap()
         }
     };
     let status = |id: String| {
@@ -507,13 +500,7 @@ async fn a_job_running_at_shutdown_goes_back_to_the_queue() {
     provider.push(Answer::Slow(Duration::from_secs(30)));
     let id = jobs
         .enqueue(
-            &NewJob {
-                tenant_id: Some(tenant.clone()),
-                request_id: Some("cut-by-shutdown".into()),
-                source: "answer",
-                filename: None,
-                content: VULNERABLE.into(),
-            },
+            &vulnerable_job(Some(&tenant), "cut-by-shutdown", "answer"),
             3,
         )
         .await
@@ -595,13 +582,7 @@ async fn a_job_queued_while_the_database_restarts_is_stored_when_it_returns() {
     );
     pg.stop();
     tokio::spawn(pool.clone().run(intake));
-    pool.enqueue(NewJob {
-        tenant_id: None,
-        request_id: Some("while-restarting".into()),
-        source: "answer",
-        filename: None,
-        content: VULNERABLE.into(),
-    });
+    pool.enqueue(vulnerable_job(None, "while-restarting", "answer"));
     // Longer than the store's 2 s wait for a connection: the first insert fails.
     tokio::time::sleep(Duration::from_millis(3500)).await;
     pg.resume();

@@ -42,6 +42,18 @@ struct Setup {
     key: String,
 }
 
+/// Sets the tenant's `max_requests_per_minute` by hand, as an operator would in SQL.
+async fn set_tenant_rpm(s: &Setup, rpm: i32) {
+    sqlx::query(
+        "UPDATE securetag.ai_gateway_config SET max_requests_per_minute = $2 WHERE tenant_id = $1::uuid",
+    )
+    .bind(&s.tenant)
+    .bind(rpm)
+    .execute(&s.store.pool)
+    .await
+    .unwrap();
+}
+
 async fn setup(credits_cents: i64, extra_ai: &str) -> Setup {
     let store = db::store().await;
     let (tenant, _, key) = db::tenant(&store, credits_cents).await;
@@ -753,8 +765,7 @@ async fn a_debit_held_past_its_wait_is_not_applied_later() {
 #[tokio::test(flavor = "multi_thread")]
 async fn concurrent_requests_never_overdraw_the_balance() {
     let s = setup(500, "").await;
-    sqlx::query("UPDATE securetag.ai_gateway_config SET max_requests_per_minute = 0 WHERE tenant_id = $1::uuid")
-        .bind(&s.tenant).execute(&s.store.pool).await.unwrap();
+    set_tenant_rpm(&s, 0).await;
     let c = common::client();
     let mut tasks = Vec::new();
     for i in 0..200 {
@@ -789,8 +800,7 @@ async fn concurrent_requests_never_overdraw_the_balance() {
 async fn no_rate_limit_headers_when_no_limit_applies() {
     let s = setup(1000, "").await;
     let unlimited = s.store.create_key(&s.tenant, Some(0)).await.unwrap().key;
-    sqlx::query("UPDATE securetag.ai_gateway_config SET max_requests_per_minute = 0 WHERE tenant_id = $1::uuid")
-        .bind(&s.tenant).execute(&s.store.pool).await.unwrap();
+    set_tenant_rpm(&s, 0).await;
     let r = post(&s, &unlimited, &chat("x")).await;
     assert_eq!(r.status(), 200);
     let named: Vec<&str> = r.headers().keys().map(|k| k.as_str()).collect();
@@ -805,8 +815,7 @@ async fn no_rate_limit_headers_when_no_limit_applies() {
 async fn a_negative_limit_in_the_database_is_the_default() {
     let s = setup(1000, "").await;
     let key = s.store.create_key(&s.tenant, Some(4)).await.unwrap().key;
-    sqlx::query("UPDATE securetag.ai_gateway_config SET max_requests_per_minute = -1 WHERE tenant_id = $1::uuid")
-        .bind(&s.tenant).execute(&s.store.pool).await.unwrap();
+    set_tenant_rpm(&s, -1).await;
     sqlx::query("UPDATE securetag.ai_gateway_key_config SET rate_limit_rpm = -1 WHERE api_key_id = (SELECT id FROM securetag.api_key WHERE key_hash = $1)")
         .bind(securetag_edge::crypto::sha256_hex(key.as_bytes()))
         .execute(&s.store.pool).await.unwrap();

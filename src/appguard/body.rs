@@ -273,11 +273,15 @@ impl Coding {
     /// (`br`, `zstd`, a list).
     pub fn from_header(value: Option<&[u8]>) -> Option<Coding> {
         let v = value.map(<[u8]>::trim_ascii).unwrap_or_default();
-        match v.to_ascii_lowercase().as_slice() {
-            b"" | b"identity" => Some(Coding::Identity),
-            b"gzip" | b"x-gzip" => Some(Coding::Gzip),
-            b"deflate" => Some(Coding::Deflate),
-            _ => None,
+        let is = |name: &[u8]| v.eq_ignore_ascii_case(name);
+        if v.is_empty() || is(b"identity") {
+            Some(Coding::Identity)
+        } else if is(b"gzip") || is(b"x-gzip") {
+            Some(Coding::Gzip)
+        } else if is(b"deflate") {
+            Some(Coding::Deflate)
+        } else {
+            None
         }
     }
 }
@@ -285,27 +289,23 @@ impl Coding {
 /// The start of a body as the app reads it: inflated up to `limit` bytes when compressed.
 /// `cut` says there was more (or `sent` was already only the body's start); a stream that
 /// stops early gives what it decoded.
-pub fn decoded(sent: &[u8], coding: Coding, limit: usize, cut: bool) -> (Vec<u8>, bool) {
+pub fn decoded(mut sent: Vec<u8>, coding: Coding, limit: usize, cut: bool) -> (Vec<u8>, bool) {
     use std::io::Read;
-    let mut reader: Box<dyn Read + '_> = match coding {
+    let reader: Box<dyn Read + '_> = match coding {
         Coding::Identity => {
-            return (
-                sent[..sent.len().min(limit)].to_vec(),
-                cut || sent.len() > limit,
-            );
+            let more = sent.len() > limit;
+            sent.truncate(limit);
+            return (sent, cut || more);
         }
         // Node's gunzip reads every member of a concatenated stream.
-        Coding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(sent)),
-        Coding::Deflate => Box::new(flate2::read::ZlibDecoder::new(sent)),
+        Coding::Gzip => Box::new(flate2::read::MultiGzDecoder::new(&sent[..])),
+        Coding::Deflate => Box::new(flate2::read::ZlibDecoder::new(&sent[..])),
     };
     let mut out = Vec::new();
-    let mut chunk = [0u8; 8192];
-    while out.len() <= limit {
-        match reader.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => out.extend_from_slice(&chunk[..n]),
-        }
-    }
+    // A stream that stops early (cut, or broken) keeps what was read before the error.
+    let _ = reader
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut out);
     let more = out.len() > limit;
     out.truncate(limit);
     (out, cut || more)
@@ -778,24 +778,24 @@ mod tests {
         gz.write_all(text).unwrap();
         let gz = gz.finish().unwrap();
         assert_eq!(
-            decoded(&gz, Coding::Gzip, 1024, false),
+            decoded(gz.clone(), Coding::Gzip, 1024, false),
             (text.to_vec(), false)
         );
         // Two members, as Node's gunzip reads them: both.
         let twice = [gz.clone(), gz.clone()].concat();
         assert_eq!(
-            decoded(&twice, Coding::Gzip, 1024, false).0,
+            decoded(twice, Coding::Gzip, 1024, false).0,
             [&text[..], &text[..]].concat()
         );
         // A cut stream gives what it decoded; a bomb stops at the limit.
-        let (start, cut) = decoded(&gz[..gz.len() - 8], Coding::Gzip, 1024, true);
+        let (start, cut) = decoded(gz[..gz.len() - 8].to_vec(), Coding::Gzip, 1024, true);
         assert!(cut && text.starts_with(&start), "{start:?}");
         let mut zl = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
         zl.write_all(&vec![b'a'; 10 << 20]).unwrap();
-        let (out, cut) = decoded(&zl.finish().unwrap(), Coding::Deflate, 4096, false);
+        let (out, cut) = decoded(zl.finish().unwrap(), Coding::Deflate, 4096, false);
         assert_eq!((out.len(), cut), (4096, true));
         assert_eq!(
-            decoded(b"abc", Coding::Identity, 2, false),
+            decoded(b"abc".to_vec(), Coding::Identity, 2, false),
             (b"ab".to_vec(), true)
         );
         assert_eq!(Coding::from_header(Some(b" GZIP ")), Some(Coding::Gzip));

@@ -32,9 +32,8 @@ pub struct GuardCtx {
     /// if it verifies and names the same subject.
     token: Option<(String, Option<serde_json::Value>, Option<serde_json::Value>)>,
     login: Option<Login>,
-    alert_buf: Option<Vec<u8>>,
-    /// How the app will inflate `alert_buf`.
-    alert_coding: Option<body::Coding>,
+    /// A body's start kept for the alert rules, and how the app will inflate it.
+    alert_buf: Option<(Vec<u8>, body::Coding)>,
     alert_fields: Vec<String>,
     pub(crate) ws: Option<FrameReader>,
     /// `Expect: 100-continue` answered here (the login guard reads the body first).
@@ -359,8 +358,7 @@ pub async fn admit(
             let value = session.req_header().headers.get(header::CONTENT_ENCODING);
             match body::Coding::from_header(value.map(|v| v.as_bytes())) {
                 Some(coding) => {
-                    ctx.guard.alert_buf = Some(Vec::new());
-                    ctx.guard.alert_coding = Some(coding);
+                    ctx.guard.alert_buf = Some((Vec::new(), coding));
                 }
                 None => tracing::debug!(
                     route = %route.name,
@@ -508,7 +506,7 @@ pub async fn on_end(state: &State, ctx: &mut RequestCtx) {
 
 /// Forgets the body seen so far: a retry replays it from its start.
 pub fn on_retry(ctx: &mut RequestCtx) {
-    if let Some(buf) = &mut ctx.guard.alert_buf {
+    if let Some((buf, _)) = &mut ctx.guard.alert_buf {
         buf.clear();
     }
 }
@@ -570,18 +568,18 @@ pub fn on_body(state: &State, ctx: &mut RequestCtx, body: &Option<Bytes>, end: b
         }
         return;
     }
-    if let Some(buf) = ctx.guard.alert_buf.as_mut() {
+    if let Some((buf, _)) = ctx.guard.alert_buf.as_mut() {
         // One byte past the peek marks a body that goes on past it.
         if let Some(b) = body {
             let room = (BODY_PEEK + 1).saturating_sub(buf.len());
             buf.extend_from_slice(&b[..b.len().min(room)]);
         }
         if end {
-            if let Some(buf) = ctx.guard.alert_buf.take() {
-                let coding = ctx.guard.alert_coding.unwrap_or(body::Coding::Identity);
+            if let Some((mut buf, coding)) = ctx.guard.alert_buf.take() {
                 // A compressed peek that was cut is still read as far as it inflates.
-                let sent = &buf[..buf.len().min(BODY_PEEK)];
-                let (text, cut) = body::decoded(sent, coding, BODY_PEEK, buf.len() > BODY_PEEK);
+                let cut = buf.len() > BODY_PEEK;
+                buf.truncate(BODY_PEEK);
+                let (text, cut) = body::decoded(buf, coding, BODY_PEEK, cut);
                 check_json(state, ctx, &route, &text, cut);
             }
         }

@@ -220,28 +220,33 @@ impl SastPool {
                 self.claiming.fetch_sub(1, SeqCst);
                 return;
             }
-            match self.store.claim(&name, lease).await {
+            // The claim ends (the job noted as running, or given back) before the count
+            // drops, so a shutdown that sees no claim in flight sees every running job.
+            let claimed = match self.store.claim(&name, lease).await {
                 // Run unless a shutdown began since the claim, then given back at once.
-                Ok(Some(job)) if self.track(&job) => {
-                    self.claiming.fetch_sub(1, SeqCst);
-                    self.process(&job).await;
-                    self.running.lock().retain(|r| r.id != job.id);
-                }
+                Ok(Some(job)) if self.track(&job) => Ok(Some(job)),
                 Ok(Some(job)) => {
                     if let Err(e) = self.store.release(&job).await {
                         tracing::warn!(job = %job.id, error = %e, "SAST job taken during a shutdown could not be given back");
                     }
                     self.claiming.fetch_sub(1, SeqCst);
+                    continue;
+                }
+                other => other,
+            };
+            self.claiming.fetch_sub(1, SeqCst);
+            match claimed {
+                Ok(Some(job)) => {
+                    self.process(&job).await;
+                    self.running.lock().retain(|r| r.id != job.id);
                 }
                 Ok(None) => {
-                    self.claiming.fetch_sub(1, SeqCst);
                     tokio::select! {
                         _ = self.wake.notified() => {}
                         _ = tokio::time::sleep(self.settings.poll) => {}
                     }
                 }
                 Err(e) => {
-                    self.claiming.fetch_sub(1, SeqCst);
                     tracing::warn!(error = %e, "cannot take SAST jobs; retrying");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }

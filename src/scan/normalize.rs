@@ -821,10 +821,10 @@ fn b64_bytes(run: &[u8]) -> Option<Vec<u8>> {
 /// The lines of a wrapped base64 run (`width` each) that decode to text, read as one: a line
 /// that decodes mostly to control bytes is junk put there to spoil the whole.
 fn text_lines(run: &[u8], width: usize) -> Option<String> {
+    let width = width.max(4);
     let mut bytes = Vec::new();
     let mut dropped = false;
-    for line in run.chunks(width.max(4)) {
-        let d = b64_bytes(line)?;
+    let mut keep = |d: &[u8]| {
         let control = d
             .iter()
             .filter(|&&c| (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || c == 0x7f)
@@ -832,7 +832,17 @@ fn text_lines(run: &[u8], width: usize) -> Option<String> {
         if control * 2 > d.len() {
             dropped = true;
         } else {
-            bytes.extend_from_slice(&d);
+            bytes.extend_from_slice(d);
+        }
+    };
+    match b64_bytes(run) {
+        // Each line is whole quanta, so the run's bytes are its lines' bytes in turn.
+        Some(all) => all.chunks(width / 4 * 3).for_each(&mut keep),
+        // One alphabet per line (standard and URL-safe lines mixed): line by line.
+        None => {
+            for line in run.chunks(width) {
+                keep(&b64_bytes(line)?);
+            }
         }
     }
     // With no line dropped this is the joined run, which already failed.

@@ -120,11 +120,7 @@ fn canonical(kind: BanKind, value: &str) -> String {
     let v = value.trim();
     if kind == BanKind::Ip {
         if let Ok(ip) = v.parse::<IpAddr>() {
-            return match ip {
-                IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-                v4 => v4,
-            }
-            .to_string();
+            return crate::edge::client_ip::canonical(ip).to_string();
         }
         if let Ok(net) = v.parse::<ipnet::IpNet>() {
             return ipv4_if_mapped(net).trunc().to_string();
@@ -153,6 +149,12 @@ struct Bans {
 }
 
 impl Bans {
+    fn holds(&self, kind: BanKind, value: String, now: chrono::DateTime<chrono::Utc>) -> bool {
+        self.map
+            .get(&(kind, value))
+            .is_some_and(|until| until.is_none_or(|u| u > now))
+    }
+
     fn add(&mut self, key: (BanKind, String), until: Option<chrono::DateTime<chrono::Utc>>) {
         // An IPv6 /64 is a counting subject, found by its exact value; any other network is
         // searched.
@@ -182,30 +184,22 @@ pub struct BanList {
 impl BanList {
     /// Whether `value` is banned as `kind` now.
     pub fn is_banned(&self, kind: BanKind, value: &str) -> bool {
-        self.holds(kind, canonical(kind, value), chrono::Utc::now())
-    }
-
-    fn holds(&self, kind: BanKind, value: String, now: chrono::DateTime<chrono::Utc>) -> bool {
         self.active
             .read()
-            .map
-            .get(&(kind, value))
-            .is_some_and(|until| until.is_none_or(|u| u > now))
+            .holds(kind, canonical(kind, value), chrono::Utc::now())
     }
 
     /// Whether `ip` is banned now: itself, its counting subject (an IPv6 /64), or a network
     /// that holds it.
     pub fn is_ip_banned(&self, ip: IpAddr) -> bool {
         let now = chrono::Utc::now();
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-            v4 => v4,
-        };
-        self.holds(BanKind::Ip, ip.to_string(), now)
-            || self.holds(BanKind::Ip, client_subject(ip), now)
-            || self
-                .active
-                .read()
+        let ip = crate::edge::client_ip::canonical(ip);
+        let bans = self.active.read();
+        let subject = client_subject(ip);
+        // An IPv4 address is its own subject; an IPv6 one is looked up alone and by /64.
+        (ip.is_ipv6() && bans.holds(BanKind::Ip, ip.to_string(), now))
+            || bans.holds(BanKind::Ip, subject, now)
+            || bans
                 .networks
                 .iter()
                 .any(|(net, until)| net.contains(&ip) && until.is_none_or(|u| u > now))

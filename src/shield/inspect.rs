@@ -238,8 +238,7 @@ pub fn inspect_request(
                 }
             }
         }
-        let kept = r.findings;
-        for f in &kept {
+        for f in &r.findings {
             let (map, first) = match f.category {
                 Category::Secret => (&mut insp.secrets, &mut first_secret),
                 Category::Pii | Category::Custom => (&mut insp.pii, &mut first_pii),
@@ -247,8 +246,8 @@ pub fn inspect_request(
             *map.entry(f.entity.to_string()).or_insert(0) += 1;
             first.get_or_insert_with(|| client_path(path, &merged));
         }
-        if !kept.is_empty() {
-            found.push((at, kept));
+        if !r.findings.is_empty() {
+            found.push((at, r.findings));
         }
     });
 

@@ -257,15 +257,11 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             }
             self.event(&mut out);
             if self.blocked.is_some() {
-                self.partial.clear();
-                self.searched = 0;
+                self.drop_held();
                 return Ok(out.freeze());
             }
             if self.overflow {
-                self.partial.clear();
-                self.searched = 0;
-                self.lines.clear();
-                self.held_lines = 0;
+                self.drop_held();
                 self.unsent = out;
                 return Err(StreamError::TooManyParts(MAX_PARTS));
             }
@@ -275,14 +271,19 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         self.searched = self.partial.len() - usize::from(self.partial.last() == Some(&b'\r'));
         if self.partial.len() + self.held_lines > self.max_event {
             // Dropped unread; `finish` still sends what came before it, held back or not.
-            self.partial.clear();
-            self.searched = 0;
-            self.lines.clear();
-            self.held_lines = 0;
+            self.drop_held();
             self.unsent = out;
             return Err(StreamError::EventTooLarge(self.max_event));
         }
         Ok(out.freeze())
+    }
+
+    /// Forgets the event being assembled.
+    fn drop_held(&mut self) {
+        self.partial.clear();
+        self.searched = 0;
+        self.lines.clear();
+        self.held_lines = 0;
     }
 
     /// The upstream ended: reads a last event it did not end with a blank line, so that
@@ -633,7 +634,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         let unfinished = |k: usize| {
             self.pending
                 .get(&(choice, Field::ToolArgs(k as u64)))
-                .is_none_or(|t| serde_json::from_str::<serde::de::IgnoredAny>(t).is_err())
+                .is_none_or(|t| !whole_json(t))
         };
         let named = ["function", "custom"]
             .iter()
@@ -685,7 +686,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     .ok()
                     .and_then(|j| calls?.get(j))
                     .is_some_and(|c| c.index.is_none());
-                unindexed || serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+                unindexed || whole_json(text)
             })
             .map(|(j, _)| j)
             .collect()
@@ -975,6 +976,11 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 }
 
 /// Writes an event's lines as they came, each ended by `\n`, and the blank line after.
+/// Whether `text` is one whole JSON value (a call's arguments all arrived).
+fn whole_json(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+}
+
 fn pass_lines(out: &mut BytesMut, lines: &[Vec<u8>]) {
     put_lines(out, lines);
     out.put_slice(b"\n");
@@ -1542,10 +1548,19 @@ id: 9"#;
 
     /// Runs `run` on a filter over a placeholder guard of the test policy, holding back 8.
     fn with_filter<T>(run: impl FnOnce(&mut SseFilter<'_, '_>) -> T) -> T {
+        with_filter_of(8, 1 << 20, run)
+    }
+
+    /// [`with_filter`] with its hold-back and event limit.
+    fn with_filter_of<T>(
+        holdback: usize,
+        max_event: usize,
+        run: impl FnOnce(&mut SseFilter<'_, '_>) -> T,
+    ) -> T {
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
         let mut g = OutputGuard::new(scanner(), &p, &ph, RedactionState::new());
-        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let mut f = SseFilter::new(&mut g, holdback, max_event);
         run(&mut f)
     }
 
@@ -2042,23 +2057,20 @@ id: 9"#;
 
     #[test]
     fn a_long_line_read_in_many_pieces_is_searched_once() {
-        let scanner = scanner();
-        let p = policy();
-        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
-        let mut f = SseFilter::new(&mut g, 96, 1 << 20);
         let text = "the rollout went fine ".repeat(20_000);
         let ev = format!("data: {{\"id\":\"x\",\"choices\":[{{\"index\":0,\"delta\":{{\"content\":\"{text}\"}},\"finish_reason\":\"stop\"}}]}}\r\n\r\n");
-        let mut sent = Vec::new();
-        for piece in ev.as_bytes().chunks(1000) {
-            sent.extend_from_slice(&f.push(piece).unwrap());
-        }
-        sent.extend_from_slice(&f.finish());
+        let (sent, searched) = with_filter_of(96, 1 << 20, |f| {
+            let mut sent = Vec::new();
+            for piece in ev.as_bytes().chunks(1000) {
+                sent.extend_from_slice(&f.push(piece).unwrap());
+            }
+            sent.extend_from_slice(&f.finish());
+            (sent, f.searched_bytes)
+        });
         // Each byte once; a read that ends on a `\r` looks at it again with the next.
         assert!(
-            f.searched_bytes <= ev.len() + ev.len() / 1000,
-            "{} bytes searched for a {}-byte event",
-            f.searched_bytes,
+            searched <= ev.len() + ev.len() / 1000,
+            "{searched} bytes searched for a {}-byte event",
             ev.len()
         );
         let sent = String::from_utf8(sent).unwrap();
@@ -2067,12 +2079,9 @@ id: 9"#;
 
     #[test]
     fn oversized_events_are_refused() {
-        let scanner = scanner();
-        let p = policy();
-        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g = OutputGuard::new(scanner, &p, &ph, RedactionState::new());
-        let mut f = SseFilter::new(&mut g, 8, 64);
-        assert_eq!(f.push(&[b'a'; 100]), Err(StreamError::EventTooLarge(64)));
+        with_filter_of(8, 64, |f| {
+            assert_eq!(f.push(&[b'a'; 100]), Err(StreamError::EventTooLarge(64)));
+        });
     }
 
     #[test]

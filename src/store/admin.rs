@@ -136,7 +136,9 @@ impl PgStore {
         .await?;
         sqlx::query("INSERT INTO securetag.ai_gateway_key_config (api_key_id, rate_limit_rpm) VALUES ($1::uuid, $2)")
             .bind(&id)
-            .bind(clamp_i32(rate_limit_rpm.unwrap_or(30)))
+            .bind(clamp_i32(
+                rate_limit_rpm.unwrap_or(super::postgres::DEFAULT_KEY_RPM),
+            ))
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -30,7 +30,7 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
 /// A key's requests per minute when its value is negative (the column's default, which
 /// the key query's `COALESCE` also uses for a key without a config row).
-const DEFAULT_KEY_RPM: u32 = 30;
+pub(super) const DEFAULT_KEY_RPM: u32 = 30;
 
 #[derive(Clone)]
 pub struct PgStore {

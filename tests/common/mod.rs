@@ -51,6 +51,30 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_securetag-edge")
 }
 
+/// Runs the binary with `args` and `stdin`, without `DATABASE_URL`; returns (success,
+/// stdout, stderr).
+pub fn cli(args: &[&str], stdin: &str) -> (bool, String, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(bin())
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // A command that refuses its arguments may exit before it reads stdin.
+    if let Err(e) = child.stdin.take().unwrap().write_all(stdin.as_bytes()) {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// A running `securetag-edge run`, killed when dropped.
 pub struct Edge {
     pub child: Option<Child>,
@@ -183,7 +207,6 @@ impl Edge {
             .collect()
     }
 
-    /// Waits until an access-log line satisfies `pred`.
     /// Stdout and stderr once `needle` is in them (up to 5 s): the process writes its log
     /// lines after it answers, and a reader thread collects them after that.
     pub fn output_with(&self, needle: &str) -> String {
@@ -197,6 +220,7 @@ impl Edge {
         }
     }
 
+    /// Waits until an access-log line satisfies `pred`.
     pub fn wait_log(&self, pred: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {

@@ -171,21 +171,20 @@ impl RedisInstance {
 
     /// Stops the server without closing its connections (SIGSTOP): a Redis that hangs.
     pub fn pause(&self) {
-        self.signal("STOP");
+        self.signal(libc::SIGSTOP);
     }
 
     /// Lets a paused server answer again.
     pub fn unpause(&self) {
-        self.signal("CONT");
+        self.signal(libc::SIGCONT);
     }
 
-    fn signal(&self, name: &str) {
-        let pid = self.child.as_ref().expect("Redis runs").id().to_string();
-        let status = Command::new("kill")
-            .args([&format!("-{name}"), &pid])
-            .status()
-            .expect("kill runs");
-        assert!(status.success(), "kill -{name} {pid}");
+    fn signal(&self, sig: i32) {
+        let pid = self.child.as_ref().expect("Redis runs").id();
+        let pid = libc::pid_t::try_from(pid).expect("a pid");
+        // SAFETY: kill takes plain integers; the pid is this test's own child.
+        let rc = unsafe { libc::kill(pid, sig) };
+        assert_eq!(rc, 0, "signal {sig} to Redis {pid}");
     }
 
     pub fn stop(&mut self) {

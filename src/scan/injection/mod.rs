@@ -24,7 +24,7 @@ use super::error::ScanError;
 use super::finding::InjectionVerdict;
 use super::keywords::KeywordSet;
 use super::normalize;
-use super::text::{ascii_boundaries, floor_boundary, windows_around};
+use super::text::{ascii_boundaries, char_before, floor_boundary, windows_around};
 
 /// A rule's regex reads only the view around its keyword hits, these many bytes before and
 /// after each: a match is built around one of its keywords and is a sentence or two long.
@@ -323,14 +323,9 @@ impl InjectionDetector {
                     return false;
                 }
                 let lead = &clause[..i];
-                REPORT_OPENERS.iter().any(|o| {
-                    lead.match_indices(o).any(|(j, _)| {
-                        lead[..j]
-                            .chars()
-                            .next_back()
-                            .is_none_or(|c| !c.is_alphanumeric())
-                    })
-                })
+                REPORT_OPENERS
+                    .iter()
+                    .any(|o| lead.match_indices(o).any(|(j, _)| ends_a_word(&lead[..j])))
             })
         })
     }
@@ -367,20 +362,15 @@ impl InjectionDetector {
         // An order addressed to the model ("you will ignore …", "debes ignorar …") is one even
         // inside a text that names the topic: otherwise "Prompt injection test case:" in front
         // of an attack would buy it the discount.
-        let word_ends = |rest: &str| {
-            rest.chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-        };
         let addressed = ADDRESSED_ORDERS
             .iter()
-            .any(|o| trimmed.strip_suffix(o).is_some_and(word_ends))
+            .any(|o| trimmed.strip_suffix(o).is_some_and(ends_a_word))
             || MODALS.iter().any(|m| {
                 trimmed.strip_suffix(m).is_some_and(|rest| {
                     let rest = rest.trim_end();
                     MODEL_NAMES
                         .iter()
-                        .any(|n| rest.strip_suffix(n).is_some_and(word_ends))
+                        .any(|n| rest.strip_suffix(n).is_some_and(ends_a_word))
                 })
             });
         // "Why not ignore …" and "cannot not …" suggest what they seem to forbid.
@@ -388,10 +378,7 @@ impl InjectionDetector {
             && !addressed
             && NEGATIONS.iter().any(|n| {
                 trimmed.strip_suffix(n).is_some_and(|rest| {
-                    let ends_word = rest
-                        .chars()
-                        .next_back()
-                        .is_none_or(|c| !c.is_alphanumeric());
+                    let ends_word = ends_a_word(rest);
                     let word = rest
                         .trim_end()
                         .rsplit(|c: char| !c.is_alphanumeric())
@@ -461,6 +448,11 @@ impl InjectionDetector {
         }
         f
     }
+}
+
+/// Whether `before` ends where a word may start: empty, or not on a letter or digit.
+fn ends_a_word(before: &str) -> bool {
+    char_before(before, before.len()).is_none_or(|c| !c.is_alphanumeric())
 }
 
 /// How far [`whole_literal`] reads from a match for its quotes. Listed phrases are short, and

@@ -710,7 +710,7 @@ fn csv_phone_column(text: &str, start: usize, end: usize) -> bool {
         return false;
     };
     let line_start = nl + 1;
-    let to = ceil_boundary(text, (end + MAX_ROW).min(text.len()));
+    let to = ceil_boundary(text, end + MAX_ROW);
     let line_end = match text[end..to].find('\n') {
         Some(i) => end + i,
         None if to == text.len() => to,
