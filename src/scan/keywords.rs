@@ -16,12 +16,17 @@
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
 use aho_corasick::{AhoCorasick, Anchored, MatchKind};
+use std::ops::Range;
 
 /// Stretches walked at once: enough loads in flight to cover an L2 hit, few enough that the
 /// lane states stay in registers.
 const LANES: usize = 4;
 /// Texts shorter than this are walked once: the warm-up bytes would be a large share.
 const MIN_LANED: usize = 1024;
+/// Texts are walked a block at a time, and a block's hits are handed over before the next
+/// is read: a text dense with keywords (8 MB of `aiai…`) holds one block's hits, not a
+/// hit per byte of the whole text.
+const BLOCK: usize = 64 * 1024;
 
 /// One keyword occurrence: which keyword, and its byte span in the text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,19 +69,30 @@ impl KeywordSet {
         }
     }
 
-    /// Every occurrence of every keyword in `hay`, overlaps included, ordered by end and then
-    /// as the automaton lists them (the order of `find_overlapping_iter`).
-    pub(crate) fn find_all(&self, hay: &[u8]) -> Vec<Hit> {
+    /// Calls `f` with every occurrence of every keyword in `hay`, overlaps included, ordered
+    /// by end and then as the automaton lists them (the order of `find_overlapping_iter`).
+    pub(crate) fn for_each(&self, hay: &[u8], mut f: impl FnMut(Hit)) {
         match self {
-            KeywordSet::Dfa(dfa) => find_dfa(dfa, hay),
-            KeywordSet::Other(ac) => ac
-                .find_overlapping_iter(hay)
-                .map(|m| Hit {
+            KeywordSet::Dfa(dfa) => {
+                let Ok(start) = dfa.start_state(Anchored::No) else {
+                    return;
+                };
+                let mut hits = Vec::new();
+                let mut lo = 0;
+                while lo < hay.len() {
+                    let hi = hay.len().min(lo.saturating_add(BLOCK));
+                    find_dfa(dfa, start, hay, lo..hi, &mut hits);
+                    hits.drain(..).for_each(&mut f);
+                    lo = hi;
+                }
+            }
+            KeywordSet::Other(ac) => ac.find_overlapping_iter(hay).for_each(|m| {
+                f(Hit {
                     pattern: m.pattern().as_usize(),
                     start: m.start(),
                     end: m.end(),
                 })
-                .collect(),
+            }),
         }
     }
 }
@@ -95,20 +111,24 @@ fn report(dfa: &DFA, sid: aho_corasick::automaton::StateID, at: usize, out: &mut
     }
 }
 
-fn find_dfa(dfa: &DFA, hay: &[u8]) -> Vec<Hit> {
-    let Ok(start) = dfa.start_state(Anchored::No) else {
-        return Vec::new();
-    };
-    let n = hay.len();
-    let mut out = Vec::new();
-    if n < MIN_LANED {
-        walk(dfa, hay, start, 0, 0, n, &mut out);
-        return out;
-    }
+/// Appends to `out` the matches whose last byte is in `hay[owned]`, reading from up to a
+/// longest keyword before it.
+fn find_dfa(
+    dfa: &DFA,
+    start: aho_corasick::automaton::StateID,
+    hay: &[u8],
+    owned: Range<usize>,
+    out: &mut Vec<Hit>,
+) {
     let warm = dfa.max_pattern_len().saturating_sub(1);
+    let (lo, n) = (owned.start, owned.len());
+    if n < MIN_LANED {
+        walk(dfa, hay, start, lo.saturating_sub(warm), lo, owned.end, out);
+        return;
+    }
     // Lane k owns the bytes `own[k]..own[k + 1]` and starts reading at `from[k]`; all four
     // take `steps` bytes in lockstep, then each finishes its own stretch alone.
-    let own: [usize; LANES + 1] = std::array::from_fn(|k| n * k / LANES);
+    let own: [usize; LANES + 1] = std::array::from_fn(|k| lo + n * k / LANES);
     let from: [usize; LANES] = std::array::from_fn(|k| own[k].saturating_sub(warm));
     let steps = (0..LANES).map(|k| own[k + 1] - from[k]).min().unwrap_or(0);
     let lane = |k: usize| hay.get(from[k]..from[k] + steps).unwrap_or(&[]);
@@ -127,16 +147,15 @@ fn find_dfa(dfa: &DFA, hay: &[u8]) -> Vec<Hit> {
                 from: &from,
                 own: &own,
             };
-            lanes.report(dfa, [s0, s1, s2, s3], i, &mut out, &mut late);
+            lanes.report(dfa, [s0, s1, s2, s3], i, out, &mut late);
         }
     }
     for (k, sid) in [s0, s1, s2, s3].into_iter().enumerate() {
         if k > 0 {
             out.append(&mut late[k]);
         }
-        walk(dfa, hay, sid, from[k] + steps, own[k], own[k + 1], &mut out);
+        walk(dfa, hay, sid, from[k] + steps, own[k], own[k + 1], out);
     }
-    out
 }
 
 /// Where the lanes read and what they own, for reporting a lockstep step's matches.
@@ -191,6 +210,12 @@ fn walk(
 mod tests {
     use super::*;
 
+    fn find_all(set: &KeywordSet, hay: &[u8]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        set.for_each(hay, |h| hits.push(h));
+        hits
+    }
+
     /// A small deterministic generator, so a failure names a reproducible seed.
     fn text(seed: u64, len: usize, alphabet: &[u8]) -> Vec<u8> {
         let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
@@ -216,7 +241,8 @@ mod tests {
                 .build(keywords)
                 .unwrap();
             assert!(matches!(set, KeywordSet::Dfa(_)));
-            for (seed, len) in (0..40).zip([0, 1, 7, 1023, 1024, 1025, 4099, 20_000].repeat(5)) {
+            let lens = [0, 1, 7, 1023, 1024, 1025, 4099, 20_000, 2 * BLOCK + 1500];
+            for (seed, len) in (0..45).zip(lens.repeat(5)) {
                 let hay = text(seed, len, alphabet);
                 let want: Vec<Hit> = reference
                     .find_overlapping_iter(&hay)
@@ -226,25 +252,33 @@ mod tests {
                         end: m.end(),
                     })
                     .collect();
-                assert_eq!(set.find_all(&hay), want, "seed {seed}, len {len}, ci {ci}");
+                assert_eq!(
+                    find_all(&set, &hay),
+                    want,
+                    "seed {seed}, len {len}, ci {ci}"
+                );
             }
         }
     }
 
     #[test]
-    fn a_match_across_a_lane_boundary_is_found_once() {
+    fn a_match_across_a_lane_or_block_boundary_is_found_once() {
         let set = KeywordSet::new(["needle"], false).unwrap();
-        let mut hay = vec![b'.'; 4096];
-        // Lane 1 owns bytes 1024.. ; this needle ends in it and starts in lane 0.
-        hay[1020..1026].copy_from_slice(b"needle");
-        let hits = set.find_all(&hay);
-        assert_eq!(
-            hits,
-            vec![Hit {
+        let mut hay = vec![b'.'; BLOCK + 4096];
+        // Lane 1 owns bytes BLOCK / 4.. and the second block BLOCK..; each needle ends in
+        // one and starts before it.
+        let starts = [BLOCK / 4 - 4, BLOCK - 3];
+        for s in starts {
+            hay[s..s + 6].copy_from_slice(b"needle");
+        }
+        let want: Vec<Hit> = starts
+            .iter()
+            .map(|&start| Hit {
                 pattern: 0,
-                start: 1020,
-                end: 1026
-            }]
-        );
+                start,
+                end: start + 6,
+            })
+            .collect();
+        assert_eq!(find_all(&set, &hay), want);
     }
 }

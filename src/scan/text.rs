@@ -206,25 +206,55 @@ pub(crate) fn next_where(b: &[u8], from: usize, hit: impl Fn(u8) -> bool) -> usi
 /// Bytes [`next_where`] tests at once: two SSE2 registers, one AVX2 register.
 const BLOCK: usize = 32;
 
-/// The windows of `text` from `before` bytes ahead of each position to `after` bytes past
-/// it, widened to char boundaries, sorted and merged: what a rule reads around its keyword
-/// hits.
-pub(crate) fn windows_around(
-    text: &str,
-    positions: impl Iterator<Item = usize>,
+/// What a rule reads around its keyword hits: from `before` bytes ahead of each position to
+/// `after` bytes past it. A position is folded into the last stretch when their windows
+/// would touch, so a text dense with one keyword (8 MB of `aiai…`) holds a stretch per
+/// stretch of hits, not a position per hit.
+pub(crate) struct Windows {
     before: usize,
     after: usize,
-) -> Vec<(usize, usize)> {
-    let mut w = positions
-        .map(|p| {
-            (
-                floor_boundary(text, p.saturating_sub(before)),
-                ceil_boundary(text, p.saturating_add(after)),
-            )
-        })
-        .collect();
-    merge_windows(&mut w);
-    w
+    /// The first and last position of each stretch.
+    stretches: Vec<(usize, usize)>,
+}
+
+impl Windows {
+    pub(crate) fn new(before: usize, after: usize) -> Self {
+        Windows {
+            before,
+            after,
+            stretches: Vec::new(),
+        }
+    }
+
+    /// Adds a hit at `p`. Hits come nearly in order (by end, not start), so only the last
+    /// stretch is tried; a stretch it misses is merged in [`Windows::of`].
+    pub(crate) fn add(&mut self, p: usize) {
+        let reach = self.before.saturating_add(self.after);
+        if let Some(last) = self.stretches.last_mut() {
+            if p.saturating_add(reach) >= last.0 && p <= last.1.saturating_add(reach) {
+                *last = (last.0.min(p), last.1.max(p));
+                return;
+            }
+        }
+        self.stretches.push((p, p));
+    }
+
+    /// The windows in `text`, widened to char boundaries, sorted and merged. Each stretch's
+    /// windows touch one another, so together they are one window from its first to its last.
+    pub(crate) fn of(&self, text: &str) -> Vec<(usize, usize)> {
+        let mut w = self
+            .stretches
+            .iter()
+            .map(|&(first, last)| {
+                (
+                    floor_boundary(text, first.saturating_sub(self.before)),
+                    ceil_boundary(text, last.saturating_add(self.after)),
+                )
+            })
+            .collect();
+        merge_windows(&mut w);
+        w
+    }
 }
 
 /// Sorts `w`, then merges its overlapping or touching `(start, end)` windows in place.
@@ -435,6 +465,43 @@ mod tests {
         }
         text.truncate(3);
         assert_eq!(next_digit(&text, 9), 3);
+    }
+
+    #[test]
+    fn stretches_give_the_windows_of_their_positions() {
+        // Multi-byte characters, so the widening to char boundaries is exercised.
+        let text = "añ—b".repeat(400);
+        let mut x = 7u64;
+        for round in 0..200 {
+            let (before, after) = (1 + round % 13, round % 29);
+            let mut positions: Vec<usize> = (0..(round % 60))
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    (x % text.len() as u64) as usize
+                })
+                .collect();
+            // Nearly in order, as keyword hits come: sorted, then neighbours swapped.
+            positions.sort_unstable();
+            for i in (1..positions.len()).step_by(3) {
+                positions.swap(i - 1, i);
+            }
+            let mut windows = Windows::new(before, after);
+            let mut want = Vec::new();
+            for &p in &positions {
+                windows.add(p);
+                want.push((
+                    floor_boundary(&text, p.saturating_sub(before)),
+                    ceil_boundary(&text, p.saturating_add(after)),
+                ));
+            }
+            merge_windows(&mut want);
+            assert_eq!(windows.of(&text), want, "round {round}");
+        }
+        let mut dense = Windows::new(4, 4);
+        (0..10_000).for_each(|p| dense.add(p * 2));
+        assert_eq!(dense.stretches.len(), 1);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use super::error::ScanError;
 use super::finding::InjectionVerdict;
 use super::keywords::KeywordSet;
 use super::normalize;
-use super::text::{ascii_boundaries, char_before, floor_boundary, windows_around};
+use super::text::{ascii_boundaries, char_before, floor_boundary, Windows};
 
 /// A rule's regex reads only the view around its keyword hits, these many bytes before and
 /// after each: a match is built around one of its keywords and is a sentence or two long.
@@ -115,24 +115,25 @@ impl InjectionDetector {
         let view = normalize::view(text, &self.vocab);
         let v = view.text.as_str();
         // Which rules have a keyword, and where.
-        let mut hits: Vec<Vec<usize>> = vec![Vec::new(); self.rules.len()];
-        for m in self.prefilter.find_all(v.as_bytes()) {
+        let mut hits: Vec<Option<Windows>> = Vec::new();
+        hits.resize_with(self.rules.len(), || None);
+        self.prefilter.for_each(v.as_bytes(), |m| {
             for &r in &self.keyword_rules[m.pattern] {
-                hits[r].push(m.start);
+                hits[r]
+                    .get_or_insert_with(|| Windows::new(WINDOW_BEFORE, WINDOW_AFTER))
+                    .add(m.start);
             }
-        }
+        });
         // Whether the text discusses injection: two searches of the whole view, needed only
         // once a rule matches, which most texts with a keyword never reach.
         let mut discussion: Option<bool> = None;
         let mut fired: Vec<(&'static str, f32)> = Vec::new();
         let mut literals: Vec<(&'static str, f32)> = Vec::new();
         let mut encoded = false;
-        for (r, positions) in hits.iter().enumerate() {
-            if positions.is_empty() {
-                continue;
-            }
+        for (r, near) in hits.iter().enumerate() {
+            let Some(near) = near else { continue };
             let rule = &self.rules[r];
-            let windows = windows_around(v, positions.iter().copied(), WINDOW_BEFORE, WINDOW_AFTER);
+            let windows = near.of(v);
             let (mut best, mut best_literal) = (0.0f32, 0.0f32);
             for (ws, we) in windows {
                 let Some(slice) = v.get(ws..we) else { continue };

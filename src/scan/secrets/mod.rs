@@ -24,8 +24,7 @@ use super::error::ScanError;
 use super::finding::{Category, Finding};
 use super::keywords::KeywordSet;
 use super::text::{
-    ascii_boundaries, ceil_boundary, entropy, floor_boundary, merge_windows, next_where,
-    windows_around,
+    ascii_boundaries, ceil_boundary, entropy, floor_boundary, merge_windows, next_where, Windows,
 };
 pub(crate) use filter::Check;
 
@@ -206,69 +205,73 @@ impl SecretDetector {
         self.rules.len()
     }
 
-    /// Each rule whose keyword occurs in `text`, with where: `(rule, keyword start)`,
-    /// sorted; rules without keywords are listed at 0.
-    fn keyword_hits(&self, text: &str) -> Vec<(usize, usize)> {
-        let mut hits: Vec<(usize, usize)> = Vec::new();
-        for m in self.keywords.find_all(text.as_bytes()) {
+    /// Each rule whose keyword occurs in `text`, with where, in rule order; rules without
+    /// keywords are listed at 0.
+    fn keyword_hits(&self, text: &str) -> Vec<(usize, Sites)> {
+        // Per rule, its place in `found`: one small table instead of a (rule, position)
+        // pair per hit, which a text dense with keywords would make by the million.
+        let mut slot = vec![usize::MAX; self.rules.len()];
+        let mut found: Vec<(usize, Sites)> = Vec::new();
+        let mut add = |r: usize, p: usize| {
+            if slot[r] == usize::MAX {
+                slot[r] = found.len();
+                found.push((r, self.sites(r)));
+            }
+            found[slot[r]].1.add(p);
+        };
+        self.keywords.for_each(text.as_bytes(), |m| {
             let k = &self.keyword_meta[m.pattern];
             if k.exact
                 .as_deref()
-                .is_some_and(|exact| text.as_bytes().get(m.start..m.end) != Some(exact))
+                .is_none_or(|exact| text.as_bytes().get(m.start..m.end) == Some(exact))
             {
-                continue;
+                k.rules.iter().for_each(|&r| add(r, m.start));
             }
-            hits.extend(k.rules.iter().map(|&r| (r, m.start)));
+        });
+        self.always.iter().for_each(|&r| add(r, 0));
+        found.sort_unstable_by_key(|&(r, _)| r);
+        found
+    }
+
+    /// How rule `r` keeps its keyword hits.
+    fn sites(&self, r: usize) -> Sites {
+        if let Some(SecretSpan::Tail(_)) = self.spans.get(r) {
+            return Sites::Keys(Vec::new());
         }
-        hits.extend(self.always.iter().map(|&r| (r, 0)));
-        hits.sort_unstable();
-        hits
+        let multiline = self.rules.get(r).is_some_and(|rule| rule.multiline);
+        let after = if multiline {
+            MULTILINE_AFTER
+        } else {
+            WINDOW_AFTER
+        };
+        Sites::Near(Windows::new(WINDOW_BEFORE, after))
     }
 
     /// Appends a finding for every secret in `text`.
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
-        let hits = self.keyword_hits(text);
-        let mut i = 0;
-        while i < hits.len() {
-            let r = hits[i].0;
-            let mut j = i;
-            while j < hits.len() && hits[j].0 == r {
-                j += 1;
-            }
-            let rule = &self.rules[r];
-            if let Some(SecretSpan::Tail(tail)) = self.spans.get(r) {
-                let keys = hits[i..j].iter().map(|&(_, p)| p);
-                self.run_assignments(
-                    r,
-                    tail,
-                    text,
-                    &assignment_windows(text, keys, tail.opens),
-                    out,
-                );
-                i = j;
-                continue;
-            }
-            let windows = if text.len() <= WHOLE_TEXT_MAX || self.always.contains(&r) {
-                vec![(0, text.len())]
-            } else {
-                let after = if rule.multiline {
-                    MULTILINE_AFTER
-                } else {
-                    WINDOW_AFTER
-                };
-                let mut w = windows_around(
-                    text,
-                    hits[i..j].iter().map(|&(_, p)| p),
-                    WINDOW_BEFORE,
-                    after,
-                );
-                // An end inside a token (a JWT, a key body) would cut it where its own
-                // pattern could not match: the window runs on to the token's end.
-                for (_, we) in &mut w {
-                    *we = token_end(text, *we);
+        for (r, sites) in self.keyword_hits(text) {
+            let windows = match (sites, self.spans.get(r)) {
+                (Sites::Keys(mut keys), Some(SecretSpan::Tail(tail))) => {
+                    keys.sort_unstable();
+                    keys.dedup();
+                    let windows = assignment_windows(text, keys.into_iter(), tail.opens);
+                    self.run_assignments(r, tail, text, &windows, out);
+                    continue;
                 }
-                merge_windows(&mut w);
-                w
+                _ if text.len() <= WHOLE_TEXT_MAX || self.always.contains(&r) => {
+                    vec![(0, text.len())]
+                }
+                (Sites::Near(near), _) => {
+                    let mut w = near.of(text);
+                    // An end inside a token (a JWT, a key body) would cut it where its own
+                    // pattern could not match: the window runs on to the token's end.
+                    for (_, we) in &mut w {
+                        *we = token_end(text, *we);
+                    }
+                    merge_windows(&mut w);
+                    w
+                }
+                (Sites::Keys(_), _) => continue,
             };
             // A match read on past its window's end is not found again from the next.
             let mut done = 0;
@@ -277,7 +280,6 @@ impl SecretDetector {
                     done = self.run_rule(r, text, ws.max(done), we, out);
                 }
             }
-            i = j;
         }
     }
 
@@ -606,6 +608,23 @@ fn group_spans_match(pattern: &str, group: Option<usize>) -> bool {
     }
 }
 
+/// Where one rule's keywords occur in a text.
+enum Sites {
+    /// Every keyword start, for an assignment rule's [`assignment_windows`].
+    Keys(Vec<usize>),
+    /// The windows around them, for any other rule.
+    Near(Windows),
+}
+
+impl Sites {
+    fn add(&mut self, p: usize) {
+        match self {
+            Sites::Keys(keys) => keys.push(p),
+            Sites::Near(windows) => windows.add(p),
+        }
+    }
+}
+
 /// Bytes an assignment's match can start before its keyword: a delimiter (up to four
 /// bytes) and a key prefix of up to 40 characters, which under `(?i)` may be `K` (Kelvin,
 /// three bytes) or `ſ` (two).
@@ -644,7 +663,7 @@ fn assignment_windows(
     // The last white space crossed, as (where it starts, where it ends): keywords of one key
     // (`passwordtoken`) reach the same stretch.
     let mut gap = (usize::MAX, 0);
-    let mut windows = Vec::new();
+    let mut windows: Vec<(usize, usize)> = Vec::new();
     for k in keywords {
         // The rest of the key, no further than a key reaches. Non-ASCII letters count:
         // under `(?i)` the key's class holds `K` and `ſ`.
@@ -668,10 +687,16 @@ fn assignment_windows(
         }
         let op = gap.1;
         if b.get(op).is_some_and(|c| opens.contains(c)) {
-            windows.push((
+            let w = (
                 floor_boundary(text, k.saturating_sub(KEY_BEFORE)),
                 runs.third_end(op),
-            ));
+            );
+            // Keywords come in order: most windows join the last one as they are made, so
+            // a text of nothing but assignments does not hold one window per keyword.
+            match windows.last_mut() {
+                Some(last) if w.0 <= last.1 && w.0 >= last.0 => last.1 = last.1.max(w.1),
+                _ => windows.push(w),
+            }
         }
     }
     merge_windows(&mut windows);
@@ -1315,8 +1340,14 @@ mod tests {
             .all(|k| k.len() <= KEYWORD_MAX));
         let mut found = 0;
         for t in texts.iter().chain(&documents) {
-            let hits = d.keyword_hits(t);
-            let keys = hits.iter().filter(|&&(x, _)| x == r).map(|&(_, p)| p);
+            let mut keys = Vec::new();
+            for (x, sites) in d.keyword_hits(t) {
+                if let (true, Sites::Keys(k)) = (x == r, sites) {
+                    keys = k;
+                }
+            }
+            keys.sort_unstable();
+            let keys = keys.into_iter();
             let mut windowed = Vec::new();
             d.run_assignments(
                 r,
