@@ -111,6 +111,18 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
                     break;
                 }
             }
+            // `es91 2100 0418 …`: a spaced IBAN typed in lower case, after its cue.
+            if i - s == 2 && s >= 2 && b[s - 2..s].iter().all(u8::is_ascii_lowercase) {
+                let head = s - 2;
+                let alone = head == 0 || !b[head - 1].is_ascii_alphanumeric();
+                if alone && has_any(lower_before(text, head, 32).as_bytes(), &IBAN_LOOSE_CUES) {
+                    if let Some(end) = spaced_iban(b, head, true) {
+                        out.push((PiiEntity::Iban, head, end, 0.9));
+                        i = end;
+                        continue;
+                    }
+                }
+            }
             // Most glued words are short identifiers (`utf8`, `x86_64`) or longer than any
             // code (hashes). Every code has nine to 34 characters from its first digit on
             // (`badd110313…`: fourteen), so only such words, or a group before a dash, are
@@ -151,7 +163,7 @@ pub(crate) fn find(text: &str, out: &mut Vec<(PiiEntity, usize, usize, f32)>) {
             18 if validate::curp(tok) => out.push((PiiEntity::Curp, s, e, 0.95)),
             15..=34 if validate::iban(tok) => out.push((PiiEntity::Iban, s, e, 0.95)),
             4 => {
-                if let Some(end) = spaced_iban(b, s) {
+                if let Some(end) = spaced_iban(b, s, false) {
                     out.push((PiiEntity::Iban, s, end, 0.95));
                     i = end;
                 }
@@ -256,16 +268,18 @@ fn loose(text: &str, at: usize) -> Loose {
 
 /// `ES91 2100 0418 4502 0005 1332`: a country code and check digits, then groups of up to
 /// four joined by single (or no-break) spaces; returns the end if the joined code validates.
-fn spaced_iban(b: &[u8], s: usize) -> Option<usize> {
+/// `lower` takes lower-case letters too (`es91 2100 …`), for a code after its cue.
+fn spaced_iban(b: &[u8], s: usize, lower: bool) -> Option<usize> {
+    let letter = |c: &u8| c.is_ascii_uppercase() || (lower && c.is_ascii_lowercase());
     let head = b.get(s..s + 4)?;
-    if !(head[0].is_ascii_uppercase()
-        && head[1].is_ascii_uppercase()
+    if !(letter(&head[0])
+        && letter(&head[1])
         && head[2].is_ascii_digit()
         && head[3].is_ascii_digit())
     {
         return None;
     }
-    let mut compact: Vec<u8> = head.to_vec();
+    let mut compact: Vec<u8> = head.to_ascii_uppercase();
     let mut i = s + 4;
     let mut best = None;
     while compact.len() < 34 {
@@ -277,14 +291,13 @@ fn spaced_iban(b: &[u8], s: usize) -> Option<usize> {
             },
         };
         let mut ge = gs;
-        while ge < b.len() && ge - gs < 4 && (b[ge].is_ascii_uppercase() || b[ge].is_ascii_digit())
-        {
+        while ge < b.len() && ge - gs < 4 && (letter(&b[ge]) || b[ge].is_ascii_digit()) {
             ge += 1;
         }
         if ge == gs || b.get(ge).is_some_and(u8::is_ascii_alphanumeric) {
             break;
         }
-        compact.extend_from_slice(&b[gs..ge]);
+        compact.extend(b[gs..ge].iter().map(u8::to_ascii_uppercase));
         i = ge;
         if validate::iban(&compact) {
             best = Some(i);
@@ -374,6 +387,13 @@ mod tests {
             found("my iban is es9121000418450200051332"),
             vec![(PiiEntity::Iban, "es9121000418450200051332")]
         );
+        assert_eq!(
+            found("mi iban: es91 2100 0418 4502 0005 1332, gracias"),
+            vec![(PiiEntity::Iban, "es91 2100 0418 4502 0005 1332")]
+        );
+        // Without its cue, or with a wrong check digit, it stays text.
+        assert!(found("es91 2100 0418 4502 0005 1332").is_empty());
+        assert!(found("iban es92 2100 0418 4502 0005 1332").is_empty());
         assert_eq!(
             found("IBAN ES91-2100-0418-4502-0005-1332"),
             vec![(PiiEntity::Iban, "ES91-2100-0418-4502-0005-1332")]

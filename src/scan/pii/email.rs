@@ -5,7 +5,10 @@
 //! A domain must have a dot and an alphabetic TLD, so `user@localhost`, `pkg@1.2.3` and SSH
 //! targets in code are not findings; `git@github.com:org/repo` is a remote, not a person.
 //! RFC 2606 reserved names (`example.com`, `*.test`, `*.invalid`, `*.localhost`, `*.example`)
-//! are placeholders by definition and are skipped. `user:pass@host` in a URL belongs to the
+//! are placeholders by definition and are skipped. `*.local` is not: Active Directory forests
+//! named `corp.local` give their people sign-in names of that form (`ana.ruiz@corp.local`).
+//! A `/` before an address makes it part of a path (`github.com/ana@…`) unless the `/`
+//! ends another address (`ana@acme.mx/luis@acme.mx`, a list written with slashes). `user:pass@host` in a URL belongs to the
 //! connection-string secret rule, not here. `icon@2x.png` has a file extension, not a TLD;
 //! extensions that are also country domains (`.md`, `.py`, `.sh`, `.so`) are domains.
 
@@ -104,8 +107,10 @@ fn address_at(text: &str, at: usize, sep: usize) -> Option<(usize, usize)> {
                 .is_some_and(|authority| authority.contains('@'))
     };
     if char_at(text, end) == Some('@')
-        || char_before(text, start)
-            .is_some_and(|c| c == '@' || (c == '/' && !in_path && !user_is_address()))
+        || char_before(text, start).is_some_and(|c| {
+            c == '@'
+                || (c == '/' && !in_path && !user_is_address() && !ends_an_address(text, start - 1))
+        })
     {
         return None;
     }
@@ -117,6 +122,22 @@ fn address_at(text: &str, at: usize, sep: usize) -> Option<(usize, usize)> {
         return None;
     }
     Some((start, end))
+}
+
+/// Whether the `/` at byte `slash` ends an address: the bytes before it are a local part,
+/// an `@` and a domain. Read back at most as far as a domain runs, so a long chain of
+/// slashed addresses costs each `@` one bounded look.
+fn ends_an_address(text: &str, slash: usize) -> bool {
+    let lead = text
+        .get(super::super::text::ceil_boundary(text, slash.saturating_sub(256))..slash)
+        .unwrap_or("");
+    let Some(at) = lead.rfind('@') else {
+        return false;
+    };
+    let domain = &lead[at + 1..];
+    domain.chars().all(domain_char)
+        && valid_domain(domain)
+        && char_before(lead, at).is_some_and(|c| c.is_alphanumeric())
 }
 
 fn valid_local(l: &str) -> bool {
@@ -153,7 +174,7 @@ fn valid_domain(d: &str) -> bool {
     }
     !matches!(
         tld.to_ascii_lowercase().as_str(),
-        "test" | "invalid" | "localhost" | "example" | "local"
+        "test" | "invalid" | "localhost" | "example"
     )
 }
 
@@ -196,6 +217,22 @@ mod tests {
             vec!["contacto@empresa.com.py", "ana@studio.md", "ops@acme.sh"]
         );
         assert!(spans("contact john@example.com").is_empty());
+    }
+
+    #[test]
+    fn sign_in_names_of_a_local_forest_and_lists_written_with_slashes() {
+        assert_eq!(
+            spans("UPN: ana.ruiz@corp.local (AD)"),
+            vec!["ana.ruiz@corp.local"]
+        );
+        assert!(spans("ping printer@office.localhost").is_empty());
+        assert_eq!(
+            spans("CC: ana@x.mx/luis.p@acme.com.mx/bo@y.io"),
+            vec!["ana@x.mx", "luis.p@acme.com.mx", "bo@y.io"]
+        );
+        // A path before the address is not another address.
+        assert!(spans("see github.com/ana@acme.mx").is_empty());
+        assert!(spans("node_modules/@scope/pkg@npm.io").is_empty());
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Numeric entities: PHONE (US and Mexico), CREDIT_CARD, SSN and CLABE.
+//! Numeric entities: PHONE (US, Mexico and Spain), CREDIT_CARD, SSN and CLABE.
 //!
 //! One pass splits the text into clusters of digit groups joined by single separators
 //! (`555.555.5555`, `+52 1 (55) 1234-5678`, `4111 1111 1111 1111`); then, at each group, the
@@ -349,11 +349,13 @@ fn match_groups(
         };
         let attempt = attempt
             .or_else(|| try_phone(text, g, a, *last_phone))
-            .or_else(|| try_ssn(text, g, a));
+            // Nine digits named an SSN are one, whatever else the text calls a phone.
+            .or_else(|| try_ssn(text, g, a))
+            .or_else(|| try_phone_es(text, g, a));
         match attempt {
             Some((entity, z, score)) => {
                 let (start, end) = (g[a].start, g[z - 1].end);
-                if detached(b, g, a, z) {
+                if detached(b, g, a, z, entity == PiiEntity::Phone) {
                     if entity == PiiEntity::Phone && score >= 0.5 {
                         *last_phone = Some(end);
                     }
@@ -369,8 +371,9 @@ fn match_groups(
 }
 
 /// Whether groups `a..z` stand alone: not glued by `-`, `.` or `/` to a neighbouring group,
-/// and not followed by a letter, digit or a decimal part.
-fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
+/// and not followed by a letter, digit or a decimal part. A phone's extension
+/// (`415-555-2671x204`) is read past first.
+fn detached(b: &[u8], g: &[Group], a: usize, z: usize, phone: bool) -> bool {
     if a > 0 && matches!(g[a].sep, b'-' | b'.' | b'/') {
         return false;
     }
@@ -378,6 +381,11 @@ fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
         return false;
     }
     let end = g[z - 1].end;
+    let end = if phone {
+        end + extension_len(b, end)
+    } else {
+        end
+    };
     match b.get(end) {
         Some(c) if c.is_ascii_alphanumeric() || *c == b'_' => false,
         Some(b'.') => !b.get(end + 1).is_some_and(u8::is_ascii_digit),
@@ -395,6 +403,27 @@ fn detached(b: &[u8], g: &[Group], a: usize, z: usize) -> bool {
                 && !after_chat_link(b, s)
                 && !(b[s - 1] == b'#' && after_value_label(b, s - 1)))
         }
+    }
+}
+
+/// The length of an extension glued to a phone that ends at `end` (`x204`, `ext204`,
+/// `ext.204`: a mark and one to six digits), or 0.
+fn extension_len(b: &[u8], end: usize) -> usize {
+    let rest = b.get(end..).unwrap_or(&[]);
+    let Some(mark) = [&b"ext."[..], b"ext", b"x"].into_iter().find(|m| {
+        rest.get(..m.len())
+            .is_some_and(|r| r.eq_ignore_ascii_case(m))
+    }) else {
+        return 0;
+    };
+    let digits = rest[mark.len()..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if (1..=6).contains(&digits) {
+        mark.len() + digits
+    } else {
+        0
     }
 }
 
@@ -602,29 +631,8 @@ fn try_phone(
         if cc == Some(b"1".as_slice()) && !validate::nanp(&national) {
             continue;
         }
-        let before = lower_before(text, g[a].start, 32);
-        let ctx = before.as_bytes();
         let contiguous = shape.len() == 1;
-        let near = &ctx[ctx.len().saturating_sub(NEAR_CUE)..];
-        let number_word = has_any(ctx, &NUMBER_WORDS);
-        // Ten bare digits are an id as often as a phone, and so is a "number" that an id
-        // word names (`Order number: 415-555-2671`), so an id word anywhere before counts;
-        // otherwise a number in a phone's groups only loses to one that heads it
-        // (`Order #: 415-555-2671`, not `Team #3 lead Ana 415-555-2671` or `ID 4471 |`).
-        let heading = &near[near
-            .iter()
-            .rposition(u8::is_ascii_digit)
-            .map_or(0, |p| p + 1)..];
-        let veto_ctx = if contiguous || number_word {
-            ctx
-        } else {
-            heading
-        };
-        let id_word = has_any(veto_ctx, &NUMBER_VETO) || (number_word && has_any(ctx, &ID_NOUNS));
-        let cue = has_any(ctx, &PHONE_CUES) || (number_word && !id_word);
-        // A cue right before the number (`customer phone 55…`, `teléfono: 55…`) outweighs
-        // an id word further back (`Ticket #4521:`, `Datos de la cuenta`).
-        let veto = id_word && !has_any(near, &PHONE_CUES);
+        let (cue, veto) = phone_context(text, g[a].start, contiguous);
         let score = match (cc.is_some(), contiguous) {
             (true, _) => 0.85,
             (false, false) => {
@@ -655,12 +663,86 @@ fn try_phone(
             }
         };
         let after = lower_after(text, g[z - 1].end, 12);
-        let score = if cue || after.as_str().trim_start().starts_with("ext") {
+        let score = if cue
+            || after.as_str().trim_start().starts_with("ext")
+            || extension_len(b, g[z - 1].end) > 0
+        {
             score + 0.1
         } else {
             score
         };
         return Some((PiiEntity::Phone, z, score));
+    }
+    None
+}
+
+/// What the words before a number that starts at `start` say of it: whether they name a
+/// phone (`cue`), and whether an id word names it instead (`veto`).
+fn phone_context(text: &str, start: usize, contiguous: bool) -> (bool, bool) {
+    let before = lower_before(text, start, 32);
+    let ctx = before.as_bytes();
+    let near = &ctx[ctx.len().saturating_sub(NEAR_CUE)..];
+    let number_word = has_any(ctx, &NUMBER_WORDS);
+    // Bare digits are an id as often as a phone, and so is a "number" that an id word
+    // names (`Order number: 415-555-2671`), so an id word anywhere before counts; otherwise
+    // a number in a phone's groups only loses to one that heads it (`Order #: 415-555-2671`,
+    // not `Team #3 lead Ana 415-555-2671` or `ID 4471 |`).
+    let heading = &near[near
+        .iter()
+        .rposition(u8::is_ascii_digit)
+        .map_or(0, |p| p + 1)..];
+    let veto_ctx = if contiguous || number_word {
+        ctx
+    } else {
+        heading
+    };
+    let id_word = has_any(veto_ctx, &NUMBER_VETO) || (number_word && has_any(ctx, &ID_NOUNS));
+    let cue = has_any(ctx, &PHONE_CUES) || (number_word && !id_word);
+    // A cue right before the number (`customer phone 55…`, `teléfono: 55…`) outweighs an id
+    // word further back (`Ticket #4521:`, `Datos de la cuenta`).
+    let veto = id_word && !has_any(near, &PHONE_CUES);
+    (cue, veto)
+}
+
+/// Spain's nine-digit numbers (mobiles from 6 and 7, fixed lines from 8 and 9), after `+34`
+/// or `0034`, or else after a phone cue: nine bare digits are as often an id or an SSN.
+fn try_phone_es(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
+    const SHAPES: [&[usize]; 4] = [&[3, 3, 3], &[3, 2, 2, 2], &[2, 3, 2, 2], &[9]];
+    let b = text.as_bytes();
+    let first = &b[g[a].ds..g[a].de];
+    let spanish = |d: &[u8]| d.first().is_some_and(|c| (b'6'..=b'9').contains(c));
+    if g[a].plus && first.len() == 11 && first.starts_with(b"34") && spanish(&first[2..]) {
+        return Some((PiiEntity::Phone, a + 1, 0.85));
+    }
+    let cc = !g[a].paren
+        && if g[a].plus {
+            first == b"34"
+        } else {
+            first == b"0034"
+        };
+    let k = if cc { a + 1 } else { a };
+    for shape in SHAPES {
+        let z = k + shape.len();
+        let Some(gs) = g.get(k..z) else { continue };
+        let sep = gs.get(1).map_or(0, |x| x.sep);
+        if !gs.iter().zip(shape).all(|(x, &n)| x.len() == n)
+            || gs.iter().any(|x| x.plus || x.paren)
+            || gs
+                .iter()
+                .skip(1)
+                .any(|x| x.sep != sep || !matches!(sep, b' ' | b'-' | b'.'))
+            || !spanish(&b[gs[0].ds..gs[0].de])
+        {
+            continue;
+        }
+        let (cue, veto) = phone_context(text, g[a].start, shape.len() == 1);
+        let score = match (cc, cue && !veto) {
+            (true, _) => 0.85,
+            (false, true) if shape.len() == 1 => 0.7,
+            (false, true) => 0.75,
+            (false, false) => return None,
+        };
+        return Some((PiiEntity::Phone, z, if cue { score + 0.1 } else { score }));
     }
     None
 }
@@ -819,6 +901,55 @@ mod tests {
                 vec![(PiiEntity::Phone, p)],
                 "{p}"
             );
+        }
+    }
+
+    #[test]
+    fn an_extension_glued_to_a_phone_leaves_it_a_phone() {
+        for (t, want) in [
+            ("call 415-555-2671x204 today", "415-555-2671"),
+            ("(415) 555-2671 ext.12", "(415) 555-2671"),
+            ("Tel: 55 1234 5678EXT3301.", "55 1234 5678"),
+        ] {
+            assert_eq!(found(t), vec![(PiiEntity::Phone, want)], "{t}");
+        }
+        // A letter run that is no extension still makes the digits part of an identifier.
+        assert!(found("build 415-555-2671x2f").is_empty());
+        assert!(found("call 415-555-2671xyz").is_empty());
+        assert!(found("call 415-555-2671x1234567").is_empty());
+    }
+
+    #[test]
+    fn spanish_phones_after_their_country_code_or_a_cue() {
+        for p in [
+            "+34 612 345 678",
+            "+34 91 123 45 67",
+            "+34612345678",
+            "0034 712-345-678",
+            "+34 612 34 56 78",
+        ] {
+            assert_eq!(
+                found(&format!("escríbeme al {p} mañana")),
+                vec![(PiiEntity::Phone, p)],
+                "{p}"
+            );
+        }
+        for t in [
+            "mi móvil es 612 345 678",
+            "Teléfono: 912345678",
+            "tel. 91 123 45 67",
+        ] {
+            assert_eq!(found(t).len(), 1, "{t}");
+        }
+        // Without a country code or a cue, nine digits are not a phone; nor are numbers
+        // that start below 6 or come with an id word.
+        for t in [
+            "el pedido 612 345 678 llegó",
+            "ref 612345678",
+            "+34 512 345 678",
+            "teléfono del pedido: número de cliente 612345678",
+        ] {
+            assert!(found(t).is_empty(), "{t}");
         }
     }
 

@@ -714,6 +714,20 @@ REVIEW_10 = [
     ('es', f"Nota: el número de pedido 5512345679 no es un teléfono; el teléfono es {L('PHONE', '55 1234 5678')}."),
 ]
 add_reviews(REVIEW_10)
+# Spanish (Spain) phones, a phone's extension, an Active Directory sign-in name, addresses
+# listed with slashes and a lower-case spaced IBAN; with their look-alikes.
+REVIEW_11 = [
+    ('es', f"Llámame al {L('PHONE', '+34 612 345 678')} o escríbeme a {L('EMAIL', 'ana.ruiz@corp.local')}."),
+    ('es', f"Mi móvil es {L('PHONE', '612 34 56 78')} y el fijo de la oficina {L('PHONE', '+34 91 123 45 67')}."),
+    ('en', f"Reach me at {L('PHONE', '415-555-2671')}x204 during office hours."),
+    ('es', f"Copia a {L('EMAIL', 'ana@acme.mx')}/{L('EMAIL', 'luis.p@acme.com.mx')} por favor."),
+    ('es', f"IBAN para la transferencia: {L('IBAN', 'es91 2100 0418 4502 0005 1332')}"),
+    ('es', "El pedido 612 345 678 ya salió del almacén."),
+    ('es', "Referencia de envío: 712345678."),
+    ('en', "build id 415-555-2671x2f failed on the runner"),
+    ('en', "The package lives at github.com/ana@acme.mx in the old registry."),
+]
+add_reviews(REVIEW_11)
 # Every other item is an injection negative too (ordinary prompts, code, logs).
 for it in items:
     it.setdefault('injection', False)
