@@ -673,6 +673,44 @@ async fn bans_by_tenant_and_brute_force_by_ip() {
     assert!(n >= 1, "the ban is persisted for every instance");
 }
 
+/// Guesses sent at once stop at the failure limit: a lookup in flight counts against it, so
+/// no more than the limit reach the key store before the ban, however many are sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn guesses_sent_at_once_stop_at_the_failure_limit() {
+    let s = setup(
+        1000,
+        "  brute_force: {max_failures: 4, window: 60s, ban_for: 10m}\n",
+    )
+    .await;
+    // A /64 of its own for each run, so no earlier run's count is in Redis.
+    let b = *uuid::Uuid::new_v4().as_bytes();
+    let ip = format!(
+        "2001:db8:{:x}:{:x}::9",
+        u16::from_be_bytes([b[0], b[1]]),
+        u16::from_be_bytes([b[2], b[3]])
+    );
+    let client = common::client();
+    let guesses = (0..40).map(|i| {
+        client
+            .post(format!("{}/chat/completions", s.base))
+            // A different key each time: none can be answered from the cache.
+            .bearer_auth(format!("sk-st-guess-{i:030}"))
+            .header("x-forwarded-for", ip.clone())
+            .json(&chat("x"))
+            .send()
+    });
+    let mut statuses = Vec::new();
+    for r in futures::future::join_all(guesses).await {
+        statuses.push(r.unwrap().status().as_u16());
+    }
+    let looked_up = statuses.iter().filter(|&&st| st == 401).count();
+    assert!((1..=4).contains(&looked_up), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|st| [401, 403, 429].contains(st)),
+        "{statuses:?}"
+    );
+}
+
 /// Two instances on one Redis count failed keys together: guesses spread over both reach
 /// the limit as they would on one, and the ban holds on both.
 #[tokio::test(flavor = "multi_thread")]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use parking_lot::{Mutex, RwLock};
 
-use crate::store::lockout::{LockPolicy, Lockouts};
+use crate::store::lockout::{Admission, LockPolicy, Lockouts};
 use crate::store::{client_subject, Ban, BanKind, KeyRecord, Store, StoreError};
 
 /// The key a client presented: `Authorization: Bearer …` or `x-api-key`.
@@ -77,11 +77,25 @@ impl KeyCache {
         store: &dyn Store,
         hash: &str,
     ) -> Result<Option<Arc<KeyRecord>>, StoreError> {
-        if let Some((t, v)) = self.shard(hash).lock().get(hash) {
-            if t.elapsed() < self.ttl {
-                return Ok(v.clone());
-            }
+        match self.cached(hash) {
+            Some(v) => Ok(v),
+            None => self.load(store, hash).await,
         }
+    }
+
+    /// The cached answer for `hash` while fresh (`Some(None)`: no such key), without I/O.
+    pub fn cached(&self, hash: &str) -> Option<Option<Arc<KeyRecord>>> {
+        let shard = self.shard(hash).lock();
+        let (t, v) = shard.get(hash)?;
+        (t.elapsed() < self.ttl).then(|| v.clone())
+    }
+
+    /// The record for `hash` from the store, cached.
+    pub async fn load(
+        &self,
+        store: &dyn Store,
+        hash: &str,
+    ) -> Result<Option<Arc<KeyRecord>>, StoreError> {
         // Entries are stamped with when their query began: a slow lookup that began before a
         // `key revoke` must not replace the revoked record a later one already cached.
         let started = Instant::now();
@@ -250,6 +264,17 @@ impl BanList {
     }
 }
 
+/// A key lookup counted against its client's failure limit while in flight.
+pub struct Lookup {
+    subject: String,
+    /// Counted in process (Redis being away), and so released there.
+    local: bool,
+}
+
+/// A client has as many failed and in-flight key lookups as its limit allows.
+#[derive(Debug)]
+pub struct Busy;
+
 /// Failed API key attempts per client (see [`client_subject`]), counted in Redis when there
 /// is one so that every instance adds to the same count: N instances counting alone would
 /// allow N × `max_failures` before the ban. In process while Redis is absent or down.
@@ -275,6 +300,31 @@ impl KeyGuesses {
                 cooldown: ban_for,
                 max_cooldown: ban_for,
             }),
+        }
+    }
+
+    /// Reserves a key lookup for `ip`'s subject before it goes to the store: lookups in
+    /// flight count with failures against the limit, so guesses sent at once stop there
+    /// instead of all reaching the store before the first failure is known. `Err` when the
+    /// limit is reached; an `Ok(Some)` must be given back with [`Self::release`].
+    pub async fn reserve(&self, ip: IpAddr) -> Result<Option<Lookup>, Busy> {
+        let Some(policy) = self.policy.as_ref() else {
+            return Ok(None);
+        };
+        let subject = client_subject(ip);
+        let limit = [(subject.as_str(), policy.max_failures)];
+        match self.counts.admit(&[], &limit, policy.window).await {
+            Admission::Open { local } => Ok(Some(Lookup { subject, local })),
+            Admission::Busy | Admission::Locked(_) => Err(Busy),
+        }
+    }
+
+    /// Ends a lookup [`Self::reserve`] counted, after its failure (if any) is counted.
+    pub async fn release(&self, lookup: Option<Lookup>) {
+        if let Some(l) = lookup {
+            self.counts
+                .release(std::slice::from_ref(&l.subject), l.local)
+                .await;
         }
     }
 

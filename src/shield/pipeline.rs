@@ -302,11 +302,33 @@ impl Shield {
             .into());
         };
         let hash = crypto::sha256_hex(key.as_bytes());
-        let record = self
-            .keys
-            .get(self.store.as_ref(), &hash)
-            .await
-            .map_err(|e| {
+        // A key not in the cache goes to the store as a guess would: the lookup is counted
+        // against the address's failure limit while in flight, so guesses sent at once stop
+        // at the limit instead of all reaching the store before the first failure counts.
+        let (record, lookup) = match self.keys.cached(&hash) {
+            Some(record) => (Ok(record), None),
+            None => {
+                let Ok(lookup) = self.key_guesses.reserve(req.client_ip).await else {
+                    return Err(HttpError::new(
+                        429,
+                        "rate_limit_error",
+                        "too_many_key_attempts",
+                        "too many API key attempts from this address at once; retry in 1s",
+                    )
+                    .with_retry_after(1)
+                    .into());
+                };
+                (self.keys.load(self.store.as_ref(), &hash).await, lookup)
+            }
+        };
+        // A failed lookup keeps its reservation until its failure is counted.
+        let lookup = if matches!(record, Ok(None)) {
+            lookup
+        } else {
+            self.key_guesses.release(lookup).await;
+            None
+        };
+        let record = record.map_err(|e| {
                 tracing::error!(error = %e, "key lookup failed");
                 Stop::from(match e {
                     // A stored setting of the wrong shape: retrying cannot help.
@@ -335,6 +357,7 @@ impl Shield {
                     }
                 });
             }
+            self.key_guesses.release(lookup).await;
             return Err(auth_error("invalid_api_key", "the API key is not valid").into());
         };
         let now = chrono::Utc::now();
