@@ -36,6 +36,7 @@ fn config(port: u16, provider: &Provider, sast: &str) -> String {
 /// A job holding [`VULNERABLE`] for `tenant`, keyed by `request_id`.
 fn vulnerable_job(tenant: Option<&str>, request_id: &str, source: &'static str) -> NewJob {
     NewJob {
+        id: uuid::Uuid::new_v4(),
         tenant_id: tenant.map(str::to_owned),
         request_id: Some(request_id.into()),
         source,
@@ -88,6 +89,27 @@ async fn wait_for<T>(mut f: impl FnMut() -> futures::future::BoxFuture<'static, 
         assert!(Instant::now() < deadline, "timed out waiting");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// An insert retried after its reply was lost writes no second job: the id is the caller's.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_job_stored_twice_is_one_job() {
+    let store = db::store().await;
+    let _queue = exclusive_queue(&store).await;
+    let (tenant, _, _) = db::tenant(&store, 100).await;
+    let jobs = pg_jobs(&store);
+    let job = vulnerable_job(Some(&tenant), "stored-twice", "api");
+    let first = jobs.enqueue(&job, 3).await.unwrap();
+    let second = jobs.enqueue(&job, 3).await.unwrap();
+    assert_eq!(first, second);
+    let rows: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM securetag.sast_job WHERE tenant_id = $1::uuid AND request_id = 'stored-twice'",
+    )
+    .bind(&tenant)
+    .fetch_one(&store.pool)
+    .await
+    .unwrap();
+    assert_eq!(rows, 1);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -238,6 +260,7 @@ async fn two_pools_share_jobs_and_run_each_once() {
         ids.push(
             jobs.enqueue(
                 &NewJob {
+                    id: uuid::Uuid::new_v4(),
                     tenant_id: Some(tenant.clone()),
                     request_id: Some(format!("shared-{i}")),
                     source: "api",
@@ -334,6 +357,7 @@ async fn a_job_over_its_time_budget_keeps_what_it_found_and_the_pool_keeps_going
     let heavy = jobs
         .enqueue(
             &NewJob {
+                id: uuid::Uuid::new_v4(),
                 tenant_id: Some(tenant.clone()),
                 request_id: Some("heavy".into()),
                 source: "api",
@@ -351,6 +375,7 @@ async fn a_job_over_its_time_budget_keeps_what_it_found_and_the_pool_keeps_going
     let light = jobs
         .enqueue(
             &NewJob {
+                id: uuid::Uuid::new_v4(),
                 tenant_id: Some(tenant.clone()),
                 request_id: Some("light".into()),
                 source: "api",

@@ -1059,6 +1059,7 @@ impl Shield {
             return;
         }
         pool.enqueue(crate::store::jobs::NewJob {
+            id: uuid::Uuid::new_v4(),
             tenant_id: trail.record.tenant_id.clone(),
             request_id: Some(trail.record.request_id.clone()),
             source: "answer",

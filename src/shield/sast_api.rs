@@ -89,6 +89,7 @@ impl Shield {
                 }
                 let id = pool
                     .submit(NewJob {
+                        id: uuid::Uuid::new_v4(),
                         tenant_id: Some(key.tenant_id.clone()),
                         request_id: Some(req.request_id.to_string()),
                         source: "api",

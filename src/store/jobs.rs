@@ -20,6 +20,9 @@ use crate::crypto::{Keyring, Purpose};
 /// A job to create.
 #[derive(Debug, Clone)]
 pub struct NewJob {
+    /// Made by the caller, so an insert retried after its reply was lost (the row may have
+    /// been written) finds that row instead of adding a second job.
+    pub id: uuid::Uuid,
     pub tenant_id: Option<String>,
     pub request_id: Option<String>,
     /// `answer` (from an /ai/ answer) or `api` (submitted).
@@ -117,19 +120,20 @@ const FINDING_COLUMNS: &str =
 impl JobStore for PgJobs {
     async fn enqueue(&self, job: &NewJob, max_attempts: u32) -> Result<String, StoreError> {
         let sealed = self.keyring.seal(Purpose::SastJob, job.content.as_bytes());
-        let id: String = sqlx::query_scalar(
-            "INSERT INTO securetag.sast_job (tenant_id, request_id, source, filename, content_sealed, max_attempts) \
-             VALUES ($1::uuid, $2, $3, $4, $5, $6) RETURNING id::text",
+        sqlx::query(
+            "INSERT INTO securetag.sast_job (id, tenant_id, request_id, source, filename, content_sealed, max_attempts) \
+             VALUES ($1, $2::uuid, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
         )
+        .bind(job.id)
         .bind(uuid_or_null(job.tenant_id.as_deref()))
         .bind(&job.request_id)
         .bind(job.source)
         .bind(&job.filename)
         .bind(sealed)
         .bind(i32::try_from(max_attempts).unwrap_or(3))
-        .fetch_one(&self.store.pool)
+        .execute(&self.store.pool)
         .await?;
-        Ok(id)
+        Ok(job.id.to_string())
     }
 
     async fn claim(&self, worker: &str, lease: Duration) -> Result<Option<Job>, StoreError> {
@@ -354,7 +358,10 @@ const MAX_MEMORY_JOBS: usize = 10_000;
 #[async_trait]
 impl JobStore for MemoryJobs {
     async fn enqueue(&self, job: &NewJob, max_attempts: u32) -> Result<String, StoreError> {
-        let id = uuid::Uuid::new_v4().to_string();
+        let id = job.id.to_string();
+        if self.inner.lock().by_id.contains_key(&id) {
+            return Ok(id);
+        }
         let view = JobView {
             id: id.clone(),
             status: "queued".into(),
@@ -494,6 +501,7 @@ mod tests {
             let id = jobs
                 .enqueue(
                     &NewJob {
+                        id: uuid::Uuid::new_v4(),
                         tenant_id: None,
                         request_id: Some(format!("r{i}")),
                         source: "api",
@@ -530,13 +538,17 @@ mod tests {
     async fn a_job_handed_back_is_taken_first_as_a_new_attempt() {
         let jobs = MemoryJobs::default();
         let new = |name: &str| NewJob {
+            id: uuid::Uuid::new_v4(),
             tenant_id: None,
             request_id: Some(name.into()),
             source: "api",
             filename: None,
             content: "x = 1\n".into(),
         };
-        let first = jobs.enqueue(&new("a"), 3).await.expect("queued");
+        let a = new("a");
+        let first = jobs.enqueue(&a, 3).await.expect("queued");
+        // The same job again (a retried insert) is the one job.
+        assert_eq!(jobs.enqueue(&a, 3).await.expect("queued"), first);
         jobs.enqueue(&new("b"), 3).await.expect("queued");
         let lease = Duration::from_secs(1);
         let taken = jobs.claim("w", lease).await.expect("claim").expect("a job");
