@@ -21,6 +21,7 @@ use async_trait::async_trait;
 use prometheus::{IntCounterVec, Opts};
 use tokio::sync::{mpsc, Notify};
 
+use super::markdown::{fenced_blocks, CodeBlock};
 use super::{Engine, Finding, SecretFinder, SecretHit};
 use crate::scan::{Category, ScanOptions, Scanner};
 use crate::store::jobs::{Job, JobStore, NewJob, StoredFinding};
@@ -372,7 +373,7 @@ impl SastPool {
                 self.store.complete(job, &kept).await
             }
             Ok(Ok(findings)) => {
-                let stored = self.explained(&findings, &job.content).await;
+                let stored = self.explained(&findings, &job.content, answer).await;
                 self.jobs.with_label_values(&["done"]).inc();
                 self.store.complete(job, &stored).await
             }
@@ -385,16 +386,27 @@ impl SastPool {
     /// The findings with the model's explanations, for at most `job_timeout` in all: the
     /// job's lease (twice that, and 5 s) covers the scan and this, so no other worker takes
     /// the job up again while it is being explained. Those not reached keep none.
-    async fn explained(&self, findings: &[Finding], content: &str) -> Vec<StoredFinding> {
+    async fn explained(
+        &self,
+        findings: &[Finding],
+        content: &str,
+        answer: bool,
+    ) -> Vec<StoredFinding> {
         let mut out: Vec<StoredFinding> = findings.iter().map(stored).collect();
         if let Some(x) = &self.explainer {
+            let blocks = if answer {
+                fenced_blocks(content)
+            } else {
+                Vec::new()
+            };
             let deadline = tokio::time::Instant::now() + self.settings.job_timeout;
             for (f, s) in findings
                 .iter()
                 .zip(out.iter_mut())
                 .take(self.settings.explain_max)
             {
-                match tokio::time::timeout_at(deadline, x.explain(f, content)).await {
+                let code = finding_code(&blocks, content, f);
+                match tokio::time::timeout_at(deadline, x.explain(f, code)).await {
                     Ok(e) => s.explanation = e,
                     Err(_) => break,
                 }
@@ -402,6 +414,14 @@ impl SastPool {
         }
         out
     }
+}
+
+/// The code a finding's line counts in: its block of an answer (`blocks`), or the whole of
+/// submitted code.
+fn finding_code<'a>(blocks: &'a [CodeBlock<'_>], content: &'a str, f: &Finding) -> &'a str {
+    blocks
+        .get(f.block_index)
+        .map_or(content, |b| b.code.as_str())
 }
 
 fn stored(f: &Finding) -> StoredFinding {
@@ -421,4 +441,27 @@ fn hostname() -> String {
     std::fs::read_to_string("/etc/hostname")
         .map(|s| s.trim().to_string())
         .unwrap_or_else(|_| "edge".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_finding_is_explained_with_the_code_its_line_counts_in() {
+        let engine = Engine::new(&[]).expect("built-in rules load");
+        let answer = "Intro\n\n```python\nx = 1\n```\n\nThen:\n\n```python\nimport pickle\npickle.loads(blob)\n```\n";
+        let findings = engine.scan_markdown(answer, None);
+        let f = findings
+            .iter()
+            .find(|f| f.rule_id == "py-unsafe-deserialization")
+            .expect("the pickle finding");
+        let blocks = fenced_blocks(answer);
+        assert_eq!(
+            finding_code(&blocks, answer, f),
+            "import pickle\npickle.loads(blob)\n"
+        );
+        // Submitted code has no blocks: its lines count in the whole of it.
+        assert_eq!(finding_code(&[], "a\nb", f), "a\nb");
+    }
 }

@@ -23,16 +23,33 @@ pub struct ModelExplainer {
 
 /// Code sent to the model is capped, and its secrets and PII replaced, like any prompt.
 const MAX_CODE: usize = 4000;
+/// Lines of the code before a finding's own that the model sees with it.
+const LINES_BEFORE: usize = 20;
+
+/// Up to `max` bytes of `code` from [`LINES_BEFORE`] lines before `line` (1-based), cut on a
+/// char boundary, and the line it starts at: the finding's own lines are in it however
+/// long the code is.
+fn excerpt(code: &str, line: usize, max: usize) -> (&str, usize) {
+    let skip = line.saturating_sub(LINES_BEFORE + 1);
+    let start: usize = code.split_inclusive('\n').take(skip).map(str::len).sum();
+    let (start, first_line) = if start < code.len() {
+        (start, skip + 1)
+    } else {
+        (0, 1)
+    };
+    let rest = &code[start..];
+    let mut end = rest.len().min(max);
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&rest[..end], first_line)
+}
 
 #[async_trait]
 impl Explainer for ModelExplainer {
     async fn explain(&self, f: &Finding, code: &str) -> Option<String> {
         let spec = self.providers.for_model(&self.model)?.clone();
-        let mut end = code.len().min(MAX_CODE);
-        while !code.is_char_boundary(end) {
-            end -= 1;
-        }
-        let excerpt = &code[..end];
+        let (excerpt, first_line) = excerpt(code, f.line, MAX_CODE);
         let found = self
             .scanner
             .scan(
@@ -54,7 +71,7 @@ impl Explainer for ModelExplainer {
             "max_tokens": 400,
             "messages": [
                 {"role": "system", "content": "You are an application security reviewer. Explain the risk of the finding in two sentences, then give a corrected code snippet."},
-                {"role": "user", "content": format!("Finding {} ({}, {}) at block {}, line {}: {}\n\nCode:\n{}", f.rule_id, f.cwe, f.severity.as_str(), f.block_index, f.line, f.message, clean)}
+                {"role": "user", "content": format!("Finding {} ({}, {}) at block {}, line {}: {}\n\nCode, from line {first_line}:\n{}", f.rule_id, f.cwe, f.severity.as_str(), f.block_index, f.line, f.message, clean)}
             ]
         });
         let bytes = Bytes::from(serde_json::to_vec(&body).ok()?);
@@ -89,5 +106,26 @@ impl Explainer for ModelExplainer {
                 None
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_excerpt_holds_the_findings_line_however_long_the_code() {
+        let code: String = (1..=500).map(|n| format!("line {n} é\n")).collect();
+        let (text, first) = excerpt(&code, 400, 300);
+        assert_eq!(first, 380);
+        assert!(text.starts_with("line 380 "), "{text}");
+        assert!(text.contains("line 400 "), "{text}");
+        assert!(text.len() <= 300);
+        // Near the top, or at a line the code does not have, it starts at the top.
+        assert_eq!(excerpt(&code, 3, 50).1, 1);
+        assert!(excerpt(&code, 9_999, 50).0.starts_with("line 1 "));
+        // A cut inside a two-byte letter moves back to its start.
+        let (short, _) = excerpt("ééé", 1, 3);
+        assert_eq!(short, "é");
     }
 }
