@@ -1138,9 +1138,7 @@ async fn a_dead_receiver_never_slows_the_request_and_websocket_messages_alert_to
     // Browsers offer compression (permessage-deflate), whose frames the rules could not
     // read: on a watched route the offer does not reach the app.
     {
-        use futures::{SinkExt, StreamExt};
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-        use tokio_tungstenite::tungstenite::Message;
         let mut req = url.as_str().into_client_request().unwrap();
         req.headers_mut().insert(
             "sec-websocket-extensions",
@@ -1148,14 +1146,8 @@ async fn a_dead_receiver_never_slows_the_request_and_websocket_messages_alert_to
                 .parse()
                 .unwrap(),
         );
-        let (mut ws, _) = tokio_tungstenite::connect_async(req).await.unwrap();
-        ws.send(Message::Text("hola".into())).await.unwrap();
-        let reply = tokio::time::timeout(Duration::from_secs(5), ws.next())
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
-        assert_eq!(reply.into_text().unwrap().as_str(), "hola");
+        let (_ws, _, reply) = common::ws_open_request(req, "hola").await;
+        assert_eq!(reply, "hola");
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let m = edge.metrics();

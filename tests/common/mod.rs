@@ -370,10 +370,23 @@ pub async fn ws_open(
     tokio_tungstenite::tungstenite::handshake::client::Response,
     String,
 ) {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    ws_open_request(url.into_client_request().expect("a WebSocket URL"), first).await
+}
+
+/// [`ws_open`] with a request of the caller's (headers of its own).
+pub async fn ws_open_request(
+    request: tokio_tungstenite::tungstenite::handshake::client::Request,
+    first: &str,
+) -> (
+    Ws,
+    tokio_tungstenite::tungstenite::handshake::client::Response,
+    String,
+) {
     use futures::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::{error::ProtocolError, Error, Message};
     for attempt in 1..=3 {
-        let (mut ws, resp) = tokio_tungstenite::connect_async(url)
+        let (mut ws, resp) = tokio_tungstenite::connect_async(request.clone())
             .await
             .expect("the upgrade succeeds");
         let sent = ws.send(Message::Text(first.into())).await;
