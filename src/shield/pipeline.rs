@@ -66,6 +66,11 @@ fn auth_error(code: &'static str, message: &'static str) -> HttpError {
     HttpError::new(401, "authentication_error", code, message)
 }
 
+/// The answer to an address that is banned.
+fn ip_banned() -> HttpError {
+    forbidden("ip_banned", "this address is banned from the AI gateway")
+}
+
 fn forbidden(code: &'static str, message: impl Into<std::borrow::Cow<'static, str>>) -> HttpError {
     HttpError::new(403, "permission_error", code, message)
 }
@@ -281,6 +286,44 @@ impl Shield {
         (200, "models")
     }
 
+    /// A key not in the cache goes to the store as a guess would: the lookup is counted
+    /// against the address's failure limit while in flight, so guesses sent at once stop at
+    /// the limit instead of all reaching the store before the first failure counts. At the
+    /// limit it tries again for up to [`LOOKUP_PATIENCE`]: lookups take a millisecond, so
+    /// valid keys sent at once (a client's parallel requests when their cache entry runs out,
+    /// people behind one NAT) each get a turn, or find the record another request cached.
+    async fn reserve_lookup(&self, ip: std::net::IpAddr, hash: &str) -> Result<Reserved, Stop> {
+        let deadline = Instant::now() + LOOKUP_PATIENCE;
+        loop {
+            if self.bans.is_ip_banned(ip) {
+                return Err(ip_banned().into());
+            }
+            if let Ok(lookup) = self.key_guesses.reserve(ip).await {
+                // The failure that bans an address also clears its count, just before the ban
+                // is in force here: a turn taken in between is given back.
+                if self.bans.is_ip_banned(ip) {
+                    self.key_guesses.release(lookup).await;
+                    return Err(ip_banned().into());
+                }
+                return Ok(Reserved::Lookup(lookup));
+            }
+            if let Some(record) = self.keys.cached(hash) {
+                return Ok(Reserved::Cached(record));
+            }
+            if Instant::now() >= deadline {
+                return Err(HttpError::new(
+                    429,
+                    "rate_limit_error",
+                    "too_many_key_attempts",
+                    "too many API key attempts from this address at once; retry in 1s",
+                )
+                .with_retry_after(1)
+                .into());
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
     /// Step 1: who is calling, and may they.
     pub(super) async fn authenticate(
         &self,
@@ -288,9 +331,7 @@ impl Shield {
     ) -> Result<std::sync::Arc<KeyRecord>, Stop> {
         // An operator may ban an address or a network; the brute-force guard bans its /64.
         if self.bans.is_ip_banned(req.client_ip) {
-            return Err(
-                forbidden("ip_banned", "this address is banned from the AI gateway").into(),
-            );
+            return Err(ip_banned().into());
         }
         let header = |n: &str| req.headers.get(n).and_then(|v| v.to_str().ok());
         let Some(key) = super::auth::presented_key(header("authorization"), header("x-api-key"))
@@ -302,24 +343,14 @@ impl Shield {
             .into());
         };
         let hash = crypto::sha256_hex(key.as_bytes());
-        // A key not in the cache goes to the store as a guess would: the lookup is counted
-        // against the address's failure limit while in flight, so guesses sent at once stop
-        // at the limit instead of all reaching the store before the first failure counts.
         let (record, lookup) = match self.keys.cached(&hash) {
             Some(record) => (Ok(record), None),
-            None => {
-                let Ok(lookup) = self.key_guesses.reserve(req.client_ip).await else {
-                    return Err(HttpError::new(
-                        429,
-                        "rate_limit_error",
-                        "too_many_key_attempts",
-                        "too many API key attempts from this address at once; retry in 1s",
-                    )
-                    .with_retry_after(1)
-                    .into());
-                };
-                (self.keys.load(self.store.as_ref(), &hash).await, lookup)
-            }
+            None => match self.reserve_lookup(req.client_ip, &hash).await? {
+                Reserved::Cached(record) => (Ok(record), None),
+                Reserved::Lookup(lookup) => {
+                    (self.keys.load(self.store.as_ref(), &hash).await, lookup)
+                }
+            },
         };
         // A failed lookup keeps its reservation until its failure is counted.
         let lookup = if matches!(record, Ok(None)) {
@@ -1386,6 +1417,16 @@ fn note_findings(
 
 /// The error code of a request whose key's own provider key does not open.
 const BYOK_KEY_INVALID: &str = "byok_key_invalid";
+
+/// How long a key lookup waits for a turn while its address is at the failure limit.
+const LOOKUP_PATIENCE: Duration = Duration::from_secs(1);
+
+/// What [`Shield::reserve_lookup`] got: a turn to look the key up, or the record another
+/// request cached meanwhile.
+enum Reserved {
+    Lookup(Option<super::auth::Lookup>),
+    Cached(Option<std::sync::Arc<KeyRecord>>),
+}
 
 /// Tells the OpenAI SDKs not to retry an error that a retry cannot mend (they retry 5xx).
 const NO_RETRY: (&str, &str) = ("x-should-retry", "false");
