@@ -52,23 +52,27 @@ fn render(findings: &[Finding]) -> String {
 }
 
 /// The findings behind [`run`], for callers that want the structs.
+/// Whether `text` named `name` is read as Markdown, its findings' lines then counting in
+/// their block: a `.md` name, or a fence in text whose name gives no language.
+pub fn reads_as_markdown(name: Option<&str>, text: &str) -> bool {
+    let lower = name.map(str::to_ascii_lowercase);
+    let is_md = lower
+        .as_deref()
+        .is_some_and(|n| n.ends_with(".md") || n.ends_with(".markdown"));
+    is_md || (name.and_then(Lang::from_path).is_none() && has_fence(text))
+}
+
 pub fn scan(
     engine: &Engine,
     name: Option<&str>,
     text: &str,
     secrets: Option<&dyn SecretFinder>,
 ) -> Vec<Finding> {
-    let lower = name.map(str::to_ascii_lowercase);
-    let is_md = lower
-        .as_deref()
-        .is_some_and(|n| n.ends_with(".md") || n.ends_with(".markdown"));
-    if !is_md {
-        if let Some(lang) = name.and_then(Lang::from_path) {
-            return engine.scan_source(lang, text, secrets);
-        }
-    }
-    if is_md || has_fence(text) {
+    if reads_as_markdown(name, text) {
         return engine.scan_markdown(text, secrets);
+    }
+    if let Some(lang) = name.and_then(Lang::from_path) {
+        return engine.scan_source(lang, text, secrets);
     }
     match super::detect::detect(text) {
         Some(lang) => engine.scan_source(lang, text, secrets),
@@ -83,6 +87,16 @@ mod tests {
     fn engine() -> &'static Engine {
         static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
         ENGINE.get_or_init(|| Engine::new(&[]).unwrap_or_else(|e| panic!("{e:?}")))
+    }
+
+    #[test]
+    fn markdown_is_told_by_its_name_or_by_a_fence_in_text_of_no_language() {
+        let fenced = "Fix:\n```python\nimport os\n```\n";
+        assert!(reads_as_markdown(Some("NOTES.md"), "plain words"));
+        assert!(reads_as_markdown(None, fenced));
+        assert!(reads_as_markdown(Some("snippet.txt"), fenced));
+        assert!(!reads_as_markdown(Some("tool.py"), fenced));
+        assert!(!reads_as_markdown(None, "import os\n"));
     }
 
     #[test]

@@ -339,6 +339,7 @@ impl SastPool {
         // A proxied answer is Markdown whatever its fences look like; only submitted code
         // is told apart by its name or content.
         let answer = job.source == "answer";
+        let markdown = answer || super::cli::reads_as_markdown(name.as_deref(), &content);
         let run = tokio::task::spawn_blocking(move || {
             if answer {
                 engine.scan_markdown(&content, Some(secrets.as_ref()))
@@ -373,7 +374,7 @@ impl SastPool {
                 self.store.complete(job, &kept).await
             }
             Ok(Ok(findings)) => {
-                let stored = self.explained(&findings, &job.content, answer).await;
+                let stored = self.explained(&findings, &job.content, markdown).await;
                 self.jobs.with_label_values(&["done"]).inc();
                 self.store.complete(job, &stored).await
             }
@@ -390,11 +391,11 @@ impl SastPool {
         &self,
         findings: &[Finding],
         content: &str,
-        answer: bool,
+        markdown: bool,
     ) -> Vec<StoredFinding> {
         let mut out: Vec<StoredFinding> = findings.iter().map(stored).collect();
         if let Some(x) = &self.explainer {
-            let blocks = if answer {
+            let blocks = if markdown {
                 fenced_blocks(content)
             } else {
                 Vec::new()
@@ -416,7 +417,7 @@ impl SastPool {
     }
 }
 
-/// The code a finding's line counts in: its block of an answer (`blocks`), or the whole of
+/// The code a finding's line counts in: its block of Markdown (`blocks`), or the whole of
 /// submitted code.
 fn finding_code<'a>(blocks: &'a [CodeBlock<'_>], content: &'a str, f: &Finding) -> &'a str {
     blocks

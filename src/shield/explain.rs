@@ -26,17 +26,26 @@ const MAX_CODE: usize = 4000;
 /// Lines of the code before a finding's own that the model sees with it.
 const LINES_BEFORE: usize = 20;
 
-/// Up to `max` bytes of `code` from [`LINES_BEFORE`] lines before `line` (1-based), cut on a
-/// char boundary, and the line it starts at: the finding's own lines are in it however
-/// long the code is.
+/// Up to `max` bytes of `code` from [`LINES_BEFORE`] lines before `line` (1-based), or
+/// from `max / 2` bytes before it when those lines are longer, cut on char boundaries; and
+/// the line it starts in. The finding's own line is in it however long the code is.
 fn excerpt(code: &str, line: usize, max: usize) -> (&str, usize) {
-    let skip = line.saturating_sub(LINES_BEFORE + 1);
-    let start: usize = code.split_inclusive('\n').take(skip).map(str::len).sum();
-    let (start, first_line) = if start < code.len() {
-        (start, skip + 1)
-    } else {
-        (0, 1)
+    let line_start = |n: usize| -> usize {
+        code.split_inclusive('\n')
+            .take(n.saturating_sub(1))
+            .map(str::len)
+            .sum()
     };
+    let own = line_start(line);
+    let mut start = if own < code.len() {
+        line_start(line.saturating_sub(LINES_BEFORE)).max(own.saturating_sub(max / 2))
+    } else {
+        0
+    };
+    while !code.is_char_boundary(start) {
+        start += 1;
+    }
+    let first_line = 1 + code[..start].matches('\n').count();
     let rest = &code[start..];
     let mut end = rest.len().min(max);
     while !rest.is_char_boundary(end) {
@@ -116,16 +125,21 @@ mod tests {
     #[test]
     fn the_excerpt_holds_the_findings_line_however_long_the_code() {
         let code: String = (1..=500).map(|n| format!("line {n} é\n")).collect();
-        let (text, first) = excerpt(&code, 400, 300);
+        let (text, first) = excerpt(&code, 400, 1000);
         assert_eq!(first, 380);
         assert!(text.starts_with("line 380 "), "{text}");
         assert!(text.contains("line 400 "), "{text}");
-        assert!(text.len() <= 300);
+        assert!(text.len() <= 1000);
         // Near the top, or at a line the code does not have, it starts at the top.
         assert_eq!(excerpt(&code, 3, 50).1, 1);
         assert!(excerpt(&code, 9_999, 50).0.starts_with("line 1 "));
         // A cut inside a two-byte letter moves back to its start.
         let (short, _) = excerpt("ééé", 1, 3);
         assert_eq!(short, "é");
+        // Long lines before it: the excerpt starts closer, inside one of them.
+        let long: String = (1..=30).map(|n| format!("{n:>200}\n")).collect();
+        let (text, first) = excerpt(&long, 30, 1000);
+        assert!(text.contains(&format!("{:>200}\n", 30)), "{text}");
+        assert_eq!(first, 27);
     }
 }
