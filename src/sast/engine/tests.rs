@@ -301,10 +301,15 @@ fn http_and_cache_clients_are_not_databases() {
     assert!(!sqli("const s = await redisClient.get(`session:${sid}`);"));
     assert!(!sqli("const r = await this.client.get(`/users/${id}`);"));
     assert!(!sqli("router.all(`/api/${version}/*`, handler);"));
+    assert!(!sqli("const f = feedback.get(`/f/${id}`);"));
     // sqlite's own objects keep those method names.
     assert!(sqli("db.get(\"SELECT * FROM u WHERE id = \" + id, cb);"));
     assert!(sqli(
         "sqlite.all(`SELECT * FROM u WHERE name = '${name}'`);"
+    ));
+    assert!(sqli("this.db.run(\"DELETE FROM u WHERE id = \" + id);"));
+    assert!(sqli(
+        "usersDb.each(`SELECT * FROM u WHERE n = '${n}'`, cb);"
     ));
     assert!(sqli(
         "const r = await this.client.query(`SELECT * FROM u WHERE id = ${id}`);"
