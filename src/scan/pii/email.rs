@@ -6,7 +6,8 @@
 //! targets in code are not findings; `git@github.com:org/repo` is a remote, not a person.
 //! RFC 2606 reserved names (`example.com`, `*.test`, `*.invalid`, `*.localhost`, `*.example`)
 //! are placeholders by definition and are skipped. `*.local` is not: Active Directory forests
-//! named `corp.local` give their people sign-in names of that form (`ana.ruiz@corp.local`).
+//! named `corp.local` give their people sign-in names of that form (`ana.ruiz@corp.local`);
+//! only a device's login on the local network (`ssh pi@raspberrypi.local`) is left out.
 //! A `/` before an address makes it part of a path (`github.com/ana@…`) unless the `/`
 //! ends another address (`ana@acme.mx/luis@acme.mx`, a list written with slashes). `user:pass@host` in a URL belongs to the
 //! connection-string secret rule, not here. `icon@2x.png` has a file extension, not a TLD;
@@ -121,7 +122,33 @@ fn address_at(text: &str, at: usize, sep: usize) -> Option<(usize, usize)> {
     if local == "git" && char_at(text, end) == Some(':') {
         return None;
     }
+    if domain.to_ascii_lowercase().ends_with(".local") && device_login(text, start, local) {
+        return None;
+    }
     Some((start, end))
+}
+
+/// Whether a `.local` address whose local part starts at `start` is a login to a device on
+/// the local network (mDNS names: `ssh pi@raspberrypi.local`, `admin@nas.local`), not a
+/// person's sign-in name: a device account, or a remote-shell command before it on its line.
+fn device_login(text: &str, start: usize, local: &str) -> bool {
+    const ACCOUNTS: [&str; 8] = [
+        "pi",
+        "root",
+        "admin",
+        "ubuntu",
+        "debian",
+        "user",
+        "guest",
+        "homeassistant",
+    ];
+    const COMMANDS: [&str; 6] = ["ssh ", "scp ", "sftp ", "rsync ", "mosh ", "ssh://"];
+    let lower = local.to_ascii_lowercase();
+    // The line back to its start, or 256 bytes: a long line of addresses is read once each.
+    let from = super::super::text::ceil_boundary(text, start.saturating_sub(256));
+    let lead = text.get(from..start).unwrap_or("");
+    let line = lead[lead.rfind('\n').map_or(0, |i| i + 1)..].to_ascii_lowercase();
+    ACCOUNTS.contains(&lower.as_str()) || COMMANDS.iter().any(|c| line.contains(c))
 }
 
 /// Whether the `/` at byte `slash` ends an address: the bytes before it are a local part,
@@ -226,6 +253,13 @@ mod tests {
             vec!["ana.ruiz@corp.local"]
         );
         assert!(spans("ping printer@office.localhost").is_empty());
+        assert!(spans("ssh pi@raspberrypi.local").is_empty());
+        assert!(spans("log in as admin@nas.local first").is_empty());
+        assert!(spans("$ scp -r build/ deploy.bot@ci-runner.local:/srv").is_empty());
+        assert_eq!(
+            spans("ssh done.\nEscribe a luis.p@corp.local"),
+            vec!["luis.p@corp.local"]
+        );
         assert_eq!(
             spans("CC: ana@x.mx/luis.p@acme.com.mx/bo@y.io"),
             vec!["ana@x.mx", "luis.p@acme.com.mx", "bo@y.io"]

@@ -632,7 +632,7 @@ fn try_phone(
             continue;
         }
         let contiguous = shape.len() == 1;
-        let (cue, veto) = phone_context(text, g[a].start, contiguous);
+        let Context { cue, veto, .. } = phone_context(text, g[a].start, contiguous);
         let score = match (cc.is_some(), contiguous) {
             (true, _) => 0.85,
             (false, false) => {
@@ -676,9 +676,20 @@ fn try_phone(
     None
 }
 
-/// What the words before a number that starts at `start` say of it: whether they name a
-/// phone (`cue`), and whether an id word names it instead (`veto`).
-fn phone_context(text: &str, start: usize, contiguous: bool) -> (bool, bool) {
+/// What the words before a number say of it.
+struct Context {
+    /// They name a phone.
+    cue: bool,
+    /// A phone word is right before it.
+    near_cue: bool,
+    /// An id word names it.
+    id_word: bool,
+    /// The id word outweighs any phone word.
+    veto: bool,
+}
+
+/// The [`Context`] of a number that starts at `start`.
+fn phone_context(text: &str, start: usize, contiguous: bool) -> Context {
     let before = lower_before(text, start, 32);
     let ctx = before.as_bytes();
     let near = &ctx[ctx.len().saturating_sub(NEAR_CUE)..];
@@ -700,12 +711,19 @@ fn phone_context(text: &str, start: usize, contiguous: bool) -> (bool, bool) {
     let cue = has_any(ctx, &PHONE_CUES) || (number_word && !id_word);
     // A cue right before the number (`customer phone 55…`, `teléfono: 55…`) outweighs an id
     // word further back (`Ticket #4521:`, `Datos de la cuenta`).
-    let veto = id_word && !has_any(near, &PHONE_CUES);
-    (cue, veto)
+    let near_cue = has_any(near, &PHONE_CUES);
+    Context {
+        cue,
+        near_cue,
+        id_word,
+        veto: id_word && !near_cue,
+    }
 }
 
 /// Spain's nine-digit numbers (mobiles from 6 and 7, fixed lines from 8 and 9), after `+34`
-/// or `0034`, or else after a phone cue: nine bare digits are as often an id or an SSN.
+/// or `0034`, or else right after a phone word with no id word: nine digits in groups of
+/// three are also amounts in Spanish (`712 345 678` visits), and bare ones ids. Groups are
+/// joined by spaces or dashes; dotted, they are amounts and addresses (`88.198.45.12`).
 fn try_phone_es(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
     const SHAPES: [&[usize]; 4] = [&[3, 3, 3], &[3, 2, 2, 2], &[2, 3, 2, 2], &[9]];
     let b = text.as_bytes();
@@ -721,6 +739,9 @@ fn try_phone_es(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, 
             first == b"0034"
         };
     let k = if cc { a + 1 } else { a };
+    if cc && !g.get(k).is_some_and(|x| matches!(x.sep, b' ' | b'-')) {
+        return None;
+    }
     for shape in SHAPES {
         let z = k + shape.len();
         let Some(gs) = g.get(k..z) else { continue };
@@ -730,19 +751,29 @@ fn try_phone_es(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, 
             || gs
                 .iter()
                 .skip(1)
-                .any(|x| x.sep != sep || !matches!(sep, b' ' | b'-' | b'.'))
+                .any(|x| x.sep != sep || !matches!(sep, b' ' | b'-'))
             || !spanish(&b[gs[0].ds..gs[0].de])
         {
             continue;
         }
-        let (cue, veto) = phone_context(text, g[a].start, shape.len() == 1);
-        let score = match (cc, cue && !veto) {
-            (true, _) => 0.85,
-            (false, true) if shape.len() == 1 => 0.7,
-            (false, true) => 0.75,
-            (false, false) => return None,
+        let ctx = phone_context(text, g[a].start, shape.len() == 1);
+        let score = if cc {
+            // `0034` is a weaker mark than `+34`: an id word still makes it an id.
+            if !g[a].plus && ctx.veto {
+                return None;
+            }
+            0.85
+        } else if ctx.near_cue && !ctx.id_word {
+            if shape.len() == 1 {
+                0.7
+            } else {
+                0.75
+            }
+        } else {
+            return None;
         };
-        return Some((PiiEntity::Phone, z, if cue { score + 0.1 } else { score }));
+        let score = if ctx.cue { score + 0.1 } else { score };
+        return Some((PiiEntity::Phone, z, score));
     }
     None
 }
@@ -941,13 +972,21 @@ mod tests {
         ] {
             assert_eq!(found(t).len(), 1, "{t}");
         }
-        // Without a country code or a cue, nine digits are not a phone; nor are numbers
-        // that start below 6 or come with an id word.
+        // Without a country code or a phone word right before them, nine digits are not a
+        // phone (amounts, addresses, ids); nor are numbers that start below 6, come with an
+        // id word, or are dotted.
         for t in [
             "el pedido 612 345 678 llegó",
             "ref 612345678",
             "+34 512 345 678",
             "teléfono del pedido: número de cliente 612345678",
+            "El número de visitas fue 712.345.678.",
+            "Llamadas del mes: 812 345 678",
+            "call from 88.198.45.12:5060",
+            "contact_id=712345678",
+            "Call-ID: 912345678",
+            "Factura 0034-612-345-678",
+            "0034/612 345 678",
         ] {
             assert!(found(t).is_empty(), "{t}");
         }
