@@ -359,9 +359,6 @@ const MAX_MEMORY_JOBS: usize = 10_000;
 impl JobStore for MemoryJobs {
     async fn enqueue(&self, job: &NewJob, max_attempts: u32) -> Result<String, StoreError> {
         let id = job.id.to_string();
-        if self.inner.lock().by_id.contains_key(&id) {
-            return Ok(id);
-        }
         let view = JobView {
             id: id.clone(),
             status: "queued".into(),
@@ -385,6 +382,9 @@ impl JobStore for MemoryJobs {
             max_attempts,
         };
         let mut g = self.inner.lock();
+        if g.by_id.contains_key(&id) {
+            return Ok(id);
+        }
         while g.by_id.len() >= MAX_MEMORY_JOBS {
             let Some(old) = g.finished.pop_front() else {
                 break;
