@@ -9,8 +9,9 @@
 //! Attempts are also counted while they are in flight (an account's, and an address's
 //! when it has a limit): the failures of attempts sent at once are only known when the app
 //! answers, and 200 guesses sent in parallel would all pass the check before the first came
-//! back. A count in flight lasts at most [`MAX_IN_FLIGHT`] in Redis: one a Redis that paused
-//! ran after the edge had given up on it is never released.
+//! back. A count in flight lasts at most [`MAX_IN_FLIGHT`], in Redis and in process: one a
+//! Redis that paused ran after the edge had given up on it, or one whose request panicked
+//! part-way, is never released.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -107,7 +108,10 @@ struct Local {
     fails: HashMap<String, (Instant, u32)>,
     locks: HashMap<String, Instant>,
     levels: HashMap<String, (Instant, u32)>,
-    inflight: HashMap<String, u32>,
+    /// Per subject: until when its attempts in flight count (as long as in Redis, from the
+    /// first one), and how many there are; an attempt never released (a panic part-way)
+    /// stops counting then.
+    inflight: HashMap<String, (Instant, u32)>,
     pruned: Option<Instant>,
 }
 
@@ -118,7 +122,7 @@ const MAX_LOCAL_SUBJECTS: usize = 100_000;
 
 impl Local {
     fn prune(&mut self, now: Instant) {
-        let size = self.fails.len() + self.locks.len() + self.levels.len();
+        let size = self.fails.len() + self.locks.len() + self.levels.len() + self.inflight.len();
         let recent = self
             .pruned
             .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1));
@@ -131,6 +135,15 @@ impl Local {
         self.locks.retain(|_, until| *until > now);
         self.levels
             .retain(|_, (start, _)| now.duration_since(*start) < level_ttl);
+        self.inflight.retain(|_, (until, _)| *until > now);
+    }
+
+    /// The attempts of `s` in flight now.
+    fn in_flight(&self, s: &str, now: Instant) -> u32 {
+        self.inflight
+            .get(s)
+            .filter(|(until, _)| *until > now)
+            .map_or(0, |f| f.1)
     }
 }
 
@@ -241,17 +254,23 @@ impl Lockouts {
                 .get(s)
                 .filter(|(end, _)| *end > now)
                 .map_or(0, |f| f.1);
-            failed + l.inflight.get(s).copied().unwrap_or(0)
+            failed + l.in_flight(s, now)
         };
         if reserve.iter().any(|(s, max)| attempts(&l, s) >= *max) {
             return Admission::Busy;
         }
+        let until = now + window.min(MAX_IN_FLIGHT);
         for (s, _) in reserve {
             if !l.inflight.contains_key(*s) && l.inflight.len() >= MAX_LOCAL_SUBJECTS {
                 // Bounded like the counts; a reservation forgotten only counts less.
                 l.inflight.clear();
             }
-            *l.inflight.entry((*s).to_string()).or_insert(0) += 1;
+            let n = l.in_flight(s, now);
+            let e = l.inflight.entry((*s).to_string()).or_insert((until, 0));
+            if n == 0 {
+                *e = (until, 0);
+            }
+            e.1 += 1;
         }
         Admission::Open { local: true }
     }
@@ -286,7 +305,7 @@ impl Lockouts {
         }
         let mut l = self.local.lock();
         for s in reserve {
-            if let Some(n) = l.inflight.get_mut(s) {
+            if let Some((_, n)) = l.inflight.get_mut(s) {
                 *n = n.saturating_sub(1);
                 if *n == 0 {
                     l.inflight.remove(s);
@@ -472,6 +491,26 @@ mod tests {
         assert!(
             local.locks.contains_key("acct:target"),
             "the guesser is still locked"
+        );
+    }
+
+    /// An attempt never released (its request panicked part-way) stops counting when its
+    /// window ends, as its count in Redis would expire.
+    #[tokio::test]
+    async fn an_attempt_never_released_stops_counting_with_its_window() {
+        let l = Lockouts::new(None);
+        let window = Duration::from_millis(60);
+        let acct = [("acct:z", 1)];
+        let who = ["acct:z".to_string()];
+        assert_eq!(
+            l.admit(&who, &acct, window).await,
+            Admission::Open { local: true }
+        );
+        assert_eq!(l.admit(&who, &acct, window).await, Admission::Busy);
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        assert_eq!(
+            l.admit(&who, &acct, window).await,
+            Admission::Open { local: true }
         );
     }
 
