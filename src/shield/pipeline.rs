@@ -298,6 +298,9 @@ impl Shield {
             if self.bans.is_ip_banned(ip) {
                 return Err(ip_banned().into());
             }
+            if let Some(record) = self.keys.cached(hash) {
+                return Ok(Reserved::Cached(record));
+            }
             if let Ok(lookup) = self.key_guesses.reserve(ip).await {
                 // The failure that bans an address also clears its count, just before the ban
                 // is in force here: a turn taken in between is given back.
@@ -306,9 +309,6 @@ impl Shield {
                     return Err(ip_banned().into());
                 }
                 return Ok(Reserved::Lookup(lookup));
-            }
-            if let Some(record) = self.keys.cached(hash) {
-                return Ok(Reserved::Cached(record));
             }
             if Instant::now() >= deadline {
                 return Err(HttpError::new(
@@ -320,7 +320,8 @@ impl Shield {
                 .with_retry_after(1)
                 .into());
             }
-            tokio::time::sleep(Duration::from_millis(25)).await;
+            // About twenty tries a second: each is a Redis call.
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
