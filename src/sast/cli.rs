@@ -51,7 +51,6 @@ fn render(findings: &[Finding]) -> String {
     serde_json::to_string(&Output { findings }).unwrap_or_else(|_| "{\"findings\":[]}".to_string())
 }
 
-/// The findings behind [`run`], for callers that want the structs.
 /// Whether `text` named `name` is read as Markdown, its findings' lines then counting in
 /// their block: a `.md` name, or a fence in text whose name gives no language.
 pub fn reads_as_markdown(name: Option<&str>, text: &str) -> bool {
@@ -62,6 +61,7 @@ pub fn reads_as_markdown(name: Option<&str>, text: &str) -> bool {
     is_md || (name.and_then(Lang::from_path).is_none() && has_fence(text))
 }
 
+/// The findings behind [`run`], for callers that want the structs.
 pub fn scan(
     engine: &Engine,
     name: Option<&str>,

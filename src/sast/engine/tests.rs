@@ -311,6 +311,10 @@ fn http_and_cache_clients_are_not_databases() {
     assert!(sqli(
         "usersDb.each(`SELECT * FROM u WHERE n = '${n}'`, cb);"
     ));
+    assert!(sqli("getDb().all(`SELECT * FROM u WHERE id = ${id}`);"));
+    assert!(sqli(
+        "this.connection.all(`SELECT * FROM u WHERE id = ${id}`);"
+    ));
     assert!(sqli(
         "const r = await this.client.query(`SELECT * FROM u WHERE id = ${id}`);"
     ));
