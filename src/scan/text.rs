@@ -135,25 +135,35 @@ pub(crate) fn has_any(h: &[u8], cues: &Cues) -> bool {
     // table look-up per byte finds the cues that start there (comparing every cue at every
     // byte was a twentieth of a whole scan); a substring searcher per cue costs more than it
     // saves at this size.
-    h.iter().enumerate().any(|(i, &b)| {
-        let mut bits = cues.by_first[usize::from(b)];
-        if bits == 0 {
-            return false;
+    (0..h.len()).any(|i| cue_at(h, cues, i))
+}
+
+/// Where the last of `cues` in `h` (already lowercase) starts, at the start of a word.
+pub(crate) fn last_cue(h: &[u8], cues: &Cues) -> Option<usize> {
+    (0..h.len()).rev().find(|&i| cue_at(h, cues, i))
+}
+
+/// Whether one of `cues` starts a word at `h[i]`.
+#[inline]
+fn cue_at(h: &[u8], cues: &Cues, i: usize) -> bool {
+    let b = h[i];
+    let mut bits = cues.by_first[usize::from(b)];
+    if bits == 0 {
+        return false;
+    }
+    // A cue that starts with a letter or digit must start a word; a non-ASCII byte before
+    // it is taken as part of a word (`ñtel` is no `tel`).
+    let at_word_start = !b.is_ascii_alphanumeric()
+        || i == 0
+        || (!h[i - 1].is_ascii_alphanumeric() && h[i - 1] < 0x80);
+    while bits != 0 {
+        let w = cues.words[bits.trailing_zeros() as usize].as_bytes();
+        bits &= bits - 1;
+        if at_word_start && h[i..].starts_with(w) {
+            return true;
         }
-        // A cue that starts with a letter or digit must start a word; a non-ASCII byte
-        // before it is taken as part of a word (`ñtel` is no `tel`).
-        let at_word_start = !b.is_ascii_alphanumeric()
-            || i == 0
-            || (!h[i - 1].is_ascii_alphanumeric() && h[i - 1] < 0x80);
-        while bits != 0 {
-            let w = cues.words[bits.trailing_zeros() as usize].as_bytes();
-            bits &= bits - 1;
-            if at_word_start && h[i..].starts_with(w) {
-                return true;
-            }
-        }
-        false
-    })
+    }
+    false
 }
 
 /// The typographic separator at `i`, as the ASCII one it stands for, and its length:
@@ -432,6 +442,8 @@ mod tests {
         assert!(!has_any(b"our server at ", &Cues::new(&["ver "])));
         assert!(has_any(b"order #", &Cues::new(&["#"])));
         assert!(!has_any(b"", &Cues::new(&["", "x"])));
+        assert_eq!(last_cue(b"tel: 1, fax: 2", &TEL), Some(8));
+        assert_eq!(last_cue(b"the hotel ", &TEL), None);
     }
 
     #[test]

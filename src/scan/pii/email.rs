@@ -130,7 +130,8 @@ fn address_at(text: &str, at: usize, sep: usize) -> Option<(usize, usize)> {
 
 /// Whether a `.local` address whose local part starts at `start` is a login to a device on
 /// the local network (mDNS names: `ssh pi@raspberrypi.local`, `admin@nas.local`), not a
-/// person's sign-in name: a device account, or a remote-shell command before it on its line.
+/// person's sign-in name: a device account; the target of `ssh` or `mosh` (the word before
+/// it, options aside) or of `ssh://`; or an address on a `scp`, `sftp` or `rsync` line.
 fn device_login(text: &str, start: usize, local: &str) -> bool {
     const ACCOUNTS: [&str; 8] = [
         "pi",
@@ -142,13 +143,31 @@ fn device_login(text: &str, start: usize, local: &str) -> bool {
         "guest",
         "homeassistant",
     ];
-    const COMMANDS: [&str; 6] = ["ssh ", "scp ", "sftp ", "rsync ", "mosh ", "ssh://"];
-    let lower = local.to_ascii_lowercase();
+    if ACCOUNTS.contains(&local.to_ascii_lowercase().as_str()) {
+        return true;
+    }
     // The line back to its start, or 256 bytes: a long line of addresses is read once each.
     let from = super::super::text::ceil_boundary(text, start.saturating_sub(256));
     let lead = text.get(from..start).unwrap_or("");
     let line = lead[lead.rfind('\n').map_or(0, |i| i + 1)..].to_ascii_lowercase();
-    ACCOUNTS.contains(&lower.as_str()) || COMMANDS.iter().any(|c| line.contains(c))
+    if line.ends_with("ssh://") {
+        return true;
+    }
+    let mut words = line.split_whitespace();
+    if words
+        .clone()
+        .any(|w| matches!(w.trim_start_matches('$'), "scp" | "sftp" | "rsync"))
+    {
+        return true;
+    }
+    // Options and their values (`-p 2222`, `-i key.pem`) stand between a command and its
+    // target.
+    let option = |w: &str| {
+        w.starts_with('-') || w.chars().all(|c| c.is_ascii_digit()) || w.ends_with(".pem")
+    };
+    words
+        .rfind(|w| !option(w))
+        .is_some_and(|w| matches!(w.trim_start_matches('$'), "ssh" | "mosh"))
 }
 
 /// Whether the `/` at byte `slash` ends an address: the bytes before it are a local part,
@@ -256,9 +275,21 @@ mod tests {
         assert!(spans("ssh pi@raspberrypi.local").is_empty());
         assert!(spans("log in as admin@nas.local first").is_empty());
         assert!(spans("$ scp -r build/ deploy.bot@ci-runner.local:/srv").is_empty());
+        assert!(spans("ssh -p 2222 deploy.bot@ci-runner.local").is_empty());
+        assert!(spans("ssh -p 2222 deploy.bot@ci-runner.local").is_empty());
         assert_eq!(
             spans("ssh done.\nEscribe a luis.p@corp.local"),
             vec!["luis.p@corp.local"]
+        );
+        // A person's address after the word elsewhere on its line is still a person's.
+        assert_eq!(
+            spans("pedí acceso ssh a ana.ruiz@corp.local"),
+            vec!["ana.ruiz@corp.local"]
+        );
+        // A person's address after the word elsewhere on its line is still a person's.
+        assert_eq!(
+            spans("pedí acceso ssh a ana.ruiz@corp.local"),
+            vec!["ana.ruiz@corp.local"]
         );
         assert_eq!(
             spans("CC: ana@x.mx/luis.p@acme.com.mx/bo@y.io"),

