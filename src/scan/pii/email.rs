@@ -153,21 +153,29 @@ fn device_login(text: &str, start: usize, local: &str) -> bool {
     if line.ends_with("ssh://") {
         return true;
     }
-    let mut words = line.split_whitespace();
-    if words
-        .clone()
-        .any(|w| matches!(w.trim_start_matches('$'), "scp" | "sftp" | "rsync"))
-    {
+    // Words as a shell reads them, without the prompt, quote or bracket before a command.
+    let words: Vec<&str> = line
+        .split_whitespace()
+        .map(|w| w.trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-'))
+        .collect();
+    if words.iter().any(|w| matches!(*w, "scp" | "sftp" | "rsync")) {
         return true;
     }
-    // Options and their values (`-p 2222`, `-i key.pem`) stand between a command and its
-    // target.
-    let option = |w: &str| {
-        w.starts_with('-') || w.chars().all(|c| c.is_ascii_digit()) || w.ends_with(".pem")
+    // The target of ssh follows its options, a short one taking the next word as its value
+    // (`-p 2222`, `-i ~/.ssh/key`, `-o Opt=no`).
+    let Some(at) = words.iter().rposition(|w| matches!(*w, "ssh" | "mosh")) else {
+        return false;
     };
-    words
-        .rfind(|w| !option(w))
-        .is_some_and(|w| matches!(w.trim_start_matches('$'), "ssh" | "mosh"))
+    let mut rest = words[at + 1..].iter();
+    while let Some(w) = rest.next() {
+        if !w.starts_with('-') {
+            return false;
+        }
+        if w.len() == 2 {
+            rest.next();
+        }
+    }
+    true
 }
 
 /// Whether the `/` at byte `slash` ends an address: the bytes before it are a local part,
@@ -275,16 +283,16 @@ mod tests {
         assert!(spans("ssh pi@raspberrypi.local").is_empty());
         assert!(spans("log in as admin@nas.local first").is_empty());
         assert!(spans("$ scp -r build/ deploy.bot@ci-runner.local:/srv").is_empty());
-        assert!(spans("ssh -p 2222 deploy.bot@ci-runner.local").is_empty());
-        assert!(spans("ssh -p 2222 deploy.bot@ci-runner.local").is_empty());
+        for t in [
+            "ssh -p 2222 deploy.bot@ci-runner.local",
+            "run `ssh deploy.bot@ci-runner.local` first",
+            "ssh -i ~/.ssh/id_ed25519 -o StrictHostKeyChecking=no ana.ruiz@build.local",
+        ] {
+            assert!(spans(t).is_empty(), "{t}");
+        }
         assert_eq!(
             spans("ssh done.\nEscribe a luis.p@corp.local"),
             vec!["luis.p@corp.local"]
-        );
-        // A person's address after the word elsewhere on its line is still a person's.
-        assert_eq!(
-            spans("pedí acceso ssh a ana.ruiz@corp.local"),
-            vec!["ana.ruiz@corp.local"]
         );
         // A person's address after the word elsewhere on its line is still a person's.
         assert_eq!(

@@ -713,14 +713,18 @@ fn phone_context(text: &str, start: usize, contiguous: bool) -> Named {
     }
 }
 
-/// How close before a Spanish number without its country code a phone or number word must
-/// start: `Mi teléfono es el 612…` names it, `El número de visitas fue 712…` does not.
+/// How close before a Spanish number without its country code a phone word must start:
+/// `Mi teléfono es el 612…` names it.
 const ES_NEAR: usize = 20;
 
+/// Whose number a number word says it is: `mi número`, `my number` are one's phone, while
+/// `el número de visitas`, `Order number` are not.
+const OWNERS: [&str; 6] = ["mi ", "tu ", "su ", "my ", "your ", "our "];
+
 /// Whether the words before a Spanish number that starts at `start` name it a phone: a phone
-/// or number word within [`ES_NEAR`] bytes, and no id word after it (`Call-ID:`,
-/// `número de cliente`), while one before it (`Datos de la cuenta, teléfono:`) does not
-/// count.
+/// word within [`ES_NEAR`] bytes and no id word after it (`Call-ID:`, `teléfono del pedido:
+/// número de cliente`), while one before it (`Datos de la cuenta, teléfono:`) does not count;
+/// or someone's number word (`mi número es`) and no id word at all (`Pedido número`).
 fn spanish_phone_named(text: &str, start: usize) -> bool {
     let before = lower_before(text, start, 32);
     let mut ctx = before.as_bytes();
@@ -730,9 +734,22 @@ fn spanish_phone_named(text: &str, start: usize) -> bool {
         let word = ctx.iter().position(|c| !c.is_ascii_alphanumeric());
         ctx = &ctx[word.unwrap_or(ctx.len())..];
     }
-    let cue = last_cue(ctx, &PHONE_CUES).max(last_cue(ctx, &NUMBER_WORDS));
+    let near = |at: usize| ctx.len() - at <= ES_NEAR;
     let id = last_cue(ctx, &NUMBER_VETO).max(last_cue(ctx, &ID_NOUNS));
-    cue.is_some_and(|c| ctx.len() - c <= ES_NEAR && id.is_none_or(|i| i < c))
+    let phone_word =
+        last_cue(ctx, &PHONE_CUES).is_some_and(|c| near(c) && id.is_none_or(|i| i < c));
+    let owned_number = || {
+        last_cue(ctx, &NUMBER_WORDS).is_some_and(|n| {
+            let lead = &ctx[..n];
+            let owner = |o: &&str| {
+                lead.ends_with(o.as_bytes())
+                    && (lead.len() == o.len()
+                        || !lead[lead.len() - o.len() - 1].is_ascii_alphanumeric())
+            };
+            near(n) && id.is_none() && OWNERS.iter().any(owner)
+        })
+    };
+    phone_word || owned_number()
 }
 
 /// Spain's nine-digit numbers (mobiles from 6 and 7, fixed lines from 8 and 9), after `+34`
@@ -1005,6 +1022,10 @@ mod tests {
             "Factura 0034-612-345-678",
             "0034/612 345 678",
             "El número de visitas fue 712 345 678",
+            "Número de visitas: 712 345 678",
+            "Número de serie: 712 345 678",
+            "Pedido número 612 345 678",
+            "Order number: 612 345 678",
             "Reservas en el motel central 712 345 678",
         ] {
             assert!(found(t).is_empty(), "{t}");
