@@ -302,6 +302,8 @@ fn http_and_cache_clients_are_not_databases() {
     assert!(!sqli("const r = await this.client.get(`/users/${id}`);"));
     assert!(!sqli("router.all(`/api/${version}/*`, handler);"));
     assert!(!sqli("const f = feedback.get(`/f/${id}`);"));
+    assert!(!sqli("const s = this.connections.get(`${room}:${user}`);"));
+    assert!(!sqli("const u = state.connectedUsers.get(`${id}`);"));
     // sqlite's own objects keep those method names.
     assert!(sqli("db.get(\"SELECT * FROM u WHERE id = \" + id, cb);"));
     assert!(sqli(
