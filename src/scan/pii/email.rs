@@ -157,21 +157,23 @@ fn device_login(text: &str, start: usize, local: &str) -> bool {
     let words: Vec<&str> = line
         .split_whitespace()
         .map(|w| w.trim_start_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-'))
+        .filter(|w| !w.is_empty())
         .collect();
     if words.iter().any(|w| matches!(*w, "scp" | "sftp" | "rsync")) {
         return true;
     }
-    // The target of ssh follows its options, a short one taking the next word as its value
-    // (`-p 2222`, `-i ~/.ssh/key`, `-o Opt=no`).
+    // The target of ssh follows its options; those ssh(1) gives a value take the next word
+    // (`-p 2222`, `-i ~/.ssh/key`, `-o Opt=no`), the others stand alone (`-A`, `-N`).
+    const WITH_VALUE: &str = "BbcDEeFIiJLlmOoPpQRSWw";
     let Some(at) = words.iter().rposition(|w| matches!(*w, "ssh" | "mosh")) else {
         return false;
     };
     let mut rest = words[at + 1..].iter();
     while let Some(w) = rest.next() {
-        if !w.starts_with('-') {
+        let Some(flags) = w.strip_prefix('-') else {
             return false;
-        }
-        if w.len() == 2 {
+        };
+        if flags.len() == 1 && WITH_VALUE.contains(flags) {
             rest.next();
         }
     }
@@ -287,6 +289,9 @@ mod tests {
             "ssh -p 2222 deploy.bot@ci-runner.local",
             "run `ssh deploy.bot@ci-runner.local` first",
             "ssh -i ~/.ssh/id_ed25519 -o StrictHostKeyChecking=no ana.ruiz@build.local",
+            "ssh -A -p 2222 deploy.bot@ci-runner.local",
+            "ssh -N -L 8080:localhost:80 deploy.bot@h.local",
+            "ssh \"deploy.bot@ci.local\"",
         ] {
             assert!(spans(t).is_empty(), "{t}");
         }

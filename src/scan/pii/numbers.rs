@@ -80,6 +80,10 @@ const NUMBER_WORDS: Cues = Cues::new(&["n\u{fa}mero", "numero", "number"]);
 /// they head phone numbers as often.
 const ID_NOUNS: Cues = Cues::new(&[
     "orden",
+    "serie",
+    "seguimiento",
+    "rastreo",
+    "sequence",
     "cliente",
     "customer",
     "case",
@@ -717,14 +721,19 @@ fn phone_context(text: &str, start: usize, contiguous: bool) -> Named {
 /// `Mi teléfono es el 612…` names it.
 const ES_NEAR: usize = 20;
 
-/// Whose number a number word says it is: `mi número`, `my number` are one's phone, while
-/// `el número de visitas`, `Order number` are not.
-const OWNERS: [&str; 6] = ["mi ", "tu ", "su ", "my ", "your ", "our "];
+/// Whose number a number word says it is, a word or two before it: `mi (nuevo) número`,
+/// `my (new) number` are one's phone, while `el número de visitas`, `Order number` are not.
+const OWNERS: Cues = Cues::new(&[
+    "mi ", "tu ", "su ", "my ", "your ", "our ", "nuestro ", "nuestra ",
+]);
+/// How far before a number word its owner word may start.
+const OWNER_REACH: usize = 12;
 
 /// Whether the words before a Spanish number that starts at `start` name it a phone: a phone
 /// word within [`ES_NEAR`] bytes and no id word after it (`Call-ID:`, `teléfono del pedido:
 /// número de cliente`), while one before it (`Datos de la cuenta, teléfono:`) does not count;
-/// or someone's number word (`mi número es`) and no id word at all (`Pedido número`).
+/// or someone's number word (`mi nuevo número es`) and no id word after the owner
+/// (`Pedido número`, `su número de serie`).
 fn spanish_phone_named(text: &str, start: usize) -> bool {
     let before = lower_before(text, start, 32);
     let mut ctx = before.as_bytes();
@@ -740,13 +749,8 @@ fn spanish_phone_named(text: &str, start: usize) -> bool {
         last_cue(ctx, &PHONE_CUES).is_some_and(|c| near(c) && id.is_none_or(|i| i < c));
     let owned_number = || {
         last_cue(ctx, &NUMBER_WORDS).is_some_and(|n| {
-            let lead = &ctx[..n];
-            let owner = |o: &&str| {
-                lead.ends_with(o.as_bytes())
-                    && (lead.len() == o.len()
-                        || !lead[lead.len() - o.len() - 1].is_ascii_alphanumeric())
-            };
-            near(n) && id.is_none() && OWNERS.iter().any(owner)
+            let owner = last_cue(&ctx[..n], &OWNERS).filter(|&o| n - o <= OWNER_REACH);
+            near(n) && owner.is_some_and(|o| id.is_none_or(|i| i < o))
         })
     };
     phone_word || owned_number()
@@ -1004,6 +1008,8 @@ mod tests {
             "Mi teléfono es el 612 345 678",
             "Mi número es 612 345 678",
             "Datos de la cuenta, teléfono: 612345678",
+            "mi nuevo número es 612 345 678",
+            "Te escribo por el pedido, mi número es 612 345 678",
         ] {
             assert_eq!(found(t).len(), 1, "{t}");
         }
@@ -1026,6 +1032,8 @@ mod tests {
             "Número de serie: 712 345 678",
             "Pedido número 612 345 678",
             "Order number: 612 345 678",
+            "Su número de serie: 712 345 678",
+            "Tu número de seguimiento es 612 345 678",
             "Reservas en el motel central 712 345 678",
         ] {
             assert!(found(t).is_empty(), "{t}");
