@@ -9,3 +9,5 @@ class Bundle:
         self.zip_ref.extractall(dest)
         archive_zip = zipfile.ZipFile(dest + ".zip")
         archive_zip.extractall(dest)
+        myzip = zipfile.ZipFile(dest + ".2.zip")
+        myzip.extractall(dest)
