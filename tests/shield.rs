@@ -673,6 +673,34 @@ async fn bans_by_tenant_and_brute_force_by_ip() {
     assert!(n >= 1, "the ban is persisted for every instance");
 }
 
+/// An address in a /64 of its own for each run, so no earlier run's count is in Redis.
+fn fresh_subnet() -> String {
+    let b = *uuid::Uuid::new_v4().as_bytes();
+    format!(
+        "2001:db8:{:x}:{:x}::7",
+        u16::from_be_bytes([b[0], b[1]]),
+        u16::from_be_bytes([b[2], b[3]])
+    )
+}
+
+/// The statuses of chat requests sent all at once from `ip`, one per key.
+async fn at_once(s: &Setup, ip: &str, keys: impl Iterator<Item = String>) -> Vec<u16> {
+    let client = common::client();
+    let requests = keys.map(|key| {
+        client
+            .post(format!("{}/chat/completions", s.base))
+            .bearer_auth(key)
+            .header("x-forwarded-for", ip)
+            .json(&chat("x"))
+            .send()
+    });
+    let mut statuses = Vec::new();
+    for r in futures::future::join_all(requests).await {
+        statuses.push(r.unwrap().status().as_u16());
+    }
+    statuses
+}
+
 /// Guesses sent at once stop at the failure limit: a lookup in flight counts against it, so
 /// about the limit reach the key store before the ban, however many are sent.
 #[tokio::test(flavor = "multi_thread")]
@@ -682,27 +710,9 @@ async fn guesses_sent_at_once_stop_at_the_failure_limit() {
         "  brute_force: {max_failures: 4, window: 60s, ban_for: 10m}\n",
     )
     .await;
-    // A /64 of its own for each run, so no earlier run's count is in Redis.
-    let b = *uuid::Uuid::new_v4().as_bytes();
-    let ip = format!(
-        "2001:db8:{:x}:{:x}::9",
-        u16::from_be_bytes([b[0], b[1]]),
-        u16::from_be_bytes([b[2], b[3]])
-    );
-    let client = common::client();
-    let guesses = (0..40).map(|i| {
-        client
-            .post(format!("{}/chat/completions", s.base))
-            // A different key each time: none can be answered from the cache.
-            .bearer_auth(format!("sk-st-guess-{i:030}"))
-            .header("x-forwarded-for", ip.clone())
-            .json(&chat("x"))
-            .send()
-    });
-    let mut statuses = Vec::new();
-    for r in futures::future::join_all(guesses).await {
-        statuses.push(r.unwrap().status().as_u16());
-    }
+    // A different key each time: none can be answered from the cache.
+    let keys = (0..40).map(|i| format!("sk-st-guess-{i:030}"));
+    let statuses = at_once(&s, &fresh_subnet(), keys).await;
     // The failure that bans the address clears its count a moment before the ban is in
     // force, and a request waiting for a turn may take one in that moment: a few over the
     // limit, not the 40 that went to the store before turns were counted.
@@ -724,25 +734,7 @@ async fn a_burst_of_a_valid_key_is_not_taken_for_guesses() {
         "  brute_force: {max_failures: 2, window: 60s, ban_for: 10m}\n",
     )
     .await;
-    let b = *uuid::Uuid::new_v4().as_bytes();
-    let ip = format!(
-        "2001:db8:{:x}:{:x}::b",
-        u16::from_be_bytes([b[0], b[1]]),
-        u16::from_be_bytes([b[2], b[3]])
-    );
-    let client = common::client();
-    let burst = (0..20).map(|_| {
-        client
-            .post(format!("{}/chat/completions", s.base))
-            .bearer_auth(s.key.clone())
-            .header("x-forwarded-for", ip.clone())
-            .json(&chat("x"))
-            .send()
-    });
-    let mut statuses = Vec::new();
-    for r in futures::future::join_all(burst).await {
-        statuses.push(r.unwrap().status().as_u16());
-    }
+    let statuses = at_once(&s, &fresh_subnet(), std::iter::repeat_n(s.key.clone(), 20)).await;
     assert!(statuses.iter().all(|&st| st == 200), "{statuses:?}");
 }
 
@@ -761,14 +753,7 @@ async fn failed_keys_are_counted_across_instances() {
         extra,
     ));
     let bases = [s.base.clone(), format!("http://127.0.0.1:{port}/ai/v1")];
-    // A /64 of its own for each run, so no earlier run's count is in Redis.
-    let id = uuid::Uuid::new_v4();
-    let b = id.as_bytes();
-    let ip = format!(
-        "2001:db8:{:x}:{:x}::7",
-        u16::from_be_bytes([b[0], b[1]]),
-        u16::from_be_bytes([b[2], b[3]])
-    );
+    let ip = fresh_subnet();
     let send = |base: &str, key: &str| {
         common::client()
             .post(format!("{base}/chat/completions"))
