@@ -150,7 +150,10 @@ fn device_login(text: &str, start: usize, local: &str) -> bool {
     let from = super::super::text::ceil_boundary(text, start.saturating_sub(256));
     let lead = text.get(from..start).unwrap_or("");
     let line = lead[lead.rfind('\n').map_or(0, |i| i + 1)..].to_ascii_lowercase();
-    if line.ends_with("ssh://") {
+    if ["ssh://", "sftp://", "scp://"]
+        .iter()
+        .any(|s| line.ends_with(s))
+    {
         return true;
     }
     // Words as a shell reads them, without the prompt, quote or bracket before a command.
@@ -292,6 +295,7 @@ mod tests {
             "ssh -A -p 2222 deploy.bot@ci-runner.local",
             "ssh -N -L 8080:localhost:80 deploy.bot@h.local",
             "ssh \"deploy.bot@ci.local\"",
+            "open sftp://deploy.bot@nas.local/backups",
         ] {
             assert!(spans(t).is_empty(), "{t}");
         }
