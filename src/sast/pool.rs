@@ -339,7 +339,6 @@ impl SastPool {
         // A proxied answer is Markdown whatever its fences look like; only submitted code
         // is told apart by its name or content.
         let answer = job.source == "answer";
-        let markdown = answer || super::cli::reads_as_markdown(name.as_deref(), &content);
         let run = tokio::task::spawn_blocking(move || {
             if answer {
                 engine.scan_markdown(&content, Some(secrets.as_ref()))
@@ -374,7 +373,7 @@ impl SastPool {
                 self.store.complete(job, &kept).await
             }
             Ok(Ok(findings)) => {
-                let stored = self.explained(&findings, &job.content, markdown).await;
+                let stored = self.explained(&findings, job).await;
                 self.jobs.with_label_values(&["done"]).inc();
                 self.store.complete(job, &stored).await
             }
@@ -387,14 +386,13 @@ impl SastPool {
     /// The findings with the model's explanations, for at most `job_timeout` in all: the
     /// job's lease (twice that, and 5 s) covers the scan and this, so no other worker takes
     /// the job up again while it is being explained. Those not reached keep none.
-    async fn explained(
-        &self,
-        findings: &[Finding],
-        content: &str,
-        markdown: bool,
-    ) -> Vec<StoredFinding> {
+    async fn explained(&self, findings: &[Finding], job: &Job) -> Vec<StoredFinding> {
         let mut out: Vec<StoredFinding> = findings.iter().map(stored).collect();
         if let Some(x) = &self.explainer {
+            let content = job.content.as_str();
+            // Read as the scan read it: an answer, or submitted Markdown, counts lines per block.
+            let markdown = job.source == "answer"
+                || super::cli::reads_as_markdown(job.filename.as_deref(), content);
             let blocks = if markdown {
                 fenced_blocks(content)
             } else {

@@ -265,9 +265,9 @@ impl Lockouts {
                 // Bounded like the counts; a reservation forgotten only counts less.
                 l.inflight.clear();
             }
-            let n = l.in_flight(s, now);
             let e = l.inflight.entry((*s).to_string()).or_insert((until, 0));
-            if n == 0 {
+            if e.0 <= now {
+                // Ended: its count starts over, as an expired key in Redis would.
                 *e = (until, 0);
             }
             e.1 += 1;

@@ -85,9 +85,7 @@ fn address_at(text: &str, at: usize, sep: usize) -> Option<(usize, usize)> {
     if !valid_local(local) || !valid_domain(domain) {
         return None;
     }
-    let lead = text
-        .get(super::super::text::ceil_boundary(text, at.saturating_sub(256))..at)
-        .unwrap_or("");
+    let lead = lead_before(text, at);
     let token = lead
         .rsplit(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | '(' | '<'))
         .next()
@@ -146,9 +144,9 @@ fn device_login(text: &str, start: usize, local: &str) -> bool {
     if ACCOUNTS.contains(&local.to_ascii_lowercase().as_str()) {
         return true;
     }
-    // The line back to its start, or 256 bytes: a long line of addresses is read once each.
-    let from = super::super::text::ceil_boundary(text, start.saturating_sub(256));
-    let lead = text.get(from..start).unwrap_or("");
+    // The line back to its start, or a lead's length: a long line of addresses is read
+    // once each.
+    let lead = lead_before(text, start);
     let line = lead[lead.rfind('\n').map_or(0, |i| i + 1)..].to_ascii_lowercase();
     if ["ssh://", "sftp://", "scp://"]
         .iter()
@@ -187,9 +185,7 @@ fn device_login(text: &str, start: usize, local: &str) -> bool {
 /// an `@` and a domain. Read back at most as far as a domain runs, so a long chain of
 /// slashed addresses costs each `@` one bounded look.
 fn ends_an_address(text: &str, slash: usize) -> bool {
-    let lead = text
-        .get(super::super::text::ceil_boundary(text, slash.saturating_sub(256))..slash)
-        .unwrap_or("");
+    let lead = lead_before(text, slash);
     let Some(at) = lead.rfind('@') else {
         return false;
     };
@@ -197,6 +193,14 @@ fn ends_an_address(text: &str, slash: usize) -> bool {
     domain.chars().all(domain_char)
         && valid_domain(domain)
         && char_before(lead, at).is_some_and(|c| c.is_alphanumeric())
+}
+
+/// The 256 bytes before `at` (a domain's longest, and enough for a URL's start), shrunk to
+/// a char boundary: every look back from an address reads no further, so each `@` costs a
+/// bounded read however long its line.
+fn lead_before(text: &str, at: usize) -> &str {
+    text.get(super::super::text::ceil_boundary(text, at.saturating_sub(256))..at)
+        .unwrap_or("")
 }
 
 fn valid_local(l: &str) -> bool {

@@ -250,8 +250,12 @@ impl SecretDetector {
     /// Appends a finding for every secret in `text`.
     pub(crate) fn scan(&self, text: &str, out: &mut Vec<Finding>) {
         for (r, sites) in self.keyword_hits(text) {
-            let windows = match (sites, self.spans.get(r)) {
-                (Sites::Keys(mut keys), Some(SecretSpan::Tail(tail))) => {
+            let windows = match sites {
+                Sites::Keys(mut keys) => {
+                    // Only an assignment rule keeps keys ([`Self::sites`]).
+                    let Some(SecretSpan::Tail(tail)) = self.spans.get(r) else {
+                        continue;
+                    };
                     keys.sort_unstable();
                     keys.dedup();
                     let windows = assignment_windows(text, keys.into_iter(), tail.opens);
@@ -261,7 +265,7 @@ impl SecretDetector {
                 _ if text.len() <= WHOLE_TEXT_MAX || self.always.contains(&r) => {
                     vec![(0, text.len())]
                 }
-                (Sites::Near(near), _) => {
+                Sites::Near(near) => {
                     let mut w = near.of(text);
                     // An end inside a token (a JWT, a key body) would cut it where its own
                     // pattern could not match: the window runs on to the token's end.
@@ -271,7 +275,6 @@ impl SecretDetector {
                     merge_windows(&mut w);
                     w
                 }
-                (Sites::Keys(_), _) => continue,
             };
             // A match read on past its window's end is not found again from the next.
             let mut done = 0;
