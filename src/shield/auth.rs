@@ -264,11 +264,36 @@ impl BanList {
     }
 }
 
-/// A key lookup counted against its client's failure limit while in flight.
+/// A key lookup counted against its client's failure limit while in flight. One dropped
+/// before [`KeyGuesses::release`] (its request future dropped part-way, as a panic does) is
+/// given back by a task of its own, rather than counting until its window ends.
 pub struct Lookup {
     subject: String,
     /// Counted in process (Redis being away), and so released there.
     local: bool,
+    counts: Arc<Lockouts>,
+    /// Given back already (or its release under way, which is not repeated).
+    released: bool,
+}
+
+impl Drop for Lookup {
+    fn drop(&mut self) {
+        if self.released {
+            return;
+        }
+        // Without a runtime (shutting down) the count is left to expire with its window.
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (counts, subject, local) = (
+            self.counts.clone(),
+            std::mem::take(&mut self.subject),
+            self.local,
+        );
+        rt.spawn(async move {
+            counts.release(std::slice::from_ref(&subject), local).await;
+        });
+    }
 }
 
 /// A client has as many failed and in-flight key lookups as its limit allows.
@@ -279,7 +304,7 @@ pub struct Busy;
 /// is one so that every instance adds to the same count: N instances counting alone would
 /// allow N × `max_failures` before the ban. In process while Redis is absent or down.
 pub struct KeyGuesses {
-    counts: Lockouts,
+    counts: Arc<Lockouts>,
     /// `None` when `max_failures` is 0: nobody is banned for failed keys.
     policy: Option<LockPolicy>,
 }
@@ -292,7 +317,7 @@ impl KeyGuesses {
         ban_for: Duration,
     ) -> Self {
         KeyGuesses {
-            counts: Lockouts::with_prefix(redis, "securetag:keyguess:"),
+            counts: Arc::new(Lockouts::with_prefix(redis, "securetag:keyguess:")),
             // The ban is the lock; its length does not grow with repeats.
             policy: (max > 0).then_some(LockPolicy {
                 max_failures: max,
@@ -314,14 +339,22 @@ impl KeyGuesses {
         let subject = client_subject(ip);
         let limit = [(subject.as_str(), policy.max_failures)];
         match self.counts.admit(&[], &limit, policy.window).await {
-            Admission::Open { local } => Ok(Some(Lookup { subject, local })),
+            Admission::Open { local } => Ok(Some(Lookup {
+                subject,
+                local,
+                counts: self.counts.clone(),
+                released: false,
+            })),
             Admission::Busy | Admission::Locked(_) => Err(Busy),
         }
     }
 
     /// Ends a lookup [`Self::reserve`] counted, after its failure (if any) is counted.
     pub async fn release(&self, lookup: Option<Lookup>) {
-        if let Some(l) = lookup {
+        if let Some(mut l) = lookup {
+            // Marked first: a release cut off part-way is not sent twice (a second one would
+            // give back another request's turn); its count then expires with its window.
+            l.released = true;
             self.counts
                 .release(std::slice::from_ref(&l.subject), l.local)
                 .await;
@@ -398,6 +431,27 @@ mod tests {
                 "max_failures 0 bans nobody"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_lookup_dropped_unreleased_gives_its_turn_back() {
+        let g = KeyGuesses::new(None, 2, Duration::from_secs(60), Duration::from_secs(600));
+        let ip: IpAddr = "198.51.100.9".parse().unwrap();
+        let first = g.reserve(ip).await.expect("a first turn");
+        let second = g.reserve(ip).await.expect("a second turn");
+        assert!(g.reserve(ip).await.is_err(), "the limit is 2 in flight");
+        g.release(first).await;
+        let third = g.reserve(ip).await.expect("the released turn is free");
+        // A request cut off part-way drops its lookup without a release.
+        drop(second);
+        drop(third);
+        // The test's one-thread runtime runs the releases they spawned before this resumes.
+        tokio::task::yield_now().await;
+        let a = g.reserve(ip).await.expect("a dropped turn is back");
+        let b = g.reserve(ip).await.expect("both dropped turns are back");
+        assert!(g.reserve(ip).await.is_err(), "and no more than both");
+        g.release(a).await;
+        g.release(b).await;
     }
 
     #[test]
