@@ -83,6 +83,20 @@ impl Context {
         self.buf.get(..self.len).unwrap_or_default()
     }
 
+    /// Turns line breaks, tabs and no-break spaces into plain spaces, byte for byte, so a
+    /// cue that ends with a space (`mi `) also reads `mi` before a line break or a U+00A0.
+    pub(crate) fn fold_blanks(&mut self) {
+        let b = &mut self.buf[..self.len];
+        for i in 0..b.len() {
+            if b[i].is_ascii_whitespace() {
+                b[i] = b' ';
+            } else if b[i] == 0xC2 && b.get(i + 1) == Some(&0xA0) {
+                b[i] = b' ';
+                b[i + 1] = b' ';
+            }
+        }
+    }
+
     /// The whole window: it was cut on char boundaries and ASCII lowercasing keeps UTF-8
     /// valid. Checked here, once per call, rather than assumed.
     pub(crate) fn as_str(&self) -> &str {

@@ -728,6 +728,13 @@ const OWNERS: Cues = Cues::new(&[
 ]);
 /// How far before a number word its owner word may start.
 const OWNER_REACH: usize = 12;
+/// Phone words that count calls rather than name a number: with a period after them
+/// (`Llamadas del mes: 812 345 678`) the number is a tally.
+const TALLIES: Cues = Cues::new(&["llamadas", "calls"]);
+const PERIODS: Cues = Cues::new(&[
+    "mes", "semana", "d\u{ed}a", "dia", "a\u{f1}o", "hoy", "ayer", "total", "month", "week", "day",
+    "today", "year",
+]);
 
 /// Whether the words before a Spanish number that starts at `start` name it a phone: a phone
 /// word within [`ES_NEAR`] bytes and no id word after it (`Call-ID:`, `teléfono del pedido:
@@ -735,7 +742,8 @@ const OWNER_REACH: usize = 12;
 /// or someone's number word (`mi nuevo número es`) and no id word after the owner
 /// (`Pedido número`, `su número de serie`).
 fn spanish_phone_named(text: &str, start: usize) -> bool {
-    let before = lower_before(text, start, 32);
+    let mut before = lower_before(text, start, 32);
+    before.fold_blanks();
     let mut ctx = before.as_bytes();
     // A window that begins inside a word (`…mo|tel central`) starts at the next one.
     let cut = start - ctx.len();
@@ -745,8 +753,10 @@ fn spanish_phone_named(text: &str, start: usize) -> bool {
     }
     let near = |at: usize| ctx.len() - at <= ES_NEAR;
     let id = last_cue(ctx, &NUMBER_VETO).max(last_cue(ctx, &ID_NOUNS));
-    let phone_word =
-        last_cue(ctx, &PHONE_CUES).is_some_and(|c| near(c) && id.is_none_or(|i| i < c));
+    let phone_word = last_cue(ctx, &PHONE_CUES).is_some_and(|c| {
+        let tally = last_cue(ctx, &TALLIES) == Some(c) && has_any(&ctx[c..], &PERIODS);
+        near(c) && id.is_none_or(|i| i < c) && !tally
+    });
     let owned_number = || {
         last_cue(ctx, &NUMBER_WORDS).is_some_and(|n| {
             let owner = last_cue(&ctx[..n], &OWNERS).filter(|&o| n - o <= OWNER_REACH);
@@ -1010,6 +1020,10 @@ mod tests {
             "Datos de la cuenta, teléfono: 612345678",
             "mi nuevo número es 612 345 678",
             "Te escribo por el pedido, mi número es 612 345 678",
+            "mi\nnúmero es 612 345 678",
+            "Mi\u{a0}número: 612 345 678",
+            "Llamadas al 612 345 678",
+            "llámame hoy al 612 345 678",
         ] {
             assert_eq!(found(t).len(), 1, "{t}");
         }
@@ -1035,6 +1049,8 @@ mod tests {
             "Su número de serie: 712 345 678",
             "Tu número de seguimiento es 612 345 678",
             "Reservas en el motel central 712 345 678",
+            "Llamadas del mes: 812 345 678",
+            "Total calls today: 612 345 678",
         ] {
             assert!(found(t).is_empty(), "{t}");
         }
