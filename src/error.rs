@@ -9,6 +9,10 @@ use std::borrow::Cow;
 use bytes::Bytes;
 use serde::Serialize;
 
+/// The status recorded (metrics, access log, audit) for a request whose client left before
+/// any response went out: nginx's "client closed request", which operators already read.
+pub const CLIENT_CLOSED: u16 = 499;
+
 /// A client-facing error: status, machine-readable type and code, human message.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{status} {code}: {message}")]

@@ -357,6 +357,60 @@ async fn broken_streams_and_malformed_events_are_audited_without_a_panic() {
     assert_eq!(outcome, "client_disconnected");
 }
 
+/// A client that leaves before its answer's head (here, part-way through its body) is
+/// audited with nginx's 499, not a status no response could have had.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_client_gone_before_its_answer_is_audited_as_499() {
+    use tokio::io::AsyncWriteExt;
+    let s = setup("redact").await;
+    let body = ask("hi", false).to_string();
+    let addr = s
+        .url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap();
+    let mut conn = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /ai/v1/chat/completions HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        s.key,
+        body.len() + 100
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(body.as_bytes()).await.unwrap();
+    conn.flush().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    drop(conn);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let (status, outcome) = loop {
+        let row: Option<(i32, String)> = sqlx::query_as(
+            "SELECT status, outcome FROM securetag.ai_gateway_log WHERE tenant_id = $1::uuid",
+        )
+        .bind(&s.tenant)
+        .fetch_optional(&s.store.pool)
+        .await
+        .unwrap();
+        if let Some(r) = row {
+            break r;
+        }
+        assert!(std::time::Instant::now() < deadline, "no audit row");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!((status, outcome.as_str()), (499, "client_disconnected"));
+    assert_eq!(
+        s.provider.state.hits.load(Ordering::SeqCst),
+        0,
+        "nothing was asked"
+    );
+    // The edge's own count says the same.
+    let metrics = s.edge.metrics();
+    assert!(
+        metrics.contains("securetag_http_requests_total{route=\"ai\",status=\"499\"} 1"),
+        "{metrics}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn whole_answers_are_redacted_in_content_and_tool_arguments() {
     let s = setup("redact").await;

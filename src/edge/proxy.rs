@@ -750,7 +750,7 @@ impl ProxyHttp for EdgeProxy {
         let status = final_response(session)
             .map(|r| r.status.as_u16())
             .or(ctx.own_status)
-            .unwrap_or(0);
+            .unwrap_or(crate::error::CLIENT_CLOSED);
         let route = if ctx.ai {
             "ai"
         } else {

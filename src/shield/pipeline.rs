@@ -236,7 +236,7 @@ impl Shield {
             Err(Stop::Reject(e)) => {
                 return (self.reject(req, down, &e, Vec::new()).await, "rejected")
             }
-            Err(Stop::Gone) => return (0, "client_disconnected"),
+            Err(Stop::Gone) => return (crate::error::CLIENT_CLOSED, "client_disconnected"),
         };
         let body = match id {
             Some(id) => {
@@ -459,7 +459,7 @@ impl Shield {
             }
             Err(Stop::Gone) => {
                 trail.record.outcome = "client_disconnected".into();
-                0
+                crate::error::CLIENT_CLOSED
             }
         };
         self.finish(trail, status).await;
