@@ -11,6 +11,9 @@
 //! ("Dear Ana Ruiz") is found again where it appears without one ("Ana Ruiz said"), so
 //! redaction never leaves a second copy of something it hid. Recurrences must stand alone
 //! as words and not overlap a kept finding; they carry the original's score less 0.05.
+//! A full name recurs in lower and in upper case too (`juan pérez`, `JUAN PÉREZ`): two or
+//! more words that are a name in one place name the same person in another case, while a
+//! single one (`Mark`, `Rosa`) in lower case is as often a word.
 
 use std::collections::HashSet;
 
@@ -150,6 +153,21 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
                 values.push(v);
                 origin.push(i);
             }
+        }
+    }
+    // Owned, so they outlive the search; only names of two or more words, and only the
+    // spellings that differ from every value already searched.
+    let respelled_names: Vec<(String, usize)> = origin
+        .iter()
+        .filter(|&&i| &*kept[i].entity == "PERSON")
+        .filter_map(|&i| Some((kept[i].value(text)?, i)))
+        .filter(|(v, _)| v.contains(char::is_whitespace))
+        .flat_map(|(v, i)| [(v.to_lowercase(), i), (v.to_uppercase(), i)])
+        .collect();
+    for (v, i) in &respelled_names {
+        if seen.insert(v) {
+            values.push(v);
+            origin.push(*i);
         }
     }
     if values.is_empty() {
@@ -646,5 +664,23 @@ mod tests {
         let out = resolve(text, vec![f("PERSON", 5, 13, 0.9)]);
         let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
         assert_eq!(spans, vec!["Ana Ruiz", "Ana Ruiz"]);
+    }
+
+    #[test]
+    fn a_full_name_recurs_in_lower_and_upper_case_a_single_one_does_not() {
+        let text = "Dear Ana Ruiz and Mark, ... ANA RUIZ signed; ana ruiz paid. \
+                    Please mark it. MARK AND ana ruizo.";
+        let mark = text.find("Mark").unwrap();
+        let out = resolve(
+            text,
+            vec![f("PERSON", 5, 13, 0.9), f("PERSON", mark, mark + 4, 0.9)],
+        );
+        let spans: Vec<&str> = out.iter().map(|x| &text[x.start..x.end]).collect();
+        assert_eq!(spans, vec!["Ana Ruiz", "Mark", "ANA RUIZ", "ana ruiz"]);
+        assert!(out[2].score < 0.9, "a copy scores under its value");
+        // Other entities keep their case: a token in another case is another token.
+        let text = "key Ab Cd then ab cd";
+        let out = resolve(text, vec![f("SECRET", 4, 9, 0.9)]);
+        assert_eq!(out.len(), 1);
     }
 }

@@ -728,6 +728,14 @@ REVIEW_11 = [
     ('en', "The package lives at github.com/ana@acme.mx in the old registry."),
 ]
 add_reviews(REVIEW_11)
+# A full name's copies in lower or upper case (resolve.rs); a one-word name's lower-case
+# look-alike is a word.
+REVIEW_12 = [
+    ('es', f"Estimada {L('PERSON', 'Valeria Montes Ochoa')}: recibimos su pago. Firma: {L('PERSON', 'VALERIA MONTES OCHOA')}. Cc: {L('PERSON', 'valeria montes ochoa')}"),
+    ('en', f"Dear {L('PERSON', 'Grace Whitfield')}, thanks. (ticket opened by {L('PERSON', 'grace whitfield')}; please grace the meeting.)"),
+    ('en', f"Hi {L('PERSON', 'Mark')}, please mark the invoice as paid."),
+]
+add_reviews(REVIEW_12)
 # Every other item is an injection negative too (ordinary prompts, code, logs).
 for it in items:
     it.setdefault('injection', False)
