@@ -730,7 +730,11 @@ impl<'a> Flow<'a> {
         let kind = x.kind();
         if let Some((_, lf, rf)) = self.syn.assignments.iter().find(|(k, _, _)| *k == kind) {
             let left = x.child_by_field_name(lf)?;
-            let right = x.child_by_field_name(rf)?;
+            let right = if rf.is_empty() {
+                x.named_child(0)?
+            } else {
+                x.child_by_field_name(rf)?
+            };
             let targets: Vec<&str> = self
                 .text(left)
                 .split(',')
@@ -789,6 +793,20 @@ impl<'a> Flow<'a> {
             });
         }
         None
+    }
+
+    /// The text of the value variable `n` was last given (a plain assignment or a `with …
+    /// as` binding), when `n` is a variable that has one: `z` in `z.extractall()` after
+    /// `with ZipFile(p) as z`.
+    pub(crate) fn bound_value(&self, n: Node<'a>) -> Option<&'a str> {
+        if !self.syn.identifiers.contains(&n.kind()) {
+            return None;
+        }
+        self.begin();
+        let defs = self.definitions(n);
+        defs.first()
+            .filter(|d| !d.augmented)
+            .map(|d| self.text(d.value))
     }
 
     // ----- keyword arguments ----------------------------------------------------------------

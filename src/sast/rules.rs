@@ -9,7 +9,9 @@
 //!   language cannot express: `dynamic`, `not_dynamic`, `constant`, `not_constant`,
 //!   `from_source`, `not_from_source`, `from_param`, `tainted` (source or parameter),
 //!   `unsafe_string` (dynamic or from a source), `matches`/`not_matches` (regex on the
-//!   capture's text), `kwarg`/`no_kwarg` (a keyword argument or option of a call). A
+//!   capture's text), `value_matches`/`not_value_matches` (the same, or for a variable on
+//!   the value it was last given, so `f = request.files["x"]` reads as the upload it is),
+//!   `kwarg`/`no_kwarg` (a keyword argument or option of a call). A
 //!   condition applies to the matches that bind its capture, so one rule can hold several
 //!   patterns with different conditions. `report` names the capture whose line is reported
 //!   (default: the earliest capture); `sanitizers` are regexes that, found in the enclosing
@@ -122,6 +124,8 @@ struct RawCondition {
     unsafe_string: Option<String>,
     matches: Option<RawRegexTest>,
     not_matches: Option<RawRegexTest>,
+    value_matches: Option<RawRegexTest>,
+    not_value_matches: Option<RawRegexTest>,
     kwarg: Option<RawKwarg>,
     no_kwarg: Option<RawNoKwarg>,
 }
@@ -213,6 +217,8 @@ pub(crate) enum Test {
     /// Dynamic, or from a source: a string an attacker can shape.
     UnsafeString,
     Matches(Regex, bool),
+    /// [`Test::Matches`] on the capture's text or, for a variable, on its last value.
+    ValueMatches(Regex, bool),
     Kwarg {
         name: String,
         matches: Option<Regex>,
@@ -455,6 +461,14 @@ fn build_query(
         if let Some(t) = &c.not_matches {
             let re = regex_field("not_matches", Some(&t.regex), problems);
             tests.push((&t.capture, re.map(|r| Test::Matches(r, false))));
+        }
+        if let Some(t) = &c.value_matches {
+            let re = regex_field("value_matches", Some(&t.regex), problems);
+            tests.push((&t.capture, re.map(|r| Test::ValueMatches(r, true))));
+        }
+        if let Some(t) = &c.not_value_matches {
+            let re = regex_field("not_value_matches", Some(&t.regex), problems);
+            tests.push((&t.capture, re.map(|r| Test::ValueMatches(r, false))));
         }
         if let Some(k) = &c.kwarg {
             let matches = regex_field("kwarg.matches", k.matches.as_deref(), problems);

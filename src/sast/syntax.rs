@@ -25,7 +25,8 @@ pub(crate) struct Syntax {
     pub concat_ops: &'static [&'static str],
     /// Identifier kinds (a variable reference).
     pub identifiers: &'static [&'static str],
-    /// Assignment kinds with their (target field, value field).
+    /// Assignment kinds with their (target field, value field). An empty value field means
+    /// the kind's first named child: Python's `with open(p) as f` binds `f` that way.
     pub assignments: &'static [(&'static str, &'static str, &'static str)],
     /// Kinds that open a function scope (parameters live in field `parameters`, or in a
     /// `declarator` for C-like grammars).
@@ -68,6 +69,7 @@ const PY: Syntax = Syntax {
     assignments: &[
         ("assignment", "left", "right"),
         ("augmented_assignment", "left", "right"),
+        ("as_pattern", "alias", ""),
     ],
     functions: &["function_definition", "lambda"],
     calls: &["call"],
@@ -492,7 +494,10 @@ mod tests {
                     "{l:?} {kind}"
                 );
                 assert!(g.field_id_for_name(left).is_some(), "{l:?} field {left}");
-                assert!(g.field_id_for_name(right).is_some(), "{l:?} field {right}");
+                assert!(
+                    right.is_empty() || g.field_id_for_name(right).is_some(),
+                    "{l:?} field {right}"
+                );
             }
         }
     }

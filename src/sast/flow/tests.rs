@@ -292,3 +292,10 @@ fn the_last_visit_can_find_an_interpolation() {
     let (c, d, ..) = ask(Lang::Python, &code, &lit);
     assert!(!c && d);
 }
+
+#[test]
+fn python_with_as_binds_its_value() {
+    let code = "def h():\n    with open(request.args['p']) as f:\n        run(f)\n";
+    let (c, _, s, _) = ask(Lang::Python, code, "f");
+    assert!(s && !c, "f is what `with … as` gave it");
+}

@@ -214,6 +214,10 @@ fn holds<'a>(flow: &Flow<'a>, cond: &Condition, n: Node<'a>) -> bool {
             }
         }
         Test::Matches(re, want) => re.is_match(flow.text(n)) == *want,
+        Test::ValueMatches(re, want) => {
+            let value = flow.bound_value(n);
+            (re.is_match(flow.text(n)) || value.is_some_and(|v| re.is_match(v))) == *want
+        }
         Test::Kwarg { name, matches } => match flow.keyword_value(n, name) {
             Some(v) => matches.as_ref().is_none_or(|re| re.is_match(flow.text(v))),
             None => false,
