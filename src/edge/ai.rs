@@ -57,12 +57,13 @@ impl Downstream for SessionDownstream<'_> {
         let mut resp = self.head(status, headers)?;
         resp.insert_header(header::CONTENT_LENGTH, body.len().to_string())
             .map_err(|_| Gone)?;
-        self.ctx.own_status = Some(status);
         let end = body.is_empty();
         self.session
             .write_response_header(Box::new(resp), end)
             .await
             .map_err(|_| Gone)?;
+        // Only a head that went out is the status sent; before, the client left (499).
+        self.ctx.own_status = Some(status);
         if !end {
             self.session
                 .write_response_body(Some(body), true)
@@ -88,11 +89,12 @@ impl Downstream for SessionDownstream<'_> {
             resp.insert_header(header::TRANSFER_ENCODING, "chunked")
                 .map_err(|_| Gone)?;
         }
-        self.ctx.own_status = Some(status);
         self.session
             .write_response_header(Box::new(resp), false)
             .await
-            .map_err(|_| Gone)
+            .map_err(|_| Gone)?;
+        self.ctx.own_status = Some(status);
+        Ok(())
     }
 
     async fn send(&mut self, chunk: Bytes, end: bool) -> Result<(), Gone> {

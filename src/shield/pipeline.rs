@@ -201,7 +201,7 @@ impl Shield {
             .await
         {
             Ok(()) => e.status,
-            Err(_) => 0,
+            Err(_) => crate::error::CLIENT_CLOSED,
         }
     }
 

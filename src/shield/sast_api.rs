@@ -36,7 +36,7 @@ impl Shield {
                     .await
                 {
                     Ok(()) => status,
-                    Err(_) => 0,
+                    Err(_) => crate::error::CLIENT_CLOSED,
                 }
             }
             Err(e) => self.reject(req, down, &e, Vec::new()).await,
