@@ -83,17 +83,21 @@ impl Context {
         self.buf.get(..self.len).unwrap_or_default()
     }
 
-    /// Turns line breaks, tabs and no-break spaces into plain spaces, byte for byte, so a
-    /// cue that ends with a space (`mi `) also reads `mi` before a line break or a U+00A0.
+    /// Turns line breaks, tabs and no-break spaces (U+00A0, U+202F) into plain spaces, byte
+    /// for byte, so a cue that ends with a space (`mi `) also reads `mi` before any of them.
     pub(crate) fn fold_blanks(&mut self) {
         let b = &mut self.buf[..self.len];
         for i in 0..b.len() {
-            if b[i].is_ascii_whitespace() {
-                b[i] = b' ';
-            } else if b[i] == 0xC2 && b.get(i + 1) == Some(&0xA0) {
-                b[i] = b' ';
-                b[i + 1] = b' ';
-            }
+            let blank = if b[i].is_ascii_whitespace() {
+                1
+            } else if b[i..].starts_with("\u{a0}".as_bytes()) {
+                2
+            } else if b[i..].starts_with("\u{202f}".as_bytes()) {
+                3
+            } else {
+                0
+            };
+            b[i..i + blank].fill(b' ');
         }
     }
 
@@ -150,6 +154,19 @@ pub(crate) fn has_any(h: &[u8], cues: &Cues) -> bool {
     // byte was a twentieth of a whole scan); a substring searcher per cue costs more than it
     // saves at this size.
     (0..h.len()).any(|i| cue_at(h, cues, i))
+}
+
+/// Whether any of `cues` occurs in `h` (already lowercase) as a whole word: `día`, not the
+/// start of `díaz`.
+pub(crate) fn has_word(h: &[u8], cues: &Cues) -> bool {
+    (0..h.len()).any(|i| {
+        cue_at(h, cues, i)
+            && cues.words.iter().any(|w| {
+                h[i..].starts_with(w.as_bytes())
+                    && h.get(i + w.len())
+                        .is_none_or(|&c| !c.is_ascii_alphanumeric() && c < 0x80)
+            })
+    })
 }
 
 /// Where the last of `cues` in `h` (already lowercase) starts, at the start of a word.

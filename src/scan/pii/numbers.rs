@@ -12,8 +12,8 @@
 //! prefix) are only findings with a cue word nearby; a cue like "order" or "folio" vetoes them.
 
 use super::super::text::{
-    ceil_boundary, floor_boundary, has_any, last_cue, lower_after, lower_before, next_digit,
-    typographic_separator, Cues,
+    ceil_boundary, floor_boundary, has_any, has_word, last_cue, lower_after, lower_before,
+    next_digit, typographic_separator, Cues,
 };
 use super::super::validate;
 use crate::scan::finding::PiiEntity;
@@ -731,9 +731,36 @@ const OWNER_REACH: usize = 12;
 /// Phone words that count calls rather than name a number: with a period after them
 /// (`Llamadas del mes: 812 345 678`) the number is a tally.
 const TALLIES: Cues = Cues::new(&["llamadas", "calls"]);
+/// Whole words only ([`has_word`]): `día` is a period, `Díaz` a surname.
 const PERIODS: Cues = Cues::new(&[
-    "mes", "semana", "d\u{ed}a", "dia", "a\u{f1}o", "hoy", "ayer", "total", "month", "week", "day",
-    "today", "year",
+    "mes",
+    "meses",
+    "mensuales",
+    "semana",
+    "semanas",
+    "semanales",
+    "d\u{ed}a",
+    "d\u{ed}as",
+    "dia",
+    "dias",
+    "diarias",
+    "a\u{f1}o",
+    "a\u{f1}os",
+    "hoy",
+    "ayer",
+    "total",
+    "totales",
+    "month",
+    "months",
+    "monthly",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "daily",
+    "today",
+    "year",
+    "years",
 ]);
 
 /// Whether the words before a Spanish number that starts at `start` name it a phone: a phone
@@ -754,7 +781,7 @@ fn spanish_phone_named(text: &str, start: usize) -> bool {
     let near = |at: usize| ctx.len() - at <= ES_NEAR;
     let id = last_cue(ctx, &NUMBER_VETO).max(last_cue(ctx, &ID_NOUNS));
     let phone_word = last_cue(ctx, &PHONE_CUES).is_some_and(|c| {
-        let tally = last_cue(ctx, &TALLIES) == Some(c) && has_any(&ctx[c..], &PERIODS);
+        let tally = last_cue(ctx, &TALLIES) == Some(c) && has_word(&ctx[c..], &PERIODS);
         near(c) && id.is_none_or(|i| i < c) && !tally
     });
     let owned_number = || {
@@ -1024,6 +1051,9 @@ mod tests {
             "Mi\u{a0}número: 612 345 678",
             "Llamadas al 612 345 678",
             "llámame hoy al 612 345 678",
+            "Llamadas a Díaz: 612 345 678",
+            "Llamadas a Mesa: 612 345 678",
+            "mi\u{202f}número es 612 345 678",
         ] {
             assert_eq!(found(t).len(), 1, "{t}");
         }
