@@ -698,6 +698,23 @@ impl<'a> Flow<'a> {
     }
 
     fn definitions_in(&self, scope: Node<'a>, name: &str, before: usize) -> Vec<Def<'a>> {
+        let mut all = self.every_definition_in(scope, name, before, false);
+        let last_plain = all.iter().rposition(|d| !d.augmented);
+        match last_plain {
+            Some(i) => all.split_off(i),
+            None => all,
+        }
+    }
+
+    /// Every assignment to `name` in `scope` that ends before `before`, in order of their
+    /// ends; with `aliases`, bindings such as `with … as` too.
+    fn every_definition_in(
+        &self,
+        scope: Node<'a>,
+        name: &str,
+        before: usize,
+        aliases: bool,
+    ) -> Vec<Def<'a>> {
         let mut all: Vec<Def<'a>> = Vec::new();
         let mut stack = vec![scope];
         while let Some(x) = stack.pop() {
@@ -710,7 +727,10 @@ impl<'a> Flow<'a> {
             if x.id() != scope.id() && self.syn.functions.contains(&x.kind()) {
                 continue;
             }
-            if let Some(d) = self.as_definition(x, name) {
+            let def = self
+                .as_definition(x, name)
+                .or_else(|| aliases.then(|| self.as_alias(x, name)).flatten());
+            if let Some(d) = def {
                 if d.end <= before {
                     all.push(d);
                 }
@@ -718,11 +738,21 @@ impl<'a> Flow<'a> {
             stack.extend(named_children(x));
         }
         all.sort_by_key(|d| d.end);
-        let last_plain = all.iter().rposition(|d| !d.augmented);
-        match last_plain {
-            Some(i) => all.split_off(i),
-            None => all,
+        all
+    }
+
+    /// `x` as a binding of `name` to its first named child's value (`with ZipFile(p) as z`).
+    fn as_alias<'t>(&self, x: Node<'t>, name: &str) -> Option<Def<'t>> {
+        let (_, field) = self.syn.aliases.iter().find(|(k, _)| *k == x.kind())?;
+        let alias = x.child_by_field_name(field)?;
+        if self.text(alias).trim() != name {
+            return None;
         }
+        Some(Def {
+            value: x.named_child(0)?,
+            augmented: false,
+            end: x.end_byte(),
+        })
     }
 
     /// `x` as an assignment to `name`, if it is one.
@@ -730,11 +760,7 @@ impl<'a> Flow<'a> {
         let kind = x.kind();
         if let Some((_, lf, rf)) = self.syn.assignments.iter().find(|(k, _, _)| *k == kind) {
             let left = x.child_by_field_name(lf)?;
-            let right = if rf.is_empty() {
-                x.named_child(0)?
-            } else {
-                x.child_by_field_name(rf)?
-            };
+            let right = x.child_by_field_name(rf)?;
             let targets: Vec<&str> = self
                 .text(left)
                 .split(',')
@@ -795,18 +821,25 @@ impl<'a> Flow<'a> {
         None
     }
 
-    /// The text of the value variable `n` was last given (a plain assignment or a `with …
-    /// as` binding), when `n` is a variable that has one: `z` in `z.extractall()` after
-    /// `with ZipFile(p) as z`.
-    pub(crate) fn bound_value(&self, n: Node<'a>) -> Option<&'a str> {
+    /// The texts of every value variable `n` is given before its use, by plain assignments
+    /// or bindings (`with ZipFile(p) as z`), in the innermost scope that gives it one; empty
+    /// when `n` is no variable. All of them, so that one branch's value (`arc = ZipFile(p)`)
+    /// does not speak for another's (`arc = tarfile.open(p)`).
+    pub(crate) fn bound_values(&self, n: Node<'a>) -> Vec<&'a str> {
         if !self.syn.identifiers.contains(&n.kind()) {
-            return None;
+            return Vec::new();
         }
         self.begin();
-        let defs = self.definitions(n);
-        defs.first()
+        let name = self.text(n);
+        self.scopes(n)
+            .iter()
+            .map(|s| self.every_definition_in(s.node, name, n.start_byte(), true))
+            .find(|defs| !defs.is_empty())
+            .unwrap_or_default()
+            .into_iter()
             .filter(|d| !d.augmented)
             .map(|d| self.text(d.value))
+            .collect()
     }
 
     // ----- keyword arguments ----------------------------------------------------------------

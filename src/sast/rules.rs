@@ -10,7 +10,8 @@
 //!   `from_source`, `not_from_source`, `from_param`, `tainted` (source or parameter),
 //!   `unsafe_string` (dynamic or from a source), `matches`/`not_matches` (regex on the
 //!   capture's text), `value_matches`/`not_value_matches` (the same, or for a variable on
-//!   the value it was last given, so `f = request.files["x"]` reads as the upload it is),
+//!   every value it is given before its use, assignments and `with … as` alike, so that
+//!   `f = request.files["x"]` reads as the upload it is),
 //!   `kwarg`/`no_kwarg` (a keyword argument or option of a call). A
 //!   condition applies to the matches that bind its capture, so one rule can hold several
 //!   patterns with different conditions. `report` names the capture whose line is reported
@@ -217,7 +218,7 @@ pub(crate) enum Test {
     /// Dynamic, or from a source: a string an attacker can shape.
     UnsafeString,
     Matches(Regex, bool),
-    /// [`Test::Matches`] on the capture's text or, for a variable, on its last value.
+    /// [`Test::Matches`] on the capture's text or, for a variable, on all its values.
     ValueMatches(Regex, bool),
     Kwarg {
         name: String,

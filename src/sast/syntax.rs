@@ -25,9 +25,13 @@ pub(crate) struct Syntax {
     pub concat_ops: &'static [&'static str],
     /// Identifier kinds (a variable reference).
     pub identifiers: &'static [&'static str],
-    /// Assignment kinds with their (target field, value field). An empty value field means
-    /// the kind's first named child: Python's `with open(p) as f` binds `f` that way.
+    /// Assignment kinds with their (target field, value field).
     pub assignments: &'static [(&'static str, &'static str, &'static str)],
+    /// Kinds that bind the name in a field to the value of their first named child, with
+    /// that field: Python's `with ZipFile(p) as z` (and `except E as e`). Read only by
+    /// [`Flow::bound_values`](super::flow::Flow::bound_values), for rules that test what a
+    /// variable holds: a `with` gives a context object, never the taint of its arguments.
+    pub aliases: &'static [(&'static str, &'static str)],
     /// Kinds that open a function scope (parameters live in field `parameters`, or in a
     /// `declarator` for C-like grammars).
     pub functions: &'static [&'static str],
@@ -69,8 +73,8 @@ const PY: Syntax = Syntax {
     assignments: &[
         ("assignment", "left", "right"),
         ("augmented_assignment", "left", "right"),
-        ("as_pattern", "alias", ""),
     ],
+    aliases: &[("as_pattern", "alias")],
     functions: &["function_definition", "lambda"],
     calls: &["call"],
     format_fns: &["format", "format_map", "join"],
@@ -108,6 +112,7 @@ const JS: Syntax = Syntax {
         ("assignment_expression", "left", "right"),
         ("augmented_assignment_expression", "left", "right"),
     ],
+    aliases: &[],
     functions: &[
         "function_declaration",
         "function_expression",
@@ -173,6 +178,7 @@ const JAVA: Syntax = Syntax {
         ("variable_declarator", "name", "value"),
         ("assignment_expression", "left", "right"),
     ],
+    aliases: &[],
     functions: &[
         "method_declaration",
         "constructor_declaration",
@@ -229,6 +235,7 @@ const GO: Syntax = Syntax {
         ("var_spec", "name", "value"),
         ("const_spec", "name", "value"),
     ],
+    aliases: &[],
     functions: &["function_declaration", "method_declaration", "func_literal"],
     calls: &["call_expression"],
     format_fns: &["Sprintf", "Sprint", "Sprintln", "Join"],
@@ -284,6 +291,7 @@ const PHP: Syntax = Syntax {
         ("assignment_expression", "left", "right"),
         ("augmented_assignment_expression", "left", "right"),
     ],
+    aliases: &[],
     functions: &[
         "function_definition",
         "method_declaration",
@@ -346,6 +354,7 @@ const C: Syntax = Syntax {
         ("init_declarator", "declarator", "value"),
         ("assignment_expression", "left", "right"),
     ],
+    aliases: &[],
     functions: &["function_definition", "lambda_expression"],
     calls: &["call_expression"],
     format_fns: &["format", "str"],
@@ -387,6 +396,7 @@ const RUBY: Syntax = Syntax {
         ("assignment", "left", "right"),
         ("operator_assignment", "left", "right"),
     ],
+    aliases: &[],
     functions: &["method", "singleton_method", "block", "do_block", "lambda"],
     calls: &["call"],
     format_fns: &["format", "sprintf", "join"],
@@ -421,6 +431,7 @@ const BASH: Syntax = Syntax {
     concat_ops: &[],
     identifiers: &["simple_expansion", "expansion"],
     assignments: &[("variable_assignment", "name", "value")],
+    aliases: &[],
     functions: &["function_definition"],
     calls: &["command"],
     format_fns: &["printf"],
@@ -494,10 +505,11 @@ mod tests {
                     "{l:?} {kind}"
                 );
                 assert!(g.field_id_for_name(left).is_some(), "{l:?} field {left}");
-                assert!(
-                    right.is_empty() || g.field_id_for_name(right).is_some(),
-                    "{l:?} field {right}"
-                );
+                assert!(g.field_id_for_name(right).is_some(), "{l:?} field {right}");
+            }
+            for (kind, field) in s.aliases {
+                assert!(g.id_for_node_kind(kind, true) != 0, "{l:?} {kind}");
+                assert!(g.field_id_for_name(field).is_some(), "{l:?} field {field}");
             }
         }
     }

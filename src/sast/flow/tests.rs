@@ -2,9 +2,9 @@ use super::*;
 use crate::sast::lang::Lang;
 use crate::sast::syntax::syntax;
 
-/// Parses `code`, finds the first node of `kind` whose text is `target`, and returns
-/// the four answers for it.
-fn ask(lang: Lang, code: &str, target: &str) -> (bool, bool, bool, bool) {
+/// Parses `code`, finds the last named node whose text is `target`, and returns what `q`
+/// says of it.
+fn at<R>(lang: Lang, code: &str, target: &str, q: impl Fn(&Flow<'_>, Node<'_>) -> R) -> R {
     let mut p = tree_sitter::Parser::new();
     let grammar = lang.grammar().expect("grammar");
     p.set_language(&grammar).expect("language");
@@ -26,18 +26,24 @@ fn ask(lang: Lang, code: &str, target: &str) -> (bool, bool, bool, bool) {
         }
         stack.extend(named_children(n));
     }
-    let n = found.expect("target node");
-    // Each question with its own budget, as the query's conditions ask them.
-    let ask = |q: &dyn Fn(Node<'_>) -> bool| {
-        flow.begin();
-        q(n)
-    };
-    (
-        ask(&|n| flow.is_constant(n)),
-        ask(&|n| flow.is_dynamic(n)),
-        ask(&|n| flow.flows_from_source(n)),
-        ask(&|n| flow.flows_from_param(n)),
-    )
+    q(&flow, found.expect("target node"))
+}
+
+/// The four answers for `target` in `code` (see [`at`]).
+fn ask(lang: Lang, code: &str, target: &str) -> (bool, bool, bool, bool) {
+    at(lang, code, target, |flow, n| {
+        // Each question with its own budget, as the query's conditions ask them.
+        let ask = |q: &dyn Fn(Node<'_>) -> bool| {
+            flow.begin();
+            q(n)
+        };
+        (
+            ask(&|n| flow.is_constant(n)),
+            ask(&|n| flow.is_dynamic(n)),
+            ask(&|n| flow.flows_from_source(n)),
+            ask(&|n| flow.flows_from_param(n)),
+        )
+    })
 }
 
 #[test]
@@ -294,8 +300,29 @@ fn the_last_visit_can_find_an_interpolation() {
 }
 
 #[test]
-fn python_with_as_binds_its_value() {
-    let code = "def h():\n    with open(request.args['p']) as f:\n        run(f)\n";
-    let (c, _, s, _) = ask(Lang::Python, code, "f");
-    assert!(s && !c, "f is what `with … as` gave it");
+fn a_variables_values_include_with_bindings_and_every_branch() {
+    let values = |code: &str| -> Vec<String> {
+        at(Lang::Python, code, "z", |flow, n| {
+            flow.bound_values(n)
+                .into_iter()
+                .map(str::to_owned)
+                .collect()
+        })
+    };
+    assert_eq!(
+        values("def u(p, d):\n    with ZipFile(p) as z:\n        z.extractall(d)\n"),
+        ["ZipFile(p)"]
+    );
+    assert_eq!(
+        values("if t:\n    z = tarfile.open(p)\nelse:\n    z = ZipFile(p)\nz.extractall(d)\n"),
+        ["tarfile.open(p)", "ZipFile(p)"]
+    );
+    assert!(values("def u(z):\n    z.extractall(d)\n").is_empty());
+    // A `with` gives a context object: its arguments' taint is not the variable's.
+    let (_, _, s, _) = ask(
+        Lang::Python,
+        "def h():\n    with open(request.args['p']) as f:\n        json.load(f)\n",
+        "f",
+    );
+    assert!(!s, "a file object is no path");
 }

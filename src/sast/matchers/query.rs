@@ -215,8 +215,11 @@ fn holds<'a>(flow: &Flow<'a>, cond: &Condition, n: Node<'a>) -> bool {
         }
         Test::Matches(re, want) => re.is_match(flow.text(n)) == *want,
         Test::ValueMatches(re, want) => {
-            let value = flow.bound_value(n);
-            (re.is_match(flow.text(n)) || value.is_some_and(|v| re.is_match(v))) == *want
+            let matched = re.is_match(flow.text(n)) || {
+                let values = flow.bound_values(n);
+                !values.is_empty() && values.iter().all(|v| re.is_match(v))
+            };
+            matched == *want
         }
         Test::Kwarg { name, matches } => match flow.keyword_value(n, name) {
             Some(v) => matches.as_ref().is_none_or(|re| re.is_match(flow.text(v))),
