@@ -441,7 +441,10 @@ mod tests {
         let second = g.reserve(ip).await.expect("a second turn");
         assert!(g.reserve(ip).await.is_err(), "the limit is 2 in flight");
         g.release(first).await;
+        tokio::task::yield_now().await;
         let third = g.reserve(ip).await.expect("the released turn is free");
+        // A released lookup is not given back a second time when it is dropped.
+        assert!(g.reserve(ip).await.is_err(), "first was given back once");
         // A request cut off part-way drops its lookup without a release.
         drop(second);
         drop(third);

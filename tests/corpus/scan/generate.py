@@ -728,8 +728,8 @@ REVIEW_11 = [
     ('en', "The package lives at github.com/ana@acme.mx in the old registry."),
 ]
 add_reviews(REVIEW_11)
-# A full name's copies in lower or upper case (resolve.rs); a one-word name's lower-case
-# look-alike is a word.
+# A full name's copies in lower case (resolve.rs) and in upper case (found by the detector
+# itself); a one-word name's lower-case look-alike is a word.
 REVIEW_12 = [
     ('es', f"Estimada {L('PERSON', 'Valeria Montes Ochoa')}: recibimos su pago. Firma: {L('PERSON', 'VALERIA MONTES OCHOA')}. Cc: {L('PERSON', 'valeria montes ochoa')}"),
     ('en', f"Dear {L('PERSON', 'Grace Whitfield')}, thanks. (ticket opened by {L('PERSON', 'grace whitfield')}; please grace the meeting.)"),
