@@ -105,10 +105,12 @@ impl EdgeProxy {
     ) -> Result<()> {
         self.decorate(&mut resp, ctx)?;
         resp.insert_header(header::CONTENT_LENGTH, body.len().to_string())?;
-        ctx.own_status = Some(resp.status.as_u16());
+        let status = resp.status.as_u16();
         let head_only = session.req_header().method == http::Method::HEAD;
         let end = body.is_empty() || head_only;
         session.write_response_header(Box::new(resp), end).await?;
+        // Only a head that went out is the status sent; before, the client left (499).
+        ctx.own_status = Some(status);
         if !end {
             session.write_response_body(Some(body), true).await?;
         }
@@ -430,8 +432,8 @@ impl ProxyHttp for EdgeProxy {
                     }
                     let mut resp = headers::preflight(cors, &origin)?;
                     resp.insert_header(X_REQUEST_ID, ctx.request_id.as_str())?;
-                    ctx.own_status = Some(204);
                     session.write_response_header(Box::new(resp), true).await?;
+                    ctx.own_status = Some(204);
                     return Ok(true);
                 }
                 if allowed {

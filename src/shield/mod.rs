@@ -72,6 +72,20 @@ pub trait Downstream: Send {
         headers: Vec<(&'static str, String)>,
     ) -> Result<(), Gone>;
     async fn send(&mut self, chunk: Bytes, end: bool) -> Result<(), Gone>;
+
+    /// [`Self::respond`], for callers that only record the outcome: the status sent, or
+    /// [`CLIENT_CLOSED`](crate::error::CLIENT_CLOSED) when the client is gone.
+    async fn answer(
+        &mut self,
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Bytes,
+    ) -> u16 {
+        match self.respond(status, headers, body).await {
+            Ok(()) => status,
+            Err(Gone) => crate::error::CLIENT_CLOSED,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -141,7 +141,7 @@ fn invalid(message: impl Into<std::borrow::Cow<'static, str>>, param: &str) -> H
 }
 
 impl Shield {
-    /// Serves one request under the prefix; returns the status sent (0 if none could be).
+    /// Serves one request under the prefix; returns the status sent (499 if none could be).
     pub async fn serve(&self, req: &Request<'_>, down: &mut dyn Downstream) -> u16 {
         let rest = req
             .path
@@ -196,13 +196,7 @@ impl Shield {
             headers.push(("retry-after", s.to_string()));
         }
         headers.extend(e.headers.iter().cloned());
-        match down
-            .respond(e.status, headers, e.body(req.request_id))
-            .await
-        {
-            Ok(()) => e.status,
-            Err(_) => crate::error::CLIENT_CLOSED,
-        }
+        down.answer(e.status, headers, e.body(req.request_id)).await
     }
 
     async fn health(&self, down: &mut dyn Downstream) -> (u16, &'static str) {
@@ -213,14 +207,14 @@ impl Shield {
         let body = json!({"status": if store { "ok" } else { "degraded" }, "store": store,
             "providers": self.providers.specs.iter().map(|p| p.name.clone()).collect::<Vec<_>>()});
         let status = if store { 200 } else { 503 };
-        let _ = down
-            .respond(
+        let sent = down
+            .answer(
                 status,
                 vec![("content-type", "application/json".into())],
                 Bytes::from(body.to_string()),
             )
             .await;
-        (status, "health")
+        (sent, "health")
     }
 
     /// `GET /v1/models`, or with `id` the SDK's `models.retrieve(id)`: any model this key
@@ -276,14 +270,14 @@ impl Shield {
                 json!({"object": "list", "data": data})
             }
         };
-        let _ = down
-            .respond(
+        let sent = down
+            .answer(
                 200,
                 vec![("content-type", "application/json".into())],
                 Bytes::from(body.to_string()),
             )
             .await;
-        (200, "models")
+        (sent, "models")
     }
 
     /// A key not in the cache goes to the store as a guess would: the lookup is counted

@@ -31,13 +31,8 @@ impl Shield {
         match result {
             Ok((status, body)) => {
                 let headers = vec![("content-type", "application/json".to_string())];
-                match down
-                    .respond(status, headers, Bytes::from(body.to_string()))
+                down.answer(status, headers, Bytes::from(body.to_string()))
                     .await
-                {
-                    Ok(()) => status,
-                    Err(_) => crate::error::CLIENT_CLOSED,
-                }
             }
             Err(e) => self.reject(req, down, &e, Vec::new()).await,
         }
