@@ -831,12 +831,17 @@ impl<'a> Flow<'a> {
         }
         self.begin();
         let name = self.text(n);
-        self.scopes(n)
+        let defs = self
+            .scopes(n)
             .iter()
             .map(|s| self.every_definition_in(s.node, name, n.start_byte(), true))
             .find(|defs| !defs.is_empty())
-            .unwrap_or_default()
-            .into_iter()
+            .unwrap_or_default();
+        // A walk the budget cut short may have missed a value: none is then known.
+        if self.budget.get() == 0 {
+            return Vec::new();
+        }
+        defs.into_iter()
             .filter(|d| !d.augmented)
             .map(|d| self.text(d.value))
             .collect()

@@ -157,7 +157,8 @@ pub(crate) fn has_any(h: &[u8], cues: &Cues) -> bool {
 }
 
 /// Whether any of `cues` occurs in `h` (already lowercase) as a whole word: `día`, not the
-/// start of `díaz`.
+/// start of `díaz`. For cues that end with a letter or digit (the end of one ending with a
+/// space or a sign is checked one byte past it).
 pub(crate) fn has_word(h: &[u8], cues: &Cues) -> bool {
     (0..h.len()).any(|i| {
         cue_at(h, cues, i)

@@ -735,17 +735,24 @@ const TALLIES: Cues = Cues::new(&["llamadas", "calls"]);
 const PERIODS: Cues = Cues::new(&[
     "mes",
     "meses",
+    "mensual",
     "mensuales",
     "semana",
     "semanas",
+    "semanal",
     "semanales",
     "d\u{ed}a",
     "d\u{ed}as",
     "dia",
     "dias",
+    "diario",
+    "diaria",
+    "diarios",
     "diarias",
     "a\u{f1}o",
     "a\u{f1}os",
+    "anual",
+    "anuales",
     "hoy",
     "ayer",
     "total",
@@ -755,12 +762,14 @@ const PERIODS: Cues = Cues::new(&[
     "monthly",
     "week",
     "weeks",
+    "weekly",
     "day",
     "days",
     "daily",
     "today",
     "year",
     "years",
+    "yearly",
 ]);
 
 /// Whether the words before a Spanish number that starts at `start` name it a phone: a phone
@@ -1081,6 +1090,7 @@ mod tests {
             "Reservas en el motel central 712 345 678",
             "Llamadas del mes: 812 345 678",
             "Total calls today: 612 345 678",
+            "Calls weekly: 612 345 678",
         ] {
             assert!(found(t).is_empty(), "{t}");
         }
