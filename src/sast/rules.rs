@@ -455,21 +455,22 @@ fn build_query(
                 tests.push((capture, Some(test)));
             }
         }
-        if let Some(t) = &c.matches {
-            let re = regex_field("matches", Some(&t.regex), problems);
-            tests.push((&t.capture, re.map(|r| Test::Matches(r, true))));
-        }
-        if let Some(t) = &c.not_matches {
-            let re = regex_field("not_matches", Some(&t.regex), problems);
-            tests.push((&t.capture, re.map(|r| Test::Matches(r, false))));
-        }
-        if let Some(t) = &c.value_matches {
-            let re = regex_field("value_matches", Some(&t.regex), problems);
-            tests.push((&t.capture, re.map(|r| Test::ValueMatches(r, true))));
-        }
-        if let Some(t) = &c.not_value_matches {
-            let re = regex_field("not_value_matches", Some(&t.regex), problems);
-            tests.push((&t.capture, re.map(|r| Test::ValueMatches(r, false))));
+        // (field, its test, on the variable's values too, whether it must match)
+        let regex_tests = [
+            ("matches", &c.matches, false, true),
+            ("not_matches", &c.not_matches, false, false),
+            ("value_matches", &c.value_matches, true, true),
+            ("not_value_matches", &c.not_value_matches, true, false),
+        ];
+        for (field, t, of_values, want) in regex_tests {
+            if let Some(t) = t {
+                let re = regex_field(field, Some(&t.regex), problems);
+                let test = |r| match of_values {
+                    true => Test::ValueMatches(r, want),
+                    false => Test::Matches(r, want),
+                };
+                tests.push((&t.capture, re.map(test)));
+            }
         }
         if let Some(k) = &c.kwarg {
             let matches = regex_field("kwarg.matches", k.matches.as_deref(), problems);
