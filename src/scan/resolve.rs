@@ -19,7 +19,7 @@ use std::collections::HashSet;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-use super::finding::{Category, Finding};
+use super::finding::{Category, Finding, PiiEntity};
 use super::text::{char_at, char_before, next_digit, next_where};
 
 /// Shortest value that is searched for again. Every value is: the fuzzer found a two-letter
@@ -53,7 +53,7 @@ pub(crate) fn resolve(text: &str, mut findings: Vec<Finding>) -> Vec<Finding> {
     // A longer finding took part of another (an e-mail took the surname of a name): what
     // it left is still that value's, and must not stay visible. Whole findings go first.
     for f in cut {
-        let person = &*f.entity == "PERSON";
+        let person = is_person(&f);
         for (s, e) in taken.remainders(text, f.start, f.end, person) {
             if taken.insert(s, e) {
                 kept.push(Finding {
@@ -157,14 +157,13 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
     }
     // Owned, so they outlive the search; only names of two or more words, and only the
     // spellings that differ from every value already searched.
-    let respelled_names: Vec<(String, usize)> = origin
+    let lower_names: Vec<(String, usize)> = values
         .iter()
-        .filter(|&&i| &*kept[i].entity == "PERSON")
-        .filter_map(|&i| Some((kept[i].value(text)?, i)))
-        .filter(|(v, _)| v.contains(char::is_whitespace))
-        .map(|(v, i)| (v.to_lowercase(), i))
+        .zip(&origin)
+        .filter(|&(v, &i)| is_person(&kept[i]) && v.contains(char::is_whitespace))
+        .map(|(v, &i)| (v.to_lowercase(), i))
         .collect();
-    for (v, i) in &respelled_names {
+    for (v, i) in &lower_names {
         if seen.insert(v) {
             values.push(v);
             origin.push(*i);
@@ -244,6 +243,10 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
         kept.sort_by_key(|f| f.start);
     }
     kept
+}
+
+fn is_person(f: &Finding) -> bool {
+    &*f.entity == PiiEntity::Person.name()
 }
 
 /// A copy of `src` at `start..end`: found because `src` was, so scored a little under it.

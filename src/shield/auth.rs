@@ -71,7 +71,9 @@ impl KeyCache {
         &self.shards[d as usize % SHARDS]
     }
 
-    /// The record for `hash`: from the cache while fresh, else from the store.
+    /// The record for `hash`: from the cache while fresh, else from the store. The request
+    /// path takes a lookup turn between the two ([`Self::cached`], [`Self::load`]).
+    #[cfg(test)]
     pub async fn get(
         &self,
         store: &dyn Store,

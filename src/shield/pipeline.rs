@@ -280,18 +280,17 @@ impl Shield {
         (sent, "models")
     }
 
-    /// A key not in the cache goes to the store as a guess would: the lookup is counted
-    /// against the address's failure limit while in flight, so guesses sent at once stop at
-    /// the limit instead of all reaching the store before the first failure counts. At the
-    /// limit it tries again for up to [`LOOKUP_PATIENCE`]: lookups take a millisecond, so
-    /// valid keys sent at once (a client's parallel requests when their cache entry runs out,
-    /// people behind one NAT) each get a turn, or find the record another request cached.
+    /// The key's cached record, or else a turn to look it up. A key not in the cache goes to
+    /// the store as a guess would: the lookup is counted against the address's failure limit
+    /// while in flight, so guesses sent at once stop at the limit instead of all reaching the
+    /// store before the first failure counts. At the limit it tries again for up to
+    /// [`LOOKUP_PATIENCE`]: lookups take a millisecond, so valid keys sent at once (a
+    /// client's parallel requests when their cache entry runs out, people behind one NAT)
+    /// each get a turn, or find the record another request cached. The caller has checked
+    /// the address's ban; it is checked again before each retry.
     async fn reserve_lookup(&self, ip: std::net::IpAddr, hash: &str) -> Result<Reserved, Stop> {
         let deadline = Instant::now() + LOOKUP_PATIENCE;
         loop {
-            if self.bans.is_ip_banned(ip) {
-                return Err(ip_banned().into());
-            }
             if let Some(record) = self.keys.cached(hash) {
                 return Ok(Reserved::Cached(record));
             }
@@ -316,6 +315,9 @@ impl Shield {
             }
             // About twenty tries a second: each is a Redis call.
             tokio::time::sleep(Duration::from_millis(50)).await;
+            if self.bans.is_ip_banned(ip) {
+                return Err(ip_banned().into());
+            }
         }
     }
 
@@ -338,14 +340,9 @@ impl Shield {
             .into());
         };
         let hash = crypto::sha256_hex(key.as_bytes());
-        let (record, lookup) = match self.keys.cached(&hash) {
-            Some(record) => (Ok(record), None),
-            None => match self.reserve_lookup(req.client_ip, &hash).await? {
-                Reserved::Cached(record) => (Ok(record), None),
-                Reserved::Lookup(lookup) => {
-                    (self.keys.load(self.store.as_ref(), &hash).await, lookup)
-                }
-            },
+        let (record, lookup) = match self.reserve_lookup(req.client_ip, &hash).await? {
+            Reserved::Cached(record) => (Ok(record), None),
+            Reserved::Lookup(lookup) => (self.keys.load(self.store.as_ref(), &hash).await, lookup),
         };
         // A failed lookup keeps its reservation until its failure is counted.
         let lookup = if matches!(record, Ok(None)) {

@@ -9,9 +9,10 @@
 //! named `corp.local` give their people sign-in names of that form (`ana.ruiz@corp.local`);
 //! only a device's login on the local network (`ssh pi@raspberrypi.local`) is left out.
 //! A `/` before an address makes it part of a path (`github.com/ana@…`) unless the `/`
-//! ends another address (`ana@acme.mx/luis@acme.mx`, a list written with slashes). `user:pass@host` in a URL belongs to the
-//! connection-string secret rule, not here. `icon@2x.png` has a file extension, not a TLD;
-//! extensions that are also country domains (`.md`, `.py`, `.sh`, `.so`) are domains.
+//! ends another address (`ana@acme.mx/luis@acme.mx`, a list written with slashes).
+//! `user:pass@host` in a URL belongs to the connection-string secret rule, not here.
+//! `icon@2x.png` has a file extension, not a TLD; extensions that are also country domains
+//! (`.md`, `.py`, `.sh`, `.so`) are domains.
 
 use super::super::text::{char_at, char_before};
 
