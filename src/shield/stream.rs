@@ -774,7 +774,8 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             }
         }
         let findings = self.scan_held(&key, &pending);
-        let mut cut = safe_cut(&pending, self.holdback, &findings);
+        let placeholder = self.guard.max_placeholder_len();
+        let mut cut = safe_cut(&pending, self.holdback, placeholder, &findings);
         let json = self.reads_json(&key.1);
         if json {
             cut = super::wire::escape_floor(&pending, cut);
@@ -1075,8 +1076,14 @@ fn line_body(line: &[u8]) -> &[u8] {
 }
 
 /// The byte index up to which `pending` can be sent: all but the last `holdback` chars,
-/// moved back to the start of a token or finding that crosses it, or of an open PEM block.
-pub fn safe_cut(pending: &str, holdback: usize, findings: &[crate::scan::Finding]) -> usize {
+/// moved back to the start of a token or finding that crosses it, of a placeholder up to
+/// `placeholder` bytes long (the vault restores only whole ones), or of an open PEM block.
+pub fn safe_cut(
+    pending: &str,
+    holdback: usize,
+    placeholder: usize,
+    findings: &[crate::scan::Finding],
+) -> usize {
     let mut cut = match pending.char_indices().rev().nth(holdback.saturating_sub(1)) {
         Some((i, _)) if holdback > 0 => i,
         Some(_) => pending.len(),
@@ -1108,6 +1115,19 @@ pub fn safe_cut(pending: &str, holdback: usize, findings: &[crate::scan::Finding
             cut = f.start;
         }
     }
+    // A token longer than the token hold is cut anyway, maybe inside a placeholder such
+    // as `<EMAIL_1>` in compact JSON; the client would get the placeholder, not its value.
+    if placeholder > 0 {
+        let mut from = cut.saturating_sub(placeholder - 1);
+        while !pending.is_char_boundary(from) {
+            from += 1;
+        }
+        if let Some(open) = pending[from..cut].rfind('<') {
+            if !pending[from + open..cut].contains('>') {
+                cut = from + open;
+            }
+        }
+    }
     // Hold an unfinished PEM block from its BEGIN line.
     if let Some(b) = pending[..cut].rfind("-----BEGIN ") {
         if !pending[b..].contains("-----END ") && pending.len() - b < MAX_PEM_HOLD {
@@ -1133,10 +1153,10 @@ mod tests {
     #[test]
     fn safe_cut_keeps_tokens_whole() {
         let text = "hello there my address is someone@example.com";
-        let cut = safe_cut(text, 5, &[]);
+        let cut = safe_cut(text, 5, 0, &[]);
         assert_eq!(&text[..cut], "hello there my address is ");
-        assert_eq!(safe_cut("short", 10, &[]), 0);
-        assert_eq!(safe_cut("a b c d e f", 0, &[]), "a b c d e f".len());
+        assert_eq!(safe_cut("short", 10, 0, &[]), 0);
+        assert_eq!(safe_cut("a b c d e f", 0, 0, &[]), "a b c d e f".len());
     }
 
     #[test]
@@ -1467,6 +1487,38 @@ id: 9"#;
         assert!(content.starts_with("Here it is:") && content.ends_with("Keep it safe."));
     }
 
+    /// Compact JSON has no blank to cut at, so past the token hold a cut falls anywhere:
+    /// never inside a pseudonym's placeholder, which would reach the client unrestored.
+    #[test]
+    fn a_forced_cut_does_not_split_a_placeholder() {
+        let mut pseudo = RedactionPolicy::new(RedactionMode::Placeholder);
+        for e in crate::scan::PiiEntity::ALL {
+            pseudo = pseudo.with_entity(e.name(), RedactionMode::Pseudonymize);
+        }
+        // The request's redaction, which left the client's address in the vault.
+        let vault = || {
+            let mut state = RedactionState::new();
+            let prompt = "write to ana.lopez@correo-mx.com";
+            let found = scanner().scan(prompt, &Default::default()).findings;
+            let sent = crate::scan::redact(prompt, &found, &pseudo, &mut state);
+            assert_eq!(sent, "write to <EMAIL_1>");
+            state
+        };
+        let rows: Vec<String> = (0..300)
+            .map(|i| format!("{{\"row\":{i},\"to\":\"<EMAIL_1>\"}}"))
+            .collect();
+        let answer = format!("[{}]", rows.join(","));
+        let expected = answer.replace("<EMAIL_1>", "ana.lopez@correo-mx.com");
+        for size in [7, 31, 200] {
+            let pieces: Vec<String> = (answer.as_bytes().chunks(size))
+                .map(|c| json!({"content": String::from_utf8_lossy(c)}).to_string())
+                .collect();
+            let refs: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            let out = guarded_stream_with(&refs, false, vault());
+            assert_eq!(content_of(&out), expected, "deltas of {size} bytes");
+        }
+    }
+
     /// A key block that never ends is not held to the stream's end: past 32 KiB the answer
     /// is stopped, and none of the block was sent.
     #[test]
@@ -1644,11 +1696,15 @@ id: 9"#;
     }
 
     fn guarded_stream_as(deltas: &[&str], json: bool) -> String {
+        guarded_stream_with(deltas, json, RedactionState::new())
+    }
+
+    /// [`guarded_stream_as`] for a request whose redaction left `state` (its vault).
+    fn guarded_stream_with(deltas: &[&str], json: bool, state: RedactionState) -> String {
         let scanner = scanner();
         let p = policy();
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
-        let mut g =
-            OutputGuard::new(scanner, &p, &ph, RedactionState::new()).with_json_answer(json);
+        let mut g = OutputGuard::new(scanner, &p, &ph, state).with_json_answer(json);
         let mut f = SseFilter::new(&mut g, 8, 1 << 20);
         let mut out = Vec::new();
         for delta in deltas {
