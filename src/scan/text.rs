@@ -83,19 +83,21 @@ impl Context {
         self.buf.get(..self.len).unwrap_or_default()
     }
 
-    /// Turns line breaks, tabs and no-break spaces (U+00A0, U+202F) into plain spaces, byte
-    /// for byte, so a cue that ends with a space (`mi `) also reads `mi` before any of them.
+    /// Turns line breaks, tabs and every Unicode space (no-break, thin, ideographic…) into
+    /// plain spaces, byte for byte, so a cue that ends with a space (`mi `) also reads `mi`
+    /// before any of them.
     pub(crate) fn fold_blanks(&mut self) {
         let b = &mut self.buf[..self.len];
         for i in 0..b.len() {
-            let blank = if b[i].is_ascii_whitespace() {
-                1
-            } else if b[i..].starts_with("\u{a0}".as_bytes()) {
-                2
-            } else if b[i..].starts_with("\u{202f}".as_bytes()) {
-                3
-            } else {
-                0
+            let blank = match b[i..] {
+                [c, ..] if c.is_ascii_whitespace() => 1,
+                // U+00A0
+                [0xC2, 0xA0, ..] => 2,
+                // U+1680, U+205F, U+3000
+                [0xE1, 0x9A, 0x80, ..] | [0xE2, 0x81, 0x9F, ..] | [0xE3, 0x80, 0x80, ..] => 3,
+                // U+2000 to U+200A, the line and paragraph separators, U+202F
+                [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..] => 3,
+                _ => 0,
             };
             b[i..i + blank].fill(b' ');
         }

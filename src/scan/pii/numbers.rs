@@ -1063,6 +1063,9 @@ mod tests {
             "Llamadas a Díaz: 612 345 678",
             "Llamadas a Mesa: 612 345 678",
             "mi\u{202f}número es 612 345 678",
+            "mi\u{2009}número es 612 345 678",
+            "Mi\u{3000}teléfono: 612 345 678",
+            "mi\u{2028}número es 612 345 678",
         ] {
             assert_eq!(found(t).len(), 1, "{t}");
         }
