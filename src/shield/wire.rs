@@ -115,9 +115,10 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
 }
 
 /// Every `description` string in a function or JSON schema, at any depth (properties,
-/// items, `$defs`, `anyOf`). Names, enums, defaults and examples are left, inside as well:
-/// they are the contract the model must answer in. `names` says `v` maps names to schemas
-/// (`properties`, `$defs`), where `default` is a property's name, not a keyword.
+/// items, `$defs`, `anyOf`), and every string of its data ([`SCHEMA_DATA`]): the model
+/// reads both. Names and patterns are left: a rewritten name or regex would change what
+/// the client's code reads. `names` says `v` maps names to schemas (`properties`, `$defs`),
+/// where `default` is a property's name, not a keyword.
 fn visit_descriptions(
     v: &mut Value,
     path: &str,
@@ -128,10 +129,11 @@ fn visit_descriptions(
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
                 let key = key.as_str();
-                if !names && ["enum", "const", "default", "examples", "example"].contains(&key) {
+                let here = format!("{path}.{key}");
+                if !names && SCHEMA_DATA.contains(&key) {
+                    visit_strings(child, &here, f);
                     continue;
                 }
-                let here = format!("{path}.{key}");
                 let maps_names = !names
                     && [
                         "properties",
@@ -153,6 +155,29 @@ fn visit_descriptions(
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
                 visit_descriptions(child, &format!("{path}[{i}]"), false, f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A schema's values, as opposed to its keywords: an enum or a default holding an address
+/// or a key shows it to the model like a description does. Redacted, an enum's value comes
+/// back as its placeholder, restored for a pseudonymising tenant.
+const SCHEMA_DATA: [&str; 5] = ["enum", "const", "default", "examples", "example"];
+
+/// Every string in `v`, at any depth.
+fn visit_strings(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    match v {
+        Value::String(s) => f(path, s),
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                visit_strings(child, &format!("{path}[{i}]"), f);
+            }
+        }
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                visit_strings(child, &format!("{path}.{key}"), f);
             }
         }
         _ => {}
@@ -567,7 +592,7 @@ fn variant_below(v: &Value, names: bool) -> Option<String> {
         "metadata",
     ];
     // Values, not fields: free-form objects (vLLM's `documents`, whose every string is
-    // read), and a schema's data (as `visit_descriptions`).
+    // read), and a schema's data ([`SCHEMA_DATA`]).
     const FREE_FORM: [&str; 10] = [
         "documents",
         "arguments",
@@ -1010,17 +1035,33 @@ pub fn estimate_tokens(bytes: usize) -> u32 {
 }
 
 /// [`estimate_tokens`] of every text a non-streaming answer holds (content, thinking,
-/// call arguments), or of the whole body when it is not a chat completion.
+/// call arguments), or of the whole body when it is not a chat completion. A choice that
+/// holds its answer both as `message` and as `delta` is one answer, counted once.
 pub fn estimate_answer_tokens(body: &[u8]) -> u32 {
     let Ok(mut v) = serde_json::from_slice::<Value>(body) else {
         return estimate_tokens(body.len());
     };
     let mut bytes = 0;
     let mut seen = false;
-    visit_answer_texts(&mut v, &mut |_, text| {
-        seen = true;
-        bytes += text.len();
-    });
+    let choices = v.get_mut("choices").and_then(Value::as_array_mut);
+    for c in choices.into_iter().flatten() {
+        let mut most = 0;
+        for key in ["message", "delta"] {
+            if let Some(m) = c.get_mut(key).filter(|m| m.is_object()) {
+                let mut n = 0;
+                visit_message_texts(m, key, &mut |_, text| {
+                    seen = true;
+                    n += text.len();
+                });
+                most = most.max(n);
+            }
+        }
+        if let Some(Value::String(s)) = c.get("text") {
+            seen = true;
+            most += s.len();
+        }
+        bytes += most;
+    }
     estimate_tokens(if seen { bytes } else { body.len() })
 }
 
@@ -1034,6 +1075,10 @@ mod tests {
             "tool_calls": [{"function": {"name": "f", "arguments": "b".repeat(40)}}]}}]});
         assert_eq!(estimate_answer_tokens(body.to_string().as_bytes()), 20);
         assert_eq!(estimate_answer_tokens(b"plain words"), 3);
+        let twice = json!({"choices": [
+            {"message": {"content": "a".repeat(40)}, "delta": {"content": "a".repeat(40)}},
+            {"text": "c".repeat(8)}]});
+        assert_eq!(estimate_answer_tokens(twice.to_string().as_bytes()), 12);
     }
     use serde_json::json;
 
@@ -1095,6 +1140,7 @@ mod tests {
                 "prediction.content=draft",
                 "tools[0].function.description=td",
                 "tools[0].function.parameters.properties.q.description=qd",
+                "tools[0].function.parameters.properties.q.enum[0]=e",
                 "functions[0].description=fd",
                 "response_format.json_schema.schema.description=sd",
                 "metadata.k=mv",
