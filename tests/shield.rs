@@ -524,6 +524,13 @@ async fn every_refusal_has_its_status_and_an_openai_error() {
         {"role": "tool", "tool_call_id": "c1", "content": "sunny"}
     ]});
     assert_eq!(post(&s, &s.key, &tool_turn).await.status(), 200);
+    // A legacy function's result may be null, as the SDKs type it.
+    let function_turn = json!({"model": "mock-1", "messages": [
+        {"role": "user", "content": "weather?"},
+        {"role": "assistant", "content": null, "function_call": {"name": "w", "arguments": "{}"}},
+        {"role": "function", "name": "w", "content": null}
+    ]});
+    assert_eq!(post(&s, &s.key, &function_turn).await.status(), 200);
     // 404: no provider for the model; 413: content over 100K characters.
     assert_eq!(
         error_code(

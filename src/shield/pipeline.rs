@@ -491,11 +491,13 @@ impl Shield {
                     Some(Ok(())) => false,
                     Some(Err(e)) => {
                         tracing::error!(error = %e, tenant = %refund.tenant_id,
+                            charge = %refund.charge_id, cents = refund.cents,
                             "refund failed; the audit writer pays it with the request's record");
                         true
                     }
                     None => {
                         tracing::warn!(tenant = %refund.tenant_id,
+                            charge = %refund.charge_id, cents = refund.cents,
                             "refund cut short by the shutdown; the request's record pays it");
                         true
                     }
@@ -1010,8 +1012,9 @@ impl Shield {
                     }
                     sum
                 }
-                // An assistant turn that only calls tools (or refused) has no content.
-                None | Some(Value::Null) if role == "assistant" => 0,
+                // An assistant turn that only calls tools (or refused) has no content; nor
+                // need a legacy function result (the SDKs type it `Optional[str]`).
+                None | Some(Value::Null) if matches!(role, "assistant" | "function") => 0,
                 None | Some(Value::Null) => {
                     return Err(invalid(format!("{param} is required"), &param).into())
                 }
