@@ -1107,14 +1107,6 @@ pub fn safe_cut(
     if cut < pending.len() && !bytes[cut].is_ascii_whitespace() {
         cut = token_start;
     }
-    // Do not split a finding. A `private-key` match runs on to the end of an unfinished
-    // block, so a long key is held (and rescanned with each delta) up to the secret rules'
-    // multi-line window: sending its head would leave the tail unrecognised.
-    for f in findings.iter().rev() {
-        if f.start < cut && f.end > cut {
-            cut = f.start;
-        }
-    }
     // A token longer than the token hold is cut anyway, maybe inside a placeholder such
     // as `<EMAIL_1>` in compact JSON; the client would get the placeholder, not its value.
     if placeholder > 0 {
@@ -1126,6 +1118,14 @@ pub fn safe_cut(
             if !pending[from + open..cut].contains('>') {
                 cut = from + open;
             }
+        }
+    }
+    // Do not split a finding. A `private-key` match runs on to the end of an unfinished
+    // block, so a long key is held (and rescanned with each delta) up to the secret rules'
+    // multi-line window: sending its head would leave the tail unrecognised.
+    for f in findings.iter().rev() {
+        if f.start < cut && f.end > cut {
+            cut = f.start;
         }
     }
     // Hold an unfinished PEM block from its BEGIN line.
@@ -1157,6 +1157,19 @@ mod tests {
         assert_eq!(&text[..cut], "hello there my address is ");
         assert_eq!(safe_cut("short", 10, 0, &[]), 0);
         assert_eq!(safe_cut("a b c d e f", 0, 0, &[]), "a b c d e f".len());
+        // Moved back to a placeholder's `<` inside a finding, the cut then goes back to the
+        // finding's start: sent, its head would go out unredacted.
+        let text = "pw Tr0ub<xQ zzzzzzzz";
+        let value = crate::scan::Finding {
+            category: crate::scan::Category::Secret,
+            entity: "GENERIC_SECRET".into(),
+            start: 3,
+            end: 11,
+            score: 0.9,
+        };
+        assert_eq!(safe_cut(text, 9, 0, &[]), 11);
+        assert_eq!(safe_cut(text, 9, 9, &[]), 8);
+        assert_eq!(safe_cut(text, 9, 9, &[value]), 3);
     }
 
     #[test]
