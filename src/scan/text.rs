@@ -83,16 +83,16 @@ impl Context {
         self.buf.get(..self.len).unwrap_or_default()
     }
 
-    /// Turns line breaks, tabs and every Unicode space (no-break, thin, ideographic…) into
-    /// plain spaces, byte for byte, so a cue that ends with a space (`mi `) also reads `mi`
-    /// before any of them.
+    /// Turns line breaks, tabs and every other Unicode blank (no-break, thin, ideographic
+    /// spaces, NEL, line separators…) into plain spaces, byte for byte, so a cue that ends
+    /// with a space (`mi `) also reads `mi` before any of them.
     pub(crate) fn fold_blanks(&mut self) {
         let b = &mut self.buf[..self.len];
         for i in 0..b.len() {
             let blank = match b[i..] {
-                [c, ..] if c.is_ascii_whitespace() => 1,
-                // U+00A0
-                [0xC2, 0xA0, ..] => 2,
+                [c, ..] if c.is_ascii_whitespace() || c == 0x0B => 1,
+                // U+0085 (NEL), U+00A0
+                [0xC2, 0x85 | 0xA0, ..] => 2,
                 // U+1680, U+205F, U+3000
                 [0xE1, 0x9A, 0x80, ..] | [0xE2, 0x81, 0x9F, ..] | [0xE3, 0x80, 0x80, ..] => 3,
                 // U+2000 to U+200A, the line and paragraph separators, U+202F

@@ -876,6 +876,10 @@ mod tests {
                         "parameters": {"type": "object", "properties": {
                             "to": {"type": "string", "description": format!("defaults to {email}"),
                                 "enum": [email], "default": {"description": email}},
+                            "card": {"type": "integer", "const": 4152313812345671_u64,
+                                "examples": [7, "n/a"]},
+                            // Names, not keywords: the `default` below is a property's.
+                            "deps": {"dependencies": {"default": {"pattern": "^AKIAQ7XK4PLMNBV2RT5Z$"}}},
                             // A key with dots spells the same path as the nesting below it.
                             "a.properties.b": {"description": "key AKIAQ7XK4PLMNBV2RT5Z"},
                             "a": {"properties": {"b": {"description": "harmless"}}},
@@ -894,6 +898,19 @@ mod tests {
             "the model reads an enum"
         );
         assert_eq!(props["to"]["default"]["description"], "<EMAIL_1>");
+        assert_eq!(
+            props["card"]["const"], "<CREDIT_CARD_1>",
+            "a number is read too"
+        );
+        assert_eq!(
+            props["card"]["examples"],
+            json!([7, "n/a"]),
+            "and kept when clean"
+        );
+        assert_eq!(
+            props["deps"]["dependencies"]["default"]["pattern"], "^AKIAQ7XK4PLMNBV2RT5Z$",
+            "a pattern is left as sent"
+        );
         assert_eq!(
             props["a.properties.b"]["description"],
             "key <AWS_ACCESS_KEY_1>"

@@ -491,13 +491,13 @@ impl Shield {
                     Some(Ok(())) => false,
                     Some(Err(e)) => {
                         tracing::error!(error = %e, tenant = %refund.tenant_id,
-                            charge = %refund.charge_id, cents = refund.cents,
+                            charge_id = %refund.charge_id, cents = refund.cents,
                             "refund failed; the audit writer pays it with the request's record");
                         true
                     }
                     None => {
                         tracing::warn!(tenant = %refund.tenant_id,
-                            charge = %refund.charge_id, cents = refund.cents,
+                            charge_id = %refund.charge_id, cents = refund.cents,
                             "refund cut short by the shutdown; the request's record pays it");
                         true
                     }

@@ -72,8 +72,9 @@ pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String
 }
 
 /// Request fields beside the messages that the developer writes: tool and schema
-/// descriptions, which the model reads, and `metadata`, which the provider stores. They
-/// are scanned for PII and secrets like a system prompt, and not scored for injection.
+/// descriptions and values, which the model reads, and `metadata`, which the provider
+/// stores. They are scanned for PII and secrets like a system prompt; the schemas are
+/// scored for injection only as the tenant's trusted roles say (`inspect`), metadata never.
 const DEVELOPER_FIELDS: [&str; 4] = ["tools", "functions", "response_format", "metadata"];
 
 /// Whether `path` (as the visitors name it) lies in one of the [`DEVELOPER_FIELDS`].
@@ -134,15 +135,7 @@ fn visit_descriptions(
                     visit_strings(child, &here, f);
                     continue;
                 }
-                let maps_names = !names
-                    && [
-                        "properties",
-                        "patternProperties",
-                        "$defs",
-                        "definitions",
-                        "dependentSchemas",
-                    ]
-                    .contains(&key);
+                let maps_names = !names && NAME_MAPS.contains(&key);
                 match child {
                     Value::String(s) if key == "description" && !names => f(&here, s),
                     Value::Object(_) | Value::Array(_) => {
@@ -166,10 +159,34 @@ fn visit_descriptions(
 /// back as its placeholder, restored for a pseudonymising tenant.
 const SCHEMA_DATA: [&str; 5] = ["enum", "const", "default", "examples", "example"];
 
-/// Every string in `v`, at any depth.
+/// Keys whose objects map names (of properties, of definitions, of metadata) to values:
+/// their keys are not keywords, so a property may be named `default` or `Content`.
+const NAME_MAPS: [&str; 9] = [
+    "mapping",
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "dependentRequired",
+    "dependencies",
+    "metadata",
+];
+
+/// Every string and number in `v`, at any depth. A number is handed over as its text and
+/// stays a number unless rewritten (`4155550134` becomes a quoted placeholder, as a bare
+/// number in call arguments does).
 fn visit_strings(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
     match v {
         Value::String(s) => f(path, s),
+        Value::Number(n) => {
+            let text = n.to_string();
+            let mut seen = text.clone();
+            f(path, &mut seen);
+            if seen != text {
+                *v = Value::String(seen);
+            }
+        }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
                 visit_strings(child, &format!("{path}[{i}]"), f);
@@ -488,7 +505,7 @@ fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut Stri
 /// Keys the shield reads in a request. Go's `encoding/json` (Ollama, LocalAI, one-api)
 /// matches keys without case and takes the last, so `"Content"` beside `"content"` would
 /// reach such a provider unscanned.
-const READ_KEYS: [&str; 34] = [
+const READ_KEYS: [&str; 39] = [
     "messages",
     "content",
     "role",
@@ -523,6 +540,11 @@ const READ_KEYS: [&str; 34] = [
     "safety_identifier",
     "prompt_cache_key",
     "documents",
+    "enum",
+    "const",
+    "default",
+    "examples",
+    "example",
 ];
 
 /// The path of the first key in `body` that is one the shield reads written another way
@@ -580,17 +602,6 @@ fn join(k: &str, inner: &str) -> String {
 
 /// `names`: `v`'s keys are names (of properties, of metadata), not fields.
 fn variant_below(v: &Value, names: bool) -> Option<String> {
-    const NAME_MAPS: [&str; 9] = [
-        "mapping",
-        "properties",
-        "patternProperties",
-        "$defs",
-        "definitions",
-        "dependentSchemas",
-        "dependentRequired",
-        "dependencies",
-        "metadata",
-    ];
     // Values, not fields: free-form objects (vLLM's `documents`, whose every string is
     // read), and a schema's data ([`SCHEMA_DATA`]).
     const FREE_FORM: [&str; 10] = [
@@ -1254,6 +1265,13 @@ mod tests {
         assert_eq!(
             case_variant_key(&prop).as_deref(),
             Some("tools[0].function.parameters.properties.q.DESCRIPTION")
+        );
+        // A schema's values are read like its descriptions, so `ENUM` is refused too.
+        let values = json!({"tools": [{"type": "function", "function": {"name": "f",
+            "parameters": {"properties": {"q": {"type": "string", "ENUM": ["x"]}}}}}]});
+        assert_eq!(
+            case_variant_key(&values).as_deref(),
+            Some("tools[0].function.parameters.properties.q.ENUM")
         );
     }
 

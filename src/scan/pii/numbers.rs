@@ -1066,6 +1066,8 @@ mod tests {
             "mi\u{2009}número es 612 345 678",
             "Mi\u{3000}teléfono: 612 345 678",
             "mi\u{2028}número es 612 345 678",
+            "Mi\u{85}teléfono: 612 345 678",
+            "mi\u{b}número es 612 345 678",
         ] {
             assert_eq!(found(t).len(), 1, "{t}");
         }
