@@ -1076,8 +1076,9 @@ fn line_body(line: &[u8]) -> &[u8] {
 }
 
 /// The byte index up to which `pending` can be sent: all but the last `holdback` chars,
-/// moved back to the start of a token or finding that crosses it, of a placeholder up to
-/// `placeholder` bytes long (the vault restores only whole ones), or of an open PEM block.
+/// moved back to the start of a token that crosses it, of a placeholder up to
+/// `placeholder` bytes long (the vault restores only whole ones), of an open PEM block,
+/// and last of a finding: every step moves it back, so only the last may not split one.
 pub fn safe_cut(
     pending: &str,
     holdback: usize,
@@ -1120,18 +1121,18 @@ pub fn safe_cut(
             }
         }
     }
+    // Hold an unfinished PEM block from its BEGIN line.
+    if let Some(b) = pending[..cut].rfind("-----BEGIN ") {
+        if !pending[b..].contains("-----END ") && pending.len() - b < MAX_PEM_HOLD {
+            cut = b;
+        }
+    }
     // Do not split a finding. A `private-key` match runs on to the end of an unfinished
     // block, so a long key is held (and rescanned with each delta) up to the secret rules'
     // multi-line window: sending its head would leave the tail unrecognised.
     for f in findings.iter().rev() {
         if f.start < cut && f.end > cut {
             cut = f.start;
-        }
-    }
-    // Hold an unfinished PEM block from its BEGIN line.
-    if let Some(b) = pending[..cut].rfind("-----BEGIN ") {
-        if !pending[b..].contains("-----END ") && pending.len() - b < MAX_PEM_HOLD {
-            cut = b;
         }
     }
     cut
@@ -1169,7 +1170,15 @@ mod tests {
         };
         assert_eq!(safe_cut(text, 9, 0, &[]), 11);
         assert_eq!(safe_cut(text, 9, 9, &[]), 8);
-        assert_eq!(safe_cut(text, 9, 9, &[value]), 3);
+        assert_eq!(safe_cut(text, 9, 9, std::slice::from_ref(&value)), 3);
+        // Likewise back to an open PEM block's BEGIN line inside a finding.
+        let text = "k ab-----BEGIN CERTIFICATE-----\nMIIBxyz";
+        let value = crate::scan::Finding {
+            start: 2,
+            end: 9,
+            ..value
+        };
+        assert_eq!(safe_cut(text, 4, 0, &[value]), 2);
     }
 
     #[test]
