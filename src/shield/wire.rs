@@ -75,7 +75,15 @@ pub fn visit_request_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String
 /// descriptions and values, which the model reads, and `metadata`, which the provider
 /// stores. They are scanned for PII and secrets like a system prompt; the schemas are
 /// scored for injection only as the tenant's trusted roles say (`inspect`), metadata never.
-const DEVELOPER_FIELDS: [&str; 4] = ["tools", "functions", "response_format", "metadata"];
+const DEVELOPER_FIELDS: [&str; 7] = [
+    "tools",
+    "functions",
+    "response_format",
+    "metadata",
+    "guided_json",
+    "guided_choice",
+    "structured_outputs",
+];
 
 /// Whether `path` (as the visitors name it) lies in one of the [`DEVELOPER_FIELDS`].
 pub fn is_developer_text(path: &str) -> bool {
@@ -103,8 +111,31 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
             }
         }
     }
-    if let Some(schema) = body.pointer_mut("/response_format/json_schema") {
-        visit_descriptions(schema, "response_format.json_schema", false, f);
+    // Besides OpenAI's `json_schema`: the `schema` Together and Fireworks take, and vLLM's
+    // guided decoding (`guided_*`, or `structured_outputs` since 0.10). The provider
+    // receives them, and an enum's or a choice's value is forced into the answer.
+    for (pointer, path) in [
+        (
+            "/response_format/json_schema",
+            "response_format.json_schema",
+        ),
+        ("/response_format/schema", "response_format.schema"),
+        ("/guided_json", "guided_json"),
+        ("/structured_outputs/json", "structured_outputs.json"),
+    ] {
+        if let Some(schema) = body.pointer_mut(pointer) {
+            visit_descriptions(schema, path, false, f);
+        }
+    }
+    for (pointer, path) in [
+        ("/guided_choice", "guided_choice"),
+        ("/structured_outputs/choice", "structured_outputs.choice"),
+    ] {
+        if let Some(Value::Array(choices)) = body.pointer_mut(pointer) {
+            for (i, c) in choices.iter_mut().enumerate() {
+                visit_strings(c, &format!("{path}[{i}]"), f);
+            }
+        }
     }
     if let Some(Value::Object(meta)) = body.get_mut("metadata") {
         for (key, v) in meta.iter_mut() {
@@ -1124,7 +1155,10 @@ mod tests {
                 "parameters": {"type": "object", "properties": {"q": {"type": "string", "description": "qd", "enum": ["e"]}}}}}],
             "functions": [{"name": "g", "description": "fd"}],
             "response_format": {"type": "json_schema", "json_schema": {"name": "s", "schema": {"type": "object", "description": "sd"}}},
-            "metadata": {"k": "mv"}
+            "metadata": {"k": "mv"},
+            "guided_json": {"type": "object", "properties": {"k": {"enum": ["gj"]}}},
+            "guided_choice": ["gc"],
+            "structured_outputs": {"json": {"description": "sj"}, "choice": ["sc"], "regex": "^x$"}
         });
         let mut seen = Vec::new();
         visit_request_texts(&mut body, &mut |p, s| {
@@ -1154,14 +1188,25 @@ mod tests {
                 "tools[0].function.parameters.properties.q.enum[0]=e",
                 "functions[0].description=fd",
                 "response_format.json_schema.schema.description=sd",
+                "guided_json.properties.k.enum[0]=gj",
+                "structured_outputs.json.description=sj",
+                "guided_choice[0]=gc",
+                "structured_outputs.choice[0]=sc",
                 "metadata.k=mv",
             ]
         );
         for path in &seen {
             let path = &path[..path.find('=').unwrap()];
-            let developer = ["tools", "functions", "response_format", "metadata"]
-                .iter()
-                .any(|f| path.starts_with(f));
+            let developer = [
+                "tools",
+                "functions",
+                "response_format",
+                "metadata",
+                "guided_",
+                "structured_outputs",
+            ]
+            .iter()
+            .any(|f| path.starts_with(f));
             assert_eq!(is_developer_text(path), developer, "{path}");
         }
         assert!(!is_developer_text("toolsy.x") && !is_developer_text("metadata"));
