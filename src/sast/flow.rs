@@ -318,7 +318,18 @@ impl<'a> Flow<'a> {
             return true;
         }
         let defs = self.definitions(n);
-        !defs.is_empty() && defs.iter().all(|d| self.constant_at(d.value, depth + 1))
+        !defs.is_empty() && defs.iter().all(|d| self.def_constant(d, depth + 1))
+    }
+
+    /// Whether what `d` gives its variable is built only from literals: appending
+    /// constants (`clauses.append("name = %s")`) keeps a constant list constant.
+    fn def_constant(&self, d: &Def<'a>, depth: u8) -> bool {
+        match d.arguments {
+            Some(from) => named_children(d.value)
+                .skip(from)
+                .all(|a| self.constant_at(a, depth)),
+            None => self.constant_at(d.value, depth),
+        }
     }
 
     fn conversion_of_constants(&self, n: Node<'a>, depth: u8) -> bool {
@@ -486,7 +497,7 @@ impl<'a> Flow<'a> {
     fn identifier_dynamic(&self, n: Node<'a>, depth: u8) -> bool {
         self.definitions(n).iter().any(|d| {
             if d.augmented {
-                !self.constant_at(d.value, depth + 1)
+                !self.def_constant(d, depth + 1)
             } else {
                 self.dynamic_at(d.value, depth + 1)
             }
@@ -751,6 +762,7 @@ impl<'a> Flow<'a> {
         Some(Def {
             value: x.named_child(0)?,
             augmented: false,
+            arguments: None,
             end: x.end_byte(),
         })
     }
@@ -786,17 +798,20 @@ impl<'a> Flow<'a> {
             return Some(Def {
                 value,
                 augmented,
+                arguments: None,
                 end: x.end_byte(),
             });
         }
         if self.syn.calls.contains(&kind) && !self.syn.appenders.is_empty() {
             if let Some(func) = callee(x) {
                 let appends = self.syn.appenders.contains(&last_segment(self.text(func)));
-                if appends && receiver(x, func).is_some_and(|r| self.text(r) == name) {
+                let root = receiver(x, func).map(|r| self.append_root(r));
+                if appends && root.is_some_and(|r| self.text(r) == name) {
                     let args = x.child_by_field_name("arguments")?;
                     return Some(Def {
                         value: args,
                         augmented: true,
+                        arguments: Some(0),
                         end: x.end_byte(),
                     });
                 }
@@ -815,10 +830,25 @@ impl<'a> Flow<'a> {
             return Some(Def {
                 value: args,
                 augmented: true,
+                arguments: Some(1),
                 end: x.end_byte(),
             });
         }
         None
+    }
+
+    /// The variable a chain of appends starts from: `sb` in `sb.append(a).append(b)`, each
+    /// of whose calls appends to it.
+    fn append_root<'t>(&self, mut r: Node<'t>) -> Node<'t> {
+        while self.syn.calls.contains(&r.kind()) && self.spend() {
+            let Some(func) = callee(r) else { break };
+            if !self.syn.appenders.contains(&last_segment(self.text(func))) {
+                break;
+            }
+            let Some(next) = receiver(r, func) else { break };
+            r = self.unwrap(next);
+        }
+        r
     }
 
     /// The texts of every value variable `n` is given before its use, by plain assignments
@@ -892,6 +922,9 @@ impl<'a> Flow<'a> {
 struct Def<'t> {
     value: Node<'t>,
     augmented: bool,
+    /// For a call that appends (`sb.append(a)`) or writes (`sprintf(buf, …)`): `value` is
+    /// its argument list, and what it adds are the arguments from this index on.
+    arguments: Option<usize>,
     end: usize,
 }
 

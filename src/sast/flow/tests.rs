@@ -232,6 +232,27 @@ fn pathological_concatenation_is_bounded() {
     assert!(start.elapsed() < BLOW_UP, "{:?}", start.elapsed());
 }
 
+/// Clauses appended as constants, with their values passed apart, are the safe way to
+/// build a filter; one clause built from a value, anywhere in a chain, is not.
+#[test]
+fn appending_constants_keeps_a_value_constant() {
+    let py = "def f(db, name):\n    clauses = []\n    if name:\n        clauses.append('name = ?')\n    sql = 'SELECT * FROM t WHERE ' + ' AND '.join(clauses)\n    db.execute(sql, [name])\n";
+    let (c, d, ..) = ask(Lang::Python, py, "sql");
+    assert!(c && !d, "constant clauses");
+    let py = py.replace("'name = ?'", "f\"name = '{name}'\"");
+    let (c, d, ..) = ask(Lang::Python, &py, "sql");
+    assert!(!c && d, "a clause with the value in it");
+    let java = |chain: &str| {
+        format!("class A {{ void f(Connection c, String name) {{\n  StringBuilder sb = new StringBuilder(\"SELECT * FROM t WHERE 1=1\");\n  {chain};\n  c.prepareStatement(sb.toString());\n}} }}\n")
+    };
+    let safe = java("sb.append(\" AND name = ?\").append(\" AND active\")");
+    let (_, d, ..) = ask(Lang::Java, &safe, "sb.toString()");
+    assert!(!d, "constant appends");
+    let chained = java("sb.append(\" AND name = '\").append(name).append(\"'\")");
+    let (_, d, ..) = ask(Lang::Java, &chained, "sb.toString()");
+    assert!(d, "the value appended in the middle of a chain");
+}
+
 #[test]
 fn last_segment_splits_on_every_separator() {
     assert_eq!(last_segment("fmt.Sprintf"), "Sprintf");
