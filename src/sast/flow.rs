@@ -318,7 +318,9 @@ impl<'a> Flow<'a> {
             return true;
         }
         let defs = self.definitions(n);
-        !defs.is_empty() && defs.iter().all(|d| self.def_constant(d, depth + 1))
+        !defs.is_empty()
+            && defs.iter().all(|d| self.def_constant(d, depth + 1))
+            && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n))
     }
 
     /// Whether what `d` gives its variable is built only from literals: appending
@@ -495,7 +497,12 @@ impl<'a> Flow<'a> {
     }
 
     fn identifier_dynamic(&self, n: Node<'a>, depth: u8) -> bool {
-        self.definitions(n).iter().any(|d| {
+        let defs = self.definitions(n);
+        // Appended to, and used or given values in ways not followed: built, not known.
+        if defs.iter().any(|d| d.arguments.is_some()) && !self.appends_only(n) {
+            return true;
+        }
+        defs.iter().any(|d| {
             if d.augmented {
                 !self.def_constant(d, depth + 1)
             } else {
@@ -689,6 +696,17 @@ impl<'a> Flow<'a> {
 
     /// [`Flow::definitions`] of `id` searched in `scopes`, innermost first.
     fn definitions_in_scopes(&self, id: Node<'a>, scopes: &[Scope<'a>]) -> Vec<Def<'a>> {
+        self.defining_scope(id, scopes)
+            .map(|(_, defs)| defs)
+            .unwrap_or_default()
+    }
+
+    /// The innermost of `scopes` that assigns `id`'s name, with [`Flow::definitions`].
+    fn defining_scope(
+        &self,
+        id: Node<'a>,
+        scopes: &[Scope<'a>],
+    ) -> Option<(Node<'a>, Vec<Def<'a>>)> {
         let name = match id.kind() {
             // Shell reads `$cmd` and `${cmd}` where it assigns `cmd`.
             "simple_expansion" | "expansion" => self
@@ -699,13 +717,61 @@ impl<'a> Flow<'a> {
             _ => self.text(id),
         };
         if name.is_empty() {
-            return Vec::new();
+            return None;
         }
         scopes
             .iter()
-            .map(|s| self.definitions_in(s.node, name, id.start_byte()))
-            .find(|defs| !defs.is_empty())
-            .unwrap_or_default()
+            .map(|s| (s.node, self.definitions_in(s.node, name, id.start_byte())))
+            .find(|(_, defs)| !defs.is_empty())
+    }
+
+    /// Whether the appends among `id`'s definitions may be read as all it is given: its
+    /// scope gives it exactly one plain value, before them, and between that value and `id`
+    /// its name appears only as the root of appends (`clauses.append("a = ?")`). Any other
+    /// use (`insert`, an index, a helper it is passed to, a branch's other value) may
+    /// change it in ways not followed; it is then no constant.
+    fn appends_only(&self, id: Node<'a>) -> bool {
+        let scopes = self.scopes(id);
+        let Some((scope, defs)) = self.defining_scope(id, &scopes) else {
+            return false;
+        };
+        let Some(base) = defs.first().filter(|d| !d.augmented) else {
+            return false;
+        };
+        let name = self.text(id);
+        let every = self.every_definition_in(scope, name, id.start_byte(), false);
+        if every.iter().filter(|d| !d.augmented).count() != 1 {
+            return false;
+        }
+        let (from, to) = (base.end, id.start_byte());
+        let mut roots = Vec::new();
+        let mut uses = Vec::new();
+        let mut stack = vec![scope];
+        while let Some(x) = stack.pop() {
+            if x.end_byte() <= from || x.start_byte() >= to {
+                continue;
+            }
+            if !self.spend() {
+                return false;
+            }
+            if x.id() != scope.id() && self.syn.functions.contains(&x.kind()) {
+                continue;
+            }
+            if x.start_byte() >= from && self.text(x) == name && x.is_named() {
+                uses.push(x.id());
+            }
+            if self.syn.calls.contains(&x.kind()) {
+                if let Some(func) = callee(x) {
+                    if self.syn.appenders.contains(&last_segment(self.text(func))) {
+                        if let Some(r) = receiver(x, func) {
+                            roots.push(self.append_root(r).id());
+                        }
+                    }
+                }
+            }
+            stack.extend(named_children(x));
+        }
+        uses.iter().all(|u| roots.contains(u))
     }
 
     fn definitions_in(&self, scope: Node<'a>, name: &str, before: usize) -> Vec<Def<'a>> {

@@ -239,9 +239,25 @@ fn appending_constants_keeps_a_value_constant() {
     let py = "def f(db, name):\n    clauses = []\n    if name:\n        clauses.append('name = ?')\n    sql = 'SELECT * FROM t WHERE ' + ' AND '.join(clauses)\n    db.execute(sql, [name])\n";
     let (c, d, ..) = ask(Lang::Python, py, "sql");
     assert!(c && !d, "constant clauses");
-    let py = py.replace("'name = ?'", "f\"name = '{name}'\"");
-    let (c, d, ..) = ask(Lang::Python, &py, "sql");
-    assert!(!c && d, "a clause with the value in it");
+    // A clause with the value in it; a list whose base is not seen (a parameter), or that
+    // is changed otherwise too (insert, another branch's value): built, not constant.
+    for (from, to) in [
+        ("'name = ?'", "f\"name = '{name}'\""),
+        ("    clauses = []\n", ""),
+        (
+            "('name = ?')\n",
+            "('name = ?')\n    clauses.insert(0, f\"id = {name}\")\n",
+        ),
+        (
+            "    clauses = []\n",
+            "    if name:\n        clauses = [f\"name = '{name}'\"]\n    else:\n        clauses = []\n",
+        ),
+    ] {
+        assert!(py.contains(from), "{from}");
+        let py = py.replace(from, to);
+        let (c, d, ..) = ask(Lang::Python, &py, "sql");
+        assert!(!c && d, "{py}");
+    }
     let java = |chain: &str| {
         format!("class A {{ void f(Connection c, String name) {{\n  StringBuilder sb = new StringBuilder(\"SELECT * FROM t WHERE 1=1\");\n  {chain};\n  c.prepareStatement(sb.toString());\n}} }}\n")
     };
