@@ -123,8 +123,21 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
         ("/guided_json", "guided_json"),
         ("/structured_outputs/json", "structured_outputs.json"),
     ] {
-        if let Some(schema) = body.pointer_mut(pointer) {
-            visit_descriptions(schema, path, false, f);
+        match body.pointer_mut(pointer) {
+            // vLLM takes a schema as JSON text too: read as the schema it holds, and
+            // written back as text if anything in it was rewritten.
+            Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
+                Ok(mut schema) => {
+                    let before = schema.clone();
+                    visit_descriptions(&mut schema, path, false, f);
+                    if schema != before {
+                        *text = schema.to_string();
+                    }
+                }
+                Err(_) => f(path, text),
+            },
+            Some(schema) => visit_descriptions(schema, path, false, f),
+            None => {}
         }
     }
     for (pointer, path) in [
@@ -536,7 +549,7 @@ fn visit_tool_calls(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut Stri
 /// Keys the shield reads in a request. Go's `encoding/json` (Ollama, LocalAI, one-api)
 /// matches keys without case and takes the last, so `"Content"` beside `"content"` would
 /// reach such a provider unscanned.
-const READ_KEYS: [&str; 39] = [
+const READ_KEYS: [&str; 43] = [
     "messages",
     "content",
     "role",
@@ -576,6 +589,10 @@ const READ_KEYS: [&str; 39] = [
     "default",
     "examples",
     "example",
+    "schema",
+    "guided_json",
+    "guided_choice",
+    "structured_outputs",
 ];
 
 /// The path of the first key in `body` that is one the shield reads written another way
@@ -1318,6 +1335,30 @@ mod tests {
             case_variant_key(&values).as_deref(),
             Some("tools[0].function.parameters.properties.q.ENUM")
         );
+    }
+
+    /// A schema sent as JSON text (vLLM takes both) is read as the schema, and left as
+    /// sent unless something in it is rewritten.
+    #[test]
+    fn a_schema_sent_as_text_is_read_as_a_schema() {
+        let schema = r#"{ "properties": {"k": {"enum": ["gj"], "pattern": "^g"}} }"#;
+        let mut body = json!({"guided_json": schema, "response_format": {"schema": "not json"}});
+        let mut seen = Vec::new();
+        visit_request_texts(&mut body, &mut |p, s| seen.push(format!("{p}={s}")));
+        assert_eq!(
+            seen,
+            [
+                "response_format.schema=not json",
+                "guided_json.properties.k.enum[0]=gj"
+            ]
+        );
+        assert_eq!(body["guided_json"], schema, "untouched, spaces and all");
+        visit_request_texts(&mut body, &mut |_, s| s.push('!'));
+        assert_eq!(
+            body["guided_json"],
+            r#"{"properties":{"k":{"enum":["gj!"],"pattern":"^g"}}}"#
+        );
+        assert_eq!(body["response_format"]["schema"], "not json!");
     }
 
     #[test]
