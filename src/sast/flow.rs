@@ -320,7 +320,7 @@ impl<'a> Flow<'a> {
         let defs = self.definitions(n);
         !defs.is_empty()
             && defs.iter().all(|d| self.def_constant(d, depth + 1))
-            && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n))
+            && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n, depth + 1))
     }
 
     /// Whether what `d` gives its variable is built only from literals: appending
@@ -499,7 +499,7 @@ impl<'a> Flow<'a> {
     fn identifier_dynamic(&self, n: Node<'a>, depth: u8) -> bool {
         let defs = self.definitions(n);
         // Appended to, and used or given values in ways not followed: built, not known.
-        if defs.iter().any(|d| d.arguments.is_some()) && !self.appends_only(n) {
+        if defs.iter().any(|d| d.arguments.is_some()) && !self.appends_only(n, depth + 1) {
             return true;
         }
         defs.iter().any(|d| {
@@ -725,46 +725,70 @@ impl<'a> Flow<'a> {
             .find(|(_, defs)| !defs.is_empty())
     }
 
-    /// Whether the appends among `id`'s definitions may be read as all it is given: its
-    /// scope gives it exactly one plain value, before them, and between that value and `id`
-    /// its name appears only as the root of appends (`clauses.append("a = ?")`). Any other
-    /// use (`insert`, an index, a helper it is passed to, a branch's other value) may
-    /// change it in ways not followed; it is then no constant.
-    fn appends_only(&self, id: Node<'a>) -> bool {
+    /// Whether the appends among `id`'s definitions may be read as all it is given: it is
+    /// no parameter, its scope gives it exactly one plain value, a new one (not another
+    /// variable's list), and after that its name appears only as `id` and as the root of
+    /// appends of constants (`clauses.append("a = ?")`), those after `id` included (a loop
+    /// runs them before it again). Any other use (`insert`, an index, a helper it is
+    /// passed to, a nested function or block that names it) may change it in ways not
+    /// followed; it is then no constant.
+    fn appends_only(&self, id: Node<'a>, depth: u8) -> bool {
         let scopes = self.scopes(id);
+        if self.param_of_enclosing(id, &scopes).is_some() {
+            return false;
+        }
         let Some((scope, defs)) = self.defining_scope(id, &scopes) else {
             return false;
         };
         let Some(base) = defs.first().filter(|d| !d.augmented) else {
             return false;
         };
+        if self
+            .syn
+            .identifiers
+            .contains(&self.unwrap(base.value).kind())
+        {
+            return false;
+        }
         let name = self.text(id);
         let every = self.every_definition_in(scope, name, id.start_byte(), false);
         if every.iter().filter(|d| !d.augmented).count() != 1 {
             return false;
         }
-        let (from, to) = (base.end, id.start_byte());
-        let mut roots = Vec::new();
+        let mut roots = vec![id.id()];
         let mut uses = Vec::new();
         let mut stack = vec![scope];
         while let Some(x) = stack.pop() {
-            if x.end_byte() <= from || x.start_byte() >= to {
+            if x.end_byte() <= base.end {
                 continue;
             }
             if !self.spend() {
                 return false;
             }
             if x.id() != scope.id() && self.syn.functions.contains(&x.kind()) {
+                if self.text(x).contains(name) {
+                    return false;
+                }
                 continue;
             }
-            if x.start_byte() >= from && self.text(x) == name && x.is_named() {
+            if x.start_byte() >= base.end && self.text(x) == name && x.is_named() {
                 uses.push(x.id());
             }
             if self.syn.calls.contains(&x.kind()) {
                 if let Some(func) = callee(x) {
                     if self.syn.appenders.contains(&last_segment(self.text(func))) {
                         if let Some(r) = receiver(x, func) {
-                            roots.push(self.append_root(r).id());
+                            let root = self.append_root(r);
+                            if self.text(root) == name {
+                                let args = x.child_by_field_name("arguments");
+                                let constant = args.is_some_and(|a| {
+                                    named_children(a).all(|v| self.constant_at(v, depth))
+                                });
+                                if !constant {
+                                    return false;
+                                }
+                            }
+                            roots.push(root.id());
                         }
                     }
                 }

@@ -239,8 +239,9 @@ fn appending_constants_keeps_a_value_constant() {
     let py = "def f(db, name):\n    clauses = []\n    if name:\n        clauses.append('name = ?')\n    sql = 'SELECT * FROM t WHERE ' + ' AND '.join(clauses)\n    db.execute(sql, [name])\n";
     let (c, d, ..) = ask(Lang::Python, py, "sql");
     assert!(c && !d, "constant clauses");
-    // A clause with the value in it; a list whose base is not seen (a parameter), or that
-    // is changed otherwise too (insert, another branch's value): built, not constant.
+    // A clause with the value in it; a list whose base is not seen (a parameter, another
+    // variable's list), or that is changed otherwise too (insert, another branch's value, a
+    // lambda, an append after the use that a loop would run first): built, not constant.
     for (from, to) in [
         ("'name = ?'", "f\"name = '{name}'\""),
         ("    clauses = []\n", ""),
@@ -251,6 +252,22 @@ fn appending_constants_keeps_a_value_constant() {
         (
             "    clauses = []\n",
             "    if name:\n        clauses = [f\"name = '{name}'\"]\n    else:\n        clauses = []\n",
+        ),
+        (
+            "def f(db, name):\n    clauses = []\n",
+            "def f(db, name, clauses=None):\n    if clauses is None:\n        clauses = []\n",
+        ),
+        (
+            "    clauses = []\n",
+            "    base = []\n    clauses = base\n    base.append(f\"name = '{name}'\")\n",
+        ),
+        (
+            "    sql = ",
+            "    list(map(lambda k: clauses.append(f\"{k} = 1\"), name))\n    sql = ",
+        ),
+        (
+            "[name])\n",
+            "[name])\n    clauses.append(f\"name = '{name}'\")\n",
         ),
     ] {
         assert!(py.contains(from), "{from}");
