@@ -89,7 +89,7 @@ const DEVELOPER_FIELDS: [&str; 7] = [
 pub fn is_developer_text(path: &str) -> bool {
     DEVELOPER_FIELDS.iter().any(|f| {
         path.strip_prefix(f)
-            .is_some_and(|rest| rest.starts_with(['[', '.']))
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['[', '.']))
     })
 }
 
@@ -124,17 +124,22 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
         ("/structured_outputs/json", "structured_outputs.json"),
     ] {
         match body.pointer_mut(pointer) {
-            // vLLM takes a schema as JSON text too: read as the schema it holds, and
-            // written back as text if anything in it was rewritten.
-            Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
-                Ok(mut schema) => {
-                    let before = schema.clone();
-                    visit_descriptions(&mut schema, path, false, f);
-                    if schema != before {
+            // vLLM takes a schema as JSON text too: read as the schema it holds (a key
+            // written twice refused, as in the body), and written back as text if anything
+            // in it was rewritten. Text that holds no schema is read as text.
+            Some(Value::String(text)) => match super::strict_json::parse(text.as_bytes()) {
+                Ok(mut schema) if schema.is_object() || schema.is_array() => {
+                    let mut changed = false;
+                    visit_descriptions(&mut schema, path, false, &mut |p, s| {
+                        let before = s.clone();
+                        f(p, s);
+                        changed |= *s != before;
+                    });
+                    if changed {
                         *text = schema.to_string();
                     }
                 }
-                Err(_) => f(path, text),
+                _ => f(path, text),
             },
             Some(schema) => visit_descriptions(schema, path, false, f),
             None => {}
@@ -1226,7 +1231,7 @@ mod tests {
             .any(|f| path.starts_with(f));
             assert_eq!(is_developer_text(path), developer, "{path}");
         }
-        assert!(!is_developer_text("toolsy.x") && !is_developer_text("metadata"));
+        assert!(!is_developer_text("toolsy.x") && is_developer_text("guided_json"));
         assert_eq!(
             body["messages"][1]["content"][1]["image_url"]["url"],
             "https://x/y.png"
@@ -1342,14 +1347,18 @@ mod tests {
     #[test]
     fn a_schema_sent_as_text_is_read_as_a_schema() {
         let schema = r#"{ "properties": {"k": {"enum": ["gj"], "pattern": "^g"}} }"#;
-        let mut body = json!({"guided_json": schema, "response_format": {"schema": "not json"}});
+        let twice = r#"{"enum": ["a"], "enum": ["b"]}"#;
+        let mut body = json!({"guided_json": schema, "response_format": {"schema": "not json"},
+            "structured_outputs": {"json": twice}});
         let mut seen = Vec::new();
         visit_request_texts(&mut body, &mut |p, s| seen.push(format!("{p}={s}")));
+        // A key written twice would hide the first from the scan: that text is read whole.
         assert_eq!(
             seen,
             [
-                "response_format.schema=not json",
-                "guided_json.properties.k.enum[0]=gj"
+                "response_format.schema=not json".to_string(),
+                "guided_json.properties.k.enum[0]=gj".to_string(),
+                format!("structured_outputs.json={twice}"),
             ]
         );
         assert_eq!(body["guided_json"], schema, "untouched, spaces and all");
