@@ -743,11 +743,7 @@ impl<'a> Flow<'a> {
         let Some(base) = defs.first().filter(|d| !d.augmented) else {
             return false;
         };
-        if self
-            .syn
-            .identifiers
-            .contains(&self.unwrap(base.value).kind())
-        {
+        if !self.fresh(base.value, depth) {
             return false;
         }
         let name = self.text(id);
@@ -759,19 +755,22 @@ impl<'a> Flow<'a> {
         let mut uses = Vec::new();
         let mut stack = vec![scope];
         while let Some(x) = stack.pop() {
-            if x.end_byte() <= base.end {
-                continue;
-            }
             if !self.spend() {
                 return false;
             }
+            // A function or block that names it, before the value too: a closure reads the
+            // variable when it runs.
             if x.id() != scope.id() && self.syn.functions.contains(&x.kind()) {
                 if self.text(x).contains(name) {
                     return false;
                 }
                 continue;
             }
-            if x.start_byte() >= base.end && self.text(x) == name && x.is_named() {
+            stack.extend(named_children(x));
+            if x.start_byte() < base.end {
+                continue;
+            }
+            if self.text(x) == name && x.is_named() {
                 uses.push(x.id());
             }
             if self.syn.calls.contains(&x.kind()) {
@@ -793,9 +792,22 @@ impl<'a> Flow<'a> {
                     }
                 }
             }
-            stack.extend(named_children(x));
         }
         uses.iter().all(|u| roots.contains(u))
+    }
+
+    /// Whether `v` makes a new value of its own: a literal, or a call (`list()`, `new
+    /// StringBuilder("…")`) given only constants. `base || []` or another variable may be
+    /// a list that other names append to.
+    fn fresh(&self, v: Node<'a>, depth: u8) -> bool {
+        let v = self.unwrap(v);
+        let kind = v.kind();
+        if self.syn.arrays.contains(&kind) || self.syn.strings.contains(&kind) {
+            return true;
+        }
+        self.syn.calls.contains(&kind)
+            && v.child_by_field_name("arguments")
+                .is_none_or(|a| named_children(a).all(|x| self.constant_at(x, depth)))
     }
 
     fn definitions_in(&self, scope: Node<'a>, name: &str, before: usize) -> Vec<Def<'a>> {

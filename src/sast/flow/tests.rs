@@ -262,8 +262,16 @@ fn appending_constants_keeps_a_value_constant() {
             "    base = []\n    clauses = base\n    base.append(f\"name = '{name}'\")\n",
         ),
         (
+            "    clauses = []\n",
+            "    base = []\n    clauses = base or []\n    base.append(f\"name = '{name}'\")\n",
+        ),
+        (
             "    sql = ",
             "    list(map(lambda k: clauses.append(f\"{k} = 1\"), name))\n    sql = ",
+        ),
+        (
+            "    clauses = []\n",
+            "    def add(v):\n        clauses.append(v)\n    clauses = []\n    add(f\"name = '{name}'\")\n",
         ),
         (
             "[name])\n",
@@ -275,6 +283,15 @@ fn appending_constants_keeps_a_value_constant() {
         let (c, d, ..) = ask(Lang::Python, &py, "sql");
         assert!(!c && d, "{py}");
     }
+    // Another name for the list, behind an operator, is appended to apart.
+    let js = |base: &str| {
+        format!("function f(db, req) {{\n  const base = [];\n  const parts = {base};\n  parts.push('active = 1');\n  base.push(`name = '${{req.query.n}}'`);\n  db.query('SELECT * FROM t WHERE ' + parts.join(' AND '));\n}}\n")
+    };
+    let query = "'SELECT * FROM t WHERE ' + parts.join(' AND ')";
+    let (c, d, ..) = ask(Lang::JavaScript, &js("[]"), query);
+    assert!(c && !d, "a list of its own");
+    let (c, d, ..) = ask(Lang::JavaScript, &js("base || []"), query);
+    assert!(!c && d, "base's list");
     let java = |chain: &str| {
         format!("class A {{ void f(Connection c, String name) {{\n  StringBuilder sb = new StringBuilder(\"SELECT * FROM t WHERE 1=1\");\n  {chain};\n  c.prepareStatement(sb.toString());\n}} }}\n")
     };
