@@ -124,9 +124,9 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
         ("/structured_outputs/json", "structured_outputs.json"),
     ] {
         match body.pointer_mut(pointer) {
-            // vLLM takes a schema as JSON text too: read as the schema it holds (a key
-            // written twice refused, as in the body), and written back as text if anything
-            // in it was rewritten. Text that holds no schema is read as text.
+            // vLLM takes a schema as JSON text too: read as the schema it holds, and written
+            // back as text if anything in it was rewritten. Text that holds no schema, or a
+            // key written twice (one copy would hide the other from the scan), is read whole.
             Some(Value::String(text)) => match super::strict_json::parse(text.as_bytes()) {
                 Ok(mut schema) if schema.is_object() || schema.is_array() => {
                     let mut changed = false;
