@@ -773,23 +773,10 @@ impl<'a> Flow<'a> {
             if self.text(x) == name && x.is_named() {
                 uses.push(x.id());
             }
-            if self.syn.calls.contains(&x.kind()) {
-                if let Some(func) = callee(x) {
-                    if self.syn.appenders.contains(&last_segment(self.text(func))) {
-                        if let Some(r) = receiver(x, func) {
-                            let root = self.append_root(r);
-                            if self.text(root) == name {
-                                let args = x.child_by_field_name("arguments");
-                                let constant = args.is_some_and(|a| {
-                                    named_children(a).all(|v| self.constant_at(v, depth))
-                                });
-                                if !constant {
-                                    return false;
-                                }
-                            }
-                            roots.push(root.id());
-                        }
-                    }
+            if let Some(root) = self.appended_root(x).filter(|r| self.text(*r) == name) {
+                match self.as_definition(x, name) {
+                    Some(d) if self.def_constant(&d, depth) => roots.push(root.id()),
+                    _ => return false,
                 }
             }
         }
@@ -904,20 +891,14 @@ impl<'a> Flow<'a> {
                 end: x.end_byte(),
             });
         }
-        if self.syn.calls.contains(&kind) && !self.syn.appenders.is_empty() {
-            if let Some(func) = callee(x) {
-                let appends = self.syn.appenders.contains(&last_segment(self.text(func)));
-                let root = receiver(x, func).map(|r| self.append_root(r));
-                if appends && root.is_some_and(|r| self.text(r) == name) {
-                    let args = x.child_by_field_name("arguments")?;
-                    return Some(Def {
-                        value: args,
-                        augmented: true,
-                        arguments: Some(0),
-                        end: x.end_byte(),
-                    });
-                }
-            }
+        if self.appended_root(x).is_some_and(|r| self.text(r) == name) {
+            let args = x.child_by_field_name("arguments")?;
+            return Some(Def {
+                value: args,
+                augmented: true,
+                arguments: Some(0),
+                end: x.end_byte(),
+            });
         }
         if self.syn.calls.contains(&kind) && !self.syn.writers.is_empty() {
             let func = callee(x)?;
@@ -937,6 +918,18 @@ impl<'a> Flow<'a> {
             });
         }
         None
+    }
+
+    /// What the call `x` appends to, if it is an append: the root of its chain.
+    fn appended_root<'t>(&self, x: Node<'t>) -> Option<Node<'t>> {
+        if !self.syn.calls.contains(&x.kind()) {
+            return None;
+        }
+        let func = callee(x)?;
+        if !self.syn.appenders.contains(&last_segment(self.text(func))) {
+            return None;
+        }
+        receiver(x, func).map(|r| self.append_root(r))
     }
 
     /// The variable a chain of appends starts from: `sb` in `sb.append(a).append(b)`, each
