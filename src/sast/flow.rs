@@ -266,6 +266,10 @@ impl<'a> Flow<'a> {
         if kind == "unary_expression" || kind == "unary_operator" {
             return named_children(n).all(|c| self.constant_at(c, depth));
         }
+        if kind == "sizeof_expression" || kind == "alignof_expression" {
+            // C `sizeof buf`: a size the compiler knows.
+            return true;
+        }
         if kind == "type_conversion_expression" {
             // Go `[]byte("…")`.
             return n
@@ -320,18 +324,13 @@ impl<'a> Flow<'a> {
         let defs = self.definitions(n);
         !defs.is_empty()
             && defs.iter().all(|d| self.def_constant(d, depth + 1))
-            && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n, depth + 1))
+            && (!defs.iter().any(Def::appends) || self.appends_only(n, depth + 1))
     }
 
     /// Whether what `d` gives its variable is built only from literals: appending
     /// constants (`clauses.append("name = %s")`) keeps a constant list constant.
     fn def_constant(&self, d: &Def<'a>, depth: u8) -> bool {
-        match d.arguments {
-            Some(from) => named_children(d.value)
-                .skip(from)
-                .all(|a| self.constant_at(a, depth)),
-            None => self.constant_at(d.value, depth),
-        }
+        d.given().all(|v| self.constant_at(v, depth))
     }
 
     fn conversion_of_constants(&self, n: Node<'a>, depth: u8) -> bool {
@@ -489,6 +488,7 @@ impl<'a> Flow<'a> {
             let o = self.unwrap(o);
             (self.syn.strings.contains(&o.kind()) && !self.constant_at(o, depth))
                 || (self.syn.identifiers.contains(&o.kind()) && self.dynamic_at(o, depth + 1))
+                || self.chain_dynamic(o, depth)
         });
         let args_dynamic = n
             .child_by_field_name("arguments")
@@ -496,14 +496,41 @@ impl<'a> Flow<'a> {
         receiver_dynamic || args_dynamic
     }
 
+    /// Whether a chain of appends with no variable of its own (`new StringBuilder("…")
+    /// .append(name)`) adds, or starts from, anything not constant.
+    fn chain_dynamic(&self, mut r: Node<'a>, depth: u8) -> bool {
+        if self.appended_root(r).is_none() {
+            return false;
+        }
+        while self.syn.calls.contains(&r.kind()) {
+            let Some(func) = callee(r).filter(|_| self.spend()) else {
+                return false;
+            };
+            if let Some(args) = r.child_by_field_name("arguments") {
+                if named_children(args).any(|a| !self.constant_at(a, depth)) {
+                    return true;
+                }
+            }
+            if !self.syn.appenders.contains(&last_segment(self.text(func))) {
+                // The root: a constructor or factory, its arguments read above.
+                return false;
+            }
+            match receiver(r, func) {
+                Some(next) => r = self.unwrap(next),
+                None => return false,
+            }
+        }
+        self.dynamic_at(r, depth + 1)
+    }
+
     fn identifier_dynamic(&self, n: Node<'a>, depth: u8) -> bool {
         let defs = self.definitions(n);
         // Appended to, and used or given values in ways not followed: built, not known.
-        if defs.iter().any(|d| d.arguments.is_some()) && !self.appends_only(n, depth + 1) {
+        if defs.iter().any(Def::appends) && !self.appends_only(n, depth + 1) {
             return true;
         }
         defs.iter().any(|d| {
-            if d.augmented {
+            if d.augmented || d.arguments.is_some() {
                 !self.def_constant(d, depth + 1)
             } else {
                 self.dynamic_at(d.value, depth + 1)
@@ -541,7 +568,7 @@ impl<'a> Flow<'a> {
                 || self
                     .definitions_in_scopes(id, &scopes)
                     .iter()
-                    .any(|d| self.source_at(d.value, depth + 1))
+                    .any(|d| d.given().any(|v| self.source_at(v, depth + 1)))
         })
     }
 
@@ -563,7 +590,8 @@ impl<'a> Flow<'a> {
             if defs.is_empty() {
                 self.param_of_enclosing(id, &scopes).is_some()
             } else {
-                defs.iter().any(|d| self.param_at(d.value, depth + 1))
+                defs.iter()
+                    .any(|d| d.given().any(|v| self.param_at(v, depth + 1)))
             }
         })
     }
@@ -743,7 +771,9 @@ impl<'a> Flow<'a> {
         let Some(base) = defs.first().filter(|d| !d.augmented) else {
             return false;
         };
-        if !self.fresh(base.value, depth) {
+        // A writer (`strcpy(q, "…")`) gives the buffer a value of its arguments, which
+        // its caller reads as it reads any definition's.
+        if base.arguments.is_none() && !self.fresh(base.value, depth) {
             return false;
         }
         let name = self.text(id);
@@ -773,7 +803,7 @@ impl<'a> Flow<'a> {
             if self.text(x) == name && x.is_named() {
                 uses.push(x.id());
             }
-            if let Some(root) = self.appended_root(x).filter(|r| self.text(*r) == name) {
+            if let Some(root) = self.written(x).filter(|r| self.text(*r) == name) {
                 match self.as_definition(x, name) {
                     Some(d) if self.def_constant(&d, depth) => roots.push(root.id()),
                     _ => return false,
@@ -783,13 +813,20 @@ impl<'a> Flow<'a> {
         uses.iter().all(|u| roots.contains(u))
     }
 
-    /// Whether `v` makes a new value of its own: a literal, or a call (`list()`, `new
-    /// StringBuilder("…")`) given only constants. `base || []` or another variable may be
+    /// Whether `v` makes a new value of its own: a literal, a declared type's zero value
+    /// (Go `var b strings.Builder`), or a call (`list()`, `new StringBuilder("…")`) given
+    /// only constants. `base || []` or another variable may be
     /// a list that other names append to.
     fn fresh(&self, v: Node<'a>, depth: u8) -> bool {
         let v = self.unwrap(v);
         let kind = v.kind();
         if self.syn.arrays.contains(&kind) || self.syn.strings.contains(&kind) {
+            return true;
+        }
+        let zero_value = v
+            .parent()
+            .is_some_and(|p| p.kind() == "var_spec" && p.child_by_field_name("value").is_none());
+        if zero_value {
             return true;
         }
         self.syn.calls.contains(&kind)
@@ -861,7 +898,12 @@ impl<'a> Flow<'a> {
         let kind = x.kind();
         if let Some((_, lf, rf)) = self.syn.assignments.iter().find(|(k, _, _)| *k == kind) {
             let left = x.child_by_field_name(lf)?;
-            let right = x.child_by_field_name(rf)?;
+            let right = match x.child_by_field_name(rf) {
+                Some(right) => right,
+                // Go `var b strings.Builder`: the type's zero value, a new empty value.
+                None if kind == "var_spec" => x.child_by_field_name("type")?,
+                None => return None,
+            };
             let targets: Vec<&str> = self
                 .text(left)
                 .split(',')
@@ -900,24 +942,33 @@ impl<'a> Flow<'a> {
                 end: x.end_byte(),
             });
         }
-        if self.syn.calls.contains(&kind) && !self.syn.writers.is_empty() {
-            let func = callee(x)?;
-            if !self.syn.writers.contains(&self.text(func)) {
-                return None;
-            }
-            let args = x.child_by_field_name("arguments")?;
-            let first = named_children(args).next()?;
-            if self.text(first) != name {
-                return None;
-            }
+        if self.written_buffer(x).is_some_and(|b| self.text(b) == name) {
+            let func = self.text(callee(x)?);
             return Some(Def {
-                value: args,
-                augmented: true,
+                value: x.child_by_field_name("arguments")?,
+                augmented: self.syn.appending_writers.contains(&func),
                 arguments: Some(1),
                 end: x.end_byte(),
             });
         }
         None
+    }
+
+    /// The buffer the call `x` writes into, if it is a writer (`buf` in `sprintf(buf, …)`).
+    fn written_buffer<'t>(&self, x: Node<'t>) -> Option<Node<'t>> {
+        if self.syn.writers.is_empty() || !self.syn.calls.contains(&x.kind()) {
+            return None;
+        }
+        if !self.syn.writers.contains(&self.text(callee(x)?)) {
+            return None;
+        }
+        named_children(x.child_by_field_name("arguments")?).next()
+    }
+
+    /// What the call `x` gives a value to, if it appends or writes: an append chain's root
+    /// or a writer's buffer.
+    fn written<'t>(&self, x: Node<'t>) -> Option<Node<'t>> {
+        self.appended_root(x).or_else(|| self.written_buffer(x))
     }
 
     /// What the call `x` appends to, if it is an append: the root of its chain.
@@ -967,7 +1018,7 @@ impl<'a> Flow<'a> {
             return Vec::new();
         }
         defs.into_iter()
-            .filter(|d| !d.augmented)
+            .filter(|d| !d.augmented && d.arguments.is_none())
             .map(|d| self.text(d.value))
             .collect()
     }
@@ -1018,9 +1069,26 @@ struct Def<'t> {
     value: Node<'t>,
     augmented: bool,
     /// For a call that appends (`sb.append(a)`) or writes (`sprintf(buf, …)`): `value` is
-    /// its argument list, and what it adds are the arguments from this index on.
+    /// its argument list, and what it adds or writes are the arguments from this index on.
+    /// A writer that replaces the buffer (`strcpy`) is not `augmented`.
     arguments: Option<usize>,
     end: usize,
+}
+
+impl<'t> Def<'t> {
+    /// What it gives the variable: its value, or the arguments an append adds or a writer
+    /// writes (not the buffer, whose earlier value an append's other definitions carry).
+    fn given(&self) -> impl Iterator<Item = Node<'t>> {
+        let (value, from) = (self.value, self.arguments);
+        let whole = from.is_none().then_some(value);
+        let parts = from.map(|k| named_children(value).skip(k));
+        whole.into_iter().chain(parts.into_iter().flatten())
+    }
+
+    /// An append (`sb.append(a)`, `strcat(q, a)`): it adds to the value before it.
+    fn appends(&self) -> bool {
+        self.augmented && self.arguments.is_some()
+    }
 }
 
 /// By index, lazily: tree-sitter keeps a long run of children in balanced hidden nodes, so

@@ -43,6 +43,9 @@ pub(crate) struct Syntax {
     /// Functions that write their later arguments into their first (`sprintf(buf, …)`),
     /// which counts as an assignment to `buf`.
     pub writers: &'static [&'static str],
+    /// The writers that add to what their first argument holds (`strcat`); the others
+    /// replace it, as a plain assignment does.
+    pub appending_writers: &'static [&'static str],
     /// Transparent wrappers: looked through when classifying a value.
     pub wrappers: &'static [&'static str],
     /// Array/list literal kinds: constant when all elements are.
@@ -79,6 +82,7 @@ const PY: Syntax = Syntax {
     calls: &["call"],
     format_fns: &["format", "format_map", "join"],
     writers: &[],
+    appending_writers: &[],
     wrappers: &["parenthesized_expression", "expression_statement"],
     arrays: &["list", "tuple"],
     caps_are_constants: true,
@@ -124,6 +128,7 @@ const JS: Syntax = Syntax {
     calls: &["call_expression", "new_expression"],
     format_fns: &["format", "concat", "join"],
     writers: &[],
+    appending_writers: &[],
     wrappers: &[
         "parenthesized_expression",
         "as_expression",
@@ -156,7 +161,7 @@ const JS: Syntax = Syntax {
         "ceil",
         "round",
     ],
-    appenders: &["push", "concat"],
+    appenders: &["push"],
 };
 
 const JAVA: Syntax = Syntax {
@@ -187,6 +192,7 @@ const JAVA: Syntax = Syntax {
     calls: &["method_invocation", "object_creation_expression"],
     format_fns: &["format", "formatted", "concat", "join", "toString"],
     writers: &[],
+    appending_writers: &[],
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["array_initializer", "array_creation_expression"],
     caps_are_constants: true,
@@ -212,7 +218,7 @@ const JAVA: Syntax = Syntax {
         "size",
         "length",
     ],
-    appenders: &["append", "add", "concat"],
+    appenders: &["append", "add"],
 };
 
 const GO: Syntax = Syntax {
@@ -238,8 +244,9 @@ const GO: Syntax = Syntax {
     aliases: &[],
     functions: &["function_declaration", "method_declaration", "func_literal"],
     calls: &["call_expression"],
-    format_fns: &["Sprintf", "Sprint", "Sprintln", "Join"],
+    format_fns: &["Sprintf", "Sprint", "Sprintln", "Join", "String"],
     writers: &[],
+    appending_writers: &[],
     wrappers: &[
         "parenthesized_expression",
         "expression_list",
@@ -305,6 +312,7 @@ const PHP: Syntax = Syntax {
     ],
     format_fns: &["sprintf", "vsprintf", "implode", "str_replace", "strtr"],
     writers: &[],
+    appending_writers: &[],
     wrappers: &["parenthesized_expression", "argument"],
     arrays: &["array_creation_expression"],
     caps_are_constants: false,
@@ -368,6 +376,7 @@ const C: Syntax = Syntax {
         "vsprintf",
         "vsnprintf",
     ],
+    appending_writers: &["strcat", "strncat"],
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["initializer_list"],
     caps_are_constants: true,
@@ -401,6 +410,7 @@ const RUBY: Syntax = Syntax {
     calls: &["call"],
     format_fns: &["format", "sprintf", "join"],
     writers: &[],
+    appending_writers: &[],
     wrappers: &["parenthesized_statements", "argument_list"],
     arrays: &["array"],
     caps_are_constants: true,
@@ -436,6 +446,7 @@ const BASH: Syntax = Syntax {
     calls: &["command"],
     format_fns: &["printf"],
     writers: &[],
+    appending_writers: &[],
     wrappers: &[],
     arrays: &["array"],
     caps_are_constants: false,

@@ -132,6 +132,35 @@ fn go_sprintf_and_c_writer_calls() {
     assert!(!c && d && p, "sprintf into a buffer counts as building it");
 }
 
+/// A writer that replaces its buffer is a plain value: constants written (sizes from
+/// `sizeof` included) keep it constant, a later write replaces an earlier one, and a
+/// `strcat` after it appends.
+#[test]
+fn c_writers_replace_or_append_to_their_buffer() {
+    let c = |body: &str| {
+        format!("int f(sqlite3 *db, const char *name) {{\n  char q[128];\n{body}  return sqlite3_exec(db, q, 0, 0, 0);\n}}\n")
+    };
+    for body in [
+        "  snprintf(q, sizeof q, \"SELECT * FROM t WHERE id = %d\", 7);\n",
+        "  strncpy(q, \"SELECT 1\", sizeof(q) - 1);\n",
+        "  strcpy(q, \"DELETE FROM t\");\n  strcat(q, \" WHERE expired = 1\");\n",
+        "  sprintf(q, \"%s\", name);\n  strcpy(q, \"SELECT 1\");\n",
+    ] {
+        let (c, d, _, p) = ask(Lang::C, &c(body), "q");
+        assert!(c && !d && !p, "{body}");
+    }
+    for body in [
+        "  snprintf(q, sizeof q, \"SELECT * FROM t WHERE name = '%s'\", name);\n",
+        "  strcpy(q, \"DELETE FROM t WHERE name = \");\n  strcat(q, name);\n",
+        "  strcpy(q, \"SELECT 1\");\n  sprintf(q, \"%s\", name);\n",
+        "  strcpy(q, name);\n  strcat(q, \" LIMIT 1\");\n",
+        "  strcpy(q, \"DELETE FROM \");\n  if (name) strcpy(q, name);\n  strcat(q, \" t\");\n",
+    ] {
+        let (c, d, _, p) = ask(Lang::C, &c(body), "q");
+        assert!(!c && d && p, "{body}");
+    }
+}
+
 #[test]
 fn constant_byte_conversions() {
     let (c, ..) = ask(Lang::Python, "iv = b'0123456789abcdef'\nx(iv)\n", "iv");
@@ -301,6 +330,37 @@ fn appending_constants_keeps_a_value_constant() {
     let chained = java("sb.append(\" AND name = '\").append(name).append(\"'\")");
     let (_, d, ..) = ask(Lang::Java, &chained, "sb.toString()");
     assert!(d, "the value appended in the middle of a chain");
+    // A chain with no variable of its own, read where it is turned into text.
+    let inline = |chain: &str| {
+        format!("class A {{ void f(Connection c, String name) {{\n  c.prepareStatement({chain}.toString());\n}} }}\n")
+    };
+    for (chain, built) in [
+        ("new StringBuilder(\"SELECT 1\").append(\" AND a\")", false),
+        (
+            "new StringBuilder(\"SELECT \").append(name).append(\" x\")",
+            true,
+        ),
+        ("new StringBuilder(name).append(\" x\")", true),
+        ("new StringBuilder().append(\"a = '\").append(name)", true),
+    ] {
+        let (_, d, ..) = ask(Lang::Java, &inline(chain), &format!("{chain}.toString()"));
+        assert_eq!(d, built, "{chain}");
+    }
+    // Go's `strings.Builder`, declared with no value: its zero value is a new, empty one.
+    let go = |arg: &str| {
+        format!("package m\nfunc f(db *sql.DB, name string) {{\n  var b strings.Builder\n  b.WriteString(\"SELECT * FROM t WHERE \")\n  b.WriteString({arg})\n  db.Query(b.String(), name)\n}}\n")
+    };
+    let (_, d, ..) = ask(Lang::Go, &go("\"name = $1\""), "b.String()");
+    assert!(!d, "constant writes");
+    let (_, d, ..) = ask(Lang::Go, &go("name"), "b.String()");
+    assert!(d, "a parameter written");
+    // `concat` gives a new text or list and leaves its receiver as it was.
+    let js = "function f(db, req) {\n  const q = 'SELECT * FROM t';\n  const shown = q.concat(req.query.tag);\n  log(shown);\n  db.query(q);\n}\n";
+    let (c, d, ..) = ask(Lang::JavaScript, js, "q");
+    assert!(c && !d, "{js}");
+    let java = "class A { void f(Connection c, String name) {\n  String q = \"SELECT 1\";\n  String shown = q.concat(name);\n  c.prepareStatement(q);\n} }\n";
+    let (c, d, ..) = ask(Lang::Java, java, "q");
+    assert!(c && !d, "{java}");
 }
 
 #[test]
