@@ -52,6 +52,9 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
         // name, so the body is read whole, as one without choices is.
         return (guard_whole(guard, body, true), usage);
     }
+    if let Err(b) = clean_texts(guard, &mut v, wire::visit_sources) {
+        return (Guarded::Blocked(b), usage);
+    }
     if guard.scans() && wire::drop_logprobs(&mut v) {
         guard.changed = true;
     }
@@ -83,9 +86,10 @@ pub(super) fn clean_texts(
             return;
         }
         // An answer in JSON mode is JSON the client parses: read with its escapes undone,
-        // as call arguments are.
-        let json_text = path.ends_with(".arguments") || (json && path.ends_with(".content"));
-        if json && path.ends_with(".content") {
+        // as call arguments are. A citation's `content` is an excerpt of a web page.
+        let content = path.ends_with("message.content") || path.ends_with("delta.content");
+        let json_text = path.ends_with(".arguments") || (json && content);
+        if json && content {
             wire::unescape_in_place(text);
         }
         let findings = match json_text {
@@ -217,6 +221,44 @@ mod tests {
         let twice = br#"{"choices":[{"index":0,"message":{"content":"ana.lopez@correo-mx.com","content":"ok"}}]}"#;
         let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
         let (Guarded::Rewritten(out), _) = guard(&mut g, twice) else {
+            panic!("not rewritten");
+        };
+        let out = String::from_utf8(out.to_vec()).unwrap();
+        assert!(
+            !out.contains("ana.lopez") && out.contains("<EMAIL_1>"),
+            "{out}"
+        );
+    }
+
+    /// Web citations and Perplexity's sources are read with the answer; sources beside
+    /// choices of another shape leave those choices read whole.
+    #[test]
+    fn citations_and_search_sources_are_guarded() {
+        let scanner = Scanner::builtin().unwrap();
+        let policy = crate::shield::policy::enabled_for_tests();
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let body = json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "See the profile.",
+            "annotations": [{"type": "url_citation", "url_citation": {"start_index": 4, "end_index": 15,
+                "title": "Contact ana.lopez@correo-mx.com", "url": "https://example.mx/", "content": "SSN 536-22-8812"}}]}}],
+            "citations": ["https://example.com/?u=bob.ruiz@correo-mx.com"],
+            "search_results": [{"title": "Eva", "url": "https://example.com/b", "snippet": "call 415-555-0134"}]})
+        .to_string();
+        let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+        let (Guarded::Rewritten(out), _) = guard(&mut g, body.as_bytes()) else {
+            panic!("not rewritten");
+        };
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let c = &v["choices"][0]["message"]["annotations"][0]["url_citation"];
+        assert_eq!(c["title"], "Contact <EMAIL_1>", "{v}");
+        assert_eq!(c["content"], "SSN <SSN_1>", "{v}");
+        assert_eq!(c["start_index"], 4, "{v}");
+        assert_eq!(v["citations"][0], "https://example.com/?u=<EMAIL_2>", "{v}");
+        assert_eq!(v["search_results"][0]["snippet"], "call <PHONE_1>", "{v}");
+        let other = json!({"choices": [{"index": 0, "output": "mail ana.lopez@correo-mx.com"}],
+            "citations": ["https://example.com/"]})
+        .to_string();
+        let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+        let (Guarded::Rewritten(out), _) = guard(&mut g, other.as_bytes()) else {
             panic!("not rewritten");
         };
         let out = String::from_utf8(out.to_vec()).unwrap();

@@ -406,6 +406,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             // Sent at once, they would spell the text the hold-back is still scanning.
             super::wire::drop_logprobs(chunk);
         }
+        if self.guard.is_active() {
+            // Sources and citations come whole, in the chunk that names them.
+            super::answer::clean_texts(self.guard, chunk, super::wire::visit_sources)?;
+        }
         let Some(choices) = chunk.get_mut("choices").and_then(Value::as_array_mut) else {
             // Not a chat chunk (another API's event, an error object): no field to read by
             // name, and the client reads it all the same, so it is read whole as JSON.
@@ -460,6 +464,11 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                 // What is still held goes out with the last chunk, which needs a delta for it.
                 if let Some(o) = c.as_object_mut() {
                     o.insert("delta".into(), json!({}));
+                }
+            }
+            if self.guard.is_active() {
+                if let Some(d) = c.get_mut("delta").filter(|d| d.is_object()) {
+                    super::answer::clean_texts(self.guard, d, visit_delta_annotations)?;
                 }
             }
             let Some(delta) = c.get_mut("delta").and_then(Value::as_object_mut) else {
@@ -1013,6 +1022,11 @@ fn case_variant_choice(chunk: &Value) -> bool {
 /// A whole message in a chunk, visited as the answer path visits one.
 fn visit_message(m: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     super::wire::visit_message_texts(m, "message", f);
+    super::wire::visit_annotations(m, "message", f);
+}
+
+fn visit_delta_annotations(d: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    super::wire::visit_annotations(d, "delta", f);
 }
 
 fn write_data(out: &mut BytesMut, v: &Value) {
@@ -1412,6 +1426,41 @@ id: 9"#;
                 .is_some_and(|t| t.contains("<EMAIL_"))),
             "{s}"
         );
+    }
+
+    /// A search answer's citations (in a delta, in a whole message, flat as xAI sends them)
+    /// and Perplexity's sources beside the choices are read like the answer: the client
+    /// shows them with it.
+    #[test]
+    fn citations_and_search_sources_are_scanned() {
+        let events: [&[u8]; 4] = [
+            b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"See the profile.\",\"annotations\":[{\"type\":\"url_citation\",\"url_citation\":{\"start_index\":4,\"end_index\":15,\"title\":\"Contact ana.lopez@correo-mx.com\",\"url\":\"https://example.mx/?u=bob.ruiz@correo-mx.com\"}}]}}]}\n\n",
+            b"data: {\"choices\":[{\"index\":1,\"message\":{\"content\":\"ok\",\"annotations\":[{\"type\":\"url_citation\",\"title\":\"call 415-555-0134\",\"url\":\"https://example.com/a\",\"start_index\":0,\"end_index\":2}]}}]}\n\n",
+            b"data: {\"choices\":[],\"citations\":[\"https://example.com/?key=AKIAQ7XK4PLMNBV2RT5Z\"],\"search_results\":[{\"title\":\"SSN 536-22-8812\",\"url\":\"https://example.com/b\",\"snippet\":\"mail eva.soto@correo-mx.com\"}]}\n\n",
+            b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+        ];
+        let s = filtered(&policy(), 8, &events);
+        for leaked in [
+            "ana.lopez",
+            "bob.ruiz",
+            "415-555-0134",
+            "AKIAQ7XK4PLMNBV2RT5Z",
+            "536-22-8812",
+            "eva.soto",
+        ] {
+            assert!(!s.contains(leaked), "{leaked} in {s}");
+        }
+        let datas: Vec<Value> = s
+            .lines()
+            .filter_map(|l| l.strip_prefix("data: "))
+            .filter_map(|d| serde_json::from_str(d).ok())
+            .collect();
+        let citation = datas
+            .iter()
+            .find_map(|v| v["choices"][0]["delta"]["annotations"][0]["url_citation"].as_object())
+            .expect("the citation goes out");
+        assert_eq!(citation["title"], "Contact <EMAIL_1>", "{s}");
+        assert_eq!(citation["start_index"], 4, "{s}");
     }
 
     #[test]

@@ -252,8 +252,8 @@ fn visit_strings(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)
 
 /// Calls `f(path, text)` for every text in a non-streaming answer: each choice's content,
 /// refusal, thinking (`reasoning_content`, `reasoning`, `reasoning_details`), tool-call
-/// arguments and custom tool inputs, and a completion-shaped choice's `text` or a `delta`,
-/// beside a `message` or instead of it (a client may read either).
+/// arguments and custom tool inputs, web citations, and a completion-shaped choice's `text`
+/// or a `delta`, beside a `message` or instead of it (a client may read either).
 pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     let Some(choices) = body.get_mut("choices").and_then(Value::as_array_mut) else {
         return;
@@ -261,12 +261,60 @@ pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)
     for (i, c) in choices.iter_mut().enumerate() {
         for key in ["message", "delta"] {
             if let Some(m) = c.get_mut(key).filter(|m| m.is_object()) {
-                visit_message_texts(m, &format!("choices[{i}].{key}"), f);
+                let path = format!("choices[{i}].{key}");
+                visit_message_texts(m, &path, f);
+                visit_annotations(m, &path, f);
             }
         }
         // A completion's choice, from a server that answers chat in that shape.
         if let Some(Value::String(s)) = c.get_mut("text") {
             f(&format!("choices[{i}].text"), s);
+        }
+    }
+}
+
+/// The web citations of an answer message or a delta (`annotations`): titles, addresses
+/// and quoted excerpts, which clients show beside the answer. OpenAI nests each in
+/// `url_citation`; xAI and others put its fields on the entry itself. Their indices into
+/// the content are left as the provider sent them.
+pub fn visit_annotations(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    let Some(list) = m.get_mut("annotations").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for (k, a) in list.iter_mut().enumerate() {
+        let nested = a.get("url_citation").is_some_and(Value::is_object);
+        let (entry, at) = match nested {
+            true => (
+                &mut a["url_citation"],
+                format!("{path}.annotations[{k}].url_citation"),
+            ),
+            false => (a, format!("{path}.annotations[{k}]")),
+        };
+        for field in ["title", "url", "content", "snippet"] {
+            if let Some(Value::String(s)) = entry.get_mut(field) {
+                f(&format!("{at}.{field}"), s);
+            }
+        }
+    }
+}
+
+/// The search sources Perplexity sends beside the choices of an answer or of a chunk:
+/// `citations` (addresses) and `search_results` (title, address, excerpt).
+pub fn visit_sources(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    if let Some(list) = body.get_mut("citations").and_then(Value::as_array_mut) {
+        for (k, c) in list.iter_mut().enumerate() {
+            if let Value::String(s) = c {
+                f(&format!("citations[{k}]"), s);
+            }
+        }
+    }
+    if let Some(list) = body.get_mut("search_results").and_then(Value::as_array_mut) {
+        for (k, r) in list.iter_mut().enumerate() {
+            for field in ["title", "url", "snippet"] {
+                if let Some(Value::String(s)) = r.get_mut(field) {
+                    f(&format!("search_results[{k}].{field}"), s);
+                }
+            }
         }
     }
 }
