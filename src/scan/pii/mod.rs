@@ -238,6 +238,29 @@ mod tests {
         );
     }
 
+    /// A saint opening a run names a place; after a name or a title it is a surname's
+    /// particle.
+    #[test]
+    fn saints_name_places_and_join_surnames() {
+        for t in [
+            "Vivo en la Col. Santa María la Ribera.",
+            "Trabajo en San Pedro Garza García.",
+            "La misa es en Santa Teresa de Jesús.",
+            "Queda cerca de San Juan de Aragón.",
+        ] {
+            assert!(people(t).is_empty(), "{t}: {:?}", people(t));
+        }
+        assert_eq!(
+            people("Lo recibe Juan Santa María."),
+            vec!["Juan Santa María"]
+        );
+        assert_eq!(
+            people("José de San Martín cruzó los Andes."),
+            vec!["José de San Martín"]
+        );
+        assert_eq!(people("Cita con el Sr. San Román."), vec!["San Román"]);
+    }
+
     #[test]
     fn colonel_before_an_english_given_name() {
         assert_eq!(

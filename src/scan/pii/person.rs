@@ -757,6 +757,23 @@ impl PersonDetector {
                 continue;
             }
             let word = text.get(t.start..t.end).unwrap_or("");
+            if t.kind != Kind::Initial && i + 1 < run.len() && is_saint(word) {
+                if piece.is_empty() && cue <= 0.0 {
+                    // `San Pedro Garza García`, `Santa María la Ribera`, `St. Louis`: a
+                    // saint opening a run names a town, a church or a colonia.
+                    cue = AFTER_PLACE;
+                } else {
+                    // After a name or a title, a surname's particle (`Mario Santa Cruz`,
+                    // `Sr. San Román`).
+                    let t = Tok {
+                        kind: Kind::Connector,
+                        ..t
+                    };
+                    piece.push((t, None));
+                }
+                i += 1;
+                continue;
+            }
             // Titles and cue words are short: longer words are not looked up.
             let flags = if word.len() <= 12 {
                 with_lower(word, |lower| self.cue_flags(lower.trim_end_matches('.')))
@@ -1179,6 +1196,17 @@ fn sentence_start(text: &str, start: usize) -> bool {
 
 /// `De`, `VAN`: a connector written with a capital, as inside a name (`Ana De la Fuente`,
 /// `JOSÉ DE LA CRUZ`) or after a title (`Mr. Van der Berg`).
+/// `San`, `Santa`, `Santo`, `São`, `Saint`, `St.`: the words that make a saint's name.
+fn is_saint(word: &str) -> bool {
+    word.len() <= 6
+        && with_lower(word, |lower| {
+            matches!(
+                lower.trim_end_matches('.'),
+                "san" | "santa" | "santo" | "s\u{e3}o" | "saint" | "st"
+            )
+        })
+}
+
 fn capital_connector(word: &str) -> bool {
     let mut lower = [0u8; 3];
     let Some(dst) = lower.get_mut(..word.len()) else {

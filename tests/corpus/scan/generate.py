@@ -736,6 +736,15 @@ REVIEW_12 = [
     ('en', f"Hi {L('PERSON', 'Mark')}, please mark the invoice as paid."),
 ]
 add_reviews(REVIEW_12)
+# Saints open the names of towns, churches and colonias; after a given name or a title they
+# are part of a surname.
+REVIEW_13 = [
+    ('es', "Vivo en la Col. Santa María la Ribera y trabajo en San Pedro Garza García."),
+    ('es', "La boda es en la parroquia de Santa Teresa de Jesús, cerca de San Juan de Aragón."),
+    ('es', f"Cita con el Sr. {L('PERSON', 'San Román')} a las 10; lo recibe {L('PERSON', 'Juan Santa María')}."),
+    ('es', f"{L('PERSON', 'José de San Martín')} cruzó los Andes; hoy hay una calle San Martín en cada ciudad."),
+]
+add_reviews(REVIEW_13)
 # Every other item is an injection negative too (ordinary prompts, code, logs).
 for it in items:
     it.setdefault('injection', False)
