@@ -254,18 +254,53 @@ mod tests {
         assert_eq!(c["start_index"], 4, "{v}");
         assert_eq!(v["citations"][0], "https://example.com/?u=<EMAIL_2>", "{v}");
         assert_eq!(v["search_results"][0]["snippet"], "call <PHONE_1>", "{v}");
-        let other = json!({"choices": [{"index": 0, "output": "mail ana.lopez@correo-mx.com"}],
-            "citations": ["https://example.com/"]})
+        // Other providers' shapes: a parsed file (OpenRouter), Azure's retrieved documents,
+        // Perplexity's steps and follow-up questions, Groq's tool results, a key in
+        // another case; every string under them is read.
+        let shapes = json!({"choices": [{"index": 0, "message": {"role": "assistant", "content": "ok",
+            "annotations": [{"type": "file", "file": {"name": "statement.pdf",
+                "content": [{"type": "text", "text": "Card 4111 1111 1111 1111"}]}}],
+            "context": {"citations": [{"content": "Patient SSN 536-22-8812", "title": "chart"}]},
+            "reasoning_steps": [{"thought": "Looking up ana.lopez@correo-mx.com", "type": "web_search"}],
+            "executed_tools": [{"output": "call 415-555-0134"}]}}],
+            "related_questions": ["Who is bob.ruiz@correo-mx.com?"],
+            "Citations": ["https://example.com/?key=AKIAQ7XK4PLMNBV2RT5Z"]})
         .to_string();
         let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
-        let (Guarded::Rewritten(out), _) = guard(&mut g, other.as_bytes()) else {
+        let (Guarded::Rewritten(out), _) = guard(&mut g, shapes.as_bytes()) else {
             panic!("not rewritten");
         };
-        let out = String::from_utf8(out.to_vec()).unwrap();
-        assert!(
-            !out.contains("ana.lopez") && out.contains("<EMAIL_1>"),
-            "{out}"
-        );
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        let m = &v["choices"][0]["message"];
+        let redacted = [
+            &m["annotations"][0]["file"]["content"][0]["text"],
+            &m["context"]["citations"][0]["content"],
+            &m["reasoning_steps"][0]["thought"],
+            &m["executed_tools"][0]["output"],
+            &v["related_questions"][0],
+            &v["Citations"][0],
+        ];
+        for (i, r) in redacted.iter().enumerate() {
+            assert!(r.as_str().is_some_and(|s| s.contains('<')), "{i}: {v}");
+        }
+        // Sources beside choices of another shape, or beside a message whose content is
+        // of another shape: those choices are still read whole.
+        for other in [
+            json!({"choices": [{"index": 0, "output": "mail ana.lopez@correo-mx.com"}],
+                "citations": ["https://example.com/"]}),
+            json!({"choices": [{"index": 0, "message": {"content": {"text": "mail ana.lopez@correo-mx.com"},
+                "annotations": [{"type": "url_citation", "url_citation": {"title": "Example"}}]}}]}),
+        ] {
+            let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
+            let (Guarded::Rewritten(out), _) = guard(&mut g, other.to_string().as_bytes()) else {
+                panic!("not rewritten: {other}");
+            };
+            let out = String::from_utf8(out.to_vec()).unwrap();
+            assert!(
+                !out.contains("ana.lopez") && out.contains("<EMAIL_1>"),
+                "{out}"
+            );
+        }
     }
 
     #[test]

@@ -172,6 +172,8 @@ pub struct SseFilter<'g, 'a> {
     /// pool; see [`Self::note`].
     pub captured: String,
     capture_full: bool,
+    /// The last sources a chunk held, as sent and as cleaned.
+    sources_seen: Option<(String, Value)>,
 }
 
 /// Answer text kept per stream for code analysis.
@@ -221,6 +223,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             finish_seen: false,
             scanned_at: BTreeMap::new(),
             capture_full: false,
+            sources_seen: None,
             scanned_bytes: 0,
             text_chars: 0,
             captured: String::new(),
@@ -406,9 +409,8 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             // Sent at once, they would spell the text the hold-back is still scanning.
             super::wire::drop_logprobs(chunk);
         }
-        if self.guard.is_active() {
-            // Sources and citations come whole, in the chunk that names them.
-            super::answer::clean_texts(self.guard, chunk, super::wire::visit_sources)?;
+        if self.guard.is_active() && chunk.get("choices").is_some_and(Value::is_array) {
+            self.clean_sources(chunk)?;
         }
         let Some(choices) = chunk.get_mut("choices").and_then(Value::as_array_mut) else {
             // Not a chat chunk (another API's event, an error object): no field to read by
@@ -468,7 +470,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             }
             if self.guard.is_active() {
                 if let Some(d) = c.get_mut("delta").filter(|d| d.is_object()) {
-                    super::answer::clean_texts(self.guard, d, visit_delta_annotations)?;
+                    super::answer::clean_texts(self.guard, d, visit_delta_sources)?;
                 }
             }
             let Some(delta) = c.get_mut("delta").and_then(Value::as_object_mut) else {
@@ -961,6 +963,41 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 
     /// Call arguments sent as a JSON object (llama.cpp, TGI) instead of a string: never
     /// split across deltas, so scanned and cleaned at once, and put back as JSON.
+    /// Cleans a chunk's [`super::wire::BODY_SOURCES`], which come whole. Perplexity repeats
+    /// them in chunk after chunk: a repeat gets the cleaned copy, neither scanned nor
+    /// counted again.
+    fn clean_sources(&mut self, chunk: &mut Value) -> Result<(), Blocked> {
+        let Some(obj) = chunk.as_object_mut() else {
+            return Ok(());
+        };
+        let keys: Vec<String> = obj
+            .keys()
+            .filter(|k| {
+                super::wire::BODY_SOURCES
+                    .iter()
+                    .any(|s| k.eq_ignore_ascii_case(s))
+            })
+            .cloned()
+            .collect();
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let sources: Map<String, Value> = keys.iter().filter_map(|k| obj.remove_entry(k)).collect();
+        let mut sources = Value::Object(sources);
+        let raw = sources.to_string();
+        match &self.sources_seen {
+            Some((seen, cleaned)) if *seen == raw => sources = cleaned.clone(),
+            _ => {
+                super::answer::clean_texts(self.guard, &mut sources, visit_body_sources)?;
+                self.sources_seen = Some((raw, sources.clone()));
+            }
+        }
+        if let Value::Object(cleaned) = sources {
+            obj.extend(cleaned);
+        }
+        Ok(())
+    }
+
     fn clean_whole_json(&mut self, args: &mut Value) -> Result<(), Blocked> {
         let mut blocked = None;
         let guard = &mut *self.guard;
@@ -1022,11 +1059,15 @@ fn case_variant_choice(chunk: &Value) -> bool {
 /// A whole message in a chunk, visited as the answer path visits one.
 fn visit_message(m: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     super::wire::visit_message_texts(m, "message", f);
-    super::wire::visit_annotations(m, "message", f);
+    super::wire::visit_keyed(m, &super::wire::MESSAGE_SOURCES, "message", f);
 }
 
-fn visit_delta_annotations(d: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
-    super::wire::visit_annotations(d, "delta", f);
+fn visit_delta_sources(d: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    super::wire::visit_keyed(d, &super::wire::MESSAGE_SOURCES, "delta", f);
+}
+
+fn visit_body_sources(v: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    super::wire::visit_keyed(v, &super::wire::BODY_SOURCES, "", f);
 }
 
 fn write_data(out: &mut BytesMut, v: &Value) {
@@ -1429,17 +1470,30 @@ id: 9"#;
     }
 
     /// A search answer's citations (in a delta, in a whole message, flat as xAI sends them)
-    /// and Perplexity's sources beside the choices are read like the answer: the client
-    /// shows them with it.
+    /// and Perplexity's sources beside the choices are read like the answer, and go out
+    /// redacted: the client shows them with it. Sources repeated chunk after chunk are
+    /// scanned and counted once.
     #[test]
     fn citations_and_search_sources_are_scanned() {
-        let events: [&[u8]; 4] = [
-            b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"See the profile.\",\"annotations\":[{\"type\":\"url_citation\",\"url_citation\":{\"start_index\":4,\"end_index\":15,\"title\":\"Contact ana.lopez@correo-mx.com\",\"url\":\"https://example.mx/?u=bob.ruiz@correo-mx.com\"}}]}}]}\n\n",
-            b"data: {\"choices\":[{\"index\":1,\"message\":{\"content\":\"ok\",\"annotations\":[{\"type\":\"url_citation\",\"title\":\"call 415-555-0134\",\"url\":\"https://example.com/a\",\"start_index\":0,\"end_index\":2}]}}]}\n\n",
-            b"data: {\"choices\":[],\"citations\":[\"https://example.com/?key=AKIAQ7XK4PLMNBV2RT5Z\"],\"search_results\":[{\"title\":\"SSN 536-22-8812\",\"url\":\"https://example.com/b\",\"snippet\":\"mail eva.soto@correo-mx.com\"}]}\n\n",
-            b"data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n",
+        let sources = r#""citations":["https://example.com/?key=AKIAQ7XK4PLMNBV2RT5Z"],"search_results":[{"title":"SSN 536-22-8812","url":"https://example.com/b","snippet":"mail eva.soto@correo-mx.com"}]"#;
+        let events = [
+            r#"{"choices":[{"index":0,"delta":{"content":"See the profile.","annotations":[{"type":"url_citation","url_citation":{"start_index":4,"end_index":15,"title":"Contact ana.lopez@correo-mx.com","url":"https://example.mx/?u=bob.ruiz@correo-mx.com"}}]}}]}"#.to_string(),
+            r#"{"choices":[{"index":1,"message":{"content":"ok","annotations":[{"type":"url_citation","title":"call 415-555-0134","url":"https://example.com/a","start_index":0,"end_index":2}]}}]}"#.to_string(),
+            format!(r#"{{"choices":[{{"index":0,"delta":{{"content":" More."}}}}],{sources}}}"#),
+            format!(r#"{{"choices":[{{"index":0,"delta":{{"content":" Done."}}}}],{sources}}}"#),
+            r#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#.to_string(),
         ];
-        let s = filtered(&policy(), 8, &events);
+        let ph = RedactionPolicy::new(RedactionMode::Placeholder);
+        let p = policy();
+        let mut g = OutputGuard::new(scanner(), &p, &ph, RedactionState::new());
+        let mut f = SseFilter::new(&mut g, 8, 1 << 20);
+        let mut out = Vec::new();
+        for ev in &events {
+            out.extend_from_slice(&f.push(format!("data: {ev}\n\n").as_bytes()).unwrap());
+        }
+        out.extend_from_slice(&f.push(b"data: [DONE]\n\n").unwrap());
+        out.extend_from_slice(&f.finish());
+        let s = String::from_utf8(out).unwrap();
         for leaked in [
             "ana.lopez",
             "bob.ruiz",
@@ -1460,7 +1514,35 @@ id: 9"#;
             .find_map(|v| v["choices"][0]["delta"]["annotations"][0]["url_citation"].as_object())
             .expect("the citation goes out");
         assert_eq!(citation["title"], "Contact <EMAIL_1>", "{s}");
+        assert!(
+            citation["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("?u=<EMAIL_2>")),
+            "{s}"
+        );
         assert_eq!(citation["start_index"], 4, "{s}");
+        let flat = datas
+            .iter()
+            .find_map(|v| v["choices"][0]["message"]["annotations"][0]["title"].as_str())
+            .expect("the whole message goes out");
+        assert_eq!(flat, "call <PHONE_1>", "{s}");
+        let sent: Vec<&Value> = datas
+            .iter()
+            .filter(|v| v.get("search_results").is_some())
+            .collect();
+        assert_eq!(sent.len(), 2, "{s}");
+        for v in sent {
+            assert_eq!(v["search_results"][0]["title"], "SSN <SSN_1>", "{s}");
+            assert!(
+                v["citations"][0]
+                    .as_str()
+                    .is_some_and(|c| c.contains("<AWS_ACCESS_KEY_1>")),
+                "{s}"
+            );
+        }
+        drop(f);
+        // Each value once, though the sources came twice.
+        assert_eq!(g.total_found(), 6, "{:?}", g.found);
     }
 
     #[test]

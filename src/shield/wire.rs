@@ -252,8 +252,9 @@ fn visit_strings(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)
 
 /// Calls `f(path, text)` for every text in a non-streaming answer: each choice's content,
 /// refusal, thinking (`reasoning_content`, `reasoning`, `reasoning_details`), tool-call
-/// arguments and custom tool inputs, web citations, and a completion-shaped choice's `text`
-/// or a `delta`, beside a `message` or instead of it (a client may read either).
+/// arguments and custom tool inputs, and a completion-shaped choice's `text` or a `delta`,
+/// beside a `message` or instead of it (a client may read either). Sources and citations:
+/// [`visit_sources`].
 pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     let Some(choices) = body.get_mut("choices").and_then(Value::as_array_mut) else {
         return;
@@ -261,9 +262,7 @@ pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)
     for (i, c) in choices.iter_mut().enumerate() {
         for key in ["message", "delta"] {
             if let Some(m) = c.get_mut(key).filter(|m| m.is_object()) {
-                let path = format!("choices[{i}].{key}");
-                visit_message_texts(m, &path, f);
-                visit_annotations(m, &path, f);
+                visit_message_texts(m, &format!("choices[{i}].{key}"), f);
             }
         }
         // A completion's choice, from a server that answers chat in that shape.
@@ -273,50 +272,47 @@ pub fn visit_answer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)
     }
 }
 
-/// The web citations of an answer message or a delta (`annotations`): titles, addresses
-/// and quoted excerpts, which clients show beside the answer. OpenAI nests each in
-/// `url_citation`; xAI and others put its fields on the entry itself. Their indices into
-/// the content are left as the provider sent them.
-pub fn visit_annotations(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
-    let Some(list) = m.get_mut("annotations").and_then(Value::as_array_mut) else {
+/// Fields of an answer message or delta that hold what a search or a retrieval found, or
+/// the steps taken to find it, which clients show beside the answer: web citations
+/// (`annotations`: OpenAI's `url_citation`, xAI's flat entries, OpenRouter's parsed files),
+/// Azure On Your Data's `context`, Perplexity's `reasoning_steps`, Groq's `executed_tools`.
+/// Their indices into the content are left as the provider sent them.
+pub const MESSAGE_SOURCES: [&str; 4] = [
+    "annotations",
+    "context",
+    "reasoning_steps",
+    "executed_tools",
+];
+
+/// Perplexity's search sources beside the choices of an answer or of a chunk.
+pub const BODY_SOURCES: [&str; 4] = ["citations", "search_results", "related_questions", "images"];
+
+/// Every string and number under the keys of object `v` that `keys` names, in any case (a
+/// client that matches keys without case may read a `Citations` beside `citations`).
+pub fn visit_keyed(v: &mut Value, keys: &[&str], path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    let Some(map) = v.as_object_mut() else {
         return;
     };
-    for (k, a) in list.iter_mut().enumerate() {
-        let nested = a.get("url_citation").is_some_and(Value::is_object);
-        let (entry, at) = match nested {
-            true => (
-                &mut a["url_citation"],
-                format!("{path}.annotations[{k}].url_citation"),
-            ),
-            false => (a, format!("{path}.annotations[{k}]")),
-        };
-        for field in ["title", "url", "content", "snippet"] {
-            if let Some(Value::String(s)) = entry.get_mut(field) {
-                f(&format!("{at}.{field}"), s);
-            }
+    for (key, child) in map.iter_mut() {
+        if keys.iter().any(|k| key.eq_ignore_ascii_case(k)) {
+            visit_strings(child, &format!("{path}.{key}"), f);
         }
     }
 }
 
-/// The search sources Perplexity sends beside the choices of an answer or of a chunk:
-/// `citations` (addresses) and `search_results` (title, address, excerpt).
+/// The sources of a non-streaming answer: [`BODY_SOURCES`] and each choice's
+/// [`MESSAGE_SOURCES`]. Read apart from [`visit_answer_texts`], so that a choice of another
+/// shape is still read whole.
 pub fn visit_sources(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
-    if let Some(list) = body.get_mut("citations").and_then(Value::as_array_mut) {
-        for (k, c) in list.iter_mut().enumerate() {
-            if let Value::String(s) = c {
-                f(&format!("citations[{k}]"), s);
+    let choices = body.get_mut("choices").and_then(Value::as_array_mut);
+    for (i, c) in choices.into_iter().flatten().enumerate() {
+        for key in ["message", "delta"] {
+            if let Some(m) = c.get_mut(key) {
+                visit_keyed(m, &MESSAGE_SOURCES, &format!("choices[{i}].{key}"), f);
             }
         }
     }
-    if let Some(list) = body.get_mut("search_results").and_then(Value::as_array_mut) {
-        for (k, r) in list.iter_mut().enumerate() {
-            for field in ["title", "url", "snippet"] {
-                if let Some(Value::String(s)) = r.get_mut(field) {
-                    f(&format!("search_results[{k}].{field}"), s);
-                }
-            }
-        }
-    }
+    visit_keyed(body, &BODY_SOURCES, "", f);
 }
 
 /// The texts of one answer message (see [`visit_answer_texts`]); a stream's chunk may
