@@ -69,6 +69,7 @@ const CONVERSIONS: &[&str] = &[
     "b",
     "of",
     "repeat",
+    "nCopies",
     "toString",
 ];
 
@@ -324,7 +325,7 @@ impl<'a> Flow<'a> {
         let defs = self.definitions(n);
         !defs.is_empty()
             && defs.iter().all(|d| self.def_constant(d, depth + 1))
-            && (!defs.iter().any(Def::appends) || self.appends_only(n, depth + 1))
+            && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n, depth + 1))
     }
 
     /// Whether what `d` gives its variable is built only from literals: appending
@@ -488,7 +489,7 @@ impl<'a> Flow<'a> {
             let o = self.unwrap(o);
             (self.syn.strings.contains(&o.kind()) && !self.constant_at(o, depth))
                 || (self.syn.identifiers.contains(&o.kind()) && self.dynamic_at(o, depth + 1))
-                || self.chain_dynamic(o, depth)
+                || (self.syn.calls.contains(&o.kind()) && self.call_receiver_dynamic(o, depth))
         });
         let args_dynamic = n
             .child_by_field_name("arguments")
@@ -496,24 +497,29 @@ impl<'a> Flow<'a> {
         receiver_dynamic || args_dynamic
     }
 
-    /// Whether a chain of appends with no variable of its own (`new StringBuilder("…")
-    /// .append(name)`) adds, or starts from, anything not constant.
-    fn chain_dynamic(&self, mut r: Node<'a>, depth: u8) -> bool {
-        if self.appended_root(r).is_none() {
-            return false;
-        }
+    /// Whether a receiver that is itself a call makes text from something not constant:
+    /// another formatting call (`q.concat(name).concat("'")`), or a builder made on the spot
+    /// (`new StringBuilder("…").append(name)`, `new StringBuilder("… " + name)`).
+    fn call_receiver_dynamic(&self, mut r: Node<'a>, depth: u8) -> bool {
         while self.syn.calls.contains(&r.kind()) {
             let Some(func) = callee(r).filter(|_| self.spend()) else {
                 return false;
             };
-            if let Some(args) = r.child_by_field_name("arguments") {
-                if named_children(args).any(|a| !self.constant_at(a, depth)) {
-                    return true;
-                }
+            let name = last_segment(self.text(func));
+            if self.syn.format_fns.contains(&name) {
+                return self.dynamic_at(r, depth + 1);
             }
-            if !self.syn.appenders.contains(&last_segment(self.text(func))) {
-                // The root: a constructor or factory, its arguments read above.
-                return false;
+            let args_dynamic = r
+                .child_by_field_name("arguments")
+                .is_some_and(|a| named_children(a).any(|x| !self.constant_at(x, depth)));
+            if !self.syn.appenders.contains(&name) {
+                // The chain's root: a constructor's arguments are the builder's first text;
+                // what another call returns is not known.
+                let constructor = r.kind().contains("creation") || r.kind() == "new_expression";
+                return constructor && args_dynamic;
+            }
+            if args_dynamic {
+                return true;
             }
             match receiver(r, func) {
                 Some(next) => r = self.unwrap(next),
@@ -526,7 +532,7 @@ impl<'a> Flow<'a> {
     fn identifier_dynamic(&self, n: Node<'a>, depth: u8) -> bool {
         let defs = self.definitions(n);
         // Appended to, and used or given values in ways not followed: built, not known.
-        if defs.iter().any(Def::appends) && !self.appends_only(n, depth + 1) {
+        if defs.iter().any(|d| d.arguments.is_some()) && !self.appends_only(n, depth + 1) {
             return true;
         }
         defs.iter().any(|d| {
@@ -754,12 +760,13 @@ impl<'a> Flow<'a> {
     }
 
     /// Whether the appends among `id`'s definitions may be read as all it is given: it is
-    /// no parameter, its scope gives it exactly one plain value, a new one (not another
-    /// variable's list), and after that its name appears only as `id` and as the root of
-    /// appends of constants (`clauses.append("a = ?")`), those after `id` included (a loop
-    /// runs them before it again). Any other use (`insert`, an index, a helper it is
-    /// passed to, a nested function or block that names it) may change it in ways not
-    /// followed; it is then no constant.
+    /// no parameter, its scope gives it exactly one plain value (an assignment, or a writer
+    /// that replaces a buffer: `strcpy(q, "…")`), a new one (not another variable's list),
+    /// and after that its name appears only as `id`, inside a size (`sizeof q`,
+    /// `strlen(q)`), and as the root of appends of constants (`clauses.append("a = ?")`),
+    /// those after `id` included (a loop runs them before it again). Any other use
+    /// (`insert`, an index, `q + n`, a helper it is passed to, a nested function or block
+    /// that names it) may change it in ways not followed; it is then no constant.
     fn appends_only(&self, id: Node<'a>, depth: u8) -> bool {
         let scopes = self.scopes(id);
         if self.param_of_enclosing(id, &scopes).is_some() {
@@ -796,6 +803,12 @@ impl<'a> Flow<'a> {
                 }
                 continue;
             }
+            // `sizeof q`, `strlen(q)`, `len(clauses)`: read for a number, never changed.
+            if x.kind() == "sizeof_expression"
+                || (self.syn.calls.contains(&x.kind()) && self.numeric_call(x))
+            {
+                continue;
+            }
             stack.extend(named_children(x));
             if x.start_byte() < base.end {
                 continue;
@@ -813,20 +826,13 @@ impl<'a> Flow<'a> {
         uses.iter().all(|u| roots.contains(u))
     }
 
-    /// Whether `v` makes a new value of its own: a literal, a declared type's zero value
-    /// (Go `var b strings.Builder`), or a call (`list()`, `new StringBuilder("…")`) given
-    /// only constants. `base || []` or another variable may be
+    /// Whether `v` makes a new value of its own: a literal, or a call (`list()`, `new
+    /// StringBuilder("…")`) given only constants. `base || []` or another variable may be
     /// a list that other names append to.
     fn fresh(&self, v: Node<'a>, depth: u8) -> bool {
         let v = self.unwrap(v);
         let kind = v.kind();
         if self.syn.arrays.contains(&kind) || self.syn.strings.contains(&kind) {
-            return true;
-        }
-        let zero_value = v
-            .parent()
-            .is_some_and(|p| p.kind() == "var_spec" && p.child_by_field_name("value").is_none());
-        if zero_value {
             return true;
         }
         self.syn.calls.contains(&kind)
@@ -836,7 +842,11 @@ impl<'a> Flow<'a> {
 
     fn definitions_in(&self, scope: Node<'a>, name: &str, before: usize) -> Vec<Def<'a>> {
         let mut all = self.every_definition_in(scope, name, before, false);
-        let last_plain = all.iter().rposition(|d| !d.augmented);
+        // A writer (`strcpy(q, …)`) may write in one branch only: the values before it
+        // still count.
+        let last_plain = all
+            .iter()
+            .rposition(|d| !d.augmented && d.arguments.is_none());
         match last_plain {
             Some(i) => all.split_off(i),
             None => all,
@@ -889,6 +899,7 @@ impl<'a> Flow<'a> {
             value: x.named_child(0)?,
             augmented: false,
             arguments: None,
+            size_at: None,
             end: x.end_byte(),
         })
     }
@@ -898,12 +909,7 @@ impl<'a> Flow<'a> {
         let kind = x.kind();
         if let Some((_, lf, rf)) = self.syn.assignments.iter().find(|(k, _, _)| *k == kind) {
             let left = x.child_by_field_name(lf)?;
-            let right = match x.child_by_field_name(rf) {
-                Some(right) => right,
-                // Go `var b strings.Builder`: the type's zero value, a new empty value.
-                None if kind == "var_spec" => x.child_by_field_name("type")?,
-                None => return None,
-            };
+            let right = x.child_by_field_name(rf)?;
             let targets: Vec<&str> = self
                 .text(left)
                 .split(',')
@@ -930,6 +936,7 @@ impl<'a> Flow<'a> {
                 value,
                 augmented,
                 arguments: None,
+                size_at: None,
                 end: x.end_byte(),
             });
         }
@@ -939,6 +946,7 @@ impl<'a> Flow<'a> {
                 value: args,
                 augmented: true,
                 arguments: Some(0),
+                size_at: None,
                 end: x.end_byte(),
             });
         }
@@ -948,6 +956,12 @@ impl<'a> Flow<'a> {
                 value: x.child_by_field_name("arguments")?,
                 augmented: self.syn.appending_writers.contains(&func),
                 arguments: Some(1),
+                size_at: self
+                    .syn
+                    .sized_writers
+                    .iter()
+                    .find(|(w, _)| *w == func)
+                    .map(|(_, at)| *at),
                 end: x.end_byte(),
             });
         }
@@ -1072,6 +1086,8 @@ struct Def<'t> {
     /// its argument list, and what it adds or writes are the arguments from this index on.
     /// A writer that replaces the buffer (`strcpy`) is not `augmented`.
     arguments: Option<usize>,
+    /// The argument that is a size (`n` in `snprintf(buf, n, …)`), not written content.
+    size_at: Option<usize>,
     end: usize,
 }
 
@@ -1079,15 +1095,15 @@ impl<'t> Def<'t> {
     /// What it gives the variable: its value, or the arguments an append adds or a writer
     /// writes (not the buffer, whose earlier value an append's other definitions carry).
     fn given(&self) -> impl Iterator<Item = Node<'t>> {
-        let (value, from) = (self.value, self.arguments);
+        let (value, from, size) = (self.value, self.arguments, self.size_at);
         let whole = from.is_none().then_some(value);
-        let parts = from.map(|k| named_children(value).skip(k));
+        let parts = from.map(|k| {
+            named_children(value)
+                .enumerate()
+                .filter(move |(i, _)| *i >= k && Some(*i) != size)
+                .map(|(_, a)| a)
+        });
         whole.into_iter().chain(parts.into_iter().flatten())
-    }
-
-    /// An append (`sb.append(a)`, `strcat(q, a)`): it adds to the value before it.
-    fn appends(&self) -> bool {
-        self.augmented && self.arguments.is_some()
     }
 }
 

@@ -44,8 +44,11 @@ pub(crate) struct Syntax {
     /// which counts as an assignment to `buf`.
     pub writers: &'static [&'static str],
     /// The writers that add to what their first argument holds (`strcat`); the others
-    /// replace it, as a plain assignment does.
+    /// replace it, and can be a buffer's one plain value.
     pub appending_writers: &'static [&'static str],
+    /// The writers given a size (`snprintf(buf, n, …)`), with its argument's index: a number,
+    /// not what is written.
+    pub sized_writers: &'static [(&'static str, usize)],
     /// Transparent wrappers: looked through when classifying a value.
     pub wrappers: &'static [&'static str],
     /// Array/list literal kinds: constant when all elements are.
@@ -83,6 +86,7 @@ const PY: Syntax = Syntax {
     format_fns: &["format", "format_map", "join"],
     writers: &[],
     appending_writers: &[],
+    sized_writers: &[],
     wrappers: &["parenthesized_expression", "expression_statement"],
     arrays: &["list", "tuple"],
     caps_are_constants: true,
@@ -129,6 +133,7 @@ const JS: Syntax = Syntax {
     format_fns: &["format", "concat", "join"],
     writers: &[],
     appending_writers: &[],
+    sized_writers: &[],
     wrappers: &[
         "parenthesized_expression",
         "as_expression",
@@ -193,6 +198,7 @@ const JAVA: Syntax = Syntax {
     format_fns: &["format", "formatted", "concat", "join", "toString"],
     writers: &[],
     appending_writers: &[],
+    sized_writers: &[],
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["array_initializer", "array_creation_expression"],
     caps_are_constants: true,
@@ -244,9 +250,10 @@ const GO: Syntax = Syntax {
     aliases: &[],
     functions: &["function_declaration", "method_declaration", "func_literal"],
     calls: &["call_expression"],
-    format_fns: &["Sprintf", "Sprint", "Sprintln", "Join", "String"],
+    format_fns: &["Sprintf", "Sprint", "Sprintln", "Join"],
     writers: &[],
     appending_writers: &[],
+    sized_writers: &[],
     wrappers: &[
         "parenthesized_expression",
         "expression_list",
@@ -313,6 +320,7 @@ const PHP: Syntax = Syntax {
     format_fns: &["sprintf", "vsprintf", "implode", "str_replace", "strtr"],
     writers: &[],
     appending_writers: &[],
+    sized_writers: &[],
     wrappers: &["parenthesized_expression", "argument"],
     arrays: &["array_creation_expression"],
     caps_are_constants: false,
@@ -377,6 +385,12 @@ const C: Syntax = Syntax {
         "vsnprintf",
     ],
     appending_writers: &["strcat", "strncat"],
+    sized_writers: &[
+        ("snprintf", 1),
+        ("vsnprintf", 1),
+        ("strncpy", 2),
+        ("strncat", 2),
+    ],
     wrappers: &["parenthesized_expression", "cast_expression"],
     arrays: &["initializer_list"],
     caps_are_constants: true,
@@ -411,6 +425,7 @@ const RUBY: Syntax = Syntax {
     format_fns: &["format", "sprintf", "join"],
     writers: &[],
     appending_writers: &[],
+    sized_writers: &[],
     wrappers: &["parenthesized_statements", "argument_list"],
     arrays: &["array"],
     caps_are_constants: true,
@@ -447,6 +462,7 @@ const BASH: Syntax = Syntax {
     format_fns: &["printf"],
     writers: &[],
     appending_writers: &[],
+    sized_writers: &[],
     wrappers: &[],
     arrays: &["array"],
     caps_are_constants: false,

@@ -132,19 +132,21 @@ fn go_sprintf_and_c_writer_calls() {
     assert!(!c && d && p, "sprintf into a buffer counts as building it");
 }
 
-/// A writer that replaces its buffer is a plain value: constants written (sizes from
-/// `sizeof` included) keep it constant, a later write replaces an earlier one, and a
-/// `strcat` after it appends.
+/// A writer that replaces its buffer (`strcpy`, `snprintf`) can be its one value: written
+/// constants (sizes and `strlen` aside) keep it constant, as appended ones (`strcat`) do.
+/// Every write counts, a branch's too, and a change not followed (`q + n`, `fgets`) makes it
+/// built.
 #[test]
 fn c_writers_replace_or_append_to_their_buffer() {
     let c = |body: &str| {
-        format!("int f(sqlite3 *db, const char *name) {{\n  char q[128];\n{body}  return sqlite3_exec(db, q, 0, 0, 0);\n}}\n")
+        format!("int f(sqlite3 *db, const char *name, size_t n) {{\n  char q[128];\n{body}  return sqlite3_exec(db, q, 0, 0, 0);\n}}\n")
     };
     for body in [
         "  snprintf(q, sizeof q, \"SELECT * FROM t WHERE id = %d\", 7);\n",
+        "  snprintf(q, n, \"SELECT * FROM t WHERE id = %d\", 7);\n",
         "  strncpy(q, \"SELECT 1\", sizeof(q) - 1);\n",
         "  strcpy(q, \"DELETE FROM t\");\n  strcat(q, \" WHERE expired = 1\");\n",
-        "  sprintf(q, \"%s\", name);\n  strcpy(q, \"SELECT 1\");\n",
+        "  strcpy(q, \"DELETE FROM t\");\n  strncat(q, \" WHERE x = 1\", sizeof q - strlen(q) - 1);\n",
     ] {
         let (c, d, _, p) = ask(Lang::C, &c(body), "q");
         assert!(c && !d && !p, "{body}");
@@ -155,10 +157,23 @@ fn c_writers_replace_or_append_to_their_buffer() {
         "  strcpy(q, \"SELECT 1\");\n  sprintf(q, \"%s\", name);\n",
         "  strcpy(q, name);\n  strcat(q, \" LIMIT 1\");\n",
         "  strcpy(q, \"DELETE FROM \");\n  if (name) strcpy(q, name);\n  strcat(q, \" t\");\n",
+        "  if (name) snprintf(q, sizeof q, \"SELECT '%s'\", name);\n  else strcpy(q, \"SELECT 1\");\n",
     ] {
         let (c, d, _, p) = ask(Lang::C, &c(body), "q");
         assert!(!c && d && p, "{body}");
     }
+    for body in [
+        "  int k = snprintf(q, sizeof q, \"SELECT 1\");\n  snprintf(q + k, sizeof q - k, \" '%s'\", name);\n",
+        "  strcpy(q, \"SELECT \");\n  fgets(q + 7, 100, stdin);\n",
+        "  strcpy(q, \"SELECT \");\n  memcpy(q + 7, name, n);\n",
+    ] {
+        let (c, d, ..) = ask(Lang::C, &c(body), "q");
+        assert!(!c && d, "{body}");
+    }
+    // A buffer passed in: the constant written is what it holds, not the parameter.
+    let code = "void f(char *q) {\n  strcpy(q, \"SELECT 1\");\n  run(q);\n}\n";
+    let (.., p) = ask(Lang::C, code, "q");
+    assert!(!p, "{code}");
 }
 
 #[test]
@@ -342,18 +357,17 @@ fn appending_constants_keeps_a_value_constant() {
         ),
         ("new StringBuilder(name).append(\" x\")", true),
         ("new StringBuilder().append(\"a = '\").append(name)", true),
+        ("new StringBuilder(\"a = '\" + name + \"'\")", true),
+        ("\"a = '\".concat(name).concat(\"'\")", true),
+        ("\"a = 1\".concat(\" AND b = 2\")", false),
+        (
+            "new StringBuilder(\"id IN (\").append(String.join(\",\", Collections.nCopies(ids.size(), \"?\"))).append(\")\")",
+            false,
+        ),
     ] {
         let (_, d, ..) = ask(Lang::Java, &inline(chain), &format!("{chain}.toString()"));
         assert_eq!(d, built, "{chain}");
     }
-    // Go's `strings.Builder`, declared with no value: its zero value is a new, empty one.
-    let go = |arg: &str| {
-        format!("package m\nfunc f(db *sql.DB, name string) {{\n  var b strings.Builder\n  b.WriteString(\"SELECT * FROM t WHERE \")\n  b.WriteString({arg})\n  db.Query(b.String(), name)\n}}\n")
-    };
-    let (_, d, ..) = ask(Lang::Go, &go("\"name = $1\""), "b.String()");
-    assert!(!d, "constant writes");
-    let (_, d, ..) = ask(Lang::Go, &go("name"), "b.String()");
-    assert!(d, "a parameter written");
     // `concat` gives a new text or list and leaves its receiver as it was.
     let js = "function f(db, req) {\n  const q = 'SELECT * FROM t';\n  const shown = q.concat(req.query.tag);\n  log(shown);\n  db.query(q);\n}\n";
     let (c, d, ..) = ask(Lang::JavaScript, js, "q");

@@ -15,3 +15,10 @@ int purge_expired(sqlite3 *db) {
     strcat(q, " WHERE expires_at < strftime('%s', 'now')");
     return sqlite3_exec(db, q, NULL, NULL, NULL);
 }
+
+int purge_old(sqlite3 *db, size_t cap) {
+    char q[128];
+    snprintf(q, cap < sizeof q ? cap : sizeof q, "DELETE FROM sessions");
+    strncat(q, " WHERE created_at < date('now', '-30 day')", sizeof q - strlen(q) - 1);
+    return sqlite3_exec(db, q, NULL, NULL, NULL);
+}
