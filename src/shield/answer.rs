@@ -264,6 +264,7 @@ mod tests {
             "reasoning_steps": [{"thought": "Looking up ana.lopez@correo-mx.com", "type": "web_search"}],
             "executed_tools": [{"output": "call 415-555-0134"}]}}],
             "related_questions": ["Who is bob.ruiz@correo-mx.com?"],
+            "web_search": [{"content": "mail zoe.ruiz@correo-mx.com", "id": 4532015112830366u64}],
             "Citations": ["https://example.com/?key=AKIAQ7XK4PLMNBV2RT5Z"]})
         .to_string();
         let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
@@ -278,11 +279,14 @@ mod tests {
             &m["reasoning_steps"][0]["thought"],
             &m["executed_tools"][0]["output"],
             &v["related_questions"][0],
+            &v["web_search"][0]["content"],
             &v["Citations"][0],
         ];
         for (i, r) in redacted.iter().enumerate() {
             assert!(r.as_str().is_some_and(|s| s.contains('<')), "{i}: {v}");
         }
+        // A number stays a number, as the client's types expect.
+        assert_eq!(v["web_search"][0]["id"], 4532015112830366u64, "{v}");
         // Sources beside choices of another shape, or beside a message whose content is
         // of another shape: those choices are still read whole.
         for other in [

@@ -172,8 +172,8 @@ pub struct SseFilter<'g, 'a> {
     /// pool; see [`Self::note`].
     pub captured: String,
     capture_full: bool,
-    /// The last sources a chunk held, as sent and as cleaned.
-    sources_seen: Option<(String, Value)>,
+    /// Per top-level source key, its last value as sent and as cleaned.
+    sources_seen: BTreeMap<String, (String, Value)>,
 }
 
 /// Answer text kept per stream for code analysis.
@@ -223,7 +223,7 @@ impl<'g, 'a> SseFilter<'g, 'a> {
             finish_seen: false,
             scanned_at: BTreeMap::new(),
             capture_full: false,
-            sources_seen: None,
+            sources_seen: BTreeMap::new(),
             scanned_bytes: 0,
             text_chars: 0,
             captured: String::new(),
@@ -456,6 +456,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                     // every field of it (calls, content parts, thinking).
                     Some(m) if m.is_object() => {
                         super::answer::clean_texts(self.guard, m, visit_message)?;
+                        // Content of another shape (an object): no field read by name.
+                        if let Some(content) = m.get_mut("content").filter(|c| c.is_object()) {
+                            self.clean_whole_json(content)?;
+                        }
                     }
                     // A choice of another shape: read whole.
                     _ if !text_choice => self.clean_whole_json(c)?,
@@ -498,6 +502,10 @@ impl<'g, 'a> SseFilter<'g, 'a> {
                         }
                     }
                 }
+            }
+            if let Some(content) = delta.get_mut("content").filter(|c| c.is_object()) {
+                // Content of another shape: no field read by name, so read whole.
+                self.clean_whole_json(content)?;
             }
             // Some OpenAI-compatible servers stream content as an array of parts.
             if let Some(parts) = delta.get_mut("content").and_then(Value::as_array_mut) {
@@ -963,37 +971,29 @@ impl<'g, 'a> SseFilter<'g, 'a> {
 
     /// Call arguments sent as a JSON object (llama.cpp, TGI) instead of a string: never
     /// split across deltas, so scanned and cleaned at once, and put back as JSON.
-    /// Cleans a chunk's [`super::wire::BODY_SOURCES`], which come whole. Perplexity repeats
-    /// them in chunk after chunk: a repeat gets the cleaned copy, neither scanned nor
+    /// Cleans a chunk's sources (top-level keys beside `choices`, see
+    /// [`super::wire::body_source`]), which come whole. Perplexity repeats them in chunk
+    /// after chunk: a key whose value repeats gets its cleaned copy, neither scanned nor
     /// counted again.
     fn clean_sources(&mut self, chunk: &mut Value) -> Result<(), Blocked> {
         let Some(obj) = chunk.as_object_mut() else {
             return Ok(());
         };
-        let keys: Vec<String> = obj
-            .keys()
-            .filter(|k| {
-                super::wire::BODY_SOURCES
-                    .iter()
-                    .any(|s| k.eq_ignore_ascii_case(s))
-            })
-            .cloned()
-            .collect();
-        if keys.is_empty() {
-            return Ok(());
-        }
-        let sources: Map<String, Value> = keys.iter().filter_map(|k| obj.remove_entry(k)).collect();
-        let mut sources = Value::Object(sources);
-        let raw = sources.to_string();
-        match &self.sources_seen {
-            Some((seen, cleaned)) if *seen == raw => sources = cleaned.clone(),
-            _ => {
-                super::answer::clean_texts(self.guard, &mut sources, visit_body_sources)?;
-                self.sources_seen = Some((raw, sources.clone()));
+        for (key, v) in obj.iter_mut() {
+            if !super::wire::body_source(key) {
+                continue;
             }
-        }
-        if let Value::Object(cleaned) = sources {
-            obj.extend(cleaned);
+            let raw = v.to_string();
+            match self.sources_seen.get(key) {
+                Some((seen, cleaned)) if *seen == raw => *v = cleaned.clone(),
+                _ => {
+                    super::answer::clean_texts(self.guard, v, super::wire::visit_source)?;
+                    if self.sources_seen.len() >= MAX_PARTS {
+                        self.sources_seen.clear();
+                    }
+                    self.sources_seen.insert(key.clone(), (raw, v.clone()));
+                }
+            }
         }
         Ok(())
     }
@@ -1064,10 +1064,6 @@ fn visit_message(m: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
 
 fn visit_delta_sources(d: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     super::wire::visit_keyed(d, &super::wire::MESSAGE_SOURCES, "delta", f);
-}
-
-fn visit_body_sources(v: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
-    super::wire::visit_keyed(v, &super::wire::BODY_SOURCES, "", f);
 }
 
 fn write_data(out: &mut BytesMut, v: &Value) {
@@ -1481,6 +1477,11 @@ id: 9"#;
             r#"{"choices":[{"index":1,"message":{"content":"ok","annotations":[{"type":"url_citation","title":"call 415-555-0134","url":"https://example.com/a","start_index":0,"end_index":2}]}}]}"#.to_string(),
             format!(r#"{{"choices":[{{"index":0,"delta":{{"content":" More."}}}}],{sources}}}"#),
             format!(r#"{{"choices":[{{"index":0,"delta":{{"content":" Done."}}}}],{sources}}}"#),
+            // One key changed, one key new (Z.ai's `web_search`, with a number to keep).
+            r#"{"choices":[],"citations":["https://example.com/?key=AKIAQ7XK4PLMNBV2RT5Z"],"search_results":[{"title":"call 312-555-0188"}],"web_search":[{"content":"mail zoe.ruiz@correo-mx.com","id":4532015112830366}]}"#.to_string(),
+            // Content of another shape, in a whole message and in a delta.
+            r#"{"choices":[{"index":2,"message":{"content":{"text":"mail max.ortiz@correo-mx.com"}}}]}"#.to_string(),
+            r#"{"choices":[{"index":3,"delta":{"content":{"text":"mail luz.vera@correo-mx.com"}}}]}"#.to_string(),
             r#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#.to_string(),
         ];
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
@@ -1501,6 +1502,10 @@ id: 9"#;
             "AKIAQ7XK4PLMNBV2RT5Z",
             "536-22-8812",
             "eva.soto",
+            "312-555-0188",
+            "zoe.ruiz",
+            "max.ortiz",
+            "luz.vera",
         ] {
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }
@@ -1530,8 +1535,9 @@ id: 9"#;
             .iter()
             .filter(|v| v.get("search_results").is_some())
             .collect();
-        assert_eq!(sent.len(), 2, "{s}");
-        for v in sent {
+        assert_eq!(sent.len(), 3, "{s}");
+        assert_eq!(sent[2]["web_search"][0]["id"], 4532015112830366u64, "{s}");
+        for v in &sent[..2] {
             assert_eq!(v["search_results"][0]["title"], "SSN <SSN_1>", "{s}");
             assert!(
                 v["citations"][0]
@@ -1541,8 +1547,8 @@ id: 9"#;
             );
         }
         drop(f);
-        // Each value once, though the sources came twice.
-        assert_eq!(g.total_found(), 6, "{:?}", g.found);
+        // Each value once, though the sources came three times.
+        assert_eq!(g.total_found(), 10, "{:?}", g.found);
     }
 
     #[test]

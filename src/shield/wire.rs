@@ -284,25 +284,81 @@ pub const MESSAGE_SOURCES: [&str; 4] = [
     "executed_tools",
 ];
 
-/// Perplexity's search sources beside the choices of an answer or of a chunk.
-pub const BODY_SOURCES: [&str; 4] = ["citations", "search_results", "related_questions", "images"];
+/// Top-level keys of an answer or a chunk that hold no text for the client: every other
+/// key beside `choices` is read (Perplexity's `citations`, `search_results`, `videos`,
+/// Z.ai's `web_search`, whatever a provider adds next). `obfuscation` is OpenAI's random
+/// padding of stream chunks.
+const BODY_METADATA: [&str; 10] = [
+    "id",
+    "object",
+    "created",
+    "model",
+    "choices",
+    "usage",
+    "system_fingerprint",
+    "service_tier",
+    "obfuscation",
+    "x_groq",
+];
 
-/// Every string and number under the keys of object `v` that `keys` names, in any case (a
-/// client that matches keys without case may read a `Citations` beside `citations`).
+/// Whether top-level key `k` holds what a client may show (see [`BODY_METADATA`]); a key
+/// in another case is not the metadata it resembles, and is read.
+pub fn body_source(k: &str) -> bool {
+    !BODY_METADATA.contains(&k)
+}
+
+/// Every string under the keys of object `v` that `keys` names, in any case Go's
+/// `encoding/json` folds (`Annotations`, `annotationſ`). Numbers are left alone: indices
+/// and sizes, which a client's types expect as numbers.
 pub fn visit_keyed(v: &mut Value, keys: &[&str], path: &str, f: &mut dyn FnMut(&str, &mut String)) {
     let Some(map) = v.as_object_mut() else {
         return;
     };
     for (key, child) in map.iter_mut() {
-        if keys.iter().any(|k| key.eq_ignore_ascii_case(k)) {
-            visit_strings(child, &format!("{path}.{key}"), f);
+        if keys.iter().any(|k| go_folds_to(key, k)) {
+            visit_texts(child, &format!("{path}.{key}"), f);
         }
     }
 }
 
-/// The sources of a non-streaming answer: [`BODY_SOURCES`] and each choice's
-/// [`MESSAGE_SOURCES`]. Read apart from [`visit_answer_texts`], so that a choice of another
-/// shape is still read whole.
+/// The strings of the top-level keys [`body_source`] picks.
+pub fn visit_body_sources(v: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    let Some(map) = v.as_object_mut() else {
+        return;
+    };
+    for (key, child) in map.iter_mut() {
+        if body_source(key) {
+            visit_texts(child, key, f);
+        }
+    }
+}
+
+/// Every string in `v`, at any depth: a source read whole.
+pub fn visit_source(v: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+    visit_texts(v, "source", f);
+}
+
+/// Every string in `v`, at any depth.
+fn visit_texts(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    match v {
+        Value::String(s) => f(path, s),
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                visit_texts(child, &format!("{path}[{i}]"), f);
+            }
+        }
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                visit_texts(child, &format!("{path}.{key}"), f);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The sources of a non-streaming answer: each choice's [`MESSAGE_SOURCES`], then the
+/// top-level keys [`body_source`] picks. Read apart from [`visit_answer_texts`], so that a
+/// choice of another shape is still read whole.
 pub fn visit_sources(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     let choices = body.get_mut("choices").and_then(Value::as_array_mut);
     for (i, c) in choices.into_iter().flatten().enumerate() {
@@ -312,7 +368,7 @@ pub fn visit_sources(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
             }
         }
     }
-    visit_keyed(body, &BODY_SOURCES, "", f);
+    visit_body_sources(body, f);
 }
 
 /// The texts of one answer message (see [`visit_answer_texts`]); a stream's chunk may
