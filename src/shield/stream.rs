@@ -1436,11 +1436,7 @@ id: 9"#;
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }
         // Each stays JSON of its own shape, redacted.
-        let datas: Vec<Value> = s
-            .lines()
-            .filter_map(|l| l.strip_prefix("data: "))
-            .filter_map(|d| serde_json::from_str(d).ok())
-            .collect();
+        let datas = events_of(&s);
         assert!(
             datas.iter().any(|v| v["choices"][0]["text"]
                 .as_str()
@@ -1509,11 +1505,7 @@ id: 9"#;
         ] {
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }
-        let datas: Vec<Value> = s
-            .lines()
-            .filter_map(|l| l.strip_prefix("data: "))
-            .filter_map(|d| serde_json::from_str(d).ok())
-            .collect();
+        let datas = events_of(&s);
         let citation = datas
             .iter()
             .find_map(|v| v["choices"][0]["delta"]["annotations"][0]["url_citation"].as_object())
@@ -1709,10 +1701,8 @@ id: 9"#;
         events.push(b"data: [DONE]\n\n");
         let s = filtered(&policy(), 8, &events);
         assert!(!s.contains("ana.lo") && !s.contains("pez@"), "{s}");
-        let text: String = s
-            .lines()
-            .filter_map(|l| l.strip_prefix("data: "))
-            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+        let text: String = events_of(&s)
+            .iter()
             .filter_map(|v| v["choices"][0]["text"].as_str().map(String::from))
             .collect();
         assert_eq!(text, "mail <EMAIL_1> now");
@@ -1880,10 +1870,17 @@ id: 9"#;
 
     /// The first choice's delta of every event in `sse`, as a client reads them.
     fn deltas_of(sse: &str) -> Vec<Value> {
-        sse.split("\n\n")
-            .filter_map(|e| e.trim().strip_prefix("data: "))
-            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
+        events_of(sse)
+            .into_iter()
             .map(|v| v["choices"][0]["delta"].clone())
+            .collect()
+    }
+
+    /// The JSON events of `sse`, in order.
+    fn events_of(sse: &str) -> Vec<Value> {
+        sse.lines()
+            .filter_map(|l| l.trim().strip_prefix("data: "))
+            .filter_map(|d| serde_json::from_str::<Value>(d).ok())
             .collect()
     }
 

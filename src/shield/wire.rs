@@ -151,7 +151,7 @@ fn visit_developer_texts(body: &mut Value, f: &mut dyn FnMut(&str, &mut String))
     ] {
         if let Some(Value::Array(choices)) = body.pointer_mut(pointer) {
             for (i, c) in choices.iter_mut().enumerate() {
-                visit_strings(c, &format!("{path}[{i}]"), f);
+                visit_strings(c, &format!("{path}[{i}]"), true, f);
             }
         }
     }
@@ -181,7 +181,7 @@ fn visit_descriptions(
                 let key = key.as_str();
                 let here = format!("{path}.{key}");
                 if !names && SCHEMA_DATA.contains(&key) {
-                    visit_strings(child, &here, f);
+                    visit_strings(child, &here, true, f);
                     continue;
                 }
                 let maps_names = !names && NAME_MAPS.contains(&key);
@@ -222,13 +222,13 @@ const NAME_MAPS: [&str; 9] = [
     "metadata",
 ];
 
-/// Every string and number in `v`, at any depth. A number is handed over as its text and
-/// stays a number unless rewritten (`4155550134` becomes a quoted placeholder, as a bare
-/// number in call arguments does).
-fn visit_strings(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+/// Every string in `v`, at any depth, and with `numbers` every number too: handed over as
+/// its text, it stays a number unless rewritten (`4155550134` becomes a quoted
+/// placeholder, as a bare number in call arguments does).
+fn visit_strings(v: &mut Value, path: &str, numbers: bool, f: &mut dyn FnMut(&str, &mut String)) {
     match v {
         Value::String(s) => f(path, s),
-        Value::Number(n) => {
+        Value::Number(n) if numbers => {
             let text = n.to_string();
             let mut seen = text.clone();
             f(path, &mut seen);
@@ -238,12 +238,12 @@ fn visit_strings(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)
         }
         Value::Array(items) => {
             for (i, child) in items.iter_mut().enumerate() {
-                visit_strings(child, &format!("{path}[{i}]"), f);
+                visit_strings(child, &format!("{path}[{i}]"), numbers, f);
             }
         }
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                visit_strings(child, &format!("{path}.{key}"), f);
+                visit_strings(child, &format!("{path}.{key}"), numbers, f);
             }
         }
         _ => {}
@@ -316,7 +316,7 @@ pub fn visit_keyed(v: &mut Value, keys: &[&str], path: &str, f: &mut dyn FnMut(&
     };
     for (key, child) in map.iter_mut() {
         if keys.iter().any(|k| go_folds_to(key, k)) {
-            visit_texts(child, &format!("{path}.{key}"), f);
+            visit_strings(child, &format!("{path}.{key}"), false, f);
         }
     }
 }
@@ -328,32 +328,14 @@ pub fn visit_body_sources(v: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     };
     for (key, child) in map.iter_mut() {
         if body_source(key) {
-            visit_texts(child, key, f);
+            visit_strings(child, key, false, f);
         }
     }
 }
 
 /// Every string in `v`, at any depth: a source read whole.
 pub fn visit_source(v: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
-    visit_texts(v, "source", f);
-}
-
-/// Every string in `v`, at any depth.
-fn visit_texts(v: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
-    match v {
-        Value::String(s) => f(path, s),
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                visit_texts(child, &format!("{path}[{i}]"), f);
-            }
-        }
-        Value::Object(map) => {
-            for (key, child) in map.iter_mut() {
-                visit_texts(child, &format!("{path}.{key}"), f);
-            }
-        }
-        _ => {}
-    }
+    visit_strings(v, "source", false, f);
 }
 
 /// The sources of a non-streaming answer: each choice's [`MESSAGE_SOURCES`], then the
