@@ -499,20 +499,19 @@ impl<'a> Flow<'a> {
 
     /// Whether a receiver that is itself a call makes text from something not constant:
     /// another formatting call (`q.concat(name).concat("'")`), or a builder made on the spot
-    /// (`new StringBuilder("…").append(name)`, `new StringBuilder("… " + name)`).
+    /// (`new StringBuilder("…").append(name)`, `new StringBuilder("… " + name)`). Each link
+    /// of the chain is read in turn, none of them a hop to a variable's value.
     fn call_receiver_dynamic(&self, mut r: Node<'a>, depth: u8) -> bool {
         while self.syn.calls.contains(&r.kind()) {
             let Some(func) = callee(r).filter(|_| self.spend()) else {
                 return false;
             };
             let name = last_segment(self.text(func));
-            if self.syn.format_fns.contains(&name) {
-                return self.dynamic_at(r, depth + 1);
-            }
             let args_dynamic = r
                 .child_by_field_name("arguments")
                 .is_some_and(|a| named_children(a).any(|x| !self.constant_at(x, depth)));
-            if !self.syn.appenders.contains(&name) {
+            let link = self.syn.appenders.contains(&name) || self.syn.format_fns.contains(&name);
+            if !link {
                 // The chain's root: a constructor's arguments are the builder's first text;
                 // what another call returns is not known.
                 let constructor = r.kind().contains("creation") || r.kind() == "new_expression";
@@ -766,7 +765,9 @@ impl<'a> Flow<'a> {
     /// `strlen(q)`), and as the root of appends of constants (`clauses.append("a = ?")`),
     /// those after `id` included (a loop runs them before it again). Any other use
     /// (`insert`, an index, `q + n`, a helper it is passed to, a nested function or block
-    /// that names it) may change it in ways not followed; it is then no constant.
+    /// that names it) may change it in ways not followed; it is then no constant. A C
+    /// buffer given its value by a writer must be declared in that scope, and its uses
+    /// count from there, before the writer too (`if (!fgets(q, …)) strcpy(q, "…")`).
     fn appends_only(&self, id: Node<'a>, depth: u8) -> bool {
         let scopes = self.scopes(id);
         if self.param_of_enclosing(id, &scopes).is_some() {
@@ -790,6 +791,12 @@ impl<'a> Flow<'a> {
         }
         let mut roots = vec![id.id()];
         let mut uses = Vec::new();
+        // A C buffer is one object from its declaration on, and its writer may run in one
+        // branch only: what is done to it before the writer counts too.
+        let writer_base = base.arguments.is_some();
+        let from = if writer_base { 0 } else { base.end };
+        // A buffer declared outside this function (a global) may be written by another.
+        let mut declared = !writer_base;
         let mut stack = vec![scope];
         while let Some(x) = stack.pop() {
             if !self.spend() {
@@ -803,14 +810,21 @@ impl<'a> Flow<'a> {
                 }
                 continue;
             }
-            // `sizeof q`, `strlen(q)`, `len(clauses)`: read for a number, never changed.
-            if x.kind() == "sizeof_expression"
-                || (self.syn.calls.contains(&x.kind()) && self.numeric_call(x))
-            {
+            // `sizeof q`, `strlen(q)`, `len(clauses)`: read for a number, never changed; and a
+            // buffer's declaration (`char q[128]`), no use of it.
+            let declaration =
+                writer_base && x.kind().ends_with("declarator") && x.kind() != "init_declarator";
+            if declaration {
+                declared |= x
+                    .child_by_field_name("declarator")
+                    .is_some_and(|d| self.text(d) == name);
+                continue;
+            }
+            if x.kind() == "sizeof_expression" || self.measures_names(x) {
                 continue;
             }
             stack.extend(named_children(x));
-            if x.start_byte() < base.end {
+            if x.start_byte() < from {
                 continue;
             }
             if self.text(x) == name && x.is_named() {
@@ -823,7 +837,17 @@ impl<'a> Flow<'a> {
                 }
             }
         }
-        uses.iter().all(|u| roots.contains(u))
+        declared && uses.iter().all(|u| roots.contains(u))
+    }
+
+    /// A numeric call given only names (`strlen(q)`, `len(clauses)`): it reads them for a
+    /// number and changes none. `atoi(fgets(q, …))` is given a call, which may.
+    fn measures_names(&self, x: Node<'_>) -> bool {
+        self.syn.calls.contains(&x.kind())
+            && self.numeric_call(x)
+            && x.child_by_field_name("arguments").is_some_and(|a| {
+                named_children(a).all(|v| self.syn.identifiers.contains(&self.unwrap(v).kind()))
+            })
     }
 
     /// Whether `v` makes a new value of its own: a literal, or a call (`list()`, `new

@@ -166,10 +166,17 @@ fn c_writers_replace_or_append_to_their_buffer() {
         "  int k = snprintf(q, sizeof q, \"SELECT 1\");\n  snprintf(q + k, sizeof q - k, \" '%s'\", name);\n",
         "  strcpy(q, \"SELECT \");\n  fgets(q + 7, 100, stdin);\n",
         "  strcpy(q, \"SELECT \");\n  memcpy(q + 7, name, n);\n",
+        // Before the writer too: it may run in one branch only.
+        "  if (fgets(q, sizeof q, stdin) == NULL)\n    strcpy(q, \"SELECT 1\");\n",
+        "  strcpy(q, \"ls\");\n  int k = atoi(fgets(q, sizeof q, stdin));\n",
     ] {
         let (c, d, ..) = ask(Lang::C, &c(body), "q");
         assert!(!c && d, "{body}");
     }
+    // A buffer declared outside the function: another function may write it.
+    let global = "static char q[64];\nvoid add(const char *v) { strcat(q, v); }\nint f(sqlite3 *db) {\n  strcpy(q, \"SELECT 1\");\n  return sqlite3_exec(db, q, 0, 0, 0);\n}\n";
+    let (c, d, ..) = ask(Lang::C, global, "q");
+    assert!(!c && d, "{global}");
     // A buffer passed in: the constant written is what it holds, not the parameter.
     let code = "void f(char *q) {\n  strcpy(q, \"SELECT 1\");\n  run(q);\n}\n";
     let (.., p) = ask(Lang::C, code, "q");
@@ -360,6 +367,10 @@ fn appending_constants_keeps_a_value_constant() {
         ("new StringBuilder(\"a = '\" + name + \"'\")", true),
         ("\"a = '\".concat(name).concat(\"'\")", true),
         ("\"a = 1\".concat(\" AND b = 2\")", false),
+        (
+            "\"a = '\".concat(name).concat(\"'\").concat(\" b\").concat(\" c\").concat(\" d\").concat(\" e\").concat(\" f\").concat(\" g\").concat(\" h\")",
+            true,
+        ),
         (
             "new StringBuilder(\"id IN (\").append(String.join(\",\", Collections.nCopies(ids.size(), \"?\"))).append(\")\")",
             false,
