@@ -969,8 +969,6 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         }
     }
 
-    /// Call arguments sent as a JSON object (llama.cpp, TGI) instead of a string: never
-    /// split across deltas, so scanned and cleaned at once, and put back as JSON.
     /// Cleans a chunk's sources (top-level keys beside `choices`, see
     /// [`super::wire::body_source`]), which come whole. Perplexity repeats them in chunk
     /// after chunk: a key whose value repeats gets its cleaned copy, neither scanned nor
@@ -998,6 +996,8 @@ impl<'g, 'a> SseFilter<'g, 'a> {
         Ok(())
     }
 
+    /// Call arguments sent as a JSON object (llama.cpp, TGI) instead of a string: never
+    /// split across deltas, so scanned and cleaned at once, and put back as JSON.
     fn clean_whole_json(&mut self, args: &mut Value) -> Result<(), Blocked> {
         let mut blocked = None;
         let guard = &mut *self.guard;

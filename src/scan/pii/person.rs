@@ -763,7 +763,7 @@ impl PersonDetector {
                     // saint opening a run names a town, a church or a colonia.
                     cue = AFTER_PLACE;
                 } else {
-                    // After a name or a title, a surname's particle (`Mario Santa Cruz`,
+                    // After a name or a title, a surname's particle (`Juan Santa María`,
                     // `Sr. San Román`).
                     let t = Tok {
                         kind: Kind::Connector,
