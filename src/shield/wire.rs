@@ -311,25 +311,26 @@ pub fn body_source(k: &str) -> bool {
 /// `encoding/json` folds (`Annotations`, `annotationſ`). Numbers are left alone: indices
 /// and sizes, which a client's types expect as numbers.
 pub fn visit_keyed(v: &mut Value, keys: &[&str], path: &str, f: &mut dyn FnMut(&str, &mut String)) {
-    let Some(map) = v.as_object_mut() else {
-        return;
-    };
-    for (key, child) in map.iter_mut() {
-        if keys.iter().any(|k| go_folds_to(key, k)) {
-            visit_strings(child, &format!("{path}.{key}"), false, f);
-        }
-    }
+    visit_picked(v, |key| keys.iter().any(|k| go_folds_to(key, k)), path, f);
 }
 
-/// The strings of the top-level keys [`body_source`] picks.
-pub fn visit_body_sources(v: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
+/// Every string under the keys of object `v` that `pick` accepts, strings only (see
+/// [`visit_keyed`]); `path` empty for the top level.
+fn visit_picked(
+    v: &mut Value,
+    pick: impl Fn(&str) -> bool,
+    path: &str,
+    f: &mut dyn FnMut(&str, &mut String),
+) {
     let Some(map) = v.as_object_mut() else {
         return;
     };
-    for (key, child) in map.iter_mut() {
-        if body_source(key) {
-            visit_strings(child, key, false, f);
-        }
+    for (key, child) in map.iter_mut().filter(|(key, _)| pick(key)) {
+        let at = match path {
+            "" => key.clone(),
+            _ => format!("{path}.{key}"),
+        };
+        visit_strings(child, &at, false, f);
     }
 }
 
@@ -350,7 +351,7 @@ pub fn visit_sources(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
             }
         }
     }
-    visit_body_sources(body, f);
+    visit_picked(body, body_source, "", f);
 }
 
 /// The texts of one answer message (see [`visit_answer_texts`]); a stream's chunk may
