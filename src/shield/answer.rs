@@ -33,9 +33,14 @@ pub fn guard(guard: &mut OutputGuard<'_>, body: &[u8]) -> (Guarded, Option<(u32,
     if !guard.is_active() {
         return (Guarded::Unchanged, usage);
     }
-    if wire::case_variant_key(&v).is_some() {
-        // `Content` beside `content`: a client that matches keys without case (Go's
-        // encoding/json) reads the one not read by name here, so every string is read.
+    let choice_variant = v
+        .get("choices")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| cs.iter().any(wire::choice_case_variant));
+    if choice_variant || wire::case_variant_key(&v).is_some() {
+        // `Content` beside `content`, `Message` in a choice: a client that matches keys
+        // without case (Go's encoding/json) reads the one not read by name here, so every
+        // string is read.
         return (guard_whole(guard, body, true), usage);
     }
     if !v.get("choices").is_some_and(Value::is_array) {
@@ -294,6 +299,14 @@ mod tests {
                 "citations": ["https://example.com/"]}),
             json!({"choices": [{"index": 0, "message": {"content": {"text": "mail ana.lopez@correo-mx.com"},
                 "annotations": [{"type": "url_citation", "url_citation": {"title": "Example"}}]}}]}),
+            // A content part's own citations (the Responses API's `output_text`).
+            json!({"choices": [{"index": 0, "message": {"content": [{"type": "output_text", "text": "ok",
+                "annotations": [{"type": "url_citation", "title": "mail ana.lopez@correo-mx.com"}]}]}}]}),
+            // A choice's key, or a source's, in another case: a Go client reads them.
+            json!({"choices": [{"index": 0, "message": {"content": "ok"}},
+                {"index": 1, "Message": {"content": "mail ana.lopez@correo-mx.com"}}]}),
+            json!({"choices": [{"index": 0, "message": {"content": "ok",
+                "Annotations": [{"title": "mail ana.lopez@correo-mx.com"}]}}]}),
         ] {
             let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
             let (Guarded::Rewritten(out), _) = guard(&mut g, other.to_string().as_bytes()) else {

@@ -1041,29 +1041,24 @@ fn put_lines<'l>(out: &mut BytesMut, lines: impl IntoIterator<Item = &'l Vec<u8>
     }
 }
 
-/// Whether a choice's delta or message has a key the hold-back reads written another way
-/// (`Content` beside `content`). Only those objects: `top_logprobs` maps are keyed by
-/// tokens, and `Name` is a common one.
+/// Whether a choice, its delta or its message has a key the hold-back reads written another
+/// way (`Content` beside `content`, `Delta` beside `delta`). Only those objects:
+/// `top_logprobs` maps are keyed by tokens, and `Name` is a common one.
 fn case_variant_choice(chunk: &Value) -> bool {
     let Some(choices) = chunk.get("choices").and_then(Value::as_array) else {
         return false;
     };
-    choices.iter().any(|c| {
-        ["delta", "message"]
-            .iter()
-            .filter_map(|k| c.get(*k))
-            .any(|v| super::wire::case_variant_key(v).is_some())
-    })
+    choices.iter().any(super::wire::choice_case_variant)
 }
 
 /// A whole message in a chunk, visited as the answer path visits one.
 fn visit_message(m: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     super::wire::visit_message_texts(m, "message", f);
-    super::wire::visit_keyed(m, &super::wire::MESSAGE_SOURCES, "message", f);
+    super::wire::visit_message_sources(m, "message", f);
 }
 
 fn visit_delta_sources(d: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
-    super::wire::visit_keyed(d, &super::wire::MESSAGE_SOURCES, "delta", f);
+    super::wire::visit_message_sources(d, "delta", f);
 }
 
 fn write_data(out: &mut BytesMut, v: &Value) {
@@ -1478,6 +1473,8 @@ id: 9"#;
             // Content of another shape, in a whole message and in a delta.
             r#"{"choices":[{"index":2,"message":{"content":{"text":"mail max.ortiz@correo-mx.com"}}}]}"#.to_string(),
             r#"{"choices":[{"index":3,"delta":{"content":{"text":"mail luz.vera@correo-mx.com"}}}]}"#.to_string(),
+            // A content part's own citations (the Responses API's `output_text`).
+            r#"{"choices":[{"index":4,"delta":{"content":[{"type":"output_text","text":"ok","annotations":[{"type":"url_citation","title":"mail ida.paz@correo-mx.com"}]}]}}]}"#.to_string(),
             r#"{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#.to_string(),
         ];
         let ph = RedactionPolicy::new(RedactionMode::Placeholder);
@@ -1502,6 +1499,7 @@ id: 9"#;
             "zoe.ruiz",
             "max.ortiz",
             "luz.vera",
+            "ida.paz",
         ] {
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }
@@ -1540,7 +1538,7 @@ id: 9"#;
         }
         drop(f);
         // Each value once, though the sources came three times.
-        assert_eq!(g.total_found(), 10, "{:?}", g.found);
+        assert_eq!(g.total_found(), 11, "{:?}", g.found);
     }
 
     #[test]
@@ -1718,6 +1716,9 @@ id: 9"#;
                 json!({"choices": [{"index": 0, "delta": {"content": "Hello "}, "finish_reason": null}]}),
                 json!({"choices": [{"index": 0, "delta": {"content": "x", "Content": "ana.lopez@correo-mx.com"}, "finish_reason": null}]}),
                 json!({"choices": [{"index": 1, "delta": null, "text": "bob.ruiz@correo-mx.com"}]}),
+                // A choice's own key in another case is dropped; a source's is read.
+                json!({"choices": [{"index": 2, "delta": {"content": "y"}, "Delta": {"content": "carl.diaz@correo-mx.com"}}]}),
+                json!({"choices": [{"index": 3, "delta": {"content": "z", "Annotations": [{"title": "dan.gil@correo-mx.com"}]}}]}),
             ] {
                 out.extend_from_slice(&f.push(format!("data: {ev}\n\n").as_bytes()).unwrap());
             }
@@ -1725,9 +1726,12 @@ id: 9"#;
             out.extend_from_slice(&f.finish());
             (String::from_utf8(out).unwrap(), f.malformed)
         });
-        assert!(!s.contains("ana.lopez") && !s.contains("bob.ruiz"), "{s}");
+        for leaked in ["ana.lopez", "bob.ruiz", "carl.diaz", "dan.gil"] {
+            assert!(!s.contains(leaked), "{leaked} in {s}");
+        }
         assert!(s.contains("<EMAIL_1>") && s.contains("Hello"), "{s}");
-        assert_eq!(malformed, 1);
+        assert!(s.contains(r#""Annotations":[{"title":"<EMAIL_"#), "{s}");
+        assert_eq!(malformed, 2);
         // Log-probabilities are keyed by tokens (`Name`): not a case variant. A `text`
         // beside a delta is read too.
         let (s, malformed) = with_filter(|f| {

@@ -339,20 +339,49 @@ pub fn visit_source(v: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     visit_strings(v, "source", false, f);
 }
 
-/// The sources of a non-streaming answer: each choice's [`MESSAGE_SOURCES`], then the
-/// top-level keys [`body_source`] picks. Read apart from [`visit_answer_texts`], so that a
-/// choice of another shape is still read whole.
+/// The sources of a non-streaming answer: each choice's [`visit_message_sources`], then
+/// the top-level keys [`body_source`] picks. Read apart from [`visit_answer_texts`], so
+/// that a choice of another shape is still read whole.
 pub fn visit_sources(body: &mut Value, f: &mut dyn FnMut(&str, &mut String)) {
     let choices = body.get_mut("choices").and_then(Value::as_array_mut);
     for (i, c) in choices.into_iter().flatten().enumerate() {
         for key in ["message", "delta"] {
             if let Some(m) = c.get_mut(key) {
-                visit_keyed(m, &MESSAGE_SOURCES, &format!("choices[{i}].{key}"), f);
+                visit_message_sources(m, &format!("choices[{i}].{key}"), f);
             }
         }
     }
     visit_picked(body, body_source, "", f);
 }
+
+/// A message's or a delta's [`MESSAGE_SOURCES`], and those of its content parts: an
+/// `output_text` part carries its own `annotations` (the Responses API's shape, which
+/// some servers return inside chat content).
+pub fn visit_message_sources(m: &mut Value, path: &str, f: &mut dyn FnMut(&str, &mut String)) {
+    visit_keyed(m, &MESSAGE_SOURCES, path, f);
+    if let Some(parts) = m.get_mut("content").and_then(Value::as_array_mut) {
+        for (j, p) in parts.iter_mut().enumerate() {
+            visit_keyed(p, &MESSAGE_SOURCES, &format!("{path}.content[{j}]"), f);
+        }
+    }
+}
+
+/// Whether a choice, or its message or delta, has a key the answer guard reads written
+/// another way that Go folds to it (`Message` beside `message`, `Content` in a delta): a
+/// Go client would read what the guard does not, so the answer is read whole (a stream's
+/// chunk is dropped). Sources need no check: [`visit_keyed`] folds their keys.
+pub fn choice_case_variant(choice: &Value) -> bool {
+    let Some(map) = choice.as_object() else {
+        return false;
+    };
+    map.iter().any(|(k, v)| {
+        variant(k, &CHOICE_KEYS)
+            || (matches!(k.as_str(), "message" | "delta") && case_variant_key(v).is_some())
+    })
+}
+
+/// The keys of a choice that hold its answer.
+const CHOICE_KEYS: [&str; 3] = ["message", "delta", "text"];
 
 /// The texts of one answer message (see [`visit_answer_texts`]); a stream's chunk may
 /// carry a whole message too.
