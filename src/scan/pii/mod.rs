@@ -259,6 +259,16 @@ mod tests {
             vec!["José de San Martín"]
         );
         assert_eq!(people("Cita con el Sr. San Román."), vec!["San Román"]);
+        // A saint's name that is also a place's (`Santa Cruz`) is a surname after a name,
+        // and `St.` after a title opens one; after a street it does not.
+        assert_eq!(
+            people("Hola, soy Mario Santa Cruz y trabajo aquí."),
+            vec!["Mario Santa Cruz"]
+        );
+        assert_eq!(people("Dear Mr. St. John, thanks."), vec!["St. John"]);
+        assert_eq!(people("Dear Mr St. John, thanks."), vec!["St. John"]);
+        assert_eq!(people("We met on Main St. John said hi."), vec!["John"]);
+        assert!(people("Fui a Santa Cruz con el equipo.").is_empty());
     }
 
     #[test]

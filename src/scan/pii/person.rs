@@ -741,8 +741,12 @@ impl PersonDetector {
                 i += 1;
                 continue;
             }
-            // Multi-word stop phrases (`San Francisco`, `Visual Studio Code`) cover tokens.
-            let phrase = if i + 1 < run.len() {
+            let word = text.get(t.start..t.end).unwrap_or("");
+            let saint = t.kind != Kind::Initial && i + 1 < run.len() && is_saint(word);
+            // Multi-word stop phrases (`San Francisco`, `Visual Studio Code`) cover tokens,
+            // but a saint's name right after a name is a compound surname (`Mario Santa
+            // Cruz`, `Luis San Martín`), handled below.
+            let phrase = if i + 1 < run.len() && !(saint && after_name(piece)) {
                 self.gaz.stop_phrase(text, t.start, t.end)
             } else {
                 None
@@ -756,8 +760,7 @@ impl PersonDetector {
                 }
                 continue;
             }
-            let word = text.get(t.start..t.end).unwrap_or("");
-            if t.kind != Kind::Initial && i + 1 < run.len() && is_saint(word) {
+            if saint {
                 if piece.is_empty() && cue <= 0.0 {
                     // `San Pedro Garza García`, `Santa María la Ribera`, `St. Louis`: a
                     // saint opening a run names a town, a church or a colonia.
@@ -1072,7 +1075,15 @@ impl PersonDetector {
             if prev == Some(Kind::Initial) {
                 return true;
             }
-            return self.is_title(text.get(prev_start..prev_end).unwrap_or(""));
+            let prev_word = text.get(prev_start..prev_end).unwrap_or("");
+            // `Mr. St. John`: a saint's abbreviation right after a title opens a surname.
+            // After other words it ends the run (`Main St. John said`).
+            if prev_word == "St" {
+                let before = text.get(..prev_start).unwrap_or("").trim_end();
+                let title = before.rsplit(' ').next().unwrap_or("");
+                return self.is_title(title.trim_end_matches('.'));
+            }
+            return self.is_title(prev_word);
         }
         false
     }
@@ -1194,8 +1205,13 @@ fn sentence_start(text: &str, start: usize) -> bool {
     }
 }
 
-/// `De`, `VAN`: a connector written with a capital, as inside a name (`Ana De la Fuente`,
-/// `JOSÉ DE LA CRUZ`) or after a title (`Mr. Van der Berg`).
+/// Whether the piece so far ends in a word the gazetteer knows as a name.
+fn after_name(piece: &Piece) -> bool {
+    piece
+        .last()
+        .is_some_and(|(t, e)| t.kind != Kind::Connector && e.is_some_and(|e| e.is_name()))
+}
+
 /// `San`, `Santa`, `Santo`, `São`, `Saint`, `St.`: the words that make a saint's name.
 fn is_saint(word: &str) -> bool {
     word.len() <= 6
@@ -1207,6 +1223,8 @@ fn is_saint(word: &str) -> bool {
         })
 }
 
+/// `De`, `VAN`: a connector written with a capital, as inside a name (`Ana De la Fuente`,
+/// `JOSÉ DE LA CRUZ`) or after a title (`Mr. Van der Berg`).
 fn capital_connector(word: &str) -> bool {
     let mut lower = [0u8; 3];
     let Some(dst) = lower.get_mut(..word.len()) else {

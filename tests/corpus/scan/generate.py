@@ -745,6 +745,14 @@ REVIEW_13 = [
     ('es', f"{L('PERSON', 'José de San Martín')} cruzó los Andes; hoy hay una calle San Martín en cada ciudad."),
 ]
 add_reviews(REVIEW_13)
+# A saint's name that is also a place's (`Santa Cruz`) is a compound surname after a given
+# name; `St.` after a title opens an English surname, after a street it does not.
+REVIEW_14 = [
+    ('es', f"Hola, soy {L('PERSON', 'Mario Santa Cruz')} y viajo mañana a Santa Cruz de la Sierra."),
+    ('en', f"Dear Mr. {L('PERSON', 'St. John')}, your table for two is booked."),
+    ('en', f"We met on Main St. {L('PERSON', 'John')} said the shop opens at nine."),
+]
+add_reviews(REVIEW_14)
 # Every other item is an injection negative too (ordinary prompts, code, logs).
 for it in items:
     it.setdefault('injection', False)
