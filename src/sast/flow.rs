@@ -302,6 +302,102 @@ impl<'a> Flow<'a> {
         false
     }
 
+    /// Whether the innermost function (or the snippet) that declares `id`'s name with a
+    /// type declares it only with [`Syntax::number_types`] (`int id`, `id int64`, `long
+    /// n, m`): the compiler keeps syntax out of it, whatever it is given.
+    fn number_typed(&self, id: Node<'a>) -> bool {
+        if self.syn.typed_declarations.is_empty() {
+            return false;
+        }
+        let name = self.text(id);
+        for scope in self.scopes(id) {
+            let mut found = None;
+            let mut stack = vec![scope.node];
+            while let Some(x) = stack.pop() {
+                if !self.spend() {
+                    return false;
+                }
+                if x.id() != scope.node.id() && self.syn.functions.contains(&x.kind()) {
+                    continue;
+                }
+                if self.syn.typed_declarations.contains(&x.kind()) {
+                    if let Some(numeric) = self.declares_number(x, name) {
+                        if !numeric {
+                            return false;
+                        }
+                        found = Some(true);
+                    }
+                }
+                stack.extend(named_children(x));
+            }
+            if let Some(numeric) = found {
+                return numeric;
+            }
+        }
+        false
+    }
+
+    /// Whether declaration `x` declares `name` as a plain number (`Some(true)`), as
+    /// anything else (`Some(false)`: a pointer, an array, another type, no type: Go's
+    /// `id := …` in an inner block), or not at all.
+    fn declares_number(&self, x: Node<'_>, name: &str) -> Option<bool> {
+        let number = x.child_by_field_name("type").is_some_and(|ty| {
+            self.text(ty)
+                .split_whitespace()
+                .all(|w| self.syn.number_types.contains(&w))
+        });
+        if x.child_by_field_name("left")
+            .is_some_and(|l| self.names_within(l, name))
+        {
+            return Some(false);
+        }
+        let mut cursor = x.walk();
+        let names: Vec<Node<'_>> = x.children_by_field_name("name", &mut cursor).collect();
+        let mut cursor = x.walk();
+        let declarators: Vec<Node<'_>> = x
+            .children_by_field_name("declarator", &mut cursor)
+            .collect();
+        let mut declared = None;
+        for n in names {
+            if self.text(n) == name {
+                declared = Some(number && x.child_by_field_name("dimensions").is_none());
+            }
+        }
+        for d in declarators {
+            // Java's `n = 1` and C's `n = 1` name their variable under `name` or
+            // `declarator`; any other shape (`*p`, `q[64]`, `f(void)`) is no plain number.
+            let plain = match d.kind() {
+                "identifier" => Some(d),
+                "variable_declarator" => d
+                    .child_by_field_name("name")
+                    .filter(|_| d.child_by_field_name("dimensions").is_none()),
+                "init_declarator" => d
+                    .child_by_field_name("declarator")
+                    .filter(|i| i.kind() == "identifier"),
+                _ => None,
+            };
+            match plain {
+                Some(i) if self.text(i) == name => declared = Some(number),
+                Some(_) => {}
+                None if self.names_within(d, name) => declared = Some(false),
+                None => {}
+            }
+        }
+        declared
+    }
+
+    /// Whether an identifier under `n` is `name`.
+    fn names_within(&self, n: Node<'_>, name: &str) -> bool {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if self.syn.identifiers.contains(&x.kind()) && self.text(x) == name {
+                return true;
+            }
+            stack.extend(named_children(x));
+        }
+        false
+    }
+
     /// A call whose result is a number or boolean, whatever its input.
     fn numeric_call(&self, n: Node<'_>) -> bool {
         callee(n).is_some_and(|f| {
@@ -320,6 +416,9 @@ impl<'a> Flow<'a> {
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
             && bare.chars().any(|c| c.is_ascii_uppercase())
         {
+            return true;
+        }
+        if self.number_typed(n) {
             return true;
         }
         let defs = self.definitions(n);

@@ -64,6 +64,13 @@ pub(crate) struct Syntax {
     /// Calls that turn any value into a number or boolean: their result cannot carry SQL,
     /// shell or HTML syntax, so it counts as constant (`int(x)`, `Number(x)`, `intval($x)`).
     pub numeric: &'static [&'static str],
+    /// Declarations that give their names a `type` (`int id`, `id int64`), in a language
+    /// whose compiler holds a variable to it; empty where types are not enforced.
+    pub typed_declarations: &'static [&'static str],
+    /// Type names whose values are numbers or booleans (each word of a C type is one): a
+    /// variable declared with one cannot carry syntax. `char` and Go's `byte` and `rune`
+    /// are left out: one character may be a quote.
+    pub number_types: &'static [&'static str],
     /// Methods that append their arguments to the receiver (`sb.append(x)`,
     /// `parts.append(x)`), which counts as an augmented assignment to the receiver.
     pub appenders: &'static [&'static str],
@@ -105,6 +112,8 @@ const PY: Syntax = Syntax {
         "clean",
     ],
     numeric: &["int", "float", "bool", "len", "round", "abs"],
+    typed_declarations: &[],
+    number_types: &[],
     appenders: &["append", "extend", "write"],
 };
 
@@ -166,6 +175,8 @@ const JS: Syntax = Syntax {
         "ceil",
         "round",
     ],
+    typed_declarations: &[],
+    number_types: &[],
     appenders: &["push"],
 };
 
@@ -224,6 +235,11 @@ const JAVA: Syntax = Syntax {
         "size",
         "length",
     ],
+    typed_declarations: &["formal_parameter", "local_variable_declaration"],
+    number_types: &[
+        "int", "long", "short", "byte", "double", "float", "boolean", "Integer", "Long", "Short",
+        "Double", "Float", "Boolean",
+    ],
     appenders: &["append", "add"],
 };
 
@@ -279,6 +295,16 @@ const GO: Syntax = Syntax {
         "FormatFloat",
         "FormatBool",
         "len",
+    ],
+    typed_declarations: &[
+        "parameter_declaration",
+        "var_spec",
+        "short_var_declaration",
+        "range_clause",
+    ],
+    number_types: &[
+        "int", "int8", "int16", "int32", "int64", "uint", "uint16", "uint32", "uint64", "uintptr",
+        "float32", "float64", "bool",
     ],
     appenders: &["WriteString", "Write"],
 };
@@ -345,6 +371,8 @@ const PHP: Syntax = Syntax {
         "abs",
     ],
     numeric: &["intval", "floatval", "boolval", "count", "abs"],
+    typed_declarations: &[],
+    number_types: &[],
     appenders: &[],
 };
 
@@ -397,6 +425,34 @@ const C: Syntax = Syntax {
     sources: r"\bargv\[|\bgetenv\(|\bfgets\(|\bscanf\(|\brecv\(|\bread\(|\bstd::cin\b|\bgetline\(",
     cleansers: &["atoi", "atol", "strtol", "strtoul"],
     numeric: &["atoi", "atol", "strtol", "strtoul", "strlen", "sizeof"],
+    typed_declarations: &["parameter_declaration", "declaration"],
+    number_types: &[
+        "int",
+        "long",
+        "short",
+        "unsigned",
+        "signed",
+        "double",
+        "float",
+        "bool",
+        "_Bool",
+        "size_t",
+        "ssize_t",
+        "off_t",
+        "time_t",
+        "pid_t",
+        "uid_t",
+        "gid_t",
+        "int8_t",
+        "int16_t",
+        "int32_t",
+        "int64_t",
+        "uint16_t",
+        "uint32_t",
+        "uint64_t",
+        "intptr_t",
+        "uintptr_t",
+    ],
     appenders: &["append", "push_back"],
 };
 
@@ -445,6 +501,8 @@ const RUBY: Syntax = Syntax {
     numeric: &[
         "to_i", "to_f", "Integer", "Float", "size", "length", "count",
     ],
+    typed_declarations: &[],
+    number_types: &[],
     appenders: &["concat", "push"],
 };
 
@@ -469,6 +527,8 @@ const BASH: Syntax = Syntax {
     sources: r"\$\{?[0-9@*]|\$\{?(QUERY_STRING|REQUEST_URI|HTTP_\w+)\b|\bread\s",
     cleansers: &[],
     numeric: &[],
+    typed_declarations: &[],
+    number_types: &[],
     appenders: &[],
 };
 

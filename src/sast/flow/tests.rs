@@ -483,3 +483,77 @@ fn a_variables_values_include_with_bindings_and_every_branch() {
     );
     assert!(!s, "a file object is no path");
 }
+
+#[test]
+fn variables_declared_as_numbers_are_constant() {
+    let java = |sig: &str, body: &str| {
+        format!("class A {{\n  ResultSet f(Connection c, {sig}) {{\n{body}    return c.createStatement().executeQuery(q);\n  }}\n}}\n")
+    };
+    for (sig, body) in [
+        (
+            "int id",
+            "    String q = \"SELECT * FROM t WHERE id = \" + id;\n",
+        ),
+        (
+            "long a, Boolean b",
+            "    String q = \"SELECT \" + a + \" WHERE x = \" + b;\n",
+        ),
+        (
+            "String s",
+            "    int n = s.length();\n    String q = \"SELECT \" + n;\n",
+        ),
+    ] {
+        let (c, ..) = ask(Lang::Java, &java(sig, body), "q");
+        assert!(c, "{sig} {body}");
+    }
+    for (sig, body) in [
+        (
+            "String id",
+            "    String q = \"SELECT * FROM t WHERE id = \" + id;\n",
+        ),
+        (
+            "char quote, int id",
+            "    String q = \"SELECT '\" + quote + id;\n",
+        ),
+        ("int[] ids", "    String q = \"SELECT \" + ids;\n"),
+        ("int ids[]", "    String q = \"SELECT \" + ids;\n"),
+        (
+            "String s",
+            "    long ids[] = parse(s);\n    String q = \"SELECT \" + ids;\n",
+        ),
+        ("Object id", "    String q = \"SELECT \" + id;\n"),
+    ] {
+        let (c, ..) = ask(Lang::Java, &java(sig, body), "q");
+        assert!(!c, "{sig} {body}");
+    }
+    // Go: a typed parameter, unless an inner block declares the name again without a type.
+    let go = "package p\nfunc f(db *sql.DB, limit int, on bool) {\n  q := fmt.Sprintf(\"SELECT 1 WHERE a = %t LIMIT %d\", on, limit)\n  db.Query(q)\n}\n";
+    assert!(!ask(Lang::Go, go, "q").1);
+    for go in [
+        "package p\nfunc f(db *sql.DB, r *http.Request, id int) {\n  if id > 0 {\n    id := r.FormValue(\"id\")\n    db.Query(\"SELECT \" + id)\n  }\n}\n",
+        "package p\nfunc f(db *sql.DB, id int, ids []string) {\n  for _, id := range ids {\n    db.Query(\"SELECT \" + id)\n  }\n}\n",
+        "package p\nfunc f(db *sql.DB, id uint8) {\n  db.Query(\"SELECT \" + string(id))\n}\n",
+    ] {
+        let target = if go.contains("string(id)") {
+            "\"SELECT \" + string(id)"
+        } else {
+            "\"SELECT \" + id"
+        };
+        let (c, d, ..) = ask(Lang::Go, go, target);
+        assert!(!c && d, "{go}");
+    }
+    // C: an int is one; a pointer, an array or a char is not, nor a name declared so in
+    // an inner block.
+    let c = |sig: &str, body: &str| {
+        format!("int f(sqlite3 *db, {sig}) {{\n  char q[128];\n{body}  snprintf(q, sizeof q, \"SELECT %d\", id);\n  return sqlite3_exec(db, q, 0, 0, 0);\n}}\n")
+    };
+    assert!(ask(Lang::C, &c("unsigned long id", ""), "q").0);
+    for (sig, body) in [
+        ("const char *id", ""),
+        ("char id", ""),
+        ("int id", "  { char *id = getenv(\"ID\"); puts(id); }\n"),
+    ] {
+        let (c, ..) = ask(Lang::C, &c(sig, body), "q");
+        assert!(!c, "{sig} {body}");
+    }
+}
