@@ -69,7 +69,10 @@ const CONVERSIONS: &[&str] = &[
     "b",
     "of",
     "repeat",
+    "Repeat",
     "nCopies",
+    "collect",
+    "joining",
     "toString",
 ];
 
@@ -286,7 +289,18 @@ impl<'a> Flow<'a> {
             return self.identifier_constant(n, depth);
         }
         if self.syn.calls.contains(&kind) {
-            return self.numeric_call(n) || self.conversion_of_constants(n, depth);
+            return self.numeric_call(n)
+                || self.conversion_of_constants(n, depth)
+                || self.fills_with_constants(n, depth);
+        }
+        if matches!(
+            kind,
+            "generator_expression" | "list_comprehension" | "set_comprehension"
+        ) {
+            // `"?" for _ in ids`: each element is the body, whatever it iterates.
+            return n
+                .child_by_field_name("body")
+                .is_some_and(|b| self.constant_at(b, depth));
         }
         if kind == "cast_expression" {
             // `(int) $x`, `(long) n`: a numeric cast cannot carry syntax.
@@ -422,8 +436,10 @@ impl<'a> Flow<'a> {
             return true;
         }
         let defs = self.definitions(n);
-        !defs.is_empty()
-            && defs.iter().all(|d| self.def_constant(d, depth + 1))
+        if defs.is_empty() {
+            return self.map_index(n);
+        }
+        defs.iter().all(|d| self.def_constant(d, depth + 1))
             && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n, depth + 1))
     }
 
@@ -431,6 +447,55 @@ impl<'a> Flow<'a> {
     /// constants (`clauses.append("name = %s")`) keeps a constant list constant.
     fn def_constant(&self, d: &Def<'a>, depth: u8) -> bool {
         d.given().all(|v| self.constant_at(v, depth))
+    }
+
+    /// A collection made of one constant however many times, whatever it is made from: a
+    /// map whose function returns a constant (`ids.map(() => '?')`, `.map(id -> "?")`,
+    /// `map(lambda _: '?', ids)`) or a whole array filled with one (`.fill('?')`). The
+    /// placeholder lists of `IN (?, ?, ?)` queries are made this way.
+    fn fills_with_constants(&self, n: Node<'a>, depth: u8) -> bool {
+        let Some(func) = callee(n) else {
+            return false;
+        };
+        let Some(args) = n.child_by_field_name("arguments") else {
+            return false;
+        };
+        let mut args = named_children(args);
+        match last_segment(self.text(func)) {
+            "map" => args.any(|a| {
+                let a = self.unwrap(a);
+                self.syn.functions.contains(&a.kind())
+                    && a.child_by_field_name("body")
+                        .is_some_and(|b| self.constant_at(b, depth))
+            }),
+            // `fill(v, start, end)` keeps what is outside the range.
+            "fill" => {
+                let first = args.next();
+                args.next().is_none() && first.is_some_and(|v| self.constant_at(v, depth))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `id` is the index JavaScript's `map` hands its function (`ids.map((_, i) =>
+    /// …)`): a number. (`arguments` is JavaScript's argument list; Python's `map(f, xs,
+    /// ys)` hands an element of `ys` there.)
+    fn map_index(&self, id: Node<'a>) -> bool {
+        let Some(f) = self.scopes(id).first().map(|s| s.node) else {
+            return false;
+        };
+        let index = f
+            .child_by_field_name("parameters")
+            .and_then(|p| named_children(p).nth(1))
+            .is_some_and(|p| self.text(p) == self.text(id));
+        let call = f
+            .parent()
+            .filter(|a| a.kind() == "arguments")
+            .and_then(|a| a.parent());
+        index
+            && call.is_some_and(|c| {
+                callee(c).is_some_and(|func| last_segment(self.text(func)) == "map")
+            })
     }
 
     fn conversion_of_constants(&self, n: Node<'a>, depth: u8) -> bool {
@@ -449,12 +514,19 @@ impl<'a> Flow<'a> {
             let ok = self.constant_at(obj, depth)
                 || (self.syn.identifiers.contains(&obj.kind())
                     && self.text(obj).starts_with(|c: char| c.is_ascii_uppercase()))
-                || self.text(obj) == "bytes";
+                || matches!(self.text(obj), "bytes" | "strings");
             if !ok {
                 return false;
             }
         }
+        self.arguments_constant(n, depth)
+    }
+
+    /// Whether every argument of call `n` is constant (true with none).
+    fn arguments_constant(&self, n: Node<'a>, depth: u8) -> bool {
         match n.child_by_field_name("arguments") {
+            // `",".join("?" for _ in ids)`: a lone generator is the argument list itself.
+            Some(args) if args.kind() == "generator_expression" => self.constant_at(args, depth),
             Some(args) => named_children(args).all(|a| self.constant_at(a, depth)),
             None => true,
         }
@@ -590,10 +662,7 @@ impl<'a> Flow<'a> {
                 || (self.syn.identifiers.contains(&o.kind()) && self.dynamic_at(o, depth + 1))
                 || (self.syn.calls.contains(&o.kind()) && self.call_receiver_dynamic(o, depth))
         });
-        let args_dynamic = n
-            .child_by_field_name("arguments")
-            .is_some_and(|a| named_children(a).any(|x| !self.constant_at(x, depth)));
-        receiver_dynamic || args_dynamic
+        receiver_dynamic || !self.arguments_constant(n, depth)
     }
 
     /// Whether a receiver that is itself a call makes text from something not constant:
@@ -606,9 +675,7 @@ impl<'a> Flow<'a> {
                 return false;
             };
             let name = last_segment(self.text(func));
-            let args_dynamic = r
-                .child_by_field_name("arguments")
-                .is_some_and(|a| named_children(a).any(|x| !self.constant_at(x, depth)));
+            let args_dynamic = !self.arguments_constant(r, depth);
             let link = self.syn.appenders.contains(&name) || self.syn.format_fns.contains(&name);
             if !link {
                 // The chain's root: a constructor's arguments are the builder's first text;
@@ -958,9 +1025,7 @@ impl<'a> Flow<'a> {
         if self.syn.arrays.contains(&kind) || self.syn.strings.contains(&kind) {
             return true;
         }
-        self.syn.calls.contains(&kind)
-            && v.child_by_field_name("arguments")
-                .is_none_or(|a| named_children(a).all(|x| self.constant_at(x, depth)))
+        self.syn.calls.contains(&kind) && self.arguments_constant(v, depth)
     }
 
     fn definitions_in(&self, scope: Node<'a>, name: &str, before: usize) -> Vec<Def<'a>> {

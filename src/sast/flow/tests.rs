@@ -557,3 +557,34 @@ fn variables_declared_as_numbers_are_constant() {
         assert!(!c, "{sig} {body}");
     }
 }
+
+#[test]
+fn placeholder_lists_made_of_one_constant_are_constant() {
+    for (lang, code, target) in [
+        (Lang::JavaScript, "const p = ids.map(() => '?').join(',');\nq(p);\n", "p"),
+        (Lang::JavaScript, "const p = ids.map((_, i) => `$${i + 1}`).join(', ');\nq(p);\n", "p"),
+        (Lang::JavaScript, "const p = new Array(ids.length).fill('?').join(',');\nq(p);\n", "p"),
+        (Lang::Java, "class A { void f() { String p = ids.stream().map(id -> \"?\").collect(Collectors.joining(\",\")); q(p); } }\n", "p"),
+        (Lang::Python, "p = ','.join('?' for _ in ids)\nq(p)\n", "p"),
+        (Lang::Python, "p = ','.join(['%s' for _ in ids])\nq(p)\n", "p"),
+        (Lang::Python, "p = ','.join(map(lambda _: '?', ids))\nq(p)\n", "p"),
+        (Lang::Go, "package p\nfunc f(ids []any) {\n  p := strings.Repeat(\"?,\", len(ids)-1) + \"?\"\n  q(p)\n}\n", "p"),
+    ] {
+        let (c, d, ..) = ask(lang, code, target);
+        assert!(c && !d, "{code}");
+    }
+    for (lang, code, target) in [
+        (Lang::JavaScript, "const p = ids.map(id => `'${id}'`).join(',');\nq(p);\n", "p"),
+        (Lang::JavaScript, "const p = ids.map((x, i) => x + i).join(',');\nq(p);\n", "p"),
+        (Lang::JavaScript, "const p = ids.map((x, i) => { i = x; return '$' + i; }).join(',');\nq(p);\n", "p"),
+        (Lang::JavaScript, "const p = names.fill('?', 0, 1).join(',');\nq(p);\n", "p"),
+        (Lang::JavaScript, "const p = new Array(3).fill(name).join(',');\nq(p);\n", "p"),
+        (Lang::Java, "class A { void f() { String p = ids.stream().map(id -> \"'\" + id + \"'\").collect(Collectors.joining(\",\")); q(p); } }\n", "p"),
+        (Lang::Python, "p = ','.join(f\"'{x}'\" for x in ids)\nq(p)\n", "p"),
+        (Lang::Python, "p = ','.join(map(lambda a, i: '$' + i, xs, ys))\nq(p)\n", "p"),
+        (Lang::Go, "package p\nfunc f(name string) {\n  p := strings.Repeat(name, 3)\n  q(p)\n}\n", "p"),
+    ] {
+        let (c, ..) = ask(lang, code, target);
+        assert!(!c, "{code}");
+    }
+}
