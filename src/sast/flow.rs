@@ -33,7 +33,8 @@
 
 use super::syntax::Syntax;
 use regex::Regex;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::time::Instant;
 use tree_sitter::{Node, Tree};
 
@@ -44,6 +45,9 @@ const MAX_DEPTH: u8 = 4;
 /// the cap keeps a pathological snippet (a 20,000-term concatenation) from turning a
 /// condition into a hang. An exhausted question answers `false`.
 const VISIT_BUDGET: u32 = 20_000;
+
+/// How many nodes of a function [`Flow::number_typed`] may visit for one name.
+const NUMBER_WALK: u32 = 200_000;
 
 /// How deep the recursive questions may nest (nested binary expressions). Worker threads
 /// have small stacks; past this the answer is `false` instead of a stack overflow.
@@ -95,7 +99,16 @@ pub(crate) struct Flow<'a> {
     /// When the snippet's time is up; past it every question answers `false`.
     deadline: Instant,
     late: Cell<bool>,
+    /// [`Flow::number_typed`]'s answers, by function and name.
+    numbers: RefCell<NumberScopes>,
 }
+
+/// Byte offsets from a start to an end.
+type Span = (usize, usize);
+
+/// By function (its node id) and name: where declarations of the name as a number are in
+/// force, or `None` when something else binds it there.
+type NumberScopes = HashMap<(usize, String), Option<Vec<Span>>>;
 
 /// A function (or the whole snippet) that encloses a node, with the node above it.
 #[derive(Clone, Copy)]
@@ -132,6 +145,7 @@ impl<'a> Flow<'a> {
             nesting: Cell::new(0),
             deadline,
             late: Cell::new(false),
+            numbers: RefCell::new(HashMap::new()),
         }
     }
 
@@ -316,98 +330,202 @@ impl<'a> Flow<'a> {
         false
     }
 
-    /// Whether the innermost function (or the snippet) that declares `id`'s name with a
-    /// type declares it only with [`Syntax::number_types`] (`int id`, `id int64`, `long
-    /// n, m`): the compiler keeps syntax out of it, whatever it is given.
+    /// Whether `id` is a variable its function declares as a number or a boolean (`int id`,
+    /// `id int64`, `long n, m`): the compiler keeps syntax out of it, whatever it is given.
+    /// Not when a call makes a character of it (`%c`, `Character.toString`), which may be
+    /// a quote. Answered once per function and name.
     fn number_typed(&self, id: Node<'a>) -> bool {
-        if self.syn.typed_declarations.is_empty() {
+        if self.syn.typed_declarations.is_empty() || self.makes_a_character(id) {
             return false;
         }
+        // Only the innermost function: a name it does not declare is a field, a global or
+        // a closure's, declared where this walk cannot tell which binding is meant.
+        let Some(f) = self.scopes(id).first().map(|s| s.node) else {
+            return false;
+        };
         let name = self.text(id);
-        for scope in self.scopes(id) {
-            let mut found = None;
-            let mut stack = vec![scope.node];
-            while let Some(x) = stack.pop() {
-                if !self.spend() {
-                    return false;
-                }
-                if x.id() != scope.node.id() && self.syn.functions.contains(&x.kind()) {
-                    continue;
-                }
-                if self.syn.typed_declarations.contains(&x.kind()) {
-                    if let Some(numeric) = self.declares_number(x, name) {
-                        if !numeric {
-                            return false;
-                        }
-                        found = Some(true);
-                    }
-                }
-                stack.extend(named_children(x));
+        let key = (f.id(), name.to_owned());
+        let cached = self.numbers.borrow().get(&key).cloned();
+        let scopes = match cached {
+            Some(scopes) => scopes,
+            None => {
+                let scopes = self.only_number_bindings(f, name);
+                self.numbers.borrow_mut().insert(key, scopes.clone());
+                scopes
             }
-            if let Some(numeric) = found {
-                return numeric;
-            }
-        }
-        false
+        };
+        // A declaration in an inner block that has ended (`{ int sort = …; }`) leaves the
+        // name to the field or the global it hid.
+        scopes
+            .into_iter()
+            .flatten()
+            .any(|(from, to)| from < id.start_byte() && id.end_byte() <= to)
     }
 
-    /// Whether declaration `x` declares `name` as a plain number (`Some(true)`), as
-    /// anything else (`Some(false)`: a pointer, an array, another type, no type: Go's
-    /// `id := …` in an inner block), or not at all.
-    fn declares_number(&self, x: Node<'_>, name: &str) -> Option<bool> {
-        let number = x.child_by_field_name("type").is_some_and(|ty| {
+    /// When every occurrence of `name` in function `f` (nested functions too) is a
+    /// declaration of it as a number in `f` itself, or a use in an expression: where each
+    /// declaration is in force (from the declaration to its block's end, as byte offsets).
+    /// Any other place it appears (a `for (String n : …)`, a lambda's or a pattern's
+    /// binding, Go's `n := …`, a nested prototype's parameter) may bind another variable:
+    /// `None`, not known.
+    fn only_number_bindings(&self, f: Node<'a>, name: &str) -> Option<Vec<Span>> {
+        let mut scopes = Vec::new();
+        let mut stack = vec![f];
+        // Its own cap, not the question's budget: the answer is kept for every later
+        // question, so a long function is walked once per name.
+        let mut visits = 0u32;
+        while let Some(x) = stack.pop() {
+            visits += 1;
+            if visits > NUMBER_WALK || self.late.get() {
+                return None;
+            }
+            stack.extend(named_children(x));
+            if !self.syn.identifiers.contains(&x.kind()) || self.text(x) != name {
+                continue;
+            }
+            let parent = x.parent()?;
+            match self.number_binding(f, x, parent)? {
+                Some(block) => scopes.push((x.start_byte(), block.end_byte())),
+                None if self.in_expression(parent) => {}
+                None => return None,
+            }
+        }
+        Some(scopes)
+    }
+
+    /// What identifier `x` (under `parent`) is: `Some(None)` if no declaration's name,
+    /// `Some(Some(block))` the name of a plain number a declaration of `f` binds for the
+    /// rest of `block`, `None` any other declaration's name.
+    fn number_binding(
+        &self,
+        f: Node<'a>,
+        x: Node<'a>,
+        parent: Node<'a>,
+    ) -> Option<Option<Node<'a>>> {
+        // Java's `n = 1` and C's `n = 1` declarators hold the name for their declaration.
+        let (decl, holder) = match parent.kind() {
+            "variable_declarator" | "init_declarator" => (parent.parent()?, parent),
+            _ => (parent, parent),
+        };
+        let named = ["name", "declarator"].iter().any(|field| {
+            let mut cursor = holder.walk();
+            let is_x = holder
+                .children_by_field_name(field, &mut cursor)
+                .any(|n| n.id() == x.id());
+            is_x
+        });
+        if !named {
+            return Some(None);
+        }
+        if !self.syn.typed_declarations.contains(&decl.kind()) {
+            return None;
+        }
+        // A parameter must be one of `f`'s own (C's sit under its function declarator),
+        // not one of a function type's or a prototype's inside it.
+        if decl.kind().contains("parameter") {
+            let owner = decl.parent().and_then(|list| list.parent());
+            let own = owner.is_some_and(|o| {
+                o.id() == f.id()
+                    || (o.kind() == "function_declarator"
+                        && o.parent().is_some_and(|d| d.id() == f.id()))
+            });
+            if !own {
+                return None;
+            }
+        }
+        let number = decl.child_by_field_name("type").is_some_and(|ty| {
             self.text(ty)
                 .split_whitespace()
                 .all(|w| self.syn.number_types.contains(&w))
         });
-        if x.child_by_field_name("left")
-            .is_some_and(|l| self.names_within(l, name))
+        let dimensions = holder.child_by_field_name("dimensions").is_some()
+            || decl.child_by_field_name("dimensions").is_some();
+        if !number || dimensions {
+            return None;
+        }
+        // A parameter is in force in the whole function; a local to its block's end.
+        if decl.kind().contains("parameter") {
+            return Some(Some(f));
+        }
+        let mut block = decl.parent()?;
+        while !(block.kind().contains("block")
+            || matches!(block.kind(), "compound_statement" | "for_statement")
+            || block.id() == f.id())
         {
-            return Some(false);
+            block = block.parent()?;
         }
-        let mut cursor = x.walk();
-        let names: Vec<Node<'_>> = x.children_by_field_name("name", &mut cursor).collect();
-        let mut cursor = x.walk();
-        let declarators: Vec<Node<'_>> = x
-            .children_by_field_name("declarator", &mut cursor)
-            .collect();
-        let mut declared = None;
-        for n in names {
-            if self.text(n) == name {
-                declared = Some(number && x.child_by_field_name("dimensions").is_none());
-            }
-        }
-        for d in declarators {
-            // Java's `n = 1` and C's `n = 1` name their variable under `name` or
-            // `declarator`; any other shape (`*p`, `q[64]`, `f(void)`) is no plain number.
-            let plain = match d.kind() {
-                "identifier" => Some(d),
-                "variable_declarator" => d
-                    .child_by_field_name("name")
-                    .filter(|_| d.child_by_field_name("dimensions").is_none()),
-                "init_declarator" => d
-                    .child_by_field_name("declarator")
-                    .filter(|i| i.kind() == "identifier"),
-                _ => None,
-            };
-            match plain {
-                Some(i) if self.text(i) == name => declared = Some(number),
-                Some(_) => {}
-                None if self.names_within(d, name) => declared = Some(false),
-                None => {}
-            }
-        }
-        declared
+        Some(Some(block))
     }
 
-    /// Whether an identifier under `n` is `name`.
-    fn names_within(&self, n: Node<'_>, name: &str) -> bool {
-        let mut stack = vec![n];
-        while let Some(x) = stack.pop() {
-            if self.syn.identifiers.contains(&x.kind()) && self.text(x) == name {
-                return true;
+    /// Whether an identifier under `parent` is read or assigned in an expression (an
+    /// operand, an argument, a value, an index), where it names a variable declared before.
+    fn in_expression(&self, parent: Node<'a>) -> bool {
+        const USES: [&str; 24] = [
+            "binary_expression",
+            "argument_list",
+            "arguments",
+            "parenthesized_expression",
+            "return_statement",
+            "update_expression",
+            "unary_expression",
+            "assignment_expression",
+            "array_access",
+            "subscript_expression",
+            "index_expression",
+            "slice_expression",
+            "ternary_expression",
+            "conditional_expression",
+            "cast_expression",
+            "expression_statement",
+            "inc_statement",
+            "dec_statement",
+            "array_initializer",
+            "initializer_list",
+            "keyed_element",
+            "literal_element",
+            "comma_expression",
+            "condition_clause",
+        ];
+        match parent.kind() {
+            // A declarator's value (`int k = n`): its name was ruled out before.
+            "variable_declarator" | "init_declarator" => true,
+            // Go: an operand list is a use where it is returned or assigned, not where
+            // `:=`, `range` or a type switch binds it.
+            "expression_list" => parent
+                .parent()
+                .is_some_and(|g| matches!(g.kind(), "return_statement" | "assignment_statement")),
+            kind => USES.contains(&kind),
+        }
+    }
+
+    /// Whether `id` is an argument of a call that makes a character of a number: a format
+    /// with `%c` or Go's `%q`, or a code-point conversion (`Character.toString(code)`).
+    fn makes_a_character(&self, id: Node<'a>) -> bool {
+        let mut n = id;
+        for _ in 0..4 {
+            let Some(p) = n.parent() else {
+                return false;
+            };
+            n = p;
+            if !self.syn.calls.contains(&n.kind()) {
+                continue;
             }
-            stack.extend(named_children(x));
+            let Some(args) = n.child_by_field_name("arguments") else {
+                return false;
+            };
+            // The call up to its arguments: Java keeps the receiver beside the name.
+            let head = self
+                .src
+                .get(n.start_byte()..args.start_byte())
+                .unwrap_or("");
+            let converts = head.contains("Character")
+                || matches!(
+                    last_segment(head.trim_end_matches(['(', ' '])),
+                    "fromCharCode" | "fromCodePoint" | "chr" | "toChars" | "appendCodePoint"
+                );
+            let formats_char = named_children(args)
+                .any(|x| self.syn.strings.contains(&x.kind()) && char_conversion(self.text(x)));
+            return converts || formats_char;
         }
         false
     }
@@ -1322,6 +1440,33 @@ fn receiver<'t>(call: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
                 .or_else(|| call.child_by_field_name("receiver"))
                 .filter(|o| o.id() != func.id())
         })
+}
+
+/// Whether format string `s` has a conversion that prints a number as a character: `%c`
+/// (C, Go, Java), `%lc`, Go's `%q` and `%U`.
+fn char_conversion(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(at) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'%')) {
+        let mut j = i + at + 1;
+        if b.get(j) == Some(&b'%') {
+            i = j + 1;
+            continue;
+        }
+        while b
+            .get(j)
+            .is_some_and(|c| b"-+ #0123456789.*lhL$[]".contains(c))
+        {
+            j += 1;
+        }
+        if b.get(j)
+            .is_some_and(|c| matches!(c, b'c' | b'q' | b'U' | b'C'))
+        {
+            return true;
+        }
+        i = j;
+    }
+    false
 }
 
 /// `format` from `"…".format`, `fmt.Sprintf`, `$x->query`, `String::from`.

@@ -296,12 +296,7 @@ const GO: Syntax = Syntax {
         "FormatBool",
         "len",
     ],
-    typed_declarations: &[
-        "parameter_declaration",
-        "var_spec",
-        "short_var_declaration",
-        "range_clause",
-    ],
+    typed_declarations: &["parameter_declaration", "var_spec"],
     number_types: &[
         "int", "int8", "int16", "int32", "int64", "uint", "uint16", "uint32", "uint64", "uintptr",
         "float32", "float64", "bool",

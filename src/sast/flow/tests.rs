@@ -522,9 +522,24 @@ fn variables_declared_as_numbers_are_constant() {
             "    long ids[] = parse(s);\n    String q = \"SELECT \" + ids;\n",
         ),
         ("Object id", "    String q = \"SELECT \" + id;\n"),
+        // A number in one loop, a string in the next: the name alone does not tell.
+        ("List<String> names", "    String q = \"\";\n    for (int n = c.getNetworkTimeout(); n < 3; n++) { x(n); }\n    for (String n : names) { q = \"SELECT \" + n; }\n"),
+        // Numbers made into characters, which may be quotes.
+        ("int code", "    String q = \"SELECT '\" + Character.toString(code) + \"'\";\n"),
+        ("int code", "    String q = String.format(\"SELECT '%c'\", code);\n"),
     ] {
         let (c, ..) = ask(Lang::Java, &java(sig, body), "q");
         assert!(!c, "{sig} {body}");
+    }
+    // A local number in a block that has ended, or a record's component, leaves the name
+    // to the field; a lambda's parameter is another variable.
+    for code in [
+        "class A {\n  void f(Connection c, List<String> ids) {\n    for (int id = c.getNetworkTimeout(); id < 3; id++) { x(id); }\n    ids.forEach(id -> { String q = \"SELECT \" + id; c.createStatement().executeQuery(q); });\n  }\n}\n",
+        "class A {\n  String sort;\n  ResultSet f(Connection c, boolean d) {\n    if (d) { int sort = c.getNetworkTimeout(); x(sort); }\n    String q = \"SELECT \" + sort;\n    return c.createStatement().executeQuery(q);\n  }\n}\n",
+        "class A {\n  String sort;\n  record P(int sort) {}\n  ResultSet f(Connection c) {\n    String q = \"SELECT \" + sort;\n    return c.createStatement().executeQuery(q);\n  }\n}\n",
+    ] {
+        let (c, ..) = ask(Lang::Java, code, "q");
+        assert!(!c, "{code}");
     }
     // Go: a typed parameter, unless an inner block declares the name again without a type.
     let go = "package p\nfunc f(db *sql.DB, limit int, on bool) {\n  q := fmt.Sprintf(\"SELECT 1 WHERE a = %t LIMIT %d\", on, limit)\n  db.Query(q)\n}\n";
@@ -533,6 +548,8 @@ fn variables_declared_as_numbers_are_constant() {
         "package p\nfunc f(db *sql.DB, r *http.Request, id int) {\n  if id > 0 {\n    id := r.FormValue(\"id\")\n    db.Query(\"SELECT \" + id)\n  }\n}\n",
         "package p\nfunc f(db *sql.DB, id int, ids []string) {\n  for _, id := range ids {\n    db.Query(\"SELECT \" + id)\n  }\n}\n",
         "package p\nfunc f(db *sql.DB, id uint8) {\n  db.Query(\"SELECT \" + string(id))\n}\n",
+        "package p\nfunc f(db *sql.DB, id int, names chan string) {\n  select {\n  case id := <-names:\n    db.Query(\"SELECT \" + id)\n  }\n}\n",
+        "package p\nfunc f(db *sql.DB, id int, v any) {\n  switch id := v.(type) {\n  case string:\n    db.Query(\"SELECT \" + id)\n  }\n}\n",
     ] {
         let target = if go.contains("string(id)") {
             "\"SELECT \" + string(id)"
@@ -555,6 +572,14 @@ fn variables_declared_as_numbers_are_constant() {
     ] {
         let (c, ..) = ask(Lang::C, &c(sig, body), "q");
         assert!(!c, "{sig} {body}");
+    }
+    // `%c` prints a character; a function type's parameter is no variable of `f`.
+    for code in [
+        "int f(sqlite3 *db, int id) {\n  char q[64];\n  snprintf(q, sizeof q, \"SELECT '%c'\", id);\n  return sqlite3_exec(db, q, 0, 0, 0);\n}\n",
+        "extern const char *id;\nint f(sqlite3 *db, int (*cb)(long id)) {\n  char q[64];\n  snprintf(q, sizeof q, \"SELECT '%s'\", id);\n  return sqlite3_exec(db, q, 0, 0, 0);\n}\n",
+    ] {
+        let (c, ..) = ask(Lang::C, code, "q");
+        assert!(!c, "{code}");
     }
 }
 
