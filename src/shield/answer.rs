@@ -307,6 +307,13 @@ mod tests {
                 {"index": 1, "Message": {"content": "mail ana.lopez@correo-mx.com"}}]}),
             json!({"choices": [{"index": 0, "message": {"content": "ok",
                 "Annotations": [{"title": "mail ana.lopez@correo-mx.com"}]}}]}),
+            json!({"choices": [{"index": 0, "message": {"content": "ok"},
+                "Delta": {"content": "mail ana.lopez@correo-mx.com"}}]}),
+            json!({"choices": [{"index": 0, "message": {"content": "ok"},
+                "Logprobs": {"content": [{"token": "mail ana.lopez@correo-mx.com"}]}}]}),
+            // A content part's own tokens spell its text: emptied.
+            json!({"choices": [{"index": 0, "message": {"content": [{"type": "output_text",
+                "text": "mail ana.lopez@correo-mx.com", "logprobs": [{"token": "ana.lopez@correo-mx.com"}]}]}}]}),
         ] {
             let mut g = OutputGuard::new(&scanner, &policy, &ph, RedactionState::new());
             let (Guarded::Rewritten(out), _) = guard(&mut g, other.to_string().as_bytes()) else {

@@ -1719,6 +1719,11 @@ id: 9"#;
                 // A choice's own key in another case is dropped; a source's is read.
                 json!({"choices": [{"index": 2, "delta": {"content": "y"}, "Delta": {"content": "carl.diaz@correo-mx.com"}}]}),
                 json!({"choices": [{"index": 3, "delta": {"content": "z", "Annotations": [{"title": "dan.gil@correo-mx.com"}]}}]}),
+                json!({"choices": [{"index": 4, "delta": {"content": "w"}, "Logprobs": {"content": [{"token": "eve.paz@correo-mx.com"}]}}]}),
+                json!({"choices": [{"index": 5, "delta": {"content": "v"}, "Text": "fay.roa@correo-mx.com"}]}),
+                // A content part's own tokens spell its text: emptied.
+                json!({"choices": [{"index": 6, "delta": {"content": [{"type": "output_text", "text": "ok",
+                    "logprobs": [{"token": "gus.ibarra@correo-mx.com"}]}]}}]}),
             ] {
                 out.extend_from_slice(&f.push(format!("data: {ev}\n\n").as_bytes()).unwrap());
             }
@@ -1726,12 +1731,21 @@ id: 9"#;
             out.extend_from_slice(&f.finish());
             (String::from_utf8(out).unwrap(), f.malformed)
         });
-        for leaked in ["ana.lopez", "bob.ruiz", "carl.diaz", "dan.gil"] {
+        for leaked in [
+            "ana.lopez",
+            "bob.ruiz",
+            "carl.diaz",
+            "dan.gil",
+            "eve.paz",
+            "fay.roa",
+            "gus.ibarra",
+        ] {
             assert!(!s.contains(leaked), "{leaked} in {s}");
         }
         assert!(s.contains("<EMAIL_1>") && s.contains("Hello"), "{s}");
         assert!(s.contains(r#""Annotations":[{"title":"<EMAIL_"#), "{s}");
-        assert_eq!(malformed, 2);
+        assert!(s.contains(r#""logprobs":[]"#), "{s}");
+        assert_eq!(malformed, 4);
         // Log-probabilities are keyed by tokens (`Name`): not a case variant. A `text`
         // beside a delta is read too.
         let (s, malformed) = with_filter(|f| {

@@ -380,8 +380,8 @@ pub fn choice_case_variant(choice: &Value) -> bool {
     })
 }
 
-/// The keys of a choice that hold its answer.
-const CHOICE_KEYS: [&str; 3] = ["message", "delta", "text"];
+/// The keys of a choice that hold its answer, or spell it (`logprobs`' tokens).
+const CHOICE_KEYS: [&str; 4] = ["message", "delta", "text", "logprobs"];
 
 /// The texts of one answer message (see [`visit_answer_texts`]); a stream's chunk may
 /// carry a whole message too.
@@ -969,7 +969,8 @@ fn escape_unit(text: &str, i: usize) -> usize {
     }
 }
 
-/// Sets every choice's `logprobs` to null; returns whether any held data. Each token's
+/// Sets every choice's `logprobs` to null, and empties those of its content parts (an
+/// `output_text` part carries its own list); returns whether any held data. Each token's
 /// text and bytes spell the answer, so they would carry what the scan redacts or blocks.
 pub fn drop_logprobs(body: &mut Value) -> bool {
     let Some(choices) = body.get_mut("choices").and_then(Value::as_array_mut) else {
@@ -980,6 +981,21 @@ pub fn drop_logprobs(body: &mut Value) -> bool {
         if let Some(lp) = c.get_mut("logprobs").filter(|lp| !lp.is_null()) {
             *lp = Value::Null;
             dropped = true;
+        }
+        for key in ["message", "delta"] {
+            let parts = c
+                .get_mut(key)
+                .and_then(|m| m.get_mut("content"))
+                .and_then(Value::as_array_mut);
+            for p in parts.into_iter().flatten() {
+                let held = p
+                    .get("logprobs")
+                    .is_some_and(|lp| !lp.is_null() && lp.as_array().is_none_or(|a| !a.is_empty()));
+                if held {
+                    p["logprobs"] = Value::Array(Vec::new());
+                    dropped = true;
+                }
+            }
         }
     }
     dropped
