@@ -269,6 +269,17 @@ mod tests {
         assert_eq!(people("Dear Mr St. John, thanks."), vec!["St. John"]);
         assert_eq!(people("We met on Main St. John said hi."), vec!["John"]);
         assert!(people("Fui a Santa Cruz con el equipo.").is_empty());
+        // Only the saints' places that are also surnames join a name; only a personal
+        // title opens one with `St.`, after any separator.
+        assert_eq!(people("Ask Maria San Francisco is fine."), vec!["Maria"]);
+        assert_eq!(people("Thanks,\nMr. St. John"), vec!["St. John"]);
+        assert_eq!(people("(Mr. St. John) called."), vec!["St. John"]);
+        for t in [
+            "Ship to 1 Memorial Dr. St. Louis, MO 63102.",
+            "Miss St. Louis 2024 was crowned.",
+        ] {
+            assert!(people(t).is_empty(), "{t}: {:?}", people(t));
+        }
     }
 
     #[test]

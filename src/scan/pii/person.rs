@@ -744,10 +744,12 @@ impl PersonDetector {
             let word = text.get(t.start..t.end).unwrap_or("");
             let saint = t.kind != Kind::Initial && i + 1 < run.len() && is_saint(word);
             // Multi-word stop phrases (`San Francisco`, `Visual Studio Code`) cover tokens,
-            // but a saint's name right after a name is a compound surname (`Mario Santa
-            // Cruz`, `Luis San Martín`), handled below.
-            let phrase = if i + 1 < run.len() && !(saint && after_name(piece)) {
-                self.gaz.stop_phrase(text, t.start, t.end)
+            // but the few that are also compound surnames are one after a name (`Mario
+            // Santa Cruz`), handled below.
+            let phrase = if i + 1 < run.len() {
+                self.gaz.stop_phrase(text, t.start, t.end).filter(|&pe| {
+                    !(saint && after_name(piece) && surname_place(text.get(t.start..pe)))
+                })
             } else {
                 None
             };
@@ -1076,12 +1078,18 @@ impl PersonDetector {
                 return true;
             }
             let prev_word = text.get(prev_start..prev_end).unwrap_or("");
-            // `Mr. St. John`: a saint's abbreviation right after a title opens a surname.
-            // After other words it ends the run (`Main St. John said`).
-            if prev_word == "St" {
+            // `Mr. St. John`: a saint's abbreviation right after a personal title opens a
+            // surname. After other words it ends the run (`Main St. John said`), and after
+            // `Dr.` and `Miss` too (`Memorial Dr. St. Louis`, `Miss St. Louis`).
+            if prev_word.eq_ignore_ascii_case("st") {
                 let before = text.get(..prev_start).unwrap_or("").trim_end();
-                let title = before.rsplit(' ').next().unwrap_or("");
-                return self.is_title(title.trim_end_matches('.'));
+                let title = before
+                    .rsplit(|c: char| !(c.is_alphanumeric() || c == '.'))
+                    .next()
+                    .unwrap_or("");
+                return with_lower(title.trim_end_matches('.'), |t| {
+                    matches!(t, "mr" | "mrs" | "ms" | "mx" | "sir" | "lady" | "prof")
+                });
             }
             return self.is_title(prev_word);
         }
@@ -1203,6 +1211,16 @@ fn sentence_start(text: &str, start: usize) -> bool {
         None => true,
         Some(c) => matches!(c, '.' | '!' | '?' | '\n' | ':' | ';' | '\u{2026}'),
     }
+}
+
+/// Places named for a saint that are also Spanish compound surnames (`Mario Santa Cruz`,
+/// `Julio Santo Domingo`). Others after a name stay places: `Ask Maria San Francisco`.
+fn surname_place(phrase: Option<&str>) -> bool {
+    phrase.is_some_and(|p| {
+        with_lower(p, |lower| {
+            matches!(lower, "santa cruz" | "santo domingo" | "san sebasti\u{e1}n")
+        })
+    })
 }
 
 /// Whether the piece so far ends in a word the gazetteer knows as a name.

@@ -751,6 +751,9 @@ REVIEW_14 = [
     ('es', f"Hola, soy {L('PERSON', 'Mario Santa Cruz')} y viajo mañana a Santa Cruz de la Sierra."),
     ('en', f"Dear Mr. {L('PERSON', 'St. John')}, your table for two is booked."),
     ('en', f"We met on Main St. {L('PERSON', 'John')} said the shop opens at nine."),
+    ('en', "Ship to 1 Memorial Dr. St. Louis, MO 63102, and Miss St. Louis signs for it."),
+    ('en', f"Ask {L('PERSON', 'Maria')} San Francisco is fine for the offsite."),
+    ('en', f"Thanks,\nMr. {L('PERSON', 'St. John')}"),
 ]
 add_reviews(REVIEW_14)
 # Every other item is an injection negative too (ordinary prompts, code, logs).
