@@ -80,6 +80,15 @@ const CONVERSIONS: &[&str] = &[
     "toString",
 ];
 
+/// Kinds that read an element of a collection by index or key (`TABLES[kind]`).
+const SUBSCRIPTS: [&str; 5] = [
+    "subscript",
+    "subscript_expression",
+    "array_access",
+    "index_expression",
+    "element_reference",
+];
+
 /// Decorators/annotations that make a function an HTTP handler, whose parameters are
 /// untrusted (`@app.route`, `@GetMapping`, `@router.post`).
 const HANDLER_MARKS: &str =
@@ -269,6 +278,19 @@ impl<'a> Flow<'a> {
             // Repeating a constant (`["%s"] * len(ids)`, `b"\0" * 16`) yields constants
             // whatever the count.
             let op = n.child_by_field_name("operator").map(|o| self.text(o));
+            if op == Some("%") {
+                // `"… LIMIT %d" % limit`: numeric conversions print numbers or raise,
+                // whatever they are given (Python, Ruby).
+                let numeric_format = n.child_by_field_name("left").is_some_and(|l| {
+                    let l = self.unwrap(l);
+                    self.syn.strings.contains(&l.kind())
+                        && !self.has_interpolation(l)
+                        && numeric_conversions_only(self.text(l))
+                });
+                if numeric_format {
+                    return true;
+                }
+            }
             if op == Some("*") {
                 let repeats_constant = named_children(n).any(|c| {
                     let c = self.unwrap(c);
@@ -306,6 +328,21 @@ impl<'a> Flow<'a> {
             return self.numeric_call(n)
                 || self.conversion_of_constants(n, depth)
                 || self.fills_with_constants(n, depth);
+        }
+        if matches!(
+            kind,
+            "conditional_expression" | "ternary_expression" | "conditional"
+        ) {
+            // `"DESC" if desc else "ASC"`: one of its branches, whatever the condition.
+            return self.branches(n).all(|b| self.constant_at(b, depth));
+        }
+        if SUBSCRIPTS.contains(&kind) {
+            // `TABLES[kind]`: an element of a literal collection of constants (or nothing),
+            // whatever the index.
+            let collection = ["value", "object", "array", "operand", "argument"]
+                .iter()
+                .find_map(|f| n.child_by_field_name(f));
+            return collection.is_some_and(|c| self.constant_collection(c, depth));
         }
         if matches!(
             kind,
@@ -565,6 +602,104 @@ impl<'a> Flow<'a> {
     /// constants (`clauses.append("name = %s")`) keeps a constant list constant.
     fn def_constant(&self, d: &Def<'a>, depth: u8) -> bool {
         d.given().all(|v| self.constant_at(v, depth))
+    }
+
+    /// The values a conditional expression may take: its branches, and its condition too
+    /// where it has no branch for a true one (PHP's `$a ?: "x"`). Python's `a if c else b`
+    /// has no field names: its second child is the condition.
+    fn branches(&self, n: Node<'a>) -> impl Iterator<Item = Node<'a>> {
+        let fields = n.child_by_field_name("condition").map(|c| {
+            let truthy = n
+                .child_by_field_name("consequence")
+                .or_else(|| n.child_by_field_name("body"))
+                .unwrap_or(c);
+            [Some(truthy), n.child_by_field_name("alternative")]
+        });
+        let python = fields
+            .is_none()
+            .then(|| [n.named_child(0), n.named_child(2)]);
+        let all = fields.or(python).unwrap_or([None, None]);
+        // No branch at all is no value known.
+        let known = all.iter().all(Option::is_some);
+        all.into_iter().flatten().filter(move |_| known)
+    }
+
+    /// Whether `c` is a literal list, tuple, array or map of constants, or a variable
+    /// whose every value is one (`TABLES = {"user": "users"}`). Not a name only by its
+    /// capitals: Ruby's `ENV` is the environment.
+    fn constant_collection(&self, c: Node<'a>, depth: u8) -> bool {
+        let c = self.unwrap(c);
+        let kind = c.kind();
+        if matches!(kind, "dictionary" | "object" | "hash") {
+            return named_children(c).all(|p| {
+                p.kind() == "pair"
+                    && p.child_by_field_name("value")
+                        .is_some_and(|v| self.constant_at(v, depth))
+            });
+        }
+        if self.syn.arrays.contains(&kind) || self.syn.strings.contains(&kind) {
+            return self.constant_at(c, depth);
+        }
+        if !self.syn.identifiers.contains(&kind) || depth > MAX_DEPTH {
+            return false;
+        }
+        let defs = self.definitions(c);
+        !defs.is_empty()
+            && defs.iter().all(|d| {
+                !d.augmented
+                    && d.arguments.is_none()
+                    && self.constant_collection(d.value, depth + 1)
+            })
+            && !self.changed_elsewhere(c)
+    }
+
+    /// Whether the collection `c` names may change besides its definitions: its name
+    /// appears in its scope other than as what they assign or as what an index reads
+    /// (`TABLES[k] = name`, `TABLES.update(…)`, `f(TABLES)`).
+    fn changed_elsewhere(&self, c: Node<'a>) -> bool {
+        let name = self.text(c);
+        let scopes = self.scopes(c);
+        let Some((scope, _)) = self.defining_scope(c, &scopes) else {
+            return true;
+        };
+        let mut stack = vec![scope];
+        while let Some(x) = stack.pop() {
+            if !self.spend() {
+                return true;
+            }
+            stack.extend(named_children(x));
+            if !self.syn.identifiers.contains(&x.kind()) || self.text(x) != name {
+                continue;
+            }
+            let Some(p) = x.parent() else {
+                return true;
+            };
+            let read = SUBSCRIPTS.contains(&p.kind()) && !self.assignment_target(p);
+            if !(read || self.assignment_target(x)) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Whether `x` is what an assignment assigns to (Go's through its operand list).
+    fn assignment_target(&self, x: Node<'a>) -> bool {
+        let Some(mut p) = x.parent() else {
+            return false;
+        };
+        let mut target = x;
+        if p.kind() == "expression_list" {
+            target = p;
+            let Some(g) = p.parent() else {
+                return false;
+            };
+            p = g;
+        }
+        self.syn.assignments.iter().any(|(k, left, _)| {
+            *k == p.kind()
+                && p.child_by_field_name(left)
+                    .is_some_and(|l| l.id() == target.id())
+        })
     }
 
     /// A collection made of one constant however many times, whatever it is made from: a
@@ -1467,6 +1602,30 @@ fn char_conversion(s: &str) -> bool {
         i = j;
     }
     false
+}
+
+/// Whether every conversion of printf-style format `s` prints a number (`%d`, `%5.2f`,
+/// `%(n)x`, `%%`): what it formats cannot carry syntax.
+fn numeric_conversions_only(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(at) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'%')) {
+        let mut j = i + at + 1;
+        if b.get(j) == Some(&b'(') {
+            match b.get(j..).and_then(|r| r.iter().position(|&c| c == b')')) {
+                Some(close) => j += close + 1,
+                None => return false,
+            }
+        }
+        while b.get(j).is_some_and(|c| b"-+ #0123456789.*hlL".contains(c)) {
+            j += 1;
+        }
+        match b.get(j) {
+            Some(c) if b"diouxXeEfFgG%".contains(c) => i = j + 1,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// `format` from `"…".format`, `fmt.Sprintf`, `$x->query`, `String::from`.

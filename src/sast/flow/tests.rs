@@ -613,3 +613,34 @@ fn placeholder_lists_made_of_one_constant_are_constant() {
         assert!(!c, "{code}");
     }
 }
+
+#[test]
+fn choices_lookups_and_numeric_formats_of_constants_are_constant() {
+    for (lang, code) in [
+        (Lang::Python, "def f(desc):\n    q = 'SELECT 1 ORDER BY a ' + ('DESC' if desc else 'ASC')\n    run(q)\n"),
+        (Lang::Python, "T = {'user': 'users', 'order': 'orders'}\ndef f(kind):\n    q = 'SELECT * FROM ' + T[kind]\n    run(q)\n"),
+        (Lang::Python, "def f(limit):\n    q = 'SELECT 1 LIMIT %d OFFSET %(o)05.1f %%' % limit\n    run(q)\n"),
+        (Lang::JavaScript, "function f(s) {\n  const q = 'SELECT 1 ORDER BY a ' + (s === 'asc' ? 'ASC' : 'DESC');\n  run(q);\n}\n"),
+        (Lang::JavaScript, "function f(kind) {\n  const q = 'SELECT * FROM ' + { user: 'users' }[kind];\n  run(q);\n}\n"),
+        (Lang::Java, "class A { void f(boolean asc) { String q = \"SELECT 1 \" + (asc ? \"ASC\" : \"DESC\"); run(q); } }\n"),
+    ] {
+        let (c, ..) = ask(lang, code, "q");
+        assert!(c, "{code}");
+    }
+    for (lang, code) in [
+        (Lang::Python, "def f(desc, o):\n    q = 'SELECT 1 ORDER BY a ' + ('DESC' if desc else o)\n    run(q)\n"),
+        (Lang::Python, "T = {'user': 'users'}\ndef f(kind, t):\n    T[kind] = t\n    q = 'SELECT * FROM ' + T[kind]\n    run(q)\n"),
+        (Lang::Python, "T = ['users']\ndef f(t):\n    T.append(t)\n    q = 'SELECT * FROM ' + T[1]\n    run(q)\n"),
+        (Lang::Python, "def f(names, i):\n    q = 'SELECT * FROM ' + names[i]\n    run(q)\n"),
+        (Lang::Python, "def f(t):\n    q = 'SELECT * FROM ' + {'a': t}['a']\n    run(q)\n"),
+        (Lang::Python, "def f(a, x):\n    q = \"SELECT %d WHERE b = '%s'\" % (a, x)\n    run(q)\n"),
+        (Lang::Python, "def f(a):\n    q = \"SELECT '%c'\" % a\n    run(q)\n"),
+        (Lang::Ruby, "def f\n  q = 'ls ' + ENV['DIR']\n  system(q)\nend\n"),
+        (Lang::Php, "<?php\nfunction f() {\n  $q = 'SELECT 1 ORDER BY ' . ($_GET['o'] ?: 'a');\n  run($q);\n}\n"),
+        (Lang::Java, "class A { void f(boolean asc, String o) { String q = \"SELECT 1 \" + (asc ? \"ASC\" : o); run(q); } }\n"),
+    ] {
+        let target = if lang == Lang::Php { "$q" } else { "q" };
+        let (c, ..) = ask(lang, code, target);
+        assert!(!c, "{code}");
+    }
+}
