@@ -80,6 +80,19 @@ const CONVERSIONS: &[&str] = &[
     "toString",
 ];
 
+/// Driver calls that quote an identifier or a literal for SQL (see
+/// [`Flow::sql_quoting_call`]).
+const SQL_QUOTERS: [&str; 8] = [
+    "Identifier",
+    "Literal",
+    "Placeholder",
+    "QuoteIdentifier",
+    "QuoteLiteral",
+    "escapeId",
+    "escapeIdentifier",
+    "escapeLiteral",
+];
+
 /// Kinds that read an element of a collection by index or key (`TABLES[kind]`).
 const SUBSCRIPTS: [&str; 5] = [
     "subscript",
@@ -326,8 +339,10 @@ impl<'a> Flow<'a> {
         }
         if self.syn.calls.contains(&kind) {
             return self.numeric_call(n)
+                || self.sql_quoting_call(n)
                 || self.conversion_of_constants(n, depth)
-                || self.fills_with_constants(n, depth);
+                || self.fills_with_constants(n, depth)
+                || self.lookup_of_constants(n, depth);
         }
         if matches!(
             kind,
@@ -335,6 +350,19 @@ impl<'a> Flow<'a> {
         ) {
             // `"DESC" if desc else "ASC"`: one of its branches, whatever the condition.
             return self.branches(n).all(|b| self.constant_at(b, depth));
+        }
+        if kind == "switch_expression" {
+            // Java's `switch (s) { case A -> "a"; default -> throw … }`: one of its values.
+            return n.child_by_field_name("body").is_some_and(|body| {
+                named_children(body).all(|rule| {
+                    rule.kind() == "switch_rule"
+                        && named_children(rule).last().is_some_and(|v| {
+                            v.kind() == "throw_statement"
+                                || (v.kind() == "expression_statement"
+                                    && v.named_child(0).is_some_and(|e| self.constant_at(e, depth)))
+                        })
+                })
+            });
         }
         if SUBSCRIPTS.contains(&kind) {
             // `TABLES[kind]`: an element of a literal collection of constants (or nothing),
@@ -654,8 +682,8 @@ impl<'a> Flow<'a> {
     }
 
     /// Whether the collection `c` names may change besides its definitions: its name
-    /// appears in its scope other than as what they assign or as what an index reads
-    /// (`TABLES[k] = name`, `TABLES.update(…)`, `f(TABLES)`).
+    /// appears in its scope other than as what they assign or as what an index or a
+    /// lookup reads (`TABLES[k] = name`, `TABLES.update(…)`, `f(TABLES)`).
     fn changed_elsewhere(&self, c: Node<'a>) -> bool {
         let name = self.text(c);
         let scopes = self.scopes(c);
@@ -674,12 +702,28 @@ impl<'a> Flow<'a> {
             let Some(p) = x.parent() else {
                 return true;
             };
-            let read = SUBSCRIPTS.contains(&p.kind()) && !self.assignment_target(p);
+            let read =
+                (SUBSCRIPTS.contains(&p.kind()) && !self.assignment_target(p)) || self.looked_up(x);
             if !(read || self.assignment_target(x)) {
                 return true;
             }
         }
         false
+    }
+
+    /// Whether `x` is the map a `get` or `fetch` call reads (`T.get(k)`).
+    fn looked_up(&self, x: Node<'a>) -> bool {
+        let mut call = x.parent();
+        if call.is_some_and(|p| !self.syn.calls.contains(&p.kind())) {
+            call = call.and_then(|p| p.parent());
+        }
+        call.is_some_and(|c| {
+            self.syn.calls.contains(&c.kind())
+                && callee(c).is_some_and(|f| {
+                    matches!(last_segment(self.text(f)), "get" | "fetch")
+                        && receiver(c, f).is_some_and(|r| r.id() == x.id())
+                })
+        })
     }
 
     /// Whether `x` is what an assignment assigns to (Go's through its operand list).
@@ -700,6 +744,28 @@ impl<'a> Flow<'a> {
                 && p.child_by_field_name(left)
                     .is_some_and(|l| l.id() == target.id())
         })
+    }
+
+    /// A call whose result a database driver has quoted, whatever it is given: psycopg's
+    /// `sql.Identifier(col)`, Go pq's `QuoteIdentifier`, node-postgres' `escapeLiteral`,
+    /// mysqljs' `escapeId`.
+    fn sql_quoting_call(&self, n: Node<'_>) -> bool {
+        callee(n).is_some_and(|f| SQL_QUOTERS.contains(&last_segment(self.text(f))))
+    }
+
+    /// `{"asc": "ASC", "desc": "DESC"}.get(d, "ASC")`, Ruby's `fetch`: a value of a literal
+    /// map of constants ([`Flow::constant_collection`]), or a constant default.
+    fn lookup_of_constants(&self, n: Node<'a>, depth: u8) -> bool {
+        let Some(func) = callee(n) else {
+            return false;
+        };
+        matches!(last_segment(self.text(func)), "get" | "fetch")
+            && receiver(n, func).is_some_and(|r| self.constant_collection(r, depth))
+            && n.child_by_field_name("arguments").is_some_and(|a| {
+                named_children(a)
+                    .skip(1)
+                    .all(|x| self.constant_at(x, depth))
+            })
     }
 
     /// A collection made of one constant however many times, whatever it is made from: a

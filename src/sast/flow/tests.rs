@@ -623,10 +623,22 @@ fn choices_lookups_and_numeric_formats_of_constants_are_constant() {
         (Lang::JavaScript, "function f(s) {\n  const q = 'SELECT 1 ORDER BY a ' + (s === 'asc' ? 'ASC' : 'DESC');\n  run(q);\n}\n"),
         (Lang::JavaScript, "function f(kind) {\n  const q = 'SELECT * FROM ' + { user: 'users' }[kind];\n  run(q);\n}\n"),
         (Lang::Java, "class A { void f(boolean asc) { String q = \"SELECT 1 \" + (asc ? \"ASC\" : \"DESC\"); run(q); } }\n"),
+        (Lang::Java, "class A { void f(String s) { String col = switch (s) { case \"a\" -> \"name\"; default -> throw new IllegalArgumentException(s); }; String q = \"SELECT \" + col; run(q); } }\n"),
+        (Lang::Python, "def f(d):\n    q = 'SELECT 1 ' + {'asc': 'ASC', 'desc': 'DESC'}.get(d, 'ASC')\n    run(q)\n"),
+        (Lang::Python, "O = {'asc': 'ASC'}\ndef f(d):\n    q = 'SELECT 1 ' + O.get(d, 'ASC')\n    run(q)\n"),
+        (Lang::JavaScript, "function f(x) {\n  const q = 'SELECT 1 LIMIT ' + Math.min(100, parseInt(x, 10) || 20);\n  run(q);\n}\n"),
+        (Lang::JavaScript, "function f(c, col) {\n  const q = 'SELECT ' + c.escapeIdentifier(col) + ' FROM t';\n  run(q);\n}\n"),
     ] {
         let (c, ..) = ask(lang, code, "q");
         assert!(c, "{code}");
     }
+    let go = "package p\nfunc f(db *sql.DB, s string) {\n  n, _ := strconv.Atoi(s)\n  q := fmt.Sprintf(\"SELECT 1 LIMIT %d\", n)\n  db.Query(q)\n}\n";
+    assert!(!ask(Lang::Go, go, "q").1);
+    // psycopg composes with quoted identifiers: not built from raw text.
+    let py = "def f(col):\n    q = sql.SQL('SELECT {} FROM t').format(sql.Identifier(col))\n    run(q)\n";
+    assert!(!ask(Lang::Python, py, "q").1);
+    let py = "def f(col):\n    q = sql.SQL('SELECT {} FROM t').format(col)\n    run(q)\n";
+    assert!(ask(Lang::Python, py, "q").1);
     for (lang, code) in [
         (Lang::Python, "def f(desc, o):\n    q = 'SELECT 1 ORDER BY a ' + ('DESC' if desc else o)\n    run(q)\n"),
         (Lang::Python, "T = {'user': 'users'}\ndef f(kind, t):\n    T[kind] = t\n    q = 'SELECT * FROM ' + T[kind]\n    run(q)\n"),
@@ -638,6 +650,10 @@ fn choices_lookups_and_numeric_formats_of_constants_are_constant() {
         (Lang::Ruby, "def f\n  q = 'ls ' + ENV['DIR']\n  system(q)\nend\n"),
         (Lang::Php, "<?php\nfunction f() {\n  $q = 'SELECT 1 ORDER BY ' . ($_GET['o'] ?: 'a');\n  run($q);\n}\n"),
         (Lang::Java, "class A { void f(boolean asc, String o) { String q = \"SELECT 1 \" + (asc ? \"ASC\" : o); run(q); } }\n"),
+        (Lang::Java, "class A { void f(String s, String name) { String col = switch (s) { case \"a\" -> name; default -> \"id\"; }; String q = \"SELECT \" + col; run(q); } }\n"),
+        (Lang::Python, "O = {'asc': 'ASC'}\ndef f(d, o):\n    q = 'SELECT 1 ' + O.get(d, o)\n    run(q)\n"),
+        (Lang::Python, "O = {'asc': 'ASC'}\ndef f(d, req):\n    O.update(req)\n    q = 'SELECT 1 ' + O.get(d)\n    run(q)\n"),
+        (Lang::Ruby, "def f\n  q = 'ls ' + ENV.fetch('DIR', '.')\n  system(q)\nend\n"),
     ] {
         let target = if lang == Lang::Php { "$q" } else { "q" };
         let (c, ..) = ask(lang, code, target);
