@@ -46,7 +46,7 @@ const MAX_DEPTH: u8 = 4;
 /// condition into a hang. An exhausted question answers `false`.
 const VISIT_BUDGET: u32 = 20_000;
 
-/// How many nodes of a function [`Flow::number_typed`] may visit for one name.
+/// How many nodes of a function [`Flow::number_bindings`] may visit.
 const NUMBER_WALK: u32 = 200_000;
 
 /// How deep the recursive questions may nest (nested binary expressions). Worker threads
@@ -121,16 +121,16 @@ pub(crate) struct Flow<'a> {
     /// When the snippet's time is up; past it every question answers `false`.
     deadline: Instant,
     late: Cell<bool>,
-    /// [`Flow::number_typed`]'s answers, by function and name.
-    numbers: RefCell<NumberScopes>,
+    /// [`Flow::number_bindings`] of each function asked about, by its node id.
+    numbers: RefCell<HashMap<usize, Bindings>>,
 }
 
 /// Byte offsets from a start to an end.
 type Span = (usize, usize);
 
-/// By function (its node id) and name: where declarations of the name as a number are in
-/// force, or `None` when something else binds it there.
-type NumberScopes = HashMap<(usize, String), Option<Vec<Span>>>;
+/// By name, in one function: where declarations of the name as a number are in force, or
+/// `None` when something else binds it there.
+type Bindings = HashMap<String, Option<Vec<Span>>>;
 
 /// A function (or the whole snippet) that encloses a node, with the node above it.
 #[derive(Clone, Copy)]
@@ -376,10 +376,17 @@ impl<'a> Flow<'a> {
             kind,
             "generator_expression" | "list_comprehension" | "set_comprehension"
         ) {
-            // `"?" for _ in ids`: each element is the body, whatever it iterates.
-            return n
-                .child_by_field_name("body")
-                .is_some_and(|b| self.constant_at(b, depth));
+            // `"?" for _ in ids`: each element is the body, whatever it iterates, if the
+            // body reads none of the names the loop binds.
+            let bound: Vec<&str> = named_children(n)
+                .filter(|c| c.kind() == "for_in_clause")
+                .filter_map(|c| c.child_by_field_name("left"))
+                .flat_map(|l| self.identifiers_in(l))
+                .map(|i| self.text(i))
+                .collect();
+            return n.child_by_field_name("body").is_some_and(|b| {
+                !bound.iter().any(|name| self.reads_name(b, name)) && self.constant_at(b, depth)
+            });
         }
         if kind == "cast_expression" {
             // `(int) $x`, `(long) n`: a numeric cast cannot carry syntax.
@@ -408,54 +415,63 @@ impl<'a> Flow<'a> {
         let Some(f) = self.scopes(id).first().map(|s| s.node) else {
             return false;
         };
-        let name = self.text(id);
-        let key = (f.id(), name.to_owned());
-        let cached = self.numbers.borrow().get(&key).cloned();
-        let scopes = match cached {
-            Some(scopes) => scopes,
-            None => {
-                let scopes = self.only_number_bindings(f, name);
-                self.numbers.borrow_mut().insert(key, scopes.clone());
-                scopes
-            }
-        };
+        if !self.numbers.borrow().contains_key(&f.id()) {
+            let bindings = self.number_bindings(f);
+            self.numbers.borrow_mut().insert(f.id(), bindings);
+        }
+        let numbers = self.numbers.borrow();
+        let scopes = numbers
+            .get(&f.id())
+            .and_then(|b| b.get(self.text(id)))
+            .and_then(Option::as_ref);
         // A declaration in an inner block that has ended (`{ int sort = …; }`) leaves the
         // name to the field or the global it hid.
         scopes
             .into_iter()
             .flatten()
-            .any(|(from, to)| from < id.start_byte() && id.end_byte() <= to)
+            .any(|&(from, to)| from < id.start_byte() && id.end_byte() <= to)
     }
 
-    /// When every occurrence of `name` in function `f` (nested functions too) is a
+    /// For each name in function `f` (nested functions too) whose every occurrence is a
     /// declaration of it as a number in `f` itself, or a use in an expression: where each
     /// declaration is in force (from the declaration to its block's end, as byte offsets).
-    /// Any other place it appears (a `for (String n : …)`, a lambda's or a pattern's
+    /// A name that appears anywhere else (a `for (String n : …)`, a lambda's or a pattern's
     /// binding, Go's `n := …`, a nested prototype's parameter) may bind another variable:
-    /// `None`, not known.
-    fn only_number_bindings(&self, f: Node<'a>, name: &str) -> Option<Vec<Span>> {
-        let mut scopes = Vec::new();
+    /// `None`, not known. One walk of `f` answers every name; too long a function answers
+    /// none.
+    fn number_bindings(&self, f: Node<'a>) -> Bindings {
+        let mut names: Bindings = HashMap::new();
         let mut stack = vec![f];
-        // Its own cap, not the question's budget: the answer is kept for every later
-        // question, so a long function is walked once per name.
         let mut visits = 0u32;
         while let Some(x) = stack.pop() {
             visits += 1;
             if visits > NUMBER_WALK || self.late.get() {
-                return None;
+                return HashMap::new();
             }
             stack.extend(named_children(x));
-            if !self.syn.identifiers.contains(&x.kind()) || self.text(x) != name {
+            if !self.syn.identifiers.contains(&x.kind()) {
                 continue;
             }
-            let parent = x.parent()?;
-            match self.number_binding(f, x, parent)? {
-                Some(block) => scopes.push((x.start_byte(), block.end_byte())),
-                None if self.in_expression(parent) => {}
-                None => return None,
+            let entry = names
+                .entry(self.text(x).to_owned())
+                .or_insert_with(|| Some(Vec::new()));
+            let Some(scopes) = entry else {
+                continue;
+            };
+            let binding = x
+                .parent()
+                .and_then(|p| match self.number_binding(f, x, p)? {
+                    Some(block) => Some(Some((x.start_byte(), block.end_byte()))),
+                    None if self.in_expression(p) => Some(None),
+                    None => None,
+                });
+            match binding {
+                Some(Some(span)) => scopes.push(span),
+                Some(None) => {}
+                None => *entry = None,
             }
         }
-        Some(scopes)
+        names
     }
 
     /// What identifier `x` (under `parent`) is: `Some(None)` if no declaration's name,
@@ -514,7 +530,15 @@ impl<'a> Flow<'a> {
         }
         let mut block = decl.parent()?;
         while !(block.kind().contains("block")
-            || matches!(block.kind(), "compound_statement" | "for_statement")
+            || matches!(
+                block.kind(),
+                "compound_statement"
+                    | "for_statement"
+                    | "expression_case"
+                    | "type_case"
+                    | "communication_case"
+                    | "default_case"
+            )
             || block.id() == f.id())
         {
             block = block.parent()?;
@@ -525,7 +549,7 @@ impl<'a> Flow<'a> {
     /// Whether an identifier under `parent` is read or assigned in an expression (an
     /// operand, an argument, a value, an index), where it names a variable declared before.
     fn in_expression(&self, parent: Node<'a>) -> bool {
-        const USES: [&str; 24] = [
+        const USES: [&str; 22] = [
             "binary_expression",
             "argument_list",
             "arguments",
@@ -544,8 +568,6 @@ impl<'a> Flow<'a> {
             "expression_statement",
             "inc_statement",
             "dec_statement",
-            "array_initializer",
-            "initializer_list",
             "keyed_element",
             "literal_element",
             "comma_expression",
@@ -583,14 +605,42 @@ impl<'a> Flow<'a> {
                 .src
                 .get(n.start_byte()..args.start_byte())
                 .unwrap_or("");
-            let converts = head.contains("Character")
+            let name = last_segment(head.trim_end_matches(['(', ' ']));
+            if head.contains("Character")
                 || matches!(
-                    last_segment(head.trim_end_matches(['(', ' '])),
+                    name,
                     "fromCharCode" | "fromCodePoint" | "chr" | "toChars" | "appendCodePoint"
-                );
-            let formats_char = named_children(args)
-                .any(|x| self.syn.strings.contains(&x.kind()) && char_conversion(self.text(x)));
-            return converts || formats_char;
+                )
+            {
+                return true;
+            }
+            // The format, where it is written: an argument or the receiver
+            // (`"…".formatted(code)`).
+            let receiver = callee(n).and_then(|f| receiver(n, f));
+            let literals: Vec<Node<'a>> = named_children(args)
+                .chain(receiver)
+                .filter(|x| self.syn.strings.contains(&x.kind()))
+                .collect();
+            let formats = self.syn.format_fns.contains(&name)
+                || self.syn.writers.contains(&name)
+                || name.ends_with("printf")
+                || name == "formatted";
+            // A format held elsewhere (`String.format(FMT, code)`, a macro, a variable, a
+            // concatenation) may say `%c`: not known.
+            return (formats && literals.is_empty())
+                || literals.iter().any(|x| char_conversion(self.text(*x)));
+        }
+        false
+    }
+
+    /// Whether an identifier under `n` is `name`.
+    fn reads_name(&self, n: Node<'_>, name: &str) -> bool {
+        let mut stack = vec![n];
+        while let Some(x) = stack.pop() {
+            if self.syn.identifiers.contains(&x.kind()) && self.text(x) == name {
+                return true;
+            }
+            stack.extend(named_children(x));
         }
         false
     }
@@ -781,11 +831,28 @@ impl<'a> Flow<'a> {
         };
         let mut args = named_children(args);
         match last_segment(self.text(func)) {
-            "map" => args.any(|a| {
+            // The function is the first argument (`thisArg` follows it in JavaScript), and
+            // its body must not read what it is handed: a parameter named like an outer
+            // constant is still the element (JavaScript's index aside, [`Flow::map_index`]).
+            "map" => args.next().is_some_and(|a| {
                 let a = self.unwrap(a);
+                // `(x, i) => …`, Java's `x -> …` (the name is the parameters), JavaScript's
+                // `x => …` (under `parameter`).
+                let element = a
+                    .child_by_field_name("parameters")
+                    .and_then(|p| {
+                        if self.syn.identifiers.contains(&p.kind()) {
+                            Some(p)
+                        } else {
+                            named_children(p).next()
+                        }
+                    })
+                    .or_else(|| a.child_by_field_name("parameter"))
+                    .map(|p| self.text(p));
                 self.syn.functions.contains(&a.kind())
-                    && a.child_by_field_name("body")
-                        .is_some_and(|b| self.constant_at(b, depth))
+                    && a.child_by_field_name("body").is_some_and(|b| {
+                        element.is_none_or(|e| !self.reads_name(b, e)) && self.constant_at(b, depth)
+                    })
             }),
             // `fill(v, start, end)` keeps what is outside the range.
             "fill" => {
@@ -807,13 +874,22 @@ impl<'a> Flow<'a> {
             .child_by_field_name("parameters")
             .and_then(|p| named_children(p).nth(1))
             .is_some_and(|p| self.text(p) == self.text(id));
-        let call = f
-            .parent()
-            .filter(|a| a.kind() == "arguments")
-            .and_then(|a| a.parent());
+        let args = f.parent().filter(|a| a.kind() == "arguments");
+        let first = args
+            .and_then(|a| a.named_child(0))
+            .is_some_and(|a| a.id() == f.id());
+        // lodash's `_.map(obj, (v, key) => …)` and jQuery's `$.map` hand a key, and take
+        // the function second.
         index
-            && call.is_some_and(|c| {
-                callee(c).is_some_and(|func| last_segment(self.text(func)) == "map")
+            && first
+            && args.and_then(|a| a.parent()).is_some_and(|c| {
+                callee(c).is_some_and(|func| {
+                    last_segment(self.text(func)) == "map"
+                        && receiver(c, func).is_some_and(|r| {
+                            !self.text(r).starts_with(['_', '$'])
+                                && !self.text(r).starts_with("jQuery")
+                        })
+                })
             })
     }
 
@@ -822,6 +898,10 @@ impl<'a> Flow<'a> {
             return false;
         };
         let name = last_segment(self.text(func));
+        if n.child_by_field_name("block").is_some() {
+            // Ruby's `.collect { |c| … }`: the block makes the values.
+            return false;
+        }
         // Formatting only constants (`", ".join(["%s"] * n)`) also yields a constant.
         let conversion = CONVERSIONS.contains(&name)
             || self.syn.format_fns.contains(&name)
@@ -833,7 +913,8 @@ impl<'a> Flow<'a> {
             let ok = self.constant_at(obj, depth)
                 || (self.syn.identifiers.contains(&obj.kind())
                     && self.text(obj).starts_with(|c: char| c.is_ascii_uppercase()))
-                || matches!(self.text(obj), "bytes" | "strings");
+                || self.text(obj) == "bytes"
+                || self.syn.text_packages.contains(&self.text(obj));
             if !ok {
                 return false;
             }
@@ -1654,9 +1735,10 @@ fn char_conversion(s: &str) -> bool {
             i = j + 1;
             continue;
         }
+        // C's and Python's adjacent literals (`"%" "c"`) are one format.
         while b
             .get(j)
-            .is_some_and(|c| b"-+ #0123456789.*lhL$[]".contains(c))
+            .is_some_and(|c| b"-+ #0123456789.*lhL$[]\" \t\n".contains(c))
         {
             j += 1;
         }

@@ -68,9 +68,12 @@ pub(crate) struct Syntax {
     /// whose compiler holds a variable to it; empty where types are not enforced.
     pub typed_declarations: &'static [&'static str],
     /// Type names whose values are numbers or booleans (each word of a C type is one): a
-    /// variable declared with one cannot carry syntax. `char` and Go's `byte` and `rune`
-    /// are left out: one character may be a quote.
+    /// variable declared with one cannot carry syntax. `char`, `byte` and Go's `rune` are
+    /// left out: one character may be a quote.
     pub number_types: &'static [&'static str],
+    /// Standard packages whose functions convert text (Go's `strings.Join`): a receiver
+    /// by that name is the package, not a variable.
+    pub text_packages: &'static [&'static str],
     /// Methods that append their arguments to the receiver (`sb.append(x)`,
     /// `parts.append(x)`), which counts as an augmented assignment to the receiver.
     pub appenders: &'static [&'static str],
@@ -114,6 +117,7 @@ const PY: Syntax = Syntax {
     numeric: &["int", "float", "bool", "len", "round", "abs"],
     typed_declarations: &[],
     number_types: &[],
+    text_packages: &[],
     appenders: &["append", "extend", "write"],
 };
 
@@ -181,6 +185,7 @@ const JS: Syntax = Syntax {
     ],
     typed_declarations: &[],
     number_types: &[],
+    text_packages: &[],
     appenders: &["push"],
 };
 
@@ -241,9 +246,10 @@ const JAVA: Syntax = Syntax {
     ],
     typed_declarations: &["formal_parameter", "local_variable_declaration"],
     number_types: &[
-        "int", "long", "short", "byte", "double", "float", "boolean", "Integer", "Long", "Short",
-        "Double", "Float", "Boolean",
+        "int", "long", "short", "double", "float", "boolean", "Integer", "Long", "Short", "Double",
+        "Float", "Boolean",
     ],
+    text_packages: &[],
     appenders: &["append", "add"],
 };
 
@@ -310,6 +316,7 @@ const GO: Syntax = Syntax {
         "int", "int8", "int16", "int32", "int64", "uint", "uint16", "uint32", "uint64", "uintptr",
         "float32", "float64", "bool",
     ],
+    text_packages: &["strings"],
     appenders: &["WriteString", "Write"],
 };
 
@@ -377,6 +384,7 @@ const PHP: Syntax = Syntax {
     numeric: &["intval", "floatval", "boolval", "count", "abs"],
     typed_declarations: &[],
     number_types: &[],
+    text_packages: &[],
     appenders: &[],
 };
 
@@ -457,6 +465,7 @@ const C: Syntax = Syntax {
         "intptr_t",
         "uintptr_t",
     ],
+    text_packages: &[],
     appenders: &["append", "push_back"],
 };
 
@@ -507,6 +516,7 @@ const RUBY: Syntax = Syntax {
     ],
     typed_declarations: &[],
     number_types: &[],
+    text_packages: &[],
     appenders: &["concat", "push"],
 };
 
@@ -533,6 +543,7 @@ const BASH: Syntax = Syntax {
     numeric: &[],
     typed_declarations: &[],
     number_types: &[],
+    text_packages: &[],
     appenders: &[],
 };
 

@@ -660,3 +660,32 @@ fn choices_lookups_and_numeric_formats_of_constants_are_constant() {
         assert!(!c, "{code}");
     }
 }
+
+#[test]
+fn callback_names_formats_and_blocks_keep_their_own_values() {
+    for (lang, code, target) in [
+        // A callback's or a loop's own name, though an outer constant has it too.
+        (Lang::JavaScript, "const name = 'name';\nfunction f(ids) {\n  const p = ids.map(name => `'${name}'`).join(',');\n  q(p);\n}\n", "p"),
+        (Lang::Java, "class A { void f(List<String> ids) { String id = \"?\"; String p = ids.stream().map(id -> id).collect(Collectors.joining(\",\")); q(p); } }\n", "p"),
+        (Lang::Python, "col = 'name'\ndef f(cols):\n    p = ', '.join('\"%s\"' % col for col in cols)\n    q(p)\n", "p"),
+        // lodash's map hands a key, second; a variable named `strings` is no package.
+        (Lang::JavaScript, "function f(o) {\n  _.map(o, (v, key) => run(`SET ${key}`));\n}\n", "key"),
+        (Lang::JavaScript, "function f(o) {\n  lib.map(o, (v, key) => run(`SET ${key}`));\n}\n", "key"),
+        (Lang::JavaScript, "function f(req) {\n  const strings = req.query.names;\n  const p = strings.join(',');\n  q(p);\n}\n", "p"),
+        // Ruby's block makes the values `collect` returns.
+        (Lang::Ruby, "def f(params)\n  p = %w[a b].collect { |c| params[c] }.join(' AND ')\n  q(p)\nend\n", "p"),
+        // A number printed with a format held elsewhere, or through an array of code points.
+        (Lang::Java, "class A { void f(int code) { String p = String.format(FMT, code); q(p); } }\n", "p"),
+        (Lang::Java, "class A { void f(int code) { String p = new String(new int[] {code}, 0, 1); q(p); } }\n", "p"),
+    ] {
+        let (c, ..) = ask(lang, code, target);
+        assert!(!c, "{code}");
+    }
+    let c = "int f(sqlite3 *db, int id) {\n  char q[64];\n  sprintf(q, \"SELECT '%\" \"c'\", id);\n  return sqlite3_exec(db, q, 0, 0, 0);\n}\n";
+    assert!(!ask(Lang::C, c, "q").0);
+    // A Go case clause is a block: its number is gone in the next clause.
+    for (first, second) in [("case 1", "default"), ("default", "case 1")] {
+        let go = format!("package p\nvar name string\nfunc f(db *sql.DB, k int) {{\n  switch k {{\n  {first}:\n    var name int64\n    _ = name\n  {second}:\n    db.Query(\"'\" + name + \"'\")\n  }}\n}}\n");
+        assert!(ask(Lang::Go, &go, "\"'\" + name + \"'\"").1, "{go}");
+    }
+}
