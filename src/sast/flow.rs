@@ -82,24 +82,21 @@ const CONVERSIONS: &[&str] = &[
 
 /// Driver calls that quote an identifier or a literal for SQL (see
 /// [`Flow::sql_quoting_call`]).
-const SQL_QUOTERS: [&str; 8] = [
-    "Identifier",
-    "Literal",
-    "Placeholder",
-    "QuoteIdentifier",
-    "QuoteLiteral",
-    "escapeId",
-    "escapeIdentifier",
-    "escapeLiteral",
+const SQL_QUOTERS: [&str; 5] = [
+    "sql.Identifier",
+    "sql.Literal",
+    "sql.Placeholder",
+    "pq.QuoteIdentifier",
+    "pq.QuoteLiteral",
 ];
 
 /// Kinds that read an element of a collection by index or key (`TABLES[kind]`).
-const SUBSCRIPTS: [&str; 5] = [
+/// Not Ruby's `element_reference`: its strings change in place (`T[k] << x`).
+const SUBSCRIPTS: [&str; 4] = [
     "subscript",
     "subscript_expression",
     "array_access",
     "index_expression",
-    "element_reference",
 ];
 
 /// Decorators/annotations that make a function an HTTP handler, whose parameters are
@@ -123,6 +120,8 @@ pub(crate) struct Flow<'a> {
     late: Cell<bool>,
     /// [`Flow::number_bindings`] of each function asked about, by its node id.
     numbers: RefCell<HashMap<usize, Bindings>>,
+    /// [`Flow::literal_table`]'s answers, by defining scope and name.
+    tables: RefCell<HashMap<(usize, String), bool>>,
 }
 
 /// Byte offsets from a start to an end.
@@ -168,6 +167,7 @@ impl<'a> Flow<'a> {
             deadline,
             late: Cell::new(false),
             numbers: RefCell::new(HashMap::new()),
+            tables: RefCell::new(HashMap::new()),
         }
     }
 
@@ -349,19 +349,23 @@ impl<'a> Flow<'a> {
             "conditional_expression" | "ternary_expression" | "conditional"
         ) {
             // `"DESC" if desc else "ASC"`: one of its branches, whatever the condition.
-            return self.branches(n).all(|b| self.constant_at(b, depth));
+            return self
+                .branches(n)
+                .is_some_and(|bs| bs.iter().all(|b| self.constant_at(*b, depth)));
         }
         if kind == "switch_expression" {
             // Java's `switch (s) { case A -> "a"; default -> throw … }`: one of its values.
             return n.child_by_field_name("body").is_some_and(|body| {
-                named_children(body).all(|rule| {
-                    rule.kind() == "switch_rule"
-                        && named_children(rule).last().is_some_and(|v| {
-                            v.kind() == "throw_statement"
-                                || (v.kind() == "expression_statement"
-                                    && v.named_child(0).is_some_and(|e| self.constant_at(e, depth)))
-                        })
-                })
+                body.named_child_count() > 0
+                    && named_children(body).all(|rule| {
+                        rule.kind() == "switch_rule"
+                            && named_children(rule).last().is_some_and(|v| {
+                                v.kind() == "throw_statement"
+                                    || (v.kind() == "expression_statement"
+                                        && v.named_child(0)
+                                            .is_some_and(|e| self.constant_at(e, depth)))
+                            })
+                    })
             });
         }
         if SUBSCRIPTS.contains(&kind) {
@@ -370,7 +374,7 @@ impl<'a> Flow<'a> {
             let collection = ["value", "object", "array", "operand", "argument"]
                 .iter()
                 .find_map(|f| n.child_by_field_name(f));
-            return collection.is_some_and(|c| self.constant_collection(c, depth));
+            return collection.is_some_and(|c| self.constant_collection(c));
         }
         if matches!(
             kind,
@@ -682,86 +686,187 @@ impl<'a> Flow<'a> {
         d.given().all(|v| self.constant_at(v, depth))
     }
 
-    /// The values a conditional expression may take: its branches, and its condition too
-    /// where it has no branch for a true one (PHP's `$a ?: "x"`). Python's `a if c else b`
-    /// has no field names: its second child is the condition.
-    fn branches(&self, n: Node<'a>) -> impl Iterator<Item = Node<'a>> {
-        let fields = n.child_by_field_name("condition").map(|c| {
+    /// The two values a conditional expression may take: its branches, or its condition
+    /// where it has no branch for a true one (PHP's `$a ?: "x"`); `None` if one is
+    /// missing. Python's `a if c else b` has no field names: its second child is the
+    /// condition.
+    fn branches(&self, n: Node<'a>) -> Option<[Node<'a>; 2]> {
+        if let Some(c) = n.child_by_field_name("condition") {
             let truthy = n
                 .child_by_field_name("consequence")
                 .or_else(|| n.child_by_field_name("body"))
                 .unwrap_or(c);
-            [Some(truthy), n.child_by_field_name("alternative")]
-        });
-        let python = fields
-            .is_none()
-            .then(|| [n.named_child(0), n.named_child(2)]);
-        let all = fields.or(python).unwrap_or([None, None]);
-        // No branch at all is no value known.
-        let known = all.iter().all(Option::is_some);
-        all.into_iter().flatten().filter(move |_| known)
+            return Some([truthy, n.child_by_field_name("alternative")?]);
+        }
+        // Comments are named children too.
+        let mut parts = named_children(n).filter(|c| c.kind() != "comment");
+        let (first, _, last) = (parts.next()?, parts.next()?, parts.next()?);
+        Some([first, last])
     }
 
-    /// Whether `c` is a literal list, tuple, array or map of constants, or a variable
-    /// whose every value is one (`TABLES = {"user": "users"}`). Not a name only by its
-    /// capitals: Ruby's `ENV` is the environment.
-    fn constant_collection(&self, c: Node<'a>, depth: u8) -> bool {
+    /// Whether `c` is a literal list, tuple, array or map of plain constants (strings and
+    /// numbers, which no reader can change), or a variable that is only ever given such a
+    /// literal and otherwise only read by index or by `get` ([`Flow::literal_table`]).
+    fn constant_collection(&self, c: Node<'a>) -> bool {
         let c = self.unwrap(c);
+        if self.syn.identifiers.contains(&c.kind()) {
+            return self.literal_table(c);
+        }
+        self.literal_collection(c)
+    }
+
+    /// A literal list, tuple, array or map whose every value is a plain constant.
+    fn literal_collection(&self, c: Node<'a>) -> bool {
+        let c = self.unwrap(c);
+        let scalar = |v: Node<'a>| {
+            let v = self.unwrap(v);
+            self.syn.literals.contains(&v.kind())
+                || (self.syn.strings.contains(&v.kind()) && !self.has_interpolation(v))
+        };
         let kind = c.kind();
-        if matches!(kind, "dictionary" | "object" | "hash") {
-            return named_children(c).all(|p| {
-                p.kind() == "pair"
-                    && p.child_by_field_name("value")
-                        .is_some_and(|v| self.constant_at(v, depth))
+        if matches!(kind, "dictionary" | "object") {
+            return named_children(c)
+                .all(|p| p.kind() == "pair" && p.child_by_field_name("value").is_some_and(scalar));
+        }
+        if kind == "composite_literal" {
+            // Go's `[]string{"a", "b"}`, `map[string]string{"k": "v"}`: each element's
+            // value is its last part.
+            return c.child_by_field_name("body").is_some_and(|body| {
+                named_children(body).all(|e| {
+                    let value = named_children(e).last().and_then(|v| {
+                        if v.kind() == "literal_element" {
+                            v.named_child(0)
+                        } else {
+                            Some(v)
+                        }
+                    });
+                    matches!(e.kind(), "literal_element" | "keyed_element")
+                        && value.is_some_and(scalar)
+                })
             });
         }
-        if self.syn.arrays.contains(&kind) || self.syn.strings.contains(&kind) {
-            return self.constant_at(c, depth);
-        }
-        if !self.syn.identifiers.contains(&kind) || depth > MAX_DEPTH {
-            return false;
-        }
-        let defs = self.definitions(c);
-        !defs.is_empty()
-            && defs.iter().all(|d| {
-                !d.augmented
-                    && d.arguments.is_none()
-                    && self.constant_collection(d.value, depth + 1)
-            })
-            && !self.changed_elsewhere(c)
+        self.syn.arrays.contains(&kind)
+            && named_children(c)
+                .filter(|x| !x.kind().contains("type") && !x.kind().contains("dimensions"))
+                .all(scalar)
     }
 
-    /// Whether the collection `c` names may change besides its definitions: its name
-    /// appears in its scope other than as what they assign or as what an index or a
-    /// lookup reads (`TABLES[k] = name`, `TABLES.update(…)`, `f(TABLES)`).
-    fn changed_elsewhere(&self, c: Node<'a>) -> bool {
+    /// Whether every occurrence of the variable `c` names, in the scope that defines it
+    /// (nested functions too), is a plain assignment of a [`Flow::literal_collection`]
+    /// or a read of one of its elements (`T[k]` as a value, `T.get(k)`): then no element
+    /// is ever anything but a constant. Anything else may change it (`T[k] = x`, `T |=
+    /// x`, `T = req.body` in a closure, `[T[k]] = …`, `&T[0]`, `f(T)`, `{ T } = …`).
+    /// Walked once per scope and name.
+    fn literal_table(&self, c: Node<'a>) -> bool {
         let name = self.text(c);
         let scopes = self.scopes(c);
         let Some((scope, _)) = self.defining_scope(c, &scopes) else {
-            return true;
+            return false;
         };
+        let key = (scope.id(), name.to_owned());
+        if let Some(&known) = self.tables.borrow().get(&key) {
+            return known;
+        }
+        let known = self.only_literal_table(scope, name);
+        self.tables.borrow_mut().insert(key, known);
+        known
+    }
+
+    fn only_literal_table(&self, scope: Node<'a>, name: &str) -> bool {
+        let mut assigned = false;
         let mut stack = vec![scope];
+        let mut visits = 0u32;
         while let Some(x) = stack.pop() {
-            if !self.spend() {
-                return true;
+            visits += 1;
+            if visits > NUMBER_WALK || self.late.get() {
+                return false;
             }
             stack.extend(named_children(x));
-            if !self.syn.identifiers.contains(&x.kind()) || self.text(x) != name {
+            // Every kind of name: JavaScript's `{ T } = …` binds through a shorthand.
+            if !x.kind().contains("identifier") || self.text(x) != name {
+                continue;
+            }
+            if let Some(value) = self.assigned_value(x) {
+                if !self.literal_collection(value) {
+                    return false;
+                }
+                assigned = true;
                 continue;
             }
             let Some(p) = x.parent() else {
-                return true;
+                return false;
             };
-            let read =
-                (SUBSCRIPTS.contains(&p.kind()) && !self.assignment_target(p)) || self.looked_up(x);
-            if !(read || self.assignment_target(x)) {
-                return true;
+            let element_read = SUBSCRIPTS.contains(&p.kind())
+                && p.named_child(0).is_some_and(|c| c.id() == x.id())
+                && self.read_as_value(p);
+            if !(element_read || self.looked_up(x)) {
+                return false;
             }
         }
-        false
+        assigned
     }
 
-    /// Whether `x` is the map a `get` or `fetch` call reads (`T.get(k)`).
+    /// What a plain `=` (or Go's `:=`) assigns to `x` alone, if `x` is its target.
+    fn assigned_value(&self, x: Node<'a>) -> Option<Node<'a>> {
+        let mut p = x.parent()?;
+        let mut target = x;
+        if p.kind() == "expression_list" {
+            target = p;
+            p = p.parent()?;
+        }
+        let (_, left, right) = self
+            .syn
+            .assignments
+            .iter()
+            .find(|(k, _, _)| *k == p.kind())?;
+        let l = p.child_by_field_name(left)?;
+        let r = p.child_by_field_name(right)?;
+        let op = self
+            .src
+            .get(l.end_byte()..r.start_byte())
+            .unwrap_or("")
+            .trim();
+        let plain = matches!(op, "=" | ":=" | "");
+        (plain && l.id() == target.id() && named_children(l).count() <= 1).then_some(r)
+    }
+
+    /// Whether expression `e` is read for its value where it stands: an operand, an
+    /// argument, a returned or assigned value, an interpolation. Not a target (`e = x`,
+    /// `[e] = …`, `for (e of …)`), not an address (`&e`), not a receiver (`e.append(x)`).
+    fn read_as_value(&self, e: Node<'a>) -> bool {
+        const READS: [&str; 13] = [
+            "binary_operator",
+            "binary_expression",
+            "parenthesized_expression",
+            "argument_list",
+            "arguments",
+            "return_statement",
+            "interpolation",
+            "template_substitution",
+            "conditional_expression",
+            "ternary_expression",
+            "keyword_argument",
+            "pair",
+            "expression_statement",
+        ];
+        let Some(p) = e.parent() else {
+            return false;
+        };
+        if self.assigned_value(e).is_some() || self.assignment_target(e) {
+            return false;
+        }
+        if let Some((_, _, right)) = self.syn.assignments.iter().find(|(k, _, _)| *k == p.kind()) {
+            return p
+                .child_by_field_name(right)
+                .is_some_and(|r| r.id() == e.id());
+        }
+        if p.kind() == "expression_list" {
+            return self.read_as_value(p);
+        }
+        READS.contains(&p.kind())
+    }
+
+    /// Whether `x` is the map a `get` call reads for a value (`T.get(k)`).
     fn looked_up(&self, x: Node<'a>) -> bool {
         let mut call = x.parent();
         if call.is_some_and(|p| !self.syn.calls.contains(&p.kind())) {
@@ -770,9 +875,10 @@ impl<'a> Flow<'a> {
         call.is_some_and(|c| {
             self.syn.calls.contains(&c.kind())
                 && callee(c).is_some_and(|f| {
-                    matches!(last_segment(self.text(f)), "get" | "fetch")
+                    last_segment(self.text(f)) == "get"
                         && receiver(c, f).is_some_and(|r| r.id() == x.id())
                 })
+                && self.read_as_value(c)
         })
     }
 
@@ -797,20 +903,25 @@ impl<'a> Flow<'a> {
     }
 
     /// A call whose result a database driver has quoted, whatever it is given: psycopg's
-    /// `sql.Identifier(col)`, Go pq's `QuoteIdentifier`, node-postgres' `escapeLiteral`,
-    /// mysqljs' `escapeId`.
+    /// `sql.Identifier(col)`, Go pq's `pq.QuoteIdentifier`. Named with their package, as
+    /// written: a bare `Literal` or `escapeId` may be another library's, or land in HTML.
     fn sql_quoting_call(&self, n: Node<'_>) -> bool {
-        callee(n).is_some_and(|f| SQL_QUOTERS.contains(&last_segment(self.text(f))))
+        callee(n).is_some_and(|f| {
+            let text = self.text(f);
+            SQL_QUOTERS
+                .iter()
+                .any(|q| text == *q || text.strip_suffix(q).is_some_and(|head| head.ends_with('.')))
+        })
     }
 
-    /// `{"asc": "ASC", "desc": "DESC"}.get(d, "ASC")`, Ruby's `fetch`: a value of a literal
-    /// map of constants ([`Flow::constant_collection`]), or a constant default.
+    /// `{"asc": "ASC", "desc": "DESC"}.get(d, "ASC")`: a value of a literal map of
+    /// constants ([`Flow::constant_collection`]), or a constant default.
     fn lookup_of_constants(&self, n: Node<'a>, depth: u8) -> bool {
         let Some(func) = callee(n) else {
             return false;
         };
-        matches!(last_segment(self.text(func)), "get" | "fetch")
-            && receiver(n, func).is_some_and(|r| self.constant_collection(r, depth))
+        last_segment(self.text(func)) == "get"
+            && receiver(n, func).is_some_and(|r| self.constant_collection(r))
             && n.child_by_field_name("arguments").is_some_and(|a| {
                 named_children(a)
                     .skip(1)
@@ -1755,14 +1866,28 @@ fn char_conversion(s: &str) -> bool {
 /// Whether every conversion of printf-style format `s` prints a number (`%d`, `%5.2f`,
 /// `%(n)x`, `%%`): what it formats cannot carry syntax.
 fn numeric_conversions_only(s: &str) -> bool {
+    // An escape may spell a `%` or a conversion (`'\x25s'`): not read.
+    if s.contains('\\') {
+        return false;
+    }
     let b = s.as_bytes();
     let mut i = 0;
     while let Some(at) = b.get(i..).and_then(|r| r.iter().position(|&c| c == b'%')) {
         let mut j = i + at + 1;
         if b.get(j) == Some(&b'(') {
-            match b.get(j..).and_then(|r| r.iter().position(|&c| c == b')')) {
-                Some(close) => j += close + 1,
-                None => return false,
+            // Python's key may hold brackets of its own: `%(a(b)c)s`.
+            let mut open = 0usize;
+            loop {
+                match b.get(j) {
+                    Some(b'(') => open += 1,
+                    Some(b')') => open -= 1,
+                    Some(_) => {}
+                    None => return false,
+                }
+                j += 1;
+                if open == 0 {
+                    break;
+                }
             }
         }
         while b.get(j).is_some_and(|c| b"-+ #0123456789.*hlL".contains(c)) {

@@ -627,7 +627,6 @@ fn choices_lookups_and_numeric_formats_of_constants_are_constant() {
         (Lang::Python, "def f(d):\n    q = 'SELECT 1 ' + {'asc': 'ASC', 'desc': 'DESC'}.get(d, 'ASC')\n    run(q)\n"),
         (Lang::Python, "O = {'asc': 'ASC'}\ndef f(d):\n    q = 'SELECT 1 ' + O.get(d, 'ASC')\n    run(q)\n"),
         (Lang::JavaScript, "function f(x) {\n  const q = 'SELECT 1 LIMIT ' + Math.min(100, parseInt(x, 10) || 20);\n  run(q);\n}\n"),
-        (Lang::JavaScript, "function f(c, col) {\n  const q = 'SELECT ' + c.escapeIdentifier(col) + ' FROM t';\n  run(q);\n}\n"),
     ] {
         let (c, ..) = ask(lang, code, "q");
         assert!(c, "{code}");
@@ -654,6 +653,19 @@ fn choices_lookups_and_numeric_formats_of_constants_are_constant() {
         (Lang::Python, "O = {'asc': 'ASC'}\ndef f(d, o):\n    q = 'SELECT 1 ' + O.get(d, o)\n    run(q)\n"),
         (Lang::Python, "O = {'asc': 'ASC'}\ndef f(d, req):\n    O.update(req)\n    q = 'SELECT 1 ' + O.get(d)\n    run(q)\n"),
         (Lang::Ruby, "def f\n  q = 'ls ' + ENV.fetch('DIR', '.')\n  system(q)\nend\n"),
+        // A table given other values anywhere in its scope, or written through an
+        // element, or whose elements are lists a reader may append to.
+        (Lang::JavaScript, "let T = { name: 'name' };\napp.post('/c', (req) => { T = req.body; });\nfunction f(s) {\n  const q = 'SELECT * FROM t ORDER BY ' + T[s];\n  run(q);\n}\n"),
+        (Lang::Python, "def f(request, k):\n    if request.args.get('c'):\n        T = request.args\n    else:\n        T = {'a': 'name'}\n    q = 'SELECT %s FROM t' % T[k]\n    run(q)\n"),
+        (Lang::JavaScript, "const T = { a: 'users' };\nfunction f(req, k) {\n  [T[k]] = [req.query.t];\n  const q = 'SELECT * FROM ' + T[k];\n  run(q);\n}\n"),
+        (Lang::JavaScript, "const T = { a: 'users' };\nfunction f(req, k) {\n  const { T } = req.body;\n  const q = 'SELECT * FROM ' + T[k];\n  run(q);\n}\n"),
+        (Lang::Python, "T = {'a': ['name']}\ndef f(k, x):\n    T[k].append(x)\n    q = 'SELECT ' + ', '.join(T[k])\n    run(q)\n"),
+        (Lang::Python, "T = {'a': 'users'}\ndef f(k, x):\n    T[k], n = x, 0\n    q = 'SELECT * FROM ' + T[k]\n    run(q)\n"),
+        (Lang::Ruby, "T = { 'a' => 'users' }\ndef f(k, x)\n  T[k] << x\n  q = 'SELECT * FROM ' + T[k]\n  run(q)\nend\n"),
+        // A comment does not shift Python's branches; an escape may spell a conversion.
+        (Lang::Python, "def f(request):\n    q = 'SELECT 1 ORDER BY ' + ('id'  # default\n        if STRICT else request.args['sort'])\n    run(q)\n"),
+        (Lang::Python, "def f(name):\n    q = 'SELECT \\x25s' % name\n    run(q)\n"),
+        (Lang::Python, "def f(d):\n    q = 'SELECT %(x(y)d)s' % d\n    run(q)\n"),
     ] {
         let target = if lang == Lang::Php { "$q" } else { "q" };
         let (c, ..) = ask(lang, code, target);
@@ -688,4 +700,12 @@ fn callback_names_formats_and_blocks_keep_their_own_values() {
         let go = format!("package p\nvar name string\nfunc f(db *sql.DB, k int) {{\n  switch k {{\n  {first}:\n    var name int64\n    _ = name\n  {second}:\n    db.Query(\"'\" + name + \"'\")\n  }}\n}}\n");
         assert!(ask(Lang::Go, &go, "\"'\" + name + \"'\"").1, "{go}");
     }
+}
+
+#[test]
+fn go_elements_whose_address_is_taken_may_change() {
+    let go = "package p\nfunc f(db *sql.DB, r *http.Request) {\n  arr := []string{\"users\", \"orders\"}\n  p := &arr[0]\n  *p = r.FormValue(\"t\")\n  db.Query(\"SELECT * FROM \" + arr[0])\n}\n";
+    assert!(!ask(Lang::Go, go, "\"SELECT * FROM \" + arr[0]").0);
+    let go = "package p\nfunc f(db *sql.DB, k int) {\n  arr := []string{\"users\", \"orders\"}\n  db.Query(\"SELECT * FROM \" + arr[k])\n}\n";
+    assert!(ask(Lang::Go, go, "\"SELECT * FROM \" + arr[k]").0);
 }
