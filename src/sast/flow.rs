@@ -80,6 +80,20 @@ const CONVERSIONS: &[&str] = &[
     "toString",
 ];
 
+/// Parents under which an expression is an operand, an argument or a returned value:
+/// read for its value, not bound or written.
+const OPERAND_PARENTS: [&str; 9] = [
+    "binary_operator",
+    "binary_expression",
+    "parenthesized_expression",
+    "argument_list",
+    "arguments",
+    "return_statement",
+    "conditional_expression",
+    "ternary_expression",
+    "expression_statement",
+];
+
 /// Driver calls that quote an identifier or a literal for SQL (see
 /// [`Flow::sql_quoting_call`]).
 const SQL_QUOTERS: [&str; 5] = [
@@ -409,7 +423,7 @@ impl<'a> Flow<'a> {
     /// Whether `id` is a variable its function declares as a number or a boolean (`int id`,
     /// `id int64`, `long n, m`): the compiler keeps syntax out of it, whatever it is given.
     /// Not when a call makes a character of it (`%c`, `Character.toString`), which may be
-    /// a quote. Answered once per function and name.
+    /// a quote. A function's bindings are found once ([`Flow::number_bindings`]).
     fn number_typed(&self, id: Node<'a>) -> bool {
         if self.syn.typed_declarations.is_empty() || self.makes_a_character(id) {
             return false;
@@ -553,12 +567,9 @@ impl<'a> Flow<'a> {
     /// Whether an identifier under `parent` is read or assigned in an expression (an
     /// operand, an argument, a value, an index), where it names a variable declared before.
     fn in_expression(&self, parent: Node<'a>) -> bool {
-        const USES: [&str; 22] = [
-            "binary_expression",
-            "argument_list",
-            "arguments",
-            "parenthesized_expression",
-            "return_statement",
+        // Besides [`OPERAND_PARENTS`]: changes a number can only take as a number
+        // (`n++`, `n = m`), indexes, casts, Go's composite literals and C's commas.
+        const USES: [&str; 14] = [
             "update_expression",
             "unary_expression",
             "assignment_expression",
@@ -566,10 +577,7 @@ impl<'a> Flow<'a> {
             "subscript_expression",
             "index_expression",
             "slice_expression",
-            "ternary_expression",
-            "conditional_expression",
             "cast_expression",
-            "expression_statement",
             "inc_statement",
             "dec_statement",
             "keyed_element",
@@ -585,7 +593,7 @@ impl<'a> Flow<'a> {
             "expression_list" => parent
                 .parent()
                 .is_some_and(|g| matches!(g.kind(), "return_statement" | "assignment_statement")),
-            kind => USES.contains(&kind),
+            kind => OPERAND_PARENTS.contains(&kind) || USES.contains(&kind),
         }
     }
 
@@ -834,20 +842,12 @@ impl<'a> Flow<'a> {
     /// argument, a returned or assigned value, an interpolation. Not a target (`e = x`,
     /// `[e] = …`, `for (e of …)`), not an address (`&e`), not a receiver (`e.append(x)`).
     fn read_as_value(&self, e: Node<'a>) -> bool {
-        const READS: [&str; 13] = [
-            "binary_operator",
-            "binary_expression",
-            "parenthesized_expression",
-            "argument_list",
-            "arguments",
-            "return_statement",
+        // Besides [`OPERAND_PARENTS`]: interpolations, keyword arguments, map values.
+        const READS: [&str; 4] = [
             "interpolation",
             "template_substitution",
-            "conditional_expression",
-            "ternary_expression",
             "keyword_argument",
             "pair",
-            "expression_statement",
         ];
         let Some(p) = e.parent() else {
             return false;
@@ -863,7 +863,7 @@ impl<'a> Flow<'a> {
         if p.kind() == "expression_list" {
             return self.read_as_value(p);
         }
-        READS.contains(&p.kind())
+        OPERAND_PARENTS.contains(&p.kind()) || READS.contains(&p.kind())
     }
 
     /// Whether `x` is the map a `get` call reads for a value (`T.get(k)`).
