@@ -146,14 +146,27 @@ impl Edge {
                     );
                 }
             }
-            if std::net::TcpStream::connect(self.admin).is_ok() {
-                // The admin service is up; give the proxy service the same moment.
-                std::thread::sleep(Duration::from_millis(100));
+            // The admin service may answer before the proxy's listeners are bound (a
+            // loaded machine once refused a test's first request): wait for every one.
+            let up = |a: &SocketAddr| std::net::TcpStream::connect(a).is_ok();
+            if up(&self.admin) && self.listeners().iter().all(up) {
                 return;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
         panic!("securetag-edge did not start: {}", self.stderr_text());
+    }
+
+    /// The addresses of the proxy's `listeners` in the config file.
+    fn listeners(&self) -> Vec<SocketAddr> {
+        let text = std::fs::read_to_string(&self.config).expect("read config");
+        let yaml: serde_yaml::Value = serde_yaml::from_str(&text).expect("config is YAML");
+        yaml.get("listeners")
+            .and_then(serde_yaml::Value::as_sequence)
+            .into_iter()
+            .flatten()
+            .filter_map(|l| l.get("address")?.as_str()?.parse().ok())
+            .collect()
     }
 
     /// Starts a second process with `--upgrade` beside this one and returns the first, which
