@@ -816,6 +816,19 @@ impl<'a> Flow<'a> {
 
     /// What a plain `=` (or Go's `:=`) assigns to `x` alone, if `x` is its target.
     fn assigned_value(&self, x: Node<'a>) -> Option<Node<'a>> {
+        let (target, l, r) = self.assignment_around(x)?;
+        let op = self
+            .src
+            .get(l.end_byte()..r.start_byte())
+            .unwrap_or("")
+            .trim();
+        let plain = matches!(op, "=" | ":=" | "");
+        (plain && l.id() == target.id() && named_children(l).count() <= 1).then_some(r)
+    }
+
+    /// The assignment right above `x` (Go's through its operand list): what stands for `x`
+    /// in it, and its left and right sides.
+    fn assignment_around(&self, x: Node<'a>) -> Option<(Node<'a>, Node<'a>, Node<'a>)> {
         let mut p = x.parent()?;
         let mut target = x;
         if p.kind() == "expression_list" {
@@ -827,15 +840,11 @@ impl<'a> Flow<'a> {
             .assignments
             .iter()
             .find(|(k, _, _)| *k == p.kind())?;
-        let l = p.child_by_field_name(left)?;
-        let r = p.child_by_field_name(right)?;
-        let op = self
-            .src
-            .get(l.end_byte()..r.start_byte())
-            .unwrap_or("")
-            .trim();
-        let plain = matches!(op, "=" | ":=" | "");
-        (plain && l.id() == target.id() && named_children(l).count() <= 1).then_some(r)
+        Some((
+            target,
+            p.child_by_field_name(left)?,
+            p.child_by_field_name(right)?,
+        ))
     }
 
     /// Whether expression `e` is read for its value where it stands: an operand, an
@@ -884,22 +893,8 @@ impl<'a> Flow<'a> {
 
     /// Whether `x` is what an assignment assigns to (Go's through its operand list).
     fn assignment_target(&self, x: Node<'a>) -> bool {
-        let Some(mut p) = x.parent() else {
-            return false;
-        };
-        let mut target = x;
-        if p.kind() == "expression_list" {
-            target = p;
-            let Some(g) = p.parent() else {
-                return false;
-            };
-            p = g;
-        }
-        self.syn.assignments.iter().any(|(k, left, _)| {
-            *k == p.kind()
-                && p.child_by_field_name(left)
-                    .is_some_and(|l| l.id() == target.id())
-        })
+        self.assignment_around(x)
+            .is_some_and(|(target, l, _)| l.id() == target.id())
     }
 
     /// A call whose result a database driver has quoted, whatever it is given: psycopg's
