@@ -113,6 +113,34 @@ const SUBSCRIPTS: [&str; 4] = [
     "index_expression",
 ];
 
+/// Conditional statements and expressions, whose branches run on their condition's value:
+/// not loops (`do … while` runs its body first; a `while` that breaks out leaves it true).
+const CONDITIONALS: [&str; 9] = [
+    "if_statement",
+    "if",
+    "unless",
+    "if_modifier",
+    "unless_modifier",
+    "if_expression",
+    "ternary_expression",
+    "conditional_expression",
+    "conditional",
+];
+
+/// Methods that test whether their argument is in the receiver (`ALLOWED.includes(k)`),
+/// or read it from there (`get`), leaving the receiver as it was.
+const MEMBERSHIP_METHODS: [&str; 9] = [
+    "includes",
+    "has",
+    "contains",
+    "include?",
+    "member?",
+    "containsKey",
+    "has_key?",
+    "key?",
+    "get",
+];
+
 /// Decorators/annotations that make a function an HTTP handler, whose parameters are
 /// untrusted (`@app.route`, `@GetMapping`, `@router.post`).
 const HANDLER_MARKS: &str =
@@ -387,7 +415,8 @@ impl<'a> Flow<'a> {
             // whatever the index.
             let collection = ["value", "object", "array", "operand", "argument"]
                 .iter()
-                .find_map(|f| n.child_by_field_name(f));
+                .find_map(|f| n.child_by_field_name(f))
+                .or_else(|| n.named_child(0));
             return collection.is_some_and(|c| self.constant_collection(c));
         }
         if matches!(
@@ -681,11 +710,13 @@ impl<'a> Flow<'a> {
             return true;
         }
         let defs = self.definitions(n);
-        if defs.is_empty() {
-            return self.map_index(n);
-        }
-        defs.iter().all(|d| self.def_constant(d, depth + 1))
-            && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n, depth + 1))
+        let given_constants = if defs.is_empty() {
+            self.map_index(n)
+        } else {
+            defs.iter().all(|d| self.def_constant(d, depth + 1))
+                && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n, depth + 1))
+        };
+        given_constants || self.checked_against_constants(n, &defs, depth + 1)
     }
 
     /// Whether what `d` gives its variable is built only from literals: appending
@@ -732,31 +763,80 @@ impl<'a> Flow<'a> {
                 || (self.syn.strings.contains(&v.kind()) && !self.has_interpolation(v))
         };
         let kind = c.kind();
-        if matches!(kind, "dictionary" | "object") {
-            return named_children(c)
-                .all(|p| p.kind() == "pair" && p.child_by_field_name("value").is_some_and(scalar));
+        if matches!(kind, "dictionary" | "object" | "hash") {
+            // Keys too: a membership test reads them (`"k" in T`).
+            let key = |k: Node<'a>| {
+                matches!(k.kind(), "property_identifier" | "hash_key_symbol") || scalar(k)
+            };
+            return named_children(c).all(|p| {
+                p.kind() == "pair"
+                    && p.child_by_field_name("key").is_some_and(key)
+                    && p.child_by_field_name("value").is_some_and(scalar)
+            });
+        }
+        if self.syn.calls.contains(&kind) {
+            // `new Set(["a", "b"])`, `Set.of("a", "b")`, `frozenset({"a"})`, Ruby's
+            // `%w[a b].freeze`: made from constants alone, by a maker that adds nothing.
+            let Some(func) = callee(c) else {
+                return false;
+            };
+            let args: Vec<Node<'a>> = c
+                .child_by_field_name("arguments")
+                .map(|a| {
+                    named_children(a)
+                        .filter(|k| k.kind() != "comment")
+                        .collect()
+                })
+                .unwrap_or_default();
+            return match last_segment(self.text(func)) {
+                "freeze" => {
+                    args.is_empty() && receiver(c, func).is_some_and(|r| self.literal_collection(r))
+                }
+                "Set" | "set" | "frozenset" | "tuple" | "of" | "asList" => {
+                    args.iter().all(|a| scalar(*a))
+                        || matches!(args[..], [a] if self.literal_collection(a))
+                }
+                _ => false,
+            };
+        }
+        if kind == "string_array" {
+            // Ruby's `%w[a b]`.
+            return named_children(c).all(|w| {
+                w.kind() == "bare_string" && named_children(w).all(|p| p.kind() == "string_content")
+            });
         }
         if kind == "composite_literal" {
-            // Go's `[]string{"a", "b"}`, `map[string]string{"k": "v"}`: each element's
-            // value is its last part.
+            // Go's `[]string{"a", "b"}`, `map[string]bool{"k": true}`: keys and values.
             return c.child_by_field_name("body").is_some_and(|body| {
                 named_children(body).all(|e| {
-                    let value = named_children(e).last().and_then(|v| {
+                    // A key and a value, or a value; each may be wrapped.
+                    let part = |v: Node<'a>| {
                         if v.kind() == "literal_element" {
-                            v.named_child(0)
+                            v.named_child(0).is_some_and(scalar)
                         } else {
-                            Some(v)
+                            scalar(v)
                         }
-                    });
-                    matches!(e.kind(), "literal_element" | "keyed_element")
-                        && value.is_some_and(scalar)
+                    };
+                    match e.kind() {
+                        "literal_element" => part(e),
+                        "keyed_element" => e.named_child_count() > 0 && named_children(e).all(part),
+                        _ => false,
+                    }
                 })
             });
         }
-        self.syn.arrays.contains(&kind)
+        // PHP's `['k' => 'v']` holds an initializer per element, with its key if any.
+        let element = |x: Node<'a>| {
+            if x.kind() == "array_element_initializer" {
+                x.named_child_count() > 0 && named_children(x).all(scalar)
+            } else {
+                scalar(x)
+            }
+        };
+        (self.syn.arrays.contains(&kind) || kind == "set")
             && named_children(c)
                 .filter(|x| !x.kind().contains("type") && !x.kind().contains("dimensions"))
-                .all(scalar)
+                .all(element)
     }
 
     /// Whether every occurrence of the variable `c` names, in the scope that defines it
@@ -790,8 +870,11 @@ impl<'a> Flow<'a> {
                 return false;
             }
             stack.extend(named_children(x));
-            // Every kind of name: JavaScript's `{ T } = …` binds through a shorthand.
-            if !x.kind().contains("identifier") || self.text(x) != name {
+            // Every kind of name: JavaScript's `{ T } = …` binds through a shorthand, PHP's
+            // are variable names.
+            let a_name =
+                x.kind().contains("identifier") || self.syn.identifiers.contains(&x.kind());
+            if !a_name || self.text(x) != name {
                 continue;
             }
             if let Some(value) = self.assigned_value(x) {
@@ -807,7 +890,7 @@ impl<'a> Flow<'a> {
             let element_read = SUBSCRIPTS.contains(&p.kind())
                 && p.named_child(0).is_some_and(|c| c.id() == x.id())
                 && self.read_as_value(p);
-            if !(element_read || self.looked_up(x)) {
+            if !(element_read || self.looked_up(x) || self.tested_for_membership(x)) {
                 return false;
             }
         }
@@ -848,7 +931,7 @@ impl<'a> Flow<'a> {
     }
 
     /// Whether expression `e` is read for its value where it stands: an operand, an
-    /// argument, a returned or assigned value, an interpolation. Not a target (`e = x`,
+    /// argument, a returned or assigned value, an interpolation, a condition. Not a target (`e = x`,
     /// `[e] = …`, `for (e of …)`), not an address (`&e`), not a receiver (`e.append(x)`).
     fn read_as_value(&self, e: Node<'a>) -> bool {
         // Besides [`OPERAND_PARENTS`]: interpolations, keyword arguments, map values.
@@ -872,7 +955,20 @@ impl<'a> Flow<'a> {
         if p.kind() == "expression_list" {
             return self.read_as_value(p);
         }
-        OPERAND_PARENTS.contains(&p.kind()) || READS.contains(&p.kind())
+        // A condition, and what `!` or `not` negates (not what `&` takes the address of).
+        let negated = p.named_child_count() == 1
+            && p.child(0)
+                .is_some_and(|op| matches!(self.text(op), "!" | "not"));
+        let condition = p
+            .child_by_field_name("condition")
+            .is_some_and(|c| c.id() == e.id());
+        // PHP's `argument`, a cast: what they wrap is read as they are.
+        let wrapped = || self.syn.wrappers.contains(&p.kind()) && self.read_as_value(p);
+        negated
+            || condition
+            || OPERAND_PARENTS.contains(&p.kind())
+            || READS.contains(&p.kind())
+            || wrapped()
     }
 
     /// Whether `x` is the map a `get` call reads for a value (`T.get(k)`).
@@ -997,6 +1093,290 @@ impl<'a> Flow<'a> {
                         })
                 })
             })
+    }
+
+    // ----- allow-lists ----------------------------------------------------------------------
+
+    /// Whether `id` holds, where it stands, a member of a literal collection of constants
+    /// that a check above it tested it against: after `if (!ALLOWED.includes(col)) throw
+    /// …`, inside `if col in ALLOWED:`, in `ALLOWED.has(s) ? s : "id"`. Then it is one of
+    /// those constants. The check must be in `id`'s own function, and a value given to the
+    /// name after the check must be constant too.
+    fn checked_against_constants(&self, id: Node<'a>, defs: &[Def<'a>], depth: u8) -> bool {
+        let Some(check) = self.membership_check(id) else {
+            return false;
+        };
+        defs.iter()
+            .all(|d| d.end <= check.start_byte() || self.def_constant(d, depth))
+    }
+
+    /// The nearest statement or expression above `id`, in its function, that only lets
+    /// `id`'s name through as a member ([`Flow::membership`]): a conditional whose branch
+    /// holds `id`, or an earlier statement that leaves unless the name is a member
+    /// ([`Flow::leaves_unless_member`]).
+    fn membership_check(&self, id: Node<'a>) -> Option<Node<'a>> {
+        let name = self.text(id);
+        // The path from the root down to `id`, a visit a level ([`Flow::scopes`] says why).
+        let mut path = vec![self.root];
+        let mut cur = self.root;
+        while cur.id() != id.id() {
+            if !self.spend() {
+                return None;
+            }
+            cur = cur.child_with_descendant(id)?;
+            path.push(cur);
+        }
+        for pair in path.windows(2).rev() {
+            let (above, child) = (pair[0], pair[1]);
+            if self.syn.functions.contains(&above.kind()) {
+                return None;
+            }
+            if let Some((condition, when)) = self.branch_of(above, child) {
+                if self.membership(condition, name) == Some(when) {
+                    return Some(above);
+                }
+            }
+            let earlier = named_children(above).take_while(|s| s.id() != child.id());
+            let earlier: Vec<Node<'a>> = earlier.collect();
+            for s in earlier.into_iter().rev() {
+                if !self.spend() {
+                    return None;
+                }
+                if self.leaves_unless_member(s, name) {
+                    return Some(s);
+                }
+            }
+        }
+        None
+    }
+
+    /// When `child` is a branch of the conditional `n` (a statement or an expression): the
+    /// condition, and the value it has whenever that branch runs.
+    fn branch_of(&self, n: Node<'a>, child: Node<'a>) -> Option<(Node<'a>, bool)> {
+        if !CONDITIONALS.contains(&n.kind()) {
+            return None;
+        }
+        if let Some(condition) = n.child_by_field_name("condition") {
+            if condition.id() == child.id() {
+                return None;
+            }
+            // Ruby's `unless` runs its consequence when the condition is false.
+            let runs_when = !n.kind().starts_with("unless");
+            let truthy = n
+                .child_by_field_name("consequence")
+                .or_else(|| n.child_by_field_name("body"));
+            if truthy.is_some_and(|t| t.id() == child.id()) {
+                return Some((condition, runs_when));
+            }
+            let falsy = n.child_by_field_name("alternative");
+            return falsy
+                .is_some_and(|f| f.id() == child.id())
+                .then_some((condition, !runs_when));
+        }
+        // Python's `a if c else b` has no field names.
+        let parts: Vec<Node<'a>> = named_children(n)
+            .filter(|c| c.kind() != "comment")
+            .collect();
+        match parts[..] {
+            [a, c, _] if a.id() == child.id() => Some((c, true)),
+            [_, c, b] if b.id() == child.id() => Some((c, false)),
+            _ => None,
+        }
+    }
+
+    /// Whether statement `s` leaves (returns, throws, breaks out) unless `name` is a member:
+    /// `if (!ALLOWED.includes(name)) throw …`, `if name not in ALLOWED: raise`, Ruby's
+    /// `raise … unless ALLOWED.include?(name)`.
+    fn leaves_unless_member(&self, s: Node<'a>, name: &str) -> bool {
+        if !CONDITIONALS.contains(&s.kind()) {
+            return false;
+        }
+        let Some(condition) = s.child_by_field_name("condition") else {
+            return false;
+        };
+        let Some(leaving) = s
+            .child_by_field_name("consequence")
+            .or_else(|| s.child_by_field_name("body"))
+        else {
+            return false;
+        };
+        // After `s`, the condition has the value that does not run the branch.
+        let after = s.kind().starts_with("unless");
+        self.exits(leaving) && self.membership(condition, name) == Some(after)
+    }
+
+    /// Whether a branch's last statement leaves the code that follows: a `return`, a
+    /// `throw`, a `break`, an exit of the process.
+    fn exits(&self, mut n: Node<'a>) -> bool {
+        const LEAVE: [&str; 16] = [
+            "return",
+            "throw",
+            "raise",
+            "fail",
+            "break",
+            "continue",
+            "exit",
+            "die",
+            "abort",
+            "panic",
+            "sys.exit",
+            "os.Exit",
+            "process.exit",
+            "log.Fatal",
+            "log.Fatalf",
+            "log.Fatalln",
+        ];
+        const BLOCKS: [&str; 7] = [
+            "block",
+            "statement_block",
+            "compound_statement",
+            "statement_list",
+            "then",
+            "body_statement",
+            "expression_statement",
+        ];
+        for _ in 0..MAX_NESTING {
+            if !self.spend() {
+                return false;
+            }
+            let text = self.text(n);
+            let leaves = LEAVE.iter().any(|w| {
+                text.strip_prefix(w).is_some_and(|rest| {
+                    !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
+                })
+            });
+            if leaves {
+                return true;
+            }
+            if !BLOCKS.contains(&n.kind()) {
+                return false;
+            }
+            match named_children(n).filter(|c| c.kind() != "comment").last() {
+                Some(last) => n = last,
+                None => return false,
+            }
+        }
+        false
+    }
+
+    /// What condition `c` says of `name`'s membership in a literal collection of constants
+    /// ([`Flow::constant_collection`]): `Some(true)` when the name is a member whenever `c`
+    /// is true (`ALLOWED.includes(name)`, `name in ALLOWED`, `in_array($name, [...])`,
+    /// `allowed[name]`), `Some(false)` when it is one whenever `c` is false (`!…`, `not
+    /// in`), `None` when `c` says nothing of it.
+    fn membership(&self, c: Node<'a>, name: &str) -> Option<bool> {
+        let _nest = self.enter()?;
+        let c = self.unwrap(c);
+        let operands: Vec<Node<'a>> = named_children(c)
+            .filter(|k| k.kind() != "comment")
+            .collect();
+        let names = |x: Node<'a>| {
+            let x = self.unwrap(x);
+            self.syn.identifiers.contains(&x.kind()) && self.text(x) == name
+        };
+        if let Some((collection, item, member)) = self.membership_test(c) {
+            return (names(item) && self.constant_collection(collection)).then_some(member);
+        }
+        let first = c.child(0).map(|t| self.text(t));
+        match (first, &operands[..]) {
+            (Some("!" | "not"), [x]) => return self.membership(*x, name).map(|member| !member),
+            // PHP's `isset($allowed[$name])`.
+            (Some("isset"), _) => {
+                let args = c.child_by_field_name("arguments")?;
+                return self.membership(named_children(args).next()?, name);
+            }
+            _ => {}
+        }
+        if SUBSCRIPTS.contains(&c.kind()) {
+            // Go's `allowed[name]` in a map of booleans, JavaScript's in an object.
+            let (collection, index) = (operands.first()?, operands.get(1)?);
+            return (names(*index) && self.constant_collection(*collection)).then_some(true);
+        }
+        let [left, right] = operands[..] else {
+            return None;
+        };
+        match self.operator_between(left, right)[..] {
+            // Both hold when `a && b` does; neither when `a || b` does not.
+            ["&&"] | ["and"] => [left, right]
+                .iter()
+                .any(|x| self.membership(*x, name) == Some(true))
+                .then_some(true),
+            ["||"] | ["or"] => [left, right]
+                .iter()
+                .any(|x| self.membership(*x, name) == Some(false))
+                .then_some(false),
+            _ => None,
+        }
+    }
+
+    /// The collection and the item of a membership test, and whether it is true for a
+    /// member: `T.includes(k)` (and `has`, `contains`, `include?`, `get`…), `k in T`, `k not
+    /// in T`, `in_array($k, T)`, `slices.Contains(T, k)`.
+    fn membership_test(&self, c: Node<'a>) -> Option<(Node<'a>, Node<'a>, bool)> {
+        let operands: Vec<Node<'a>> = named_children(c)
+            .filter(|k| k.kind() != "comment")
+            .collect();
+        if !self.syn.calls.contains(&c.kind()) {
+            let [left, right] = operands[..] else {
+                return None;
+            };
+            return match self.operator_between(left, right)[..] {
+                ["in"] => Some((right, left, true)),
+                ["not", "in"] => Some((right, left, false)),
+                _ => None,
+            };
+        }
+        let func = callee(c)?;
+        let text = self.text(func);
+        let args: Vec<Node<'a>> = c
+            .child_by_field_name("arguments")
+            .map(|a| {
+                named_children(a)
+                    .filter(|k| k.kind() != "comment")
+                    .collect()
+            })
+            .unwrap_or_default();
+        match (last_segment(text), &args[..]) {
+            (m, [item]) if MEMBERSHIP_METHODS.contains(&m) => {
+                Some((receiver(c, func)?, *item, true))
+            }
+            ("in_array" | "array_key_exists", [item, collection, ..]) => {
+                Some((*collection, *item, true))
+            }
+            ("Contains", [collection, item]) if text == "slices.Contains" => {
+                Some((*collection, *item, true))
+            }
+            _ => None,
+        }
+    }
+
+    /// The words of the operator between two operands (`["not", "in"]`).
+    fn operator_between(&self, left: Node<'_>, right: Node<'_>) -> Vec<&'a str> {
+        self.src
+            .get(left.end_byte()..right.start_byte())
+            .unwrap_or("")
+            .split_whitespace()
+            .collect()
+    }
+
+    /// Whether `x` is the collection that a membership test reads
+    /// ([`Flow::membership_test`]), which leaves it as it was.
+    fn tested_for_membership(&self, x: Node<'a>) -> bool {
+        let mut n = x;
+        // Up through an argument's wrapper, the argument list and a member access.
+        for _ in 0..3 {
+            let Some(p) = n.parent() else {
+                return false;
+            };
+            let tests_x = self
+                .membership_test(p)
+                .is_some_and(|(collection, ..)| self.unwrap(collection).id() == x.id());
+            if tests_x {
+                return true;
+            }
+            n = p;
+        }
+        false
     }
 
     fn conversion_of_constants(&self, n: Node<'a>, depth: u8) -> bool {

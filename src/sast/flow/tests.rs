@@ -709,3 +709,126 @@ fn go_elements_whose_address_is_taken_may_change() {
     let go = "package p\nfunc f(db *sql.DB, k int) {\n  arr := []string{\"users\", \"orders\"}\n  db.Query(\"SELECT * FROM \" + arr[k])\n}\n";
     assert!(ask(Lang::Go, go, "\"SELECT * FROM \" + arr[k]").0);
 }
+
+#[test]
+fn names_checked_against_allow_lists_are_constant() {
+    let c = |lang, code: &str| ask(lang, code, "col").0;
+    // JavaScript: a guard that throws or returns, `in`, a ternary, a positive branch.
+    let js = |check: &str, list: &str| {
+        format!(
+            "{list}\nfunction f(req, res) {{\n  const col = req.query.sort;\n  {check}\n  return db.query(`SELECT * FROM t ORDER BY ${{col}}`);\n}}\n"
+        )
+    };
+    let list = "const ALLOWED = ['name', 'created_at'];";
+    assert!(c(
+        Lang::JavaScript,
+        &js(
+            "if (!ALLOWED.includes(col)) { throw new Error('sort'); }",
+            list
+        )
+    ));
+    assert!(c(
+        Lang::JavaScript,
+        &js(
+            "if (!ALLOWED.includes(col) || !ok) return res.status(400).end();",
+            list
+        )
+    ));
+    let set = "const ALLOWED = new Set(['name', 'created_at']);";
+    assert!(c(
+        Lang::JavaScript,
+        &js("if (!ALLOWED.has(col)) return res.sendStatus(400);", set)
+    ));
+    let dirs = "const ALLOWED = {name: 'name', 'created': 'created_at'};";
+    assert!(c(
+        Lang::JavaScript,
+        &js("if (!(col in ALLOWED)) { throw new Error('sort'); }", dirs)
+    ));
+    let ternary = "function f(req) {\n  const s = req.query.sort;\n  const col = ['name', 'id'].includes(s) ? s : 'id';\n  return db.query(`SELECT * FROM t ORDER BY ${col}`);\n}\n";
+    assert!(c(Lang::JavaScript, ternary));
+    let inside = "const ALLOWED = ['name'];\nfunction f(req) {\n  const col = req.query.sort;\n  if (ALLOWED.includes(col) && req.user) {\n    db.query(`SELECT * FROM t ORDER BY ${col}`);\n  }\n}\n";
+    assert!(c(Lang::JavaScript, inside));
+    // Not a check that keeps other values out.
+    for check in [
+        "if (!ALLOWED.includes(col)) { console.log('odd sort'); }",
+        "if (ALLOWED.includes(col)) { throw new Error('sort'); }",
+        "if (!ALLOWED.includes(col) && strict) { throw new Error('sort'); }",
+        "if (!ALLOWED.includes(other)) { throw new Error('sort'); }",
+        "if (!ALLOWED.includes(col.trim())) { throw new Error('sort'); }",
+        "while (!ALLOWED.includes(col)) { break; }",
+        "if (!ALLOWED.includes(col)) { throw new Error('sort'); }\n  col = req.query.order;",
+    ] {
+        assert!(!c(Lang::JavaScript, &js(check, list)), "{check}");
+    }
+    let check = "if (!ALLOWED.includes(col)) { throw new Error('sort'); }";
+    for list in [
+        "const ALLOWED = ['name', process.env.SORT];",
+        "const ALLOWED = ['name'];\nALLOWED.push(process.argv[2]);",
+        "let ALLOWED = ['name'];\nfunction g(req) { ALLOWED = req.body.columns; }",
+    ] {
+        assert!(!c(Lang::JavaScript, &js(check, list)), "{list}");
+    }
+    let computed = "const ALLOWED = {name: 1, [process.env.SORT]: 1};";
+    assert!(!c(
+        Lang::JavaScript,
+        &js(
+            "if (!(col in ALLOWED)) { throw new Error('sort'); }",
+            computed
+        )
+    ));
+    let negated = "const ALLOWED = ['name'];\nfunction f(req) {\n  const col = req.query.sort;\n  if (!ALLOWED.includes(col) && req.user) {\n    db.query(`SELECT * FROM t ORDER BY ${col}`);\n  }\n}\n";
+    assert!(!c(Lang::JavaScript, negated));
+    let after = "const ALLOWED = ['name'];\nfunction f(req) {\n  const col = req.query.sort;\n  if (ALLOWED.includes(col)) { ok(); }\n  return db.query(`SELECT * FROM t ORDER BY ${col}`);\n}\n";
+    assert!(!c(Lang::JavaScript, after));
+
+    // Python: `not in` with a raise, a positive branch, a conditional expression.
+    let py = "ALLOWED = {\"name\", \"created_at\"}\ndef f(cur, col):\n    if col not in ALLOWED:\n        log(col)\n        raise ValueError(col)\n    cur.execute(f\"SELECT * FROM t ORDER BY {col}\")\n";
+    assert!(c(Lang::Python, py));
+    let py = "def f(cur, col):\n    if col in (\"name\", \"created_at\"):\n        cur.execute(f\"SELECT * FROM t ORDER BY {col}\")\n";
+    assert!(c(Lang::Python, py));
+    let py = "SORTS = frozenset([\"name\", \"id\"])\ndef f(cur, s):\n    col = s if s in SORTS else \"id\"\n    cur.execute(f\"SELECT * FROM t ORDER BY {col}\")\n";
+    assert!(c(Lang::Python, py));
+    let py = "ALLOWED = {\"name\", \"created_at\"}\ndef f(cur, col):\n    if col in ALLOWED:\n        pass\n    cur.execute(f\"SELECT * FROM t ORDER BY {col}\")\n";
+    assert!(!c(Lang::Python, py));
+    let py = "ALLOWED = {\"name\", \"created_at\"}\ndef f(cur, col):\n    if col not in ALLOWED:\n        raise ValueError(col)\n    cur.execute(f\"SELECT * FROM t ORDER BY {col}\")\ndef g(x):\n    ALLOWED.add(x)\n";
+    assert!(!c(Lang::Python, py));
+
+    // Java, Go, PHP and Ruby.
+    let java = "class R {\n  private static final Set<String> ALLOWED = Set.of(\"name\", \"date\");\n  List<Row> f(String col) {\n    if (!ALLOWED.contains(col)) {\n      throw new IllegalArgumentException(\"sort\");\n    }\n    return jdbc.query(\"SELECT * FROM t ORDER BY \" + col);\n  }\n}\n";
+    assert!(c(Lang::Java, java));
+    assert!(!c(
+        Lang::Java,
+        &java.replace(
+            "throw new IllegalArgumentException(\"sort\");",
+            "log.warn(\"sort\");"
+        )
+    ));
+    let go = "package p\nfunc f(w http.ResponseWriter, db *sql.DB, col string) {\n  allowed := map[string]bool{\"name\": true, \"date\": true}\n  if !allowed[col] {\n    http.Error(w, \"sort\", 400)\n    return\n  }\n  db.Query(\"SELECT * FROM t ORDER BY \" + col)\n}\n";
+    assert!(c(Lang::Go, go));
+    let go = "package p\nfunc f(db *sql.DB, col string) {\n  if !slices.Contains([]string{\"name\", \"date\"}, col) {\n    panic(\"sort\")\n  }\n  db.Query(\"SELECT * FROM t ORDER BY \" + col)\n}\n";
+    assert!(c(Lang::Go, go));
+    let php = "<?php\nfunction f($pdo, $col) {\n  if (!in_array($col, ['name', 'date'], true)) {\n    throw new InvalidArgumentException('sort');\n  }\n  return $pdo->query(\"SELECT * FROM t ORDER BY $col\");\n}\n";
+    assert!(ask(Lang::Php, php, "$col").0);
+    assert!(!ask(Lang::Php, &php.replace("'date'", "$_GET['extra']"), "$col").0);
+    let php = "<?php\nfunction f($pdo, $col) {\n  $allowed = ['name', 'date'];\n  if (!in_array($col, $allowed)) {\n    exit('sort');\n  }\n  return $pdo->query(\"SELECT * FROM t ORDER BY $col\");\n}\n";
+    assert!(ask(Lang::Php, php, "$col").0);
+    let php = php.replace("exit('sort');", "$allowed[] = $col;");
+    assert!(!ask(Lang::Php, &php, "$col").0);
+    let php = "<?php\nfunction f($pdo, $col) {\n  $sorts = ['name' => 1, 'date' => 1];\n  if (!isset($sorts[$col])) {\n    throw new Exception('sort');\n  }\n  return $pdo->query(\"SELECT * FROM t ORDER BY $col\");\n}\n";
+    assert!(ask(Lang::Php, php, "$col").0);
+    // PHP's tables are read like the others.
+    let php = "<?php\nfunction f($pdo, $kind) {\n  $tables = ['user' => 'users', 'order' => 'orders'];\n  return $pdo->query('SELECT * FROM ' . $tables[$kind]);\n}\n";
+    assert!(ask(Lang::Php, php, "'SELECT * FROM ' . $tables[$kind]").0);
+    let php = php.replace("  return", "  $tables[$kind] = $_GET['t'];\n  return");
+    assert!(!ask(Lang::Php, &php, "'SELECT * FROM ' . $tables[$kind]").0);
+    let ruby = "def f(col)\n  raise ArgumentError, 'sort' unless %w[name date].include?(col)\n  Post.order(\"#{col} DESC\")\nend\n";
+    assert!(c(Lang::Ruby, ruby));
+    assert!(!c(Lang::Ruby, &ruby.replace("unless", "if")));
+    assert!(!c(
+        Lang::Ruby,
+        &ruby.replace("%w[name date]", "%W[name #{params[:extra]}]")
+    ));
+    let ruby = "def f(col)\n  unless %w[name date].include?(col)\n    Post.order(\"#{col} DESC\")\n  end\nend\n";
+    assert!(!c(Lang::Ruby, ruby));
+    assert!(c(Lang::Ruby, &ruby.replace("unless", "if")));
+}

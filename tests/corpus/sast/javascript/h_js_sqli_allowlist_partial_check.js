@@ -1,0 +1,11 @@
+// expect: CWE-89
+const SORTABLE = ['name', 'created_at'];
+
+app.get('/products', async (req, res) => {
+  const sort = req.query.sort;
+  if (!SORTABLE.includes(sort) && req.query.strict) {
+    return res.status(400).end();
+  }
+  const { rows } = await pool.query(`SELECT * FROM products ORDER BY ${sort}`);
+  res.json(rows);
+});
