@@ -435,6 +435,16 @@ impl<'a> Flow<'a> {
                 !bound.iter().any(|name| self.reads_name(b, name)) && self.constant_at(b, depth)
             });
         }
+        if kind == "member_expression"
+            && n.child_by_field_name("property")
+                .is_some_and(|p| self.text(p) == "length")
+        {
+            // `params.length`: a number when `params` is a list or a string made here. A
+            // request object's `length` may be anything.
+            return n
+                .child_by_field_name("object")
+                .is_some_and(|o| self.local_sequence(o));
+        }
         if kind == "cast_expression" {
             // `(int) $x`, `(long) n`: a numeric cast cannot carry syntax.
             let ty = n
@@ -447,6 +457,23 @@ impl<'a> Flow<'a> {
             );
         }
         false
+    }
+
+    /// Whether `o` is a variable given only literal lists or strings (`const params = []`),
+    /// and perhaps appended to (`params.push(v)`): its length is a number.
+    fn local_sequence(&self, o: Node<'a>) -> bool {
+        let o = self.unwrap(o);
+        if !self.syn.identifiers.contains(&o.kind()) {
+            return false;
+        }
+        let defs = self.definitions(o);
+        !defs.is_empty()
+            && defs.iter().all(|d| {
+                let v = self.unwrap(d.value);
+                d.arguments.is_some()
+                    || self.syn.arrays.contains(&v.kind())
+                    || self.syn.strings.contains(&v.kind())
+            })
     }
 
     /// Whether `id` is a variable its function declares as a number or a boolean (`int id`,

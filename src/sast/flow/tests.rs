@@ -832,3 +832,19 @@ fn names_checked_against_allow_lists_are_constant() {
     assert!(!c(Lang::Ruby, ruby));
     assert!(c(Lang::Ruby, &ruby.replace("unless", "if")));
 }
+
+#[test]
+fn lengths_of_local_lists_are_numbers() {
+    let js = "async function f(db, req) {\n  const params = [];\n  let sql = 'SELECT * FROM t WHERE 1=1';\n  if (req.query.name) {\n    params.push(req.query.name);\n    sql += ` AND name = $${params.length}`;\n  }\n  return db.query(sql, params);\n}\n";
+    assert!(ask(Lang::JavaScript, js, "` AND name = $${params.length}`").0);
+    let (c, d, ..) = ask(Lang::JavaScript, js, "sql");
+    assert!(c && !d);
+    // A request's `length`, or a list replaced by one, may be text.
+    for js in [
+        js.replace("$${params.length}", "${req.query.length}"),
+        js.replace("params.push(req.query.name);", "params = req.body;"),
+        js.replace("const params = [];", "const params = req.body.params;"),
+    ] {
+        assert!(!ask(Lang::JavaScript, &js, "sql").0, "{js}");
+    }
+}
