@@ -164,6 +164,8 @@ pub(crate) struct Flow<'a> {
     numbers: RefCell<HashMap<usize, Bindings>>,
     /// [`Flow::literal_table`]'s answers, by defining scope and name.
     tables: RefCell<HashMap<(usize, String), bool>>,
+    /// [`Flow::number_field`]'s answers, by name, found by one walk of the snippet.
+    fields: RefCell<Option<HashMap<String, bool>>>,
 }
 
 /// Byte offsets from a start to an end.
@@ -210,6 +212,7 @@ impl<'a> Flow<'a> {
             late: Cell::new(false),
             numbers: RefCell::new(HashMap::new()),
             tables: RefCell::new(HashMap::new()),
+            fields: RefCell::new(None),
         }
     }
 
@@ -445,6 +448,15 @@ impl<'a> Flow<'a> {
                 .child_by_field_name("object")
                 .is_some_and(|o| self.local_sequence(o));
         }
+        if kind == "field_access"
+            && n.child_by_field_name("object")
+                .is_some_and(|o| self.text(o) == "this")
+        {
+            // Java's `this.limit`, with `private int limit;`.
+            return n
+                .child_by_field_name("field")
+                .is_some_and(|f| !self.makes_a_character(n) && self.number_field(self.text(f)));
+        }
         if kind == "cast_expression" {
             // `(int) $x`, `(long) n`: a numeric cast cannot carry syntax.
             let ty = n
@@ -493,17 +505,81 @@ impl<'a> Flow<'a> {
             let bindings = self.number_bindings(f);
             self.numbers.borrow_mut().insert(f.id(), bindings);
         }
-        let numbers = self.numbers.borrow();
-        let scopes = numbers
-            .get(&f.id())
-            .and_then(|b| b.get(self.text(id)))
-            .and_then(Option::as_ref);
-        // A declaration in an inner block that has ended (`{ int sort = …; }`) leaves the
-        // name to the field or the global it hid.
-        scopes
-            .into_iter()
-            .flatten()
-            .any(|&(from, to)| from < id.start_byte() && id.end_byte() <= to)
+        let in_force = |f: Node<'a>| {
+            let numbers = self.numbers.borrow();
+            let spans = numbers.get(&f.id()).and_then(|b| b.get(self.text(id)));
+            // A declaration in an inner block that has ended (`{ int sort = …; }`) leaves
+            // the name to the field or the global it hid.
+            spans.map(|s| {
+                s.as_ref().map(|s| {
+                    s.iter()
+                        .any(|&(from, to)| from < id.start_byte() && id.end_byte() <= to)
+                })
+            })
+        };
+        match in_force(f) {
+            Some(Some(true)) => true,
+            // Declared nowhere in force here, by no enclosing function either: a field.
+            Some(Some(false)) => {
+                let outer = self.scopes(id);
+                let unbound = outer
+                    .iter()
+                    .skip(1)
+                    .filter(|s| s.parent.is_some())
+                    .all(|s| {
+                        if !self.numbers.borrow().contains_key(&s.node.id()) {
+                            let bindings = self.number_bindings(s.node);
+                            self.numbers.borrow_mut().insert(s.node.id(), bindings);
+                        }
+                        in_force(s.node) == Some(Some(false))
+                    });
+                unbound && self.number_field(self.text(id))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the snippet declares a field `name` (Java's `private int limit;`), and only
+    /// as a number.
+    fn number_field(&self, name: &str) -> bool {
+        if self.syn.number_fields.is_empty() {
+            return false;
+        }
+        if self.fields.borrow().is_none() {
+            let mut fields: HashMap<String, bool> = HashMap::new();
+            let mut stack = vec![self.root];
+            let mut visits = 0u32;
+            while let Some(x) = stack.pop() {
+                visits += 1;
+                if visits > NUMBER_WALK || self.late.get() {
+                    fields.clear();
+                    break;
+                }
+                if !self.syn.number_fields.contains(&x.kind()) {
+                    stack.extend(named_children(x));
+                    continue;
+                }
+                let number = x.child_by_field_name("type").is_some_and(|ty| {
+                    self.text(ty)
+                        .split_whitespace()
+                        .all(|w| self.syn.number_types.contains(&w))
+                });
+                let mut cursor = x.walk();
+                for d in x.children_by_field_name("declarator", &mut cursor) {
+                    let plain = d.child_by_field_name("dimensions").is_none();
+                    if let Some(n) = d.child_by_field_name("name") {
+                        let all = fields.entry(self.text(n).to_owned()).or_insert(true);
+                        *all = *all && number && plain;
+                    }
+                }
+            }
+            *self.fields.borrow_mut() = Some(fields);
+        }
+        self.fields
+            .borrow()
+            .as_ref()
+            .and_then(|f| f.get(name).copied())
+            .unwrap_or(false)
     }
 
     /// For each name in function `f` (nested functions too) whose every occurrence is a

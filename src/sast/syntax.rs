@@ -74,6 +74,10 @@ pub(crate) struct Syntax {
     /// Standard packages whose functions convert text (Go's `strings.Join`): a receiver
     /// by that name is the package, not a variable.
     pub text_packages: &'static [&'static str],
+    /// Declarations of a class's fields whose number types count where a method uses the
+    /// name without binding it (Java's `private int limit;`). Not C's or Go's struct
+    /// fields, which a bare name never reads.
+    pub number_fields: &'static [&'static str],
     /// Methods that append their arguments to the receiver (`sb.append(x)`,
     /// `parts.append(x)`), which counts as an augmented assignment to the receiver.
     pub appenders: &'static [&'static str],
@@ -118,6 +122,7 @@ const PY: Syntax = Syntax {
     typed_declarations: &[],
     number_types: &[],
     text_packages: &[],
+    number_fields: &[],
     appenders: &["append", "extend", "write"],
 };
 
@@ -186,6 +191,7 @@ const JS: Syntax = Syntax {
     typed_declarations: &[],
     number_types: &[],
     text_packages: &[],
+    number_fields: &[],
     appenders: &["push"],
 };
 
@@ -250,6 +256,7 @@ const JAVA: Syntax = Syntax {
         "Float", "Boolean",
     ],
     text_packages: &[],
+    number_fields: &["field_declaration"],
     appenders: &["append", "add"],
 };
 
@@ -317,6 +324,7 @@ const GO: Syntax = Syntax {
         "float32", "float64", "bool",
     ],
     text_packages: &["strings"],
+    number_fields: &[],
     appenders: &["WriteString", "Write"],
 };
 
@@ -385,6 +393,7 @@ const PHP: Syntax = Syntax {
     typed_declarations: &[],
     number_types: &[],
     text_packages: &[],
+    number_fields: &[],
     appenders: &[],
 };
 
@@ -466,6 +475,7 @@ const C: Syntax = Syntax {
         "uintptr_t",
     ],
     text_packages: &[],
+    number_fields: &[],
     appenders: &["append", "push_back"],
 };
 
@@ -517,6 +527,7 @@ const RUBY: Syntax = Syntax {
     typed_declarations: &[],
     number_types: &[],
     text_packages: &[],
+    number_fields: &[],
     appenders: &["concat", "push"],
 };
 
@@ -544,6 +555,7 @@ const BASH: Syntax = Syntax {
     typed_declarations: &[],
     number_types: &[],
     text_packages: &[],
+    number_fields: &[],
     appenders: &[],
 };
 

@@ -848,3 +848,48 @@ fn lengths_of_local_lists_are_numbers() {
         assert!(!ask(Lang::JavaScript, &js, "sql").0, "{js}");
     }
 }
+
+#[test]
+fn java_number_fields_are_constant() {
+    let java = "class Repo {\n  private final int limit;\n  private String table;\n  Repo(int limit) { this.limit = limit; }\n  List<Row> page(Jdbc jdbc) {\n    return jdbc.query(\"SELECT * FROM t LIMIT \" + limit);\n  }\n}\n";
+    assert!(ask(Lang::Java, java, "\"SELECT * FROM t LIMIT \" + limit").0);
+    let this = java.replace("+ limit)", "+ this.limit)");
+    assert!(ask(Lang::Java, &this, "\"SELECT * FROM t LIMIT \" + this.limit").0);
+    // A text field, a local or a parameter that hides the field, a lambda's parameter,
+    // another class's text field by that name, a character.
+    let cases = [
+        java.replace("+ limit)", "+ table)"),
+        java.replace(
+            "List<Row> page(Jdbc jdbc) {",
+            "List<Row> page(Jdbc jdbc, String limit) {",
+        ),
+        java.replace(
+            "    return jdbc",
+            "    String limit = req.getParameter(\"l\");\n    return jdbc",
+        ),
+        java.replace(
+            "    return jdbc.query(\"SELECT * FROM t LIMIT \" + limit);",
+            "    return names.map(limit -> jdbc.query(\"SELECT * FROM t LIMIT \" + limit));",
+        ),
+        java.replace(
+            "  private String table;",
+            "  private String table;\n  static class Other { String limit; }",
+        ),
+        java.replace("private final int limit;", "private final char limit;"),
+        java.replace("    return jdbc.query(\"SELECT * FROM t LIMIT \" + limit);", "    String limit = req.getParameter(\"l\");\n    return names.map(n -> jdbc.query(\"SELECT * FROM t LIMIT \" + limit));"),
+    ];
+    let chars = this.replace(
+        "\"SELECT * FROM t LIMIT \" + this.limit",
+        "String.format(\"SELECT * FROM t WHERE c = '%c'\", this.limit)",
+    );
+    assert!(!ask(Lang::Java, &chars, "this.limit").0);
+    assert!(ask(Lang::Java, &chars.replace("%c", "%d"), "this.limit").0);
+    for java in &cases {
+        let target = if java.contains("+ table)") {
+            "\"SELECT * FROM t LIMIT \" + table"
+        } else {
+            "\"SELECT * FROM t LIMIT \" + limit"
+        };
+        assert!(!ask(Lang::Java, java, target).0, "{java}");
+    }
+}
