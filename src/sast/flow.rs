@@ -164,6 +164,8 @@ pub(crate) struct Flow<'a> {
     numbers: RefCell<HashMap<usize, Bindings>>,
     /// [`Flow::literal_table`]'s answers, by defining scope and name.
     tables: RefCell<HashMap<(usize, String), bool>>,
+    /// Whether [`Flow::element_writes`] found any, by defining scope and name.
+    writes: RefCell<HashMap<(usize, String), bool>>,
     /// [`Flow::number_field`]'s answers, by name, found by one walk of the snippet.
     fields: RefCell<Option<HashMap<String, bool>>>,
 }
@@ -213,6 +215,7 @@ impl<'a> Flow<'a> {
             numbers: RefCell::new(HashMap::new()),
             tables: RefCell::new(HashMap::new()),
             fields: RefCell::new(None),
+            writes: RefCell::new(HashMap::new()),
         }
     }
 
@@ -633,6 +636,20 @@ impl<'a> Flow<'a> {
         x: Node<'a>,
         parent: Node<'a>,
     ) -> Option<Option<Node<'a>>> {
+        // Go's `for i := range ids`: an index while `ids` is a list, an array or text (a
+        // map's key may be text). With `=`, the compiler holds `i` to an integer type.
+        let clause = parent.parent().filter(|c| c.kind() == "range_clause");
+        if let Some(clause) = clause.filter(|_| parent.kind() == "expression_list") {
+            let right = clause.child_by_field_name("right")?;
+            let index = clause
+                .child_by_field_name("left")
+                .is_some_and(|l| l.id() == parent.id())
+                && parent.named_child(0).is_some_and(|i| i.id() == x.id())
+                && self.go_sequence(f, right);
+            if index {
+                return Some(Some(clause.parent()?));
+            }
+        }
         // Java's `n = 1` and C's `n = 1` declarators hold the name for their declaration.
         let (decl, holder) = match parent.kind() {
             "variable_declarator" | "init_declarator" => (parent.parent()?, parent),
@@ -694,6 +711,81 @@ impl<'a> Flow<'a> {
             block = block.parent()?;
         }
         Some(Some(block))
+    }
+
+    /// Whether Go's `range` over `r` hands out indexes: `r` is a number (`range 10`,
+    /// `range len(x)`), text, or a variable that `f` declares only as a list, an array or
+    /// text (`ids []int64`, `p := make([]string, n)`, `q := []string{…}`).
+    fn go_sequence(&self, f: Node<'a>, r: Node<'a>) -> bool {
+        let r = self.unwrap(r);
+        let listed = |t: Node<'a>| {
+            matches!(t.kind(), "slice_type" | "array_type") || self.text(t) == "string"
+        };
+        let made = |v: Node<'a>| {
+            let v = self.unwrap(v);
+            (v.kind() == "composite_literal" && v.child_by_field_name("type").is_some_and(listed))
+                || (self.syn.calls.contains(&v.kind())
+                    && callee(v).is_some_and(|c| self.text(c) == "make")
+                    && v.child_by_field_name("arguments")
+                        .and_then(|a| a.named_child(0))
+                        .is_some_and(listed))
+                || self.syn.strings.contains(&v.kind())
+        };
+        if self.syn.literals.contains(&r.kind()) || self.numeric_call(r) || made(r) {
+            return true;
+        }
+        if !self.syn.identifiers.contains(&r.kind()) {
+            return false;
+        }
+        let name = self.text(r);
+        let mut declared = false;
+        let mut stack = vec![f];
+        let mut visits = 0u32;
+        while let Some(x) = stack.pop() {
+            visits += 1;
+            if visits > NUMBER_WALK || self.late.get() {
+                return false;
+            }
+            stack.extend(named_children(x));
+            if !self.syn.identifiers.contains(&x.kind()) || self.text(x) != name {
+                continue;
+            }
+            let Some(p) = x.parent() else {
+                return false;
+            };
+            let sequence = match p.kind() {
+                "variadic_parameter_declaration" => true,
+                "parameter_declaration" | "var_spec" => match p.child_by_field_name("type") {
+                    Some(t) => listed(t),
+                    None => p.child_by_field_name("value").is_some_and(|v| {
+                        v.named_child_count() == 1 && v.named_child(0).is_some_and(made)
+                    }),
+                },
+                "expression_list" => {
+                    let Some(decl) = p.parent().filter(|d| d.kind() == "short_var_declaration")
+                    else {
+                        continue;
+                    };
+                    if decl
+                        .child_by_field_name("left")
+                        .is_none_or(|l| l.id() != p.id())
+                    {
+                        continue;
+                    }
+                    let at = named_children(p).position(|t| t.id() == x.id());
+                    let value = decl
+                        .child_by_field_name("right")
+                        .and_then(|r| named_children(r).nth(at?));
+                    value.is_some_and(made)
+                }
+                _ => continue,
+            };
+            if !sequence {
+                return false;
+            }
+            declared = true;
+        }
+        declared
     }
 
     /// Whether an identifier under `parent` is read or assigned in an expression (an
@@ -819,7 +911,64 @@ impl<'a> Flow<'a> {
             defs.iter().all(|d| self.def_constant(d, depth + 1))
                 && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n, depth + 1))
         };
-        given_constants || self.checked_against_constants(n, &defs, depth + 1)
+        let elements_constant = || {
+            self.element_writes(n)
+                .iter()
+                .all(|v| self.constant_at(*v, depth + 1))
+        };
+        (given_constants && elements_constant())
+            || self.checked_against_constants(n, &defs, depth + 1)
+    }
+
+    /// The values written into elements of `id`'s variable (`p[0] = v`, `p[i] += v`)
+    /// anywhere in the scope that defines it, nested functions included: what it holds
+    /// besides what it was given. Most variables have none, which is found once per scope
+    /// and name.
+    fn element_writes(&self, id: Node<'a>) -> Vec<Node<'a>> {
+        let name = self.text(id);
+        let scopes = self.scopes(id);
+        let scope = self
+            .defining_scope(id, &scopes)
+            .map(|(s, _)| s)
+            .or_else(|| scopes.first().map(|s| s.node));
+        let Some(scope) = scope else {
+            return Vec::new();
+        };
+        let key = (scope.id(), name.to_owned());
+        if self.writes.borrow().get(&key) == Some(&false) {
+            return Vec::new();
+        }
+        let mut values = Vec::new();
+        let mut stack = vec![scope];
+        let mut visits = 0u32;
+        while let Some(x) = stack.pop() {
+            visits += 1;
+            if visits > NUMBER_WALK || self.late.get() {
+                // Unknown: a value nothing is constant against.
+                values = vec![x];
+                break;
+            }
+            stack.extend(named_children(x));
+            let names_it = SUBSCRIPTS.contains(&x.kind())
+                && x.named_child(0)
+                    .is_some_and(|c| self.text(self.unwrap(c)) == name);
+            if !names_it {
+                continue;
+            }
+            if let Some((target, l, r)) = self.assignment_around(x) {
+                if l.id() == target.id() {
+                    // Go's `p[i], q[i] = a, b`: each value at its target's place.
+                    let at = named_children(l).position(|t| t.id() == x.id());
+                    let value = match (r.kind(), at) {
+                        ("expression_list", Some(k)) => named_children(r).nth(k),
+                        _ => Some(r),
+                    };
+                    values.push(value.unwrap_or(r));
+                }
+            }
+        }
+        self.writes.borrow_mut().insert(key, !values.is_empty());
+        values
     }
 
     /// Whether what `d` gives its variable is built only from literals: appending
@@ -1487,6 +1636,21 @@ impl<'a> Flow<'a> {
             return false;
         };
         let name = last_segment(self.text(func));
+        let args = n.child_by_field_name("arguments");
+        let made = args.and_then(|a| a.named_child(0)).is_some_and(|t| {
+            matches!(
+                t.kind(),
+                "slice_type" | "map_type" | "channel_type" | "array_type"
+            )
+        });
+        if self.text(func) == "make" && made {
+            // Go's `make([]string, n)`: zero values, whatever the size.
+            return args.is_some_and(|a| {
+                named_children(a)
+                    .skip(1)
+                    .all(|x| self.constant_at(x, depth))
+            });
+        }
         if n.child_by_field_name("block").is_some() {
             // Ruby's `.collect { |c| … }`: the block makes the values.
             return false;

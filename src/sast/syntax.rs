@@ -323,7 +323,7 @@ const GO: Syntax = Syntax {
         "int", "int8", "int16", "int32", "int64", "uint", "uint16", "uint32", "uint64", "uintptr",
         "float32", "float64", "bool",
     ],
-    text_packages: &["strings"],
+    text_packages: &["strings", "fmt"],
     number_fields: &[],
     appenders: &["WriteString", "Write"],
 };

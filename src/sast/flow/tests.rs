@@ -893,3 +893,44 @@ fn java_number_fields_are_constant() {
         assert!(!ask(Lang::Java, java, target).0, "{java}");
     }
 }
+
+#[test]
+fn go_range_indexes_and_made_lists_are_constant() {
+    let go = "package p\nfunc f(db *sql.DB, ids []any) {\n  q := \"SELECT * FROM t WHERE id IN (\"\n  for i := range ids {\n    q += fmt.Sprintf(\"$%d,\", i+1)\n  }\n  db.Query(q, ids...)\n}\n";
+    assert!(ask(Lang::Go, go, "fmt.Sprintf(\"$%d,\", i+1)").0);
+    assert!(!ask(Lang::Go, go, "q").1);
+    // A map's key, a key assigned to an outer variable, a list given another value.
+    for go in [
+        go.replace("ids []any", "ids map[string]any"),
+        go.replace("for i := range ids", "var i string\n  for i = range names"),
+        go.replace(
+            "  for i := range ids",
+            "  ids := r.URL.Query()\n  for i := range ids",
+        ),
+    ] {
+        assert!(!ask(Lang::Go, &go, "fmt.Sprintf(\"$%d,\", i+1)").0, "{go}");
+    }
+    let made = "package p\nfunc f(db *sql.DB, ids []int64) {\n  marks := make([]string, len(ids))\n  for i := range ids {\n    marks[i] = \"$\" + strconv.Itoa(i+1)\n  }\n  db.Query(\"SELECT * FROM t WHERE id IN (\" + strings.Join(marks, \",\") + \")\")\n}\n";
+    let join = "strings.Join(marks, \",\")";
+    assert!(ask(Lang::Go, made, join).0);
+    let written = made.replace("  db.Query", "  marks[0] = r.FormValue(\"id\")\n  db.Query");
+    assert!(!ask(Lang::Go, &written, join).0);
+    let pair = made.replace(
+        "marks[i] = \"$\" + strconv.Itoa(i+1)",
+        "marks[i], n = r.FormValue(\"id\"), 1",
+    );
+    assert!(!ask(Lang::Go, &pair, join).0);
+    // Elements written after a list is filled, in other languages too.
+    let js = "function f(db, req, ids) {\n  const marks = new Array(ids.length).fill('?');\n  marks[0] = req.query.id;\n  return db.query(`SELECT * FROM t WHERE id IN (${marks.join(',')})`, ids);\n}\n";
+    assert!(!ask(Lang::JavaScript, js, "marks").0);
+    assert!(
+        ask(
+            Lang::JavaScript,
+            &js.replace("req.query.id", "'?'"),
+            "marks"
+        )
+        .0
+    );
+    let py = "def f(cur, ids):\n    marks = ['%s'] * len(ids)\n    marks[0] = request.args['id']\n    cur.execute('SELECT * FROM t WHERE id IN (' + ','.join(marks) + ')', ids)\n";
+    assert!(!ask(Lang::Python, py, "','.join(marks)").0);
+}
