@@ -127,6 +127,16 @@ const CONDITIONALS: [&str; 9] = [
     "conditional",
 ];
 
+/// Clauses that run when the statements before them did not finish, or whatever they did.
+const HANDLERS: [&str; 6] = [
+    "rescue",
+    "ensure",
+    "else",
+    "except_clause",
+    "catch_clause",
+    "finally_clause",
+];
+
 /// Methods that test whether their argument is in the receiver (`ALLOWED.includes(k)`),
 /// or read it from there (`get`), leaving the receiver as it was.
 const MEMBERSHIP_METHODS: [&str; 9] = [
@@ -916,8 +926,7 @@ impl<'a> Flow<'a> {
                 .iter()
                 .all(|v| self.constant_at(*v, depth + 1))
         };
-        (given_constants && elements_constant())
-            || self.checked_against_constants(n, &defs, depth + 1)
+        (given_constants && elements_constant()) || self.checked_against_constants(n)
     }
 
     /// The values written into elements of `id`'s variable (`p[0] = v`, `p[i] += v`)
@@ -1187,11 +1196,12 @@ impl<'a> Flow<'a> {
     /// `[e] = …`, `for (e of …)`), not an address (`&e`), not a receiver (`e.append(x)`).
     fn read_as_value(&self, e: Node<'a>) -> bool {
         // Besides [`OPERAND_PARENTS`]: interpolations, keyword arguments, map values.
-        const READS: [&str; 4] = [
+        const READS: [&str; 5] = [
             "interpolation",
             "template_substitution",
             "keyword_argument",
             "pair",
+            "encapsed_string",
         ];
         let Some(p) = e.parent() else {
             return false;
@@ -1352,20 +1362,78 @@ impl<'a> Flow<'a> {
     /// Whether `id` holds, where it stands, a member of a literal collection of constants
     /// that a check above it tested it against: after `if (!ALLOWED.includes(col)) throw
     /// …`, inside `if col in ALLOWED:`, in `ALLOWED.has(s) ? s : "id"`. Then it is one of
-    /// those constants. The check must be in `id`'s own function, and a value given to the
-    /// name after the check must be constant too.
-    fn checked_against_constants(&self, id: Node<'a>, defs: &[Def<'a>], depth: u8) -> bool {
-        let Some(check) = self.membership_check(id) else {
+    /// those constants. The name must be its function's own (a parameter or a local, not
+    /// an instance variable another method may set), and only read from the check on
+    /// ([`Flow::only_read_from`]): a loop may bring any later write back above it.
+    fn checked_against_constants(&self, id: Node<'a>) -> bool {
+        if id.kind() == "instance_variable" {
+            return false;
+        }
+        let name = self.text(id);
+        let scopes = self.scopes(id);
+        let Some(f) = scopes
+            .first()
+            .filter(|s| s.parent.is_some())
+            .map(|s| s.node)
+        else {
             return false;
         };
-        defs.iter()
-            .all(|d| d.end <= check.start_byte() || self.def_constant(d, depth))
+        let own = self
+            .param_of_enclosing(id, &scopes)
+            .is_some_and(|(s, _)| s.node.id() == f.id())
+            || !self.definitions_in(f, name, id.start_byte()).is_empty();
+        own && self
+            .membership_check(id)
+            .is_some_and(|condition| self.only_read_from(f, name, condition.end_byte()))
     }
 
-    /// The nearest statement or expression above `id`, in its function, that only lets
-    /// `id`'s name through as a member ([`Flow::membership`]): a conditional whose branch
-    /// holds `id`, or an earlier statement that leaves unless the name is a member
-    /// ([`Flow::leaves_unless_member`]).
+    /// Whether every occurrence of `name` in `f` (nested functions too) from byte `from` on
+    /// is read for its value ([`Flow::read_as_value`]): no assignment, loop variable,
+    /// destructuring, receiver of a method that may change it in place (`s << x`,
+    /// `s.replace(…)`); no `&name` anywhere in `f` (a pointer writes later); nor, in PHP,
+    /// any reference taken anywhere in the snippet (`&$x` in a signature makes a plain
+    /// argument a write), `extract` or `$$`.
+    fn only_read_from(&self, f: Node<'a>, name: &str, from: usize) -> bool {
+        let php_aliases = self.src.contains("extract(")
+            || self.src.contains("parse_str(")
+            || self.src.contains("$$")
+            || self
+                .src
+                .match_indices("&$")
+                .any(|(i, _)| !self.src[..i].ends_with('&'));
+        if name.starts_with('$') && php_aliases {
+            return false;
+        }
+        let mut stack = vec![f];
+        let mut visits = 0u32;
+        while let Some(x) = stack.pop() {
+            visits += 1;
+            if visits > NUMBER_WALK || self.late.get() {
+                return false;
+            }
+            stack.extend(named_children(x));
+            // JavaScript's `({ name } = …)` binds through a pattern.
+            let named = (self.syn.identifiers.contains(&x.kind())
+                || x.kind().ends_with("identifier_pattern")
+                || x.kind() == "shorthand_property_identifier")
+                && self.text(x) == name;
+            if !named {
+                continue;
+            }
+            let address = x.parent().is_some_and(|p| {
+                p.named_child_count() == 1 && p.child(0).is_some_and(|op| self.text(op) == "&")
+            });
+            if address || (x.start_byte() >= from && !self.read_as_value(x)) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// The condition of the nearest statement or expression above `id`, in its function,
+    /// that only lets `id`'s name through as a member ([`Flow::membership`]): a conditional
+    /// whose branch holds `id`, or an earlier statement that leaves unless the name is a
+    /// member ([`Flow::leaves_unless_member`]).
     fn membership_check(&self, id: Node<'a>) -> Option<Node<'a>> {
         let name = self.text(id);
         // The path from the root down to `id`, a visit a level ([`Flow::scopes`] says why).
@@ -1385,8 +1453,12 @@ impl<'a> Flow<'a> {
             }
             if let Some((condition, when)) = self.branch_of(above, child) {
                 if self.membership(condition, name) == Some(when) {
-                    return Some(above);
+                    return Some(condition);
                 }
+            }
+            // Ruby's `rescue` runs when a statement before it failed, `ensure` always.
+            if HANDLERS.contains(&child.kind()) {
+                continue;
             }
             let earlier = named_children(above).take_while(|s| s.id() != child.id());
             let earlier: Vec<Node<'a>> = earlier.collect();
@@ -1395,7 +1467,7 @@ impl<'a> Flow<'a> {
                     return None;
                 }
                 if self.leaves_unless_member(s, name) {
-                    return Some(s);
+                    return s.child_by_field_name("condition");
                 }
             }
         }
@@ -1458,25 +1530,22 @@ impl<'a> Flow<'a> {
     }
 
     /// Whether a branch's last statement leaves the code that follows: a `return`, a
-    /// `throw`, a `break`, an exit of the process.
+    /// `throw`, a `break`, or a call the language makes leave ([`Syntax::exits`]: `panic`,
+    /// `sys.exit`, Ruby's `raise`), never a function of the snippet's own (`fail(res)`).
     fn exits(&self, mut n: Node<'a>) -> bool {
-        const LEAVE: [&str; 16] = [
+        const LEAVE: [&str; 12] = [
+            "return_statement",
+            "throw_statement",
+            "throw_expression",
+            "raise_statement",
+            "break_statement",
+            "continue_statement",
+            "exit_statement",
             "return",
-            "throw",
-            "raise",
-            "fail",
             "break",
-            "continue",
-            "exit",
-            "die",
-            "abort",
-            "panic",
-            "sys.exit",
-            "os.Exit",
-            "process.exit",
-            "log.Fatal",
-            "log.Fatalf",
-            "log.Fatalln",
+            "next",
+            "retry",
+            "redo",
         ];
         const BLOCKS: [&str; 7] = [
             "block",
@@ -1491,14 +1560,15 @@ impl<'a> Flow<'a> {
             if !self.spend() {
                 return false;
             }
-            let text = self.text(n);
-            let leaves = LEAVE.iter().any(|w| {
-                text.strip_prefix(w).is_some_and(|rest| {
-                    !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '.')
-                })
-            });
-            if leaves {
+            if LEAVE.contains(&n.kind()) {
                 return true;
+            }
+            if self.syn.calls.contains(&n.kind()) {
+                return callee(n).is_some_and(|f| self.syn.exits.contains(&self.text(f)));
+            }
+            if self.syn.identifiers.contains(&n.kind()) {
+                // Ruby's bare `raise`.
+                return self.syn.exits.contains(&self.text(n));
             }
             if !BLOCKS.contains(&n.kind()) {
                 return false;
@@ -1592,9 +1662,13 @@ impl<'a> Flow<'a> {
             (m, [item]) if MEMBERSHIP_METHODS.contains(&m) => {
                 Some((receiver(c, func)?, *item, true))
             }
-            ("in_array" | "array_key_exists", [item, collection, ..]) => {
+            // PHP's loose `in_array` lets `"10 OR 1=1"` match `10`, and anything `true`.
+            ("in_array", [item, collection, strict])
+                if self.text(self.unwrap(*strict)).eq_ignore_ascii_case("true") =>
+            {
                 Some((*collection, *item, true))
             }
+            ("array_key_exists", [item, collection]) => Some((*collection, *item, true)),
             ("Contains", [collection, item]) if text == "slices.Contains" => {
                 Some((*collection, *item, true))
             }

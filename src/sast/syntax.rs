@@ -74,6 +74,10 @@ pub(crate) struct Syntax {
     /// Standard packages whose functions convert text (Go's `strings.Join`): a receiver
     /// by that name is the package, not a variable.
     pub text_packages: &'static [&'static str],
+    /// Calls that leave the code after them, besides the statements that do (`return`,
+    /// `throw`): `panic`, `sys.exit`, Ruby's `raise`. Only names the language defines: a
+    /// snippet's own `fail(res)` may return.
+    pub exits: &'static [&'static str],
     /// Declarations of a class's fields whose number types count where a method uses the
     /// name without binding it (Java's `private int limit;`). Not C's or Go's struct
     /// fields, which a bare name never reads.
@@ -123,6 +127,7 @@ const PY: Syntax = Syntax {
     number_types: &[],
     text_packages: &[],
     number_fields: &[],
+    exits: &["sys.exit", "exit", "quit", "os._exit"],
     appenders: &["append", "extend", "write"],
 };
 
@@ -146,6 +151,7 @@ const JS: Syntax = Syntax {
         "arrow_function",
         "method_definition",
         "generator_function_declaration",
+        "generator_function",
     ],
     calls: &["call_expression", "new_expression"],
     format_fns: &["format", "concat", "join"],
@@ -192,6 +198,7 @@ const JS: Syntax = Syntax {
     number_types: &[],
     text_packages: &[],
     number_fields: &[],
+    exits: &["process.exit"],
     appenders: &["push"],
 };
 
@@ -257,6 +264,7 @@ const JAVA: Syntax = Syntax {
     ],
     text_packages: &[],
     number_fields: &["field_declaration"],
+    exits: &["System.exit"],
     appenders: &["append", "add"],
 };
 
@@ -325,6 +333,16 @@ const GO: Syntax = Syntax {
     ],
     text_packages: &["strings", "fmt"],
     number_fields: &[],
+    exits: &[
+        "panic",
+        "os.Exit",
+        "log.Fatal",
+        "log.Fatalf",
+        "log.Fatalln",
+        "log.Panic",
+        "log.Panicf",
+        "log.Panicln",
+    ],
     appenders: &["WriteString", "Write"],
 };
 
@@ -394,6 +412,7 @@ const PHP: Syntax = Syntax {
     number_types: &[],
     text_packages: &[],
     number_fields: &[],
+    exits: &[],
     appenders: &[],
 };
 
@@ -476,6 +495,7 @@ const C: Syntax = Syntax {
     ],
     text_packages: &[],
     number_fields: &[],
+    exits: &["exit", "abort", "_exit", "quick_exit"],
     appenders: &["append", "push_back"],
 };
 
@@ -528,6 +548,7 @@ const RUBY: Syntax = Syntax {
     number_types: &[],
     text_packages: &[],
     number_fields: &[],
+    exits: &["raise", "fail", "abort", "exit", "exit!"],
     appenders: &["concat", "push"],
 };
 
@@ -556,6 +577,7 @@ const BASH: Syntax = Syntax {
     number_types: &[],
     text_packages: &[],
     number_fields: &[],
+    exits: &[],
     appenders: &[],
 };
 

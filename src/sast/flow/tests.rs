@@ -810,7 +810,7 @@ fn names_checked_against_allow_lists_are_constant() {
     let php = "<?php\nfunction f($pdo, $col) {\n  if (!in_array($col, ['name', 'date'], true)) {\n    throw new InvalidArgumentException('sort');\n  }\n  return $pdo->query(\"SELECT * FROM t ORDER BY $col\");\n}\n";
     assert!(ask(Lang::Php, php, "$col").0);
     assert!(!ask(Lang::Php, &php.replace("'date'", "$_GET['extra']"), "$col").0);
-    let php = "<?php\nfunction f($pdo, $col) {\n  $allowed = ['name', 'date'];\n  if (!in_array($col, $allowed)) {\n    exit('sort');\n  }\n  return $pdo->query(\"SELECT * FROM t ORDER BY $col\");\n}\n";
+    let php = "<?php\nfunction f($pdo, $col) {\n  $allowed = ['name', 'date'];\n  if (!in_array($col, $allowed, true)) {\n    exit('sort');\n  }\n  return $pdo->query(\"SELECT * FROM t ORDER BY $col\");\n}\n";
     assert!(ask(Lang::Php, php, "$col").0);
     let php = php.replace("exit('sort');", "$allowed[] = $col;");
     assert!(!ask(Lang::Php, &php, "$col").0);
@@ -933,4 +933,82 @@ fn go_range_indexes_and_made_lists_are_constant() {
     );
     let py = "def f(cur, ids):\n    marks = ['%s'] * len(ids)\n    marks[0] = request.args['id']\n    cur.execute('SELECT * FROM t WHERE id IN (' + ','.join(marks) + ')', ids)\n";
     assert!(!ask(Lang::Python, py, "','.join(marks)").0);
+}
+
+#[test]
+fn allow_list_checks_that_may_not_hold_are_not_trusted() {
+    let c = |lang, code: &str| ask(lang, code, "col").0;
+    let js = |between: &str| {
+        format!(
+            "const ALLOWED = ['name', 'created_at'];\nasync function f(req, res) {{\n  let col = req.query.sort;\n  if (!ALLOWED.includes(col)) return res.sendStatus(400);\n  {between}\n  return db.query(`SELECT * FROM t ORDER BY ${{col}}`);\n}}\n"
+        )
+    };
+    assert!(c(Lang::JavaScript, &js("log(col);")));
+    // Given another value where it is not assigned plainly, or changed through a pointer.
+    for between in [
+        "({ col } = req.body);",
+        "for (col of [].concat(req.query.more)) await next();",
+        "[col] = req.body.cols;",
+    ] {
+        assert!(!c(Lang::JavaScript, &js(between)), "{between}");
+    }
+    // A function of the snippet's own that may return, a flag.
+    for leave in ["fail(res, 'sort');", "abort = true;"] {
+        let code = js("").replace("return res.sendStatus(400);", leave);
+        assert!(!c(Lang::JavaScript, &code), "{leave}");
+    }
+    // A variable of the module's, which any call may change.
+    let global = "const ALLOWED = ['name'];\nlet col = process.env.SORT;\nfunction set(req) { col = req.query.raw; }\nfunction f(res) {\n  if (!ALLOWED.includes(col)) return res.sendStatus(400);\n  refresh();\n  return db.query(`SELECT * FROM t ORDER BY ${col}`);\n}\n";
+    assert!(!c(Lang::JavaScript, global));
+    // A generator's own parameter is not the name checked outside it.
+    let generator = "const ALLOWED = ['name'];\nfunction f(req) {\n  const col = req.query.sort;\n  if (!ALLOWED.includes(col)) throw new Error('sort');\n  const pages = function* (col) {\n    yield db.query(`SELECT * FROM t ORDER BY ${col}`);\n  };\n  return pages(req.query.other);\n}\n";
+    assert!(!c(Lang::JavaScript, generator));
+
+    let py = |between: &str| {
+        format!(
+            "ALLOWED = {{\"name\", \"date\"}}\ndef f(cur, nexts, col):\n    if col not in ALLOWED:\n        raise ValueError(\"sort\")\n    for n in nexts:\n        cur.execute(f\"SELECT * FROM t ORDER BY {{col}}\")\n        {between}\n"
+        )
+    };
+    assert!(c(Lang::Python, &py("log(col)")));
+    // A later pass of the loop reads what the end of the previous one wrote.
+    assert!(!c(Lang::Python, &py("col = n")));
+    assert!(!c(Lang::Python, &py("(col := n)")));
+    let flag = py("").replace(
+        "raise ValueError(\"sort\")",
+        "fail = True\n        log.warning(\"sort\")",
+    );
+    assert!(!c(Lang::Python, &flag));
+
+    let go = "package p\nfunc f(db *sql.DB, r *http.Request) {\n  allowed := map[string]bool{\"name\": true}\n  col := r.FormValue(\"sort\")\n  p := &col\n  if !allowed[col] {\n    return\n  }\n  *p = r.FormValue(\"raw\")\n  db.Query(\"SELECT * FROM t ORDER BY \" + col)\n}\n";
+    assert!(!c(Lang::Go, go));
+    assert!(c(
+        Lang::Go,
+        &go.replace("  p := &col\n", "")
+            .replace("  *p = r.FormValue(\"raw\")\n", "")
+    ));
+
+    // PHP: a loose in_array; a reference parameter anywhere in the snippet.
+    let php = "<?php\nfunction f($pdo, $col) {\n  if (!in_array($col, [10, 25], true)) {\n    throw new Exception('limit');\n  }\n  return $pdo->query(\"SELECT * FROM t LIMIT $col\");\n}\n";
+    assert!(ask(Lang::Php, php, "$col").0);
+    assert!(!ask(Lang::Php, &php.replace(", true)", ")"), "$col").0);
+    assert!(!ask(Lang::Php, &php.replace(", true)", ", false)"), "$col").0);
+    let byref = php.replace(
+        "<?php\n",
+        "<?php\nfunction legacy(&$col) { $col = $_GET['raw']; }\n",
+    );
+    assert!(!ask(Lang::Php, &byref, "$col").0);
+
+    // Ruby: changed in place, an instance variable, a rescue clause after the check.
+    let rb = "def index\n  col = params[:sort]\n  raise ArgumentError unless %w[name date].include?(col)\n  BETWEEN\n  Post.order(\"#{col} DESC\")\nend\n";
+    assert!(c(Lang::Ruby, &rb.replace("BETWEEN", "log(col)")));
+    assert!(!c(
+        Lang::Ruby,
+        &rb.replace("BETWEEN", "col << params[:dir].to_s")
+    ));
+    let ivar = rb
+        .replace("col", "@col")
+        .replace("BETWEEN", "load_preferences");
+    assert!(!ask(Lang::Ruby, &ivar, "@col").0);
+    let rescue = "def index\n  col = params[:sort]\n  raise ArgumentError unless %w[name date].include?(col)\n  log(col)\nrescue ArgumentError\n  Post.where(\"category = '#{col}'\")\nend\n";
+    assert!(!c(Lang::Ruby, rescue));
 }
