@@ -306,7 +306,15 @@ impl<'a> Flow<'a> {
 
     /// Looks through parentheses, casts and single-element wrappers.
     fn unwrap<'t>(&self, mut n: Node<'t>) -> Node<'t> {
-        while self.syn.wrappers.contains(&n.kind()) && n.named_child_count() == 1 {
+        // TypeScript's `x as T`, `x satisfies T` and `x!` are `x`.
+        const ASSERTIONS: [&str; 3] = [
+            "as_expression",
+            "satisfies_expression",
+            "non_null_expression",
+        ];
+        while (self.syn.wrappers.contains(&n.kind()) && n.named_child_count() == 1)
+            || ASSERTIONS.contains(&n.kind())
+        {
             match n.named_child(0) {
                 Some(c) => n = c,
                 None => break,
@@ -1009,7 +1017,8 @@ impl<'a> Flow<'a> {
     /// literal and otherwise only read by index or by `get` ([`Flow::literal_table`]).
     fn constant_collection(&self, c: Node<'a>) -> bool {
         let c = self.unwrap(c);
-        if self.syn.identifiers.contains(&c.kind()) {
+        // Ruby's `SORTS = %w[a b].freeze` is a `constant`.
+        if self.syn.identifiers.contains(&c.kind()) || c.kind() == "constant" {
             return self.literal_table(c);
         }
         self.literal_collection(c)
@@ -1133,9 +1142,14 @@ impl<'a> Flow<'a> {
             stack.extend(named_children(x));
             // Every kind of name: JavaScript's `{ T } = …` binds through a shorthand, PHP's
             // are variable names.
-            let a_name =
-                x.kind().contains("identifier") || self.syn.identifiers.contains(&x.kind());
+            let a_name = x.kind().contains("identifier")
+                || self.syn.identifiers.contains(&x.kind())
+                || x.kind() == "constant";
             if !a_name || self.text(x) != name {
+                continue;
+            }
+            // TypeScript's `typeof T[number]` is a type, read by the compiler alone.
+            if x.parent().is_some_and(|p| p.kind() == "type_query") {
                 continue;
             }
             if let Some(value) = self.assigned_value(x) {
@@ -1161,11 +1175,14 @@ impl<'a> Flow<'a> {
     /// What a plain `=` (or Go's `:=`) assigns to `x` alone, if `x` is its target.
     fn assigned_value(&self, x: Node<'a>) -> Option<Node<'a>> {
         let (target, l, r) = self.assignment_around(x)?;
-        let op = self
-            .src
-            .get(l.end_byte()..r.start_byte())
-            .unwrap_or("")
-            .trim();
+        // Past a type between them (TypeScript's `T: string[] = …`, Go's `var t []string =
+        // …`).
+        let from = l
+            .parent()
+            .and_then(|p| p.child_by_field_name("type"))
+            .filter(|t| t.start_byte() >= l.end_byte() && t.end_byte() <= r.start_byte())
+            .map_or(l.end_byte(), |t| t.end_byte());
+        let op = self.src.get(from..r.start_byte()).unwrap_or("").trim();
         let plain = matches!(op, "=" | ":=" | "");
         (plain && l.id() == target.id() && named_children(l).count() <= 1).then_some(r)
     }
@@ -1563,6 +1580,25 @@ impl<'a> Flow<'a> {
             if LEAVE.contains(&n.kind()) {
                 return true;
             }
+            // Rails' `head :bad_request and return`: what answers the request returns it,
+            // which is true (`puts … and return` returns `nil` and never leaves).
+            if n.kind() == "binary" {
+                let mut operands = named_children(n);
+                if let (Some(l), Some(r)) = (operands.next(), operands.next()) {
+                    let answers = self.syn.calls.contains(&l.kind())
+                        && callee(l).is_some_and(|f| {
+                            matches!(
+                                self.text(f),
+                                "head" | "render" | "redirect_to" | "redirect_back"
+                            )
+                        });
+                    if answers && matches!(self.operator_between(l, r)[..], ["and"] | ["&&"]) {
+                        n = r;
+                        continue;
+                    }
+                }
+                return false;
+            }
             if self.syn.calls.contains(&n.kind()) {
                 return callee(n).is_some_and(|f| self.syn.exits.contains(&self.text(f)));
             }
@@ -1689,8 +1725,9 @@ impl<'a> Flow<'a> {
     /// ([`Flow::membership_test`]), which leaves it as it was.
     fn tested_for_membership(&self, x: Node<'a>) -> bool {
         let mut n = x;
-        // Up through an argument's wrapper, the argument list and a member access.
-        for _ in 0..3 {
+        // Up through an argument's wrapper, the argument list, a member access, and
+        // parentheses around a type assertion (`(T as readonly string[]).includes(k)`).
+        for _ in 0..5 {
             let Some(p) = n.parent() else {
                 return false;
             };

@@ -1012,3 +1012,42 @@ fn allow_list_checks_that_may_not_hold_are_not_trusted() {
     let rescue = "def index\n  col = params[:sort]\n  raise ArgumentError unless %w[name date].include?(col)\n  log(col)\nrescue ArgumentError\n  Post.where(\"category = '#{col}'\")\nend\n";
     assert!(!c(Lang::Ruby, rescue));
 }
+
+#[test]
+fn typescript_lists_ruby_constants_and_rails_answers_are_allow_lists() {
+    let ts = "const SORTABLE: string[] = ['name', 'created_at'];\napp.get('/p', async (req, res) => {\n  const col = req.query.sort as string;\n  if (!SORTABLE.includes(col)) {\n    return res.sendStatus(400);\n  }\n  return pool.query(`SELECT * FROM t ORDER BY ${col}`);\n});\n";
+    assert!(ask(Lang::TypeScript, ts, "col").0);
+    let as_const = ts
+        .replace(
+            ": string[] = ['name', 'created_at'];",
+            " = ['name', 'created_at'] as const;\ntype Sort = typeof SORTABLE[number];",
+        )
+        .replace(
+            "SORTABLE.includes(col)",
+            "(SORTABLE as readonly string[]).includes(col)",
+        );
+    assert!(ask(Lang::TypeScript, &as_const, "col").0);
+    let open = ts.replace(
+        "  const col",
+        "  SORTABLE.push(req.query.extra as string);\n  const col",
+    );
+    assert!(!ask(Lang::TypeScript, &open, "col").0);
+    let rb = "class C\n  SORTS = %w[name date].freeze\n  def index\n    col = params[:sort]\n    head :bad_request and return unless SORTS.include?(col)\n    Post.order(\"#{col} DESC\")\n  end\nend\n";
+    assert!(ask(Lang::Ruby, rb, "col").0);
+    assert!(
+        !ask(
+            Lang::Ruby,
+            &rb.replace("head :bad_request", "puts 'bad'"),
+            "col"
+        )
+        .0
+    );
+    assert!(
+        !ask(
+            Lang::Ruby,
+            &rb.replace(".freeze", ".freeze\n  SORTS << ENV['EXTRA']"),
+            "col"
+        )
+        .0
+    );
+}
