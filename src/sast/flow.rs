@@ -1175,16 +1175,20 @@ impl<'a> Flow<'a> {
     /// What a plain `=` (or Go's `:=`) assigns to `x` alone, if `x` is its target.
     fn assigned_value(&self, x: Node<'a>) -> Option<Node<'a>> {
         let (target, l, r) = self.assignment_around(x)?;
-        // Past a type between them (TypeScript's `T: string[] = …`, Go's `var t []string =
-        // …`).
+        let op = self.assignment_operator(l, r);
+        let plain = matches!(op, "=" | ":=" | "");
+        (plain && l.id() == target.id() && named_children(l).count() <= 1).then_some(r)
+    }
+
+    /// The operator between an assignment's sides (`=`, `+=`, `:=`), past a type between
+    /// them (TypeScript's `T: string[] = …`, Go's `var t []string = …`).
+    fn assignment_operator(&self, l: Node<'_>, r: Node<'_>) -> &'a str {
         let from = l
             .parent()
             .and_then(|p| p.child_by_field_name("type"))
             .filter(|t| t.start_byte() >= l.end_byte() && t.end_byte() <= r.start_byte())
             .map_or(l.end_byte(), |t| t.end_byte());
-        let op = self.src.get(from..r.start_byte()).unwrap_or("").trim();
-        let plain = matches!(op, "=" | ":=" | "");
-        (plain && l.id() == target.id() && named_children(l).count() <= 1).then_some(r)
+        self.src.get(from..r.start_byte()).unwrap_or("").trim()
     }
 
     /// The assignment right above `x` (Go's through its operand list): what stands for `x`
@@ -1754,6 +1758,10 @@ impl<'a> Flow<'a> {
                 "slice_type" | "map_type" | "channel_type" | "array_type"
             )
         });
+        if self.syn.builders.contains(&self.text(func)) {
+            // Go's `marks = append(marks, "?")`: `marks` as it was, and constants.
+            return self.arguments_constant(n, depth);
+        }
         if self.text(func) == "make" && made {
             // Go's `make([]string, n)`: zero values, whatever the size.
             return args.is_some_and(|a| {
@@ -2368,11 +2376,7 @@ impl<'a> Flow<'a> {
                 .map(|t| t.trim().trim_start_matches(['*', '&']).trim())
                 .collect();
             let pos = targets.iter().position(|t| *t == name)?;
-            let op = self
-                .src
-                .get(left.end_byte()..right.start_byte())
-                .unwrap_or("")
-                .trim();
+            let op = self.assignment_operator(left, right);
             let augmented = !(op == "=" || op == ":=" || op.is_empty());
             let value = if targets.len() > 1 {
                 let parts: Vec<Node<'t>> = named_children(right).collect();

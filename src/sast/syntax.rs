@@ -78,6 +78,9 @@ pub(crate) struct Syntax {
     /// `throw`): `panic`, `sys.exit`, Ruby's `raise`. Only names the language defines: a
     /// snippet's own `fail(res)` may return.
     pub exits: &'static [&'static str],
+    /// Built-in functions that return their first argument with the others added (Go's
+    /// `append`): constant when all their arguments are.
+    pub builders: &'static [&'static str],
     /// Declarations of a class's fields whose number types count where a method uses the
     /// name without binding it (Java's `private int limit;`). Not C's or Go's struct
     /// fields, which a bare name never reads.
@@ -128,6 +131,7 @@ const PY: Syntax = Syntax {
     text_packages: &[],
     number_fields: &[],
     exits: &["sys.exit", "exit", "quit", "os._exit"],
+    builders: &[],
     appenders: &["append", "extend", "write"],
 };
 
@@ -199,6 +203,7 @@ const JS: Syntax = Syntax {
     text_packages: &[],
     number_fields: &[],
     exits: &["process.exit"],
+    builders: &[],
     appenders: &["push"],
 };
 
@@ -265,6 +270,7 @@ const JAVA: Syntax = Syntax {
     text_packages: &[],
     number_fields: &["field_declaration"],
     exits: &["System.exit"],
+    builders: &[],
     appenders: &["append", "add"],
 };
 
@@ -343,6 +349,7 @@ const GO: Syntax = Syntax {
         "log.Panicf",
         "log.Panicln",
     ],
+    builders: &["append"],
     appenders: &["WriteString", "Write"],
 };
 
@@ -413,6 +420,7 @@ const PHP: Syntax = Syntax {
     text_packages: &[],
     number_fields: &[],
     exits: &[],
+    builders: &[],
     appenders: &[],
 };
 
@@ -496,6 +504,7 @@ const C: Syntax = Syntax {
     text_packages: &[],
     number_fields: &[],
     exits: &["exit", "abort", "_exit", "quick_exit"],
+    builders: &[],
     appenders: &["append", "push_back"],
 };
 
@@ -549,6 +558,7 @@ const RUBY: Syntax = Syntax {
     text_packages: &[],
     number_fields: &[],
     exits: &["raise", "fail", "abort", "exit", "exit!"],
+    builders: &[],
     appenders: &["concat", "push"],
 };
 
@@ -578,6 +588,7 @@ const BASH: Syntax = Syntax {
     text_packages: &[],
     number_fields: &[],
     exits: &[],
+    builders: &[],
     appenders: &[],
 };
 

@@ -920,6 +920,15 @@ fn go_range_indexes_and_made_lists_are_constant() {
         "marks[i], n = r.FormValue(\"id\"), 1",
     );
     assert!(!ask(Lang::Go, &pair, join).0);
+    let appended = "package p\nfunc f(db *sql.DB, ids []any) {\n  marks := make([]string, 0, len(ids))\n  for range ids {\n    marks = append(marks, \"?\")\n  }\n  db.Query(\"SELECT * FROM t WHERE id IN (\" + strings.Join(marks, \",\") + \")\", ids...)\n}\n";
+    assert!(ask(Lang::Go, appended, join).0);
+    let tainted = appended.replace(
+        "  db.Query",
+        "  marks = append(marks, r.FormValue(\"id\"))\n  db.Query",
+    );
+    assert!(!ask(Lang::Go, &tainted, join).0);
+    let branch = appended.replace("  for range ids", "  if r.FormValue(\"raw\") != \"\" {\n    marks = append(marks, r.FormValue(\"raw\"))\n  }\n  for range ids");
+    assert!(!ask(Lang::Go, &branch, join).0);
     // Elements written after a list is filled, in other languages too.
     let js = "function f(db, req, ids) {\n  const marks = new Array(ids.length).fill('?');\n  marks[0] = req.query.id;\n  return db.query(`SELECT * FROM t WHERE id IN (${marks.join(',')})`, ids);\n}\n";
     assert!(!ask(Lang::JavaScript, js, "marks").0);
@@ -1015,6 +1024,19 @@ fn allow_list_checks_that_may_not_hold_are_not_trusted() {
 
 #[test]
 fn typescript_lists_ruby_constants_and_rails_answers_are_allow_lists() {
+    // A typed declaration is a plain one: what it gives is the base of what follows.
+    let typed = "function f(db, req) {\n  let q: string = 'SELECT * FROM t';\n  q += ` WHERE id = ${req.query.id}`;\n  return db.query(q);\n}\n";
+    assert!(ask(Lang::TypeScript, typed, "q").1);
+    assert!(
+        !ask(
+            Lang::TypeScript,
+            &typed.replace("${req.query.id}", "1"),
+            "q"
+        )
+        .1
+    );
+    let shadow = "function f(db, req) {\n  let q = req.query.q;\n  if (req.user) {\n    const q: string = 'SELECT 1';\n    return db.query(q);\n  }\n}\n";
+    assert!(ask(Lang::TypeScript, shadow, "q").0);
     let ts = "const SORTABLE: string[] = ['name', 'created_at'];\napp.get('/p', async (req, res) => {\n  const col = req.query.sort as string;\n  if (!SORTABLE.includes(col)) {\n    return res.sendStatus(400);\n  }\n  return pool.query(`SELECT * FROM t ORDER BY ${col}`);\n});\n";
     assert!(ask(Lang::TypeScript, ts, "col").0);
     let as_const = ts
