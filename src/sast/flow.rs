@@ -193,8 +193,6 @@ pub(crate) struct Flow<'a> {
     tables: RefCell<HashMap<(usize, String), bool>>,
     /// Whether [`Flow::element_writes`] found any, by defining scope and name.
     writes: RefCell<HashMap<(usize, String), bool>>,
-    /// [`Flow::number_field`]'s answers, by name, found by one walk of the snippet.
-    fields: RefCell<Option<HashMap<String, bool>>>,
 }
 
 /// Byte offsets from a start to an end.
@@ -241,7 +239,6 @@ impl<'a> Flow<'a> {
             late: Cell::new(false),
             numbers: RefCell::new(HashMap::new()),
             tables: RefCell::new(HashMap::new()),
-            fields: RefCell::new(None),
             writes: RefCell::new(HashMap::new()),
         }
     }
@@ -493,7 +490,7 @@ impl<'a> Flow<'a> {
             // Java's `this.limit`, with `private int limit;`.
             return n
                 .child_by_field_name("field")
-                .is_some_and(|f| !self.makes_a_character(n) && self.number_field(self.text(f)));
+                .is_some_and(|f| !self.makes_a_character(n) && self.number_field(n, self.text(f)));
         }
         if kind == "cast_expression" {
             // `(int) $x`, `(long) n`: a numeric cast cannot carry syntax.
@@ -509,21 +506,34 @@ impl<'a> Flow<'a> {
         false
     }
 
-    /// Whether `o` is a variable given only literal lists or strings (`const params = []`),
-    /// and perhaps appended to (`params.push(v)`): its length is a number.
+    /// Whether `o` is a variable its scope gives only literal lists or strings (`const
+    /// params = []`), and otherwise only reads, methods (`params.push(v)`) and properties
+    /// of: its length is a number. Destructuring, loop variables and other values, in a
+    /// closure too, may make it any object, with any `length`.
     fn local_sequence(&self, o: Node<'a>) -> bool {
         let o = self.unwrap(o);
         if !self.syn.identifiers.contains(&o.kind()) {
             return false;
         }
-        let defs = self.definitions(o);
-        !defs.is_empty()
-            && defs.iter().all(|d| {
-                let v = self.unwrap(d.value);
-                d.arguments.is_some()
-                    || self.syn.arrays.contains(&v.kind())
-                    || self.syn.strings.contains(&v.kind())
-            })
+        let scopes = self.scopes(o);
+        let Some((scope, _)) = self.defining_scope(o, &scopes) else {
+            return false;
+        };
+        let sequence = |v: Node<'a>| {
+            let v = self.unwrap(v);
+            self.syn.arrays.contains(&v.kind()) || self.syn.strings.contains(&v.kind())
+        };
+        self.every_occurrence(scope, self.text(o), |x, _| {
+            if let Some(v) = self.assigned_value(x) {
+                return sequence(v);
+            }
+            let object = x.parent().is_some_and(|p| {
+                p.kind() == "member_expression"
+                    && p.child_by_field_name("object")
+                        .is_some_and(|b| b.id() == x.id())
+            });
+            object || self.read_as_value(x)
+        })
     }
 
     /// Whether `id` is a variable its function declares as a number or a boolean (`int id`,
@@ -571,53 +581,63 @@ impl<'a> Flow<'a> {
                         }
                         in_force(s.node) == Some(Some(false))
                     });
-                unbound && self.number_field(self.text(id))
+                unbound && self.number_field(id, self.text(id))
             }
             _ => false,
         }
     }
 
-    /// Whether the snippet declares a field `name` (Java's `private int limit;`), and only
-    /// as a number.
-    fn number_field(&self, name: &str) -> bool {
+    /// Whether the field `name` that code at `at` reads (a bare name, `this.name`) is
+    /// declared a number (Java's `private int limit;`): by the innermost class around
+    /// `at` that declares it, unless a class on the way extends another, whose fields
+    /// are not in view (an anonymous class always does).
+    fn number_field(&self, at: Node<'a>, name: &str) -> bool {
         if self.syn.number_fields.is_empty() {
             return false;
         }
-        if self.fields.borrow().is_none() {
-            let mut fields: HashMap<String, bool> = HashMap::new();
-            let mut stack = vec![self.root];
-            let mut visits = 0u32;
-            while let Some(x) = stack.pop() {
-                visits += 1;
-                if visits > NUMBER_WALK || self.late.get() {
-                    fields.clear();
-                    break;
-                }
-                if !self.syn.number_fields.contains(&x.kind()) {
-                    stack.extend(named_children(x));
-                    continue;
-                }
-                let number = x.child_by_field_name("type").is_some_and(|ty| {
+        let mut classes = Vec::new();
+        let mut cur = self.root;
+        while cur.id() != at.id() {
+            if !self.spend() {
+                return false;
+            }
+            let Some(next) = cur.child_with_descendant(at) else {
+                break;
+            };
+            if let Some(body) = named_children(next).find(|c| c.kind() == "class_body") {
+                let extends = next.kind() == "object_creation_expression"
+                    || next.child_by_field_name("superclass").is_some();
+                classes.push((body, extends));
+            }
+            cur = next;
+        }
+        for (body, extends) in classes.into_iter().rev() {
+            let mut declared: Option<bool> = None;
+            for field in named_children(body).filter(|m| self.syn.number_fields.contains(&m.kind()))
+            {
+                let number = field.child_by_field_name("type").is_some_and(|ty| {
                     self.text(ty)
                         .split_whitespace()
                         .all(|w| self.syn.number_types.contains(&w))
                 });
-                let mut cursor = x.walk();
-                for d in x.children_by_field_name("declarator", &mut cursor) {
-                    let plain = d.child_by_field_name("dimensions").is_none();
-                    if let Some(n) = d.child_by_field_name("name") {
-                        let all = fields.entry(self.text(n).to_owned()).or_insert(true);
-                        *all = *all && number && plain;
+                let mut cursor = field.walk();
+                for d in field.children_by_field_name("declarator", &mut cursor) {
+                    if d.child_by_field_name("name")
+                        .is_some_and(|n| self.text(n) == name)
+                    {
+                        let plain = d.child_by_field_name("dimensions").is_none();
+                        declared = Some(declared.unwrap_or(true) && number && plain);
                     }
                 }
             }
-            *self.fields.borrow_mut() = Some(fields);
+            if let Some(number) = declared {
+                return number;
+            }
+            if extends {
+                return false;
+            }
         }
-        self.fields
-            .borrow()
-            .as_ref()
-            .and_then(|f| f.get(name).copied())
-            .unwrap_or(false)
+        false
     }
 
     /// For each name in function `f` (nested functions too) whose every occurrence is a
@@ -797,10 +817,20 @@ impl<'a> Flow<'a> {
                     }),
                 },
                 "expression_list" => {
-                    let Some(decl) = p.parent().filter(|d| d.kind() == "short_var_declaration")
-                    else {
-                        continue;
+                    let Some(decl) = p.parent() else {
+                        return false;
                     };
+                    // `for _, ids := range rows`, `case ids := <-ch`, `switch ids := x.(type)`:
+                    // another type.
+                    if matches!(
+                        decl.kind(),
+                        "range_clause" | "receive_statement" | "type_switch_statement"
+                    ) {
+                        return false;
+                    }
+                    if decl.kind() != "short_var_declaration" {
+                        continue;
+                    }
                     if decl
                         .child_by_field_name("left")
                         .is_none_or(|l| l.id() != p.id())
@@ -951,7 +981,65 @@ impl<'a> Flow<'a> {
                 .iter()
                 .all(|v| self.constant_at(*v, depth + 1))
         };
-        (given_constants && elements_constant()) || self.checked_against_constants(n)
+        // A Go list may be filled through a call too.
+        let go_list = !self.syn.builders.is_empty()
+            && defs.iter().any(|d| {
+                let v = self.unwrap(d.value);
+                v.kind() == "composite_literal"
+                    || callee(v).is_some_and(|f| {
+                        self.text(f) == "make" || self.syn.builders.contains(&self.text(f))
+                    })
+            });
+        let filled_plainly = || !go_list || self.go_list_only_filled(n);
+        (given_constants && elements_constant() && filled_plainly())
+            || self.checked_against_constants(n)
+    }
+
+    /// Whether `id`'s Go list (`make([]string, n)`, `[]string{…}`) is filled only in ways
+    /// this walk reads: its name appears where it is given a list, as an element read or
+    /// written ([`Flow::element_writes`]), as `append`'s first argument, in `len` and `cap`,
+    /// as what `range` walks, and as an argument of `strings` and `fmt.Sprint*`, which only
+    /// read it. Any other call may write into it (`json.Unmarshal(b, &l)`, `copy(l, src)`,
+    /// `io.ReadFull(r, l)`, `fmt.Sscan(s, &l[0])`).
+    fn go_list_only_filled(&self, id: Node<'a>) -> bool {
+        let scopes = self.scopes(id);
+        let Some((scope, _)) = self.defining_scope(id, &scopes) else {
+            return false;
+        };
+        self.every_occurrence(scope, self.text(id), |x, _| {
+            let Some(p) = x.parent() else {
+                return false;
+            };
+            if self.assigned_value(x).is_some() {
+                return true;
+            }
+            if SUBSCRIPTS.contains(&p.kind()) && p.named_child(0).is_some_and(|c| c.id() == x.id())
+            {
+                let address = p.parent().is_some_and(|q| {
+                    q.named_child_count() == 1 && q.child(0).is_some_and(|op| self.text(op) == "&")
+                });
+                return !address;
+            }
+            if p.kind() == "range_clause" {
+                return p
+                    .child_by_field_name("right")
+                    .is_some_and(|r| r.id() == x.id());
+            }
+            let Some(call) = p.parent().filter(|_| p.kind() == "argument_list") else {
+                return false;
+            };
+            let Some(func) = callee(call).map(|f| self.text(f)) else {
+                return false;
+            };
+            let first = p.named_child(0).is_some_and(|c| c.id() == x.id());
+            (self.syn.builders.contains(&func) && first)
+                || matches!(func, "len" | "cap")
+                || func.starts_with("strings.")
+                || matches!(
+                    func,
+                    "fmt.Sprintf" | "fmt.Sprint" | "fmt.Sprintln" | "fmt.Errorf"
+                )
+        })
     }
 
     /// The values written into elements of `id`'s variable (`p[0] = v`, `p[i] += v`)
@@ -1429,7 +1517,7 @@ impl<'a> Flow<'a> {
         let own = self
             .param_of_enclosing(id, &scopes)
             .is_some_and(|(s, _)| s.node.id() == f.id())
-            || !self.definitions_in(f, name, id.start_byte()).is_empty();
+            || self.declared_in(f, name);
         own && self
             .membership_check(id)
             .is_some_and(|condition| self.only_read_from(f, name, condition.end_byte()))
@@ -1442,16 +1530,101 @@ impl<'a> Flow<'a> {
     /// any reference taken anywhere in the snippet (`&$x` in a signature makes a plain
     /// argument a write), `extract` or `$$`.
     fn only_read_from(&self, f: Node<'a>, name: &str, from: usize) -> bool {
-        let php_aliases = self.src.contains("extract(")
-            || self.src.contains("parse_str(")
-            || self.src.contains("$$")
-            || self
-                .src
-                .match_indices("&$")
-                .any(|(i, _)| !self.src[..i].ends_with('&'));
-        if name.starts_with('$') && php_aliases {
+        if name.starts_with('$') && self.php_aliases() {
             return false;
         }
+        // `goto` may jump past the check.
+        if self.text(f).contains("goto ") {
+            return false;
+        }
+        self.every_occurrence(f, name, |x, nested| {
+            let address = x.parent().is_some_and(|p| {
+                p.named_child_count() == 1 && p.child(0).is_some_and(|op| self.text(op) == "&")
+            });
+            // A closure may run after the check wherever it is written.
+            let after = nested || x.start_byte() >= from;
+            !address && (!after || (self.read_as_value(x) && !self.php_writes_argument(x)))
+        })
+    }
+
+    /// Whether the snippet may reach a PHP variable by another name: a reference (`&$x`,
+    /// `& $x`), a variable variable (`$$x`, `${…}`), `extract`, `parse_str`.
+    fn php_aliases(&self) -> bool {
+        let src = self.src;
+        let reference = src.match_indices('&').any(|(i, _)| {
+            let before = src[..i].ends_with('&');
+            let rest = src[i + 1..].trim_start();
+            !before && rest.starts_with('$')
+        });
+        reference
+            || src.contains("$$")
+            || src.contains("${")
+            || src.contains("extract(")
+            || src.contains("parse_str(")
+    }
+
+    /// Whether `x` is an argument PHP's built-ins write through (`sscanf($s, "%s", $x)`,
+    /// `preg_match($p, $s, $x)`, `settype($x, …)`).
+    fn php_writes_argument(&self, x: Node<'a>) -> bool {
+        const WRITERS: [&str; 10] = [
+            "sscanf",
+            "preg_match",
+            "preg_match_all",
+            "settype",
+            "exec",
+            "str_replace",
+            "str_ireplace",
+            "similar_text",
+            "mb_parse_str",
+            "openssl_open",
+        ];
+        let call = x
+            .parent()
+            .filter(|p| p.kind() == "argument")
+            .and_then(|a| a.parent())
+            .and_then(|list| list.parent());
+        call.and_then(|c| callee(c))
+            .is_some_and(|f| WRITERS.contains(&self.text(f)))
+    }
+
+    /// Whether every occurrence of `name` under `scope`, nested functions included (the
+    /// second argument says whether it is in one), as a variable or as a pattern that
+    /// binds one (JavaScript's `({ name } = …)`), passes `ok`.
+    fn every_occurrence(
+        &self,
+        scope: Node<'a>,
+        name: &str,
+        ok: impl Fn(Node<'a>, bool) -> bool,
+    ) -> bool {
+        let mut stack = vec![(scope, false)];
+        let mut visits = 0u32;
+        while let Some((x, nested)) = stack.pop() {
+            visits += 1;
+            if visits > NUMBER_WALK || self.late.get() {
+                return false;
+            }
+            let inner = nested || (x.id() != scope.id() && self.syn.functions.contains(&x.kind()));
+            stack.extend(named_children(x).map(|c| (c, inner)));
+            let named = (self.syn.identifiers.contains(&x.kind())
+                || x.kind().ends_with("identifier_pattern")
+                || x.kind() == "shorthand_property_identifier")
+                && self.text(x) == name;
+            if named && !ok(x, nested) {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether `f` makes `name` its own variable: declares it (`let`, `:=`, a typed
+    /// declaration), or, where assigning declares (Python, Ruby, PHP), assigns it without
+    /// a `global` or `nonlocal` for it. An assignment to a module's variable is no
+    /// declaration: any call may change it again.
+    fn declared_in(&self, f: Node<'a>, name: &str) -> bool {
+        let declaring =
+            |k: &str| k.contains("declarator") || k == "short_var_declaration" || k == "var_spec";
+        let languages_declare = self.syn.assignments.iter().any(|(k, _, _)| declaring(k));
+        let mut declared = false;
         let mut stack = vec![f];
         let mut visits = 0u32;
         while let Some(x) = stack.pop() {
@@ -1459,23 +1632,21 @@ impl<'a> Flow<'a> {
             if visits > NUMBER_WALK || self.late.get() {
                 return false;
             }
-            stack.extend(named_children(x));
-            // JavaScript's `({ name } = …)` binds through a pattern.
-            let named = (self.syn.identifiers.contains(&x.kind())
-                || x.kind().ends_with("identifier_pattern")
-                || x.kind() == "shorthand_property_identifier")
-                && self.text(x) == name;
-            if !named {
+            if x.id() != f.id() && self.syn.functions.contains(&x.kind()) {
                 continue;
             }
-            let address = x.parent().is_some_and(|p| {
-                p.named_child_count() == 1 && p.child(0).is_some_and(|op| self.text(op) == "&")
-            });
-            if address || (x.start_byte() >= from && !self.read_as_value(x)) {
-                return false;
+            stack.extend(named_children(x));
+            let kind = x.kind();
+            if kind.contains("global") || kind.contains("nonlocal") {
+                if self.identifiers_in(x).iter().any(|i| self.text(*i) == name) {
+                    return false;
+                }
+                continue;
             }
+            let plain = self.as_definition(x, name).is_some_and(|d| !d.augmented);
+            declared |= plain && (!languages_declare || declaring(kind));
         }
-        true
+        declared
     }
 
     /// The condition of the nearest statement or expression above `id`, in its function,
@@ -1779,12 +1950,9 @@ impl<'a> Flow<'a> {
         };
         let name = last_segment(self.text(func));
         let args = n.child_by_field_name("arguments");
-        let made = args.and_then(|a| a.named_child(0)).is_some_and(|t| {
-            matches!(
-                t.kind(),
-                "slice_type" | "map_type" | "channel_type" | "array_type"
-            )
-        });
+        let made = args
+            .and_then(|a| a.named_child(0))
+            .is_some_and(|t| matches!(t.kind(), "slice_type" | "map_type" | "array_type"));
         if self.syn.builders.contains(&self.text(func)) {
             // Go's `marks = append(marks, "?")`: `marks` as it was, and constants.
             return self.arguments_constant(n, depth);

@@ -844,6 +844,18 @@ fn lengths_of_local_lists_are_numbers() {
         js.replace("$${params.length}", "${req.query.length}"),
         js.replace("params.push(req.query.name);", "params = req.body;"),
         js.replace("const params = [];", "const params = req.body.params;"),
+        js.replace(
+            "const params = [];",
+            "let params = [];\n  ({ params } = req.body);",
+        ),
+        js.replace(
+            "const params = [];",
+            "let params = [];\n  const load = () => { params = req.body.params; };\n  load();",
+        ),
+        js.replace(
+            "const params = [];",
+            "let params = [];\n  for (params of req.body.groups) {}",
+        ),
     ] {
         assert!(!ask(Lang::JavaScript, &js, "sql").0, "{js}");
     }
@@ -871,13 +883,25 @@ fn java_number_fields_are_constant() {
             "    return jdbc.query(\"SELECT * FROM t LIMIT \" + limit);",
             "    return names.map(limit -> jdbc.query(\"SELECT * FROM t LIMIT \" + limit));",
         ),
+        // Inherited from a class not in view, whatever another class declares.
+        java.replace("class Repo {", "class Repo extends Base {")
+            .replace("  private final int limit;\n", "")
+            .replace("  Repo(int limit) { this.limit = limit; }\n", "")
+            + "class Owner { private long limit; }\n",
+        // An anonymous class's own field by that name is its base's.
         java.replace(
-            "  private String table;",
-            "  private String table;\n  static class Other { String limit; }",
+            "    return jdbc.query(\"SELECT * FROM t LIMIT \" + limit);",
+            "    return new Base() {\n      List<Row> run() { return jdbc.query(\"SELECT * FROM t LIMIT \" + limit); }\n    }.run();",
         ),
         java.replace("private final int limit;", "private final char limit;"),
         java.replace("    return jdbc.query(\"SELECT * FROM t LIMIT \" + limit);", "    String limit = req.getParameter(\"l\");\n    return names.map(n -> jdbc.query(\"SELECT * FROM t LIMIT \" + limit));"),
     ];
+    // A nested class's field by that name is not the one the method reads.
+    let nested = java.replace(
+        "  private String table;",
+        "  private String table;\n  static class Other { String limit; }",
+    );
+    assert!(ask(Lang::Java, &nested, "\"SELECT * FROM t LIMIT \" + limit").0);
     let chars = this.replace(
         "\"SELECT * FROM t LIMIT \" + this.limit",
         "String.format(\"SELECT * FROM t WHERE c = '%c'\", this.limit)",
@@ -907,12 +931,27 @@ fn go_range_indexes_and_made_lists_are_constant() {
             "  for i := range ids",
             "  ids := r.URL.Query()\n  for i := range ids",
         ),
+        go.replace(
+            "  for i := range ids",
+            "  for _, ids := range rows {\n  for i := range ids",
+        ),
     ] {
         assert!(!ask(Lang::Go, &go, "fmt.Sprintf(\"$%d,\", i+1)").0, "{go}");
     }
     let made = "package p\nfunc f(db *sql.DB, ids []int64) {\n  marks := make([]string, len(ids))\n  for i := range ids {\n    marks[i] = \"$\" + strconv.Itoa(i+1)\n  }\n  db.Query(\"SELECT * FROM t WHERE id IN (\" + strings.Join(marks, \",\") + \")\")\n}\n";
     let join = "strings.Join(marks, \",\")";
     assert!(ask(Lang::Go, made, join).0);
+    for fill in [
+        "json.Unmarshal(body, &marks)",
+        "copy(marks, r.URL.Query()[\"id\"])",
+        "fmt.Sscan(r.FormValue(\"id\"), &marks[0])",
+        "fill(marks)",
+    ] {
+        let filled = made.replace("  db.Query", &format!("  {fill}\n  db.Query"));
+        assert!(!ask(Lang::Go, &filled, join).0, "{fill}");
+    }
+    let received = "package p\nfunc f(r *http.Request) {\n  results := make(chan string, 1)\n  go func() { results <- r.FormValue(\"cmd\") }()\n  cmd := <-results\n  exec.Command(\"sh\", \"-c\", cmd).Run()\n}\n";
+    assert!(!ask(Lang::Go, received, "cmd").0);
     let written = made.replace("  db.Query", "  marks[0] = r.FormValue(\"id\")\n  db.Query");
     assert!(!ask(Lang::Go, &written, join).0);
     let pair = made.replace(
@@ -966,6 +1005,26 @@ fn allow_list_checks_that_may_not_hold_are_not_trusted() {
         let code = js("").replace("return res.sendStatus(400);", leave);
         assert!(!c(Lang::JavaScript, &code), "{leave}");
     }
+    // Written by a closure made before the check, which may run after it.
+    let closure = js("fallback();").replace(
+        "  if (!ALLOWED",
+        "  const fallback = () => { col = req.query.fallback; };\n  if (!ALLOWED",
+    );
+    assert!(!c(Lang::JavaScript, &closure));
+    assert!(c(
+        Lang::JavaScript,
+        &closure.replace("col = req.query.fallback", "log(col)")
+    ));
+    // A module variable the function assigns but does not declare; Python's `global`.
+    let assigned = "const ALLOWED = ['name'];\nlet col;\nfunction f(req, res) {\n  col = req.query.sort;\n  if (!ALLOWED.includes(col)) return res.sendStatus(400);\n  refresh();\n  return db.query(`SELECT * FROM t ORDER BY ${col}`);\n}\n";
+    assert!(!c(Lang::JavaScript, assigned));
+    assert!(c(
+        Lang::JavaScript,
+        &assigned.replace("  col = req", "  let col = req")
+    ));
+    let global = "ALLOWED = {\"name\"}\ndef f(cur, req):\n    global col\n    col = req.args[\"sort\"]\n    if col not in ALLOWED:\n        raise ValueError()\n    refresh()\n    cur.execute(f\"SELECT * FROM t ORDER BY {col}\")\n";
+    assert!(!c(Lang::Python, global));
+    assert!(c(Lang::Python, &global.replace("    global col\n", "")));
     // A variable of the module's, which any call may change.
     let global = "const ALLOWED = ['name'];\nlet col = process.env.SORT;\nfunction set(req) { col = req.query.raw; }\nfunction f(res) {\n  if (!ALLOWED.includes(col)) return res.sendStatus(400);\n  refresh();\n  return db.query(`SELECT * FROM t ORDER BY ${col}`);\n}\n";
     assert!(!c(Lang::JavaScript, global));
@@ -1006,6 +1065,21 @@ fn allow_list_checks_that_may_not_hold_are_not_trusted() {
         "<?php\nfunction legacy(&$col) { $col = $_GET['raw']; }\n",
     );
     assert!(!ask(Lang::Php, &byref, "$col").0);
+    for alias in [
+        "  $alias = & $col;\n",
+        "  ${'co' . 'l'} = $_GET['raw'];\n",
+        "  sscanf($_GET['raw'], '%s', $col);\n",
+    ] {
+        let code = php.replace("  return", &format!("{alias}  return"));
+        assert!(!ask(Lang::Php, &code, "$col").0, "{alias}");
+    }
+    let jump = go
+        .replace(
+            "  p := &col\n",
+            "  if r.FormValue(\"raw\") != \"\" {\n    goto run\n  }\n",
+        )
+        .replace("  *p = r.FormValue(\"raw\")\n", "run:\n");
+    assert!(!c(Lang::Go, &jump));
 
     // Ruby: changed in place, an instance variable, a rescue clause after the check.
     let rb = "def index\n  col = params[:sort]\n  raise ArgumentError unless %w[name date].include?(col)\n  BETWEEN\n  Post.order(\"#{col} DESC\")\nend\n";
