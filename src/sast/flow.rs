@@ -104,23 +104,6 @@ const SQL_QUOTERS: [&str; 5] = [
     "pq.QuoteLiteral",
 ];
 
-/// Methods of a database driver's client, connection or module that quote an identifier or
-/// a literal for SQL (node-postgres, mysqljs and mysql2, sqlstring).
-const DRIVER_QUOTERS: [&str; 4] = ["escapeIdentifier", "escapeLiteral", "escapeId", "escape"];
-
-/// What those drivers' objects are called, in lower case, as a name or its end
-/// (`client`, `pgClient`, `this.pool`, `mysql`, `SqlString`).
-const DRIVER_OBJECTS: [&str; 8] = [
-    "client",
-    "pool",
-    "connection",
-    "conn",
-    "mysql",
-    "pg",
-    "sqlstring",
-    "db",
-];
-
 /// Kinds that read an element of a collection by index or key (`TABLES[kind]`).
 /// Not Ruby's `element_reference`: its strings change in place (`T[k] << x`).
 const SUBSCRIPTS: [&str; 4] = [
@@ -1387,19 +1370,9 @@ impl<'a> Flow<'a> {
     fn sql_quoting_call(&self, n: Node<'_>) -> bool {
         callee(n).is_some_and(|f| {
             let text = self.text(f);
-            let packaged = SQL_QUOTERS.iter().any(|q| {
-                text == *q || text.strip_suffix(q).is_some_and(|head| head.ends_with('.'))
-            });
-            // node-postgres' `client.escapeIdentifier(col)`, mysqljs' `connection.escapeId`:
-            // methods of a database's own object.
-            let method = DRIVER_QUOTERS.contains(&last_segment(text))
-                && receiver(n, f).is_some_and(|r| {
-                    let object = last_segment(self.text(r)).to_ascii_lowercase();
-                    DRIVER_OBJECTS
-                        .iter()
-                        .any(|o| object == *o || object.ends_with(o))
-                });
-            packaged || method
+            SQL_QUOTERS
+                .iter()
+                .any(|q| text == *q || text.strip_suffix(q).is_some_and(|head| head.ends_with('.')))
         })
     }
 

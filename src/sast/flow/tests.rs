@@ -1147,33 +1147,3 @@ fn typescript_lists_ruby_constants_and_rails_answers_are_allow_lists() {
         .0
     );
 }
-
-#[test]
-fn driver_quoting_methods_are_constant() {
-    for call in [
-        "client.escapeIdentifier(req.query.col)",
-        "pgClient.escapeLiteral(req.query.v)",
-        "connection.escapeId(req.query.col)",
-        "this.pool.escape(req.query.v)",
-        "mysql.escapeId(req.query.col)",
-        "SqlString.escape(req.query.v)",
-    ] {
-        let js = format!(
-            "function f(req) {{\n  return db.query(`SELECT * FROM t ORDER BY ${{{call}}}`);\n}}\n"
-        );
-        assert!(ask(Lang::JavaScript, &js, call).0, "{call}");
-    }
-    // An HTML escaper, or a quoting method of something else.
-    for call in [
-        "escape(req.query.v)",
-        "validator.escape(req.query.v)",
-        "lodash.escape(req.query.v)",
-        "client.quote(req.query.v)",
-        "format.escapeId(req.query.col)",
-    ] {
-        let js = format!(
-            "function f(req) {{\n  return db.query(`SELECT * FROM t ORDER BY ${{{call}}}`);\n}}\n"
-        );
-        assert!(!ask(Lang::JavaScript, &js, call).0, "{call}");
-    }
-}
