@@ -587,6 +587,13 @@ impl<'a> Flow<'a> {
             let Some(next) = cur.child_with_descendant(at) else {
                 break;
             };
+            // A record's components, an enum's or an interface's fields: not read here.
+            if matches!(
+                next.kind(),
+                "record_declaration" | "enum_declaration" | "interface_declaration"
+            ) {
+                return false;
+            }
             if let Some(body) = named_children(next).find(|c| c.kind() == "class_body") {
                 let extends = next.kind() == "object_creation_expression"
                     || next.child_by_field_name("superclass").is_some();
@@ -1015,7 +1022,16 @@ impl<'a> Flow<'a> {
                 return false;
             };
             let first = p.named_child(0).is_some_and(|c| c.id() == x.id());
-            (self.syn.builders.contains(&func) && first)
+            // `l = append(l, …)`; another name for the result shares `l`'s memory.
+            let own = || {
+                let mut q = call.parent();
+                if q.is_some_and(|q| q.kind() == "expression_list") {
+                    q = q.and_then(|q| q.parent());
+                }
+                q.and_then(|q| q.child_by_field_name("left"))
+                    .is_some_and(|l| self.text(l) == self.text(x))
+            };
+            (self.syn.builders.contains(&func) && first && own())
                 || matches!(func, "len" | "cap")
                 || func.starts_with("strings.")
                 || matches!(
@@ -1219,6 +1235,9 @@ impl<'a> Flow<'a> {
     }
 
     fn only_literal_table(&self, scope: Node<'a>, name: &str) -> bool {
+        if name.starts_with('$') && self.php_aliases() {
+            return false;
+        }
         let mut assigned = false;
         let mut stack = vec![scope];
         let mut visits = 0u32;
@@ -1305,16 +1324,31 @@ impl<'a> Flow<'a> {
     /// `[e] = …`, `for (e of …)`), not an address (`&e`), not a receiver (`e.append(x)`).
     fn read_as_value(&self, e: Node<'a>) -> bool {
         // Besides [`OPERAND_PARENTS`]: interpolations, keyword arguments, map values.
-        const READS: [&str; 5] = [
+        const READS: [&str; 6] = [
             "interpolation",
             "template_substitution",
             "keyword_argument",
             "pair",
             "encapsed_string",
+            "comparison_operator",
         ];
         let Some(p) = e.parent() else {
             return false;
         };
+        // `(x) = …` and TypeScript's `(x as any) = …` assign `x`: read as what wraps it.
+        if matches!(
+            p.kind(),
+            "parenthesized_expression"
+                | "as_expression"
+                | "satisfies_expression"
+                | "non_null_expression"
+        ) {
+            return self.read_as_value(p);
+        }
+        // An index (`allowed[x]`), not the collection.
+        if SUBSCRIPTS.contains(&p.kind()) && p.named_child(0).is_some_and(|c| c.id() != e.id()) {
+            return true;
+        }
         if self.assigned_value(e).is_some() || self.assignment_target(e) {
             return false;
         }
@@ -1493,7 +1527,7 @@ impl<'a> Flow<'a> {
             || self.declared_in(f, name);
         own && self
             .membership_check(id)
-            .is_some_and(|condition| self.only_read_from(f, name, condition.end_byte()))
+            .is_some_and(|condition| self.only_read_from(f, name, condition))
     }
 
     /// Whether every occurrence of `name` in `f` (nested functions too) from byte `from` on
@@ -1502,10 +1536,19 @@ impl<'a> Flow<'a> {
     /// `s.replace(…)`); no `&name` anywhere in `f` (a pointer writes later); nor, in PHP,
     /// any reference taken anywhere in the snippet (`&$x` in a signature makes a plain
     /// argument a write), `extract` or `$$`.
-    fn only_read_from(&self, f: Node<'a>, name: &str, from: usize) -> bool {
+    fn only_read_from(&self, f: Node<'a>, name: &str, condition: Node<'a>) -> bool {
         if name.starts_with('$') && self.php_aliases() {
             return false;
         }
+        // Inside the condition too: `!A.includes(x) || !(x = other)`.
+        let from = condition.start_byte();
+        // Ruby's strings change in place through any other name for them (`clause = s;
+        // clause << x`, a helper's parameter): there, only the name's own assignments,
+        // interpolations and the check itself.
+        let shared = self.syn.identifiers.contains(&"instance_variable");
+        let within = |x: Node<'a>| {
+            condition.start_byte() <= x.start_byte() && x.end_byte() <= condition.end_byte()
+        };
         // `goto` may jump past the check.
         if self.text(f).contains("goto ") {
             return false;
@@ -1516,7 +1559,14 @@ impl<'a> Flow<'a> {
             });
             // A closure may run after the check wherever it is written.
             let after = nested || x.start_byte() >= from;
-            !address && (!after || (self.read_as_value(x) && !self.php_writes_argument(x)))
+            let ruby_read = x
+                .parent()
+                .is_some_and(|p| p.kind() == "interpolation" || p.kind() == "method_parameters")
+                || within(x)
+                || self.assigned_value(x).is_some();
+            !address
+                && (!shared || ruby_read)
+                && (!after || (self.read_as_value(x) && !self.php_writes_argument(x)))
         })
     }
 
@@ -1532,6 +1582,7 @@ impl<'a> Flow<'a> {
         reference
             || src.contains("$$")
             || src.contains("${")
+            || src.contains("$GLOBALS")
             || src.contains("extract(")
             || src.contains("parse_str(")
     }
@@ -1539,7 +1590,12 @@ impl<'a> Flow<'a> {
     /// Whether `x` is an argument PHP's built-ins write through (`sscanf($s, "%s", $x)`,
     /// `preg_match($p, $s, $x)`, `settype($x, …)`).
     fn php_writes_argument(&self, x: Node<'a>) -> bool {
-        const WRITERS: [&str; 10] = [
+        const WRITERS: [&str; 15] = [
+            "fscanf",
+            "openssl_private_decrypt",
+            "openssl_public_decrypt",
+            "socket_recv",
+            "mb_ereg",
             "sscanf",
             "preg_match",
             "preg_match_all",

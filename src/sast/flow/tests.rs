@@ -819,6 +819,8 @@ fn names_checked_against_allow_lists_are_constant() {
     // PHP's tables are read like the others.
     let php = "<?php\nfunction f($pdo, $kind) {\n  $tables = ['user' => 'users', 'order' => 'orders'];\n  return $pdo->query('SELECT * FROM ' . $tables[$kind]);\n}\n";
     assert!(ask(Lang::Php, php, "'SELECT * FROM ' . $tables[$kind]").0);
+    let extracted = php.replace("  return", "  extract($_GET);\n  return");
+    assert!(!ask(Lang::Php, &extracted, "'SELECT * FROM ' . $tables[$kind]").0);
     let php = php.replace("  return", "  $tables[$kind] = $_GET['t'];\n  return");
     assert!(!ask(Lang::Php, &php, "'SELECT * FROM ' . $tables[$kind]").0);
     let ruby = "def f(col)\n  raise ArgumentError, 'sort' unless %w[name date].include?(col)\n  Post.order(\"#{col} DESC\")\nend\n";
@@ -855,6 +857,10 @@ fn lengths_of_local_lists_are_numbers() {
         js.replace(
             "const params = [];",
             "let params = [];\n  for (params of req.body.groups) {}",
+        ),
+        js.replace(
+            "const params = [];",
+            "let params = [];\n  (params) = req.body.filter;",
         ),
     ] {
         assert!(!ask(Lang::JavaScript, &js, "sql").0, "{js}");
@@ -896,6 +902,9 @@ fn java_number_fields_are_constant() {
         java.replace("private final int limit;", "private final char limit;"),
         java.replace("    return jdbc.query(\"SELECT * FROM t LIMIT \" + limit);", "    String limit = req.getParameter(\"l\");\n    return names.map(n -> jdbc.query(\"SELECT * FROM t LIMIT \" + limit));"),
     ];
+    // A record's component by that name.
+    let record = "class Repo {\n  private int order;\n  record Page(String order) {\n    String sql() { return \"SELECT * FROM t ORDER BY \" + order; }\n  }\n}\n";
+    assert!(!ask(Lang::Java, record, "\"SELECT * FROM t ORDER BY \" + order").0);
     // A nested class's field by that name is not the one the method reads.
     let nested = java.replace(
         "  private String table;",
@@ -950,6 +959,11 @@ fn go_range_indexes_and_made_lists_are_constant() {
         let filled = made.replace("  db.Query", &format!("  {fill}\n  db.Query"));
         assert!(!ask(Lang::Go, &filled, join).0, "{fill}");
     }
+    let shared = made.replace(
+        "  db.Query",
+        "  extra := append(marks, \"name\")\n  extra[0] = r.FormValue(\"id\")\n  db.Query",
+    );
+    assert!(!ask(Lang::Go, &shared, join).0);
     let received = "package p\nfunc f(r *http.Request) {\n  results := make(chan string, 1)\n  go func() { results <- r.FormValue(\"cmd\") }()\n  cmd := <-results\n  exec.Command(\"sh\", \"-c\", cmd).Run()\n}\n";
     assert!(!ask(Lang::Go, received, "cmd").0);
     let written = made.replace("  db.Query", "  marks[0] = r.FormValue(\"id\")\n  db.Query");
@@ -1005,6 +1019,15 @@ fn allow_list_checks_that_may_not_hold_are_not_trusted() {
         let code = js("").replace("return res.sendStatus(400);", leave);
         assert!(!c(Lang::JavaScript, &code), "{leave}");
     }
+    // Assigned through parentheses or an assertion; assigned inside the check itself.
+    for between in ["(col) = req.query.raw;", "(col as any) = req.query.raw;"] {
+        assert!(!ask(Lang::TypeScript, &js(between), "col").0, "{between}");
+    }
+    let inside = js("").replace(
+        "!ALLOWED.includes(col))",
+        "!ALLOWED.includes(col) || !(col = req.query.raw || col))",
+    );
+    assert!(!c(Lang::JavaScript, &inside));
     // Written by a closure made before the check, which may run after it.
     let closure = js("fallback();").replace(
         "  if (!ALLOWED",
@@ -1083,7 +1106,16 @@ fn allow_list_checks_that_may_not_hold_are_not_trusted() {
 
     // Ruby: changed in place, an instance variable, a rescue clause after the check.
     let rb = "def index\n  col = params[:sort]\n  raise ArgumentError unless %w[name date].include?(col)\n  BETWEEN\n  Post.order(\"#{col} DESC\")\nend\n";
-    assert!(c(Lang::Ruby, &rb.replace("BETWEEN", "log(col)")));
+    assert!(c(
+        Lang::Ruby,
+        &rb.replace("BETWEEN", "log(\"sort #{col}\")")
+    ));
+    // A helper may change the same string in place, through any other name for it.
+    assert!(!c(Lang::Ruby, &rb.replace("BETWEEN", "add_direction(col)")));
+    let alias = rb
+        .replace("  raise", "  clause = col\n  raise")
+        .replace("BETWEEN", "clause << params[:dir]");
+    assert!(!c(Lang::Ruby, &alias));
     assert!(!c(
         Lang::Ruby,
         &rb.replace("BETWEEN", "col << params[:dir].to_s")
