@@ -987,9 +987,9 @@ impl<'a> Flow<'a> {
 
     /// Whether `id`'s Go list (`make([]string, n)`, `[]string{…}`) is filled only in ways
     /// this walk reads: its name appears where it is given a list, as an element read or
-    /// written ([`Flow::element_writes`]), as `append`'s first argument, in `len` and `cap`,
-    /// as what `range` walks, and as an argument of `strings` and `fmt.Sprint*`, which only
-    /// read it. Any other call may write into it (`json.Unmarshal(b, &l)`, `copy(l, src)`,
+    /// written ([`Flow::element_writes`]), in `l = append(l, …)` (another name for the
+    /// result shares its memory), in `len` and `cap`, as what `range` walks, and as an
+    /// argument of `strings`, `fmt.Sprint*` and `fmt.Errorf`, which only read it. Any other call may write into it (`json.Unmarshal(b, &l)`, `copy(l, src)`,
     /// `io.ReadFull(r, l)`, `fmt.Sscan(s, &l[0])`).
     fn go_list_only_filled(&self, id: Node<'a>) -> bool {
         let scopes = self.scopes(id);
@@ -1320,7 +1320,8 @@ impl<'a> Flow<'a> {
     }
 
     /// Whether expression `e` is read for its value where it stands: an operand, an
-    /// argument, a returned or assigned value, an interpolation, a condition. Not a target (`e = x`,
+    /// argument, a returned or assigned value, an interpolation, a condition, an index.
+    /// Not a target (`e = x`, `(e) = x`,
     /// `[e] = …`, `for (e of …)`), not an address (`&e`), not a receiver (`e.append(x)`).
     fn read_as_value(&self, e: Node<'a>) -> bool {
         // Besides [`OPERAND_PARENTS`]: interpolations, keyword arguments, map values.
@@ -1530,12 +1531,14 @@ impl<'a> Flow<'a> {
             .is_some_and(|condition| self.only_read_from(f, name, condition))
     }
 
-    /// Whether every occurrence of `name` in `f` (nested functions too) from byte `from` on
-    /// is read for its value ([`Flow::read_as_value`]): no assignment, loop variable,
-    /// destructuring, receiver of a method that may change it in place (`s << x`,
-    /// `s.replace(…)`); no `&name` anywhere in `f` (a pointer writes later); nor, in PHP,
-    /// any reference taken anywhere in the snippet (`&$x` in a signature makes a plain
-    /// argument a write), `extract` or `$$`.
+    /// Whether every occurrence of `name` in `f` from the start of the check's `condition`
+    /// on, and in nested functions wherever they are, is read for its value
+    /// ([`Flow::read_as_value`]): no assignment, loop variable, destructuring, receiver of
+    /// a method that may change it in place (`s << x`), nor an argument PHP's built-ins
+    /// write through. No `&name` anywhere in `f` (a pointer writes later), no `goto`, no
+    /// PHP aliasing in the snippet ([`Flow::php_aliases`]). Ruby's strings change through
+    /// any other name for them, so there only interpolations, the check and the name's own
+    /// assignments.
     fn only_read_from(&self, f: Node<'a>, name: &str, condition: Node<'a>) -> bool {
         if name.starts_with('$') && self.php_aliases() {
             return false;
@@ -1571,7 +1574,7 @@ impl<'a> Flow<'a> {
     }
 
     /// Whether the snippet may reach a PHP variable by another name: a reference (`&$x`,
-    /// `& $x`), a variable variable (`$$x`, `${…}`), `extract`, `parse_str`.
+    /// `& $x`), a variable variable (`$$x`, `${…}`), `$GLOBALS`, `extract`, `parse_str`.
     fn php_aliases(&self) -> bool {
         let src = self.src;
         let reference = src.match_indices('&').any(|(i, _)| {
@@ -1850,7 +1853,7 @@ impl<'a> Flow<'a> {
 
     /// What condition `c` says of `name`'s membership in a literal collection of constants
     /// ([`Flow::constant_collection`]): `Some(true)` when the name is a member whenever `c`
-    /// is true (`ALLOWED.includes(name)`, `name in ALLOWED`, `in_array($name, [...])`,
+    /// is true (`ALLOWED.includes(name)`, `name in ALLOWED`, `in_array($name, [...], true)`,
     /// `allowed[name]`), `Some(false)` when it is one whenever `c` is false (`!…`, `not
     /// in`), `None` when `c` says nothing of it.
     fn membership(&self, c: Node<'a>, name: &str) -> Option<bool> {
