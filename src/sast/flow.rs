@@ -192,6 +192,48 @@ struct Scope<'a> {
     parent: Option<Node<'a>>,
 }
 
+/// A depth-first walk of the nodes under one, each with whether a function nested in the
+/// walk's root holds it. Bounded by its own count, not a question's budget: after
+/// [`NUMBER_WALK`] nodes, or once the snippet's time is up, it yields one `None` (the
+/// answer is not known) and ends.
+struct Walk<'f, 'a> {
+    flow: &'f Flow<'a>,
+    root: Node<'a>,
+    stack: Vec<(Node<'a>, bool)>,
+    visits: u32,
+    /// Whether nested functions, and what they hold, are left out.
+    shallow: bool,
+}
+
+impl<'a> Iterator for Walk<'_, 'a> {
+    type Item = Option<(Node<'a>, bool)>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (x, nested) = self.stack.pop()?;
+            self.visits += 1;
+            if self.visits > NUMBER_WALK || self.flow.late.get() {
+                self.stack.clear();
+                return Some(None);
+            }
+            let function = x.id() != self.root.id() && self.flow.syn.functions.contains(&x.kind());
+            if function && self.shallow {
+                continue;
+            }
+            self.stack
+                .extend(named_children(x).map(|c| (c, nested || function)));
+            return Some(Some((x, nested)));
+        }
+    }
+}
+
+/// TypeScript's `x as T`, `x satisfies T` and `x!`: `x`, as far as values go.
+const ASSERTIONS: [&str; 3] = [
+    "as_expression",
+    "satisfies_expression",
+    "non_null_expression",
+];
+
 /// Leaves one level of nesting when dropped.
 struct Nest<'f>(&'f Cell<u32>);
 
@@ -236,6 +278,18 @@ impl<'a> Flow<'a> {
     /// Whether a question ran into the deadline: the caller's walk should end.
     pub(crate) fn late(&self) -> bool {
         self.late.get()
+    }
+
+    /// The nodes under `root` for a question that reads a whole scope ([`Walk`]); with
+    /// `shallow`, not the functions nested in it.
+    fn walk(&self, root: Node<'a>, shallow: bool) -> Walk<'_, 'a> {
+        Walk {
+            flow: self,
+            root,
+            stack: vec![(root, false)],
+            visits: 0,
+            shallow,
+        }
     }
 
     /// Spends one visit; false when the budget is gone or the deadline has passed.
@@ -303,12 +357,6 @@ impl<'a> Flow<'a> {
 
     /// Looks through parentheses, casts and single-element wrappers.
     fn unwrap<'t>(&self, mut n: Node<'t>) -> Node<'t> {
-        // TypeScript's `x as T`, `x satisfies T` and `x!` are `x`.
-        const ASSERTIONS: [&str; 3] = [
-            "as_expression",
-            "satisfies_expression",
-            "non_null_expression",
-        ];
         while (self.syn.wrappers.contains(&n.kind()) && n.named_child_count() == 1)
             || ASSERTIONS.contains(&n.kind())
         {
@@ -639,14 +687,10 @@ impl<'a> Flow<'a> {
     /// none.
     fn number_bindings(&self, f: Node<'a>) -> Bindings {
         let mut names: Bindings = HashMap::new();
-        let mut stack = vec![f];
-        let mut visits = 0u32;
-        while let Some(x) = stack.pop() {
-            visits += 1;
-            if visits > NUMBER_WALK || self.late.get() {
+        for step in self.walk(f, false) {
+            let Some((x, _)) = step else {
                 return HashMap::new();
-            }
-            stack.extend(named_children(x));
+            };
             if !self.syn.identifiers.contains(&x.kind()) {
                 continue;
             }
@@ -784,14 +828,10 @@ impl<'a> Flow<'a> {
         }
         let name = self.text(r);
         let mut declared = false;
-        let mut stack = vec![f];
-        let mut visits = 0u32;
-        while let Some(x) = stack.pop() {
-            visits += 1;
-            if visits > NUMBER_WALK || self.late.get() {
+        for step in self.walk(f, false) {
+            let Some((x, _)) = step else {
                 return false;
-            }
-            stack.extend(named_children(x));
+            };
             if !self.syn.identifiers.contains(&x.kind()) || self.text(x) != name {
                 continue;
             }
@@ -1060,16 +1100,12 @@ impl<'a> Flow<'a> {
             return Vec::new();
         }
         let mut values = Vec::new();
-        let mut stack = vec![scope];
-        let mut visits = 0u32;
-        while let Some(x) = stack.pop() {
-            visits += 1;
-            if visits > NUMBER_WALK || self.late.get() {
+        for step in self.walk(scope, false) {
+            let Some((x, _)) = step else {
                 // Unknown: a value nothing is constant against.
-                values = vec![x];
+                values = vec![scope];
                 break;
-            }
-            stack.extend(named_children(x));
+            };
             let names_it = SUBSCRIPTS.contains(&x.kind())
                 && x.named_child(0)
                     .is_some_and(|c| self.text(self.unwrap(c)) == name);
@@ -1239,14 +1275,10 @@ impl<'a> Flow<'a> {
             return false;
         }
         let mut assigned = false;
-        let mut stack = vec![scope];
-        let mut visits = 0u32;
-        while let Some(x) = stack.pop() {
-            visits += 1;
-            if visits > NUMBER_WALK || self.late.get() {
+        for step in self.walk(scope, false) {
+            let Some((x, _)) = step else {
                 return false;
-            }
-            stack.extend(named_children(x));
+            };
             // Every kind of name: JavaScript's `{ T } = …` binds through a shorthand, PHP's
             // are variable names.
             let a_name = x.kind().contains("identifier")
@@ -1337,13 +1369,7 @@ impl<'a> Flow<'a> {
             return false;
         };
         // `(x) = …` and TypeScript's `(x as any) = …` assign `x`: read as what wraps it.
-        if matches!(
-            p.kind(),
-            "parenthesized_expression"
-                | "as_expression"
-                | "satisfies_expression"
-                | "non_null_expression"
-        ) {
+        if p.kind() == "parenthesized_expression" || ASSERTIONS.contains(&p.kind()) {
             return self.read_as_value(p);
         }
         // An index (`allowed[x]`), not the collection.
@@ -1628,15 +1654,10 @@ impl<'a> Flow<'a> {
         name: &str,
         ok: impl Fn(Node<'a>, bool) -> bool,
     ) -> bool {
-        let mut stack = vec![(scope, false)];
-        let mut visits = 0u32;
-        while let Some((x, nested)) = stack.pop() {
-            visits += 1;
-            if visits > NUMBER_WALK || self.late.get() {
+        for step in self.walk(scope, false) {
+            let Some((x, nested)) = step else {
                 return false;
-            }
-            let inner = nested || (x.id() != scope.id() && self.syn.functions.contains(&x.kind()));
-            stack.extend(named_children(x).map(|c| (c, inner)));
+            };
             let named = (self.syn.identifiers.contains(&x.kind())
                 || x.kind().ends_with("identifier_pattern")
                 || x.kind() == "shorthand_property_identifier")
@@ -1657,17 +1678,10 @@ impl<'a> Flow<'a> {
             |k: &str| k.contains("declarator") || k == "short_var_declaration" || k == "var_spec";
         let languages_declare = self.syn.assignments.iter().any(|(k, _, _)| declaring(k));
         let mut declared = false;
-        let mut stack = vec![f];
-        let mut visits = 0u32;
-        while let Some(x) = stack.pop() {
-            visits += 1;
-            if visits > NUMBER_WALK || self.late.get() {
+        for step in self.walk(f, true) {
+            let Some((x, _)) = step else {
                 return false;
-            }
-            if x.id() != f.id() && self.syn.functions.contains(&x.kind()) {
-                continue;
-            }
-            stack.extend(named_children(x));
+            };
             let kind = x.kind();
             if kind.contains("global") || kind.contains("nonlocal") {
                 if self.identifiers_in(x).iter().any(|i| self.text(*i) == name) {
