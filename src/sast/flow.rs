@@ -151,6 +151,122 @@ const MEMBERSHIP_METHODS: [&str; 9] = [
     "get",
 ];
 
+/// Kinds that make a list, map, set or object (besides each language's array literals):
+/// values that change in place.
+const LIST_KINDS: [&str; 11] = [
+    "composite_literal",
+    "dictionary",
+    "object",
+    "hash",
+    "set",
+    "string_array",
+    "list_comprehension",
+    "set_comprehension",
+    "dictionary_comprehension",
+    "new_expression",
+    "object_creation_expression",
+];
+
+/// Calls that make a list, map or set (`list(…)`, `Array.from(…)`, `List.of(…)`).
+const LIST_MAKERS: [&str; 10] = [
+    "list",
+    "dict",
+    "set",
+    "frozenset",
+    "Set",
+    "Map",
+    "Array",
+    "from",
+    "of",
+    "asList",
+];
+
+/// Methods that read a list, map, set or builder and leave it as it was, or only take
+/// elements away or reorder them, in every language here (not Ruby's `concat`, which
+/// appends, nor `Arrays.asList`, a view that writes through).
+const LIST_READERS: [&str; 47] = [
+    "join",
+    "includes",
+    "indexOf",
+    "lastIndexOf",
+    "contains",
+    "containsKey",
+    "containsValue",
+    "has",
+    "get",
+    "getOrDefault",
+    "size",
+    "length",
+    "count",
+    "index",
+    "isEmpty",
+    "empty?",
+    "include?",
+    "key?",
+    "member?",
+    "slice",
+    "toString",
+    "to_s",
+    "to_a",
+    "keys",
+    "values",
+    "items",
+    "stream",
+    "first",
+    "last",
+    "at",
+    "fetch",
+    "map",
+    "filter",
+    "forEach",
+    "each",
+    "some",
+    "every",
+    "find",
+    "toArray",
+    "copy",
+    "sort",
+    "reverse",
+    "pop",
+    "shift",
+    "remove",
+    "clear",
+    "setLength",
+];
+
+/// Ruby's [`LIST_READERS`]: the methods that hand out no element, which could be changed
+/// in place.
+const RUBY_LIST_READERS: [&str; 9] = [
+    "join", "include?", "size", "length", "count", "empty?", "key?", "member?", "to_s",
+];
+
+/// Functions, by the last segment of their name, that read a list given them and leave it
+/// as it was: measuring, joining, copying, printing and logging it.
+const LIST_READING_CALLS: [&str; 22] = [
+    "len",
+    "join",
+    "implode",
+    "count",
+    "sizeof",
+    "in_array",
+    "array_key_exists",
+    "sorted",
+    "list",
+    "tuple",
+    "set",
+    "frozenset",
+    "str",
+    "repr",
+    "print",
+    "println",
+    "puts",
+    "log",
+    "debug",
+    "info",
+    "warn",
+    "warning",
+];
+
 /// Decorators/annotations that make a function an HTTP handler, whose parameters are
 /// untrusted (`@app.route`, `@GetMapping`, `@router.post`).
 const HANDLER_MARKS: &str =
@@ -1011,57 +1127,158 @@ impl<'a> Flow<'a> {
                 .iter()
                 .all(|v| self.constant_at(*v, depth + 1))
         };
-        // A Go list may be filled through a call too.
-        let go_list = !self.syn.builders.is_empty()
-            && defs.iter().any(|d| {
-                let v = self.unwrap(d.value);
-                v.kind() == "composite_literal"
-                    || callee(v).is_some_and(|f| {
-                        self.text(f) == "make" || self.syn.builders.contains(&self.text(f))
-                    })
-            });
-        let filled_plainly = || !go_list || self.go_list_only_filled(n);
+        // A list may be filled through its methods, or a call given it, too.
+        let list = defs.iter().any(|d| self.makes_a_list(d.value));
+        let filled_plainly = || !list || self.list_only_filled(n);
         (given_constants && elements_constant() && filled_plainly())
             || self.checked_against_constants(n)
     }
 
-    /// Whether `id`'s Go list (`make([]string, n)`, `[]string{…}`) is filled only in ways
-    /// this walk reads: its name appears where it is given a list, as an element read or
-    /// written ([`Flow::element_writes`]), in `l = append(l, …)` (another name for the
-    /// result shares its memory), in `len` and `cap`, as what `range` walks, and as an
-    /// argument of `strings`, `fmt.Sprint*` and `fmt.Errorf`, which only read it. Any other call may write into it (`json.Unmarshal(b, &l)`, `copy(l, src)`,
-    /// `io.ReadFull(r, l)`, `fmt.Sscan(s, &l[0])`).
-    fn go_list_only_filled(&self, id: Node<'a>) -> bool {
+    /// Whether `v` makes a list, map, set or other object whose contents its methods, or a
+    /// call given it, may change in place ([`Flow::list_only_filled`]).
+    fn makes_a_list(&self, v: Node<'a>) -> bool {
+        let v = self.unwrap(v);
+        if self.syn.arrays.contains(&v.kind()) || LIST_KINDS.contains(&v.kind()) {
+            return true;
+        }
+        callee(v).is_some_and(|f| {
+            let name = self.text(f);
+            name == "make"
+                || self.syn.builders.contains(&name)
+                || LIST_MAKERS.contains(&last_segment(name))
+        })
+    }
+
+    /// Whether `id`'s list, map or builder changes only in ways this module follows,
+    /// everywhere in the scope that defines it, nested functions included: its own
+    /// assignments and appends (its definitions), element writes ([`Flow::element_writes`]),
+    /// and otherwise reads that leave it as it is ([`Flow::leaves_list`]). Anything else may
+    /// put any value in it: `cols.splice(0, 1, x)`, `cols.insert(0, x)`,
+    /// `Collections.addAll(cols, x)`, `Arrays.fill(cols, x)`, the snippet's own `add(cols,
+    /// x)`, Go's `json.Unmarshal(b, &l)` or `copy(l, src)`.
+    fn list_only_filled(&self, id: Node<'a>) -> bool {
         let scopes = self.scopes(id);
         let Some((scope, _)) = self.defining_scope(id, &scopes) else {
             return false;
         };
-        self.every_occurrence(scope, self.text(id), |x, _| {
-            let Some(p) = x.parent() else {
-                return false;
+        self.every_occurrence(scope, self.text(id), |x, _| self.leaves_list(x))
+    }
+
+    /// Whether the occurrence `x` of a list's name gives it a value its definitions or
+    /// element writes hold, or reads it and leaves it as it is: a method of
+    /// [`LIST_READERS`] or an appender, an element or its `length`, an operand, what a
+    /// loop walks, a membership test, an argument of a call that only reads it (`len`,
+    /// `", ".join(l)`, `String.join`, formatting; Go's `strings.*`, `fmt.Sprint*`, and `l =
+    /// append(l, …)`, another name for the result sharing `l`'s memory).
+    fn leaves_list(&self, x: Node<'a>) -> bool {
+        let Some(p) = x.parent() else {
+            return false;
+        };
+        if self.assignment_target(x) {
+            return true;
+        }
+        let field_is_x = |f: &str| p.child_by_field_name(f).is_some_and(|c| c.id() == x.id());
+        // The member of another object (`self.cols`), or a keyword argument's name.
+        let not_the_variable = ["attribute", "property", "field"]
+            .iter()
+            .any(|f| field_is_x(f))
+            || (p.kind() == "keyword_argument" && field_is_x("name"));
+        if not_the_variable {
+            return true;
+        }
+        // Ruby's strings change in place (`l[0] << x`, `l.each { |c| c << x }`): there,
+        // nothing that hands out an element is a read.
+        let shared = self.syn.identifiers.contains(&"instance_variable");
+        let first_child = p.named_child(0).is_some_and(|c| c.id() == x.id());
+        if (SUBSCRIPTS.contains(&p.kind()) || p.kind() == "element_reference") && first_child {
+            // Go's `&l[0]` writes through a pointer later.
+            let address = p.parent().is_some_and(|q| {
+                q.named_child_count() == 1 && q.child(0).is_some_and(|op| self.text(op) == "&")
+            });
+            return !address && (!shared || self.assignment_target(p));
+        }
+        // What a loop walks: JavaScript's `for (c of l)`, Python's `for c in l`, Java's
+        // `for (String c : l)`, Go's `range l`, PHP's `foreach ($l as $c)`; not Ruby's `for`,
+        // whose elements change in place.
+        let walked = match p.kind() {
+            "for_in_statement" | "for_statement" | "range_clause" => field_is_x("right"),
+            "enhanced_for_statement" => field_is_x("value"),
+            "foreach_statement" => first_child,
+            _ => false,
+        };
+        // A condition: `if clauses`, `"…" if clauses else "1=1"`, `not clauses` (not a
+        // conditional's value, which another name may then hold).
+        let negated = p.named_child_count() == 1
+            && p.child(0)
+                .is_some_and(|op| matches!(self.text(op), "!" | "not"));
+        let condition = field_is_x("condition")
+            || negated
+            || (p.kind() == "conditional_expression"
+                && p.child_by_field_name("condition").is_none()
+                && p.named_child(1).is_some_and(|c| c.id() == x.id()));
+        if walked || condition || self.tested_for_membership(x) {
+            return true;
+        }
+        if self.looked_up(x) && !shared {
+            return true;
+        }
+        // An operand, but not of Ruby's `l << x`, which appends.
+        let operand = self.syn.binaries.contains(&p.kind())
+            && p.child_by_field_name("operator")
+                .is_none_or(|op| self.text(op) != "<<");
+        if operand
+            || matches!(
+                p.kind(),
+                "spread_element" | "list_splat" | "interpolation" | "template_substitution"
+            )
+        {
+            return true;
+        }
+        // A method called on it (Java and Ruby keep the receiver on the call itself), or a
+        // property read (`l.length`).
+        let object = field_is_x("object") || field_is_x("operand") || field_is_x("receiver");
+        let call = if self.syn.calls.contains(&p.kind()) {
+            Some(p)
+        } else {
+            p.parent().filter(|c| self.syn.calls.contains(&c.kind()))
+        };
+        if let Some(call) = call.filter(|c| object && receiver_is(*c, x)) {
+            let method = callee(call).map_or("", |f| last_segment(self.text(f)));
+            let reads = if shared {
+                RUBY_LIST_READERS.contains(&method)
+            } else {
+                LIST_READERS.contains(&method)
             };
-            if self.assigned_value(x).is_some() {
-                return true;
-            }
-            if SUBSCRIPTS.contains(&p.kind()) && p.named_child(0).is_some_and(|c| c.id() == x.id())
-            {
-                let address = p.parent().is_some_and(|q| {
-                    q.named_child_count() == 1 && q.child(0).is_some_and(|op| self.text(op) == "&")
-                });
-                return !address;
-            }
-            if p.kind() == "range_clause" {
-                return p
-                    .child_by_field_name("right")
-                    .is_some_and(|r| r.id() == x.id());
-            }
-            let Some(call) = p.parent().filter(|_| p.kind() == "argument_list") else {
-                return false;
-            };
-            let Some(func) = callee(call).map(|f| self.text(f)) else {
-                return false;
-            };
-            let first = p.named_child(0).is_some_and(|c| c.id() == x.id());
+            return self.syn.appenders.contains(&method) || reads;
+        }
+        if object {
+            let property = ["property", "attribute", "field"]
+                .iter()
+                .find_map(|f| p.child_by_field_name(f))
+                .map(|f| self.text(f));
+            return matches!(property, Some("length" | "size")) && self.read_as_value(p);
+        }
+        self.read_by_call(x, p)
+    }
+
+    /// Whether `x`, an argument (`p` its argument list or PHP's wrapper), is given to a
+    /// call that only reads it.
+    fn read_by_call(&self, x: Node<'a>, p: Node<'a>) -> bool {
+        let list = if p.kind() == "argument" {
+            p.parent()
+        } else {
+            Some(p)
+        };
+        let Some(call) = list
+            .filter(|l| matches!(l.kind(), "argument_list" | "arguments"))
+            .and_then(|l| l.parent())
+        else {
+            return false;
+        };
+        let Some(func) = callee(call).map(|f| self.text(f)) else {
+            return false;
+        };
+        if !self.syn.builders.is_empty() {
             // `l = append(l, …)`; another name for the result shares `l`'s memory.
             let own = || {
                 let mut q = call.parent();
@@ -1071,14 +1288,19 @@ impl<'a> Flow<'a> {
                 q.and_then(|q| q.child_by_field_name("left"))
                     .is_some_and(|l| self.text(l) == self.text(x))
             };
-            (self.syn.builders.contains(&func) && first && own())
+            let first = p.named_child(0).is_some_and(|c| c.id() == x.id());
+            return (self.syn.builders.contains(&func) && first && own())
                 || matches!(func, "len" | "cap")
                 || func.starts_with("strings.")
                 || matches!(
                     func,
                     "fmt.Sprintf" | "fmt.Sprint" | "fmt.Sprintln" | "fmt.Errorf"
-                )
-        })
+                );
+        }
+        let name = last_segment(func);
+        LIST_READING_CALLS.contains(&name)
+            || self.syn.format_fns.contains(&name)
+            || self.syn.numeric.contains(&name)
     }
 
     /// The values written into elements of `id`'s variable (`p[0] = v`, `p[i] += v`)
@@ -1106,11 +1328,21 @@ impl<'a> Flow<'a> {
                 values = vec![scope];
                 break;
             };
-            let names_it = SUBSCRIPTS.contains(&x.kind())
+            // Ruby's `l[0] = x` too, though its element reads are not constants.
+            let element = |k: &str| SUBSCRIPTS.contains(&k) || k == "element_reference";
+            let names_it = element(x.kind())
                 && x.named_child(0)
                     .is_some_and(|c| self.text(self.unwrap(c)) == name);
             if !names_it {
                 continue;
+            }
+            // `g[0][0] = x` writes into `g` too.
+            let mut x = x;
+            while let Some(outer) = x
+                .parent()
+                .filter(|o| element(o.kind()) && o.named_child(0).is_some_and(|c| c.id() == x.id()))
+            {
+                x = outer;
             }
             if let Some((target, l, r)) = self.assignment_around(x) {
                 if l.id() == target.id() {
@@ -1580,6 +1812,16 @@ impl<'a> Flow<'a> {
         };
         // `goto` may jump past the check.
         if self.text(f).contains("goto ") {
+            return false;
+        }
+        // Outside strict mode, JavaScript's `arguments[0] = x` rewrites the first parameter.
+        let arguments = self.text(f).contains("arguments")
+            && self.walk(f, false).any(|step| {
+                step.is_none_or(|(x, _)| {
+                    self.syn.identifiers.contains(&x.kind()) && self.text(x) == "arguments"
+                })
+            });
+        if arguments {
             return false;
         }
         self.every_occurrence(f, name, |x, nested| {
@@ -2413,7 +2655,8 @@ impl<'a> Flow<'a> {
             .unwrap_or_default()
     }
 
-    /// The innermost of `scopes` that assigns `id`'s name, with [`Flow::definitions`].
+    /// The innermost of `scopes` that assigns `id`'s name, with [`Flow::definitions`]; none
+    /// past a function that has it as a parameter.
     fn defining_scope(
         &self,
         id: Node<'a>,
@@ -2431,10 +2674,22 @@ impl<'a> Flow<'a> {
         if name.is_empty() {
             return None;
         }
-        scopes
-            .iter()
-            .map(|s| (s.node, self.definitions_in(s.node, name, id.start_byte())))
-            .find(|(_, defs)| !defs.is_empty())
+        for s in scopes {
+            let defs = self.definitions_in(s.node, name, id.start_byte());
+            if !defs.is_empty() {
+                return Some((s.node, defs));
+            }
+            // A parameter by that name hides what outer scopes give the name (a Java
+            // field's initializer `sort = "id"` is not the `sort` a method is handed).
+            let param = self.syn.functions.contains(&s.node.kind())
+                && self
+                    .params_node(s.node)
+                    .is_some_and(|p| self.binding_param(p, name).is_some());
+            if param {
+                return None;
+            }
+        }
+        None
     }
 
     /// Whether the appends among `id`'s definitions may be read as all it is given: it is
@@ -2474,6 +2729,7 @@ impl<'a> Flow<'a> {
         // branch only: what is done to it before the writer counts too.
         let writer_base = base.arguments.is_some();
         let from = if writer_base { 0 } else { base.end };
+        let lists = !writer_base && self.makes_a_list(base.value);
         // A buffer declared outside this function (a global) may be written by another.
         let mut declared = !writer_base;
         let mut stack = vec![scope];
@@ -2506,7 +2762,11 @@ impl<'a> Flow<'a> {
             if x.start_byte() < from {
                 continue;
             }
-            if self.text(x) == name && x.is_named() {
+            // A list's reads leave it as it was ([`Flow::leaves_list`]): `if clauses`,
+            // `len(clauses)`, a loop over it. Its writes are the definitions checked here
+            // and by its caller ([`Flow::element_writes`]).
+            let read = || lists && !self.assignment_target(x) && self.leaves_list(x);
+            if self.text(x) == name && x.is_named() && !read() {
                 uses.push(x.id());
             }
             if let Some(root) = self.written(x).filter(|r| self.text(*r) == name) {
@@ -2831,6 +3091,13 @@ fn receiver<'t>(call: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
                 .or_else(|| call.child_by_field_name("receiver"))
                 .filter(|o| o.id() != func.id())
         })
+}
+
+/// Whether `x` is the object `call` is a method of.
+fn receiver_is(call: Node<'_>, x: Node<'_>) -> bool {
+    callee(call)
+        .and_then(|f| receiver(call, f))
+        .is_some_and(|r| r.id() == x.id())
 }
 
 /// Whether format string `s` has a conversion that prints a number as a character: `%c`

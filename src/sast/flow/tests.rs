@@ -1179,3 +1179,67 @@ fn typescript_lists_ruby_constants_and_rails_answers_are_allow_lists() {
         .0
     );
 }
+
+#[test]
+fn lists_changed_in_place_are_not_constant() {
+    // Each list is made of constants, then given a value by a way other than an
+    // assignment or an append: the text built from it is not constant.
+    for (lang, code, target) in [
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  cols.splice(0, 1, req.query.c);\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  cols.unshift(req.query.c);\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  const all = cols;\n  all.push(req.query.c);\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::JavaScript, "function f(req) {\n  const g = [['id', 'name']];\n  g[0][0] = req.query.c;\n  q('SELECT ' + g[0].join(','));\n}\n", "'SELECT ' + g[0].join(',')"),
+        (Lang::Python, "def f(req):\n    cols = ['id', 'name']\n    cols.insert(0, req.args['c'])\n    q('SELECT ' + ', '.join(cols))\n", "'SELECT ' + ', '.join(cols)"),
+        (Lang::Python, "def add(l, v):\n    l.append(v)\ndef f(req):\n    cols = ['id', 'name']\n    add(cols, req.args['c'])\n    q('SELECT ' + ', '.join(cols))\n", "'SELECT ' + ', '.join(cols)"),
+        (Lang::Python, "def f(req):\n    cols = []\n    cols.append('id')\n    cols[0:0] = [req.args['c']]\n    q('SELECT ' + ', '.join(cols))\n", "'SELECT ' + ', '.join(cols)"),
+        (Lang::Java, "class A { String f(String c) { String[] cols = {\"id\", \"name\"}; Arrays.fill(cols, c); return q(\"SELECT \" + String.join(\",\", cols)); } }\n", "\"SELECT \" + String.join(\",\", cols)"),
+        (Lang::Java, "class A { String f(String c) { List<String> cols = new ArrayList<>(); cols.add(\"id\"); Collections.addAll(cols, c); return q(\"SELECT \" + String.join(\",\", cols)); } }\n", "\"SELECT \" + String.join(\",\", cols)"),
+        (Lang::Java, "class A { String f(String c) { StringBuilder sb = new StringBuilder(\"SELECT \"); sb.append(\"id\"); sb.insert(0, c); return q(sb.toString()); } }\n", "sb.toString()"),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols[0] = params[:c]\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols << params[:c]\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols.each { |c| c << params[:c] }\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols.first << params[:c]\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols[0] << params[:c]\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  for c in cols\n    c << params[:c]\n  end\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
+        (Lang::JavaScript, "function f(req) {\n  const g = [['id', 'name']];\n  g[0][0] = req.query.c;\n  q('SELECT ' + g.join(','));\n}\n", "'SELECT ' + g.join(',')"),
+    ] {
+        let (c, ..) = ask(lang, code, target);
+        assert!(!c, "{code}");
+    }
+    // Reads that leave the list as it was keep it constant.
+    for (lang, code, target) in [
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  if (cols.includes('x')) cols.pop();\n  console.log(cols.length, `${cols}`);\n  for (const c of cols) log(c);\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::Python, "def f(req):\n    clauses = []\n    if req.args.get('n'):\n        clauses.append('name = %s')\n    print(len(clauses), clauses)\n    for c in clauses:\n        log(c)\n    q('SELECT 1 WHERE ' + (' AND '.join(clauses) if clauses else '1=1'))\n", "'SELECT 1 WHERE ' + (' AND '.join(clauses) if clauses else '1=1')"),
+        (Lang::Java, "class A { String f(String c) { StringBuilder sb = new StringBuilder(\"SELECT * FROM t WHERE 1=1\"); if (c != null) sb.append(\" AND a = ?\"); if (sb.length() > 9) sb.setLength(9); return q(sb.toString()); } }\n", "sb.toString()"),
+        (Lang::Python, "def f(req):\n    clauses = []\n    clauses.append('a = 1')\n    if not clauses:\n        return\n    q('SELECT 1 WHERE ' + ' AND '.join(clauses))\n", "'SELECT 1 WHERE ' + ' AND '.join(clauses)"),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  n = cols.size\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
+    ] {
+        let (c, ..) = ask(lang, code, target);
+        assert!(c, "{code}");
+    }
+    // Outside strict mode, `arguments[0]` is the first parameter by another name.
+    let checked = "const ALLOWED = ['id', 'name'];\nfunction f(col, req) {\n  if (!ALLOWED.includes(col)) return null;\n  q('SELECT ' + col);\n}\n";
+    assert!(ask(Lang::JavaScript, checked, "col").0);
+    let rewritten = checked.replace("  q(", "  arguments[0] = req.query.c;\n  q(");
+    assert!(!ask(Lang::JavaScript, &rewritten, "col").0);
+}
+
+#[test]
+fn parameters_hide_outer_values_of_their_name() {
+    let java = "class C {\n  private String sort = \"id\";\n  String u(String sort) { return q(\"SELECT \" + sort); }\n}\n";
+    assert!(!ask(Lang::Java, java, "\"SELECT \" + sort").0);
+    let python = "sort = 'id'\ndef f(sort):\n    q('SELECT ' + sort)\n";
+    assert!(!ask(Lang::Python, python, "'SELECT ' + sort").0);
+    // Without the parameter, the name is the outer one.
+    assert!(
+        ask(
+            Lang::Python,
+            &python.replace("f(sort)", "f()"),
+            "'SELECT ' + sort"
+        )
+        .0
+    );
+    // Given a value in the function, the parameter is what it is given.
+    let given = "sort = 'id'\ndef f(sort):\n    sort = 'name'\n    q('SELECT ' + sort)\n";
+    assert!(ask(Lang::Python, given, "'SELECT ' + sort").0);
+}
