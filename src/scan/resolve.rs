@@ -15,9 +15,10 @@
 //! words that are a name in one place name the same person there, while a single one
 //! (`Mark`, `Rosa`) in lower case is as often a word.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use foldhash::fast::RandomState;
 
 use super::finding::{Category, Finding, PiiEntity};
 use super::text::{char_at, char_before, next_digit, next_where};
@@ -146,7 +147,10 @@ fn recur(text: &str, mut kept: Vec<Finding>, mut taken: Taken) -> Vec<Finding> {
     let mut origin: Vec<usize> = Vec::new();
     // Distinct values in first-seen order; the set makes that linear (a `contains` on the
     // list was quadratic, and a megabyte document has thousands of findings).
-    let mut seen: HashSet<&str> = HashSet::with_capacity(kept.len());
+    // foldhash, seeded per process: quick on short values, and the text cannot aim at its
+    // buckets.
+    let mut seen: HashSet<&str, RandomState> =
+        HashSet::with_capacity_and_hasher(kept.len(), RandomState::default());
     for (i, f) in kept.iter().enumerate() {
         if let Some(v) = f.value(text) {
             if v.len() >= MIN_RECUR_LEN && seen.insert(v) {
@@ -281,7 +285,7 @@ fn digit_copies(text: &str, kept: &[Finding], taken: &mut Taken) -> Vec<Finding>
     fn push(key: (u8, u128), d: u8) -> Option<(u8, u128)> {
         (key.0 < 38).then(|| (key.0 + 1, key.1 * 10 + u128::from(d - b'0')))
     }
-    let mut targets: std::collections::HashMap<(u8, u128), usize> = Default::default();
+    let mut targets: HashMap<(u8, u128), usize, RandomState> = HashMap::default();
     for (i, f) in kept.iter().enumerate() {
         if f.category != Category::Pii || !DIGIT_VALUED.contains(&&*f.entity) {
             continue;
