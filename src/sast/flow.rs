@@ -1933,8 +1933,41 @@ impl<'a> Flow<'a> {
             }
             let plain = self.as_definition(x, name).is_some_and(|d| !d.augmented);
             declared |= plain && (!languages_declare || declaring(kind));
+            declared |= kind == "variable_declarator" && self.pattern_binds(x, name);
         }
         declared
+    }
+
+    /// Whether the declarator `d` destructures into `name`: JavaScript's `const { sort } =
+    /// req.query`, `const { s: sort = "id" } = …`, `const [sort] = …`. Not a name read
+    /// for a default (`{ a = sort }`).
+    fn pattern_binds(&self, d: Node<'a>, name: &str) -> bool {
+        let Some(pattern) = d
+            .child_by_field_name("name")
+            .filter(|p| p.kind().ends_with("_pattern"))
+        else {
+            return false;
+        };
+        let mut stack = vec![pattern];
+        while let Some(x) = stack.pop() {
+            if !self.spend() {
+                return false;
+            }
+            let binds = matches!(
+                x.kind(),
+                "identifier" | "shorthand_property_identifier_pattern"
+            );
+            if binds && self.text(x) == name {
+                return true;
+            }
+            let default = x.kind().ends_with("assignment_pattern");
+            stack.extend(named_children(x).filter(|c| {
+                !(default
+                    && x.child_by_field_name("right")
+                        .is_some_and(|r| r.id() == c.id()))
+            }));
+        }
+        false
     }
 
     /// The condition of the nearest statement or expression above `id`, in its function,
@@ -2143,7 +2176,11 @@ impl<'a> Flow<'a> {
         let [left, right] = operands[..] else {
             return None;
         };
-        match self.operator_between(left, right)[..] {
+        let op = self.operator_between(left, right);
+        if let Some(member) = self.index_membership(left, right, &op, name) {
+            return Some(member);
+        }
+        match op[..] {
             // Both hold when `a && b` does; neither when `a || b` does not.
             ["&&"] | ["and"] => [left, right]
                 .iter()
@@ -2153,6 +2190,53 @@ impl<'a> Flow<'a> {
                 .iter()
                 .any(|x| self.membership(*x, name) == Some(false))
                 .then_some(false),
+            _ => None,
+        }
+    }
+
+    /// `T.indexOf(k) === -1` (not a member), `T.indexOf(k) !== -1`, `>= 0`, `> -1` (a
+    /// member), with `T` a literal collection of constants ([`Flow::membership`]).
+    fn index_membership(
+        &self,
+        left: Node<'a>,
+        right: Node<'a>,
+        op: &[&str],
+        name: &str,
+    ) -> Option<bool> {
+        let (call, bound, flipped) = if self.syn.calls.contains(&self.unwrap(left).kind()) {
+            (self.unwrap(left), self.unwrap(right), false)
+        } else {
+            (self.unwrap(right), self.unwrap(left), true)
+        };
+        let func = callee(call)?;
+        let [item] = named_children(call.child_by_field_name("arguments")?)
+            .filter(|k| k.kind() != "comment")
+            .collect::<Vec<_>>()[..]
+        else {
+            return None;
+        };
+        let item = self.unwrap(item);
+        let tests = last_segment(self.text(func)) == "indexOf"
+            && self.syn.identifiers.contains(&item.kind())
+            && self.text(item) == name
+            && receiver(call, func).is_some_and(|r| self.constant_collection(r));
+        if !tests {
+            return None;
+        }
+        let bound: String = self.text(bound).split_whitespace().collect();
+        // Written as `index OP bound`; `bound OP index` reads the other way round.
+        let op = match (op, flipped) {
+            ([o], false) => *o,
+            (["<"], true) => ">",
+            ([">"], true) => "<",
+            (["<="], true) => ">=",
+            ([">="], true) => "<=",
+            ([o], true) => *o,
+            _ => return None,
+        };
+        match (op, bound.as_str()) {
+            ("===" | "==", "-1") | ("<", "0") => Some(false),
+            ("!==" | "!=", "-1") | (">=", "0") | (">", "-1") => Some(true),
             _ => None,
         }
     }
@@ -2221,9 +2305,14 @@ impl<'a> Flow<'a> {
             let Some(p) = n.parent() else {
                 return false;
             };
-            let tests_x = self
-                .membership_test(p)
-                .is_some_and(|(collection, ..)| self.unwrap(collection).id() == x.id());
+            // `T.indexOf(k) === -1` reads `T` as `T.includes(k)` does.
+            let index_of = self.syn.calls.contains(&p.kind())
+                && callee(p).is_some_and(|f| last_segment(self.text(f)) == "indexOf")
+                && receiver_is(p, x);
+            let tests_x = index_of
+                || self
+                    .membership_test(p)
+                    .is_some_and(|(collection, ..)| self.unwrap(collection).id() == x.id());
             if tests_x {
                 return true;
             }

@@ -1243,3 +1243,56 @@ fn parameters_hide_outer_values_of_their_name() {
     let given = "sort = 'id'\ndef f(sort):\n    sort = 'name'\n    q('SELECT ' + sort)\n";
     assert!(ask(Lang::Python, given, "'SELECT ' + sort").0);
 }
+
+#[test]
+fn index_checks_and_destructured_names_are_allow_list_checks() {
+    let c = |code: &str| ask(Lang::JavaScript, code, "col").0;
+    let js = |declare: &str, check: &str| {
+        format!(
+            "const ALLOWED = ['name', 'created_at'];\nfunction f(req, res) {{\n  {declare}\n  {check}\n  return db.query(`SELECT * FROM t ORDER BY ${{col}}`);\n}}\n"
+        )
+    };
+    let plain = "const col = req.query.sort;";
+    for check in [
+        "if (ALLOWED.indexOf(col) === -1) return res.sendStatus(400);",
+        "if (ALLOWED.indexOf(col) < 0) throw new Error('sort');",
+        "if (-1 == ALLOWED.indexOf(col)) return;",
+        "if (0 > ALLOWED.indexOf(col)) return;",
+    ] {
+        assert!(c(&js(plain, check)), "{check}");
+    }
+    for check in [
+        // The first member is at 0; a string's `indexOf` finds any part of it.
+        "if (ALLOWED.indexOf(col) === 0) return;",
+        "if (!ALLOWED.indexOf(col)) return;",
+        "if (ALLOWED.indexOf(col) !== -1) return;",
+        "if ('name,created_at'.indexOf(col) === -1) return;",
+        "if (ALLOWED.indexOf(col) === -1) log('bad');",
+    ] {
+        assert!(!c(&js(plain, check)), "{check}");
+    }
+    let inside = "const ALLOWED = ['name'];\nfunction f(req) {\n  const col = req.query.sort;\n  if (ALLOWED.indexOf(col) >= 0) {\n    return db.query('SELECT * FROM t ORDER BY ' + col);\n  }\n}\n";
+    assert!(c(inside));
+    assert!(!c(&inside.replace(">= 0", ">= -1")));
+    assert!(c(&inside.replace(
+        "ALLOWED.indexOf(col) >= 0",
+        "-1 < ALLOWED.indexOf(col)"
+    )));
+    assert!(!c(&inside.replace(
+        "ALLOWED.indexOf(col) >= 0",
+        "-1 > ALLOWED.indexOf(col)"
+    )));
+    // A name destructured by its function's declaration is the function's own.
+    let check = "if (!ALLOWED.includes(col)) return res.sendStatus(400);";
+    for declare in [
+        "const { col } = req.query;",
+        "const { sort: col = 'name', dir } = req.query;",
+        "const [col] = req.query.sort;",
+    ] {
+        assert!(c(&js(declare, check)), "{declare}");
+    }
+    // A default read from a module's variable declares nothing of that name.
+    let global = js("const { a = col } = req.query;", check)
+        .replace("function f", "let col = process.argv[2];\nfunction f");
+    assert!(!c(&global));
+}
