@@ -2123,7 +2123,9 @@ impl<'a> Flow<'a> {
                 return false;
             }
             if self.syn.calls.contains(&n.kind()) {
-                return callee(n).is_some_and(|f| self.syn.exits.contains(&self.text(f)));
+                return callee(n).is_some_and(|f| {
+                    self.syn.exits.contains(&self.text(f)) || self.flask_abort(self.text(f))
+                });
             }
             if self.syn.identifiers.contains(&n.kind()) {
                 // Ruby's bare `raise`.
@@ -2138,6 +2140,22 @@ impl<'a> Flow<'a> {
             }
         }
         false
+    }
+
+    /// Whether a call to `name` is Flask's `abort(400)`, which raises: `flask.abort`, or
+    /// `abort` imported from Flask or Werkzeug on one line by a snippet that makes no
+    /// `abort` of its own.
+    fn flask_abort(&self, name: &str) -> bool {
+        let imported = || {
+            self.src.lines().map(str::trim).any(|l| {
+                (l.starts_with("from flask import ")
+                    || l.starts_with("from werkzeug.exceptions import "))
+                    && l.split(|c: char| !c.is_alphanumeric() && c != '_')
+                        .any(|w| w == "abort")
+            })
+        };
+        let own = || self.src.contains("def abort") || self.src.contains("abort =");
+        name == "flask.abort" || (name == "abort" && imported() && !own())
     }
 
     /// What condition `c` says of `name`'s membership in a literal collection of constants

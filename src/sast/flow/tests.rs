@@ -1296,3 +1296,25 @@ fn index_checks_and_destructured_names_are_allow_list_checks() {
         .replace("function f", "let col = process.argv[2];\nfunction f");
     assert!(!c(&global));
 }
+
+#[test]
+fn flask_abort_leaves_the_handler() {
+    let code = "from flask import request, abort\nSORTS = {'name', 'email'}\ndef users():\n    col = request.args.get('sort')\n    if col not in SORTS:\n        abort(400)\n    q('SELECT * FROM t ORDER BY ' + col)\n";
+    let c = |code: &str| ask(Lang::Python, code, "col").0;
+    assert!(c(code));
+    assert!(c(&code
+        .replace(
+            "from flask import request, abort",
+            "import flask\nfrom flask import request"
+        )
+        .replace("abort(400)", "flask.abort(400)")));
+    // Not Flask's, or not Flask's alone: `abort` may return.
+    assert!(!c(&code.replace(
+        "from flask import request, abort",
+        "from flask import request"
+    )));
+    assert!(!c(&code.replace(
+        "SORTS = ",
+        "def abort(code):\n    log(code)\nSORTS = "
+    )));
+}
