@@ -3004,6 +3004,25 @@ impl<'a> Flow<'a> {
                 end: x.end_byte(),
             });
         }
+        if kind == "binary" {
+            // Ruby's `s << x` (and `s << x << y`, one level each) appends `x` to the string
+            // or list `s` in place.
+            let (l, r) = (x.named_child(0)?, x.named_child(1)?);
+            let mut root = l;
+            while root.kind() == "binary"
+                && self.operator_between(root.named_child(0)?, root.named_child(1)?)[..] == ["<<"]
+            {
+                root = root.named_child(0)?;
+            }
+            let appends = self.operator_between(l, r)[..] == ["<<"] && self.text(root) == name;
+            return appends.then_some(Def {
+                value: r,
+                augmented: true,
+                arguments: None,
+                size_at: None,
+                end: x.end_byte(),
+            });
+        }
         if self.appended_root(x).is_some_and(|r| self.text(r) == name) {
             let args = x.child_by_field_name("arguments")?;
             return Some(Def {

@@ -559,7 +559,10 @@ const RUBY: Syntax = Syntax {
     number_fields: &[],
     exits: &["raise", "fail", "abort", "exit", "exit!"],
     builders: &[],
-    appenders: &["concat", "push"],
+    // A string's in-place changes too: each puts its arguments in it.
+    appenders: &[
+        "concat", "push", "insert", "prepend", "replace", "unshift", "sub!", "gsub!", "tr!",
+    ],
 };
 
 const BASH: Syntax = Syntax {

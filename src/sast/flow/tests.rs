@@ -1318,3 +1318,28 @@ fn flask_abort_leaves_the_handler() {
         "def abort(code):\n    log(code)\nSORTS = "
     )));
 }
+
+#[test]
+fn ruby_strings_changed_in_place_keep_what_they_are_given() {
+    let code = |change: &str| {
+        format!("def index\n  col = 'name'\n  {change}\n  q(\"SELECT * FROM t ORDER BY #{{col}}\")\nend\n")
+    };
+    let c = |change: &str| ask(Lang::Ruby, &code(change), "col").0;
+    for change in [
+        "col << params[:x]",
+        "col << ' DESC' << params[:x]",
+        "col.insert(0, params[:x])",
+        "col.prepend(params[:x])",
+        "col.replace(params[:x])",
+        "col.gsub!('a', params[:x])",
+    ] {
+        assert!(!c(change), "{change}");
+    }
+    for change in [
+        "col << ' DESC'",
+        "col << ' DESC' << ', id'",
+        "col.insert(0, 't.')",
+    ] {
+        assert!(c(change), "{change}");
+    }
+}

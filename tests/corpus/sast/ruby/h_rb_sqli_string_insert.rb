@@ -1,0 +1,8 @@
+# expect: CWE-89
+class UsersController < ApplicationController
+  def index
+    col = "name"
+    col.insert(0, params[:x])
+    User.find_by_sql("SELECT * FROM users ORDER BY #{col}")
+  end
+end
