@@ -267,6 +267,18 @@ const LIST_READING_CALLS: [&str; 22] = [
     "warning",
 ];
 
+/// Go's standard functions that return a slice (so `range` over it hands out indexes).
+const GO_SLICE_MAKERS: [&str; 8] = [
+    "strings.Split",
+    "strings.SplitN",
+    "strings.SplitAfter",
+    "strings.SplitAfterN",
+    "strings.Fields",
+    "strings.FieldsFunc",
+    "bytes.Split",
+    "bytes.Fields",
+];
+
 /// Decorators/annotations that make a function an HTTP handler, whose parameters are
 /// untrusted (`@app.route`, `@GetMapping`, `@router.post`).
 const HANDLER_MARKS: &str =
@@ -920,7 +932,8 @@ impl<'a> Flow<'a> {
 
     /// Whether Go's `range` over `r` hands out indexes: `r` is a number (`range 10`,
     /// `range len(x)`), text, or a variable that `f` declares only as a list, an array or
-    /// text (`ids []int64`, `p := make([]string, n)`, `q := []string{…}`).
+    /// text (`ids []int64`, `p := make([]string, n)`, `q := []string{…}`, `ids :=
+    /// strings.Split(s, ",")`).
     fn go_sequence(&self, f: Node<'a>, r: Node<'a>) -> bool {
         let r = self.unwrap(r);
         let listed = |t: Node<'a>| {
@@ -935,6 +948,8 @@ impl<'a> Flow<'a> {
                         .and_then(|a| a.named_child(0))
                         .is_some_and(listed))
                 || self.syn.strings.contains(&v.kind())
+                || (self.syn.calls.contains(&v.kind())
+                    && callee(v).is_some_and(|c| GO_SLICE_MAKERS.contains(&self.text(c))))
         };
         if self.syn.literals.contains(&r.kind()) || self.numeric_call(r) || made(r) {
             return true;

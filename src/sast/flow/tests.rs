@@ -932,6 +932,12 @@ fn go_range_indexes_and_made_lists_are_constant() {
     let go = "package p\nfunc f(db *sql.DB, ids []any) {\n  q := \"SELECT * FROM t WHERE id IN (\"\n  for i := range ids {\n    q += fmt.Sprintf(\"$%d,\", i+1)\n  }\n  db.Query(q, ids...)\n}\n";
     assert!(ask(Lang::Go, go, "fmt.Sprintf(\"$%d,\", i+1)").0);
     assert!(!ask(Lang::Go, go, "q").1);
+    // A slice from the standard library: its indexes too.
+    let split = go.replace(
+        "  for i := range ids",
+        "  parts := strings.Split(r.FormValue(\"ids\"), \",\")\n  for i := range parts",
+    );
+    assert!(ask(Lang::Go, &split, "fmt.Sprintf(\"$%d,\", i+1)").0);
     // A map's key, a key assigned to an outer variable, a list given another value.
     for go in [
         go.replace("ids []any", "ids map[string]any"),
@@ -943,6 +949,10 @@ fn go_range_indexes_and_made_lists_are_constant() {
         go.replace(
             "  for i := range ids",
             "  for _, ids := range rows {\n  for i := range ids",
+        ),
+        go.replace(
+            "  for i := range ids",
+            "  parts := split(r.FormValue(\"ids\"))\n  for i := range parts",
         ),
     ] {
         assert!(!ask(Lang::Go, &go, "fmt.Sprintf(\"$%d,\", i+1)").0, "{go}");
