@@ -184,7 +184,7 @@ const LIST_MAKERS: [&str; 10] = [
 /// Methods that read a list, map, set or builder and leave it as it was, or only take
 /// elements away or reorder them, in every language here (not Ruby's `concat`, which
 /// appends, nor `Arrays.asList`, a view that writes through).
-const LIST_READERS: [&str; 47] = [
+const LIST_READERS: [&str; 55] = [
     "join",
     "includes",
     "indexOf",
@@ -223,6 +223,14 @@ const LIST_READERS: [&str; 47] = [
     "some",
     "every",
     "find",
+    "findIndex",
+    "flatMap",
+    "reduce",
+    "entries",
+    "iterator",
+    "equals",
+    "hashCode",
+    "concat",
     "toArray",
     "copy",
     "sort",
@@ -236,20 +244,20 @@ const LIST_READERS: [&str; 47] = [
 
 /// Ruby's [`LIST_READERS`]: the methods that hand out no element, which could be changed
 /// in place.
-const RUBY_LIST_READERS: [&str; 9] = [
-    "join", "include?", "size", "length", "count", "empty?", "key?", "member?", "to_s",
+const RUBY_LIST_READERS: [&str; 14] = [
+    "join", "include?", "size", "length", "count", "empty?", "key?", "member?", "to_s", "freeze",
+    "frozen?", "inspect", "index", "rindex",
 ];
 
-/// Functions, by the last segment of their name, that read a list given them and leave it
-/// as it was: measuring, joining, copying, printing and logging it.
-const LIST_READING_CALLS: [&str; 22] = [
+/// Built-in functions, by their bare name, that read a list given them and leave it as it
+/// was: measuring, copying, testing, printing it.
+const LIST_READING_BUILTINS: [&str; 21] = [
     "len",
-    "join",
-    "implode",
     "count",
     "sizeof",
     "in_array",
     "array_key_exists",
+    "implode",
     "sorted",
     "list",
     "tuple",
@@ -258,13 +266,42 @@ const LIST_READING_CALLS: [&str; 22] = [
     "str",
     "repr",
     "print",
-    "println",
     "puts",
+    "enumerate",
+    "zip",
+    "reversed",
+    "min",
+    "max",
+    "isinstance",
+];
+
+/// Library functions and copying constructors, by the last part of their name, that read
+/// a list given them and leave it as it was: joining, serializing, logging, copying it.
+const LIST_READING_CALLS: [&str; 24] = [
+    "join",
+    "println",
     "log",
     "debug",
     "info",
     "warn",
     "warning",
+    "dumps",
+    "stringify",
+    "isArray",
+    "keys",
+    "values",
+    "entries",
+    "fromkeys",
+    "toString",
+    "unmodifiableList",
+    "requireNonNull",
+    "ArrayList",
+    "LinkedList",
+    "HashSet",
+    "LinkedHashSet",
+    "TreeSet",
+    "ArrayDeque",
+    "Set",
 ];
 
 /// Go's standard functions that return a slice (so `range` over it hands out indexes).
@@ -1144,7 +1181,7 @@ impl<'a> Flow<'a> {
         };
         // A list may be filled through its methods, or a call given it, too.
         let list = defs.iter().any(|d| self.makes_a_list(d.value));
-        let filled_plainly = || !list || self.list_only_filled(n);
+        let filled_plainly = || !list || self.list_only_filled(n, depth);
         (given_constants && elements_constant() && filled_plainly())
             || self.checked_against_constants(n)
     }
@@ -1171,20 +1208,71 @@ impl<'a> Flow<'a> {
     /// put any value in it: `cols.splice(0, 1, x)`, `cols.insert(0, x)`,
     /// `Collections.addAll(cols, x)`, `Arrays.fill(cols, x)`, the snippet's own `add(cols,
     /// x)`, Go's `json.Unmarshal(b, &l)` or `copy(l, src)`.
-    fn list_only_filled(&self, id: Node<'a>) -> bool {
+    fn list_only_filled(&self, id: Node<'a>, depth: u8) -> bool {
         let scopes = self.scopes(id);
         let Some((scope, _)) = self.defining_scope(id, &scopes) else {
             return false;
         };
-        self.every_occurrence(scope, self.text(id), |x, _| self.leaves_list(x))
+        self.every_occurrence(scope, self.text(id), |x, nested| {
+            // The definitions read at `id` are those before it in its own function. A
+            // closure's write, or one after `id` that a loop runs before it again, is
+            // checked here.
+            let unseen = nested || x.start_byte() > id.start_byte();
+            self.leaves_list(x) && (!unseen || self.writes_constants(x, depth))
+        })
     }
 
-    /// Whether the occurrence `x` of a list's name gives it a value its definitions or
-    /// element writes hold, or reads it and leaves it as it is: a method of
-    /// [`LIST_READERS`] or an appender, an element or its `length`, an operand, what a
-    /// loop walks, a membership test, an argument of a call that only reads it (`len`,
-    /// `", ".join(l)`, `String.join`, formatting; Go's `strings.*`, `fmt.Sprint*`, and `l =
-    /// append(l, …)`, another name for the result sharing `l`'s memory).
+    /// Whether what the occurrence `x` writes into its list, if it writes, is constant: an
+    /// assignment's value, an append's arguments, what Ruby's `l << a << b` appends.
+    /// (Element writes are [`Flow::element_writes`]'s, wherever they are.)
+    fn writes_constants(&self, x: Node<'a>, depth: u8) -> bool {
+        if let Some((_, _, value)) = self
+            .assignment_around(x)
+            .filter(|_| self.assignment_target(x))
+        {
+            return self.constant_at(value, depth + 1);
+        }
+        let Some(p) = x.parent() else {
+            return false;
+        };
+        let call = if self.syn.calls.contains(&p.kind()) {
+            Some(p)
+        } else {
+            p.parent().filter(|c| self.syn.calls.contains(&c.kind()))
+        };
+        if let Some(call) = call.filter(|c| receiver_is(*c, x)) {
+            let method = callee(call).map_or("", |f| last_segment(self.text(f)));
+            if self.syn.appenders.contains(&method) {
+                return self.arguments_constant(call, depth + 1);
+            }
+        }
+        let mut left = x;
+        while let Some(b) = left.parent().filter(|b| self.shovels(*b, left)) {
+            if !b
+                .named_child(1)
+                .is_some_and(|r| self.constant_at(r, depth + 1))
+            {
+                return false;
+            }
+            left = b;
+        }
+        true
+    }
+
+    /// Whether `b` is Ruby's `left << x`, which appends `x` to `left` in place.
+    fn shovels(&self, b: Node<'a>, left: Node<'a>) -> bool {
+        b.kind() == "binary"
+            && b.named_child(0).is_some_and(|l| l.id() == left.id())
+            && b.named_child(1)
+                .is_some_and(|r| self.operator_between(left, r)[..] == ["<<"])
+    }
+
+    /// Whether the occurrence `x` of a list's name gives it a value (its assignments and
+    /// appends, checked by [`Flow::list_only_filled`] and the definitions), or reads it
+    /// and leaves it as it is: a method of [`LIST_READERS`] whose result and callback
+    /// cannot reach the list, an element read for its value, its `length`, an operand that
+    /// is not the result (`l || []` is `l`), what a loop walks, a condition, a membership
+    /// test, an argument of a call that only reads it ([`Flow::read_by_call`]).
     fn leaves_list(&self, x: Node<'a>) -> bool {
         let Some(p) = x.parent() else {
             return false;
@@ -1206,11 +1294,19 @@ impl<'a> Flow<'a> {
         let shared = self.syn.identifiers.contains(&"instance_variable");
         let first_child = p.named_child(0).is_some_and(|c| c.id() == x.id());
         if (SUBSCRIPTS.contains(&p.kind()) || p.kind() == "element_reference") && first_child {
-            // Go's `&l[0]` writes through a pointer later.
+            // Go's `&l[0]` writes through a pointer later; `g[0].push(x)` changes an
+            // element in place.
             let address = p.parent().is_some_and(|q| {
                 q.named_child_count() == 1 && q.child(0).is_some_and(|op| self.text(op) == "&")
             });
-            return !address && (!shared || self.assignment_target(p));
+            let element_written = self.assignment_target(p)
+                || p.parent().is_some_and(|q| {
+                    element_kind(q.kind()) && q.named_child(0).is_some_and(|c| c.id() == p.id())
+                });
+            if shared {
+                return self.assignment_target(p);
+            }
+            return !address && (element_written || self.read_as_value(p));
         }
         // What a loop walks: JavaScript's `for (c of l)`, Python's `for c in l`, Java's
         // `for (String c : l)`, Go's `range l`, PHP's `foreach ($l as $c)`; not Ruby's `for`,
@@ -1237,16 +1333,24 @@ impl<'a> Flow<'a> {
         if self.looked_up(x) && !shared {
             return true;
         }
-        // An operand, but not of Ruby's `l << x`, which appends.
-        let operand = self.syn.binaries.contains(&p.kind())
-            && p.child_by_field_name("operator")
-                .is_none_or(|op| self.text(op) != "<<");
-        if operand
-            || matches!(
-                p.kind(),
-                "spread_element" | "list_splat" | "interpolation" | "template_substitution"
-            )
-        {
+        // An operand whose result is not the list itself (`l || []`, `l ?? d`, `l and m`
+        // are `l`), and not Ruby's `l << x`, which appends ([`Flow::writes_constants`]
+        // checks what).
+        if self.syn.binaries.contains(&p.kind()) {
+            let (Some(l), Some(r)) = (p.named_child(0), p.named_child(1)) else {
+                return false;
+            };
+            return match self.operator_between(l, r)[..] {
+                ["||"] | ["&&"] | ["??"] | ["or"] | ["and"] => false,
+                // `l << v` appends to `l`; `m << l` puts `l` itself in `m`.
+                ["<<"] => first_child,
+                _ => true,
+            };
+        }
+        if matches!(
+            p.kind(),
+            "spread_element" | "list_splat" | "interpolation" | "template_substitution"
+        ) {
             return true;
         }
         // A method called on it (Java and Ruby keep the receiver on the call itself), or a
@@ -1258,13 +1362,7 @@ impl<'a> Flow<'a> {
             p.parent().filter(|c| self.syn.calls.contains(&c.kind()))
         };
         if let Some(call) = call.filter(|c| object && receiver_is(*c, x)) {
-            let method = callee(call).map_or("", |f| last_segment(self.text(f)));
-            let reads = if shared {
-                RUBY_LIST_READERS.contains(&method)
-            } else {
-                LIST_READERS.contains(&method)
-            };
-            return self.syn.appenders.contains(&method) || reads;
+            return self.reading_method(call, shared);
         }
         if object {
             let property = ["property", "attribute", "field"]
@@ -1274,6 +1372,41 @@ impl<'a> Flow<'a> {
             return matches!(property, Some("length" | "size")) && self.read_as_value(p);
         }
         self.read_by_call(x, p)
+    }
+
+    /// Whether the method `call` on a list leaves it as it was: an appender (what it
+    /// appends is checked elsewhere), or one of [`LIST_READERS`] (Ruby's: blockless
+    /// [`RUBY_LIST_READERS`]), where one that returns the list itself (`sort`,
+    /// `reverse`) is a statement of its own, and a callback takes no third parameter
+    /// (JavaScript hands it the list: `forEach((v, i, a) => a[i] = x)`).
+    fn reading_method(&self, call: Node<'a>, shared: bool) -> bool {
+        let method = callee(call).map_or("", |f| last_segment(self.text(f)));
+        if self.syn.appenders.contains(&method) {
+            return true;
+        }
+        if shared {
+            let block = call.child_by_field_name("block").is_some();
+            return RUBY_LIST_READERS.contains(&method) && !block;
+        }
+        if !LIST_READERS.contains(&method) {
+            return false;
+        }
+        if matches!(method, "sort" | "reverse") {
+            return call
+                .parent()
+                .is_some_and(|s| s.kind() == "expression_statement");
+        }
+        let callback_takes_list = call
+            .child_by_field_name("arguments")
+            .and_then(|a| a.named_child(0))
+            .map(|f| self.unwrap(f))
+            .filter(|f| self.syn.functions.contains(&f.kind()))
+            .and_then(|f| self.params_node(f))
+            .is_some_and(|ps| {
+                let limit = if method == "reduce" { 4 } else { 3 };
+                named_children(ps).count() >= limit
+            });
+        !callback_takes_list
     }
 
     /// Whether `x`, an argument (`p` its argument list or PHP's wrapper), is given to a
@@ -1312,8 +1445,11 @@ impl<'a> Flow<'a> {
                     "fmt.Sprintf" | "fmt.Sprint" | "fmt.Sprintln" | "fmt.Errorf"
                 );
         }
-        let name = last_segment(func);
-        LIST_READING_CALLS.contains(&name)
+        // Built-ins by their bare name (`set(l)`, not `Reflect.set(l, 0, x)`); library
+        // functions and copying constructors (`new ArrayList<>(l)`) by their last part.
+        let name = last_segment(func.split('<').next().unwrap_or(func));
+        LIST_READING_BUILTINS.contains(&func)
+            || LIST_READING_CALLS.contains(&name)
             || self.syn.format_fns.contains(&name)
             || self.syn.numeric.contains(&name)
     }
@@ -1344,8 +1480,7 @@ impl<'a> Flow<'a> {
                 break;
             };
             // Ruby's `l[0] = x` too, though its element reads are not constants.
-            let element = |k: &str| SUBSCRIPTS.contains(&k) || k == "element_reference";
-            let names_it = element(x.kind())
+            let names_it = element_kind(x.kind())
                 && x.named_child(0)
                     .is_some_and(|c| self.text(self.unwrap(c)) == name);
             if !names_it {
@@ -1353,10 +1488,9 @@ impl<'a> Flow<'a> {
             }
             // `g[0][0] = x` writes into `g` too.
             let mut x = x;
-            while let Some(outer) = x
-                .parent()
-                .filter(|o| element(o.kind()) && o.named_child(0).is_some_and(|c| c.id() == x.id()))
-            {
+            while let Some(outer) = x.parent().filter(|o| {
+                element_kind(o.kind()) && o.named_child(0).is_some_and(|c| c.id() == x.id())
+            }) {
                 x = outer;
             }
             if let Some((target, l, r)) = self.assignment_around(x) {
@@ -1829,14 +1963,7 @@ impl<'a> Flow<'a> {
         if self.text(f).contains("goto ") {
             return false;
         }
-        // Outside strict mode, JavaScript's `arguments[0] = x` rewrites the first parameter.
-        let arguments = self.text(f).contains("arguments")
-            && self.walk(f, false).any(|step| {
-                step.is_none_or(|(x, _)| {
-                    self.syn.identifiers.contains(&x.kind()) && self.text(x) == "arguments"
-                })
-            });
-        if arguments {
+        if self.arguments_rewrite(f, name) {
             return false;
         }
         self.every_occurrence(f, name, |x, nested| {
@@ -1853,6 +1980,36 @@ impl<'a> Flow<'a> {
             !address
                 && (!shared || ruby_read)
                 && (!after || (self.read_as_value(x) && !self.php_writes_argument(x)))
+        })
+    }
+
+    /// Whether JavaScript's `arguments` may rewrite `f`'s parameter `name`: outside strict
+    /// mode, `arguments[0] = x` does, and so may a function `arguments` is handed to. Its
+    /// length and its elements read for their values change nothing.
+    fn arguments_rewrite(&self, f: Node<'a>, name: &str) -> bool {
+        let javascript = self.syn.functions.contains(&"arrow_function");
+        let param = || {
+            self.params_node(f)
+                .is_some_and(|ps| self.binding_param(ps, name).is_some())
+        };
+        if !javascript || !self.text(f).contains("arguments") || !param() {
+            return false;
+        }
+        let read = |x: Node<'a>| {
+            x.parent().is_some_and(|p| {
+                let object = p
+                    .child_by_field_name("object")
+                    .is_some_and(|o| o.id() == x.id());
+                let length = p.kind() == "member_expression"
+                    && p.child_by_field_name("property")
+                        .is_some_and(|q| self.text(q) == "length");
+                object && (length || p.kind() == "subscript_expression") && self.read_as_value(p)
+            })
+        };
+        self.walk(f, false).any(|step| {
+            step.is_none_or(|(x, _)| {
+                self.syn.identifiers.contains(&x.kind()) && self.text(x) == "arguments" && !read(x)
+            })
         })
     }
 
@@ -2687,7 +2844,11 @@ impl<'a> Flow<'a> {
 
     /// The parameter list of a function node (C-like grammars keep it in the declarator).
     fn params_node<'t>(&self, func: Node<'t>) -> Option<Node<'t>> {
-        if let Some(p) = func.child_by_field_name("parameters") {
+        // JavaScript's `sort => …` has one, unparenthesized.
+        if let Some(p) = func
+            .child_by_field_name("parameters")
+            .or_else(|| func.child_by_field_name("parameter"))
+        {
             return Some(p);
         }
         let mut d = func.child_by_field_name("declarator");
@@ -2711,11 +2872,16 @@ impl<'a> Flow<'a> {
                 if !self.spend() {
                     return None;
                 }
-                if self.syn.identifiers.contains(&x.kind()) && self.text(x) == name {
-                    // A default value's identifiers are not bindings.
-                    let is_default = parent
-                        .child_by_field_name("value")
-                        .is_some_and(|v| v.id() == x.id());
+                // JavaScript's `function f({ sort })` binds through a shorthand pattern.
+                let binds = self.syn.identifiers.contains(&x.kind())
+                    || x.kind() == "shorthand_property_identifier_pattern";
+                if binds && self.text(x) == name {
+                    // A default value's identifiers are not bindings (`{ a = sort }`).
+                    let is_default = ["value", "right"].iter().any(|f| {
+                        parent
+                            .child_by_field_name(f)
+                            .is_some_and(|v| v.id() == x.id())
+                    });
                     if !is_default {
                         return Some(decl);
                     }
@@ -3232,6 +3398,12 @@ fn receiver<'t>(call: Node<'t>, func: Node<'t>) -> Option<Node<'t>> {
                 .or_else(|| call.child_by_field_name("receiver"))
                 .filter(|o| o.id() != func.id())
         })
+}
+
+/// Whether kind `k` reads or writes one element of a collection: [`SUBSCRIPTS`], and Ruby's
+/// `l[0]`, which writes like them (`l[0] = x`).
+fn element_kind(k: &str) -> bool {
+    SUBSCRIPTS.contains(&k) || k == "element_reference"
 }
 
 /// Whether `x` is the object `call` is a method of.

@@ -1212,6 +1212,18 @@ fn lists_changed_in_place_are_not_constant() {
         (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols[0] << params[:c]\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
         (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  for c in cols\n    c << params[:c]\n  end\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
         (Lang::JavaScript, "function f(req) {\n  const g = [['id', 'name']];\n  g[0][0] = req.query.c;\n  q('SELECT ' + g.join(','));\n}\n", "'SELECT ' + g.join(',')"),
+        // A closure's append, an append a loop runs before the use again, an alias made by
+        // `||`, a callback handed the list, a method that returns the list, a library
+        // function that writes, a Ruby block, an element changed in place.
+        (Lang::JavaScript, "function f(req) {\n  const cols = [];\n  req.query.c.split(',').forEach((c) => cols.push(c));\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::Python, "def f(req):\n    cols = ['id']\n    for c in req.args.getlist('c'):\n        q('SELECT ' + ', '.join(cols))\n        cols.append(c)\n", "'SELECT ' + ', '.join(cols)"),
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  const a = cols || [];\n  a.push(req.query.c);\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  cols.forEach((v, i, arr) => { arr[i] = req.query.c; });\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  cols.sort().push(req.query.c);\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  Reflect.set(cols, 0, req.query.c);\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::JavaScript, "function f(req) {\n  const g = [['id', 'name']];\n  g[0].push(req.query.c);\n  q('SELECT ' + g.join(','));\n}\n", "'SELECT ' + g.join(',')"),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols.count { |x| x << params[:c] }\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  m = []\n  m << cols\n  m[0] << params[:c]\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
     ] {
         let (c, ..) = ask(lang, code, target);
         assert!(!c, "{code}");
@@ -1222,6 +1234,10 @@ fn lists_changed_in_place_are_not_constant() {
         (Lang::Python, "def f(req):\n    clauses = []\n    if req.args.get('n'):\n        clauses.append('name = %s')\n    print(len(clauses), clauses)\n    for c in clauses:\n        log(c)\n    q('SELECT 1 WHERE ' + (' AND '.join(clauses) if clauses else '1=1'))\n", "'SELECT 1 WHERE ' + (' AND '.join(clauses) if clauses else '1=1')"),
         (Lang::Java, "class A { String f(String c) { StringBuilder sb = new StringBuilder(\"SELECT * FROM t WHERE 1=1\"); if (c != null) sb.append(\" AND a = ?\"); if (sb.length() > 9) sb.setLength(9); return q(sb.toString()); } }\n", "sb.toString()"),
         (Lang::Python, "def f(req):\n    clauses = []\n    clauses.append('a = 1')\n    if not clauses:\n        return\n    q('SELECT 1 WHERE ' + ' AND '.join(clauses))\n", "'SELECT 1 WHERE ' + ' AND '.join(clauses)"),
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  log(JSON.stringify(cols), new Set(cols), cols.concat(['x']), cols.findIndex((c) => c === 'id'));\n  cols.sort();\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::Python, "def f(req):\n    cols = ['id', 'name']\n    log(json.dumps(cols), enumerate(cols), set(cols), isinstance(cols, list))\n    q('SELECT ' + ', '.join(cols))\n", "'SELECT ' + ', '.join(cols)"),
+        (Lang::Java, "class A { String f(String c) { List<String> cols = new ArrayList<>(List.of(\"id\")); List<String> copy = new ArrayList<>(cols); return q(\"SELECT \" + String.join(\",\", cols)); } }\n", "\"SELECT \" + String.join(\",\", cols)"),
+        (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols.freeze\n  logger.info(cols.inspect)\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
         (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  n = cols.size\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
     ] {
         let (c, ..) = ask(lang, code, target);
@@ -1232,6 +1248,16 @@ fn lists_changed_in_place_are_not_constant() {
     assert!(ask(Lang::JavaScript, checked, "col").0);
     let rewritten = checked.replace("  q(", "  arguments[0] = req.query.c;\n  q(");
     assert!(!ask(Lang::JavaScript, &rewritten, "col").0);
+    let handed = checked.replace("  q(", "  rewrite(arguments);\n  q(");
+    assert!(!ask(Lang::JavaScript, &handed, "col").0);
+    // Its length and its elements read, or a local checked, change nothing.
+    let length = checked.replace("  q(", "  log(arguments.length, arguments[1]);\n  q(");
+    assert!(ask(Lang::JavaScript, &length, "col").0);
+    let local = rewritten.replace(
+        "function f(col, req) {",
+        "function f(sort, req) {\n  const col = sort;",
+    );
+    assert!(ask(Lang::JavaScript, &local, "col").0);
 }
 
 #[test]
@@ -1249,6 +1275,17 @@ fn parameters_hide_outer_values_of_their_name() {
         )
         .0
     );
+    // JavaScript's unparenthesized and destructured parameters.
+    for js in [
+        "const sort = 'id';\nconst list = sort => q('SELECT ' + sort);\n",
+        "const sort = 'id';\nfunction list({ sort }, res) {\n  q('SELECT ' + sort);\n}\n",
+        "const sort = 'id';\nconst list = ({ query: { sort } }) => q('SELECT ' + sort);\n",
+    ] {
+        assert!(!ask(Lang::JavaScript, js, "'SELECT ' + sort").0, "{js}");
+    }
+    // A default read from the outer name binds nothing.
+    let default = "const sort = 'id';\nfunction list({ s = sort }) {\n  q('SELECT ' + sort);\n}\n";
+    assert!(ask(Lang::JavaScript, default, "'SELECT ' + sort").0);
     // Given a value in the function, the parameter is what it is given.
     let given = "sort = 'id'\ndef f(sort):\n    sort = 'name'\n    q('SELECT ' + sort)\n";
     assert!(ask(Lang::Python, given, "'SELECT ' + sort").0);
