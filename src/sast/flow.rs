@@ -1293,7 +1293,7 @@ impl<'a> Flow<'a> {
         // nothing that hands out an element is a read.
         let shared = self.syn.identifiers.contains(&"instance_variable");
         let first_child = p.named_child(0).is_some_and(|c| c.id() == x.id());
-        if (SUBSCRIPTS.contains(&p.kind()) || p.kind() == "element_reference") && first_child {
+        if element_kind(p.kind()) && first_child {
             // Go's `&l[0]` writes through a pointer later; `g[0].push(x)` changes an
             // element in place.
             let address = p.parent().is_some_and(|q| {
@@ -1334,8 +1334,7 @@ impl<'a> Flow<'a> {
             return true;
         }
         // An operand whose result is not the list itself (`l || []`, `l ?? d`, `l and m`
-        // are `l`), and not Ruby's `l << x`, which appends ([`Flow::writes_constants`]
-        // checks what).
+        // are `l`). Ruby's `l << v` appends to it ([`Flow::writes_constants`] checks what).
         if self.syn.binaries.contains(&p.kind()) {
             let (Some(l), Some(r)) = (p.named_child(0), p.named_child(1)) else {
                 return false;
