@@ -276,8 +276,9 @@ const LIST_READING_BUILTINS: [&str; 21] = [
 ];
 
 /// Library functions and copying constructors, by the last part of their name, that read
-/// a list given them and leave it as it was: joining, serializing, logging, copying it.
-const LIST_READING_CALLS: [&str; 24] = [
+/// a list given them and leave it as it was: joining, serializing, logging, copying,
+/// freezing it.
+const LIST_READING_CALLS: [&str; 28] = [
     "join",
     "println",
     "log",
@@ -302,6 +303,10 @@ const LIST_READING_CALLS: [&str; 24] = [
     "TreeSet",
     "ArrayDeque",
     "Set",
+    "freeze",
+    "isFrozen",
+    "from",
+    "String",
 ];
 
 /// Go's standard functions that return a slice (so `range` over it hands out indexes).
@@ -2314,19 +2319,40 @@ impl<'a> Flow<'a> {
     }
 
     /// Whether a call to `name` is Flask's `abort(400)`, which raises: `flask.abort`, or
-    /// `abort` imported from Flask or Werkzeug on one line by a snippet that makes no
-    /// `abort` of its own.
+    /// `abort` imported from Flask or Werkzeug on one line, where every other `abort` in
+    /// the snippet is a call of it (no parameter, definition, assignment or other import
+    /// by that name, and no word in a comment of that line). Imported under another name
+    /// only, a bare `abort(400)` raises `NameError`, which leaves too.
     fn flask_abort(&self, name: &str) -> bool {
-        let imported = || {
-            self.src.lines().map(str::trim).any(|l| {
-                (l.starts_with("from flask import ")
-                    || l.starts_with("from werkzeug.exceptions import "))
-                    && l.split(|c: char| !c.is_alphanumeric() && c != '_')
-                        .any(|w| w == "abort")
-            })
-        };
-        let own = || self.src.contains("def abort") || self.src.contains("abort =");
-        name == "flask.abort" || (name == "abort" && imported() && !own())
+        if name == "flask.abort" {
+            return true;
+        }
+        if name != "abort" {
+            return false;
+        }
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let mut imported = false;
+        for (i, _) in self.src.match_indices("abort") {
+            let (before, after) = (&self.src[..i], &self.src[i + "abort".len()..]);
+            if word(before.chars().next_back()) || word(after.chars().next()) {
+                continue;
+            }
+            let line = &before[before.rfind('\n').map_or(0, |p| p + 1)..];
+            let flask_import = !line.contains('#')
+                && (line.trim_start().starts_with("from flask import ")
+                    || line
+                        .trim_start()
+                        .starts_with("from werkzeug.exceptions import "));
+            if flask_import {
+                imported = true;
+                continue;
+            }
+            let call = after.trim_start().starts_with('(') && !before.trim_end().ends_with("def");
+            if !call {
+                return false;
+            }
+        }
+        imported
     }
 
     /// What condition `c` says of `name`'s membership in a literal collection of constants

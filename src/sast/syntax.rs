@@ -561,7 +561,7 @@ const RUBY: Syntax = Syntax {
     builders: &[],
     // A string's in-place changes too: each puts its arguments in it.
     appenders: &[
-        "concat", "push", "insert", "prepend", "replace", "unshift", "sub!", "gsub!", "tr!",
+        "concat", "push", "insert", "prepend", "replace", "unshift", "sub!", "gsub!", "tr!", "<<",
     ],
 };
 

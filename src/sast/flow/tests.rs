@@ -1206,6 +1206,7 @@ fn lists_changed_in_place_are_not_constant() {
         (Lang::Java, "class A { String f(String c) { List<String> cols = new ArrayList<>(); cols.add(\"id\"); Collections.addAll(cols, c); return q(\"SELECT \" + String.join(\",\", cols)); } }\n", "\"SELECT \" + String.join(\",\", cols)"),
         (Lang::Java, "class A { String f(String c) { StringBuilder sb = new StringBuilder(\"SELECT \"); sb.append(\"id\"); sb.insert(0, c); return q(sb.toString()); } }\n", "sb.toString()"),
         (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols[0] = params[:c]\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
+        (Lang::Ruby, "def f\n  col = 'name'\n  col.<<(params[:c])\n  q(\"SELECT #{col}\")\nend\n", "\"SELECT #{col}\""),
         (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols << params[:c]\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
         (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols.each { |c| c << params[:c] }\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
         (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols.first << params[:c]\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
@@ -1234,7 +1235,7 @@ fn lists_changed_in_place_are_not_constant() {
         (Lang::Python, "def f(req):\n    clauses = []\n    if req.args.get('n'):\n        clauses.append('name = %s')\n    print(len(clauses), clauses)\n    for c in clauses:\n        log(c)\n    q('SELECT 1 WHERE ' + (' AND '.join(clauses) if clauses else '1=1'))\n", "'SELECT 1 WHERE ' + (' AND '.join(clauses) if clauses else '1=1')"),
         (Lang::Java, "class A { String f(String c) { StringBuilder sb = new StringBuilder(\"SELECT * FROM t WHERE 1=1\"); if (c != null) sb.append(\" AND a = ?\"); if (sb.length() > 9) sb.setLength(9); return q(sb.toString()); } }\n", "sb.toString()"),
         (Lang::Python, "def f(req):\n    clauses = []\n    clauses.append('a = 1')\n    if not clauses:\n        return\n    q('SELECT 1 WHERE ' + ' AND '.join(clauses))\n", "'SELECT 1 WHERE ' + ' AND '.join(clauses)"),
-        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  log(JSON.stringify(cols), new Set(cols), cols.concat(['x']), cols.findIndex((c) => c === 'id'));\n  cols.sort();\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
+        (Lang::JavaScript, "function f(req) {\n  const cols = ['id', 'name'];\n  Object.freeze(cols);\n  const copy = Array.from(cols);\n  copy.push(req.query.c);\n  log(JSON.stringify(cols), String(cols), new Set(cols), cols.concat(['x']), cols.findIndex((c) => c === 'id'));\n  cols.sort();\n  q('SELECT ' + cols.join(','));\n}\n", "'SELECT ' + cols.join(',')"),
         (Lang::Python, "def f(req):\n    cols = ['id', 'name']\n    log(json.dumps(cols), enumerate(cols), set(cols), isinstance(cols, list))\n    q('SELECT ' + ', '.join(cols))\n", "'SELECT ' + ', '.join(cols)"),
         (Lang::Java, "class A { String f(String c) { List<String> cols = new ArrayList<>(List.of(\"id\")); List<String> copy = new ArrayList<>(cols); return q(\"SELECT \" + String.join(\",\", cols)); } }\n", "\"SELECT \" + String.join(\",\", cols)"),
         (Lang::Ruby, "def f\n  cols = ['id', 'name']\n  cols.freeze\n  logger.info(cols.inspect)\n  q(\"SELECT #{cols.join(',')}\")\nend\n", "\"SELECT #{cols.join(',')}\""),
@@ -1364,6 +1365,24 @@ fn flask_abort_leaves_the_handler() {
         "SORTS = ",
         "def abort(code):\n    log(code)\nSORTS = "
     )));
+    // Another `abort` by any other binding: an alias, a later import, a parameter, an
+    // assignment, an annotated one; or the word only in a comment of the Flask line.
+    for other in [
+        code.replace(
+            "request, abort",
+            "request, abort as flask_abort\nfrom app.errors import abort",
+        ),
+        code.replace(
+            "request, abort",
+            "request, abort\nfrom app.helpers import abort",
+        ),
+        code.replace("def users():", "def users(abort=print):"),
+        code.replace("SORTS = ", "abort=log.warning\nSORTS = "),
+        code.replace("SORTS = ", "abort: Callable = log.warning\nSORTS = "),
+        code.replace("request, abort", "request  # no abort here"),
+    ] {
+        assert!(!c(&other), "{other}");
+    }
 }
 
 #[test]
