@@ -1237,15 +1237,7 @@ impl<'a> Flow<'a> {
         {
             return self.constant_at(value, depth + 1);
         }
-        let Some(p) = x.parent() else {
-            return false;
-        };
-        let call = if self.syn.calls.contains(&p.kind()) {
-            Some(p)
-        } else {
-            p.parent().filter(|c| self.syn.calls.contains(&c.kind()))
-        };
-        if let Some(call) = call.filter(|c| receiver_is(*c, x)) {
+        if let Some(call) = self.method_call_on(x) {
             let method = callee(call).map_or("", |f| last_segment(self.text(f)));
             if self.syn.appenders.contains(&method) {
                 return self.arguments_constant(call, depth + 1);
@@ -1360,12 +1352,7 @@ impl<'a> Flow<'a> {
         // A method called on it (Java and Ruby keep the receiver on the call itself), or a
         // property read (`l.length`).
         let object = field_is_x("object") || field_is_x("operand") || field_is_x("receiver");
-        let call = if self.syn.calls.contains(&p.kind()) {
-            Some(p)
-        } else {
-            p.parent().filter(|c| self.syn.calls.contains(&c.kind()))
-        };
-        if let Some(call) = call.filter(|c| object && receiver_is(*c, x)) {
+        if let Some(call) = self.method_call_on(x).filter(|_| object) {
             return self.reading_method(call, shared);
         }
         if object {
@@ -1790,18 +1777,21 @@ impl<'a> Flow<'a> {
 
     /// Whether `x` is the map a `get` call reads for a value (`T.get(k)`).
     fn looked_up(&self, x: Node<'a>) -> bool {
-        let mut call = x.parent();
-        if call.is_some_and(|p| !self.syn.calls.contains(&p.kind())) {
-            call = call.and_then(|p| p.parent());
-        }
-        call.is_some_and(|c| {
-            self.syn.calls.contains(&c.kind())
-                && callee(c).is_some_and(|f| {
-                    last_segment(self.text(f)) == "get"
-                        && receiver(c, f).is_some_and(|r| r.id() == x.id())
-                })
-                && self.read_as_value(c)
+        self.method_call_on(x).is_some_and(|c| {
+            callee(c).is_some_and(|f| last_segment(self.text(f)) == "get") && self.read_as_value(c)
         })
+    }
+
+    /// The method call whose receiver is `x` (`x.f(…)`): the call itself holds it in Java
+    /// and Ruby, a member access under the call elsewhere.
+    fn method_call_on(&self, x: Node<'a>) -> Option<Node<'a>> {
+        let p = x.parent()?;
+        let call = if self.syn.calls.contains(&p.kind()) {
+            p
+        } else {
+            p.parent().filter(|c| self.syn.calls.contains(&c.kind()))?
+        };
+        receiver_is(call, x).then_some(call)
     }
 
     /// Whether `x` is what an assignment assigns to (Go's through its operand list).
