@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the AI shield adds on top of calling the provider directly, in one run, on loopback:
 # p50/p99 latency of POST /v1/chat/completions with a 4 KB prompt at 1 and 64 concurrent
-# clients (wrk), through securetag-edge (every scanner on, embedded store, then Postgres +
+# clients (wrk; the 64 both as fast as they can and paced, as users who wait between
+# requests), through securetag-edge (every scanner on, embedded store, then Postgres +
 # Redis when available) and straight to the provider, plus the edge's peak RSS; then
 # time-to-first-token of a streamed answer through the edge and direct.
 #
@@ -32,7 +33,13 @@ build_deps
 apt_install nginx wrk curl
 DURATION=${DURATION:-10}
 RPM=${RPM:-0}   # per key and per tenant; 0 = no limit, so no rate-limit work at all
-PAIRS=${PAIRS:-5}  # alternating direct/shield pairs at one client for the added-latency line; 0: none
+PAIRS=${PAIRS:-5}  # alternating direct/shield pairs for the added-latency lines; 0: none
+# The paced 64 clients' requests per second in all, one set of pairs per rate in the list,
+# each client waiting a random (exponential) time between its requests; "": no paced runs.
+# As fast as they can, 64 clients fill both cores, which wrk, the provider and the edge
+# share, so their latency there is the queue for the cores (see the req/s), not what the
+# shield adds to one request.
+PACE=${PACE-500 1000 2000}
 BIN=${BIN:-target/release/securetag-edge}
 [ -x "$BIN" ] || cargo build --release --locked
 
@@ -73,6 +80,12 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-st-bench-key-000000000000000000000001"
 local f = io.open("$work/body.json"); wrk.body = f:read("*a"); f:close()
 LUA
+# wrk times a request from when it is written, so the wait before it is not counted.
+for rate in $PACE; do
+  [ "$rate" -gt 0 ] || { echo "PACE holds request rates above 0, not '$rate'" >&2; exit 2; }
+  { cat "$work/post.lua"; echo "local mean = 64 * 1000 / $rate
+function delay() return -math.log(1 - math.random()) * mean end"; } > "$work/paced-$rate.lua"
+done
 
 edge_config() { # $1: extra ai lines
 cat > "$work/edge.yaml" <<YAML
@@ -99,12 +112,12 @@ start_edge() {
 }
 stop_edge() { kill "$edge_pid"; wait "$edge_pid" 2>/dev/null || true; edge_pid=; }
 
-measure() { # $1 label $2 url $3 conns
-  wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$work/post.lua" "$2" > "$work/wrk.out"
+measure() { # $1 label $2 url $3 conns [$4 wrk script, post.lua by default]
+  wrk -t1 -c"$3" -d"${DURATION}s" --latency -s "$work/${4:-post.lua}" "$2" > "$work/wrk.out"
   local rps p50 p99 non2xx
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
   p50=$(awk '$1=="50%" {print $2}' "$work/wrk.out"); p99=$(awk '$1=="99%" {print $2}' "$work/wrk.out")
-  non2xx=$(awk '/Non-2xx/ {print $4}' "$work/wrk.out")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.out")
   printf "| %-30s | %5s | %9s | %8s | %8s | %s\n" "$1" "$3" "$rps" "$p50" "$p99" "${non2xx:+non-2xx: $non2xx}"
 }
 last_us() { # p50 and p99 of the last measure, in microseconds ("141.00us", "1.54ms", "1.02s")
@@ -120,17 +133,23 @@ ticks() { # $1.. pids
   echo "$t"
 }
 # On a shared VM the direct call's own p99 moves by milliseconds between runs, so a single
-# direct-then-shield pair says little. This alternates PAIRS pairs at one client and prints
-# the median of (shield - direct) over the pairs, for p50 and p99.
+# direct-then-shield pair says little. This alternates PAIRS pairs and prints the median of
+# (shield - direct) over the pairs, for p50 and p99.
 # It also prints the CPU per request of those shield runs.
-added_at_one() { # $1 store label
+added_at() { # $1 store label $2 conns $3 wrk script $4 what the clients are
   : > "$work/pairs"
   local requests=0 edge_ticks=0 pg_ticks=0 e0 p0
   for _ in $(seq 1 "$PAIRS"); do
-    measure "direct to provider" "http://127.0.0.1:$PROVIDER/v1/chat/completions" 1
+    measure "direct to provider" "http://127.0.0.1:$PROVIDER/v1/chat/completions" "$2" "$3"
     last_us >> "$work/pairs"
     e0=$(ticks "$edge_pid"); p0=$(ticks $(pgrep -u postgres || true))
-    measure "through the shield ($1)" "http://127.0.0.1:$EDGE/ai/v1/chat/completions" 1
+    measure "through the shield ($1)" "http://127.0.0.1:$EDGE/ai/v1/chat/completions" "$2" "$3"
+    # An error answer is cheaper than a completion: its latency would flatter the shield.
+    if grep -q Non-2xx "$work/wrk.out"; then
+      echo "the shield answered errors in that run, so no figure comes from it; its log ends:" >&2
+      tail -n 5 "$work/edge.log" >&2
+      exit 1
+    fi
     sleep 0.3  # the audit writer's last batch (flush interval 200 ms)
     edge_ticks=$((edge_ticks + $(ticks "$edge_pid") - e0))
     pg_ticks=$((pg_ticks + $(ticks $(pgrep -u postgres || true)) - p0))
@@ -138,11 +157,11 @@ added_at_one() { # $1 store label
     last_us >> "$work/pairs"
   done
   local hz; hz=$(getconf CLK_TCK)
-  awk -v r="$requests" -v e="$edge_ticks" -v p="$pg_ticks" -v hz="$hz" -v l="$1" 'BEGIN {
-    printf "CPU per request at 1 client (%s): edge %.0f us, PostgreSQL %.0f us\n", l, e * 1e6 / hz / r, p * 1e6 / hz / r }'
+  awk -v r="$requests" -v e="$edge_ticks" -v p="$pg_ticks" -v hz="$hz" -v l="$1" -v c="$4" 'BEGIN {
+    printf "CPU per request at %s (%s): edge %.0f us, PostgreSQL %.0f us\n", c, l, e * 1e6 / hz / r, p * 1e6 / hz / r }'
   awk 'NR % 2 == 1 { d50 = $1; d99 = $2; next } { print $1 - d50, $2 - d99 }' "$work/pairs" > "$work/diffs"
   median() { cut -d' ' -f"$1" "$work/diffs" | sort -n | awk '{ v[NR] = $1 } END { printf "%+.3f", v[int((NR + 1) / 2)] / 1000 }'; }
-  echo "added at 1 client ($1), median of $PAIRS alternating pairs: p50 $(median 1) ms, p99 $(median 2) ms"
+  echo "added at $4 ($1), median of $PAIRS alternating pairs: p50 $(median 1) ms, p99 $(median 2) ms"
 }
 
 run_set() { # $1 store label
@@ -151,7 +170,10 @@ run_set() { # $1 store label
     measure "direct to provider" "http://127.0.0.1:$PROVIDER/v1/chat/completions" "$c"
     measure "through the shield ($1)" "http://127.0.0.1:$EDGE/ai/v1/chat/completions" "$c"
   done
-  if [ "$PAIRS" -gt 0 ]; then added_at_one "$1"; fi
+  if [ "$PAIRS" -gt 0 ]; then
+    added_at "$1" 1 post.lua "1 client"
+    for rate in $PACE; do added_at "$1" 64 "paced-$rate.lua" "64 clients paced to $rate req/s"; done
+  fi
   echo "edge peak RSS ($1): $(awk '/VmHWM/ {printf "%.1f MB", $2/1024}' /proc/$edge_pid/status)"
 }
 
@@ -176,7 +198,7 @@ if [ -n "$run_pg" ]; then
   tenant=$(DATABASE_URL=$DATABASE_URL "$BIN" tenant create "bench-$(date +%s%N)" --credits 99999999)
   key=$(DATABASE_URL=$DATABASE_URL "$BIN" key create --tenant "$tenant" --rpm "$RPM" 2>/dev/null)
   psql "$DATABASE_URL" -qc "UPDATE securetag.ai_gateway_config SET max_requests_per_minute = $RPM WHERE tenant_id = '$tenant'"
-  sed -i "s/sk-st-bench-key-000000000000000000000001/$key/" "$work/post.lua"
+  sed -i "s/sk-st-bench-key-000000000000000000000001/$key/" "$work"/*.lua
   edge_config "  database_url: \"$DATABASE_URL\"
   redis_url: \"$REDIS_URL\""
   start_edge
