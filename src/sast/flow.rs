@@ -2979,6 +2979,17 @@ impl<'a> Flow<'a> {
         }
         for s in scopes {
             let defs = self.definitions_in(s.node, name, id.start_byte());
+            // A loop's element or a caught exception by that name hides what the scope
+            // gave the name before, unless the clause's own body gives it a value first.
+            if let Some(clause) = self.clause_binding(id, s.node, name) {
+                let inside = |d: &Def<'a>| {
+                    d.value.start_byte() >= clause.start_byte()
+                        && d.value.end_byte() <= clause.end_byte()
+                };
+                if !defs.iter().any(inside) {
+                    return None;
+                }
+            }
             if !defs.is_empty() {
                 return Some((s.node, defs));
             }
@@ -2993,6 +3004,90 @@ impl<'a> Flow<'a> {
             }
         }
         None
+    }
+
+    /// The loop, comprehension or catch clause between `id` and `scope` that binds `name`
+    /// for the code `id` is in: `for col in cols`, `for (const col of cols)`, `[… for col
+    /// in cols]`, `catch (col)`, `except E as col`. Not for its header (`for col in col`).
+    ///
+    /// Walked down from `scope`, as [`Flow::scopes`] does: each parent step is a search
+    /// from the root, which deep expressions cannot afford.
+    fn clause_binding(&self, id: Node<'a>, scope: Node<'a>, name: &str) -> Option<Node<'a>> {
+        let mut innermost = None;
+        let mut cur = scope;
+        while cur.id() != id.id() && self.spend() {
+            let Some(next) = cur.child_with_descendant(id) else {
+                break;
+            };
+            let binds = cur.id() != scope.id()
+                && self
+                    .clause_targets(cur, next)
+                    .into_iter()
+                    .flat_map(|t| self.identifiers_in(t))
+                    .any(|i| self.text(i) == name);
+            if binds {
+                innermost = Some(cur);
+            }
+            cur = next;
+        }
+        innermost
+    }
+
+    /// What clause `a` binds for the code in its child `from`: a loop's targets in its
+    /// body, a comprehension's in its body and in the clauses after theirs, a catch
+    /// clause's exception in its body.
+    fn clause_targets(&self, a: Node<'a>, from: Node<'a>) -> Vec<Node<'a>> {
+        let field = |n: Node<'a>, f: &str| n.child_by_field_name(f);
+        let in_body = field(a, "body").is_some_and(|b| b.id() == from.id());
+        match a.kind() {
+            "list_comprehension"
+            | "set_comprehension"
+            | "dictionary_comprehension"
+            | "generator_expression" => named_children(a)
+                .take_while(|c| in_body || c.id() != from.id())
+                .filter(|c| c.kind() == "for_in_clause")
+                .filter_map(|c| field(c, "left"))
+                .collect(),
+            // Python's `except E as col:`, whose block is no field; the name is the alias
+            // of an `as` pattern, or of the clause in newer grammars.
+            "except_clause" if from.kind() == "block" => field(a, "alias")
+                .or_else(|| {
+                    named_children(a)
+                        .find(|c| c.kind() == "as_pattern")
+                        .and_then(|p| field(p, "alias"))
+                })
+                .into_iter()
+                .collect(),
+            _ if !in_body => Vec::new(),
+            // Go's `for _, col := range cols`.
+            "for_statement" => field(a, "left")
+                .or_else(|| {
+                    named_children(a)
+                        .find(|c| c.kind() == "range_clause")
+                        .and_then(|r| field(r, "left"))
+                })
+                .into_iter()
+                .collect(),
+            "for_in_statement" => field(a, "left").into_iter().collect(),
+            "enhanced_for_statement" => field(a, "name").into_iter().collect(),
+            "for" => field(a, "pattern").into_iter().collect(),
+            // PHP's `foreach ($cols as $col)` and `as $k => $col`: what stands after `as`.
+            "foreach_statement" => named_children(a)
+                .skip(1)
+                .filter(|c| c.id() != from.id())
+                .collect(),
+            "catch_clause" => field(a, "parameter")
+                .or_else(|| field(a, "name"))
+                .or_else(|| {
+                    named_children(a)
+                        .find(|c| c.kind() == "catch_formal_parameter")
+                        .and_then(|p| field(p, "name"))
+                })
+                .into_iter()
+                .collect(),
+            "rescue" => field(a, "variable").into_iter().collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// Whether the appends among `id`'s definitions may be read as all it is given: it is

@@ -1292,6 +1292,67 @@ fn parameters_hide_outer_values_of_their_name() {
     assert!(ask(Lang::Python, given, "'SELECT ' + sort").0);
 }
 
+/// A loop's element, a comprehension's and a caught exception are not the outer constant
+/// of their name; the outer one is read in the loop's header and where the body gives
+/// the name a value first.
+#[test]
+fn loop_and_catch_variables_hide_outer_values_of_their_name() {
+    let q = "'SELECT ' + col";
+    let python = "col = 'id'\ndef f(cols):\n    for col in cols:\n        q('SELECT ' + col)\n";
+    assert!(!ask(Lang::Python, python, q).0);
+    assert!(ask(Lang::Python, &python.replace("for col in", "for c in"), q).0);
+    let given = python.replace("cols:\n", "cols:\n        col = 'name'\n");
+    assert!(ask(Lang::Python, &given, q).0);
+    let comprehension =
+        "col = 'id'\ndef f(cols):\n    return [q('SELECT ' + col) for col in cols]\n";
+    assert!(!ask(Lang::Python, comprehension, q).0);
+    let nested = "col = 'id'\ndef f(rows):\n    return [q('SELECT ' + col) for row in rows for col in row]\n";
+    assert!(!ask(Lang::Python, nested, q).0);
+    let header = "col = 'id'\ndef f():\n    return [col for col in q('SELECT ' + col)]\n";
+    assert!(ask(Lang::Python, header, q).0);
+    let header = "col = 'id'\ndef f():\n    for col in q('SELECT ' + col):\n        pass\n";
+    assert!(ask(Lang::Python, header, q).0);
+    let except = "col = 'id'\ndef f():\n    try:\n        g()\n    except Exception as col:\n        q('SELECT ' + col)\n";
+    assert!(!ask(Lang::Python, except, q).0);
+    let js = "const col = 'id';\nfunction f(cols) {\n  for (const col of cols) {\n    q('SELECT ' + col);\n  }\n}\n";
+    assert!(!ask(Lang::JavaScript, js, q).0);
+    assert!(
+        ask(
+            Lang::JavaScript,
+            &js.replace("const col of", "const c of"),
+            q
+        )
+        .0
+    );
+    let catch = "const col = 'id';\nfunction f() {\n  try { g(); } catch (col) {\n    q('SELECT ' + col);\n  }\n}\n";
+    assert!(!ask(Lang::JavaScript, catch, q).0);
+    let java = "class C {\n  static final String col = \"id\";\n  void f(java.util.List<String> cols) {\n    for (String col : cols) { q(\"SELECT \" + col); }\n  }\n}\n";
+    assert!(!ask(Lang::Java, java, "\"SELECT \" + col").0);
+    let go = "package m\nconst col = \"id\"\nfunc f(cols []string) {\n\tfor _, col := range cols {\n\t\tq(\"SELECT \" + col)\n\t}\n}\n";
+    assert!(!ask(Lang::Go, go, "\"SELECT \" + col").0);
+    let php = "<?php\nfunction f($cols) {\n  $col = 'id';\n  foreach ($cols as $col) {\n    q('SELECT ' . $col);\n  }\n}\n";
+    assert!(!ask(Lang::Php, php, "'SELECT ' . $col").0);
+    assert!(
+        ask(
+            Lang::Php,
+            &php.replace("as $col", "as $c"),
+            "'SELECT ' . $col"
+        )
+        .0
+    );
+    // What `foreach` walks binds nothing.
+    let walked = php.replace(
+        "foreach ($cols as $col)",
+        "foreach (explode(',', $col) as $c)",
+    );
+    assert!(ask(Lang::Php, &walked, "'SELECT ' . $col").0);
+    let ruby = "def f(cols)\n  col = 'id'\n  for col in cols\n    q('SELECT ' + col)\n  end\nend\n";
+    assert!(!ask(Lang::Ruby, ruby, q).0);
+    let rescue = "def f\n  col = 'id'\n  begin\n    g\n  rescue StandardError => col\n    q('SELECT ' + col)\n  end\nend\n";
+    assert!(!ask(Lang::Ruby, rescue, q).0);
+    assert!(ask(Lang::Ruby, &rescue.replace("=> col", "=> e"), q).0);
+}
+
 #[test]
 fn index_checks_and_destructured_names_are_allow_list_checks() {
     let c = |code: &str| ask(Lang::JavaScript, code, "col").0;
