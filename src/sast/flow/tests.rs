@@ -1328,6 +1328,13 @@ fn loop_and_catch_variables_hide_outer_values_of_their_name() {
     assert!(!ask(Lang::JavaScript, catch, q).0);
     let java = "class C {\n  static final String col = \"id\";\n  void f(java.util.List<String> cols) {\n    for (String col : cols) { q(\"SELECT \" + col); }\n  }\n}\n";
     assert!(!ask(Lang::Java, java, "\"SELECT \" + col").0);
+    let java_catch = "class C {\n  static final String col = \"id\";\n  void f() {\n    try { g(); } catch (Exception col) { q(\"SELECT \" + col); }\n  }\n}\n";
+    assert!(!ask(Lang::Java, java_catch, "\"SELECT \" + col").0);
+    let php_catch = "<?php\nfunction f() {\n  $col = 'id';\n  try { g(); } catch (Exception $col) {\n    q('SELECT ' . $col);\n  }\n}\n";
+    assert!(!ask(Lang::Php, php_catch, "'SELECT ' . $col").0);
+    let generator =
+        "col = 'id'\ndef f(cols):\n    return ', '.join(q('SELECT ' + col) for col in cols)\n";
+    assert!(!ask(Lang::Python, generator, q).0);
     let go = "package m\nconst col = \"id\"\nfunc f(cols []string) {\n\tfor _, col := range cols {\n\t\tq(\"SELECT \" + col)\n\t}\n}\n";
     assert!(!ask(Lang::Go, go, "\"SELECT \" + col").0);
     let php = "<?php\nfunction f($cols) {\n  $col = 'id';\n  foreach ($cols as $col) {\n    q('SELECT ' . $col);\n  }\n}\n";
