@@ -2977,11 +2977,19 @@ impl<'a> Flow<'a> {
         if name.is_empty() {
             return None;
         }
+        // The innermost clause binding the name, found once: the scopes are nested, so it
+        // is between `id` and each scope that holds it.
+        let clause = scopes
+            .last()
+            .and_then(|outermost| self.clause_binding(id, outermost.node, name));
         for s in scopes {
             let defs = self.definitions_in(s.node, name, id.start_byte());
             // A loop's element or a caught exception by that name hides what the scope
             // gave the name before, unless the clause's own body gives it a value first.
-            if let Some(clause) = self.clause_binding(id, s.node, name) {
+            let in_scope = |c: &Node<'a>| {
+                s.node.start_byte() <= c.start_byte() && c.end_byte() <= s.node.end_byte()
+            };
+            if let Some(clause) = clause.filter(in_scope) {
                 let inside = |d: &Def<'a>| {
                     d.value.start_byte() >= clause.start_byte()
                         && d.value.end_byte() <= clause.end_byte()
