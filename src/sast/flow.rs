@@ -610,7 +610,11 @@ impl<'a> Flow<'a> {
                 .child_by_field_name("operand")
                 .is_some_and(|o| self.constant_at(o, depth));
         }
-        if self.syn.arrays.contains(&kind) || kind == "literal_value" {
+        // PHP's array element: its value, and its key if it has one (`'k' => 'v'`).
+        if self.syn.arrays.contains(&kind)
+            || kind == "literal_value"
+            || kind == "array_element_initializer"
+        {
             return named_children(n)
                 .filter(|c| !c.kind().contains("type") && !c.kind().contains("dimensions"))
                 .all(|c| self.constant_at(c, depth));
@@ -1174,7 +1178,7 @@ impl<'a> Flow<'a> {
         }
         let defs = self.definitions(n);
         let given_constants = if defs.is_empty() {
-            self.map_index(n)
+            self.map_index(n) || self.loop_element_constant(n, depth)
         } else {
             defs.iter().all(|d| self.def_constant(d, depth + 1))
                 && (defs.iter().all(|d| d.arguments.is_none()) || self.appends_only(n, depth + 1))
@@ -3039,6 +3043,43 @@ impl<'a> Flow<'a> {
             cur = next;
         }
         innermost
+    }
+
+    /// Whether `id` is what a loop or comprehension takes from a collection of constants
+    /// (`for col in ("name", "email")`, `for (const col of COLS)`), the clause being what
+    /// gives it its value there. Not Ruby's `for`, whose elements change in place.
+    fn loop_element_constant(&self, id: Node<'a>, depth: u8) -> bool {
+        let name = self.text(id);
+        let Some(clause) = self
+            .scopes(id)
+            .last()
+            .and_then(|outermost| self.clause_binding(id, outermost.node, name))
+        else {
+            return false;
+        };
+        let field = |n: Node<'a>, f: &str| n.child_by_field_name(f);
+        let walked = match clause.kind() {
+            "for_statement" => field(clause, "right").or_else(|| {
+                named_children(clause)
+                    .find(|c| c.kind() == "range_clause")
+                    .and_then(|r| field(r, "right"))
+            }),
+            "for_in_statement" => field(clause, "right"),
+            "enhanced_for_statement" => field(clause, "value"),
+            "foreach_statement" => clause.named_child(0),
+            // The comprehension's clause whose targets hold the name.
+            _ => named_children(clause)
+                .filter(|c| c.kind() == "for_in_clause")
+                .find(|c| {
+                    field(*c, "left").is_some_and(|l| {
+                        self.identifiers_in(l)
+                            .into_iter()
+                            .any(|i| self.text(i) == name)
+                    })
+                })
+                .and_then(|c| field(c, "right")),
+        };
+        walked.is_some_and(|w| self.constant_at(w, depth + 1))
     }
 
     /// What clause `a` binds for the code in its child `from`: a loop's targets in its

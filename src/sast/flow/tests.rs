@@ -1361,6 +1361,54 @@ fn loop_and_catch_variables_hide_outer_values_of_their_name() {
 }
 
 #[test]
+fn elements_of_a_constant_collection_are_constants() {
+    let q = "'SELECT ' + col";
+    let python = "def f(db):\n    for col in ('email', 'phone'):\n        q('SELECT ' + col)\n";
+    assert!(ask(Lang::Python, python, q).0);
+    // One element that is not a constant, or a walked list filled with one, spoils it.
+    assert!(!ask(Lang::Python, &python.replace("'phone'", "db.name"), q).0);
+    let filled = "def f(db):\n    cols = ['email']\n    cols.append(db.name)\n    for col in cols:\n        q('SELECT ' + col)\n";
+    assert!(!ask(Lang::Python, filled, q).0);
+    assert!(
+        ask(
+            Lang::Python,
+            &filled.replace("cols.append(db.name)\n", ""),
+            q
+        )
+        .0
+    );
+    // The comprehension's own clause, not another one's.
+    let nested =
+        "def f(rows):\n    return [q('SELECT ' + col) for row in ('a', 'b') for col in rows]\n";
+    assert!(!ask(Lang::Python, nested, q).0);
+    let own =
+        "def f(rows):\n    return [q('SELECT ' + col) for row in rows for col in ('a', 'b')]\n";
+    assert!(ask(Lang::Python, own, q).0);
+    // A caught exception is no element.
+    let except = "def f():\n    try:\n        g()\n    except ('a', 'b') as col:\n        q('SELECT ' + col)\n";
+    assert!(!ask(Lang::Python, except, q).0);
+    let js = "function f() {\n  for (const col of ['email', 'phone']) {\n    q('SELECT ' + col);\n  }\n}\n";
+    assert!(ask(Lang::JavaScript, js, q).0);
+    assert!(!ask(Lang::JavaScript, &js.replace("'phone'", "req.query.c"), q).0);
+    let java = "class C {\n  void f() {\n    for (String col : new String[] {\"email\", \"phone\"}) { q(\"SELECT \" + col); }\n  }\n}\n";
+    assert!(ask(Lang::Java, java, "\"SELECT \" + col").0);
+    let go = "package m\nfunc f() {\n\tfor _, col := range []string{\"email\", \"phone\"} {\n\t\tq(\"SELECT \" + col)\n\t}\n}\n";
+    assert!(ask(Lang::Go, go, "\"SELECT \" + col").0);
+    let php = "<?php\nfunction f() {\n  foreach (['a' => 'email', 'b' => 'phone'] as $k => $col) {\n    q('SELECT ' . $col);\n  }\n}\n";
+    assert!(ask(Lang::Php, php, "'SELECT ' . $col").0);
+    assert!(
+        !ask(
+            Lang::Php,
+            &php.replace("'phone'", "$_GET['c']"),
+            "'SELECT ' . $col"
+        )
+        .0
+    );
+    // Ruby's strings change in place: its `for` hands out no constants.
+    let ruby = "def f\n  for col in ['email', 'phone']\n    q('SELECT ' + col)\n  end\nend\n";
+    assert!(!ask(Lang::Ruby, ruby, q).0);
+}
+#[test]
 fn index_checks_and_destructured_names_are_allow_list_checks() {
     let c = |code: &str| ask(Lang::JavaScript, code, "col").0;
     let js = |declare: &str, check: &str| {
