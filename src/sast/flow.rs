@@ -1309,15 +1309,8 @@ impl<'a> Flow<'a> {
             }
             return !address && (element_written || self.read_as_value(p));
         }
-        // What a loop walks: JavaScript's `for (c of l)`, Python's `for c in l`, Java's
-        // `for (String c : l)`, Go's `range l`, PHP's `foreach ($l as $c)`; not Ruby's `for`,
-        // whose elements change in place.
-        let walked = match p.kind() {
-            "for_in_statement" | "for_statement" | "range_clause" => field_is_x("right"),
-            "enhanced_for_statement" => field_is_x("value"),
-            "foreach_statement" => first_child,
-            _ => false,
-        };
+        // What a loop walks.
+        let walked = self.walked_by(p).is_some_and(|w| w.id() == x.id());
         // A condition: `if clauses`, `"…" if clauses else "1=1"`, `not clauses` (not a
         // conditional's value, which another name may then hold).
         let negated = p.named_child_count() == 1
@@ -3057,29 +3050,38 @@ impl<'a> Flow<'a> {
         else {
             return false;
         };
-        let field = |n: Node<'a>, f: &str| n.child_by_field_name(f);
-        let walked = match clause.kind() {
-            "for_statement" => field(clause, "right").or_else(|| {
-                named_children(clause)
-                    .find(|c| c.kind() == "range_clause")
-                    .and_then(|r| field(r, "right"))
-            }),
-            "for_in_statement" => field(clause, "right"),
-            "enhanced_for_statement" => field(clause, "value"),
-            "foreach_statement" => clause.named_child(0),
-            // The comprehension's clause whose targets hold the name.
-            _ => named_children(clause)
+        // A comprehension walks in the clause whose targets hold the name.
+        let walked = self.walked_by(clause).or_else(|| {
+            named_children(clause)
                 .filter(|c| c.kind() == "for_in_clause")
                 .find(|c| {
-                    field(*c, "left").is_some_and(|l| {
+                    c.child_by_field_name("left").is_some_and(|l| {
                         self.identifiers_in(l)
                             .into_iter()
                             .any(|i| self.text(i) == name)
                     })
                 })
-                .and_then(|c| field(c, "right")),
-        };
+                .and_then(|c| c.child_by_field_name("right"))
+        });
         walked.is_some_and(|w| self.constant_at(w, depth + 1))
+    }
+
+    /// What loop `l` walks: Python's `for c in l`, JavaScript's `for (c of l)`, Java's
+    /// `for (String c : l)`, Go's `range l`, PHP's `foreach ($l as $c)`. Not Ruby's `for`,
+    /// whose elements change in place.
+    fn walked_by(&self, l: Node<'a>) -> Option<Node<'a>> {
+        let field = |f: &str| l.child_by_field_name(f);
+        match l.kind() {
+            "for_in_statement" | "range_clause" => field("right"),
+            "for_statement" => field("right").or_else(|| {
+                named_children(l)
+                    .find(|c| c.kind() == "range_clause")
+                    .and_then(|r| r.child_by_field_name("right"))
+            }),
+            "enhanced_for_statement" => field("value"),
+            "foreach_statement" => l.named_child(0),
+            _ => None,
+        }
     }
 
     /// What clause `a` binds for the code in its child `from`: a loop's targets in its
