@@ -1,9 +1,12 @@
-//! Numeric entities: PHONE (US, Mexico and Spain), CREDIT_CARD, SSN and CLABE.
+//! Numeric entities: PHONE, CREDIT_CARD, SSN and CLABE.
 //!
 //! One pass splits the text into clusters of digit groups joined by single separators
 //! (`555.555.5555`, `+52 1 (55) 1234-5678`, `4111 1111 1111 1111`); then, at each group, the
 //! known shapes are tried in order card → CLABE → phone → SSN, and a shape only counts if its
-//! validator agrees (Luhn and brand, CLABE check digit, NANP ranges, SSN ranges).
+//! validator agrees (Luhn and brand, CLABE check digit, NANP ranges, SSN ranges). Phones are
+//! read by their plans in the US, Mexico and Spain; any other country's count after `+` or an
+//! exit code with a country code that exists, and nationally only when named
+//! ([`try_phone_world`]).
 //!
 //! Shapes, not bare digit counts, are what keep order numbers, timestamps (`2024-01-15 10`),
 //! ZIP+4 (`12345-6789`), versions and IPs out: none of them forms a phone shape, and a shape
@@ -72,6 +75,10 @@ const PHONE_CUES: Cues = Cues::new(&[
     "dial",
     "ph#",
     "ph:",
+    "reach me",
+    "reached at",
+    "answering at",
+    "messages to",
 ]);
 /// "Number" names a phone ("my number is …") unless an id noun says which number it is
 /// ("order number", "número de cliente").
@@ -351,11 +358,15 @@ fn match_groups(
         } else {
             try_card(text, g, a).or_else(|| try_clabe(text, g, a))
         };
+        // After a `+` or an exit code that no phone starts at, the groups are that refused
+        // number's, not a national phone of their own (`ticket +44 20 7946 0958`).
+        let phones = a == 0 || exit_code(b, g, 0).is_none();
         let attempt = attempt
-            .or_else(|| try_phone(text, g, a, *last_phone))
+            .or_else(|| phones.then(|| try_phone(text, g, a, *last_phone)).flatten())
             // Nine digits named an SSN are one, whatever else the text calls a phone.
             .or_else(|| try_ssn(text, g, a))
-            .or_else(|| try_phone_es(text, g, a));
+            .or_else(|| phones.then(|| try_phone_es(text, g, a)).flatten())
+            .or_else(|| phones.then(|| try_phone_world(text, g, a)).flatten());
         match attempt {
             Some((entity, z, score)) => {
                 let (start, end) = (g[a].start, g[z - 1].end);
@@ -772,12 +783,13 @@ const PERIODS: Cues = Cues::new(&[
     "yearly",
 ]);
 
-/// Whether the words before a Spanish number that starts at `start` name it a phone: a phone
+/// Whether the words before a number without its country code that starts at `start` name
+/// it a phone (Spain's nine digits, other countries' national numbers): a phone
 /// word within [`ES_NEAR`] bytes and no id word after it (`Call-ID:`, `teléfono del pedido:
 /// número de cliente`), while one before it (`Datos de la cuenta, teléfono:`) does not count;
 /// or someone's number word (`mi nuevo número es`) and no id word after the owner
 /// (`Pedido número`, `su número de serie`).
-fn spanish_phone_named(text: &str, start: usize) -> bool {
+fn phone_named(text: &str, start: usize) -> bool {
     let mut before = lower_before(text, start, 32);
     before.fold_blanks();
     let mut ctx = before.as_bytes();
@@ -803,7 +815,7 @@ fn spanish_phone_named(text: &str, start: usize) -> bool {
 }
 
 /// Spain's nine-digit numbers (mobiles from 6 and 7, fixed lines from 8 and 9), after `+34`
-/// or `0034`, or else named by the words just before ([`spanish_phone_named`]): nine digits
+/// or `0034`, or else named by the words just before ([`phone_named`]): nine digits
 /// in groups of three are also amounts in Spanish, and bare ones ids. Groups are
 /// joined by spaces or dashes; dotted, they are amounts and addresses (`88.198.45.12`).
 fn try_phone_es(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
@@ -845,7 +857,7 @@ fn try_phone_es(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, 
                 return None;
             }
             0.85
-        } else if spanish_phone_named(text, g[a].start) {
+        } else if phone_named(text, g[a].start) {
             if shape.len() == 1 {
                 0.7
             } else {
@@ -858,6 +870,193 @@ fn try_phone_es(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, 
         return Some((PiiEntity::Phone, z, score));
     }
     None
+}
+
+/// Words right after a number that say it is a phone: the label of an address block's
+/// line (`082 490 1693 office`, `…-Fax`).
+const PHONE_LABELS_AFTER: [&str; 11] = [
+    "office",
+    "fax",
+    "mobile",
+    "cell",
+    "phone",
+    "tel",
+    "landline",
+    "oficina",
+    "celular",
+    "m\u{f3}vil",
+    "movil",
+];
+
+/// Digits of the country calling code that `d` starts with, by ITU-T E.164's zones: no code
+/// is a prefix of another, so the first two digits decide its length. `None` for what no
+/// country holds (`0`, `28x`, `83x`, `89x`).
+fn country_code_len(d: &[u8]) -> Option<usize> {
+    let (&c0, &c1) = (d.first()?, d.get(1)?);
+    match (c0, c1) {
+        (b'1' | b'7', _) => Some(1),
+        (b'2', b'0' | b'7') => Some(2),
+        (b'2', b'8') => None,
+        (b'2', _) => Some(3),
+        (b'3', b'5' | b'7' | b'8') => Some(3),
+        (b'3', _) => Some(2),
+        (b'4', b'2') => Some(3),
+        (b'4', _) => Some(2),
+        (b'5', b'0' | b'9') => Some(3),
+        (b'5', _) => Some(2),
+        (b'6', b'0'..=b'6') => Some(2),
+        (b'6', _) => Some(3),
+        (b'8', b'1' | b'2' | b'4' | b'6') => Some(2),
+        (b'8', b'3' | b'9') => None,
+        (b'8', _) => Some(3),
+        (b'9', b'6' | b'7' | b'9') => Some(3),
+        (b'9', _) => Some(2),
+        _ => None,
+    }
+}
+
+/// Whether a phone label follows the number that ends at `end`, after at most a blank, a
+/// dash or an opening parenthesis.
+fn labelled_after(text: &str, end: usize) -> bool {
+    let after = lower_after(text, end, 16);
+    let a = after.as_bytes();
+    let skip = a
+        .iter()
+        .take(2)
+        .take_while(|c| matches!(c, b' ' | b'-' | b'('))
+        .count();
+    let rest = &a[skip..];
+    PHONE_LABELS_AFTER.iter().any(|w| {
+        rest.starts_with(w.as_bytes())
+            && !rest.get(w.len()).is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// Where the country code of an international number that starts at group `a` begins: the
+/// group and how many of its digits to skip. After `+`, the group itself; after an exit code
+/// (`00`, or `011` from North America), the rest of its group or the next one.
+fn exit_code(b: &[u8], g: &[Group], a: usize) -> Option<(usize, usize)> {
+    let first = &b[g[a].ds..g[a].de];
+    if g[a].plus {
+        Some((a, 0))
+    } else if g[a].paren {
+        None
+    } else if (first == b"00" || first == b"011") && g.len() > a + 1 {
+        Some((a + 1, 0))
+    } else if first.len() > 2 && first.starts_with(b"00") {
+        Some((a, 2))
+    } else {
+        None
+    }
+}
+
+/// Phones of every other country, after the US, Mexican and Spanish shapes failed:
+///
+/// * international, after `+` or an exit code (`00`, `011`): a country code that exists,
+///   then a national number, 8 to 15 digits in all as E.164 allows (`+46 (0)8 928 571 38`,
+///   `+447700 921 916`, `0041 44 668 18 00`). The `+` is the mark: no cue is needed, while
+///   an id word before it still makes it an id;
+/// * national (`0490 75 40 81`, `(08) 8747 6301`, `03.93.92.16.85`): 7 to 12 digits read as
+///   a phone only when a phone word comes before (`Phone:`, `call me on`) or a label after
+///   (`office`, `-Fax`), since bare digit groups are ids, amounts and dates as often.
+///
+/// Groups are joined by blanks or dashes, or all by dots; dates (`2024 01 15`), dotted
+/// amounts (`1.234.567`) and addresses shaped like IPs are never phones.
+fn try_phone_world(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)> {
+    let b = text.as_bytes();
+    // The run of groups a phone can span: no `/`, parentheses only on the first group or
+    // on a trunk or area code right after a country code's group.
+    let mut z = a + 1;
+    while z < g.len()
+        && matches!(g[z].sep, b' ' | b'-' | b'.' | 0)
+        && (!g[z].paren || (z == a + 1 && g[a].plus))
+    {
+        z += 1;
+    }
+    let gs = &g[a..z];
+    let dotted = gs.iter().skip(1).any(|x| x.sep == b'.');
+    if dotted && (gs.len() < 3 || gs.iter().skip(1).any(|x| x.sep != b'.')) {
+        return None;
+    }
+    // Shapes first, words after: most numbers that reach here are years, amounts and ids.
+    if let Some((from, skip)) = exit_code(b, &g[..z], a) {
+        // The country code's digits, then the national number's; a trunk `(0)` after the
+        // country code is not dialled from abroad and not counted.
+        let mut d = [0u8; 16];
+        let mut n = 0;
+        for (i, x) in g[from..z].iter().enumerate() {
+            let digits = &b[x.ds..x.de];
+            if x.paren && digits == b"0" && i > 0 {
+                continue;
+            }
+            let digits = if i == 0 { &digits[skip..] } else { digits };
+            if n + digits.len() > d.len() {
+                return None;
+            }
+            d[n..n + digits.len()].copy_from_slice(digits);
+            n += digits.len();
+        }
+        let d = &d[..n];
+        let cc = country_code_len(d)?;
+        let national = &d[cc..];
+        // The plans the shapes above read: what they refused only passes here as a NANP
+        // number whose exchange is unassigned, still a phone when written after `+1`.
+        let plan = match &d[..cc] {
+            b"1" => national.len() == 10 && national[0] >= b'2',
+            b"52" => national.len() == 10 || (national.len() == 11 && national[0] == b'1'),
+            b"34" => national.len() == 9 && (b'6'..=b'9').contains(&national[0]),
+            _ => true,
+        };
+        if !(8..=15).contains(&d.len())
+            || national.len() < 6
+            || (gs.len() == 1 && d.len() < 10)
+            || !plan
+        {
+            return None;
+        }
+        let Named { cue, veto } = phone_context(text, g[a].start, gs.len() == 1);
+        // An id word makes it an id, unless a phone word right before outweighs it after a
+        // `+` (an exit code is the weaker mark: there the id word wins).
+        if veto && !(cue && gs[0].plus) {
+            return None;
+        }
+        let marked = if gs[0].plus { 0.8 } else { 0.7 };
+        let named = cue || labelled_after(text, g[z - 1].end);
+        return Some((
+            PiiEntity::Phone,
+            z,
+            if named { marked + 0.1 } else { marked },
+        ));
+    }
+    let total: usize = gs.iter().map(Group::len).sum();
+    let len = |i: usize| gs[i].len();
+    let year = |x: &Group| x.len() == 4 && matches!(&b[x.ds..x.ds + 2], b"19" | b"20");
+    let date = gs.len() == 3
+        && ((year(&gs[0]) && len(1) <= 2 && len(2) <= 2)
+            || (year(&gs[2]) && len(0) <= 2 && len(1) <= 2));
+    let thousands = dotted && gs.iter().skip(1).all(|x| x.len() == 3);
+    let ip_like = dotted && gs.len() == 4 && gs.iter().all(|x| x.len() <= 3);
+    let singles = gs.iter().filter(|x| x.len() == 1).count();
+    if !(7..=12).contains(&total)
+        || date
+        || thousands
+        || ip_like
+        || singles > 1
+        || gs[gs.len() - 1].len() == 1
+        || gs.iter().any(|x| x.len() > 8)
+    {
+        return None;
+    }
+    let labelled = labelled_after(text, g[z - 1].end);
+    let named = phone_named(text, g[a].start);
+    if !(labelled || named) {
+        return None;
+    }
+    Some((
+        PiiEntity::Phone,
+        z,
+        if labelled && named { 0.85 } else { 0.75 },
+    ))
 }
 
 /// How far after one phone the next bare ten digits still belong to the same list.
@@ -1158,6 +1357,63 @@ mod tests {
             "v10.12.1234.5678",
             "ts=1699999999123",
             "pedido 55 1234 5678",
+        ] {
+            assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    #[test]
+    fn phones_of_other_countries() {
+        // After `+` or an exit code, with a country code that exists: no cue needed.
+        for p in [
+            "+46 (0)8 928 571 38",
+            "+41 (0)96 471 07 95",
+            "+447700 921 916",
+            "+447700677662",
+            "+44 20 7946 0958",
+            "+49 30 901820",
+            "+33 1 84 17 61 18",
+            "+7 495 123-45-67",
+            "+1-984-182-0190",
+            "0041 44 668 18 00",
+            "001-518-640-0854",
+        ] {
+            assert_eq!(
+                found(&format!("see {p} now")),
+                vec![(PiiEntity::Phone, p)],
+                "{p}"
+            );
+        }
+        // National numbers, named by a phone word before or a label after.
+        for (t, p) in [
+            ("Phone:\n0490 75 40 81\nE-mail:", "0490 75 40 81"),
+            ("Mobile: 03.93.92.16.85", "03.93.92.16.85"),
+            ("call me on 9472 7916?", "9472 7916"),
+            ("They're not answering at 78 651 450", "78 651 450"),
+            ("Phone: (37) 788-063", "(37) 788-063"),
+            ("082 490 1693-Office", "082 490 1693"),
+            ("416 60 039 office", "416 60 039"),
+            ("llámame al 0961-7596216", "0961-7596216"),
+        ] {
+            assert_eq!(found(t), vec![(PiiEntity::Phone, p)], "{t}");
+        }
+        for t in [
+            // Not a country code, too short or too long, or a NANP number that cannot be.
+            "see +28 123 456 789 now",
+            "score +12 34",
+            "see +1 055 123 4567",
+            "see +4930901820445566778 now",
+            // The same groups, unnamed, or named as something else.
+            "0490 75 40 81",
+            "Order 0490 75 40 81",
+            "ticket +44 20 7946 0958",
+            "invoice 0044 20 7946 0958",
+            // Dates, amounts and addresses that a phone word happens to precede.
+            "call on 2024 01 15 please",
+            "called on 15 01 2024",
+            "call 1.234.567 times",
+            "phone 10.20.30.40",
+            "phone 1 2 3 4 5 6 7",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
