@@ -107,6 +107,30 @@ mod tests {
     }
 
     #[test]
+    fn a_given_name_opening_a_sentence_needs_a_verb_or_a_speaker_turn() {
+        // Its capital says nothing there: a verb after it or a transcript's turn does.
+        assert_eq!(
+            people("Jennifer is a very patient person."),
+            vec!["Jennifer"]
+        );
+        assert_eq!(people("Kevin had given her his address."), vec!["Kevin"]);
+        assert_eq!(people("Lucía vive en Monterrey."), vec!["Lucía"]);
+        assert_eq!(
+            people("Ubul: What a wife.\nNicole: Remember me?"),
+            vec!["Nicole"]
+        );
+        assert_eq!(people("> Melanie:\"I'm his daughter\""), vec!["Melanie"]);
+        // Without either, or with words that are not names, nothing.
+        assert!(people("Jennifer.").is_empty());
+        assert!(people("Summary: the build is green.").is_empty());
+        assert!(people("Grace is a virtue.").is_empty());
+        // Mid-sentence the turn and the verbs lift nothing that was not a name already.
+        assert!(people("Producer Ana explained to Fuse TV: we liked it").contains(&"Ana"));
+        assert!(!people("Producer Ana explained to Fuse TV: we liked it").contains(&"Fuse TV"));
+        assert!(people("He spoke at Drake PLC is what I heard.").is_empty());
+    }
+
+    #[test]
     fn person_in_english_prose() {
         assert_eq!(
             people("Please send the report to John Smith by Friday."),

@@ -340,6 +340,15 @@ const AFTER: &[&str] = &[
     " replied",
     " respondi\u{f3}",
 ];
+/// Lowercase text right after a name that opens a sentence, where its capital says nothing:
+/// a verb that makes it the subject (`Jennifer is a very patient person`, `Kevin had
+/// given …`). Mid-sentence these would lift company names (`Drake PLC is`).
+const AFTER_OPENING: &[&str] = &[
+    " is ", " was ", " had ", " lives", " works", " es ", " fue ", " vive", " trabaja",
+];
+/// What follows a speaker's name that opens a line of a transcript (`Nicole: Remember
+/// me?`, `Alice:"Who are you?"`).
+const AFTER_SPEAKER: &[&str] = &[": ", ":\"", ":\u{201c}"];
 /// Lines that end a message just above a signature.
 const SIGN_OFFS: &[&str] = &[
     "regards",
@@ -970,7 +979,10 @@ impl PersonDetector {
             return;
         }
         score += cue;
-        if followed_by_cue(text, end) {
+        if followed_by_cue(text, end, AFTER)
+            || (sentence_start(text, start) && followed_by_cue(text, end, AFTER_OPENING))
+            || (line_start(text, start) && followed_by_cue(text, end, AFTER_SPEAKER))
+        {
             score += 0.15;
         }
         // Mostly unknown words in a long run is a title-cased heading, not a name.
@@ -1156,12 +1168,12 @@ fn with_lower<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     f(&word.to_lowercase())
 }
 
-/// Whether one of [`AFTER`] follows `end`, ASCII case ignored. Compared in place: a
-/// lowercased copy of what follows, then a `memcmp` call per cue, was a few percent of a
-/// scan of text dense with names.
-fn followed_by_cue(text: &str, end: usize) -> bool {
+/// Whether one of `cues` (such as [`AFTER`]) follows `end`, ASCII case ignored. Compared
+/// in place: a lowercased copy of what follows, then a `memcmp` call per cue, was a few
+/// percent of a scan of text dense with names.
+fn followed_by_cue(text: &str, end: usize, cues: &[&str]) -> bool {
     let rest = text.as_bytes().get(end..).unwrap_or_default();
-    AFTER.iter().any(|a| {
+    cues.iter().any(|a| {
         rest.get(..a.len())
             .is_some_and(|r| r.eq_ignore_ascii_case(a.as_bytes()))
     })
@@ -1196,6 +1208,14 @@ fn signature_line(text: &str, start: usize) -> bool {
     } else {
         SIGN_OFFS.contains(&bare.to_lowercase().as_str())
     }
+}
+
+/// Whether `start` opens a line, after at most blanks and a quote or list mark (`> `,
+/// `- `). Walks back over those only, so a long line costs nothing.
+fn line_start(text: &str, start: usize) -> bool {
+    let head = text.get(..start).unwrap_or("");
+    let before = head.trim_end_matches([' ', '\t', '>', '-', '*']);
+    before.is_empty() || before.ends_with('\n')
 }
 
 /// Whether `start` opens a sentence (start of text or line, or after `.`, `!`, `?`, `:`).
@@ -1443,11 +1463,11 @@ impl Iterator for Words<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::{followed_by_cue, signature_line};
+    use super::{followed_by_cue, signature_line, AFTER};
 
     #[test]
     fn cues_after_a_name() {
-        let after = |t: &str| followed_by_cue(t, 3);
+        let after = |t: &str| followed_by_cue(t, 3, AFTER);
         assert!(after("Ana said so"));
         assert!(after("ANA SAID SO"));
         assert!(after("Ana, CEO of Acme"));
