@@ -131,6 +131,25 @@ mod tests {
     }
 
     #[test]
+    fn names_no_list_knows_after_who_said_it_or_whose_they_are() {
+        assert_eq!(
+            people("\"Nobody wants that,\" says Liisa Lepistö in the interview."),
+            vec!["Liisa Lepistö"]
+        );
+        assert_eq!(
+            people("The film stars tennis player Hülya Bouwmeester."),
+            vec!["Hülya Bouwmeester"]
+        );
+        assert_eq!(
+            people("Please remove my kid Lukas from the policy."),
+            vec!["Lukas"]
+        );
+        assert_eq!(people("Agrega a mi hija Itzel al plan."), vec!["Itzel"]);
+        // One unknown capitalised word after a weak cue is still no name.
+        assert!(people("Then he says Hello to everyone.").is_empty());
+    }
+
+    #[test]
     fn person_in_english_prose() {
         assert_eq!(
             people("Please send the report to John Smith by Friday."),

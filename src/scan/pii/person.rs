@@ -274,6 +274,25 @@ const STRONG_BEFORE: &[&str] = &[
     "dra.",
     "lic.",
     "ing.",
+    // Someone's own people: what follows is a name (`my kid Lukas`, `mi hija Itzel`).
+    "my son",
+    "my daughter",
+    "my kid",
+    "my wife",
+    "my husband",
+    "my partner",
+    "my brother",
+    "my sister",
+    "my mom",
+    "my dad",
+    "mi hijo",
+    "mi hija",
+    "mi esposa",
+    "mi esposo",
+    "mi hermano",
+    "mi hermana",
+    "mi mam\u{e1}",
+    "mi pap\u{e1}",
 ];
 /// Lowercase text right before a name that hints at it: weak.
 const WEAK_BEFORE: &[&str] = &[
@@ -308,6 +327,32 @@ const WEAK_BEFORE: &[&str] = &[
     "meet",
     "invite",
     "ping",
+    // Who said it (`… ," says Liisa Lepistö`) and who someone is (`tennis player Hülya
+    // Bouwmeester`, `Producer Liviana Palerma`): enough for two capitalised words that no
+    // list knows, not for one.
+    "says",
+    "said",
+    "asked",
+    "told",
+    "dice",
+    "dijo",
+    "starring",
+    "featuring",
+    "producer",
+    "singer",
+    "songwriter",
+    "player",
+    "actor",
+    "actress",
+    "author",
+    "writer",
+    "artist",
+    "coach",
+    "journalist",
+    "reporter",
+    "spokesperson",
+    "spokesman",
+    "spokeswoman",
 ];
 /// Lowercase text right after a name that hints at it.
 const AFTER: &[&str] = &[
