@@ -998,10 +998,11 @@ fn try_phone_world(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usiz
         }
         let d = &d[..n];
         let cc = country_code_len(d)?;
-        let national = &d[cc..];
+        // `+21` alone: a country code's first digits and nothing more.
+        let (code, national) = (d.get(..cc)?, d.get(cc..)?);
         // The plans the shapes above read: what they refused only passes here as a NANP
         // number whose exchange is unassigned, still a phone when written after `+1`.
-        let plan = match &d[..cc] {
+        let plan = match code {
             b"1" => national.len() == 10 && national[0] >= b'2',
             b"52" => national.len() == 10 || (national.len() == 11 && national[0] == b'1'),
             b"34" => national.len() == 9 && (b'6'..=b'9').contains(&national[0]),
@@ -1359,6 +1360,22 @@ mod tests {
             "pedido 55 1234 5678",
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
+        }
+    }
+
+    #[test]
+    fn regression_a_country_code_cut_short_does_not_panic() {
+        // `+21` reads as the start of a three-digit code with one digit missing: the code
+        // was sliced past the digits there were.
+        for t in [
+            "score +21 points",
+            "+21",
+            "0021",
+            "+2",
+            "+35",
+            "call 0029 now",
+        ] {
+            assert!(found(t).is_empty(), "{t}");
         }
     }
 
