@@ -3,6 +3,10 @@
 //! The data files under `data/` are plain text written for this project, one entry a line in
 //! descending order of frequency (the line number is the rank), from public name-frequency
 //! statistics: US Census surnames and SSA given names, INEGI (Mexico) and INE (Spain). The
+//! English lists go on with the US Census 1990 name files (public domain; 3,651 given names,
+//! 16,069 surnames), less every name that is also a lowercase dictionary word
+//! (`bench/detectors/census_names.py` rebuilds that part): names from everywhere live in the
+//! US, and a gazetteer of the first thousand missed half of Presidio's synthetic names. The
 //! stop list holds capitalised words that must never be a `PERSON` on their own: function
 //! words, greetings, months and days, job titles, places (countries, states, cities) and
 //! products or companies. A word may be both a name and a stop word (`Jordan`, `Rosa`, `May`);
@@ -58,7 +62,9 @@ impl Entry {
 
 /// The compiled gazetteer.
 pub(crate) struct Gazetteer {
+    /// The multi-word phrases; pattern `k` is `entries[phrases[k]]`.
     ac: AhoCorasick,
+    phrases: Vec<usize>,
     entries: Vec<Entry>,
     /// Every string, ASCII-lowercased, to its index in `entries`.
     words: HashMap<Box<[u8]>, usize, FixedState>,
@@ -148,14 +154,20 @@ impl Gazetteer {
                 add(word, &|e| e.stop = true);
             }
         }
+        // Only a string with a non-letter can run past the word it starts with (the word
+        // ends at that non-letter), so only those go in the automaton: a few hundred
+        // phrases, not the ~28,000 single names, which the hash map answers.
+        let phrases: Vec<usize> = (0..keys.len())
+            .filter(|&i| keys[i].chars().any(|c| !c.is_alphabetic()))
+            .collect();
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .start_kind(StartKind::Anchored)
             .ascii_case_insensitive(true)
-            // A DFA over ~8,000 case-folded strings costs megabytes for no gain: look-ups
-            // are anchored and a few bytes long, where the contiguous NFA is as fast.
+            // Look-ups are anchored and a few bytes long, where the contiguous NFA is as
+            // fast as a DFA and far smaller.
             .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .build(&keys)
+            .build(phrases.iter().map(|&i| &keys[i]))
             .map_err(|e| ScanError::builtin("gazetteer", e))?;
         // Keyed by the Unicode lowercase, which is what `word` looks up: an ASCII lowercase
         // kept `Á` in `Álvarez` and `Ángel`, and no word starting with an accented capital
@@ -174,6 +186,7 @@ impl Gazetteer {
         }
         Ok(Gazetteer {
             ac,
+            phrases,
             entries,
             words,
             phrase_heads,
@@ -208,8 +221,8 @@ impl Gazetteer {
         let input = Input::new(text).span(start..limit).anchored(Anchored::Yes);
         let m = self.ac.find(input)?;
         let boundary = super::text::char_at(text, m.end()).is_none_or(|c| !c.is_alphanumeric());
-        (m.end() > word_end && boundary && self.entries[m.pattern().as_usize()].stop)
-            .then_some(m.end())
+        let entry = self.entries[self.phrases[m.pattern().as_usize()]];
+        (m.end() > word_end && boundary && entry.stop).then_some(m.end())
     }
 
     /// Number of distinct strings compiled in.

@@ -510,6 +510,25 @@ const PLACE_WORDS: &[&str] = &[
     "memorial",
     "bridge",
     "university",
+    // Street types that follow the name (`Millicent Drive`) and ones that open it (`Rue
+    // Dielhère`, `Via Tasso`); `Lane`, `Way`, `Court` and `Park` are surnames too.
+    "drive",
+    "road",
+    "terrace",
+    "parkway",
+    "highway",
+    "crescent",
+    "turnpike",
+    "expressway",
+    "freeway",
+    "causeway",
+    "rue",
+    "rua",
+    "via",
+    "viale",
+    "piazza",
+    "strasse",
+    "stra\u{df}e",
 ];
 
 /// The `PERSON` detector.
