@@ -39,7 +39,7 @@ pub(crate) fn card_brand_ok(d: &[u8]) -> bool {
             .take(k)
             .fold(0u32, |acc, &b| acc * 10 + u32::from(b.wrapping_sub(b'0')))
     };
-    if !(13..=19).contains(&n) {
+    if !(12..=19).contains(&n) {
         return false;
     }
     let (p1, p2, p3, p4, p6) = (p(1), p(2), p(3), p(4), p(6));
@@ -47,6 +47,8 @@ pub(crate) fn card_brand_ok(d: &[u8]) -> bool {
         || ((51..=55).contains(&p2) && n == 16)
         || ((2221..=2720).contains(&p4) && n == 16)
         || (matches!(p2, 34 | 37) && n == 15)
+        // JCB's older fifteen-digit ranges.
+        || (matches!(p4, 1800 | 2131) && n == 15)
         || ((p4 == 6011
             || p2 == 65
             || (644..=649).contains(&p3)

@@ -491,6 +491,7 @@ fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)
         &[4, 6, 4],
         &[4, 4, 4, 3],
         &[4, 4, 4, 2],
+        &[4, 4, 4],
     ];
     // Every shape that fits is tried, longest first: a 16-digit card followed by a CVV or
     // an amount (`4152 3138 1234 5671 123`) also fits the 19-digit shape, which fails Luhn.
@@ -503,13 +504,18 @@ fn try_card(text: &str, g: &[Group], a: usize) -> Option<(PiiEntity, usize, f32)
             && same_seps(gs, b" -"))
         .then_some((z, 0.9))
     });
-    let run = (13..=19).contains(&g[a].len()).then_some((a + 1, 0.85));
+    let run = (12..=19).contains(&g[a].len()).then_some((a + 1, 0.85));
     let (z, mut score) = grouped.chain(run).find(|&(z, _)| {
         let d = digits(b, &g[a..z]);
         validate::luhn(&d) && validate::card_brand_ok(&d)
     })?;
     let before = lower_before(text, g[a].start, 40);
-    if has_any(before.as_bytes(), &CARD_CUES) {
+    let cue = has_any(before.as_bytes(), &CARD_CUES);
+    // Twelve digits (a Maestro's shortest) are an id at least as often: only named.
+    if !cue && g[a..z].iter().map(Group::len).sum::<usize>() == 12 {
+        return None;
+    }
+    if cue {
         score += 0.08;
     } else if z == a + 1 && has_any(before.as_bytes(), &NUMBER_VETO) {
         return None;
@@ -1434,6 +1440,21 @@ mod tests {
         ] {
             assert!(found(t).is_empty(), "{t}: {:?}", found(t));
         }
+    }
+
+    #[test]
+    fn maestro_twelve_digits_when_named_and_old_jcb_fifteen() {
+        for (t, v) in [
+            ("card number 630427373398 is lost", "630427373398"),
+            ("my card 5018 6466 7909 please", "5018 6466 7909"),
+            ("block card no 213175197796454", "213175197796454"),
+            ("I lost my card 180016070420458.", "180016070420458"),
+        ] {
+            assert_eq!(found(t), vec![(PiiEntity::CreditCard, v)], "{t}");
+        }
+        // Unnamed twelve digits, or a wrong check digit, are no card.
+        assert!(found("ref 630427373398 ok").is_empty());
+        assert!(found("card number 630427373399").is_empty());
     }
 
     #[test]
