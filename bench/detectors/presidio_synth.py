@@ -10,7 +10,11 @@ calls an organisation a PERSON is charged a false positive either way, as on a r
 is English (the set is) and has no injection label, so the INJECTION row stays empty.
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from compare import byte_offsets  # noqa: E402  (the char-to-byte table compare.py scores with)
 
 TO_OURS = {
     'PERSON': 'PERSON',
@@ -21,15 +25,6 @@ TO_OURS = {
     'IP_ADDRESS': 'IP',
     'IBAN_CODE': 'IBAN',
 }
-
-
-def byte_offsets(text):
-    table, b = [], 0
-    for ch in text:
-        table.append(b)
-        b += len(ch.encode('utf-8'))
-    table.append(b)
-    return table
 
 
 def main():

@@ -963,6 +963,8 @@ impl PersonDetector {
         if n > 5 {
             return;
         }
+        // Asked by several scores below and by the after-cues: the walk back is done once.
+        let opens = sentence_start(text, start);
         let w = |e: &Option<Entry>, given: bool| -> f32 {
             e.map_or(0.0, |e| {
                 let v = if given { e.given } else { e.surname };
@@ -997,8 +999,7 @@ impl PersonDetector {
                 0.45
             } else if last_sur > 0.0 {
                 0.5
-            } else if !sentence_start(text, start) && names.iter().all(|(t, _)| t.kind == Kind::Cap)
-            {
+            } else if !opens && names.iter().all(|(t, _)| t.kind == Kind::Cap) {
                 // Two or more unknown capitalised words mid-sentence: often a name from
                 // outside the lists; a surname-like ending makes it more likely.
                 let ending = surname_like(
@@ -1016,7 +1017,7 @@ impl PersonDetector {
         } else {
             let g = w(&names[0].1, true);
             let s = w(&names[0].1, false);
-            let mid = !sentence_start(text, start);
+            let mid = !opens;
             if ambiguous_single {
                 0.15
             } else if g > 0.0 {
@@ -1044,7 +1045,7 @@ impl PersonDetector {
         }
         score += cue;
         if followed_by_cue(text, end, AFTER)
-            || (sentence_start(text, start) && followed_by_cue(text, end, AFTER_OPENING))
+            || (opens && followed_by_cue(text, end, AFTER_OPENING))
             || (line_start(text, start) && followed_by_cue(text, end, AFTER_SPEAKER))
         {
             score += 0.15;
