@@ -53,8 +53,9 @@ fn pg_jobs(store: &securetag_edge::store::postgres::PgStore) -> PgJobs {
     }
 }
 
-/// The job queue is shared by every pool on the database, as in production; these tests
-/// therefore run one at a time, each starting from an empty queue.
+/// The job queue is shared by every pool on the database, as in production; every test here
+/// that starts an edge or a pool on it therefore runs alone, from an empty queue. An edge
+/// killed at a test's end while holding another test's job leaves it leased for 25 s.
 static QUEUE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 async fn exclusive_queue(
@@ -489,6 +490,8 @@ async fn a_job_taken_over_is_ended_by_its_new_attempt_only() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stalled_submission_gets_408() {
     let store = db::store().await;
+    // Its edge runs a pool too, which would take another test's job and die holding it.
+    let _queue = exclusive_queue(&store).await;
     let (_, _, key) = db::tenant(&store, 10_000).await;
     let provider = Provider::start();
     let port = free_port();
