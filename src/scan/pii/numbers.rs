@@ -340,6 +340,9 @@ fn match_groups(
     out: &mut Vec<(PiiEntity, usize, usize, f32)>,
 ) {
     let b = text.as_bytes();
+    // After a `+` or an exit code that no phone starts at, the groups are that refused
+    // number's, not a national phone of their own (`ticket +44 20 7946 0958`).
+    let exits = exit_code(b, g, 0).is_some();
     let mut a = 0;
     while a < g.len() {
         // A run of 18 is a CLABE's length and a rare card's: an STP account (bank 646)
@@ -358,9 +361,7 @@ fn match_groups(
         } else {
             try_card(text, g, a).or_else(|| try_clabe(text, g, a))
         };
-        // After a `+` or an exit code that no phone starts at, the groups are that refused
-        // number's, not a national phone of their own (`ticket +44 20 7946 0958`).
-        let phones = a == 0 || exit_code(b, g, 0).is_none();
+        let phones = a == 0 || !exits;
         let attempt = attempt
             .or_else(|| phones.then(|| try_phone(text, g, a, *last_phone)).flatten())
             // Nine digits named an SSN are one, whatever else the text calls a phone.
