@@ -38,6 +38,16 @@ def entries(path, head_only=True):
     return out
 
 
+def dictionary_words():
+    """The lowercase words of the dictionary: names that are also words stay out."""
+    words = set()
+    for w in open(WORDS, encoding='utf-8', errors='ignore'):
+        w = w.strip()
+        if w and w[0].islower():
+            words.add(w[:-2] if w.endswith("'s") else w)
+    return words
+
+
 def census(path):
     """(NAME, frequency) rows of a Census `dist.*` file."""
     return [(p[0], float(p[1])) for p in (l.split() for l in open(path)) if p]
@@ -75,11 +85,7 @@ def main():
     known = {plain(x) for f in hand for x in entries(os.path.join(DATA, f))}
     stop = {plain(x) for f in ['stop_words.txt', 'places.txt', 'products.txt']
             for x in entries(os.path.join(DATA, f), head_only=False)}
-    words = set()
-    for w in open(WORDS, encoding='utf-8', errors='ignore'):
-        w = w.strip()
-        if w and w[0].islower():
-            words.add(w[:-2] if w.endswith("'s") else w)
+    words = dictionary_words()
     given = sorted(census(os.path.join(src, 'dist.female.first')) +
                    census(os.path.join(src, 'dist.male.first')), key=lambda r: -r[1])
     rewrite('given_en.txt', given, 'given names (female and male lists merged by frequency)',

@@ -7,7 +7,10 @@
 //! given names and 16,069 of the 20,000 most frequent surnames, the rest being already listed,
 //! shorter than three letters, a lowercase dictionary word (`Grace`) or on the stop lists
 //! (`bench/detectors/census_names.py` rebuilds that part). Names from everywhere live in the
-//! US, and a gazetteer of the first thousand missed half of Presidio's synthetic names. The
+//! US, and a gazetteer of the first thousand missed half of Presidio's synthetic names. For
+//! the same reason `given_intl.txt` and `surnames_intl.txt` add the most frequent names of
+//! Finland, Poland, Belgium, Spain, Brazil and France from their national registers
+//! (`bench/detectors/intl_names.py` rebuilds them, and says where each comes from). The
 //! stop list holds capitalised words that must never be a `PERSON` on their own: function
 //! words, greetings, months and days, job titles, places (countries, states, cities) and
 //! products or companies. A word may be both a name and a stop word (`Jordan`, `Rosa`, `May`);
@@ -38,6 +41,8 @@ const GIVEN_EN: &str = include_str!("data/given_en.txt");
 const GIVEN_ES: &str = include_str!("data/given_es.txt");
 const SURNAMES_EN: &str = include_str!("data/surnames_en.txt");
 const SURNAMES_ES: &str = include_str!("data/surnames_es.txt");
+const GIVEN_INTL: &str = include_str!("data/given_intl.txt");
+const SURNAMES_INTL: &str = include_str!("data/surnames_intl.txt");
 const STOP_WORDS: &str = include_str!("data/stop_words.txt");
 const PLACES: &str = include_str!("data/places.txt");
 const PRODUCTS: &str = include_str!("data/products.txt");
@@ -77,6 +82,9 @@ pub(crate) struct Gazetteer {
 
 /// Longest word lowercased on the stack; longer words (none are names) take a heap copy.
 const STACK_WORD: usize = 32;
+
+/// Weight of a name from [`GIVEN_INTL`] or [`SURNAMES_INTL`]: that of the rarest ranks.
+const INTL_WEIGHT: f32 = 0.7;
 
 fn weight(rank: usize) -> f32 {
     match rank {
@@ -147,6 +155,18 @@ impl Gazetteer {
                 add(name, &|e| {
                     e.surname = e.surname.max(w);
                     e.spanish |= spanish;
+                });
+            }
+        }
+        // Names from other countries' registers: known, at the weight of a rare name.
+        for (data, given) in [(GIVEN_INTL, true), (SURNAMES_INTL, false)] {
+            for name in lines(data) {
+                add(name, &|e| {
+                    if given {
+                        e.given = e.given.max(INTL_WEIGHT);
+                    } else {
+                        e.surname = e.surname.max(INTL_WEIGHT);
+                    }
                 });
             }
         }
@@ -258,6 +278,8 @@ mod tests {
             ("given_es", GIVEN_ES),
             ("surnames_en", SURNAMES_EN),
             ("surnames_es", SURNAMES_ES),
+            ("given_intl", GIVEN_INTL),
+            ("surnames_intl", SURNAMES_INTL),
         ] {
             let mut seen = std::collections::HashSet::new();
             for l in lines(data) {
