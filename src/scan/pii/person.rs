@@ -265,6 +265,19 @@ const STRONG_BEFORE: &[&str] = &[
     "se llama",
     "is called",
     "called",
+    // Asked for, or told how someone is called (`What's your last name? Magnusson`,
+    // `She named him Frank`, `people call me Csanád`).
+    "your name?",
+    "last name?",
+    "last name is",
+    "last name:",
+    "surname:",
+    "surname is",
+    "maiden name is",
+    "named him",
+    "named her",
+    "call me",
+    "calls me",
     "mr.",
     "mrs.",
     "ms.",
@@ -389,7 +402,30 @@ const AFTER: &[&str] = &[
 /// a verb that makes it the subject (`Jennifer is a very patient person`, `Kevin had
 /// given …`). Mid-sentence these would lift company names (`Drake PLC is`).
 const AFTER_OPENING: &[&str] = &[
-    " is ", " was ", " had ", " lives", " works", " es ", " fue ", " vive", " trabaja",
+    " is ",
+    " was ",
+    " had ",
+    " lives",
+    " works",
+    " es ",
+    " fue ",
+    " vive",
+    " trabaja",
+    " shouted",
+    " spent ",
+    " began ",
+    " joined ",
+    " left ",
+    " went ",
+    " wants ",
+    " needs ",
+    // Who is spoken to (`Cora, can I please speak to your boss?`).
+    ", can ",
+    ", could ",
+    ", would ",
+    ", please",
+    ", puedes ",
+    ", podr\u{ed}as ",
 ];
 /// What follows a speaker's name that opens a line of a transcript (`Nicole: Remember
 /// me?`, `Alice:"Who are you?"`).
@@ -752,6 +788,11 @@ impl PersonDetector {
                         end,
                         kind: k,
                     });
+                    // A possessive ends the name: what follows is what it owns
+                    // (`Yuri Bulgakov's Cautionary Tales`), not more of the name.
+                    if end < we {
+                        self.flush(text, &mut run, &mut piece, out);
+                    }
                 }
                 _ => self.flush(text, &mut run, &mut piece, out),
             }
@@ -877,7 +918,12 @@ impl PersonDetector {
             let entry = self.gaz.word(text, t.start, t.end);
             let strong = flags & STRONG_CUE != 0;
             let weak = flags & WEAK_CUE != 0;
-            let is_stop = entry.is_some_and(|e| e.stop && !e.is_name());
+            // `I.` and `A.` after a name are its middle initial (`Hanne I. Kreutzmann`),
+            // not the pronoun or the article the stop list means.
+            let initial_after_name = t.kind == Kind::Initial
+                && !piece.is_empty()
+                && text.as_bytes().get(t.end) == Some(&b'.');
+            let is_stop = entry.is_some_and(|e| e.stop && !e.is_name()) && !initial_after_name;
             if strong || weak || is_stop {
                 self.score_piece(text, piece, cue, out);
                 piece.clear();
@@ -986,10 +1032,11 @@ impl PersonDetector {
         let first_given = w(&names[0].1, true);
         let last_sur = w(&names[n - 1].1, false);
         let ambiguous_single = n == 1 && names[0].1.is_some_and(|e| e.stop);
-        let mut score = if n >= 2 {
+        let initialled = n == 3 && self.initialled(text, names);
+        let score = if n >= 2 {
             if first_given > 0.0 && last_sur > 0.0 {
                 0.75 + 0.1 * first_given.min(last_sur)
-            } else if first_given > 0.0 {
+            } else if first_given > 0.0 || initialled {
                 0.6
             } else if last_sur > 0.0
                 && names
@@ -999,17 +1046,20 @@ impl PersonDetector {
                 0.45
             } else if last_sur > 0.0 {
                 0.5
-            } else if !opens && names.iter().all(|(t, _)| t.kind == Kind::Cap) {
+            } else if names.iter().all(|(t, _)| t.kind == Kind::Cap) {
                 // Two or more unknown capitalised words mid-sentence: often a name from
-                // outside the lists; a surname-like ending makes it more likely.
+                // outside the lists; a surname-like ending makes it more likely. Opening a
+                // sentence, where every word has a capital, only the ending counts, and it
+                // still needs a verb after it (`Tomomi Nishiyama lives at`).
                 let ending = surname_like(
                     text.get(names[n - 1].0.start..names[n - 1].0.end)
                         .unwrap_or(""),
                 );
-                if ending {
-                    0.45
-                } else {
-                    0.3
+                match (opens, ending) {
+                    (false, true) => 0.45,
+                    (false, false) => 0.3,
+                    (true, true) if n == 2 => 0.35,
+                    (true, _) => 0.15,
                 }
             } else {
                 0.15
@@ -1026,11 +1076,26 @@ impl PersonDetector {
                 } else {
                     0.35
                 }
-            } else if s > 0.0 {
+            } else if s > 0.0
+                || foreign_surname(text.get(names[0].0.start..names[0].0.end).unwrap_or(""))
+            {
                 0.3
             } else {
                 0.1
             }
+        };
+        // One word in a list of names (`founders: Kónya, Becker and Vasquez`) is a name too.
+        // A word the lists know, or that ends like a surname, needs one name beside it;
+        // another word two.
+        let mut score = if n == 1 && score < 0.5 {
+            match self.listed_with_names(text, start, names[0].0.end) {
+                0 => score,
+                _ if score >= 0.3 => score + 0.25,
+                1 => score,
+                _ => score + 0.45,
+            }
+        } else {
+            score
         };
         if all_caps && (n < 2 || known < n) {
             return;
@@ -1051,7 +1116,7 @@ impl PersonDetector {
             score += 0.15;
         }
         // Mostly unknown words in a long run is a title-cased heading, not a name.
-        if n >= 3 && known * 2 < n && cue < 0.45 {
+        if n >= 3 && known * 2 < n && cue < 0.45 && !initialled {
             return;
         }
         let score = score.min(0.95);
@@ -1064,6 +1129,78 @@ impl PersonDetector {
             };
             out.push((start, end, score));
         }
+    }
+
+    /// How many other words of the list of single capitalised words around
+    /// `text[start..end]` (`Kónya, Becker and Vasquez`) the lists know as names; 0 unless the
+    /// list is introduced as people: after a colon (`founders: …`, `They had 6: …`) or
+    /// opening a sentence as its subject (`Marrero and Murphy were …`). Firms named for their
+    /// partners (`spent a year at Jones, Mitchell and Williams`) have neither.
+    fn listed_with_names(&self, text: &str, start: usize, end: usize) -> usize {
+        const MAX: usize = 8;
+        let mut items = [(0usize, 0usize); 2 * MAX];
+        let mut n = 0;
+        // Leftwards: the words before `start`, nearest first.
+        let mut head = start;
+        while n < MAX {
+            match list_item_before(text, head) {
+                None => break,
+                Some(None) => return 0,
+                Some(Some(w)) => {
+                    items[n] = w;
+                    n += 1;
+                    head = w.0;
+                }
+            }
+        }
+        let mut tail = end;
+        let left = n;
+        while n - left < MAX {
+            match list_item_after(text, tail) {
+                None => break,
+                Some(None) => return 0,
+                Some(Some(w)) => {
+                    items[n] = w;
+                    n += 1;
+                    tail = w.1;
+                }
+            }
+        }
+        if n == 0 {
+            return 0;
+        }
+        let lead = text.get(..head).unwrap_or("").trim_end_matches(' ');
+        let introduced = lead.ends_with(':')
+            || (sentence_start(text, head)
+                && !line_start(text, head)
+                && followed_by_cue(text, tail, LIST_SUBJECT));
+        if !introduced {
+            return 0;
+        }
+        items[..n]
+            .iter()
+            .filter(|&&(s, e)| {
+                self.gaz
+                    .word(text, s, e)
+                    .is_some_and(|g| g.is_name() && !g.stop)
+            })
+            .count()
+    }
+
+    /// `Janka M. Szász`, `Ravil G Yefimov`: a word, a middle initial and a word is a
+    /// person's shape whatever the lists know. Not inside a longer title-cased run (`Vitamin
+    /// D Deficiency Signs`), and `I` or `A` only with its dot (`When I Met`, `Plan A Works`).
+    fn initialled(&self, text: &str, names: &[(Tok, Option<Entry>)]) -> bool {
+        let [(first, _), (initial, _), (last, _)] = names else {
+            return false;
+        };
+        let letter = text.get(initial.start..initial.end).unwrap_or("");
+        let dotted = text.as_bytes().get(initial.end) == Some(&b'.');
+        first.kind == Kind::Cap
+            && last.kind == Kind::Cap
+            && initial.kind == Kind::Initial
+            && (dotted || !matches!(letter, "I" | "A"))
+            && !capital_after(text, last.end)
     }
 
     /// `Smith, John` and `García López, María` in lists and records: known surnames and a
@@ -1242,6 +1379,82 @@ fn followed_by_cue(text: &str, end: usize, cues: &[&str]) -> bool {
         rest.get(..a.len())
             .is_some_and(|r| r.eq_ignore_ascii_case(a.as_bytes()))
     })
+}
+
+/// What follows a list of names that is a sentence's subject.
+const LIST_SUBJECT: &[&str] = &[" were ", " are ", " have ", " had ", " both ", " met "];
+
+/// What joins the items of a list, longest first.
+const LIST_JOINS: &[&str] = &[", and ", ", & ", " and ", " & ", ", "];
+
+/// The capitalised word before `at` across a list's join (`Becker, ` before `Vasquez`):
+/// `None` without a join, `Some(None)` when the item there is not one word.
+fn list_item_before(text: &str, at: usize) -> Option<Option<(usize, usize)>> {
+    let head = text.get(..at)?;
+    let join = LIST_JOINS.iter().find(|j| head.ends_with(*j))?;
+    let end = at - join.len();
+    let word = &head[..end];
+    let start = word
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic() || *c == '-' || *c == '\'')
+        .last()
+        .map_or(end, |(i, _)| i);
+    Some(list_word(text, start, end))
+}
+
+/// The capitalised word after `at` across a list's join, as [`list_item_before`].
+fn list_item_after(text: &str, at: usize) -> Option<Option<(usize, usize)>> {
+    let rest = text.get(at..)?;
+    let join = LIST_JOINS.iter().find(|j| rest.starts_with(*j))?;
+    let start = at + join.len();
+    let word = &text[start..];
+    let len = word
+        .char_indices()
+        .find(|(_, c)| !(c.is_alphabetic() || *c == '-' || *c == '\''))
+        .map_or(word.len(), |(i, _)| i);
+    Some(list_word(text, start, start + len))
+}
+
+/// `text[start..end]` if it is one capitalised word standing alone between joins, not part
+/// of a longer name (`Loveland Technologies`, `Reed Elsevier`), which makes a list of firms.
+fn list_word(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let word = text.get(start..end)?;
+    (word.chars().count() >= 2
+        && classify(word) == Some(Kind::Cap)
+        && !capital_after(text, end)
+        && !capital_before(text, start))
+    .then_some((start, end))
+}
+
+/// Whether the word one space after `end` starts with a capital (`Loveland Technologies`).
+fn capital_after(text: &str, end: usize) -> bool {
+    text.get(end..)
+        .and_then(|r| r.strip_prefix(' '))
+        .and_then(|r| r.chars().next())
+        .is_some_and(char::is_uppercase)
+}
+
+/// Whether the word one space before `start` starts with a capital (`Reed Elsevier`).
+fn capital_before(text: &str, start: usize) -> bool {
+    text.get(..start)
+        .and_then(|h| h.strip_suffix(' '))
+        .and_then(|h| h.rsplit(|c: char| !c.is_alphabetic()).next())
+        .and_then(|w| w.chars().next())
+        .is_some_and(char::is_uppercase)
+}
+
+/// Whether an unknown word alone ends like a surname: only endings that English words
+/// lack (`Navrátilová`, `Ryhänen`, `Bergqvist`), unlike [`SURNAME_ENDINGS`]' `sson`
+/// (`Lesson`) or `ian` (`Christian`), which need a second word.
+fn foreign_surname(word: &str) -> bool {
+    const ENDINGS: &[&str] = &[
+        "ović", "ovič", "ovic", "evic", "vić", "vič", "ová", "ská", "ský", "ski", "wicz", "czyk",
+        "enko", "dóttir", "dottir", "nen", "shvili", "dze", "opoulos", "qvist", "kvist", "ström",
+        "ov", "ova", "yev", "iev", "eva",
+    ];
+    let lower = word.to_lowercase();
+    lower.chars().count() >= 6 && ENDINGS.iter().any(|e| lower.ends_with(e))
 }
 
 /// Whether an unknown word ends like a surname.
