@@ -115,10 +115,13 @@ mod tests {
         );
         assert_eq!(people("Kevin had given her his address."), vec!["Kevin"]);
         assert_eq!(people("Lucía vive en Monterrey."), vec!["Lucía"]);
+        // A turn beside a known name's makes its speaker a person, known or not.
         assert_eq!(
             people("Ubul: What a wife.\nNicole: Remember me?"),
-            vec!["Nicole"]
+            vec!["Ubul", "Nicole"]
         );
+        assert!(people("User: Remember me?\nBot: Always.").is_empty());
+        assert!(people("Note: build first.\nWarning: disk full.").is_empty());
         assert_eq!(people("> Melanie:\"I'm his daughter\""), vec!["Melanie"]);
         // Without either, or with words that are not names, nothing.
         assert!(people("Jennifer.").is_empty());

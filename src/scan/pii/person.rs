@@ -1104,6 +1104,14 @@ impl PersonDetector {
         if context == AFTER_PLACE {
             return;
         }
+        let speaker = line_start(text, start) && followed_by_cue(text, end, AFTER_SPEAKER);
+        // In a transcript whose turn above or below is a known given name's (`Ubul: What a
+        // wife.\nNicole: Remember me?`), the speaker before this colon is a person too.
+        let context = if speaker && n <= 2 && self.named_turn_beside(text, start, end) {
+            context.max(0.45)
+        } else {
+            context
+        };
         let cue = word_cue.max(context);
         if all_ambiguous && cue < 0.45 {
             return;
@@ -1111,7 +1119,7 @@ impl PersonDetector {
         score += cue;
         if followed_by_cue(text, end, AFTER)
             || (opens && followed_by_cue(text, end, AFTER_OPENING))
-            || (line_start(text, start) && followed_by_cue(text, end, AFTER_SPEAKER))
+            || speaker
         {
             score += 0.15;
         }
@@ -1185,6 +1193,34 @@ impl PersonDetector {
                     .is_some_and(|g| g.is_name() && !g.stop)
             })
             .count()
+    }
+
+    /// Whether the line above or below the one opening at `start` is a turn of a speaker
+    /// the lists know as a given name (`Nicole: …`). `start` opens its line, so finding the
+    /// line's start is a few bytes; each line is walked at most twice over a whole text.
+    fn named_turn_beside(&self, text: &str, start: usize, end: usize) -> bool {
+        let (Some(head), Some(rest)) = (text.get(..start), text.get(end..)) else {
+            return false;
+        };
+        let above = head.rfind('\n').and_then(|i| head[..i].rsplit('\n').next());
+        let below = rest
+            .find('\n')
+            .and_then(|i| rest[i + 1..].split('\n').next());
+        [above, below].into_iter().flatten().any(|line| {
+            let base = line.as_ptr() as usize - text.as_ptr() as usize;
+            let turn = line.trim_start_matches([' ', '\t', '>', '-', '*']);
+            let at = base + (line.len() - turn.len());
+            let len = turn
+                .char_indices()
+                .find(|(_, c)| !c.is_alphabetic())
+                .map_or(turn.len(), |(i, _)| i);
+            len > 0
+                && turn[len..].starts_with(':')
+                && self
+                    .gaz
+                    .word(text, at, at + len)
+                    .is_some_and(|e| e.given > 0.0 && !e.stop)
+        })
     }
 
     /// `Janka M. Szász`, `Ravil G Yefimov`: a word, a middle initial and a word is a
