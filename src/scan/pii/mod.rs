@@ -443,6 +443,19 @@ mod tests {
     }
 
     #[test]
+    fn streets_firms_holidays_and_adverbs_named_like_people() {
+        assert!(people("Stop at the corner of Botley Road and Herceg Gateway.").is_empty());
+        assert!(people("Please mail it to Leokadia Trail, apt 4.").is_empty());
+        assert!(people("My new address is USS Lorenzen FPO AE 25990").is_empty());
+        assert!(people("We met on the Sunday before Labor Day.").is_empty());
+        assert!(people("You're Supposed To Hate (But Secretly Love)").is_empty());
+        assert!(people("The Jones, Smith and Davis Orchestra was founded in 1988.").is_empty());
+        assert!(people("Russell Investments is a design agency.").is_empty());
+        // The words before still name a person where nothing follows them.
+        assert_eq!(people("Ask Emily Davis about it."), vec!["Emily Davis"]);
+    }
+
+    #[test]
     fn person_negatives() {
         assert!(people("We deployed Microsoft Teams in San Francisco and Mexico City.").is_empty());
         assert!(people("The Quarterly Revenue Report Summary is ready.").is_empty());

@@ -565,6 +565,78 @@ const PLACE_WORDS: &[&str] = &[
     "piazza",
     "strasse",
     "stra\u{df}e",
+    // More of the US Postal Service's street suffixes, those that are nobody's name
+    // (`Herceg Gateway`, `Leokadia Trail`, `Rennie Union`), and the ships that military
+    // mail goes to (`USS Lorenzen FPO AE`).
+    "union",
+    "pass",
+    "gateway",
+    "mall",
+    "loop",
+    "radial",
+    "bypass",
+    "flat",
+    "flats",
+    "club",
+    "greens",
+    "mill",
+    "creek",
+    "cliffs",
+    "trail",
+    "cove",
+    "coves",
+    "extension",
+    "extensions",
+    "forge",
+    "forges",
+    "route",
+    "alley",
+    "canyon",
+    "crossing",
+    "junction",
+    "knolls",
+    "landing",
+    "manor",
+    "meadows",
+    "orchard",
+    "overpass",
+    "underpass",
+    "plains",
+    "prairie",
+    "ranch",
+    "rapids",
+    "shoals",
+    "summit",
+    "tunnel",
+    "viaduct",
+    "heights",
+    "harbor",
+    "harbour",
+    "estates",
+    "mews",
+    "skyway",
+    "motorway",
+    "uss",
+    "usns",
+    "usnv",
+    "hms",
+    // What follows a firm's or an ensemble's name, which is often a person's (`Russell
+    // Investments`, `Davis Orchestra`, `Loveland Technologies`).
+    "orchestra",
+    "quartet",
+    "ensemble",
+    "associates",
+    "investments",
+    "technologies",
+    "capital",
+    "partners",
+    "holdings",
+    "ventures",
+    "consulting",
+    "solutions",
+    "systems",
+    "labs",
+    "foundation",
 ];
 
 /// The `PERSON` detector.
@@ -1000,6 +1072,19 @@ impl PersonDetector {
             && names[0].1.is_none()
             && names[1].1.is_some_and(|e| e.given > 0.0)
             && sentence_start(text, start)
+        {
+            names = &names[1..];
+            start = names[0].0.start;
+        }
+        // An unknown word in `ly` before another is an adverb (`But Secretly Love`); names
+        // in `ly` (`Kelly`, `Emily`) are on the lists.
+        if lead.is_none()
+            && names.len() >= 2
+            && names[0].1.is_none()
+            && names[0].0.kind == Kind::Cap
+            && text
+                .get(..names[0].0.end)
+                .is_some_and(|h| h.ends_with("ly"))
         {
             names = &names[1..];
             start = names[0].0.start;
