@@ -443,6 +443,25 @@ mod tests {
     }
 
     #[test]
+    fn a_word_of_a_full_name_found_stands_for_the_person_elsewhere() {
+        assert_eq!(
+            people("Petrussen agreed. I work as the assistant to Ana Petrussen."),
+            vec!["Petrussen", "Ana Petrussen"]
+        );
+        assert_eq!(
+            people("A film directed by Joakim Westgård and starring Westgård."),
+            vec!["Joakim Westgård", "Westgård"]
+        );
+        // Not from a name that is not shaped like one, not beside other capitals, and not a
+        // street named for the person.
+        assert!(!people("4. License Grant. The License is granted.").contains(&"License"));
+        assert_eq!(
+            people("José de San Martín cruzó los Andes; hay una calle San Martín."),
+            vec!["José de San Martín"]
+        );
+    }
+
+    #[test]
     fn streets_firms_holidays_and_adverbs_named_like_people() {
         assert!(people("Stop at the corner of Botley Road and Herceg Gateway.").is_empty());
         assert!(people("Please mail it to Leokadia Trail, apt 4.").is_empty());

@@ -17,7 +17,7 @@
 //! two orders of magnitude slower and no more accurate on short chat text, where the cues
 //! above carry most of the signal and sentence structure is often missing.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
 use unicode_normalization::char::is_combining_mark;
@@ -716,6 +716,7 @@ impl PersonDetector {
         let from = out.len();
         self.introduced(text, out);
         self.capitalised(text, out);
+        self.name_parts(text, from, out);
         // An introduced name is found again by its capitals (`me llamo Juan pérez`), and a
         // `Surname, Given` extension covers the surname found alone: keep the longest.
         out[from..].sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
@@ -729,6 +730,115 @@ impl PersonDetector {
             }
         }
         out.truncate(write);
+    }
+
+    /// A word of a full name found in `out[from..]` stands for that person elsewhere in the
+    /// text (`Magnus spent a year as the assistant to Magnus Poulsen`, `directed by Joakim
+    /// Westgård and starring Westgård`); left unmarked, redaction would hide the full name
+    /// and show its parts. Stop words never count (`Will Smith`, then `Will you…`), nor, at
+    /// a sentence's start, surnames that may be a word there too (`Zoe Young`, then `Young
+    /// people…`). One walk over the capitalised words, and only when a full name was found.
+    fn name_parts(&self, text: &str, from: usize, out: &mut Vec<(usize, usize, f32)>) {
+        const PART_SCORE: f32 = 0.55;
+        // Only names found with confidence lend their parts: a doubtful one would spread.
+        const PARTS_FROM: f32 = 0.75;
+        let mut parts: HashSet<&str, FixedState> = HashSet::default();
+        for &(s, e, score) in &out[from..] {
+            let Some(name) = text.get(s..e) else {
+                continue;
+            };
+            if score < PARTS_FROM || !self.person_shaped(text, s, name) {
+                continue;
+            }
+            let mut base = s;
+            for word in name.split(' ') {
+                let at = base;
+                base += word.len() + 1;
+                let word = word.trim_end_matches([',', '.']);
+                if word.chars().count() < 3 || classify(word) != Some(Kind::Cap) || is_saint(word) {
+                    continue;
+                }
+                if self
+                    .gaz
+                    .word(text, at, at + word.len())
+                    .is_none_or(|e| !e.stop)
+                {
+                    parts.insert(word);
+                }
+            }
+        }
+        if parts.is_empty() {
+            return;
+        }
+        let mut found: Vec<(usize, usize)> = out[from..].iter().map(|&(s, e, _)| (s, e)).collect();
+        found.sort_unstable();
+        // Whether `[s, e)` overlaps a name found: those starting before `e`, walked back
+        // while they could still reach `s` (a name is far shorter than `NAME_REACH`).
+        const NAME_REACH: usize = 256;
+        let overlaps = |s: usize, e: usize| {
+            let upto = found.partition_point(|&(fs, _)| fs < e);
+            found[..upto]
+                .iter()
+                .rev()
+                .take_while(|&&(fs, _)| fs + NAME_REACH > s)
+                .any(|&(_, fe)| fe > s)
+        };
+        let mut words = Words::new(text);
+        loop {
+            words.skip_to_capital();
+            let Some((ws, we)) = words.next() else {
+                break;
+            };
+            let end = possessive_end(text, ws, we);
+            let Some(word) = text.get(ws..end) else {
+                continue;
+            };
+            // Beside another capitalised word it is some other name or a title (`DejaVu
+            // Sans`), or the same name again, which the recurrence search finds whole.
+            if !parts.contains(word)
+                || overlaps(ws, end)
+                || capital_after(text, end)
+                || capital_before(text, ws)
+            {
+                continue;
+            }
+            if sentence_start(text, ws)
+                && self.gaz.word(text, ws, end).is_some_and(|e| e.given <= 0.0)
+            {
+                continue;
+            }
+            // A street or a town named for the person (`calle San Martín`, `Av. Juárez`).
+            let before = text.get(..ws).unwrap_or("").trim_end();
+            let prev = before
+                .rsplit(|c: char| !c.is_alphabetic())
+                .next()
+                .unwrap_or("");
+            if is_saint(prev) || self.context_cue(text, ws) == AFTER_PLACE {
+                continue;
+            }
+            out.push((ws, end, PART_SCORE));
+        }
+    }
+
+    /// Whether `name` (at `start`) is shaped like a person's full name, not only scored as
+    /// one: a known given name first (`Joakim Westgård`) or a middle initial (`Alvir D.
+    /// Pušaver`). `License Grant` in a licence's heading is neither.
+    fn person_shaped(&self, text: &str, start: usize, name: &str) -> bool {
+        let mut words = name.split(' ');
+        let Some(first) = words.next() else {
+            return false;
+        };
+        let given = self
+            .gaz
+            .word(text, start, start + first.len())
+            .is_some_and(|e| e.given > 0.0 && !e.stop);
+        let mut rest = words.peekable();
+        let more = rest.peek().is_some();
+        let initial = rest.any(|w| {
+            let w = w.trim_end_matches('.');
+            w.chars().count() == 1 && w.chars().all(char::is_uppercase)
+        });
+        more && (given || initial)
     }
 
     /// Names given after "me llamo", "mi nombre es" or "my name is", typed in lower case as
