@@ -462,6 +462,21 @@ mod tests {
     }
 
     #[test]
+    fn lowercase_lists_of_given_names_and_who_made_a_work() {
+        assert_eq!(
+            people("they had 4: silvana, adam, kristina and caleb."),
+            vec!["silvana", "adam", "kristina", "caleb"]
+        );
+        assert!(people("todo: fix, test and deploy").is_empty());
+        assert!(people("colors: red, green and blue").is_empty());
+        assert!(people("invite: adam and the team").is_empty());
+        assert_eq!(
+            people("Comedy, Drama Directed By:    Leena O Sasi"),
+            vec!["Leena O Sasi"]
+        );
+    }
+
+    #[test]
     fn streets_firms_holidays_and_adverbs_named_like_people() {
         assert!(people("Stop at the corner of Botley Road and Herceg Gateway.").is_empty());
         assert!(people("Please mail it to Leokadia Trail, apt 4.").is_empty());

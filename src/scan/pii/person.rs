@@ -278,6 +278,13 @@ const STRONG_BEFORE: &[&str] = &[
     "named her",
     "call me",
     "calls me",
+    // Who made a work (`directed by Joakim Westgård`, `Directed By: Leena O Sasi`).
+    "directed by",
+    "directed by:",
+    "written by",
+    "written by:",
+    "authored by",
+    "sung by",
     "mr.",
     "mrs.",
     "ms.",
@@ -715,6 +722,7 @@ impl PersonDetector {
     pub(crate) fn find(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
         let from = out.len();
         self.introduced(text, out);
+        self.listed_in_lowercase(text, out);
         self.capitalised(text, out);
         self.name_parts(text, from, out);
         // An introduced name is found again by its capitals (`me llamo Juan pérez`), and a
@@ -860,6 +868,48 @@ impl PersonDetector {
                 if let Some((s, e)) = self.known_words_from(text, at + phrase.len()) {
                     out.push((s, e, 0.85));
                 }
+            }
+        }
+    }
+
+    /// A list of given names typed in lower case after a colon (`they had 6: silvana, adam,
+    /// christopher and caleb`, `invite: ana, luis y marta`): three or more words, all but
+    /// one of them given names that are no common word. No capital marks them, so the list
+    /// must be made of names almost entirely.
+    fn listed_in_lowercase(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
+        const MAX: usize = 12;
+        const JOINS: &[&str] = &[", and ", ", y ", ", ", " and ", " y ", " & "];
+        for colon in memchr::memchr_iter(b':', text.as_bytes()) {
+            let Some(rest) = text.get(colon + 1..) else {
+                continue;
+            };
+            let mut at = colon + 1 + (rest.len() - rest.trim_start_matches(' ').len());
+            let mut items = [(0usize, 0usize, false); MAX];
+            let mut n = 0;
+            while n < MAX {
+                let word = &text[at..];
+                let len = word
+                    .char_indices()
+                    .find(|(_, c)| !c.is_alphabetic())
+                    .map_or(word.len(), |(i, _)| i);
+                if len < 2 || !word.starts_with(|c: char| c.is_lowercase()) {
+                    break;
+                }
+                let entry = self.gaz.word(text, at, at + len);
+                if entry.is_some_and(|e| e.stop) {
+                    break;
+                }
+                items[n] = (at, at + len, entry.is_some_and(|e| e.given > 0.0));
+                n += 1;
+                let after = &word[len..];
+                let Some(join) = JOINS.iter().find(|j| after.starts_with(*j)) else {
+                    break;
+                };
+                at += len + join.len();
+            }
+            let given = items[..n].iter().filter(|i| i.2).count();
+            if n >= 3 && given + 1 >= n {
+                out.extend(items[..n].iter().map(|&(s, e, _)| (s, e, 0.6)));
             }
         }
     }
@@ -1100,11 +1150,13 @@ impl PersonDetector {
             let entry = self.gaz.word(text, t.start, t.end);
             let strong = flags & STRONG_CUE != 0;
             let weak = flags & WEAK_CUE != 0;
-            // `I.` and `A.` after a name are its middle initial (`Hanne I. Kreutzmann`),
-            // not the pronoun or the article the stop list means.
+            // A capital alone after a name is its middle initial (`Hanne I. Kreutzmann`,
+            // `Leena O Sasi`), not the pronoun, article or conjunction the stop list means;
+            // `I` and `A` only with their dot.
             let initial_after_name = t.kind == Kind::Initial
                 && !piece.is_empty()
-                && text.as_bytes().get(t.end) == Some(&b'.');
+                && (text.as_bytes().get(t.end) == Some(&b'.')
+                    || !matches!(text.get(t.start..t.end), Some("I" | "A")));
             let is_stop = entry.is_some_and(|e| e.stop && !e.is_name()) && !initial_after_name;
             if strong || weak || is_stop {
                 self.score_piece(text, piece, cue, out);
