@@ -25,7 +25,7 @@ Each country's lists are cut at their most frequent entries (GIVEN_KEPT, SURNAME
 sexes and forms interleaved by rank, then the countries interleaved the same way, so a line's
 rank is roughly its frequency anywhere. Left out: names already in our lists, names shorter
 than three letters or with anything but letters, names that the dictionary holds as a
-lowercase word (`Aura`, `Usko`) or that are among the 10,000 most frequent words of Spanish
+lowercase word (`Aura`, `Olive`) or that are among the 10,000 most frequent words of Spanish
 subtitles (`Vivo`; the Spanish package's word list), the short names of months and days
 (`Mon`, `Sep`, which dates write with a capital), and anything the stop, place or product
 lists hold.
@@ -77,6 +77,8 @@ def country(root, lang, files, kept):
 
 
 def write(name, what, ranked, skip, words):
+    # `Pais` is `país` without its accent, as the lists write many names.
+    plain_words = {plain(w) for w in words}
     seen, kept = set(), []
     for n in ranked:
         k = n.lower()
@@ -84,14 +86,15 @@ def write(name, what, ranked, skip, words):
         if p in seen or not k.isalpha() or len(k) < 3:
             continue
         seen.add(p)
-        if p in skip or k in words or p in words or p in CALENDAR:
+        if p in skip or k in words or p in plain_words or p in CALENDAR:
             continue
         kept.append(k[0].upper() + k[1:])
     with open(os.path.join(DATA, name), 'w', encoding='utf-8') as f:
-        f.write(f'# {what} from outside the US, Mexico and Spain\'s lists above, most frequent\n'
-                '# first across countries (France\'s, unranked, last). From national registers via the zxcvbn-ts language\n'
-                '# packages (MIT); sources, licences and filters in bench/detectors/intl_names.py,\n'
-                '# which rebuilds this file.\n')
+        unranked = ' (France\'s, unranked, last)' if 'iven' in what else ''
+        f.write(f'# {what} from outside the US and Mexico, beyond our other lists, most frequent\n'
+                f'# first across countries{unranked}. From national registers via the zxcvbn-ts\n'
+                '# language packages (MIT); sources, licences and filters in\n'
+                '# bench/detectors/intl_names.py, which rebuilds this file.\n')
         f.write('\n'.join(kept) + '\n')
     print(f'{name}: {len(kept)} names')
     return kept

@@ -1,7 +1,7 @@
 //! The name gazetteer: given names, surnames and a stop list, in one Aho-Corasick automaton.
 //!
-//! The data files under `data/` are plain text written for this project, one entry a line in
-//! descending order of frequency (the line number is the rank), from public name-frequency
+//! The data files under `data/` are plain text, one entry a line in descending order of
+//! frequency (the line number is the rank; the `_intl` lists all weigh alike), from public name-frequency
 //! statistics: US Census surnames and SSA given names, INEGI (Mexico) and INE (Spain). The
 //! English lists go on with names from the US Census 1990 name files (public domain): 3,651
 //! given names and 16,069 of the 20,000 most frequent surnames, the rest being already listed,
@@ -56,7 +56,8 @@ pub(crate) struct Entry {
     pub(crate) surname: f32,
     /// On the stop list (common word, place or product).
     pub(crate) stop: bool,
-    /// On a Spanish list (given names or surnames from INEGI or INE).
+    /// On `given_es.txt` or `surnames_es.txt` (INEGI and INE); the Spanish names of the
+    /// `_intl` lists do not set it.
     pub(crate) spanish: bool,
 }
 
@@ -177,7 +178,7 @@ impl Gazetteer {
         }
         // Only a string with a non-letter can run past the word it starts with (the word
         // ends at that non-letter), so only those go in the automaton: a few hundred
-        // phrases, not the ~28,000 single names, which the hash map answers.
+        // phrases, not the ~40,000 single names, which the hash map answers.
         let phrases: Vec<usize> = (0..keys.len())
             .filter(|&i| keys[i].chars().any(|c| !c.is_alphabetic()))
             .collect();
@@ -297,6 +298,13 @@ mod tests {
         assert!(g.word(t, 15, 21).unwrap().surname > 0.0);
         assert!(g.word(t, 22, 27).unwrap().given > 0.0);
         assert_eq!(g.word(t, 28, 32), None);
+        // Other countries' registers: surnames no US or Mexican list holds.
+        for w in ["Ryhänen", "Kowalczyk", "Peeters"] {
+            assert!(
+                g.word(w, 0, w.len()).is_some_and(|e| e.surname > 0.0),
+                "{w}"
+            );
+        }
         // A prefix of a longer word is not a match.
         assert_eq!(g.word("Mariaxyz", 0, 8), None);
         let p = "San Francisco is";

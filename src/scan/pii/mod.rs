@@ -121,6 +121,10 @@ mod tests {
             vec!["Ubul", "Nicole"]
         );
         assert!(people("User: Remember me?\nBot: Always.").is_empty());
+        assert_eq!(
+            people("Nicole: Hi.\nInterviewer: When did you start?"),
+            vec!["Nicole"]
+        );
         assert!(people("Note: build first.\nWarning: disk full.").is_empty());
         assert_eq!(people("> Melanie:\"I'm his daughter\""), vec!["Melanie"]);
         // Without either, or with words that are not names, nothing.
@@ -385,6 +389,8 @@ mod tests {
         // Title-cased words around a letter are a heading, and `I` without a dot the pronoun.
         assert!(people("When I Met Nobody, a short story").is_empty());
         assert!(people("Vitamin D Deficiency Signs and What To Do").is_empty());
+        assert!(people("Why Vitamin D Matters").is_empty());
+        assert!(people("Did you get the Hepatitis B Vaccine?").is_empty());
     }
 
     #[test]
@@ -402,8 +408,13 @@ mod tests {
             vec!["Kónya", "Becker", "Vasquez"]
         );
         assert_eq!(
-            people("Is it on this list? Usamov and Bowers were precision engineers."),
+            people("Usamov and Bowers were precision engineers."),
             vec!["Usamov", "Bowers"]
+        );
+        // A clause after the last item ends the list; it does not undo it.
+        assert_eq!(
+            people("founders: Kónya, Becker and Vasquez, who met at school."),
+            vec!["Kónya", "Becker", "Vasquez"]
         );
         // A firm named for its partners, or a list that runs into longer names, is no list
         // of people.
@@ -421,8 +432,11 @@ mod tests {
 
     #[test]
     fn names_from_other_registers_and_how_someone_is_called() {
-        // Finnish, Polish and Belgian surnames are known without a cue beside a given name.
-        assert_eq!(people("Please call Anna Ryhänen."), vec!["Anna Ryhänen"]);
+        // Finnish, Polish and Belgian surnames are known: a list of them is one of people.
+        assert_eq!(
+            people("The founders: Ryhänen, Kowalczyk and Peeters."),
+            vec!["Ryhänen", "Kowalczyk", "Peeters"]
+        );
         assert_eq!(
             people("What's your last name? Magnusson"),
             vec!["Magnusson"]
@@ -455,6 +469,7 @@ mod tests {
         // Not from a name that is not shaped like one, not beside other capitals, and not a
         // street named for the person.
         assert!(!people("4. License Grant. The License is granted.").contains(&"License"));
+        assert!(!people("Ask Martin Van Horn. Van rental is $50.").contains(&"Van"));
         assert_eq!(
             people("José de San Martín cruzó los Andes; hay una calle San Martín."),
             vec!["José de San Martín"]
@@ -485,8 +500,10 @@ mod tests {
         assert!(people("You're Supposed To Hate (But Secretly Love)").is_empty());
         assert!(people("The Jones, Smith and Davis Orchestra was founded in 1988.").is_empty());
         assert!(people("Russell Investments is a design agency.").is_empty());
-        // The words before still name a person where nothing follows them.
+        // The words before still name a person where nothing follows them, and street words
+        // that are surnames too stay names.
         assert_eq!(people("Ask Emily Davis about it."), vec!["Emily Davis"]);
+        assert_eq!(people("Please call Anna Meadows."), vec!["Anna Meadows"]);
     }
 
     #[test]

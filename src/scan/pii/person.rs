@@ -604,7 +604,6 @@ const PLACE_WORDS: &[&str] = &[
     "knolls",
     "landing",
     "manor",
-    "meadows",
     "orchard",
     "overpass",
     "underpass",
@@ -618,7 +617,6 @@ const PLACE_WORDS: &[&str] = &[
     "viaduct",
     "heights",
     "harbor",
-    "harbour",
     "estates",
     "mews",
     "skyway",
@@ -743,9 +741,10 @@ impl PersonDetector {
     /// A word of a full name found in `out[from..]` stands for that person elsewhere in the
     /// text (`Magnus spent a year as the assistant to Magnus Poulsen`, `directed by Joakim
     /// Westgård and starring Westgård`); left unmarked, redaction would hide the full name
-    /// and show its parts. Stop words never count (`Will Smith`, then `Will you…`), nor, at
-    /// a sentence's start, surnames that may be a word there too (`Zoe Young`, then `Young
-    /// people…`). One walk over the capitalised words, and only when a full name was found.
+    /// and show its parts. Stop words and particles never count (`Will Smith`, then `Will
+    /// you…`; `Van` of `Martin Van Horn`), nor a known surname opening a sentence, where its
+    /// capital says nothing and it may be a word (`Anna Wood`, then `Wood floors…`). One walk
+    /// over the capitalised words, and only when a full name was found.
     fn name_parts(&self, text: &str, from: usize, out: &mut Vec<(usize, usize, f32)>) {
         const PART_SCORE: f32 = 0.55;
         // Only names found with confidence lend their parts: a doubtful one would spread.
@@ -763,7 +762,11 @@ impl PersonDetector {
                 let at = base;
                 base += word.len() + 1;
                 let word = word.trim_end_matches([',', '.']);
-                if word.chars().count() < 3 || classify(word) != Some(Kind::Cap) || is_saint(word) {
+                if word.chars().count() < 3
+                    || classify(word) != Some(Kind::Cap)
+                    || is_saint(word)
+                    || capital_connector(word)
+                {
                     continue;
                 }
                 if self
@@ -874,8 +877,9 @@ impl PersonDetector {
 
     /// A list of given names typed in lower case after a colon (`they had 6: silvana, adam,
     /// christopher and caleb`, `invite: ana, luis y marta`): three or more words, all but
-    /// one of them given names that are no common word. No capital marks them, so the list
-    /// must be made of names almost entirely.
+    /// one of them given names that are not stop-listed. No capital marks them, so the list
+    /// must be made of names almost entirely; given names that are everyday words too and
+    /// not stop-listed still pass (`birds: robin, wren and raven`).
     fn listed_in_lowercase(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
         const MAX: usize = 12;
         const JOINS: &[&str] = &[", and ", ", y ", ", ", " and ", " y ", " & "];
@@ -888,10 +892,7 @@ impl PersonDetector {
             let mut n = 0;
             while n < MAX {
                 let word = &text[at..];
-                let len = word
-                    .char_indices()
-                    .find(|(_, c)| !c.is_alphabetic())
-                    .map_or(word.len(), |(i, _)| i);
+                let len = alpha_len(word);
                 if len < 2 || !word.starts_with(|c: char| c.is_lowercase()) {
                     break;
                 }
@@ -907,9 +908,16 @@ impl PersonDetector {
                 };
                 at += len + join.len();
             }
+            // The one word no list knows is a name only among three given names or more
+            // (`silvana, adam, christopher and caleb`), not in `adam, sofia and interns`.
             let given = items[..n].iter().filter(|i| i.2).count();
             if n >= 3 && given + 1 >= n {
-                out.extend(items[..n].iter().map(|&(s, e, _)| (s, e, 0.6)));
+                out.extend(
+                    items[..n]
+                        .iter()
+                        .filter(|i| i.2 || given >= 3)
+                        .map(|&(s, e, _)| (s, e, 0.6)),
+                );
             }
         }
     }
@@ -921,10 +929,7 @@ impl PersonDetector {
         let mut at = from;
         for k in 0..6 {
             let rest = text.get(at..)?;
-            let len = rest
-                .char_indices()
-                .find(|(_, c)| !c.is_alphabetic())
-                .map_or(rest.len(), |(i, _)| i);
+            let len = alpha_len(rest);
             if len == 0 {
                 break;
             }
@@ -961,10 +966,7 @@ impl PersonDetector {
         let Some(next) = rest.strip_prefix(' ') else {
             return !rest.starts_with(char::is_alphanumeric);
         };
-        let len = next
-            .char_indices()
-            .find(|(_, c)| !c.is_alphabetic())
-            .map_or(next.len(), |(i, _)| i);
+        let len = alpha_len(next);
         let word = &next[..len];
         matches!(
             word,
@@ -1426,9 +1428,7 @@ impl PersonDetector {
         }
         let lead = text.get(..head).unwrap_or("").trim_end_matches(' ');
         let introduced = lead.ends_with(':')
-            || (sentence_start(text, head)
-                && !line_start(text, head)
-                && followed_by_cue(text, tail, LIST_SUBJECT));
+            || (sentence_start(text, head) && followed_by_cue(text, tail, LIST_SUBJECT));
         if !introduced {
             return 0;
         }
@@ -1444,7 +1444,8 @@ impl PersonDetector {
 
     /// Whether the line above or below the one opening at `start` is a turn of a speaker
     /// the lists know as a given name (`Nicole: …`). `start` opens its line, so finding the
-    /// line's start is a few bytes; each line is walked at most twice over a whole text.
+    /// line's start is a few bytes; each line is walked a few times at most over a whole
+    /// text (as the line below one speaker and above the next).
     fn named_turn_beside(&self, text: &str, start: usize, end: usize) -> bool {
         let (Some(head), Some(rest)) = (text.get(..start), text.get(end..)) else {
             return false;
@@ -1457,10 +1458,7 @@ impl PersonDetector {
             let base = line.as_ptr() as usize - text.as_ptr() as usize;
             let turn = line.trim_start_matches([' ', '\t', '>', '-', '*']);
             let at = base + (line.len() - turn.len());
-            let len = turn
-                .char_indices()
-                .find(|(_, c)| !c.is_alphabetic())
-                .map_or(turn.len(), |(i, _)| i);
+            let len = alpha_len(turn);
             len > 0
                 && turn[len..].starts_with(':')
                 && self
@@ -1472,7 +1470,8 @@ impl PersonDetector {
 
     /// `Janka M. Szász`, `Ravil G Yefimov`: a word, a middle initial and a word is a
     /// person's shape whatever the lists know. Not inside a longer title-cased run (`Vitamin
-    /// D Deficiency Signs`), and `I` or `A` only with its dot (`When I Met`, `Plan A Works`).
+    /// D Deficiency Signs`), not a thing named by its letter (`Why Vitamin D Matters`), and
+    /// `I` or `A` only with its dot (`When I Met`, `Plan A Works`).
     fn initialled(&self, text: &str, names: &[(Tok, Option<Entry>)]) -> bool {
         let [(first, _), (initial, _), (last, _)] = names else {
             return false;
@@ -1484,6 +1483,7 @@ impl PersonDetector {
             && initial.kind == Kind::Initial
             && (dotted || !matches!(letter, "I" | "A"))
             && !capital_after(text, last.end)
+            && !designation(text.get(first.start..first.end).unwrap_or(""))
     }
 
     /// `Smith, John` and `García López, María` in lists and records: known surnames and a
@@ -1664,6 +1664,58 @@ fn followed_by_cue(text: &str, end: usize, cues: &[&str]) -> bool {
     })
 }
 
+/// Whether `word` names a thing by the letter after it (`Vitamin D`, `Hepatitis B`, `Plan
+/// B`, `Gate C`), which a middle initial would otherwise make a person's name.
+fn designation(word: &str) -> bool {
+    word.len() <= 12
+        && with_lower(word, |lower| {
+            matches!(
+                lower,
+                "vitamin"
+                    | "hepatitis"
+                    | "influenza"
+                    | "omega"
+                    | "type"
+                    | "plan"
+                    | "group"
+                    | "class"
+                    | "grade"
+                    | "section"
+                    | "part"
+                    | "appendix"
+                    | "exhibit"
+                    | "schedule"
+                    | "model"
+                    | "series"
+                    | "option"
+                    | "phase"
+                    | "level"
+                    | "tier"
+                    | "zone"
+                    | "gate"
+                    | "terminal"
+                    | "building"
+                    | "block"
+                    | "row"
+                    | "seat"
+                    | "wing"
+                    | "floor"
+                    | "unit"
+                    | "team"
+                    | "side"
+                    | "track"
+                    | "channel"
+            )
+        })
+}
+
+/// Length in bytes of the run of letters that opens `s`.
+fn alpha_len(s: &str) -> usize {
+    s.char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(s.len(), |(i, _)| i)
+}
+
 /// What follows a list of names that is a sentence's subject.
 const LIST_SUBJECT: &[&str] = &[" were ", " are ", " have ", " had ", " both ", " met "];
 
@@ -1671,7 +1723,8 @@ const LIST_SUBJECT: &[&str] = &[" were ", " are ", " have ", " had ", " both ", 
 const LIST_JOINS: &[&str] = &[", and ", ", & ", " and ", " & ", ", "];
 
 /// The capitalised word before `at` across a list's join (`Becker, ` before `Vasquez`):
-/// `None` without a join, `Some(None)` when the item there is not one word.
+/// `None` where the list ends (no join, or no capitalised word across it), `Some(None)`
+/// when the item there is part of a longer name.
 fn list_item_before(text: &str, at: usize) -> Option<Option<(usize, usize)>> {
     let head = text.get(..at)?;
     let join = LIST_JOINS.iter().find(|j| head.ends_with(*j))?;
@@ -1682,11 +1735,14 @@ fn list_item_before(text: &str, at: usize) -> Option<Option<(usize, usize)>> {
         .rev()
         .take_while(|(_, c)| c.is_alphabetic() || *c == '-' || *c == '\'')
         .last()
-        .map_or(end, |(i, _)| i);
-    Some(list_word(text, start, end))
+        .map(|(i, _)| i)?;
+    text[start..end]
+        .starts_with(char::is_uppercase)
+        .then(|| list_word(text, start, end))
 }
 
-/// The capitalised word after `at` across a list's join, as [`list_item_before`].
+/// The capitalised word after `at` across a list's join, as [`list_item_before`]: a
+/// clause after the last item (`Vasquez, who met at school`) ends the list.
 fn list_item_after(text: &str, at: usize) -> Option<Option<(usize, usize)>> {
     let rest = text.get(at..)?;
     let join = LIST_JOINS.iter().find(|j| rest.starts_with(*j))?;
@@ -1696,7 +1752,8 @@ fn list_item_after(text: &str, at: usize) -> Option<Option<(usize, usize)>> {
         .char_indices()
         .find(|(_, c)| !(c.is_alphabetic() || *c == '-' || *c == '\''))
         .map_or(word.len(), |(i, _)| i);
-    Some(list_word(text, start, start + len))
+    word.starts_with(char::is_uppercase)
+        .then(|| list_word(text, start, start + len))
 }
 
 /// `text[start..end]` if it is one capitalised word standing alone between joins, not part
