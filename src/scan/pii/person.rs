@@ -721,8 +721,10 @@ impl PersonDetector {
         let from = out.len();
         self.introduced(text, out);
         self.listed_in_lowercase(text, out);
-        self.capitalised(text, out);
-        self.name_parts(text, from, out);
+        // The capitalised words `capitalised` meets, for `name_parts` to look at again.
+        let mut caps = Vec::new();
+        self.capitalised(text, out, &mut caps);
+        self.name_parts(text, from, &caps, out);
         // An introduced name is found again by its capitals (`me llamo Juan pérez`), and a
         // `Surname, Given` extension covers the surname found alone: keep the longest.
         out[from..].sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
@@ -743,9 +745,15 @@ impl PersonDetector {
     /// Westgård and starring Westgård`); left unmarked, redaction would hide the full name
     /// and show its parts. Stop words and particles never count (`Will Smith`, then `Will
     /// you…`; `Van` of `Martin Van Horn`), nor a known surname opening a sentence, where its
-    /// capital says nothing and it may be a word (`Anna Wood`, then `Wood floors…`). One walk
-    /// over the capitalised words, and only when a full name was found.
-    fn name_parts(&self, text: &str, from: usize, out: &mut Vec<(usize, usize, f32)>) {
+    /// capital says nothing and it may be a word (`Anna Wood`, then `Wood floors…`). Reads
+    /// only the capitalised words `capitalised` met, and only when a full name was found.
+    fn name_parts(
+        &self,
+        text: &str,
+        from: usize,
+        caps: &[(usize, usize)],
+        out: &mut Vec<(usize, usize, f32)>,
+    ) {
         const PART_SCORE: f32 = 0.55;
         // Only names found with confidence lend their parts: a doubtful one would spread.
         const PARTS_FROM: f32 = 0.75;
@@ -794,13 +802,7 @@ impl PersonDetector {
                 .take_while(|&&(fs, _)| fs + NAME_REACH > s)
                 .any(|&(_, fe)| fe > s)
         };
-        let mut words = Words::new(text);
-        loop {
-            words.skip_to_capital();
-            let Some((ws, we)) = words.next() else {
-                break;
-            };
-            let end = possessive_end(text, ws, we);
+        for &(ws, end) in caps {
             let Some(word) = text.get(ws..end) else {
                 continue;
             };
@@ -978,7 +980,13 @@ impl PersonDetector {
     }
 
     /// Names in capitalised words, with their cues.
-    fn capitalised(&self, text: &str, out: &mut Vec<(usize, usize, f32)>) {
+    /// Every `Cap` word met (without a possessive) goes to `caps`.
+    fn capitalised(
+        &self,
+        text: &str,
+        out: &mut Vec<(usize, usize, f32)>,
+        caps: &mut Vec<(usize, usize)>,
+    ) {
         let mut run: Vec<Tok> = Vec::new();
         let mut piece = Piece::new();
         let mut prev_end = 0usize;
@@ -1022,6 +1030,9 @@ impl PersonDetector {
                         end,
                         kind: k,
                     });
+                    if k == Kind::Cap {
+                        caps.push((ws, end));
+                    }
                     // A possessive ends the name: what follows is what it owns
                     // (`Yuri Bulgakov's Cautionary Tales`), not more of the name.
                     if end < we {
