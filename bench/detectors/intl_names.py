@@ -23,7 +23,8 @@ government data, each most frequent first except France's, which is alphabetical
 
 Each country's lists are cut at their most frequent entries (GIVEN_KEPT, SURNAMES_KEPT), the
 sexes and forms interleaved by rank, then the countries interleaved the same way, so a line's
-rank is roughly its frequency anywhere. Left out: names already in our lists, names shorter
+rank is roughly its frequency anywhere. Left out: names our lists already hold in the same
+role (a name they hold only as a surname, like `Benoit`, still comes in as a given name), names shorter
 than three letters or with anything but letters, names that the dictionary holds as a
 lowercase word (`Aura`, `Olive`) or that are among the 10,000 most frequent words of Spanish
 subtitles (`Vivo`; the Spanish package's word list), the short names of months and days
@@ -104,15 +105,20 @@ def main():
     if len(sys.argv) != 2:
         sys.exit('usage: intl_names.py DIR_WITH_UNPACKED_PACKAGES')
     root = sys.argv[1]
-    ours = ['given_en.txt', 'given_es.txt', 'surnames_en.txt', 'surnames_es.txt']
-    known = {plain(x) for f in ours for x in entries(os.path.join(DATA, f), head_only=False)}
+    # Known in the same role: a name our lists hold only as a surname (`Benoit`, `Magnus`,
+    # `Philippe` in the US Census) still comes in as a given name.
+    known_given = {plain(x) for f in ['given_en.txt', 'given_es.txt']
+                   for x in entries(os.path.join(DATA, f), head_only=False)}
+    known_surnames = {plain(x) for f in ['surnames_en.txt', 'surnames_es.txt']
+                      for x in entries(os.path.join(DATA, f), head_only=False)}
     stop = {plain(x) for f in ['stop_words.txt', 'places.txt', 'products.txt']
             for x in entries(os.path.join(DATA, f), head_only=False)}
     words = dictionary_words()
     # Spanish words too (`vivo`, `casa`): the texts are English and Spanish.
     spanish = json.load(open(os.path.join(root, 'es-es', 'package', 'src', 'commonWords.json'), encoding='utf-8'))
     words |= set(spanish[:SPANISH_WORDS])
-    skip = known | stop
+    skip = {'given_intl.txt': known_given | stop, 'surnames_intl.txt': known_surnames | stop}
+    given_kept = set()
     for name, what, lists, kept in [('given_intl.txt', 'Given names', GIVEN, GIVEN_KEPT),
                                     ('surnames_intl.txt', 'Surnames', SURNAMES, SURNAMES_KEPT)]:
         # Ranked countries interleaved first; an alphabetical list goes after them whole.
@@ -120,7 +126,7 @@ def main():
         rest = [n for l, f in lists.items() if l in ALPHABETICAL for n in country(root, l, f, kept)]
         # A given name somewhere is not taken as a surname too: `Björn` as a surname alone
         # would hide that it opens `Björn Stenberg`.
-        skip = skip | {plain(n) for n in write(name, what, ranked + rest, skip, words)}
+        given_kept |= {plain(n) for n in write(name, what, ranked + rest, skip[name] | given_kept, words)}
 
 
 if __name__ == '__main__':

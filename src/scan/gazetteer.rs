@@ -227,6 +227,12 @@ impl Gazetteer {
         } else {
             ascii_lowered(word.as_bytes(), |w| self.words.get(w).copied())
         };
+        // Lists that write names without accents (`Joao`, `Bjorn`) still know
+        // them typed with theirs. Only a non-ASCII word the look-ups above missed pays this.
+        let found = found.or_else(|| {
+            let plain = (!word.is_ascii()).then(|| strip_accents(word).to_lowercase())?;
+            self.words.get(plain.as_bytes()).copied()
+        });
         found.map(|i| self.entries[i])
     }
 
@@ -298,6 +304,10 @@ mod tests {
         assert!(g.word(t, 15, 21).unwrap().surname > 0.0);
         assert!(g.word(t, 22, 27).unwrap().given > 0.0);
         assert_eq!(g.word(t, 28, 32), None);
+        // A name listed without its accents is found with them.
+        for w in ["Björn", "João"] {
+            assert!(g.word(w, 0, w.len()).is_some_and(|e| e.given > 0.0), "{w}");
+        }
         // Other countries' registers: surnames no US or Mexican list holds.
         for w in ["Ryhänen", "Kowalczyk", "Peeters"] {
             assert!(

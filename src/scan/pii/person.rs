@@ -567,6 +567,7 @@ const PLACE_WORDS: &[&str] = &[
     "causeway",
     "rue",
     "rua",
+    "r\u{fa}a",
     "via",
     "viale",
     "piazza",
