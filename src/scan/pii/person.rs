@@ -1406,36 +1406,16 @@ impl PersonDetector {
     /// opening a sentence as its subject (`Marrero and Murphy were …`). Firms named for their
     /// partners (`spent a year at Jones, Mitchell and Williams`) have neither.
     fn listed_with_names(&self, text: &str, start: usize, end: usize) -> usize {
-        const MAX: usize = 8;
-        let mut items = [(0usize, 0usize); 2 * MAX];
-        let mut n = 0;
-        // Leftwards: the words before `start`, nearest first.
-        let mut head = start;
-        while n < MAX {
-            match list_item_before(text, head) {
-                None => break,
-                Some(None) => return 0,
-                Some(Some(w)) => {
-                    items[n] = w;
-                    n += 1;
-                    head = w.0;
-                }
-            }
-        }
-        let mut tail = end;
-        let left = n;
-        while n - left < MAX {
-            match list_item_after(text, tail) {
-                None => break,
-                Some(None) => return 0,
-                Some(Some(w)) => {
-                    items[n] = w;
-                    n += 1;
-                    tail = w.1;
-                }
-            }
-        }
-        if n == 0 {
+        let mut before = [(0usize, 0usize); LIST_MAX];
+        let mut after = [(0usize, 0usize); LIST_MAX];
+        let Some((left, head)) = walk_list(text, start, list_item_before, false, &mut before)
+        else {
+            return 0;
+        };
+        let Some((right, tail)) = walk_list(text, end, list_item_after, true, &mut after) else {
+            return 0;
+        };
+        if left + right == 0 {
             return 0;
         }
         let lead = text.get(..head).unwrap_or("").trim_end_matches(' ');
@@ -1444,8 +1424,9 @@ impl PersonDetector {
         if !introduced {
             return 0;
         }
-        items[..n]
+        before[..left]
             .iter()
+            .chain(&after[..right])
             .filter(|&&(s, e)| {
                 self.gaz
                     .word(text, s, e)
@@ -1731,6 +1712,36 @@ fn alpha_len(s: &str) -> usize {
 /// What follows a list of names that is a sentence's subject.
 const LIST_SUBJECT: &[&str] = &[" were ", " are ", " have ", " had ", " both ", " met "];
 
+/// Most items read each way from a word in a list.
+const LIST_MAX: usize = 8;
+
+/// [`list_item_before`] or [`list_item_after`].
+type ListStep = fn(&str, usize) -> Option<Option<(usize, usize)>>;
+
+/// Reads list items from `from` one way with `step` into `items` (nearest first): how many,
+/// and where the list ends that way; `None` when an item there is part of a longer name.
+fn walk_list(
+    text: &str,
+    from: usize,
+    step: ListStep,
+    forward: bool,
+    items: &mut [(usize, usize)],
+) -> Option<(usize, usize)> {
+    let (mut at, mut n) = (from, 0);
+    while n < items.len() {
+        match step(text, at) {
+            None => break,
+            Some(None) => return None,
+            Some(Some(w)) => {
+                items[n] = w;
+                n += 1;
+                at = if forward { w.1 } else { w.0 };
+            }
+        }
+    }
+    Some((n, at))
+}
+
 /// What joins the items of a list, longest first.
 const LIST_JOINS: &[&str] = &[", and ", ", & ", " and ", " & ", ", "];
 
@@ -1805,8 +1816,9 @@ fn foreign_surname(word: &str) -> bool {
         "enko", "dóttir", "dottir", "nen", "shvili", "dze", "opoulos", "qvist", "kvist", "ström",
         "ov", "ova", "yev", "iev", "eva",
     ];
-    let lower = word.to_lowercase();
-    lower.chars().count() >= 6 && ENDINGS.iter().any(|e| lower.ends_with(e))
+    with_lower(word, |lower| {
+        lower.chars().count() >= 6 && ENDINGS.iter().any(|e| lower.ends_with(e))
+    })
 }
 
 /// Whether an unknown word ends like a surname.
